@@ -1,0 +1,20 @@
+import { Command } from "commander";
+import { handler, intArg, type RunEnv } from "../runner.js";
+
+export function command(env: RunEnv): Command {
+  return new Command("serve")
+    .description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against")
+    .option("--port <port>", "port to listen on (default: a free port)", intArg("--port"))
+    .option("--host <host>", "address to bind (default 127.0.0.1)")
+    .option("--data <dir>", "also write what is received as files under DIR")
+    .option("--token <token>", "use this auth token instead of a random one")
+    .action(
+      handler(env, async (ctx, opts) => {
+        const { runServe } = await import("./serve.js");
+        await runServe(
+          { port: opts.port as number | undefined, host: opts.host as string | undefined, data: opts.data as string | undefined, token: opts.token as string | undefined },
+          ctx,
+        );
+      }),
+    );
+}

@@ -1,0 +1,58 @@
+import { resolve } from "node:path";
+import type { CommandContext } from "../../context.js";
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  data?: string;
+  token?: string;
+}
+
+/** Start the embedded server and keep it running until SIGINT/SIGTERM. */
+export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?: AbortSignal): Promise<void> {
+  const { startServer } = await import("../../server/index.js");
+  const server = await startServer({
+    port: opts.port,
+    host: opts.host,
+    dataDir: opts.data ? resolve(ctx.cwd, opts.data) : undefined,
+    token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
+  });
+  // The token is printed on purpose: it is this local server's own credential.
+  const info = {
+    url: `${server.url}/`,
+    token: server.token,
+    orgToken: server.orgToken,
+    readOnlyToken: server.readOnlyToken,
+    org: "acme",
+    projects: ["frontend", "backend"],
+    dsn: server.dsn,
+    data: opts.data ? resolve(ctx.cwd, opts.data) : null,
+  };
+  if (ctx.out.json) {
+    ctx.io.stdout.write(JSON.stringify(info) + "\n");
+  } else {
+    ctx.io.stdout.write(
+      [
+        `sentry-ship serve listening on ${info.url}`,
+        "",
+        `  export SENTRY_URL=${info.url}`,
+        `  export SENTRY_AUTH_TOKEN=${info.token}`,
+        `  export SENTRY_ORG=acme SENTRY_PROJECT=frontend`,
+        `  export SENTRY_DSN=${info.dsn}`,
+        "",
+        `  org token (org:ci): ${info.orgToken}`,
+        info.data ? `  recording to ${info.data}` : "  recording in memory (use --data DIR to keep files)",
+        "",
+        "Press Ctrl+C to stop.",
+        "",
+      ].join("\n"),
+    );
+  }
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    signal?.addEventListener("abort", stop);
+  });
+  await server.close();
+}

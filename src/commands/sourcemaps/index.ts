@@ -1,0 +1,6 @@
+import { Command } from "commander";
+import type { RunEnv } from "../runner.js";
+
+export function command(_env: RunEnv): Command {
+  return new Command("sourcemaps").description("(not yet available)");
+}

@@ -1,0 +1,326 @@
+/**
+ * `sentry-ship serve`: a strict local stand-in for the Sentry API. It answers the endpoints
+ * sentry-ship (and sentry-cli) use with the real server's rules, records what it received, and
+ * can inject faults. Tests run against it; users rehearse CI pipelines against it.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Faults, type FaultRule } from "./faults.js";
+import { json, Router, writeReply, type Reply, type RouteRequest } from "./http.js";
+import { Persistence } from "./persist.js";
+import { ServerState, type Org, type Project, type RecordedRequest, type TokenRecord, type User } from "./state.js";
+import * as apiRoot from "./routes/api-root.js";
+import * as releases from "./routes/releases.js";
+import * as deploys from "./routes/deploys.js";
+import * as chunks from "./routes/chunks.js";
+import * as ingest from "./routes/ingest.js";
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** Write what is received under this folder (and reload releases/deploys/repos from it). */
+  dataDir?: string;
+  /** The main user token (default: random `sntryu_…`). */
+  token?: string;
+  /** Extra tokens. */
+  tokens?: TokenRecord[];
+  /** Clock, for deterministic dates in tests. */
+  now?: () => Date;
+  /** Max request body size in bytes (default 100 MiB, Relay's envelope limit). */
+  maxBodyBytes?: number;
+  /** Delay before an assembled bundle turns from `created` to `ok`, in polls (default 0: immediately on the next poll). */
+  assemblePolls?: number;
+}
+
+export interface ServerCore {
+  state: ServerState;
+  persist: Persistence;
+  faults: Faults;
+  options: ServerOptions;
+  now(): Date;
+  /** The server's own base URL (no trailing slash). */
+  url(): string;
+}
+
+export interface SentryServer {
+  /** Base URL without trailing slash, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  port: number;
+  /** User token with every scope sentry-ship needs. */
+  token: string;
+  /** User token with read scopes only (org:read, project:read). */
+  readOnlyToken: string;
+  /** Org auth token for `acme` (scope org:ci), carrying this server's URL. */
+  orgToken: string;
+  /** DSN of project `frontend` (id 1). */
+  dsn: string;
+  state: ServerState;
+  faults: Faults;
+  core: ServerCore;
+  /** Requests received so far (newest last). */
+  readonly requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export const FULL_SCOPES = [
+  "org:read",
+  "org:write",
+  "project:read",
+  "project:write",
+  "project:admin",
+  "project:releases",
+  "event:read",
+];
+
+const USER: User = { id: "1", name: "Sentry Ship", username: "ship", email: "ship@example.com" };
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString("hex");
+}
+
+function seed(state: ServerState, now: Date): void {
+  const created = now.toISOString();
+  const mkOrg = (slug: string): Org => ({ id: state.nextId("org"), slug, name: slug, dateCreated: created });
+  const acme = mkOrg("acme");
+  const other = mkOrg("other");
+  state.orgs.push(acme, other);
+  const mkProject = (org: Org, slug: string, platform: string | null): Project => ({
+    id: state.nextId("project"),
+    slug,
+    name: slug,
+    orgId: org.id,
+    platform,
+    publicKey: hex(16),
+    secretKey: hex(16),
+  });
+  state.projects.push(
+    mkProject(acme, "frontend", "javascript"),
+    mkProject(acme, "backend", "node"),
+    mkProject(other, "web", "javascript"),
+  );
+}
+
+/** Build an org auth token the way Sentry does: `sntrys_<base64 json payload>_<base64 32-byte secret>`. */
+export function makeOrgToken(url: string, org: string, iat = Date.now() / 1000): string {
+  const payload = Buffer.from(JSON.stringify({ iat, url, region_url: url, org })).toString("base64");
+  const secret = randomBytes(32).toString("base64").replace(/=+$/, "");
+  return `sntrys_${payload}_${secret}`;
+}
+
+function collectBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) over = true;
+      if (!over) parts.push(c);
+    });
+    req.on("end", () => resolve(over ? "too-large" : Buffer.concat(parts)));
+    req.on("error", reject);
+  });
+}
+
+function flatHeaders(h: IncomingMessage["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<SentryServer> {
+  const state = new ServerState();
+  const now = options.now ?? (() => new Date());
+  const faults = new Faults();
+  const persist = new Persistence(options.dataDir);
+  seed(state, now());
+  persist.load(state);
+
+  let baseUrl = "";
+  const core: ServerCore = { state, persist, faults, options, now, url: () => baseUrl };
+  const router = new Router();
+  apiRoot.register(router, core);
+  releases.register(router, core);
+  deploys.register(router, core);
+  chunks.register(router, core);
+  ingest.register(router, core);
+  registerAdmin(router, core);
+
+  const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
+  const sockets = new Set<import("node:net").Socket>();
+
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://placeholder");
+    const method = (req.method ?? "GET").toUpperCase();
+    const path = url.pathname;
+    const record: RecordedRequest = {
+      seq: state.requests.length + 1,
+      time: now().toISOString(),
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers: flatHeaders(req.headers),
+      bodyBytes: 0,
+      status: 0,
+    };
+    let body: Buffer | "too-large";
+    try {
+      body = await collectBody(req, maxBody);
+    } catch {
+      return;
+    }
+    if (!path.startsWith("/_ship/")) state.requests.push(record);
+    if (body === "too-large") {
+      record.status = 413;
+      writeReply(res, json(413, { detail: "request body too large" }));
+      return;
+    }
+    record.bodyBytes = body.length;
+    const ctype = req.headers["content-type"] ?? "";
+    if (ctype.startsWith("application/json") || (body.length > 0 && body[0] === 0x7b && !ctype.startsWith("multipart/"))) {
+      try {
+        record.json = JSON.parse(body.toString("utf8"));
+      } catch {
+        /* not JSON */
+      }
+    }
+
+    const fault = path.startsWith("/_ship/") ? undefined : faults.take(method, path);
+    if (fault?.kind === "drop") {
+      record.fault = "drop";
+      record.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "delay") {
+      record.fault = `delay ${fault.ms}ms`;
+      await new Promise((r) => setTimeout(r, fault.ms));
+    }
+    let reply: Reply;
+    if (fault?.kind === "status") {
+      record.fault = `status ${fault.status}`;
+      reply =
+        fault.body === undefined
+          ? json(fault.status, { detail: `injected fault (${fault.status})` }, fault.headers)
+          : typeof fault.body === "string"
+            ? { status: fault.status, body: fault.body, headers: { "Content-Type": "text/html", ...fault.headers } }
+            : json(fault.status, fault.body, fault.headers);
+    } else {
+      const m = router.match(method, path);
+      if (m === undefined) {
+        reply = { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } };
+      } else if (m === "method") {
+        reply = json(405, { detail: `Method "${method}" not allowed.` });
+      } else {
+        const host = req.headers.host ?? new URL(baseUrl).host;
+        const rr: RouteRequest = {
+          method,
+          path,
+          params: m.params,
+          query: Object.fromEntries(url.searchParams),
+          queryAll: url.searchParams,
+          headers: req.headers,
+          body,
+          origin: `http://${host}`,
+          raw: req,
+        };
+        try {
+          reply = await m.route.handler(rr);
+        } catch (e) {
+          reply = json(500, { detail: "Internal Error", errorId: hex(16) });
+          if (process.env.SENTRY_SHIP_SERVE_DEBUG) console.error(e);
+        }
+      }
+    }
+    record.status = reply.status;
+    if (reply.json !== undefined) record.response = reply.json;
+    writeReply(res, reply);
+  });
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+  baseUrl = `http://${hostForUrl}:${addr.port}`;
+
+  const token = options.token ?? `sntryu_${hex(32)}`;
+  const readOnlyToken = `sntryu_${hex(32)}`;
+  const orgToken = makeOrgToken(baseUrl, "acme");
+  state.tokens.push(
+    { token, kind: "user", scopes: [...FULL_SCOPES], user: USER, label: "user token (all scopes)" },
+    { token: readOnlyToken, kind: "user", scopes: ["org:read", "project:read"], user: USER, label: "read-only user token" },
+    { token: orgToken, kind: "org", scopes: ["org:ci"], orgSlug: "acme", label: "org auth token for acme (org:ci)" },
+    ...(options.tokens ?? []),
+  );
+  const frontend = state.projects.find((p) => p.slug === "frontend")!;
+  const dsn = `http://${frontend.publicKey}@${hostForUrl}:${addr.port}/${frontend.id}`;
+
+  return {
+    url: baseUrl,
+    port: addr.port,
+    token,
+    readOnlyToken,
+    orgToken,
+    dsn,
+    state,
+    faults,
+    core,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * `/_ship/…`: read what the server recorded and inject faults from another process (the demo,
+ * a workflow rehearsal). Guarded by the main token like the real API.
+ */
+function registerAdmin(router: Router, core: ServerCore): void {
+  const guard = (req: RouteRequest): Reply | undefined => {
+    const auth = req.headers.authorization ?? "";
+    const tok = auth.replace(/^Bearer\s+/i, "");
+    const rec = core.state.tokens.find((t) => t.token === tok);
+    if (!rec || !rec.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
+    return undefined;
+  };
+  router.on("GET", "/_ship/state", (req) => {
+    const g = guard(req);
+    if (g) return g;
+    const s = core.state;
+    return json(200, {
+      releases: s.releases,
+      deploys: s.deploys,
+      repos: s.repos,
+      bundles: s.bundles.map((b) => ({ ...b, files: b.files.map((f) => ({ ...f, content: f.content.toString("utf8") })) })),
+      events: s.events,
+    });
+  });
+  router.on("GET", "/_ship/requests", (req) => guard(req) ?? json(200, core.state.requests));
+  router.on("POST", "/_ship/faults", (req) => {
+    const g = guard(req);
+    if (g) return g;
+    const rule = JSON.parse(req.body.toString("utf8")) as FaultRule & { pathRegex?: string };
+    if (rule.pathRegex) rule.path = new RegExp(rule.pathRegex);
+    core.faults.add(rule);
+    return json(201, { ok: true });
+  });
+  router.on("DELETE", "/_ship/faults", (req) => {
+    const g = guard(req);
+    if (g) return g;
+    core.faults.clear();
+    return { status: 204 };
+  });
+}

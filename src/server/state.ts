@@ -1,0 +1,216 @@
+/**
+ * What the embedded server knows and has received. Kept in memory; with `--data DIR` the
+ * human-readable parts are also written as files (see persist.ts).
+ */
+
+export interface Org {
+  id: number;
+  slug: string;
+  name: string;
+  dateCreated: string;
+}
+
+export interface Project {
+  id: number;
+  slug: string;
+  name: string;
+  orgId: number;
+  platform: string | null;
+  /** DSN public key (32 hex) and secret. */
+  publicKey: string;
+  secretKey: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  username: string;
+  email: string;
+}
+
+export interface TokenRecord {
+  token: string;
+  kind: "user" | "org";
+  scopes: string[];
+  /** Org auth tokens are bound to one organization. */
+  orgSlug?: string;
+  /** User tokens belong to a user. */
+  user?: User;
+  /** What the token is for, shown by `serve`. */
+  label: string;
+}
+
+export interface Repo {
+  id: string;
+  orgId: number;
+  name: string;
+  url: string | null;
+  provider: { id: string; name: string };
+  status: string;
+  dateCreated: string;
+  integrationId: string | null;
+  externalSlug: string | null;
+  externalId: string | null;
+}
+
+export interface FileChange {
+  path: string;
+  type: "A" | "M" | "D";
+}
+
+export interface Commit {
+  id: string;
+  repository: string | null;
+  message: string | null;
+  authorName: string | null;
+  authorEmail: string | null;
+  timestamp: string | null;
+  patchSet: FileChange[];
+  dateCreated: string;
+}
+
+export interface Release {
+  id: number;
+  orgId: number;
+  version: string;
+  ref: string | null;
+  url: string | null;
+  dateCreated: string;
+  dateReleased: string | null;
+  dateStarted: string | null;
+  status: "open" | "archived";
+  userAgent: string | null;
+  /** Linked project ids. */
+  projects: number[];
+  /** Commits, newest first. */
+  commits: Commit[];
+  /** Refs as last received (repository, commit, previousCommit). */
+  refs: Array<{ repository: string; commit: string; previousCommit: string | null }>;
+  /** Sequence of the last update, for ordering "previous" releases deterministically. */
+  seq: number;
+}
+
+export interface Deploy {
+  id: string;
+  releaseId: number;
+  environment: string;
+  name: string | null;
+  url: string | null;
+  dateStarted: string | null;
+  dateFinished: string;
+  projects: number[];
+}
+
+export type AssembleStateName = "created" | "assembling" | "ok" | "error" | "not_found";
+
+export interface AssembleRecord {
+  state: AssembleStateName;
+  detail: string | null;
+  /** The bundle that came out of it. */
+  bundleId?: string;
+}
+
+export interface BundleFile {
+  /** Zip entry path, e.g. `files/_/_/app.min.js`. */
+  path: string;
+  url?: string;
+  type?: string;
+  headers: Record<string, string>;
+  content: Buffer;
+}
+
+export interface Bundle {
+  id: string;
+  orgId: number;
+  checksum: string;
+  projects: string[];
+  release: string | null;
+  dist: string | null;
+  manifest: Record<string, unknown>;
+  files: BundleFile[];
+  dateCreated: string;
+}
+
+export interface StoredEvent {
+  /** 32-hex event id (or a generated one for envelopes without an event). */
+  id: string;
+  projectId: number;
+  /** The endpoint that received it: "envelope" or "store". */
+  endpoint: "envelope" | "store";
+  receivedAt: string;
+  /** The envelope header (for store: `{}`). */
+  envelopeHeader: Record<string, unknown>;
+  /** Items with parsed payloads (JSON where the payload is JSON, else base64). */
+  items: Array<{ header: Record<string, unknown>; payload: unknown; size: number }>;
+  /** The X-Sentry-Auth fields that authenticated it (secret dropped). */
+  auth: { sentryKey: string; sentryVersion?: string; sentryClient?: string };
+  /** Headers of interest (user-agent, content-encoding). */
+  headers: Record<string, string>;
+}
+
+export interface RecordedRequest {
+  seq: number;
+  time: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** Parsed JSON body, when the body was JSON. */
+  json?: unknown;
+  bodyBytes: number;
+  status: number;
+  /** Response JSON (when the response was JSON). */
+  response?: unknown;
+  /** A fault that was applied instead of the route, if any. */
+  fault?: string;
+}
+
+export class ServerState {
+  orgs: Org[] = [];
+  projects: Project[] = [];
+  tokens: TokenRecord[] = [];
+  repos: Repo[] = [];
+  releases: Release[] = [];
+  deploys: Deploy[] = [];
+  /** orgId → sha1 → chunk bytes. */
+  chunks = new Map<number, Map<string, Buffer>>();
+  /** `${orgId}:${checksum}` → assemble state. */
+  assembles = new Map<string, AssembleRecord>();
+  bundles: Bundle[] = [];
+  events: StoredEvent[] = [];
+  requests: RecordedRequest[] = [];
+  private nextIds = new Map<string, number>();
+  private seq = 0;
+
+  nextId(kind: string): number {
+    const n = (this.nextIds.get(kind) ?? 0) + 1;
+    this.nextIds.set(kind, n);
+    return n;
+  }
+
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  org(idOrSlug: string): Org | undefined {
+    return this.orgs.find((o) => o.slug === idOrSlug || String(o.id) === idOrSlug);
+  }
+
+  project(org: Org, idOrSlug: string | number): Project | undefined {
+    return this.projects.find(
+      (p) => p.orgId === org.id && (p.slug === idOrSlug || p.id === idOrSlug || String(p.id) === String(idOrSlug)),
+    );
+  }
+
+  projectsOf(org: Org): Project[] {
+    return this.projects.filter((p) => p.orgId === org.id);
+  }
+
+  release(org: Org, version: string): Release | undefined {
+    return this.releases.find((r) => r.orgId === org.id && r.version === version);
+  }
+
+  reposOf(org: Org): Repo[] {
+    return this.repos.filter((r) => r.orgId === org.id).sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
