@@ -1,6 +1,13 @@
 import { Command } from "commander";
 import type { RunEnv } from "../runner.js";
+import { injectCommand } from "./inject.js";
+import { resolveCommand } from "./resolve.js";
+import { uploadCommand } from "./upload.js";
 
-export function command(_env: RunEnv): Command {
-  return new Command("sourcemaps").description("(not yet available)");
+export function command(env: RunEnv): Command {
+  return new Command("sourcemaps")
+    .description("inject debug ids into, upload and resolve source maps")
+    .addCommand(injectCommand(env))
+    .addCommand(uploadCommand(env))
+    .addCommand(resolveCommand(env));
 }
