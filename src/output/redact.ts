@@ -10,7 +10,8 @@ const PATTERNS: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   // Org and user auth tokens.
   [/sntry[su]_[A-Za-z0-9+/=_-]{8,}/g, MASK],
   // Authorization headers in traces.
-  [/(\b(?:Bearer|Basic|DSN)\s+)[^\s"',]+/gi, (_m, p: string) => `${p}${MASK}`],
+  [/(\b(?:Bearer|Basic)\s+)[^\s"',]+/gi, (_m, p: string) => `${p}${MASK}`],
+  [/(\bauthorization:\s*DSN\s+)[^\s"',]+/gi, (_m, p: string) => `${p}${MASK}`],
   // sentry_key / sentry_secret in X-Sentry-Auth headers and query strings.
   [/(sentry_(?:key|secret)=)[^\s,&"']+/gi, (_m, p: string) => `${p}${MASK}`],
   // DSN-style userinfo in URLs: scheme://key[:secret]@host

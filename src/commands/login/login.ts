@@ -1,0 +1,76 @@
+/** `login`: prompt for (or take) a token, verify it with `GET /api/0/`, store it with mode 0600. */
+import type { CommandContext } from "../../context.js";
+import { UsageError } from "../../errors.js";
+
+export interface LoginOptions {
+  global: boolean;
+  /** From `--auth-token`. */
+  token?: string;
+  /** From `--url`: stored next to the token. */
+  url?: string;
+}
+
+interface AuthInfoResponse {
+  user: { email?: string; username?: string } | null;
+  auth: { scopes?: string[] } | null;
+}
+
+async function ask(ctx: CommandContext, question: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr, terminal: false });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}
+
+export async function runLogin(opts: LoginOptions, ctx: CommandContext): Promise<void> {
+  const interactive = ctx.io.stdin.isTTY === true && !ctx.out.json;
+  let token = opts.token;
+  const before = await ctx.config();
+  const tokenUrl = `${before.url.value}/orgredirect/organizations/:orgslug/settings/auth-tokens/`;
+  if (!token) {
+    if (!interactive) {
+      throw new UsageError("no terminal to prompt for a token: pass it with --auth-token (or run login in a terminal)");
+    }
+    ctx.out.info(`Create a token at ${tokenUrl}`);
+    token = await ask(ctx, "Enter your token: ");
+    if (!token) throw new UsageError("no token entered");
+    ctx.out.redactor.add(token);
+    // Verify the token that was typed, against the configured server.
+    (ctx.flags as { authToken?: string }).authToken = token;
+  }
+  ctx.out.redactor.add(token);
+  const cfg = await ctx.config();
+  // The prompt path sets the flag after the first resolution; resolve once more for it.
+  const api = await (async () => {
+    if (cfg.authToken?.value === token) return ctx.api();
+    const { createApiClient } = await import("../../api/client.js");
+    return createApiClient({
+      config: { ...cfg, authToken: { value: token!, source: { kind: "flag", label: "the prompt", group: "cli" } } },
+      out: ctx.out,
+      sleep: ctx.sleep,
+    });
+  })();
+  const res = await api.get<AuthInfoResponse>("");
+  const isOrgToken = token.startsWith("sntrys_");
+  const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
+
+  const target = opts.global ? cfg.loginTarget.global : (cfg.loginTarget.project ?? cfg.loginTarget.global);
+  const { readFileSync, existsSync } = await import("node:fs");
+  const { readIniValue, storeToken } = await import("../../config/write-token.js");
+  const existing = existsSync(target) ? readIniValue(readFileSync(target, "utf8"), "auth", "token") : undefined;
+  if (existing && existing !== token && interactive) {
+    const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
+    if (!/^y(es)?$/i.test(answer)) {
+      ctx.out.print("Kept the existing token.");
+      ctx.out.result({ stored: false, file: target });
+      return;
+    }
+  }
+  storeToken(target, token, opts.url ? cfg.url.value + "/" : undefined);
+  ctx.out.print(who);
+  ctx.out.print(`Stored token in ${target}`);
+  ctx.out.result({ stored: true, file: target, user: res.data?.user?.email ?? null, orgToken: isOrgToken, scopes: res.data?.auth?.scopes ?? [] });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { runCli } from "./support/runCli.js";
+import { VERSION } from "../src/version.js";
+
+describe("cli", () => {
+  it("prints the version", async () => {
+    const r = await runCli(["--version"]);
+    expect(r).toMatchObject({ exitCode: 0, stdout: `sentry-ship ${VERSION}\n` });
+  });
+
+  it("prints help with every command group", async () => {
+    const r = await runCli(["--help"]);
+    expect(r.exitCode).toBe(0);
+    for (const g of ["info", "login", "serve", "releases", "deploys", "sourcemaps", "send-event", "send-envelope"]) {
+      expect(r.stdout).toContain(g);
+    }
+  });
+
+  it("rejects an unknown flag with one line and exit code 2", async () => {
+    const r = await runCli(["--bogus"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual(["error: unknown option '--bogus'"]);
+    expect(r.stdout).toBe("");
+  });
+
+  it("reports a usage error as one JSON document with --json", async () => {
+    const r = await runCli(["--json", "no-such-command"]);
+    expect(r.exitCode).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: false, error: { kind: "usage" } });
+  });
+});
