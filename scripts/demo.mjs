@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// The demo: the whole release job of a CI pipeline, run against the embedded Sentry server.
+// Starts `serve` in-process (recording to a temp folder), then runs the built CLI as a pipeline
+// would: release, commits from this repository's history, inject + upload of examples/app's
+// build, deploy, finalize, an event whose minified frame is resolved through the uploaded map.
+// Finally prints what the server received.
+//
+//   npm run demo            (after npm install, which builds)
+//   node scripts/demo.mjs --json   one JSON summary on stdout (used by the tests)
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const jsonMode = process.argv.includes("--json");
+const log = (s = "") => (jsonMode ? process.stderr : process.stdout).write(s + "\n");
+
+const { startServer } = await import(join(root, "dist/server/index.js"));
+const work = mkdtempSync(join(tmpdir(), "sentry-ship-demo-"));
+const dataDir = join(work, "server-data");
+const server = await startServer({ dataDir });
+
+const env = {
+  PATH: process.env.PATH,
+  HOME: work,
+  SENTRY_URL: `${server.url}/`,
+  SENTRY_AUTH_TOKEN: server.token,
+  SENTRY_ORG: "acme",
+  SENTRY_PROJECT: "frontend",
+  SENTRY_DSN: server.dsn,
+  SENTRY_LOAD_DOTENV: "0",
+  NO_COLOR: "1",
+};
+
+function ship(args, { cwd = root, allowFail = false } = {}) {
+  log(`$ sentry-ship ${args.join(" ")}`);
+  const r = spawnSync(process.execPath, [join(root, "bin/sentry-ship.js"), ...args], { cwd, env, encoding: "utf8" });
+  const out = (r.stdout + r.stderr).trimEnd();
+  if (out) log(out.replace(/^/gm, "  "));
+  if (r.status !== 0 && !allowFail) {
+    log(`demo failed: sentry-ship ${args.join(" ")} exited ${r.status}`);
+    cleanup(1);
+  }
+  return r;
+}
+
+async function cleanup(code) {
+  await server.close();
+  rmSync(work, { recursive: true, force: true });
+  process.exit(code);
+}
+
+const summary = {};
+try {
+  log(`Embedded Sentry server at ${server.url}/ (recording to ${dataDir})\n`);
+  ship(["info"]);
+
+  const proposed = spawnSync(process.execPath, [join(root, "bin/sentry-ship.js"), "releases", "propose-version"], { cwd: root, env, encoding: "utf8" });
+  const version = proposed.status === 0 && proposed.stdout.trim() ? proposed.stdout.trim() : `demo-${Date.now()}`;
+  summary.version = version;
+
+  ship(["releases", "new", version]);
+  ship(["releases", "set-commits", version, "--local", "--initial-depth", "5", "--ignore-missing"]);
+
+  const dist = join(work, "dist");
+  cpSync(join(root, "examples/app/dist"), dist, { recursive: true });
+  ship(["sourcemaps", "inject", dist]);
+  ship(["sourcemaps", "upload", dist, "--release", version, "--wait"]);
+
+  ship(["deploys", "new", "--release", version, "-e", "production", "-n", "demo deploy"]);
+  ship(["releases", "finalize", version]);
+
+  // An error from the minified build: the frame points into app.min.js (line 1).
+  const minified = readFileSync(join(dist, "app.min.js"), "utf8");
+  const firstLine = minified.split("\n").find((l) => l.includes("throw new TypeError"));
+  const lineNo = minified.split("\n").indexOf(firstLine) + 1;
+  const colNo = firstLine.indexOf("throw new TypeError") + 1;
+  const eventFile = join(work, "event.json");
+  writeFileSync(
+    eventFile,
+    JSON.stringify({
+      level: "error",
+      release: version,
+      exception: {
+        values: [
+          {
+            type: "TypeError",
+            value: "item pen has no price",
+            stacktrace: { frames: [{ abs_path: "~/app.min.js", filename: "~/app.min.js", lineno: lineNo, colno: colNo, function: "r" }] },
+          },
+        ],
+      },
+    }),
+  );
+  ship(["send-event", eventFile]);
+
+  // What the server received.
+  const st = server.state;
+  const release = st.releases.find((r) => r.version === version);
+  const bundle = st.bundles.at(-1);
+  summary.release = {
+    version,
+    commits: release?.commits.length ?? 0,
+    finalized: Boolean(release?.dateReleased),
+    deploys: st.deploys.filter((d) => d.releaseId === release?.id).map((d) => d.environment),
+  };
+  summary.bundle = bundle ? { id: bundle.id, files: bundle.files.map((f) => f.manifestUrl ?? f.url ?? f.path) } : null;
+  summary.events = st.events.map((e) => e.id);
+
+  log("\nWhat the server received:");
+  log(`  release ${version}: ${summary.release.commits} commits, finalized: ${summary.release.finalized}, deploys: ${summary.release.deploys.join(", ") || "none"}`);
+  if (bundle) log(`  artifact bundle ${bundle.id}: ${bundle.files.length} files (${bundle.files.map((f) => f.url ?? f.path).join(", ")})`);
+  log(`  events: ${st.events.length}`);
+
+  // Resolve the event's minified frame through the map the server stored.
+  const mapFile = bundle?.files.find((f) => (f.url ?? f.path).endsWith(".map"));
+  if (mapFile) {
+    const mapPath = join(work, "uploaded.js.map");
+    writeFileSync(mapPath, mapFile.content);
+    log(`\nResolving the event's frame app.min.js:${lineNo}:${colNo} through the uploaded map:`);
+    const r = ship(["--json", "sourcemaps", "resolve", mapPath, "-l", String(lineNo), "-c", String(colNo - 1)]);
+    try {
+      summary.resolved = JSON.parse(r.stdout);
+    } catch {
+      summary.resolved = null;
+    }
+  }
+  if (jsonMode) process.stdout.write(JSON.stringify(summary) + "\n");
+  await cleanup(0);
+} catch (e) {
+  log(`demo failed: ${e?.message ?? e}`);
+  await cleanup(1);
+}
