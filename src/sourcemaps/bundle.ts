@@ -1,0 +1,230 @@
+/**
+ * Artifact bundles as sentry-cli 3.8.0 writes them: symbolic's `SYSB` header, then a zip whose
+ * entries are deflated, dated 1980-01-01 00:00, without extra fields, ordered by URL, with
+ * manifest.json last. The zip is streamed to a temporary file while SHA-1 is computed over the
+ * whole file and over each `chunkSize` chunk, so memory holds one entry at a time.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { open, type FileHandle } from "node:fs/promises";
+import * as zlib from "node:zlib";
+
+export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
+
+export interface BundleEntry {
+  /** e.g. `~/static/app.js` or `app:///app.js`. */
+  url: string;
+  type: BundleFileType;
+  headers: Record<string, string>;
+  /** Produces the bytes to store (read lazily, one entry at a time). */
+  load(): Promise<Buffer>;
+  /** Upper bound of the stored size, used to split bundles. */
+  sizeHint: number;
+}
+
+export interface BundleAttributes {
+  org: string;
+  project?: string;
+  release?: string;
+  dist?: string;
+  note?: string;
+}
+
+export interface WrittenBundle {
+  file: string;
+  size: number;
+  checksum: string;
+  chunks: Array<{ sha1: string; offset: number; size: number }>;
+  debugId: string;
+  manifest: Record<string, unknown>;
+  fileCount: number;
+}
+
+/** `~/a/b.js?x` → `files/_/_/a/b.js`; `app:///a.js` → `files/app/_/a.js`. */
+export function urlToBundlePath(url: string): string {
+  const noQuery = url.split(/[?#]/)[0]!;
+  if (noQuery.startsWith("~/")) return `files/_/_/${noQuery.slice(2)}`;
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/?(.*)$/.exec(noQuery);
+  if (m) return `files/${m[1]}/${m[2] || "_"}/${m[3]}`;
+  return `files/_/_/${noQuery.replace(/^\/+/, "")}`;
+}
+
+/** The URL a file is uploaded under: `<prefix or ~>/<relative path><suffix>`. */
+export function fileUrl(rel: string, urlPrefix?: string, urlSuffix?: string): string {
+  const prefix = (urlPrefix ?? "~").replace(/\/+$/, "");
+  return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
+}
+
+/** A UUID-v5-shaped id from a SHA-1 digest. */
+export function uuidFromSha1(digest: Buffer): string {
+  const b = Buffer.from(digest.subarray(0, 16));
+  b[6] = (b[6]! & 0x0f) | 0x50;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+let crcTable: Int32Array | undefined;
+function crc32(data: Buffer): number {
+  const native = (zlib as { crc32?: (d: Buffer) => number }).crc32;
+  if (native) return native(data) >>> 0;
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  let c = -1;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** Writes bytes to a file while hashing the whole and each chunk. */
+class HashingWriter {
+  offset = 0;
+  private readonly whole = createHash("sha1");
+  private chunk: Hash = createHash("sha1");
+  private chunkStart = 0;
+  private chunkFill = 0;
+  readonly chunks: WrittenBundle["chunks"] = [];
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly chunkSize: number,
+  ) {}
+
+  async write(buf: Buffer): Promise<void> {
+    await this.fh.write(buf, 0, buf.length, this.offset);
+    this.offset += buf.length;
+    this.whole.update(buf);
+    let pos = 0;
+    while (pos < buf.length) {
+      const take = Math.min(this.chunkSize - this.chunkFill, buf.length - pos);
+      this.chunk.update(buf.subarray(pos, pos + take));
+      this.chunkFill += take;
+      pos += take;
+      if (this.chunkFill === this.chunkSize) this.closeChunk();
+    }
+  }
+
+  private closeChunk(): void {
+    this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
+    this.chunkStart += this.chunkFill;
+    this.chunkFill = 0;
+    this.chunk = createHash("sha1");
+  }
+
+  finish(): string {
+    if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
+    return this.whole.digest("hex");
+  }
+}
+
+const DOS_DATE_1980 = 0x21;
+
+/**
+ * Write one bundle with `entries` (already sorted) to `file`. Entries whose bundle path repeats
+ * keep the first.
+ */
+export async function writeBundle(
+  file: string,
+  entries: BundleEntry[],
+  attrs: BundleAttributes,
+  chunkSize: number,
+  onEntry?: (bytes: number) => void,
+): Promise<WrittenBundle> {
+  const fh = await open(file, "w");
+  try {
+    const w = new HashingWriter(fh, chunkSize);
+    const central: Buffer[] = [];
+    const manifestFiles: Record<string, unknown> = {};
+    const idHash = createHash("sha1");
+    const addEntry = async (name: string, data: Buffer) => {
+      const nameBuf = Buffer.from(name, "utf8");
+      const deflated = zlib.deflateRawSync(data);
+      const crc = crc32(data);
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(0x04034b50, 0);
+      local.writeUInt16LE(20, 4);
+      local.writeUInt16LE(name === nameBuf.toString("latin1") ? 0 : 0x0800, 6);
+      local.writeUInt16LE(8, 8);
+      local.writeUInt16LE(0, 10);
+      local.writeUInt16LE(DOS_DATE_1980, 12);
+      local.writeUInt32LE(crc, 14);
+      local.writeUInt32LE(deflated.length, 18);
+      local.writeUInt32LE(data.length, 22);
+      local.writeUInt16LE(nameBuf.length, 26);
+      local.writeUInt16LE(0, 28);
+      const at = w.offset;
+      await w.write(Buffer.concat([local, nameBuf, deflated]));
+      const cd = Buffer.alloc(46);
+      cd.writeUInt32LE(0x02014b50, 0);
+      cd.writeUInt16LE(0x0314, 4);
+      cd.writeUInt16LE(20, 6);
+      local.copy(cd, 8, 6, 30);
+      cd.writeUInt16LE(0, 32);
+      cd.writeUInt16LE(0, 34);
+      cd.writeUInt16LE(0, 36);
+      cd.writeUInt32LE(0o100644 << 16, 38);
+      cd.writeUInt32LE(at, 42);
+      central.push(cd, nameBuf);
+    };
+    await w.write(Buffer.from([0x53, 0x59, 0x53, 0x42, 0x02, 0x00, 0x00, 0x00])); // "SYSB" v2
+    const done = new Set<string>();
+    let count = 0;
+    for (const e of entries) {
+      const path = urlToBundlePath(e.url);
+      if (done.has(path)) continue;
+      done.add(path);
+      const data = await e.load();
+      await addEntry(path, data);
+      const info: Record<string, unknown> = { type: e.type, url: e.url };
+      if (Object.keys(e.headers).length > 0) info.headers = e.headers;
+      manifestFiles[path] = info;
+      idHash.update(path).update("\0").update(createHash("sha1").update(data).digest()).update("\0");
+      count += 1;
+      onEntry?.(data.length);
+    }
+    for (const v of [attrs.org, attrs.project, attrs.release, attrs.dist]) idHash.update(v ?? "").update("\0");
+    const debugId = uuidFromSha1(idHash.digest());
+    const sortedFiles: Record<string, unknown> = {};
+    for (const k of Object.keys(manifestFiles).sort(byteCompare)) sortedFiles[k] = manifestFiles[k];
+    const manifest: Record<string, unknown> = { files: sortedFiles, debug_id: debugId };
+    if (attrs.dist !== undefined) manifest.dist = attrs.dist;
+    if (attrs.note !== undefined) manifest.note = attrs.note;
+    manifest.org = attrs.org;
+    if (attrs.project !== undefined) manifest.project = attrs.project;
+    if (attrs.release !== undefined) manifest.release = attrs.release;
+    await addEntry("manifest.json", Buffer.from(JSON.stringify(manifest), "utf8"));
+    const cdStart = w.offset;
+    const cdBuf = Buffer.concat(central);
+    await w.write(cdBuf);
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(count + 1, 8);
+    eocd.writeUInt16LE(count + 1, 10);
+    eocd.writeUInt32LE(cdBuf.length, 12);
+    eocd.writeUInt32LE(cdStart, 16);
+    await w.write(eocd);
+    const checksum = w.finish();
+    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count };
+  } finally {
+    await fh.close();
+  }
+}
+
+export function byteCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** Read `size` bytes at `offset` of a written bundle (one chunk). */
+export async function readChunk(file: string, offset: number, size: number): Promise<Buffer> {
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(size);
+    await fh.read(buf, 0, size, offset);
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}

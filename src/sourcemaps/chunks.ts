@@ -1,0 +1,127 @@
+/**
+ * The chunk-upload protocol (sentry-cli-wire.md §6.2): server options, assemble (first to learn
+ * which chunks are missing, then to start and poll processing), and concurrent multipart upload
+ * of only the missing chunks within the server's limits.
+ */
+import { gzipSync } from "node:zlib";
+import type { ApiClient } from "../api/types.js";
+
+export interface ChunkServerOptions {
+  url: string;
+  chunkSize: number;
+  chunksPerRequest: number;
+  maxRequestSize: number;
+  maxFileSize: number;
+  maxWait: number;
+  concurrency: number;
+  hashAlgorithm: string;
+  compression: string[];
+}
+
+export interface AssembleRequest {
+  checksum: string;
+  chunks: string[];
+  projects?: string[];
+  version?: string;
+  dist?: string;
+}
+
+export interface AssembleResponse {
+  state: "error" | "not_found" | "created" | "assembling" | "ok";
+  missingChunks: string[];
+  detail?: string | null;
+}
+
+export interface ChunkRef {
+  sha1: string;
+  size: number;
+  read(): Promise<Buffer>;
+}
+
+/** Bytes of chunk data held in memory by in-flight requests at most. */
+const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+
+export async function getChunkOptions(api: ApiClient, org: string): Promise<ChunkServerOptions> {
+  const r = await api.get<Partial<ChunkServerOptions>>(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
+  const d = (r.data ?? {}) as Partial<ChunkServerOptions>;
+  return {
+    url: d.url ?? `organizations/${encodeURIComponent(org)}/chunk-upload/`,
+    chunkSize: d.chunkSize && d.chunkSize > 0 ? d.chunkSize : 8 * 1024 * 1024,
+    chunksPerRequest: d.chunksPerRequest && d.chunksPerRequest > 0 ? d.chunksPerRequest : 64,
+    maxRequestSize: d.maxRequestSize && d.maxRequestSize > 0 ? d.maxRequestSize : 32 * 1024 * 1024,
+    maxFileSize: d.maxFileSize ?? 0,
+    maxWait: d.maxWait ?? 0,
+    concurrency: d.concurrency && d.concurrency > 0 ? d.concurrency : 1,
+    hashAlgorithm: d.hashAlgorithm ?? "sha1",
+    compression: Array.isArray(d.compression) ? d.compression : [],
+  };
+}
+
+export async function assemble(api: ApiClient, org: string, req: AssembleRequest): Promise<AssembleResponse> {
+  const body: Record<string, unknown> = { checksum: req.checksum, chunks: req.chunks };
+  if (req.projects && req.projects.length > 0) body.projects = req.projects;
+  if (req.version) body.version = req.version;
+  if (req.dist !== undefined) body.dist = req.dist;
+  const r = await api.post<AssembleResponse>(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
+  const d = r.data as AssembleResponse;
+  return { state: d.state, missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [], detail: d.detail ?? null };
+}
+
+/** Group chunks into requests of ≤ chunksPerRequest parts and ≤ maxRequestSize bytes. */
+export function planRequests(chunks: ChunkRef[], opts: Pick<ChunkServerOptions, "chunksPerRequest" | "maxRequestSize">): ChunkRef[][] {
+  const out: ChunkRef[][] = [];
+  let cur: ChunkRef[] = [];
+  let bytes = 0;
+  for (const c of chunks) {
+    if (cur.length > 0 && (cur.length >= opts.chunksPerRequest || bytes + c.size > opts.maxRequestSize)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(c);
+    bytes += c.size;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+function uploadPath(url: string): string {
+  if (/^https?:\/\//i.test(url)) return url;
+  return url.replace(/^\/?(api\/0\/)?/, "");
+}
+
+/**
+ * Upload `chunks` (de-duplicated by SHA-1) concurrently. Returns the bytes put on the wire
+ * (compressed size when gzip is used). `onChunk` fires per uploaded chunk with its raw size.
+ */
+export async function uploadChunks(
+  api: ApiClient,
+  opts: ChunkServerOptions,
+  chunks: ChunkRef[],
+  onChunk?: (rawBytes: number) => void,
+): Promise<{ wireBytes: number; requests: number }> {
+  const unique = [...new Map(chunks.map((c) => [c.sha1, c])).values()];
+  const batches = planRequests(unique, opts);
+  const gzip = opts.compression.includes("gzip");
+  const perRequest = Math.max(1, Math.min(opts.maxRequestSize, opts.chunksPerRequest * opts.chunkSize));
+  const concurrency = Math.max(1, Math.min(opts.concurrency, Math.floor(MAX_IN_FLIGHT_BYTES / perRequest) || 1));
+  let wireBytes = 0;
+  let next = 0;
+  const path = uploadPath(opts.url);
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      const form = new FormData();
+      for (const c of batch) {
+        const raw = await c.read();
+        const data = gzip ? gzipSync(raw) : raw;
+        wireBytes += data.length;
+        form.append(gzip ? "file_gzip" : "file", new Blob([data], { type: "application/octet-stream" }), c.sha1);
+      }
+      await api.request("POST", path, { body: form });
+      for (const c of batch) onChunk?.(c.size);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  return { wireBytes, requests: batches.length };
+}
