@@ -55,6 +55,8 @@ export interface ResolveInput {
   env: NodeJS.ProcessEnv;
   /** Names of env vars that came from a .env file (source kind "dotenv"). */
   dotenvKeys?: ReadonlySet<string>;
+  /** For names in dotenvKeys: the .env file each came from (used in source labels). */
+  dotenvFiles?: ReadonlyMap<string, string>;
   cwd: string;
   homeDir: string;
 }
@@ -77,6 +79,8 @@ export interface ResolvedConfig {
   vcsRemote: Setting<string>;
   pipeline?: Setting<string>;
   proxy?: Setting<ProxyConfig>;
+  /** `NO_PROXY` / `no_proxy`, verbatim (comma-separated hosts), when set. */
+  noProxy?: Setting<string>;
   /** Extra CA certificate files (PEM). */
   caFiles: Setting<string[]>;
   /** `[http] verify_ssl` (default true). */
