@@ -1,6 +1,14 @@
 import { Command } from "commander";
-import type { RunEnv } from "../runner.js";
+import { orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import { listCommand } from "./list.js";
+import { newCommand } from "./new.js";
 
-export function command(_env: RunEnv): Command {
-  return new Command("deploys").description("(not yet available)");
+export function command(env: RunEnv): Command {
+  return new Command("deploys")
+    .description("Manage deployments for Sentry releases.")
+    .addOption(orgOption())
+    .addOption(projectOption())
+    .addOption(releaseOption())
+    .addCommand(listCommand(env))
+    .addCommand(newCommand(env));
 }

@@ -1,0 +1,37 @@
+import { Command } from "commander";
+import { routes } from "../../api/routes.js";
+import type { CommandContext } from "../../context.js";
+import { handler, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import type { DeployLike } from "../releases/render.js";
+import { requireRelease } from "./release.js";
+
+/** `GET /organizations/{org}/releases/{version}/deploys/` as sentry-cli's table. */
+export async function runDeploysList(_opts: Record<string, never>, ctx: CommandContext): Promise<void> {
+  const version = await requireRelease(ctx);
+  const org = await ctx.requireOrg();
+  const api = await ctx.api();
+  const res = await api.get<DeployLike[]>(routes.deploys(org, version), {
+    notFound: `release ${version} in organization ${org} (check the release, project and organization)`,
+  });
+  const deploys = Array.isArray(res.data) ? res.data : [];
+  ctx.out.result({ ok: true, release: version, deploys });
+  if (deploys.length === 0) {
+    ctx.out.print("No deploys found");
+    return;
+  }
+  const { renderDeployList } = await import("../releases/render.js");
+  ctx.out.print(renderDeployList(deploys, ctx.now()));
+}
+
+export function listCommand(env: RunEnv): Command {
+  return new Command("list")
+    .description("List all deployments of a release.")
+    .addOption(orgOption())
+    .addOption(projectOption())
+    .addOption(releaseOption())
+    .action(
+      handler(env, async (ctx) => {
+        await runDeploysList({}, ctx);
+      }),
+    );
+}

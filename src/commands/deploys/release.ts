@@ -1,0 +1,16 @@
+import type { CommandContext } from "../../context.js";
+import { ConfigError } from "../../errors.js";
+import { checkVersion } from "../releases/shared.js";
+
+/**
+ * The release a deploy belongs to: `-r/--release` (on the command or the group), else
+ * SENTRY_RELEASE, as sentry-cli (which does not guess one from git here).
+ */
+export async function requireRelease(ctx: CommandContext): Promise<string> {
+  const cfg = await ctx.config();
+  const flag = ctx.flags.release;
+  if (flag !== undefined) return checkVersion(flag);
+  const v = cfg.release?.value;
+  if (v !== undefined && v !== "") return checkVersion(v);
+  throw new ConfigError("a release is required: pass --release/-r or set SENTRY_RELEASE");
+}

@@ -1,0 +1,50 @@
+import { Command } from "commander";
+import { routes } from "../../api/routes.js";
+import type { CommandContext } from "../../context.js";
+import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
+import { checkVersion, requireProjects, rfc3339, Sender, urlOption } from "./shared.js";
+
+export interface ReleasesNewOptions {
+  version: string;
+  finalize?: boolean;
+  url?: string;
+  dryRun?: boolean;
+}
+
+/** `POST /organizations/{org}/releases/` → `Created release V` (208 "already exists" is success). */
+export async function runReleasesNew(opts: ReleasesNewOptions, ctx: CommandContext): Promise<void> {
+  const version = checkVersion(opts.version);
+  const org = await ctx.requireOrg();
+  const projects = await requireProjects(ctx);
+  const now = rfc3339(ctx.now());
+  const body: Record<string, unknown> = { version, projects };
+  if (opts.url !== undefined) body.url = opts.url;
+  body.dateStarted = now;
+  if (opts.finalize) body.dateReleased = now;
+  const sender = new Sender(ctx, opts.dryRun === true);
+  const res = await sender.send<{ version?: string }>("POST", routes.releases(org), body, {
+    notFound: `organization ${org}`,
+  });
+  if (sender.dryRun) {
+    ctx.out.result({ ok: true, dryRun: true, requests: sender.planned });
+    return;
+  }
+  ctx.out.print(`Created release ${version}`);
+  ctx.out.result({ ok: true, version, created: res?.status !== 208, release: res?.data });
+}
+
+export function newCommand(env: RunEnv): Command {
+  return new Command("new")
+    .description("Create a new release.")
+    .argument("<version>", "the version of the release")
+    .addOption(orgOption())
+    .addOption(projectOption())
+    .addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl"))
+    .option("--finalize", "immediately finalize the release (sets it to released)")
+    .option("--dry-run", "print the request instead of sending it")
+    .action(
+      handler(env, async (ctx, o, version: string) => {
+        await runReleasesNew({ version, finalize: o.finalize === true, url: o.releaseUrl, dryRun: o.dryRun === true }, ctx);
+      }),
+    );
+}

@@ -1,0 +1,127 @@
+/**
+ * Text rendering for releases and deploys, byte-for-byte as sentry-cli 3.8 prints it: ASCII tables
+ * (`+---+` borders, one space of padding, multi-line cells), "N hours ago" durations and
+ * `2024-05-01 12:00:00 UTC` dates. Pure functions, tested with colour off.
+ */
+
+/** An ASCII table like sentry-cli's: title row, separator, rows, closing border. */
+export function renderTable(titles: string[], rows: string[][]): string {
+  const cellLines = (c: string) => c.split("\n");
+  const widths = titles.map((t, i) =>
+    Math.max(
+      ...[t, ...rows.map((r) => r[i] ?? "")].flatMap((c) => cellLines(c).map((l) => [...l].length)),
+    ),
+  );
+  const border = "+" + widths.map((w) => "-".repeat(w + 2)).join("+") + "+";
+  const line = (cells: string[]) => {
+    const split = cells.map(cellLines);
+    const height = Math.max(1, ...split.map((s) => s.length));
+    const out: string[] = [];
+    for (let h = 0; h < height; h++) {
+      out.push(
+        "|" + widths.map((w, i) => " " + (split[i]?.[h] ?? "") + " ".repeat(w - [...(split[i]?.[h] ?? "")].length) + " ").join("|") + "|",
+      );
+    }
+    return out.join("\n");
+  };
+  return [border, line(titles), border, ...rows.map(line), border].join("\n");
+}
+
+/** sentry-cli's HumanDuration: whole hours, else minutes, else seconds; negative → `0 seconds`. */
+export function humanDuration(ms: number): string {
+  const secs = Math.trunc(ms / 1000);
+  const unit = (n: number, u: string) => (n === 1 ? `1 ${u}` : `${n} ${u}s`);
+  const hours = Math.trunc(secs / 3600);
+  if (hours >= 1) return unit(hours, "hour");
+  const minutes = Math.trunc(secs / 60);
+  if (minutes >= 1) return unit(minutes, "minute");
+  if (secs >= 1) return unit(secs, "second");
+  return "0 seconds";
+}
+
+/** `2024-05-01 12:00:00 UTC` (fractional seconds kept when present, as chrono prints them). */
+export function formatUtc(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const frac = /\.(\d+)/.exec(iso.replace(/[+-]\d\d:?\d\d$|Z$/i, ""))?.[1]?.replace(/0+$/, "") ?? "";
+  let f = "";
+  if (frac) f = "." + frac.padEnd(Math.ceil(frac.length / 3) * 3, "0");
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${f} UTC`;
+}
+
+export interface ReleaseLike {
+  version: string;
+  dateCreated?: string | null;
+  dateReleased?: string | null;
+  lastEvent?: string | null;
+  newGroups?: number | null;
+  projects?: Array<{ slug: string }> | null;
+}
+
+export function renderReleaseList(releases: ReleaseLike[], now: Date, showProjects: boolean): string {
+  const ago = (iso: string) => `${humanDuration(now.getTime() - new Date(iso).getTime())} ago`;
+  const titles = ["Released", "Version", ...(showProjects ? ["Projects"] : []), "New Events", "Last Event"];
+  const rows = releases.map((r) => {
+    const slugs = (r.projects ?? []).map((p) => p.slug);
+    return [
+      r.dateReleased ? ago(r.dateReleased) : "(unreleased)",
+      r.version,
+      ...(showProjects ? [slugs.length ? slugs.join("\n") : "-"] : []),
+      String(r.newGroups ?? 0),
+      r.lastEvent ? ago(r.lastEvent) : "-",
+    ];
+  });
+  return renderTable(titles, rows);
+}
+
+export function renderReleaseInfo(
+  r: ReleaseLike,
+  opts: { showProjects: boolean; commits?: string[] | undefined; showCommits: boolean },
+): string {
+  const titles = ["Version", "Date created"];
+  const row = [r.version, r.dateCreated ? formatUtc(r.dateCreated) : "-"];
+  if (r.lastEvent) {
+    titles.push("Last event");
+    row.push(formatUtc(r.lastEvent));
+  }
+  if (opts.showProjects) {
+    titles.push("Projects");
+    const slugs = (r.projects ?? []).map((p) => p.slug);
+    row.push(slugs.length ? slugs.join("\n") : "-");
+  }
+  if (opts.showCommits) {
+    titles.push("Commits");
+    row.push(opts.commits && opts.commits.length ? opts.commits.join("\n") : "-");
+  }
+  return renderTable(titles, [row]);
+}
+
+/** 40-hex SHAs shortened to 12 characters, anything else verbatim. */
+export function shortRev(rev: string): string {
+  return /^[0-9a-fA-F]{40}$/.test(rev) ? rev.slice(0, 12) : rev;
+}
+
+export function renderRefs(refs: Array<{ repository: string; commit: string; previousCommit: string | null }>): string {
+  return renderTable(
+    ["Repository", "Revision"],
+    refs.map((r) => [r.repository, r.previousCommit ? `${shortRev(r.previousCommit)} -> ${shortRev(r.commit)}` : shortRev(r.commit)]),
+  );
+}
+
+export interface DeployLike {
+  environment: string;
+  name?: string | null;
+  dateFinished?: string | null;
+}
+
+export function renderDeployList(deploys: DeployLike[], now: Date): string {
+  return renderTable(
+    ["Environment", "Name", "Finished"],
+    deploys.map((d) => [
+      d.environment,
+      d.name ?? "unnamed",
+      d.dateFinished ? humanDuration(now.getTime() - new Date(d.dateFinished).getTime()) : "-",
+    ]),
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * The local git repository, through simple-git (loaded lazily so `--help` never pays for it).
+ * Only plumbing commands with stable output are used.
+ */
+import { InputError } from "../errors.js";
+
+type SimpleGit = import("simple-git").SimpleGit;
+
+export interface CommitInfo {
+  id: string;
+  authorName: string;
+  authorEmail: string;
+  /** Author time in RFC 3339 with the author's own offset (`2024-05-03T10:00:00+02:00`). */
+  timestamp: string;
+  /** The raw message, trailing newline kept. */
+  message: string;
+}
+
+export interface FileChange {
+  path: string;
+  type: string;
+}
+
+export class GitRepo {
+  private constructor(
+    private readonly git: SimpleGit,
+    readonly root: string,
+  ) {}
+
+  /** Open the repository that contains `cwd`, or throw an InputError saying there is none. */
+  static async open(cwd: string, env?: NodeJS.ProcessEnv): Promise<GitRepo> {
+    const { simpleGit } = await import("simple-git");
+    const git = simpleGit({ baseDir: cwd, maxConcurrentProcesses: 6, trimmed: false });
+    if (env) git.env(cleanEnv(env));
+    let root: string;
+    try {
+      root = (await git.raw(["rev-parse", "--show-toplevel"])).trim();
+    } catch {
+      throw new InputError(`no git repository found at '${cwd}': run this from inside a git checkout`);
+    }
+    return new GitRepo(git, root);
+  }
+
+  raw(args: string[]): Promise<string> {
+    return this.git.raw(args);
+  }
+
+  /** `git rev-parse <rev>^{commit}` → full SHA, or undefined when it does not resolve. */
+  async resolve(rev: string): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async head(): Promise<string> {
+    const sha = await this.resolve("HEAD");
+    if (!sha) throw new InputError("the git repository has no commits yet (HEAD does not resolve)");
+    return sha;
+  }
+
+  /** The URL of a remote, or undefined when there is no such remote. */
+  async remoteUrl(name: string): Promise<string | undefined> {
+    try {
+      const url = (await this.git.raw(["config", "--get", `remote.${name}.url`])).trim();
+      return url || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async isShallow(): Promise<boolean> {
+    try {
+      return (await this.git.raw(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether `sha` is HEAD or one of its ancestors in the history present locally. */
+  async isAncestorOfHead(sha: string): Promise<boolean> {
+    if (!(await this.resolve(sha))) return false;
+    try {
+      await this.git.raw(["merge-base", "--is-ancestor", sha, "HEAD"]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Commits reachable from HEAD, newest first (git's default walk), at most `max`. */
+  async walkFromHead(max?: number): Promise<string[]> {
+    const args = ["rev-list", "HEAD"];
+    if (max !== undefined) args.splice(1, 0, `--max-count=${max}`);
+    const out = await this.git.raw(args);
+    return out.split("\n").filter((l) => l.length > 0);
+  }
+
+  /** Author, message and time of each commit, in the order given. */
+  async commitInfos(shas: string[]): Promise<CommitInfo[]> {
+    if (shas.length === 0) return [];
+    const out = await this.git.raw([
+      "log",
+      "--no-walk=unsorted",
+      "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B",
+      ...shas,
+    ]);
+    const byId = new Map<string, CommitInfo>();
+    for (const rec of out.split("\x1e").slice(1)) {
+      const [id, authorName, authorEmail, timestamp, ...rest] = rec.split("\x1f");
+      // git log separates records with one newline after %B.
+      const message = rest.join("\x1f").replace(/\n$/, "");
+      byId.set(id!, { id: id!, authorName: authorName!, authorEmail: authorEmail!, timestamp: timestamp!, message });
+    }
+    return shas.map((s) => {
+      const info = byId.get(s);
+      if (!info) throw new InputError(`git did not return commit ${s}`);
+      return info;
+    });
+  }
+
+  /** Files changed between two commits (A/M/D…, no rename detection); `from` undefined = all added. */
+  async changes(from: string | undefined, to: string): Promise<FileChange[]> {
+    const args = from
+      ? ["diff-tree", "-r", "-z", "--no-renames", "--name-status", from, to]
+      : ["diff-tree", "-r", "-z", "--no-renames", "--name-status", "--root", to];
+    const out = await this.git.raw(args);
+    const parts = out.split("\0").filter((p) => p.length > 0);
+    // `--root` with a single commit prints the commit id first.
+    if (!from && parts[0] === to) parts.shift();
+    const res: FileChange[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) res.push({ type: parts[i]!.charAt(0), path: parts[i + 1]! });
+    return res;
+  }
+
+  /** `git fetch --deepen=N <remote>`; returns false (with git's message) when the fetch fails. */
+  async deepen(remote: string, by: number): Promise<{ ok: boolean; error?: string }> {
+    try {
+      await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, remote]);
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: String((e as Error).message ?? e).trim().split("\n")[0] };
+    }
+  }
+}
+
+/** simple-git refuses some variables (e.g. GIT_ASKPASS with unsafe settings); pass only strings. */
+function cleanEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
+  return out;
+}
