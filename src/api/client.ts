@@ -57,7 +57,7 @@ function truncate(s: string, n = LOG_BODY_CHARS): string {
 }
 
 function formatWait(ms: number): string {
-  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+  return ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Origins that may receive the token: the configured one, those an org token names, and *.sentry.io for sentry.io. */
@@ -138,8 +138,10 @@ export function createApiClient(opts: ClientOptions): ApiClient {
       out.debug(`>   ${k}: ${k === "authorization" ? `${v.split(" ")[0]} [redacted]` : v}`);
     }
     if (typeof body === "string") out.debug(`>   body: ${truncate(body)}`);
-    else if (body instanceof Uint8Array) out.debug(`>   body: ${body.byteLength} bytes`);
-    else if (body !== undefined) out.debug(">   body: multipart form data");
+    else if (body instanceof Uint8Array) {
+      const multipart = (headers["content-type"] ?? "").startsWith("multipart/");
+      out.debug(`>   body: ${multipart ? "multipart form data, " : ""}${body.byteLength} bytes`);
+    }
   }
 
   function logResponse(res: RawResponse, ms: number): void {
@@ -154,7 +156,7 @@ export function createApiClient(opts: ClientOptions): ApiClient {
     method: HttpMethod,
     url: URL,
     headers: Record<string, string>,
-    body: string | Buffer | Uint8Array | FormData | undefined,
+    body: string | Buffer | Uint8Array | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
     const res = await dispatcher.request({
@@ -162,7 +164,7 @@ export function createApiClient(opts: ClientOptions): ApiClient {
       path: url.pathname + url.search,
       method,
       headers,
-      body: body as Dispatcher.DispatchOptions["body"],
+      body,
       signal,
       reset: url.protocol === "http:" && !keepalive,
     });
@@ -184,7 +186,14 @@ export function createApiClient(opts: ClientOptions): ApiClient {
   async function request<T>(method: HttpMethod, path: string, o: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = resolveUrl(path, o.query);
     const { headers, tokenSent } = buildHeaders(url, o);
-    const body = o.json !== undefined ? JSON.stringify(o.json) : o.body;
+    let body: string | Buffer | Uint8Array | undefined;
+    if (o.json !== undefined) body = JSON.stringify(o.json);
+    else if (o.body instanceof FormData) {
+      // Serialise multipart once (Node's own FormData is not undici 7's), so every attempt re-sends the same bytes.
+      const encoded = new Response(o.body);
+      body = Buffer.from(await encoded.arrayBuffer());
+      if (headers["content-type"] === undefined) headers["content-type"] = encoded.headers.get("content-type")!;
+    } else body = o.body;
     const { dispatcher, proxy } = dispatchers.forUrl(url);
     const maxAttempts = o.retry === false ? 1 : maxRetries + 1;
     let waited = 0;
