@@ -106,7 +106,7 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
 
   let repos: Repo[];
   try {
-    repos = await api.paginate<Repo>(routes.repos(org), { query: { cursor: "" } });
+    repos = await api.paginate<Repo>(routes.repos(org), { query: { cursor: "" }, okStatuses: [404] });
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) repos = [];
     else throw e;
