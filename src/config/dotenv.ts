@@ -102,9 +102,9 @@ function readDotenv(path: string, strict: boolean, warnings: string[]): Record<s
   }
   const bad = firstBadDotenvLine(text);
   if (bad) {
-    const msg = `${path}:${bad.line}: expected KEY=value, found ${describeLine(bad.text)}`;
-    if (strict) throw new ConfigError(`${msg} (fix the .env file named by SENTRY_DOTENV_PATH/SENTRY_DOTENV_PATHS)`);
-    warnings.push(`ignoring ${path}: ${msg.slice(path.length + 1)}`);
+    const what = `expected KEY=value, found ${describeLine(bad.text)}`;
+    if (strict) throw new ConfigError(`${path}:${bad.line}: ${what} (fix the .env file named by SENTRY_DOTENV_PATH/SENTRY_DOTENV_PATHS)`);
+    warnings.push(`ignoring ${path}: line ${bad.line}: ${what}`);
     return undefined;
   }
   return parseEnv(text) as Record<string, string>;
