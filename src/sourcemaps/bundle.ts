@@ -50,7 +50,8 @@ export function urlToBundlePath(url: string): string {
 
 /** The URL a file is uploaded under: `<prefix or ~>/<relative path><suffix>`. */
 export function fileUrl(rel: string, urlPrefix?: string, urlSuffix?: string): string {
-  const prefix = (urlPrefix ?? "~").replace(/\/+$/, "");
+  const raw = urlPrefix ?? "~";
+  const prefix = raw.endsWith("/") ? raw.slice(0, -1) : raw;
   return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
 }
 
@@ -165,7 +166,7 @@ export async function writeBundle(
       cd.writeUInt16LE(0, 32);
       cd.writeUInt16LE(0, 34);
       cd.writeUInt16LE(0, 36);
-      cd.writeUInt32LE(0o100644 << 16, 38);
+      cd.writeUInt32LE(0o100644 * 0x10000, 38);
       cd.writeUInt32LE(at, 42);
       central.push(cd, nameBuf);
     };

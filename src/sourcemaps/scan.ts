@@ -32,6 +32,8 @@ export interface ScannedFile {
   mapPath?: string;
   /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
   sourceMapHeader?: string;
+  /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+  mapGuessed?: boolean;
   /** For maps: problems --validate reports. */
   mapInfo?: { sources: string[]; missingContent: string[] };
 }
@@ -145,13 +147,20 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
   }
 
   const result: ScannedFile[] = [];
+  const badMaps: string[] = [];
   for (let i = 0; i < found.length; i += BATCH) {
     const batch = await Promise.all(
       found.slice(i, i + BATCH).map(async ({ abs, rel }): Promise<ScannedFile> => {
         const text = await readFile(abs, "utf8");
         const size = Buffer.byteLength(text);
         if (abs.endsWith(".map")) {
-          const map = parseMapJson(text, rel);
+          let map: Record<string, unknown>;
+          try {
+            map = parseMapJson(text, rel);
+          } catch (e) {
+            badMaps.push((e as Error).message);
+            return { abs, rel, kind: "map", size };
+          }
           const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
           const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
           const missingContent = sources.filter((_s, j) => typeof content[j] !== "string");
@@ -169,11 +178,14 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
         } else if (existsSync(`${abs}.map`)) {
           f.mapPath = `${abs}.map`;
           f.sourceMapHeader = `${basename(abs)}.map`;
+          f.mapGuessed = true;
         }
         return f;
       }),
     );
     result.push(...batch);
   }
+  if (badMaps.length === 1) throw new InputError(badMaps[0]!);
+  if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }

@@ -1,6 +1,80 @@
-import { Command } from "commander";
-import type { RunEnv } from "../runner.js";
+import { Command, Option } from "commander";
+import type { CommandContext } from "../../context.js";
+import { UsageError } from "../../errors.js";
+import { collect, handler, intArg, orgOption, projectOption, releaseOption, type Opts, type RunEnv } from "../runner.js";
+import type { UploadOptions } from "../../sourcemaps/upload.js";
 
-export function uploadCommand(_env: RunEnv): Command {
-  return new Command("upload").description("(not yet available)");
+export interface SourcemapsUploadOptions extends UploadOptions {
+  json?: boolean;
+}
+
+export function uploadCommand(env: RunEnv): Command {
+  return new Command("upload")
+    .description("upload JavaScript files and source maps as artifact bundles")
+    .argument("<paths...>", "files or folders to upload")
+    .addOption(orgOption())
+    .addOption(projectOption())
+    .addOption(releaseOption())
+    .option("-d, --dist <dist>", "the distribution identifier (requires a release)")
+    .option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)")
+    .option("--url-suffix <suffix>", "URL suffix appended to every file URL")
+    .option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect)
+    .option("--strip-common-prefix", "strip the common prefix of each map's absolute sources")
+    .option("-x, --ext <ext>", "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)", collect)
+    .option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect)
+    .option("-I, --ignore-file <file>", "ignore files matching the globs in this file")
+    .option("--validate", "check files and maps before uploading")
+    .option("--no-rewrite", "upload maps as they are, without rewriting their sources")
+    .option("--note <note>", "a note stored with the bundle")
+    .option("--wait", "wait until the server has processed the upload")
+    .option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for"))
+    .option("--dry-run", "build the bundles and report, but send nothing")
+    .addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp())
+    .addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp())
+    .action(
+      handler(env, async (ctx, opts: Opts, ...args: string[]) => {
+        // A variadic argument arrives as one array.
+        const paths = args[0] as unknown as string[];
+        if (opts.wait && opts.waitFor !== undefined) throw new UsageError("--wait and --wait-for cannot be used together");
+        await runSourcemapsUpload(
+          {
+            paths,
+            release: typeof opts.release === "string" ? opts.release : undefined,
+            dist: opts.dist,
+            urlPrefix: opts.urlPrefix,
+            urlSuffix: opts.urlSuffix,
+            stripPrefix: opts.stripPrefix,
+            stripCommonPrefix: opts.stripCommonPrefix === true,
+            extensions: opts.ext,
+            ignore: opts.ignore,
+            ignoreFile: opts.ignoreFile,
+            validate: opts.validate === true,
+            rewrite: opts.rewrite !== false,
+            note: opts.note,
+            wait: opts.wait === true,
+            waitFor: opts.waitFor,
+            dryRun: opts.dryRun === true,
+            json: opts.json === true,
+          },
+          ctx,
+        );
+      }),
+    );
+}
+
+export async function runSourcemapsUpload(opts: SourcemapsUploadOptions, ctx: CommandContext): Promise<void> {
+  const cfg = await ctx.config();
+  const release = opts.release ?? cfg.release?.value;
+  if (opts.dist !== undefined && !release) throw new UsageError("--dist requires a release (pass --release)");
+  const org = await ctx.requireOrg();
+  const projects = await ctx.projects();
+  if (projects.length === 0) await ctx.requireProject();
+  const { uploadSourcemaps } = await import("../../sourcemaps/upload.js");
+  const { renderUploadReport } = await import("../../sourcemaps/upload-render.js");
+  const summary = await uploadSourcemaps(
+    { ...opts, release },
+    { cwd: ctx.cwd, out: ctx.out, org, projects, api: () => ctx.api(), sleep: (ms) => ctx.sleep(ms) },
+  );
+  ctx.out.result(summary);
+  for (const line of renderUploadReport(summary)) ctx.out.print(line);
 }

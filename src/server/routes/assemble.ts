@@ -210,7 +210,7 @@ export function registerAssemble(router: Router, core: ServerCore): void {
     if (outcome.bundle) {
       const b = outcome.bundle;
       rec.bundleId = b.id;
-      const i = core.state.bundles.findIndex((x) => x.id === b.id && x.orgId === b.orgId);
+      const i = core.state.bundles.findIndex((x) => x.checksum === b.checksum && x.orgId === b.orgId);
       if (i >= 0) core.state.bundles[i] = b;
       else core.state.bundles.push(b);
       core.persist.saveBundle(b);

@@ -1,0 +1,283 @@
+/**
+ * `sourcemaps upload` without the CLI: discover and pair files, validate, build artifact bundles
+ * (split by the server's maxFileSize) in a temporary folder, and run the chunk protocol — assemble
+ * first, upload only missing chunks, assemble again and optionally poll.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ApiClient } from "../api/types.js";
+import { ApiError, InputError } from "../errors.js";
+import type { Output } from "../output/output.js";
+import { byteCompare, fileUrl, readChunk, writeBundle, type BundleEntry, type WrittenBundle } from "./bundle.js";
+import { rewriteSourceMap } from "./bundle-rewrite.js";
+import { assemble, getChunkOptions, uploadChunks, type AssembleResponse, type ChunkServerOptions } from "./chunks.js";
+import { parseMapJson, scanUploadFiles, type ScannedFile } from "./scan.js";
+
+export interface UploadOptions {
+  paths: string[];
+  release?: string;
+  dist?: string;
+  urlPrefix?: string;
+  urlSuffix?: string;
+  stripPrefix?: string[];
+  stripCommonPrefix?: boolean;
+  extensions?: string[];
+  ignore?: string[];
+  ignoreFile?: string;
+  validate?: boolean;
+  rewrite?: boolean;
+  note?: string;
+  wait?: boolean;
+  /** Seconds. */
+  waitFor?: number;
+  dryRun?: boolean;
+}
+
+export interface UploadDeps {
+  cwd: string;
+  out: Output;
+  org: string;
+  projects: string[];
+  api(): Promise<ApiClient>;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface UploadedBundle {
+  bundleId: string;
+  checksum: string;
+  files: number;
+  size: number;
+  chunks: number;
+  missingChunks: number;
+  state: AssembleResponse["state"] | "dry-run";
+}
+
+export interface UploadSummary {
+  organization: string;
+  projects: string[];
+  release: string | null;
+  dist: string | null;
+  dryRun: boolean;
+  files: Array<{ url: string; type: string; debugId: string | null; sourcemap: string | null }>;
+  bundles: UploadedBundle[];
+  /** Bytes sent as chunk data (after compression). */
+  bytesSent: number;
+  /** Bundle bytes the server already had (not sent). */
+  bytesSkipped: number;
+  skipped: Array<{ path: string; reason: string }>;
+  problems: string[];
+  processing: "complete" | "pending" | "none";
+}
+
+/** Problems --validate reports (and which of them stop the upload). */
+export function validateFiles(files: ScannedFile[]): { warnings: string[]; errors: string[] } {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const maps = new Map(files.filter((f) => f.kind === "map").map((f) => [f.abs, f]));
+  for (const f of files) {
+    if (f.kind === "script") {
+      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId) warnings.push(`${f.rel}: no source map and no debug id`);
+      else if (!f.mapPath && !f.sourceMapRef?.startsWith("data:")) warnings.push(`${f.rel}: no source map found`);
+      const m = f.mapPath ? maps.get(f.mapPath) : undefined;
+      if (m && f.debugId && m.debugId && f.debugId !== m.debugId) {
+        errors.push(`${f.rel}: debug id ${f.debugId} does not match ${m.rel} (${m.debugId})`);
+      }
+    } else {
+      for (const s of f.mapInfo?.missingContent ?? []) warnings.push(`${f.rel}: missing sourcecode (${s})`);
+    }
+  }
+  return { warnings, errors };
+}
+
+function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
+  const url = fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix);
+  const headers: Record<string, string> = {};
+  if (f.debugId) headers["debug-id"] = f.debugId;
+  if (f.kind === "script" && f.sourceMapHeader) headers.sourcemap = f.sourceMapHeader;
+  const rewrite = f.kind === "map" && opts.rewrite !== false;
+  return {
+    url,
+    type: f.kind === "map" ? "source_map" : "minified_source",
+    headers,
+    sizeHint: f.size + 256,
+    async load() {
+      const raw = await readFile(f.abs);
+      if (!rewrite) return raw;
+      const map = parseMapJson(raw.toString("utf8"), f.rel);
+      const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
+      return Buffer.from(JSON.stringify(out), "utf8");
+    },
+  };
+}
+
+/** Split sorted entries into bundles whose estimated size stays under `maxFileSize` (0 = no limit). */
+export function splitBundles(entries: BundleEntry[], maxFileSize: number): BundleEntry[][] {
+  if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
+  const out: BundleEntry[][] = [];
+  let cur: BundleEntry[] = [];
+  let size = 4096;
+  for (const e of entries) {
+    if (cur.length > 0 && size + e.sizeHint > maxFileSize) {
+      out.push(cur);
+      cur = [];
+      size = 4096;
+    }
+    cur.push(e);
+    size += e.sizeHint;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): Promise<UploadSummary> {
+  const { out } = deps;
+  const scanned = await scanUploadFiles({
+    paths: opts.paths,
+    cwd: deps.cwd,
+    extensions: opts.extensions,
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile,
+  });
+  out.info(`> Found ${scanned.length} files`);
+  const summary: UploadSummary = {
+    organization: deps.org,
+    projects: deps.projects,
+    release: opts.release ?? null,
+    dist: opts.dist ?? null,
+    dryRun: opts.dryRun === true,
+    files: [],
+    bundles: [],
+    bytesSent: 0,
+    bytesSkipped: 0,
+    skipped: [],
+    problems: [],
+    processing: "none",
+  };
+  if (opts.validate) {
+    out.info("> Validating sources");
+    const v = validateFiles(scanned);
+    summary.problems = [...v.errors, ...v.warnings];
+    for (const w of v.warnings) out.warn(w);
+    if (v.errors.length > 0) throw new InputError(`validation failed: ${v.errors.join("; ")}`);
+  }
+  if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
+    throw new InputError("Cannot upload: You must either specify a release or have debug ids injected into your sources");
+  }
+
+  // sentry-cli pairs an unreferenced script with `<its URL>.map` only when that URL is uploaded too.
+  const mapUrls = new Set(scanned.filter((f) => f.kind === "map").map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix)));
+  for (const f of scanned) {
+    if (f.mapGuessed && !mapUrls.has(`${fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix)}.map`)) {
+      f.sourceMapHeader = undefined;
+      f.mapPath = undefined;
+    }
+  }
+  const entries = scanned.map((f) => entryFor(f, opts)).sort((a, b) => byteCompare(a.url, b.url));
+  for (const f of scanned) {
+    summary.files.push({
+      url: fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix),
+      type: f.kind === "map" ? "source_map" : "minified_source",
+      debugId: f.debugId ?? null,
+      sourcemap: f.kind === "script" ? (f.sourceMapHeader ?? null) : null,
+    });
+    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId) summary.skipped.push({ path: f.rel, reason: "no source map found" });
+  }
+  summary.files.sort((a, b) => byteCompare(a.url, b.url));
+
+  const api = opts.dryRun ? undefined : await deps.api();
+  const options: ChunkServerOptions = api
+    ? await getChunkOptions(api, deps.org)
+    : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
+  if (entries.length === 0) {
+    out.info("> Nothing to upload");
+    return summary;
+  }
+  if (opts.rewrite !== false) out.info("> Rewriting sources");
+  const groups = splitBundles(entries, options.maxFileSize);
+  const tmp = await mkdtemp(join(tmpdir(), "sentry-ship-bundle-"));
+  try {
+    const progress = out.progress("Bundling", entries.length, "files");
+    const written: WrittenBundle[] = [];
+    let i = 0;
+    for (const g of groups) {
+      const b = await writeBundle(
+        join(tmp, `bundle-${i++}.zip`),
+        g,
+        { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : undefined, release: opts.release, dist: opts.dist, note: opts.note },
+        options.chunkSize,
+        () => progress.tick(),
+      );
+      written.push(b);
+      if (!api) continue;
+      await sendBundle(api, b, options, opts, deps, summary);
+      await rm(b.file, { force: true });
+    }
+    progress.done(`> Bundled ${entries.length} files for upload`);
+    if (!api) {
+      for (const b of written) {
+        summary.bundles.push({ bundleId: b.debugId, checksum: b.checksum, files: b.fileCount, size: b.size, chunks: b.chunks.length, missingChunks: 0, state: "dry-run" });
+      }
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return summary;
+}
+
+async function sendBundle(
+  api: ApiClient,
+  b: WrittenBundle,
+  options: ChunkServerOptions,
+  opts: UploadOptions,
+  deps: UploadDeps,
+  summary: UploadSummary,
+): Promise<void> {
+  const { out } = deps;
+  out.info(`> Bundle ID: ${b.debugId}`);
+  const req = { checksum: b.checksum, chunks: b.chunks.map((c) => c.sha1), projects: deps.projects, version: opts.release, dist: opts.dist };
+  const first = await assemble(api, deps.org, req);
+  const missing = new Set(first.missingChunks);
+  const toSend = b.chunks.filter((c) => missing.has(c.sha1));
+  const missingBytes = toSend.reduce((n, c) => n + c.size, 0);
+  summary.bytesSkipped += b.size - missingBytes;
+  if (toSend.length === 0) out.info("> Nothing to upload, all files are on the server");
+  else {
+    const p = out.progress("Uploading", missingBytes, "bytes");
+    const r = await uploadChunks(
+      api,
+      options,
+      toSend.map((c) => ({ sha1: c.sha1, size: c.size, read: () => readChunk(b.file, c.offset, c.size) })),
+      (n) => p.tick(n),
+    );
+    p.done("> Uploaded files to Sentry");
+    summary.bytesSent += r.wireBytes;
+  }
+  let res = await assemble(api, deps.org, req);
+  if (opts.wait || opts.waitFor !== undefined) {
+    const limits = [opts.waitFor ?? 300, options.maxWait > 0 ? options.maxWait : 300];
+    const maxMs = Math.min(...limits) * 1000;
+    let waited = 0;
+    while (res.state !== "ok" && res.state !== "error" && res.state !== "not_found") {
+      if (waited >= maxMs) throw new ApiError(`Failed to process files in ${Math.round(maxMs / 1000)}s`, 200, "POST", "artifactbundle/assemble/", res);
+      await deps.sleep(1000);
+      waited += 1000;
+      res = await assemble(api, deps.org, req);
+    }
+  }
+  if (res.state === "error" || res.state === "not_found") {
+    throw new ApiError(`Failed to process uploaded files: ${res.detail || "unknown error"}`, 200, "POST", "artifactbundle/assemble/", res);
+  }
+  const complete = res.state === "ok";
+  out.info(complete ? "> File processing complete" : "> File upload complete (processing pending on server)");
+  summary.processing = summary.processing === "pending" || !complete ? "pending" : "complete";
+  summary.bundles.push({
+    bundleId: b.debugId,
+    checksum: b.checksum,
+    files: b.fileCount,
+    size: b.size,
+    chunks: b.chunks.length,
+    missingChunks: toSend.length,
+    state: res.state,
+  });
+}

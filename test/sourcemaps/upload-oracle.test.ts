@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import type { Bundle } from "../../src/server/state.js";
+import { runCli } from "../support/runCli.js";
+import { runSentryCli } from "../support/sentryCli.js";
+import { sentryCliEnv, useServer } from "../support/server.js";
+import { makeDist } from "./upload-fixtures.js";
+
+function comparable(b: Bundle) {
+  const { debug_id: _id, ...manifest } = b.manifest;
+  return { manifest, files: Object.fromEntries(b.files.map((f) => [f.path, f.content.toString("utf8")])) };
+}
+
+describe("sourcemaps upload against sentry-cli 3.8.0", () => {
+  const s = useServer();
+
+  async function both(args: string[]) {
+    const dir = makeDist();
+    const inj = await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(s.server), cwd: dir });
+    expect(inj.exitCode).toBe(0);
+    const before = s.server.state.bundles.length;
+    const theirs = await runSentryCli(["sourcemaps", "upload", ...args, "dist"], { env: sentryCliEnv(s.server), cwd: dir });
+    expect(theirs.stderr).toBe("");
+    expect(theirs.exitCode).toBe(0);
+    expect(s.server.state.bundles.length).toBe(before + 1);
+    const ref = s.server.state.bundles[before]!;
+    const ours = await runCli(["sourcemaps", "upload", ...args, "dist"], { env: s.env(), cwd: dir });
+    expect(ours.stderr).not.toContain("error");
+    expect(ours.exitCode).toBe(0);
+    expect(s.server.state.bundles.length).toBe(before + 2);
+    return { ref: s.server.state.bundles[before]!, mine: s.server.state.bundles[before + 1]!, refRaw: ref, ours };
+  }
+
+  it("stores a bundle whose manifest and files equal sentry-cli's for an injected folder", async () => {
+    const { ref, mine } = await both([]);
+    expect(Object.keys(ref.manifest.files as object)).toHaveLength(8);
+    expect(comparable(mine)).toEqual(comparable(ref));
+  });
+
+  it("matches sentry-cli with --release, --dist, --note and --url-prefix", async () => {
+    const { ref, mine } = await both(["--release", "1.0.0", "--dist", "web", "--note", "hello note", "--url-prefix", "~/static/js"]);
+    expect(ref.manifest.release).toBe("1.0.0");
+    expect(comparable(mine)).toEqual(comparable(ref));
+  });
+
+  it("matches sentry-cli when stripping a prefix from map sources and adding a URL suffix", async () => {
+    const { ref, mine } = await both(["--strip-prefix", "../src", "--url-suffix", "?v=1", "--url-prefix", "app:///"]);
+    expect(ref.files.find((f) => f.path.endsWith("app.min.js.map"))!.content.toString()).toContain('"sources":["app.js"]');
+    expect(comparable(mine)).toEqual(comparable(ref));
+  });
+
+  it("matches sentry-cli with --no-rewrite", async () => {
+    const { ref, mine } = await both(["--no-rewrite", "--release", "2.0"]);
+    expect(comparable(mine)).toEqual(comparable(ref));
+  });
+});
