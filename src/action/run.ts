@@ -1,0 +1,252 @@
+/**
+ * The GitHub Action's logic: create the release, set its commits, inject and upload source maps,
+ * record a deploy, finalize. Every step runs the CLI in-process through `main(argv)` — the action
+ * does exactly what the same command line does — and reads the step's `--json` document for the
+ * step summary.
+ *
+ * Failure policy: when the release cannot be created nothing else runs; any other failing step
+ * does not stop the steps after it, except that a release is never finalized after a failure.
+ * Each failure is an `::error::` annotation (a `::warning::` with allow_failure, and the action
+ * then succeeds). The run always ends with one line saying what succeeded and what did not.
+ */
+import { existsSync, statSync } from "node:fs";
+import type { ContextOverrides } from "../context.js";
+import { InputValueError, readInputs, type ActionInputs } from "./inputs.js";
+import { runCliStep, type CliRun, type MainFn, type StepIO } from "./step.js";
+import {
+  closingLine,
+  describeCommits,
+  describeDeploy,
+  describeFinalize,
+  describeRelease,
+  describeSourcemaps,
+  renderSummary,
+  STEP_TITLES,
+  type StepName,
+  type StepRecord,
+} from "./summary.js";
+import { annotation, appendSummary, setOutput } from "./workflow.js";
+
+export type ActionIO = StepIO;
+
+export interface ActionOptions {
+  /** Passed to every CLI run (tests pass an instant sleep). */
+  overrides?: ContextOverrides;
+  /** The CLI entry; defaults to src/cli.ts `main`. */
+  main?: MainFn;
+}
+
+export interface ActionResult {
+  exitCode: number;
+  version?: string;
+  steps: StepRecord[];
+  closingLine: string;
+  /** Every CLI run, in order (argv, exit code, JSON document). */
+  runs: CliRun[];
+}
+
+const ANNOTATION_TITLE = "Sentry release";
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && ["1", "true", "yes", "on"].includes(v.trim().toLowerCase());
+}
+
+/** The environment every CLI step sees: the action's, with url/org/token inputs applied. */
+export function cliEnvironment(env: NodeJS.ProcessEnv, inputs: ActionInputs): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  // The action applies its own failure policy; the CLI must report every failure.
+  delete out.SENTRY_ALLOW_FAILURE;
+  // URL and token from the same source (sentry-cli 3.8's rule): both go in as environment.
+  if (inputs.url) out.SENTRY_URL = inputs.url;
+  if (inputs.org) out.SENTRY_ORG = inputs.org;
+  if (inputs.authToken) out.SENTRY_AUTH_TOKEN = inputs.authToken;
+  return out;
+}
+
+/** The link to this workflow run, used as the deploy's URL. */
+export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+  return server && repo && id ? `${server.replace(/\/+$/, "")}/${repo}/actions/runs/${id}` : undefined;
+}
+
+function projectFlags(projects: string[]): string[] {
+  return projects.flatMap((p) => ["-p", p]);
+}
+
+async function isShallowClone(cwd: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    const { GitRepo } = await import("../vcs/git.js");
+    return await (await GitRepo.open(cwd, env)).isShallow();
+  } catch {
+    return false;
+  }
+}
+
+export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise<ActionResult> {
+  const main: MainFn = opts.main ?? (await import("../cli.js")).main;
+  const overrides = opts.overrides ?? {};
+  const log = (line: string) => io.stdout.write(line + "\n");
+  const runs: CliRun[] = [];
+
+  const steps: StepRecord[] = (Object.keys(STEP_TITLES) as StepName[]).map((name) => ({
+    name,
+    title: STEP_TITLES[name],
+    status: "off",
+    detail: "not requested",
+  }));
+  const step = (name: StepName) => steps.find((s) => s.name === name)!;
+
+  const finish = (exitCode: number, version: string | undefined, allowFailure: boolean, failedEarly?: string, notes: string[] = []): ActionResult => {
+    const line = closingLine(version, steps, allowFailure, failedEarly);
+    appendSummary(io.env, renderSummary({ version, steps, closingLine: line, allowFailure, notes }));
+    log(line);
+    return { exitCode, version, steps, closingLine: line, runs };
+  };
+
+  // Inputs. A bad input value is a mistake in the workflow: it fails even with allow_failure.
+  let inputs: ActionInputs;
+  try {
+    inputs = readInputs(io.env, io.cwd);
+  } catch (e) {
+    if (!(e instanceof InputValueError)) throw e;
+    log(annotation("error", e.message, ANNOTATION_TITLE));
+    return finish(1, undefined, false, e.message);
+  }
+  const allowFailure = inputs.allowFailure || truthy(io.env.SENTRY_ALLOW_FAILURE);
+  const fail = (message: string) => log(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
+
+  const wd = inputs.workingDirectory;
+  if (!existsSync(wd) || !statSync(wd).isDirectory()) {
+    const msg = `working_directory ${wd} does not exist`;
+    log(annotation("error", msg, ANNOTATION_TITLE));
+    return finish(1, undefined, false, msg);
+  }
+  const stepIO: StepIO = { ...io, env: cliEnvironment(io.env, inputs), cwd: wd };
+
+  const cli = async (title: string, argv: string[], json = true): Promise<CliRun> => {
+    log(`::group::${title}`);
+    log(`$ sentry-ship ${argv.join(" ")}`);
+    const r = await runCliStep(main, argv, stepIO, overrides, { json });
+    runs.push(r);
+    log("::endgroup::");
+    return r;
+  };
+
+  // The version: given, or proposed from the commit (the CLI's propose-version).
+  let version: string;
+  if (inputs.version) {
+    version = inputs.versionPrefix + inputs.version;
+  } else {
+    const r = await cli("Propose the release version", ["releases", "propose-version"], false);
+    const proposed = r.stdout.trim().split("\n").pop()?.trim() ?? "";
+    if (r.exitCode !== 0 || proposed === "") {
+      const msg = `could not determine the release version (${r.error ?? "propose-version printed nothing"}); set the version input`;
+      fail(msg);
+      return finish(allowFailure ? 0 : 1, undefined, allowFailure, msg);
+    }
+    version = inputs.versionPrefix + proposed;
+  }
+  setOutput(io.env, "version", version);
+
+  const projects = projectFlags(inputs.projects);
+  const notes: string[] = [];
+  let anyFailed = false;
+  const failed = (name: StepName, message: string) => {
+    anyFailed = true;
+    const s = step(name);
+    s.status = "failed";
+    s.detail = message;
+    fail(`${s.title} failed: ${message}`);
+  };
+
+  // 1. Release.
+  step("release").status = "not-run";
+  const rel = await cli(`Create release ${version}`, ["releases", ...projects, "new", version]);
+  if (rel.exitCode !== 0) {
+    failed("release", rel.error!);
+  } else {
+    step("release").status = "ok";
+    step("release").detail = describeRelease(rel.doc, stepIO.env.SENTRY_ORG, inputs.projects);
+  }
+  const releaseOk = rel.exitCode === 0;
+  const notRun = (name: StepName, why: string) => {
+    step(name).status = "not-run";
+    step(name).detail = why;
+  };
+
+  // 2. Commits.
+  if (inputs.setCommits !== "skip") {
+    if (!releaseOk) notRun("commits", "not run: the release was not created");
+    else {
+      const shallow = await isShallowClone(wd, stepIO.env);
+      if (shallow) {
+        notes.push(
+          "The checkout is a shallow clone: set-commits fetched only the history it needed. Use `fetch-depth: 0` in actions/checkout to skip that fetch.",
+        );
+      }
+      const argv = ["releases", ...projects, "set-commits", version, `--${inputs.setCommits}`];
+      if (inputs.ignoreMissing) argv.push("--ignore-missing");
+      if (inputs.ignoreEmpty) argv.push("--ignore-empty");
+      const r = await cli(`Set commits (${inputs.setCommits})`, argv);
+      if (r.exitCode !== 0) failed("commits", r.error!);
+      else {
+        step("commits").status = "ok";
+        step("commits").detail = describeCommits(r.doc, inputs.setCommits, shallow);
+      }
+    }
+  }
+
+  // 3. Source maps: inject debug ids, then upload.
+  if (inputs.sourcemaps.length > 0) {
+    if (!releaseOk) notRun("sourcemaps", "not run: the release was not created");
+    else {
+      const inj = await cli("Inject debug ids", ["sourcemaps", "inject", ...inputs.sourcemaps]);
+      if (inj.exitCode !== 0) failed("sourcemaps", `inject: ${inj.error}`);
+      else {
+        const argv = ["sourcemaps", "upload", ...projects, "--release", version];
+        if (inputs.dist) argv.push("--dist", inputs.dist);
+        if (inputs.urlPrefix) argv.push("--url-prefix", inputs.urlPrefix);
+        if (inputs.stripPrefix) argv.push("--strip-prefix", inputs.stripPrefix);
+        argv.push(...inputs.sourcemaps);
+        const up = await cli("Upload source maps", argv);
+        if (up.exitCode !== 0) failed("sourcemaps", `upload: ${up.error}`);
+        else {
+          step("sourcemaps").status = "ok";
+          step("sourcemaps").detail = describeSourcemaps(inj.doc, up.doc);
+        }
+      }
+    }
+  }
+
+  // 4. Deploy.
+  if (inputs.environment) {
+    if (!releaseOk) notRun("deploy", "not run: the release was not created");
+    else {
+      const argv = ["deploys", "new", ...projects, "--release", version, "-e", inputs.environment];
+      const url = runUrl(io.env);
+      if (url) argv.push("--url", url);
+      const r = await cli(`Deploy to ${inputs.environment}`, argv);
+      if (r.exitCode !== 0) failed("deploy", r.error!);
+      else {
+        step("deploy").status = "ok";
+        step("deploy").detail = describeDeploy(r.doc, inputs.environment);
+      }
+    }
+  }
+
+  // 5. Finalize — never after a failure: a finalized release claims to be complete.
+  if (inputs.finalize) {
+    if (!releaseOk) notRun("finalize", "not run: the release was not created");
+    else if (anyFailed) notRun("finalize", "not run: an earlier step failed, so the release is left open");
+    else {
+      const r = await cli(`Finalize release ${version}`, ["releases", ...projects, "finalize", version]);
+      if (r.exitCode !== 0) failed("finalize", r.error!);
+      else {
+        step("finalize").status = "ok";
+        step("finalize").detail = describeFinalize(r.doc);
+      }
+    }
+  }
+
+  return finish(anyFailed && !allowFailure ? 1 : 0, version, allowFailure, undefined, notes);
+}
