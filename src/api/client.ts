@@ -8,7 +8,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import { ApiError, ConfigError } from "../errors.js";
 import type { Output } from "../output/output.js";
 import { userAgent } from "../version.js";
-import { createDispatchers } from "./dispatcher.js";
+import { createDispatchers, type Timeouts } from "./dispatcher.js";
 import { appendQuery } from "./encoding.js";
 import { buildApiError, buildNetworkError, statusLine } from "./errors.js";
 import { nextCursor } from "./pagination.js";
@@ -30,6 +30,8 @@ export interface ClientOptions {
   now?: () => number;
   /** Jitter source in [0, 1); default Math.random. */
   random?: () => number;
+  /** Connection/response timeouts (tests shorten them). */
+  timeouts?: Timeouts;
 }
 
 /** How much of a body the debug log shows. */
@@ -101,7 +103,7 @@ export function createApiClient(opts: ClientOptions): ApiClient {
   }
   const baseUrl = rawBase;
   const isTrusted = trustedOriginCheck(base, config);
-  const dispatchers = createDispatchers(config);
+  const dispatchers = createDispatchers(config, opts.timeouts);
   const configuredRetries = config.maxRetries?.value;
   const maxRetries =
     typeof configuredRetries === "number" && Number.isInteger(configuredRetries) && configuredRetries >= 0

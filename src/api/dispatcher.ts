@@ -80,14 +80,28 @@ export function matchesNoProxy(url: URL, list: string[]): boolean {
   return false;
 }
 
-export function createDispatchers(config: ResolvedConfig): Dispatchers {
+export interface Timeouts {
+  /** Connecting (TCP + TLS), default 10 s. */
+  connectMs?: number;
+  /** Waiting for the response headers, default undici's 300 s (assemble and uploads can be slow). */
+  headersMs?: number;
+  /** Between body chunks, default undici's 300 s. */
+  bodyMs?: number;
+}
+
+export function createDispatchers(config: ResolvedConfig, timeouts: Timeouts = {}): Dispatchers {
   const caFiles = config.caFiles?.value ?? [];
   const extraCa = readCaFiles(caFiles, config.caFiles?.source.label);
   const tls = {
     ...(extraCa.length > 0 ? { ca: [...rootCertificates, ...extraCa] } : {}),
     rejectUnauthorized: config.verifySsl?.value !== false,
   };
-  const agent = new Agent({ connect: { ...tls, timeout: CONNECT_TIMEOUT_MS } });
+  const connectTimeout = timeouts.connectMs ?? CONNECT_TIMEOUT_MS;
+  const waits = {
+    ...(timeouts.headersMs !== undefined ? { headersTimeout: timeouts.headersMs } : {}),
+    ...(timeouts.bodyMs !== undefined ? { bodyTimeout: timeouts.bodyMs } : {}),
+  };
+  const agent = new Agent({ connect: { ...tls, timeout: connectTimeout }, ...waits });
 
   let proxyAgent: ProxyAgent | undefined;
   let proxyOrigin: string | undefined;
@@ -111,7 +125,8 @@ export function createDispatchers(config: ResolvedConfig): Dispatchers {
       requestTls: tls,
       // Plain-http targets are forwarded (absolute-URI requests) like curl does; https tunnels.
       proxyTunnel: false,
-      connect: { timeout: CONNECT_TIMEOUT_MS },
+      connect: { timeout: connectTimeout },
+      ...waits,
     });
   }
   const noProxy = noProxyList(config);

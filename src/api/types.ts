@@ -14,8 +14,9 @@ export interface RequestOptions {
   /** Set false to disable retries for this request (default true). */
   retry?: boolean;
   /**
-   * What a 404 means for this route, used in the error message
-   * (e.g. "release 1.0 in organization acme").
+   * The whole error message for a 404 on this request
+   * (e.g. "release 1.0 was not found in organization acme"). Without it, the message names the
+   * org/project/release in the path and where they were configured.
    */
   notFound?: string;
   /** Abort signal. */
