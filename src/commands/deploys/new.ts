@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import { handler, intArg, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
-import { checkEnvironment, checkVersion, parseTimestamp, rfc3339, Sender, urlOption } from "../releases/shared.js";
+import { intArg, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import { checkEnvironment, checkVersion, parseTimestamp, rfc3339, Sender, urlAwareHandler, urlOption } from "../releases/shared.js";
 import { requireRelease } from "./release.js";
 
 export interface DeploysNewOptions {
@@ -69,7 +69,7 @@ export function newCommand(env: RunEnv): Command {
     .option("-t, --time <seconds>", "deploy duration in seconds: finished now, started that long ago", intArg("--time"))
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      handler(env, async (ctx, o) => {
+      urlAwareHandler(env, "deployUrl", async (ctx, o) => {
         const started = o.started === undefined ? undefined : parseTimestamp(String(o.started), "--started");
         const finished = o.finished === undefined ? undefined : parseTimestamp(String(o.finished), "--finished");
         const projects: string[] | undefined = o.project === undefined ? undefined : [o.project].flat();

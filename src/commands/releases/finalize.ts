@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
-import { checkVersion, parseTimestamp, rfc3339, Sender, urlOption } from "./shared.js";
+import { orgOption, projectOption, type RunEnv } from "../runner.js";
+import { checkVersion, parseTimestamp, rfc3339, Sender, urlAwareHandler, urlOption } from "./shared.js";
 
 export interface ReleasesFinalizeOptions {
   version: string;
@@ -43,7 +43,7 @@ export function finalizeCommand(env: RunEnv): Command {
     .option("--released <timestamp>", "the release time (unix timestamp, RFC 3339 or RFC 2822; default now)")
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      urlAwareHandler(env, "releaseUrl", async (ctx, o, version: string) => {
         const released = o.released === undefined ? undefined : parseTimestamp(String(o.released), "--released");
         await runReleasesFinalize({ version, url: o.releaseUrl, released, dryRun: o.dryRun === true }, ctx);
       }),

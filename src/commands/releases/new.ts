@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
-import { checkVersion, requireProjects, rfc3339, Sender, urlOption } from "./shared.js";
+import { orgOption, projectOption, type RunEnv } from "../runner.js";
+import { checkVersion, requireProjects, rfc3339, Sender, urlAwareHandler, urlOption } from "./shared.js";
 
 export interface ReleasesNewOptions {
   version: string;
@@ -43,7 +43,7 @@ export function newCommand(env: RunEnv): Command {
     .option("--finalize", "immediately finalize the release (sets it to released)")
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      urlAwareHandler(env, "releaseUrl", async (ctx, o, version: string) => {
         await runReleasesNew({ version, finalize: o.finalize === true, url: o.releaseUrl, dryRun: o.dryRun === true }, ctx);
       }),
     );

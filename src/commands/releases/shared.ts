@@ -107,3 +107,47 @@ export class Sender {
     return api.request<T>(method, path, body === undefined ? opts : { ...opts, json: body });
   }
 }
+
+/**
+ * Like runner.ts `handler`, for commands with their own `--url` (the release's or deploy's URL).
+ * commander also recognises the root's `--url` (the Sentry server) after the subcommand, so the
+ * raw arguments decide: a `--url` before the group name is the server, one after it belongs to the
+ * command — the grammar sentry-cli has.
+ */
+export function urlAwareHandler<A extends string[]>(
+  env: import("../runner.js").RunEnv,
+  attribute: string,
+  fn: (ctx: CommandContext, opts: Record<string, any>, ...args: A) => Promise<void>, // eslint-disable-line @typescript-eslint/no-explicit-any
+): (...params: unknown[]) => Promise<void> {
+  return async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as import("commander").Command;
+    const args = params.slice(0, cmd.registeredArguments.length) as A;
+    const opts = { ...cmd.optsWithGlobals() } as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    let root = cmd;
+    while (root.parent) root = root.parent;
+    const raw = ((root as unknown as { rawArgs?: string[] }).rawArgs ?? []).slice();
+    const groupName = cmd.parent?.name();
+    const groupAt = groupName ? raw.indexOf(groupName) : -1;
+    let serverUrl: string | undefined;
+    let ownUrl: string | undefined;
+    for (let i = 0; i < raw.length; i++) {
+      const a = raw[i]!;
+      if (a === "--") break;
+      let value: string | undefined;
+      if (a === "--url") value = raw[i + 1];
+      else if (a.startsWith("--url=")) value = a.slice(6);
+      else continue;
+      if (groupAt >= 0 && i > groupAt) ownUrl = value;
+      else serverUrl = value;
+      if (a === "--url") i++;
+    }
+    if (groupAt >= 0) {
+      opts.url = serverUrl;
+      if (ownUrl !== undefined) opts[attribute] = ownUrl;
+    }
+    const { createContext } = await import("../../context.js");
+    const ctx = createContext(env.io, opts, env.overrides);
+    env.ctx = ctx;
+    await fn(ctx, opts, ...args);
+  };
+}

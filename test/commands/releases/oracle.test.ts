@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { repoWithCommits } from "../../vcs/fixtures.js";
+import { runBoth, type OracleRun, type Setup } from "./oracle.js";
+
+const REPO = { name: "acme/web", url: "https://github.com/acme/web" };
+
+function expectEquivalent(r: OracleRun, opts: { stdout?: boolean } = {}): void {
+  expect(r.ship.requests, `stderr: ${r.ship.stderr}`).toEqual(r.cli.requests);
+  expect(r.ship.exitCode, `sentry-ship stderr: ${r.ship.stderr}\nsentry-cli stderr: ${r.cli.stderr}`).toBe(r.cli.exitCode);
+  if (opts.stdout !== false) expect(stable(r.ship.stdout)).toBe(stable(r.cli.stdout));
+}
+
+/** The two servers create releases milliseconds apart: times of day and "N seconds" may differ. */
+function stable(s: string): string {
+  return s.replace(/\d\d:\d\d:\d\d(\.\d+)? UTC/g, "<time> UTC").replace(/\b\d+ seconds?\b/g, "N seconds");
+}
+
+describe("releases against sentry-cli 3.8.0", () => {
+  const released: Setup = { releases: [{ version: "1.0.0" }] };
+  it.each<[string, string[], Setup?]>([
+    ["new", ["releases", "new", "1.0.0"]],
+    ["new with two projects", ["releases", "new", "1.0.1", "-p", "frontend", "-p", "backend"]],
+    ["new --finalize --url", ["releases", "new", "1.0.2", "--finalize", "--url", "https://example.com/r/1.0.2"]],
+    ["new with a version starting with a dash", ["releases", "new", "--", "-weird-version"]],
+    ["new with group-level org and project", ["releases", "--org", "other", "-p", "web", "new", "2.0.0"]],
+    ["finalize", ["releases", "finalize", "1.0.0"], released],
+    ["finalize --released --url -p", ["releases", "finalize", "1.0.0", "--released", "1700000000", "--url", "https://x.test", "-p", "frontend"], released],
+    ["finalize with an RFC 3339 time", ["releases", "finalize", "1.0.0", "--released", "2024-01-02T03:04:05Z"], released],
+    ["finalize of a missing release", ["releases", "finalize", "missing-1"]],
+    ["info", ["releases", "info", "1.0.0"], released],
+    ["info of a missing release", ["releases", "info", "missing-2"]],
+    ["list -R", ["releases", "list", "-R"], released],
+    ["list -R -D", ["releases", "list", "-R", "-D", ","], { releases: [{ version: "1.0.0" }, { version: "1.1.0" }] }],
+    ["delete", ["releases", "delete", "1.0.0"], released],
+    ["delete of a missing release", ["releases", "delete", "missing-3"]],
+    ["archive", ["releases", "archive", "1.0.0"], released],
+    ["restore", ["releases", "restore", "1.0.0"], released],
+    ["a version with a slash", ["releases", "new", "a/b"]],
+  ])("%s sends the same requests, prints the same and exits the same", async (_name, args, setup) => {
+    expectEquivalent(await runBoth(args, { setup }), { stdout: !args.includes("new") || !args.includes("a/b") });
+  });
+
+  it("list without a project reads the organization's releases", async () => {
+    expectEquivalent(await runBoth(["releases", "list", "-R"], { setup: { releases: [{ version: "1.0.0" }] }, env: { SENTRY_PROJECT: undefined } }));
+  });
+
+  it("list and info -P -C print the same tables", async () => {
+    const setup: Setup = { releases: [{ version: "1.0.0", commit: "abcdef1234567890abcdef1234567890abcdef12" }] };
+    for (const args of [["releases", "list", "-P"], ["releases", "info", "1.0.0", "-P", "-C"]]) {
+      const r = await runBoth(args, { setup });
+      expectEquivalent(r);
+    }
+  });
+});
+
+describe("deploys against sentry-cli 3.8.0", () => {
+  const released: Setup = { releases: [{ version: "1.0.0" }] };
+  it.each<[string, string[], Record<string, string>?]>([
+    ["new with every field", ["deploys", "new", "-r", "1.0.0", "-e", "staging", "-n", "Deploy #1", "-u", "https://ci.example/1", "--started", "1700000000", "--finished", "1700000100"]],
+    ["new with the release from SENTRY_RELEASE and -t", ["deploys", "new", "-e", "prod", "-t", "60"], { SENTRY_RELEASE: "1.0.0" }],
+    ["new with explicit projects", ["deploys", "new", "-r", "1.0.0", "-e", "prod", "-p", "frontend", "-p", "backend"]],
+    ["new with the release on the group", ["deploys", "--release", "1.0.0", "new", "-e", "prod"]],
+    ["new for a missing release", ["deploys", "new", "-r", "missing-5", "-e", "prod"]],
+    ["new without -e", ["deploys", "new", "-r", "1.0.0"]],
+    ["list of a missing release", ["deploys", "list", "-r", "missing-6"]],
+  ])("%s sends the same requests and exits the same", async (_name, args, env) => {
+    const r = await runBoth(args, { setup: released, env });
+    expectEquivalent(r, { stdout: r.cli.exitCode === 0 });
+  });
+
+  it("list prints the same table", async () => {
+    const r = await runBoth(["deploys", "list", "-r", "1.0.0"], { setup: released });
+    expectEquivalent(r);
+  });
+});
+
+describe("set-commits against sentry-cli 3.8.0", () => {
+  const { repo, shas } = repoWithCommits(4, { remote: "https://github.com/acme/web.git" });
+  const cwd = repo.dir;
+  const withRepo: Setup = { repos: [REPO] };
+
+  it.each<[string, string[], Setup, Record<string, string | undefined>?]>([
+    ["--auto with a matching repository", ["releases", "set-commits", "1.0.0", "--auto"], withRepo],
+    ["--auto without a project", ["releases", "set-commits", "1.0.0", "--auto"], withRepo, { SENTRY_PROJECT: undefined }],
+    ["--auto without a matching repository", ["releases", "set-commits", "1.0.0", "--auto"], { repos: [{ name: "other/repo", url: "https://github.com/other/repo" }] }],
+    ["--clear", ["releases", "set-commits", "1.0.0", "--clear"], withRepo],
+    ["--commit with a range and a spelling in capitals", ["releases", "set-commits", "1.0.0", "--commit", `acme/web@${"7d49c164d660f672cff76c0a97d030ab04c4a674"}..${"1d6de30281e0e576ca725321246ae766299294b2"}`, "--commit", "ACME/WEB@abc123"], withRepo],
+    ["--commit with an unknown repository", ["releases", "set-commits", "1.0.0", "--commit", "unknown/repo@abc"], withRepo],
+    ["--local without a previous release", ["releases", "set-commits", "1.0.0", "--local"], withRepo],
+    ["--local with --initial-depth", ["releases", "set-commits", "1.0.0", "--local", "--initial-depth", "2"], withRepo],
+    ["no flag", ["releases", "set-commits", "1.0.0"], withRepo],
+    ["--commit when the org has no repositories", ["releases", "set-commits", "1.0.0", "--commit", "acme/web@abc"], {}],
+  ])("%s sends the same requests, prints the same and exits the same", async (_name, args, setup, env) => {
+    expectEquivalent(await runBoth(args, { setup, cwd, env }), { stdout: true });
+  });
+
+  it("--local sends the commits since the previous release's", async () => {
+    const setup: Setup = { ...withRepo, releases: [{ version: "0.9.0", commit: shas[1]! }] };
+    const r = await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup, cwd });
+    expectEquivalent(r);
+    const put = r.ship.requests.find((q) => q.method === "PUT")!;
+    expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([shas[3], shas[2]]);
+  });
+
+  it("--local leaves the release alone when the previous release is at HEAD", async () => {
+    const setup: Setup = { ...withRepo, releases: [{ version: "0.9.0", commit: shas[3]! }] };
+    expectEquivalent(await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup, cwd }));
+  });
+
+  it("fails the same way when the previous commit is unknown, and both recover with --ignore-missing", async () => {
+    const setup: Setup = { ...withRepo, releases: [{ version: "0.9.0", commit: "deadbeef".repeat(5) }] };
+    const r = await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup, cwd });
+    expectEquivalent(r, { stdout: true });
+    expect(r.ship.exitCode).toBe(1);
+    expectEquivalent(await runBoth(["releases", "set-commits", "1.0.0", "--local", "--ignore-missing"], { setup, cwd }));
+  });
+});
