@@ -134,6 +134,19 @@ function notFoundHint(pathname: string, config: ResolvedConfig | undefined): str
   return ` — check ${list}`;
 }
 
+/**
+ * A request's 404 text: a full sentence is used as is; a subject (`release 1.0 in organization
+ * acme`, `organization acme`) becomes `release 1.0 was not found in organization acme`.
+ */
+export function notFoundMessage(notFound: string): string {
+  if (/\bnot found\b|\bdoes not exist\b|\bdoesn't exist\b/i.test(notFound)) return notFound;
+  const i = notFound.indexOf(" in ");
+  if (i > 0) return `${notFound.slice(0, i)} was not found${notFound.slice(i)}`;
+  const paren = notFound.indexOf(" (");
+  if (paren > 0) return `${notFound.slice(0, paren)} was not found${notFound.slice(paren)}`;
+  return `${notFound} was not found`;
+}
+
 export interface ApiErrorContext {
   config?: ResolvedConfig;
   /** The request's own 404 message (RequestOptions.notFound). */
@@ -148,7 +161,7 @@ export interface ApiErrorContext {
 
 /** The one-line message for a non-success answer. */
 export function apiErrorMessage(status: number, pathname: string, body: unknown, c: ApiErrorContext = {}): string {
-  if (status === 404 && c.notFound) return c.notFound;
+  if (status === 404 && c.notFound) return notFoundMessage(c.notFound);
   const detail = serverDetail(body) ?? genericPhrase(status);
   const attempts = c.attempts && c.attempts > 1 ? `, after ${c.attempts} attempts` : "";
   let msg = `${detail} (http status: ${status}${attempts})`;

@@ -14,9 +14,9 @@ export interface RequestOptions {
   /** Set false to disable retries for this request (default true). */
   retry?: boolean;
   /**
-   * The whole error message for a 404 on this request
-   * (e.g. "release 1.0 was not found in organization acme"). Without it, the message names the
-   * org/project/release in the path and where they were configured.
+   * What a 404 means for this route: a subject ("release 1.0 in organization acme" → the error
+   * "release 1.0 was not found in organization acme") or a whole sentence, used as is. Without it,
+   * the message names the org/project/release in the path and where they were configured.
    */
   notFound?: string;
   /** Abort signal. */

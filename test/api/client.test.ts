@@ -222,7 +222,7 @@ describe("error responses", () => {
     const s = await http((_r, res) => sendJson(res, 404, { detail: "The requested resource does not exist" }));
     const { api } = client(s.url);
     track(api);
-    const e = await rejection(api.get("organizations/acme/releases/1.0/", { notFound: "release 1.0 was not found in organization acme" }));
+    const e = await rejection(api.get("organizations/acme/releases/1.0/", { notFound: "release 1.0 in organization acme" }));
     expect(e.message).toBe("release 1.0 was not found in organization acme");
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { appendQuery, encodePathSegment } from "../../src/api/encoding.js";
-import { apiErrorMessage, describeError, describeToken, flattenFieldErrors, networkPhrase } from "../../src/api/errors.js";
+import {
+  apiErrorMessage,
+  describeError,
+  describeToken,
+  flattenFieldErrors,
+  networkPhrase,
+  notFoundMessage,
+} from "../../src/api/errors.js";
 import { matchesNoProxy, noProxyList } from "../../src/api/dispatcher.js";
 import { nextCursor, parseLinkHeader } from "../../src/api/pagination.js";
 import { backoffDelay, parseRateLimits, parseRetryAfter, rateLimitWait } from "../../src/api/retry.js";
@@ -159,6 +166,13 @@ describe("error messages", () => {
     );
     expect(apiErrorMessage(404, "/api/0/x/", detail, { config, notFound: "release 1.0 was not found in organization acme" })).toBe(
       "release 1.0 was not found in organization acme",
+    );
+    expect(apiErrorMessage(404, "/api/0/x/", detail, { config, notFound: "release 1.0 in organization acme" })).toBe(
+      "release 1.0 was not found in organization acme",
+    );
+    expect(notFoundMessage("organization acme")).toBe("organization acme was not found");
+    expect(notFoundMessage("release 2 in organization acme (check the release, project and organization)")).toBe(
+      "release 2 was not found in organization acme (check the release, project and organization)",
     );
   });
 
