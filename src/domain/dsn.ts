@@ -29,7 +29,7 @@ export function parseDsn(input: string): Dsn {
   const text = input.trim();
   if (text === "") throw new DsnError("the DSN is empty");
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
-  if (!schemeMatch) throw new DsnError("it is not a URL (expected scheme://key@host/project_id)");
+  if (!schemeMatch) throw new DsnError("it is not a URL (a DSN names a scheme, a public key, a host and a project id)");
   const scheme = schemeMatch[1]!.toLowerCase();
   if (scheme !== "http" && scheme !== "https") {
     throw new DsnError(`the scheme '${scheme}' is not supported (use http or https)`);
@@ -38,16 +38,16 @@ export function parseDsn(input: string): Dsn {
   try {
     url = new URL(text);
   } catch {
-    throw new DsnError("it is not a valid URL (expected scheme://key@host/project_id)");
+    throw new DsnError("it is not a valid URL");
   }
-  if (url.username === "") throw new DsnError("the public key is missing (expected scheme://key@host/project_id)");
+  if (url.username === "") throw new DsnError("the public key is missing (it goes before the @)");
   if (url.hostname === "") throw new DsnError("the host is missing");
   if (url.search !== "" || url.hash !== "") throw new DsnError("it must not have a query string or fragment");
   const segments = url.pathname.split("/");
   // pathname always starts with "/": ["", ...segments]; a trailing "/" leaves an empty last segment.
   let last = segments.pop() ?? "";
   if (last === "" && segments.length > 1) last = segments.pop() ?? "";
-  if (last === "") throw new DsnError("the project id is missing (expected scheme://key@host/project_id)");
+  if (last === "") throw new DsnError("the project id is missing (it is the last part of the path)");
   if (!/^\d+$/.test(last)) throw new DsnError(`the project id '${last}' is not a number`);
   const prefix = segments.join("/") + "/";
   const port = url.port === "" ? undefined : Number(url.port);

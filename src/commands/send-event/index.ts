@@ -1,6 +1,36 @@
-import { Command } from "commander";
-import type { RunEnv } from "../runner.js";
+import { Command, Option } from "commander";
+import { collect, handler, type RunEnv } from "../runner.js";
 
-export function command(_env: RunEnv): Command {
-  return new Command("send-event").description("(not yet available)");
+export function command(env: RunEnv): Command {
+  return new Command("send-event")
+    .description("Send a manual event to Sentry (through the DSN, not the API token).")
+    .argument("[path...]", "event JSON file(s) or globs to send; all other event flags are then ignored")
+    .option("--raw", "send the event files as they are, without parsing them")
+    .option("-l, --level <level>", "event level: debug, info, warning, error or fatal (default error)")
+    .option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339")
+    .option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)")
+    .option("-d, --dist <dist>", "the distribution")
+    .option("-E, --env <environment>", "the environment (default SENTRY_ENVIRONMENT, else production)")
+    .option("--no-environ", "do not send environment variables along")
+    .option("-m, --message <message>", "the event message (repeatable: lines)", collect)
+    .option("-a, --message-arg <arg>", "an argument for the event message (repeatable)", collect)
+    .option("-p, --platform <platform>", "the platform (default native)")
+    .option("-t, --tag <key:value>", "a tag (repeatable)", collect)
+    .option("-e, --extra <key:value>", "extra data (repeatable)", collect)
+    .option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect)
+    .option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect)
+    .option("--logfile <path>", "send the last 100 lines of a log file as breadcrumbs")
+    .option("--with-categories", "split `CATEGORY: message` log lines into category and message")
+    .option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect)
+    .option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry")
+    .option("--spool-dir <dir>", "where to save events that could not be delivered")
+    .option("--dry-run", "build and show the event without sending it")
+    .addOption(new Option("--allow-xcode-infoplist-preprocessing").hideHelp())
+    .action(
+      handler(env, async (ctx, o, ...args: string[]) => {
+        const paths = (args[0] ?? []) as unknown as string[];
+        const { runSendEvent, sendEventOptions } = await import("./send-event.js");
+        await runSendEvent(sendEventOptions(o, paths), ctx);
+      }),
+    );
 }

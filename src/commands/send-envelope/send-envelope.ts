@@ -1,0 +1,108 @@
+/**
+ * `send-envelope FILE…`: validate stored envelopes with Relay's rules and send them, re-serialised
+ * as sentry-cli does (`--raw`: byte for byte). Files in the spool folder are resent unchanged and
+ * removed once a DSN accepts them.
+ */
+import { readFileSync, rmSync } from "node:fs";
+import type { CommandContext } from "../../context.js";
+import { InputError } from "../../errors.js";
+import { dsnHost, type Dsn } from "../../domain/dsn.js";
+import { EnvelopeError, normalizeEventId, parseEnvelope, type Envelope } from "../../domain/envelope.js";
+import { dispatch, resolveDsns, secondsArg, spoolDir, type DispatchFlags } from "../../events/dispatch.js";
+import { envelopeCategory, reserializeEnvelope } from "../../events/envelope-file.js";
+import { EventInputError } from "../../events/event.js";
+import { expandPaths } from "../../events/files.js";
+import { isInSpool } from "../../events/spool.js";
+import type { Opts } from "../runner.js";
+
+export interface SendEnvelopeOptions extends DispatchFlags {
+  paths: string[];
+  raw?: boolean;
+  dryRun?: boolean;
+}
+
+export function sendEnvelopeOptions(o: Opts, paths: string[]): SendEnvelopeOptions {
+  return {
+    paths: paths ?? [],
+    raw: o.raw === true,
+    dsn: o.dsn,
+    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(String(o.waitForRateLimit)),
+    spoolDir: o.spoolDir,
+    dryRun: o.dryRun === true,
+  };
+}
+
+interface Prepared {
+  display: string;
+  path: string;
+  envelope?: Envelope;
+  bytes: Buffer;
+  /** Sent byte for byte (`--raw` or a spool file). */
+  unchanged: boolean;
+  spooled: boolean;
+}
+
+export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandContext): Promise<void> {
+  const spool = spoolDir(ctx, opts);
+  const prepared: Prepared[] = [];
+  for (const f of await expandPaths(opts.paths, ctx.cwd)) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f.path);
+    } catch (e) {
+      throw new InputError(`could not read ${f.display}: ${(e as Error).message}`);
+    }
+    const spooled = isInSpool(f.path, spool);
+    if (opts.raw) {
+      prepared.push({ display: f.display, path: f.path, bytes, unchanged: true, spooled });
+      continue;
+    }
+    let envelope: Envelope;
+    try {
+      envelope = parseEnvelope(bytes);
+    } catch (e) {
+      if (e instanceof EnvelopeError) throw new InputError(`${f.display} is not a valid envelope: ${e.message}`);
+      throw e;
+    }
+    if (!spooled) {
+      // Fail on a bad event payload now, before anything is sent.
+      try {
+        reserializeEnvelope(envelope, { now: ctx.now().getTime() / 1000 });
+      } catch (e) {
+        if (e instanceof EventInputError) throw new InputError(`${f.display}: ${e.message}`);
+        throw e;
+      }
+    }
+    prepared.push({ display: f.display, path: f.path, envelope, bytes, unchanged: spooled, spooled });
+  }
+
+  const dsns = await resolveDsns(ctx, opts);
+  if (opts.dryRun) {
+    for (const p of prepared) ctx.out.print(`Would send envelope from file ${p.display} to ${dsnHost(dsns[0]!)}`);
+    ctx.out.result({ ok: true, dryRun: true, envelopes: prepared.map((p) => ({ file: p.display, items: p.envelope?.items.length })) });
+    return;
+  }
+
+  const results: Array<Record<string, unknown>> = [];
+  for (const p of prepared) {
+    const now = ctx.now().getTime() / 1000;
+    const body = p.unchanged ? () => p.bytes : (dsn: Dsn) => reserializeEnvelope(p.envelope!, { now, target: dsn });
+    const eventId = p.envelope ? normalizeEventId(p.envelope.header.event_id) : undefined;
+    const r = await dispatch(ctx, dsns, body, {
+      flags: opts,
+      category: p.envelope ? envelopeCategory(p.envelope) : "default",
+      ...(eventId ? { eventId } : {}),
+      what: "envelope",
+      // A spool file that fails again stays where it is; no second copy.
+      spool: !p.spooled,
+    });
+    ctx.out.print(`Envelope from file ${p.display} dispatched`);
+    ctx.out.info(`> Accepted by ${r.host}${r.of > 1 ? ` (DSN ${r.position} of ${r.of})` : ""}`);
+    if (p.spooled) {
+      rmSync(p.path, { force: true });
+      ctx.out.info(`> Removed ${p.display} from the spool`);
+    }
+    results.push({ file: p.display, acceptedBy: r.host, dsnIndex: r.position, ...(p.spooled ? { unspooled: true } : {}) });
+    ctx.out.result({ ok: true, envelopes: results });
+  }
+}

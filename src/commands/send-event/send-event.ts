@@ -1,0 +1,210 @@
+/**
+ * `send-event`: build an event from flags (or read event files), wrap it in an envelope and
+ * deliver it through the DSN(s), spooling it when no DSN accepts it.
+ */
+import { readFileSync, statSync } from "node:fs";
+import type { CommandContext } from "../../context.js";
+import { InputError, isShipError } from "../../errors.js";
+import { dsnHost } from "../../domain/dsn.js";
+import { hyphenateEventId } from "../../domain/envelope.js";
+import { dispatch, resolveDsns, secondsArg, type DispatchFlags } from "../../events/dispatch.js";
+import { eventEnvelope, eventEnvelopeRaw } from "../../events/envelope-file.js";
+import {
+  buildEvent,
+  completeFileEvent,
+  EventInputError,
+  logfileBreadcrumbs,
+  redactedEnviron,
+  parseLevel,
+  parseTimestamp,
+} from "../../events/event.js";
+import { expandPaths } from "../../events/files.js";
+import { hostInfo, type HostInfo } from "../../events/host.js";
+import { VERSION } from "../../version.js";
+import type { Opts } from "../runner.js";
+
+export interface SendEventOptions extends DispatchFlags {
+  paths: string[];
+  raw?: boolean;
+  level?: string;
+  timestamp?: string;
+  release?: string;
+  dist?: string;
+  environment?: string;
+  /** false with --no-environ. */
+  environ: boolean;
+  messages?: string[];
+  messageArgs?: string[];
+  platform?: string;
+  tags?: string[];
+  extra?: string[];
+  user?: string[];
+  fingerprint?: string[];
+  logfile?: string;
+  withCategories?: boolean;
+  dryRun?: boolean;
+  /** Host facts (tests pass their own). */
+  host?: HostInfo;
+}
+
+export function sendEventOptions(o: Opts, paths: string[]): SendEventOptions {
+  return {
+    paths: paths ?? [],
+    raw: o.raw === true,
+    level: o.level,
+    timestamp: o.timestamp,
+    release: o.release,
+    dist: o.dist,
+    environment: o.env,
+    environ: o.environ !== false,
+    messages: o.message,
+    messageArgs: o.messageArg,
+    platform: o.platform,
+    tags: o.tag,
+    extra: o.extra,
+    user: o.user,
+    fingerprint: o.fingerprint,
+    logfile: o.logfile,
+    withCategories: o.withCategories === true,
+    dsn: o.dsn,
+    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(String(o.waitForRateLimit)),
+    spoolDir: o.spoolDir,
+    dryRun: o.dryRun === true,
+  };
+}
+
+const SDK = { name: "sentry-ship", version: VERSION };
+
+async function gitHead(cwd: string): Promise<string | undefined> {
+  try {
+    const { simpleGit } = await import("simple-git");
+    const sha = (await simpleGit({ baseDir: cwd }).revparse(["HEAD"])).trim();
+    return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function optionalConfig(ctx: CommandContext) {
+  try {
+    return await ctx.config();
+  } catch (e) {
+    if (isShipError(e)) throw e;
+    return undefined;
+  }
+}
+
+function input<T>(fn: () => T, prefix = ""): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof EventInputError) throw new InputError(prefix + e.message);
+    throw e;
+  }
+}
+
+interface Prepared {
+  display?: string;
+  eventId: string;
+  body: Buffer;
+  event?: Record<string, unknown>;
+}
+
+export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext): Promise<void> {
+  const host = opts.host ?? hostInfo(ctx.env);
+  const now = ctx.now().getTime() / 1000;
+  const cfg = await optionalConfig(ctx);
+  const environment = opts.environment ?? cfg?.environment?.value ?? ctx.env.SENTRY_ENVIRONMENT ?? "production";
+  const prepared: Prepared[] = [];
+
+  if (opts.paths.length > 0) {
+    // Validate every file before sending any.
+    for (const f of await expandPaths(opts.paths, ctx.cwd)) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(f.path);
+      } catch (e) {
+        throw new InputError(`could not read ${f.display}: ${(e as Error).message}`);
+      }
+      if (opts.raw) {
+        prepared.push({ display: f.display, eventId: "00000000-0000-0000-0000-000000000000", body: eventEnvelopeRaw(bytes) });
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(bytes.toString("utf8"));
+      } catch (e) {
+        throw new InputError(`${f.display} is not valid JSON: ${(e as Error).message}`);
+      }
+      const ev = input(() => completeFileEvent(value, { host, now, environment, sdk: SDK }), `${f.display}: `);
+      prepared.push({ display: f.display, eventId: hyphenateEventId(String(ev.event_id)), body: eventEnvelope(ev), event: ev });
+    }
+  } else {
+    if (opts.level !== undefined) input(() => parseLevel(opts.level!));
+    if (opts.timestamp !== undefined) input(() => parseTimestamp(opts.timestamp!));
+    let breadcrumbs: ReturnType<typeof logfileBreadcrumbs> | undefined;
+    if (opts.logfile !== undefined) {
+      let text: string;
+      let mtime: number;
+      try {
+        text = readFileSync(opts.logfile, "utf8");
+        mtime = statSync(opts.logfile).mtimeMs / 1000;
+      } catch (e) {
+        throw new InputError(`could not open logfile ${opts.logfile}: ${(e as Error).message}`);
+      }
+      breadcrumbs = logfileBreadcrumbs(text, mtime, opts.withCategories === true);
+    }
+    const release = opts.release ?? cfg?.release?.value ?? ctx.env.SENTRY_RELEASE ?? (await gitHead(ctx.cwd));
+    const ev = input(() =>
+      buildEvent({
+        level: opts.level,
+        timestamp: opts.timestamp,
+        release,
+        dist: opts.dist,
+        environment,
+        messages: opts.messages,
+        messageArgs: opts.messageArgs,
+        platform: opts.platform,
+        tags: opts.tags,
+        extra: opts.extra,
+        user: opts.user,
+        fingerprint: opts.fingerprint,
+        environ: opts.environ ? redactedEnviron(ctx.env) : undefined,
+        breadcrumbs,
+        host,
+        sdk: SDK,
+        now,
+      }),
+    );
+    prepared.push({ eventId: hyphenateEventId(String(ev.event_id)), body: eventEnvelope(ev), event: ev });
+  }
+
+  const dsns = await resolveDsns(ctx, opts);
+
+  if (opts.dryRun) {
+    for (const p of prepared) {
+      ctx.out.print(`Would send event ${p.eventId}${p.display ? ` from file ${p.display}` : ""} to ${dsnHost(dsns[0]!)}`);
+    }
+    ctx.out.result({ ok: true, dryRun: true, events: prepared.map((p) => ({ eventId: p.eventId, file: p.display, event: p.event })) });
+    return;
+  }
+
+  const results: Array<Record<string, unknown>> = [];
+  for (const p of prepared) {
+    const r = await dispatch(ctx, dsns, () => p.body, {
+      flags: opts,
+      category: "error",
+      eventId: p.eventId,
+      what: "event",
+    });
+    if (p.display !== undefined) {
+      ctx.out.print(`Event from file ${p.display} dispatched: ${p.eventId}`);
+    } else {
+      ctx.out.print("Event dispatched.");
+      ctx.out.print(`Event id: ${p.eventId}`);
+    }
+    ctx.out.info(`> Accepted by ${r.host}${r.of > 1 ? ` (DSN ${r.position} of ${r.of})` : ""}`);
+    results.push({ eventId: p.eventId, ...(p.display !== undefined ? { file: p.display } : {}), acceptedBy: r.host, dsnIndex: r.position });
+    ctx.out.result({ ok: true, events: results });
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * What send-event and send-envelope share: finding the DSNs (`--dsn` > SENTRY_DSN > `[auth] dsn`),
+ * delivering with failover, and spooling what could not be delivered.
+ */
+import type { CommandContext } from "../context.js";
+import { ConfigError, InputError, isShipError, NetworkError, ApiError } from "../errors.js";
+import { DsnError, describeDsn, dsnHost, envelopeUrl, parseDsn, type Dsn } from "../domain/dsn.js";
+import { VERSION, userAgent } from "../version.js";
+import { defaultSpoolDir, writeSpoolFile } from "./spool.js";
+import { deliver, DeliveryFailed, type Delivered, type HttpPost } from "./transport.js";
+
+export interface DispatchFlags {
+  dsn?: string[] | string;
+  waitForRateLimit?: number;
+  spoolDir?: string;
+}
+
+/** The resolved configuration, or undefined when configuration cannot be resolved for a reason that is not the user's. */
+async function tryConfig(ctx: CommandContext) {
+  try {
+    return await ctx.config();
+  } catch (e) {
+    if (isShipError(e)) throw e;
+    return undefined;
+  }
+}
+
+function splitList(values: string[]): string[] {
+  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
+
+/** Keys of a DSN-looking string, for the redactor, even when the DSN is otherwise invalid. */
+function dsnSecrets(text: string): string[] {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(text.trim());
+  return [m?.[1], m?.[2]].filter((x): x is string => !!x);
+}
+
+export async function resolveDsns(ctx: CommandContext, flags: DispatchFlags): Promise<Dsn[]> {
+  let raw: string[] = [];
+  let source = "";
+  const flagValues = flags.dsn === undefined ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
+  if (splitList(flagValues).length) {
+    raw = splitList(flagValues);
+    source = "--dsn";
+  } else {
+    const cfg = await tryConfig(ctx);
+    if (cfg?.dsn && splitList(cfg.dsn.value).length) {
+      raw = splitList(cfg.dsn.value);
+      source = cfg.dsn.source.label;
+    } else if (ctx.env.SENTRY_DSN && splitList([ctx.env.SENTRY_DSN]).length) {
+      raw = splitList([ctx.env.SENTRY_DSN]);
+      source = "SENTRY_DSN";
+    }
+  }
+  if (raw.length === 0) {
+    throw new ConfigError("DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc");
+  }
+  for (const r of raw) for (const s of dsnSecrets(r)) ctx.out.redactor.add(s);
+  return raw.map((r, i) => {
+    try {
+      const d = parseDsn(r);
+      ctx.out.redactor.add(d.publicKey);
+      ctx.out.redactor.add(d.secretKey);
+      return d;
+    } catch (e) {
+      if (e instanceof DsnError) {
+        const which = raw.length > 1 ? `DSN #${i + 1} from ${source}` : `the DSN from ${source}`;
+        throw new InputError(`${which} is invalid: ${e.message}`);
+      }
+      throw e;
+    }
+  });
+}
+
+export function spoolDir(ctx: CommandContext, flags: DispatchFlags): string {
+  return flags.spoolDir ?? defaultSpoolDir(ctx.env, ctx.homeDir);
+}
+
+/** `--wait-for-rate-limit SECONDS` parser. */
+export function secondsArg(value: string): number {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new InputError(`invalid value '${value}' for --wait-for-rate-limit: expected whole seconds`);
+  }
+  return Number(value.trim());
+}
+
+export interface DispatchResult {
+  delivered: Delivered;
+  /** `host[:port]` that accepted, and which DSN it was (1-based) of how many. */
+  host: string;
+  position: number;
+  of: number;
+}
+
+/** Test seam: the HTTP POST used for delivery (default undici). */
+export const transportHooks: { post?: HttpPost } = {};
+
+/**
+ * Deliver to the first DSN that accepts. When none does for a transient reason (network, 5xx,
+ * rate limit), the envelope is spooled, its path printed, and an error thrown (exit 1).
+ */
+export async function dispatch(
+  ctx: CommandContext,
+  dsns: Dsn[],
+  body: (dsn: Dsn) => Buffer,
+  opts: { flags: DispatchFlags; category: string; eventId?: string; what: string; spool?: boolean },
+): Promise<DispatchResult> {
+  try {
+    const delivered = await deliver(dsns, {
+      body,
+      category: opts.category,
+      sleep: (ms) => ctx.sleep(ms),
+      now: () => ctx.now(),
+      userAgent: userAgent(),
+      client: `sentry-ship/${VERSION}`,
+      waitForRateLimit: opts.flags.waitForRateLimit,
+      log: { debug: (m) => ctx.out.debug(m), info: (m) => ctx.out.info(m), warn: (m) => ctx.out.warn(m) },
+      ...(transportHooks.post ? { post: transportHooks.post } : {}),
+    });
+    for (const l of delivered.activeLimits) {
+      ctx.out.warn(`${dsnHost(delivered.dsn)} reports a rate limit for ${l.categories.join(", ") || "all categories"} (${l.retryAfter}s); later events may be dropped`);
+    }
+    return { delivered, host: dsnHost(delivered.dsn), position: delivered.index + 1, of: dsns.length };
+  } catch (e) {
+    if (!(e instanceof DeliveryFailed)) throw e;
+    const target = envelopeUrl(dsns[dsns.length - 1]!);
+    if (!e.transient) {
+      throw new ApiError(e.message, e.status ?? 400, "POST", new URL(target).pathname, undefined);
+    }
+    if (opts.spool === false) throw new NetworkError(e.message, target);
+    const dir = spoolDir(ctx, opts.flags);
+    let file: string;
+    try {
+      file = writeSpoolFile(dir, body(dsns[0]!), { now: ctx.now(), eventId: opts.eventId });
+    } catch (w) {
+      throw new NetworkError(`${e.message}; the ${opts.what} could not be saved to ${dir} either (${(w as Error).message})`, target);
+    }
+    ctx.out.print(`Saved the ${opts.what} to ${file}`);
+    ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
+    const hint = e.retryAfter !== undefined ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
+    throw new NetworkError(`${e.message}; saved to ${file} — resend it with: sentry-ship send-envelope ${file}${hint}`, target);
+  }
+}
+
+export { describeDsn };

@@ -1,0 +1,37 @@
+/**
+ * The spool: when no DSN accepts an envelope, it is written here so nothing is lost, and
+ * `send-envelope <file>` sends it again byte for byte. Writes are atomic (temp file + rename), so a
+ * half-written file never looks like an envelope.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+
+/** `<XDG_CACHE_HOME or ~/.cache>/sentry-ship/spool`. */
+export function defaultSpoolDir(env: NodeJS.ProcessEnv, homeDir: string): string {
+  const cache = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homeDir, ".cache");
+  return join(cache, "sentry-ship", "spool");
+}
+
+/** Write `body` to a new file in `dir`; returns its path. */
+export function writeSpoolFile(dir: string, body: Buffer, opts: { now: Date; eventId?: string }): string {
+  mkdirSync(dir, { recursive: true });
+  const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const id = (opts.eventId ?? randomBytes(16).toString("hex")).replace(/-/g, "");
+  const file = join(dir, `${stamp}-${id}.envelope`);
+  const tmp = join(dirname(file), `.${id}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    writeFileSync(tmp, body, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return file;
+}
+
+/** Is `file` inside the spool directory `dir`? */
+export function isInSpool(file: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(file));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
