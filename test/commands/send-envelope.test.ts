@@ -1,0 +1,130 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnvelope as sentryParseEnvelope } from "@sentry/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../support/runCli.js";
+import { useServer, sentryCliEnv } from "../support/server.js";
+import { runSentryCli } from "../support/sentryCli.js";
+import { defaultPost } from "../../src/events/transport.js";
+import { transportHooks } from "../../src/events/dispatch.js";
+
+const fixture = useServer();
+const sent: Buffer[] = [];
+
+beforeEach(() => {
+  sent.length = 0;
+  transportHooks.post = async (url, headers, body) => {
+    sent.push(body);
+    return defaultPost(url, headers, body);
+  };
+});
+afterEach(() => {
+  transportHooks.post = undefined;
+});
+
+const EVENT = '{"message":"hello envelope","level":"info"}';
+function storedEnvelope(dsn: string): string {
+  return (
+    `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc","dsn":"${dsn}","sent_at":"2024-01-01T00:00:00Z"}\n` +
+    `{"type":"event","length":${EVENT.length}}\n${EVENT}\n` +
+    `{"type":"attachment","length":10,"filename":"hello.txt","content_type":"text/plain"}\nhelloworld`
+  );
+}
+
+function writeEnvelope(content: string | Buffer, name = "e.envelope"): { dir: string; file: string } {
+  const dir = tempDir();
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return { dir, file };
+}
+
+describe("send-envelope", () => {
+  it("validates, re-serialises as sentry-cli does, and sends the envelope", async () => {
+    const { file } = writeEnvelope(storedEnvelope(fixture.server.dsn));
+    const r = await runCli(["send-envelope", file], { env: { SENTRY_DSN: fixture.server.dsn } });
+    expect(r.stderr).toMatch(/^> Accepted by 127\.0\.0\.1:\d+\n$/);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe(`Envelope from file ${file} dispatched\n`);
+    const [headers, items] = sentryParseEnvelope(new Uint8Array(sent[0]!));
+    const key = new URL(fixture.server.dsn).username;
+    expect(headers).toEqual({
+      event_id: "9ec79c33-ec99-42ab-8353-589fcb2e04dc",
+      dsn: fixture.server.dsn.replace(key, `${key}:`),
+      sent_at: "2024-01-01T00:00:00Z",
+    });
+    expect(items.map((i) => i[0])).toEqual([
+      { type: "event", length: expect.any(Number) },
+      { type: "attachment", length: 10, filename: "hello.txt", attachment_type: "event.attachment", content_type: "text/plain" },
+    ]);
+    const stored = fixture.server.state.events.at(-1)!;
+    expect(stored.id).toBe("9ec79c33ec9942ab8353589fcb2e04dc");
+    expect(stored.items[0]!.payload).toEqual({
+      event_id: "9ec79c33ec9942ab8353589fcb2e04dc",
+      level: "info",
+      message: "hello envelope",
+      timestamp: expect.any(Number),
+    });
+    expect(stored.items[1]!.payload).toEqual({ base64: Buffer.from("helloworld").toString("base64") });
+  });
+
+  it("sends the file byte for byte with --raw", async () => {
+    const content = storedEnvelope(fixture.server.dsn);
+    const { file } = writeEnvelope(content);
+    const r = await runCli(["send-envelope", "--raw", file], { env: { SENTRY_DSN: fixture.server.dsn } });
+    expect(r.exitCode).toBe(0);
+    expect(sent[0]!.toString()).toBe(content);
+  });
+
+  it("rewrites the envelope's DSN for the DSN that receives it", async () => {
+    const other = fixture.server.dsn.replace(/\/\d+$/, "/2");
+    const { file } = writeEnvelope(storedEnvelope(other));
+    const r = await runCli(["send-envelope", file], { env: { SENTRY_DSN: fixture.server.dsn } });
+    expect(r.exitCode).toBe(0);
+  });
+
+  it.each([
+    ["a wrong item length", `{}\n{"type":"event","length":3}\n{"a":1}`, "missing newline after header or payload"],
+    ["a truncated payload", `{}\n{"type":"event","length":99}\n{"a":1}`, "unexpected end of file"],
+    ["a broken header", `{"event_id":`, "invalid envelope header"],
+  ])("refuses an envelope with %s, sending nothing", async (_n, content, cause) => {
+    const { file, dir } = writeEnvelope(content);
+    const before = fixture.server.requests.length;
+    const r = await runCli(["send-envelope", "e.envelope"], { env: { SENTRY_DSN: fixture.server.dsn }, cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(`error: e.envelope is not a valid envelope: ${cause}\n`);
+    expect(fixture.server.requests.length).toBe(before);
+    void file;
+  });
+
+  it("refuses an event item that is not JSON, sending nothing", async () => {
+    const { file } = writeEnvelope(`{}\n{"type":"event","length":4}\nnope`);
+    const before = fixture.server.requests.length;
+    const r = await runCli(["send-envelope", file], { env: { SENTRY_DSN: fixture.server.dsn } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*e\.envelope: item 1 \(event\) is not valid JSON: .*\n$/);
+    expect(fixture.server.requests.length).toBe(before);
+  });
+
+  it("names a missing file", async () => {
+    const r = await runCli(["send-envelope", "missing.envelope"], { env: { SENTRY_DSN: fixture.server.dsn } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe("error: missing.envelope: no such file\n");
+  });
+
+  it("sends what sentry-cli sends for the same file (event ids and timestamps aside)", async () => {
+    const { file } = writeEnvelope(storedEnvelope(fixture.server.dsn));
+    const oracle = await runSentryCli(["send-envelope", file], { env: sentryCliEnv(fixture.server, { SENTRY_DSN: fixture.server.dsn }) });
+    expect(oracle.exitCode).toBe(0);
+    expect(oracle.stdout.trim()).toBe(`Envelope from file ${file} dispatched`);
+    const theirs = fixture.server.state.events.at(-1)!;
+    const r = await runCli(["send-envelope", file], { env: { SENTRY_DSN: fixture.server.dsn } });
+    expect(r.exitCode).toBe(0);
+    const ours = fixture.server.state.events.at(-1)!;
+    expect(ours.envelopeHeader).toEqual(theirs.envelopeHeader);
+    const strip = (p: unknown) => ({ ...(p as object), event_id: "x", timestamp: 0 });
+    expect(strip(ours.items[0]!.payload)).toEqual(strip(theirs.items[0]!.payload));
+    expect(Object.keys(ours.items[0]!.payload as object)).toEqual(Object.keys(theirs.items[0]!.payload as object));
+    expect(ours.items.map((i) => ({ ...i.header, length: undefined }))).toEqual(theirs.items.map((i) => ({ ...i.header, length: undefined })));
+    expect(Object.keys(ours.items[1]!.header)).toEqual(Object.keys(theirs.items[1]!.header));
+  });
+});
