@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseIniText, parsePropertiesText } from "../../src/config/files.js";
 import { parseAuthToken, makeOrgToken } from "../../src/config/token.js";
 import { sentryUrlProblem } from "../../src/config/url.js";
+import { makeOrgToken as serverOrgToken } from "../../src/server/index.js";
 
 const asObject = (s: Map<string, Map<string, string>>) => Object.fromEntries([...s].map(([k, v]) => [k, Object.fromEntries(v)]));
 
@@ -39,6 +40,17 @@ describe("parseAuthToken", () => {
     expect(parseAuthToken(makeOrgToken({ org: "o" }))).toEqual({ kind: "org", org: "o" });
     expect(parseAuthToken(`sntryu_${"0f".repeat(32)}`)).toEqual({ kind: "user" });
     expect(parseAuthToken("0f".repeat(32))).toEqual({ kind: "user" });
+  });
+
+  it("decodes the org tokens the embedded server issues", () => {
+    for (let i = 0; i < 20; i++) {
+      expect(parseAuthToken(serverOrgToken("http://127.0.0.1:4000", "acme"))).toEqual({
+        kind: "org",
+        org: "acme",
+        url: "http://127.0.0.1:4000",
+        regionUrl: "http://127.0.0.1:4000",
+      });
+    }
   });
 
   it("calls anything else unknown", () => {
