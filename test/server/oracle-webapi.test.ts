@@ -160,6 +160,18 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
     ]);
   });
 
+  it("an org auth token creates and lists releases but may not delete them", async () => {
+    const env = sentryCliEnv(server, { SENTRY_AUTH_TOKEN: server.orgToken });
+    const created = await runSentryCli(["releases", "new", "3.0.0"], { env });
+    expect([created.exitCode, created.stdout]).toEqual([0, "Created release 3.0.0\n"]);
+    const listed = await runSentryCli(["releases", "list", "-R"], { env });
+    expect(listed.stdout.split("\n")).toContain("3.0.0");
+    const denied = await runSentryCli(["releases", "delete", "3.0.0"], { env });
+    expect(denied.exitCode).toBe(1);
+    expect(denied.stderr).toContain("You do not have permission to perform this action. (http status: 403)");
+    expect(release("3.0.0")).toBeDefined();
+  });
+
   it("releases delete removes the release, and reports a missing one", async () => {
     expect(await cli(["releases", "delete", "1.0.2"])).toBe("Deleted release 1.0.2!\n");
     expect(release("1.0.2")).toBeUndefined();
