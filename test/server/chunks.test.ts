@@ -65,7 +65,7 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
   it("announces the options with an absolute upload URL", async () => {
     const r = await api("acme/chunk-upload/");
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body = (await r.json()) as { accept: string[] };
     expect(body).toMatchObject({
       url: `${s.server.url}/api/0/organizations/acme/chunk-upload/`,
       chunkSize: 8388608,
@@ -80,7 +80,7 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
 
   it("uses overridden options for what it announces and enforces", async () => {
     setChunkUploadOptions(s.server.core, { chunkSize: 4, chunksPerRequest: 2, maxRequestSize: 6 });
-    expect((await (await api("acme/chunk-upload/")).json()).chunkSize).toBe(4);
+    expect(((await (await api("acme/chunk-upload/")).json()) as { chunkSize: number }).chunkSize).toBe(4);
     const part = (d: string) => ({ name: "file", filename: sha1(d), data: Buffer.from(d) });
     expect(await (await upload([part("a"), part("b"), part("c")])).json()).toEqual({ error: "Too many chunks" });
     expect(await (await upload([part("abcde")])).json()).toEqual({ error: "Chunk size too large" });
@@ -209,7 +209,7 @@ describe("assembled bundles with --data", () => {
       await fetch(`${server.url}/api/0/organizations/acme/chunk-upload/`, { method: "POST", body: m.body, headers: { ...h, "Content-Type": m.type } });
       const body = JSON.stringify({ checksum: sha1(zip), chunks: [sha1(zip)], projects: ["frontend"] });
       const poll = async () =>
-        (await (await fetch(`${server.url}/api/0/organizations/acme/artifactbundle/assemble/`, { method: "POST", body, headers: { ...h, "Content-Type": "application/json" } })).json()).state;
+        ((await (await fetch(`${server.url}/api/0/organizations/acme/artifactbundle/assemble/`, { method: "POST", body, headers: { ...h, "Content-Type": "application/json" } })).json()) as { state: string }).state;
       expect([await poll(), await poll(), await poll()]).toEqual(["created", "created", "ok"]);
       const root = join(dataDir, "bundles", "8f97302e-4176-560d-9920-d923af3cb4a7");
       expect(JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"))).toEqual(goodManifest);
