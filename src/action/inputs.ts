@@ -31,6 +31,27 @@ export interface ActionInputs {
   allowFailure: boolean;
 }
 
+/** Every input action.yml declares, with its default there (a test keeps the two in step). */
+export const INPUT_DEFAULTS: Record<string, string> = {
+  version: "",
+  version_prefix: "",
+  set_commits: "auto",
+  sourcemaps: "",
+  url_prefix: "",
+  strip_prefix: "",
+  dist: "",
+  environment: "",
+  projects: "",
+  ignore_missing: "false",
+  ignore_empty: "false",
+  working_directory: "",
+  url: "",
+  org: "",
+  auth_token: "",
+  finalize: "true",
+  allow_failure: "false",
+};
+
 /** A bad input value: the action fails with this message even with allow_failure. */
 export class InputValueError extends Error {
   override name = "InputValueError";

@@ -161,7 +161,7 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
 
   // 1. Release.
   step("release").status = "not-run";
-  const rel = await cli(`Create release ${version}`, ["releases", ...projects, "new", version]);
+  const rel = await cli(`Create release ${version}`, ["releases", "new", version, ...projects]);
   if (rel.exitCode !== 0) {
     failed("release", rel.error!);
   } else {
@@ -184,7 +184,7 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
           "The checkout is a shallow clone: set-commits fetched only the history it needed. Use `fetch-depth: 0` in actions/checkout to skip that fetch.",
         );
       }
-      const argv = ["releases", ...projects, "set-commits", version, `--${inputs.setCommits}`];
+      const argv = ["releases", "set-commits", version, `--${inputs.setCommits}`, ...projects];
       if (inputs.ignoreMissing) argv.push("--ignore-missing");
       if (inputs.ignoreEmpty) argv.push("--ignore-empty");
       const r = await cli(`Set commits (${inputs.setCommits})`, argv);
@@ -239,7 +239,7 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
     if (!releaseOk) notRun("finalize", "not run: the release was not created");
     else if (anyFailed) notRun("finalize", "not run: an earlier step failed, so the release is left open");
     else {
-      const r = await cli(`Finalize release ${version}`, ["releases", ...projects, "finalize", version]);
+      const r = await cli(`Finalize release ${version}`, ["releases", "finalize", version, ...projects]);
       if (r.exitCode !== 0) failed("finalize", r.error!);
       else {
         step("finalize").status = "ok";

@@ -1,6 +1,7 @@
 /**
  * One CLI invocation inside the action: `main(argv)` in-process with `--json`, stdout captured as
- * the command's JSON document, stderr forwarded line by line to the action's log (minus the CLI's
+ * the command's JSON document, stderr forwarded line by line to the action's log — its stdout, so
+ * the lines stay in order with the action's own and inside the step's log group (minus the CLI's
  * own `::error::` annotation: the action writes its own, an error or a warning depending on
  * allow_failure).
  */
@@ -92,7 +93,7 @@ export async function runCliStep(
   const json = opts.json ?? true;
   const fullArgv = json ? ["--json", ...argv] : argv;
   const stdout = new Capture();
-  const stderr = new LineForwarder(io.stderr, (line) => !line.startsWith("::error"));
+  const stderr = new LineForwarder(io.stdout, (line) => !line.startsWith("::error"));
   let exitCode: number;
   try {
     exitCode = await main(

@@ -64,51 +64,90 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+function kib(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** `releases new --json`: `{ version, created, release: { projects } }`. */
 export function describeRelease(doc: unknown, org: string | undefined, projects: string[]): string {
-  const fromDoc = at(doc, "projects");
+  const fromDoc = at(doc, "release.projects") ?? at(doc, "projects");
   const names = Array.isArray(fromDoc)
     ? fromDoc.map((p) => (typeof p === "string" ? p : str(p, "slug", "name") ?? "")).filter((s) => s !== "")
     : projects;
   const where = [org ? `org ${org}` : "", names.length ? `${names.length === 1 ? "project" : "projects"} ${names.join(", ")}` : ""]
     .filter(Boolean)
     .join(", ");
-  return where ? `created (${where})` : "created";
+  const what = at(doc, "created") === false ? "already existed" : "created";
+  return where ? `${what} (${where})` : what;
 }
 
+/**
+ * `releases set-commits --json`: local mode `{ mode: "local", commits: [ids], deepenedBy }`, refs
+ * mode `{ mode: "refs", refs: [{ repository, commit }] }` (Sentry then reads the commits from the
+ * repository integration).
+ */
 export function describeCommits(doc: unknown, mode: string, shallow: boolean): string {
-  const n = count(doc, "commits", "commitCount", "count", "associated", "release.commitCount");
-  const refs = count(doc, "refs");
+  const notes: string[] = [];
   let text: string;
-  if (n !== undefined) text = `${plural(n, "commit")} associated`;
-  else if (refs !== undefined) text = `${plural(refs, "repository ref", "repository refs")} set`;
-  else text = "commits set";
-  const how = mode === "auto" ? "auto: repository integration, else local git" : "local git history";
-  const notes = [how];
+  if (str(doc, "mode") === "refs") {
+    const refs = at(doc, "refs");
+    const repos = Array.isArray(refs) ? refs.map((r) => str(r, "repository") ?? "").filter(Boolean) : [];
+    text = `HEAD sent for ${repos.length ? repos.join(", ") : "the matching repositories"}; Sentry reads the commits from the repository integration`;
+  } else {
+    const n = count(doc, "commits", "commitCount", "count");
+    if (n === 0) text = "no new commits since the previous release";
+    else text = n !== undefined ? `${plural(n, "commit")} associated from the local git history` : "commits associated";
+    if (mode === "auto") notes.push("no repository integration matched the git remote");
+  }
   if (shallow) notes.push("shallow clone");
-  const deepened = count(doc, "deepened", "deepenedBy", "fetchedCommits");
-  if (deepened) notes.push(`deepened by ${plural(deepened, "commit")}`);
-  return `${text} (${notes.join("; ")})`;
+  const deepened = count(doc, "deepenedBy", "deepened");
+  if (deepened) notes.push(`fetched ${plural(deepened, "more commit")} of history`);
+  if (at(doc, "previousFound") === false && at(doc, "previousCommit")) notes.push("previous release's commit not found");
+  return notes.length ? `${text} (${notes.join("; ")})` : text;
 }
 
+/** How many entries of inject's `modified`/`ignored` lists are scripts (not maps). */
+function scripts(list: unknown): number {
+  if (!Array.isArray(list)) return 0;
+  return list.filter((e) => {
+    const type = str(e, "type");
+    return type === undefined ? !/\.map$/.test(str(e, "path") ?? "") : type === "source";
+  }).length;
+}
+
+/** `sourcemaps inject --json` and `sourcemaps upload --json` (files, bundles, bytesSent, bytesSkipped, skipped). */
 export function describeSourcemaps(injectDoc: unknown, uploadDoc: unknown): string {
-  const files = count(uploadDoc, "files", "uploaded", "fileCount", "summary.files");
-  const bundles = count(uploadDoc, "bundles", "bundleCount", "summary.bundles");
-  const injected = count(injectDoc, "modified", "injected", "summary.modified", "sources");
-  const parts: string[] = [];
-  parts.push(files !== undefined ? `${plural(files, "file")} uploaded` : "uploaded");
-  if (bundles !== undefined) parts[0] += ` in ${plural(bundles, "bundle")}`;
-  if (injected !== undefined) parts.push(`debug ids injected into ${plural(injected, "file")}`);
+  const files = count(uploadDoc, "files");
+  const bundles = count(uploadDoc, "bundles");
+  const sent = at(uploadDoc, "bytesSent");
+  const skippedBytes = at(uploadDoc, "bytesSkipped");
+  const skipped = count(uploadDoc, "skipped");
+  const injected = scripts(at(injectDoc, "modified"));
+  const already = scripts(at(injectDoc, "ignored"));
+  let text = files !== undefined ? `${plural(files, "file")} uploaded` : "uploaded";
+  if (bundles !== undefined) text += ` in ${plural(bundles, "bundle")}`;
+  const extra: string[] = [];
+  if (typeof sent === "number") extra.push(`${kib(sent)} sent`);
+  if (typeof skippedBytes === "number" && skippedBytes > 0) extra.push(`${kib(skippedBytes)} already on the server`);
+  if (extra.length) text += ` (${extra.join(", ")})`;
+  const parts = [text];
+  if (injected) parts.push(`debug ids injected into ${plural(injected, "script")}`);
+  if (already) parts.push(`${plural(already, "script")} already had one`);
+  if (skipped) parts.push(`${plural(skipped, "file")} skipped`);
+  if (str(uploadDoc, "processing") === "pending") parts.push("processing pending on the server");
   return parts.join("; ");
 }
 
+/** `deploys new --json`: `{ release, deploy: { environment, name } }`. */
 export function describeDeploy(doc: unknown, environment: string): string {
-  const env = str(doc, "environment", "deploy.environment") ?? environment;
-  const name = str(doc, "name", "deploy.name");
+  const env = str(doc, "deploy.environment", "environment") ?? environment;
+  const name = str(doc, "deploy.name", "name");
   return name ? `${env} (${name})` : env;
 }
 
+/** `releases finalize --json`: `{ version, release: { dateReleased } }`. */
 export function describeFinalize(doc: unknown): string {
-  const when = str(doc, "dateReleased", "release.dateReleased");
+  const when = str(doc, "release.dateReleased", "dateReleased");
   return when ? `finalized at ${when}` : "finalized";
 }
 
