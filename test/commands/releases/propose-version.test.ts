@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../../support/runCli.js";
+import { runSentryCli } from "../../support/sentryCli.js";
+import { repoWithCommits } from "../../vcs/fixtures.js";
+
+const A = "a1".repeat(20);
+const B = "b2".repeat(20);
+
+async function both(env: Record<string, string>, cwd: string) {
+  const base = { PATH: process.env.PATH ?? "", HOME: tempDir("ship-home-"), SENTRY_DISABLE_UPDATE_CHECK: "1", SENTRY_INTEGRATION_TEST: "1", SENTRY_LOAD_DOTENV: "0" };
+  const cli = await runSentryCli(["releases", "propose-version"], { env: { ...base, ...env }, cwd });
+  const ship = await runCli(["releases", "propose-version"], { env: { ...env, SENTRY_LOAD_DOTENV: "0" }, cwd });
+  return { cli, ship };
+}
+
+describe("releases propose-version against sentry-cli 3.8.0", () => {
+  const { repo } = repoWithCommits(2);
+
+  it.each<[string, Record<string, string>]>([
+    ["the git HEAD SHA", {}],
+    ["SENTRY_RELEASE", { SENTRY_RELEASE: "my-app@1.2.3" }],
+    ["SENTRY_RELEASE over a CI variable", { SENTRY_RELEASE: "x1", CIRCLE_SHA1: A }],
+    ["CircleCI", { CIRCLE_SHA1: A }],
+    ["Heroku's SOURCE_VERSION over HEROKU_SLUG_COMMIT", { SOURCE_VERSION: A, HEROKU_SLUG_COMMIT: B }],
+    ["HEROKU_BUILD_COMMIT", { HEROKU_BUILD_COMMIT: B }],
+    ["CodeBuild", { CODEBUILD_RESOLVED_SOURCE_VERSION: A }],
+    ["Cloudflare Pages", { CF_PAGES_COMMIT_SHA: B }],
+    ["CodeBuild beside GitHub Actions", { CODEBUILD_RESOLVED_SOURCE_VERSION: A, GITHUB_ACTIONS: "true", GITHUB_SHA: B }],
+    ["GAE_DEPLOYMENT_ID", { GAE_DEPLOYMENT_ID: "20240501t120000" }],
+  ])("gives the same answer for %s", async (_name, env) => {
+    const { cli, ship } = await both(env, repo.dir);
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    expect(ship).toMatchObject({ exitCode: 0, stdout: cli.stdout });
+  });
+
+  it("answers with the pull request's head where sentry-cli, ignoring GITHUB_*, answers with the checkout", async () => {
+    const { cli, ship } = await both({ GITHUB_ACTIONS: "true", GITHUB_SHA: A }, repo.dir);
+    expect(cli.stdout).toBe(repo.head() + "\n");
+    expect(ship.stdout).toBe(A + "\n");
+  });
+
+  it("fails like sentry-cli outside a repository with no variable", async () => {
+    const { cli, ship } = await both({}, tempDir("ship-nogit-"));
+    expect(cli.exitCode).toBe(1);
+    expect(ship.exitCode).toBe(1);
+    expect(ship.stdout).toBe("");
+  });
+});
