@@ -55,6 +55,12 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
     );
   });
 
+  it("info with an org auth token shows its scope and no user", async () => {
+    const r = await runSentryCli(["info"], { env: sentryCliEnv(server, { SENTRY_AUTH_TOKEN: server.orgToken }) });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.split("\n").slice(4)).toEqual(["Authentication Info:", "  Method: Auth Token", "  Scopes:", "    - org:ci", ""]);
+  });
+
   it("releases new, with projects, --finalize and --url", async () => {
     expect(await cli(["releases", "new", "1.0.0"])).toBe("Created release 1.0.0\n");
     expect(slugs("1.0.0")).toEqual(["frontend"]);
