@@ -58,6 +58,15 @@ function truncate(s: string, n = LOG_BODY_CHARS): string {
   return s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s;
 }
 
+/** Header values that may carry credentials are never logged (custom headers included). */
+const SENSITIVE_HEADER = /authorization|cookie|token|secret|password|api-?key|^x-sentry-auth$/i;
+
+function logHeaderValue(name: string, value: string): string {
+  if (!SENSITIVE_HEADER.test(name)) return value;
+  const scheme = /^(Bearer|Basic|Token|DSN|Sentry)\s/i.exec(value)?.[1];
+  return scheme ? `${scheme} [redacted]` : "[redacted]";
+}
+
 function formatWait(ms: number): string {
   return ms % 1000 === 0 || ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -135,10 +144,9 @@ export function createApiClient(opts: ClientOptions): ApiClient {
 
   function logRequest(method: string, url: URL, headers: Record<string, string>, body: unknown, attempt: number, max: number): void {
     if (!out.isDebug()) return;
-    out.debug(`> ${method} ${url.href}${max > 1 ? ` (attempt ${attempt} of ${max})` : ""}`);
-    for (const [k, v] of Object.entries(headers)) {
-      out.debug(`>   ${k}: ${k === "authorization" ? `${v.split(" ")[0]} [redacted]` : v}`);
-    }
+    const via = dispatchers.forUrl(url).proxy;
+    out.debug(`> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max > 1 ? ` (attempt ${attempt} of ${max})` : ""}`);
+    for (const [k, v] of Object.entries(headers)) out.debug(`>   ${k}: ${logHeaderValue(k, v)}`);
     if (typeof body === "string") out.debug(`>   body: ${truncate(body)}`);
     else if (body instanceof Uint8Array) {
       const multipart = (headers["content-type"] ?? "").startsWith("multipart/");
@@ -149,7 +157,7 @@ export function createApiClient(opts: ClientOptions): ApiClient {
   function logResponse(res: RawResponse, ms: number): void {
     if (!out.isDebug()) return;
     out.debug(`< ${statusLine(res.status)} (${ms} ms)`);
-    for (const [k, v] of Object.entries(res.headers)) out.debug(`<   ${k}: ${v}`);
+    for (const [k, v] of Object.entries(res.headers)) out.debug(`<   ${k}: ${logHeaderValue(k, v)}`);
     if (res.text) out.debug(`<   body: ${truncate(res.text.replace(/\s*\n\s*/g, " "))}`);
   }
 

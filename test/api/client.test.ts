@@ -359,9 +359,10 @@ describe("debug logging", () => {
     let n = 0;
     const s = await http((_r, res) => (++n === 1 ? sendText(res, 502, "bad gateway") : sendJson(res, 200, { token: TOKEN, ok: true })));
     const cap = captureOutput("debug", []); // no registered secrets: the client must not leak it itself
-    const { api } = client(s.url, {}, { out: cap.out });
+    const { api } = client(s.url, { headers: { value: [["X-Access-Token", "cf-secret-value"]], source: src("--header", "flag") } }, { out: cap.out });
     track(api);
     await api.post("organizations/acme/releases/", { version: "1.0" });
+    expect(s.requests[0]!.headers["x-access-token"]).toBe("cf-secret-value");
     const log = cap.stderr();
     expect(log).toContain(`debug: > POST ${s.url}/api/0/organizations/acme/releases/ (attempt 1 of 6)`);
     expect(log).toContain("debug: >   authorization: Bearer [redacted]");
@@ -370,6 +371,8 @@ describe("debug logging", () => {
     expect(log).toContain("debug: retrying POST /api/0/organizations/acme/releases/ in 1.1 s (attempt 2 of 6): 502 Bad Gateway");
     expect(log).toContain("debug: < 200 OK");
     expect(log).toContain("debug: <   content-type: application/json");
+    expect(log).toContain("debug: >   x-access-token: [redacted]");
+    expect(log).not.toContain("cf-secret-value");
     expect(log).not.toContain(TOKEN);
     expect(log).not.toContain(TOKEN.slice(7));
   });
