@@ -197,10 +197,10 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
   const groups = splitBundles(entries, options.maxFileSize);
   const tmp = await mkdtemp(join(tmpdir(), "sentry-ship-bundle-"));
   try {
-    const progress = out.progress("Bundling", entries.length, "files");
     const written: WrittenBundle[] = [];
     let i = 0;
     for (const g of groups) {
+      const progress = out.progress("Bundling", g.length, "files");
       const b = await writeBundle(
         join(tmp, `bundle-${i++}.zip`),
         g,
@@ -208,12 +208,12 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
         options.chunkSize,
         () => progress.tick(),
       );
+      progress.done(`> Bundled ${b.fileCount} files for upload`);
       written.push(b);
       if (!api) continue;
       await sendBundle(api, b, options, opts, deps, summary);
       await rm(b.file, { force: true });
     }
-    progress.done(`> Bundled ${entries.length} files for upload`);
     if (!api) {
       for (const b of written) {
         summary.bundles.push({ bundleId: b.debugId, checksum: b.checksum, files: b.fileCount, size: b.size, chunks: b.chunks.length, missingChunks: 0, state: "dry-run" });
