@@ -23,6 +23,7 @@ export const DEFAULT_INITIAL_DEPTH = 20;
 export const DEFAULT_DEEPEN_LIMIT = 1000;
 /** Sizes of successive `git fetch --deepen` steps; the sum is capped by the limit. */
 export const DEEPEN_STEPS = [50, 100, 200, 400, 800];
+const WALK_WINDOW = 2000;
 
 export const MISSING_PREVIOUS_MESSAGE =
   "Could not find the SHA of the previous release in the git history. If you limit the clone depth, try to increase it. Otherwise, it means that the commit we are looking for was amended or squashed and cannot be retrieved. Use --ignore-missing flag to skip it and create a new release with the default commits count.";
@@ -119,8 +120,13 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
   }
 
   // Walk from HEAD down to the previous commit (inclusive), then drop it: it is the diff base.
-  const all = await repo.walkFromHead();
-  const idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  // Read a bounded window first; only a very long range needs the whole walk.
+  let all = await repo.walkFromHead(WALK_WINDOW);
+  let idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  if (idx < 0 && all.length === WALK_WINDOW) {
+    all = await repo.walkFromHead();
+    idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  }
   const list = idx >= 0 ? all.slice(0, idx + 1) : all;
   const prev = list.pop();
   return { commits: await buildPayloads(o, list, prev), previousFound: true, deepenedBy };
