@@ -1,6 +1,60 @@
 import { Command } from "commander";
-import type { RunEnv } from "../runner.js";
+import type { CommandContext } from "../../context.js";
+import { collect, handler, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
 
-export function injectCommand(_env: RunEnv): Command {
-  return new Command("inject").description("(not yet available)");
+export interface InjectCommandOptions {
+  paths: string[];
+  dryRun: boolean;
+  ext?: string[];
+  ignore?: string[];
+  ignoreFile?: string;
+}
+
+export function injectCommand(env: RunEnv): Command {
+  return new Command("inject")
+    .description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)")
+    .argument("<paths...>", "files or directories to search (recursively) for JS files")
+    .option("--dry-run", "don't modify files; print what would change")
+    .option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect)
+    .option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect)
+    .option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore")
+    .addOption(orgOption().hideHelp())
+    .addOption(projectOption().hideHelp())
+    .addOption(releaseOption().hideHelp())
+    .action(
+      handler(env, async (ctx, opts, ...args: string[]) => {
+        // A variadic argument arrives as one array.
+        const paths = (args as unknown[])[0] as string[];
+        await runInject(
+          {
+            paths,
+            dryRun: opts.dryRun === true,
+            ext: opts.ext as string[] | undefined,
+            ignore: opts.ignore as string[] | undefined,
+            ignoreFile: opts.ignoreFile as string | undefined,
+          },
+          ctx,
+        );
+      }),
+    );
+}
+
+export async function runInject(opts: InjectCommandOptions, ctx: CommandContext): Promise<void> {
+  const { runInjection, renderInjectReport, injectJson } = await import("../../sourcemaps/inject.js");
+  for (const p of opts.paths) ctx.out.print(`> Searching ${p}`);
+  const report = await runInjection({
+    paths: opts.paths,
+    cwd: ctx.cwd,
+    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile,
+    dryRun: opts.dryRun,
+  });
+  ctx.out.print(`> Found ${report.found} files`);
+  ctx.out.print(`> Analyzing ${report.found} sources`);
+  ctx.out.print("> Injecting debug ids");
+  for (const line of renderInjectReport(report)) ctx.out.print(line);
+  for (const w of report.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
+  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
+  ctx.out.result(injectJson(report));
 }

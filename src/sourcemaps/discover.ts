@@ -1,0 +1,287 @@
+/**
+ * Finding the JS files inject works on and the source map each one refers to.
+ * Walks each PATH (hidden entries and node_modules skipped unless the PATH names them, as
+ * sentry-cli's walker skips hidden ones), filters by extension and by gitignore-style patterns
+ * (`--ignore`, `--ignore-file`), and reads `//# sourceMappingURL=` references.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
+import { InputError, UsageError } from "../errors.js";
+
+export const DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
+
+export interface DiscoveredFile {
+  /** Absolute path on disk. */
+  abs: string;
+  /** The path as reported: the PATH argument joined with the path below it (`dist/app.js`). */
+  display: string;
+}
+
+export interface Discovery {
+  /** JS files, sorted by display path. */
+  sources: DiscoveredFile[];
+  /** How many files matched the extensions or `.map` (what sentry-cli reports as "Found N files"). */
+  found: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// gitignore-style patterns
+
+interface Rule {
+  re: RegExp;
+  negate: boolean;
+  dirOnly: boolean;
+}
+
+function globToRegExp(glob: string): string {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === "*") {
+      if (glob[i + 1] === "*") {
+        // `**/` matches any number of directories, a trailing `**` anything.
+        if (glob[i + 2] === "/") {
+          re += "(?:.*/)?";
+          i += 2;
+        } else {
+          re += ".*";
+          i += 1;
+        }
+      } else re += "[^/]*";
+    } else if (c === "?") re += "[^/]";
+    else if (c === "[") {
+      const close = glob.indexOf("]", i + 1);
+      if (close === -1) re += "\\[";
+      else {
+        let body = glob.slice(i + 1, close);
+        if (body.startsWith("!")) body = "^" + body.slice(1);
+        re += `[${body.replace(/\\/g, "\\\\")}]`;
+        i = close;
+      }
+    } else if (c === "\\" && i + 1 < glob.length) {
+      re += glob[i + 1]!.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i++;
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return re;
+}
+
+export function compileRule(line: string): Rule | undefined {
+  let p = line.replace(/\s+$/, "");
+  if (p === "" || p.startsWith("#")) return undefined;
+  let negate = false;
+  if (p.startsWith("!")) {
+    negate = true;
+    p = p.slice(1);
+  }
+  let dirOnly = false;
+  if (p.endsWith("/")) {
+    dirOnly = true;
+    p = p.replace(/\/+$/, "");
+  }
+  const anchored = p.includes("/");
+  p = p.replace(/^\//, "");
+  const body = globToRegExp(p);
+  // Unanchored patterns match a name at any depth; a match on a directory covers what is below.
+  const re = new RegExp(`^${anchored ? "" : "(?:.*/)?"}${body}$`);
+  return { re, negate, dirOnly };
+}
+
+export class IgnoreMatcher {
+  private readonly rules: Rule[] = [];
+
+  add(patterns: string[]): this {
+    for (const p of patterns) {
+      const r = compileRule(p);
+      if (r) this.rules.push(r);
+    }
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
+
+  /** Whether `rel` (posix path below the walk root) is ignored; later rules win. */
+  ignores(rel: string, isDir: boolean): boolean {
+    let ignored = false;
+    for (const r of this.rules) {
+      if (r.dirOnly && !isDir) continue;
+      if (r.re.test(rel)) ignored = !r.negate;
+    }
+    return ignored;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// walking
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Extensions without the dot (default js, cjs, mjs). */
+  extensions?: string[];
+  ignore?: string[];
+  ignoreFile?: string;
+}
+
+function hasExt(name: string, exts: Set<string>): boolean {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && exts.has(name.slice(dot + 1));
+}
+
+/** Compare paths component by component, bytewise (how sentry-cli orders report entries). */
+export function comparePaths(a: string, b: string): number {
+  const pa = a.split("/");
+  const pb = b.split("/");
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const c = Buffer.compare(Buffer.from(pa[i]!), Buffer.from(pb[i]!));
+    if (c !== 0) return c;
+  }
+  return pa.length - pb.length;
+}
+
+function displayJoin(root: string, rel: string): string {
+  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
+  return base === "/" ? `/${rel}` : `${base}/${rel}`;
+}
+
+export async function discover(paths: string[], opts: DiscoverOptions): Promise<Discovery> {
+  const exts = new Set((opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, "")));
+  const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
+  if (opts.ignoreFile) {
+    const file = isAbsolute(opts.ignoreFile) ? opts.ignoreFile : join(opts.cwd, opts.ignoreFile);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch {
+      throw new UsageError(`cannot read the ignore file ${opts.ignoreFile}: check the --ignore-file path`);
+    }
+    matcher.add(text.split(/\r?\n/));
+  }
+  const sources: DiscoveredFile[] = [];
+  const seen = new Set<string>();
+  let found = 0;
+
+  const consider = (abs: string, display: string, name: string) => {
+    if (seen.has(abs)) return;
+    const isSource = hasExt(name, exts);
+    if (isSource || name.endsWith(".map")) {
+      seen.add(abs);
+      found++;
+    }
+    if (isSource) sources.push({ abs, display });
+  };
+
+  const walk = async (absDir: string, root: string, rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(absDir, { withFileTypes: true });
+    } catch (e) {
+      throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${(e as Error).message}`);
+    }
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    for (const ent of entries) {
+      if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
+      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
+      const abs = join(absDir, ent.name);
+      if (ent.isDirectory()) {
+        if (!matcher.empty && matcher.ignores(childRel, true)) continue;
+        await walk(abs, root, childRel);
+      } else if (ent.isFile()) {
+        if (!matcher.empty && matcher.ignores(childRel, false)) continue;
+        consider(abs, displayJoin(root, childRel), ent.name);
+      }
+    }
+  };
+
+  for (const p of paths) {
+    const abs = resolvePath(opts.cwd, p);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch {
+      throw new UsageError(`path ${p} does not exist: pass a directory or file that exists`);
+    }
+    if (st.isDirectory()) await walk(abs, p, "");
+    else if (st.isFile()) consider(abs, p, basename(abs));
+  }
+  sources.sort((a, b) => comparePaths(a.display, b.display));
+  return { sources, found };
+}
+
+// ---------------------------------------------------------------------------------------------
+// source map references
+
+export interface SourceMapReference {
+  /** The URL as written after `sourceMappingURL=`. */
+  url: string;
+  /** UTF-16 offsets of the URL in the text. */
+  start: number;
+  end: number;
+}
+
+const REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
+
+/** The file's last `//# sourceMappingURL=` (or `//@`) reference, or undefined. */
+export function readSourceMapReference(jsText: string): SourceMapReference | undefined {
+  let last: SourceMapReference | undefined;
+  REF_RE.lastIndex = 0;
+  for (const m of jsText.matchAll(REF_RE)) {
+    const url = m[1]!;
+    const start = m.index! + m[0].indexOf("sourceMappingURL=") + "sourceMappingURL=".length;
+    last = { url, start, end: start + url.length };
+  }
+  return last;
+}
+
+export interface DataUrl {
+  /** Everything up to and including the comma (`data:application/json;base64,`). */
+  prefix: string;
+  base64: boolean;
+  json: string;
+}
+
+/** Decode a `data:` URL holding a source map; undefined when `url` is not a data URL. */
+export function parseDataUrl(url: string): DataUrl | undefined {
+  if (!url.startsWith("data:")) return undefined;
+  const comma = url.indexOf(",");
+  if (comma === -1) return { prefix: url, base64: false, json: "" };
+  const prefix = url.slice(0, comma + 1);
+  const base64 = /;base64,$/i.test(prefix);
+  const payload = url.slice(comma + 1);
+  let json: string;
+  if (base64) json = Buffer.from(payload, "base64").toString("utf8");
+  else {
+    try {
+      json = decodeURIComponent(payload);
+    } catch {
+      json = payload;
+    }
+  }
+  return { prefix, base64, json };
+}
+
+export function encodeDataUrl(prefix: string, base64: boolean, json: string): string {
+  return prefix + (base64 ? Buffer.from(json, "utf8").toString("base64") : encodeURIComponent(json));
+}
+
+/** Where a JS file's map lives, as a path on disk and as reported (relative to the JS's display path). */
+export function mapLocation(js: DiscoveredFile, url: string): DiscoveredFile | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return undefined; // http(s) and friends
+  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
+  try {
+    clean = decodeURIComponent(clean);
+  } catch {
+    /* keep as written */
+  }
+  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep) + 1) || "./";
+  const abs = isAbsolute(clean) ? clean : resolvePath(jsDir, clean);
+  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
+  let display: string;
+  if (clean.startsWith("/")) display = clean;
+  else {
+    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
+    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
+  }
+  return { abs, display };
+}

@@ -1,0 +1,188 @@
+/**
+ * Moving a source map's mappings down by the lines inject inserts — by editing the `mappings`
+ * string, never by decoding and re-encoding it, so no segment is lost or reordered.
+ *
+ * Only the line the snippet splits (when it goes in mid-line, after a same-line directive or
+ * comment) is touched segment by segment: its segments left of the split stay, the rest move to
+ * the new line (their first column re-based, every other byte kept), and the segment covering the
+ * split point is repeated at column 0 of the new line, as sentry-cli 3.8.0 does.
+ */
+import { decode } from "@jridgewell/sourcemap-codec";
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+
+function encodeVlq(value: number): string {
+  let v = value < 0 ? (-value << 1) | 1 : value << 1;
+  let out = "";
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v > 0) digit |= 32;
+    out += B64[digit];
+  } while (v > 0);
+  return out;
+}
+
+/** Decode the VLQ fields of one segment; undefined when malformed. */
+function segmentFields(seg: string): number[] | undefined {
+  const fields: number[] = [];
+  let shift = 0;
+  let value = 0;
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg.charCodeAt(i);
+    const d = c < 128 ? B64_VALUE[c]! : -1;
+    if (d < 0) return undefined;
+    value += (d & 31) * 2 ** shift;
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return undefined;
+    } else {
+      const neg = value % 2 === 1;
+      const abs = Math.floor(value / 2);
+      fields.push(neg ? -abs : abs);
+      shift = 0;
+      value = 0;
+    }
+  }
+  if (shift !== 0) return undefined;
+  return fields;
+}
+
+/** Length of the first VLQ field of a segment. */
+function firstFieldLength(seg: string): number {
+  for (let i = 0; i < seg.length; i++) {
+    const d = B64_VALUE[seg.charCodeAt(i)]!;
+    if (!(d & 32)) return i + 1;
+  }
+  return seg.length;
+}
+
+/**
+ * Why a `mappings` string is invalid, or undefined when it is valid: only base64 digits, `,` and
+ * `;`; every VLQ complete; segments of 1, 4 or 5 fields; no absolute value below zero; source
+ * and name indexes within `sources`/`names` when those lengths are given.
+ */
+export function mappingsProblem(mappings: string, sourcesLength?: number, namesLength?: number): string | undefined {
+  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
+    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings)!;
+    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
+  }
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let line = 0;
+  let pos = 0;
+  const n = mappings.length;
+  while (pos <= n) {
+    let end = pos;
+    while (end < n && mappings.charCodeAt(end) !== 59 /* ; */) end++;
+    let col = 0;
+    let segStart = pos;
+    while (segStart < end) {
+      let segEnd = segStart;
+      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44 /* , */) segEnd++;
+      const seg = mappings.slice(segStart, segEnd);
+      if (seg !== "") {
+        const f = segmentFields(seg);
+        const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
+        if (!f) return `mappings have a truncated value at ${where}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5) return `mappings have a segment of ${f.length} fields at ${where}`;
+        col += f[0]!;
+        if (col < 0) return `mappings have a negative column at ${where}`;
+        if (f.length >= 4) {
+          src += f[1]!;
+          srcLine += f[2]!;
+          srcCol += f[3]!;
+          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
+          if (sourcesLength !== undefined && src >= sourcesLength) return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
+        }
+        if (f.length === 5) {
+          name += f[4]!;
+          if (name < 0) return `mappings have a negative name index at ${where}`;
+          if (namesLength !== undefined && name >= namesLength) return `mappings refer to name ${name} of ${namesLength} at ${where}`;
+        }
+      }
+      segStart = segEnd + 1;
+    }
+    line++;
+    pos = end + 1;
+  }
+  // The library decoder must accept it too (it is what resolves the map later).
+  decode(mappings);
+  return undefined;
+}
+
+/** Offset where generated line `k` starts in `mappings`, or -1 when the map has fewer lines. */
+function lineStart(mappings: string, k: number): number {
+  let pos = 0;
+  for (let i = 0; i < k; i++) {
+    const semi = mappings.indexOf(";", pos);
+    if (semi === -1) return -1;
+    pos = semi + 1;
+  }
+  return pos;
+}
+
+/**
+ * `mappings` for the file with `lines` (≥ 1) lines inserted at generated (line, column): lines
+ * before `line` keep their bytes, every later line moves down by `lines`.
+ */
+export function shiftMappings(mappings: string, line: number, column: number, lines = 2): string {
+  const start = lineStart(mappings, line);
+  if (start === -1) return mappings; // nothing mapped at or after the insertion point
+  const semis = ";".repeat(lines);
+  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
+  let end = mappings.indexOf(";", start);
+  if (end === -1) end = mappings.length;
+  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
+  const left: string[] = [];
+  const right: string[] = [];
+  let col = 0;
+  let lastLeft: number[] | undefined;
+  for (const seg of segs) {
+    const f = segmentFields(seg)!;
+    col += f[0]!;
+    if (right.length === 0 && col < column) {
+      left.push(seg);
+      lastLeft = f;
+    } else if (right.length === 0) {
+      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
+    } else {
+      right.push(seg);
+    }
+  }
+  // The segment covering the split point keeps covering the moved text: repeat it at column 0
+  // (all its other fields unchanged, i.e. zero deltas).
+  const movedFirstCol = right.length ? col0(right[0]!) : undefined;
+  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
+  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+}
+
+function col0(seg: string): number {
+  return segmentFields(seg)![0]!;
+}
+
+export interface IndexSection {
+  offset: { line: number; column: number };
+  [key: string]: unknown;
+}
+
+/** Whether every section of an index map has a numeric offset. */
+export function sectionsProblem(sections: unknown): string | undefined {
+  if (!Array.isArray(sections)) return "sections is not an array";
+  for (const [i, s] of sections.entries()) {
+    const o = (s as IndexSection | null)?.offset;
+    if (!o || typeof o.line !== "number" || typeof o.column !== "number" || o.line < 0 || o.column < 0) {
+      return `section ${i} has no valid offset`;
+    }
+  }
+  return undefined;
+}
+
+/** Index map sections moved down by `lines` (inject adds exactly one line at the top). */
+export function shiftSections(sections: IndexSection[], lines = 1): IndexSection[] {
+  return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
+}
