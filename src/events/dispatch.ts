@@ -105,8 +105,10 @@ export async function dispatch(
   body: (dsn: Dsn) => Buffer,
   opts: { flags: DispatchFlags; category: string; eventId?: string; what: string; spool?: boolean },
 ): Promise<DispatchResult> {
+  const cfg = await tryConfig(ctx);
   try {
     const delivered = await deliver(dsns, {
+      extraHeaders: cfg?.headers.value ?? [],
       body,
       category: opts.category,
       sleep: (ms) => ctx.sleep(ms),

@@ -32,6 +32,8 @@ export interface DeliveryOptions {
   sleep(ms: number): Promise<void>;
   now(): Date;
   userAgent: string;
+  /** Extra headers (`--header` / `[http] headers`), sent with every request. */
+  extraHeaders?: Array<[string, string]>;
   /** `sentry_client` value. */
   client: string;
   /** Wait at most this many seconds for a rate limit to lift, once. */
@@ -137,6 +139,7 @@ export async function deliver(dsns: Dsn[], opts: DeliveryOptions): Promise<Deliv
     dsnLoop: while (attempt < maxAttempts) {
       attempt += 1;
       const headers: Record<string, string> = {
+        ...Object.fromEntries(opts.extraHeaders ?? []),
         "User-Agent": opts.userAgent,
         "Content-Type": "application/x-sentry-envelope",
         "X-Sentry-Auth": authHeader(dsn, opts.client, Math.floor(opts.now().getTime() / 1000)),

@@ -299,6 +299,12 @@ describe("send-event", () => {
     expect((lastEventPayload().extra as { blob: string }).blob).toHaveLength(70_000);
   });
 
+  it("sends --header values along with the envelope", async () => {
+    const r = await runCli(["send-event", "-m", "hdr", "--no-environ", "--header", "X-Custom: yes"], { env: envFor() });
+    expect(r.exitCode).toBe(0);
+    expect(fixture.server.requests.at(-1)!.headers["x-custom"]).toBe("yes");
+  });
+
   it("prints one JSON document with --json", async () => {
     const r = await runCli(["send-event", "-m", "json", "--no-environ", "--json"], { env: envFor() });
     expect(r.exitCode).toBe(0);

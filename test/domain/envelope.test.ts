@@ -53,7 +53,7 @@ describe("parseEnvelope", () => {
   });
 
   it("reads what @sentry/core writes, and @sentry/core reads what we write", () => {
-    const theirs = sentrySerialize([{ event_id: "9ec79c33ec9942ab8353589fcb2e04dc" }, [[{ type: "event" }, { message: "x" }], [{ type: "attachment", length: 3 }, new Uint8Array([1, 2, 3])]]]);
+    const theirs = sentrySerialize([{ event_id: "9ec79c33ec9942ab8353589fcb2e04dc" }, [[{ type: "event" }, { message: "x" }], [{ type: "attachment", length: 3 }, new Uint8Array([1, 2, 3])]]] as unknown as Parameters<typeof sentrySerialize>[0]);
     const parsed = parseEnvelope(Buffer.from(theirs as string | Uint8Array));
     expect(parsed.items.map((i) => i.header.type)).toEqual(["event", "attachment"]);
     const ours = serializeEnvelope({ header: { event_id: "x" }, items: [{ header: { type: "event" }, payload: b('{"m":"é"}') }] });

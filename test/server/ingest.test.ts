@@ -183,3 +183,26 @@ describe("ingest endpoints", () => {
     expect(fixture.server.state.events[before]!.items[0]!.payload).toMatchObject({ logentry: { message: "oracle" }, tags: { a: "b" } });
   });
 });
+
+describe("ingest persistence", () => {
+  it("writes each accepted event under events/ with serve --data", async () => {
+    const { startServer } = await import("../../src/server/index.js");
+    const { readFileSync, existsSync } = await import("node:fs");
+    const dataDir = tempDir("ship-data-");
+    const server = await startServer({ dataDir });
+    try {
+      const d = parseDsn(server.dsn);
+      const res = await fetch(`${server.url}/api/${d.projectId}/envelope/`, {
+        method: "POST",
+        body: envelope({ message: "persist me" }),
+        headers: { "X-Sentry-Auth": authHeader(d, "test/1", 1) },
+      });
+      expect(res.status).toBe(200);
+      const file = join(dataDir, "events", `${EVENT_ID}.json`);
+      expect(existsSync(file)).toBe(true);
+      expect(JSON.parse(readFileSync(file, "utf8")).items[0].payload).toEqual({ message: "persist me" });
+    } finally {
+      await server.close();
+    }
+  });
+});

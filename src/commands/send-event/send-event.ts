@@ -148,7 +148,9 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
       let mtime: number;
       try {
         text = readFileSync(opts.logfile, "utf8");
-        mtime = statSync(opts.logfile).mtimeMs / 1000;
+        // Whole seconds plus the fraction, as Rust's as_secs_f64 computes it (exact to the double).
+        const ns = statSync(opts.logfile, { bigint: true }).mtimeNs;
+        mtime = Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${(e as Error).message}`);
       }
