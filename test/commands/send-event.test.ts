@@ -305,6 +305,27 @@ describe("send-event", () => {
     expect(fixture.server.requests.at(-1)!.headers["x-custom"]).toBe("yes");
   });
 
+  it("reports a rejected key as an API error without spooling", async () => {
+    const spool = tempDir("ship-spool-");
+    const wrong = fixture.server.dsn.replace(new URL(fixture.server.dsn).username, "f".repeat(32));
+    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--spool-dir", spool, "--dsn", wrong], { env: {} });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: 127\.0\.0\.1:\d+ rejected the envelope \(HTTP 403: event submission rejected with_reason: ProjectId\)\n$/);
+    expect(readdirSync(spool)).toEqual([]);
+  });
+
+  it("prints the spool path in the JSON document when delivery fails", async () => {
+    const spool = tempDir("ship-spool-");
+    const port = await closedPort();
+    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--json", "--spool-dir", spool], { env: envFor({ SENTRY_DSN: deadDsn(port) }) });
+    expect(r.exitCode).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    expect(doc.spooled).toBe(join(spool, readdirSync(spool)[0]!));
+    expect(doc.error.kind).toBe("network");
+    expect(r.stdout).not.toContain(new URL(fixture.server.dsn).username);
+  });
+
   it("prints one JSON document with --json", async () => {
     const r = await runCli(["send-event", "-m", "json", "--no-environ", "--json"], { env: envFor() });
     expect(r.exitCode).toBe(0);

@@ -152,6 +152,17 @@ describe("ingest endpoints", () => {
     expect(fixture.server.state.events.at(-1)!.items.map((i) => i.header.type)).toEqual(["event"]);
   });
 
+  it("lets another process set and clear rate limits through /_ship/rate-limits", async () => {
+    const admin = { Authorization: `Bearer ${fixture.server.token}`, "Content-Type": "application/json" };
+    expect((await post("/_ship/rate-limits", JSON.stringify({ seconds: 9, categories: ["error"] }), {})).status).toBe(401);
+    expect((await post("/_ship/rate-limits", JSON.stringify({ seconds: 9, categories: ["error"] }), admin)).status).toBe(201);
+    const r = await post(`/api/${dsn().projectId}/envelope/`, envelope(), auth());
+    expect(r.status).toBe(429);
+    const del = await fetch(`${fixture.server.url}/_ship/rate-limits`, { method: "DELETE", headers: admin });
+    expect(del.status).toBe(204);
+    expect((await post(`/api/${dsn().projectId}/envelope/`, envelope(), auth())).status).toBe(200);
+  });
+
   it("accepts a JSON event on the store endpoint", async () => {
     const d = dsn();
     const r = await post(`/api/${d.projectId}/store/`, JSON.stringify({ event_id: EVENT_ID, message: "s" }), {
