@@ -2,13 +2,15 @@
  * The release version from the environment: SENTRY_RELEASE, the commit SHA a CI system exposes, or
  * `git rev-parse HEAD`. sentry-cli 3.8 reads SOURCE_VERSION, HEROKU_BUILD_COMMIT, HEROKU_SLUG_COMMIT,
  * CODEBUILD_RESOLVED_SOURCE_VERSION, CIRCLE_SHA1, CF_PAGES_COMMIT_SHA and GAE_DEPLOYMENT_ID
- * (sentry-cli-wire.md §4.1); those come first and in its order, so wherever sentry-cli answers from
- * a variable we give the same answer. The other CI systems follow (GitHub Actions, Jenkins, GitLab,
+ * (sentry-cli-wire.md §4.1), and names from Cordova and Gradle project files; those come first and
+ * in its order, so wherever sentry-cli answers from a variable or a project file we give the same
+ * answer (Xcode's Info.plist, macOS-only in sentry-cli, is not read). The other CI systems follow (GitHub Actions, Jenkins, GitLab,
  * Bitbucket, Azure, Buildkite, Travis, Vercel, Netlify), where sentry-cli would fall through to the
  * git SHA — which for a GitHub pull_request checkout is the merge commit, not the PR's head.
  */
 import { readFileSync } from "node:fs";
 import { versionProblem } from "../domain/release.js";
+import { cordovaReleaseName, gradleReleaseName } from "./project-version.js";
 
 export interface VersionSource {
   version: string;
@@ -98,6 +100,8 @@ const OTHER_CI_PROBES: Probe[] = [
 
 export interface DetectOptions {
   env: NodeJS.ProcessEnv;
+  /** When set, sentry-cli's project-file sources (Cordova, Gradle) are tried at its positions. */
+  cwd?: string;
   /** Reads the GitHub event payload (injectable for tests). */
   readFile?: Reader;
   /** Called with SENTRY_RELEASE's problem when it is set but invalid (sentry-cli warns and ignores it). */
@@ -110,14 +114,19 @@ export function versionFromEnvironment(o: DetectOptions): VersionSource | undefi
   const readFile = o.readFile ?? ((p: string) => readFileSync(p, "utf8"));
   const explicit = env.SENTRY_RELEASE;
   if (explicit !== undefined && explicit !== "") {
+    // sentry-cli proposes SENTRY_RELEASE as it is; say when the server would refuse it.
     const problem = versionProblem(explicit);
-    if (problem === undefined) return { version: explicit, source: "SENTRY_RELEASE" };
-    o.warn?.(`ignoring SENTRY_RELEASE: not a valid release version (${problem})`);
+    if (problem !== undefined) o.warn?.(`SENTRY_RELEASE is not a valid release version (${problem})`);
+    return { version: explicit, source: "SENTRY_RELEASE" };
   }
+  const cordova = o.cwd ? cordovaReleaseName(o.cwd) : undefined;
+  if (cordova) return { version: cordova, source: "Cordova config.xml" };
   for (const p of SENTRY_CLI_PROBES) {
     const r = p.read(env, readFile);
     if (r) return { ...r, ci: p.ci };
   }
+  const gradle = o.cwd ? gradleReleaseName(o.cwd) : undefined;
+  if (gradle) return { version: gradle, source: "Gradle app/build.gradle" };
   const gae = nonEmpty(env.GAE_DEPLOYMENT_ID);
   if (gae) return { version: gae, source: "GAE_DEPLOYMENT_ID", ci: "Google App Engine" };
   for (const p of OTHER_CI_PROBES) {

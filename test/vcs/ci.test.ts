@@ -1,7 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { proposeVersion, versionFromEnvironment } from "../../src/vcs/ci.js";
+import { cordovaReleaseName, gradleReleaseName } from "../../src/vcs/project-version.js";
 import { repoWithCommits, tmp } from "./fixtures.js";
 
 const A = "a".repeat(40);
@@ -15,11 +16,11 @@ describe("versionFromEnvironment", () => {
     });
   });
 
-  it("ignores an invalid SENTRY_RELEASE with a warning, as sentry-cli does", () => {
+  it("proposes an invalid SENTRY_RELEASE as sentry-cli does, with a warning", () => {
     const warnings: string[] = [];
     const v = versionFromEnvironment({ env: { SENTRY_RELEASE: "a/b", GIT_COMMIT: A }, warn: (m) => warnings.push(m) });
-    expect(v?.version).toBe(A);
-    expect(warnings).toEqual(["ignoring SENTRY_RELEASE: not a valid release version (it contains '/')"]);
+    expect(v?.version).toBe("a/b");
+    expect(warnings).toEqual(["SENTRY_RELEASE is not a valid release version (it contains '/')"]);
   });
 
   it("gives sentry-cli's answer when one of its variables is set, even beside another CI's", () => {
@@ -54,6 +55,33 @@ describe("versionFromEnvironment", () => {
 
   it("returns nothing when no variable is set", () => {
     expect(versionFromEnvironment({ env: { PATH: "/bin" } })).toBeUndefined();
+  });
+});
+
+describe("project files", () => {
+  it("reads applicationId@versionName from a Gradle project at or above cwd, after sentry-cli's variables", () => {
+    const root = tmp();
+    mkdirSync(join(root, "app"));
+    mkdirSync(join(root, "deep", "er"), { recursive: true });
+    writeFileSync(join(root, "build.gradle"), "");
+    writeFileSync(join(root, "app", "build.gradle"), "defaultConfig {\n applicationId 'com.acme.app'\n versionName \"2.1\"\n}\n");
+    const cwd = join(root, "deep", "er");
+    expect(gradleReleaseName(cwd)).toBe("com.acme.app@2.1");
+    expect(versionFromEnvironment({ env: { GITHUB_SHA: A }, cwd })?.version).toBe("com.acme.app@2.1");
+    expect(versionFromEnvironment({ env: { CIRCLE_SHA1: B }, cwd })?.version).toBe(B);
+  });
+
+  it("reads a Cordova config.xml from a platform folder", () => {
+    const root = tmp();
+    mkdirSync(join(root, "platforms", "android"), { recursive: true });
+    mkdirSync(join(root, "platforms", "ios"), { recursive: true });
+    writeFileSync(
+      join(root, "config.xml"),
+      '<?xml version="1.0"?>\n<widget id="io.acme" version="1.4.0" ios-CFBundleVersion="140" xmlns="http://www.w3.org/ns/widgets">\n</widget>\n',
+    );
+    expect(cordovaReleaseName(join(root, "platforms", "android"))).toBe("io.acme-1.4.0");
+    expect(cordovaReleaseName(join(root, "platforms", "ios"))).toBe("io.acme-140");
+    expect(cordovaReleaseName(root)).toBeUndefined();
   });
 });
 

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../../support/runCli.js";
 import { runSentryCli } from "../../support/sentryCli.js";
@@ -31,6 +33,18 @@ describe("releases propose-version against sentry-cli 3.8.0", () => {
     const { cli, ship } = await both(env, repo.dir);
     expect(cli.exitCode, cli.stderr).toBe(0);
     expect(ship).toMatchObject({ exitCode: 0, stdout: cli.stdout });
+  });
+
+  it("gives the same answer for an invalid SENTRY_RELEASE and for a Gradle project", async () => {
+    const bad = await both({ SENTRY_RELEASE: "a/b" }, repo.dir);
+    expect(bad.ship).toMatchObject({ exitCode: 0, stdout: bad.cli.stdout });
+    const root = tempDir("ship-gradle-");
+    mkdirSync(join(root, "app"));
+    writeFileSync(join(root, "build.gradle"), "");
+    writeFileSync(join(root, "app", "build.gradle"), 'applicationId "com.example.app"\nversionName "1.2.3"\n');
+    const g = await both({ GITHUB_ACTIONS: "true", GITHUB_SHA: A }, root);
+    expect(g.cli.stdout).toBe("com.example.app@1.2.3\n");
+    expect(g.ship).toMatchObject({ exitCode: 0, stdout: g.cli.stdout });
   });
 
   it("answers with the pull request's head where sentry-cli, ignoring GITHUB_*, answers with the checkout", async () => {
