@@ -120,5 +120,10 @@ describe("send-event against sentry-cli", () => {
     expect(a.ours.stdout.replace(/[0-9a-f-]{36}/, "ID")).toBe(a.theirs.stdout.replace(/[0-9a-f-]{36}/, "ID"));
     const b = await both(["send-event", "--raw", "e.json"], { cwd: dir });
     expect(b.ourEvent).toEqual(b.theirEvent);
+    expect(b.ours.stdout).toBe(b.theirs.stdout);
+    writeFileSync(join(dir, "id.json"), JSON.stringify({ message: "m", event_id: "9ec79c33-ec99-42ab-8353-589fcb2e04dc" }));
+    const c = await both(["send-event", "--raw", "id.json"], { cwd: dir });
+    expect(c.ours.stdout).toBe(c.theirs.stdout);
+    expect(fixture.server.state.events.at(-1)!.envelopeHeader).toEqual(fixture.server.state.events.at(-2)!.envelopeHeader);
   });
 });

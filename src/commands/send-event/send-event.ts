@@ -6,7 +6,7 @@ import { readFileSync, statSync } from "node:fs";
 import type { CommandContext } from "../../context.js";
 import { InputError, isShipError } from "../../errors.js";
 import { dsnHost } from "../../domain/dsn.js";
-import { hyphenateEventId } from "../../domain/envelope.js";
+import { hyphenateEventId, normalizeEventId } from "../../domain/envelope.js";
 import { dispatch, resolveDsns, secondsArg, type DispatchFlags } from "../../events/dispatch.js";
 import { eventEnvelope, eventEnvelopeRaw } from "../../events/envelope-file.js";
 import {
@@ -103,6 +103,18 @@ function input<T>(fn: () => T, prefix = ""): T {
   }
 }
 
+const NIL_EVENT_ID = "00000000-0000-0000-0000-000000000000";
+
+function rawEventId(bytes: Buffer): string {
+  try {
+    const v = JSON.parse(bytes.toString("utf8")) as { event_id?: unknown } | null;
+    const id = v && typeof v === "object" ? normalizeEventId(v.event_id) : undefined;
+    return id ? hyphenateEventId(id) : NIL_EVENT_ID;
+  } catch {
+    return NIL_EVENT_ID;
+  }
+}
+
 interface Prepared {
   display?: string;
   eventId: string;
@@ -127,7 +139,9 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
         throw new InputError(`could not read ${f.display}: ${(e as Error).message}`);
       }
       if (opts.raw) {
-        prepared.push({ display: f.display, eventId: "00000000-0000-0000-0000-000000000000", body: eventEnvelopeRaw(bytes) });
+        // Sent as-is; like sentry-cli, the envelope takes the file's event_id when it has one.
+        const eventId = rawEventId(bytes);
+        prepared.push({ display: f.display, eventId, body: eventEnvelopeRaw(bytes, eventId) });
         continue;
       }
       let value: unknown;
