@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { repoWithCommits } from "../../vcs/fixtures.js";
+import { repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
 import { runBoth, type OracleRun, type Setup } from "./oracle.js";
 
 const REPO = { name: "acme/web", url: "https://github.com/acme/web" };
@@ -113,5 +113,18 @@ describe("set-commits against sentry-cli 3.8.0", () => {
     expectEquivalent(r, { stdout: true });
     expect(r.ship.exitCode).toBe(1);
     expectEquivalent(await runBoth(["releases", "set-commits", "1.0.0", "--local", "--ignore-missing"], { setup, cwd }));
+  });
+
+  it("in a depth-1 clone, succeeds where sentry-cli fails, with the commits after the previous release's", async () => {
+    const shallow = shallowClone(5);
+    const setup: Setup = { ...withRepo, releases: [{ version: "0.9.0", commit: shallow.shas[1]! }] };
+    const r = await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup, cwd: shallow.clone });
+    expect(r.cli.exitCode).toBe(1);
+    expect(r.cli.stderr).toContain("Could not find the SHA of the previous release in the git history.");
+    expect(r.ship.exitCode, r.ship.stderr).toBe(0);
+    const put = r.ship.requests.find((q) => q.method === "PUT")!;
+    expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([shallow.shas[4], shallow.shas[3], shallow.shas[2]]);
+    // Up to the commit upload, both sent the same requests.
+    expect(r.ship.requests.slice(0, r.cli.requests.length)).toEqual(r.cli.requests);
   });
 });
