@@ -132,13 +132,23 @@ function regularProblem(map: Record<string, unknown>): string | undefined {
 async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let stop = false;
+  let firstError: unknown;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (e) {
+        if (!stop) firstError = e;
+        stop = true;
+        throw e;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  // Let every worker stop before reporting a failure, so nothing is still writing afterwards.
+  const results = await Promise.allSettled(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (results.some((r) => r.status === "rejected")) throw firstError;
   return out;
 }
 

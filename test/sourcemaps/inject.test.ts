@@ -1,0 +1,268 @@
+import { FlattenMap, eachMapping, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
+import { readSourceMapReference } from "../../src/sourcemaps/discover.js";
+import { runInjection, type InjectStep } from "../../src/sourcemaps/inject.js";
+import { mappingsProblem, shiftMappings } from "../../src/sourcemaps/mappings-shift.js";
+import { injectWithMap, injectWithoutMap, insertionPoint, snippet } from "../../src/sourcemaps/snippet.js";
+import { tempDir } from "../support/runCli.js";
+import { write, writeCommonFixtures, writeIndexFixture } from "./inject-fixtures.js";
+
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p).toString("latin1"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function fixtureDir(opts: { big?: boolean } = {}): string {
+  const dir = tempDir("inject-");
+  writeCommonFixtures(join(dir, "dist"), opts);
+  writeIndexFixture(join(dir, "dist"));
+  return dir;
+}
+
+const SNIP_ID = "11111111-2222-5333-8444-555555555555";
+
+describe("snippet placement", () => {
+  const place = (js: string) => injectWithMap(js, SNIP_ID).replace(snippet(SNIP_ID), "<S>");
+  it("puts the snippet first in a file without a prologue", () => {
+    expect(place("var a=1;\n")).toBe("\n<S>\nvar a=1;\n\n//# debugId=" + SNIP_ID + "\n");
+  });
+  it("keeps a hashbang line first", () => {
+    expect(place("#!/usr/bin/env node\nvar a;\n")).toBe(`#!/usr/bin/env node\n\n<S>\nvar a;\n\n//# debugId=${SNIP_ID}\n`);
+  });
+  it("puts the snippet after a same-line \"use strict\" directive so the module stays strict", () => {
+    expect(place('"use strict";var a;')).toBe(`"use strict";\n<S>\nvar a;\n//# debugId=${SNIP_ID}\n`);
+  });
+  it("puts the snippet after leading comments and a directive, whose newline stays", () => {
+    expect(place('/* l */\n// c\n"use client";\nexport{}')).toBe(`/* l */\n// c\n"use client";\n<S>\n\nexport{}\n//# debugId=${SNIP_ID}\n`);
+  });
+  it("lets a single-quoted directive take its newline", () => {
+    expect(place("'use client';\nx")).toBe(`'use client';\n\n<S>\nx\n//# debugId=${SNIP_ID}\n`);
+  });
+  it("appends the snippet when there is no map, rewriting CRLF as sentry-cli does", () => {
+    expect(injectWithoutMap("a;\r\nb;", SNIP_ID).replace(snippet(SNIP_ID), "<S>")).toBe(`a;\nb;\n<S>\n//# debugId=${SNIP_ID}\n`);
+  });
+  it("reports the insertion point as a line and column", () => {
+    expect(insertionPoint('/* a */ "use strict";x')).toMatchObject({ line: 0, column: 21 });
+    expect(insertionPoint("#!node\r\n\nx")).toMatchObject({ line: 2, column: 0 });
+  });
+});
+
+describe("debug ids", () => {
+  it("makes a version-5, RFC-variant UUID that sentry-cli also makes for a file without a map", () => {
+    expect(debugIdFromBytes("")).toBe("da39a3ee-5e6b-5b0d-b255-bfef95601890");
+  });
+  it("finds the last debugId comment in a JS file", () => {
+    expect(findDebugId(`x\n//# debugId=AAAAAAAA-2222-5333-8444-555555555555\n`)).toBe("aaaaaaaa-2222-5333-8444-555555555555");
+    expect(findDebugId(`x // debugId=11111111-2222-5333-8444-555555555555\n`)).toBeUndefined();
+  });
+  it("reads debugId and the older debug_id from a map", () => {
+    expect(debugIdFromMap({ debugId: SNIP_ID })).toBe(SNIP_ID);
+    expect(debugIdFromMap(JSON.stringify({ debug_id: SNIP_ID }))).toBe(SNIP_ID);
+    expect(debugIdFromMap({ debugId: "nope" })).toBeUndefined();
+  });
+  it("reads the last sourceMappingURL reference, //@ included", () => {
+    expect(readSourceMapReference("a\n//# sourceMappingURL=x.map\nb\n//@ sourceMappingURL=y.map\n")?.url).toBe("y.map");
+    expect(readSourceMapReference("var s='//# sourceMappingURL=x.map';")).toBeUndefined();
+  });
+});
+
+describe("shiftMappings", () => {
+  it("prepends one ; per inserted line when the snippet goes at a line start", () => {
+    expect(shiftMappings("AAAA;AACA", 0, 0)).toBe(";;AAAA;AACA");
+    expect(shiftMappings("AAAA;AACA;AACA", 1, 0)).toBe("AAAA;;;AACA;AACA");
+  });
+  it("keeps segments past the end of the file that sentry-cli drops", () => {
+    expect(shiftMappings("AAAA;AACA", 0, 0)).toContain("AACA");
+  });
+  it("splits the line the snippet goes into, re-basing only the first moved column", () => {
+    // "use strict";var a → segments at 0 and 13; the one at 13 moves to column 0 two lines down.
+    expect(shiftMappings("AAAA,aACA;AACA", 0, 13)).toBe("AAAA;;AACA;AACA");
+    // A segment covering the split point is repeated at column 0 (as sentry-cli does).
+    expect(shiftMappings("UAAA", 0, 18)).toBe("UAAA;;AAAA");
+    expect(shiftMappings("gBAAA", 0, 13)).toBe(";;GAAA");
+  });
+  it("leaves a map with nothing at or after the insertion line alone", () => {
+    expect(shiftMappings("AAAA", 3, 0)).toBe("AAAA");
+  });
+  it("names what is wrong with broken mappings", () => {
+    expect(mappingsProblem("AAAA;AA!A")).toMatch(/invalid character "!"/);
+    expect(mappingsProblem("AAAg")).toMatch(/truncated/);
+    expect(mappingsProblem("AA")).toMatch(/segment of 2 fields/);
+    expect(mappingsProblem("ACAA", 1)).toMatch(/source 1 of 1/);
+    expect(mappingsProblem("AAAA,CAAC;;", 1)).toBeUndefined();
+  });
+});
+
+function traceOf(json: unknown): TraceMap {
+  return new FlattenMap(json as never);
+}
+
+describe("runInjection", () => {
+  it("keeps every mapped segment resolving to the same place at its shifted position", async () => {
+    const dir = fixtureDir({ big: true });
+    const before = snapshot(join(dir, "dist"));
+    await runInjection({ paths: ["dist"], cwd: dir });
+    let checked = 0;
+    for (const [rel, text] of before) {
+      if (!rel.endsWith(".map")) continue;
+      const jsRel = rel === "maps/app.cjs.map" ? "nested/deep/app.cjs" : rel.slice(0, -4);
+      const js = Buffer.from(before.get(jsRel)!, "latin1").toString("utf8");
+      if (findDebugId(js)) continue;
+      const origJson = JSON.parse(Buffer.from(text, "latin1").toString("utf8"));
+      const isIndex = Array.isArray(origJson.sections);
+      const at = insertionPoint(js);
+      const orig = traceOf(origJson);
+      const injected = traceOf(JSON.parse(readFileSync(join(dir, "dist", rel), "utf8")));
+      eachMapping(orig, (m) => {
+        if (m.source === null) return;
+        let line = m.generatedLine - 1;
+        let col = m.generatedColumn;
+        if (isIndex) line += 1;
+        else if (line > at.line || (line === at.line && at.column === 0)) line += 2;
+        else if (line === at.line && col >= at.column) {
+          line += 2;
+          col -= at.column;
+        }
+        const want = originalPositionFor(orig, { line: m.generatedLine, column: m.generatedColumn });
+        const got = originalPositionFor(injected, { line: line + 1, column: col });
+        if (got.source !== want.source || got.line !== want.line || got.column !== want.column || got.name !== want.name) {
+          throw new Error(`${rel}: ${m.generatedLine}:${m.generatedColumn} → ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+        }
+        checked++;
+      });
+    }
+    expect(checked).toBeGreaterThan(500_000);
+  }, 120_000);
+
+  it("changes no byte on a second run and reports everything as already done", async () => {
+    const dir = fixtureDir();
+    await runInjection({ paths: ["dist"], cwd: dir });
+    const once = snapshot(join(dir, "dist"));
+    const report = await runInjection({ paths: ["dist"], cwd: dir });
+    expect(snapshot(join(dir, "dist"))).toEqual(once);
+    expect(report.modifiedSources).toEqual([]);
+    expect(report.modifiedMaps).toEqual([]);
+    expect(report.ignoredSources.length).toBeGreaterThan(10);
+  });
+
+  it("writes nothing on a dry run but reports what it would change", async () => {
+    const dir = fixtureDir();
+    const before = snapshot(join(dir, "dist"));
+    const report = await runInjection({ paths: ["dist"], cwd: dir, dryRun: true });
+    expect(snapshot(join(dir, "dist"))).toEqual(before);
+    expect(report.modifiedSources.map((e) => e.path)).toContain("dist/plain.js");
+    expect(report.modifiedMaps.map((e) => e.path)).toContain("dist/plain.js.map");
+  });
+
+  it("writes nothing and names every corrupt map when any map is corrupt", async () => {
+    const dir = fixtureDir();
+    write(join(dir, "dist"), "zz-notjson.js", "var q=1;\n//# sourceMappingURL=zz-notjson.js.map\n");
+    write(join(dir, "dist"), "zz-notjson.js.map", "{not json");
+    write(join(dir, "dist"), "zz-badmap.js", "var q=1;\n");
+    write(join(dir, "dist"), "zz-badmap.js.map", JSON.stringify({ version: 3, sources: ["a"], names: [], mappings: "AAAA;AA" }));
+    write(join(dir, "dist"), "zz-inline.js", `var q=1;\n//# sourceMappingURL=data:application/json;base64,${Buffer.from("[1,2").toString("base64")}\n`);
+    const before = snapshot(join(dir, "dist"));
+    const err = await runInjection({ paths: ["dist"], cwd: dir }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const msg = (err as Error).message;
+    expect(msg).toContain("3 files are invalid, so nothing was written");
+    expect(msg).toContain("dist/zz-notjson.js.map: not valid JSON");
+    expect(msg).toContain("dist/zz-badmap.js.map: mappings have a segment of 2 fields");
+    expect(msg).toContain("dist/zz-inline.js (inline source map): not valid JSON");
+    expect(snapshot(join(dir, "dist"))).toEqual(before);
+  });
+
+  it("leaves a file whose referenced map is missing untouched, with a warning", async () => {
+    const dir = tempDir("inject-");
+    write(join(dir, "dist"), "m.js", "var m=1;\n//# sourceMappingURL=gone.map\n");
+    const report = await runInjection({ paths: ["dist"], cwd: dir });
+    expect(readFileSync(join(dir, "dist/m.js"), "utf8")).toBe("var m=1;\n//# sourceMappingURL=gone.map\n");
+    expect(report.warnings).toEqual([{ path: "dist/m.js", message: "dist/m.js was left unchanged: the source map it references (dist/gone.map) was not found" }]);
+  });
+
+  it("injects a map shared by two files only once", async () => {
+    const dir = tempDir("inject-");
+    write(join(dir, "dist"), "a.js", "var a=1;\n//# sourceMappingURL=shared.map\n");
+    write(join(dir, "dist"), "b.js", "var b=1;\n//# sourceMappingURL=shared.map\n");
+    write(join(dir, "dist"), "shared.map", JSON.stringify({ version: 3, sources: ["x"], names: [], mappings: "AAAA" }));
+    const report = await runInjection({ paths: ["dist"], cwd: dir });
+    expect(JSON.parse(readFileSync(join(dir, "dist/shared.map"), "utf8")).mappings).toBe(";;AAAA");
+    expect(readFileSync(join(dir, "dist/b.js"), "utf8")).toBe("var b=1;\n//# sourceMappingURL=shared.map\n");
+    expect(report.untouched).toEqual([{ path: "dist/b.js", reason: "its source map dist/shared.map belongs to dist/a.js, which was injected with it" }]);
+  });
+
+  it("finishes an interrupted run exactly as an uninterrupted one, wherever it was killed", async () => {
+    const base = fixtureDir();
+    const reference = tempDir("inject-ref-");
+    cpSync(join(base, "dist"), join(reference, "dist"), { recursive: true });
+    const steps: InjectStep[] = [];
+    await runInjection({ paths: ["dist"], cwd: reference, concurrency: 1, onStep: (s) => void steps.push(s) });
+    const want = snapshot(join(reference, "dist"));
+    const original = snapshot(join(base, "dist"));
+    expect(steps.length).toBeGreaterThan(40);
+    for (let kill = 0; kill < steps.length; kill++) {
+      const dir = tempDir("inject-kill-");
+      cpSync(join(base, "dist"), join(dir, "dist"), { recursive: true });
+      let n = 0;
+      await expect(
+        runInjection({
+          paths: ["dist"],
+          cwd: dir,
+          concurrency: 1 + (kill % 3),
+          onStep: () => {
+            if (n++ === kill) throw new Error("killed");
+          },
+        }),
+      ).rejects.toThrow("killed");
+      // Every real file is either untouched or complete.
+      for (const [rel, text] of snapshot(join(dir, "dist"))) {
+        if (rel.endsWith(".sentry-ship-pending")) continue;
+        expect([original.get(rel), want.get(rel)], `${rel} after kill at ${kill}`).toContain(text);
+      }
+      await runInjection({ paths: ["dist"], cwd: dir });
+      const got = snapshot(join(dir, "dist"));
+      expect([...got.keys()].filter((k) => k.endsWith(".sentry-ship-pending")), `kill at ${kill}`).toEqual([]);
+      expect(got, `kill at step ${kill} (${steps[kill]!.op} ${relative(reference, steps[kill]!.path)})`).toEqual(want);
+    }
+  }, 120_000);
+
+  it("skips node_modules and hidden folders unless named, and honours --ext, --ignore and --ignore-file", async () => {
+    const dir = tempDir("inject-");
+    write(dir, "dist/a.js", "var a;\n");
+    write(dir, "dist/b.ts", "var b;\n");
+    write(dir, "dist/node_modules/x/c.js", "var c;\n");
+    write(dir, "dist/.cache/d.js", "var d;\n");
+    write(dir, "dist/vendor/e.js", "var e;\n");
+    write(dir, "dist/f.min.js", "var f;\n");
+    write(dir, ".injectignore", "vendor/\n*.min.js\n");
+    const paths = async (extra: Partial<Parameters<typeof runInjection>[0]>) =>
+      (await runInjection({ paths: ["dist"], cwd: dir, dryRun: true, ...extra })).modifiedSources.map((e) => e.path);
+    expect(await paths({})).toEqual(["dist/a.js", "dist/f.min.js", "dist/vendor/e.js"]);
+    expect(await paths({ extensions: ["ts"] })).toEqual(["dist/b.ts"]);
+    expect(await paths({ ignore: ["vendor"] })).toEqual(["dist/a.js", "dist/f.min.js"]);
+    expect(await paths({ ignoreFile: ".injectignore" })).toEqual(["dist/a.js"]);
+    expect(await paths({ paths: ["dist/node_modules/x"] })).toEqual(["dist/node_modules/x/c.js"]);
+  });
+
+  it("keeps unknown map keys and their order, adding debugId last", async () => {
+    const dir = tempDir("inject-");
+    write(dir, "a.js", "var a=1;\n");
+    write(dir, "a.js.map", `{"mappings":"AAAA","x_google_ignoreList":[0],"sources":["a.ts"],"version":3}\n`);
+    const r = await runInjection({ paths: ["."], cwd: dir });
+    const id = r.modifiedSources[0]!.debugId;
+    expect(readFileSync(join(dir, "a.js.map"), "utf8")).toBe(`{"mappings":";;AAAA","x_google_ignoreList":[0],"sources":["a.ts"],"version":3,"debugId":"${id}"}`);
+    expect(existsSync(join(dir, "a.js.map.sentry-ship-pending"))).toBe(false);
+    writeFileSync(join(dir, "unused"), "");
+  });
+});
