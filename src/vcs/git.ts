@@ -6,6 +6,37 @@ import { InputError } from "../errors.js";
 
 type SimpleGit = import("simple-git").SimpleGit;
 
+/**
+ * simple-git refuses to run when the environment carries settings such as GIT_ASKPASS,
+ * GIT_SSH_COMMAND, GIT_PAGER or GIT_CONFIG_COUNT — exactly what CI systems set to give git its
+ * credentials (and what `git fetch --deepen` needs). Our arguments are fixed (SHAs are checked as
+ * hex, the remote name by `checkRemoteName`), so the environment is the user's own and trusted.
+ */
+const TRUSTED_ENVIRONMENT = {
+  allowUnsafeAskPass: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeCredentialHelper: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafePager: true,
+  allowUnsafeEditor: true,
+  allowUnsafeTemplateDir: true,
+  allowUnsafeHooksPath: true,
+  allowUnsafeFsMonitor: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafeDiffTextConv: true,
+  allowUnsafeGpgProgram: true,
+};
+
+/** A remote name that git cannot mistake for an option. */
+export function checkRemoteName(name: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._\/-]*$/.test(name)) {
+    throw new InputError(`invalid git remote name '${name}' (from SENTRY_VCS_REMOTE or [defaults] vcs_remote)`);
+  }
+  return name;
+}
+
 export interface CommitInfo {
   id: string;
   authorName: string;
@@ -30,7 +61,7 @@ export class GitRepo {
   /** Open the repository that contains `cwd`, or throw an InputError saying there is none. */
   static async open(cwd: string, env?: NodeJS.ProcessEnv): Promise<GitRepo> {
     const { simpleGit } = await import("simple-git");
-    const git = simpleGit({ baseDir: cwd, maxConcurrentProcesses: 6, trimmed: false });
+    const git = simpleGit({ baseDir: cwd, maxConcurrentProcesses: 6, trimmed: false, unsafe: TRUSTED_ENVIRONMENT });
     if (env) git.env(cleanEnv(env));
     let root: string;
     try {
@@ -62,6 +93,7 @@ export class GitRepo {
 
   /** The URL of a remote, or undefined when there is no such remote. */
   async remoteUrl(name: string): Promise<string | undefined> {
+    checkRemoteName(name);
     try {
       const url = (await this.git.raw(["config", "--get", `remote.${name}.url`])).trim();
       return url || undefined;
@@ -137,7 +169,7 @@ export class GitRepo {
   /** `git fetch --deepen=N <remote>`; returns false (with git's message) when the fetch fails. */
   async deepen(remote: string, by: number): Promise<{ ok: boolean; error?: string }> {
     try {
-      await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, remote]);
+      await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, checkRemoteName(remote)]);
       return { ok: true };
     } catch (e) {
       return { ok: false, error: String((e as Error).message ?? e).trim().split("\n")[0] };

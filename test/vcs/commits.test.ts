@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collectLocalCommits, MISSING_PREVIOUS_MESSAGE, type LocalCommitsOptions } from "../../src/vcs/commits.js";
-import { GitRepo } from "../../src/vcs/git.js";
+import { checkRemoteName, GitRepo } from "../../src/vcs/git.js";
 import { git, makeRepo, repoWithCommits, shallowClone } from "./fixtures.js";
 
 const ENV = { PATH: process.env.PATH, HOME: "/nonexistent", GIT_CONFIG_NOSYSTEM: "1" };
@@ -124,5 +124,35 @@ describe("collectLocalCommits", () => {
     const r = await collect(clone, { previousCommit: "deadbeef".repeat(5), ignoreMissing: true });
     expect(r.commits).toHaveLength(1);
     expect(r.notes.some((n) => n.includes("failed"))).toBe(true);
+  });
+});
+
+describe("GitRepo", () => {
+  it("works in CI environments that set GIT_ASKPASS, GIT_SSH_COMMAND, GIT_PAGER and GIT_CONFIG_* (deepening needs them)", async () => {
+    const { clone, shas } = shallowClone(3);
+    const env = {
+      ...ENV,
+      GIT_ASKPASS: "/bin/true",
+      GIT_SSH_COMMAND: "ssh -o BatchMode=yes",
+      GIT_PAGER: "cat",
+      GIT_EDITOR: "true",
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "core.quotePath",
+      GIT_CONFIG_VALUE_0: "false",
+    };
+    const repo = await GitRepo.open(clone, env);
+    expect(await repo.head()).toBe(shas[2]);
+    expect(await repo.deepen("origin", 5)).toEqual({ ok: true });
+    expect(await repo.isAncestorOfHead(shas[0]!)).toBe(true);
+  });
+});
+
+describe("checkRemoteName", () => {
+  it("refuses a remote name git would read as an option", async () => {
+    const { repo } = repoWithCommits(1);
+    const g = await GitRepo.open(repo.dir, ENV);
+    await expect(g.remoteUrl("--upload-pack=touch /tmp/x")).rejects.toThrow(/invalid git remote name/);
+    expect(await g.deepen("-oops", 1)).toMatchObject({ ok: false });
+    expect(checkRemoteName("origin")).toBe("origin");
   });
 });
