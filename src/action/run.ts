@@ -179,17 +179,18 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
     if (!releaseOk) notRun("commits", "not run: the release was not created");
     else {
       const shallow = await isShallowClone(wd, stepIO.env);
-      if (shallow) {
-        notes.push(
-          "The checkout is a shallow clone: set-commits fetched only the history it needed. Use `fetch-depth: 0` in actions/checkout to skip that fetch.",
-        );
-      }
       const argv = ["releases", "set-commits", version, `--${inputs.setCommits}`, ...projects];
       if (inputs.ignoreMissing) argv.push("--ignore-missing");
       if (inputs.ignoreEmpty) argv.push("--ignore-empty");
       const r = await cli(`Set commits (${inputs.setCommits})`, argv);
-      if (r.exitCode !== 0) failed("commits", r.error!);
-      else {
+      if (r.exitCode !== 0) {
+        failed("commits", r.error!);
+        if (shallow) {
+          notes.push(
+            "The checkout is a shallow clone. If the previous release's commit is not on this branch, set `ignore_missing: true`; to give set-commits the whole history, use `fetch-depth: 0` in actions/checkout.",
+          );
+        }
+      } else {
         step("commits").status = "ok";
         step("commits").detail = describeCommits(r.doc, inputs.setCommits, shallow);
       }

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useServer } from "../support/server.js";
+import { runCli } from "../support/runCli.js";
 import { git, makeWorkspace, readOutput, runActionWith } from "./fixtures.js";
 
 const s = useServer();
@@ -87,6 +88,25 @@ describe("runAction", () => {
     expect(second.summary).toContain("| ✅ | Commits | 1 commit associated from the local git history");
     // The second run finds the debug ids already injected.
     expect(second.summary).toContain("; 1 script already had one");
+  });
+
+  it("in a depth-1 clone associates exactly the commits since the previous release", async () => {
+    // Origin: 6 commits. The previous release was made at commit 2 (from a full clone).
+    const origin = makeWorkspace(6);
+    const full = join(origin, "..", `${origin.split("/").pop()}-full`);
+    git(join(origin, ".."), "clone", "-q", origin, full);
+    git(full, "checkout", "-q", "HEAD~4");
+    const prev = await runCli(["releases", "set-commits", "sh-1", "--local", "--ignore-missing", "-p", "frontend"], { env: s.env(), cwd: full });
+    expect(prev.exitCode).toBe(0);
+    // What actions/checkout makes: a depth-1 clone at the tip.
+    const shallow = join(origin, "..", `${origin.split("/").pop()}-shallow`);
+    git(join(origin, ".."), "clone", "-q", "--depth", "1", `file://${origin}`, shallow);
+    expect(git(shallow, "rev-parse", "--is-shallow-repository")).toBe("true");
+
+    const r = await runActionWith({ version: "sh-2", set_commits: "local", projects: "frontend", finalize: "false" }, { workspace: shallow, env: s.env() });
+    expect(r.exitCode).toBe(0);
+    expect(release("sh-2")!.commits.map((c) => c.message?.trim())).toEqual(["commit 6", "commit 5", "commit 4", "commit 3"]);
+    expect(r.summary).toMatch(/^\| ✅ \| Commits \| 4 commits associated from the local git history \(shallow clone; fetched \d+ more commits of history\) \|$/m);
   });
 
   it("derives the version from the commit SHA and applies version_prefix", async () => {
