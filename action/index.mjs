@@ -583,18 +583,18 @@ var init_source = __esm({
         }
       }
     });
-    createStyler = (open2, close, parent) => {
+    createStyler = (open3, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open2;
+        openAll = open3;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open2;
+        openAll = parent.openAll + open3;
         closeAll = close + parent.closeAll;
       }
       return {
-        open: open2,
+        open: open3,
         close,
         openAll,
         closeAll,
@@ -2857,11 +2857,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "../../work/main/node_modules/yoctocolors/base.js"() {
     hasColors = tty2?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open2, close) => {
+    format = (open3, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open2}m`;
+      const openCode = `\x1B[${open3}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string = input2 + "";
@@ -4210,16 +4210,16 @@ function loadDotenvWithKeys(env2, cwd) {
     }
     return attach();
   }
-  const found = findDotenv(cwd);
-  if (found) {
-    const vars = readDotenv(found, false, result2.warnings);
+  const found2 = findDotenv(cwd);
+  if (found2) {
+    const vars = readDotenv(found2, false, result2.warnings);
     if (vars) {
-      result2.files.push(found);
+      result2.files.push(found2);
       for (const [k2, v] of Object.entries(vars)) {
         if (env2[k2] !== void 0) continue;
         out[k2] = v;
         result2.dotenvKeys.add(k2);
-        result2.dotenvFiles.set(k2, found);
+        result2.dotenvFiles.set(k2, found2);
       }
     }
   }
@@ -4281,10 +4281,10 @@ var require_ini = __commonJS({
       }
       for (const k2 of children) {
         const nk = splitSections(k2, ".").join("\\.");
-        const section = (opt.section ? opt.section + "." : "") + nk;
+        const section2 = (opt.section ? opt.section + "." : "") + nk;
         const child = encode2(obj[k2], {
           ...opt,
-          section
+          section: section2
         });
         if (out.length && child.length) {
           out += eol;
@@ -4316,7 +4316,7 @@ var require_ini = __commonJS({
       opt.bracketedArray = opt.bracketedArray !== false;
       const out = /* @__PURE__ */ Object.create(null);
       let p2 = out;
-      let section = null;
+      let section2 = null;
       const re = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/i;
       const lines = str2.split(/[\r\n]+/g);
       const duplicates = {};
@@ -4329,12 +4329,12 @@ var require_ini = __commonJS({
           continue;
         }
         if (match[1] !== void 0) {
-          section = unsafe(match[1]);
-          if (section === "__proto__") {
+          section2 = unsafe(match[1]);
+          if (section2 === "__proto__") {
             p2 = /* @__PURE__ */ Object.create(null);
             continue;
           }
-          p2 = out[section] = out[section] || /* @__PURE__ */ Object.create(null);
+          p2 = out[section2] = out[section2] || /* @__PURE__ */ Object.create(null);
           continue;
         }
         const keyRaw = unsafe(match[2]);
@@ -4524,10 +4524,10 @@ function parsePropertiesText(text) {
     const value2 = unescapeProperty(m[2]);
     if (key === "") continue;
     const dot = key.lastIndexOf(".");
-    const section = dot < 0 ? "" : key.slice(0, dot);
+    const section2 = dot < 0 ? "" : key.slice(0, dot);
     const name = dot < 0 ? key : key.slice(dot + 1);
-    if (!out.has(section)) out.set(section, /* @__PURE__ */ new Map());
-    out.get(section).set(name, value2);
+    if (!out.has(section2)) out.set(section2, /* @__PURE__ */ new Map());
+    out.get(section2).set(name, value2);
   }
   return out;
 }
@@ -4680,8 +4680,8 @@ import { dirname as dirname3, resolve as resolvePath } from "node:path";
 function flagSource(flag) {
   return { kind: "flag", label: flag, group: "cli" };
 }
-function fileSource(file, section, key) {
-  const where = file.kind === "properties" ? section ? `${section}.${key}` : key : section ? `[${section}] ${key}` : key;
+function fileSource(file, section2, key) {
+  const where = file.kind === "properties" ? section2 ? `${section2}.${key}` : key : section2 ? `[${section2}] ${key}` : key;
   return { kind: "file", label: `${file.path} (${where})`, file: file.path, group: file.path };
 }
 function setting(value2, source) {
@@ -4731,11 +4731,11 @@ function resolveConfig(input2) {
     return v === void 0 || v.trim() === "" ? void 0 : setting(v, envSource(name));
   };
   const fromFlag = (v, flag) => v === void 0 || v.trim() === "" ? void 0 : setting(v, flagSource(flag));
-  const fromFiles = (section, key) => {
+  const fromFiles = (section2, key) => {
     for (let i2 = files.length - 1; i2 >= 0; i2--) {
       const f = files[i2];
-      const v = f.sections.get(section)?.get(key);
-      if (v !== void 0 && v.trim() !== "") return setting(v.trim(), fileSource(f, section, key));
+      const v = f.sections.get(section2)?.get(key);
+      if (v !== void 0 && v.trim() !== "") return setting(v.trim(), fileSource(f, section2, key));
     }
     return void 0;
   };
@@ -4850,8 +4850,8 @@ function resolveConfig(input2) {
   }
   const caPaths = [...new Set(caList.map((c3) => c3.value))];
   const caFiles = caList.length === 0 ? setting([], DEFAULT_SOURCE) : setting(caPaths, { ...caList[0].source, label: [...new Set(caList.map((c3) => c3.source.label))].join(", ") });
-  const boolFromFile = (section, key) => {
-    const s = fromFiles(section, key);
+  const boolFromFile = (section2, key) => {
+    const s = fromFiles(section2, key);
     if (!s) return void 0;
     const b3 = parseBool(s.value);
     if (b3 === void 0) {
@@ -6773,13 +6773,13 @@ var require_stats = __commonJS({
       }
     };
     var PoolStats = class {
-      constructor(pool) {
-        this.connected = pool[kConnected];
-        this.free = pool[kFree];
-        this.pending = pool[kPending];
-        this.queued = pool[kQueued];
-        this.running = pool[kRunning];
-        this.size = pool[kSize];
+      constructor(pool2) {
+        this.connected = pool2[kConnected];
+        this.free = pool2[kFree];
+        this.pending = pool2[kPending];
+        this.queued = pool2[kQueued];
+        this.running = pool2[kRunning];
+        this.size = pool2[kSize];
       }
     };
     module.exports = { ClientStats, PoolStats };
@@ -7674,9 +7674,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve11, reject) => {
             this.close((err4, data) => {
-              return err4 ? reject(err4) : resolve10(data);
+              return err4 ? reject(err4) : resolve11(data);
             });
           });
         }
@@ -7714,9 +7714,9 @@ var require_dispatcher_base = __commonJS({
           err4 = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve11, reject) => {
             this.destroy(err4, (err5, data) => {
-              return err5 ? reject(err5) : resolve10(data);
+              return err5 ? reject(err5) : resolve11(data);
             });
           });
         }
@@ -9483,21 +9483,21 @@ var require_webidl = __commonJS({
     webidl.util.markAsUncloneable = runtimeFeatures.has("markAsUncloneable") ? __require("node:worker_threads").markAsUncloneable : () => {
     };
     webidl.util.ConvertToInt = function(V2, bitLength, signedness, flags) {
-      let upperBound;
-      let lowerBound;
+      let upperBound2;
+      let lowerBound2;
       if (bitLength === 64) {
-        upperBound = Math.pow(2, 53) - 1;
+        upperBound2 = Math.pow(2, 53) - 1;
         if (signedness === "unsigned") {
-          lowerBound = 0;
+          lowerBound2 = 0;
         } else {
-          lowerBound = Math.pow(-2, 53) + 1;
+          lowerBound2 = Math.pow(-2, 53) + 1;
         }
       } else if (signedness === "unsigned") {
-        lowerBound = 0;
-        upperBound = Math.pow(2, bitLength) - 1;
+        lowerBound2 = 0;
+        upperBound2 = Math.pow(2, bitLength) - 1;
       } else {
-        lowerBound = -Math.pow(2, bitLength - 1);
-        upperBound = Math.pow(2, bitLength - 1) - 1;
+        lowerBound2 = -Math.pow(2, bitLength - 1);
+        upperBound2 = Math.pow(2, bitLength - 1) - 1;
       }
       let x2 = Number(V2);
       if (x2 === 0) {
@@ -9511,16 +9511,16 @@ var require_webidl = __commonJS({
           });
         }
         x2 = webidl.util.IntegerPart(x2);
-        if (x2 < lowerBound || x2 > upperBound) {
+        if (x2 < lowerBound2 || x2 > upperBound2) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound}-${upperBound}, got ${x2}.`
+            message: `Value must be between ${lowerBound2}-${upperBound2}, got ${x2}.`
           });
         }
         return x2;
       }
       if (!Number.isNaN(x2) && webidl.util.HasFlag(flags, webidl.attributes.Clamp)) {
-        x2 = Math.min(Math.max(x2, lowerBound), upperBound);
+        x2 = Math.min(Math.max(x2, lowerBound2), upperBound2);
         if (Math.floor(x2) % 2 === 0) {
           x2 = Math.floor(x2);
         } else {
@@ -11222,8 +11222,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve10, reject) => {
-        res = resolve10;
+      const promise2 = new Promise((resolve11, reject) => {
+        res = resolve11;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -12649,12 +12649,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve11, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve10;
+          callback2 = resolve11;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -13538,12 +13538,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve11, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve10;
+          callback2 = resolve11;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -13860,16 +13860,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve10) => {
+        return new Promise((resolve11) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve10;
+            this[kClosedResolve] = resolve11;
           } else {
-            resolve10(null);
+            resolve11(null);
           }
         });
       }
       [kDestroy](err4) {
-        return new Promise((resolve10) => {
+        return new Promise((resolve11) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -13882,7 +13882,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve10(null);
+            resolve11(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err4, callback2);
@@ -14289,8 +14289,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve10) => {
-            this[kClosedResolve] = resolve10;
+          return new Promise((resolve11) => {
+            this[kClosedResolve] = resolve11;
           });
         }
       }
@@ -14519,22 +14519,22 @@ var require_balanced_pool = __commonJS({
       }
       addUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        if (this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true)) {
+        if (this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true)) {
           return this;
         }
-        const pool = this[kFactory](upstreamOrigin, this[kOptions]);
-        this[kAddClient](pool);
-        pool.on("connect", () => {
-          pool[kWeight] = Math.min(this[kMaxWeightPerServer], pool[kWeight] + this[kErrorPenalty]);
+        const pool2 = this[kFactory](upstreamOrigin, this[kOptions]);
+        this[kAddClient](pool2);
+        pool2.on("connect", () => {
+          pool2[kWeight] = Math.min(this[kMaxWeightPerServer], pool2[kWeight] + this[kErrorPenalty]);
         });
-        pool.on("connectionError", () => {
-          pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
+        pool2.on("connectionError", () => {
+          pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
           this._updateBalancedPoolStats();
         });
-        pool.on("disconnect", (...args) => {
+        pool2.on("disconnect", (...args) => {
           const err4 = args[2];
           if (err4 && err4.code === "UND_ERR_SOCKET") {
-            pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
+            pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
         });
@@ -14553,15 +14553,15 @@ var require_balanced_pool = __commonJS({
       }
       removeUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        const pool = this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
-        if (pool) {
-          this[kRemoveClient](pool);
+        const pool2 = this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true);
+        if (pool2) {
+          this[kRemoveClient](pool2);
         }
         return this;
       }
       getUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        return this[kClients].find((pool) => pool[kUrl].origin === upstreamOrigin && pool.closed !== true && pool.destroyed !== true);
+        return this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
       }
       get upstreams() {
         return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
@@ -14574,16 +14574,16 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b3) => a && b3, true);
+        const allClientsBusy = this[kClients].map((pool2) => pool2[kNeedDrain]).reduce((a, b3) => a && b3, true);
         if (allClientsBusy) {
           return;
         }
         let counter = 0;
-        let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
+        let maxWeightIndex = this[kClients].findIndex((pool2) => !pool2[kNeedDrain]);
         while (counter++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
-          const pool = this[kClients][this[kIndex]];
-          if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
+          const pool2 = this[kClients][this[kIndex]];
+          if (pool2[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool2[kNeedDrain]) {
             maxWeightIndex = this[kIndex];
           }
           if (this[kIndex] === 0) {
@@ -14592,8 +14592,8 @@ var require_balanced_pool = __commonJS({
               this[kCurrentWeight] = this[kMaxWeightPerServer];
             }
           }
-          if (pool[kWeight] >= this[kCurrentWeight] && !pool[kNeedDrain]) {
-            return pool;
+          if (pool2[kWeight] >= this[kCurrentWeight] && !pool2[kNeedDrain]) {
+            return pool2;
           }
         }
         this[kCurrentWeight] = this[kClients][maxWeightIndex][kWeight];
@@ -15412,7 +15412,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve10, reject) => {
+        const socket = await new Promise((resolve11, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -15422,7 +15422,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err4) {
               reject(err4);
             } else {
-              resolve10(socket2);
+              resolve11(socket2);
             }
           });
         });
@@ -15432,14 +15432,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve10, reject) => {
+        await new Promise((resolve11, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve10();
+            resolve11();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15448,14 +15448,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve10();
+            resolve11();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError2);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve10, reject) => {
+        await new Promise((resolve11, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -15463,7 +15463,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve10();
+            resolve11();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15483,9 +15483,9 @@ var require_socks5_proxy_agent = __commonJS({
         debug2("dispatching request to", origin, "via SOCKS5");
         try {
           const originKey = String(origin);
-          let pool = this[kPools].get(originKey);
-          if (!pool || pool.destroyed || pool.closed) {
-            pool = new Pool(origin, {
+          let pool2 = this[kPools].get(originKey);
+          if (!pool2 || pool2.destroyed || pool2.closed) {
+            pool2 = new Pool(origin, {
               pipelining: opts.pipelining,
               connections: opts.connections,
               connect: async (connectOpts, callback2) => {
@@ -15506,8 +15506,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve10, reject) => {
-                      finalSocket.once("secureConnect", resolve10);
+                    await new Promise((resolve11, reject) => {
+                      finalSocket.once("secureConnect", resolve11);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -15518,9 +15518,9 @@ var require_socks5_proxy_agent = __commonJS({
                 }
               }
             });
-            this[kPools].set(originKey, pool);
+            this[kPools].set(originKey, pool2);
           }
-          return pool[kDispatch](opts, handler2);
+          return pool2[kDispatch](opts, handler2);
         } catch (err4) {
           debug2("dispatch error:", err4);
           if (typeof handler2.onResponseError === "function") {
@@ -15536,16 +15536,16 @@ var require_socks5_proxy_agent = __commonJS({
       }
       async [kClose]() {
         const closePromises = [];
-        for (const pool of this[kPools].values()) {
-          closePromises.push(pool.close());
+        for (const pool2 of this[kPools].values()) {
+          closePromises.push(pool2.close());
         }
         this[kPools].clear();
         await Promise.all(closePromises);
       }
       async [kDestroy](err4) {
         const destroyPromises = [];
-        for (const pool of this[kPools].values()) {
-          destroyPromises.push(pool.destroy(err4));
+        for (const pool2 of this[kPools].values()) {
+          destroyPromises.push(pool2.destroy(err4));
         }
         this[kPools].clear();
         await Promise.all(destroyPromises);
@@ -16640,7 +16640,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16654,11 +16654,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve10(null);
+                resolve11(null);
               }
             });
           } else {
-            this.on("close", resolve10);
+            this.on("close", resolve11);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16686,7 +16686,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve11, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16701,7 +16701,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve10,
+              resolve: resolve11,
               reject,
               length: 0,
               body: []
@@ -16775,18 +16775,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve10, stream, length } = consume2;
+      const { type, body, resolve: resolve11, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve10(chunksDecode(body, length, encoding));
+          resolve11(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve10(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve11(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve10(chunksConcat(body, length).buffer);
+          resolve11(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve10(new Blob(body, { type: stream[kContentType] }));
+          resolve11(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve10(chunksConcat(body, length));
+          resolve11(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err4) {
@@ -16976,9 +16976,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           request.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve10(data);
+            return err4 ? reject(err4) : resolve11(data);
           });
         });
       }
@@ -17190,9 +17190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           stream.call(this, opts, factory, (err4, data) => {
-            return err4 ? reject(err4) : resolve10(data);
+            return err4 ? reject(err4) : resolve11(data);
           });
         });
       }
@@ -17480,9 +17480,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           upgrade.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve10(data);
+            return err4 ? reject(err4) : resolve11(data);
           });
         });
       }
@@ -17575,9 +17575,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve11, reject) => {
           connect.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve10(data);
+            return err4 ? reject(err4) : resolve11(data);
           });
         });
       }
@@ -17727,10 +17727,10 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildHeadersFromArray(headers) {
-      const clone = headers.slice();
+      const clone2 = headers.slice();
       const entries = [];
-      for (let index = 0; index < clone.length; index += 2) {
-        entries.push([clone[index], clone[index + 1]]);
+      for (let index = 0; index < clone2.length; index += 2) {
+        entries.push([clone2[index], clone2[index + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -18850,8 +18850,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "../../work/main/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile, readFile: readFile3, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname9, resolve: resolve10 } = __require("node:path");
+    var { writeFile, readFile: readFile6, mkdir } = __require("node:fs/promises");
+    var { dirname: dirname10, resolve: resolve11 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19052,7 +19052,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve10(path), "utf8");
+          const data = await readFile6(resolve11(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -19081,8 +19081,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve10(path);
-        await mkdir(dirname9(resolvedPath), { recursive: true });
+        const resolvedPath = resolve11(path);
+        await mkdir(dirname10(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -24461,12 +24461,12 @@ var require_headers = __commonJS({
       append(name, value2, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this.headersMap.get(lowercaseName);
-        if (exists2) {
+        const exists3 = this.headersMap.get(lowercaseName);
+        if (exists3) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter}${value2}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value2}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value: value2 });
@@ -27061,7 +27061,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve10, reject) => agent.dispatch(
+        return new Promise((resolve11, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -27149,7 +27149,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve10({
+              resolve11({
                 status,
                 statusText,
                 headersList,
@@ -27202,7 +27202,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value2), true);
                 }
               }
-              resolve10({
+              resolve11({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27226,7 +27226,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value2.toString("latin1"), true);
                 }
               }
-              resolve10({
+              resolve11({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -32404,9 +32404,9 @@ function createContext(io2, opts, overrides2 = {}) {
       return cfg.projects?.value ?? [];
     },
     now: overrides2.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve10, reject) => {
+    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve11, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t2 = setTimeout(resolve10, ms);
+      const t2 = setTimeout(resolve11, ms);
       signal?.addEventListener("abort", () => {
         clearTimeout(t2);
         reject(signal.reason);
@@ -32445,7 +32445,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse(val);
+        return parse2(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -32453,7 +32453,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse(str2) {
+    function parse2(str2) {
       str2 = String(str2);
       if (str2.length > 100) {
         return;
@@ -33091,15 +33091,15 @@ var require_src2 = __commonJS({
     var fs_1 = __require("fs");
     var debug_1 = __importDefault(require_src());
     var log2 = debug_1.default("@kwsites/file-exists");
-    function check(path, isFile3, isDirectory) {
+    function check(path, isFile4, isDirectory) {
       log2(`checking %s`, path);
       try {
-        const stat3 = fs_1.statSync(path);
-        if (stat3.isFile() && isFile3) {
+        const stat5 = fs_1.statSync(path);
+        if (stat5.isFile() && isFile4) {
           log2(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory) {
+        if (stat5.isDirectory() && isDirectory) {
           log2(`[OK] path represents a directory`);
           return true;
         }
@@ -33114,10 +33114,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists2(path, type = exports.READABLE) {
+    function exists3(path, type = exports.READABLE) {
       return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists2;
+    exports.exists = exists3;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -33893,7 +33893,7 @@ function parseStringResponse(result2, parsers12, texts, trim = true) {
         }
         return lines[i2 + offset];
       };
-      parsers12.some(({ parse }) => parse(line, result2));
+      parsers12.some(({ parse: parse2 }) => parse2(line, result2));
     }
   });
   return result2;
@@ -34095,9 +34095,9 @@ function asConfigScope(scope, fallback) {
   }
   return fallback;
 }
-function addConfigTask(key, value2, append2, scope) {
+function addConfigTask(key, value2, append22, scope) {
   const commands = ["config", `--${scope}`];
-  if (append2) {
+  if (append22) {
     commands.push("--add");
   }
   commands.push(key, value2);
@@ -35446,17 +35446,17 @@ function suffixPathsPlugin() {
     action(data) {
       const prefix = [];
       let suffix;
-      function append2(args) {
+      function append22(args) {
         (suffix = suffix || []).push(...args);
       }
       for (let i2 = 0; i2 < data.length; i2++) {
         const param = data[i2];
         if (r(param)) {
-          append2(o(param));
+          append22(o(param));
           continue;
         }
         if (param === "--") {
-          append2(
+          append22(
             data.slice(i2 + 1).flatMap((item) => r(item) && o(item) || item)
           );
           break;
@@ -35531,12 +35531,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve10, reject) {
+        return new Promise(function(resolve11, reject) {
           const callback2 = (err4, result2) => {
             if (err4) {
               return reject(toError(err4));
             }
-            resolve10(result2);
+            resolve11(result2);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -38201,18 +38201,41 @@ var init_esm = __esm({
 // src/vcs/git.ts
 var git_exports = {};
 __export(git_exports, {
-  GitRepo: () => GitRepo
+  GitRepo: () => GitRepo,
+  checkRemoteName: () => checkRemoteName
 });
+function checkRemoteName(name) {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._\/-]*$/.test(name)) {
+    throw new InputError(`invalid git remote name '${name}' (from SENTRY_VCS_REMOTE or [defaults] vcs_remote)`);
+  }
+  return name;
+}
 function cleanEnv(env2) {
   const out = {};
   for (const [k2, v] of Object.entries(env2)) if (typeof v === "string") out[k2] = v;
   return out;
 }
-var GitRepo;
+var TRUSTED_ENVIRONMENT, GitRepo;
 var init_git = __esm({
   "src/vcs/git.ts"() {
     "use strict";
     init_errors();
+    TRUSTED_ENVIRONMENT = {
+      allowUnsafeAskPass: true,
+      allowUnsafeSshCommand: true,
+      allowUnsafeConfigEnvCount: true,
+      allowUnsafeConfigPaths: true,
+      allowUnsafeCredentialHelper: true,
+      allowUnsafeGitProxy: true,
+      allowUnsafePager: true,
+      allowUnsafeEditor: true,
+      allowUnsafeTemplateDir: true,
+      allowUnsafeHooksPath: true,
+      allowUnsafeFsMonitor: true,
+      allowUnsafeDiffExternal: true,
+      allowUnsafeDiffTextConv: true,
+      allowUnsafeGpgProgram: true
+    };
     GitRepo = class _GitRepo {
       constructor(git, root) {
         this.git = git;
@@ -38221,7 +38244,7 @@ var init_git = __esm({
       /** Open the repository that contains `cwd`, or throw an InputError saying there is none. */
       static async open(cwd, env2) {
         const { simpleGit: simpleGit2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
-        const git = simpleGit2({ baseDir: cwd, maxConcurrentProcesses: 6, trimmed: false });
+        const git = simpleGit2({ baseDir: cwd, maxConcurrentProcesses: 6, trimmed: false, unsafe: TRUSTED_ENVIRONMENT });
         if (env2) git.env(cleanEnv(env2));
         let root;
         try {
@@ -38249,6 +38272,7 @@ var init_git = __esm({
       }
       /** The URL of a remote, or undefined when there is no such remote. */
       async remoteUrl(name) {
+        checkRemoteName(name);
         try {
           const url = (await this.git.raw(["config", "--get", `remote.${name}.url`])).trim();
           return url || void 0;
@@ -38314,7 +38338,7 @@ var init_git = __esm({
       /** `git fetch --deepen=N <remote>`; returns false (with git's message) when the fetch fails. */
       async deepen(remote, by) {
         try {
-          await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, remote]);
+          await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, checkRemoteName(remote)]);
           return { ok: true };
         } catch (e) {
           return { ok: false, error: String(e.message ?? e).trim().split("\n")[0] };
@@ -41976,7 +42000,7 @@ __export(write_token_exports, {
 });
 import { chmodSync, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync5, renameSync, writeFileSync } from "node:fs";
 import { dirname as dirname4 } from "node:path";
-function setIniValue(text, section, key, value2) {
+function setIniValue(text, section2, key, value2) {
   const lines = text.length ? text.replace(/\r\n/g, "\n").split("\n") : [];
   if (lines.length && lines[lines.length - 1] === "") lines.pop();
   let current = "";
@@ -41985,15 +42009,15 @@ function setIniValue(text, section, key, value2) {
   for (let i2 = 0; i2 < lines.length; i2++) {
     const m = /^\s*\[([^\]]+)\]\s*$/.exec(lines[i2]);
     if (m) {
-      if (current === section && sectionStart >= 0) {
+      if (current === section2 && sectionStart >= 0) {
         sectionEnd = i2;
         break;
       }
       current = m[1].trim();
-      if (current === section) sectionStart = i2;
+      if (current === section2) sectionStart = i2;
       continue;
     }
-    if (current === section) {
+    if (current === section2) {
       const kv = /^\s*([^=;#\s]+)\s*=/.exec(lines[i2]);
       if (kv && kv[1] === key) {
         lines[i2] = `${key}=${value2}`;
@@ -42003,7 +42027,7 @@ function setIniValue(text, section, key, value2) {
   }
   if (sectionStart < 0) {
     if (lines.length && lines[lines.length - 1].trim() !== "") lines.push("");
-    lines.push(`[${section}]`, `${key}=${value2}`);
+    lines.push(`[${section2}]`, `${key}=${value2}`);
   } else {
     let insertAt = sectionEnd;
     while (insertAt - 1 > sectionStart && lines[insertAt - 1].trim() === "") insertAt--;
@@ -42011,7 +42035,7 @@ function setIniValue(text, section, key, value2) {
   }
   return lines.join("\n") + "\n";
 }
-function readIniValue(text, section, key) {
+function readIniValue(text, section2, key) {
   let current = "";
   for (const line of text.replace(/\r\n/g, "\n").split("\n")) {
     const m = /^\s*\[([^\]]+)\]\s*$/.exec(line);
@@ -42019,7 +42043,7 @@ function readIniValue(text, section, key) {
       current = m[1].trim();
       continue;
     }
-    if (current !== section) continue;
+    if (current !== section2) continue;
     const kv = /^\s*([^=;#\s]+)\s*=\s*(.*?)\s*$/.exec(line);
     if (kv && kv[1] === key) return kv[2];
   }
@@ -42090,9 +42114,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync10, existsSync: existsSync7 } = await import("node:fs");
+  const { readFileSync: readFileSync11, existsSync: existsSync7 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync7(target) ? readIniValue2(readFileSync10(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync7(target) ? readIniValue2(readFileSync11(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -42945,8 +42969,8 @@ function nextRepoId(state) {
   return String(state.repos.reduce((m, r2) => Math.max(m, Number(r2.id) || 0), 0) + 1);
 }
 function ensureRepo(state, org, name, now) {
-  const found = state.repos.find((r2) => r2.orgId === org.id && r2.name === name);
-  if (found) return found;
+  const found2 = state.repos.find((r2) => r2.orgId === org.id && r2.name === name);
+  if (found2) return found2;
   const repo = {
     id: nextRepoId(state),
     orgId: org.id,
@@ -44129,8 +44153,8 @@ function registerAssemble(router, core) {
     const projects = [];
     const all = core.state.projectsOf(a.org);
     for (const p2 of body.projects) {
-      const found = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
-      if (found && !projects.includes(found)) projects.push(found);
+      const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
+      if (found2 && !projects.includes(found2)) projects.push(found2);
     }
     if (projects.length !== body.projects.length) return err2("One or more projects are invalid");
     const store = orgChunks(core, a.org.id);
@@ -44811,8 +44835,8 @@ function projectIdParam(req) {
 function handleEnvelope(core, req) {
   const projectId = projectIdParam(req);
   if (isReply(projectId)) return projectId;
-  const found = extractAuth(req);
-  if ("reply" in found) return found.reply;
+  const found2 = extractAuth(req);
+  if ("reply" in found2) return found2.reply;
   if (req.body.length === 0) return relayError(400, "empty request body");
   const body = decodeBody(req);
   if (isReply(body)) return body;
@@ -44822,19 +44846,19 @@ function handleEnvelope(core, req) {
     env2 = parseEnvelope(body);
   } catch (e) {
     if (e instanceof EnvelopeError) {
-      if ("none" in found) return relayError(401, "bad envelope authentication header");
+      if ("none" in found2) return relayError(401, "bad envelope authentication header");
       return relayError(400, "invalid event envelope", [e.message]);
     }
     throw e;
   }
   let auth;
-  if ("none" in found) {
+  if ("none" in found2) {
     const dsnText = env2.header.dsn;
     if (typeof dsnText !== "string") return relayError(401, "missing authorization information");
     const d = parseDsn(dsnText);
     auth = { sentryKey: d.publicKey, ...d.secretKey ? { sentrySecret: d.secretKey } : {} };
   } else {
-    auth = found.auth;
+    auth = found2.auth;
   }
   const bad = checkAuth(auth);
   if (bad) return bad;
@@ -44891,10 +44915,10 @@ function handleStore(core, req) {
   if (ctype.startsWith("application/x-sentry-envelope")) return handleEnvelope(core, req);
   const projectId = projectIdParam(req);
   if (isReply(projectId)) return projectId;
-  const found = extractAuth(req);
-  if ("reply" in found) return found.reply;
-  if ("none" in found) return relayError(401, "missing authorization information");
-  const bad = checkAuth(found.auth);
+  const found2 = extractAuth(req);
+  if ("reply" in found2) return found2.reply;
+  if ("none" in found2) return relayError(401, "missing authorization information");
+  const bad = checkAuth(found2.auth);
   if (bad) return bad;
   if (req.body.length === 0) return relayError(400, "empty request body");
   const body = decodeBody(req);
@@ -44902,7 +44926,7 @@ function handleStore(core, req) {
   if (body.length > LIMITS.maxEventSize) return sizeLimitReply("event");
   const check = minimalEventCheck(body);
   if (isReply(check)) return check;
-  const project = findProject(core, projectId, found.auth.sentryKey);
+  const project = findProject(core, projectId, found2.auth.sentryKey);
   if (!project) return relayError(403, "event submission rejected with_reason: ProjectId");
   const now = core.now().getTime();
   const limits = activeLimits(core).filter(
@@ -44918,9 +44942,9 @@ function handleStore(core, req) {
     envelopeHeader: {},
     items: [{ header: { type: "event" }, payload: payloadForRecord(body), size: body.length }],
     auth: {
-      sentryKey: found.auth.sentryKey,
-      ...found.auth.sentryVersion ? { sentryVersion: found.auth.sentryVersion } : {},
-      ...found.auth.sentryClient ? { sentryClient: found.auth.sentryClient } : {}
+      sentryKey: found2.auth.sentryKey,
+      ...found2.auth.sentryVersion ? { sentryVersion: found2.auth.sentryVersion } : {},
+      ...found2.auth.sentryClient ? { sentryClient: found2.auth.sentryClient } : {}
     },
     headers: interestingHeaders(req)
   });
@@ -44983,7 +45007,7 @@ function makeOrgToken(url, org, iat = Date.now() / 1e3) {
   return `sntrys_${payload}_${secret}`;
 }
 function collectBody(req, limit) {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve11, reject) => {
     const parts = [];
     let size = 0;
     let over = false;
@@ -44992,7 +45016,7 @@ function collectBody(req, limit) {
       if (size > limit) over = true;
       if (!over) parts.push(c3);
     });
-    req.on("end", () => resolve10(over ? "too-large" : Buffer.concat(parts)));
+    req.on("end", () => resolve11(over ? "too-large" : Buffer.concat(parts)));
     req.on("error", reject);
   });
 }
@@ -45104,9 +45128,9 @@ async function startServer(options = {}) {
     s.on("close", () => sockets.delete(s));
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve10, reject) => {
+  await new Promise((resolve11, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve10());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve11());
   });
   const addr = server.address();
   const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
@@ -45135,9 +45159,9 @@ async function startServer(options = {}) {
     get requests() {
       return state.requests;
     },
-    close: () => new Promise((resolve10) => {
+    close: () => new Promise((resolve11) => {
       for (const s of sockets) s.destroy();
-      server.close(() => resolve10());
+      server.close(() => resolve11());
     })
   };
 }
@@ -45769,30 +45793,93 @@ var init_new = __esm({
   }
 });
 
+// src/vcs/project-version.ts
+import { readFileSync as readFileSync7, statSync as statSync3 } from "node:fs";
+import { basename, dirname as dirname6, join as join4 } from "node:path";
+function isFile3(p2) {
+  try {
+    return statSync3(p2).isFile();
+  } catch {
+    return false;
+  }
+}
+function attrs(tag) {
+  const out = /* @__PURE__ */ new Map();
+  for (const m of tag.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) out.set(m[1], m[2] ?? m[3] ?? "");
+  return out;
+}
+function cordovaReleaseName(cwd) {
+  const platform = basename(cwd);
+  if (platform !== "android" && platform !== "ios") return void 0;
+  const file = join4(dirname6(dirname6(cwd)), "config.xml");
+  if (!isFile3(file)) return void 0;
+  let xml;
+  try {
+    xml = readFileSync7(file, "utf8");
+  } catch {
+    return void 0;
+  }
+  const root = /<widget\b([^>]*)>/.exec(xml.replace(/<\?xml[^>]*\?>|<!--[\s\S]*?-->/g, ""));
+  if (!root) return void 0;
+  const a = attrs(root[1]);
+  if (a.get("xmlns") !== "http://www.w3.org/ns/widgets") return void 0;
+  const id = a.get("id") ?? "unknown";
+  const version = a.get("version") ?? "0.0";
+  if (platform === "android") return `${a.get("android-packageName") ?? id}-${version}`;
+  return `${a.get("ios-CFBundleIdentifier") ?? id}-${a.get("ios-CFBundleVersion") ?? version}`;
+}
+function gradleReleaseName(cwd) {
+  let here = cwd;
+  for (; ; ) {
+    const app = join4(here, "app", "build.gradle");
+    if (isFile3(join4(here, "build.gradle")) && isFile3(app)) {
+      try {
+        const text = readFileSync7(app, "utf8");
+        const id = /applicationId\s+["']([^"']*)["']/.exec(text);
+        const version = /versionName\s+["']([^"']*)["']/.exec(text);
+        if (id && version) return `${id[1]}@${version[1]}`;
+      } catch {
+      }
+    }
+    const parent = dirname6(here);
+    if (parent === here) return void 0;
+    here = parent;
+  }
+}
+var init_project_version = __esm({
+  "src/vcs/project-version.ts"() {
+    "use strict";
+  }
+});
+
 // src/vcs/ci.ts
 var ci_exports = {};
 __export(ci_exports, {
   proposeVersion: () => proposeVersion,
   versionFromEnvironment: () => versionFromEnvironment
 });
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile3 = o2.readFile ?? ((p2) => readFileSync7(p2, "utf8"));
+  const readFile6 = o2.readFile ?? ((p2) => readFileSync8(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
-    if (problem === void 0) return { version: explicit, source: "SENTRY_RELEASE" };
-    o2.warn?.(`ignoring SENTRY_RELEASE: not a valid release version (${problem})`);
+    if (problem !== void 0) o2.warn?.(`SENTRY_RELEASE is not a valid release version (${problem})`);
+    return { version: explicit, source: "SENTRY_RELEASE" };
   }
+  const cordova = o2.cwd ? cordovaReleaseName(o2.cwd) : void 0;
+  if (cordova) return { version: cordova, source: "Cordova config.xml" };
   for (const p2 of SENTRY_CLI_PROBES) {
-    const r2 = p2.read(env2, readFile3);
+    const r2 = p2.read(env2, readFile6);
     if (r2) return { ...r2, ci: p2.ci };
   }
+  const gradle = o2.cwd ? gradleReleaseName(o2.cwd) : void 0;
+  if (gradle) return { version: gradle, source: "Gradle app/build.gradle" };
   const gae = nonEmpty(env2.GAE_DEPLOYMENT_ID);
   if (gae) return { version: gae, source: "GAE_DEPLOYMENT_ID", ci: "Google App Engine" };
   for (const p2 of OTHER_CI_PROBES) {
-    const r2 = p2.read(env2, readFile3);
+    const r2 = p2.read(env2, readFile6);
     if (r2) return { ...r2, ci: p2.ci };
   }
   return void 0;
@@ -45821,6 +45908,7 @@ var init_ci = __esm({
   "src/vcs/ci.ts"() {
     "use strict";
     init_release();
+    init_project_version();
     nonEmpty = (v) => v !== void 0 && v.trim() !== "" ? v.trim() : void 0;
     fromVar = (ci, name) => ({
       ci,
@@ -45839,12 +45927,12 @@ var init_ci = __esm({
     ];
     githubActions = {
       ci: "GitHub Actions",
-      read(env2, readFile3) {
+      read(env2, readFile6) {
         if (env2.GITHUB_ACTIONS !== "true" && !env2.GITHUB_SHA) return void 0;
         const event = env2.GITHUB_EVENT_NAME;
         if ((event === "pull_request" || event === "pull_request_target") && env2.GITHUB_EVENT_PATH) {
           try {
-            const payload = JSON.parse(readFile3(env2.GITHUB_EVENT_PATH));
+            const payload = JSON.parse(readFile6(env2.GITHUB_EVENT_PATH));
             const sha2 = payload.pull_request?.head?.sha;
             if (typeof sha2 === "string" && sha2.trim() !== "") {
               return { version: sha2.trim(), source: "the pull request's head SHA (GITHUB_EVENT_PATH)" };
@@ -45962,8 +46050,8 @@ async function collectLocalCommits(o2) {
     return initial();
   }
   const prevSha = o2.previousCommit.toLowerCase();
-  let found = await repo.isAncestorOfHead(prevSha);
-  if (!found && o2.deepenLimit > 0 && await repo.isShallow()) {
+  let found2 = await repo.isAncestorOfHead(prevSha);
+  if (!found2 && o2.deepenLimit > 0 && await repo.isShallow()) {
     o2.note(
       `Shallow clone: the previous release's commit ${short(prevSha)} is not in the local history; deepening from ${o2.remote} (at most ${o2.deepenLimit} commits).`
     );
@@ -45976,15 +46064,15 @@ async function collectLocalCommits(o2) {
         break;
       }
       deepenedBy += by;
-      found = await repo.isAncestorOfHead(prevSha);
-      if (found) break;
+      found2 = await repo.isAncestorOfHead(prevSha);
+      if (found2) break;
       if (!await repo.isShallow()) break;
     }
     o2.note(
-      found ? `Shallow clone: found ${short(prevSha)} after fetching ${deepenedBy} more commits (git fetch --deepen).` : `Shallow clone: ${short(prevSha)} is not within ${deepenedBy} more commits; stopped deepening.`
+      found2 ? `Shallow clone: found ${short(prevSha)} after fetching ${deepenedBy} more commits (git fetch --deepen).` : `Shallow clone: ${short(prevSha)} is not within ${deepenedBy} more commits; stopped deepening.`
     );
   }
-  if (!found) {
+  if (!found2) {
     if (o2.ignoreMissing) {
       o2.say(
         `Could not find the SHA of the previous release in the git history. Skipping previous release and creating a new one with ${o2.initialDepth} commits.`
@@ -45993,8 +46081,12 @@ async function collectLocalCommits(o2) {
     }
     throw new InputError(MISSING_PREVIOUS_MESSAGE);
   }
-  const all = await repo.walkFromHead();
-  const idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  let all = await repo.walkFromHead(WALK_WINDOW);
+  let idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  if (idx < 0 && all.length === WALK_WINDOW) {
+    all = await repo.walkFromHead();
+    idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  }
   const list = idx >= 0 ? all.slice(0, idx + 1) : all;
   const prev = list.pop();
   return { commits: await buildPayloads(o2, list, prev), previousFound: true, deepenedBy };
@@ -46012,7 +46104,7 @@ async function buildPayloads(o2, shas, prev) {
     id: c3.id
   }));
 }
-var DEFAULT_INITIAL_DEPTH, DEFAULT_DEEPEN_LIMIT, DEEPEN_STEPS, MISSING_PREVIOUS_MESSAGE, short;
+var DEFAULT_INITIAL_DEPTH, DEFAULT_DEEPEN_LIMIT, DEEPEN_STEPS, WALK_WINDOW, MISSING_PREVIOUS_MESSAGE, short;
 var init_commits = __esm({
   "src/vcs/commits.ts"() {
     "use strict";
@@ -46020,6 +46112,7 @@ var init_commits = __esm({
     DEFAULT_INITIAL_DEPTH = 20;
     DEFAULT_DEEPEN_LIMIT = 1e3;
     DEEPEN_STEPS = [50, 100, 200, 400, 800];
+    WALK_WINDOW = 2e3;
     MISSING_PREVIOUS_MESSAGE = "Could not find the SHA of the previous release in the git history. If you limit the clone depth, try to increase it. Otherwise, it means that the commit we are looking for was amended or squashed and cannot be retrieved. Use --ignore-missing flag to skip it and create a new release with the default commits count.";
     short = (sha) => sha.slice(0, 12);
   }
@@ -46452,199 +46545,308 @@ var init_deploys2 = __esm({
   }
 });
 
-// src/commands/sourcemaps/inject.ts
-function injectCommand(_env) {
-  return new Command("inject").description("(not yet available)");
+// src/sourcemaps/atomic-write.ts
+import { chmod, open, rename, rm, stat } from "node:fs/promises";
+function pendingPath(path) {
+  return path + PENDING_SUFFIX;
 }
-var init_inject = __esm({
-  "src/commands/sourcemaps/inject.ts"() {
+async function writePending(path, data) {
+  const tmp = pendingPath(path);
+  const fh = await open(tmp, "w");
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    const st = await stat(path);
+    await chmod(tmp, st.mode & 4095);
+  } catch {
+  }
+  return tmp;
+}
+async function commitPending(path) {
+  await rename(pendingPath(path), path);
+}
+async function exists2(path) {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+async function removePending(path) {
+  await rm(pendingPath(path), { force: true });
+}
+var PENDING_SUFFIX;
+var init_atomic_write = __esm({
+  "src/sourcemaps/atomic-write.ts"() {
     "use strict";
-    init_esm2();
+    PENDING_SUFFIX = ".sentry-ship-pending";
   }
 });
 
-// src/commands/sourcemaps/resolve.ts
-function resolveCommand(_env) {
-  return new Command("resolve").description("(not yet available)");
-}
-var init_resolve2 = __esm({
-  "src/commands/sourcemaps/resolve.ts"() {
-    "use strict";
-    init_esm2();
-  }
-});
-
-// src/sourcemaps/bundle.ts
+// src/sourcemaps/debug-id.ts
 import { createHash as createHash3 } from "node:crypto";
-import { open } from "node:fs/promises";
-import * as zlib from "node:zlib";
-function urlToBundlePath(url) {
-  const noQuery = url.split(/[?#]/)[0];
-  if (noQuery.startsWith("~/")) return `files/_/_/${noQuery.slice(2)}`;
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/?(.*)$/.exec(noQuery);
-  if (m) return `files/${m[1]}/${m[2] || "_"}/${m[3]}`;
-  return `files/_/_/${noQuery.replace(/^\/+/, "")}`;
-}
-function fileUrl(rel, urlPrefix, urlSuffix) {
-  const raw = urlPrefix ?? "~";
-  const prefix = raw.endsWith("/") ? raw.slice(0, -1) : raw;
-  return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
-}
-function uuidFromSha1(digest) {
-  const b3 = Buffer.from(digest.subarray(0, 16));
+function debugIdFromBytes(...parts) {
+  const h2 = createHash3("sha1");
+  for (const p2 of parts) h2.update(p2);
+  const b3 = h2.digest().subarray(0, 16);
   b3[6] = b3[6] & 15 | 80;
   b3[8] = b3[8] & 63 | 128;
-  const h2 = b3.toString("hex");
-  return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20)}`;
+  const hex2 = b3.toString("hex");
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
 }
-function crc322(data) {
-  const native = zlib.crc32;
-  if (native) return native(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c4 = n;
-      for (let k2 = 0; k2 < 8; k2++) c4 = c4 & 1 ? 3988292384 ^ c4 >>> 1 : c4 >>> 1;
-      crcTable[n] = c4;
+function isDebugId(value2) {
+  return typeof value2 === "string" && DEBUG_ID_RE.test(value2.trim());
+}
+function normalizeDebugId2(value2) {
+  const hex2 = value2.trim().replace(/-/g, "").toLowerCase();
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
+}
+function findDebugId(jsText) {
+  let found2;
+  DEBUG_ID_COMMENT_RE.lastIndex = 0;
+  for (const m of jsText.matchAll(DEBUG_ID_COMMENT_RE)) {
+    if (isDebugId(m[1])) found2 = m[1];
+  }
+  return found2 === void 0 ? void 0 : normalizeDebugId2(found2);
+}
+function debugIdFromMap(mapJson) {
+  let map = mapJson;
+  if (typeof map === "string" || map instanceof Uint8Array) {
+    try {
+      map = JSON.parse(typeof map === "string" ? map : Buffer.from(map).toString("utf8"));
+    } catch {
+      return void 0;
     }
   }
-  let c3 = -1;
-  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
-  return (c3 ^ -1) >>> 0;
-}
-async function writeBundle(file, entries, attrs, chunkSize, onEntry) {
-  const fh = await open(file, "w");
-  try {
-    const w = new HashingWriter(fh, chunkSize);
-    const central = [];
-    const manifestFiles = {};
-    const idHash = createHash3("sha1");
-    const addEntry = async (name, data) => {
-      const nameBuf = Buffer.from(name, "utf8");
-      const deflated = zlib.deflateRawSync(data);
-      const crc = crc322(data);
-      const local = Buffer.alloc(30);
-      local.writeUInt32LE(67324752, 0);
-      local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(name === nameBuf.toString("latin1") ? 0 : 2048, 6);
-      local.writeUInt16LE(8, 8);
-      local.writeUInt16LE(0, 10);
-      local.writeUInt16LE(DOS_DATE_1980, 12);
-      local.writeUInt32LE(crc, 14);
-      local.writeUInt32LE(deflated.length, 18);
-      local.writeUInt32LE(data.length, 22);
-      local.writeUInt16LE(nameBuf.length, 26);
-      local.writeUInt16LE(0, 28);
-      const at2 = w.offset;
-      await w.write(Buffer.concat([local, nameBuf, deflated]));
-      const cd = Buffer.alloc(46);
-      cd.writeUInt32LE(33639248, 0);
-      cd.writeUInt16LE(788, 4);
-      cd.writeUInt16LE(20, 6);
-      local.copy(cd, 8, 6, 30);
-      cd.writeUInt16LE(0, 32);
-      cd.writeUInt16LE(0, 34);
-      cd.writeUInt16LE(0, 36);
-      cd.writeUInt32LE(33188 * 65536, 38);
-      cd.writeUInt32LE(at2, 42);
-      central.push(cd, nameBuf);
-    };
-    await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
-    const done = /* @__PURE__ */ new Set();
-    let count2 = 0;
-    for (const e of entries) {
-      const path = urlToBundlePath(e.url);
-      if (done.has(path)) continue;
-      done.add(path);
-      const data = await e.load();
-      await addEntry(path, data);
-      const info2 = { type: e.type, url: e.url };
-      if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
-      manifestFiles[path] = info2;
-      idHash.update(path).update("\0").update(createHash3("sha1").update(data).digest()).update("\0");
-      count2 += 1;
-      onEntry?.(data.length);
-    }
-    for (const v of [attrs.org, attrs.project, attrs.release, attrs.dist]) idHash.update(v ?? "").update("\0");
-    const debugId = uuidFromSha1(idHash.digest());
-    const sortedFiles = {};
-    for (const k2 of Object.keys(manifestFiles).sort(byteCompare)) sortedFiles[k2] = manifestFiles[k2];
-    const manifest = { files: sortedFiles, debug_id: debugId };
-    if (attrs.dist !== void 0) manifest.dist = attrs.dist;
-    if (attrs.note !== void 0) manifest.note = attrs.note;
-    manifest.org = attrs.org;
-    if (attrs.project !== void 0) manifest.project = attrs.project;
-    if (attrs.release !== void 0) manifest.release = attrs.release;
-    await addEntry("manifest.json", Buffer.from(JSON.stringify(manifest), "utf8"));
-    const cdStart = w.offset;
-    const cdBuf = Buffer.concat(central);
-    await w.write(cdBuf);
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(101010256, 0);
-    eocd.writeUInt16LE(count2 + 1, 8);
-    eocd.writeUInt16LE(count2 + 1, 10);
-    eocd.writeUInt32LE(cdBuf.length, 12);
-    eocd.writeUInt32LE(cdStart, 16);
-    await w.write(eocd);
-    const checksum = w.finish();
-    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count2 };
-  } finally {
-    await fh.close();
+  if (map === null || typeof map !== "object" || Array.isArray(map)) return void 0;
+  const o2 = map;
+  for (const key of ["debugId", "debug_id"]) {
+    if (isDebugId(o2[key])) return normalizeDebugId2(o2[key]);
   }
+  return void 0;
 }
-function byteCompare(a, b3) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
-}
-async function readChunk(file, offset, size) {
-  const fh = await open(file, "r");
-  try {
-    const buf = Buffer.alloc(size);
-    await fh.read(buf, 0, size, offset);
-    return buf;
-  } finally {
-    await fh.close();
-  }
-}
-var crcTable, HashingWriter, DOS_DATE_1980;
-var init_bundle = __esm({
-  "src/sourcemaps/bundle.ts"() {
+var DEBUG_ID_RE, DEBUG_ID_COMMENT_RE;
+var init_debug_id = __esm({
+  "src/sourcemaps/debug-id.ts"() {
     "use strict";
-    HashingWriter = class {
-      constructor(fh, chunkSize) {
-        this.fh = fh;
-        this.chunkSize = chunkSize;
-      }
-      offset = 0;
-      whole = createHash3("sha1");
-      chunk = createHash3("sha1");
-      chunkStart = 0;
-      chunkFill = 0;
-      chunks = [];
-      async write(buf) {
-        await this.fh.write(buf, 0, buf.length, this.offset);
-        this.offset += buf.length;
-        this.whole.update(buf);
-        let pos = 0;
-        while (pos < buf.length) {
-          const take = Math.min(this.chunkSize - this.chunkFill, buf.length - pos);
-          this.chunk.update(buf.subarray(pos, pos + take));
-          this.chunkFill += take;
-          pos += take;
-          if (this.chunkFill === this.chunkSize) this.closeChunk();
+    DEBUG_ID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+    DEBUG_ID_COMMENT_RE = /(?:^|\n)\/\/# debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?(?=\n|$)/g;
+  }
+});
+
+// src/sourcemaps/discover.ts
+import { readdir, readFile, stat as stat2 } from "node:fs/promises";
+import { basename as basename2, isAbsolute as isAbsolute3, join as join5, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+function globToRegExp(glob2) {
+  let re = "";
+  for (let i2 = 0; i2 < glob2.length; i2++) {
+    const c3 = glob2[i2];
+    if (c3 === "*") {
+      if (glob2[i2 + 1] === "*") {
+        if (glob2[i2 + 2] === "/") {
+          re += "(?:.*/)?";
+          i2 += 2;
+        } else {
+          re += ".*";
+          i2 += 1;
         }
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else if (c3 === "[") {
+      const close = glob2.indexOf("]", i2 + 1);
+      if (close === -1) re += "\\[";
+      else {
+        let body = glob2.slice(i2 + 1, close);
+        if (body.startsWith("!")) body = "^" + body.slice(1);
+        re += `[${body.replace(/\\/g, "\\\\")}]`;
+        i2 = close;
       }
-      closeChunk() {
-        this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
-        this.chunkStart += this.chunkFill;
-        this.chunkFill = 0;
-        this.chunk = createHash3("sha1");
+    } else if (c3 === "\\" && i2 + 1 < glob2.length) {
+      re += glob2[i2 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i2++;
+    } else re += c3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return re;
+}
+function compileRule(line) {
+  let p2 = line.replace(/\s+$/, "");
+  if (p2 === "" || p2.startsWith("#")) return void 0;
+  let negate = false;
+  if (p2.startsWith("!")) {
+    negate = true;
+    p2 = p2.slice(1);
+  }
+  let dirOnly = false;
+  if (p2.endsWith("/")) {
+    dirOnly = true;
+    p2 = p2.replace(/\/+$/, "");
+  }
+  const anchored = p2.includes("/");
+  p2 = p2.replace(/^\//, "");
+  const body = globToRegExp(p2);
+  const re = new RegExp(`^${anchored ? "" : "(?:.*/)?"}${body}$`);
+  return { re, negate, dirOnly };
+}
+function hasExt(name, exts) {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && exts.has(name.slice(dot + 1));
+}
+function comparePaths(a, b3) {
+  const pa = a.split("/");
+  const pb = b3.split("/");
+  for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
+    const c3 = Buffer.compare(Buffer.from(pa[i2]), Buffer.from(pb[i2]));
+    if (c3 !== 0) return c3;
+  }
+  return pa.length - pb.length;
+}
+function displayJoin(root, rel) {
+  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
+  return base === "/" ? `/${rel}` : `${base}/${rel}`;
+}
+async function discover(paths, opts) {
+  const exts = new Set((opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, "")));
+  const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
+  if (opts.ignoreFile) {
+    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join5(opts.cwd, opts.ignoreFile);
+    let text;
+    try {
+      text = await readFile(file, "utf8");
+    } catch {
+      throw new UsageError(`cannot read the ignore file ${opts.ignoreFile}: check the --ignore-file path`);
+    }
+    matcher.add(text.split(/\r?\n/));
+  }
+  const sources = [];
+  const seen = /* @__PURE__ */ new Set();
+  let found2 = 0;
+  const consider = (abs, display, name) => {
+    if (seen.has(abs)) return;
+    const isSource = hasExt(name, exts);
+    if (isSource || name.endsWith(".map")) {
+      seen.add(abs);
+      found2++;
+    }
+    if (isSource) sources.push({ abs, display });
+  };
+  const walk2 = async (absDir, root, rel) => {
+    let entries;
+    try {
+      entries = await readdir(absDir, { withFileTypes: true });
+    } catch (e) {
+      throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${e.message}`);
+    }
+    entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
+    for (const ent of entries) {
+      if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
+      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
+      const abs = join5(absDir, ent.name);
+      if (ent.isDirectory()) {
+        if (!matcher.empty && matcher.ignores(childRel, true)) continue;
+        await walk2(abs, root, childRel);
+      } else if (ent.isFile()) {
+        if (!matcher.empty && matcher.ignores(childRel, false)) continue;
+        consider(abs, displayJoin(root, childRel), ent.name);
       }
-      finish() {
-        if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
-        return this.whole.digest("hex");
+    }
+  };
+  for (const p2 of paths) {
+    const abs = resolvePath2(opts.cwd, p2);
+    let st;
+    try {
+      st = await stat2(abs);
+    } catch {
+      throw new UsageError(`path ${p2} does not exist: pass a directory or file that exists`);
+    }
+    if (st.isDirectory()) await walk2(abs, p2, "");
+    else if (st.isFile()) consider(abs, p2, basename2(abs));
+  }
+  sources.sort((a, b3) => comparePaths(a.display, b3.display));
+  return { sources, found: found2 };
+}
+function readSourceMapReference(jsText) {
+  let last2;
+  REF_RE.lastIndex = 0;
+  for (const m of jsText.matchAll(REF_RE)) {
+    const url = m[1];
+    const start = m.index + m[0].indexOf("sourceMappingURL=") + "sourceMappingURL=".length;
+    last2 = { url, start, end: start + url.length };
+  }
+  return last2;
+}
+function parseDataUrl(url) {
+  if (!url.startsWith("data:")) return void 0;
+  const comma2 = url.indexOf(",");
+  if (comma2 === -1) return { prefix: url, base64: false, json: "" };
+  const prefix = url.slice(0, comma2 + 1);
+  const base64 = /;base64,$/i.test(prefix);
+  const payload = url.slice(comma2 + 1);
+  let json2;
+  if (base64) json2 = Buffer.from(payload, "base64").toString("utf8");
+  else {
+    try {
+      json2 = decodeURIComponent(payload);
+    } catch {
+      json2 = payload;
+    }
+  }
+  return { prefix, base64, json: json2 };
+}
+function encodeDataUrl(prefix, base64, json2) {
+  return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2));
+}
+function mapLocation(js, url) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
+  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
+  try {
+    clean = decodeURIComponent(clean);
+  } catch {
+  }
+  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep2) + 1) || "./";
+  const abs = isAbsolute3(clean) ? clean : resolvePath2(jsDir, clean);
+  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
+  let display;
+  if (clean.startsWith("/")) display = clean;
+  else {
+    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
+    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
+  }
+  return { abs, display };
+}
+var DEFAULT_JS_EXTENSIONS, IgnoreMatcher, REF_RE;
+var init_discover = __esm({
+  "src/sourcemaps/discover.ts"() {
+    "use strict";
+    init_errors();
+    DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
+    IgnoreMatcher = class {
+      rules = [];
+      add(patterns) {
+        for (const p2 of patterns) {
+          const r2 = compileRule(p2);
+          if (r2) this.rules.push(r2);
+        }
+        return this;
+      }
+      get empty() {
+        return this.rules.length === 0;
+      }
+      /** Whether `rel` (posix path below the walk root) is ignored; later rules win. */
+      ignores(rel, isDir) {
+        let ignored = false;
+        for (const r2 of this.rules) {
+          if (r2.dirOnly && !isDir) continue;
+          if (r2.re.test(rel)) ignored = !r2.negate;
+        }
+        return ignored;
       }
     };
-    DOS_DATE_1980 = 33;
+    REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
   }
 });
 
@@ -46824,6 +47026,1441 @@ var init_sourcemap_codec = __esm({
   }
 });
 
+// src/sourcemaps/mappings-shift.ts
+function encodeVlq(value2) {
+  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+  let out = "";
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v > 0) digit |= 32;
+    out += B64[digit];
+  } while (v > 0);
+  return out;
+}
+function segmentFields(seg) {
+  const fields = [];
+  let shift = 0;
+  let value2 = 0;
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const c3 = seg.charCodeAt(i2);
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return void 0;
+    value2 += (d & 31) * 2 ** shift;
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return void 0;
+    } else {
+      const neg = value2 % 2 === 1;
+      const abs = Math.floor(value2 / 2);
+      fields.push(neg ? -abs : abs);
+      shift = 0;
+      value2 = 0;
+    }
+  }
+  if (shift !== 0) return void 0;
+  return fields;
+}
+function firstFieldLength(seg) {
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const d = B64_VALUE[seg.charCodeAt(i2)];
+    if (!(d & 32)) return i2 + 1;
+  }
+  return seg.length;
+}
+function mappingsProblem(mappings, sourcesLength, namesLength) {
+  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
+    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
+    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
+  }
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let line = 0;
+  let pos = 0;
+  const n = mappings.length;
+  while (pos <= n) {
+    let end = pos;
+    while (end < n && mappings.charCodeAt(end) !== 59) end++;
+    let col = 0;
+    let segStart = pos;
+    while (segStart < end) {
+      let segEnd = segStart;
+      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
+      const seg = mappings.slice(segStart, segEnd);
+      if (seg !== "") {
+        const f = segmentFields(seg);
+        const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
+        if (!f) return `mappings have a truncated value at ${where}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5) return `mappings have a segment of ${f.length} fields at ${where}`;
+        col += f[0];
+        if (col < 0) return `mappings have a negative column at ${where}`;
+        if (f.length >= 4) {
+          src += f[1];
+          srcLine += f[2];
+          srcCol += f[3];
+          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
+          if (sourcesLength !== void 0 && src >= sourcesLength) return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
+        }
+        if (f.length === 5) {
+          name += f[4];
+          if (name < 0) return `mappings have a negative name index at ${where}`;
+          if (namesLength !== void 0 && name >= namesLength) return `mappings refer to name ${name} of ${namesLength} at ${where}`;
+        }
+      }
+      segStart = segEnd + 1;
+    }
+    line++;
+    pos = end + 1;
+  }
+  decode(mappings);
+  return void 0;
+}
+function lineStart(mappings, k2) {
+  let pos = 0;
+  for (let i2 = 0; i2 < k2; i2++) {
+    const semi = mappings.indexOf(";", pos);
+    if (semi === -1) return -1;
+    pos = semi + 1;
+  }
+  return pos;
+}
+function shiftMappings(mappings, line, column, lines = 2) {
+  const start = lineStart(mappings, line);
+  if (start === -1) return mappings;
+  const semis = ";".repeat(lines);
+  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
+  let end = mappings.indexOf(";", start);
+  if (end === -1) end = mappings.length;
+  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
+  const left = [];
+  const right = [];
+  let col = 0;
+  let lastLeft;
+  for (const seg of segs) {
+    const f = segmentFields(seg);
+    col += f[0];
+    if (right.length === 0 && col < column) {
+      left.push(seg);
+      lastLeft = f;
+    } else if (right.length === 0) {
+      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
+    } else {
+      right.push(seg);
+    }
+  }
+  const movedFirstCol = right.length ? col0(right[0]) : void 0;
+  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
+  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+}
+function col0(seg) {
+  return segmentFields(seg)[0];
+}
+function sectionsProblem(sections) {
+  if (!Array.isArray(sections)) return "sections is not an array";
+  for (const [i2, s] of sections.entries()) {
+    const o2 = s?.offset;
+    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
+      return `section ${i2} has no valid offset`;
+    }
+  }
+  return void 0;
+}
+function shiftSections(sections, lines = 1) {
+  return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
+}
+var B64, B64_VALUE;
+var init_mappings_shift = __esm({
+  "src/sourcemaps/mappings-shift.ts"() {
+    "use strict";
+    init_sourcemap_codec();
+    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    B64_VALUE = new Int8Array(128).fill(-1);
+    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+  }
+});
+
+// src/sourcemaps/snippet.ts
+function snippet(debugId) {
+  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
+}
+function debugIdComment(debugId) {
+  return `//# debugId=${debugId}`;
+}
+function insertionPoint(js) {
+  const m = PRE_INJECT_RE.exec(js);
+  const offset = m ? m[0].length : 0;
+  return positionOf(js, offset);
+}
+function positionOf(text, offset) {
+  let line = 0;
+  let lineStart2 = 0;
+  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
+    line++;
+    lineStart2 = i2 + 1;
+  }
+  return { offset, line, column: offset - lineStart2 };
+}
+function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
+  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
+}
+function injectWithIndexMap(js, debugId) {
+  const sb = SHEBANG_RE.exec(js);
+  const head = sb ? sb[0] : "";
+  const body = js.slice(head.length);
+  const d = INDEX_DIRECTIVE_RE.exec(js);
+  const prefix = d ? `${d[2]}${d[3]}${d[2]};` : "";
+  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+}
+function rustLines(text) {
+  if (text === "") return [];
+  const parts = text.split("\n");
+  if (parts[parts.length - 1] === "") parts.pop();
+  else {
+    const last2 = parts.pop();
+    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
+  }
+  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+}
+function isSourceMappingLine(line) {
+  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
+}
+function injectWithoutMap(js, debugId) {
+  const lines = rustLines(js);
+  let smIdx = -1;
+  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
+    if (isSourceMappingLine(lines[i2])) {
+      smIdx = i2;
+      break;
+    }
+  }
+  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
+  let out = lines.map((l) => l + "\n").join("");
+  out += snippet(debugId) + "\n";
+  if (sm !== void 0) out += sm + "\n";
+  return out + debugIdComment(debugId) + "\n";
+}
+var WS2, PREAMBLE, PRE_INJECT_RE, INDEX_DIRECTIVE_RE, SHEBANG_RE;
+var init_snippet = __esm({
+  "src/sourcemaps/snippet.ts"() {
+    "use strict";
+    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
+    PRE_INJECT_RE = new RegExp(`^${PREAMBLE}(?:"[^"]*";|'[^']*';[\\n\\r]?)?`);
+    INDEX_DIRECTIVE_RE = new RegExp(`^${PREAMBLE}(["'])(use${WS2}[^"'\\r\\n]*)\\2`);
+    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
+  }
+});
+
+// src/sourcemaps/inject.ts
+var inject_exports = {};
+__export(inject_exports, {
+  NO_MAP_WARNING: () => NO_MAP_WARNING,
+  injectInline: () => injectInline,
+  injectJson: () => injectJson,
+  injectPair: () => injectPair,
+  mapProblem: () => mapProblem,
+  parseMapJson: () => parseMapJson,
+  renderInjectReport: () => renderInjectReport,
+  rewriteMap: () => rewriteMap,
+  runInjection: () => runInjection
+});
+import { readFile as readFile2 } from "node:fs/promises";
+function decodeUtf8(buf) {
+  try {
+    return utf8.decode(buf);
+  } catch {
+    return void 0;
+  }
+}
+function parseMapJson(text) {
+  let t2 = text.replace(/^\uFEFF/, "");
+  if (t2.startsWith(")]}")) t2 = t2.slice(t2.indexOf("\n") + 1);
+  const v = JSON.parse(t2);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
+  return v;
+}
+function mapProblem(map) {
+  if (map.sections !== void 0) {
+    const p2 = sectionsProblem(map.sections);
+    if (p2) return p2;
+    for (const [i2, s] of map.sections.entries()) {
+      const inner = s.map;
+      if (inner && typeof inner === "object") {
+        const q2 = regularProblem(inner);
+        if (q2) return `section ${i2}: ${q2}`;
+      }
+    }
+    return void 0;
+  }
+  return regularProblem(map);
+}
+function regularProblem(map) {
+  if (typeof map.mappings !== "string") return "it has no `mappings` string";
+  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
+  const names = Array.isArray(map.names) ? map.names.length : void 0;
+  try {
+    return mappingsProblem(map.mappings, sources, names);
+  } catch (e) {
+    return `mappings do not decode (${e.message})`;
+  }
+}
+async function pool(items, n, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  let stop = false;
+  let firstError;
+  const worker = async () => {
+    while (next < items.length && !stop) {
+      const i2 = next++;
+      try {
+        out[i2] = await fn(items[i2]);
+      } catch (e) {
+        if (!stop) firstError = e;
+        stop = true;
+        throw e;
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(n, items.length) }, worker));
+  if (results.some((r2) => r2.status === "rejected")) throw firstError;
+  return out;
+}
+function describeJsonError(e) {
+  return `not valid JSON (${e.message})`;
+}
+async function analyze(js, invalid) {
+  const buf = await readFile2(js.abs);
+  const text = decodeUtf8(buf);
+  if (text === void 0) {
+    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
+    return void 0;
+  }
+  const ref = readSourceMapReference(text);
+  const existing = findDebugId(text);
+  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (ref) {
+    const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : void 0;
+    if (ref.url.startsWith("data:") && !data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false };
+    if (data) {
+      let map2;
+      try {
+        map2 = parseMapJson(data.json);
+      } catch (e) {
+        invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+        return void 0;
+      }
+      const p3 = mapProblem(map2);
+      if (p3) {
+        invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
+        return void 0;
+      }
+      const mapId2 = debugIdFromMap(map2);
+      return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0 };
+    }
+  }
+  let map;
+  if (ref) {
+    map = mapLocation(js, ref.url);
+    if (!map || !await exists2(map.abs)) return { kind: "missing", js, map: map?.display ?? ref.url };
+  } else if (await exists2(js.abs + ".map")) {
+    map = { abs: js.abs + ".map", display: js.display + ".map" };
+  }
+  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true };
+  const mapBuf = await readFile2(map.abs);
+  let mapObj;
+  try {
+    mapObj = parseMapJson(mapBuf.toString("utf8"));
+  } catch (e) {
+    invalid.push({ path: map.display, reason: describeJsonError(e) });
+    return void 0;
+  }
+  const p2 = mapProblem(mapObj);
+  if (p2) {
+    invalid.push({ path: map.display, reason: p2 });
+    return void 0;
+  }
+  if (await exists2(pendingPath(js.abs)) && !await exists2(pendingPath(map.abs))) {
+    const pending = decodeUtf8(await readFile2(pendingPath(js.abs)));
+    const pid = pending === void 0 ? void 0 : findDebugId(pending);
+    const mid = debugIdFromMap(mapObj);
+    if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true };
+  }
+  const mapId = debugIdFromMap(mapObj);
+  return {
+    kind: "pair",
+    js,
+    map,
+    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
+    mapHadId: mapId !== void 0,
+    resume: false
+  };
+}
+function rewriteMap(map, id, at2) {
+  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
+  else map.mappings = shiftMappings(map.mappings, at2.line, at2.column).replace(/;+$/, "");
+  if (!isDebugId(map.debugId)) {
+    delete map.debugId;
+    delete map.debug_id;
+    map.debugId = id;
+  }
+  return JSON.stringify(map);
+}
+function injectPair(jsText, mapText, id) {
+  const map = parseMapJson(mapText);
+  const isIndex = Array.isArray(map.sections);
+  const at2 = insertionPoint(jsText);
+  const newMap = rewriteMap(map, id, at2);
+  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
+  return { js, map: newMap };
+}
+function injectInline(jsText, id) {
+  const ref = readSourceMapReference(jsText);
+  const data = parseDataUrl(ref.url);
+  const map = parseMapJson(data.json);
+  const isIndex = Array.isArray(map.sections);
+  const newMap = rewriteMap(map, id, insertionPoint(jsText));
+  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
+  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
+}
+async function runInjection(opts) {
+  const concurrency = opts.concurrency ?? 8;
+  const discovery = await discover(opts.paths, {
+    cwd: opts.cwd,
+    extensions: opts.extensions,
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile
+  });
+  const invalid = [];
+  const analysed = await pool(discovery.sources, concurrency, (js) => analyze(js, invalid));
+  if (invalid.length > 0) {
+    invalid.sort((a, b3) => comparePaths(a.path, b3.path));
+    const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
+    throw new InputError(
+      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
+      { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
+    );
+  }
+  const plans = analysed.filter((p2) => p2 !== void 0);
+  const owners = /* @__PURE__ */ new Map();
+  for (const [i2, p2] of plans.entries()) {
+    if (p2.kind !== "pair") continue;
+    const owner = owners.get(p2.map.abs);
+    if (owner !== void 0) plans[i2] = { kind: "shared", js: p2.js, map: p2.map.display, owner };
+    else owners.set(p2.map.abs, p2.js.display);
+  }
+  const report3 = {
+    found: discovery.found,
+    sources: discovery.sources.length,
+    modifiedSources: [],
+    modifiedMaps: [],
+    ignoredSources: [],
+    ignoredMaps: [],
+    untouched: [],
+    warnings: [],
+    dryRun: opts.dryRun === true
+  };
+  for (const p2 of plans) {
+    switch (p2.kind) {
+      // sentry-cli warns about every file without a sourceMappingURL reference (a sibling
+      // FILE.map is still used), except when it will inject the map it found that way.
+      case "done":
+      case "nomap": {
+        const w = p2.noReference ? [NO_MAP_WARNING(p2.js.display)] : [];
+        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({ path: p2.js.display, debugId: p2.id, warnings: w });
+        for (const message of w) report3.warnings.push({ path: p2.js.display, message });
+        break;
+      }
+      case "inline":
+        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
+        break;
+      case "pair":
+        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
+        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({ path: p2.map.display, debugId: p2.id, warnings: [] });
+        break;
+      case "missing": {
+        const reason = `the source map it references (${p2.map}) was not found`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+      case "shared": {
+        const reason = `its source map ${p2.map} belongs to ${p2.owner}, which was injected with it`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+    }
+  }
+  for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
+    list.sort((a, b3) => comparePaths(a.path, b3.path));
+  }
+  if (opts.dryRun) return report3;
+  let dead = false;
+  const step = async (op, path) => {
+    if (dead) throw new Error("run stopped");
+    if (opts.onStep) {
+      try {
+        await opts.onStep({ op, path });
+      } catch (e) {
+        dead = true;
+        throw e;
+      }
+    }
+  };
+  const execute = async (p2) => {
+    switch (p2.kind) {
+      case "pair": {
+        if (p2.resume) {
+          await step("commit", p2.js.abs);
+          await commitPending(p2.js.abs);
+          return;
+        }
+        const [jsText, mapText] = await Promise.all([readFile2(p2.js.abs, "utf8"), readFile2(p2.map.abs, "utf8")]);
+        const out = injectPair(jsText, mapText, p2.id);
+        await step("remove-pending", p2.js.abs);
+        await removePending(p2.js.abs);
+        await step("write-pending", p2.map.abs);
+        await writePending(p2.map.abs, out.map);
+        await step("write-pending", p2.js.abs);
+        await writePending(p2.js.abs, out.js);
+        await step("commit", p2.map.abs);
+        await commitPending(p2.map.abs);
+        await step("commit", p2.js.abs);
+        await commitPending(p2.js.abs);
+        return;
+      }
+      case "inline":
+      case "nomap": {
+        const jsText = await readFile2(p2.js.abs, "utf8");
+        const out = p2.kind === "inline" ? injectInline(jsText, p2.id) : injectWithoutMap(jsText, p2.id);
+        await step("write-pending", p2.js.abs);
+        await writePending(p2.js.abs, out);
+        await step("commit", p2.js.abs);
+        await commitPending(p2.js.abs);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  await pool(plans, concurrency, execute);
+  return report3;
+}
+function section(title, entries) {
+  if (entries.length === 0) return [];
+  const lines = [`  ${title}`];
+  for (const e of entries) {
+    lines.push(`    ${e.debugId} - ${e.path}`);
+    for (const w of e.warnings) lines.push(`        - warning: ${w}`);
+  }
+  return lines;
+}
+function renderInjectReport(r2) {
+  const lines = [
+    "",
+    "Source Map Debug ID Injection Report",
+    ...section("Modified: The following source files have been modified to have debug ids", r2.modifiedSources),
+    ...section("Modified: The following sourcemap files have been modified to have debug ids", r2.modifiedMaps),
+    ...section("Ignored: The following source files already have debug ids", r2.ignoredSources),
+    ...section("Ignored: The following sourcemap files already have debug ids", r2.ignoredMaps)
+  ];
+  if (r2.untouched.length > 0) {
+    lines.push("  Ignored: The following source files were left unchanged");
+    for (const u of [...r2.untouched].sort((a, b3) => comparePaths(a.path, b3.path))) lines.push(`    ${u.path} - ${u.reason}`);
+  }
+  lines.push("");
+  return lines;
+}
+function injectJson(r2) {
+  return {
+    dryRun: r2.dryRun,
+    found: r2.found,
+    modified: [
+      ...r2.modifiedSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId })),
+      ...r2.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId }))
+    ],
+    ignored: [
+      ...r2.ignoredSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId, reason: "already has a debug id" })),
+      ...r2.ignoredMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId, reason: "already has a debug id" })),
+      ...r2.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason }))
+    ],
+    warnings: r2.warnings
+  };
+}
+var utf8, NO_MAP_WARNING;
+var init_inject = __esm({
+  "src/sourcemaps/inject.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic_write();
+    init_debug_id();
+    init_discover();
+    init_mappings_shift();
+    init_snippet();
+    utf8 = new TextDecoder("utf-8", { fatal: true });
+    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
+  }
+});
+
+// src/commands/sourcemaps/inject.ts
+function injectCommand(env2) {
+  return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
+    handler(env2, async (ctx, opts, ...args) => {
+      const paths = args[0];
+      await runInject(
+        {
+          paths,
+          dryRun: opts.dryRun === true,
+          ext: opts.ext,
+          ignore: opts.ignore,
+          ignoreFile: opts.ignoreFile
+        },
+        ctx
+      );
+    })
+  );
+}
+async function runInject(opts, ctx) {
+  const { runInjection: runInjection2, renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
+  for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
+  const report3 = await runInjection2({
+    paths: opts.paths,
+    cwd: ctx.cwd,
+    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile,
+    dryRun: opts.dryRun
+  });
+  ctx.out.print(`> Found ${report3.found} files`);
+  ctx.out.print(`> Analyzing ${report3.found} sources`);
+  ctx.out.print("> Injecting debug ids");
+  for (const line of renderInjectReport2(report3)) ctx.out.print(line);
+  for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
+  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
+  ctx.out.result(injectJson2(report3));
+}
+var init_inject2 = __esm({
+  "src/commands/sourcemaps/inject.ts"() {
+    "use strict";
+    init_esm2();
+    init_runner();
+  }
+});
+
+// ../../work/main/node_modules/@jridgewell/resolve-uri/dist/resolve-uri.mjs
+function isAbsoluteUrl(input2) {
+  return schemeRegex.test(input2);
+}
+function isSchemeRelativeUrl(input2) {
+  return input2.startsWith("//");
+}
+function isAbsolutePath(input2) {
+  return input2.startsWith("/");
+}
+function isFileUrl(input2) {
+  return input2.startsWith("file:");
+}
+function isRelative(input2) {
+  return /^[.?#]/.test(input2);
+}
+function parseAbsoluteUrl(input2) {
+  const match = urlRegex.exec(input2);
+  return makeUrl(match[1], match[2] || "", match[3], match[4] || "", match[5] || "/", match[6] || "", match[7] || "");
+}
+function parseFileUrl(input2) {
+  const match = fileRegex.exec(input2);
+  const path = match[2];
+  return makeUrl("file:", "", match[1] || "", "", isAbsolutePath(path) ? path : "/" + path, match[3] || "", match[4] || "");
+}
+function makeUrl(scheme, user, host, port, path, query, hash) {
+  return {
+    scheme,
+    user,
+    host,
+    port,
+    path,
+    query,
+    hash,
+    type: 7
+  };
+}
+function parseUrl(input2) {
+  if (isSchemeRelativeUrl(input2)) {
+    const url2 = parseAbsoluteUrl("http:" + input2);
+    url2.scheme = "";
+    url2.type = 6;
+    return url2;
+  }
+  if (isAbsolutePath(input2)) {
+    const url2 = parseAbsoluteUrl("http://foo.com" + input2);
+    url2.scheme = "";
+    url2.host = "";
+    url2.type = 5;
+    return url2;
+  }
+  if (isFileUrl(input2))
+    return parseFileUrl(input2);
+  if (isAbsoluteUrl(input2))
+    return parseAbsoluteUrl(input2);
+  const url = parseAbsoluteUrl("http://foo.com/" + input2);
+  url.scheme = "";
+  url.host = "";
+  url.type = input2 ? input2.startsWith("?") ? 3 : input2.startsWith("#") ? 2 : 4 : 1;
+  return url;
+}
+function stripPathFilename(path) {
+  if (path.endsWith("/.."))
+    return path;
+  const index = path.lastIndexOf("/");
+  return path.slice(0, index + 1);
+}
+function mergePaths(url, base) {
+  normalizePath(base, base.type);
+  if (url.path === "/") {
+    url.path = base.path;
+  } else {
+    url.path = stripPathFilename(base.path) + url.path;
+  }
+}
+function normalizePath(url, type) {
+  const rel = type <= 4;
+  const pieces = url.path.split("/");
+  let pointer = 1;
+  let positive2 = 0;
+  let addTrailingSlash = false;
+  for (let i2 = 1; i2 < pieces.length; i2++) {
+    const piece = pieces[i2];
+    if (!piece) {
+      addTrailingSlash = true;
+      continue;
+    }
+    addTrailingSlash = false;
+    if (piece === ".")
+      continue;
+    if (piece === "..") {
+      if (positive2) {
+        addTrailingSlash = true;
+        positive2--;
+        pointer--;
+      } else if (rel) {
+        pieces[pointer++] = piece;
+      }
+      continue;
+    }
+    pieces[pointer++] = piece;
+    positive2++;
+  }
+  let path = "";
+  for (let i2 = 1; i2 < pointer; i2++) {
+    path += "/" + pieces[i2];
+  }
+  if (!path || addTrailingSlash && !path.endsWith("/..")) {
+    path += "/";
+  }
+  url.path = path;
+}
+function resolve5(input2, base) {
+  if (!input2 && !base)
+    return "";
+  const url = parseUrl(input2);
+  let inputType = url.type;
+  if (base && inputType !== 7) {
+    const baseUrl = parseUrl(base);
+    const baseType = baseUrl.type;
+    switch (inputType) {
+      case 1:
+        url.hash = baseUrl.hash;
+      // fall through
+      case 2:
+        url.query = baseUrl.query;
+      // fall through
+      case 3:
+      case 4:
+        mergePaths(url, baseUrl);
+      // fall through
+      case 5:
+        url.user = baseUrl.user;
+        url.host = baseUrl.host;
+        url.port = baseUrl.port;
+      // fall through
+      case 6:
+        url.scheme = baseUrl.scheme;
+    }
+    if (baseType > inputType)
+      inputType = baseType;
+  }
+  normalizePath(url, inputType);
+  const queryHash = url.query + url.hash;
+  switch (inputType) {
+    // This is impossible, because of the empty checks at the start of the function.
+    // case UrlType.Empty:
+    case 2:
+    case 3:
+      return queryHash;
+    case 4: {
+      const path = url.path.slice(1);
+      if (!path)
+        return queryHash || ".";
+      if (isRelative(base || input2) && !isRelative(path)) {
+        return "./" + path + queryHash;
+      }
+      return path + queryHash;
+    }
+    case 5:
+      return url.path + queryHash;
+    default:
+      return url.scheme + "//" + url.user + url.host + url.port + url.path + queryHash;
+  }
+}
+var schemeRegex, urlRegex, fileRegex;
+var init_resolve_uri = __esm({
+  "../../work/main/node_modules/@jridgewell/resolve-uri/dist/resolve-uri.mjs"() {
+    schemeRegex = /^[\w+.-]+:\/\//;
+    urlRegex = /^([\w+.-]+:)\/\/([^@/#?]*@)?(\[[^\]]+\]|[^:/#?]*)(:\d+)?(\/[^#?]*)?(\?[^#]*)?(#.*)?/;
+    fileRegex = /^file:(?:\/\/((?![a-z]:)[^/#?]*)?)?(\/?[^#?]*)(\?[^#]*)?(#.*)?/i;
+  }
+});
+
+// ../../work/main/node_modules/@jridgewell/trace-mapping/dist/trace-mapping.mjs
+function stripFilename(path) {
+  if (!path) return "";
+  const index = path.lastIndexOf("/");
+  return path.slice(0, index + 1);
+}
+function resolver(mapUrl, sourceRoot) {
+  const from = stripFilename(mapUrl);
+  const prefix = sourceRoot ? sourceRoot + "/" : "";
+  return (source) => resolve5(prefix + (source || ""), from);
+}
+function maybeSort(mappings, owned) {
+  const unsortedIndex = nextUnsortedSegmentLine(mappings, 0);
+  if (unsortedIndex === mappings.length) return mappings;
+  if (!owned) mappings = mappings.slice();
+  for (let i2 = unsortedIndex; i2 < mappings.length; i2 = nextUnsortedSegmentLine(mappings, i2 + 1)) {
+    mappings[i2] = sortSegments(mappings[i2], owned);
+  }
+  return mappings;
+}
+function nextUnsortedSegmentLine(mappings, start) {
+  for (let i2 = start; i2 < mappings.length; i2++) {
+    if (!isSorted(mappings[i2])) return i2;
+  }
+  return mappings.length;
+}
+function isSorted(line) {
+  for (let j2 = 1; j2 < line.length; j2++) {
+    if (line[j2][COLUMN] < line[j2 - 1][COLUMN]) {
+      return false;
+    }
+  }
+  return true;
+}
+function sortSegments(line, owned) {
+  if (!owned) line = line.slice();
+  return line.sort(sortComparator2);
+}
+function sortComparator2(a, b3) {
+  return a[COLUMN] - b3[COLUMN];
+}
+function binarySearch(haystack, needle, low, high) {
+  while (low <= high) {
+    const mid = low + (high - low >> 1);
+    const cmp = haystack[mid][COLUMN] - needle;
+    if (cmp === 0) {
+      found = true;
+      return mid;
+    }
+    if (cmp < 0) {
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  found = false;
+  return low - 1;
+}
+function upperBound(haystack, needle, index) {
+  for (let i2 = index + 1; i2 < haystack.length; index = i2++) {
+    if (haystack[i2][COLUMN] !== needle) break;
+  }
+  return index;
+}
+function lowerBound(haystack, needle, index) {
+  for (let i2 = index - 1; i2 >= 0; index = i2--) {
+    if (haystack[i2][COLUMN] !== needle) break;
+  }
+  return index;
+}
+function memoizedState() {
+  return {
+    lastKey: -1,
+    lastNeedle: -1,
+    lastIndex: -1
+  };
+}
+function memoizedBinarySearch(haystack, needle, state, key) {
+  const { lastKey, lastNeedle, lastIndex } = state;
+  let low = 0;
+  let high = haystack.length - 1;
+  if (key === lastKey) {
+    if (needle === lastNeedle) {
+      found = lastIndex !== -1 && haystack[lastIndex][COLUMN] === needle;
+      return lastIndex;
+    }
+    if (needle >= lastNeedle) {
+      low = lastIndex === -1 ? 0 : lastIndex;
+    } else {
+      high = lastIndex;
+    }
+  }
+  state.lastKey = key;
+  state.lastNeedle = needle;
+  return state.lastIndex = binarySearch(haystack, needle, low, high);
+}
+function parse(map) {
+  return typeof map === "string" ? JSON.parse(map) : map;
+}
+function recurse(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
+  const { sections } = input2;
+  for (let i2 = 0; i2 < sections.length; i2++) {
+    const { map, offset } = sections[i2];
+    let sl = stopLine;
+    let sc = stopColumn;
+    if (i2 + 1 < sections.length) {
+      const nextOffset = sections[i2 + 1].offset;
+      sl = Math.min(stopLine, lineOffset + nextOffset.line);
+      if (sl === stopLine) {
+        sc = Math.min(stopColumn, columnOffset + nextOffset.column);
+      } else if (sl < stopLine) {
+        sc = columnOffset + nextOffset.column;
+      }
+    }
+    addSection(
+      map,
+      mapUrl,
+      mappings,
+      sources,
+      sourcesContent,
+      names,
+      ignoreList,
+      lineOffset + offset.line,
+      columnOffset + offset.column,
+      sl,
+      sc
+    );
+  }
+}
+function addSection(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
+  const parsed = parse(input2);
+  if ("sections" in parsed) return recurse(...arguments);
+  const map = new TraceMap(parsed, mapUrl);
+  const sourcesOffset = sources.length;
+  const namesOffset = names.length;
+  const decoded = decodedMappings(map);
+  const { resolvedSources, sourcesContent: contents, ignoreList: ignores } = map;
+  append2(sources, resolvedSources);
+  append2(names, map.names);
+  if (contents) append2(sourcesContent, contents);
+  else for (let i2 = 0; i2 < resolvedSources.length; i2++) sourcesContent.push(null);
+  if (ignores) for (let i2 = 0; i2 < ignores.length; i2++) ignoreList.push(ignores[i2] + sourcesOffset);
+  for (let i2 = 0; i2 < decoded.length; i2++) {
+    const lineI = lineOffset + i2;
+    if (lineI > stopLine) return;
+    const out = getLine(mappings, lineI);
+    const cOffset = i2 === 0 ? columnOffset : 0;
+    const line = decoded[i2];
+    for (let j2 = 0; j2 < line.length; j2++) {
+      const seg = line[j2];
+      const column = cOffset + seg[COLUMN];
+      if (lineI === stopLine && column >= stopColumn) return;
+      if (seg.length === 1) {
+        out.push([column]);
+        continue;
+      }
+      const sourcesIndex = sourcesOffset + seg[SOURCES_INDEX];
+      const sourceLine = seg[SOURCE_LINE];
+      const sourceColumn = seg[SOURCE_COLUMN];
+      out.push(
+        seg.length === 4 ? [column, sourcesIndex, sourceLine, sourceColumn] : [column, sourcesIndex, sourceLine, sourceColumn, namesOffset + seg[NAMES_INDEX]]
+      );
+    }
+  }
+}
+function append2(arr, other) {
+  for (let i2 = 0; i2 < other.length; i2++) arr.push(other[i2]);
+}
+function getLine(arr, index) {
+  for (let i2 = arr.length; i2 <= index; i2++) arr[i2] = [];
+  return arr[index];
+}
+function cast(map) {
+  return map;
+}
+function decodedMappings(map) {
+  var _a3;
+  return (_a3 = cast(map))._decoded || (_a3._decoded = decode(cast(map)._encoded));
+}
+function originalPositionFor(map, needle) {
+  let { line, column, bias } = needle;
+  line--;
+  if (line < 0) throw new Error(LINE_GTR_ZERO);
+  if (column < 0) throw new Error(COL_GTR_EQ_ZERO);
+  const decoded = decodedMappings(map);
+  if (line >= decoded.length) return OMapping(null, null, null, null);
+  const segments = decoded[line];
+  const index = traceSegmentInternal(
+    segments,
+    cast(map)._decodedMemo,
+    line,
+    column,
+    bias || GREATEST_LOWER_BOUND
+  );
+  if (index === -1) return OMapping(null, null, null, null);
+  const segment = segments[index];
+  if (segment.length === 1) return OMapping(null, null, null, null);
+  const { names, resolvedSources } = map;
+  return OMapping(
+    resolvedSources[segment[SOURCES_INDEX]],
+    segment[SOURCE_LINE] + 1,
+    segment[SOURCE_COLUMN],
+    segment.length === 5 ? names[segment[NAMES_INDEX]] : null
+  );
+}
+function sourceIndex(map, source) {
+  const { sources, resolvedSources } = map;
+  let index = sources.indexOf(source);
+  if (index === -1) index = resolvedSources.indexOf(source);
+  return index;
+}
+function sourceContentFor(map, source) {
+  const { sourcesContent } = map;
+  if (sourcesContent == null) return null;
+  const index = sourceIndex(map, source);
+  return index === -1 ? null : sourcesContent[index];
+}
+function presortedDecodedMap(map, mapUrl) {
+  const tracer = new TraceMap(clone(map, []), mapUrl);
+  cast(tracer)._decoded = map.mappings;
+  return tracer;
+}
+function clone(map, mappings) {
+  return {
+    version: map.version,
+    file: map.file,
+    names: map.names,
+    sourceRoot: map.sourceRoot,
+    sources: map.sources,
+    sourcesContent: map.sourcesContent,
+    mappings,
+    ignoreList: map.ignoreList || map.x_google_ignoreList
+  };
+}
+function OMapping(source, line, column, name) {
+  return { source, line, column, name };
+}
+function traceSegmentInternal(segments, memo, line, column, bias) {
+  let index = memoizedBinarySearch(segments, column, memo, line);
+  if (found) {
+    index = (bias === LEAST_UPPER_BOUND ? upperBound : lowerBound)(segments, column, index);
+  } else if (bias === LEAST_UPPER_BOUND) index++;
+  if (index === -1 || index === segments.length) return -1;
+  return index;
+}
+var COLUMN, SOURCES_INDEX, SOURCE_LINE, SOURCE_COLUMN, NAMES_INDEX, found, FlattenMap, LINE_GTR_ZERO, COL_GTR_EQ_ZERO, LEAST_UPPER_BOUND, GREATEST_LOWER_BOUND, TraceMap;
+var init_trace_mapping = __esm({
+  "../../work/main/node_modules/@jridgewell/trace-mapping/dist/trace-mapping.mjs"() {
+    init_sourcemap_codec();
+    init_resolve_uri();
+    COLUMN = 0;
+    SOURCES_INDEX = 1;
+    SOURCE_LINE = 2;
+    SOURCE_COLUMN = 3;
+    NAMES_INDEX = 4;
+    found = false;
+    FlattenMap = function(map, mapUrl) {
+      const parsed = parse(map);
+      if (!("sections" in parsed)) {
+        return new TraceMap(parsed, mapUrl);
+      }
+      const mappings = [];
+      const sources = [];
+      const sourcesContent = [];
+      const names = [];
+      const ignoreList = [];
+      recurse(
+        parsed,
+        mapUrl,
+        mappings,
+        sources,
+        sourcesContent,
+        names,
+        ignoreList,
+        0,
+        0,
+        Infinity,
+        Infinity
+      );
+      const joined = {
+        version: 3,
+        file: parsed.file,
+        names,
+        sources,
+        sourcesContent,
+        mappings,
+        ignoreList
+      };
+      return presortedDecodedMap(joined);
+    };
+    LINE_GTR_ZERO = "`line` must be greater than 0 (lines start at line 1)";
+    COL_GTR_EQ_ZERO = "`column` must be greater than or equal to 0 (columns start at column 0)";
+    LEAST_UPPER_BOUND = -1;
+    GREATEST_LOWER_BOUND = 1;
+    TraceMap = class {
+      constructor(map, mapUrl) {
+        const isString = typeof map === "string";
+        if (!isString && map._decodedMemo) return map;
+        const parsed = parse(map);
+        const { version, file, names, sourceRoot, sources, sourcesContent } = parsed;
+        this.version = version;
+        this.file = file;
+        this.names = names || [];
+        this.sourceRoot = sourceRoot;
+        this.sources = sources;
+        this.sourcesContent = sourcesContent;
+        this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
+        const resolve11 = resolver(mapUrl, sourceRoot);
+        this.resolvedSources = sources.map(resolve11);
+        const { mappings } = parsed;
+        if (typeof mappings === "string") {
+          this._encoded = mappings;
+          this._decoded = void 0;
+        } else if (Array.isArray(mappings)) {
+          this._encoded = void 0;
+          this._decoded = maybeSort(mappings, isString);
+        } else if (parsed.sections) {
+          throw new Error(`TraceMap passed sectioned source map, please use FlattenMap export instead`);
+        } else {
+          throw new Error(`invalid source map: ${JSON.stringify(parsed)}`);
+        }
+        this._decodedMemo = memoizedState();
+        this._bySources = void 0;
+        this._bySourceMemos = void 0;
+      }
+    };
+  }
+});
+
+// src/sourcemaps/resolve.ts
+var resolve_exports2 = {};
+__export(resolve_exports2, {
+  renderResolve: () => renderResolve,
+  resolveSourceMap: () => resolveSourceMap
+});
+import { readFile as readFile3 } from "node:fs/promises";
+async function resolveSourceMap(path, display, line, column, contextLines = 2) {
+  let text;
+  try {
+    text = await readFile3(path, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read source map ${display}: ${e.code ?? e.message}`);
+  }
+  let json2;
+  try {
+    json2 = JSON.parse(text.replace(/^\uFEFF/, "").replace(/^\)\]\}[^\n]*\n/, ""));
+    if (json2 === null || typeof json2 !== "object" || Array.isArray(json2)) throw new Error("not a JSON object");
+  } catch (e) {
+    throw new InputError(`${display} is not a valid source map: ${e.message}`);
+  }
+  const type = Array.isArray(json2.sections) ? "indexed" : "regular";
+  let map;
+  try {
+    map = new FlattenMap(json2);
+    decodedMappings(map);
+  } catch (e) {
+    throw new InputError(`${display} is not a valid source map: ${e.message}`);
+  }
+  const result2 = { path: display, type, line, column };
+  const lines = decodedMappings(map);
+  let l = Math.min(line - 1, lines.length - 1);
+  let col = line - 1 > lines.length - 1 ? Infinity : column - 1;
+  let found2;
+  for (; l >= 0 && !found2; l--, col = Infinity) {
+    const segs = lines[l] ?? [];
+    for (let i2 = segs.length - 1; i2 >= 0; i2--) {
+      if (segs[i2][0] <= col) {
+        found2 = { line: l, column: segs[i2][0] };
+        break;
+      }
+    }
+  }
+  if (!found2) return result2;
+  const pos = originalPositionFor(map, { line: found2.line + 1, column: found2.column });
+  result2.token = {
+    line: found2.line + 1,
+    column: found2.column + 1,
+    name: pos.name,
+    source: pos.source,
+    originalLine: pos.line,
+    originalColumn: pos.column === null ? null : pos.column + 1
+  };
+  if (pos.source !== null && pos.line !== null) {
+    const content = sourceContentFor(map, pos.source);
+    if (content != null) {
+      const src = content.split(/\r?\n/);
+      const from = Math.max(1, pos.line - contextLines);
+      const to = Math.min(src.length, pos.line + contextLines);
+      result2.context = [];
+      for (let n = from; n <= to; n++) result2.context.push({ line: n, text: src[n - 1], current: n === pos.line });
+    }
+  }
+  return result2;
+}
+function renderResolve(r2) {
+  const out = [
+    `source map path: ${JSON.stringify(r2.path)}`,
+    `source map type: ${r2.type}`,
+    "",
+    `Searching for token nearest to line ${r2.line}, column ${r2.column} in the minified file:`,
+    ""
+  ];
+  const t2 = r2.token;
+  if (!t2) {
+    out.push("  - no token found!");
+    return out;
+  }
+  const name = t2.name === null ? "(unnamed)" : JSON.stringify(t2.name);
+  out.push(`  Found the nearest token ${name} at line ${t2.line}, column ${t2.column} in the minified file.`, "");
+  if (t2.source === null) {
+    out.push("  - The token has no original source.");
+    return out;
+  }
+  out.push(`  - The same token is located at line ${t2.originalLine}, column ${t2.originalColumn} in source file ${t2.source}.`, "");
+  if (!r2.context) {
+    out.push("  Cannot find source");
+    return out;
+  }
+  out.push("  Source code:");
+  const width = String(r2.context[r2.context.length - 1]?.line ?? 0).length;
+  for (const c3 of r2.context) out.push(`  ${c3.current ? ">" : " "} ${String(c3.line).padStart(width)} | ${c3.text}`);
+  return out;
+}
+var init_resolve2 = __esm({
+  "src/sourcemaps/resolve.ts"() {
+    "use strict";
+    init_trace_mapping();
+    init_errors();
+  }
+});
+
+// src/commands/sourcemaps/resolve.ts
+function positive(flag) {
+  return (value2) => {
+    if (!/^\s*\d+\s*$/.test(value2) || Number.parseInt(value2, 10) < 1) {
+      throw new UsageError(`invalid value '${value2}' for ${flag}: expected a number from 1 (lines and columns count from 1)`);
+    }
+    return Number.parseInt(value2, 10);
+  };
+}
+function resolveCommand(env2) {
+  return new Command("resolve").description("resolve a minified line/column through a source map to the original position").argument("<path>", "the source map to resolve against").option("-l, --line <line>", "line number in the minified file (from 1)", positive("--line"), 1).option("-c, --column <column>", "column number in the minified file (from 1)", positive("--column"), 1).addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
+    handler(env2, async (ctx, opts, path) => {
+      await runResolve({ path, line: opts.line, column: opts.column }, ctx);
+    })
+  );
+}
+async function runResolve(opts, ctx) {
+  const { resolve: resolve11 } = await import("node:path");
+  const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
+  const result2 = await resolveSourceMap2(resolve11(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  for (const line of renderResolve2(result2)) ctx.out.print(line);
+  ctx.out.result(result2);
+}
+var init_resolve3 = __esm({
+  "src/commands/sourcemaps/resolve.ts"() {
+    "use strict";
+    init_esm2();
+    init_errors();
+    init_runner();
+  }
+});
+
+// src/sourcemaps/bundle.ts
+import { createHash as createHash4 } from "node:crypto";
+import { open as open2 } from "node:fs/promises";
+import * as zlib from "node:zlib";
+function urlToBundlePath(url) {
+  const noQuery = url.split(/[?#]/)[0];
+  if (noQuery.startsWith("~/")) return `files/_/_/${noQuery.slice(2)}`;
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/?(.*)$/.exec(noQuery);
+  if (m) return `files/${m[1]}/${m[2] || "_"}/${m[3]}`;
+  return `files/_/_/${noQuery.replace(/^\/+/, "")}`;
+}
+function fileUrl(rel, urlPrefix, urlSuffix) {
+  const raw = urlPrefix ?? "~";
+  const prefix = raw.endsWith("/") ? raw.slice(0, -1) : raw;
+  return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
+}
+function uuidFromSha1(digest) {
+  const b3 = Buffer.from(digest.subarray(0, 16));
+  b3[6] = b3[6] & 15 | 80;
+  b3[8] = b3[8] & 63 | 128;
+  const h2 = b3.toString("hex");
+  return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20)}`;
+}
+function crc322(data) {
+  const native = zlib.crc32;
+  if (native) return native(data) >>> 0;
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c4 = n;
+      for (let k2 = 0; k2 < 8; k2++) c4 = c4 & 1 ? 3988292384 ^ c4 >>> 1 : c4 >>> 1;
+      crcTable[n] = c4;
+    }
+  }
+  let c3 = -1;
+  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
+  return (c3 ^ -1) >>> 0;
+}
+async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
+  const fh = await open2(file, "w");
+  try {
+    const w = new HashingWriter(fh, chunkSize);
+    const central = [];
+    const manifestFiles = {};
+    const idHash = createHash4("sha1");
+    const addEntry = async (name, data) => {
+      const nameBuf = Buffer.from(name, "utf8");
+      const deflated = zlib.deflateRawSync(data);
+      const crc = crc322(data);
+      const local = Buffer.alloc(30);
+      local.writeUInt32LE(67324752, 0);
+      local.writeUInt16LE(20, 4);
+      local.writeUInt16LE(name === nameBuf.toString("latin1") ? 0 : 2048, 6);
+      local.writeUInt16LE(8, 8);
+      local.writeUInt16LE(0, 10);
+      local.writeUInt16LE(DOS_DATE_1980, 12);
+      local.writeUInt32LE(crc, 14);
+      local.writeUInt32LE(deflated.length, 18);
+      local.writeUInt32LE(data.length, 22);
+      local.writeUInt16LE(nameBuf.length, 26);
+      local.writeUInt16LE(0, 28);
+      const at2 = w.offset;
+      await w.write(Buffer.concat([local, nameBuf, deflated]));
+      const cd = Buffer.alloc(46);
+      cd.writeUInt32LE(33639248, 0);
+      cd.writeUInt16LE(788, 4);
+      cd.writeUInt16LE(20, 6);
+      local.copy(cd, 8, 6, 30);
+      cd.writeUInt16LE(0, 32);
+      cd.writeUInt16LE(0, 34);
+      cd.writeUInt16LE(0, 36);
+      cd.writeUInt32LE(33188 * 65536, 38);
+      cd.writeUInt32LE(at2, 42);
+      central.push(cd, nameBuf);
+    };
+    await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
+    const done = /* @__PURE__ */ new Set();
+    let count2 = 0;
+    for (const e of entries) {
+      const path = urlToBundlePath(e.url);
+      if (done.has(path)) continue;
+      done.add(path);
+      const data = await e.load();
+      await addEntry(path, data);
+      const info2 = { type: e.type, url: e.url };
+      if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
+      manifestFiles[path] = info2;
+      idHash.update(path).update("\0").update(createHash4("sha1").update(data).digest()).update("\0");
+      count2 += 1;
+      onEntry?.(data.length);
+    }
+    for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
+    const debugId = uuidFromSha1(idHash.digest());
+    const sortedFiles = {};
+    for (const k2 of Object.keys(manifestFiles).sort(byteCompare)) sortedFiles[k2] = manifestFiles[k2];
+    const manifest = { files: sortedFiles, debug_id: debugId };
+    if (attrs2.dist !== void 0) manifest.dist = attrs2.dist;
+    if (attrs2.note !== void 0) manifest.note = attrs2.note;
+    manifest.org = attrs2.org;
+    if (attrs2.project !== void 0) manifest.project = attrs2.project;
+    if (attrs2.release !== void 0) manifest.release = attrs2.release;
+    await addEntry("manifest.json", Buffer.from(JSON.stringify(manifest), "utf8"));
+    const cdStart = w.offset;
+    const cdBuf = Buffer.concat(central);
+    await w.write(cdBuf);
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(101010256, 0);
+    eocd.writeUInt16LE(count2 + 1, 8);
+    eocd.writeUInt16LE(count2 + 1, 10);
+    eocd.writeUInt32LE(cdBuf.length, 12);
+    eocd.writeUInt32LE(cdStart, 16);
+    await w.write(eocd);
+    const checksum = w.finish();
+    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count2 };
+  } finally {
+    await fh.close();
+  }
+}
+function byteCompare(a, b3) {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
+}
+async function readChunk(file, offset, size) {
+  const fh = await open2(file, "r");
+  try {
+    const buf = Buffer.alloc(size);
+    await fh.read(buf, 0, size, offset);
+    return buf;
+  } finally {
+    await fh.close();
+  }
+}
+var crcTable, HashingWriter, DOS_DATE_1980;
+var init_bundle = __esm({
+  "src/sourcemaps/bundle.ts"() {
+    "use strict";
+    HashingWriter = class {
+      constructor(fh, chunkSize) {
+        this.fh = fh;
+        this.chunkSize = chunkSize;
+      }
+      offset = 0;
+      whole = createHash4("sha1");
+      chunk = createHash4("sha1");
+      chunkStart = 0;
+      chunkFill = 0;
+      chunks = [];
+      async write(buf) {
+        await this.fh.write(buf, 0, buf.length, this.offset);
+        this.offset += buf.length;
+        this.whole.update(buf);
+        let pos = 0;
+        while (pos < buf.length) {
+          const take = Math.min(this.chunkSize - this.chunkFill, buf.length - pos);
+          this.chunk.update(buf.subarray(pos, pos + take));
+          this.chunkFill += take;
+          pos += take;
+          if (this.chunkFill === this.chunkSize) this.closeChunk();
+        }
+      }
+      closeChunk() {
+        this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
+        this.chunkStart += this.chunkFill;
+        this.chunkFill = 0;
+        this.chunk = createHash4("sha1");
+      }
+      finish() {
+        if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
+        return this.whole.digest("hex");
+      }
+    };
+    DOS_DATE_1980 = 33;
+  }
+});
+
 // src/sourcemaps/bundle-rewrite.ts
 function commonSourcePrefix(sources) {
   const abs = sources.filter((s) => s.startsWith("/"));
@@ -46988,8 +48625,8 @@ var init_chunks2 = __esm({
 
 // src/sourcemaps/scan.ts
 import { existsSync as existsSync4 } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { basename, dirname as dirname6, isAbsolute as isAbsolute3, join as join4, relative, resolve as resolve5, sep as sep2 } from "node:path";
+import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname7, isAbsolute as isAbsolute4, join as join6, relative, resolve as resolve6, sep as sep3 } from "node:path";
 function findDebugIdComment(js) {
   const re = /^[ \t]*\/\/[#@] debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?$/gm;
   let last2;
@@ -47010,7 +48647,7 @@ function mapDebugId(map) {
   const v = map.debugId ?? map.debug_id;
   return typeof v === "string" && UUID_RE2.test(v) ? v.toLowerCase() : void 0;
 }
-function parseMapJson(text, displayPath) {
+function parseMapJson2(text, displayPath) {
   let v;
   try {
     v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
@@ -47020,7 +48657,7 @@ function parseMapJson(text, displayPath) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
   return v;
 }
-function globToRegExp(glob2) {
+function globToRegExp2(glob2) {
   let re = "";
   for (let i2 = 0; i2 < glob2.length; i2++) {
     const c3 = glob2[i2];
@@ -47036,12 +48673,12 @@ function globToRegExp(glob2) {
   return new RegExp(`(^|/)${re}(/|$)`);
 }
 async function walk(dir, out) {
-  const { readdir: readdir2 } = await import("node:fs/promises");
-  const entries = await readdir2(dir, { withFileTypes: true });
+  const { readdir: readdir3 } = await import("node:fs/promises");
+  const entries = await readdir3(dir, { withFileTypes: true });
   entries.sort((a, b3) => a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0);
   for (const e of entries) {
     if (e.name.startsWith(".")) continue;
-    const p2 = join4(dir, e.name);
+    const p2 = join6(dir, e.name);
     if (e.isDirectory()) await walk(p2, out);
     else if (e.isFile()) out.push(p2);
   }
@@ -47050,20 +48687,20 @@ async function scanUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
   const ignores = [...opts.ignore ?? []];
   if (opts.ignoreFile) {
-    const f = resolve5(opts.cwd, opts.ignoreFile);
-    const text = await readFile(f, "utf8").catch(() => {
+    const f = resolve6(opts.cwd, opts.ignoreFile);
+    const text = await readFile4(f, "utf8").catch(() => {
       throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
     });
     for (const line of text.split(/\r?\n/)) if (line.trim() && !line.startsWith("#")) ignores.push(line.trim());
   }
-  const ignoreRes = ignores.map(globToRegExp);
-  const found = [];
+  const ignoreRes = ignores.map(globToRegExp2);
+  const found2 = [];
   const seen = /* @__PURE__ */ new Set();
   for (const p2 of opts.paths) {
-    const root = isAbsolute3(p2) ? p2 : resolve5(opts.cwd, p2);
+    const root = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
     let st;
     try {
-      st = await stat(root);
+      st = await stat3(root);
     } catch {
       throw new InputError(`${p2} does not exist`);
     }
@@ -47072,29 +48709,29 @@ async function scanUploadFiles(opts) {
     if (st.isDirectory()) await walk(root, files);
     else {
       files.push(root);
-      base = dirname6(root);
+      base = dirname7(root);
     }
     for (const abs of files) {
-      const rel = relative(base, abs).split(sep2).join("/");
-      const name = basename(abs);
+      const rel = relative(base, abs).split(sep3).join("/");
+      const name = basename3(abs);
       if (!exts.some((e) => name.endsWith(`.${e}`))) continue;
       if (ignoreRes.some((r2) => r2.test(rel))) continue;
       if (seen.has(abs)) continue;
       seen.add(abs);
-      found.push({ abs, rel });
+      found2.push({ abs, rel });
     }
   }
   const result2 = [];
   const badMaps = [];
-  for (let i2 = 0; i2 < found.length; i2 += BATCH) {
+  for (let i2 = 0; i2 < found2.length; i2 += BATCH) {
     const batch = await Promise.all(
-      found.slice(i2, i2 + BATCH).map(async ({ abs, rel }) => {
-        const text = await readFile(abs, "utf8");
+      found2.slice(i2, i2 + BATCH).map(async ({ abs, rel }) => {
+        const text = await readFile4(abs, "utf8");
         const size = Buffer.byteLength(text);
         if (abs.endsWith(".map")) {
           let map;
           try {
-            map = parseMapJson(text, rel);
+            map = parseMapJson2(text, rel);
           } catch (e) {
             badMaps.push(e.message);
             return { abs, rel, kind: "map", size };
@@ -47110,12 +48747,12 @@ async function scanUploadFiles(opts) {
           f.sourceMapRef = ref;
           if (!ref.startsWith("data:")) {
             f.sourceMapHeader = ref;
-            const local = resolve5(dirname6(abs), decodeURIComponent(ref.split(/[?#]/)[0]));
+            const local = resolve6(dirname7(abs), decodeURIComponent(ref.split(/[?#]/)[0]));
             if (existsSync4(local)) f.mapPath = local;
           }
         } else if (existsSync4(`${abs}.map`)) {
           f.mapPath = `${abs}.map`;
-          f.sourceMapHeader = `${basename(abs)}.map`;
+          f.sourceMapHeader = `${basename3(abs)}.map`;
           f.mapGuessed = true;
         }
         return f;
@@ -47145,9 +48782,9 @@ __export(upload_exports, {
   uploadSourcemaps: () => uploadSourcemaps,
   validateFiles: () => validateFiles
 });
-import { mkdtemp, readFile as readFile2, rm } from "node:fs/promises";
+import { mkdtemp, readFile as readFile5, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join7 } from "node:path";
 function validateFiles(files) {
   const warnings = [];
   const errors = [];
@@ -47178,9 +48815,9 @@ function entryFor(f, opts) {
     headers,
     sizeHint: f.size + 256,
     async load() {
-      const raw = await readFile2(f.abs);
+      const raw = await readFile5(f.abs);
       if (!rewrite) return raw;
-      const map = parseMapJson(raw.toString("utf8"), f.rel);
+      const map = parseMapJson2(raw.toString("utf8"), f.rel);
       const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
       return Buffer.from(JSON.stringify(out), "utf8");
     }
@@ -47263,32 +48900,32 @@ async function uploadSourcemaps(opts, deps) {
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join5(tmpdir(), "sentry-ship-bundle-"));
+  const tmp = await mkdtemp(join7(tmpdir(), "sentry-ship-bundle-"));
   try {
-    const progress = out.progress("Bundling", entries.length, "files");
     const written = [];
     let i2 = 0;
     for (const g of groups) {
+      const progress = out.progress("Bundling", g.length, "files");
       const b3 = await writeBundle(
-        join5(tmp, `bundle-${i2++}.zip`),
+        join7(tmp, `bundle-${i2++}.zip`),
         g,
         { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : void 0, release: opts.release, dist: opts.dist, note: opts.note },
         options.chunkSize,
         () => progress.tick()
       );
+      progress.done(`> Bundled ${b3.fileCount} files for upload`);
       written.push(b3);
       if (!api) continue;
       await sendBundle(api, b3, options, opts, deps, summary);
-      await rm(b3.file, { force: true });
+      await rm2(b3.file, { force: true });
     }
-    progress.done(`> Bundled ${entries.length} files for upload`);
     if (!api) {
       for (const b3 of written) {
         summary.bundles.push({ bundleId: b3.debugId, checksum: b3.checksum, files: b3.fileCount, size: b3.size, chunks: b3.chunks.length, missingChunks: 0, state: "dry-run" });
       }
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await rm2(tmp, { recursive: true, force: true });
   }
   return summary;
 }
@@ -47475,8 +49112,8 @@ var init_sourcemaps = __esm({
   "src/commands/sourcemaps/index.ts"() {
     "use strict";
     init_esm2();
-    init_inject();
-    init_resolve2();
+    init_inject2();
+    init_resolve3();
     init_upload2();
   }
 });
@@ -47484,17 +49121,17 @@ var init_sourcemaps = __esm({
 // src/events/spool.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { mkdirSync as mkdirSync3, renameSync as renameSync3, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname7, join as join6, relative as relative2, resolve as resolve6, isAbsolute as isAbsolute4 } from "node:path";
+import { dirname as dirname8, join as join8, relative as relative2, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute4(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join6(homeDir, ".cache");
-  return join6(cache, "sentry-ship", "spool");
+  const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
+  return join8(cache, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
   mkdirSync3(dir, { recursive: true });
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes2(16).toString("hex")).replace(/-/g, "");
-  const file = join6(dir, `${stamp}-${id}.envelope`);
-  const tmp = join6(dirname7(file), `.${id}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  const file = join8(dir, `${stamp}-${id}.envelope`);
+  const tmp = join8(dirname8(file), `.${id}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   try {
     writeFileSync3(tmp, body, { mode: 384 });
     renameSync3(tmp, file);
@@ -47505,8 +49142,8 @@ function writeSpoolFile(dir, body, opts) {
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative2(resolve6(dir), resolve6(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute4(rel);
+  const rel = relative2(resolve7(dir), resolve7(file));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute5(rel);
 }
 var init_spool = __esm({
   "src/events/spool.ts"() {
@@ -47565,6 +49202,7 @@ async function deliver(dsns, opts) {
     dsnLoop: while (attempt < maxAttempts) {
       attempt += 1;
       const headers = {
+        ...Object.fromEntries(opts.extraHeaders ?? []),
         "User-Agent": opts.userAgent,
         "Content-Type": "application/x-sentry-envelope",
         "X-Sentry-Auth": authHeader(dsn, opts.client, Math.floor(opts.now().getTime() / 1e3)),
@@ -47722,8 +49360,10 @@ function secondsArg(value2) {
   return Number(value2.trim());
 }
 async function dispatch(ctx, dsns, body, opts) {
+  const cfg = await tryConfig(ctx);
   try {
     const delivered = await deliver(dsns, {
+      extraHeaders: cfg?.headers.value ?? [],
       body,
       category: opts.category,
       sleep: (ms) => ctx.sleep(ms),
@@ -48085,11 +49725,11 @@ var init_envelope_file = __esm({
 
 // ../../work/main/node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename2, dirname as dirname8, normalize as normalize3, relative as relative3, resolve as resolve7, sep as sep3 } from "path";
+import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative3, resolve as resolve8, sep as sep4 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep3) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 function convertSlashes(path, separator) {
@@ -48098,10 +49738,10 @@ function convertSlashes(path, separator) {
 function isRootDirectory(path) {
   return path === "/" || WINDOWS_ROOT_DIR_REGEX.test(path);
 }
-function normalizePath(path, options) {
+function normalizePath2(path, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
   const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-  if (resolvePaths) path = resolve7(path);
+  if (resolvePaths) path = resolve8(path);
   if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
   if (path === ".") return "";
   const needsSeperator = path[path.length - 1] !== pathSeparator;
@@ -48163,13 +49803,13 @@ function build$2(options, isSynchronous) {
 }
 function isRecursive(path, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname8(path);
+  let parent = dirname9(path);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
     const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
     if (isSameRoot) depth++;
-    else parent = dirname8(parent);
+    else parent = dirname9(parent);
   }
   state.symlinks.set(path, resolved);
   return depth > 1;
@@ -48256,10 +49896,10 @@ var init_dist3 = __esm({
       queue.enqueue();
       fs.realpath(path, (error3, resolvedPath) => {
         if (error3) return queue.dequeue(suppressErrors ? null : error3, state);
-        fs.stat(resolvedPath, (error$1, stat3) => {
+        fs.stat(resolvedPath, (error$1, stat5) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat3, resolvedPath);
+          if (stat5.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat5, resolvedPath);
           queue.dequeue(null, state);
         });
       });
@@ -48269,9 +49909,9 @@ var init_dist3 = __esm({
       queue.enqueue();
       try {
         const resolvedPath = fs.realpathSync(path);
-        const stat3 = fs.statSync(resolvedPath);
-        if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-        callback$1(stat3, resolvedPath);
+        const stat5 = fs.statSync(resolvedPath);
+        if (stat5.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+        callback$1(stat5, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
       }
@@ -48392,7 +50032,7 @@ var init_dist3 = __esm({
       constructor(root, options, callback$1) {
         this.isSynchronous = !callback$1;
         this.callbackInvoker = build$1(options, this.isSynchronous);
-        this.root = normalizePath(root, options);
+        this.root = normalizePath2(root, options);
         this.state = {
           root: isRootDirectory(this.root) ? this.root : this.root.slice(0, -1),
           paths: [""].slice(0, 0),
@@ -48434,15 +50074,15 @@ var init_dist3 = __esm({
             this.walkDirectory(this.state, path, path, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
             let path = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path, this.state, (stat3, resolvedPath) => {
-              if (stat3.isDirectory()) {
-                resolvedPath = normalizePath(resolvedPath, this.state.options);
+            this.resolveSymlink(path, this.state, (stat5, resolvedPath) => {
+              if (stat5.isDirectory()) {
+                resolvedPath = normalizePath2(resolvedPath, this.state.options);
                 if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
-                const filename = basename2(resolvedPath);
-                const directoryPath$1 = normalizePath(dirname8(resolvedPath), this.state.options);
+                const filename = basename4(resolvedPath);
+                const directoryPath$1 = normalizePath2(dirname9(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
                 this.pushFile(resolvedPath, files, this.state.counts, filters);
               }
@@ -48478,7 +50118,7 @@ var init_dist3 = __esm({
       options = {
         maxDepth: Infinity,
         suppressErrors: true,
-        pathSeparator: sep3,
+        pathSeparator: sep4,
         filters: []
       };
       globFunction;
@@ -48845,8 +50485,8 @@ var require_utils2 = __commonJS({
     };
     exports.wrapOutput = (input2, state = {}, options = {}) => {
       const prepend = options.contains ? "" : "^";
-      const append2 = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input2})${append2}`;
+      const append3 = options.contains ? "" : "$";
+      let output = `${prepend}(?:${input2})${append3}`;
       if (state.negated === true) {
         output = `(?:^(?!${output}).*$)`;
       }
@@ -49454,7 +51094,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input2, options) => {
+    var parse2 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -49528,7 +51168,7 @@ var require_parse2 = __commonJS({
         state.consumed += value3;
         state.index += num;
       };
-      const append2 = (token) => {
+      const append3 = (token) => {
         state.output += token.output != null ? token.output : token.value;
         consume(token.value);
       };
@@ -49569,7 +51209,7 @@ var require_parse2 = __commonJS({
         if (extglobs.length && tok.type !== "paren") {
           extglobs[extglobs.length - 1].inner += tok.value;
         }
-        if (tok.value || tok.output) append2(tok);
+        if (tok.value || tok.output) append3(tok);
         if (prev && prev.type === "text" && tok.type === "text") {
           prev.output = (prev.output || prev.value) + tok.value;
           prev.value += tok.value;
@@ -49598,16 +51238,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -49624,7 +51264,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -49723,9 +51363,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -49746,13 +51386,13 @@ var require_parse2 = __commonJS({
             value2 = "^";
           }
           prev.value += value2;
-          append2({ value: value2 });
+          append3({ value: value2 });
           continue;
         }
         if (state.quotes === 1 && value2 !== '"') {
           value2 = utils.escapeRegex(value2);
           prev.value += value2;
-          append2({ value: value2 });
+          append3({ value: value2 });
           continue;
         }
         if (value2 === '"') {
@@ -49810,7 +51450,7 @@ var require_parse2 = __commonJS({
             value2 = `/${value2}`;
           }
           prev.value += value2;
-          append2({ value: value2 });
+          append3({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -49827,15 +51467,15 @@ var require_parse2 = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value2 === "}") {
@@ -50147,7 +51787,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input2, options) => {
+    parse2.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -50212,7 +51852,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -50221,7 +51861,7 @@ var require_picomatch = __commonJS({
   "../../work/main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -50242,7 +51882,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix3 = opts.windows;
       const regex2 = isState ? picomatch2.compileRe(glob2, options) : picomatch2.makeRe(glob2, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -50252,8 +51892,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input2, regex2, options, { glob: glob2, posix: posix2 });
-        const result2 = { glob: glob2, state, regex: regex2, posix: posix2, input: input2, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input2, regex2, options, { glob: glob2, posix: posix3 });
+        const result2 = { glob: glob2, state, regex: regex2, posix: posix3, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result2);
         }
@@ -50278,7 +51918,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex2, options, { glob: glob2, posix: posix2 } = {}) => {
+    picomatch2.test = (input2, regex2, options, { glob: glob2, posix: posix3 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -50286,7 +51926,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input2 === glob2;
       let output = match && format2 ? format2(input2) : input2;
       if (match === false) {
@@ -50295,21 +51935,21 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input2, regex2, options, posix2);
+          match = picomatch2.matchBase(input2, regex2, options, posix3);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input2, glob2, options, posix2 = options && options.windows) => {
+    picomatch2.matchBase = (input2, glob2, options, posix3 = options && options.windows) => {
       const regex2 = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
-      return regex2.test(utils.basename(input2, { windows: posix2 }));
+      return regex2.test(utils.basename(input2, { windows: posix3 }));
     };
     picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
     picomatch2.parse = (pattern2, options) => {
       if (Array.isArray(pattern2)) return pattern2.map((p2) => picomatch2.parse(p2, options));
-      return parse(pattern2, { ...options, fastpaths: false });
+      return parse2(pattern2, { ...options, fastpaths: false });
     };
     picomatch2.scan = (input2, options) => scan(input2, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -50318,8 +51958,8 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const prepend = opts.contains ? "" : "^";
-      const append2 = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append2}`;
+      const append3 = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append3}`;
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
@@ -50335,10 +51975,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse.fastpaths(input2, options);
+        parsed.output = parse2.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse(input2, options);
+        parsed = parse2(input2, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -50382,8 +52022,8 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir, readdirSync, realpath, realpathSync, stat as stat2, statSync as statSync3 } from "fs";
-import { isAbsolute as isAbsolute5, posix, resolve as resolve8 } from "path";
+import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat4, statSync as statSync4 } from "fs";
+import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
@@ -50433,8 +52073,8 @@ function buildFormat(cwd, root, absolute) {
     };
     return (p2, isDir) => isDir && p2 !== "." ? p2.slice(0, -1) : p2;
   }
-  if (absolute) return (p2) => posix.relative(cwd, p2) || ".";
-  return (p2) => posix.relative(cwd, `${root}/${p2}`) || ".";
+  if (absolute) return (p2) => posix2.relative(cwd, p2) || ".";
+  return (p2) => posix2.relative(cwd, `${root}/${p2}`) || ".";
 }
 function buildRelative(cwd, root) {
   if (root.startsWith(`${cwd}/`)) {
@@ -50442,7 +52082,7 @@ function buildRelative(cwd, root) {
     return (p2) => `${prefix}/${p2}`;
   }
   return (p2) => {
-    const result2 = posix.relative(cwd, `${root}/${p2}`);
+    const result2 = posix2.relative(cwd, `${root}/${p2}`);
     return p2[p2.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
   };
 }
@@ -50478,7 +52118,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
   if (pattern2[pattern2.length - 1] === "/") result2 = pattern2.slice(0, -1);
   if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
   const escapedCwd = escapePath(cwd);
-  result2 = isAbsolute5(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result2) : posix.normalize(result2);
+  result2 = isAbsolute6(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result2) : posix2.normalize(result2);
   const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
   const parts = splitPattern(result2);
   if (parentDir) {
@@ -50489,7 +52129,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
       result2 = result2.slice(0, (n - i2 - 1) * 3) + result2.slice((n - i2) * 3 + parts[i2 + n].length + 1) || ".";
       i2++;
     }
-    const potentialRoot = posix.join(cwd, parentDir.slice(i2 * 3));
+    const potentialRoot = posix2.join(cwd, parentDir.slice(i2 * 3));
     if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
       props.root = ensureNonDriveRelativePath(potentialRoot);
       props.depthOffset = -n + i2;
@@ -50511,7 +52151,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
     }
     props.depthOffset = newCommonPath.length;
     props.commonPath = newCommonPath;
-    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
+    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix2.join(cwd, ...newCommonPath) : cwd);
   }
   return result2;
 }
@@ -50601,15 +52241,15 @@ function formatPaths(paths, mapper) {
 function getOptions(options) {
   const opts = Object.assign({}, options);
   for (const key in defaultOptions2) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions2[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve8(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve9(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir,
+    readdir: opts.fs.readdir || readdir2,
     readdirSync: opts.fs.readdirSync || readdirSync,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync3
+    stat: opts.fs.stat || stat4,
+    statSync: opts.fs.statSync || statSync4
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -50663,22 +52303,22 @@ var init_dist4 = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync5, statSync as statSync4 } from "node:fs";
-import { isAbsolute as isAbsolute6, resolve as resolve9 } from "node:path";
+import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
+import { isAbsolute as isAbsolute7, resolve as resolve10 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
-    const abs = isAbsolute6(arg) ? arg : resolve9(cwd, arg);
+    const abs = isAbsolute7(arg) ? arg : resolve10(cwd, arg);
     if (existsSync5(abs)) {
-      if (!statSync4(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync5(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
     if (!/[*?[\]{}]/.test(arg)) throw new InputError(`${arg}: no such file`);
     const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
-    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute6(arg), expandDirectories: false })).sort();
+    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute7(arg), expandDirectories: false })).sort();
     if (matches2.length === 0) throw new InputError(`no files match '${arg}'`);
-    for (const m of matches2) out.push({ display: m, path: isAbsolute6(m) ? m : resolve9(cwd, m) });
+    for (const m of matches2) out.push({ display: m, path: isAbsolute7(m) ? m : resolve10(cwd, m) });
   }
   return out;
 }
@@ -50695,7 +52335,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync8, statSync as statSync5 } from "node:fs";
+import { readFileSync as readFileSync9, statSync as statSync6 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -50746,6 +52386,15 @@ function input(fn, prefix = "") {
     throw e;
   }
 }
+function rawEventId(bytes) {
+  try {
+    const v = JSON.parse(bytes.toString("utf8"));
+    const id = v && typeof v === "object" ? normalizeEventId(v.event_id) : void 0;
+    return id ? hyphenateEventId(id) : NIL_EVENT_ID;
+  } catch {
+    return NIL_EVENT_ID;
+  }
+}
 async function runSendEvent(opts, ctx) {
   const host = opts.host ?? hostInfo(ctx.env);
   const now = ctx.now().getTime() / 1e3;
@@ -50756,12 +52405,13 @@ async function runSendEvent(opts, ctx) {
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
       let bytes;
       try {
-        bytes = readFileSync8(f.path);
+        bytes = readFileSync9(f.path);
       } catch (e) {
         throw new InputError(`could not read ${f.display}: ${e.message}`);
       }
       if (opts.raw) {
-        prepared.push({ display: f.display, eventId: "00000000-0000-0000-0000-000000000000", body: eventEnvelopeRaw(bytes) });
+        const eventId = rawEventId(bytes);
+        prepared.push({ display: f.display, eventId, body: eventEnvelopeRaw(bytes, eventId) });
         continue;
       }
       let value2;
@@ -50781,8 +52431,9 @@ async function runSendEvent(opts, ctx) {
       let text;
       let mtime;
       try {
-        text = readFileSync8(opts.logfile, "utf8");
-        mtime = statSync5(opts.logfile).mtimeMs / 1e3;
+        text = readFileSync9(opts.logfile, "utf8");
+        const ns = statSync6(opts.logfile, { bigint: true }).mtimeNs;
+        mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
       }
@@ -50839,7 +52490,7 @@ async function runSendEvent(opts, ctx) {
     ctx.out.result({ ok: true, events: results });
   }
 }
-var SDK;
+var SDK, NIL_EVENT_ID;
 var init_send_event = __esm({
   "src/commands/send-event/send-event.ts"() {
     "use strict";
@@ -50853,6 +52504,7 @@ var init_send_event = __esm({
     init_host();
     init_version();
     SDK = { name: "sentry-ship", version: VERSION };
+    NIL_EVENT_ID = "00000000-0000-0000-0000-000000000000";
   }
 });
 
@@ -50884,7 +52536,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync9, rmSync as rmSync2 } from "node:fs";
+import { readFileSync as readFileSync10, rmSync as rmSync2 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -50901,7 +52553,7 @@ async function runSendEnvelope(opts, ctx) {
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
     let bytes;
     try {
-      bytes = readFileSync9(f.path);
+      bytes = readFileSync10(f.path);
     } catch (e) {
       throw new InputError(`could not read ${f.display}: ${e.message}`);
     }
@@ -51144,7 +52796,7 @@ var init_cli = __esm({
 init_context();
 
 // src/action/run.ts
-import { existsSync as existsSync6, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync6, statSync as statSync7 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -51513,7 +53165,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync6(wd) || !statSync6(wd).isDirectory()) {
+  if (!existsSync6(wd) || !statSync7(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);
@@ -51568,17 +53220,18 @@ async function runAction(io2, opts = {}) {
     if (!releaseOk) notRun("commits", "not run: the release was not created");
     else {
       const shallow = await isShallowClone(wd, stepIO.env);
-      if (shallow) {
-        notes.push(
-          "The checkout is a shallow clone: set-commits fetched only the history it needed. Use `fetch-depth: 0` in actions/checkout to skip that fetch."
-        );
-      }
       const argv = ["releases", "set-commits", version, `--${inputs.setCommits}`, ...projects];
       if (inputs.ignoreMissing) argv.push("--ignore-missing");
       if (inputs.ignoreEmpty) argv.push("--ignore-empty");
       const r2 = await cli(`Set commits (${inputs.setCommits})`, argv);
-      if (r2.exitCode !== 0) failed("commits", r2.error);
-      else {
+      if (r2.exitCode !== 0) {
+        failed("commits", r2.error);
+        if (shallow) {
+          notes.push(
+            "The checkout is a shallow clone. If the previous release's commit is not on this branch, set `ignore_missing: true`; to give set-commits the whole history, use `fetch-depth: 0` in actions/checkout."
+          );
+        }
+      } else {
         step("commits").status = "ok";
         step("commits").detail = describeCommits(r2.doc, inputs.setCommits, shallow);
       }
