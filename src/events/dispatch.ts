@@ -120,7 +120,9 @@ export async function dispatch(
       ...(transportHooks.post ? { post: transportHooks.post } : {}),
     });
     for (const l of delivered.activeLimits) {
-      ctx.out.warn(`${dsnHost(delivered.dsn)} reports a rate limit for ${l.categories.join(", ") || "all categories"} (${l.retryAfter}s); later events may be dropped`);
+      ctx.out.warn(
+        `${dsnHost(delivered.dsn)} accepted the ${opts.what} but reports a rate limit for ${l.categories.join(", ") || "all categories"} (retry after ${l.retryAfter} seconds): data of that kind may have been dropped`,
+      );
     }
     return { delivered, host: dsnHost(delivered.dsn), position: delivered.index + 1, of: dsns.length };
   } catch (e) {

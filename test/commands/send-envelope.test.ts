@@ -67,6 +67,22 @@ describe("send-envelope", () => {
     expect(stored.items[1]!.payload).toEqual({ base64: Buffer.from("helloworld").toString("base64") });
   });
 
+  it("warns when the server accepts the envelope but reports a limit on the event's category", async () => {
+    const { setRateLimit, clearRateLimits } = await import("../../src/server/routes/ingest.js");
+    setRateLimit(fixture.server.core, { categories: ["error"], seconds: 40 });
+    try {
+      const { file } = writeEnvelope(storedEnvelope(fixture.server.dsn));
+      const r = await runCli(["send-envelope", file], { env: { SENTRY_DSN: fixture.server.dsn } });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toContain(
+        "accepted the envelope but reports a rate limit for error (retry after 40 seconds): data of that kind may have been dropped",
+      );
+      expect(fixture.server.state.events.at(-1)!.items.map((i) => i.header.type)).toEqual(["attachment"]);
+    } finally {
+      clearRateLimits(fixture.server.core);
+    }
+  });
+
   it("sends the file byte for byte with --raw", async () => {
     const content = storedEnvelope(fixture.server.dsn);
     const { file } = writeEnvelope(content);
