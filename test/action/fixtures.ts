@@ -1,5 +1,6 @@
 /** Fixtures for the action's tests: a real git workspace holding a copy of examples/app. */
 import { execFileSync } from "node:child_process";
+import { buildSync } from "esbuild";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -23,14 +24,32 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 /**
+ * Build examples/app's sources into `outdir` (app.min.js + app.min.js.map), the way its README
+ * says. Built here rather than copied: `dist/` folders are git-ignored, so a fresh clone has none.
+ */
+export function buildExampleApp(outdir: string): void {
+  buildSync({
+    absWorkingDir: repoRoot,
+    entryPoints: ["examples/app/src/main.js"],
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    format: "esm",
+    outfile: join(outdir, "app.min.js"),
+    logLevel: "silent",
+  });
+}
+
+/**
  * A workspace (git repository with `commits` commits) whose `app/` folder is a copy of
- * examples/app (its dist/ holds app.min.js and its map).
+ * examples/app, with dist/ holding its build (app.min.js and its map).
  */
 export function makeWorkspace(commits = 3): string {
   const ws = tempDir("ship-action-ws-");
   git(ws, "init", "-q", "-b", "main");
   git(ws, "config", "commit.gpgsign", "false");
-  cpSync(join(repoRoot, "examples/app"), join(ws, "app"), { recursive: true });
+  cpSync(join(repoRoot, "examples/app/src"), join(ws, "app", "src"), { recursive: true });
+  buildExampleApp(join(ws, "app", "dist"));
   for (let i = 1; i <= commits; i++) {
     if (i > 1) writeFileSync(join(ws, "app", "src", `note${i}.txt`), `change ${i}\n`);
     git(ws, "add", "-A");

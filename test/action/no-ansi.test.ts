@@ -1,9 +1,7 @@
-import { cpSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
-import { makeWorkspace, repoRoot } from "./fixtures.js";
+import { buildExampleApp, makeWorkspace } from "./fixtures.js";
 
 const s = useServer();
 
@@ -13,7 +11,7 @@ const CONTROL = /[\u001b\r]/;
 describe("output in CI logs (stdout and stderr not terminals)", () => {
   it("sourcemaps upload writes no escape code and reports progress as plain lines with counts", async () => {
     const dir = tempDir("ship-noansi-");
-    cpSync(join(repoRoot, "examples/app/dist"), dir, { recursive: true });
+    buildExampleApp(dir);
     const r = await runCli(["sourcemaps", "upload", dir, "--release", "1.0.0"], { env: s.env({ CI: "true" }) });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).not.toMatch(CONTROL);
