@@ -134,7 +134,18 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
 
 async function buildPayloads(o: LocalCommitsOptions, shas: string[], prev: string | undefined): Promise<CommitPayload[]> {
   const infos = await o.repo.commitInfos(shas);
-  const changes = await Promise.all(shas.map((sha, i) => o.repo.changes(shas[i + 1] ?? prev, sha)));
+  // sentry-cli diffs each commit against the next one in the walk (or the previous release's
+  // commit). That is the first parent on a linear history: one `git log` covers those, and only
+  // the others (merges, interleaved branches) need their own diff.
+  const byParent = await o.repo.firstParentChanges(shas);
+  const changes = await Promise.all(
+    shas.map((sha, i) => {
+      const base = shas[i + 1] ?? prev;
+      const known = byParent.get(sha);
+      if (known && (base === undefined ? known.parents.length === 0 : known.parents[0] === base)) return known.changes;
+      return o.repo.changes(base, sha);
+    }),
+  );
   return infos.map((c, i) => ({
     patch_set: changes[i]!.map((f) => ({ path: f.path, type: f.type })),
     repository: o.repository,

@@ -143,13 +143,44 @@ export class GitRepo {
       const [id, authorName, authorEmail, timestamp, ...rest] = rec.split("\x1f");
       // git log separates records with one newline after %B.
       const message = rest.join("\x1f").replace(/\n$/, "");
-      byId.set(id!, { id: id!, authorName: authorName!, authorEmail: authorEmail!, timestamp: timestamp!, message });
+      // chrono (sentry-cli) writes a zero offset as "Z".
+      const ts = timestamp!.replace(/[+-]00:00$/, "Z");
+      byId.set(id!, { id: id!, authorName: authorName!, authorEmail: authorEmail!, timestamp: ts, message });
     }
     return shas.map((s) => {
       const info = byId.get(s);
       if (!info) throw new InputError(`git did not return commit ${s}`);
       return info;
     });
+  }
+
+  /**
+   * Parents and first-parent changes of many commits in one `git log` (a root or shallow-boundary
+   * commit lists no parents and shows every file as added).
+   */
+  async firstParentChanges(shas: string[]): Promise<Map<string, { parents: string[]; changes: FileChange[] }>> {
+    const out = new Map<string, { parents: string[]; changes: FileChange[] }>();
+    if (shas.length === 0) return out;
+    const text = await this.git.raw([
+      "log",
+      "--no-walk=unsorted",
+      "-z",
+      "--format=%x1e%H%x1f%P",
+      "--name-status",
+      "--no-renames",
+      "--diff-merges=first-parent",
+      ...shas,
+    ]);
+    for (const chunk of text.split("\x1e").slice(1)) {
+      const nul = chunk.indexOf("\0");
+      const header = nul >= 0 ? chunk.slice(0, nul) : chunk;
+      const [id, parents] = header.split("\x1f");
+      const parts = (nul >= 0 ? chunk.slice(nul + 1) : "").replace(/^\n/, "").split("\0").filter((x) => x.length > 0);
+      const changes: FileChange[] = [];
+      for (let i = 0; i + 1 < parts.length; i += 2) changes.push({ type: parts[i]!.charAt(0), path: parts[i + 1]! });
+      out.set(id!.trim(), { parents: (parents ?? "").trim().split(" ").filter(Boolean), changes });
+    }
+    return out;
   }
 
   /** Files changed between two commits (A/M/D…, no rename detection); `from` undefined = all added. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
+import { git, makeRepo, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
 import { runBoth, type OracleRun, type Setup } from "./oracle.js";
 
 const REPO = { name: "acme/web", url: "https://github.com/acme/web" };
@@ -126,5 +126,24 @@ describe("set-commits against sentry-cli 3.8.0", () => {
     expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([shallow.shas[4], shallow.shas[3], shallow.shas[2]]);
     // Up to the commit upload, both sent the same requests.
     expect(r.ship.requests.slice(0, r.cli.requests.length)).toEqual(r.cli.requests);
+  });
+
+  it("walks a history with a merge and a deletion the same way", async () => {
+    const m = makeRepo({ remote: "https://github.com/acme/web.git" });
+    const base = m.commit("base", { files: { "a.txt": "a", "gone.txt": "g" }, date: "2024-05-01T10:00:00+02:00" });
+    git(m.dir, ["checkout", "-q", "-b", "feature"]);
+    m.commit("feature work", { files: { "feature.txt": "f" }, date: "2024-05-03T10:00:00-05:00" });
+    git(m.dir, ["checkout", "-q", "main"]);
+    m.commit("main work", { remove: ["gone.txt"], date: "2024-05-02T10:00:00+00:00" });
+    git(m.dir, ["merge", "-q", "--no-ff", "-X", "ours", "-m", "merge feature", "feature"], {
+      GIT_AUTHOR_DATE: "2024-05-04T10:00:00+02:00",
+      GIT_COMMITTER_DATE: "2024-05-04T10:00:00+02:00",
+    });
+    m.commit("after merge", { files: { "b.txt": "b" }, date: "2024-05-05T10:00:00+09:30" });
+    for (const setup of [withRepo, { ...withRepo, releases: [{ version: "0.9.0", commit: base }] }]) {
+      const r = await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup, cwd: m.dir });
+      expectEquivalent(r);
+      expect(r.ship.requests.some((q) => q.method === "PUT")).toBe(true);
+    }
   });
 });
