@@ -4,7 +4,7 @@
  */
 import type { CommandContext } from "../context.js";
 import { ConfigError, InputError, isShipError, NetworkError, ApiError } from "../errors.js";
-import { DsnError, describeDsn, dsnHost, envelopeUrl, parseDsn, type Dsn } from "../domain/dsn.js";
+import { DsnError, dsnHost, envelopeUrl, parseDsn, type Dsn } from "../domain/dsn.js";
 import { VERSION, userAgent } from "../version.js";
 import { defaultSpoolDir, writeSpoolFile } from "./spool.js";
 import { deliver, DeliveryFailed, type Delivered, type HttpPost } from "./transport.js";
@@ -146,4 +146,4 @@ export async function dispatch(
   }
 }
 
-export { describeDsn };
+
