@@ -5,7 +5,7 @@
  * whole file and over each `chunkSize` chunk, so memory holds one entry at a time.
  */
 import { createHash, type Hash } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import * as zlib from "node:zlib";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
@@ -90,12 +90,19 @@ class HashingWriter {
   private chunkFill = 0;
   readonly chunks: WrittenBundle["chunks"] = [];
   constructor(
-    private readonly fh: FileHandle,
+    private readonly fd: number,
     private readonly chunkSize: number,
   ) {}
 
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private fileOffset = 0;
+
+  /** Append bytes; they reach the file in writes of about 1 MiB. */
   async write(buf: Buffer): Promise<void> {
-    await this.fh.write(buf, 0, buf.length, this.offset);
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
     this.offset += buf.length;
     this.whole.update(buf);
     let pos = 0;
@@ -115,6 +122,16 @@ class HashingWriter {
     this.chunk = createHash("sha1");
   }
 
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    let done = 0;
+    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.fileOffset + done);
+    this.fileOffset += data.length;
+  }
+
   finish(): string {
     if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
     return this.whole.digest("hex");
@@ -122,6 +139,8 @@ class HashingWriter {
 }
 
 const DOS_DATE_1980 = 0x21;
+const WINDOW = 8;
+
 
 /**
  * Write one bundle with `entries` (already sorted) to `file`. Entries whose bundle path repeats
@@ -134,15 +153,14 @@ export async function writeBundle(
   chunkSize: number,
   onEntry?: (bytes: number) => void,
 ): Promise<WrittenBundle> {
-  const fh = await open(file, "w");
+  const fd = openSync(file, "w");
   try {
-    const w = new HashingWriter(fh, chunkSize);
+    const w = new HashingWriter(fd, chunkSize);
     const central: Buffer[] = [];
     const manifestFiles: Record<string, unknown> = {};
     const idHash = createHash("sha1");
-    const addEntry = async (name: string, data: Buffer) => {
+    const addEntry = async (name: string, data: Buffer, deflated: Buffer) => {
       const nameBuf = Buffer.from(name, "utf8");
-      const deflated = zlib.deflateRawSync(data);
       const crc = crc32(data);
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
@@ -172,13 +190,26 @@ export async function writeBundle(
     };
     await w.write(Buffer.from([0x53, 0x59, 0x53, 0x42, 0x02, 0x00, 0x00, 0x00])); // "SYSB" v2
     const done = new Set<string>();
-    let count = 0;
-    for (const e of entries) {
+    const unique = entries.filter((e) => {
       const path = urlToBundlePath(e.url);
-      if (done.has(path)) continue;
+      if (done.has(path)) return false;
       done.add(path);
-      const data = await e.load();
-      await addEntry(path, data);
+      return true;
+    });
+    // Read a small window of entries ahead while compressing and writing them in order:
+    // memory holds at most WINDOW entries.
+    const inFlight: Array<Promise<Buffer>> = [];
+    let nextToStart = 0;
+    const fill = () => {
+      while (nextToStart < unique.length && inFlight.length < WINDOW) inFlight.push(unique[nextToStart++]!.load());
+    };
+    let count = 0;
+    for (const e of unique) {
+      fill();
+      const data = await inFlight.shift()!;
+      const deflated = zlib.deflateRawSync(data);
+      const path = urlToBundlePath(e.url);
+      await addEntry(path, data, deflated);
       const info: Record<string, unknown> = { type: e.type, url: e.url };
       if (Object.keys(e.headers).length > 0) info.headers = e.headers;
       manifestFiles[path] = info;
@@ -196,7 +227,8 @@ export async function writeBundle(
     manifest.org = attrs.org;
     if (attrs.project !== undefined) manifest.project = attrs.project;
     if (attrs.release !== undefined) manifest.release = attrs.release;
-    await addEntry("manifest.json", Buffer.from(JSON.stringify(manifest), "utf8"));
+    const manifestBytes = Buffer.from(JSON.stringify(manifest), "utf8");
+    await addEntry("manifest.json", manifestBytes, zlib.deflateRawSync(manifestBytes));
     const cdStart = w.offset;
     const cdBuf = Buffer.concat(central);
     await w.write(cdBuf);
@@ -207,10 +239,11 @@ export async function writeBundle(
     eocd.writeUInt32LE(cdBuf.length, 12);
     eocd.writeUInt32LE(cdStart, 16);
     await w.write(eocd);
+    await w.flush();
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count };
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
@@ -220,12 +253,17 @@ export function byteCompare(a: string, b: string): number {
 
 /** Read `size` bytes at `offset` of a written bundle (one chunk). */
 export async function readChunk(file: string, offset: number, size: number): Promise<Buffer> {
-  const fh = await open(file, "r");
+  const fd = openSync(file, "r");
   try {
     const buf = Buffer.alloc(size);
-    await fh.read(buf, 0, size, offset);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
     return buf;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }

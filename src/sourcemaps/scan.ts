@@ -3,8 +3,7 @@
  * each one once in bounded batches to learn its debug id and sourcemap reference, and pair every
  * script with its map. Contents are not kept; bundle.ts reads them again while zipping.
  */
-import { existsSync } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { InputError } from "../errors.js";
 
@@ -16,6 +15,13 @@ export interface ScanOptions {
   extensions?: string[];
   ignore?: string[];
   ignoreFile?: string;
+  /**
+   * Keep the bytes to upload for files while their total stays under this many bytes, so the
+   * bundle writer need not read (and parse) them again. 0 keeps nothing.
+   */
+  cacheBudget?: number;
+  /** What to upload for a parsed map (e.g. the rewritten map); default: the file's bytes. */
+  transformMap?: (map: Record<string, unknown>, rel: string) => Buffer;
 }
 
 export interface ScannedFile {
@@ -34,6 +40,8 @@ export interface ScannedFile {
   sourceMapHeader?: string;
   /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
   mapGuessed?: boolean;
+  /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
+  cached?: Buffer;
   /** For maps: problems --validate reports. */
   mapInfo?: { sources: string[]; missingContent: string[] };
 }
@@ -95,8 +103,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 async function walk(dir: string, out: string[]): Promise<void> {
-  const { readdir } = await import("node:fs/promises");
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.name.startsWith(".")) continue;
@@ -112,9 +119,12 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
   const ignores = [...(opts.ignore ?? [])];
   if (opts.ignoreFile) {
     const f = resolve(opts.cwd, opts.ignoreFile);
-    const text = await readFile(f, "utf8").catch(() => {
+    let text: string;
+    try {
+      text = readFileSync(f, "utf8");
+    } catch {
       throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
-    });
+    }
     for (const line of text.split(/\r?\n/)) if (line.trim() && !line.startsWith("#")) ignores.push(line.trim());
   }
   const ignoreRes = ignores.map(globToRegExp);
@@ -124,7 +134,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     const root = isAbsolute(p) ? p : resolve(opts.cwd, p);
     let st;
     try {
-      st = await stat(root);
+      st = statSync(root);
     } catch {
       throw new InputError(`${p} does not exist`);
     }
@@ -148,10 +158,18 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
 
   const result: ScannedFile[] = [];
   const badMaps: string[] = [];
+  let budget = opts.cacheBudget ?? 0;
+  const keep = (f: ScannedFile, make: () => Buffer): ScannedFile => {
+    if (budget <= 0 || f.size > budget) return f;
+    f.cached = make();
+    budget -= f.cached.length;
+    return f;
+  };
   for (let i = 0; i < found.length; i += BATCH) {
     const batch = await Promise.all(
       found.slice(i, i + BATCH).map(async ({ abs, rel }): Promise<ScannedFile> => {
-        const text = await readFile(abs, "utf8");
+        // Synchronous reads: for many small files they cost far less than thread-pool round trips.
+        const text = readFileSync(abs, "utf8");
         const size = Buffer.byteLength(text);
         if (abs.endsWith(".map")) {
           let map: Record<string, unknown>;
@@ -164,7 +182,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
           const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
           const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
           const missingContent = sources.filter((_s, j) => typeof content[j] !== "string");
-          return { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+          const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+          return keep(mf, () => (opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8")));
         }
         const f: ScannedFile = { abs, rel, kind: "script", size, debugId: findDebugIdComment(text) };
         const ref = findSourceMapRef(text);
@@ -180,7 +199,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
           f.sourceMapHeader = `${basename(abs)}.map`;
           f.mapGuessed = true;
         }
-        return f;
+        return keep(f, () => Buffer.from(text, "utf8"));
       }),
     );
     result.push(...batch);

@@ -3,7 +3,8 @@
  * (split by the server's maxFileSize) in a temporary folder, and run the chunk protocol — assemble
  * first, upload only missing chunks, assemble again and optionally poll.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ApiClient } from "../api/types.js";
@@ -90,6 +91,14 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
   return { warnings, errors };
 }
 
+/** Bytes of file contents the scan may keep for the bundle writer (the rest is read again). */
+const CACHE_BUDGET = 48 * 1024 * 1024;
+
+function rewrittenMap(map: Record<string, unknown>, opts: UploadOptions): Buffer {
+  const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
+  return Buffer.from(JSON.stringify(out), "utf8");
+}
+
 function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
   const url = fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix);
   const headers: Record<string, string> = {};
@@ -102,11 +111,14 @@ function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
     headers,
     sizeHint: f.size + 256,
     async load() {
-      const raw = await readFile(f.abs);
+      if (f.cached) {
+        const data = f.cached;
+        f.cached = undefined;
+        return data;
+      }
+      const raw = readFileSync(f.abs);
       if (!rewrite) return raw;
-      const map = parseMapJson(raw.toString("utf8"), f.rel);
-      const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
-      return Buffer.from(JSON.stringify(out), "utf8");
+      return rewrittenMap(parseMapJson(raw.toString("utf8"), f.rel), opts);
     },
   };
 }
@@ -138,6 +150,8 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
     extensions: opts.extensions,
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile,
+    cacheBudget: CACHE_BUDGET,
+    transformMap: opts.rewrite === false ? undefined : (map) => rewrittenMap(map, opts),
   });
   out.info(`> Found ${scanned.length} files`);
   const summary: UploadSummary = {
