@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useServer } from "../support/server.js";
-import { runCli } from "../support/runCli.js";
+import { runCli, tempDir } from "../support/runCli.js";
 import { git, makeWorkspace, readOutput, runActionWith } from "./fixtures.js";
 
 const s = useServer();
@@ -61,6 +61,7 @@ describe("runAction", () => {
     expect(r.stdout).toContain("::group::Create release 1.2.3\n$ sentry-ship releases new 1.2.3 -p frontend\n");
     expect(r.stdout).toContain("$ sentry-ship sourcemaps upload -p frontend --release 1.2.3 dist\n");
     expect(r.stdout).not.toMatch(/::(error|warning)/);
+    expect(r.stdout + r.stderr).not.toMatch(/\u001b/);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(r.closingLine);
     expect(r.runs.map((x) => x.argv.slice(1, 3).join(" "))).toEqual([
       "releases new",
@@ -188,6 +189,17 @@ describe("runAction", () => {
     expect(r.exitCode).toBe(0);
     expect(release("5.0.0")!.projects).toEqual([2]);
     expect(r.stdout + r.stderr + r.summary).not.toContain(s.server.token);
+  });
+
+  it("without a version and outside a git repository says so, and with allow_failure succeeds", async () => {
+    const notGit = tempDir("ship-action-nogit-");
+    const before = s.server.requests.length;
+    const r = await runActionWith({ projects: "frontend", allow_failure: "true" }, { workspace: notGit, env: s.env() });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^::warning title=Sentry release::could not determine the release version \(.+\); set the version input$/m);
+    expect(r.closingLine).toMatch(/^Sentry release: nothing was sent \(could not determine the release version .+\); allow_failure is set, so the action succeeds\.$/);
+    expect(r.outputs).toBe("");
+    expect(s.server.requests.length).toBe(before);
   });
 
   it("refuses an invalid input even with allow_failure", async () => {
