@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { git, makeRepo, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
+import { execFileSync } from "node:child_process";
+import { git, GIT_ENV, makeRepo, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
 import { runBoth, type OracleRun, type Setup } from "./oracle.js";
 
 const REPO = { name: "acme/web", url: "https://github.com/acme/web" };
@@ -145,5 +146,23 @@ describe("set-commits against sentry-cli 3.8.0", () => {
       expectEquivalent(r);
       expect(r.ship.requests.some((q) => q.method === "PUT")).toBe(true);
     }
+  });
+
+  it("sends unusual messages, authors and paths the same way", async () => {
+    const m = makeRepo({ remote: "https://github.com/acme/web.git" });
+    m.commit("first", { files: { "a.txt": "a" } });
+    m.commit("subject\n\nbody line 1\nbody line 2", { files: { "dir/with space ü.txt": "x", "tab\there.txt": "t" } });
+    git(m.dir, ["commit", "-q", "--allow-empty", "--cleanup=verbatim", "-m", "  spaced  \n\n\n"], {
+      GIT_AUTHOR_NAME: "Zoë Ünïcode",
+      GIT_AUTHOR_EMAIL: "zoe@example.com",
+      GIT_AUTHOR_DATE: "2024-06-01T00:00:00-03:30",
+    });
+    const tree = git(m.dir, ["rev-parse", "HEAD^{tree}"]).trim();
+    const noNewline = execFileSync("git", ["commit-tree", tree, "-p", "HEAD"], { cwd: m.dir, input: "no trailing newline", env: { ...GIT_ENV } })
+      .toString()
+      .trim();
+    git(m.dir, ["reset", "-q", "--hard", noNewline]);
+    const r = await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup: withRepo, cwd: m.dir });
+    expectEquivalent(r);
   });
 });
