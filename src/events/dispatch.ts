@@ -3,7 +3,7 @@
  * delivering with failover, and spooling what could not be delivered.
  */
 import type { CommandContext } from "../context.js";
-import { ConfigError, InputError, isShipError, NetworkError, ApiError } from "../errors.js";
+import { ApiError, ConfigError, InputError, isShipError, NetworkError, UsageError } from "../errors.js";
 import { DsnError, dsnHost, envelopeUrl, parseDsn, type Dsn } from "../domain/dsn.js";
 import { VERSION, userAgent } from "../version.js";
 import { defaultSpoolDir, writeSpoolFile } from "./spool.js";
@@ -79,7 +79,7 @@ export function spoolDir(ctx: CommandContext, flags: DispatchFlags): string {
 /** `--wait-for-rate-limit SECONDS` parser. */
 export function secondsArg(value: string): number {
   if (!/^\d+$/.test(value.trim())) {
-    throw new InputError(`invalid value '${value}' for --wait-for-rate-limit: expected whole seconds`);
+    throw new UsageError(`invalid value '${value}' for --wait-for-rate-limit: expected whole seconds`);
   }
   return Number(value.trim());
 }

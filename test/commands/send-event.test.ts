@@ -186,6 +186,12 @@ describe("send-event", () => {
     expect(fixture.server.requests.length).toBe(before);
   });
 
+  it("treats a bad --wait-for-rate-limit value as a usage error", async () => {
+    const r = await runCli(["send-event", "-m", "x", "--wait-for-rate-limit", "soon"], { env: envFor() });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe("error: invalid value 'soon' for --wait-for-rate-limit: expected whole seconds\n");
+  });
+
   it("refuses a non-JSON event file and sends nothing", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "good.json"), "{}");
