@@ -96,9 +96,20 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
   }));
   const step = (name: StepName) => steps.find((s) => s.name === name)!;
 
+  /** Writing a workflow file must not fail the release: a problem there is a warning. */
+  const tryWrite = (what: string, write: () => unknown) => {
+    try {
+      write();
+    } catch (e) {
+      log(annotation("warning", `could not write ${what}: ${e instanceof Error ? e.message : String(e)}`, ANNOTATION_TITLE));
+    }
+  };
+
   const finish = (exitCode: number, version: string | undefined, allowFailure: boolean, failedEarly?: string, notes: string[] = []): ActionResult => {
     const line = closingLine(version, steps, allowFailure, failedEarly);
-    appendSummary(io.env, renderSummary({ version, steps, closingLine: line, allowFailure, notes }));
+    tryWrite("the step summary (GITHUB_STEP_SUMMARY)", () =>
+      appendSummary(io.env, renderSummary({ version, steps, closingLine: line, allowFailure, notes })),
+    );
     log(line);
     return { exitCode, version, steps, closingLine: line, runs };
   };
@@ -146,7 +157,7 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
     }
     version = inputs.versionPrefix + proposed;
   }
-  setOutput(io.env, "version", version);
+  tryWrite("the version output (GITHUB_OUTPUT)", () => setOutput(io.env, "version", version));
 
   const projects = projectFlags(inputs.projects);
   const notes: string[] = [];

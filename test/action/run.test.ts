@@ -202,6 +202,17 @@ describe("runAction", () => {
     expect(s.server.requests.length).toBe(before);
   });
 
+  it("warns but still succeeds when the step summary file cannot be written", async () => {
+    const ws = makeWorkspace(1);
+    const r = await runActionWith(
+      { version: "8.0.0", projects: "frontend", set_commits: "skip" },
+      { workspace: ws, env: { ...s.env(), GITHUB_STEP_SUMMARY: join(ws, "no-such-dir", "summary") } },
+    );
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^::warning title=Sentry release::could not write the step summary \(GITHUB_STEP_SUMMARY\): .*ENOENT.*$/m);
+    expect(release("8.0.0")!.dateReleased).not.toBeNull();
+  });
+
   it("refuses an invalid input even with allow_failure", async () => {
     const ws = makeWorkspace(1);
     const before = s.server.requests.length;
