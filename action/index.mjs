@@ -212,11 +212,11 @@ function assembleStyles() {
         if (value2 === 0) {
           return 30;
         }
-        let result2 = 30 + (Math.round(blue2) << 2 | Math.round(green2) << 1 | Math.round(red2));
+        let result = 30 + (Math.round(blue2) << 2 | Math.round(green2) << 1 | Math.round(red2));
         if (value2 === 2) {
-          result2 += 60;
+          result += 60;
         }
-        return result2;
+        return result;
       },
       enumerable: false
     },
@@ -583,18 +583,18 @@ var init_source = __esm({
         }
       }
     });
-    createStyler = (open3, close, parent) => {
+    createStyler = (open2, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open3;
+        openAll = open2;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open3;
+        openAll = parent.openAll + open2;
         closeAll = close + parent.closeAll;
       }
       return {
-        open: open3,
+        open: open2,
         close,
         openAll,
         closeAll,
@@ -2857,11 +2857,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "../../work/main/node_modules/yoctocolors/base.js"() {
     hasColors = tty2?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open3, close) => {
+    format = (open2, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open3}m`;
+      const openCode = `\x1B[${open2}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string = input2 + "";
@@ -2869,17 +2869,17 @@ var init_base = __esm({
         if (index === -1) {
           return openCode + string + closeCode;
         }
-        let result2 = openCode;
+        let result = openCode;
         let lastIndex = 0;
         const reopenOnNestedClose = close === 22;
         const replaceCode = (reopenOnNestedClose ? closeCode : "") + openCode;
         while (index !== -1) {
-          result2 += string.slice(lastIndex, index) + replaceCode;
+          result += string.slice(lastIndex, index) + replaceCode;
           lastIndex = index + closeCode.length;
           index = string.indexOf(closeCode, lastIndex);
         }
-        result2 += string.slice(lastIndex) + closeCode;
-        return result2;
+        result += string.slice(lastIndex) + closeCode;
+        return result;
       };
     };
     reset = format(0, 0);
@@ -3378,14 +3378,14 @@ async function oraPromise(action, options) {
   const spinner = ora(options).start();
   try {
     const promise2 = actionIsFunction ? action(spinner) : action;
-    const result2 = await promise2;
-    const text = successText === void 0 ? void 0 : typeof successText === "string" ? successText : successText(result2);
+    const result = await promise2;
+    const text = successText === void 0 ? void 0 : typeof successText === "string" ? successText : successText(result);
     if (successSymbol === void 0) {
       spinner.succeed(text);
     } else {
       spinner.stopAndPersist({ symbol: successSymbol, text });
     }
-    return result2;
+    return result;
   } catch (error3) {
     const text = failText === void 0 ? void 0 : typeof failText === "string" ? failText : failText(error3);
     if (failSymbol === void 0) {
@@ -4182,13 +4182,13 @@ function readDotenv(path, strict, warnings) {
 }
 function loadDotenvWithKeys(env2, cwd) {
   const out = { ...env2 };
-  const result2 = { env: out, dotenvKeys: /* @__PURE__ */ new Set(), dotenvFiles: /* @__PURE__ */ new Map(), files: [], warnings: [] };
+  const result = { env: out, dotenvKeys: /* @__PURE__ */ new Set(), dotenvFiles: /* @__PURE__ */ new Map(), files: [], warnings: [] };
   const attach = () => {
     Object.defineProperty(out, DOTENV_INFO, {
-      value: { dotenvKeys: result2.dotenvKeys, dotenvFiles: result2.dotenvFiles, files: result2.files, warnings: result2.warnings },
+      value: { dotenvKeys: result.dotenvKeys, dotenvFiles: result.dotenvFiles, files: result.files, warnings: result.warnings },
       enumerable: false
     });
-    return result2;
+    return result;
   };
   const load2 = env2.SENTRY_LOAD_DOTENV;
   if (load2 !== void 0 && load2 !== "1") return attach();
@@ -4200,26 +4200,26 @@ function loadDotenvWithKeys(env2, cwd) {
   if (explicit.length > 0) {
     for (const p2 of explicit) {
       const path = resolve(cwd, p2);
-      const vars = readDotenv(path, true, result2.warnings);
-      result2.files.push(path);
+      const vars = readDotenv(path, true, result.warnings);
+      result.files.push(path);
       for (const [k2, v] of Object.entries(vars)) {
         out[k2] = v;
-        result2.dotenvKeys.add(k2);
-        result2.dotenvFiles.set(k2, path);
+        result.dotenvKeys.add(k2);
+        result.dotenvFiles.set(k2, path);
       }
     }
     return attach();
   }
   const found2 = findDotenv(cwd);
   if (found2) {
-    const vars = readDotenv(found2, false, result2.warnings);
+    const vars = readDotenv(found2, false, result.warnings);
     if (vars) {
-      result2.files.push(found2);
+      result.files.push(found2);
       for (const [k2, v] of Object.entries(vars)) {
         if (env2[k2] !== void 0) continue;
         out[k2] = v;
-        result2.dotenvKeys.add(k2);
-        result2.dotenvFiles.set(k2, found2);
+        result.dotenvKeys.add(k2);
+        result.dotenvFiles.set(k2, found2);
       }
     }
   }
@@ -7259,14 +7259,14 @@ var require_request = __commonJS({
         if (channels.headers.hasSubscribers) {
           channels.headers.publish({ request: this, response: { statusCode, headers, statusText } });
         }
-        const result2 = this[kHandler].onUpgrade(statusCode, headers, socket);
+        const result = this[kHandler].onUpgrade(statusCode, headers, socket);
         if (!this.aborted) {
           this.completed = true;
           if (channels.trailers.hasSubscribers) {
             channels.trailers.publish({ request: this, trailers: [] });
           }
         }
-        return result2;
+        return result;
       }
       onComplete(trailers) {
         this.onFinally();
@@ -8862,12 +8862,12 @@ var require_infra = __commonJS({
     var assert = __require("node:assert");
     var { utf8DecodeBytes } = require_encoding();
     function collectASequenceOfCodePoints(condition, input2, position) {
-      let result2 = "";
+      let result = "";
       while (position.position < input2.length && condition(input2[position.position])) {
-        result2 += input2[position.position];
+        result += input2[position.position];
         position.position++;
       }
-      return result2;
+      return result;
     }
     function collectASequenceOfCodePointsFast(char, input2, position) {
       const idx = input2.indexOf(char, position.position);
@@ -8916,16 +8916,16 @@ var require_infra = __commonJS({
       if ((2 << 15) - 1 > length) {
         return String.fromCharCode.apply(null, input2);
       }
-      let result2 = "";
+      let result = "";
       let i2 = 0;
       let addition = (2 << 15) - 1;
       while (i2 < length) {
         if (i2 + addition > length) {
           addition = length - i2;
         }
-        result2 += String.fromCharCode.apply(null, input2.subarray(i2, i2 += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i2, i2 += addition));
       }
-      return result2;
+      return result;
     }
     var invalidIsomorphicEncodeValueRegex = /[^\x00-\xFF]/;
     function isomorphicEncode(input2) {
@@ -8950,12 +8950,12 @@ var require_infra = __commonJS({
       return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
     }
     function serializeJavascriptValueToJSONString(value2) {
-      const result2 = JSON.stringify(value2);
-      if (result2 === void 0) {
+      const result = JSON.stringify(value2);
+      if (result === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
-      assert(typeof result2 === "string");
-      return result2;
+      assert(typeof result === "string");
+      return result;
     }
     module.exports = {
       asciiLowercase,
@@ -9343,9 +9343,9 @@ var require_runtime_features = __commonJS({
        * @returns {boolean}
        */
       #detectRuntimeFeature(feature) {
-        const result2 = detectRuntimeFeature(feature);
-        this.#map.set(feature, result2);
-        return result2;
+        const result = detectRuntimeFeature(feature);
+        this.#map.set(feature, result);
+        return result;
       }
     };
     var instance = new RuntimeFeatures();
@@ -9610,16 +9610,16 @@ var require_webidl = __commonJS({
             message: `${argument} ("${webidl.util.TypeValueToString(O2)}") is not an Object.`
           });
         }
-        const result2 = {};
+        const result = {};
         if (!types.isProxy(O2)) {
           const keys2 = [...Object.getOwnPropertyNames(O2), ...Object.getOwnPropertySymbols(O2)];
           for (const key of keys2) {
             const keyName = webidl.util.Stringify(key);
             const typedKey = keyConverter(key, prefix, `Key ${keyName} in ${argument}`);
             const typedValue = valueConverter(O2[key], prefix, `${argument}[${keyName}]`);
-            result2[typedKey] = typedValue;
+            result[typedKey] = typedValue;
           }
-          return result2;
+          return result;
         }
         const keys = Reflect.ownKeys(O2);
         for (const key of keys) {
@@ -9627,10 +9627,10 @@ var require_webidl = __commonJS({
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix, argument);
             const typedValue = valueConverter(O2[key], prefix, argument);
-            result2[typedKey] = typedValue;
+            result[typedKey] = typedValue;
           }
         }
-        return result2;
+        return result;
       };
     };
     webidl.interfaceConverter = function(TypeCheck, name) {
@@ -10326,20 +10326,20 @@ var require_util2 = __commonJS({
           }
           const { [keyIndex]: key, [valueIndex]: value2 } = values[index];
           this.#index = index + 1;
-          let result2;
+          let result;
           switch (this.#kind) {
             case "key":
-              result2 = key;
+              result = key;
               break;
             case "value":
-              result2 = value2;
+              result = value2;
               break;
             case "key+value":
-              result2 = [key, value2];
+              result = [key, value2];
               break;
           }
           return {
-            value: result2,
+            value: result,
             done: false
           };
         }
@@ -10946,8 +10946,8 @@ var require_formdata_parser = __commonJS({
           throw parsingError("expected CRLF");
         }
         position.position += 2;
-        const result2 = parseMultipartFormDataHeaders(input2, position);
-        let { name, filename, contentType, encoding } = result2;
+        const result = parseMultipartFormDataHeaders(input2, position);
+        let { name, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -11277,11 +11277,11 @@ var require_body = __commonJS({
           start() {
           },
           async pull(controller) {
-            const result2 = action();
-            const iterator = result2?.[Symbol.asyncIterator]?.();
+            const result = action();
+            const iterator = result?.[Symbol.asyncIterator]?.();
             if (iterator == null) {
-              if (result2?.length && !isErrored(stream)) {
-                controller.enqueue(typeof result2 === "string" ? textEncoder.encode(result2) : new Uint8Array(result2));
+              if (result?.length && !isErrored(stream)) {
+                controller.enqueue(typeof result === "string" ? textEncoder.encode(result) : new Uint8Array(result));
               }
               queueMicrotask(() => readableStreamClose(controller));
               return;
@@ -12877,17 +12877,17 @@ var require_client_h2 = __commonJS({
       }
     } = http2;
     function parseH2Headers(headers) {
-      const result2 = [];
+      const result = [];
       for (const [name, value2] of Object.entries(headers)) {
         if (Array.isArray(value2)) {
           for (const subvalue of value2) {
-            result2.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result2.push(Buffer.from(name), Buffer.from(value2));
+          result.push(Buffer.from(name), Buffer.from(value2));
         }
       }
-      return result2;
+      return result;
     }
     function connectH2(client, socket) {
       client[kSocket] = socket;
@@ -14545,11 +14545,11 @@ var require_balanced_pool = __commonJS({
         return this;
       }
       _updateBalancedPoolStats() {
-        let result2 = 0;
+        let result = 0;
         for (let i2 = 0; i2 < this[kClients].length; i2++) {
-          result2 = getGreatestCommonDivisor(this[kClients][i2][kWeight], result2);
+          result = getGreatestCommonDivisor(this[kClients][i2][kWeight], result);
         }
-        this[kGreatestCommonDivisor] = result2;
+        this[kGreatestCommonDivisor] = result;
       }
       removeUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
@@ -14794,26 +14794,26 @@ var require_agent = __commonJS({
         if (this[kOrigins].size >= this[kOptions].maxOrigins && !this[kOrigins].has(key)) {
           throw new MaxOriginsReachedError();
         }
-        const result2 = this[kClients].get(key);
-        let dispatcher = result2 && result2.dispatcher;
+        const result = this[kClients].get(key);
+        let dispatcher = result && result.dispatcher;
         if (!dispatcher) {
           const closeClientIfUnused = (connected) => {
-            const result3 = this[kClients].get(key);
-            if (result3) {
-              if (connected) result3.count -= 1;
-              if (result3.count <= 0) {
+            const result2 = this[kClients].get(key);
+            if (result2) {
+              if (connected) result2.count -= 1;
+              if (result2.count <= 0) {
                 this[kClients].delete(key);
-                if (!result3.dispatcher.destroyed) {
-                  result3.dispatcher.close();
+                if (!result2.dispatcher.destroyed) {
+                  result2.dispatcher.close();
                 }
               }
               this[kOrigins].delete(key);
             }
           };
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", (origin, targets) => {
-            const result3 = this[kClients].get(key);
-            if (result3) {
-              result3.count += 1;
+            const result2 = this[kClients].get(key);
+            if (result2) {
+              result2.count += 1;
             }
             this[kOnConnect](origin, targets);
           }).on("disconnect", (origin, targets, err4) => {
@@ -17878,20 +17878,20 @@ var require_mock_utils = __commonJS({
     }
     function generateKeyValues(data) {
       const keys = Object.keys(data);
-      const result2 = [];
+      const result = [];
       for (let i2 = 0; i2 < keys.length; ++i2) {
         const key = keys[i2];
         const value2 = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value2)) {
           for (let j2 = 0; j2 < value2.length; ++j2) {
-            result2.push(name, Buffer.from(`${value2[j2]}`));
+            result.push(name, Buffer.from(`${value2[j2]}`));
           }
         } else {
-          result2.push(name, Buffer.from(`${value2}`));
+          result.push(name, Buffer.from(`${value2}`));
         }
       }
-      return result2;
+      return result;
     }
     function getStatusText(statusCode) {
       return STATUS_CODES2[statusCode] || "unknown";
@@ -18365,16 +18365,16 @@ var require_mock_call_history = __commonJS({
       }
       toString() {
         const options = { betweenKeyValueSeparator: "->", betweenPairSeparator: "|" };
-        let result2 = "";
+        let result = "";
         this.toMap().forEach((value2, key) => {
           if (typeof value2 === "string" || value2 === void 0 || value2 === null) {
-            result2 = `${result2}${key}${options.betweenKeyValueSeparator}${value2}${options.betweenPairSeparator}`;
+            result = `${result}${key}${options.betweenKeyValueSeparator}${value2}${options.betweenPairSeparator}`;
           }
           if (typeof value2 === "object" && value2 !== null || Array.isArray(value2)) {
-            result2 = `${result2}${key}${options.betweenKeyValueSeparator}${JSON.stringify(value2)}${options.betweenPairSeparator}`;
+            result = `${result}${key}${options.betweenKeyValueSeparator}${JSON.stringify(value2)}${options.betweenPairSeparator}`;
           }
         });
-        return result2.slice(0, -1);
+        return result.slice(0, -1);
       }
     };
     var MockCallHistory = class {
@@ -18717,20 +18717,20 @@ var require_mock_agent = __commonJS({
         return this[kOptions] && this[kOptions].connections === 1 ? new MockClient(origin, mockOptions) : new MockPool(origin, mockOptions);
       }
       [kMockAgentGet](origin) {
-        const result2 = this[kClients].get(origin);
-        if (result2?.dispatcher) {
-          return result2.dispatcher;
+        const result = this[kClients].get(origin);
+        if (result?.dispatcher) {
+          return result.dispatcher;
         }
         if (typeof origin !== "string") {
           const dispatcher = this[kFactory]("http://localhost:9999");
           this[kMockAgentSet](origin, dispatcher);
           return dispatcher;
         }
-        for (const [keyMatcher, result3] of Array.from(this[kClients])) {
-          if (result3 && typeof keyMatcher !== "string" && matchValue(keyMatcher, origin)) {
+        for (const [keyMatcher, result2] of Array.from(this[kClients])) {
+          if (result2 && typeof keyMatcher !== "string" && matchValue(keyMatcher, origin)) {
             const dispatcher = this[kFactory](origin);
             this[kMockAgentSet](origin, dispatcher);
-            dispatcher[kDispatches] = result3.dispatcher[kDispatches];
+            dispatcher[kDispatches] = result2.dispatcher[kDispatches];
             return dispatcher;
           }
         }
@@ -18740,7 +18740,7 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, result2]) => result2.dispatcher[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, result]) => result.dispatcher[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending }) => pending);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
         const pending = this.pendingInterceptors();
@@ -18850,7 +18850,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "../../work/main/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile, readFile: readFile6, mkdir } = __require("node:fs/promises");
+    var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
     var { dirname: dirname10, resolve: resolve11 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
@@ -19052,7 +19052,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile6(resolve11(path), "utf8");
+          const data = await readFile4(resolve11(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -20971,11 +20971,11 @@ var require_date = __commonJS({
       }
     }
     function makeDate(year, monthIdx, day, hour, minute, second, weekday) {
-      const result2 = new Date(Date.UTC(year, monthIdx, day, hour, minute, second));
+      const result = new Date(Date.UTC(year, monthIdx, day, hour, minute, second));
       if (year >= 0 && year <= 99) {
-        result2.setUTCFullYear(year);
+        result.setUTCFullYear(year);
       }
-      return result2.getUTCFullYear() === year && result2.getUTCMonth() === monthIdx && result2.getUTCDate() === day && result2.getUTCHours() === hour && result2.getUTCMinutes() === minute && result2.getUTCSeconds() === second && result2.getUTCDay() === weekday ? result2 : void 0;
+      return result.getUTCFullYear() === year && result.getUTCMonth() === monthIdx && result.getUTCDate() === day && result.getUTCHours() === hour && result.getUTCMinutes() === minute && result.getUTCSeconds() === second && result.getUTCDay() === weekday ? result : void 0;
     }
     function parseImfDate(date) {
       if (date.length !== 29 || date[4] !== " " || date[7] !== " " || date[11] !== " " || date[16] !== " " || date[19] !== ":" || date[22] !== ":" || date[25] !== " " || date[26] !== "G" || date[27] !== "M" || date[28] !== "T") {
@@ -21886,13 +21886,13 @@ var require_cache_handler = __commonJS({
               finish304();
             }
           };
-          const result2 = this.#store.get(this.#cacheKey);
-          if (result2 && typeof result2.then === "function") {
-            result2.then(handle304, () => handle304(void 0)).catch((err4) => {
+          const result = this.#store.get(this.#cacheKey);
+          if (result && typeof result.then === "function") {
+            result.then(handle304, () => handle304(void 0)).catch((err4) => {
               failReplay(err4);
             });
           } else {
-            handle304(result2);
+            handle304(result);
           }
         } else {
           if (typeof resHeaders.etag === "string" && isEtagUsable(resHeaders.etag)) {
@@ -22566,11 +22566,11 @@ var require_cache2 = __commonJS({
       }
       return false;
     }
-    function needsRevalidation(result2, cacheControlDirectives, { headers = {} }) {
+    function needsRevalidation(result, cacheControlDirectives, { headers = {} }) {
       if (cacheControlDirectives?.["no-cache"]) {
         return true;
       }
-      if (result2.cacheControlDirectives?.["no-cache"] && !Array.isArray(result2.cacheControlDirectives["no-cache"])) {
+      if (result.cacheControlDirectives?.["no-cache"] && !Array.isArray(result.cacheControlDirectives["no-cache"])) {
         return true;
       }
       if (headers["if-modified-since"] || headers["if-none-match"]) {
@@ -22578,10 +22578,10 @@ var require_cache2 = __commonJS({
       }
       return false;
     }
-    function staleResponseRequiresRevalidation(result2, cacheType) {
-      return result2.cacheControlDirectives?.["must-revalidate"] === true || cacheType === "shared" && (result2.cacheControlDirectives?.["proxy-revalidate"] === true || // https://www.rfc-editor.org/rfc/rfc9111.html#section-5.2.2.10
+    function staleResponseRequiresRevalidation(result, cacheType) {
+      return result.cacheControlDirectives?.["must-revalidate"] === true || cacheType === "shared" && (result.cacheControlDirectives?.["proxy-revalidate"] === true || // https://www.rfc-editor.org/rfc/rfc9111.html#section-5.2.2.10
       // s-maxage implies proxy-revalidate for shared caches.
-      result2.cacheControlDirectives?.["s-maxage"] !== void 0);
+      result.cacheControlDirectives?.["s-maxage"] !== void 0);
     }
     function revalidationResponseDisallowsCachedReuse(cacheType, headers) {
       if (headers.vary && isInvalidOrWildcardVaryHeader(headers.vary) || cacheType === "shared" && Object.hasOwn(headers, "set-cookie")) {
@@ -22597,12 +22597,12 @@ var require_cache2 = __commonJS({
     function revalidationResponseUpdatesCacheControl(headers) {
       return headers["cache-control"] !== void 0;
     }
-    function revalidationResponseAddsVary(result2, varyDirectives) {
+    function revalidationResponseAddsVary(result, varyDirectives) {
       if (!varyDirectives) {
         return false;
       }
       for (const key in varyDirectives) {
-        if (result2.vary == null || !Object.hasOwn(result2.vary, key)) {
+        if (result.vary == null || !Object.hasOwn(result.vary, key)) {
           return true;
         }
       }
@@ -22620,18 +22620,18 @@ var require_cache2 = __commonJS({
         return lastModified;
       }
     }
-    function makeRevalidationHeaders(opts, result2) {
+    function makeRevalidationHeaders(opts, result) {
       const headers = {
         ...opts.headers,
-        "if-modified-since": getUsableLastModified(result2.headers) ?? new Date(result2.cachedAt).toUTCString()
+        "if-modified-since": getUsableLastModified(result.headers) ?? new Date(result.cachedAt).toUTCString()
       };
-      if (result2.etag) {
-        headers["if-none-match"] = result2.etag;
+      if (result.etag) {
+        headers["if-none-match"] = result.etag;
       }
-      if (result2.vary) {
-        for (const key in result2.vary) {
-          if (result2.vary[key] != null) {
-            headers[key] = result2.vary[key];
+      if (result.vary) {
+        for (const key in result.vary) {
+          if (result.vary[key] != null) {
+            headers[key] = result.vary[key];
           }
         }
       }
@@ -22650,12 +22650,12 @@ var require_cache2 = __commonJS({
         return false;
       }
     }
-    function revalidationEtagMatchesCachedValue(result2, headers) {
+    function revalidationEtagMatchesCachedValue(result, headers) {
       if (!Object.hasOwn(headers, "etag")) {
         return true;
       }
       const responseEtag = headers.etag;
-      const cachedEtag = result2.etag;
+      const cachedEtag = result.etag;
       if (typeof responseEtag !== "string" || typeof cachedEtag !== "string" || !isEtagUsable(responseEtag) || !isEtagUsable(cachedEtag)) {
         return false;
       }
@@ -22665,29 +22665,29 @@ var require_cache2 = __commonJS({
       const cachedOpaqueTag = cachedEtag.startsWith("W/") ? cachedEtag.slice(2) : cachedEtag;
       return responseEtag.slice(2) === cachedOpaqueTag;
     }
-    function isStale(result2, cacheControlDirectives, cacheType) {
+    function isStale(result, cacheControlDirectives, cacheType) {
       const now = Date.now();
-      if (now > result2.staleAt) {
-        if (!staleResponseRequiresRevalidation(result2, cacheType) && cacheControlDirectives?.["max-stale"]) {
-          const gracePeriod = result2.staleAt + cacheControlDirectives["max-stale"] * 1e3;
+      if (now > result.staleAt) {
+        if (!staleResponseRequiresRevalidation(result, cacheType) && cacheControlDirectives?.["max-stale"]) {
+          const gracePeriod = result.staleAt + cacheControlDirectives["max-stale"] * 1e3;
           return now > gracePeriod;
         }
         return true;
       }
       if (cacheControlDirectives?.["min-fresh"]) {
-        const timeLeftTillStale = result2.staleAt - now;
+        const timeLeftTillStale = result.staleAt - now;
         const threshold = cacheControlDirectives["min-fresh"] * 1e3;
         return timeLeftTillStale <= threshold;
       }
       return false;
     }
-    function withinStaleWhileRevalidateWindow(result2, cacheType) {
-      const staleWhileRevalidate = result2.cacheControlDirectives?.["stale-while-revalidate"];
-      if (!staleWhileRevalidate || staleResponseRequiresRevalidation(result2, cacheType)) {
+    function withinStaleWhileRevalidateWindow(result, cacheType) {
+      const staleWhileRevalidate = result.cacheControlDirectives?.["stale-while-revalidate"];
+      if (!staleWhileRevalidate || staleResponseRequiresRevalidation(result, cacheType)) {
         return false;
       }
       const now = Date.now();
-      const staleWhileRevalidateExpiry = result2.staleAt + staleWhileRevalidate * 1e3;
+      const staleWhileRevalidateExpiry = result.staleAt + staleWhileRevalidate * 1e3;
       return now <= staleWhileRevalidateExpiry;
     }
     function handleUncachedResponse(dispatch2, globalOpts, cacheKey, handler2, opts, reqCacheControl) {
@@ -22720,8 +22720,8 @@ var require_cache2 = __commonJS({
       }
       return dispatch2(opts, new CacheHandler(globalOpts, cacheKey, handler2));
     }
-    function sendCachedValue(handler2, opts, result2, age, context, isStale2) {
-      const stream = util.isStream(result2.body) ? result2.body : Readable2.from(result2.body ?? []);
+    function sendCachedValue(handler2, opts, result, age, context, isStale2) {
+      const stream = util.isStream(result.body) ? result.body : Readable2.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
       const controller = {
@@ -22766,13 +22766,13 @@ var require_cache2 = __commonJS({
       if (stream.destroyed) {
         return;
       }
-      const headers = { ...result2.headers, age: String(age) };
+      const headers = { ...result.headers, age: String(age) };
       if (isStale2) {
         headers.warning = '110 - "response is stale"';
       }
       controller.rawHeaders = util.toRawHeaders(headers);
       try {
-        handler2.onResponseStart?.(controller, result2.statusCode, headers, result2.statusMessage);
+        handler2.onResponseStart?.(controller, result.statusCode, headers, result.statusMessage);
       } catch (err4) {
         stream.destroy(err4);
         return;
@@ -22789,33 +22789,33 @@ var require_cache2 = __commonJS({
         });
       }
     }
-    function handleResult(dispatch2, globalOpts, cacheKey, handler2, opts, reqCacheControl, result2) {
-      if (!result2) {
+    function handleResult(dispatch2, globalOpts, cacheKey, handler2, opts, reqCacheControl, result) {
+      if (!result) {
         return handleUncachedResponse(dispatch2, globalOpts, cacheKey, handler2, opts, reqCacheControl);
       }
-      if (globalOpts.type === "shared" && Object.hasOwn(result2.headers, "set-cookie")) {
-        if (util.isStream(result2.body)) {
-          result2.body.on("error", nop).destroy();
+      if (globalOpts.type === "shared" && Object.hasOwn(result.headers, "set-cookie")) {
+        if (util.isStream(result.body)) {
+          result.body.on("error", nop).destroy();
         }
         deleteCachedValue(globalOpts.store, cacheKey);
         return handleUncachedResponse(dispatch2, globalOpts, cacheKey, handler2, opts, reqCacheControl);
       }
       const now = Date.now();
-      if (now > result2.deleteAt) {
+      if (now > result.deleteAt) {
         return dispatch2(opts, new CacheHandler(globalOpts, cacheKey, handler2));
       }
-      const age = Math.round((now - result2.cachedAt) / 1e3);
+      const age = Math.round((now - result.cachedAt) / 1e3);
       const requestMaxAgeExpired = reqCacheControl?.["max-age"] !== void 0 && age >= reqCacheControl["max-age"];
-      const stale = requestMaxAgeExpired || isStale(result2, reqCacheControl, globalOpts.type);
-      const revalidate = requestMaxAgeExpired || needsRevalidation(result2, reqCacheControl, opts);
+      const stale = requestMaxAgeExpired || isStale(result, reqCacheControl, globalOpts.type);
+      const revalidate = requestMaxAgeExpired || needsRevalidation(result, reqCacheControl, opts);
       if (stale || revalidate) {
         if (util.isStream(opts.body) && util.bodyLength(opts.body) !== 0) {
           return dispatch2(opts, new CacheHandler(globalOpts, cacheKey, handler2));
         }
-        if (!revalidate && withinStaleWhileRevalidateWindow(result2, globalOpts.type)) {
-          sendCachedValue(handler2, opts, result2, age, null, true);
+        if (!revalidate && withinStaleWhileRevalidateWindow(result, globalOpts.type)) {
+          sendCachedValue(handler2, opts, result, age, null, true);
           queueMicrotask(() => {
-            const headers2 = makeRevalidationHeaders(opts, result2);
+            const headers2 = makeRevalidationHeaders(opts, result);
             dispatch2(
               {
                 ...opts,
@@ -22841,16 +22841,16 @@ var require_cache2 = __commonJS({
           return true;
         }
         let withinStaleIfErrorThreshold = false;
-        if (!staleResponseRequiresRevalidation(result2, globalOpts.type)) {
-          const staleIfErrorExpiry = result2.cacheControlDirectives["stale-if-error"] ?? reqCacheControl?.["stale-if-error"];
+        if (!staleResponseRequiresRevalidation(result, globalOpts.type)) {
+          const staleIfErrorExpiry = result.cacheControlDirectives["stale-if-error"] ?? reqCacheControl?.["stale-if-error"];
           if (staleIfErrorExpiry) {
-            withinStaleIfErrorThreshold = now < result2.staleAt + staleIfErrorExpiry * 1e3;
+            withinStaleIfErrorThreshold = now < result.staleAt + staleIfErrorExpiry * 1e3;
           }
         }
-        const headers = makeRevalidationHeaders(opts, result2);
+        const headers = makeRevalidationHeaders(opts, result);
         const refetch = () => {
-          if (util.isStream(result2.body)) {
-            result2.body.on("error", nop).destroy();
+          if (util.isStream(result.body)) {
+            result.body.on("error", nop).destroy();
           }
           deleteCachedValue(globalOpts.store, cacheKey);
           return dispatch2(opts, new CacheHandler(globalOpts, cacheKey, handler2));
@@ -22864,18 +22864,18 @@ var require_cache2 = __commonJS({
             (success2, context, statusCode, headers2) => {
               if (success2) {
                 if (statusCode === 304) {
-                  if (!revalidationTargetMatchesCacheKey(cacheKey, context) || !revalidationEtagMatchesCachedValue(result2, headers2) || revalidationResponseDisallowsCachedReuse(globalOpts.type, headers2)) {
+                  if (!revalidationTargetMatchesCacheKey(cacheKey, context) || !revalidationEtagMatchesCachedValue(result, headers2) || revalidationResponseDisallowsCachedReuse(globalOpts.type, headers2)) {
                     return refetch();
                   }
                   if (revalidationResponseUpdatesCacheControl(headers2)) {
                     deleteCachedValue(globalOpts.store, cacheKey);
-                  } else if (revalidationResponseAddsVary(result2, headers2.vary ? parseVaryHeader(headers2.vary, opts.headers) : void 0)) {
+                  } else if (revalidationResponseAddsVary(result, headers2.vary ? parseVaryHeader(headers2.vary, opts.headers) : void 0)) {
                     return refetch();
                   }
                 }
-                sendCachedValue(handler2, opts, result2, age, context, stale);
-              } else if (util.isStream(result2.body)) {
-                result2.body.on("error", nop).destroy();
+                sendCachedValue(handler2, opts, result, age, context, stale);
+              } else if (util.isStream(result.body)) {
+                result.body.on("error", nop).destroy();
               }
             },
             new CacheHandler(globalOpts, cacheKey, handler2),
@@ -22886,7 +22886,7 @@ var require_cache2 = __commonJS({
       if (util.isStream(opts.body)) {
         opts.body.on("error", nop).destroy();
       }
-      sendCachedValue(handler2, opts, result2, age, null, false);
+      sendCachedValue(handler2, opts, result, age, null, false);
     }
     module.exports = (opts = {}) => {
       const {
@@ -22957,16 +22957,16 @@ var require_cache2 = __commonJS({
           if (!arrayIncludes(util.safeHTTPMethods, opts2.method)) {
             return dispatch2(opts2, new CacheHandler(globalOpts, cacheKey, handler2));
           }
-          const result2 = store.get(cacheKey);
-          if (result2 && typeof result2.then === "function") {
-            return result2.then((result3) => handleResult(
+          const result = store.get(cacheKey);
+          if (result && typeof result.then === "function") {
+            return result.then((result2) => handleResult(
               dispatch2,
               globalOpts,
               cacheKey,
               handler2,
               opts2,
               reqCacheControl,
-              result3
+              result2
             )).catch((err4) => {
               if (typeof handler2.onResponseError === "function") {
                 handler2.onResponseError({
@@ -23000,7 +23000,7 @@ var require_cache2 = __commonJS({
               handler2,
               opts2,
               reqCacheControl,
-              result2
+              result
             );
           }
         };
@@ -23206,8 +23206,8 @@ var require_decompress = __commonJS({
                 this.#decompressedSize = decompressedSize;
               }
               try {
-                const result2 = super.onResponseData(this.#controller, chunk);
-                if (result2 === false && !this.#controller.paused) {
+                const result = super.onResponseData(this.#controller, chunk);
+                if (result === false && !this.#controller.paused) {
                   this.#controller.pause();
                 }
               } catch (err4) {
@@ -26012,12 +26012,12 @@ var require_subresource_integrity = __commonJS({
       return false;
     };
     function getStrongestMetadata(metadataList) {
-      const result2 = [];
+      const result = [];
       let strongest = null;
       for (const item of metadataList) {
         assert(isValidSRIHashAlgorithm(item.alg), "Invalid SRI hash algorithm token");
-        if (result2.length === 0) {
-          result2.push(item);
+        if (result.length === 0) {
+          result.push(item);
           strongest = item;
           continue;
         }
@@ -26032,16 +26032,16 @@ var require_subresource_integrity = __commonJS({
           continue;
         } else if (newAlgorithmIndex > currentAlgorithmIndex) {
           strongest = item;
-          result2[0] = item;
-          result2.length = 1;
+          result[0] = item;
+          result.length = 1;
         } else {
-          result2.push(item);
+          result.push(item);
         }
       }
-      return result2;
+      return result;
     }
     function parseMetadata(metadata) {
-      const result2 = [];
+      const result = [];
       for (const item of metadata.split(/[\t\n\f\r ]+/)) {
         const expressionAndOptions = item.split("?", 1);
         const algorithmExpression = expressionAndOptions[0];
@@ -26059,9 +26059,9 @@ var require_subresource_integrity = __commonJS({
           alg: asciiLowercase(algorithm),
           val: base64Value
         };
-        result2.push(metadata2);
+        result.push(metadata2);
       }
-      return result2;
+      return result;
     }
     var applyAlgorithmToBytes = (algorithm, bytes) => {
       return crypto.hash(algorithm, bytes, "base64");
@@ -30099,10 +30099,10 @@ var require_websocket = __commonJS({
         const wasClean = this.#handler.closeState.has(sentCloseFrameState.SENT) && this.#handler.closeState.has(sentCloseFrameState.RECEIVED);
         let code = 1005;
         let reason = "";
-        const result2 = this.#parser?.closingInfo;
-        if (result2 && !result2.error) {
-          code = result2.code ?? 1005;
-          reason = result2.reason;
+        const result = this.#parser?.closingInfo;
+        if (result && !result.error) {
+          code = result.code ?? 1005;
+          reason = result.reason;
         }
         this.#handler.readyState = states.CLOSED;
         if (!this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
@@ -30540,12 +30540,12 @@ var require_websocketstream = __commonJS({
         if (!this.#handler.wasEverConnected) {
           this.#openedPromise.reject(new WebSocketError("Socket never opened"));
         }
-        const result2 = this.#parser?.closingInfo;
-        let code = result2?.code ?? 1005;
+        const result = this.#parser?.closingInfo;
+        let code = result?.code ?? 1005;
         if (!this.#handler.closeState.has(sentCloseFrameState.SENT) && !this.#handler.closeState.has(sentCloseFrameState.RECEIVED)) {
           code = 1006;
         }
-        const reason = result2?.reason == null ? "" : utf8DecodeBytes(Buffer.from(result2.reason));
+        const reason = result?.reason == null ? "" : utf8DecodeBytes(Buffer.from(result.reason));
         if (wasClean) {
           this.#readableStreamController.close();
           this.#writableStreamController.error(new DOMException("A closed WebSocketStream cannot be written to", "InvalidStateError"));
@@ -33094,12 +33094,12 @@ var require_src2 = __commonJS({
     function check(path, isFile4, isDirectory) {
       log2(`checking %s`, path);
       try {
-        const stat5 = fs_1.statSync(path);
-        if (stat5.isFile() && isFile4) {
+        const stat4 = fs_1.statSync(path);
+        if (stat4.isFile() && isFile4) {
           log2(`[OK] path represents a file`);
           return true;
         }
-        if (stat5.isDirectory() && isDirectory) {
+        if (stat4.isDirectory() && isDirectory) {
           log2(`[OK] path represents a directory`);
           return true;
         }
@@ -33170,10 +33170,10 @@ var require_dist2 = __commonJS({
       });
       return {
         promise: promise2,
-        done(result2) {
+        done(result) {
           if (status === "pending") {
             status = "resolved";
-            done(result2);
+            done(result);
           }
         },
         fail(error3) {
@@ -33884,7 +33884,7 @@ function trailingFunctionArgument(args, includeNoop = true) {
 function callTaskParser(parser4, streams) {
   return parser4(streams.stdOut, streams.stdErr);
 }
-function parseStringResponse(result2, parsers12, texts, trim = true) {
+function parseStringResponse(result, parsers12, texts, trim = true) {
   asArray(texts).forEach((text) => {
     for (let lines = toLinesWithContent(text, trim), i2 = 0, max2 = lines.length; i2 < max2; i2++) {
       const line = (offset = 0) => {
@@ -33893,10 +33893,10 @@ function parseStringResponse(result2, parsers12, texts, trim = true) {
         }
         return lines[i2 + offset];
       };
-      parsers12.some(({ parse: parse2 }) => parse2(line, result2));
+      parsers12.some(({ parse: parse2 }) => parse2(line, result));
     }
   });
-  return result2;
+  return result;
 }
 function checkIsRepoTask(action) {
   switch (action) {
@@ -34411,7 +34411,7 @@ function count_objects_default() {
   };
 }
 function parseCommitResult(stdOut) {
-  const result2 = {
+  const result = {
     author: null,
     branch: "",
     commit: "",
@@ -34422,7 +34422,7 @@ function parseCommitResult(stdOut) {
       deletions: 0
     }
   };
-  return parseStringResponse(result2, parsers, stdOut);
+  return parseStringResponse(result, parsers, stdOut);
 }
 function commitTask(message, files, customArgs) {
   const commands = [
@@ -34479,12 +34479,12 @@ function hashObjectTask(filePath, write) {
 }
 function parseInit(bare, path, text) {
   const response = String(text).trim();
-  let result2;
-  if (result2 = initResponseRegex.exec(response)) {
-    return new InitSummary(bare, path, false, result2[1]);
+  let result;
+  if (result = initResponseRegex.exec(response)) {
+    return new InitSummary(bare, path, false, result[1]);
   }
-  if (result2 = reInitResponseRegex.exec(response)) {
-    return new InitSummary(bare, path, true, result2[1]);
+  if (result = reInitResponseRegex.exec(response)) {
+    return new InitSummary(bare, path, true, result[1]);
   }
   let gitDir = "";
   const tokens = response.split(" ");
@@ -34776,9 +34776,9 @@ function parser3(indexX, indexY, handler2) {
   return [`${indexX}${indexY}`, handler2];
 }
 function conflicts(indexX, ...indexY) {
-  return indexY.map((y2) => parser3(indexX, y2, (result2, file) => result2.conflicted.push(file)));
+  return indexY.map((y2) => parser3(indexX, y2, (result, file) => result.conflicted.push(file)));
 }
-function splitLine(result2, lineStr) {
+function splitLine(result, lineStr) {
   const trimmed2 = lineStr.trim();
   switch (" ") {
     case trimmed2.charAt(2):
@@ -34792,10 +34792,10 @@ function splitLine(result2, lineStr) {
     const raw = `${index}${workingDir}`;
     const handler2 = parsers6.get(raw);
     if (handler2) {
-      handler2(result2, path);
+      handler2(result, path);
     }
     if (raw !== "##" && raw !== "!!") {
-      result2.files.push(new FileStatusSummary(path, index, workingDir));
+      result.files.push(new FileStatusSummary(path, index, workingDir));
     }
   }
 }
@@ -34845,8 +34845,8 @@ function version_default() {
         commands: ["--version"],
         format: "utf-8",
         parser: versionParser,
-        onError(result2, error3, done, fail) {
-          if (result2.exitCode === -2) {
+        onError(result, error3, done, fail) {
+          if (result.exitCode === -2) {
             return done(Buffer.from(NOT_INSTALLED));
           }
           fail(error3);
@@ -34993,7 +34993,7 @@ function checkIgnoreTask(paths) {
   };
 }
 function parseFetchResult(stdOut, stdErr) {
-  const result2 = {
+  const result = {
     raw: stdOut,
     remote: null,
     branches: [],
@@ -35001,7 +35001,7 @@ function parseFetchResult(stdOut, stdErr) {
     updated: [],
     deleted: []
   };
-  return parseStringResponse(result2, parsers10, [stdOut, stdErr]);
+  return parseStringResponse(result, parsers10, [stdOut, stdErr]);
 }
 function disallowedCommand(command9) {
   return /^--upload-pack(=|$)/.test(command9);
@@ -35042,10 +35042,10 @@ function pullTask(remote, branch, customArgs) {
     parser(stdOut, stdErr) {
       return parsePullResult(stdOut, stdErr);
     },
-    onError(result2, _error, _done, fail) {
+    onError(result, _error, _done, fail) {
       const pullError = parsePullErrorResult(
-        bufferToString(result2.stdOut),
-        bufferToString(result2.stdErr)
+        bufferToString(result.stdOut),
+        bufferToString(result.stdErr)
       );
       if (pullError) {
         return fail(new GitResponseError(pullError));
@@ -35244,7 +35244,7 @@ function completionDetectionPlugin({
       exit: (0, import_promise_deferred2.deferred)(),
       exitTimeout: (0, import_promise_deferred2.deferred)()
     };
-    const result2 = Promise.race([
+    const result = Promise.race([
       onClose === false ? never : events.closeTimeout.promise,
       onExit2 === false ? never : events.exitTimeout.promise
     ]);
@@ -35262,7 +35262,7 @@ function completionDetectionPlugin({
       get exitCode() {
         return exitCode;
       },
-      result: result2
+      result
     };
   }
   function configureTimeout(flag, event, timeout) {
@@ -35327,18 +35327,18 @@ function customBinaryPlugin(plugins, input2 = ["git"], allowUnsafe = false) {
     return config.prefix ? [config.prefix, ...data] : data;
   });
 }
-function isTaskError(result2) {
-  return !!(result2.exitCode && result2.stdErr.length);
+function isTaskError(result) {
+  return !!(result.exitCode && result.stdErr.length);
 }
-function getErrorMessage(result2) {
-  return Buffer.concat([...result2.stdOut, ...result2.stdErr]);
+function getErrorMessage(result) {
+  return Buffer.concat([...result.stdOut, ...result.stdErr]);
 }
 function errorDetectionHandler(overwrite = false, isError = isTaskError, errorMessage2 = getErrorMessage) {
-  return (error3, result2) => {
-    if (!overwrite && error3 || !isError(result2)) {
+  return (error3, result) => {
+    if (!overwrite && error3 || !isError(result)) {
       return error3;
     }
-    return errorMessage2(result2);
+    return errorMessage2(result);
   };
 }
 function errorDetectionPlugin(config) {
@@ -35532,11 +35532,11 @@ function gitP(...args) {
       }
       return chain.then(function() {
         return new Promise(function(resolve11, reject) {
-          const callback2 = (err4, result2) => {
+          const callback2 = (err4, result) => {
             if (err4) {
               return reject(toError(err4));
             }
-            resolve11(result2);
+            resolve11(result);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -36200,8 +36200,8 @@ var init_esm = __esm({
             logger(`empty task bypassing child process to call to task's parser`);
             return task.parser(this);
           }
-          handleTaskData(task, args, result2, logger) {
-            const { exitCode, rejection, stdOut, stdErr } = result2;
+          handleTaskData(task, args, result, logger) {
+            const { exitCode, rejection, stdOut, stdErr } = result;
             return new Promise((done, fail) => {
               logger(`Preparing to handle process response exitCode=%d stdOut=`, exitCode);
               const { error: error3 } = this._plugins.exec(
@@ -36209,13 +36209,13 @@ var init_esm = __esm({
                 { error: rejection },
                 {
                   ...pluginContext(task, args),
-                  ...result2
+                  ...result
                 }
               );
               if (error3 && task.onError) {
                 logger.info(`exitCode=%s handling with custom error handler`);
                 return task.onError(
-                  result2,
+                  result,
                   error3,
                   (newStdOut) => {
                     logger.info(`custom error handler treated as success`);
@@ -36373,10 +36373,10 @@ var init_esm = __esm({
         init_utils();
         parser2 = new LineParser(
           /([a-z-]+): (\d+)$/,
-          (result2, [key, value2]) => {
+          (result, [key, value2]) => {
             const property = asCamelCase(key);
-            if (Object.hasOwn(result2, property)) {
-              result2[property] = asNumber(value2);
+            if (Object.hasOwn(result, property)) {
+              result[property] = asNumber(value2);
             }
           }
         );
@@ -36387,39 +36387,39 @@ var init_esm = __esm({
         "use strict";
         init_utils();
         parsers = [
-          new LineParser(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (result2, [branch, root, commit]) => {
-            result2.branch = branch;
-            result2.commit = commit;
-            result2.root = !!root;
+          new LineParser(/^\[([^\s]+)( \([^)]+\))? ([^\]]+)/, (result, [branch, root, commit]) => {
+            result.branch = branch;
+            result.commit = commit;
+            result.root = !!root;
           }),
-          new LineParser(/\s*Author:\s(.+)/i, (result2, [author2]) => {
+          new LineParser(/\s*Author:\s(.+)/i, (result, [author2]) => {
             const parts = author2.split("<");
             const email = parts.pop();
             if (!email || !email.includes("@")) {
               return;
             }
-            result2.author = {
+            result.author = {
               email: email.substr(0, email.length - 1),
               name: parts.join("<").trim()
             };
           }),
           new LineParser(
             /(\d+)[^,]*(?:,\s*(\d+)[^,]*)(?:,\s*(\d+))/g,
-            (result2, [changes, insertions, deletions]) => {
-              result2.summary.changes = parseInt(changes, 10) || 0;
-              result2.summary.insertions = parseInt(insertions, 10) || 0;
-              result2.summary.deletions = parseInt(deletions, 10) || 0;
+            (result, [changes, insertions, deletions]) => {
+              result.summary.changes = parseInt(changes, 10) || 0;
+              result.summary.insertions = parseInt(insertions, 10) || 0;
+              result.summary.deletions = parseInt(deletions, 10) || 0;
             }
           ),
           new LineParser(
             /^(\d+)[^,]*(?:,\s*(\d+)[^(]+\(([+-]))?/,
-            (result2, [changes, lines, direction]) => {
-              result2.summary.changes = parseInt(changes, 10) || 0;
+            (result, [changes, lines, direction]) => {
+              result.summary.changes = parseInt(changes, 10) || 0;
               const count2 = parseInt(lines, 10) || 0;
               if (direction === "-") {
-                result2.summary.deletions = count2;
+                result.summary.deletions = count2;
               } else if (direction === "+") {
-                result2.summary.insertions = count2;
+                result.summary.insertions = count2;
               }
             }
           )
@@ -36498,8 +36498,8 @@ var init_esm = __esm({
         statParser = [
           new LineParser(
             /^(.+)\s+\|\s+(\d+)(\s+[+\-]+)?$/,
-            (result2, [file, changes, alterations = ""]) => {
-              result2.files.push({
+            (result, [file, changes, alterations = ""]) => {
+              result.files.push({
                 file: file.trim(),
                 changes: asNumber(changes),
                 insertions: alterations.replace(/[^+]/g, "").length,
@@ -36510,8 +36510,8 @@ var init_esm = __esm({
           ),
           new LineParser(
             /^(.+) \|\s+Bin ([0-9.]+) -> ([0-9.]+) ([a-z]+)/,
-            (result2, [file, before, after]) => {
-              result2.files.push({
+            (result, [file, before, after]) => {
+              result.files.push({
                 file: file.trim(),
                 before: asNumber(before),
                 after: asNumber(after),
@@ -36521,25 +36521,25 @@ var init_esm = __esm({
           ),
           new LineParser(
             /(\d+) files? changed\s*((?:, \d+ [^,]+){0,2})/,
-            (result2, [changed, summary]) => {
+            (result, [changed, summary]) => {
               const inserted = /(\d+) i/.exec(summary);
               const deleted = /(\d+) d/.exec(summary);
-              result2.changed = asNumber(changed);
-              result2.insertions = asNumber(inserted?.[1]);
-              result2.deletions = asNumber(deleted?.[1]);
+              result.changed = asNumber(changed);
+              result.insertions = asNumber(inserted?.[1]);
+              result.deletions = asNumber(deleted?.[1]);
             }
           )
         ];
         numStatParser = [
           new LineParser(
             /(\d+)\t(\d+)\t(.+)$/,
-            (result2, [changesInsert, changesDelete, file]) => {
+            (result, [changesInsert, changesDelete, file]) => {
               const insertions = asNumber(changesInsert);
               const deletions = asNumber(changesDelete);
-              result2.changed++;
-              result2.insertions += insertions;
-              result2.deletions += deletions;
-              result2.files.push({
+              result.changed++;
+              result.insertions += insertions;
+              result.deletions += deletions;
+              result.files.push({
                 file,
                 changes: insertions + deletions,
                 insertions,
@@ -36548,9 +36548,9 @@ var init_esm = __esm({
               });
             }
           ),
-          new LineParser(/-\t-\t(.+)$/, (result2, [file]) => {
-            result2.changed++;
-            result2.files.push({
+          new LineParser(/-\t-\t(.+)$/, (result, [file]) => {
+            result.changed++;
+            result.files.push({
               file,
               after: 0,
               before: 0,
@@ -36559,9 +36559,9 @@ var init_esm = __esm({
           })
         ];
         nameOnlyParser = [
-          new LineParser(/(.+)$/, (result2, [file]) => {
-            result2.changed++;
-            result2.files.push({
+          new LineParser(/(.+)$/, (result, [file]) => {
+            result.changed++;
+            result.files.push({
               file,
               changes: 0,
               insertions: 0,
@@ -36573,9 +36573,9 @@ var init_esm = __esm({
         nameStatusParser = [
           new LineParser(
             /([ACDMRTUXB])([0-9]{0,3})\t(.[^\t]*)(\t(.[^\t]*))?$/,
-            (result2, [status, similarity, from, _to, to]) => {
-              result2.changed++;
-              result2.files.push({
+            (result, [status, similarity, from, _to, to]) => {
+              result.changed++;
+              result.files.push({
                 file: to ?? from,
                 changes: 0,
                 insertions: 0,
@@ -36743,24 +36743,24 @@ var init_esm = __esm({
         remoteMessagesObjectParsers = [
           new RemoteLineParser(
             /^remote:\s*(enumerating|counting|compressing) objects: (\d+),/i,
-            (result2, [action, count2]) => {
+            (result, [action, count2]) => {
               const key = action.toLowerCase();
-              const enumeration = objectEnumerationResult(result2.remoteMessages);
+              const enumeration = objectEnumerationResult(result.remoteMessages);
               Object.assign(enumeration, { [key]: asNumber(count2) });
             }
           ),
           new RemoteLineParser(
             /^remote:\s*(enumerating|counting|compressing) objects: \d+% \(\d+\/(\d+)\),/i,
-            (result2, [action, count2]) => {
+            (result, [action, count2]) => {
               const key = action.toLowerCase();
-              const enumeration = objectEnumerationResult(result2.remoteMessages);
+              const enumeration = objectEnumerationResult(result.remoteMessages);
               Object.assign(enumeration, { [key]: asNumber(count2) });
             }
           ),
           new RemoteLineParser(
             /total ([^,]+), reused ([^,]+), pack-reused (\d+)/i,
-            (result2, [total, reused, packReused]) => {
-              const objects = objectEnumerationResult(result2.remoteMessages);
+            (result, [total, reused, packReused]) => {
+              const objects = objectEnumerationResult(result.remoteMessages);
               objects.total = asObjectCount(total);
               objects.reused = asObjectCount(reused);
               objects.packReused = asNumber(packReused);
@@ -36775,21 +36775,21 @@ var init_esm = __esm({
         init_utils();
         init_parse_remote_objects();
         parsers2 = [
-          new RemoteLineParser(/^remote:\s*(.+)$/, (result2, [text]) => {
-            result2.remoteMessages.all.push(text.trim());
+          new RemoteLineParser(/^remote:\s*(.+)$/, (result, [text]) => {
+            result.remoteMessages.all.push(text.trim());
             return false;
           }),
           ...remoteMessagesObjectParsers,
           new RemoteLineParser(
             [/create a (?:pull|merge) request/i, /\s(https?:\/\/\S+)$/],
-            (result2, [pullRequestUrl]) => {
-              result2.remoteMessages.pullRequestUrl = pullRequestUrl;
+            (result, [pullRequestUrl]) => {
+              result.remoteMessages.pullRequestUrl = pullRequestUrl;
             }
           ),
           new RemoteLineParser(
             [/found (\d+) vulnerabilities.+\(([^)]+)\)/i, /\s(https?:\/\/\S+)$/],
-            (result2, [count2, summary, url]) => {
-              result2.remoteMessages.vulnerabilities = {
+            (result, [count2, summary, url]) => {
+              result.remoteMessages.vulnerabilities = {
                 count: asNumber(count2),
                 summary,
                 url
@@ -36814,39 +36814,39 @@ var init_esm = __esm({
         SUMMARY_REGEX = /(\d+)\D+((\d+)\D+\(\+\))?(\D+(\d+)\D+\(-\))?/;
         ACTION_REGEX = /^(create|delete) mode \d+ (.+)/;
         parsers3 = [
-          new LineParser(FILE_UPDATE_REGEX, (result2, [file, insertions, deletions]) => {
-            result2.files.push(file);
+          new LineParser(FILE_UPDATE_REGEX, (result, [file, insertions, deletions]) => {
+            result.files.push(file);
             if (insertions) {
-              result2.insertions[file] = insertions.length;
+              result.insertions[file] = insertions.length;
             }
             if (deletions) {
-              result2.deletions[file] = deletions.length;
+              result.deletions[file] = deletions.length;
             }
           }),
-          new LineParser(SUMMARY_REGEX, (result2, [changes, , insertions, , deletions]) => {
+          new LineParser(SUMMARY_REGEX, (result, [changes, , insertions, , deletions]) => {
             if (insertions !== void 0 || deletions !== void 0) {
-              result2.summary.changes = +changes || 0;
-              result2.summary.insertions = +insertions || 0;
-              result2.summary.deletions = +deletions || 0;
+              result.summary.changes = +changes || 0;
+              result.summary.insertions = +insertions || 0;
+              result.summary.deletions = +deletions || 0;
               return true;
             }
             return false;
           }),
-          new LineParser(ACTION_REGEX, (result2, [action, file]) => {
-            append(result2.files, file);
-            append(action === "create" ? result2.created : result2.deleted, file);
+          new LineParser(ACTION_REGEX, (result, [action, file]) => {
+            append(result.files, file);
+            append(action === "create" ? result.created : result.deleted, file);
           })
         ];
         errorParsers = [
-          new LineParser(/^from\s(.+)$/i, (result2, [remote]) => void (result2.remote = remote)),
-          new LineParser(/^fatal:\s(.+)$/, (result2, [message]) => void (result2.message = message)),
+          new LineParser(/^from\s(.+)$/i, (result, [remote]) => void (result.remote = remote)),
+          new LineParser(/^fatal:\s(.+)$/, (result, [message]) => void (result.message = message)),
           new LineParser(
             /([a-z0-9]+)\.\.([a-z0-9]+)\s+(\S+)\s+->\s+(\S+)$/,
-            (result2, [hashLocal, hashRemote, branchLocal, branchRemote]) => {
-              result2.branch.local = branchLocal;
-              result2.hash.local = hashLocal;
-              result2.branch.remote = branchRemote;
-              result2.hash.remote = hashRemote;
+            (result, [hashLocal, hashRemote, branchLocal, branchRemote]) => {
+              result.branch.local = branchLocal;
+              result.hash.local = hashLocal;
+              result.branch.remote = branchRemote;
+              result.hash.remote = hashRemote;
             }
           )
         ];
@@ -36884,8 +36884,8 @@ var init_esm = __esm({
           new LineParser(/^CONFLICT\s+\((.+)\):/, (summary, [reason]) => {
             summary.conflicts.push(new MergeSummaryConflict(reason, null));
           }),
-          new LineParser(/^Automatic merge failed;\s+(.+)$/, (summary, [result2]) => {
-            summary.result = result2;
+          new LineParser(/^Automatic merge failed;\s+(.+)$/, (summary, [result]) => {
+            summary.result = result;
           })
         ];
         parseMergeResult = (stdOut, stdErr) => {
@@ -36910,23 +36910,23 @@ var init_esm = __esm({
         init_utils();
         init_parse_remote_messages();
         parsers5 = [
-          new LineParser(/^Pushing to (.+)$/, (result2, [repo]) => {
-            result2.repo = repo;
+          new LineParser(/^Pushing to (.+)$/, (result, [repo]) => {
+            result.repo = repo;
           }),
-          new LineParser(/^updating local tracking ref '(.+)'/, (result2, [local]) => {
-            result2.ref = {
-              ...result2.ref || {},
+          new LineParser(/^updating local tracking ref '(.+)'/, (result, [local]) => {
+            result.ref = {
+              ...result.ref || {},
               local
             };
           }),
-          new LineParser(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (result2, [local, remote, type]) => {
-            result2.pushed.push(pushResultPushedItem(local, remote, type));
+          new LineParser(/^[=*-]\s+([^:]+):(\S+)\s+\[(.+)]$/, (result, [local, remote, type]) => {
+            result.pushed.push(pushResultPushedItem(local, remote, type));
           }),
           new LineParser(
             /^Branch '([^']+)' set up to track remote branch '([^']+)' from '([^']+)'/,
-            (result2, [local, remote, remoteName]) => {
-              result2.branch = {
-                ...result2.branch || {},
+            (result, [local, remote, remoteName]) => {
+              result.branch = {
+                ...result.branch || {},
                 local,
                 remote,
                 remoteName
@@ -36935,8 +36935,8 @@ var init_esm = __esm({
           ),
           new LineParser(
             /^([^:]+):(\S+)\s+([a-z0-9]+)\.\.([a-z0-9]+)$/,
-            (result2, [local, remote, from, to]) => {
-              result2.update = {
+            (result, [local, remote, from, to]) => {
+              result.update = {
                 head: {
                   local,
                   remote
@@ -37029,46 +37029,46 @@ var init_esm = __esm({
           parser3(
             " ",
             "A",
-            (result2, file) => result2.created.push(file)
+            (result, file) => result.created.push(file)
           ),
           parser3(
             " ",
             "D",
-            (result2, file) => result2.deleted.push(file)
+            (result, file) => result.deleted.push(file)
           ),
           parser3(
             " ",
             "M",
-            (result2, file) => result2.modified.push(file)
+            (result, file) => result.modified.push(file)
           ),
-          parser3("A", " ", (result2, file) => {
-            result2.created.push(file);
-            result2.staged.push(file);
+          parser3("A", " ", (result, file) => {
+            result.created.push(file);
+            result.staged.push(file);
           }),
-          parser3("A", "M", (result2, file) => {
-            result2.created.push(file);
-            result2.staged.push(file);
-            result2.modified.push(file);
+          parser3("A", "M", (result, file) => {
+            result.created.push(file);
+            result.staged.push(file);
+            result.modified.push(file);
           }),
-          parser3("D", " ", (result2, file) => {
-            result2.deleted.push(file);
-            result2.staged.push(file);
+          parser3("D", " ", (result, file) => {
+            result.deleted.push(file);
+            result.staged.push(file);
           }),
-          parser3("M", " ", (result2, file) => {
-            result2.modified.push(file);
-            result2.staged.push(file);
+          parser3("M", " ", (result, file) => {
+            result.modified.push(file);
+            result.staged.push(file);
           }),
-          parser3("M", "M", (result2, file) => {
-            result2.modified.push(file);
-            result2.staged.push(file);
+          parser3("M", "M", (result, file) => {
+            result.modified.push(file);
+            result.staged.push(file);
           }),
-          parser3("R", " ", (result2, file) => {
-            result2.renamed.push(renamedFile(file));
+          parser3("R", " ", (result, file) => {
+            result.renamed.push(renamedFile(file));
           }),
-          parser3("R", "M", (result2, file) => {
+          parser3("R", "M", (result, file) => {
             const renamed = renamedFile(file);
-            result2.renamed.push(renamed);
-            result2.modified.push(renamed.to);
+            result.renamed.push(renamed);
+            result.modified.push(renamed.to);
           }),
           parser3("!", "!", (_result, _file) => {
             (_result.ignored = _result.ignored || []).push(_file);
@@ -37076,7 +37076,7 @@ var init_esm = __esm({
           parser3(
             "?",
             "?",
-            (result2, file) => result2.not_added.push(file)
+            (result, file) => result.not_added.push(file)
           ),
           ...conflicts(
             "A",
@@ -37099,25 +37099,25 @@ var init_esm = __esm({
           ),
           [
             "##",
-            (result2, line) => {
+            (result, line) => {
               const aheadReg = /ahead (\d+)/;
               const behindReg = /behind (\d+)/;
               const currentReg = /^(.+?(?=(?:\.{3}|\s|$)))/;
               const trackingReg = /\.{3}(\S*)/;
               const onEmptyBranchReg = /\son\s(\S+?)(?=\.{3}|$)/;
               let regexResult = aheadReg.exec(line);
-              result2.ahead = regexResult && +regexResult[1] || 0;
+              result.ahead = regexResult && +regexResult[1] || 0;
               regexResult = behindReg.exec(line);
-              result2.behind = regexResult && +regexResult[1] || 0;
+              result.behind = regexResult && +regexResult[1] || 0;
               regexResult = currentReg.exec(line);
-              result2.current = filterType(regexResult?.[1], filterString, null);
+              result.current = filterType(regexResult?.[1], filterString, null);
               regexResult = trackingReg.exec(line);
-              result2.tracking = filterType(regexResult?.[1], filterString, null);
+              result.tracking = filterType(regexResult?.[1], filterString, null);
               regexResult = onEmptyBranchReg.exec(line);
               if (regexResult) {
-                result2.current = filterType(regexResult?.[1], filterString, result2.current);
+                result.current = filterType(regexResult?.[1], filterString, result.current);
               }
-              result2.detached = /\(no branch\)/.test(line);
+              result.detached = /\(no branch\)/.test(line);
             }
           ]
         ]);
@@ -37153,17 +37153,17 @@ var init_esm = __esm({
         parsers7 = [
           new LineParser(
             /version (\d+)\.(\d+)\.(\d+)(?:\s*\((.+)\))?/,
-            (result2, [major, minor, patch, agent = ""]) => {
+            (result, [major, minor, patch, agent = ""]) => {
               Object.assign(
-                result2,
+                result,
                 versionResponse(asNumber(major), asNumber(minor), asNumber(patch), agent)
               );
             }
           ),
           new LineParser(
             /version (\d+)\.(\d+)\.(\D+)(.+)?$/,
-            (result2, [major, minor, patch, agent = ""]) => {
-              Object.assign(result2, versionResponse(asNumber(major), asNumber(minor), patch, agent));
+            (result, [major, minor, patch, agent = ""]) => {
+              Object.assign(result, versionResponse(asNumber(major), asNumber(minor), patch, agent));
             }
           )
         ];
@@ -37415,16 +37415,16 @@ var init_esm = __esm({
         deleteSuccessRegex = /(\S+)\s+\(\S+\s([^)]+)\)/;
         deleteErrorRegex = /^error[^']+'([^']+)'/m;
         parsers8 = [
-          new LineParser(deleteSuccessRegex, (result2, [branch, hash]) => {
+          new LineParser(deleteSuccessRegex, (result, [branch, hash]) => {
             const deletion = branchDeletionSuccess(branch, hash);
-            result2.all.push(deletion);
-            result2.branches[branch] = deletion;
+            result.all.push(deletion);
+            result.branches[branch] = deletion;
           }),
-          new LineParser(deleteErrorRegex, (result2, [branch]) => {
+          new LineParser(deleteErrorRegex, (result, [branch]) => {
             const deletion = branchDeletionFailure(branch);
-            result2.errors.push(deletion);
-            result2.all.push(deletion);
-            result2.branches[branch] = deletion;
+            result.errors.push(deletion);
+            result.all.push(deletion);
+            result.branches[branch] = deletion;
           })
         ];
         parseBranchDeletions = (stdOut, stdErr) => {
@@ -37467,19 +37467,19 @@ var init_esm = __esm({
         parsers9 = [
           new LineParser(
             /^([*+]\s)?\((?:HEAD )?detached (?:from|at) (\S+)\)\s+([a-z0-9]+)\s(.*)$/,
-            (result2, [current, name, commit, label]) => {
-              result2.push(branchStatus(current), true, name, commit, label);
+            (result, [current, name, commit, label]) => {
+              result.push(branchStatus(current), true, name, commit, label);
             }
           ),
           new LineParser(
             /^([*+]\s)?(\S+)\s+([a-z0-9]+)\s?(.*)$/s,
-            (result2, [current, name, commit, label]) => {
-              result2.push(branchStatus(current), false, name, commit, label);
+            (result, [current, name, commit, label]) => {
+              result.push(branchStatus(current), false, name, commit, label);
             }
           )
         ];
-        currentBranchParser = new LineParser(/^(\S+)$/s, (result2, [name]) => {
-          result2.push("*", false, name, "", "");
+        currentBranchParser = new LineParser(/^(\S+)$/s, (result, [name]) => {
+          result.push("*", false, name, "", "");
         });
       }
     });
@@ -37523,30 +37523,30 @@ var init_esm = __esm({
         "use strict";
         init_utils();
         parsers10 = [
-          new LineParser(/From (.+)$/, (result2, [remote]) => {
-            result2.remote = remote;
+          new LineParser(/From (.+)$/, (result, [remote]) => {
+            result.remote = remote;
           }),
-          new LineParser(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (result2, [name, tracking]) => {
-            result2.branches.push({
+          new LineParser(/\* \[new branch]\s+(\S+)\s*-> (.+)$/, (result, [name, tracking]) => {
+            result.branches.push({
               name,
               tracking
             });
           }),
-          new LineParser(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (result2, [name, tracking]) => {
-            result2.tags.push({
+          new LineParser(/\* \[new tag]\s+(\S+)\s*-> (.+)$/, (result, [name, tracking]) => {
+            result.tags.push({
               name,
               tracking
             });
           }),
-          new LineParser(/- \[deleted]\s+\S+\s*-> (.+)$/, (result2, [tracking]) => {
-            result2.deleted.push({
+          new LineParser(/- \[deleted]\s+\S+\s*-> (.+)$/, (result, [tracking]) => {
+            result.deleted.push({
               tracking
             });
           }),
           new LineParser(
             /\s*([^.]+)\.\.(\S+)\s+(\S+)\s*-> (.+)$/,
-            (result2, [from, to, name, tracking]) => {
-              result2.updated.push({
+            (result, [from, to, name, tracking]) => {
+              result.updated.push({
                 name,
                 tracking,
                 to,
@@ -37573,8 +37573,8 @@ var init_esm = __esm({
         "use strict";
         init_utils();
         parsers11 = [
-          new LineParser(/^Renaming (.+) to (.+)$/, (result2, [from, to]) => {
-            result2.moves.push({ from, to });
+          new LineParser(/^Renaming (.+) to (.+)$/, (result, [from, to]) => {
+            result.moves.push({ from, to });
           })
         ];
       }
@@ -38317,13 +38317,42 @@ var init_git = __esm({
         for (const rec of out.split("").slice(1)) {
           const [id, authorName, authorEmail, timestamp, ...rest] = rec.split("");
           const message = rest.join("").replace(/\n$/, "");
-          byId.set(id, { id, authorName, authorEmail, timestamp, message });
+          const ts = timestamp.replace(/[+-]00:00$/, "Z");
+          byId.set(id, { id, authorName, authorEmail, timestamp: ts, message });
         }
         return shas.map((s) => {
           const info2 = byId.get(s);
           if (!info2) throw new InputError(`git did not return commit ${s}`);
           return info2;
         });
+      }
+      /**
+       * Parents and first-parent changes of many commits in one `git log` (a root or shallow-boundary
+       * commit lists no parents and shows every file as added).
+       */
+      async firstParentChanges(shas) {
+        const out = /* @__PURE__ */ new Map();
+        if (shas.length === 0) return out;
+        const text = await this.git.raw([
+          "log",
+          "--no-walk=unsorted",
+          "-z",
+          "--format=%x1e%H%x1f%P",
+          "--name-status",
+          "--no-renames",
+          "--diff-merges=first-parent",
+          ...shas
+        ]);
+        for (const chunk of text.split("").slice(1)) {
+          const nul = chunk.indexOf("\0");
+          const header = nul >= 0 ? chunk.slice(0, nul) : chunk;
+          const [id, parents] = header.split("");
+          const parts = (nul >= 0 ? chunk.slice(nul + 1) : "").replace(/^\n/, "").split("\0").filter((x2) => x2.length > 0);
+          const changes = [];
+          for (let i2 = 0; i2 + 1 < parts.length; i2 += 2) changes.push({ type: parts[i2].charAt(0), path: parts[i2 + 1] });
+          out.set(id.trim(), { parents: (parents ?? "").trim().split(" ").filter(Boolean), changes });
+        }
+        return out;
       }
       /** Files changed between two commits (A/M/D…, no rename detection); `from` undefined = all added. */
       async changes(from, to) {
@@ -38847,19 +38876,19 @@ var require_help = __commonJS({
        * @returns {Map<string, Command[] | Option[]>}
        */
       groupItems(unsortedItems, visibleItems, getGroup) {
-        const result2 = /* @__PURE__ */ new Map();
+        const result = /* @__PURE__ */ new Map();
         unsortedItems.forEach((item) => {
           const group = getGroup(item);
-          if (!result2.has(group)) result2.set(group, []);
+          if (!result.has(group)) result.set(group, []);
         });
         visibleItems.forEach((item) => {
           const group = getGroup(item);
-          if (!result2.has(group)) {
-            result2.set(group, []);
+          if (!result.has(group)) {
+            result.set(group, []);
           }
-          result2.get(group).push(item);
+          result.get(group).push(item);
         });
-        return result2;
+        return result;
       }
       /**
        * Generate the built-in help text.
@@ -39605,11 +39634,11 @@ var require_command = __commonJS({
        * @private
        */
       _getCommandAndAncestors() {
-        const result2 = [];
+        const result = [];
         for (let command9 = this; command9; command9 = command9.parent) {
-          result2.push(command9);
+          result.push(command9);
         }
-        return result2;
+        return result;
       }
       /**
        * Define a command.
@@ -40760,7 +40789,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallHooks(promise2, event) {
-        let result2 = promise2;
+        let result = promise2;
         const hooks = [];
         this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
           hookedCommand._lifeCycleHooks[event].forEach((callback2) => {
@@ -40771,11 +40800,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
           hooks.reverse();
         }
         hooks.forEach((hookDetail) => {
-          result2 = this._chainOrCall(result2, () => {
+          result = this._chainOrCall(result, () => {
             return hookDetail.callback(hookDetail.hookedCommand, this);
           });
         });
-        return result2;
+        return result;
       }
       /**
        *
@@ -40786,15 +40815,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _chainOrCallSubCommandHook(promise2, subCommand, event) {
-        let result2 = promise2;
+        let result = promise2;
         if (this._lifeCycleHooks[event] !== void 0) {
           this._lifeCycleHooks[event].forEach((hook) => {
-            result2 = this._chainOrCall(result2, () => {
+            result = this._chainOrCall(result, () => {
               return hook(this, subCommand);
             });
           });
         }
-        return result2;
+        return result;
       }
       /**
        * Process arguments in context of this command.
@@ -41066,13 +41095,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       opts() {
         if (this._storeOptionsAsProperties) {
-          const result2 = {};
+          const result = {};
           const len = this.options.length;
           for (let i2 = 0; i2 < len; i2++) {
             const key = this.options[i2].attributeName();
-            result2[key] = key === this._versionOptionName ? this._version : this[key];
+            result[key] = key === this._versionOptionName ? this._version : this[key];
           }
-          return result2;
+          return result;
         }
         return this._optionValues;
       }
@@ -42114,9 +42143,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync11, existsSync: existsSync7 } = await import("node:fs");
+  const { readFileSync: readFileSync13, existsSync: existsSync7 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync7(target) ? readIniValue2(readFileSync11(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync7(target) ? readIniValue2(readFileSync13(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -45861,7 +45890,7 @@ __export(ci_exports, {
 import { readFileSync as readFileSync8 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile6 = o2.readFile ?? ((p2) => readFileSync8(p2, "utf8"));
+  const readFile4 = o2.readFile ?? ((p2) => readFileSync8(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -45871,7 +45900,7 @@ function versionFromEnvironment(o2) {
   const cordova = o2.cwd ? cordovaReleaseName(o2.cwd) : void 0;
   if (cordova) return { version: cordova, source: "Cordova config.xml" };
   for (const p2 of SENTRY_CLI_PROBES) {
-    const r2 = p2.read(env2, readFile6);
+    const r2 = p2.read(env2, readFile4);
     if (r2) return { ...r2, ci: p2.ci };
   }
   const gradle = o2.cwd ? gradleReleaseName(o2.cwd) : void 0;
@@ -45879,7 +45908,7 @@ function versionFromEnvironment(o2) {
   const gae = nonEmpty(env2.GAE_DEPLOYMENT_ID);
   if (gae) return { version: gae, source: "GAE_DEPLOYMENT_ID", ci: "Google App Engine" };
   for (const p2 of OTHER_CI_PROBES) {
-    const r2 = p2.read(env2, readFile6);
+    const r2 = p2.read(env2, readFile4);
     if (r2) return { ...r2, ci: p2.ci };
   }
   return void 0;
@@ -45927,12 +45956,12 @@ var init_ci = __esm({
     ];
     githubActions = {
       ci: "GitHub Actions",
-      read(env2, readFile6) {
+      read(env2, readFile4) {
         if (env2.GITHUB_ACTIONS !== "true" && !env2.GITHUB_SHA) return void 0;
         const event = env2.GITHUB_EVENT_NAME;
         if ((event === "pull_request" || event === "pull_request_target") && env2.GITHUB_EVENT_PATH) {
           try {
-            const payload = JSON.parse(readFile6(env2.GITHUB_EVENT_PATH));
+            const payload = JSON.parse(readFile4(env2.GITHUB_EVENT_PATH));
             const sha2 = payload.pull_request?.head?.sha;
             if (typeof sha2 === "string" && sha2.trim() !== "") {
               return { version: sha2.trim(), source: "the pull request's head SHA (GITHUB_EVENT_PATH)" };
@@ -46093,7 +46122,15 @@ async function collectLocalCommits(o2) {
 }
 async function buildPayloads(o2, shas, prev) {
   const infos = await o2.repo.commitInfos(shas);
-  const changes = await Promise.all(shas.map((sha, i2) => o2.repo.changes(shas[i2 + 1] ?? prev, sha)));
+  const byParent = await o2.repo.firstParentChanges(shas);
+  const changes = await Promise.all(
+    shas.map((sha, i2) => {
+      const base = shas[i2 + 1] ?? prev;
+      const known = byParent.get(sha);
+      if (known && (base === void 0 ? known.parents.length === 0 : known.parents[0] === base)) return known.changes;
+      return o2.repo.changes(base, sha);
+    })
+  );
   return infos.map((c3, i2) => ({
     patch_set: changes[i2].map((f) => ({ path: f.path, type: f.type })),
     repository: o2.repository,
@@ -46274,7 +46311,7 @@ async function runSetCommits(opts, ctx) {
   const { collectLocalCommits: collectLocalCommits2, DEFAULT_DEEPEN_LIMIT: DEFAULT_DEEPEN_LIMIT2 } = await Promise.resolve().then(() => (init_commits(), commits_exports));
   const { repoIdFromRemote: repoIdFromRemote2 } = await Promise.resolve().then(() => (init_remote_url(), remote_url_exports));
   const repo = await GitRepo2.open(ctx.cwd, ctx.env);
-  const result2 = await collectLocalCommits2({
+  const result = await collectLocalCommits2({
     repo,
     previousCommit,
     initialDepth,
@@ -46291,18 +46328,18 @@ async function runSetCommits(opts, ctx) {
     version,
     mode: "local",
     previousCommit: previousCommit || null,
-    previousFound: result2.previousFound,
-    deepenedBy: result2.deepenedBy,
-    commits: result2.commits.map((c3) => c3.id)
+    previousFound: result.previousFound,
+    deepenedBy: result.deepenedBy,
+    commits: result.commits.map((c3) => c3.id)
   };
-  if (result2.commits.length === 0) {
+  if (result.commits.length === 0) {
     ctx.out.print(
       "No commits found. Leaving release alone. If you believe there should be some, change commits range or initial depth and try again."
     );
     ctx.out.result({ ...summary, ...dry(sender) });
     return;
   }
-  await sender.send("PUT", routes.release(org, version), { commits: result2.commits }, {
+  await sender.send("PUT", routes.release(org, version), { commits: result.commits }, {
     notFound: `release ${version} in organization ${org}`
   });
   if (!sender.dryRun) ctx.out.print(`Success! Set commits for release ${version}`);
@@ -48182,7 +48219,7 @@ async function resolveSourceMap(path, display, line, column, contextLines = 2) {
   } catch (e) {
     throw new InputError(`${display} is not a valid source map: ${e.message}`);
   }
-  const result2 = { path: display, type, line, column };
+  const result = { path: display, type, line, column };
   const lines = decodedMappings(map);
   let l = Math.min(line - 1, lines.length - 1);
   let col = line - 1 > lines.length - 1 ? Infinity : column - 1;
@@ -48196,9 +48233,9 @@ async function resolveSourceMap(path, display, line, column, contextLines = 2) {
       }
     }
   }
-  if (!found2) return result2;
+  if (!found2) return result;
   const pos = originalPositionFor(map, { line: found2.line + 1, column: found2.column });
-  result2.token = {
+  result.token = {
     line: found2.line + 1,
     column: found2.column + 1,
     name: pos.name,
@@ -48212,11 +48249,11 @@ async function resolveSourceMap(path, display, line, column, contextLines = 2) {
       const src = content.split(/\r?\n/);
       const from = Math.max(1, pos.line - contextLines);
       const to = Math.min(src.length, pos.line + contextLines);
-      result2.context = [];
-      for (let n = from; n <= to; n++) result2.context.push({ line: n, text: src[n - 1], current: n === pos.line });
+      result.context = [];
+      for (let n = from; n <= to; n++) result.context.push({ line: n, text: src[n - 1], current: n === pos.line });
     }
   }
-  return result2;
+  return result;
 }
 function renderResolve(r2) {
   const out = [
@@ -48274,9 +48311,9 @@ function resolveCommand(env2) {
 async function runResolve(opts, ctx) {
   const { resolve: resolve11 } = await import("node:path");
   const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
-  const result2 = await resolveSourceMap2(resolve11(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
-  for (const line of renderResolve2(result2)) ctx.out.print(line);
-  ctx.out.result(result2);
+  const result = await resolveSourceMap2(resolve11(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  for (const line of renderResolve2(result)) ctx.out.print(line);
+  ctx.out.result(result);
 }
 var init_resolve3 = __esm({
   "src/commands/sourcemaps/resolve.ts"() {
@@ -48289,7 +48326,7 @@ var init_resolve3 = __esm({
 
 // src/sourcemaps/bundle.ts
 import { createHash as createHash4 } from "node:crypto";
-import { open as open2 } from "node:fs/promises";
+import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import * as zlib from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
@@ -48326,15 +48363,14 @@ function crc322(data) {
   return (c3 ^ -1) >>> 0;
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
-  const fh = await open2(file, "w");
+  const fd2 = openSync(file, "w");
   try {
-    const w = new HashingWriter(fh, chunkSize);
+    const w = new HashingWriter(fd2, chunkSize);
     const central = [];
     const manifestFiles = {};
     const idHash = createHash4("sha1");
-    const addEntry = async (name, data) => {
+    const addEntry = async (name, data, deflated) => {
       const nameBuf = Buffer.from(name, "utf8");
-      const deflated = zlib.deflateRawSync(data);
       const crc = crc322(data);
       const local = Buffer.alloc(30);
       local.writeUInt32LE(67324752, 0);
@@ -48364,13 +48400,24 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
     };
     await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
     const done = /* @__PURE__ */ new Set();
-    let count2 = 0;
-    for (const e of entries) {
+    const unique = entries.filter((e) => {
       const path = urlToBundlePath(e.url);
-      if (done.has(path)) continue;
+      if (done.has(path)) return false;
       done.add(path);
-      const data = await e.load();
-      await addEntry(path, data);
+      return true;
+    });
+    const inFlight = [];
+    let nextToStart = 0;
+    const fill = () => {
+      while (nextToStart < unique.length && inFlight.length < WINDOW) inFlight.push(unique[nextToStart++].load());
+    };
+    let count2 = 0;
+    for (const e of unique) {
+      fill();
+      const data = await inFlight.shift();
+      const deflated = zlib.deflateRawSync(data);
+      const path = urlToBundlePath(e.url);
+      await addEntry(path, data, deflated);
       const info2 = { type: e.type, url: e.url };
       if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
       manifestFiles[path] = info2;
@@ -48388,7 +48435,8 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
     manifest.org = attrs2.org;
     if (attrs2.project !== void 0) manifest.project = attrs2.project;
     if (attrs2.release !== void 0) manifest.release = attrs2.release;
-    await addEntry("manifest.json", Buffer.from(JSON.stringify(manifest), "utf8"));
+    const manifestBytes = Buffer.from(JSON.stringify(manifest), "utf8");
+    await addEntry("manifest.json", manifestBytes, zlib.deflateRawSync(manifestBytes));
     const cdStart = w.offset;
     const cdBuf = Buffer.concat(central);
     await w.write(cdBuf);
@@ -48399,32 +48447,38 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
     eocd.writeUInt32LE(cdBuf.length, 12);
     eocd.writeUInt32LE(cdStart, 16);
     await w.write(eocd);
+    await w.flush();
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count2 };
   } finally {
-    await fh.close();
+    closeSync(fd2);
   }
 }
 function byteCompare(a, b3) {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
 }
 async function readChunk(file, offset, size) {
-  const fh = await open2(file, "r");
+  const fd2 = openSync(file, "r");
   try {
     const buf = Buffer.alloc(size);
-    await fh.read(buf, 0, size, offset);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd2, buf, got, size - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
     return buf;
   } finally {
-    await fh.close();
+    closeSync(fd2);
   }
 }
-var crcTable, HashingWriter, DOS_DATE_1980;
+var crcTable, HashingWriter, DOS_DATE_1980, WINDOW;
 var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
     HashingWriter = class {
-      constructor(fh, chunkSize) {
-        this.fh = fh;
+      constructor(fd2, chunkSize) {
+        this.fd = fd2;
         this.chunkSize = chunkSize;
       }
       offset = 0;
@@ -48433,8 +48487,14 @@ var init_bundle = __esm({
       chunkStart = 0;
       chunkFill = 0;
       chunks = [];
+      pending = [];
+      pendingBytes = 0;
+      fileOffset = 0;
+      /** Append bytes; they reach the file in writes of about 1 MiB. */
       async write(buf) {
-        await this.fh.write(buf, 0, buf.length, this.offset);
+        this.pending.push(buf);
+        this.pendingBytes += buf.length;
+        if (this.pendingBytes >= 1 << 20) await this.flush();
         this.offset += buf.length;
         this.whole.update(buf);
         let pos = 0;
@@ -48452,12 +48512,22 @@ var init_bundle = __esm({
         this.chunkFill = 0;
         this.chunk = createHash4("sha1");
       }
+      async flush() {
+        if (this.pendingBytes === 0) return;
+        const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+        this.pending = [];
+        this.pendingBytes = 0;
+        let done = 0;
+        while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.fileOffset + done);
+        this.fileOffset += data.length;
+      }
       finish() {
         if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
         return this.whole.digest("hex");
       }
     };
     DOS_DATE_1980 = 33;
+    WINDOW = 8;
   }
 });
 
@@ -48521,20 +48591,20 @@ function rewriteSourceMap(map, opts) {
       return [seg[0], s, seg[2], seg[3]];
     })
   );
-  const result2 = { version: 3 };
-  if (typeof map.file === "string") result2.file = map.file;
-  result2.sources = newSources;
-  if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result2.sourceRoot = map.sourceRoot;
-  if (newContents.some((c3) => c3 !== null)) result2.sourcesContent = newContents;
-  result2.names = newNames;
-  result2.mappings = encode(out);
+  const result = { version: 3 };
+  if (typeof map.file === "string") result.file = map.file;
+  result.sources = newSources;
+  if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
+  if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
+  result.names = newNames;
+  result.mappings = encode(out);
   if (Array.isArray(map.ignoreList)) {
     const il = map.ignoreList.map((i2) => srcMap.get(Number(i2))).filter((i2) => i2 !== void 0);
-    if (il.length > 0) result2.ignoreList = il;
+    if (il.length > 0) result.ignoreList = il;
   }
   const debugId = map.debugId ?? map.debug_id;
-  if (typeof debugId === "string") result2.debugId = debugId;
-  return result2;
+  if (typeof debugId === "string") result.debugId = debugId;
+  return result;
 }
 var init_bundle_rewrite = __esm({
   "src/sourcemaps/bundle-rewrite.ts"() {
@@ -48604,7 +48674,7 @@ async function uploadChunks(api, opts, chunks, onChunk) {
       const form = new FormData();
       for (const c3 of batch) {
         const raw = await c3.read();
-        const data = gzip ? gzipSync(raw) : raw;
+        const data = gzip ? gzipSync(raw, { level: 1 }) : raw;
         wireBytes += data.length;
         form.append(gzip ? "file_gzip" : "file", new Blob([data], { type: "application/octet-stream" }), c3.sha1);
       }
@@ -48624,8 +48694,7 @@ var init_chunks2 = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
+import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
 import { basename as basename3, dirname as dirname7, isAbsolute as isAbsolute4, join as join6, relative, resolve as resolve6, sep as sep3 } from "node:path";
 function findDebugIdComment(js) {
   const re = /^[ \t]*\/\/[#@] debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?$/gm;
@@ -48673,8 +48742,7 @@ function globToRegExp2(glob2) {
   return new RegExp(`(^|/)${re}(/|$)`);
 }
 async function walk(dir, out) {
-  const { readdir: readdir3 } = await import("node:fs/promises");
-  const entries = await readdir3(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   entries.sort((a, b3) => a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0);
   for (const e of entries) {
     if (e.name.startsWith(".")) continue;
@@ -48688,9 +48756,12 @@ async function scanUploadFiles(opts) {
   const ignores = [...opts.ignore ?? []];
   if (opts.ignoreFile) {
     const f = resolve6(opts.cwd, opts.ignoreFile);
-    const text = await readFile4(f, "utf8").catch(() => {
+    let text;
+    try {
+      text = readFileSync9(f, "utf8");
+    } catch {
       throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
-    });
+    }
     for (const line of text.split(/\r?\n/)) if (line.trim() && !line.startsWith("#")) ignores.push(line.trim());
   }
   const ignoreRes = ignores.map(globToRegExp2);
@@ -48700,7 +48771,7 @@ async function scanUploadFiles(opts) {
     const root = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
     let st;
     try {
-      st = await stat3(root);
+      st = statSync4(root);
     } catch {
       throw new InputError(`${p2} does not exist`);
     }
@@ -48721,12 +48792,19 @@ async function scanUploadFiles(opts) {
       found2.push({ abs, rel });
     }
   }
-  const result2 = [];
+  const result = [];
   const badMaps = [];
+  let budget = opts.cacheBudget ?? 0;
+  const keep = (f, make) => {
+    if (budget <= 0 || f.size > budget) return f;
+    f.cached = make();
+    budget -= f.cached.length;
+    return f;
+  };
   for (let i2 = 0; i2 < found2.length; i2 += BATCH) {
     const batch = await Promise.all(
       found2.slice(i2, i2 + BATCH).map(async ({ abs, rel }) => {
-        const text = await readFile4(abs, "utf8");
+        const text = readFileSync9(abs, "utf8");
         const size = Buffer.byteLength(text);
         if (abs.endsWith(".map")) {
           let map;
@@ -48739,7 +48817,8 @@ async function scanUploadFiles(opts) {
           const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
           const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
           const missingContent = sources.filter((_s, j2) => typeof content[j2] !== "string");
-          return { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+          const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+          return keep(mf, () => opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8"));
         }
         const f = { abs, rel, kind: "script", size, debugId: findDebugIdComment(text) };
         const ref = findSourceMapRef(text);
@@ -48755,14 +48834,14 @@ async function scanUploadFiles(opts) {
           f.sourceMapHeader = `${basename3(abs)}.map`;
           f.mapGuessed = true;
         }
-        return f;
+        return keep(f, () => Buffer.from(text, "utf8"));
       })
     );
-    result2.push(...batch);
+    result.push(...batch);
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]);
   if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
-  return result2;
+  return result;
 }
 var DEFAULT_UPLOAD_EXTENSIONS, BATCH, UUID_RE2;
 var init_scan = __esm({
@@ -48782,7 +48861,8 @@ __export(upload_exports, {
   uploadSourcemaps: () => uploadSourcemaps,
   validateFiles: () => validateFiles
 });
-import { mkdtemp, readFile as readFile5, rm as rm2 } from "node:fs/promises";
+import { readFileSync as readFileSync10 } from "node:fs";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join7 } from "node:path";
 function validateFiles(files) {
@@ -48803,6 +48883,10 @@ function validateFiles(files) {
   }
   return { warnings, errors };
 }
+function rewrittenMap(map, opts) {
+  const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
+  return Buffer.from(JSON.stringify(out), "utf8");
+}
 function entryFor(f, opts) {
   const url = fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix);
   const headers = {};
@@ -48815,11 +48899,14 @@ function entryFor(f, opts) {
     headers,
     sizeHint: f.size + 256,
     async load() {
-      const raw = await readFile5(f.abs);
+      if (f.cached) {
+        const data = f.cached;
+        f.cached = void 0;
+        return data;
+      }
+      const raw = readFileSync10(f.abs);
       if (!rewrite) return raw;
-      const map = parseMapJson2(raw.toString("utf8"), f.rel);
-      const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
-      return Buffer.from(JSON.stringify(out), "utf8");
+      return rewrittenMap(parseMapJson2(raw.toString("utf8"), f.rel), opts);
     }
   };
 }
@@ -48847,7 +48934,9 @@ async function uploadSourcemaps(opts, deps) {
     cwd: deps.cwd,
     extensions: opts.extensions,
     ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile
+    ignoreFile: opts.ignoreFile,
+    cacheBudget: CACHE_BUDGET,
+    transformMap: opts.rewrite === false ? void 0 : (map) => rewrittenMap(map, opts)
   });
   out.info(`> Found ${scanned.length} files`);
   const summary = {
@@ -48978,6 +49067,7 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     state: res.state
   });
 }
+var CACHE_BUDGET;
 var init_upload = __esm({
   "src/sourcemaps/upload.ts"() {
     "use strict";
@@ -48986,6 +49076,7 @@ var init_upload = __esm({
     init_bundle_rewrite();
     init_chunks2();
     init_scan();
+    CACHE_BUDGET = 48 * 1024 * 1024;
   }
 });
 
@@ -49355,7 +49446,7 @@ function spoolDir(ctx, flags) {
 }
 function secondsArg(value2) {
   if (!/^\d+$/.test(value2.trim())) {
-    throw new InputError(`invalid value '${value2}' for --wait-for-rate-limit: expected whole seconds`);
+    throw new UsageError(`invalid value '${value2}' for --wait-for-rate-limit: expected whole seconds`);
   }
   return Number(value2.trim());
 }
@@ -49375,7 +49466,9 @@ async function dispatch(ctx, dsns, body, opts) {
       ...transportHooks.post ? { post: transportHooks.post } : {}
     });
     for (const l of delivered.activeLimits) {
-      ctx.out.warn(`${dsnHost(delivered.dsn)} reports a rate limit for ${l.categories.join(", ") || "all categories"} (${l.retryAfter}s); later events may be dropped`);
+      ctx.out.warn(
+        `${dsnHost(delivered.dsn)} accepted the ${opts.what} but reports a rate limit for ${l.categories.join(", ") || "all categories"} (retry after ${l.retryAfter} seconds): data of that kind may have been dropped`
+      );
     }
     return { delivered, host: dsnHost(delivered.dsn), position: delivered.index + 1, of: dsns.length };
   } catch (e) {
@@ -49896,10 +49989,10 @@ var init_dist3 = __esm({
       queue.enqueue();
       fs.realpath(path, (error3, resolvedPath) => {
         if (error3) return queue.dequeue(suppressErrors ? null : error3, state);
-        fs.stat(resolvedPath, (error$1, stat5) => {
+        fs.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat5.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat5, resolvedPath);
+          if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
@@ -49909,9 +50002,9 @@ var init_dist3 = __esm({
       queue.enqueue();
       try {
         const resolvedPath = fs.realpathSync(path);
-        const stat5 = fs.statSync(resolvedPath);
-        if (stat5.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-        callback$1(stat5, resolvedPath);
+        const stat4 = fs.statSync(resolvedPath);
+        if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+        callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
       }
@@ -50074,8 +50167,8 @@ var init_dist3 = __esm({
             this.walkDirectory(this.state, path, path, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
             let path = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path, this.state, (stat5, resolvedPath) => {
-              if (stat5.isDirectory()) {
+            this.resolveSymlink(path, this.state, (stat4, resolvedPath) => {
+              if (stat4.isDirectory()) {
                 resolvedPath = normalizePath2(resolvedPath, this.state.options);
                 if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
@@ -51238,16 +51331,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -51467,15 +51560,15 @@ var require_parse2 = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value2 === "}") {
@@ -51893,25 +51986,25 @@ var require_picomatch = __commonJS({
       }
       const matcher = (input2, returnObject = false) => {
         const { isMatch, match, output } = picomatch2.test(input2, regex2, options, { glob: glob2, posix: posix3 });
-        const result2 = { glob: glob2, state, regex: regex2, posix: posix3, input: input2, output, match, isMatch };
+        const result = { glob: glob2, state, regex: regex2, posix: posix3, input: input2, output, match, isMatch };
         if (typeof opts.onResult === "function") {
-          opts.onResult(result2);
+          opts.onResult(result);
         }
         if (isMatch === false) {
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
+          result.isMatch = false;
+          return returnObject ? result : false;
         }
         if (isIgnored(input2)) {
           if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result2);
+            opts.onIgnore(result);
           }
-          result2.isMatch = false;
-          return returnObject ? result2 : false;
+          result.isMatch = false;
+          return returnObject ? result : false;
         }
         if (typeof opts.onMatch === "function") {
-          opts.onMatch(result2);
+          opts.onMatch(result);
         }
-        return returnObject ? result2 : true;
+        return returnObject ? result : true;
       };
       if (returnState) {
         matcher.state = state;
@@ -52022,7 +52115,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat4, statSync as statSync4 } from "fs";
+import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat3, statSync as statSync5 } from "fs";
 import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -52068,8 +52161,8 @@ function buildFormat(cwd, root, absolute) {
     const prefix = root.slice(cwd.length + 1);
     if (prefix) return (p2, isDir) => {
       if (p2 === ".") return prefix;
-      const result2 = `${prefix}/${p2}`;
-      return isDir ? result2.slice(0, -1) : result2;
+      const result = `${prefix}/${p2}`;
+      return isDir ? result.slice(0, -1) : result;
     };
     return (p2, isDir) => isDir && p2 !== "." ? p2.slice(0, -1) : p2;
   }
@@ -52082,8 +52175,8 @@ function buildRelative(cwd, root) {
     return (p2) => `${prefix}/${p2}`;
   }
   return (p2) => {
-    const result2 = posix2.relative(cwd, `${root}/${p2}`);
-    return p2[p2.length - 1] === "/" && result2 !== "" ? `${result2}/` : result2 || ".";
+    const result = posix2.relative(cwd, `${root}/${p2}`);
+    return p2[p2.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
   };
 }
 function ensureNonDriveRelativePath(path) {
@@ -52091,8 +52184,8 @@ function ensureNonDriveRelativePath(path) {
 }
 function splitPattern(path) {
   var _result$parts;
-  const result2 = import_picomatch.default.scan(path, splitPatternOptions);
-  return ((_result$parts = result2.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result2.parts : [path];
+  const result = import_picomatch.default.scan(path, splitPatternOptions);
+  return ((_result$parts = result.parts) === null || _result$parts === void 0 ? void 0 : _result$parts.length) ? result.parts : [path];
 }
 function convertPosixPathToPattern(path) {
   return escapePosixPath(path);
@@ -52114,19 +52207,19 @@ function ensureStringArray(value2) {
 function normalizePattern(pattern2, opts, props, isIgnore) {
   var _PARENT_DIRECTORY$exe;
   const cwd = opts.cwd;
-  let result2 = pattern2;
-  if (pattern2[pattern2.length - 1] === "/") result2 = pattern2.slice(0, -1);
-  if (result2[result2.length - 1] !== "*" && opts.expandDirectories) result2 += "/**";
+  let result = pattern2;
+  if (pattern2[pattern2.length - 1] === "/") result = pattern2.slice(0, -1);
+  if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
   const escapedCwd = escapePath(cwd);
-  result2 = isAbsolute6(result2.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result2) : posix2.normalize(result2);
-  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result2)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
-  const parts = splitPattern(result2);
+  result = isAbsolute6(result.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result) : posix2.normalize(result);
+  const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
+  const parts = splitPattern(result);
   if (parentDir) {
     const n = (parentDir.length + 1) / 3;
     let i2 = 0;
     const cwdParts = escapedCwd.split("/");
     while (i2 < n && parts[i2 + n] === cwdParts[cwdParts.length + i2 - n]) {
-      result2 = result2.slice(0, (n - i2 - 1) * 3) + result2.slice((n - i2) * 3 + parts[i2 + n].length + 1) || ".";
+      result = result.slice(0, (n - i2 - 1) * 3) + result.slice((n - i2) * 3 + parts[i2 + n].length + 1) || ".";
       i2++;
     }
     const potentialRoot = posix2.join(cwd, parentDir.slice(i2 * 3));
@@ -52153,7 +52246,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
     props.commonPath = newCommonPath;
     props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix2.join(cwd, ...newCommonPath) : cwd);
   }
-  return result2;
+  return result;
 }
 function processPatterns(options, patterns, props) {
   const matchPatterns = [];
@@ -52245,11 +52338,11 @@ function getOptions(options) {
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir2,
-    readdirSync: opts.fs.readdirSync || readdirSync,
+    readdirSync: opts.fs.readdirSync || readdirSync2,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat4,
-    statSync: opts.fs.statSync || statSync4
+    stat: opts.fs.stat || stat3,
+    statSync: opts.fs.statSync || statSync5
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -52303,14 +52396,14 @@ var init_dist4 = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
 import { isAbsolute as isAbsolute7, resolve as resolve10 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute7(arg) ? arg : resolve10(cwd, arg);
     if (existsSync5(abs)) {
-      if (!statSync5(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync6(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -52335,7 +52428,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync9, statSync as statSync6 } from "node:fs";
+import { readFileSync as readFileSync11, statSync as statSync7 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -52405,7 +52498,7 @@ async function runSendEvent(opts, ctx) {
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
       let bytes;
       try {
-        bytes = readFileSync9(f.path);
+        bytes = readFileSync11(f.path);
       } catch (e) {
         throw new InputError(`could not read ${f.display}: ${e.message}`);
       }
@@ -52431,8 +52524,8 @@ async function runSendEvent(opts, ctx) {
       let text;
       let mtime;
       try {
-        text = readFileSync9(opts.logfile, "utf8");
-        const ns = statSync6(opts.logfile, { bigint: true }).mtimeNs;
+        text = readFileSync11(opts.logfile, "utf8");
+        const ns = statSync7(opts.logfile, { bigint: true }).mtimeNs;
         mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
@@ -52536,7 +52629,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync10, rmSync as rmSync2 } from "node:fs";
+import { readFileSync as readFileSync12, rmSync as rmSync2 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -52553,7 +52646,7 @@ async function runSendEnvelope(opts, ctx) {
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
     let bytes;
     try {
-      bytes = readFileSync10(f.path);
+      bytes = readFileSync12(f.path);
     } catch (e) {
       throw new InputError(`could not read ${f.display}: ${e.message}`);
     }
@@ -52796,7 +52889,7 @@ var init_cli = __esm({
 init_context();
 
 // src/action/run.ts
-import { existsSync as existsSync6, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync6, statSync as statSync8 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -53148,9 +53241,19 @@ async function runAction(io2, opts = {}) {
     detail: "not requested"
   }));
   const step = (name) => steps.find((s) => s.name === name);
+  const tryWrite = (what, write) => {
+    try {
+      write();
+    } catch (e) {
+      log2(annotation("warning", `could not write ${what}: ${e instanceof Error ? e.message : String(e)}`, ANNOTATION_TITLE));
+    }
+  };
   const finish = (exitCode, version2, allowFailure2, failedEarly, notes2 = []) => {
     const line = closingLine(version2, steps, allowFailure2, failedEarly);
-    appendSummary(io2.env, renderSummary({ version: version2, steps, closingLine: line, allowFailure: allowFailure2, notes: notes2 }));
+    tryWrite(
+      "the step summary (GITHUB_STEP_SUMMARY)",
+      () => appendSummary(io2.env, renderSummary({ version: version2, steps, closingLine: line, allowFailure: allowFailure2, notes: notes2 }))
+    );
     log2(line);
     return { exitCode, version: version2, steps, closingLine: line, runs };
   };
@@ -53165,7 +53268,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync6(wd) || !statSync7(wd).isDirectory()) {
+  if (!existsSync6(wd) || !statSync8(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);
@@ -53192,7 +53295,7 @@ async function runAction(io2, opts = {}) {
     }
     version = inputs.versionPrefix + proposed;
   }
-  setOutput(io2.env, "version", version);
+  tryWrite("the version output (GITHUB_OUTPUT)", () => setOutput(io2.env, "version", version));
   const projects = projectFlags(inputs.projects);
   const notes = [];
   let anyFailed = false;
@@ -53288,8 +53391,14 @@ async function runAction(io2, opts = {}) {
 
 // src/action/main.ts
 var io = processIO();
-var result = await runAction({ stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: io.cwd, homeDir: io.homeDir });
-process.exitCode = result.exitCode;
+try {
+  const result = await runAction({ stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: io.cwd, homeDir: io.homeDir });
+  process.exitCode = result.exitCode;
+} catch (e) {
+  const msg = e instanceof Error ? e.message : String(e);
+  io.stdout.write(annotation("error", `internal error in the action: ${msg} (this is a bug in sentry-ship; please report it)`, "Sentry release") + "\n");
+  process.exitCode = 1;
+}
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:
