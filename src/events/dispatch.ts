@@ -7,7 +7,7 @@ import { ApiError, ConfigError, InputError, isShipError, NetworkError, UsageErro
 import { DsnError, dsnHost, envelopeUrl, parseDsn, type Dsn } from "../domain/dsn.js";
 import { VERSION, userAgent } from "../version.js";
 import { defaultSpoolDir, writeSpoolFile } from "./spool.js";
-import { deliver, DeliveryFailed, type Delivered, type HttpPost } from "./transport.js";
+import { deliver, DeliveryFailed, undiciPost, type Delivered, type HttpPost } from "./transport.js";
 
 export interface DispatchFlags {
   dsn?: string[] | string;
@@ -106,6 +106,9 @@ export async function dispatch(
   opts: { flags: DispatchFlags; category: string; eventId?: string; what: string; spool?: boolean },
 ): Promise<DispatchResult> {
   const cfg = await tryConfig(ctx);
+  // Proxy, NO_PROXY, extra CA certificates and verify_ssl as for the web API.
+  const dispatchers = cfg && !transportHooks.post ? (await import("../api/dispatcher.js")).createDispatchers(cfg) : undefined;
+  const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : undefined);
   try {
     const delivered = await deliver(dsns, {
       extraHeaders: cfg?.headers.value ?? [],
@@ -117,7 +120,7 @@ export async function dispatch(
       client: `sentry-ship/${VERSION}`,
       waitForRateLimit: opts.flags.waitForRateLimit,
       log: { debug: (m) => ctx.out.debug(m), info: (m) => ctx.out.info(m), warn: (m) => ctx.out.warn(m) },
-      ...(transportHooks.post ? { post: transportHooks.post } : {}),
+      ...(post ? { post } : {}),
     });
     for (const l of delivered.activeLimits) {
       ctx.out.warn(
@@ -143,6 +146,8 @@ export async function dispatch(
     ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== undefined ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
     throw new NetworkError(`${e.message}; saved to ${file} — resend it with: sentry-ship send-envelope ${file}${hint}`, target);
+  } finally {
+    await dispatchers?.close();
   }
 }
 

@@ -8,6 +8,7 @@
  * The backoff delays come from the web-API client's policy (src/api/retry.ts).
  */
 import { gzipSync } from "node:zlib";
+import type { Dispatcher } from "undici";
 import { backoffDelay, parseRetryAfter } from "../api/retry.js";
 import { authHeader, describeDsn, dsnHost, envelopeUrl, type Dsn } from "../domain/dsn.js";
 import { limitCovers, parseRateLimits, type RateLimit } from "../domain/envelope.js";
@@ -82,14 +83,28 @@ export class DeliveryFailed extends Error {
   }
 }
 
-export async function defaultPost(url: string, headers: Record<string, string>, body: Buffer): Promise<HttpResponse> {
-  const { request } = await import("undici");
-  const res = await request(url, { method: "POST", headers, body, headersTimeout: 30_000, bodyTimeout: 30_000 });
-  const text = await res.body.text();
-  const flat: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-  return { status: res.statusCode, headers: flat, body: text };
+/** An HTTP POST over undici, through `dispatcherFor(url)` when given (proxy, extra CAs). */
+export function undiciPost(dispatcherFor?: (url: URL) => Dispatcher | undefined): HttpPost {
+  return async (url, headers, body) => {
+    const { request } = await import("undici");
+    const dispatcher = dispatcherFor?.(new URL(url));
+    const res = await request(url, {
+      method: "POST",
+      headers,
+      body,
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+    const text = await res.body.text();
+    const flat: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    return { status: res.statusCode, headers: flat, body: text };
+  };
 }
+
+/** undici with its global dispatcher. */
+export const defaultPost: HttpPost = undiciPost();
 
 function networkMessage(e: unknown): string {
   const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
