@@ -20,6 +20,8 @@ export interface ScanOptions {
    * bundle writer need not read (and parse) them again. 0 keeps nothing.
    */
   cacheBudget?: number;
+  /** Told about every file under the paths that is not uploaded, and why. */
+  onSkip?: (rel: string, reason: string) => void;
   /** What to upload for a parsed map (e.g. the rewritten map); default: the file's bytes. */
   transformMap?: (map: Record<string, unknown>, rel: string) => Buffer;
 }
@@ -148,8 +150,15 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     for (const abs of files) {
       const rel = relative(base, abs).split(sep).join("/");
       const name = basename(abs);
-      if (!exts.some((e) => name.endsWith(`.${e}`))) continue;
-      if (ignoreRes.some((r) => r.test(rel))) continue;
+      if (!exts.some((e) => name.endsWith(`.${e}`))) {
+        opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
+        continue;
+      }
+      const ig = ignoreRes.findIndex((r) => r.test(rel));
+      if (ig >= 0) {
+        opts.onSkip?.(rel, `ignored by ${ignores[ig]}`);
+        continue;
+      }
       if (seen.has(abs)) continue;
       seen.add(abs);
       found.push({ abs, rel });

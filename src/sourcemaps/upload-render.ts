@@ -35,8 +35,12 @@ export function renderUploadReport(s: UploadSummary): string[] {
   lines.push("");
   lines.push(renderUploadSummaryLine(s));
   if (s.skipped.length > 0) {
-    lines.push("Skipped:");
+    lines.push("Not uploaded:");
     for (const k of s.skipped) lines.push(`  ${k.path}: ${k.reason}`);
+  }
+  if (s.unmapped.length > 0) {
+    lines.push("Uploaded without a source map or debug id (Sentry cannot map their stack frames):");
+    for (const p of s.unmapped) lines.push(`  ${p}`);
   }
   return lines;
 }
@@ -47,6 +51,6 @@ export function renderUploadSummaryLine(s: UploadSummary): string {
   return (
     `Summary: ${verb} ${s.files.length} file${s.files.length === 1 ? "" : "s"} in ${n} bundle${n === 1 ? "" : "s"}; ` +
     `${formatBytes(s.bytesSent)} sent, ${formatBytes(s.bytesSkipped)} skipped (already on the server)` +
-    (s.skipped.length ? `; ${s.skipped.length} file${s.skipped.length === 1 ? "" : "s"} without a source map or debug id` : "")
+    (s.skipped.length ? `; ${s.skipped.length} file${s.skipped.length === 1 ? "" : "s"} not uploaded` : "")
   );
 }

@@ -66,7 +66,10 @@ export interface UploadSummary {
   bytesSent: number;
   /** Bundle bytes the server already had (not sent). */
   bytesSkipped: number;
+  /** Files under the paths that were not uploaded, and why. */
   skipped: Array<{ path: string; reason: string }>;
+  /** Uploaded scripts that Sentry cannot map (no source map and no debug id). */
+  unmapped: string[];
   problems: string[];
   processing: "complete" | "pending" | "none";
 }
@@ -144,7 +147,9 @@ export function splitBundles(entries: BundleEntry[], maxFileSize: number): Bundl
 
 export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): Promise<UploadSummary> {
   const { out } = deps;
+  const skipped: UploadSummary["skipped"] = [];
   const scanned = await scanUploadFiles({
+    onSkip: (path, reason) => skipped.push({ path, reason }),
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
@@ -164,7 +169,8 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
     bundles: [],
     bytesSent: 0,
     bytesSkipped: 0,
-    skipped: [],
+    skipped,
+    unmapped: [],
     problems: [],
     processing: "none",
   };
@@ -195,7 +201,7 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
       debugId: f.debugId ?? null,
       sourcemap: f.kind === "script" ? (f.sourceMapHeader ?? null) : null,
     });
-    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId) summary.skipped.push({ path: f.rel, reason: "no source map found" });
+    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   summary.files.sort((a, b) => byteCompare(a.url, b.url));
 

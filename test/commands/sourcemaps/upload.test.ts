@@ -39,7 +39,7 @@ describe("sourcemaps upload", () => {
       `POST ${ASSEMBLE_PATH}`,
     ]);
     expect(first.stdout).toContain("Source Map Upload Report\n  Scripts\n    ~/app.min.js (sourcemap at app.min.js.map, debug id ");
-    expect(first.stdout).toMatch(/Summary: uploaded 8 files in 1 bundle; [\d.]+ (B|KiB) sent, 0 B skipped/);
+    expect(first.stdout).toMatch(/\nSummary: uploaded 8 files in 1 bundle; [\d.]+ (B|KiB) sent, 0 B skipped \(already on the server\); 1 file not uploaded\nNot uploaded:\n  readme\.txt: extension not one of js, cjs, mjs, map, jsbundle, bundle\n$/);
     const n1 = s.server.requests.length;
     const again = await runCli(["sourcemaps", "upload", "dist", "--json"], { env: s.env(), cwd: dir });
     expect(again.exitCode).toBe(0);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, renderUploadReport } from "../../src/sourcemaps/upload-render.js";
+import type { UploadSummary } from "../../src/sourcemaps/upload.js";
+
+const base: UploadSummary = {
+  organization: "acme",
+  projects: ["frontend"],
+  release: null,
+  dist: null,
+  dryRun: false,
+  files: [
+    { url: "~/a.js", type: "minified_source", debugId: "fd56bef4-4c39-5193-a54f-0509ad3d612c", sourcemap: "a.js.map" },
+    { url: "~/a.js.map", type: "source_map", debugId: "fd56bef4-4c39-5193-a54f-0509ad3d612c", sourcemap: null },
+    { url: "~/b.js", type: "minified_source", debugId: null, sourcemap: null },
+  ],
+  bundles: [{ bundleId: "x", checksum: "y", files: 3, size: 3000, chunks: 1, missingChunks: 1, state: "created" }],
+  bytesSent: 2048,
+  bytesSkipped: 0,
+  skipped: [{ path: "readme.txt", reason: "extension not one of js, map" }],
+  unmapped: ["b.js"],
+  problems: [],
+  processing: "pending",
+};
+
+describe("renderUploadReport", () => {
+  it("prints sentry-cli's report followed by the summary, what was not uploaded and what cannot be mapped", () => {
+    expect(renderUploadReport(base).join("\n")).toBe(
+      [
+        "> Organization: acme",
+        "> Projects: frontend",
+        "> Release: None",
+        "> Dist: None",
+        "> Upload type: artifact bundle",
+        "",
+        "Source Map Upload Report",
+        "  Scripts",
+        "    ~/a.js (sourcemap at a.js.map, debug id fd56bef4-4c39-5193-a54f-0509ad3d612c)",
+        "    ~/b.js (no sourcemap found)",
+        "  Source Maps",
+        "    ~/a.js.map (debug id fd56bef4-4c39-5193-a54f-0509ad3d612c)",
+        "",
+        "Summary: uploaded 3 files in 1 bundle; 2.0 KiB sent, 0 B skipped (already on the server); 1 file not uploaded",
+        "Not uploaded:",
+        "  readme.txt: extension not one of js, map",
+        "Uploaded without a source map or debug id (Sentry cannot map their stack frames):",
+        "  b.js",
+      ].join("\n"),
+    );
+  });
+
+  it("says nothing was sent on a dry run", () => {
+    const lines = renderUploadReport({ ...base, dryRun: true, skipped: [], unmapped: [], release: "1.0", dist: "web" });
+    expect(lines).toContain("Source Map Upload Report (dry run: nothing was sent)");
+    expect(lines).toContain("> Release: 1.0");
+    expect(lines.at(-1)).toBe("Summary: would upload 3 files in 1 bundle; 2.0 KiB sent, 0 B skipped (already on the server)");
+  });
+
+  it("formats byte counts", () => {
+    expect([formatBytes(0), formatBytes(1023), formatBytes(1536), formatBytes(5 * 1024 * 1024)]).toEqual(["0 B", "1023 B", "1.5 KiB", "5.0 MiB"]);
+  });
+});
