@@ -9,7 +9,7 @@
  * already in place, and a re-run only has to rename it — so a killed run, re-run, ends exactly
  * where an uninterrupted one would.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { commitPending, exists, pendingPath, removePending, writePending } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "./debug-id.js";
@@ -157,7 +157,7 @@ function describeJsonError(e: unknown): string {
 }
 
 async function analyze(js: DiscoveredFile, invalid: Invalid[]): Promise<Plan | undefined> {
-  const buf = await readFile(js.abs);
+  const buf = readFileSync(js.abs);
   const text = decodeUtf8(buf);
   if (text === undefined) {
     invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
@@ -192,13 +192,13 @@ async function analyze(js: DiscoveredFile, invalid: Invalid[]): Promise<Plan | u
   let map: DiscoveredFile | undefined;
   if (ref) {
     map = mapLocation(js, ref.url);
-    if (!map || !(await exists(map.abs))) return { kind: "missing", js, map: map?.display ?? ref.url };
-  } else if (await exists(js.abs + ".map")) {
+    if (!map || !(exists(map.abs))) return { kind: "missing", js, map: map?.display ?? ref.url };
+  } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
   if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true };
 
-  const mapBuf = await readFile(map.abs);
+  const mapBuf = readFileSync(map.abs);
   let mapObj: Record<string, unknown>;
   try {
     mapObj = parseMapJson(mapBuf.toString("utf8"));
@@ -212,8 +212,8 @@ async function analyze(js: DiscoveredFile, invalid: Invalid[]): Promise<Plan | u
     return undefined;
   }
   // An interrupted run that already committed the map left only the JS pending: finish it.
-  if ((await exists(pendingPath(js.abs))) && !(await exists(pendingPath(map.abs)))) {
-    const pending = decodeUtf8(await readFile(pendingPath(js.abs)));
+  if ((exists(pendingPath(js.abs))) && !(exists(pendingPath(map.abs)))) {
+    const pending = decodeUtf8(readFileSync(pendingPath(js.abs)));
     const pid = pending === undefined ? undefined : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
     if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true };
@@ -267,7 +267,7 @@ export const NO_MAP_WARNING = (display: string) =>
   `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
 
 export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? 32;
   const discovery = await discover(opts.paths, {
     cwd: opts.cwd,
     extensions: opts.extensions,
@@ -366,7 +366,8 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
           await commitPending(p.js.abs);
           return;
         }
-        const [jsText, mapText] = await Promise.all([readFile(p.js.abs, "utf8"), readFile(p.map.abs, "utf8")]);
+        const jsText = readFileSync(p.js.abs, "utf8");
+        const mapText = readFileSync(p.map.abs, "utf8");
         const out = injectPair(jsText, mapText, p.id);
         await step("remove-pending", p.js.abs);
         await removePending(p.js.abs);
@@ -382,7 +383,7 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
       }
       case "inline":
       case "nomap": {
-        const jsText = await readFile(p.js.abs, "utf8");
+        const jsText = readFileSync(p.js.abs, "utf8");
         const out = p.kind === "inline" ? injectInline(jsText, p.id) : injectWithoutMap(jsText, p.id);
         await step("write-pending", p.js.abs);
         await writePending(p.js.abs, out);
