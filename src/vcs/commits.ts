@@ -40,6 +40,8 @@ export interface LocalCommitsOptions {
   remote: string;
   /** Most commits to fetch when deepening (0 disables deepening). */
   deepenLimit: number;
+  /** Change nothing locally either: say what deepening would do instead of fetching. */
+  dryRun?: boolean;
   /** Lines sentry-cli prints on stdout. */
   say(line: string): void;
   /** Progress lines for stderr (what sentry-ship did beyond sentry-cli). */
@@ -62,7 +64,7 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
 
   const initial = async (): Promise<LocalCommitsResult> => {
     let walk = await repo.walkFromHead(o.initialDepth + 1);
-    if (walk.length < o.initialDepth + 1 && o.deepenLimit > 0 && (await repo.isShallow())) {
+    if (walk.length < o.initialDepth + 1 && o.deepenLimit > 0 && !o.dryRun && (await repo.isShallow())) {
       const want = Math.min(o.initialDepth + 1 - walk.length, o.deepenLimit);
       const r = await repo.deepen(o.remote, want);
       if (r.ok) {
@@ -85,7 +87,11 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
   const prevSha = o.previousCommit.toLowerCase();
 
   let found = await repo.isAncestorOfHead(prevSha);
-  if (!found && o.deepenLimit > 0 && (await repo.isShallow())) {
+  if (!found && o.dryRun && o.deepenLimit > 0 && (await repo.isShallow())) {
+    o.note(
+      `Shallow clone: the previous release's commit ${short(prevSha)} is not in the local history; a real run would deepen from ${o.remote} (at most ${o.deepenLimit} commits). Dry run: not fetching.`,
+    );
+  } else if (!found && o.deepenLimit > 0 && (await repo.isShallow())) {
     o.note(
       `Shallow clone: the previous release's commit ${short(prevSha)} is not in the local history; deepening from ${o.remote} (at most ${o.deepenLimit} commits).`,
     );

@@ -156,3 +156,13 @@ describe("checkRemoteName", () => {
     expect(checkRemoteName("origin")).toBe("origin");
   });
 });
+
+describe("collectLocalCommits with dryRun", () => {
+  it("does not fetch, and says what a real run would do", async () => {
+    const { clone, shas } = shallowClone(3);
+    const r = await collect(clone, { previousCommit: shas[0]!, dryRun: true, ignoreMissing: true, initialDepth: 5 });
+    expect(r.deepenedBy).toBe(0);
+    expect(r.notes[0]).toMatch(/a real run would deepen from origin \(at most 1000 commits\)\. Dry run: not fetching\./);
+    expect(git(clone, ["rev-list", "--count", "HEAD"]).trim()).toBe("1");
+  });
+});

@@ -172,6 +172,7 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
     repository: repoIdFromRemote(remoteName),
     remote: remoteName,
     deepenLimit: opts.deepenLimit ?? DEFAULT_DEEPEN_LIMIT,
+    dryRun: sender.dryRun,
     say: (l) => ctx.out.print(l),
     note: (l) => ctx.out.info(l),
   });
@@ -244,7 +245,7 @@ export function setCommitsCommand(env: RunEnv): Command {
       intArg("--deepen-limit"),
     )
     .addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp())
-    .option("--dry-run", "print the requests that change the release instead of sending them (reads still happen)")
+    .option("--dry-run", "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)")
     .action(
       handler(env, async (ctx, o, version: string) => {
         await runSetCommits(
