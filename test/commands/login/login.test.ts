@@ -1,0 +1,67 @@
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../../support/runCli.js";
+import { useServer } from "../../support/server.js";
+
+describe("login", () => {
+  const ctx = useServer();
+
+  it("verifies a token given with --auth-token and stores it in ~/.sentryclirc with mode 0600", async () => {
+    const home = tempDir();
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], { home, env: {} });
+    expect(r.exitCode).toBe(0);
+    const rc = join(home, ".sentryclirc");
+    expect(r.stdout).toBe(`Valid token for user ship@example.com\nStored token in ${rc}\n`);
+    expect(readFileSync(rc, "utf8")).toBe(`[auth]\ntoken=${ctx.server.token}\n\n[defaults]\nurl=${ctx.server.url}/\n`);
+    expect(statSync(rc).mode & 0o777).toBe(0o600);
+    // The stored token is then used.
+    const info = await runCli(["info"], { home, env: {} });
+    expect(info.exitCode).toBe(0);
+    expect(info.stdout).toContain(`(from ${rc} ([auth] token))`);
+  });
+
+  it("keeps the rest of an existing rc file and replaces only the token", async () => {
+    const home = tempDir();
+    const rc = join(home, ".sentryclirc");
+    writeFileSync(rc, "; my settings\n[defaults]\norg = acme\n\n[auth]\ntoken = old\n");
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], { home, env: {} });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(rc, "utf8")).toBe(`; my settings\n[defaults]\norg = acme\nurl=${ctx.server.url}/\n\n[auth]\ntoken=${ctx.server.token}\n`);
+  });
+
+  it("prompts for the token on a terminal", async () => {
+    const home = tempDir();
+    const r = await runCli(["--url", `${ctx.server.url}/`, "login"], { home, env: {}, tty: true, stdin: `${ctx.server.token}\n` });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(join(home, ".sentryclirc"), "utf8")).toContain(`token=${ctx.server.token}`);
+    expect(r.stdout + r.stderr).not.toContain(ctx.server.token);
+  });
+
+  it("refuses to prompt without a terminal", async () => {
+    const r = await runCli(["--url", `${ctx.server.url}/`, "login"], { env: {} });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe("error: no terminal to prompt for a token: pass it with --auth-token (or run login in a terminal)");
+  });
+
+  it("stores nothing when the server rejects the token", async () => {
+    const home = tempDir();
+    const bad = "sntryu_" + "2".repeat(64);
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", bad, "login"], { home, env: {} });
+    expect(r.exitCode).toBe(1);
+    expect(() => statSync(join(home, ".sentryclirc"))).toThrow();
+    expect(r.stderr).not.toContain(bad);
+  });
+
+  it("writes to the project's rc file when there is one, unless --global", async () => {
+    const home = tempDir();
+    const project = tempDir();
+    writeFileSync(join(project, ".sentryclirc"), "[defaults]\nproject = frontend\n");
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], { home, env: {}, cwd: project });
+    expect(r.exitCode).toBe(0);
+    expect(readFileSync(join(project, ".sentryclirc"), "utf8")).toContain(`token=${ctx.server.token}`);
+    const g = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login", "-g"], { home, env: {}, cwd: project });
+    expect(g.exitCode).toBe(0);
+    expect(readFileSync(join(home, ".sentryclirc"), "utf8")).toContain(`token=${ctx.server.token}`);
+  });
+});
