@@ -1,0 +1,47 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { comparePaths, discover, IgnoreMatcher, mapLocation, parseDataUrl } from "../../src/sourcemaps/discover.js";
+import { tempDir } from "../support/runCli.js";
+import { write } from "./inject-fixtures.js";
+
+describe("discover", () => {
+  it("finds JS files below each path, counts maps too, and reports paths as the argument joins them", async () => {
+    const dir = tempDir("discover-");
+    write(dir, "dist/a.js", "");
+    write(dir, "dist/a.js.map", "{}");
+    write(dir, "dist/sub/b.mjs", "");
+    write(dir, "dist/c.txt", "");
+    const d = await discover(["dist/"], { cwd: dir });
+    expect(d.sources.map((s) => s.display)).toEqual(["dist/a.js", "dist/sub/b.mjs"]);
+    expect(d.found).toBe(3);
+    expect((await discover(["./dist"], { cwd: dir })).sources[0]!.display).toBe("./dist/a.js");
+    expect((await discover(["dist/a.js"], { cwd: dir })).sources.map((s) => s.display)).toEqual(["dist/a.js"]);
+  });
+
+  it("orders paths component by component, as sentry-cli's report does", () => {
+    expect(["a-b.js", "a/b.js", "a.js"].sort(comparePaths)).toEqual(["a-b.js", "a.js", "a/b.js"].sort(comparePaths));
+    expect(comparePaths("a/b.js", "a-b.js")).toBeLessThan(0);
+  });
+
+  it("matches gitignore-style patterns, later ones winning", () => {
+    const m = new IgnoreMatcher().add(["*.min.js", "/build/", "!keep.min.js", "deep/**/x.js"]);
+    expect(m.ignores("a/b.min.js", false)).toBe(true);
+    expect(m.ignores("keep.min.js", false)).toBe(false);
+    expect(m.ignores("build", true)).toBe(true);
+    expect(m.ignores("src/build", true)).toBe(false);
+    expect(m.ignores("deep/1/2/x.js", false)).toBe(true);
+  });
+
+  it("locates a referenced map relative to the JS file, keeping a leading ./", () => {
+    const js = { abs: join("/r", "sub", "rel.js"), display: "./sub/rel.js" };
+    expect(mapLocation(js, "../maps/rel.js.map")).toEqual({ abs: join("/r", "maps", "rel.js.map"), display: "./maps/rel.js.map" });
+    expect(mapLocation(js, "https://cdn.example.com/x.map")).toBeUndefined();
+    expect(mapLocation({ abs: "/r/dist/a.js", display: "dist/a.js" }, "a.js.map?v=1")?.display).toBe("dist/a.js.map");
+  });
+
+  it("decodes base64 and percent-encoded data URLs", () => {
+    expect(parseDataUrl("data:application/json;base64,eyJhIjoxfQ==")).toEqual({ prefix: "data:application/json;base64,", base64: true, json: '{"a":1}' });
+    expect(parseDataUrl("data:application/json,%7B%7D")?.json).toBe("{}");
+    expect(parseDataUrl("x.map")).toBeUndefined();
+  });
+});
