@@ -1,0 +1,80 @@
+/**
+ * End to end: the built CLI, spawned as a user runs it. `serve --data DIR` in one process, the
+ * real sentry-cli and sentry-ship in others, and the files the server writes.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../support/runCli.js";
+import { runSentryCli } from "../support/sentryCli.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const bin = join(root, "bin", "sentry-ship.js");
+const hasBuild = existsSync(join(root, "dist", "cli.js"));
+
+describe.skipIf(!hasBuild)("sentry-ship serve (spawned)", () => {
+  let proc: ChildProcess;
+  let info: { url: string; token: string; dsn: string; orgToken: string };
+  const data = tempDir("ship-serve-data-");
+
+  beforeAll(async () => {
+    proc = spawn(process.execPath, [bin, "--json", "serve", "--port", "0", "--data", data], {
+      env: { PATH: process.env.PATH, HOME: tempDir() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    info = await new Promise((resolve, reject) => {
+      let buf = "";
+      proc.stdout!.on("data", (c: Buffer) => {
+        buf += c.toString();
+        const nl = buf.indexOf("\n");
+        if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+      });
+      proc.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
+    });
+  });
+
+  afterAll(() => {
+    proc?.kill("SIGTERM");
+  });
+
+  const env = () => ({
+    PATH: process.env.PATH,
+    HOME: tempDir(),
+    SENTRY_URL: info.url,
+    SENTRY_AUTH_TOKEN: info.token,
+    SENTRY_ORG: "acme",
+    SENTRY_PROJECT: "frontend",
+    SENTRY_DISABLE_UPDATE_CHECK: "1",
+    SENTRY_LOAD_DOTENV: "0",
+  });
+
+  it("binds to 127.0.0.1 and prints its URL, token and DSN", () => {
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(info.token).toMatch(/^sntryu_[0-9a-f]{64}$/);
+    expect(info.dsn).toMatch(/^http:\/\/[0-9a-f]{32}@127\.0\.0\.1:\d+\/1$/);
+  });
+
+  it("accepts sentry-cli's releases new and records it in releases.json", async () => {
+    const r = await runSentryCli(["releases", "new", "e2e-1.0.0"], { env: { ...env(), SENTRY_HTTP_MAX_RETRIES: "0" } });
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe("Created release e2e-1.0.0");
+    const releases = JSON.parse(readFileSync(join(data, "releases.json"), "utf8")) as Array<{ version: string }>;
+    expect(releases.map((x) => x.version)).toContain("e2e-1.0.0");
+  });
+
+  it("answers the built sentry-ship's info with the token's scopes", () => {
+    const r = spawnSync(process.execPath, [bin, "info"], { env: env(), encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("  User: ship@example.com");
+    expect(r.stdout).toContain("    - project:releases");
+    expect(r.stdout + r.stderr).not.toContain(info.token);
+  });
+
+  it("starts --version fast, without loading the command modules", () => {
+    const r = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^sentry-ship \d+\.\d+\.\d+\n$/);
+  });
+});
