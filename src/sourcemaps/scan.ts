@@ -4,8 +4,10 @@
  * script with its map. Contents are not kept; bundle.ts reads them again while zipping.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { debugIdFromMap, findDebugId } from "./debug-id.js";
+import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
 
 export const DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
 
@@ -49,31 +51,8 @@ export interface ScannedFile {
 }
 
 const BATCH = 32;
-const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
-
-/** The last `//# debugId=` comment of a script (private copy; inject owns the shared one). */
-function findDebugIdComment(js: string): string | undefined {
-  const re = /^[ \t]*\/\/[#@] debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?$/gm;
-  let last: string | undefined;
-  for (let m = re.exec(js); m; m = re.exec(js)) last = m[1];
-  return last && UUID_RE.test(last) ? last.toLowerCase() : undefined;
-}
-
-/** The last `//# sourceMappingURL=` reference of a script. */
-function findSourceMapRef(js: string): string | undefined {
-  const re = /^[ \t]*\/\/[#@] sourceMappingURL=(\S+)[ \t]*\r?$/gm;
-  let last: string | undefined;
-  for (let m = re.exec(js); m; m = re.exec(js)) last = m[1];
-  if (last === undefined) {
-    const block = /\/\*[#@] sourceMappingURL=(\S+?)\s*\*\/\s*$/.exec(js);
-    last = block?.[1];
-  }
-  return last;
-}
-
 export function mapDebugId(map: Record<string, unknown>): string | undefined {
-  const v = map.debugId ?? map.debug_id;
-  return typeof v === "string" && UUID_RE.test(v) ? v.toLowerCase() : undefined;
+  return debugIdFromMap(map);
 }
 
 /** Parse a source map's JSON or throw an InputError naming the file. */
@@ -88,37 +67,37 @@ export function parseMapJson(text: string, displayPath: string): Record<string, 
   return v as Record<string, unknown>;
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        re += ".*";
-        i++;
-        if (glob[i + 1] === "/") i++;
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`(^|/)${re}(/|$)`);
-}
-
-async function walk(dir: string, out: string[]): Promise<void> {
+/**
+ * Walk a folder in byte order of names. Like sentry-cli's upload walker: hidden folders are
+ * skipped, hidden files and node_modules are not; ignored folders are not entered.
+ */
+function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: Array<{ abs: string; rel: string }>, onSkip?: ScanOptions["onSkip"]): void {
   const entries = readdirSync(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   for (const e of entries) {
-    if (e.name.startsWith(".")) continue;
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile()) out.push(p);
+    if (e.isDirectory()) {
+      if (e.name.startsWith(".")) continue;
+      if (!ignores.empty && ignores.ignores(childRel, true)) {
+        onSkip?.(`${childRel}/`, "ignored");
+        continue;
+      }
+      walk(p, childRel, ignores, out, onSkip);
+    } else if (e.isFile()) {
+      if (!ignores.empty && ignores.ignores(childRel, false)) {
+        onSkip?.(childRel, "ignored");
+        continue;
+      }
+      out.push({ abs: p, rel: childRel });
+    }
   }
 }
 
 /** Find the files to upload, in a stable order, with their metadata. */
 export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]> {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
-  const ignores = [...(opts.ignore ?? [])];
+  const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
     const f = resolve(opts.cwd, opts.ignoreFile);
     let text: string;
@@ -127,9 +106,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     } catch {
       throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
     }
-    for (const line of text.split(/\r?\n/)) if (line.trim() && !line.startsWith("#")) ignores.push(line.trim());
+    ignores.add(text.split(/\r?\n/));
   }
-  const ignoreRes = ignores.map(globToRegExp);
   const found: Array<{ abs: string; rel: string }> = [];
   const seen = new Set<string>();
   for (const p of opts.paths) {
@@ -140,23 +118,13 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     } catch {
       throw new InputError(`${p} does not exist`);
     }
-    const files: string[] = [];
-    let base = root;
-    if (st.isDirectory()) await walk(root, files);
-    else {
-      files.push(root);
-      base = dirname(root);
-    }
-    for (const abs of files) {
-      const rel = relative(base, abs).split(sep).join("/");
+    const files: Array<{ abs: string; rel: string }> = [];
+    if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
+    else files.push({ abs: root, rel: basename(root) });
+    for (const { abs, rel } of files) {
       const name = basename(abs);
       if (!exts.some((e) => name.endsWith(`.${e}`))) {
         opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
-        continue;
-      }
-      const ig = ignoreRes.findIndex((r) => r.test(rel));
-      if (ig >= 0) {
-        opts.onSkip?.(rel, `ignored by ${ignores[ig]}`);
         continue;
       }
       if (seen.has(abs)) continue;
@@ -194,8 +162,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
           const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
           return keep(mf, () => (opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8")));
         }
-        const f: ScannedFile = { abs, rel, kind: "script", size, debugId: findDebugIdComment(text) };
-        const ref = findSourceMapRef(text);
+        const f: ScannedFile = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
+        const ref = readSourceMapReference(text)?.url;
         if (ref !== undefined) {
           f.sourceMapRef = ref;
           if (!ref.startsWith("data:")) {

@@ -26,6 +26,9 @@ export function renderUploadReport(s: UploadSummary): string[] {
       parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
       if (f.debugId) parts.push(`debug id ${f.debugId}`);
       lines.push(`    ${f.url} (${parts.join(", ")})`);
+      if (!f.sourcemap) {
+        lines.push(`      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`);
+      }
     }
   }
   if (maps.length > 0) {

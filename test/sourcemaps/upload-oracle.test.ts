@@ -3,7 +3,7 @@ import type { Bundle } from "../../src/server/state.js";
 import { runCli } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
 import { sentryCliEnv, useServer } from "../support/server.js";
-import { makeDist } from "./upload-fixtures.js";
+import { makeDist, writeFiles } from "./upload-fixtures.js";
 
 function comparable(b: Bundle) {
   const { debug_id: _id, ...manifest } = b.manifest;
@@ -13,8 +13,9 @@ function comparable(b: Bundle) {
 describe("sourcemaps upload against sentry-cli 3.8.0", () => {
   const s = useServer();
 
-  async function both(args: string[]) {
+  async function both(args: string[], extra: Record<string, string> = {}) {
     const dir = makeDist();
+    writeFiles(dir, extra);
     const inj = await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(s.server), cwd: dir });
     expect(inj.exitCode).toBe(0);
     const before = s.server.state.bundles.length;
@@ -50,6 +51,20 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
 
   it("matches sentry-cli with --no-rewrite", async () => {
     const { ref, mine } = await both(["--no-rewrite", "--release", "2.0"]);
+    expect(comparable(mine)).toEqual(comparable(ref));
+  });
+
+  it("picks the same files as sentry-cli: hidden files and node_modules yes, hidden folders, other cases and ignored paths no", async () => {
+    const { ref, mine } = await both(["--release", "3.0", "-i", "sub", "-i", "*.min.js"], {
+      "dist/node_modules/x.js": "var x;\n",
+      "dist/.hidden/h.js": "var h;\n",
+      "dist/.h.js": "var h;\n",
+      "dist/sub/ign.js": "var i;\n",
+      "dist/deep/sub/ign2.js": "var i;\n",
+      "dist/UPPER.JS": "var u;\n",
+      "dist/notes.map.bak": "x",
+    });
+    expect(Object.keys(ref.manifest.files as object)).toContain("files/_/_/node_modules/x.js");
     expect(comparable(mine)).toEqual(comparable(ref));
   });
 });

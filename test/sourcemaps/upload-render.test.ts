@@ -36,6 +36,7 @@ describe("renderUploadReport", () => {
         "  Scripts",
         "    ~/a.js (sourcemap at a.js.map, debug id fd56bef4-4c39-5193-a54f-0509ad3d612c)",
         "    ~/b.js (no sourcemap found)",
+        "      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ~/b.js)",
         "  Source Maps",
         "    ~/a.js.map (debug id fd56bef4-4c39-5193-a54f-0509ad3d612c)",
         "",
