@@ -157,7 +157,13 @@ function describeJsonError(e: unknown): string {
 }
 
 async function analyze(js: DiscoveredFile, invalid: Invalid[]): Promise<Plan | undefined> {
-  const buf = readFileSync(js.abs);
+  let buf: Buffer;
+  try {
+    buf = readFileSync(js.abs);
+  } catch (e) {
+    invalid.push({ path: js.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    return undefined;
+  }
   const text = decodeUtf8(buf);
   if (text === undefined) {
     invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
@@ -198,7 +204,13 @@ async function analyze(js: DiscoveredFile, invalid: Invalid[]): Promise<Plan | u
   }
   if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true };
 
-  const mapBuf = readFileSync(map.abs);
+  let mapBuf: Buffer;
+  try {
+    mapBuf = readFileSync(map.abs);
+  } catch (e) {
+    invalid.push({ path: map.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    return undefined;
+  }
   let mapObj: Record<string, unknown>;
   try {
     mapObj = parseMapJson(mapBuf.toString("utf8"));

@@ -266,3 +266,14 @@ describe("runInjection", () => {
     writeFileSync(join(dir, "unused"), "");
   });
 });
+
+describe("runInjection on unreadable input", () => {
+  it("names a referenced map that is a directory and writes nothing", async () => {
+    const dir = tempDir("inject-");
+    write(dir, "a.js", "var a=1;\n//# sourceMappingURL=maps\n");
+    write(dir, "maps/x", "");
+    write(dir, "b.js", "var b=1;\n");
+    await expect(runInjection({ paths: ["."], cwd: dir })).rejects.toThrow("./maps: cannot read it (EISDIR)");
+    expect(readFileSync(join(dir, "b.js"), "utf8")).toBe("var b=1;\n");
+  });
+});
