@@ -583,18 +583,18 @@ var init_source = __esm({
         }
       }
     });
-    createStyler = (open2, close, parent) => {
+    createStyler = (open, close, parent) => {
       let openAll;
       let closeAll;
       if (parent === void 0) {
-        openAll = open2;
+        openAll = open;
         closeAll = close;
       } else {
-        openAll = parent.openAll + open2;
+        openAll = parent.openAll + open;
         closeAll = close + parent.closeAll;
       }
       return {
-        open: open2,
+        open,
         close,
         openAll,
         closeAll,
@@ -2857,11 +2857,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "../../work/main/node_modules/yoctocolors/base.js"() {
     hasColors = tty2?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open2, close) => {
+    format = (open, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open2}m`;
+      const openCode = `\x1B[${open}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string = input2 + "";
@@ -18850,7 +18850,7 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "../../work/main/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
+    var { writeFile, readFile: readFile3, mkdir } = __require("node:fs/promises");
     var { dirname: dirname10, resolve: resolve11 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
@@ -19052,7 +19052,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile4(resolve11(path), "utf8");
+          const data = await readFile3(resolve11(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -31562,6 +31562,13 @@ ${captureLines}` : capture.stack;
 });
 
 // src/api/dispatcher.ts
+var dispatcher_exports = {};
+__export(dispatcher_exports, {
+  createDispatchers: () => createDispatchers,
+  matchesNoProxy: () => matchesNoProxy,
+  noProxyList: () => noProxyList,
+  readCaFiles: () => readCaFiles
+});
 import { readFileSync as readFileSync4 } from "node:fs";
 import { rootCertificates } from "node:tls";
 function readCaFiles(files, sourceLabel) {
@@ -33094,12 +33101,12 @@ var require_src2 = __commonJS({
     function check(path, isFile4, isDirectory) {
       log2(`checking %s`, path);
       try {
-        const stat4 = fs_1.statSync(path);
-        if (stat4.isFile() && isFile4) {
+        const stat3 = fs_1.statSync(path);
+        if (stat3.isFile() && isFile4) {
           log2(`[OK] path represents a file`);
           return true;
         }
-        if (stat4.isDirectory() && isDirectory) {
+        if (stat3.isDirectory() && isDirectory) {
           log2(`[OK] path represents a directory`);
           return true;
         }
@@ -42143,9 +42150,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync13, existsSync: existsSync7 } = await import("node:fs");
+  const { readFileSync: readFileSync14, existsSync: existsSync8 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync7(target) ? readIniValue2(readFileSync13(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync8(target) ? readIniValue2(readFileSync14(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -45890,7 +45897,7 @@ __export(ci_exports, {
 import { readFileSync as readFileSync8 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile4 = o2.readFile ?? ((p2) => readFileSync8(p2, "utf8"));
+  const readFile3 = o2.readFile ?? ((p2) => readFileSync8(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -45900,7 +45907,7 @@ function versionFromEnvironment(o2) {
   const cordova = o2.cwd ? cordovaReleaseName(o2.cwd) : void 0;
   if (cordova) return { version: cordova, source: "Cordova config.xml" };
   for (const p2 of SENTRY_CLI_PROBES) {
-    const r2 = p2.read(env2, readFile4);
+    const r2 = p2.read(env2, readFile3);
     if (r2) return { ...r2, ci: p2.ci };
   }
   const gradle = o2.cwd ? gradleReleaseName(o2.cwd) : void 0;
@@ -45908,7 +45915,7 @@ function versionFromEnvironment(o2) {
   const gae = nonEmpty(env2.GAE_DEPLOYMENT_ID);
   if (gae) return { version: gae, source: "GAE_DEPLOYMENT_ID", ci: "Google App Engine" };
   for (const p2 of OTHER_CI_PROBES) {
-    const r2 = p2.read(env2, readFile4);
+    const r2 = p2.read(env2, readFile3);
     if (r2) return { ...r2, ci: p2.ci };
   }
   return void 0;
@@ -45956,12 +45963,12 @@ var init_ci = __esm({
     ];
     githubActions = {
       ci: "GitHub Actions",
-      read(env2, readFile4) {
+      read(env2, readFile3) {
         if (env2.GITHUB_ACTIONS !== "true" && !env2.GITHUB_SHA) return void 0;
         const event = env2.GITHUB_EVENT_NAME;
         if ((event === "pull_request" || event === "pull_request_target") && env2.GITHUB_EVENT_PATH) {
           try {
-            const payload = JSON.parse(readFile4(env2.GITHUB_EVENT_PATH));
+            const payload = JSON.parse(readFile3(env2.GITHUB_EVENT_PATH));
             const sha2 = payload.pull_request?.head?.sha;
             if (typeof sha2 === "string" && sha2.trim() !== "") {
               return { version: sha2.trim(), source: "the pull request's head SHA (GITHUB_EVENT_PATH)" };
@@ -46059,7 +46066,7 @@ async function collectLocalCommits(o2) {
   let deepenedBy = 0;
   const initial = async () => {
     let walk2 = await repo.walkFromHead(o2.initialDepth + 1);
-    if (walk2.length < o2.initialDepth + 1 && o2.deepenLimit > 0 && await repo.isShallow()) {
+    if (walk2.length < o2.initialDepth + 1 && o2.deepenLimit > 0 && !o2.dryRun && await repo.isShallow()) {
       const want = Math.min(o2.initialDepth + 1 - walk2.length, o2.deepenLimit);
       const r2 = await repo.deepen(o2.remote, want);
       if (r2.ok) {
@@ -46080,7 +46087,11 @@ async function collectLocalCommits(o2) {
   }
   const prevSha = o2.previousCommit.toLowerCase();
   let found2 = await repo.isAncestorOfHead(prevSha);
-  if (!found2 && o2.deepenLimit > 0 && await repo.isShallow()) {
+  if (!found2 && o2.dryRun && o2.deepenLimit > 0 && await repo.isShallow()) {
+    o2.note(
+      `Shallow clone: the previous release's commit ${short(prevSha)} is not in the local history; a real run would deepen from ${o2.remote} (at most ${o2.deepenLimit} commits). Dry run: not fetching.`
+    );
+  } else if (!found2 && o2.deepenLimit > 0 && await repo.isShallow()) {
     o2.note(
       `Shallow clone: the previous release's commit ${short(prevSha)} is not in the local history; deepening from ${o2.remote} (at most ${o2.deepenLimit} commits).`
     );
@@ -46320,6 +46331,7 @@ async function runSetCommits(opts, ctx) {
     repository: repoIdFromRemote2(remoteName),
     remote: remoteName,
     deepenLimit: opts.deepenLimit ?? DEFAULT_DEEPEN_LIMIT2,
+    dryRun: sender.dryRun,
     say: (l) => ctx.out.print(l),
     note: (l) => ctx.out.info(l)
   });
@@ -46375,7 +46387,7 @@ function setCommitsCommand(env2) {
     "--deepen-limit <n>",
     "in a shallow clone, fetch at most this many more commits looking for the previous release's commit (default 1000, 0 disables)",
     intArg("--deepen-limit")
-  ).addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp()).option("--dry-run", "print the requests that change the release instead of sending them (reads still happen)").action(
+  ).addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp()).option("--dry-run", "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)").action(
     handler(env2, async (ctx, o2, version) => {
       await runSetCommits(
         {
@@ -46583,39 +46595,29 @@ var init_deploys2 = __esm({
 });
 
 // src/sourcemaps/atomic-write.ts
-import { chmod, open, rename, rm, stat } from "node:fs/promises";
+import { chmodSync as chmodSync2, existsSync as existsSync4, renameSync as renameSync3, rmSync, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
 function pendingPath(path) {
   return path + PENDING_SUFFIX;
 }
-async function writePending(path, data) {
+function writePending(path, data) {
   const tmp = pendingPath(path);
-  const fh = await open(tmp, "w");
+  let mode;
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    const st = await stat(path);
-    await chmod(tmp, st.mode & 4095);
+    mode = statSync4(path).mode & 4095;
   } catch {
   }
+  writeFileSync3(tmp, data);
+  if (mode !== void 0 && (statSync4(tmp).mode & 4095) !== mode) chmodSync2(tmp, mode);
   return tmp;
 }
-async function commitPending(path) {
-  await rename(pendingPath(path), path);
+function commitPending(path) {
+  renameSync3(pendingPath(path), path);
 }
-async function exists2(path) {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+function exists2(path) {
+  return existsSync4(path);
 }
-async function removePending(path) {
-  await rm(pendingPath(path), { force: true });
+function removePending(path) {
+  rmSync(pendingPath(path), { force: true });
 }
 var PENDING_SUFFIX;
 var init_atomic_write = __esm({
@@ -46677,7 +46679,7 @@ var init_debug_id = __esm({
 });
 
 // src/sourcemaps/discover.ts
-import { readdir, readFile, stat as stat2 } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { basename as basename2, isAbsolute as isAbsolute3, join as join5, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
@@ -46796,7 +46798,7 @@ async function discover(paths, opts) {
     const abs = resolvePath2(opts.cwd, p2);
     let st;
     try {
-      st = await stat2(abs);
+      st = await stat(abs);
     } catch {
       throw new UsageError(`path ${p2} does not exist: pass a directory or file that exists`);
     }
@@ -47248,8 +47250,8 @@ function injectWithIndexMap(js, debugId) {
   const body = js.slice(head.length);
   const d = INDEX_DIRECTIVE_RE.exec(js);
   const prefix = d ? `${d[2]}${d[3]}${d[2]};` : "";
-  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+  const sep4 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep4 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
 }
 function rustLines(text) {
   if (text === "") return [];
@@ -47304,7 +47306,7 @@ __export(inject_exports, {
   rewriteMap: () => rewriteMap,
   runInjection: () => runInjection
 });
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFileSync as readFileSync9 } from "node:fs";
 function decodeUtf8(buf) {
   try {
     return utf8.decode(buf);
@@ -47369,7 +47371,13 @@ function describeJsonError(e) {
   return `not valid JSON (${e.message})`;
 }
 async function analyze(js, invalid) {
-  const buf = await readFile2(js.abs);
+  let buf;
+  try {
+    buf = readFileSync9(js.abs);
+  } catch (e) {
+    invalid.push({ path: js.display, reason: `cannot read it (${e.code ?? e.message})` });
+    return void 0;
+  }
   const text = decodeUtf8(buf);
   if (text === void 0) {
     invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
@@ -47401,12 +47409,18 @@ async function analyze(js, invalid) {
   let map;
   if (ref) {
     map = mapLocation(js, ref.url);
-    if (!map || !await exists2(map.abs)) return { kind: "missing", js, map: map?.display ?? ref.url };
-  } else if (await exists2(js.abs + ".map")) {
+    if (!map || !exists2(map.abs)) return { kind: "missing", js, map: map?.display ?? ref.url };
+  } else if (exists2(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
   if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true };
-  const mapBuf = await readFile2(map.abs);
+  let mapBuf;
+  try {
+    mapBuf = readFileSync9(map.abs);
+  } catch (e) {
+    invalid.push({ path: map.display, reason: `cannot read it (${e.code ?? e.message})` });
+    return void 0;
+  }
   let mapObj;
   try {
     mapObj = parseMapJson(mapBuf.toString("utf8"));
@@ -47419,8 +47433,8 @@ async function analyze(js, invalid) {
     invalid.push({ path: map.display, reason: p2 });
     return void 0;
   }
-  if (await exists2(pendingPath(js.abs)) && !await exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(await readFile2(pendingPath(js.abs)));
+  if (exists2(pendingPath(js.abs)) && !exists2(pendingPath(map.abs))) {
+    const pending = decodeUtf8(readFileSync9(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
     if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true };
@@ -47463,7 +47477,7 @@ function injectInline(jsText, id) {
   return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
 }
 async function runInjection(opts) {
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? 32;
   const discovery = await discover(opts.paths, {
     cwd: opts.cwd,
     extensions: opts.extensions,
@@ -47555,7 +47569,8 @@ async function runInjection(opts) {
           await commitPending(p2.js.abs);
           return;
         }
-        const [jsText, mapText] = await Promise.all([readFile2(p2.js.abs, "utf8"), readFile2(p2.map.abs, "utf8")]);
+        const jsText = readFileSync9(p2.js.abs, "utf8");
+        const mapText = readFileSync9(p2.map.abs, "utf8");
         const out = injectPair(jsText, mapText, p2.id);
         await step("remove-pending", p2.js.abs);
         await removePending(p2.js.abs);
@@ -47571,7 +47586,7 @@ async function runInjection(opts) {
       }
       case "inline":
       case "nomap": {
-        const jsText = await readFile2(p2.js.abs, "utf8");
+        const jsText = readFileSync9(p2.js.abs, "utf8");
         const out = p2.kind === "inline" ? injectInline(jsText, p2.id) : injectWithoutMap(jsText, p2.id);
         await step("write-pending", p2.js.abs);
         await writePending(p2.js.abs, out);
@@ -48196,11 +48211,11 @@ __export(resolve_exports2, {
   renderResolve: () => renderResolve,
   resolveSourceMap: () => resolveSourceMap
 });
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 async function resolveSourceMap(path, display, line, column, contextLines = 2) {
   let text;
   try {
-    text = await readFile3(path, "utf8");
+    text = await readFile2(path, "utf8");
   } catch (e) {
     throw new InputError(`cannot read source map ${display}: ${e.code ?? e.message}`);
   }
@@ -48694,27 +48709,10 @@ var init_chunks2 = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname7, isAbsolute as isAbsolute4, join as join6, relative, resolve as resolve6, sep as sep3 } from "node:path";
-function findDebugIdComment(js) {
-  const re = /^[ \t]*\/\/[#@] debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?$/gm;
-  let last2;
-  for (let m = re.exec(js); m; m = re.exec(js)) last2 = m[1];
-  return last2 && UUID_RE2.test(last2) ? last2.toLowerCase() : void 0;
-}
-function findSourceMapRef(js) {
-  const re = /^[ \t]*\/\/[#@] sourceMappingURL=(\S+)[ \t]*\r?$/gm;
-  let last2;
-  for (let m = re.exec(js); m; m = re.exec(js)) last2 = m[1];
-  if (last2 === void 0) {
-    const block = /\/\*[#@] sourceMappingURL=(\S+?)\s*\*\/\s*$/.exec(js);
-    last2 = block?.[1];
-  }
-  return last2;
-}
+import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
+import { basename as basename3, dirname as dirname7, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
 function mapDebugId(map) {
-  const v = map.debugId ?? map.debug_id;
-  return typeof v === "string" && UUID_RE2.test(v) ? v.toLowerCase() : void 0;
+  return debugIdFromMap(map);
 }
 function parseMapJson2(text, displayPath) {
   let v;
@@ -48726,67 +48724,60 @@ function parseMapJson2(text, displayPath) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
   return v;
 }
-function globToRegExp2(glob2) {
-  let re = "";
-  for (let i2 = 0; i2 < glob2.length; i2++) {
-    const c3 = glob2[i2];
-    if (c3 === "*") {
-      if (glob2[i2 + 1] === "*") {
-        re += ".*";
-        i2++;
-        if (glob2[i2 + 1] === "/") i2++;
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else re += c3.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`(^|/)${re}(/|$)`);
-}
-async function walk(dir, out) {
+function walk(dir, rel, ignores, out, onSkip) {
   const entries = readdirSync(dir, { withFileTypes: true });
-  entries.sort((a, b3) => a.name < b3.name ? -1 : a.name > b3.name ? 1 : 0);
+  entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
   for (const e of entries) {
-    if (e.name.startsWith(".")) continue;
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
     const p2 = join6(dir, e.name);
-    if (e.isDirectory()) await walk(p2, out);
-    else if (e.isFile()) out.push(p2);
+    if (e.isDirectory()) {
+      if (e.name.startsWith(".")) continue;
+      if (!ignores.empty && ignores.ignores(childRel, true)) {
+        onSkip?.(`${childRel}/`, "ignored");
+        continue;
+      }
+      walk(p2, childRel, ignores, out, onSkip);
+    } else if (e.isFile()) {
+      if (!ignores.empty && ignores.ignores(childRel, false)) {
+        onSkip?.(childRel, "ignored");
+        continue;
+      }
+      out.push({ abs: p2, rel: childRel });
+    }
   }
 }
 async function scanUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
-  const ignores = [...opts.ignore ?? []];
+  const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
     const f = resolve6(opts.cwd, opts.ignoreFile);
     let text;
     try {
-      text = readFileSync9(f, "utf8");
+      text = readFileSync10(f, "utf8");
     } catch {
       throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
     }
-    for (const line of text.split(/\r?\n/)) if (line.trim() && !line.startsWith("#")) ignores.push(line.trim());
+    ignores.add(text.split(/\r?\n/));
   }
-  const ignoreRes = ignores.map(globToRegExp2);
   const found2 = [];
   const seen = /* @__PURE__ */ new Set();
   for (const p2 of opts.paths) {
     const root = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
     let st;
     try {
-      st = statSync4(root);
+      st = statSync5(root);
     } catch {
       throw new InputError(`${p2} does not exist`);
     }
     const files = [];
-    let base = root;
-    if (st.isDirectory()) await walk(root, files);
-    else {
-      files.push(root);
-      base = dirname7(root);
-    }
-    for (const abs of files) {
-      const rel = relative(base, abs).split(sep3).join("/");
+    if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
+    else files.push({ abs: root, rel: basename3(root) });
+    for (const { abs, rel } of files) {
       const name = basename3(abs);
-      if (!exts.some((e) => name.endsWith(`.${e}`))) continue;
-      if (ignoreRes.some((r2) => r2.test(rel))) continue;
+      if (!exts.some((e) => name.endsWith(`.${e}`))) {
+        opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
+        continue;
+      }
       if (seen.has(abs)) continue;
       seen.add(abs);
       found2.push({ abs, rel });
@@ -48804,7 +48795,7 @@ async function scanUploadFiles(opts) {
   for (let i2 = 0; i2 < found2.length; i2 += BATCH) {
     const batch = await Promise.all(
       found2.slice(i2, i2 + BATCH).map(async ({ abs, rel }) => {
-        const text = readFileSync9(abs, "utf8");
+        const text = readFileSync10(abs, "utf8");
         const size = Buffer.byteLength(text);
         if (abs.endsWith(".map")) {
           let map;
@@ -48820,16 +48811,16 @@ async function scanUploadFiles(opts) {
           const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
           return keep(mf, () => opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8"));
         }
-        const f = { abs, rel, kind: "script", size, debugId: findDebugIdComment(text) };
-        const ref = findSourceMapRef(text);
+        const f = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
+        const ref = readSourceMapReference(text)?.url;
         if (ref !== void 0) {
           f.sourceMapRef = ref;
           if (!ref.startsWith("data:")) {
             f.sourceMapHeader = ref;
             const local = resolve6(dirname7(abs), decodeURIComponent(ref.split(/[?#]/)[0]));
-            if (existsSync4(local)) f.mapPath = local;
+            if (existsSync5(local)) f.mapPath = local;
           }
-        } else if (existsSync4(`${abs}.map`)) {
+        } else if (existsSync5(`${abs}.map`)) {
           f.mapPath = `${abs}.map`;
           f.sourceMapHeader = `${basename3(abs)}.map`;
           f.mapGuessed = true;
@@ -48843,14 +48834,15 @@ async function scanUploadFiles(opts) {
   if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }
-var DEFAULT_UPLOAD_EXTENSIONS, BATCH, UUID_RE2;
+var DEFAULT_UPLOAD_EXTENSIONS, BATCH;
 var init_scan = __esm({
   "src/sourcemaps/scan.ts"() {
     "use strict";
     init_errors();
+    init_debug_id();
+    init_discover();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
     BATCH = 32;
-    UUID_RE2 = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
   }
 });
 
@@ -48861,8 +48853,8 @@ __export(upload_exports, {
   uploadSourcemaps: () => uploadSourcemaps,
   validateFiles: () => validateFiles
 });
-import { readFileSync as readFileSync10 } from "node:fs";
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { readFileSync as readFileSync11 } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join7 } from "node:path";
 function validateFiles(files) {
@@ -48904,7 +48896,7 @@ function entryFor(f, opts) {
         f.cached = void 0;
         return data;
       }
-      const raw = readFileSync10(f.abs);
+      const raw = readFileSync11(f.abs);
       if (!rewrite) return raw;
       return rewrittenMap(parseMapJson2(raw.toString("utf8"), f.rel), opts);
     }
@@ -48929,7 +48921,9 @@ function splitBundles(entries, maxFileSize) {
 }
 async function uploadSourcemaps(opts, deps) {
   const { out } = deps;
+  const skipped = [];
   const scanned = await scanUploadFiles({
+    onSkip: (path, reason) => skipped.push({ path, reason }),
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
@@ -48949,7 +48943,8 @@ async function uploadSourcemaps(opts, deps) {
     bundles: [],
     bytesSent: 0,
     bytesSkipped: 0,
-    skipped: [],
+    skipped,
+    unmapped: [],
     problems: [],
     processing: "none"
   };
@@ -48978,7 +48973,7 @@ async function uploadSourcemaps(opts, deps) {
       debugId: f.debugId ?? null,
       sourcemap: f.kind === "script" ? f.sourceMapHeader ?? null : null
     });
-    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId) summary.skipped.push({ path: f.rel, reason: "no source map found" });
+    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   summary.files.sort((a, b3) => byteCompare(a.url, b3.url));
   const api = opts.dryRun ? void 0 : await deps.api();
@@ -49006,7 +49001,7 @@ async function uploadSourcemaps(opts, deps) {
       written.push(b3);
       if (!api) continue;
       await sendBundle(api, b3, options, opts, deps, summary);
-      await rm2(b3.file, { force: true });
+      await rm(b3.file, { force: true });
     }
     if (!api) {
       for (const b3 of written) {
@@ -49014,7 +49009,7 @@ async function uploadSourcemaps(opts, deps) {
       }
     }
   } finally {
-    await rm2(tmp, { recursive: true, force: true });
+    await rm(tmp, { recursive: true, force: true });
   }
   return summary;
 }
@@ -49110,6 +49105,9 @@ function renderUploadReport(s) {
       parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
       if (f.debugId) parts.push(`debug id ${f.debugId}`);
       lines.push(`    ${f.url} (${parts.join(", ")})`);
+      if (!f.sourcemap) {
+        lines.push(`      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`);
+      }
     }
   }
   if (maps.length > 0) {
@@ -49119,15 +49117,19 @@ function renderUploadReport(s) {
   lines.push("");
   lines.push(renderUploadSummaryLine(s));
   if (s.skipped.length > 0) {
-    lines.push("Skipped:");
+    lines.push("Not uploaded:");
     for (const k2 of s.skipped) lines.push(`  ${k2.path}: ${k2.reason}`);
+  }
+  if (s.unmapped.length > 0) {
+    lines.push("Uploaded without a source map or debug id (Sentry cannot map their stack frames):");
+    for (const p2 of s.unmapped) lines.push(`  ${p2}`);
   }
   return lines;
 }
 function renderUploadSummaryLine(s) {
   const n = s.bundles.length;
   const verb = s.dryRun ? "would upload" : "uploaded";
-  return `Summary: ${verb} ${s.files.length} file${s.files.length === 1 ? "" : "s"} in ${n} bundle${n === 1 ? "" : "s"}; ${formatBytes(s.bytesSent)} sent, ${formatBytes(s.bytesSkipped)} skipped (already on the server)` + (s.skipped.length ? `; ${s.skipped.length} file${s.skipped.length === 1 ? "" : "s"} without a source map or debug id` : "");
+  return `Summary: ${verb} ${s.files.length} file${s.files.length === 1 ? "" : "s"} in ${n} bundle${n === 1 ? "" : "s"}; ${formatBytes(s.bytesSent)} sent, ${formatBytes(s.bytesSkipped)} skipped (already on the server)` + (s.skipped.length ? `; ${s.skipped.length} file${s.skipped.length === 1 ? "" : "s"} not uploaded` : "");
 }
 var init_upload_render = __esm({
   "src/sourcemaps/upload-render.ts"() {
@@ -49211,8 +49213,8 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync3, renameSync as renameSync3, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname8, join as join8, relative as relative2, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
+import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname8, join as join8, relative, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
   return join8(cache, "sentry-ship", "spool");
@@ -49224,16 +49226,16 @@ function writeSpoolFile(dir, body, opts) {
   const file = join8(dir, `${stamp}-${id}.envelope`);
   const tmp = join8(dirname8(file), `.${id}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   try {
-    writeFileSync3(tmp, body, { mode: 384 });
-    renameSync3(tmp, file);
+    writeFileSync4(tmp, body, { mode: 384 });
+    renameSync4(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    rmSync2(tmp, { force: true });
     throw e;
   }
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative2(resolve7(dir), resolve7(file));
+  const rel = relative(resolve7(dir), resolve7(file));
   return rel !== "" && !rel.startsWith("..") && !isAbsolute5(rel);
 }
 var init_spool = __esm({
@@ -49244,13 +49246,23 @@ var init_spool = __esm({
 
 // src/events/transport.ts
 import { gzipSync as gzipSync2 } from "node:zlib";
-async function defaultPost(url, headers, body) {
-  const { request } = await Promise.resolve().then(() => __toESM(require_undici(), 1));
-  const res = await request(url, { method: "POST", headers, body, headersTimeout: 3e4, bodyTimeout: 3e4 });
-  const text = await res.body.text();
-  const flat = {};
-  for (const [k2, v] of Object.entries(res.headers)) if (v !== void 0) flat[k2.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-  return { status: res.statusCode, headers: flat, body: text };
+function undiciPost(dispatcherFor) {
+  return async (url, headers, body) => {
+    const { request } = await Promise.resolve().then(() => __toESM(require_undici(), 1));
+    const dispatcher = dispatcherFor?.(new URL(url));
+    const res = await request(url, {
+      method: "POST",
+      headers,
+      body,
+      headersTimeout: 3e4,
+      bodyTimeout: 3e4,
+      ...dispatcher ? { dispatcher } : {}
+    });
+    const text = await res.body.text();
+    const flat = {};
+    for (const [k2, v] of Object.entries(res.headers)) if (v !== void 0) flat[k2.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    return { status: res.statusCode, headers: flat, body: text };
+  };
 }
 function networkMessage(e) {
   const err4 = e;
@@ -49367,7 +49379,7 @@ async function deliver(dsns, opts) {
     true
   );
 }
-var GZIP_THRESHOLD, DEFAULT_ATTEMPTS, DeliveryFailed;
+var GZIP_THRESHOLD, DEFAULT_ATTEMPTS, DeliveryFailed, defaultPost;
 var init_transport = __esm({
   "src/events/transport.ts"() {
     "use strict";
@@ -49386,6 +49398,7 @@ var init_transport = __esm({
       }
       name = "DeliveryFailed";
     };
+    defaultPost = undiciPost();
   }
 });
 
@@ -49452,6 +49465,8 @@ function secondsArg(value2) {
 }
 async function dispatch(ctx, dsns, body, opts) {
   const cfg = await tryConfig(ctx);
+  const dispatchers = cfg && !transportHooks.post ? (await Promise.resolve().then(() => (init_dispatcher(), dispatcher_exports))).createDispatchers(cfg) : void 0;
+  const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : void 0);
   try {
     const delivered = await deliver(dsns, {
       extraHeaders: cfg?.headers.value ?? [],
@@ -49463,7 +49478,7 @@ async function dispatch(ctx, dsns, body, opts) {
       client: `sentry-ship/${VERSION}`,
       waitForRateLimit: opts.flags.waitForRateLimit,
       log: { debug: (m) => ctx.out.debug(m), info: (m) => ctx.out.info(m), warn: (m) => ctx.out.warn(m) },
-      ...transportHooks.post ? { post: transportHooks.post } : {}
+      ...post ? { post } : {}
     });
     for (const l of delivered.activeLimits) {
       ctx.out.warn(
@@ -49489,6 +49504,8 @@ async function dispatch(ctx, dsns, body, opts) {
     ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== void 0 ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
     throw new NetworkError(`${e.message}; saved to ${file} \u2014 resend it with: sentry-ship send-envelope ${file}${hint}`, target);
+  } finally {
+    await dispatchers?.close();
   }
 }
 var transportHooks;
@@ -49818,11 +49835,11 @@ var init_envelope_file = __esm({
 
 // ../../work/main/node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative3, resolve as resolve8, sep as sep4 } from "path";
+import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative2, resolve as resolve8, sep as sep3 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep3) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 function convertSlashes(path, separator) {
@@ -49847,7 +49864,7 @@ function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
     const sameRoot = directoryPath.startsWith(root);
     if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative3(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+    else return convertSlashes(relative2(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
 function joinPath(filename) {
@@ -49989,10 +50006,10 @@ var init_dist3 = __esm({
       queue.enqueue();
       fs.realpath(path, (error3, resolvedPath) => {
         if (error3) return queue.dequeue(suppressErrors ? null : error3, state);
-        fs.stat(resolvedPath, (error$1, stat4) => {
+        fs.stat(resolvedPath, (error$1, stat3) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat4, resolvedPath);
+          if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat3, resolvedPath);
           queue.dequeue(null, state);
         });
       });
@@ -50002,9 +50019,9 @@ var init_dist3 = __esm({
       queue.enqueue();
       try {
         const resolvedPath = fs.realpathSync(path);
-        const stat4 = fs.statSync(resolvedPath);
-        if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-        callback$1(stat4, resolvedPath);
+        const stat3 = fs.statSync(resolvedPath);
+        if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+        callback$1(stat3, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
       }
@@ -50167,8 +50184,8 @@ var init_dist3 = __esm({
             this.walkDirectory(this.state, path, path, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
             let path = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path, this.state, (stat4, resolvedPath) => {
-              if (stat4.isDirectory()) {
+            this.resolveSymlink(path, this.state, (stat3, resolvedPath) => {
+              if (stat3.isDirectory()) {
                 resolvedPath = normalizePath2(resolvedPath, this.state.options);
                 if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
@@ -50211,7 +50228,7 @@ var init_dist3 = __esm({
       options = {
         maxDepth: Infinity,
         suppressErrors: true,
-        pathSeparator: sep4,
+        pathSeparator: sep3,
         filters: []
       };
       globFunction;
@@ -51331,16 +51348,16 @@ var require_parse2 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open = tokens[token.tokensIndex];
+          open.type = "text";
+          open.value = literal;
+          open.output = safeOutput || utils.escapeRegex(literal);
           for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
             tokens[i2].value = "";
             tokens[i2].output = "";
             delete tokens[i2].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
@@ -51560,15 +51577,15 @@ var require_parse2 = __commonJS({
         }
         if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open = {
             type: "brace",
             value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open);
+          push(open);
           continue;
         }
         if (value2 === "}") {
@@ -52115,7 +52132,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat3, statSync as statSync5 } from "fs";
+import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat2, statSync as statSync6 } from "fs";
 import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -52341,8 +52358,8 @@ function getOptions(options) {
     readdirSync: opts.fs.readdirSync || readdirSync2,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
-    stat: opts.fs.stat || stat3,
-    statSync: opts.fs.statSync || statSync5
+    stat: opts.fs.stat || stat2,
+    statSync: opts.fs.statSync || statSync6
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -52356,12 +52373,12 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative4) : [];
+  const [crawler, relative3] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative3) : [];
 }
 function globSync(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(crawler.sync(), relative4) : [];
+  const [crawler, relative3] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative3) : [];
 }
 var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions2;
 var init_dist4 = __esm({
@@ -52396,14 +52413,14 @@ var init_dist4 = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync5, statSync as statSync6 } from "node:fs";
+import { existsSync as existsSync6, statSync as statSync7 } from "node:fs";
 import { isAbsolute as isAbsolute7, resolve as resolve10 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute7(arg) ? arg : resolve10(cwd, arg);
-    if (existsSync5(abs)) {
-      if (!statSync6(abs).isFile()) throw new InputError(`${arg} is not a file`);
+    if (existsSync6(abs)) {
+      if (!statSync7(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -52428,7 +52445,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync11, statSync as statSync7 } from "node:fs";
+import { readFileSync as readFileSync12, statSync as statSync8 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -52498,7 +52515,7 @@ async function runSendEvent(opts, ctx) {
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
       let bytes;
       try {
-        bytes = readFileSync11(f.path);
+        bytes = readFileSync12(f.path);
       } catch (e) {
         throw new InputError(`could not read ${f.display}: ${e.message}`);
       }
@@ -52524,8 +52541,8 @@ async function runSendEvent(opts, ctx) {
       let text;
       let mtime;
       try {
-        text = readFileSync11(opts.logfile, "utf8");
-        const ns = statSync7(opts.logfile, { bigint: true }).mtimeNs;
+        text = readFileSync12(opts.logfile, "utf8");
+        const ns = statSync8(opts.logfile, { bigint: true }).mtimeNs;
         mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
@@ -52629,7 +52646,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync12, rmSync as rmSync2 } from "node:fs";
+import { readFileSync as readFileSync13, rmSync as rmSync3 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -52646,7 +52663,7 @@ async function runSendEnvelope(opts, ctx) {
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
     let bytes;
     try {
-      bytes = readFileSync12(f.path);
+      bytes = readFileSync13(f.path);
     } catch (e) {
       throw new InputError(`could not read ${f.display}: ${e.message}`);
     }
@@ -52694,7 +52711,7 @@ async function runSendEnvelope(opts, ctx) {
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
     if (p2.spooled) {
-      rmSync2(p2.path, { force: true });
+      rmSync3(p2.path, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({ file: p2.display, acceptedBy: r2.host, dsnIndex: r2.position, ...p2.spooled ? { unspooled: true } : {} });
@@ -52889,7 +52906,7 @@ var init_cli = __esm({
 init_context();
 
 // src/action/run.ts
-import { existsSync as existsSync6, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync7, statSync as statSync9 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -53268,7 +53285,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync6(wd) || !statSync8(wd).isDirectory()) {
+  if (!existsSync7(wd) || !statSync9(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);
