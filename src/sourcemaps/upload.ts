@@ -33,6 +33,8 @@ export interface UploadOptions {
   /** Seconds. */
   waitFor?: number;
   dryRun?: boolean;
+  /** Bytes of scanned contents kept for the bundle writer (default 48 MiB; tests lower it). */
+  cacheBudget?: number;
 }
 
 export interface UploadDeps {
@@ -155,7 +157,7 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
     extensions: opts.extensions,
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile,
-    cacheBudget: CACHE_BUDGET,
+    cacheBudget: opts.cacheBudget ?? CACHE_BUDGET,
     transformMap: opts.rewrite === false ? undefined : (map) => rewrittenMap(map, opts),
   });
   out.info(`> Found ${scanned.length} files`);
