@@ -1,7 +1,7 @@
 /**
  * Finding the JS files inject works on and the source map each one refers to.
- * Walks each PATH (hidden entries and node_modules skipped unless the PATH names them, as
- * sentry-cli's walker skips hidden ones), filters by extension and by gitignore-style patterns
+ * Walks each PATH (hidden folders and node_modules skipped unless the PATH names them; hidden
+ * files kept, as sentry-cli does), filters by extension and by gitignore-style patterns
  * (`--ignore`, `--ignore-file`), and reads `//# sourceMappingURL=` references.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
@@ -181,10 +181,12 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     }
     entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     for (const ent of entries) {
-      if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
       const abs = join(absDir, ent.name);
       if (ent.isDirectory()) {
+        // sentry-cli's walker skips hidden folders (hidden files are kept); node_modules is
+        // skipped too unless a PATH points into it.
+        if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
         if (!matcher.empty && matcher.ignores(childRel, true)) continue;
         await walk(abs, root, childRel);
       } else if (ent.isFile()) {

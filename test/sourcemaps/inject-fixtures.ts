@@ -96,6 +96,9 @@ export function writeCommonFixtures(dir: string, opts: { big?: boolean } = {}) {
   const inlineCode = `var il=1;function im(){return il}\n`;
   const inlineMap = Buffer.from(JSON.stringify(makeMap(inlineCode, "../src/inline.ts"))).toString("base64");
   write(dir, "inline.mjs", `${inlineCode}${ref(`data:application/json;charset=utf-8;base64,${inlineMap}`)}\n`);
+  // Hidden files are processed, hidden folders are not.
+  put(".hidden.js", `var hd=1;\n${ref(".hidden.js.map")}\n`);
+  write(dir, ".cache/skipped.js", `var sk=1;\n`);
   // Not JS.
   write(dir, "styles.css", `body{color:red}\n`);
   if (opts.big) {

@@ -237,21 +237,22 @@ describe("runInjection", () => {
     }
   }, 120_000);
 
-  it("skips node_modules and hidden folders unless named, and honours --ext, --ignore and --ignore-file", async () => {
+  it("skips node_modules and hidden folders (not hidden files) unless named, and honours --ext, --ignore and --ignore-file", async () => {
     const dir = tempDir("inject-");
     write(dir, "dist/a.js", "var a;\n");
     write(dir, "dist/b.ts", "var b;\n");
     write(dir, "dist/node_modules/x/c.js", "var c;\n");
     write(dir, "dist/.cache/d.js", "var d;\n");
+    write(dir, "dist/.hidden.js", "var h;\n");
     write(dir, "dist/vendor/e.js", "var e;\n");
     write(dir, "dist/f.min.js", "var f;\n");
     write(dir, ".injectignore", "vendor/\n*.min.js\n");
     const paths = async (extra: Partial<Parameters<typeof runInjection>[0]>) =>
       (await runInjection({ paths: ["dist"], cwd: dir, dryRun: true, ...extra })).modifiedSources.map((e) => e.path);
-    expect(await paths({})).toEqual(["dist/a.js", "dist/f.min.js", "dist/vendor/e.js"]);
+    expect(await paths({})).toEqual(["dist/.hidden.js", "dist/a.js", "dist/f.min.js", "dist/vendor/e.js"]);
     expect(await paths({ extensions: ["ts"] })).toEqual(["dist/b.ts"]);
-    expect(await paths({ ignore: ["vendor"] })).toEqual(["dist/a.js", "dist/f.min.js"]);
-    expect(await paths({ ignoreFile: ".injectignore" })).toEqual(["dist/a.js"]);
+    expect(await paths({ ignore: ["vendor", ".*"] })).toEqual(["dist/a.js", "dist/f.min.js"]);
+    expect(await paths({ ignoreFile: ".injectignore" })).toEqual(["dist/.hidden.js", "dist/a.js"]);
     expect(await paths({ paths: ["dist/node_modules/x"] })).toEqual(["dist/node_modules/x/c.js"]);
   });
 
