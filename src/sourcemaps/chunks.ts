@@ -38,8 +38,10 @@ export interface ChunkRef {
   read(): Promise<Buffer>;
 }
 
-/** Bytes of chunk data held in memory by in-flight requests at most. */
-const MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+/** Chunk bytes held in memory by in-flight requests at most (bounds peak RSS). */
+const MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+/** Chunk bytes per request at most, below the server's maxRequestSize when that is larger. */
+const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 export async function getChunkOptions(api: ApiClient, org: string): Promise<ChunkServerOptions> {
   const r = await api.get<Partial<ChunkServerOptions>>(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
@@ -101,9 +103,10 @@ export async function uploadChunks(
   onChunk?: (rawBytes: number) => void,
 ): Promise<{ wireBytes: number; requests: number }> {
   const unique = [...new Map(chunks.map((c) => [c.sha1, c])).values()];
-  const batches = planRequests(unique, opts);
+  const requestBytes = Math.max(1, Math.min(opts.maxRequestSize, MAX_REQUEST_BYTES));
+  const batches = planRequests(unique, { chunksPerRequest: opts.chunksPerRequest, maxRequestSize: requestBytes });
   const gzip = opts.compression.includes("gzip");
-  const perRequest = Math.max(1, Math.min(opts.maxRequestSize, opts.chunksPerRequest * opts.chunkSize));
+  const perRequest = Math.max(1, Math.min(requestBytes, opts.chunksPerRequest * opts.chunkSize));
   const concurrency = Math.max(1, Math.min(opts.concurrency, Math.floor(MAX_IN_FLIGHT_BYTES / perRequest) || 1));
   let wireBytes = 0;
   let next = 0;
@@ -113,9 +116,9 @@ export async function uploadChunks(
       const batch = batches[next++]!;
       const form = new FormData();
       for (const c of batch) {
-        const raw = await c.read();
-        // Bundles are already deflated: the fastest level gives nearly the same size.
-        const data = gzip ? gzipSync(raw, { level: 1 }) : raw;
+        // Bundles are already deflated: the fastest level gives nearly the same size. The raw
+        // chunk is dropped as soon as it is compressed.
+        const data = gzip ? gzipSync(await c.read(), { level: 1 }) : await c.read();
         wireBytes += data.length;
         form.append(gzip ? "file_gzip" : "file", new Blob([data], { type: "application/octet-stream" }), c.sha1);
       }

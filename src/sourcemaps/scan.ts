@@ -18,8 +18,8 @@ export interface ScanOptions {
   ignore?: string[];
   ignoreFile?: string;
   /**
-   * Keep the bytes to upload for files while their total stays under this many bytes, so the
-   * bundle writer need not read (and parse) them again. 0 keeps nothing.
+   * Keep the bytes to upload for maps while their total stays under this many bytes, so the
+   * bundle writer need not read and parse them again. 0 keeps nothing.
    */
   cacheBudget?: number;
   /** Told about every file under the paths that is not uploaded, and why. */
@@ -176,7 +176,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
           f.sourceMapHeader = `${basename(abs)}.map`;
           f.mapGuessed = true;
         }
-        return keep(f, () => Buffer.from(text, "utf8"));
+        // Scripts are not kept: reading one again costs less than holding it.
+        return f;
       }),
     );
     result.push(...batch);

@@ -33,7 +33,7 @@ export interface UploadOptions {
   /** Seconds. */
   waitFor?: number;
   dryRun?: boolean;
-  /** Bytes of scanned contents kept for the bundle writer (default 48 MiB; tests lower it). */
+  /** Bytes of scanned contents kept for the bundle writer (default 16 MiB; tests lower it). */
   cacheBudget?: number;
 }
 
@@ -96,8 +96,8 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
   return { warnings, errors };
 }
 
-/** Bytes of file contents the scan may keep for the bundle writer (the rest is read again). */
-const CACHE_BUDGET = 48 * 1024 * 1024;
+/** Bytes of rewritten maps the scan may keep for the bundle writer (the rest is read again). */
+const CACHE_BUDGET = 16 * 1024 * 1024;
 
 function rewrittenMap(map: Record<string, unknown>, opts: UploadOptions): Buffer {
   const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
