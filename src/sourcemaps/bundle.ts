@@ -140,6 +140,11 @@ class HashingWriter {
 
 const DOS_DATE_1980 = 0x21;
 const WINDOW = 8;
+const ASYNC_DEFLATE_MIN = 4096;
+
+function deflateRaw(data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => zlib.deflateRaw(data, (err, out) => (err ? reject(err) : resolve(out))));
+}
 
 
 /**
@@ -196,18 +201,24 @@ export async function writeBundle(
       done.add(path);
       return true;
     });
-    // Read a small window of entries ahead while compressing and writing them in order:
-    // memory holds at most WINDOW entries.
-    const inFlight: Array<Promise<Buffer>> = [];
+    // Read and compress a window of entries ahead (zlib works on the thread pool while this
+    // thread reads, rewrites and hashes), then write them in order: memory holds at most WINDOW
+    // entries.
+    const prepare = async (e: BundleEntry) => {
+      const data = await e.load();
+      // Small entries compress faster inline than through the thread pool.
+      const deflated = data.length < ASYNC_DEFLATE_MIN ? zlib.deflateRawSync(data) : await deflateRaw(data);
+      return { data, deflated };
+    };
+    const inFlight: Array<Promise<{ data: Buffer; deflated: Buffer }>> = [];
     let nextToStart = 0;
     const fill = () => {
-      while (nextToStart < unique.length && inFlight.length < WINDOW) inFlight.push(unique[nextToStart++]!.load());
+      while (nextToStart < unique.length && inFlight.length < WINDOW) inFlight.push(prepare(unique[nextToStart++]!));
     };
     let count = 0;
     for (const e of unique) {
       fill();
-      const data = await inFlight.shift()!;
-      const deflated = zlib.deflateRawSync(data);
+      const { data, deflated } = await inFlight.shift()!;
       const path = urlToBundlePath(e.url);
       await addEntry(path, data, deflated);
       const info: Record<string, unknown> = { type: e.type, url: e.url };
