@@ -7,7 +7,7 @@
 //
 //   npm run demo            (after npm install, which builds)
 //   node scripts/demo.mjs --json   one JSON summary on stdout (used by the tests)
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -17,10 +17,27 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const jsonMode = process.argv.includes("--json");
 const log = (s = "") => (jsonMode ? process.stderr : process.stdout).write(s + "\n");
 
-const { startServer } = await import(join(root, "dist/server/index.js"));
 const work = mkdtempSync(join(tmpdir(), "sentry-ship-demo-"));
 const dataDir = join(work, "server-data");
-const server = await startServer({ dataDir });
+// The server runs as its own process, exactly as `sentry-ship serve` runs for a user.
+const serveProc = spawn(process.execPath, [join(root, "bin/sentry-ship.js"), "--json", "serve", "--port", "0", "--data", dataDir], {
+  env: { PATH: process.env.PATH, HOME: work },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const served = await new Promise((resolve, reject) => {
+  let buf = "";
+  serveProc.stdout.on("data", (c) => {
+    buf += c.toString();
+    const nl = buf.indexOf("\n");
+    if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
+  });
+  serveProc.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+});
+const server = { url: served.url.replace(/\/$/, ""), token: served.token, dsn: served.dsn };
+async function serverState() {
+  const res = await fetch(`${server.url}/_ship/state`, { headers: { Authorization: `Bearer ${server.token}` } });
+  return res.json();
+}
 
 const env = {
   PATH: process.env.PATH,
@@ -47,7 +64,7 @@ function ship(args, { cwd = root, allowFail = false } = {}) {
 }
 
 async function cleanup(code) {
-  await server.close();
+  serveProc.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
   process.exit(code);
 }
@@ -97,7 +114,7 @@ try {
   ship(["send-event", eventFile]);
 
   // What the server received.
-  const st = server.state;
+  const st = await serverState();
   const release = st.releases.find((r) => r.version === version);
   const bundle = st.bundles.at(-1);
   summary.release = {
@@ -120,11 +137,20 @@ try {
     const mapPath = join(work, "uploaded.js.map");
     writeFileSync(mapPath, mapFile.content);
     log(`\nResolving the event's frame app.min.js:${lineNo}:${colNo} through the uploaded map:`);
-    const r = ship(["--json", "sourcemaps", "resolve", mapPath, "-l", String(lineNo), "-c", String(colNo - 1)]);
-    try {
-      summary.resolved = JSON.parse(r.stdout);
-    } catch {
-      summary.resolved = null;
+    const r = spawnSync(
+      process.execPath,
+      [join(root, "bin/sentry-ship.js"), "--json", "sourcemaps", "resolve", mapPath, "-l", String(lineNo), "-c", String(colNo)],
+      { env, encoding: "utf8" },
+    );
+    const doc = r.status === 0 ? JSON.parse(r.stdout) : null;
+    const t = doc?.token;
+    summary.resolved = t ? { source: t.source, line: t.originalLine, column: t.originalColumn, name: t.name ?? null } : null;
+    if (t) {
+      const text = doc.context?.find((c) => c.current)?.text?.trim();
+      log(`  app.min.js:${lineNo}:${colNo}  ->  ${t.source}:${t.originalLine}:${t.originalColumn}${text ? `   ${text}` : ""}`);
+    } else {
+      log(`  could not resolve the frame: ${(r.stderr || r.stdout).trim()}`);
+      await cleanup(1);
     }
   }
   if (jsonMode) process.stdout.write(JSON.stringify(summary) + "\n");
