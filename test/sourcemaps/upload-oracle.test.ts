@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { resetChunkUploadOptions, setChunkUploadOptions } from "../../src/server/routes/chunks.js";
 import type { Bundle } from "../../src/server/state.js";
 import { runCli } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
@@ -66,5 +67,32 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     });
     expect(Object.keys(ref.manifest.files as object)).toContain("files/_/_/node_modules/x.js");
     expect(comparable(mine)).toEqual(comparable(ref));
+  });
+
+  describe("the server's chunk rules", () => {
+    afterEach(() => resetChunkUploadOptions(s.server.core));
+
+    it("accept sentry-cli's uploads in small uncompressed chunks, two per request, and its --wait polling", async () => {
+      setChunkUploadOptions(s.server.core, { chunkSize: 1024, chunksPerRequest: 2, compression: [] });
+      const dir = makeDist();
+      writeFiles(dir, { "dist/extra.js": "var polled=1;\n" });
+      expect((await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(s.server), cwd: dir })).exitCode).toBe(0);
+      const n0 = s.server.requests.length;
+      const before = s.server.state.bundles.length;
+      s.server.core.options.assemblePolls = 1;
+      try {
+        const r = await runSentryCli(["sourcemaps", "upload", "--wait", "dist"], { env: sentryCliEnv(s.server), cwd: dir });
+        expect(r.stderr).toBe("");
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout).toContain("> File processing complete");
+      } finally {
+        s.server.core.options.assemblePolls = undefined;
+      }
+      const posts = s.server.requests.slice(n0).filter((x) => x.method === "POST" && x.path.endsWith("/chunk-upload/"));
+      expect(posts.length).toBeGreaterThan(1);
+      expect(posts.every((p) => p.status === 200)).toBe(true);
+      expect(s.server.state.bundles.length).toBe(before + 1);
+      expect(s.server.state.bundles.at(-1)!.files.map((f) => f.path)).toContain("files/_/_/extra.js");
+    });
   });
 });
