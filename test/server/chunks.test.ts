@@ -164,6 +164,12 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
     expect(await assembleOutcome(zip, {}, sha1("something else"))).toEqual({ state: "error", detail: "Reported checksum mismatch", missingChunks: [] });
   });
 
+  it("ends in error for a bundle above maxFileSize", async () => {
+    const zip = bundleZip({ ...goodManifest, note: "too big" }, goodFiles);
+    setChunkUploadOptions(s.server.core, { maxFileSize: 100 });
+    expect(await assembleOutcome(zip)).toMatchObject({ state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${zip.length} > 100)` });
+  });
+
   it("ends in error for a file that is not a zip or has no manifest", async () => {
     expect(await assembleOutcome(Buffer.from("not a zip at all"))).toMatchObject({ state: "error", detail: "the bundle is invalid" });
     const noManifest = Buffer.from(zipSync({ "files/_/_/a.js": Buffer.from("x") }));

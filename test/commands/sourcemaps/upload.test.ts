@@ -209,4 +209,44 @@ describe("sourcemaps upload", () => {
     await runCli(["sourcemaps", "upload", "dist", "--strip-prefix", "../src"], { env: s.env(), cwd: dir });
     expect(readFileSync(join(dir, "dist/app.min.js.map"), "utf8")).toBe(before);
   });
+
+  it("gives up after --wait-for seconds with sentry-cli's message", async () => {
+    const dir = await injectedDist();
+    writeFileSync(join(dir, "dist/extra.js"), "var extra=4;\n//# debugId=11111111-2222-5333-8444-aaaaaaaaaaaa\n");
+    const sleeps: number[] = [];
+    s.server.core.options.assemblePolls = 100;
+    try {
+      const r = await runCli(["sourcemaps", "upload", "dist", "--wait-for", "3"], {
+        env: s.env(),
+        cwd: dir,
+        overrides: { sleep: async (ms) => void sleeps.push(ms) },
+      });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain("error: Failed to process files in 3s");
+      expect(sleeps.filter((ms) => ms === 1000)).toHaveLength(3);
+    } finally {
+      s.server.core.options.assemblePolls = undefined;
+    }
+  });
+
+  it("asks only for the options when there is nothing to upload", async () => {
+    const dir = makeDist();
+    writeFiles(dir, { "empty/readme.txt": "nothing\n" });
+    const n0 = s.server.requests.length;
+    const r = await runCli(["sourcemaps", "upload", "empty"], { env: s.env(), cwd: dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain("> Nothing to upload");
+    expect(since(n0).map((x) => `${x.method} ${x.path}`)).toEqual([`GET ${CHUNK_PATH}`]);
+  });
+
+  it("uploads with an org auth token that names the organization", async () => {
+    const dir = await injectedDist();
+    writeFileSync(join(dir, "dist/extra.js"), "var extra=5;\n//# debugId=11111111-2222-5333-8444-bbbbbbbbbbbb\n");
+    const before = s.server.state.bundles.length;
+    const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env({ SENTRY_AUTH_TOKEN: s.server.orgToken, SENTRY_ORG: undefined }), cwd: dir });
+    expect(r.stderr).not.toContain("error:");
+    expect(r.exitCode).toBe(0);
+    expect(s.server.state.bundles.length).toBe(before + 1);
+    expect(s.server.state.bundles.at(-1)!.manifest.org).toBe("acme");
+  });
 });
