@@ -69,6 +69,34 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     expect(comparable(mine)).toEqual(comparable(ref));
   });
 
+  it("rewrites maps as sentry-cli does: unused sources and names dropped, unknown keys dropped, common prefix stripped", async () => {
+    const dir = makeDist();
+    writeFiles(dir, {
+      "rw/a.js": "var a=1;\n//# sourceMappingURL=a.js.map\n",
+      "rw/a.js.map": JSON.stringify({
+        version: 3,
+        file: "a.js",
+        sourceRoot: "",
+        sources: ["/abs/x/unused.js", "/abs/x/y/b.js", "/abs/x/c.js"],
+        sourcesContent: ["U", "B", null],
+        names: ["unused", "used", "alsoUsed"],
+        mappings: "ACAAC,CCAAC;AAAA",
+        x_google_ignoreList: [0],
+        x_custom: true,
+      }),
+      "rw/b.js": "var b=1;\n//# sourceMappingURL=b.js.map\n",
+      "rw/b.js.map": '{"version":3,"sources":["webpack:///./src/b.js"],"names":[],"mappings":"AAAA","debug_id":"11111111-2222-5333-8444-cccccccccccc"}',
+    });
+    const env = sentryCliEnv(s.server);
+    const before = s.server.state.bundles.length;
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "rw", "--strip-common-prefix", "rw"], { env, cwd: dir });
+    expect(theirs.exitCode).toBe(0);
+    const ours = await runCli(["sourcemaps", "upload", "--release", "rw", "--strip-common-prefix", "rw"], { env: s.env(), cwd: dir });
+    expect(ours.exitCode).toBe(0);
+    const [ref, mine] = s.server.state.bundles.slice(before);
+    expect(comparable(mine!)).toEqual(comparable(ref!));
+  });
+
   describe("the server's chunk rules", () => {
     afterEach(() => resetChunkUploadOptions(s.server.core));
 
