@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import type { CommandContext } from "../../context.js";
+import { UsageError } from "../../errors.js";
 
 export interface ServeOptions {
   port?: number;
@@ -11,11 +12,17 @@ export interface ServeOptions {
 /** Start the embedded server and keep it running until SIGINT/SIGTERM. */
 export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?: AbortSignal): Promise<void> {
   const { startServer } = await import("../../server/index.js");
+  const host = opts.host ?? "127.0.0.1";
   const server = await startServer({
     port: opts.port,
-    host: opts.host,
+    host,
     dataDir: opts.data ? resolve(ctx.cwd, opts.data) : undefined,
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "EADDRINUSE") throw new UsageError(`port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`);
+    if (e.code === "EACCES") throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
+    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") throw new UsageError(`cannot listen on ${host}: no such local address (see --host)`);
+    throw e;
   });
   // The token is printed on purpose: it is this local server's own credential.
   const info = {
