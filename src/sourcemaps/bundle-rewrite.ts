@@ -1,6 +1,6 @@
 /**
- * "Rewriting sources" as sentry-cli 3.8.0 does it before bundling a map: the map is decoded and
- * rebuilt, so only sources and names that a mapping uses survive (in first-use order), unknown
+ * "Rewriting sources" as sentry-cli 3.8.0 does it before bundling a map: the map is decoded (index
+ * maps flattened) and rebuilt, so only sources and names that a mapping uses survive (in first-use order), unknown
  * keys and an empty sourceRoot are dropped, and --strip-prefix / --strip-common-prefix shorten
  * the source paths. Mappings are re-encoded from the decoded segments (lossless).
  */
@@ -34,40 +34,104 @@ function strip(source: string, prefixes: string[]): string {
   return source;
 }
 
-/** Rebuild `map` (a parsed regular source map); index maps are returned unchanged. */
+interface Flat {
+  sources: string[];
+  contents: Array<string | null>;
+  names: string[];
+  lines: SourceMapSegment[][];
+}
+
+/** Decode a regular map, or flatten an index map's sections (recursively) into one. */
+function flatten(map: Record<string, unknown>): Flat | undefined {
+  if (Array.isArray(map.sections)) {
+    const out: Flat = { sources: [], contents: [], names: [], lines: [] };
+    const srcIdx = new Map<string, number>();
+    const nameIdx = new Map<string, number>();
+    for (const sec of map.sections as Array<Record<string, unknown>>) {
+      const off = (sec?.offset ?? {}) as { line?: number; column?: number };
+      const sub = sec?.map && typeof sec.map === "object" ? flatten(sec.map as Record<string, unknown>) : undefined;
+      if (!sub) return undefined; // `url` sections and malformed ones are left alone
+      const lineOff = off.line ?? 0;
+      const colOff = off.column ?? 0;
+      const s = sub.sources.map((name, i) => {
+        let k = srcIdx.get(name);
+        if (k === undefined) {
+          k = out.sources.length;
+          srcIdx.set(name, k);
+          out.sources.push(name);
+          out.contents.push(sub.contents[i] ?? null);
+        } else if (out.contents[k] === null && sub.contents[i] != null) out.contents[k] = sub.contents[i]!;
+        return k;
+      });
+      const n = sub.names.map((name) => {
+        let k = nameIdx.get(name);
+        if (k === undefined) {
+          k = out.names.length;
+          nameIdx.set(name, k);
+          out.names.push(name);
+        }
+        return k;
+      });
+      sub.lines.forEach((line, li) => {
+        const target = lineOff + li;
+        while (out.lines.length <= target) out.lines.push([]);
+        for (const seg of line) {
+          const col = seg[0] + (li === 0 ? colOff : 0);
+          if (seg.length === 1) out.lines[target]!.push([col]);
+          else if (seg.length === 4) out.lines[target]!.push([col, s[seg[1]]!, seg[2], seg[3]]);
+          else out.lines[target]!.push([col, s[seg[1]]!, seg[2], seg[3], n[seg[4]]!]);
+        }
+      });
+    }
+    for (const line of out.lines) line.sort((a, b) => a[0] - b[0]);
+    return out;
+  }
+  if (typeof map.mappings !== "string") return undefined;
+  return {
+    sources: Array.isArray(map.sources) ? map.sources.map((x) => (x === null ? "" : String(x))) : [],
+    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c) => (typeof c === "string" ? c : null)) : [],
+    names: Array.isArray(map.names) ? map.names.map(String) : [],
+    lines: decode(map.mappings),
+  };
+}
+
+/**
+ * Rebuild `map` (regular, or an index map, which is flattened as sentry-cli does). Maps that
+ * cannot be decoded are returned unchanged.
+ */
 export function rewriteSourceMap(map: Record<string, unknown>, opts: RewriteOptions): Record<string, unknown> {
-  if (Array.isArray(map.sections) || typeof map.mappings !== "string") return map;
-  const sources = Array.isArray(map.sources) ? map.sources.map((s) => (s === null ? "" : String(s))) : [];
-  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-  const names = Array.isArray(map.names) ? map.names.map(String) : [];
+  const flat = flatten(map);
+  if (!flat) return map;
+  const { sources, contents, names } = flat;
   const prefixes = [...opts.stripPrefixes];
   if (opts.stripCommonPrefix) {
     const c = commonSourcePrefix(sources);
     if (c) prefixes.push(c);
   }
-  const srcMap = new Map<number, number>();
-  const nameMap = new Map<number, number>();
+  // Sources and names are identified by value, as a source map builder does.
+  const srcMap = new Map<string, number>();
+  const nameMap = new Map<string, number>();
   const newSources: string[] = [];
   const newContents: Array<string | null> = [];
   const newNames: string[] = [];
-  const lines = decode(map.mappings);
-  const out: SourceMapSegment[][] = lines.map((line) =>
+  const out: SourceMapSegment[][] = flat.lines.map((line) =>
     line.map((seg): SourceMapSegment => {
       if (seg.length === 1) return seg;
-      let s = srcMap.get(seg[1]);
+      const srcName = sources[seg[1]] ?? "";
+      let s = srcMap.get(srcName);
       if (s === undefined) {
         s = newSources.length;
-        srcMap.set(seg[1], s);
-        newSources.push(strip(sources[seg[1]] ?? "", prefixes));
-        const c = contents[seg[1]];
-        newContents.push(typeof c === "string" ? c : null);
+        srcMap.set(srcName, s);
+        newSources.push(strip(srcName, prefixes));
+        newContents.push(contents[seg[1]] ?? null);
       }
       if (seg.length === 5) {
-        let n = nameMap.get(seg[4]);
+        const nm = names[seg[4]] ?? "";
+        let n = nameMap.get(nm);
         if (n === undefined) {
           n = newNames.length;
-          nameMap.set(seg[4], n);
-          newNames.push(names[seg[4]] ?? "");
+          nameMap.set(nm, n);
+          newNames.push(nm);
         }
         return [seg[0], s, seg[2], seg[3], n];
       }
@@ -82,7 +146,9 @@ export function rewriteSourceMap(map: Record<string, unknown>, opts: RewriteOpti
   result.names = newNames;
   result.mappings = encode(out);
   if (Array.isArray(map.ignoreList)) {
-    const il = (map.ignoreList as unknown[]).map((i) => srcMap.get(Number(i))).filter((i): i is number => i !== undefined);
+    const il = (map.ignoreList as unknown[])
+      .map((i) => srcMap.get(sources[Number(i)] ?? "\0"))
+      .filter((i): i is number => i !== undefined);
     if (il.length > 0) result.ignoreList = il;
   }
   const debugId = map.debugId ?? map.debug_id;

@@ -97,6 +97,28 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     expect(comparable(mine!)).toEqual(comparable(ref!));
   });
 
+  it("flattens index maps with sections as sentry-cli does", async () => {
+    const dir = makeDist();
+    writeFiles(dir, {
+      "ix/a.js": "var a=1;\nvar b=2;\n//# sourceMappingURL=a.js.map\n",
+      "ix/a.js.map": JSON.stringify({
+        version: 3,
+        file: "a.js",
+        sections: [
+          { offset: { line: 0, column: 0 }, map: { version: 3, sources: ["one.js"], sourcesContent: ["1"], names: ["a"], mappings: "AAAAA,IAAI" } },
+          { offset: { line: 1, column: 0 }, map: { version: 3, sources: ["two.js", "one.js"], names: ["b"], mappings: "AAAAA,ECAA" } },
+        ],
+      }),
+    });
+    const before = s.server.state.bundles.length;
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "ix", "ix"], { env: sentryCliEnv(s.server), cwd: dir });
+    expect(theirs.exitCode).toBe(0);
+    const ours = await runCli(["sourcemaps", "upload", "--release", "ix", "ix"], { env: s.env(), cwd: dir });
+    expect(ours.exitCode).toBe(0);
+    const [ref, mine] = s.server.state.bundles.slice(before);
+    expect(comparable(mine!)).toEqual(comparable(ref!));
+  });
+
   describe("the server's chunk rules", () => {
     afterEach(() => resetChunkUploadOptions(s.server.core));
 
