@@ -51,6 +51,14 @@ export interface ScannedFile {
 }
 
 const BATCH = 32;
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function mapDebugId(map: Record<string, unknown>): string | undefined {
   return debugIdFromMap(map);
 }
@@ -166,9 +174,11 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
         const ref = readSourceMapReference(text)?.url;
         if (ref !== undefined) {
           f.sourceMapRef = ref;
-          if (!ref.startsWith("data:")) {
-            f.sourceMapHeader = ref;
-            const local = resolve(dirname(abs), decodeURIComponent(ref.split(/[?#]/)[0]!));
+          // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
+          // except an absolute URL, which is left to the server to fetch.
+          if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
+          if (!ref.startsWith("data:") && f.sourceMapHeader) {
+            const local = resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!));
             if (existsSync(local)) f.mapPath = local;
           }
         } else if (existsSync(`${abs}.map`)) {

@@ -119,6 +119,28 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     expect(comparable(mine!)).toEqual(comparable(ref!));
   });
 
+  it("pairs scripts and maps as sentry-cli does: inline, other-folder, absolute and CRLF references, orphan maps", async () => {
+    const dir = makeDist();
+    const inline = Buffer.from(JSON.stringify({ version: 3, sources: ["i.ts"], names: [], mappings: "AAAA" })).toString("base64");
+    writeFiles(dir, {
+      "pr/inline.js": `var i=1;\n//# sourceMappingURL=data:application/json;base64,${inline}\n`,
+      "pr/js/other.js": "var o=1;\n//# sourceMappingURL=../maps/other.js.map\n",
+      "pr/maps/other.js.map": JSON.stringify({ version: 3, sources: ["o.ts"], names: [], mappings: "AAAA" }),
+      "pr/abs.js": "var a=1;\n//# sourceMappingURL=https://cdn.example.com/abs.js.map\n",
+      "pr/crlf.js": "var c=1;\r\n//# sourceMappingURL=crlf.js.map\r\n",
+      "pr/crlf.js.map": JSON.stringify({ version: 3, sources: ["c.ts"], names: [], mappings: "AAAA" }),
+      "pr/orphan.js.map": JSON.stringify({ version: 3, sources: ["x.ts"], names: [], mappings: "AAAA" }),
+      "pr/missing.js": "var m=1;\n//# sourceMappingURL=gone.js.map\n",
+    });
+    const before = s.server.state.bundles.length;
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "pr", "pr"], { env: sentryCliEnv(s.server), cwd: dir });
+    expect(theirs.exitCode).toBe(0);
+    const ours = await runCli(["sourcemaps", "upload", "--release", "pr", "pr"], { env: s.env(), cwd: dir });
+    expect(ours.exitCode).toBe(0);
+    const [ref, mine] = s.server.state.bundles.slice(before);
+    expect(comparable(mine!)).toEqual(comparable(ref!));
+  });
+
   describe("the server's chunk rules", () => {
     afterEach(() => resetChunkUploadOptions(s.server.core));
 
