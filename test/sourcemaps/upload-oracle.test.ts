@@ -141,6 +141,25 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     expect(comparable(mine!)).toEqual(comparable(ref!));
   });
 
+  it("takes several paths, single files and -x extensions as sentry-cli does", async () => {
+    const dir = makeDist();
+    writeFiles(dir, {
+      "mp/one/a.js": "var a=1;\n",
+      "mp/one/a.js.map": JSON.stringify({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA" }),
+      "mp/one/a.ts": "const a = 1;\n",
+      "mp/two/b.mjs": "var b=1;\n",
+      "mp/single.js": "var s=1;\n",
+    });
+    const args = ["sourcemaps", "upload", "--release", "mp", "-x", "js", "-x", "map", "-x", "ts", "mp/one", "mp/two", "mp/single.js"];
+    const before = s.server.state.bundles.length;
+    const theirs = await runSentryCli(args, { env: sentryCliEnv(s.server), cwd: dir });
+    expect(theirs.exitCode).toBe(0);
+    const ours = await runCli(args, { env: s.env(), cwd: dir });
+    expect(ours.exitCode).toBe(0);
+    const [ref, mine] = s.server.state.bundles.slice(before);
+    expect(comparable(mine!)).toEqual(comparable(ref!));
+  });
+
   describe("the server's chunk rules", () => {
     afterEach(() => resetChunkUploadOptions(s.server.core));
 
