@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+// `sourcemaps inject` and `sourcemaps upload`: sentry-ship against sentry-cli 3.8.0 (the native
+// binary) on the same generated builds (bench/generate-build.mjs), in the same run, alternating
+// (the order flips every round), each run on a fresh copy. Uploads go to a fresh embedded server
+// (`sentry-ship --json serve --port 0`, a child process) per run, so every run uploads everything.
+// Wall time is measured here; peak RSS and CPU time (user+sys) by GNU time (or /proc polling).
+// Prints medians as a markdown table.
+//
+// Run after `npm run build`:
+//   node bench/sourcemaps.mjs [small,large] [runs=5] [inject,upload]
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { SIZES, generateBuild } from "./generate-build.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const sizes = (process.argv[2] ?? "small,large").split(",");
+const runs = Number(process.argv[3] ?? 5);
+const what = (process.argv[4] ?? "inject,upload").split(",");
+const seed = 1;
+
+const cliBinary = join(dirname(require.resolve(`@sentry/cli-${process.platform}-${process.arch}/package.json`)), "bin", "sentry-cli");
+const shipBin = join(root, "bin", "sentry-ship.js");
+if (!existsSync(join(root, "dist", "cli.js"))) throw new Error("run `npm run build` first");
+
+const base = join(tmpdir(), "sentry-ship-bench");
+const home = join(base, "home");
+mkdirSync(home, { recursive: true });
+const gnuTime = existsSync("/usr/bin/time") && spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
+
+function peakOf(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Run a command; resolves { ms, peak (bytes), cpu (ms) }. */
+function measure(cmd, args, { env, cwd }) {
+  const timeOut = join(base, `time-${process.pid}.txt`);
+  if (gnuTime) {
+    args = ["-o", timeOut, "-f", "%M %U %S", cmd, ...args];
+    cmd = "/usr/bin/time";
+  }
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    let peak = 0;
+    child.stderr.on("data", (c) => (stderr += c));
+    const timer = gnuTime ? undefined : setInterval(() => (peak = Math.max(peak, peakOf(child.pid))), 5);
+    child.on("exit", (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`));
+      let cpu = NaN;
+      if (gnuTime) {
+        const [kb, user, sys] = readFileSync(timeOut, "utf8").trim().split("\n").pop().split(" ").map(Number);
+        peak = kb * 1024;
+        cpu = (user + sys) * 1000;
+      }
+      resolve({ ms, peak, cpu });
+    });
+  });
+}
+
+function build(size) {
+  const dir = join(base, `build-${size}-${seed}`);
+  if (!existsSync(join(dir, ".done"))) {
+    rmSync(dir, { recursive: true, force: true });
+    const info = generateBuild(join(dir, "dist"), { ...SIZES[size], seed });
+    writeFileSync(join(dir, ".done"), JSON.stringify(info));
+  }
+  return { dir, info: JSON.parse(readFileSync(join(dir, ".done"), "utf8")) };
+}
+
+function freshCopy(from, name) {
+  const to = join(base, name);
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  const r = spawnSync("cp", ["-a", join(from, "dist"), to]);
+  if (r.status !== 0) throw new Error(`cp failed: ${r.stderr}`);
+  spawnSync("sync");
+  return to;
+}
+
+function baseEnv() {
+  return { PATH: process.env.PATH, HOME: home, SENTRY_DISABLE_UPDATE_CHECK: "1", SENTRY_LOAD_DOTENV: "0" };
+}
+
+async function startServer() {
+  const child = spawn(process.execPath, [shipBin, "--json", "serve", "--port", "0"], {
+    env: baseEnv(),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const first = await new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once("line", (l) => resolve(l));
+    child.once("exit", (c) => reject(new Error(`serve exited ${c}`)));
+  });
+  const info = JSON.parse(first);
+  return {
+    env: { ...baseEnv(), SENTRY_URL: info.url, SENTRY_AUTH_TOKEN: info.token, SENTRY_ORG: info.org, SENTRY_PROJECT: info.projects[0] },
+    stop: () => new Promise((done) => (child.once("exit", done), child.kill("SIGTERM"))),
+  };
+}
+
+const tools = {
+  ours: (args) => [process.execPath, [shipBin, ...args]],
+  theirs: (args) => [cliBinary, args],
+};
+
+async function benchInject(size) {
+  const { dir } = build(size);
+  const res = { ours: [], theirs: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
+      const work = freshCopy(dir, "inject-run");
+      const [cmd, args] = tools[who](["sourcemaps", "inject", "dist"]);
+      res[who].push(await measure(cmd, args, { env: baseEnv(), cwd: work }));
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  return res;
+}
+
+async function benchUpload(size) {
+  const { dir } = build(size);
+  // Both upload the same injected build (sentry-cli's injection; ours writes the same bytes).
+  const injected = join(base, `injected-${size}-${seed}`);
+  if (!existsSync(join(injected, ".done"))) {
+    freshCopy(dir, `injected-${size}-${seed}`);
+    const r = spawnSync(cliBinary, ["sourcemaps", "inject", "dist"], { cwd: injected, env: baseEnv(), stdio: "ignore" });
+    if (r.status !== 0) throw new Error("sentry-cli inject failed");
+    writeFileSync(join(injected, ".done"), "");
+  }
+  const res = { ours: [], theirs: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
+      const server = await startServer();
+      try {
+        const [cmd, args] = tools[who](["sourcemaps", "upload", "dist"]);
+        res[who].push(await measure(cmd, args, { env: server.env, cwd: injected }));
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return res;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const size of sizes) {
+  const { info } = build(size);
+  for (const cmd of what) {
+    process.stderr.write(`${cmd} ${size} (${info.files} files, ${(info.bytes / 1e6).toFixed(1)} MB)…\n`);
+    const res = cmd === "inject" ? await benchInject(size) : await benchUpload(size);
+    const m = (who, k) => median(res[who].map((r) => r[k]));
+    rows.push({ cmd, size, info, m, all: res });
+    process.stderr.write(`  ours ms ${res.ours.map((r) => r.ms.toFixed(0)).join(" ")} | sentry-cli ms ${res.theirs.map((r) => r.ms.toFixed(0)).join(" ")}\n`);
+  }
+}
+
+const mb = (n) => (n / 2 ** 20).toFixed(0);
+const s = (n) => (n / 1000).toFixed(2);
+console.log(`\nMedians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS.\n`);
+console.log("| command | build | wall s (ours / sentry-cli / ratio) | CPU s (ours / sentry-cli / ratio) | peak RSS MB (ours / sentry-cli) |");
+console.log("|---|---|---|---|---|");
+for (const r of rows) {
+  const build = `${r.info.files} files, ${(r.info.bytes / 1e6).toFixed(0)} MB`;
+  const wall = `${s(r.m("ours", "ms"))} / ${s(r.m("theirs", "ms"))} / **${(r.m("ours", "ms") / r.m("theirs", "ms")).toFixed(2)}×**`;
+  const cpu = gnuTime ? `${s(r.m("ours", "cpu"))} / ${s(r.m("theirs", "cpu"))} / ${(r.m("ours", "cpu") / r.m("theirs", "cpu")).toFixed(2)}×` : "n/a";
+  console.log(`| ${r.cmd} | ${build} | ${wall} | ${cpu} | ${mb(r.m("ours", "peak"))} / ${mb(r.m("theirs", "peak"))} |`);
+}
+for (const cmd of what) {
+  const small = rows.find((r) => r.cmd === cmd && r.size === "small");
+  const large = rows.find((r) => r.cmd === cmd && r.size === "large");
+  if (small && large) {
+    const x = (who) => (large.m(who, "ms") / small.m(who, "ms")).toFixed(1);
+    console.log(`\n${cmd}: 10× the files costs sentry-ship ${x("ours")}× the time, sentry-cli ${x("theirs")}×.`);
+  }
+}
