@@ -13,7 +13,37 @@ export const EXIT_USAGE = 2;
 const ALLOW_FAILURE_NOTE =
   'Command failed, however, "SENTRY_ALLOW_FAILURE" variable or "allow-failure" flag was set. Exiting with 0 exit code.';
 
-export async function buildProgram(io: IO, overrides: ContextOverrides = {}) {
+type GroupModule = { command(env: import("./commands/runner.js").RunEnv): CommandType };
+
+const GROUPS: Record<string, () => Promise<GroupModule>> = {
+  info: () => import("./commands/info/index.js"),
+  login: () => import("./commands/login/index.js"),
+  serve: () => import("./commands/serve/index.js"),
+  releases: () => import("./commands/releases/index.js"),
+  deploys: () => import("./commands/deploys/index.js"),
+  sourcemaps: () => import("./commands/sourcemaps/index.js"),
+  "send-event": () => import("./commands/send-event/index.js"),
+  "send-envelope": () => import("./commands/send-envelope/index.js"),
+};
+
+/** Root options that take a value (their value is not the command name). */
+const VALUE_OPTIONS = new Set(["--url", "--auth-token", "--header", "--log-level", "--ca-file"]);
+
+/** The first word of argv that is not a root option or its value. */
+export function firstCommand(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return argv[i + 1];
+    if (a.startsWith("-")) {
+      if (VALUE_OPTIONS.has(a)) i++;
+      continue;
+    }
+    return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(io: IO, overrides: ContextOverrides = {}, argv: string[] = []) {
   const { Command, Option } = await import("commander");
   const { collect } = await import("./commands/runner.js");
   const env = { io, overrides } as import("./commands/runner.js").RunEnv;
@@ -36,16 +66,11 @@ export async function buildProgram(io: IO, overrides: ContextOverrides = {}) {
     .exitOverride();
   program.hook("preSubcommand", () => {});
 
-  const groups = await Promise.all([
-    import("./commands/info/index.js"),
-    import("./commands/login/index.js"),
-    import("./commands/serve/index.js"),
-    import("./commands/releases/index.js"),
-    import("./commands/deploys/index.js"),
-    import("./commands/sourcemaps/index.js"),
-    import("./commands/send-event/index.js"),
-    import("./commands/send-envelope/index.js"),
-  ]);
+  // Only the group being run is loaded, so a command starts without parsing the others' modules;
+  // help, an unknown command or no command loads them all.
+  const wanted = firstCommand(argv);
+  const names = wanted !== undefined && wanted in GROUPS ? [wanted] : Object.keys(GROUPS);
+  const groups = await Promise.all(names.map((n) => GROUPS[n]!()));
   for (const g of groups) program.addCommand(g.command(env));
 
   // Every subcommand inherits exitOverride and the output configuration.
@@ -82,7 +107,7 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
   const { Output } = await import("./output/output.js");
   const { Redactor } = await import("./output/redact.js");
 
-  const { program, env } = await buildProgram(theIO, overrides);
+  const { program, env } = await buildProgram(theIO, overrides, argv);
   let commanderMessage = "";
   program.configureOutput({
     writeOut: (s) => theIO.stdout.write(s),

@@ -30,3 +30,18 @@ describe("cli", () => {
     expect(doc).toMatchObject({ ok: false, error: { kind: "usage" } });
   });
 });
+
+describe("firstCommand", () => {
+  it("finds the command after root options and their values", async () => {
+    const { firstCommand } = await import("../src/cli.js");
+    expect(firstCommand(["--url", "http://x/", "--json", "releases", "new", "1"])).toBe("releases");
+    expect(firstCommand(["--log-level", "debug", "send-event", "-m", "x"])).toBe("send-event");
+    expect(firstCommand(["--help"])).toBeUndefined();
+  });
+
+  it("still runs a group when root options come first", async () => {
+    const r = await runCli(["--log-level", "error", "releases", "--help"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain("set-commits");
+  });
+});
