@@ -5,10 +5,29 @@
  * the source paths. Mappings are re-encoded from the decoded segments (lossless).
  */
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
+import { InputError } from "../errors.js";
 
 export interface RewriteOptions {
   stripPrefixes: string[];
   stripCommonPrefix: boolean;
+}
+
+/** Parse a source map's JSON or throw an InputError naming the file. */
+export function parseMapJson(text: string, displayPath: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
+  } catch (e) {
+    throw new InputError(`${displayPath} is not a valid source map: ${(e as Error).message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/** The bytes a map file is uploaded as: parsed (or an InputError naming it) and rewritten. */
+export function rewriteMapBytes(raw: Buffer, displayPath: string, opts: RewriteOptions): Buffer {
+  const map = parseMapJson(raw.toString("utf8"), displayPath);
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
 }
 
 /** Common directory prefix of the absolute source paths (symbolic's find_common_prefix). */

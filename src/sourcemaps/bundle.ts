@@ -6,7 +6,13 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as zlib from "node:zlib";
+import { InputError } from "../errors.js";
+import type { RewriteOptions } from "./bundle-rewrite.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
 
@@ -17,6 +23,11 @@ export interface BundleEntry {
   headers: Record<string, string>;
   /** Produces the bytes to store (read lazily, one entry at a time). */
   load(): Promise<Buffer>;
+  /**
+   * The same bytes described for a worker thread: the file to read and, for a map, how to
+   * rewrite it. When given (and the workers can rewrite), `load` is not called.
+   */
+  source?: { file: string; displayPath: string; rewrite?: RewriteOptions };
   /** Upper bound of the stored size, used to split bundles. */
   sizeHint: number;
 }
@@ -139,13 +150,127 @@ class HashingWriter {
 }
 
 const DOS_DATE_1980 = 0x21;
-const WINDOW = 8;
-const ASYNC_DEFLATE_MIN = 4096;
 
-function deflateRaw(data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => zlib.deflateRaw(data, (err, out) => (err ? reject(err) : resolve(out))));
+/**
+ * Entries are read, rewritten (maps) and compressed on worker threads, with zlib's synchronous
+ * deflate: Node's async zlib spends a thread-pool round trip per 16 KiB of output plus stream
+ * machinery per call, which for thousands of small files costs about three times the deflate
+ * itself. A worker takes a batch of items — bytes, or a file to read (and a map to rewrite with
+ * bundle-rewrite.js, when its compiled module is there to import) — and answers, per item, the
+ * deflated bytes, the CRC-32, the stored size and its SHA-1, or the error.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { readFileSync } = require("node:fs");
+const zlib = require("node:zlib");
+const { createHash } = require("node:crypto");
+const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
+parentPort.on("message", async ({ id, items }) => {
+  const mod = rewriter && (await rewriter);
+  const out = items.map((item) => {
+    try {
+      let data = item;
+      if (item.file !== undefined) {
+        data = readFileSync(item.file);
+        if (item.rewrite) data = mod.rewriteMapBytes(data, item.displayPath, item.rewrite);
+      }
+      return {
+        deflated: zlib.deflateRawSync(data),
+        crc: zlib.crc32 ? zlib.crc32(data) >>> 0 : -1,
+        size: data.length,
+        sha1: createHash("sha1").update(data).digest(),
+        data: zlib.crc32 ? undefined : data,
+      };
+    } catch (e) {
+      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input") };
+    }
+  });
+  parentPort.postMessage({ id, out });
+});
+`;
+
+type WorkItem = Buffer | { file: string; displayPath: string; rewrite?: RewriteOptions };
+
+type Prepared =
+  | {
+      deflated: Uint8Array;
+      /** -1 when this Node has no zlib.crc32 (the main thread computes it from `data`). */
+      crc: number;
+      size: number;
+      sha1: Uint8Array;
+      data?: Uint8Array;
+      error?: undefined;
+    }
+  | { error: string; input: boolean };
+
+/** The compiled rewriter next to this module (absent when running from TypeScript sources). */
+function rewriteModuleUrl(): string | undefined {
+  const url = new URL("./bundle-rewrite.js", import.meta.url);
+  try {
+    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
+/** Bytes per batch sent to a worker (a batch holds at least one entry). */
+const BATCH_BYTES = 1 << 20;
+/** Entries per batch at most. */
+const BATCH_ENTRIES = 64;
+/** Batches in flight per worker (bounds memory: about this many MiB per worker). */
+const BATCHES_PER_WORKER = 3;
+
+/** A few deflate workers, each fed batches; results come back per batch. */
+class DeflatePool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, { resolve(v: Prepared[]): void; reject(e: Error): void }>();
+  private nextId = 0;
+  private failure: Error | undefined;
+  /** The workers read and rewrite files themselves (else they get bytes). */
+  readonly readsFiles: boolean;
+  constructor(size: number) {
+    const rewriteModule = rewriteModuleUrl();
+    this.readsFiles = rewriteModule !== undefined;
+    this.workers = Array.from({ length: size }, () => {
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { rewriteModule } });
+      w.on("message", ({ id, out }: { id: number; out: Prepared[] }) => {
+        const p = this.waiting.get(id);
+        this.waiting.delete(id);
+        p?.resolve(out);
+      });
+      w.on("error", (e) => this.fail(e));
+      return w;
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failure = e;
+    for (const p of this.waiting.values()) p.reject(e);
+    this.waiting.clear();
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  run(items: WorkItem[]): Promise<Prepared[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const w = this.workers[id % this.workers.length]!;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      w.postMessage({ id, items });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+function deflateWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
 
 /**
  * Write one bundle with `entries` (already sorted) to `file`. Entries whose bundle path repeats
@@ -164,9 +289,8 @@ export async function writeBundle(
     const central: Buffer[] = [];
     const manifestFiles: Record<string, unknown> = {};
     const idHash = createHash("sha1");
-    const addEntry = async (name: string, data: Buffer, deflated: Buffer) => {
+    const addEntry = async (name: string, crc: number, size: number, deflated: Buffer) => {
       const nameBuf = Buffer.from(name, "utf8");
-      const crc = crc32(data);
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
       local.writeUInt16LE(20, 4);
@@ -176,7 +300,7 @@ export async function writeBundle(
       local.writeUInt16LE(DOS_DATE_1980, 12);
       local.writeUInt32LE(crc, 14);
       local.writeUInt32LE(deflated.length, 18);
-      local.writeUInt32LE(data.length, 22);
+      local.writeUInt32LE(size, 22);
       local.writeUInt16LE(nameBuf.length, 26);
       local.writeUInt16LE(0, 28);
       const at = w.offset;
@@ -201,32 +325,56 @@ export async function writeBundle(
       done.add(path);
       return true;
     });
-    // Read and compress a window of entries ahead (zlib works on the thread pool while this
-    // thread reads, rewrites and hashes), then write them in order: memory holds at most WINDOW
-    // entries.
-    const prepare = async (e: BundleEntry) => {
-      const data = await e.load();
-      // Small entries compress faster inline than through the thread pool.
-      const deflated = data.length < ASYNC_DEFLATE_MIN ? zlib.deflateRawSync(data) : await deflateRaw(data);
-      return { data, deflated };
-    };
-    const inFlight: Array<Promise<{ data: Buffer; deflated: Buffer }>> = [];
-    let nextToStart = 0;
-    const fill = () => {
-      while (nextToStart < unique.length && inFlight.length < WINDOW) inFlight.push(prepare(unique[nextToStart++]!));
-    };
+    // Read entries here (maps are rewritten on this thread) in batches, compress them on worker
+    // threads a window of batches ahead, and write them in order: memory holds at most
+    // BATCHES_PER_WORKER batches of about BATCH_BYTES per worker.
     let count = 0;
-    for (const e of unique) {
-      fill();
-      const { data, deflated } = await inFlight.shift()!;
-      const path = urlToBundlePath(e.url);
-      await addEntry(path, data, deflated);
-      const info: Record<string, unknown> = { type: e.type, url: e.url };
-      if (Object.keys(e.headers).length > 0) info.headers = e.headers;
-      manifestFiles[path] = info;
-      idHash.update(path).update("\0").update(createHash("sha1").update(data).digest()).update("\0");
-      count += 1;
-      onEntry?.(data.length);
+    const pool = new DeflatePool(deflateWorkers());
+    try {
+      const batches: BundleEntry[][] = [];
+      let cur: BundleEntry[] = [];
+      let curBytes = 0;
+      for (const e of unique) {
+        if (cur.length > 0 && (cur.length >= BATCH_ENTRIES || curBytes + e.sizeHint > BATCH_BYTES)) {
+          batches.push(cur);
+          cur = [];
+          curBytes = 0;
+        }
+        cur.push(e);
+        curBytes += e.sizeHint;
+      }
+      if (cur.length > 0) batches.push(cur);
+      const inFlight: Array<Promise<Prepared[]>> = [];
+      let nextToStart = 0;
+      const start = async (batch: BundleEntry[]) => {
+        const items: WorkItem[] = [];
+        for (const e of batch) items.push(pool.readsFiles && e.source ? e.source : await e.load());
+        return pool.run(items);
+      };
+      for (const batch of batches) {
+        while (nextToStart < batches.length && inFlight.length < pool.size * BATCHES_PER_WORKER) {
+          const p = start(batches[nextToStart++]!);
+          p.catch(() => undefined); // awaited in order below
+          inFlight.push(p);
+        }
+        const prepared = await inFlight.shift()!;
+        for (let j = 0; j < batch.length; j++) {
+          const e = batch[j]!;
+          const r = prepared[j]!;
+          if (r.error !== undefined) throw r.input ? new InputError(r.error) : new Error(r.error);
+          const crc = r.crc >= 0 ? r.crc : crc32(Buffer.from(r.data!));
+          const path = urlToBundlePath(e.url);
+          await addEntry(path, crc, r.size, Buffer.from(r.deflated.buffer, r.deflated.byteOffset, r.deflated.byteLength));
+          const info: Record<string, unknown> = { type: e.type, url: e.url };
+          if (Object.keys(e.headers).length > 0) info.headers = e.headers;
+          manifestFiles[path] = info;
+          idHash.update(path).update("\0").update(r.sha1).update("\0");
+          count += 1;
+          onEntry?.(r.size);
+        }
+      }
+    } finally {
+      await pool.close();
     }
     for (const v of [attrs.org, attrs.project, attrs.release, attrs.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());
@@ -239,7 +387,7 @@ export async function writeBundle(
     if (attrs.project !== undefined) manifest.project = attrs.project;
     if (attrs.release !== undefined) manifest.release = attrs.release;
     const manifestBytes = Buffer.from(JSON.stringify(manifest), "utf8");
-    await addEntry("manifest.json", manifestBytes, zlib.deflateRawSync(manifestBytes));
+    await addEntry("manifest.json", crc32(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes));
     const cdStart = w.offset;
     const cdBuf = Buffer.concat(central);
     await w.write(cdBuf);

@@ -8,6 +8,9 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
+import { parseMapJson } from "./bundle-rewrite.js";
+
+export { parseMapJson };
 
 export const DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
 
@@ -61,18 +64,6 @@ function safeDecode(s: string): string {
 
 export function mapDebugId(map: Record<string, unknown>): string | undefined {
   return debugIdFromMap(map);
-}
-
-/** Parse a source map's JSON or throw an InputError naming the file. */
-export function parseMapJson(text: string, displayPath: string): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
-  } catch (e) {
-    throw new InputError(`${displayPath} is not a valid source map: ${(e as Error).message}`);
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
-  return v as Record<string, unknown>;
 }
 
 /**

@@ -11,9 +11,9 @@ import type { ApiClient } from "../api/types.js";
 import { ApiError, InputError } from "../errors.js";
 import type { Output } from "../output/output.js";
 import { byteCompare, fileUrl, readChunk, writeBundle, type BundleEntry, type WrittenBundle } from "./bundle.js";
-import { rewriteSourceMap } from "./bundle-rewrite.js";
+import { rewriteMapBytes, rewriteSourceMap, type RewriteOptions } from "./bundle-rewrite.js";
 import { assemble, getChunkOptions, uploadChunks, type AssembleResponse, type ChunkServerOptions } from "./chunks.js";
-import { parseMapJson, scanUploadFiles, type ScannedFile } from "./scan.js";
+import { scanUploadFiles, type ScannedFile } from "./scan.js";
 
 export interface UploadOptions {
   paths: string[];
@@ -99,9 +99,12 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
 /** Bytes of rewritten maps the scan may keep for the bundle writer (the rest is read again). */
 const CACHE_BUDGET = 16 * 1024 * 1024;
 
+function rewriteOptions(opts: UploadOptions): RewriteOptions {
+  return { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
+}
+
 function rewrittenMap(map: Record<string, unknown>, opts: UploadOptions): Buffer {
-  const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
-  return Buffer.from(JSON.stringify(out), "utf8");
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
 }
 
 function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
@@ -115,6 +118,7 @@ function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
     type: f.kind === "map" ? "source_map" : "minified_source",
     headers,
     sizeHint: f.size + 256,
+    source: f.cached ? undefined : { file: f.abs, displayPath: f.rel, rewrite: rewrite ? rewriteOptions(opts) : undefined },
     async load() {
       if (f.cached) {
         const data = f.cached;
@@ -122,8 +126,7 @@ function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
         return data;
       }
       const raw = readFileSync(f.abs);
-      if (!rewrite) return raw;
-      return rewrittenMap(parseMapJson(raw.toString("utf8"), f.rel), opts);
+      return rewrite ? rewriteMapBytes(raw, f.rel, rewriteOptions(opts)) : raw;
     },
   };
 }
