@@ -167,6 +167,7 @@ const { createHash } = require("node:crypto");
 const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
 parentPort.on("message", async ({ id, items }) => {
   const mod = rewriter && (await rewriter);
+  const transfer = [];
   const out = items.map((item) => {
     try {
       let data = item;
@@ -174,18 +175,22 @@ parentPort.on("message", async ({ id, items }) => {
         data = readFileSync(item.file);
         if (item.rewrite) data = mod.rewriteMapBytes(data, item.displayPath, item.rewrite);
       }
+      // Copies that own their memory, moved (not cloned) to the main thread: a clone of a view
+      // copies the whole pool or output buffer behind it.
+      const deflated = new Uint8Array(zlib.deflateRawSync(data));
+      transfer.push(deflated.buffer);
       return {
-        deflated: zlib.deflateRawSync(data),
+        deflated,
         crc: zlib.crc32 ? zlib.crc32(data) >>> 0 : -1,
         size: data.length,
-        sha1: createHash("sha1").update(data).digest(),
-        data: zlib.crc32 ? undefined : data,
+        sha1: createHash("sha1").update(data).digest("hex"),
+        data: zlib.crc32 ? undefined : new Uint8Array(data),
       };
     } catch (e) {
       return { error: String((e && e.message) || e), input: !!(e && e.kind === "input") };
     }
   });
-  parentPort.postMessage({ id, out });
+  parentPort.postMessage({ id, out }, transfer);
 });
 `;
 
@@ -197,7 +202,8 @@ type Prepared =
       /** -1 when this Node has no zlib.crc32 (the main thread computes it from `data`). */
       crc: number;
       size: number;
-      sha1: Uint8Array;
+      /** Hex. */
+      sha1: string;
       data?: Uint8Array;
       error?: undefined;
     }
@@ -266,6 +272,11 @@ class DeflatePool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Whether bundle workers read and rewrite files themselves (so callers need not keep contents). */
+export function workersReadFiles(): boolean {
+  return rewriteModuleUrl() !== undefined;
 }
 
 function deflateWorkers(): number {
@@ -368,7 +379,7 @@ export async function writeBundle(
           const info: Record<string, unknown> = { type: e.type, url: e.url };
           if (Object.keys(e.headers).length > 0) info.headers = e.headers;
           manifestFiles[path] = info;
-          idHash.update(path).update("\0").update(r.sha1).update("\0");
+          idHash.update(path).update("\0").update(Buffer.from(r.sha1, "hex")).update("\0");
           count += 1;
           onEntry?.(r.size);
         }

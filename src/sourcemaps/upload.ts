@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { ApiClient } from "../api/types.js";
 import { ApiError, InputError } from "../errors.js";
 import type { Output } from "../output/output.js";
-import { byteCompare, fileUrl, readChunk, writeBundle, type BundleEntry, type WrittenBundle } from "./bundle.js";
+import { byteCompare, fileUrl, readChunk, workersReadFiles, writeBundle, type BundleEntry, type WrittenBundle } from "./bundle.js";
 import { rewriteMapBytes, rewriteSourceMap, type RewriteOptions } from "./bundle-rewrite.js";
 import { assemble, getChunkOptions, uploadChunks, type AssembleResponse, type ChunkServerOptions } from "./chunks.js";
 import { scanUploadFiles, type ScannedFile } from "./scan.js";
@@ -160,7 +160,8 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
     extensions: opts.extensions,
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile,
-    cacheBudget: opts.cacheBudget ?? CACHE_BUDGET,
+    // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
+    cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
     transformMap: opts.rewrite === false ? undefined : (map) => rewrittenMap(map, opts),
   });
   out.info(`> Found ${scanned.length} files`);
