@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
+import type { InspectedFile } from "./scan.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
 
@@ -171,11 +172,14 @@ const { readFileSync } = require("node:fs");
 const zlib = require("node:zlib");
 const { createHash } = require("node:crypto");
 const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
+const scanner = workerData.scanModule ? import(workerData.scanModule) : undefined;
 parentPort.on("message", async ({ id, items }) => {
   const mod = rewriter && (await rewriter);
+  const scan = scanner && (await scanner);
   const transfer = [];
   const out = items.map((item) => {
     try {
+      if (item.inspect) return scan.inspectFile(item.inspect.abs, item.inspect.rel);
       let data = item;
       if (item.file !== undefined) {
         data = readFileSync(item.file);
@@ -215,14 +219,18 @@ type Prepared =
     }
   | { error: string; input: boolean };
 
-/** The compiled rewriter next to this module (absent when running from TypeScript sources). */
-function rewriteModuleUrl(): string | undefined {
-  const url = new URL("./bundle-rewrite.js", import.meta.url);
+/** A compiled module next to this one (absent when running from TypeScript sources). */
+function siblingModuleUrl(name: string): string | undefined {
+  const url = new URL(`./${name}`, import.meta.url);
   try {
     return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url.href : undefined;
   } catch {
     return undefined;
   }
+}
+
+function rewriteModuleUrl(): string | undefined {
+  return siblingModuleUrl("bundle-rewrite.js");
 }
 
 /** Bytes per batch sent to a worker (a batch holds at least one entry). */
@@ -233,18 +241,19 @@ const BATCH_ENTRIES = 64;
 const BATCHES_PER_WORKER = 3;
 
 /** A few deflate workers, each fed batches; results come back per batch. */
-class DeflatePool {
+export class WorkerPool {
   private readonly workers: Worker[];
-  private readonly waiting = new Map<number, { resolve(v: Prepared[]): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, { resolve(v: unknown[]): void; reject(e: Error): void }>();
   private nextId = 0;
   private failure: Error | undefined;
   /** The workers read and rewrite files themselves (else they get bytes). */
   readonly readsFiles: boolean;
   constructor(size: number) {
     const rewriteModule = rewriteModuleUrl();
-    this.readsFiles = rewriteModule !== undefined;
+    const scanModule = siblingModuleUrl("scan.js");
+    this.readsFiles = rewriteModule !== undefined && scanModule !== undefined;
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { rewriteModule } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule } });
       w.on("message", ({ id, out }: { id: number; out: Prepared[] }) => {
         const p = this.waiting.get(id);
         this.waiting.delete(id);
@@ -265,12 +274,21 @@ class DeflatePool {
     return this.workers.length;
   }
 
+  /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
+  inspect(files: Array<{ abs: string; rel: string }>): Promise<Array<InspectedFile | { error: string }>> {
+    return this.post(files.map((f) => ({ inspect: f })));
+  }
+
   run(items: WorkItem[]): Promise<Prepared[]> {
+    return this.post(items);
+  }
+
+  private post<T>(items: unknown[]): Promise<T[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const w = this.workers[id % this.workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+    return new Promise<T[]>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown[]) => void, reject });
       w.postMessage({ id, items });
     });
   }
@@ -282,7 +300,12 @@ class DeflatePool {
 
 /** Whether bundle workers read and rewrite files themselves (so callers need not keep contents). */
 export function workersReadFiles(): boolean {
-  return rewriteModuleUrl() !== undefined;
+  return rewriteModuleUrl() !== undefined && siblingModuleUrl("scan.js") !== undefined;
+}
+
+/** Workers that can also inspect files for the scan, or undefined when they cannot. */
+export function createWorkerPool(): WorkerPool | undefined {
+  return workersReadFiles() ? new WorkerPool(deflateWorkers()) : undefined;
 }
 
 function deflateWorkers(): number {
@@ -346,7 +369,7 @@ export async function writeBundle(
     // threads a window of batches ahead, and write them in order: memory holds at most
     // BATCHES_PER_WORKER batches of about BATCH_BYTES per worker.
     let count = 0;
-    const pool = new DeflatePool(deflateWorkers());
+    const pool = new WorkerPool(deflateWorkers());
     try {
       const batches: BundleEntry[][] = [];
       let cur: BundleEntry[] = [];

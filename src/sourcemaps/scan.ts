@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
 import { parseMapJson } from "./bundle-rewrite.js";
+import { createWorkerPool } from "./bundle.js";
 
 export { parseMapJson };
 
@@ -93,6 +94,51 @@ function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: Array<{ abs
   }
 }
 
+/** A file's metadata, or (for a map that does not parse) the message naming it. */
+export type InspectedFile = ScannedFile & { badMap?: string };
+
+/**
+ * Read one file and learn what the upload needs: its debug id, for a script its sourcemap
+ * reference and map, for a map its sources (and whether it parses). Runs on bundle workers too.
+ */
+export function inspectFile(abs: string, rel: string, onMap?: (map: Record<string, unknown>, f: ScannedFile, text: string) => void): InspectedFile {
+  // Synchronous reads: for many small files they cost far less than thread-pool round trips.
+  const text = readFileSync(abs, "utf8");
+  const size = Buffer.byteLength(text);
+  if (abs.endsWith(".map")) {
+    let map: Record<string, unknown>;
+    try {
+      map = parseMapJson(text, rel);
+    } catch (e) {
+      return { abs, rel, kind: "map", size, badMap: (e as Error).message };
+    }
+    const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
+    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    const missingContent = sources.filter((_s, j) => typeof content[j] !== "string");
+    const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+    onMap?.(map, mf, text);
+    return mf;
+  }
+  const f: ScannedFile = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
+  const ref = readSourceMapReference(text)?.url;
+  if (ref !== undefined) {
+    f.sourceMapRef = ref;
+    // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
+    // except an absolute URL, which is left to the server to fetch.
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
+    if (!ref.startsWith("data:") && f.sourceMapHeader) {
+      const local = resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!));
+      if (existsSync(local)) f.mapPath = local;
+    }
+  } else if (existsSync(`${abs}.map`)) {
+    f.mapPath = `${abs}.map`;
+    f.sourceMapHeader = `${basename(abs)}.map`;
+    f.mapGuessed = true;
+  }
+  // Scripts are not kept: reading one again costs less than holding it.
+  return f;
+}
+
 /** Find the files to upload, in a stable order, with their metadata. */
 export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]> {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
@@ -141,47 +187,31 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     budget -= f.cached.length;
     return f;
   };
-  for (let i = 0; i < found.length; i += BATCH) {
-    const batch = await Promise.all(
-      found.slice(i, i + BATCH).map(async ({ abs, rel }): Promise<ScannedFile> => {
-        // Synchronous reads: for many small files they cost far less than thread-pool round trips.
-        const text = readFileSync(abs, "utf8");
-        const size = Buffer.byteLength(text);
-        if (abs.endsWith(".map")) {
-          let map: Record<string, unknown>;
-          try {
-            map = parseMapJson(text, rel);
-          } catch (e) {
-            badMaps.push((e as Error).message);
-            return { abs, rel, kind: "map", size };
-          }
-          const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
-          const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-          const missingContent = sources.filter((_s, j) => typeof content[j] !== "string");
-          const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
-          return keep(mf, () => (opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8")));
+  const pool = budget <= 0 ? createWorkerPool() : undefined;
+  if (pool) {
+    // Read and inspect files on the workers (in parallel, and their text never reaches this heap).
+    try {
+      const pending: Array<Promise<Array<InspectedFile | { error: string }>>> = [];
+      for (let i = 0; i < found.length; i += BATCH) pending.push(pool.inspect(found.slice(i, i + BATCH)));
+      for (const p of pending) {
+        for (const r of await p) {
+          if ("error" in r) throw new Error(r.error);
+          if (r.badMap !== undefined) badMaps.push(r.badMap);
+          const { badMap: _bad, ...f } = r;
+          result.push(f);
         }
-        const f: ScannedFile = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
-        const ref = readSourceMapReference(text)?.url;
-        if (ref !== undefined) {
-          f.sourceMapRef = ref;
-          // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
-          // except an absolute URL, which is left to the server to fetch.
-          if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
-          if (!ref.startsWith("data:") && f.sourceMapHeader) {
-            const local = resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!));
-            if (existsSync(local)) f.mapPath = local;
-          }
-        } else if (existsSync(`${abs}.map`)) {
-          f.mapPath = `${abs}.map`;
-          f.sourceMapHeader = `${basename(abs)}.map`;
-          f.mapGuessed = true;
-        }
-        // Scripts are not kept: reading one again costs less than holding it.
-        return f;
-      }),
-    );
-    result.push(...batch);
+      }
+    } finally {
+      await pool.close();
+    }
+  } else {
+    for (let i = 0; i < found.length; i += BATCH) {
+      for (const { abs, rel } of found.slice(i, i + BATCH)) {
+        const { badMap, ...f } = inspectFile(abs, rel, (map, mf, text) => keep(mf, () => (opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8"))));
+        if (badMap !== undefined) badMaps.push(badMap);
+        result.push(f);
+      }
+    }
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]!);
   if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
