@@ -88,48 +88,89 @@ export function planRequests(chunks: ChunkRef[], opts: Pick<ChunkServerOptions, 
   return out;
 }
 
+const GZIP_BLOCK = 0xffff;
+
+/** Bytes of `n` data bytes framed as a gzip member of stored deflate blocks. */
+function storedGzipLength(n: number): number {
+  return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
+}
+
+/** Write `data` into `out` at `at` as a gzip member of stored blocks; returns the end offset. */
+function writeStoredGzip(data: Uint8Array, out: Buffer, at: number, crc: number): number {
+  const blocks = Math.max(1, Math.ceil(data.length / GZIP_BLOCK));
+  out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], at);
+  at += 10;
+  for (let b = 0; b < blocks; b++) {
+    const start = b * GZIP_BLOCK;
+    const len = Math.min(GZIP_BLOCK, data.length - start);
+    out[at] = b === blocks - 1 ? 1 : 0;
+    out.writeUInt16LE(len, at + 1);
+    out.writeUInt16LE(~len & 0xffff, at + 3);
+    out.set(data.subarray(start, start + len), at + 5);
+    at += 5 + len;
+  }
+  out.writeUInt32LE(crc >>> 0, at);
+  out.writeUInt32LE(data.length >>> 0, at + 4);
+  return at + 8;
+}
+
+const zlibCrc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+
 /**
  * `data` as a gzip member of stored deflate blocks (what zlib writes at level 0), built with one
  * allocation instead of zlib's 16 KiB output pieces and their concatenation.
  */
 export function storedGzip(data: Buffer): Buffer {
-  const crc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (!crc32) return zlib.gzipSync(data, { level: 0 });
-  const BLOCK = 0xffff;
-  const blocks = Math.max(1, Math.ceil(data.length / BLOCK));
-  const out = Buffer.allocUnsafe(10 + blocks * 5 + data.length + 8);
-  out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], 0);
-  let at = 10;
-  for (let b = 0; b < blocks; b++) {
-    const start = b * BLOCK;
-    const len = Math.min(BLOCK, data.length - start);
-    out[at] = b === blocks - 1 ? 1 : 0;
-    out.writeUInt16LE(len, at + 1);
-    out.writeUInt16LE(~len & 0xffff, at + 3);
-    data.copy(out, at + 5, start, start + len);
-    at += 5 + len;
-  }
-  out.writeUInt32LE(crc32(data) >>> 0, at);
-  out.writeUInt32LE(data.length >>> 0, at + 4);
+  if (!zlibCrc32) return zlib.gzipSync(data, { level: 0 });
+  const out = Buffer.allocUnsafe(storedGzipLength(data.length));
+  writeStoredGzip(data, out, 0, zlibCrc32(data));
   return out;
 }
 
 /**
- * A multipart/form-data body of file parts, as one buffer (FormData would copy each chunk
- * three times on its way to the wire). The boundary is random, as FormData's is.
+ * A multipart/form-data body of file parts, built in one buffer (FormData copied each chunk
+ * three times on its way to the wire); with `gzip`, each part is framed as stored gzip. Parts
+ * are read one at a time, straight into place. The boundary is random, as FormData's is.
  */
-export function multipartBody(parts: Array<{ name: string; filename: string; data: Buffer }>): { body: Buffer; contentType: string } {
+export async function multipartBody(
+  parts: Array<{ name: string; filename: string; size: number; read(): Promise<Buffer> }>,
+  gzip = false,
+): Promise<{ body: Buffer; contentType: string; dataBytes: number }> {
   const boundary = `----sentry-ship-${randomBytes(16).toString("hex")}`;
-  const pieces: Buffer[] = [];
-  for (const p of parts) {
-    pieces.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
-      p.data,
-      Buffer.from("\r\n"),
-    );
+  const heads = parts.map((p) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+  );
+  const tail = Buffer.from(`--${boundary}--\r\n`);
+  const useStored = gzip && zlibCrc32 !== undefined;
+  let total = tail.length;
+  parts.forEach((p, i) => (total += heads[i]!.length + (useStored ? storedGzipLength(p.size) : gzip ? 0 : p.size) + 2));
+  if (gzip && !useStored) {
+    // No zlib.crc32 (older Node 20): zlib frames each part.
+    const pieces: Buffer[] = [];
+    let dataBytes = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const g = zlib.gzipSync(await parts[i]!.read(), { level: 0 });
+      dataBytes += g.length;
+      pieces.push(heads[i]!, g, Buffer.from("\r\n"));
+    }
+    pieces.push(tail);
+    return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
   }
-  pieces.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}` };
+  const body = Buffer.allocUnsafe(total);
+  let at = 0;
+  let dataBytes = 0;
+  for (let i = 0; i < parts.length; i++) {
+    at += heads[i]!.copy(body, at);
+    const data = await parts[i]!.read();
+    if (data.length !== parts[i]!.size) throw new Error(`chunk ${parts[i]!.filename} changed size while uploading`);
+    const start = at;
+    at = useStored ? writeStoredGzip(data, body, at, zlibCrc32!(data)) : at + data.copy(body, at);
+    dataBytes += at - start;
+    body[at++] = 0x0d;
+    body[at++] = 0x0a;
+  }
+  at += tail.copy(body, at);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
 }
 
 function uploadPath(url: string): string {
@@ -159,17 +200,14 @@ export async function uploadChunks(
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      const parts: Array<{ name: string; filename: string; data: Buffer }> = [];
-      for (const c of batch) {
-        // Bundle entries are already deflated, so compressing them again gains nothing (level 1
-        // even grows them and costs ~25 ms per MiB): gzip framing with stored blocks keeps the
-        // offered encoding at the cost of a copy and a CRC.
-        const data = gzip ? storedGzip(await c.read()) : await c.read();
-        wireBytes += data.length;
-        parts.push({ name: gzip ? "file_gzip" : "file", filename: c.sha1, data });
-      }
-      const { body, contentType } = multipartBody(parts);
-      parts.length = 0;
+      // Bundle entries are already deflated, so compressing them again gains nothing (level 1
+      // even grows them and costs ~25 ms per MiB): gzip framing with stored blocks keeps the
+      // offered encoding at the cost of a CRC.
+      const { body, contentType, dataBytes } = await multipartBody(
+        batch.map((c) => ({ name: gzip ? "file_gzip" : "file", filename: c.sha1, size: c.size, read: () => c.read() })),
+        gzip,
+      );
+      wireBytes += dataBytes;
       await api.request("POST", path, { body, headers: { "content-type": contentType } });
       for (const c of batch) onChunk?.(c.size);
     }

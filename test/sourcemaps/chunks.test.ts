@@ -14,18 +14,20 @@ describe("chunks", () => {
     }
   });
 
-  it("builds a multipart body whose parts parse back with their names, filenames and bytes", () => {
+  it("builds a multipart body whose parts parse back with their names, filenames and bytes", async () => {
     const a = randomBytes(1000);
     const b = Buffer.from("second");
-    const { body, contentType } = multipartBody([
-      { name: "file_gzip", filename: "aaa", data: a },
-      { name: "file_gzip", filename: "bbb", data: b },
-    ]);
-    const parts = parseMultipart(body, multipartBoundary(contentType)!);
-    expect(parts.map((p) => [p.name, p.filename, p.data.length])).toEqual([
-      ["file_gzip", "aaa", 1000],
-      ["file_gzip", "bbb", 6],
-    ]);
-    expect(parts[0]!.data.equals(a)).toBe(true);
+    const part = (filename: string, data: Buffer) => ({ name: "file_gzip", filename, size: data.length, read: async () => data });
+    for (const gzip of [false, true]) {
+      const { body, contentType, dataBytes } = await multipartBody([part("aaa", a), part("bbb", b)], gzip);
+      const parts = parseMultipart(body, multipartBoundary(contentType)!);
+      expect(parts.map((p) => [p.name, p.filename])).toEqual([
+        ["file_gzip", "aaa"],
+        ["file_gzip", "bbb"],
+      ]);
+      const plain = parts.map((p) => (gzip ? gunzipSync(p.data) : p.data));
+      expect(plain[0]!.equals(a) && plain[1]!.equals(b)).toBe(true);
+      expect(dataBytes).toBe(parts[0]!.data.length + parts[1]!.data.length);
+    }
   });
 });
