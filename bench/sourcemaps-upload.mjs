@@ -1,154 +1,150 @@
 #!/usr/bin/env node
-// `sourcemaps upload`: sentry-ship against sentry-cli 3.8.0 on the same generated build, against
-// an in-process embedded server whose chunk store is emptied before every run (so each run uploads
-// everything). Alternating runs; medians of wall time, CPU time (user+sys) and peak RSS, measured
-// with GNU time when /usr/bin/time exists, else by sampling /proc. CPU time is the steadier figure
-// on a busy machine.
-// Run after `npm run build`:  node bench/sourcemaps-upload.mjs [files=400] [runs=5]
+// `sourcemaps upload` alone: sentry-ship against sentry-cli 3.8.0 (the native binary) on the
+// builds of bench/generate-build.mjs, injected by sentry-cli first. Every run gets a fresh embedded
+// server (`sentry-ship --json serve --port 0`, a child process), so every run uploads everything;
+// the order alternates every round. Wall time is measured here, peak RSS and CPU time (user+sys)
+// by GNU time when /usr/bin/time exists (else VmHWM polling, no CPU). Prints medians and every
+// run's wall time, so noise on a shared machine is visible.
+//
+// Run after `npm run build`:
+//   node bench/sourcemaps-upload.mjs [small,large] [runs=5]
+// SHIP_ROOT=/path/to/other/checkout benchmarks that checkout's built CLI (e.g. an older commit)
+// against the same inputs and server.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { SIZES, generateBuild } from "./generate-build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const shipRoot = process.env.SHIP_ROOT ?? root;
 const require = createRequire(import.meta.url);
-const files = Number(process.argv[2] ?? 400);
+const sizes = (process.argv[2] ?? "small,large").split(",");
 const runs = Number(process.argv[3] ?? 5);
-const cliBinary = (() => {
-  try {
-    const pkg = require.resolve(`@sentry/cli-${process.platform}-${process.arch}/package.json`);
-    return join(dirname(pkg), "bin", "sentry-cli");
-  } catch {
-    return join(dirname(require.resolve("@sentry/cli/package.json")), "bin", "sentry-cli");
-  }
-})();
+const seed = 1;
 
-/** A deterministic pseudo-minified module of about `size` bytes and its map. */
-function makeModule(i, size) {
-  let rand = i * 2654435761 % 4294967296;
-  const next = () => (rand = (rand * 1103515245 + 12345) % 2147483648);
-  const parts = [];
-  const segs = [];
-  let len = 0;
-  let col = 0;
-  while (len < size) {
-    const name = `f${next() % 9973}`;
-    const stmt = `function ${name}(a,b){return a*${next() % 100}+b};`;
-    parts.push(stmt);
-    segs.push(col === 0 ? "AAAA" : "SAASA");
-    col += stmt.length;
-    len += stmt.length;
-  }
-  const js = `${parts.join("")}\n//# sourceMappingURL=m${i}.js.map\n`;
-  const map = JSON.stringify({
-    version: 3,
-    file: `m${i}.js`,
-    sources: [`../src/m${i}.ts`],
-    sourcesContent: [parts.join("\n")],
-    names: ["x"],
-    mappings: segs.join(","),
-  });
-  return { js, map };
-}
+const cliBinary = join(dirname(require.resolve(`@sentry/cli-${process.platform}-${process.arch}/package.json`)), "bin", "sentry-cli");
+const shipBin = join(shipRoot, "bin", "sentry-ship.js");
+const serveBin = join(root, "bin", "sentry-ship.js");
+if (!existsSync(join(shipRoot, "dist", "cli.js"))) throw new Error(`run \`npm run build\` in ${shipRoot} first`);
 
-function generate(dir) {
-  for (let i = 0; i < files / 2; i++) {
-    const sub = join(dir, "dist", `chunk${i % 10}`);
-    mkdirSync(sub, { recursive: true });
-    const { js, map } = makeModule(i, 8000 + (i % 7) * 3000);
-    writeFileSync(join(sub, `m${i}.js`), js);
-    writeFileSync(join(sub, `m${i}.js.map`), map);
-  }
-}
+const base = join(tmpdir(), "sentry-ship-bench-upload");
+const home = join(base, "home");
+mkdirSync(home, { recursive: true });
+const gnuTime = existsSync("/usr/bin/time") && spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
 
 function peakOf(pid) {
   try {
-    const s = readFileSync(`/proc/${pid}/status`, "utf8");
-    const m = /VmHWM:\s+(\d+) kB/.exec(s);
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
   }
 }
 
-const gnuTime = existsSync("/usr/bin/time") && spawnSync("/usr/bin/time", ["-v", "true"]).status === 0;
-
-function run(cmd, args, env, cwd) {
+/** Run a command; resolves { ms, peak (bytes), cpu (ms) }. */
+function measure(cmd, args, { env, cwd }) {
+  const timeOut = join(base, `time-${process.pid}.txt`);
   if (gnuTime) {
-    args = ["-v", cmd, ...args];
+    args = ["-o", timeOut, "-f", "%M %U %S", cmd, ...args];
     cmd = "/usr/bin/time";
   }
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { env, cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let peak = 0;
     let stderr = "";
+    let peak = 0;
     child.stderr.on("data", (c) => (stderr += c));
-    const timer = setInterval(() => (peak = Math.max(peak, peakOf(child.pid))), 5);
+    const timer = gnuTime ? undefined : setInterval(() => (peak = Math.max(peak, peakOf(child.pid))), 5);
     child.on("exit", (code) => {
-      clearInterval(timer);
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${stderr}`));
+      clearInterval(timer);
+      if (code !== 0) return reject(new Error(`${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`));
       let cpu = NaN;
       if (gnuTime) {
-        const num = (re) => Number(re.exec(stderr)?.[1] ?? NaN);
-        peak = num(/Maximum resident set size \(kbytes\): (\d+)/) * 1024;
-        cpu = (num(/User time \(seconds\): ([\d.]+)/) + num(/System time \(seconds\): ([\d.]+)/)) * 1000;
+        const [kb, user, sys] = readFileSync(timeOut, "utf8").trim().split("\n").pop().split(" ").map(Number);
+        peak = kb * 1024;
+        cpu = (user + sys) * 1000;
       }
       resolve({ ms, peak, cpu });
     });
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function baseEnv() {
+  return { PATH: process.env.PATH, HOME: home, SENTRY_DISABLE_UPDATE_CHECK: "1", SENTRY_LOAD_DOTENV: "0" };
+}
 
-const { startServer } = await import(pathToFileURL(join(root, "dist", "server", "index.js")).href);
-const server = await startServer();
-const work = mkdtempSync(join(tmpdir(), "ship-bench-upload-"));
-try {
-  generate(work);
-  const env = {
-    PATH: process.env.PATH,
-    HOME: work,
-    SENTRY_URL: `${server.url}/`,
-    SENTRY_AUTH_TOKEN: server.token,
-    SENTRY_ORG: "acme",
-    SENTRY_PROJECT: "frontend",
-    SENTRY_DISABLE_UPDATE_CHECK: "1",
-  };
-  const inj = spawnSync(cliBinary, ["sourcemaps", "inject", "dist"], { cwd: work, env, stdio: "ignore" });
-  if (inj.status !== 0) throw new Error("sentry-cli inject failed");
-  const bytes = spawnSync("du", ["-sb", join(work, "dist")], { encoding: "utf8" }).stdout.split("\t")[0];
-  const reset = () => {
-    server.state.chunks.clear();
-    server.state.assembles.clear();
-    server.state.bundles.length = 0;
-    server.state.requests.length = 0;
-  };
-  const ours = { ms: [], peak: [], cpu: [] };
-  const theirs = { ms: [], peak: [], cpu: [] };
-  for (let i = 0; i < runs; i++) {
-    reset();
-    const a = await run(process.execPath, [join(root, "bin", "sentry-ship.js"), "sourcemaps", "upload", "dist"], env, work);
-    ours.ms.push(a.ms);
-    ours.peak.push(a.peak);
-    ours.cpu.push(a.cpu);
-    reset();
-    const b = await run(cliBinary, ["sourcemaps", "upload", "dist"], env, work);
-    theirs.ms.push(b.ms);
-    theirs.peak.push(b.peak);
-    theirs.cpu.push(b.cpu);
+/** The generated build, injected by sentry-cli (both tools upload the same bytes). */
+function injectedBuild(size) {
+  const dir = join(base, `injected-${size}-${seed}`);
+  if (!existsSync(join(dir, ".done"))) {
+    rmSync(dir, { recursive: true, force: true });
+    const info = generateBuild(join(dir, "dist"), { ...SIZES[size], seed });
+    const r = spawnSync(cliBinary, ["sourcemaps", "inject", "dist"], { cwd: dir, env: baseEnv(), stdio: "ignore" });
+    if (r.status !== 0) throw new Error("sentry-cli inject failed");
+    writeFileSync(join(dir, ".done"), JSON.stringify(info));
   }
-  const mb = (n) => (n / (1024 * 1024)).toFixed(1);
-  console.log(`sourcemaps upload: ${files} files, ${(Number(bytes) / 1e6).toFixed(1)} MB, median of ${runs} alternating runs`);
-  console.log("| measure | sentry-ship | sentry-cli 3.8.0 | ratio |");
-  console.log("|---|---:|---:|---:|");
-  console.log(`| wall time (ms) | ${median(ours.ms).toFixed(0)} | ${median(theirs.ms).toFixed(0)} | ${(median(ours.ms) / median(theirs.ms)).toFixed(2)} |`);
-  if (gnuTime) console.log(`| CPU time (ms) | ${median(ours.cpu).toFixed(0)} | ${median(theirs.cpu).toFixed(0)} | ${(median(ours.cpu) / median(theirs.cpu)).toFixed(2)} |`);
-  console.log(`| peak RSS (MB) | ${mb(median(ours.peak))} | ${mb(median(theirs.peak))} | ${(median(ours.peak) / median(theirs.peak)).toFixed(2)} |`);
-} finally {
-  await server.close();
-  rmSync(work, { recursive: true, force: true });
+  return { dir, info: JSON.parse(readFileSync(join(dir, ".done"), "utf8")) };
+}
+
+async function startServer() {
+  const child = spawn(process.execPath, [serveBin, "--json", "serve", "--port", "0"], { env: baseEnv(), stdio: ["ignore", "pipe", "inherit"] });
+  const first = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", resolve);
+    child.once("exit", (c) => reject(new Error(`serve exited ${c}`)));
+  });
+  const info = JSON.parse(first);
+  return {
+    env: { ...baseEnv(), SENTRY_URL: info.url, SENTRY_AUTH_TOKEN: info.token, SENTRY_ORG: info.org, SENTRY_PROJECT: info.projects[0] },
+    stop: () => new Promise((done) => (child.once("exit", done), child.kill("SIGTERM"))),
+  };
+}
+
+const tools = {
+  ours: [process.execPath, [shipBin, "sourcemaps", "upload", "dist"]],
+  theirs: [cliBinary, ["sourcemaps", "upload", "dist"]],
+};
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const size of sizes) {
+  const { dir, info } = injectedBuild(size);
+  process.stderr.write(`upload ${size} (${info.files} files, ${(info.bytes / 1e6).toFixed(1)} MB)…\n`);
+  const res = { ours: [], theirs: [] };
+  for (let i = 0; i < runs; i++) {
+    for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
+      const server = await startServer();
+      try {
+        const [cmd, args] = tools[who];
+        res[who].push(await measure(cmd, args, { env: server.env, cwd: dir }));
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  const m = (who, k) => median(res[who].map((r) => r[k]));
+  rows.push({ size, info, m });
+  process.stderr.write(`  ours ms ${res.ours.map((r) => r.ms.toFixed(0)).join(" ")} | sentry-cli ms ${res.theirs.map((r) => r.ms.toFixed(0)).join(" ")}\n`);
+}
+
+const mb = (n) => (n / 2 ** 20).toFixed(0);
+const s = (n) => (n / 1000).toFixed(2);
+console.log(`\nsourcemaps upload, medians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS; sentry-ship from ${shipRoot}.\n`);
+console.log("| build | wall s (ours / sentry-cli / ratio) | CPU s (ours / sentry-cli / ratio) | peak RSS MB (ours / sentry-cli) |");
+console.log("|---|---|---|---|");
+for (const r of rows) {
+  const build = `${r.info.files} files, ${(r.info.bytes / 1e6).toFixed(0)} MB`;
+  const wall = `${s(r.m("ours", "ms"))} / ${s(r.m("theirs", "ms"))} / **${(r.m("ours", "ms") / r.m("theirs", "ms")).toFixed(2)}×**`;
+  const cpu = gnuTime ? `${s(r.m("ours", "cpu"))} / ${s(r.m("theirs", "cpu"))} / ${(r.m("ours", "cpu") / r.m("theirs", "cpu")).toFixed(2)}×` : "n/a";
+  console.log(`| ${build} | ${wall} | ${cpu} | ${mb(r.m("ours", "peak"))} / ${mb(r.m("theirs", "peak"))} |`);
+}
+const small = rows.find((r) => r.size === "small");
+const large = rows.find((r) => r.size === "large");
+if (small && large) {
+  const x = (who) => (large.m(who, "ms") / small.m(who, "ms")).toFixed(1);
+  console.log(`\n10× the files costs sentry-ship ${x("ours")}× the time, sentry-cli ${x("theirs")}×.`);
 }
