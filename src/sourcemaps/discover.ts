@@ -7,6 +7,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
 import { InputError, UsageError } from "../errors.js";
+import { PENDING_SUFFIX } from "./atomic-write.js";
 
 export const DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
 
@@ -15,6 +16,11 @@ export interface DiscoveredFile {
   abs: string;
   /** The path as reported: the PATH argument joined with the path below it (`dist/app.js`). */
   display: string;
+  /**
+   * Whether a pending file of an interrupted inject (`<name>.sentry-ship-pending`) sits next to it,
+   * when its folder was listed (undefined for files named on the command line).
+   */
+  pending?: boolean;
 }
 
 export interface Discovery {
@@ -180,6 +186,9 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
       throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${(e as Error).message}`);
     }
     entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    const pending = new Set<string>();
+    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) pending.add(ent.name);
+    const firstSource = sources.length;
     for (const ent of entries) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
       const abs = join(absDir, ent.name);
@@ -192,6 +201,12 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
       } else if (ent.isFile()) {
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
         consider(abs, displayJoin(root, childRel), ent.name);
+      }
+    }
+    for (let i = firstSource; i < sources.length; i++) {
+      const s = sources[i]!;
+      if (s.abs.startsWith(absDir) && s.abs.lastIndexOf(sep) === absDir.length) {
+        s.pending = pending.has(s.abs.slice(absDir.length + 1) + PENDING_SUFFIX);
       }
     }
   };

@@ -10,8 +10,8 @@
  * already in place, and a re-run only has to rename it — so a killed run, re-run, ends exactly
  * where an uninterrupted one would.
  */
-import { readFileSync } from "node:fs";
-import { chmod, rename, rm, stat, writeFile } from "node:fs/promises";
+import { closeSync, existsSync, fchmodSync, fstatSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 import { InputError } from "../errors.js";
 import { exists, pendingPath } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "./debug-id.js";
@@ -182,19 +182,19 @@ async function prepare(js: DiscoveredFile, ctx: Prepare): Promise<Plan | undefin
     const out = injectParsedPair(plan.jsText!, plan.mapObj!, p.id);
     await step("remove-pending", p.js.abs);
     // A stale pending JS (from a killed run) must not outlive a new pending map.
-    if (p.jsPending) await rm(pendingPath(p.js.abs), { force: true });
+    if (p.jsPending) rmSync(pendingPath(p.js.abs), { force: true });
     await step("write-pending", p.map.abs);
     written.push(pendingPath(p.map.abs));
-    await writePendingAsync(p.map.abs, out.map);
+    writePending(p.map.abs, out.map, plan.mapMode!);
     await step("write-pending", p.js.abs);
     written.push(pendingPath(p.js.abs));
-    await writePendingAsync(p.js.abs, out.js);
+    writePending(p.js.abs, out.js, plan.jsMode!);
   } else if (p.kind === "inline" || p.kind === "nomap") {
     const text = plan.jsText!;
     const out = p.kind === "inline" ? injectInline(text, p.id) : injectWithoutMap(text, p.id);
     await step("write-pending", p.js.abs);
     written.push(pendingPath(p.js.abs));
-    await writePendingAsync(p.js.abs, out);
+    writePending(p.js.abs, out, plan.jsMode!);
   }
   return p;
 }
@@ -203,14 +203,38 @@ interface Analysis {
   plan: Plan;
   jsText?: string;
   mapObj?: Record<string, unknown>;
+  /** Permission bits of the JS file and of its map. */
+  jsMode?: number;
+  mapMode?: number;
+}
+
+/** A file's bytes and permission bits, in one open. */
+function readWithMode(path: string): { buf: Buffer; mode: number } {
+  const fd = openSync(path, "r");
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    let buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.max(8192, buf.length))]);
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+    }
+    return { buf: n === buf.length ? buf : buf.subarray(0, n), mode: st.mode & 0o7777 };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Synchronous on purpose: map ownership is claimed in discovery order. */
 function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
   const { invalid } = ctx;
   let buf: Buffer;
+  let jsMode: number;
   try {
-    buf = readFileSync(js.abs);
+    ({ buf, mode: jsMode } = readWithMode(js.abs));
   } catch (e) {
     invalid.push({ path: js.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
     return undefined;
@@ -228,7 +252,7 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
     // sentry-cli 3.8.0 reads only this exact form; any other data: URL (`;charset=utf-8;base64,`)
     // counts as no map, and the snippet goes at the end, which leaves the inline map valid.
     const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : undefined;
-    if (ref.url.startsWith("data:") && !data) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false }, jsText: text };
+    if (ref.url.startsWith("data:") && !data) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false }, jsText: text, jsMode };
     if (data) {
       let map: Record<string, unknown>;
       try {
@@ -243,22 +267,25 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
         return undefined;
       }
       const mapId = debugIdFromMap(map);
-      return { plan: { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined }, jsText: text };
+      return { plan: { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined }, jsText: text, jsMode };
     }
   }
   let map: DiscoveredFile | undefined;
   if (ref) {
     map = mapLocation(js, ref.url);
-    if (!map || !exists(map.abs)) return { plan: { kind: "missing", js, map: map?.display ?? ref.url } };
+    if (!map) return { plan: { kind: "missing", js, map: ref.url } };
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
-  if (!map) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true }, jsText: text };
+  if (!map) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true }, jsText: text, jsMode };
 
   let mapBuf: Buffer;
+  let mapMode: number;
   try {
-    mapBuf = readFileSync(map.abs);
+    ({ buf: mapBuf, mode: mapMode } = readWithMode(map.abs));
   } catch (e) {
+    // Reading is how we learn that a referenced map does not exist.
+    if (ref && !existsSync(map.abs)) return { plan: { kind: "missing", js, map: map.display } };
     invalid.push({ path: map.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
     return undefined;
   }
@@ -279,7 +306,7 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
   if (owner !== undefined) return { plan: { kind: "shared", js, map: map.display, owner } };
   ctx.owners.set(map.abs, js.display);
   // An interrupted run that already committed the map left only the JS pending: finish it.
-  const jsPending = exists(pendingPath(js.abs));
+  const jsPending = js.pending ?? exists(pendingPath(js.abs));
   if (jsPending && !exists(pendingPath(map.abs))) {
     const pending = decodeUtf8(readFileSync(pendingPath(js.abs)));
     const pid = pending === undefined ? undefined : findDebugId(pending);
@@ -296,14 +323,20 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
     resume: false,
     jsPending,
   };
-  return { plan, jsText: text, mapObj };
+  return { plan, jsText: text, mapObj, jsMode, mapMode };
+}
+
+function trimSemicolons(mappings: string): string {
+  let end = mappings.length;
+  while (end > 0 && mappings.charCodeAt(end - 1) === 59 /* ; */) end--;
+  return end === mappings.length ? mappings : mappings.slice(0, end);
 }
 
 /** The map after injection: mappings (or sections) shifted, `debugId` present (last when added). */
 export function rewriteMap(map: Record<string, unknown>, id: string, at: { line: number; column: number }): string {
   if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections as IndexSection[]);
   // Trailing `;`s (lines without segments) carry nothing; sentry-cli drops them, and so do we.
-  else map.mappings = shiftMappings(map.mappings as string, at.line, at.column).replace(/;+$/, "");
+  else map.mappings = trimSemicolons(shiftMappings(map.mappings as string, at.line, at.column));
   if (!isDebugId(map.debugId)) {
     delete map.debugId;
     delete map.debug_id;
@@ -337,23 +370,34 @@ export function injectInline(jsText: string, id: string): string {
   return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
 }
 
-// Phase 2's filesystem changes go through libuv's thread pool, several files at once: on ext4 a
-// rename over an existing file starts writeback of the new data inside the syscall, which costs
-// more than the rest of the work on the file. Done concurrently, it overlaps with the next files'
-// CPU work (and each other). Not fsynced: the rename is what makes a change atomic for a killed
+// Pending files are written synchronously while preparing (a thread-pool round trip per call
+// costs more than the call); renames go through the thread pool, several at once: on ext4 a rename
+// over an existing file starts writeback of the new data inside the syscall and waits on the disk,
+// so they overlap each other. Not fsynced: the rename is what makes a change atomic for a killed
 // process (power loss is out of scope, as for the bundler that wrote these files).
 
-/** Write `data` to `path`'s pending file, with `path`'s mode. */
-async function writePendingAsync(path: string, data: string): Promise<void> {
+let umask: number | undefined;
+
+/** Write `data` to `path`'s pending file, with permission bits `mode` (`path`'s). */
+function writePending(path: string, data: string, mode: number): void {
   const tmp = pendingPath(path);
-  let mode: number | undefined;
+  umask ??= process.umask();
+  let fd: number;
+  let chmod = (mode & ~umask) !== mode;
   try {
-    mode = (await stat(path)).mode & 0o7777;
-  } catch {
-    /* the target does not exist: keep the default mode */
+    fd = openSync(tmp, "wx", mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    // Left by a killed run: reuse it, with the right mode.
+    fd = openSync(tmp, "w");
+    chmod = true;
   }
-  await writeFile(tmp, data);
-  if (mode !== undefined && ((await stat(tmp)).mode & 0o7777) !== mode) await chmod(tmp, mode);
+  try {
+    writeFileSync(fd, data);
+    if (chmod) fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const commitPendingAsync = (path: string) => rename(pendingPath(path), path);
