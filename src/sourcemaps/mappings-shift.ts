@@ -65,6 +65,81 @@ function firstFieldLength(seg: string): number {
  * and name indexes within `sources`/`names` when those lengths are given.
  */
 export function mappingsProblem(mappings: string, sourcesLength?: number, namesLength?: number): string | undefined {
+  if (mappingsValid(mappings, sourcesLength, namesLength)) {
+    // The library decoder must accept it too (it is what resolves the map later).
+    decode(mappings);
+    return undefined;
+  }
+  return describeMappingsProblem(mappings, sourcesLength, namesLength);
+}
+
+const POW2 = Array.from({ length: 7 }, (_, i) => 2 ** (i * 5));
+
+/**
+ * The checks of `mappingsProblem` in one pass over the characters, without building strings or
+ * arrays: true when the mappings are valid. (When they are not, the slower pass says why.)
+ */
+function mappingsValid(m: string, sourcesLength?: number, namesLength?: number): boolean {
+  const maxSource = sourcesLength ?? Infinity;
+  const maxName = namesLength ?? Infinity;
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let col = 0;
+  let field = 0;
+  let shift = 0;
+  let value = 0;
+  const n = m.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? m.charCodeAt(i) : 59;
+    if (c === 44 /* , */ || c === 59 /* ; */) {
+      if (shift !== 0) return false;
+      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      field = 0;
+      if (c === 59) col = 0;
+      continue;
+    }
+    const d = c < 128 ? B64_VALUE[c]! : -1;
+    if (d < 0) return false;
+    value += (d & 31) * POW2[shift / 5]!;
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return false;
+      continue;
+    }
+    const half = Math.floor(value / 2);
+    const v = value % 2 === 1 ? -half : half;
+    value = 0;
+    shift = 0;
+    switch (field++) {
+      case 0:
+        col += v;
+        if (col < 0) return false;
+        break;
+      case 1:
+        src += v;
+        break;
+      case 2:
+        srcLine += v;
+        break;
+      case 3:
+        srcCol += v;
+        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
+        break;
+      case 4:
+        name += v;
+        if (name < 0 || name >= maxName) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** The reference (slower) check, which also says what is wrong. */
+export function describeMappingsProblem(mappings: string, sourcesLength?: number, namesLength?: number): string | undefined {
   if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
     const bad = /[^A-Za-z0-9+/,;]/.exec(mappings)!;
     return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
