@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `sourcemaps inject` and `sourcemaps upload`: sentry-ship against sentry-cli 3.8.0 (the native
 // binary) on the same generated builds (bench/generate-build.mjs), in the same run, alternating
-// (the order flips every round), each run on a fresh copy. Uploads go to a fresh embedded server
+// (the order flips every round), each run on a fresh copy (all made before the first timed run). Uploads go to a fresh embedded server
 // (`sentry-ship --json serve --port 0`, a child process) per run, so every run uploads everything.
 // Wall time is measured here; peak RSS and CPU time (user+sys) by GNU time (or /proc polling).
 // Prints medians as a markdown table.
@@ -119,14 +119,21 @@ const tools = {
 
 async function benchInject(size) {
   const { dir } = build(size);
+  // Every run's copy is made before any run is timed and removed after the last: ext4 scans past
+  // inodes freed in the last minute when it allocates new ones, so deleting a 20,000-file copy
+  // right before a run would slow down whichever tool creates files next (ours: pending files).
+  const copies = [];
+  for (let i = 0; i < runs; i++) for (const who of ["ours", "theirs"]) copies.push(freshCopy(dir, `inject-${size}-${i}-${who}`));
   const res = { ours: [], theirs: [] };
-  for (let i = 0; i < runs; i++) {
-    for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
-      const work = freshCopy(dir, "inject-run");
-      const [cmd, args] = tools[who](["sourcemaps", "inject", "dist"]);
-      res[who].push(await measure(cmd, args, { env: baseEnv(), cwd: work }));
-      rmSync(work, { recursive: true, force: true });
+  try {
+    for (let i = 0; i < runs; i++) {
+      for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
+        const [cmd, args] = tools[who](["sourcemaps", "inject", "dist"]);
+        res[who].push(await measure(cmd, args, { env: baseEnv(), cwd: join(base, `inject-${size}-${i}-${who}`) }));
+      }
     }
+  } finally {
+    for (const c of copies) rmSync(c, { recursive: true, force: true });
   }
   return res;
 }
