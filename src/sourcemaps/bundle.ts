@@ -328,6 +328,8 @@ export async function writeBundle(
   attrs: BundleAttributes,
   chunkSize: number,
   onEntry?: (bytes: number) => void,
+  /** Workers to use (they stay open); else the bundle starts and stops its own. */
+  workers?: WorkerPool,
 ): Promise<WrittenBundle> {
   const fd = openSync(file, "w");
   try {
@@ -375,7 +377,7 @@ export async function writeBundle(
     // threads a window of batches ahead, and write them in order: memory holds at most
     // BATCHES_PER_WORKER batches of about BATCH_BYTES per worker.
     let count = 0;
-    const pool = new WorkerPool(deflateWorkers());
+    const pool = workers ?? new WorkerPool(deflateWorkers());
     try {
       const batches: BundleEntry[][] = [];
       let cur: BundleEntry[] = [];
@@ -420,7 +422,7 @@ export async function writeBundle(
         }
       }
     } finally {
-      await pool.close();
+      if (!workers) await pool.close();
     }
     for (const v of [attrs.org, attrs.project, attrs.release, attrs.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());

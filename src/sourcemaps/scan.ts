@@ -9,7 +9,7 @@ import { InputError } from "../errors.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
 import { parseMapJson } from "./bundle-rewrite.js";
-import { createWorkerPool } from "./bundle.js";
+import { createWorkerPool, type WorkerPool } from "./bundle.js";
 
 export { parseMapJson };
 
@@ -26,6 +26,8 @@ export interface ScanOptions {
    * bundle writer need not read and parse them again. 0 keeps nothing.
    */
   cacheBudget?: number;
+  /** Workers to inspect files on (else the scan makes its own, when it keeps no contents). */
+  pool?: WorkerPool;
   /** Told about every file under the paths that is not uploaded, and why. */
   onSkip?: (rel: string, reason: string) => void;
   /** What to upload for a parsed map (e.g. the rewritten map); default: the file's bytes. */
@@ -187,7 +189,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     budget -= f.cached.length;
     return f;
   };
-  const pool = budget <= 0 ? createWorkerPool() : undefined;
+  const own = budget <= 0 && !opts.pool ? createWorkerPool() : undefined;
+  const pool = budget <= 0 ? (opts.pool ?? own) : undefined;
   if (pool) {
     // Read and inspect files on the workers (in parallel, and their text never reaches this heap).
     try {
@@ -202,7 +205,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
         }
       }
     } finally {
-      await pool.close();
+      await own?.close();
     }
   } else {
     for (let i = 0; i < found.length; i += BATCH) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { ApiClient } from "../api/types.js";
 import { ApiError, InputError } from "../errors.js";
 import type { Output } from "../output/output.js";
-import { byteCompare, fileUrl, readChunk, workersReadFiles, writeBundle, type BundleEntry, type WrittenBundle } from "./bundle.js";
+import { byteCompare, createWorkerPool, fileUrl, readChunk, workersReadFiles, writeBundle, type WorkerPool, type BundleEntry, type WrittenBundle } from "./bundle.js";
 import { rewriteMapBytes, rewriteSourceMap, type RewriteOptions } from "./bundle-rewrite.js";
 import { assemble, getChunkOptions, uploadChunks, type AssembleResponse, type ChunkServerOptions } from "./chunks.js";
 import { scanUploadFiles, type ScannedFile } from "./scan.js";
@@ -151,10 +151,21 @@ export function splitBundles(entries: BundleEntry[], maxFileSize: number): Bundl
 }
 
 export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): Promise<UploadSummary> {
+  // One set of workers for the scan and every bundle (starting a worker costs ~50 ms of CPU).
+  const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : undefined;
+  try {
+    return await upload(opts, deps, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | undefined): Promise<UploadSummary> {
   const { out } = deps;
   const skipped: UploadSummary["skipped"] = [];
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
+    pool,
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
@@ -233,6 +244,7 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
         { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : undefined, release: opts.release, dist: opts.dist, note: opts.note },
         options.chunkSize,
         () => progress.tick(),
+        pool,
       );
       progress.done(`> Bundled ${b.fileCount} files for upload`);
       written.push(b);
