@@ -454,8 +454,22 @@ export async function writeBundle(
   }
 }
 
+/**
+ * Order of the strings' UTF-8 bytes (code point order), without encoding them: UTF-16 code units
+ * already sort that way unless a surrogate meets a character above U+DFFF, which falls back to
+ * comparing the encodings.
+ */
 export function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }
 
 /** Read `size` bytes at `offset` of a written bundle (one chunk). */
