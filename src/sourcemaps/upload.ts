@@ -162,6 +162,10 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
 
 async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | undefined): Promise<UploadSummary> {
   const { out } = deps;
+  // Make the API client (it loads the HTTP stack) while the files are scanned; its errors still
+  // surface where it is awaited.
+  const apiClient = opts.dryRun ? undefined : deps.api();
+  apiClient?.catch(() => undefined);
   const skipped: UploadSummary["skipped"] = [];
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
@@ -222,7 +226,7 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   }
   summary.files.sort((a, b) => byteCompare(a.url, b.url));
 
-  const api = opts.dryRun ? undefined : await deps.api();
+  const api = apiClient ? await apiClient : undefined;
   const options: ChunkServerOptions = api
     ? await getChunkOptions(api, deps.org)
     : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
