@@ -428,6 +428,9 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
   };
 
   // Phase 1: read and validate everything, writing pending files as we go.
+  // All pending files are created before any rename: a rename frees the replaced file's inode,
+  // and ext4 can be slow to allocate inodes right after many were freed (measured: interleaving
+  // creates and renames cost several times the system time).
   const ctx: Prepare = { invalid: [], owners: new Map(), write: opts.dryRun !== true, step, written: [] };
   const { invalid } = ctx;
   const removeWritten = () => Promise.all(ctx.written.map((path) => rm(path, { force: true })));
