@@ -1,7 +1,8 @@
 /**
  * Upload discovery: find the files `sourcemaps upload` sends (by extension, minus ignores), read
- * each one once in bounded batches to learn its debug id and sourcemap reference, and pair every
- * script with its map. Contents are not kept; bundle.ts reads them again while zipping.
+ * each one once in bounded batches (on the bundle workers when they can) to learn its debug id and
+ * sourcemap reference, and pair every script with its map. Contents are not kept (unless a cache
+ * budget asks for it); bundle.ts reads them again while zipping.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
