@@ -63,6 +63,7 @@ function measure(cmd, args, { env, cwd }) {
       let cpu = NaN;
       if (gnuTime) {
         const [kb, user, sys] = readFileSync(timeOut, "utf8").trim().split("\n").pop().split(" ").map(Number);
+        rmSync(timeOut, { force: true });
         peak = kb * 1024;
         cpu = (user + sys) * 1000;
       }
