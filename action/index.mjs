@@ -9961,7 +9961,7 @@ var require_util2 = __commonJS({
   "../../work/main/node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
-    var zlib2 = __require("node:zlib");
+    var zlib3 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
@@ -10564,7 +10564,7 @@ var require_util2 = __commonJS({
             callback2();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err4) => this.destroy(err4));
@@ -26117,7 +26117,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest, getRequestDispatcher, getRequestState } = require_request2();
-    var zlib2 = __require("node:zlib");
+    var zlib3 = __require("node:zlib");
     var {
       makePolicyContainer,
       clonePolicyContainer,
@@ -27118,28 +27118,28 @@ var require_fetch = __commonJS({
                 for (let i2 = codings.length - 1; i2 >= 0; --i2) {
                   const coding = codings[i2].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib2.createGunzip({
+                    decoders.push(zlib3.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib3.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib2.createBrotliDecompress({
-                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib3.createBrotliDecompress({
+                      flush: zlib3.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib3.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else if (coding === "zstd" && hasZstd) {
-                    decoders.push(zlib2.createZstdDecompress({
-                      flush: zlib2.constants.ZSTD_e_continue,
-                      finishFlush: zlib2.constants.ZSTD_e_end
+                    decoders.push(zlib3.createZstdDecompress({
+                      flush: zlib3.constants.ZSTD_e_continue,
+                      finishFlush: zlib3.constants.ZSTD_e_end
                     }));
                   } else {
                     decoders.length = 0;
@@ -42150,9 +42150,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync14, existsSync: existsSync8 } = await import("node:fs");
+  const { readFileSync: readFileSync14, existsSync: existsSync10 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync8(target) ? readIniValue2(readFileSync14(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync10(target) ? readIniValue2(readFileSync14(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -45271,11 +45271,17 @@ __export(serve_exports, {
 import { resolve as resolve4 } from "node:path";
 async function runServe(opts, ctx, signal) {
   const { startServer: startServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
+  const host = opts.host ?? "127.0.0.1";
   const server = await startServer2({
     port: opts.port,
-    host: opts.host,
+    host,
     dataDir: opts.data ? resolve4(ctx.cwd, opts.data) : void 0,
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN
+  }).catch((e) => {
+    if (e.code === "EADDRINUSE") throw new UsageError(`port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`);
+    if (e.code === "EACCES") throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
+    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") throw new UsageError(`cannot listen on ${host}: no such local address (see --host)`);
+    throw e;
   });
   const info2 = {
     url: `${server.url}/`,
@@ -45318,6 +45324,7 @@ async function runServe(opts, ctx, signal) {
 var init_serve = __esm({
   "src/commands/serve/serve.ts"() {
     "use strict";
+    init_errors();
   }
 });
 
@@ -46599,25 +46606,8 @@ import { chmodSync as chmodSync2, existsSync as existsSync4, renameSync as renam
 function pendingPath(path) {
   return path + PENDING_SUFFIX;
 }
-function writePending(path, data) {
-  const tmp = pendingPath(path);
-  let mode;
-  try {
-    mode = statSync4(path).mode & 4095;
-  } catch {
-  }
-  writeFileSync3(tmp, data);
-  if (mode !== void 0 && (statSync4(tmp).mode & 4095) !== mode) chmodSync2(tmp, mode);
-  return tmp;
-}
-function commitPending(path) {
-  renameSync3(pendingPath(path), path);
-}
 function exists2(path) {
   return existsSync4(path);
-}
-function removePending(path) {
-  rmSync(pendingPath(path), { force: true });
 }
 var PENDING_SUFFIX;
 var init_atomic_write = __esm({
@@ -46781,16 +46771,25 @@ async function discover(paths, opts) {
       throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${e.message}`);
     }
     entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
+    const pending = /* @__PURE__ */ new Set();
+    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) pending.add(ent.name);
+    const firstSource = sources.length;
     for (const ent of entries) {
-      if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
       const abs = join5(absDir, ent.name);
       if (ent.isDirectory()) {
+        if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
         if (!matcher.empty && matcher.ignores(childRel, true)) continue;
         await walk2(abs, root, childRel);
       } else if (ent.isFile()) {
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
         consider(abs, displayJoin(root, childRel), ent.name);
+      }
+    }
+    for (let i2 = firstSource; i2 < sources.length; i2++) {
+      const s = sources[i2];
+      if (s.abs.startsWith(absDir) && s.abs.lastIndexOf(sep2) === absDir.length) {
+        s.pending = pending.has(s.abs.slice(absDir.length + 1) + PENDING_SUFFIX);
       }
     }
   };
@@ -46862,6 +46861,7 @@ var init_discover = __esm({
   "src/sourcemaps/discover.ts"() {
     "use strict";
     init_errors();
+    init_atomic_write();
     DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
     IgnoreMatcher = class {
       rules = [];
@@ -47108,6 +47108,71 @@ function firstFieldLength(seg) {
   return seg.length;
 }
 function mappingsProblem(mappings, sourcesLength, namesLength) {
+  if (mappingsValid(mappings, sourcesLength, namesLength)) {
+    decode(mappings);
+    return void 0;
+  }
+  return describeMappingsProblem(mappings, sourcesLength, namesLength);
+}
+function mappingsValid(m, sourcesLength, namesLength) {
+  const maxSource = sourcesLength ?? Infinity;
+  const maxName = namesLength ?? Infinity;
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let col = 0;
+  let field = 0;
+  let shift = 0;
+  let value2 = 0;
+  const n = m.length;
+  for (let i2 = 0; i2 <= n; i2++) {
+    const c3 = i2 < n ? m.charCodeAt(i2) : 59;
+    if (c3 === 44 || c3 === 59) {
+      if (shift !== 0) return false;
+      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      field = 0;
+      if (c3 === 59) col = 0;
+      continue;
+    }
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return false;
+    value2 += (d & 31) * POW2[shift / 5];
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return false;
+      continue;
+    }
+    const half = Math.floor(value2 / 2);
+    const v = value2 % 2 === 1 ? -half : half;
+    value2 = 0;
+    shift = 0;
+    switch (field++) {
+      case 0:
+        col += v;
+        if (col < 0) return false;
+        break;
+      case 1:
+        src += v;
+        break;
+      case 2:
+        srcLine += v;
+        break;
+      case 3:
+        srcCol += v;
+        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
+        break;
+      case 4:
+        name += v;
+        if (name < 0 || name >= maxName) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+function describeMappingsProblem(mappings, sourcesLength, namesLength) {
   if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
     const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
     return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
@@ -47209,7 +47274,7 @@ function sectionsProblem(sections) {
 function shiftSections(sections, lines = 1) {
   return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
 }
-var B64, B64_VALUE;
+var B64, B64_VALUE, POW2;
 var init_mappings_shift = __esm({
   "src/sourcemaps/mappings-shift.ts"() {
     "use strict";
@@ -47217,6 +47282,7 @@ var init_mappings_shift = __esm({
     B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     B64_VALUE = new Int8Array(128).fill(-1);
     for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
   }
 });
 
@@ -47306,7 +47372,8 @@ __export(inject_exports, {
   rewriteMap: () => rewriteMap,
   runInjection: () => runInjection
 });
-import { readFileSync as readFileSync9 } from "node:fs";
+import { closeSync, existsSync as existsSync5, fchmodSync, fstatSync, openSync, readFileSync as readFileSync9, readSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { rename, rm } from "node:fs/promises";
 function decodeUtf8(buf) {
   try {
     return utf8.decode(buf);
@@ -47370,10 +47437,54 @@ async function pool(items, n, fn) {
 function describeJsonError(e) {
   return `not valid JSON (${e.message})`;
 }
-async function analyze(js, invalid) {
-  let buf;
+async function prepare(js, ctx) {
+  const plan = analyze(js, ctx);
+  if (!plan || !ctx.write || ctx.invalid.length > 0) return plan?.plan;
+  const { step, written } = ctx;
+  const p2 = plan.plan;
+  if (p2.kind === "pair" && !p2.resume) {
+    const out = injectParsedPair(plan.jsText, plan.mapObj, p2.id);
+    await step("remove-pending", p2.js.abs);
+    if (p2.jsPending) rmSync2(pendingPath(p2.js.abs), { force: true });
+    await step("write-pending", p2.map.abs);
+    written.push(pendingPath(p2.map.abs));
+    writePending(p2.map.abs, out.map, plan.mapMode);
+    await step("write-pending", p2.js.abs);
+    written.push(pendingPath(p2.js.abs));
+    writePending(p2.js.abs, out.js, plan.jsMode);
+  } else if (p2.kind === "inline" || p2.kind === "nomap") {
+    const text = plan.jsText;
+    const out = p2.kind === "inline" ? injectInline(text, p2.id) : injectWithoutMap(text, p2.id);
+    await step("write-pending", p2.js.abs);
+    written.push(pendingPath(p2.js.abs));
+    writePending(p2.js.abs, out, plan.jsMode);
+  }
+  return p2;
+}
+function readWithMode(path) {
+  const fd2 = openSync(path, "r");
   try {
-    buf = readFileSync9(js.abs);
+    const st = fstatSync(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    let buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    for (; ; ) {
+      if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.max(8192, buf.length))]);
+      const r2 = readSync(fd2, buf, n, buf.length - n, null);
+      if (r2 === 0) break;
+      n += r2;
+    }
+    return { buf: n === buf.length ? buf : buf.subarray(0, n), mode: st.mode & 4095 };
+  } finally {
+    closeSync(fd2);
+  }
+}
+function analyze(js, ctx) {
+  const { invalid } = ctx;
+  let buf;
+  let jsMode;
+  try {
+    ({ buf, mode: jsMode } = readWithMode(js.abs));
   } catch (e) {
     invalid.push({ path: js.display, reason: `cannot read it (${e.code ?? e.message})` });
     return void 0;
@@ -47385,10 +47496,10 @@ async function analyze(js, invalid) {
   }
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
-  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (existing) return { plan: { kind: "done", js, id: existing, noReference: ref === void 0 } };
   if (ref) {
     const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : void 0;
-    if (ref.url.startsWith("data:") && !data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false };
+    if (ref.url.startsWith("data:") && !data) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false }, jsText: text, jsMode };
     if (data) {
       let map2;
       try {
@@ -47403,21 +47514,23 @@ async function analyze(js, invalid) {
         return void 0;
       }
       const mapId2 = debugIdFromMap(map2);
-      return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0 };
+      return { plan: { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0 }, jsText: text, jsMode };
     }
   }
   let map;
   if (ref) {
     map = mapLocation(js, ref.url);
-    if (!map || !exists2(map.abs)) return { kind: "missing", js, map: map?.display ?? ref.url };
+    if (!map) return { plan: { kind: "missing", js, map: ref.url } };
   } else if (exists2(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
-  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true };
+  if (!map) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true }, jsText: text, jsMode };
   let mapBuf;
+  let mapMode;
   try {
-    mapBuf = readFileSync9(map.abs);
+    ({ buf: mapBuf, mode: mapMode } = readWithMode(map.abs));
   } catch (e) {
+    if (ref && !existsSync5(map.abs)) return { plan: { kind: "missing", js, map: map.display } };
     invalid.push({ path: map.display, reason: `cannot read it (${e.code ?? e.message})` });
     return void 0;
   }
@@ -47433,25 +47546,36 @@ async function analyze(js, invalid) {
     invalid.push({ path: map.display, reason: p2 });
     return void 0;
   }
-  if (exists2(pendingPath(js.abs)) && !exists2(pendingPath(map.abs))) {
+  const owner = ctx.owners.get(map.abs);
+  if (owner !== void 0) return { plan: { kind: "shared", js, map: map.display, owner } };
+  ctx.owners.set(map.abs, js.display);
+  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
+  if (jsPending && !exists2(pendingPath(map.abs))) {
     const pending = decodeUtf8(readFileSync9(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true };
+    if (pid && pid === mid) return { plan: { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending } };
   }
   const mapId = debugIdFromMap(mapObj);
-  return {
+  const plan = {
     kind: "pair",
     js,
     map,
     id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
     mapHadId: mapId !== void 0,
-    resume: false
+    resume: false,
+    jsPending
   };
+  return { plan, jsText: text, mapObj, jsMode, mapMode };
+}
+function trimSemicolons(mappings) {
+  let end = mappings.length;
+  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
+  return end === mappings.length ? mappings : mappings.slice(0, end);
 }
 function rewriteMap(map, id, at2) {
   if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
-  else map.mappings = shiftMappings(map.mappings, at2.line, at2.column).replace(/;+$/, "");
+  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
   if (!isDebugId(map.debugId)) {
     delete map.debugId;
     delete map.debug_id;
@@ -47460,7 +47584,9 @@ function rewriteMap(map, id, at2) {
   return JSON.stringify(map);
 }
 function injectPair(jsText, mapText, id) {
-  const map = parseMapJson(mapText);
+  return injectParsedPair(jsText, parseMapJson(mapText), id);
+}
+function injectParsedPair(jsText, map, id) {
   const isIndex = Array.isArray(map.sections);
   const at2 = insertionPoint(jsText);
   const newMap = rewriteMap(map, id, at2);
@@ -47476,6 +47602,25 @@ function injectInline(jsText, id) {
   const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
   return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
 }
+function writePending(path, data, mode) {
+  const tmp = pendingPath(path);
+  umask ??= process.umask();
+  let fd2;
+  let chmod = (mode & ~umask) !== mode;
+  try {
+    fd2 = openSync(tmp, "wx", mode);
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+    fd2 = openSync(tmp, "w");
+    chmod = true;
+  }
+  try {
+    writeFileSync4(fd2, data);
+    if (chmod) fchmodSync(fd2, mode);
+  } finally {
+    closeSync(fd2);
+  }
+}
 async function runInjection(opts) {
   const concurrency = opts.concurrency ?? 32;
   const discovery = await discover(opts.paths, {
@@ -47484,9 +47629,30 @@ async function runInjection(opts) {
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile
   });
-  const invalid = [];
-  const analysed = await pool(discovery.sources, concurrency, (js) => analyze(js, invalid));
+  let dead = false;
+  const step = async (op, path) => {
+    if (dead) throw new Error("run stopped");
+    if (opts.onStep) {
+      try {
+        await opts.onStep({ op, path });
+      } catch (e) {
+        dead = true;
+        throw e;
+      }
+    }
+  };
+  const ctx = { invalid: [], owners: /* @__PURE__ */ new Map(), write: opts.dryRun !== true, step, written: [] };
+  const { invalid } = ctx;
+  const removeWritten = () => Promise.all(ctx.written.map((path) => rm(path, { force: true })));
+  let analysed;
+  try {
+    analysed = await pool(discovery.sources, concurrency, (js) => prepare(js, ctx));
+  } catch (e) {
+    if (!dead) await removeWritten().catch(() => void 0);
+    throw e;
+  }
   if (invalid.length > 0) {
+    await removeWritten();
     invalid.sort((a, b3) => comparePaths(a.path, b3.path));
     const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
     throw new InputError(
@@ -47495,13 +47661,6 @@ async function runInjection(opts) {
     );
   }
   const plans = analysed.filter((p2) => p2 !== void 0);
-  const owners = /* @__PURE__ */ new Map();
-  for (const [i2, p2] of plans.entries()) {
-    if (p2.kind !== "pair") continue;
-    const owner = owners.get(p2.map.abs);
-    if (owner !== void 0) plans[i2] = { kind: "shared", js: p2.js, map: p2.map.display, owner };
-    else owners.set(p2.map.abs, p2.js.display);
-  }
   const report3 = {
     found: discovery.found,
     sources: discovery.sources.length,
@@ -47549,56 +47708,20 @@ async function runInjection(opts) {
     list.sort((a, b3) => comparePaths(a.path, b3.path));
   }
   if (opts.dryRun) return report3;
-  let dead = false;
-  const step = async (op, path) => {
-    if (dead) throw new Error("run stopped");
-    if (opts.onStep) {
-      try {
-        await opts.onStep({ op, path });
-      } catch (e) {
-        dead = true;
-        throw e;
-      }
-    }
-  };
-  const execute = async (p2) => {
-    switch (p2.kind) {
-      case "pair": {
-        if (p2.resume) {
-          await step("commit", p2.js.abs);
-          await commitPending(p2.js.abs);
-          return;
-        }
-        const jsText = readFileSync9(p2.js.abs, "utf8");
-        const mapText = readFileSync9(p2.map.abs, "utf8");
-        const out = injectPair(jsText, mapText, p2.id);
-        await step("remove-pending", p2.js.abs);
-        await removePending(p2.js.abs);
-        await step("write-pending", p2.map.abs);
-        await writePending(p2.map.abs, out.map);
-        await step("write-pending", p2.js.abs);
-        await writePending(p2.js.abs, out.js);
+  const commit = async (p2) => {
+    if (p2.kind === "pair") {
+      if (!p2.resume) {
         await step("commit", p2.map.abs);
-        await commitPending(p2.map.abs);
-        await step("commit", p2.js.abs);
-        await commitPending(p2.js.abs);
-        return;
+        await commitPendingAsync(p2.map.abs);
       }
-      case "inline":
-      case "nomap": {
-        const jsText = readFileSync9(p2.js.abs, "utf8");
-        const out = p2.kind === "inline" ? injectInline(jsText, p2.id) : injectWithoutMap(jsText, p2.id);
-        await step("write-pending", p2.js.abs);
-        await writePending(p2.js.abs, out);
-        await step("commit", p2.js.abs);
-        await commitPending(p2.js.abs);
-        return;
-      }
-      default:
-        return;
+      await step("commit", p2.js.abs);
+      await commitPendingAsync(p2.js.abs);
+    } else if (p2.kind === "inline" || p2.kind === "nomap") {
+      await step("commit", p2.js.abs);
+      await commitPendingAsync(p2.js.abs);
     }
   };
-  await pool(plans, concurrency, execute);
+  await pool(plans, concurrency, commit);
   return report3;
 }
 function section(title, entries) {
@@ -47642,7 +47765,7 @@ function injectJson(r2) {
     warnings: r2.warnings
   };
 }
-var utf8, NO_MAP_WARNING;
+var utf8, umask, commitPendingAsync, NO_MAP_WARNING;
 var init_inject = __esm({
   "src/sourcemaps/inject.ts"() {
     "use strict";
@@ -47653,6 +47776,7 @@ var init_inject = __esm({
     init_mappings_shift();
     init_snippet();
     utf8 = new TextDecoder("utf-8", { fatal: true });
+    commitPendingAsync = (path) => rename(pendingPath(path), path);
     NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
   }
 });
@@ -48341,7 +48465,11 @@ var init_resolve3 = __esm({
 
 // src/sourcemaps/bundle.ts
 import { createHash as createHash4 } from "node:crypto";
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+import { existsSync as existsSync6 } from "node:fs";
+import { fileURLToPath } from "node:url";
 import * as zlib from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
@@ -48377,16 +48505,35 @@ function crc322(data) {
   for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
   return (c3 ^ -1) >>> 0;
 }
-async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
-  const fd2 = openSync(file, "w");
+function siblingModuleUrl(name) {
+  const url = new URL(`./${name}`, import.meta.url);
+  try {
+    return url.protocol === "file:" && existsSync6(fileURLToPath(url)) ? url.href : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function rewriteModuleUrl() {
+  return siblingModuleUrl("bundle-rewrite.js");
+}
+function workersReadFiles() {
+  return rewriteModuleUrl() !== void 0 && siblingModuleUrl("scan.js") !== void 0;
+}
+function createWorkerPool() {
+  return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
+}
+function deflateWorkers() {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
+  const fd2 = openSync2(file, "w");
   try {
     const w = new HashingWriter(fd2, chunkSize);
     const central = [];
     const manifestFiles = {};
     const idHash = createHash4("sha1");
-    const addEntry = async (name, data, deflated) => {
+    const addEntry = async (name, crc, size, deflated) => {
       const nameBuf = Buffer.from(name, "utf8");
-      const crc = crc322(data);
       const local = Buffer.alloc(30);
       local.writeUInt32LE(67324752, 0);
       local.writeUInt16LE(20, 4);
@@ -48396,7 +48543,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
       local.writeUInt16LE(DOS_DATE_1980, 12);
       local.writeUInt32LE(crc, 14);
       local.writeUInt32LE(deflated.length, 18);
-      local.writeUInt32LE(data.length, 22);
+      local.writeUInt32LE(size, 22);
       local.writeUInt16LE(nameBuf.length, 26);
       local.writeUInt16LE(0, 28);
       const at2 = w.offset;
@@ -48421,24 +48568,53 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
       done.add(path);
       return true;
     });
-    const inFlight = [];
-    let nextToStart = 0;
-    const fill = () => {
-      while (nextToStart < unique.length && inFlight.length < WINDOW) inFlight.push(unique[nextToStart++].load());
-    };
     let count2 = 0;
-    for (const e of unique) {
-      fill();
-      const data = await inFlight.shift();
-      const deflated = zlib.deflateRawSync(data);
-      const path = urlToBundlePath(e.url);
-      await addEntry(path, data, deflated);
-      const info2 = { type: e.type, url: e.url };
-      if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
-      manifestFiles[path] = info2;
-      idHash.update(path).update("\0").update(createHash4("sha1").update(data).digest()).update("\0");
-      count2 += 1;
-      onEntry?.(data.length);
+    const pool2 = workers ?? new WorkerPool(deflateWorkers());
+    try {
+      const batches = [];
+      let cur = [];
+      let curBytes = 0;
+      for (const e of unique) {
+        if (cur.length > 0 && (cur.length >= BATCH_ENTRIES || curBytes + e.sizeHint > BATCH_BYTES)) {
+          batches.push(cur);
+          cur = [];
+          curBytes = 0;
+        }
+        cur.push(e);
+        curBytes += e.sizeHint;
+      }
+      if (cur.length > 0) batches.push(cur);
+      const inFlight = [];
+      let nextToStart = 0;
+      const start = async (batch) => {
+        const items = [];
+        for (const e of batch) items.push(pool2.readsFiles && e.source ? e.source : await e.load());
+        return pool2.run(items);
+      };
+      for (const batch of batches) {
+        while (nextToStart < batches.length && inFlight.length < pool2.size * BATCHES_PER_WORKER) {
+          const p2 = start(batches[nextToStart++]);
+          p2.catch(() => void 0);
+          inFlight.push(p2);
+        }
+        const prepared = await inFlight.shift();
+        for (let j2 = 0; j2 < batch.length; j2++) {
+          const e = batch[j2];
+          const r2 = prepared[j2];
+          if (r2.error !== void 0) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
+          const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
+          const path = urlToBundlePath(e.url);
+          await addEntry(path, crc, r2.size, Buffer.from(r2.deflated.buffer, r2.deflated.byteOffset, r2.deflated.byteLength));
+          const info2 = { type: e.type, url: e.url };
+          if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
+          manifestFiles[path] = info2;
+          idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
+          count2 += 1;
+          onEntry?.(r2.size);
+        }
+      }
+    } finally {
+      if (!workers) await pool2.close();
     }
     for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());
@@ -48451,7 +48627,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
     if (attrs2.project !== void 0) manifest.project = attrs2.project;
     if (attrs2.release !== void 0) manifest.release = attrs2.release;
     const manifestBytes = Buffer.from(JSON.stringify(manifest), "utf8");
-    await addEntry("manifest.json", manifestBytes, zlib.deflateRawSync(manifestBytes));
+    await addEntry("manifest.json", crc322(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }));
     const cdStart = w.offset;
     const cdBuf = Buffer.concat(central);
     await w.write(cdBuf);
@@ -48466,31 +48642,41 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry) {
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count2 };
   } finally {
-    closeSync(fd2);
+    closeSync2(fd2);
   }
 }
 function byteCompare(a, b3) {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
+  if (a === b3) return 0;
+  const n = Math.min(a.length, b3.length);
+  for (let i2 = 0; i2 < n; i2++) {
+    const x2 = a.charCodeAt(i2);
+    const y2 = b3.charCodeAt(i2);
+    if (x2 === y2) continue;
+    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
+    return x2 < y2 ? -1 : 1;
+  }
+  return a.length < b3.length ? -1 : a.length > b3.length ? 1 : 0;
 }
 async function readChunk(file, offset, size) {
-  const fd2 = openSync(file, "r");
+  const fd2 = openSync2(file, "r");
   try {
     const buf = Buffer.alloc(size);
     let got = 0;
     while (got < size) {
-      const n = readSync(fd2, buf, got, size - got, offset + got);
+      const n = readSync2(fd2, buf, got, size - got, offset + got);
       if (n === 0) break;
       got += n;
     }
     return buf;
   } finally {
-    closeSync(fd2);
+    closeSync2(fd2);
   }
 }
-var crcTable, HashingWriter, DOS_DATE_1980, WINDOW;
+var crcTable, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
 var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
+    init_errors();
     HashingWriter = class {
       constructor(fd2, chunkSize) {
         this.fd = fd2;
@@ -48542,11 +48728,116 @@ var init_bundle = __esm({
       }
     };
     DOS_DATE_1980 = 33;
-    WINDOW = 8;
+    DEFLATE_LEVEL = 4;
+    WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { readFileSync } = require("node:fs");
+const zlib = require("node:zlib");
+const { createHash } = require("node:crypto");
+const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
+const scanner = workerData.scanModule ? import(workerData.scanModule) : undefined;
+parentPort.on("message", async ({ id, items }) => {
+  const mod = rewriter && (await rewriter);
+  const scan = scanner && (await scanner);
+  const transfer = [];
+  const out = items.map((item) => {
+    try {
+      if (item.inspect) return scan.inspectFile(item.inspect.abs, item.inspect.rel);
+      let data = item;
+      if (item.file !== undefined) {
+        data = readFileSync(item.file);
+        if (item.rewrite) data = mod.rewriteMapBytes(data, item.displayPath, item.rewrite);
+      }
+      // Copies that own their memory, moved (not cloned) to the main thread: a clone of a view
+      // copies the whole pool or output buffer behind it.
+      const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: ${DEFLATE_LEVEL} }));
+      transfer.push(deflated.buffer);
+      return {
+        deflated,
+        crc: zlib.crc32 ? zlib.crc32(data) >>> 0 : -1,
+        size: data.length,
+        sha1: createHash("sha1").update(data).digest("hex"),
+        data: zlib.crc32 ? undefined : new Uint8Array(data),
+      };
+    } catch (e) {
+      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input") };
+    }
+  });
+  parentPort.postMessage({ id, out }, transfer);
+});
+`;
+    YOUNG_GENERATION_MB = 8;
+    BATCH_BYTES = 1 << 20;
+    BATCH_ENTRIES = 64;
+    BATCHES_PER_WORKER = 3;
+    WorkerPool = class {
+      workers;
+      waiting = /* @__PURE__ */ new Map();
+      nextId = 0;
+      failure;
+      /** The workers read and rewrite files themselves (else they get bytes). */
+      readsFiles;
+      constructor(size) {
+        const rewriteModule = rewriteModuleUrl();
+        const scanModule = siblingModuleUrl("scan.js");
+        this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
+        this.workers = Array.from({ length: size }, () => {
+          const w = new Worker2(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+          w.on("message", ({ id, out }) => {
+            const p2 = this.waiting.get(id);
+            this.waiting.delete(id);
+            p2?.resolve(out);
+          });
+          w.on("error", (e) => this.fail(e));
+          return w;
+        });
+      }
+      fail(e) {
+        this.failure = e;
+        for (const p2 of this.waiting.values()) p2.reject(e);
+        this.waiting.clear();
+      }
+      get size() {
+        return this.workers.length;
+      }
+      /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
+      inspect(files) {
+        return this.post(files.map((f) => ({ inspect: f })));
+      }
+      run(items) {
+        return this.post(items);
+      }
+      post(items) {
+        if (this.failure) return Promise.reject(this.failure);
+        const id = this.nextId++;
+        const w = this.workers[id % this.workers.length];
+        return new Promise((resolve11, reject) => {
+          this.waiting.set(id, { resolve: resolve11, reject });
+          w.postMessage({ id, items });
+        });
+      }
+      async close() {
+        await Promise.all(this.workers.map((w) => w.terminate()));
+      }
+    };
   }
 });
 
 // src/sourcemaps/bundle-rewrite.ts
+function parseMapJson2(text, displayPath) {
+  let v;
+  try {
+    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
+  } catch (e) {
+    throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
+  return v;
+}
+function rewriteMapBytes(raw, displayPath, opts) {
+  const map = parseMapJson2(raw.toString("utf8"), displayPath);
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
+}
 function commonSourcePrefix(sources) {
   const abs = sources.filter((s) => s.startsWith("/"));
   if (abs.length === 0) return void 0;
@@ -48567,11 +48858,62 @@ function strip(source, prefixes) {
   }
   return source;
 }
+function flatten(map) {
+  if (Array.isArray(map.sections)) {
+    const out = { sources: [], contents: [], names: [], lines: [] };
+    const srcIdx = /* @__PURE__ */ new Map();
+    const nameIdx = /* @__PURE__ */ new Map();
+    for (const sec of map.sections) {
+      const off = sec?.offset ?? {};
+      const sub = sec?.map && typeof sec.map === "object" ? flatten(sec.map) : void 0;
+      if (!sub) return void 0;
+      const lineOff = off.line ?? 0;
+      const colOff = off.column ?? 0;
+      const s = sub.sources.map((name, i2) => {
+        let k2 = srcIdx.get(name);
+        if (k2 === void 0) {
+          k2 = out.sources.length;
+          srcIdx.set(name, k2);
+          out.sources.push(name);
+          out.contents.push(sub.contents[i2] ?? null);
+        } else if (out.contents[k2] === null && sub.contents[i2] != null) out.contents[k2] = sub.contents[i2];
+        return k2;
+      });
+      const n = sub.names.map((name) => {
+        let k2 = nameIdx.get(name);
+        if (k2 === void 0) {
+          k2 = out.names.length;
+          nameIdx.set(name, k2);
+          out.names.push(name);
+        }
+        return k2;
+      });
+      sub.lines.forEach((line, li) => {
+        const target = lineOff + li;
+        while (out.lines.length <= target) out.lines.push([]);
+        for (const seg of line) {
+          const col = seg[0] + (li === 0 ? colOff : 0);
+          if (seg.length === 1) out.lines[target].push([col]);
+          else if (seg.length === 4) out.lines[target].push([col, s[seg[1]], seg[2], seg[3]]);
+          else out.lines[target].push([col, s[seg[1]], seg[2], seg[3], n[seg[4]]]);
+        }
+      });
+    }
+    for (const line of out.lines) line.sort((a, b3) => a[0] - b3[0]);
+    return out;
+  }
+  if (typeof map.mappings !== "string") return void 0;
+  return {
+    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
+    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
+    names: Array.isArray(map.names) ? map.names.map(String) : [],
+    lines: decode(map.mappings)
+  };
+}
 function rewriteSourceMap(map, opts) {
-  if (Array.isArray(map.sections) || typeof map.mappings !== "string") return map;
-  const sources = Array.isArray(map.sources) ? map.sources.map((s) => s === null ? "" : String(s)) : [];
-  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-  const names = Array.isArray(map.names) ? map.names.map(String) : [];
+  const flat = flatten(map);
+  if (!flat) return map;
+  const { sources, contents, names } = flat;
   const prefixes = [...opts.stripPrefixes];
   if (opts.stripCommonPrefix) {
     const c3 = commonSourcePrefix(sources);
@@ -48582,24 +48924,24 @@ function rewriteSourceMap(map, opts) {
   const newSources = [];
   const newContents = [];
   const newNames = [];
-  const lines = decode(map.mappings);
-  const out = lines.map(
+  const out = flat.lines.map(
     (line) => line.map((seg) => {
       if (seg.length === 1) return seg;
-      let s = srcMap.get(seg[1]);
+      const srcName = sources[seg[1]] ?? "";
+      let s = srcMap.get(srcName);
       if (s === void 0) {
         s = newSources.length;
-        srcMap.set(seg[1], s);
-        newSources.push(strip(sources[seg[1]] ?? "", prefixes));
-        const c3 = contents[seg[1]];
-        newContents.push(typeof c3 === "string" ? c3 : null);
+        srcMap.set(srcName, s);
+        newSources.push(strip(srcName, prefixes));
+        newContents.push(contents[seg[1]] ?? null);
       }
       if (seg.length === 5) {
-        let n = nameMap.get(seg[4]);
+        const nm = names[seg[4]] ?? "";
+        let n = nameMap.get(nm);
         if (n === void 0) {
           n = newNames.length;
-          nameMap.set(seg[4], n);
-          newNames.push(names[seg[4]] ?? "");
+          nameMap.set(nm, n);
+          newNames.push(nm);
         }
         return [seg[0], s, seg[2], seg[3], n];
       }
@@ -48614,7 +48956,7 @@ function rewriteSourceMap(map, opts) {
   result.names = newNames;
   result.mappings = encode(out);
   if (Array.isArray(map.ignoreList)) {
-    const il = map.ignoreList.map((i2) => srcMap.get(Number(i2))).filter((i2) => i2 !== void 0);
+    const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
     if (il.length > 0) result.ignoreList = il;
   }
   const debugId = map.debugId ?? map.debug_id;
@@ -48625,11 +48967,13 @@ var init_bundle_rewrite = __esm({
   "src/sourcemaps/bundle-rewrite.ts"() {
     "use strict";
     init_sourcemap_codec();
+    init_errors();
   }
 });
 
 // src/sourcemaps/chunks.ts
-import { gzipSync } from "node:zlib";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import * as zlib2 from "node:zlib";
 async function getChunkOptions(api, org) {
   const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
   const d = r2.data ?? {};
@@ -48670,15 +49014,77 @@ function planRequests(chunks, opts) {
   if (cur.length > 0) out.push(cur);
   return out;
 }
+function storedGzipLength(n) {
+  return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
+}
+function writeStoredGzip(data, out, at2, crc) {
+  const blocks = Math.max(1, Math.ceil(data.length / GZIP_BLOCK));
+  out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
+  at2 += 10;
+  for (let b3 = 0; b3 < blocks; b3++) {
+    const start = b3 * GZIP_BLOCK;
+    const len = Math.min(GZIP_BLOCK, data.length - start);
+    out[at2] = b3 === blocks - 1 ? 1 : 0;
+    out.writeUInt16LE(len, at2 + 1);
+    out.writeUInt16LE(~len & 65535, at2 + 3);
+    out.set(data.subarray(start, start + len), at2 + 5);
+    at2 += 5 + len;
+  }
+  out.writeUInt32LE(crc >>> 0, at2);
+  out.writeUInt32LE(data.length >>> 0, at2 + 4);
+  return at2 + 8;
+}
+async function multipartBody(parts, gzip = false) {
+  const boundary = `----sentry-ship-${randomBytes2(16).toString("hex")}`;
+  const heads = parts.map(
+    (p2) => Buffer.from(`--${boundary}\r
+Content-Disposition: form-data; name="${p2.name}"; filename="${p2.filename}"\r
+Content-Type: application/octet-stream\r
+\r
+`)
+  );
+  const tail = Buffer.from(`--${boundary}--\r
+`);
+  const useStored = gzip && zlibCrc32 !== void 0;
+  let total = tail.length;
+  parts.forEach((p2, i2) => total += heads[i2].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2);
+  if (gzip && !useStored) {
+    const pieces = [];
+    let dataBytes2 = 0;
+    for (let i2 = 0; i2 < parts.length; i2++) {
+      const g = zlib2.gzipSync(await parts[i2].read(), { level: 0 });
+      dataBytes2 += g.length;
+      pieces.push(heads[i2], g, Buffer.from("\r\n"));
+    }
+    pieces.push(tail);
+    return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes: dataBytes2 };
+  }
+  const body = Buffer.allocUnsafe(total);
+  let at2 = 0;
+  let dataBytes = 0;
+  for (let i2 = 0; i2 < parts.length; i2++) {
+    at2 += heads[i2].copy(body, at2);
+    const data = await parts[i2].read();
+    if (data.length !== parts[i2].size) throw new Error(`chunk ${parts[i2].filename} changed size while uploading`);
+    const start = at2;
+    at2 = useStored ? writeStoredGzip(data, body, at2, zlibCrc32(data)) : at2 + data.copy(body, at2);
+    dataBytes += at2 - start;
+    body[at2++] = 13;
+    body[at2++] = 10;
+  }
+  at2 += tail.copy(body, at2);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
+}
 function uploadPath(url) {
   if (/^https?:\/\//i.test(url)) return url;
   return url.replace(/^\/?(api\/0\/)?/, "");
 }
 async function uploadChunks(api, opts, chunks, onChunk) {
   const unique = [...new Map(chunks.map((c3) => [c3.sha1, c3])).values()];
-  const batches = planRequests(unique, opts);
+  const requestBytes = Math.max(1, Math.min(opts.maxRequestSize, MAX_REQUEST_BYTES));
+  const batches = planRequests(unique, { chunksPerRequest: opts.chunksPerRequest, maxRequestSize: requestBytes });
   const gzip = opts.compression.includes("gzip");
-  const perRequest = Math.max(1, Math.min(opts.maxRequestSize, opts.chunksPerRequest * opts.chunkSize));
+  const perRequest = Math.max(1, Math.min(requestBytes, opts.chunksPerRequest * opts.chunkSize));
   const concurrency = Math.max(1, Math.min(opts.concurrency, Math.floor(MAX_IN_FLIGHT_BYTES / perRequest) || 1));
   let wireBytes = 0;
   let next = 0;
@@ -48686,43 +49092,41 @@ async function uploadChunks(api, opts, chunks, onChunk) {
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++];
-      const form = new FormData();
-      for (const c3 of batch) {
-        const raw = await c3.read();
-        const data = gzip ? gzipSync(raw, { level: 1 }) : raw;
-        wireBytes += data.length;
-        form.append(gzip ? "file_gzip" : "file", new Blob([data], { type: "application/octet-stream" }), c3.sha1);
-      }
-      await api.request("POST", path, { body: form });
+      const { body, contentType, dataBytes } = await multipartBody(
+        batch.map((c3) => ({ name: gzip ? "file_gzip" : "file", filename: c3.sha1, size: c3.size, read: () => c3.read() })),
+        gzip
+      );
+      wireBytes += dataBytes;
+      await api.request("POST", path, { body, headers: { "content-type": contentType } });
       for (const c3 of batch) onChunk?.(c3.size);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
   return { wireBytes, requests: batches.length };
 }
-var MAX_IN_FLIGHT_BYTES;
+var MAX_IN_FLIGHT_BYTES, MAX_REQUEST_BYTES, GZIP_BLOCK, zlibCrc32;
 var init_chunks2 = __esm({
   "src/sourcemaps/chunks.ts"() {
     "use strict";
-    MAX_IN_FLIGHT_BYTES = 64 * 1024 * 1024;
+    MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+    MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+    GZIP_BLOCK = 65535;
+    zlibCrc32 = zlib2.crc32;
   }
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync5, readdirSync, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync7, readdirSync, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
 import { basename as basename3, dirname as dirname7, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
+function safeDecode2(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 function mapDebugId(map) {
   return debugIdFromMap(map);
-}
-function parseMapJson2(text, displayPath) {
-  let v;
-  try {
-    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
-  } catch (e) {
-    throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
-  return v;
 }
 function walk(dir, rel, ignores, out, onSkip) {
   const entries = readdirSync(dir, { withFileTypes: true });
@@ -48745,6 +49149,39 @@ function walk(dir, rel, ignores, out, onSkip) {
       out.push({ abs: p2, rel: childRel });
     }
   }
+}
+function inspectFile(abs, rel, onMap) {
+  const text = readFileSync10(abs, "utf8");
+  const size = Buffer.byteLength(text);
+  if (abs.endsWith(".map")) {
+    let map;
+    try {
+      map = parseMapJson2(text, rel);
+    } catch (e) {
+      return { abs, rel, kind: "map", size, badMap: e.message };
+    }
+    const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
+    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    const missingContent = sources.filter((_s, j2) => typeof content[j2] !== "string");
+    const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+    onMap?.(map, mf, text);
+    return mf;
+  }
+  const f = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
+  const ref = readSourceMapReference(text)?.url;
+  if (ref !== void 0) {
+    f.sourceMapRef = ref;
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
+    if (!ref.startsWith("data:") && f.sourceMapHeader) {
+      const local = resolve6(dirname7(abs), safeDecode2(ref.split(/[?#]/)[0]));
+      if (existsSync7(local)) f.mapPath = local;
+    }
+  } else if (existsSync7(`${abs}.map`)) {
+    f.mapPath = `${abs}.map`;
+    f.sourceMapHeader = `${basename3(abs)}.map`;
+    f.mapGuessed = true;
+  }
+  return f;
 }
 async function scanUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
@@ -48792,43 +49229,31 @@ async function scanUploadFiles(opts) {
     budget -= f.cached.length;
     return f;
   };
-  for (let i2 = 0; i2 < found2.length; i2 += BATCH) {
-    const batch = await Promise.all(
-      found2.slice(i2, i2 + BATCH).map(async ({ abs, rel }) => {
-        const text = readFileSync10(abs, "utf8");
-        const size = Buffer.byteLength(text);
-        if (abs.endsWith(".map")) {
-          let map;
-          try {
-            map = parseMapJson2(text, rel);
-          } catch (e) {
-            badMaps.push(e.message);
-            return { abs, rel, kind: "map", size };
-          }
-          const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
-          const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-          const missingContent = sources.filter((_s, j2) => typeof content[j2] !== "string");
-          const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
-          return keep(mf, () => opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8"));
+  const own = budget <= 0 && !opts.pool ? createWorkerPool() : void 0;
+  const pool2 = budget <= 0 ? opts.pool ?? own : void 0;
+  if (pool2) {
+    try {
+      const pending = [];
+      for (let i2 = 0; i2 < found2.length; i2 += BATCH) pending.push(pool2.inspect(found2.slice(i2, i2 + BATCH)));
+      for (const p2 of pending) {
+        for (const r2 of await p2) {
+          if ("error" in r2) throw new Error(r2.error);
+          if (r2.badMap !== void 0) badMaps.push(r2.badMap);
+          const { badMap: _bad, ...f } = r2;
+          result.push(f);
         }
-        const f = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
-        const ref = readSourceMapReference(text)?.url;
-        if (ref !== void 0) {
-          f.sourceMapRef = ref;
-          if (!ref.startsWith("data:")) {
-            f.sourceMapHeader = ref;
-            const local = resolve6(dirname7(abs), decodeURIComponent(ref.split(/[?#]/)[0]));
-            if (existsSync5(local)) f.mapPath = local;
-          }
-        } else if (existsSync5(`${abs}.map`)) {
-          f.mapPath = `${abs}.map`;
-          f.sourceMapHeader = `${basename3(abs)}.map`;
-          f.mapGuessed = true;
-        }
-        return keep(f, () => Buffer.from(text, "utf8"));
-      })
-    );
-    result.push(...batch);
+      }
+    } finally {
+      await own?.close();
+    }
+  } else {
+    for (let i2 = 0; i2 < found2.length; i2 += BATCH) {
+      for (const { abs, rel } of found2.slice(i2, i2 + BATCH)) {
+        const { badMap, ...f } = inspectFile(abs, rel, (map, mf, text) => keep(mf, () => opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8")));
+        if (badMap !== void 0) badMaps.push(badMap);
+        result.push(f);
+      }
+    }
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]);
   if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
@@ -48841,6 +49266,8 @@ var init_scan = __esm({
     init_errors();
     init_debug_id();
     init_discover();
+    init_bundle_rewrite();
+    init_bundle();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
     BATCH = 32;
   }
@@ -48854,7 +49281,7 @@ __export(upload_exports, {
   validateFiles: () => validateFiles
 });
 import { readFileSync as readFileSync11 } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join7 } from "node:path";
 function validateFiles(files) {
@@ -48875,9 +49302,11 @@ function validateFiles(files) {
   }
   return { warnings, errors };
 }
+function rewriteOptions(opts) {
+  return { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
+}
 function rewrittenMap(map, opts) {
-  const out = rewriteSourceMap(map, { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
-  return Buffer.from(JSON.stringify(out), "utf8");
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
 }
 function entryFor(f, opts) {
   const url = fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix);
@@ -48890,6 +49319,7 @@ function entryFor(f, opts) {
     type: f.kind === "map" ? "source_map" : "minified_source",
     headers,
     sizeHint: f.size + 256,
+    source: f.cached ? void 0 : { file: f.abs, displayPath: f.rel, rewrite: rewrite ? rewriteOptions(opts) : void 0 },
     async load() {
       if (f.cached) {
         const data = f.cached;
@@ -48897,8 +49327,7 @@ function entryFor(f, opts) {
         return data;
       }
       const raw = readFileSync11(f.abs);
-      if (!rewrite) return raw;
-      return rewrittenMap(parseMapJson2(raw.toString("utf8"), f.rel), opts);
+      return rewrite ? rewriteMapBytes(raw, f.rel, rewriteOptions(opts)) : raw;
     }
   };
 }
@@ -48920,16 +49349,28 @@ function splitBundles(entries, maxFileSize) {
   return out;
 }
 async function uploadSourcemaps(opts, deps) {
+  const pool2 = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
+  try {
+    return await upload(opts, deps, pool2);
+  } finally {
+    await pool2?.close();
+  }
+}
+async function upload(opts, deps, pool2) {
   const { out } = deps;
+  const apiClient = opts.dryRun ? void 0 : deps.api();
+  apiClient?.catch(() => void 0);
   const skipped = [];
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
+    pool: pool2,
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile,
-    cacheBudget: CACHE_BUDGET,
+    // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
+    cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
     transformMap: opts.rewrite === false ? void 0 : (map) => rewrittenMap(map, opts)
   });
   out.info(`> Found ${scanned.length} files`);
@@ -48976,7 +49417,7 @@ async function uploadSourcemaps(opts, deps) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   summary.files.sort((a, b3) => byteCompare(a.url, b3.url));
-  const api = opts.dryRun ? void 0 : await deps.api();
+  const api = apiClient ? await apiClient : void 0;
   const options = api ? await getChunkOptions(api, deps.org) : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
   if (entries.length === 0) {
     out.info("> Nothing to upload");
@@ -48995,13 +49436,14 @@ async function uploadSourcemaps(opts, deps) {
         g,
         { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : void 0, release: opts.release, dist: opts.dist, note: opts.note },
         options.chunkSize,
-        () => progress.tick()
+        () => progress.tick(),
+        pool2
       );
       progress.done(`> Bundled ${b3.fileCount} files for upload`);
       written.push(b3);
       if (!api) continue;
       await sendBundle(api, b3, options, opts, deps, summary);
-      await rm(b3.file, { force: true });
+      await rm2(b3.file, { force: true });
     }
     if (!api) {
       for (const b3 of written) {
@@ -49009,7 +49451,7 @@ async function uploadSourcemaps(opts, deps) {
       }
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await rm2(tmp, { recursive: true, force: true });
   }
   return summary;
 }
@@ -49071,7 +49513,7 @@ var init_upload = __esm({
     init_bundle_rewrite();
     init_chunks2();
     init_scan();
-    CACHE_BUDGET = 48 * 1024 * 1024;
+    CACHE_BUDGET = 16 * 1024 * 1024;
   }
 });
 
@@ -49212,8 +49654,8 @@ var init_sourcemaps = __esm({
 });
 
 // src/events/spool.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
+import { randomBytes as randomBytes3 } from "node:crypto";
+import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname8, join as join8, relative, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
@@ -49222,14 +49664,14 @@ function defaultSpoolDir(env2, homeDir) {
 function writeSpoolFile(dir, body, opts) {
   mkdirSync3(dir, { recursive: true });
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const id = (opts.eventId ?? randomBytes2(16).toString("hex")).replace(/-/g, "");
+  const id = (opts.eventId ?? randomBytes3(16).toString("hex")).replace(/-/g, "");
   const file = join8(dir, `${stamp}-${id}.envelope`);
-  const tmp = join8(dirname8(file), `.${id}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  const tmp = join8(dirname8(file), `.${id}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`);
   try {
-    writeFileSync4(tmp, body, { mode: 384 });
+    writeFileSync5(tmp, body, { mode: 384 });
     renameSync4(tmp, file);
   } catch (e) {
-    rmSync2(tmp, { force: true });
+    rmSync3(tmp, { force: true });
     throw e;
   }
   return file;
@@ -52134,7 +52576,7 @@ __export(dist_exports, {
 });
 import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat2, statSync as statSync6 } from "fs";
 import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
-import { fileURLToPath } from "url";
+import { fileURLToPath as fileURLToPath2 } from "url";
 function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
   const patternsParts = Array(patternsCount);
@@ -52351,7 +52793,7 @@ function formatPaths(paths, mapper) {
 function getOptions(options) {
   const opts = Object.assign({}, options);
   for (const key in defaultOptions2) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions2[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve9(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath2(opts.cwd) : resolve9(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir2,
@@ -52413,13 +52855,13 @@ var init_dist4 = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync6, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
 import { isAbsolute as isAbsolute7, resolve as resolve10 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute7(arg) ? arg : resolve10(cwd, arg);
-    if (existsSync6(abs)) {
+    if (existsSync8(abs)) {
       if (!statSync7(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
@@ -52646,7 +53088,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync13, rmSync as rmSync3 } from "node:fs";
+import { readFileSync as readFileSync13, rmSync as rmSync4 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -52711,7 +53153,7 @@ async function runSendEnvelope(opts, ctx) {
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
     if (p2.spooled) {
-      rmSync3(p2.path, { force: true });
+      rmSync4(p2.path, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({ file: p2.display, acceptedBy: r2.host, dsnIndex: r2.position, ...p2.spooled ? { unspooled: true } : {} });
@@ -52761,9 +53203,22 @@ __export(cli_exports, {
   EXIT_OK: () => EXIT_OK,
   EXIT_USAGE: () => EXIT_USAGE,
   buildProgram: () => buildProgram,
+  firstCommand: () => firstCommand,
   main: () => main
 });
-async function buildProgram(io2, overrides2 = {}) {
+function firstCommand(argv) {
+  for (let i2 = 0; i2 < argv.length; i2++) {
+    const a = argv[i2];
+    if (a === "--") return argv[i2 + 1];
+    if (a.startsWith("-")) {
+      if (VALUE_OPTIONS.has(a)) i2++;
+      continue;
+    }
+    return a;
+  }
+  return void 0;
+}
+async function buildProgram(io2, overrides2 = {}, argv = []) {
   const { Command: Command2, Option: Option2 } = await Promise.resolve().then(() => (init_esm2(), esm_exports2));
   const { collect: collect2 } = await Promise.resolve().then(() => (init_runner(), runner_exports));
   const env2 = { io: io2, overrides: overrides2 };
@@ -52772,16 +53227,9 @@ async function buildProgram(io2, overrides2 = {}) {
   ).option("--quiet", "print only errors").addOption(new Option2("--silent", "alias of --quiet").hideHelp()).option("--json", "print one JSON document on stdout (also on error)").option("--ca-file <path>", "extra CA certificates (PEM) to trust").addOption(new Option2("--allow-failure", "exit 0 even when the command fails").hideHelp()).showSuggestionAfterError(true).exitOverride();
   program2.hook("preSubcommand", () => {
   });
-  const groups = await Promise.all([
-    Promise.resolve().then(() => (init_info2(), info_exports2)),
-    Promise.resolve().then(() => (init_login2(), login_exports2)),
-    Promise.resolve().then(() => (init_serve2(), serve_exports2)),
-    Promise.resolve().then(() => (init_releases2(), releases_exports2)),
-    Promise.resolve().then(() => (init_deploys2(), deploys_exports2)),
-    Promise.resolve().then(() => (init_sourcemaps(), sourcemaps_exports)),
-    Promise.resolve().then(() => (init_send_event2(), send_event_exports2)),
-    Promise.resolve().then(() => (init_send_envelope2(), send_envelope_exports2))
-  ]);
+  const wanted = firstCommand(argv);
+  const names = wanted !== void 0 && wanted in GROUPS ? [wanted] : Object.keys(GROUPS);
+  const groups = await Promise.all(names.map((n) => GROUPS[n]()));
   for (const g of groups) program2.addCommand(g.command(env2));
   const configure = (cmd) => {
     cmd.exitOverride();
@@ -52813,7 +53261,7 @@ async function main(argv, io2, overrides2 = {}) {
   const errors = await Promise.resolve().then(() => (init_errors(), errors_exports));
   const { Output: Output2 } = await Promise.resolve().then(() => (init_output(), output_exports));
   const { Redactor: Redactor2 } = await Promise.resolve().then(() => (init_redact(), redact_exports));
-  const { program: program2, env: env2 } = await buildProgram(theIO, overrides2);
+  const { program: program2, env: env2 } = await buildProgram(theIO, overrides2, argv);
   let commanderMessage = "";
   program2.configureOutput({
     writeOut: (s) => theIO.stdout.write(s),
@@ -52890,7 +53338,7 @@ function report2(out, err4, json2) {
     out.writeJson({ ...base, ok: false, error: err4.toJSON() });
   }
 }
-var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE;
+var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE, GROUPS, VALUE_OPTIONS;
 var init_cli = __esm({
   "src/cli.ts"() {
     "use strict";
@@ -52899,6 +53347,17 @@ var init_cli = __esm({
     EXIT_FAILURE = 1;
     EXIT_USAGE = 2;
     ALLOW_FAILURE_NOTE = 'Command failed, however, "SENTRY_ALLOW_FAILURE" variable or "allow-failure" flag was set. Exiting with 0 exit code.';
+    GROUPS = {
+      info: () => Promise.resolve().then(() => (init_info2(), info_exports2)),
+      login: () => Promise.resolve().then(() => (init_login2(), login_exports2)),
+      serve: () => Promise.resolve().then(() => (init_serve2(), serve_exports2)),
+      releases: () => Promise.resolve().then(() => (init_releases2(), releases_exports2)),
+      deploys: () => Promise.resolve().then(() => (init_deploys2(), deploys_exports2)),
+      sourcemaps: () => Promise.resolve().then(() => (init_sourcemaps(), sourcemaps_exports)),
+      "send-event": () => Promise.resolve().then(() => (init_send_event2(), send_event_exports2)),
+      "send-envelope": () => Promise.resolve().then(() => (init_send_envelope2(), send_envelope_exports2))
+    };
+    VALUE_OPTIONS = /* @__PURE__ */ new Set(["--url", "--auth-token", "--header", "--log-level", "--ca-file"]);
   }
 });
 
@@ -52906,7 +53365,7 @@ var init_cli = __esm({
 init_context();
 
 // src/action/run.ts
-import { existsSync as existsSync7, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync9, statSync as statSync9 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -53285,7 +53744,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync7(wd) || !statSync9(wd).isDirectory()) {
+  if (!existsSync9(wd) || !statSync9(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);
