@@ -20,6 +20,9 @@ const outfile = join(root, "action", "index.mjs");
 export async function bundleAction(srcRoot = root) {
   const result = await build({
     absWorkingDir: srcRoot,
+    // --from-head links node_modules into a temporary checkout: keep module paths relative to it,
+    // so the bundle does not depend on where the repository is checked out.
+    preserveSymlinks: true,
     entryPoints: ["src/action/main.ts"],
     outfile,
     bundle: true,
