@@ -252,6 +252,8 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
       );
       progress.done(`> Bundled ${b.fileCount} files for upload`);
       written.push(b);
+      // The workers' isolates are most of the memory left: stop them before the last upload.
+      if (i === groups.length) await pool?.close();
       if (!api) continue;
       await sendBundle(api, b, options, opts, deps, summary);
       await rm(b.file, { force: true });
