@@ -58,6 +58,8 @@ export interface ScannedFile {
 }
 
 const BATCH = 32;
+/** Scan batches in flight per worker. */
+const SCAN_BATCHES_PER_WORKER = 4;
 function safeDecode(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -195,9 +197,20 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
   if (pool) {
     // Read and inspect files on the workers (in parallel, and their text never reaches this heap).
     try {
+      // A bounded window of batches in flight: results wait in the message queue otherwise.
       const pending: Array<Promise<Array<InspectedFile | { error: string }>>> = [];
-      for (let i = 0; i < found.length; i += BATCH) pending.push(pool.inspect(found.slice(i, i + BATCH)));
-      for (const p of pending) {
+      let next = 0;
+      const post = () => {
+        if (next >= found.length) return;
+        const p = pool.inspect(found.slice(next, next + BATCH));
+        p.catch(() => undefined); // awaited in order below
+        pending.push(p);
+        next += BATCH;
+      };
+      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < found.length) post();
+      while (pending.length > 0) {
+        const p = pending.shift()!;
+        post();
         for (const r of await p) {
           if ("error" in r) throw new Error(r.error);
           if (r.badMap !== undefined) badMaps.push(r.badMap);

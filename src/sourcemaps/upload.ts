@@ -99,16 +99,19 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
 /** Bytes of rewritten maps the scan may keep for the bundle writer (the rest is read again). */
 const CACHE_BUDGET = 16 * 1024 * 1024;
 
+/** One options object per upload (entries share it rather than holding 20,000 copies). */
+const rewriteOptionsOf = new WeakMap<UploadOptions, RewriteOptions>();
 function rewriteOptions(opts: UploadOptions): RewriteOptions {
-  return { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
+  let r = rewriteOptionsOf.get(opts);
+  if (!r) rewriteOptionsOf.set(opts, (r = { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false }));
+  return r;
 }
 
 function rewrittenMap(map: Record<string, unknown>, opts: UploadOptions): Buffer {
   return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
 }
 
-function entryFor(f: ScannedFile, opts: UploadOptions): BundleEntry {
-  const url = fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix);
+function entryFor(f: ScannedFile, opts: UploadOptions, url: string): BundleEntry {
   const headers: Record<string, string> = {};
   if (f.debugId) headers["debug-id"] = f.debugId;
   if (f.kind === "script" && f.sourceMapHeader) headers.sourcemap = f.sourceMapHeader;
@@ -207,23 +210,25 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   }
 
   // sentry-cli pairs an unreferenced script with `<its URL>.map` only when that URL is uploaded too.
-  const mapUrls = new Set(scanned.filter((f) => f.kind === "map").map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix)));
-  for (const f of scanned) {
-    if (f.mapGuessed && !mapUrls.has(`${fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix)}.map`)) {
+  const urls = scanned.map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix));
+  const mapUrls = new Set(urls.filter((_u, j) => scanned[j]!.kind === "map"));
+  scanned.forEach((f, j) => {
+    if (f.mapGuessed && !mapUrls.has(`${urls[j]}.map`)) {
       f.sourceMapHeader = undefined;
       f.mapPath = undefined;
     }
-  }
-  const entries = scanned.map((f) => entryFor(f, opts)).sort((a, b) => byteCompare(a.url, b.url));
-  for (const f of scanned) {
+  });
+  mapUrls.clear();
+  const entries = scanned.map((f, j) => entryFor(f, opts, urls[j]!)).sort((a, b) => byteCompare(a.url, b.url));
+  scanned.forEach((f, j) => {
     summary.files.push({
-      url: fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix),
+      url: urls[j]!,
       type: f.kind === "map" ? "source_map" : "minified_source",
       debugId: f.debugId ?? null,
       sourcemap: f.kind === "script" ? (f.sourceMapHeader ?? null) : null,
     });
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
-  }
+  });
   summary.files.sort((a, b) => byteCompare(a.url, b.url));
 
   const api = apiClient ? await apiClient : undefined;
