@@ -48547,7 +48547,9 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       local.writeUInt16LE(nameBuf.length, 26);
       local.writeUInt16LE(0, 28);
       const at2 = w.offset;
-      await w.write(Buffer.concat([local, nameBuf, deflated]));
+      await w.write(local);
+      await w.write(nameBuf);
+      await w.write(deflated);
       const cd = Buffer.alloc(46);
       cd.writeUInt32LE(33639248, 0);
       cd.writeUInt16LE(788, 4);
@@ -48604,7 +48606,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
           if (r2.error !== void 0) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
           const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
           const path = urlToBundlePath(e.url);
-          await addEntry(path, crc, r2.size, Buffer.from(r2.deflated.buffer, r2.deflated.byteOffset, r2.deflated.byteLength));
+          await addEntry(path, crc, r2.size, r2.deflated);
           const info2 = { type: e.type, url: e.url };
           if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
           manifestFiles[path] = info2;
@@ -48672,11 +48674,12 @@ async function readChunk(file, offset, size) {
     closeSync2(fd2);
   }
 }
-var crcTable, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
+var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
 var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
     init_errors();
+    WRITE_BYTES = 1 << 20;
     HashingWriter = class {
       constructor(fd2, chunkSize) {
         this.fd = fd2;
@@ -48688,20 +48691,26 @@ var init_bundle = __esm({
       chunkStart = 0;
       chunkFill = 0;
       chunks = [];
-      pending = [];
-      pendingBytes = 0;
+      /** Bytes not yet written, gathered in one reused buffer (no garbage per entry or per write). */
+      buf = Buffer.allocUnsafe(WRITE_BYTES);
+      fill = 0;
       fileOffset = 0;
-      /** Append bytes; they reach the file in writes of about 1 MiB. */
-      async write(buf) {
-        this.pending.push(buf);
-        this.pendingBytes += buf.length;
-        if (this.pendingBytes >= 1 << 20) await this.flush();
-        this.offset += buf.length;
-        this.whole.update(buf);
+      /** Append bytes (copied); they reach the file in writes of WRITE_BYTES. */
+      async write(data) {
+        let from = 0;
+        while (from < data.length) {
+          const take = Math.min(WRITE_BYTES - this.fill, data.length - from);
+          this.buf.set(take === data.length ? data : data.subarray(from, from + take), this.fill);
+          this.fill += take;
+          from += take;
+          if (this.fill === WRITE_BYTES) await this.flush();
+        }
+        this.offset += data.length;
+        this.whole.update(data);
         let pos = 0;
-        while (pos < buf.length) {
-          const take = Math.min(this.chunkSize - this.chunkFill, buf.length - pos);
-          this.chunk.update(buf.subarray(pos, pos + take));
+        while (pos < data.length) {
+          const take = Math.min(this.chunkSize - this.chunkFill, data.length - pos);
+          this.chunk.update(take === data.length ? data : data.subarray(pos, pos + take));
           this.chunkFill += take;
           pos += take;
           if (this.chunkFill === this.chunkSize) this.closeChunk();
@@ -48714,13 +48723,10 @@ var init_bundle = __esm({
         this.chunk = createHash4("sha1");
       }
       async flush() {
-        if (this.pendingBytes === 0) return;
-        const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-        this.pending = [];
-        this.pendingBytes = 0;
         let done = 0;
-        while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.fileOffset + done);
-        this.fileOffset += data.length;
+        while (done < this.fill) done += writeSync(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
+        this.fileOffset += this.fill;
+        this.fill = 0;
       }
       finish() {
         if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
@@ -48816,8 +48822,11 @@ parentPort.on("message", async ({ id, items }) => {
           w.postMessage({ id, items });
         });
       }
-      async close() {
-        await Promise.all(this.workers.map((w) => w.terminate()));
+      closing;
+      /** Stop the workers (again: no-op). */
+      close() {
+        this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => void 0);
+        return this.closing;
       }
     };
   }
@@ -49234,8 +49243,18 @@ async function scanUploadFiles(opts) {
   if (pool2) {
     try {
       const pending = [];
-      for (let i2 = 0; i2 < found2.length; i2 += BATCH) pending.push(pool2.inspect(found2.slice(i2, i2 + BATCH)));
-      for (const p2 of pending) {
+      let next = 0;
+      const post = () => {
+        if (next >= found2.length) return;
+        const p2 = pool2.inspect(found2.slice(next, next + BATCH));
+        p2.catch(() => void 0);
+        pending.push(p2);
+        next += BATCH;
+      };
+      while (pending.length < pool2.size * SCAN_BATCHES_PER_WORKER && next < found2.length) post();
+      while (pending.length > 0) {
+        const p2 = pending.shift();
+        post();
         for (const r2 of await p2) {
           if ("error" in r2) throw new Error(r2.error);
           if (r2.badMap !== void 0) badMaps.push(r2.badMap);
@@ -49259,7 +49278,7 @@ async function scanUploadFiles(opts) {
   if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }
-var DEFAULT_UPLOAD_EXTENSIONS, BATCH;
+var DEFAULT_UPLOAD_EXTENSIONS, BATCH, SCAN_BATCHES_PER_WORKER;
 var init_scan = __esm({
   "src/sourcemaps/scan.ts"() {
     "use strict";
@@ -49270,6 +49289,7 @@ var init_scan = __esm({
     init_bundle();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
     BATCH = 32;
+    SCAN_BATCHES_PER_WORKER = 4;
   }
 });
 
@@ -49303,13 +49323,14 @@ function validateFiles(files) {
   return { warnings, errors };
 }
 function rewriteOptions(opts) {
-  return { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
+  let r2 = rewriteOptionsOf.get(opts);
+  if (!r2) rewriteOptionsOf.set(opts, r2 = { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
+  return r2;
 }
 function rewrittenMap(map, opts) {
   return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
 }
-function entryFor(f, opts) {
-  const url = fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix);
+function entryFor(f, opts, url) {
   const headers = {};
   if (f.debugId) headers["debug-id"] = f.debugId;
   if (f.kind === "script" && f.sourceMapHeader) headers.sourcemap = f.sourceMapHeader;
@@ -49399,23 +49420,25 @@ async function upload(opts, deps, pool2) {
   if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
     throw new InputError("Cannot upload: You must either specify a release or have debug ids injected into your sources");
   }
-  const mapUrls = new Set(scanned.filter((f) => f.kind === "map").map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix)));
-  for (const f of scanned) {
-    if (f.mapGuessed && !mapUrls.has(`${fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix)}.map`)) {
+  const urls = scanned.map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix));
+  const mapUrls = new Set(urls.filter((_u, j2) => scanned[j2].kind === "map"));
+  scanned.forEach((f, j2) => {
+    if (f.mapGuessed && !mapUrls.has(`${urls[j2]}.map`)) {
       f.sourceMapHeader = void 0;
       f.mapPath = void 0;
     }
-  }
-  const entries = scanned.map((f) => entryFor(f, opts)).sort((a, b3) => byteCompare(a.url, b3.url));
-  for (const f of scanned) {
+  });
+  mapUrls.clear();
+  const entries = scanned.map((f, j2) => entryFor(f, opts, urls[j2])).sort((a, b3) => byteCompare(a.url, b3.url));
+  scanned.forEach((f, j2) => {
     summary.files.push({
-      url: fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix),
+      url: urls[j2],
       type: f.kind === "map" ? "source_map" : "minified_source",
       debugId: f.debugId ?? null,
       sourcemap: f.kind === "script" ? f.sourceMapHeader ?? null : null
     });
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
-  }
+  });
   summary.files.sort((a, b3) => byteCompare(a.url, b3.url));
   const api = apiClient ? await apiClient : void 0;
   const options = api ? await getChunkOptions(api, deps.org) : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
@@ -49441,6 +49464,7 @@ async function upload(opts, deps, pool2) {
       );
       progress.done(`> Bundled ${b3.fileCount} files for upload`);
       written.push(b3);
+      if (i2 === groups.length) await pool2?.close();
       if (!api) continue;
       await sendBundle(api, b3, options, opts, deps, summary);
       await rm2(b3.file, { force: true });
@@ -49504,7 +49528,7 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     state: res.state
   });
 }
-var CACHE_BUDGET;
+var CACHE_BUDGET, rewriteOptionsOf;
 var init_upload = __esm({
   "src/sourcemaps/upload.ts"() {
     "use strict";
@@ -49514,6 +49538,7 @@ var init_upload = __esm({
     init_chunks2();
     init_scan();
     CACHE_BUDGET = 16 * 1024 * 1024;
+    rewriteOptionsOf = /* @__PURE__ */ new WeakMap();
   }
 });
 
