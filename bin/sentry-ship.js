@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli.js";
-
-process.exitCode = await main(process.argv.slice(2));
+// Launcher: runs the built CLI. `--version` alone is answered here, before any module loads,
+// so it starts as fast as Node itself.
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  const { readFileSync } = await import("node:fs");
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  process.stdout.write(`sentry-ship ${version}\n`);
+} else {
+  const { main } = await import("../dist/cli.js");
+  process.exitCode = await main(argv);
+}
