@@ -8,6 +8,8 @@
 //
 // Run after `npm run build`:
 //   node bench/sourcemaps.mjs [small,large] [runs=5] [inject,upload]
+// SHIP_ROOT=/path/to/other/checkout benchmarks that checkout's built CLI (e.g. an older commit)
+// against the same inputs and this checkout's server.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -25,8 +27,12 @@ const what = (process.argv[4] ?? "inject,upload").split(",");
 const seed = 1;
 
 const cliBinary = join(dirname(require.resolve(`@sentry/cli-${process.platform}-${process.arch}/package.json`)), "bin", "sentry-cli");
-const shipBin = join(root, "bin", "sentry-ship.js");
-if (!existsSync(join(root, "dist", "cli.js"))) throw new Error("run `npm run build` first");
+const shipRoot = process.env.SHIP_ROOT ?? root;
+const shipBin = join(shipRoot, "bin", "sentry-ship.js");
+const serveBin = join(root, "bin", "sentry-ship.js");
+for (const r of new Set([root, shipRoot])) {
+  if (!existsSync(join(r, "dist", "cli.js"))) throw new Error(`run \`npm run build\` in ${r} first`);
+}
 
 const base = join(tmpdir(), "sentry-ship-bench");
 const home = join(base, "home");
@@ -97,7 +103,7 @@ function baseEnv() {
 }
 
 async function startServer() {
-  const child = spawn(process.execPath, [shipBin, "--json", "serve", "--port", "0"], {
+  const child = spawn(process.execPath, [serveBin, "--json", "serve", "--port", "0"], {
     env: baseEnv(),
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -179,7 +185,7 @@ for (const size of sizes) {
 
 const mb = (n) => (n / 2 ** 20).toFixed(0);
 const s = (n) => (n / 1000).toFixed(2);
-console.log(`\nMedians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS.\n`);
+console.log(`\nMedians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS; sentry-ship from ${shipRoot}.\n`);
 console.log("| command | build | wall s (ours / sentry-cli / ratio) | CPU s (ours / sentry-cli / ratio) | peak RSS MB (ours / sentry-cli) |");
 console.log("|---|---|---|---|---|");
 for (const r of rows) {
