@@ -15,6 +15,15 @@ export interface DispatchFlags {
   spoolDir?: string;
 }
 
+/** The delivery flags both send-event and send-envelope take (`--dsn`, `--wait-for-rate-limit`, `--spool-dir`). */
+export function dispatchFlags(o: { dsn?: unknown; waitForRateLimit?: unknown; spoolDir?: unknown }): DispatchFlags {
+  return {
+    dsn: o.dsn as DispatchFlags["dsn"],
+    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(String(o.waitForRateLimit)),
+    spoolDir: o.spoolDir as string | undefined,
+  };
+}
+
 /** The resolved configuration, or undefined when configuration cannot be resolved for a reason that is not the user's. */
 async function tryConfig(ctx: CommandContext) {
   try {

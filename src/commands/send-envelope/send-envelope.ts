@@ -8,7 +8,7 @@ import type { CommandContext } from "../../context.js";
 import { InputError } from "../../errors.js";
 import { dsnHost, type Dsn } from "../../domain/dsn.js";
 import { EnvelopeError, normalizeEventId, parseEnvelope, type Envelope } from "../../domain/envelope.js";
-import { dispatch, resolveDsns, secondsArg, spoolDir, type DispatchFlags } from "../../events/dispatch.js";
+import { dispatch, resolveDsns, dispatchFlags, spoolDir, type DispatchFlags } from "../../events/dispatch.js";
 import { envelopeCategory, reserializeEnvelope } from "../../events/envelope-file.js";
 import { EventInputError } from "../../events/event.js";
 import { expandPaths } from "../../events/files.js";
@@ -25,9 +25,7 @@ export function sendEnvelopeOptions(o: Opts, paths: string[]): SendEnvelopeOptio
   return {
     paths: paths ?? [],
     raw: o.raw === true,
-    dsn: o.dsn,
-    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(String(o.waitForRateLimit)),
-    spoolDir: o.spoolDir,
+    ...dispatchFlags(o),
     dryRun: o.dryRun === true,
   };
 }

@@ -7,7 +7,7 @@ import type { CommandContext } from "../../context.js";
 import { InputError, isShipError } from "../../errors.js";
 import { dsnHost } from "../../domain/dsn.js";
 import { hyphenateEventId, normalizeEventId } from "../../domain/envelope.js";
-import { dispatch, resolveDsns, secondsArg, type DispatchFlags } from "../../events/dispatch.js";
+import { dispatch, resolveDsns, dispatchFlags, type DispatchFlags } from "../../events/dispatch.js";
 import { eventEnvelope, eventEnvelopeRaw } from "../../events/envelope-file.js";
 import {
   buildEvent,
@@ -66,9 +66,7 @@ export function sendEventOptions(o: Opts, paths: string[]): SendEventOptions {
     fingerprint: o.fingerprint,
     logfile: o.logfile,
     withCategories: o.withCategories === true,
-    dsn: o.dsn,
-    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(String(o.waitForRateLimit)),
-    spoolDir: o.spoolDir,
+    ...dispatchFlags(o),
     dryRun: o.dryRun === true,
   };
 }
