@@ -29,6 +29,8 @@ export interface ServerOptions {
   now?: () => Date;
   /** Max request body size in bytes (default 100 MiB, Relay's envelope limit). */
   maxBodyBytes?: number;
+  /** Print unexpected route errors to stderr (`serve` sets it from SENTRY_SHIP_SERVE_DEBUG). */
+  debug?: boolean;
   /** Delay before an assembled bundle turns from `created` to `ok`, in polls (default 0: immediately on the next poll). */
   assemblePolls?: number;
 }
@@ -229,7 +231,7 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
           reply = await m.route.handler(rr);
         } catch (e) {
           reply = json(500, { detail: "Internal Error", errorId: hex(16) });
-          if (process.env.SENTRY_SHIP_SERVE_DEBUG) console.error(e);
+          if (options.debug) console.error(e);
         }
       }
     }
