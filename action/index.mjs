@@ -45151,7 +45151,7 @@ async function startServer(options = {}) {
           reply = await m.route.handler(rr);
         } catch (e) {
           reply = json(500, { detail: "Internal Error", errorId: hex(16) });
-          if (process.env.SENTRY_SHIP_SERVE_DEBUG) console.error(e);
+          if (options.debug) console.error(e);
         }
       }
     }
@@ -45276,7 +45276,8 @@ async function runServe(opts, ctx, signal) {
     port: opts.port,
     host,
     dataDir: opts.data ? resolve4(ctx.cwd, opts.data) : void 0,
-    token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN
+    token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
+    debug: Boolean(ctx.env.SENTRY_SHIP_SERVE_DEBUG)
   }).catch((e) => {
     if (e.code === "EADDRINUSE") throw new UsageError(`port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`);
     if (e.code === "EACCES") throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
@@ -49870,6 +49871,13 @@ var init_transport = __esm({
 });
 
 // src/events/dispatch.ts
+function dispatchFlags(o2) {
+  return {
+    dsn: o2.dsn,
+    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(String(o2.waitForRateLimit)),
+    spoolDir: o2.spoolDir
+  };
+}
 async function tryConfig(ctx) {
   try {
     return await ctx.config();
@@ -52932,9 +52940,7 @@ function sendEventOptions(o2, paths) {
     fingerprint: o2.fingerprint,
     logfile: o2.logfile,
     withCategories: o2.withCategories === true,
-    dsn: o2.dsn,
-    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(String(o2.waitForRateLimit)),
-    spoolDir: o2.spoolDir,
+    ...dispatchFlags(o2),
     dryRun: o2.dryRun === true
   };
 }
@@ -53118,9 +53124,7 @@ function sendEnvelopeOptions(o2, paths) {
   return {
     paths: paths ?? [],
     raw: o2.raw === true,
-    dsn: o2.dsn,
-    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(String(o2.waitForRateLimit)),
-    spoolDir: o2.spoolDir,
+    ...dispatchFlags(o2),
     dryRun: o2.dryRun === true
   };
 }
