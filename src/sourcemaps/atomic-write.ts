@@ -1,50 +1,242 @@
 /**
- * Crash-safe replacement of files: new content goes to a sibling "pending" file, then a rename
- * (atomic on one filesystem) puts it in place. The pending name is deterministic so a later run
- * can tell how far an interrupted one got.
+ * Crash-safe replacement of many files: each file's new content goes to a sibling "pending" file,
+ * then a rename (atomic on one filesystem) puts it in place. A killed process leaves every file
+ * either untouched or complete; the pending name is deterministic, so a later run can tell how far
+ * an interrupted one got.
  *
- * Synchronous on purpose: inject touches thousands of small files, and a round trip through
- * libuv's thread pool per call costs more than the call itself. Not fsynced: the rename is what
- * makes the change atomic for a killed process (power loss is out of scope, as for the bundler
- * that wrote these files).
+ * Replacing a file the usual way frees its inode and blocks and allocates new ones for the pending
+ * file. Over thousands of files that churn is most of the cost: a filesystem that discards freed
+ * blocks synchronously (ext4 without a journal, mounted with `discard`) waits on the disk for every
+ * replaced file, and ext4 scans past recently freed inodes for every new one. So the replaced
+ * file's storage is kept (a hard link under a "spare" name, made before the rename) and carries
+ * the next file's pending content: overwritten from the start, then cut to length. Writes are
+ * ordered by size, so a carrier mostly grows and no block is freed.
+ *
+ * Two rules keep this safe:
+ * - we only ever write into an inode that has no other name (checked on the open descriptor): a
+ *   spare left by a run killed between the link and the rename still names the live file, and a
+ *   file the user hard-linked elsewhere keeps its old content there;
+ * - spares are only renamed or removed, and a run removes the spares it did not use (and any left
+ *   by an earlier, killed run).
+ * A process that had a replaced file open while this ran can see its content change (with a
+ * plain rename it would keep the old content).
+ *
+ * Synchronous on purpose: every call here is a short metadata operation or a small write, and a
+ * round trip through libuv's thread pool per call costs more than the call. Not fsynced: the
+ * rename is what makes a change atomic for a killed process (power loss is out of scope, as for
+ * the bundler that wrote these files).
  */
-import { chmodSync, existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  linkSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
 
 export const PENDING_SUFFIX = ".sentry-ship-pending";
+/** A replaced file's storage, kept to carry another file's new content. */
+export const SPARE_SUFFIX = ".sentry-ship-spare";
 
 export function pendingPath(path: string): string {
   return path + PENDING_SUFFIX;
 }
 
-/** Write `data` to `path`'s pending file, with `path`'s mode. */
-export function writePending(path: string, data: string | Uint8Array): string {
-  const tmp = pendingPath(path);
-  let mode: number | undefined;
-  try {
-    mode = statSync(path).mode & 0o7777;
-  } catch {
-    /* the target does not exist yet: keep the default mode */
-  }
-  writeFileSync(tmp, data);
-  if (mode !== undefined && (statSync(tmp).mode & 0o7777) !== mode) chmodSync(tmp, mode);
-  return tmp;
-}
-
-/** Move `path`'s pending file into place. */
-export function commitPending(path: string): void {
-  renameSync(pendingPath(path), path);
+export function sparePath(path: string): string {
+  return path + SPARE_SUFFIX;
 }
 
 export function exists(path: string): boolean {
   return existsSync(path);
 }
 
-export function removePending(path: string): void {
-  rmSync(pendingPath(path), { force: true });
+export type ReplaceOp = "write-pending" | "keep-old" | "commit" | "remove-pending" | "remove-spare";
+
+export interface ReplacerOptions {
+  /** Called before every filesystem change; throwing stops there (tests simulate a kill with it). */
+  step?: (op: ReplaceOp, path: string) => void;
+  /** Spares left by an interrupted run: reused first, and removed at the end when unused. */
+  staleSpares?: string[];
+  /**
+   * Folders already listed, and the pending files found in them: a pending file is looked for
+   * only where it may be (a failed lookup is an exception, which costs more than the write).
+   */
+  listed?: { dirs: Set<string>; pending: Set<string> };
 }
 
-/** Replace `path` atomically in one step (write pending, rename). */
-export function atomicWrite(path: string, data: string | Uint8Array): void {
-  writePending(path, data);
-  commitPending(path);
+const BLOCK = 4096;
+const blocks = (bytes: number) => Math.ceil(bytes / BLOCK);
+
+interface Spare {
+  path: string;
+  /** Blocks its content fills (0 when unknown). */
+  blocks: number;
+}
+
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
+
+/** Writes pending files and commits them, recycling the storage of the files it replaces. */
+export class FileReplacer {
+  private spares: Spare[] = [];
+  /** Whether hard links work here (false after the filesystem refused one). */
+  private links = true;
+  private umask = process.umask();
+  private readonly step: (op: ReplaceOp, path: string) => void;
+  private readonly listed: ReplacerOptions["listed"];
+
+  constructor(opts: ReplacerOptions = {}) {
+    this.step = opts.step ?? (() => undefined);
+    this.listed = opts.listed;
+    for (const path of opts.staleSpares ?? []) this.spares.push({ path, blocks: 0 });
+  }
+
+  /**
+   * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
+   * killed run is overwritten; otherwise a spare carries the content, or a new file is created.
+   */
+  writePending(path: string, data: string, mode: number): void {
+    const tmp = pendingPath(path);
+    const size = Buffer.byteLength(data, "utf8");
+    this.step("write-pending", path);
+    const known = this.listed && this.listed.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
+    let fd = known ? undefined : this.openExisting(tmp);
+    if (fd === undefined) {
+      const spare = this.takeSpare(blocks(size));
+      if (spare) {
+        try {
+          renameSync(spare.path, tmp);
+          fd = this.openExisting(tmp);
+        } catch (e) {
+          // Another filesystem (EXDEV) or gone: create instead; a spare that is still there is
+          // removed at the end.
+          if (errCode(e) === "EXDEV") this.spares.push(spare);
+          else if (errCode(e) !== "ENOENT") throw e;
+        }
+      }
+    }
+    let chmod = true;
+    if (fd === undefined) {
+      try {
+        fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+        chmod = (mode & ~this.umask) !== mode;
+      } catch (e) {
+        // Made since the folder was listed: reuse it, as one left by a killed run.
+        fd = errCode(e) === "EEXIST" ? this.openExisting(tmp) : undefined;
+        if (fd === undefined) throw e;
+      }
+    }
+    try {
+      // A string is encoded into a transient buffer; bytes only when the write was short.
+      const n = writeSync(fd, data, 0, "utf8");
+      if (n < size) {
+        const bytes = Buffer.from(data, "utf8");
+        for (let off = n; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
+      }
+      ftruncateSync(fd, size);
+      if (chmod && (fstatSync(fd).mode & 0o7777) !== mode) fchmodSync(fd, mode);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * An existing file at `path` to write into: opened when it is a regular file with no other
+   * name; otherwise the name is removed (nothing is lost: another name keeps the content).
+   */
+  private openExisting(path: string): number | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+    } catch (e) {
+      const code = errCode(e);
+      if (code === "ENOENT") return undefined;
+      if (code !== "ELOOP" && code !== "EISDIR") throw e;
+      unlinkSync(path);
+      return undefined;
+    }
+    const st = fstatSync(fd);
+    if (st.isFile() && st.nlink === 1) return fd;
+    closeSync(fd);
+    unlinkSync(path);
+    return undefined;
+  }
+
+  /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
+  private takeSpare(need: number): Spare | undefined {
+    let best = -1;
+    for (let i = 0; i < this.spares.length; i++) {
+      const b = this.spares[i]!.blocks;
+      const cur = best < 0 ? undefined : this.spares[best]!.blocks;
+      if (cur === undefined) best = i;
+      else if (b <= need ? cur > need || b > cur : cur > need && b < cur) best = i;
+    }
+    return best < 0 ? undefined : this.spares.splice(best, 1)[0];
+  }
+
+  /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
+  commit(path: string, oldSize: number): void {
+    const spare = sparePath(path);
+    let kept = false;
+    if (this.links) {
+      this.step("keep-old", path);
+      kept = this.keep(path, spare);
+    }
+    this.step("commit", path);
+    renameSync(pendingPath(path), path);
+    if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
+  }
+
+  private keep(path: string, spare: string): boolean {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        linkSync(path, spare);
+        return true;
+      } catch (e) {
+        const code = errCode(e);
+        if (code === "EEXIST" && attempt === 0) {
+          // Left by a killed run (and queued as a stale spare): drop the name and try again.
+          this.spares = this.spares.filter((s) => s.path !== spare);
+          unlinkSync(spare);
+          continue;
+        }
+        if (code === "ENOENT") return false;
+        // No hard links on this filesystem (or not allowed): replace the plain way from now on.
+        this.links = false;
+        return false;
+      }
+    }
+  }
+
+  /** Remove `path`'s pending file, if any. */
+  removePending(path: string): void {
+    const tmp = pendingPath(path);
+    if (!existsSync(tmp)) return;
+    this.step("remove-pending", path);
+    try {
+      unlinkSync(tmp);
+    } catch (e) {
+      if (errCode(e) !== "ENOENT") throw e;
+    }
+  }
+
+  /** Remove the spares no file needed. */
+  finish(): void {
+    while (this.spares.length > 0) {
+      const s = this.spares[this.spares.length - 1]!;
+      this.step("remove-spare", s.path);
+      this.spares.pop();
+      try {
+        unlinkSync(s.path);
+      } catch (e) {
+        if (errCode(e) !== "ENOENT") throw e;
+      }
+    }
+  }
 }

@@ -9,12 +9,11 @@ import { createHash, type Hash } from "node:crypto";
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
 import type { InspectedFile } from "./scan.js";
+import { siblingModuleUrl } from "./sibling.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
 
@@ -226,16 +225,6 @@ type Prepared =
       error?: undefined;
     }
   | { error: string; input: boolean };
-
-/** A compiled module next to this one (absent when running from TypeScript sources). */
-function siblingModuleUrl(name: string): string | undefined {
-  const url = new URL(`./${name}`, import.meta.url);
-  try {
-    return url.protocol === "file:" && existsSync(fileURLToPath(url)) ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function rewriteModuleUrl(): string | undefined {
   return siblingModuleUrl("bundle-rewrite.js");

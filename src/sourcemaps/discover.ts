@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
 import { InputError, UsageError } from "../errors.js";
-import { PENDING_SUFFIX } from "./atomic-write.js";
+import { PENDING_SUFFIX, SPARE_SUFFIX } from "./atomic-write.js";
 
 export const DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
 
@@ -28,6 +28,10 @@ export interface Discovery {
   sources: DiscoveredFile[];
   /** How many files matched the extensions or `.map` (what sentry-cli reports as "Found N files"). */
   found: number;
+  /** Spare files an interrupted inject left in the folders walked (`<name>.sentry-ship-spare`). */
+  spares: string[];
+  /** Folders listed, and the pending files of an interrupted inject found in them (absolute paths). */
+  listed: { dirs: Set<string>; pending: Set<string> };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,6 +170,8 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
   }
   const sources: DiscoveredFile[] = [];
   const seen = new Set<string>();
+  const spares: string[] = [];
+  const listed = { dirs: new Set<string>(), pending: new Set<string>() };
   let found = 0;
 
   const consider = (abs: string, display: string, name: string) => {
@@ -187,7 +193,13 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     }
     entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     const pending = new Set<string>();
-    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) pending.add(ent.name);
+    for (const ent of entries) {
+      if (ent.name.endsWith(PENDING_SUFFIX)) {
+        pending.add(ent.name);
+        listed.pending.add(join(absDir, ent.name));
+      }
+    }
+    listed.dirs.add(absDir);
     const firstSource = sources.length;
     for (const ent of entries) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
@@ -199,6 +211,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
         if (!matcher.empty && matcher.ignores(childRel, true)) continue;
         await walk(abs, root, childRel);
       } else if (ent.isFile()) {
+        if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
         consider(abs, displayJoin(root, childRel), ent.name);
       }
@@ -223,7 +236,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     else if (st.isFile()) consider(abs, p, basename(abs));
   }
   sources.sort((a, b) => comparePaths(a.display, b.display));
-  return { sources, found };
+  return { sources, found, spares, listed };
 }
 
 // ---------------------------------------------------------------------------------------------

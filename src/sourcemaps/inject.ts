@@ -2,18 +2,19 @@
  * `sourcemaps inject`: give every JS file (and its source map) a debug id, byte-for-byte as
  * sentry-cli 3.8.0 writes the JS, without losing a single mapping.
  *
- * Two phases. Preparation reads and validates every file and map once, decides what to do and
- * writes the new content of each file to a sibling "pending" file (never the file itself); if any
- * map is corrupt, the pending files are removed and nothing is changed. Commit then renames the
- * pending files into place, each pair map first, then JS. A JS that carries a debug id counts as
- * done, so its map is always committed first; a pending JS without a pending map means the map is
- * already in place, and a re-run only has to rename it — so a killed run, re-run, ends exactly
- * where an uninterrupted one would.
+ * Two phases. Validation reads and checks every file and map, and decides what to do with each,
+ * writing nothing: if any map is corrupt, nothing is changed. Then each file (each pair) is read
+ * again, its new content written to a sibling "pending" file and renamed into place — map first,
+ * then JS, with both pending files written before either rename. A JS that carries a debug id
+ * counts as done, so its map is always committed first; a pending JS without a pending map means
+ * the map is already in place, and a re-run only has to rename it — so a killed run, re-run, ends
+ * exactly where an uninterrupted one would. (Replacement itself: ./atomic-write.ts.)
  */
-import { closeSync, existsSync, fchmodSync, fstatSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
-import { exists, pendingPath } from "./atomic-write.js";
+import { FileReplacer, exists, pendingPath, type ReplaceOp } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "./debug-id.js";
 import {
   comparePaths,
@@ -23,12 +24,14 @@ import {
   parseDataUrl,
   readSourceMapReference,
   type DiscoveredFile,
+  type Discovery,
 } from "./discover.js";
 import { mappingsProblem, sectionsProblem, shiftMappings, shiftSections, type IndexSection } from "./mappings-shift.js";
+import { siblingModuleUrl } from "./sibling.js";
 import { injectWithIndexMap, injectWithMap, injectWithoutMap, insertionPoint } from "./snippet.js";
 
 export interface InjectStep {
-  op: "write-pending" | "commit" | "remove-pending";
+  op: ReplaceOp;
   path: string;
 }
 
@@ -39,10 +42,15 @@ export interface InjectOptions {
   ignore?: string[];
   ignoreFile?: string;
   dryRun?: boolean;
-  /** Files processed at once in each phase (default 8). */
-  concurrency?: number;
+  /**
+   * Helper threads that do the reading, checking and writing (default: two — one on a single
+   * core — with 1,000 JS files or more, else none; never with `onStep`). Each has a small young
+   * generation, which bounds memory. Needs the compiled module: from TypeScript sources, or in a
+   * single-file bundle, the work stays on this thread.
+   */
+  threads?: number;
   /** Called before every filesystem change; throwing simulates the process dying there (tests). */
-  onStep?: (step: InjectStep) => void | Promise<void>;
+  onStep?: (step: InjectStep) => void;
 }
 
 export interface ReportEntry {
@@ -69,13 +77,32 @@ export interface InjectReport {
   untouched: { path: string; reason: string }[];
   warnings: InjectWarning[];
   dryRun: boolean;
+  /** Helper threads that did the work (0: this thread did). */
+  threads: number;
+}
+
+/** What validation saw of a file: its size, modification time and permission bits. */
+interface Stamp {
+  size: number;
+  mtimeMs: number;
+  mode: number;
 }
 
 type Plan =
   | { kind: "done"; js: DiscoveredFile; id: string; noReference: boolean }
-  | { kind: "nomap"; js: DiscoveredFile; id: string; noReference: boolean }
-  | { kind: "inline"; js: DiscoveredFile; id: string; mapHadId: boolean }
-  | { kind: "pair"; js: DiscoveredFile; map: DiscoveredFile; id: string; mapHadId: boolean; resume: boolean; jsPending: boolean }
+  | { kind: "nomap"; js: DiscoveredFile; id: string; noReference: boolean; jsStamp: Stamp }
+  | { kind: "inline"; js: DiscoveredFile; id: string; mapHadId: boolean; jsStamp: Stamp }
+  | {
+      kind: "pair";
+      js: DiscoveredFile;
+      map: DiscoveredFile;
+      id: string;
+      mapHadId: boolean;
+      resume: boolean;
+      jsPending: boolean;
+      jsStamp: Stamp;
+      mapStamp: Stamp;
+    }
   | { kind: "missing"; js: DiscoveredFile; map: string }
   | { kind: "shared"; js: DiscoveredFile; map: string; owner: string };
 
@@ -131,110 +158,54 @@ function regularProblem(map: Record<string, unknown>): string | undefined {
   }
 }
 
-async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  let stop = false;
-  let firstError: unknown;
-  const worker = async () => {
-    while (next < items.length && !stop) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i]!);
-      } catch (e) {
-        if (!stop) firstError = e;
-        stop = true;
-        throw e;
-      }
-    }
-  };
-  // Let every worker stop before reporting a failure, so nothing is still writing afterwards.
-  const results = await Promise.allSettled(Array.from({ length: Math.min(n, items.length) }, worker));
-  if (results.some((r) => r.status === "rejected")) throw firstError;
-  return out;
-}
-
 function describeJsonError(e: unknown): string {
   return `not valid JSON (${(e as Error).message})`;
 }
 
-interface Prepare {
-  invalid: Invalid[];
-  /** Map path → the JS file that injects it (the first one, in discovery order). */
-  owners: Map<string, string>;
-  /** Write pending files (false on a dry run). */
-  write: boolean;
-  step: (op: InjectStep["op"], path: string) => Promise<void>;
-  /** Pending files this run wrote, removed again when the run fails validation. */
-  written: string[];
-}
+/**
+ * Read buffers, reused file after file (one for JS files, one for maps): a new buffer per file
+ * is memory outside the JS heap that only a garbage collection gives back.
+ */
+const scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+const JS = 0;
+const MAP = 1;
 
 /**
- * Read and check one JS file (and its map) and decide what to do with it; unless the run is dry
- * or something is already invalid, write its pending file(s).
+ * A file's bytes and what validation records of it, in one open. The bytes are a view of the
+ * `slot`'s read buffer, valid until the next read into that slot.
  */
-async function prepare(js: DiscoveredFile, ctx: Prepare): Promise<Plan | undefined> {
-  const plan = analyze(js, ctx);
-  if (!plan || !ctx.write || ctx.invalid.length > 0) return plan?.plan;
-  const { step, written } = ctx;
-  const p = plan.plan;
-  if (p.kind === "pair" && !p.resume) {
-    const out = injectParsedPair(plan.jsText!, plan.mapObj!, p.id);
-    await step("remove-pending", p.js.abs);
-    // A stale pending JS (from a killed run) must not outlive a new pending map.
-    if (p.jsPending) rmSync(pendingPath(p.js.abs), { force: true });
-    await step("write-pending", p.map.abs);
-    written.push(pendingPath(p.map.abs));
-    writePending(p.map.abs, out.map, plan.mapMode!);
-    await step("write-pending", p.js.abs);
-    written.push(pendingPath(p.js.abs));
-    writePending(p.js.abs, out.js, plan.jsMode!);
-  } else if (p.kind === "inline" || p.kind === "nomap") {
-    const text = plan.jsText!;
-    const out = p.kind === "inline" ? injectInline(text, p.id) : injectWithoutMap(text, p.id);
-    await step("write-pending", p.js.abs);
-    written.push(pendingPath(p.js.abs));
-    writePending(p.js.abs, out, plan.jsMode!);
-  }
-  return p;
-}
-
-interface Analysis {
-  plan: Plan;
-  jsText?: string;
-  mapObj?: Record<string, unknown>;
-  /** Permission bits of the JS file and of its map. */
-  jsMode?: number;
-  mapMode?: number;
-}
-
-/** A file's bytes and permission bits, in one open. */
-function readWithMode(path: string): { buf: Buffer; mode: number } {
+function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: Buffer; stamp: Stamp } {
   const fd = openSync(path, "r");
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    let buf = Buffer.allocUnsafe(st.size);
+    let buf = scratch[slot]!;
+    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
     let n = 0;
-    for (;;) {
-      if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.max(8192, buf.length))]);
+    // Until the size fstat gave (a file that grows meanwhile is caught by the second read's
+    // check), or the end for a file whose size is not known (0).
+    while (st.size === 0 || n < st.size) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
+        buf.copy(bigger, 0, 0, n);
+        buf = scratch[slot] = bigger;
+      }
       const r = readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
     }
-    return { buf: n === buf.length ? buf : buf.subarray(0, n), mode: st.mode & 0o7777 };
+    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 } };
   } finally {
     closeSync(fd);
   }
 }
 
-/** Synchronous on purpose: map ownership is claimed in discovery order. */
-function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
-  const { invalid } = ctx;
+/** Read and check one JS file (and its map) and decide what to do with it. Writes nothing. */
+function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
   let buf: Buffer;
-  let jsMode: number;
+  let jsStamp: Stamp;
   try {
-    ({ buf, mode: jsMode } = readWithMode(js.abs));
+    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
   } catch (e) {
     invalid.push({ path: js.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
     return undefined;
@@ -246,13 +217,13 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
   }
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
-  if (existing) return { plan: { kind: "done", js, id: existing, noReference: ref === undefined } };
+  if (existing) return { kind: "done", js, id: existing, noReference: ref === undefined };
 
   if (ref) {
     // sentry-cli 3.8.0 reads only this exact form; any other data: URL (`;charset=utf-8;base64,`)
     // counts as no map, and the snippet goes at the end, which leaves the inline map valid.
     const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : undefined;
-    if (ref.url.startsWith("data:") && !data) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false }, jsText: text, jsMode };
+    if (ref.url.startsWith("data:") && !data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
     if (data) {
       let map: Record<string, unknown>;
       try {
@@ -267,25 +238,25 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
         return undefined;
       }
       const mapId = debugIdFromMap(map);
-      return { plan: { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined }, jsText: text, jsMode };
+      return { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined, jsStamp };
     }
   }
   let map: DiscoveredFile | undefined;
   if (ref) {
     map = mapLocation(js, ref.url);
-    if (!map) return { plan: { kind: "missing", js, map: ref.url } };
+    if (!map) return { kind: "missing", js, map: ref.url };
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
-  if (!map) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true }, jsText: text, jsMode };
+  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
 
   let mapBuf: Buffer;
-  let mapMode: number;
+  let mapStamp: Stamp;
   try {
-    ({ buf: mapBuf, mode: mapMode } = readWithMode(map.abs));
+    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
     // Reading is how we learn that a referenced map does not exist.
-    if (ref && !existsSync(map.abs)) return { plan: { kind: "missing", js, map: map.display } };
+    if (ref && !existsSync(map.abs)) return { kind: "missing", js, map: map.display };
     invalid.push({ path: map.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
     return undefined;
   }
@@ -301,20 +272,16 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
     invalid.push({ path: map.display, reason: p });
     return undefined;
   }
-  // A map can belong to one file only: a second file naming it would shift it twice.
-  const owner = ctx.owners.get(map.abs);
-  if (owner !== undefined) return { plan: { kind: "shared", js, map: map.display, owner } };
-  ctx.owners.set(map.abs, js.display);
   // An interrupted run that already committed the map left only the JS pending: finish it.
   const jsPending = js.pending ?? exists(pendingPath(js.abs));
   if (jsPending && !exists(pendingPath(map.abs))) {
     const pending = decodeUtf8(readFileSync(pendingPath(js.abs)));
     const pid = pending === undefined ? undefined : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid) return { plan: { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending } };
+    if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
   }
   const mapId = debugIdFromMap(mapObj);
-  const plan: Plan = {
+  return {
     kind: "pair",
     js,
     map,
@@ -322,8 +289,36 @@ function analyze(js: DiscoveredFile, ctx: Prepare): Analysis | undefined {
     mapHadId: mapId !== undefined,
     resume: false,
     jsPending,
+    jsStamp,
+    mapStamp,
   };
-  return { plan, jsText: text, mapObj, jsMode, mapMode };
+}
+
+export interface Validated {
+  /** Per JS file, in the order given: its plan, or undefined when it is invalid. */
+  plans: (Plan | undefined)[];
+  invalid: Invalid[];
+}
+
+/** Validate `sources`: what to do with each, and what is wrong. Writes nothing. */
+export function validate(sources: DiscoveredFile[]): Validated {
+  const invalid: Invalid[] = [];
+  return { plans: sources.map((js) => analyze(js, invalid)), invalid };
+}
+
+/**
+ * A map can belong to one file only — a second file naming it would shift it twice — so the
+ * first file naming it, in discovery order, gets it; the others are left unchanged.
+ */
+function claimMaps(plans: Plan[]): Plan[] {
+  const owners = new Map<string, string>();
+  return plans.map((p) => {
+    if (p.kind !== "pair") return p;
+    const owner = owners.get(p.map.abs);
+    if (owner !== undefined) return { kind: "shared", js: p.js, map: p.map.display, owner };
+    owners.set(p.map.abs, p.js.display);
+    return p;
+  });
 }
 
 function trimSemicolons(mappings: string): string {
@@ -370,43 +365,156 @@ export function injectInline(jsText: string, id: string): string {
   return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
 }
 
-// Pending files are written synchronously while preparing (a thread-pool round trip per call
-// costs more than the call); renames go through the thread pool, several at once: on ext4 a rename
-// over an existing file starts writeback of the new data inside the syscall and waits on the disk,
-// so they overlap each other. Not fsynced: the rename is what makes a change atomic for a killed
-// process (power loss is out of scope, as for the bundler that wrote these files).
-
-let umask: number | undefined;
-
-/** Write `data` to `path`'s pending file, with permission bits `mode` (`path`'s). */
-function writePending(path: string, data: string, mode: number): void {
-  const tmp = pendingPath(path);
-  umask ??= process.umask();
-  let fd: number;
-  let chmod = (mode & ~umask) !== mode;
-  try {
-    fd = openSync(tmp, "wx", mode);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    // Left by a killed run: reuse it, with the right mode.
-    fd = openSync(tmp, "w");
-    chmod = true;
+/** A file's text, provided it is still as validation saw it (which found it is UTF-8). */
+function readUnchanged(file: DiscoveredFile, was: Stamp, slot: typeof JS | typeof MAP): string {
+  const { buf, stamp } = readStamped(file.abs, slot);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+    throw new InputError(`${file.display} changed while inject was running`, { hint: "Run inject again when the build has finished writing." });
   }
-  try {
-    writeFileSync(fd, data);
-    if (chmod) fchmodSync(fd, mode);
-  } finally {
-    closeSync(fd);
+  return buf.toString("utf8");
+}
+
+/** Write one plan's files: pending files first (map, then JS), then the renames (map, then JS). */
+function apply(p: Plan, files: FileReplacer): void {
+  if (p.kind === "pair") {
+    if (!p.resume) {
+      const out = injectParsedPair(readUnchanged(p.js, p.jsStamp, JS), parseMapJson(readUnchanged(p.map, p.mapStamp, MAP)), p.id);
+      // A stale pending JS (from a killed run) must not sit beside a new pending map: a re-run
+      // would take the pair for one whose map is already committed.
+      if (p.jsPending) files.removePending(p.js.abs);
+      files.writePending(p.map.abs, out.map, p.mapStamp.mode);
+      files.writePending(p.js.abs, out.js, p.jsStamp.mode);
+      files.commit(p.map.abs, p.mapStamp.size);
+    }
+    files.commit(p.js.abs, p.jsStamp.size);
+  } else if (p.kind === "inline" || p.kind === "nomap") {
+    const js = readUnchanged(p.js, p.jsStamp, JS);
+    files.writePending(p.js.abs, p.kind === "inline" ? injectInline(js, p.id) : injectWithoutMap(js, p.id), p.jsStamp.mode);
+    files.commit(p.js.abs, p.jsStamp.size);
   }
 }
 
-const commitPendingAsync = (path: string) => rename(pendingPath(path), path);
+/**
+ * Bytes a plan writes, roughly (-1: it writes nothing): the order of writing, so reused storage
+ * mostly grows.
+ */
+function weight(p: Plan): number {
+  if (p.kind === "pair") return p.resume ? p.jsStamp.size : p.mapStamp.size;
+  if (p.kind === "inline" || p.kind === "nomap") return p.jsStamp.size;
+  return -1;
+}
+
+/** Write and commit `plans` in order, then remove the spares left over. */
+export function applyPlans(
+  plans: Plan[],
+  opts: { staleSpares?: string[]; listed?: Discovery["listed"]; onStep?: (step: InjectStep) => void },
+): void {
+  let dead = false;
+  const step = (op: ReplaceOp, path: string) => {
+    try {
+      opts.onStep?.({ op, path });
+    } catch (e) {
+      dead = true;
+      throw e;
+    }
+  };
+  const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
+  try {
+    for (const p of plans) apply(p, files);
+  } catch (e) {
+    // A failure of our own (not a simulated death) still removes the spares: every file is
+    // either replaced or untouched, and a re-run finishes the job.
+    if (!dead) {
+      try {
+        files.finish();
+      } catch {
+        /* a re-run removes them */
+      }
+    }
+    throw e;
+  }
+  files.finish();
+}
+
+/** Below this many JS files helper threads cost more than they save. */
+const HELPER_MIN_FILES = 1000;
+
+/**
+ * A helper thread: it imports this module (compiled) and runs `validate` or `applyPlans` on
+ * what it is sent, one request at a time.
+ */
+const HELPER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const loaded = import(workerData.module);
+parentPort.on("message", async (msg) => {
+  try {
+    const m = await loaded;
+    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
+  } catch (e) {
+    parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
+  }
+});
+`;
+
+interface HelperError {
+  message: string;
+  hint?: string;
+  input: boolean;
+  code?: string;
+}
+
+class Helper {
+  private readonly worker: Worker;
+  private waiting: { resolve(v: unknown): void; reject(e: unknown): void } | undefined;
+  private failure: Error | undefined;
+
+  private constructor(module: string) {
+    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.worker.on("message", (m: { ok?: unknown; error?: HelperError }) => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      if (m.error) w?.reject(helperError(m.error));
+      else w?.resolve(m.ok);
+    });
+    this.worker.on("error", (e) => this.fail(e));
+    this.worker.on("exit", (code) => this.fail(new Error(`the helper thread stopped (exit code ${code})`)));
+  }
+
+  /** `n` helper threads, when this module runs compiled (a thread cannot import TypeScript). */
+  static start(n: number): Helper[] {
+    const module = siblingModuleUrl("inject.js");
+    return module === undefined ? [] : Array.from({ length: n }, () => new Helper(module));
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.waiting?.reject(e);
+    this.waiting = undefined;
+  }
+
+  request<T>(msg: { op: "validate"; sources: DiscoveredFile[] } | { op: "apply"; plans: Plan[]; listed: Discovery["listed"]; staleSpares: string[] }): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      this.waiting = { resolve: resolve as (v: unknown) => void, reject };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error("closed");
+    await this.worker.terminate();
+  }
+}
+
+function helperError(e: HelperError): Error {
+  if (e.input) return new InputError(e.message, e.hint ? { hint: e.hint } : undefined);
+  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
+}
 
 export const NO_MAP_WARNING = (display: string) =>
   `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
 
 export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
-  const concurrency = opts.concurrency ?? 32;
   const discovery = await discover(opts.paths, {
     cwd: opts.cwd,
     extensions: opts.extensions,
@@ -414,36 +522,30 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
     ignoreFile: opts.ignoreFile,
   });
 
-  let dead = false;
-  const step = async (op: InjectStep["op"], path: string) => {
-    if (dead) throw new Error("run stopped");
-    if (opts.onStep) {
-      try {
-        await opts.onStep({ op, path });
-      } catch (e) {
-        dead = true;
-        throw e;
-      }
-    }
-  };
-
-  // Phase 1: read and validate everything, writing pending files as we go.
-  // All pending files are created before any rename: a rename frees the replaced file's inode,
-  // and ext4 can be slow to allocate inodes right after many were freed (measured: interleaving
-  // creates and renames cost several times the system time).
-  const ctx: Prepare = { invalid: [], owners: new Map(), write: opts.dryRun !== true, step, written: [] };
-  const { invalid } = ctx;
-  const removeWritten = () => Promise.all(ctx.written.map((path) => rm(path, { force: true })));
-  let analysed: (Plan | undefined)[];
+  const sources = discovery.sources;
+  const wanted = opts.onStep ? 0 : (opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism()) : 0));
+  const helpers = wanted > 0 ? Helper.start(wanted) : [];
   try {
-    analysed = await pool(discovery.sources, concurrency, (js) => prepare(js, ctx));
-  } catch (e) {
-    // A failure of our own (not a simulated death) takes back what it wrote.
-    if (!dead) await removeWritten().catch(() => undefined);
-    throw e;
+    return await inject(opts, discovery, helpers);
+  } finally {
+    await Promise.all(helpers.map((h) => h.close()));
   }
+}
+
+async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper[]): Promise<InjectReport> {
+  // Phase 1: read and validate everything; nothing is written. Helpers take every k-th file.
+  const sources = discovery.sources;
+  const k = helpers.length;
+  let validated: Validated;
+  if (k > 0) {
+    const parts = await Promise.all(helpers.map((h, j) => h.request<Validated>({ op: "validate", sources: sources.filter((_, i) => i % k === j) })));
+    validated = {
+      plans: sources.map((_, i) => parts[i % k]!.plans[Math.floor(i / k)]),
+      invalid: parts.flatMap((p) => p.invalid),
+    };
+  } else validated = validate(sources);
+  const { invalid } = validated;
   if (invalid.length > 0) {
-    await removeWritten();
     invalid.sort((a, b) => comparePaths(a.path, b.path));
     const list = invalid.map((i) => `${i.path}: ${i.reason}`).join("; ");
     throw new InputError(
@@ -451,7 +553,7 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
       { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." },
     );
   }
-  const plans = analysed.filter((p): p is Plan => p !== undefined);
+  const plans = claimMaps(validated.plans.filter((p): p is Plan => p !== undefined));
 
   const report: InjectReport = {
     found: discovery.found,
@@ -463,6 +565,7 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
     untouched: [],
     warnings: [],
     dryRun: opts.dryRun === true,
+    threads: k,
   };
   for (const p of plans) {
     switch (p.kind) {
@@ -501,21 +604,17 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
   }
   if (opts.dryRun) return report;
 
-  // Phase 2: commit, each pair map first.
-  const commit = async (p: Plan): Promise<void> => {
-    if (p.kind === "pair") {
-      if (!p.resume) {
-        await step("commit", p.map.abs);
-        await commitPendingAsync(p.map.abs);
-      }
-      await step("commit", p.js.abs);
-      await commitPendingAsync(p.js.abs);
-    } else if (p.kind === "inline" || p.kind === "nomap") {
-      await step("commit", p.js.abs);
-      await commitPendingAsync(p.js.abs);
-    }
-  };
-  await pool(plans, concurrency, commit);
+  // Phase 2: write and commit, smallest first; helpers take every k-th plan.
+  const order = plans.filter((p) => weight(p) >= 0).sort((a, b) => weight(a) - weight(b));
+  const { spares, listed } = discovery;
+  if (k > 0) {
+    // Each helper finishes its part even when another fails: every file is replaced or untouched.
+    const done = await Promise.allSettled(
+      helpers.map((h, j) => h.request({ op: "apply", plans: order.filter((_, i) => i % k === j), listed, staleSpares: j === 0 ? spares : [] })),
+    );
+    const failed = done.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  } else applyPlans(order, { staleSpares: spares, listed, onStep: opts.onStep });
   return report;
 }
 

@@ -1,5 +1,5 @@
 import { FlattenMap, eachMapping, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
-import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, linkSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
@@ -207,7 +207,7 @@ describe("runInjection", () => {
     const reference = tempDir("inject-ref-");
     cpSync(join(base, "dist"), join(reference, "dist"), { recursive: true });
     const steps: InjectStep[] = [];
-    await runInjection({ paths: ["dist"], cwd: reference, concurrency: 1, onStep: (s) => void steps.push(s) });
+    await runInjection({ paths: ["dist"], cwd: reference, onStep: (s) => void steps.push(s) });
     const want = snapshot(join(reference, "dist"));
     const original = snapshot(join(base, "dist"));
     expect(steps.length).toBeGreaterThan(40);
@@ -219,7 +219,6 @@ describe("runInjection", () => {
         runInjection({
           paths: ["dist"],
           cwd: dir,
-          concurrency: 1 + (kill % 3),
           onStep: () => {
             if (n++ === kill) throw new Error("killed");
           },
@@ -227,15 +226,65 @@ describe("runInjection", () => {
       ).rejects.toThrow("killed");
       // Every real file is either untouched or complete.
       for (const [rel, text] of snapshot(join(dir, "dist"))) {
-        if (rel.endsWith(".sentry-ship-pending")) continue;
+        if (rel.endsWith(".sentry-ship-pending") || rel.endsWith(".sentry-ship-spare")) continue;
         expect([original.get(rel), want.get(rel)], `${rel} after kill at ${kill}`).toContain(text);
       }
       await runInjection({ paths: ["dist"], cwd: dir });
       const got = snapshot(join(dir, "dist"));
-      expect([...got.keys()].filter((k) => k.endsWith(".sentry-ship-pending")), `kill at ${kill}`).toEqual([]);
+      expect([...got.keys()].filter((k) => /\.sentry-ship-(pending|spare)$/.test(k)), `kill at ${kill}`).toEqual([]);
       expect(got, `kill at step ${kill} (${steps[kill]!.op} ${relative(reference, steps[kill]!.path)})`).toEqual(want);
     }
   }, 120_000);
+
+  it("keeps every file's permission bits, and the old content under a hard link made elsewhere", async () => {
+    const dir = tempDir("inject-");
+    const modes: Record<string, number> = {};
+    const file = (name: string, content: string, mode: number) => {
+      write(join(dir, "dist"), name, content);
+      chmodSync(join(dir, "dist", name), mode);
+      modes[name] = mode;
+    };
+    const map = (n: number) => JSON.stringify({ version: 3, sources: ["s.ts"], names: [], mappings: "AAAA;".repeat(n) + "AAAA" });
+    // Sizes cross block boundaries both ways, so reused storage grows and shrinks.
+    file("a.js", "var a=1;\n//# sourceMappingURL=a.js.map\n", 0o755);
+    file("a.js.map", map(3000), 0o600);
+    file("b.js", "var b=2;\n".repeat(900) + "//# sourceMappingURL=b.js.map\n", 0o644);
+    file("b.js.map", map(10), 0o640);
+    file("c.js", "var c=3;\n".repeat(2000), 0o700);
+    file("d.js", "var d=4;\n//# sourceMappingURL=d.js.map\n", 0o604);
+    file("d.js.map", map(9000), 0o644);
+    write(dir, "elsewhere/keep", "");
+    linkSync(join(dir, "dist/b.js"), join(dir, "elsewhere/b.js"));
+    linkSync(join(dir, "dist/d.js.map"), join(dir, "elsewhere/d.js.map"));
+    const before = snapshot(join(dir, "dist"));
+    await runInjection({ paths: ["dist"], cwd: dir });
+    const after = snapshot(join(dir, "dist"));
+    expect([...after.keys()].sort()).toEqual(Object.keys(modes).sort());
+    for (const [name, mode] of Object.entries(modes)) {
+      expect(statSync(join(dir, "dist", name)).mode & 0o777, name).toBe(mode);
+      expect(after.get(name), name).not.toBe(before.get(name));
+    }
+    expect(readFileSync(join(dir, "elsewhere/b.js"), "latin1")).toBe(before.get("b.js"));
+    expect(readFileSync(join(dir, "elsewhere/d.js.map"), "latin1")).toBe(before.get("d.js.map"));
+    // The same as a run on a plain copy.
+    const plain = tempDir("inject-");
+    cpSync(join(dir, "elsewhere/b.js"), join(plain, "dist/b.js"));
+    for (const name of Object.keys(modes)) if (name !== "b.js") writeFileSync(join(plain, "dist", name), before.get(name)!, "latin1");
+    await runInjection({ paths: ["dist"], cwd: plain });
+    expect(snapshot(join(plain, "dist"))).toEqual(after);
+  });
+
+  it("never writes into a spare left by a killed run that still names a live file", async () => {
+    const dir = fixtureDir();
+    const want = tempDir("inject-ref-");
+    cpSync(join(dir, "dist"), join(want, "dist"), { recursive: true });
+    await runInjection({ paths: ["dist"], cwd: want });
+    // A run killed right after linking each of these to its spare name.
+    for (const name of ["plain.js", "plain.js.map", "nomap.cjs"]) linkSync(join(dir, "dist", name), join(dir, "dist", name + ".sentry-ship-spare"));
+    writeFileSync(join(dir, "dist/orphan.js.sentry-ship-spare"), "left over");
+    await runInjection({ paths: ["dist"], cwd: dir });
+    expect(snapshot(join(dir, "dist"))).toEqual(snapshot(join(want, "dist")));
+  });
 
   it("skips node_modules and hidden folders (not hidden files) unless named, and honours --ext, --ignore and --ignore-file", async () => {
     const dir = tempDir("inject-");
