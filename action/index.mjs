@@ -6773,13 +6773,13 @@ var require_stats = __commonJS({
       }
     };
     var PoolStats = class {
-      constructor(pool2) {
-        this.connected = pool2[kConnected];
-        this.free = pool2[kFree];
-        this.pending = pool2[kPending];
-        this.queued = pool2[kQueued];
-        this.running = pool2[kRunning];
-        this.size = pool2[kSize];
+      constructor(pool) {
+        this.connected = pool[kConnected];
+        this.free = pool[kFree];
+        this.pending = pool[kPending];
+        this.queued = pool[kQueued];
+        this.running = pool[kRunning];
+        this.size = pool[kSize];
       }
     };
     module.exports = { ClientStats, PoolStats };
@@ -11572,7 +11572,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants = require_constants2();
+    var constants2 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -11708,7 +11708,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -11804,11 +11804,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants.ERROR.OK) {
+          if (ret !== constants2.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants2.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants.ERROR.PAUSED) {
+            } else if (ret === constants2.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -11831,10 +11831,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants.ERROR.OK) {
+        if (ret === constants2.ERROR.OK) {
           return null;
         }
-        if (ret === constants.ERROR.PAUSED || ret === constants.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants2.ERROR.PAUSED || ret === constants2.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -11851,7 +11851,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants.ERROR[ret], data);
+        return new HTTPParserError(message, constants2.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -12062,7 +12062,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants.ERROR.PAUSED : 0;
+        return pause ? constants2.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -12088,7 +12088,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         }
         return 0;
       }
@@ -12128,13 +12128,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants.ERROR.PAUSED;
+          return constants2.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -14519,22 +14519,22 @@ var require_balanced_pool = __commonJS({
       }
       addUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        if (this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true)) {
+        if (this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true)) {
           return this;
         }
-        const pool2 = this[kFactory](upstreamOrigin, this[kOptions]);
-        this[kAddClient](pool2);
-        pool2.on("connect", () => {
-          pool2[kWeight] = Math.min(this[kMaxWeightPerServer], pool2[kWeight] + this[kErrorPenalty]);
+        const pool = this[kFactory](upstreamOrigin, this[kOptions]);
+        this[kAddClient](pool);
+        pool.on("connect", () => {
+          pool[kWeight] = Math.min(this[kMaxWeightPerServer], pool[kWeight] + this[kErrorPenalty]);
         });
-        pool2.on("connectionError", () => {
-          pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
+        pool.on("connectionError", () => {
+          pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
           this._updateBalancedPoolStats();
         });
-        pool2.on("disconnect", (...args) => {
+        pool.on("disconnect", (...args) => {
           const err4 = args[2];
           if (err4 && err4.code === "UND_ERR_SOCKET") {
-            pool2[kWeight] = Math.max(1, pool2[kWeight] - this[kErrorPenalty]);
+            pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
         });
@@ -14553,15 +14553,15 @@ var require_balanced_pool = __commonJS({
       }
       removeUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        const pool2 = this[kClients].find((pool3) => pool3[kUrl].origin === upstreamOrigin && pool3.closed !== true && pool3.destroyed !== true);
-        if (pool2) {
-          this[kRemoveClient](pool2);
+        const pool = this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
+        if (pool) {
+          this[kRemoveClient](pool);
         }
         return this;
       }
       getUpstream(upstream) {
         const upstreamOrigin = util.parseOrigin(upstream).origin;
-        return this[kClients].find((pool2) => pool2[kUrl].origin === upstreamOrigin && pool2.closed !== true && pool2.destroyed !== true);
+        return this[kClients].find((pool) => pool[kUrl].origin === upstreamOrigin && pool.closed !== true && pool.destroyed !== true);
       }
       get upstreams() {
         return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
@@ -14574,16 +14574,16 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool2) => pool2[kNeedDrain]).reduce((a, b3) => a && b3, true);
+        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b3) => a && b3, true);
         if (allClientsBusy) {
           return;
         }
         let counter = 0;
-        let maxWeightIndex = this[kClients].findIndex((pool2) => !pool2[kNeedDrain]);
+        let maxWeightIndex = this[kClients].findIndex((pool) => !pool[kNeedDrain]);
         while (counter++ < this[kClients].length) {
           this[kIndex] = (this[kIndex] + 1) % this[kClients].length;
-          const pool2 = this[kClients][this[kIndex]];
-          if (pool2[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool2[kNeedDrain]) {
+          const pool = this[kClients][this[kIndex]];
+          if (pool[kWeight] > this[kClients][maxWeightIndex][kWeight] && !pool[kNeedDrain]) {
             maxWeightIndex = this[kIndex];
           }
           if (this[kIndex] === 0) {
@@ -14592,8 +14592,8 @@ var require_balanced_pool = __commonJS({
               this[kCurrentWeight] = this[kMaxWeightPerServer];
             }
           }
-          if (pool2[kWeight] >= this[kCurrentWeight] && !pool2[kNeedDrain]) {
-            return pool2;
+          if (pool[kWeight] >= this[kCurrentWeight] && !pool[kNeedDrain]) {
+            return pool;
           }
         }
         this[kCurrentWeight] = this[kClients][maxWeightIndex][kWeight];
@@ -15483,9 +15483,9 @@ var require_socks5_proxy_agent = __commonJS({
         debug2("dispatching request to", origin, "via SOCKS5");
         try {
           const originKey = String(origin);
-          let pool2 = this[kPools].get(originKey);
-          if (!pool2 || pool2.destroyed || pool2.closed) {
-            pool2 = new Pool(origin, {
+          let pool = this[kPools].get(originKey);
+          if (!pool || pool.destroyed || pool.closed) {
+            pool = new Pool(origin, {
               pipelining: opts.pipelining,
               connections: opts.connections,
               connect: async (connectOpts, callback2) => {
@@ -15518,9 +15518,9 @@ var require_socks5_proxy_agent = __commonJS({
                 }
               }
             });
-            this[kPools].set(originKey, pool2);
+            this[kPools].set(originKey, pool);
           }
-          return pool2[kDispatch](opts, handler2);
+          return pool[kDispatch](opts, handler2);
         } catch (err4) {
           debug2("dispatch error:", err4);
           if (typeof handler2.onResponseError === "function") {
@@ -15536,16 +15536,16 @@ var require_socks5_proxy_agent = __commonJS({
       }
       async [kClose]() {
         const closePromises = [];
-        for (const pool2 of this[kPools].values()) {
-          closePromises.push(pool2.close());
+        for (const pool of this[kPools].values()) {
+          closePromises.push(pool.close());
         }
         this[kPools].clear();
         await Promise.all(closePromises);
       }
       async [kDestroy](err4) {
         const destroyPromises = [];
-        for (const pool2 of this[kPools].values()) {
-          destroyPromises.push(pool2.destroy(err4));
+        for (const pool of this[kPools].values()) {
+          destroyPromises.push(pool.destroy(err4));
         }
         this[kPools].clear();
         await Promise.all(destroyPromises);
@@ -18851,7 +18851,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile3, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname10, resolve: resolve11 } = __require("node:path");
+    var { dirname: dirname11, resolve: resolve11 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19082,7 +19082,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         const resolvedPath = resolve11(path);
-        await mkdir(dirname10(resolvedPath), { recursive: true });
+        await mkdir(dirname11(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -29143,10 +29143,10 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(object, code, reason, validate2 = false) {
+    function closeWebSocketConnection(object, code, reason, validate3 = false) {
       code ??= null;
       reason ??= "";
-      if (validate2) validateCloseCodeAndReason(code, reason);
+      if (validate3) validateCloseCodeAndReason(code, reason);
       if (isClosed(object.readyState) || isClosing(object.readyState)) {
       } else if (!isEstablished(object.readyState)) {
         failWebsocketConnection(object);
@@ -46603,18 +46603,181 @@ var init_deploys2 = __esm({
 });
 
 // src/sourcemaps/atomic-write.ts
-import { chmodSync as chmodSync2, existsSync as existsSync4, renameSync as renameSync3, rmSync, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync as existsSync4,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  linkSync,
+  openSync,
+  renameSync as renameSync3,
+  unlinkSync,
+  writeSync
+} from "node:fs";
+import { dirname as dirname7 } from "node:path";
 function pendingPath(path) {
   return path + PENDING_SUFFIX;
+}
+function sparePath(path) {
+  return path + SPARE_SUFFIX;
 }
 function exists2(path) {
   return existsSync4(path);
 }
-var PENDING_SUFFIX;
+var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
 var init_atomic_write = __esm({
   "src/sourcemaps/atomic-write.ts"() {
     "use strict";
     PENDING_SUFFIX = ".sentry-ship-pending";
+    SPARE_SUFFIX = ".sentry-ship-spare";
+    BLOCK = 4096;
+    blocks = (bytes) => Math.ceil(bytes / BLOCK);
+    errCode = (e) => e.code;
+    FileReplacer = class {
+      spares = [];
+      /** Whether hard links work here (false after the filesystem refused one). */
+      links = true;
+      umask = process.umask();
+      step;
+      listed;
+      constructor(opts = {}) {
+        this.step = opts.step ?? (() => void 0);
+        this.listed = opts.listed;
+        for (const path of opts.staleSpares ?? []) this.spares.push({ path, blocks: 0 });
+      }
+      /**
+       * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
+       * killed run is overwritten; otherwise a spare carries the content, or a new file is created.
+       */
+      writePending(path, data, mode) {
+        const tmp = pendingPath(path);
+        const size = Buffer.byteLength(data, "utf8");
+        this.step("write-pending", path);
+        const known = this.listed && this.listed.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
+        let fd2 = known ? void 0 : this.openExisting(tmp);
+        if (fd2 === void 0) {
+          const spare = this.takeSpare(blocks(size));
+          if (spare) {
+            try {
+              renameSync3(spare.path, tmp);
+              fd2 = this.openExisting(tmp);
+            } catch (e) {
+              if (errCode(e) === "EXDEV") this.spares.push(spare);
+              else if (errCode(e) !== "ENOENT") throw e;
+            }
+          }
+        }
+        let chmod = true;
+        if (fd2 === void 0) {
+          try {
+            fd2 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+            chmod = (mode & ~this.umask) !== mode;
+          } catch (e) {
+            fd2 = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+            if (fd2 === void 0) throw e;
+          }
+        }
+        try {
+          const n = writeSync(fd2, data, 0, "utf8");
+          if (n < size) {
+            const bytes = Buffer.from(data, "utf8");
+            for (let off = n; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
+          }
+          ftruncateSync(fd2, size);
+          if (chmod && (fstatSync(fd2).mode & 4095) !== mode) fchmodSync(fd2, mode);
+        } finally {
+          closeSync(fd2);
+        }
+      }
+      /**
+       * An existing file at `path` to write into: opened when it is a regular file with no other
+       * name; otherwise the name is removed (nothing is lost: another name keeps the content).
+       */
+      openExisting(path) {
+        let fd2;
+        try {
+          fd2 = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+        } catch (e) {
+          const code = errCode(e);
+          if (code === "ENOENT") return void 0;
+          if (code !== "ELOOP" && code !== "EISDIR") throw e;
+          unlinkSync(path);
+          return void 0;
+        }
+        const st = fstatSync(fd2);
+        if (st.isFile() && st.nlink === 1) return fd2;
+        closeSync(fd2);
+        unlinkSync(path);
+        return void 0;
+      }
+      /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
+      takeSpare(need) {
+        let best = -1;
+        for (let i2 = 0; i2 < this.spares.length; i2++) {
+          const b3 = this.spares[i2].blocks;
+          const cur = best < 0 ? void 0 : this.spares[best].blocks;
+          if (cur === void 0) best = i2;
+          else if (b3 <= need ? cur > need || b3 > cur : cur > need && b3 < cur) best = i2;
+        }
+        return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
+      }
+      /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
+      commit(path, oldSize) {
+        const spare = sparePath(path);
+        let kept = false;
+        if (this.links) {
+          this.step("keep-old", path);
+          kept = this.keep(path, spare);
+        }
+        this.step("commit", path);
+        renameSync3(pendingPath(path), path);
+        if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
+      }
+      keep(path, spare) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            linkSync(path, spare);
+            return true;
+          } catch (e) {
+            const code = errCode(e);
+            if (code === "EEXIST" && attempt === 0) {
+              this.spares = this.spares.filter((s) => s.path !== spare);
+              unlinkSync(spare);
+              continue;
+            }
+            if (code === "ENOENT") return false;
+            this.links = false;
+            return false;
+          }
+        }
+      }
+      /** Remove `path`'s pending file, if any. */
+      removePending(path) {
+        const tmp = pendingPath(path);
+        if (!existsSync4(tmp)) return;
+        this.step("remove-pending", path);
+        try {
+          unlinkSync(tmp);
+        } catch (e) {
+          if (errCode(e) !== "ENOENT") throw e;
+        }
+      }
+      /** Remove the spares no file needed. */
+      finish() {
+        while (this.spares.length > 0) {
+          const s = this.spares[this.spares.length - 1];
+          this.step("remove-spare", s.path);
+          this.spares.pop();
+          try {
+            unlinkSync(s.path);
+          } catch (e) {
+            if (errCode(e) !== "ENOENT") throw e;
+          }
+        }
+      }
+    };
   }
 });
 
@@ -46754,6 +46917,8 @@ async function discover(paths, opts) {
   }
   const sources = [];
   const seen = /* @__PURE__ */ new Set();
+  const spares = [];
+  const listed = { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
   let found2 = 0;
   const consider = (abs, display, name) => {
     if (seen.has(abs)) return;
@@ -46773,7 +46938,13 @@ async function discover(paths, opts) {
     }
     entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
     const pending = /* @__PURE__ */ new Set();
-    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) pending.add(ent.name);
+    for (const ent of entries) {
+      if (ent.name.endsWith(PENDING_SUFFIX)) {
+        pending.add(ent.name);
+        listed.pending.add(join5(absDir, ent.name));
+      }
+    }
+    listed.dirs.add(absDir);
     const firstSource = sources.length;
     for (const ent of entries) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
@@ -46783,6 +46954,7 @@ async function discover(paths, opts) {
         if (!matcher.empty && matcher.ignores(childRel, true)) continue;
         await walk2(abs, root, childRel);
       } else if (ent.isFile()) {
+        if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
         consider(abs, displayJoin(root, childRel), ent.name);
       }
@@ -46806,7 +46978,7 @@ async function discover(paths, opts) {
     else if (st.isFile()) consider(abs, p2, basename2(abs));
   }
   sources.sort((a, b3) => comparePaths(a.display, b3.display));
-  return { sources, found: found2 };
+  return { sources, found: found2, spares, listed };
 }
 function readSourceMapReference(jsText) {
   let last2;
@@ -46887,6 +47059,836 @@ var init_discover = __esm({
       }
     };
     REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
+  }
+});
+
+// src/sourcemaps/mappings-shift.ts
+function encodeVlq(value2) {
+  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+  let out = "";
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v > 0) digit |= 32;
+    out += B64[digit];
+  } while (v > 0);
+  return out;
+}
+function segmentFields(seg) {
+  const fields = [];
+  let shift = 0;
+  let value2 = 0;
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const c3 = seg.charCodeAt(i2);
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return void 0;
+    value2 += (d & 31) * 2 ** shift;
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return void 0;
+    } else {
+      const neg = value2 % 2 === 1;
+      const abs = Math.floor(value2 / 2);
+      fields.push(neg ? -abs : abs);
+      shift = 0;
+      value2 = 0;
+    }
+  }
+  if (shift !== 0) return void 0;
+  return fields;
+}
+function firstFieldLength(seg) {
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const d = B64_VALUE[seg.charCodeAt(i2)];
+    if (!(d & 32)) return i2 + 1;
+  }
+  return seg.length;
+}
+function mappingsProblem(mappings, sourcesLength, namesLength) {
+  if (mappingsValid(mappings, sourcesLength, namesLength)) return void 0;
+  return describeMappingsProblem(mappings, sourcesLength, namesLength);
+}
+function mappingsValid(m, sourcesLength, namesLength) {
+  const maxSource = sourcesLength ?? Infinity;
+  const maxName = namesLength ?? Infinity;
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let col = 0;
+  let field = 0;
+  let shift = 0;
+  let value2 = 0;
+  const n = m.length;
+  for (let i2 = 0; i2 <= n; i2++) {
+    const c3 = i2 < n ? m.charCodeAt(i2) : 59;
+    if (c3 === 44 || c3 === 59) {
+      if (shift !== 0) return false;
+      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      field = 0;
+      if (c3 === 59) col = 0;
+      continue;
+    }
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return false;
+    value2 += (d & 31) * POW2[shift / 5];
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return false;
+      continue;
+    }
+    const half = Math.floor(value2 / 2);
+    const v = value2 % 2 === 1 ? -half : half;
+    value2 = 0;
+    shift = 0;
+    switch (field++) {
+      case 0:
+        col += v;
+        if (col < 0) return false;
+        break;
+      case 1:
+        src += v;
+        break;
+      case 2:
+        srcLine += v;
+        break;
+      case 3:
+        srcCol += v;
+        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
+        break;
+      case 4:
+        name += v;
+        if (name < 0 || name >= maxName) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+function describeMappingsProblem(mappings, sourcesLength, namesLength) {
+  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
+    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
+    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
+  }
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let line = 0;
+  let pos = 0;
+  const n = mappings.length;
+  while (pos <= n) {
+    let end = pos;
+    while (end < n && mappings.charCodeAt(end) !== 59) end++;
+    let col = 0;
+    let segStart = pos;
+    while (segStart < end) {
+      let segEnd = segStart;
+      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
+      const seg = mappings.slice(segStart, segEnd);
+      if (seg !== "") {
+        const f = segmentFields(seg);
+        const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
+        if (!f) return `mappings have a truncated value at ${where}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5) return `mappings have a segment of ${f.length} fields at ${where}`;
+        col += f[0];
+        if (col < 0) return `mappings have a negative column at ${where}`;
+        if (f.length >= 4) {
+          src += f[1];
+          srcLine += f[2];
+          srcCol += f[3];
+          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
+          if (sourcesLength !== void 0 && src >= sourcesLength) return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
+        }
+        if (f.length === 5) {
+          name += f[4];
+          if (name < 0) return `mappings have a negative name index at ${where}`;
+          if (namesLength !== void 0 && name >= namesLength) return `mappings refer to name ${name} of ${namesLength} at ${where}`;
+        }
+      }
+      segStart = segEnd + 1;
+    }
+    line++;
+    pos = end + 1;
+  }
+  return void 0;
+}
+function lineStart(mappings, k2) {
+  let pos = 0;
+  for (let i2 = 0; i2 < k2; i2++) {
+    const semi = mappings.indexOf(";", pos);
+    if (semi === -1) return -1;
+    pos = semi + 1;
+  }
+  return pos;
+}
+function shiftMappings(mappings, line, column, lines = 2) {
+  const start = lineStart(mappings, line);
+  if (start === -1) return mappings;
+  const semis = ";".repeat(lines);
+  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
+  let end = mappings.indexOf(";", start);
+  if (end === -1) end = mappings.length;
+  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
+  const left = [];
+  const right = [];
+  let col = 0;
+  let lastLeft;
+  for (const seg of segs) {
+    const f = segmentFields(seg);
+    col += f[0];
+    if (right.length === 0 && col < column) {
+      left.push(seg);
+      lastLeft = f;
+    } else if (right.length === 0) {
+      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
+    } else {
+      right.push(seg);
+    }
+  }
+  const movedFirstCol = right.length ? col0(right[0]) : void 0;
+  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
+  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+}
+function col0(seg) {
+  return segmentFields(seg)[0];
+}
+function sectionsProblem(sections) {
+  if (!Array.isArray(sections)) return "sections is not an array";
+  for (const [i2, s] of sections.entries()) {
+    const o2 = s?.offset;
+    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
+      return `section ${i2} has no valid offset`;
+    }
+  }
+  return void 0;
+}
+function shiftSections(sections, lines = 1) {
+  return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
+}
+var B64, B64_VALUE, POW2;
+var init_mappings_shift = __esm({
+  "src/sourcemaps/mappings-shift.ts"() {
+    "use strict";
+    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    B64_VALUE = new Int8Array(128).fill(-1);
+    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
+  }
+});
+
+// src/sourcemaps/sibling.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { fileURLToPath } from "node:url";
+function siblingModuleUrl(name) {
+  const url = new URL(`./${name}`, import.meta.url);
+  try {
+    return url.protocol === "file:" && existsSync5(fileURLToPath(url)) ? url.href : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var init_sibling = __esm({
+  "src/sourcemaps/sibling.ts"() {
+    "use strict";
+  }
+});
+
+// src/sourcemaps/snippet.ts
+function snippet(debugId) {
+  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
+}
+function debugIdComment(debugId) {
+  return `//# debugId=${debugId}`;
+}
+function insertionPoint(js) {
+  const m = PRE_INJECT_RE.exec(js);
+  const offset = m ? m[0].length : 0;
+  return positionOf(js, offset);
+}
+function positionOf(text, offset) {
+  let line = 0;
+  let lineStart2 = 0;
+  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
+    line++;
+    lineStart2 = i2 + 1;
+  }
+  return { offset, line, column: offset - lineStart2 };
+}
+function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
+  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
+}
+function injectWithIndexMap(js, debugId) {
+  const sb = SHEBANG_RE.exec(js);
+  const head = sb ? sb[0] : "";
+  const body = js.slice(head.length);
+  const d = INDEX_DIRECTIVE_RE.exec(js);
+  const prefix = d ? `${d[2]}${d[3]}${d[2]};` : "";
+  const sep4 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep4 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+}
+function rustLines(text) {
+  if (text === "") return [];
+  const parts = text.split("\n");
+  if (parts[parts.length - 1] === "") parts.pop();
+  else {
+    const last2 = parts.pop();
+    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
+  }
+  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+}
+function isSourceMappingLine(line) {
+  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
+}
+function injectWithoutMap(js, debugId) {
+  const lines = rustLines(js);
+  let smIdx = -1;
+  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
+    if (isSourceMappingLine(lines[i2])) {
+      smIdx = i2;
+      break;
+    }
+  }
+  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
+  let out = lines.map((l) => l + "\n").join("");
+  out += snippet(debugId) + "\n";
+  if (sm !== void 0) out += sm + "\n";
+  return out + debugIdComment(debugId) + "\n";
+}
+var WS2, PREAMBLE, PRE_INJECT_RE, INDEX_DIRECTIVE_RE, SHEBANG_RE;
+var init_snippet = __esm({
+  "src/sourcemaps/snippet.ts"() {
+    "use strict";
+    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
+    PRE_INJECT_RE = new RegExp(`^${PREAMBLE}(?:"[^"]*";|'[^']*';[\\n\\r]?)?`);
+    INDEX_DIRECTIVE_RE = new RegExp(`^${PREAMBLE}(["'])(use${WS2}[^"'\\r\\n]*)\\2`);
+    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
+  }
+});
+
+// src/sourcemaps/inject.ts
+var inject_exports = {};
+__export(inject_exports, {
+  NO_MAP_WARNING: () => NO_MAP_WARNING,
+  applyPlans: () => applyPlans,
+  injectInline: () => injectInline,
+  injectJson: () => injectJson,
+  injectPair: () => injectPair,
+  mapProblem: () => mapProblem,
+  parseMapJson: () => parseMapJson,
+  renderInjectReport: () => renderInjectReport,
+  rewriteMap: () => rewriteMap,
+  runInjection: () => runInjection,
+  validate: () => validate2
+});
+import { closeSync as closeSync2, existsSync as existsSync6, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync9, readSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+function decodeUtf8(buf) {
+  try {
+    return utf8.decode(buf);
+  } catch {
+    return void 0;
+  }
+}
+function parseMapJson(text) {
+  let t2 = text.replace(/^\uFEFF/, "");
+  if (t2.startsWith(")]}")) t2 = t2.slice(t2.indexOf("\n") + 1);
+  const v = JSON.parse(t2);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
+  return v;
+}
+function mapProblem(map) {
+  if (map.sections !== void 0) {
+    const p2 = sectionsProblem(map.sections);
+    if (p2) return p2;
+    for (const [i2, s] of map.sections.entries()) {
+      const inner = s.map;
+      if (inner && typeof inner === "object") {
+        const q2 = regularProblem(inner);
+        if (q2) return `section ${i2}: ${q2}`;
+      }
+    }
+    return void 0;
+  }
+  return regularProblem(map);
+}
+function regularProblem(map) {
+  if (typeof map.mappings !== "string") return "it has no `mappings` string";
+  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
+  const names = Array.isArray(map.names) ? map.names.length : void 0;
+  try {
+    return mappingsProblem(map.mappings, sources, names);
+  } catch (e) {
+    return `mappings do not decode (${e.message})`;
+  }
+}
+function describeJsonError(e) {
+  return `not valid JSON (${e.message})`;
+}
+function readStamped(path, slot) {
+  const fd2 = openSync2(path, "r");
+  try {
+    const st = fstatSync2(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    let buf = scratch[slot];
+    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
+    let n = 0;
+    while (st.size === 0 || n < st.size) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
+        buf.copy(bigger, 0, 0, n);
+        buf = scratch[slot] = bigger;
+      }
+      const r2 = readSync(fd2, buf, n, buf.length - n, null);
+      if (r2 === 0) break;
+      n += r2;
+    }
+    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
+  } finally {
+    closeSync2(fd2);
+  }
+}
+function analyze(js, invalid) {
+  let buf;
+  let jsStamp;
+  try {
+    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
+  } catch (e) {
+    invalid.push({ path: js.display, reason: `cannot read it (${e.code ?? e.message})` });
+    return void 0;
+  }
+  const text = decodeUtf8(buf);
+  if (text === void 0) {
+    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
+    return void 0;
+  }
+  const ref = readSourceMapReference(text);
+  const existing = findDebugId(text);
+  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (ref) {
+    const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : void 0;
+    if (ref.url.startsWith("data:") && !data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    if (data) {
+      let map2;
+      try {
+        map2 = parseMapJson(data.json);
+      } catch (e) {
+        invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+        return void 0;
+      }
+      const p3 = mapProblem(map2);
+      if (p3) {
+        invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
+        return void 0;
+      }
+      const mapId2 = debugIdFromMap(map2);
+      return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
+    }
+  }
+  let map;
+  if (ref) {
+    map = mapLocation(js, ref.url);
+    if (!map) return { kind: "missing", js, map: ref.url };
+  } else if (exists2(js.abs + ".map")) {
+    map = { abs: js.abs + ".map", display: js.display + ".map" };
+  }
+  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+  let mapBuf;
+  let mapStamp;
+  try {
+    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
+  } catch (e) {
+    if (ref && !existsSync6(map.abs)) return { kind: "missing", js, map: map.display };
+    invalid.push({ path: map.display, reason: `cannot read it (${e.code ?? e.message})` });
+    return void 0;
+  }
+  let mapObj;
+  try {
+    mapObj = parseMapJson(mapBuf.toString("utf8"));
+  } catch (e) {
+    invalid.push({ path: map.display, reason: describeJsonError(e) });
+    return void 0;
+  }
+  const p2 = mapProblem(mapObj);
+  if (p2) {
+    invalid.push({ path: map.display, reason: p2 });
+    return void 0;
+  }
+  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
+  if (jsPending && !exists2(pendingPath(map.abs))) {
+    const pending = decodeUtf8(readFileSync9(pendingPath(js.abs)));
+    const pid = pending === void 0 ? void 0 : findDebugId(pending);
+    const mid = debugIdFromMap(mapObj);
+    if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
+  }
+  const mapId = debugIdFromMap(mapObj);
+  return {
+    kind: "pair",
+    js,
+    map,
+    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
+    mapHadId: mapId !== void 0,
+    resume: false,
+    jsPending,
+    jsStamp,
+    mapStamp
+  };
+}
+function validate2(sources) {
+  const invalid = [];
+  return { plans: sources.map((js) => analyze(js, invalid)), invalid };
+}
+function claimMaps(plans) {
+  const owners = /* @__PURE__ */ new Map();
+  return plans.map((p2) => {
+    if (p2.kind !== "pair") return p2;
+    const owner = owners.get(p2.map.abs);
+    if (owner !== void 0) return { kind: "shared", js: p2.js, map: p2.map.display, owner };
+    owners.set(p2.map.abs, p2.js.display);
+    return p2;
+  });
+}
+function trimSemicolons(mappings) {
+  let end = mappings.length;
+  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
+  return end === mappings.length ? mappings : mappings.slice(0, end);
+}
+function rewriteMap(map, id, at2) {
+  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
+  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
+  if (!isDebugId(map.debugId)) {
+    delete map.debugId;
+    delete map.debug_id;
+    map.debugId = id;
+  }
+  return JSON.stringify(map);
+}
+function injectPair(jsText, mapText, id) {
+  return injectParsedPair(jsText, parseMapJson(mapText), id);
+}
+function injectParsedPair(jsText, map, id) {
+  const isIndex = Array.isArray(map.sections);
+  const at2 = insertionPoint(jsText);
+  const newMap = rewriteMap(map, id, at2);
+  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
+  return { js, map: newMap };
+}
+function injectInline(jsText, id) {
+  const ref = readSourceMapReference(jsText);
+  const data = parseDataUrl(ref.url);
+  const map = parseMapJson(data.json);
+  const isIndex = Array.isArray(map.sections);
+  const newMap = rewriteMap(map, id, insertionPoint(jsText));
+  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
+  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
+}
+function readUnchanged(file, was, slot) {
+  const { buf, stamp } = readStamped(file.abs, slot);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+    throw new InputError(`${file.display} changed while inject was running`, { hint: "Run inject again when the build has finished writing." });
+  }
+  return buf.toString("utf8");
+}
+function apply(p2, files) {
+  if (p2.kind === "pair") {
+    if (!p2.resume) {
+      const out = injectParsedPair(readUnchanged(p2.js, p2.jsStamp, JS), parseMapJson(readUnchanged(p2.map, p2.mapStamp, MAP)), p2.id);
+      if (p2.jsPending) files.removePending(p2.js.abs);
+      files.writePending(p2.map.abs, out.map, p2.mapStamp.mode);
+      files.writePending(p2.js.abs, out.js, p2.jsStamp.mode);
+      files.commit(p2.map.abs, p2.mapStamp.size);
+    }
+    files.commit(p2.js.abs, p2.jsStamp.size);
+  } else if (p2.kind === "inline" || p2.kind === "nomap") {
+    const js = readUnchanged(p2.js, p2.jsStamp, JS);
+    files.writePending(p2.js.abs, p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id), p2.jsStamp.mode);
+    files.commit(p2.js.abs, p2.jsStamp.size);
+  }
+}
+function weight(p2) {
+  if (p2.kind === "pair") return p2.resume ? p2.jsStamp.size : p2.mapStamp.size;
+  if (p2.kind === "inline" || p2.kind === "nomap") return p2.jsStamp.size;
+  return -1;
+}
+function applyPlans(plans, opts) {
+  let dead = false;
+  const step = (op, path) => {
+    try {
+      opts.onStep?.({ op, path });
+    } catch (e) {
+      dead = true;
+      throw e;
+    }
+  };
+  const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
+  try {
+    for (const p2 of plans) apply(p2, files);
+  } catch (e) {
+    if (!dead) {
+      try {
+        files.finish();
+      } catch {
+      }
+    }
+    throw e;
+  }
+  files.finish();
+}
+function helperError(e) {
+  if (e.input) return new InputError(e.message, e.hint ? { hint: e.hint } : void 0);
+  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
+}
+async function runInjection(opts) {
+  const discovery = await discover(opts.paths, {
+    cwd: opts.cwd,
+    extensions: opts.extensions,
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile
+  });
+  const sources = discovery.sources;
+  const wanted = opts.onStep ? 0 : opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism()) : 0);
+  const helpers = wanted > 0 ? Helper.start(wanted) : [];
+  try {
+    return await inject(opts, discovery, helpers);
+  } finally {
+    await Promise.all(helpers.map((h2) => h2.close()));
+  }
+}
+async function inject(opts, discovery, helpers) {
+  const sources = discovery.sources;
+  const k2 = helpers.length;
+  let validated;
+  if (k2 > 0) {
+    const parts = await Promise.all(helpers.map((h2, j2) => h2.request({ op: "validate", sources: sources.filter((_2, i2) => i2 % k2 === j2) })));
+    validated = {
+      plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
+      invalid: parts.flatMap((p2) => p2.invalid)
+    };
+  } else validated = validate2(sources);
+  const { invalid } = validated;
+  if (invalid.length > 0) {
+    invalid.sort((a, b3) => comparePaths(a.path, b3.path));
+    const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
+    throw new InputError(
+      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
+      { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
+    );
+  }
+  const plans = claimMaps(validated.plans.filter((p2) => p2 !== void 0));
+  const report3 = {
+    found: discovery.found,
+    sources: discovery.sources.length,
+    modifiedSources: [],
+    modifiedMaps: [],
+    ignoredSources: [],
+    ignoredMaps: [],
+    untouched: [],
+    warnings: [],
+    dryRun: opts.dryRun === true,
+    threads: k2
+  };
+  for (const p2 of plans) {
+    switch (p2.kind) {
+      // sentry-cli warns about every file without a sourceMappingURL reference (a sibling
+      // FILE.map is still used), except when it will inject the map it found that way.
+      case "done":
+      case "nomap": {
+        const w = p2.noReference ? [NO_MAP_WARNING(p2.js.display)] : [];
+        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({ path: p2.js.display, debugId: p2.id, warnings: w });
+        for (const message of w) report3.warnings.push({ path: p2.js.display, message });
+        break;
+      }
+      case "inline":
+        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
+        break;
+      case "pair":
+        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
+        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({ path: p2.map.display, debugId: p2.id, warnings: [] });
+        break;
+      case "missing": {
+        const reason = `the source map it references (${p2.map}) was not found`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+      case "shared": {
+        const reason = `its source map ${p2.map} belongs to ${p2.owner}, which was injected with it`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+    }
+  }
+  for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
+    list.sort((a, b3) => comparePaths(a.path, b3.path));
+  }
+  if (opts.dryRun) return report3;
+  const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b3) => weight(a) - weight(b3));
+  const { spares, listed } = discovery;
+  if (k2 > 0) {
+    const done = await Promise.allSettled(
+      helpers.map((h2, j2) => h2.request({ op: "apply", plans: order.filter((_2, i2) => i2 % k2 === j2), listed, staleSpares: j2 === 0 ? spares : [] }))
+    );
+    const failed = done.find((r2) => r2.status === "rejected");
+    if (failed) throw failed.reason;
+  } else applyPlans(order, { staleSpares: spares, listed, onStep: opts.onStep });
+  return report3;
+}
+function section(title, entries) {
+  if (entries.length === 0) return [];
+  const lines = [`  ${title}`];
+  for (const e of entries) {
+    lines.push(`    ${e.debugId} - ${e.path}`);
+    for (const w of e.warnings) lines.push(`        - warning: ${w}`);
+  }
+  return lines;
+}
+function renderInjectReport(r2) {
+  const lines = [
+    "",
+    "Source Map Debug ID Injection Report",
+    ...section("Modified: The following source files have been modified to have debug ids", r2.modifiedSources),
+    ...section("Modified: The following sourcemap files have been modified to have debug ids", r2.modifiedMaps),
+    ...section("Ignored: The following source files already have debug ids", r2.ignoredSources),
+    ...section("Ignored: The following sourcemap files already have debug ids", r2.ignoredMaps)
+  ];
+  if (r2.untouched.length > 0) {
+    lines.push("  Ignored: The following source files were left unchanged");
+    for (const u of [...r2.untouched].sort((a, b3) => comparePaths(a.path, b3.path))) lines.push(`    ${u.path} - ${u.reason}`);
+  }
+  lines.push("");
+  return lines;
+}
+function injectJson(r2) {
+  return {
+    dryRun: r2.dryRun,
+    found: r2.found,
+    modified: [
+      ...r2.modifiedSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId })),
+      ...r2.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId }))
+    ],
+    ignored: [
+      ...r2.ignoredSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId, reason: "already has a debug id" })),
+      ...r2.ignoredMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId, reason: "already has a debug id" })),
+      ...r2.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason }))
+    ],
+    warnings: r2.warnings
+  };
+}
+var utf8, scratch, JS, MAP, HELPER_MIN_FILES, HELPER_SOURCE, Helper, NO_MAP_WARNING;
+var init_inject = __esm({
+  "src/sourcemaps/inject.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic_write();
+    init_debug_id();
+    init_discover();
+    init_mappings_shift();
+    init_sibling();
+    init_snippet();
+    utf8 = new TextDecoder("utf-8", { fatal: true });
+    scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+    JS = 0;
+    MAP = 1;
+    HELPER_MIN_FILES = 1e3;
+    HELPER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const loaded = import(workerData.module);
+parentPort.on("message", async (msg) => {
+  try {
+    const m = await loaded;
+    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
+  } catch (e) {
+    parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
+  }
+});
+`;
+    Helper = class _Helper {
+      worker;
+      waiting;
+      failure;
+      constructor(module) {
+        this.worker = new Worker2(HELPER_SOURCE, { eval: true, workerData: { module }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+        this.worker.on("message", (m) => {
+          const w = this.waiting;
+          this.waiting = void 0;
+          if (m.error) w?.reject(helperError(m.error));
+          else w?.resolve(m.ok);
+        });
+        this.worker.on("error", (e) => this.fail(e));
+        this.worker.on("exit", (code) => this.fail(new Error(`the helper thread stopped (exit code ${code})`)));
+      }
+      /** `n` helper threads, when this module runs compiled (a thread cannot import TypeScript). */
+      static start(n) {
+        const module = siblingModuleUrl("inject.js");
+        return module === void 0 ? [] : Array.from({ length: n }, () => new _Helper(module));
+      }
+      fail(e) {
+        this.failure ??= e;
+        this.waiting?.reject(e);
+        this.waiting = void 0;
+      }
+      request(msg) {
+        if (this.failure) return Promise.reject(this.failure);
+        return new Promise((resolve11, reject) => {
+          this.waiting = { resolve: resolve11, reject };
+          this.worker.postMessage(msg);
+        });
+      }
+      async close() {
+        this.failure ??= new Error("closed");
+        await this.worker.terminate();
+      }
+    };
+    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
+  }
+});
+
+// src/commands/sourcemaps/inject.ts
+function injectCommand(env2) {
+  return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
+    handler(env2, async (ctx, opts, ...args) => {
+      const paths = args[0];
+      await runInject(
+        {
+          paths,
+          dryRun: opts.dryRun === true,
+          ext: opts.ext,
+          ignore: opts.ignore,
+          ignoreFile: opts.ignoreFile
+        },
+        ctx
+      );
+    })
+  );
+}
+async function runInject(opts, ctx) {
+  const { runInjection: runInjection2, renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
+  for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
+  const report3 = await runInjection2({
+    paths: opts.paths,
+    cwd: ctx.cwd,
+    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile,
+    dryRun: opts.dryRun
+  });
+  ctx.out.print(`> Found ${report3.found} files`);
+  ctx.out.print(`> Analyzing ${report3.found} sources`);
+  ctx.out.print("> Injecting debug ids");
+  for (const line of renderInjectReport2(report3)) ctx.out.print(line);
+  for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
+  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
+  ctx.out.result(injectJson2(report3));
+}
+var init_inject2 = __esm({
+  "src/commands/sourcemaps/inject.ts"() {
+    "use strict";
+    init_esm2();
+    init_runner();
   }
 });
 
@@ -47063,767 +48065,6 @@ var init_sourcemap_codec = __esm({
         return idx === -1 ? buffer.length : idx;
       }
     };
-  }
-});
-
-// src/sourcemaps/mappings-shift.ts
-function encodeVlq(value2) {
-  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
-  let out = "";
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    out += B64[digit];
-  } while (v > 0);
-  return out;
-}
-function segmentFields(seg) {
-  const fields = [];
-  let shift = 0;
-  let value2 = 0;
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const c3 = seg.charCodeAt(i2);
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
-    if (d < 0) return void 0;
-    value2 += (d & 31) * 2 ** shift;
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return void 0;
-    } else {
-      const neg = value2 % 2 === 1;
-      const abs = Math.floor(value2 / 2);
-      fields.push(neg ? -abs : abs);
-      shift = 0;
-      value2 = 0;
-    }
-  }
-  if (shift !== 0) return void 0;
-  return fields;
-}
-function firstFieldLength(seg) {
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const d = B64_VALUE[seg.charCodeAt(i2)];
-    if (!(d & 32)) return i2 + 1;
-  }
-  return seg.length;
-}
-function mappingsProblem(mappings, sourcesLength, namesLength) {
-  if (mappingsValid(mappings, sourcesLength, namesLength)) {
-    decode(mappings);
-    return void 0;
-  }
-  return describeMappingsProblem(mappings, sourcesLength, namesLength);
-}
-function mappingsValid(m, sourcesLength, namesLength) {
-  const maxSource = sourcesLength ?? Infinity;
-  const maxName = namesLength ?? Infinity;
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let col = 0;
-  let field = 0;
-  let shift = 0;
-  let value2 = 0;
-  const n = m.length;
-  for (let i2 = 0; i2 <= n; i2++) {
-    const c3 = i2 < n ? m.charCodeAt(i2) : 59;
-    if (c3 === 44 || c3 === 59) {
-      if (shift !== 0) return false;
-      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
-      field = 0;
-      if (c3 === 59) col = 0;
-      continue;
-    }
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
-    if (d < 0) return false;
-    value2 += (d & 31) * POW2[shift / 5];
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return false;
-      continue;
-    }
-    const half = Math.floor(value2 / 2);
-    const v = value2 % 2 === 1 ? -half : half;
-    value2 = 0;
-    shift = 0;
-    switch (field++) {
-      case 0:
-        col += v;
-        if (col < 0) return false;
-        break;
-      case 1:
-        src += v;
-        break;
-      case 2:
-        srcLine += v;
-        break;
-      case 3:
-        srcCol += v;
-        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
-        break;
-      case 4:
-        name += v;
-        if (name < 0 || name >= maxName) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-function describeMappingsProblem(mappings, sourcesLength, namesLength) {
-  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
-    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
-    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
-  }
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let line = 0;
-  let pos = 0;
-  const n = mappings.length;
-  while (pos <= n) {
-    let end = pos;
-    while (end < n && mappings.charCodeAt(end) !== 59) end++;
-    let col = 0;
-    let segStart = pos;
-    while (segStart < end) {
-      let segEnd = segStart;
-      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
-      const seg = mappings.slice(segStart, segEnd);
-      if (seg !== "") {
-        const f = segmentFields(seg);
-        const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
-        if (!f) return `mappings have a truncated value at ${where}`;
-        if (f.length !== 1 && f.length !== 4 && f.length !== 5) return `mappings have a segment of ${f.length} fields at ${where}`;
-        col += f[0];
-        if (col < 0) return `mappings have a negative column at ${where}`;
-        if (f.length >= 4) {
-          src += f[1];
-          srcLine += f[2];
-          srcCol += f[3];
-          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
-          if (sourcesLength !== void 0 && src >= sourcesLength) return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
-        }
-        if (f.length === 5) {
-          name += f[4];
-          if (name < 0) return `mappings have a negative name index at ${where}`;
-          if (namesLength !== void 0 && name >= namesLength) return `mappings refer to name ${name} of ${namesLength} at ${where}`;
-        }
-      }
-      segStart = segEnd + 1;
-    }
-    line++;
-    pos = end + 1;
-  }
-  decode(mappings);
-  return void 0;
-}
-function lineStart(mappings, k2) {
-  let pos = 0;
-  for (let i2 = 0; i2 < k2; i2++) {
-    const semi = mappings.indexOf(";", pos);
-    if (semi === -1) return -1;
-    pos = semi + 1;
-  }
-  return pos;
-}
-function shiftMappings(mappings, line, column, lines = 2) {
-  const start = lineStart(mappings, line);
-  if (start === -1) return mappings;
-  const semis = ";".repeat(lines);
-  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
-  let end = mappings.indexOf(";", start);
-  if (end === -1) end = mappings.length;
-  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
-  const left = [];
-  const right = [];
-  let col = 0;
-  let lastLeft;
-  for (const seg of segs) {
-    const f = segmentFields(seg);
-    col += f[0];
-    if (right.length === 0 && col < column) {
-      left.push(seg);
-      lastLeft = f;
-    } else if (right.length === 0) {
-      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
-    } else {
-      right.push(seg);
-    }
-  }
-  const movedFirstCol = right.length ? col0(right[0]) : void 0;
-  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
-  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
-}
-function col0(seg) {
-  return segmentFields(seg)[0];
-}
-function sectionsProblem(sections) {
-  if (!Array.isArray(sections)) return "sections is not an array";
-  for (const [i2, s] of sections.entries()) {
-    const o2 = s?.offset;
-    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
-      return `section ${i2} has no valid offset`;
-    }
-  }
-  return void 0;
-}
-function shiftSections(sections, lines = 1) {
-  return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
-}
-var B64, B64_VALUE, POW2;
-var init_mappings_shift = __esm({
-  "src/sourcemaps/mappings-shift.ts"() {
-    "use strict";
-    init_sourcemap_codec();
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    B64_VALUE = new Int8Array(128).fill(-1);
-    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
-    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
-  }
-});
-
-// src/sourcemaps/snippet.ts
-function snippet(debugId) {
-  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
-}
-function debugIdComment(debugId) {
-  return `//# debugId=${debugId}`;
-}
-function insertionPoint(js) {
-  const m = PRE_INJECT_RE.exec(js);
-  const offset = m ? m[0].length : 0;
-  return positionOf(js, offset);
-}
-function positionOf(text, offset) {
-  let line = 0;
-  let lineStart2 = 0;
-  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
-    line++;
-    lineStart2 = i2 + 1;
-  }
-  return { offset, line, column: offset - lineStart2 };
-}
-function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
-  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
-}
-function injectWithIndexMap(js, debugId) {
-  const sb = SHEBANG_RE.exec(js);
-  const head = sb ? sb[0] : "";
-  const body = js.slice(head.length);
-  const d = INDEX_DIRECTIVE_RE.exec(js);
-  const prefix = d ? `${d[2]}${d[3]}${d[2]};` : "";
-  const sep4 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep4 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
-}
-function rustLines(text) {
-  if (text === "") return [];
-  const parts = text.split("\n");
-  if (parts[parts.length - 1] === "") parts.pop();
-  else {
-    const last2 = parts.pop();
-    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
-  }
-  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
-}
-function isSourceMappingLine(line) {
-  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
-}
-function injectWithoutMap(js, debugId) {
-  const lines = rustLines(js);
-  let smIdx = -1;
-  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
-    if (isSourceMappingLine(lines[i2])) {
-      smIdx = i2;
-      break;
-    }
-  }
-  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
-  let out = lines.map((l) => l + "\n").join("");
-  out += snippet(debugId) + "\n";
-  if (sm !== void 0) out += sm + "\n";
-  return out + debugIdComment(debugId) + "\n";
-}
-var WS2, PREAMBLE, PRE_INJECT_RE, INDEX_DIRECTIVE_RE, SHEBANG_RE;
-var init_snippet = __esm({
-  "src/sourcemaps/snippet.ts"() {
-    "use strict";
-    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
-    PRE_INJECT_RE = new RegExp(`^${PREAMBLE}(?:"[^"]*";|'[^']*';[\\n\\r]?)?`);
-    INDEX_DIRECTIVE_RE = new RegExp(`^${PREAMBLE}(["'])(use${WS2}[^"'\\r\\n]*)\\2`);
-    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
-  }
-});
-
-// src/sourcemaps/inject.ts
-var inject_exports = {};
-__export(inject_exports, {
-  NO_MAP_WARNING: () => NO_MAP_WARNING,
-  injectInline: () => injectInline,
-  injectJson: () => injectJson,
-  injectPair: () => injectPair,
-  mapProblem: () => mapProblem,
-  parseMapJson: () => parseMapJson,
-  renderInjectReport: () => renderInjectReport,
-  rewriteMap: () => rewriteMap,
-  runInjection: () => runInjection
-});
-import { closeSync, existsSync as existsSync5, fchmodSync, fstatSync, openSync, readFileSync as readFileSync9, readSync, rmSync as rmSync2, writeFileSync as writeFileSync4 } from "node:fs";
-import { rename, rm } from "node:fs/promises";
-function decodeUtf8(buf) {
-  try {
-    return utf8.decode(buf);
-  } catch {
-    return void 0;
-  }
-}
-function parseMapJson(text) {
-  let t2 = text.replace(/^\uFEFF/, "");
-  if (t2.startsWith(")]}")) t2 = t2.slice(t2.indexOf("\n") + 1);
-  const v = JSON.parse(t2);
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
-  return v;
-}
-function mapProblem(map) {
-  if (map.sections !== void 0) {
-    const p2 = sectionsProblem(map.sections);
-    if (p2) return p2;
-    for (const [i2, s] of map.sections.entries()) {
-      const inner = s.map;
-      if (inner && typeof inner === "object") {
-        const q2 = regularProblem(inner);
-        if (q2) return `section ${i2}: ${q2}`;
-      }
-    }
-    return void 0;
-  }
-  return regularProblem(map);
-}
-function regularProblem(map) {
-  if (typeof map.mappings !== "string") return "it has no `mappings` string";
-  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
-  const names = Array.isArray(map.names) ? map.names.length : void 0;
-  try {
-    return mappingsProblem(map.mappings, sources, names);
-  } catch (e) {
-    return `mappings do not decode (${e.message})`;
-  }
-}
-async function pool(items, n, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  let stop = false;
-  let firstError;
-  const worker = async () => {
-    while (next < items.length && !stop) {
-      const i2 = next++;
-      try {
-        out[i2] = await fn(items[i2]);
-      } catch (e) {
-        if (!stop) firstError = e;
-        stop = true;
-        throw e;
-      }
-    }
-  };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(n, items.length) }, worker));
-  if (results.some((r2) => r2.status === "rejected")) throw firstError;
-  return out;
-}
-function describeJsonError(e) {
-  return `not valid JSON (${e.message})`;
-}
-async function prepare(js, ctx) {
-  const plan = analyze(js, ctx);
-  if (!plan || !ctx.write || ctx.invalid.length > 0) return plan?.plan;
-  const { step, written } = ctx;
-  const p2 = plan.plan;
-  if (p2.kind === "pair" && !p2.resume) {
-    const out = injectParsedPair(plan.jsText, plan.mapObj, p2.id);
-    await step("remove-pending", p2.js.abs);
-    if (p2.jsPending) rmSync2(pendingPath(p2.js.abs), { force: true });
-    await step("write-pending", p2.map.abs);
-    written.push(pendingPath(p2.map.abs));
-    writePending(p2.map.abs, out.map, plan.mapMode);
-    await step("write-pending", p2.js.abs);
-    written.push(pendingPath(p2.js.abs));
-    writePending(p2.js.abs, out.js, plan.jsMode);
-  } else if (p2.kind === "inline" || p2.kind === "nomap") {
-    const text = plan.jsText;
-    const out = p2.kind === "inline" ? injectInline(text, p2.id) : injectWithoutMap(text, p2.id);
-    await step("write-pending", p2.js.abs);
-    written.push(pendingPath(p2.js.abs));
-    writePending(p2.js.abs, out, plan.jsMode);
-  }
-  return p2;
-}
-function readWithMode(path) {
-  const fd2 = openSync(path, "r");
-  try {
-    const st = fstatSync(fd2);
-    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    let buf = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    for (; ; ) {
-      if (n === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(Math.max(8192, buf.length))]);
-      const r2 = readSync(fd2, buf, n, buf.length - n, null);
-      if (r2 === 0) break;
-      n += r2;
-    }
-    return { buf: n === buf.length ? buf : buf.subarray(0, n), mode: st.mode & 4095 };
-  } finally {
-    closeSync(fd2);
-  }
-}
-function analyze(js, ctx) {
-  const { invalid } = ctx;
-  let buf;
-  let jsMode;
-  try {
-    ({ buf, mode: jsMode } = readWithMode(js.abs));
-  } catch (e) {
-    invalid.push({ path: js.display, reason: `cannot read it (${e.code ?? e.message})` });
-    return void 0;
-  }
-  const text = decodeUtf8(buf);
-  if (text === void 0) {
-    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
-    return void 0;
-  }
-  const ref = readSourceMapReference(text);
-  const existing = findDebugId(text);
-  if (existing) return { plan: { kind: "done", js, id: existing, noReference: ref === void 0 } };
-  if (ref) {
-    const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : void 0;
-    if (ref.url.startsWith("data:") && !data) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false }, jsText: text, jsMode };
-    if (data) {
-      let map2;
-      try {
-        map2 = parseMapJson(data.json);
-      } catch (e) {
-        invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
-        return void 0;
-      }
-      const p3 = mapProblem(map2);
-      if (p3) {
-        invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
-        return void 0;
-      }
-      const mapId2 = debugIdFromMap(map2);
-      return { plan: { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0 }, jsText: text, jsMode };
-    }
-  }
-  let map;
-  if (ref) {
-    map = mapLocation(js, ref.url);
-    if (!map) return { plan: { kind: "missing", js, map: ref.url } };
-  } else if (exists2(js.abs + ".map")) {
-    map = { abs: js.abs + ".map", display: js.display + ".map" };
-  }
-  if (!map) return { plan: { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true }, jsText: text, jsMode };
-  let mapBuf;
-  let mapMode;
-  try {
-    ({ buf: mapBuf, mode: mapMode } = readWithMode(map.abs));
-  } catch (e) {
-    if (ref && !existsSync5(map.abs)) return { plan: { kind: "missing", js, map: map.display } };
-    invalid.push({ path: map.display, reason: `cannot read it (${e.code ?? e.message})` });
-    return void 0;
-  }
-  let mapObj;
-  try {
-    mapObj = parseMapJson(mapBuf.toString("utf8"));
-  } catch (e) {
-    invalid.push({ path: map.display, reason: describeJsonError(e) });
-    return void 0;
-  }
-  const p2 = mapProblem(mapObj);
-  if (p2) {
-    invalid.push({ path: map.display, reason: p2 });
-    return void 0;
-  }
-  const owner = ctx.owners.get(map.abs);
-  if (owner !== void 0) return { plan: { kind: "shared", js, map: map.display, owner } };
-  ctx.owners.set(map.abs, js.display);
-  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
-  if (jsPending && !exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(readFileSync9(pendingPath(js.abs)));
-    const pid = pending === void 0 ? void 0 : findDebugId(pending);
-    const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid) return { plan: { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending } };
-  }
-  const mapId = debugIdFromMap(mapObj);
-  const plan = {
-    kind: "pair",
-    js,
-    map,
-    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
-    mapHadId: mapId !== void 0,
-    resume: false,
-    jsPending
-  };
-  return { plan, jsText: text, mapObj, jsMode, mapMode };
-}
-function trimSemicolons(mappings) {
-  let end = mappings.length;
-  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
-  return end === mappings.length ? mappings : mappings.slice(0, end);
-}
-function rewriteMap(map, id, at2) {
-  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
-  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
-  if (!isDebugId(map.debugId)) {
-    delete map.debugId;
-    delete map.debug_id;
-    map.debugId = id;
-  }
-  return JSON.stringify(map);
-}
-function injectPair(jsText, mapText, id) {
-  return injectParsedPair(jsText, parseMapJson(mapText), id);
-}
-function injectParsedPair(jsText, map, id) {
-  const isIndex = Array.isArray(map.sections);
-  const at2 = insertionPoint(jsText);
-  const newMap = rewriteMap(map, id, at2);
-  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
-  return { js, map: newMap };
-}
-function injectInline(jsText, id) {
-  const ref = readSourceMapReference(jsText);
-  const data = parseDataUrl(ref.url);
-  const map = parseMapJson(data.json);
-  const isIndex = Array.isArray(map.sections);
-  const newMap = rewriteMap(map, id, insertionPoint(jsText));
-  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
-  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
-}
-function writePending(path, data, mode) {
-  const tmp = pendingPath(path);
-  umask ??= process.umask();
-  let fd2;
-  let chmod = (mode & ~umask) !== mode;
-  try {
-    fd2 = openSync(tmp, "wx", mode);
-  } catch (e) {
-    if (e.code !== "EEXIST") throw e;
-    fd2 = openSync(tmp, "w");
-    chmod = true;
-  }
-  try {
-    writeFileSync4(fd2, data);
-    if (chmod) fchmodSync(fd2, mode);
-  } finally {
-    closeSync(fd2);
-  }
-}
-async function runInjection(opts) {
-  const concurrency = opts.concurrency ?? 32;
-  const discovery = await discover(opts.paths, {
-    cwd: opts.cwd,
-    extensions: opts.extensions,
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile
-  });
-  let dead = false;
-  const step = async (op, path) => {
-    if (dead) throw new Error("run stopped");
-    if (opts.onStep) {
-      try {
-        await opts.onStep({ op, path });
-      } catch (e) {
-        dead = true;
-        throw e;
-      }
-    }
-  };
-  const ctx = { invalid: [], owners: /* @__PURE__ */ new Map(), write: opts.dryRun !== true, step, written: [] };
-  const { invalid } = ctx;
-  const removeWritten = () => Promise.all(ctx.written.map((path) => rm(path, { force: true })));
-  let analysed;
-  try {
-    analysed = await pool(discovery.sources, concurrency, (js) => prepare(js, ctx));
-  } catch (e) {
-    if (!dead) await removeWritten().catch(() => void 0);
-    throw e;
-  }
-  if (invalid.length > 0) {
-    await removeWritten();
-    invalid.sort((a, b3) => comparePaths(a.path, b3.path));
-    const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
-    throw new InputError(
-      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
-      { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
-    );
-  }
-  const plans = analysed.filter((p2) => p2 !== void 0);
-  const report3 = {
-    found: discovery.found,
-    sources: discovery.sources.length,
-    modifiedSources: [],
-    modifiedMaps: [],
-    ignoredSources: [],
-    ignoredMaps: [],
-    untouched: [],
-    warnings: [],
-    dryRun: opts.dryRun === true
-  };
-  for (const p2 of plans) {
-    switch (p2.kind) {
-      // sentry-cli warns about every file without a sourceMappingURL reference (a sibling
-      // FILE.map is still used), except when it will inject the map it found that way.
-      case "done":
-      case "nomap": {
-        const w = p2.noReference ? [NO_MAP_WARNING(p2.js.display)] : [];
-        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({ path: p2.js.display, debugId: p2.id, warnings: w });
-        for (const message of w) report3.warnings.push({ path: p2.js.display, message });
-        break;
-      }
-      case "inline":
-        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
-        break;
-      case "pair":
-        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
-        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({ path: p2.map.display, debugId: p2.id, warnings: [] });
-        break;
-      case "missing": {
-        const reason = `the source map it references (${p2.map}) was not found`;
-        report3.untouched.push({ path: p2.js.display, reason });
-        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
-        break;
-      }
-      case "shared": {
-        const reason = `its source map ${p2.map} belongs to ${p2.owner}, which was injected with it`;
-        report3.untouched.push({ path: p2.js.display, reason });
-        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
-        break;
-      }
-    }
-  }
-  for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
-    list.sort((a, b3) => comparePaths(a.path, b3.path));
-  }
-  if (opts.dryRun) return report3;
-  const commit = async (p2) => {
-    if (p2.kind === "pair") {
-      if (!p2.resume) {
-        await step("commit", p2.map.abs);
-        await commitPendingAsync(p2.map.abs);
-      }
-      await step("commit", p2.js.abs);
-      await commitPendingAsync(p2.js.abs);
-    } else if (p2.kind === "inline" || p2.kind === "nomap") {
-      await step("commit", p2.js.abs);
-      await commitPendingAsync(p2.js.abs);
-    }
-  };
-  await pool(plans, concurrency, commit);
-  return report3;
-}
-function section(title, entries) {
-  if (entries.length === 0) return [];
-  const lines = [`  ${title}`];
-  for (const e of entries) {
-    lines.push(`    ${e.debugId} - ${e.path}`);
-    for (const w of e.warnings) lines.push(`        - warning: ${w}`);
-  }
-  return lines;
-}
-function renderInjectReport(r2) {
-  const lines = [
-    "",
-    "Source Map Debug ID Injection Report",
-    ...section("Modified: The following source files have been modified to have debug ids", r2.modifiedSources),
-    ...section("Modified: The following sourcemap files have been modified to have debug ids", r2.modifiedMaps),
-    ...section("Ignored: The following source files already have debug ids", r2.ignoredSources),
-    ...section("Ignored: The following sourcemap files already have debug ids", r2.ignoredMaps)
-  ];
-  if (r2.untouched.length > 0) {
-    lines.push("  Ignored: The following source files were left unchanged");
-    for (const u of [...r2.untouched].sort((a, b3) => comparePaths(a.path, b3.path))) lines.push(`    ${u.path} - ${u.reason}`);
-  }
-  lines.push("");
-  return lines;
-}
-function injectJson(r2) {
-  return {
-    dryRun: r2.dryRun,
-    found: r2.found,
-    modified: [
-      ...r2.modifiedSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId })),
-      ...r2.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId }))
-    ],
-    ignored: [
-      ...r2.ignoredSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId, reason: "already has a debug id" })),
-      ...r2.ignoredMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId, reason: "already has a debug id" })),
-      ...r2.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason }))
-    ],
-    warnings: r2.warnings
-  };
-}
-var utf8, umask, commitPendingAsync, NO_MAP_WARNING;
-var init_inject = __esm({
-  "src/sourcemaps/inject.ts"() {
-    "use strict";
-    init_errors();
-    init_atomic_write();
-    init_debug_id();
-    init_discover();
-    init_mappings_shift();
-    init_snippet();
-    utf8 = new TextDecoder("utf-8", { fatal: true });
-    commitPendingAsync = (path) => rename(pendingPath(path), path);
-    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
-  }
-});
-
-// src/commands/sourcemaps/inject.ts
-function injectCommand(env2) {
-  return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
-    handler(env2, async (ctx, opts, ...args) => {
-      const paths = args[0];
-      await runInject(
-        {
-          paths,
-          dryRun: opts.dryRun === true,
-          ext: opts.ext,
-          ignore: opts.ignore,
-          ignoreFile: opts.ignoreFile
-        },
-        ctx
-      );
-    })
-  );
-}
-async function runInject(opts, ctx) {
-  const { runInjection: runInjection2, renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
-  for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
-  const report3 = await runInjection2({
-    paths: opts.paths,
-    cwd: ctx.cwd,
-    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile,
-    dryRun: opts.dryRun
-  });
-  ctx.out.print(`> Found ${report3.found} files`);
-  ctx.out.print(`> Analyzing ${report3.found} sources`);
-  ctx.out.print("> Injecting debug ids");
-  for (const line of renderInjectReport2(report3)) ctx.out.print(line);
-  for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
-  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
-  ctx.out.result(injectJson2(report3));
-}
-var init_inject2 = __esm({
-  "src/commands/sourcemaps/inject.ts"() {
-    "use strict";
-    init_esm2();
-    init_runner();
   }
 });
 
@@ -48466,11 +48707,9 @@ var init_resolve3 = __esm({
 
 // src/sourcemaps/bundle.ts
 import { createHash as createHash4 } from "node:crypto";
-import { closeSync as closeSync2, openSync as openSync2, readSync as readSync2, writeSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { Worker as Worker2 } from "node:worker_threads";
-import { existsSync as existsSync6 } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2, writeSync as writeSync2 } from "node:fs";
+import { availableParallelism as availableParallelism2 } from "node:os";
+import { Worker as Worker3 } from "node:worker_threads";
 import * as zlib from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
@@ -48506,14 +48745,6 @@ function crc322(data) {
   for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
   return (c3 ^ -1) >>> 0;
 }
-function siblingModuleUrl(name) {
-  const url = new URL(`./${name}`, import.meta.url);
-  try {
-    return url.protocol === "file:" && existsSync6(fileURLToPath(url)) ? url.href : void 0;
-  } catch {
-    return void 0;
-  }
-}
 function rewriteModuleUrl() {
   return siblingModuleUrl("bundle-rewrite.js");
 }
@@ -48524,10 +48755,10 @@ function createWorkerPool() {
   return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
 }
 function deflateWorkers() {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism2()));
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
-  const fd2 = openSync2(file, "w");
+  const fd2 = openSync3(file, "w");
   try {
     const w = new HashingWriter(fd2, chunkSize);
     const central = [];
@@ -48572,7 +48803,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       return true;
     });
     let count2 = 0;
-    const pool2 = workers ?? new WorkerPool(deflateWorkers());
+    const pool = workers ?? new WorkerPool(deflateWorkers());
     try {
       const batches = [];
       let cur = [];
@@ -48591,11 +48822,11 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       let nextToStart = 0;
       const start = async (batch) => {
         const items = [];
-        for (const e of batch) items.push(pool2.readsFiles && e.source ? e.source : await e.load());
-        return pool2.run(items);
+        for (const e of batch) items.push(pool.readsFiles && e.source ? e.source : await e.load());
+        return pool.run(items);
       };
       for (const batch of batches) {
-        while (nextToStart < batches.length && inFlight.length < pool2.size * BATCHES_PER_WORKER) {
+        while (nextToStart < batches.length && inFlight.length < pool.size * BATCHES_PER_WORKER) {
           const p2 = start(batches[nextToStart++]);
           p2.catch(() => void 0);
           inFlight.push(p2);
@@ -48617,7 +48848,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
         }
       }
     } finally {
-      if (!workers) await pool2.close();
+      if (!workers) await pool.close();
     }
     for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());
@@ -48645,7 +48876,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count2 };
   } finally {
-    closeSync2(fd2);
+    closeSync3(fd2);
   }
 }
 function byteCompare(a, b3) {
@@ -48661,7 +48892,7 @@ function byteCompare(a, b3) {
   return a.length < b3.length ? -1 : a.length > b3.length ? 1 : 0;
 }
 async function readChunk(file, offset, size) {
-  const fd2 = openSync2(file, "r");
+  const fd2 = openSync3(file, "r");
   try {
     const buf = Buffer.alloc(size);
     let got = 0;
@@ -48672,7 +48903,7 @@ async function readChunk(file, offset, size) {
     }
     return buf;
   } finally {
-    closeSync2(fd2);
+    closeSync3(fd2);
   }
 }
 var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
@@ -48680,6 +48911,7 @@ var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
     init_errors();
+    init_sibling();
     WRITE_BYTES = 1 << 20;
     HashingWriter = class {
       constructor(fd2, chunkSize) {
@@ -48725,7 +48957,7 @@ var init_bundle = __esm({
       }
       async flush() {
         let done = 0;
-        while (done < this.fill) done += writeSync(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
+        while (done < this.fill) done += writeSync2(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
         this.fileOffset += this.fill;
         this.fill = 0;
       }
@@ -48789,7 +49021,7 @@ parentPort.on("message", async ({ id, items }) => {
         const scanModule = siblingModuleUrl("scan.js");
         this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
         this.workers = Array.from({ length: size }, () => {
-          const w = new Worker2(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+          const w = new Worker3(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
           w.on("message", ({ id, out }) => {
             const p2 = this.waiting.get(id);
             this.waiting.delete(id);
@@ -49028,13 +49260,13 @@ function storedGzipLength(n) {
   return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
 }
 function writeStoredGzip(data, out, at2, crc) {
-  const blocks = Math.max(1, Math.ceil(data.length / GZIP_BLOCK));
+  const blocks2 = Math.max(1, Math.ceil(data.length / GZIP_BLOCK));
   out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
   at2 += 10;
-  for (let b3 = 0; b3 < blocks; b3++) {
+  for (let b3 = 0; b3 < blocks2; b3++) {
     const start = b3 * GZIP_BLOCK;
     const len = Math.min(GZIP_BLOCK, data.length - start);
-    out[at2] = b3 === blocks - 1 ? 1 : 0;
+    out[at2] = b3 === blocks2 - 1 ? 1 : 0;
     out.writeUInt16LE(len, at2 + 1);
     out.writeUInt16LE(~len & 65535, at2 + 3);
     out.set(data.subarray(start, start + len), at2 + 5);
@@ -49126,8 +49358,8 @@ var init_chunks2 = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync7, readdirSync, readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname7, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
+import { existsSync as existsSync7, readdirSync, readFileSync as readFileSync10, statSync as statSync4 } from "node:fs";
+import { basename as basename3, dirname as dirname8, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
 function safeDecode2(s) {
   try {
     return decodeURIComponent(s);
@@ -49183,7 +49415,7 @@ function inspectFile(abs, rel, onMap) {
     f.sourceMapRef = ref;
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
     if (!ref.startsWith("data:") && f.sourceMapHeader) {
-      const local = resolve6(dirname7(abs), safeDecode2(ref.split(/[?#]/)[0]));
+      const local = resolve6(dirname8(abs), safeDecode2(ref.split(/[?#]/)[0]));
       if (existsSync7(local)) f.mapPath = local;
     }
   } else if (existsSync7(`${abs}.map`)) {
@@ -49212,7 +49444,7 @@ async function scanUploadFiles(opts) {
     const root = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
     let st;
     try {
-      st = statSync5(root);
+      st = statSync4(root);
     } catch {
       throw new InputError(`${p2} does not exist`);
     }
@@ -49240,19 +49472,19 @@ async function scanUploadFiles(opts) {
     return f;
   };
   const own = budget <= 0 && !opts.pool ? createWorkerPool() : void 0;
-  const pool2 = budget <= 0 ? opts.pool ?? own : void 0;
-  if (pool2) {
+  const pool = budget <= 0 ? opts.pool ?? own : void 0;
+  if (pool) {
     try {
       const pending = [];
       let next = 0;
       const post = () => {
         if (next >= found2.length) return;
-        const p2 = pool2.inspect(found2.slice(next, next + BATCH));
+        const p2 = pool.inspect(found2.slice(next, next + BATCH));
         p2.catch(() => void 0);
         pending.push(p2);
         next += BATCH;
       };
-      while (pending.length < pool2.size * SCAN_BATCHES_PER_WORKER && next < found2.length) post();
+      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < found2.length) post();
       while (pending.length > 0) {
         const p2 = pending.shift();
         post();
@@ -49302,7 +49534,7 @@ __export(upload_exports, {
   validateFiles: () => validateFiles
 });
 import { readFileSync as readFileSync11 } from "node:fs";
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join7 } from "node:path";
 function validateFiles(files) {
@@ -49371,21 +49603,21 @@ function splitBundles(entries, maxFileSize) {
   return out;
 }
 async function uploadSourcemaps(opts, deps) {
-  const pool2 = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
+  const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
   try {
-    return await upload(opts, deps, pool2);
+    return await upload(opts, deps, pool);
   } finally {
-    await pool2?.close();
+    await pool?.close();
   }
 }
-async function upload(opts, deps, pool2) {
+async function upload(opts, deps, pool) {
   const { out } = deps;
   const apiClient = opts.dryRun ? void 0 : deps.api();
   apiClient?.catch(() => void 0);
   const skipped = [];
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
-    pool: pool2,
+    pool,
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
@@ -49461,14 +49693,14 @@ async function upload(opts, deps, pool2) {
         { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : void 0, release: opts.release, dist: opts.dist, note: opts.note },
         options.chunkSize,
         () => progress.tick(),
-        pool2
+        pool
       );
       progress.done(`> Bundled ${b3.fileCount} files for upload`);
       written.push(b3);
-      if (i2 === groups.length) await pool2?.close();
+      if (i2 === groups.length) await pool?.close();
       if (!api) continue;
       await sendBundle(api, b3, options, opts, deps, summary);
-      await rm2(b3.file, { force: true });
+      await rm(b3.file, { force: true });
     }
     if (!api) {
       for (const b3 of written) {
@@ -49476,7 +49708,7 @@ async function upload(opts, deps, pool2) {
       }
     }
   } finally {
-    await rm2(tmp, { recursive: true, force: true });
+    await rm(tmp, { recursive: true, force: true });
   }
   return summary;
 }
@@ -49681,8 +49913,8 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync as rmSync3, writeFileSync as writeFileSync5 } from "node:fs";
-import { dirname as dirname8, join as join8, relative, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
+import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname9, join as join8, relative, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
   return join8(cache, "sentry-ship", "spool");
@@ -49692,12 +49924,12 @@ function writeSpoolFile(dir, body, opts) {
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes3(16).toString("hex")).replace(/-/g, "");
   const file = join8(dir, `${stamp}-${id}.envelope`);
-  const tmp = join8(dirname8(file), `.${id}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`);
+  const tmp = join8(dirname9(file), `.${id}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`);
   try {
-    writeFileSync5(tmp, body, { mode: 384 });
+    writeFileSync3(tmp, body, { mode: 384 });
     renameSync4(tmp, file);
   } catch (e) {
-    rmSync3(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw e;
   }
   return file;
@@ -50310,7 +50542,7 @@ var init_envelope_file = __esm({
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative2, resolve as resolve8, sep as sep3 } from "path";
+import { basename as basename4, dirname as dirname10, normalize as normalize3, relative as relative2, resolve as resolve8, sep as sep3 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
@@ -50388,13 +50620,13 @@ function build$2(options, isSynchronous) {
 }
 function isRecursive(path, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname9(path);
+  let parent = dirname10(path);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
     const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
     if (isSameRoot) depth++;
-    else parent = dirname9(parent);
+    else parent = dirname10(parent);
   }
   state.symlinks.set(path, resolved);
   return depth > 1;
@@ -50667,7 +50899,7 @@ var init_dist3 = __esm({
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
                 const filename = basename4(resolvedPath);
-                const directoryPath$1 = normalizePath2(dirname9(resolvedPath), this.state.options);
+                const directoryPath$1 = normalizePath2(dirname10(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
                 this.pushFile(resolvedPath, files, this.state.counts, filters);
               }
@@ -51430,7 +51662,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants = require_constants6();
+    var constants2 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -51438,7 +51670,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -51647,7 +51879,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -51693,8 +51925,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -52390,7 +52622,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -52448,7 +52680,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
-    var constants = require_constants6();
+    var constants2 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -52576,7 +52808,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
+    picomatch2.constants = constants2;
     module.exports = picomatch2;
   }
 });
@@ -52607,7 +52839,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat2, statSync as statSync6 } from "fs";
+import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
 import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
 import { fileURLToPath as fileURLToPath2 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -52834,7 +53066,7 @@ function getOptions(options) {
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync6
+    statSync: opts.fs.statSync || statSync5
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -52888,14 +53120,14 @@ var init_dist4 = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync8, statSync as statSync6 } from "node:fs";
 import { isAbsolute as isAbsolute7, resolve as resolve10 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute7(arg) ? arg : resolve10(cwd, arg);
     if (existsSync8(abs)) {
-      if (!statSync7(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync6(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -52920,7 +53152,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync12, statSync as statSync8 } from "node:fs";
+import { readFileSync as readFileSync12, statSync as statSync7 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -53015,7 +53247,7 @@ async function runSendEvent(opts, ctx) {
       let mtime;
       try {
         text = readFileSync12(opts.logfile, "utf8");
-        const ns = statSync8(opts.logfile, { bigint: true }).mtimeNs;
+        const ns = statSync7(opts.logfile, { bigint: true }).mtimeNs;
         mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
@@ -53119,7 +53351,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync13, rmSync as rmSync4 } from "node:fs";
+import { readFileSync as readFileSync13, rmSync as rmSync2 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths: paths ?? [],
@@ -53182,7 +53414,7 @@ async function runSendEnvelope(opts, ctx) {
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
     if (p2.spooled) {
-      rmSync4(p2.path, { force: true });
+      rmSync2(p2.path, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({ file: p2.display, acceptedBy: r2.host, dsnIndex: r2.position, ...p2.spooled ? { unspooled: true } : {} });
@@ -53394,7 +53626,7 @@ var init_cli = __esm({
 init_context();
 
 // src/action/run.ts
-import { existsSync as existsSync9, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync9, statSync as statSync8 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -53773,7 +54005,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync9(wd) || !statSync9(wd).isDirectory()) {
+  if (!existsSync9(wd) || !statSync8(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);
