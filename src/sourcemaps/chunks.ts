@@ -4,6 +4,7 @@
  * of only the missing chunks within the server's limits.
  */
 import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
 import * as zlib from "node:zlib";
 import type { ApiClient } from "../api/types.js";
 
@@ -37,6 +38,8 @@ export interface ChunkRef {
   sha1: string;
   size: number;
   read(): Promise<Buffer>;
+  /** Where the chunk's bytes are in a file: then they are read straight into the request body. */
+  file?: { path: string; offset: number };
 }
 
 /** Chunk bytes held in memory by in-flight requests at most (bounds peak RSS). */
@@ -114,7 +117,7 @@ function writeStoredGzip(data: Uint8Array, out: Buffer, at: number, crc: number)
   return at + 8;
 }
 
-const zlibCrc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+const zlibCrc32 = (zlib as { crc32?: (d: Uint8Array, value?: number) => number }).crc32;
 
 /**
  * `data` as a gzip member of stored deflate blocks (what zlib writes at level 0), built with one
@@ -133,7 +136,7 @@ export function storedGzip(data: Buffer): Buffer {
  * are read one at a time, straight into place. The boundary is random, as FormData's is.
  */
 export async function multipartBody(
-  parts: Array<{ name: string; filename: string; size: number; read(): Promise<Buffer> }>,
+  parts: Array<{ name: string; filename: string; size: number; read(): Promise<Buffer>; file?: ChunkRef["file"] }>,
   gzip = false,
 ): Promise<{ body: Buffer; contentType: string; dataBytes: number }> {
   const boundary = `----sentry-ship-${randomBytes(16).toString("hex")}`;
@@ -161,16 +164,60 @@ export async function multipartBody(
   let dataBytes = 0;
   for (let i = 0; i < parts.length; i++) {
     at += heads[i]!.copy(body, at);
-    const data = await parts[i]!.read();
-    if (data.length !== parts[i]!.size) throw new Error(`chunk ${parts[i]!.filename} changed size while uploading`);
+    const part = parts[i]!;
     const start = at;
-    at = useStored ? writeStoredGzip(data, body, at, zlibCrc32!(data)) : at + data.copy(body, at);
+    if (part.file) at = readPart(part.file, part.size, body, at, useStored);
+    else {
+      const data = await part.read();
+      if (data.length !== part.size) throw new Error(`chunk ${part.filename} changed size while uploading`);
+      at = useStored ? writeStoredGzip(data, body, at, zlibCrc32!(data)) : at + data.copy(body, at);
+    }
     dataBytes += at - start;
     body[at++] = 0x0d;
     body[at++] = 0x0a;
   }
   at += tail.copy(body, at);
   return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
+}
+
+/**
+ * Read `size` bytes of `file` into `body` at `at` — as stored gzip blocks when `gzip` — without
+ * an intermediate buffer; returns the end offset.
+ */
+function readPart(file: NonNullable<ChunkRef["file"]>, size: number, body: Buffer, at: number, gzip: boolean): number {
+  const fd = openSync(file.path, "r");
+  try {
+    const readExactly = (into: number, len: number, from: number) => {
+      for (let got = 0; got < len; ) {
+        const n = readSync(fd, body, into + got, len - got, from + got);
+        if (n === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
+        got += n;
+      }
+    };
+    if (!gzip) {
+      readExactly(at, size, file.offset);
+      return at + size;
+    }
+    const blocks = Math.max(1, Math.ceil(size / GZIP_BLOCK));
+    body.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], at);
+    at += 10;
+    let crc = 0;
+    for (let b = 0; b < blocks; b++) {
+      const start = b * GZIP_BLOCK;
+      const len = Math.min(GZIP_BLOCK, size - start);
+      body[at] = b === blocks - 1 ? 1 : 0;
+      body.writeUInt16LE(len, at + 1);
+      body.writeUInt16LE(~len & 0xffff, at + 3);
+      readExactly(at + 5, len, file.offset + start);
+      crc = zlibCrc32!(body.subarray(at + 5, at + 5 + len), crc);
+      at += 5 + len;
+    }
+    body.writeUInt32LE(crc >>> 0, at);
+    body.writeUInt32LE(size >>> 0, at + 4);
+    return at + 8;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function uploadPath(url: string): string {
@@ -204,7 +251,7 @@ export async function uploadChunks(
       // even grows them and costs ~25 ms per MiB): gzip framing with stored blocks keeps the
       // offered encoding at the cost of a CRC.
       const { body, contentType, dataBytes } = await multipartBody(
-        batch.map((c) => ({ name: gzip ? "file_gzip" : "file", filename: c.sha1, size: c.size, read: () => c.read() })),
+        batch.map((c) => ({ name: gzip ? "file_gzip" : "file", filename: c.sha1, size: c.size, read: () => c.read(), file: c.file })),
         gzip,
       );
       wireBytes += dataBytes;

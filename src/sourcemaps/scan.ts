@@ -53,8 +53,8 @@ export interface ScannedFile {
   mapGuessed?: boolean;
   /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
   cached?: Buffer;
-  /** For maps: problems --validate reports. */
-  mapInfo?: { sources: string[]; missingContent: string[] };
+  /** For maps: problems --validate reports (sources without content), when there are any. */
+  mapInfo?: { missingContent: string[] };
 }
 
 const BATCH = 32;
@@ -117,10 +117,14 @@ export function inspectFile(abs: string, rel: string, onMap?: (map: Record<strin
     } catch (e) {
       return { abs, rel, kind: "map", size, badMap: (e as Error).message };
     }
-    const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
-    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-    const missingContent = sources.filter((_s, j) => typeof content[j] !== "string");
-    const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+    const sources: unknown[] = Array.isArray(map.sources) ? map.sources : [];
+    const content: unknown[] = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    const missingContent: string[] = [];
+    sources.forEach((s, j) => {
+      if (typeof content[j] !== "string") missingContent.push(String(s ?? ""));
+    });
+    const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map) };
+    if (missingContent.length > 0) mf.mapInfo = { missingContent };
     onMap?.(map, mf, text);
     return mf;
   }
@@ -213,9 +217,11 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
         post();
         for (const r of await p) {
           if ("error" in r) throw new Error(r.error);
-          if (r.badMap !== undefined) badMaps.push(r.badMap);
-          const { badMap: _bad, ...f } = r;
-          result.push(f);
+          if (r.badMap !== undefined) {
+            badMaps.push(r.badMap);
+            delete r.badMap;
+          }
+          result.push(r);
         }
       }
     } finally {

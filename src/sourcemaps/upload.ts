@@ -256,7 +256,7 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
         pool,
       );
       progress.done(`> Bundled ${b.fileCount} files for upload`);
-      written.push(b);
+      if (!api) written.push(b);
       // The workers' isolates are most of the memory left: stop them before the last upload.
       if (i === groups.length) await pool?.close();
       if (!api) continue;
@@ -296,7 +296,7 @@ async function sendBundle(
     const r = await uploadChunks(
       api,
       options,
-      toSend.map((c) => ({ sha1: c.sha1, size: c.size, read: () => readChunk(b.file, c.offset, c.size) })),
+      toSend.map((c) => ({ sha1: c.sha1, size: c.size, read: () => readChunk(b.file, c.offset, c.size), file: { path: b.file, offset: c.offset } })),
       (n) => p.tick(n),
     );
     p.done("> Uploaded files to Sentry");

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { multipartBody, storedGzip } from "../../src/sourcemaps/chunks.js";
 import { parseMultipart, multipartBoundary } from "../../src/server/routes/chunk-multipart.js";
+import { tempDir } from "../support/runCli.js";
 
 describe("chunks", () => {
   it("frames data as a gzip member of stored blocks that gunzips to the same bytes", () => {
@@ -29,5 +32,32 @@ describe("chunks", () => {
       expect(plain[0]!.equals(a) && plain[1]!.equals(b)).toBe(true);
       expect(dataBytes).toBe(parts[0]!.data.length + parts[1]!.data.length);
     }
+  });
+
+  it("reads parts that name a file region straight into the body, in either framing, the same as from buffers", async () => {
+    const dir = tempDir("chunks-");
+    const whole = randomBytes(300_000);
+    const path = join(dir, "bundle.zip");
+    writeFileSync(path, whole);
+    const regions = [
+      [0, 65535],
+      [65535, 65536],
+      [131071, 168929],
+      [5, 0],
+    ] as const;
+    for (const gzip of [false, true]) {
+      const fromFile = regions.map(([offset, size], i) => ({ name: "f", filename: `c${i}`, size, read: async () => Buffer.alloc(0), file: { path, offset } }));
+      const fromBuffers = regions.map(([offset, size], i) => ({ name: "f", filename: `c${i}`, size, read: async () => whole.subarray(offset, offset + size) }));
+      const a = await multipartBody(fromFile, gzip);
+      const b = await multipartBody(fromBuffers, gzip);
+      const boundary = multipartBoundary(a.contentType)!;
+      const pa = parseMultipart(a.body, boundary).map((p) => (gzip ? gunzipSync(p.data) : p.data));
+      const pb = parseMultipart(b.body, multipartBoundary(b.contentType)!).map((p) => (gzip ? gunzipSync(p.data) : p.data));
+      expect(pa).toEqual(pb);
+      regions.forEach(([offset, size], i) => expect(pa[i]!.equals(whole.subarray(offset, offset + size))).toBe(true));
+      expect(a.dataBytes).toBe(b.dataBytes);
+    }
+    const short = [{ name: "f", filename: "x", size: 10, read: async () => Buffer.alloc(0), file: { path, offset: 299_995 } }];
+    await expect(multipartBody(short, true)).rejects.toThrow("shorter than 10 bytes");
   });
 });
