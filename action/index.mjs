@@ -48755,21 +48755,22 @@ function createWorkerPool() {
   return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
 }
 function deflateWorkers() {
-  return Math.max(1, Math.min(4, availableParallelism2()));
+  return Math.max(1, Math.min(3, availableParallelism2() - 1));
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
   const fd2 = openSync3(file, "w");
   try {
     const w = new HashingWriter(fd2, chunkSize);
-    const central = [];
-    const manifestFiles = {};
+    let central = Buffer.allocUnsafe(64 * 1024);
+    let centralLength = 0;
+    const local = Buffer.alloc(30);
+    const manifestFiles = [];
     const idHash = createHash4("sha1");
     const addEntry = async (name, crc, size, deflated) => {
       const nameBuf = Buffer.from(name, "utf8");
-      const local = Buffer.alloc(30);
       local.writeUInt32LE(67324752, 0);
       local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(name === nameBuf.toString("latin1") ? 0 : 2048, 6);
+      local.writeUInt16LE(name.length === nameBuf.length ? 0 : 2048, 6);
       local.writeUInt16LE(8, 8);
       local.writeUInt16LE(0, 10);
       local.writeUInt16LE(DOS_DATE_1980, 12);
@@ -48782,7 +48783,12 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       await w.write(local);
       await w.write(nameBuf);
       await w.write(deflated);
-      const cd = Buffer.alloc(46);
+      if (centralLength + 46 + nameBuf.length > central.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * central.length, centralLength + 46 + nameBuf.length));
+        central.copy(bigger, 0, 0, centralLength);
+        central = bigger;
+      }
+      const cd = central.subarray(centralLength, centralLength + 46);
       cd.writeUInt32LE(33639248, 0);
       cd.writeUInt16LE(788, 4);
       cd.writeUInt16LE(20, 6);
@@ -48792,7 +48798,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       cd.writeUInt16LE(0, 36);
       cd.writeUInt32LE(33188 * 65536, 38);
       cd.writeUInt32LE(at2, 42);
-      central.push(cd, nameBuf);
+      centralLength += 46 + nameBuf.copy(central, centralLength + 46);
     };
     await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
     const done = /* @__PURE__ */ new Set();
@@ -48841,7 +48847,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
           await addEntry(path, crc, r2.size, r2.deflated);
           const info2 = { type: e.type, url: e.url };
           if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
-          manifestFiles[path] = info2;
+          manifestFiles.push([path, JSON.stringify(info2)]);
           idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
           count2 += 1;
           onEntry?.(r2.size);
@@ -48852,18 +48858,19 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     }
     for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());
-    const sortedFiles = {};
-    for (const k2 of Object.keys(manifestFiles).sort(byteCompare)) sortedFiles[k2] = manifestFiles[k2];
-    const manifest = { files: sortedFiles, debug_id: debugId };
-    if (attrs2.dist !== void 0) manifest.dist = attrs2.dist;
-    if (attrs2.note !== void 0) manifest.note = attrs2.note;
-    manifest.org = attrs2.org;
-    if (attrs2.project !== void 0) manifest.project = attrs2.project;
-    if (attrs2.release !== void 0) manifest.release = attrs2.release;
-    const manifestBytes = Buffer.from(JSON.stringify(manifest), "utf8");
+    const rest = { debug_id: debugId };
+    if (attrs2.dist !== void 0) rest.dist = attrs2.dist;
+    if (attrs2.note !== void 0) rest.note = attrs2.note;
+    rest.org = attrs2.org;
+    if (attrs2.project !== void 0) rest.project = attrs2.project;
+    if (attrs2.release !== void 0) rest.release = attrs2.release;
+    manifestFiles.sort((a, b3) => byteCompare(a[0], b3[0]));
+    const files = manifestFiles.map(([path, json2]) => `${JSON.stringify(path)}:${json2}`).join(",");
+    manifestFiles.length = 0;
+    const manifestBytes = Buffer.from(`{"files":{${files}},${JSON.stringify(rest).slice(1)}`, "utf8");
     await addEntry("manifest.json", crc322(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }));
     const cdStart = w.offset;
-    const cdBuf = Buffer.concat(central);
+    const cdBuf = central.subarray(0, centralLength);
     await w.write(cdBuf);
     const eocd = Buffer.alloc(22);
     eocd.writeUInt32LE(101010256, 0);
@@ -48874,7 +48881,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     await w.write(eocd);
     await w.flush();
     const checksum = w.finish();
-    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, manifest, fileCount: count2 };
+    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
   } finally {
     closeSync3(fd2);
   }
@@ -49215,6 +49222,7 @@ var init_bundle_rewrite = __esm({
 
 // src/sourcemaps/chunks.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
+import { closeSync as closeSync4, openSync as openSync4, readSync as readSync3 } from "node:fs";
 import * as zlib2 from "node:zlib";
 async function getChunkOptions(api, org) {
   const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
@@ -49306,16 +49314,55 @@ Content-Type: application/octet-stream\r
   let dataBytes = 0;
   for (let i2 = 0; i2 < parts.length; i2++) {
     at2 += heads[i2].copy(body, at2);
-    const data = await parts[i2].read();
-    if (data.length !== parts[i2].size) throw new Error(`chunk ${parts[i2].filename} changed size while uploading`);
+    const part = parts[i2];
     const start = at2;
-    at2 = useStored ? writeStoredGzip(data, body, at2, zlibCrc32(data)) : at2 + data.copy(body, at2);
+    if (part.file) at2 = readPart(part.file, part.size, body, at2, useStored);
+    else {
+      const data = await part.read();
+      if (data.length !== part.size) throw new Error(`chunk ${part.filename} changed size while uploading`);
+      at2 = useStored ? writeStoredGzip(data, body, at2, zlibCrc32(data)) : at2 + data.copy(body, at2);
+    }
     dataBytes += at2 - start;
     body[at2++] = 13;
     body[at2++] = 10;
   }
   at2 += tail.copy(body, at2);
   return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
+}
+function readPart(file, size, body, at2, gzip) {
+  const fd2 = openSync4(file.path, "r");
+  try {
+    const readExactly = (into, len, from) => {
+      for (let got = 0; got < len; ) {
+        const n = readSync3(fd2, body, into + got, len - got, from + got);
+        if (n === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
+        got += n;
+      }
+    };
+    if (!gzip) {
+      readExactly(at2, size, file.offset);
+      return at2 + size;
+    }
+    const blocks2 = Math.max(1, Math.ceil(size / GZIP_BLOCK));
+    body.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
+    at2 += 10;
+    let crc = 0;
+    for (let b3 = 0; b3 < blocks2; b3++) {
+      const start = b3 * GZIP_BLOCK;
+      const len = Math.min(GZIP_BLOCK, size - start);
+      body[at2] = b3 === blocks2 - 1 ? 1 : 0;
+      body.writeUInt16LE(len, at2 + 1);
+      body.writeUInt16LE(~len & 65535, at2 + 3);
+      readExactly(at2 + 5, len, file.offset + start);
+      crc = zlibCrc32(body.subarray(at2 + 5, at2 + 5 + len), crc);
+      at2 += 5 + len;
+    }
+    body.writeUInt32LE(crc >>> 0, at2);
+    body.writeUInt32LE(size >>> 0, at2 + 4);
+    return at2 + 8;
+  } finally {
+    closeSync4(fd2);
+  }
 }
 function uploadPath(url) {
   if (/^https?:\/\//i.test(url)) return url;
@@ -49335,7 +49382,7 @@ async function uploadChunks(api, opts, chunks, onChunk) {
     while (next < batches.length) {
       const batch = batches[next++];
       const { body, contentType, dataBytes } = await multipartBody(
-        batch.map((c3) => ({ name: gzip ? "file_gzip" : "file", filename: c3.sha1, size: c3.size, read: () => c3.read() })),
+        batch.map((c3) => ({ name: gzip ? "file_gzip" : "file", filename: c3.sha1, size: c3.size, read: () => c3.read(), file: c3.file })),
         gzip
       );
       wireBytes += dataBytes;
@@ -49402,10 +49449,14 @@ function inspectFile(abs, rel, onMap) {
     } catch (e) {
       return { abs, rel, kind: "map", size, badMap: e.message };
     }
-    const sources = Array.isArray(map.sources) ? map.sources.map((s) => String(s ?? "")) : [];
+    const sources = Array.isArray(map.sources) ? map.sources : [];
     const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-    const missingContent = sources.filter((_s, j2) => typeof content[j2] !== "string");
-    const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map), mapInfo: { sources, missingContent } };
+    const missingContent = [];
+    sources.forEach((s, j2) => {
+      if (typeof content[j2] !== "string") missingContent.push(String(s ?? ""));
+    });
+    const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map) };
+    if (missingContent.length > 0) mf.mapInfo = { missingContent };
     onMap?.(map, mf, text);
     return mf;
   }
@@ -49490,9 +49541,11 @@ async function scanUploadFiles(opts) {
         post();
         for (const r2 of await p2) {
           if ("error" in r2) throw new Error(r2.error);
-          if (r2.badMap !== void 0) badMaps.push(r2.badMap);
-          const { badMap: _bad, ...f } = r2;
-          result.push(f);
+          if (r2.badMap !== void 0) {
+            badMaps.push(r2.badMap);
+            delete r2.badMap;
+          }
+          result.push(r2);
         }
       }
     } finally {
@@ -49696,7 +49749,7 @@ async function upload(opts, deps, pool) {
         pool
       );
       progress.done(`> Bundled ${b3.fileCount} files for upload`);
-      written.push(b3);
+      if (!api) written.push(b3);
       if (i2 === groups.length) await pool?.close();
       if (!api) continue;
       await sendBundle(api, b3, options, opts, deps, summary);
@@ -49727,7 +49780,7 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     const r2 = await uploadChunks(
       api,
       options,
-      toSend.map((c3) => ({ sha1: c3.sha1, size: c3.size, read: () => readChunk(b3.file, c3.offset, c3.size) })),
+      toSend.map((c3) => ({ sha1: c3.sha1, size: c3.size, read: () => readChunk(b3.file, c3.offset, c3.size), file: { path: b3.file, offset: c3.offset } })),
       (n) => p2.tick(n)
     );
     p2.done("> Uploaded files to Sentry");
