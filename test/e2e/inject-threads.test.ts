@@ -2,29 +2,16 @@
  * inject's helper threads import the compiled module, so they only run from the build: the same
  * folders injected on helper threads (dist/) and on the test's own thread (src/) must end equal.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync, linkSync } from "node:fs";
-import { join, relative } from "node:path";
+import { cpSync, linkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runInjection } from "../../src/sourcemaps/inject.js";
 import { tempDir } from "../support/runCli.js";
-import { write, writeCommonFixtures, writeIndexFixture } from "../sourcemaps/inject-fixtures.js";
+import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "../sourcemaps/inject-fixtures.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const built = (await import(pathToFileURL(join(root, "dist", "sourcemaps", "inject.js")).href)) as typeof import("../../src/sourcemaps/inject.js");
-
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p).toString("latin1"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Several copies of the fixtures, so the work splits across threads. */
 function build(): string {

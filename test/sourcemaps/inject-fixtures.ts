@@ -3,8 +3,8 @@
  * (mappings encoded with @jridgewell/sourcemap-codec, one segment per token).
  */
 import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 
 const TOKEN_RE = /[A-Za-z_$][\w$]*|\d+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\/\*[\s\S]*?\*\/|\S/g;
 
@@ -126,4 +126,18 @@ export function writeIndexFixture(dir: string, rel = "indexed.js") {
       ],
     }),
   );
+}
+
+/** Every file below `dir` (relative path → content as latin1, so any bytes compare exactly). */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p).toString("latin1"));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { FlattenMap, eachMapping, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
-import { chmodSync, cpSync, existsSync, linkSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, linkSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
@@ -8,20 +8,7 @@ import { runInjection, type InjectStep } from "../../src/sourcemaps/inject.js";
 import { mappingsProblem, shiftMappings } from "../../src/sourcemaps/mappings-shift.js";
 import { injectWithMap, injectWithoutMap, insertionPoint, snippet } from "../../src/sourcemaps/snippet.js";
 import { tempDir } from "../support/runCli.js";
-import { write, writeCommonFixtures, writeIndexFixture } from "./inject-fixtures.js";
-
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p).toString("latin1"));
-    }
-  };
-  walk(dir);
-  return out;
-}
+import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "./inject-fixtures.js";
 
 function fixtureDir(opts: { big?: boolean } = {}): string {
   const dir = tempDir("inject-");
