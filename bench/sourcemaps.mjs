@@ -179,7 +179,8 @@ for (const size of sizes) {
     const res = cmd === "inject" ? await benchInject(size) : await benchUpload(size);
     const m = (who, k) => median(res[who].map((r) => r[k]));
     rows.push({ cmd, size, info, m, all: res });
-    process.stderr.write(`  ours ms ${res.ours.map((r) => r.ms.toFixed(0)).join(" ")} | sentry-cli ms ${res.theirs.map((r) => r.ms.toFixed(0)).join(" ")}\n`);
+    const runsOf = (who) => res[who].map((r) => `${r.ms.toFixed(0)} ms/${(r.peak / 2 ** 20).toFixed(0)} MB`).join(", ");
+    process.stderr.write(`  ours ${runsOf("ours")} | sentry-cli ${runsOf("theirs")}\n`);
   }
 }
 
