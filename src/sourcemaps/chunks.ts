@@ -98,23 +98,33 @@ function storedGzipLength(n: number): number {
   return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
 }
 
-/** Write `data` into `out` at `at` as a gzip member of stored blocks; returns the end offset. */
-function writeStoredGzip(data: Uint8Array, out: Buffer, at: number, crc: number): number {
-  const blocks = Math.max(1, Math.ceil(data.length / GZIP_BLOCK));
+/**
+ * Frame `size` bytes as a gzip member of stored blocks in `out` at `at`; `fill(to, from, len)`
+ * puts data bytes [from, from + len) at `out[to]`. Returns the end offset. Needs zlib.crc32.
+ */
+function frameStoredGzip(size: number, out: Buffer, at: number, fill: (to: number, from: number, len: number) => void): number {
+  const blocks = Math.max(1, Math.ceil(size / GZIP_BLOCK));
   out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], at);
   at += 10;
+  let crc = 0;
   for (let b = 0; b < blocks; b++) {
     const start = b * GZIP_BLOCK;
-    const len = Math.min(GZIP_BLOCK, data.length - start);
+    const len = Math.min(GZIP_BLOCK, size - start);
     out[at] = b === blocks - 1 ? 1 : 0;
     out.writeUInt16LE(len, at + 1);
     out.writeUInt16LE(~len & 0xffff, at + 3);
-    out.set(data.subarray(start, start + len), at + 5);
+    fill(at + 5, start, len);
+    crc = zlibCrc32!(out.subarray(at + 5, at + 5 + len), crc);
     at += 5 + len;
   }
   out.writeUInt32LE(crc >>> 0, at);
-  out.writeUInt32LE(data.length >>> 0, at + 4);
+  out.writeUInt32LE(size >>> 0, at + 4);
   return at + 8;
+}
+
+/** Write `data` into `out` at `at` as a gzip member of stored blocks; returns the end offset. */
+function writeStoredGzip(data: Uint8Array, out: Buffer, at: number): number {
+  return frameStoredGzip(data.length, out, at, (to, from, len) => out.set(data.subarray(from, from + len), to));
 }
 
 const zlibCrc32 = (zlib as { crc32?: (d: Uint8Array, value?: number) => number }).crc32;
@@ -126,7 +136,7 @@ const zlibCrc32 = (zlib as { crc32?: (d: Uint8Array, value?: number) => number }
 export function storedGzip(data: Buffer): Buffer {
   if (!zlibCrc32) return zlib.gzipSync(data, { level: 0 });
   const out = Buffer.allocUnsafe(storedGzipLength(data.length));
-  writeStoredGzip(data, out, 0, zlibCrc32(data));
+  writeStoredGzip(data, out, 0);
   return out;
 }
 
@@ -170,7 +180,7 @@ export async function multipartBody(
     else {
       const data = await part.read();
       if (data.length !== part.size) throw new Error(`chunk ${part.filename} changed size while uploading`);
-      at = useStored ? writeStoredGzip(data, body, at, zlibCrc32!(data)) : at + data.copy(body, at);
+      at = useStored ? writeStoredGzip(data, body, at) : at + data.copy(body, at);
     }
     dataBytes += at - start;
     body[at++] = 0x0d;
@@ -198,23 +208,7 @@ function readPart(file: NonNullable<ChunkRef["file"]>, size: number, body: Buffe
       readExactly(at, size, file.offset);
       return at + size;
     }
-    const blocks = Math.max(1, Math.ceil(size / GZIP_BLOCK));
-    body.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], at);
-    at += 10;
-    let crc = 0;
-    for (let b = 0; b < blocks; b++) {
-      const start = b * GZIP_BLOCK;
-      const len = Math.min(GZIP_BLOCK, size - start);
-      body[at] = b === blocks - 1 ? 1 : 0;
-      body.writeUInt16LE(len, at + 1);
-      body.writeUInt16LE(~len & 0xffff, at + 3);
-      readExactly(at + 5, len, file.offset + start);
-      crc = zlibCrc32!(body.subarray(at + 5, at + 5 + len), crc);
-      at += 5 + len;
-    }
-    body.writeUInt32LE(crc >>> 0, at);
-    body.writeUInt32LE(size >>> 0, at + 4);
-    return at + 8;
+    return frameStoredGzip(size, body, at, (to, from, len) => readExactly(to, len, file.offset + from));
   } finally {
     closeSync(fd);
   }
