@@ -49267,22 +49267,27 @@ function planRequests(chunks, opts) {
 function storedGzipLength(n) {
   return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
 }
-function writeStoredGzip(data, out, at2, crc) {
-  const blocks2 = Math.max(1, Math.ceil(data.length / GZIP_BLOCK));
+function frameStoredGzip(size, out, at2, fill) {
+  const blocks2 = Math.max(1, Math.ceil(size / GZIP_BLOCK));
   out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
   at2 += 10;
+  let crc = 0;
   for (let b3 = 0; b3 < blocks2; b3++) {
     const start = b3 * GZIP_BLOCK;
-    const len = Math.min(GZIP_BLOCK, data.length - start);
+    const len = Math.min(GZIP_BLOCK, size - start);
     out[at2] = b3 === blocks2 - 1 ? 1 : 0;
     out.writeUInt16LE(len, at2 + 1);
     out.writeUInt16LE(~len & 65535, at2 + 3);
-    out.set(data.subarray(start, start + len), at2 + 5);
+    fill(at2 + 5, start, len);
+    crc = zlibCrc32(out.subarray(at2 + 5, at2 + 5 + len), crc);
     at2 += 5 + len;
   }
   out.writeUInt32LE(crc >>> 0, at2);
-  out.writeUInt32LE(data.length >>> 0, at2 + 4);
+  out.writeUInt32LE(size >>> 0, at2 + 4);
   return at2 + 8;
+}
+function writeStoredGzip(data, out, at2) {
+  return frameStoredGzip(data.length, out, at2, (to, from, len) => out.set(data.subarray(from, from + len), to));
 }
 async function multipartBody(parts, gzip = false) {
   const boundary = `----sentry-ship-${randomBytes2(16).toString("hex")}`;
@@ -49320,7 +49325,7 @@ Content-Type: application/octet-stream\r
     else {
       const data = await part.read();
       if (data.length !== part.size) throw new Error(`chunk ${part.filename} changed size while uploading`);
-      at2 = useStored ? writeStoredGzip(data, body, at2, zlibCrc32(data)) : at2 + data.copy(body, at2);
+      at2 = useStored ? writeStoredGzip(data, body, at2) : at2 + data.copy(body, at2);
     }
     dataBytes += at2 - start;
     body[at2++] = 13;
@@ -49343,23 +49348,7 @@ function readPart(file, size, body, at2, gzip) {
       readExactly(at2, size, file.offset);
       return at2 + size;
     }
-    const blocks2 = Math.max(1, Math.ceil(size / GZIP_BLOCK));
-    body.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
-    at2 += 10;
-    let crc = 0;
-    for (let b3 = 0; b3 < blocks2; b3++) {
-      const start = b3 * GZIP_BLOCK;
-      const len = Math.min(GZIP_BLOCK, size - start);
-      body[at2] = b3 === blocks2 - 1 ? 1 : 0;
-      body.writeUInt16LE(len, at2 + 1);
-      body.writeUInt16LE(~len & 65535, at2 + 3);
-      readExactly(at2 + 5, len, file.offset + start);
-      crc = zlibCrc32(body.subarray(at2 + 5, at2 + 5 + len), crc);
-      at2 += 5 + len;
-    }
-    body.writeUInt32LE(crc >>> 0, at2);
-    body.writeUInt32LE(size >>> 0, at2 + 4);
-    return at2 + 8;
+    return frameStoredGzip(size, body, at2, (to, from, len) => readExactly(to, len, file.offset + from));
   } finally {
     closeSync4(fd2);
   }
