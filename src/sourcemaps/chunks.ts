@@ -148,6 +148,8 @@ export function storedGzip(data: Buffer): Buffer {
 export async function multipartBody(
   parts: Array<{ name: string; filename: string; size: number; read(): Promise<Buffer>; file?: ChunkRef["file"] }>,
   gzip = false,
+  /** A buffer to build the body in when it is large enough (a body is then a view of it). */
+  reuse?: Buffer,
 ): Promise<{ body: Buffer; contentType: string; dataBytes: number }> {
   const boundary = `----sentry-ship-${randomBytes(16).toString("hex")}`;
   const heads = parts.map((p) =>
@@ -169,7 +171,7 @@ export async function multipartBody(
     pieces.push(tail);
     return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
   }
-  const body = Buffer.allocUnsafe(total);
+  const body = reuse && reuse.length >= total ? reuse.subarray(0, total) : Buffer.allocUnsafe(total);
   let at = 0;
   let dataBytes = 0;
   for (let i = 0; i < parts.length; i++) {
@@ -239,6 +241,9 @@ export async function uploadChunks(
   let next = 0;
   const path = uploadPath(opts.url);
   const worker = async () => {
+    // One body buffer per concurrent request, reused once its request is done: a new one per
+    // request stays allocated until a garbage collection, which an idle heap seldom runs.
+    let reuse: Buffer | undefined;
     while (next < batches.length) {
       const batch = batches[next++]!;
       // Bundle entries are already deflated, so compressing them again gains nothing (level 1
@@ -247,7 +252,9 @@ export async function uploadChunks(
       const { body, contentType, dataBytes } = await multipartBody(
         batch.map((c) => ({ name: gzip ? "file_gzip" : "file", filename: c.sha1, size: c.size, read: () => c.read(), file: c.file })),
         gzip,
+        reuse,
       );
+      if (!reuse || body.buffer !== reuse.buffer) reuse = body;
       wireBytes += dataBytes;
       await api.request("POST", path, { body, headers: { "content-type": contentType } });
       for (const c of batch) onChunk?.(c.size);

@@ -57,6 +57,15 @@ describe("chunks", () => {
       regions.forEach(([offset, size], i) => expect(pa[i]!.equals(whole.subarray(offset, offset + size))).toBe(true));
       expect(a.dataBytes).toBe(b.dataBytes);
     }
+    // Built in a buffer given for reuse when it is large enough, with the same bytes.
+    const reuse = Buffer.alloc(400_000, 0x55);
+    const parts = regions.map(([offset, size], i) => ({ name: "f", filename: `c${i}`, size, read: async () => whole.subarray(offset, offset + size) }));
+    const inPlace = await multipartBody(parts, true, reuse);
+    expect(inPlace.body.buffer).toBe(reuse.buffer);
+    const fresh = await multipartBody(parts, true);
+    const strip = (r: { body: Buffer; contentType: string }) => r.body.toString("latin1").split(multipartBoundary(r.contentType)!).join("");
+    expect(strip(inPlace)).toBe(strip(fresh));
+    expect((await multipartBody(parts, true, Buffer.alloc(10))).body.length).toBe(fresh.body.length);
     const short = [{ name: "f", filename: "x", size: 10, read: async () => Buffer.alloc(0), file: { path, offset: 299_995 } }];
     await expect(multipartBody(short, true)).rejects.toThrow("shorter than 10 bytes");
   });
