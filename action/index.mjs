@@ -49289,7 +49289,7 @@ function frameStoredGzip(size, out, at2, fill) {
 function writeStoredGzip(data, out, at2) {
   return frameStoredGzip(data.length, out, at2, (to, from, len) => out.set(data.subarray(from, from + len), to));
 }
-async function multipartBody(parts, gzip = false) {
+async function multipartBody(parts, gzip = false, reuse) {
   const boundary = `----sentry-ship-${randomBytes2(16).toString("hex")}`;
   const heads = parts.map(
     (p2) => Buffer.from(`--${boundary}\r
@@ -49314,7 +49314,7 @@ Content-Type: application/octet-stream\r
     pieces.push(tail);
     return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes: dataBytes2 };
   }
-  const body = Buffer.allocUnsafe(total);
+  const body = reuse && reuse.length >= total ? reuse.subarray(0, total) : Buffer.allocUnsafe(total);
   let at2 = 0;
   let dataBytes = 0;
   for (let i2 = 0; i2 < parts.length; i2++) {
@@ -49368,12 +49368,15 @@ async function uploadChunks(api, opts, chunks, onChunk) {
   let next = 0;
   const path = uploadPath(opts.url);
   const worker = async () => {
+    let reuse;
     while (next < batches.length) {
       const batch = batches[next++];
       const { body, contentType, dataBytes } = await multipartBody(
         batch.map((c3) => ({ name: gzip ? "file_gzip" : "file", filename: c3.sha1, size: c3.size, read: () => c3.read(), file: c3.file })),
-        gzip
+        gzip,
+        reuse
       );
+      if (!reuse || body.buffer !== reuse.buffer) reuse = body;
       wireBytes += dataBytes;
       await api.request("POST", path, { body, headers: { "content-type": contentType } });
       for (const c3 of batch) onChunk?.(c3.size);
