@@ -174,14 +174,15 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
   const listed = { dirs: new Set<string>(), pending: new Set<string>() };
   let found = 0;
 
-  const consider = (abs: string, display: string, name: string) => {
+  /** `pending`: whether its folder holds its pending file (undefined: the folder was not listed). */
+  const consider = (abs: string, display: string, name: string, pending?: boolean) => {
     if (seen.has(abs)) return;
     const isSource = hasExt(name, exts);
     if (isSource || name.endsWith(".map")) {
       seen.add(abs);
       found++;
     }
-    if (isSource) sources.push({ abs, display });
+    if (isSource) sources.push(pending === undefined ? { abs, display } : { abs, display, pending });
   };
 
   const walk = async (absDir: string, root: string, rel: string): Promise<void> => {
@@ -192,15 +193,8 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
       throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${(e as Error).message}`);
     }
     entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-    const pending = new Set<string>();
-    for (const ent of entries) {
-      if (ent.name.endsWith(PENDING_SUFFIX)) {
-        pending.add(ent.name);
-        listed.pending.add(join(absDir, ent.name));
-      }
-    }
+    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join(absDir, ent.name));
     listed.dirs.add(absDir);
-    const firstSource = sources.length;
     for (const ent of entries) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
       const abs = join(absDir, ent.name);
@@ -213,13 +207,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
       } else if (ent.isFile()) {
         if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
-        consider(abs, displayJoin(root, childRel), ent.name);
-      }
-    }
-    for (let i = firstSource; i < sources.length; i++) {
-      const s = sources[i]!;
-      if (s.abs.startsWith(absDir) && s.abs.lastIndexOf(sep) === absDir.length) {
-        s.pending = pending.has(s.abs.slice(absDir.length + 1) + PENDING_SUFFIX);
+        consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
       }
     }
   };
