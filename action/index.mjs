@@ -46920,14 +46920,14 @@ async function discover(paths, opts) {
   const spares = [];
   const listed = { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
   let found2 = 0;
-  const consider = (abs, display, name) => {
+  const consider = (abs, display, name, pending) => {
     if (seen.has(abs)) return;
     const isSource = hasExt(name, exts);
     if (isSource || name.endsWith(".map")) {
       seen.add(abs);
       found2++;
     }
-    if (isSource) sources.push({ abs, display });
+    if (isSource) sources.push(pending === void 0 ? { abs, display } : { abs, display, pending });
   };
   const walk2 = async (absDir, root, rel) => {
     let entries;
@@ -46937,15 +46937,8 @@ async function discover(paths, opts) {
       throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${e.message}`);
     }
     entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
-    const pending = /* @__PURE__ */ new Set();
-    for (const ent of entries) {
-      if (ent.name.endsWith(PENDING_SUFFIX)) {
-        pending.add(ent.name);
-        listed.pending.add(join5(absDir, ent.name));
-      }
-    }
+    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join5(absDir, ent.name));
     listed.dirs.add(absDir);
-    const firstSource = sources.length;
     for (const ent of entries) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
       const abs = join5(absDir, ent.name);
@@ -46956,13 +46949,7 @@ async function discover(paths, opts) {
       } else if (ent.isFile()) {
         if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
-        consider(abs, displayJoin(root, childRel), ent.name);
-      }
-    }
-    for (let i2 = firstSource; i2 < sources.length; i2++) {
-      const s = sources[i2];
-      if (s.abs.startsWith(absDir) && s.abs.lastIndexOf(sep2) === absDir.length) {
-        s.pending = pending.has(s.abs.slice(absDir.length + 1) + PENDING_SUFFIX);
+        consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
       }
     }
   };
