@@ -12,7 +12,7 @@ import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
-import type { InspectedFile } from "./scan.js";
+import type { Inspection } from "./scan.js";
 import { siblingModuleUrl } from "./sibling.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
@@ -277,7 +277,7 @@ export class WorkerPool {
   }
 
   /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
-  inspect(files: Array<{ abs: string; rel: string }>): Promise<Array<InspectedFile | { error: string }>> {
+  inspect(files: Array<{ abs: string; rel: string }>): Promise<Array<Inspection | { error: string }>> {
     return this.post(files.map((f) => ({ inspect: f })));
   }
 
@@ -344,8 +344,6 @@ export async function writeBundle(
     let central = Buffer.allocUnsafe(64 * 1024);
     let centralLength = 0;
     const local = Buffer.alloc(30);
-    // Per file, its manifest entry as JSON: one string instead of an object of strings.
-    const manifestFiles: Array<[path: string, json: string]> = [];
     const idHash = createHash("sha1");
     const addEntry = async (name: string, crc: number, size: number, deflated: Uint8Array) => {
       const nameBuf = Buffer.from(name, "utf8");
@@ -382,13 +380,7 @@ export async function writeBundle(
       centralLength += 46 + nameBuf.copy(central, centralLength + 46);
     };
     await w.write(Buffer.from([0x53, 0x59, 0x53, 0x42, 0x02, 0x00, 0x00, 0x00])); // "SYSB" v2
-    const done = new Set<string>();
-    const unique = entries.filter((e) => {
-      const path = urlToBundlePath(e.url);
-      if (done.has(path)) return false;
-      done.add(path);
-      return true;
-    });
+    const unique = uniquePaths(entries);
     // Read entries here (maps are rewritten on this thread) in batches, compress them on worker
     // threads a window of batches ahead, and write them in order: memory holds at most
     // BATCHES_PER_WORKER batches of about BATCH_BYTES per worker.
@@ -429,9 +421,6 @@ export async function writeBundle(
           const crc = r.crc >= 0 ? r.crc : crc32(Buffer.from(r.data!));
           const path = urlToBundlePath(e.url);
           await addEntry(path, crc, r.size, r.deflated);
-          const info: Record<string, unknown> = { type: e.type, url: e.url };
-          if (Object.keys(e.headers).length > 0) info.headers = e.headers;
-          manifestFiles.push([path, JSON.stringify(info)]);
           idHash.update(path).update("\0").update(Buffer.from(r.sha1, "hex")).update("\0");
           count += 1;
           onEntry?.(r.size);
@@ -442,18 +431,13 @@ export async function writeBundle(
     }
     for (const v of [attrs.org, attrs.project, attrs.release, attrs.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());
-    // JSON.stringify of { files: {…sorted}, debug_id, dist?, note?, org, project?, release? },
-    // written out piece by piece.
     const rest: Record<string, unknown> = { debug_id: debugId };
     if (attrs.dist !== undefined) rest.dist = attrs.dist;
     if (attrs.note !== undefined) rest.note = attrs.note;
     rest.org = attrs.org;
     if (attrs.project !== undefined) rest.project = attrs.project;
     if (attrs.release !== undefined) rest.release = attrs.release;
-    manifestFiles.sort((a, b) => byteCompare(a[0], b[0]));
-    const files = manifestFiles.map(([path, json]) => `${JSON.stringify(path)}:${json}`).join(",");
-    manifestFiles.length = 0;
-    const manifestBytes = Buffer.from(`{"files":{${files}},${JSON.stringify(rest).slice(1)}`, "utf8");
+    const manifestBytes = manifestJson(unique, rest);
     await addEntry("manifest.json", crc32(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }));
     const cdStart = w.offset;
     const cdBuf = central.subarray(0, centralLength);
@@ -471,6 +455,70 @@ export async function writeBundle(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The entries to write: the first of those whose bundle path repeats. Sorted URLs without `?` or
+ * `#` have distinct paths unless they are equal, so only neighbours need comparing; otherwise
+ * the paths go through a set.
+ */
+function uniquePaths(entries: BundleEntry[]): BundleEntry[] {
+  let prev: string | undefined;
+  let neighbours = true;
+  for (const e of entries) {
+    const url = e.url;
+    if (url.includes("?") || url.includes("#") || (prev !== undefined && byteCompare(prev, url) > 0)) {
+      neighbours = false;
+      break;
+    }
+    prev = url;
+  }
+  if (neighbours) {
+    prev = undefined;
+    return entries.filter((e) => {
+      const url = e.url;
+      const first = url !== prev;
+      prev = url;
+      return first;
+    });
+  }
+  const done = new Set<string>();
+  return entries.filter((e) => {
+    const path = urlToBundlePath(e.url);
+    if (done.has(path)) return false;
+    done.add(path);
+    return true;
+  });
+}
+
+/**
+ * The bytes of manifest.json: JSON.stringify of { files: {…by path}, debug_id, dist?, note?,
+ * org, project?, release? }, made from the entries at the end (nothing per file is kept while
+ * the bundle is written) and written piece by piece into one buffer.
+ */
+function manifestJson(entries: BundleEntry[], rest: Record<string, unknown>): Buffer {
+  const byPath = entries.map((e) => ({ path: urlToBundlePath(e.url), e }));
+  byPath.sort((a, b) => byteCompare(a.path, b.path));
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  let length = 0;
+  const put = (text: string) => {
+    const max = Buffer.byteLength(text);
+    if (length + max > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, length + max));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    length += buf.write(text, length);
+  };
+  put('{"files":{');
+  byPath.forEach(({ path, e }, i) => {
+    const info: Record<string, unknown> = { type: e.type, url: e.url };
+    const headers = e.headers;
+    if (Object.keys(headers).length > 0) info.headers = headers;
+    put(`${i > 0 ? "," : ""}${JSON.stringify(path)}:${JSON.stringify(info)}`);
+  });
+  put(`},${JSON.stringify(rest).slice(1)}`);
+  return buf.subarray(0, length);
 }
 
 /**

@@ -35,26 +35,91 @@ export interface ScanOptions {
   transformMap?: (map: Record<string, unknown>, rel: string) => Buffer;
 }
 
-export interface ScannedFile {
-  abs: string;
-  /** Path relative to the upload root it was found under, with `/` separators. */
-  rel: string;
+/** What reading one file tells the upload (plain data: it crosses from a worker thread). */
+export interface Inspection {
   kind: "script" | "map";
   size: number;
   /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
   debugId?: string;
-  /** The `sourceMappingURL` as written in the script. */
+  /** For scripts: the `sourceMappingURL` as written. */
   sourceMapRef?: string;
-  /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
-  mapPath?: string;
-  /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
-  sourceMapHeader?: string;
-  /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+  /** For scripts: the map the reference names (or the `FILE.map` sibling) exists on disk. */
+  mapFound?: boolean;
+  /** For scripts without a reference: the map is the `FILE.map` sibling. */
   mapGuessed?: boolean;
+  /** For maps: sources without content (--validate reports them), when there are any. */
+  missingContent?: string[];
+  /** For a map that does not parse: the message naming it. */
+  badMap?: string;
+}
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Whether a script has a map on disk, and how it was found. */
+const MapState = { None: 0, Referenced: 1, Guessed: 2 } as const;
+type MapState = (typeof MapState)[keyof typeof MapState];
+
+/**
+ * One file to upload. Kept for every file until the upload ends, so it holds only what cannot be
+ * derived: its folder (shared by all files found under it), its relative path and what reading it
+ * told; paths, headers and URLs are computed when asked for.
+ */
+export class ScannedFile {
+  /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
+  debugId: string | undefined;
+  /** The `sourceMappingURL` as written in the script. */
+  sourceMapRef: string | undefined;
   /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
-  cached?: Buffer;
+  cached: Buffer | undefined;
   /** For maps: problems --validate reports (sources without content), when there are any. */
-  mapInfo?: { missingContent: string[] };
+  mapInfo: { missingContent: string[] } | undefined;
+  private mapState: MapState;
+
+  constructor(
+    /** The folder the file was found under (for a file named on the command line, its folder). */
+    readonly root: string,
+    /** Path relative to `root`, with `/` separators. */
+    readonly rel: string,
+    readonly kind: "script" | "map",
+    readonly size: number,
+    info: Omit<Inspection, "kind" | "size"> = {},
+  ) {
+    this.debugId = info.debugId;
+    this.sourceMapRef = info.sourceMapRef;
+    this.cached = undefined;
+    this.mapInfo = info.missingContent ? { missingContent: info.missingContent } : undefined;
+    this.mapState = info.mapGuessed ? MapState.Guessed : info.mapFound ? MapState.Referenced : MapState.None;
+  }
+
+  get abs(): string {
+    return join(this.root, this.rel);
+  }
+
+  /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
+  get mapPath(): string | undefined {
+    if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
+    if (this.mapState === MapState.Referenced) return resolve(dirname(this.abs), safeDecode(this.sourceMapRef!.split(/[?#]/)[0]!));
+    return undefined;
+  }
+
+  /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
+  get sourceMapHeader(): string | undefined {
+    if (this.mapState === MapState.Guessed) return `${basename(this.rel)}.map`;
+    // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
+    // except an absolute URL, which is left to the server to fetch.
+    const ref = this.sourceMapRef;
+    return ref !== undefined && !ABSOLUTE_URL.test(ref) ? ref : undefined;
+  }
+
+  /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+  get mapGuessed(): boolean {
+    return this.mapState === MapState.Guessed;
+  }
+
+  /** Forget a guessed sibling map (it is not uploaded): no header, no map. */
+  dropGuessedMap(): void {
+    if (this.mapState === MapState.Guessed) this.mapState = MapState.None;
+  }
 }
 
 const BATCH = 32;
@@ -73,40 +138,38 @@ export function mapDebugId(map: Record<string, unknown>): string | undefined {
 }
 
 /**
- * Walk a folder in byte order of names. Like sentry-cli's upload walker: hidden folders are
- * skipped, hidden files and node_modules are not; ignored folders are not entered.
+ * Walk a folder in byte order of names, collecting the relative paths of its files. Like
+ * sentry-cli's upload walker: hidden folders are skipped, hidden files and node_modules are not;
+ * ignored folders are not entered.
  */
-function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: Array<{ abs: string; rel: string }>, onSkip?: ScanOptions["onSkip"]): void {
+function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: string[], onSkip?: ScanOptions["onSkip"]): void {
   const entries = readdirSync(dir, { withFileTypes: true });
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
-    const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name.startsWith(".")) continue;
       if (!ignores.empty && ignores.ignores(childRel, true)) {
         onSkip?.(`${childRel}/`, "ignored");
         continue;
       }
-      walk(p, childRel, ignores, out, onSkip);
+      walk(join(dir, e.name), childRel, ignores, out, onSkip);
     } else if (e.isFile()) {
       if (!ignores.empty && ignores.ignores(childRel, false)) {
         onSkip?.(childRel, "ignored");
         continue;
       }
-      out.push({ abs: p, rel: childRel });
+      out.push(childRel);
     }
   }
 }
 
-/** A file's metadata, or (for a map that does not parse) the message naming it. */
-export type InspectedFile = ScannedFile & { badMap?: string };
-
 /**
  * Read one file and learn what the upload needs: its debug id, for a script its sourcemap
- * reference and map, for a map its sources (and whether it parses). Runs on bundle workers too.
+ * reference and whether its map exists, for a map its sources (and whether it parses). Runs on
+ * bundle workers too. `onMap` sees each map that parses.
  */
-export function inspectFile(abs: string, rel: string, onMap?: (map: Record<string, unknown>, f: ScannedFile, text: string) => void): InspectedFile {
+export function inspectFile(abs: string, rel: string, onMap?: (map: Record<string, unknown>, text: string, size: number) => void): Inspection {
   // Synchronous reads: for many small files they cost far less than thread-pool round trips.
   const text = readFileSync(abs, "utf8");
   const size = Buffer.byteLength(text);
@@ -115,7 +178,7 @@ export function inspectFile(abs: string, rel: string, onMap?: (map: Record<strin
     try {
       map = parseMapJson(text, rel);
     } catch (e) {
-      return { abs, rel, kind: "map", size, badMap: (e as Error).message };
+      return { kind: "map", size, badMap: (e as Error).message };
     }
     const sources: unknown[] = Array.isArray(map.sources) ? map.sources : [];
     const content: unknown[] = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
@@ -123,29 +186,21 @@ export function inspectFile(abs: string, rel: string, onMap?: (map: Record<strin
     sources.forEach((s, j) => {
       if (typeof content[j] !== "string") missingContent.push(String(s ?? ""));
     });
-    const mf: ScannedFile = { abs, rel, kind: "map", size, debugId: mapDebugId(map) };
-    if (missingContent.length > 0) mf.mapInfo = { missingContent };
-    onMap?.(map, mf, text);
-    return mf;
+    const info: Inspection = { kind: "map", size, debugId: mapDebugId(map) };
+    if (missingContent.length > 0) info.missingContent = missingContent;
+    onMap?.(map, text, size);
+    return info;
   }
-  const f: ScannedFile = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
+  const info: Inspection = { kind: "script", size, debugId: findDebugId(text) };
   const ref = readSourceMapReference(text)?.url;
   if (ref !== undefined) {
-    f.sourceMapRef = ref;
-    // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
-    // except an absolute URL, which is left to the server to fetch.
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
-    if (!ref.startsWith("data:") && f.sourceMapHeader) {
-      const local = resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!));
-      if (existsSync(local)) f.mapPath = local;
-    }
+    info.sourceMapRef = ref;
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync(resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!)))) info.mapFound = true;
   } else if (existsSync(`${abs}.map`)) {
-    f.mapPath = `${abs}.map`;
-    f.sourceMapHeader = `${basename(abs)}.map`;
-    f.mapGuessed = true;
+    info.mapGuessed = true;
   }
   // Scripts are not kept: reading one again costs less than holding it.
-  return f;
+  return info;
 }
 
 /** Find the files to upload, in a stable order, with their metadata. */
@@ -162,78 +217,87 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     }
     ignores.add(text.split(/\r?\n/));
   }
-  const found: Array<{ abs: string; rel: string }> = [];
-  const seen = new Set<string>();
+  // Found files as parallel lists of folder and relative path (the folder string is shared).
+  const roots: string[] = [];
+  const rels: string[] = [];
+  // Paths may overlap (a folder and a file in it): the first finding counts.
+  const seen = opts.paths.length > 1 ? new Set<string>() : undefined;
   for (const p of opts.paths) {
-    const root = isAbsolute(p) ? p : resolve(opts.cwd, p);
+    const given = isAbsolute(p) ? p : resolve(opts.cwd, p);
     let st;
     try {
-      st = statSync(root);
+      st = statSync(given);
     } catch {
       throw new InputError(`${p} does not exist`);
     }
-    const files: Array<{ abs: string; rel: string }> = [];
+    const root = st.isDirectory() ? resolve(given) : dirname(resolve(given));
+    const files: string[] = [];
     if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
-    else files.push({ abs: root, rel: basename(root) });
-    for (const { abs, rel } of files) {
-      const name = basename(abs);
-      if (!exts.some((e) => name.endsWith(`.${e}`))) {
+    else files.push(basename(given));
+    for (const rel of files) {
+      if (!exts.some((e) => rel.endsWith(`.${e}`))) {
         opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
         continue;
       }
-      if (seen.has(abs)) continue;
-      seen.add(abs);
-      found.push({ abs, rel });
+      if (seen) {
+        const abs = join(root, rel);
+        if (seen.has(abs)) continue;
+        seen.add(abs);
+      }
+      roots.push(root);
+      rels.push(rel);
     }
   }
 
   const result: ScannedFile[] = [];
   const badMaps: string[] = [];
-  let budget = opts.cacheBudget ?? 0;
-  const keep = (f: ScannedFile, make: () => Buffer): ScannedFile => {
-    if (budget <= 0 || f.size > budget) return f;
-    f.cached = make();
-    budget -= f.cached.length;
-    return f;
+  const add = (i: number, info: Inspection, cached?: Buffer) => {
+    if (info.badMap !== undefined) badMaps.push(info.badMap);
+    // The kind as this thread's constant, not a copy per file from a worker.
+    const f = new ScannedFile(roots[i]!, rels[i]!, info.kind === "map" ? "map" : "script", info.size, info);
+    f.cached = cached;
+    result.push(f);
   };
+  let budget = opts.cacheBudget ?? 0;
   const own = budget <= 0 && !opts.pool ? createWorkerPool() : undefined;
   const pool = budget <= 0 ? (opts.pool ?? own) : undefined;
   if (pool) {
     // Read and inspect files on the workers (in parallel, and their text never reaches this heap).
     try {
       // A bounded window of batches in flight: results wait in the message queue otherwise.
-      const pending: Array<Promise<Array<InspectedFile | { error: string }>>> = [];
+      const pending: Array<{ from: number; done: Promise<Array<Inspection | { error: string }>> }> = [];
       let next = 0;
       const post = () => {
-        if (next >= found.length) return;
-        const p = pool.inspect(found.slice(next, next + BATCH));
-        p.catch(() => undefined); // awaited in order below
-        pending.push(p);
+        if (next >= rels.length) return;
+        const batch: Array<{ abs: string; rel: string }> = [];
+        for (let i = next; i < Math.min(next + BATCH, rels.length); i++) batch.push({ abs: join(roots[i]!, rels[i]!), rel: rels[i]! });
+        const done = pool.inspect(batch);
+        done.catch(() => undefined); // awaited in order below
+        pending.push({ from: next, done });
         next += BATCH;
       };
-      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < found.length) post();
+      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < rels.length) post();
       while (pending.length > 0) {
-        const p = pending.shift()!;
+        const { from, done } = pending.shift()!;
         post();
-        for (const r of await p) {
+        (await done).forEach((r, j) => {
           if ("error" in r) throw new Error(r.error);
-          if (r.badMap !== undefined) {
-            badMaps.push(r.badMap);
-            delete r.badMap;
-          }
-          result.push(r);
-        }
+          add(from + j, r);
+        });
       }
     } finally {
       await own?.close();
     }
   } else {
-    for (let i = 0; i < found.length; i += BATCH) {
-      for (const { abs, rel } of found.slice(i, i + BATCH)) {
-        const { badMap, ...f } = inspectFile(abs, rel, (map, mf, text) => keep(mf, () => (opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8"))));
-        if (badMap !== undefined) badMaps.push(badMap);
-        result.push(f);
-      }
+    for (let i = 0; i < rels.length; i++) {
+      const rel = rels[i]!;
+      let cached: Buffer | undefined;
+      const info = inspectFile(join(roots[i]!, rel), rel, (map, text, size) => {
+        if (budget <= 0 || size > budget) return;
+        cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
+        budget -= cached.length;
+      });
+      add(i, info, cached);
     }
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]!);

@@ -111,27 +111,65 @@ function rewrittenMap(map: Record<string, unknown>, opts: UploadOptions): Buffer
   return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
 }
 
-function entryFor(f: ScannedFile, opts: UploadOptions, url: string): BundleEntry {
-  const headers: Record<string, string> = {};
-  if (f.debugId) headers["debug-id"] = f.debugId;
-  if (f.kind === "script" && f.sourceMapHeader) headers.sourcemap = f.sourceMapHeader;
-  const rewrite = f.kind === "map" && opts.rewrite !== false;
-  return {
-    url,
-    type: f.kind === "map" ? "source_map" : "minified_source",
-    headers,
-    sizeHint: f.size + 256,
-    source: f.cached ? undefined : { file: f.abs, displayPath: f.rel, rewrite: rewrite ? rewriteOptions(opts) : undefined },
-    async load() {
-      if (f.cached) {
-        const data = f.cached;
-        f.cached = undefined;
-        return data;
-      }
-      const raw = readFileSync(f.abs);
-      return rewrite ? rewriteMapBytes(raw, f.rel, rewriteOptions(opts)) : raw;
-    },
-  };
+/** What every file's bundle entry shares (one object per upload). */
+interface EntryContext {
+  urlPrefix: string | undefined;
+  urlSuffix: string | undefined;
+  /** How maps are rewritten; undefined when they are uploaded as they are. */
+  rewrite: RewriteOptions | undefined;
+}
+
+/**
+ * A scanned file as a bundle entry. There is one per file for the whole upload, so it keeps two
+ * references and computes its URL, headers and bytes when the bundle writer asks.
+ */
+class FileEntry implements BundleEntry {
+  constructor(
+    readonly file: ScannedFile,
+    private readonly ctx: EntryContext,
+  ) {}
+
+  get url(): string {
+    return fileUrl(this.file.rel, this.ctx.urlPrefix, this.ctx.urlSuffix);
+  }
+
+  get type(): BundleEntry["type"] {
+    return this.file.kind === "map" ? "source_map" : "minified_source";
+  }
+
+  get headers(): Record<string, string> {
+    const f = this.file;
+    const headers: Record<string, string> = {};
+    if (f.debugId) headers["debug-id"] = f.debugId;
+    const sourcemap = f.kind === "script" ? f.sourceMapHeader : undefined;
+    if (sourcemap) headers.sourcemap = sourcemap;
+    return headers;
+  }
+
+  get sizeHint(): number {
+    return this.file.size + 256;
+  }
+
+  private get rewrite(): RewriteOptions | undefined {
+    return this.file.kind === "map" ? this.ctx.rewrite : undefined;
+  }
+
+  get source(): BundleEntry["source"] {
+    const f = this.file;
+    return f.cached ? undefined : { file: f.abs, displayPath: f.rel, rewrite: this.rewrite };
+  }
+
+  async load(): Promise<Buffer> {
+    const f = this.file;
+    if (f.cached) {
+      const data = f.cached;
+      f.cached = undefined;
+      return data;
+    }
+    const raw = readFileSync(f.abs);
+    const rewrite = this.rewrite;
+    return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
+  }
 }
 
 /** Split sorted entries into bundles whose estimated size stays under `maxFileSize` (0 = no limit). */
@@ -209,27 +247,22 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
     throw new InputError("Cannot upload: You must either specify a release or have debug ids injected into your sources");
   }
 
-  // sentry-cli pairs an unreferenced script with `<its URL>.map` only when that URL is uploaded too.
-  const urls = scanned.map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix));
-  const mapUrls = new Set(urls.filter((_u, j) => scanned[j]!.kind === "map"));
-  scanned.forEach((f, j) => {
-    if (f.mapGuessed && !mapUrls.has(`${urls[j]}.map`)) {
-      f.sourceMapHeader = undefined;
-      f.mapPath = undefined;
+  // sentry-cli pairs an unreferenced script with `<its URL>.map` only when that URL is uploaded
+  // too. URLs share their prefix, so without a suffix they compare as the relative paths do.
+  const suffix = opts.urlSuffix ?? "";
+  const key = suffix ? (f: ScannedFile) => fileUrl(f.rel, opts.urlPrefix, suffix) : (f: ScannedFile) => f.rel;
+  if (scanned.some((f) => f.mapGuessed)) {
+    const mapKeys = new Set(scanned.filter((f) => f.kind === "map").map(key));
+    for (const f of scanned) {
+      if (f.mapGuessed && !mapKeys.has(suffix ? `${key(f)}.map` : `${f.rel}.map`)) f.dropGuessedMap();
     }
-  });
-  mapUrls.clear();
-  const entries = scanned.map((f, j) => entryFor(f, opts, urls[j]!)).sort((a, b) => byteCompare(a.url, b.url));
-  scanned.forEach((f, j) => {
-    summary.files.push({
-      url: urls[j]!,
-      type: f.kind === "map" ? "source_map" : "minified_source",
-      debugId: f.debugId ?? null,
-      sourcemap: f.kind === "script" ? (f.sourceMapHeader ?? null) : null,
-    });
+  }
+  for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
-  });
-  summary.files.sort((a, b) => byteCompare(a.url, b.url));
+  }
+  scanned.sort((a, b) => byteCompare(key(a), key(b)));
+  const ctx: EntryContext = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite: opts.rewrite === false ? undefined : rewriteOptions(opts) };
+  const entries = scanned.map((f) => new FileEntry(f, ctx));
 
   const api = apiClient ? await apiClient : undefined;
   const options: ChunkServerOptions = api
@@ -271,6 +304,8 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+  // Listed only now: the bundle workers are gone, and these objects were not kept while they ran.
+  summary.files = entries.map((e) => ({ url: e.url, type: e.type, debugId: e.file.debugId ?? null, sourcemap: e.file.kind === "script" ? (e.file.sourceMapHeader ?? null) : null }));
   return summary;
 }
 
