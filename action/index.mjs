@@ -48751,7 +48751,6 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     let central = Buffer.allocUnsafe(64 * 1024);
     let centralLength = 0;
     const local = Buffer.alloc(30);
-    const manifestFiles = [];
     const idHash = createHash4("sha1");
     const addEntry = async (name, crc, size, deflated) => {
       const nameBuf = Buffer.from(name, "utf8");
@@ -48788,13 +48787,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       centralLength += 46 + nameBuf.copy(central, centralLength + 46);
     };
     await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
-    const done = /* @__PURE__ */ new Set();
-    const unique = entries.filter((e) => {
-      const path = urlToBundlePath(e.url);
-      if (done.has(path)) return false;
-      done.add(path);
-      return true;
-    });
+    const unique = uniquePaths(entries);
     let count2 = 0;
     const pool = workers ?? new WorkerPool(deflateWorkers());
     try {
@@ -48832,9 +48825,6 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
           const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
           const path = urlToBundlePath(e.url);
           await addEntry(path, crc, r2.size, r2.deflated);
-          const info2 = { type: e.type, url: e.url };
-          if (Object.keys(e.headers).length > 0) info2.headers = e.headers;
-          manifestFiles.push([path, JSON.stringify(info2)]);
           idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
           count2 += 1;
           onEntry?.(r2.size);
@@ -48851,10 +48841,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     rest.org = attrs2.org;
     if (attrs2.project !== void 0) rest.project = attrs2.project;
     if (attrs2.release !== void 0) rest.release = attrs2.release;
-    manifestFiles.sort((a, b3) => byteCompare(a[0], b3[0]));
-    const files = manifestFiles.map(([path, json2]) => `${JSON.stringify(path)}:${json2}`).join(",");
-    manifestFiles.length = 0;
-    const manifestBytes = Buffer.from(`{"files":{${files}},${JSON.stringify(rest).slice(1)}`, "utf8");
+    const manifestBytes = manifestJson(unique, rest);
     await addEntry("manifest.json", crc322(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }));
     const cdStart = w.offset;
     const cdBuf = central.subarray(0, centralLength);
@@ -48872,6 +48859,58 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
   } finally {
     closeSync3(fd2);
   }
+}
+function uniquePaths(entries) {
+  let prev;
+  let neighbours = true;
+  for (const e of entries) {
+    const url = e.url;
+    if (url.includes("?") || url.includes("#") || prev !== void 0 && byteCompare(prev, url) > 0) {
+      neighbours = false;
+      break;
+    }
+    prev = url;
+  }
+  if (neighbours) {
+    prev = void 0;
+    return entries.filter((e) => {
+      const url = e.url;
+      const first2 = url !== prev;
+      prev = url;
+      return first2;
+    });
+  }
+  const done = /* @__PURE__ */ new Set();
+  return entries.filter((e) => {
+    const path = urlToBundlePath(e.url);
+    if (done.has(path)) return false;
+    done.add(path);
+    return true;
+  });
+}
+function manifestJson(entries, rest) {
+  const byPath = entries.map((e) => ({ path: urlToBundlePath(e.url), e }));
+  byPath.sort((a, b3) => byteCompare(a.path, b3.path));
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  let length = 0;
+  const put = (text) => {
+    const max2 = Buffer.byteLength(text);
+    if (length + max2 > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, length + max2));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    length += buf.write(text, length);
+  };
+  put('{"files":{');
+  byPath.forEach(({ path, e }, i2) => {
+    const info2 = { type: e.type, url: e.url };
+    const headers = e.headers;
+    if (Object.keys(headers).length > 0) info2.headers = headers;
+    put(`${i2 > 0 ? "," : ""}${JSON.stringify(path)}:${JSON.stringify(info2)}`);
+  });
+  put(`},${JSON.stringify(rest).slice(1)}`);
+  return buf.subarray(0, length);
 }
 function byteCompare(a, b3) {
   if (a === b3) return 0;
@@ -49401,20 +49440,19 @@ function walk(dir, rel, ignores, out, onSkip) {
   entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
-    const p2 = join6(dir, e.name);
     if (e.isDirectory()) {
       if (e.name.startsWith(".")) continue;
       if (!ignores.empty && ignores.ignores(childRel, true)) {
         onSkip?.(`${childRel}/`, "ignored");
         continue;
       }
-      walk(p2, childRel, ignores, out, onSkip);
+      walk(join6(dir, e.name), childRel, ignores, out, onSkip);
     } else if (e.isFile()) {
       if (!ignores.empty && ignores.ignores(childRel, false)) {
         onSkip?.(childRel, "ignored");
         continue;
       }
-      out.push({ abs: p2, rel: childRel });
+      out.push(childRel);
     }
   }
 }
@@ -49426,7 +49464,7 @@ function inspectFile(abs, rel, onMap) {
     try {
       map = parseMapJson2(text, rel);
     } catch (e) {
-      return { abs, rel, kind: "map", size, badMap: e.message };
+      return { kind: "map", size, badMap: e.message };
     }
     const sources = Array.isArray(map.sources) ? map.sources : [];
     const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
@@ -49434,26 +49472,20 @@ function inspectFile(abs, rel, onMap) {
     sources.forEach((s, j2) => {
       if (typeof content[j2] !== "string") missingContent.push(String(s ?? ""));
     });
-    const mf = { abs, rel, kind: "map", size, debugId: mapDebugId(map) };
-    if (missingContent.length > 0) mf.mapInfo = { missingContent };
-    onMap?.(map, mf, text);
-    return mf;
+    const info3 = { kind: "map", size, debugId: mapDebugId(map) };
+    if (missingContent.length > 0) info3.missingContent = missingContent;
+    onMap?.(map, text, size);
+    return info3;
   }
-  const f = { abs, rel, kind: "script", size, debugId: findDebugId(text) };
+  const info2 = { kind: "script", size, debugId: findDebugId(text) };
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
-    f.sourceMapRef = ref;
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(ref)) f.sourceMapHeader = ref;
-    if (!ref.startsWith("data:") && f.sourceMapHeader) {
-      const local = resolve6(dirname8(abs), safeDecode2(ref.split(/[?#]/)[0]));
-      if (existsSync7(local)) f.mapPath = local;
-    }
+    info2.sourceMapRef = ref;
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve6(dirname8(abs), safeDecode2(ref.split(/[?#]/)[0])))) info2.mapFound = true;
   } else if (existsSync7(`${abs}.map`)) {
-    f.mapPath = `${abs}.map`;
-    f.sourceMapHeader = `${basename3(abs)}.map`;
-    f.mapGuessed = true;
+    info2.mapGuessed = true;
   }
-  return f;
+  return info2;
 }
 async function scanUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
@@ -49468,39 +49500,44 @@ async function scanUploadFiles(opts) {
     }
     ignores.add(text.split(/\r?\n/));
   }
-  const found2 = [];
-  const seen = /* @__PURE__ */ new Set();
+  const roots = [];
+  const rels = [];
+  const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
   for (const p2 of opts.paths) {
-    const root = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
+    const given = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
     let st;
     try {
-      st = statSync4(root);
+      st = statSync4(given);
     } catch {
       throw new InputError(`${p2} does not exist`);
     }
+    const root = st.isDirectory() ? resolve6(given) : dirname8(resolve6(given));
     const files = [];
     if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
-    else files.push({ abs: root, rel: basename3(root) });
-    for (const { abs, rel } of files) {
-      const name = basename3(abs);
-      if (!exts.some((e) => name.endsWith(`.${e}`))) {
+    else files.push(basename3(given));
+    for (const rel of files) {
+      if (!exts.some((e) => rel.endsWith(`.${e}`))) {
         opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
         continue;
       }
-      if (seen.has(abs)) continue;
-      seen.add(abs);
-      found2.push({ abs, rel });
+      if (seen) {
+        const abs = join6(root, rel);
+        if (seen.has(abs)) continue;
+        seen.add(abs);
+      }
+      roots.push(root);
+      rels.push(rel);
     }
   }
   const result = [];
   const badMaps = [];
-  let budget = opts.cacheBudget ?? 0;
-  const keep = (f, make) => {
-    if (budget <= 0 || f.size > budget) return f;
-    f.cached = make();
-    budget -= f.cached.length;
-    return f;
+  const add = (i2, info2, cached) => {
+    if (info2.badMap !== void 0) badMaps.push(info2.badMap);
+    const f = new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2);
+    f.cached = cached;
+    result.push(f);
   };
+  let budget = opts.cacheBudget ?? 0;
   const own = budget <= 0 && !opts.pool ? createWorkerPool() : void 0;
   const pool = budget <= 0 ? opts.pool ?? own : void 0;
   if (pool) {
@@ -49508,42 +49545,43 @@ async function scanUploadFiles(opts) {
       const pending = [];
       let next = 0;
       const post = () => {
-        if (next >= found2.length) return;
-        const p2 = pool.inspect(found2.slice(next, next + BATCH));
-        p2.catch(() => void 0);
-        pending.push(p2);
+        if (next >= rels.length) return;
+        const batch = [];
+        for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++) batch.push({ abs: join6(roots[i2], rels[i2]), rel: rels[i2] });
+        const done = pool.inspect(batch);
+        done.catch(() => void 0);
+        pending.push({ from: next, done });
         next += BATCH;
       };
-      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < found2.length) post();
+      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < rels.length) post();
       while (pending.length > 0) {
-        const p2 = pending.shift();
+        const { from, done } = pending.shift();
         post();
-        for (const r2 of await p2) {
+        (await done).forEach((r2, j2) => {
           if ("error" in r2) throw new Error(r2.error);
-          if (r2.badMap !== void 0) {
-            badMaps.push(r2.badMap);
-            delete r2.badMap;
-          }
-          result.push(r2);
-        }
+          add(from + j2, r2);
+        });
       }
     } finally {
       await own?.close();
     }
   } else {
-    for (let i2 = 0; i2 < found2.length; i2 += BATCH) {
-      for (const { abs, rel } of found2.slice(i2, i2 + BATCH)) {
-        const { badMap, ...f } = inspectFile(abs, rel, (map, mf, text) => keep(mf, () => opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8")));
-        if (badMap !== void 0) badMaps.push(badMap);
-        result.push(f);
-      }
+    for (let i2 = 0; i2 < rels.length; i2++) {
+      const rel = rels[i2];
+      let cached;
+      const info2 = inspectFile(join6(roots[i2], rel), rel, (map, text, size) => {
+        if (budget <= 0 || size > budget) return;
+        cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
+        budget -= cached.length;
+      });
+      add(i2, info2, cached);
     }
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]);
   if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }
-var DEFAULT_UPLOAD_EXTENSIONS, BATCH, SCAN_BATCHES_PER_WORKER;
+var DEFAULT_UPLOAD_EXTENSIONS, ABSOLUTE_URL, MapState, ScannedFile, BATCH, SCAN_BATCHES_PER_WORKER;
 var init_scan = __esm({
   "src/sourcemaps/scan.ts"() {
     "use strict";
@@ -49553,6 +49591,53 @@ var init_scan = __esm({
     init_bundle_rewrite();
     init_bundle();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
+    ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+    MapState = { None: 0, Referenced: 1, Guessed: 2 };
+    ScannedFile = class {
+      constructor(root, rel, kind, size, info2 = {}) {
+        this.root = root;
+        this.rel = rel;
+        this.kind = kind;
+        this.size = size;
+        this.debugId = info2.debugId;
+        this.sourceMapRef = info2.sourceMapRef;
+        this.cached = void 0;
+        this.mapInfo = info2.missingContent ? { missingContent: info2.missingContent } : void 0;
+        this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
+      }
+      /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
+      debugId;
+      /** The `sourceMappingURL` as written in the script. */
+      sourceMapRef;
+      /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
+      cached;
+      /** For maps: problems --validate reports (sources without content), when there are any. */
+      mapInfo;
+      mapState;
+      get abs() {
+        return join6(this.root, this.rel);
+      }
+      /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
+      get mapPath() {
+        if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
+        if (this.mapState === MapState.Referenced) return resolve6(dirname8(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+        return void 0;
+      }
+      /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
+      get sourceMapHeader() {
+        if (this.mapState === MapState.Guessed) return `${basename3(this.rel)}.map`;
+        const ref = this.sourceMapRef;
+        return ref !== void 0 && !ABSOLUTE_URL.test(ref) ? ref : void 0;
+      }
+      /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+      get mapGuessed() {
+        return this.mapState === MapState.Guessed;
+      }
+      /** Forget a guessed sibling map (it is not uploaded): no header, no map. */
+      dropGuessedMap() {
+        if (this.mapState === MapState.Guessed) this.mapState = MapState.None;
+      }
+    };
     BATCH = 32;
     SCAN_BATCHES_PER_WORKER = 4;
   }
@@ -49594,28 +49679,6 @@ function rewriteOptions(opts) {
 }
 function rewrittenMap(map, opts) {
   return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
-}
-function entryFor(f, opts, url) {
-  const headers = {};
-  if (f.debugId) headers["debug-id"] = f.debugId;
-  if (f.kind === "script" && f.sourceMapHeader) headers.sourcemap = f.sourceMapHeader;
-  const rewrite = f.kind === "map" && opts.rewrite !== false;
-  return {
-    url,
-    type: f.kind === "map" ? "source_map" : "minified_source",
-    headers,
-    sizeHint: f.size + 256,
-    source: f.cached ? void 0 : { file: f.abs, displayPath: f.rel, rewrite: rewrite ? rewriteOptions(opts) : void 0 },
-    async load() {
-      if (f.cached) {
-        const data = f.cached;
-        f.cached = void 0;
-        return data;
-      }
-      const raw = readFileSync11(f.abs);
-      return rewrite ? rewriteMapBytes(raw, f.rel, rewriteOptions(opts)) : raw;
-    }
-  };
 }
 function splitBundles(entries, maxFileSize) {
   if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
@@ -49685,26 +49748,20 @@ async function upload(opts, deps, pool) {
   if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
     throw new InputError("Cannot upload: You must either specify a release or have debug ids injected into your sources");
   }
-  const urls = scanned.map((f) => fileUrl(f.rel, opts.urlPrefix, opts.urlSuffix));
-  const mapUrls = new Set(urls.filter((_u, j2) => scanned[j2].kind === "map"));
-  scanned.forEach((f, j2) => {
-    if (f.mapGuessed && !mapUrls.has(`${urls[j2]}.map`)) {
-      f.sourceMapHeader = void 0;
-      f.mapPath = void 0;
+  const suffix = opts.urlSuffix ?? "";
+  const key = suffix ? (f) => fileUrl(f.rel, opts.urlPrefix, suffix) : (f) => f.rel;
+  if (scanned.some((f) => f.mapGuessed)) {
+    const mapKeys = new Set(scanned.filter((f) => f.kind === "map").map(key));
+    for (const f of scanned) {
+      if (f.mapGuessed && !mapKeys.has(suffix ? `${key(f)}.map` : `${f.rel}.map`)) f.dropGuessedMap();
     }
-  });
-  mapUrls.clear();
-  const entries = scanned.map((f, j2) => entryFor(f, opts, urls[j2])).sort((a, b3) => byteCompare(a.url, b3.url));
-  scanned.forEach((f, j2) => {
-    summary.files.push({
-      url: urls[j2],
-      type: f.kind === "map" ? "source_map" : "minified_source",
-      debugId: f.debugId ?? null,
-      sourcemap: f.kind === "script" ? f.sourceMapHeader ?? null : null
-    });
+  }
+  for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
-  });
-  summary.files.sort((a, b3) => byteCompare(a.url, b3.url));
+  }
+  scanned.sort((a, b3) => byteCompare(key(a), key(b3)));
+  const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite: opts.rewrite === false ? void 0 : rewriteOptions(opts) };
+  const entries = scanned.map((f) => new FileEntry(f, ctx));
   const api = apiClient ? await apiClient : void 0;
   const options = api ? await getChunkOptions(api, deps.org) : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
   if (entries.length === 0) {
@@ -49742,6 +49799,7 @@ async function upload(opts, deps, pool) {
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+  summary.files = entries.map((e) => ({ url: e.url, type: e.type, debugId: e.file.debugId ?? null, sourcemap: e.file.kind === "script" ? e.file.sourceMapHeader ?? null : null }));
   return summary;
 }
 async function sendBundle(api, b3, options, opts, deps, summary) {
@@ -49793,7 +49851,7 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     state: res.state
   });
 }
-var CACHE_BUDGET, rewriteOptionsOf;
+var CACHE_BUDGET, rewriteOptionsOf, FileEntry;
 var init_upload = __esm({
   "src/sourcemaps/upload.ts"() {
     "use strict";
@@ -49804,6 +49862,47 @@ var init_upload = __esm({
     init_scan();
     CACHE_BUDGET = 16 * 1024 * 1024;
     rewriteOptionsOf = /* @__PURE__ */ new WeakMap();
+    FileEntry = class {
+      constructor(file, ctx) {
+        this.file = file;
+        this.ctx = ctx;
+      }
+      get url() {
+        return fileUrl(this.file.rel, this.ctx.urlPrefix, this.ctx.urlSuffix);
+      }
+      get type() {
+        return this.file.kind === "map" ? "source_map" : "minified_source";
+      }
+      get headers() {
+        const f = this.file;
+        const headers = {};
+        if (f.debugId) headers["debug-id"] = f.debugId;
+        const sourcemap = f.kind === "script" ? f.sourceMapHeader : void 0;
+        if (sourcemap) headers.sourcemap = sourcemap;
+        return headers;
+      }
+      get sizeHint() {
+        return this.file.size + 256;
+      }
+      get rewrite() {
+        return this.file.kind === "map" ? this.ctx.rewrite : void 0;
+      }
+      get source() {
+        const f = this.file;
+        return f.cached ? void 0 : { file: f.abs, displayPath: f.rel, rewrite: this.rewrite };
+      }
+      async load() {
+        const f = this.file;
+        if (f.cached) {
+          const data = f.cached;
+          f.cached = void 0;
+          return data;
+        }
+        const raw = readFileSync11(f.abs);
+        const rewrite = this.rewrite;
+        return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
+      }
+    };
   }
 });
 
