@@ -48742,7 +48742,7 @@ function createWorkerPool() {
   return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
 }
 function deflateWorkers() {
-  return Math.max(1, Math.min(3, availableParallelism2() - 1));
+  return Math.max(1, Math.min(2, availableParallelism2() - 1));
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
   const fd2 = openSync3(file, "w");
