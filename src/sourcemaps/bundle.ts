@@ -13,6 +13,7 @@ import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
 import type { Inspection } from "./scan.js";
+import { pack } from "./pack.js";
 import { siblingModuleUrl } from "./sibling.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
@@ -388,19 +389,7 @@ export async function writeBundle(
     let count = 0;
     const pool = workers ?? new WorkerPool(deflateWorkers());
     try {
-      const batches: BundleEntry[][] = [];
-      let cur: BundleEntry[] = [];
-      let curBytes = 0;
-      for (const e of unique) {
-        if (cur.length > 0 && (cur.length >= BATCH_ENTRIES || curBytes + e.sizeHint > BATCH_BYTES)) {
-          batches.push(cur);
-          cur = [];
-          curBytes = 0;
-        }
-        cur.push(e);
-        curBytes += e.sizeHint;
-      }
-      if (cur.length > 0) batches.push(cur);
+      const batches = pack(unique, (e) => e.sizeHint, BATCH_BYTES, BATCH_ENTRIES);
       const inFlight: Array<Promise<Prepared[]>> = [];
       let nextToStart = 0;
       const start = async (batch: BundleEntry[]) => {
@@ -459,36 +448,28 @@ export async function writeBundle(
 }
 
 /**
- * The entries to write: the first of those whose bundle path repeats. Sorted URLs without `?` or
- * `#` have distinct paths unless they are equal, so only neighbours need comparing; otherwise
- * the paths go through a set.
+ * The entries to write: the first of those whose bundle path repeats. When the paths come in
+ * order (as from URLs sorted under one prefix), equal ones are neighbours and need no set.
  */
 function uniquePaths(entries: BundleEntry[]): BundleEntry[] {
   let prev: string | undefined;
-  let neighbours = true;
+  let sorted = true;
   for (const e of entries) {
-    const url = e.url;
-    if (url.includes("?") || url.includes("#") || (prev !== undefined && byteCompare(prev, url) > 0)) {
-      neighbours = false;
+    const path = urlToBundlePath(e.url);
+    if (prev !== undefined && byteCompare(prev, path) > 0) {
+      sorted = false;
       break;
     }
-    prev = url;
+    prev = path;
   }
-  if (neighbours) {
-    prev = undefined;
-    return entries.filter((e) => {
-      const url = e.url;
-      const first = url !== prev;
-      prev = url;
-      return first;
-    });
-  }
-  const done = new Set<string>();
+  const done = sorted ? undefined : new Set<string>();
+  prev = undefined;
   return entries.filter((e) => {
     const path = urlToBundlePath(e.url);
-    if (done.has(path)) return false;
-    done.add(path);
-    return true;
+    const first = done ? !done.has(path) : path !== prev;
+    done?.add(path);
+    prev = path;
+    return first;
   });
 }
 

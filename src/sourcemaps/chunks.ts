@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import * as zlib from "node:zlib";
 import type { ApiClient } from "../api/types.js";
+import { pack } from "./pack.js";
 
 export interface ChunkServerOptions {
   url: string;
@@ -75,20 +76,7 @@ export async function assemble(api: ApiClient, org: string, req: AssembleRequest
 
 /** Group chunks into requests of ≤ chunksPerRequest parts and ≤ maxRequestSize bytes. */
 export function planRequests(chunks: ChunkRef[], opts: Pick<ChunkServerOptions, "chunksPerRequest" | "maxRequestSize">): ChunkRef[][] {
-  const out: ChunkRef[][] = [];
-  let cur: ChunkRef[] = [];
-  let bytes = 0;
-  for (const c of chunks) {
-    if (cur.length > 0 && (cur.length >= opts.chunksPerRequest || bytes + c.size > opts.maxRequestSize)) {
-      out.push(cur);
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(c);
-    bytes += c.size;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
+  return pack(chunks, (c) => c.size, opts.maxRequestSize, opts.chunksPerRequest);
 }
 
 const GZIP_BLOCK = 0xffff;

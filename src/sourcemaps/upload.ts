@@ -13,6 +13,7 @@ import type { Output } from "../output/output.js";
 import { byteCompare, createWorkerPool, fileUrl, readChunk, workersReadFiles, writeBundle, type WorkerPool, type BundleEntry, type WrittenBundle } from "./bundle.js";
 import { rewriteMapBytes, rewriteSourceMap, type RewriteOptions } from "./bundle-rewrite.js";
 import { assemble, getChunkOptions, uploadChunks, type AssembleResponse, type ChunkServerOptions } from "./chunks.js";
+import { pack } from "./pack.js";
 import { scanUploadFiles, type ScannedFile } from "./scan.js";
 
 export interface UploadOptions {
@@ -99,18 +100,6 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
 /** Bytes of rewritten maps the scan may keep for the bundle writer (the rest is read again). */
 const CACHE_BUDGET = 16 * 1024 * 1024;
 
-/** One options object per upload (entries share it rather than holding 20,000 copies). */
-const rewriteOptionsOf = new WeakMap<UploadOptions, RewriteOptions>();
-function rewriteOptions(opts: UploadOptions): RewriteOptions {
-  let r = rewriteOptionsOf.get(opts);
-  if (!r) rewriteOptionsOf.set(opts, (r = { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false }));
-  return r;
-}
-
-function rewrittenMap(map: Record<string, unknown>, opts: UploadOptions): Buffer {
-  return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
-}
-
 /** What every file's bundle entry shares (one object per upload). */
 interface EntryContext {
   urlPrefix: string | undefined;
@@ -175,20 +164,8 @@ class FileEntry implements BundleEntry {
 /** Split sorted entries into bundles whose estimated size stays under `maxFileSize` (0 = no limit). */
 export function splitBundles(entries: BundleEntry[], maxFileSize: number): BundleEntry[][] {
   if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
-  const out: BundleEntry[][] = [];
-  let cur: BundleEntry[] = [];
-  let size = 4096;
-  for (const e of entries) {
-    if (cur.length > 0 && size + e.sizeHint > maxFileSize) {
-      out.push(cur);
-      cur = [];
-      size = 4096;
-    }
-    cur.push(e);
-    size += e.sizeHint;
-  }
-  if (cur.length) out.push(cur);
-  return out;
+  // 4 KiB per bundle for the zip's own records and the manifest's start.
+  return pack(entries, (e) => e.sizeHint, maxFileSize, Infinity, 4096);
 }
 
 export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): Promise<UploadSummary> {
@@ -208,6 +185,9 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   const apiClient = opts.dryRun ? undefined : deps.api();
   apiClient?.catch(() => undefined);
   const skipped: UploadSummary["skipped"] = [];
+  // One options object for every map (entries share it).
+  const rewrite: RewriteOptions | undefined =
+    opts.rewrite === false ? undefined : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
     pool,
@@ -218,7 +198,7 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
     ignoreFile: opts.ignoreFile,
     // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
     cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
-    transformMap: opts.rewrite === false ? undefined : (map) => rewrittenMap(map, opts),
+    transformMap: rewrite && ((map) => Buffer.from(JSON.stringify(rewriteSourceMap(map, rewrite)), "utf8")),
   });
   out.info(`> Found ${scanned.length} files`);
   const summary: UploadSummary = {
@@ -254,14 +234,14 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   if (scanned.some((f) => f.mapGuessed)) {
     const mapKeys = new Set(scanned.filter((f) => f.kind === "map").map(key));
     for (const f of scanned) {
-      if (f.mapGuessed && !mapKeys.has(suffix ? `${key(f)}.map` : `${f.rel}.map`)) f.dropGuessedMap();
+      if (f.mapGuessed && !mapKeys.has(`${key(f)}.map`)) f.dropGuessedMap();
     }
   }
   for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   scanned.sort((a, b) => byteCompare(key(a), key(b)));
-  const ctx: EntryContext = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite: opts.rewrite === false ? undefined : rewriteOptions(opts) };
+  const ctx: EntryContext = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
   const entries = scanned.map((f) => new FileEntry(f, ctx));
 
   const api = apiClient ? await apiClient : undefined;

@@ -72,6 +72,19 @@ describe("writeBundle", () => {
     expect(one.debugId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it("keeps the first of the entries whose bundle path repeats, neighbours or not", async () => {
+    const dir = tempDir();
+    const read = async (es: BundleEntry[]) => {
+      const b = await writeBundle(join(dir, "b.zip"), es, { org: "acme" }, 1 << 20);
+      const files = unzipSync(readFileSync(b.file));
+      return { count: b.fileCount, a: Buffer.from(files["files/_/_/a.js"]!).toString(), urls: Object.values(JSON.parse(Buffer.from(files["manifest.json"]!).toString()).files).map((f) => (f as { url: string }).url) };
+    };
+    // Paths in order: equal ones are neighbours.
+    expect(await read([entry("/a.js", "one"), entry("~/a.js", "two"), entry("~/b.js", "b")])).toEqual({ count: 2, a: "one", urls: ["/a.js", "~/b.js"] });
+    // A query or fragment is not part of the path: a.js?v=1 repeats a.js with a.jsx between them.
+    expect(await read([entry("~/a.js", "one"), entry("~/a.jsx", "x"), entry("~/a.js?v=1", "two")])).toEqual({ count: 2, a: "one", urls: ["~/a.js", "~/a.jsx"] });
+  });
+
   it("splits entries into bundles under maxFileSize and keeps one bundle without a limit", () => {
     const es = [entry("~/a", "a".repeat(1000)), entry("~/b", "b".repeat(1000)), entry("~/c", "c".repeat(1000))];
     expect(splitBundles(es, 0)).toHaveLength(1);
