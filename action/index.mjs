@@ -48692,6 +48692,30 @@ var init_resolve3 = __esm({
   }
 });
 
+// src/sourcemaps/pack.ts
+function pack(items, size, maxBytes, maxCount = Infinity, base = 0) {
+  const out = [];
+  let cur = [];
+  let bytes = base;
+  for (const item of items) {
+    const n = size(item);
+    if (cur.length > 0 && (cur.length >= maxCount || bytes + n > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = base;
+    }
+    cur.push(item);
+    bytes += n;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+var init_pack = __esm({
+  "src/sourcemaps/pack.ts"() {
+    "use strict";
+  }
+});
+
 // src/sourcemaps/bundle.ts
 import { createHash as createHash4 } from "node:crypto";
 import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2, writeSync as writeSync2 } from "node:fs";
@@ -48791,19 +48815,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     let count2 = 0;
     const pool = workers ?? new WorkerPool(deflateWorkers());
     try {
-      const batches = [];
-      let cur = [];
-      let curBytes = 0;
-      for (const e of unique) {
-        if (cur.length > 0 && (cur.length >= BATCH_ENTRIES || curBytes + e.sizeHint > BATCH_BYTES)) {
-          batches.push(cur);
-          cur = [];
-          curBytes = 0;
-        }
-        cur.push(e);
-        curBytes += e.sizeHint;
-      }
-      if (cur.length > 0) batches.push(cur);
+      const batches = pack(unique, (e) => e.sizeHint, BATCH_BYTES, BATCH_ENTRIES);
       const inFlight = [];
       let nextToStart = 0;
       const start = async (batch) => {
@@ -48862,30 +48874,23 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
 }
 function uniquePaths(entries) {
   let prev;
-  let neighbours = true;
+  let sorted2 = true;
   for (const e of entries) {
-    const url = e.url;
-    if (url.includes("?") || url.includes("#") || prev !== void 0 && byteCompare(prev, url) > 0) {
-      neighbours = false;
+    const path = urlToBundlePath(e.url);
+    if (prev !== void 0 && byteCompare(prev, path) > 0) {
+      sorted2 = false;
       break;
     }
-    prev = url;
+    prev = path;
   }
-  if (neighbours) {
-    prev = void 0;
-    return entries.filter((e) => {
-      const url = e.url;
-      const first2 = url !== prev;
-      prev = url;
-      return first2;
-    });
-  }
-  const done = /* @__PURE__ */ new Set();
+  const done = sorted2 ? void 0 : /* @__PURE__ */ new Set();
+  prev = void 0;
   return entries.filter((e) => {
     const path = urlToBundlePath(e.url);
-    if (done.has(path)) return false;
-    done.add(path);
-    return true;
+    const first2 = done ? !done.has(path) : path !== prev;
+    done?.add(path);
+    prev = path;
+    return first2;
   });
 }
 function manifestJson(entries, rest) {
@@ -48944,6 +48949,7 @@ var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
     init_errors();
+    init_pack();
     init_sibling();
     WRITE_BYTES = 1 << 20;
     HashingWriter = class {
@@ -49275,20 +49281,7 @@ async function assemble(api, org, req) {
   return { state: d.state, missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [], detail: d.detail ?? null };
 }
 function planRequests(chunks, opts) {
-  const out = [];
-  let cur = [];
-  let bytes = 0;
-  for (const c3 of chunks) {
-    if (cur.length > 0 && (cur.length >= opts.chunksPerRequest || bytes + c3.size > opts.maxRequestSize)) {
-      out.push(cur);
-      cur = [];
-      bytes = 0;
-    }
-    cur.push(c3);
-    bytes += c3.size;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
+  return pack(chunks, (c3) => c3.size, opts.maxRequestSize, opts.chunksPerRequest);
 }
 function storedGzipLength(n) {
   return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
@@ -49415,6 +49408,7 @@ var MAX_IN_FLIGHT_BYTES, MAX_REQUEST_BYTES, GZIP_BLOCK, zlibCrc32;
 var init_chunks2 = __esm({
   "src/sourcemaps/chunks.ts"() {
     "use strict";
+    init_pack();
     MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
     MAX_REQUEST_BYTES = 8 * 1024 * 1024;
     GZIP_BLOCK = 65535;
@@ -49672,30 +49666,9 @@ function validateFiles(files) {
   }
   return { warnings, errors };
 }
-function rewriteOptions(opts) {
-  let r2 = rewriteOptionsOf.get(opts);
-  if (!r2) rewriteOptionsOf.set(opts, r2 = { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false });
-  return r2;
-}
-function rewrittenMap(map, opts) {
-  return Buffer.from(JSON.stringify(rewriteSourceMap(map, rewriteOptions(opts))), "utf8");
-}
 function splitBundles(entries, maxFileSize) {
   if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
-  const out = [];
-  let cur = [];
-  let size = 4096;
-  for (const e of entries) {
-    if (cur.length > 0 && size + e.sizeHint > maxFileSize) {
-      out.push(cur);
-      cur = [];
-      size = 4096;
-    }
-    cur.push(e);
-    size += e.sizeHint;
-  }
-  if (cur.length) out.push(cur);
-  return out;
+  return pack(entries, (e) => e.sizeHint, maxFileSize, Infinity, 4096);
 }
 async function uploadSourcemaps(opts, deps) {
   const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
@@ -49710,6 +49683,7 @@ async function upload(opts, deps, pool) {
   const apiClient = opts.dryRun ? void 0 : deps.api();
   apiClient?.catch(() => void 0);
   const skipped = [];
+  const rewrite = opts.rewrite === false ? void 0 : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
     pool,
@@ -49720,7 +49694,7 @@ async function upload(opts, deps, pool) {
     ignoreFile: opts.ignoreFile,
     // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
     cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
-    transformMap: opts.rewrite === false ? void 0 : (map) => rewrittenMap(map, opts)
+    transformMap: rewrite && ((map) => Buffer.from(JSON.stringify(rewriteSourceMap(map, rewrite)), "utf8"))
   });
   out.info(`> Found ${scanned.length} files`);
   const summary = {
@@ -49753,14 +49727,14 @@ async function upload(opts, deps, pool) {
   if (scanned.some((f) => f.mapGuessed)) {
     const mapKeys = new Set(scanned.filter((f) => f.kind === "map").map(key));
     for (const f of scanned) {
-      if (f.mapGuessed && !mapKeys.has(suffix ? `${key(f)}.map` : `${f.rel}.map`)) f.dropGuessedMap();
+      if (f.mapGuessed && !mapKeys.has(`${key(f)}.map`)) f.dropGuessedMap();
     }
   }
   for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   scanned.sort((a, b3) => byteCompare(key(a), key(b3)));
-  const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite: opts.rewrite === false ? void 0 : rewriteOptions(opts) };
+  const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
   const entries = scanned.map((f) => new FileEntry(f, ctx));
   const api = apiClient ? await apiClient : void 0;
   const options = api ? await getChunkOptions(api, deps.org) : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
@@ -49851,7 +49825,7 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     state: res.state
   });
 }
-var CACHE_BUDGET, rewriteOptionsOf, FileEntry;
+var CACHE_BUDGET, FileEntry;
 var init_upload = __esm({
   "src/sourcemaps/upload.ts"() {
     "use strict";
@@ -49859,9 +49833,9 @@ var init_upload = __esm({
     init_bundle();
     init_bundle_rewrite();
     init_chunks2();
+    init_pack();
     init_scan();
     CACHE_BUDGET = 16 * 1024 * 1024;
-    rewriteOptionsOf = /* @__PURE__ */ new WeakMap();
     FileEntry = class {
       constructor(file, ctx) {
         this.file = file;
