@@ -1,4 +1,9 @@
 #!/usr/bin/env node
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 // Bundles the GitHub Action (src/action/main.ts and everything the CLI needs) into one file,
 // action/index.mjs, which action.yml runs on node20: the runner checks out the repository and runs
 // it as is — no npm install, no build, no Docker image.
@@ -8,11 +13,6 @@
 //   node action/build.mjs --from-head build from the last commit's sources (git archive HEAD), not
 //                                     the working tree: for a bundle that matches what is committed
 import { build } from "esbuild";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "action", "index.mjs");

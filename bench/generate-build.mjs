@@ -34,10 +34,48 @@ function rng(seed) {
 }
 
 const WORDS = [
-  "user", "session", "cart", "item", "price", "total", "render", "state", "props", "effect", "value",
-  "index", "list", "map", "filter", "reduce", "config", "options", "request", "response", "error",
-  "handler", "event", "target", "node", "child", "parent", "route", "params", "query", "cache", "store",
-  "action", "payload", "result", "count", "format", "parse", "update", "create", "delete", "fetch",
+  "user",
+  "session",
+  "cart",
+  "item",
+  "price",
+  "total",
+  "render",
+  "state",
+  "props",
+  "effect",
+  "value",
+  "index",
+  "list",
+  "map",
+  "filter",
+  "reduce",
+  "config",
+  "options",
+  "request",
+  "response",
+  "error",
+  "handler",
+  "event",
+  "target",
+  "node",
+  "child",
+  "parent",
+  "route",
+  "params",
+  "query",
+  "cache",
+  "store",
+  "action",
+  "payload",
+  "result",
+  "count",
+  "format",
+  "parse",
+  "update",
+  "create",
+  "delete",
+  "fetch",
 ];
 const MIN_NAMES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$_";
 
@@ -137,7 +175,10 @@ export function generateBuild(dir, { files, bytes, seed = 1 }) {
   for (let i = 0; i < pairs; i++) {
     // Long tail: most files near the mean/3, a few up to ~30× the mean.
     const u = rand();
-    const target = Math.max(300, Math.round(meanJs * (u < 0.97 ? 0.15 + 1.2 * rand() * rand() * 2.6 : 6 + 20 * rand())));
+    const target = Math.max(
+      300,
+      Math.round(meanJs * (u < 0.97 ? 0.15 + 1.2 * rand() * rand() * 2.6 : 6 + 20 * rand())),
+    );
     const sub = `${dirs[i % dirs.length]}/${(i >> 6).toString(36)}`;
     const base = `${["main", "chunk", "page", "vendor", "route"][i % 5]}-${i.toString(16).padStart(5, "0")}.js`;
     const f = makeFile(rand, target, base);

@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { SIZES, generateBuild } from "./generate-build.mjs";
+import { generateBuild, SIZES } from "./generate-build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -26,7 +26,11 @@ const runs = Number(process.argv[3] ?? 5);
 const what = (process.argv[4] ?? "inject,upload").split(",");
 const seed = 1;
 
-const cliBinary = join(dirname(require.resolve(`@sentry/cli-${process.platform}-${process.arch}/package.json`)), "bin", "sentry-cli");
+const cliBinary = join(
+  dirname(require.resolve(`@sentry/cli-${process.platform}-${process.arch}/package.json`)),
+  "bin",
+  "sentry-cli",
+);
 const shipRoot = process.env.SHIP_ROOT ?? root;
 const shipBin = join(shipRoot, "bin", "sentry-ship.js");
 const serveBin = join(root, "bin", "sentry-ship.js");
@@ -114,8 +118,18 @@ async function startServer() {
   });
   const info = JSON.parse(first);
   return {
-    env: { ...baseEnv(), SENTRY_URL: info.url, SENTRY_AUTH_TOKEN: info.token, SENTRY_ORG: info.org, SENTRY_PROJECT: info.projects[0] },
-    stop: () => new Promise((done) => (child.once("exit", done), child.kill("SIGTERM"))),
+    env: {
+      ...baseEnv(),
+      SENTRY_URL: info.url,
+      SENTRY_AUTH_TOKEN: info.token,
+      SENTRY_ORG: info.org,
+      SENTRY_PROJECT: info.projects[0],
+    },
+    stop: () =>
+      new Promise((done) => {
+        child.once("exit", done);
+        child.kill("SIGTERM");
+      }),
   };
 }
 
@@ -130,7 +144,8 @@ async function benchInject(size) {
   // inodes freed in the last minute when it allocates new ones, so deleting a 20,000-file copy
   // right before a run would slow down whichever tool creates files next (ours: pending files).
   const copies = [];
-  for (let i = 0; i < runs; i++) for (const who of ["ours", "theirs"]) copies.push(freshCopy(dir, `inject-${size}-${i}-${who}`));
+  for (let i = 0; i < runs; i++)
+    for (const who of ["ours", "theirs"]) copies.push(freshCopy(dir, `inject-${size}-${i}-${who}`));
   const res = { ours: [], theirs: [] };
   try {
     for (let i = 0; i < runs; i++) {
@@ -151,7 +166,11 @@ async function benchUpload(size) {
   const injected = join(base, `injected-${size}-${seed}`);
   if (!existsSync(join(injected, ".done"))) {
     freshCopy(dir, `injected-${size}-${seed}`);
-    const r = spawnSync(cliBinary, ["sourcemaps", "inject", "dist"], { cwd: injected, env: baseEnv(), stdio: "ignore" });
+    const r = spawnSync(cliBinary, ["sourcemaps", "inject", "dist"], {
+      cwd: injected,
+      env: baseEnv(),
+      stdio: "ignore",
+    });
     if (r.status !== 0) throw new Error("sentry-cli inject failed");
     writeFileSync(join(injected, ".done"), "");
   }
@@ -186,13 +205,19 @@ for (const size of sizes) {
 
 const mb = (n) => (n / 2 ** 20).toFixed(0);
 const s = (n) => (n / 1000).toFixed(2);
-console.log(`\nMedians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS; sentry-ship from ${shipRoot}.\n`);
-console.log("| command | build | wall s (ours / sentry-cli / ratio) | CPU s (ours / sentry-cli / ratio) | peak RSS MB (ours / sentry-cli) |");
+console.log(
+  `\nMedians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS; sentry-ship from ${shipRoot}.\n`,
+);
+console.log(
+  "| command | build | wall s (ours / sentry-cli / ratio) | CPU s (ours / sentry-cli / ratio) | peak RSS MB (ours / sentry-cli) |",
+);
 console.log("|---|---|---|---|---|");
 for (const r of rows) {
   const build = `${r.info.files} files, ${(r.info.bytes / 1e6).toFixed(0)} MB`;
   const wall = `${s(r.m("ours", "ms"))} / ${s(r.m("theirs", "ms"))} / **${(r.m("ours", "ms") / r.m("theirs", "ms")).toFixed(2)}×**`;
-  const cpu = gnuTime ? `${s(r.m("ours", "cpu"))} / ${s(r.m("theirs", "cpu"))} / ${(r.m("ours", "cpu") / r.m("theirs", "cpu")).toFixed(2)}×` : "n/a";
+  const cpu = gnuTime
+    ? `${s(r.m("ours", "cpu"))} / ${s(r.m("theirs", "cpu"))} / ${(r.m("ours", "cpu") / r.m("theirs", "cpu")).toFixed(2)}×`
+    : "n/a";
   console.log(`| ${r.cmd} | ${build} | ${wall} | ${cpu} | ${mb(r.m("ours", "peak"))} / ${mb(r.m("theirs", "peak"))} |`);
 }
 for (const cmd of what) {

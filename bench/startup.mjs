@@ -13,7 +13,9 @@ const sentryCli = join(dirname(require.resolve("@sentry/cli/package.json")), "bi
 const cliBinary = (() => {
   // The native binary itself (the npm wrapper adds a node start-up of its own).
   try {
-    const pkg = require.resolve(`@sentry/cli-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}/package.json`);
+    const pkg = require.resolve(
+      `@sentry/cli-${process.platform}-${process.arch === "x64" ? "x64" : process.arch}/package.json`,
+    );
     return join(dirname(pkg), "bin", "sentry-cli");
   } catch {
     return undefined;
@@ -29,7 +31,11 @@ function time(cmd, args) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, SENTRY_DISABLE_UPDATE_CHECK: "1" }, stdio: "ignore" });
+    const r = spawnSync(cmd, args, {
+      cwd: root,
+      env: { ...process.env, SENTRY_DISABLE_UPDATE_CHECK: "1" },
+      stdio: "ignore",
+    });
     const t1 = process.hrtime.bigint();
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
     samples.push(Number(t1 - t0) / 1e6);

@@ -20,10 +20,14 @@ const log = (s = "") => (jsonMode ? process.stderr : process.stdout).write(s + "
 const work = mkdtempSync(join(tmpdir(), "sentry-ship-demo-"));
 const dataDir = join(work, "server-data");
 // The server runs as its own process, exactly as `sentry-ship serve` runs for a user.
-const serveProc = spawn(process.execPath, [join(root, "bin/sentry-ship.js"), "--json", "serve", "--port", "0", "--data", dataDir], {
-  env: { PATH: process.env.PATH, HOME: work },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const serveProc = spawn(
+  process.execPath,
+  [join(root, "bin/sentry-ship.js"), "--json", "serve", "--port", "0", "--data", dataDir],
+  {
+    env: { PATH: process.env.PATH, HOME: work },
+    stdio: ["ignore", "pipe", "inherit"],
+  },
+);
 const served = await new Promise((resolve, reject) => {
   let buf = "";
   serveProc.stdout.on("data", (c) => {
@@ -74,7 +78,11 @@ try {
   log(`Embedded Sentry server at ${server.url}/ (recording to ${dataDir})\n`);
   ship(["info"]);
 
-  const proposed = spawnSync(process.execPath, [join(root, "bin/sentry-ship.js"), "releases", "propose-version"], { cwd: root, env, encoding: "utf8" });
+  const proposed = spawnSync(process.execPath, [join(root, "bin/sentry-ship.js"), "releases", "propose-version"], {
+    cwd: root,
+    env,
+    encoding: "utf8",
+  });
   const version = proposed.status === 0 && proposed.stdout.trim() ? proposed.stdout.trim() : `demo-${Date.now()}`;
   summary.version = version;
 
@@ -105,7 +113,11 @@ try {
           {
             type: "TypeError",
             value: "item pen has no price",
-            stacktrace: { frames: [{ abs_path: "~/app.min.js", filename: "~/app.min.js", lineno: lineNo, colno: colNo, function: "r" }] },
+            stacktrace: {
+              frames: [
+                { abs_path: "~/app.min.js", filename: "~/app.min.js", lineno: lineNo, colno: colNo, function: "r" },
+              ],
+            },
           },
         ],
       },
@@ -127,8 +139,13 @@ try {
   summary.events = st.events.map((e) => e.id);
 
   log("\nWhat the server received:");
-  log(`  release ${version}: ${summary.release.commits} commits, finalized: ${summary.release.finalized}, deploys: ${summary.release.deploys.join(", ") || "none"}`);
-  if (bundle) log(`  artifact bundle ${bundle.id}: ${bundle.files.length} files (${bundle.files.map((f) => f.url ?? f.path).join(", ")})`);
+  log(
+    `  release ${version}: ${summary.release.commits} commits, finalized: ${summary.release.finalized}, deploys: ${summary.release.deploys.join(", ") || "none"}`,
+  );
+  if (bundle)
+    log(
+      `  artifact bundle ${bundle.id}: ${bundle.files.length} files (${bundle.files.map((f) => f.url ?? f.path).join(", ")})`,
+    );
   log(`  events: ${st.events.length}`);
 
   // Resolve the event's minified frame through the map the server stored.
@@ -139,15 +156,29 @@ try {
     log(`\nResolving the event's frame app.min.js:${lineNo}:${colNo} through the uploaded map:`);
     const r = spawnSync(
       process.execPath,
-      [join(root, "bin/sentry-ship.js"), "--json", "sourcemaps", "resolve", mapPath, "-l", String(lineNo), "-c", String(colNo)],
+      [
+        join(root, "bin/sentry-ship.js"),
+        "--json",
+        "sourcemaps",
+        "resolve",
+        mapPath,
+        "-l",
+        String(lineNo),
+        "-c",
+        String(colNo),
+      ],
       { env, encoding: "utf8" },
     );
     const doc = r.status === 0 ? JSON.parse(r.stdout) : null;
     const t = doc?.token;
-    summary.resolved = t ? { source: t.source, line: t.originalLine, column: t.originalColumn, name: t.name ?? null } : null;
+    summary.resolved = t
+      ? { source: t.source, line: t.originalLine, column: t.originalColumn, name: t.name ?? null }
+      : null;
     if (t) {
       const text = doc.context?.find((c) => c.current)?.text?.trim();
-      log(`  app.min.js:${lineNo}:${colNo}  ->  ${t.source}:${t.originalLine}:${t.originalColumn}${text ? `   ${text}` : ""}`);
+      log(
+        `  app.min.js:${lineNo}:${colNo}  ->  ${t.source}:${t.originalLine}:${t.originalColumn}${text ? `   ${text}` : ""}`,
+      );
     } else {
       log(`  could not resolve the frame: ${(r.stderr || r.stdout).trim()}`);
       await cleanup(1);

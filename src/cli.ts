@@ -54,9 +54,7 @@ export async function buildProgram(io: IO, overrides: ContextOverrides = {}, arg
     .option("--url <url>", "the Sentry server URL (default https://sentry.io/)")
     .option("--auth-token <token>", "the auth token to use")
     .option("--header <header>", "a custom header 'KEY: VALUE' sent with every API request (repeatable)", collect)
-    .addOption(
-      new Option("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error"]),
-    )
+    .addOption(new Option("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error"]))
     .option("--quiet", "print only errors")
     .addOption(new Option("--silent", "alias of --quiet").hideHelp())
     .option("--json", "print one JSON document on stdout (also on error)")
@@ -145,11 +143,7 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
     return EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (
-        err.code === "commander.helpDisplayed" ||
-        err.code === "commander.version" ||
-        err.code === "commander.help"
-      ) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
         return EXIT_OK;
       }
       if (err.code === "commander.executeSubCommandAsync") return err.exitCode;
@@ -173,7 +167,9 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
     report(out, shipErr, out.json || wantsJson);
     const allow =
       shipErr.kind !== "usage" &&
-      (env.ctx?.flags.allowFailure === true || argv.includes("--allow-failure") || isTruthyEnv(theIO.env.SENTRY_ALLOW_FAILURE));
+      (env.ctx?.flags.allowFailure === true ||
+        argv.includes("--allow-failure") ||
+        isTruthyEnv(theIO.env.SENTRY_ALLOW_FAILURE));
     if (allow) {
       if (!(out.json || wantsJson)) theIO.stderr.write(`\n${ALLOW_FAILURE_NOTE}\n`);
       return EXIT_OK;
@@ -184,11 +180,7 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
   }
 }
 
-function report(
-  out: import("./output/output.js").Output,
-  err: import("./errors.js").ShipError,
-  json: boolean,
-): void {
+function report(out: import("./output/output.js").Output, err: import("./errors.js").ShipError, json: boolean): void {
   out.error(err.message, err.hint);
   if (json) {
     const doc = out.takeJsonDocument();

@@ -8,7 +8,7 @@ import type { Readable, Writable } from "node:stream";
 import type { ApiClient } from "./api/types.js";
 import type { ConfigFlags, ResolvedConfig } from "./config/types.js";
 import { ConfigError } from "./errors.js";
-import { Output, parseLogLevel, type LogLevel } from "./output/output.js";
+import { type LogLevel, Output, parseLogLevel } from "./output/output.js";
 import { Redactor } from "./output/redact.js";
 
 export interface IO {

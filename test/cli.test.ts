@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runCli } from "./support/runCli.js";
 import { VERSION } from "../src/version.js";
+import { runCli } from "./support/runCli.js";
 
 describe("cli", () => {
   it("prints the version", async () => {

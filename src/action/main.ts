@@ -8,11 +8,23 @@ import { annotation } from "./workflow.js";
 
 const io = processIO();
 try {
-  const result = await runAction({ stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: io.cwd, homeDir: io.homeDir });
+  const result = await runAction({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env,
+    cwd: io.cwd,
+    homeDir: io.homeDir,
+  });
   process.exitCode = result.exitCode;
 } catch (e) {
   // runAction reports every expected failure itself; this is a bug, said in one line.
   const msg = e instanceof Error ? e.message : String(e);
-  io.stdout.write(annotation("error", `internal error in the action: ${msg} (this is a bug in sentry-ship; please report it)`, "Sentry release") + "\n");
+  io.stdout.write(
+    annotation(
+      "error",
+      `internal error in the action: ${msg} (this is a bug in sentry-ship; please report it)`,
+      "Sentry release",
+    ) + "\n",
+  );
   process.exitCode = 1;
 }

@@ -11,8 +11,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type { ContextOverrides } from "../context.js";
-import { InputValueError, readInputs, type ActionInputs } from "./inputs.js";
-import { runCliStep, type CliRun, type MainFn, type StepIO } from "./step.js";
+import { type ActionInputs, InputValueError, readInputs } from "./inputs.js";
+import { type CliRun, type MainFn, runCliStep, type StepIO } from "./step.js";
 import {
   closingLine,
   describeCommits,
@@ -101,11 +101,23 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
     try {
       write();
     } catch (e) {
-      log(annotation("warning", `could not write ${what}: ${e instanceof Error ? e.message : String(e)}`, ANNOTATION_TITLE));
+      log(
+        annotation(
+          "warning",
+          `could not write ${what}: ${e instanceof Error ? e.message : String(e)}`,
+          ANNOTATION_TITLE,
+        ),
+      );
     }
   };
 
-  const finish = (exitCode: number, version: string | undefined, allowFailure: boolean, failedEarly?: string, notes: string[] = []): ActionResult => {
+  const finish = (
+    exitCode: number,
+    version: string | undefined,
+    allowFailure: boolean,
+    failedEarly?: string,
+    notes: string[] = [],
+  ): ActionResult => {
     const line = closingLine(version, steps, allowFailure, failedEarly);
     tryWrite("the step summary (GITHUB_STEP_SUMMARY)", () =>
       appendSummary(io.env, renderSummary({ version, steps, closingLine: line, allowFailure, notes })),

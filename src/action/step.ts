@@ -114,7 +114,7 @@ export async function runCliStep(
     exitCode = 1;
   }
   stderr.flushPartial();
-  let doc: unknown = undefined;
+  let doc: unknown;
   if (json && stdout.text.trim() !== "") {
     try {
       doc = JSON.parse(stdout.text);
@@ -123,6 +123,7 @@ export async function runCliStep(
     }
   }
   const run: CliRun = { argv: fullArgv, exitCode, doc, stdout: stdout.text, stderrLines: stderr.lines };
-  if (exitCode !== 0) run.error = errorMessage(doc, stderr.lines) ?? `sentry-ship ${argv.join(" ")} exited with ${exitCode}`;
+  if (exitCode !== 0)
+    run.error = errorMessage(doc, stderr.lines) ?? `sentry-ship ${argv.join(" ")} exited with ${exitCode}`;
   return run;
 }

@@ -72,9 +72,12 @@ function kib(bytes: number): string {
 export function describeRelease(doc: unknown, org: string | undefined, projects: string[]): string {
   const fromDoc = at(doc, "release.projects") ?? at(doc, "projects");
   const names = Array.isArray(fromDoc)
-    ? fromDoc.map((p) => (typeof p === "string" ? p : str(p, "slug", "name") ?? "")).filter((s) => s !== "")
+    ? fromDoc.map((p) => (typeof p === "string" ? p : (str(p, "slug", "name") ?? ""))).filter((s) => s !== "")
     : projects;
-  const where = [org ? `org ${org}` : "", names.length ? `${names.length === 1 ? "project" : "projects"} ${names.join(", ")}` : ""]
+  const where = [
+    org ? `org ${org}` : "",
+    names.length ? `${names.length === 1 ? "project" : "projects"} ${names.join(", ")}` : "",
+  ]
     .filter(Boolean)
     .join(", ");
   const what = at(doc, "created") === false ? "already existed" : "created";
@@ -102,7 +105,8 @@ export function describeCommits(doc: unknown, mode: string, shallow: boolean): s
   if (shallow) notes.push("shallow clone");
   const deepened = count(doc, "deepenedBy", "deepened");
   if (deepened) notes.push(`fetched ${plural(deepened, "more commit")} of history`);
-  if (at(doc, "previousFound") === false && at(doc, "previousCommit")) notes.push("previous release's commit not found");
+  if (at(doc, "previousFound") === false && at(doc, "previousCommit"))
+    notes.push("previous release's commit not found");
   return notes.length ? `${text} (${notes.join("; ")})` : text;
 }
 
@@ -186,7 +190,12 @@ export function renderSummary(o: {
  * The one closing line: `Sentry release V: 3 of 5 steps succeeded (release, commits, deploy);
  * failed: sourcemaps; not run: finalize.`
  */
-export function closingLine(version: string | undefined, steps: StepRecord[], allowFailure: boolean, failedEarly?: string): string {
+export function closingLine(
+  version: string | undefined,
+  steps: StepRecord[],
+  allowFailure: boolean,
+  failedEarly?: string,
+): string {
   const head = version ? `Sentry release ${version}` : "Sentry release";
   if (failedEarly) {
     return `${head}: nothing was sent (${failedEarly})${allowFailure ? "; allow_failure is set, so the action succeeds" : ""}.`;

@@ -17,8 +17,8 @@ import {
   DEFAULT_MAX_RETRIES,
   isRetryableNetworkError,
   isRetryableStatus,
-  rateLimitWait,
   RETRY_BUDGET_MS,
+  rateLimitWait,
 } from "./retry.js";
 import type { ApiClient, ApiResponse, HttpMethod, PageOptions, RequestOptions } from "./types.js";
 
@@ -82,7 +82,8 @@ function trustedOriginCheck(base: URL, config: ResolvedConfig): (url: URL) => bo
       /* not a URL: ignore */
     }
   }
-  const sentryIo = base.protocol === "https:" && (base.hostname === "sentry.io" || base.hostname.endsWith(".sentry.io"));
+  const sentryIo =
+    base.protocol === "https:" && (base.hostname === "sentry.io" || base.hostname.endsWith(".sentry.io"));
   return (url) =>
     origins.has(url.origin) ||
     (sentryIo && url.protocol === "https:" && (url.hostname === "sentry.io" || url.hostname.endsWith(".sentry.io")));
@@ -108,7 +109,9 @@ export function createApiClient(opts: ClientOptions): ApiClient {
     base = new URL(rawBase);
     if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("scheme");
   } catch {
-    throw new ConfigError(`bad Sentry URL ${config.url.value} (from ${config.url.source.label}): it must start with http:// or https://`);
+    throw new ConfigError(
+      `bad Sentry URL ${config.url.value} (from ${config.url.source.label}): it must start with http:// or https://`,
+    );
   }
   const baseUrl = rawBase;
   const isTrusted = trustedOriginCheck(base, config);
@@ -142,10 +145,19 @@ export function createApiClient(opts: ClientOptions): ApiClient {
     return { headers, tokenSent };
   }
 
-  function logRequest(method: string, url: URL, headers: Record<string, string>, body: unknown, attempt: number, max: number): void {
+  function logRequest(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: unknown,
+    attempt: number,
+    max: number,
+  ): void {
     if (!out.isDebug()) return;
     const via = dispatchers.forUrl(url).proxy;
-    out.debug(`> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max > 1 ? ` (attempt ${attempt} of ${max})` : ""}`);
+    out.debug(
+      `> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max > 1 ? ` (attempt ${attempt} of ${max})` : ""}`,
+    );
     for (const [k, v] of Object.entries(headers)) out.debug(`>   ${k}: ${logHeaderValue(k, v)}`);
     if (typeof body === "string") out.debug(`>   body: ${truncate(body)}`);
     else if (body instanceof Uint8Array) {
@@ -209,7 +221,9 @@ export function createApiClient(opts: ClientOptions): ApiClient {
     let waited = 0;
 
     const wait = async (ms: number, attempt: number, why: string): Promise<void> => {
-      out.debug(`retrying ${method} ${url.pathname} in ${formatWait(ms)} (attempt ${attempt + 1} of ${maxAttempts}): ${why}`);
+      out.debug(
+        `retrying ${method} ${url.pathname} in ${formatWait(ms)} (attempt ${attempt + 1} of ${maxAttempts}): ${why}`,
+      );
       waited += ms;
       await sleep(ms, o.signal);
     };

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { Agent, ProxyAgent, type Dispatcher } from "undici";
+import { Agent, type Dispatcher, ProxyAgent } from "undici";
 import type { ResolvedConfig } from "../config/types.js";
 import { ConfigError } from "../errors.js";
 
@@ -30,7 +30,14 @@ export function readCaFiles(files: string[], sourceLabel?: string): string[] {
       text = readFileSync(file, "utf8");
     } catch (e) {
       const code = (e as { code?: string }).code;
-      const why = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+      const why =
+        code === "ENOENT"
+          ? "no such file"
+          : code === "EACCES"
+            ? "permission denied"
+            : code === "EISDIR"
+              ? "is a directory"
+              : (e as Error).message;
       throw new ConfigError(`cannot read CA certificate file ${file}${from}: ${why}`);
     }
     if (!text.includes("-----BEGIN CERTIFICATE-----")) {

@@ -54,7 +54,7 @@ export function flattenFieldErrors(body: unknown): string {
       if (v.every((x) => typeof x === "string" || typeof x === "number")) {
         if (v.length > 0) out.push(prefix ? `${prefix}: ${v.join(" ")}` : v.join(" "));
       } else {
-        v.forEach((x, i) => walk(x, `${prefix}[${i}]`));
+        for (const [i, x] of v.entries()) walk(x, `${prefix}[${i}]`);
       }
     } else if (isPlainObject(v)) {
       for (const [k, x] of Object.entries(v)) {
@@ -105,7 +105,11 @@ function authHint(status: 401 | 403, config: ResolvedConfig | undefined, tokenSe
 
 /** The org/project/release a `/api/0/…` path names, decoded for display. */
 export function pathSubjects(pathname: string): { org?: string; project?: string; release?: string } {
-  const parts = pathname.replace(/^\/api\/0\//, "").split("/").filter(Boolean).map(decodePathSegment);
+  const parts = pathname
+    .replace(/^\/api\/0\//, "")
+    .split("/")
+    .filter(Boolean)
+    .map(decodePathSegment);
   const r: { org?: string; project?: string; release?: string } = {};
   if (parts[0] === "organizations" && parts[1]) r.org = parts[1];
   if (parts[0] === "projects" && parts[1]) {

@@ -26,6 +26,6 @@ export function parseLinkHeader(value: string | undefined): LinkEntry[] {
 /** The cursor of the next page, or undefined when there is none. */
 export function nextCursor(link: string | undefined): string | undefined {
   const next = parseLinkHeader(link).find((e) => e.params.rel === "next");
-  if (!next || next.params.results !== "true") return undefined;
+  if (next?.params.results !== "true") return undefined;
   return next.params.cursor || undefined;
 }

@@ -94,10 +94,11 @@ export function errorCode(e: unknown): string | undefined {
   }
   // AggregateError (happy-eyeballs connect) carries codes on its members.
   const errs = (e as { errors?: unknown[] } | undefined)?.errors;
-  if (Array.isArray(errs)) for (const x of errs) {
-    const c = errorCode(x);
-    if (c) return c;
-  }
+  if (Array.isArray(errs))
+    for (const x of errs) {
+      const c = errorCode(x);
+      if (c) return c;
+    }
   return undefined;
 }
 

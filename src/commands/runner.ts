@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { Option } from "commander";
-import { createContext, type CommandContext, type ContextOverrides, type IO } from "../context.js";
+import { type CommandContext, type ContextOverrides, createContext, type IO } from "../context.js";
 import { UsageError } from "../errors.js";
 
 export interface RunEnv {
@@ -14,7 +14,8 @@ export interface RunEnv {
   ctx?: CommandContext;
 }
 
-export type Opts = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
+export type Opts = Record<string, any>;
 
 export function handler<A extends string[]>(
   env: RunEnv,
@@ -49,7 +50,8 @@ export function releaseOption(): Option {
 /** Parse an integer flag value or fail with a usage error naming the flag. */
 export function intArg(name: string) {
   return (value: string): number => {
-    if (!/^-?\d+$/.test(value.trim())) throw new UsageError(`invalid value '${value}' for ${name}: expected an integer`);
+    if (!/^-?\d+$/.test(value.trim()))
+      throw new UsageError(`invalid value '${value}' for ${name}: expected an integer`);
     return Number.parseInt(value, 10);
   };
 }

@@ -94,7 +94,12 @@ function readDotenv(path: string, strict: boolean, warnings: string[]): Record<s
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "the file does not exist" : code === "EISDIR" ? "it is a directory" : `it cannot be read (${code ?? (e as Error).message})`;
+    const why =
+      code === "ENOENT"
+        ? "the file does not exist"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : `it cannot be read (${code ?? (e as Error).message})`;
     const msg = `cannot load the .env file ${path}: ${why}`;
     if (strict) throw new ConfigError(msg);
     warnings.push(msg);
@@ -103,7 +108,10 @@ function readDotenv(path: string, strict: boolean, warnings: string[]): Record<s
   const bad = firstBadDotenvLine(text);
   if (bad) {
     const what = `expected KEY=value, found ${describeLine(bad.text)}`;
-    if (strict) throw new ConfigError(`${path}:${bad.line}: ${what} (fix the .env file named by SENTRY_DOTENV_PATH/SENTRY_DOTENV_PATHS)`);
+    if (strict)
+      throw new ConfigError(
+        `${path}:${bad.line}: ${what} (fix the .env file named by SENTRY_DOTENV_PATH/SENTRY_DOTENV_PATHS)`,
+      );
     warnings.push(`ignoring ${path}: line ${bad.line}: ${what}`);
     return undefined;
   }
@@ -116,7 +124,12 @@ export function loadDotenvWithKeys(env: NodeJS.ProcessEnv, cwd: string): DotenvR
   const result: DotenvResult = { env: out, dotenvKeys: new Set(), dotenvFiles: new Map(), files: [], warnings: [] };
   const attach = () => {
     Object.defineProperty(out, DOTENV_INFO, {
-      value: { dotenvKeys: result.dotenvKeys, dotenvFiles: result.dotenvFiles, files: result.files, warnings: result.warnings },
+      value: {
+        dotenvKeys: result.dotenvKeys,
+        dotenvFiles: result.dotenvFiles,
+        files: result.files,
+        warnings: result.warnings,
+      },
       enumerable: false,
     });
     return result;

@@ -9,9 +9,9 @@ import { dirname, resolve as resolvePath } from "node:path";
 import { versionProblem } from "../domain/release.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { dotenvInfo } from "./dotenv.js";
-import { loadConfigFiles, type ConfigFile } from "./files.js";
+import { type ConfigFile, loadConfigFiles } from "./files.js";
 import { parseAuthToken } from "./token.js";
-import type { ProxyConfig, ResolveInput, ResolvedConfig, Setting, Source } from "./types.js";
+import type { ProxyConfig, ResolvedConfig, ResolveInput, Setting, Source } from "./types.js";
 import { checkSentryUrl, DEFAULT_URL, normalizeUrl } from "./url.js";
 
 export const DEFAULT_MAX_RETRIES = 5;
@@ -29,7 +29,8 @@ function flagSource(flag: string): Source {
 }
 
 function fileSource(file: ConfigFile, section: string, key: string): Source {
-  const where = file.kind === "properties" ? (section ? `${section}.${key}` : key) : section ? `[${section}] ${key}` : key;
+  const where =
+    file.kind === "properties" ? (section ? `${section}.${key}` : key) : section ? `[${section}] ${key}` : key;
   return { kind: "file", label: `${file.path} (${where})`, file: file.path, group: file.path };
 }
 
@@ -61,7 +62,10 @@ export function parseHeader(raw: string, sourceLabel: string): [string, string] 
   else if (name === "") problem = "the header name is empty";
   else if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) problem = `'${name}' is not a valid header name`;
   else if (/[\r\n\0]/.test(value)) problem = `the value of '${name}' contains a line break`;
-  if (problem) throw new ConfigError(`bad custom header from ${sourceLabel}: ${problem}; expected 'Name: value', e.g. 'X-Forwarded-Proto: https'`);
+  if (problem)
+    throw new ConfigError(
+      `bad custom header from ${sourceLabel}: ${problem}; expected 'Name: value', e.g. 'X-Forwarded-Proto: https'`,
+    );
   return [name, value];
 }
 
@@ -80,7 +84,12 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const envSource = (name: string): Source => {
     if (dotenvKeys?.has(name)) {
       const file = dotenvFiles?.get(name);
-      return { kind: "dotenv", label: file ? `${name} (from ${file})` : `${name} (from .env)`, group: "cli", ...(file ? { file } : {}) };
+      return {
+        kind: "dotenv",
+        label: file ? `${name} (from ${file})` : `${name} (from .env)`,
+        group: "cli",
+        ...(file ? { file } : {}),
+      };
     }
     return { kind: "env", label: name, group: "cli" };
   };
@@ -102,7 +111,11 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const first = <T>(...c: Array<Setting<T> | undefined>): Setting<T> | undefined => c.find((s) => s !== undefined);
 
   // --- token and URL (§2.2, §2.3) ---------------------------------------------------------------
-  let token = first(fromFlag(flags.authToken, "--auth-token"), fromEnv("SENTRY_AUTH_TOKEN"), fromFiles("auth", "token"));
+  let token = first(
+    fromFlag(flags.authToken, "--auth-token"),
+    fromEnv("SENTRY_AUTH_TOKEN"),
+    fromFiles("auth", "token"),
+  );
   if (token) token = setting(token.value.trim(), token.source);
   let url = first(fromFlag(flags.url, "--url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
 
@@ -137,11 +150,17 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
         url = undefined;
       }
     }
-    urlSetting = url ? setting(checkSentryUrl(url.value, url.source.label), url.source) : setting(DEFAULT_URL, DEFAULT_SOURCE);
+    urlSetting = url
+      ? setting(checkSentryUrl(url.value, url.source.label), url.source)
+      : setting(DEFAULT_URL, DEFAULT_SOURCE);
   }
   const orgToken =
     tokenInfo?.kind === "org"
-      ? { org: tokenInfo.org, ...(tokenInfo.url ? { url: tokenInfo.url } : {}), ...(tokenInfo.regionUrl ? { regionUrl: tokenInfo.regionUrl } : {}) }
+      ? {
+          org: tokenInfo.org,
+          ...(tokenInfo.url ? { url: tokenInfo.url } : {}),
+          ...(tokenInfo.regionUrl ? { regionUrl: tokenInfo.regionUrl } : {}),
+        }
       : undefined;
 
   // --- org, project, release, environment, DSN --------------------------------------------------
@@ -172,15 +191,23 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   } else {
     const r = fromEnv("SENTRY_RELEASE");
     const problem = r && versionProblem(r.value);
-    if (r && problem) warnings.push(`ignoring ${r.source.label}='${r.value}': not a valid release version (${problem})`);
+    if (r && problem)
+      warnings.push(`ignoring ${r.source.label}='${r.value}': not a valid release version (${problem})`);
     else release = r;
   }
 
-  const environment = first(fromFlag(flags.environment, "--env"), fromEnv("SENTRY_ENVIRONMENT"), fromFiles("defaults", "environment"));
+  const environment = first(
+    fromFlag(flags.environment, "--env"),
+    fromEnv("SENTRY_ENVIRONMENT"),
+    fromFiles("defaults", "environment"),
+  );
 
   const splitList = (s: Setting<string>): Setting<string[]> =>
     setting(
-      s.value.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+      s.value
+        .split(",")
+        .map((d) => d.trim())
+        .filter((d) => d !== ""),
       s.source,
     );
   const flagDsns = (flags.dsn ?? []).filter((d) => d.trim() !== "");
@@ -197,7 +224,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (retries) {
     const v = retries.value.trim();
     if (/^\d+$/.test(v) && Number(v) <= 0xffffffff) maxRetries = setting(Number(v), retries.source);
-    else warnings.push(`ignoring ${retries.source.label}='${v}': not a whole number; using ${DEFAULT_MAX_RETRIES} retries`);
+    else
+      warnings.push(
+        `ignoring ${retries.source.label}='${v}': not a whole number; using ${DEFAULT_MAX_RETRIES} retries`,
+      );
   }
 
   let headers: Setting<Array<[string, string]>> = setting([], DEFAULT_SOURCE);
@@ -212,7 +242,9 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     if (h) headers = setting([parseHeader(h.value, h.source.label)], h.source);
   }
 
-  const vcsRemote = first(fromEnv("SENTRY_VCS_REMOTE"), fromFiles("defaults", "vcs_remote")) ?? setting(DEFAULT_VCS_REMOTE, DEFAULT_SOURCE);
+  const vcsRemote =
+    first(fromEnv("SENTRY_VCS_REMOTE"), fromFiles("defaults", "vcs_remote")) ??
+    setting(DEFAULT_VCS_REMOTE, DEFAULT_SOURCE);
   const pipeline = first(fromEnv("SENTRY_PIPELINE"), fromFiles("defaults", "pipeline"));
 
   let proxy: Setting<ProxyConfig> | undefined;
@@ -255,7 +287,9 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   };
   const verifySsl = boolFromFile("http", "verify_ssl") ?? setting(true, DEFAULT_SOURCE);
   if (!verifySsl.value) {
-    warnings.push(`TLS certificate verification is off (${verifySsl.source.label} = false): anyone on the network path can read or change what is sent to Sentry`);
+    warnings.push(
+      `TLS certificate verification is off (${verifySsl.source.label} = false): anyone on the network path can read or change what is sent to Sentry`,
+    );
   }
   const keepalive = boolFromFile("http", "keepalive");
 

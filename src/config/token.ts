@@ -42,13 +42,18 @@ export function parseAuthToken(token: string): TokenInfo {
 }
 
 /** Build an org auth token (for tests and the embedded server's fixtures). */
-export function makeOrgToken(payload: { org: string; url?: string; regionUrl?: string; iat?: number }, secret?: Uint8Array): string {
+export function makeOrgToken(
+  payload: { org: string; url?: string; regionUrl?: string; iat?: number },
+  secret?: Uint8Array,
+): string {
   const json = JSON.stringify({
     iat: payload.iat ?? 1700000000,
     url: payload.url ?? "",
     region_url: payload.regionUrl ?? payload.url ?? "",
     org: payload.org,
   });
-  const sec = Buffer.from(secret ?? new Uint8Array(32)).toString("base64").replace(/=+$/, "");
+  const sec = Buffer.from(secret ?? new Uint8Array(32))
+    .toString("base64")
+    .replace(/=+$/, "");
   return `sntrys_${Buffer.from(json, "utf8").toString("base64")}_${sec}`;
 }

@@ -83,7 +83,11 @@ export function storeUrl(dsn: Dsn): string {
 
 /** The DSN as a string. `secretColon` writes `key:@` as sentry-cli does in envelope headers. */
 export function formatDsn(dsn: Dsn, opts: { secretColon?: boolean } = {}): string {
-  const auth = dsn.secretKey ? `${dsn.publicKey}:${dsn.secretKey}` : opts.secretColon ? `${dsn.publicKey}:` : dsn.publicKey;
+  const auth = dsn.secretKey
+    ? `${dsn.publicKey}:${dsn.secretKey}`
+    : opts.secretColon
+      ? `${dsn.publicKey}:`
+      : dsn.publicKey;
   return `${dsn.scheme}://${auth}@${dsnHost(dsn)}${dsn.pathPrefix}${dsn.projectId}`;
 }
 

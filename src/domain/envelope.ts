@@ -46,7 +46,8 @@ function scanObject(buf: Buffer, start: number): number {
   for (let i = start; i < buf.length; i++) {
     const c = buf[i]!;
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -87,12 +88,16 @@ function requireTermination(buf: Buffer, offset: number): void {
   if (offset < buf.length && buf[offset] !== 0x0a) throw new EnvelopeError("missing newline after header or payload");
 }
 
-const UUID_RE = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const UUID_RE =
+  /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** An event id in Relay's normalised form (32 lowercase hex), or undefined when it is not a UUID. */
 export function normalizeEventId(value: unknown): string | undefined {
   if (typeof value !== "string" || !UUID_RE.test(value)) return undefined;
-  return value.toLowerCase().replace(/^urn:uuid:/, "").replace(/[{}-]/g, "");
+  return value
+    .toLowerCase()
+    .replace(/^urn:uuid:/, "")
+    .replace(/[{}-]/g, "");
 }
 
 /** `801eaf2484e1…` → `801eaf24-84e1-4ab1-…`. */
@@ -123,7 +128,11 @@ function validateEnvelopeHeader(h: unknown): Record<string, unknown> {
     }
   }
   if (header.sent_at !== undefined && header.sent_at !== null) {
-    if (typeof header.sent_at !== "string" || !RFC3339_RE.test(header.sent_at) || Number.isNaN(Date.parse(header.sent_at))) {
+    if (
+      typeof header.sent_at !== "string" ||
+      !RFC3339_RE.test(header.sent_at) ||
+      Number.isNaN(Date.parse(header.sent_at))
+    ) {
       throw new EnvelopeError("invalid envelope header");
     }
   }
@@ -136,7 +145,8 @@ function validateItemHeader(h: unknown): ItemHeader {
   if (typeof header.type !== "string") throw new EnvelopeError("invalid item header");
   if (header.length !== undefined && header.length !== null) {
     const n = header.length;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new EnvelopeError("invalid item header");
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff)
+      throw new EnvelopeError("invalid item header");
   }
   return header as ItemHeader;
 }
@@ -259,7 +269,10 @@ export function parseRateLimits(header: string | undefined | null): RateLimit[] 
     if (secs === undefined || secs.trim() === "" || !Number.isFinite(retryAfter) || retryAfter < 0) continue;
     out.push({
       retryAfter,
-      categories: cats.split(";").map((c) => c.trim()).filter((c) => c !== ""),
+      categories: cats
+        .split(";")
+        .map((c) => c.trim())
+        .filter((c) => c !== ""),
       scope: scope || "unknown",
       ...(reason ? { reasonCode: reason } : {}),
       ...(namespaces ? { namespaces: namespaces.split(";").filter((n) => n !== "") } : {}),

@@ -18,7 +18,8 @@ const CHAR_NAMES: Record<string, string> = {
 /** Why `version` is not a valid release version, or undefined when it is valid. */
 export function versionProblem(version: string): string | undefined {
   if (version.length === 0) return "it is empty";
-  if (version.length > MAX_VERSION_LENGTH) return `it is ${version.length} characters long (at most ${MAX_VERSION_LENGTH})`;
+  if (version.length > MAX_VERSION_LENGTH)
+    return `it is ${version.length} characters long (at most ${MAX_VERSION_LENGTH})`;
   for (const c of BAD_RELEASE_CHARS) if (version.includes(c)) return `it contains ${CHAR_NAMES[c]}`;
   const stripped = version.trim();
   if (stripped === "") return "it is only whitespace";
@@ -30,7 +31,8 @@ export function versionProblem(version: string): string | undefined {
 /** Why `env` is not a valid environment name, or undefined when it is valid. */
 export function environmentProblem(env: string): string | undefined {
   if (env.length === 0) return "it is empty";
-  if (env.length > MAX_ENVIRONMENT_LENGTH) return `it is ${env.length} characters long (at most ${MAX_ENVIRONMENT_LENGTH})`;
+  if (env.length > MAX_ENVIRONMENT_LENGTH)
+    return `it is ${env.length} characters long (at most ${MAX_ENVIRONMENT_LENGTH})`;
   for (const c of ["\n", "\r", "\f", "/"]) if (env.includes(c)) return `it contains ${CHAR_NAMES[c]}`;
   return undefined;
 }

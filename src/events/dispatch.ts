@@ -3,11 +3,11 @@
  * delivering with failover, and spooling what could not be delivered.
  */
 import type { CommandContext } from "../context.js";
+import { type Dsn, DsnError, dsnHost, envelopeUrl, parseDsn } from "../domain/dsn.js";
 import { ApiError, ConfigError, InputError, isShipError, NetworkError, UsageError } from "../errors.js";
-import { DsnError, dsnHost, envelopeUrl, parseDsn, type Dsn } from "../domain/dsn.js";
-import { VERSION, userAgent } from "../version.js";
+import { userAgent, VERSION } from "../version.js";
 import { defaultSpoolDir, writeSpoolFile } from "./spool.js";
-import { deliver, DeliveryFailed, undiciPost, type Delivered, type HttpPost } from "./transport.js";
+import { type Delivered, DeliveryFailed, deliver, type HttpPost, undiciPost } from "./transport.js";
 
 export interface DispatchFlags {
   dsn?: string[] | string;
@@ -35,7 +35,10 @@ async function tryConfig(ctx: CommandContext) {
 }
 
 function splitList(values: string[]): string[] {
-  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  return values
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 /** Keys of a DSN-looking string, for the redactor, even when the DSN is otherwise invalid. */
@@ -62,7 +65,9 @@ export async function resolveDsns(ctx: CommandContext, flags: DispatchFlags): Pr
     }
   }
   if (raw.length === 0) {
-    throw new ConfigError("DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc");
+    throw new ConfigError(
+      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc",
+    );
   }
   for (const r of raw) for (const s of dsnSecrets(r)) ctx.out.redactor.add(s);
   return raw.map((r, i) => {
@@ -116,7 +121,8 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   const cfg = await tryConfig(ctx);
   // Proxy, NO_PROXY, extra CA certificates and verify_ssl as for the web API.
-  const dispatchers = cfg && !transportHooks.post ? (await import("../api/dispatcher.js")).createDispatchers(cfg) : undefined;
+  const dispatchers =
+    cfg && !transportHooks.post ? (await import("../api/dispatcher.js")).createDispatchers(cfg) : undefined;
   const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : undefined);
   try {
     const delivered = await deliver(dsns, {
@@ -149,15 +155,19 @@ export async function dispatch(
     try {
       file = writeSpoolFile(dir, body(dsns[0]!), { now: ctx.now(), eventId: opts.eventId });
     } catch (w) {
-      throw new NetworkError(`${e.message}; the ${opts.what} could not be saved to ${dir} either (${(w as Error).message})`, target);
+      throw new NetworkError(
+        `${e.message}; the ${opts.what} could not be saved to ${dir} either (${(w as Error).message})`,
+        target,
+      );
     }
     ctx.out.print(`Saved the ${opts.what} to ${file}`);
     ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== undefined ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
-    throw new NetworkError(`${e.message}; saved to ${file} — resend it with: sentry-ship send-envelope ${file}${hint}`, target);
+    throw new NetworkError(
+      `${e.message}; saved to ${file} — resend it with: sentry-ship send-envelope ${file}${hint}`,
+      target,
+    );
   } finally {
     await dispatchers?.close();
   }
 }
-
-

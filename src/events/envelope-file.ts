@@ -4,16 +4,16 @@
  * event payloads completed with an event id and timestamp, attachments typed
  * `event.attachment`).
  */
-import { formatDsn, parseDsn, type Dsn } from "../domain/dsn.js";
+import { type Dsn, formatDsn, parseDsn } from "../domain/dsn.js";
 import {
+  type Envelope,
+  type EnvelopeItem,
   hyphenateEventId,
+  type ItemHeader,
   itemCategory,
   newEventId,
   normalizeEventId,
   serializeEnvelope,
-  type Envelope,
-  type EnvelopeItem,
-  type ItemHeader,
 } from "../domain/envelope.js";
 import { EventInputError, orderEvent } from "./event.js";
 

@@ -5,7 +5,7 @@
  * command gathers files, environment and host facts and passes them in.
  */
 import { hyphenateEventId, newEventId, normalizeEventId } from "../domain/envelope.js";
-import { hostContexts, type HostInfo } from "./host.js";
+import { type HostInfo, hostContexts } from "./host.js";
 
 export const LEVELS = ["debug", "info", "warning", "error", "fatal"] as const;
 export type Level = (typeof LEVELS)[number];
@@ -33,7 +33,9 @@ const RFC2822 =
 export function parseTimestamp(value: string): number {
   const v = value.trim();
   const bad = () =>
-    new EventInputError(`invalid timestamp '${value}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`);
+    new EventInputError(
+      `invalid timestamp '${value}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`,
+    );
   if (/^\d+$/.test(v)) return Number(v);
   let m = RFC3339.exec(v);
   if (m) {
@@ -82,7 +84,18 @@ function isIp(v: string): boolean {
 }
 
 /** Names of environment variables whose values are secrets (matched as substrings, any case). */
-export const SECRET_NAME_PARTS = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "DSN", "AUTH", "COOKIE", "CREDENTIAL", "SESSION"];
+export const SECRET_NAME_PARTS = [
+  "TOKEN",
+  "SECRET",
+  "PASSWORD",
+  "PASSWD",
+  "KEY",
+  "DSN",
+  "AUTH",
+  "COOKIE",
+  "CREDENTIAL",
+  "SESSION",
+];
 export const REDACTED_VALUE = "[redacted]";
 
 export function isSecretName(name: string): boolean {
@@ -206,7 +219,8 @@ export function buildEvent(input: EventInput): Record<string, unknown> {
     const other: Array<[string, string]> = [];
     for (const pair of input.user) {
       const [k, v] = parseKeyValue(pair, "user");
-      if (k === "ip_address" && !isIp(v)) throw new EventInputError(`invalid user ip_address '${v}': not an IP address`);
+      if (k === "ip_address" && !isIp(v))
+        throw new EventInputError(`invalid user ip_address '${v}': not an IP address`);
       if (k === "id" || k === "email" || k === "ip_address" || k === "username") known[k] = v;
       else other.push([k, v]);
     }
@@ -229,14 +243,13 @@ export function buildEvent(input: EventInput): Record<string, unknown> {
     event_id: input.eventId ?? newEventId(),
     // "error" is the default level; sentry-cli leaves it out, and so do we.
     level: level === "error" ? undefined : level,
-    fingerprint: input.fingerprint && input.fingerprint.length ? input.fingerprint : undefined,
-    logentry:
-      input.messages && input.messages.length
-        ? {
-            message: input.messages.join("\n"),
-            ...(input.messageArgs && input.messageArgs.length ? { params: input.messageArgs } : {}),
-          }
-        : undefined,
+    fingerprint: input.fingerprint?.length ? input.fingerprint : undefined,
+    logentry: input.messages?.length
+      ? {
+          message: input.messages.join("\n"),
+          ...(input.messageArgs?.length ? { params: input.messageArgs } : {}),
+        }
+      : undefined,
     platform: input.platform ?? "native",
     timestamp,
     server_name: input.host.hostname,
@@ -245,7 +258,7 @@ export function buildEvent(input: EventInput): Record<string, unknown> {
     environment: input.environment,
     user,
     contexts: hostContexts(input.host),
-    breadcrumbs: input.breadcrumbs && input.breadcrumbs.length ? { values: input.breadcrumbs } : undefined,
+    breadcrumbs: input.breadcrumbs?.length ? { values: input.breadcrumbs } : undefined,
     tags: tags.length ? sortedObject(tags) : undefined,
     extra: extraEntries.length ? sortedObject(extraEntries) : undefined,
     sdk: input.sdk,

@@ -21,7 +21,9 @@ export async function expandPaths(args: string[], cwd: string): Promise<InputFil
     }
     if (!/[*?[\]{}]/.test(arg)) throw new InputError(`${arg}: no such file`);
     const { glob } = await import("tinyglobby");
-    const matches = (await glob(arg, { cwd, onlyFiles: true, absolute: isAbsolute(arg), expandDirectories: false })).sort();
+    const matches = (
+      await glob(arg, { cwd, onlyFiles: true, absolute: isAbsolute(arg), expandDirectories: false })
+    ).sort();
     if (matches.length === 0) throw new InputError(`no files match '${arg}'`);
     for (const m of matches) out.push({ display: m, path: isAbsolute(m) ? m : resolve(cwd, m) });
   }

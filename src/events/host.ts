@@ -2,7 +2,7 @@
  * Facts about the machine that go into an event (server_name, user, os/device/runtime contexts).
  * Collected once per run; tests pass their own.
  */
-import { arch, hostname, release as osRelease, type as osType, userInfo, version as osVersion } from "node:os";
+import { arch, hostname, release as osRelease, type as osType, version as osVersion, userInfo } from "node:os";
 
 export interface HostInfo {
   hostname: string;

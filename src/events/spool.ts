@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 /** `<XDG_CACHE_HOME or ~/.cache>/sentry-ship/spool`. */
 export function defaultSpoolDir(env: NodeJS.ProcessEnv, homeDir: string): string {
@@ -16,7 +16,10 @@ export function defaultSpoolDir(env: NodeJS.ProcessEnv, homeDir: string): string
 /** Write `body` to a new file in `dir`; returns its path. */
 export function writeSpoolFile(dir: string, body: Buffer, opts: { now: Date; eventId?: string }): string {
   mkdirSync(dir, { recursive: true });
-  const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = opts.now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes(16).toString("hex")).replace(/-/g, "");
   const file = join(dir, `${stamp}-${id}.envelope`);
   const tmp = join(dirname(file), `.${id}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

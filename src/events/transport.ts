@@ -10,7 +10,7 @@
 import { gzipSync } from "node:zlib";
 import type { Dispatcher } from "undici";
 import { backoffDelay, parseRetryAfter } from "../api/retry.js";
-import { authHeader, describeDsn, dsnHost, envelopeUrl, type Dsn } from "../domain/dsn.js";
+import { authHeader, type Dsn, describeDsn, dsnHost, envelopeUrl } from "../domain/dsn.js";
 import { limitCovers, parseRateLimits, type RateLimit } from "../domain/envelope.js";
 
 export const GZIP_THRESHOLD = 64 * 1024;
@@ -98,7 +98,8 @@ export function undiciPost(dispatcherFor?: (url: URL) => Dispatcher | undefined)
     });
     const text = await res.body.text();
     const flat: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
     return { status: res.statusCode, headers: flat, body: text };
   };
 }
@@ -126,8 +127,14 @@ function serverDetail(body: string): string {
 }
 
 /** Seconds a 429 asks us to wait for `category`, from X-Sentry-Rate-Limits or Retry-After. */
-export function rateLimitSeconds(headers: Record<string, string>, category: string, now: number): { seconds: number; limits: RateLimit[] } | undefined {
-  const limits = parseRateLimits(headers["x-sentry-rate-limits"]).filter((l) => limitCovers(l, category) || limitCovers(l, "default"));
+export function rateLimitSeconds(
+  headers: Record<string, string>,
+  category: string,
+  now: number,
+): { seconds: number; limits: RateLimit[] } | undefined {
+  const limits = parseRateLimits(headers["x-sentry-rate-limits"]).filter(
+    (l) => limitCovers(l, category) || limitCovers(l, "default"),
+  );
   if (limits.length) return { seconds: Math.max(...limits.map((l) => l.retryAfter)), limits };
   const ms = parseRetryAfter(headers["retry-after"], now);
   if (ms !== undefined) return { seconds: Math.ceil(ms / 1000), limits: [] };
@@ -160,7 +167,9 @@ export async function deliver(dsns: Dsn[], opts: DeliveryOptions): Promise<Deliv
         "X-Sentry-Auth": authHeader(dsn, opts.client, Math.floor(opts.now().getTime() / 1000)),
         ...(compressed ? { "Content-Encoding": "gzip" } : {}),
       };
-      opts.log.debug(`POST ${envelopeUrl(dsn)} (${wire.length} bytes${compressed ? ", gzip" : ""}, attempt ${attempt})`);
+      opts.log.debug(
+        `POST ${envelopeUrl(dsn)} (${wire.length} bytes${compressed ? ", gzip" : ""}, attempt ${attempt})`,
+      );
       let res: HttpResponse;
       try {
         res = await post(envelopeUrl(dsn), headers, wire);
@@ -180,7 +189,9 @@ export async function deliver(dsns: Dsn[], opts: DeliveryOptions): Promise<Deliv
           response = res.body;
         }
         records.push({ dsn: label, host, outcome: "accepted", status: res.status, message: "accepted" });
-        const active = parseRateLimits(res.headers["x-sentry-rate-limits"]).filter((l) => limitCovers(l, opts.category));
+        const active = parseRateLimits(res.headers["x-sentry-rate-limits"]).filter((l) =>
+          limitCovers(l, opts.category),
+        );
         return { dsn, index, status: res.status, response, attempts: records, activeLimits: active, body: raw };
       }
       if (res.status === 429) {
@@ -188,7 +199,9 @@ export async function deliver(dsns: Dsn[], opts: DeliveryOptions): Promise<Deliv
         records.push({ dsn: label, host, outcome: "rate-limited", status: 429, message: `retry after ${rl.seconds}s` });
         if (!waited && opts.waitForRateLimit !== undefined && rl.seconds <= opts.waitForRateLimit) {
           waited = true;
-          opts.log.info(`Rate limited by ${host} for ${rl.seconds}s; waiting before one more attempt (--wait-for-rate-limit ${opts.waitForRateLimit}).`);
+          opts.log.info(
+            `Rate limited by ${host} for ${rl.seconds}s; waiting before one more attempt (--wait-for-rate-limit ${opts.waitForRateLimit}).`,
+          );
           await opts.sleep(rl.seconds * 1000);
           attempt -= 1; // the wait is not a failed attempt
           continue;
@@ -210,12 +223,19 @@ export async function deliver(dsns: Dsn[], opts: DeliveryOptions): Promise<Deliv
       break dsnLoop;
     }
     if (records.at(-1)?.outcome !== "rejected") anyTransient = true;
-    if (index < dsns.length - 1) opts.log.warn(`${host} did not accept the envelope (${records.at(-1)?.message}); trying the next DSN`);
+    if (index < dsns.length - 1)
+      opts.log.warn(`${host} did not accept the envelope (${records.at(-1)?.message}); trying the next DSN`);
   }
 
   const last = records.at(-1);
   if (lastRejected && !anyTransient) {
-    throw new DeliveryFailed(`${last?.host ?? "the server"} rejected the envelope (${lastRejected.message})`, records, false, undefined, lastRejected.status);
+    throw new DeliveryFailed(
+      `${last?.host ?? "the server"} rejected the envelope (${lastRejected.message})`,
+      records,
+      false,
+      undefined,
+      lastRejected.status,
+    );
   }
   if (lastRateLimit !== undefined && last?.outcome === "rate-limited") {
     throw new DeliveryFailed(

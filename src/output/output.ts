@@ -3,8 +3,9 @@
  * With --json, stdout carries exactly one JSON document (set with `result`, written by cli.ts, also
  * on error); with --quiet only errors are shown. Every line is redacted before it is written.
  */
-import { Chalk, type ChalkInstance } from "chalk";
+
 import type { Writable } from "node:stream";
+import { Chalk, type ChalkInstance } from "chalk";
 import { Redactor } from "./redact.js";
 import { detectTerminal, type TerminalCaps } from "./terminal.js";
 

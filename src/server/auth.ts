@@ -29,10 +29,10 @@ export function authenticate(state: ServerState, req: RouteRequest): AuthResult 
   const value = words[1]!;
   const rec = state.tokens.find((t) => t.token === value);
   if (value.startsWith("sntrys_")) {
-    if (!rec || rec.kind !== "org") return { reply: unauthorized("Invalid org token") };
+    if (rec?.kind !== "org") return { reply: unauthorized("Invalid org token") };
     return { token: rec };
   }
-  if (!rec || rec.kind !== "user") return { reply: unauthorized("Invalid token") };
+  if (rec?.kind !== "user") return { reply: unauthorized("Invalid token") };
   return { token: rec };
 }
 

@@ -33,8 +33,18 @@ export class Faults {
   }
 
   /** Shorthand: fail the next `times` requests matching `path` with `status`. */
-  failNext(path: string | RegExp, status: number, times = 1, opts: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    return this.add({ path, times, method: opts.method, action: { kind: "status", status, body: opts.body, headers: opts.headers } });
+  failNext(
+    path: string | RegExp,
+    status: number,
+    times = 1,
+    opts: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    return this.add({
+      path,
+      times,
+      method: opts.method,
+      action: { kind: "status", status, body: opts.body, headers: opts.headers },
+    });
   }
 
   dropNext(path: string | RegExp, times = 1, method?: string) {

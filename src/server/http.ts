@@ -126,7 +126,12 @@ export function paginate<T>(req: RouteRequest, items: T[]): Reply {
   const cursor = req.query.cursor;
   if (cursor !== undefined && cursor !== "") {
     const parts = cursor.split(":");
-    if (parts.length !== 3 || !/^-?\d+(\.\d+)?$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!) || !/^[01]$/.test(parts[2]!)) {
+    if (
+      parts.length !== 3 ||
+      !/^-?\d+(\.\d+)?$/.test(parts[0]!) ||
+      !/^\d+$/.test(parts[1]!) ||
+      !/^[01]$/.test(parts[2]!)
+    ) {
       return detail(400, "Invalid cursor parameter.");
     }
     offset = Number(parts[1]);
@@ -146,7 +151,10 @@ export function paginate<T>(req: RouteRequest, items: T[]): Reply {
 }
 
 /** Parse a JSON request body, or return the 400 reply real Sentry gives. */
-export function parseJsonBody(req: RouteRequest, errorShape: "detail" | "error" = "detail"): { value: unknown } | { reply: Reply } {
+export function parseJsonBody(
+  req: RouteRequest,
+  errorShape: "detail" | "error" = "detail",
+): { value: unknown } | { reply: Reply } {
   if (req.body.length === 0) return { value: {} };
   try {
     return { value: JSON.parse(req.body.toString("utf8")) };

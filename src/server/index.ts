@@ -6,15 +6,15 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Faults, type FaultRule } from "./faults.js";
-import { json, Router, writeReply, type Reply, type RouteRequest } from "./http.js";
+import { type FaultRule, Faults } from "./faults.js";
+import { json, type Reply, type RouteRequest, Router, writeReply } from "./http.js";
 import { Persistence } from "./persist.js";
-import { ServerState, type Org, type Project, type RecordedRequest, type TokenRecord, type User } from "./state.js";
 import * as apiRoot from "./routes/api-root.js";
-import * as releases from "./routes/releases.js";
-import * as deploys from "./routes/deploys.js";
 import * as chunks from "./routes/chunks.js";
+import * as deploys from "./routes/deploys.js";
 import * as ingest from "./routes/ingest.js";
+import * as releases from "./routes/releases.js";
+import { type Org, type Project, type RecordedRequest, ServerState, type TokenRecord, type User } from "./state.js";
 
 export interface ServerOptions {
   host?: string;
@@ -180,7 +180,10 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
     }
     record.bodyBytes = body.length;
     const ctype = req.headers["content-type"] ?? "";
-    if (ctype.startsWith("application/json") || (body.length > 0 && body[0] === 0x7b && !ctype.startsWith("multipart/"))) {
+    if (
+      ctype.startsWith("application/json") ||
+      (body.length > 0 && body[0] === 0x7b && !ctype.startsWith("multipart/"))
+    ) {
       try {
         record.json = JSON.parse(body.toString("utf8"));
       } catch {
@@ -258,7 +261,13 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
   const orgToken = makeOrgToken(baseUrl, "acme");
   state.tokens.push(
     { token, kind: "user", scopes: [...FULL_SCOPES], user: USER, label: "user token (all scopes)" },
-    { token: readOnlyToken, kind: "user", scopes: ["org:read", "project:read"], user: USER, label: "read-only user token" },
+    {
+      token: readOnlyToken,
+      kind: "user",
+      scopes: ["org:read", "project:read"],
+      user: USER,
+      label: "read-only user token",
+    },
     { token: orgToken, kind: "org", scopes: ["org:ci"], orgSlug: "acme", label: "org auth token for acme (org:ci)" },
     ...(options.tokens ?? []),
   );
@@ -295,7 +304,7 @@ function registerAdmin(router: Router, core: ServerCore): void {
     const auth = req.headers.authorization ?? "";
     const tok = auth.replace(/^Bearer\s+/i, "");
     const rec = core.state.tokens.find((t) => t.token === tok);
-    if (!rec || !rec.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
+    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
     return undefined;
   };
   router.on("GET", "/_ship/state", (req) => {
@@ -306,7 +315,10 @@ function registerAdmin(router: Router, core: ServerCore): void {
       releases: s.releases,
       deploys: s.deploys,
       repos: s.repos,
-      bundles: s.bundles.map((b) => ({ ...b, files: b.files.map((f) => ({ ...f, content: f.content.toString("utf8") })) })),
+      bundles: s.bundles.map((b) => ({
+        ...b,
+        files: b.files.map((f) => ({ ...f, content: f.content.toString("utf8") })),
+      })),
       events: s.events,
     });
   });

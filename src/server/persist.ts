@@ -2,7 +2,7 @@
  * `serve --data DIR`: what the server received, as files a person can read. Every write is atomic
  * (temp file + rename). Releases, deploys and repositories are reloaded on the next start.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, sep } from "node:path";
 import type { Bundle, Deploy, Release, Repo, ServerState, StoredEvent } from "./state.js";
 

@@ -204,7 +204,14 @@ export function serializeRelease(state: ServerState, r: Release): Record<string,
     lastCommit: r.commits.length ? serializeCommit(state, r.orgId, r.commits[0]!) : null,
     deployCount: deploys.length,
     lastDeploy: last
-      ? { id: last.id, environment: last.environment, dateStarted: last.dateStarted === null ? null : isoDate(last.dateStarted), dateFinished: isoDate(last.dateFinished), name: last.name, url: last.url }
+      ? {
+          id: last.id,
+          environment: last.environment,
+          dateStarted: last.dateStarted === null ? null : isoDate(last.dateStarted),
+          dateFinished: isoDate(last.dateFinished),
+          name: last.name,
+          url: last.url,
+        }
       : null,
     authors: [...authors.values()],
     projects,

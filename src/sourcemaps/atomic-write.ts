@@ -105,7 +105,7 @@ export class FileReplacer {
     const tmp = pendingPath(path);
     const size = Buffer.byteLength(data, "utf8");
     this.step("write-pending", path);
-    const known = this.listed && this.listed.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
+    const known = this.listed?.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
     let fd = known ? undefined : this.openExisting(tmp);
     if (fd === undefined) {
       const spare = this.takeSpare(blocks(size));

@@ -20,7 +20,8 @@ export function parseMapJson(text: string, displayPath: string): Record<string, 
   } catch (e) {
     throw new InputError(`${displayPath} is not a valid source map: ${(e as Error).message}`);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
   return v as Record<string, unknown>;
 }
 
@@ -108,7 +109,9 @@ function flatten(map: Record<string, unknown>): Flat | undefined {
   if (typeof map.mappings !== "string") return undefined;
   return {
     sources: Array.isArray(map.sources) ? map.sources.map((x) => (x === null ? "" : String(x))) : [],
-    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c) => (typeof c === "string" ? c : null)) : [],
+    contents: Array.isArray(map.sourcesContent)
+      ? map.sourcesContent.map((c) => (typeof c === "string" ? c : null))
+      : [],
     names: Array.isArray(map.names) ? map.names.map(String) : [],
     lines: decode(map.mappings),
   };

@@ -12,8 +12,8 @@ import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
-import type { Inspection } from "./scan.js";
 import { pack } from "./pack.js";
+import type { Inspection } from "./scan.js";
 import { siblingModuleUrl } from "./sibling.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
@@ -158,7 +158,6 @@ class HashingWriter {
 
 const DOS_DATE_1980 = 0x21;
 
-
 /**
  * zlib level 4: on minified JS and source maps it is about 40% faster than the default (6) for
  * output about 3% larger, and deflate is most of a bundle's CPU time.
@@ -256,7 +255,11 @@ export class WorkerPool {
     const scanModule = siblingModuleUrl("scan.js");
     this.readsFiles = rewriteModule !== undefined && scanModule !== undefined;
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const w = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { rewriteModule, scanModule },
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
       w.on("message", ({ id, out }: { id: number; out: Prepared[] }) => {
         const p = this.waiting.get(id);
         this.waiting.delete(id);
@@ -428,7 +431,12 @@ export async function writeBundle(
     if (attrs.project !== undefined) rest.project = attrs.project;
     if (attrs.release !== undefined) rest.release = attrs.release;
     const manifestBytes = manifestJson(unique, rest);
-    await addEntry("manifest.json", crc32(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }));
+    await addEntry(
+      "manifest.json",
+      crc32(manifestBytes),
+      manifestBytes.length,
+      zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }),
+    );
     const cdStart = w.offset;
     const cdBuf = central.subarray(0, centralLength);
     await w.write(cdBuf);
@@ -515,7 +523,8 @@ export function byteCompare(a: string, b: string): number {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
-    if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff)) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+    if ((x >= 0xd800 && x <= 0xdfff) || (y >= 0xd800 && y <= 0xdfff))
+      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
     return x < y ? -1 : 1;
   }
   return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;

@@ -71,11 +71,18 @@ export async function assemble(api: ApiClient, org: string, req: AssembleRequest
   if (req.dist !== undefined) body.dist = req.dist;
   const r = await api.post<AssembleResponse>(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
   const d = r.data as AssembleResponse;
-  return { state: d.state, missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [], detail: d.detail ?? null };
+  return {
+    state: d.state,
+    missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [],
+    detail: d.detail ?? null,
+  };
 }
 
 /** Group chunks into requests of ≤ chunksPerRequest parts and ≤ maxRequestSize bytes. */
-export function planRequests(chunks: ChunkRef[], opts: Pick<ChunkServerOptions, "chunksPerRequest" | "maxRequestSize">): ChunkRef[][] {
+export function planRequests(
+  chunks: ChunkRef[],
+  opts: Pick<ChunkServerOptions, "chunksPerRequest" | "maxRequestSize">,
+): ChunkRef[][] {
   return pack(chunks, (c) => c.size, opts.maxRequestSize, opts.chunksPerRequest);
 }
 
@@ -90,7 +97,12 @@ function storedGzipLength(n: number): number {
  * Frame `size` bytes as a gzip member of stored blocks in `out` at `at`; `fill(to, from, len)`
  * puts data bytes [from, from + len) at `out[to]`. Returns the end offset. Needs zlib.crc32.
  */
-function frameStoredGzip(size: number, out: Buffer, at: number, fill: (to: number, from: number, len: number) => void): number {
+function frameStoredGzip(
+  size: number,
+  out: Buffer,
+  at: number,
+  fill: (to: number, from: number, len: number) => void,
+): number {
   const blocks = Math.max(1, Math.ceil(size / GZIP_BLOCK));
   out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff], at);
   at += 10;
@@ -141,12 +153,16 @@ export async function multipartBody(
 ): Promise<{ body: Buffer; contentType: string; dataBytes: number }> {
   const boundary = `----sentry-ship-${randomBytes(16).toString("hex")}`;
   const heads = parts.map((p) =>
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
   );
   const tail = Buffer.from(`--${boundary}--\r\n`);
   const useStored = gzip && zlibCrc32 !== undefined;
   let total = tail.length;
-  parts.forEach((p, i) => (total += heads[i]!.length + (useStored ? storedGzipLength(p.size) : gzip ? 0 : p.size) + 2));
+  for (const [i, p] of parts.entries()) {
+    total += heads[i]!.length + (useStored ? storedGzipLength(p.size) : gzip ? 0 : p.size) + 2;
+  }
   if (gzip && !useStored) {
     // No zlib.crc32 (older Node 20): zlib frames each part.
     const pieces: Buffer[] = [];
@@ -238,7 +254,13 @@ export async function uploadChunks(
       // even grows them and costs ~25 ms per MiB): gzip framing with stored blocks keeps the
       // offered encoding at the cost of a CRC.
       const { body, contentType, dataBytes } = await multipartBody(
-        batch.map((c) => ({ name: gzip ? "file_gzip" : "file", filename: c.sha1, size: c.size, read: () => c.read(), file: c.file })),
+        batch.map((c) => ({
+          name: gzip ? "file_gzip" : "file",
+          filename: c.sha1,
+          size: c.size,
+          read: () => c.read(),
+          file: c.file,
+        })),
         gzip,
         reuse,
       );

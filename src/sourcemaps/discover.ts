@@ -4,6 +4,8 @@
  * files kept, as sentry-cli does), filters by extension and by gitignore-style patterns
  * (`--ignore`, `--ignore-file`), and reads `//# sourceMappingURL=` references.
  */
+
+import type { Dirent, Stats } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
 import { InputError, UsageError } from "../errors.js";
@@ -156,7 +158,9 @@ function displayJoin(root: string, rel: string): string {
 }
 
 export async function discover(paths: string[], opts: DiscoverOptions): Promise<Discovery> {
-  const exts = new Set((opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, "")));
+  const exts = new Set(
+    (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, "")),
+  );
   const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
     const file = isAbsolute(opts.ignoreFile) ? opts.ignoreFile : join(opts.cwd, opts.ignoreFile);
@@ -186,7 +190,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
   };
 
   const walk = async (absDir: string, root: string, rel: string): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (e) {
@@ -214,7 +218,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
 
   for (const p of paths) {
     const abs = resolvePath(opts.cwd, p);
-    let st;
+    let st: Stats;
     try {
       st = await stat(abs);
     } catch {
@@ -299,7 +303,8 @@ export function mapLocation(js: DiscoveredFile, url: string): DiscoveredFile | u
   if (clean.startsWith("/")) display = clean;
   else {
     const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
-    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
+    display =
+      js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
   }
   return { abs, display };
 }

@@ -14,19 +14,19 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
-import { FileReplacer, exists, pendingPath, type ReplaceOp } from "./atomic-write.js";
+import { exists, FileReplacer, pendingPath, type ReplaceOp } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "./debug-id.js";
 import {
   comparePaths,
+  type DiscoveredFile,
+  type Discovery,
   discover,
   encodeDataUrl,
   mapLocation,
   parseDataUrl,
   readSourceMapReference,
-  type DiscoveredFile,
-  type Discovery,
 } from "./discover.js";
-import { mappingsProblem, sectionsProblem, shiftMappings, shiftSections, type IndexSection } from "./mappings-shift.js";
+import { type IndexSection, mappingsProblem, sectionsProblem, shiftMappings, shiftSections } from "./mappings-shift.js";
 import { siblingModuleUrl } from "./sibling.js";
 import { injectWithIndexMap, injectWithMap, injectWithoutMap, insertionPoint } from "./snippet.js";
 
@@ -207,7 +207,10 @@ function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
   try {
     ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
   } catch (e) {
-    invalid.push({ path: js.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    invalid.push({
+      path: js.display,
+      reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    });
     return undefined;
   }
   const text = decodeUtf8(buf);
@@ -223,7 +226,8 @@ function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
     // sentry-cli 3.8.0 reads only this exact form; any other data: URL (`;charset=utf-8;base64,`)
     // counts as no map, and the snippet goes at the end, which leaves the inline map valid.
     const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : undefined;
-    if (ref.url.startsWith("data:") && !data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    if (ref.url.startsWith("data:") && !data)
+      return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
     if (data) {
       let map: Record<string, unknown>;
       try {
@@ -257,7 +261,10 @@ function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
   } catch (e) {
     // Reading is how we learn that a referenced map does not exist.
     if (ref && !existsSync(map.abs)) return { kind: "missing", js, map: map.display };
-    invalid.push({ path: map.display, reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+    invalid.push({
+      path: map.display,
+      reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    });
     return undefined;
   }
   let mapObj: Record<string, unknown>;
@@ -278,7 +285,8 @@ function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
     const pending = decodeUtf8(readFileSync(pendingPath(js.abs)));
     const pid = pending === undefined ? undefined : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
+    if (pid && pid === mid)
+      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
   }
   const mapId = debugIdFromMap(mapObj);
   return {
@@ -369,7 +377,9 @@ export function injectInline(jsText: string, id: string): string {
 function readUnchanged(file: DiscoveredFile, was: Stamp, slot: typeof JS | typeof MAP): string {
   const { buf, stamp } = readStamped(file.abs, slot);
   if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
-    throw new InputError(`${file.display} changed while inject was running`, { hint: "Run inject again when the build has finished writing." });
+    throw new InputError(`${file.display} changed while inject was running`, {
+      hint: "Run inject again when the build has finished writing.",
+    });
   }
   return buf.toString("utf8");
 }
@@ -378,7 +388,11 @@ function readUnchanged(file: DiscoveredFile, was: Stamp, slot: typeof JS | typeo
 function apply(p: Plan, files: FileReplacer): void {
   if (p.kind === "pair") {
     if (!p.resume) {
-      const out = injectParsedPair(readUnchanged(p.js, p.jsStamp, JS), parseMapJson(readUnchanged(p.map, p.mapStamp, MAP)), p.id);
+      const out = injectParsedPair(
+        readUnchanged(p.js, p.jsStamp, JS),
+        parseMapJson(readUnchanged(p.map, p.mapStamp, MAP)),
+        p.id,
+      );
       // A stale pending JS (from a killed run) must not sit beside a new pending map: a re-run
       // would take the pair for one whose map is already committed.
       if (p.jsPending) files.removePending(p.js.abs);
@@ -389,7 +403,11 @@ function apply(p: Plan, files: FileReplacer): void {
     files.commit(p.js.abs, p.jsStamp.size);
   } else if (p.kind === "inline" || p.kind === "nomap") {
     const js = readUnchanged(p.js, p.jsStamp, JS);
-    files.writePending(p.js.abs, p.kind === "inline" ? injectInline(js, p.id) : injectWithoutMap(js, p.id), p.jsStamp.mode);
+    files.writePending(
+      p.js.abs,
+      p.kind === "inline" ? injectInline(js, p.id) : injectWithoutMap(js, p.id),
+      p.jsStamp.mode,
+    );
     files.commit(p.js.abs, p.jsStamp.size);
   }
 }
@@ -469,7 +487,11 @@ class Helper {
   private failure: Error | undefined;
 
   private constructor(module: string) {
-    this.worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    this.worker = new Worker(HELPER_SOURCE, {
+      eval: true,
+      workerData: { module },
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     this.worker.on("message", (m: { ok?: unknown; error?: HelperError }) => {
       const w = this.waiting;
       this.waiting = undefined;
@@ -492,7 +514,11 @@ class Helper {
     this.waiting = undefined;
   }
 
-  request<T>(msg: { op: "validate"; sources: DiscoveredFile[] } | { op: "apply"; plans: Plan[]; listed: Discovery["listed"]; staleSpares: string[] }): Promise<T> {
+  request<T>(
+    msg:
+      | { op: "validate"; sources: DiscoveredFile[] }
+      | { op: "apply"; plans: Plan[]; listed: Discovery["listed"]; staleSpares: string[] },
+  ): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<T>((resolve, reject) => {
       this.waiting = { resolve: resolve as (v: unknown) => void, reject };
@@ -523,7 +549,9 @@ export async function runInjection(opts: InjectOptions): Promise<InjectReport> {
   });
 
   const sources = discovery.sources;
-  const wanted = opts.onStep ? 0 : (opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism()) : 0));
+  const wanted = opts.onStep
+    ? 0
+    : (opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism()) : 0));
   const helpers = wanted > 0 ? Helper.start(wanted) : [];
   try {
     return await inject(opts, discovery, helpers);
@@ -538,7 +566,9 @@ async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper
   const k = helpers.length;
   let validated: Validated;
   if (k > 0) {
-    const parts = await Promise.all(helpers.map((h, j) => h.request<Validated>({ op: "validate", sources: sources.filter((_, i) => i % k === j) })));
+    const parts = await Promise.all(
+      helpers.map((h, j) => h.request<Validated>({ op: "validate", sources: sources.filter((_, i) => i % k === j) })),
+    );
     validated = {
       plans: sources.map((_, i) => parts[i % k]!.plans[Math.floor(i / k)]),
       invalid: parts.flatMap((p) => p.invalid),
@@ -574,7 +604,11 @@ async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper
       case "done":
       case "nomap": {
         const w = p.noReference ? [NO_MAP_WARNING(p.js.display)] : [];
-        (p.kind === "done" ? report.ignoredSources : report.modifiedSources).push({ path: p.js.display, debugId: p.id, warnings: w });
+        (p.kind === "done" ? report.ignoredSources : report.modifiedSources).push({
+          path: p.js.display,
+          debugId: p.id,
+          warnings: w,
+        });
         for (const message of w) report.warnings.push({ path: p.js.display, message });
         break;
       }
@@ -583,7 +617,11 @@ async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper
         break;
       case "pair":
         report.modifiedSources.push({ path: p.js.display, debugId: p.id, warnings: [] });
-        (p.mapHadId ? report.ignoredMaps : report.modifiedMaps).push({ path: p.map.display, debugId: p.id, warnings: [] });
+        (p.mapHadId ? report.ignoredMaps : report.modifiedMaps).push({
+          path: p.map.display,
+          debugId: p.id,
+          warnings: [],
+        });
         break;
       case "missing": {
         const reason = `the source map it references (${p.map}) was not found`;
@@ -610,7 +648,14 @@ async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper
   if (k > 0) {
     // Each helper finishes its part even when another fails: every file is replaced or untouched.
     const done = await Promise.allSettled(
-      helpers.map((h, j) => h.request({ op: "apply", plans: order.filter((_, i) => i % k === j), listed, staleSpares: j === 0 ? spares : [] })),
+      helpers.map((h, j) =>
+        h.request({
+          op: "apply",
+          plans: order.filter((_, i) => i % k === j),
+          listed,
+          staleSpares: j === 0 ? spares : [],
+        }),
+      ),
     );
     const failed = done.find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -643,7 +688,8 @@ export function renderInjectReport(r: InjectReport): string[] {
   ];
   if (r.untouched.length > 0) {
     lines.push("  Ignored: The following source files were left unchanged");
-    for (const u of [...r.untouched].sort((a, b) => comparePaths(a.path, b.path))) lines.push(`    ${u.path} - ${u.reason}`);
+    for (const u of [...r.untouched].sort((a, b) => comparePaths(a.path, b.path)))
+      lines.push(`    ${u.path} - ${u.reason}`);
   }
   lines.push("");
   return lines;
@@ -659,8 +705,18 @@ export function injectJson(r: InjectReport) {
       ...r.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId })),
     ],
     ignored: [
-      ...r.ignoredSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId, reason: "already has a debug id" })),
-      ...r.ignoredMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId, reason: "already has a debug id" })),
+      ...r.ignoredSources.map((e) => ({
+        path: e.path,
+        type: "source",
+        debugId: e.debugId,
+        reason: "already has a debug id",
+      })),
+      ...r.ignoredMaps.map((e) => ({
+        path: e.path,
+        type: "sourcemap",
+        debugId: e.debugId,
+        reason: "already has a debug id",
+      })),
       ...r.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason })),
     ],
     warnings: r.warnings,

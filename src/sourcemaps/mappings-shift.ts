@@ -134,7 +134,11 @@ function mappingsValid(m: string, sourcesLength?: number, namesLength?: number):
 }
 
 /** The reference (slower) check, which also says what is wrong. */
-export function describeMappingsProblem(mappings: string, sourcesLength?: number, namesLength?: number): string | undefined {
+export function describeMappingsProblem(
+  mappings: string,
+  sourcesLength?: number,
+  namesLength?: number,
+): string | undefined {
   if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
     const bad = /[^A-Za-z0-9+/,;]/.exec(mappings)!;
     return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
@@ -159,7 +163,8 @@ export function describeMappingsProblem(mappings: string, sourcesLength?: number
         const f = segmentFields(seg);
         const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
         if (!f) return `mappings have a truncated value at ${where}`;
-        if (f.length !== 1 && f.length !== 4 && f.length !== 5) return `mappings have a segment of ${f.length} fields at ${where}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5)
+          return `mappings have a segment of ${f.length} fields at ${where}`;
         col += f[0]!;
         if (col < 0) return `mappings have a negative column at ${where}`;
         if (f.length >= 4) {
@@ -167,12 +172,14 @@ export function describeMappingsProblem(mappings: string, sourcesLength?: number
           srcLine += f[2]!;
           srcCol += f[3]!;
           if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
-          if (sourcesLength !== undefined && src >= sourcesLength) return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
+          if (sourcesLength !== undefined && src >= sourcesLength)
+            return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
         }
         if (f.length === 5) {
           name += f[4]!;
           if (name < 0) return `mappings have a negative name index at ${where}`;
-          if (namesLength !== undefined && name >= namesLength) return `mappings refer to name ${name} of ${namesLength} at ${where}`;
+          if (namesLength !== undefined && name >= namesLength)
+            return `mappings refer to name ${name} of ${namesLength} at ${where}`;
         }
       }
       segStart = segEnd + 1;
@@ -205,7 +212,10 @@ export function shiftMappings(mappings: string, line: number, column: number, li
   if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
   let end = mappings.indexOf(";", start);
   if (end === -1) end = mappings.length;
-  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
+  const segs = mappings
+    .slice(start, end)
+    .split(",")
+    .filter((s) => s !== "");
   const left: string[] = [];
   const right: string[] = [];
   let col = 0;

@@ -2,7 +2,13 @@
  * Split items, in order, into groups of at most `maxCount` items whose sizes (plus `base` per
  * group) stay within `maxBytes`. Every group holds at least one item, however large.
  */
-export function pack<T>(items: Iterable<T>, size: (item: T) => number, maxBytes: number, maxCount = Infinity, base = 0): T[][] {
+export function pack<T>(
+  items: Iterable<T>,
+  size: (item: T) => number,
+  maxBytes: number,
+  maxCount = Infinity,
+  base = 0,
+): T[][] {
   const out: T[][] = [];
   let cur: T[] = [];
   let bytes = base;

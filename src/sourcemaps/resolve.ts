@@ -5,7 +5,13 @@
  * token when the line has none).
  */
 import { readFile } from "node:fs/promises";
-import { FlattenMap, decodedMappings, originalPositionFor, sourceContentFor, type TraceMap } from "@jridgewell/trace-mapping";
+import {
+  decodedMappings,
+  FlattenMap,
+  originalPositionFor,
+  sourceContentFor,
+  type TraceMap,
+} from "@jridgewell/trace-mapping";
 import { InputError } from "../errors.js";
 
 export interface ResolveResult {
@@ -26,12 +32,20 @@ export interface ResolveResult {
   context?: { line: number; text: string; current: boolean }[];
 }
 
-export async function resolveSourceMap(path: string, display: string, line: number, column: number, contextLines = 2): Promise<ResolveResult> {
+export async function resolveSourceMap(
+  path: string,
+  display: string,
+  line: number,
+  column: number,
+  contextLines = 2,
+): Promise<ResolveResult> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (e) {
-    throw new InputError(`cannot read source map ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new InputError(
+      `cannot read source map ${display}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   let json: Record<string, unknown>;
   try {
@@ -105,7 +119,10 @@ export function renderResolve(r: ResolveResult): string[] {
     out.push("  - The token has no original source.");
     return out;
   }
-  out.push(`  - The same token is located at line ${t.originalLine}, column ${t.originalColumn} in source file ${t.source}.`, "");
+  out.push(
+    `  - The same token is located at line ${t.originalLine}, column ${t.originalColumn} in source file ${t.source}.`,
+    "",
+  );
   if (!r.context) {
     out.push("  Cannot find source");
     return out;

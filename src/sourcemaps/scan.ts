@@ -4,13 +4,13 @@
  * sourcemap reference, and pair every script with its map. Contents are not kept (unless a cache
  * budget asks for it); bundle.ts reads them again while zipping.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
+import { createWorkerPool, type WorkerPool } from "./bundle.js";
+import { parseMapJson } from "./bundle-rewrite.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
-import { parseMapJson } from "./bundle-rewrite.js";
-import { createWorkerPool, type WorkerPool } from "./bundle.js";
 
 export { parseMapJson };
 
@@ -98,7 +98,8 @@ export class ScannedFile {
   /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
   get mapPath(): string | undefined {
     if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
-    if (this.mapState === MapState.Referenced) return resolve(dirname(this.abs), safeDecode(this.sourceMapRef!.split(/[?#]/)[0]!));
+    if (this.mapState === MapState.Referenced)
+      return resolve(dirname(this.abs), safeDecode(this.sourceMapRef!.split(/[?#]/)[0]!));
     return undefined;
   }
 
@@ -169,7 +170,11 @@ function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: string[], o
  * reference and whether its map exists, for a map its sources (and whether it parses). Runs on
  * bundle workers too. `onMap` sees each map that parses.
  */
-export function inspectFile(abs: string, rel: string, onMap?: (map: Record<string, unknown>, text: string, size: number) => void): Inspection {
+export function inspectFile(
+  abs: string,
+  rel: string,
+  onMap?: (map: Record<string, unknown>, text: string, size: number) => void,
+): Inspection {
   // Synchronous reads: for many small files they cost far less than thread-pool round trips.
   const text = readFileSync(abs, "utf8");
   const size = Buffer.byteLength(text);
@@ -195,7 +200,12 @@ export function inspectFile(abs: string, rel: string, onMap?: (map: Record<strin
   const ref = readSourceMapReference(text)?.url;
   if (ref !== undefined) {
     info.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync(resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!)))) info.mapFound = true;
+    if (
+      !ref.startsWith("data:") &&
+      !ABSOLUTE_URL.test(ref) &&
+      existsSync(resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!)))
+    )
+      info.mapFound = true;
   } else if (existsSync(`${abs}.map`)) {
     info.mapGuessed = true;
   }
@@ -205,7 +215,9 @@ export function inspectFile(abs: string, rel: string, onMap?: (map: Record<strin
 
 /** Find the files to upload, in a stable order, with their metadata. */
 export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]> {
-  const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
+  const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) =>
+    e.replace(/^\./, ""),
+  );
   const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
     const f = resolve(opts.cwd, opts.ignoreFile);
@@ -224,7 +236,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
   const seen = opts.paths.length > 1 ? new Set<string>() : undefined;
   for (const p of opts.paths) {
     const given = isAbsolute(p) ? p : resolve(opts.cwd, p);
-    let st;
+    let st: Stats;
     try {
       st = statSync(given);
     } catch {
@@ -270,7 +282,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
       const post = () => {
         if (next >= rels.length) return;
         const batch: Array<{ abs: string; rel: string }> = [];
-        for (let i = next; i < Math.min(next + BATCH, rels.length); i++) batch.push({ abs: join(roots[i]!, rels[i]!), rel: rels[i]! });
+        for (let i = next; i < Math.min(next + BATCH, rels.length); i++)
+          batch.push({ abs: join(roots[i]!, rels[i]!), rel: rels[i]! });
         const done = pool.inspect(batch);
         done.catch(() => undefined); // awaited in order below
         pending.push({ from: next, done });
@@ -301,6 +314,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     }
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]!);
-  if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
+  if (badMaps.length > 1)
+    throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }

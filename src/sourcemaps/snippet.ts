@@ -55,7 +55,16 @@ export function positionOf(text: string, offset: number): InsertionPoint {
 
 /** The file with a regular map: `"\n" + snippet + "\n"` at the insertion point, debugId line appended. */
 export function injectWithMap(js: string, debugId: string, at: InsertionPoint = insertionPoint(js)): string {
-  return js.slice(0, at.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at.offset) + "\n" + debugIdComment(debugId) + "\n";
+  return (
+    js.slice(0, at.offset) +
+    "\n" +
+    snippet(debugId) +
+    "\n" +
+    js.slice(at.offset) +
+    "\n" +
+    debugIdComment(debugId) +
+    "\n"
+  );
 }
 
 /** Lines inserted before original line `at.line` (the snippet line and the split remainder). */

@@ -27,7 +27,9 @@ export function renderUploadReport(s: UploadSummary): string[] {
       if (f.debugId) parts.push(`debug id ${f.debugId}`);
       lines.push(`    ${f.url} (${parts.join(", ")})`);
       if (!f.sourcemap) {
-        lines.push(`      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`);
+        lines.push(
+          `      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`,
+        );
       }
     }
   }

@@ -10,11 +10,21 @@ import { join } from "node:path";
 import type { ApiClient } from "../api/types.js";
 import { ApiError, InputError } from "../errors.js";
 import type { Output } from "../output/output.js";
-import { byteCompare, createWorkerPool, fileUrl, readChunk, workersReadFiles, writeBundle, type WorkerPool, type BundleEntry, type WrittenBundle } from "./bundle.js";
-import { rewriteMapBytes, rewriteSourceMap, type RewriteOptions } from "./bundle-rewrite.js";
-import { assemble, getChunkOptions, uploadChunks, type AssembleResponse, type ChunkServerOptions } from "./chunks.js";
+import {
+  type BundleEntry,
+  byteCompare,
+  createWorkerPool,
+  fileUrl,
+  readChunk,
+  type WorkerPool,
+  type WrittenBundle,
+  workersReadFiles,
+  writeBundle,
+} from "./bundle.js";
+import { type RewriteOptions, rewriteMapBytes, rewriteSourceMap } from "./bundle-rewrite.js";
+import { type AssembleResponse, assemble, type ChunkServerOptions, getChunkOptions, uploadChunks } from "./chunks.js";
 import { pack } from "./pack.js";
-import { scanUploadFiles, type ScannedFile } from "./scan.js";
+import { type ScannedFile, scanUploadFiles } from "./scan.js";
 
 export interface UploadOptions {
   paths: string[];
@@ -84,7 +94,8 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
   const maps = new Map(files.filter((f) => f.kind === "map").map((f) => [f.abs, f]));
   for (const f of files) {
     if (f.kind === "script") {
-      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId) warnings.push(`${f.rel}: no source map and no debug id`);
+      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId)
+        warnings.push(`${f.rel}: no source map and no debug id`);
       else if (!f.mapPath && !f.sourceMapRef?.startsWith("data:")) warnings.push(`${f.rel}: no source map found`);
       const m = f.mapPath ? maps.get(f.mapPath) : undefined;
       if (m && f.debugId && m.debugId && f.debugId !== m.debugId) {
@@ -187,7 +198,9 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   const skipped: UploadSummary["skipped"] = [];
   // One options object for every map (entries share it).
   const rewrite: RewriteOptions | undefined =
-    opts.rewrite === false ? undefined : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
+    opts.rewrite === false
+      ? undefined
+      : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
   const scanned = await scanUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
     pool,
@@ -224,7 +237,9 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
     if (v.errors.length > 0) throw new InputError(`validation failed: ${v.errors.join("; ")}`);
   }
   if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
-    throw new InputError("Cannot upload: You must either specify a release or have debug ids injected into your sources");
+    throw new InputError(
+      "Cannot upload: You must either specify a release or have debug ids injected into your sources",
+    );
   }
 
   // sentry-cli pairs an unreferenced script with `<its URL>.map` only when that URL is uploaded
@@ -247,7 +262,17 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   const api = apiClient ? await apiClient : undefined;
   const options: ChunkServerOptions = api
     ? await getChunkOptions(api, deps.org)
-    : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
+    : {
+        url: "",
+        chunkSize: 8 << 20,
+        chunksPerRequest: 64,
+        maxRequestSize: 32 << 20,
+        maxFileSize: 0,
+        maxWait: 0,
+        concurrency: 8,
+        hashAlgorithm: "sha1",
+        compression: ["gzip"],
+      };
   if (entries.length === 0) {
     out.info("> Nothing to upload");
     return summary;
@@ -263,7 +288,13 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
       const b = await writeBundle(
         join(tmp, `bundle-${i++}.zip`),
         g,
-        { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : undefined, release: opts.release, dist: opts.dist, note: opts.note },
+        {
+          org: deps.org,
+          project: deps.projects.length === 1 ? deps.projects[0] : undefined,
+          release: opts.release,
+          dist: opts.dist,
+          note: opts.note,
+        },
         options.chunkSize,
         () => progress.tick(),
         pool,
@@ -278,14 +309,27 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
     }
     if (!api) {
       for (const b of written) {
-        summary.bundles.push({ bundleId: b.debugId, checksum: b.checksum, files: b.fileCount, size: b.size, chunks: b.chunks.length, missingChunks: 0, state: "dry-run" });
+        summary.bundles.push({
+          bundleId: b.debugId,
+          checksum: b.checksum,
+          files: b.fileCount,
+          size: b.size,
+          chunks: b.chunks.length,
+          missingChunks: 0,
+          state: "dry-run",
+        });
       }
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
   // Listed only now: the bundle workers are gone, and these objects were not kept while they ran.
-  summary.files = entries.map((e) => ({ url: e.url, type: e.type, debugId: e.file.debugId ?? null, sourcemap: e.file.kind === "script" ? (e.file.sourceMapHeader ?? null) : null }));
+  summary.files = entries.map((e) => ({
+    url: e.url,
+    type: e.type,
+    debugId: e.file.debugId ?? null,
+    sourcemap: e.file.kind === "script" ? (e.file.sourceMapHeader ?? null) : null,
+  }));
   return summary;
 }
 
@@ -299,7 +343,13 @@ async function sendBundle(
 ): Promise<void> {
   const { out } = deps;
   out.info(`> Bundle ID: ${b.debugId}`);
-  const req = { checksum: b.checksum, chunks: b.chunks.map((c) => c.sha1), projects: deps.projects, version: opts.release, dist: opts.dist };
+  const req = {
+    checksum: b.checksum,
+    chunks: b.chunks.map((c) => c.sha1),
+    projects: deps.projects,
+    version: opts.release,
+    dist: opts.dist,
+  };
   const first = await assemble(api, deps.org, req);
   const missing = new Set(first.missingChunks);
   const toSend = b.chunks.filter((c) => missing.has(c.sha1));
@@ -311,7 +361,12 @@ async function sendBundle(
     const r = await uploadChunks(
       api,
       options,
-      toSend.map((c) => ({ sha1: c.sha1, size: c.size, read: () => readChunk(b.file, c.offset, c.size), file: { path: b.file, offset: c.offset } })),
+      toSend.map((c) => ({
+        sha1: c.sha1,
+        size: c.size,
+        read: () => readChunk(b.file, c.offset, c.size),
+        file: { path: b.file, offset: c.offset },
+      })),
       (n) => p.tick(n),
     );
     p.done("> Uploaded files to Sentry");
@@ -323,14 +378,27 @@ async function sendBundle(
     const maxMs = Math.min(...limits) * 1000;
     let waited = 0;
     while (res.state !== "ok" && res.state !== "error" && res.state !== "not_found") {
-      if (waited >= maxMs) throw new ApiError(`Failed to process files in ${Math.round(maxMs / 1000)}s`, 200, "POST", "artifactbundle/assemble/", res);
+      if (waited >= maxMs)
+        throw new ApiError(
+          `Failed to process files in ${Math.round(maxMs / 1000)}s`,
+          200,
+          "POST",
+          "artifactbundle/assemble/",
+          res,
+        );
       await deps.sleep(1000);
       waited += 1000;
       res = await assemble(api, deps.org, req);
     }
   }
   if (res.state === "error" || res.state === "not_found") {
-    throw new ApiError(`Failed to process uploaded files: ${res.detail || "unknown error"}`, 200, "POST", "artifactbundle/assemble/", res);
+    throw new ApiError(
+      `Failed to process uploaded files: ${res.detail || "unknown error"}`,
+      200,
+      "POST",
+      "artifactbundle/assemble/",
+      res,
+    );
   }
   const complete = res.state === "ok";
   out.info(complete ? "> File processing complete" : "> File upload complete (processing pending on server)");

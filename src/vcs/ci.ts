@@ -21,7 +21,8 @@ export interface VersionSource {
 
 type Reader = (path: string) => string;
 
-const nonEmpty = (v: string | undefined): string | undefined => (v !== undefined && v.trim() !== "" ? v.trim() : undefined);
+const nonEmpty = (v: string | undefined): string | undefined =>
+  v !== undefined && v.trim() !== "" ? v.trim() : undefined;
 
 interface Probe {
   ci: string;

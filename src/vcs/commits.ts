@@ -69,10 +69,14 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
       const r = await repo.deepen(o.remote, want);
       if (r.ok) {
         deepenedBy += want;
-        o.note(`Shallow clone: fetched up to ${want} more commits from ${o.remote} (git fetch --deepen=${want}) to reach ${o.initialDepth} commits.`);
+        o.note(
+          `Shallow clone: fetched up to ${want} more commits from ${o.remote} (git fetch --deepen=${want}) to reach ${o.initialDepth} commits.`,
+        );
         walk = await repo.walkFromHead(o.initialDepth + 1);
       } else {
-        o.note(`Shallow clone: could not deepen from ${o.remote} (${r.error}); using the ${walk.length} commit(s) present.`);
+        o.note(
+          `Shallow clone: could not deepen from ${o.remote} (${r.error}); using the ${walk.length} commit(s) present.`,
+        );
       }
     }
     let prev: string | undefined;
@@ -138,7 +142,11 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
   return { commits: await buildPayloads(o, list, prev), previousFound: true, deepenedBy };
 }
 
-async function buildPayloads(o: LocalCommitsOptions, shas: string[], prev: string | undefined): Promise<CommitPayload[]> {
+async function buildPayloads(
+  o: LocalCommitsOptions,
+  shas: string[],
+  prev: string | undefined,
+): Promise<CommitPayload[]> {
   const infos = await o.repo.commitInfos(shas);
   // sentry-cli diffs each commit against the next one in the walk (or the previous release's
   // commit). That is the first parent on a linear history: one `git log` covers those, and only

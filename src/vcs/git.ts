@@ -31,7 +31,7 @@ const TRUSTED_ENVIRONMENT = {
 
 /** A remote name that git cannot mistake for an option. */
 export function checkRemoteName(name: string): string {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._\/-]*$/.test(name)) {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(name)) {
     throw new InputError(`invalid git remote name '${name}' (from SENTRY_VCS_REMOTE or [defaults] vcs_remote)`);
   }
   return name;
@@ -175,7 +175,10 @@ export class GitRepo {
       const nul = chunk.indexOf("\0");
       const header = nul >= 0 ? chunk.slice(0, nul) : chunk;
       const [id, parents] = header.split("\x1f");
-      const parts = (nul >= 0 ? chunk.slice(nul + 1) : "").replace(/^\n/, "").split("\0").filter((x) => x.length > 0);
+      const parts = (nul >= 0 ? chunk.slice(nul + 1) : "")
+        .replace(/^\n/, "")
+        .split("\0")
+        .filter((x) => x.length > 0);
       const changes: FileChange[] = [];
       for (let i = 0; i + 1 < parts.length; i += 2) changes.push({ type: parts[i]!.charAt(0), path: parts[i + 1]! });
       out.set(id!.trim(), { parents: (parents ?? "").trim().split(" ").filter(Boolean), changes });
@@ -203,7 +206,12 @@ export class GitRepo {
       await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, checkRemoteName(remote)]);
       return { ok: true };
     } catch (e) {
-      return { ok: false, error: String((e as Error).message ?? e).trim().split("\n")[0] };
+      return {
+        ok: false,
+        error: String((e as Error).message ?? e)
+          .trim()
+          .split("\n")[0],
+      };
     }
   }
 }

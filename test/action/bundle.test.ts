@@ -13,9 +13,9 @@ const s = useServer();
 describe("action/index.mjs", () => {
   it("is what `npm run build:action` builds from the committed sources", async () => {
     // --from-head builds from `git archive HEAD`, so other people's uncommitted work does not count.
-    const r = await run(process.execPath, [join(repoRoot, "action/build.mjs"), "--check", "--from-head"], { cwd: repoRoot }).catch(
-      (e: { stdout: string; stderr: string; code: number }) => e,
-    );
+    const r = await run(process.execPath, [join(repoRoot, "action/build.mjs"), "--check", "--from-head"], {
+      cwd: repoRoot,
+    }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("action/index.mjs is up to date\n");
   });
@@ -56,7 +56,9 @@ describe("action/index.mjs", () => {
     }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     expect(r.stderr).toBe("");
     // (toMatch on the whole log, so a failure shows it.)
-    expect(r.stdout).toMatch(/\nSentry release bundle-1: all 5 steps succeeded \(release, commits, sourcemaps, deploy, finalize\)\.\n$/);
+    expect(r.stdout).toMatch(
+      /\nSentry release bundle-1: all 5 steps succeeded \(release, commits, sourcemaps, deploy, finalize\)\.\n$/,
+    );
     expect(readOutput(readFileSync(output, "utf8"), "version")).toBe("bundle-1");
     expect(readFileSync(summary, "utf8")).toContain("| ✅ | Commits | 2 commits associated from the local git history");
     const rel = s.server.state.releases.find((x) => x.version === "bundle-1")!;

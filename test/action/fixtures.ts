@@ -1,11 +1,11 @@
 /** Fixtures for the action's tests: a real git workspace holding a copy of examples/app. */
 import { execFileSync } from "node:child_process";
-import { buildSync } from "esbuild";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { runAction, type ActionResult } from "../../src/action/run.js";
+import { buildSync } from "esbuild";
+import { type ActionResult, runAction } from "../../src/action/run.js";
 import { tempDir } from "../support/runCli.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

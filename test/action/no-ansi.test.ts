@@ -6,6 +6,7 @@ import { buildExampleApp, makeWorkspace } from "./fixtures.js";
 const s = useServer();
 
 // ESC (colours, cursor moves) and CR (redrawn spinner and progress lines).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looks for terminal escape codes
 const CONTROL = /[\u001b\r]/;
 
 describe("output in CI logs (stdout and stderr not terminals)", () => {
@@ -22,7 +23,10 @@ describe("output in CI logs (stdout and stderr not terminals)", () => {
 
   it("releases set-commits writes no escape code", async () => {
     const ws = makeWorkspace(2);
-    const r = await runCli(["releases", "set-commits", "1.0.1", "--local", "--ignore-missing"], { env: s.env(), cwd: ws });
+    const r = await runCli(["releases", "set-commits", "1.0.1", "--local", "--ignore-missing"], {
+      env: s.env(),
+      cwd: ws,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout + r.stderr).not.toMatch(CONTROL);
     expect(r.stdout).toContain("Success! Set commits for release 1.0.1");

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { useServer } from "../support/server.js";
 import { runCli, tempDir } from "../support/runCli.js";
+import { useServer } from "../support/server.js";
 import { git, makeWorkspace, readOutput, runActionWith } from "./fixtures.js";
 
 const s = useServer();
@@ -22,7 +22,13 @@ describe("runAction", () => {
   it("creates the release, sets commits, uploads source maps, deploys and finalizes, and reports each step", async () => {
     const ws = makeWorkspace(3);
     const r = await runActionWith(
-      { version: "1.2.3", sourcemaps: "dist", environment: "production", projects: "frontend", working_directory: "app" },
+      {
+        version: "1.2.3",
+        sourcemaps: "dist",
+        environment: "production",
+        projects: "frontend",
+        working_directory: "app",
+      },
       { workspace: ws, env: { ...s.env(), ...RUN_ENV } },
     );
     expect(r.exitCode).toBe(0);
@@ -34,7 +40,9 @@ describe("runAction", () => {
     expect(rel.commits.map((c) => c.message?.trim())).toEqual(["commit 3", "commit 2", "commit 1"]);
     expect(rel.dateReleased).not.toBeNull();
     const deploys = s.server.state.deploys.filter((d) => d.releaseId === rel.id);
-    expect(deploys.map((d) => [d.environment, d.url])).toEqual([["production", "https://github.com/acme/web/actions/runs/42"]]);
+    expect(deploys.map((d) => [d.environment, d.url])).toEqual([
+      ["production", "https://github.com/acme/web/actions/runs/42"],
+    ]);
     const bundles = s.server.state.bundles.filter((b) => b.release === "1.2.3");
     expect(bundles).toHaveLength(1);
     expect(bundles[0]!.files.map((f) => f.url).sort()).toEqual(["~/app.min.js", "~/app.min.js.map"]);
@@ -61,6 +69,7 @@ describe("runAction", () => {
     expect(r.stdout).toContain("::group::Create release 1.2.3\n$ sentry-ship releases new 1.2.3 -p frontend\n");
     expect(r.stdout).toContain("$ sentry-ship sourcemaps upload -p frontend --release 1.2.3 dist\n");
     expect(r.stdout).not.toMatch(/::(error|warning)/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looks for terminal escape codes
     expect(r.stdout + r.stderr).not.toMatch(/\u001b/);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(r.closingLine);
     expect(r.runs.map((x) => x.argv.slice(1, 3).join(" "))).toEqual([
@@ -97,17 +106,30 @@ describe("runAction", () => {
     const full = join(origin, "..", `${origin.split("/").pop()}-full`);
     git(join(origin, ".."), "clone", "-q", origin, full);
     git(full, "checkout", "-q", "HEAD~4");
-    const prev = await runCli(["releases", "set-commits", "sh-1", "--local", "--ignore-missing", "-p", "frontend"], { env: s.env(), cwd: full });
+    const prev = await runCli(["releases", "set-commits", "sh-1", "--local", "--ignore-missing", "-p", "frontend"], {
+      env: s.env(),
+      cwd: full,
+    });
     expect(prev.exitCode).toBe(0);
     // What actions/checkout makes: a depth-1 clone at the tip.
     const shallow = join(origin, "..", `${origin.split("/").pop()}-shallow`);
     git(join(origin, ".."), "clone", "-q", "--depth", "1", `file://${origin}`, shallow);
     expect(git(shallow, "rev-parse", "--is-shallow-repository")).toBe("true");
 
-    const r = await runActionWith({ version: "sh-2", set_commits: "local", projects: "frontend", finalize: "false" }, { workspace: shallow, env: s.env() });
+    const r = await runActionWith(
+      { version: "sh-2", set_commits: "local", projects: "frontend", finalize: "false" },
+      { workspace: shallow, env: s.env() },
+    );
     expect(r.exitCode).toBe(0);
-    expect(release("sh-2")!.commits.map((c) => c.message?.trim())).toEqual(["commit 6", "commit 5", "commit 4", "commit 3"]);
-    expect(r.summary).toMatch(/^\| ✅ \| Commits \| 4 commits associated from the local git history \(shallow clone; fetched \d+ more commits of history\) \|$/m);
+    expect(release("sh-2")!.commits.map((c) => c.message?.trim())).toEqual([
+      "commit 6",
+      "commit 5",
+      "commit 4",
+      "commit 3",
+    ]);
+    expect(r.summary).toMatch(
+      /^\| ✅ \| Commits \| 4 commits associated from the local git history \(shallow clone; fetched \d+ more commits of history\) \|$/m,
+    );
   });
 
   it("derives the version from the commit SHA and applies version_prefix", async () => {
@@ -138,7 +160,9 @@ describe("runAction", () => {
     expect(r.stdout).toMatch(/^::error title=Sentry release::Release failed: .+$/m);
     // The CLI's own ::error:: line is replaced by the action's.
     expect(r.stdout.match(/^::error/gm)).toHaveLength(1);
-    expect(r.closingLine).toBe("Sentry release 3.0.0: 0 of 4 steps succeeded; failed: release; not run: commits, deploy, finalize.");
+    expect(r.closingLine).toBe(
+      "Sentry release 3.0.0: 0 of 4 steps succeeded; failed: release; not run: commits, deploy, finalize.",
+    );
     expect(r.summary).toContain("| ⏭️ | Deploy | not run: the release was not created |");
     expect(r.summary).toMatch(/^\| ❌ \| Release \| .+ \|$/m);
     // The version output is set even though the release failed.
@@ -165,7 +189,15 @@ describe("runAction", () => {
     const ws = makeWorkspace(1);
     s.server.faults.failNext("/api/0/organizations/acme/artifactbundle/assemble/", 500, 1, { method: "POST" });
     const r = await runActionWith(
-      { version: "4.0.0", sourcemaps: "dist", environment: "staging", projects: "frontend", set_commits: "local", ignore_missing: "true", working_directory: "app" },
+      {
+        version: "4.0.0",
+        sourcemaps: "dist",
+        environment: "staging",
+        projects: "frontend",
+        set_commits: "local",
+        ignore_missing: "true",
+        working_directory: "app",
+      },
       { workspace: ws, env: s.env() },
     );
     expect(r.exitCode).toBe(1);
@@ -183,7 +215,14 @@ describe("runAction", () => {
   it("takes url, org and auth_token from its inputs and never prints the token", async () => {
     const ws = makeWorkspace(1);
     const r = await runActionWith(
-      { version: "5.0.0", projects: "backend", set_commits: "skip", url: `${s.server.url}/`, org: "acme", auth_token: s.server.token },
+      {
+        version: "5.0.0",
+        projects: "backend",
+        set_commits: "skip",
+        url: `${s.server.url}/`,
+        org: "acme",
+        auth_token: s.server.token,
+      },
       { workspace: ws, env: {} },
     );
     expect(r.exitCode).toBe(0);
@@ -196,8 +235,12 @@ describe("runAction", () => {
     const before = s.server.requests.length;
     const r = await runActionWith({ projects: "frontend", allow_failure: "true" }, { workspace: notGit, env: s.env() });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^::warning title=Sentry release::could not determine the release version \(.+\); set the version input$/m);
-    expect(r.closingLine).toMatch(/^Sentry release: nothing was sent \(could not determine the release version .+\); allow_failure is set, so the action succeeds\.$/);
+    expect(r.stdout).toMatch(
+      /^::warning title=Sentry release::could not determine the release version \(.+\); set the version input$/m,
+    );
+    expect(r.closingLine).toMatch(
+      /^Sentry release: nothing was sent \(could not determine the release version .+\); allow_failure is set, so the action succeeds\.$/,
+    );
     expect(r.outputs).toBe("");
     expect(s.server.requests.length).toBe(before);
   });
@@ -209,17 +252,26 @@ describe("runAction", () => {
       { workspace: ws, env: { ...s.env(), GITHUB_STEP_SUMMARY: join(ws, "no-such-dir", "summary") } },
     );
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^::warning title=Sentry release::could not write the step summary \(GITHUB_STEP_SUMMARY\): .*ENOENT.*$/m);
+    expect(r.stdout).toMatch(
+      /^::warning title=Sentry release::could not write the step summary \(GITHUB_STEP_SUMMARY\): .*ENOENT.*$/m,
+    );
     expect(release("8.0.0")!.dateReleased).not.toBeNull();
   });
 
   it("refuses an invalid input even with allow_failure", async () => {
     const ws = makeWorkspace(1);
     const before = s.server.requests.length;
-    const r = await runActionWith({ version: "6.0.0", set_commits: "sometimes", allow_failure: "true" }, { workspace: ws, env: s.env() });
+    const r = await runActionWith(
+      { version: "6.0.0", set_commits: "sometimes", allow_failure: "true" },
+      { workspace: ws, env: s.env() },
+    );
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toContain("::error title=Sentry release::input 'set_commits' must be auto, local or skip, got 'sometimes'\n");
-    expect(r.closingLine).toBe("Sentry release: nothing was sent (input 'set_commits' must be auto, local or skip, got 'sometimes').");
+    expect(r.stdout).toContain(
+      "::error title=Sentry release::input 'set_commits' must be auto, local or skip, got 'sometimes'\n",
+    );
+    expect(r.closingLine).toBe(
+      "Sentry release: nothing was sent (input 'set_commits' must be auto, local or skip, got 'sometimes').",
+    );
     expect(r.outputs).toBe("");
     expect(s.server.requests.length).toBe(before);
   });
@@ -228,6 +280,8 @@ describe("runAction", () => {
     const ws = makeWorkspace(1);
     const r = await runActionWith({ version: "7.0.0", working_directory: "nope" }, { workspace: ws, env: s.env() });
     expect(r.exitCode).toBe(1);
-    expect(r.closingLine).toBe(`Sentry release: nothing was sent (working_directory ${join(ws, "nope")} does not exist).`);
+    expect(r.closingLine).toBe(
+      `Sentry release: nothing was sent (working_directory ${join(ws, "nope")} does not exist).`,
+    );
   });
 });

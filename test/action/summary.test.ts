@@ -7,7 +7,12 @@ import {
   type StepRecord,
 } from "../../src/action/summary.js";
 
-const step = (name: StepRecord["name"], status: StepRecord["status"], detail = ""): StepRecord => ({ name, title: name, status, detail });
+const step = (name: StepRecord["name"], status: StepRecord["status"], detail = ""): StepRecord => ({
+  name,
+  title: name,
+  status,
+  detail,
+});
 
 describe("closingLine", () => {
   it("says when every requested step succeeded, and which were not requested", () => {
@@ -17,7 +22,12 @@ describe("closingLine", () => {
   });
 
   it("names what succeeded, what failed and what did not run", () => {
-    const steps = [step("release", "ok"), step("commits", "failed"), step("sourcemaps", "ok"), step("finalize", "not-run")];
+    const steps = [
+      step("release", "ok"),
+      step("commits", "failed"),
+      step("sourcemaps", "ok"),
+      step("finalize", "not-run"),
+    ];
     expect(closingLine("1.0", steps, false)).toBe(
       "Sentry release 1.0: 2 of 4 steps succeeded (release, sourcemaps); failed: commits; not run: finalize.",
     );
@@ -64,9 +74,24 @@ describe("describers", () => {
   it("describe an upload with dedup and skipped files", () => {
     expect(
       describeSourcemaps(
-        { modified: [{ path: "a.js", type: "source" }, { path: "a.js.map", type: "sourcemap" }], ignored: [] },
-        { files: [1, 2, 3], bundles: [1], bytesSent: 2048, bytesSkipped: 512, skipped: [{ path: "x", reason: "y" }], processing: "complete" },
+        {
+          modified: [
+            { path: "a.js", type: "source" },
+            { path: "a.js.map", type: "sourcemap" },
+          ],
+          ignored: [],
+        },
+        {
+          files: [1, 2, 3],
+          bundles: [1],
+          bytesSent: 2048,
+          bytesSkipped: 512,
+          skipped: [{ path: "x", reason: "y" }],
+          processing: "complete",
+        },
       ),
-    ).toBe("3 files uploaded in 1 bundle (2.0 KiB sent, 512 B already on the server); debug ids injected into 1 script; 1 file skipped");
+    ).toBe(
+      "3 files uploaded in 1 bundle (2.0 KiB sent, 512 B already on the server); debug ids injected into 1 script; 1 file skipped",
+    );
   });
 });

@@ -50,7 +50,9 @@ describe("inputs", () => {
     expect(getBooleanInput({ INPUT_FINALIZE: "True" }, "finalize", false)).toBe(true);
     expect(getBooleanInput({ INPUT_FINALIZE: "FALSE" }, "finalize", true)).toBe(false);
     expect(getBooleanInput({}, "finalize", true)).toBe(true);
-    expect(() => getBooleanInput({ INPUT_FINALIZE: "yes" }, "finalize", true)).toThrow("input 'finalize' must be true or false, got 'yes'");
+    expect(() => getBooleanInput({ INPUT_FINALIZE: "yes" }, "finalize", true)).toThrow(
+      "input 'finalize' must be true or false, got 'yes'",
+    );
   });
 
   it("resolves working_directory against the workspace and applies the defaults", () => {
@@ -66,9 +68,17 @@ describe("inputs", () => {
 
 describe("cliEnvironment", () => {
   it("puts url, org and token inputs in the environment and drops SENTRY_ALLOW_FAILURE", () => {
-    const inputs = readInputs({ INPUT_URL: "https://sentry.example/", INPUT_ORG: "acme", INPUT_AUTH_TOKEN: "tok" }, "/");
+    const inputs = readInputs(
+      { INPUT_URL: "https://sentry.example/", INPUT_ORG: "acme", INPUT_AUTH_TOKEN: "tok" },
+      "/",
+    );
     const env = cliEnvironment({ SENTRY_URL: "https://sentry.io/", SENTRY_ALLOW_FAILURE: "1", KEEP: "x" }, inputs);
-    expect(env).toMatchObject({ SENTRY_URL: "https://sentry.example/", SENTRY_ORG: "acme", SENTRY_AUTH_TOKEN: "tok", KEEP: "x" });
+    expect(env).toMatchObject({
+      SENTRY_URL: "https://sentry.example/",
+      SENTRY_ORG: "acme",
+      SENTRY_AUTH_TOKEN: "tok",
+      KEEP: "x",
+    });
     expect(env.SENTRY_ALLOW_FAILURE).toBeUndefined();
   });
 

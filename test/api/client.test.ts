@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createServer as createNetServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer as createNetServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/api/client.js";
 import { ApiError, ConfigError, NetworkError } from "../../src/errors.js";
 import { VERSION } from "../../src/version.js";
@@ -12,8 +12,8 @@ import {
   sendText,
   src,
   startHttp,
-  TOKEN,
   type TestServer,
+  TOKEN,
 } from "./helpers.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -98,7 +98,10 @@ describe("createApiClient", () => {
     expect(m.body.toString()).toContain('name="file_gzip"; filename="abc123"');
     expect(m.body.toString()).toContain("chunk-bytes");
 
-    await api.request("PUT", "x/", { body: Buffer.from([1, 2, 3]), headers: { "Content-Type": "application/octet-stream" } });
+    await api.request("PUT", "x/", {
+      body: Buffer.from([1, 2, 3]),
+      headers: { "Content-Type": "application/octet-stream" },
+    });
     expect([...s.requests[1]!.body]).toEqual([1, 2, 3]);
     expect(s.requests[1]!.headers["content-type"]).toBe("application/octet-stream");
   });
@@ -154,7 +157,9 @@ describe("createApiClient", () => {
     });
     const { api } = client(s.url);
     track(api);
-    expect(await api.paginate<number>("organizations/acme/repos/", { query: { status: "active" } })).toEqual([1, 2, 3, 4, 5]);
+    expect(await api.paginate<number>("organizations/acme/repos/", { query: { status: "active" } })).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
     expect(s.requests.map((r) => r.url)).toEqual([
       "/api/0/organizations/acme/repos/?status=active",
       "/api/0/organizations/acme/repos/?status=active&cursor=0%3A2%3A0",
@@ -180,7 +185,12 @@ describe("createApiClient", () => {
 
 describe("error responses", () => {
   const cases: Array<[string, number, unknown, string]> = [
-    ["401 detail", 401, { detail: "Invalid token" }, "Invalid token (http status: 401) — check the auth token from SENTRY_AUTH_TOKEN (sntryu_…cdef)"],
+    [
+      "401 detail",
+      401,
+      { detail: "Invalid token" },
+      "Invalid token (http status: 401) — check the auth token from SENTRY_AUTH_TOKEN (sntryu_…cdef)",
+    ],
     [
       "403 detail",
       403,
@@ -193,8 +203,18 @@ describe("error responses", () => {
       { detail: "The requested resource does not exist" },
       "The requested resource does not exist (http status: 404) — check organization acme (from SENTRY_ORG)",
     ],
-    ["400 detail", 400, { detail: "Release with version already exists" }, "Release with version already exists (http status: 400)"],
-    ["400 field errors", 400, { version: ["This field is required."] }, "version: This field is required. (http status: 400)"],
+    [
+      "400 detail",
+      400,
+      { detail: "Release with version already exists" },
+      "Release with version already exists (http status: 400)",
+    ],
+    [
+      "400 field errors",
+      400,
+      { version: ["This field is required."] },
+      "version: This field is required. (http status: 400)",
+    ],
     ["400 plain text", 400, "plain text body", "bad request (http status: 400)"],
     ["500 detail", 500, { detail: "Internal Error" }, "Internal Error (http status: 500)"],
     ["413 html", 413, "<html>too big</html>", "request too large (http status: 413)"],
@@ -203,7 +223,9 @@ describe("error responses", () => {
 
   for (const [name, status, body, message] of cases) {
     it(`turns ${name} into one line and does not retry it`, async () => {
-      const s = await http((_r, res) => (typeof body === "string" ? sendText(res, status, body) : sendJson(res, status, body)));
+      const s = await http((_r, res) =>
+        typeof body === "string" ? sendText(res, status, body) : sendJson(res, status, body),
+      );
       const { api, waits } = client(s.url);
       track(api);
       const e = await rejection(api.post("organizations/acme/releases/", { version: "5.0.0" }));
@@ -222,7 +244,9 @@ describe("error responses", () => {
     const s = await http((_r, res) => sendJson(res, 404, { detail: "The requested resource does not exist" }));
     const { api } = client(s.url);
     track(api);
-    const e = await rejection(api.get("organizations/acme/releases/1.0/", { notFound: "release 1.0 in organization acme" }));
+    const e = await rejection(
+      api.get("organizations/acme/releases/1.0/", { notFound: "release 1.0 in organization acme" }),
+    );
     expect(e.message).toBe("release 1.0 was not found in organization acme");
   });
 });
@@ -305,7 +329,9 @@ describe("retries", () => {
     track(api);
     const e = await rejection(api.get("x/"));
     expect(waits).toEqual([12000, 12000]);
-    expect(e.message).toMatch(/^rate limited \(http status: 429, after 3 attempts\) — the server asks to wait 12 s; retry after /);
+    expect(e.message).toMatch(
+      /^rate limited \(http status: 429, after 3 attempts\) — the server asks to wait 12 s; retry after /,
+    );
   });
 
   for (const status of [400, 401, 403, 404, 413, 500]) {
@@ -344,7 +370,9 @@ describe("retries", () => {
     await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
     const port = (probe.address() as AddressInfo).port;
     await new Promise((r) => probe.close(r));
-    const { api, waits } = client(`http://127.0.0.1:${port}`, { maxRetries: { value: 2, source: src("[http] max_retries", "file") } });
+    const { api, waits } = client(`http://127.0.0.1:${port}`, {
+      maxRetries: { value: 2, source: src("[http] max_retries", "file") },
+    });
     track(api);
     const e = await rejection(api.get(""));
     expect(e).toBeInstanceOf(NetworkError);
@@ -357,9 +385,15 @@ describe("retries", () => {
 describe("debug logging", () => {
   it("logs each request, response, and wait without ever showing the token", async () => {
     let n = 0;
-    const s = await http((_r, res) => (++n === 1 ? sendText(res, 502, "bad gateway") : sendJson(res, 200, { token: TOKEN, ok: true })));
+    const s = await http((_r, res) =>
+      ++n === 1 ? sendText(res, 502, "bad gateway") : sendJson(res, 200, { token: TOKEN, ok: true }),
+    );
     const cap = captureOutput("debug", []); // no registered secrets: the client must not leak it itself
-    const { api } = client(s.url, { headers: { value: [["X-Access-Token", "cf-secret-value"]], source: src("--header", "flag") } }, { out: cap.out });
+    const { api } = client(
+      s.url,
+      { headers: { value: [["X-Access-Token", "cf-secret-value"]], source: src("--header", "flag") } },
+      { out: cap.out },
+    );
     track(api);
     await api.post("organizations/acme/releases/", { version: "1.0" });
     expect(s.requests[0]!.headers["x-access-token"]).toBe("cf-secret-value");
@@ -368,7 +402,9 @@ describe("debug logging", () => {
     expect(log).toContain("debug: >   authorization: Bearer [redacted]");
     expect(log).toContain('debug: >   body: {"version":"1.0"}');
     expect(log).toContain("debug: < 502 Bad Gateway");
-    expect(log).toContain("debug: retrying POST /api/0/organizations/acme/releases/ in 1.1 s (attempt 2 of 6): 502 Bad Gateway");
+    expect(log).toContain(
+      "debug: retrying POST /api/0/organizations/acme/releases/ in 1.1 s (attempt 2 of 6): 502 Bad Gateway",
+    );
     expect(log).toContain("debug: < 200 OK");
     expect(log).toContain("debug: <   content-type: application/json");
     expect(log).toContain("debug: >   x-access-token: [redacted]");

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError } from "../../src/errors.js";
-import { startServer, type SentryServer } from "../../src/server/index.js";
 import { routes } from "../../src/api/routes.js";
+import { ApiError } from "../../src/errors.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
 import { client, src } from "./helpers.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -72,7 +72,9 @@ describe("createApiClient against the embedded server's faults", () => {
     const ok = client(s.url, { authToken: { value: s.token, source: src("--auth-token", "flag") } });
     cleanups.push(() => ok.api.close());
     expect((await ok.api.get(routes.authInfo())).status).toBe(200);
-    const bad = client(s.url, { authToken: { value: "sntryu_" + "0".repeat(60) + "dead", source: src("--auth-token", "flag") } });
+    const bad = client(s.url, {
+      authToken: { value: "sntryu_" + "0".repeat(60) + "dead", source: src("--auth-token", "flag") },
+    });
     cleanups.push(() => bad.api.close());
     const e = await bad.api.get(routes.authInfo()).then(
       () => undefined,

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Writable } from "node:stream";
+import { type ClientOptions, createApiClient } from "../../src/api/client.js";
 import type { ResolvedConfig, Source } from "../../src/config/types.js";
 import { Output } from "../../src/output/output.js";
 import { Redactor } from "../../src/output/redact.js";
-import { createApiClient, type ClientOptions } from "../../src/api/client.js";
 
 export const TOKEN = "sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -145,7 +145,12 @@ export async function startHttp(
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), ...headers });
   res.end(text);

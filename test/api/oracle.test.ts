@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { runSentryCli } from "../support/sentryCli.js";
-import { client, sendJson, src, startHttp, TOKEN, type TestServer } from "./helpers.js";
+import { client, sendJson, src, startHttp, type TestServer, TOKEN } from "./helpers.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -10,7 +10,9 @@ afterEach(async () => {
 /** Header names minus those that only describe the connection. */
 function headerNames(s: TestServer, i: number): string[] {
   const skip = new Set(["host", "connection", "content-length"]);
-  return Object.keys(s.requests[i]!.headers).filter((k) => !skip.has(k)).sort();
+  return Object.keys(s.requests[i]!.headers)
+    .filter((k) => !skip.has(k))
+    .sort();
 }
 
 describe("createApiClient compared with sentry-cli", () => {

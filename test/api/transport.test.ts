@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, NetworkError } from "../../src/errors.js";
-import { client, sendJson, src, startHttp, TOKEN, type TestServer } from "./helpers.js";
+import { client, sendJson, src, startHttp, type TestServer, TOKEN } from "./helpers.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -88,9 +88,21 @@ function makeCert(): string | undefined {
     execFileSync(
       "openssl",
       [
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
-        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
       ],
       { stdio: "ignore" },
     );
@@ -178,14 +190,14 @@ describe("proxy", () => {
 
 describe("TLS", () => {
   it("rejects an unreadable CA file as a ConfigError naming it", () => {
-    expect(() => client("https://127.0.0.1:1", { caFiles: { value: ["/nonexistent/ca.pem"], source: src("--ca-file", "flag") } })).toThrow(
-      new ConfigError("cannot read CA certificate file /nonexistent/ca.pem (from --ca-file): no such file"),
-    );
+    expect(() =>
+      client("https://127.0.0.1:1", { caFiles: { value: ["/nonexistent/ca.pem"], source: src("--ca-file", "flag") } }),
+    ).toThrow(new ConfigError("cannot read CA certificate file /nonexistent/ca.pem (from --ca-file): no such file"));
     const dir = mkdtempSync(join(tmpdir(), "ship-ca-"));
     writeFileSync(join(dir, "junk.pem"), "not a cert");
-    expect(() => client("https://127.0.0.1:1", { caFiles: { value: [join(dir, "junk.pem")], source: src("--ca-file", "flag") } })).toThrow(
-      /contains no PEM certificate/,
-    );
+    expect(() =>
+      client("https://127.0.0.1:1", { caFiles: { value: [join(dir, "junk.pem")], source: src("--ca-file", "flag") } }),
+    ).toThrow(/contains no PEM certificate/);
   });
 
   it.runIf(haveCert)("refuses a self-signed certificate by default, without retrying", async () => {
@@ -202,7 +214,9 @@ describe("TLS", () => {
 
   it.runIf(haveCert)("trusts a certificate from a CA file", async () => {
     const target = await httpsServer();
-    const { api } = client(target.url, { caFiles: { value: [join(certDir!, "cert.pem")], source: src("--ca-file", "flag") } });
+    const { api } = client(target.url, {
+      caFiles: { value: [join(certDir!, "cert.pem")], source: src("--ca-file", "flag") },
+    });
     cleanups.push(() => api.close());
     expect((await api.get("")).data).toEqual({ secure: true });
     // keep-alive stays on for https

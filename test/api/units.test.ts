@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { matchesNoProxy, noProxyList } from "../../src/api/dispatcher.js";
 import { appendQuery, encodePathSegment } from "../../src/api/encoding.js";
 import {
   apiErrorMessage,
@@ -8,7 +9,6 @@ import {
   networkPhrase,
   notFoundMessage,
 } from "../../src/api/errors.js";
-import { matchesNoProxy, noProxyList } from "../../src/api/dispatcher.js";
 import { nextCursor, parseLinkHeader } from "../../src/api/pagination.js";
 import { backoffDelay, parseRateLimits, parseRetryAfter, rateLimitWait } from "../../src/api/retry.js";
 import { routes } from "../../src/api/routes.js";
@@ -139,7 +139,9 @@ describe("error messages", () => {
     const m401 = apiErrorMessage(401, "/api/0/", { detail: "Invalid token" }, { config });
     expect(m401).toBe("Invalid token (http status: 401) — check the auth token from SENTRY_AUTH_TOKEN (sntryu_…cdef)");
     expect(m401).not.toContain(TOKEN.slice(7, 20));
-    expect(apiErrorMessage(403, "/api/0/", { detail: "You do not have permission to perform this action." }, { config })).toBe(
+    expect(
+      apiErrorMessage(403, "/api/0/", { detail: "You do not have permission to perform this action." }, { config }),
+    ).toBe(
       "You do not have permission to perform this action. (http status: 403) — check the permissions (scopes) of the auth token from SENTRY_AUTH_TOKEN (sntryu_…cdef)",
     );
     expect(describeToken("short_tok")).toBe("…");
@@ -148,7 +150,9 @@ describe("error messages", () => {
 
   it("says how to configure a token when none was sent", () => {
     const noTok = makeConfig("http://h", { authToken: undefined });
-    expect(apiErrorMessage(401, "/api/0/", { detail: "Authentication credentials were not provided." }, { config: noTok })).toBe(
+    expect(
+      apiErrorMessage(401, "/api/0/", { detail: "Authentication credentials were not provided." }, { config: noTok }),
+    ).toBe(
       "Authentication credentials were not provided. (http status: 401) — no auth token is configured: pass --auth-token, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`",
     );
   });
@@ -164,9 +168,9 @@ describe("error messages", () => {
     expect(apiErrorMessage(404, "/api/0/organizations/other/repos/", detail, { config })).toBe(
       "The requested resource does not exist (http status: 404) — check organization other",
     );
-    expect(apiErrorMessage(404, "/api/0/x/", detail, { config, notFound: "release 1.0 was not found in organization acme" })).toBe(
-      "release 1.0 was not found in organization acme",
-    );
+    expect(
+      apiErrorMessage(404, "/api/0/x/", detail, { config, notFound: "release 1.0 was not found in organization acme" }),
+    ).toBe("release 1.0 was not found in organization acme");
     expect(apiErrorMessage(404, "/api/0/x/", detail, { config, notFound: "release 1.0 in organization acme" })).toBe(
       "release 1.0 was not found in organization acme",
     );

@@ -2,11 +2,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnvelope as sentryParseEnvelope } from "@sentry/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../support/runCli.js";
-import { useServer, sentryCliEnv } from "../support/server.js";
-import { runSentryCli } from "../support/sentryCli.js";
-import { defaultPost } from "../../src/events/transport.js";
 import { transportHooks } from "../../src/events/dispatch.js";
+import { defaultPost } from "../../src/events/transport.js";
+import { runCli, tempDir } from "../support/runCli.js";
+import { runSentryCli } from "../support/sentryCli.js";
+import { sentryCliEnv, useServer } from "../support/server.js";
 
 const fixture = useServer();
 const sent: Buffer[] = [];
@@ -54,7 +54,13 @@ describe("send-envelope", () => {
     });
     expect(items.map((i) => i[0])).toEqual([
       { type: "event", length: expect.any(Number) },
-      { type: "attachment", length: 10, filename: "hello.txt", attachment_type: "event.attachment", content_type: "text/plain" },
+      {
+        type: "attachment",
+        length: 10,
+        filename: "hello.txt",
+        attachment_type: "event.attachment",
+        content_type: "text/plain",
+      },
     ]);
     const stored = fixture.server.state.events.at(-1)!;
     expect(stored.id).toBe("9ec79c33ec9942ab8353589fcb2e04dc");
@@ -129,7 +135,9 @@ describe("send-envelope", () => {
 
   it("sends what sentry-cli sends for the same file (event ids and timestamps aside)", async () => {
     const { file } = writeEnvelope(storedEnvelope(fixture.server.dsn));
-    const oracle = await runSentryCli(["send-envelope", file], { env: sentryCliEnv(fixture.server, { SENTRY_DSN: fixture.server.dsn }) });
+    const oracle = await runSentryCli(["send-envelope", file], {
+      env: sentryCliEnv(fixture.server, { SENTRY_DSN: fixture.server.dsn }),
+    });
     expect(oracle.exitCode).toBe(0);
     expect(oracle.stdout.trim()).toBe(`Envelope from file ${file} dispatched`);
     const theirs = fixture.server.state.events.at(-1)!;
@@ -140,7 +148,9 @@ describe("send-envelope", () => {
     const strip = (p: unknown) => ({ ...(p as object), event_id: "x", timestamp: 0 });
     expect(strip(ours.items[0]!.payload)).toEqual(strip(theirs.items[0]!.payload));
     expect(Object.keys(ours.items[0]!.payload as object)).toEqual(Object.keys(theirs.items[0]!.payload as object));
-    expect(ours.items.map((i) => ({ ...i.header, length: undefined }))).toEqual(theirs.items.map((i) => ({ ...i.header, length: undefined })));
+    expect(ours.items.map((i) => ({ ...i.header, length: undefined }))).toEqual(
+      theirs.items.map((i) => ({ ...i.header, length: undefined })),
+    );
     expect(Object.keys(ours.items[1]!.header)).toEqual(Object.keys(theirs.items[1]!.header));
   });
 });

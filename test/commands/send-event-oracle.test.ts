@@ -8,16 +8,22 @@ import { execFileSync } from "node:child_process";
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../support/runCli.js";
-import { sentryCliEnv, useServer } from "../support/server.js";
-import { runSentryCli } from "../support/sentryCli.js";
 import { isSecretName, REDACTED_VALUE } from "../../src/events/event.js";
+import { runCli, tempDir } from "../support/runCli.js";
+import { runSentryCli } from "../support/sentryCli.js";
+import { sentryCliEnv, useServer } from "../support/server.js";
 
 const fixture = useServer();
 
 function gitRepo(): string {
   const dir = tempDir("ship-git-");
-  const env = { ...process.env, GIT_AUTHOR_NAME: "T", GIT_AUTHOR_EMAIL: "t@e.x", GIT_COMMITTER_NAME: "T", GIT_COMMITTER_EMAIL: "t@e.x" };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "T",
+    GIT_AUTHOR_EMAIL: "t@e.x",
+    GIT_COMMITTER_NAME: "T",
+    GIT_COMMITTER_EMAIL: "t@e.x",
+  };
   execFileSync("git", ["init", "-q"], { cwd: dir, env });
   writeFileSync(join(dir, "a.txt"), "a");
   execFileSync("git", ["add", "."], { cwd: dir, env });
@@ -62,10 +68,15 @@ describe("send-event against sentry-cli", () => {
   it("matches `send-event -m` including the release from git HEAD and the environment", async () => {
     const repo = gitRepo();
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: repo }).toString().trim();
-    const { theirs, ours, theirEvent, ourEvent } = await both(["send-event", "-m", "Hello from CLI"], { cwd: repo, env: { FOO: "bar", MY_SECRET: "s3cr3t" } });
+    const { theirs, ours, theirEvent, ourEvent } = await both(["send-event", "-m", "Hello from CLI"], {
+      cwd: repo,
+      env: { FOO: "bar", MY_SECRET: "s3cr3t" },
+    });
     expect(ourEvent.release).toBe(head);
     expect(comparable(ourEvent, false)).toEqual(comparable(theirEvent, false));
-    expect(Object.keys(ourEvent).filter((k) => k !== "sdk")).toEqual(Object.keys(theirEvent).filter((k) => k !== "sdk"));
+    expect(Object.keys(ourEvent).filter((k) => k !== "sdk")).toEqual(
+      Object.keys(theirEvent).filter((k) => k !== "sdk"),
+    );
     // The environment: the same names; the same values except secrets, which we redact.
     const theirEnv = (theirEvent.extra as { environ: Record<string, string> }).environ;
     const ourEnv = (ourEvent.extra as { environ: Record<string, string> }).environ;
@@ -84,10 +95,46 @@ describe("send-event against sentry-cli", () => {
     writeFileSync(log, "log line 1\nlog line 2\nlog line 3\n");
     utimesSync(log, 1700000100.5, 1700000100.5);
     const args = [
-      "send-event", "-m", "Hello %s and %s", "-a", "first", "-a", "second", "-l", "warning", "-p", "python",
-      "--timestamp", "1700000000", "-r", "1.2.3", "-d", "dist7", "-E", "staging", "-f", "fp1", "-f", "{{ default }}",
-      "-u", "id:42", "-u", "email:a@b.c", "-u", "username:bob", "-t", "tag1:tv1", "-t", "tag2:tv2",
-      "-e", "key1:val1", "-e", "key2:val 2", "--logfile", log, "--no-environ",
+      "send-event",
+      "-m",
+      "Hello %s and %s",
+      "-a",
+      "first",
+      "-a",
+      "second",
+      "-l",
+      "warning",
+      "-p",
+      "python",
+      "--timestamp",
+      "1700000000",
+      "-r",
+      "1.2.3",
+      "-d",
+      "dist7",
+      "-E",
+      "staging",
+      "-f",
+      "fp1",
+      "-f",
+      "{{ default }}",
+      "-u",
+      "id:42",
+      "-u",
+      "email:a@b.c",
+      "-u",
+      "username:bob",
+      "-t",
+      "tag1:tv1",
+      "-t",
+      "tag2:tv2",
+      "-e",
+      "key1:val1",
+      "-e",
+      "key2:val 2",
+      "--logfile",
+      log,
+      "--no-environ",
     ];
     const { theirEvent, ourEvent } = await both(args);
     expect(comparable(ourEvent, true)).toEqual(comparable(theirEvent, true));
@@ -99,8 +146,23 @@ describe("send-event against sentry-cli", () => {
     const log = join(dir, "app.log");
     writeFileSync(log, "INFO: first\nplain\nERROR: second: x\n");
     const { theirEvent, ourEvent } = await both([
-      "send-event", "-m", "a", "-m", "b", "--timestamp", "2023-11-14T22:13:20.25Z", "--logfile", log, "--with-categories",
-      "-u", "zed:1", "-u", "ip_address:10.0.0.1", "-l", "error", "--no-environ",
+      "send-event",
+      "-m",
+      "a",
+      "-m",
+      "b",
+      "--timestamp",
+      "2023-11-14T22:13:20.25Z",
+      "--logfile",
+      log,
+      "--with-categories",
+      "-u",
+      "zed:1",
+      "-u",
+      "ip_address:10.0.0.1",
+      "-l",
+      "error",
+      "--no-environ",
     ]);
     expect(comparable(ourEvent, true)).toEqual(comparable(theirEvent, true));
   });
@@ -121,9 +183,14 @@ describe("send-event against sentry-cli", () => {
     const b = await both(["send-event", "--raw", "e.json"], { cwd: dir });
     expect(b.ourEvent).toEqual(b.theirEvent);
     expect(b.ours.stdout).toBe(b.theirs.stdout);
-    writeFileSync(join(dir, "id.json"), JSON.stringify({ message: "m", event_id: "9ec79c33-ec99-42ab-8353-589fcb2e04dc" }));
+    writeFileSync(
+      join(dir, "id.json"),
+      JSON.stringify({ message: "m", event_id: "9ec79c33-ec99-42ab-8353-589fcb2e04dc" }),
+    );
     const c = await both(["send-event", "--raw", "id.json"], { cwd: dir });
     expect(c.ours.stdout).toBe(c.theirs.stdout);
-    expect(fixture.server.state.events.at(-1)!.envelopeHeader).toEqual(fixture.server.state.events.at(-2)!.envelopeHeader);
+    expect(fixture.server.state.events.at(-1)!.envelopeHeader).toEqual(
+      fixture.server.state.events.at(-2)!.envelopeHeader,
+    );
   });
 });

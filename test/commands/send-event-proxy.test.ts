@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http";
-import { connect, type AddressInfo, type Socket } from "node:net";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
@@ -14,10 +14,13 @@ beforeAll(async () => {
   const server = createServer((req: IncomingMessage, res) => {
     seen.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? "");
-    const up = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: req.headers }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-    });
+    const up = httpRequest(
+      { host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: req.headers },
+      (ur) => {
+        res.writeHead(ur.statusCode ?? 502, ur.headers);
+        ur.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
@@ -53,6 +56,8 @@ describe("send-event through a proxy", () => {
     expect(r.exitCode).toBe(0);
     const host = new URL(fixture.server.url).host;
     expect(seen.some((s) => s === `CONNECT ${host}` || s.startsWith(`POST http://${host}/api/`))).toBe(true);
-    expect((fixture.server.state.events.at(-1)!.items[0]!.payload as { logentry: unknown }).logentry).toEqual({ message: "via proxy" });
+    expect((fixture.server.state.events.at(-1)!.items[0]!.payload as { logentry: unknown }).logentry).toEqual({
+      message: "via proxy",
+    });
   });
 });

@@ -3,12 +3,12 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseEnvelope as sentryParseEnvelope } from "@sentry/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseEnvelope } from "../../src/domain/envelope.js";
+import { transportHooks } from "../../src/events/dispatch.js";
+import { defaultPost } from "../../src/events/transport.js";
+import { clearRateLimits, setRateLimit } from "../../src/server/routes/ingest.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
-import { defaultPost } from "../../src/events/transport.js";
-import { transportHooks } from "../../src/events/dispatch.js";
-import { clearRateLimits, setRateLimit } from "../../src/server/routes/ingest.js";
-import { parseEnvelope } from "../../src/domain/envelope.js";
 
 const fixture = useServer();
 const sent: Buffer[] = [];
@@ -55,14 +55,26 @@ describe("send-event", () => {
     const r = await runCli(["send-event", "-m", "Hello from CLI", "--no-environ"], { env: envFor() });
     expect(r.stderr).toMatch(/^> Accepted by 127\.0\.0\.1:\d+\n$/);
     expect(r.exitCode).toBe(0);
-    const m = /^Event dispatched\.\nEvent id: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n$/.exec(r.stdout);
+    const m = /^Event dispatched\.\nEvent id: ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\n$/.exec(
+      r.stdout,
+    );
     expect(m).not.toBeNull();
     expect(fixture.server.state.events.length).toBe(before + 1);
     const stored = fixture.server.state.events.at(-1)!;
     expect(stored.id).toBe(m![1]!.replace(/-/g, ""));
     expect(stored.auth.sentryClient).toMatch(/^sentry-ship\//);
     const p = lastEventPayload();
-    expect(Object.keys(p)).toEqual(["event_id", "logentry", "platform", "timestamp", "server_name", "environment", "user", "contexts", "sdk"]);
+    expect(Object.keys(p)).toEqual([
+      "event_id",
+      "logentry",
+      "platform",
+      "timestamp",
+      "server_name",
+      "environment",
+      "user",
+      "contexts",
+      "sdk",
+    ]);
     expect(p).toMatchObject({ logentry: { message: "Hello from CLI" }, platform: "native", environment: "production" });
     expect((p.contexts as Record<string, unknown>).runtime).toMatchObject({ type: "runtime", name: "node" });
     expect(p.sdk).toEqual({ name: "sentry-ship", version: expect.any(String) });
@@ -79,7 +91,9 @@ describe("send-event", () => {
     const payload = items[0]![1];
     const decoded = payload instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(payload)) : payload;
     expect(decoded).toMatchObject({ logentry: { message: "parse me" }, tags: { a: "b" } });
-    expect(parseEnvelope(sent[0]!).items[0]!.header.length).toBe(sent[0]!.length - sent[0]!.indexOf("\n", sent[0]!.indexOf("\n") + 1) - 1);
+    expect(parseEnvelope(sent[0]!).items[0]!.header.length).toBe(
+      sent[0]!.length - sent[0]!.indexOf("\n", sent[0]!.indexOf("\n") + 1) - 1,
+    );
   });
 
   it("maps every flag onto the event fields", async () => {
@@ -89,18 +103,71 @@ describe("send-event", () => {
     utimesSync(log, 1700000100, 1700000100);
     const r = await runCli(
       [
-        "send-event", "-m", "Hello %s and %s", "-a", "first", "-a", "second", "-l", "warning", "-p", "python",
-        "--timestamp", "1700000000", "-r", "1.2.3", "-d", "dist7", "-E", "staging", "-f", "fp1", "-f", "{{ default }}",
-        "-u", "id:42", "-u", "email:a@b.c", "-u", "username:bob", "-u", "zz:1", "-t", "tag2:tv2", "-t", "tag1:tv1",
-        "-e", "key2:val 2", "-e", "key1:val1", "--logfile", log, "--with-categories", "--no-environ",
+        "send-event",
+        "-m",
+        "Hello %s and %s",
+        "-a",
+        "first",
+        "-a",
+        "second",
+        "-l",
+        "warning",
+        "-p",
+        "python",
+        "--timestamp",
+        "1700000000",
+        "-r",
+        "1.2.3",
+        "-d",
+        "dist7",
+        "-E",
+        "staging",
+        "-f",
+        "fp1",
+        "-f",
+        "{{ default }}",
+        "-u",
+        "id:42",
+        "-u",
+        "email:a@b.c",
+        "-u",
+        "username:bob",
+        "-u",
+        "zz:1",
+        "-t",
+        "tag2:tv2",
+        "-t",
+        "tag1:tv1",
+        "-e",
+        "key2:val 2",
+        "-e",
+        "key1:val1",
+        "--logfile",
+        log,
+        "--with-categories",
+        "--no-environ",
       ],
       { env: envFor() },
     );
     expect(r.exitCode).toBe(0);
     const p = lastEventPayload();
     expect(Object.keys(p)).toEqual([
-      "event_id", "level", "fingerprint", "logentry", "platform", "timestamp", "server_name", "release", "dist",
-      "environment", "user", "contexts", "breadcrumbs", "tags", "extra", "sdk",
+      "event_id",
+      "level",
+      "fingerprint",
+      "logentry",
+      "platform",
+      "timestamp",
+      "server_name",
+      "release",
+      "dist",
+      "environment",
+      "user",
+      "contexts",
+      "breadcrumbs",
+      "tags",
+      "extra",
+      "sdk",
     ]);
     expect(p).toMatchObject({
       level: "warning",
@@ -126,7 +193,13 @@ describe("send-event", () => {
 
   it("sends the environment with secret-looking values redacted", async () => {
     const r = await runCli(["send-event", "-m", "environ"], {
-      env: envFor({ FOO: "bar", MY_SECRET: "s3cr3t", SENTRY_AUTH_TOKEN: "sntryu_" + "a".repeat(64), GITHUB_TOKEN: "ghp_x", SESSION_ID: "s" }),
+      env: envFor({
+        FOO: "bar",
+        MY_SECRET: "s3cr3t",
+        SENTRY_AUTH_TOKEN: "sntryu_" + "a".repeat(64),
+        GITHUB_TOKEN: "ghp_x",
+        SESSION_ID: "s",
+      }),
     });
     expect(r.exitCode).toBe(0);
     const environ = (lastEventPayload().extra as { environ: Record<string, string> }).environ;
@@ -150,13 +223,21 @@ describe("send-event", () => {
   it("sends event files and globs, filling what the SDK fills", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, "a.json"), JSON.stringify({ message: "from file", level: "info", tags: { a: "b" } }));
-    writeFileSync(join(dir, "b.json"), JSON.stringify({ message: "second", event_id: "9ec79c33-ec99-42ab-8353-589fcb2e04dc" }));
+    writeFileSync(
+      join(dir, "b.json"),
+      JSON.stringify({ message: "second", event_id: "9ec79c33-ec99-42ab-8353-589fcb2e04dc" }),
+    );
     const r = await runCli(["send-event", "*.json"], { env: envFor(), cwd: dir });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^Event from file a\.json dispatched: [0-9a-f-]{36}$/);
     expect(lines[1]).toBe("Event from file b.json dispatched: 9ec79c33-ec99-42ab-8353-589fcb2e04dc");
-    expect(lastEventPayload()).toMatchObject({ event_id: "9ec79c33ec9942ab8353589fcb2e04dc", message: "second", platform: "native", environment: "production" });
+    expect(lastEventPayload()).toMatchObject({
+      event_id: "9ec79c33ec9942ab8353589fcb2e04dc",
+      message: "second",
+      platform: "native",
+      environment: "production",
+    });
   });
 
   it("sends a file unchanged with --raw", async () => {
@@ -165,16 +246,34 @@ describe("send-event", () => {
     writeFileSync(join(dir, "e.json"), raw);
     const r = await runCli(["send-event", "--raw", "e.json"], { env: envFor(), cwd: dir });
     expect(r.exitCode).toBe(0);
-    expect(sent[0]!.toString()).toBe(`{"event_id":"00000000-0000-0000-0000-000000000000"}\n{"type":"event","length":${raw.length}}\n${raw}`);
+    expect(sent[0]!.toString()).toBe(
+      `{"event_id":"00000000-0000-0000-0000-000000000000"}\n{"type":"event","length":${raw.length}}\n${raw}`,
+    );
   });
 
   it.each([
-    ["an invalid level", ["-m", "x", "-l", "bogus"], "error: invalid level 'bogus': use one of debug, info, warning, error, fatal\n"],
+    [
+      "an invalid level",
+      ["-m", "x", "-l", "bogus"],
+      "error: invalid level 'bogus': use one of debug, info, warning, error, fatal\n",
+    ],
     ["a bad timestamp", ["-m", "x", "--timestamp", "yesterday"], /^error: invalid timestamp 'yesterday': /],
     ["a tag without value", ["-m", "x", "-t", "novalue"], "error: invalid tag 'novalue': expected KEY:VALUE\n"],
-    ["a missing logfile", ["-m", "x", "--logfile", "/nonexistent/log"], /^error: could not open logfile \/nonexistent\/log: /],
-    ["a bad DSN", ["-m", "x", "--dsn", "ftp://key@host/1"], "error: the DSN from --dsn is invalid: the scheme 'ftp' is not supported (use http or https)\n"],
-    ["a DSN without project id", ["-m", "x", "--dsn", "https://abc@host/"], "error: the DSN from --dsn is invalid: the project id is missing (it is the last part of the path)\n"],
+    [
+      "a missing logfile",
+      ["-m", "x", "--logfile", "/nonexistent/log"],
+      /^error: could not open logfile \/nonexistent\/log: /,
+    ],
+    [
+      "a bad DSN",
+      ["-m", "x", "--dsn", "ftp://key@host/1"],
+      "error: the DSN from --dsn is invalid: the scheme 'ftp' is not supported (use http or https)\n",
+    ],
+    [
+      "a DSN without project id",
+      ["-m", "x", "--dsn", "https://abc@host/"],
+      "error: the DSN from --dsn is invalid: the project id is missing (it is the last part of the path)\n",
+    ],
   ])("refuses %s with a one-line error and sends nothing", async (_n, args, message) => {
     const before = fixture.server.requests.length;
     const r = await runCli(["send-event", ...args], { env: envFor() });
@@ -206,12 +305,16 @@ describe("send-event", () => {
   it("says how to set a DSN when none is configured", async () => {
     const r = await runCli(["send-event", "-m", "x"], { env: {} });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe("error: DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc\n");
+    expect(r.stderr).toBe(
+      "error: DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc\n",
+    );
   });
 
   it("never prints the DSN's keys, even in debug logs", async () => {
     const secretDsn = fixture.server.dsn.replace("@", ":topsecretvalue@");
-    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--log-level", "debug", "--dsn", secretDsn], { env: {} });
+    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--log-level", "debug", "--dsn", secretDsn], {
+      env: {},
+    });
     expect(r.exitCode).toBe(0);
     const key = new URL(fixture.server.dsn).username;
     expect(r.stderr + r.stdout).not.toContain(key);
@@ -221,7 +324,9 @@ describe("send-event", () => {
 
   it("fails over to the second DSN when the first is unreachable", async () => {
     const port = await closedPort();
-    const r = await runCli(["send-event", "-m", "failover", "--no-environ"], { env: envFor({ SENTRY_DSN: `${deadDsn(port)},${fixture.server.dsn}` }) });
+    const r = await runCli(["send-event", "-m", "failover", "--no-environ"], {
+      env: envFor({ SENTRY_DSN: `${deadDsn(port)},${fixture.server.dsn}` }),
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/^Event dispatched\.\nEvent id: /);
     expect(r.stderr).toContain(`warning: 127.0.0.1:${port} did not accept the envelope`);
@@ -250,7 +355,9 @@ describe("send-event", () => {
     const file = join(spool, files[0]!);
     expect(r.stdout).toBe(`Saved the event to ${file}\n`);
     expect(r.stderr).toContain(`resend it with: sentry-ship send-envelope ${file}`);
-    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^error: could not deliver to any of 2 DSNs \(connect ECONNREFUSED 127\.0\.0\.1:\d+\); saved to /);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(
+      /^error: could not deliver to any of 2 DSNs \(connect ECONNREFUSED 127\.0\.0\.1:\d+\); saved to /,
+    );
     const spooled = readFileSync(file);
     expect(fixture.server.state.events.length).toBe(before);
 
@@ -273,7 +380,9 @@ describe("send-event", () => {
       overrides: { sleep: async (ms) => void sleeps.push(ms) },
     });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^error: rate limited by 127\.0\.0\.1:\d+ for category 'error': retry after 120 seconds; saved to .* \(or pass --wait-for-rate-limit 120\)\n$/);
+    expect(r.stderr).toMatch(
+      /^error: rate limited by 127\.0\.0\.1:\d+ for category 'error': retry after 120 seconds; saved to .* \(or pass --wait-for-rate-limit 120\)\n$/,
+    );
     expect(fixture.server.requests.length - before).toBe(1);
     expect(sleeps).toEqual([]);
     expect(readdirSync(spool)).toHaveLength(1);
@@ -299,7 +408,9 @@ describe("send-event", () => {
   });
 
   it("gzips envelopes above 64 KB", async () => {
-    const r = await runCli(["send-event", "-m", "big", "-e", `blob:${"x".repeat(70_000)}`, "--no-environ"], { env: envFor() });
+    const r = await runCli(["send-event", "-m", "big", "-e", `blob:${"x".repeat(70_000)}`, "--no-environ"], {
+      env: envFor(),
+    });
     expect(r.exitCode).toBe(0);
     expect(fixture.server.state.events.at(-1)!.headers["content-encoding"]).toBe("gzip");
     expect((lastEventPayload().extra as { blob: string }).blob).toHaveLength(70_000);
@@ -314,16 +425,22 @@ describe("send-event", () => {
   it("reports a rejected key as an API error without spooling", async () => {
     const spool = tempDir("ship-spool-");
     const wrong = fixture.server.dsn.replace(new URL(fixture.server.dsn).username, "f".repeat(32));
-    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--spool-dir", spool, "--dsn", wrong], { env: {} });
+    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--spool-dir", spool, "--dsn", wrong], {
+      env: {},
+    });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^error: 127\.0\.0\.1:\d+ rejected the envelope \(HTTP 403: event submission rejected with_reason: ProjectId\)\n$/);
+    expect(r.stderr).toMatch(
+      /^error: 127\.0\.0\.1:\d+ rejected the envelope \(HTTP 403: event submission rejected with_reason: ProjectId\)\n$/,
+    );
     expect(readdirSync(spool)).toEqual([]);
   });
 
   it("prints the spool path in the JSON document when delivery fails", async () => {
     const spool = tempDir("ship-spool-");
     const port = await closedPort();
-    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--json", "--spool-dir", spool], { env: envFor({ SENTRY_DSN: deadDsn(port) }) });
+    const r = await runCli(["send-event", "-m", "x", "--no-environ", "--json", "--spool-dir", spool], {
+      env: envFor({ SENTRY_DSN: deadDsn(port) }),
+    });
     expect(r.exitCode).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
@@ -336,7 +453,16 @@ describe("send-event", () => {
     const r = await runCli(["send-event", "-m", "json", "--no-environ", "--json"], { env: envFor() });
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc).toEqual({ ok: true, events: [{ eventId: expect.stringMatching(/^[0-9a-f-]{36}$/), acceptedBy: new URL(fixture.server.url).host, dsnIndex: 1 }] });
+    expect(doc).toEqual({
+      ok: true,
+      events: [
+        {
+          eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          acceptedBy: new URL(fixture.server.url).host,
+          dsnIndex: 1,
+        },
+      ],
+    });
   });
 
   it("sends nothing with --dry-run", async () => {

@@ -5,7 +5,10 @@ import { makeWorld } from "./world.js";
 
 describe("loadDotenv", () => {
   it("loads .env from cwd without overriding variables that are already set", () => {
-    const w = makeWorld({ "repo/.env": "SENTRY_ORG=dotenv-org\nSENTRY_PROJECT=dotenv-proj\n# comment\n\nexport SENTRY_URL='http://x.example'\n" });
+    const w = makeWorld({
+      "repo/.env":
+        "SENTRY_ORG=dotenv-org\nSENTRY_PROJECT=dotenv-proj\n# comment\n\nexport SENTRY_URL='http://x.example'\n",
+    });
     const input = { SENTRY_PROJECT: "real" };
     const r = loadDotenvWithKeys(input, w.path("repo"));
     expect({ ...r.env }).toEqual({ SENTRY_ORG: "dotenv-org", SENTRY_PROJECT: "real", SENTRY_URL: "http://x.example" });
@@ -33,7 +36,9 @@ describe("loadDotenv", () => {
     const w = makeWorld({ "repo/.env": "SENTRY_ORG=o\n", "a.env": "SENTRY_ORG=a\n" });
     expect(loadDotenv({ SENTRY_LOAD_DOTENV: "0" }, w.path("repo")).SENTRY_ORG).toBeUndefined();
     expect(loadDotenv({ SENTRY_LOAD_DOTENV: "true" }, w.path("repo")).SENTRY_ORG).toBeUndefined();
-    expect(loadDotenv({ SENTRY_LOAD_DOTENV: "0", SENTRY_DOTENV_PATH: w.path("a.env") }, w.path("repo")).SENTRY_ORG).toBeUndefined();
+    expect(
+      loadDotenv({ SENTRY_LOAD_DOTENV: "0", SENTRY_DOTENV_PATH: w.path("a.env") }, w.path("repo")).SENTRY_ORG,
+    ).toBeUndefined();
     expect(loadDotenv({ SENTRY_LOAD_DOTENV: "1" }, w.path("repo")).SENTRY_ORG).toBe("o");
   });
 
@@ -45,8 +50,14 @@ describe("loadDotenv", () => {
   });
 
   it("loads SENTRY_DOTENV_PATHS in order, later files winning", () => {
-    const w = makeWorld({ "a.env": "SENTRY_ORG=a-org\nSENTRY_PROJECT=a-proj\n", "b.env": "SENTRY_PROJECT=b-proj\nSENTRY_URL=http://b.example\n" });
-    const r = loadDotenvWithKeys({ SENTRY_URL: "http://real", SENTRY_DOTENV_PATHS: `${w.path("a.env")}, ${w.path("b.env")}` }, w.path("repo"));
+    const w = makeWorld({
+      "a.env": "SENTRY_ORG=a-org\nSENTRY_PROJECT=a-proj\n",
+      "b.env": "SENTRY_PROJECT=b-proj\nSENTRY_URL=http://b.example\n",
+    });
+    const r = loadDotenvWithKeys(
+      { SENTRY_URL: "http://real", SENTRY_DOTENV_PATHS: `${w.path("a.env")}, ${w.path("b.env")}` },
+      w.path("repo"),
+    );
     expect(r.env.SENTRY_ORG).toBe("a-org");
     expect(r.env.SENTRY_PROJECT).toBe("b-proj");
     expect(r.env.SENTRY_URL).toBe("http://b.example");
@@ -58,7 +69,9 @@ describe("loadDotenv", () => {
     const w = makeWorld();
     const missing = w.path("nope.env");
     expect(() => loadDotenv({ SENTRY_DOTENV_PATH: missing }, w.path("repo"))).toThrow(ConfigError);
-    expect(() => loadDotenv({ SENTRY_DOTENV_PATH: missing }, w.path("repo"))).toThrow(`cannot load the .env file ${missing}: the file does not exist`);
+    expect(() => loadDotenv({ SENTRY_DOTENV_PATH: missing }, w.path("repo"))).toThrow(
+      `cannot load the .env file ${missing}: the file does not exist`,
+    );
   });
 
   it("fails with file:line when SENTRY_DOTENV_PATH names a malformed file", () => {
@@ -79,7 +92,7 @@ describe("loadDotenv", () => {
 
 describe("firstBadDotenvLine", () => {
   it("accepts comments, export, quotes and multi-line quoted values", () => {
-    expect(firstBadDotenvLine('# c\n\nexport A=1\nB="x\ny\nz"\nC=\'q\'\nD=\nE = spaced\n')).toBeUndefined();
+    expect(firstBadDotenvLine("# c\n\nexport A=1\nB=\"x\ny\nz\"\nC='q'\nD=\nE = spaced\n")).toBeUndefined();
   });
 
   it("points at the first line that is not an assignment", () => {

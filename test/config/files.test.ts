@@ -1,20 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { parseIniText, parsePropertiesText } from "../../src/config/files.js";
-import { parseAuthToken, makeOrgToken } from "../../src/config/token.js";
+import { makeOrgToken, parseAuthToken } from "../../src/config/token.js";
 import { sentryUrlProblem } from "../../src/config/url.js";
 import { makeOrgToken as serverOrgToken } from "../../src/server/index.js";
 
-const asObject = (s: Map<string, Map<string, string>>) => Object.fromEntries([...s].map(([k, v]) => [k, Object.fromEntries(v)]));
+const asObject = (s: Map<string, Map<string, string>>) =>
+  Object.fromEntries([...s].map(([k, v]) => [k, Object.fromEntries(v)]));
 
 describe("parseIniText", () => {
   it("reads sections, keeps every value a string and drops inline comments", () => {
-    const s = parseIniText("/x/.sentryclirc", "top=1\n[defaults]\norg = acme ; the org\n# note\n[http]\nverify_ssl=false\nmax_retries=3\n[a.b]\nc=d\n");
-    expect(asObject(s)).toEqual({ "": { top: "1" }, defaults: { org: "acme" }, http: { verify_ssl: "false", max_retries: "3" }, "a.b": { c: "d" } });
+    const s = parseIniText(
+      "/x/.sentryclirc",
+      "top=1\n[defaults]\norg = acme ; the org\n# note\n[http]\nverify_ssl=false\nmax_retries=3\n[a.b]\nc=d\n",
+    );
+    expect(asObject(s)).toEqual({
+      "": { top: "1" },
+      defaults: { org: "acme" },
+      http: { verify_ssl: "false", max_retries: "3" },
+      "a.b": { c: "d" },
+    });
   });
 
   it("reports the first bad line with the file and line number", () => {
-    expect(() => parseIniText("/x/rc", "[auth]\ntoken=abc\n[defaults\n")).toThrow("/x/rc:3: expected 'key = value' or '[section]', found '[defaults'");
-    expect(() => parseIniText("/x/rc", "\n\n = v\n")).toThrow("/x/rc:3: expected 'key = value' or '[section]', found '= v'");
+    expect(() => parseIniText("/x/rc", "[auth]\ntoken=abc\n[defaults\n")).toThrow(
+      "/x/rc:3: expected 'key = value' or '[section]', found '[defaults'",
+    );
+    expect(() => parseIniText("/x/rc", "\n\n = v\n")).toThrow(
+      "/x/rc:3: expected 'key = value' or '[section]', found '= v'",
+    );
     expect(() => parseIniText("/x/rc", "[]\n")).toThrow("/x/rc:1: empty section name '[]'");
   });
 });
@@ -36,7 +49,12 @@ describe("parsePropertiesText", () => {
 
 describe("parseAuthToken", () => {
   it("recognises org, user and legacy tokens", () => {
-    expect(parseAuthToken(makeOrgToken({ org: "o", url: "https://s.example" }))).toEqual({ kind: "org", org: "o", url: "https://s.example", regionUrl: "https://s.example" });
+    expect(parseAuthToken(makeOrgToken({ org: "o", url: "https://s.example" }))).toEqual({
+      kind: "org",
+      org: "o",
+      url: "https://s.example",
+      regionUrl: "https://s.example",
+    });
     expect(parseAuthToken(makeOrgToken({ org: "o" }))).toEqual({ kind: "org", org: "o" });
     expect(parseAuthToken(`sntryu_${"0f".repeat(32)}`)).toEqual({ kind: "user" });
     expect(parseAuthToken("0f".repeat(32))).toEqual({ kind: "user" });

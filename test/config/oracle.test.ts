@@ -22,18 +22,44 @@ const ORG_TOKEN = makeOrgToken({ org: "tok-org", url: "http://127.0.0.1:8899" })
 const ORG_TOKEN_NO_URL = makeOrgToken({ org: "tok-org" });
 
 const cases: Case[] = [
-  { name: "home token + home url", files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n[defaults]\nurl=http://home.example/\norg=h\n` } },
-  { name: "env token + home url", files: { "home/.sentryclirc": "[defaults]\nurl=http://home.example\n" }, env: { SENTRY_AUTH_TOKEN: USER_TOKEN } },
-  { name: "flag token + env url", files: {}, env: { SENTRY_URL: "http://env.example" }, flags: { authToken: USER_TOKEN } },
-  { name: "home token + env url", files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n` }, env: { SENTRY_URL: "http://env.example" } },
-  { name: "home token + --url", files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n` }, flags: { url: "http://flag.example" } },
+  {
+    name: "home token + home url",
+    files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n[defaults]\nurl=http://home.example/\norg=h\n` },
+  },
+  {
+    name: "env token + home url",
+    files: { "home/.sentryclirc": "[defaults]\nurl=http://home.example\n" },
+    env: { SENTRY_AUTH_TOKEN: USER_TOKEN },
+  },
+  {
+    name: "flag token + env url",
+    files: {},
+    env: { SENTRY_URL: "http://env.example" },
+    flags: { authToken: USER_TOKEN },
+  },
+  {
+    name: "home token + env url",
+    files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n` },
+    env: { SENTRY_URL: "http://env.example" },
+  },
+  {
+    name: "home token + --url",
+    files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n` },
+    flags: { url: "http://flag.example" },
+  },
   {
     name: "home token + project url",
-    files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n`, "repo/.sentryclirc": "[defaults]\nurl=http://proj.example\n" },
+    files: {
+      "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n`,
+      "repo/.sentryclirc": "[defaults]\nurl=http://proj.example\n",
+    },
   },
   {
     name: "project token + home url",
-    files: { "home/.sentryclirc": "[defaults]\nurl=http://home.example\n", "repo/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n` },
+    files: {
+      "home/.sentryclirc": "[defaults]\nurl=http://home.example\n",
+      "repo/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n`,
+    },
   },
   {
     name: "project token+url over home token+url",
@@ -44,12 +70,18 @@ const cases: Case[] = [
   },
   {
     name: "properties token+url",
-    files: { "home/.sentryclirc": "[auth]\ntoken=home_token\n", "p.properties": `auth.token=${USER_TOKEN}\ndefaults.url=http://props.example\n` },
+    files: {
+      "home/.sentryclirc": "[auth]\ntoken=home_token\n",
+      "p.properties": `auth.token=${USER_TOKEN}\ndefaults.url=http://props.example\n`,
+    },
     env: { SENTRY_PROPERTIES: "../p.properties" },
   },
   {
     name: "home token + properties url",
-    files: { "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n`, "p.properties": "defaults.url=http://props.example\n" },
+    files: {
+      "home/.sentryclirc": `[auth]\ntoken=${USER_TOKEN}\n`,
+      "p.properties": "defaults.url=http://props.example\n",
+    },
     env: { SENTRY_PROPERTIES: "../p.properties" },
   },
   {
@@ -64,12 +96,30 @@ const cases: Case[] = [
   },
   {
     name: "nearest project file only",
-    files: { "home/.sentryclirc": "[defaults]\nproject=home-proj\n", "repo/.sentryclirc": "[defaults]\norg=outer\n", "repo/sub/sentrycli.ini": "[defaults]\nurl=http://sub.example\n" },
+    files: {
+      "home/.sentryclirc": "[defaults]\nproject=home-proj\n",
+      "repo/.sentryclirc": "[defaults]\norg=outer\n",
+      "repo/sub/sentrycli.ini": "[defaults]\nurl=http://sub.example\n",
+    },
     cwd: "repo/sub/deeper",
   },
-  { name: "org token in env + home url", files: { "home/.sentryclirc": "[defaults]\nurl=http://home.example\n" }, env: { SENTRY_AUTH_TOKEN: ORG_TOKEN }, skipOrg: true },
-  { name: "org token in home + env url", files: { "home/.sentryclirc": `[auth]\ntoken=${ORG_TOKEN}\n` }, env: { SENTRY_URL: "http://env.example" }, skipOrg: true },
-  { name: "url-less org token in home + env url", files: { "home/.sentryclirc": `[auth]\ntoken=${ORG_TOKEN_NO_URL}\n` }, env: { SENTRY_URL: "http://env.example" } },
+  {
+    name: "org token in env + home url",
+    files: { "home/.sentryclirc": "[defaults]\nurl=http://home.example\n" },
+    env: { SENTRY_AUTH_TOKEN: ORG_TOKEN },
+    skipOrg: true,
+  },
+  {
+    name: "org token in home + env url",
+    files: { "home/.sentryclirc": `[auth]\ntoken=${ORG_TOKEN}\n` },
+    env: { SENTRY_URL: "http://env.example" },
+    skipOrg: true,
+  },
+  {
+    name: "url-less org token in home + env url",
+    files: { "home/.sentryclirc": `[auth]\ntoken=${ORG_TOKEN_NO_URL}\n` },
+    env: { SENTRY_URL: "http://env.example" },
+  },
 ];
 
 describe("resolveConfig against sentry-cli 3.8.0", () => {
@@ -98,7 +148,10 @@ describe("resolveConfig against sentry-cli 3.8.0", () => {
           ...c.env,
         },
       });
-      const theirs = JSON.parse(res.stdout) as { config: { org: string | null; project: string | null; url: string }; auth: { type: string | null } };
+      const theirs = JSON.parse(res.stdout) as {
+        config: { org: string | null; project: string | null; url: string };
+        auth: { type: string | null };
+      };
       const theirWarnings = res.stderr.split("\n").filter((l) => l.includes(" WARN "));
 
       expect(ours.url.value).toBe(theirs.config.url.replace(/\/+$/, ""));

@@ -12,7 +12,10 @@ describe("resolveConfig: files", () => {
   it("uses defaults when nothing is configured", () => {
     const w = makeWorld();
     const c = w.resolve();
-    expect(c.url).toEqual({ value: "https://sentry.io", source: { kind: "default", label: "default", group: "default" } });
+    expect(c.url).toEqual({
+      value: "https://sentry.io",
+      source: { kind: "default", label: "default", group: "default" },
+    });
     expect(c.authToken).toBeUndefined();
     expect(c.org).toBeUndefined();
     expect(c.projects).toBeUndefined();
@@ -31,7 +34,10 @@ describe("resolveConfig: files", () => {
     const w = makeWorld({ "home/.sentryclirc": "[defaults]\norg = home-org\nproject=home-proj\n" });
     const c = w.resolve();
     const rc = w.path("home/.sentryclirc");
-    expect(c.org).toEqual({ value: "home-org", source: { kind: "file", label: `${rc} ([defaults] org)`, file: rc, group: rc } });
+    expect(c.org).toEqual({
+      value: "home-org",
+      source: { kind: "file", label: `${rc} ([defaults] org)`, file: rc, group: rc },
+    });
     expect(c.projects?.value).toEqual(["home-proj"]);
     expect(c.projects?.source.label).toBe(`${rc} ([defaults] project)`);
     expect(c.filesLoaded).toEqual([rc]);
@@ -64,13 +70,20 @@ describe("resolveConfig: files", () => {
   });
 
   it("prefers .sentryclirc over sentrycli.ini in the same directory, and finds sentrycli.ini alone", () => {
-    const w = makeWorld({ "repo/.sentryclirc": "[defaults]\norg=rc\n", "repo/sentrycli.ini": "[defaults]\norg=ini\n", "repo/sub/sentrycli.ini": "[defaults]\norg=sub-ini\n" });
+    const w = makeWorld({
+      "repo/.sentryclirc": "[defaults]\norg=rc\n",
+      "repo/sentrycli.ini": "[defaults]\norg=ini\n",
+      "repo/sub/sentrycli.ini": "[defaults]\norg=sub-ini\n",
+    });
     expect(w.resolve().org?.value).toBe("rc");
     expect(w.resolve({ cwd: "repo/sub" }).org?.value).toBe("sub-ini");
   });
 
   it("falls back to the XDG config dir for the global file, and prefers ~/.sentryclirc when both exist", () => {
-    const w = makeWorld({ "xdg/sentry/sentrycli.ini": "[defaults]\norg=xdg-org\n", "home/.config/sentry/sentrycli.ini": "[defaults]\norg=dotconfig-org\n" });
+    const w = makeWorld({
+      "xdg/sentry/sentrycli.ini": "[defaults]\norg=xdg-org\n",
+      "home/.config/sentry/sentrycli.ini": "[defaults]\norg=dotconfig-org\n",
+    });
     const xdg = w.resolve({ env: { XDG_CONFIG_HOME: w.path("xdg") } });
     expect(xdg.org?.value).toBe("xdg-org");
     expect(xdg.loginTarget.global).toBe(w.path("xdg/sentry/sentrycli.ini"));
@@ -102,7 +115,10 @@ describe("resolveConfig: files", () => {
     });
     const c = w.resolve({ env: { SENTRY_PROPERTIES: "sentry.properties" } });
     const props = w.path("repo/sentry.properties");
-    expect(c.org).toEqual({ value: "props-org", source: { kind: "file", label: `${props} (defaults.org)`, file: props, group: props } });
+    expect(c.org).toEqual({
+      value: "props-org",
+      source: { kind: "file", label: `${props} (defaults.org)`, file: props, group: props },
+    });
     expect(c.projects?.value).toEqual(["home-proj"]);
     expect(c.maxRetries.value).toBe(2);
     expect(c.filesLoaded).toEqual([w.path("home/.sentryclirc"), w.path("repo/.sentryclirc"), props]);
@@ -111,18 +127,24 @@ describe("resolveConfig: files", () => {
   it("warns when SENTRY_PROPERTIES names a missing file", () => {
     const w = makeWorld();
     const c = w.resolve({ env: { SENTRY_PROPERTIES: "/nonexistent/sentry.properties" } });
-    expect(c.warnings).toEqual(["SENTRY_PROPERTIES names /nonexistent/sentry.properties, which does not exist; ignoring it"]);
+    expect(c.warnings).toEqual([
+      "SENTRY_PROPERTIES names /nonexistent/sentry.properties, which does not exist; ignoring it",
+    ]);
   });
 
   it("reports a malformed INI file with its path and line number", () => {
     const w = makeWorld({ "repo/.sentryclirc": "; comment\n[defaults]\norg acme\n" });
     expect(() => w.resolve()).toThrow(ConfigError);
-    expect(() => w.resolve()).toThrow(`${w.path("repo/.sentryclirc")}:3: expected 'key = value' or '[section]', found 'org acme'`);
+    expect(() => w.resolve()).toThrow(
+      `${w.path("repo/.sentryclirc")}:3: expected 'key = value' or '[section]', found 'org acme'`,
+    );
   });
 
   it("does not quote a malformed line that looks like a token", () => {
     const w = makeWorld({ "home/.sentryclirc": `[auth]\n${USER_TOKEN}\n` });
-    expect(() => w.resolve()).toThrow(`${w.path("home/.sentryclirc")}:2: expected 'key = value' or '[section]', found <a line that looks like a token>`);
+    expect(() => w.resolve()).toThrow(
+      `${w.path("home/.sentryclirc")}:2: expected 'key = value' or '[section]', found <a line that looks like a token>`,
+    );
   });
 });
 
@@ -189,7 +211,10 @@ describe("resolveConfig: precedence and provenance", () => {
     expect(c.environment?.value).toBe("env-env");
     expect(c.vcsRemote.value).toBe("env-remote");
     expect(c.pipeline?.source.label).toBe("SENTRY_PIPELINE");
-    expect(c.headers).toEqual({ value: [["X-Env", "e"]], source: { kind: "env", label: "CUSTOM_HEADER", group: "cli" } });
+    expect(c.headers).toEqual({
+      value: [["X-Env", "e"]],
+      source: { kind: "env", label: "CUSTOM_HEADER", group: "cli" },
+    });
     expect(c.logLevel?.value).toBe("info");
     expect(c.maxRetries).toEqual({ value: 1, source: { kind: "env", label: "SENTRY_HTTP_MAX_RETRIES", group: "cli" } });
     expect(c.dsn?.value).toEqual(["https://a@o1.ingest.example/1", "https://b@o1.ingest.example/2"]);
@@ -207,7 +232,10 @@ describe("resolveConfig: precedence and provenance", () => {
       ["X-B", "2"],
     ]);
     expect(c.logLevel?.source.label).toBe("--log-level");
-    expect(c.dsn).toEqual({ value: ["https://f@o1.ingest.example/3"], source: { kind: "flag", label: "--dsn", group: "cli" } });
+    expect(c.dsn).toEqual({
+      value: ["https://f@o1.ingest.example/3"],
+      source: { kind: "flag", label: "--dsn", group: "cli" },
+    });
     expect(c.release?.value).toBe("flag-rel");
   });
 
@@ -221,9 +249,18 @@ describe("resolveConfig: precedence and provenance", () => {
     const { env: loaded } = loadDotenvWithKeys({ SENTRY_PROJECT: "real" }, w.path("repo"));
     const c = resolveConfig({ flags: {}, env: loaded, cwd: w.path("repo"), homeDir: w.home });
     const file = w.path("repo/.env");
-    expect(c.org).toEqual({ value: "dotenv-org", source: { kind: "dotenv", label: `SENTRY_ORG (from ${file})`, file, group: "cli" } });
+    expect(c.org).toEqual({
+      value: "dotenv-org",
+      source: { kind: "dotenv", label: `SENTRY_ORG (from ${file})`, file, group: "cli" },
+    });
     expect(c.projects?.source).toEqual({ kind: "env", label: "SENTRY_PROJECT", group: "cli" });
-    const explicit = resolveConfig({ flags: {}, env: { SENTRY_ORG: "x" }, dotenvKeys: new Set(["SENTRY_ORG"]), cwd: w.path("repo"), homeDir: w.home });
+    const explicit = resolveConfig({
+      flags: {},
+      env: { SENTRY_ORG: "x" },
+      dotenvKeys: new Set(["SENTRY_ORG"]),
+      cwd: w.path("repo"),
+      homeDir: w.home,
+    });
     expect(explicit.org?.source.label).toBe("SENTRY_ORG (from .env)");
   });
 
@@ -233,7 +270,9 @@ describe("resolveConfig: precedence and provenance", () => {
     expect(c.release).toBeUndefined();
     expect(c.warnings).toEqual(["ignoring SENTRY_RELEASE='a/b': not a valid release version (it contains '/')"]);
     expect(() => w.resolve({ flags: { release: "latest" } })).toThrow(UsageError);
-    expect(() => w.resolve({ flags: { release: "latest" } })).toThrow("invalid value 'latest' for '--release': 'latest' is reserved");
+    expect(() => w.resolve({ flags: { release: "latest" } })).toThrow(
+      "invalid value 'latest' for '--release': 'latest' is reserved",
+    );
   });
 
   it("warns about an invalid retry count and uses 5", () => {
@@ -243,13 +282,18 @@ describe("resolveConfig: precedence and provenance", () => {
     expect(fromEnv.warnings).toEqual(["ignoring SENTRY_HTTP_MAX_RETRIES='x': not a whole number; using 5 retries"]);
     const fromFile = w.resolve();
     expect(fromFile.maxRetries.value).toBe(5);
-    expect(fromFile.warnings).toEqual([`ignoring ${w.path("home/.sentryclirc")} ([http] max_retries)='lots': not a whole number; using 5 retries`]);
+    expect(fromFile.warnings).toEqual([
+      `ignoring ${w.path("home/.sentryclirc")} ([http] max_retries)='lots': not a whole number; using 5 retries`,
+    ]);
     expect(w.resolve({ env: { SENTRY_HTTP_MAX_RETRIES: "0" } }).maxRetries.value).toBe(0);
   });
 
   it("reads allow-failure from the flag or SENTRY_ALLOW_FAILURE=1/true only", () => {
     const w = makeWorld();
-    expect(w.resolve({ flags: { allowFailure: true } }).allowFailure).toEqual({ value: true, source: { kind: "flag", label: "--allow-failure", group: "cli" } });
+    expect(w.resolve({ flags: { allowFailure: true } }).allowFailure).toEqual({
+      value: true,
+      source: { kind: "flag", label: "--allow-failure", group: "cli" },
+    });
     expect(w.resolve({ env: { SENTRY_ALLOW_FAILURE: "1" } }).allowFailure.value).toBe(true);
     expect(w.resolve({ env: { SENTRY_ALLOW_FAILURE: "true" } }).allowFailure.value).toBe(true);
     expect(w.resolve({ env: { SENTRY_ALLOW_FAILURE: "0" } }).allowFailure.value).toBe(false);
@@ -257,7 +301,9 @@ describe("resolveConfig: precedence and provenance", () => {
   });
 
   it("takes the proxy from the environment before [http] proxy_url and records NO_PROXY", () => {
-    const w = makeWorld({ "home/.sentryclirc": "[http]\nproxy_url=http://fileproxy:3128\nproxy_username=u\nproxy_password=p\n" });
+    const w = makeWorld({
+      "home/.sentryclirc": "[http]\nproxy_url=http://fileproxy:3128\nproxy_username=u\nproxy_password=p\n",
+    });
     const file = w.resolve();
     expect(file.proxy?.value).toEqual({ url: "http://fileproxy:3128", username: "u", password: "p" });
     expect(file.proxy?.source.label).toBe(`${w.path("home/.sentryclirc")} ([http] proxy_url)`);
@@ -267,15 +313,26 @@ describe("resolveConfig: precedence and provenance", () => {
     });
     expect(w.resolve({ env: { http_proxy: "http://lower:1" } }).proxy?.value).toEqual({ url: "http://lower:1" });
     const np = w.resolve({ env: { no_proxy: "localhost,.internal" } });
-    expect(np.noProxy).toEqual({ value: "localhost,.internal", source: { kind: "env", label: "no_proxy", group: "cli" } });
+    expect(np.noProxy).toEqual({
+      value: "localhost,.internal",
+      source: { kind: "env", label: "no_proxy", group: "cli" },
+    });
   });
 
   it("collects CA files from the flag, [http] ca_file and the usual variables", () => {
     const w = makeWorld({ "home/.sentryclirc": "[http]\nca_file=certs/corp.pem\n" });
-    const c = w.resolve({ flags: { caFile: "ca.pem" }, env: { SSL_CERT_FILE: "/etc/ssl/cert.pem", NODE_EXTRA_CA_CERTS: "/etc/ssl/cert.pem" } });
+    const c = w.resolve({
+      flags: { caFile: "ca.pem" },
+      env: { SSL_CERT_FILE: "/etc/ssl/cert.pem", NODE_EXTRA_CA_CERTS: "/etc/ssl/cert.pem" },
+    });
     expect(c.caFiles.value).toEqual([w.path("repo/ca.pem"), w.path("home/certs/corp.pem"), "/etc/ssl/cert.pem"]);
-    expect(c.caFiles.source.label).toBe(`--ca-file, ${w.path("home/.sentryclirc")} ([http] ca_file), NODE_EXTRA_CA_CERTS, SSL_CERT_FILE`);
-    expect(w.resolve({ env: { CURL_CA_BUNDLE: "/b.pem" } }).caFiles.value).toEqual([w.path("home/certs/corp.pem"), "/b.pem"]);
+    expect(c.caFiles.source.label).toBe(
+      `--ca-file, ${w.path("home/.sentryclirc")} ([http] ca_file), NODE_EXTRA_CA_CERTS, SSL_CERT_FILE`,
+    );
+    expect(w.resolve({ env: { CURL_CA_BUNDLE: "/b.pem" } }).caFiles.value).toEqual([
+      w.path("home/certs/corp.pem"),
+      "/b.pem",
+    ]);
   });
 
   it("turns off TLS verification only with a warning, and reads keepalive", () => {
@@ -296,7 +353,9 @@ describe("resolveConfig: URL", () => {
       value: "http://127.0.0.1:8899",
       source: { kind: "env", label: "SENTRY_URL", group: "cli" },
     });
-    expect(w.resolve({ env: { SENTRY_URL: "http://a.example" }, flags: { url: "https://b.example/" } }).url.value).toBe("https://b.example");
+    expect(w.resolve({ env: { SENTRY_URL: "http://a.example" }, flags: { url: "https://b.example/" } }).url.value).toBe(
+      "https://b.example",
+    );
   });
 
   it("rejects a URL without a scheme, naming the value and its source", () => {
@@ -351,7 +410,10 @@ describe("resolveConfig: the 3.8 same-source rule between URL and token", () => 
     const w = makeWorld({ "home/.sentryclirc": "[auth]\ntoken=home_token\n[defaults]\nurl=http://home.example\n" });
     const c = w.resolve({ env: { SENTRY_AUTH_TOKEN: "env_tok" } });
     expect(c.authToken?.value).toBe("env_tok");
-    expect(c.url).toEqual({ value: "https://sentry.io", source: { kind: "default", label: "default", group: "default" } });
+    expect(c.url).toEqual({
+      value: "https://sentry.io",
+      source: { kind: "default", label: "default", group: "default" },
+    });
     expect(c.warnings).toEqual([IGNORE_URL(`${w.path("home/.sentryclirc")} ([defaults] url)`, "SENTRY_AUTH_TOKEN")]);
   });
 
@@ -365,15 +427,23 @@ describe("resolveConfig: the 3.8 same-source rule between URL and token", () => 
   });
 
   it("ignores a home-rc token when the URL comes from the project rc", () => {
-    const w = makeWorld({ "home/.sentryclirc": "[auth]\ntoken=home_token\n", "repo/.sentryclirc": "[defaults]\nurl=http://proj.example\n" });
+    const w = makeWorld({
+      "home/.sentryclirc": "[auth]\ntoken=home_token\n",
+      "repo/.sentryclirc": "[defaults]\nurl=http://proj.example\n",
+    });
     const c = w.resolve();
     expect(c.authToken).toBeUndefined();
     expect(c.url.value).toBe("http://proj.example");
-    expect(c.warnings).toEqual([IGNORE_TOKEN(`${w.path("home/.sentryclirc")} ([auth] token)`, `${w.path("repo/.sentryclirc")} ([defaults] url)`)]);
+    expect(c.warnings).toEqual([
+      IGNORE_TOKEN(`${w.path("home/.sentryclirc")} ([auth] token)`, `${w.path("repo/.sentryclirc")} ([defaults] url)`),
+    ]);
   });
 
   it("ignores a home-rc URL when the token comes from the project rc", () => {
-    const w = makeWorld({ "home/.sentryclirc": "[defaults]\nurl=http://home.example\n", "repo/.sentryclirc": "[auth]\ntoken=proj_token\n" });
+    const w = makeWorld({
+      "home/.sentryclirc": "[defaults]\nurl=http://home.example\n",
+      "repo/.sentryclirc": "[auth]\ntoken=proj_token\n",
+    });
     const c = w.resolve();
     expect(c.authToken?.value).toBe("proj_token");
     expect(c.url.value).toBe("https://sentry.io");
@@ -392,7 +462,10 @@ describe("resolveConfig: the 3.8 same-source rule between URL and token", () => 
   });
 
   it("accepts token and URL that both come from SENTRY_PROPERTIES", () => {
-    const w = makeWorld({ "home/.sentryclirc": "[auth]\ntoken=home_token\n", "p.properties": "auth.token=props_tok\ndefaults.url=http://props.example\n" });
+    const w = makeWorld({
+      "home/.sentryclirc": "[auth]\ntoken=home_token\n",
+      "p.properties": "auth.token=props_tok\ndefaults.url=http://props.example\n",
+    });
     const c = w.resolve({ env: { SENTRY_PROPERTIES: w.path("p.properties") } });
     expect(c.authToken?.value).toBe("props_tok");
     expect(c.url.value).toBe("http://props.example");
@@ -400,7 +473,10 @@ describe("resolveConfig: the 3.8 same-source rule between URL and token", () => 
   });
 
   it("ignores a home-rc token when only the URL comes from SENTRY_PROPERTIES", () => {
-    const w = makeWorld({ "home/.sentryclirc": "[auth]\ntoken=home_token\n", "p.properties": "defaults.url=http://props.example\n" });
+    const w = makeWorld({
+      "home/.sentryclirc": "[auth]\ntoken=home_token\n",
+      "p.properties": "defaults.url=http://props.example\n",
+    });
     const c = w.resolve({ env: { SENTRY_PROPERTIES: w.path("p.properties") } });
     expect(c.authToken).toBeUndefined();
     expect(c.url.value).toBe("http://props.example");
@@ -421,7 +497,10 @@ describe("resolveConfig: auth tokens", () => {
   it("takes the URL and org from an org auth token", () => {
     const w = makeWorld();
     const c = w.resolve({ env: { SENTRY_AUTH_TOKEN: orgToken } });
-    expect(c.url).toEqual({ value: "http://127.0.0.1:8899", source: { kind: "token", label: "the org auth token", group: "token" } });
+    expect(c.url).toEqual({
+      value: "http://127.0.0.1:8899",
+      source: { kind: "token", label: "the org auth token", group: "token" },
+    });
     expect(c.org).toEqual({ value: "tok-org", source: { kind: "token", label: "the org auth token", group: "token" } });
     expect(c.orgToken).toEqual({ org: "tok-org", url: "http://127.0.0.1:8899", regionUrl: "http://127.0.0.1:8899" });
     expect(c.warnings).toEqual([]);
@@ -460,7 +539,9 @@ describe("resolveConfig: auth tokens", () => {
     expect(c.authToken?.value).toBe(orgToken);
     expect(c.url.value).toBe("http://127.0.0.1:8899");
     expect(c.warnings).toHaveLength(1);
-    expect(c.warnings[0]).toMatch(/^using http:\/\/127\.0\.0\.1:8899 \(embedded in the org auth token\) rather than the configured URL http:\/\/env\.example \(from SENTRY_URL\)/);
+    expect(c.warnings[0]).toMatch(
+      /^using http:\/\/127\.0\.0\.1:8899 \(embedded in the org auth token\) rather than the configured URL http:\/\/env\.example \(from SENTRY_URL\)/,
+    );
   });
 
   it("applies the same-source rule to an org token without a URL, dropping its org too", () => {
@@ -476,10 +557,14 @@ describe("resolveConfig: auth tokens", () => {
     const w = makeWorld();
     const c = w.resolve({ flags: { authToken: "abc" } });
     expect(c.authToken?.value).toBe("abc");
-    expect(c.warnings).toEqual(["unrecognized auth token format (from --auth-token): make sure you copied the whole token"]);
+    expect(c.warnings).toEqual([
+      "unrecognized auth token format (from --auth-token): make sure you copied the whole token",
+    ]);
     expect(w.resolve({ flags: { authToken: USER_TOKEN } }).warnings).toEqual([]);
     expect(w.resolve({ flags: { authToken: "ab".repeat(32) } }).warnings).toEqual([]);
-    expect(w.resolve({ flags: { authToken: "sntrys_bm90IGpzb24=_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }).warnings).toHaveLength(1);
+    expect(
+      w.resolve({ flags: { authToken: "sntrys_bm90IGpzb24=_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }).warnings,
+    ).toHaveLength(1);
     // sentry-cli checks the format of the flag only.
     expect(w.resolve({ env: { SENTRY_AUTH_TOKEN: "abc" } }).warnings).toEqual([]);
   });
@@ -501,13 +586,17 @@ describe("parseHeader", () => {
     expect(() => parseHeader("Authorization Bearer secret", "--header")).toThrow(
       "bad custom header from --header: it has no ':'; expected 'Name: value', e.g. 'X-Forwarded-Proto: https'",
     );
-    expect(() => parseHeader(": v", "CUSTOM_HEADER")).toThrow("bad custom header from CUSTOM_HEADER: the header name is empty");
+    expect(() => parseHeader(": v", "CUSTOM_HEADER")).toThrow(
+      "bad custom header from CUSTOM_HEADER: the header name is empty",
+    );
     expect(() => parseHeader("Bad Name: v", "--header")).toThrow("'Bad Name' is not a valid header name");
   });
 
   it("reports which of several --header flags is malformed", () => {
     const w = makeWorld();
     expect(() => w.resolve({ flags: { header: ["X-A: 1", "nope"] } })).toThrow(ConfigError);
-    expect(() => w.resolve({ flags: { header: ["X-A: 1", "nope"] } })).toThrow("bad custom header from --header #2: it has no ':'");
+    expect(() => w.resolve({ flags: { header: ["X-A: 1", "nope"] } })).toThrow(
+      "bad custom header from --header #2: it has no ':'",
+    );
   });
 });

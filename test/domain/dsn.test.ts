@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   authHeader,
-  describeDsn,
   DsnError,
+  describeDsn,
   envelopeUrl,
   formatDsn,
   isValidPublicKey,
@@ -67,8 +67,16 @@ describe("ingestion auth", () => {
   it("builds and parses X-Sentry-Auth", () => {
     const d = parseDsn("https://abc:sec@host/1");
     const h = authHeader(d, "sentry-ship/1.0.0", 1700000000);
-    expect(h).toBe("Sentry sentry_key=abc, sentry_version=7, sentry_timestamp=1700000000, sentry_client=sentry-ship/1.0.0, sentry_secret=sec");
-    expect(parseAuthHeader(h)).toEqual({ sentryKey: "abc", sentryVersion: "7", sentryTimestamp: "1700000000", sentryClient: "sentry-ship/1.0.0", sentrySecret: "sec" });
+    expect(h).toBe(
+      "Sentry sentry_key=abc, sentry_version=7, sentry_timestamp=1700000000, sentry_client=sentry-ship/1.0.0, sentry_secret=sec",
+    );
+    expect(parseAuthHeader(h)).toEqual({
+      sentryKey: "abc",
+      sentryVersion: "7",
+      sentryTimestamp: "1700000000",
+      sentryClient: "sentry-ship/1.0.0",
+      sentrySecret: "sec",
+    });
     expect(parseAuthHeader("sentry sentry_key=x")).toEqual({ sentryKey: "x" });
     expect(parseAuthHeader("Bearer x")).toBeUndefined();
   });

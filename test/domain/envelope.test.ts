@@ -1,4 +1,4 @@
-import { serializeEnvelope as sentrySerialize, parseEnvelope as sentryParse } from "@sentry/core";
+import { parseEnvelope as sentryParse, serializeEnvelope as sentrySerialize } from "@sentry/core";
 import { describe, expect, it } from "vitest";
 import {
   EnvelopeError,
@@ -15,7 +15,11 @@ const b = (s: string) => Buffer.from(s, "utf8");
 
 describe("parseEnvelope", () => {
   it("reads items with explicit and implicit lengths, with or without the final newline", () => {
-    const env = parseEnvelope(b('{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"attachment","length":10}\nhelloworld\n{"type":"event"}\n{"a":1}'));
+    const env = parseEnvelope(
+      b(
+        '{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"attachment","length":10}\nhelloworld\n{"type":"event"}\n{"a":1}',
+      ),
+    );
     expect(env.header).toEqual({ event_id: "9ec79c33ec9942ab8353589fcb2e04dc" });
     expect(env.items.map((i) => [i.header.type, i.payload.toString()])).toEqual([
       ["attachment", "helloworld"],
@@ -25,13 +29,17 @@ describe("parseEnvelope", () => {
 
   it("accepts a header-only envelope and empty items", () => {
     expect(parseEnvelope(b("{}")).items).toEqual([]);
-    expect(parseEnvelope(b('{}\n{"type":"attachment","length":0}\n\n{"type":"attachment","length":0}')).items).toHaveLength(2);
+    expect(
+      parseEnvelope(b('{}\n{"type":"attachment","length":0}\n\n{"type":"attachment","length":0}')).items,
+    ).toHaveLength(2);
     expect(parseEnvelope(b('{}\n{"type":"attachment"}')).items[0]!.payload.length).toBe(0);
   });
 
   it("keeps binary payloads intact", () => {
     const payload = Buffer.from([0xef, 0xbb, 0xbf, 0x48, 0x0d, 0x0a, 0x00]);
-    const env = parseEnvelope(Buffer.concat([b(`{}\n{"type":"attachment","length":${payload.length}}\n`), payload, b("\n")]));
+    const env = parseEnvelope(
+      Buffer.concat([b(`{}\n{"type":"attachment","length":${payload.length}}\n`), payload, b("\n")]),
+    );
     expect(env.items[0]!.payload.equals(payload)).toBe(true);
   });
 
@@ -53,10 +61,19 @@ describe("parseEnvelope", () => {
   });
 
   it("reads what @sentry/core writes, and @sentry/core reads what we write", () => {
-    const theirs = sentrySerialize([{ event_id: "9ec79c33ec9942ab8353589fcb2e04dc" }, [[{ type: "event" }, { message: "x" }], [{ type: "attachment", length: 3 }, new Uint8Array([1, 2, 3])]]] as unknown as Parameters<typeof sentrySerialize>[0]);
+    const theirs = sentrySerialize([
+      { event_id: "9ec79c33ec9942ab8353589fcb2e04dc" },
+      [
+        [{ type: "event" }, { message: "x" }],
+        [{ type: "attachment", length: 3 }, new Uint8Array([1, 2, 3])],
+      ],
+    ] as unknown as Parameters<typeof sentrySerialize>[0]);
     const parsed = parseEnvelope(Buffer.from(theirs as string | Uint8Array));
     expect(parsed.items.map((i) => i.header.type)).toEqual(["event", "attachment"]);
-    const ours = serializeEnvelope({ header: { event_id: "x" }, items: [{ header: { type: "event" }, payload: b('{"m":"é"}') }] });
+    const ours = serializeEnvelope({
+      header: { event_id: "x" },
+      items: [{ header: { type: "event" }, payload: b('{"m":"é"}') }],
+    });
     expect(ours.toString()).toBe('{"event_id":"x"}\n{"type":"event","length":10}\n{"m":"é"}');
     const [h, items] = sentryParse(new Uint8Array(ours));
     expect(h).toEqual({ event_id: "x" });
@@ -76,7 +93,9 @@ describe("event ids", () => {
 
 describe("rate limits", () => {
   it("parses X-Sentry-Rate-Limits as Relay's clients do", () => {
-    expect(parseRateLimits("60:error;transaction:key:daily_quota, 2700:default:organization, bad:error, ,10::project")).toEqual([
+    expect(
+      parseRateLimits("60:error;transaction:key:daily_quota, 2700:default:organization, bad:error, ,10::project"),
+    ).toEqual([
       { retryAfter: 60, categories: ["error", "transaction"], scope: "key", reasonCode: "daily_quota" },
       { retryAfter: 2700, categories: ["default"], scope: "organization" },
       { retryAfter: 10, categories: [], scope: "project" },
@@ -85,9 +104,12 @@ describe("rate limits", () => {
   });
 
   it("formats limits back", () => {
-    expect(formatRateLimits([{ retryAfter: 59.2, categories: ["error"], scope: "key", reasonCode: "q" }, { retryAfter: 5, categories: [], scope: "project" }])).toBe(
-      "60:error:key:q, 5::project",
-    );
+    expect(
+      formatRateLimits([
+        { retryAfter: 59.2, categories: ["error"], scope: "key", reasonCode: "q" },
+        { retryAfter: 5, categories: [], scope: "project" },
+      ]),
+    ).toBe("60:error:key:q, 5::project");
   });
 
   it("maps item types to data categories", () => {

@@ -7,11 +7,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runInjection } from "../../src/sourcemaps/inject.js";
-import { tempDir } from "../support/runCli.js";
 import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "../sourcemaps/inject-fixtures.js";
+import { tempDir } from "../support/runCli.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const built = (await import(pathToFileURL(join(root, "dist", "sourcemaps", "inject.js")).href)) as typeof import("../../src/sourcemaps/inject.js");
+const built = (await import(
+  pathToFileURL(join(root, "dist", "sourcemaps", "inject.js")).href
+)) as typeof import("../../src/sourcemaps/inject.js");
 
 /** Several copies of the fixtures, so the work splits across threads. */
 function build(): string {
@@ -51,7 +53,11 @@ describe("inject on helper threads (built)", () => {
     write(join(dir, "dist"), "part3/zz-bad.js", "var q=1;\n//# sourceMappingURL=zz-bad.js.map\n");
     write(join(dir, "dist"), "part3/zz-bad.js.map", "{not json");
     write(join(dir, "dist"), "part4/zz-bad2.js", "var q=1;\n");
-    write(join(dir, "dist"), "part4/zz-bad2.js.map", JSON.stringify({ version: 3, sources: ["a"], names: [], mappings: "AAAA;AA" }));
+    write(
+      join(dir, "dist"),
+      "part4/zz-bad2.js.map",
+      JSON.stringify({ version: 3, sources: ["a"], names: [], mappings: "AAAA;AA" }),
+    );
     const before = snapshot(join(dir, "dist"));
     const err = await built.runInjection({ paths: ["dist"], cwd: dir, threads: 2 }).catch((e: Error) => e);
     expect((err as Error).message).toContain("2 files are invalid, so nothing was written");

@@ -2,7 +2,7 @@
  * End to end: the built CLI, spawned as a user runs it. `serve --data DIR` in one process, the
  * real sentry-cli and sentry-ship in others, and the files the server writes.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

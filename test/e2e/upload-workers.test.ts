@@ -9,11 +9,13 @@ import { PassThrough } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Output } from "../../src/output/output.js";
-import { uploadSourcemaps, type UploadOptions } from "../../src/sourcemaps/upload.js";
+import { type UploadOptions, uploadSourcemaps } from "../../src/sourcemaps/upload.js";
 import { makeDist, map, writeFiles } from "../sourcemaps/upload-fixtures.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const built = (await import(pathToFileURL(join(root, "dist", "sourcemaps", "upload.js")).href)) as typeof import("../../src/sourcemaps/upload.js");
+const built = (await import(
+  pathToFileURL(join(root, "dist", "sourcemaps", "upload.js")).href
+)) as typeof import("../../src/sourcemaps/upload.js");
 
 const deps = (cwd: string) => ({
   cwd,
@@ -44,7 +46,10 @@ function build(): string {
     "dist/q.js#x.js": "var q=2;\n",
     // Injected ids on a script and its map.
     "dist/id.js": "var d;\n//# sourceMappingURL=id.js.map\n//# debugId=11111111-2222-5333-8444-555555555555\n",
-    "dist/id.js.map": map("id.js", ["../src/id.js"], { debugId: "11111111-2222-5333-8444-555555555555", sourcesContent: ["let d;"] }),
+    "dist/id.js.map": map("id.js", ["../src/id.js"], {
+      debugId: "11111111-2222-5333-8444-555555555555",
+      sourcesContent: ["let d;"],
+    }),
     // A second folder with a relative path the first one has too.
     "other/app.min.js": "var other;\n",
   });
@@ -53,8 +58,14 @@ function build(): string {
 
 const cases: Array<[string, Omit<UploadOptions, "paths" | "dryRun">]> = [
   ["defaults", { release: "1.0", ignore: ["skip/*.map"] }],
-  ["prefix, suffix and rewriting off", { release: "1.0", urlPrefix: "app:///static/", urlSuffix: "?v=2", rewrite: false }],
-  ["--validate, --dist and the common prefix stripped", { release: "1.0", dist: "7", validate: true, stripCommonPrefix: true, note: "n" }],
+  [
+    "prefix, suffix and rewriting off",
+    { release: "1.0", urlPrefix: "app:///static/", urlSuffix: "?v=2", rewrite: false },
+  ],
+  [
+    "--validate, --dist and the common prefix stripped",
+    { release: "1.0", dist: "7", validate: true, stripCommonPrefix: true, note: "n" },
+  ],
 ];
 
 describe("upload with files read on workers (built)", () => {
@@ -76,7 +87,10 @@ describe("upload with files read on workers (built)", () => {
 
   it("pairs scripts with their maps and headers the same way", async () => {
     const dir = build();
-    const s = await built.uploadSourcemaps({ paths: ["dist"], dryRun: true, release: "1.0", ignore: ["skip/*.map"] }, deps(dir));
+    const s = await built.uploadSourcemaps(
+      { paths: ["dist"], dryRun: true, release: "1.0", ignore: ["skip/*.map"] },
+      deps(dir),
+    );
     const byUrl = new Map(s.files.map((f) => [f.url, f]));
     expect(byUrl.get("~/vendor.js")?.sourcemap).toBe("vendor.js.map");
     expect(byUrl.get("~/skip/g.js")?.sourcemap).toBeNull();

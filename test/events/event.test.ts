@@ -44,9 +44,39 @@ describe("parseLevel", () => {
 
 describe("environ", () => {
   it("redacts values of secret-looking names and sorts the names", () => {
-    const env = redactedEnviron({ ZED: "1", GITHUB_TOKEN: "t", DB_PASSWORD: "p", api_key: "k", AWS_SECRET_ACCESS_KEY: "s", HOME: "/h", NPM_AUTH: "a", MY_COOKIE: "c", GOOGLE_CREDENTIALS: "g", SESSION: "s", SENTRY_DSN: "d", PASSWD: "x" });
-    expect(Object.keys(env)).toEqual(["AWS_SECRET_ACCESS_KEY", "DB_PASSWORD", "GITHUB_TOKEN", "GOOGLE_CREDENTIALS", "HOME", "MY_COOKIE", "NPM_AUTH", "PASSWD", "SENTRY_DSN", "SESSION", "ZED", "api_key"]);
-    expect(Object.entries(env).filter(([, v]) => v !== "[redacted]").map(([k]) => k)).toEqual(["HOME", "ZED"]);
+    const env = redactedEnviron({
+      ZED: "1",
+      GITHUB_TOKEN: "t",
+      DB_PASSWORD: "p",
+      api_key: "k",
+      AWS_SECRET_ACCESS_KEY: "s",
+      HOME: "/h",
+      NPM_AUTH: "a",
+      MY_COOKIE: "c",
+      GOOGLE_CREDENTIALS: "g",
+      SESSION: "s",
+      SENTRY_DSN: "d",
+      PASSWD: "x",
+    });
+    expect(Object.keys(env)).toEqual([
+      "AWS_SECRET_ACCESS_KEY",
+      "DB_PASSWORD",
+      "GITHUB_TOKEN",
+      "GOOGLE_CREDENTIALS",
+      "HOME",
+      "MY_COOKIE",
+      "NPM_AUTH",
+      "PASSWD",
+      "SENTRY_DSN",
+      "SESSION",
+      "ZED",
+      "api_key",
+    ]);
+    expect(
+      Object.entries(env)
+        .filter(([, v]) => v !== "[redacted]")
+        .map(([k]) => k),
+    ).toEqual(["HOME", "ZED"]);
     expect(isSecretName("PATH")).toBe(false);
   });
 });
@@ -70,7 +100,15 @@ describe("logfileBreadcrumbs", () => {
 
 describe("buildEvent", () => {
   it("builds sentry-cli's minimal event with the default level left out", () => {
-    const ev = buildEvent({ messages: ["hi"], level: "error", environment: "production", host, sdk, now: 1700000000.5, eventId: "a".repeat(32) });
+    const ev = buildEvent({
+      messages: ["hi"],
+      level: "error",
+      environment: "production",
+      host,
+      sdk,
+      now: 1700000000.5,
+      eventId: "a".repeat(32),
+    });
     expect(ev).toEqual({
       event_id: "a".repeat(32),
       logentry: { message: "hi" },
@@ -92,7 +130,9 @@ describe("buildEvent", () => {
     const base = { environment: "p", host, sdk, now: 1 };
     expect(() => buildEvent({ ...base, tags: ["x"] })).toThrow("invalid tag 'x': expected KEY:VALUE");
     expect(() => buildEvent({ ...base, extra: [":v"] })).toThrow("invalid extra ':v': the key is empty");
-    expect(() => buildEvent({ ...base, user: ["ip_address:nope"] })).toThrow("invalid user ip_address 'nope': not an IP address");
+    expect(() => buildEvent({ ...base, user: ["ip_address:nope"] })).toThrow(
+      "invalid user ip_address 'nope': not an IP address",
+    );
   });
 
   it("puts environ among the extra keys in sorted order", () => {
@@ -103,9 +143,29 @@ describe("buildEvent", () => {
 
 describe("completeFileEvent", () => {
   it("fills what the SDK fills and keeps the rest", () => {
-    const ev = completeFileEvent({ message: "m", level: "info", tags: { a: "b" } }, { host, now: 5, environment: "production", sdk });
-    expect(Object.keys(ev)).toEqual(["event_id", "level", "message", "platform", "timestamp", "server_name", "environment", "contexts", "tags", "sdk"]);
-    expect(ev).toMatchObject({ level: "info", platform: "native", timestamp: 5, server_name: "vm", sdk: { ...sdk, integrations: ["contexts"] } });
+    const ev = completeFileEvent(
+      { message: "m", level: "info", tags: { a: "b" } },
+      { host, now: 5, environment: "production", sdk },
+    );
+    expect(Object.keys(ev)).toEqual([
+      "event_id",
+      "level",
+      "message",
+      "platform",
+      "timestamp",
+      "server_name",
+      "environment",
+      "contexts",
+      "tags",
+      "sdk",
+    ]);
+    expect(ev).toMatchObject({
+      level: "info",
+      platform: "native",
+      timestamp: 5,
+      server_name: "vm",
+      sdk: { ...sdk, integrations: ["contexts"] },
+    });
   });
 
   it("rejects non-objects and bad event ids", () => {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tempDir } from "../support/runCli.js";
 import { defaultSpoolDir, isInSpool, writeSpoolFile } from "../../src/events/spool.js";
+import { tempDir } from "../support/runCli.js";
 
 describe("spool", () => {
   it("defaults to the user cache directory", () => {
@@ -13,7 +13,10 @@ describe("spool", () => {
 
   it("writes the envelope atomically under a name with time and event id, leaving no temp file", () => {
     const dir = join(tempDir(), "spool");
-    const file = writeSpoolFile(dir, Buffer.from("abc"), { now: new Date("2026-01-02T03:04:05.678Z"), eventId: "9ec79c33-ec99-42ab-8353-589fcb2e04dc" });
+    const file = writeSpoolFile(dir, Buffer.from("abc"), {
+      now: new Date("2026-01-02T03:04:05.678Z"),
+      eventId: "9ec79c33-ec99-42ab-8353-589fcb2e04dc",
+    });
     expect(file).toBe(join(dir, "20260102T030405Z-9ec79c33ec9942ab8353589fcb2e04dc.envelope"));
     expect(readFileSync(file, "utf8")).toBe("abc");
     expect(readdirSync(dir)).toEqual(["20260102T030405Z-9ec79c33ec9942ab8353589fcb2e04dc.envelope"]);

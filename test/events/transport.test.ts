@@ -1,7 +1,13 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parseDsn } from "../../src/domain/dsn.js";
-import { deliver, DeliveryFailed, rateLimitSeconds, type HttpPost, type HttpResponse } from "../../src/events/transport.js";
+import {
+  DeliveryFailed,
+  deliver,
+  type HttpPost,
+  type HttpResponse,
+  rateLimitSeconds,
+} from "../../src/events/transport.js";
 
 const A = parseDsn("https://aaaa@a.example/1");
 const B = parseDsn("https://bbbb:sss@b.example/2");
@@ -18,7 +24,11 @@ function scripted(answers: Array<HttpResponse | Error>) {
   return { calls, post };
 }
 
-const ok = (body = '{"id":"x"}', headers: Record<string, string> = {}): HttpResponse => ({ status: 200, headers, body });
+const ok = (body = '{"id":"x"}', headers: Record<string, string> = {}): HttpResponse => ({
+  status: 200,
+  headers,
+  body,
+});
 const refused = () => Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
 
 function opts(post: HttpPost, extra: Partial<Parameters<typeof deliver>[1]> = {}) {
@@ -48,7 +58,9 @@ describe("deliver", () => {
     const r = await deliver([B], o);
     expect(r.index).toBe(0);
     expect(s.calls[0]!.url).toBe("https://b.example/api/2/envelope/");
-    expect(s.calls[0]!.headers["X-Sentry-Auth"]).toBe("Sentry sentry_key=bbbb, sentry_version=7, sentry_timestamp=1700000000, sentry_client=sentry-ship/test, sentry_secret=sss");
+    expect(s.calls[0]!.headers["X-Sentry-Auth"]).toBe(
+      "Sentry sentry_key=bbbb, sentry_version=7, sentry_timestamp=1700000000, sentry_client=sentry-ship/test, sentry_secret=sss",
+    );
     expect(s.calls[0]!.headers.Authorization).toBeUndefined();
   });
 
@@ -73,16 +85,26 @@ describe("deliver", () => {
   });
 
   it("does not retry a 400 on the same DSN and reports it as a rejection", async () => {
-    const s = scripted([{ status: 400, headers: {}, body: '{"detail":"invalid event envelope","causes":["unexpected end of file"]}' }]);
+    const s = scripted([
+      { status: 400, headers: {}, body: '{"detail":"invalid event envelope","causes":["unexpected end of file"]}' },
+    ]);
     const { o } = opts(s.post);
     const e = await deliver([A], o).catch((x) => x);
     expect(s.calls).toHaveLength(1);
     expect(e.transient).toBe(false);
-    expect(e.message).toBe("a.example rejected the envelope (HTTP 400: invalid event envelope: unexpected end of file)");
+    expect(e.message).toBe(
+      "a.example rejected the envelope (HTTP 400: invalid event envelope: unexpected end of file)",
+    );
   });
 
   it("reports a 429 once, with the retry time of the event's category, without sleeping", async () => {
-    const s = scripted([{ status: 429, headers: { "retry-after": "5", "x-sentry-rate-limits": "60:error:key, 3600:transaction:org" }, body: "{}" }]);
+    const s = scripted([
+      {
+        status: 429,
+        headers: { "retry-after": "5", "x-sentry-rate-limits": "60:error:key, 3600:transaction:org" },
+        body: "{}",
+      },
+    ]);
     const { o, sleeps } = opts(s.post);
     const e = await deliver([A], o).catch((x) => x);
     expect(s.calls).toHaveLength(1);
@@ -92,7 +114,11 @@ describe("deliver", () => {
   });
 
   it("waits once for a rate limit within the bound, and not when it is longer", async () => {
-    const limited = (): HttpResponse => ({ status: 429, headers: { "x-sentry-rate-limits": "20::organization" }, body: "{}" });
+    const limited = (): HttpResponse => ({
+      status: 429,
+      headers: { "x-sentry-rate-limits": "20::organization" },
+      body: "{}",
+    });
     const s = scripted([limited(), limited()]);
     const { o, sleeps } = opts(s.post, { waitForRateLimit: 30 });
     const e = await deliver([A], o).catch((x) => x);

@@ -14,14 +14,30 @@ function streams(tty = false) {
     Object.assign(stdout, { isTTY: true });
     Object.assign(stderr, { isTTY: true });
   }
-  return { stdout, stderr, get out() { return out; }, get err() { return err; } };
+  return {
+    stdout,
+    stderr,
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+  };
 }
 
 describe("detectTerminal", () => {
   it("turns colour and spinners on only for an interactive terminal outside CI", () => {
     expect(detectTerminal({}, { isTTY: true })).toMatchObject({ color: true, interactive: true, ci: false });
-    expect(detectTerminal({ CI: "true" }, { isTTY: true })).toMatchObject({ color: false, interactive: false, ci: true });
-    expect(detectTerminal({ JENKINS_URL: "http://ci" }, { isTTY: false })).toMatchObject({ color: false, interactive: false });
+    expect(detectTerminal({ CI: "true" }, { isTTY: true })).toMatchObject({
+      color: false,
+      interactive: false,
+      ci: true,
+    });
+    expect(detectTerminal({ JENKINS_URL: "http://ci" }, { isTTY: false })).toMatchObject({
+      color: false,
+      interactive: false,
+    });
     expect(detectTerminal({}, { isTTY: false })).toMatchObject({ color: false, interactive: false });
   });
 
@@ -93,6 +109,7 @@ describe("Output", () => {
     const lines = s.err.trim().split("\n");
     expect(lines.length).toBeLessThanOrEqual(6);
     expect(lines.at(-1)).toBe("Uploading: 100/100 files");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looks for terminal escape codes
     expect(s.err).not.toMatch(/\u001b\[/);
   });
 

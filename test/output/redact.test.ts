@@ -21,7 +21,9 @@ describe("Redactor", () => {
     expect(r.redact("X-Sentry-Auth: Sentry sentry_key=0123456789abcdef, sentry_version=7")).toBe(
       "X-Sentry-Auth: Sentry sentry_key=[redacted], sentry_version=7",
     );
-    expect(r.redact("dsn https://pubkey:secret@o1.ingest.example.com/42")).toBe("dsn https://[redacted]@o1.ingest.example.com/42");
+    expect(r.redact("dsn https://pubkey:secret@o1.ingest.example.com/42")).toBe(
+      "dsn https://[redacted]@o1.ingest.example.com/42",
+    );
   });
 
   it("leaves ordinary text alone", () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type SentryServer } from "../../src/server/index.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
 import { api } from "./webapi-client.js";
 
 let server: SentryServer;
@@ -19,7 +19,17 @@ describe("GET /api/0/", () => {
   it("describes a user token's user and scopes", async () => {
     const r = await api(server, "GET", "/api/0/");
     expect(r.status).toBe(200);
-    expect(r.body.auth).toEqual({ scopes: ["org:read", "org:write", "project:read", "project:write", "project:admin", "project:releases", "event:read"] });
+    expect(r.body.auth).toEqual({
+      scopes: [
+        "org:read",
+        "org:write",
+        "project:read",
+        "project:write",
+        "project:admin",
+        "project:releases",
+        "event:read",
+      ],
+    });
     expect(r.body.user).toMatchObject({ id: "1", name: "Sentry Ship", username: "ship", email: "ship@example.com" });
   });
 
@@ -30,9 +40,14 @@ describe("GET /api/0/", () => {
 
   it("rejects unknown or malformed credentials with 401", async () => {
     expect((await api(server, "GET", "/api/0/", { token: "sntryu_nope" })).body).toEqual({ detail: "Invalid token" });
-    expect((await api(server, "GET", "/api/0/", { token: "sntrys_nope" })).body).toEqual({ detail: "Invalid org token" });
+    expect((await api(server, "GET", "/api/0/", { token: "sntrys_nope" })).body).toEqual({
+      detail: "Invalid org token",
+    });
     const spaced = await api(server, "GET", "/api/0/", { token: "a b" });
-    expect([spaced.status, spaced.body]).toEqual([401, { detail: "Invalid token header. Token string should not contain spaces." }]);
+    expect([spaced.status, spaced.body]).toEqual([
+      401,
+      { detail: "Invalid token header. Token string should not contain spaces." },
+    ]);
   });
 });
 
@@ -40,7 +55,12 @@ describe("organizations and projects", () => {
   it("lists the organizations a token can see", async () => {
     const user = await api(server, "GET", "/api/0/organizations/");
     expect(user.body.map((o: { slug: string }) => o.slug)).toEqual(["acme", "other"]);
-    expect(user.body[0]).toMatchObject({ id: "1", slug: "acme", name: "acme", status: { id: "active", name: "active" } });
+    expect(user.body[0]).toMatchObject({
+      id: "1",
+      slug: "acme",
+      name: "acme",
+      status: { id: "active", name: "active" },
+    });
     const org = await api(server, "GET", "/api/0/organizations/", { token: server.orgToken });
     expect(org.body.map((o: { slug: string }) => o.slug)).toEqual(["acme"]);
     expect((await api(server, "GET", "/api/0/organizations/", { token: null })).status).toBe(401);
@@ -48,7 +68,9 @@ describe("organizations and projects", () => {
 
   it("shows an organization by slug or id, 404 for an unknown one, 403 for another org's token", async () => {
     expect((await api(server, "GET", "/api/0/organizations/1/")).body).toMatchObject({ slug: "acme" });
-    expect((await api(server, "GET", "/api/0/organizations/nope/")).body).toEqual({ detail: "The requested resource does not exist" });
+    expect((await api(server, "GET", "/api/0/organizations/nope/")).body).toEqual({
+      detail: "The requested resource does not exist",
+    });
     expect((await api(server, "GET", "/api/0/organizations/other/", { token: server.orgToken })).status).toBe(403);
   });
 

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { zipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
-import { resetChunkUploadOptions, setChunkUploadOptions } from "../../src/server/routes/chunks.js";
 import { startServer } from "../../src/server/index.js";
+import { resetChunkUploadOptions, setChunkUploadOptions } from "../../src/server/routes/chunks.js";
 import { tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
 
@@ -37,14 +37,21 @@ function bundleZip(manifest: unknown, files: Record<string, string> = {}): Buffe
 const DEBUG_ID = "fd56bef4-4c39-5193-a54f-0509ad3d612c";
 const goodManifest = {
   files: {
-    "files/_/_/app.js": { type: "minified_source", url: "~/app.js", headers: { "debug-id": DEBUG_ID, sourcemap: "app.js.map" } },
+    "files/_/_/app.js": {
+      type: "minified_source",
+      url: "~/app.js",
+      headers: { "debug-id": DEBUG_ID, sourcemap: "app.js.map" },
+    },
     "files/_/_/app.js.map": { type: "source_map", url: "~/app.js.map", headers: { "debug-id": DEBUG_ID } },
   },
   debug_id: "8f97302e-4176-560d-9920-d923af3cb4a7",
   org: "acme",
   project: "frontend",
 };
-const goodFiles = { "files/_/_/app.js": "var a=1;\n", "files/_/_/app.js.map": '{"version":3,"sources":[],"names":[],"mappings":""}' };
+const goodFiles = {
+  "files/_/_/app.js": "var a=1;\n",
+  "files/_/_/app.js.map": '{"version":3,"sources":[],"names":[],"mappings":""}',
+};
 
 describe("chunk-upload and artifactbundle/assemble endpoints", () => {
   const s = useServer();
@@ -57,10 +64,19 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
     });
   const upload = (parts: Parameters<typeof multipart>[0], headers: Record<string, string> = {}, org = "acme") => {
     const m = multipart(parts);
-    return api(`${org}/chunk-upload/`, { method: "POST", body: m.body, headers: { "Content-Type": m.type, ...headers } });
+    return api(`${org}/chunk-upload/`, {
+      method: "POST",
+      body: m.body,
+      headers: { "Content-Type": m.type, ...headers },
+    });
   };
   const assemble = (body: unknown, token?: string) =>
-    api("acme/artifactbundle/assemble/", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json" }, token });
+    api("acme/artifactbundle/assemble/", {
+      method: "POST",
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      headers: { "Content-Type": "application/json" },
+      token,
+    });
 
   it("announces the options with an absolute upload URL", async () => {
     const r = await api("acme/chunk-upload/");
@@ -98,7 +114,9 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
     const ok = await upload([{ name: "file_gzip", filename: sha1(data), data: gzipSync(data) }]);
     expect(ok.status).toBe(200);
     expect(s.server.state.chunks.get(1)?.get(sha1(data))?.toString()).toBe("gzipped chunk");
-    const both = await upload([{ name: "file_gzip", filename: sha1(data), data: gzipSync(data) }], { "Content-Encoding": "gzip" });
+    const both = await upload([{ name: "file_gzip", filename: sha1(data), data: gzipSync(data) }], {
+      "Content-Encoding": "gzip",
+    });
     expect(await both.json()).toEqual({ error: "Cannot combine Content-Encoding with file_gzip field" });
     const zstd = await upload([{ name: "file", filename: sha1(data), data }], { "Content-Encoding": "br" });
     expect(await zstd.json()).toEqual({ error: "Unsupported Content-Encoding" });
@@ -110,20 +128,40 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
 
   it("requires a token with a release scope, bound to the org", async () => {
     expect((await api("acme/chunk-upload/", { token: "nope" })).status).toBe(401);
-    const ro = await upload([{ name: "file", filename: sha1("x"), data: Buffer.from("x") }], { Authorization: `Bearer ${s.server.readOnlyToken}` });
+    const ro = await upload([{ name: "file", filename: sha1("x"), data: Buffer.from("x") }], {
+      Authorization: `Bearer ${s.server.readOnlyToken}`,
+    });
     expect(ro.status).toBe(403);
     expect((await api("other/chunk-upload/", { token: s.server.orgToken })).status).toBe(403);
     expect((await api("acme/chunk-upload/", { token: s.server.orgToken })).status).toBe(200);
   });
 
   it.each([
-    [{ chunks: [], projects: ["frontend"] }, "The checksum field is required and must be a 40-character hexadecimal string."],
-    [{ checksum: "A".repeat(40), chunks: [], projects: ["frontend"] }, "The checksum field is required and must be a 40-character hexadecimal string."],
-    [{ checksum: "a".repeat(40), chunks: ["xyz"], projects: ["frontend"] }, "The chunks field is required and must be provided as an array of 40-character hexadecimal strings."],
-    [{ checksum: "a".repeat(40), chunks: [] }, "The projects field is required and must be provided as an array of strings."],
-    [{ checksum: "a".repeat(40), chunks: [], projects: ["frontend"], version: "a/b" }, 'The version field cannot be empty and cannot contain any "/" characters.'],
+    [
+      { chunks: [], projects: ["frontend"] },
+      "The checksum field is required and must be a 40-character hexadecimal string.",
+    ],
+    [
+      { checksum: "A".repeat(40), chunks: [], projects: ["frontend"] },
+      "The checksum field is required and must be a 40-character hexadecimal string.",
+    ],
+    [
+      { checksum: "a".repeat(40), chunks: ["xyz"], projects: ["frontend"] },
+      "The chunks field is required and must be provided as an array of 40-character hexadecimal strings.",
+    ],
+    [
+      { checksum: "a".repeat(40), chunks: [] },
+      "The projects field is required and must be provided as an array of strings.",
+    ],
+    [
+      { checksum: "a".repeat(40), chunks: [], projects: ["frontend"], version: "a/b" },
+      'The version field cannot be empty and cannot contain any "/" characters.',
+    ],
     [{ checksum: "a".repeat(40), chunks: [], projects: ["frontend"], dist: 5 }, "The dist field must be a string."],
-    [{ checksum: "a".repeat(40), chunks: [], projects: ["frontend"], x: 1 }, "Additional properties are not allowed ('x' was unexpected)"],
+    [
+      { checksum: "a".repeat(40), chunks: [], projects: ["frontend"], x: 1 },
+      "Additional properties are not allowed ('x' was unexpected)",
+    ],
     ["{not json", "Invalid json body"],
     [{ checksum: "a".repeat(40), chunks: [], projects: [] }, "You need to specify at least one project"],
     [{ checksum: "a".repeat(40), chunks: [], projects: ["frontend", "frontend"] }, "One or more projects are invalid"],
@@ -161,17 +199,27 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
 
   it("ends in error when the chunks do not add up to the checksum", async () => {
     const zip = bundleZip({ ...goodManifest, note: "mismatch" }, goodFiles);
-    expect(await assembleOutcome(zip, {}, sha1("something else"))).toEqual({ state: "error", detail: "Reported checksum mismatch", missingChunks: [] });
+    expect(await assembleOutcome(zip, {}, sha1("something else"))).toEqual({
+      state: "error",
+      detail: "Reported checksum mismatch",
+      missingChunks: [],
+    });
   });
 
   it("ends in error for a bundle above maxFileSize", async () => {
     const zip = bundleZip({ ...goodManifest, note: "too big" }, goodFiles);
     setChunkUploadOptions(s.server.core, { maxFileSize: 100 });
-    expect(await assembleOutcome(zip)).toMatchObject({ state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${zip.length} > 100)` });
+    expect(await assembleOutcome(zip)).toMatchObject({
+      state: "error",
+      detail: `File artifact-bundle.zip exceeds maximum size (${zip.length} > 100)`,
+    });
   });
 
   it("ends in error for a file that is not a zip or has no manifest", async () => {
-    expect(await assembleOutcome(Buffer.from("not a zip at all"))).toMatchObject({ state: "error", detail: "the bundle is invalid" });
+    expect(await assembleOutcome(Buffer.from("not a zip at all"))).toMatchObject({
+      state: "error",
+      detail: "the bundle is invalid",
+    });
     const noManifest = Buffer.from(zipSync({ "files/_/_/a.js": Buffer.from("x") }));
     expect(await assembleOutcome(noManifest)).toMatchObject({ state: "error", detail: "the bundle is invalid" });
   });
@@ -179,7 +227,10 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
   it("ends in error for a bundle with neither debug ids nor a release, and accepts it with a release", async () => {
     const manifest = { files: { "files/_/_/a.js": { type: "minified_source", url: "~/a.js" } }, org: "acme" };
     const zip = bundleZip(manifest, { "files/_/_/a.js": "var a;" });
-    expect(await assembleOutcome(zip)).toMatchObject({ state: "error", detail: "uploading a bundle without debug ids or release is prohibited" });
+    expect(await assembleOutcome(zip)).toMatchObject({
+      state: "error",
+      detail: "uploading a bundle without debug ids or release is prohibited",
+    });
     const zip2 = bundleZip({ ...manifest, note: "second" }, { "files/_/_/a.js": "var a;" });
     expect(await assembleOutcome(zip2, { version: "1.0" })).toMatchObject({ state: "ok" });
   });
@@ -188,7 +239,9 @@ describe("chunk-upload and artifactbundle/assemble endpoints", () => {
     const zip = bundleZip({ ...goodManifest, note: "dist" }, goodFiles);
     await upload([{ name: "file", filename: sha1(zip), data: zip }]);
     const body = { checksum: sha1(zip), chunks: [sha1(zip)], projects: ["frontend"], dist: "web" };
-    expect(await (await assemble(body)).json()).toEqual({ error: "You need to specify a release together with a dist" });
+    expect(await (await assemble(body)).json()).toEqual({
+      error: "You need to specify a release together with a dist",
+    });
     expect(await (await assemble(body)).json()).toEqual({ state: "created", detail: null, missingChunks: [] });
   });
 
@@ -212,10 +265,22 @@ describe("assembled bundles with --data", () => {
       const zip = bundleZip(goodManifest, goodFiles);
       const h = { Authorization: `Bearer ${server.token}` };
       const m = multipart([{ name: "file", filename: sha1(zip), data: zip }]);
-      await fetch(`${server.url}/api/0/organizations/acme/chunk-upload/`, { method: "POST", body: m.body, headers: { ...h, "Content-Type": m.type } });
+      await fetch(`${server.url}/api/0/organizations/acme/chunk-upload/`, {
+        method: "POST",
+        body: m.body,
+        headers: { ...h, "Content-Type": m.type },
+      });
       const body = JSON.stringify({ checksum: sha1(zip), chunks: [sha1(zip)], projects: ["frontend"] });
       const poll = async () =>
-        ((await (await fetch(`${server.url}/api/0/organizations/acme/artifactbundle/assemble/`, { method: "POST", body, headers: { ...h, "Content-Type": "application/json" } })).json()) as { state: string }).state;
+        (
+          (await (
+            await fetch(`${server.url}/api/0/organizations/acme/artifactbundle/assemble/`, {
+              method: "POST",
+              body,
+              headers: { ...h, "Content-Type": "application/json" },
+            })
+          ).json()) as { state: string }
+        ).state;
       expect([await poll(), await poll(), await poll()]).toEqual(["created", "created", "ok"]);
       const root = join(dataDir, "bundles", "8f97302e-4176-560d-9920-d923af3cb4a7");
       expect(JSON.parse(readFileSync(join(root, "manifest.json"), "utf8"))).toEqual(goodManifest);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startServer, type SentryServer } from "../../src/server/index.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
 import { api, clock } from "./webapi-client.js";
 
 const REL = "/api/0/organizations/acme/releases/";
@@ -25,7 +25,14 @@ describe("POST /organizations/{org}/releases/{version}/deploys/", () => {
     const r = await deploy({ environment: "production", name: null, url: null, dateStarted: null });
     expect([r.status, r.body]).toEqual([
       201,
-      { id: "1", environment: "production", dateStarted: null, dateFinished: "2024-05-01T12:00:00Z", name: null, url: null },
+      {
+        id: "1",
+        environment: "production",
+        dateStarted: null,
+        dateFinished: "2024-05-01T12:00:00Z",
+        name: null,
+        url: null,
+      },
     ]);
     expect(server.state.deploys[0]!.projects).toEqual([1, 2]);
     const rel = await api(server, "GET", `${REL}1.0.0/`);
@@ -57,11 +64,16 @@ describe("POST /organizations/{org}/releases/{version}/deploys/", () => {
       [{ environment: "a/b" }, { environment: ["Invalid value for environment"] }],
       [{ environment: "a\nb" }, { environment: ["Invalid value for environment"] }],
       [{ environment: "e".repeat(65) }, { environment: ["Ensure this field has no more than 64 characters."] }],
-      [{ environment: "prod", name: "n".repeat(65), url: "ftp:/x", dateStarted: "2024-13-01T00:00:00Z" }, {
-        name: ["Ensure this field has no more than 64 characters."],
-        url: ["Enter a valid URL."],
-        dateStarted: ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
-      }],
+      [
+        { environment: "prod", name: "n".repeat(65), url: "ftp:/x", dateStarted: "2024-13-01T00:00:00Z" },
+        {
+          name: ["Ensure this field has no more than 64 characters."],
+          url: ["Enter a valid URL."],
+          dateStarted: [
+            "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+          ],
+        },
+      ],
     ];
     for (const [body, expected] of cases) {
       const r = await deploy(body);
@@ -72,13 +84,23 @@ describe("POST /organizations/{org}/releases/{version}/deploys/", () => {
   });
 
   it("requires projects to be a non-empty list of the release's projects", async () => {
-    expect((await deploy({ environment: "prod", projects: [] })).body).toEqual({ projects: ["This list may not be empty."] });
-    expect((await deploy({ environment: "prod", projects: ["nope"] })).body).toEqual({ projects: { "0": ["Invalid project"] } });
+    expect((await deploy({ environment: "prod", projects: [] })).body).toEqual({
+      projects: ["This list may not be empty."],
+    });
+    expect((await deploy({ environment: "prod", projects: ["nope"] })).body).toEqual({
+      projects: { "0": ["Invalid project"] },
+    });
     await api(server, "POST", REL, { body: { version: "2.0.0", projects: ["frontend"] } });
     const r = await deploy({ environment: "prod", projects: ["frontend", "backend"] }, `${REL}2.0.0/deploys/`);
     expect([r.status, r.body]).toEqual([
       400,
-      { detail: { code: "parameter-validation-error", message: "Invalid projects (backend) for release 2.0.0", extra: { context: "" } } },
+      {
+        detail: {
+          code: "parameter-validation-error",
+          message: "Invalid projects (backend) for release 2.0.0",
+          extra: { context: "" },
+        },
+      },
     ]);
     const ok = await deploy({ environment: "prod", projects: ["backend", 1] });
     expect(ok.status).toBe(201);

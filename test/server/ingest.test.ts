@@ -1,12 +1,12 @@
-import { gzipSync } from "node:zlib";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, beforeEach } from "vitest";
-import { useServer, sentryCliEnv } from "../support/server.js";
-import { runSentryCli } from "../support/sentryCli.js";
-import { tempDir } from "../support/runCli.js";
+import { gzipSync } from "node:zlib";
+import { beforeEach, describe, expect, it } from "vitest";
+import { authHeader, parseDsn } from "../../src/domain/dsn.js";
 import { clearRateLimits, RATE_LIMITED_DETAIL, setRateLimit } from "../../src/server/routes/ingest.js";
-import { parseDsn, authHeader } from "../../src/domain/dsn.js";
+import { tempDir } from "../support/runCli.js";
+import { runSentryCli } from "../support/sentryCli.js";
+import { sentryCliEnv, useServer } from "../support/server.js";
 
 const fixture = useServer();
 
@@ -55,12 +55,18 @@ describe("ingest endpoints", () => {
   });
 
   it("accepts gzip-compressed envelopes", async () => {
-    const r = await post(`/api/${dsn().projectId}/envelope/`, gzipSync(envelope()), { ...auth(), "Content-Encoding": "gzip" });
+    const r = await post(`/api/${dsn().projectId}/envelope/`, gzipSync(envelope()), {
+      ...auth(),
+      "Content-Encoding": "gzip",
+    });
     expect(r.status).toBe(200);
   });
 
   it("accepts the DSN in the envelope header as the only credential", async () => {
-    const r = await post(`/api/${dsn().projectId}/envelope/`, envelope({ message: "x" }, { event_id: EVENT_ID, dsn: fixture.server.dsn }));
+    const r = await post(
+      `/api/${dsn().projectId}/envelope/`,
+      envelope({ message: "x" }, { event_id: EVENT_ID, dsn: fixture.server.dsn }),
+    );
     expect(r.status).toBe(200);
   });
 
@@ -114,7 +120,10 @@ describe("ingest endpoints", () => {
   it("rejects a DSN header for another project", async () => {
     const other = fixture.server.dsn.replace(/\/\d+$/, "/999");
     const r = await post(`/api/${dsn().projectId}/envelope/`, envelope({}, { dsn: other }), auth());
-    expect(r).toMatchObject({ status: 400, json: { causes: ["project id header mismatch between envelope and request"] } });
+    expect(r).toMatchObject({
+      status: 400,
+      json: { causes: ["project id header mismatch between envelope and request"] },
+    });
   });
 
   it("rejects an event payload that is not JSON", async () => {
@@ -128,7 +137,10 @@ describe("ingest endpoints", () => {
     const r = await post(`/api/${dsn().projectId}/envelope/`, envelope(big), auth());
     expect(r).toMatchObject({
       status: 413,
-      json: { detail: "envelope exceeded size limits for type 'event' (https://develop.sentry.dev/sdk/envelopes/#size-limits)" },
+      json: {
+        detail:
+          "envelope exceeded size limits for type 'event' (https://develop.sentry.dev/sdk/envelopes/#size-limits)",
+      },
     });
   });
 
@@ -154,8 +166,12 @@ describe("ingest endpoints", () => {
 
   it("lets another process set and clear rate limits through /_ship/rate-limits", async () => {
     const admin = { Authorization: `Bearer ${fixture.server.token}`, "Content-Type": "application/json" };
-    expect((await post("/_ship/rate-limits", JSON.stringify({ seconds: 9, categories: ["error"] }), {})).status).toBe(401);
-    expect((await post("/_ship/rate-limits", JSON.stringify({ seconds: 9, categories: ["error"] }), admin)).status).toBe(201);
+    expect((await post("/_ship/rate-limits", JSON.stringify({ seconds: 9, categories: ["error"] }), {})).status).toBe(
+      401,
+    );
+    expect(
+      (await post("/_ship/rate-limits", JSON.stringify({ seconds: 9, categories: ["error"] }), admin)).status,
+    ).toBe(201);
     const r = await post(`/api/${dsn().projectId}/envelope/`, envelope(), auth());
     expect(r.status).toBe(429);
     const del = await fetch(`${fixture.server.url}/_ship/rate-limits`, { method: "DELETE", headers: admin });
@@ -187,11 +203,18 @@ describe("ingest endpoints", () => {
     expect(a.exitCode).toBe(0);
     const dir = tempDir();
     const file = join(dir, "e.envelope");
-    writeFileSync(file, envelope({ message: "hello envelope", level: "info" }) + `{"type":"attachment","length":10,"filename":"hello.txt","content_type":"text/plain"}\nhelloworld`);
+    writeFileSync(
+      file,
+      envelope({ message: "hello envelope", level: "info" }) +
+        `{"type":"attachment","length":10,"filename":"hello.txt","content_type":"text/plain"}\nhelloworld`,
+    );
     const b = await runSentryCli(["send-envelope", file], { env });
     expect(b.exitCode).toBe(0);
     expect(fixture.server.state.events.length).toBe(before + 2);
-    expect(fixture.server.state.events[before]!.items[0]!.payload).toMatchObject({ logentry: { message: "oracle" }, tags: { a: "b" } });
+    expect(fixture.server.state.events[before]!.items[0]!.payload).toMatchObject({
+      logentry: { message: "oracle" },
+      tags: { a: "b" },
+    });
   });
 });
 

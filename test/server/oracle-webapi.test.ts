@@ -6,10 +6,10 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type SentryServer } from "../../src/server/index.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
+import { tempDir } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
 import { sentryCliEnv } from "../support/server.js";
-import { tempDir } from "../support/runCli.js";
 import { api } from "./webapi-client.js";
 
 let server: SentryServer;
@@ -30,7 +30,15 @@ const slugs = (v: string) => release(v)!.projects.map((id) => server.state.proje
 function git(cwd: string, ...args: string[]): string {
   return execFileSync("git", args, {
     cwd,
-    env: { PATH: process.env.PATH, HOME: cwd, GIT_CONFIG_NOSYSTEM: "1", GIT_AUTHOR_NAME: "Dev Person", GIT_AUTHOR_EMAIL: "dev@example.com", GIT_COMMITTER_NAME: "Dev Person", GIT_COMMITTER_EMAIL: "dev@example.com" },
+    env: {
+      PATH: process.env.PATH,
+      HOME: cwd,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_AUTHOR_NAME: "Dev Person",
+      GIT_AUTHOR_EMAIL: "dev@example.com",
+      GIT_COMMITTER_NAME: "Dev Person",
+      GIT_COMMITTER_EMAIL: "dev@example.com",
+    },
   })
     .toString()
     .trim();
@@ -49,7 +57,15 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
         "  Method: Auth Token",
         "  User: ship@example.com",
         "  Scopes:",
-        ...["org:read", "org:write", "project:read", "project:write", "project:admin", "project:releases", "event:read"].map((s) => `    - ${s}`),
+        ...[
+          "org:read",
+          "org:write",
+          "project:read",
+          "project:write",
+          "project:admin",
+          "project:releases",
+          "event:read",
+        ].map((s) => `    - ${s}`),
         "",
       ].join("\n"),
     );
@@ -58,7 +74,13 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
   it("info with an org auth token shows its scope and no user", async () => {
     const r = await runSentryCli(["info"], { env: sentryCliEnv(server, { SENTRY_AUTH_TOKEN: server.orgToken }) });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.split("\n").slice(4)).toEqual(["Authentication Info:", "  Method: Auth Token", "  Scopes:", "    - org:ci", ""]);
+    expect(r.stdout.split("\n").slice(4)).toEqual([
+      "Authentication Info:",
+      "  Method: Auth Token",
+      "  Scopes:",
+      "    - org:ci",
+      "",
+    ]);
   });
 
   it("releases new, with projects, --finalize and --url", async () => {
@@ -66,7 +88,9 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
     expect(slugs("1.0.0")).toEqual(["frontend"]);
     expect(await cli(["releases", "new", "1.0.1", "-p", "frontend", "-p", "backend"])).toBe("Created release 1.0.1\n");
     expect(slugs("1.0.1")).toEqual(["frontend", "backend"]);
-    expect(await cli(["releases", "new", "1.0.2", "--finalize", "--url", "https://example.com/r/1.0.2"])).toBe("Created release 1.0.2\n");
+    expect(await cli(["releases", "new", "1.0.2", "--finalize", "--url", "https://example.com/r/1.0.2"])).toBe(
+      "Created release 1.0.2\n",
+    );
     expect(release("1.0.2")).toMatchObject({ url: "https://example.com/r/1.0.2", userAgent: "sentry-cli/3.8.0" });
     expect(release("1.0.2")!.dateReleased).not.toBeNull();
     // Idempotent: a second `new` is a 208 that sentry-cli accepts.
@@ -137,22 +161,35 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
     }
     expect(await cli(["releases", "new", "2.0.0"])).toBe("Created release 2.0.0\n");
     const out = await cli(["releases", "set-commits", "2.0.0", "--local"], dir);
-    expect(out).toBe("Could not find the previous commit. Creating a release with 20 commits.\nSuccess! Set commits for release 2.0.0\n");
+    expect(out).toBe(
+      "Could not find the previous commit. Creating a release with 20 commits.\nSuccess! Set commits for release 2.0.0\n",
+    );
     const commits = release("2.0.0")!.commits;
     expect(commits.map((c) => c.id)).toEqual(shas);
-    expect(commits[0]).toMatchObject({ repository: "origin", message: "commit 3", authorEmail: "dev@example.com", patchSet: [{ path: "f3.txt", type: "A" }] });
+    expect(commits[0]).toMatchObject({
+      repository: "origin",
+      message: "commit 3",
+      authorEmail: "dev@example.com",
+      patchSet: [{ path: "f3.txt", type: "A" }],
+    });
     // The next release finds 2.0.0 as its previous release and sends only the new commit.
     writeFileSync(join(dir, "f1.txt"), "changed\n");
     git(dir, "commit", "-q", "-am", "commit 4");
     const head = git(dir, "rev-parse", "HEAD");
     expect(await cli(["releases", "new", "2.0.1"])).toBe("Created release 2.0.1\n");
-    expect(await cli(["releases", "set-commits", "2.0.1", "--local"], dir)).toBe("Success! Set commits for release 2.0.1\n");
+    expect(await cli(["releases", "set-commits", "2.0.1", "--local"], dir)).toBe(
+      "Success! Set commits for release 2.0.1\n",
+    );
     expect(release("2.0.1")!.commits.map((c) => c.id)).toEqual([head]);
   });
 
   it("deploys new and deploys list", async () => {
-    expect(await cli(["deploys", "new", "-r", "1.0.1", "-e", "staging", "-n", "Deploy #1"])).toBe("Created new deploy Deploy #1 for 'staging'\n");
-    expect(await cli(["deploys", "new", "-r", "1.0.1", "-e", "production"])).toBe("Created new deploy unnamed for 'production'\n");
+    expect(await cli(["deploys", "new", "-r", "1.0.1", "-e", "staging", "-n", "Deploy #1"])).toBe(
+      "Created new deploy Deploy #1 for 'staging'\n",
+    );
+    expect(await cli(["deploys", "new", "-r", "1.0.1", "-e", "production"])).toBe(
+      "Created new deploy unnamed for 'production'\n",
+    );
     expect(server.state.deploys.map((d) => [d.environment, d.name, d.projects])).toEqual([
       ["staging", "Deploy #1", [1, 2]],
       ["production", null, [1, 2]],
@@ -160,7 +197,14 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
     const list = await cli(["deploys", "list", "-r", "1.0.1"]);
     const rows = list.trimEnd().split("\n");
     expect(rows[1]).toMatch(/^\| Environment \| Name +\| Finished +\|$/);
-    expect(rows.slice(3, -1).map((r) => r.split("|").slice(1, 3).map((x) => x.trim()))).toEqual([
+    expect(
+      rows.slice(3, -1).map((r) =>
+        r
+          .split("|")
+          .slice(1, 3)
+          .map((x) => x.trim()),
+      ),
+    ).toEqual([
       ["production", "unnamed"],
       ["staging", "Deploy #1"],
     ]);
@@ -181,6 +225,8 @@ describe("sentry-cli 3.8.0 against the embedded web API", () => {
   it("releases delete removes the release, and reports a missing one", async () => {
     expect(await cli(["releases", "delete", "1.0.2"])).toBe("Deleted release 1.0.2!\n");
     expect(release("1.0.2")).toBeUndefined();
-    expect(await cli(["releases", "delete", "1.0.2"])).toBe("Did nothing. Release with this version (1.0.2) does not exist.\n");
+    expect(await cli(["releases", "delete", "1.0.2"])).toBe(
+      "Did nothing. Release with this version (1.0.2) does not exist.\n",
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startServer, type SentryServer } from "../../src/server/index.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
 import { api, clock } from "./webapi-client.js";
 
 const REL = "/api/0/organizations/acme/releases/";
@@ -51,7 +51,17 @@ describe("POST /organizations/{org}/releases/", () => {
       deployCount: 0,
       lastDeploy: null,
       authors: [],
-      projects: [{ id: 1, slug: "frontend", name: "frontend", newGroups: 0, platform: "javascript", platforms: ["javascript"], hasHealthData: false }],
+      projects: [
+        {
+          id: 1,
+          slug: "frontend",
+          name: "frontend",
+          newGroups: 0,
+          platform: "javascript",
+          platforms: ["javascript"],
+          hasHealthData: false,
+        },
+      ],
       firstEvent: null,
       lastEvent: null,
       currentProjectMeta: {},
@@ -70,7 +80,13 @@ describe("POST /organizations/{org}/releases/", () => {
 
   it("does not overwrite an existing release's fields, except status", async () => {
     await create({ version: "1.0.0", projects: [], url: "https://a.example/1", ref: "main" });
-    const again = await create({ version: "1.0.0", projects: [], url: "https://b.example/2", ref: "other", status: "archived" });
+    const again = await create({
+      version: "1.0.0",
+      projects: [],
+      url: "https://b.example/2",
+      ref: "other",
+      status: "archived",
+    });
     expect(again.status).toBe(208);
     expect(again.body).toMatchObject({ url: "https://a.example/1", ref: "main", status: "archived" });
     const restored = await create({ version: "1.0.0", projects: [], status: "open" });
@@ -112,19 +128,35 @@ describe("POST /organizations/{org}/releases/", () => {
 
   it("requires projects as a list and validates url, dateReleased and status together", async () => {
     expect((await create({ version: "1" })).body).toEqual({ projects: ["This field is required."] });
-    expect((await create({ version: "1", projects: "frontend" })).body).toEqual({ projects: ['Expected a list of items but got type "str".'] });
-    const r = await create({ version: "1", projects: [], url: "not a url", dateReleased: "yesterday", status: "closed" });
+    expect((await create({ version: "1", projects: "frontend" })).body).toEqual({
+      projects: ['Expected a list of items but got type "str".'],
+    });
+    const r = await create({
+      version: "1",
+      projects: [],
+      url: "not a url",
+      dateReleased: "yesterday",
+      status: "closed",
+    });
     expect(r.status).toBe(400);
     expect(r.body).toEqual({
       url: ["Enter a valid URL."],
-      dateReleased: ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."],
+      dateReleased: [
+        "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+      ],
       status: ["Invalid status closed"],
     });
     expect(server.state.releases).toEqual([]);
   });
 
   it("stores dateReleased in UTC and accepts nanosecond timestamps and blank/null url and ref", async () => {
-    const r = await create({ version: "1", projects: [], dateReleased: "2026-11-26T23:20:43.533434990Z", url: "", ref: null });
+    const r = await create({
+      version: "1",
+      projects: [],
+      dateReleased: "2026-11-26T23:20:43.533434990Z",
+      url: "",
+      ref: null,
+    });
     expect(r.status).toBe(201);
     // Like Sentry, a blank url is stored as sent.
     expect(r.body).toMatchObject({ dateReleased: "2026-11-26T23:20:43.533Z", url: "", ref: null });
@@ -133,7 +165,9 @@ describe("POST /organizations/{org}/releases/", () => {
   });
 
   it("rejects bodies that are not JSON objects", async () => {
-    expect((await api(server, "POST", REL, { raw: "[1]" })).body).toEqual({ non_field_errors: ["Invalid data. Expected a dictionary, but got list."] });
+    expect((await api(server, "POST", REL, { raw: "[1]" })).body).toEqual({
+      non_field_errors: ["Invalid data. Expected a dictionary, but got list."],
+    });
     const bad = await api(server, "POST", REL, { raw: "{nope" });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toMatch(/^JSON parse error - /);
@@ -144,14 +178,30 @@ describe("POST /organizations/{org}/releases/", () => {
       version: "1",
       projects: ["frontend"],
       commits: [
-        { id: "a".repeat(40), repository: "acme/web", message: "old", timestamp: "2024-01-01T00:00:00Z", author_name: "Dev Person" },
-        { id: "b".repeat(40), repository: "acme/web", message: "new", timestamp: "2024-02-01T00:00:00Z", author_email: "d@example.com" },
+        {
+          id: "a".repeat(40),
+          repository: "acme/web",
+          message: "old",
+          timestamp: "2024-01-01T00:00:00Z",
+          author_name: "Dev Person",
+        },
+        {
+          id: "b".repeat(40),
+          repository: "acme/web",
+          message: "new",
+          timestamp: "2024-02-01T00:00:00Z",
+          author_email: "d@example.com",
+        },
         { id: "c".repeat(40) },
       ],
     });
     expect(r.status).toBe(201);
     expect(r.body.commitCount).toBe(3);
-    expect(r.body.lastCommit).toMatchObject({ id: "b".repeat(40), message: "new", dateCreated: "2024-02-01T00:00:00Z" });
+    expect(r.body.lastCommit).toMatchObject({
+      id: "b".repeat(40),
+      message: "new",
+      dateCreated: "2024-02-01T00:00:00Z",
+    });
     expect(r.body.authors).toEqual([
       { name: null, email: "d@example.com" },
       { name: "Dev Person", email: "devperson@localhost" },
@@ -166,13 +216,21 @@ describe("POST /organizations/{org}/releases/", () => {
     const r = await create({
       version: "1",
       projects: [],
-      commits: [{ id: "ok" }, { message: "no id" }, { id: "x".repeat(65), patch_set: [{ path: "a", type: "X" }] }, "str"],
+      commits: [
+        { id: "ok" },
+        { message: "no id" },
+        { id: "x".repeat(65), patch_set: [{ path: "a", type: "X" }] },
+        "str",
+      ],
     });
     expect(r.status).toBe(400);
     expect(r.body).toEqual({
       commits: {
         "1": { id: ["This field is required."] },
-        "2": { id: ["Ensure this field has no more than 64 characters."], patch_set: { "0": { type: ["Commit patch_set type X is not supported."] } } },
+        "2": {
+          id: ["Ensure this field has no more than 64 characters."],
+          patch_set: { "0": { type: ["Commit patch_set type X is not supported."] } },
+        },
         "3": { non_field_errors: ["Invalid data. Expected a dictionary, but got str."] },
       },
     });
@@ -180,23 +238,49 @@ describe("POST /organizations/{org}/releases/", () => {
 
   it("requires refs to name existing repositories exactly", async () => {
     server.state.repos.push({
-      id: "1", orgId: 1, name: "acme/web", url: "https://github.com/acme/web", provider: { id: "integrations:github", name: "GitHub" },
-      status: "active", dateCreated: "2024-01-01T00:00:00.000Z", integrationId: null, externalSlug: "acme/web", externalId: null,
+      id: "1",
+      orgId: 1,
+      name: "acme/web",
+      url: "https://github.com/acme/web",
+      provider: { id: "integrations:github", name: "GitHub" },
+      status: "active",
+      dateCreated: "2024-01-01T00:00:00.000Z",
+      integrationId: null,
+      externalSlug: "acme/web",
+      externalId: null,
     });
-    const bad = await create({ version: "1", projects: [], refs: [{ repository: "ACME/WEB", commit: "abc" }, { repository: "x/y", commit: "def" }] });
+    const bad = await create({
+      version: "1",
+      projects: [],
+      refs: [
+        { repository: "ACME/WEB", commit: "abc" },
+        { repository: "x/y", commit: "def" },
+      ],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ refs: ["Invalid repository names: ACME/WEB,x/y"] });
-    const ok = await create({ version: "2", projects: ["frontend"], refs: [{ repository: "acme/web", commit: "abc..def" }] });
+    const ok = await create({
+      version: "2",
+      projects: ["frontend"],
+      refs: [{ repository: "acme/web", commit: "abc..def" }],
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.lastCommit.id).toBe("def");
-    expect(server.state.release(server.state.orgs[0]!, "2")!.refs).toEqual([{ repository: "acme/web", commit: "def", previousCommit: "abc" }]);
+    expect(server.state.release(server.state.orgs[0]!, "2")!.refs).toEqual([
+      { repository: "acme/web", commit: "def", previousCommit: "abc" },
+    ]);
   });
 
   it("validates ref commits and ranges", async () => {
     const r = await create({
       version: "1",
       projects: [],
-      refs: [{ repository: "r", commit: "..abc" }, { repository: "r", commit: `${"a".repeat(65)}..b` }, { repository: "r", commit: "a".repeat(65) }, { commit: "a" }],
+      refs: [
+        { repository: "r", commit: "..abc" },
+        { repository: "r", commit: `${"a".repeat(65)}..b` },
+        { repository: "r", commit: "a".repeat(65) },
+        { commit: "a" },
+      ],
     });
     expect(r.body).toEqual({
       refs: {
@@ -275,8 +359,14 @@ describe("GET /projects/{org}/{project}/releases/", () => {
     expect(r.status).toBe(200);
     expect(r.body.map((x: { version: string }) => x.version)).toEqual(["a", "b"]);
     expect(r.headers.get("link")).toContain('rel="next"; results="false"');
-    expect((await api(server, "GET", "/api/0/projects/acme/nope/releases/")).body).toEqual({ detail: "The requested resource does not exist" });
-    expect((await api(server, "GET", "/api/0/projects/acme/frontend/releases/?query=B")).body.map((x: { version: string }) => x.version)).toEqual(["b"]);
+    expect((await api(server, "GET", "/api/0/projects/acme/nope/releases/")).body).toEqual({
+      detail: "The requested resource does not exist",
+    });
+    expect(
+      (await api(server, "GET", "/api/0/projects/acme/frontend/releases/?query=B")).body.map(
+        (x: { version: string }) => x.version,
+      ),
+    ).toEqual(["b"]);
   });
 });
 
@@ -291,9 +381,16 @@ describe("GET/PUT/DELETE /organizations/{org}/releases/{version}/", () => {
 
   it("applies only truthy fields on update", async () => {
     await create({ version: "1", projects: ["frontend"], url: "https://a.example/", ref: "main" });
-    const r = await api(server, "PUT", `${REL}1/`, { body: { url: "", ref: null, dateReleased: "2024-06-01T00:00:00Z", projects: ["nope"], version: "zzz" } });
+    const r = await api(server, "PUT", `${REL}1/`, {
+      body: { url: "", ref: null, dateReleased: "2024-06-01T00:00:00Z", projects: ["nope"], version: "zzz" },
+    });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ version: "1", url: "https://a.example/", ref: "main", dateReleased: "2024-06-01T00:00:00Z" });
+    expect(r.body).toMatchObject({
+      version: "1",
+      url: "https://a.example/",
+      ref: "main",
+      dateReleased: "2024-06-01T00:00:00Z",
+    });
     const archived = await api(server, "PUT", `${REL}1/`, { body: { status: "archived" } });
     expect(archived.body.status).toBe("archived");
     // ReleaseStatus.OPEN is 0 in Sentry: a PUT with "open" changes nothing.
@@ -305,17 +402,31 @@ describe("GET/PUT/DELETE /organizations/{org}/releases/{version}/", () => {
   it("sets commits, sets refs and clears them with refs: []", async () => {
     await create({ version: "1", projects: ["frontend"] });
     const commits = await api(server, "PUT", `${REL}1/`, {
-      body: { commits: [{ id: "abc", repository: "origin", patch_set: [{ path: "a.js", type: "M" }], message: "m\n", timestamp: "2024-05-03T10:00:00+02:00" }] },
+      body: {
+        commits: [
+          {
+            id: "abc",
+            repository: "origin",
+            patch_set: [{ path: "a.js", type: "M" }],
+            message: "m\n",
+            timestamp: "2024-05-03T10:00:00+02:00",
+          },
+        ],
+      },
     });
     expect(commits.body.commitCount).toBe(1);
     expect(server.state.repos.map((r) => r.name)).toEqual(["origin"]);
     const list = await api(server, "GET", `${REL}1/commits/`);
     expect(list.status).toBe(200);
     // DRF's CharField trims whitespace: the trailing newline sentry-cli sends is dropped.
-    expect(list.body).toMatchObject([{ id: "abc", message: "m", dateCreated: "2024-05-03T08:00:00Z", repository: { name: "origin" } }]);
+    expect(list.body).toMatchObject([
+      { id: "abc", message: "m", dateCreated: "2024-05-03T08:00:00Z", repository: { name: "origin" } },
+    ]);
     const badRef = await api(server, "PUT", `${REL}1/`, { body: { refs: [{ repository: "acme/web", commit: "x" }] } });
     expect([badRef.status, badRef.body]).toEqual([400, { refs: ["Invalid repository names: acme/web"] }]);
-    const refs = await api(server, "PUT", `${REL}1/`, { body: { refs: [{ repository: "origin", commit: "def", previousCommit: null }] } });
+    const refs = await api(server, "PUT", `${REL}1/`, {
+      body: { refs: [{ repository: "origin", commit: "def", previousCommit: null }] },
+    });
     expect(refs.body.lastCommit.id).toBe("def");
     const cleared = await api(server, "PUT", `${REL}1/`, { body: { refs: [] } });
     expect(cleared.body).toMatchObject({ commitCount: 0, lastCommit: null });
@@ -324,7 +435,10 @@ describe("GET/PUT/DELETE /organizations/{org}/releases/{version}/", () => {
   it("deletes with 204 and an empty body, and needs project:admin or project:releases", async () => {
     await create({ version: "1", projects: ["frontend"] });
     const denied = await api(server, "DELETE", `${REL}1/`, { token: server.orgToken });
-    expect([denied.status, denied.body]).toEqual([403, { detail: "You do not have permission to perform this action." }]);
+    expect([denied.status, denied.body]).toEqual([
+      403,
+      { detail: "You do not have permission to perform this action." },
+    ]);
     const r = await api(server, "DELETE", `${REL}1/`);
     expect([r.status, r.text]).toEqual([204, ""]);
     expect(server.state.releases).toEqual([]);
@@ -360,7 +474,9 @@ describe("release endpoint permissions", () => {
     expect((await api(server, "GET", REL, { token: "sntryu_bad" })).body).toEqual({ detail: "Invalid token" });
     const ro = await create({ version: "1", projects: [] }, server.readOnlyToken);
     expect([ro.status, ro.body]).toEqual([403, { detail: "You do not have permission to perform this action." }]);
-    expect((await api(server, "GET", "/api/0/organizations/other/releases/", { token: server.orgToken })).status).toBe(403);
+    expect((await api(server, "GET", "/api/0/organizations/other/releases/", { token: server.orgToken })).status).toBe(
+      403,
+    );
     expect((await api(server, "GET", "/api/0/organizations/nope/releases/")).status).toBe(404);
     expect((await create({ version: "1", projects: ["frontend"] }, server.orgToken)).status).toBe(201);
     expect((await api(server, "GET", REL, { token: server.readOnlyToken })).status).toBe(200);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startServer, type SentryServer } from "../../src/server/index.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
 import { api, clock } from "./webapi-client.js";
 
 const REPOS = "/api/0/organizations/acme/repos/";
@@ -39,7 +39,9 @@ describe("POST /organizations/{org}/repos/", () => {
     expect((await add({ name: "a", provider: "github" })).body).toEqual({ error_type: "validation" });
     expect((await add({ name: "a" })).body).toEqual({ error_type: "validation" });
     expect((await add({ provider: "integrations:gitlab" })).body).toEqual({ name: ["This field is required."] });
-    expect((await add({ name: "a", url: "nope", provider: "integrations:gitlab" })).body).toEqual({ url: ["Enter a valid URL."] });
+    expect((await add({ name: "a", url: "nope", provider: "integrations:gitlab" })).body).toEqual({
+      url: ["Enter a valid URL."],
+    });
     expect((await add({ name: "a", provider: "integrations:gitlab" })).status).toBe(201);
     const dup = await add({ name: "a", provider: "integrations:gitlab" });
     expect([dup.status, dup.body]).toEqual([400, { detail: "A repository with that name already exists" }]);
@@ -62,9 +64,13 @@ describe("GET /organizations/{org}/repos/", () => {
       `<${server.url}${REPOS}?per_page=1&cursor=0:0:1>; rel="previous"; results="true"; cursor="0:0:1", ` +
         `<${server.url}${REPOS}?per_page=1&cursor=0:2:0>; rel="next"; results="true"; cursor="0:2:0"`,
     );
-    expect((await api(server, "GET", `${REPOS}?query=ACME`)).body.map((x: { name: string }) => x.name)).toEqual(["acme/web"]);
+    expect((await api(server, "GET", `${REPOS}?query=ACME`)).body.map((x: { name: string }) => x.name)).toEqual([
+      "acme/web",
+    ]);
     expect((await api(server, "GET", `${REPOS}?status=deleted`)).body).toEqual([]);
     expect((await api(server, "GET", `${REPOS}?status=bogus`)).body).toEqual([]);
-    expect((await api(server, "GET", "/api/0/organizations/other/repos/", { token: server.orgToken })).status).toBe(403);
+    expect((await api(server, "GET", "/api/0/organizations/other/repos/", { token: server.orgToken })).status).toBe(
+      403,
+    );
   });
 });

@@ -23,7 +23,7 @@ export async function api(
   if (payload !== undefined) headers["Content-Type"] = "application/json";
   const res = await fetch(`${server.url}${path}`, { method, headers, body: payload });
   const text = await res.text();
-  let body: unknown = undefined;
+  let body: unknown;
   if (res.headers.get("content-type")?.startsWith("application/json")) body = JSON.parse(text);
   return { status: res.status, body, headers: res.headers, text };
 }

@@ -3,14 +3,19 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { fileUrl, urlToBundlePath, writeBundle, type BundleEntry } from "../../src/sourcemaps/bundle.js";
+import { type BundleEntry, fileUrl, urlToBundlePath, writeBundle } from "../../src/sourcemaps/bundle.js";
 import { commonSourcePrefix, rewriteSourceMap } from "../../src/sourcemaps/bundle-rewrite.js";
 import { planRequests } from "../../src/sourcemaps/chunks.js";
 import { splitBundles } from "../../src/sourcemaps/upload.js";
 import { tempDir } from "../support/runCli.js";
 
 const sha1 = (b: Buffer) => createHash("sha1").update(b).digest("hex");
-const entry = (url: string, text: string, type: BundleEntry["type"] = "minified_source", headers = {}): BundleEntry => ({
+const entry = (
+  url: string,
+  text: string,
+  type: BundleEntry["type"] = "minified_source",
+  headers = {},
+): BundleEntry => ({
   url,
   type,
   headers,
@@ -40,7 +45,10 @@ describe("writeBundle", () => {
     const big = "x".repeat(3000) + Math.random();
     const b = await writeBundle(
       file,
-      [entry("~/a.js", big, "minified_source", { "debug-id": "fd56bef4-4c39-5193-a54f-0509ad3d612c" }), entry("~/a.js.map", "{}", "source_map")],
+      [
+        entry("~/a.js", big, "minified_source", { "debug-id": "fd56bef4-4c39-5193-a54f-0509ad3d612c" }),
+        entry("~/a.js.map", "{}", "source_map"),
+      ],
       { org: "acme", project: "frontend", release: "1.0" },
       512,
     );
@@ -56,7 +64,11 @@ describe("writeBundle", () => {
     expect(Buffer.from(files["files/_/_/a.js"]!).toString()).toBe(big);
     const manifest = JSON.parse(Buffer.from(files["manifest.json"]!).toString());
     expect(Object.keys(manifest)).toEqual(["files", "debug_id", "org", "project", "release"]);
-    expect(manifest.files["files/_/_/a.js"]).toEqual({ type: "minified_source", url: "~/a.js", headers: { "debug-id": "fd56bef4-4c39-5193-a54f-0509ad3d612c" } });
+    expect(manifest.files["files/_/_/a.js"]).toEqual({
+      type: "minified_source",
+      url: "~/a.js",
+      headers: { "debug-id": "fd56bef4-4c39-5193-a54f-0509ad3d612c" },
+    });
     expect(manifest.files["files/_/_/a.js.map"]).toEqual({ type: "source_map", url: "~/a.js.map" });
     // Local header: version 20, no flags, deflate, time 0, date 1980-01-01.
     expect([...data.subarray(8, 22)]).toEqual([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0, 0, 0, 0x21, 0]);
@@ -77,12 +89,26 @@ describe("writeBundle", () => {
     const read = async (es: BundleEntry[]) => {
       const b = await writeBundle(join(dir, "b.zip"), es, { org: "acme" }, 1 << 20);
       const files = unzipSync(readFileSync(b.file));
-      return { count: b.fileCount, a: Buffer.from(files["files/_/_/a.js"]!).toString(), urls: Object.values(JSON.parse(Buffer.from(files["manifest.json"]!).toString()).files).map((f) => (f as { url: string }).url) };
+      return {
+        count: b.fileCount,
+        a: Buffer.from(files["files/_/_/a.js"]!).toString(),
+        urls: Object.values(JSON.parse(Buffer.from(files["manifest.json"]!).toString()).files).map(
+          (f) => (f as { url: string }).url,
+        ),
+      };
     };
     // Paths in order: equal ones are neighbours.
-    expect(await read([entry("/a.js", "one"), entry("~/a.js", "two"), entry("~/b.js", "b")])).toEqual({ count: 2, a: "one", urls: ["/a.js", "~/b.js"] });
+    expect(await read([entry("/a.js", "one"), entry("~/a.js", "two"), entry("~/b.js", "b")])).toEqual({
+      count: 2,
+      a: "one",
+      urls: ["/a.js", "~/b.js"],
+    });
     // A query or fragment is not part of the path: a.js?v=1 repeats a.js with a.jsx between them.
-    expect(await read([entry("~/a.js", "one"), entry("~/a.jsx", "x"), entry("~/a.js?v=1", "two")])).toEqual({ count: 2, a: "one", urls: ["~/a.js", "~/a.jsx"] });
+    expect(await read([entry("~/a.js", "one"), entry("~/a.jsx", "x"), entry("~/a.js?v=1", "two")])).toEqual({
+      count: 2,
+      a: "one",
+      urls: ["~/a.js", "~/a.jsx"],
+    });
   });
 
   it("splits entries into bundles under maxFileSize and keeps one bundle without a limit", () => {
@@ -95,15 +121,29 @@ describe("writeBundle", () => {
 describe("rewriteSourceMap", () => {
   it("keeps only used sources and names in first-use order and drops unknown keys", () => {
     const out = rewriteSourceMap(
-      { version: 3, file: "a.js", sources: ["unused.js", "b.js", "a.js"], sourcesContent: [null, "B", null], names: ["n0", "n1"], mappings: "ACAAC,CCAAD", x_google_ignoreList: [0], sourceRoot: "" },
+      {
+        version: 3,
+        file: "a.js",
+        sources: ["unused.js", "b.js", "a.js"],
+        sourcesContent: [null, "B", null],
+        names: ["n0", "n1"],
+        mappings: "ACAAC,CCAAD",
+        x_google_ignoreList: [0],
+        sourceRoot: "",
+      },
       { stripPrefixes: [], stripCommonPrefix: false },
     );
-    expect(JSON.stringify(out)).toBe('{"version":3,"file":"a.js","sources":["b.js","a.js"],"sourcesContent":["B",null],"names":["n1","n0"],"mappings":"AAAAA,CCAAC"}');
+    expect(JSON.stringify(out)).toBe(
+      '{"version":3,"file":"a.js","sources":["b.js","a.js"],"sourcesContent":["B",null],"names":["n1","n0"],"mappings":"AAAAA,CCAAC"}',
+    );
   });
 
   it("strips prefixes and the common prefix of absolute sources", () => {
     expect(commonSourcePrefix(["/abs/x/y/b.js", "/abs/x/c.js", "rel.js"])).toBe("/abs/x");
-    const out = rewriteSourceMap({ version: 3, sources: ["/abs/x/y/b.js", "/abs/x/c.js", "../src/c.js"], names: [], mappings: "AAAA,CEAA" }, { stripPrefixes: ["../src"], stripCommonPrefix: true });
+    const out = rewriteSourceMap(
+      { version: 3, sources: ["/abs/x/y/b.js", "/abs/x/c.js", "../src/c.js"], names: [], mappings: "AAAA,CEAA" },
+      { stripPrefixes: ["../src"], stripCommonPrefix: true },
+    );
     expect(out.sources).toEqual(["y/b.js", "c.js"]);
   });
 });
@@ -112,6 +152,10 @@ describe("planRequests", () => {
   it("groups chunks by count and by bytes", () => {
     const c = (size: number, i: number) => ({ sha1: String(i), size, read: async () => Buffer.alloc(size) });
     const chunks = [c(10, 1), c(10, 2), c(10, 3), c(25, 4), c(5, 5)];
-    expect(planRequests(chunks, { chunksPerRequest: 2, maxRequestSize: 30 }).map((b) => b.map((x) => x.sha1))).toEqual([["1", "2"], ["3"], ["4", "5"]]);
+    expect(planRequests(chunks, { chunksPerRequest: 2, maxRequestSize: 30 }).map((b) => b.map((x) => x.sha1))).toEqual([
+      ["1", "2"],
+      ["3"],
+      ["4", "5"],
+    ]);
   });
 });

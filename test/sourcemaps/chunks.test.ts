@@ -3,8 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { multipartBoundary, parseMultipart } from "../../src/server/routes/chunk-multipart.js";
 import { multipartBody, storedGzip } from "../../src/sourcemaps/chunks.js";
-import { parseMultipart, multipartBoundary } from "../../src/server/routes/chunk-multipart.js";
 import { tempDir } from "../support/runCli.js";
 
 describe("chunks", () => {
@@ -20,7 +20,12 @@ describe("chunks", () => {
   it("builds a multipart body whose parts parse back with their names, filenames and bytes", async () => {
     const a = randomBytes(1000);
     const b = Buffer.from("second");
-    const part = (filename: string, data: Buffer) => ({ name: "file_gzip", filename, size: data.length, read: async () => data });
+    const part = (filename: string, data: Buffer) => ({
+      name: "file_gzip",
+      filename,
+      size: data.length,
+      read: async () => data,
+    });
     for (const gzip of [false, true]) {
       const { body, contentType, dataBytes } = await multipartBody([part("aaa", a), part("bbb", b)], gzip);
       const parts = parseMultipart(body, multipartBoundary(contentType)!);
@@ -46,27 +51,50 @@ describe("chunks", () => {
       [5, 0],
     ] as const;
     for (const gzip of [false, true]) {
-      const fromFile = regions.map(([offset, size], i) => ({ name: "f", filename: `c${i}`, size, read: async () => Buffer.alloc(0), file: { path, offset } }));
-      const fromBuffers = regions.map(([offset, size], i) => ({ name: "f", filename: `c${i}`, size, read: async () => whole.subarray(offset, offset + size) }));
+      const fromFile = regions.map(([offset, size], i) => ({
+        name: "f",
+        filename: `c${i}`,
+        size,
+        read: async () => Buffer.alloc(0),
+        file: { path, offset },
+      }));
+      const fromBuffers = regions.map(([offset, size], i) => ({
+        name: "f",
+        filename: `c${i}`,
+        size,
+        read: async () => whole.subarray(offset, offset + size),
+      }));
       const a = await multipartBody(fromFile, gzip);
       const b = await multipartBody(fromBuffers, gzip);
       const boundary = multipartBoundary(a.contentType)!;
       const pa = parseMultipart(a.body, boundary).map((p) => (gzip ? gunzipSync(p.data) : p.data));
-      const pb = parseMultipart(b.body, multipartBoundary(b.contentType)!).map((p) => (gzip ? gunzipSync(p.data) : p.data));
+      const pb = parseMultipart(b.body, multipartBoundary(b.contentType)!).map((p) =>
+        gzip ? gunzipSync(p.data) : p.data,
+      );
       expect(pa).toEqual(pb);
-      regions.forEach(([offset, size], i) => expect(pa[i]!.equals(whole.subarray(offset, offset + size))).toBe(true));
+      for (const [i, [offset, size]] of regions.entries()) {
+        expect(pa[i]!.equals(whole.subarray(offset, offset + size))).toBe(true);
+      }
       expect(a.dataBytes).toBe(b.dataBytes);
     }
     // Built in a buffer given for reuse when it is large enough, with the same bytes.
     const reuse = Buffer.alloc(400_000, 0x55);
-    const parts = regions.map(([offset, size], i) => ({ name: "f", filename: `c${i}`, size, read: async () => whole.subarray(offset, offset + size) }));
+    const parts = regions.map(([offset, size], i) => ({
+      name: "f",
+      filename: `c${i}`,
+      size,
+      read: async () => whole.subarray(offset, offset + size),
+    }));
     const inPlace = await multipartBody(parts, true, reuse);
     expect(inPlace.body.buffer).toBe(reuse.buffer);
     const fresh = await multipartBody(parts, true);
-    const strip = (r: { body: Buffer; contentType: string }) => r.body.toString("latin1").split(multipartBoundary(r.contentType)!).join("");
+    const strip = (r: { body: Buffer; contentType: string }) =>
+      r.body.toString("latin1").split(multipartBoundary(r.contentType)!).join("");
     expect(strip(inPlace)).toBe(strip(fresh));
     expect((await multipartBody(parts, true, Buffer.alloc(10))).body.length).toBe(fresh.body.length);
-    const short = [{ name: "f", filename: "x", size: 10, read: async () => Buffer.alloc(0), file: { path, offset: 299_995 } }];
+    const short = [
+      { name: "f", filename: "x", size: 10, read: async () => Buffer.alloc(0), file: { path, offset: 299_995 } },
+    ];
     await expect(multipartBody(short, true)).rejects.toThrow("shorter than 10 bytes");
   });
 });

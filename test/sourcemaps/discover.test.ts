@@ -34,13 +34,20 @@ describe("discover", () => {
 
   it("locates a referenced map relative to the JS file, keeping a leading ./", () => {
     const js = { abs: join("/r", "sub", "rel.js"), display: "./sub/rel.js" };
-    expect(mapLocation(js, "../maps/rel.js.map")).toEqual({ abs: join("/r", "maps", "rel.js.map"), display: "./maps/rel.js.map" });
+    expect(mapLocation(js, "../maps/rel.js.map")).toEqual({
+      abs: join("/r", "maps", "rel.js.map"),
+      display: "./maps/rel.js.map",
+    });
     expect(mapLocation(js, "https://cdn.example.com/x.map")).toBeUndefined();
     expect(mapLocation({ abs: "/r/dist/a.js", display: "dist/a.js" }, "a.js.map?v=1")?.display).toBe("dist/a.js.map");
   });
 
   it("decodes base64 and percent-encoded data URLs", () => {
-    expect(parseDataUrl("data:application/json;base64,eyJhIjoxfQ==")).toEqual({ prefix: "data:application/json;base64,", base64: true, json: '{"a":1}' });
+    expect(parseDataUrl("data:application/json;base64,eyJhIjoxfQ==")).toEqual({
+      prefix: "data:application/json;base64,",
+      base64: true,
+      json: '{"a":1}',
+    });
     expect(parseDataUrl("data:application/json,%7B%7D")?.json).toBe("{}");
     expect(parseDataUrl("x.map")).toBeUndefined();
   });

@@ -2,9 +2,10 @@
  * Builds minified-looking JS files with source maps of many shapes, as a bundler would write them
  * (mappings encoded with @jridgewell/sourcemap-codec, one segment per token).
  */
-import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 
 const TOKEN_RE = /[A-Za-z_$][\w$]*|\d+|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\/\*[\s\S]*?\*\/|\S/g;
 
@@ -70,24 +71,51 @@ const ref = (name: string) => `//# sourceMappingURL=${name}`;
 export function writeCommonFixtures(dir: string, opts: { big?: boolean } = {}) {
   const put = (rel: string, code: string, mapRel = rel + ".map", mapOpts: MapOptions = {}) => {
     write(dir, rel, code);
-    write(dir, mapRel, JSON.stringify(makeMap(code, `../src/${rel.replace(/\.[cm]?js$/, ".ts")}`, { file: rel.split("/").pop(), ...mapOpts })));
+    write(
+      dir,
+      mapRel,
+      JSON.stringify(
+        makeMap(code, `../src/${rel.replace(/\.[cm]?js$/, ".ts")}`, { file: rel.split("/").pop(), ...mapOpts }),
+      ),
+    );
   };
   put("plain.js", `var a=1,b=2;function f(x){return x+a}\nf(b);console.log(f(a));\n${ref("plain.js.map")}\n`);
   put("strict.js", `"use strict";function add(n,d){return n+d}console.log(add(1,2));\n${ref("strict.js.map")}\n`);
   put("strict-single.js", `'use strict';\nvar q=function(){return 1};\n${ref("strict-single.js.map")}\n`);
-  put("shebang.js", `#!/usr/bin/env node\n"use strict";\nconst x=require("fs");x.readFileSync;\n${ref("shebang.js.map")}\n`);
-  put("license.mjs", `/*! lib v1.0 | (c) 2024 | MIT */\n// second comment\n\n"use client";\nexport const a=1;export function g(y){return y*a}\n${ref("license.mjs.map")}\n`);
+  put(
+    "shebang.js",
+    `#!/usr/bin/env node\n"use strict";\nconst x=require("fs");x.readFileSync;\n${ref("shebang.js.map")}\n`,
+  );
+  put(
+    "license.mjs",
+    `/*! lib v1.0 | (c) 2024 | MIT */\n// second comment\n\n"use client";\nexport const a=1;export function g(y){return y*a}\n${ref("license.mjs.map")}\n`,
+  );
   put("inline-comment.js", `/* a */ var mid=function(){return 2};\nmid();\n${ref("inline-comment.js.map")}\n`);
   put("crlf.js", `var c=1;\r\nfunction h(z){return z+c}\r\nh(c);\r\n${ref("crlf.js.map")}\r\n`);
   put("unicode.js", `var u="é€😀";function ü(w){return w+u}ü("ß");\n${ref("unicode.js.map")}\n`);
   put("noeol.js", `var n=1;function k(){return n}`);
   put("sibling.js", `var s=1;function t(){return s}\nt();\n`);
-  put("nested/deep/app.cjs", `var d=1;module.exports=function(){return d};\n${ref("../../maps/app.cjs.map")}\n`, "maps/app.cjs.map");
+  put(
+    "nested/deep/app.cjs",
+    `var d=1;module.exports=function(){return d};\n${ref("../../maps/app.cjs.map")}\n`,
+    "maps/app.cjs.map",
+  );
   // A map that already has a debug id (from a bundler plugin), and one with the old key.
   write(dir, "withid.js", `var w=1;\n${ref("withid.js.map")}\n`);
-  write(dir, "withid.js.map", JSON.stringify({ ...makeMap(`var w=1;\n`, "../src/withid.ts"), debugId: "0b9ae63c-3bd4-5b43-8b44-1b8b4e9e2b11" }));
+  write(
+    dir,
+    "withid.js.map",
+    JSON.stringify({ ...makeMap(`var w=1;\n`, "../src/withid.ts"), debugId: "0b9ae63c-3bd4-5b43-8b44-1b8b4e9e2b11" }),
+  );
   write(dir, "withid2.js", `var w2=1;\n${ref("withid2.js.map")}\n`);
-  write(dir, "withid2.js.map", JSON.stringify({ ...makeMap(`var w2=1;\n`, "../src/withid2.ts"), debug_id: "5e7b2d34-0a7f-5e39-9c53-7a1f7b8e2c22" }));
+  write(
+    dir,
+    "withid2.js.map",
+    JSON.stringify({
+      ...makeMap(`var w2=1;\n`, "../src/withid2.ts"),
+      debug_id: "5e7b2d34-0a7f-5e39-9c53-7a1f7b8e2c22",
+    }),
+  );
   // Already injected.
   write(dir, "already.js", `var al=1;\n//# debugId=7d5a9f7e-1c2b-5d3e-8f4a-5b6c7d8e9f00\n`);
   // No map at all.

@@ -2,7 +2,7 @@
  * Oracle: sentry-cli 3.8.0 and sentry-ship inject copies of the same folder; every file must come
  * out byte-for-byte the same, debug-id values aside.
  */
-import { cpSync, readFileSync, readdirSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../support/runCli.js";
@@ -34,7 +34,7 @@ function normalize(text: string): string {
 }
 
 /** Where two texts first differ, with a little context (undefined when equal). */
-export function firstDiff(a: string, b: string): string | undefined {
+function firstDiff(a: string, b: string): string | undefined {
   if (a === b) return undefined;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
@@ -50,7 +50,11 @@ async function injectBoth(build: (dist: string) => void) {
   const theirs = tempDir("inject-theirs-");
   build(join(ours, "dist"));
   cpSync(join(ours, "dist"), join(theirs, "dist"), { recursive: true });
-  const sc = await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(), cwd: theirs, timeoutMs: 120_000 });
+  const sc = await runSentryCli(["sourcemaps", "inject", "dist"], {
+    env: sentryCliEnv(),
+    cwd: theirs,
+    timeoutMs: 120_000,
+  });
   expect(sc.exitCode, sc.stderr).toBe(0);
   const us = await runCli(["sourcemaps", "inject", "dist"], { cwd: ours });
   expect(us.exitCode, us.stderr).toBe(0);
@@ -73,19 +77,27 @@ describe("sourcemaps inject against sentry-cli 3.8.0", () => {
 
   it("gives the JS of a file with an index map the same bytes, and shifts its sections as sentry-cli does", async () => {
     const { ours, theirs } = await injectBoth((dist) => writeIndexFixture(dist));
-    expect(normalize(readFileSync(join(ours, "indexed.js"), "utf8"))).toBe(normalize(readFileSync(join(theirs, "indexed.js"), "utf8")));
+    expect(normalize(readFileSync(join(ours, "indexed.js"), "utf8"))).toBe(
+      normalize(readFileSync(join(theirs, "indexed.js"), "utf8")),
+    );
     const a = JSON.parse(readFileSync(join(ours, "indexed.js.map"), "utf8"));
     const b = JSON.parse(readFileSync(join(theirs, "indexed.js.map"), "utf8"));
     // sentry-cli also writes `"sources":null` and `"url":null`; the sections themselves agree.
-    expect(a.sections.map((s: { offset: unknown }) => s.offset)).toEqual(b.sections.map((s: { offset: unknown }) => s.offset));
+    expect(a.sections.map((s: { offset: unknown }) => s.offset)).toEqual(
+      b.sections.map((s: { offset: unknown }) => s.offset),
+    );
     expect(a.sections.map((s: { map: unknown }) => s.map)).toEqual(b.sections.map((s: { map: unknown }) => s.map));
     expect(a.debugId).toBe(readFileSync(join(ours, "indexed.js"), "utf8").match(/debugId=(\S+)/)![1]);
   });
 
   it("differs from sentry-cli only by leaving a file whose map is missing untouched", async () => {
-    const { ours, theirs, us } = await injectBoth((dist) => write(dist, "missing.js", `var m=1;\n//# sourceMappingURL=gone.js.map\n`));
+    const { ours, theirs, us } = await injectBoth((dist) =>
+      write(dist, "missing.js", `var m=1;\n//# sourceMappingURL=gone.js.map\n`),
+    );
     expect(readFileSync(join(ours, "missing.js"), "utf8")).toBe(`var m=1;\n//# sourceMappingURL=gone.js.map\n`);
     expect(readFileSync(join(theirs, "missing.js"), "utf8")).toContain("//# debugId=");
-    expect(us.stderr).toContain("dist/missing.js was left unchanged: the source map it references (dist/gone.js.map) was not found");
+    expect(us.stderr).toContain(
+      "dist/missing.js was left unchanged: the source map it references (dist/gone.js.map) was not found",
+    );
   });
 });

@@ -1,10 +1,10 @@
-import { FlattenMap, eachMapping, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
 import { chmodSync, cpSync, existsSync, linkSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { eachMapping, FlattenMap, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
 import { describe, expect, it } from "vitest";
 import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
 import { readSourceMapReference } from "../../src/sourcemaps/discover.js";
-import { runInjection, type InjectStep } from "../../src/sourcemaps/inject.js";
+import { type InjectStep, runInjection } from "../../src/sourcemaps/inject.js";
 import { mappingsProblem, shiftMappings } from "../../src/sourcemaps/mappings-shift.js";
 import { injectWithMap, injectWithoutMap, insertionPoint, snippet } from "../../src/sourcemaps/snippet.js";
 import { tempDir } from "../support/runCli.js";
@@ -25,19 +25,25 @@ describe("snippet placement", () => {
     expect(place("var a=1;\n")).toBe("\n<S>\nvar a=1;\n\n//# debugId=" + SNIP_ID + "\n");
   });
   it("keeps a hashbang line first", () => {
-    expect(place("#!/usr/bin/env node\nvar a;\n")).toBe(`#!/usr/bin/env node\n\n<S>\nvar a;\n\n//# debugId=${SNIP_ID}\n`);
+    expect(place("#!/usr/bin/env node\nvar a;\n")).toBe(
+      `#!/usr/bin/env node\n\n<S>\nvar a;\n\n//# debugId=${SNIP_ID}\n`,
+    );
   });
-  it("puts the snippet after a same-line \"use strict\" directive so the module stays strict", () => {
+  it('puts the snippet after a same-line "use strict" directive so the module stays strict', () => {
     expect(place('"use strict";var a;')).toBe(`"use strict";\n<S>\nvar a;\n//# debugId=${SNIP_ID}\n`);
   });
   it("puts the snippet after leading comments and a directive, whose newline stays", () => {
-    expect(place('/* l */\n// c\n"use client";\nexport{}')).toBe(`/* l */\n// c\n"use client";\n<S>\n\nexport{}\n//# debugId=${SNIP_ID}\n`);
+    expect(place('/* l */\n// c\n"use client";\nexport{}')).toBe(
+      `/* l */\n// c\n"use client";\n<S>\n\nexport{}\n//# debugId=${SNIP_ID}\n`,
+    );
   });
   it("lets a single-quoted directive take its newline", () => {
     expect(place("'use client';\nx")).toBe(`'use client';\n\n<S>\nx\n//# debugId=${SNIP_ID}\n`);
   });
   it("appends the snippet when there is no map, rewriting CRLF as sentry-cli does", () => {
-    expect(injectWithoutMap("a;\r\nb;", SNIP_ID).replace(snippet(SNIP_ID), "<S>")).toBe(`a;\nb;\n<S>\n//# debugId=${SNIP_ID}\n`);
+    expect(injectWithoutMap("a;\r\nb;", SNIP_ID).replace(snippet(SNIP_ID), "<S>")).toBe(
+      `a;\nb;\n<S>\n//# debugId=${SNIP_ID}\n`,
+    );
   });
   it("reports the insertion point as a line and column", () => {
     expect(insertionPoint('/* a */ "use strict";x')).toMatchObject({ line: 0, column: 21 });
@@ -50,7 +56,9 @@ describe("debug ids", () => {
     expect(debugIdFromBytes("")).toBe("da39a3ee-5e6b-5b0d-b255-bfef95601890");
   });
   it("finds the last debugId comment in a JS file", () => {
-    expect(findDebugId(`x\n//# debugId=AAAAAAAA-2222-5333-8444-555555555555\n`)).toBe("aaaaaaaa-2222-5333-8444-555555555555");
+    expect(findDebugId(`x\n//# debugId=AAAAAAAA-2222-5333-8444-555555555555\n`)).toBe(
+      "aaaaaaaa-2222-5333-8444-555555555555",
+    );
     expect(findDebugId(`x // debugId=11111111-2222-5333-8444-555555555555\n`)).toBeUndefined();
   });
   it("reads debugId and the older debug_id from a map", () => {
@@ -123,8 +131,15 @@ describe("runInjection", () => {
         }
         const want = originalPositionFor(orig, { line: m.generatedLine, column: m.generatedColumn });
         const got = originalPositionFor(injected, { line: line + 1, column: col });
-        if (got.source !== want.source || got.line !== want.line || got.column !== want.column || got.name !== want.name) {
-          throw new Error(`${rel}: ${m.generatedLine}:${m.generatedColumn} → ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+        if (
+          got.source !== want.source ||
+          got.line !== want.line ||
+          got.column !== want.column ||
+          got.name !== want.name
+        ) {
+          throw new Error(
+            `${rel}: ${m.generatedLine}:${m.generatedColumn} → ${JSON.stringify(got)}, want ${JSON.stringify(want)}`,
+          );
         }
         checked++;
       });
@@ -157,8 +172,16 @@ describe("runInjection", () => {
     write(join(dir, "dist"), "zz-notjson.js", "var q=1;\n//# sourceMappingURL=zz-notjson.js.map\n");
     write(join(dir, "dist"), "zz-notjson.js.map", "{not json");
     write(join(dir, "dist"), "zz-badmap.js", "var q=1;\n");
-    write(join(dir, "dist"), "zz-badmap.js.map", JSON.stringify({ version: 3, sources: ["a"], names: [], mappings: "AAAA;AA" }));
-    write(join(dir, "dist"), "zz-inline.js", `var q=1;\n//# sourceMappingURL=data:application/json;base64,${Buffer.from("[1,2").toString("base64")}\n`);
+    write(
+      join(dir, "dist"),
+      "zz-badmap.js.map",
+      JSON.stringify({ version: 3, sources: ["a"], names: [], mappings: "AAAA;AA" }),
+    );
+    write(
+      join(dir, "dist"),
+      "zz-inline.js",
+      `var q=1;\n//# sourceMappingURL=data:application/json;base64,${Buffer.from("[1,2").toString("base64")}\n`,
+    );
     const before = snapshot(join(dir, "dist"));
     const err = await runInjection({ paths: ["dist"], cwd: dir }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
@@ -175,7 +198,12 @@ describe("runInjection", () => {
     write(join(dir, "dist"), "m.js", "var m=1;\n//# sourceMappingURL=gone.map\n");
     const report = await runInjection({ paths: ["dist"], cwd: dir });
     expect(readFileSync(join(dir, "dist/m.js"), "utf8")).toBe("var m=1;\n//# sourceMappingURL=gone.map\n");
-    expect(report.warnings).toEqual([{ path: "dist/m.js", message: "dist/m.js was left unchanged: the source map it references (dist/gone.map) was not found" }]);
+    expect(report.warnings).toEqual([
+      {
+        path: "dist/m.js",
+        message: "dist/m.js was left unchanged: the source map it references (dist/gone.map) was not found",
+      },
+    ]);
   });
 
   it("injects a map shared by two files only once", async () => {
@@ -186,7 +214,9 @@ describe("runInjection", () => {
     const report = await runInjection({ paths: ["dist"], cwd: dir });
     expect(JSON.parse(readFileSync(join(dir, "dist/shared.map"), "utf8")).mappings).toBe(";;AAAA");
     expect(readFileSync(join(dir, "dist/b.js"), "utf8")).toBe("var b=1;\n//# sourceMappingURL=shared.map\n");
-    expect(report.untouched).toEqual([{ path: "dist/b.js", reason: "its source map dist/shared.map belongs to dist/a.js, which was injected with it" }]);
+    expect(report.untouched).toEqual([
+      { path: "dist/b.js", reason: "its source map dist/shared.map belongs to dist/a.js, which was injected with it" },
+    ]);
   });
 
   it("finishes an interrupted run exactly as an uninterrupted one, wherever it was killed", async () => {
@@ -218,7 +248,10 @@ describe("runInjection", () => {
       }
       await runInjection({ paths: ["dist"], cwd: dir });
       const got = snapshot(join(dir, "dist"));
-      expect([...got.keys()].filter((k) => /\.sentry-ship-(pending|spare)$/.test(k)), `kill at ${kill}`).toEqual([]);
+      expect(
+        [...got.keys()].filter((k) => /\.sentry-ship-(pending|spare)$/.test(k)),
+        `kill at ${kill}`,
+      ).toEqual([]);
       expect(got, `kill at step ${kill} (${steps[kill]!.op} ${relative(reference, steps[kill]!.path)})`).toEqual(want);
     }
   }, 120_000);
@@ -231,7 +264,8 @@ describe("runInjection", () => {
       chmodSync(join(dir, "dist", name), mode);
       modes[name] = mode;
     };
-    const map = (n: number) => JSON.stringify({ version: 3, sources: ["s.ts"], names: [], mappings: "AAAA;".repeat(n) + "AAAA" });
+    const map = (n: number) =>
+      JSON.stringify({ version: 3, sources: ["s.ts"], names: [], mappings: "AAAA;".repeat(n) + "AAAA" });
     // Sizes cross block boundaries both ways, so reused storage grows and shrinks.
     file("a.js", "var a=1;\n//# sourceMappingURL=a.js.map\n", 0o755);
     file("a.js.map", map(3000), 0o600);
@@ -256,7 +290,8 @@ describe("runInjection", () => {
     // The same as a run on a plain copy.
     const plain = tempDir("inject-");
     cpSync(join(dir, "elsewhere/b.js"), join(plain, "dist/b.js"));
-    for (const name of Object.keys(modes)) if (name !== "b.js") writeFileSync(join(plain, "dist", name), before.get(name)!, "latin1");
+    for (const name of Object.keys(modes))
+      if (name !== "b.js") writeFileSync(join(plain, "dist", name), before.get(name)!, "latin1");
     await runInjection({ paths: ["dist"], cwd: plain });
     expect(snapshot(join(plain, "dist"))).toEqual(after);
   });
@@ -267,7 +302,8 @@ describe("runInjection", () => {
     cpSync(join(dir, "dist"), join(want, "dist"), { recursive: true });
     await runInjection({ paths: ["dist"], cwd: want });
     // A run killed right after linking each of these to its spare name.
-    for (const name of ["plain.js", "plain.js.map", "nomap.cjs"]) linkSync(join(dir, "dist", name), join(dir, "dist", name + ".sentry-ship-spare"));
+    for (const name of ["plain.js", "plain.js.map", "nomap.cjs"])
+      linkSync(join(dir, "dist", name), join(dir, "dist", name + ".sentry-ship-spare"));
     writeFileSync(join(dir, "dist/orphan.js.sentry-ship-spare"), "left over");
     await runInjection({ paths: ["dist"], cwd: dir });
     expect(snapshot(join(dir, "dist"))).toEqual(snapshot(join(want, "dist")));
@@ -298,7 +334,9 @@ describe("runInjection", () => {
     write(dir, "a.js.map", `{"mappings":"AAAA","x_google_ignoreList":[0],"sources":["a.ts"],"version":3}\n`);
     const r = await runInjection({ paths: ["."], cwd: dir });
     const id = r.modifiedSources[0]!.debugId;
-    expect(readFileSync(join(dir, "a.js.map"), "utf8")).toBe(`{"mappings":";;AAAA","x_google_ignoreList":[0],"sources":["a.ts"],"version":3,"debugId":"${id}"}`);
+    expect(readFileSync(join(dir, "a.js.map"), "utf8")).toBe(
+      `{"mappings":";;AAAA","x_google_ignoreList":[0],"sources":["a.ts"],"version":3,"debugId":"${id}"}`,
+    );
     expect(existsSync(join(dir, "a.js.map.sentry-ship-pending"))).toBe(false);
     writeFileSync(join(dir, "unused"), "");
   });

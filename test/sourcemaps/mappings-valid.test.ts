@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { encode } from "@jridgewell/sourcemap-codec";
+import { describe, expect, it } from "vitest";
 import { describeMappingsProblem, mappingsProblem } from "../../src/sourcemaps/mappings-shift.js";
 
 function rng(seed: number) {
@@ -26,7 +26,8 @@ describe("mappingsProblem", () => {
           const segs: number[][] = [];
           for (let s = 0; s < rand() * 5; s++) {
             const f = [Math.floor(rand() * 40) - 3];
-            if (rand() < 0.8) f.push(Math.floor(rand() * 4) - 1, Math.floor(rand() * 30) - 2, Math.floor(rand() * 50) - 2);
+            if (rand() < 0.8)
+              f.push(Math.floor(rand() * 4) - 1, Math.floor(rand() * 30) - 2, Math.floor(rand() * 50) - 2);
             if (f.length === 4 && rand() < 0.5) f.push(Math.floor(rand() * 5) - 1);
             segs.push(f);
           }
@@ -38,7 +39,9 @@ describe("mappingsProblem", () => {
           m = m.slice(0, i) + alphabet[Math.floor(rand() * alphabet.length)] + m.slice(i + (rand() < 0.5 ? 1 : 0));
         }
       } else {
-        m = Array.from({ length: Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("");
+        m = Array.from({ length: Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join(
+          "",
+        );
       }
       const sources = rand() < 0.2 ? undefined : 3;
       const names = rand() < 0.2 ? undefined : 4;

@@ -25,11 +25,20 @@ describe("resolveSourceMap", () => {
   it("resolves an injected file's shifted position to the same original place", async () => {
     const dir = tempDir("resolve-");
     write(dir, "a.js", `"use strict";var alpha=1;\n`);
-    write(dir, "a.js.map", JSON.stringify({ version: 3, sources: ["a.ts"], names: ["alpha"], mappings: "AAAA,iBAAIA" }));
+    write(
+      dir,
+      "a.js.map",
+      JSON.stringify({ version: 3, sources: ["a.ts"], names: ["alpha"], mappings: "AAAA,iBAAIA" }),
+    );
     const before = await resolveSourceMap(join(dir, "a.js.map"), "a.js.map", 1, 18);
     await runInjection({ paths: ["."], cwd: dir });
     // `var alpha` moved from line 1, column 14 to line 3, column 1.
     const after = await resolveSourceMap(join(dir, "a.js.map"), "a.js.map", 3, 5);
-    expect(after.token).toMatchObject({ name: "alpha", source: before.token!.source, originalLine: before.token!.originalLine, originalColumn: before.token!.originalColumn });
+    expect(after.token).toMatchObject({
+      name: "alpha",
+      source: before.token!.source,
+      originalLine: before.token!.originalLine,
+      originalColumn: before.token!.originalColumn,
+    });
   });
 });

@@ -19,7 +19,8 @@ export function map(file: string, sources: string[], extra: Record<string, unkno
 export function makeDist(): string {
   const dir = tempDir("ship-upload-");
   writeFiles(dir, {
-    "dist/app.min.js": '"use strict";function add(n,d){return n+d}console.log(add(1,2));\n//# sourceMappingURL=app.min.js.map\n',
+    "dist/app.min.js":
+      '"use strict";function add(n,d){return n+d}console.log(add(1,2));\n//# sourceMappingURL=app.min.js.map\n',
     "dist/app.min.js.map": JSON.stringify({
       version: 3,
       file: "app.min.js",

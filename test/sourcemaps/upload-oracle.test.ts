@@ -20,7 +20,10 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     const inj = await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(s.server), cwd: dir });
     expect(inj.exitCode).toBe(0);
     const before = s.server.state.bundles.length;
-    const theirs = await runSentryCli(["sourcemaps", "upload", ...args, "dist"], { env: sentryCliEnv(s.server), cwd: dir });
+    const theirs = await runSentryCli(["sourcemaps", "upload", ...args, "dist"], {
+      env: sentryCliEnv(s.server),
+      cwd: dir,
+    });
     expect(theirs.stderr).toBe("");
     expect(theirs.exitCode).toBe(0);
     expect(s.server.state.bundles.length).toBe(before + 1);
@@ -39,14 +42,25 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
   });
 
   it("matches sentry-cli with --release, --dist, --note and --url-prefix", async () => {
-    const { ref, mine } = await both(["--release", "1.0.0", "--dist", "web", "--note", "hello note", "--url-prefix", "~/static/js"]);
+    const { ref, mine } = await both([
+      "--release",
+      "1.0.0",
+      "--dist",
+      "web",
+      "--note",
+      "hello note",
+      "--url-prefix",
+      "~/static/js",
+    ]);
     expect(ref.manifest.release).toBe("1.0.0");
     expect(comparable(mine)).toEqual(comparable(ref));
   });
 
   it("matches sentry-cli when stripping a prefix from map sources and adding a URL suffix", async () => {
     const { ref, mine } = await both(["--strip-prefix", "../src", "--url-suffix", "?v=1", "--url-prefix", "app:///"]);
-    expect(ref.files.find((f) => f.path.endsWith("app.min.js.map"))!.content.toString()).toContain('"sources":["app.js"]');
+    expect(ref.files.find((f) => f.path.endsWith("app.min.js.map"))!.content.toString()).toContain(
+      '"sources":["app.js"]',
+    );
     expect(comparable(mine)).toEqual(comparable(ref));
   });
 
@@ -85,13 +99,20 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
         x_custom: true,
       }),
       "rw/b.js": "var b=1;\n//# sourceMappingURL=b.js.map\n",
-      "rw/b.js.map": '{"version":3,"sources":["webpack:///./src/b.js"],"names":[],"mappings":"AAAA","debug_id":"11111111-2222-5333-8444-cccccccccccc"}',
+      "rw/b.js.map":
+        '{"version":3,"sources":["webpack:///./src/b.js"],"names":[],"mappings":"AAAA","debug_id":"11111111-2222-5333-8444-cccccccccccc"}',
     });
     const env = sentryCliEnv(s.server);
     const before = s.server.state.bundles.length;
-    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "rw", "--strip-common-prefix", "rw"], { env, cwd: dir });
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "rw", "--strip-common-prefix", "rw"], {
+      env,
+      cwd: dir,
+    });
     expect(theirs.exitCode).toBe(0);
-    const ours = await runCli(["sourcemaps", "upload", "--release", "rw", "--strip-common-prefix", "rw"], { env: s.env(), cwd: dir });
+    const ours = await runCli(["sourcemaps", "upload", "--release", "rw", "--strip-common-prefix", "rw"], {
+      env: s.env(),
+      cwd: dir,
+    });
     expect(ours.exitCode).toBe(0);
     const [ref, mine] = s.server.state.bundles.slice(before);
     expect(comparable(mine!)).toEqual(comparable(ref!));
@@ -105,13 +126,22 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
         version: 3,
         file: "a.js",
         sections: [
-          { offset: { line: 0, column: 0 }, map: { version: 3, sources: ["one.js"], sourcesContent: ["1"], names: ["a"], mappings: "AAAAA,IAAI" } },
-          { offset: { line: 1, column: 0 }, map: { version: 3, sources: ["two.js", "one.js"], names: ["b"], mappings: "AAAAA,ECAA" } },
+          {
+            offset: { line: 0, column: 0 },
+            map: { version: 3, sources: ["one.js"], sourcesContent: ["1"], names: ["a"], mappings: "AAAAA,IAAI" },
+          },
+          {
+            offset: { line: 1, column: 0 },
+            map: { version: 3, sources: ["two.js", "one.js"], names: ["b"], mappings: "AAAAA,ECAA" },
+          },
         ],
       }),
     });
     const before = s.server.state.bundles.length;
-    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "ix", "ix"], { env: sentryCliEnv(s.server), cwd: dir });
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "ix", "ix"], {
+      env: sentryCliEnv(s.server),
+      cwd: dir,
+    });
     expect(theirs.exitCode).toBe(0);
     const ours = await runCli(["sourcemaps", "upload", "--release", "ix", "ix"], { env: s.env(), cwd: dir });
     expect(ours.exitCode).toBe(0);
@@ -121,7 +151,9 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
 
   it("pairs scripts and maps as sentry-cli does: inline, other-folder, absolute and CRLF references, orphan maps", async () => {
     const dir = makeDist();
-    const inline = Buffer.from(JSON.stringify({ version: 3, sources: ["i.ts"], names: [], mappings: "AAAA" })).toString("base64");
+    const inline = Buffer.from(JSON.stringify({ version: 3, sources: ["i.ts"], names: [], mappings: "AAAA" })).toString(
+      "base64",
+    );
     writeFiles(dir, {
       "pr/inline.js": `var i=1;\n//# sourceMappingURL=data:application/json;base64,${inline}\n`,
       "pr/js/other.js": "var o=1;\n//# sourceMappingURL=../maps/other.js.map\n",
@@ -133,7 +165,10 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
       "pr/missing.js": "var m=1;\n//# sourceMappingURL=gone.js.map\n",
     });
     const before = s.server.state.bundles.length;
-    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "pr", "pr"], { env: sentryCliEnv(s.server), cwd: dir });
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "pr", "pr"], {
+      env: sentryCliEnv(s.server),
+      cwd: dir,
+    });
     expect(theirs.exitCode).toBe(0);
     const ours = await runCli(["sourcemaps", "upload", "--release", "pr", "pr"], { env: s.env(), cwd: dir });
     expect(ours.exitCode).toBe(0);
@@ -150,7 +185,21 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
       "mp/two/b.mjs": "var b=1;\n",
       "mp/single.js": "var s=1;\n",
     });
-    const args = ["sourcemaps", "upload", "--release", "mp", "-x", "js", "-x", "map", "-x", "ts", "mp/one", "mp/two", "mp/single.js"];
+    const args = [
+      "sourcemaps",
+      "upload",
+      "--release",
+      "mp",
+      "-x",
+      "js",
+      "-x",
+      "map",
+      "-x",
+      "ts",
+      "mp/one",
+      "mp/two",
+      "mp/single.js",
+    ];
     const before = s.server.state.bundles.length;
     const theirs = await runSentryCli(args, { env: sentryCliEnv(s.server), cwd: dir });
     expect(theirs.exitCode).toBe(0);
@@ -167,12 +216,17 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
       setChunkUploadOptions(s.server.core, { chunkSize: 1024, chunksPerRequest: 2, compression: [] });
       const dir = makeDist();
       writeFiles(dir, { "dist/extra.js": "var polled=1;\n" });
-      expect((await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(s.server), cwd: dir })).exitCode).toBe(0);
+      expect(
+        (await runSentryCli(["sourcemaps", "inject", "dist"], { env: sentryCliEnv(s.server), cwd: dir })).exitCode,
+      ).toBe(0);
       const n0 = s.server.requests.length;
       const before = s.server.state.bundles.length;
       s.server.core.options.assemblePolls = 1;
       try {
-        const r = await runSentryCli(["sourcemaps", "upload", "--wait", "dist"], { env: sentryCliEnv(s.server), cwd: dir });
+        const r = await runSentryCli(["sourcemaps", "upload", "--wait", "dist"], {
+          env: sentryCliEnv(s.server),
+          cwd: dir,
+        });
         expect(r.stderr).toBe("");
         expect(r.exitCode).toBe(0);
         expect(r.stdout).toContain("> File processing complete");

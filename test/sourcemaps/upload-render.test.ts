@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, renderUploadReport } from "../../src/sourcemaps/upload-render.js";
 import type { UploadSummary } from "../../src/sourcemaps/upload.js";
+import { formatBytes, renderUploadReport } from "../../src/sourcemaps/upload-render.js";
 
 const base: UploadSummary = {
   organization: "acme",
@@ -53,10 +53,17 @@ describe("renderUploadReport", () => {
     const lines = renderUploadReport({ ...base, dryRun: true, skipped: [], unmapped: [], release: "1.0", dist: "web" });
     expect(lines).toContain("Source Map Upload Report (dry run: nothing was sent)");
     expect(lines).toContain("> Release: 1.0");
-    expect(lines.at(-1)).toBe("Summary: would upload 3 files in 1 bundle; 2.0 KiB sent, 0 B skipped (already on the server)");
+    expect(lines.at(-1)).toBe(
+      "Summary: would upload 3 files in 1 bundle; 2.0 KiB sent, 0 B skipped (already on the server)",
+    );
   });
 
   it("formats byte counts", () => {
-    expect([formatBytes(0), formatBytes(1023), formatBytes(1536), formatBytes(5 * 1024 * 1024)]).toEqual(["0 B", "1023 B", "1.5 KiB", "5.0 MiB"]);
+    expect([formatBytes(0), formatBytes(1023), formatBytes(1536), formatBytes(5 * 1024 * 1024)]).toEqual([
+      "0 B",
+      "1023 B",
+      "1.5 KiB",
+      "5.0 MiB",
+    ]);
   });
 });

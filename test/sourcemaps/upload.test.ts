@@ -1,8 +1,8 @@
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { Output } from "../../src/output/output.js";
-import { PassThrough } from "node:stream";
-import { uploadSourcemaps, validateFiles } from "../../src/sourcemaps/upload.js";
 import { scanUploadFiles } from "../../src/sourcemaps/scan.js";
+import { uploadSourcemaps, validateFiles } from "../../src/sourcemaps/upload.js";
 import { makeDist, writeFiles } from "./upload-fixtures.js";
 
 function quietOut(): Output {
@@ -21,7 +21,10 @@ const deps = (cwd: string) => ({
 describe("uploadSourcemaps", () => {
   it("builds the same bundle whether contents come from the scan's cache or are read again", async () => {
     const dir = makeDist();
-    writeFiles(dir, { "dist/big.js": "var big=1;\n".repeat(50_000), "dist/big.js.map": JSON.stringify({ version: 3, sources: ["/abs/src/big.js"], names: [], mappings: "AAAA" }) });
+    writeFiles(dir, {
+      "dist/big.js": "var big=1;\n".repeat(50_000),
+      "dist/big.js.map": JSON.stringify({ version: 3, sources: ["/abs/src/big.js"], names: [], mappings: "AAAA" }),
+    });
     const opts = { paths: ["dist"], release: "1.0", dryRun: true, stripCommonPrefix: true };
     const cached = await uploadSourcemaps(opts, deps(dir));
     const reread = await uploadSourcemaps({ ...opts, cacheBudget: 0 }, deps(dir));
@@ -35,7 +38,9 @@ describe("uploadSourcemaps", () => {
     const dir = makeDist();
     const s = await uploadSourcemaps({ paths: ["dist"], release: "1.0", dryRun: true }, deps(dir));
     expect(s).toMatchObject({ dryRun: true, bytesSent: 0, processing: "none" });
-    expect(s.skipped).toEqual([{ path: "readme.txt", reason: "extension not one of js, cjs, mjs, map, jsbundle, bundle" }]);
+    expect(s.skipped).toEqual([
+      { path: "readme.txt", reason: "extension not one of js, cjs, mjs, map, jsbundle, bundle" },
+    ]);
   });
 });
 
@@ -44,13 +49,22 @@ describe("validateFiles", () => {
     const dir = makeDist();
     writeFiles(dir, {
       "dist/x.js": "var x;\n//# sourceMappingURL=x.js.map\n//# debugId=11111111-2222-5333-8444-555555555555\n",
-      "dist/x.js.map": JSON.stringify({ version: 3, sources: ["a", "b"], sourcesContent: ["A"], names: [], mappings: "AAAA", debugId: "11111111-2222-5333-8444-555555555556" }),
+      "dist/x.js.map": JSON.stringify({
+        version: 3,
+        sources: ["a", "b"],
+        sourcesContent: ["A"],
+        names: [],
+        mappings: "AAAA",
+        debugId: "11111111-2222-5333-8444-555555555556",
+      }),
       "dist/lone.js": "var lone;\n",
       "dist/inline.js": "var i;\n//# sourceMappingURL=data:application/json;base64,e30=\n",
     });
     const files = await scanUploadFiles({ paths: ["dist"], cwd: dir });
     const v = validateFiles(files);
-    expect(v.errors).toEqual(["x.js: debug id 11111111-2222-5333-8444-555555555555 does not match x.js.map (11111111-2222-5333-8444-555555555556)"]);
+    expect(v.errors).toEqual([
+      "x.js: debug id 11111111-2222-5333-8444-555555555555 does not match x.js.map (11111111-2222-5333-8444-555555555556)",
+    ]);
     expect(v.warnings).toEqual([
       "chunks/c.js.map: missing sourcecode (../../src/c.js)",
       "esm.mjs.map: missing sourcecode (../src/esm.ts)",

@@ -16,14 +16,21 @@ export interface ExecResult {
   stderr: string;
 }
 
-export function runSentryCli(args: string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<ExecResult> {
+export function runSentryCli(
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+): Promise<ExecResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [sentryCliPath(), ...args],
       { env: opts.env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000 },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+        const code = err
+          ? typeof (err as { code?: unknown }).code === "number"
+            ? (err as { code: number }).code
+            : 1
+          : 0;
         resolve({ exitCode: code, stdout: String(stdout), stderr: String(stderr) });
       },
     );

@@ -1,8 +1,11 @@
 /** The embedded server as a test fixture, plus an environment that points the CLI at it. */
 import { afterAll, beforeAll } from "vitest";
-import { startServer, type SentryServer, type ServerOptions } from "../../src/server/index.js";
+import { type SentryServer, type ServerOptions, startServer } from "../../src/server/index.js";
 
-export function useServer(options: ServerOptions = {}): { readonly server: SentryServer; env(extra?: Record<string, string | undefined>): Record<string, string | undefined> } {
+export function useServer(options: ServerOptions = {}): {
+  readonly server: SentryServer;
+  env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
+} {
   let server: SentryServer | undefined;
   beforeAll(async () => {
     server = await startServer(options);

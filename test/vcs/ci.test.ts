@@ -26,7 +26,9 @@ describe("versionFromEnvironment", () => {
   it("gives sentry-cli's answer when one of its variables is set, even beside another CI's", () => {
     expect(versionFromEnvironment({ env: { GITHUB_ACTIONS: "true", GITHUB_SHA: A, CIRCLE_SHA1: B } })?.version).toBe(B);
     expect(versionFromEnvironment({ env: { SOURCE_VERSION: "s", HEROKU_SLUG_COMMIT: "h" } })?.version).toBe("s");
-    expect(versionFromEnvironment({ env: { CF_PAGES_COMMIT_SHA: A, CODEBUILD_RESOLVED_SOURCE_VERSION: B } })?.version).toBe(B);
+    expect(
+      versionFromEnvironment({ env: { CF_PAGES_COMMIT_SHA: A, CODEBUILD_RESOLVED_SOURCE_VERSION: B } })?.version,
+    ).toBe(B);
   });
 
   it("reads the pull request's head SHA from the GitHub event payload on pull_request events", () => {
@@ -64,7 +66,10 @@ describe("project files", () => {
     mkdirSync(join(root, "app"));
     mkdirSync(join(root, "deep", "er"), { recursive: true });
     writeFileSync(join(root, "build.gradle"), "");
-    writeFileSync(join(root, "app", "build.gradle"), "defaultConfig {\n applicationId 'com.acme.app'\n versionName \"2.1\"\n}\n");
+    writeFileSync(
+      join(root, "app", "build.gradle"),
+      "defaultConfig {\n applicationId 'com.acme.app'\n versionName \"2.1\"\n}\n",
+    );
     const cwd = join(root, "deep", "er");
     expect(gradleReleaseName(cwd)).toBe("com.acme.app@2.1");
     expect(versionFromEnvironment({ env: { GITHUB_SHA: A }, cwd })?.version).toBe("com.acme.app@2.1");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collectLocalCommits, MISSING_PREVIOUS_MESSAGE, type LocalCommitsOptions } from "../../src/vcs/commits.js";
+import { collectLocalCommits, type LocalCommitsOptions, MISSING_PREVIOUS_MESSAGE } from "../../src/vcs/commits.js";
 import { checkRemoteName, GitRepo } from "../../src/vcs/git.js";
 import { git, makeRepo, repoWithCommits, shallowClone } from "./fixtures.js";
 
@@ -44,7 +44,15 @@ describe("collectLocalCommits", () => {
       },
       expect.objectContaining({ id: shas[1], message: "commit 2\n", timestamp: "2024-05-02T10:00:00+02:00" }),
     ]);
-    expect(Object.keys(r.commits[0]!)).toEqual(["patch_set", "repository", "author_name", "author_email", "timestamp", "message", "id"]);
+    expect(Object.keys(r.commits[0]!)).toEqual([
+      "patch_set",
+      "repository",
+      "author_name",
+      "author_email",
+      "timestamp",
+      "message",
+      "id",
+    ]);
   });
 
   it("takes --initial-depth commits when there is no previous release, the root commit adding every file", async () => {
@@ -114,7 +122,9 @@ describe("collectLocalCommits", () => {
 
   it("never deepens when the limit is 0", async () => {
     const { clone, shas } = shallowClone(3);
-    await expect(collect(clone, { previousCommit: shas[0]!, deepenLimit: 0 })).rejects.toThrow(MISSING_PREVIOUS_MESSAGE);
+    await expect(collect(clone, { previousCommit: shas[0]!, deepenLimit: 0 })).rejects.toThrow(
+      MISSING_PREVIOUS_MESSAGE,
+    );
     expect(git(clone, ["rev-list", "--count", "HEAD"]).trim()).toBe("1");
   });
 
@@ -162,7 +172,9 @@ describe("collectLocalCommits with dryRun", () => {
     const { clone, shas } = shallowClone(3);
     const r = await collect(clone, { previousCommit: shas[0]!, dryRun: true, ignoreMissing: true, initialDepth: 5 });
     expect(r.deepenedBy).toBe(0);
-    expect(r.notes[0]).toMatch(/a real run would deepen from origin \(at most 1000 commits\)\. Dry run: not fetching\./);
+    expect(r.notes[0]).toMatch(
+      /a real run would deepen from origin \(at most 1000 commits\)\. Dry run: not fetching\./,
+    );
     expect(git(clone, ["rev-list", "--count", "HEAD"]).trim()).toBe("1");
   });
 });

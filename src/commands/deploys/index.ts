@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import { orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 import { listCommand } from "./list.js";
 import { newCommand } from "./new.js";
 

@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import { handler, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
 import type { DeployLike } from "../releases/render.js";
+import { handler, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 import { requireRelease } from "./release.js";
 
 /** `GET /organizations/{org}/releases/{version}/deploys/` as sentry-cli's table. */

@@ -1,8 +1,16 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import { intArg, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
-import { checkEnvironment, checkVersion, parseTimestamp, rfc3339, Sender, urlAwareHandler, urlOption } from "../releases/shared.js";
+import {
+  checkEnvironment,
+  checkVersion,
+  parseTimestamp,
+  rfc3339,
+  Sender,
+  urlAwareHandler,
+  urlOption,
+} from "../releases/shared.js";
+import { intArg, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 import { requireRelease } from "./release.js";
 
 export interface DeploysNewOptions {

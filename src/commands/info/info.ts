@@ -1,8 +1,9 @@
 /** `info`: the effective configuration with provenance, and a check of the auth token. */
+
+import type { ResolvedConfig, Setting } from "../../config/types.js";
 import type { CommandContext } from "../../context.js";
 import { ConfigError, isShipError } from "../../errors.js";
-import type { ResolvedConfig, Setting } from "../../config/types.js";
-import { renderInfo, type InfoReport } from "./render.js";
+import { type InfoReport, renderInfo } from "./render.js";
 
 export interface InfoOptions {
   configStatusJson: boolean;
@@ -31,8 +32,12 @@ export async function runInfo(opts: InfoOptions, ctx: CommandContext): Promise<v
   const report: InfoReport = {
     url: describe(cfg?.url),
     org: describe(cfg?.org),
-    project: describe(cfg?.projects ? { value: cfg.projects.value.join(", "), source: cfg.projects.source } : undefined),
-    token: cfg?.authToken ? { source: cfg.authToken.source.label, kind: cfg.authToken.value.startsWith("sntrys_") ? "org" : "user" } : null,
+    project: describe(
+      cfg?.projects ? { value: cfg.projects.value.join(", "), source: cfg.projects.source } : undefined,
+    ),
+    token: cfg?.authToken
+      ? { source: cfg.authToken.source.label, kind: cfg.authToken.value.startsWith("sntrys_") ? "org" : "user" }
+      : null,
     auth: null,
     showDefaults: opts.defaults,
     haveDsn: (cfg?.dsn?.value.length ?? 0) > 0,
@@ -78,7 +83,11 @@ export async function runInfo(opts: InfoOptions, ctx: CommandContext): Promise<v
     url: report.url,
     org: report.org,
     project: report.project,
-    auth: { method: report.token ? "token" : null, tokenSource: report.token?.source ?? null, ...(report.auth ?? { successful: false }) },
+    auth: {
+      method: report.token ? "token" : null,
+      tokenSource: report.token?.source ?? null,
+      ...(report.auth ?? { successful: false }),
+    },
     haveDsn: report.haveDsn,
   });
   ctx.out.print(renderInfo(report, ctx.out.style));

@@ -29,7 +29,9 @@ export function renderInfo(r: InfoReport, style: ChalkInstance): string {
     lines.push("  Method: Unauthorized");
     return lines.join("\n");
   }
-  lines.push(`  Method: ${r.token.kind === "org" ? "Org Auth Token" : "Auth Token"} ${style.dim(`(from ${r.token.source})`)}`);
+  lines.push(
+    `  Method: ${r.token.kind === "org" ? "Org Auth Token" : "Auth Token"} ${style.dim(`(from ${r.token.source})`)}`,
+  );
   if (r.auth?.successful) {
     if (r.auth.user) lines.push(`  User: ${r.auth.user}`);
     lines.push("  Scopes:");

@@ -8,7 +8,14 @@ export function command(env: RunEnv): Command {
     .action(
       handler(env, async (ctx, opts) => {
         const { runLogin } = await import("./login.js");
-        await runLogin({ global: opts.global === true, token: opts.authToken as string | undefined, url: opts.url as string | undefined }, ctx);
+        await runLogin(
+          {
+            global: opts.global === true,
+            token: opts.authToken as string | undefined,
+            url: opts.url as string | undefined,
+          },
+          ctx,
+        );
       }),
     );
 }

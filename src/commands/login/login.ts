@@ -55,7 +55,9 @@ export async function runLogin(opts: LoginOptions, ctx: CommandContext): Promise
   })();
   const res = await api.get<AuthInfoResponse>("");
   const isOrgToken = token.startsWith("sntrys_");
-  const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
+  const who = isOrgToken
+    ? "Valid org token"
+    : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
 
   const target = opts.global ? cfg.loginTarget.global : (cfg.loginTarget.project ?? cfg.loginTarget.global);
   const { readFileSync, existsSync } = await import("node:fs");
@@ -72,5 +74,11 @@ export async function runLogin(opts: LoginOptions, ctx: CommandContext): Promise
   storeToken(target, token, opts.url ? cfg.url.value + "/" : undefined);
   ctx.out.print(who);
   ctx.out.print(`Stored token in ${target}`);
-  ctx.out.result({ stored: true, file: target, user: res.data?.user?.email ?? null, orgToken: isOrgToken, scopes: res.data?.auth?.scopes ?? [] });
+  ctx.out.result({
+    stored: true,
+    file: target,
+    user: res.data?.user?.email ?? null,
+    orgToken: isOrgToken,
+    scopes: res.data?.auth?.scopes ?? [],
+  });
 }

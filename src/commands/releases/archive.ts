@@ -36,7 +36,8 @@ export async function runReleasesStatus(
   ctx.out.result({ ok: true, version: shown, status, release: res.data });
 }
 
-export const runReleasesArchive = (opts: ReleasesStatusOptions, ctx: CommandContext) => runReleasesStatus("archived", opts, ctx);
+export const runReleasesArchive = (opts: ReleasesStatusOptions, ctx: CommandContext) =>
+  runReleasesStatus("archived", opts, ctx);
 
 export function archiveCommand(env: RunEnv): Command {
   return new Command("archive")

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import { orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 import { archiveCommand } from "./archive.js";
 import { deleteCommand } from "./delete.js";
 import { finalizeCommand } from "./finalize.js";

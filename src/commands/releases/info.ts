@@ -3,8 +3,8 @@ import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { InputError } from "../../errors.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
-import { checkVersion } from "./shared.js";
 import type { ReleaseLike } from "./render.js";
+import { checkVersion } from "./shared.js";
 
 export interface ReleasesInfoOptions {
   version: string;
@@ -31,10 +31,19 @@ export async function runReleasesInfo(opts: ReleasesInfoOptions, ctx: CommandCon
       commits = undefined; // sentry-cli shows "-" when the commits cannot be read
     }
   }
-  ctx.out.result({ ok: true, exists: true, release: res.data, ...(opts.showCommits ? { commits: commits ?? [] } : {}) });
+  ctx.out.result({
+    ok: true,
+    exists: true,
+    release: res.data,
+    ...(opts.showCommits ? { commits: commits ?? [] } : {}),
+  });
   const { renderReleaseInfo } = await import("./render.js");
   ctx.out.print(
-    renderReleaseInfo(res.data, { showProjects: opts.showProjects === true, showCommits: opts.showCommits === true, commits }),
+    renderReleaseInfo(res.data, {
+      showProjects: opts.showProjects === true,
+      showCommits: opts.showCommits === true,
+      commits,
+    }),
   );
 }
 
@@ -48,7 +57,10 @@ export function infoCommand(env: RunEnv): Command {
     .option("-C, --show-commits", "display the Commits column")
     .action(
       handler(env, async (ctx, o, version: string) => {
-        await runReleasesInfo({ version, showProjects: o.showProjects === true, showCommits: o.showCommits === true }, ctx);
+        await runReleasesInfo(
+          { version, showProjects: o.showProjects === true, showCommits: o.showCommits === true },
+          ctx,
+        );
       }),
     );
 }

@@ -46,7 +46,10 @@ export function listCommand(env: RunEnv): Command {
           const { UsageError } = await import("../../errors.js");
           throw new UsageError("the argument '--delimiter <delimiter>' requires '--raw'");
         }
-        await runReleasesList({ showProjects: o.showProjects === true, raw: o.raw === true, delimiter: o.delimiter }, ctx);
+        await runReleasesList(
+          { showProjects: o.showProjects === true, raw: o.raw === true, delimiter: o.delimiter },
+          ctx,
+        );
       }),
     );
 }

@@ -44,7 +44,10 @@ export function newCommand(env: RunEnv): Command {
     .option("--dry-run", "print the request instead of sending it")
     .action(
       urlAwareHandler(env, "releaseUrl", async (ctx, o, version: string) => {
-        await runReleasesNew({ version, finalize: o.finalize === true, url: o.releaseUrl, dryRun: o.dryRun === true }, ctx);
+        await runReleasesNew(
+          { version, finalize: o.finalize === true, url: o.releaseUrl, dryRun: o.dryRun === true },
+          ctx,
+        );
       }),
     );
 }

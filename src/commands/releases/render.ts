@@ -8,9 +8,7 @@
 export function renderTable(titles: string[], rows: string[][]): string {
   const cellLines = (c: string) => c.split("\n");
   const widths = titles.map((t, i) =>
-    Math.max(
-      ...[t, ...rows.map((r) => r[i] ?? "")].flatMap((c) => cellLines(c).map((l) => [...l].length)),
-    ),
+    Math.max(...[t, ...rows.map((r) => r[i] ?? "")].flatMap((c) => cellLines(c).map((l) => [...l].length))),
   );
   const border = "+" + widths.map((w) => "-".repeat(w + 2)).join("+") + "+";
   const line = (cells: string[]) => {
@@ -19,7 +17,11 @@ export function renderTable(titles: string[], rows: string[][]): string {
     const out: string[] = [];
     for (let h = 0; h < height; h++) {
       out.push(
-        "|" + widths.map((w, i) => " " + (split[i]?.[h] ?? "") + " ".repeat(w - [...(split[i]?.[h] ?? "")].length) + " ").join("|") + "|",
+        "|" +
+          widths
+            .map((w, i) => " " + (split[i]?.[h] ?? "") + " ".repeat(w - [...(split[i]?.[h] ?? "")].length) + " ")
+            .join("|") +
+          "|",
       );
     }
     return out.join("\n");
@@ -92,7 +94,7 @@ export function renderReleaseInfo(
   }
   if (opts.showCommits) {
     titles.push("Commits");
-    row.push(opts.commits && opts.commits.length ? opts.commits.join("\n") : "-");
+    row.push(opts.commits?.length ? opts.commits.join("\n") : "-");
   }
   return renderTable(titles, [row]);
 }
@@ -105,7 +107,10 @@ export function shortRev(rev: string): string {
 export function renderRefs(refs: Array<{ repository: string; commit: string; previousCommit: string | null }>): string {
   return renderTable(
     ["Repository", "Revision"],
-    refs.map((r) => [r.repository, r.previousCommit ? `${shortRev(r.previousCommit)} -> ${shortRev(r.commit)}` : shortRev(r.commit)]),
+    refs.map((r) => [
+      r.repository,
+      r.previousCommit ? `${shortRev(r.previousCommit)} -> ${shortRev(r.commit)}` : shortRev(r.commit),
+    ]),
   );
 }
 

@@ -1,9 +1,10 @@
 import { Command } from "commander";
 import type { CommandContext } from "../../context.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
-import { runReleasesStatus, type ReleasesStatusOptions } from "./archive.js";
+import { type ReleasesStatusOptions, runReleasesStatus } from "./archive.js";
 
-export const runReleasesRestore = (opts: ReleasesStatusOptions, ctx: CommandContext) => runReleasesStatus("open", opts, ctx);
+export const runReleasesRestore = (opts: ReleasesStatusOptions, ctx: CommandContext) =>
+  runReleasesStatus("open", opts, ctx);
 
 export function restoreCommand(env: RunEnv): Command {
   return new Command("restore")

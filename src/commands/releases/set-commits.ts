@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { ApiError, InputError, UsageError } from "../../errors.js";
-import { handler, intArg, orgOption, projectOption, collect, type RunEnv } from "../runner.js";
+import { collect, handler, intArg, orgOption, projectOption, type RunEnv } from "../runner.js";
 import { checkVersion, Sender } from "./shared.js";
 
 export interface SetCommitsOptions {
@@ -94,7 +94,8 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
   if (opts.auto && opts.initialDepth !== undefined) {
     throw new UsageError("the argument '--initial-depth' cannot be used with '--auto'");
   }
-  if (opts.initialDepth !== undefined && opts.initialDepth < 0) throw new UsageError("--initial-depth must be 0 or more");
+  if (opts.initialDepth !== undefined && opts.initialDepth < 0)
+    throw new UsageError("--initial-depth must be 0 or more");
   const specs = (opts.commits ?? []).map(parseCommitSpec);
   const initialDepth = opts.initialDepth ?? 20;
 
@@ -126,7 +127,9 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
   } else if (specs.length > 0) {
     refs = specs.map((s) => {
       if (!repos.some((r) => r.name.toLowerCase() === s.repo.toLowerCase())) {
-        throw new InputError(`Unknown repo '${s.repo}' (the organization's repositories: ${repos.map((r) => r.name).join(", ")})`);
+        throw new InputError(
+          `Unknown repo '${s.repo}' (the organization's repositories: ${repos.map((r) => r.name).join(", ")})`,
+        );
       }
       return { repository: s.repo, commit: s.rev, previousCommit: s.prevRev ?? null };
     });
@@ -144,7 +147,12 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
       const { renderRefs } = await import("./render.js");
       ctx.out.print(renderRefs(refs));
     }
-    await sender.send("PUT", routes.release(org, version), { refs }, { notFound: `release ${version} in organization ${org}` });
+    await sender.send(
+      "PUT",
+      routes.release(org, version),
+      { refs },
+      { notFound: `release ${version} in organization ${org}` },
+    );
     ctx.out.result({ ok: true, version, mode: refs.length === 0 ? "clear" : "refs", refs, ...dry(sender) });
     return;
   }
@@ -192,9 +200,14 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
     ctx.out.result({ ...summary, ...dry(sender) });
     return;
   }
-  await sender.send("PUT", routes.release(org, version), { commits: result.commits }, {
-    notFound: `release ${version} in organization ${org}`,
-  });
+  await sender.send(
+    "PUT",
+    routes.release(org, version),
+    { commits: result.commits },
+    {
+      notFound: `release ${version} in organization ${org}`,
+    },
+  );
   if (!sender.dryRun) ctx.out.print(`Success! Set commits for release ${version}`);
   ctx.out.result({ ...summary, ...dry(sender) });
 }
@@ -236,8 +249,15 @@ export function setCommitsCommand(env: RunEnv): Command {
     .option("--clear", "clear all current commits from the release")
     .option("--auto", "match the local git remote against the organization's repositories and send HEAD")
     .option("--local", "set the commits of a release from local git")
-    .option("-c, --commit <spec>", "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)", collect)
-    .option("--ignore-missing", "when the previous release's commit is not in the history, use --initial-depth commits instead of failing")
+    .option(
+      "-c, --commit <spec>",
+      "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)",
+      collect,
+    )
+    .option(
+      "--ignore-missing",
+      "when the previous release's commit is not in the history, use --initial-depth commits instead of failing",
+    )
     .option("--initial-depth <n>", "number of commits of the first release (default 20)", intArg("--initial-depth"))
     .option(
       "--deepen-limit <n>",
@@ -245,7 +265,10 @@ export function setCommitsCommand(env: RunEnv): Command {
       intArg("--deepen-limit"),
     )
     .addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp())
-    .option("--dry-run", "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)")
+    .option(
+      "--dry-run",
+      "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)",
+    )
     .action(
       handler(env, async (ctx, o, version: string) => {
         await runSetCommits(

@@ -52,8 +52,12 @@ export function parseTimestamp(value: string, flag: string): string {
   const v = value.trim();
   let d: Date;
   if (/^-?\d+(\.\d+)?$/.test(v)) d = new Date(Math.round(Number(v) * 1000));
-  else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v)) d = new Date(v.replace(" ", "T"));
-  else if (/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(:\d\d)?\s+([+-]\d{4}|GMT|UT|UTC|[A-Z]{3})$/.test(v)) d = new Date(v);
+  else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v))
+    d = new Date(v.replace(" ", "T"));
+  else if (
+    /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(:\d\d)?\s+([+-]\d{4}|GMT|UT|UTC|[A-Z]{3})$/.test(v)
+  )
+    d = new Date(v);
   else d = new Date(NaN);
   if (Number.isNaN(d.getTime())) {
     throw new UsageError(
@@ -99,7 +103,9 @@ export class Sender {
     opts: RequestOptions = {},
   ): Promise<ApiResponse<T> | undefined> {
     if (this.dryRun) {
-      this.planned.push(body === undefined ? { method, path: `/api/0/${path}` } : { method, path: `/api/0/${path}`, body });
+      this.planned.push(
+        body === undefined ? { method, path: `/api/0/${path}` } : { method, path: `/api/0/${path}`, body },
+      );
       this.ctx.out.print(`[dry-run] ${method} /api/0/${path}${body === undefined ? "" : " " + JSON.stringify(body)}`);
       return undefined;
     }
@@ -117,12 +123,14 @@ export class Sender {
 export function urlAwareHandler<A extends string[]>(
   env: import("../runner.js").RunEnv,
   attribute: string,
-  fn: (ctx: CommandContext, opts: Record<string, any>, ...args: A) => Promise<void>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
+  fn: (ctx: CommandContext, opts: Record<string, any>, ...args: A) => Promise<void>,
 ): (...params: unknown[]) => Promise<void> {
   return async (...params: unknown[]) => {
     const cmd = params[params.length - 1] as import("commander").Command;
     const args = params.slice(0, cmd.registeredArguments.length) as A;
-    const opts = { ...cmd.optsWithGlobals() } as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
+    const opts = { ...cmd.optsWithGlobals() } as Record<string, any>;
     let root = cmd;
     while (root.parent) root = root.parent;
     const raw = ((root as unknown as { rawArgs?: string[] }).rawArgs ?? []).slice();

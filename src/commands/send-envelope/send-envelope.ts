@@ -5,10 +5,10 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import type { CommandContext } from "../../context.js";
+import { type Dsn, dsnHost } from "../../domain/dsn.js";
+import { type Envelope, EnvelopeError, normalizeEventId, parseEnvelope } from "../../domain/envelope.js";
 import { InputError } from "../../errors.js";
-import { dsnHost, type Dsn } from "../../domain/dsn.js";
-import { EnvelopeError, normalizeEventId, parseEnvelope, type Envelope } from "../../domain/envelope.js";
-import { dispatch, resolveDsns, dispatchFlags, spoolDir, type DispatchFlags } from "../../events/dispatch.js";
+import { type DispatchFlags, dispatch, dispatchFlags, resolveDsns, spoolDir } from "../../events/dispatch.js";
 import { envelopeCategory, reserializeEnvelope } from "../../events/envelope-file.js";
 import { EventInputError } from "../../events/event.js";
 import { expandPaths } from "../../events/files.js";
@@ -77,7 +77,11 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
   const dsns = await resolveDsns(ctx, opts);
   if (opts.dryRun) {
     for (const p of prepared) ctx.out.print(`Would send envelope from file ${p.display} to ${dsnHost(dsns[0]!)}`);
-    ctx.out.result({ ok: true, dryRun: true, envelopes: prepared.map((p) => ({ file: p.display, items: p.envelope?.items.length })) });
+    ctx.out.result({
+      ok: true,
+      dryRun: true,
+      envelopes: prepared.map((p) => ({ file: p.display, items: p.envelope?.items.length })),
+    });
     return;
   }
 
@@ -100,7 +104,12 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
       rmSync(p.path, { force: true });
       ctx.out.info(`> Removed ${p.display} from the spool`);
     }
-    results.push({ file: p.display, acceptedBy: r.host, dsnIndex: r.position, ...(p.spooled ? { unspooled: true } : {}) });
+    results.push({
+      file: p.display,
+      acceptedBy: r.host,
+      dsnIndex: r.position,
+      ...(p.spooled ? { unspooled: true } : {}),
+    });
     ctx.out.result({ ok: true, envelopes: results });
   }
 }

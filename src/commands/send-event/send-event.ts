@@ -4,22 +4,22 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type { CommandContext } from "../../context.js";
-import { InputError, isShipError } from "../../errors.js";
 import { dsnHost } from "../../domain/dsn.js";
 import { hyphenateEventId, normalizeEventId } from "../../domain/envelope.js";
-import { dispatch, resolveDsns, dispatchFlags, type DispatchFlags } from "../../events/dispatch.js";
+import { InputError, isShipError } from "../../errors.js";
+import { type DispatchFlags, dispatch, dispatchFlags, resolveDsns } from "../../events/dispatch.js";
 import { eventEnvelope, eventEnvelopeRaw } from "../../events/envelope-file.js";
 import {
   buildEvent,
   completeFileEvent,
   EventInputError,
   logfileBreadcrumbs,
-  redactedEnviron,
   parseLevel,
   parseTimestamp,
+  redactedEnviron,
 } from "../../events/event.js";
 import { expandPaths } from "../../events/files.js";
-import { hostInfo, type HostInfo } from "../../events/host.js";
+import { type HostInfo, hostInfo } from "../../events/host.js";
 import { VERSION } from "../../version.js";
 import type { Opts } from "../runner.js";
 
@@ -149,7 +149,12 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
         throw new InputError(`${f.display} is not valid JSON: ${(e as Error).message}`);
       }
       const ev = input(() => completeFileEvent(value, { host, now, environment, sdk: SDK }), `${f.display}: `);
-      prepared.push({ display: f.display, eventId: hyphenateEventId(String(ev.event_id)), body: eventEnvelope(ev), event: ev });
+      prepared.push({
+        display: f.display,
+        eventId: hyphenateEventId(String(ev.event_id)),
+        body: eventEnvelope(ev),
+        event: ev,
+      });
     }
   } else {
     if (opts.level !== undefined) input(() => parseLevel(opts.level!));
@@ -197,9 +202,15 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
 
   if (opts.dryRun) {
     for (const p of prepared) {
-      ctx.out.print(`Would send event ${p.eventId}${p.display ? ` from file ${p.display}` : ""} to ${dsnHost(dsns[0]!)}`);
+      ctx.out.print(
+        `Would send event ${p.eventId}${p.display ? ` from file ${p.display}` : ""} to ${dsnHost(dsns[0]!)}`,
+      );
     }
-    ctx.out.result({ ok: true, dryRun: true, events: prepared.map((p) => ({ eventId: p.eventId, file: p.display, event: p.event })) });
+    ctx.out.result({
+      ok: true,
+      dryRun: true,
+      events: prepared.map((p) => ({ eventId: p.eventId, file: p.display, event: p.event })),
+    });
     return;
   }
 
@@ -218,7 +229,12 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
       ctx.out.print(`Event id: ${p.eventId}`);
     }
     ctx.out.info(`> Accepted by ${r.host}${r.of > 1 ? ` (DSN ${r.position} of ${r.of})` : ""}`);
-    results.push({ eventId: p.eventId, ...(p.display !== undefined ? { file: p.display } : {}), acceptedBy: r.host, dsnIndex: r.position });
+    results.push({
+      eventId: p.eventId,
+      ...(p.display !== undefined ? { file: p.display } : {}),
+      acceptedBy: r.host,
+      dsnIndex: r.position,
+    });
     ctx.out.result({ ok: true, events: results });
   }
 }

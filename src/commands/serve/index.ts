@@ -12,7 +12,12 @@ export function command(env: RunEnv): Command {
       handler(env, async (ctx, opts) => {
         const { runServe } = await import("./serve.js");
         await runServe(
-          { port: opts.port as number | undefined, host: opts.host as string | undefined, data: opts.data as string | undefined, token: opts.token as string | undefined },
+          {
+            port: opts.port as number | undefined,
+            host: opts.host as string | undefined,
+            data: opts.data as string | undefined,
+            token: opts.token as string | undefined,
+          },
           ctx,
         );
       }),

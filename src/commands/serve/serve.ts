@@ -20,9 +20,14 @@ export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?:
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
     debug: Boolean(ctx.env.SENTRY_SHIP_SERVE_DEBUG),
   }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "EADDRINUSE") throw new UsageError(`port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`);
-    if (e.code === "EACCES") throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
-    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") throw new UsageError(`cannot listen on ${host}: no such local address (see --host)`);
+    if (e.code === "EADDRINUSE")
+      throw new UsageError(
+        `port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`,
+      );
+    if (e.code === "EACCES")
+      throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
+    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND")
+      throw new UsageError(`cannot listen on ${host}: no such local address (see --host)`);
     throw e;
   });
   // The token is printed on purpose: it is this local server's own credential.

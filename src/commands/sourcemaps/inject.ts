@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import type { CommandContext } from "../../context.js";
-import { collect, handler, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import { collect, handler, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 
 export interface InjectCommandOptions {
   paths: string[];
@@ -45,7 +45,10 @@ export async function runInject(opts: InjectCommandOptions, ctx: CommandContext)
   const report = await runInjection({
     paths: opts.paths,
     cwd: ctx.cwd,
-    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
+    extensions: opts.ext
+      ?.flatMap((e) => e.split(","))
+      .map((e) => e.trim().replace(/^\./, ""))
+      .filter(Boolean),
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile,
     dryRun: opts.dryRun,

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
-import { handler, orgOption, projectOption, releaseOption, type RunEnv } from "../runner.js";
+import { handler, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 
 export interface ResolveCommandOptions {
   path: string;
@@ -12,7 +12,9 @@ export interface ResolveCommandOptions {
 function positive(flag: string) {
   return (value: string): number => {
     if (!/^\s*\d+\s*$/.test(value) || Number.parseInt(value, 10) < 1) {
-      throw new UsageError(`invalid value '${value}' for ${flag}: expected a number from 1 (lines and columns count from 1)`);
+      throw new UsageError(
+        `invalid value '${value}' for ${flag}: expected a number from 1 (lines and columns count from 1)`,
+      );
     }
     return Number.parseInt(value, 10);
   };

@@ -1,8 +1,17 @@
 import { Command, Option } from "commander";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
-import { collect, handler, intArg, orgOption, projectOption, releaseOption, type Opts, type RunEnv } from "../runner.js";
 import type { UploadOptions } from "../../sourcemaps/upload.js";
+import {
+  collect,
+  handler,
+  intArg,
+  type Opts,
+  orgOption,
+  projectOption,
+  type RunEnv,
+  releaseOption,
+} from "../runner.js";
 
 export interface SourcemapsUploadOptions extends UploadOptions {
   json?: boolean;
@@ -20,7 +29,11 @@ export function uploadCommand(env: RunEnv): Command {
     .option("--url-suffix <suffix>", "URL suffix appended to every file URL")
     .option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect)
     .option("--strip-common-prefix", "strip the common prefix of each map's absolute sources")
-    .option("-x, --ext <ext>", "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)", collect)
+    .option(
+      "-x, --ext <ext>",
+      "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
+      collect,
+    )
     .option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect)
     .option("-I, --ignore-file <file>", "ignore files matching the globs in this file")
     .option("--validate", "check files and maps before uploading")
@@ -35,7 +48,8 @@ export function uploadCommand(env: RunEnv): Command {
       handler(env, async (ctx, opts: Opts, ...args: string[]) => {
         // A variadic argument arrives as one array.
         const paths = args[0] as unknown as string[];
-        if (opts.wait && opts.waitFor !== undefined) throw new UsageError("--wait and --wait-for cannot be used together");
+        if (opts.wait && opts.waitFor !== undefined)
+          throw new UsageError("--wait and --wait-for cannot be used together");
         await runSourcemapsUpload(
           {
             paths,

@@ -19,7 +19,8 @@ export function register(router: Router, core: ServerCore): void {
     const header = req.headers.authorization;
     const scheme = header?.trim().split(/\s+/)[0]?.toLowerCase();
     // No credentials (or a scheme no authenticator claims) is an anonymous request: 200 with nulls.
-    if (!header || (scheme !== "bearer" && scheme !== "basic")) return json(200, { version: "0", auth: null, user: null });
+    if (!header || (scheme !== "bearer" && scheme !== "basic"))
+      return json(200, { version: "0", auth: null, user: null });
     const a = authenticate(state, req);
     if ("reply" in a) return a.reply;
     const t = a.token;
@@ -35,7 +36,10 @@ export function register(router: Router, core: ServerCore): void {
     if ("reply" in a) return a.reply;
     let orgs = a.token.kind === "org" ? state.orgs.filter((o) => o.slug === a.token.orgSlug) : [...state.orgs];
     const query = req.query.query;
-    if (query) orgs = orgs.filter((o) => o.slug.includes(query.toLowerCase()) || o.name.toLowerCase().includes(query.toLowerCase()));
+    if (query)
+      orgs = orgs.filter(
+        (o) => o.slug.includes(query.toLowerCase()) || o.name.toLowerCase().includes(query.toLowerCase()),
+      );
     orgs.sort((x, y) => x.name.localeCompare(y.name));
     return paginateMapped(req, orgs, (o) => serializeOrg(o, core.url()));
   });

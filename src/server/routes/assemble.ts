@@ -38,7 +38,9 @@ export function validateAssembleBody(value: unknown): { body: AssembleBody } | {
     return { error: "The checksum field is required and must be a 40-character hexadecimal string." };
   }
   if (!Array.isArray(v.chunks) || !v.chunks.every((c) => typeof c === "string" && HEX40.test(c))) {
-    return { error: "The chunks field is required and must be provided as an array of 40-character hexadecimal strings." };
+    return {
+      error: "The chunks field is required and must be provided as an array of 40-character hexadecimal strings.",
+    };
   }
   if (!Array.isArray(v.projects) || !v.projects.every((p) => typeof p === "string")) {
     return { error: "The projects field is required and must be provided as an array of strings." };
@@ -51,7 +53,9 @@ export function validateAssembleBody(value: unknown): { body: AssembleBody } | {
   const extra = Object.keys(v).filter((k) => !allowed.has(k));
   if (extra.length > 0) {
     const list = extra.map((k) => `'${k}'`).join(", ");
-    return { error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)` };
+    return {
+      error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)`,
+    };
   }
   return { body: v as unknown as AssembleBody };
 }
@@ -88,12 +92,7 @@ function openZip(data: Buffer): Record<string, Uint8Array> | undefined {
 type Outcome = { state: "ok" | "error"; detail: string | null; bundle?: Bundle };
 
 /** Assemble the uploaded chunks into a bundle (or say why not). Exported for tests. */
-export function assembleBundle(
-  core: ServerCore,
-  org: Org,
-  body: AssembleBody,
-  projects: Project[],
-): Outcome {
+export function assembleBundle(core: ServerCore, org: Org, body: AssembleBody, projects: Project[]): Outcome {
   const store = orgChunks(core, org.id);
   const parts: Buffer[] = [];
   for (const c of body.chunks) {
@@ -103,8 +102,10 @@ export function assembleBundle(
   }
   const data = Buffer.concat(parts);
   const max = chunkUploadOptions(core).maxFileSize;
-  if (data.length > max) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max})` };
-  if (createHash("sha1").update(data).digest("hex") !== body.checksum) return { state: "error", detail: "Reported checksum mismatch" };
+  if (data.length > max)
+    return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max})` };
+  if (createHash("sha1").update(data).digest("hex") !== body.checksum)
+    return { state: "error", detail: "Reported checksum mismatch" };
   const entries = openZip(data);
   const manifestRaw = entries?.["manifest.json"];
   if (!entries || !manifestRaw) return { state: "error", detail: "the bundle is invalid" };
@@ -116,7 +117,8 @@ export function assembleBundle(
     return { state: "error", detail: "the bundle is invalid" };
   }
   const filesObj = (manifest.files ?? {}) as Record<string, { url?: unknown; type?: unknown; headers?: unknown }>;
-  if (typeof filesObj !== "object" || Array.isArray(filesObj)) return { state: "error", detail: "the bundle is invalid" };
+  if (typeof filesObj !== "object" || Array.isArray(filesObj))
+    return { state: "error", detail: "the bundle is invalid" };
   const release = body.version ?? (typeof manifest.release === "string" ? manifest.release : null);
   const dist = body.dist ?? (typeof manifest.dist === "string" ? manifest.dist : null);
   const files: BundleFile[] = [];
@@ -124,7 +126,8 @@ export function assembleBundle(
   for (const [path, info] of Object.entries(filesObj)) {
     const headers: Record<string, string> = {};
     if (info && typeof info.headers === "object" && info.headers !== null) {
-      for (const [k, v] of Object.entries(info.headers as Record<string, unknown>)) if (typeof v === "string") headers[k] = v;
+      for (const [k, v] of Object.entries(info.headers as Record<string, unknown>))
+        if (typeof v === "string") headers[k] = v;
     }
     const type = typeof info?.type === "string" ? info.type : undefined;
     if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue(headers, "debug-id"))) hasDebugId = true;
@@ -137,7 +140,8 @@ export function assembleBundle(
       content: content ? Buffer.from(content) : Buffer.alloc(0),
     });
   }
-  if (!hasDebugId && !release) return { state: "error", detail: "uploading a bundle without debug ids or release is prohibited" };
+  if (!hasDebugId && !release)
+    return { state: "error", detail: "uploading a bundle without debug ids or release is prohibited" };
   if (files.length === 0) return { state: "ok", detail: null };
   const id = (normalizeDebugId(manifest.debug_id) ?? derivedId(body.checksum)).slice(0, 36);
   const bundle: Bundle = {
@@ -204,7 +208,8 @@ export function registerAssemble(router: Router, core: ServerCore): void {
 
     const rec: AssembleRecord = { state: "created", detail: null };
     core.state.assembles.set(key, rec);
-    if (body.dist !== undefined && body.version === undefined) return err("You need to specify a release together with a dist");
+    if (body.dist !== undefined && body.version === undefined)
+      return err("You need to specify a release together with a dist");
 
     const outcome = assembleBundle(core, a.org, body, projects);
     if (outcome.bundle) {

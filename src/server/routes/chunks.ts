@@ -8,8 +8,8 @@ import { gunzipSync } from "node:zlib";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
 import { json, type Reply, type Router } from "../http.js";
 import type { ServerCore } from "../index.js";
-import { multipartBoundary, parseMultipart, type MultipartPart } from "./chunk-multipart.js";
 import { registerAssemble } from "./assemble.js";
+import { type MultipartPart, multipartBoundary, parseMultipart } from "./chunk-multipart.js";
 
 export interface ChunkUploadOptions {
   chunkSize: number;
@@ -90,7 +90,8 @@ function gunzipCapped(data: Buffer, cap: number): Buffer | "too-large" | "invali
   try {
     return gunzipSync(data, { maxOutputLength: cap + 1 });
   } catch (e) {
-    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e))) return "too-large";
+    if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e)))
+      return "too-large";
     return "invalid";
   }
 }
@@ -120,7 +121,9 @@ export function register(router: Router, core: ServerCore): void {
     const a = authorizeOrg(core.state, req, req.params.org!, RELEASE_SCOPES.POST!);
     if ("reply" in a) return a.reply;
     const o = chunkUploadOptions(core);
-    const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
+    const encoding = String(req.headers["content-encoding"] ?? "")
+      .trim()
+      .toLowerCase();
     if (encoding && encoding !== "gzip") return err("Unsupported Content-Encoding");
     const boundary = multipartBoundary(req.headers["content-type"]);
     let parts: MultipartPart[] = [];
@@ -132,7 +135,8 @@ export function register(router: Router, core: ServerCore): void {
       }
     }
     const files = parts.filter((p) => p.filename !== undefined && (p.name === "file" || p.name === "file_gzip"));
-    if (encoding && files.some((p) => p.name === "file_gzip")) return err("Cannot combine Content-Encoding with file_gzip field");
+    if (encoding && files.some((p) => p.name === "file_gzip"))
+      return err("Cannot combine Content-Encoding with file_gzip field");
     if (files.length > o.chunksPerRequest) return err("Too many chunks");
     if (files.length === 0) return { status: 200 };
     const decoded: Array<{ name: string; data: Buffer }> = [];

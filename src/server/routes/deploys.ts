@@ -3,13 +3,23 @@
  * parameter-validation error for projects not linked to the release; list the last deploy per
  * (project, environment), newest `dateFinished` first.
  */
+
+import { environmentProblem, MAX_ENVIRONMENT_LENGTH } from "../../domain/release.js";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
 import { fieldErrors, json, NOT_FOUND, type Reply, type RouteRequest, type Router } from "../http.js";
 import type { ServerCore } from "../index.js";
 import { serializeDeploy } from "../serialize.js";
 import type { Deploy, Org, Project, Release, ServerState } from "../state.js";
-import { environmentProblem, MAX_ENVIRONMENT_LENGTH } from "../../domain/release.js";
-import { bodyObject, charField, collectErrors, dateTimeField, fieldError, listField, valuesOf, type Field } from "./fields.js";
+import {
+  bodyObject,
+  charField,
+  collectErrors,
+  dateTimeField,
+  type Field,
+  fieldError,
+  listField,
+  valuesOf,
+} from "./fields.js";
 import { paginateMapped } from "./paging.js";
 
 /** `{"detail": {"code": "parameter-validation-error", …}}` — ParameterValidationError. */
@@ -83,7 +93,9 @@ export function register(router: Router, core: ServerCore): void {
     if (v.projects) {
       const invalid = v.projects.filter((p) => !release.projects.includes(p.id));
       if (invalid.length) {
-        return parameterValidationError(`Invalid projects (${invalid.map((p) => p.slug).join(", ")}) for release ${release.version}`);
+        return parameterValidationError(
+          `Invalid projects (${invalid.map((p) => p.slug).join(", ")}) for release ${release.version}`,
+        );
       }
       projectIds = [...new Set(v.projects.map((p) => p.id))];
     } else {

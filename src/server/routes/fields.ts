@@ -20,7 +20,8 @@ export const MSG = {
   string: "Not a valid string.",
   url: "Enter a valid URL.",
   nullChars: "Null characters are not allowed.",
-  datetime: "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+  datetime:
+    "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
   emptyList: "This list may not be empty.",
   maxLength: (n: number) => `Ensure this field has no more than ${n} characters.`,
   notAList: (v: unknown) => `Expected a list of items but got type "${pyType(v)}".`,
@@ -86,7 +87,10 @@ export function charField(body: Record<string, unknown>, key: string, o: CharOpt
 /** Django's URLValidator, reduced to what matters: scheme, host (domain with TLD, localhost, IPv4, [IPv6]), port, rest. */
 export function isValidUrl(s: string): boolean {
   if (s.length > 2048 || /\s/.test(s)) return false;
-  const m = /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(s);
+  const m =
+    /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(
+      s,
+    );
   if (!m) return false;
   const host = m[2]!;
   if (host.startsWith("[")) return true;
@@ -95,8 +99,11 @@ export function isValidUrl(s: string): boolean {
   const labels = host.replace(/\.$/, "").split(".");
   if (labels.length < 2) return false;
   const tld = labels[labels.length - 1]!;
-  if (!/^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$/i.test(tld) || tld.startsWith("-") || tld.endsWith("-")) return false;
-  return labels.slice(0, -1).every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
+  if (!/^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$/i.test(tld) || tld.startsWith("-") || tld.endsWith("-"))
+    return false;
+  return labels
+    .slice(0, -1)
+    .every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
 }
 
 const DATETIME_RE =
@@ -108,7 +115,8 @@ export function parseDateTime(s: string): Date | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h = "0", mi = "0", sec = "0", frac = "", tz] = m;
   const parts = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(sec)] as const;
-  if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return undefined;
+  if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59)
+    return undefined;
   const daysInMonth = new Date(Date.UTC(parts[0], parts[1], 0)).getUTCDate();
   if (parts[2] > daysInMonth) return undefined;
   // Date-only strings are accepted (Python's fromisoformat) but not "date + timezone".
@@ -124,7 +132,11 @@ export function parseDateTime(s: string): Date | undefined {
   return new Date(t);
 }
 
-export function dateTimeField(body: Record<string, unknown>, key: string, o: { required?: boolean; allowNull?: boolean } = {}): Field<Date | null> {
+export function dateTimeField(
+  body: Record<string, unknown>,
+  key: string,
+  o: { required?: boolean; allowNull?: boolean } = {},
+): Field<Date | null> {
   if (!(key in body)) return o.required ? messages(MSG.required) : ABSENT;
   const raw = body[key];
   if (raw === null) return o.allowNull ? value(null) : messages(MSG.null);
@@ -159,7 +171,11 @@ export function listField<T>(
  * Run a nested serializer over one item: not a dict → non_field_errors; otherwise each field's
  * outcome, errors collected in field order.
  */
-export function nested<T>(item: unknown, fields: (obj: Record<string, unknown>) => Record<string, Field<unknown>>, build: (v: Record<string, unknown>) => T | Field<never>): Field<T> {
+export function nested<T>(
+  item: unknown,
+  fields: (obj: Record<string, unknown>) => Record<string, Field<unknown>>,
+  build: (v: Record<string, unknown>) => T | Field<never>,
+): Field<T> {
   if (!isObject(item)) return error({ non_field_errors: [MSG.notADict(item)] });
   const results = fields(item);
   const errs = collectErrors(results);

@@ -5,19 +5,27 @@
  * error bodies (`{"detail", "causes"}`), and records every accepted event.
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
-import { authFromQuery, isValidPublicKey, parseAuthHeader, parseDsn, parseProtocolVersion, PROTOCOL_VERSION, type IngestAuth } from "../../domain/dsn.js";
 import {
+  authFromQuery,
+  type IngestAuth,
+  isValidPublicKey,
+  PROTOCOL_VERSION,
+  parseAuthHeader,
+  parseDsn,
+  parseProtocolVersion,
+} from "../../domain/dsn.js";
+import {
+  type Envelope,
+  EnvelopeError,
   EVENT_BOUND_TYPES,
   EVENT_SIZED_TYPES,
-  EnvelopeError,
-  INTERNAL_TYPES,
   formatRateLimits,
+  INTERNAL_TYPES,
   itemCategory,
   limitCovers,
   newEventId,
   normalizeEventId,
   parseEnvelope,
-  type Envelope,
   type RateLimit,
 } from "../../domain/envelope.js";
 import { json, type Reply, type RouteRequest, type Router } from "../http.js";
@@ -127,7 +135,9 @@ function checkAuth(auth: IngestAuth): Reply | undefined {
 }
 
 function decodeBody(req: RouteRequest): Buffer | Reply {
-  const enc = String(req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+  const enc = String(req.headers["content-encoding"] ?? "identity")
+    .trim()
+    .toLowerCase();
   try {
     switch (enc) {
       case "":
@@ -154,7 +164,10 @@ function findProject(core: ServerCore, projectId: number, key: string): Project 
 }
 
 function sizeLimitReply(type: string): Reply {
-  return relayError(413, `envelope exceeded size limits for type '${type}' (https://develop.sentry.dev/sdk/envelopes/#size-limits)`);
+  return relayError(
+    413,
+    `envelope exceeded size limits for type '${type}' (https://develop.sentry.dev/sdk/envelopes/#size-limits)`,
+  );
 }
 
 function checkSizes(env: Envelope): Reply | undefined {
@@ -255,7 +268,7 @@ export function register(router: Router, core: ServerCore): void {
 function adminGuard(core: ServerCore, req: RouteRequest): Reply | undefined {
   const tok = String(req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
   const rec = core.state.tokens.find((t) => t.token === tok);
-  return rec && rec.scopes.includes("project:admin") ? undefined : json(401, { detail: "Invalid token" });
+  return rec?.scopes.includes("project:admin") ? undefined : json(401, { detail: "Invalid token" });
 }
 
 function projectIdParam(req: RouteRequest): number | Reply {
@@ -309,7 +322,8 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
       return relayError(400, "invalid event envelope", ["public key header mismatch between envelope and request"]);
     }
   }
-  if (env.items.some((i) => INTERNAL_TYPES.has(i.header.type))) return relayError(400, "envelope contains internal items");
+  if (env.items.some((i) => INTERNAL_TYPES.has(i.header.type)))
+    return relayError(400, "envelope contains internal items");
   const tooBig = checkSizes(env);
   if (tooBig) return tooBig;
 
@@ -327,9 +341,13 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
 
   const now = core.now().getTime();
   const limits = activeLimits(core).filter((l) => l.projectId === undefined || l.projectId === project.id);
-  const accepted = env.items.filter((i) => !limits.some((l) => l.categories.length === 0 || l.categories.includes(itemCategory(i.header.type))));
+  const accepted = env.items.filter(
+    (i) => !limits.some((l) => l.categories.length === 0 || l.categories.includes(itemCategory(i.header.type))),
+  );
   const applicable = limits.filter((l) =>
-    env.items.some((i) => limitCovers({ retryAfter: 0, categories: l.categories, scope: l.scope }, itemCategory(i.header.type))),
+    env.items.some((i) =>
+      limitCovers({ retryAfter: 0, categories: l.categories, scope: l.scope }, itemCategory(i.header.type)),
+    ),
   );
   if (env.items.length > 0 && accepted.length === 0) {
     return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(applicable, now));
@@ -341,7 +359,11 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
     endpoint: "envelope",
     receivedAt: core.now().toISOString(),
     envelopeHeader: env.header,
-    items: accepted.map((i) => ({ header: { ...i.header }, payload: payloadForRecord(i.payload), size: i.payload.length })),
+    items: accepted.map((i) => ({
+      header: { ...i.header },
+      payload: payloadForRecord(i.payload),
+      size: i.payload.length,
+    })),
     auth: {
       sentryKey: auth.sentryKey!,
       ...(auth.sentryVersion ? { sentryVersion: auth.sentryVersion } : {}),
@@ -349,7 +371,9 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
     },
     headers: interestingHeaders(req),
   });
-  const headers = applicable.length ? { "X-Sentry-Rate-Limits": rateLimitHeaders(applicable, now)["X-Sentry-Rate-Limits"]! } : undefined;
+  const headers = applicable.length
+    ? { "X-Sentry-Rate-Limits": rateLimitHeaders(applicable, now)["X-Sentry-Rate-Limits"]! }
+    : undefined;
   return json(200, eventId ? { id: eventId } : {}, headers);
 }
 
@@ -373,7 +397,9 @@ function handleStore(core: ServerCore, req: RouteRequest): Reply {
   if (!project) return relayError(403, "event submission rejected with_reason: ProjectId");
   const now = core.now().getTime();
   const limits = activeLimits(core).filter(
-    (l) => (l.projectId === undefined || l.projectId === project.id) && (l.categories.length === 0 || l.categories.includes("error")),
+    (l) =>
+      (l.projectId === undefined || l.projectId === project.id) &&
+      (l.categories.length === 0 || l.categories.includes("error")),
   );
   if (limits.length) return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(limits, now));
   const eventId = check.eventId ?? newEventId();

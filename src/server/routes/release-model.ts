@@ -4,7 +4,7 @@
  * clear_commits, with repositories auto-created for commits and required by name for refs.
  */
 import type { Commit, FileChange, Org, Release, Repo, ServerState } from "../state.js";
-import { charField, dateTimeField, fieldError, listField, nested, type Field } from "./fields.js";
+import { charField, dateTimeField, type Field, fieldError, listField, nested } from "./fields.js";
 
 export const MAX_COMMIT_LENGTH = 64;
 
@@ -66,10 +66,12 @@ export function refItem(item: unknown): Field<RefInput> {
       commit: charField(o, "commit", {
         required: true,
         validate: (v) => {
-          if (!v.includes("..")) return v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : undefined;
+          if (!v.includes(".."))
+            return v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : undefined;
           const [a, b] = v.split("..");
           if (!a || !b) return "Commit cannot begin or end with ..";
-          if (a.length > MAX_COMMIT_LENGTH || b.length > MAX_COMMIT_LENGTH) return `Start or end commit too long - max is ${MAX_COMMIT_LENGTH} chars each`;
+          if (a.length > MAX_COMMIT_LENGTH || b.length > MAX_COMMIT_LENGTH)
+            return `Start or end commit too long - max is ${MAX_COMMIT_LENGTH} chars each`;
           return undefined;
         },
       }),
@@ -77,12 +79,17 @@ export function refItem(item: unknown): Field<RefInput> {
       previousCommit: charField(o, "previousCommit", {
         allowNull: true,
         allowBlank: true,
-        validate: (v) => (v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : undefined),
+        validate: (v) =>
+          v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : undefined,
       }),
     }),
     (v) => {
       const commit = v.commit as string;
-      const ref: RefInput = { repository: v.repository as string, commit, previousCommit: (v.previousCommit as string | null | undefined) ?? null };
+      const ref: RefInput = {
+        repository: v.repository as string,
+        commit,
+        previousCommit: (v.previousCommit as string | null | undefined) ?? null,
+      };
       if (commit.includes("..")) {
         const parts = commit.split("..");
         // Real Sentry unpacks into two names: a second `..` is an unhandled error there.
@@ -104,7 +111,11 @@ export function headCommitItem(item: unknown): Field<RefInput> {
       repository: charField(o, "repository", { required: true, maxLength: 200 }),
       previousId: charField(o, "previousId", { maxLength: MAX_COMMIT_LENGTH, allowNull: true, allowBlank: true }),
     }),
-    (v) => ({ repository: v.repository as string, commit: v.currentId as string, previousCommit: (v.previousId as string | null | undefined) ?? null }),
+    (v) => ({
+      repository: v.repository as string,
+      commit: v.currentId as string,
+      previousCommit: (v.previousId as string | null | undefined) ?? null,
+    }),
   );
 }
 
@@ -156,7 +167,8 @@ export function setCommits(state: ServerState, org: Org, release: Release, list:
     if (seen.has(key)) continue;
     seen.add(key);
     let email = c.author_email ?? null;
-    if (email === null && c.author_name) email = `${c.author_name.replace(/[^a-zA-Z0-9\-_.]*/g, "").toLowerCase()}@localhost`;
+    if (email === null && c.author_name)
+      email = `${c.author_name.replace(/[^a-zA-Z0-9\-_.]*/g, "").toLowerCase()}@localhost`;
     if (email !== null) email = email.slice(0, 75);
     commits.push({
       id: c.id,

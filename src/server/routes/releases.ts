@@ -3,25 +3,26 @@
  * project), details, update, delete, the release's commits and previous-with-commits — with real
  * Sentry's scopes, validation order, messages and status codes. Repositories live in repos.ts.
  */
+
+import { versionProblem } from "../../domain/release.js";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
 import { detail, fieldErrors, json, NOT_FOUND, type Reply, type RouteRequest, type Router } from "../http.js";
 import type { ServerCore } from "../index.js";
 import { serializeCommit, serializeRelease } from "../serialize.js";
 import type { Org, Project, Release, ServerState } from "../state.js";
-import { versionProblem } from "../../domain/release.js";
-import { bodyObject, charField, collectErrors, dateTimeField, listField, valuesOf, type Field } from "./fields.js";
+import { bodyObject, charField, collectErrors, dateTimeField, type Field, listField, valuesOf } from "./fields.js";
 import { paginateMapped } from "./paging.js";
 import {
+  type CommitInput,
   clearCommits,
   commitItem,
   headCommitItem,
+  type RefInput,
   refItem,
   setCommits,
   setRefs,
   unknownRefRepos,
   wantsServerError,
-  type CommitInput,
-  type RefInput,
 } from "./release-model.js";
 import * as repos from "./repos.js";
 
@@ -76,7 +77,7 @@ function validationReply(errs: Record<string, unknown>): Reply {
 
 /** Refs to apply: `refs` when non-empty, else the converted `headCommits`. */
 function effectiveRefs(input: ReleaseInput): RefInput[] {
-  if (input.refs && input.refs.length) return input.refs;
+  if (input.refs?.length) return input.refs;
   return input.headCommits ?? [];
 }
 
@@ -161,7 +162,7 @@ export function register(router: Router, core: ServerCore): void {
       linked++;
     }
     let reposChanged = false;
-    if (input.commits && input.commits.length) reposChanged = setCommits(state, org, release, input.commits, now);
+    if (input.commits?.length) reposChanged = setCommits(state, org, release, input.commits, now);
     const refs = effectiveRefs(input);
     if (refs.length) {
       const unknown = unknownRefRepos(state, org, refs);
@@ -170,7 +171,7 @@ export function register(router: Router, core: ServerCore): void {
         saveRepos(reposChanged);
         return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
       }
-      setRefs(release, refs, !(input.commits && input.commits.length), now);
+      setRefs(release, refs, !input.commits?.length, now);
     }
     save();
     saveRepos(reposChanged);
@@ -193,7 +194,8 @@ export function register(router: Router, core: ServerCore): void {
     const projectIds = req.queryAll.getAll("project");
     let projectFilter = state.projectsOf(a.org).map((p) => p.id);
     if (projectIds.length && !(projectIds.length === 1 && projectIds[0] === "-1")) {
-      if (!projectIds.every((p) => /^-?\d+$/.test(p))) return detail(400, "Invalid project parameter. Values must be numbers.");
+      if (!projectIds.every((p) => /^-?\d+$/.test(p)))
+        return detail(400, "Invalid project parameter. Values must be numbers.");
       const wanted = projectIds.map(Number);
       if (!wanted.every((id) => projectFilter.includes(id))) {
         return detail(403, "You do not have permission to perform this action.");
@@ -203,13 +205,20 @@ export function register(router: Router, core: ServerCore): void {
     if (projectFilter.length === 0) return json(200, []);
     const status = q.status ?? "open";
     if (status !== "" && status !== "open" && status !== "archived") return detail(400, "invalid value for status");
-    let list = state.releases.filter((r) => r.orgId === a.org.id && r.projects.some((id) => projectFilter.includes(id)));
+    let list = state.releases.filter(
+      (r) => r.orgId === a.org.id && r.projects.some((id) => projectFilter.includes(id)),
+    );
     if (status) list = list.filter((r) => r.status === status);
     const query = q.query;
     if (query) {
       const m = /^release(?:\.version)?:"?(.*?)"?$/.exec(query);
       if (m) {
-        const pattern = new RegExp(`^${m[1]!.split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+        const pattern = new RegExp(
+          `^${m[1]!
+            .split("*")
+            .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+        );
         list = list.filter((r) => pattern.test(r.version));
       } else {
         const needle = query.toLowerCase();
@@ -256,9 +265,9 @@ export function register(router: Router, core: ServerCore): void {
     const commitList = input.commits ?? [];
     let reposChanged = false;
     if (commitList.length) reposChanged = setCommits(state, org, release, commitList, now);
-    let refs = input.refs && input.refs.length ? input.refs : [];
+    let refs = input.refs?.length ? input.refs : [];
     if (!refs.length) {
-      if (input.headCommits && input.headCommits.length) refs = input.headCommits;
+      if (input.headCommits?.length) refs = input.headCommits;
       else if (input.refs && input.refs.length === 0) clearCommits(release);
     }
     if (refs.length) {
@@ -304,10 +313,14 @@ export function register(router: Router, core: ServerCore): void {
     if ("reply" in a) return a.reply;
     const project = state.project(a.org, req.params.project!);
     if (!project) return NOT_FOUND();
-    let list = state.releases.filter((r) => r.orgId === a.org.id && r.status === "open" && r.projects.includes(project.id));
+    let list = state.releases.filter(
+      (r) => r.orgId === a.org.id && r.status === "open" && r.projects.includes(project.id),
+    );
     const env = req.query.environment;
     if (env !== undefined) {
-      list = list.filter((r) => state.deploys.some((d) => d.releaseId === r.id && d.environment === env && d.projects.includes(project.id)));
+      list = list.filter((r) =>
+        state.deploys.some((d) => d.releaseId === r.id && d.environment === env && d.projects.includes(project.id)),
+      );
     }
     const query = req.query.query;
     if (query) list = list.filter((r) => r.version.toLowerCase().includes(query.toLowerCase()));
@@ -327,7 +340,12 @@ export function previousWithCommits(state: ServerState, org: Org, release: Relea
   const start = Date.parse(release.dateReleased ?? release.dateCreated);
   const date = (r: Release) => Date.parse(r.dateReleased ?? r.dateCreated);
   return state.releases
-    .filter((r) => r.orgId === org.id && r.commits.length > 0 && r.projects.some((p) => release.projects.includes(p)) && date(r) <= start)
+    .filter(
+      (r) =>
+        r.orgId === org.id &&
+        r.commits.length > 0 &&
+        r.projects.some((p) => release.projects.includes(p)) &&
+        date(r) <= start,
+    )
     .sort((x, y) => date(y) - date(x) || y.seq - x.seq)[0];
 }
-

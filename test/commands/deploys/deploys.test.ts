@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { renderDeployList, renderReleaseList, renderTable, humanDuration, formatUtc } from "../../../src/commands/releases/render.js";
+import {
+  formatUtc,
+  humanDuration,
+  renderDeployList,
+  renderReleaseList,
+  renderTable,
+} from "../../../src/commands/releases/render.js";
 import { runCli } from "../../support/runCli.js";
 import { useServer } from "../../support/server.js";
 
@@ -24,10 +30,26 @@ describe("deploys new", () => {
   });
 
   it("computes the start from -t and sends only explicit projects", async () => {
-    const r = await runCli(["deploys", "--release", "d-1.0", "new", "-e", "prod", "-t", "90", "-p", "frontend", "-u", "https://ci.example/1"], {
-      env: s.env(),
-      overrides: { now: () => NOW, sleep: async () => {} },
-    });
+    const r = await runCli(
+      [
+        "deploys",
+        "--release",
+        "d-1.0",
+        "new",
+        "-e",
+        "prod",
+        "-t",
+        "90",
+        "-p",
+        "frontend",
+        "-u",
+        "https://ci.example/1",
+      ],
+      {
+        env: s.env(),
+        overrides: { now: () => NOW, sleep: async () => {} },
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     expect(s.server.requests.at(-1)!.json).toEqual({
       environment: "prod",
@@ -41,10 +63,25 @@ describe("deploys new", () => {
 
   it("prints the request with --dry-run and sends nothing", async () => {
     const before = s.server.requests.length;
-    const r = await runCli(["deploys", "new", "-r", "d-1.0", "-e", "prod", "-n", "n1", "--started", "2024-05-03T11:00:00+01:00", "--dry-run"], {
-      env: s.env(),
-      overrides: { now: () => NOW, sleep: async () => {} },
-    });
+    const r = await runCli(
+      [
+        "deploys",
+        "new",
+        "-r",
+        "d-1.0",
+        "-e",
+        "prod",
+        "-n",
+        "n1",
+        "--started",
+        "2024-05-03T11:00:00+01:00",
+        "--dry-run",
+      ],
+      {
+        env: s.env(),
+        overrides: { now: () => NOW, sleep: async () => {} },
+      },
+    );
     expect(r.stdout).toBe(
       '[dry-run] POST /api/0/organizations/acme/releases/d-1.0/deploys/ {"environment":"prod","name":"n1","url":null,"dateStarted":"2024-05-03T10:00:00Z","dateFinished":"2024-05-03T12:00:00Z"}\n',
     );
@@ -59,7 +96,9 @@ describe("deploys new", () => {
     const none = await runCli(["deploys", "new", "-e", "prod"], { env: s.env() });
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toMatch(/a release is required/);
-    const badTime = await runCli(["deploys", "new", "-r", "d-1.0", "-e", "prod", "--started", "yesterday"], { env: s.env() });
+    const badTime = await runCli(["deploys", "new", "-r", "d-1.0", "-e", "prod", "--started", "yesterday"], {
+      env: s.env(),
+    });
     expect(badTime.exitCode).toBe(2);
     expect(s.server.requests.length).toBe(before);
   });
@@ -72,7 +111,10 @@ describe("deploys new", () => {
 
   it("retries a 504 and honours a 429's Retry-After", async () => {
     s.server.faults.failNext("/api/0/organizations/acme/releases/d-1.0/deploys/", 504, 1, { method: "POST" });
-    s.server.faults.failNext("/api/0/organizations/acme/releases/d-1.0/deploys/", 429, 1, { method: "POST", headers: { "Retry-After": "1" } });
+    s.server.faults.failNext("/api/0/organizations/acme/releases/d-1.0/deploys/", 429, 1, {
+      method: "POST",
+      headers: { "Retry-After": "1" },
+    });
     const r = await runCli(["deploys", "new", "-r", "d-1.0", "-e", "retry"], { env: s.env() });
     expect(r).toMatchObject({ exitCode: 0, stdout: "Created new deploy unnamed for 'retry'\n" });
   });
@@ -131,8 +173,16 @@ describe("render", () => {
         "+--------------+---------+------------+-------------+",
       ].join("\n"),
     );
-    expect(renderDeployList([{ environment: "production", name: null, dateFinished: "2024-05-03T12:00:00Z" }], now)).toBe(
-      ["+-------------+---------+-----------+", "| Environment | Name    | Finished  |", "+-------------+---------+-----------+", "| production  | unnamed | 0 seconds |", "+-------------+---------+-----------+"].join("\n"),
+    expect(
+      renderDeployList([{ environment: "production", name: null, dateFinished: "2024-05-03T12:00:00Z" }], now),
+    ).toBe(
+      [
+        "+-------------+---------+-----------+",
+        "| Environment | Name    | Finished  |",
+        "+-------------+---------+-----------+",
+        "| production  | unnamed | 0 seconds |",
+        "+-------------+---------+-----------+",
+      ].join("\n"),
     );
   });
 });

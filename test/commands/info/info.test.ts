@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../../support/runCli.js";
-import { useServer, sentryCliEnv } from "../../support/server.js";
 import { runSentryCli } from "../../support/sentryCli.js";
+import { sentryCliEnv, useServer } from "../../support/server.js";
 
 describe("info", () => {
   const ctx = useServer();
@@ -46,7 +46,9 @@ describe("info", () => {
     const bad = "sntryu_" + "0".repeat(64);
     const ours = await runCli(["info", "--config-status-json"], { env: ctx.env({ SENTRY_AUTH_TOKEN: bad }) });
     expect(ours.exitCode).toBe(0);
-    const theirs = await runSentryCli(["info", "--config-status-json"], { env: sentryCliEnv(ctx.server, { SENTRY_AUTH_TOKEN: bad }) });
+    const theirs = await runSentryCli(["info", "--config-status-json"], {
+      env: sentryCliEnv(ctx.server, { SENTRY_AUTH_TOKEN: bad }),
+    });
     expect(theirs.exitCode).toBe(0);
     expect(JSON.parse(ours.stdout)).toEqual(JSON.parse(theirs.stdout));
     expect(JSON.parse(ours.stdout).auth).toEqual({ type: "token", successful: false });

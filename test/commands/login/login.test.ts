@@ -9,7 +9,10 @@ describe("login", () => {
 
   it("verifies a token given with --auth-token and stores it in ~/.sentryclirc with mode 0600", async () => {
     const home = tempDir();
-    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], { home, env: {} });
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], {
+      home,
+      env: {},
+    });
     expect(r.exitCode).toBe(0);
     const rc = join(home, ".sentryclirc");
     expect(r.stdout).toBe(`Valid token for user ship@example.com\nStored token in ${rc}\n`);
@@ -25,14 +28,24 @@ describe("login", () => {
     const home = tempDir();
     const rc = join(home, ".sentryclirc");
     writeFileSync(rc, "; my settings\n[defaults]\norg = acme\n\n[auth]\ntoken = old\n");
-    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], { home, env: {} });
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], {
+      home,
+      env: {},
+    });
     expect(r.exitCode).toBe(0);
-    expect(readFileSync(rc, "utf8")).toBe(`; my settings\n[defaults]\norg = acme\nurl=${ctx.server.url}/\n\n[auth]\ntoken=${ctx.server.token}\n`);
+    expect(readFileSync(rc, "utf8")).toBe(
+      `; my settings\n[defaults]\norg = acme\nurl=${ctx.server.url}/\n\n[auth]\ntoken=${ctx.server.token}\n`,
+    );
   });
 
   it("prompts for the token on a terminal", async () => {
     const home = tempDir();
-    const r = await runCli(["--url", `${ctx.server.url}/`, "login"], { home, env: {}, tty: true, stdin: `${ctx.server.token}\n` });
+    const r = await runCli(["--url", `${ctx.server.url}/`, "login"], {
+      home,
+      env: {},
+      tty: true,
+      stdin: `${ctx.server.token}\n`,
+    });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(join(home, ".sentryclirc"), "utf8")).toContain(`token=${ctx.server.token}`);
     expect(r.stdout + r.stderr).not.toContain(ctx.server.token);
@@ -41,7 +54,9 @@ describe("login", () => {
   it("refuses to prompt without a terminal", async () => {
     const r = await runCli(["--url", `${ctx.server.url}/`, "login"], { env: {} });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe("error: no terminal to prompt for a token: pass it with --auth-token (or run login in a terminal)");
+    expect(r.stderr.trim()).toBe(
+      "error: no terminal to prompt for a token: pass it with --auth-token (or run login in a terminal)",
+    );
   });
 
   it("stores nothing when the server rejects the token", async () => {
@@ -57,10 +72,18 @@ describe("login", () => {
     const home = tempDir();
     const project = tempDir();
     writeFileSync(join(project, ".sentryclirc"), "[defaults]\nproject = frontend\n");
-    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], { home, env: {}, cwd: project });
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], {
+      home,
+      env: {},
+      cwd: project,
+    });
     expect(r.exitCode).toBe(0);
     expect(readFileSync(join(project, ".sentryclirc"), "utf8")).toContain(`token=${ctx.server.token}`);
-    const g = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login", "-g"], { home, env: {}, cwd: project });
+    const g = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login", "-g"], {
+      home,
+      env: {},
+      cwd: project,
+    });
     expect(g.exitCode).toBe(0);
     expect(readFileSync(join(home, ".sentryclirc"), "utf8")).toContain(`token=${ctx.server.token}`);
   });

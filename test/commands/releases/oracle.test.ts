@@ -1,13 +1,15 @@
-import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { git, GIT_ENV, makeRepo, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
-import { runBoth, type OracleRun, type Setup } from "./oracle.js";
+import { describe, expect, it } from "vitest";
+import { GIT_ENV, git, makeRepo, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
+import { type OracleRun, runBoth, type Setup } from "./oracle.js";
 
 const REPO = { name: "acme/web", url: "https://github.com/acme/web" };
 
 function expectEquivalent(r: OracleRun, opts: { stdout?: boolean } = {}): void {
   expect(r.ship.requests, `stderr: ${r.ship.stderr}`).toEqual(r.cli.requests);
-  expect(r.ship.exitCode, `sentry-ship stderr: ${r.ship.stderr}\nsentry-cli stderr: ${r.cli.stderr}`).toBe(r.cli.exitCode);
+  expect(r.ship.exitCode, `sentry-ship stderr: ${r.ship.stderr}\nsentry-cli stderr: ${r.cli.stderr}`).toBe(
+    r.cli.exitCode,
+  );
   if (opts.stdout !== false) expect(stable(r.ship.stdout)).toBe(stable(r.cli.stdout));
 }
 
@@ -25,8 +27,16 @@ describe("releases against sentry-cli 3.8.0", () => {
     ["new with a version starting with a dash", ["releases", "new", "--", "-weird-version"]],
     ["new with group-level org and project", ["releases", "--org", "other", "-p", "web", "new", "2.0.0"]],
     ["finalize", ["releases", "finalize", "1.0.0"], released],
-    ["finalize --released --url -p", ["releases", "finalize", "1.0.0", "--released", "1700000000", "--url", "https://x.test", "-p", "frontend"], released],
-    ["finalize with an RFC 3339 time", ["releases", "finalize", "1.0.0", "--released", "2024-01-02T03:04:05Z"], released],
+    [
+      "finalize --released --url -p",
+      ["releases", "finalize", "1.0.0", "--released", "1700000000", "--url", "https://x.test", "-p", "frontend"],
+      released,
+    ],
+    [
+      "finalize with an RFC 3339 time",
+      ["releases", "finalize", "1.0.0", "--released", "2024-01-02T03:04:05Z"],
+      released,
+    ],
     ["finalize of a missing release", ["releases", "finalize", "missing-1"]],
     ["info", ["releases", "info", "1.0.0"], released],
     ["info of a missing release", ["releases", "info", "missing-2"]],
@@ -42,12 +52,20 @@ describe("releases against sentry-cli 3.8.0", () => {
   });
 
   it("list without a project reads the organization's releases", async () => {
-    expectEquivalent(await runBoth(["releases", "list", "-R"], { setup: { releases: [{ version: "1.0.0" }] }, env: { SENTRY_PROJECT: undefined } }));
+    expectEquivalent(
+      await runBoth(["releases", "list", "-R"], {
+        setup: { releases: [{ version: "1.0.0" }] },
+        env: { SENTRY_PROJECT: undefined },
+      }),
+    );
   });
 
   it("list and info -P -C print the same tables", async () => {
     const setup: Setup = { releases: [{ version: "1.0.0", commit: "abcdef1234567890abcdef1234567890abcdef12" }] };
-    for (const args of [["releases", "list", "-P"], ["releases", "info", "1.0.0", "-P", "-C"]]) {
+    for (const args of [
+      ["releases", "list", "-P"],
+      ["releases", "info", "1.0.0", "-P", "-C"],
+    ]) {
       const r = await runBoth(args, { setup });
       expectEquivalent(r);
     }
@@ -57,8 +75,30 @@ describe("releases against sentry-cli 3.8.0", () => {
 describe("deploys against sentry-cli 3.8.0", () => {
   const released: Setup = { releases: [{ version: "1.0.0" }] };
   it.each<[string, string[], Record<string, string>?]>([
-    ["new with every field", ["deploys", "new", "-r", "1.0.0", "-e", "staging", "-n", "Deploy #1", "-u", "https://ci.example/1", "--started", "1700000000", "--finished", "1700000100"]],
-    ["new with the release from SENTRY_RELEASE and -t", ["deploys", "new", "-e", "prod", "-t", "60"], { SENTRY_RELEASE: "1.0.0" }],
+    [
+      "new with every field",
+      [
+        "deploys",
+        "new",
+        "-r",
+        "1.0.0",
+        "-e",
+        "staging",
+        "-n",
+        "Deploy #1",
+        "-u",
+        "https://ci.example/1",
+        "--started",
+        "1700000000",
+        "--finished",
+        "1700000100",
+      ],
+    ],
+    [
+      "new with the release from SENTRY_RELEASE and -t",
+      ["deploys", "new", "-e", "prod", "-t", "60"],
+      { SENTRY_RELEASE: "1.0.0" },
+    ],
     ["new with explicit projects", ["deploys", "new", "-r", "1.0.0", "-e", "prod", "-p", "frontend", "-p", "backend"]],
     ["new with the release on the group", ["deploys", "--release", "1.0.0", "new", "-e", "prod"]],
     ["new for a missing release", ["deploys", "new", "-r", "missing-5", "-e", "prod"]],
@@ -82,11 +122,36 @@ describe("set-commits against sentry-cli 3.8.0", () => {
 
   it.each<[string, string[], Setup, Record<string, string | undefined>?]>([
     ["--auto with a matching repository", ["releases", "set-commits", "1.0.0", "--auto"], withRepo],
-    ["--auto without a project", ["releases", "set-commits", "1.0.0", "--auto"], withRepo, { SENTRY_PROJECT: undefined }],
-    ["--auto without a matching repository", ["releases", "set-commits", "1.0.0", "--auto"], { repos: [{ name: "other/repo", url: "https://github.com/other/repo" }] }],
+    [
+      "--auto without a project",
+      ["releases", "set-commits", "1.0.0", "--auto"],
+      withRepo,
+      { SENTRY_PROJECT: undefined },
+    ],
+    [
+      "--auto without a matching repository",
+      ["releases", "set-commits", "1.0.0", "--auto"],
+      { repos: [{ name: "other/repo", url: "https://github.com/other/repo" }] },
+    ],
     ["--clear", ["releases", "set-commits", "1.0.0", "--clear"], withRepo],
-    ["--commit with a range and a spelling in capitals", ["releases", "set-commits", "1.0.0", "--commit", `acme/web@${"7d49c164d660f672cff76c0a97d030ab04c4a674"}..${"1d6de30281e0e576ca725321246ae766299294b2"}`, "--commit", "ACME/WEB@abc123"], withRepo],
-    ["--commit with an unknown repository", ["releases", "set-commits", "1.0.0", "--commit", "unknown/repo@abc"], withRepo],
+    [
+      "--commit with a range and a spelling in capitals",
+      [
+        "releases",
+        "set-commits",
+        "1.0.0",
+        "--commit",
+        `acme/web@${"7d49c164d660f672cff76c0a97d030ab04c4a674"}..${"1d6de30281e0e576ca725321246ae766299294b2"}`,
+        "--commit",
+        "ACME/WEB@abc123",
+      ],
+      withRepo,
+    ],
+    [
+      "--commit with an unknown repository",
+      ["releases", "set-commits", "1.0.0", "--commit", "unknown/repo@abc"],
+      withRepo,
+    ],
     ["--local without a previous release", ["releases", "set-commits", "1.0.0", "--local"], withRepo],
     ["--local with --initial-depth", ["releases", "set-commits", "1.0.0", "--local", "--initial-depth", "2"], withRepo],
     ["no flag", ["releases", "set-commits", "1.0.0"], withRepo],
@@ -113,7 +178,9 @@ describe("set-commits against sentry-cli 3.8.0", () => {
     const r = await runBoth(["releases", "set-commits", "1.0.0", "--local"], { setup, cwd });
     expectEquivalent(r, { stdout: true });
     expect(r.ship.exitCode).toBe(1);
-    expectEquivalent(await runBoth(["releases", "set-commits", "1.0.0", "--local", "--ignore-missing"], { setup, cwd }));
+    expectEquivalent(
+      await runBoth(["releases", "set-commits", "1.0.0", "--local", "--ignore-missing"], { setup, cwd }),
+    );
   });
 
   it("in a depth-1 clone, succeeds where sentry-cli fails, with the commits after the previous release's", async () => {
@@ -124,7 +191,11 @@ describe("set-commits against sentry-cli 3.8.0", () => {
     expect(r.cli.stderr).toContain("Could not find the SHA of the previous release in the git history.");
     expect(r.ship.exitCode, r.ship.stderr).toBe(0);
     const put = r.ship.requests.find((q) => q.method === "PUT")!;
-    expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([shallow.shas[4], shallow.shas[3], shallow.shas[2]]);
+    expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([
+      shallow.shas[4],
+      shallow.shas[3],
+      shallow.shas[2],
+    ]);
     // Up to the commit upload, both sent the same requests.
     expect(r.ship.requests.slice(0, r.cli.requests.length)).toEqual(r.cli.requests);
   });
@@ -158,7 +229,11 @@ describe("set-commits against sentry-cli 3.8.0", () => {
       GIT_AUTHOR_DATE: "2024-06-01T00:00:00-03:30",
     });
     const tree = git(m.dir, ["rev-parse", "HEAD^{tree}"]).trim();
-    const noNewline = execFileSync("git", ["commit-tree", tree, "-p", "HEAD"], { cwd: m.dir, input: "no trailing newline", env: { ...GIT_ENV } })
+    const noNewline = execFileSync("git", ["commit-tree", tree, "-p", "HEAD"], {
+      cwd: m.dir,
+      input: "no trailing newline",
+      env: { ...GIT_ENV },
+    })
       .toString()
       .trim();
     git(m.dir, ["reset", "-q", "--hard", noNewline]);

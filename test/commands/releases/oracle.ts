@@ -2,11 +2,11 @@
  * Oracle harness: run the same command line with sentry-cli 3.8.0 and with sentry-ship, each against
  * a fresh embedded server prepared the same way, and return what each server received.
  */
-import { startServer, type SentryServer } from "../../../src/server/index.js";
+import { type SentryServer, startServer } from "../../../src/server/index.js";
 import type { RecordedRequest } from "../../../src/server/state.js";
 import { runCli, tempDir } from "../../support/runCli.js";
-import { sentryCliEnv } from "../../support/server.js";
 import { runSentryCli } from "../../support/sentryCli.js";
+import { sentryCliEnv } from "../../support/server.js";
 
 export interface Setup {
   repos?: Array<{ name: string; url: string; provider?: string }>;
@@ -27,16 +27,22 @@ async function api(server: SentryServer, method: string, path: string, body: unk
     headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  if (res.status >= 300 && res.status !== 208) throw new Error(`setup ${method} ${path}: ${res.status} ${await res.text()}`);
+  if (res.status >= 300 && res.status !== 208)
+    throw new Error(`setup ${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
 export async function prepare(server: SentryServer, setup: Setup): Promise<void> {
   for (const r of setup.repos ?? []) {
-    await api(server, "POST", "organizations/acme/repos/", { name: r.name, url: r.url, provider: r.provider ?? "integrations:github" });
+    await api(server, "POST", "organizations/acme/repos/", {
+      name: r.name,
+      url: r.url,
+      provider: r.provider ?? "integrations:github",
+    });
   }
   for (const r of setup.releases ?? []) {
     await api(server, "POST", "organizations/acme/releases/", { version: r.version, projects: ["frontend"] });
-    if (r.commit) await api(server, "PUT", `organizations/acme/releases/${r.version}/`, { commits: [{ id: r.commit }] });
+    if (r.commit)
+      await api(server, "PUT", `organizations/acme/releases/${r.version}/`, { commits: [{ id: r.commit }] });
     await new Promise((res) => setTimeout(res, 5)); // distinct creation times
   }
   server.state.requests.length = 0;
@@ -57,7 +63,12 @@ export function normalise(v: unknown): unknown {
 }
 
 function requestsOf(server: SentryServer): Side["requests"] {
-  return server.requests.map((r: RecordedRequest) => ({ method: r.method, path: r.path, query: r.query, json: normalise(r.json) }));
+  return server.requests.map((r: RecordedRequest) => ({
+    method: r.method,
+    path: r.path,
+    query: r.query,
+    json: normalise(r.json),
+  }));
 }
 
 export interface OracleRun {

@@ -9,7 +9,13 @@ const A = "a1".repeat(20);
 const B = "b2".repeat(20);
 
 async function both(env: Record<string, string>, cwd: string) {
-  const base = { PATH: process.env.PATH ?? "", HOME: tempDir("ship-home-"), SENTRY_DISABLE_UPDATE_CHECK: "1", SENTRY_INTEGRATION_TEST: "1", SENTRY_LOAD_DOTENV: "0" };
+  const base = {
+    PATH: process.env.PATH ?? "",
+    HOME: tempDir("ship-home-"),
+    SENTRY_DISABLE_UPDATE_CHECK: "1",
+    SENTRY_INTEGRATION_TEST: "1",
+    SENTRY_LOAD_DOTENV: "0",
+  };
   const cli = await runSentryCli(["releases", "propose-version"], { env: { ...base, ...env }, cwd });
   const ship = await runCli(["releases", "propose-version"], { env: { ...env, SENTRY_LOAD_DOTENV: "0" }, cwd });
   return { cli, ship };
@@ -27,7 +33,10 @@ describe("releases propose-version against sentry-cli 3.8.0", () => {
     ["HEROKU_BUILD_COMMIT", { HEROKU_BUILD_COMMIT: B }],
     ["CodeBuild", { CODEBUILD_RESOLVED_SOURCE_VERSION: A }],
     ["Cloudflare Pages", { CF_PAGES_COMMIT_SHA: B }],
-    ["CodeBuild beside GitHub Actions", { CODEBUILD_RESOLVED_SOURCE_VERSION: A, GITHUB_ACTIONS: "true", GITHUB_SHA: B }],
+    [
+      "CodeBuild beside GitHub Actions",
+      { CODEBUILD_RESOLVED_SOURCE_VERSION: A, GITHUB_ACTIONS: "true", GITHUB_SHA: B },
+    ],
     ["GAE_DEPLOYMENT_ID", { GAE_DEPLOYMENT_ID: "20240501t120000" }],
   ])("gives the same answer for %s", async (_name, env) => {
     const { cli, ship } = await both(env, repo.dir);

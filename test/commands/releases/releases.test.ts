@@ -18,7 +18,12 @@ describe("releases new", () => {
       [
         "POST",
         "/api/0/organizations/acme/releases/",
-        { version: "3.0.0", projects: ["frontend"], url: "https://example.com/r/3", dateStarted: "2024-05-01T12:00:00Z" },
+        {
+          version: "3.0.0",
+          projects: ["frontend"],
+          url: "https://example.com/r/3",
+          dateStarted: "2024-05-01T12:00:00Z",
+        },
       ],
     ]);
   });
@@ -66,7 +71,9 @@ describe("releases new", () => {
 
   it("keeps the server URL given before the group apart from the release URL", async () => {
     const env = s.env({ SENTRY_URL: undefined });
-    const r = await runCli(["--url", s.server.url, "releases", "new", "3.4.0", "--url", "https://example.com/r/34"], { env });
+    const r = await runCli(["--url", s.server.url, "releases", "new", "3.4.0", "--url", "https://example.com/r/34"], {
+      env,
+    });
     expect(r.exitCode).toBe(0);
     expect(s.server.requests.at(-1)!.json).toMatchObject({ version: "3.4.0", url: "https://example.com/r/34" });
   });
@@ -93,7 +100,10 @@ describe("releases under server faults", () => {
 
   it("waits out a 429 with Retry-After and then succeeds", async () => {
     const sleeps: number[] = [];
-    s.server.faults.failNext("/api/0/organizations/acme/releases/", 429, 1, { method: "POST", headers: { "Retry-After": "2" } });
+    s.server.faults.failNext("/api/0/organizations/acme/releases/", 429, 1, {
+      method: "POST",
+      headers: { "Retry-After": "2" },
+    });
     const r = await runCli(["releases", "archive", "4.0.0"], {
       env: s.env(),
       overrides: { sleep: async (ms) => void sleeps.push(ms) },
@@ -134,7 +144,9 @@ describe("releases list, info, archive, restore, delete", () => {
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[1]).toBe("| Version | Date created                | Projects | Commits |");
-    expect(lines[3]).toMatch(/^\| 5\.1\.0   \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC \| (frontend|backend) +\| - +\|$/);
+    expect(lines[3]).toMatch(
+      /^\| 5\.1\.0 {3}\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? UTC \| (frontend|backend) +\| - +\|$/,
+    );
     expect(lines[4]).toMatch(/^\| +\| +\| (frontend|backend) +\| +\|$/);
   });
 
@@ -143,10 +155,18 @@ describe("releases list, info, archive, restore, delete", () => {
     const a = await runCli(["releases", "archive", "5.1.0", "--dry-run"], { env: s.env() });
     const b = await runCli(["releases", "restore", "5.1.0", "--dry-run", "--json"], { env: s.env() });
     const d = await runCli(["releases", "delete", "5.1.0", "--dry-run"], { env: s.env() });
-    expect(a.stdout).toBe('[dry-run] POST /api/0/organizations/acme/releases/ {"version":"5.1.0","projects":[],"status":"archived"}\n');
+    expect(a.stdout).toBe(
+      '[dry-run] POST /api/0/organizations/acme/releases/ {"version":"5.1.0","projects":[],"status":"archived"}\n',
+    );
     expect(JSON.parse(b.stdout)).toMatchObject({
       dryRun: true,
-      requests: [{ method: "POST", path: "/api/0/organizations/acme/releases/", body: { version: "5.1.0", projects: [], status: "open" } }],
+      requests: [
+        {
+          method: "POST",
+          path: "/api/0/organizations/acme/releases/",
+          body: { version: "5.1.0", projects: [], status: "open" },
+        },
+      ],
     });
     expect(d.stdout).toBe("[dry-run] DELETE /api/0/organizations/acme/releases/5.1.0/\n");
     expect(mutating().length).toBe(before);
@@ -156,7 +176,9 @@ describe("releases list, info, archive, restore, delete", () => {
 describe("releases propose-version", () => {
   it("prints SENTRY_RELEASE or the CI's commit without any request", async () => {
     const before = s.server.requests.length;
-    const r = await runCli(["releases", "propose-version"], { env: { GITHUB_ACTIONS: "true", GITHUB_SHA: "c".repeat(40) } });
+    const r = await runCli(["releases", "propose-version"], {
+      env: { GITHUB_ACTIONS: "true", GITHUB_SHA: "c".repeat(40) },
+    });
     expect(r).toMatchObject({ exitCode: 0, stdout: "c".repeat(40) + "\n" });
     const j = await runCli(["releases", "propose-version", "--json"], { env: { SENTRY_RELEASE: "9.9.9" } });
     expect(JSON.parse(j.stdout)).toMatchObject({ version: "9.9.9", source: "SENTRY_RELEASE" });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startServer, type SentryServer } from "../../../src/server/index.js";
 import { parseCommitSpec } from "../../../src/commands/releases/set-commits.js";
+import { type SentryServer, startServer } from "../../../src/server/index.js";
 import { runCli } from "../../support/runCli.js";
 import { git, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
 import { prepare } from "./oracle.js";
@@ -56,9 +56,15 @@ describe("releases set-commits", () => {
     const r = await runCli(["releases", "set-commits", "sc-1.0", "--local"], { env: s.env(), cwd: clone });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe("Success! Set commits for release sc-1.0\n");
-    expect(r.stderr).toContain(`Shallow clone: found ${shas[2]!.slice(0, 12)} after fetching 50 more commits (git fetch --deepen).`);
+    expect(r.stderr).toContain(
+      `Shallow clone: found ${shas[2]!.slice(0, 12)} after fetching 50 more commits (git fetch --deepen).`,
+    );
     const put = since(before).find((q) => q.method === "PUT")!;
-    expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([shas[5], shas[4], shas[3]]);
+    expect((put.json as { commits: Array<{ id: string }> }).commits.map((c) => c.id)).toEqual([
+      shas[5],
+      shas[4],
+      shas[3],
+    ]);
     const rel = s.server.state.releases.find((x) => x.version === "sc-1.0")!;
     expect(rel.commits.map((c) => c.id)).toEqual([shas[5], shas[4], shas[3]]);
   });
@@ -66,10 +72,13 @@ describe("releases set-commits", () => {
   it("with --ignore-missing never fails when the previous commit cannot be found, even after deepening", async () => {
     const { clone } = shallowClone(3);
     await seed({ releases: [{ version: "sc-1.9", commit: "deadbeef".repeat(5) }] });
-    const r = await runCli(["releases", "set-commits", "sc-2.0", "--local", "--ignore-missing", "--deepen-limit", "5"], {
-      env: s.env(),
-      cwd: clone,
-    });
+    const r = await runCli(
+      ["releases", "set-commits", "sc-2.0", "--local", "--ignore-missing", "--deepen-limit", "5"],
+      {
+        env: s.env(),
+        cwd: clone,
+      },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain("Skipping previous release and creating a new one with 20 commits.");
     expect(r.stderr).toContain("is not within 5 more commits; stopped deepening.");
@@ -82,14 +91,23 @@ describe("releases set-commits", () => {
     const r = await runCli(["releases", "set-commits", "sc-3.0", "--auto"], { env: s.env(), cwd: repo.dir });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toBe(
-      ["+------------+--------------+", "| Repository | Revision     |", "+------------+--------------+", `| acme/web   | ${repo.head().slice(0, 12)} |`, "+------------+--------------+", ""].join("\n"),
+      [
+        "+------------+--------------+",
+        "| Repository | Revision     |",
+        "+------------+--------------+",
+        `| acme/web   | ${repo.head().slice(0, 12)} |`,
+        "+------------+--------------+",
+        "",
+      ].join("\n"),
     );
     expect(since(before).map((q) => q.method + " " + q.path)).toEqual([
       "GET /api/0/organizations/acme/repos/",
       "POST /api/0/organizations/acme/releases/",
       "PUT /api/0/organizations/acme/releases/sc-3.0/",
     ]);
-    expect(since(before)[2]!.json).toEqual({ refs: [{ repository: "acme/web", commit: repo.head(), previousCommit: null }] });
+    expect(since(before)[2]!.json).toEqual({
+      refs: [{ repository: "acme/web", commit: repo.head(), previousCommit: null }],
+    });
   });
 
   it("uses SENTRY_VCS_REMOTE as the remote and as the commits' repository", async () => {
@@ -110,14 +128,21 @@ describe("releases set-commits", () => {
     const { repo } = repoWithCommits(2, { remote: "https://github.com/acme/web" });
     await seed({ repos: [{ name: "acme/web", url: "https://github.com/acme/web" }] });
     const before = s.server.requests.length;
-    const r = await runCli(["releases", "set-commits", "sc-5.0", "--clear", "--dry-run", "--json"], { env: s.env(), cwd: repo.dir });
+    const r = await runCli(["releases", "set-commits", "sc-5.0", "--clear", "--dry-run", "--json"], {
+      env: s.env(),
+      cwd: repo.dir,
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({
       mode: "clear",
       dryRun: true,
       requests: [
-        { method: "POST", path: "/api/0/organizations/acme/releases/", body: { version: "sc-5.0", projects: ["frontend"] } },
+        {
+          method: "POST",
+          path: "/api/0/organizations/acme/releases/",
+          body: { version: "sc-5.0", projects: ["frontend"] },
+        },
         { method: "PUT", path: "/api/0/organizations/acme/releases/sc-5.0/", body: { refs: [] } },
       ],
     });

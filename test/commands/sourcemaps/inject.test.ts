@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../../support/runCli.js";
 import { write } from "../../sourcemaps/inject-fixtures.js";
+import { runCli, tempDir } from "../../support/runCli.js";
 
 function build(): string {
   const dir = tempDir("inject-cmd-");
@@ -37,7 +37,13 @@ describe("sourcemaps inject", () => {
         "",
       ].join("\n"),
     );
-    expect(JSON.parse(readFileSync(join(dir, "dist/app.js.map"), "utf8"))).toEqual({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA;;AAAA", debugId: id });
+    expect(JSON.parse(readFileSync(join(dir, "dist/app.js.map"), "utf8"))).toEqual({
+      version: 3,
+      sources: ["a.ts"],
+      names: [],
+      mappings: "AAAA;;AAAA",
+      debugId: id,
+    });
   });
 
   it("prints one JSON document with --json", async () => {
@@ -45,7 +51,11 @@ describe("sourcemaps inject", () => {
     const r = await runCli(["--json", "sourcemaps", "inject", "dist"], { cwd: dir });
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.modified.map((m: { path: string; type: string }) => `${m.type} ${m.path}`)).toEqual(["source dist/app.js", "source dist/nomap.js", "sourcemap dist/app.js.map"]);
+    expect(doc.modified.map((m: { path: string; type: string }) => `${m.type} ${m.path}`)).toEqual([
+      "source dist/app.js",
+      "source dist/nomap.js",
+      "sourcemap dist/app.js.map",
+    ]);
     expect(doc.ignored).toEqual([]);
     expect(doc.warnings).toHaveLength(1);
   });
@@ -56,7 +66,9 @@ describe("sourcemaps inject", () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain("dist/app.js.map");
     expect(r.stderr).toContain("dry run: no file was changed");
-    expect(readFileSync(join(dir, "dist/app.js"), "utf8")).toBe(`"use strict";var a=1;\n//# sourceMappingURL=app.js.map\n`);
+    expect(readFileSync(join(dir, "dist/app.js"), "utf8")).toBe(
+      `"use strict";var a=1;\n//# sourceMappingURL=app.js.map\n`,
+    );
   });
 
   it("exits 1 naming the corrupt map and writes nothing", async () => {
@@ -65,7 +77,9 @@ describe("sourcemaps inject", () => {
     write(dir, "dist/bad.js.map", `{"version":3,"mappings":"A$A"}`);
     const r = await runCli(["sourcemaps", "inject", "dist"], { cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('1 file is invalid, so nothing was written — dist/bad.js.map: mappings contain an invalid character "$" at offset 1');
+    expect(r.stderr).toContain(
+      '1 file is invalid, so nothing was written — dist/bad.js.map: mappings contain an invalid character "$" at offset 1',
+    );
     expect(readFileSync(join(dir, "dist/nomap.js"), "utf8")).toBe(`var n=1;\n`);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../../support/runCli.js";
 import { write } from "../../sourcemaps/inject-fixtures.js";
+import { runCli, tempDir } from "../../support/runCli.js";
 
 // `function add(n,d){return n+d}` minified from app.js
 const MAP = {
@@ -49,10 +49,19 @@ describe("sourcemaps resolve", () => {
   });
 
   it("prints the result as JSON with --json", async () => {
-    const r = await runCli(["--json", "sourcemaps", "resolve", "app.min.js.map", "-l", "1", "-c", "51"], { cwd: dir() });
+    const r = await runCli(["--json", "sourcemaps", "resolve", "app.min.js.map", "-l", "1", "-c", "51"], {
+      cwd: dir(),
+    });
     expect(r.exitCode).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.token).toEqual({ line: 1, column: 51, name: "log", source: "app.js", originalLine: 4, originalColumn: 9 });
+    expect(doc.token).toEqual({
+      line: 1,
+      column: 51,
+      name: "log",
+      source: "app.js",
+      originalLine: 4,
+      originalColumn: 9,
+    });
     expect(doc.context.find((c: { current: boolean }) => c.current).text).toBe("console.log(add(1, 2));");
   });
 

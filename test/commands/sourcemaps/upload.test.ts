@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultAction } from "../../../src/server/faults.js";
 import { resetChunkUploadOptions, setChunkUploadOptions } from "../../../src/server/routes/chunks.js";
+import { makeDist, writeFiles } from "../../sourcemaps/upload-fixtures.js";
 import { runCli } from "../../support/runCli.js";
 import { runSentryCli } from "../../support/sentryCli.js";
 import { sentryCliEnv, useServer } from "../../support/server.js";
-import { makeDist, writeFiles } from "../../sourcemaps/upload-fixtures.js";
 
 const CHUNK_PATH = "/api/0/organizations/acme/chunk-upload/";
 const ASSEMBLE_PATH = "/api/0/organizations/acme/artifactbundle/assemble/";
@@ -25,7 +25,8 @@ describe("sourcemaps upload", () => {
     return dir;
   }
   const since = (n: number) => s.server.requests.slice(n);
-  const chunkPosts = (n: number) => since(n).filter((r) => r.method === "POST" && r.path === CHUNK_PATH && r.status === 200);
+  const chunkPosts = (n: number) =>
+    since(n).filter((r) => r.method === "POST" && r.path === CHUNK_PATH && r.status === 200);
 
   it("uploads once, and an unchanged re-upload sends no chunk bytes", async () => {
     const dir = await injectedDist();
@@ -38,8 +39,12 @@ describe("sourcemaps upload", () => {
       `POST ${CHUNK_PATH}`,
       `POST ${ASSEMBLE_PATH}`,
     ]);
-    expect(first.stdout).toContain("Source Map Upload Report\n  Scripts\n    ~/app.min.js (sourcemap at app.min.js.map, debug id ");
-    expect(first.stdout).toMatch(/\nSummary: uploaded 8 files in 1 bundle; [\d.]+ (B|KiB) sent, 0 B skipped \(already on the server\); 1 file not uploaded\nNot uploaded:\n  readme\.txt: extension not one of js, cjs, mjs, map, jsbundle, bundle\n$/);
+    expect(first.stdout).toContain(
+      "Source Map Upload Report\n  Scripts\n    ~/app.min.js (sourcemap at app.min.js.map, debug id ",
+    );
+    expect(first.stdout).toMatch(
+      /\nSummary: uploaded 8 files in 1 bundle; [\d.]+ (B|KiB) sent, 0 B skipped \(already on the server\); 1 file not uploaded\nNot uploaded:\n {2}readme\.txt: extension not one of js, cjs, mjs, map, jsbundle, bundle\n$/,
+    );
     const n1 = s.server.requests.length;
     const again = await runCli(["sourcemaps", "upload", "dist", "--json"], { env: s.env(), cwd: dir });
     expect(again.exitCode).toBe(0);
@@ -53,7 +58,12 @@ describe("sourcemaps upload", () => {
   });
 
   it("uploads only missing chunks, within chunksPerRequest and maxRequestSize, as file parts without gzip", async () => {
-    setChunkUploadOptions(s.server.core, { chunkSize: 1024, chunksPerRequest: 2, maxRequestSize: 4096, compression: [] });
+    setChunkUploadOptions(s.server.core, {
+      chunkSize: 1024,
+      chunksPerRequest: 2,
+      maxRequestSize: 4096,
+      compression: [],
+    });
     const dir = await injectedDist();
     const n0 = s.server.requests.length;
     const r = await runCli(["sourcemaps", "upload", "dist", "--release", "chunky"], { env: s.env(), cwd: dir });
@@ -112,13 +122,23 @@ describe("sourcemaps upload", () => {
     const take = faults.take.bind(faults);
     let assembles = 0;
     faults.take = (method: string, path: string): FaultAction | undefined => {
-      if (path === ASSEMBLE_PATH && ++assembles === 2) return { kind: "status", status: 200, body: { state: "error", detail: "the bundle is invalid", missingChunks: [] } };
+      if (path === ASSEMBLE_PATH && ++assembles === 2)
+        return {
+          kind: "status",
+          status: 200,
+          body: { state: "error", detail: "the bundle is invalid", missingChunks: [] },
+        };
       return take(method, path);
     };
     try {
       const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env(), cwd: dir });
       expect(r.exitCode).toBe(1);
-      expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("error:"))).toEqual(["error: Failed to process uploaded files: the bundle is invalid"]);
+      expect(
+        r.stderr
+          .trim()
+          .split("\n")
+          .filter((l) => l.startsWith("error:")),
+      ).toEqual(["error: Failed to process uploaded files: the bundle is invalid"]);
       expect(r.stdout).not.toContain("Summary");
       expect(r.stdout).not.toContain("Upload Report");
     } finally {
@@ -161,18 +181,31 @@ describe("sourcemaps upload", () => {
     const dir = makeDist();
     const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env(), cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("error: Cannot upload: You must either specify a release or have debug ids injected into your sources");
+    expect(r.stderr).toContain(
+      "error: Cannot upload: You must either specify a release or have debug ids injected into your sources",
+    );
   });
 
   it("reports --validate problems before sending anything", async () => {
     const dir = makeDist();
     writeFiles(dir, {
       "dist/lonely.js": "var lonely=1;\n",
-      "dist/mismatch.js": "var m=1;\n//# sourceMappingURL=mismatch.js.map\n//# debugId=11111111-2222-5333-8444-999999999999\n",
-      "dist/mismatch.js.map": JSON.stringify({ version: 3, sources: ["m.js"], sourcesContent: ["x"], names: [], mappings: "AAAA", debugId: "22222222-2222-5333-8444-999999999999" }),
+      "dist/mismatch.js":
+        "var m=1;\n//# sourceMappingURL=mismatch.js.map\n//# debugId=11111111-2222-5333-8444-999999999999\n",
+      "dist/mismatch.js.map": JSON.stringify({
+        version: 3,
+        sources: ["m.js"],
+        sourcesContent: ["x"],
+        names: [],
+        mappings: "AAAA",
+        debugId: "22222222-2222-5333-8444-999999999999",
+      }),
     });
     const n0 = s.server.requests.length;
-    const r = await runCli(["sourcemaps", "upload", "dist", "--release", "1.0", "--validate"], { env: s.env(), cwd: dir });
+    const r = await runCli(["sourcemaps", "upload", "dist", "--release", "1.0", "--validate"], {
+      env: s.env(),
+      cwd: dir,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("warning: lonely.js: no source map and no debug id");
     expect(r.stderr).toContain("warning: vendor.js.map: missing sourcecode (../src/vendor.js)");
@@ -243,7 +276,10 @@ describe("sourcemaps upload", () => {
     const dir = await injectedDist();
     writeFileSync(join(dir, "dist/extra.js"), "var extra=5;\n//# debugId=11111111-2222-5333-8444-bbbbbbbbbbbb\n");
     const before = s.server.state.bundles.length;
-    const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env({ SENTRY_AUTH_TOKEN: s.server.orgToken, SENTRY_ORG: undefined }), cwd: dir });
+    const r = await runCli(["sourcemaps", "upload", "dist"], {
+      env: s.env({ SENTRY_AUTH_TOKEN: s.server.orgToken, SENTRY_ORG: undefined }),
+      cwd: dir,
+    });
     expect(r.stderr).not.toContain("error:");
     expect(r.exitCode).toBe(0);
     expect(s.server.state.bundles.length).toBe(before + 1);
