@@ -4071,7 +4071,8 @@ var init_output = __esm({
 // src/domain/release.ts
 function versionProblem(version) {
   if (version.length === 0) return "it is empty";
-  if (version.length > MAX_VERSION_LENGTH) return `it is ${version.length} characters long (at most ${MAX_VERSION_LENGTH})`;
+  if (version.length > MAX_VERSION_LENGTH)
+    return `it is ${version.length} characters long (at most ${MAX_VERSION_LENGTH})`;
   for (const c3 of BAD_RELEASE_CHARS) if (version.includes(c3)) return `it contains ${CHAR_NAMES[c3]}`;
   const stripped = version.trim();
   if (stripped === "") return "it is only whitespace";
@@ -4081,7 +4082,8 @@ function versionProblem(version) {
 }
 function environmentProblem(env2) {
   if (env2.length === 0) return "it is empty";
-  if (env2.length > MAX_ENVIRONMENT_LENGTH) return `it is ${env2.length} characters long (at most ${MAX_ENVIRONMENT_LENGTH})`;
+  if (env2.length > MAX_ENVIRONMENT_LENGTH)
+    return `it is ${env2.length} characters long (at most ${MAX_ENVIRONMENT_LENGTH})`;
   for (const c3 of ["\n", "\r", "\f", "/"]) if (env2.includes(c3)) return `it contains ${CHAR_NAMES[c3]}`;
   return void 0;
 }
@@ -4174,7 +4176,10 @@ function readDotenv(path, strict, warnings) {
   const bad = firstBadDotenvLine(text);
   if (bad) {
     const what = `expected KEY=value, found ${describeLine(bad.text)}`;
-    if (strict) throw new ConfigError(`${path}:${bad.line}: ${what} (fix the .env file named by SENTRY_DOTENV_PATH/SENTRY_DOTENV_PATHS)`);
+    if (strict)
+      throw new ConfigError(
+        `${path}:${bad.line}: ${what} (fix the .env file named by SENTRY_DOTENV_PATH/SENTRY_DOTENV_PATHS)`
+      );
     warnings.push(`ignoring ${path}: line ${bad.line}: ${what}`);
     return void 0;
   }
@@ -4185,7 +4190,12 @@ function loadDotenvWithKeys(env2, cwd) {
   const result = { env: out, dotenvKeys: /* @__PURE__ */ new Set(), dotenvFiles: /* @__PURE__ */ new Map(), files: [], warnings: [] };
   const attach = () => {
     Object.defineProperty(out, DOTENV_INFO, {
-      value: { dotenvKeys: result.dotenvKeys, dotenvFiles: result.dotenvFiles, files: result.files, warnings: result.warnings },
+      value: {
+        dotenvKeys: result.dotenvKeys,
+        dotenvFiles: result.dotenvFiles,
+        files: result.files,
+        warnings: result.warnings
+      },
       enumerable: false
     });
     return result;
@@ -4555,7 +4565,9 @@ function readText(path) {
   try {
     return readFileSync2(path, "utf8");
   } catch (e) {
-    throw new ConfigError(`cannot read config file ${path}: ${e.code ?? e.message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${e.code ?? e.message}`
+    );
   }
 }
 function loadConfigFiles(input2) {
@@ -4707,7 +4719,10 @@ function parseHeader(raw, sourceLabel) {
   else if (name === "") problem = "the header name is empty";
   else if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) problem = `'${name}' is not a valid header name`;
   else if (/[\r\n\0]/.test(value2)) problem = `the value of '${name}' contains a line break`;
-  if (problem) throw new ConfigError(`bad custom header from ${sourceLabel}: ${problem}; expected 'Name: value', e.g. 'X-Forwarded-Proto: https'`);
+  if (problem)
+    throw new ConfigError(
+      `bad custom header from ${sourceLabel}: ${problem}; expected 'Name: value', e.g. 'X-Forwarded-Proto: https'`
+    );
   return [name, value2];
 }
 function resolveConfig(input2) {
@@ -4722,7 +4737,12 @@ function resolveConfig(input2) {
   const envSource = (name) => {
     if (dotenvKeys?.has(name)) {
       const file = dotenvFiles?.get(name);
-      return { kind: "dotenv", label: file ? `${name} (from ${file})` : `${name} (from .env)`, group: "cli", ...file ? { file } : {} };
+      return {
+        kind: "dotenv",
+        label: file ? `${name} (from ${file})` : `${name} (from .env)`,
+        group: "cli",
+        ...file ? { file } : {}
+      };
     }
     return { kind: "env", label: name, group: "cli" };
   };
@@ -4740,7 +4760,11 @@ function resolveConfig(input2) {
     return void 0;
   };
   const first2 = (...c3) => c3.find((s) => s !== void 0);
-  let token = first2(fromFlag(flags.authToken, "--auth-token"), fromEnv("SENTRY_AUTH_TOKEN"), fromFiles("auth", "token"));
+  let token = first2(
+    fromFlag(flags.authToken, "--auth-token"),
+    fromEnv("SENTRY_AUTH_TOKEN"),
+    fromFiles("auth", "token")
+  );
   if (token) token = setting(token.value.trim(), token.source);
   let url = first2(fromFlag(flags.url, "--url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
   let tokenInfo = token ? parseAuthToken(token.value) : void 0;
@@ -4774,7 +4798,11 @@ function resolveConfig(input2) {
     }
     urlSetting = url ? setting(checkSentryUrl(url.value, url.source.label), url.source) : setting(DEFAULT_URL, DEFAULT_SOURCE);
   }
-  const orgToken = tokenInfo?.kind === "org" ? { org: tokenInfo.org, ...tokenInfo.url ? { url: tokenInfo.url } : {}, ...tokenInfo.regionUrl ? { regionUrl: tokenInfo.regionUrl } : {} } : void 0;
+  const orgToken = tokenInfo?.kind === "org" ? {
+    org: tokenInfo.org,
+    ...tokenInfo.url ? { url: tokenInfo.url } : {},
+    ...tokenInfo.regionUrl ? { regionUrl: tokenInfo.regionUrl } : {}
+  } : void 0;
   let org = first2(fromFlag(flags.org, "--org"), fromEnv("SENTRY_ORG"), fromFiles("defaults", "org"));
   if (orgToken) {
     if (org && org.source.group === "cli" && org.value !== orgToken.org) {
@@ -4795,10 +4823,15 @@ function resolveConfig(input2) {
   } else {
     const r2 = fromEnv("SENTRY_RELEASE");
     const problem = r2 && versionProblem(r2.value);
-    if (r2 && problem) warnings.push(`ignoring ${r2.source.label}='${r2.value}': not a valid release version (${problem})`);
+    if (r2 && problem)
+      warnings.push(`ignoring ${r2.source.label}='${r2.value}': not a valid release version (${problem})`);
     else release = r2;
   }
-  const environment = first2(fromFlag(flags.environment, "--env"), fromEnv("SENTRY_ENVIRONMENT"), fromFiles("defaults", "environment"));
+  const environment = first2(
+    fromFlag(flags.environment, "--env"),
+    fromEnv("SENTRY_ENVIRONMENT"),
+    fromFiles("defaults", "environment")
+  );
   const splitList2 = (s) => setting(
     s.value.split(",").map((d) => d.trim()).filter((d) => d !== ""),
     s.source
@@ -4812,7 +4845,10 @@ function resolveConfig(input2) {
   if (retries) {
     const v = retries.value.trim();
     if (/^\d+$/.test(v) && Number(v) <= 4294967295) maxRetries = setting(Number(v), retries.source);
-    else warnings.push(`ignoring ${retries.source.label}='${v}': not a whole number; using ${DEFAULT_MAX_RETRIES} retries`);
+    else
+      warnings.push(
+        `ignoring ${retries.source.label}='${v}': not a whole number; using ${DEFAULT_MAX_RETRIES} retries`
+      );
   }
   let headers = setting([], DEFAULT_SOURCE);
   const flagHeaders = flags.header ?? [];
@@ -4862,7 +4898,9 @@ function resolveConfig(input2) {
   };
   const verifySsl = boolFromFile("http", "verify_ssl") ?? setting(true, DEFAULT_SOURCE);
   if (!verifySsl.value) {
-    warnings.push(`TLS certificate verification is off (${verifySsl.source.label} = false): anyone on the network path can read or change what is sent to Sentry`);
+    warnings.push(
+      `TLS certificate verification is off (${verifySsl.source.label} = false): anyone on the network path can read or change what is sent to Sentry`
+    );
   }
   const keepalive = boolFromFile("http", "keepalive");
   let allowFailure = setting(false, DEFAULT_SOURCE);
@@ -31774,10 +31812,11 @@ function errorCode(e) {
     cur = cur.cause;
   }
   const errs = e?.errors;
-  if (Array.isArray(errs)) for (const x2 of errs) {
-    const c3 = errorCode(x2);
-    if (c3) return c3;
-  }
+  if (Array.isArray(errs))
+    for (const x2 of errs) {
+      const c3 = errorCode(x2);
+      if (c3) return c3;
+    }
   return void 0;
 }
 function isRetryableNetworkError(e) {
@@ -31835,7 +31874,7 @@ function flattenFieldErrors(body) {
       if (v.every((x2) => typeof x2 === "string" || typeof x2 === "number")) {
         if (v.length > 0) out.push(prefix ? `${prefix}: ${v.join(" ")}` : v.join(" "));
       } else {
-        v.forEach((x2, i2) => walk2(x2, `${prefix}[${i2}]`));
+        for (const [i2, x2] of v.entries()) walk2(x2, `${prefix}[${i2}]`);
       }
     } else if (isPlainObject(v)) {
       for (const [k2, x2] of Object.entries(v)) {
@@ -32027,7 +32066,7 @@ function parseLinkHeader(value2) {
 }
 function nextCursor(link) {
   const next = parseLinkHeader(link).find((e) => e.params.rel === "next");
-  if (!next || next.params.results !== "true") return void 0;
+  if (next?.params.results !== "true") return void 0;
   return next.params.cursor || void 0;
 }
 var init_pagination = __esm({
@@ -32089,7 +32128,9 @@ function createApiClient(opts) {
     base = new URL(rawBase);
     if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("scheme");
   } catch {
-    throw new ConfigError(`bad Sentry URL ${config.url.value} (from ${config.url.source.label}): it must start with http:// or https://`);
+    throw new ConfigError(
+      `bad Sentry URL ${config.url.value} (from ${config.url.source.label}): it must start with http:// or https://`
+    );
   }
   const baseUrl = rawBase;
   const isTrusted = trustedOriginCheck(base, config);
@@ -32120,7 +32161,9 @@ function createApiClient(opts) {
   function logRequest(method, url, headers, body, attempt, max2) {
     if (!out.isDebug()) return;
     const via = dispatchers.forUrl(url).proxy;
-    out.debug(`> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max2 > 1 ? ` (attempt ${attempt} of ${max2})` : ""}`);
+    out.debug(
+      `> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max2 > 1 ? ` (attempt ${attempt} of ${max2})` : ""}`
+    );
     for (const [k2, v] of Object.entries(headers)) out.debug(`>   ${k2}: ${logHeaderValue(k2, v)}`);
     if (typeof body === "string") out.debug(`>   body: ${truncate(body)}`);
     else if (body instanceof Uint8Array) {
@@ -32172,7 +32215,9 @@ function createApiClient(opts) {
     const maxAttempts = o2.retry === false ? 1 : maxRetries + 1;
     let waited = 0;
     const wait = async (ms, attempt, why) => {
-      out.debug(`retrying ${method} ${url.pathname} in ${formatWait(ms)} (attempt ${attempt + 1} of ${maxAttempts}): ${why}`);
+      out.debug(
+        `retrying ${method} ${url.pathname} in ${formatWait(ms)} (attempt ${attempt + 1} of ${maxAttempts}): ${why}`
+      );
       waited += ms;
       await sleep(ms, o2.signal);
     };
@@ -38212,7 +38257,7 @@ __export(git_exports, {
   checkRemoteName: () => checkRemoteName
 });
 function checkRemoteName(name) {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._\/-]*$/.test(name)) {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(name)) {
     throw new InputError(`invalid git remote name '${name}' (from SENTRY_VCS_REMOTE or [defaults] vcs_remote)`);
   }
   return name;
@@ -38377,7 +38422,10 @@ var init_git = __esm({
           await this.git.raw(["fetch", "--quiet", "--no-tags", `--deepen=${by}`, checkRemoteName(remote)]);
           return { ok: true };
         } catch (e) {
-          return { ok: false, error: String(e.message ?? e).trim().split("\n")[0] };
+          return {
+            ok: false,
+            error: String(e.message ?? e).trim().split("\n")[0]
+          };
         }
       }
     };
@@ -41882,7 +41930,8 @@ function releaseOption() {
 }
 function intArg(name) {
   return (value2) => {
-    if (!/^-?\d+$/.test(value2.trim())) throw new UsageError(`invalid value '${value2}' for ${name}: expected an integer`);
+    if (!/^-?\d+$/.test(value2.trim()))
+      throw new UsageError(`invalid value '${value2}' for ${name}: expected an integer`);
     return Number.parseInt(value2, 10);
   };
 }
@@ -41913,7 +41962,9 @@ function renderInfo(r2, style) {
     lines.push("  Method: Unauthorized");
     return lines.join("\n");
   }
-  lines.push(`  Method: ${r2.token.kind === "org" ? "Org Auth Token" : "Auth Token"} ${style.dim(`(from ${r2.token.source})`)}`);
+  lines.push(
+    `  Method: ${r2.token.kind === "org" ? "Org Auth Token" : "Auth Token"} ${style.dim(`(from ${r2.token.source})`)}`
+  );
   if (r2.auth?.successful) {
     if (r2.auth.user) lines.push(`  User: ${r2.auth.user}`);
     lines.push("  Scopes:");
@@ -41948,7 +41999,9 @@ async function runInfo(opts, ctx) {
   const report3 = {
     url: describe(cfg?.url),
     org: describe(cfg?.org),
-    project: describe(cfg?.projects ? { value: cfg.projects.value.join(", "), source: cfg.projects.source } : void 0),
+    project: describe(
+      cfg?.projects ? { value: cfg.projects.value.join(", "), source: cfg.projects.source } : void 0
+    ),
     token: cfg?.authToken ? { source: cfg.authToken.source.label, kind: cfg.authToken.value.startsWith("sntrys_") ? "org" : "user" } : null,
     auth: null,
     showDefaults: opts.defaults,
@@ -41991,7 +42044,11 @@ async function runInfo(opts, ctx) {
     url: report3.url,
     org: report3.org,
     project: report3.project,
-    auth: { method: report3.token ? "token" : null, tokenSource: report3.token?.source ?? null, ...report3.auth ?? { successful: false } },
+    auth: {
+      method: report3.token ? "token" : null,
+      tokenSource: report3.token?.source ?? null,
+      ...report3.auth ?? { successful: false }
+    },
     haveDsn: report3.haveDsn
   });
   ctx.out.print(renderInfo(report3, ctx.out.style));
@@ -42164,7 +42221,13 @@ async function runLogin(opts, ctx) {
   storeToken2(target, token, opts.url ? cfg.url.value + "/" : void 0);
   ctx.out.print(who);
   ctx.out.print(`Stored token in ${target}`);
-  ctx.out.result({ stored: true, file: target, user: res.data?.user?.email ?? null, orgToken: isOrgToken, scopes: res.data?.auth?.scopes ?? [] });
+  ctx.out.result({
+    stored: true,
+    file: target,
+    user: res.data?.user?.email ?? null,
+    orgToken: isOrgToken,
+    scopes: res.data?.auth?.scopes ?? []
+  });
 }
 var init_login = __esm({
   "src/commands/login/login.ts"() {
@@ -42182,7 +42245,14 @@ function command2(env2) {
   return new Command("login").description("verify an auth token and store it in ~/.sentryclirc (or the project's .sentryclirc)").option("-g, --global", "store the token in the global ~/.sentryclirc even when a project file exists").action(
     handler(env2, async (ctx, opts) => {
       const { runLogin: runLogin2 } = await Promise.resolve().then(() => (init_login(), login_exports));
-      await runLogin2({ global: opts.global === true, token: opts.authToken, url: opts.url }, ctx);
+      await runLogin2(
+        {
+          global: opts.global === true,
+          token: opts.authToken,
+          url: opts.url
+        },
+        ctx
+      );
     })
   );
 }
@@ -42214,7 +42284,12 @@ var init_faults = __esm({
       }
       /** Shorthand: fail the next `times` requests matching `path` with `status`. */
       failNext(path, status, times = 1, opts = {}) {
-        return this.add({ path, times, method: opts.method, action: { kind: "status", status, body: opts.body, headers: opts.headers } });
+        return this.add({
+          path,
+          times,
+          method: opts.method,
+          action: { kind: "status", status, body: opts.body, headers: opts.headers }
+        });
       }
       dropNext(path, times = 1, method) {
         return this.add({ path, times, method, action: { kind: "drop" } });
@@ -42345,7 +42420,7 @@ var init_http = __esm({
 });
 
 // src/server/persist.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync as renameSync2, writeFileSync as writeFileSync2, existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync6, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname as dirname5, join as join3, normalize as normalize2, sep } from "node:path";
 function writeAtomic(file, data) {
   mkdirSync2(dirname5(file), { recursive: true });
@@ -42408,56 +42483,6 @@ var init_persist = __esm({
   }
 });
 
-// src/server/state.ts
-var ServerState;
-var init_state = __esm({
-  "src/server/state.ts"() {
-    "use strict";
-    ServerState = class {
-      orgs = [];
-      projects = [];
-      tokens = [];
-      repos = [];
-      releases = [];
-      deploys = [];
-      /** orgId → sha1 → chunk bytes. */
-      chunks = /* @__PURE__ */ new Map();
-      /** `${orgId}:${checksum}` → assemble state. */
-      assembles = /* @__PURE__ */ new Map();
-      bundles = [];
-      events = [];
-      requests = [];
-      nextIds = /* @__PURE__ */ new Map();
-      seq = 0;
-      nextId(kind) {
-        const n = (this.nextIds.get(kind) ?? 0) + 1;
-        this.nextIds.set(kind, n);
-        return n;
-      }
-      nextSeq() {
-        return ++this.seq;
-      }
-      org(idOrSlug) {
-        return this.orgs.find((o2) => o2.slug === idOrSlug || String(o2.id) === idOrSlug);
-      }
-      project(org, idOrSlug) {
-        return this.projects.find(
-          (p2) => p2.orgId === org.id && (p2.slug === idOrSlug || p2.id === idOrSlug || String(p2.id) === String(idOrSlug))
-        );
-      }
-      projectsOf(org) {
-        return this.projects.filter((p2) => p2.orgId === org.id);
-      }
-      release(org, version) {
-        return this.releases.find((r2) => r2.orgId === org.id && r2.version === version);
-      }
-      reposOf(org) {
-        return this.repos.filter((r2) => r2.orgId === org.id).sort((a, b3) => a.name.localeCompare(b3.name));
-      }
-    };
-  }
-});
-
 // src/server/auth.ts
 function unauthorized(message) {
   return { ...detail(401, message), headers: UNAUTHORIZED_HEADERS };
@@ -42476,10 +42501,10 @@ function authenticate(state, req) {
   const value2 = words[1];
   const rec = state.tokens.find((t2) => t2.token === value2);
   if (value2.startsWith("sntrys_")) {
-    if (!rec || rec.kind !== "org") return { reply: unauthorized("Invalid org token") };
+    if (rec?.kind !== "org") return { reply: unauthorized("Invalid org token") };
     return { token: rec };
   }
-  if (!rec || rec.kind !== "user") return { reply: unauthorized("Invalid token") };
+  if (rec?.kind !== "user") return { reply: unauthorized("Invalid token") };
   return { token: rec };
 }
 function hasAnyScope(token, scopes) {
@@ -42677,7 +42702,14 @@ function serializeRelease(state, r2) {
     commitCount: r2.commits.length,
     lastCommit: r2.commits.length ? serializeCommit(state, r2.orgId, r2.commits[0]) : null,
     deployCount: deploys.length,
-    lastDeploy: last2 ? { id: last2.id, environment: last2.environment, dateStarted: last2.dateStarted === null ? null : isoDate(last2.dateStarted), dateFinished: isoDate(last2.dateFinished), name: last2.name, url: last2.url } : null,
+    lastDeploy: last2 ? {
+      id: last2.id,
+      environment: last2.environment,
+      dateStarted: last2.dateStarted === null ? null : isoDate(last2.dateStarted),
+      dateFinished: isoDate(last2.dateFinished),
+      name: last2.name,
+      url: last2.url
+    } : null,
     authors: [...authors.values()],
     projects,
     firstEvent: null,
@@ -42720,7 +42752,8 @@ function register(router, core) {
   router.on("GET", "/api/0/", (req) => {
     const header = req.headers.authorization;
     const scheme = header?.trim().split(/\s+/)[0]?.toLowerCase();
-    if (!header || scheme !== "bearer" && scheme !== "basic") return json(200, { version: "0", auth: null, user: null });
+    if (!header || scheme !== "bearer" && scheme !== "basic")
+      return json(200, { version: "0", auth: null, user: null });
     const a = authenticate(state, req);
     if ("reply" in a) return a.reply;
     const t2 = a.token;
@@ -42735,7 +42768,10 @@ function register(router, core) {
     if ("reply" in a) return a.reply;
     let orgs = a.token.kind === "org" ? state.orgs.filter((o2) => o2.slug === a.token.orgSlug) : [...state.orgs];
     const query = req.query.query;
-    if (query) orgs = orgs.filter((o2) => o2.slug.includes(query.toLowerCase()) || o2.name.toLowerCase().includes(query.toLowerCase()));
+    if (query)
+      orgs = orgs.filter(
+        (o2) => o2.slug.includes(query.toLowerCase()) || o2.name.toLowerCase().includes(query.toLowerCase())
+      );
     orgs.sort((x2, y2) => x2.name.localeCompare(y2.name));
     return paginateMapped(req, orgs, (o2) => serializeOrg(o2, core.url()));
   });
@@ -42767,805 +42803,6 @@ var init_api_root = __esm({
     init_serialize();
     init_paging();
     PROJECT_READ_SCOPES = ["project:read", "project:write", "project:admin"];
-  }
-});
-
-// src/server/routes/fields.ts
-function pyType(v) {
-  if (v === null) return "NoneType";
-  if (typeof v === "string") return "str";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (Array.isArray(v)) return "list";
-  return "dict";
-}
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function charLength(s) {
-  let n = 0;
-  for (const _2 of s) n++;
-  return n;
-}
-function charField(body, key, o2 = {}) {
-  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
-  const raw = body[key];
-  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
-  const trim = o2.trim ?? true;
-  if (raw === "" || trim && typeof raw === "string" && raw.trim() === "") {
-    return o2.allowBlank ? value("") : messages(MSG.blank);
-  }
-  if (typeof raw === "boolean" || !(typeof raw === "string" || typeof raw === "number")) return messages(MSG.string);
-  let s = String(raw);
-  if (trim) s = s.trim();
-  const errs = [];
-  if (o2.maxLength !== void 0 && charLength(s) > o2.maxLength) errs.push(MSG.maxLength(o2.maxLength));
-  if (s.includes("\0")) errs.push(MSG.nullChars);
-  if (o2.url && !isValidUrl(s)) errs.push(MSG.url);
-  if (errs.length) return error2(errs);
-  if (o2.validate) {
-    const m = o2.validate(s);
-    if (m) return messages(m);
-  }
-  return value(s);
-}
-function isValidUrl(s) {
-  if (s.length > 2048 || /\s/.test(s)) return false;
-  const m = /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(s);
-  if (!m) return false;
-  const host = m[2];
-  if (host.startsWith("[")) return true;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.split(".").every((p2) => Number(p2) <= 255);
-  if (host.toLowerCase() === "localhost") return true;
-  const labels = host.replace(/\.$/, "").split(".");
-  if (labels.length < 2) return false;
-  const tld = labels[labels.length - 1];
-  if (!/^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$/i.test(tld) || tld.startsWith("-") || tld.endsWith("-")) return false;
-  return labels.slice(0, -1).every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
-}
-function parseDateTime(s) {
-  const m = DATETIME_RE.exec(s);
-  if (!m) return void 0;
-  const [, y2, mo, d, h2 = "0", mi = "0", sec = "0", frac = "", tz] = m;
-  const parts = [Number(y2), Number(mo), Number(d), Number(h2), Number(mi), Number(sec)];
-  if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return void 0;
-  const daysInMonth = new Date(Date.UTC(parts[0], parts[1], 0)).getUTCDate();
-  if (parts[2] > daysInMonth) return void 0;
-  if (m[4] === void 0 && tz !== void 0) return void 0;
-  const ms = frac ? Math.floor(Number(frac.padEnd(6, "0")) / 1e3) : 0;
-  let t2 = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], ms);
-  if (tz && tz !== "Z") {
-    const sign = tz[0] === "-" ? -1 : 1;
-    const digits = tz.slice(1).replace(":", "");
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
-    t2 -= sign * offset * 6e4;
-  }
-  return new Date(t2);
-}
-function dateTimeField(body, key, o2 = {}) {
-  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
-  const raw = body[key];
-  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
-  const d = typeof raw === "string" ? parseDateTime(raw) : void 0;
-  return d ? value(d) : messages(MSG.datetime);
-}
-function listField(body, key, o2, child) {
-  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
-  const raw = body[key];
-  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
-  if (!Array.isArray(raw)) return messages(MSG.notAList(raw));
-  if (raw.length === 0 && o2.allowEmpty === false) return messages(MSG.emptyList);
-  if (!child) return value(raw);
-  const out = [];
-  const errs = {};
-  raw.forEach((item, i2) => {
-    const r2 = child(item);
-    if (r2.kind === "error") errs[String(i2)] = r2.error;
-    else if (r2.kind === "value") out.push(r2.value);
-  });
-  return Object.keys(errs).length ? error2(errs) : value(out);
-}
-function nested(item, fields, build2) {
-  if (!isObject(item)) return error2({ non_field_errors: [MSG.notADict(item)] });
-  const results = fields(item);
-  const errs = collectErrors(results);
-  if (errs) return error2(errs);
-  const built = build2(valuesOf(results));
-  if (isField(built)) return built;
-  return value(built);
-}
-function isField(x2) {
-  return isObject(x2) && x2.kind === "error";
-}
-function collectErrors(results) {
-  const errs = {};
-  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "error") errs[k2] = r2.error;
-  return Object.keys(errs).length ? errs : void 0;
-}
-function valuesOf(results) {
-  const out = {};
-  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "value") out[k2] = r2.value;
-  return out;
-}
-function bodyObject(req) {
-  const parsed = parseJsonBody(req);
-  if ("reply" in parsed) return parsed;
-  const v = parsed.value;
-  if (v === null) return { reply: fieldErrors({ non_field_errors: ["No data provided"] }) };
-  if (!isObject(v)) return { reply: fieldErrors({ non_field_errors: [MSG.notADict(v)] }) };
-  return { body: v };
-}
-var ABSENT, value, error2, messages, MSG, DATETIME_RE;
-var init_fields = __esm({
-  "src/server/routes/fields.ts"() {
-    "use strict";
-    init_http();
-    ABSENT = { kind: "absent" };
-    value = (v) => ({ kind: "value", value: v });
-    error2 = (e) => ({ kind: "error", error: e });
-    messages = (...m) => error2(m);
-    MSG = {
-      required: "This field is required.",
-      null: "This field may not be null.",
-      blank: "This field may not be blank.",
-      string: "Not a valid string.",
-      url: "Enter a valid URL.",
-      nullChars: "Null characters are not allowed.",
-      datetime: "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
-      emptyList: "This list may not be empty.",
-      maxLength: (n) => `Ensure this field has no more than ${n} characters.`,
-      notAList: (v) => `Expected a list of items but got type "${pyType(v)}".`,
-      notADict: (v) => `Invalid data. Expected a dictionary, but got ${pyType(v)}.`
-    };
-    DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-  }
-});
-
-// src/server/routes/release-model.ts
-function patchItem(item) {
-  return nested(
-    item,
-    (o2) => ({
-      path: charField(o2, "path", { required: true, maxLength: 510 }),
-      type: charField(o2, "type", {
-        required: true,
-        maxLength: 1,
-        validate: (v) => FILE_CHANGE_TYPES.has(v) ? void 0 : `Commit patch_set type ${v} is not supported.`
-      })
-    }),
-    (v) => ({ path: v.path, type: v.type })
-  );
-}
-function commitItem(item) {
-  return nested(
-    item,
-    (o2) => ({
-      id: charField(o2, "id", { required: true, maxLength: MAX_COMMIT_LENGTH }),
-      repository: charField(o2, "repository", { maxLength: 64, allowNull: true, allowBlank: true }),
-      message: charField(o2, "message", { allowNull: true, allowBlank: true }),
-      author_name: charField(o2, "author_name", { maxLength: 128, allowNull: true, allowBlank: true }),
-      author_email: charField(o2, "author_email", { maxLength: 200, allowNull: true, allowBlank: true }),
-      timestamp: dateTimeField(o2, "timestamp", { allowNull: true }),
-      patch_set: listField(o2, "patch_set", { allowNull: true }, patchItem)
-    }),
-    (v) => v
-  );
-}
-function refItem(item) {
-  return nested(
-    item,
-    (o2) => ({
-      commit: charField(o2, "commit", {
-        required: true,
-        validate: (v) => {
-          if (!v.includes("..")) return v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : void 0;
-          const [a, b3] = v.split("..");
-          if (!a || !b3) return "Commit cannot begin or end with ..";
-          if (a.length > MAX_COMMIT_LENGTH || b3.length > MAX_COMMIT_LENGTH) return `Start or end commit too long - max is ${MAX_COMMIT_LENGTH} chars each`;
-          return void 0;
-        }
-      }),
-      repository: charField(o2, "repository", { required: true, maxLength: 200 }),
-      previousCommit: charField(o2, "previousCommit", {
-        allowNull: true,
-        allowBlank: true,
-        validate: (v) => v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : void 0
-      })
-    }),
-    (v) => {
-      const commit = v.commit;
-      const ref = { repository: v.repository, commit, previousCommit: v.previousCommit ?? null };
-      if (commit.includes("..")) {
-        const parts = commit.split("..");
-        if (parts.length !== 2) return error2({ __500__: true });
-        ref.previousCommit = parts[0];
-        ref.commit = parts[1];
-      }
-      return ref;
-    }
-  );
-}
-function headCommitItem(item) {
-  return nested(
-    item,
-    (o2) => ({
-      currentId: charField(o2, "currentId", { required: true, maxLength: MAX_COMMIT_LENGTH }),
-      repository: charField(o2, "repository", { required: true, maxLength: 200 }),
-      previousId: charField(o2, "previousId", { maxLength: MAX_COMMIT_LENGTH, allowNull: true, allowBlank: true })
-    }),
-    (v) => ({ repository: v.repository, commit: v.currentId, previousCommit: v.previousId ?? null })
-  );
-}
-function wantsServerError(err4) {
-  if (typeof err4 !== "object" || err4 === null) return false;
-  if ("__500__" in err4) return true;
-  return Object.values(err4).some(wantsServerError);
-}
-function nextRepoId(state) {
-  return String(state.repos.reduce((m, r2) => Math.max(m, Number(r2.id) || 0), 0) + 1);
-}
-function ensureRepo(state, org, name, now) {
-  const found2 = state.repos.find((r2) => r2.orgId === org.id && r2.name === name);
-  if (found2) return found2;
-  const repo = {
-    id: nextRepoId(state),
-    orgId: org.id,
-    name,
-    url: null,
-    provider: { id: "unknown", name: "Unknown Provider" },
-    status: "active",
-    dateCreated: now.toISOString(),
-    integrationId: null,
-    externalSlug: null,
-    externalId: null
-  };
-  state.repos.push(repo);
-  return repo;
-}
-function setCommits(state, org, release, list, now) {
-  const before = state.repos.length;
-  const sorted2 = [...list].sort((a, b3) => (b3.timestamp?.getTime() ?? 0) - (a.timestamp?.getTime() ?? 0));
-  const seen = /* @__PURE__ */ new Set();
-  const commits = [];
-  for (const c3 of sorted2) {
-    const repoName = c3.repository || `organization-${org.id}`;
-    ensureRepo(state, org, repoName, now);
-    const key = `${repoName}\0${c3.id}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    let email = c3.author_email ?? null;
-    if (email === null && c3.author_name) email = `${c3.author_name.replace(/[^a-zA-Z0-9\-_.]*/g, "").toLowerCase()}@localhost`;
-    if (email !== null) email = email.slice(0, 75);
-    commits.push({
-      id: c3.id,
-      repository: repoName,
-      message: c3.message ?? null,
-      authorName: c3.author_name ?? null,
-      authorEmail: email,
-      timestamp: c3.timestamp ? c3.timestamp.toISOString() : null,
-      patchSet: c3.patch_set ?? [],
-      dateCreated: now.toISOString()
-    });
-  }
-  release.commits = commits;
-  return state.repos.length !== before;
-}
-function unknownRefRepos(state, org, refs) {
-  const out = [];
-  for (const r2 of refs) {
-    if (out.includes(r2.repository)) continue;
-    if (!state.repos.some((x2) => x2.orgId === org.id && x2.name === r2.repository)) out.push(r2.repository);
-  }
-  return out;
-}
-function setRefs(release, refs, fetch, now) {
-  release.refs = refs.map((r2) => ({ repository: r2.repository, commit: r2.commit, previousCommit: r2.previousCommit }));
-  if (!fetch) return;
-  release.commits = refs.map((r2) => ({
-    id: r2.commit,
-    repository: r2.repository,
-    message: null,
-    authorName: null,
-    authorEmail: null,
-    timestamp: null,
-    patchSet: [],
-    dateCreated: now.toISOString()
-  }));
-}
-function clearCommits(release) {
-  release.commits = [];
-  release.refs = [];
-}
-var MAX_COMMIT_LENGTH, FILE_CHANGE_TYPES;
-var init_release_model = __esm({
-  "src/server/routes/release-model.ts"() {
-    "use strict";
-    init_fields();
-    MAX_COMMIT_LENGTH = 64;
-    FILE_CHANGE_TYPES = /* @__PURE__ */ new Set(["A", "M", "D"]);
-  }
-});
-
-// src/server/routes/repos.ts
-function register2(router, core) {
-  const { state } = core;
-  const path = "/api/0/organizations/:org/repos/";
-  router.on("GET", path, (req) => {
-    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
-    if ("reply" in a) return a.reply;
-    const status = req.query.status ?? "active";
-    let list = state.reposOf(a.org);
-    if (status === "active") list = list.filter((r2) => r2.status === "active");
-    else if (status === "deleted") list = list.filter((r2) => r2.status !== "active");
-    else list = [];
-    const query = req.query.query;
-    if (query) list = list.filter((r2) => r2.name.toLowerCase().includes(query.toLowerCase()));
-    return paginateMapped(req, list, serializeRepo);
-  });
-  router.on("POST", path, (req) => {
-    const a = authorizeOrg(state, req, req.params.org, REPO_WRITE_SCOPES);
-    if ("reply" in a) return a.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
-    const provider = b3.body.provider;
-    if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
-    const results = {
-      name: charField(b3.body, "name", { required: true, maxLength: 200 }),
-      url: charField(b3.body, "url", { allowNull: true, allowBlank: true, url: true })
-    };
-    const errs = collectErrors(results);
-    if (errs) return fieldErrors(errs);
-    const v = valuesOf(results);
-    if (state.repos.some((r2) => r2.orgId === a.org.id && r2.name === v.name)) {
-      return detail(400, "A repository with that name already exists");
-    }
-    const repo = {
-      id: nextRepoId(state),
-      orgId: a.org.id,
-      name: v.name,
-      url: v.url || null,
-      provider: { id: provider, name: REPO_PROVIDERS[provider] },
-      status: "active",
-      dateCreated: core.now().toISOString(),
-      integrationId: null,
-      externalSlug: v.name,
-      externalId: null
-    };
-    state.repos.push(repo);
-    core.persist.saveRepos(state);
-    return json(201, serializeRepo(repo));
-  });
-}
-var REPO_WRITE_SCOPES;
-var init_repos = __esm({
-  "src/server/routes/repos.ts"() {
-    "use strict";
-    init_auth();
-    init_http();
-    init_serialize();
-    init_fields();
-    init_paging();
-    init_release_model();
-    REPO_WRITE_SCOPES = ["org:write", "org:admin", "org:integrations"];
-  }
-});
-
-// src/server/routes/releases.ts
-function authorize(core, req) {
-  return authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
-}
-function releaseFields(body) {
-  return {
-    ref: charField(body, "ref", { maxLength: MAX_VERSION_LENGTH2, allowNull: true, allowBlank: true }),
-    url: charField(body, "url", { allowNull: true, allowBlank: true, url: true }),
-    dateReleased: dateTimeField(body, "dateReleased", { allowNull: true }),
-    commits: listField(body, "commits", { allowNull: false }, commitItem),
-    status: charField(body, "status", {
-      validate: (v) => v === "open" || v === "archived" ? void 0 : `Invalid status ${v}`
-    })
-  };
-}
-function versionField(body) {
-  return charField(body, "version", {
-    required: true,
-    maxLength: MAX_VERSION_LENGTH2,
-    trim: false,
-    validate: (v) => versionProblem(v) === void 0 ? void 0 : `Release with name ${v} is not allowed`
-  });
-}
-function validationReply(errs) {
-  if (wantsServerError(errs)) return json(500, { detail: "Internal Error", errorId: "0".repeat(32) });
-  return fieldErrors(errs);
-}
-function effectiveRefs(input2) {
-  if (input2.refs && input2.refs.length) return input2.refs;
-  return input2.headCommits ?? [];
-}
-function resolveProjects(state, org, items) {
-  const allowed = state.projectsOf(org);
-  const out = [];
-  for (const item of items) {
-    const p2 = allowed.find(
-      (x2) => typeof item === "string" ? x2.slug === item || String(x2.id) === item : typeof item === "number" && x2.id === item
-    );
-    if (!p2) return void 0;
-    if (!out.includes(p2)) out.push(p2);
-  }
-  return out;
-}
-function register3(router, core) {
-  const { state } = core;
-  const base = "/api/0/organizations/:org/releases/";
-  const save = () => core.persist.saveReleases(state);
-  const saveRepos = (changed) => {
-    if (changed) core.persist.saveRepos(state);
-  };
-  const withRelease = (req) => {
-    const a = authorize(core, req);
-    if ("reply" in a) return a;
-    const release = state.release(a.org, req.params.version);
-    if (!release) return { reply: NOT_FOUND() };
-    return { org: a.org, release };
-  };
-  router.on("POST", base, (req) => {
-    const a = authorize(core, req);
-    if ("reply" in a) return a.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
-    const results = {
-      ...releaseFields(b3.body),
-      version: versionField(b3.body),
-      projects: listField(b3.body, "projects", { required: true }),
-      refs: listField(b3.body, "refs", { allowNull: false }, refItem),
-      headCommits: listField(b3.body, "headCommits", { allowNull: false }, headCommitItem)
-    };
-    const errs = collectErrors(results);
-    if (errs) return validationReply(errs);
-    const input2 = valuesOf(results);
-    const org = a.org;
-    const projects = resolveProjects(state, org, input2.projects ?? []);
-    if (!projects) return fieldErrors({ projects: ["Invalid project ids or slugs"] });
-    const now = core.now();
-    let release = state.release(org, input2.version);
-    const created = !release;
-    if (!release) {
-      release = {
-        id: state.nextId("release"),
-        orgId: org.id,
-        version: input2.version,
-        ref: input2.ref ?? null,
-        url: input2.url ?? null,
-        dateCreated: now.toISOString(),
-        dateReleased: input2.dateReleased ? input2.dateReleased.toISOString() : null,
-        dateStarted: null,
-        status: input2.status ?? "open",
-        userAgent: String(req.headers["user-agent"] ?? "").slice(0, 256),
-        projects: [],
-        commits: [],
-        refs: [],
-        seq: state.nextSeq()
-      };
-      state.releases.push(release);
-    } else if (input2.status !== void 0 && input2.status !== release.status) {
-      release.status = input2.status;
-      release.seq = state.nextSeq();
-    }
-    let linked = 0;
-    for (const p2 of projects) {
-      if (release.projects.includes(p2.id)) continue;
-      release.projects.push(p2.id);
-      linked++;
-    }
-    let reposChanged = false;
-    if (input2.commits && input2.commits.length) reposChanged = setCommits(state, org, release, input2.commits, now);
-    const refs = effectiveRefs(input2);
-    if (refs.length) {
-      const unknown = unknownRefRepos(state, org, refs);
-      if (unknown.length) {
-        save();
-        saveRepos(reposChanged);
-        return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
-      }
-      setRefs(release, refs, !(input2.commits && input2.commits.length), now);
-    }
-    save();
-    saveRepos(reposChanged);
-    return json(created || linked > 0 ? 201 : 208, serializeRelease(state, release));
-  });
-  router.on("GET", base, (req) => {
-    const a = authorize(core, req);
-    if ("reply" in a) return a.reply;
-    const q2 = req.query;
-    for (const key of ["summaryStatsPeriod", "healthStatsPeriod"]) {
-      const v = q2[key];
-      const effective = key === "summaryStatsPeriod" ? v || "14d" : v;
-      if (effective && !STATS_PERIODS.includes(effective)) {
-        return detail(400, `Invalid ${key}. Valid choices are [${STATS_PERIODS.map((p2) => `'${p2}'`).join(", ")}]`);
-      }
-    }
-    const healthStat = q2.healthStat || "sessions";
-    if (healthStat !== "sessions" && healthStat !== "users") return detail(400, "invalid healthStat");
-    const projectIds = req.queryAll.getAll("project");
-    let projectFilter = state.projectsOf(a.org).map((p2) => p2.id);
-    if (projectIds.length && !(projectIds.length === 1 && projectIds[0] === "-1")) {
-      if (!projectIds.every((p2) => /^-?\d+$/.test(p2))) return detail(400, "Invalid project parameter. Values must be numbers.");
-      const wanted = projectIds.map(Number);
-      if (!wanted.every((id) => projectFilter.includes(id))) {
-        return detail(403, "You do not have permission to perform this action.");
-      }
-      projectFilter = wanted;
-    }
-    if (projectFilter.length === 0) return json(200, []);
-    const status = q2.status ?? "open";
-    if (status !== "" && status !== "open" && status !== "archived") return detail(400, "invalid value for status");
-    let list = state.releases.filter((r2) => r2.orgId === a.org.id && r2.projects.some((id) => projectFilter.includes(id)));
-    if (status) list = list.filter((r2) => r2.status === status);
-    const query = q2.query;
-    if (query) {
-      const m = /^release(?:\.version)?:"?(.*?)"?$/.exec(query);
-      if (m) {
-        const pattern2 = new RegExp(`^${m[1].split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
-        list = list.filter((r2) => pattern2.test(r2.version));
-      } else {
-        const needle = query.toLowerCase();
-        list = list.filter((r2) => r2.version.toLowerCase().includes(needle));
-      }
-    }
-    const sort2 = q2.sort || "date";
-    if (SESSION_SORTS.includes(sort2) || sort2 === "adoption") {
-      if (q2.flatten !== "1") return detail(400, "sorting by crash statistics requires flattening (flatten=1)");
-    } else if (sort2 !== "date" && sort2 !== "semver" && sort2 !== "build") {
-      return detail(400, "invalid sort");
-    }
-    list = [...list].sort((x2, y2) => y2.dateCreated.localeCompare(x2.dateCreated) || y2.id - x2.id);
-    return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
-  });
-  router.on("GET", `${base}:version/`, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    return json(200, serializeRelease(state, r2.release));
-  });
-  router.on("PUT", `${base}:version/`, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
-    const results = {
-      ...releaseFields(b3.body),
-      headCommits: listField(b3.body, "headCommits", { allowNull: false }, headCommitItem),
-      refs: listField(b3.body, "refs", { allowNull: false }, refItem)
-    };
-    const errs = collectErrors(results);
-    if (errs) return validationReply(errs);
-    const input2 = valuesOf(results);
-    const { org, release } = r2;
-    const now = core.now();
-    if (input2.dateReleased) release.dateReleased = input2.dateReleased.toISOString();
-    if (input2.ref) release.ref = input2.ref;
-    if (input2.url) release.url = input2.url;
-    if (input2.status === "archived") release.status = "archived";
-    release.seq = state.nextSeq();
-    const commitList = input2.commits ?? [];
-    let reposChanged = false;
-    if (commitList.length) reposChanged = setCommits(state, org, release, commitList, now);
-    let refs = input2.refs && input2.refs.length ? input2.refs : [];
-    if (!refs.length) {
-      if (input2.headCommits && input2.headCommits.length) refs = input2.headCommits;
-      else if (input2.refs && input2.refs.length === 0) clearCommits(release);
-    }
-    if (refs.length) {
-      const unknown = unknownRefRepos(state, org, refs);
-      if (unknown.length) {
-        save();
-        saveRepos(reposChanged);
-        return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
-      }
-      setRefs(release, refs, commitList.length === 0, now);
-    }
-    save();
-    saveRepos(reposChanged);
-    return json(200, serializeRelease(state, release));
-  });
-  router.on("DELETE", `${base}:version/`, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    state.releases = state.releases.filter((x2) => x2 !== r2.release);
-    const before = state.deploys.length;
-    state.deploys = state.deploys.filter((d) => d.releaseId !== r2.release.id);
-    save();
-    if (state.deploys.length !== before) core.persist.saveDeploys(state);
-    return { status: 204 };
-  });
-  router.on("GET", `${base}:version/commits/`, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    return paginateMapped(req, r2.release.commits, (c3) => serializeCommit(state, r2.org.id, c3));
-  });
-  router.on("GET", `${base}:version/previous-with-commits/`, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    const prev = previousWithCommits(state, r2.org, r2.release);
-    return json(200, prev ? serializeRelease(state, prev) : {});
-  });
-  router.on("GET", "/api/0/projects/:org/:project/releases/", (req) => {
-    const a = authorize(core, req);
-    if ("reply" in a) return a.reply;
-    const project = state.project(a.org, req.params.project);
-    if (!project) return NOT_FOUND();
-    let list = state.releases.filter((r2) => r2.orgId === a.org.id && r2.status === "open" && r2.projects.includes(project.id));
-    const env2 = req.query.environment;
-    if (env2 !== void 0) {
-      list = list.filter((r2) => state.deploys.some((d) => d.releaseId === r2.id && d.environment === env2 && d.projects.includes(project.id)));
-    }
-    const query = req.query.query;
-    if (query) list = list.filter((r2) => r2.version.toLowerCase().includes(query.toLowerCase()));
-    const date = (r2) => r2.dateReleased ?? r2.dateCreated;
-    list = [...list].sort((x2, y2) => Date.parse(date(y2)) - Date.parse(date(x2)) || y2.id - x2.id);
-    return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
-  });
-  register2(router, core);
-}
-function previousWithCommits(state, org, release) {
-  const start = Date.parse(release.dateReleased ?? release.dateCreated);
-  const date = (r2) => Date.parse(r2.dateReleased ?? r2.dateCreated);
-  return state.releases.filter((r2) => r2.orgId === org.id && r2.commits.length > 0 && r2.projects.some((p2) => release.projects.includes(p2)) && date(r2) <= start).sort((x2, y2) => date(y2) - date(x2) || y2.seq - x2.seq)[0];
-}
-var MAX_VERSION_LENGTH2, STATS_PERIODS, SESSION_SORTS;
-var init_releases = __esm({
-  "src/server/routes/releases.ts"() {
-    "use strict";
-    init_auth();
-    init_http();
-    init_serialize();
-    init_release();
-    init_fields();
-    init_paging();
-    init_release_model();
-    init_repos();
-    MAX_VERSION_LENGTH2 = 200;
-    STATS_PERIODS = ["1h", "24h", "1d", "48h", "2d", "7d", "14d", "30d", "90d"];
-    SESSION_SORTS = ["crash_free_sessions", "crash_free_users", "sessions", "users", "sessions_24h", "users_24h"];
-  }
-});
-
-// src/server/routes/deploys.ts
-function parameterValidationError(message) {
-  return json(400, { detail: { code: "parameter-validation-error", message, extra: { context: "" } } });
-}
-function projectItem(state, org) {
-  return (item) => {
-    const p2 = typeof item === "string" || typeof item === "number" ? state.projects.find((x2) => x2.orgId === org.id && (x2.slug === String(item) || String(x2.id) === String(item))) : void 0;
-    return p2 ? { kind: "value", value: p2 } : error2(["Invalid project"]);
-  };
-}
-function lastDeploys(state, release) {
-  const last2 = /* @__PURE__ */ new Map();
-  for (const d of state.deploys) {
-    if (d.releaseId !== release.id) continue;
-    for (const p2 of d.projects) last2.set(`${p2}\0${d.environment}`, d);
-  }
-  const unique = [...new Set(last2.values())];
-  return unique.sort((a, b3) => Date.parse(b3.dateFinished) - Date.parse(a.dateFinished) || Number(b3.id) - Number(a.id));
-}
-function register4(router, core) {
-  const { state } = core;
-  const path = "/api/0/organizations/:org/releases/:version/deploys/";
-  const withRelease = (req) => {
-    const a = authorizeOrg(state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
-    if ("reply" in a) return a;
-    const release = state.release(a.org, req.params.version);
-    if (!release) return { reply: NOT_FOUND() };
-    return { org: a.org, release };
-  };
-  router.on("POST", path, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
-    const results = {
-      name: charField(b3.body, "name", { maxLength: 64, allowBlank: true, allowNull: true }),
-      environment: charField(b3.body, "environment", {
-        required: true,
-        maxLength: MAX_ENVIRONMENT_LENGTH,
-        validate: (v2) => environmentProblem(v2) === void 0 ? void 0 : "Invalid value for environment"
-      }),
-      url: charField(b3.body, "url", { allowBlank: true, allowNull: true, url: true }),
-      dateStarted: dateTimeField(b3.body, "dateStarted", { allowNull: true }),
-      dateFinished: dateTimeField(b3.body, "dateFinished", { allowNull: true }),
-      projects: listField(b3.body, "projects", { allowEmpty: false }, projectItem(state, r2.org))
-    };
-    const errs = collectErrors(results);
-    if (errs) return fieldErrors(errs);
-    const v = valuesOf(results);
-    const release = r2.release;
-    let projectIds;
-    if (v.projects) {
-      const invalid = v.projects.filter((p2) => !release.projects.includes(p2.id));
-      if (invalid.length) {
-        return parameterValidationError(`Invalid projects (${invalid.map((p2) => p2.slug).join(", ")}) for release ${release.version}`);
-      }
-      projectIds = [...new Set(v.projects.map((p2) => p2.id))];
-    } else {
-      projectIds = [...release.projects];
-    }
-    const deploy = {
-      id: String(state.nextId("deploy")),
-      releaseId: release.id,
-      environment: v.environment,
-      name: v.name ?? null,
-      url: v.url ?? null,
-      dateStarted: v.dateStarted ? v.dateStarted.toISOString() : null,
-      dateFinished: (v.dateFinished ?? core.now()).toISOString(),
-      projects: projectIds
-    };
-    state.deploys.push(deploy);
-    core.persist.saveDeploys(state);
-    return json(201, serializeDeploy(deploy));
-  });
-  router.on("GET", path, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    return paginateMapped(req, lastDeploys(state, r2.release), serializeDeploy);
-  });
-}
-var init_deploys = __esm({
-  "src/server/routes/deploys.ts"() {
-    "use strict";
-    init_auth();
-    init_http();
-    init_serialize();
-    init_release();
-    init_fields();
-    init_paging();
-  }
-});
-
-// src/server/routes/chunk-multipart.ts
-function multipartBoundary(contentType) {
-  if (!contentType || !/^multipart\/form-data\b/i.test(contentType.trim())) return void 0;
-  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return m ? m[1] ?? m[2] : void 0;
-}
-function dispositionParam(value2, key) {
-  const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, "i");
-  const m = re.exec(value2);
-  if (!m) return void 0;
-  return m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2];
-}
-function parseMultipart(body, boundary) {
-  const delim = Buffer.from(`--${boundary}`);
-  const parts = [];
-  let pos = body.indexOf(delim);
-  if (pos < 0) throw new Error("multipart boundary not found");
-  for (; ; ) {
-    pos += delim.length;
-    if (body[pos] === 45 && body[pos + 1] === 45) break;
-    if (body[pos] === 13 && body[pos + 1] === 10) pos += 2;
-    else throw new Error("malformed multipart delimiter");
-    const headerEnd = body.indexOf("\r\n\r\n", pos);
-    if (headerEnd < 0) throw new Error("malformed multipart part headers");
-    const headers = {};
-    for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
-      const i2 = line.indexOf(":");
-      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
-    }
-    const dataStart = headerEnd + 4;
-    const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
-    if (next < 0) throw new Error("unterminated multipart part");
-    const disp = headers["content-disposition"] ?? "";
-    parts.push({
-      name: dispositionParam(disp, "name") ?? "",
-      filename: dispositionParam(disp, "filename"),
-      headers,
-      data: body.subarray(dataStart, next)
-    });
-    pos = next + 2;
-  }
-  return parts;
-}
-var init_chunk_multipart = __esm({
-  "src/server/routes/chunk-multipart.ts"() {
-    "use strict";
   }
 });
 
@@ -44056,7 +43293,9 @@ function validateAssembleBody(value2) {
     return { error: "The checksum field is required and must be a 40-character hexadecimal string." };
   }
   if (!Array.isArray(v.chunks) || !v.chunks.every((c3) => typeof c3 === "string" && HEX40.test(c3))) {
-    return { error: "The chunks field is required and must be provided as an array of 40-character hexadecimal strings." };
+    return {
+      error: "The chunks field is required and must be provided as an array of 40-character hexadecimal strings."
+    };
   }
   if (!Array.isArray(v.projects) || !v.projects.every((p2) => typeof p2 === "string")) {
     return { error: "The projects field is required and must be provided as an array of strings." };
@@ -44069,7 +43308,9 @@ function validateAssembleBody(value2) {
   const extra = Object.keys(v).filter((k2) => !allowed.has(k2));
   if (extra.length > 0) {
     const list = extra.map((k2) => `'${k2}'`).join(", ");
-    return { error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)` };
+    return {
+      error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)`
+    };
   }
   return { body: v };
 }
@@ -44107,8 +43348,10 @@ function assembleBundle(core, org, body, projects) {
   }
   const data = Buffer.concat(parts);
   const max2 = chunkUploadOptions(core).maxFileSize;
-  if (data.length > max2) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max2})` };
-  if (createHash("sha1").update(data).digest("hex") !== body.checksum) return { state: "error", detail: "Reported checksum mismatch" };
+  if (data.length > max2)
+    return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max2})` };
+  if (createHash("sha1").update(data).digest("hex") !== body.checksum)
+    return { state: "error", detail: "Reported checksum mismatch" };
   const entries = openZip(data);
   const manifestRaw = entries?.["manifest.json"];
   if (!entries || !manifestRaw) return { state: "error", detail: "the bundle is invalid" };
@@ -44120,7 +43363,8 @@ function assembleBundle(core, org, body, projects) {
     return { state: "error", detail: "the bundle is invalid" };
   }
   const filesObj = manifest.files ?? {};
-  if (typeof filesObj !== "object" || Array.isArray(filesObj)) return { state: "error", detail: "the bundle is invalid" };
+  if (typeof filesObj !== "object" || Array.isArray(filesObj))
+    return { state: "error", detail: "the bundle is invalid" };
   const release = body.version ?? (typeof manifest.release === "string" ? manifest.release : null);
   const dist = body.dist ?? (typeof manifest.dist === "string" ? manifest.dist : null);
   const files = [];
@@ -44128,7 +43372,8 @@ function assembleBundle(core, org, body, projects) {
   for (const [path, info2] of Object.entries(filesObj)) {
     const headers = {};
     if (info2 && typeof info2.headers === "object" && info2.headers !== null) {
-      for (const [k2, v] of Object.entries(info2.headers)) if (typeof v === "string") headers[k2] = v;
+      for (const [k2, v] of Object.entries(info2.headers))
+        if (typeof v === "string") headers[k2] = v;
     }
     const type = typeof info2?.type === "string" ? info2.type : void 0;
     if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue(headers, "debug-id"))) hasDebugId = true;
@@ -44141,7 +43386,8 @@ function assembleBundle(core, org, body, projects) {
       content: content ? Buffer.from(content) : Buffer.alloc(0)
     });
   }
-  if (!hasDebugId && !release) return { state: "error", detail: "uploading a bundle without debug ids or release is prohibited" };
+  if (!hasDebugId && !release)
+    return { state: "error", detail: "uploading a bundle without debug ids or release is prohibited" };
   if (files.length === 0) return { state: "ok", detail: null };
   const id = (normalizeDebugId(manifest.debug_id) ?? derivedId(body.checksum)).slice(0, 36);
   const bundle = {
@@ -44202,7 +43448,8 @@ function registerAssemble(router, core) {
     if (body.chunks.length === 0) return json(200, { state: "not_found", missingChunks: [] });
     const rec = { state: "created", detail: null };
     core.state.assembles.set(key, rec);
-    if (body.dist !== void 0 && body.version === void 0) return err2("You need to specify a release together with a dist");
+    if (body.dist !== void 0 && body.version === void 0)
+      return err2("You need to specify a release together with a dist");
     const outcome = assembleBundle(core, a.org, body, projects);
     if (outcome.bundle) {
       const b3 = outcome.bundle;
@@ -44233,6 +43480,55 @@ var init_assemble = __esm({
   }
 });
 
+// src/server/routes/chunk-multipart.ts
+function multipartBoundary(contentType) {
+  if (!contentType || !/^multipart\/form-data\b/i.test(contentType.trim())) return void 0;
+  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? m[1] ?? m[2] : void 0;
+}
+function dispositionParam(value2, key) {
+  const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, "i");
+  const m = re.exec(value2);
+  if (!m) return void 0;
+  return m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2];
+}
+function parseMultipart(body, boundary) {
+  const delim = Buffer.from(`--${boundary}`);
+  const parts = [];
+  let pos = body.indexOf(delim);
+  if (pos < 0) throw new Error("multipart boundary not found");
+  for (; ; ) {
+    pos += delim.length;
+    if (body[pos] === 45 && body[pos + 1] === 45) break;
+    if (body[pos] === 13 && body[pos + 1] === 10) pos += 2;
+    else throw new Error("malformed multipart delimiter");
+    const headerEnd = body.indexOf("\r\n\r\n", pos);
+    if (headerEnd < 0) throw new Error("malformed multipart part headers");
+    const headers = {};
+    for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
+      const i2 = line.indexOf(":");
+      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
+    }
+    const dataStart = headerEnd + 4;
+    const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
+    if (next < 0) throw new Error("unterminated multipart part");
+    const disp = headers["content-disposition"] ?? "";
+    parts.push({
+      name: dispositionParam(disp, "name") ?? "",
+      filename: dispositionParam(disp, "filename"),
+      headers,
+      data: body.subarray(dataStart, next)
+    });
+    pos = next + 2;
+  }
+  return parts;
+}
+var init_chunk_multipart = __esm({
+  "src/server/routes/chunk-multipart.ts"() {
+    "use strict";
+  }
+});
+
 // src/server/routes/chunks.ts
 import { createHash as createHash2 } from "node:crypto";
 import { gunzipSync } from "node:zlib";
@@ -44255,11 +43551,12 @@ function gunzipCapped(data, cap) {
   try {
     return gunzipSync(data, { maxOutputLength: cap + 1 });
   } catch (e) {
-    if (e.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e))) return "too-large";
+    if (e.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e)))
+      return "too-large";
     return "invalid";
   }
 }
-function register5(router, core) {
+function register2(router, core) {
   const path = "/api/0/organizations/:org/chunk-upload/";
   router.on("GET", path, (req) => {
     const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
@@ -44294,7 +43591,8 @@ function register5(router, core) {
       }
     }
     const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
-    if (encoding && files.some((p2) => p2.name === "file_gzip")) return err3("Cannot combine Content-Encoding with file_gzip field");
+    if (encoding && files.some((p2) => p2.name === "file_gzip"))
+      return err3("Cannot combine Content-Encoding with file_gzip field");
     if (files.length > o2.chunksPerRequest) return err3("Too many chunks");
     if (files.length === 0) return { status: 200 };
     const decoded = [];
@@ -44325,8 +43623,8 @@ var init_chunks = __esm({
     "use strict";
     init_auth();
     init_http();
-    init_chunk_multipart();
     init_assemble();
+    init_chunk_multipart();
     DEFAULT_CHUNK_UPLOAD_OPTIONS = {
       chunkSize: 8 * 1024 * 1024,
       chunksPerRequest: 64,
@@ -44353,6 +43651,255 @@ var init_chunks = __esm({
     };
     overrides = /* @__PURE__ */ new WeakMap();
     err3 = (message) => json(400, { error: message });
+  }
+});
+
+// src/server/routes/fields.ts
+function pyType(v) {
+  if (v === null) return "NoneType";
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (Array.isArray(v)) return "list";
+  return "dict";
+}
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function charLength(s) {
+  let n = 0;
+  for (const _2 of s) n++;
+  return n;
+}
+function charField(body, key, o2 = {}) {
+  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
+  const raw = body[key];
+  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
+  const trim = o2.trim ?? true;
+  if (raw === "" || trim && typeof raw === "string" && raw.trim() === "") {
+    return o2.allowBlank ? value("") : messages(MSG.blank);
+  }
+  if (typeof raw === "boolean" || !(typeof raw === "string" || typeof raw === "number")) return messages(MSG.string);
+  let s = String(raw);
+  if (trim) s = s.trim();
+  const errs = [];
+  if (o2.maxLength !== void 0 && charLength(s) > o2.maxLength) errs.push(MSG.maxLength(o2.maxLength));
+  if (s.includes("\0")) errs.push(MSG.nullChars);
+  if (o2.url && !isValidUrl(s)) errs.push(MSG.url);
+  if (errs.length) return error2(errs);
+  if (o2.validate) {
+    const m = o2.validate(s);
+    if (m) return messages(m);
+  }
+  return value(s);
+}
+function isValidUrl(s) {
+  if (s.length > 2048 || /\s/.test(s)) return false;
+  const m = /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(
+    s
+  );
+  if (!m) return false;
+  const host = m[2];
+  if (host.startsWith("[")) return true;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.split(".").every((p2) => Number(p2) <= 255);
+  if (host.toLowerCase() === "localhost") return true;
+  const labels = host.replace(/\.$/, "").split(".");
+  if (labels.length < 2) return false;
+  const tld = labels[labels.length - 1];
+  if (!/^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$/i.test(tld) || tld.startsWith("-") || tld.endsWith("-"))
+    return false;
+  return labels.slice(0, -1).every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
+}
+function parseDateTime(s) {
+  const m = DATETIME_RE.exec(s);
+  if (!m) return void 0;
+  const [, y2, mo, d, h2 = "0", mi = "0", sec = "0", frac = "", tz] = m;
+  const parts = [Number(y2), Number(mo), Number(d), Number(h2), Number(mi), Number(sec)];
+  if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59)
+    return void 0;
+  const daysInMonth = new Date(Date.UTC(parts[0], parts[1], 0)).getUTCDate();
+  if (parts[2] > daysInMonth) return void 0;
+  if (m[4] === void 0 && tz !== void 0) return void 0;
+  const ms = frac ? Math.floor(Number(frac.padEnd(6, "0")) / 1e3) : 0;
+  let t2 = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], ms);
+  if (tz && tz !== "Z") {
+    const sign = tz[0] === "-" ? -1 : 1;
+    const digits = tz.slice(1).replace(":", "");
+    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+    t2 -= sign * offset * 6e4;
+  }
+  return new Date(t2);
+}
+function dateTimeField(body, key, o2 = {}) {
+  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
+  const raw = body[key];
+  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
+  const d = typeof raw === "string" ? parseDateTime(raw) : void 0;
+  return d ? value(d) : messages(MSG.datetime);
+}
+function listField(body, key, o2, child) {
+  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
+  const raw = body[key];
+  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
+  if (!Array.isArray(raw)) return messages(MSG.notAList(raw));
+  if (raw.length === 0 && o2.allowEmpty === false) return messages(MSG.emptyList);
+  if (!child) return value(raw);
+  const out = [];
+  const errs = {};
+  raw.forEach((item, i2) => {
+    const r2 = child(item);
+    if (r2.kind === "error") errs[String(i2)] = r2.error;
+    else if (r2.kind === "value") out.push(r2.value);
+  });
+  return Object.keys(errs).length ? error2(errs) : value(out);
+}
+function nested(item, fields, build2) {
+  if (!isObject(item)) return error2({ non_field_errors: [MSG.notADict(item)] });
+  const results = fields(item);
+  const errs = collectErrors(results);
+  if (errs) return error2(errs);
+  const built = build2(valuesOf(results));
+  if (isField(built)) return built;
+  return value(built);
+}
+function isField(x2) {
+  return isObject(x2) && x2.kind === "error";
+}
+function collectErrors(results) {
+  const errs = {};
+  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "error") errs[k2] = r2.error;
+  return Object.keys(errs).length ? errs : void 0;
+}
+function valuesOf(results) {
+  const out = {};
+  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "value") out[k2] = r2.value;
+  return out;
+}
+function bodyObject(req) {
+  const parsed = parseJsonBody(req);
+  if ("reply" in parsed) return parsed;
+  const v = parsed.value;
+  if (v === null) return { reply: fieldErrors({ non_field_errors: ["No data provided"] }) };
+  if (!isObject(v)) return { reply: fieldErrors({ non_field_errors: [MSG.notADict(v)] }) };
+  return { body: v };
+}
+var ABSENT, value, error2, messages, MSG, DATETIME_RE;
+var init_fields = __esm({
+  "src/server/routes/fields.ts"() {
+    "use strict";
+    init_http();
+    ABSENT = { kind: "absent" };
+    value = (v) => ({ kind: "value", value: v });
+    error2 = (e) => ({ kind: "error", error: e });
+    messages = (...m) => error2(m);
+    MSG = {
+      required: "This field is required.",
+      null: "This field may not be null.",
+      blank: "This field may not be blank.",
+      string: "Not a valid string.",
+      url: "Enter a valid URL.",
+      nullChars: "Null characters are not allowed.",
+      datetime: "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+      emptyList: "This list may not be empty.",
+      maxLength: (n) => `Ensure this field has no more than ${n} characters.`,
+      notAList: (v) => `Expected a list of items but got type "${pyType(v)}".`,
+      notADict: (v) => `Invalid data. Expected a dictionary, but got ${pyType(v)}.`
+    };
+    DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  }
+});
+
+// src/server/routes/deploys.ts
+function parameterValidationError(message) {
+  return json(400, { detail: { code: "parameter-validation-error", message, extra: { context: "" } } });
+}
+function projectItem(state, org) {
+  return (item) => {
+    const p2 = typeof item === "string" || typeof item === "number" ? state.projects.find((x2) => x2.orgId === org.id && (x2.slug === String(item) || String(x2.id) === String(item))) : void 0;
+    return p2 ? { kind: "value", value: p2 } : error2(["Invalid project"]);
+  };
+}
+function lastDeploys(state, release) {
+  const last2 = /* @__PURE__ */ new Map();
+  for (const d of state.deploys) {
+    if (d.releaseId !== release.id) continue;
+    for (const p2 of d.projects) last2.set(`${p2}\0${d.environment}`, d);
+  }
+  const unique = [...new Set(last2.values())];
+  return unique.sort((a, b3) => Date.parse(b3.dateFinished) - Date.parse(a.dateFinished) || Number(b3.id) - Number(a.id));
+}
+function register3(router, core) {
+  const { state } = core;
+  const path = "/api/0/organizations/:org/releases/:version/deploys/";
+  const withRelease = (req) => {
+    const a = authorizeOrg(state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
+    if ("reply" in a) return a;
+    const release = state.release(a.org, req.params.version);
+    if (!release) return { reply: NOT_FOUND() };
+    return { org: a.org, release };
+  };
+  router.on("POST", path, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    const b3 = bodyObject(req);
+    if ("reply" in b3) return b3.reply;
+    const results = {
+      name: charField(b3.body, "name", { maxLength: 64, allowBlank: true, allowNull: true }),
+      environment: charField(b3.body, "environment", {
+        required: true,
+        maxLength: MAX_ENVIRONMENT_LENGTH,
+        validate: (v2) => environmentProblem(v2) === void 0 ? void 0 : "Invalid value for environment"
+      }),
+      url: charField(b3.body, "url", { allowBlank: true, allowNull: true, url: true }),
+      dateStarted: dateTimeField(b3.body, "dateStarted", { allowNull: true }),
+      dateFinished: dateTimeField(b3.body, "dateFinished", { allowNull: true }),
+      projects: listField(b3.body, "projects", { allowEmpty: false }, projectItem(state, r2.org))
+    };
+    const errs = collectErrors(results);
+    if (errs) return fieldErrors(errs);
+    const v = valuesOf(results);
+    const release = r2.release;
+    let projectIds;
+    if (v.projects) {
+      const invalid = v.projects.filter((p2) => !release.projects.includes(p2.id));
+      if (invalid.length) {
+        return parameterValidationError(
+          `Invalid projects (${invalid.map((p2) => p2.slug).join(", ")}) for release ${release.version}`
+        );
+      }
+      projectIds = [...new Set(v.projects.map((p2) => p2.id))];
+    } else {
+      projectIds = [...release.projects];
+    }
+    const deploy = {
+      id: String(state.nextId("deploy")),
+      releaseId: release.id,
+      environment: v.environment,
+      name: v.name ?? null,
+      url: v.url ?? null,
+      dateStarted: v.dateStarted ? v.dateStarted.toISOString() : null,
+      dateFinished: (v.dateFinished ?? core.now()).toISOString(),
+      projects: projectIds
+    };
+    state.deploys.push(deploy);
+    core.persist.saveDeploys(state);
+    return json(201, serializeDeploy(deploy));
+  });
+  router.on("GET", path, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    return paginateMapped(req, lastDeploys(state, r2.release), serializeDeploy);
+  });
+}
+var init_deploys = __esm({
+  "src/server/routes/deploys.ts"() {
+    "use strict";
+    init_release();
+    init_auth();
+    init_http();
+    init_serialize();
+    init_fields();
+    init_paging();
   }
 });
 
@@ -44484,7 +44031,8 @@ function scanObject(buf, start) {
   for (let i2 = start; i2 < buf.length; i2++) {
     const c3 = buf[i2];
     if (inString) {
-      if (c3 === 92) i2++;
+      if (c3 === 92)
+        i2++;
       else if (c3 === 34) inString = false;
       continue;
     }
@@ -44555,7 +44103,8 @@ function validateItemHeader(h2) {
   if (typeof header.type !== "string") throw new EnvelopeError("invalid item header");
   if (header.length !== void 0 && header.length !== null) {
     const n = header.length;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 4294967295) throw new EnvelopeError("invalid item header");
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 4294967295)
+      throw new EnvelopeError("invalid item header");
   }
   return header;
 }
@@ -44770,7 +44319,10 @@ function findProject(core, projectId, key) {
   return core.state.projects.find((p2) => p2.id === projectId && p2.publicKey === base);
 }
 function sizeLimitReply(type) {
-  return relayError(413, `envelope exceeded size limits for type '${type}' (https://develop.sentry.dev/sdk/envelopes/#size-limits)`);
+  return relayError(
+    413,
+    `envelope exceeded size limits for type '${type}' (https://develop.sentry.dev/sdk/envelopes/#size-limits)`
+  );
 }
 function checkSizes(env2) {
   let eventBytes = 0;
@@ -44840,7 +44392,7 @@ function recordEvent(core, ev) {
   core.state.events.push(ev);
   core.persist.saveEvent(ev);
 }
-function register6(router, core) {
+function register4(router, core) {
   router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req));
   router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req));
   router.on("POST", "/_ship/rate-limits", (req) => {
@@ -44861,7 +44413,7 @@ function register6(router, core) {
 function adminGuard(core, req) {
   const tok = String(req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
   const rec = core.state.tokens.find((t2) => t2.token === tok);
-  return rec && rec.scopes.includes("project:admin") ? void 0 : json(401, { detail: "Invalid token" });
+  return rec?.scopes.includes("project:admin") ? void 0 : json(401, { detail: "Invalid token" });
 }
 function projectIdParam(req) {
   const raw = req.params.project_id ?? "";
@@ -44907,7 +44459,8 @@ function handleEnvelope(core, req) {
       return relayError(400, "invalid event envelope", ["public key header mismatch between envelope and request"]);
     }
   }
-  if (env2.items.some((i2) => INTERNAL_TYPES.has(i2.header.type))) return relayError(400, "envelope contains internal items");
+  if (env2.items.some((i2) => INTERNAL_TYPES.has(i2.header.type)))
+    return relayError(400, "envelope contains internal items");
   const tooBig = checkSizes(env2);
   if (tooBig) return tooBig;
   let eventId = normalizeEventId(env2.header.event_id);
@@ -44922,9 +44475,13 @@ function handleEnvelope(core, req) {
   if (!project) return relayError(403, "event submission rejected with_reason: ProjectId");
   const now = core.now().getTime();
   const limits = activeLimits(core).filter((l) => l.projectId === void 0 || l.projectId === project.id);
-  const accepted = env2.items.filter((i2) => !limits.some((l) => l.categories.length === 0 || l.categories.includes(itemCategory(i2.header.type))));
+  const accepted = env2.items.filter(
+    (i2) => !limits.some((l) => l.categories.length === 0 || l.categories.includes(itemCategory(i2.header.type)))
+  );
   const applicable = limits.filter(
-    (l) => env2.items.some((i2) => limitCovers({ retryAfter: 0, categories: l.categories, scope: l.scope }, itemCategory(i2.header.type)))
+    (l) => env2.items.some(
+      (i2) => limitCovers({ retryAfter: 0, categories: l.categories, scope: l.scope }, itemCategory(i2.header.type))
+    )
   );
   if (env2.items.length > 0 && accepted.length === 0) {
     return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(applicable, now));
@@ -44935,7 +44492,11 @@ function handleEnvelope(core, req) {
     endpoint: "envelope",
     receivedAt: core.now().toISOString(),
     envelopeHeader: env2.header,
-    items: accepted.map((i2) => ({ header: { ...i2.header }, payload: payloadForRecord(i2.payload), size: i2.payload.length })),
+    items: accepted.map((i2) => ({
+      header: { ...i2.header },
+      payload: payloadForRecord(i2.payload),
+      size: i2.payload.length
+    })),
     auth: {
       sentryKey: auth.sentryKey,
       ...auth.sentryVersion ? { sentryVersion: auth.sentryVersion } : {},
@@ -45001,6 +44562,585 @@ var init_ingest = __esm({
     };
     RATE_LIMITED_DETAIL = "Sentry dropped data due to a quota or internal rate limit being reached. This will not affect your application. See https://docs.sentry.io/product/accounts/quotas/ for more information.";
     limitsByState = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/server/routes/release-model.ts
+function patchItem(item) {
+  return nested(
+    item,
+    (o2) => ({
+      path: charField(o2, "path", { required: true, maxLength: 510 }),
+      type: charField(o2, "type", {
+        required: true,
+        maxLength: 1,
+        validate: (v) => FILE_CHANGE_TYPES.has(v) ? void 0 : `Commit patch_set type ${v} is not supported.`
+      })
+    }),
+    (v) => ({ path: v.path, type: v.type })
+  );
+}
+function commitItem(item) {
+  return nested(
+    item,
+    (o2) => ({
+      id: charField(o2, "id", { required: true, maxLength: MAX_COMMIT_LENGTH }),
+      repository: charField(o2, "repository", { maxLength: 64, allowNull: true, allowBlank: true }),
+      message: charField(o2, "message", { allowNull: true, allowBlank: true }),
+      author_name: charField(o2, "author_name", { maxLength: 128, allowNull: true, allowBlank: true }),
+      author_email: charField(o2, "author_email", { maxLength: 200, allowNull: true, allowBlank: true }),
+      timestamp: dateTimeField(o2, "timestamp", { allowNull: true }),
+      patch_set: listField(o2, "patch_set", { allowNull: true }, patchItem)
+    }),
+    (v) => v
+  );
+}
+function refItem(item) {
+  return nested(
+    item,
+    (o2) => ({
+      commit: charField(o2, "commit", {
+        required: true,
+        validate: (v) => {
+          if (!v.includes(".."))
+            return v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : void 0;
+          const [a, b3] = v.split("..");
+          if (!a || !b3) return "Commit cannot begin or end with ..";
+          if (a.length > MAX_COMMIT_LENGTH || b3.length > MAX_COMMIT_LENGTH)
+            return `Start or end commit too long - max is ${MAX_COMMIT_LENGTH} chars each`;
+          return void 0;
+        }
+      }),
+      repository: charField(o2, "repository", { required: true, maxLength: 200 }),
+      previousCommit: charField(o2, "previousCommit", {
+        allowNull: true,
+        allowBlank: true,
+        validate: (v) => v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : void 0
+      })
+    }),
+    (v) => {
+      const commit = v.commit;
+      const ref = {
+        repository: v.repository,
+        commit,
+        previousCommit: v.previousCommit ?? null
+      };
+      if (commit.includes("..")) {
+        const parts = commit.split("..");
+        if (parts.length !== 2) return error2({ __500__: true });
+        ref.previousCommit = parts[0];
+        ref.commit = parts[1];
+      }
+      return ref;
+    }
+  );
+}
+function headCommitItem(item) {
+  return nested(
+    item,
+    (o2) => ({
+      currentId: charField(o2, "currentId", { required: true, maxLength: MAX_COMMIT_LENGTH }),
+      repository: charField(o2, "repository", { required: true, maxLength: 200 }),
+      previousId: charField(o2, "previousId", { maxLength: MAX_COMMIT_LENGTH, allowNull: true, allowBlank: true })
+    }),
+    (v) => ({
+      repository: v.repository,
+      commit: v.currentId,
+      previousCommit: v.previousId ?? null
+    })
+  );
+}
+function wantsServerError(err4) {
+  if (typeof err4 !== "object" || err4 === null) return false;
+  if ("__500__" in err4) return true;
+  return Object.values(err4).some(wantsServerError);
+}
+function nextRepoId(state) {
+  return String(state.repos.reduce((m, r2) => Math.max(m, Number(r2.id) || 0), 0) + 1);
+}
+function ensureRepo(state, org, name, now) {
+  const found2 = state.repos.find((r2) => r2.orgId === org.id && r2.name === name);
+  if (found2) return found2;
+  const repo = {
+    id: nextRepoId(state),
+    orgId: org.id,
+    name,
+    url: null,
+    provider: { id: "unknown", name: "Unknown Provider" },
+    status: "active",
+    dateCreated: now.toISOString(),
+    integrationId: null,
+    externalSlug: null,
+    externalId: null
+  };
+  state.repos.push(repo);
+  return repo;
+}
+function setCommits(state, org, release, list, now) {
+  const before = state.repos.length;
+  const sorted2 = [...list].sort((a, b3) => (b3.timestamp?.getTime() ?? 0) - (a.timestamp?.getTime() ?? 0));
+  const seen = /* @__PURE__ */ new Set();
+  const commits = [];
+  for (const c3 of sorted2) {
+    const repoName = c3.repository || `organization-${org.id}`;
+    ensureRepo(state, org, repoName, now);
+    const key = `${repoName}\0${c3.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let email = c3.author_email ?? null;
+    if (email === null && c3.author_name)
+      email = `${c3.author_name.replace(/[^a-zA-Z0-9\-_.]*/g, "").toLowerCase()}@localhost`;
+    if (email !== null) email = email.slice(0, 75);
+    commits.push({
+      id: c3.id,
+      repository: repoName,
+      message: c3.message ?? null,
+      authorName: c3.author_name ?? null,
+      authorEmail: email,
+      timestamp: c3.timestamp ? c3.timestamp.toISOString() : null,
+      patchSet: c3.patch_set ?? [],
+      dateCreated: now.toISOString()
+    });
+  }
+  release.commits = commits;
+  return state.repos.length !== before;
+}
+function unknownRefRepos(state, org, refs) {
+  const out = [];
+  for (const r2 of refs) {
+    if (out.includes(r2.repository)) continue;
+    if (!state.repos.some((x2) => x2.orgId === org.id && x2.name === r2.repository)) out.push(r2.repository);
+  }
+  return out;
+}
+function setRefs(release, refs, fetch, now) {
+  release.refs = refs.map((r2) => ({ repository: r2.repository, commit: r2.commit, previousCommit: r2.previousCommit }));
+  if (!fetch) return;
+  release.commits = refs.map((r2) => ({
+    id: r2.commit,
+    repository: r2.repository,
+    message: null,
+    authorName: null,
+    authorEmail: null,
+    timestamp: null,
+    patchSet: [],
+    dateCreated: now.toISOString()
+  }));
+}
+function clearCommits(release) {
+  release.commits = [];
+  release.refs = [];
+}
+var MAX_COMMIT_LENGTH, FILE_CHANGE_TYPES;
+var init_release_model = __esm({
+  "src/server/routes/release-model.ts"() {
+    "use strict";
+    init_fields();
+    MAX_COMMIT_LENGTH = 64;
+    FILE_CHANGE_TYPES = /* @__PURE__ */ new Set(["A", "M", "D"]);
+  }
+});
+
+// src/server/routes/repos.ts
+function register5(router, core) {
+  const { state } = core;
+  const path = "/api/0/organizations/:org/repos/";
+  router.on("GET", path, (req) => {
+    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const status = req.query.status ?? "active";
+    let list = state.reposOf(a.org);
+    if (status === "active") list = list.filter((r2) => r2.status === "active");
+    else if (status === "deleted") list = list.filter((r2) => r2.status !== "active");
+    else list = [];
+    const query = req.query.query;
+    if (query) list = list.filter((r2) => r2.name.toLowerCase().includes(query.toLowerCase()));
+    return paginateMapped(req, list, serializeRepo);
+  });
+  router.on("POST", path, (req) => {
+    const a = authorizeOrg(state, req, req.params.org, REPO_WRITE_SCOPES);
+    if ("reply" in a) return a.reply;
+    const b3 = bodyObject(req);
+    if ("reply" in b3) return b3.reply;
+    const provider = b3.body.provider;
+    if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
+    const results = {
+      name: charField(b3.body, "name", { required: true, maxLength: 200 }),
+      url: charField(b3.body, "url", { allowNull: true, allowBlank: true, url: true })
+    };
+    const errs = collectErrors(results);
+    if (errs) return fieldErrors(errs);
+    const v = valuesOf(results);
+    if (state.repos.some((r2) => r2.orgId === a.org.id && r2.name === v.name)) {
+      return detail(400, "A repository with that name already exists");
+    }
+    const repo = {
+      id: nextRepoId(state),
+      orgId: a.org.id,
+      name: v.name,
+      url: v.url || null,
+      provider: { id: provider, name: REPO_PROVIDERS[provider] },
+      status: "active",
+      dateCreated: core.now().toISOString(),
+      integrationId: null,
+      externalSlug: v.name,
+      externalId: null
+    };
+    state.repos.push(repo);
+    core.persist.saveRepos(state);
+    return json(201, serializeRepo(repo));
+  });
+}
+var REPO_WRITE_SCOPES;
+var init_repos = __esm({
+  "src/server/routes/repos.ts"() {
+    "use strict";
+    init_auth();
+    init_http();
+    init_serialize();
+    init_fields();
+    init_paging();
+    init_release_model();
+    REPO_WRITE_SCOPES = ["org:write", "org:admin", "org:integrations"];
+  }
+});
+
+// src/server/routes/releases.ts
+function authorize(core, req) {
+  return authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
+}
+function releaseFields(body) {
+  return {
+    ref: charField(body, "ref", { maxLength: MAX_VERSION_LENGTH2, allowNull: true, allowBlank: true }),
+    url: charField(body, "url", { allowNull: true, allowBlank: true, url: true }),
+    dateReleased: dateTimeField(body, "dateReleased", { allowNull: true }),
+    commits: listField(body, "commits", { allowNull: false }, commitItem),
+    status: charField(body, "status", {
+      validate: (v) => v === "open" || v === "archived" ? void 0 : `Invalid status ${v}`
+    })
+  };
+}
+function versionField(body) {
+  return charField(body, "version", {
+    required: true,
+    maxLength: MAX_VERSION_LENGTH2,
+    trim: false,
+    validate: (v) => versionProblem(v) === void 0 ? void 0 : `Release with name ${v} is not allowed`
+  });
+}
+function validationReply(errs) {
+  if (wantsServerError(errs)) return json(500, { detail: "Internal Error", errorId: "0".repeat(32) });
+  return fieldErrors(errs);
+}
+function effectiveRefs(input2) {
+  if (input2.refs?.length) return input2.refs;
+  return input2.headCommits ?? [];
+}
+function resolveProjects(state, org, items) {
+  const allowed = state.projectsOf(org);
+  const out = [];
+  for (const item of items) {
+    const p2 = allowed.find(
+      (x2) => typeof item === "string" ? x2.slug === item || String(x2.id) === item : typeof item === "number" && x2.id === item
+    );
+    if (!p2) return void 0;
+    if (!out.includes(p2)) out.push(p2);
+  }
+  return out;
+}
+function register6(router, core) {
+  const { state } = core;
+  const base = "/api/0/organizations/:org/releases/";
+  const save = () => core.persist.saveReleases(state);
+  const saveRepos = (changed) => {
+    if (changed) core.persist.saveRepos(state);
+  };
+  const withRelease = (req) => {
+    const a = authorize(core, req);
+    if ("reply" in a) return a;
+    const release = state.release(a.org, req.params.version);
+    if (!release) return { reply: NOT_FOUND() };
+    return { org: a.org, release };
+  };
+  router.on("POST", base, (req) => {
+    const a = authorize(core, req);
+    if ("reply" in a) return a.reply;
+    const b3 = bodyObject(req);
+    if ("reply" in b3) return b3.reply;
+    const results = {
+      ...releaseFields(b3.body),
+      version: versionField(b3.body),
+      projects: listField(b3.body, "projects", { required: true }),
+      refs: listField(b3.body, "refs", { allowNull: false }, refItem),
+      headCommits: listField(b3.body, "headCommits", { allowNull: false }, headCommitItem)
+    };
+    const errs = collectErrors(results);
+    if (errs) return validationReply(errs);
+    const input2 = valuesOf(results);
+    const org = a.org;
+    const projects = resolveProjects(state, org, input2.projects ?? []);
+    if (!projects) return fieldErrors({ projects: ["Invalid project ids or slugs"] });
+    const now = core.now();
+    let release = state.release(org, input2.version);
+    const created = !release;
+    if (!release) {
+      release = {
+        id: state.nextId("release"),
+        orgId: org.id,
+        version: input2.version,
+        ref: input2.ref ?? null,
+        url: input2.url ?? null,
+        dateCreated: now.toISOString(),
+        dateReleased: input2.dateReleased ? input2.dateReleased.toISOString() : null,
+        dateStarted: null,
+        status: input2.status ?? "open",
+        userAgent: String(req.headers["user-agent"] ?? "").slice(0, 256),
+        projects: [],
+        commits: [],
+        refs: [],
+        seq: state.nextSeq()
+      };
+      state.releases.push(release);
+    } else if (input2.status !== void 0 && input2.status !== release.status) {
+      release.status = input2.status;
+      release.seq = state.nextSeq();
+    }
+    let linked = 0;
+    for (const p2 of projects) {
+      if (release.projects.includes(p2.id)) continue;
+      release.projects.push(p2.id);
+      linked++;
+    }
+    let reposChanged = false;
+    if (input2.commits?.length) reposChanged = setCommits(state, org, release, input2.commits, now);
+    const refs = effectiveRefs(input2);
+    if (refs.length) {
+      const unknown = unknownRefRepos(state, org, refs);
+      if (unknown.length) {
+        save();
+        saveRepos(reposChanged);
+        return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
+      }
+      setRefs(release, refs, !input2.commits?.length, now);
+    }
+    save();
+    saveRepos(reposChanged);
+    return json(created || linked > 0 ? 201 : 208, serializeRelease(state, release));
+  });
+  router.on("GET", base, (req) => {
+    const a = authorize(core, req);
+    if ("reply" in a) return a.reply;
+    const q2 = req.query;
+    for (const key of ["summaryStatsPeriod", "healthStatsPeriod"]) {
+      const v = q2[key];
+      const effective = key === "summaryStatsPeriod" ? v || "14d" : v;
+      if (effective && !STATS_PERIODS.includes(effective)) {
+        return detail(400, `Invalid ${key}. Valid choices are [${STATS_PERIODS.map((p2) => `'${p2}'`).join(", ")}]`);
+      }
+    }
+    const healthStat = q2.healthStat || "sessions";
+    if (healthStat !== "sessions" && healthStat !== "users") return detail(400, "invalid healthStat");
+    const projectIds = req.queryAll.getAll("project");
+    let projectFilter = state.projectsOf(a.org).map((p2) => p2.id);
+    if (projectIds.length && !(projectIds.length === 1 && projectIds[0] === "-1")) {
+      if (!projectIds.every((p2) => /^-?\d+$/.test(p2)))
+        return detail(400, "Invalid project parameter. Values must be numbers.");
+      const wanted = projectIds.map(Number);
+      if (!wanted.every((id) => projectFilter.includes(id))) {
+        return detail(403, "You do not have permission to perform this action.");
+      }
+      projectFilter = wanted;
+    }
+    if (projectFilter.length === 0) return json(200, []);
+    const status = q2.status ?? "open";
+    if (status !== "" && status !== "open" && status !== "archived") return detail(400, "invalid value for status");
+    let list = state.releases.filter(
+      (r2) => r2.orgId === a.org.id && r2.projects.some((id) => projectFilter.includes(id))
+    );
+    if (status) list = list.filter((r2) => r2.status === status);
+    const query = q2.query;
+    if (query) {
+      const m = /^release(?:\.version)?:"?(.*?)"?$/.exec(query);
+      if (m) {
+        const pattern2 = new RegExp(
+          `^${m[1].split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`
+        );
+        list = list.filter((r2) => pattern2.test(r2.version));
+      } else {
+        const needle = query.toLowerCase();
+        list = list.filter((r2) => r2.version.toLowerCase().includes(needle));
+      }
+    }
+    const sort2 = q2.sort || "date";
+    if (SESSION_SORTS.includes(sort2) || sort2 === "adoption") {
+      if (q2.flatten !== "1") return detail(400, "sorting by crash statistics requires flattening (flatten=1)");
+    } else if (sort2 !== "date" && sort2 !== "semver" && sort2 !== "build") {
+      return detail(400, "invalid sort");
+    }
+    list = [...list].sort((x2, y2) => y2.dateCreated.localeCompare(x2.dateCreated) || y2.id - x2.id);
+    return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
+  });
+  router.on("GET", `${base}:version/`, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    return json(200, serializeRelease(state, r2.release));
+  });
+  router.on("PUT", `${base}:version/`, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    const b3 = bodyObject(req);
+    if ("reply" in b3) return b3.reply;
+    const results = {
+      ...releaseFields(b3.body),
+      headCommits: listField(b3.body, "headCommits", { allowNull: false }, headCommitItem),
+      refs: listField(b3.body, "refs", { allowNull: false }, refItem)
+    };
+    const errs = collectErrors(results);
+    if (errs) return validationReply(errs);
+    const input2 = valuesOf(results);
+    const { org, release } = r2;
+    const now = core.now();
+    if (input2.dateReleased) release.dateReleased = input2.dateReleased.toISOString();
+    if (input2.ref) release.ref = input2.ref;
+    if (input2.url) release.url = input2.url;
+    if (input2.status === "archived") release.status = "archived";
+    release.seq = state.nextSeq();
+    const commitList = input2.commits ?? [];
+    let reposChanged = false;
+    if (commitList.length) reposChanged = setCommits(state, org, release, commitList, now);
+    let refs = input2.refs?.length ? input2.refs : [];
+    if (!refs.length) {
+      if (input2.headCommits?.length) refs = input2.headCommits;
+      else if (input2.refs && input2.refs.length === 0) clearCommits(release);
+    }
+    if (refs.length) {
+      const unknown = unknownRefRepos(state, org, refs);
+      if (unknown.length) {
+        save();
+        saveRepos(reposChanged);
+        return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
+      }
+      setRefs(release, refs, commitList.length === 0, now);
+    }
+    save();
+    saveRepos(reposChanged);
+    return json(200, serializeRelease(state, release));
+  });
+  router.on("DELETE", `${base}:version/`, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    state.releases = state.releases.filter((x2) => x2 !== r2.release);
+    const before = state.deploys.length;
+    state.deploys = state.deploys.filter((d) => d.releaseId !== r2.release.id);
+    save();
+    if (state.deploys.length !== before) core.persist.saveDeploys(state);
+    return { status: 204 };
+  });
+  router.on("GET", `${base}:version/commits/`, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    return paginateMapped(req, r2.release.commits, (c3) => serializeCommit(state, r2.org.id, c3));
+  });
+  router.on("GET", `${base}:version/previous-with-commits/`, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    const prev = previousWithCommits(state, r2.org, r2.release);
+    return json(200, prev ? serializeRelease(state, prev) : {});
+  });
+  router.on("GET", "/api/0/projects/:org/:project/releases/", (req) => {
+    const a = authorize(core, req);
+    if ("reply" in a) return a.reply;
+    const project = state.project(a.org, req.params.project);
+    if (!project) return NOT_FOUND();
+    let list = state.releases.filter(
+      (r2) => r2.orgId === a.org.id && r2.status === "open" && r2.projects.includes(project.id)
+    );
+    const env2 = req.query.environment;
+    if (env2 !== void 0) {
+      list = list.filter(
+        (r2) => state.deploys.some((d) => d.releaseId === r2.id && d.environment === env2 && d.projects.includes(project.id))
+      );
+    }
+    const query = req.query.query;
+    if (query) list = list.filter((r2) => r2.version.toLowerCase().includes(query.toLowerCase()));
+    const date = (r2) => r2.dateReleased ?? r2.dateCreated;
+    list = [...list].sort((x2, y2) => Date.parse(date(y2)) - Date.parse(date(x2)) || y2.id - x2.id);
+    return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
+  });
+  register5(router, core);
+}
+function previousWithCommits(state, org, release) {
+  const start = Date.parse(release.dateReleased ?? release.dateCreated);
+  const date = (r2) => Date.parse(r2.dateReleased ?? r2.dateCreated);
+  return state.releases.filter(
+    (r2) => r2.orgId === org.id && r2.commits.length > 0 && r2.projects.some((p2) => release.projects.includes(p2)) && date(r2) <= start
+  ).sort((x2, y2) => date(y2) - date(x2) || y2.seq - x2.seq)[0];
+}
+var MAX_VERSION_LENGTH2, STATS_PERIODS, SESSION_SORTS;
+var init_releases = __esm({
+  "src/server/routes/releases.ts"() {
+    "use strict";
+    init_release();
+    init_auth();
+    init_http();
+    init_serialize();
+    init_fields();
+    init_paging();
+    init_release_model();
+    init_repos();
+    MAX_VERSION_LENGTH2 = 200;
+    STATS_PERIODS = ["1h", "24h", "1d", "48h", "2d", "7d", "14d", "30d", "90d"];
+    SESSION_SORTS = ["crash_free_sessions", "crash_free_users", "sessions", "users", "sessions_24h", "users_24h"];
+  }
+});
+
+// src/server/state.ts
+var ServerState;
+var init_state = __esm({
+  "src/server/state.ts"() {
+    "use strict";
+    ServerState = class {
+      orgs = [];
+      projects = [];
+      tokens = [];
+      repos = [];
+      releases = [];
+      deploys = [];
+      /** orgId → sha1 → chunk bytes. */
+      chunks = /* @__PURE__ */ new Map();
+      /** `${orgId}:${checksum}` → assemble state. */
+      assembles = /* @__PURE__ */ new Map();
+      bundles = [];
+      events = [];
+      requests = [];
+      nextIds = /* @__PURE__ */ new Map();
+      seq = 0;
+      nextId(kind) {
+        const n = (this.nextIds.get(kind) ?? 0) + 1;
+        this.nextIds.set(kind, n);
+        return n;
+      }
+      nextSeq() {
+        return ++this.seq;
+      }
+      org(idOrSlug) {
+        return this.orgs.find((o2) => o2.slug === idOrSlug || String(o2.id) === idOrSlug);
+      }
+      project(org, idOrSlug) {
+        return this.projects.find(
+          (p2) => p2.orgId === org.id && (p2.slug === idOrSlug || p2.id === idOrSlug || String(p2.id) === String(idOrSlug))
+        );
+      }
+      projectsOf(org) {
+        return this.projects.filter((p2) => p2.orgId === org.id);
+      }
+      release(org, version) {
+        return this.releases.find((r2) => r2.orgId === org.id && r2.version === version);
+      }
+      reposOf(org) {
+        return this.repos.filter((r2) => r2.orgId === org.id).sort((a, b3) => a.name.localeCompare(b3.name));
+      }
+    };
   }
 });
 
@@ -45072,10 +45212,10 @@ async function startServer(options = {}) {
   const core = { state, persist, faults, options, now, url: () => baseUrl };
   const router = new Router();
   register(router, core);
-  register3(router, core);
-  register4(router, core);
-  register5(router, core);
   register6(router, core);
+  register3(router, core);
+  register2(router, core);
+  register4(router, core);
   registerAdmin(router, core);
   const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
   const sockets = /* @__PURE__ */ new Set();
@@ -45176,7 +45316,13 @@ async function startServer(options = {}) {
   const orgToken = makeOrgToken(baseUrl, "acme");
   state.tokens.push(
     { token, kind: "user", scopes: [...FULL_SCOPES], user: USER, label: "user token (all scopes)" },
-    { token: readOnlyToken, kind: "user", scopes: ["org:read", "project:read"], user: USER, label: "read-only user token" },
+    {
+      token: readOnlyToken,
+      kind: "user",
+      scopes: ["org:read", "project:read"],
+      user: USER,
+      label: "read-only user token"
+    },
     { token: orgToken, kind: "org", scopes: ["org:ci"], orgSlug: "acme", label: "org auth token for acme (org:ci)" },
     ...options.tokens ?? []
   );
@@ -45206,7 +45352,7 @@ function registerAdmin(router, core) {
     const auth = req.headers.authorization ?? "";
     const tok = auth.replace(/^Bearer\s+/i, "");
     const rec = core.state.tokens.find((t2) => t2.token === tok);
-    if (!rec || !rec.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
+    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
     return void 0;
   };
   router.on("GET", "/_ship/state", (req) => {
@@ -45217,7 +45363,10 @@ function registerAdmin(router, core) {
       releases: s.releases,
       deploys: s.deploys,
       repos: s.repos,
-      bundles: s.bundles.map((b3) => ({ ...b3, files: b3.files.map((f) => ({ ...f, content: f.content.toString("utf8") })) })),
+      bundles: s.bundles.map((b3) => ({
+        ...b3,
+        files: b3.files.map((f) => ({ ...f, content: f.content.toString("utf8") }))
+      })),
       events: s.events
     });
   });
@@ -45244,12 +45393,12 @@ var init_server = __esm({
     init_faults();
     init_http();
     init_persist();
-    init_state();
     init_api_root();
-    init_releases();
-    init_deploys();
     init_chunks();
+    init_deploys();
     init_ingest();
+    init_releases();
+    init_state();
     FULL_SCOPES = [
       "org:read",
       "org:write",
@@ -45279,9 +45428,14 @@ async function runServe(opts, ctx, signal) {
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
     debug: Boolean(ctx.env.SENTRY_SHIP_SERVE_DEBUG)
   }).catch((e) => {
-    if (e.code === "EADDRINUSE") throw new UsageError(`port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`);
-    if (e.code === "EACCES") throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
-    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") throw new UsageError(`cannot listen on ${host}: no such local address (see --host)`);
+    if (e.code === "EADDRINUSE")
+      throw new UsageError(
+        `port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`
+      );
+    if (e.code === "EACCES")
+      throw new UsageError(`not allowed to listen on ${host}:${opts.port}: pick a port above 1023 with --port`);
+    if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND")
+      throw new UsageError(`cannot listen on ${host}: no such local address (see --host)`);
     throw e;
   });
   const info2 = {
@@ -45339,7 +45493,12 @@ function command3(env2) {
     handler(env2, async (ctx, opts) => {
       const { runServe: runServe2 } = await Promise.resolve().then(() => (init_serve(), serve_exports));
       await runServe2(
-        { port: opts.port, host: opts.host, data: opts.data, token: opts.token },
+        {
+          port: opts.port,
+          host: opts.host,
+          data: opts.data,
+          token: opts.token
+        },
         ctx
       );
     })
@@ -45420,8 +45579,10 @@ function parseTimestamp(value2, flag) {
   const v = value2.trim();
   let d;
   if (/^-?\d+(\.\d+)?$/.test(v)) d = new Date(Math.round(Number(v) * 1e3));
-  else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v)) d = new Date(v.replace(" ", "T"));
-  else if (/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(:\d\d)?\s+([+-]\d{4}|GMT|UT|UTC|[A-Z]{3})$/.test(v)) d = new Date(v);
+  else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v))
+    d = new Date(v.replace(" ", "T"));
+  else if (/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(:\d\d)?\s+([+-]\d{4}|GMT|UT|UTC|[A-Z]{3})$/.test(v))
+    d = new Date(v);
   else d = /* @__PURE__ */ new Date(NaN);
   if (Number.isNaN(d.getTime())) {
     throw new UsageError(
@@ -45487,7 +45648,9 @@ var init_shared = __esm({
       planned = [];
       async send(method, path, body, opts = {}) {
         if (this.dryRun) {
-          this.planned.push(body === void 0 ? { method, path: `/api/0/${path}` } : { method, path: `/api/0/${path}`, body });
+          this.planned.push(
+            body === void 0 ? { method, path: `/api/0/${path}` } : { method, path: `/api/0/${path}`, body }
+          );
           this.ctx.out.print(`[dry-run] ${method} /api/0/${path}${body === void 0 ? "" : " " + JSON.stringify(body)}`);
           return void 0;
         }
@@ -45624,9 +45787,7 @@ __export(render_exports, {
 function renderTable(titles, rows) {
   const cellLines = (c3) => c3.split("\n");
   const widths = titles.map(
-    (t2, i2) => Math.max(
-      ...[t2, ...rows.map((r2) => r2[i2] ?? "")].flatMap((c3) => cellLines(c3).map((l) => [...l].length))
-    )
+    (t2, i2) => Math.max(...[t2, ...rows.map((r2) => r2[i2] ?? "")].flatMap((c3) => cellLines(c3).map((l) => [...l].length)))
   );
   const border = "+" + widths.map((w) => "-".repeat(w + 2)).join("+") + "+";
   const line = (cells) => {
@@ -45690,7 +45851,7 @@ function renderReleaseInfo(r2, opts) {
   }
   if (opts.showCommits) {
     titles.push("Commits");
-    row.push(opts.commits && opts.commits.length ? opts.commits.join("\n") : "-");
+    row.push(opts.commits?.length ? opts.commits.join("\n") : "-");
   }
   return renderTable(titles, [row]);
 }
@@ -45700,7 +45861,10 @@ function shortRev(rev2) {
 function renderRefs(refs) {
   return renderTable(
     ["Repository", "Revision"],
-    refs.map((r2) => [r2.repository, r2.previousCommit ? `${shortRev(r2.previousCommit)} -> ${shortRev(r2.commit)}` : shortRev(r2.commit)])
+    refs.map((r2) => [
+      r2.repository,
+      r2.previousCommit ? `${shortRev(r2.previousCommit)} -> ${shortRev(r2.commit)}` : shortRev(r2.commit)
+    ])
   );
 }
 function renderDeployList(deploys, now) {
@@ -45738,16 +45902,28 @@ async function runReleasesInfo(opts, ctx) {
       commits = void 0;
     }
   }
-  ctx.out.result({ ok: true, exists: true, release: res.data, ...opts.showCommits ? { commits: commits ?? [] } : {} });
+  ctx.out.result({
+    ok: true,
+    exists: true,
+    release: res.data,
+    ...opts.showCommits ? { commits: commits ?? [] } : {}
+  });
   const { renderReleaseInfo: renderReleaseInfo2 } = await Promise.resolve().then(() => (init_render2(), render_exports));
   ctx.out.print(
-    renderReleaseInfo2(res.data, { showProjects: opts.showProjects === true, showCommits: opts.showCommits === true, commits })
+    renderReleaseInfo2(res.data, {
+      showProjects: opts.showProjects === true,
+      showCommits: opts.showCommits === true,
+      commits
+    })
   );
 }
 function infoCommand(env2) {
   return new Command("info").description("Print information about a release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("-P, --show-projects", "display the Projects column").option("-C, --show-commits", "display the Commits column").action(
     handler(env2, async (ctx, o2, version) => {
-      await runReleasesInfo({ version, showProjects: o2.showProjects === true, showCommits: o2.showCommits === true }, ctx);
+      await runReleasesInfo(
+        { version, showProjects: o2.showProjects === true, showCommits: o2.showCommits === true },
+        ctx
+      );
     })
   );
 }
@@ -45786,7 +45962,10 @@ function listCommand(env2) {
         const { UsageError: UsageError2 } = await Promise.resolve().then(() => (init_errors(), errors_exports));
         throw new UsageError2("the argument '--delimiter <delimiter>' requires '--raw'");
       }
-      await runReleasesList({ showProjects: o2.showProjects === true, raw: o2.raw === true, delimiter: o2.delimiter }, ctx);
+      await runReleasesList(
+        { showProjects: o2.showProjects === true, raw: o2.raw === true, delimiter: o2.delimiter },
+        ctx
+      );
     })
   );
 }
@@ -45823,7 +46002,10 @@ async function runReleasesNew(opts, ctx) {
 function newCommand(env2) {
   return new Command("new").description("Create a new release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--finalize", "immediately finalize the release (sets it to released)").option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "releaseUrl", async (ctx, o2, version) => {
-      await runReleasesNew({ version, finalize: o2.finalize === true, url: o2.releaseUrl, dryRun: o2.dryRun === true }, ctx);
+      await runReleasesNew(
+        { version, finalize: o2.finalize === true, url: o2.releaseUrl, dryRun: o2.dryRun === true },
+        ctx
+      );
     })
   );
 }
@@ -46079,10 +46261,14 @@ async function collectLocalCommits(o2) {
       const r2 = await repo.deepen(o2.remote, want);
       if (r2.ok) {
         deepenedBy += want;
-        o2.note(`Shallow clone: fetched up to ${want} more commits from ${o2.remote} (git fetch --deepen=${want}) to reach ${o2.initialDepth} commits.`);
+        o2.note(
+          `Shallow clone: fetched up to ${want} more commits from ${o2.remote} (git fetch --deepen=${want}) to reach ${o2.initialDepth} commits.`
+        );
         walk2 = await repo.walkFromHead(o2.initialDepth + 1);
       } else {
-        o2.note(`Shallow clone: could not deepen from ${o2.remote} (${r2.error}); using the ${walk2.length} commit(s) present.`);
+        o2.note(
+          `Shallow clone: could not deepen from ${o2.remote} (${r2.error}); using the ${walk2.length} commit(s) present.`
+        );
       }
     }
     let prev2;
@@ -46269,7 +46455,8 @@ async function runSetCommits(opts, ctx) {
   if (opts.auto && opts.initialDepth !== void 0) {
     throw new UsageError("the argument '--initial-depth' cannot be used with '--auto'");
   }
-  if (opts.initialDepth !== void 0 && opts.initialDepth < 0) throw new UsageError("--initial-depth must be 0 or more");
+  if (opts.initialDepth !== void 0 && opts.initialDepth < 0)
+    throw new UsageError("--initial-depth must be 0 or more");
   const specs = (opts.commits ?? []).map(parseCommitSpec);
   const initialDepth = opts.initialDepth ?? 20;
   const org = await ctx.requireOrg();
@@ -46297,7 +46484,9 @@ async function runSetCommits(opts, ctx) {
   } else if (specs.length > 0) {
     refs = specs.map((s) => {
       if (!repos.some((r2) => r2.name.toLowerCase() === s.repo.toLowerCase())) {
-        throw new InputError(`Unknown repo '${s.repo}' (the organization's repositories: ${repos.map((r2) => r2.name).join(", ")})`);
+        throw new InputError(
+          `Unknown repo '${s.repo}' (the organization's repositories: ${repos.map((r2) => r2.name).join(", ")})`
+        );
       }
       return { repository: s.repo, commit: s.rev, previousCommit: s.prevRev ?? null };
     });
@@ -46313,7 +46502,12 @@ async function runSetCommits(opts, ctx) {
       const { renderRefs: renderRefs2 } = await Promise.resolve().then(() => (init_render2(), render_exports));
       ctx.out.print(renderRefs2(refs));
     }
-    await sender.send("PUT", routes.release(org, version), { refs }, { notFound: `release ${version} in organization ${org}` });
+    await sender.send(
+      "PUT",
+      routes.release(org, version),
+      { refs },
+      { notFound: `release ${version} in organization ${org}` }
+    );
     ctx.out.result({ ok: true, version, mode: refs.length === 0 ? "clear" : "refs", refs, ...dry(sender) });
     return;
   }
@@ -46359,9 +46553,14 @@ async function runSetCommits(opts, ctx) {
     ctx.out.result({ ...summary, ...dry(sender) });
     return;
   }
-  await sender.send("PUT", routes.release(org, version), { commits: result.commits }, {
-    notFound: `release ${version} in organization ${org}`
-  });
+  await sender.send(
+    "PUT",
+    routes.release(org, version),
+    { commits: result.commits },
+    {
+      notFound: `release ${version} in organization ${org}`
+    }
+  );
   if (!sender.dryRun) ctx.out.print(`Success! Set commits for release ${version}`);
   ctx.out.result({ ...summary, ...dry(sender) });
 }
@@ -46391,11 +46590,21 @@ async function matchRemoteRepos(ctx, repos, remoteName) {
   return refs;
 }
 function setCommitsCommand(env2) {
-  return new Command("set-commits").description("Set commits of a release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("--clear", "clear all current commits from the release").option("--auto", "match the local git remote against the organization's repositories and send HEAD").option("--local", "set the commits of a release from local git").option("-c, --commit <spec>", "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)", collect).option("--ignore-missing", "when the previous release's commit is not in the history, use --initial-depth commits instead of failing").option("--initial-depth <n>", "number of commits of the first release (default 20)", intArg("--initial-depth")).option(
+  return new Command("set-commits").description("Set commits of a release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("--clear", "clear all current commits from the release").option("--auto", "match the local git remote against the organization's repositories and send HEAD").option("--local", "set the commits of a release from local git").option(
+    "-c, --commit <spec>",
+    "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)",
+    collect
+  ).option(
+    "--ignore-missing",
+    "when the previous release's commit is not in the history, use --initial-depth commits instead of failing"
+  ).option("--initial-depth <n>", "number of commits of the first release (default 20)", intArg("--initial-depth")).option(
     "--deepen-limit <n>",
     "in a shallow clone, fetch at most this many more commits looking for the previous release's commit (default 1000, 0 disables)",
     intArg("--deepen-limit")
-  ).addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp()).option("--dry-run", "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)").action(
+  ).addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp()).option(
+    "--dry-run",
+    "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)"
+  ).action(
     handler(env2, async (ctx, o2, version) => {
       await runSetCommits(
         {
@@ -46578,8 +46787,8 @@ var init_new2 = __esm({
     "use strict";
     init_esm2();
     init_routes();
-    init_runner();
     init_shared();
+    init_runner();
     init_release2();
   }
 });
@@ -46655,7 +46864,7 @@ var init_atomic_write = __esm({
         const tmp = pendingPath(path);
         const size = Buffer.byteLength(data, "utf8");
         this.step("write-pending", path);
-        const known = this.listed && this.listed.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
+        const known = this.listed?.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
         let fd2 = known ? void 0 : this.openExisting(tmp);
         if (fd2 === void 0) {
           const spare = this.takeSpare(blocks(size));
@@ -46903,7 +47112,9 @@ function displayJoin(root, rel) {
   return base === "/" ? `/${rel}` : `${base}/${rel}`;
 }
 async function discover(paths, opts) {
-  const exts = new Set((opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, "")));
+  const exts = new Set(
+    (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, ""))
+  );
   const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
     const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join5(opts.cwd, opts.ignoreFile);
@@ -47178,7 +47389,8 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
         const f = segmentFields(seg);
         const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
         if (!f) return `mappings have a truncated value at ${where}`;
-        if (f.length !== 1 && f.length !== 4 && f.length !== 5) return `mappings have a segment of ${f.length} fields at ${where}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5)
+          return `mappings have a segment of ${f.length} fields at ${where}`;
         col += f[0];
         if (col < 0) return `mappings have a negative column at ${where}`;
         if (f.length >= 4) {
@@ -47186,12 +47398,14 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
           srcLine += f[2];
           srcCol += f[3];
           if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
-          if (sourcesLength !== void 0 && src >= sourcesLength) return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
+          if (sourcesLength !== void 0 && src >= sourcesLength)
+            return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
         }
         if (f.length === 5) {
           name += f[4];
           if (name < 0) return `mappings have a negative name index at ${where}`;
-          if (namesLength !== void 0 && name >= namesLength) return `mappings refer to name ${name} of ${namesLength} at ${where}`;
+          if (namesLength !== void 0 && name >= namesLength)
+            return `mappings refer to name ${name} of ${namesLength} at ${where}`;
         }
       }
       segStart = segEnd + 1;
@@ -47444,7 +47658,10 @@ function analyze(js, invalid) {
   try {
     ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
   } catch (e) {
-    invalid.push({ path: js.display, reason: `cannot read it (${e.code ?? e.message})` });
+    invalid.push({
+      path: js.display,
+      reason: `cannot read it (${e.code ?? e.message})`
+    });
     return void 0;
   }
   const text = decodeUtf8(buf);
@@ -47457,7 +47674,8 @@ function analyze(js, invalid) {
   if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
   if (ref) {
     const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : void 0;
-    if (ref.url.startsWith("data:") && !data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    if (ref.url.startsWith("data:") && !data)
+      return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
     if (data) {
       let map2;
       try {
@@ -47489,7 +47707,10 @@ function analyze(js, invalid) {
     ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
     if (ref && !existsSync6(map.abs)) return { kind: "missing", js, map: map.display };
-    invalid.push({ path: map.display, reason: `cannot read it (${e.code ?? e.message})` });
+    invalid.push({
+      path: map.display,
+      reason: `cannot read it (${e.code ?? e.message})`
+    });
     return void 0;
   }
   let mapObj;
@@ -47509,7 +47730,8 @@ function analyze(js, invalid) {
     const pending = decodeUtf8(readFileSync9(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid) return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
+    if (pid && pid === mid)
+      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
   }
   const mapId = debugIdFromMap(mapObj);
   return {
@@ -47575,14 +47797,20 @@ function injectInline(jsText, id) {
 function readUnchanged(file, was, slot) {
   const { buf, stamp } = readStamped(file.abs, slot);
   if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
-    throw new InputError(`${file.display} changed while inject was running`, { hint: "Run inject again when the build has finished writing." });
+    throw new InputError(`${file.display} changed while inject was running`, {
+      hint: "Run inject again when the build has finished writing."
+    });
   }
   return buf.toString("utf8");
 }
 function apply(p2, files) {
   if (p2.kind === "pair") {
     if (!p2.resume) {
-      const out = injectParsedPair(readUnchanged(p2.js, p2.jsStamp, JS), parseMapJson(readUnchanged(p2.map, p2.mapStamp, MAP)), p2.id);
+      const out = injectParsedPair(
+        readUnchanged(p2.js, p2.jsStamp, JS),
+        parseMapJson(readUnchanged(p2.map, p2.mapStamp, MAP)),
+        p2.id
+      );
       if (p2.jsPending) files.removePending(p2.js.abs);
       files.writePending(p2.map.abs, out.map, p2.mapStamp.mode);
       files.writePending(p2.js.abs, out.js, p2.jsStamp.mode);
@@ -47591,7 +47819,11 @@ function apply(p2, files) {
     files.commit(p2.js.abs, p2.jsStamp.size);
   } else if (p2.kind === "inline" || p2.kind === "nomap") {
     const js = readUnchanged(p2.js, p2.jsStamp, JS);
-    files.writePending(p2.js.abs, p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id), p2.jsStamp.mode);
+    files.writePending(
+      p2.js.abs,
+      p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
+      p2.jsStamp.mode
+    );
     files.commit(p2.js.abs, p2.jsStamp.size);
   }
 }
@@ -47649,7 +47881,9 @@ async function inject(opts, discovery, helpers) {
   const k2 = helpers.length;
   let validated;
   if (k2 > 0) {
-    const parts = await Promise.all(helpers.map((h2, j2) => h2.request({ op: "validate", sources: sources.filter((_2, i2) => i2 % k2 === j2) })));
+    const parts = await Promise.all(
+      helpers.map((h2, j2) => h2.request({ op: "validate", sources: sources.filter((_2, i2) => i2 % k2 === j2) }))
+    );
     validated = {
       plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
       invalid: parts.flatMap((p2) => p2.invalid)
@@ -47684,7 +47918,11 @@ async function inject(opts, discovery, helpers) {
       case "done":
       case "nomap": {
         const w = p2.noReference ? [NO_MAP_WARNING(p2.js.display)] : [];
-        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({ path: p2.js.display, debugId: p2.id, warnings: w });
+        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({
+          path: p2.js.display,
+          debugId: p2.id,
+          warnings: w
+        });
         for (const message of w) report3.warnings.push({ path: p2.js.display, message });
         break;
       }
@@ -47693,7 +47931,11 @@ async function inject(opts, discovery, helpers) {
         break;
       case "pair":
         report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
-        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({ path: p2.map.display, debugId: p2.id, warnings: [] });
+        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({
+          path: p2.map.display,
+          debugId: p2.id,
+          warnings: []
+        });
         break;
       case "missing": {
         const reason = `the source map it references (${p2.map}) was not found`;
@@ -47717,7 +47959,14 @@ async function inject(opts, discovery, helpers) {
   const { spares, listed } = discovery;
   if (k2 > 0) {
     const done = await Promise.allSettled(
-      helpers.map((h2, j2) => h2.request({ op: "apply", plans: order.filter((_2, i2) => i2 % k2 === j2), listed, staleSpares: j2 === 0 ? spares : [] }))
+      helpers.map(
+        (h2, j2) => h2.request({
+          op: "apply",
+          plans: order.filter((_2, i2) => i2 % k2 === j2),
+          listed,
+          staleSpares: j2 === 0 ? spares : []
+        })
+      )
     );
     const failed = done.find((r2) => r2.status === "rejected");
     if (failed) throw failed.reason;
@@ -47744,7 +47993,8 @@ function renderInjectReport(r2) {
   ];
   if (r2.untouched.length > 0) {
     lines.push("  Ignored: The following source files were left unchanged");
-    for (const u of [...r2.untouched].sort((a, b3) => comparePaths(a.path, b3.path))) lines.push(`    ${u.path} - ${u.reason}`);
+    for (const u of [...r2.untouched].sort((a, b3) => comparePaths(a.path, b3.path)))
+      lines.push(`    ${u.path} - ${u.reason}`);
   }
   lines.push("");
   return lines;
@@ -47758,8 +48008,18 @@ function injectJson(r2) {
       ...r2.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId }))
     ],
     ignored: [
-      ...r2.ignoredSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId, reason: "already has a debug id" })),
-      ...r2.ignoredMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId, reason: "already has a debug id" })),
+      ...r2.ignoredSources.map((e) => ({
+        path: e.path,
+        type: "source",
+        debugId: e.debugId,
+        reason: "already has a debug id"
+      })),
+      ...r2.ignoredMaps.map((e) => ({
+        path: e.path,
+        type: "sourcemap",
+        debugId: e.debugId,
+        reason: "already has a debug id"
+      })),
       ...r2.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason }))
     ],
     warnings: r2.warnings
@@ -47798,7 +48058,11 @@ parentPort.on("message", async (msg) => {
       waiting;
       failure;
       constructor(module) {
-        this.worker = new Worker2(HELPER_SOURCE, { eval: true, workerData: { module }, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+        this.worker = new Worker2(HELPER_SOURCE, {
+          eval: true,
+          workerData: { module },
+          resourceLimits: { maxYoungGenerationSizeMb: 8 }
+        });
         this.worker.on("message", (m) => {
           const w = this.waiting;
           this.waiting = void 0;
@@ -48570,7 +48834,9 @@ async function resolveSourceMap(path, display, line, column, contextLines = 2) {
   try {
     text = await readFile2(path, "utf8");
   } catch (e) {
-    throw new InputError(`cannot read source map ${display}: ${e.code ?? e.message}`);
+    throw new InputError(
+      `cannot read source map ${display}: ${e.code ?? e.message}`
+    );
   }
   let json2;
   try {
@@ -48642,7 +48908,10 @@ function renderResolve(r2) {
     out.push("  - The token has no original source.");
     return out;
   }
-  out.push(`  - The same token is located at line ${t2.originalLine}, column ${t2.originalColumn} in source file ${t2.source}.`, "");
+  out.push(
+    `  - The same token is located at line ${t2.originalLine}, column ${t2.originalColumn} in source file ${t2.source}.`,
+    ""
+  );
   if (!r2.context) {
     out.push("  Cannot find source");
     return out;
@@ -48664,7 +48933,9 @@ var init_resolve2 = __esm({
 function positive(flag) {
   return (value2) => {
     if (!/^\s*\d+\s*$/.test(value2) || Number.parseInt(value2, 10) < 1) {
-      throw new UsageError(`invalid value '${value2}' for ${flag}: expected a number from 1 (lines and columns count from 1)`);
+      throw new UsageError(
+        `invalid value '${value2}' for ${flag}: expected a number from 1 (lines and columns count from 1)`
+      );
     }
     return Number.parseInt(value2, 10);
   };
@@ -48854,7 +49125,12 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     if (attrs2.project !== void 0) rest.project = attrs2.project;
     if (attrs2.release !== void 0) rest.release = attrs2.release;
     const manifestBytes = manifestJson(unique, rest);
-    await addEntry("manifest.json", crc322(manifestBytes), manifestBytes.length, zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL }));
+    await addEntry(
+      "manifest.json",
+      crc322(manifestBytes),
+      manifestBytes.length,
+      zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL })
+    );
     const cdStart = w.offset;
     const cdBuf = central.subarray(0, centralLength);
     await w.write(cdBuf);
@@ -48924,7 +49200,8 @@ function byteCompare(a, b3) {
     const x2 = a.charCodeAt(i2);
     const y2 = b3.charCodeAt(i2);
     if (x2 === y2) continue;
-    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343) return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
+    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
+      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
     return x2 < y2 ? -1 : 1;
   }
   return a.length < b3.length ? -1 : a.length > b3.length ? 1 : 0;
@@ -49060,7 +49337,11 @@ parentPort.on("message", async ({ id, items }) => {
         const scanModule = siblingModuleUrl("scan.js");
         this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
         this.workers = Array.from({ length: size }, () => {
-          const w = new Worker3(WORKER_SOURCE, { eval: true, workerData: { rewriteModule, scanModule }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+          const w = new Worker3(WORKER_SOURCE, {
+            eval: true,
+            workerData: { rewriteModule, scanModule },
+            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
+          });
           w.on("message", ({ id, out }) => {
             const p2 = this.waiting.get(id);
             this.waiting.delete(id);
@@ -49112,7 +49393,8 @@ function parseMapJson2(text, displayPath) {
   } catch (e) {
     throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
   return v;
 }
 function rewriteMapBytes(raw, displayPath, opts) {
@@ -49278,7 +49560,11 @@ async function assemble(api, org, req) {
   if (req.dist !== void 0) body.dist = req.dist;
   const r2 = await api.post(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
   const d = r2.data;
-  return { state: d.state, missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [], detail: d.detail ?? null };
+  return {
+    state: d.state,
+    missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [],
+    detail: d.detail ?? null
+  };
 }
 function planRequests(chunks, opts) {
   return pack(chunks, (c3) => c3.size, opts.maxRequestSize, opts.chunksPerRequest);
@@ -49311,17 +49597,21 @@ function writeStoredGzip(data, out, at2) {
 async function multipartBody(parts, gzip = false, reuse) {
   const boundary = `----sentry-ship-${randomBytes2(16).toString("hex")}`;
   const heads = parts.map(
-    (p2) => Buffer.from(`--${boundary}\r
+    (p2) => Buffer.from(
+      `--${boundary}\r
 Content-Disposition: form-data; name="${p2.name}"; filename="${p2.filename}"\r
 Content-Type: application/octet-stream\r
 \r
-`)
+`
+    )
   );
   const tail = Buffer.from(`--${boundary}--\r
 `);
   const useStored = gzip && zlibCrc32 !== void 0;
   let total = tail.length;
-  parts.forEach((p2, i2) => total += heads[i2].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2);
+  for (const [i2, p2] of parts.entries()) {
+    total += heads[i2].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2;
+  }
   if (gzip && !useStored) {
     const pieces = [];
     let dataBytes2 = 0;
@@ -49391,7 +49681,13 @@ async function uploadChunks(api, opts, chunks, onChunk) {
     while (next < batches.length) {
       const batch = batches[next++];
       const { body, contentType, dataBytes } = await multipartBody(
-        batch.map((c3) => ({ name: gzip ? "file_gzip" : "file", filename: c3.sha1, size: c3.size, read: () => c3.read(), file: c3.file })),
+        batch.map((c3) => ({
+          name: gzip ? "file_gzip" : "file",
+          filename: c3.sha1,
+          size: c3.size,
+          read: () => c3.read(),
+          file: c3.file
+        })),
         gzip,
         reuse
       );
@@ -49475,14 +49771,17 @@ function inspectFile(abs, rel, onMap) {
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve6(dirname8(abs), safeDecode2(ref.split(/[?#]/)[0])))) info2.mapFound = true;
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve6(dirname8(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+      info2.mapFound = true;
   } else if (existsSync7(`${abs}.map`)) {
     info2.mapGuessed = true;
   }
   return info2;
 }
 async function scanUploadFiles(opts) {
-  const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map((e) => e.replace(/^\./, ""));
+  const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
+    (e) => e.replace(/^\./, "")
+  );
   const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
     const f = resolve6(opts.cwd, opts.ignoreFile);
@@ -49541,7 +49840,8 @@ async function scanUploadFiles(opts) {
       const post = () => {
         if (next >= rels.length) return;
         const batch = [];
-        for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++) batch.push({ abs: join6(roots[i2], rels[i2]), rel: rels[i2] });
+        for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++)
+          batch.push({ abs: join6(roots[i2], rels[i2]), rel: rels[i2] });
         const done = pool.inspect(batch);
         done.catch(() => void 0);
         pending.push({ from: next, done });
@@ -49572,7 +49872,8 @@ async function scanUploadFiles(opts) {
     }
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]);
-  if (badMaps.length > 1) throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
+  if (badMaps.length > 1)
+    throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }
 var DEFAULT_UPLOAD_EXTENSIONS, ABSOLUTE_URL, MapState, ScannedFile, BATCH, SCAN_BATCHES_PER_WORKER;
@@ -49580,10 +49881,10 @@ var init_scan = __esm({
   "src/sourcemaps/scan.ts"() {
     "use strict";
     init_errors();
+    init_bundle();
+    init_bundle_rewrite();
     init_debug_id();
     init_discover();
-    init_bundle_rewrite();
-    init_bundle();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
     ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
     MapState = { None: 0, Referenced: 1, Guessed: 2 };
@@ -49614,7 +49915,8 @@ var init_scan = __esm({
       /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
-        if (this.mapState === MapState.Referenced) return resolve6(dirname8(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+        if (this.mapState === MapState.Referenced)
+          return resolve6(dirname8(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -49654,7 +49956,8 @@ function validateFiles(files) {
   const maps = new Map(files.filter((f) => f.kind === "map").map((f) => [f.abs, f]));
   for (const f of files) {
     if (f.kind === "script") {
-      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId) warnings.push(`${f.rel}: no source map and no debug id`);
+      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId)
+        warnings.push(`${f.rel}: no source map and no debug id`);
       else if (!f.mapPath && !f.sourceMapRef?.startsWith("data:")) warnings.push(`${f.rel}: no source map found`);
       const m = f.mapPath ? maps.get(f.mapPath) : void 0;
       if (m && f.debugId && m.debugId && f.debugId !== m.debugId) {
@@ -49720,7 +50023,9 @@ async function upload(opts, deps, pool) {
     if (v.errors.length > 0) throw new InputError(`validation failed: ${v.errors.join("; ")}`);
   }
   if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
-    throw new InputError("Cannot upload: You must either specify a release or have debug ids injected into your sources");
+    throw new InputError(
+      "Cannot upload: You must either specify a release or have debug ids injected into your sources"
+    );
   }
   const suffix = opts.urlSuffix ?? "";
   const key = suffix ? (f) => fileUrl(f.rel, opts.urlPrefix, suffix) : (f) => f.rel;
@@ -49737,7 +50042,17 @@ async function upload(opts, deps, pool) {
   const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
   const entries = scanned.map((f) => new FileEntry(f, ctx));
   const api = apiClient ? await apiClient : void 0;
-  const options = api ? await getChunkOptions(api, deps.org) : { url: "", chunkSize: 8 << 20, chunksPerRequest: 64, maxRequestSize: 32 << 20, maxFileSize: 0, maxWait: 0, concurrency: 8, hashAlgorithm: "sha1", compression: ["gzip"] };
+  const options = api ? await getChunkOptions(api, deps.org) : {
+    url: "",
+    chunkSize: 8 << 20,
+    chunksPerRequest: 64,
+    maxRequestSize: 32 << 20,
+    maxFileSize: 0,
+    maxWait: 0,
+    concurrency: 8,
+    hashAlgorithm: "sha1",
+    compression: ["gzip"]
+  };
   if (entries.length === 0) {
     out.info("> Nothing to upload");
     return summary;
@@ -49753,7 +50068,13 @@ async function upload(opts, deps, pool) {
       const b3 = await writeBundle(
         join7(tmp, `bundle-${i2++}.zip`),
         g,
-        { org: deps.org, project: deps.projects.length === 1 ? deps.projects[0] : void 0, release: opts.release, dist: opts.dist, note: opts.note },
+        {
+          org: deps.org,
+          project: deps.projects.length === 1 ? deps.projects[0] : void 0,
+          release: opts.release,
+          dist: opts.dist,
+          note: opts.note
+        },
         options.chunkSize,
         () => progress.tick(),
         pool
@@ -49767,19 +50088,38 @@ async function upload(opts, deps, pool) {
     }
     if (!api) {
       for (const b3 of written) {
-        summary.bundles.push({ bundleId: b3.debugId, checksum: b3.checksum, files: b3.fileCount, size: b3.size, chunks: b3.chunks.length, missingChunks: 0, state: "dry-run" });
+        summary.bundles.push({
+          bundleId: b3.debugId,
+          checksum: b3.checksum,
+          files: b3.fileCount,
+          size: b3.size,
+          chunks: b3.chunks.length,
+          missingChunks: 0,
+          state: "dry-run"
+        });
       }
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  summary.files = entries.map((e) => ({ url: e.url, type: e.type, debugId: e.file.debugId ?? null, sourcemap: e.file.kind === "script" ? e.file.sourceMapHeader ?? null : null }));
+  summary.files = entries.map((e) => ({
+    url: e.url,
+    type: e.type,
+    debugId: e.file.debugId ?? null,
+    sourcemap: e.file.kind === "script" ? e.file.sourceMapHeader ?? null : null
+  }));
   return summary;
 }
 async function sendBundle(api, b3, options, opts, deps, summary) {
   const { out } = deps;
   out.info(`> Bundle ID: ${b3.debugId}`);
-  const req = { checksum: b3.checksum, chunks: b3.chunks.map((c3) => c3.sha1), projects: deps.projects, version: opts.release, dist: opts.dist };
+  const req = {
+    checksum: b3.checksum,
+    chunks: b3.chunks.map((c3) => c3.sha1),
+    projects: deps.projects,
+    version: opts.release,
+    dist: opts.dist
+  };
   const first2 = await assemble(api, deps.org, req);
   const missing = new Set(first2.missingChunks);
   const toSend = b3.chunks.filter((c3) => missing.has(c3.sha1));
@@ -49791,7 +50131,12 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     const r2 = await uploadChunks(
       api,
       options,
-      toSend.map((c3) => ({ sha1: c3.sha1, size: c3.size, read: () => readChunk(b3.file, c3.offset, c3.size), file: { path: b3.file, offset: c3.offset } })),
+      toSend.map((c3) => ({
+        sha1: c3.sha1,
+        size: c3.size,
+        read: () => readChunk(b3.file, c3.offset, c3.size),
+        file: { path: b3.file, offset: c3.offset }
+      })),
       (n) => p2.tick(n)
     );
     p2.done("> Uploaded files to Sentry");
@@ -49803,14 +50148,27 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
     const maxMs = Math.min(...limits) * 1e3;
     let waited = 0;
     while (res.state !== "ok" && res.state !== "error" && res.state !== "not_found") {
-      if (waited >= maxMs) throw new ApiError(`Failed to process files in ${Math.round(maxMs / 1e3)}s`, 200, "POST", "artifactbundle/assemble/", res);
+      if (waited >= maxMs)
+        throw new ApiError(
+          `Failed to process files in ${Math.round(maxMs / 1e3)}s`,
+          200,
+          "POST",
+          "artifactbundle/assemble/",
+          res
+        );
       await deps.sleep(1e3);
       waited += 1e3;
       res = await assemble(api, deps.org, req);
     }
   }
   if (res.state === "error" || res.state === "not_found") {
-    throw new ApiError(`Failed to process uploaded files: ${res.detail || "unknown error"}`, 200, "POST", "artifactbundle/assemble/", res);
+    throw new ApiError(
+      `Failed to process uploaded files: ${res.detail || "unknown error"}`,
+      200,
+      "POST",
+      "artifactbundle/assemble/",
+      res
+    );
   }
   const complete = res.state === "ok";
   out.info(complete ? "> File processing complete" : "> File upload complete (processing pending on server)");
@@ -49911,7 +50269,9 @@ function renderUploadReport(s) {
       if (f.debugId) parts.push(`debug id ${f.debugId}`);
       lines.push(`    ${f.url} (${parts.join(", ")})`);
       if (!f.sourcemap) {
-        lines.push(`      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`);
+        lines.push(
+          `      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`
+        );
       }
     }
   }
@@ -49944,10 +50304,15 @@ var init_upload_render = __esm({
 
 // src/commands/sourcemaps/upload.ts
 function uploadCommand(env2) {
-  return new Command("upload").description("upload JavaScript files and source maps as artifact bundles").argument("<paths...>", "files or folders to upload").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).option("-d, --dist <dist>", "the distribution identifier (requires a release)").option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)").option("--url-suffix <suffix>", "URL suffix appended to every file URL").option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect).option("--strip-common-prefix", "strip the common prefix of each map's absolute sources").option("-x, --ext <ext>", "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)", collect).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).action(
+  return new Command("upload").description("upload JavaScript files and source maps as artifact bundles").argument("<paths...>", "files or folders to upload").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).option("-d, --dist <dist>", "the distribution identifier (requires a release)").option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)").option("--url-suffix <suffix>", "URL suffix appended to every file URL").option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect).option("--strip-common-prefix", "strip the common prefix of each map's absolute sources").option(
+    "-x, --ext <ext>",
+    "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
+    collect
+  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).action(
     handler(env2, async (ctx, opts, ...args) => {
       const paths = args[0];
-      if (opts.wait && opts.waitFor !== void 0) throw new UsageError("--wait and --wait-for cannot be used together");
+      if (opts.wait && opts.waitFor !== void 0)
+        throw new UsageError("--wait and --wait-for cannot be used together");
       await runSourcemapsUpload(
         {
           paths,
@@ -50019,7 +50384,7 @@ var init_sourcemaps = __esm({
 // src/events/spool.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname9, join as join8, relative, resolve as resolve7, isAbsolute as isAbsolute5 } from "node:path";
+import { dirname as dirname9, isAbsolute as isAbsolute5, join as join8, relative, resolve as resolve7 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
   return join8(cache, "sentry-ship", "spool");
@@ -50065,7 +50430,8 @@ function undiciPost(dispatcherFor) {
     });
     const text = await res.body.text();
     const flat = {};
-    for (const [k2, v] of Object.entries(res.headers)) if (v !== void 0) flat[k2.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    for (const [k2, v] of Object.entries(res.headers))
+      if (v !== void 0) flat[k2.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
     return { status: res.statusCode, headers: flat, body: text };
   };
 }
@@ -50086,7 +50452,9 @@ function serverDetail2(body) {
   return body.trim().slice(0, 200) || "(empty body)";
 }
 function rateLimitSeconds(headers, category, now) {
-  const limits = parseRateLimits2(headers["x-sentry-rate-limits"]).filter((l) => limitCovers(l, category) || limitCovers(l, "default"));
+  const limits = parseRateLimits2(headers["x-sentry-rate-limits"]).filter(
+    (l) => limitCovers(l, category) || limitCovers(l, "default")
+  );
   if (limits.length) return { seconds: Math.max(...limits.map((l) => l.retryAfter)), limits };
   const ms = parseRetryAfter(headers["retry-after"], now);
   if (ms !== void 0) return { seconds: Math.ceil(ms / 1e3), limits: [] };
@@ -50116,7 +50484,9 @@ async function deliver(dsns, opts) {
         "X-Sentry-Auth": authHeader(dsn, opts.client, Math.floor(opts.now().getTime() / 1e3)),
         ...compressed ? { "Content-Encoding": "gzip" } : {}
       };
-      opts.log.debug(`POST ${envelopeUrl(dsn)} (${wire.length} bytes${compressed ? ", gzip" : ""}, attempt ${attempt})`);
+      opts.log.debug(
+        `POST ${envelopeUrl(dsn)} (${wire.length} bytes${compressed ? ", gzip" : ""}, attempt ${attempt})`
+      );
       let res;
       try {
         res = await post(envelopeUrl(dsn), headers, wire);
@@ -50136,7 +50506,9 @@ async function deliver(dsns, opts) {
           response = res.body;
         }
         records.push({ dsn: label, host, outcome: "accepted", status: res.status, message: "accepted" });
-        const active = parseRateLimits2(res.headers["x-sentry-rate-limits"]).filter((l) => limitCovers(l, opts.category));
+        const active = parseRateLimits2(res.headers["x-sentry-rate-limits"]).filter(
+          (l) => limitCovers(l, opts.category)
+        );
         return { dsn, index, status: res.status, response, attempts: records, activeLimits: active, body: raw };
       }
       if (res.status === 429) {
@@ -50144,7 +50516,9 @@ async function deliver(dsns, opts) {
         records.push({ dsn: label, host, outcome: "rate-limited", status: 429, message: `retry after ${rl.seconds}s` });
         if (!waited && opts.waitForRateLimit !== void 0 && rl.seconds <= opts.waitForRateLimit) {
           waited = true;
-          opts.log.info(`Rate limited by ${host} for ${rl.seconds}s; waiting before one more attempt (--wait-for-rate-limit ${opts.waitForRateLimit}).`);
+          opts.log.info(
+            `Rate limited by ${host} for ${rl.seconds}s; waiting before one more attempt (--wait-for-rate-limit ${opts.waitForRateLimit}).`
+          );
           await opts.sleep(rl.seconds * 1e3);
           attempt -= 1;
           continue;
@@ -50164,11 +50538,18 @@ async function deliver(dsns, opts) {
       break dsnLoop;
     }
     if (records.at(-1)?.outcome !== "rejected") anyTransient = true;
-    if (index < dsns.length - 1) opts.log.warn(`${host} did not accept the envelope (${records.at(-1)?.message}); trying the next DSN`);
+    if (index < dsns.length - 1)
+      opts.log.warn(`${host} did not accept the envelope (${records.at(-1)?.message}); trying the next DSN`);
   }
   const last2 = records.at(-1);
   if (lastRejected && !anyTransient) {
-    throw new DeliveryFailed(`${last2?.host ?? "the server"} rejected the envelope (${lastRejected.message})`, records, false, void 0, lastRejected.status);
+    throw new DeliveryFailed(
+      `${last2?.host ?? "the server"} rejected the envelope (${lastRejected.message})`,
+      records,
+      false,
+      void 0,
+      lastRejected.status
+    );
   }
   if (lastRateLimit !== void 0 && last2?.outcome === "rate-limited") {
     throw new DeliveryFailed(
@@ -50248,7 +50629,9 @@ async function resolveDsns(ctx, flags) {
     }
   }
   if (raw.length === 0) {
-    throw new ConfigError("DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc");
+    throw new ConfigError(
+      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc"
+    );
   }
   for (const r2 of raw) for (const s of dsnSecrets(r2)) ctx.out.redactor.add(s);
   return raw.map((r2, i2) => {
@@ -50310,12 +50693,18 @@ async function dispatch(ctx, dsns, body, opts) {
     try {
       file = writeSpoolFile(dir, body(dsns[0]), { now: ctx.now(), eventId: opts.eventId });
     } catch (w) {
-      throw new NetworkError(`${e.message}; the ${opts.what} could not be saved to ${dir} either (${w.message})`, target);
+      throw new NetworkError(
+        `${e.message}; the ${opts.what} could not be saved to ${dir} either (${w.message})`,
+        target
+      );
     }
     ctx.out.print(`Saved the ${opts.what} to ${file}`);
     ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== void 0 ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
-    throw new NetworkError(`${e.message}; saved to ${file} \u2014 resend it with: sentry-ship send-envelope ${file}${hint}`, target);
+    throw new NetworkError(
+      `${e.message}; saved to ${file} \u2014 resend it with: sentry-ship send-envelope ${file}${hint}`,
+      target
+    );
   } finally {
     await dispatchers?.close();
   }
@@ -50324,8 +50713,8 @@ var transportHooks;
 var init_dispatch = __esm({
   "src/events/dispatch.ts"() {
     "use strict";
-    init_errors();
     init_dsn();
+    init_errors();
     init_version();
     init_spool();
     init_transport();
@@ -50334,7 +50723,7 @@ var init_dispatch = __esm({
 });
 
 // src/events/host.ts
-import { arch, hostname, release as osRelease, type as osType, userInfo, version as osVersion } from "node:os";
+import { arch, hostname, release as osRelease, type as osType, version as osVersion, userInfo } from "node:os";
 function hostInfo(env2) {
   let username;
   try {
@@ -50386,7 +50775,9 @@ function parseLevel(value2) {
 }
 function parseTimestamp2(value2) {
   const v = value2.trim();
-  const bad = () => new EventInputError(`invalid timestamp '${value2}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`);
+  const bad = () => new EventInputError(
+    `invalid timestamp '${value2}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`
+  );
   if (/^\d+$/.test(v)) return Number(v);
   let m = RFC3339.exec(v);
   if (m) {
@@ -50475,7 +50866,8 @@ function buildEvent(input2) {
     const other = [];
     for (const pair of input2.user) {
       const [k2, v] = parseKeyValue(pair, "user");
-      if (k2 === "ip_address" && !isIp(v)) throw new EventInputError(`invalid user ip_address '${v}': not an IP address`);
+      if (k2 === "ip_address" && !isIp(v))
+        throw new EventInputError(`invalid user ip_address '${v}': not an IP address`);
       if (k2 === "id" || k2 === "email" || k2 === "ip_address" || k2 === "username") known[k2] = v;
       else other.push([k2, v]);
     }
@@ -50496,10 +50888,10 @@ function buildEvent(input2) {
     event_id: input2.eventId ?? newEventId(),
     // "error" is the default level; sentry-cli leaves it out, and so do we.
     level: level === "error" ? void 0 : level,
-    fingerprint: input2.fingerprint && input2.fingerprint.length ? input2.fingerprint : void 0,
-    logentry: input2.messages && input2.messages.length ? {
+    fingerprint: input2.fingerprint?.length ? input2.fingerprint : void 0,
+    logentry: input2.messages?.length ? {
       message: input2.messages.join("\n"),
-      ...input2.messageArgs && input2.messageArgs.length ? { params: input2.messageArgs } : {}
+      ...input2.messageArgs?.length ? { params: input2.messageArgs } : {}
     } : void 0,
     platform: input2.platform ?? "native",
     timestamp,
@@ -50509,7 +50901,7 @@ function buildEvent(input2) {
     environment: input2.environment,
     user,
     contexts: hostContexts(input2.host),
-    breadcrumbs: input2.breadcrumbs && input2.breadcrumbs.length ? { values: input2.breadcrumbs } : void 0,
+    breadcrumbs: input2.breadcrumbs?.length ? { values: input2.breadcrumbs } : void 0,
     tags: tags.length ? sortedObject(tags) : void 0,
     extra: extraEntries.length ? sortedObject(extraEntries) : void 0,
     sdk: input2.sdk
@@ -50552,7 +50944,18 @@ var init_event = __esm({
     RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
     RFC2822 = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UT|UTC|Z)$/i;
     IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-    SECRET_NAME_PARTS = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "DSN", "AUTH", "COOKIE", "CREDENTIAL", "SESSION"];
+    SECRET_NAME_PARTS = [
+      "TOKEN",
+      "SECRET",
+      "PASSWORD",
+      "PASSWD",
+      "KEY",
+      "DSN",
+      "AUTH",
+      "COOKIE",
+      "CREDENTIAL",
+      "SESSION"
+    ];
     REDACTED_VALUE = "[redacted]";
     EVENT_KEY_ORDER = [
       "event_id",
@@ -53341,7 +53744,12 @@ async function runSendEvent(opts, ctx) {
         throw new InputError(`${f.display} is not valid JSON: ${e.message}`);
       }
       const ev = input(() => completeFileEvent(value2, { host, now, environment, sdk: SDK }), `${f.display}: `);
-      prepared.push({ display: f.display, eventId: hyphenateEventId(String(ev.event_id)), body: eventEnvelope(ev), event: ev });
+      prepared.push({
+        display: f.display,
+        eventId: hyphenateEventId(String(ev.event_id)),
+        body: eventEnvelope(ev),
+        event: ev
+      });
     }
   } else {
     if (opts.level !== void 0) input(() => parseLevel(opts.level));
@@ -53386,9 +53794,15 @@ async function runSendEvent(opts, ctx) {
   const dsns = await resolveDsns(ctx, opts);
   if (opts.dryRun) {
     for (const p2 of prepared) {
-      ctx.out.print(`Would send event ${p2.eventId}${p2.display ? ` from file ${p2.display}` : ""} to ${dsnHost(dsns[0])}`);
+      ctx.out.print(
+        `Would send event ${p2.eventId}${p2.display ? ` from file ${p2.display}` : ""} to ${dsnHost(dsns[0])}`
+      );
     }
-    ctx.out.result({ ok: true, dryRun: true, events: prepared.map((p2) => ({ eventId: p2.eventId, file: p2.display, event: p2.event })) });
+    ctx.out.result({
+      ok: true,
+      dryRun: true,
+      events: prepared.map((p2) => ({ eventId: p2.eventId, file: p2.display, event: p2.event }))
+    });
     return;
   }
   const results = [];
@@ -53406,7 +53820,12 @@ async function runSendEvent(opts, ctx) {
       ctx.out.print(`Event id: ${p2.eventId}`);
     }
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
-    results.push({ eventId: p2.eventId, ...p2.display !== void 0 ? { file: p2.display } : {}, acceptedBy: r2.host, dsnIndex: r2.position });
+    results.push({
+      eventId: p2.eventId,
+      ...p2.display !== void 0 ? { file: p2.display } : {},
+      acceptedBy: r2.host,
+      dsnIndex: r2.position
+    });
     ctx.out.result({ ok: true, events: results });
   }
 }
@@ -53414,9 +53833,9 @@ var SDK, NIL_EVENT_ID;
 var init_send_event = __esm({
   "src/commands/send-event/send-event.ts"() {
     "use strict";
-    init_errors();
     init_dsn();
     init_envelope();
+    init_errors();
     init_dispatch();
     init_envelope_file();
     init_event();
@@ -53500,7 +53919,11 @@ async function runSendEnvelope(opts, ctx) {
   const dsns = await resolveDsns(ctx, opts);
   if (opts.dryRun) {
     for (const p2 of prepared) ctx.out.print(`Would send envelope from file ${p2.display} to ${dsnHost(dsns[0])}`);
-    ctx.out.result({ ok: true, dryRun: true, envelopes: prepared.map((p2) => ({ file: p2.display, items: p2.envelope?.items.length })) });
+    ctx.out.result({
+      ok: true,
+      dryRun: true,
+      envelopes: prepared.map((p2) => ({ file: p2.display, items: p2.envelope?.items.length }))
+    });
     return;
   }
   const results = [];
@@ -53522,16 +53945,21 @@ async function runSendEnvelope(opts, ctx) {
       rmSync2(p2.path, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
-    results.push({ file: p2.display, acceptedBy: r2.host, dsnIndex: r2.position, ...p2.spooled ? { unspooled: true } : {} });
+    results.push({
+      file: p2.display,
+      acceptedBy: r2.host,
+      dsnIndex: r2.position,
+      ...p2.spooled ? { unspooled: true } : {}
+    });
     ctx.out.result({ ok: true, envelopes: results });
   }
 }
 var init_send_envelope = __esm({
   "src/commands/send-envelope/send-envelope.ts"() {
     "use strict";
-    init_errors();
     init_dsn();
     init_envelope();
+    init_errors();
     init_dispatch();
     init_envelope_file();
     init_event();
@@ -53588,9 +54016,7 @@ async function buildProgram(io2, overrides2 = {}, argv = []) {
   const { Command: Command2, Option: Option2 } = await Promise.resolve().then(() => (init_esm2(), esm_exports2));
   const { collect: collect2 } = await Promise.resolve().then(() => (init_runner(), runner_exports));
   const env2 = { io: io2, overrides: overrides2 };
-  const program2 = new Command2("sentry-ship").description("Ship releases, commits, deploys, sourcemaps and events to Sentry.").version(VERSION, "-V, --version", "print the version").option("--url <url>", "the Sentry server URL (default https://sentry.io/)").option("--auth-token <token>", "the auth token to use").option("--header <header>", "a custom header 'KEY: VALUE' sent with every API request (repeatable)", collect2).addOption(
-    new Option2("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error"])
-  ).option("--quiet", "print only errors").addOption(new Option2("--silent", "alias of --quiet").hideHelp()).option("--json", "print one JSON document on stdout (also on error)").option("--ca-file <path>", "extra CA certificates (PEM) to trust").addOption(new Option2("--allow-failure", "exit 0 even when the command fails").hideHelp()).showSuggestionAfterError(true).exitOverride();
+  const program2 = new Command2("sentry-ship").description("Ship releases, commits, deploys, sourcemaps and events to Sentry.").version(VERSION, "-V, --version", "print the version").option("--url <url>", "the Sentry server URL (default https://sentry.io/)").option("--auth-token <token>", "the auth token to use").option("--header <header>", "a custom header 'KEY: VALUE' sent with every API request (repeatable)", collect2).addOption(new Option2("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error"])).option("--quiet", "print only errors").addOption(new Option2("--silent", "alias of --quiet").hideHelp()).option("--json", "print one JSON document on stdout (also on error)").option("--ca-file <path>", "extra CA certificates (PEM) to trust").addOption(new Option2("--allow-failure", "exit 0 even when the command fails").hideHelp()).showSuggestionAfterError(true).exitOverride();
   program2.hook("preSubcommand", () => {
   });
   const wanted = firstCommand(argv);
@@ -53856,7 +54282,7 @@ async function runCliStep(main2, argv, io2, overrides2, opts = {}) {
     exitCode = 1;
   }
   stderr.flushPartial();
-  let doc = void 0;
+  let doc;
   if (json2 && stdout.text.trim() !== "") {
     try {
       doc = JSON.parse(stdout.text);
@@ -53865,7 +54291,8 @@ async function runCliStep(main2, argv, io2, overrides2, opts = {}) {
     }
   }
   const run = { argv: fullArgv, exitCode, doc, stdout: stdout.text, stderrLines: stderr.lines };
-  if (exitCode !== 0) run.error = errorMessage(doc, stderr.lines) ?? `sentry-ship ${argv.join(" ")} exited with ${exitCode}`;
+  if (exitCode !== 0)
+    run.error = errorMessage(doc, stderr.lines) ?? `sentry-ship ${argv.join(" ")} exited with ${exitCode}`;
   return run;
 }
 
@@ -53909,7 +54336,10 @@ function kib(bytes) {
 function describeRelease(doc, org, projects) {
   const fromDoc = at(doc, "release.projects") ?? at(doc, "projects");
   const names = Array.isArray(fromDoc) ? fromDoc.map((p2) => typeof p2 === "string" ? p2 : str(p2, "slug", "name") ?? "").filter((s) => s !== "") : projects;
-  const where = [org ? `org ${org}` : "", names.length ? `${names.length === 1 ? "project" : "projects"} ${names.join(", ")}` : ""].filter(Boolean).join(", ");
+  const where = [
+    org ? `org ${org}` : "",
+    names.length ? `${names.length === 1 ? "project" : "projects"} ${names.join(", ")}` : ""
+  ].filter(Boolean).join(", ");
   const what = at(doc, "created") === false ? "already existed" : "created";
   return where ? `${what} (${where})` : what;
 }
@@ -53929,7 +54359,8 @@ function describeCommits(doc, mode, shallow) {
   if (shallow) notes.push("shallow clone");
   const deepened = count(doc, "deepenedBy", "deepened");
   if (deepened) notes.push(`fetched ${plural(deepened, "more commit")} of history`);
-  if (at(doc, "previousFound") === false && at(doc, "previousCommit")) notes.push("previous release's commit not found");
+  if (at(doc, "previousFound") === false && at(doc, "previousCommit"))
+    notes.push("previous release's commit not found");
   return notes.length ? `${text} (${notes.join("; ")})` : text;
 }
 function scripts(list) {
@@ -54087,7 +54518,13 @@ async function runAction(io2, opts = {}) {
     try {
       write();
     } catch (e) {
-      log2(annotation("warning", `could not write ${what}: ${e instanceof Error ? e.message : String(e)}`, ANNOTATION_TITLE));
+      log2(
+        annotation(
+          "warning",
+          `could not write ${what}: ${e instanceof Error ? e.message : String(e)}`,
+          ANNOTATION_TITLE
+        )
+      );
     }
   };
   const finish = (exitCode, version2, allowFailure2, failedEarly, notes2 = []) => {
@@ -54234,11 +54671,23 @@ async function runAction(io2, opts = {}) {
 // src/action/main.ts
 var io = processIO();
 try {
-  const result = await runAction({ stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: io.cwd, homeDir: io.homeDir });
+  const result = await runAction({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    env: io.env,
+    cwd: io.cwd,
+    homeDir: io.homeDir
+  });
   process.exitCode = result.exitCode;
 } catch (e) {
   const msg = e instanceof Error ? e.message : String(e);
-  io.stdout.write(annotation("error", `internal error in the action: ${msg} (this is a bug in sentry-ship; please report it)`, "Sentry release") + "\n");
+  io.stdout.write(
+    annotation(
+      "error",
+      `internal error in the action: ${msg} (this is a bug in sentry-ship; please report it)`,
+      "Sentry release"
+    ) + "\n"
+  );
   process.exitCode = 1;
 }
 /*! Bundled license information:
