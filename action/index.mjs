@@ -32005,12 +32005,6 @@ function buildNetworkError(e, url, attempts, via) {
   const proxy = via ? ` via proxy ${via}` : "";
   return new NetworkError(`could not reach ${url.origin}${proxy}: ${phrase}${tail}`, url.href, { cause: e });
 }
-function describeError(e) {
-  if (e instanceof ShipError) return e.message;
-  if (errorCode(e)) return networkPhrase(e);
-  if (e instanceof Error) return e.message || e.name;
-  return String(e);
-}
 function statusLine(status) {
   return `${status} ${STATUS_CODES[status] ?? ""}`.trim();
 }
@@ -32078,8 +32072,7 @@ var init_pagination = __esm({
 // src/api/client.ts
 var client_exports = {};
 __export(client_exports, {
-  createApiClient: () => createApiClient,
-  describeError: () => describeError
+  createApiClient: () => createApiClient
 });
 function isAbsolute(path) {
   return /^https?:\/\//i.test(path);
@@ -32333,7 +32326,6 @@ var init_client = __esm({
     init_errors2();
     init_pagination();
     init_retry();
-    init_errors2();
     LOG_BODY_CHARS = 1e3;
     SENSITIVE_HEADER = /authorization|cookie|token|secret|password|api-?key|^x-sentry-auth$/i;
   }
@@ -42483,6 +42475,53 @@ var init_persist = __esm({
   }
 });
 
+// src/server/routes/admin.ts
+function register(router, core) {
+  const guard = (req) => {
+    const auth = req.headers.authorization ?? "";
+    const tok = auth.replace(/^Bearer\s+/i, "");
+    const rec = core.state.tokens.find((t2) => t2.token === tok);
+    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
+    return void 0;
+  };
+  router.on("GET", "/_ship/state", (req) => {
+    const g = guard(req);
+    if (g) return g;
+    const s = core.state;
+    return json(200, {
+      releases: s.releases,
+      deploys: s.deploys,
+      repos: s.repos,
+      bundles: s.bundles.map((b3) => ({
+        ...b3,
+        files: b3.files.map((f) => ({ ...f, content: f.content.toString("utf8") }))
+      })),
+      events: s.events
+    });
+  });
+  router.on("GET", "/_ship/requests", (req) => guard(req) ?? json(200, core.state.requests));
+  router.on("POST", "/_ship/faults", (req) => {
+    const g = guard(req);
+    if (g) return g;
+    const rule = JSON.parse(req.body.toString("utf8"));
+    if (rule.pathRegex) rule.path = new RegExp(rule.pathRegex);
+    core.faults.add(rule);
+    return json(201, { ok: true });
+  });
+  router.on("DELETE", "/_ship/faults", (req) => {
+    const g = guard(req);
+    if (g) return g;
+    core.faults.clear();
+    return { status: 204 };
+  });
+}
+var init_admin = __esm({
+  "src/server/routes/admin.ts"() {
+    "use strict";
+    init_http();
+  }
+});
+
 // src/server/auth.ts
 function unauthorized(message) {
   return { ...detail(401, message), headers: UNAUTHORIZED_HEADERS };
@@ -42747,7 +42786,7 @@ var init_paging = __esm({
 });
 
 // src/server/routes/api-root.ts
-function register(router, core) {
+function register2(router, core) {
   const { state } = core;
   router.on("GET", "/api/0/", (req) => {
     const header = req.headers.authorization;
@@ -43284,8 +43323,180 @@ var init_esm3 = __esm({
   }
 });
 
-// src/server/routes/assemble.ts
+// src/server/routes/chunk-multipart.ts
+function multipartBoundary(contentType) {
+  if (!contentType || !/^multipart\/form-data\b/i.test(contentType.trim())) return void 0;
+  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? m[1] ?? m[2] : void 0;
+}
+function dispositionParam(value2, key) {
+  const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, "i");
+  const m = re.exec(value2);
+  if (!m) return void 0;
+  return m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2];
+}
+function parseMultipart(body, boundary) {
+  const delim = Buffer.from(`--${boundary}`);
+  const parts = [];
+  let pos = body.indexOf(delim);
+  if (pos < 0) throw new Error("multipart boundary not found");
+  for (; ; ) {
+    pos += delim.length;
+    if (body[pos] === 45 && body[pos + 1] === 45) break;
+    if (body[pos] === 13 && body[pos + 1] === 10) pos += 2;
+    else throw new Error("malformed multipart delimiter");
+    const headerEnd = body.indexOf("\r\n\r\n", pos);
+    if (headerEnd < 0) throw new Error("malformed multipart part headers");
+    const headers = {};
+    for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
+      const i2 = line.indexOf(":");
+      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
+    }
+    const dataStart = headerEnd + 4;
+    const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
+    if (next < 0) throw new Error("unterminated multipart part");
+    const disp = headers["content-disposition"] ?? "";
+    parts.push({
+      name: dispositionParam(disp, "name") ?? "",
+      filename: dispositionParam(disp, "filename"),
+      headers,
+      data: body.subarray(dataStart, next)
+    });
+    pos = next + 2;
+  }
+  return parts;
+}
+var init_chunk_multipart = __esm({
+  "src/server/routes/chunk-multipart.ts"() {
+    "use strict";
+  }
+});
+
+// src/server/routes/chunks.ts
 import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+function chunkUploadOptions(core) {
+  const fromOptions = core.options.chunkUpload;
+  return { ...DEFAULT_CHUNK_UPLOAD_OPTIONS, ...fromOptions ?? {}, ...overrides.get(core) ?? {} };
+}
+function orgChunks(core, orgId) {
+  let m = core.state.chunks.get(orgId);
+  if (!m) {
+    m = /* @__PURE__ */ new Map();
+    core.state.chunks.set(orgId, m);
+  }
+  return m;
+}
+function sha1(b3) {
+  return createHash("sha1").update(b3).digest("hex");
+}
+function gunzipCapped(data, cap) {
+  try {
+    return gunzipSync(data, { maxOutputLength: cap + 1 });
+  } catch (e) {
+    if (e.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e)))
+      return "too-large";
+    return "invalid";
+  }
+}
+function register3(router, core) {
+  const path = "/api/0/organizations/:org/chunk-upload/";
+  router.on("GET", path, (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
+    if ("reply" in a) return a.reply;
+    const o2 = chunkUploadOptions(core);
+    return json(200, {
+      url: `${req.origin}/api/0/organizations/${encodeURIComponent(a.org.slug)}/chunk-upload/`,
+      chunkSize: o2.chunkSize,
+      chunksPerRequest: o2.chunksPerRequest,
+      maxFileSize: o2.maxFileSize,
+      maxRequestSize: o2.maxRequestSize,
+      concurrency: o2.concurrency,
+      hashAlgorithm: o2.hashAlgorithm,
+      compression: o2.compression,
+      maxWait: o2.maxWait,
+      accept: o2.accept
+    });
+  });
+  router.on("POST", path, (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
+    if ("reply" in a) return a.reply;
+    const o2 = chunkUploadOptions(core);
+    const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
+    if (encoding && encoding !== "gzip") return err2("Unsupported Content-Encoding");
+    const boundary = multipartBoundary(req.headers["content-type"]);
+    let parts = [];
+    if (boundary) {
+      try {
+        parts = parseMultipart(req.body, boundary);
+      } catch {
+        parts = [];
+      }
+    }
+    const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
+    if (encoding && files.some((p2) => p2.name === "file_gzip"))
+      return err2("Cannot combine Content-Encoding with file_gzip field");
+    if (files.length > o2.chunksPerRequest) return err2("Too many chunks");
+    if (files.length === 0) return { status: 200 };
+    const decoded = [];
+    let total = 0;
+    for (const p2 of files) {
+      let data;
+      if (p2.name === "file_gzip" || encoding === "gzip") {
+        const g = gunzipCapped(p2.data, o2.chunkSize);
+        if (g === "too-large") return err2("Chunk size too large");
+        if (g === "invalid") return err2("Invalid gzip payload");
+        data = g;
+      } else data = p2.data;
+      if (data.length > o2.chunkSize) return err2("Chunk size too large");
+      total += data.length;
+      if (total > o2.maxRequestSize) return err2("Request too large");
+      decoded.push({ name: p2.filename, data });
+    }
+    for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
+    const store = orgChunks(core, a.org.id);
+    for (const d of decoded) if (!store.has(d.name)) store.set(d.name, Buffer.from(d.data));
+    return { status: 200 };
+  });
+}
+var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, err2;
+var init_chunks = __esm({
+  "src/server/routes/chunks.ts"() {
+    "use strict";
+    init_auth();
+    init_http();
+    init_chunk_multipart();
+    DEFAULT_CHUNK_UPLOAD_OPTIONS = {
+      chunkSize: 8 * 1024 * 1024,
+      chunksPerRequest: 64,
+      maxRequestSize: 32 * 1024 * 1024,
+      maxFileSize: 2 * 1024 * 1024 * 1024,
+      maxWait: 300,
+      concurrency: 8,
+      hashAlgorithm: "sha1",
+      compression: ["gzip"],
+      accept: [
+        "debug_files",
+        "release_files",
+        "pdbs",
+        "sources",
+        "bcsymbolmaps",
+        "il2cpp",
+        "portablepdbs",
+        "artifact_bundles",
+        "artifact_bundles_v2",
+        "proguard",
+        "preprod_artifacts",
+        "dartsymbolmap"
+      ]
+    };
+    overrides = /* @__PURE__ */ new WeakMap();
+    err2 = (message) => json(400, { error: message });
+  }
+});
+
+// src/server/routes/assemble.ts
+import { createHash as createHash2 } from "node:crypto";
 function validateAssembleBody(value2) {
   if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) return { error: "Invalid json body" };
   const v = value2;
@@ -43350,7 +43561,7 @@ function assembleBundle(core, org, body, projects) {
   const max2 = chunkUploadOptions(core).maxFileSize;
   if (data.length > max2)
     return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max2})` };
-  if (createHash("sha1").update(data).digest("hex") !== body.checksum)
+  if (createHash2("sha1").update(data).digest("hex") !== body.checksum)
     return { state: "error", detail: "Reported checksum mismatch" };
   const entries = openZip(data);
   const manifestRaw = entries?.["manifest.json"];
@@ -43421,24 +43632,24 @@ function stateReply(rec) {
   }
   return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
 }
-function registerAssemble(router, core) {
+function register4(router, core) {
   router.on("POST", "/api/0/organizations/:org/artifactbundle/assemble/", (req) => {
     const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
     if ("reply" in a) return a.reply;
     const parsed = parseJsonBody(req, "error");
     if ("reply" in parsed) return parsed.reply;
-    if (req.body.length === 0) return err2("Invalid json body");
+    if (req.body.length === 0) return err3("Invalid json body");
     const v = validateAssembleBody(parsed.value);
-    if ("error" in v) return err2(v.error);
+    if ("error" in v) return err3(v.error);
     const body = v.body;
-    if (body.projects.length === 0) return err2("You need to specify at least one project");
+    if (body.projects.length === 0) return err3("You need to specify at least one project");
     const projects = [];
     const all = core.state.projectsOf(a.org);
     for (const p2 of body.projects) {
       const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
       if (found2 && !projects.includes(found2)) projects.push(found2);
     }
-    if (projects.length !== body.projects.length) return err2("One or more projects are invalid");
+    if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
     const store = orgChunks(core, a.org.id);
     const missing = [...new Set(body.chunks.filter((c3) => !store.has(c3)))];
     if (missing.length > 0) return json(200, { state: "not_found", missingChunks: missing });
@@ -43449,7 +43660,7 @@ function registerAssemble(router, core) {
     const rec = { state: "created", detail: null };
     core.state.assembles.set(key, rec);
     if (body.dist !== void 0 && body.version === void 0)
-      return err2("You need to specify a release together with a dist");
+      return err3("You need to specify a release together with a dist");
     const outcome = assembleBundle(core, a.org, body, projects);
     if (outcome.bundle) {
       const b3 = outcome.bundle;
@@ -43464,7 +43675,7 @@ function registerAssemble(router, core) {
     return json(200, { state: "created", missingChunks: [] });
   });
 }
-var HEX40, KNOWN_TYPES, err2, pendingPolls, finalStates;
+var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
 var init_assemble = __esm({
   "src/server/routes/assemble.ts"() {
     "use strict";
@@ -43474,183 +43685,9 @@ var init_assemble = __esm({
     init_chunks();
     HEX40 = /^[0-9a-f]{40}$/;
     KNOWN_TYPES = /* @__PURE__ */ new Set(["source", "minified_source", "source_map", "indexed_ram_bundle"]);
-    err2 = (message) => json(400, { error: message });
+    err3 = (message) => json(400, { error: message });
     pendingPolls = /* @__PURE__ */ new WeakMap();
     finalStates = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/server/routes/chunk-multipart.ts
-function multipartBoundary(contentType) {
-  if (!contentType || !/^multipart\/form-data\b/i.test(contentType.trim())) return void 0;
-  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return m ? m[1] ?? m[2] : void 0;
-}
-function dispositionParam(value2, key) {
-  const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, "i");
-  const m = re.exec(value2);
-  if (!m) return void 0;
-  return m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2];
-}
-function parseMultipart(body, boundary) {
-  const delim = Buffer.from(`--${boundary}`);
-  const parts = [];
-  let pos = body.indexOf(delim);
-  if (pos < 0) throw new Error("multipart boundary not found");
-  for (; ; ) {
-    pos += delim.length;
-    if (body[pos] === 45 && body[pos + 1] === 45) break;
-    if (body[pos] === 13 && body[pos + 1] === 10) pos += 2;
-    else throw new Error("malformed multipart delimiter");
-    const headerEnd = body.indexOf("\r\n\r\n", pos);
-    if (headerEnd < 0) throw new Error("malformed multipart part headers");
-    const headers = {};
-    for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
-      const i2 = line.indexOf(":");
-      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
-    }
-    const dataStart = headerEnd + 4;
-    const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
-    if (next < 0) throw new Error("unterminated multipart part");
-    const disp = headers["content-disposition"] ?? "";
-    parts.push({
-      name: dispositionParam(disp, "name") ?? "",
-      filename: dispositionParam(disp, "filename"),
-      headers,
-      data: body.subarray(dataStart, next)
-    });
-    pos = next + 2;
-  }
-  return parts;
-}
-var init_chunk_multipart = __esm({
-  "src/server/routes/chunk-multipart.ts"() {
-    "use strict";
-  }
-});
-
-// src/server/routes/chunks.ts
-import { createHash as createHash2 } from "node:crypto";
-import { gunzipSync } from "node:zlib";
-function chunkUploadOptions(core) {
-  const fromOptions = core.options.chunkUpload;
-  return { ...DEFAULT_CHUNK_UPLOAD_OPTIONS, ...fromOptions ?? {}, ...overrides.get(core) ?? {} };
-}
-function orgChunks(core, orgId) {
-  let m = core.state.chunks.get(orgId);
-  if (!m) {
-    m = /* @__PURE__ */ new Map();
-    core.state.chunks.set(orgId, m);
-  }
-  return m;
-}
-function sha1(b3) {
-  return createHash2("sha1").update(b3).digest("hex");
-}
-function gunzipCapped(data, cap) {
-  try {
-    return gunzipSync(data, { maxOutputLength: cap + 1 });
-  } catch (e) {
-    if (e.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e)))
-      return "too-large";
-    return "invalid";
-  }
-}
-function register2(router, core) {
-  const path = "/api/0/organizations/:org/chunk-upload/";
-  router.on("GET", path, (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
-    if ("reply" in a) return a.reply;
-    const o2 = chunkUploadOptions(core);
-    return json(200, {
-      url: `${req.origin}/api/0/organizations/${encodeURIComponent(a.org.slug)}/chunk-upload/`,
-      chunkSize: o2.chunkSize,
-      chunksPerRequest: o2.chunksPerRequest,
-      maxFileSize: o2.maxFileSize,
-      maxRequestSize: o2.maxRequestSize,
-      concurrency: o2.concurrency,
-      hashAlgorithm: o2.hashAlgorithm,
-      compression: o2.compression,
-      maxWait: o2.maxWait,
-      accept: o2.accept
-    });
-  });
-  router.on("POST", path, (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
-    if ("reply" in a) return a.reply;
-    const o2 = chunkUploadOptions(core);
-    const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
-    if (encoding && encoding !== "gzip") return err3("Unsupported Content-Encoding");
-    const boundary = multipartBoundary(req.headers["content-type"]);
-    let parts = [];
-    if (boundary) {
-      try {
-        parts = parseMultipart(req.body, boundary);
-      } catch {
-        parts = [];
-      }
-    }
-    const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
-    if (encoding && files.some((p2) => p2.name === "file_gzip"))
-      return err3("Cannot combine Content-Encoding with file_gzip field");
-    if (files.length > o2.chunksPerRequest) return err3("Too many chunks");
-    if (files.length === 0) return { status: 200 };
-    const decoded = [];
-    let total = 0;
-    for (const p2 of files) {
-      let data;
-      if (p2.name === "file_gzip" || encoding === "gzip") {
-        const g = gunzipCapped(p2.data, o2.chunkSize);
-        if (g === "too-large") return err3("Chunk size too large");
-        if (g === "invalid") return err3("Invalid gzip payload");
-        data = g;
-      } else data = p2.data;
-      if (data.length > o2.chunkSize) return err3("Chunk size too large");
-      total += data.length;
-      if (total > o2.maxRequestSize) return err3("Request too large");
-      decoded.push({ name: p2.filename, data });
-    }
-    for (const d of decoded) if (sha1(d.data) !== d.name) return err3("Checksum mismatch");
-    const store = orgChunks(core, a.org.id);
-    for (const d of decoded) if (!store.has(d.name)) store.set(d.name, Buffer.from(d.data));
-    return { status: 200 };
-  });
-  registerAssemble(router, core);
-}
-var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, err3;
-var init_chunks = __esm({
-  "src/server/routes/chunks.ts"() {
-    "use strict";
-    init_auth();
-    init_http();
-    init_assemble();
-    init_chunk_multipart();
-    DEFAULT_CHUNK_UPLOAD_OPTIONS = {
-      chunkSize: 8 * 1024 * 1024,
-      chunksPerRequest: 64,
-      maxRequestSize: 32 * 1024 * 1024,
-      maxFileSize: 2 * 1024 * 1024 * 1024,
-      maxWait: 300,
-      concurrency: 8,
-      hashAlgorithm: "sha1",
-      compression: ["gzip"],
-      accept: [
-        "debug_files",
-        "release_files",
-        "pdbs",
-        "sources",
-        "bcsymbolmaps",
-        "il2cpp",
-        "portablepdbs",
-        "artifact_bundles",
-        "artifact_bundles_v2",
-        "proguard",
-        "preprod_artifacts",
-        "dartsymbolmap"
-      ]
-    };
-    overrides = /* @__PURE__ */ new WeakMap();
-    err3 = (message) => json(400, { error: message });
   }
 });
 
@@ -43828,7 +43865,7 @@ function lastDeploys(state, release) {
   const unique = [...new Set(last2.values())];
   return unique.sort((a, b3) => Date.parse(b3.dateFinished) - Date.parse(a.dateFinished) || Number(b3.id) - Number(a.id));
 }
-function register3(router, core) {
+function register5(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/releases/:version/deploys/";
   const withRelease = (req) => {
@@ -44392,7 +44429,7 @@ function recordEvent(core, ev) {
   core.state.events.push(ev);
   core.persist.saveEvent(ev);
 }
-function register4(router, core) {
+function register6(router, core) {
   router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req));
   router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req));
   router.on("POST", "/_ship/rate-limits", (req) => {
@@ -44741,70 +44778,6 @@ var init_release_model = __esm({
   }
 });
 
-// src/server/routes/repos.ts
-function register5(router, core) {
-  const { state } = core;
-  const path = "/api/0/organizations/:org/repos/";
-  router.on("GET", path, (req) => {
-    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
-    if ("reply" in a) return a.reply;
-    const status = req.query.status ?? "active";
-    let list = state.reposOf(a.org);
-    if (status === "active") list = list.filter((r2) => r2.status === "active");
-    else if (status === "deleted") list = list.filter((r2) => r2.status !== "active");
-    else list = [];
-    const query = req.query.query;
-    if (query) list = list.filter((r2) => r2.name.toLowerCase().includes(query.toLowerCase()));
-    return paginateMapped(req, list, serializeRepo);
-  });
-  router.on("POST", path, (req) => {
-    const a = authorizeOrg(state, req, req.params.org, REPO_WRITE_SCOPES);
-    if ("reply" in a) return a.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
-    const provider = b3.body.provider;
-    if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
-    const results = {
-      name: charField(b3.body, "name", { required: true, maxLength: 200 }),
-      url: charField(b3.body, "url", { allowNull: true, allowBlank: true, url: true })
-    };
-    const errs = collectErrors(results);
-    if (errs) return fieldErrors(errs);
-    const v = valuesOf(results);
-    if (state.repos.some((r2) => r2.orgId === a.org.id && r2.name === v.name)) {
-      return detail(400, "A repository with that name already exists");
-    }
-    const repo = {
-      id: nextRepoId(state),
-      orgId: a.org.id,
-      name: v.name,
-      url: v.url || null,
-      provider: { id: provider, name: REPO_PROVIDERS[provider] },
-      status: "active",
-      dateCreated: core.now().toISOString(),
-      integrationId: null,
-      externalSlug: v.name,
-      externalId: null
-    };
-    state.repos.push(repo);
-    core.persist.saveRepos(state);
-    return json(201, serializeRepo(repo));
-  });
-}
-var REPO_WRITE_SCOPES;
-var init_repos = __esm({
-  "src/server/routes/repos.ts"() {
-    "use strict";
-    init_auth();
-    init_http();
-    init_serialize();
-    init_fields();
-    init_paging();
-    init_release_model();
-    REPO_WRITE_SCOPES = ["org:write", "org:admin", "org:integrations"];
-  }
-});
-
 // src/server/routes/releases.ts
 function authorize(core, req) {
   return authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
@@ -44848,7 +44821,7 @@ function resolveProjects(state, org, items) {
   }
   return out;
 }
-function register6(router, core) {
+function register7(router, core) {
   const { state } = core;
   const base = "/api/0/organizations/:org/releases/";
   const save = () => core.persist.saveReleases(state);
@@ -45067,7 +45040,6 @@ function register6(router, core) {
     list = [...list].sort((x2, y2) => Date.parse(date(y2)) - Date.parse(date(x2)) || y2.id - x2.id);
     return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
   });
-  register5(router, core);
 }
 function previousWithCommits(state, org, release) {
   const start = Date.parse(release.dateReleased ?? release.dateCreated);
@@ -45087,10 +45059,98 @@ var init_releases = __esm({
     init_fields();
     init_paging();
     init_release_model();
-    init_repos();
     MAX_VERSION_LENGTH2 = 200;
     STATS_PERIODS = ["1h", "24h", "1d", "48h", "2d", "7d", "14d", "30d", "90d"];
     SESSION_SORTS = ["crash_free_sessions", "crash_free_users", "sessions", "users", "sessions_24h", "users_24h"];
+  }
+});
+
+// src/server/routes/repos.ts
+function register8(router, core) {
+  const { state } = core;
+  const path = "/api/0/organizations/:org/repos/";
+  router.on("GET", path, (req) => {
+    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const status = req.query.status ?? "active";
+    let list = state.reposOf(a.org);
+    if (status === "active") list = list.filter((r2) => r2.status === "active");
+    else if (status === "deleted") list = list.filter((r2) => r2.status !== "active");
+    else list = [];
+    const query = req.query.query;
+    if (query) list = list.filter((r2) => r2.name.toLowerCase().includes(query.toLowerCase()));
+    return paginateMapped(req, list, serializeRepo);
+  });
+  router.on("POST", path, (req) => {
+    const a = authorizeOrg(state, req, req.params.org, REPO_WRITE_SCOPES);
+    if ("reply" in a) return a.reply;
+    const b3 = bodyObject(req);
+    if ("reply" in b3) return b3.reply;
+    const provider = b3.body.provider;
+    if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
+    const results = {
+      name: charField(b3.body, "name", { required: true, maxLength: 200 }),
+      url: charField(b3.body, "url", { allowNull: true, allowBlank: true, url: true })
+    };
+    const errs = collectErrors(results);
+    if (errs) return fieldErrors(errs);
+    const v = valuesOf(results);
+    if (state.repos.some((r2) => r2.orgId === a.org.id && r2.name === v.name)) {
+      return detail(400, "A repository with that name already exists");
+    }
+    const repo = {
+      id: nextRepoId(state),
+      orgId: a.org.id,
+      name: v.name,
+      url: v.url || null,
+      provider: { id: provider, name: REPO_PROVIDERS[provider] },
+      status: "active",
+      dateCreated: core.now().toISOString(),
+      integrationId: null,
+      externalSlug: v.name,
+      externalId: null
+    };
+    state.repos.push(repo);
+    core.persist.saveRepos(state);
+    return json(201, serializeRepo(repo));
+  });
+}
+var REPO_WRITE_SCOPES;
+var init_repos = __esm({
+  "src/server/routes/repos.ts"() {
+    "use strict";
+    init_auth();
+    init_http();
+    init_serialize();
+    init_fields();
+    init_paging();
+    init_release_model();
+    REPO_WRITE_SCOPES = ["org:write", "org:admin", "org:integrations"];
+  }
+});
+
+// src/server/routes/index.ts
+function registerRoutes(router, core) {
+  register2(router, core);
+  register7(router, core);
+  register8(router, core);
+  register5(router, core);
+  register3(router, core);
+  register4(router, core);
+  register6(router, core);
+  register(router, core);
+}
+var init_routes = __esm({
+  "src/server/routes/index.ts"() {
+    "use strict";
+    init_admin();
+    init_api_root();
+    init_assemble();
+    init_chunks();
+    init_deploys();
+    init_ingest();
+    init_releases();
+    init_repos();
   }
 });
 
@@ -45211,12 +45271,7 @@ async function startServer(options = {}) {
   let baseUrl = "";
   const core = { state, persist, faults, options, now, url: () => baseUrl };
   const router = new Router();
-  register(router, core);
-  register6(router, core);
-  register3(router, core);
-  register2(router, core);
-  register4(router, core);
-  registerAdmin(router, core);
+  registerRoutes(router, core);
   const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
   const sockets = /* @__PURE__ */ new Set();
   const server = createServer(async (req, res) => {
@@ -45347,45 +45402,6 @@ async function startServer(options = {}) {
     })
   };
 }
-function registerAdmin(router, core) {
-  const guard = (req) => {
-    const auth = req.headers.authorization ?? "";
-    const tok = auth.replace(/^Bearer\s+/i, "");
-    const rec = core.state.tokens.find((t2) => t2.token === tok);
-    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
-    return void 0;
-  };
-  router.on("GET", "/_ship/state", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    const s = core.state;
-    return json(200, {
-      releases: s.releases,
-      deploys: s.deploys,
-      repos: s.repos,
-      bundles: s.bundles.map((b3) => ({
-        ...b3,
-        files: b3.files.map((f) => ({ ...f, content: f.content.toString("utf8") }))
-      })),
-      events: s.events
-    });
-  });
-  router.on("GET", "/_ship/requests", (req) => guard(req) ?? json(200, core.state.requests));
-  router.on("POST", "/_ship/faults", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    const rule = JSON.parse(req.body.toString("utf8"));
-    if (rule.pathRegex) rule.path = new RegExp(rule.pathRegex);
-    core.faults.add(rule);
-    return json(201, { ok: true });
-  });
-  router.on("DELETE", "/_ship/faults", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    core.faults.clear();
-    return { status: 204 };
-  });
-}
 var FULL_SCOPES, USER;
 var init_server = __esm({
   "src/server/index.ts"() {
@@ -45393,11 +45409,7 @@ var init_server = __esm({
     init_faults();
     init_http();
     init_persist();
-    init_api_root();
-    init_chunks();
-    init_deploys();
-    init_ingest();
-    init_releases();
+    init_routes();
     init_state();
     FULL_SCOPES = [
       "org:read",
@@ -45514,7 +45526,7 @@ var init_serve2 = __esm({
 
 // src/api/routes.ts
 var routes;
-var init_routes = __esm({
+var init_routes2 = __esm({
   "src/api/routes.ts"() {
     "use strict";
     init_encoding();
@@ -45549,7 +45561,7 @@ var init_routes = __esm({
   }
 });
 
-// src/commands/releases/shared.ts
+// src/commands/checks.ts
 function checkVersion(version) {
   const problem = versionProblem(version);
   if (problem === void 0) return version;
@@ -45575,71 +45587,19 @@ async function requireProjects(ctx) {
   }
   return p2;
 }
-function parseTimestamp(value2, flag) {
-  const v = value2.trim();
-  let d;
-  if (/^-?\d+(\.\d+)?$/.test(v)) d = new Date(Math.round(Number(v) * 1e3));
-  else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v))
-    d = new Date(v.replace(" ", "T"));
-  else if (/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(:\d\d)?\s+([+-]\d{4}|GMT|UT|UTC|[A-Z]{3})$/.test(v))
-    d = new Date(v);
-  else d = /* @__PURE__ */ new Date(NaN);
-  if (Number.isNaN(d.getTime())) {
-    throw new UsageError(
-      `invalid value '${value2}' for ${flag}: expected a unix timestamp, an RFC 3339 date (2024-01-02T03:04:05Z) or an RFC 2822 date`
-    );
-  }
-  return rfc3339(d);
-}
-function rfc3339(d) {
-  const iso = d.toISOString();
-  return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
-}
-function urlOption(flags, description, attribute) {
-  const o2 = new Option(flags, description);
-  o2.attributeName = () => attribute;
-  return o2;
-}
-function urlAwareHandler(env2, attribute, fn) {
-  return async (...params) => {
-    const cmd = params[params.length - 1];
-    const args = params.slice(0, cmd.registeredArguments.length);
-    const opts = { ...cmd.optsWithGlobals() };
-    let root = cmd;
-    while (root.parent) root = root.parent;
-    const raw = (root.rawArgs ?? []).slice();
-    const groupName = cmd.parent?.name();
-    const groupAt = groupName ? raw.indexOf(groupName) : -1;
-    let serverUrl;
-    let ownUrl;
-    for (let i2 = 0; i2 < raw.length; i2++) {
-      const a = raw[i2];
-      if (a === "--") break;
-      let value2;
-      if (a === "--url") value2 = raw[i2 + 1];
-      else if (a.startsWith("--url=")) value2 = a.slice(6);
-      else continue;
-      if (groupAt >= 0 && i2 > groupAt) ownUrl = value2;
-      else serverUrl = value2;
-      if (a === "--url") i2++;
-    }
-    if (groupAt >= 0) {
-      opts.url = serverUrl;
-      if (ownUrl !== void 0) opts[attribute] = ownUrl;
-    }
-    const { createContext: createContext2 } = await Promise.resolve().then(() => (init_context(), context_exports));
-    const ctx = createContext2(env2.io, opts, env2.overrides);
-    env2.ctx = ctx;
-    await fn(ctx, opts, ...args);
-  };
-}
-var Sender;
-var init_shared = __esm({
-  "src/commands/releases/shared.ts"() {
+var init_checks = __esm({
+  "src/commands/checks.ts"() {
     "use strict";
-    init_esm2();
     init_release();
     init_errors();
+  }
+});
+
+// src/commands/dry-run.ts
+var Sender;
+var init_dry_run = __esm({
+  "src/commands/dry-run.ts"() {
+    "use strict";
     Sender = class {
       constructor(ctx, dryRun) {
         this.ctx = ctx;
@@ -45692,9 +45652,10 @@ var init_archive = __esm({
   "src/commands/releases/archive.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
+    init_checks();
+    init_dry_run();
     init_runner();
-    init_shared();
     runReleasesArchive = (opts, ctx) => runReleasesStatus("archived", opts, ctx);
   }
 });
@@ -45728,9 +45689,84 @@ var init_delete = __esm({
   "src/commands/releases/delete.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
+    init_checks();
+    init_dry_run();
     init_runner();
-    init_shared();
+  }
+});
+
+// src/commands/timestamps.ts
+function parseTimestamp(value2, flag) {
+  const v = value2.trim();
+  let d;
+  if (/^-?\d+(\.\d+)?$/.test(v)) d = new Date(Math.round(Number(v) * 1e3));
+  else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v))
+    d = new Date(v.replace(" ", "T"));
+  else if (/^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(:\d\d)?\s+([+-]\d{4}|GMT|UT|UTC|[A-Z]{3})$/.test(v))
+    d = new Date(v);
+  else d = /* @__PURE__ */ new Date(NaN);
+  if (Number.isNaN(d.getTime())) {
+    throw new UsageError(
+      `invalid value '${value2}' for ${flag}: expected a unix timestamp, an RFC 3339 date (2024-01-02T03:04:05Z) or an RFC 2822 date`
+    );
+  }
+  return rfc3339(d);
+}
+function rfc3339(d) {
+  const iso = d.toISOString();
+  return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
+}
+var init_timestamps = __esm({
+  "src/commands/timestamps.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/commands/url-option.ts
+function urlOption(flags, description, attribute) {
+  const o2 = new Option(flags, description);
+  o2.attributeName = () => attribute;
+  return o2;
+}
+function urlAwareHandler(env2, attribute, fn) {
+  return async (...params) => {
+    const cmd = params[params.length - 1];
+    const args = params.slice(0, cmd.registeredArguments.length);
+    const opts = { ...cmd.optsWithGlobals() };
+    let root = cmd;
+    while (root.parent) root = root.parent;
+    const raw = (root.rawArgs ?? []).slice();
+    const groupName = cmd.parent?.name();
+    const groupAt = groupName ? raw.indexOf(groupName) : -1;
+    let serverUrl;
+    let ownUrl;
+    for (let i2 = 0; i2 < raw.length; i2++) {
+      const a = raw[i2];
+      if (a === "--") break;
+      let value2;
+      if (a === "--url") value2 = raw[i2 + 1];
+      else if (a.startsWith("--url=")) value2 = a.slice(6);
+      else continue;
+      if (groupAt >= 0 && i2 > groupAt) ownUrl = value2;
+      else serverUrl = value2;
+      if (a === "--url") i2++;
+    }
+    if (groupAt >= 0) {
+      opts.url = serverUrl;
+      if (ownUrl !== void 0) opts[attribute] = ownUrl;
+    }
+    const { createContext: createContext2 } = await Promise.resolve().then(() => (init_context(), context_exports));
+    const ctx = createContext2(env2.io, opts, env2.overrides);
+    env2.ctx = ctx;
+    await fn(ctx, opts, ...args);
+  };
+}
+var init_url_option = __esm({
+  "src/commands/url-option.ts"() {
+    "use strict";
+    init_esm2();
   }
 });
 
@@ -45766,24 +45802,16 @@ var init_finalize = __esm({
   "src/commands/releases/finalize.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
+    init_checks();
+    init_dry_run();
     init_runner();
-    init_shared();
+    init_timestamps();
+    init_url_option();
   }
 });
 
-// src/commands/releases/render.ts
-var render_exports = {};
-__export(render_exports, {
-  formatUtc: () => formatUtc,
-  humanDuration: () => humanDuration,
-  renderDeployList: () => renderDeployList,
-  renderRefs: () => renderRefs,
-  renderReleaseInfo: () => renderReleaseInfo,
-  renderReleaseList: () => renderReleaseList,
-  renderTable: () => renderTable,
-  shortRev: () => shortRev
-});
+// src/output/table.ts
 function renderTable(titles, rows) {
   const cellLines = (c3) => c3.split("\n");
   const widths = titles.map(
@@ -45813,6 +45841,21 @@ function humanDuration(ms) {
   if (secs >= 1) return unit(secs, "second");
   return "0 seconds";
 }
+var init_table = __esm({
+  "src/output/table.ts"() {
+    "use strict";
+  }
+});
+
+// src/commands/releases/render.ts
+var render_exports = {};
+__export(render_exports, {
+  formatUtc: () => formatUtc,
+  renderRefs: () => renderRefs,
+  renderReleaseInfo: () => renderReleaseInfo,
+  renderReleaseList: () => renderReleaseList,
+  shortRev: () => shortRev
+});
 function formatUtc(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
@@ -45867,19 +45910,10 @@ function renderRefs(refs) {
     ])
   );
 }
-function renderDeployList(deploys, now) {
-  return renderTable(
-    ["Environment", "Name", "Finished"],
-    deploys.map((d) => [
-      d.environment,
-      d.name ?? "unnamed",
-      d.dateFinished ? humanDuration(now.getTime() - new Date(d.dateFinished).getTime()) : "-"
-    ])
-  );
-}
 var init_render2 = __esm({
   "src/commands/releases/render.ts"() {
     "use strict";
+    init_table();
   }
 });
 
@@ -45931,10 +45965,10 @@ var init_info3 = __esm({
   "src/commands/releases/info.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
     init_errors();
+    init_checks();
     init_runner();
-    init_shared();
   }
 });
 
@@ -45973,7 +46007,7 @@ var init_list = __esm({
   "src/commands/releases/list.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
     init_runner();
   }
 });
@@ -46013,9 +46047,12 @@ var init_new = __esm({
   "src/commands/releases/new.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
+    init_checks();
+    init_dry_run();
     init_runner();
-    init_shared();
+    init_timestamps();
+    init_url_option();
   }
 });
 
@@ -46628,10 +46665,11 @@ var init_set_commits = __esm({
   "src/commands/releases/set-commits.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
     init_errors();
+    init_checks();
+    init_dry_run();
     init_runner();
-    init_shared();
     MAX_REV = 64;
     GIT_PROVIDERS = /* @__PURE__ */ new Set([
       "git",
@@ -46687,7 +46725,29 @@ var init_release2 = __esm({
   "src/commands/deploys/release.ts"() {
     "use strict";
     init_errors();
-    init_shared();
+    init_checks();
+  }
+});
+
+// src/commands/deploys/render.ts
+var render_exports2 = {};
+__export(render_exports2, {
+  renderDeployList: () => renderDeployList
+});
+function renderDeployList(deploys, now) {
+  return renderTable(
+    ["Environment", "Name", "Finished"],
+    deploys.map((d) => [
+      d.environment,
+      d.name ?? "unnamed",
+      d.dateFinished ? humanDuration(now.getTime() - new Date(d.dateFinished).getTime()) : "-"
+    ])
+  );
+}
+var init_render3 = __esm({
+  "src/commands/deploys/render.ts"() {
+    "use strict";
+    init_table();
   }
 });
 
@@ -46705,7 +46765,7 @@ async function runDeploysList(_opts, ctx) {
     ctx.out.print("No deploys found");
     return;
   }
-  const { renderDeployList: renderDeployList2 } = await Promise.resolve().then(() => (init_render2(), render_exports));
+  const { renderDeployList: renderDeployList2 } = await Promise.resolve().then(() => (init_render3(), render_exports2));
   ctx.out.print(renderDeployList2(deploys, ctx.now()));
 }
 function listCommand2(env2) {
@@ -46719,7 +46779,7 @@ var init_list2 = __esm({
   "src/commands/deploys/list.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
+    init_routes2();
     init_runner();
     init_release2();
   }
@@ -46786,9 +46846,12 @@ var init_new2 = __esm({
   "src/commands/deploys/new.ts"() {
     "use strict";
     init_esm2();
-    init_routes();
-    init_shared();
+    init_routes2();
+    init_checks();
+    init_dry_run();
     init_runner();
+    init_timestamps();
+    init_url_option();
     init_release2();
   }
 });
@@ -50596,9 +50659,9 @@ function dispatchFlags(o2) {
     spoolDir: o2.spoolDir
   };
 }
-async function tryConfig(ctx) {
+async function tryConfig(deps) {
   try {
-    return await ctx.config();
+    return await deps.config();
   } catch (e) {
     if (isShipError(e)) throw e;
     return void 0;
@@ -50611,7 +50674,7 @@ function dsnSecrets(text) {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(text.trim());
   return [m?.[1], m?.[2]].filter((x2) => !!x2);
 }
-async function resolveDsns(ctx, flags) {
+async function resolveDsns(deps, flags) {
   let raw = [];
   let source = "";
   const flagValues = flags.dsn === void 0 ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
@@ -50619,12 +50682,12 @@ async function resolveDsns(ctx, flags) {
     raw = splitList(flagValues);
     source = "--dsn";
   } else {
-    const cfg = await tryConfig(ctx);
+    const cfg = await tryConfig(deps);
     if (cfg?.dsn && splitList(cfg.dsn.value).length) {
       raw = splitList(cfg.dsn.value);
       source = cfg.dsn.source.label;
-    } else if (ctx.env.SENTRY_DSN && splitList([ctx.env.SENTRY_DSN]).length) {
-      raw = splitList([ctx.env.SENTRY_DSN]);
+    } else if (deps.env.SENTRY_DSN && splitList([deps.env.SENTRY_DSN]).length) {
+      raw = splitList([deps.env.SENTRY_DSN]);
       source = "SENTRY_DSN";
     }
   }
@@ -50633,12 +50696,12 @@ async function resolveDsns(ctx, flags) {
       "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc"
     );
   }
-  for (const r2 of raw) for (const s of dsnSecrets(r2)) ctx.out.redactor.add(s);
+  for (const r2 of raw) for (const s of dsnSecrets(r2)) deps.out.redactor.add(s);
   return raw.map((r2, i2) => {
     try {
       const d = parseDsn(r2);
-      ctx.out.redactor.add(d.publicKey);
-      ctx.out.redactor.add(d.secretKey);
+      deps.out.redactor.add(d.publicKey);
+      deps.out.redactor.add(d.secretKey);
       return d;
     } catch (e) {
       if (e instanceof DsnError) {
@@ -50649,8 +50712,8 @@ async function resolveDsns(ctx, flags) {
     }
   });
 }
-function spoolDir(ctx, flags) {
-  return flags.spoolDir ?? defaultSpoolDir(ctx.env, ctx.homeDir);
+function spoolDir(deps, flags) {
+  return flags.spoolDir ?? defaultSpoolDir(deps.env, deps.homeDir);
 }
 function secondsArg(value2) {
   if (!/^\d+$/.test(value2.trim())) {
@@ -50658,8 +50721,8 @@ function secondsArg(value2) {
   }
   return Number(value2.trim());
 }
-async function dispatch(ctx, dsns, body, opts) {
-  const cfg = await tryConfig(ctx);
+async function dispatch(deps, dsns, body, opts) {
+  const cfg = await tryConfig(deps);
   const dispatchers = cfg && !transportHooks.post ? (await Promise.resolve().then(() => (init_dispatcher(), dispatcher_exports))).createDispatchers(cfg) : void 0;
   const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : void 0);
   try {
@@ -50667,16 +50730,16 @@ async function dispatch(ctx, dsns, body, opts) {
       extraHeaders: cfg?.headers.value ?? [],
       body,
       category: opts.category,
-      sleep: (ms) => ctx.sleep(ms),
-      now: () => ctx.now(),
+      sleep: (ms) => deps.sleep(ms),
+      now: () => deps.now(),
       userAgent: userAgent(),
       client: `sentry-ship/${VERSION}`,
       waitForRateLimit: opts.flags.waitForRateLimit,
-      log: { debug: (m) => ctx.out.debug(m), info: (m) => ctx.out.info(m), warn: (m) => ctx.out.warn(m) },
+      log: { debug: (m) => deps.out.debug(m), info: (m) => deps.out.info(m), warn: (m) => deps.out.warn(m) },
       ...post ? { post } : {}
     });
     for (const l of delivered.activeLimits) {
-      ctx.out.warn(
+      deps.out.warn(
         `${dsnHost(delivered.dsn)} accepted the ${opts.what} but reports a rate limit for ${l.categories.join(", ") || "all categories"} (retry after ${l.retryAfter} seconds): data of that kind may have been dropped`
       );
     }
@@ -50688,18 +50751,18 @@ async function dispatch(ctx, dsns, body, opts) {
       throw new ApiError(e.message, e.status ?? 400, "POST", new URL(target).pathname, void 0);
     }
     if (opts.spool === false) throw new NetworkError(e.message, target);
-    const dir = spoolDir(ctx, opts.flags);
+    const dir = spoolDir(deps, opts.flags);
     let file;
     try {
-      file = writeSpoolFile(dir, body(dsns[0]), { now: ctx.now(), eventId: opts.eventId });
+      file = writeSpoolFile(dir, body(dsns[0]), { now: deps.now(), eventId: opts.eventId });
     } catch (w) {
       throw new NetworkError(
         `${e.message}; the ${opts.what} could not be saved to ${dir} either (${w.message})`,
         target
       );
     }
-    ctx.out.print(`Saved the ${opts.what} to ${file}`);
-    ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
+    deps.out.print(`Saved the ${opts.what} to ${file}`);
+    deps.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== void 0 ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
     throw new NetworkError(
       `${e.message}; saved to ${file} \u2014 resend it with: sentry-ship send-envelope ${file}${hint}`,
@@ -53998,14 +54061,22 @@ __export(cli_exports, {
   EXIT_USAGE: () => EXIT_USAGE,
   buildProgram: () => buildProgram,
   firstCommand: () => firstCommand,
-  main: () => main
+  main: () => main,
+  rootProgram: () => rootProgram
 });
-function firstCommand(argv) {
+async function rootProgram() {
+  const { Command: Command2, Option: Option2 } = await Promise.resolve().then(() => (init_esm2(), esm_exports2));
+  const { collect: collect2 } = await Promise.resolve().then(() => (init_runner(), runner_exports));
+  return new Command2("sentry-ship").description("Ship releases, commits, deploys, sourcemaps and events to Sentry.").version(VERSION, "-V, --version", "print the version").option("--url <url>", "the Sentry server URL (default https://sentry.io/)").option("--auth-token <token>", "the auth token to use").option("--header <header>", "a custom header 'KEY: VALUE' sent with every API request (repeatable)", collect2).addOption(new Option2("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error"])).option("--quiet", "print only errors").addOption(new Option2("--silent", "alias of --quiet").hideHelp()).option("--json", "print one JSON document on stdout (also on error)").option("--ca-file <path>", "extra CA certificates (PEM) to trust").addOption(new Option2("--allow-failure", "exit 0 even when the command fails").hideHelp()).showSuggestionAfterError(true).exitOverride();
+}
+function firstCommand(argv, root) {
+  const takesValue = (flag) => root.options.some((o2) => (o2.long === flag || o2.short === flag) && (o2.required || o2.optional));
   for (let i2 = 0; i2 < argv.length; i2++) {
     const a = argv[i2];
+    if (a === void 0) break;
     if (a === "--") return argv[i2 + 1];
     if (a.startsWith("-")) {
-      if (VALUE_OPTIONS.has(a)) i2++;
+      if (takesValue(a)) i2++;
       continue;
     }
     return a;
@@ -54013,13 +54084,9 @@ function firstCommand(argv) {
   return void 0;
 }
 async function buildProgram(io2, overrides2 = {}, argv = []) {
-  const { Command: Command2, Option: Option2 } = await Promise.resolve().then(() => (init_esm2(), esm_exports2));
-  const { collect: collect2 } = await Promise.resolve().then(() => (init_runner(), runner_exports));
   const env2 = { io: io2, overrides: overrides2 };
-  const program2 = new Command2("sentry-ship").description("Ship releases, commits, deploys, sourcemaps and events to Sentry.").version(VERSION, "-V, --version", "print the version").option("--url <url>", "the Sentry server URL (default https://sentry.io/)").option("--auth-token <token>", "the auth token to use").option("--header <header>", "a custom header 'KEY: VALUE' sent with every API request (repeatable)", collect2).addOption(new Option2("--log-level <level>", "log level").choices(["trace", "debug", "info", "warn", "error"])).option("--quiet", "print only errors").addOption(new Option2("--silent", "alias of --quiet").hideHelp()).option("--json", "print one JSON document on stdout (also on error)").option("--ca-file <path>", "extra CA certificates (PEM) to trust").addOption(new Option2("--allow-failure", "exit 0 even when the command fails").hideHelp()).showSuggestionAfterError(true).exitOverride();
-  program2.hook("preSubcommand", () => {
-  });
-  const wanted = firstCommand(argv);
+  const program2 = await rootProgram();
+  const wanted = firstCommand(argv, program2);
   const names = wanted !== void 0 && wanted in GROUPS ? [wanted] : Object.keys(GROUPS);
   const groups = await Promise.all(names.map((n) => GROUPS[n]()));
   for (const g of groups) program2.addCommand(g.command(env2));
@@ -54073,7 +54140,7 @@ async function main(argv, io2, overrides2 = {}) {
     stderr: theIO.stderr,
     env: theIO.env,
     json: wantsJson,
-    redactor: Object.assign(new Redactor2(), {})
+    redactor: new Redactor2()
   });
   try {
     if (argv.length === 0) {
@@ -54130,7 +54197,7 @@ function report2(out, err4, json2) {
     out.writeJson({ ...base, ok: false, error: err4.toJSON() });
   }
 }
-var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE, GROUPS, VALUE_OPTIONS;
+var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE, GROUPS;
 var init_cli = __esm({
   "src/cli.ts"() {
     "use strict";
@@ -54149,7 +54216,6 @@ var init_cli = __esm({
       "send-event": () => Promise.resolve().then(() => (init_send_event2(), send_event_exports2)),
       "send-envelope": () => Promise.resolve().then(() => (init_send_envelope2(), send_envelope_exports2))
     };
-    VALUE_OPTIONS = /* @__PURE__ */ new Set(["--url", "--auth-token", "--header", "--log-level", "--ca-file"]);
   }
 });
 

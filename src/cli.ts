@@ -3,6 +3,7 @@
  * code. This is the only module that decides the exit code; commands throw ShipErrors.
  */
 import type { Command as CommandType } from "commander";
+import type { RunEnv } from "./commands/runner.js";
 import type { ContextOverrides, IO } from "./context.js";
 import { VERSION } from "./version.js";
 
@@ -13,7 +14,7 @@ export const EXIT_USAGE = 2;
 const ALLOW_FAILURE_NOTE =
   'Command failed, however, "SENTRY_ALLOW_FAILURE" variable or "allow-failure" flag was set. Exiting with 0 exit code.';
 
-type GroupModule = { command(env: import("./commands/runner.js").RunEnv): CommandType };
+type GroupModule = { command(env: RunEnv): CommandType };
 
 const GROUPS: Record<string, () => Promise<GroupModule>> = {
   info: () => import("./commands/info/index.js"),
@@ -26,29 +27,11 @@ const GROUPS: Record<string, () => Promise<GroupModule>> = {
   "send-envelope": () => import("./commands/send-envelope/index.js"),
 };
 
-/** Root options that take a value (their value is not the command name). */
-const VALUE_OPTIONS = new Set(["--url", "--auth-token", "--header", "--log-level", "--ca-file"]);
-
-/** The first word of argv that is not a root option or its value. */
-export function firstCommand(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--") return argv[i + 1];
-    if (a.startsWith("-")) {
-      if (VALUE_OPTIONS.has(a)) i++;
-      continue;
-    }
-    return a;
-  }
-  return undefined;
-}
-
-export async function buildProgram(io: IO, overrides: ContextOverrides = {}, argv: string[] = []) {
+/** The root program and its options (the ones every command inherits), without any group. */
+export async function rootProgram(): Promise<CommandType> {
   const { Command, Option } = await import("commander");
   const { collect } = await import("./commands/runner.js");
-  const env = { io, overrides } as import("./commands/runner.js").RunEnv;
-
-  const program = new Command("sentry-ship")
+  return new Command("sentry-ship")
     .description("Ship releases, commits, deploys, sourcemaps and events to Sentry.")
     .version(VERSION, "-V, --version", "print the version")
     .option("--url <url>", "the Sentry server URL (default https://sentry.io/)")
@@ -62,11 +45,32 @@ export async function buildProgram(io: IO, overrides: ContextOverrides = {}, arg
     .addOption(new Option("--allow-failure", "exit 0 even when the command fails").hideHelp())
     .showSuggestionAfterError(true)
     .exitOverride();
-  program.hook("preSubcommand", () => {});
+}
+
+/** The first word of argv that is not one of `root`'s options or its value. */
+export function firstCommand(argv: string[], root: CommandType): string | undefined {
+  const takesValue = (flag: string) =>
+    root.options.some((o) => (o.long === flag || o.short === flag) && (o.required || o.optional));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === undefined) break;
+    if (a === "--") return argv[i + 1];
+    if (a.startsWith("-")) {
+      if (takesValue(a)) i++;
+      continue;
+    }
+    return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(io: IO, overrides: ContextOverrides = {}, argv: string[] = []) {
+  const env: RunEnv = { io, overrides };
+  const program = await rootProgram();
 
   // Only the group being run is loaded, so a command starts without parsing the others' modules;
   // help, an unknown command or no command loads them all.
-  const wanted = firstCommand(argv);
+  const wanted = firstCommand(argv, program);
   const names = wanted !== undefined && wanted in GROUPS ? [wanted] : Object.keys(GROUPS);
   const groups = await Promise.all(names.map((n) => GROUPS[n]!()));
   for (const g of groups) program.addCommand(g.command(env));
@@ -127,7 +131,7 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
       stderr: theIO.stderr,
       env: theIO.env,
       json: wantsJson,
-      redactor: Object.assign(new Redactor(), {}),
+      redactor: new Redactor(),
     });
 
   try {

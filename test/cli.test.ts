@@ -33,10 +33,11 @@ describe("cli", () => {
 
 describe("firstCommand", () => {
   it("finds the command after root options and their values", async () => {
-    const { firstCommand } = await import("../src/cli.js");
-    expect(firstCommand(["--url", "http://x/", "--json", "releases", "new", "1"])).toBe("releases");
-    expect(firstCommand(["--log-level", "debug", "send-event", "-m", "x"])).toBe("send-event");
-    expect(firstCommand(["--help"])).toBeUndefined();
+    const { firstCommand, rootProgram } = await import("../src/cli.js");
+    const root = await rootProgram();
+    expect(firstCommand(["--url", "http://x/", "--json", "releases", "new", "1"], root)).toBe("releases");
+    expect(firstCommand(["--log-level", "debug", "send-event", "-m", "x"], root)).toBe("send-event");
+    expect(firstCommand(["--help"], root)).toBeUndefined();
   });
 
   it("still runs a group when root options come first", async () => {

@@ -334,5 +334,3 @@ export function createApiClient(opts: ClientOptions): ApiClient {
     close: () => dispatchers.close(),
   };
 }
-
-export { describeError } from "./errors.js";

@@ -2,12 +2,27 @@
  * What send-event and send-envelope share: finding the DSNs (`--dsn` > SENTRY_DSN > `[auth] dsn`),
  * delivering with failover, and spooling what could not be delivered.
  */
-import type { CommandContext } from "../context.js";
+import type { ResolvedConfig } from "../config/types.js";
 import { type Dsn, DsnError, dsnHost, envelopeUrl, parseDsn } from "../domain/dsn.js";
 import { ApiError, ConfigError, InputError, isShipError, NetworkError, UsageError } from "../errors.js";
+import type { Output } from "../output/output.js";
 import { userAgent, VERSION } from "../version.js";
 import { defaultSpoolDir, writeSpoolFile } from "./spool.js";
 import { type Delivered, DeliveryFailed, deliver, type HttpPost, undiciPost } from "./transport.js";
+
+/**
+ * What finding DSNs and delivering need from a command's context, and nothing else: the
+ * configuration (DSN, headers, proxy and TLS settings), the environment and home folder (SENTRY_DSN,
+ * the spool folder), output, and the clock. A CommandContext is one.
+ */
+export interface DispatchDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly homeDir: string;
+  readonly out: Pick<Output, "print" | "result" | "debug" | "info" | "warn" | "redactor">;
+  config(): Promise<ResolvedConfig>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
 
 export interface DispatchFlags {
   dsn?: string[] | string;
@@ -25,9 +40,9 @@ export function dispatchFlags(o: { dsn?: unknown; waitForRateLimit?: unknown; sp
 }
 
 /** The resolved configuration, or undefined when configuration cannot be resolved for a reason that is not the user's. */
-async function tryConfig(ctx: CommandContext) {
+async function tryConfig(deps: DispatchDeps) {
   try {
-    return await ctx.config();
+    return await deps.config();
   } catch (e) {
     if (isShipError(e)) throw e;
     return undefined;
@@ -47,7 +62,7 @@ function dsnSecrets(text: string): string[] {
   return [m?.[1], m?.[2]].filter((x): x is string => !!x);
 }
 
-export async function resolveDsns(ctx: CommandContext, flags: DispatchFlags): Promise<Dsn[]> {
+export async function resolveDsns(deps: DispatchDeps, flags: DispatchFlags): Promise<Dsn[]> {
   let raw: string[] = [];
   let source = "";
   const flagValues = flags.dsn === undefined ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
@@ -55,12 +70,12 @@ export async function resolveDsns(ctx: CommandContext, flags: DispatchFlags): Pr
     raw = splitList(flagValues);
     source = "--dsn";
   } else {
-    const cfg = await tryConfig(ctx);
+    const cfg = await tryConfig(deps);
     if (cfg?.dsn && splitList(cfg.dsn.value).length) {
       raw = splitList(cfg.dsn.value);
       source = cfg.dsn.source.label;
-    } else if (ctx.env.SENTRY_DSN && splitList([ctx.env.SENTRY_DSN]).length) {
-      raw = splitList([ctx.env.SENTRY_DSN]);
+    } else if (deps.env.SENTRY_DSN && splitList([deps.env.SENTRY_DSN]).length) {
+      raw = splitList([deps.env.SENTRY_DSN]);
       source = "SENTRY_DSN";
     }
   }
@@ -69,12 +84,12 @@ export async function resolveDsns(ctx: CommandContext, flags: DispatchFlags): Pr
       "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc",
     );
   }
-  for (const r of raw) for (const s of dsnSecrets(r)) ctx.out.redactor.add(s);
+  for (const r of raw) for (const s of dsnSecrets(r)) deps.out.redactor.add(s);
   return raw.map((r, i) => {
     try {
       const d = parseDsn(r);
-      ctx.out.redactor.add(d.publicKey);
-      ctx.out.redactor.add(d.secretKey);
+      deps.out.redactor.add(d.publicKey);
+      deps.out.redactor.add(d.secretKey);
       return d;
     } catch (e) {
       if (e instanceof DsnError) {
@@ -86,8 +101,8 @@ export async function resolveDsns(ctx: CommandContext, flags: DispatchFlags): Pr
   });
 }
 
-export function spoolDir(ctx: CommandContext, flags: DispatchFlags): string {
-  return flags.spoolDir ?? defaultSpoolDir(ctx.env, ctx.homeDir);
+export function spoolDir(deps: DispatchDeps, flags: DispatchFlags): string {
+  return flags.spoolDir ?? defaultSpoolDir(deps.env, deps.homeDir);
 }
 
 /** `--wait-for-rate-limit SECONDS` parser. */
@@ -114,12 +129,12 @@ export const transportHooks: { post?: HttpPost } = {};
  * rate limit), the envelope is spooled, its path printed, and an error thrown (exit 1).
  */
 export async function dispatch(
-  ctx: CommandContext,
+  deps: DispatchDeps,
   dsns: Dsn[],
   body: (dsn: Dsn) => Buffer,
   opts: { flags: DispatchFlags; category: string; eventId?: string; what: string; spool?: boolean },
 ): Promise<DispatchResult> {
-  const cfg = await tryConfig(ctx);
+  const cfg = await tryConfig(deps);
   // Proxy, NO_PROXY, extra CA certificates and verify_ssl as for the web API.
   const dispatchers =
     cfg && !transportHooks.post ? (await import("../api/dispatcher.js")).createDispatchers(cfg) : undefined;
@@ -129,16 +144,16 @@ export async function dispatch(
       extraHeaders: cfg?.headers.value ?? [],
       body,
       category: opts.category,
-      sleep: (ms) => ctx.sleep(ms),
-      now: () => ctx.now(),
+      sleep: (ms) => deps.sleep(ms),
+      now: () => deps.now(),
       userAgent: userAgent(),
       client: `sentry-ship/${VERSION}`,
       waitForRateLimit: opts.flags.waitForRateLimit,
-      log: { debug: (m) => ctx.out.debug(m), info: (m) => ctx.out.info(m), warn: (m) => ctx.out.warn(m) },
+      log: { debug: (m) => deps.out.debug(m), info: (m) => deps.out.info(m), warn: (m) => deps.out.warn(m) },
       ...(post ? { post } : {}),
     });
     for (const l of delivered.activeLimits) {
-      ctx.out.warn(
+      deps.out.warn(
         `${dsnHost(delivered.dsn)} accepted the ${opts.what} but reports a rate limit for ${l.categories.join(", ") || "all categories"} (retry after ${l.retryAfter} seconds): data of that kind may have been dropped`,
       );
     }
@@ -150,18 +165,18 @@ export async function dispatch(
       throw new ApiError(e.message, e.status ?? 400, "POST", new URL(target).pathname, undefined);
     }
     if (opts.spool === false) throw new NetworkError(e.message, target);
-    const dir = spoolDir(ctx, opts.flags);
+    const dir = spoolDir(deps, opts.flags);
     let file: string;
     try {
-      file = writeSpoolFile(dir, body(dsns[0]!), { now: ctx.now(), eventId: opts.eventId });
+      file = writeSpoolFile(dir, body(dsns[0]!), { now: deps.now(), eventId: opts.eventId });
     } catch (w) {
       throw new NetworkError(
         `${e.message}; the ${opts.what} could not be saved to ${dir} either (${(w as Error).message})`,
         target,
       );
     }
-    ctx.out.print(`Saved the ${opts.what} to ${file}`);
-    ctx.out.result({ ok: false, spooled: file, attempts: e.attempts });
+    deps.out.print(`Saved the ${opts.what} to ${file}`);
+    deps.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== undefined ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
     throw new NetworkError(
       `${e.message}; saved to ${file} — resend it with: sentry-ship send-envelope ${file}${hint}`,

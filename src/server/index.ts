@@ -6,44 +6,12 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type FaultRule, Faults } from "./faults.js";
+import type { ServerCore, ServerOptions } from "./core.js";
+import { Faults } from "./faults.js";
 import { json, type Reply, type RouteRequest, Router, writeReply } from "./http.js";
 import { Persistence } from "./persist.js";
-import * as apiRoot from "./routes/api-root.js";
-import * as chunks from "./routes/chunks.js";
-import * as deploys from "./routes/deploys.js";
-import * as ingest from "./routes/ingest.js";
-import * as releases from "./routes/releases.js";
-import { type Org, type Project, type RecordedRequest, ServerState, type TokenRecord, type User } from "./state.js";
-
-export interface ServerOptions {
-  host?: string;
-  port?: number;
-  /** Write what is received under this folder (and reload releases/deploys/repos from it). */
-  dataDir?: string;
-  /** The main user token (default: random `sntryu_…`). */
-  token?: string;
-  /** Extra tokens. */
-  tokens?: TokenRecord[];
-  /** Clock, for deterministic dates in tests. */
-  now?: () => Date;
-  /** Max request body size in bytes (default 100 MiB, Relay's envelope limit). */
-  maxBodyBytes?: number;
-  /** Print unexpected route errors to stderr (`serve` sets it from SENTRY_SHIP_SERVE_DEBUG). */
-  debug?: boolean;
-  /** Delay before an assembled bundle turns from `created` to `ok`, in polls (default 0: immediately on the next poll). */
-  assemblePolls?: number;
-}
-
-export interface ServerCore {
-  state: ServerState;
-  persist: Persistence;
-  faults: Faults;
-  options: ServerOptions;
-  now(): Date;
-  /** The server's own base URL (no trailing slash). */
-  url(): string;
-}
+import { registerRoutes } from "./routes/index.js";
+import { type Org, type Project, type RecordedRequest, ServerState, type User } from "./state.js";
 
 export interface SentryServer {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:41234`. */
@@ -142,12 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
   let baseUrl = "";
   const core: ServerCore = { state, persist, faults, options, now, url: () => baseUrl };
   const router = new Router();
-  apiRoot.register(router, core);
-  releases.register(router, core);
-  deploys.register(router, core);
-  chunks.register(router, core);
-  ingest.register(router, core);
-  registerAdmin(router, core);
+  registerRoutes(router, core);
 
   const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
   const sockets = new Set<import("node:net").Socket>();
@@ -293,48 +256,4 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
         server.close(() => resolve());
       }),
   };
-}
-
-/**
- * `/_ship/…`: read what the server recorded and inject faults from another process (the demo,
- * a workflow rehearsal). Guarded by the main token like the real API.
- */
-function registerAdmin(router: Router, core: ServerCore): void {
-  const guard = (req: RouteRequest): Reply | undefined => {
-    const auth = req.headers.authorization ?? "";
-    const tok = auth.replace(/^Bearer\s+/i, "");
-    const rec = core.state.tokens.find((t) => t.token === tok);
-    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
-    return undefined;
-  };
-  router.on("GET", "/_ship/state", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    const s = core.state;
-    return json(200, {
-      releases: s.releases,
-      deploys: s.deploys,
-      repos: s.repos,
-      bundles: s.bundles.map((b) => ({
-        ...b,
-        files: b.files.map((f) => ({ ...f, content: f.content.toString("utf8") })),
-      })),
-      events: s.events,
-    });
-  });
-  router.on("GET", "/_ship/requests", (req) => guard(req) ?? json(200, core.state.requests));
-  router.on("POST", "/_ship/faults", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    const rule = JSON.parse(req.body.toString("utf8")) as FaultRule & { pathRegex?: string };
-    if (rule.pathRegex) rule.path = new RegExp(rule.pathRegex);
-    core.faults.add(rule);
-    return json(201, { ok: true });
-  });
-  router.on("DELETE", "/_ship/faults", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    core.faults.clear();
-    return { status: 204 };
-  });
 }

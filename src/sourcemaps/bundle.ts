@@ -12,8 +12,8 @@ import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
+import type { Inspection } from "./inspection.js";
 import { pack } from "./pack.js";
-import type { Inspection } from "./scan.js";
 import { siblingModuleUrl } from "./sibling.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";

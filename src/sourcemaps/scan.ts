@@ -11,8 +11,7 @@ import { createWorkerPool, type WorkerPool } from "./bundle.js";
 import { parseMapJson } from "./bundle-rewrite.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
-
-export { parseMapJson };
+import type { Inspection } from "./inspection.js";
 
 export const DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
 
@@ -33,24 +32,6 @@ export interface ScanOptions {
   onSkip?: (rel: string, reason: string) => void;
   /** What to upload for a parsed map (e.g. the rewritten map); default: the file's bytes. */
   transformMap?: (map: Record<string, unknown>, rel: string) => Buffer;
-}
-
-/** What reading one file tells the upload (plain data: it crosses from a worker thread). */
-export interface Inspection {
-  kind: "script" | "map";
-  size: number;
-  /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
-  debugId?: string;
-  /** For scripts: the `sourceMappingURL` as written. */
-  sourceMapRef?: string;
-  /** For scripts: the map the reference names (or the `FILE.map` sibling) exists on disk. */
-  mapFound?: boolean;
-  /** For scripts without a reference: the map is the `FILE.map` sibling. */
-  mapGuessed?: boolean;
-  /** For maps: sources without content (--validate reports them), when there are any. */
-  missingContent?: string[];
-  /** For a map that does not parse: the message naming it. */
-  badMap?: string;
 }
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;

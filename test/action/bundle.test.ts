@@ -3,9 +3,9 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { makeWorkspace, readOutput, repoRoot } from "../support/action.js";
 import { tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
-import { makeWorkspace, readOutput, repoRoot } from "./fixtures.js";
 
 const run = promisify(execFile);
 const s = useServer();

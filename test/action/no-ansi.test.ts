@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { buildExampleApp, makeWorkspace } from "../support/action.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
-import { buildExampleApp, makeWorkspace } from "./fixtures.js";
 
 const s = useServer();
 

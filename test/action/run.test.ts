@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { git, makeWorkspace, readOutput, runActionWith } from "../support/action.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
-import { git, makeWorkspace, readOutput, runActionWith } from "./fixtures.js";
 
 const s = useServer();
 

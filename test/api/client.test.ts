@@ -14,7 +14,7 @@ import {
   startHttp,
   type TestServer,
   TOKEN,
-} from "./helpers.js";
+} from "../support/api.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { routes } from "../../src/api/routes.js";
 import { ApiError } from "../../src/errors.js";
 import { type SentryServer, startServer } from "../../src/server/index.js";
-import { client, src } from "./helpers.js";
+import { client, src } from "../support/api.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, NetworkError } from "../../src/errors.js";
-import { client, sendJson, src, startHttp, type TestServer, TOKEN } from "./helpers.js";
+import { client, sendJson, src, startHttp, type TestServer, TOKEN } from "../support/api.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runInjection } from "../../src/sourcemaps/inject.js";
-import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "../sourcemaps/inject-fixtures.js";
+import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";
 
 const root = join(import.meta.dirname, "..", "..");

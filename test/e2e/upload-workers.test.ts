@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Output } from "../../src/output/output.js";
 import { type UploadOptions, uploadSourcemaps } from "../../src/sourcemaps/upload.js";
-import { makeDist, map, writeFiles } from "../sourcemaps/upload-fixtures.js";
+import { makeDist, map, writeFiles } from "../support/upload-fixtures.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const built = (await import(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SentryServer, startServer } from "../../src/server/index.js";
-import { api } from "./webapi-client.js";
+import { api } from "../support/webapi.js";
 
 let server: SentryServer;
 beforeAll(async () => {

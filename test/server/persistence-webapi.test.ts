@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startServer } from "../../src/server/index.js";
 import { tempDir } from "../support/runCli.js";
-import { api } from "./webapi-client.js";
+import { api } from "../support/webapi.js";
 
 const REL = "/api/0/organizations/acme/releases/";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type SentryServer, startServer } from "../../src/server/index.js";
-import { api, clock } from "./webapi-client.js";
+import { api, clock } from "../support/webapi.js";
 
 const REPOS = "/api/0/organizations/acme/repos/";
 const c = clock();

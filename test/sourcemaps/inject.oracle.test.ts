@@ -5,9 +5,9 @@
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { write, writeCommonFixtures, writeIndexFixture } from "../support/inject-fixtures.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
-import { write, writeCommonFixtures, writeIndexFixture } from "./inject-fixtures.js";
 
 const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 

@@ -7,8 +7,8 @@ import { readSourceMapReference } from "../../src/sourcemaps/discover.js";
 import { type InjectStep, runInjection } from "../../src/sourcemaps/inject.js";
 import { mappingsProblem, shiftMappings } from "../../src/sourcemaps/mappings-shift.js";
 import { injectWithMap, injectWithoutMap, insertionPoint, snippet } from "../../src/sourcemaps/snippet.js";
+import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";
-import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "./inject-fixtures.js";
 
 function fixtureDir(opts: { big?: boolean } = {}): string {
   const dir = tempDir("inject-");

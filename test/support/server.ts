@@ -1,6 +1,7 @@
 /** The embedded server as a test fixture, plus an environment that points the CLI at it. */
 import { afterAll, beforeAll } from "vitest";
-import { type SentryServer, type ServerOptions, startServer } from "../../src/server/index.js";
+import type { ServerOptions } from "../../src/server/core.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
 
 export function useServer(options: ServerOptions = {}): {
   readonly server: SentryServer;

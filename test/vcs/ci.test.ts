@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { proposeVersion, versionFromEnvironment } from "../../src/vcs/ci.js";
 import { cordovaReleaseName, gradleReleaseName } from "../../src/vcs/project-version.js";
-import { repoWithCommits, tmp } from "./fixtures.js";
+import { repoWithCommits, tmp } from "../support/git.js";
 
 const A = "a".repeat(40);
 const B = "b".repeat(40);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { collectLocalCommits, type LocalCommitsOptions, MISSING_PREVIOUS_MESSAGE } from "../../src/vcs/commits.js";
 import { checkRemoteName, GitRepo } from "../../src/vcs/git.js";
-import { git, makeRepo, repoWithCommits, shallowClone } from "./fixtures.js";
+import { git, makeRepo, repoWithCommits, shallowClone } from "../support/git.js";
 
 const ENV = { PATH: process.env.PATH, HOME: "/nonexistent", GIT_CONFIG_NOSYSTEM: "1" };
 

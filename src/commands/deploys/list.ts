@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import type { DeployLike } from "../releases/render.js";
 import { handler, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 import { requireRelease } from "./release.js";
+import type { DeployLike } from "./render.js";
 
 /** `GET /organizations/{org}/releases/{version}/deploys/` as sentry-cli's table. */
 export async function runDeploysList(_opts: Record<string, never>, ctx: CommandContext): Promise<void> {
@@ -19,7 +19,7 @@ export async function runDeploysList(_opts: Record<string, never>, ctx: CommandC
     ctx.out.print("No deploys found");
     return;
   }
-  const { renderDeployList } = await import("../releases/render.js");
+  const { renderDeployList } = await import("./render.js");
   ctx.out.print(renderDeployList(deploys, ctx.now()));
 }
 

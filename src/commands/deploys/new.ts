@@ -1,16 +1,11 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import {
-  checkEnvironment,
-  checkVersion,
-  parseTimestamp,
-  rfc3339,
-  Sender,
-  urlAwareHandler,
-  urlOption,
-} from "../releases/shared.js";
+import { checkEnvironment, checkVersion } from "../checks.js";
+import { Sender } from "../dry-run.js";
 import { intArg, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
+import { parseTimestamp, rfc3339 } from "../timestamps.js";
+import { urlAwareHandler, urlOption } from "../url-option.js";
 import { requireRelease } from "./release.js";
 
 export interface DeploysNewOptions {

@@ -1,6 +1,6 @@
 import type { CommandContext } from "../../context.js";
 import { ConfigError } from "../../errors.js";
-import { checkVersion } from "../releases/shared.js";
+import { checkVersion } from "../checks.js";
 
 /**
  * The release a deploy belongs to: `-r/--release` (on the command or the group), else

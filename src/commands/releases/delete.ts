@@ -1,8 +1,9 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
+import { checkVersion } from "../checks.js";
+import { Sender } from "../dry-run.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
-import { checkVersion, Sender } from "./shared.js";
 
 export interface ReleasesDeleteOptions {
   version: string;

@@ -1,8 +1,11 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
+import { checkVersion } from "../checks.js";
+import { Sender } from "../dry-run.js";
 import { orgOption, projectOption, type RunEnv } from "../runner.js";
-import { checkVersion, parseTimestamp, rfc3339, Sender, urlAwareHandler, urlOption } from "./shared.js";
+import { parseTimestamp, rfc3339 } from "../timestamps.js";
+import { urlAwareHandler, urlOption } from "../url-option.js";
 
 export interface ReleasesFinalizeOptions {
   version: string;

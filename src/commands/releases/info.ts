@@ -2,9 +2,9 @@ import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { InputError } from "../../errors.js";
+import { checkVersion } from "../checks.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
 import type { ReleaseLike } from "./render.js";
-import { checkVersion } from "./shared.js";
 
 export interface ReleasesInfoOptions {
   version: string;

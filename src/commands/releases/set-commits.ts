@@ -2,8 +2,9 @@ import { Command, Option } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { ApiError, InputError, UsageError } from "../../errors.js";
+import { checkVersion } from "../checks.js";
+import { Sender } from "../dry-run.js";
 import { collect, handler, intArg, orgOption, projectOption, type RunEnv } from "../runner.js";
-import { checkVersion, Sender } from "./shared.js";
 
 export interface SetCommitsOptions {
   version: string;

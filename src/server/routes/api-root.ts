@@ -4,8 +4,8 @@
  * project's details — with real Sentry's authentication and scope rules (sentry-api.md §6).
  */
 import { authenticate, authorizeOrg, ORG_READ_SCOPES } from "../auth.js";
+import type { ServerCore } from "../core.js";
 import { json, NOT_FOUND, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
 import { serializeOrg, serializeProject, serializeUser } from "../serialize.js";
 import { paginateMapped } from "./paging.js";
 

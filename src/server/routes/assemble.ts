@@ -8,8 +8,8 @@
 import { createHash } from "node:crypto";
 import { unzipSync } from "fflate";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import type { ServerCore } from "../core.js";
 import { json, parseJsonBody, type Reply, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
 import type { AssembleRecord, Bundle, BundleFile, Org, Project } from "../state.js";
 import { chunkUploadOptions, orgChunks } from "./chunks.js";
 
@@ -178,7 +178,7 @@ function stateReply(rec: AssembleRecord): Reply {
   return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
 }
 
-export function registerAssemble(router: Router, core: ServerCore): void {
+export function register(router: Router, core: ServerCore): void {
   router.on("POST", "/api/0/organizations/:org/artifactbundle/assemble/", (req) => {
     const a = authorizeOrg(core.state, req, req.params.org!, RELEASE_SCOPES.POST!);
     if ("reply" in a) return a.reply;

@@ -6,9 +6,8 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import type { ServerCore } from "../core.js";
 import { json, type Reply, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
-import { registerAssemble } from "./assemble.js";
 import { type MultipartPart, multipartBoundary, parseMultipart } from "./chunk-multipart.js";
 
 export interface ChunkUploadOptions {
@@ -159,6 +158,4 @@ export function register(router: Router, core: ServerCore): void {
     for (const d of decoded) if (!store.has(d.name)) store.set(d.name, Buffer.from(d.data));
     return { status: 200 };
   });
-
-  registerAssemble(router, core);
 }

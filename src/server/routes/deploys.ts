@@ -6,8 +6,8 @@
 
 import { environmentProblem, MAX_ENVIRONMENT_LENGTH } from "../../domain/release.js";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import type { ServerCore } from "../core.js";
 import { fieldErrors, json, NOT_FOUND, type Reply, type RouteRequest, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
 import { serializeDeploy } from "../serialize.js";
 import type { Deploy, Org, Project, Release, ServerState } from "../state.js";
 import {

@@ -28,8 +28,8 @@ import {
   parseEnvelope,
   type RateLimit,
 } from "../../domain/envelope.js";
+import type { ServerCore } from "../core.js";
 import { json, type Reply, type RouteRequest, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
 
 /** Relay's default limits (`relay-config` Limits). */

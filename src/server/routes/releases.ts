@@ -6,8 +6,8 @@
 
 import { versionProblem } from "../../domain/release.js";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import type { ServerCore } from "../core.js";
 import { detail, fieldErrors, json, NOT_FOUND, type Reply, type RouteRequest, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
 import { serializeCommit, serializeRelease } from "../serialize.js";
 import type { Org, Project, Release, ServerState } from "../state.js";
 import { bodyObject, charField, collectErrors, dateTimeField, type Field, listField, valuesOf } from "./fields.js";
@@ -24,7 +24,6 @@ import {
   unknownRefRepos,
   wantsServerError,
 } from "./release-model.js";
-import * as repos from "./repos.js";
 
 const MAX_VERSION_LENGTH = 200;
 const STATS_PERIODS = ["1h", "24h", "1d", "48h", "2d", "7d", "14d", "30d", "90d"];
@@ -328,8 +327,6 @@ export function register(router: Router, core: ServerCore): void {
     list = [...list].sort((x, y) => Date.parse(date(y)) - Date.parse(date(x)) || y.id - x.id);
     return paginateMapped(req, list, (r) => serializeRelease(state, r));
   });
-
-  repos.register(router, core);
 }
 
 /**

@@ -4,8 +4,8 @@
  * `--commit` need (real Sentry creates these through an installed integration).
  */
 import { authorizeOrg, ORG_READ_SCOPES } from "../auth.js";
+import type { ServerCore } from "../core.js";
 import { detail, fieldErrors, json, type Router } from "../http.js";
-import type { ServerCore } from "../index.js";
 import { REPO_PROVIDERS, serializeRepo } from "../serialize.js";
 import type { Repo } from "../state.js";
 import { bodyObject, charField, collectErrors, valuesOf } from "./fields.js";

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  formatUtc,
-  humanDuration,
-  renderDeployList,
-  renderReleaseList,
-  renderTable,
-} from "../../../src/commands/releases/render.js";
+import { renderDeployList } from "../../../src/commands/deploys/render.js";
+import { formatUtc, renderReleaseList } from "../../../src/commands/releases/render.js";
+import { humanDuration, renderTable } from "../../../src/output/table.js";
 import { runCli } from "../../support/runCli.js";
 import { useServer } from "../../support/server.js";
 

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { repoWithCommits } from "../../support/git.js";
 import { runCli, tempDir } from "../../support/runCli.js";
 import { runSentryCli } from "../../support/sentryCli.js";
-import { repoWithCommits } from "../../vcs/fixtures.js";
 
 const A = "a1".repeat(20);
 const B = "b2".repeat(20);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseCommitSpec } from "../../../src/commands/releases/set-commits.js";
 import { type SentryServer, startServer } from "../../../src/server/index.js";
+import { git, repoWithCommits, shallowClone } from "../../support/git.js";
+import { prepare } from "../../support/release-oracle.js";
 import { runCli } from "../../support/runCli.js";
-import { git, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
-import { prepare } from "./oracle.js";
 
 /** Each scenario gets a fresh server, so no other test's release becomes "the previous release". */
 let server: SentryServer;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { write } from "../../sourcemaps/inject-fixtures.js";
+import { write } from "../../support/inject-fixtures.js";
 import { runCli, tempDir } from "../../support/runCli.js";
 
 function build(): string {

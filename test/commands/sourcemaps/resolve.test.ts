@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { write } from "../../sourcemaps/inject-fixtures.js";
+import { write } from "../../support/inject-fixtures.js";
 import { runCli, tempDir } from "../../support/runCli.js";
 
 // `function add(n,d){return n+d}` minified from app.js

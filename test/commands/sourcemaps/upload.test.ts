@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultAction } from "../../../src/server/faults.js";
 import { resetChunkUploadOptions, setChunkUploadOptions } from "../../../src/server/routes/chunks.js";
-import { makeDist, writeFiles } from "../../sourcemaps/upload-fixtures.js";
 import { runCli } from "../../support/runCli.js";
 import { runSentryCli } from "../../support/sentryCli.js";
 import { sentryCliEnv, useServer } from "../../support/server.js";
+import { makeDist, writeFiles } from "../../support/upload-fixtures.js";
 
 const CHUNK_PATH = "/api/0/organizations/acme/chunk-upload/";
 const ASSEMBLE_PATH = "/api/0/organizations/acme/artifactbundle/assemble/";

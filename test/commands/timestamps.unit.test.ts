@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkEnvironment, checkVersion, parseTimestamp, rfc3339 } from "../../../src/commands/releases/shared.js";
-import { InputError, UsageError } from "../../../src/errors.js";
+import { parseTimestamp, rfc3339 } from "../../src/commands/timestamps.js";
+import { UsageError } from "../../src/errors.js";
 
 describe("parseTimestamp", () => {
   it.each([
@@ -21,19 +21,5 @@ describe("parseTimestamp", () => {
 
   it("writes whole seconds without a fraction", () => {
     expect(rfc3339(new Date(Date.UTC(2024, 0, 1)))).toBe("2024-01-01T00:00:00Z");
-  });
-});
-
-describe("checkVersion and checkEnvironment", () => {
-  it("accepts what the server accepts, spaces included", () => {
-    expect(checkVersion("my app@1.0.0+build.5")).toBe("my app@1.0.0+build.5");
-    expect(checkEnvironment("production")).toBe("production");
-  });
-
-  it("makes characters sentry-cli's parser refuses usage errors, and server-only rules input errors", () => {
-    expect(() => checkVersion("a\\b")).toThrow(UsageError);
-    expect(() => checkVersion("a\nb")).toThrow("invalid release version 'a\\nb': it contains a newline");
-    expect(() => checkVersion("Latest")).toThrow(InputError);
-    expect(() => checkEnvironment("a/b")).toThrow("invalid environment 'a/b': it contains '/'");
   });
 });

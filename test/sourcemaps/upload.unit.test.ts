@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Output } from "../../src/output/output.js";
 import { scanUploadFiles } from "../../src/sourcemaps/scan.js";
 import { uploadSourcemaps, validateFiles } from "../../src/sourcemaps/upload.js";
-import { makeDist, writeFiles } from "./upload-fixtures.js";
+import { makeDist, writeFiles } from "../support/upload-fixtures.js";
 
 function quietOut(): Output {
   return new Output({ stdout: new PassThrough(), stderr: new PassThrough(), env: {}, quiet: true });

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { comparePaths, discover, IgnoreMatcher, mapLocation, parseDataUrl } from "../../src/sourcemaps/discover.js";
+import { write } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";
-import { write } from "./inject-fixtures.js";
 
 describe("discover", () => {
   it("finds JS files below each path, counts maps too, and reports paths as the argument joins them", async () => {

@@ -4,7 +4,7 @@ import type { Bundle } from "../../src/server/state.js";
 import { runCli } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
 import { sentryCliEnv, useServer } from "../support/server.js";
-import { makeDist, writeFiles } from "./upload-fixtures.js";
+import { makeDist, writeFiles } from "../support/upload-fixtures.js";
 
 function comparable(b: Bundle) {
   const { debug_id: _id, ...manifest } = b.manifest;

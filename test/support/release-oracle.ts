@@ -2,11 +2,11 @@
  * Oracle harness: run the same command line with sentry-cli 3.8.0 and with sentry-ship, each against
  * a fresh embedded server prepared the same way, and return what each server received.
  */
-import { type SentryServer, startServer } from "../../../src/server/index.js";
-import type { RecordedRequest } from "../../../src/server/state.js";
-import { runCli, tempDir } from "../../support/runCli.js";
-import { runSentryCli } from "../../support/sentryCli.js";
-import { sentryCliEnv } from "../../support/server.js";
+import { type SentryServer, startServer } from "../../src/server/index.js";
+import type { RecordedRequest } from "../../src/server/state.js";
+import { runCli, tempDir } from "./runCli.js";
+import { runSentryCli } from "./sentryCli.js";
+import { sentryCliEnv } from "./server.js";
 
 export interface Setup {
   repos?: Array<{ name: string; url: string; provider?: string }>;

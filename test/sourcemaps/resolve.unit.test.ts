@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runInjection } from "../../src/sourcemaps/inject.js";
 import { renderResolve, resolveSourceMap } from "../../src/sourcemaps/resolve.js";
+import { write, writeIndexFixture } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";
-import { write, writeIndexFixture } from "./inject-fixtures.js";
 
 describe("resolveSourceMap", () => {
   it("resolves through an index map and says it is indexed", async () => {

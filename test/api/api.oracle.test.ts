@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { client, sendJson, src, startHttp, type TestServer, TOKEN } from "../support/api.js";
 import { runSentryCli } from "../support/sentryCli.js";
-import { client, sendJson, src, startHttp, type TestServer, TOKEN } from "./helpers.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

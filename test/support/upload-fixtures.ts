@@ -1,7 +1,7 @@
 /** Builds for the upload tests: a small dist folder of minified JS and maps. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { tempDir } from "../support/runCli.js";
+import { tempDir } from "./runCli.js";
 
 export function writeFiles(root: string, files: Record<string, string | Buffer>): void {
   for (const [rel, content] of Object.entries(files)) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { makeOrgToken } from "../../src/config/token.js";
 import type { ConfigFlags } from "../../src/config/types.js";
 import { runSentryCli } from "../support/sentryCli.js";
-import { makeWorld, USER_TOKEN } from "./world.js";
+import { makeWorld, USER_TOKEN } from "../support/world.js";
 
 interface Case {
   name: string;

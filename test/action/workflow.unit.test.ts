@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { getBooleanInput, getListInput, INPUT_DEFAULTS, inputVar, readInputs } from "../../src/action/inputs.js";
 import { cliEnvironment, runUrl } from "../../src/action/run.js";
 import { annotation, outputRecord } from "../../src/action/workflow.js";
-import { repoRoot } from "./fixtures.js";
+import { repoRoot } from "../support/action.js";
 
 /** The `inputs:` of action.yml as name → default (a line-based read: the file is ours and regular). */
 function actionYmlInputs(): Record<string, string> {

@@ -3,7 +3,7 @@ import { loadDotenvWithKeys } from "../../src/config/dotenv.js";
 import { parseHeader, resolveConfig } from "../../src/config/resolve.js";
 import { makeOrgToken } from "../../src/config/token.js";
 import { ConfigError, UsageError } from "../../src/errors.js";
-import { makeWorld, USER_TOKEN } from "./world.js";
+import { makeWorld, USER_TOKEN } from "../support/world.js";
 
 const SAME_SOURCE_HINT =
   "Configure the URL and the auth token together: in the same config file, or both through command-line flags and environment variables.";

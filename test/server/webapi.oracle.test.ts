@@ -10,7 +10,7 @@ import { type SentryServer, startServer } from "../../src/server/index.js";
 import { tempDir } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
 import { sentryCliEnv } from "../support/server.js";
-import { api } from "./webapi-client.js";
+import { api } from "../support/webapi.js";
 
 let server: SentryServer;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import { type ActionResult, runAction } from "../../src/action/run.js";
-import { tempDir } from "../support/runCli.js";
+import { tempDir } from "./runCli.js";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 

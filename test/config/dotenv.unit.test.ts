@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { dotenvInfo, firstBadDotenvLine, loadDotenv, loadDotenvWithKeys } from "../../src/config/dotenv.js";
 import { ConfigError } from "../../src/errors.js";
-import { makeWorld } from "./world.js";
+import { makeWorld } from "../support/world.js";
 
 describe("loadDotenv", () => {
   it("loads .env from cwd without overriding variables that are already set", () => {

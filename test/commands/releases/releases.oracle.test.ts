@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { GIT_ENV, git, makeRepo, repoWithCommits, shallowClone } from "../../vcs/fixtures.js";
-import { type OracleRun, runBoth, type Setup } from "./oracle.js";
+import { GIT_ENV, git, makeRepo, repoWithCommits, shallowClone } from "../../support/git.js";
+import { type OracleRun, runBoth, type Setup } from "../../support/release-oracle.js";
 
 const REPO = { name: "acme/web", url: "https://github.com/acme/web" };
 

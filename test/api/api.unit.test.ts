@@ -13,7 +13,7 @@ import { nextCursor, parseLinkHeader } from "../../src/api/pagination.js";
 import { backoffDelay, parseRateLimits, parseRetryAfter, rateLimitWait } from "../../src/api/retry.js";
 import { routes } from "../../src/api/routes.js";
 import { ConfigError } from "../../src/errors.js";
-import { makeConfig, TOKEN } from "./helpers.js";
+import { makeConfig, TOKEN } from "../support/api.js";
 
 describe("encodePathSegment", () => {
   it("leaves ordinary slugs and versions alone", () => {

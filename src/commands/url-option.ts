@@ -1,0 +1,60 @@
+/**
+ * Commands with a `--url` of their own (a release's or a deploy's URL), beside the root's `--url`
+ * (the Sentry server): the option, and the handler that tells the two apart from the raw arguments.
+ */
+import { type Command, Option } from "commander";
+import type { CommandContext } from "../context.js";
+import type { RunEnv } from "./runner.js";
+
+/** A `--url` option whose value does not collide with the root `--url` (the Sentry server). */
+export function urlOption(flags: string, description: string, attribute: string): Option {
+  const o = new Option(flags, description);
+  o.attributeName = () => attribute;
+  return o;
+}
+
+/**
+ * Like runner.ts `handler`, for commands with their own `--url` (the release's or deploy's URL).
+ * commander also recognises the root's `--url` (the Sentry server) after the subcommand, so the
+ * raw arguments decide: a `--url` before the group name is the server, one after it belongs to the
+ * command — the grammar sentry-cli has.
+ */
+export function urlAwareHandler<A extends string[]>(
+  env: RunEnv,
+  attribute: string,
+  // biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
+  fn: (ctx: CommandContext, opts: Record<string, any>, ...args: A) => Promise<void>,
+): (...params: unknown[]) => Promise<void> {
+  return async (...params: unknown[]) => {
+    const cmd = params[params.length - 1] as Command;
+    const args = params.slice(0, cmd.registeredArguments.length) as A;
+    // biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
+    const opts = { ...cmd.optsWithGlobals() } as Record<string, any>;
+    let root = cmd;
+    while (root.parent) root = root.parent;
+    const raw = ((root as unknown as { rawArgs?: string[] }).rawArgs ?? []).slice();
+    const groupName = cmd.parent?.name();
+    const groupAt = groupName ? raw.indexOf(groupName) : -1;
+    let serverUrl: string | undefined;
+    let ownUrl: string | undefined;
+    for (let i = 0; i < raw.length; i++) {
+      const a = raw[i]!;
+      if (a === "--") break;
+      let value: string | undefined;
+      if (a === "--url") value = raw[i + 1];
+      else if (a.startsWith("--url=")) value = a.slice(6);
+      else continue;
+      if (groupAt >= 0 && i > groupAt) ownUrl = value;
+      else serverUrl = value;
+      if (a === "--url") i++;
+    }
+    if (groupAt >= 0) {
+      opts.url = serverUrl;
+      if (ownUrl !== undefined) opts[attribute] = ownUrl;
+    }
+    const { createContext } = await import("../context.js");
+    const ctx = createContext(env.io, opts, env.overrides);
+    env.ctx = ctx;
+    await fn(ctx, opts, ...args);
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The server's core: its state, persistence, faults, options and clock, as every route sees them.
+ * A module of its own so that index.ts (which starts the server) and the routes (which it
+ * registers) both depend on it and not on each other.
+ */
+import type { Faults } from "./faults.js";
+import type { Persistence } from "./persist.js";
+import type { ServerState, TokenRecord } from "./state.js";
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** Write what is received under this folder (and reload releases/deploys/repos from it). */
+  dataDir?: string;
+  /** The main user token (default: random `sntryu_…`). */
+  token?: string;
+  /** Extra tokens. */
+  tokens?: TokenRecord[];
+  /** Clock, for deterministic dates in tests. */
+  now?: () => Date;
+  /** Max request body size in bytes (default 100 MiB, Relay's envelope limit). */
+  maxBodyBytes?: number;
+  /** Print unexpected route errors to stderr (`serve` sets it from SENTRY_SHIP_SERVE_DEBUG). */
+  debug?: boolean;
+  /** Delay before an assembled bundle turns from `created` to `ok`, in polls (default 0: immediately on the next poll). */
+  assemblePolls?: number;
+}
+
+export interface ServerCore {
+  state: ServerState;
+  persist: Persistence;
+  faults: Faults;
+  options: ServerOptions;
+  now(): Date;
+  /** The server's own base URL (no trailing slash). */
+  url(): string;
+}
