@@ -9072,7 +9072,7 @@ var require_data_url = __commonJS({
     }
     function stringPercentDecode(input2) {
       const bytes = encoder.encode(input2);
-      return percentDecode(bytes);
+      return percentDecode2(bytes);
     }
     function isHexCharByte(byte) {
       return byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
@@ -9083,7 +9083,7 @@ var require_data_url = __commonJS({
         byte >= 48 && byte <= 57 ? byte - 48 : (byte & 223) - 55
       );
     }
-    function percentDecode(input2) {
+    function percentDecode2(input2) {
       const length = input2.length;
       const output = new Uint8Array(length);
       let j2 = 0;
@@ -11610,7 +11610,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants2 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -11746,7 +11746,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants2.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -11842,11 +11842,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants2.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants2.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants2.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -11869,10 +11869,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants2.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants2.ERROR.PAUSED || ret === constants2.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -11889,7 +11889,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants2.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -12100,7 +12100,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants2.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -12126,7 +12126,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants2.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
         return 0;
       }
@@ -12166,13 +12166,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants2.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -18889,7 +18889,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile3, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname11, resolve: resolve11 } = __require("node:path");
+    var { dirname: dirname12, resolve: resolve11 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19120,7 +19120,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         const resolvedPath = resolve11(path);
-        await mkdir(dirname11(resolvedPath), { recursive: true });
+        await mkdir(dirname12(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -47104,9 +47104,96 @@ var init_debug_id = __esm({
   }
 });
 
+// src/sourcemaps/file-errors.ts
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync, readFileSync as readFileSync9 } from "node:fs";
+function isFileSystemError(e) {
+  return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
+}
+function describeCause(e) {
+  if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
+  const code = e.code;
+  const words = CAUSES[code];
+  if (words === void 0) return `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
+  return code === NOT_REGULAR || code === TOO_LARGE ? words : `${words} (${code})`;
+}
+function fileError(e, verb, display) {
+  return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
+}
+function refusal(code, path) {
+  return Object.assign(new Error(`${CAUSES[code]}: ${path}`), { code, path });
+}
+function nameIsNotUtf8(dir, name) {
+  if (!name.includes("\uFFFD")) return false;
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  for (const raw of readdirSync(dir, { encoding: "buffer" })) {
+    if (raw.toString("utf8") !== name) continue;
+    try {
+      strict.decode(raw);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+function notUtf8NameError(display) {
+  return new InputError(`${display}: the file name is not valid UTF-8, so it cannot be read by that name`, {
+    hint: "Rename the file, or exclude it with --ignore."
+  });
+}
+function readRegularFile(path, display) {
+  let fd2;
+  try {
+    fd2 = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+  } catch (e) {
+    throw fileError(e, "read", display);
+  }
+  try {
+    const st = fstatSync2(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    return readFileSync9(fd2);
+  } catch (e) {
+    throw fileError(e, "read", display);
+  } finally {
+    closeSync2(fd2);
+  }
+}
+var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, CAUSES;
+var init_file_errors = __esm({
+  "src/sourcemaps/file-errors.ts"() {
+    "use strict";
+    init_errors();
+    MAX_TEXT_BYTES = 2 ** 29 - 24;
+    NOT_REGULAR = "ENOTREGULAR";
+    TOO_LARGE = "ETOOLARGE";
+    CAUSES = {
+      ENOENT: "it does not exist",
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EISDIR: "it is a directory",
+      ENOTDIR: "a part of its path is not a directory",
+      ENOSPC: "no space left on the device",
+      EDQUOT: "the disk quota is exceeded",
+      EROFS: "the file system is read-only",
+      ENAMETOOLONG: "the file name is too long",
+      ELOOP: "too many symbolic links",
+      EMFILE: "too many open files",
+      ENFILE: "too many open files",
+      EIO: "input/output error",
+      EFBIG: "the file is too large",
+      EXDEV: "it is on another file system",
+      ETXTBSY: "the file is busy",
+      EBUSY: "the file is busy",
+      [NOT_REGULAR]: "it is not a regular file",
+      [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
+    };
+  }
+});
+
 // src/sourcemaps/discover.ts
 import { readdir, readFile, stat } from "node:fs/promises";
-import { basename as basename2, isAbsolute as isAbsolute3, join as join5, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+import { basename as basename2, dirname as dirname8, isAbsolute as isAbsolute3, join as join5, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
   for (let i2 = 0; i2 < glob2.length; i2++) {
@@ -47174,6 +47261,14 @@ function displayJoin(root, rel) {
   const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
   return base === "/" ? `/${rel}` : `${base}/${rel}`;
 }
+function missingPathError(p2, e) {
+  return e.code === "ENOENT" ? new InputError(`path ${p2} does not exist: pass a directory or file that exists`) : fileError(e, "read", p2);
+}
+function ignoreFileError(file, e) {
+  return new InputError(`cannot read the ignore file ${file}: ${describeCause(e)}`, {
+    hint: "Check the --ignore-file path."
+  });
+}
 async function discover(paths, opts) {
   const exts = new Set(
     (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, ""))
@@ -47184,8 +47279,8 @@ async function discover(paths, opts) {
     let text;
     try {
       text = await readFile(file, "utf8");
-    } catch {
-      throw new UsageError(`cannot read the ignore file ${opts.ignoreFile}: check the --ignore-file path`);
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
     }
     matcher.add(text.split(/\r?\n/));
   }
@@ -47193,6 +47288,7 @@ async function discover(paths, opts) {
   const seen = /* @__PURE__ */ new Set();
   const spares = [];
   const listed = { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
+  const roots = [];
   let found2 = 0;
   const consider = (abs, display, name, pending) => {
     if (seen.has(abs)) return;
@@ -47208,7 +47304,7 @@ async function discover(paths, opts) {
     try {
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (e) {
-      throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${e.message}`);
+      throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
     }
     entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
     for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join5(absDir, ent.name));
@@ -47223,6 +47319,8 @@ async function discover(paths, opts) {
       } else if (ent.isFile()) {
         if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
+        if (hasExt(ent.name, exts) && nameIsNotUtf8(absDir, ent.name))
+          throw notUtf8NameError(displayJoin(root, childRel));
         consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
       }
     }
@@ -47232,14 +47330,19 @@ async function discover(paths, opts) {
     let st;
     try {
       st = await stat(abs);
-    } catch {
-      throw new UsageError(`path ${p2} does not exist: pass a directory or file that exists`);
+    } catch (e) {
+      throw missingPathError(p2, e);
     }
-    if (st.isDirectory()) await walk2(abs, p2, "");
-    else if (st.isFile()) consider(abs, p2, basename2(abs));
+    if (st.isDirectory()) {
+      roots.push(abs);
+      await walk2(abs, p2, "");
+    } else if (st.isFile()) {
+      roots.push(dirname8(abs));
+      consider(abs, p2, basename2(abs));
+    }
   }
   sources.sort((a, b3) => comparePaths(a.display, b3.display));
-  return { sources, found: found2, spares, listed };
+  return { sources, found: found2, spares, roots, listed };
 }
 function readSourceMapReference(jsText) {
   let last2;
@@ -47252,25 +47355,35 @@ function readSourceMapReference(jsText) {
   return last2;
 }
 function parseDataUrl(url) {
-  if (!url.startsWith("data:")) return void 0;
+  if (!isDataUrl(url)) return void 0;
   const comma2 = url.indexOf(",");
-  if (comma2 === -1) return { prefix: url, base64: false, json: "" };
+  if (comma2 === -1) return void 0;
   const prefix = url.slice(0, comma2 + 1);
-  const base64 = /;base64,$/i.test(prefix);
-  const payload = url.slice(comma2 + 1);
-  let json2;
-  if (base64) json2 = Buffer.from(payload, "base64").toString("utf8");
-  else {
-    try {
-      json2 = decodeURIComponent(payload);
-    } catch {
-      json2 = payload;
-    }
-  }
+  const params = url.slice(5, comma2).split(";");
+  const base64 = params.length > 1 && params[params.length - 1].trim().toLowerCase() === "base64";
+  const bytes = percentDecode(url.slice(comma2 + 1));
+  const json2 = base64 ? Buffer.from(bytes.toString("latin1"), "base64").toString("utf8") : bytes.toString("utf8");
   return { prefix, base64, json: json2 };
 }
+function isDataUrl(url) {
+  return url.length >= 5 && url.slice(0, 5).toLowerCase() === "data:";
+}
+function percentDecode(s) {
+  const src = Buffer.from(s, "utf8");
+  if (!s.includes("%")) return src;
+  const out = Buffer.allocUnsafe(src.length);
+  let n = 0;
+  for (let i2 = 0; i2 < src.length; i2++) {
+    const c3 = src[i2];
+    if (c3 === 37 && i2 + 2 < src.length && isHex(src[i2 + 1]) && isHex(src[i2 + 2])) {
+      out[n++] = Number.parseInt(String.fromCharCode(src[i2 + 1], src[i2 + 2]), 16);
+      i2 += 2;
+    } else out[n++] = c3;
+  }
+  return out.subarray(0, n);
+}
 function encodeDataUrl(prefix, base64, json2) {
-  return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2));
+  return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2).replace(/'/g, "%27"));
 }
 function mapLocation(js, url) {
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
@@ -47290,12 +47403,13 @@ function mapLocation(js, url) {
   }
   return { abs, display };
 }
-var DEFAULT_JS_EXTENSIONS, IgnoreMatcher, REF_RE;
+var DEFAULT_JS_EXTENSIONS, IgnoreMatcher, REF_RE, isHex;
 var init_discover = __esm({
   "src/sourcemaps/discover.ts"() {
     "use strict";
     init_errors();
     init_atomic_write();
+    init_file_errors();
     DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
     IgnoreMatcher = class {
       rules = [];
@@ -47320,6 +47434,7 @@ var init_discover = __esm({
       }
     };
     REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
+    isHex = (c3) => c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 70 || c3 >= 97 && c3 <= 102;
   }
 });
 
@@ -47427,6 +47542,9 @@ function mappingsValid(m, sourcesLength, namesLength) {
   }
   return true;
 }
+function excerpt(value2) {
+  return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
+}
 function describeMappingsProblem(mappings, sourcesLength, namesLength) {
   if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
     const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
@@ -47450,7 +47568,7 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
       const seg = mappings.slice(segStart, segEnd);
       if (seg !== "") {
         const f = segmentFields(seg);
-        const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
+        const where = `line ${line + 1}, segment ${excerpt(seg)}`;
         if (!f) return `mappings have a truncated value at ${where}`;
         if (f.length !== 1 && f.length !== 4 && f.length !== 5)
           return `mappings have a segment of ${f.length} fields at ${where}`;
@@ -47531,7 +47649,7 @@ function sectionsProblem(sections) {
 function shiftSections(sections, lines = 1) {
   return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
 }
-var B64, B64_VALUE, POW2;
+var B64, B64_VALUE, POW2, EXCERPT_CHARS;
 var init_mappings_shift = __esm({
   "src/sourcemaps/mappings-shift.ts"() {
     "use strict";
@@ -47539,6 +47657,7 @@ var init_mappings_shift = __esm({
     B64_VALUE = new Int8Array(128).fill(-1);
     for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
     POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
+    EXCERPT_CHARS = 80;
   }
 });
 
@@ -47566,10 +47685,53 @@ function snippet(debugId) {
 function debugIdComment(debugId) {
   return `//# debugId=${debugId}`;
 }
+function stringEnd(js, at2) {
+  const q2 = js.charCodeAt(at2);
+  for (let i2 = at2 + 1; i2 < js.length; i2++) {
+    const c3 = js.charCodeAt(i2);
+    if (c3 === q2) return i2 + 1;
+    if (c3 === 92) i2++;
+    else if (c3 === 10 || c3 === 13) return -1;
+  }
+  return -1;
+}
+function startsStatement(js, at2) {
+  if (at2 >= js.length) return true;
+  const c3 = js[at2];
+  if (c3 === '"' || c3 === "'" || c3 === "{" || c3 === "}" || c3 === ";" || c3 === "~") return true;
+  if (c3 === "!") return js[at2 + 1] !== "=";
+  if (/[0-9]/.test(c3)) return true;
+  if (/[A-Za-z_$]/.test(c3)) return !/^(?:in|instanceof)(?![\w$])/.test(js.slice(at2, at2 + 11));
+  return false;
+}
+function directivePrologue(js) {
+  const preamble = PREAMBLE_RE.exec(js)[0].length;
+  const directives = [];
+  let end = preamble;
+  let pos = preamble;
+  for (; ; ) {
+    const c3 = js[pos];
+    if (c3 !== '"' && c3 !== "'") break;
+    const close = stringEnd(js, pos);
+    if (close === -1) break;
+    GAP_RE.lastIndex = close;
+    const gap = GAP_RE.exec(js)[0];
+    const next = close + gap.length;
+    let stmtEnd;
+    if (js[next] === ";") {
+      stmtEnd = next + 1;
+      if (c3 === "'" && next === close && (js[stmtEnd] === "\n" || js[stmtEnd] === "\r")) stmtEnd++;
+    } else if ((LINE_BREAK_RE.test(gap) || next >= js.length) && startsStatement(js, next)) stmtEnd = close;
+    else break;
+    directives.push({ quote: c3, text: js.slice(pos + 1, close - 1) });
+    end = stmtEnd;
+    GAP_RE.lastIndex = stmtEnd;
+    pos = stmtEnd + GAP_RE.exec(js)[0].length;
+  }
+  return { end, directives };
+}
 function insertionPoint(js) {
-  const m = PRE_INJECT_RE.exec(js);
-  const offset = m ? m[0].length : 0;
-  return positionOf(js, offset);
+  return positionOf(js, directivePrologue(js).end);
 }
 function positionOf(text, offset) {
   let line = 0;
@@ -47587,10 +47749,9 @@ function injectWithIndexMap(js, debugId) {
   const sb = SHEBANG_RE.exec(js);
   const head = sb ? sb[0] : "";
   const body = js.slice(head.length);
-  const d = INDEX_DIRECTIVE_RE.exec(js);
-  const prefix = d ? `${d[2]}${d[3]}${d[2]};` : "";
-  const sep4 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep4 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+  const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
+  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
 }
 function rustLines(text) {
   if (text === "") return [];
@@ -47620,15 +47781,17 @@ function injectWithoutMap(js, debugId) {
   if (sm !== void 0) out += sm + "\n";
   return out + debugIdComment(debugId) + "\n";
 }
-var WS2, PREAMBLE, PRE_INJECT_RE, INDEX_DIRECTIVE_RE, SHEBANG_RE;
+var WS2, PREAMBLE, PREAMBLE_RE, GAP_RE, LINE_BREAK_RE, SHEBANG_RE, USE_RE;
 var init_snippet = __esm({
   "src/sourcemaps/snippet.ts"() {
     "use strict";
     WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
     PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
-    PRE_INJECT_RE = new RegExp(`^${PREAMBLE}(?:"[^"]*";|'[^']*';[\\n\\r]?)?`);
-    INDEX_DIRECTIVE_RE = new RegExp(`^${PREAMBLE}(["'])(use${WS2}[^"'\\r\\n]*)\\2`);
+    PREAMBLE_RE = new RegExp(`^${PREAMBLE}`);
+    GAP_RE = new RegExp(`(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n\\r\\u2028\\u2029]*)*`, "y");
+    LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
     SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
+    USE_RE = new RegExp(`^use${WS2}[^"'\\r\\n]*$`);
   }
 });
 
@@ -47647,8 +47810,9 @@ __export(inject_exports, {
   runInjection: () => runInjection,
   validate: () => validate2
 });
-import { closeSync as closeSync2, existsSync as existsSync6, fstatSync as fstatSync2, openSync as openSync2, readFileSync as readFileSync9, readSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync10, readSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { sep as sep3 } from "node:path";
 import { Worker as Worker2 } from "node:worker_threads";
 function decodeUtf8(buf) {
   try {
@@ -47693,10 +47857,12 @@ function describeJsonError(e) {
   return `not valid JSON (${e.message})`;
 }
 function readStamped(path, slot) {
-  const fd2 = openSync2(path, "r");
+  const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   try {
-    const st = fstatSync2(fd2);
+    const st = fstatSync3(fd2);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     let buf = scratch[slot];
     if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
     let n = 0;
@@ -47709,22 +47875,20 @@ function readStamped(path, slot) {
       const r2 = readSync(fd2, buf, n, buf.length - n, null);
       if (r2 === 0) break;
       n += r2;
+      if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
     return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
   } finally {
-    closeSync2(fd2);
+    closeSync3(fd2);
   }
 }
-function analyze(js, invalid) {
+function analyze(js, roots, invalid) {
   let buf;
   let jsStamp;
   try {
     ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
   } catch (e) {
-    invalid.push({
-      path: js.display,
-      reason: `cannot read it (${e.code ?? e.message})`
-    });
+    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
     return void 0;
   }
   const text = decodeUtf8(buf);
@@ -47735,31 +47899,29 @@ function analyze(js, invalid) {
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
   if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
-  if (ref) {
-    const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : void 0;
-    if (ref.url.startsWith("data:") && !data)
-      return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
-    if (data) {
-      let map2;
-      try {
-        map2 = parseMapJson(data.json);
-      } catch (e) {
-        invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
-        return void 0;
-      }
-      const p3 = mapProblem(map2);
-      if (p3) {
-        invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
-        return void 0;
-      }
-      const mapId2 = debugIdFromMap(map2);
-      return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
+  if (ref && isDataUrl(ref.url)) {
+    const data = parseDataUrl(ref.url);
+    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    let map2;
+    try {
+      map2 = parseMapJson(data.json);
+    } catch (e) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+      return void 0;
     }
+    const p3 = mapProblem(map2);
+    if (p3) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
+      return void 0;
+    }
+    const mapId2 = debugIdFromMap(map2);
+    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
   }
   let map;
   if (ref) {
     map = mapLocation(js, ref.url);
     if (!map) return { kind: "missing", js, map: ref.url };
+    if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
   } else if (exists2(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
@@ -47770,10 +47932,7 @@ function analyze(js, invalid) {
     ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
     if (ref && !existsSync6(map.abs)) return { kind: "missing", js, map: map.display };
-    invalid.push({
-      path: map.display,
-      reason: `cannot read it (${e.code ?? e.message})`
-    });
+    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
     return void 0;
   }
   let mapObj;
@@ -47790,7 +47949,7 @@ function analyze(js, invalid) {
   }
   const jsPending = js.pending ?? exists2(pendingPath(js.abs));
   if (jsPending && !exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(readFileSync9(pendingPath(js.abs)));
+    const pending = decodeUtf8(readFileSync10(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
     if (pid && pid === mid)
@@ -47809,9 +47968,12 @@ function analyze(js, invalid) {
     mapStamp
   };
 }
-function validate2(sources) {
+function validate2(sources, roots) {
   const invalid = [];
-  return { plans: sources.map((js) => analyze(js, invalid)), invalid };
+  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+}
+function isInside(abs, root) {
+  return abs === root || abs.startsWith(root.endsWith(sep3) ? root : root + sep3);
 }
 function claimMaps(plans) {
   const owners = /* @__PURE__ */ new Map();
@@ -47866,6 +48028,17 @@ function readUnchanged(file, was, slot) {
   }
   return buf.toString("utf8");
 }
+function applyNamed(p2, files) {
+  try {
+    apply(p2, files);
+  } catch (e) {
+    if (!isFileSystemError(e) || p2.kind !== "pair" && p2.kind !== "inline" && p2.kind !== "nomap") throw e;
+    const hit = e.path ?? "";
+    const display = p2.kind === "pair" && hit.startsWith(p2.map.abs) ? p2.map.display : p2.js.display;
+    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+    throw fileError(e, writing ? "write" : "read", display);
+  }
+}
 function apply(p2, files) {
   if (p2.kind === "pair") {
     if (!p2.resume) {
@@ -47907,7 +48080,7 @@ function applyPlans(plans, opts) {
   };
   const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
   try {
-    for (const p2 of plans) apply(p2, files);
+    for (const p2 of plans) applyNamed(p2, files);
   } catch (e) {
     if (!dead) {
       try {
@@ -47945,13 +48118,19 @@ async function inject(opts, discovery, helpers) {
   let validated;
   if (k2 > 0) {
     const parts = await Promise.all(
-      helpers.map((h2, j2) => h2.request({ op: "validate", sources: sources.filter((_2, i2) => i2 % k2 === j2) }))
+      helpers.map(
+        (h2, j2) => h2.request({
+          op: "validate",
+          sources: sources.filter((_2, i2) => i2 % k2 === j2),
+          roots: discovery.roots
+        })
+      )
     );
     validated = {
       plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
       invalid: parts.flatMap((p2) => p2.invalid)
     };
-  } else validated = validate2(sources);
+  } else validated = validate2(sources, discovery.roots);
   const { invalid } = validated;
   if (invalid.length > 0) {
     invalid.sort((a, b3) => comparePaths(a.path, b3.path));
@@ -48002,6 +48181,12 @@ async function inject(opts, discovery, helpers) {
         break;
       case "missing": {
         const reason = `the source map it references (${p2.map}) was not found`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+      case "outside": {
+        const reason = `the source map it references (${p2.map}) is outside the paths given to inject (pass its folder too to inject it)`;
         report3.untouched.push({ path: p2.js.display, reason });
         report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
         break;
@@ -48096,6 +48281,7 @@ var init_inject = __esm({
     init_atomic_write();
     init_debug_id();
     init_discover();
+    init_file_errors();
     init_mappings_shift();
     init_sibling();
     init_snippet();
@@ -48110,7 +48296,7 @@ const loaded = import(workerData.module);
 parentPort.on("message", async (msg) => {
   try {
     const m = await loaded;
-    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
+    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources, msg.roots) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
   } catch (e) {
     parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
   }
@@ -49052,7 +49238,7 @@ var init_pack = __esm({
 
 // src/sourcemaps/bundle.ts
 import { createHash as createHash4 } from "node:crypto";
-import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2, writeSync as writeSync2 } from "node:fs";
+import { closeSync as closeSync4, openSync as openSync4, readSync as readSync2, writeSync as writeSync2 } from "node:fs";
 import { availableParallelism as availableParallelism2 } from "node:os";
 import { Worker as Worker3 } from "node:worker_threads";
 import * as zlib from "node:zlib";
@@ -49103,7 +49289,7 @@ function deflateWorkers() {
   return Math.max(1, Math.min(2, availableParallelism2() - 1));
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
-  const fd2 = openSync3(file, "w");
+  const fd2 = openSync4(file, "w");
   try {
     const w = new HashingWriter(fd2, chunkSize);
     let central = Buffer.allocUnsafe(64 * 1024);
@@ -49167,7 +49353,11 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
         for (let j2 = 0; j2 < batch.length; j2++) {
           const e = batch[j2];
           const r2 = prepared[j2];
-          if (r2.error !== void 0) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
+          if (r2.error !== void 0) {
+            if (r2.input) throw new InputError(r2.error);
+            const err4 = Object.assign(new Error(r2.error), { code: r2.code });
+            throw isFileSystemError(err4) ? fileError(err4, "read", e.url) : err4;
+          }
           const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
           const path = urlToBundlePath(e.url);
           await addEntry(path, crc, r2.size, r2.deflated);
@@ -49208,7 +49398,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
   } finally {
-    closeSync3(fd2);
+    closeSync4(fd2);
   }
 }
 function uniquePaths(entries) {
@@ -49270,7 +49460,7 @@ function byteCompare(a, b3) {
   return a.length < b3.length ? -1 : a.length > b3.length ? 1 : 0;
 }
 async function readChunk(file, offset, size) {
-  const fd2 = openSync3(file, "r");
+  const fd2 = openSync4(file, "r");
   try {
     const buf = Buffer.alloc(size);
     let got = 0;
@@ -49281,7 +49471,7 @@ async function readChunk(file, offset, size) {
     }
     return buf;
   } finally {
-    closeSync3(fd2);
+    closeSync4(fd2);
   }
 }
 var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
@@ -49289,6 +49479,7 @@ var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
     init_errors();
+    init_file_errors();
     init_pack();
     init_sibling();
     WRITE_BYTES = 1 << 20;
@@ -49378,7 +49569,7 @@ parentPort.on("message", async ({ id, items }) => {
         data: zlib.crc32 ? undefined : new Uint8Array(data),
       };
     } catch (e) {
-      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input") };
+      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input"), code: e && e.code };
     }
   });
   parentPort.postMessage({ id, out }, transfer);
@@ -49599,7 +49790,7 @@ var init_bundle_rewrite = __esm({
 
 // src/sourcemaps/chunks.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { closeSync as closeSync4, openSync as openSync4, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync5, openSync as openSync5, readSync as readSync3 } from "node:fs";
 import * as zlib2 from "node:zlib";
 async function getChunkOptions(api, org) {
   const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
@@ -49707,7 +49898,7 @@ Content-Type: application/octet-stream\r
   return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
 }
 function readPart(file, size, body, at2, gzip) {
-  const fd2 = openSync4(file.path, "r");
+  const fd2 = openSync5(file.path, "r");
   try {
     const readExactly = (into, len, from) => {
       for (let got = 0; got < len; ) {
@@ -49722,7 +49913,7 @@ function readPart(file, size, body, at2, gzip) {
     }
     return frameStoredGzip(size, body, at2, (to, from, len) => readExactly(to, len, file.offset + from));
   } finally {
-    closeSync4(fd2);
+    closeSync5(fd2);
   }
 }
 function uploadPath(url) {
@@ -49776,8 +49967,8 @@ var init_chunks2 = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync7, readdirSync, readFileSync as readFileSync10, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname8, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
+import { existsSync as existsSync7, readdirSync as readdirSync2, readFileSync as readFileSync11, statSync as statSync4 } from "node:fs";
+import { basename as basename3, dirname as dirname9, isAbsolute as isAbsolute4, join as join6, resolve as resolve6 } from "node:path";
 function safeDecode2(s) {
   try {
     return decodeURIComponent(s);
@@ -49789,7 +49980,12 @@ function mapDebugId(map) {
   return debugIdFromMap(map);
 }
 function walk(dir, rel, ignores, out, onSkip) {
-  const entries = readdirSync(dir, { withFileTypes: true });
+  let entries;
+  try {
+    entries = readdirSync2(dir, { withFileTypes: true });
+  } catch (e) {
+    throw fileError(e, "list", rel || dir);
+  }
   entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
@@ -49805,13 +50001,15 @@ function walk(dir, rel, ignores, out, onSkip) {
         onSkip?.(childRel, "ignored");
         continue;
       }
+      if (nameIsNotUtf8(dir, e.name)) throw notUtf8NameError(childRel);
       out.push(childRel);
     }
   }
 }
 function inspectFile(abs, rel, onMap) {
-  const text = readFileSync10(abs, "utf8");
-  const size = Buffer.byteLength(text);
+  const bytes = readRegularFile(abs, rel);
+  const size = bytes.length;
+  const text = bytes.toString("utf8");
   if (abs.endsWith(".map")) {
     let map;
     try {
@@ -49834,7 +50032,7 @@ function inspectFile(abs, rel, onMap) {
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve6(dirname8(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve6(dirname9(abs), safeDecode2(ref.split(/[?#]/)[0]))))
       info2.mapFound = true;
   } else if (existsSync7(`${abs}.map`)) {
     info2.mapGuessed = true;
@@ -49850,9 +50048,9 @@ async function scanUploadFiles(opts) {
     const f = resolve6(opts.cwd, opts.ignoreFile);
     let text;
     try {
-      text = readFileSync10(f, "utf8");
-    } catch {
-      throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
+      text = readFileSync11(f, "utf8");
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
     }
     ignores.add(text.split(/\r?\n/));
   }
@@ -49864,13 +50062,14 @@ async function scanUploadFiles(opts) {
     let st;
     try {
       st = statSync4(given);
-    } catch {
-      throw new InputError(`${p2} does not exist`);
+    } catch (e) {
+      throw missingPathError(p2, e);
     }
-    const root = st.isDirectory() ? resolve6(given) : dirname8(resolve6(given));
+    const root = st.isDirectory() ? resolve6(given) : dirname9(resolve6(given));
     const files = [];
     if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
-    else files.push(basename3(given));
+    else if (st.isFile()) files.push(basename3(given));
+    else throw fileError(refusal(NOT_REGULAR, given), "read", p2);
     for (const rel of files) {
       if (!exts.some((e) => rel.endsWith(`.${e}`))) {
         opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
@@ -49915,7 +50114,7 @@ async function scanUploadFiles(opts) {
         const { from, done } = pending.shift();
         post();
         (await done).forEach((r2, j2) => {
-          if ("error" in r2) throw new Error(r2.error);
+          if ("error" in r2) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
           add(from + j2, r2);
         });
       }
@@ -49948,6 +50147,7 @@ var init_scan = __esm({
     init_bundle_rewrite();
     init_debug_id();
     init_discover();
+    init_file_errors();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
     ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
     MapState = { None: 0, Referenced: 1, Guessed: 2 };
@@ -49979,7 +50179,7 @@ var init_scan = __esm({
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
         if (this.mapState === MapState.Referenced)
-          return resolve6(dirname8(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+          return resolve6(dirname9(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -50009,7 +50209,6 @@ __export(upload_exports, {
   uploadSourcemaps: () => uploadSourcemaps,
   validateFiles: () => validateFiles
 });
-import { readFileSync as readFileSync11 } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join7 } from "node:path";
@@ -50122,14 +50321,17 @@ async function upload(opts, deps, pool) {
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join7(tmpdir(), "sentry-ship-bundle-"));
+  const tmp = await mkdtemp(join7(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
+    throw fileError(e, "write", `a temporary folder in ${tmpdir()}`);
+  });
   try {
     const written = [];
     let i2 = 0;
     for (const g of groups) {
       const progress = out.progress("Bundling", g.length, "files");
+      const bundleFile = join7(tmp, `bundle-${i2++}.zip`);
       const b3 = await writeBundle(
-        join7(tmp, `bundle-${i2++}.zip`),
+        bundleFile,
         g,
         {
           org: deps.org,
@@ -50141,7 +50343,9 @@ async function upload(opts, deps, pool) {
         options.chunkSize,
         () => progress.tick(),
         pool
-      );
+      ).catch((e) => {
+        throw isFileSystemError(e) ? fileError(e, "write", `the temporary bundle ${bundleFile}`) : e;
+      });
       progress.done(`> Bundled ${b3.fileCount} files for upload`);
       if (!api) written.push(b3);
       if (i2 === groups.length) await pool?.close();
@@ -50254,6 +50458,7 @@ var init_upload = __esm({
     init_bundle();
     init_bundle_rewrite();
     init_chunks2();
+    init_file_errors();
     init_pack();
     init_scan();
     CACHE_BUDGET = 16 * 1024 * 1024;
@@ -50293,7 +50498,7 @@ var init_upload = __esm({
           f.cached = void 0;
           return data;
         }
-        const raw = readFileSync11(f.abs);
+        const raw = readRegularFile(f.abs, f.rel);
         const rewrite = this.rewrite;
         return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
       }
@@ -50447,7 +50652,7 @@ var init_sourcemaps = __esm({
 // src/events/spool.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname9, isAbsolute as isAbsolute5, join as join8, relative, resolve as resolve7 } from "node:path";
+import { dirname as dirname10, isAbsolute as isAbsolute5, join as join8, relative, resolve as resolve7 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
   return join8(cache, "sentry-ship", "spool");
@@ -50457,7 +50662,7 @@ function writeSpoolFile(dir, body, opts) {
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes3(16).toString("hex")).replace(/-/g, "");
   const file = join8(dir, `${stamp}-${id}.envelope`);
-  const tmp = join8(dirname9(file), `.${id}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`);
+  const tmp = join8(dirname10(file), `.${id}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`);
   try {
     writeFileSync3(tmp, body, { mode: 384 });
     renameSync4(tmp, file);
@@ -51113,11 +51318,11 @@ var init_envelope_file = __esm({
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname10, normalize as normalize3, relative as relative2, resolve as resolve8, sep as sep3 } from "path";
+import { basename as basename4, dirname as dirname11, normalize as normalize3, relative as relative2, resolve as resolve8, sep as sep4 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep3) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 function convertSlashes(path, separator) {
@@ -51191,13 +51396,13 @@ function build$2(options, isSynchronous) {
 }
 function isRecursive(path, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname10(path);
+  let parent = dirname11(path);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
     const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
     if (isSameRoot) depth++;
-    else parent = dirname10(parent);
+    else parent = dirname11(parent);
   }
   state.symlinks.set(path, resolved);
   return depth > 1;
@@ -51470,7 +51675,7 @@ var init_dist3 = __esm({
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
                 const filename = basename4(resolvedPath);
-                const directoryPath$1 = normalizePath2(dirname10(resolvedPath), this.state.options);
+                const directoryPath$1 = normalizePath2(dirname11(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
                 this.pushFile(resolvedPath, files, this.state.counts, filters);
               }
@@ -51506,7 +51711,7 @@ var init_dist3 = __esm({
       options = {
         maxDepth: Infinity,
         suppressErrors: true,
-        pathSeparator: sep3,
+        pathSeparator: sep4,
         filters: []
       };
       globFunction;
@@ -52233,7 +52438,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants2 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -52241,7 +52446,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -52450,7 +52655,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -52496,8 +52701,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -53193,7 +53398,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -53251,7 +53456,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
-    var constants2 = require_constants6();
+    var constants4 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -53379,7 +53584,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -53410,7 +53615,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync as readdirSync2, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
+import { readdir as readdir2, readdirSync as readdirSync3, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
 import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
 import { fileURLToPath as fileURLToPath2 } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -53633,7 +53838,7 @@ function getOptions(options) {
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir2,
-    readdirSync: opts.fs.readdirSync || readdirSync2,
+    readdirSync: opts.fs.readdirSync || readdirSync3,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat2,

@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import { InputError } from "../errors.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
+import { fileError, isFileSystemError } from "./file-errors.js";
 import type { Inspection } from "./inspection.js";
 import { pack } from "./pack.js";
 import { siblingModuleUrl } from "./sibling.js";
@@ -203,7 +204,7 @@ parentPort.on("message", async ({ id, items }) => {
         data: zlib.crc32 ? undefined : new Uint8Array(data),
       };
     } catch (e) {
-      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input") };
+      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input"), code: e && e.code };
     }
   });
   parentPort.postMessage({ id, out }, transfer);
@@ -223,7 +224,7 @@ type Prepared =
       data?: Uint8Array;
       error?: undefined;
     }
-  | { error: string; input: boolean };
+  | { error: string; input: boolean; code?: string };
 
 function rewriteModuleUrl(): string | undefined {
   return siblingModuleUrl("bundle-rewrite.js");
@@ -281,7 +282,7 @@ export class WorkerPool {
   }
 
   /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
-  inspect(files: Array<{ abs: string; rel: string }>): Promise<Array<Inspection | { error: string }>> {
+  inspect(files: Array<{ abs: string; rel: string }>): Promise<Array<Inspection | { error: string; input: boolean }>> {
     return this.post(files.map((f) => ({ inspect: f })));
   }
 
@@ -410,7 +411,11 @@ export async function writeBundle(
         for (let j = 0; j < batch.length; j++) {
           const e = batch[j]!;
           const r = prepared[j]!;
-          if (r.error !== undefined) throw r.input ? new InputError(r.error) : new Error(r.error);
+          if (r.error !== undefined) {
+            if (r.input) throw new InputError(r.error);
+            const err = Object.assign(new Error(r.error), { code: r.code });
+            throw isFileSystemError(err) ? fileError(err, "read", e.url) : err;
+          }
           const crc = r.crc >= 0 ? r.crc : crc32(Buffer.from(r.data!));
           const path = urlToBundlePath(e.url);
           await addEntry(path, crc, r.size, r.deflated);

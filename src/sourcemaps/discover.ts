@@ -7,9 +7,10 @@
 
 import type { Dirent, Stats } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
-import { InputError, UsageError } from "../errors.js";
+import { basename, dirname, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
+import { InputError } from "../errors.js";
 import { PENDING_SUFFIX, SPARE_SUFFIX } from "./atomic-write.js";
+import { describeCause, fileError, nameIsNotUtf8, notUtf8NameError } from "./file-errors.js";
 
 export const DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
 
@@ -32,6 +33,11 @@ export interface Discovery {
   found: number;
   /** Spare files an interrupted inject left in the folders walked (`<name>.sentry-ship-spare`). */
   spares: string[];
+  /**
+   * The folders maps may be changed in (absolute): every folder given, and the folder of every
+   * file given. A map elsewhere is left alone.
+   */
+  roots: string[];
   /** Folders listed, and the pending files of an interrupted inject found in them (absolute paths). */
   listed: { dirs: Set<string>; pending: Set<string> };
 }
@@ -157,6 +163,20 @@ function displayJoin(root: string, rel: string): string {
   return base === "/" ? `/${rel}` : `${base}/${rel}`;
 }
 
+/** A PATH argument that cannot be used (the same error for inject and upload). */
+export function missingPathError(p: string, e: unknown): InputError {
+  return (e as NodeJS.ErrnoException).code === "ENOENT"
+    ? new InputError(`path ${p} does not exist: pass a directory or file that exists`)
+    : fileError(e, "read", p);
+}
+
+/** An --ignore-file that cannot be read (the same error for inject and upload). */
+export function ignoreFileError(file: string, e: unknown): InputError {
+  return new InputError(`cannot read the ignore file ${file}: ${describeCause(e)}`, {
+    hint: "Check the --ignore-file path.",
+  });
+}
+
 export async function discover(paths: string[], opts: DiscoverOptions): Promise<Discovery> {
   const exts = new Set(
     (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, "")),
@@ -167,8 +187,8 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     let text: string;
     try {
       text = await readFile(file, "utf8");
-    } catch {
-      throw new UsageError(`cannot read the ignore file ${opts.ignoreFile}: check the --ignore-file path`);
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
     }
     matcher.add(text.split(/\r?\n/));
   }
@@ -176,6 +196,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
   const seen = new Set<string>();
   const spares: string[] = [];
   const listed = { dirs: new Set<string>(), pending: new Set<string>() };
+  const roots: string[] = [];
   let found = 0;
 
   /** `pending`: whether its folder holds its pending file (undefined: the folder was not listed). */
@@ -194,7 +215,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     try {
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (e) {
-      throw new InputError(`cannot read directory ${rel ? displayJoin(root, rel) : root}: ${(e as Error).message}`);
+      throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
     }
     entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
     for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join(absDir, ent.name));
@@ -211,6 +232,8 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
       } else if (ent.isFile()) {
         if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
         if (!matcher.empty && matcher.ignores(childRel, false)) continue;
+        if (hasExt(ent.name, exts) && nameIsNotUtf8(absDir, ent.name))
+          throw notUtf8NameError(displayJoin(root, childRel));
         consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
       }
     }
@@ -221,14 +244,19 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     let st: Stats;
     try {
       st = await stat(abs);
-    } catch {
-      throw new UsageError(`path ${p} does not exist: pass a directory or file that exists`);
+    } catch (e) {
+      throw missingPathError(p, e);
     }
-    if (st.isDirectory()) await walk(abs, p, "");
-    else if (st.isFile()) consider(abs, p, basename(abs));
+    if (st.isDirectory()) {
+      roots.push(abs);
+      await walk(abs, p, "");
+    } else if (st.isFile()) {
+      roots.push(dirname(abs));
+      consider(abs, p, basename(abs));
+    }
   }
   sources.sort((a, b) => comparePaths(a.display, b.display));
-  return { sources, found, spares, listed };
+  return { sources, found, spares, roots, listed };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,34 +285,56 @@ export function readSourceMapReference(jsText: string): SourceMapReference | und
 }
 
 export interface DataUrl {
-  /** Everything up to and including the comma (`data:application/json;base64,`). */
+  /** Everything up to and including the comma (`data:application/json;charset=utf-8;base64,`). */
   prefix: string;
   base64: boolean;
   json: string;
 }
 
-/** Decode a `data:` URL holding a source map; undefined when `url` is not a data URL. */
+/**
+ * Decode a `data:` URL as browsers do (any media type and parameters; base64 when the last
+ * parameter is `base64`, else percent-encoded text); undefined when `url` is not a data URL or
+ * has no comma (browsers reject it).
+ */
 export function parseDataUrl(url: string): DataUrl | undefined {
-  if (!url.startsWith("data:")) return undefined;
+  if (!isDataUrl(url)) return undefined;
   const comma = url.indexOf(",");
-  if (comma === -1) return { prefix: url, base64: false, json: "" };
+  if (comma === -1) return undefined;
   const prefix = url.slice(0, comma + 1);
-  const base64 = /;base64,$/i.test(prefix);
-  const payload = url.slice(comma + 1);
-  let json: string;
-  if (base64) json = Buffer.from(payload, "base64").toString("utf8");
-  else {
-    try {
-      json = decodeURIComponent(payload);
-    } catch {
-      json = payload;
-    }
-  }
+  const params = url.slice(5, comma).split(";");
+  const base64 = params.length > 1 && params[params.length - 1]!.trim().toLowerCase() === "base64";
+  const bytes = percentDecode(url.slice(comma + 1));
+  const json = base64 ? Buffer.from(bytes.toString("latin1"), "base64").toString("utf8") : bytes.toString("utf8");
   return { prefix, base64, json };
 }
 
+export function isDataUrl(url: string): boolean {
+  return url.length >= 5 && url.slice(0, 5).toLowerCase() === "data:";
+}
+
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/** The URL standard's percent-decoding: `%XX` becomes the byte, anything else stays. */
+function percentDecode(s: string): Buffer {
+  const src = Buffer.from(s, "utf8");
+  if (!s.includes("%")) return src;
+  const out = Buffer.allocUnsafe(src.length);
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === 37 /* % */ && i + 2 < src.length && isHex(src[i + 1]!) && isHex(src[i + 2]!)) {
+      out[n++] = Number.parseInt(String.fromCharCode(src[i + 1]!, src[i + 2]!), 16);
+      i += 2;
+    } else out[n++] = c;
+  }
+  return out.subarray(0, n);
+}
+
+/** The data URL for `json`, in the form `prefix` says (apostrophes escaped: they end a reference). */
 export function encodeDataUrl(prefix: string, base64: boolean, json: string): string {
-  return prefix + (base64 ? Buffer.from(json, "utf8").toString("base64") : encodeURIComponent(json));
+  return (
+    prefix + (base64 ? Buffer.from(json, "utf8").toString("base64") : encodeURIComponent(json).replace(/'/g, "%27"))
+  );
 }
 
 /** Where a JS file's map lives, as a path on disk and as reported (relative to the JS's display path). */

@@ -10,11 +10,12 @@
  * the map is already in place, and a re-run only has to rename it — so a killed run, re-run, ends
  * exactly where an uninterrupted one would. (Replacement itself: ./atomic-write.ts.)
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { sep } from "node:path";
 import { Worker } from "node:worker_threads";
 import { InputError } from "../errors.js";
-import { exists, FileReplacer, pendingPath, type ReplaceOp } from "./atomic-write.js";
+import { exists, FileReplacer, PENDING_SUFFIX, pendingPath, type ReplaceOp, SPARE_SUFFIX } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "./debug-id.js";
 import {
   comparePaths,
@@ -22,10 +23,20 @@ import {
   type Discovery,
   discover,
   encodeDataUrl,
+  isDataUrl,
   mapLocation,
   parseDataUrl,
   readSourceMapReference,
 } from "./discover.js";
+import {
+  describeCause,
+  fileError,
+  isFileSystemError,
+  MAX_TEXT_BYTES,
+  NOT_REGULAR,
+  refusal,
+  TOO_LARGE,
+} from "./file-errors.js";
 import { type IndexSection, mappingsProblem, sectionsProblem, shiftMappings, shiftSections } from "./mappings-shift.js";
 import { siblingModuleUrl } from "./sibling.js";
 import { injectWithIndexMap, injectWithMap, injectWithoutMap, insertionPoint } from "./snippet.js";
@@ -104,6 +115,7 @@ type Plan =
       mapStamp: Stamp;
     }
   | { kind: "missing"; js: DiscoveredFile; map: string }
+  | { kind: "outside"; js: DiscoveredFile; map: string }
   | { kind: "shared"; js: DiscoveredFile; map: string; owner: string };
 
 interface Invalid {
@@ -175,10 +187,13 @@ const MAP = 1;
  * `slot`'s read buffer, valid until the next read into that slot.
  */
 function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: Buffer; stamp: Stamp } {
-  const fd = openSync(path, "r");
+  // Non-blocking, so a FIFO is refused rather than waited on (no effect on regular files).
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     let buf = scratch[slot]!;
     if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
     let n = 0;
@@ -193,6 +208,7 @@ function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: Buffer;
       const r = readSync(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
+      if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
     return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 } };
   } finally {
@@ -201,16 +217,13 @@ function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: Buffer;
 }
 
 /** Read and check one JS file (and its map) and decide what to do with it. Writes nothing. */
-function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
+function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan | undefined {
   let buf: Buffer;
   let jsStamp: Stamp;
   try {
     ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
   } catch (e) {
-    invalid.push({
-      path: js.display,
-      reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    });
+    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
     return undefined;
   }
   const text = decodeUtf8(buf);
@@ -222,33 +235,31 @@ function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
   const existing = findDebugId(text);
   if (existing) return { kind: "done", js, id: existing, noReference: ref === undefined };
 
-  if (ref) {
-    // sentry-cli 3.8.0 reads only this exact form; any other data: URL (`;charset=utf-8;base64,`)
-    // counts as no map, and the snippet goes at the end, which leaves the inline map valid.
-    const data = ref.url.startsWith("data:application/json;base64,") ? parseDataUrl(ref.url) : undefined;
-    if (ref.url.startsWith("data:") && !data)
-      return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
-    if (data) {
-      let map: Record<string, unknown>;
-      try {
-        map = parseMapJson(data.json);
-      } catch (e) {
-        invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
-        return undefined;
-      }
-      const p = mapProblem(map);
-      if (p) {
-        invalid.push({ path: `${js.display} (inline source map)`, reason: p });
-        return undefined;
-      }
-      const mapId = debugIdFromMap(map);
-      return { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined, jsStamp };
+  if (ref && isDataUrl(ref.url)) {
+    // Every form browsers accept (sentry-cli 3.8.0 reads only `data:application/json;base64,`
+    // and leaves any other with a JS that has an id and a map that lacks it).
+    const data = parseDataUrl(ref.url);
+    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    let map: Record<string, unknown>;
+    try {
+      map = parseMapJson(data.json);
+    } catch (e) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+      return undefined;
     }
+    const p = mapProblem(map);
+    if (p) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: p });
+      return undefined;
+    }
+    const mapId = debugIdFromMap(map);
+    return { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined, jsStamp };
   }
   let map: DiscoveredFile | undefined;
   if (ref) {
     map = mapLocation(js, ref.url);
     if (!map) return { kind: "missing", js, map: ref.url };
+    if (!roots.some((r) => isInside(map!.abs, r))) return { kind: "outside", js, map: map.display };
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
@@ -261,10 +272,7 @@ function analyze(js: DiscoveredFile, invalid: Invalid[]): Plan | undefined {
   } catch (e) {
     // Reading is how we learn that a referenced map does not exist.
     if (ref && !existsSync(map.abs)) return { kind: "missing", js, map: map.display };
-    invalid.push({
-      path: map.display,
-      reason: `cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    });
+    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
     return undefined;
   }
   let mapObj: Record<string, unknown>;
@@ -309,9 +317,14 @@ export interface Validated {
 }
 
 /** Validate `sources`: what to do with each, and what is wrong. Writes nothing. */
-export function validate(sources: DiscoveredFile[]): Validated {
+export function validate(sources: DiscoveredFile[], roots: string[]): Validated {
   const invalid: Invalid[] = [];
-  return { plans: sources.map((js) => analyze(js, invalid)), invalid };
+  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+}
+
+/** Whether `abs` is `root` or below it (both absolute and normalised). */
+function isInside(abs: string, root: string): boolean {
+  return abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /**
@@ -384,6 +397,23 @@ function readUnchanged(file: DiscoveredFile, was: Stamp, slot: typeof JS | typeo
   return buf.toString("utf8");
 }
 
+/**
+ * `apply`, with a failure of the file system (a full disk, a read-only folder, a name too long
+ * for the pending file) named as an InputError about the file it hit.
+ */
+function applyNamed(p: Plan, files: FileReplacer): void {
+  try {
+    apply(p, files);
+  } catch (e) {
+    if (!isFileSystemError(e) || (p.kind !== "pair" && p.kind !== "inline" && p.kind !== "nomap")) throw e;
+    const hit = e.path ?? "";
+    const display = p.kind === "pair" && hit.startsWith(p.map.abs) ? p.map.display : p.js.display;
+    const writing =
+      hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+    throw fileError(e, writing ? "write" : "read", display);
+  }
+}
+
 /** Write one plan's files: pending files first (map, then JS), then the renames (map, then JS). */
 function apply(p: Plan, files: FileReplacer): void {
   if (p.kind === "pair") {
@@ -438,7 +468,7 @@ export function applyPlans(
   };
   const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
   try {
-    for (const p of plans) apply(p, files);
+    for (const p of plans) applyNamed(p, files);
   } catch (e) {
     // A failure of our own (not a simulated death) still removes the spares: every file is
     // either replaced or untouched, and a re-run finishes the job.
@@ -467,7 +497,7 @@ const loaded = import(workerData.module);
 parentPort.on("message", async (msg) => {
   try {
     const m = await loaded;
-    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
+    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources, msg.roots) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
   } catch (e) {
     parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
   }
@@ -516,7 +546,7 @@ class Helper {
 
   request<T>(
     msg:
-      | { op: "validate"; sources: DiscoveredFile[] }
+      | { op: "validate"; sources: DiscoveredFile[]; roots: string[] }
       | { op: "apply"; plans: Plan[]; listed: Discovery["listed"]; staleSpares: string[] },
   ): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
@@ -567,13 +597,19 @@ async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper
   let validated: Validated;
   if (k > 0) {
     const parts = await Promise.all(
-      helpers.map((h, j) => h.request<Validated>({ op: "validate", sources: sources.filter((_, i) => i % k === j) })),
+      helpers.map((h, j) =>
+        h.request<Validated>({
+          op: "validate",
+          sources: sources.filter((_, i) => i % k === j),
+          roots: discovery.roots,
+        }),
+      ),
     );
     validated = {
       plans: sources.map((_, i) => parts[i % k]!.plans[Math.floor(i / k)]),
       invalid: parts.flatMap((p) => p.invalid),
     };
-  } else validated = validate(sources);
+  } else validated = validate(sources, discovery.roots);
   const { invalid } = validated;
   if (invalid.length > 0) {
     invalid.sort((a, b) => comparePaths(a.path, b.path));
@@ -625,6 +661,12 @@ async function inject(opts: InjectOptions, discovery: Discovery, helpers: Helper
         break;
       case "missing": {
         const reason = `the source map it references (${p.map}) was not found`;
+        report.untouched.push({ path: p.js.display, reason });
+        report.warnings.push({ path: p.js.display, message: `${p.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+      case "outside": {
+        const reason = `the source map it references (${p.map}) is outside the paths given to inject (pass its folder too to inject it)`;
         report.untouched.push({ path: p.js.display, reason });
         report.warnings.push({ path: p.js.display, message: `${p.js.display} was left unchanged: ${reason}` });
         break;

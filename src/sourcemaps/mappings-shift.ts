@@ -133,6 +133,16 @@ function mappingsValid(m: string, sourcesLength?: number, namesLength?: number):
   return true;
 }
 
+/** Longest excerpt of a bad value an error quotes. */
+const EXCERPT_CHARS = 80;
+
+/** `value` quoted, cut to EXCERPT_CHARS (a broken map can hold one 200 KB "segment"). */
+export function excerpt(value: string): string {
+  return value.length <= EXCERPT_CHARS
+    ? JSON.stringify(value)
+    : `${JSON.stringify(value.slice(0, EXCERPT_CHARS))}… (${value.length} characters)`;
+}
+
 /** The reference (slower) check, which also says what is wrong. */
 export function describeMappingsProblem(
   mappings: string,
@@ -161,7 +171,7 @@ export function describeMappingsProblem(
       const seg = mappings.slice(segStart, segEnd);
       if (seg !== "") {
         const f = segmentFields(seg);
-        const where = `line ${line + 1}, segment ${JSON.stringify(seg)}`;
+        const where = `line ${line + 1}, segment ${excerpt(seg)}`;
         if (!f) return `mappings have a truncated value at ${where}`;
         if (f.length !== 1 && f.length !== 4 && f.length !== 5)
           return `mappings have a segment of ${f.length} fields at ${where}`;

@@ -4,13 +4,14 @@
  * sourcemap reference, and pair every script with its map. Contents are not kept (unless a cache
  * budget asks for it); bundle.ts reads them again while zipping.
  */
-import { existsSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
+import { type Dirent, existsSync, readdirSync, readFileSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { createWorkerPool, type WorkerPool } from "./bundle.js";
 import { parseMapJson } from "./bundle-rewrite.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
-import { IgnoreMatcher, readSourceMapReference } from "./discover.js";
+import { IgnoreMatcher, ignoreFileError, missingPathError, readSourceMapReference } from "./discover.js";
+import { fileError, NOT_REGULAR, nameIsNotUtf8, notUtf8NameError, readRegularFile, refusal } from "./file-errors.js";
 import type { Inspection } from "./inspection.js";
 
 export const DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
@@ -125,7 +126,12 @@ export function mapDebugId(map: Record<string, unknown>): string | undefined {
  * ignored folders are not entered.
  */
 function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: string[], onSkip?: ScanOptions["onSkip"]): void {
-  const entries = readdirSync(dir, { withFileTypes: true });
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw fileError(e, "list", rel || dir);
+  }
   entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
@@ -141,6 +147,7 @@ function walk(dir: string, rel: string, ignores: IgnoreMatcher, out: string[], o
         onSkip?.(childRel, "ignored");
         continue;
       }
+      if (nameIsNotUtf8(dir, e.name)) throw notUtf8NameError(childRel);
       out.push(childRel);
     }
   }
@@ -157,8 +164,9 @@ export function inspectFile(
   onMap?: (map: Record<string, unknown>, text: string, size: number) => void,
 ): Inspection {
   // Synchronous reads: for many small files they cost far less than thread-pool round trips.
-  const text = readFileSync(abs, "utf8");
-  const size = Buffer.byteLength(text);
+  const bytes = readRegularFile(abs, rel);
+  const size = bytes.length;
+  const text = bytes.toString("utf8");
   if (abs.endsWith(".map")) {
     let map: Record<string, unknown>;
     try {
@@ -205,8 +213,8 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     let text: string;
     try {
       text = readFileSync(f, "utf8");
-    } catch {
-      throw new InputError(`cannot read ignore file ${opts.ignoreFile}`);
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
     }
     ignores.add(text.split(/\r?\n/));
   }
@@ -220,13 +228,14 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     let st: Stats;
     try {
       st = statSync(given);
-    } catch {
-      throw new InputError(`${p} does not exist`);
+    } catch (e) {
+      throw missingPathError(p, e);
     }
     const root = st.isDirectory() ? resolve(given) : dirname(resolve(given));
     const files: string[] = [];
     if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
-    else files.push(basename(given));
+    else if (st.isFile()) files.push(basename(given));
+    else throw fileError(refusal(NOT_REGULAR, given), "read", p);
     for (const rel of files) {
       if (!exts.some((e) => rel.endsWith(`.${e}`))) {
         opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
@@ -258,7 +267,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
     // Read and inspect files on the workers (in parallel, and their text never reaches this heap).
     try {
       // A bounded window of batches in flight: results wait in the message queue otherwise.
-      const pending: Array<{ from: number; done: Promise<Array<Inspection | { error: string }>> }> = [];
+      const pending: Array<{ from: number; done: Promise<Array<Inspection | { error: string; input: boolean }>> }> = [];
       let next = 0;
       const post = () => {
         if (next >= rels.length) return;
@@ -275,7 +284,7 @@ export async function scanUploadFiles(opts: ScanOptions): Promise<ScannedFile[]>
         const { from, done } = pending.shift()!;
         post();
         (await done).forEach((r, j) => {
-          if ("error" in r) throw new Error(r.error);
+          if ("error" in r) throw r.input ? new InputError(r.error) : new Error(r.error);
           add(from + j, r);
         });
       }

@@ -22,11 +22,87 @@ export function debugIdComment(debugId: string): string {
 const WS = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 /** Optional hashbang, then blank space, block comments and line comments. */
 const PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
-/** …then one optional directive: `"…";` or `'…';` (the single-quoted form takes its newline). */
-const PRE_INJECT_RE = new RegExp(`^${PREAMBLE}(?:"[^"]*";|'[^']*';[\\n\\r]?)?`);
-/** For index maps: the preamble, then a `"use …"` directive whose text is repeated on line 1. */
-const INDEX_DIRECTIVE_RE = new RegExp(`^${PREAMBLE}(["'])(use${WS}[^"'\\r\\n]*)\\2`);
+const PREAMBLE_RE = new RegExp(`^${PREAMBLE}`);
+/** Blank space and comments after a string literal (a line break among them allows ASI). */
+const GAP_RE = new RegExp(`(?:${WS}|/\\*[\\s\\S]*?\\*/|//[^\\n\\r\\u2028\\u2029]*)*`, "y");
+const LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
 const SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
+
+export interface Directive {
+  /** The quote used, `"` or `'`. */
+  quote: string;
+  /** The text between the quotes, as written. */
+  text: string;
+}
+
+export interface Prologue {
+  /** Where the snippet goes: after the last directive (UTF-16 offset), or after the preamble. */
+  end: number;
+  directives: Directive[];
+}
+
+/** A string literal starting at `at` (a quote): the offset after its closing quote, or -1. */
+function stringEnd(js: string, at: number): number {
+  const q = js.charCodeAt(at);
+  for (let i = at + 1; i < js.length; i++) {
+    const c = js.charCodeAt(i);
+    if (c === q) return i + 1;
+    if (c === 92 /* \\ */) i++;
+    else if (c === 10 || c === 13) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Whether code starting at `at`, after a line break, begins a new statement — so automatic
+ * semicolon insertion ends the string statement before it — rather than continuing the expression
+ * (`(`, `[`, `.`, a template, an operator, `in`/`instanceof`). When unsure, it continues.
+ */
+function startsStatement(js: string, at: number): boolean {
+  if (at >= js.length) return true;
+  const c = js[at]!;
+  if (c === '"' || c === "'" || c === "{" || c === "}" || c === ";" || c === "~") return true;
+  if (c === "!") return js[at + 1] !== "=";
+  if (/[0-9]/.test(c)) return true;
+  if (/[A-Za-z_$]/.test(c)) return !/^(?:in|instanceof)(?![\w$])/.test(js.slice(at, at + 11));
+  return false;
+}
+
+/**
+ * The program's directive prologue: the string-literal statements (`"use strict";`,
+ * `'use client'`) that open it, after a hashbang, blank space and comments. The snippet goes
+ * after all of them: a statement before a directive turns it into a plain string.
+ *
+ * Where sentry-cli 3.8.0 is right — no directive, or one directive ended by `;` — the offset is
+ * its own, quirk included: a single-quoted directive takes the line break after its `;`.
+ */
+export function directivePrologue(js: string): Prologue {
+  const preamble = PREAMBLE_RE.exec(js)![0].length;
+  const directives: Directive[] = [];
+  let end = preamble;
+  let pos = preamble;
+  for (;;) {
+    const c = js[pos];
+    if (c !== '"' && c !== "'") break;
+    const close = stringEnd(js, pos);
+    if (close === -1) break;
+    GAP_RE.lastIndex = close;
+    const gap = GAP_RE.exec(js)![0];
+    const next = close + gap.length;
+    let stmtEnd: number;
+    if (js[next] === ";") {
+      stmtEnd = next + 1;
+      // sentry-cli's quirk for a single-quoted directive (its line break moves up with it).
+      if (c === "'" && next === close && (js[stmtEnd] === "\n" || js[stmtEnd] === "\r")) stmtEnd++;
+    } else if ((LINE_BREAK_RE.test(gap) || next >= js.length) && startsStatement(js, next)) stmtEnd = close;
+    else break;
+    directives.push({ quote: c, text: js.slice(pos + 1, close - 1) });
+    end = stmtEnd;
+    GAP_RE.lastIndex = stmtEnd;
+    pos = stmtEnd + GAP_RE.exec(js)![0].length;
+  }
+  return { end, directives };
+}
 
 export interface InsertionPoint {
   /** UTF-16 offset in the original text. */
@@ -38,9 +114,7 @@ export interface InsertionPoint {
 
 /** Where sentry-cli inserts the snippet into a file that has a regular source map. */
 export function insertionPoint(js: string): InsertionPoint {
-  const m = PRE_INJECT_RE.exec(js);
-  const offset = m ? m[0].length : 0;
-  return positionOf(js, offset);
+  return positionOf(js, directivePrologue(js).end);
 }
 
 export function positionOf(text: string, offset: number): InsertionPoint {
@@ -72,18 +146,23 @@ export const INSERTED_LINES = 2;
 
 /**
  * The file with an index map: sentry-cli keeps a hashbang line first, then adds ONE line made of
- * the leading `"use …";` directive (if any, so the snippet runs in the same mode) and the snippet.
- * Sections shift down by exactly one line.
+ * the program's `"use …"` directives (so the snippet runs in the same mode, and the module keeps
+ * them) and the snippet. Sections shift down by exactly one line. (sentry-cli repeats only the
+ * first directive.)
  */
 export function injectWithIndexMap(js: string, debugId: string): string {
   const sb = SHEBANG_RE.exec(js);
   const head = sb ? sb[0] : "";
   const body = js.slice(head.length);
-  const d = INDEX_DIRECTIVE_RE.exec(js);
-  const prefix = d ? `${d[2]}${d[3]}${d[2]};` : "";
+  const prefix = directivePrologue(js)
+    .directives.filter((d) => USE_RE.test(d.text))
+    .map((d) => `${d.quote}${d.text}${d.quote};`)
+    .join("");
   const sep = head !== "" && !head.endsWith("\n") ? "\n" : "";
   return head + sep + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
 }
+
+const USE_RE = new RegExp(`^use${WS}[^"'\\r\\n]*$`);
 
 /** Split like Rust's BufRead::lines: `\n` or `\r\n` end a line; no empty line after a final newline. */
 export function rustLines(text: string): string[] {

@@ -3,7 +3,6 @@
  * (split by the server's maxFileSize) in a temporary folder, and run the chunk protocol — assemble
  * first, upload only missing chunks, assemble again and optionally poll.
  */
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +22,7 @@ import {
 } from "./bundle.js";
 import { type RewriteOptions, rewriteMapBytes, rewriteSourceMap } from "./bundle-rewrite.js";
 import { type AssembleResponse, assemble, type ChunkServerOptions, getChunkOptions, uploadChunks } from "./chunks.js";
+import { fileError, isFileSystemError, readRegularFile } from "./file-errors.js";
 import { pack } from "./pack.js";
 import { type ScannedFile, scanUploadFiles } from "./scan.js";
 
@@ -166,7 +166,7 @@ class FileEntry implements BundleEntry {
       f.cached = undefined;
       return data;
     }
-    const raw = readFileSync(f.abs);
+    const raw = readRegularFile(f.abs, f.rel);
     const rewrite = this.rewrite;
     return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
   }
@@ -279,14 +279,17 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join(tmpdir(), "sentry-ship-bundle-"));
+  const tmp = await mkdtemp(join(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
+    throw fileError(e, "write", `a temporary folder in ${tmpdir()}`);
+  });
   try {
     const written: WrittenBundle[] = [];
     let i = 0;
     for (const g of groups) {
       const progress = out.progress("Bundling", g.length, "files");
+      const bundleFile = join(tmp, `bundle-${i++}.zip`);
       const b = await writeBundle(
-        join(tmp, `bundle-${i++}.zip`),
+        bundleFile,
         g,
         {
           org: deps.org,
@@ -298,7 +301,10 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
         options.chunkSize,
         () => progress.tick(),
         pool,
-      );
+      ).catch((e) => {
+        // Reading is named by the reader; what fails here is writing the bundle (a full disk).
+        throw isFileSystemError(e) ? fileError(e, "write", `the temporary bundle ${bundleFile}`) : e;
+      });
       progress.done(`> Bundled ${b.fileCount} files for upload`);
       if (!api) written.push(b);
       // The workers' isolates are most of the memory left: stop them before the last upload.

@@ -68,6 +68,8 @@ describe("sourcemaps inject against sentry-cli 3.8.0", () => {
     expect(listFiles(theirs)).toEqual(files);
     expect(files.length).toBeGreaterThan(30);
     for (const f of files) {
+      // Deliberately different (the test below): sentry-cli leaves this inline map without the id.
+      if (f === "inline.mjs") continue;
       const a = readFileSync(join(ours, f), "utf8");
       const b = readFileSync(join(theirs, f), "utf8");
       expect(firstDiff(normalize(a), normalize(b)), f).toBeUndefined();
@@ -99,5 +101,32 @@ describe("sourcemaps inject against sentry-cli 3.8.0", () => {
     expect(us.stderr).toContain(
       "dist/missing.js was left unchanged: the source map it references (dist/gone.js.map) was not found",
     );
+  });
+
+  it("differs from sentry-cli where it breaks something: inline maps in other data: forms, and a prologue of several directives", async () => {
+    const code = `var il=1;function im(){return il}\n`;
+    const map = JSON.stringify({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA,IAAI" });
+    const { ours, theirs } = await injectBoth((dist) => {
+      write(
+        dist,
+        "inline.mjs",
+        `${code}//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(map).toString("base64")}\n`,
+      );
+      write(dist, "asm.js", `"use strict";"use asm";var x=1;\n//# sourceMappingURL=asm.js.map\n`);
+      write(dist, "asm.js.map", map);
+    });
+    const inlineMap = (js: string) => {
+      const b64 = js.match(/base64,([A-Za-z0-9+/=]+)/)![1]!;
+      return JSON.parse(Buffer.from(b64, "base64").toString("utf8"));
+    };
+    // sentry-cli: the JS has an id, its inline map does not; ours: both have the same id.
+    const theirsInline = readFileSync(join(theirs, "inline.mjs"), "utf8");
+    expect(theirsInline).toMatch(/debugId=/);
+    expect(inlineMap(theirsInline).debugId).toBeUndefined();
+    const oursInline = readFileSync(join(ours, "inline.mjs"), "utf8");
+    expect(inlineMap(oursInline).debugId).toBe(oursInline.match(/debugId=(\S+)/)![1]);
+    // sentry-cli puts the snippet between the two directives ("use asm" becomes a plain string).
+    expect(readFileSync(join(theirs, "asm.js"), "utf8")).toMatch(/^"use strict";\n!function/);
+    expect(readFileSync(join(ours, "asm.js"), "utf8")).toMatch(/^"use strict";"use asm";\n!function/);
   });
 });

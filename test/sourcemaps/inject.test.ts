@@ -6,7 +6,13 @@ import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../../src/sourcem
 import { readSourceMapReference } from "../../src/sourcemaps/discover.js";
 import { type InjectStep, runInjection } from "../../src/sourcemaps/inject.js";
 import { mappingsProblem, shiftMappings } from "../../src/sourcemaps/mappings-shift.js";
-import { injectWithMap, injectWithoutMap, insertionPoint, snippet } from "../../src/sourcemaps/snippet.js";
+import {
+  injectWithIndexMap,
+  injectWithMap,
+  injectWithoutMap,
+  insertionPoint,
+  snippet,
+} from "../../src/sourcemaps/snippet.js";
 import { snapshot, write, writeCommonFixtures, writeIndexFixture } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";
 
@@ -44,6 +50,39 @@ describe("snippet placement", () => {
     expect(injectWithoutMap("a;\r\nb;", SNIP_ID).replace(snippet(SNIP_ID), "<S>")).toBe(
       `a;\nb;\n<S>\n//# debugId=${SNIP_ID}\n`,
     );
+  });
+  it('puts the snippet after every directive of the prologue ("use strict";"use asm";), not between two', () => {
+    expect(place('"use strict";"use asm";var a;')).toBe(
+      `"use strict";"use asm";\n<S>\nvar a;\n//# debugId=${SNIP_ID}\n`,
+    );
+    expect(place("'use strict';\n'use asm';\nx")).toBe(`'use strict';\n'use asm';\n\n<S>\nx\n//# debugId=${SNIP_ID}\n`);
+    expect(place('"use strict";\n/* c */ "use asm"; f()')).toBe(
+      `"use strict";\n/* c */ "use asm";\n<S>\n f()\n//# debugId=${SNIP_ID}\n`,
+    );
+  });
+  it("takes a directive ended by a line break (no semicolon) as a directive", () => {
+    expect(place("/*! licence */\n'use client'\nexport const a=1")).toBe(
+      `/*! licence */\n'use client'\n<S>\n\nexport const a=1\n//# debugId=${SNIP_ID}\n`,
+    );
+    expect(place('"use strict"\n"use asm"\nvar a')).toBe(
+      `"use strict"\n"use asm"\n<S>\n\nvar a\n//# debugId=${SNIP_ID}\n`,
+    );
+  });
+  it("does not take a string that an expression continues for a directive", () => {
+    expect(place('"use strict"+x;')).toBe(`\n<S>\n"use strict"+x;\n//# debugId=${SNIP_ID}\n`);
+    expect(place("'a'\n(f)()")).toBe(`\n<S>\n'a'\n(f)()\n//# debugId=${SNIP_ID}\n`);
+    expect(place('"use strict";"x".length')).toBe(`"use strict";\n<S>\n"x".length\n//# debugId=${SNIP_ID}\n`);
+    expect(place("'a'\nin b")).toBe(`\n<S>\n'a'\nin b\n//# debugId=${SNIP_ID}\n`);
+  });
+  it("repeats every use-directive on the line added for an index map", () => {
+    const idx = (js: string) => injectWithIndexMap(js, SNIP_ID).replace(snippet(SNIP_ID), "<S>");
+    expect(idx('"use strict";"use asm";var a;')).toBe(
+      `"use strict";"use asm";<S>\n"use strict";"use asm";var a;\n//# debugId=${SNIP_ID}\n`,
+    );
+    expect(idx("/*! l */\n'use client'\nx")).toBe(
+      `'use client';<S>\n/*! l */\n'use client'\nx\n//# debugId=${SNIP_ID}\n`,
+    );
+    expect(idx('#!/usr/bin/env node\n"foo";x')).toBe(`#!/usr/bin/env node\n<S>\n"foo";x\n//# debugId=${SNIP_ID}\n`);
   });
   it("reports the insertion point as a line and column", () => {
     expect(insertionPoint('/* a */ "use strict";x')).toMatchObject({ line: 0, column: 21 });
@@ -348,7 +387,9 @@ describe("runInjection on unreadable input", () => {
     write(dir, "a.js", "var a=1;\n//# sourceMappingURL=maps\n");
     write(dir, "maps/x", "");
     write(dir, "b.js", "var b=1;\n");
-    await expect(runInjection({ paths: ["."], cwd: dir })).rejects.toThrow("./maps: cannot read it (EISDIR)");
+    await expect(runInjection({ paths: ["."], cwd: dir })).rejects.toThrow(
+      "./maps: cannot read it: it is a directory (EISDIR)",
+    );
     expect(readFileSync(join(dir, "b.js"), "utf8")).toBe("var b=1;\n");
   });
 });

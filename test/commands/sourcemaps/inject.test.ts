@@ -83,9 +83,22 @@ describe("sourcemaps inject", () => {
     expect(readFileSync(join(dir, "dist/nomap.js"), "utf8")).toBe(`var n=1;\n`);
   });
 
-  it("rejects a path that does not exist with a usage error", async () => {
-    const r = await runCli(["sourcemaps", "inject", "nope"], { cwd: tempDir() });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("path nope does not exist");
+  it("rejects a path or an ignore file that does not exist with the input error upload gives", async () => {
+    const dir = tempDir();
+    for (const cmd of ["inject", "upload"]) {
+      const env = { SENTRY_ORG: "acme", SENTRY_PROJECT: "web", SENTRY_AUTH_TOKEN: "sntryu_" + "a".repeat(64) };
+      const r = await runCli(["sourcemaps", cmd, "nope", "--dry-run", "--json"], { cwd: dir, env });
+      expect(r.exitCode, cmd).toBe(1);
+      expect(JSON.parse(r.stdout).error, cmd).toMatchObject({
+        kind: "input",
+        message: "path nope does not exist: pass a directory or file that exists",
+      });
+      const i = await runCli(["sourcemaps", cmd, ".", "-I", "no-such-file", "--dry-run", "--json"], { cwd: dir, env });
+      expect(i.exitCode, cmd).toBe(1);
+      expect(JSON.parse(i.stdout).error, cmd).toMatchObject({
+        kind: "input",
+        message: "cannot read the ignore file no-such-file: it does not exist (ENOENT)",
+      });
+    }
   });
 });
