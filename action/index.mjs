@@ -32349,18 +32349,14 @@ function processIO() {
     homeDir: process.env.HOME || homedir()
   };
 }
-function toArray(v) {
-  if (v === void 0) return void 0;
-  return Array.isArray(v) ? v : [v];
-}
 function flagsFromOptions(o2) {
   return {
     url: o2.url,
     authToken: o2.authToken,
     org: o2.org,
-    project: toArray(o2.project),
+    project: o2.project,
     release: o2.release,
-    environment: typeof o2.env === "string" ? o2.env : typeof o2.environment === "string" ? o2.environment : void 0,
+    environment: o2.env,
     logLevel: o2.logLevel,
     header: o2.header,
     caFile: o2.caFile,
@@ -41892,17 +41888,25 @@ var init_esm2 = __esm({
 var runner_exports = {};
 __export(runner_exports, {
   collect: () => collect,
+  commandArguments: () => commandArguments,
+  commandOptions: () => commandOptions,
   handler: () => handler,
   intArg: () => intArg,
   orgOption: () => orgOption,
   projectOption: () => projectOption,
   releaseOption: () => releaseOption
 });
+function commandOptions(cmd) {
+  return { ...cmd.optsWithGlobals() };
+}
+function commandArguments(params) {
+  const cmd = params[params.length - 1];
+  return { cmd, args: params.slice(0, cmd.registeredArguments.length) };
+}
 function handler(env2, fn) {
   return async (...params) => {
-    const cmd = params[params.length - 1];
-    const args = params.slice(0, cmd.registeredArguments.length);
-    const opts = cmd.optsWithGlobals();
+    const { cmd, args } = commandArguments(params);
+    const opts = commandOptions(cmd);
     const ctx = createContext(env2.io, opts, env2.overrides);
     env2.ctx = ctx;
     await fn(ctx, opts, ...args);
@@ -45504,15 +45508,7 @@ function command3(env2) {
   return new Command("serve").description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against").option("--port <port>", "port to listen on (default: a free port)", intArg("--port")).option("--host <host>", "address to bind (default 127.0.0.1)").option("--data <dir>", "also write what is received as files under DIR").option("--token <token>", "use this auth token instead of a random one").action(
     handler(env2, async (ctx, opts) => {
       const { runServe: runServe2 } = await Promise.resolve().then(() => (init_serve(), serve_exports));
-      await runServe2(
-        {
-          port: opts.port,
-          host: opts.host,
-          data: opts.data,
-          token: opts.token
-        },
-        ctx
-      );
+      await runServe2({ port: opts.port, host: opts.host, data: opts.data, token: opts.token }, ctx);
     })
   );
 }
@@ -45732,9 +45728,8 @@ function urlOption(flags, description, attribute) {
 }
 function urlAwareHandler(env2, attribute, fn) {
   return async (...params) => {
-    const cmd = params[params.length - 1];
-    const args = params.slice(0, cmd.registeredArguments.length);
-    const opts = { ...cmd.optsWithGlobals() };
+    const { cmd, args } = commandArguments(params);
+    const opts = commandOptions(cmd);
     let root = cmd;
     while (root.parent) root = root.parent;
     const raw = (root.rawArgs ?? []).slice();
@@ -45755,7 +45750,7 @@ function urlAwareHandler(env2, attribute, fn) {
     }
     if (groupAt >= 0) {
       opts.url = serverUrl;
-      if (ownUrl !== void 0) opts[attribute] = ownUrl;
+      if (ownUrl !== void 0) Object.assign(opts, { [attribute]: ownUrl });
     }
     const { createContext: createContext2 } = await Promise.resolve().then(() => (init_context(), context_exports));
     const ctx = createContext2(env2.io, opts, env2.overrides);
@@ -45767,6 +45762,7 @@ var init_url_option = __esm({
   "src/commands/url-option.ts"() {
     "use strict";
     init_esm2();
+    init_runner();
   }
 });
 
@@ -45793,7 +45789,7 @@ async function runReleasesFinalize(opts, ctx) {
 function finalizeCommand(env2) {
   return new Command("finalize").description("Mark a release as finalized and released.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--released <timestamp>", "the release time (unix timestamp, RFC 3339 or RFC 2822; default now)").option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "releaseUrl", async (ctx, o2, version) => {
-      const released = o2.released === void 0 ? void 0 : parseTimestamp(String(o2.released), "--released");
+      const released = o2.released === void 0 ? void 0 : parseTimestamp(o2.released, "--released");
       await runReleasesFinalize({ version, url: o2.releaseUrl, released, dryRun: o2.dryRun === true }, ctx);
     })
   );
@@ -46823,18 +46819,17 @@ async function runDeploysNew(opts, ctx) {
 function newCommand2(env2) {
   return new Command("new").description("Creates a new release deployment.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).requiredOption("-e, --env <env>", "the environment of this deploy").option("-n, --name <name>", "optional human-readable name for this deploy").addOption(urlOption("-u, --url <url>", "optional URL that points to the deploy", "deployUrl")).option("--started <timestamp>", "when the deploy started (unix timestamp, RFC 3339 or RFC 2822)").option("--finished <timestamp>", "when the deploy finished (default now)").option("-t, --time <seconds>", "deploy duration in seconds: finished now, started that long ago", intArg("--time")).option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "deployUrl", async (ctx, o2) => {
-      const started = o2.started === void 0 ? void 0 : parseTimestamp(String(o2.started), "--started");
-      const finished = o2.finished === void 0 ? void 0 : parseTimestamp(String(o2.finished), "--finished");
-      const projects = o2.project === void 0 ? void 0 : [o2.project].flat();
+      const started = o2.started === void 0 ? void 0 : parseTimestamp(o2.started, "--started");
+      const finished = o2.finished === void 0 ? void 0 : parseTimestamp(o2.finished, "--finished");
       await runDeploysNew(
         {
-          environment: String(o2.env),
+          environment: o2.env,
           name: o2.name,
           url: o2.deployUrl,
           started,
           finished,
           time: o2.time,
-          projects,
+          projects: o2.project,
           dryRun: o2.dryRun === true
         },
         ctx
@@ -48350,8 +48345,7 @@ parentPort.on("message", async (msg) => {
 // src/commands/sourcemaps/inject.ts
 function injectCommand(env2) {
   return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
-    handler(env2, async (ctx, opts, ...args) => {
-      const paths = args[0];
+    handler(env2, async (ctx, opts, paths) => {
       await runInject(
         {
           paths,
@@ -50577,14 +50571,13 @@ function uploadCommand(env2) {
     "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
     collect
   ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).action(
-    handler(env2, async (ctx, opts, ...args) => {
-      const paths = args[0];
+    handler(env2, async (ctx, opts, paths) => {
       if (opts.wait && opts.waitFor !== void 0)
         throw new UsageError("--wait and --wait-for cannot be used together");
       await runSourcemapsUpload(
         {
           paths,
-          release: typeof opts.release === "string" ? opts.release : void 0,
+          release: opts.release,
           dist: opts.dist,
           urlPrefix: opts.urlPrefix,
           urlSuffix: opts.urlSuffix,
@@ -50860,7 +50853,7 @@ var init_transport = __esm({
 function dispatchFlags(o2) {
   return {
     dsn: o2.dsn,
-    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(String(o2.waitForRateLimit)),
+    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(o2.waitForRateLimit),
     spoolDir: o2.spoolDir
   };
 }
@@ -53931,7 +53924,7 @@ __export(send_event_exports, {
 import { readFileSync as readFileSync12, statSync as statSync7 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
-    paths: paths ?? [],
+    paths,
     raw: o2.raw === true,
     level: o2.level,
     timestamp: o2.timestamp,
@@ -54122,10 +54115,9 @@ __export(send_event_exports2, {
 });
 function command7(env2) {
   return new Command("send-event").description("Send a manual event to Sentry (through the DSN, not the API token).").argument("[path...]", "event JSON file(s) or globs to send; all other event flags are then ignored").option("--raw", "send the event files as they are, without parsing them").option("-l, --level <level>", "event level: debug, info, warning, error or fatal (default error)").option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339").option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)").option("-d, --dist <dist>", "the distribution").option("-E, --env <environment>", "the environment (default SENTRY_ENVIRONMENT, else production)").option("--no-environ", "do not send environment variables along").option("-m, --message <message>", "the event message (repeatable: lines)", collect).option("-a, --message-arg <arg>", "an argument for the event message (repeatable)", collect).option("-p, --platform <platform>", "the platform (default native)").option("-t, --tag <key:value>", "a tag (repeatable)", collect).option("-e, --extra <key:value>", "extra data (repeatable)", collect).option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect).option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect).option("--logfile <path>", "send the last 100 lines of a log file as breadcrumbs").option("--with-categories", "split `CATEGORY: message` log lines into category and message").option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect).option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry").option("--spool-dir <dir>", "where to save events that could not be delivered").option("--dry-run", "build and show the event without sending it").addOption(new Option("--allow-xcode-infoplist-preprocessing").hideHelp()).action(
-    handler(env2, async (ctx, o2, ...args) => {
-      const paths = args[0] ?? [];
+    handler(env2, async (ctx, o2, paths) => {
       const { runSendEvent: runSendEvent2, sendEventOptions: sendEventOptions2 } = await Promise.resolve().then(() => (init_send_event(), send_event_exports));
-      await runSendEvent2(sendEventOptions2(o2, paths), ctx);
+      await runSendEvent2(sendEventOptions2(o2, paths ?? []), ctx);
     })
   );
 }
@@ -54146,7 +54138,7 @@ __export(send_envelope_exports, {
 import { readFileSync as readFileSync13, rmSync as rmSync2 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
-    paths: paths ?? [],
+    paths,
     raw: o2.raw === true,
     ...dispatchFlags(o2),
     dryRun: o2.dryRun === true
@@ -54243,8 +54235,7 @@ __export(send_envelope_exports2, {
 });
 function command8(env2) {
   return new Command("send-envelope").description("Send a stored envelope to Sentry (also resends spooled envelopes).").argument("<path...>", "envelope file(s) or globs").option("--raw", "send the files byte for byte, without parsing them").option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect).option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry").option("--spool-dir <dir>", "the spool folder (files in it are resent unchanged and removed once accepted)").option("--dry-run", "validate the envelopes without sending them").action(
-    handler(env2, async (ctx, o2, ...args) => {
-      const paths = args[0] ?? [];
+    handler(env2, async (ctx, o2, paths) => {
       const { runSendEnvelope: runSendEnvelope2, sendEnvelopeOptions: sendEnvelopeOptions2 } = await Promise.resolve().then(() => (init_send_envelope(), send_envelope_exports));
       await runSendEnvelope2(sendEnvelopeOptions2(o2, paths), ctx);
     })

@@ -43,8 +43,11 @@ export interface GlobalOptions {
   caFile?: string;
   /** Group/command level options that feed configuration. */
   org?: string;
-  project?: string[] | string;
+  /** `-p/--project`, repeatable. */
+  project?: string[];
   release?: string;
+  /** The environment of the commands that take one (`deploys new -e`, `send-event -E`). */
+  env?: string;
 }
 
 export interface CommandContext {
@@ -75,19 +78,14 @@ export interface ContextOverrides {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-function toArray(v: string[] | string | undefined): string[] | undefined {
-  if (v === undefined) return undefined;
-  return Array.isArray(v) ? v : [v];
-}
-
-export function flagsFromOptions(o: GlobalOptions & Record<string, unknown>): ConfigFlags {
+export function flagsFromOptions(o: GlobalOptions): ConfigFlags {
   return {
     url: o.url,
     authToken: o.authToken,
     org: o.org,
-    project: toArray(o.project),
+    project: o.project,
     release: o.release,
-    environment: typeof o.env === "string" ? o.env : typeof o.environment === "string" ? o.environment : undefined,
+    environment: o.env,
     logLevel: o.logLevel,
     header: o.header,
     caFile: o.caFile,
@@ -95,11 +93,7 @@ export function flagsFromOptions(o: GlobalOptions & Record<string, unknown>): Co
   };
 }
 
-export function createContext(
-  io: IO,
-  opts: GlobalOptions & Record<string, unknown>,
-  overrides: ContextOverrides = {},
-): CommandContext {
+export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOverrides = {}): CommandContext {
   const redactor = new Redactor();
   const envLevel = parseLogLevel(io.env.SENTRY_LOG_LEVEL);
   const logLevel: LogLevel = parseLogLevel(opts.logLevel) ?? envLevel ?? "warn";

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { Option } from "commander";
-import { type CommandContext, type ContextOverrides, createContext, type IO } from "../context.js";
+import { type CommandContext, type ContextOverrides, createContext, type GlobalOptions, type IO } from "../context.js";
 import { UsageError } from "../errors.js";
 
 export interface RunEnv {
@@ -14,17 +14,39 @@ export interface RunEnv {
   ctx?: CommandContext;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
-export type Opts = Record<string, any>;
+/**
+ * What commander parsed for a command: the root's and the group's options (GlobalOptions) and the
+ * command's own, `F`, which each command declares beside its flags. commander types neither, so
+ * commandOptions and commandArguments are the one place where they are taken to be what the
+ * command declared.
+ */
+export type CommandOptions<F extends object> = GlobalOptions & F;
 
-export function handler<A extends string[]>(
+/** The options of the command commander is running (with the group's and the root's). */
+export function commandOptions<F extends object>(cmd: Command): CommandOptions<F> {
+  return { ...cmd.optsWithGlobals() } as CommandOptions<F>;
+}
+
+/**
+ * The action's parameters: the declared arguments in order (a variadic one as one array), then
+ * the options object and the Command.
+ */
+export function commandArguments<A extends unknown[]>(params: unknown[]): { cmd: Command; args: A } {
+  const cmd = params[params.length - 1] as Command;
+  return { cmd, args: params.slice(0, cmd.registeredArguments.length) as A };
+}
+
+/**
+ * The action of a command: builds the CommandContext and calls `fn` with the typed options and
+ * arguments, e.g. `handler<InfoFlags, [version: string]>(env, async (ctx, opts, version) => …)`.
+ */
+export function handler<F extends object = object, A extends unknown[] = []>(
   env: RunEnv,
-  fn: (ctx: CommandContext, opts: Opts, ...args: A) => Promise<void>,
+  fn: (ctx: CommandContext, opts: CommandOptions<F>, ...args: A) => Promise<void>,
 ): (...params: unknown[]) => Promise<void> {
   return async (...params: unknown[]) => {
-    const cmd = params[params.length - 1] as Command;
-    const args = params.slice(0, cmd.registeredArguments.length) as A;
-    const opts = cmd.optsWithGlobals() as Opts;
+    const { cmd, args } = commandArguments<A>(params);
+    const opts = commandOptions<F>(cmd);
     const ctx = createContext(env.io, opts, env.overrides);
     env.ctx = ctx;
     await fn(ctx, opts, ...args);

@@ -2,9 +2,9 @@
  * Commands with a `--url` of their own (a release's or a deploy's URL), beside the root's `--url`
  * (the Sentry server): the option, and the handler that tells the two apart from the raw arguments.
  */
-import { type Command, Option } from "commander";
+import { Option } from "commander";
 import type { CommandContext } from "../context.js";
-import type { RunEnv } from "./runner.js";
+import { type CommandOptions, commandArguments, commandOptions, type RunEnv } from "./runner.js";
 
 /** A `--url` option whose value does not collide with the root `--url` (the Sentry server). */
 export function urlOption(flags: string, description: string, attribute: string): Option {
@@ -19,17 +19,14 @@ export function urlOption(flags: string, description: string, attribute: string)
  * raw arguments decide: a `--url` before the group name is the server, one after it belongs to the
  * command — the grammar sentry-cli has.
  */
-export function urlAwareHandler<A extends string[]>(
+export function urlAwareHandler<F extends object, A extends unknown[] = []>(
   env: RunEnv,
-  attribute: string,
-  // biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
-  fn: (ctx: CommandContext, opts: Record<string, any>, ...args: A) => Promise<void>,
+  attribute: keyof F & string,
+  fn: (ctx: CommandContext, opts: CommandOptions<F>, ...args: A) => Promise<void>,
 ): (...params: unknown[]) => Promise<void> {
   return async (...params: unknown[]) => {
-    const cmd = params[params.length - 1] as Command;
-    const args = params.slice(0, cmd.registeredArguments.length) as A;
-    // biome-ignore lint/suspicious/noExplicitAny: commander hands options over untyped
-    const opts = { ...cmd.optsWithGlobals() } as Record<string, any>;
+    const { cmd, args } = commandArguments<A>(params);
+    const opts = commandOptions<F>(cmd);
     let root = cmd;
     while (root.parent) root = root.parent;
     const raw = ((root as unknown as { rawArgs?: string[] }).rawArgs ?? []).slice();
@@ -50,7 +47,7 @@ export function urlAwareHandler<A extends string[]>(
     }
     if (groupAt >= 0) {
       opts.url = serverUrl;
-      if (ownUrl !== undefined) opts[attribute] = ownUrl;
+      if (ownUrl !== undefined) Object.assign(opts, { [attribute]: ownUrl });
     }
     const { createContext } = await import("../context.js");
     const ctx = createContext(env.io, opts, env.overrides);

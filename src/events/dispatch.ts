@@ -30,12 +30,20 @@ export interface DispatchFlags {
   spoolDir?: string;
 }
 
-/** The delivery flags both send-event and send-envelope take (`--dsn`, `--wait-for-rate-limit`, `--spool-dir`). */
-export function dispatchFlags(o: { dsn?: unknown; waitForRateLimit?: unknown; spoolDir?: unknown }): DispatchFlags {
+/** The delivery flags both send-event and send-envelope take, as commander parses them. */
+export interface DeliveryFlags {
+  /** `--dsn`, repeatable. */
+  dsn?: string[];
+  waitForRateLimit?: string;
+  spoolDir?: string;
+}
+
+/** `--dsn`, `--wait-for-rate-limit` and `--spool-dir`, checked. */
+export function dispatchFlags(o: DeliveryFlags): DispatchFlags {
   return {
-    dsn: o.dsn as DispatchFlags["dsn"],
-    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(String(o.waitForRateLimit)),
-    spoolDir: o.spoolDir as string | undefined,
+    dsn: o.dsn,
+    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(o.waitForRateLimit),
+    spoolDir: o.spoolDir,
   };
 }
 

@@ -58,6 +58,17 @@ export async function runDeploysNew(opts: DeploysNewOptions, ctx: CommandContext
   ctx.out.result({ ok: true, release: version, deploy: res.data });
 }
 
+/** What commander parses for `deploys new` (besides the root's and the group's options). */
+export interface DeploysNewFlags {
+  env: string;
+  name?: string;
+  deployUrl?: string;
+  started?: string;
+  finished?: string;
+  time?: number;
+  dryRun?: boolean;
+}
+
 export function newCommand(env: RunEnv): Command {
   return new Command("new")
     .description("Creates a new release deployment.")
@@ -72,19 +83,18 @@ export function newCommand(env: RunEnv): Command {
     .option("-t, --time <seconds>", "deploy duration in seconds: finished now, started that long ago", intArg("--time"))
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      urlAwareHandler(env, "deployUrl", async (ctx, o) => {
-        const started = o.started === undefined ? undefined : parseTimestamp(String(o.started), "--started");
-        const finished = o.finished === undefined ? undefined : parseTimestamp(String(o.finished), "--finished");
-        const projects: string[] | undefined = o.project === undefined ? undefined : [o.project].flat();
+      urlAwareHandler<DeploysNewFlags>(env, "deployUrl", async (ctx, o) => {
+        const started = o.started === undefined ? undefined : parseTimestamp(o.started, "--started");
+        const finished = o.finished === undefined ? undefined : parseTimestamp(o.finished, "--finished");
         await runDeploysNew(
           {
-            environment: String(o.env),
+            environment: o.env,
             name: o.name,
             url: o.deployUrl,
             started,
             finished,
             time: o.time,
-            projects,
+            projects: o.project,
             dryRun: o.dryRun === true,
           },
           ctx,

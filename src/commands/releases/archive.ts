@@ -40,6 +40,11 @@ export async function runReleasesStatus(
 export const runReleasesArchive = (opts: ReleasesStatusOptions, ctx: CommandContext) =>
   runReleasesStatus("archived", opts, ctx);
 
+/** What commander parses for `releases archive`. */
+export interface ReleasesArchiveFlags {
+  dryRun?: boolean;
+}
+
 export function archiveCommand(env: RunEnv): Command {
   return new Command("archive")
     .description("Archive a release.")
@@ -48,7 +53,7 @@ export function archiveCommand(env: RunEnv): Command {
     .addOption(projectOption())
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      handler<ReleasesArchiveFlags, [version: string]>(env, async (ctx, o, version) => {
         await runReleasesArchive({ version, dryRun: o.dryRun === true }, ctx);
       }),
     );

@@ -29,6 +29,11 @@ export async function runReleasesDelete(opts: ReleasesDeleteOptions, ctx: Comman
   ctx.out.result({ ok: true, version, deleted: true });
 }
 
+/** What commander parses for `releases delete`. */
+export interface ReleasesDeleteFlags {
+  dryRun?: boolean;
+}
+
 export function deleteCommand(env: RunEnv): Command {
   return new Command("delete")
     .description("Delete a release.")
@@ -37,7 +42,7 @@ export function deleteCommand(env: RunEnv): Command {
     .addOption(projectOption())
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      handler<ReleasesDeleteFlags, [version: string]>(env, async (ctx, o, version) => {
         await runReleasesDelete({ version, dryRun: o.dryRun === true }, ctx);
       }),
     );

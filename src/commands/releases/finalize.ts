@@ -36,6 +36,13 @@ export async function runReleasesFinalize(opts: ReleasesFinalizeOptions, ctx: Co
   ctx.out.result({ ok: true, version, release: res?.data });
 }
 
+/** What commander parses for `releases finalize`. */
+export interface ReleasesFinalizeFlags {
+  releaseUrl?: string;
+  released?: string;
+  dryRun?: boolean;
+}
+
 export function finalizeCommand(env: RunEnv): Command {
   return new Command("finalize")
     .description("Mark a release as finalized and released.")
@@ -46,8 +53,8 @@ export function finalizeCommand(env: RunEnv): Command {
     .option("--released <timestamp>", "the release time (unix timestamp, RFC 3339 or RFC 2822; default now)")
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      urlAwareHandler(env, "releaseUrl", async (ctx, o, version: string) => {
-        const released = o.released === undefined ? undefined : parseTimestamp(String(o.released), "--released");
+      urlAwareHandler<ReleasesFinalizeFlags, [version: string]>(env, "releaseUrl", async (ctx, o, version) => {
+        const released = o.released === undefined ? undefined : parseTimestamp(o.released, "--released");
         await runReleasesFinalize({ version, url: o.releaseUrl, released, dryRun: o.dryRun === true }, ctx);
       }),
     );

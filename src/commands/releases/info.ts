@@ -47,6 +47,12 @@ export async function runReleasesInfo(opts: ReleasesInfoOptions, ctx: CommandCon
   );
 }
 
+/** What commander parses for `releases info`. */
+export interface ReleasesInfoFlags {
+  showProjects?: boolean;
+  showCommits?: boolean;
+}
+
 export function infoCommand(env: RunEnv): Command {
   return new Command("info")
     .description("Print information about a release.")
@@ -56,7 +62,7 @@ export function infoCommand(env: RunEnv): Command {
     .option("-P, --show-projects", "display the Projects column")
     .option("-C, --show-commits", "display the Commits column")
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      handler<ReleasesInfoFlags, [version: string]>(env, async (ctx, o, version) => {
         await runReleasesInfo(
           { version, showProjects: o.showProjects === true, showCommits: o.showCommits === true },
           ctx,

@@ -31,6 +31,13 @@ export async function runReleasesList(opts: ReleasesListOptions, ctx: CommandCon
   ctx.out.print(renderReleaseList(releases, ctx.now(), opts.showProjects === true));
 }
 
+/** What commander parses for `releases list`. */
+export interface ReleasesListFlags {
+  showProjects?: boolean;
+  raw?: boolean;
+  delimiter?: string;
+}
+
 export function listCommand(env: RunEnv): Command {
   return new Command("list")
     .description("List the most recent releases.")
@@ -41,7 +48,7 @@ export function listCommand(env: RunEnv): Command {
     .option("-D, --delimiter <delimiter>", "delimiter for --raw")
     .addOption(new Option("--no-abbrev", "no effect (kept for compatibility)").hideHelp())
     .action(
-      handler(env, async (ctx, o) => {
+      handler<ReleasesListFlags>(env, async (ctx, o) => {
         if (o.delimiter !== undefined && !o.raw) {
           const { UsageError } = await import("../../errors.js");
           throw new UsageError("the argument '--delimiter <delimiter>' requires '--raw'");

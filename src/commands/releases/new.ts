@@ -36,6 +36,13 @@ export async function runReleasesNew(opts: ReleasesNewOptions, ctx: CommandConte
   ctx.out.result({ ok: true, version, created: res?.status !== 208, release: res?.data });
 }
 
+/** What commander parses for `releases new` (besides the root's and the group's options). */
+export interface ReleasesNewFlags {
+  releaseUrl?: string;
+  finalize?: boolean;
+  dryRun?: boolean;
+}
+
 export function newCommand(env: RunEnv): Command {
   return new Command("new")
     .description("Create a new release.")
@@ -46,7 +53,7 @@ export function newCommand(env: RunEnv): Command {
     .option("--finalize", "immediately finalize the release (sets it to released)")
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      urlAwareHandler(env, "releaseUrl", async (ctx, o, version: string) => {
+      urlAwareHandler<ReleasesNewFlags, [version: string]>(env, "releaseUrl", async (ctx, o, version) => {
         await runReleasesNew(
           { version, finalize: o.finalize === true, url: o.releaseUrl, dryRun: o.dryRun === true },
           ctx,

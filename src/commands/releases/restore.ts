@@ -6,6 +6,11 @@ import { type ReleasesStatusOptions, runReleasesStatus } from "./archive.js";
 export const runReleasesRestore = (opts: ReleasesStatusOptions, ctx: CommandContext) =>
   runReleasesStatus("open", opts, ctx);
 
+/** What commander parses for `releases restore`. */
+export interface ReleasesRestoreFlags {
+  dryRun?: boolean;
+}
+
 export function restoreCommand(env: RunEnv): Command {
   return new Command("restore")
     .description("Restore a release.")
@@ -14,7 +19,7 @@ export function restoreCommand(env: RunEnv): Command {
     .addOption(projectOption())
     .option("--dry-run", "print the request instead of sending it")
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      handler<ReleasesRestoreFlags, [version: string]>(env, async (ctx, o, version) => {
         await runReleasesRestore({ version, dryRun: o.dryRun === true }, ctx);
       }),
     );

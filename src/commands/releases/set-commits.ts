@@ -241,6 +241,19 @@ async function matchRemoteRepos(ctx: CommandContext, repos: Repo[], remoteName: 
   return refs;
 }
 
+/** What commander parses for `releases set-commits`. */
+export interface SetCommitsFlags {
+  clear?: boolean;
+  auto?: boolean;
+  local?: boolean;
+  /** `-c/--commit`, repeatable. */
+  commit?: string[];
+  ignoreMissing?: boolean;
+  initialDepth?: number;
+  deepenLimit?: number;
+  dryRun?: boolean;
+}
+
 export function setCommitsCommand(env: RunEnv): Command {
   return new Command("set-commits")
     .description("Set commits of a release.")
@@ -271,7 +284,7 @@ export function setCommitsCommand(env: RunEnv): Command {
       "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)",
     )
     .action(
-      handler(env, async (ctx, o, version: string) => {
+      handler<SetCommitsFlags, [version: string]>(env, async (ctx, o, version) => {
         await runSetCommits(
           {
             version,

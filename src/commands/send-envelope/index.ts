@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { collect, handler, type RunEnv } from "../runner.js";
+import type { SendEnvelopeFlags } from "./send-envelope.js";
 
 export function command(env: RunEnv): Command {
   return new Command("send-envelope")
@@ -11,8 +12,7 @@ export function command(env: RunEnv): Command {
     .option("--spool-dir <dir>", "the spool folder (files in it are resent unchanged and removed once accepted)")
     .option("--dry-run", "validate the envelopes without sending them")
     .action(
-      handler(env, async (ctx, o, ...args: string[]) => {
-        const paths = (args[0] ?? []) as unknown as string[];
+      handler<SendEnvelopeFlags, [paths: string[]]>(env, async (ctx, o, paths) => {
         const { runSendEnvelope, sendEnvelopeOptions } = await import("./send-envelope.js");
         await runSendEnvelope(sendEnvelopeOptions(o, paths), ctx);
       }),

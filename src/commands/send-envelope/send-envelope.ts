@@ -8,12 +8,19 @@ import type { CommandContext } from "../../context.js";
 import { type Dsn, dsnHost } from "../../domain/dsn.js";
 import { type Envelope, EnvelopeError, normalizeEventId, parseEnvelope } from "../../domain/envelope.js";
 import { InputError } from "../../errors.js";
-import { type DispatchFlags, dispatch, dispatchFlags, resolveDsns, spoolDir } from "../../events/dispatch.js";
+import {
+  type DeliveryFlags,
+  type DispatchFlags,
+  dispatch,
+  dispatchFlags,
+  resolveDsns,
+  spoolDir,
+} from "../../events/dispatch.js";
 import { envelopeCategory, reserializeEnvelope } from "../../events/envelope-file.js";
 import { EventInputError } from "../../events/event.js";
 import { expandPaths } from "../../events/files.js";
 import { isInSpool } from "../../events/spool.js";
-import type { Opts } from "../runner.js";
+import type { CommandOptions } from "../runner.js";
 
 export interface SendEnvelopeOptions extends DispatchFlags {
   paths: string[];
@@ -21,9 +28,15 @@ export interface SendEnvelopeOptions extends DispatchFlags {
   dryRun?: boolean;
 }
 
-export function sendEnvelopeOptions(o: Opts, paths: string[]): SendEnvelopeOptions {
+/** What commander parses for `send-envelope`. */
+export interface SendEnvelopeFlags extends DeliveryFlags {
+  raw?: boolean;
+  dryRun?: boolean;
+}
+
+export function sendEnvelopeOptions(o: CommandOptions<SendEnvelopeFlags>, paths: string[]): SendEnvelopeOptions {
   return {
-    paths: paths ?? [],
+    paths,
     raw: o.raw === true,
     ...dispatchFlags(o),
     dryRun: o.dryRun === true,

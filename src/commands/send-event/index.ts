@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { collect, handler, type RunEnv } from "../runner.js";
+import type { SendEventFlags } from "./send-event.js";
 
 export function command(env: RunEnv): Command {
   return new Command("send-event")
@@ -27,10 +28,9 @@ export function command(env: RunEnv): Command {
     .option("--dry-run", "build and show the event without sending it")
     .addOption(new Option("--allow-xcode-infoplist-preprocessing").hideHelp())
     .action(
-      handler(env, async (ctx, o, ...args: string[]) => {
-        const paths = (args[0] ?? []) as unknown as string[];
+      handler<SendEventFlags, [paths: string[] | undefined]>(env, async (ctx, o, paths) => {
         const { runSendEvent, sendEventOptions } = await import("./send-event.js");
-        await runSendEvent(sendEventOptions(o, paths), ctx);
+        await runSendEvent(sendEventOptions(o, paths ?? []), ctx);
       }),
     );
 }

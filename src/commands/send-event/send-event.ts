@@ -7,7 +7,7 @@ import type { CommandContext } from "../../context.js";
 import { dsnHost } from "../../domain/dsn.js";
 import { hyphenateEventId, normalizeEventId } from "../../domain/envelope.js";
 import { InputError, isShipError } from "../../errors.js";
-import { type DispatchFlags, dispatch, dispatchFlags, resolveDsns } from "../../events/dispatch.js";
+import { type DeliveryFlags, type DispatchFlags, dispatch, dispatchFlags, resolveDsns } from "../../events/dispatch.js";
 import { eventEnvelope, eventEnvelopeRaw } from "../../events/envelope-file.js";
 import {
   buildEvent,
@@ -21,7 +21,7 @@ import {
 import { expandPaths } from "../../events/files.js";
 import { type HostInfo, hostInfo } from "../../events/host.js";
 import { VERSION } from "../../version.js";
-import type { Opts } from "../runner.js";
+import type { CommandOptions } from "../runner.js";
 
 export interface SendEventOptions extends DispatchFlags {
   paths: string[];
@@ -47,9 +47,31 @@ export interface SendEventOptions extends DispatchFlags {
   host?: HostInfo;
 }
 
-export function sendEventOptions(o: Opts, paths: string[]): SendEventOptions {
+/** What commander parses for `send-event`. */
+export interface SendEventFlags extends DeliveryFlags {
+  raw?: boolean;
+  level?: string;
+  timestamp?: string;
+  release?: string;
+  dist?: string;
+  env?: string;
+  /** false with `--no-environ`. */
+  environ: boolean;
+  message?: string[];
+  messageArg?: string[];
+  platform?: string;
+  tag?: string[];
+  extra?: string[];
+  user?: string[];
+  fingerprint?: string[];
+  logfile?: string;
+  withCategories?: boolean;
+  dryRun?: boolean;
+}
+
+export function sendEventOptions(o: CommandOptions<SendEventFlags>, paths: string[]): SendEventOptions {
   return {
-    paths: paths ?? [],
+    paths,
     raw: o.raw === true,
     level: o.level,
     timestamp: o.timestamp,

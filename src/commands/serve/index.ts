@@ -1,6 +1,14 @@
 import { Command } from "commander";
 import { handler, intArg, type RunEnv } from "../runner.js";
 
+/** What commander parses for `serve`. */
+export interface ServeFlags {
+  port?: number;
+  host?: string;
+  data?: string;
+  token?: string;
+}
+
 export function command(env: RunEnv): Command {
   return new Command("serve")
     .description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against")
@@ -9,17 +17,9 @@ export function command(env: RunEnv): Command {
     .option("--data <dir>", "also write what is received as files under DIR")
     .option("--token <token>", "use this auth token instead of a random one")
     .action(
-      handler(env, async (ctx, opts) => {
+      handler<ServeFlags>(env, async (ctx, opts) => {
         const { runServe } = await import("./serve.js");
-        await runServe(
-          {
-            port: opts.port as number | undefined,
-            host: opts.host as string | undefined,
-            data: opts.data as string | undefined,
-            token: opts.token as string | undefined,
-          },
-          ctx,
-        );
+        await runServe({ port: opts.port, host: opts.host, data: opts.data, token: opts.token }, ctx);
       }),
     );
 }

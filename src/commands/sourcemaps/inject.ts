@@ -10,6 +10,16 @@ export interface InjectCommandOptions {
   ignoreFile?: string;
 }
 
+/** What commander parses for `sourcemaps inject`. */
+export interface InjectFlags {
+  dryRun?: boolean;
+  /** `-x/--ext`, repeatable. */
+  ext?: string[];
+  /** Repeatable. */
+  ignore?: string[];
+  ignoreFile?: string;
+}
+
 export function injectCommand(env: RunEnv): Command {
   return new Command("inject")
     .description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)")
@@ -22,16 +32,14 @@ export function injectCommand(env: RunEnv): Command {
     .addOption(projectOption().hideHelp())
     .addOption(releaseOption().hideHelp())
     .action(
-      handler(env, async (ctx, opts, ...args: string[]) => {
-        // A variadic argument arrives as one array.
-        const paths = (args as unknown[])[0] as string[];
+      handler<InjectFlags, [paths: string[]]>(env, async (ctx, opts, paths) => {
         await runInject(
           {
             paths,
             dryRun: opts.dryRun === true,
-            ext: opts.ext as string[] | undefined,
-            ignore: opts.ignore as string[] | undefined,
-            ignoreFile: opts.ignoreFile as string | undefined,
+            ext: opts.ext,
+            ignore: opts.ignore,
+            ignoreFile: opts.ignoreFile,
           },
           ctx,
         );

@@ -20,6 +20,12 @@ function positive(flag: string) {
   };
 }
 
+/** What commander parses for `sourcemaps resolve` (both default to 1). */
+export interface ResolveFlags {
+  line: number;
+  column: number;
+}
+
 export function resolveCommand(env: RunEnv): Command {
   return new Command("resolve")
     .description("resolve a minified line/column through a source map to the original position")
@@ -30,8 +36,8 @@ export function resolveCommand(env: RunEnv): Command {
     .addOption(projectOption().hideHelp())
     .addOption(releaseOption().hideHelp())
     .action(
-      handler(env, async (ctx, opts, path: string) => {
-        await runResolve({ path, line: opts.line as number, column: opts.column as number }, ctx);
+      handler<ResolveFlags, [path: string]>(env, async (ctx, opts, path) => {
+        await runResolve({ path, line: opts.line, column: opts.column }, ctx);
       }),
     );
 }

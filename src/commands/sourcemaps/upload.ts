@@ -2,19 +2,32 @@ import { Command, Option } from "commander";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import type { UploadOptions } from "../../sourcemaps/upload.js";
-import {
-  collect,
-  handler,
-  intArg,
-  type Opts,
-  orgOption,
-  projectOption,
-  type RunEnv,
-  releaseOption,
-} from "../runner.js";
+import { collect, handler, intArg, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 
 export interface SourcemapsUploadOptions extends UploadOptions {
   json?: boolean;
+}
+
+/** What commander parses for `sourcemaps upload` (besides the root's and the group's options). */
+export interface SourcemapsUploadFlags {
+  dist?: string;
+  urlPrefix?: string;
+  urlSuffix?: string;
+  /** Repeatable. */
+  stripPrefix?: string[];
+  stripCommonPrefix?: boolean;
+  /** `-x/--ext`, repeatable. */
+  ext?: string[];
+  /** Repeatable. */
+  ignore?: string[];
+  ignoreFile?: string;
+  validate?: boolean;
+  /** false with `--no-rewrite`. */
+  rewrite: boolean;
+  note?: string;
+  wait?: boolean;
+  waitFor?: number;
+  dryRun?: boolean;
 }
 
 export function uploadCommand(env: RunEnv): Command {
@@ -45,15 +58,13 @@ export function uploadCommand(env: RunEnv): Command {
     .addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp())
     .addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp())
     .action(
-      handler(env, async (ctx, opts: Opts, ...args: string[]) => {
-        // A variadic argument arrives as one array.
-        const paths = args[0] as unknown as string[];
+      handler<SourcemapsUploadFlags, [paths: string[]]>(env, async (ctx, opts, paths) => {
         if (opts.wait && opts.waitFor !== undefined)
           throw new UsageError("--wait and --wait-for cannot be used together");
         await runSourcemapsUpload(
           {
             paths,
-            release: typeof opts.release === "string" ? opts.release : undefined,
+            release: opts.release,
             dist: opts.dist,
             urlPrefix: opts.urlPrefix,
             urlSuffix: opts.urlSuffix,
