@@ -6,7 +6,7 @@ import { type SentryServer, startServer } from "../../src/server/index.js";
 import type { RecordedRequest } from "../../src/server/state.js";
 import { runCli, tempDir } from "./runCli.js";
 import { runSentryCli } from "./sentryCli.js";
-import { sentryCliEnv } from "./server.js";
+import { sentryCliEnv, steppingClock } from "./server.js";
 
 export interface Setup {
   repos?: Array<{ name: string; url: string; provider?: string }>;
@@ -31,6 +31,10 @@ async function api(server: SentryServer, method: string, path: string, body: unk
     throw new Error(`setup ${method} ${path}: ${res.status} ${await res.text()}`);
 }
 
+/**
+ * Create the setup's repositories and releases on `server`, in order. The releases need distinct
+ * creation times: start the server with `now: steppingClock()`.
+ */
 export async function prepare(server: SentryServer, setup: Setup): Promise<void> {
   for (const r of setup.repos ?? []) {
     await api(server, "POST", "organizations/acme/repos/", {
@@ -43,7 +47,6 @@ export async function prepare(server: SentryServer, setup: Setup): Promise<void>
     await api(server, "POST", "organizations/acme/releases/", { version: r.version, projects: ["frontend"] });
     if (r.commit)
       await api(server, "PUT", `organizations/acme/releases/${r.version}/`, { commits: [{ id: r.commit }] });
-    await new Promise((res) => setTimeout(res, 5)); // distinct creation times
   }
   server.state.requests.length = 0;
 }
@@ -81,8 +84,8 @@ export async function runBoth(
   opts: { setup?: Setup; cwd?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<OracleRun> {
   const cwd = opts.cwd ?? tempDir("ship-oracle-");
-  const a = await startServer();
-  const b = await startServer();
+  const a = await startServer({ now: steppingClock() });
+  const b = await startServer({ now: steppingClock() });
   try {
     await prepare(a, opts.setup ?? {});
     await prepare(b, opts.setup ?? {});

@@ -31,6 +31,19 @@ export function useServer(options: ServerOptions = {}): {
   };
 }
 
+/**
+ * A server clock that never reads the same instant twice: real time, but at least 1 ms after its
+ * previous reading. Releases created one after another get distinct creation times (which
+ * "the previous release" depends on) without the test waiting for the wall clock to move.
+ */
+export function steppingClock(): () => Date {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last);
+  };
+}
+
 /** Environment for running the real sentry-cli against a server. */
 export function sentryCliEnv(server: SentryServer, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

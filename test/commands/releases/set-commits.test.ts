@@ -4,11 +4,12 @@ import { type SentryServer, startServer } from "../../../src/server/index.js";
 import { git, repoWithCommits, shallowClone } from "../../support/git.js";
 import { prepare } from "../../support/release-oracle.js";
 import { runCli } from "../../support/runCli.js";
+import { steppingClock } from "../../support/server.js";
 
 /** Each scenario gets a fresh server, so no other test's release becomes "the previous release". */
 let server: SentryServer;
 beforeEach(async () => {
-  server = await startServer();
+  server = await startServer({ now: steppingClock() });
 });
 afterEach(async () => {
   await server.close();
