@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 //   node action/build.mjs --check     exit 1 if the committed bundle differs from a fresh build
 //   node action/build.mjs --from-head build from the last commit's sources (git archive HEAD), not
 //                                     the working tree: for a bundle that matches what is committed
+//   node action/build.mjs --staged    build from the staged sources (the index) and compare with the
+//                                     staged bundle: the pre-commit hook (.githooks/pre-commit)
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -45,12 +47,19 @@ export async function bundleAction(srcRoot = root) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const staged = process.argv.includes("--staged");
+  /** @type {string} */
   let fresh;
-  if (process.argv.includes("--from-head")) {
+  if (process.argv.includes("--from-head") || staged) {
     const tmp = mkdtempSync(join(tmpdir(), "ship-action-build-"));
     try {
-      const tar = execFileSync("git", ["archive", "--format=tar", "HEAD"], { cwd: root, maxBuffer: 1 << 30 });
-      execFileSync("tar", ["-x", "-C", tmp], { input: tar });
+      if (staged) {
+        // The staged version of every file (the bundle also depends on tsconfig.json, package.json…).
+        execFileSync("git", ["checkout-index", "--all", `--prefix=${tmp}/`], { cwd: root });
+      } else {
+        const tar = execFileSync("git", ["archive", "--format=tar", "HEAD"], { cwd: root, maxBuffer: 1 << 30 });
+        execFileSync("tar", ["-x", "-C", tmp], { input: tar });
+      }
       symlinkSync(join(root, "node_modules"), join(tmp, "node_modules"), "dir");
       fresh = await bundleAction(tmp);
     } finally {
@@ -59,7 +68,23 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   } else {
     fresh = await bundleAction();
   }
-  if (process.argv.includes("--check")) {
+  if (staged) {
+    let committed = "";
+    try {
+      committed = execFileSync("git", ["show", ":action/index.mjs"], { cwd: root, maxBuffer: 1 << 30 }).toString(
+        "utf8",
+      );
+    } catch {
+      /* not staged or not in the index: counts as stale */
+    }
+    if (committed !== fresh) {
+      console.error(
+        "action/index.mjs is stale: the staged sources build a different Action bundle.\n" +
+          "Run `npm run build:action && git add action/index.mjs` so the bundle lands in the same commit as the source change.",
+      );
+      process.exit(1);
+    }
+  } else if (process.argv.includes("--check")) {
     let committed = "";
     try {
       committed = readFileSync(outfile, "utf8");
