@@ -4,6 +4,7 @@
  * registers) both depend on it and not on each other.
  */
 import type { Faults } from "./faults.js";
+import type { ServerLimits } from "./limits.js";
 import type { Persistence } from "./persist.js";
 import type { ServerState, TokenRecord } from "./state.js";
 
@@ -18,8 +19,8 @@ export interface ServerOptions {
   tokens?: TokenRecord[];
   /** Clock, for deterministic dates in tests. */
   now?: () => Date;
-  /** Max request body size in bytes (default 100 MiB, Relay's envelope limit). */
-  maxBodyBytes?: number;
+  /** Bounds on what clients send and what is kept (see limits.ts for the defaults). */
+  limits?: Partial<ServerLimits>;
   /** Print unexpected route errors to stderr (`serve` sets it from SENTRY_SHIP_SERVE_DEBUG). */
   debug?: boolean;
   /** Delay before an assembled bundle turns from `created` to `ok`, in polls (default 0: immediately on the next poll). */
@@ -31,6 +32,7 @@ export interface ServerCore {
   persist: Persistence;
   faults: Faults;
   options: ServerOptions;
+  limits: ServerLimits;
   now(): Date;
   /** The server's own base URL (no trailing slash). */
   url(): string;

@@ -4,6 +4,8 @@
  * and the request log.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { JsonTooDeepError, parseJsonBounded } from "./json-depth.js";
+import type { ServerLimits } from "./limits.js";
 
 export interface Reply {
   status: number;
@@ -33,25 +35,39 @@ export interface RouteRequest {
 
 export type Handler = (req: RouteRequest) => Reply | Promise<Reply>;
 
-interface Route {
+/** How the HTTP layer reads a route's body (see pipeline.ts). */
+export interface RouteOptions {
+  /** Largest body accepted (413 past it); default: the web-API limit. */
+  maxBody?: (limits: ServerLimits) => number;
+  /** Decode Content-Encoding (gzip, deflate, br) before the handler, with the same limit (ingestion). */
+  decode?: boolean;
+  /**
+   * Checked from the request line and headers alone, before any body byte is read (auth). The
+   * request it gets has an empty body.
+   */
+  preflight?: (req: RouteRequest) => Reply | undefined;
+}
+
+export interface Route {
   method: string;
   pattern: string;
   regex: RegExp;
   names: string[];
   handler: Handler;
+  options: RouteOptions;
 }
 
 export class Router {
   private readonly routes: Route[] = [];
 
   /** Register `METHOD /api/0/organizations/:org/releases/` style routes. */
-  on(method: string, pattern: string, handler: Handler): void {
+  on(method: string, pattern: string, handler: Handler, options: RouteOptions = {}): void {
     const names: string[] = [];
     const re = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:(\w+)/g, (_m, n: string) => {
       names.push(n);
       return "([^/]+)";
     });
-    this.routes.push({ method, pattern, regex: new RegExp(`^${re}$`), names, handler });
+    this.routes.push({ method, pattern, regex: new RegExp(`^${re}$`), names, handler, options });
   }
 
   match(method: string, path: string): { route: Route; params: Record<string, string> } | "method" | undefined {
@@ -96,17 +112,26 @@ export function fieldErrors(errors: Record<string, unknown>): Reply {
 export const NOT_FOUND = (): Reply => detail(404, "The requested resource does not exist");
 export const FORBIDDEN = (): Reply => detail(403, "You do not have permission to perform this action.");
 
-export function writeReply(res: ServerResponse, reply: Reply): void {
+/** The status, headers and bytes of a reply. Throws when the JSON cannot be serialised. */
+export function serializeReply(reply: Reply): {
+  status: number;
+  headers: Record<string, string>;
+  payload?: Buffer | string;
+} {
   const headers: Record<string, string> = { ...(reply.headers ?? {}) };
   let payload: Buffer | string | undefined = reply.body;
   if (reply.json !== undefined) {
     payload = JSON.stringify(reply.json);
     headers["Content-Type"] ??= "application/json";
   }
-  if (payload !== undefined) headers["Content-Length"] = String(Buffer.byteLength(payload));
-  else headers["Content-Length"] = "0";
-  res.writeHead(reply.status, headers);
-  res.end(payload);
+  headers["Content-Length"] = payload !== undefined ? String(Buffer.byteLength(payload)) : "0";
+  return { status: reply.status, headers, ...(payload !== undefined ? { payload } : {}) };
+}
+
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  const s = serializeReply(reply);
+  res.writeHead(s.status, s.headers);
+  res.end(s.payload);
 }
 
 /**
@@ -150,6 +175,9 @@ export function paginate<T>(req: RouteRequest, items: T[]): Reply {
   return json(200, page, { Link: link, "X-Hits": String(items.length), "X-Max-Hits": "1000" });
 }
 
+/** Nesting bound of web-API JSON bodies (Python's recursion limit makes Sentry refuse deeper ones). */
+export const API_JSON_DEPTH = 512;
+
 /** Parse a JSON request body, or return the 400 reply real Sentry gives. */
 export function parseJsonBody(
   req: RouteRequest,
@@ -157,9 +185,13 @@ export function parseJsonBody(
 ): { value: unknown } | { reply: Reply } {
   if (req.body.length === 0) return { value: {} };
   try {
-    return { value: JSON.parse(req.body.toString("utf8")) };
+    return { value: parseJsonBounded(req.body, API_JSON_DEPTH) };
   } catch (e) {
     if (errorShape === "error") return { reply: json(400, { error: "Invalid json body" }) };
+    if (e instanceof JsonTooDeepError)
+      return {
+        reply: detail(400, "JSON parse error - maximum recursion depth exceeded while decoding a JSON document"),
+      };
     return { reply: detail(400, `JSON parse error - ${(e as Error).message}`) };
   }
 }

@@ -8,8 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { ServerCore, ServerOptions } from "./core.js";
 import { Faults } from "./faults.js";
-import { json, type Reply, type RouteRequest, Router, writeReply } from "./http.js";
+import { Router } from "./http.js";
+import { resolveLimits } from "./limits.js";
 import { Persistence } from "./persist.js";
+import { handleRequest } from "./pipeline.js";
+import { RequestLog } from "./request-log.js";
 import { registerRoutes } from "./routes/index.js";
 import { type Org, type Project, type RecordedRequest, ServerState, type User } from "./state.js";
 
@@ -78,132 +81,26 @@ export function makeOrgToken(url: string, org: string, iat = Date.now() / 1000):
   return `sntrys_${payload}_${secret}`;
 }
 
-function collectBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) over = true;
-      if (!over) parts.push(c);
-    });
-    req.on("end", () => resolve(over ? "too-large" : Buffer.concat(parts)));
-    req.on("error", reject);
-  });
-}
-
-function flatHeaders(h: IncomingMessage["headers"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
-}
-
 export async function startServer(options: ServerOptions = {}): Promise<SentryServer> {
   const state = new ServerState();
   const now = options.now ?? (() => new Date());
   const faults = new Faults();
   const persist = new Persistence(options.dataDir);
   seed(state, now());
+  persist.prepare();
   persist.load(state);
 
   let baseUrl = "";
-  const core: ServerCore = { state, persist, faults, options, now, url: () => baseUrl };
+  const limits = resolveLimits(options.limits, options.dataDir !== undefined);
+  const core: ServerCore = { state, persist, faults, options, limits, now, url: () => baseUrl };
   const router = new Router();
   registerRoutes(router, core);
 
-  const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
+  const log = new RequestLog(state.requests, core.limits);
   const sockets = new Set<import("node:net").Socket>();
 
-  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://placeholder");
-    const method = (req.method ?? "GET").toUpperCase();
-    const path = url.pathname;
-    const record: RecordedRequest = {
-      seq: state.requests.length + 1,
-      time: now().toISOString(),
-      method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: flatHeaders(req.headers),
-      bodyBytes: 0,
-      status: 0,
-    };
-    let body: Buffer | "too-large";
-    try {
-      body = await collectBody(req, maxBody);
-    } catch {
-      return;
-    }
-    if (!path.startsWith("/_ship/")) state.requests.push(record);
-    if (body === "too-large") {
-      record.status = 413;
-      writeReply(res, json(413, { detail: "request body too large" }));
-      return;
-    }
-    record.bodyBytes = body.length;
-    const ctype = req.headers["content-type"] ?? "";
-    if (
-      ctype.startsWith("application/json") ||
-      (body.length > 0 && body[0] === 0x7b && !ctype.startsWith("multipart/"))
-    ) {
-      try {
-        record.json = JSON.parse(body.toString("utf8"));
-      } catch {
-        /* not JSON */
-      }
-    }
-
-    const fault = path.startsWith("/_ship/") ? undefined : faults.take(method, path);
-    if (fault?.kind === "drop") {
-      record.fault = "drop";
-      record.status = -1;
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "delay") {
-      record.fault = `delay ${fault.ms}ms`;
-      await new Promise((r) => setTimeout(r, fault.ms));
-    }
-    let reply: Reply;
-    if (fault?.kind === "status") {
-      record.fault = `status ${fault.status}`;
-      reply =
-        fault.body === undefined
-          ? json(fault.status, { detail: `injected fault (${fault.status})` }, fault.headers)
-          : typeof fault.body === "string"
-            ? { status: fault.status, body: fault.body, headers: { "Content-Type": "text/html", ...fault.headers } }
-            : json(fault.status, fault.body, fault.headers);
-    } else {
-      const m = router.match(method, path);
-      if (m === undefined) {
-        reply = { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } };
-      } else if (m === "method") {
-        reply = json(405, { detail: `Method "${method}" not allowed.` });
-      } else {
-        const host = req.headers.host ?? new URL(baseUrl).host;
-        const rr: RouteRequest = {
-          method,
-          path,
-          params: m.params,
-          query: Object.fromEntries(url.searchParams),
-          queryAll: url.searchParams,
-          headers: req.headers,
-          body,
-          origin: `http://${host}`,
-          raw: req,
-        };
-        try {
-          reply = await m.route.handler(rr);
-        } catch (e) {
-          reply = json(500, { detail: "Internal Error", errorId: hex(16) });
-          if (options.debug) console.error(e);
-        }
-      }
-    }
-    record.status = reply.status;
-    if (reply.json !== undefined) record.response = reply.json;
-    writeReply(res, reply);
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    handleRequest(core, router, log, req, res).catch(() => res.destroy());
   });
   server.on("connection", (s) => {
     sockets.add(s);

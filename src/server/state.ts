@@ -1,3 +1,5 @@
+import type { ChunkStore } from "./chunk-store.js";
+
 /**
  * What the embedded server knows and has received. Kept in memory; with `--data DIR` the
  * human-readable parts are also written as files (see persist.ts).
@@ -158,6 +160,9 @@ export interface RecordedRequest {
   /** Parsed JSON body, when the body was JSON. */
   json?: unknown;
   bodyBytes: number;
+  /** The first bytes of a body too large to keep whole (see request-log.ts). */
+  bodyExcerpt?: string;
+  bodyTruncated?: boolean;
   status: number;
   /** Response JSON (when the response was JSON). */
   response?: unknown;
@@ -172,8 +177,8 @@ export class ServerState {
   repos: Repo[] = [];
   releases: Release[] = [];
   deploys: Deploy[] = [];
-  /** orgId → sha1 → chunk bytes. */
-  chunks = new Map<number, Map<string, Buffer>>();
+  /** orgId → the chunks it uploaded (see chunk-store.ts). */
+  chunks = new Map<number, ChunkStore>();
   /** `${orgId}:${checksum}` → assemble state. */
   assembles = new Map<string, AssembleRecord>();
   bundles: Bundle[] = [];
@@ -186,6 +191,11 @@ export class ServerState {
     const n = (this.nextIds.get(kind) ?? 0) + 1;
     this.nextIds.set(kind, n);
     return n;
+  }
+
+  /** Make the next id of `kind` larger than `n` (ids loaded from the data folder). */
+  reserveId(kind: string, n: number): void {
+    if (n > (this.nextIds.get(kind) ?? 0)) this.nextIds.set(kind, n);
   }
 
   nextSeq(): number {

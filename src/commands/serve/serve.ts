@@ -1,25 +1,44 @@
 import { resolve } from "node:path";
 import type { CommandContext } from "../../context.js";
-import { UsageError } from "../../errors.js";
+import { InputError, UsageError } from "../../errors.js";
 
 export interface ServeOptions {
   port?: number;
   host?: string;
   data?: string;
   token?: string;
+  maxChunkStoreMiB?: number;
+  maxBundleSizeMiB?: number;
+  maxBundleFileMiB?: number;
+}
+
+function mib(flag: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (v < 1) throw new UsageError(`${flag} must be at least 1 (MiB)`);
+  return v * 1024 * 1024;
 }
 
 /** Start the embedded server and keep it running until SIGINT/SIGTERM. */
 export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?: AbortSignal): Promise<void> {
   const { startServer } = await import("../../server/index.js");
+  const { DataFileError } = await import("../../server/persist.js");
   const host = opts.host ?? "127.0.0.1";
+  const limits = Object.fromEntries(
+    Object.entries({
+      chunkStoreBytes: mib("--max-chunk-store", opts.maxChunkStoreMiB),
+      bundleBytes: mib("--max-bundle-size", opts.maxBundleSizeMiB),
+      bundleFileBytes: mib("--max-bundle-file", opts.maxBundleFileMiB),
+    }).filter(([, v]) => v !== undefined),
+  );
   const server = await startServer({
+    limits,
     port: opts.port,
     host,
     dataDir: opts.data ? resolve(ctx.cwd, opts.data) : undefined,
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
     debug: Boolean(ctx.env.SENTRY_SHIP_SERVE_DEBUG),
   }).catch((e: NodeJS.ErrnoException) => {
+    if (e instanceof DataFileError) throw new InputError(e.message);
     if (e.code === "EADDRINUSE")
       throw new UsageError(
         `port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`,

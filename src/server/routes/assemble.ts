@@ -6,11 +6,13 @@
  * `options.assemblePolls` polls, like a background task would.
  */
 import { createHash } from "node:crypto";
-import { unzipSync } from "fflate";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
 import type { ServerCore } from "../core.js";
-import { json, parseJsonBody, type Reply, type Router } from "../http.js";
+import { API_JSON_DEPTH, json, parseJsonBody, type Reply, type Router } from "../http.js";
+import { jsonTextTooDeep } from "../json-depth.js";
+import { BundleWriteError } from "../persist.js";
 import type { AssembleRecord, Bundle, BundleFile, Org, Project } from "../state.js";
+import { ZipError, ZipReader } from "../zip-reader.js";
 import { chunkUploadOptions, orgChunks } from "./chunks.js";
 
 const HEX40 = /^[0-9a-f]{40}$/;
@@ -74,21 +76,6 @@ function headerValue(headers: Record<string, string>, key: string): string | und
   return undefined;
 }
 
-/** Open a bundle that may carry symbolic's `SYSB` prefix before the zip. */
-function openZip(data: Buffer): Record<string, Uint8Array> | undefined {
-  try {
-    return unzipSync(data);
-  } catch {
-    const at = data.indexOf("PK\x03\x04");
-    if (at <= 0) return undefined;
-    try {
-      return unzipSync(data.subarray(at));
-    } catch {
-      return undefined;
-    }
-  }
-}
-
 type Outcome = { state: "ok" | "error"; detail: string | null; bundle?: Bundle };
 
 /** Assemble the uploaded chunks into a bundle (or say why not). Exported for tests. */
@@ -100,30 +87,74 @@ export function assembleBundle(core: ServerCore, org: Org, body: AssembleBody, p
     if (!b) return { state: "error", detail: "Not all chunks available for assembling" };
     parts.push(b);
   }
-  const data = Buffer.concat(parts);
+  const size = parts.reduce((n, b) => n + b.length, 0);
   const max = chunkUploadOptions(core).maxFileSize;
-  if (data.length > max)
-    return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max})` };
+  if (size > max) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${size} > ${max})` };
+  const lim = core.limits;
+  if (size > lim.bundleBytes)
+    return {
+      state: "error",
+      detail: `File artifact-bundle.zip exceeds this server's bundle limit (${size} > ${lim.bundleBytes}; serve --max-bundle-size)`,
+    };
+  const data = Buffer.concat(parts, size);
+  parts.length = 0;
   if (createHash("sha1").update(data).digest("hex") !== body.checksum)
     return { state: "error", detail: "Reported checksum mismatch" };
-  const entries = openZip(data);
-  const manifestRaw = entries?.["manifest.json"];
-  if (!entries || !manifestRaw) return { state: "error", detail: "the bundle is invalid" };
+  let zip: ZipReader;
+  try {
+    zip = new ZipReader(data, lim.bundleFiles + 1);
+  } catch (e) {
+    return {
+      state: "error",
+      detail:
+        e instanceof ZipError && /too many/.test(e.message) ? `the bundle has ${e.message}` : "the bundle is invalid",
+    };
+  }
+  const manifestEntry = zip.get("manifest.json");
+  if (!manifestEntry || manifestEntry.size > lim.bundleFileBytes)
+    return { state: "error", detail: "the bundle is invalid" };
   let manifest: Record<string, unknown>;
   try {
-    manifest = JSON.parse(Buffer.from(manifestRaw).toString("utf8")) as Record<string, unknown>;
+    const raw = zip.read(manifestEntry);
+    if (jsonTextTooDeep(raw, API_JSON_DEPTH)) throw new Error("too deep");
+    manifest = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
     if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw new Error("not an object");
   } catch {
     return { state: "error", detail: "the bundle is invalid" };
   }
   const filesObj = (manifest.files ?? {}) as Record<string, { url?: unknown; type?: unknown; headers?: unknown }>;
-  if (typeof filesObj !== "object" || Array.isArray(filesObj))
+  if (typeof filesObj !== "object" || filesObj === null || Array.isArray(filesObj))
     return { state: "error", detail: "the bundle is invalid" };
   const release = body.version ?? (typeof manifest.release === "string" ? manifest.release : null);
   const dist = body.dist ?? (typeof manifest.dist === "string" ? manifest.dist : null);
+  // Every cap is checked on the declared sizes before a byte is inflated.
+  const listed = Object.entries(filesObj);
+  if (listed.length > lim.bundleFiles)
+    return { state: "error", detail: `the bundle has too many files (${listed.length} > ${lim.bundleFiles})` };
+  let unpacked = 0;
+  for (const [path] of listed) {
+    const entry = zip.get(path);
+    if (!entry) continue;
+    if (entry.size > lim.bundleFileBytes)
+      return {
+        state: "error",
+        detail: `File ${excerpt(path)} exceeds maximum size (${entry.size} > ${lim.bundleFileBytes}; serve --max-bundle-file)`,
+      };
+    unpacked += entry.size;
+  }
+  if (unpacked > lim.bundleUnpackedBytes)
+    return {
+      state: "error",
+      detail: `the bundle unpacks to ${unpacked} bytes, more than this server's limit (${lim.bundleUnpackedBytes})`,
+    };
+  if (!core.persist.dir && memoryUsed(core) + unpacked > lim.bundleMemoryBytes)
+    return {
+      state: "error",
+      detail: `server storage full: bundles in memory would pass ${lim.bundleMemoryBytes} bytes (use serve --data DIR)`,
+    };
   const files: BundleFile[] = [];
   let hasDebugId = false;
-  for (const [path, info] of Object.entries(filesObj)) {
+  for (const [path, info] of listed) {
     const headers: Record<string, string> = {};
     if (info && typeof info.headers === "object" && info.headers !== null) {
       for (const [k, v] of Object.entries(info.headers as Record<string, unknown>))
@@ -131,13 +162,19 @@ export function assembleBundle(core: ServerCore, org: Org, body: AssembleBody, p
     }
     const type = typeof info?.type === "string" ? info.type : undefined;
     if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue(headers, "debug-id"))) hasDebugId = true;
-    const content = entries[path];
+    const entry = zip.get(path);
+    let content: Buffer;
+    try {
+      content = entry ? Buffer.from(zip.read(entry)) : Buffer.alloc(0);
+    } catch (e) {
+      return { state: "error", detail: `the bundle is invalid: ${excerpt((e as Error).message, 200)}` };
+    }
     files.push({
       path,
       url: typeof info?.url === "string" ? info.url : undefined,
       type,
       headers,
-      content: content ? Buffer.from(content) : Buffer.alloc(0),
+      content,
     });
   }
   if (!hasDebugId && !release)
@@ -156,6 +193,17 @@ export function assembleBundle(core: ServerCore, org: Org, body: AssembleBody, p
     dateCreated: core.now().toISOString(),
   };
   return { state: "ok", detail: null, bundle };
+}
+
+/** A bad value quoted in a detail: at most `max` characters. */
+export function excerpt(s: string, max = 80): string {
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
+}
+
+function memoryUsed(core: ServerCore): number {
+  let n = 0;
+  for (const b of core.state.bundles) for (const f of b.files) n += f.content.length;
+  return n;
 }
 
 function derivedId(checksum: string): string {
@@ -211,14 +259,26 @@ export function register(router: Router, core: ServerCore): void {
     if (body.dist !== undefined && body.version === undefined)
       return err("You need to specify a release together with a dist");
 
-    const outcome = assembleBundle(core, a.org, body, projects);
-    if (outcome.bundle) {
-      const b = outcome.bundle;
-      rec.bundleId = b.id;
-      const i = core.state.bundles.findIndex((x) => x.checksum === b.checksum && x.orgId === b.orgId);
-      if (i >= 0) core.state.bundles[i] = b;
-      else core.state.bundles.push(b);
-      core.persist.saveBundle(b);
+    let outcome: Outcome;
+    try {
+      outcome = assembleBundle(core, a.org, body, projects);
+      if (outcome.bundle) {
+        const b = outcome.bundle;
+        // Stored first: a bundle that cannot be written is an error, never "ok" for files not kept.
+        core.persist.saveBundle(b);
+        rec.bundleId = b.id;
+        const i = core.state.bundles.findIndex((x) => x.checksum === b.checksum && x.orgId === b.orgId);
+        if (i >= 0) core.state.bundles[i] = b;
+        else core.state.bundles.push(b);
+      }
+    } catch (e) {
+      // Whatever goes wrong, the assembly ends in `error` with a reason, never stuck in `created`.
+      const detail =
+        e instanceof BundleWriteError
+          ? e.message
+          : `internal server error: ${excerpt((e as Error)?.message ?? String(e), 200)}`;
+      outcome = { state: "error", detail };
+      if (core.options.debug && !(e instanceof BundleWriteError)) console.error(e);
     }
     pendingPolls.set(rec, core.options.assemblePolls ?? 0);
     finalStates.set(rec, { state: outcome.state, detail: outcome.detail });

@@ -4,10 +4,13 @@
  * assemble endpoint lives in assemble.ts.
  */
 import { createHash } from "node:crypto";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import { type ChunkBudget, ChunkStore } from "../chunk-store.js";
 import type { ServerCore } from "../core.js";
 import { json, type Reply, type Router } from "../http.js";
+import { formatBytes } from "../limits.js";
 import { type MultipartPart, multipartBoundary, parseMultipart } from "./chunk-multipart.js";
 
 export interface ChunkUploadOptions {
@@ -68,11 +71,19 @@ export function chunkUploadOptions(core: ServerCore): ChunkUploadOptions {
   return { ...DEFAULT_CHUNK_UPLOAD_OPTIONS, ...(fromOptions ?? {}), ...(overrides.get(core) ?? {}) };
 }
 
+const budgets = new WeakMap<ServerCore, ChunkBudget>();
+
 /** The chunks an organization has uploaded. */
-export function orgChunks(core: ServerCore, orgId: number): Map<string, Buffer> {
+export function orgChunks(core: ServerCore, orgId: number): ChunkStore {
   let m = core.state.chunks.get(orgId);
   if (!m) {
-    m = new Map();
+    let budget = budgets.get(core);
+    if (!budget) {
+      budget = { used: 0, limit: core.limits.chunkStoreBytes };
+      budgets.set(core, budget);
+    }
+    const dir = core.persist.dir ? join(core.persist.dir, "chunks", String(orgId)) : undefined;
+    m = new ChunkStore(budget, dir);
     core.state.chunks.set(orgId, m);
   }
   return m;
@@ -116,46 +127,63 @@ export function register(router: Router, core: ServerCore): void {
     });
   });
 
-  router.on("POST", path, (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org!, RELEASE_SCOPES.POST!);
-    if ("reply" in a) return a.reply;
-    const o = chunkUploadOptions(core);
-    const encoding = String(req.headers["content-encoding"] ?? "")
-      .trim()
-      .toLowerCase();
-    if (encoding && encoding !== "gzip") return err("Unsupported Content-Encoding");
-    const boundary = multipartBoundary(req.headers["content-type"]);
-    let parts: MultipartPart[] = [];
-    if (boundary) {
-      try {
-        parts = parseMultipart(req.body, boundary);
-      } catch {
-        parts = [];
+  router.on(
+    "POST",
+    path,
+    (req) => {
+      const a = authorizeOrg(core.state, req, req.params.org!, RELEASE_SCOPES.POST!);
+      if ("reply" in a) return a.reply;
+      const o = chunkUploadOptions(core);
+      const encoding = String(req.headers["content-encoding"] ?? "")
+        .trim()
+        .toLowerCase();
+      if (encoding && encoding !== "gzip") return err("Unsupported Content-Encoding");
+      const boundary = multipartBoundary(req.headers["content-type"]);
+      let parts: MultipartPart[] = [];
+      if (boundary) {
+        try {
+          parts = parseMultipart(req.body, boundary);
+        } catch {
+          parts = [];
+        }
       }
-    }
-    const files = parts.filter((p) => p.filename !== undefined && (p.name === "file" || p.name === "file_gzip"));
-    if (encoding && files.some((p) => p.name === "file_gzip"))
-      return err("Cannot combine Content-Encoding with file_gzip field");
-    if (files.length > o.chunksPerRequest) return err("Too many chunks");
-    if (files.length === 0) return { status: 200 };
-    const decoded: Array<{ name: string; data: Buffer }> = [];
-    let total = 0;
-    for (const p of files) {
-      let data: Buffer;
-      if (p.name === "file_gzip" || encoding === "gzip") {
-        const g = gunzipCapped(p.data, o.chunkSize);
-        if (g === "too-large") return err("Chunk size too large");
-        if (g === "invalid") return err("Invalid gzip payload");
-        data = g;
-      } else data = p.data;
-      if (data.length > o.chunkSize) return err("Chunk size too large");
-      total += data.length;
-      if (total > o.maxRequestSize) return err("Request too large");
-      decoded.push({ name: p.filename!, data });
-    }
-    for (const d of decoded) if (sha1(d.data) !== d.name) return err("Checksum mismatch");
-    const store = orgChunks(core, a.org.id);
-    for (const d of decoded) if (!store.has(d.name)) store.set(d.name, Buffer.from(d.data));
-    return { status: 200 };
-  });
+      const files = parts.filter((p) => p.filename !== undefined && (p.name === "file" || p.name === "file_gzip"));
+      if (encoding && files.some((p) => p.name === "file_gzip"))
+        return err("Cannot combine Content-Encoding with file_gzip field");
+      if (files.length > o.chunksPerRequest) return err("Too many chunks");
+      if (files.length === 0) return { status: 200 };
+      const decoded: Array<{ name: string; data: Buffer }> = [];
+      let total = 0;
+      for (const p of files) {
+        let data: Buffer;
+        if (p.name === "file_gzip" || encoding === "gzip") {
+          const g = gunzipCapped(p.data, o.chunkSize);
+          if (g === "too-large") return err("Chunk size too large");
+          if (g === "invalid") return err("Invalid gzip payload");
+          data = g;
+        } else data = p.data;
+        if (data.length > o.chunkSize) return err("Chunk size too large");
+        total += data.length;
+        if (total > o.maxRequestSize) return err("Request too large");
+        decoded.push({ name: p.filename!, data });
+      }
+      for (const d of decoded) if (sha1(d.data) !== d.name) return err("Checksum mismatch");
+      const store = orgChunks(core, a.org.id);
+      const fresh = decoded.filter((d, i) => !store.has(d.name) && decoded.findIndex((x) => x.name === d.name) === i);
+      const adding = fresh.reduce((n, d) => n + d.data.length, 0);
+      if (!store.fits(adding)) {
+        return json(413, {
+          error: `Chunk storage full: this server keeps at most ${formatBytes(core.limits.chunkStoreBytes)} of chunks (serve --max-chunk-store)`,
+        });
+      }
+      try {
+        for (const d of fresh) store.set(d.name, d.data);
+      } catch (e) {
+        return json(507, { error: `Could not store chunk: ${(e as NodeJS.ErrnoException).code ?? "write failed"}` });
+      }
+      return { status: 200 };
+    },
+    // The announced maxRequestSize of decoded chunks, plus multipart framing; auth is checked first.
+    { maxBody: (l) => chunkUploadOptions(core).maxRequestSize + l.chunkUploadOverheadBytes },
+  );
 }

@@ -4,7 +4,6 @@
  * Enforces Relay's auth-source, envelope-format, size-limit and rate-limit rules with Relay's
  * error bodies (`{"detail", "causes"}`), and records every accepted event.
  */
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import {
   authFromQuery,
   type IngestAuth,
@@ -29,7 +28,8 @@ import {
   type RateLimit,
 } from "../../domain/envelope.js";
 import type { ServerCore } from "../core.js";
-import { json, type Reply, type RouteRequest, type Router } from "../http.js";
+import { json, parseJsonBody, type Reply, type RouteRequest, type Router } from "../http.js";
+import { jsonTextTooDeep, valueTooDeep } from "../json-depth.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
 
 /** Relay's default limits (`relay-config` Limits). */
@@ -134,30 +134,6 @@ function checkAuth(auth: IngestAuth): Reply | undefined {
   return undefined;
 }
 
-function decodeBody(req: RouteRequest): Buffer | Reply {
-  const enc = String(req.headers["content-encoding"] ?? "identity")
-    .trim()
-    .toLowerCase();
-  try {
-    switch (enc) {
-      case "":
-      case "identity":
-        return req.body;
-      case "gzip":
-      case "x-gzip":
-        return gunzipSync(req.body);
-      case "deflate":
-        return inflateSync(req.body);
-      case "br":
-        return brotliDecompressSync(req.body);
-      default:
-        return relayError(415, `unsupported content encoding '${enc}'`);
-    }
-  } catch (e) {
-    return relayError(400, "failed to decompress request body", [(e as Error).message]);
-  }
-}
-
 function findProject(core: ServerCore, projectId: number, key: string): Project | undefined {
   const base = key.split(".")[0];
   return core.state.projects.find((p) => p.id === projectId && p.publicKey === base);
@@ -194,6 +170,7 @@ function checkSizes(env: Envelope): Reply | undefined {
 /** Relay's synchronous minimal event parse: valid JSON and a UUID event_id when present. */
 function minimalEventCheck(payload: Buffer): { eventId?: string } | Reply {
   let value: unknown;
+  if (jsonTextTooDeep(payload, MAX_JSON_DEPTH)) return relayError(400, "invalid JSON data: recursion limit exceeded");
   try {
     value = JSON.parse(payload.toString("utf8"));
   } catch (e) {
@@ -224,12 +201,16 @@ function rateLimitHeaders(limits: ActiveRateLimit[], now: number): Record<string
   return { "Retry-After": String(longest), "X-Sentry-Rate-Limits": formatRateLimits(rl) };
 }
 
-function payloadForRecord(payload: Buffer): unknown {
-  try {
-    return JSON.parse(payload.toString("utf8"));
-  } catch {
-    return { base64: payload.toString("base64") };
+function payloadForRecord(core: ServerCore, payload: Buffer): unknown {
+  if (payload.length > core.limits.recordedPayloadBytes) return { omitted: true, size: payload.length };
+  if (!jsonTextTooDeep(payload, MAX_JSON_DEPTH)) {
+    try {
+      return JSON.parse(payload.toString("utf8"));
+    } catch {
+      /* not JSON */
+    }
   }
+  return { base64: payload.toString("base64") };
 }
 
 function interestingHeaders(req: RouteRequest): Record<string, string> {
@@ -242,27 +223,58 @@ function interestingHeaders(req: RouteRequest): Record<string, string> {
 }
 
 function recordEvent(core: ServerCore, ev: StoredEvent): void {
-  core.state.events.push(ev);
+  const events = core.state.events;
+  events.push(ev);
+  if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
   core.persist.saveEvent(ev);
 }
 
+/** Relay's serde_json stops at this nesting depth; deeper events and headers are invalid JSON to it. */
+const MAX_JSON_DEPTH = 128;
+
 export function register(router: Router, core: ServerCore): void {
-  router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req));
-  router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req));
-  router.on("POST", "/_ship/rate-limits", (req) => {
-    const g = adminGuard(core, req);
-    if (g) return g;
-    const body = JSON.parse(req.body.toString("utf8") || "{}") as Parameters<typeof setRateLimit>[1];
-    if (typeof body.seconds !== "number") return json(400, { detail: "seconds is required" });
-    setRateLimit(core, body);
-    return json(201, { ok: true });
-  });
-  router.on("DELETE", "/_ship/rate-limits", (req) => {
-    const g = adminGuard(core, req);
-    if (g) return g;
-    clearRateLimits(core);
-    return { status: 204 };
-  });
+  // Relay's HTTP body limit, applied before and after Content-Encoding is decoded; header
+  // credentials are checked before the body is read.
+  const ingestion = {
+    maxBody: (l: ServerCore["limits"]) => l.envelopeBodyBytes,
+    decode: true,
+    preflight: (req: RouteRequest) => ingestPreflight(req),
+  };
+  router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req), ingestion);
+  router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req), ingestion);
+  const admin = { preflight: (req: RouteRequest) => adminGuard(core, req) };
+  router.on(
+    "POST",
+    "/_ship/rate-limits",
+    (req) => {
+      const parsed = parseJsonBody(req);
+      if ("reply" in parsed) return parsed.reply;
+      const body = parsed.value as Parameters<typeof setRateLimit>[1];
+      if (typeof body?.seconds !== "number") return json(400, { detail: "seconds is required" });
+      setRateLimit(core, body);
+      return json(201, { ok: true });
+    },
+    admin,
+  );
+  router.on(
+    "DELETE",
+    "/_ship/rate-limits",
+    () => {
+      clearRateLimits(core);
+      return { status: 204 };
+    },
+    admin,
+  );
+}
+
+/** What Relay refuses from the request line and headers alone, before reading the body. */
+function ingestPreflight(req: RouteRequest): Reply | undefined {
+  const projectId = projectIdParam(req);
+  if (isReply(projectId)) return projectId;
+  const found = extractAuth(req);
+  if ("reply" in found) return found.reply;
+  if ("none" in found) return undefined; // the envelope header's DSN may authenticate it
+  return checkAuth(found.auth);
 }
 
 function adminGuard(core: ServerCore, req: RouteRequest): Reply | undefined {
@@ -284,9 +296,8 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
   const found = extractAuth(req);
   if ("reply" in found) return found.reply;
 
-  if (req.body.length === 0) return relayError(400, "empty request body");
-  const body = decodeBody(req);
-  if (isReply(body)) return body;
+  // The HTTP layer has decoded Content-Encoding already.
+  const body = req.body;
   if (body.length === 0) return relayError(400, "empty request body");
 
   let env: Envelope;
@@ -300,6 +311,11 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
     }
     throw e;
   }
+
+  if (valueTooDeep(env.header, MAX_JSON_DEPTH))
+    return relayError(400, "invalid event envelope", ["invalid envelope header"]);
+  if (env.items.some((i) => valueTooDeep(i.header, MAX_JSON_DEPTH)))
+    return relayError(400, "invalid event envelope", ["invalid item header"]);
 
   let auth: IngestAuth;
   if ("none" in found) {
@@ -361,7 +377,7 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
     envelopeHeader: env.header,
     items: accepted.map((i) => ({
       header: { ...i.header },
-      payload: payloadForRecord(i.payload),
+      payload: payloadForRecord(core, i.payload),
       size: i.payload.length,
     })),
     auth: {
@@ -387,9 +403,8 @@ function handleStore(core: ServerCore, req: RouteRequest): Reply {
   if ("none" in found) return relayError(401, "missing authorization information");
   const bad = checkAuth(found.auth);
   if (bad) return bad;
-  if (req.body.length === 0) return relayError(400, "empty request body");
-  const body = decodeBody(req);
-  if (isReply(body)) return body;
+  const body = req.body;
+  if (body.length === 0) return relayError(400, "empty request body");
   if (body.length > LIMITS.maxEventSize) return sizeLimitReply("event");
   const check = minimalEventCheck(body);
   if (isReply(check)) return check;
@@ -409,7 +424,7 @@ function handleStore(core: ServerCore, req: RouteRequest): Reply {
     endpoint: "store",
     receivedAt: core.now().toISOString(),
     envelopeHeader: {},
-    items: [{ header: { type: "event" }, payload: payloadForRecord(body), size: body.length }],
+    items: [{ header: { type: "event" }, payload: payloadForRecord(core, body), size: body.length }],
     auth: {
       sentryKey: found.auth.sentryKey!,
       ...(found.auth.sentryVersion ? { sentryVersion: found.auth.sentryVersion } : {}),

@@ -1,0 +1,77 @@
+/**
+ * Every bound `serve` puts on what a client sends, in one place. The request-size defaults are
+ * Relay's and Sentry's own (sentry-api.md §4.1, §5.3); the storage caps are ours: well above what a
+ * real build uploads, far below what exhausts a machine. All are overridable through
+ * `ServerOptions.limits` (and the `serve` flags that set them).
+ */
+
+const MiB = 1024 * 1024;
+
+export interface ServerLimits {
+  /** Body of a web-API request (`/api/0/…`, `/_ship/…`): Relay's `max_api_payload_size`, 20 MiB. */
+  apiBodyBytes: number;
+  /**
+   * Body of an envelope or store request, before and after Content-Encoding is decoded: Relay's
+   * `max_envelope_size`, 100 MiB.
+   */
+  envelopeBodyBytes: number;
+  /** Extra bytes a chunk-upload body may carry over the announced `maxRequestSize` (multipart framing, gzip growth). */
+  chunkUploadOverheadBytes: number;
+  /** Total bytes of uploaded chunks kept (in memory without `--data`, on disk with it). */
+  chunkStoreBytes: number;
+  /** Largest assembled bundle (zip) `serve` opens. */
+  bundleBytes: number;
+  /** Largest single file unpacked from a bundle. */
+  bundleFileBytes: number;
+  /** Total unpacked bytes of one bundle. */
+  bundleUnpackedBytes: number;
+  /** Most files in one bundle. */
+  bundleFiles: number;
+  /** Unpacked bundle bytes kept in memory across all bundles when there is no `--data` folder. */
+  bundleMemoryBytes: number;
+  /** Envelope item payloads larger than this are not kept in memory (with `--data` they are written to a file). */
+  recordedPayloadBytes: number;
+  /** Events kept in memory (the oldest are dropped from memory first; `--data` keeps every one on disk). */
+  recordedEvents: number;
+  /** Request-log entries kept (oldest dropped first). */
+  requestLogEntries: number;
+  /** Bodies up to this size are kept in the request log; larger ones only as a short excerpt. */
+  requestLogBodyBytes: number;
+  /** Total body bytes the request log keeps. */
+  requestLogTotalBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  apiBodyBytes: 20 * MiB,
+  envelopeBodyBytes: 100 * MiB,
+  chunkUploadOverheadBytes: 1 * MiB,
+  chunkStoreBytes: 256 * MiB,
+  bundleBytes: 256 * MiB,
+  bundleFileBytes: 128 * MiB,
+  bundleUnpackedBytes: 512 * MiB,
+  bundleFiles: 200_000,
+  bundleMemoryBytes: 512 * MiB,
+  recordedPayloadBytes: 1 * MiB,
+  recordedEvents: 10_000,
+  requestLogEntries: 5_000,
+  requestLogBodyBytes: 64 * 1024,
+  requestLogTotalBytes: 8 * MiB,
+};
+
+/** With `--data`, chunks live on disk, so more of them may be kept. */
+export const DATA_DIR_CHUNK_STORE_BYTES = 4096 * MiB;
+
+export function resolveLimits(given: Partial<ServerLimits> | undefined, hasDataDir: boolean): ServerLimits {
+  return {
+    ...DEFAULT_LIMITS,
+    ...(hasDataDir ? { chunkStoreBytes: DATA_DIR_CHUNK_STORE_BYTES } : {}),
+    ...(given ?? {}),
+  };
+}
+
+/** `12.5 MiB` style sizes for error messages. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < MiB) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${(n / MiB).toFixed(n % MiB === 0 ? 0 : 1)} MiB`;
+}
