@@ -148,6 +148,8 @@ export interface StoredEvent {
   auth: { sentryKey: string; sentryVersion?: string; sentryClient?: string };
   /** Headers of interest (user-agent, content-encoding). */
   headers: Record<string, string>;
+  /** The error event as processed at ingestion (JavaScript frames resolved), when it carried one. */
+  event?: Record<string, unknown>;
 }
 
 export interface RecordedRequest {

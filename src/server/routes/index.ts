@@ -8,6 +8,7 @@ import * as apiRoot from "./api-root.js";
 import * as assemble from "./assemble.js";
 import * as chunks from "./chunks.js";
 import * as deploys from "./deploys.js";
+import * as events from "./events.js";
 import * as ingest from "./ingest.js";
 import * as releases from "./releases.js";
 import * as repos from "./repos.js";
@@ -20,5 +21,6 @@ export function registerRoutes(router: Router, core: ServerCore): void {
   chunks.register(router, core);
   assemble.register(router, core);
   ingest.register(router, core);
+  events.register(router, core);
   admin.register(router, core);
 }

@@ -31,6 +31,7 @@ import type { ServerCore } from "../core.js";
 import { json, parseJsonBody, type Reply, type RouteRequest, type Router } from "../http.js";
 import { jsonTextTooDeep, valueTooDeep } from "../json-depth.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
+import { processIncoming } from "../symbolicate/index.js";
 
 /** Relay's default limits (`relay-config` Limits). */
 export const LIMITS = {
@@ -223,6 +224,7 @@ function interestingHeaders(req: RouteRequest): Record<string, string> {
 }
 
 function recordEvent(core: ServerCore, ev: StoredEvent): void {
+  processIncoming(core, ev);
   const events = core.state.events;
   events.push(ev);
   if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
