@@ -2,7 +2,7 @@
 // The demo: the whole release job of a CI pipeline, run against the embedded Sentry server.
 // Starts `serve` in-process (recording to a temp folder), then runs the built CLI as a pipeline
 // would: release, commits from this repository's history, inject + upload of examples/app's
-// build, deploy, finalize, an event whose minified frame is resolved through the uploaded map.
+// build, deploy, finalize, an event whose minified frame the server resolves through the uploaded map.
 // Finally prints what the server received.
 //
 //   npm run demo            (after npm install, which builds)
@@ -107,6 +107,7 @@ try {
     eventFile,
     JSON.stringify({
       level: "error",
+      platform: "javascript",
       release: version,
       exception: {
         values: [
@@ -115,7 +116,14 @@ try {
             value: "item pen has no price",
             stacktrace: {
               frames: [
-                { abs_path: "~/app.min.js", filename: "~/app.min.js", lineno: lineNo, colno: colNo, function: "r" },
+                {
+                  abs_path: "~/app.min.js",
+                  filename: "~/app.min.js",
+                  lineno: lineNo,
+                  colno: colNo,
+                  function: "r",
+                  in_app: true,
+                },
               ],
             },
           },
@@ -148,41 +156,30 @@ try {
     );
   log(`  events: ${st.events.length}`);
 
-  // Resolve the event's minified frame through the map the server stored.
-  const mapFile = bundle?.files.find((f) => (f.url ?? f.path).endsWith(".map"));
-  if (mapFile) {
-    const mapPath = join(work, "uploaded.js.map");
-    writeFileSync(mapPath, mapFile.content);
-    log(`\nResolving the event's frame app.min.js:${lineNo}:${colNo} through the uploaded map:`);
-    const r = spawnSync(
-      process.execPath,
-      [
-        join(root, "bin/sentry-ship.js"),
-        "--json",
-        "sourcemaps",
-        "resolve",
-        mapPath,
-        "-l",
-        String(lineNo),
-        "-c",
-        String(colNo),
-      ],
-      { env, encoding: "utf8" },
+  // The event as serve processed it on arrival: its frame resolved through the uploaded map.
+  const eventId = st.events.at(-1)?.id;
+  const res = await fetch(`${server.url}/api/0/projects/acme/frontend/events/${eventId}/`, {
+    headers: { Authorization: `Bearer ${server.token}` },
+  });
+  const event = res.ok ? await res.json() : null;
+  const frames = event?.entries.find((e) => e.type === "exception")?.data.values.at(-1).stacktrace.frames ?? [];
+  log(`\nThe event's stack as the server processed it (GET .../events/${eventId}/):`);
+  const top = frames.at(-1);
+  for (const f of [...frames].reverse()) {
+    const code = f.context.find(([n]) => n === f.lineNo)?.[1]?.trim();
+    const how = f.data?.symbolicated ? `resolved by ${f.data.resolved_with}` : "not resolved";
+    log(
+      `  at ${f.function ?? "?"} (${f.absPath}:${f.lineNo}:${f.colNo})  [${how}]${code ? `\n      ${f.lineNo} | ${code}` : ""}`,
     );
-    const doc = r.status === 0 ? JSON.parse(r.stdout) : null;
-    const t = doc?.token;
-    summary.resolved = t
-      ? { source: t.source, line: t.originalLine, column: t.originalColumn, name: t.name ?? null }
+  }
+  summary.resolved =
+    top?.data?.symbolicated === true
+      ? { source: top.absPath, line: top.lineNo, column: top.colNo, function: top.function ?? null }
       : null;
-    if (t) {
-      const text = doc.context?.find((c) => c.current)?.text?.trim();
-      log(
-        `  app.min.js:${lineNo}:${colNo}  ->  ${t.source}:${t.originalLine}:${t.originalColumn}${text ? `   ${text}` : ""}`,
-      );
-    } else {
-      log(`  could not resolve the frame: ${(r.stderr || r.stdout).trim()}`);
-      await cleanup(1);
-    }
+  if (!summary.resolved) {
+    log("  the frame did not resolve; `sentry-ship sourcemaps explain` says why:");
+    ship(["sourcemaps", "explain", eventId], { allowFail: true });
+    await cleanup(1);
   }
   if (jsonMode) process.stdout.write(JSON.stringify(summary) + "\n");
   await cleanup(0);

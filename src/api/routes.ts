@@ -34,6 +34,12 @@ export const routes = {
   chunkUpload: (org: string) => `organizations/${seg(org)}/chunk-upload/`,
   /** `POST /api/0/organizations/{org}/artifactbundle/assemble/` */
   artifactBundleAssemble: (org: string) => `organizations/${seg(org)}/artifactbundle/assemble/`,
+  /** `GET /api/0/projects/{org}/{project}/events/{event_id}/` */
+  projectEvent: (org: string, project: string, eventId: string) =>
+    `projects/${seg(org)}/${seg(project)}/events/${seg(eventId)}/`,
+  /** `GET /api/0/projects/{org}/{project}/events/{event_id}/source-map-debug-blue-thunder-edition/` */
+  sourceMapDebug: (org: string, project: string, eventId: string) =>
+    `projects/${seg(org)}/${seg(project)}/events/${seg(eventId)}/source-map-debug-blue-thunder-edition/`,
 } as const;
 
 export type RouteName = keyof typeof routes;

@@ -141,6 +141,23 @@ export class Persistence {
       state.reserveId("deploy", top);
     }
     if (repos) state.repos = repos;
+    state.events = this.loadEvents();
+  }
+
+  /** events/*.json, oldest first, so the event API lists what an earlier run received. */
+  private loadEvents(): StoredEvent[] {
+    const dir = join(this.dir!, "events");
+    if (!existsSync(dir)) return [];
+    const out: StoredEvent[] = [];
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith(".json")) continue;
+      try {
+        out.push(JSON.parse(readFileSync(join(dir, name), "utf8")) as StoredEvent);
+      } catch {
+        /* a file a person edited into something else: skip it */
+      }
+    }
+    return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 
   saveReleases(state: ServerState): void {

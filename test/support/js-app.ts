@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -18,7 +18,7 @@ export const APP_SOURCES: Record<string, string> = {
     "export function priceOf(item) {",
     "  const price = PRICES[item.name];",
     "  if (price === undefined) {",
-    "    throw new TypeError(`item ${item.name} has no price`);",
+    '    throw new TypeError("item " + item.name + " has no price");',
     "  }",
     "  return price;",
     "}",
@@ -74,8 +74,14 @@ export interface BuiltApp {
 }
 
 /** Write the sources under `dir` and bundle them, minified, with a source map. */
-export async function buildApp(dir: string, opts: { platform?: "node" | "browser"; entry?: string } = {}): Promise<BuiltApp> {
-  for (const [rel, text] of Object.entries(APP_SOURCES)) {
+export async function buildApp(
+  dir: string,
+  opts: { platform?: "node" | "browser"; entry?: string; sources?: Record<string, string> } = {},
+): Promise<BuiltApp> {
+  // Each build is its own: the folder name ends up in the code, so debug ids differ between builds.
+  const sources = { ...APP_SOURCES, ...opts.sources };
+  sources["src/index.js"] += `globalThis.__appBuild = ${JSON.stringify(basename(dir))};\n`;
+  for (const [rel, text] of Object.entries(sources)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }

@@ -47,10 +47,7 @@ export function register(router: Router, core: ServerCore): void {
     const list = eventsOf(core, p.project);
     const i = list.findIndex((e) => e.id === req.params.event_id!.replace(/-/g, "").toLowerCase());
     if (i < 0) return detail(404, "Event not found");
-    return json(
-      200,
-      apiEvent(list[i]!, { previous: list[i - 1]?.id ?? null, next: list[i + 1]?.id ?? null }),
-    );
+    return json(200, apiEvent(list[i]!, { previous: list[i - 1]?.id ?? null, next: list[i + 1]?.id ?? null }));
   });
 
   router.on("GET", "/api/0/projects/:org/:project/events/:event_id/source-map-debug-blue-thunder-edition/", (req) => {

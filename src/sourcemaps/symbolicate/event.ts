@@ -40,7 +40,7 @@ export function sourcemapImages(event: EventJson): Map<string, string> {
   if (!Array.isArray(images)) return out;
   for (const img of images) {
     const i = obj(img);
-    if (!i || i.type !== "sourcemap" || typeof i.code_file !== "string") continue;
+    if (i?.type !== "sourcemap" || typeof i.code_file !== "string") continue;
     const id = normalizeId(i.debug_id);
     if (id && !out.has(i.code_file)) out.set(i.code_file, id);
   }
@@ -82,6 +82,22 @@ function containers(event: EventJson): Container[] {
   return out;
 }
 
+/**
+ * Relay's frame normalization, which runs before processing: a frame without `abs_path` gets its
+ * `filename` (the Node SDK sends only `filename`).
+ */
+export function normalizeFrames(event: EventJson): void {
+  for (const c of containers(event)) {
+    const frames = obj(c.holder.stacktrace)?.frames;
+    if (!Array.isArray(frames)) continue;
+    for (const f of frames) {
+      const fr = obj(f);
+      if (fr && (typeof fr.abs_path !== "string" || fr.abs_path === "") && typeof fr.filename === "string")
+        fr.abs_path = fr.filename;
+    }
+  }
+}
+
 /** Sentry's processing-error entry for a frame that did not (fully) resolve. */
 function processingError(o: FrameOutcome): Record<string, unknown> | undefined {
   const r = o.reason;
@@ -110,6 +126,7 @@ function processingError(o: FrameOutcome): Record<string, unknown> | undefined {
  */
 export function processEvent(input: EventJson, store: ArtifactStore): ProcessedEvent {
   const event = structuredClone(input);
+  normalizeFrames(event);
   const ctx = eventContext(event, store);
   const stacktraces: StacktraceOutcome[] = [];
   const errors: Record<string, unknown>[] = Array.isArray(event.errors) ? [...event.errors] : [];
@@ -141,7 +158,11 @@ export function isJavaScriptEvent(event: EventJson): boolean {
 }
 
 const MIN_JS_SDK_FOR_DEBUG_IDS = [7, 56, 0];
-const NO_DEBUG_ID_SDKS = new Set(["sentry.javascript.capacitor", "sentry.javascript.wasm", "sentry.javascript.cordova"]);
+const NO_DEBUG_ID_SDKS = new Set([
+  "sentry.javascript.capacitor",
+  "sentry.javascript.wasm",
+  "sentry.javascript.cordova",
+]);
 
 function versionAtLeast(v: string, min: number[]): boolean {
   const parts = v.split(/[.-]/).map((p) => Number.parseInt(p, 10));

@@ -165,7 +165,11 @@ function basename(p: string): string {
 }
 
 /** An artifact of the release that has the frame's file name under another path: what `--url-prefix` would fix. */
-function similarName(store: ArtifactStore, release: string, tried: string[]): { name: string; urlPrefix: string } | undefined {
+function similarName(
+  store: ArtifactStore,
+  release: string,
+  tried: string[],
+): { name: string; urlPrefix: string } | undefined {
   const want = tried[tried.length - 1]!; // `~/path` without query
   const base = basename(want);
   if (!base) return undefined;
@@ -255,7 +259,13 @@ function releaseRoute(ctx: EventContext, absPath: string, debugId: string | null
   return {
     process,
     source,
-    reason: { code: "sourcemap_not_found", file: source.name, reference: ref, name: mapName, wrongDist: maps.length > 0 },
+    reason: {
+      code: "sourcemap_not_found",
+      file: source.name,
+      reference: ref,
+      name: mapName,
+      wrongDist: maps.length > 0,
+    },
   };
 }
 

@@ -28,7 +28,9 @@ export function splitUrl(url: string): SplitUrl {
     rest = end === -1 ? "" : rest.slice(2 + end);
   }
   const q = rest.indexOf("?");
-  return q === -1 ? { scheme, netloc, path: rest, query: "" } : { scheme, netloc, path: rest.slice(0, q), query: rest.slice(q + 1) };
+  return q === -1
+    ? { scheme, netloc, path: rest, query: "" }
+    : { scheme, netloc, path: rest.slice(0, q), query: rest.slice(q + 1) };
 }
 
 /**
