@@ -44659,6 +44659,155 @@ var init_trace_mapping = __esm({
   }
 });
 
+// src/sourcemaps/bundle-rewrite.ts
+function parseMapJson(text, displayPath) {
+  let v;
+  try {
+    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
+  } catch (e) {
+    throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
+  return v;
+}
+function rewriteMapBytes(raw, displayPath, opts) {
+  const map = parseMapJson(raw.toString("utf8"), displayPath);
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
+}
+function commonSourcePrefix(sources) {
+  const abs = sources.filter((s2) => s2.startsWith("/"));
+  if (abs.length === 0) return void 0;
+  let parts = abs[0].split("/").slice(0, -1);
+  for (const s2 of abs.slice(1)) {
+    const p2 = s2.split("/").slice(0, -1);
+    let i2 = 0;
+    while (i2 < parts.length && i2 < p2.length && parts[i2] === p2[i2]) i2++;
+    parts = parts.slice(0, i2);
+  }
+  const prefix = parts.join("/");
+  return prefix.length > 1 ? prefix : void 0;
+}
+function strip(source, prefixes) {
+  for (const p2 of prefixes) {
+    const pre = p2.replace(/\/+$/, "");
+    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
+  }
+  return source;
+}
+function flatten(map) {
+  if (Array.isArray(map.sections)) {
+    const out = { sources: [], contents: [], names: [], lines: [] };
+    const srcIdx = /* @__PURE__ */ new Map();
+    const nameIdx = /* @__PURE__ */ new Map();
+    for (const sec of map.sections) {
+      const off = sec?.offset ?? {};
+      const sub = sec?.map && typeof sec.map === "object" ? flatten(sec.map) : void 0;
+      if (!sub) return void 0;
+      const lineOff = off.line ?? 0;
+      const colOff = off.column ?? 0;
+      const s2 = sub.sources.map((name, i2) => {
+        let k2 = srcIdx.get(name);
+        if (k2 === void 0) {
+          k2 = out.sources.length;
+          srcIdx.set(name, k2);
+          out.sources.push(name);
+          out.contents.push(sub.contents[i2] ?? null);
+        } else if (out.contents[k2] === null && sub.contents[i2] != null) out.contents[k2] = sub.contents[i2];
+        return k2;
+      });
+      const n2 = sub.names.map((name) => {
+        let k2 = nameIdx.get(name);
+        if (k2 === void 0) {
+          k2 = out.names.length;
+          nameIdx.set(name, k2);
+          out.names.push(name);
+        }
+        return k2;
+      });
+      sub.lines.forEach((line, li) => {
+        const target = lineOff + li;
+        while (out.lines.length <= target) out.lines.push([]);
+        for (const seg of line) {
+          const col = seg[0] + (li === 0 ? colOff : 0);
+          if (seg.length === 1) out.lines[target].push([col]);
+          else if (seg.length === 4) out.lines[target].push([col, s2[seg[1]], seg[2], seg[3]]);
+          else out.lines[target].push([col, s2[seg[1]], seg[2], seg[3], n2[seg[4]]]);
+        }
+      });
+    }
+    for (const line of out.lines) line.sort((a, b3) => a[0] - b3[0]);
+    return out;
+  }
+  if (typeof map.mappings !== "string") return void 0;
+  return {
+    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
+    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
+    names: Array.isArray(map.names) ? map.names.map(String) : [],
+    lines: decode(map.mappings)
+  };
+}
+function rewriteSourceMap(map, opts) {
+  const flat = flatten(map);
+  if (!flat) return map;
+  const { sources, contents, names } = flat;
+  const prefixes = [...opts.stripPrefixes];
+  if (opts.stripCommonPrefix) {
+    const c3 = commonSourcePrefix(sources);
+    if (c3) prefixes.push(c3);
+  }
+  const srcMap = /* @__PURE__ */ new Map();
+  const nameMap = /* @__PURE__ */ new Map();
+  const newSources = [];
+  const newContents = [];
+  const newNames = [];
+  const out = flat.lines.map(
+    (line) => line.map((seg) => {
+      if (seg.length === 1) return seg;
+      const srcName = sources[seg[1]] ?? "";
+      let s2 = srcMap.get(srcName);
+      if (s2 === void 0) {
+        s2 = newSources.length;
+        srcMap.set(srcName, s2);
+        newSources.push(strip(srcName, prefixes));
+        newContents.push(contents[seg[1]] ?? null);
+      }
+      if (seg.length === 5) {
+        const nm = names[seg[4]] ?? "";
+        let n2 = nameMap.get(nm);
+        if (n2 === void 0) {
+          n2 = newNames.length;
+          nameMap.set(nm, n2);
+          newNames.push(nm);
+        }
+        return [seg[0], s2, seg[2], seg[3], n2];
+      }
+      return [seg[0], s2, seg[2], seg[3]];
+    })
+  );
+  const result = { version: 3 };
+  if (typeof map.file === "string") result.file = map.file;
+  result.sources = newSources;
+  if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
+  if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
+  result.names = newNames;
+  result.mappings = encode(out);
+  if (Array.isArray(map.ignoreList)) {
+    const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
+    if (il.length > 0) result.ignoreList = il;
+  }
+  const debugId = map.debugId ?? map.debug_id;
+  if (typeof debugId === "string") result.debugId = debugId;
+  return result;
+}
+var init_bundle_rewrite = __esm({
+  "src/sourcemaps/bundle-rewrite.ts"() {
+    "use strict";
+    init_sourcemap_codec();
+    init_errors();
+  }
+});
+
 // src/sourcemaps/atomic-write.ts
 import {
   closeSync,
@@ -45172,155 +45321,6 @@ var init_discover = __esm({
   }
 });
 
-// src/sourcemaps/bundle-rewrite.ts
-function parseMapJson(text, displayPath) {
-  let v;
-  try {
-    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
-  } catch (e) {
-    throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v))
-    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
-  return v;
-}
-function rewriteMapBytes(raw, displayPath, opts) {
-  const map = parseMapJson(raw.toString("utf8"), displayPath);
-  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
-}
-function commonSourcePrefix(sources) {
-  const abs = sources.filter((s2) => s2.startsWith("/"));
-  if (abs.length === 0) return void 0;
-  let parts = abs[0].split("/").slice(0, -1);
-  for (const s2 of abs.slice(1)) {
-    const p2 = s2.split("/").slice(0, -1);
-    let i2 = 0;
-    while (i2 < parts.length && i2 < p2.length && parts[i2] === p2[i2]) i2++;
-    parts = parts.slice(0, i2);
-  }
-  const prefix = parts.join("/");
-  return prefix.length > 1 ? prefix : void 0;
-}
-function strip(source, prefixes) {
-  for (const p2 of prefixes) {
-    const pre = p2.replace(/\/+$/, "");
-    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
-  }
-  return source;
-}
-function flatten(map) {
-  if (Array.isArray(map.sections)) {
-    const out = { sources: [], contents: [], names: [], lines: [] };
-    const srcIdx = /* @__PURE__ */ new Map();
-    const nameIdx = /* @__PURE__ */ new Map();
-    for (const sec of map.sections) {
-      const off = sec?.offset ?? {};
-      const sub = sec?.map && typeof sec.map === "object" ? flatten(sec.map) : void 0;
-      if (!sub) return void 0;
-      const lineOff = off.line ?? 0;
-      const colOff = off.column ?? 0;
-      const s2 = sub.sources.map((name, i2) => {
-        let k2 = srcIdx.get(name);
-        if (k2 === void 0) {
-          k2 = out.sources.length;
-          srcIdx.set(name, k2);
-          out.sources.push(name);
-          out.contents.push(sub.contents[i2] ?? null);
-        } else if (out.contents[k2] === null && sub.contents[i2] != null) out.contents[k2] = sub.contents[i2];
-        return k2;
-      });
-      const n2 = sub.names.map((name) => {
-        let k2 = nameIdx.get(name);
-        if (k2 === void 0) {
-          k2 = out.names.length;
-          nameIdx.set(name, k2);
-          out.names.push(name);
-        }
-        return k2;
-      });
-      sub.lines.forEach((line, li) => {
-        const target = lineOff + li;
-        while (out.lines.length <= target) out.lines.push([]);
-        for (const seg of line) {
-          const col = seg[0] + (li === 0 ? colOff : 0);
-          if (seg.length === 1) out.lines[target].push([col]);
-          else if (seg.length === 4) out.lines[target].push([col, s2[seg[1]], seg[2], seg[3]]);
-          else out.lines[target].push([col, s2[seg[1]], seg[2], seg[3], n2[seg[4]]]);
-        }
-      });
-    }
-    for (const line of out.lines) line.sort((a, b3) => a[0] - b3[0]);
-    return out;
-  }
-  if (typeof map.mappings !== "string") return void 0;
-  return {
-    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
-    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
-    names: Array.isArray(map.names) ? map.names.map(String) : [],
-    lines: decode(map.mappings)
-  };
-}
-function rewriteSourceMap(map, opts) {
-  const flat = flatten(map);
-  if (!flat) return map;
-  const { sources, contents, names } = flat;
-  const prefixes = [...opts.stripPrefixes];
-  if (opts.stripCommonPrefix) {
-    const c3 = commonSourcePrefix(sources);
-    if (c3) prefixes.push(c3);
-  }
-  const srcMap = /* @__PURE__ */ new Map();
-  const nameMap = /* @__PURE__ */ new Map();
-  const newSources = [];
-  const newContents = [];
-  const newNames = [];
-  const out = flat.lines.map(
-    (line) => line.map((seg) => {
-      if (seg.length === 1) return seg;
-      const srcName = sources[seg[1]] ?? "";
-      let s2 = srcMap.get(srcName);
-      if (s2 === void 0) {
-        s2 = newSources.length;
-        srcMap.set(srcName, s2);
-        newSources.push(strip(srcName, prefixes));
-        newContents.push(contents[seg[1]] ?? null);
-      }
-      if (seg.length === 5) {
-        const nm = names[seg[4]] ?? "";
-        let n2 = nameMap.get(nm);
-        if (n2 === void 0) {
-          n2 = newNames.length;
-          nameMap.set(nm, n2);
-          newNames.push(nm);
-        }
-        return [seg[0], s2, seg[2], seg[3], n2];
-      }
-      return [seg[0], s2, seg[2], seg[3]];
-    })
-  );
-  const result = { version: 3 };
-  if (typeof map.file === "string") result.file = map.file;
-  result.sources = newSources;
-  if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
-  if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
-  result.names = newNames;
-  result.mappings = encode(out);
-  if (Array.isArray(map.ignoreList)) {
-    const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
-    if (il.length > 0) result.ignoreList = il;
-  }
-  const debugId = map.debugId ?? map.debug_id;
-  if (typeof debugId === "string") result.debugId = debugId;
-  return result;
-}
-var init_bundle_rewrite = __esm({
-  "src/sourcemaps/bundle-rewrite.ts"() {
-    "use strict";
-    init_sourcemap_codec();
-    init_errors();
-  }
-});
-
 // src/sourcemaps/symbolicate/names.ts
 function splitUrl(url) {
   let rest = url.split("#")[0];
@@ -45692,8 +45692,8 @@ var init_frame = __esm({
   "src/sourcemaps/symbolicate/frame.ts"() {
     "use strict";
     init_trace_mapping();
-    init_discover();
     init_bundle_rewrite();
+    init_discover();
     init_artifacts();
     init_names();
     ProcessingCache = class {

@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { parseDsn } from "../../src/domain/dsn.js";
 import { type SentryServer, startServer } from "../../src/server/index.js";
-import { makeDist } from "../sourcemaps/upload-fixtures.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
+import { makeDist } from "../support/upload-fixtures.js";
 
 type Json = Record<string, any>;
 

@@ -5,8 +5,8 @@
  */
 import { debugReport } from "../../sourcemaps/symbolicate/event.js";
 import { authorizeOrg } from "../auth.js";
-import { detail, json, NOT_FOUND, type RouteRequest, type Router } from "../http.js";
 import type { ServerCore } from "../core.js";
+import { detail, json, NOT_FOUND, type RouteRequest, type Router } from "../http.js";
 import type { Org, Project, StoredEvent } from "../state.js";
 import { apiEvent, apiEventSummary } from "../symbolicate/api-shape.js";
 import { eventPayload, storeFor } from "../symbolicate/index.js";

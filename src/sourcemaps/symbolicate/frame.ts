@@ -13,8 +13,8 @@ import {
   sourceContentFor,
   type TraceMap,
 } from "@jridgewell/trace-mapping";
-import { parseDataUrl } from "../discover.js";
 import { parseMapJson } from "../bundle-rewrite.js";
+import { parseDataUrl } from "../discover.js";
 import { type Artifact, type ArtifactStore, header, normalizeId, SOURCE_TYPES } from "./artifacts.js";
 import { candidateNames, displayFilename, joinUrl, sourceMapReference } from "./names.js";
 
