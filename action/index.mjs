@@ -8,7 +8,7 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
-  get: (a, b3) => (typeof require !== "undefined" ? require : a)[b3]
+  get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
 }) : x2)(function(x2) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x2 + '" is not supported');
@@ -669,7 +669,7 @@ var init_redact = __esm({
       }
       redact(text) {
         let out = text;
-        for (const s2 of [...this.secrets].sort((a, b3) => b3.length - a.length)) {
+        for (const s2 of [...this.secrets].sort((a, b2) => b2.length - a.length)) {
           if (out.includes(s2)) out = out.split(s2).join(MASK);
         }
         for (const [re, rep] of PATTERNS) {
@@ -4269,7 +4269,7 @@ var require_ini = __commonJS({
       let padToChars = 0;
       if (opt.align) {
         padToChars = safe(
-          keys.filter((k2) => obj5[k2] === null || Array.isArray(obj5[k2]) || typeof obj5[k2] !== "object").map((k2) => Array.isArray(obj5[k2]) ? `${k2}[]` : k2).concat([""]).reduce((a, b3) => safe(a).length >= safe(b3).length ? a : b3)
+          keys.filter((k2) => obj5[k2] === null || Array.isArray(obj5[k2]) || typeof obj5[k2] !== "object").map((k2) => Array.isArray(obj5[k2]) ? `${k2}[]` : k2).concat([""]).reduce((a, b2) => safe(a).length >= safe(b2).length ? a : b2)
         ).length;
       }
       let out = "";
@@ -4889,12 +4889,12 @@ function resolveConfig(input2) {
   const boolFromFile = (section2, key) => {
     const s2 = fromFiles(section2, key);
     if (!s2) return void 0;
-    const b3 = parseBool(s2.value);
-    if (b3 === void 0) {
+    const b2 = parseBool(s2.value);
+    if (b2 === void 0) {
       warnings.push(`ignoring ${s2.source.label}='${s2.value}': expected true or false`);
       return void 0;
     }
-    return setting(b3, s2.source);
+    return setting(b2, s2.source);
   };
   const verifySsl = boolFromFile("http", "verify_ssl") ?? setting(true, DEFAULT_SOURCE);
   if (!verifySsl.value) {
@@ -6147,7 +6147,7 @@ var require_util = __commonJS({
     function isDestroyed(body) {
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
-    function destroy(stream2, err4) {
+    function destroy(stream2, err3) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
         return;
       }
@@ -6155,10 +6155,10 @@ var require_util = __commonJS({
         if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
           stream2.socket = null;
         }
-        stream2.destroy(err4);
-      } else if (err4) {
+        stream2.destroy(err3);
+      } else if (err3) {
         queueMicrotask(() => {
-          stream2.emit("error", err4);
+          stream2.emit("error", err3);
         });
       }
       if (stream2.destroyed !== true) {
@@ -6651,12 +6651,12 @@ var require_util = __commonJS({
       }
       return obj5;
     }
-    function errorRequest(client, request, err4) {
+    function errorRequest(client, request, err3) {
       try {
-        request.onError(err4);
+        request.onError(err3);
         assert(request.aborted);
-      } catch (err5) {
-        client.emit("error", err5);
+      } catch (err4) {
+        client.emit("error", err4);
       }
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
@@ -7010,8 +7010,8 @@ var require_diagnostics = __commonJS({
       );
       diagnosticsChannel.subscribe(
         "undici:websocket:socket_error",
-        (err4) => {
-          debugLog("connection errored - %s", err4.message);
+        (err3) => {
+          debugLog("connection errored - %s", err3.message);
         }
       );
       diagnosticsChannel.subscribe(
@@ -7156,11 +7156,11 @@ var require_request = __commonJS({
             };
             this.body.on("end", this.endHandler);
           }
-          this.errorHandler = (err4) => {
+          this.errorHandler = (err3) => {
             if (this.abort) {
-              this.abort(err4);
+              this.abort(err3);
             } else {
-              this.error = err4;
+              this.error = err3;
             }
           };
           this.body.on("error", this.errorHandler);
@@ -7229,8 +7229,8 @@ var require_request = __commonJS({
         if (this[kHandler].onBodySent) {
           try {
             return this[kHandler].onBodySent(chunk);
-          } catch (err4) {
-            this.abort(err4);
+          } catch (err3) {
+            this.abort(err3);
           }
         }
       }
@@ -7241,8 +7241,8 @@ var require_request = __commonJS({
         if (this[kHandler].onRequestSent) {
           try {
             return this[kHandler].onRequestSent();
-          } catch (err4) {
-            this.abort(err4);
+          } catch (err3) {
+            this.abort(err3);
           }
         }
       }
@@ -7267,8 +7267,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
-        } catch (err4) {
-          this.abort(err4);
+        } catch (err3) {
+          this.abort(err3);
         }
       }
       onData(chunk) {
@@ -7279,8 +7279,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onData(chunk);
-        } catch (err4) {
-          this.abort(err4);
+        } catch (err3) {
+          this.abort(err3);
           return false;
         }
       }
@@ -7316,8 +7316,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onComplete(trailers);
-        } catch (err4) {
-          this.onError(err4);
+        } catch (err3) {
+          this.onError(err3);
         }
       }
       onError(error3) {
@@ -7469,11 +7469,11 @@ var require_wrap_handler = __commonJS({
       onComplete(trailers) {
         return this.#handler.onComplete?.(trailers);
       }
-      onError(err4) {
+      onError(err3) {
         if (!this.#handler.onError) {
-          throw err4;
+          throw err3;
         }
-        return this.#handler.onError?.(err4);
+        return this.#handler.onError?.(err3);
       }
       // Wrap Interface
       onRequestStart(controller, context) {
@@ -7507,11 +7507,11 @@ var require_wrap_handler = __commonJS({
         }
         this.#handler.onComplete?.(rawTrailers);
       }
-      onResponseError(controller, err4) {
+      onResponseError(controller, err3) {
         if (!this.#handler.onError) {
           throw new InvalidArgumentError2("invalid onError method");
         }
-        this.#handler.onError?.(err4);
+        this.#handler.onError?.(err3);
       }
     };
     function toRawHeaderValue(value2) {
@@ -7640,11 +7640,11 @@ var require_unwrap_handler = __commonJS({
         this.#controller.rawTrailers = rawTrailers;
         this.#handler.onResponseEnd?.(this.#controller, parseHeaders(rawTrailers));
       }
-      onError(err4) {
+      onError(err3) {
         if (!this.#handler.onResponseError) {
           throw new InvalidArgumentError2("invalid onError method");
         }
-        this.#handler.onResponseError?.(this.#controller, err4);
+        this.#handler.onResponseError?.(this.#controller, err3);
       }
     };
   }
@@ -7713,8 +7713,8 @@ var require_dispatcher_base = __commonJS({
       close(callback2) {
         if (callback2 === void 0) {
           return new Promise((resolve12, reject) => {
-            this.close((err4, data) => {
-              return err4 ? reject(err4) : resolve12(data);
+            this.close((err3, data) => {
+              return err3 ? reject(err3) : resolve12(data);
             });
           });
         }
@@ -7722,8 +7722,8 @@ var require_dispatcher_base = __commonJS({
           throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
-          const err4 = new ClientDestroyedError();
-          queueMicrotask(() => callback2(err4, null));
+          const err3 = new ClientDestroyedError();
+          queueMicrotask(() => callback2(err3, null));
           return;
         }
         if (this[kClosed]) {
@@ -7746,15 +7746,15 @@ var require_dispatcher_base = __commonJS({
         };
         this[kClose]().then(() => this.destroy()).then(() => queueMicrotask(onClosed));
       }
-      destroy(err4, callback2) {
-        if (typeof err4 === "function") {
-          callback2 = err4;
-          err4 = null;
+      destroy(err3, callback2) {
+        if (typeof err3 === "function") {
+          callback2 = err3;
+          err3 = null;
         }
         if (callback2 === void 0) {
           return new Promise((resolve12, reject) => {
-            this.destroy(err4, (err5, data) => {
-              return err5 ? reject(err5) : resolve12(data);
+            this.destroy(err3, (err4, data) => {
+              return err4 ? reject(err4) : resolve12(data);
             });
           });
         }
@@ -7769,8 +7769,8 @@ var require_dispatcher_base = __commonJS({
           }
           return;
         }
-        if (!err4) {
-          err4 = new ClientDestroyedError();
+        if (!err3) {
+          err3 = new ClientDestroyedError();
         }
         this[kDestroyed] = true;
         this[kOnDestroyed] ??= [];
@@ -7782,7 +7782,7 @@ var require_dispatcher_base = __commonJS({
             callbacks[i2](null, null);
           }
         };
-        this[kDestroy](err4).then(() => queueMicrotask(onDestroyed));
+        this[kDestroy](err3).then(() => queueMicrotask(onDestroyed));
       }
       dispatch(opts, handler2) {
         if (!handler2 || typeof handler2 !== "object") {
@@ -7800,11 +7800,11 @@ var require_dispatcher_base = __commonJS({
             throw new ClientClosedError();
           }
           return this[kDispatch](opts, handler2);
-        } catch (err4) {
+        } catch (err3) {
           if (typeof handler2.onError !== "function") {
-            throw err4;
+            throw err3;
           }
-          handler2.onError(err4);
+          handler2.onError(err3);
           return false;
         }
       }
@@ -7928,12 +7928,12 @@ var require_connect = __commonJS({
             callback2 = null;
             cb(null, this);
           }
-        }).on("error", function(err4) {
+        }).on("error", function(err3) {
           queueMicrotask(clearConnectTimeout);
           if (callback2) {
             const cb = callback2;
             callback2 = null;
-            cb(err4);
+            cb(err3);
           }
         });
         return socket;
@@ -9305,9 +9305,9 @@ var require_runtime_features = __commonJS({
       try {
         lazyLoaders[moduleName]();
         return true;
-      } catch (err4) {
-        if (err4.code !== "ERR_UNKNOWN_BUILTIN_MODULE" && err4.code !== "ERR_NO_CRYPTO") {
-          throw err4;
+      } catch (err3) {
+        if (err3.code !== "ERR_UNKNOWN_BUILTIN_MODULE" && err3.code !== "ERR_NO_CRYPTO") {
+          throw err3;
         }
         return false;
       }
@@ -9433,18 +9433,18 @@ var require_webidl = __commonJS({
     };
     webidl.brandCheck = function(V2, I2) {
       if (!FunctionPrototypeSymbolHasInstance(I2, V2)) {
-        const err4 = new TypeError("Illegal invocation");
-        err4.code = "ERR_INVALID_THIS";
-        throw err4;
+        const err3 = new TypeError("Illegal invocation");
+        err3.code = "ERR_INVALID_THIS";
+        throw err3;
       }
     };
     webidl.brandCheckMultiple = function(List) {
       const prototypes = List.map((c3) => webidl.util.MakeTypeAssertion(c3));
       return (V2) => {
         if (prototypes.every((typeCheck) => !typeCheck(V2))) {
-          const err4 = new TypeError("Illegal invocation");
-          err4.code = "ERR_INVALID_THIS";
-          throw err4;
+          const err3 = new TypeError("Illegal invocation");
+          err3.code = "ERR_INVALID_THIS";
+          throw err3;
         }
       };
     };
@@ -9683,7 +9683,7 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      converters.sort((a, b3) => (a.key > b3.key) - (a.key < b3.key));
+      converters.sort((a, b2) => (a.key > b2.key) - (a.key < b2.key));
       return (dictionary, prefix, argument) => {
         const dict = {};
         if (dictionary != null && webidl.util.Type(dictionary) !== OBJECT) {
@@ -10469,9 +10469,9 @@ var require_util2 = __commonJS({
       try {
         controller.close();
         controller.byobRequest?.respond(0);
-      } catch (err4) {
-        if (!err4.message.includes("Controller is already closed") && !err4.message.includes("ReadableStream is already closed")) {
-          throw err4;
+      } catch (err3) {
+        if (!err3.message.includes("Controller is already closed") && !err3.message.includes("ReadableStream is already closed")) {
+          throw err3;
         }
       }
     }
@@ -10605,7 +10605,7 @@ var require_util2 = __commonJS({
           this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
-          this._inflateStream.on("error", (err4) => this.destroy(err4));
+          this._inflateStream.on("error", (err3) => this.destroy(err3));
         }
         this._inflateStream.write(chunk, encoding, callback2);
       }
@@ -10855,15 +10855,15 @@ var require_formdata = __commonJS({
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state = this.#state.reduce((a, b3) => {
-          if (a[b3.name]) {
-            if (Array.isArray(a[b3.name])) {
-              a[b3.name].push(b3.value);
+        const state = this.#state.reduce((a, b2) => {
+          if (a[b2.name]) {
+            if (Array.isArray(a[b2.name])) {
+              a[b2.name].push(b2.value);
             } else {
-              a[b3.name] = [a[b3.name], b3.value];
+              a[b2.name] = [a[b2.name], b2.value];
             }
           } else {
-            a[b3.name] = b3.value;
+            a[b2.name] = b2.value;
           }
           return a;
         }, { __proto__: null });
@@ -11294,7 +11294,7 @@ var require_body = __commonJS({
     var { parseJSONFromBytes } = require_infra();
     var { utf8DecodeBytes } = require_encoding();
     var { runtimeFeatures } = require_runtime_features();
-    var random = runtimeFeatures.has("crypto") ? __require("node:crypto").randomInt : (max2) => Math.floor(Math.random() * max2);
+    var random = runtimeFeatures.has("crypto") ? __require("node:crypto").randomInt : (max) => Math.floor(Math.random() * max);
     var textEncoder = new TextEncoder();
     function noop() {
     }
@@ -11476,17 +11476,17 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
               switch (mimeType.essence) {
                 case "multipart/form-data": {
                   const parsed = multipartFormDataParser(value2, mimeType);
-                  const fd2 = new FormData2();
-                  setFormDataState(fd2, parsed);
-                  return fd2;
+                  const fd = new FormData2();
+                  setFormDataState(fd, parsed);
+                  return fd;
                 }
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value2.toString());
-                  const fd2 = new FormData2();
+                  const fd = new FormData2();
                   for (const [name, value3] of entries) {
-                    fd2.append(name, value3);
+                    fd.append(name, value3);
                   }
-                  return fd2;
+                  return fd;
                 }
               }
             }
@@ -11853,8 +11853,8 @@ var require_client_h1 = __commonJS({
               throw this.createError(ret, data);
             }
           }
-        } catch (err4) {
-          util.destroy(socket, err4);
+        } catch (err3) {
+          util.destroy(socket, err3);
         }
       }
       finish() {
@@ -12008,9 +12008,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (err4) {
-          util.errorRequest(client, request, err4);
-          util.destroy(socket, err4);
+        } catch (err3) {
+          util.errorRequest(client, request, err3);
+          util.destroy(socket, err3);
         }
         client[kResume]();
       }
@@ -12239,12 +12239,12 @@ var require_client_h1 = __commonJS({
          * @param {Error|undefined} err
          * @param {() => void} callback
          */
-        destroy(err4, callback2) {
+        destroy(err3, callback2) {
           if (socket[kClosed]) {
             queueMicrotask(callback2);
           } else {
             socket.on("close", callback2);
-            socket.destroy(err4);
+            socket.destroy(err3);
           }
         },
         /**
@@ -12276,9 +12276,9 @@ var require_client_h1 = __commonJS({
         }
       };
     }
-    function onHttpSocketError(err4) {
+    function onHttpSocketError(err3) {
       const parser4 = this[kParser];
-      if (err4.code === "ECONNRESET" && parser4.statusCode && !parser4.shouldKeepAlive) {
+      if (err3.code === "ECONNRESET" && parser4.statusCode && !parser4.shouldKeepAlive) {
         const parserErr = parser4.finish();
         if (parserErr) {
           this[kError] = parserErr;
@@ -12286,8 +12286,8 @@ var require_client_h1 = __commonJS({
         }
         return;
       }
-      this[kError] = err4;
-      this[kClient][kOnError](err4);
+      this[kError] = err3;
+      this[kClient][kOnError](err3);
     }
     function onHttpSocketReadable() {
       this[kParser]?.readMore();
@@ -12313,7 +12313,7 @@ var require_client_h1 = __commonJS({
         this[kParser].destroy();
         this[kParser] = null;
       }
-      const err4 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      const err3 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -12322,16 +12322,16 @@ var require_client_h1 = __commonJS({
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
-          util.errorRequest(client, request, err4);
+          util.errorRequest(client, request, err3);
         }
-      } else if (client[kRunning] > 0 && err4.code !== "UND_ERR_INFO") {
+      } else if (client[kRunning] > 0 && err3.code !== "UND_ERR_INFO") {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err4);
+        util.errorRequest(client, request, err3);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err4);
+      client.emit("disconnect", client[kUrl], [client], err3);
       client[kResume]();
     }
     function onSocketClose() {
@@ -12468,18 +12468,18 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (err4) => {
+      const abort = (err3) => {
         if (request.aborted || request.completed) {
           return;
         }
-        util.errorRequest(client, request, err4 || new RequestAbortedError());
+        util.errorRequest(client, request, err3 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
         request.onConnect(abort);
-      } catch (err4) {
-        util.errorRequest(client, request, err4);
+      } catch (err3) {
+        util.errorRequest(client, request, err3);
       }
       if (request.aborted) {
         return false;
@@ -12566,8 +12566,8 @@ upgrade: ${upgrade}\r
           if (!writer.write(chunk) && this.pause) {
             this.pause();
           }
-        } catch (err4) {
-          util.destroy(this, err4);
+        } catch (err3) {
+          util.destroy(this, err3);
         }
       };
       const onDrain = function() {
@@ -12583,11 +12583,11 @@ upgrade: ${upgrade}\r
           body.removeListener("error", onFinished);
         });
         if (!finished) {
-          const err4 = new RequestAbortedError();
-          queueMicrotask(() => onFinished(err4));
+          const err3 = new RequestAbortedError();
+          queueMicrotask(() => onFinished(err3));
         }
       };
-      const onFinished = function(err4) {
+      const onFinished = function(err3) {
         if (finished) {
           return;
         }
@@ -12595,16 +12595,16 @@ upgrade: ${upgrade}\r
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
-        if (!err4) {
+        if (!err3) {
           try {
             writer.end();
           } catch (er) {
-            err4 = er;
+            err3 = er;
           }
         }
-        writer.destroy(err4);
-        if (err4 && (err4.code !== "UND_ERR_INFO" || err4.message !== "reset")) {
-          util.destroy(body, err4);
+        writer.destroy(err3);
+        if (err3 && (err3.code !== "UND_ERR_INFO" || err3.message !== "reset")) {
+          util.destroy(body, err3);
         } else {
           util.destroy(body);
         }
@@ -12650,8 +12650,8 @@ upgrade: ${upgrade}\r
         }
         request.onRequestSent();
         client[kResume]();
-      } catch (err4) {
-        abort(err4);
+      } catch (err3) {
+        abort(err3);
       }
     }
     async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
@@ -12673,8 +12673,8 @@ upgrade: ${upgrade}\r
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err4) {
-        abort(err4);
+      } catch (err3) {
+        abort(err3);
       }
     }
     async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
@@ -12707,8 +12707,8 @@ upgrade: ${upgrade}\r
           }
         }
         writer.end();
-      } catch (err4) {
-        writer.destroy(err4);
+      } catch (err3) {
+        writer.destroy(err3);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
@@ -12833,12 +12833,12 @@ ${len.toString(16)}\r
        * @param {Error} [err]
        * @returns {void}
        */
-      destroy(err4) {
+      destroy(err3) {
         const { socket, client, abort } = this;
         socket[kWriting] = false;
-        if (err4) {
+        if (err3) {
           assert(client[kRunning] <= 1, "pipeline should only contain this request");
-          abort(err4);
+          abort(err3);
         }
       }
     };
@@ -12988,11 +12988,11 @@ var require_client_h2 = __commonJS({
          * @param {Error | null} err
          * @param {() => void} callback
          */
-        destroy(err4, callback2) {
+        destroy(err3, callback2) {
           if (socket[kClosed]) {
             queueMicrotask(callback2);
           } else {
-            socket.destroy(err4).on("close", callback2);
+            socket.destroy(err3).on("close", callback2);
           }
         },
         /**
@@ -13042,9 +13042,9 @@ var require_client_h2 = __commonJS({
     function onHttp2RemoteSettings(settings) {
       this[kClient][kMaxConcurrentStreams] = settings.maxConcurrentStreams ?? this[kClient][kMaxConcurrentStreams];
       if (this[kRemoteSettings] === true && this[kEnableConnectProtocol] === true && settings.enableConnectProtocol === false) {
-        const err4 = new InformationalError("HTTP/2: Server disabled extended CONNECT protocol against RFC-8441");
-        this[kSocket][kError] = err4;
-        this[kClient][kOnError](err4);
+        const err3 = new InformationalError("HTTP/2: Server disabled extended CONNECT protocol against RFC-8441");
+        this[kSocket][kError] = err3;
+        this[kClient][kOnError](err3);
         return;
       }
       this[kEnableConnectProtocol] = settings.enableConnectProtocol ?? this[kEnableConnectProtocol];
@@ -13059,11 +13059,11 @@ var require_client_h2 = __commonJS({
         return;
       }
       session.ping(onPing.bind(session));
-      function onPing(err4, duration) {
+      function onPing(err3, duration) {
         const client = this[kClient];
         const socket = this[kClient];
-        if (err4 != null) {
-          const error3 = new InformationalError(`HTTP/2: "PING" errored - type ${err4.message}`);
+        if (err3 != null) {
+          const error3 = new InformationalError(`HTTP/2: "PING" errored - type ${err3.message}`);
           socket[kError] = error3;
           client[kOnError](error3);
         } else {
@@ -13071,21 +13071,21 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function onHttp2SessionError(err4) {
-      this[kSocket][kError] = err4;
-      this[kClient][kOnError](err4);
+    function onHttp2SessionError(err3) {
+      this[kSocket][kError] = err3;
+      this[kClient][kOnError](err3);
     }
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err4 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
-        this[kSocket][kError] = err4;
-        this[kClient][kOnError](err4);
+        const err3 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        this[kSocket][kError] = err3;
+        this[kClient][kOnError](err3);
       }
     }
     function onHttp2SessionEnd() {
-      const err4 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
-      this.destroy(err4);
-      util.destroy(this[kSocket], err4);
+      const err3 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      this.destroy(err3);
+      util.destroy(this[kSocket], err3);
     }
     function completeRequest(client, request, resetPendingIdx = false) {
       const queue = client[kQueue];
@@ -13106,30 +13106,30 @@ var require_client_h2 = __commonJS({
       }
     }
     function onHttp2SessionGoAway(errorCode2) {
-      const err4 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${errorCode2}`, util.getSocketInfo(this[kSocket]));
+      const err3 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${errorCode2}`, util.getSocketInfo(this[kSocket]));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       this.close();
       this[kHTTP2Session] = null;
-      util.destroy(this[kSocket], err4);
+      util.destroy(this[kSocket], err3);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
         if (request != null) {
-          util.errorRequest(client, request, err4);
+          util.errorRequest(client, request, err3);
         }
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err4);
-      client.emit("connectionError", client[kUrl], [client], err4);
+      client.emit("disconnect", client[kUrl], [client], err3);
+      client.emit("connectionError", client[kUrl], [client], err3);
       client[kResume]();
     }
     function onHttp2SessionClose() {
       const { [kClient]: client, [kHTTP2SessionState]: state } = this;
       const { [kSocket]: socket } = client;
-      const err4 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
+      const err3 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (state.ping.interval != null) {
@@ -13142,27 +13142,27 @@ var require_client_h2 = __commonJS({
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
           if (request != null) {
-            util.errorRequest(client, request, err4);
+            util.errorRequest(client, request, err3);
           }
         }
       }
     }
     function onHttp2SocketClose() {
-      const err4 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      const err3 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
       const client = this[kHTTP2Session][kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (this[kHTTP2Session] !== null) {
-        this[kHTTP2Session].destroy(err4);
+        this[kHTTP2Session].destroy(err3);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err4);
+      client.emit("disconnect", client[kUrl], [client], err3);
       client[kResume]();
     }
-    function onHttp2SocketError(err4) {
-      this[kError] = err4;
-      this[kClient][kOnError](err4);
+    function onHttp2SocketError(err3) {
+      this[kError] = err3;
+      this[kClient][kOnError](err3);
     }
     function onHttp2SocketEnd() {
       util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
@@ -13213,25 +13213,25 @@ var require_client_h2 = __commonJS({
       const { hostname: hostname2, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (err4) => {
+      const abort = (err3) => {
         if (request.aborted || request.completed) {
           return;
         }
-        err4 = err4 || new RequestAbortedError();
-        util.errorRequest(client, request, err4);
+        err3 = err3 || new RequestAbortedError();
+        util.errorRequest(client, request, err3);
         if (stream != null) {
           stream.removeAllListeners("data");
           stream.close();
-          client[kOnError](err4);
+          client[kOnError](err3);
           completeRequest(client, request);
           client[kResume]();
         }
-        util.destroy(body, err4);
+        util.destroy(body, err3);
       };
       try {
         request.onConnect(abort);
-      } catch (err4) {
-        util.errorRequest(client, request, err4);
+      } catch (err3) {
+        util.errorRequest(client, request, err3);
       }
       if (request.aborted) {
         return false;
@@ -13259,8 +13259,8 @@ var require_client_h2 = __commonJS({
             const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
             try {
               request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
-            } catch (err4) {
-              abort(err4);
+            } catch (err3) {
+              abort(err3);
               return;
             }
             completeRequest(client, request);
@@ -13284,8 +13284,8 @@ var require_client_h2 = __commonJS({
           const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
           try {
             request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
-          } catch (err4) {
-            abort(err4);
+          } catch (err3) {
+            abort(err3);
             return;
           }
           completeRequest(client, request);
@@ -13400,9 +13400,9 @@ var require_client_h2 = __commonJS({
           abort(new InformationalError("HTTP/2: stream closed before the response was complete"));
         }
       });
-      stream.once("error", function(err4) {
+      stream.once("error", function(err3) {
         stream.removeAllListeners("data");
-        abort(err4);
+        abort(err3);
       });
       stream.once("frameError", (type, code) => {
         stream.removeAllListeners("data");
@@ -13412,13 +13412,13 @@ var require_client_h2 = __commonJS({
         stream.removeAllListeners("data");
       });
       stream.on("timeout", () => {
-        const err4 = responseReceived ? new BodyTimeoutError(`HTTP/2: "body timeout after ${bodyTimeout}"`) : new HeadersTimeoutError(`HTTP/2: "headers timeout after ${headersTimeout}"`);
+        const err3 = responseReceived ? new BodyTimeoutError(`HTTP/2: "body timeout after ${bodyTimeout}"`) : new HeadersTimeoutError(`HTTP/2: "headers timeout after ${headersTimeout}"`);
         stream.removeAllListeners("data");
         session[kOpenStreams] -= 1;
         if (session[kOpenStreams] === 0) {
           session.unref();
         }
-        abort(err4);
+        abort(err3);
       });
       stream.once("trailers", (trailers) => {
         if (request.aborted || request.completed) {
@@ -13526,10 +13526,10 @@ var require_client_h2 = __commonJS({
       const pipe = pipeline(
         body,
         h2stream,
-        (err4) => {
-          if (err4) {
-            util.destroy(pipe, err4);
-            abort(err4);
+        (err3) => {
+          if (err3) {
+            util.destroy(pipe, err3);
+            abort(err3);
           } else {
             util.removeAllListeners(pipe);
             request.onRequestSent();
@@ -13562,8 +13562,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err4) {
-        abort(err4);
+      } catch (err3) {
+        abort(err3);
       }
     }
     async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
@@ -13602,8 +13602,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err4) {
-        abort(err4);
+      } catch (err3) {
+        abort(err3);
       } finally {
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
@@ -13849,7 +13849,7 @@ var require_client = __commonJS({
         this[kRunningIdx] = 0;
         this[kPendingIdx] = 0;
         this[kResume] = (sync2) => resume(this, sync2);
-        this[kOnError] = (err4) => onError2(this, err4);
+        this[kOnError] = (err3) => onError2(this, err3);
       }
       get pipelining() {
         return this[kPipelining];
@@ -13906,13 +13906,13 @@ var require_client = __commonJS({
           }
         });
       }
-      [kDestroy](err4) {
+      [kDestroy](err3) {
         return new Promise((resolve12) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
             if (request != null) {
-              util.errorRequest(this, request, err4);
+              util.errorRequest(this, request, err3);
             }
           }
           const callback2 = () => {
@@ -13923,7 +13923,7 @@ var require_client = __commonJS({
             resolve12(null);
           };
           if (this[kHTTPContext]) {
-            this[kHTTPContext].destroy(err4, callback2);
+            this[kHTTPContext].destroy(err3, callback2);
             this[kHTTPContext] = null;
           } else {
             queueMicrotask(callback2);
@@ -13932,14 +13932,14 @@ var require_client = __commonJS({
         });
       }
     };
-    function onError2(client, err4) {
-      if (client[kRunning] === 0 && err4.code !== "UND_ERR_INFO" && err4.code !== "UND_ERR_SOCKET") {
+    function onError2(client, err3) {
+      if (client[kRunning] === 0 && err3.code !== "UND_ERR_INFO" && err3.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
           if (request != null) {
-            util.errorRequest(client, request, err4);
+            util.errorRequest(client, request, err3);
           }
         }
         assert(client[kSize] === 0);
@@ -13979,9 +13979,9 @@ var require_client = __commonJS({
           port,
           servername: client[kServerName],
           localAddress: client[kLocalAddress]
-        }, (err4, socket) => {
-          if (err4) {
-            handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
+        }, (err3, socket) => {
+          if (err3) {
+            handleConnectError(client, err3, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -13993,9 +13993,9 @@ var require_client = __commonJS({
           assert(socket);
           try {
             client[kHTTPContext] = socket.alpnProtocol === "h2" ? connectH2(client, socket) : connectH1(client, socket);
-          } catch (err5) {
+          } catch (err4) {
             socket.destroy().on("error", noop);
-            handleConnectError(client, err5, { host, hostname: hostname2, protocol, port });
+            handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -14022,12 +14022,12 @@ var require_client = __commonJS({
           client.emit("connect", client[kUrl], [client]);
           client[kResume]();
         });
-      } catch (err4) {
-        handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
+      } catch (err3) {
+        handleConnectError(client, err3, { host, hostname: hostname2, protocol, port });
         client[kResume]();
       }
     }
-    function handleConnectError(client, err4, { host, hostname: hostname2, protocol, port }) {
+    function handleConnectError(client, err3, { host, hostname: hostname2, protocol, port }) {
       if (client.destroyed) {
         return;
       }
@@ -14044,19 +14044,19 @@ var require_client = __commonJS({
             localAddress: client[kLocalAddress]
           },
           connector: client[kConnector],
-          error: err4
+          error: err3
         });
       }
-      if (err4.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      if (err3.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
         assert(client[kRunning] === 0);
         while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
           const request = client[kQueue][client[kPendingIdx]++];
-          util.errorRequest(client, request, err4);
+          util.errorRequest(client, request, err3);
         }
       } else {
-        onError2(client, err4);
+        onError2(client, err3);
       }
-      client.emit("connectionError", client[kUrl], [client], err4);
+      client.emit("connectionError", client[kUrl], [client], err3);
     }
     function emitDrain(client) {
       client[kNeedDrain] = 0;
@@ -14269,11 +14269,11 @@ var require_pool_base = __commonJS({
       [kOnConnect] = (origin, targets) => {
         this.emit("connect", origin, [this, ...targets]);
       };
-      [kOnDisconnect] = (origin, targets, err4) => {
-        this.emit("disconnect", origin, [this, ...targets], err4);
+      [kOnDisconnect] = (origin, targets, err3) => {
+        this.emit("disconnect", origin, [this, ...targets], err3);
       };
-      [kOnConnectionError] = (origin, targets, err4) => {
-        this.emit("connectionError", origin, [this, ...targets], err4);
+      [kOnConnectionError] = (origin, targets, err3) => {
+        this.emit("connectionError", origin, [this, ...targets], err3);
       };
       get [kBusy]() {
         return this[kNeedDrain];
@@ -14332,17 +14332,17 @@ var require_pool_base = __commonJS({
           });
         }
       }
-      [kDestroy](err4) {
+      [kDestroy](err3) {
         while (true) {
           const item = this[kQueue].shift();
           if (!item) {
             break;
           }
-          item.handler.onError(err4);
+          item.handler.onError(err3);
         }
         const destroyAll = new Array(this[kClients].length);
         for (let i2 = 0; i2 < this[kClients].length; i2++) {
-          destroyAll[i2] = this[kClients][i2].destroy(err4);
+          destroyAll[i2] = this[kClients][i2].destroy(err3);
         }
         return Promise.all(destroyAll);
       }
@@ -14520,11 +14520,11 @@ var require_balanced_pool = __commonJS({
     var kWeight = Symbol("kWeight");
     var kMaxWeightPerServer = Symbol("kMaxWeightPerServer");
     var kErrorPenalty = Symbol("kErrorPenalty");
-    function getGreatestCommonDivisor(a, b3) {
-      if (a === 0) return b3;
-      while (b3 !== 0) {
-        const t2 = b3;
-        b3 = a % b3;
+    function getGreatestCommonDivisor(a, b2) {
+      if (a === 0) return b2;
+      while (b2 !== 0) {
+        const t2 = b2;
+        b2 = a % b2;
         a = t2;
       }
       return a;
@@ -14570,8 +14570,8 @@ var require_balanced_pool = __commonJS({
           this._updateBalancedPoolStats();
         });
         pool.on("disconnect", (...args) => {
-          const err4 = args[2];
-          if (err4 && err4.code === "UND_ERR_SOCKET") {
+          const err3 = args[2];
+          if (err3 && err3.code === "UND_ERR_SOCKET") {
             pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
@@ -14612,7 +14612,7 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b3) => a && b3, true);
+        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b2) => a && b2, true);
         if (allClientsBusy) {
           return;
         }
@@ -14808,11 +14808,11 @@ var require_agent = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err4) => {
-          this.emit("disconnect", origin, [this, ...targets], err4);
+        this[kOnDisconnect] = (origin, targets, err3) => {
+          this.emit("disconnect", origin, [this, ...targets], err3);
         };
-        this[kOnConnectionError] = (origin, targets, err4) => {
-          this.emit("connectionError", origin, [this, ...targets], err4);
+        this[kOnConnectionError] = (origin, targets, err3) => {
+          this.emit("connectionError", origin, [this, ...targets], err3);
         };
       }
       get [kRunning]() {
@@ -14854,12 +14854,12 @@ var require_agent = __commonJS({
               result2.count += 1;
             }
             this[kOnConnect](origin, targets);
-          }).on("disconnect", (origin, targets, err4) => {
+          }).on("disconnect", (origin, targets, err3) => {
             closeClientIfUnused(true);
-            this[kOnDisconnect](origin, targets, err4);
-          }).on("connectionError", (origin, targets, err4) => {
+            this[kOnDisconnect](origin, targets, err3);
+          }).on("connectionError", (origin, targets, err3) => {
             closeClientIfUnused(false);
-            this[kOnConnectionError](origin, targets, err4);
+            this[kOnConnectionError](origin, targets, err3);
           });
           this[kClients].set(key, { count: 0, dispatcher });
           this[kOrigins].add(key);
@@ -14874,10 +14874,10 @@ var require_agent = __commonJS({
         this[kClients].clear();
         return Promise.all(closePromises);
       }
-      [kDestroy](err4) {
+      [kDestroy](err3) {
         const destroyPromises = [];
         for (const { dispatcher } of this[kClients].values()) {
-          destroyPromises.push(dispatcher.destroy(err4));
+          destroyPromises.push(dispatcher.destroy(err3));
         }
         this[kClients].clear();
         return Promise.all(destroyPromises);
@@ -15146,17 +15146,17 @@ var require_socks5_client = __commonJS({
               this.handleConnectResponse();
               break;
           }
-        } catch (err4) {
-          this.onError(err4);
+        } catch (err3) {
+          this.onError(err3);
         }
       }
       /**
        * Handle socket errors
        */
-      onError(err4) {
-        debug2("socket error", err4);
+      onError(err3) {
+        debug2("socket error", err3);
         this.state = STATES.ERROR;
-        this.emit("error", err4);
+        this.emit("error", err3);
         this.destroy();
       }
       /**
@@ -15456,17 +15456,17 @@ var require_socks5_proxy_agent = __commonJS({
             host: proxyHost,
             port: proxyPort,
             protocol: this[kProxyProtocol]
-          }, (err4, socket2) => {
-            if (err4) {
-              reject(err4);
+          }, (err3, socket2) => {
+            if (err3) {
+              reject(err3);
             } else {
               resolve12(socket2);
             }
           });
         });
         const socks5Client = new Socks5Client(socket, this[kProxyAuth]);
-        socks5Client.on("error", (err4) => {
-          debug2("SOCKS5 error:", err4);
+        socks5Client.on("error", (err3) => {
+          debug2("SOCKS5 error:", err3);
           socket.destroy();
         });
         await socks5Client.handshake();
@@ -15479,10 +15479,10 @@ var require_socks5_proxy_agent = __commonJS({
             socks5Client.removeListener("error", onError2);
             resolve12();
           };
-          const onError2 = (err4) => {
+          const onError2 = (err3) => {
             clearTimeout(timeout);
             socks5Client.removeListener("authenticated", onAuthenticated);
-            reject(err4);
+            reject(err3);
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
@@ -15503,10 +15503,10 @@ var require_socks5_proxy_agent = __commonJS({
             socks5Client.removeListener("error", onError2);
             resolve12();
           };
-          const onError2 = (err4) => {
+          const onError2 = (err3) => {
             clearTimeout(timeout);
             socks5Client.removeListener("connected", onConnected);
-            reject(err4);
+            reject(err3);
           };
           socks5Client.once("connected", onConnected);
           socks5Client.once("error", onError2);
@@ -15550,25 +15550,25 @@ var require_socks5_proxy_agent = __commonJS({
                     });
                   }
                   callback2(null, finalSocket);
-                } catch (err4) {
-                  debug2("SOCKS5 connection error:", err4);
-                  callback2(err4);
+                } catch (err3) {
+                  debug2("SOCKS5 connection error:", err3);
+                  callback2(err3);
                 }
               }
             });
             this[kPools].set(originKey, pool);
           }
           return pool[kDispatch](opts, handler2);
-        } catch (err4) {
-          debug2("dispatch error:", err4);
+        } catch (err3) {
+          debug2("dispatch error:", err3);
           if (typeof handler2.onResponseError === "function") {
-            handler2.onResponseError(null, err4);
+            handler2.onResponseError(null, err3);
             return false;
           } else if (typeof handler2.onError === "function") {
-            handler2.onError(err4);
+            handler2.onError(err3);
             return false;
           } else {
-            throw err4;
+            throw err3;
           }
         }
       }
@@ -15580,10 +15580,10 @@ var require_socks5_proxy_agent = __commonJS({
         this[kPools].clear();
         await Promise.all(closePromises);
       }
-      async [kDestroy](err4) {
+      async [kDestroy](err3) {
         const destroyPromises = [];
         for (const pool of this[kPools].values()) {
-          destroyPromises.push(pool.destroy(err4));
+          destroyPromises.push(pool.destroy(err3));
         }
         this[kPools].clear();
         await Promise.all(destroyPromises);
@@ -15668,8 +15668,8 @@ var require_proxy_agent = __commonJS({
       [kClose]() {
         return this.#client.close();
       }
-      [kDestroy](err4) {
-        return this.#client.destroy(err4);
+      [kDestroy](err3) {
+        return this.#client.destroy(err3);
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
@@ -15777,11 +15777,11 @@ var require_proxy_agent = __commonJS({
                 servername = opts2.servername;
               }
               this[kConnectEndpoint]({ ...opts2, servername, httpSocket: socket }, callback2);
-            } catch (err4) {
-              if (err4.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-                callback2(new SecureProxyConnectionError(err4));
+            } catch (err3) {
+              if (err3.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+                callback2(new SecureProxyConnectionError(err3));
               } else {
-                callback2(err4);
+                callback2(err3);
               }
             }
           }
@@ -15897,11 +15897,11 @@ var require_env_http_proxy_agent = __commonJS({
           !this[kHttpsProxyAgent][kClosed] && this[kHttpsProxyAgent].close()
         ]);
       }
-      [kDestroy](err4) {
+      [kDestroy](err3) {
         return Promise.all([
-          this[kNoProxyAgent].destroy(err4),
-          !this[kHttpProxyAgent][kDestroyed] && this[kHttpProxyAgent].destroy(err4),
-          !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err4)
+          this[kNoProxyAgent].destroy(err3),
+          !this[kHttpProxyAgent][kDestroyed] && this[kHttpProxyAgent].destroy(err3),
+          !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err3)
         ]);
       }
       #getProxyAgentForUrl(url) {
@@ -16112,18 +16112,18 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.controllerProxy = new RetryController();
       }
-      onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err4) {
+      onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err3) {
         if (this.retryOpts.throwOnError) {
           if (this.retryOpts.statusCodes.includes(statusCode) === false) {
             if (this.headersSent) {
-              this.handler.onResponseError?.(this.controllerProxy, err4);
+              this.handler.onResponseError?.(this.controllerProxy, err3);
             } else {
               this.headersSent = true;
               this.checkpointResponseEnd(headers);
               this.handler.onResponseStart?.(this.controllerProxy, statusCode, headers, statusMessage);
             }
           } else {
-            this.error = err4;
+            this.error = err3;
           }
           return;
         }
@@ -16145,12 +16145,12 @@ var require_retry_handler = __commonJS({
             controller.resume();
             return;
           }
-          this.error = err4;
+          this.error = err3;
           controller.resume();
         }
         controller.pause();
         this.retryOpts.retry(
-          err4,
+          err3,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
@@ -16178,8 +16178,8 @@ var require_retry_handler = __commonJS({
       onRequestUpgrade(_controller, statusCode, headers, socket) {
         this.handler.onRequestUpgrade?.(this.controllerProxy, statusCode, headers, socket);
       }
-      static [kRetryHandlerDefaultRetry](err4, { state, opts }, cb) {
-        const { statusCode, code, headers } = err4;
+      static [kRetryHandlerDefaultRetry](err3, { state, opts }, cb) {
+        const { statusCode, code, headers } = err3;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -16192,19 +16192,19 @@ var require_retry_handler = __commonJS({
         } = retryOptions;
         const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
-          cb(err4);
+          cb(err3);
           return;
         }
         if (Array.isArray(methods) && !methods.includes(method)) {
-          cb(err4);
+          cb(err3);
           return;
         }
         if (statusCode != null && Array.isArray(statusCodes) && !statusCodes.includes(statusCode)) {
-          cb(err4);
+          cb(err3);
           return;
         }
         if (counter > maxRetries) {
-          cb(err4);
+          cb(err3);
           return;
         }
         let retryAfterHeader = headers?.["retry-after"];
@@ -16219,13 +16219,13 @@ var require_retry_handler = __commonJS({
         this.error = null;
         this.retryCount += 1;
         if (statusCode >= 300) {
-          const err4 = new RequestRetryError("Request failed", statusCode, {
+          const err3 = new RequestRetryError("Request failed", statusCode, {
             headers,
             data: {
               count: this.retryCount
             }
           });
-          this.onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err4);
+          this.onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err3);
           return;
         }
         if (this.headersSent) {
@@ -16343,13 +16343,13 @@ var require_retry_handler = __commonJS({
         try {
           this.retryCountCheckpoint = this.retryCount;
           this.dispatch(this.opts, this);
-        } catch (err4) {
-          this.handler.onResponseError?.(this.controllerProxy, err4);
+        } catch (err3) {
+          this.handler.onResponseError?.(this.controllerProxy, err3);
         }
       }
-      onResponseError(controller, err4) {
+      onResponseError(controller, err3) {
         if (controller?.aborted || isDisturbed(this.opts.body) || this.headersSent && !this.resume) {
-          this.handler.onResponseError?.(this.controllerProxy, err4);
+          this.handler.onResponseError?.(this.controllerProxy, err3);
           return;
         }
         function shouldRetry(returnedErr) {
@@ -16365,7 +16365,7 @@ var require_retry_handler = __commonJS({
           this.retryCount += 1;
         }
         this.retryOpts.retry(
-          err4,
+          err3,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
@@ -16512,17 +16512,17 @@ var require_readable = __commonJS({
        * @param {(error:(Error|null)) => void} callback
        * @returns {void}
        */
-      _destroy(err4, callback2) {
-        if (!err4 && !this._readableState.endEmitted) {
-          err4 = new RequestAbortedError();
+      _destroy(err3, callback2) {
+        if (!err3 && !this._readableState.endEmitted) {
+          err3 = new RequestAbortedError();
         }
-        if (err4) {
+        if (err3) {
           this[kAbort]();
         }
         if (!this[kUsed]) {
-          setImmediate(callback2, err4);
+          setImmediate(callback2, err3);
         } else {
-          callback2(err4);
+          callback2(err3);
         }
       }
       /**
@@ -16744,8 +16744,8 @@ var require_readable = __commonJS({
               length: 0,
               body: []
             };
-            stream.on("error", function(err4) {
-              consumeFinish(this[kConsume], err4);
+            stream.on("error", function(err3) {
+              consumeFinish(this[kConsume], err3);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
@@ -16827,20 +16827,20 @@ var require_readable = __commonJS({
           resolve12(chunksConcat(body, length));
         }
         consumeFinish(consume2);
-      } catch (err4) {
-        stream.destroy(err4);
+      } catch (err3) {
+        stream.destroy(err3);
       }
     }
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
-    function consumeFinish(consume2, err4) {
+    function consumeFinish(consume2, err3) {
       if (consume2.body === null) {
         return;
       }
-      if (err4) {
-        consume2.reject(err4);
+      if (err3) {
+        consume2.reject(err3);
       } else {
         consume2.resolve();
       }
@@ -16892,11 +16892,11 @@ var require_api_request = __commonJS({
             throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
-        } catch (err4) {
+        } catch (err3) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", noop), err4);
+            util.destroy(body.on("error", noop), err3);
           }
-          throw err4;
+          throw err3;
         }
         this.method = method;
         this.responseHeaders = responseHeaders || null;
@@ -16969,11 +16969,11 @@ var require_api_request = __commonJS({
               body: res,
               context
             });
-          } catch (err4) {
+          } catch (err3) {
             this.res = null;
-            util.destroy(res.on("error", noop), err4);
+            util.destroy(res.on("error", noop), err3);
             queueMicrotask(() => {
-              throw err4;
+              throw err3;
             });
           }
         }
@@ -16985,25 +16985,25 @@ var require_api_request = __commonJS({
         util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
-      onError(err4) {
+      onError(err3) {
         const { res, callback: callback2, body, opaque } = this;
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err4, { opaque });
+            this.runInAsyncScope(callback2, null, err3, { opaque });
           });
         }
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res.on("error", noop), err4);
+            util.destroy(res.on("error", noop), err3);
           });
         }
         if (body) {
           this.body = null;
           if (util.isStream(body)) {
             body.on("error", noop);
-            util.destroy(body, err4);
+            util.destroy(body, err3);
           }
         }
         if (this.removeAbortListener) {
@@ -17015,20 +17015,20 @@ var require_api_request = __commonJS({
     function request(opts, callback2) {
       if (callback2 === void 0) {
         return new Promise((resolve12, reject) => {
-          request.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve12(data);
+          request.call(this, opts, (err3, data) => {
+            return err3 ? reject(err3) : resolve12(data);
           });
         });
       }
       try {
         const handler2 = new RequestHandler(opts, callback2);
         this.dispatch(opts, handler2);
-      } catch (err4) {
+      } catch (err3) {
         if (typeof callback2 !== "function") {
-          throw err4;
+          throw err3;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err4, { opaque }));
+        queueMicrotask(() => callback2(err3, { opaque }));
       }
     }
     module.exports = request;
@@ -17123,11 +17123,11 @@ var require_api_stream = __commonJS({
             throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
-        } catch (err4) {
+        } catch (err3) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", noop), err4);
+            util.destroy(body.on("error", noop), err3);
           }
-          throw err4;
+          throw err3;
         }
         this.responseHeaders = responseHeaders || null;
         this.opaque = opaque || null;
@@ -17140,8 +17140,8 @@ var require_api_stream = __commonJS({
         this.body = body;
         this.onInfo = onInfo || null;
         if (util.isStream(body)) {
-          body.on("error", (err4) => {
-            this.onError(err4);
+          body.on("error", (err3) => {
+            this.onError(err3);
           });
         }
         addSignal(this, signal);
@@ -17177,15 +17177,15 @@ var require_api_stream = __commonJS({
         if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
           throw new InvalidReturnValueError("expected Writable");
         }
-        finished(res, { readable: false }, (err4) => {
+        finished(res, { readable: false }, (err3) => {
           const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
           this.res = null;
-          if (err4 || !res2?.readable) {
-            util.destroy(res2, err4);
+          if (err3 || !res2?.readable) {
+            util.destroy(res2, err3);
           }
           this.callback = null;
-          this.runInAsyncScope(callback2, null, err4 || null, { opaque: opaque2, trailers });
-          if (err4) {
+          this.runInAsyncScope(callback2, null, err3 || null, { opaque: opaque2, trailers });
+          if (err3) {
             abort();
           }
         });
@@ -17207,42 +17207,42 @@ var require_api_stream = __commonJS({
         this.trailers = util.parseHeaders(trailers);
         res.end();
       }
-      onError(err4) {
+      onError(err3) {
         const { res, callback: callback2, opaque, body } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err4);
+          util.destroy(res, err3);
         } else if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err4, { opaque });
+            this.runInAsyncScope(callback2, null, err3, { opaque });
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err4);
+          util.destroy(body, err3);
         }
       }
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
         return new Promise((resolve12, reject) => {
-          stream.call(this, opts, factory, (err4, data) => {
-            return err4 ? reject(err4) : resolve12(data);
+          stream.call(this, opts, factory, (err3, data) => {
+            return err3 ? reject(err3) : resolve12(data);
           });
         });
       }
       try {
         const handler2 = new StreamHandler(opts, factory, callback2);
         this.dispatch(opts, handler2);
-      } catch (err4) {
+      } catch (err3) {
         if (typeof callback2 !== "function") {
-          throw err4;
+          throw err3;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err4, { opaque }));
+        queueMicrotask(() => callback2(err3, { opaque }));
       }
     }
     module.exports = stream;
@@ -17282,9 +17282,9 @@ var require_api_pipeline = __commonJS({
           resume();
         }
       }
-      _destroy(err4, callback2) {
+      _destroy(err3, callback2) {
         this._read();
-        callback2(err4);
+        callback2(err3);
       }
     };
     var PipelineResponse = class extends Readable2 {
@@ -17295,11 +17295,11 @@ var require_api_pipeline = __commonJS({
       _read() {
         this[kResume]();
       }
-      _destroy(err4, callback2) {
-        if (!err4 && !this._readableState.endEmitted) {
-          err4 = new RequestAbortedError();
+      _destroy(err3, callback2) {
+        if (!err3 && !this._readableState.endEmitted) {
+          err3 = new RequestAbortedError();
         }
-        callback2(err4);
+        callback2(err3);
       }
     };
     var PipelineHandler = class extends AsyncResource {
@@ -17345,19 +17345,19 @@ var require_api_pipeline = __commonJS({
               req[kResume] = callback2;
             }
           },
-          destroy: (err4, callback2) => {
+          destroy: (err3, callback2) => {
             const { body, req, res, ret, abort } = this;
-            if (!err4 && !ret._readableState.endEmitted) {
-              err4 = new RequestAbortedError();
+            if (!err3 && !ret._readableState.endEmitted) {
+              err3 = new RequestAbortedError();
             }
-            if (abort && err4) {
+            if (abort && err3) {
               abort();
             }
-            util.destroy(body, err4);
-            util.destroy(req, err4);
-            util.destroy(res, err4);
+            util.destroy(body, err3);
+            util.destroy(req, err3);
+            util.destroy(res, err3);
             removeSignal(this);
-            callback2(err4);
+            callback2(err3);
           }
         }).on("prefinish", () => {
           const { req } = this;
@@ -17397,9 +17397,9 @@ var require_api_pipeline = __commonJS({
             body: this.res,
             context
           });
-        } catch (err4) {
+        } catch (err3) {
           this.res.on("error", noop);
-          throw err4;
+          throw err3;
         }
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
@@ -17409,9 +17409,9 @@ var require_api_pipeline = __commonJS({
           if (!ret.push(chunk) && body2.pause) {
             body2.pause();
           }
-        }).on("error", (err4) => {
+        }).on("error", (err3) => {
           const { ret } = this;
-          util.destroy(ret, err4);
+          util.destroy(ret, err3);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
@@ -17431,10 +17431,10 @@ var require_api_pipeline = __commonJS({
         const { res } = this;
         res.push(null);
       }
-      onError(err4) {
+      onError(err3) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err4);
+        util.destroy(ret, err3);
       }
     };
     function pipeline(opts, handler2) {
@@ -17442,8 +17442,8 @@ var require_api_pipeline = __commonJS({
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
-      } catch (err4) {
-        return new PassThrough().destroy(err4);
+      } catch (err3) {
+        return new PassThrough().destroy(err3);
       }
     }
     module.exports = pipeline;
@@ -17505,13 +17505,13 @@ var require_api_upgrade = __commonJS({
           context
         });
       }
-      onError(err4) {
+      onError(err3) {
         const { callback: callback2, opaque } = this;
         removeSignal(this);
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err4, { opaque });
+            this.runInAsyncScope(callback2, null, err3, { opaque });
           });
         }
       }
@@ -17519,8 +17519,8 @@ var require_api_upgrade = __commonJS({
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
         return new Promise((resolve12, reject) => {
-          upgrade.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve12(data);
+          upgrade.call(this, opts, (err3, data) => {
+            return err3 ? reject(err3) : resolve12(data);
           });
         });
       }
@@ -17532,12 +17532,12 @@ var require_api_upgrade = __commonJS({
           upgrade: opts.protocol || "Websocket"
         };
         this.dispatch(upgradeOpts, upgradeHandler);
-      } catch (err4) {
+      } catch (err3) {
         if (typeof callback2 !== "function") {
-          throw err4;
+          throw err3;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err4, { opaque }));
+        queueMicrotask(() => callback2(err3, { opaque }));
       }
     }
     module.exports = upgrade;
@@ -17600,13 +17600,13 @@ var require_api_connect = __commonJS({
           context
         });
       }
-      onError(err4) {
+      onError(err3) {
         const { callback: callback2, opaque } = this;
         removeSignal(this);
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err4, { opaque });
+            this.runInAsyncScope(callback2, null, err3, { opaque });
           });
         }
       }
@@ -17614,8 +17614,8 @@ var require_api_connect = __commonJS({
     function connect(opts, callback2) {
       if (callback2 === void 0) {
         return new Promise((resolve12, reject) => {
-          connect.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve12(data);
+          connect.call(this, opts, (err3, data) => {
+            return err3 ? reject(err3) : resolve12(data);
           });
         });
       }
@@ -17623,12 +17623,12 @@ var require_api_connect = __commonJS({
         const connectHandler = new ConnectHandler(opts, callback2);
         const connectOptions = { ...opts, method: "CONNECT" };
         this.dispatch(connectOptions, connectHandler);
-      } catch (err4) {
+      } catch (err3) {
         if (typeof callback2 !== "function") {
-          throw err4;
+          throw err3;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err4, { opaque }));
+        queueMicrotask(() => callback2(err3, { opaque }));
       }
     }
     module.exports = connect;
@@ -17959,7 +17959,7 @@ var require_mock_utils = __commonJS({
       }
       let aborted = false;
       let timer = null;
-      function abort(err4) {
+      function abort(err3) {
         if (aborted) {
           return;
         }
@@ -17968,7 +17968,7 @@ var require_mock_utils = __commonJS({
           clearTimeout(timer);
           timer = null;
         }
-        handler2.onError(err4);
+        handler2.onError(err3);
       }
       handler2.onConnect?.(abort, null);
       if (typeof delay2 === "number" && delay2 > 0) {
@@ -18255,7 +18255,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -18303,7 +18303,7 @@ var require_mock_client = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -18516,7 +18516,7 @@ var require_mock_call_history = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -18564,7 +18564,7 @@ var require_mock_pool = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -19908,24 +19908,24 @@ var require_response_error = __commonJS({
             } catch {
             }
           }
-          let err4;
+          let err3;
           const stackTraceLimit = Error.stackTraceLimit;
           Error.stackTraceLimit = 0;
           try {
-            err4 = new ResponseError("Response Error", this.#statusCode, {
+            err3 = new ResponseError("Response Error", this.#statusCode, {
               body: this.#body,
               headers: this.#headers
             });
           } finally {
             Error.stackTraceLimit = stackTraceLimit;
           }
-          super.onResponseError(controller, err4);
+          super.onResponseError(controller, err3);
         } else {
           super.onResponseEnd(controller, trailers);
         }
       }
-      onResponseError(controller, err4) {
-        super.onResponseError(controller, err4);
+      onResponseError(controller, err3) {
+        super.onResponseError(controller, err3);
       }
     };
     module.exports = () => {
@@ -20001,8 +20001,8 @@ var require_dump = __commonJS({
         }
         return super.onResponseStart(controller, statusCode, headers, statusMessage);
       }
-      onResponseError(controller, err4) {
-        super.onResponseError(controller, this.aborted === true ? this.reason : err4);
+      onResponseError(controller, err3) {
+        super.onResponseError(controller, this.aborted === true ? this.reason : err3);
       }
       onResponseData(controller, chunk) {
         this.#size = this.#size + chunk.length;
@@ -20183,9 +20183,9 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err4, addresses) => {
-            if (err4 || addresses == null || addresses.length === 0) {
-              cb(err4 ?? new InformationalError("No DNS entries found"));
+          this.lookup(origin, newOpts, (err3, addresses) => {
+            if (err3 || addresses == null || addresses.length === 0) {
+              cb(err3 ?? new InformationalError("No DNS entries found"));
               return;
             }
             this.setRecords(origin, addresses);
@@ -20241,9 +20241,9 @@ var require_dns = __commonJS({
             family: this.dualStack === false ? this.affinity : 0,
             order: "ipv4first"
           },
-          (err4, addresses) => {
-            if (err4) {
-              return cb(err4);
+          (err3, addresses) => {
+            if (err3) {
+              return cb(err3);
             }
             const results = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
@@ -20359,20 +20359,20 @@ var require_dns = __commonJS({
         this.#state = state;
         this.#dispatch = dispatch2;
       }
-      onResponseError(controller, err4) {
-        switch (err4.code) {
+      onResponseError(controller, err3) {
+        switch (err3.code) {
           case "ETIMEDOUT":
           case "ECONNREFUSED": {
             if (this.#state.dualStack) {
               if (!this.#firstTry) {
-                super.onResponseError(controller, err4);
+                super.onResponseError(controller, err3);
                 return;
               }
               this.#firstTry = false;
               const otherFamily = this.#newOrigin.hostname[0] === "[" ? 4 : 6;
               const ip = this.#state.pickFamily(this.#origin, otherFamily);
               if (ip == null) {
-                super.onResponseError(controller, err4);
+                super.onResponseError(controller, err3);
                 return;
               }
               let port;
@@ -20391,15 +20391,15 @@ var require_dns = __commonJS({
               this.#dispatch(dispatchOpts, this);
               return;
             }
-            super.onResponseError(controller, err4);
+            super.onResponseError(controller, err3);
             break;
           }
           case "ENOTFOUND":
             this.#state.deleteRecords(this.#origin);
-            super.onResponseError(controller, err4);
+            super.onResponseError(controller, err3);
             break;
           default:
-            super.onResponseError(controller, err4);
+            super.onResponseError(controller, err3);
             break;
         }
       }
@@ -20452,9 +20452,9 @@ var require_dns = __commonJS({
           if (isIP(origin.hostname) !== 0) {
             return dispatch2(origDispatchOpts, handler2);
           }
-          instance.runLookup(origin, origDispatchOpts, (err4, newOrigin) => {
-            if (err4) {
-              return handler2.onResponseError(null, err4);
+          instance.runLookup(origin, origDispatchOpts, (err3, newOrigin) => {
+            if (err3) {
+              return handler2.onResponseError(null, err3);
             }
             const dispatchOpts = {
               ...origDispatchOpts,
@@ -21511,11 +21511,11 @@ var require_cache_handler = __commonJS({
     var { parseHttpDate } = require_date();
     function noop() {
     }
-    function sameOrigin(a, b3) {
+    function sameOrigin(a, b2) {
       try {
-        return new URL(String(a)).origin === new URL(String(b3)).origin;
+        return new URL(String(a)).origin === new URL(String(b2)).origin;
       } catch {
-        return String(a) === String(b3);
+        return String(a) === String(b2);
       }
     }
     var HEURISTICALLY_CACHEABLE_STATUS_CODES = [
@@ -21832,7 +21832,7 @@ var require_cache_handler = __commonJS({
               this.#handler.onResponseEnd?.(controller2, trailers);
             }
           };
-          const failReplay = (err4) => {
+          const failReplay = (err3) => {
             if (done) {
               return;
             }
@@ -21842,7 +21842,7 @@ var require_cache_handler = __commonJS({
             this.#pending304End = void 0;
             this.#writeStream?.destroy();
             try {
-              this.#handler.onResponseError?.(controller, err4);
+              this.#handler.onResponseError?.(controller, err3);
             } catch {
             }
           };
@@ -21878,8 +21878,8 @@ var require_cache_handler = __commonJS({
                     }
                   }
                   finish304();
-                } catch (err4) {
-                  failReplay(err4);
+                } catch (err3) {
+                  failReplay(err3);
                 }
               };
               this.#writeStream.on("error", function() {
@@ -21900,9 +21900,9 @@ var require_cache_handler = __commonJS({
                 try {
                   this.#writeStream?.write(chunk);
                   this.#handler.onResponseData?.(controller, chunk);
-                } catch (err4) {
+                } catch (err3) {
                   cachedValue.body.destroy();
-                  failReplay(err4);
+                  failReplay(err3);
                 }
               }).on("end", () => {
                 this.#writeStream?.end();
@@ -21926,8 +21926,8 @@ var require_cache_handler = __commonJS({
           };
           const result = this.#store.get(this.#cacheKey);
           if (result && typeof result.then === "function") {
-            result.then(handle304, () => handle304(void 0)).catch((err4) => {
-              failReplay(err4);
+            result.then(handle304, () => handle304(void 0)).catch((err3) => {
+              failReplay(err3);
             });
           } else {
             handle304(result);
@@ -21970,12 +21970,12 @@ var require_cache_handler = __commonJS({
         this.#writeStream?.end();
         this.#handler.onResponseEnd?.(controller, trailers);
       }
-      onResponseError(controller, err4) {
+      onResponseError(controller, err3) {
         this.#replaying304 = false;
         this.#pending304End = void 0;
-        this.#writeStream?.destroy(err4);
+        this.#writeStream?.destroy(err3);
         this.#writeStream = void 0;
-        this.#handler.onResponseError?.(controller, err4);
+        this.#handler.onResponseError?.(controller, err3);
       }
     };
     function deleteCachedValue(store, cacheKey) {
@@ -22518,7 +22518,7 @@ var require_cache_revalidation_handler = __commonJS({
         }
         this.#handler.onResponseEnd?.(controller, trailers);
       }
-      onResponseError(controller, err4) {
+      onResponseError(controller, err3) {
         if (this.#successful) {
           return;
         }
@@ -22527,9 +22527,9 @@ var require_cache_revalidation_handler = __commonJS({
           this.#callback = null;
         }
         if (typeof this.#handler.onResponseError === "function") {
-          this.#handler.onResponseError(controller, err4);
+          this.#handler.onResponseError(controller, err3);
         } else {
-          throw err4;
+          throw err3;
         }
       }
     };
@@ -22749,9 +22749,9 @@ var require_cache2 = __commonJS({
           if (typeof handler2.onComplete === "function") {
             handler2.onComplete([]);
           }
-        } catch (err4) {
+        } catch (err3) {
           if (typeof handler2.onError === "function") {
-            handler2.onError(err4);
+            handler2.onError(err3);
           }
         }
         return true;
@@ -22782,23 +22782,23 @@ var require_cache2 = __commonJS({
           stream.destroy(reason ?? new AbortError());
         }
       };
-      stream.on("error", function(err4) {
+      stream.on("error", function(err3) {
         if (!this.readableEnded) {
-          handler2.onResponseError?.(controller, err4);
+          handler2.onResponseError?.(controller, err3);
         }
       }).on("close", function() {
         if (!this.errored) {
           try {
             handler2.onResponseEnd?.(controller, {});
-          } catch (err4) {
-            handler2.onResponseError?.(controller, err4);
+          } catch (err3) {
+            handler2.onResponseError?.(controller, err3);
           }
         }
       });
       try {
         handler2.onRequestStart?.(controller, context);
-      } catch (err4) {
-        stream.destroy(err4);
+      } catch (err3) {
+        stream.destroy(err3);
         return;
       }
       if (stream.destroyed) {
@@ -22811,8 +22811,8 @@ var require_cache2 = __commonJS({
       controller.rawHeaders = util.toRawHeaders(headers);
       try {
         handler2.onResponseStart?.(controller, result.statusCode, headers, result.statusMessage);
-      } catch (err4) {
-        stream.destroy(err4);
+      } catch (err3) {
+        stream.destroy(err3);
         return;
       }
       if (opts.method === "HEAD") {
@@ -22821,8 +22821,8 @@ var require_cache2 = __commonJS({
         stream.on("data", function(chunk) {
           try {
             handler2.onResponseData?.(controller, chunk);
-          } catch (err4) {
-            stream.destroy(err4);
+          } catch (err3) {
+            stream.destroy(err3);
           }
         });
       }
@@ -23005,7 +23005,7 @@ var require_cache2 = __commonJS({
               opts2,
               reqCacheControl,
               result2
-            )).catch((err4) => {
+            )).catch((err3) => {
               if (typeof handler2.onResponseError === "function") {
                 handler2.onResponseError({
                   rawHeaders: [],
@@ -23025,9 +23025,9 @@ var require_cache2 = __commonJS({
                   },
                   abort() {
                   }
-                }, err4);
+                }, err3);
               } else {
-                throw err4;
+                throw err3;
               }
             });
           } else {
@@ -23248,8 +23248,8 @@ var require_decompress = __commonJS({
                 if (result === false && !this.#controller.paused) {
                   this.#controller.pause();
                 }
-              } catch (err4) {
-                this.#fail(err4);
+              } catch (err3) {
+                this.#fail(err3);
                 return;
               }
             }
@@ -23267,8 +23267,8 @@ var require_decompress = __commonJS({
         this.#cleanupDecompressors();
         try {
           super.onResponseEnd(this.#controller, this.#trailers);
-        } catch (err4) {
-          this.#fail(err4);
+        } catch (err3) {
+          this.#fail(err3);
           return;
         }
         this.#terminated = true;
@@ -23287,8 +23287,8 @@ var require_decompress = __commonJS({
        * @param {number} statusCode - HTTP status code of the response
        * @returns {boolean} - True if decompression should be skipped
        */
-      #shouldSkipDecompression(contentEncoding, statusCode) {
-        if (!contentEncoding || statusCode < 200) return true;
+      #shouldSkipDecompression(contentEncoding2, statusCode) {
+        if (!contentEncoding2 || statusCode < 200) return true;
         if (this.#skipStatusCodes.includes(statusCode)) return true;
         if (this.#skipErrorResponses && statusCode >= 400) return true;
         return false;
@@ -23369,12 +23369,12 @@ var require_decompress = __commonJS({
       #setupMultipleDecompressors() {
         const lastDecompressor = this.#decompressors[this.#decompressors.length - 1];
         this.#setupDecompressorEvents(lastDecompressor);
-        pipeline(this.#decompressors, (err4) => {
+        pipeline(this.#decompressors, (err3) => {
           if (this.#terminated) {
             return;
           }
-          if (err4) {
-            this.#fail(err4);
+          if (err3) {
+            this.#fail(err3);
             return;
           }
           this.#onDecompressionEnd();
@@ -23417,11 +23417,11 @@ var require_decompress = __commonJS({
        */
       onResponseStart(controller, statusCode, headers, statusMessage) {
         const rawContentEncoding = headers["content-encoding"];
-        const contentEncoding = Array.isArray(rawContentEncoding) ? rawContentEncoding.join(",") : rawContentEncoding;
-        if (this.#shouldSkipDecompression(contentEncoding, statusCode)) {
+        const contentEncoding2 = Array.isArray(rawContentEncoding) ? rawContentEncoding.join(",") : rawContentEncoding;
+        if (this.#shouldSkipDecompression(contentEncoding2, statusCode)) {
           return super.onResponseStart(this.#controller, statusCode, headers, statusMessage);
         }
-        const decompressors = this.#createDecompressionChain(contentEncoding.toLowerCase());
+        const decompressors = this.#createDecompressionChain(contentEncoding2.toLowerCase());
         if (decompressors.length === 0) {
           this.#cleanupDecompressors();
           return super.onResponseStart(this.#controller, statusCode, headers, statusMessage);
@@ -23493,7 +23493,7 @@ var require_decompress = __commonJS({
        * @param {Error} err
        * @returns {void}
        */
-      onResponseError(controller, err4) {
+      onResponseError(controller, err3) {
         if (this.#terminated) {
           return;
         }
@@ -23502,7 +23502,7 @@ var require_decompress = __commonJS({
           decompressor.destroy();
         }
         this.#cleanupDecompressors();
-        super.onResponseError(this.#controller, err4);
+        super.onResponseError(this.#controller, err3);
       }
     };
     function createDecompressInterceptor(options = {}) {
@@ -23775,15 +23775,15 @@ var require_deduplication_handler = __commonJS({
        * @param {import('../../types/dispatcher.d.ts').default.DispatchController} controller
        * @param {Error} err
        */
-      onResponseError(controller, err4) {
+      onResponseError(controller, err3) {
         if (this.#completed) {
           return;
         }
         this.#aborted = true;
         this.#completed = true;
-        this.#primaryHandler.onResponseError?.(controller, err4);
+        this.#primaryHandler.onResponseError?.(controller, err3);
         for (const waitingHandler of this.#waitingHandlers) {
-          this.#errorWaitingHandler(waitingHandler, err4);
+          this.#errorWaitingHandler(waitingHandler, err3);
         }
         this.#waitingHandlers = [];
         this.#onComplete?.();
@@ -23864,8 +23864,8 @@ var require_deduplication_handler = __commonJS({
         waitingHandler.bufferedChunks.push(bufferedChunk);
         waitingHandler.bufferedBytes += bufferedChunk.length;
         if (waitingHandler.bufferedBytes > this.#maxBufferSize) {
-          const err4 = new RequestAbortedError(`Deduplicated waiting handler exceeded maxBufferSize (${this.#maxBufferSize} bytes) while paused`);
-          this.#errorWaitingHandler(waitingHandler, err4);
+          const err3 = new RequestAbortedError(`Deduplicated waiting handler exceeded maxBufferSize (${this.#maxBufferSize} bytes) while paused`);
+          this.#errorWaitingHandler(waitingHandler, err3);
         }
       }
       /**
@@ -23893,7 +23893,7 @@ var require_deduplication_handler = __commonJS({
        * @param {WaitingHandler} waitingHandler
        * @param {Error} err
        */
-      #errorWaitingHandler(waitingHandler, err4) {
+      #errorWaitingHandler(waitingHandler, err3) {
         if (waitingHandler.done) {
           return;
         }
@@ -23902,8 +23902,8 @@ var require_deduplication_handler = __commonJS({
         waitingHandler.bufferedChunks = [];
         waitingHandler.bufferedBytes = 0;
         try {
-          waitingHandler.controller.abort(err4);
-          waitingHandler.handler.onResponseError?.(waitingHandler.controller, err4);
+          waitingHandler.controller.abort(err3);
+          waitingHandler.handler.onResponseError?.(waitingHandler.controller, err3);
         } catch {
         }
       }
@@ -24459,8 +24459,8 @@ var require_headers = __commonJS({
       }
       return headersList.sortedMap = headers;
     }
-    function compareHeaderName(a, b3) {
-      return a[0] < b3[0] ? -1 : 1;
+    function compareHeaderName(a, b2) {
+      return a[0] < b2[0] ? -1 : 1;
     }
     var HeadersList = class _HeadersList {
       /** @type {[string, string][]|null} */
@@ -24882,8 +24882,8 @@ var require_response = __commonJS({
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
-        } catch (err4) {
-          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err4 });
+        } catch (err3) {
+          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err3 });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -25142,9 +25142,9 @@ var require_response = __commonJS({
         assert(false);
       }
     }
-    function makeAppropriateNetworkError(fetchParams, err4 = null) {
+    function makeAppropriateNetworkError(fetchParams, err3 = null) {
       assert(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err4 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err4 }));
+      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err3 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err3 }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -25339,8 +25339,8 @@ var require_request2 = __commonJS({
           let parsedURL;
           try {
             parsedURL = new URL(input2, baseUrl);
-          } catch (err4) {
-            throw new TypeError("Failed to parse URL from " + input2, { cause: err4 });
+          } catch (err3) {
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err3 });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
@@ -25430,8 +25430,8 @@ var require_request2 = __commonJS({
             let parsedReferrer;
             try {
               parsedReferrer = new URL(referrer, baseUrl);
-            } catch (err4) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err4 });
+            } catch (err3) {
+              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err3 });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
@@ -26348,11 +26348,11 @@ var require_fetch = __commonJS({
         p2.reject(error3);
       }
       if (request.body?.stream != null && isReadable(request.body.stream)) {
-        request.body.stream.cancel(error3).catch((err4) => {
-          if (err4.code === "ERR_INVALID_STATE") {
+        request.body.stream.cancel(error3).catch((err3) => {
+          if (err3.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err4;
+          throw err3;
         });
       }
       if (responseObject == null) {
@@ -26525,8 +26525,8 @@ var require_fetch = __commonJS({
         } else {
           fetchFinale(fetchParams, response);
         }
-      } catch (err4) {
-        fetchParams.controller.terminate(err4);
+      } catch (err3) {
+        fetchParams.controller.terminate(err3);
       }
     }
     function schemeFetch(fetchParams) {
@@ -26613,7 +26613,7 @@ var require_fetch = __commonJS({
         }
         case "http:":
         case "https:": {
-          return httpFetch(fetchParams).catch((err4) => makeNetworkError(err4));
+          return httpFetch(fetchParams).catch((err3) => makeNetworkError(err3));
         }
         default: {
           return Promise.resolve(makeNetworkError("unknown scheme"));
@@ -26738,8 +26738,8 @@ var require_fetch = __commonJS({
         if (locationURL == null) {
           return response;
         }
-      } catch (err4) {
-        return Promise.resolve(makeNetworkError(err4));
+      } catch (err3) {
+        return Promise.resolve(makeNetworkError(err3));
       }
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
@@ -26937,11 +26937,11 @@ var require_fetch = __commonJS({
       fetchParams.controller.connection = {
         abort: null,
         destroyed: false,
-        destroy(err4, abort = true) {
+        destroy(err3, abort = true) {
           if (!this.destroyed) {
             this.destroyed = true;
             if (abort) {
-              this.abort?.(err4 ?? new DOMException("The operation was aborted.", "AbortError"));
+              this.abort?.(err3 ?? new DOMException("The operation was aborted.", "AbortError"));
             }
           }
         }
@@ -26992,8 +26992,8 @@ var require_fetch = __commonJS({
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
-          } catch (err4) {
-            processBodyError(err4);
+          } catch (err3) {
+            processBodyError(err3);
           }
         })();
       }
@@ -27006,12 +27006,12 @@ var require_fetch = __commonJS({
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
-      } catch (err4) {
-        if (err4.name === "AbortError") {
+      } catch (err3) {
+        if (err3.name === "AbortError") {
           fetchParams.controller.connection.destroy();
-          return makeAppropriateNetworkError(fetchParams, err4);
+          return makeAppropriateNetworkError(fetchParams, err3);
         }
-        return makeNetworkError(err4);
+        return makeNetworkError(err3);
       }
       const pullAlgorithm = () => {
         return fetchParams.controller.resume();
@@ -27045,11 +27045,11 @@ var require_fetch = __commonJS({
               break;
             }
             bytes = done ? void 0 : value2;
-          } catch (err4) {
+          } catch (err3) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
             } else {
-              bytes = err4;
+              bytes = err3;
               isFailure = true;
             }
           }
@@ -27146,8 +27146,8 @@ var require_fetch = __commonJS({
               const willFollow = location && request.redirect === "follow" && redirectStatusSet.has(status);
               const decoders = [];
               if (request.method !== "HEAD" && request.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
-                const contentEncoding = headersList.get("content-encoding", true);
-                const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
+                const contentEncoding2 = headersList.get("content-encoding", true);
+                const codings = contentEncoding2 ? contentEncoding2.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
                 if (codings.length > maxContentEncodings) {
                   this.abort(new Error(`too many content-encodings in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`));
@@ -27191,9 +27191,9 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err4) => {
-                  if (err4) {
-                    this.onError(err4);
+                body: decoders.length ? pipeline(this.body, ...decoders, (err3) => {
+                  if (err3) {
+                    this.onError(err3);
                   }
                 }).on("error", onError2) : this.body.on("error", onError2)
               });
@@ -29280,8 +29280,8 @@ var require_permessage_deflate = __commonJS({
           }
           try {
             this.#inflate = createInflateRaw({ windowBits });
-          } catch (err4) {
-            callback2(err4);
+          } catch (err3) {
+            callback2(err3);
             return;
           }
           this.#inflate[kBuffer] = [];
@@ -29297,9 +29297,9 @@ var require_permessage_deflate = __commonJS({
             }
             this.#inflate[kBuffer].push(data);
           });
-          this.#inflate.on("error", (err4) => {
+          this.#inflate.on("error", (err3) => {
             this.#inflate = null;
-            callback2(err4);
+            callback2(err3);
           });
         }
         this.#inflate.write(chunk);
@@ -29829,17 +29829,17 @@ var require_websocket = __commonJS({
       #handler = {
         onConnectionEstablished: (response, extensions) => this.#onConnectionEstablished(response, extensions),
         onMessage: (opcode, data) => this.#onMessage(opcode, data),
-        onParserError: (err4) => failWebsocketConnection(this.#handler, null, err4.message),
+        onParserError: (err3) => failWebsocketConnection(this.#handler, null, err3.message),
         onParserDrain: () => this.#onParserDrain(),
         onSocketData: (chunk) => {
           if (!this.#parser.write(chunk)) {
             this.#handler.socket.pause();
           }
         },
-        onSocketError: (err4) => {
+        onSocketError: (err3) => {
           this.#handler.readyState = states.CLOSING;
           if (channels.socketError.hasSubscribers) {
-            channels.socketError.publish(err4);
+            channels.socketError.publish(err3);
           }
           this.#handler.socket.destroy();
         },
@@ -30074,7 +30074,7 @@ var require_websocket = __commonJS({
           maxPayloadSize
         });
         parser4.on("drain", () => this.#handler.onParserDrain());
-        parser4.on("error", (err4) => this.#handler.onParserError(err4));
+        parser4.on("error", (err3) => this.#handler.onParserError(err3));
         this.#parser = parser4;
         this.#sendQueue = new SendQueue(response.socket);
         this.#handler.readyState = states.OPEN;
@@ -30388,17 +30388,17 @@ var require_websocketstream = __commonJS({
         // https://whatpr.org/websockets/48/7b748d3...d5570f3.html#feedback-to-websocket-stream-from-the-protocol
         onConnectionEstablished: (response, extensions) => this.#onConnectionEstablished(response, extensions),
         onMessage: (opcode, data) => this.#onMessage(opcode, data),
-        onParserError: (err4) => failWebsocketConnection(this.#handler, null, err4.message),
+        onParserError: (err3) => failWebsocketConnection(this.#handler, null, err3.message),
         onParserDrain: () => this.#handler.socket.resume(),
         onSocketData: (chunk) => {
           if (!this.#parser.write(chunk)) {
             this.#handler.socket.pause();
           }
         },
-        onSocketError: (err4) => {
+        onSocketError: (err3) => {
           this.#handler.readyState = states.CLOSING;
           if (channels.socketError.hasSubscribers) {
-            channels.socketError.publish(err4);
+            channels.socketError.publish(err3);
           }
           this.#handler.socket.destroy();
         },
@@ -30523,7 +30523,7 @@ var require_websocketstream = __commonJS({
           maxPayloadSize
         });
         parser4.on("drain", () => this.#handler.onParserDrain());
-        parser4.on("error", (err4) => this.#handler.onParserError(err4));
+        parser4.on("error", (err3) => this.#handler.onParserError(err3));
         this.#parser = parser4;
         this.#handler.readyState = states.OPEN;
         const extensions = parsedExtensions ?? "";
@@ -31513,11 +31513,11 @@ var require_undici = __commonJS({
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
     var currentFilename = typeof __filename !== "undefined" ? __filename : void 0;
-    function appendFetchStackTrace(err4, filename) {
-      if (!err4 || typeof err4 !== "object") {
+    function appendFetchStackTrace(err3, filename) {
+      if (!err3 || typeof err3 !== "object") {
         return;
       }
-      const stack = typeof err4.stack === "string" ? err4.stack : "";
+      const stack = typeof err3.stack === "string" ? err3.stack : "";
       const normalizedFilename = filename.replace(/\\/g, "/");
       if (stack && (stack.includes(filename) || stack.includes(normalizedFilename))) {
         return;
@@ -31528,17 +31528,17 @@ var require_undici = __commonJS({
         return;
       }
       const captureLines = capture.stack.split("\n").slice(1).join("\n");
-      err4.stack = stack ? `${stack}
+      err3.stack = stack ? `${stack}
 ${captureLines}` : capture.stack;
     }
     module.exports.fetch = function fetch(init, options = void 0) {
-      return fetchImpl(init, options).catch((err4) => {
+      return fetchImpl(init, options).catch((err3) => {
         if (currentFilename) {
-          appendFetchStackTrace(err4, currentFilename);
-        } else if (err4 && typeof err4 === "object") {
-          Error.captureStackTrace(err4, module.exports.fetch);
+          appendFetchStackTrace(err3, currentFilename);
+        } else if (err3 && typeof err3 === "object") {
+          Error.captureStackTrace(err3, module.exports.fetch);
         }
-        throw err4;
+        throw err3;
       });
     };
     module.exports.Headers = require_headers().Headers;
@@ -31720,8 +31720,8 @@ var init_dispatcher = __esm({
 });
 
 // src/api/encoding.ts
-function encodeByte(b3) {
-  return "%" + b3.toString(16).toUpperCase().padStart(2, "0");
+function encodeByte(b2) {
+  return "%" + b2.toString(16).toUpperCase().padStart(2, "0");
 }
 function encodePathSegment(value2) {
   let v = String(value2).split("/").join(REPLACEMENT);
@@ -31730,7 +31730,7 @@ function encodePathSegment(value2) {
   for (const ch of v) {
     const code = ch.codePointAt(0);
     if (code < 32 || code === 127 || code > 127) {
-      for (const b3 of Buffer.from(ch, "utf8")) out += encodeByte(b3);
+      for (const b2 of Buffer.from(ch, "utf8")) out += encodeByte(b2);
     } else if (PATH_SEGMENT_SPECIAL.has(ch)) {
       out += encodeByte(code);
     } else {
@@ -31786,23 +31786,23 @@ function parseRetryAfter(value2, now) {
 }
 function parseRateLimits(value2) {
   if (!value2) return void 0;
-  let max2;
+  let max;
   for (const raw of value2.split(",")) {
     const entry = raw.trim();
     if (!entry) continue;
     const first2 = entry.split(":")[0].trim();
     if (!/^\d+(\.\d+)?$/.test(first2)) continue;
     const ms = Math.round(Number(first2) * 1e3);
-    max2 = max2 === void 0 ? ms : Math.max(max2, ms);
+    max = max === void 0 ? ms : Math.max(max, ms);
   }
-  return max2;
+  return max;
 }
 function rateLimitWait(headers, now) {
   const a = parseRetryAfter(headers["retry-after"], now);
-  const b3 = parseRateLimits(headers["x-sentry-rate-limits"]);
-  if (a === void 0) return b3;
-  if (b3 === void 0) return a;
-  return Math.max(a, b3);
+  const b2 = parseRateLimits(headers["x-sentry-rate-limits"]);
+  if (a === void 0) return b2;
+  if (b2 === void 0) return a;
+  return Math.max(a, b2);
 }
 function errorCode(e) {
   let cur = e;
@@ -32151,11 +32151,11 @@ function createApiClient(opts) {
     }
     return { headers, tokenSent };
   }
-  function logRequest(method, url, headers, body, attempt, max2) {
+  function logRequest(method, url, headers, body, attempt, max) {
     if (!out.isDebug()) return;
     const via = dispatchers.forUrl(url).proxy;
     out.debug(
-      `> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max2 > 1 ? ` (attempt ${attempt} of ${max2})` : ""}`
+      `> ${method} ${url.href}${via ? ` via proxy ${via}` : ""}${max > 1 ? ` (attempt ${attempt} of ${max})` : ""}`
     );
     for (const [k2, v] of Object.entries(headers)) out.debug(`>   ${k2}: ${logHeaderValue(k2, v)}`);
     if (typeof body === "string") out.debug(`>   body: ${truncate(body)}`);
@@ -32170,7 +32170,7 @@ function createApiClient(opts) {
     for (const [k2, v] of Object.entries(res.headers)) out.debug(`<   ${k2}: ${logHeaderValue(k2, v)}`);
     if (res.text) out.debug(`<   body: ${truncate(res.text.replace(/\s*\n\s*/g, " "))}`);
   }
-  async function send(dispatcher, method, url, headers, body, signal) {
+  async function send2(dispatcher, method, url, headers, body, signal) {
     const res = await dispatcher.request({
       origin: url.origin,
       path: url.pathname + url.search,
@@ -32219,19 +32219,19 @@ function createApiClient(opts) {
       const started = Date.now();
       let res;
       try {
-        res = await send(dispatcher, method, url, headers, body, o2.signal);
+        res = await send2(dispatcher, method, url, headers, body, o2.signal);
       } catch (e) {
         if (o2.signal?.aborted) throw e;
-        const err4 = buildNetworkError(e, url, attempt, proxy);
-        out.debug(`! ${method} ${url.href}: ${err4.message}`);
+        const err3 = buildNetworkError(e, url, attempt, proxy);
+        out.debug(`! ${method} ${url.href}: ${err3.message}`);
         if (isRetryableNetworkError(e) && attempt < maxAttempts) {
           const delay2 = backoffDelay(attempt - 1, random);
           if (waited + delay2 <= RETRY_BUDGET_MS) {
-            await wait(delay2, attempt, err4.message);
+            await wait(delay2, attempt, err3.message);
             continue;
           }
         }
-        throw err4;
+        throw err3;
       }
       logResponse(res, Date.now() - started);
       const errCtx = { config, notFound: o2.notFound, tokenSent, attempts: attempt };
@@ -33819,7 +33819,7 @@ function asNumber(source, onNaN = 0) {
 }
 function prefixedArray(input2, prefix) {
   const output = [];
-  for (let i2 = 0, max2 = input2.length; i2 < max2; i2++) {
+  for (let i2 = 0, max = input2.length; i2 < max; i2++) {
     output.push(prefix, input2[i2]);
   }
   return output;
@@ -33898,7 +33898,7 @@ function appendTaskOptions(options, commands = []) {
 }
 function getTrailingOptions(args, initialPrimitive = 0, objectOnly = false) {
   const command9 = [];
-  for (let i2 = 0, max2 = initialPrimitive < 0 ? args.length : initialPrimitive; i2 < max2; i2++) {
+  for (let i2 = 0, max = initialPrimitive < 0 ? args.length : initialPrimitive; i2 < max; i2++) {
     if ("string|number".includes(typeof args[i2])) {
       command9.push(String(args[i2]));
     }
@@ -33926,9 +33926,9 @@ function callTaskParser(parser4, streams) {
 }
 function parseStringResponse(result, parsers12, texts, trim = true) {
   asArray(texts).forEach((text) => {
-    for (let lines = toLinesWithContent(text, trim), i2 = 0, max2 = lines.length; i2 < max2; i2++) {
+    for (let lines = toLinesWithContent(text, trim), i2 = 0, max = lines.length; i2 < max; i2++) {
       const line = (offset = 0) => {
-        if (i2 + offset >= max2) {
+        if (i2 + offset >= max) {
           return;
         }
         return lines[i2 + offset];
@@ -34117,7 +34117,7 @@ function configFilePath(filePath) {
 }
 function* configParser(text, requestedKey = null) {
   const lines = text.split("\0");
-  for (let i2 = 0, max2 = lines.length - 1; i2 < max2; ) {
+  for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
     const file = configFilePath(lines[i2++]);
     let value2 = lines[i2++];
     let key = requestedKey;
@@ -34339,9 +34339,9 @@ function pluginContext(task, commands) {
   };
 }
 function onErrorReceived(target, logger) {
-  return (err4) => {
-    logger(`[ERROR] child process exception %o`, err4);
-    target.push(Buffer.from(String(err4.stack), "ascii"));
+  return (err3) => {
+    logger(`[ERROR] child process exception %o`, err3);
+    target.push(Buffer.from(String(err3.stack), "ascii"));
   };
 }
 function onDataReceived(target, name, logger, output) {
@@ -34355,26 +34355,26 @@ function taskCallback(task, response, callback2 = NOOP) {
   const onSuccess = (data) => {
     callback2(null, data);
   };
-  const onError2 = (err4) => {
-    if (err4?.task === task) {
+  const onError2 = (err3) => {
+    if (err3?.task === task) {
       callback2(
-        err4 instanceof GitResponseError ? addDeprecationNoticeToError(err4) : err4,
+        err3 instanceof GitResponseError ? addDeprecationNoticeToError(err3) : err3,
         void 0
       );
     }
   };
   response.then(onSuccess, onError2);
 }
-function addDeprecationNoticeToError(err4) {
+function addDeprecationNoticeToError(err3) {
   let log2 = (name) => {
     console.warn(
       `simple-git deprecation notice: accessing GitResponseError.${name} should be GitResponseError.git.${name}, this will no longer be available in version 3`
     );
     log2 = NOOP;
   };
-  return Object.create(err4, Object.getOwnPropertyNames(err4.git).reduce(descriptorReducer, {}));
+  return Object.create(err3, Object.getOwnPropertyNames(err3.git).reduce(descriptorReducer, {}));
   function descriptorReducer(all, name) {
-    if (name in err4) {
+    if (name in err3) {
       return all;
     }
     all[name] = {
@@ -34382,7 +34382,7 @@ function addDeprecationNoticeToError(err4) {
       configurable: false,
       get() {
         log2(name);
-        return err4.git[name];
+        return err3.git[name];
       }
     };
     return all;
@@ -35178,16 +35178,16 @@ function subModuleTask(customArgs) {
 function updateSubModuleTask(customArgs) {
   return subModuleTask(["update", ...customArgs]);
 }
-function singleSorted(a, b3) {
+function singleSorted(a, b2) {
   const aIsNum = Number.isNaN(a);
-  const bIsNum = Number.isNaN(b3);
+  const bIsNum = Number.isNaN(b2);
   if (aIsNum !== bIsNum) {
     return aIsNum ? 1 : -1;
   }
-  return aIsNum ? sorted(a, b3) : 0;
+  return aIsNum ? sorted(a, b2) : 0;
 }
-function sorted(a, b3) {
-  return a === b3 ? 0 : a > b3 ? 1 : -1;
+function sorted(a, b2) {
+  return a === b2 ? 0 : a > b2 ? 1 : -1;
 }
 function trimmed(input2) {
   return input2.trim();
@@ -35328,8 +35328,8 @@ function completionDetectionPlugin({
           await delay(50);
         }
         close(events.exitCode);
-      } catch (err4) {
-        close(events.exitCode, err4);
+      } catch (err3) {
+        close(events.exitCode, err3);
       }
     }
   };
@@ -35572,9 +35572,9 @@ function gitP(...args) {
       }
       return chain.then(function() {
         return new Promise(function(resolve12, reject) {
-          const callback2 = (err4, result) => {
-            if (err4) {
-              return reject(toError(err4));
+          const callback2 = (err3, result) => {
+            if (err3) {
+              return reject(toError(err3));
             }
             resolve12(result);
           };
@@ -36121,17 +36121,17 @@ var init_esm = __esm({
             this._queue.set(task, progress);
             return progress;
           }
-          fatal(err4) {
+          fatal(err3) {
             for (const [task, { logger }] of Array.from(this._queue.entries())) {
-              if (task === err4.task) {
-                logger.info(`Failed %o`, err4);
+              if (task === err3.task) {
+                logger.info(`Failed %o`, err3);
                 logger(
                   `Fatal exception, any as-yet un-started tasks run through this executor will not be attempted`
                 );
               } else {
                 logger.info(
                   `A fatal exception occurred in a previous task, the queue has been purged: %o`,
-                  err4.message
+                  err3.message
                 );
               }
               this.complete(task);
@@ -37820,7 +37820,7 @@ var init_esm = __esm({
         Git2.prototype.checkoutLatestTag = function(then) {
           var git = this;
           return this.pull(function() {
-            git.tags(function(err4, tags2) {
+            git.tags(function(err3, tags2) {
               git.checkout(tags2.latest, then);
             });
           });
@@ -38298,9 +38298,9 @@ var init_git = __esm({
         return this.git.raw(args);
       }
       /** `git rev-parse <rev>^{commit}` → full SHA, or undefined when it does not resolve. */
-      async resolve(rev2) {
+      async resolve(rev) {
         try {
-          return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev2}^{commit}`])).trim() || void 0;
+          return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim() || void 0;
         } catch {
           return void 0;
         }
@@ -38338,9 +38338,9 @@ var init_git = __esm({
         }
       }
       /** Commits reachable from HEAD, newest first (git's default walk), at most `max`. */
-      async walkFromHead(max2) {
+      async walkFromHead(max) {
         const args = ["rev-list", "HEAD"];
-        if (max2 !== void 0) args.splice(1, 0, `--max-count=${max2}`);
+        if (max !== void 0) args.splice(1, 0, `--max-count=${max}`);
         const out = await this.git.raw(args);
         return out.split("\n").filter((l) => l.length > 0);
       }
@@ -38619,8 +38619,8 @@ var require_help = __commonJS({
           visibleCommands.push(helpCommand);
         }
         if (this.sortSubcommands) {
-          visibleCommands.sort((a, b3) => {
-            return a.name().localeCompare(b3.name());
+          visibleCommands.sort((a, b2) => {
+            return a.name().localeCompare(b2.name());
           });
         }
         return visibleCommands;
@@ -38632,11 +38632,11 @@ var require_help = __commonJS({
        * @param {Option} b
        * @returns {number}
        */
-      compareOptions(a, b3) {
+      compareOptions(a, b2) {
         const getSortKey = (option) => {
           return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
         };
-        return getSortKey(a).localeCompare(getSortKey(b3));
+        return getSortKey(a).localeCompare(getSortKey(b2));
       }
       /**
        * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
@@ -38741,9 +38741,9 @@ var require_help = __commonJS({
        * @returns {number}
        */
       longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max2, command9) => {
+        return helper.visibleCommands(cmd).reduce((max, command9) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(
               helper.styleSubcommandTerm(helper.subcommandTerm(command9))
             )
@@ -38758,9 +38758,9 @@ var require_help = __commonJS({
        * @returns {number}
        */
       longestOptionTermLength(cmd, helper) {
-        return helper.visibleOptions(cmd).reduce((max2, option) => {
+        return helper.visibleOptions(cmd).reduce((max, option) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
           );
         }, 0);
@@ -38773,9 +38773,9 @@ var require_help = __commonJS({
        * @returns {number}
        */
       longestGlobalOptionTermLength(cmd, helper) {
-        return helper.visibleGlobalOptions(cmd).reduce((max2, option) => {
+        return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
           );
         }, 0);
@@ -38788,9 +38788,9 @@ var require_help = __commonJS({
        * @returns {number}
        */
       longestArgumentTermLength(cmd, helper) {
-        return helper.visibleArguments(cmd).reduce((max2, argument) => {
+        return helper.visibleArguments(cmd).reduce((max, argument) => {
           return Math.max(
-            max2,
+            max,
             this.displayWidth(
               helper.styleArgumentTerm(helper.argumentTerm(argument))
             )
@@ -39502,20 +39502,20 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
-    function editDistance(a, b3) {
-      if (Math.abs(a.length - b3.length) > maxDistance)
-        return Math.max(a.length, b3.length);
+    function editDistance(a, b2) {
+      if (Math.abs(a.length - b2.length) > maxDistance)
+        return Math.max(a.length, b2.length);
       const d = [];
       for (let i2 = 0; i2 <= a.length; i2++) {
         d[i2] = [i2];
       }
-      for (let j2 = 0; j2 <= b3.length; j2++) {
+      for (let j2 = 0; j2 <= b2.length; j2++) {
         d[0][j2] = j2;
       }
-      for (let j2 = 1; j2 <= b3.length; j2++) {
+      for (let j2 = 1; j2 <= b2.length; j2++) {
         for (let i2 = 1; i2 <= a.length; i2++) {
           let cost = 1;
-          if (a[i2 - 1] === b3[j2 - 1]) {
+          if (a[i2 - 1] === b2[j2 - 1]) {
             cost = 0;
           } else {
             cost = 1;
@@ -39528,12 +39528,12 @@ var require_suggestSimilar = __commonJS({
             d[i2 - 1][j2 - 1] + cost
             // substitution
           );
-          if (i2 > 1 && j2 > 1 && a[i2 - 1] === b3[j2 - 2] && a[i2 - 2] === b3[j2 - 1]) {
+          if (i2 > 1 && j2 > 1 && a[i2 - 1] === b2[j2 - 2] && a[i2 - 2] === b2[j2 - 1]) {
             d[i2][j2] = Math.min(d[i2][j2], d[i2 - 2][j2 - 2] + 1);
           }
         }
       }
-      return d[a.length][b3.length];
+      return d[a.length][b2.length];
     }
     function suggestSimilar(word, candidates) {
       if (!candidates || candidates.length === 0) return "";
@@ -39560,7 +39560,7 @@ var require_suggestSimilar = __commonJS({
           }
         }
       });
-      similar.sort((a, b3) => a.localeCompare(b3));
+      similar.sort((a, b2) => a.localeCompare(b2));
       if (searchingOptions) {
         similar = similar.map((candidate) => `--${candidate}`);
       }
@@ -40010,9 +40010,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (fn) {
           this._exitCallback = fn;
         } else {
-          this._exitCallback = (err4) => {
-            if (err4.code !== "commander.executeSubCommandAsync") {
-              throw err4;
+          this._exitCallback = (err3) => {
+            if (err3.code !== "commander.executeSubCommandAsync") {
+              throw err3;
             } else {
             }
           };
@@ -40088,12 +40088,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
       _callParseArg(target, value2, previous, invalidArgumentMessage) {
         try {
           return target.parseArg(value2, previous);
-        } catch (err4) {
-          if (err4.code === "commander.invalidArgument") {
-            const message = `${invalidArgumentMessage} ${err4.message}`;
-            this.error(message, { exitCode: err4.exitCode, code: err4.code });
+        } catch (err3) {
+          if (err3.code === "commander.invalidArgument") {
+            const message = `${invalidArgumentMessage} ${err3.message}`;
+            this.error(message, { exitCode: err3.exitCode, code: err3.code });
           }
-          throw err4;
+          throw err3;
         }
       }
       /**
@@ -40682,14 +40682,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
             );
           }
         });
-        proc.on("error", (err4) => {
-          if (err4.code === "ENOENT") {
+        proc.on("error", (err3) => {
+          if (err3.code === "ENOENT") {
             this._checkForMissingExecutable(
               executableFile,
               executableDir,
               subcommand._name
             );
-          } else if (err4.code === "EACCES") {
+          } else if (err3.code === "EACCES") {
             throw new Error(`'${executableFile}' not executable`);
           }
           if (!exitCallback) {
@@ -40700,7 +40700,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               "commander.executeSubCommandAsync",
               "(error)"
             );
-            wrappedError.nestedError = err4;
+            wrappedError.nestedError = err3;
             exitCallback(wrappedError);
           }
         });
@@ -42203,9 +42203,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync15, existsSync: existsSync10 } = await import("node:fs");
+  const { readFileSync: readFileSync16, existsSync: existsSync11 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync10(target) ? readIniValue2(readFileSync15(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync11(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -42312,6 +42312,54 @@ var init_faults = __esm({
   }
 });
 
+// src/server/json-depth.ts
+function jsonTextTooDeep(text, max) {
+  const buf = typeof text === "string" ? Buffer.from(text) : text;
+  let depth = 0;
+  let inString = false;
+  for (let i2 = 0; i2 < buf.length; i2++) {
+    const c3 = buf[i2];
+    if (inString) {
+      if (c3 === 92) i2++;
+      else if (c3 === 34) inString = false;
+      continue;
+    }
+    if (c3 === 34) inString = true;
+    else if (c3 === 91 || c3 === 123) {
+      if (++depth > max) return true;
+    } else if (c3 === 93 || c3 === 125) depth--;
+  }
+  return false;
+}
+function valueTooDeep(value2, max) {
+  const stack = [[value2, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (d + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === "object") stack.push([child, d + 1]);
+    }
+  }
+  return false;
+}
+function parseJsonBounded(text, max) {
+  if (jsonTextTooDeep(text, max)) throw new JsonTooDeepError(max);
+  return JSON.parse(typeof text === "string" ? text : text.toString("utf8"));
+}
+var JsonTooDeepError;
+var init_json_depth = __esm({
+  "src/server/json-depth.ts"() {
+    "use strict";
+    JsonTooDeepError = class extends Error {
+      constructor(max) {
+        super(`recursion limit exceeded (more than ${max} nested levels)`);
+        this.max = max;
+      }
+    };
+  }
+});
+
 // src/server/http.ts
 function safeDecode(s2) {
   try {
@@ -42329,17 +42377,15 @@ function detail(status, message) {
 function fieldErrors(errors) {
   return json(400, errors);
 }
-function writeReply(res, reply) {
+function serializeReply(reply) {
   const headers = { ...reply.headers ?? {} };
   let payload = reply.body;
   if (reply.json !== void 0) {
     payload = JSON.stringify(reply.json);
     headers["Content-Type"] ??= "application/json";
   }
-  if (payload !== void 0) headers["Content-Length"] = String(Buffer.byteLength(payload));
-  else headers["Content-Length"] = "0";
-  res.writeHead(reply.status, headers);
-  res.end(payload);
+  headers["Content-Length"] = payload !== void 0 ? String(Buffer.byteLength(payload)) : "0";
+  return { status: reply.status, headers, ...payload !== void 0 ? { payload } : {} };
 }
 function paginate(req, items) {
   const perPageRaw = req.query.per_page;
@@ -42373,26 +42419,31 @@ function paginate(req, items) {
 function parseJsonBody(req, errorShape = "detail") {
   if (req.body.length === 0) return { value: {} };
   try {
-    return { value: JSON.parse(req.body.toString("utf8")) };
+    return { value: parseJsonBounded(req.body, API_JSON_DEPTH) };
   } catch (e) {
     if (errorShape === "error") return { reply: json(400, { error: "Invalid json body" }) };
+    if (e instanceof JsonTooDeepError)
+      return {
+        reply: detail(400, "JSON parse error - maximum recursion depth exceeded while decoding a JSON document")
+      };
     return { reply: detail(400, `JSON parse error - ${e.message}`) };
   }
 }
-var Router, NOT_FOUND, FORBIDDEN;
+var Router, NOT_FOUND, FORBIDDEN, API_JSON_DEPTH;
 var init_http = __esm({
   "src/server/http.ts"() {
     "use strict";
+    init_json_depth();
     Router = class {
       routes = [];
       /** Register `METHOD /api/0/organizations/:org/releases/` style routes. */
-      on(method, pattern2, handler2) {
+      on(method, pattern2, handler2, options = {}) {
         const names = [];
         const re = pattern2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:(\w+)/g, (_m, n2) => {
           names.push(n2);
           return "([^/]+)";
         });
-        this.routes.push({ method, pattern: pattern2, regex: new RegExp(`^${re}$`), names, handler: handler2 });
+        this.routes.push({ method, pattern: pattern2, regex: new RegExp(`^${re}$`), names, handler: handler2, options });
       }
       match(method, path) {
         let pathMatched = false;
@@ -42412,44 +42463,184 @@ var init_http = __esm({
     };
     NOT_FOUND = () => detail(404, "The requested resource does not exist");
     FORBIDDEN = () => detail(403, "You do not have permission to perform this action.");
+    API_JSON_DEPTH = 512;
+  }
+});
+
+// src/server/limits.ts
+function resolveLimits(given, hasDataDir) {
+  return {
+    ...DEFAULT_LIMITS,
+    ...hasDataDir ? { chunkStoreBytes: DATA_DIR_CHUNK_STORE_BYTES } : {},
+    ...given ?? {}
+  };
+}
+function formatBytes(n2) {
+  if (n2 < 1024) return `${n2} bytes`;
+  if (n2 < MiB) return `${(n2 / 1024).toFixed(n2 % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${(n2 / MiB).toFixed(n2 % MiB === 0 ? 0 : 1)} MiB`;
+}
+var MiB, DEFAULT_LIMITS, DATA_DIR_CHUNK_STORE_BYTES;
+var init_limits = __esm({
+  "src/server/limits.ts"() {
+    "use strict";
+    MiB = 1024 * 1024;
+    DEFAULT_LIMITS = {
+      apiBodyBytes: 20 * MiB,
+      envelopeBodyBytes: 100 * MiB,
+      chunkUploadOverheadBytes: 1 * MiB,
+      chunkStoreBytes: 256 * MiB,
+      bundleBytes: 256 * MiB,
+      bundleFileBytes: 128 * MiB,
+      bundleUnpackedBytes: 512 * MiB,
+      bundleFiles: 2e5,
+      bundleMemoryBytes: 512 * MiB,
+      recordedPayloadBytes: 1 * MiB,
+      recordedEvents: 1e4,
+      requestLogEntries: 5e3,
+      requestLogBodyBytes: 64 * 1024,
+      requestLogTotalBytes: 8 * MiB
+    };
+    DATA_DIR_CHUNK_STORE_BYTES = 4096 * MiB;
   }
 });
 
 // src/server/persist.ts
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync6, renameSync as renameSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname5, join as join3, normalize as normalize2, sep } from "node:path";
+var persist_exports = {};
+__export(persist_exports, {
+  BundleWriteError: () => BundleWriteError,
+  DataFileError: () => DataFileError,
+  Persistence: () => Persistence
+});
+import { randomBytes } from "node:crypto";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname5, join as join3, normalize as normalize2, relative, sep } from "node:path";
+function describeFsError(e) {
+  const code = e.code;
+  if (code && FS_CAUSES[code]) return `${FS_CAUSES[code]} (${code})`;
+  if (code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE") return "invalid file name";
+  return code ?? (e.message || String(e)).slice(0, 120);
+}
+function quote(path) {
+  const shown = JSON.stringify(path.length > 80 ? `${path.slice(0, 80)}\u2026` : path);
+  return path.length > 80 ? `${shown} (${path.length} characters)` : shown;
+}
+function badBundlePath(path) {
+  if (path.length === 0) return "empty file name";
+  if (path.includes("\0")) return "the name contains a NUL character";
+  if (path.endsWith("/") || path.endsWith("\\")) return "the name ends with a path separator (a folder, not a file)";
+  for (const part of path.split(/[\\/]/)) {
+    if (Buffer.byteLength(part) > 255) return "name too long (ENAMETOOLONG)";
+  }
+  return void 0;
+}
+function lazyContent(file, onDisk) {
+  Object.defineProperty(file, "content", {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      try {
+        return readFileSync6(onDisk);
+      } catch {
+        return Buffer.alloc(0);
+      }
+    }
+  });
+}
 function writeAtomic(file, data) {
   mkdirSync2(dirname5(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync2(tmp, data);
   renameSync2(tmp, file);
 }
-var Persistence;
+var BundleWriteError, DataFileError, FS_CAUSES, Persistence;
 var init_persist = __esm({
   "src/server/persist.ts"() {
     "use strict";
+    init_json_depth();
+    BundleWriteError = class extends Error {
+    };
+    DataFileError = class extends Error {
+    };
+    FS_CAUSES = {
+      ENAMETOOLONG: "name too long",
+      ENOSPC: "no space left on the device",
+      EDQUOT: "disk quota exceeded",
+      EROFS: "read-only file system",
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EEXIST: "another file of the bundle has the same path",
+      ENOTDIR: "another file of the bundle uses a part of this path as a file name",
+      EISDIR: "another file of the bundle uses this name as a folder",
+      EINVAL: "invalid file name",
+      EILSEQ: "invalid file name"
+    };
     Persistence = class {
       constructor(dir) {
         this.dir = dir;
+      }
+      /**
+       * Make sure the data folder is a writable folder (creating it if needed) and clear what an
+       * interrupted earlier run left half-written. Throws DataFileError with a one-line reason.
+       */
+      prepare() {
+        if (!this.dir) return;
+        const dir = this.dir;
+        try {
+          mkdirSync2(dir, { recursive: true });
+        } catch (e) {
+          throw new DataFileError(`--data ${dir} cannot be used as a folder: ${describeFsError(e)}`);
+        }
+        if (!statSync3(dir).isDirectory()) throw new DataFileError(`--data ${dir} is not a folder`);
+        const probe = join3(dir, `.write-test-${process.pid}`);
+        try {
+          writeFileSync2(probe, "");
+          rmSync(probe, { force: true });
+        } catch (e) {
+          throw new DataFileError(`--data ${dir} is not writable: ${describeFsError(e)}`);
+        }
+        const bundles = join3(dir, "bundles");
+        if (existsSync3(bundles)) {
+          for (const name of readdirSync(bundles)) {
+            if (name.startsWith(".") && name.includes(".partial-"))
+              rmSync(join3(bundles, name), { recursive: true, force: true });
+          }
+        }
+        rmSync(join3(dir, "chunks"), { recursive: true, force: true });
       }
       load(state) {
         if (!this.dir) return;
         const read = (name) => {
           const f = join3(this.dir, name);
           if (!existsSync3(f)) return void 0;
-          return JSON.parse(readFileSync6(f, "utf8"));
+          let value2;
+          try {
+            const text = readFileSync6(f, "utf8");
+            if (jsonTextTooDeep(text, 64)) throw new Error("nested too deeply");
+            value2 = JSON.parse(text);
+          } catch (e) {
+            const why = e.code ? describeFsError(e) : e.message;
+            throw new DataFileError(`${f} is damaged (${why.slice(0, 120)}): fix it or move it away, then start again`);
+          }
+          if (!Array.isArray(value2) || !value2.every((x2) => typeof x2 === "object" && x2 !== null && !Array.isArray(x2)))
+            throw new DataFileError(
+              `${f} is damaged (expected a JSON array of objects): fix it or move it away, then start again`
+            );
+          return value2;
         };
         const releases = read("releases.json");
+        const deploys = read("deploys.json");
+        const repos = read("repos.json");
         if (releases) {
           state.releases = releases;
-          for (const r2 of releases) while (state.nextId("release") < r2.id) ;
+          const top = Math.max(0, ...releases.map((r2) => Number.isSafeInteger(r2.id) ? r2.id : 0));
+          state.reserveId("release", top);
         }
-        const deploys = read("deploys.json");
         if (deploys) {
           state.deploys = deploys;
-          for (const d of deploys) while (state.nextId("deploy") < Number(d.id)) ;
+          const top = Math.max(0, ...deploys.map((d) => Number.isSafeInteger(Number(d.id)) ? Number(d.id) : 0));
+          state.reserveId("deploy", top);
         }
-        const repos = read("repos.json");
         if (repos) state.repos = repos;
         state.events = this.loadEvents();
       }
@@ -42465,7 +42656,7 @@ var init_persist = __esm({
           } catch {
           }
         }
-        return out.sort((a, b3) => a.receivedAt.localeCompare(b3.receivedAt));
+        return out.sort((a, b2) => a.receivedAt.localeCompare(b2.receivedAt));
       }
       saveReleases(state) {
         if (this.dir) writeAtomic(join3(this.dir, "releases.json"), JSON.stringify(state.releases, null, 2) + "\n");
@@ -42476,68 +42667,56 @@ var init_persist = __esm({
       saveRepos(state) {
         if (this.dir) writeAtomic(join3(this.dir, "repos.json"), JSON.stringify(state.repos, null, 2) + "\n");
       }
-      /** bundles/<id>/manifest.json plus every file of the bundle under its zip path. */
+      /**
+       * bundles/<id>/ with every file of the bundle under its zip path and manifest.json. The folder is
+       * written under a temporary name, manifest.json last, and renamed into place when complete: a
+       * `bundles/<id>` folder is always whole. With the files on disk, their contents are read from
+       * there on demand instead of being kept in memory. Throws BundleWriteError naming the file and
+       * the cause when the bundle cannot be stored.
+       */
       saveBundle(bundle) {
         if (!this.dir) return;
-        const root = join3(this.dir, "bundles", bundle.id);
-        writeAtomic(join3(root, "manifest.json"), JSON.stringify(bundle.manifest, null, 2) + "\n");
-        for (const f of bundle.files) {
-          const target = normalize2(join3(root, f.path));
-          if (!target.startsWith(root + sep)) continue;
-          writeAtomic(target, f.content);
+        const bundles = join3(this.dir, "bundles");
+        const root = join3(bundles, bundle.id);
+        const staging = join3(bundles, `.${bundle.id}.partial-${process.pid}-${randomBytes(4).toString("hex")}`);
+        const stored = [];
+        try {
+          mkdirSync2(staging, { recursive: true });
+          for (const f of bundle.files) {
+            const why = badBundlePath(f.path);
+            if (why) throw new BundleWriteError(`could not store file ${quote(f.path)}: ${why}`);
+            const target = normalize2(join3(staging, f.path));
+            if (!target.startsWith(staging + sep))
+              throw new BundleWriteError(`could not store file ${quote(f.path)}: the path leaves the bundle folder`);
+            try {
+              mkdirSync2(dirname5(target), { recursive: true });
+              writeFileSync2(target, f.content, { flag: "wx" });
+            } catch (e) {
+              throw new BundleWriteError(`could not store file ${quote(f.path)}: ${describeFsError(e)}`);
+            }
+            stored.push({ file: f, target: relative(staging, target) });
+          }
+          try {
+            writeFileSync2(join3(staging, "manifest.json"), JSON.stringify(bundle.manifest, null, 2) + "\n");
+          } catch (e) {
+            throw new BundleWriteError(`could not store manifest.json: ${describeFsError(e)}`);
+          }
+          try {
+            if (existsSync3(root)) rmSync(root, { recursive: true, force: true });
+            renameSync2(staging, root);
+          } catch (e) {
+            throw new BundleWriteError(`could not store bundle ${bundle.id}: ${describeFsError(e)}`);
+          }
+        } catch (e) {
+          rmSync(staging, { recursive: true, force: true });
+          throw e;
         }
+        for (const { file, target } of stored) lazyContent(file, join3(root, target));
       }
       saveEvent(event) {
         if (this.dir) writeAtomic(join3(this.dir, "events", `${event.id}.json`), JSON.stringify(event, null, 2) + "\n");
       }
     };
-  }
-});
-
-// src/server/routes/admin.ts
-function register(router, core) {
-  const guard = (req) => {
-    const auth = req.headers.authorization ?? "";
-    const tok = auth.replace(/^Bearer\s+/i, "");
-    const rec = core.state.tokens.find((t2) => t2.token === tok);
-    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
-    return void 0;
-  };
-  router.on("GET", "/_ship/state", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    const s2 = core.state;
-    return json(200, {
-      releases: s2.releases,
-      deploys: s2.deploys,
-      repos: s2.repos,
-      bundles: s2.bundles.map((b3) => ({
-        ...b3,
-        files: b3.files.map((f) => ({ ...f, content: f.content.toString("utf8") }))
-      })),
-      events: s2.events
-    });
-  });
-  router.on("GET", "/_ship/requests", (req) => guard(req) ?? json(200, core.state.requests));
-  router.on("POST", "/_ship/faults", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    const rule = JSON.parse(req.body.toString("utf8"));
-    if (rule.pathRegex) rule.path = new RegExp(rule.pathRegex);
-    core.faults.add(rule);
-    return json(201, { ok: true });
-  });
-  router.on("DELETE", "/_ship/faults", (req) => {
-    const g = guard(req);
-    if (g) return g;
-    core.faults.clear();
-    return { status: 204 };
-  });
-}
-var init_admin = __esm({
-  "src/server/routes/admin.ts"() {
-    "use strict";
-    init_http();
   }
 });
 
@@ -42590,6 +42769,409 @@ var init_auth = __esm({
       DELETE: ["project:admin", "project:releases"]
     };
     ORG_READ_SCOPES = ["org:read", "org:write", "org:admin", "org:integrations", "org:ci"];
+  }
+});
+
+// src/server/body.ts
+import { promisify } from "node:util";
+import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
+function readBody(req, limit) {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
+  return new Promise((resolve12) => {
+    const parts = [];
+    let size = 0;
+    let done = false;
+    const finish = (o2) => {
+      if (done) return;
+      done = true;
+      req.off("data", onData);
+      resolve12(o2);
+    };
+    const onData = (c3) => {
+      size += c3.length;
+      if (size > limit) {
+        parts.length = 0;
+        req.pause();
+        finish({ ok: false, reason: "too-large", limit });
+        return;
+      }
+      parts.push(c3);
+    };
+    req.on("data", onData);
+    req.once("end", () => finish({ ok: true, body: parts.length === 1 ? parts[0] : Buffer.concat(parts, size) }));
+    req.once("error", () => finish({ ok: false, reason: "aborted" }));
+    req.once("close", () => finish({ ok: false, reason: "aborted" }));
+  });
+}
+function contentEncoding(req) {
+  const enc = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
+  return enc === "identity" ? "" : enc;
+}
+function isTooLarge(e) {
+  const code = e.code;
+  return code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e));
+}
+async function decodeBody(body, encoding, limit) {
+  const opts = { maxOutputLength: Math.max(1, limit + 1) };
+  try {
+    let out;
+    switch (encoding) {
+      case "":
+        out = body;
+        break;
+      case "gzip":
+      case "x-gzip":
+        out = await gunzipP(body, opts);
+        break;
+      case "deflate":
+        out = await inflateP(body, opts).catch((e) => {
+          if (isTooLarge(e)) throw e;
+          return inflateRawP(body, opts);
+        });
+        break;
+      case "br":
+        out = await brotliP(body, opts);
+        break;
+      default:
+        return { ok: false, reason: "unsupported", encoding };
+    }
+    if (out.length > limit) return { ok: false, reason: "too-large", limit };
+    return { ok: true, body: out };
+  } catch (e) {
+    if (isTooLarge(e)) return { ok: false, reason: "too-large", limit };
+    return { ok: false, reason: "invalid", message: e.message };
+  }
+}
+function tooLargeMessage(limit) {
+  return `request body too large (limit ${formatBytes(limit)})`;
+}
+var gunzipP, inflateP, inflateRawP, brotliP;
+var init_body = __esm({
+  "src/server/body.ts"() {
+    "use strict";
+    init_limits();
+    gunzipP = promisify(gunzip);
+    inflateP = promisify(inflate);
+    inflateRawP = promisify(inflateRaw);
+    brotliP = promisify(brotliDecompress);
+  }
+});
+
+// src/server/pipeline.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+function flatHeaders(h2) {
+  const out = {};
+  for (const [k2, v] of Object.entries(h2)) if (v !== void 0) out[k2] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+function parseTarget(raw) {
+  const target = raw ?? "/";
+  if (!target.startsWith("/")) return void 0;
+  try {
+    return new URL(`http://placeholder${target}`);
+  } catch {
+    return void 0;
+  }
+}
+function send(res, reply, close = false) {
+  let s2;
+  try {
+    s2 = serializeReply(reply);
+  } catch {
+    s2 = serializeReply(json(500, { detail: "Internal Error", errorId: randomBytes2(16).toString("hex") }));
+  }
+  if (close) s2.headers.Connection = "close";
+  if (res.headersSent || res.destroyed) return s2.status;
+  res.writeHead(s2.status, s2.headers);
+  res.end(s2.payload);
+  return s2.status;
+}
+function webApiPreflight(core, req) {
+  if (!req.path.startsWith("/api/0/") || req.method === "GET" || req.method === "HEAD") return void 0;
+  const a = authenticate(core.state, req);
+  return "reply" in a ? a.reply : void 0;
+}
+async function handleRequest(core, router, log2, req, res) {
+  req.on("error", () => {
+  });
+  res.on("error", () => {
+  });
+  let record;
+  try {
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = parseTarget(req.url);
+    if (!url) {
+      send(res, json(400, { detail: "invalid request target" }), true);
+      return;
+    }
+    const path = url.pathname;
+    const admin = path.startsWith("/_ship/");
+    record = {
+      seq: log2.nextSeq(),
+      time: core.now().toISOString(),
+      method,
+      path: path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH)}\u2026` : path,
+      query: Object.fromEntries(url.searchParams),
+      headers: flatHeaders(req.headers),
+      bodyBytes: 0,
+      status: 0
+    };
+    if (!admin) log2.add(record);
+    const rec = record;
+    const fault = admin ? void 0 : core.faults.take(method, path);
+    if (fault?.kind === "drop") {
+      rec.fault = "drop";
+      rec.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    const m = router.match(method, path);
+    if (m === void 0 || m === "method") {
+      const reply2 = m === void 0 ? { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } } : json(405, { detail: `Method "${method}" not allowed.` });
+      if (!fault) {
+        rec.status = send(res, reply2, true);
+        return;
+      }
+    }
+    const route = m === void 0 || m === "method" ? void 0 : m;
+    const host = req.headers.host ?? new URL(core.url()).host;
+    const rr = {
+      method,
+      path,
+      params: route?.params ?? {},
+      query: Object.fromEntries(url.searchParams),
+      queryAll: url.searchParams,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      origin: `http://${host}`,
+      raw: req
+    };
+    if (route) {
+      const opts = route.route.options;
+      const early = opts.preflight ? opts.preflight(rr) : webApiPreflight(core, rr);
+      if (early) {
+        rec.status = send(res, early, true);
+        if (early.json !== void 0) rec.response = early.json;
+        return;
+      }
+      const limit = opts.maxBody ? opts.maxBody(core.limits) : core.limits.apiBodyBytes;
+      const got = await readBody(req, limit);
+      if (!got.ok) {
+        if (got.reason === "aborted") {
+          rec.status = -1;
+          return;
+        }
+        rec.status = send(res, json(413, { detail: tooLargeMessage(got.limit) }), true);
+        return;
+      }
+      let body = got.body;
+      log2.attachBody(rec, body, String(req.headers["content-type"] ?? ""));
+      if (opts.decode) {
+        const enc = contentEncoding(req);
+        if (enc) {
+          const d = await decodeBody(body, enc, limit);
+          if (!d.ok) {
+            const reply2 = d.reason === "too-large" ? json(413, { detail: tooLargeMessage(d.limit) }) : d.reason === "unsupported" ? json(415, { detail: `unsupported content encoding '${d.encoding.slice(0, 40)}'` }) : json(400, { detail: "failed to decompress request body", causes: [d.message] });
+            rec.status = send(res, reply2, d.reason === "too-large");
+            rec.response = reply2.json;
+            return;
+          }
+          body = d.body;
+        }
+      }
+      rr.body = body;
+    }
+    if (fault?.kind === "delay") {
+      rec.fault = `delay ${fault.ms}ms`;
+      await new Promise((r2) => setTimeout(r2, fault.ms));
+    }
+    let reply;
+    if (fault?.kind === "status") {
+      rec.fault = `status ${fault.status}`;
+      reply = fault.body === void 0 ? json(fault.status, { detail: `injected fault (${fault.status})` }, fault.headers) : typeof fault.body === "string" ? { status: fault.status, body: fault.body, headers: { "Content-Type": "text/html", ...fault.headers } } : json(fault.status, fault.body, fault.headers);
+    } else if (!route) {
+      reply = m === "method" ? json(405, { detail: `Method "${method}" not allowed.` }) : { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } };
+    } else {
+      try {
+        reply = await route.route.handler(rr);
+      } catch (e) {
+        reply = json(500, { detail: "Internal Error", errorId: randomBytes2(16).toString("hex") });
+        if (core.options.debug) console.error(e);
+      }
+    }
+    rec.status = send(res, reply);
+    if (reply.json !== void 0 && !admin) rec.response = reply.json;
+  } catch (e) {
+    if (core.options.debug) console.error(e);
+    if (!res.headersSent && !res.destroyed) {
+      const status = send(res, json(500, { detail: "Internal Error", errorId: randomBytes2(16).toString("hex") }), true);
+      if (record) record.status = status;
+    } else {
+      res.destroy();
+    }
+  }
+}
+var MAX_LOGGED_PATH;
+var init_pipeline = __esm({
+  "src/server/pipeline.ts"() {
+    "use strict";
+    init_auth();
+    init_body();
+    init_http();
+    MAX_LOGGED_PATH = 2048;
+  }
+});
+
+// src/server/request-log.ts
+function excerpt(body) {
+  let out = "";
+  for (const ch of body.subarray(0, EXCERPT_BYTES).toString("utf8")) {
+    const c3 = ch.charCodeAt(0);
+    out += c3 < 32 && c3 !== 10 && c3 !== 9 || c3 === 127 ? `\\x${c3.toString(16).padStart(2, "0")}` : ch;
+  }
+  return out;
+}
+var EXCERPT_BYTES, LOG_JSON_DEPTH, textSize, RequestLog;
+var init_request_log = __esm({
+  "src/server/request-log.ts"() {
+    "use strict";
+    init_json_depth();
+    EXCERPT_BYTES = 512;
+    LOG_JSON_DEPTH = 512;
+    textSize = /* @__PURE__ */ new WeakMap();
+    RequestLog = class {
+      constructor(entries, limits) {
+        this.entries = entries;
+        this.limits = limits;
+      }
+      seq = 0;
+      bytes = 0;
+      nextSeq() {
+        return ++this.seq;
+      }
+      add(record) {
+        this.entries.push(record);
+        this.trim();
+      }
+      /** Attach what is worth keeping of a received body to its entry. */
+      attachBody(record, body, contentType) {
+        record.bodyBytes = body.length;
+        const looksJson = contentType.startsWith("application/json") || body.length > 0 && body[0] === 123 && !contentType.startsWith("multipart/");
+        if (body.length > this.limits.requestLogBodyBytes) {
+          record.bodyExcerpt = excerpt(body);
+          record.bodyTruncated = true;
+          this.account(record, record.bodyExcerpt.length);
+          return;
+        }
+        if (!looksJson) return;
+        const text = body.toString("utf8");
+        let cached;
+        Object.defineProperty(record, "json", {
+          enumerable: true,
+          configurable: true,
+          get() {
+            if (!cached) {
+              try {
+                cached = { value: parseJsonBounded(text, LOG_JSON_DEPTH) };
+              } catch {
+                cached = { value: void 0 };
+              }
+            }
+            return cached.value;
+          }
+        });
+        this.account(record, text.length);
+      }
+      account(record, n2) {
+        textSize.set(record, n2);
+        this.bytes += n2;
+        this.trim();
+      }
+      trim() {
+        let drop = 0;
+        let bytes = this.bytes;
+        while (drop < this.entries.length - 1 && (this.entries.length - drop > this.limits.requestLogEntries || bytes > this.limits.requestLogTotalBytes)) {
+          bytes -= textSize.get(this.entries[drop]) ?? 0;
+          drop++;
+        }
+        if (drop > 0) {
+          this.entries.splice(0, drop);
+          this.bytes = bytes;
+        }
+      }
+    };
+  }
+});
+
+// src/server/routes/admin.ts
+function register(router, core) {
+  const guard = (req) => {
+    const auth = req.headers.authorization ?? "";
+    const tok = auth.replace(/^Bearer\s+/i, "");
+    const rec = core.state.tokens.find((t2) => t2.token === tok);
+    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
+    return void 0;
+  };
+  const admin = { preflight: guard };
+  router.on("GET", "/_ship/state", () => json(200, introspectState(core)), admin);
+  router.on("GET", "/_ship/requests", () => json(200, core.state.requests), admin);
+  router.on(
+    "POST",
+    "/_ship/faults",
+    (req) => {
+      const parsed = parseJsonBody(req);
+      if ("reply" in parsed) return parsed.reply;
+      const rule = parsed.value;
+      if (typeof rule !== "object" || rule === null || Array.isArray(rule))
+        return json(400, { detail: "a fault rule is a JSON object" });
+      if (rule.pathRegex !== void 0) {
+        try {
+          rule.path = new RegExp(String(rule.pathRegex));
+        } catch (e) {
+          return json(400, { detail: `pathRegex: ${e.message.slice(0, 200)}` });
+        }
+      }
+      core.faults.add(rule);
+      return json(201, { ok: true });
+    },
+    admin
+  );
+  router.on(
+    "DELETE",
+    "/_ship/faults",
+    () => {
+      core.faults.clear();
+      return { status: 204 };
+    },
+    admin
+  );
+}
+function introspectState(core) {
+  const s2 = core.state;
+  let budget = 4 * STATE_CONTENT_BYTES;
+  return {
+    releases: s2.releases,
+    deploys: s2.deploys,
+    repos: s2.repos,
+    bundles: s2.bundles.map((b2) => ({
+      ...b2,
+      files: b2.files.map((f) => {
+        const size = f.content.length;
+        if (size > STATE_CONTENT_BYTES || size > budget) return { ...f, content: null, contentOmitted: size };
+        budget -= size;
+        return { ...f, content: f.content.toString("utf8") };
+      })
+    })),
+    events: s2.events
+  };
+}
+var STATE_CONTENT_BYTES;
+var init_admin = __esm({
+  "src/server/routes/admin.ts"() {
+    "use strict";
+    init_http();
+    STATE_CONTENT_BYTES = 16 * 1024 * 1024;
   }
 });
 
@@ -42864,480 +43446,182 @@ var init_api_root = __esm({
   }
 });
 
-// node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-function inflateSync(data, opts) {
-  return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
+// src/server/zip-reader.ts
+import { inflateRawSync } from "node:zlib";
+function u64(b2, at2) {
+  const v = b2.readBigUInt64LE(at2);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipError("zip64 size out of range");
+  return Number(v);
 }
-function strFromU8(dat, latin1) {
-  if (latin1) {
-    var r2 = "";
-    for (var i2 = 0; i2 < dat.length; i2 += 16384)
-      r2 += String.fromCharCode.apply(null, dat.subarray(i2, i2 + 16384));
-    return r2;
-  } else if (td) {
-    return td.decode(dat);
-  } else {
-    var _a3 = dutf8(dat), s2 = _a3.s, r2 = _a3.r;
-    if (r2.length)
-      err(8);
-    return s2;
-  }
-}
-function unzipSync(data, opts) {
-  var files = {};
-  var e = data.length - 22;
-  for (; b4(data, e) != 101010256; --e) {
-    if (!e || data.length - e > 65558)
-      err(13);
-  }
-  ;
-  var c3 = b2(data, e + 8);
-  if (!c3)
-    return {};
-  var o2 = b4(data, e + 16);
-  var z2 = b4(data, e - 20) == 117853008;
-  if (z2) {
-    var ze = b4(data, e - 12);
-    z2 = b4(data, ze) == 101075792;
-    if (z2) {
-      c3 = b4(data, ze + 32);
-      o2 = b4(data, ze + 48);
-    }
-  }
-  var fltr = opts && opts.filter;
-  for (var i2 = 0; i2 < c3; ++i2) {
-    var _a3 = zh(data, o2, z2), c_2 = _a3[0], sc = _a3[1], su = _a3[2], fn = _a3[3], no = _a3[4], off = _a3[5], b3 = slzh(data, off);
-    o2 = no;
-    if (!fltr || fltr({
-      name: fn,
-      size: sc,
-      originalSize: su,
-      compression: c_2
-    })) {
-      if (!c_2)
-        files[fn] = slc(data, b3, b3 + sc);
-      else if (c_2 == 8)
-        files[fn] = inflateSync(data.subarray(b3, b3 + sc), { out: new u8(su) });
-      else
-        err(14, "unknown compression type " + c_2);
-    }
-  }
-  return files;
-}
-var require2, _a2, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a2, fl, revfl, _b, fd, revfd, rev, x2, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flrm, fdrm, max, bits, bits16, shft, slc, ec, err, inflt, et, b2, b4, b8, td, tds, dutf8, slzh, zh, z64hs;
-var init_esm3 = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire("/");
-    try {
-      _a2 = require2("worker_threads"), Worker = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b3 = new u16(31);
-      for (var i2 = 0; i2 < 31; ++i2) {
-        b3[i2] = start += 1 << eb[i2 - 1];
-      }
-      var r2 = new i32(b3[30]);
-      for (var i2 = 1; i2 < 30; ++i2) {
-        for (var j2 = b3[i2]; j2 < b3[i2 + 1]; ++j2) {
-          r2[j2] = j2 - b3[i2] << 5 | i2;
-        }
-      }
-      return { b: b3, r: r2 };
+var ZipError, EOCD, EOCD64_LOCATOR, EOCD64, CENTRAL, LOCAL, ZipReader;
+var init_zip_reader = __esm({
+  "src/server/zip-reader.ts"() {
+    "use strict";
+    ZipError = class extends Error {
     };
-    _a2 = freb(fleb, 2);
-    fl = _a2.b;
-    revfl = _a2.r;
-    fl[28] = 258, revfl[258] = 28;
-    _b = freb(fdeb, 0);
-    fd = _b.b;
-    revfd = _b.r;
-    rev = new u16(32768);
-    for (i2 = 0; i2 < 32768; ++i2) {
-      x2 = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
-      x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
-      x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
-      rev[i2] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
-    }
-    hMap = (function(cd, mb, r2) {
-      var s2 = cd.length;
-      var i2 = 0;
-      var l = new u16(mb);
-      for (; i2 < s2; ++i2) {
-        if (cd[i2])
-          ++l[cd[i2] - 1];
-      }
-      var le = new u16(mb);
-      for (i2 = 1; i2 < mb; ++i2) {
-        le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
-      }
-      var co;
-      if (r2) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i2 = 0; i2 < s2; ++i2) {
-          if (cd[i2]) {
-            var sv = i2 << 4 | cd[i2];
-            var r_1 = mb - cd[i2];
-            var v = le[cd[i2] - 1]++ << r_1;
-            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-              co[rev[v] >> rvb] = sv;
-            }
+    EOCD = 101010256;
+    EOCD64_LOCATOR = 117853008;
+    EOCD64 = 101075792;
+    CENTRAL = 33639248;
+    LOCAL = 67324752;
+    ZipReader = class {
+      constructor(data, maxEntries) {
+        this.data = data;
+        const d = data;
+        const from = Math.max(0, d.length - 22 - 65535);
+        let eocd = -1;
+        for (let i2 = d.length - 22; i2 >= from; i2--) {
+          if (d.readUInt32LE(i2) === EOCD) {
+            eocd = i2;
+            break;
           }
         }
-      } else {
-        co = new u16(s2);
-        for (i2 = 0; i2 < s2; ++i2) {
-          if (cd[i2]) {
-            co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
-          }
+        if (eocd < 0) throw new ZipError("not a zip archive (no end of central directory)");
+        let count2 = d.readUInt16LE(eocd + 10);
+        let cdSize = d.readUInt32LE(eocd + 12);
+        let cdOffset = d.readUInt32LE(eocd + 16);
+        let cdEnd = eocd;
+        const loc = eocd - 20;
+        if (loc >= 0 && d.readUInt32LE(loc) === EOCD64_LOCATOR) {
+          const at2 = loc - 56;
+          if (at2 < 0 || d.readUInt32LE(at2) !== EOCD64) throw new ZipError("bad zip64 end of central directory");
+          count2 = u64(d, at2 + 32);
+          cdSize = u64(d, at2 + 40);
+          cdOffset = u64(d, at2 + 48);
+          cdEnd = at2;
         }
-      }
-      return co;
-    });
-    flt = new u8(288);
-    for (i2 = 0; i2 < 144; ++i2)
-      flt[i2] = 8;
-    for (i2 = 144; i2 < 256; ++i2)
-      flt[i2] = 9;
-    for (i2 = 256; i2 < 280; ++i2)
-      flt[i2] = 7;
-    for (i2 = 280; i2 < 288; ++i2)
-      flt[i2] = 8;
-    fdt = new u8(32);
-    for (i2 = 0; i2 < 32; ++i2)
-      fdt[i2] = 5;
-    flrm = /* @__PURE__ */ hMap(flt, 9, 1);
-    fdrm = /* @__PURE__ */ hMap(fdt, 5, 1);
-    max = function(a) {
-      var m = a[0];
-      for (var i2 = 1; i2 < a.length; ++i2) {
-        if (a[i2] > m)
-          m = a[i2];
-      }
-      return m;
-    };
-    bits = function(d, p2, m) {
-      var o2 = p2 / 8 | 0;
-      return (d[o2] | d[o2 + 1] << 8) >> (p2 & 7) & m;
-    };
-    bits16 = function(d, p2) {
-      var o2 = p2 / 8 | 0;
-      return (d[o2] | d[o2 + 1] << 8 | d[o2 + 2] << 16) >> (p2 & 7);
-    };
-    shft = function(p2) {
-      return (p2 + 7) / 8 | 0;
-    };
-    slc = function(v, s2, e) {
-      if (s2 == null || s2 < 0)
-        s2 = 0;
-      if (e == null || e > v.length)
-        e = v.length;
-      return new u8(v.subarray(s2, e));
-    };
-    ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    err = function(ind, msg, nt) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt)
-        throw e;
-      return e;
-    };
-    inflt = function(dat, st, buf, dict) {
-      var sl = dat.length, dl = dict ? dict.length : 0;
-      if (!sl || st.f && !st.l)
-        return buf || new u8(0);
-      var noBuf = !buf;
-      var resize = noBuf || st.i != 2;
-      var noSt = st.i;
-      if (noBuf)
-        buf = new u8(sl * 3);
-      var cbuf = function(l2) {
-        var bl = buf.length;
-        if (l2 > bl) {
-          var nbuf = new u8(Math.max(bl * 2, l2));
-          nbuf.set(buf);
-          buf = nbuf;
-        }
-      };
-      var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-      var tbts = sl * 8;
-      do {
-        if (!lm) {
-          final = bits(dat, pos, 1);
-          var type = bits(dat, pos + 1, 3);
-          pos += 3;
-          if (!type) {
-            var s2 = shft(pos) + 4, l = dat[s2 - 4] | dat[s2 - 3] << 8, t2 = s2 + l;
-            if (t2 > sl) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt + l);
-            buf.set(dat.subarray(s2, t2), bt);
-            st.b = bt += l, st.p = pos = t2 * 8, st.f = final;
-            continue;
-          } else if (type == 1)
-            lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-          else if (type == 2) {
-            var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-            var tl = hLit + bits(dat, pos + 5, 31) + 1;
-            pos += 14;
-            var ldt = new u8(tl);
-            var clt = new u8(19);
-            for (var i2 = 0; i2 < hcLen; ++i2) {
-              clt[clim[i2]] = bits(dat, pos + i2 * 3, 7);
-            }
-            pos += hcLen * 3;
-            var clb = max(clt), clbmsk = (1 << clb) - 1;
-            var clm = hMap(clt, clb, 1);
-            for (var i2 = 0; i2 < tl; ) {
-              var r2 = clm[bits(dat, pos, clbmsk)];
-              pos += r2 & 15;
-              var s2 = r2 >> 4;
-              if (s2 < 16) {
-                ldt[i2++] = s2;
-              } else {
-                var c3 = 0, n2 = 0;
-                if (s2 == 16)
-                  n2 = 3 + bits(dat, pos, 3), pos += 2, c3 = ldt[i2 - 1];
-                else if (s2 == 17)
-                  n2 = 3 + bits(dat, pos, 7), pos += 3;
-                else if (s2 == 18)
-                  n2 = 11 + bits(dat, pos, 127), pos += 7;
-                while (n2--)
-                  ldt[i2++] = c3;
+        if (count2 > maxEntries) throw new ZipError(`too many files (${count2} > ${maxEntries})`);
+        const shift = cdEnd - cdSize - cdOffset;
+        if (shift < 0) throw new ZipError("bad central directory offset");
+        let p2 = cdOffset + shift;
+        for (let i2 = 0; i2 < count2; i2++) {
+          if (p2 + 46 > d.length || d.readUInt32LE(p2) !== CENTRAL) throw new ZipError("bad central directory entry");
+          const flags = d.readUInt16LE(p2 + 8);
+          const method = d.readUInt16LE(p2 + 10);
+          let compressedSize = d.readUInt32LE(p2 + 20);
+          let size = d.readUInt32LE(p2 + 24);
+          const nameLen = d.readUInt16LE(p2 + 28);
+          const extraLen = d.readUInt16LE(p2 + 30);
+          const commentLen = d.readUInt16LE(p2 + 32);
+          let localOffset = d.readUInt32LE(p2 + 42);
+          const nameBytes = d.subarray(p2 + 46, p2 + 46 + nameLen);
+          const name = nameBytes.toString(flags & 2048 ? "utf8" : "latin1");
+          let e = p2 + 46 + nameLen;
+          const extraEnd = e + extraLen;
+          while (e + 4 <= extraEnd) {
+            const id = d.readUInt16LE(e);
+            const len = d.readUInt16LE(e + 2);
+            if (id === 1) {
+              let q3 = e + 4;
+              if (size === 4294967295) {
+                size = u64(d, q3);
+                q3 += 8;
               }
+              if (compressedSize === 4294967295) {
+                compressedSize = u64(d, q3);
+                q3 += 8;
+              }
+              if (localOffset === 4294967295) localOffset = u64(d, q3);
             }
-            var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-            lbt = max(lt);
-            dbt = max(dt);
-            lm = hMap(lt, lbt, 1);
-            dm = hMap(dt, dbt, 1);
-          } else
-            err(1);
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
+            e += 4 + len;
           }
+          const entry = { name, method, compressedSize, size, localOffset: localOffset + shift };
+          this.entries.push(entry);
+          this.byName.set(name, entry);
+          p2 = extraEnd + commentLen;
         }
-        if (resize)
-          cbuf(bt + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (; ; lpos = pos) {
-          var c3 = lm[bits16(dat, pos) & lms], sym = c3 >> 4;
-          pos += c3 & 15;
-          if (pos > tbts) {
-            if (noSt)
-              err(0);
-            break;
-          }
-          if (!c3)
-            err(2);
-          if (sym < 256)
-            buf[bt++] = sym;
-          else if (sym == 256) {
-            lpos = pos, lm = null;
-            break;
-          } else {
-            var add = sym - 254;
-            if (sym > 264) {
-              var i2 = sym - 257, b3 = fleb[i2];
-              add = bits(dat, pos, (1 << b3) - 1) + fl[i2];
-              pos += b3;
-            }
-            var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-            if (!d)
-              err(3);
-            pos += d & 15;
-            var dt = fd[dsym];
-            if (dsym > 3) {
-              var b3 = fdeb[dsym];
-              dt += bits16(dat, pos) & (1 << b3) - 1, pos += b3;
-            }
-            if (pos > tbts) {
-              if (noSt)
-                err(0);
-              break;
-            }
-            if (resize)
-              cbuf(bt + 131072);
-            var end = bt + add;
-            if (bt < dt) {
-              var shift = dl - dt, dend = Math.min(dt, end);
-              if (shift + bt < 0)
-                err(3);
-              for (; bt < dend; ++bt)
-                buf[bt] = dict[shift + bt];
-            }
-            for (; bt < end; ++bt)
-              buf[bt] = buf[bt - dt];
-          }
+      }
+      entries = [];
+      byName = /* @__PURE__ */ new Map();
+      get(name) {
+        return this.byName.get(name);
+      }
+      /** The entry's bytes, inflated to at most its declared size. */
+      read(entry) {
+        const d = this.data;
+        const at2 = entry.localOffset;
+        if (at2 + 30 > d.length || d.readUInt32LE(at2) !== LOCAL) throw new ZipError(`bad local header for ${entry.name}`);
+        const start = at2 + 30 + d.readUInt16LE(at2 + 26) + d.readUInt16LE(at2 + 28);
+        const end = start + entry.compressedSize;
+        if (end > d.length) throw new ZipError(`truncated data for ${entry.name}`);
+        const raw = d.subarray(start, end);
+        if (entry.method === 0) {
+          if (raw.length !== entry.size) throw new ZipError(`size mismatch for ${entry.name}`);
+          return raw;
         }
-        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-        if (lm)
-          final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-      } while (!final);
-      return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-    };
-    et = /* @__PURE__ */ new u8(0);
-    b2 = function(d, b3) {
-      return d[b3] | d[b3 + 1] << 8;
-    };
-    b4 = function(d, b3) {
-      return (d[b3] | d[b3 + 1] << 8 | d[b3 + 2] << 16 | d[b3 + 3] << 24) >>> 0;
-    };
-    b8 = function(d, b3) {
-      return b4(d, b3) + b4(d, b3 + 4) * 4294967296;
-    };
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
-    try {
-      td.decode(et, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-    dutf8 = function(d) {
-      for (var r2 = "", i2 = 0; ; ) {
-        var c3 = d[i2++];
-        var eb = (c3 > 127) + (c3 > 223) + (c3 > 239);
-        if (i2 + eb > d.length)
-          return { s: r2, r: slc(d, i2 - 1) };
-        if (!eb)
-          r2 += String.fromCharCode(c3);
-        else if (eb == 3) {
-          c3 = ((c3 & 15) << 18 | (d[i2++] & 63) << 12 | (d[i2++] & 63) << 6 | d[i2++] & 63) - 65536, r2 += String.fromCharCode(55296 | c3 >> 10, 56320 | c3 & 1023);
-        } else if (eb & 1)
-          r2 += String.fromCharCode((c3 & 31) << 6 | d[i2++] & 63);
-        else
-          r2 += String.fromCharCode((c3 & 15) << 12 | (d[i2++] & 63) << 6 | d[i2++] & 63);
+        if (entry.method !== 8) throw new ZipError(`unsupported compression method ${entry.method} for ${entry.name}`);
+        let out;
+        try {
+          out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size + 1) });
+        } catch (e) {
+          throw new ZipError(`cannot inflate ${entry.name}: ${e.message}`);
+        }
+        if (out.length !== entry.size) throw new ZipError(`size mismatch for ${entry.name}`);
+        return out;
       }
     };
-    slzh = function(d, b3) {
-      return b3 + 30 + b2(d, b3 + 26) + b2(d, b3 + 28);
-    };
-    zh = function(d, b3, z2) {
-      var fnl = b2(d, b3 + 28), efl = b2(d, b3 + 30), fn = strFromU8(d.subarray(b3 + 46, b3 + 46 + fnl), !(b2(d, b3 + 8) & 2048)), es = b3 + 46 + fnl;
-      var _a3 = z64hs(d, es, efl, z2, b4(d, b3 + 20), b4(d, b3 + 24), b4(d, b3 + 42)), sc = _a3[0], su = _a3[1], off = _a3[2];
-      return [b2(d, b3 + 10), sc, su, fn, es + efl + b2(d, b3 + 32), off];
-    };
-    z64hs = function(d, b3, l, z2, sc, su, off) {
-      var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b3 + l;
-      var nf = nsc + nsu + noff;
-      if (z2 && nf) {
-        for (; b3 + 4 < e; b3 += 4 + b2(d, b3 + 2)) {
-          if (b2(d, b3) == 1) {
-            return [
-              nsc ? b8(d, b3 + 4 + 8 * nsu) : sc,
-              nsu ? b8(d, b3 + 4) : su,
-              noff ? b8(d, b3 + 4 + 8 * (nsu + nsc)) : off,
-              1
-            ];
-          }
-        }
-        if (z2 < 2)
-          err(13);
+  }
+});
+
+// src/server/chunk-store.ts
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync7, renameSync as renameSync3, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join4 } from "node:path";
+var ChunkStore;
+var init_chunk_store = __esm({
+  "src/server/chunk-store.ts"() {
+    "use strict";
+    ChunkStore = class {
+      constructor(budget, dir) {
+        this.budget = budget;
+        this.dir = dir;
       }
-      return [sc, su, off, 0];
+      memory = /* @__PURE__ */ new Map();
+      onDisk = /* @__PURE__ */ new Map();
+      has(sha12) {
+        return this.memory.has(sha12) || this.onDisk.has(sha12);
+      }
+      get(sha12) {
+        const m = this.memory.get(sha12);
+        if (m) return m;
+        if (!this.dir || !this.onDisk.has(sha12)) return void 0;
+        try {
+          return readFileSync7(join4(this.dir, sha12));
+        } catch {
+          return void 0;
+        }
+      }
+      /** Would storing `bytes` more stay within the cap? */
+      fits(bytes) {
+        return this.budget.used + bytes <= this.budget.limit;
+      }
+      /** Store a chunk (a no-op when it is already stored). Throws on a write failure. */
+      set(sha12, data) {
+        if (this.has(sha12)) return this;
+        if (this.dir) {
+          mkdirSync3(this.dir, { recursive: true });
+          const file = join4(this.dir, sha12);
+          const tmp = `${file}.partial-${process.pid}`;
+          try {
+            writeFileSync3(tmp, data);
+            renameSync3(tmp, file);
+          } catch (e) {
+            rmSync2(tmp, { force: true });
+            throw e;
+          }
+          this.onDisk.set(sha12, data.length);
+        } else {
+          this.memory.set(sha12, Buffer.from(data));
+        }
+        this.budget.used += data.length;
+        return this;
+      }
+      get size() {
+        return this.memory.size + this.onDisk.size;
+      }
+      /** Forget chunks left on disk by an earlier run (they are not trusted across restarts). */
+      static clearFolder(dir) {
+        if (existsSync4(dir)) rmSync2(dir, { recursive: true, force: true });
+      }
     };
   }
 });
@@ -43393,6 +43677,7 @@ var init_chunk_multipart = __esm({
 
 // src/server/routes/chunks.ts
 import { createHash } from "node:crypto";
+import { join as join5 } from "node:path";
 import { gunzipSync } from "node:zlib";
 function chunkUploadOptions(core) {
   const fromOptions = core.options.chunkUpload;
@@ -43401,13 +43686,19 @@ function chunkUploadOptions(core) {
 function orgChunks(core, orgId) {
   let m = core.state.chunks.get(orgId);
   if (!m) {
-    m = /* @__PURE__ */ new Map();
+    let budget = budgets.get(core);
+    if (!budget) {
+      budget = { used: 0, limit: core.limits.chunkStoreBytes };
+      budgets.set(core, budget);
+    }
+    const dir = core.persist.dir ? join5(core.persist.dir, "chunks", String(orgId)) : void 0;
+    m = new ChunkStore(budget, dir);
     core.state.chunks.set(orgId, m);
   }
   return m;
 }
-function sha1(b3) {
-  return createHash("sha1").update(b3).digest("hex");
+function sha1(b2) {
+  return createHash("sha1").update(b2).digest("hex");
 }
 function gunzipCapped(data, cap) {
   try {
@@ -43437,53 +43728,72 @@ function register3(router, core) {
       accept: o2.accept
     });
   });
-  router.on("POST", path, (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
-    if ("reply" in a) return a.reply;
-    const o2 = chunkUploadOptions(core);
-    const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
-    if (encoding && encoding !== "gzip") return err2("Unsupported Content-Encoding");
-    const boundary = multipartBoundary(req.headers["content-type"]);
-    let parts = [];
-    if (boundary) {
-      try {
-        parts = parseMultipart(req.body, boundary);
-      } catch {
-        parts = [];
+  router.on(
+    "POST",
+    path,
+    (req) => {
+      const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
+      if ("reply" in a) return a.reply;
+      const o2 = chunkUploadOptions(core);
+      const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
+      if (encoding && encoding !== "gzip") return err("Unsupported Content-Encoding");
+      const boundary = multipartBoundary(req.headers["content-type"]);
+      let parts = [];
+      if (boundary) {
+        try {
+          parts = parseMultipart(req.body, boundary);
+        } catch {
+          parts = [];
+        }
       }
-    }
-    const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
-    if (encoding && files.some((p2) => p2.name === "file_gzip"))
-      return err2("Cannot combine Content-Encoding with file_gzip field");
-    if (files.length > o2.chunksPerRequest) return err2("Too many chunks");
-    if (files.length === 0) return { status: 200 };
-    const decoded = [];
-    let total = 0;
-    for (const p2 of files) {
-      let data;
-      if (p2.name === "file_gzip" || encoding === "gzip") {
-        const g = gunzipCapped(p2.data, o2.chunkSize);
-        if (g === "too-large") return err2("Chunk size too large");
-        if (g === "invalid") return err2("Invalid gzip payload");
-        data = g;
-      } else data = p2.data;
-      if (data.length > o2.chunkSize) return err2("Chunk size too large");
-      total += data.length;
-      if (total > o2.maxRequestSize) return err2("Request too large");
-      decoded.push({ name: p2.filename, data });
-    }
-    for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
-    const store = orgChunks(core, a.org.id);
-    for (const d of decoded) if (!store.has(d.name)) store.set(d.name, Buffer.from(d.data));
-    return { status: 200 };
-  });
+      const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
+      if (encoding && files.some((p2) => p2.name === "file_gzip"))
+        return err("Cannot combine Content-Encoding with file_gzip field");
+      if (files.length > o2.chunksPerRequest) return err("Too many chunks");
+      if (files.length === 0) return { status: 200 };
+      const decoded = [];
+      let total = 0;
+      for (const p2 of files) {
+        let data;
+        if (p2.name === "file_gzip" || encoding === "gzip") {
+          const g = gunzipCapped(p2.data, o2.chunkSize);
+          if (g === "too-large") return err("Chunk size too large");
+          if (g === "invalid") return err("Invalid gzip payload");
+          data = g;
+        } else data = p2.data;
+        if (data.length > o2.chunkSize) return err("Chunk size too large");
+        total += data.length;
+        if (total > o2.maxRequestSize) return err("Request too large");
+        decoded.push({ name: p2.filename, data });
+      }
+      for (const d of decoded) if (sha1(d.data) !== d.name) return err("Checksum mismatch");
+      const store = orgChunks(core, a.org.id);
+      const fresh = decoded.filter((d, i2) => !store.has(d.name) && decoded.findIndex((x2) => x2.name === d.name) === i2);
+      const adding = fresh.reduce((n2, d) => n2 + d.data.length, 0);
+      if (!store.fits(adding)) {
+        return json(413, {
+          error: `Chunk storage full: this server keeps at most ${formatBytes(core.limits.chunkStoreBytes)} of chunks (serve --max-chunk-store)`
+        });
+      }
+      try {
+        for (const d of fresh) store.set(d.name, d.data);
+      } catch (e) {
+        return json(507, { error: `Could not store chunk: ${e.code ?? "write failed"}` });
+      }
+      return { status: 200 };
+    },
+    // The announced maxRequestSize of decoded chunks, plus multipart framing; auth is checked first.
+    { maxBody: (l) => chunkUploadOptions(core).maxRequestSize + l.chunkUploadOverheadBytes }
+  );
 }
-var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, err2;
+var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err;
 var init_chunks = __esm({
   "src/server/routes/chunks.ts"() {
     "use strict";
     init_auth();
+    init_chunk_store();
     init_http();
+    init_limits();
     init_chunk_multipart();
     DEFAULT_CHUNK_UPLOAD_OPTIONS = {
       chunkSize: 8 * 1024 * 1024,
@@ -43510,7 +43820,8 @@ var init_chunks = __esm({
       ]
     };
     overrides = /* @__PURE__ */ new WeakMap();
-    err2 = (message) => json(400, { error: message });
+    budgets = /* @__PURE__ */ new WeakMap();
+    err = (message) => json(400, { error: message });
   }
 });
 
@@ -43555,51 +43866,80 @@ function headerValue(headers, key) {
   for (const [k2, v] of Object.entries(headers)) if (k2.toLowerCase() === key) return v;
   return void 0;
 }
-function openZip(data) {
-  try {
-    return unzipSync(data);
-  } catch {
-    const at2 = data.indexOf("PK");
-    if (at2 <= 0) return void 0;
-    try {
-      return unzipSync(data.subarray(at2));
-    } catch {
-      return void 0;
-    }
-  }
-}
 function assembleBundle(core, org, body, projects) {
   const store = orgChunks(core, org.id);
   const parts = [];
   for (const c3 of body.chunks) {
-    const b3 = store.get(c3);
-    if (!b3) return { state: "error", detail: "Not all chunks available for assembling" };
-    parts.push(b3);
+    const b2 = store.get(c3);
+    if (!b2) return { state: "error", detail: "Not all chunks available for assembling" };
+    parts.push(b2);
   }
-  const data = Buffer.concat(parts);
-  const max2 = chunkUploadOptions(core).maxFileSize;
-  if (data.length > max2)
-    return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${data.length} > ${max2})` };
+  const size = parts.reduce((n2, b2) => n2 + b2.length, 0);
+  const max = chunkUploadOptions(core).maxFileSize;
+  if (size > max) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${size} > ${max})` };
+  const lim = core.limits;
+  if (size > lim.bundleBytes)
+    return {
+      state: "error",
+      detail: `File artifact-bundle.zip exceeds this server's bundle limit (${size} > ${lim.bundleBytes}; serve --max-bundle-size)`
+    };
+  const data = Buffer.concat(parts, size);
+  parts.length = 0;
   if (createHash2("sha1").update(data).digest("hex") !== body.checksum)
     return { state: "error", detail: "Reported checksum mismatch" };
-  const entries = openZip(data);
-  const manifestRaw = entries?.["manifest.json"];
-  if (!entries || !manifestRaw) return { state: "error", detail: "the bundle is invalid" };
+  let zip;
+  try {
+    zip = new ZipReader(data, lim.bundleFiles + 1);
+  } catch (e) {
+    return {
+      state: "error",
+      detail: e instanceof ZipError && /too many/.test(e.message) ? `the bundle has ${e.message}` : "the bundle is invalid"
+    };
+  }
+  const manifestEntry = zip.get("manifest.json");
+  if (!manifestEntry || manifestEntry.size > lim.bundleFileBytes)
+    return { state: "error", detail: "the bundle is invalid" };
   let manifest;
   try {
-    manifest = JSON.parse(Buffer.from(manifestRaw).toString("utf8"));
+    const raw = zip.read(manifestEntry);
+    if (jsonTextTooDeep(raw, API_JSON_DEPTH)) throw new Error("too deep");
+    manifest = JSON.parse(raw.toString("utf8"));
     if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw new Error("not an object");
   } catch {
     return { state: "error", detail: "the bundle is invalid" };
   }
   const filesObj = manifest.files ?? {};
-  if (typeof filesObj !== "object" || Array.isArray(filesObj))
+  if (typeof filesObj !== "object" || filesObj === null || Array.isArray(filesObj))
     return { state: "error", detail: "the bundle is invalid" };
   const release = body.version ?? (typeof manifest.release === "string" ? manifest.release : null);
   const dist = body.dist ?? (typeof manifest.dist === "string" ? manifest.dist : null);
+  const listed = Object.entries(filesObj);
+  if (listed.length > lim.bundleFiles)
+    return { state: "error", detail: `the bundle has too many files (${listed.length} > ${lim.bundleFiles})` };
+  let unpacked = 0;
+  for (const [path] of listed) {
+    const entry = zip.get(path);
+    if (!entry) continue;
+    if (entry.size > lim.bundleFileBytes)
+      return {
+        state: "error",
+        detail: `File ${excerpt2(path)} exceeds maximum size (${entry.size} > ${lim.bundleFileBytes}; serve --max-bundle-file)`
+      };
+    unpacked += entry.size;
+  }
+  if (unpacked > lim.bundleUnpackedBytes)
+    return {
+      state: "error",
+      detail: `the bundle unpacks to ${unpacked} bytes, more than this server's limit (${lim.bundleUnpackedBytes})`
+    };
+  if (!core.persist.dir && memoryUsed(core) + unpacked > lim.bundleMemoryBytes)
+    return {
+      state: "error",
+      detail: `server storage full: bundles in memory would pass ${lim.bundleMemoryBytes} bytes (use serve --data DIR)`
+    };
   const files = [];
   let hasDebugId = false;
-  for (const [path, info2] of Object.entries(filesObj)) {
+  for (const [path, info2] of listed) {
     const headers = {};
     if (info2 && typeof info2.headers === "object" && info2.headers !== null) {
       for (const [k2, v] of Object.entries(info2.headers))
@@ -43607,13 +43947,19 @@ function assembleBundle(core, org, body, projects) {
     }
     const type = typeof info2?.type === "string" ? info2.type : void 0;
     if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue(headers, "debug-id"))) hasDebugId = true;
-    const content = entries[path];
+    const entry = zip.get(path);
+    let content;
+    try {
+      content = entry ? Buffer.from(zip.read(entry)) : Buffer.alloc(0);
+    } catch (e) {
+      return { state: "error", detail: `the bundle is invalid: ${excerpt2(e.message, 200)}` };
+    }
     files.push({
       path,
       url: typeof info2?.url === "string" ? info2.url : void 0,
       type,
       headers,
-      content: content ? Buffer.from(content) : Buffer.alloc(0)
+      content
     });
   }
   if (!hasDebugId && !release)
@@ -43632,6 +43978,14 @@ function assembleBundle(core, org, body, projects) {
     dateCreated: core.now().toISOString()
   };
   return { state: "ok", detail: null, bundle };
+}
+function excerpt2(s2, max = 80) {
+  return s2.length > max ? `${s2.slice(0, max)}\u2026 (${s2.length} characters)` : s2;
+}
+function memoryUsed(core) {
+  let n2 = 0;
+  for (const b2 of core.state.bundles) for (const f of b2.files) n2 += f.content.length;
+  return n2;
 }
 function derivedId(checksum) {
   const h2 = checksum.slice(0, 32);
@@ -43657,18 +44011,18 @@ function register4(router, core) {
     if ("reply" in a) return a.reply;
     const parsed = parseJsonBody(req, "error");
     if ("reply" in parsed) return parsed.reply;
-    if (req.body.length === 0) return err3("Invalid json body");
+    if (req.body.length === 0) return err2("Invalid json body");
     const v = validateAssembleBody(parsed.value);
-    if ("error" in v) return err3(v.error);
+    if ("error" in v) return err2(v.error);
     const body = v.body;
-    if (body.projects.length === 0) return err3("You need to specify at least one project");
+    if (body.projects.length === 0) return err2("You need to specify at least one project");
     const projects = [];
     const all = core.state.projectsOf(a.org);
     for (const p2 of body.projects) {
       const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
       if (found2 && !projects.includes(found2)) projects.push(found2);
     }
-    if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
+    if (projects.length !== body.projects.length) return err2("One or more projects are invalid");
     const store = orgChunks(core, a.org.id);
     const missing = [...new Set(body.chunks.filter((c3) => !store.has(c3)))];
     if (missing.length > 0) return json(200, { state: "not_found", missingChunks: missing });
@@ -43679,32 +44033,41 @@ function register4(router, core) {
     const rec = { state: "created", detail: null };
     core.state.assembles.set(key, rec);
     if (body.dist !== void 0 && body.version === void 0)
-      return err3("You need to specify a release together with a dist");
-    const outcome = assembleBundle(core, a.org, body, projects);
-    if (outcome.bundle) {
-      const b3 = outcome.bundle;
-      rec.bundleId = b3.id;
-      const i2 = core.state.bundles.findIndex((x2) => x2.checksum === b3.checksum && x2.orgId === b3.orgId);
-      if (i2 >= 0) core.state.bundles[i2] = b3;
-      else core.state.bundles.push(b3);
-      core.persist.saveBundle(b3);
+      return err2("You need to specify a release together with a dist");
+    let outcome;
+    try {
+      outcome = assembleBundle(core, a.org, body, projects);
+      if (outcome.bundle) {
+        const b2 = outcome.bundle;
+        core.persist.saveBundle(b2);
+        rec.bundleId = b2.id;
+        const i2 = core.state.bundles.findIndex((x2) => x2.checksum === b2.checksum && x2.orgId === b2.orgId);
+        if (i2 >= 0) core.state.bundles[i2] = b2;
+        else core.state.bundles.push(b2);
+      }
+    } catch (e) {
+      const detail2 = e instanceof BundleWriteError ? e.message : `internal server error: ${excerpt2(e?.message ?? String(e), 200)}`;
+      outcome = { state: "error", detail: detail2 };
+      if (core.options.debug && !(e instanceof BundleWriteError)) console.error(e);
     }
     pendingPolls.set(rec, core.options.assemblePolls ?? 0);
     finalStates.set(rec, { state: outcome.state, detail: outcome.detail });
     return json(200, { state: "created", missingChunks: [] });
   });
 }
-var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
+var HEX40, KNOWN_TYPES, err2, pendingPolls, finalStates;
 var init_assemble = __esm({
   "src/server/routes/assemble.ts"() {
     "use strict";
-    init_esm3();
     init_auth();
     init_http();
+    init_json_depth();
+    init_persist();
+    init_zip_reader();
     init_chunks();
     HEX40 = /^[0-9a-f]{40}$/;
     KNOWN_TYPES = /* @__PURE__ */ new Set(["source", "minified_source", "source_map", "indexed_ram_bundle"]);
-    err3 = (message) => json(400, { error: message });
+    err2 = (message) => json(400, { error: message });
     pendingPolls = /* @__PURE__ */ new WeakMap();
     finalStates = /* @__PURE__ */ new WeakMap();
   }
@@ -43882,7 +44245,7 @@ function lastDeploys(state, release) {
     for (const p2 of d.projects) last2.set(`${p2}\0${d.environment}`, d);
   }
   const unique = [...new Set(last2.values())];
-  return unique.sort((a, b3) => Date.parse(b3.dateFinished) - Date.parse(a.dateFinished) || Number(b3.id) - Number(a.id));
+  return unique.sort((a, b2) => Date.parse(b2.dateFinished) - Date.parse(a.dateFinished) || Number(b2.id) - Number(a.id));
 }
 function register5(router, core) {
   const { state } = core;
@@ -43897,19 +44260,19 @@ function register5(router, core) {
   router.on("POST", path, (req) => {
     const r2 = withRelease(req);
     if ("reply" in r2) return r2.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
+    const b2 = bodyObject(req);
+    if ("reply" in b2) return b2.reply;
     const results = {
-      name: charField(b3.body, "name", { maxLength: 64, allowBlank: true, allowNull: true }),
-      environment: charField(b3.body, "environment", {
+      name: charField(b2.body, "name", { maxLength: 64, allowBlank: true, allowNull: true }),
+      environment: charField(b2.body, "environment", {
         required: true,
         maxLength: MAX_ENVIRONMENT_LENGTH,
         validate: (v2) => environmentProblem(v2) === void 0 ? void 0 : "Invalid value for environment"
       }),
-      url: charField(b3.body, "url", { allowBlank: true, allowNull: true, url: true }),
-      dateStarted: dateTimeField(b3.body, "dateStarted", { allowNull: true }),
-      dateFinished: dateTimeField(b3.body, "dateFinished", { allowNull: true }),
-      projects: listField(b3.body, "projects", { allowEmpty: false }, projectItem(state, r2.org))
+      url: charField(b2.body, "url", { allowBlank: true, allowNull: true, url: true }),
+      dateStarted: dateTimeField(b2.body, "dateStarted", { allowNull: true }),
+      dateFinished: dateTimeField(b2.body, "dateFinished", { allowNull: true }),
+      projects: listField(b2.body, "projects", { allowEmpty: false }, projectItem(state, r2.org))
     };
     const errs = collectErrors(results);
     if (errs) return fieldErrors(errs);
@@ -44007,8 +44370,8 @@ function encodeInteger(builder, num) {
 function encodeSign(num) {
   return num < 0 ? -num << 1 | 1 : num << 1;
 }
-function hasMoreVlq(reader, max2) {
-  if (reader.pos >= max2) return false;
+function hasMoreVlq(reader, max) {
+  if (reader.pos >= max) return false;
   return reader.peek() !== comma;
 }
 function decode(mappings) {
@@ -44056,8 +44419,8 @@ function decode(mappings) {
 function sort(line) {
   line.sort(sortComparator);
 }
-function sortComparator(a, b3) {
-  return a[0] - b3[0];
+function sortComparator(a, b2) {
+  return a[0] - b2[0];
 }
 function encode(decoded) {
   const writer = new StringWriter();
@@ -44089,7 +44452,7 @@ function encode(decoded) {
   }
   return writer.flush();
 }
-var comma, semicolon, chars, intToChar, charToInt, bufLength, td2, StringWriter, StringReader;
+var comma, semicolon, chars, intToChar, charToInt, bufLength, td, StringWriter, StringReader;
 var init_sourcemap_codec = __esm({
   "node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs"() {
     comma = ",".charCodeAt(0);
@@ -44103,7 +44466,7 @@ var init_sourcemap_codec = __esm({
       charToInt[c3] = i2;
     }
     bufLength = 1024 * 16;
-    td2 = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
+    td = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
       decode(buf) {
         const out = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
         return out.toString();
@@ -44127,13 +44490,13 @@ var init_sourcemap_codec = __esm({
         const { buffer } = this;
         buffer[this.pos++] = v;
         if (this.pos === bufLength) {
-          this.out += td2.decode(buffer);
+          this.out += td.decode(buffer);
           this.pos = 0;
         }
       }
       flush() {
         const { buffer, out, pos } = this;
-        return pos > 0 ? out + td2.decode(buffer.subarray(0, pos)) : out;
+        return pos > 0 ? out + td.decode(buffer.subarray(0, pos)) : out;
       }
     };
     StringReader = class {
@@ -44368,8 +44731,8 @@ function sortSegments(line, owned) {
   if (!owned) line = line.slice();
   return line.sort(sortComparator2);
 }
-function sortComparator2(a, b3) {
-  return a[COLUMN] - b3[COLUMN];
+function sortComparator2(a, b2) {
+  return a[COLUMN] - b2[COLUMN];
 }
 function binarySearch(haystack, needle, low, high) {
   while (low <= high) {
@@ -44506,8 +44869,8 @@ function cast(map) {
   return map;
 }
 function decodedMappings(map) {
-  var _a3;
-  return (_a3 = cast(map))._decoded || (_a3._decoded = decode(cast(map)._encoded));
+  var _a2;
+  return (_a2 = cast(map))._decoded || (_a2._decoded = decode(cast(map)._encoded));
 }
 function originalPositionFor(map, needle) {
   let { line, column, bias } = needle;
@@ -44736,7 +45099,7 @@ function flatten(map) {
         }
       });
     }
-    for (const line of out.lines) line.sort((a, b3) => a[0] - b3[0]);
+    for (const line of out.lines) line.sort((a, b2) => a[0] - b2[0]);
     return out;
   }
   if (typeof map.mappings !== "string") return void 0;
@@ -44812,13 +45175,13 @@ var init_bundle_rewrite = __esm({
 import {
   closeSync,
   constants,
-  existsSync as existsSync4,
+  existsSync as existsSync5,
   fchmodSync,
   fstatSync,
   ftruncateSync,
   linkSync,
   openSync,
-  renameSync as renameSync3,
+  renameSync as renameSync4,
   unlinkSync,
   writeSync
 } from "node:fs";
@@ -44830,7 +45193,7 @@ function sparePath(path) {
   return path + SPARE_SUFFIX;
 }
 function exists2(path) {
-  return existsSync4(path);
+  return existsSync5(path);
 }
 var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
 var init_atomic_write = __esm({
@@ -44862,13 +45225,13 @@ var init_atomic_write = __esm({
         const size = Buffer.byteLength(data, "utf8");
         this.step("write-pending", path);
         const known = this.listed?.dirs.has(dirname6(path)) && !this.listed.pending.has(tmp);
-        let fd2 = known ? void 0 : this.openExisting(tmp);
-        if (fd2 === void 0) {
+        let fd = known ? void 0 : this.openExisting(tmp);
+        if (fd === void 0) {
           const spare = this.takeSpare(blocks(size));
           if (spare) {
             try {
-              renameSync3(spare.path, tmp);
-              fd2 = this.openExisting(tmp);
+              renameSync4(spare.path, tmp);
+              fd = this.openExisting(tmp);
             } catch (e) {
               if (errCode(e) === "EXDEV") this.spares.push(spare);
               else if (errCode(e) !== "ENOENT") throw e;
@@ -44876,25 +45239,25 @@ var init_atomic_write = __esm({
           }
         }
         let chmod = true;
-        if (fd2 === void 0) {
+        if (fd === void 0) {
           try {
-            fd2 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+            fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
             chmod = (mode & ~this.umask) !== mode;
           } catch (e) {
-            fd2 = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
-            if (fd2 === void 0) throw e;
+            fd = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+            if (fd === void 0) throw e;
           }
         }
         try {
-          const n2 = writeSync(fd2, data, 0, "utf8");
+          const n2 = writeSync(fd, data, 0, "utf8");
           if (n2 < size) {
             const bytes = Buffer.from(data, "utf8");
-            for (let off = n2; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
+            for (let off = n2; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
           }
-          ftruncateSync(fd2, size);
-          if (chmod && (fstatSync(fd2).mode & 4095) !== mode) fchmodSync(fd2, mode);
+          ftruncateSync(fd, size);
+          if (chmod && (fstatSync(fd).mode & 4095) !== mode) fchmodSync(fd, mode);
         } finally {
-          closeSync(fd2);
+          closeSync(fd);
         }
       }
       /**
@@ -44902,9 +45265,9 @@ var init_atomic_write = __esm({
        * name; otherwise the name is removed (nothing is lost: another name keeps the content).
        */
       openExisting(path) {
-        let fd2;
+        let fd;
         try {
-          fd2 = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+          fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
         } catch (e) {
           const code = errCode(e);
           if (code === "ENOENT") return void 0;
@@ -44912,9 +45275,9 @@ var init_atomic_write = __esm({
           unlinkSync(path);
           return void 0;
         }
-        const st = fstatSync(fd2);
-        if (st.isFile() && st.nlink === 1) return fd2;
-        closeSync(fd2);
+        const st = fstatSync(fd);
+        if (st.isFile() && st.nlink === 1) return fd;
+        closeSync(fd);
         unlinkSync(path);
         return void 0;
       }
@@ -44922,10 +45285,10 @@ var init_atomic_write = __esm({
       takeSpare(need) {
         let best = -1;
         for (let i2 = 0; i2 < this.spares.length; i2++) {
-          const b3 = this.spares[i2].blocks;
+          const b2 = this.spares[i2].blocks;
           const cur = best < 0 ? void 0 : this.spares[best].blocks;
           if (cur === void 0) best = i2;
-          else if (b3 <= need ? cur > need || b3 > cur : cur > need && b3 < cur) best = i2;
+          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i2;
         }
         return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
       }
@@ -44938,7 +45301,7 @@ var init_atomic_write = __esm({
           kept = this.keep(path, spare);
         }
         this.step("commit", path);
-        renameSync3(pendingPath(path), path);
+        renameSync4(pendingPath(path), path);
         if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
       }
       keep(path, spare) {
@@ -44962,7 +45325,7 @@ var init_atomic_write = __esm({
       /** Remove `path`'s pending file, if any. */
       removePending(path) {
         const tmp = pendingPath(path);
-        if (!existsSync4(tmp)) return;
+        if (!existsSync5(tmp)) return;
         this.step("remove-pending", path);
         try {
           unlinkSync(tmp);
@@ -44988,7 +45351,7 @@ var init_atomic_write = __esm({
 });
 
 // src/sourcemaps/file-errors.ts
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync7 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
 function isFileSystemError(e) {
   return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
 }
@@ -45024,22 +45387,22 @@ function notUtf8NameError(display) {
   });
 }
 function readRegularFile(path, display) {
-  let fd2;
+  let fd;
   try {
-    fd2 = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+    fd = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (e) {
     throw fileError(e, "read", display);
   }
   try {
-    const st = fstatSync2(fd2);
+    const st = fstatSync2(fd);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    return readFileSync7(fd2);
+    return readFileSync8(fd);
   } catch (e) {
     throw fileError(e, "read", display);
   } finally {
-    closeSync2(fd2);
+    closeSync2(fd);
   }
 }
 var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, CAUSES;
@@ -45076,7 +45439,7 @@ var init_file_errors = __esm({
 
 // src/sourcemaps/discover.ts
 import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, dirname as dirname7, isAbsolute as isAbsolute3, join as join4, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+import { basename, dirname as dirname7, isAbsolute as isAbsolute3, join as join6, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
   for (let i2 = 0; i2 < glob2.length; i2++) {
@@ -45131,9 +45494,9 @@ function hasExt(name, exts) {
   const dot = name.lastIndexOf(".");
   return dot > 0 && exts.has(name.slice(dot + 1));
 }
-function comparePaths(a, b3) {
+function comparePaths(a, b2) {
   const pa = a.split("/");
-  const pb = b3.split("/");
+  const pb = b2.split("/");
   for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
     const c3 = Buffer.compare(Buffer.from(pa[i2]), Buffer.from(pb[i2]));
     if (c3 !== 0) return c3;
@@ -45158,7 +45521,7 @@ async function discover(paths, opts) {
   );
   const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join4(opts.cwd, opts.ignoreFile);
+    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join6(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = await readFile(file, "utf8");
@@ -45189,12 +45552,12 @@ async function discover(paths, opts) {
     } catch (e) {
       throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
     }
-    entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
-    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join4(absDir, ent.name));
+    entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
+    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join6(absDir, ent.name));
     listed.dirs.add(absDir);
     for (const ent of entries) {
       const childRel = rel ? `${rel}/${ent.name}` : ent.name;
-      const abs = join4(absDir, ent.name);
+      const abs = join6(absDir, ent.name);
       if (ent.isDirectory()) {
         if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
         if (!matcher.empty && matcher.ignores(childRel, true)) continue;
@@ -45224,7 +45587,7 @@ async function discover(paths, opts) {
       consider(abs, p2, basename(abs));
     }
   }
-  sources.sort((a, b3) => comparePaths(a.display, b3.display));
+  sources.sort((a, b2) => comparePaths(a.display, b2.display));
   return { sources, found: found2, spares, roots, listed };
 }
 function readSourceMapReference(jsText) {
@@ -45439,7 +45802,7 @@ function similarName(store, release, tried) {
   const base = basename2(want);
   if (!base) return void 0;
   const candidates = store.namesIn(release).filter((n2) => basename2(n2) === base && n2 !== want);
-  const best = candidates.sort((a, b3) => b3.length - a.length)[0];
+  const best = candidates.sort((a, b2) => b2.length - a.length)[0];
   if (!best) return void 0;
   const wantPath = want.startsWith("~") ? want.slice(1) : want;
   const havePath = best.startsWith("~") ? best.slice(1) : best.replace(/^[a-z]+:\/\/[^/]*/i, "");
@@ -45978,7 +46341,7 @@ function tags(ev) {
   if (typeof ev.dist === "string") out.push({ key: "dist", value: ev.dist });
   if (typeof ev.environment === "string") out.push({ key: "environment", value: ev.environment });
   if (typeof ev.level === "string") out.push({ key: "level", value: ev.level });
-  return out.sort((a, b3) => a.key.localeCompare(b3.key));
+  return out.sort((a, b2) => a.key.localeCompare(b2.key));
 }
 function dateOf(ev, fallback) {
   const ts = ev.timestamp;
@@ -46092,9 +46455,9 @@ var init_store = __esm({
       byRelease = /* @__PURE__ */ new Map();
       bundles;
       constructor(state, org, project) {
-        this.bundles = state.bundles.filter((b3) => b3.orgId === org.id && b3.projects.includes(project.slug));
-        for (const b3 of this.bundles) {
-          for (const f of b3.files) {
+        this.bundles = state.bundles.filter((b2) => b2.orgId === org.id && b2.projects.includes(project.slug));
+        for (const b2 of this.bundles) {
+          for (const f of b2.files) {
             if (f.url === void 0) continue;
             const debugId = normalizeId(header(f.headers, "debug-id"));
             const a = {
@@ -46102,9 +46465,9 @@ var init_store = __esm({
               type: f.type,
               headers: f.headers,
               debugId,
-              release: b3.release,
-              dist: b3.dist,
-              origin: `bundle ${b3.id}`,
+              release: b2.release,
+              dist: b2.dist,
+              origin: `bundle ${b2.id}`,
               text: () => f.content.toString("utf8")
             };
             if (debugId) {
@@ -46112,12 +46475,12 @@ var init_store = __esm({
               list.push(a);
               this.byId.set(debugId, list);
             }
-            if (b3.release) {
-              const names = this.byRelease.get(b3.release) ?? /* @__PURE__ */ new Map();
+            if (b2.release) {
+              const names = this.byRelease.get(b2.release) ?? /* @__PURE__ */ new Map();
               const list = names.get(f.url) ?? [];
               list.push(a);
               names.set(f.url, list);
-              this.byRelease.set(b3.release, names);
+              this.byRelease.set(b2.release, names);
             }
           }
         }
@@ -46561,7 +46924,6 @@ var init_envelope = __esm({
 });
 
 // src/server/routes/ingest.ts
-import { brotliDecompressSync, gunzipSync as gunzipSync2, inflateSync as inflateSync2 } from "node:zlib";
 function activeLimits(core) {
   const now = core.now().getTime();
   const list = (limitsByState.get(core.state) ?? []).filter((l) => l.until > now);
@@ -46620,27 +46982,6 @@ function checkAuth(auth) {
   if (!isValidPublicKey(auth.sentryKey)) return relayError(400, "bad sentry DSN public key");
   return void 0;
 }
-function decodeBody(req) {
-  const enc = String(req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-  try {
-    switch (enc) {
-      case "":
-      case "identity":
-        return req.body;
-      case "gzip":
-      case "x-gzip":
-        return gunzipSync2(req.body);
-      case "deflate":
-        return inflateSync2(req.body);
-      case "br":
-        return brotliDecompressSync(req.body);
-      default:
-        return relayError(415, `unsupported content encoding '${enc}'`);
-    }
-  } catch (e) {
-    return relayError(400, "failed to decompress request body", [e.message]);
-  }
-}
 function findProject(core, projectId, key) {
   const base = key.split(".")[0];
   return core.state.projects.find((p2) => p2.id === projectId && p2.publicKey === base);
@@ -46673,6 +47014,7 @@ function checkSizes(env2) {
 }
 function minimalEventCheck(payload) {
   let value2;
+  if (jsonTextTooDeep(payload, MAX_JSON_DEPTH)) return relayError(400, "invalid JSON data: recursion limit exceeded");
   try {
     value2 = JSON.parse(payload.toString("utf8"));
   } catch (e) {
@@ -46700,12 +47042,15 @@ function rateLimitHeaders(limits, now) {
   const longest = Math.max(...rl.map((l) => l.retryAfter));
   return { "Retry-After": String(longest), "X-Sentry-Rate-Limits": formatRateLimits(rl) };
 }
-function payloadForRecord(payload) {
-  try {
-    return JSON.parse(payload.toString("utf8"));
-  } catch {
-    return { base64: payload.toString("base64") };
+function payloadForRecord(core, payload) {
+  if (payload.length > core.limits.recordedPayloadBytes) return { omitted: true, size: payload.length };
+  if (!jsonTextTooDeep(payload, MAX_JSON_DEPTH)) {
+    try {
+      return JSON.parse(payload.toString("utf8"));
+    } catch {
+    }
   }
+  return { base64: payload.toString("base64") };
 }
 function interestingHeaders(req) {
   const out = {};
@@ -46717,26 +47062,50 @@ function interestingHeaders(req) {
 }
 function recordEvent(core, ev) {
   processIncoming(core, ev);
-  core.state.events.push(ev);
+  const events = core.state.events;
+  events.push(ev);
+  if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
   core.persist.saveEvent(ev);
 }
 function register7(router, core) {
-  router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req));
-  router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req));
-  router.on("POST", "/_ship/rate-limits", (req) => {
-    const g = adminGuard(core, req);
-    if (g) return g;
-    const body = JSON.parse(req.body.toString("utf8") || "{}");
-    if (typeof body.seconds !== "number") return json(400, { detail: "seconds is required" });
-    setRateLimit(core, body);
-    return json(201, { ok: true });
-  });
-  router.on("DELETE", "/_ship/rate-limits", (req) => {
-    const g = adminGuard(core, req);
-    if (g) return g;
-    clearRateLimits(core);
-    return { status: 204 };
-  });
+  const ingestion = {
+    maxBody: (l) => l.envelopeBodyBytes,
+    decode: true,
+    preflight: (req) => ingestPreflight(req)
+  };
+  router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req), ingestion);
+  router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req), ingestion);
+  const admin = { preflight: (req) => adminGuard(core, req) };
+  router.on(
+    "POST",
+    "/_ship/rate-limits",
+    (req) => {
+      const parsed = parseJsonBody(req);
+      if ("reply" in parsed) return parsed.reply;
+      const body = parsed.value;
+      if (typeof body?.seconds !== "number") return json(400, { detail: "seconds is required" });
+      setRateLimit(core, body);
+      return json(201, { ok: true });
+    },
+    admin
+  );
+  router.on(
+    "DELETE",
+    "/_ship/rate-limits",
+    () => {
+      clearRateLimits(core);
+      return { status: 204 };
+    },
+    admin
+  );
+}
+function ingestPreflight(req) {
+  const projectId = projectIdParam(req);
+  if (isReply(projectId)) return projectId;
+  const found2 = extractAuth(req);
+  if ("reply" in found2) return found2.reply;
+  if ("none" in found2) return void 0;
+  return checkAuth(found2.auth);
 }
 function adminGuard(core, req) {
   const tok = String(req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
@@ -46753,9 +47122,7 @@ function handleEnvelope(core, req) {
   if (isReply(projectId)) return projectId;
   const found2 = extractAuth(req);
   if ("reply" in found2) return found2.reply;
-  if (req.body.length === 0) return relayError(400, "empty request body");
-  const body = decodeBody(req);
-  if (isReply(body)) return body;
+  const body = req.body;
   if (body.length === 0) return relayError(400, "empty request body");
   let env2;
   try {
@@ -46767,6 +47134,10 @@ function handleEnvelope(core, req) {
     }
     throw e;
   }
+  if (valueTooDeep(env2.header, MAX_JSON_DEPTH))
+    return relayError(400, "invalid event envelope", ["invalid envelope header"]);
+  if (env2.items.some((i2) => valueTooDeep(i2.header, MAX_JSON_DEPTH)))
+    return relayError(400, "invalid event envelope", ["invalid item header"]);
   let auth;
   if ("none" in found2) {
     const dsnText = env2.header.dsn;
@@ -46822,7 +47193,7 @@ function handleEnvelope(core, req) {
     envelopeHeader: env2.header,
     items: accepted.map((i2) => ({
       header: { ...i2.header },
-      payload: payloadForRecord(i2.payload),
+      payload: payloadForRecord(core, i2.payload),
       size: i2.payload.length
     })),
     auth: {
@@ -46845,9 +47216,8 @@ function handleStore(core, req) {
   if ("none" in found2) return relayError(401, "missing authorization information");
   const bad = checkAuth(found2.auth);
   if (bad) return bad;
-  if (req.body.length === 0) return relayError(400, "empty request body");
-  const body = decodeBody(req);
-  if (isReply(body)) return body;
+  const body = req.body;
+  if (body.length === 0) return relayError(400, "empty request body");
   if (body.length > LIMITS.maxEventSize) return sizeLimitReply("event");
   const check = minimalEventCheck(body);
   if (isReply(check)) return check;
@@ -46865,7 +47235,7 @@ function handleStore(core, req) {
     endpoint: "store",
     receivedAt: core.now().toISOString(),
     envelopeHeader: {},
-    items: [{ header: { type: "event" }, payload: payloadForRecord(body), size: body.length }],
+    items: [{ header: { type: "event" }, payload: payloadForRecord(core, body), size: body.length }],
     auth: {
       sentryKey: found2.auth.sentryKey,
       ...found2.auth.sentryVersion ? { sentryVersion: found2.auth.sentryVersion } : {},
@@ -46875,13 +47245,14 @@ function handleStore(core, req) {
   });
   return json(200, { id: eventId });
 }
-var LIMITS, RATE_LIMITED_DETAIL, limitsByState;
+var LIMITS, RATE_LIMITED_DETAIL, limitsByState, MAX_JSON_DEPTH;
 var init_ingest = __esm({
   "src/server/routes/ingest.ts"() {
     "use strict";
     init_dsn();
     init_envelope();
     init_http();
+    init_json_depth();
     init_symbolicate();
     LIMITS = {
       maxEventSize: 1024 * 1024,
@@ -46891,6 +47262,7 @@ var init_ingest = __esm({
     };
     RATE_LIMITED_DETAIL = "Sentry dropped data due to a quota or internal rate limit being reached. This will not affect your application. See https://docs.sentry.io/product/accounts/quotas/ for more information.";
     limitsByState = /* @__PURE__ */ new WeakMap();
+    MAX_JSON_DEPTH = 128;
   }
 });
 
@@ -46933,9 +47305,9 @@ function refItem(item) {
         validate: (v) => {
           if (!v.includes(".."))
             return v.length > MAX_COMMIT_LENGTH ? `Commit too long - max is ${MAX_COMMIT_LENGTH} chars` : void 0;
-          const [a, b3] = v.split("..");
-          if (!a || !b3) return "Commit cannot begin or end with ..";
-          if (a.length > MAX_COMMIT_LENGTH || b3.length > MAX_COMMIT_LENGTH)
+          const [a, b2] = v.split("..");
+          if (!a || !b2) return "Commit cannot begin or end with ..";
+          if (a.length > MAX_COMMIT_LENGTH || b2.length > MAX_COMMIT_LENGTH)
             return `Start or end commit too long - max is ${MAX_COMMIT_LENGTH} chars each`;
           return void 0;
         }
@@ -46979,10 +47351,10 @@ function headCommitItem(item) {
     })
   );
 }
-function wantsServerError(err4) {
-  if (typeof err4 !== "object" || err4 === null) return false;
-  if ("__500__" in err4) return true;
-  return Object.values(err4).some(wantsServerError);
+function wantsServerError(err3) {
+  if (typeof err3 !== "object" || err3 === null) return false;
+  if ("__500__" in err3) return true;
+  return Object.values(err3).some(wantsServerError);
 }
 function nextRepoId(state) {
   return String(state.repos.reduce((m, r2) => Math.max(m, Number(r2.id) || 0), 0) + 1);
@@ -47007,7 +47379,7 @@ function ensureRepo(state, org, name, now) {
 }
 function setCommits(state, org, release, list, now) {
   const before = state.repos.length;
-  const sorted2 = [...list].sort((a, b3) => (b3.timestamp?.getTime() ?? 0) - (a.timestamp?.getTime() ?? 0));
+  const sorted2 = [...list].sort((a, b2) => (b2.timestamp?.getTime() ?? 0) - (a.timestamp?.getTime() ?? 0));
   const seen = /* @__PURE__ */ new Set();
   const commits = [];
   for (const c3 of sorted2) {
@@ -47130,14 +47502,14 @@ function register8(router, core) {
   router.on("POST", base, (req) => {
     const a = authorize(core, req);
     if ("reply" in a) return a.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
+    const b2 = bodyObject(req);
+    if ("reply" in b2) return b2.reply;
     const results = {
-      ...releaseFields(b3.body),
-      version: versionField(b3.body),
-      projects: listField(b3.body, "projects", { required: true }),
-      refs: listField(b3.body, "refs", { allowNull: false }, refItem),
-      headCommits: listField(b3.body, "headCommits", { allowNull: false }, headCommitItem)
+      ...releaseFields(b2.body),
+      version: versionField(b2.body),
+      projects: listField(b2.body, "projects", { required: true }),
+      refs: listField(b2.body, "refs", { allowNull: false }, refItem),
+      headCommits: listField(b2.body, "headCommits", { allowNull: false }, headCommitItem)
     };
     const errs = collectErrors(results);
     if (errs) return validationReply(errs);
@@ -47253,12 +47625,12 @@ function register8(router, core) {
   router.on("PUT", `${base}:version/`, (req) => {
     const r2 = withRelease(req);
     if ("reply" in r2) return r2.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
+    const b2 = bodyObject(req);
+    if ("reply" in b2) return b2.reply;
     const results = {
-      ...releaseFields(b3.body),
-      headCommits: listField(b3.body, "headCommits", { allowNull: false }, headCommitItem),
-      refs: listField(b3.body, "refs", { allowNull: false }, refItem)
+      ...releaseFields(b2.body),
+      headCommits: listField(b2.body, "headCommits", { allowNull: false }, headCommitItem),
+      refs: listField(b2.body, "refs", { allowNull: false }, refItem)
     };
     const errs = collectErrors(results);
     if (errs) return validationReply(errs);
@@ -47376,13 +47748,13 @@ function register9(router, core) {
   router.on("POST", path, (req) => {
     const a = authorizeOrg(state, req, req.params.org, REPO_WRITE_SCOPES);
     if ("reply" in a) return a.reply;
-    const b3 = bodyObject(req);
-    if ("reply" in b3) return b3.reply;
-    const provider = b3.body.provider;
+    const b2 = bodyObject(req);
+    if ("reply" in b2) return b2.reply;
+    const provider = b2.body.provider;
     if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
     const results = {
-      name: charField(b3.body, "name", { required: true, maxLength: 200 }),
-      url: charField(b3.body, "url", { allowNull: true, allowBlank: true, url: true })
+      name: charField(b2.body, "name", { required: true, maxLength: 200 }),
+      url: charField(b2.body, "url", { allowNull: true, allowBlank: true, url: true })
     };
     const errs = collectErrors(results);
     if (errs) return fieldErrors(errs);
@@ -47460,7 +47832,7 @@ var init_state = __esm({
       repos = [];
       releases = [];
       deploys = [];
-      /** orgId → sha1 → chunk bytes. */
+      /** orgId → the chunks it uploaded (see chunk-store.ts). */
       chunks = /* @__PURE__ */ new Map();
       /** `${orgId}:${checksum}` → assemble state. */
       assembles = /* @__PURE__ */ new Map();
@@ -47473,6 +47845,10 @@ var init_state = __esm({
         const n2 = (this.nextIds.get(kind) ?? 0) + 1;
         this.nextIds.set(kind, n2);
         return n2;
+      }
+      /** Make the next id of `kind` larger than `n` (ids loaded from the data folder). */
+      reserveId(kind, n2) {
+        if (n2 > (this.nextIds.get(kind) ?? 0)) this.nextIds.set(kind, n2);
       }
       nextSeq() {
         return ++this.seq;
@@ -47492,7 +47868,7 @@ var init_state = __esm({
         return this.releases.find((r2) => r2.orgId === org.id && r2.version === version);
       }
       reposOf(org) {
-        return this.repos.filter((r2) => r2.orgId === org.id).sort((a, b3) => a.name.localeCompare(b3.name));
+        return this.repos.filter((r2) => r2.orgId === org.id).sort((a, b2) => a.name.localeCompare(b2.name));
       }
     };
   }
@@ -47505,10 +47881,10 @@ __export(server_exports, {
   makeOrgToken: () => makeOrgToken,
   startServer: () => startServer
 });
-import { randomBytes } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 import { createServer } from "node:http";
 function hex(bytes) {
-  return randomBytes(bytes).toString("hex");
+  return randomBytes3(bytes).toString("hex");
 }
 function seed(state, now) {
   const created = now.toISOString();
@@ -47533,27 +47909,8 @@ function seed(state, now) {
 }
 function makeOrgToken(url, org, iat = Date.now() / 1e3) {
   const payload = Buffer.from(JSON.stringify({ iat, url, region_url: url, org })).toString("base64");
-  const secret = randomBytes(32).toString("base64").replace(/=+$/, "");
+  const secret = randomBytes3(32).toString("base64").replace(/=+$/, "");
   return `sntrys_${payload}_${secret}`;
-}
-function collectBody(req, limit) {
-  return new Promise((resolve12, reject) => {
-    const parts = [];
-    let size = 0;
-    let over = false;
-    req.on("data", (c3) => {
-      size += c3.length;
-      if (size > limit) over = true;
-      if (!over) parts.push(c3);
-    });
-    req.on("end", () => resolve12(over ? "too-large" : Buffer.concat(parts)));
-    req.on("error", reject);
-  });
-}
-function flatHeaders(h2) {
-  const out = {};
-  for (const [k2, v] of Object.entries(h2)) if (v !== void 0) out[k2] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
 }
 async function startServer(options = {}) {
   const state = new ServerState();
@@ -47561,92 +47918,17 @@ async function startServer(options = {}) {
   const faults = new Faults();
   const persist = new Persistence(options.dataDir);
   seed(state, now());
+  persist.prepare();
   persist.load(state);
   let baseUrl = "";
-  const core = { state, persist, faults, options, now, url: () => baseUrl };
+  const limits = resolveLimits(options.limits, options.dataDir !== void 0);
+  const core = { state, persist, faults, options, limits, now, url: () => baseUrl };
   const router = new Router();
   registerRoutes(router, core);
-  const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
+  const log2 = new RequestLog(state.requests, core.limits);
   const sockets = /* @__PURE__ */ new Set();
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://placeholder");
-    const method = (req.method ?? "GET").toUpperCase();
-    const path = url.pathname;
-    const record = {
-      seq: state.requests.length + 1,
-      time: now().toISOString(),
-      method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: flatHeaders(req.headers),
-      bodyBytes: 0,
-      status: 0
-    };
-    let body;
-    try {
-      body = await collectBody(req, maxBody);
-    } catch {
-      return;
-    }
-    if (!path.startsWith("/_ship/")) state.requests.push(record);
-    if (body === "too-large") {
-      record.status = 413;
-      writeReply(res, json(413, { detail: "request body too large" }));
-      return;
-    }
-    record.bodyBytes = body.length;
-    const ctype = req.headers["content-type"] ?? "";
-    if (ctype.startsWith("application/json") || body.length > 0 && body[0] === 123 && !ctype.startsWith("multipart/")) {
-      try {
-        record.json = JSON.parse(body.toString("utf8"));
-      } catch {
-      }
-    }
-    const fault = path.startsWith("/_ship/") ? void 0 : faults.take(method, path);
-    if (fault?.kind === "drop") {
-      record.fault = "drop";
-      record.status = -1;
-      req.socket.destroy();
-      return;
-    }
-    if (fault?.kind === "delay") {
-      record.fault = `delay ${fault.ms}ms`;
-      await new Promise((r2) => setTimeout(r2, fault.ms));
-    }
-    let reply;
-    if (fault?.kind === "status") {
-      record.fault = `status ${fault.status}`;
-      reply = fault.body === void 0 ? json(fault.status, { detail: `injected fault (${fault.status})` }, fault.headers) : typeof fault.body === "string" ? { status: fault.status, body: fault.body, headers: { "Content-Type": "text/html", ...fault.headers } } : json(fault.status, fault.body, fault.headers);
-    } else {
-      const m = router.match(method, path);
-      if (m === void 0) {
-        reply = { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } };
-      } else if (m === "method") {
-        reply = json(405, { detail: `Method "${method}" not allowed.` });
-      } else {
-        const host = req.headers.host ?? new URL(baseUrl).host;
-        const rr = {
-          method,
-          path,
-          params: m.params,
-          query: Object.fromEntries(url.searchParams),
-          queryAll: url.searchParams,
-          headers: req.headers,
-          body,
-          origin: `http://${host}`,
-          raw: req
-        };
-        try {
-          reply = await m.route.handler(rr);
-        } catch (e) {
-          reply = json(500, { detail: "Internal Error", errorId: hex(16) });
-          if (options.debug) console.error(e);
-        }
-      }
-    }
-    record.status = reply.status;
-    if (reply.json !== void 0) record.response = reply.json;
-    writeReply(res, reply);
+  const server = createServer((req, res) => {
+    handleRequest(core, router, log2, req, res).catch(() => res.destroy());
   });
   server.on("connection", (s2) => {
     sockets.add(s2);
@@ -47702,7 +47984,10 @@ var init_server = __esm({
     "use strict";
     init_faults();
     init_http();
+    init_limits();
     init_persist();
+    init_pipeline();
+    init_request_log();
     init_routes();
     init_state();
     FULL_SCOPES = [
@@ -47724,16 +48009,31 @@ __export(serve_exports, {
   runServe: () => runServe
 });
 import { resolve as resolve5 } from "node:path";
+function mib(flag, v) {
+  if (v === void 0) return void 0;
+  if (v < 1) throw new UsageError(`${flag} must be at least 1 (MiB)`);
+  return v * 1024 * 1024;
+}
 async function runServe(opts, ctx, signal) {
   const { startServer: startServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
+  const { DataFileError: DataFileError2 } = await Promise.resolve().then(() => (init_persist(), persist_exports));
   const host = opts.host ?? "127.0.0.1";
+  const limits = Object.fromEntries(
+    Object.entries({
+      chunkStoreBytes: mib("--max-chunk-store", opts.maxChunkStoreMiB),
+      bundleBytes: mib("--max-bundle-size", opts.maxBundleSizeMiB),
+      bundleFileBytes: mib("--max-bundle-file", opts.maxBundleFileMiB)
+    }).filter(([, v]) => v !== void 0)
+  );
   const server = await startServer2({
+    limits,
     port: opts.port,
     host,
     dataDir: opts.data ? resolve5(ctx.cwd, opts.data) : void 0,
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
     debug: Boolean(ctx.env.SENTRY_SHIP_SERVE_DEBUG)
   }).catch((e) => {
+    if (e instanceof DataFileError2) throw new InputError(e.message);
     if (e.code === "EADDRINUSE")
       throw new UsageError(
         `port ${opts.port} on ${host} is already in use: pick another with --port (or --port 0 for any free port)`
@@ -47795,10 +48095,29 @@ __export(serve_exports2, {
   command: () => command3
 });
 function command3(env2) {
-  return new Command("serve").description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against").option("--port <port>", "port to listen on (default: a free port)", intArg("--port")).option("--host <host>", "address to bind (default 127.0.0.1)").option("--data <dir>", "also write what is received as files under DIR").option("--token <token>", "use this auth token instead of a random one").action(
+  return new Command("serve").description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against").option("--port <port>", "port to listen on (default: a free port)", intArg("--port")).option("--host <host>", "address to bind (default 127.0.0.1)").option("--data <dir>", "also write what is received as files under DIR").option("--token <token>", "use this auth token instead of a random one").option(
+    "--max-chunk-store <MiB>",
+    "most uploaded chunk data kept (default 256 in memory, 4096 on disk with --data)",
+    intArg("--max-chunk-store")
+  ).option(
+    "--max-bundle-size <MiB>",
+    "largest artifact bundle (zip) assembled (default 256)",
+    intArg("--max-bundle-size")
+  ).option("--max-bundle-file <MiB>", "largest file unpacked from a bundle (default 128)", intArg("--max-bundle-file")).action(
     handler(env2, async (ctx, opts) => {
       const { runServe: runServe2 } = await Promise.resolve().then(() => (init_serve(), serve_exports));
-      await runServe2({ port: opts.port, host: opts.host, data: opts.data, token: opts.token }, ctx);
+      await runServe2(
+        {
+          port: opts.port,
+          host: opts.host,
+          data: opts.data,
+          token: opts.token,
+          maxChunkStoreMiB: opts.maxChunkStore,
+          maxBundleSizeMiB: opts.maxBundleSize,
+          maxBundleFileMiB: opts.maxBundleFile
+        },
+        ctx
+      );
     })
   );
 }
@@ -48188,8 +48507,8 @@ function renderReleaseInfo(r2, opts) {
   }
   return renderTable(titles, [row]);
 }
-function shortRev(rev2) {
-  return /^[0-9a-fA-F]{40}$/.test(rev2) ? rev2.slice(0, 12) : rev2;
+function shortRev(rev) {
+  return /^[0-9a-fA-F]{40}$/.test(rev) ? rev.slice(0, 12) : rev;
 }
 function renderRefs(refs) {
   return renderTable(
@@ -48347,11 +48666,11 @@ var init_new = __esm({
 });
 
 // src/vcs/project-version.ts
-import { readFileSync as readFileSync8, statSync as statSync3 } from "node:fs";
-import { basename as basename3, dirname as dirname8, join as join5 } from "node:path";
+import { readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
+import { basename as basename3, dirname as dirname8, join as join7 } from "node:path";
 function isFile3(p2) {
   try {
-    return statSync3(p2).isFile();
+    return statSync4(p2).isFile();
   } catch {
     return false;
   }
@@ -48364,11 +48683,11 @@ function attrs(tag) {
 function cordovaReleaseName(cwd) {
   const platform = basename3(cwd);
   if (platform !== "android" && platform !== "ios") return void 0;
-  const file = join5(dirname8(dirname8(cwd)), "config.xml");
+  const file = join7(dirname8(dirname8(cwd)), "config.xml");
   if (!isFile3(file)) return void 0;
   let xml;
   try {
-    xml = readFileSync8(file, "utf8");
+    xml = readFileSync9(file, "utf8");
   } catch {
     return void 0;
   }
@@ -48384,10 +48703,10 @@ function cordovaReleaseName(cwd) {
 function gradleReleaseName(cwd) {
   let here = cwd;
   for (; ; ) {
-    const app = join5(here, "app", "build.gradle");
-    if (isFile3(join5(here, "build.gradle")) && isFile3(app)) {
+    const app = join7(here, "app", "build.gradle");
+    if (isFile3(join7(here, "build.gradle")) && isFile3(app)) {
       try {
-        const text = readFileSync8(app, "utf8");
+        const text = readFileSync9(app, "utf8");
         const id = /applicationId\s+["']([^"']*)["']/.exec(text);
         const version = /versionName\s+["']([^"']*)["']/.exec(text);
         if (id && version) return `${id[1]}@${version[1]}`;
@@ -48411,10 +48730,10 @@ __export(ci_exports, {
   proposeVersion: () => proposeVersion,
   versionFromEnvironment: () => versionFromEnvironment
 });
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile3 = o2.readFile ?? ((p2) => readFileSync9(p2, "utf8"));
+  const readFile3 = o2.readFile ?? ((p2) => readFileSync10(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -48733,9 +49052,9 @@ function fromParts(hostIn, pathIn) {
   if (scm) return { provider: host, id: `${scm[1].toLowerCase()}/${scm[2].toLowerCase()}` };
   return { provider: host, id: stripGit(path).toLowerCase() };
 }
-function isMatchingUrl(a, b3) {
+function isMatchingUrl(a, b2) {
   const x2 = parseVcsUrl(a);
-  const y2 = parseVcsUrl(b3);
+  const y2 = parseVcsUrl(b2);
   return x2.provider === y2.provider && x2.id === y2.id;
 }
 function repoIdFromRemote(remote) {
@@ -48755,23 +49074,23 @@ function parseCommitSpec(spec) {
   const m = /^([^@#]+)(?:#([^@]+))?(?:@(.+))?$/.exec(spec);
   if (!m) throw new UsageError(`could not parse commit spec '${spec}': expected REPO, REPO@REV or REPO@PREV..REV`);
   const range = m[3] ?? "";
-  let rev2 = "HEAD";
+  let rev = "HEAD";
   let prevRev;
   if (range !== "") {
     const at2 = range.lastIndexOf("..");
     if (at2 >= 0) {
       prevRev = range.slice(0, at2);
-      rev2 = range.slice(at2 + 2);
+      rev = range.slice(at2 + 2);
     } else {
-      rev2 = range;
+      rev = range;
     }
   }
-  for (const r2 of [rev2, prevRev]) {
+  for (const r2 of [rev, prevRev]) {
     if (r2 !== void 0 && r2.length > MAX_REV) {
       throw new UsageError(`invalid commit spec '${spec}': a revision has at most ${MAX_REV} characters`);
     }
   }
-  return { repo: m[1], ...m[2] ? { path: m[2] } : {}, rev: rev2, ...prevRev !== void 0 ? { prevRev } : {} };
+  return { repo: m[1], ...m[2] ? { path: m[2] } : {}, rev, ...prevRev !== void 0 ? { prevRev } : {} };
 }
 async function runSetCommits(opts, ctx) {
   const version = checkVersion(opts.version);
@@ -49164,8 +49483,8 @@ var init_deploys2 = __esm({
 });
 
 // node_modules/fdir/dist/index.mjs
-import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname9, normalize as normalize3, relative, resolve as resolve6, sep as sep3 } from "path";
+import { createRequire } from "module";
+import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative2, resolve as resolve6, sep as sep3 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
@@ -49194,7 +49513,7 @@ function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
     const sameRoot = directoryPath.startsWith(root);
     if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+    else return convertSlashes(relative2(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
 function joinPath(filename) {
@@ -49273,8 +49592,8 @@ function build(isSynchronous) {
 }
 function promise(root, options) {
   return new Promise((resolve$1, reject) => {
-    callback(root, options, (err4, output) => {
-      if (err4) return reject(err4);
+    callback(root, options, (err3, output) => {
+      if (err3) return reject(err3);
       resolve$1(output);
     });
   });
@@ -49290,7 +49609,7 @@ function sync(root, options) {
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist3 = __esm({
   "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
+    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
     pushDirectory = (directoryPath, paths) => {
@@ -50314,7 +50633,7 @@ var require_parse2 = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value2 = "";
       let escaped = false;
       for (const ch of input2) {
@@ -50329,11 +50648,11 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value2 += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -50392,12 +50711,12 @@ var require_parse2 = __commonJS({
       for (let i2 = 0; i2 < values.length; i2++) {
         for (let j2 = i2 + 1; j2 < values.length; j2++) {
           const a = values[i2];
-          const b3 = values[j2];
+          const b2 = values[j2];
           const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b3 !== char.repeat(b3.length)) {
+          if (!char || a !== char.repeat(a.length) || b2 !== char.repeat(b2.length)) {
             continue;
           }
-          if (a === b3 || a.startsWith(b3) || b3.startsWith(a)) {
+          if (a === b2 || a.startsWith(b2) || b2.startsWith(a)) {
             return true;
           }
         }
@@ -50410,7 +50729,7 @@ var require_parse2 = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i2 = 1; i2 < pattern2.length; i2++) {
         const ch = pattern2[i2];
@@ -50423,10 +50742,10 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -50502,7 +50821,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max2 = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -50525,7 +50844,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         combinable = false;
-        if (repeatedExtglobRecursion(branch) > max2) {
+        if (repeatedExtglobRecursion(branch) > max) {
           return { risky: true };
         }
       }
@@ -50540,10 +50859,10 @@ var require_parse2 = __commonJS({
       }
       input2 = REPLACEMENTS[input2] || input2;
       const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       let len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
@@ -51229,10 +51548,10 @@ var require_parse2 = __commonJS({
     };
     parse2.fastpaths = (input2, options) => {
       const opts = { ...options };
-      const max2 = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
-      if (len > max2) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max2}`);
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
       input2 = REPLACEMENTS[input2] || input2;
       const {
@@ -51426,8 +51745,8 @@ var require_picomatch = __commonJS({
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err4) {
-        if (options && options.debug === true) throw err4;
+      } catch (err3) {
+        if (options && options.debug === true) throw err3;
         return /$^/;
       }
     };
@@ -51462,7 +51781,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync as readdirSync3, realpath, realpathSync, stat as stat2, statSync as statSync4 } from "fs";
+import { readdir as readdir2, readdirSync as readdirSync3, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
 import { isAbsolute as isAbsolute4, posix as posix2, resolve as resolve7 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -51689,7 +52008,7 @@ function getOptions(options) {
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync4
+    statSync: opts.fs.statSync || statSync5
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -51703,12 +52022,12 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative4) : [];
+  const [crawler, relative5] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative5) : [];
 }
 function globSync(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(crawler.sync(), relative4) : [];
+  const [crawler, relative5] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative5) : [];
 }
 var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions2;
 var init_dist4 = __esm({
@@ -51767,12 +52086,12 @@ var init_pack = __esm({
 });
 
 // src/sourcemaps/sibling.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function siblingModuleUrl(name) {
   const url = new URL(`./${name}`, import.meta.url);
   try {
-    return url.protocol === "file:" && existsSync5(fileURLToPath2(url)) ? url.href : void 0;
+    return url.protocol === "file:" && existsSync6(fileURLToPath2(url)) ? url.href : void 0;
   } catch {
     return void 0;
   }
@@ -51787,7 +52106,7 @@ var init_sibling = __esm({
 import { createHash as createHash3 } from "node:crypto";
 import { closeSync as closeSync3, openSync as openSync3, readSync, writeSync as writeSync2 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker as Worker2 } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import * as zlib from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
@@ -51802,10 +52121,10 @@ function fileUrl(rel, urlPrefix, urlSuffix) {
   return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
 }
 function uuidFromSha1(digest) {
-  const b3 = Buffer.from(digest.subarray(0, 16));
-  b3[6] = b3[6] & 15 | 80;
-  b3[8] = b3[8] & 63 | 128;
-  const h2 = b3.toString("hex");
+  const b2 = Buffer.from(digest.subarray(0, 16));
+  b2[6] = b2[6] & 15 | 80;
+  b2[8] = b2[8] & 63 | 128;
+  const h2 = b2.toString("hex");
   return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20)}`;
 }
 function crc322(data) {
@@ -51836,9 +52155,9 @@ function deflateWorkers() {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
-  const fd2 = openSync3(file, "w");
+  const fd = openSync3(file, "w");
   try {
-    const w = new HashingWriter(fd2, chunkSize);
+    const w = new HashingWriter(fd, chunkSize);
     let central = Buffer.allocUnsafe(64 * 1024);
     let centralLength = 0;
     const local = Buffer.alloc(30);
@@ -51902,8 +52221,8 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
           const r2 = prepared[j2];
           if (r2.error !== void 0) {
             if (r2.input) throw new InputError(r2.error);
-            const err4 = Object.assign(new Error(r2.error), { code: r2.code });
-            throw isFileSystemError(err4) ? fileError(err4, "read", e.url) : err4;
+            const err3 = Object.assign(new Error(r2.error), { code: r2.code });
+            throw isFileSystemError(err3) ? fileError(err3, "read", e.url) : err3;
           }
           const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
           const path = urlToBundlePath(e.url);
@@ -51945,7 +52264,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
   } finally {
-    closeSync3(fd2);
+    closeSync3(fd);
   }
 }
 function uniquePaths(entries) {
@@ -51971,13 +52290,13 @@ function uniquePaths(entries) {
 }
 function manifestJson(entries, rest) {
   const byPath = entries.map((e) => ({ path: urlToBundlePath(e.url), e }));
-  byPath.sort((a, b3) => byteCompare(a.path, b3.path));
+  byPath.sort((a, b2) => byteCompare(a.path, b2.path));
   let buf = Buffer.allocUnsafe(64 * 1024);
   let length = 0;
   const put = (text) => {
-    const max2 = Buffer.byteLength(text);
-    if (length + max2 > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, length + max2));
+    const max = Buffer.byteLength(text);
+    if (length + max > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, length + max));
       buf.copy(bigger, 0, 0, length);
       buf = bigger;
     }
@@ -51993,32 +52312,32 @@ function manifestJson(entries, rest) {
   put(`},${JSON.stringify(rest).slice(1)}`);
   return buf.subarray(0, length);
 }
-function byteCompare(a, b3) {
-  if (a === b3) return 0;
-  const n2 = Math.min(a.length, b3.length);
+function byteCompare(a, b2) {
+  if (a === b2) return 0;
+  const n2 = Math.min(a.length, b2.length);
   for (let i2 = 0; i2 < n2; i2++) {
     const x2 = a.charCodeAt(i2);
-    const y2 = b3.charCodeAt(i2);
+    const y2 = b2.charCodeAt(i2);
     if (x2 === y2) continue;
     if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
-      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b3, "utf8"));
+      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
     return x2 < y2 ? -1 : 1;
   }
-  return a.length < b3.length ? -1 : a.length > b3.length ? 1 : 0;
+  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
 }
 async function readChunk(file, offset, size) {
-  const fd2 = openSync3(file, "r");
+  const fd = openSync3(file, "r");
   try {
     const buf = Buffer.alloc(size);
     let got = 0;
     while (got < size) {
-      const n2 = readSync(fd2, buf, got, size - got, offset + got);
+      const n2 = readSync(fd, buf, got, size - got, offset + got);
       if (n2 === 0) break;
       got += n2;
     }
     return buf;
   } finally {
-    closeSync3(fd2);
+    closeSync3(fd);
   }
 }
 var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
@@ -52031,8 +52350,8 @@ var init_bundle = __esm({
     init_sibling();
     WRITE_BYTES = 1 << 20;
     HashingWriter = class {
-      constructor(fd2, chunkSize) {
-        this.fd = fd2;
+      constructor(fd, chunkSize) {
+        this.fd = fd;
         this.chunkSize = chunkSize;
       }
       offset = 0;
@@ -52138,7 +52457,7 @@ parentPort.on("message", async ({ id, items }) => {
         const scanModule = siblingModuleUrl("scan.js");
         this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
         this.workers = Array.from({ length: size }, () => {
-          const w = new Worker2(WORKER_SOURCE, {
+          const w = new Worker(WORKER_SOURCE, {
             eval: true,
             workerData: { rewriteModule, scanModule },
             resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
@@ -52191,10 +52510,10 @@ import { createHash as createHash4 } from "node:crypto";
 function debugIdFromBytes(...parts) {
   const h2 = createHash4("sha1");
   for (const p2 of parts) h2.update(p2);
-  const b3 = h2.digest().subarray(0, 16);
-  b3[6] = b3[6] & 15 | 80;
-  b3[8] = b3[8] & 63 | 128;
-  const hex2 = b3.toString("hex");
+  const b2 = h2.digest().subarray(0, 16);
+  b2[6] = b2[6] & 15 | 80;
+  b2[8] = b2[8] & 63 | 128;
+  const hex2 = b2.toString("hex");
   return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
 }
 function isDebugId(value2) {
@@ -52242,8 +52561,8 @@ var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
-import { readFileSync as readFileSync10, statSync as statSync5 } from "node:fs";
-import { relative as relative2, resolve as resolve8 } from "node:path";
+import { readFileSync as readFileSync11, statSync as statSync6 } from "node:fs";
+import { relative as relative3, resolve as resolve8 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
   "src/sourcemaps/symbolicate/local-store.ts"() {
@@ -52265,7 +52584,7 @@ var init_local_store = __esm({
           const root = resolve8(opts.cwd, dir);
           let isDir;
           try {
-            isDir = statSync5(root).isDirectory();
+            isDir = statSync6(root).isDirectory();
           } catch {
             continue;
           }
@@ -52273,7 +52592,7 @@ var init_local_store = __esm({
           const base = isDir ? root : root.slice(0, root.lastIndexOf("/"));
           for (const rel of rels) {
             if (!EXT.test(rel)) continue;
-            store.add(resolve8(base, rel), rel, relative2(opts.cwd, resolve8(base, rel)) || rel);
+            store.add(resolve8(base, rel), rel, relative3(opts.cwd, resolve8(base, rel)) || rel);
           }
         }
         return store;
@@ -52281,7 +52600,7 @@ var init_local_store = __esm({
       add(abs, rel, display) {
         let text;
         try {
-          text = readFileSync10(abs, "utf8");
+          text = readFileSync11(abs, "utf8");
         } catch {
           return;
         }
@@ -52679,8 +52998,8 @@ async function runExplain(opts, ctx) {
     try {
       event = eventFromText2(await readFile3(resolve12(ctx.cwd, opts.eventFile), "utf8"));
     } catch (e) {
-      const err4 = e;
-      throw new InputError(`cannot read the event in ${opts.eventFile}: ${err4.code ?? err4.message}`);
+      const err3 = e;
+      throw new InputError(`cannot read the event in ${opts.eventFile}: ${err3.code ?? err3.message}`);
     }
     if (opts.dirs.length === 0) throw new UsageError("name the build folders to check the event against (DIR\u2026)");
     const release = opts.release ?? (typeof event.release === "string" ? event.release : null);
@@ -52734,7 +53053,7 @@ function explainCommand(env2) {
     new Option("-u, --url-prefix <prefix>", "offline: the URL prefix the files are uploaded with (default ~)")
   ).option("--url-suffix <suffix>", "offline: the URL suffix the files are uploaded with").action(
     handler(env2, async (ctx, o2, args) => {
-      const list = Array.isArray(args) ? args : [];
+      const list = args ?? [];
       const file = o2.event;
       await runExplain(
         {
@@ -52863,7 +53182,7 @@ function mappingsValid(m, sourcesLength, namesLength) {
   }
   return true;
 }
-function excerpt(value2) {
+function excerpt3(value2) {
   return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
 }
 function describeMappingsProblem(mappings, sourcesLength, namesLength) {
@@ -52889,7 +53208,7 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
       const seg = mappings.slice(segStart, segEnd);
       if (seg !== "") {
         const f = segmentFields(seg);
-        const where2 = `line ${line + 1}, segment ${excerpt(seg)}`;
+        const where2 = `line ${line + 1}, segment ${excerpt3(seg)}`;
         if (!f) return `mappings have a truncated value at ${where2}`;
         if (f.length !== 1 && f.length !== 4 && f.length !== 5)
           return `mappings have a segment of ${f.length} fields at ${where2}`;
@@ -53114,10 +53433,10 @@ __export(inject_exports, {
   runInjection: () => runInjection,
   validate: () => validate2
 });
-import { closeSync as closeSync4, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync11, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync4, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
 import { availableParallelism as availableParallelism2 } from "node:os";
 import { sep as sep4 } from "node:path";
-import { Worker as Worker3 } from "node:worker_threads";
+import { Worker as Worker2 } from "node:worker_threads";
 function decodeUtf8(buf) {
   try {
     return utf8.decode(buf);
@@ -53161,9 +53480,9 @@ function describeJsonError(e) {
   return `not valid JSON (${e.message})`;
 }
 function readStamped(path, slot) {
-  const fd2 = openSync4(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  const fd = openSync4(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   try {
-    const st = fstatSync3(fd2);
+    const st = fstatSync3(fd);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
@@ -53176,14 +53495,14 @@ function readStamped(path, slot) {
         buf.copy(bigger, 0, 0, n2);
         buf = scratch[slot] = bigger;
       }
-      const r2 = readSync2(fd2, buf, n2, buf.length - n2, null);
+      const r2 = readSync2(fd, buf, n2, buf.length - n2, null);
       if (r2 === 0) break;
       n2 += r2;
       if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
     return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
   } finally {
-    closeSync4(fd2);
+    closeSync4(fd);
   }
 }
 function analyze(js, roots, invalid) {
@@ -53235,7 +53554,7 @@ function analyze(js, roots, invalid) {
   try {
     ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
-    if (ref && !existsSync6(map.abs)) return { kind: "missing", js, map: map.display };
+    if (ref && !existsSync7(map.abs)) return { kind: "missing", js, map: map.display };
     invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
     return void 0;
   }
@@ -53253,7 +53572,7 @@ function analyze(js, roots, invalid) {
   }
   const jsPending = js.pending ?? exists2(pendingPath(js.abs));
   if (jsPending && !exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(readFileSync11(pendingPath(js.abs)));
+    const pending = decodeUtf8(readFileSync12(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
     if (pid && pid === mid)
@@ -53437,7 +53756,7 @@ async function inject(opts, discovery, helpers) {
   } else validated = validate2(sources, discovery.roots);
   const { invalid } = validated;
   if (invalid.length > 0) {
-    invalid.sort((a, b3) => comparePaths(a.path, b3.path));
+    invalid.sort((a, b2) => comparePaths(a.path, b2.path));
     const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
     throw new InputError(
       `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
@@ -53504,10 +53823,10 @@ async function inject(opts, discovery, helpers) {
     }
   }
   for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
-    list.sort((a, b3) => comparePaths(a.path, b3.path));
+    list.sort((a, b2) => comparePaths(a.path, b2.path));
   }
   if (opts.dryRun) return report3;
-  const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b3) => weight(a) - weight(b3));
+  const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b2) => weight(a) - weight(b2));
   const { spares, listed } = discovery;
   if (k2 > 0) {
     const done = await Promise.allSettled(
@@ -53545,7 +53864,7 @@ function renderInjectReport(r2) {
   ];
   if (r2.untouched.length > 0) {
     lines.push("  Ignored: The following source files were left unchanged");
-    for (const u of [...r2.untouched].sort((a, b3) => comparePaths(a.path, b3.path)))
+    for (const u of [...r2.untouched].sort((a, b2) => comparePaths(a.path, b2.path)))
       lines.push(`    ${u.path} - ${u.reason}`);
   }
   lines.push("");
@@ -53611,7 +53930,7 @@ parentPort.on("message", async (msg) => {
       waiting;
       failure;
       constructor(module) {
-        this.worker = new Worker3(HELPER_SOURCE, {
+        this.worker = new Worker2(HELPER_SOURCE, {
           eval: true,
           workerData: { module },
           resourceLimits: { maxYoungGenerationSizeMb: 8 }
@@ -53837,7 +54156,7 @@ var init_resolve3 = __esm({
 });
 
 // src/sourcemaps/chunks.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes4 } from "node:crypto";
 import { closeSync as closeSync5, openSync as openSync5, readSync as readSync3 } from "node:fs";
 import * as zlib2 from "node:zlib";
 async function getChunkOptions(api, org) {
@@ -53879,10 +54198,10 @@ function frameStoredGzip(size, out, at2, fill) {
   out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
   at2 += 10;
   let crc = 0;
-  for (let b3 = 0; b3 < blocks2; b3++) {
-    const start = b3 * GZIP_BLOCK;
+  for (let b2 = 0; b2 < blocks2; b2++) {
+    const start = b2 * GZIP_BLOCK;
     const len = Math.min(GZIP_BLOCK, size - start);
-    out[at2] = b3 === blocks2 - 1 ? 1 : 0;
+    out[at2] = b2 === blocks2 - 1 ? 1 : 0;
     out.writeUInt16LE(len, at2 + 1);
     out.writeUInt16LE(~len & 65535, at2 + 3);
     fill(at2 + 5, start, len);
@@ -53897,7 +54216,7 @@ function writeStoredGzip(data, out, at2) {
   return frameStoredGzip(data.length, out, at2, (to, from, len) => out.set(data.subarray(from, from + len), to));
 }
 async function multipartBody(parts, gzip = false, reuse) {
-  const boundary = `----sentry-ship-${randomBytes2(16).toString("hex")}`;
+  const boundary = `----sentry-ship-${randomBytes4(16).toString("hex")}`;
   const heads = parts.map(
     (p2) => Buffer.from(
       `--${boundary}\r
@@ -53946,11 +54265,11 @@ Content-Type: application/octet-stream\r
   return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
 }
 function readPart(file, size, body, at2, gzip) {
-  const fd2 = openSync5(file.path, "r");
+  const fd = openSync5(file.path, "r");
   try {
     const readExactly = (into, len, from) => {
       for (let got = 0; got < len; ) {
-        const n2 = readSync3(fd2, body, into + got, len - got, from + got);
+        const n2 = readSync3(fd, body, into + got, len - got, from + got);
         if (n2 === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
         got += n2;
       }
@@ -53961,7 +54280,7 @@ function readPart(file, size, body, at2, gzip) {
     }
     return frameStoredGzip(size, body, at2, (to, from, len) => readExactly(to, len, file.offset + from));
   } finally {
-    closeSync5(fd2);
+    closeSync5(fd);
   }
 }
 function uploadPath(url) {
@@ -54015,8 +54334,8 @@ var init_chunks2 = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync7, readdirSync as readdirSync4, readFileSync as readFileSync12, statSync as statSync6 } from "node:fs";
-import { basename as basename5, dirname as dirname10, isAbsolute as isAbsolute5, join as join6, resolve as resolve9 } from "node:path";
+import { existsSync as existsSync8, readdirSync as readdirSync4, readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
+import { basename as basename5, dirname as dirname10, isAbsolute as isAbsolute5, join as join8, resolve as resolve9 } from "node:path";
 function safeDecode2(s2) {
   try {
     return decodeURIComponent(s2);
@@ -54034,7 +54353,7 @@ function walk(dir, rel, ignores, out, onSkip) {
   } catch (e) {
     throw fileError(e, "list", rel || dir);
   }
-  entries.sort((a, b3) => Buffer.compare(Buffer.from(a.name), Buffer.from(b3.name)));
+  entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
   for (const e of entries) {
     const childRel = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) {
@@ -54043,7 +54362,7 @@ function walk(dir, rel, ignores, out, onSkip) {
         onSkip?.(`${childRel}/`, "ignored");
         continue;
       }
-      walk(join6(dir, e.name), childRel, ignores, out, onSkip);
+      walk(join8(dir, e.name), childRel, ignores, out, onSkip);
     } else if (e.isFile()) {
       if (!ignores.empty && ignores.ignores(childRel, false)) {
         onSkip?.(childRel, "ignored");
@@ -54080,9 +54399,9 @@ function inspectFile(abs, rel, onMap) {
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve9(dirname10(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync8(resolve9(dirname10(abs), safeDecode2(ref.split(/[?#]/)[0]))))
       info2.mapFound = true;
-  } else if (existsSync7(`${abs}.map`)) {
+  } else if (existsSync8(`${abs}.map`)) {
     info2.mapGuessed = true;
   }
   return info2;
@@ -54096,7 +54415,7 @@ async function scanUploadFiles(opts) {
     const f = resolve9(opts.cwd, opts.ignoreFile);
     let text;
     try {
-      text = readFileSync12(f, "utf8");
+      text = readFileSync13(f, "utf8");
     } catch (e) {
       throw ignoreFileError(opts.ignoreFile, e);
     }
@@ -54109,7 +54428,7 @@ async function scanUploadFiles(opts) {
     const given = isAbsolute5(p2) ? p2 : resolve9(opts.cwd, p2);
     let st;
     try {
-      st = statSync6(given);
+      st = statSync7(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -54124,7 +54443,7 @@ async function scanUploadFiles(opts) {
         continue;
       }
       if (seen) {
-        const abs = join6(root, rel);
+        const abs = join8(root, rel);
         if (seen.has(abs)) continue;
         seen.add(abs);
       }
@@ -54151,7 +54470,7 @@ async function scanUploadFiles(opts) {
         if (next >= rels.length) return;
         const batch = [];
         for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++)
-          batch.push({ abs: join6(roots[i2], rels[i2]), rel: rels[i2] });
+          batch.push({ abs: join8(roots[i2], rels[i2]), rel: rels[i2] });
         const done = pool.inspect(batch);
         done.catch(() => void 0);
         pending.push({ from: next, done });
@@ -54173,7 +54492,7 @@ async function scanUploadFiles(opts) {
     for (let i2 = 0; i2 < rels.length; i2++) {
       const rel = rels[i2];
       let cached;
-      const info2 = inspectFile(join6(roots[i2], rel), rel, (map, text, size) => {
+      const info2 = inspectFile(join8(roots[i2], rel), rel, (map, text, size) => {
         if (budget <= 0 || size > budget) return;
         cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
         budget -= cached.length;
@@ -54221,7 +54540,7 @@ var init_scan = __esm({
       mapInfo;
       mapState;
       get abs() {
-        return join6(this.root, this.rel);
+        return join8(this.root, this.rel);
       }
       /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
       get mapPath() {
@@ -54259,7 +54578,7 @@ __export(upload_exports, {
 });
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join7 } from "node:path";
+import { join as join9 } from "node:path";
 function validateFiles(files) {
   const warnings = [];
   const errors = [];
@@ -54348,7 +54667,7 @@ async function upload(opts, deps, pool) {
   for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
-  scanned.sort((a, b3) => byteCompare(key(a), key(b3)));
+  scanned.sort((a, b2) => byteCompare(key(a), key(b2)));
   const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
   const entries = scanned.map((f) => new FileEntry(f, ctx));
   const api = apiClient ? await apiClient : void 0;
@@ -54369,7 +54688,7 @@ async function upload(opts, deps, pool) {
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join7(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
+  const tmp = await mkdtemp(join9(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
     throw fileError(e, "write", `a temporary folder in ${tmpdir()}`);
   });
   try {
@@ -54377,8 +54696,8 @@ async function upload(opts, deps, pool) {
     let i2 = 0;
     for (const g of groups) {
       const progress = out.progress("Bundling", g.length, "files");
-      const bundleFile = join7(tmp, `bundle-${i2++}.zip`);
-      const b3 = await writeBundle(
+      const bundleFile = join9(tmp, `bundle-${i2++}.zip`);
+      const b2 = await writeBundle(
         bundleFile,
         g,
         {
@@ -54394,21 +54713,21 @@ async function upload(opts, deps, pool) {
       ).catch((e) => {
         throw isFileSystemError(e) ? fileError(e, "write", `the temporary bundle ${bundleFile}`) : e;
       });
-      progress.done(`> Bundled ${b3.fileCount} files for upload`);
-      if (!api) written.push(b3);
+      progress.done(`> Bundled ${b2.fileCount} files for upload`);
+      if (!api) written.push(b2);
       if (i2 === groups.length) await pool?.close();
       if (!api) continue;
-      await sendBundle(api, b3, options, opts, deps, summary);
-      await rm(b3.file, { force: true });
+      await sendBundle(api, b2, options, opts, deps, summary);
+      await rm(b2.file, { force: true });
     }
     if (!api) {
-      for (const b3 of written) {
+      for (const b2 of written) {
         summary.bundles.push({
-          bundleId: b3.debugId,
-          checksum: b3.checksum,
-          files: b3.fileCount,
-          size: b3.size,
-          chunks: b3.chunks.length,
+          bundleId: b2.debugId,
+          checksum: b2.checksum,
+          files: b2.fileCount,
+          size: b2.size,
+          chunks: b2.chunks.length,
           missingChunks: 0,
           state: "dry-run"
         });
@@ -54425,21 +54744,21 @@ async function upload(opts, deps, pool) {
   }));
   return summary;
 }
-async function sendBundle(api, b3, options, opts, deps, summary) {
+async function sendBundle(api, b2, options, opts, deps, summary) {
   const { out } = deps;
-  out.info(`> Bundle ID: ${b3.debugId}`);
+  out.info(`> Bundle ID: ${b2.debugId}`);
   const req = {
-    checksum: b3.checksum,
-    chunks: b3.chunks.map((c3) => c3.sha1),
+    checksum: b2.checksum,
+    chunks: b2.chunks.map((c3) => c3.sha1),
     projects: deps.projects,
     version: opts.release,
     dist: opts.dist
   };
   const first2 = await assemble(api, deps.org, req);
   const missing = new Set(first2.missingChunks);
-  const toSend = b3.chunks.filter((c3) => missing.has(c3.sha1));
+  const toSend = b2.chunks.filter((c3) => missing.has(c3.sha1));
   const missingBytes = toSend.reduce((n2, c3) => n2 + c3.size, 0);
-  summary.bytesSkipped += b3.size - missingBytes;
+  summary.bytesSkipped += b2.size - missingBytes;
   if (toSend.length === 0) out.info("> Nothing to upload, all files are on the server");
   else {
     const p2 = out.progress("Uploading", missingBytes, "bytes");
@@ -54449,8 +54768,8 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
       toSend.map((c3) => ({
         sha1: c3.sha1,
         size: c3.size,
-        read: () => readChunk(b3.file, c3.offset, c3.size),
-        file: { path: b3.file, offset: c3.offset }
+        read: () => readChunk(b2.file, c3.offset, c3.size),
+        file: { path: b2.file, offset: c3.offset }
       })),
       (n2) => p2.tick(n2)
     );
@@ -54489,11 +54808,11 @@ async function sendBundle(api, b3, options, opts, deps, summary) {
   out.info(complete ? "> File processing complete" : "> File upload complete (processing pending on server)");
   summary.processing = summary.processing === "pending" || !complete ? "pending" : "complete";
   summary.bundles.push({
-    bundleId: b3.debugId,
-    checksum: b3.checksum,
-    files: b3.fileCount,
-    size: b3.size,
-    chunks: b3.chunks.length,
+    bundleId: b2.debugId,
+    checksum: b2.checksum,
+    files: b2.fileCount,
+    size: b2.size,
+    chunks: b2.chunks.length,
     missingChunks: toSend.length,
     state: res.state
   });
@@ -54557,11 +54876,11 @@ var init_upload = __esm({
 // src/sourcemaps/upload-render.ts
 var upload_render_exports = {};
 __export(upload_render_exports, {
-  formatBytes: () => formatBytes,
+  formatBytes: () => formatBytes2,
   renderUploadReport: () => renderUploadReport,
   renderUploadSummaryLine: () => renderUploadSummaryLine
 });
-function formatBytes(n2) {
+function formatBytes2(n2) {
   if (n2 < 1024) return `${n2} B`;
   if (n2 < 1024 * 1024) return `${(n2 / 1024).toFixed(1)} KiB`;
   return `${(n2 / (1024 * 1024)).toFixed(1)} MiB`;
@@ -54610,7 +54929,7 @@ function renderUploadReport(s2) {
 function renderUploadSummaryLine(s2) {
   const n2 = s2.bundles.length;
   const verb = s2.dryRun ? "would upload" : "uploaded";
-  return `Summary: ${verb} ${s2.files.length} file${s2.files.length === 1 ? "" : "s"} in ${n2} bundle${n2 === 1 ? "" : "s"}; ${formatBytes(s2.bytesSent)} sent, ${formatBytes(s2.bytesSkipped)} skipped (already on the server)` + (s2.skipped.length ? `; ${s2.skipped.length} file${s2.skipped.length === 1 ? "" : "s"} not uploaded` : "");
+  return `Summary: ${verb} ${s2.files.length} file${s2.files.length === 1 ? "" : "s"} in ${n2} bundle${n2 === 1 ? "" : "s"}; ${formatBytes2(s2.bytesSent)} sent, ${formatBytes2(s2.bytesSkipped)} skipped (already on the server)` + (s2.skipped.length ? `; ${s2.skipped.length} file${s2.skipped.length === 1 ? "" : "s"} not uploaded` : "");
 }
 var init_upload_render = __esm({
   "src/sourcemaps/upload-render.ts"() {
@@ -54698,30 +55017,30 @@ var init_sourcemaps = __esm({
 });
 
 // src/events/spool.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
-import { mkdirSync as mkdirSync3, renameSync as renameSync4, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname11, isAbsolute as isAbsolute6, join as join8, relative as relative3, resolve as resolve10 } from "node:path";
+import { randomBytes as randomBytes5 } from "node:crypto";
+import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname11, isAbsolute as isAbsolute6, join as join10, relative as relative4, resolve as resolve10 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute6(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join8(homeDir, ".cache");
-  return join8(cache, "sentry-ship", "spool");
+  const cache = env2.XDG_CACHE_HOME && isAbsolute6(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join10(homeDir, ".cache");
+  return join10(cache, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
-  mkdirSync3(dir, { recursive: true });
+  mkdirSync4(dir, { recursive: true });
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const id = (opts.eventId ?? randomBytes3(16).toString("hex")).replace(/-/g, "");
-  const file = join8(dir, `${stamp}-${id}.envelope`);
-  const tmp = join8(dirname11(file), `.${id}.${process.pid}.${randomBytes3(4).toString("hex")}.tmp`);
+  const id = (opts.eventId ?? randomBytes5(16).toString("hex")).replace(/-/g, "");
+  const file = join10(dir, `${stamp}-${id}.envelope`);
+  const tmp = join10(dirname11(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
   try {
-    writeFileSync3(tmp, body, { mode: 384 });
-    renameSync4(tmp, file);
+    writeFileSync4(tmp, body, { mode: 384 });
+    renameSync5(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    rmSync3(tmp, { force: true });
     throw e;
   }
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative3(resolve10(dir), resolve10(file));
+  const rel = relative4(resolve10(dir), resolve10(file));
   return rel !== "" && !rel.startsWith("..") && !isAbsolute6(rel);
 }
 var init_spool = __esm({
@@ -54752,9 +55071,9 @@ function undiciPost(dispatcherFor) {
   };
 }
 function networkMessage(e) {
-  const err4 = e;
-  const code = err4.code ?? err4.cause?.code;
-  const msg = err4.cause?.message ?? err4.message ?? String(e);
+  const err3 = e;
+  const code = err3.code ?? err3.cause?.code;
+  const msg = err3.cause?.message ?? err3.message ?? String(e);
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 function serverDetail2(body) {
@@ -55365,14 +55684,14 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync8, statSync as statSync7 } from "node:fs";
+import { existsSync as existsSync9, statSync as statSync8 } from "node:fs";
 import { isAbsolute as isAbsolute7, resolve as resolve11 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute7(arg) ? arg : resolve11(cwd, arg);
-    if (existsSync8(abs)) {
-      if (!statSync7(abs).isFile()) throw new InputError(`${arg} is not a file`);
+    if (existsSync9(abs)) {
+      if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -55397,7 +55716,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync13, statSync as statSync8 } from "node:fs";
+import { readFileSync as readFileSync14, statSync as statSync9 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
     paths,
@@ -55465,7 +55784,7 @@ async function runSendEvent(opts, ctx) {
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
       let bytes;
       try {
-        bytes = readFileSync13(f.path);
+        bytes = readFileSync14(f.path);
       } catch (e) {
         throw new InputError(`could not read ${f.display}: ${e.message}`);
       }
@@ -55496,8 +55815,8 @@ async function runSendEvent(opts, ctx) {
       let text;
       let mtime;
       try {
-        text = readFileSync13(opts.logfile, "utf8");
-        const ns = statSync8(opts.logfile, { bigint: true }).mtimeNs;
+        text = readFileSync14(opts.logfile, "utf8");
+        const ns = statSync9(opts.logfile, { bigint: true }).mtimeNs;
         mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
@@ -55611,7 +55930,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync14, rmSync as rmSync2 } from "node:fs";
+import { readFileSync as readFileSync15, rmSync as rmSync4 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -55626,7 +55945,7 @@ async function runSendEnvelope(opts, ctx) {
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
     let bytes;
     try {
-      bytes = readFileSync14(f.path);
+      bytes = readFileSync15(f.path);
     } catch (e) {
       throw new InputError(`could not read ${f.display}: ${e.message}`);
     }
@@ -55678,7 +55997,7 @@ async function runSendEnvelope(opts, ctx) {
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
     if (p2.spooled) {
-      rmSync2(p2.path, { force: true });
+      rmSync4(p2.path, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({
@@ -55825,29 +56144,29 @@ async function main(argv, io2, overrides2 = {}) {
       out.writeJson(out.takeJsonDocument() ?? { ok: true });
     }
     return EXIT_OK;
-  } catch (err4) {
-    if (err4 instanceof CommanderError2) {
-      if (err4.code === "commander.helpDisplayed" || err4.code === "commander.version" || err4.code === "commander.help") {
+  } catch (err3) {
+    if (err3 instanceof CommanderError2) {
+      if (err3.code === "commander.helpDisplayed" || err3.code === "commander.version" || err3.code === "commander.help") {
         return EXIT_OK;
       }
-      if (err4.code === "commander.executeSubCommandAsync") return err4.exitCode;
+      if (err3.code === "commander.executeSubCommandAsync") return err3.exitCode;
       const out2 = env2.ctx?.out ?? fallbackOut();
-      const usage = new errors.UsageError(commanderMessage || err4.message.replace(/^error:\s*/, ""));
+      const usage = new errors.UsageError(commanderMessage || err3.message.replace(/^error:\s*/, ""));
       report2(out2, usage, wantsJson);
       return EXIT_USAGE;
     }
     const out = env2.ctx?.out ?? fallbackOut();
     let shipErr;
-    if (errors.isShipError(err4)) {
-      shipErr = err4;
+    if (errors.isShipError(err3)) {
+      shipErr = err3;
     } else {
-      const msg = err4 instanceof Error ? err4.message : String(err4);
+      const msg = err3 instanceof Error ? err3.message : String(err3);
       shipErr = new errors.InternalError(
         `internal error: ${msg} (this is a bug in sentry-ship; rerun with --log-level=debug and report it)`,
-        { cause: err4 }
+        { cause: err3 }
       );
     }
-    if (out.isDebug() && err4 instanceof Error && err4.stack) out.debug(err4.stack);
+    if (out.isDebug() && err3 instanceof Error && err3.stack) out.debug(err3.stack);
     report2(out, shipErr, out.json || wantsJson);
     const allow = shipErr.kind !== "usage" && (env2.ctx?.flags.allowFailure === true || argv.includes("--allow-failure") || isTruthyEnv(theIO.env.SENTRY_ALLOW_FAILURE));
     if (allow) {
@@ -55861,12 +56180,12 @@ ${ALLOW_FAILURE_NOTE}
     await env2.ctx?.dispose();
   }
 }
-function report2(out, err4, json2) {
-  out.error(err4.message, err4.hint);
+function report2(out, err3, json2) {
+  out.error(err3.message, err3.hint);
   if (json2) {
     const doc = out.takeJsonDocument();
     const base = doc && typeof doc === "object" && !Array.isArray(doc) ? doc : {};
-    out.writeJson({ ...base, ok: false, error: err4.toJSON() });
+    out.writeJson({ ...base, ok: false, error: err3.toJSON() });
   }
 }
 var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE, GROUPS;
@@ -55895,7 +56214,7 @@ var init_cli = __esm({
 init_context();
 
 // src/action/run.ts
-import { existsSync as existsSync9, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync10, statSync as statSync10 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -56285,7 +56604,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync9(wd) || !statSync9(wd).isDirectory()) {
+  if (!existsSync10(wd) || !statSync10(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

@@ -87,6 +87,15 @@ export async function runExplain(opts: ExplainOptions, ctx: CommandContext): Pro
   return explanation;
 }
 
+/** What commander parses for `sourcemaps explain`. */
+export interface ExplainFlags {
+  event?: string;
+  release?: string;
+  dist?: string;
+  urlPrefix?: string;
+  urlSuffix?: string;
+}
+
 export function explainCommand(env: RunEnv): Command {
   return new Command("explain")
     .description(
@@ -103,16 +112,16 @@ export function explainCommand(env: RunEnv): Command {
     )
     .option("--url-suffix <suffix>", "offline: the URL suffix the files are uploaded with")
     .action(
-      handler(env, async (ctx, o, args) => {
-        const list: string[] = Array.isArray(args) ? (args as string[]) : [];
-        const file = o.event as string | undefined;
+      handler<ExplainFlags, [args: string[]]>(env, async (ctx, o, args) => {
+        const list = args ?? [];
+        const file = o.event;
         await runExplain(
           {
             ...(file !== undefined ? { eventFile: file, dirs: list } : { eventId: list[0], dirs: list.slice(1) }),
-            ...(o.release !== undefined ? { release: o.release as string } : {}),
-            ...(o.dist !== undefined ? { dist: o.dist as string } : {}),
-            ...(o.urlPrefix !== undefined ? { urlPrefix: o.urlPrefix as string } : {}),
-            ...(o.urlSuffix !== undefined ? { urlSuffix: o.urlSuffix as string } : {}),
+            ...(o.release !== undefined ? { release: o.release } : {}),
+            ...(o.dist !== undefined ? { dist: o.dist } : {}),
+            ...(o.urlPrefix !== undefined ? { urlPrefix: o.urlPrefix } : {}),
+            ...(o.urlSuffix !== undefined ? { urlSuffix: o.urlSuffix } : {}),
           },
           ctx,
         );
