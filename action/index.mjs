@@ -6147,7 +6147,7 @@ var require_util = __commonJS({
     function isDestroyed(body) {
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
-    function destroy(stream2, err3) {
+    function destroy(stream2, err4) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
         return;
       }
@@ -6155,10 +6155,10 @@ var require_util = __commonJS({
         if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
           stream2.socket = null;
         }
-        stream2.destroy(err3);
-      } else if (err3) {
+        stream2.destroy(err4);
+      } else if (err4) {
         queueMicrotask(() => {
-          stream2.emit("error", err3);
+          stream2.emit("error", err4);
         });
       }
       if (stream2.destroyed !== true) {
@@ -6651,12 +6651,12 @@ var require_util = __commonJS({
       }
       return obj5;
     }
-    function errorRequest(client, request, err3) {
+    function errorRequest(client, request, err4) {
       try {
-        request.onError(err3);
+        request.onError(err4);
         assert(request.aborted);
-      } catch (err4) {
-        client.emit("error", err4);
+      } catch (err5) {
+        client.emit("error", err5);
       }
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
@@ -7010,8 +7010,8 @@ var require_diagnostics = __commonJS({
       );
       diagnosticsChannel.subscribe(
         "undici:websocket:socket_error",
-        (err3) => {
-          debugLog("connection errored - %s", err3.message);
+        (err4) => {
+          debugLog("connection errored - %s", err4.message);
         }
       );
       diagnosticsChannel.subscribe(
@@ -7156,11 +7156,11 @@ var require_request = __commonJS({
             };
             this.body.on("end", this.endHandler);
           }
-          this.errorHandler = (err3) => {
+          this.errorHandler = (err4) => {
             if (this.abort) {
-              this.abort(err3);
+              this.abort(err4);
             } else {
-              this.error = err3;
+              this.error = err4;
             }
           };
           this.body.on("error", this.errorHandler);
@@ -7229,8 +7229,8 @@ var require_request = __commonJS({
         if (this[kHandler].onBodySent) {
           try {
             return this[kHandler].onBodySent(chunk);
-          } catch (err3) {
-            this.abort(err3);
+          } catch (err4) {
+            this.abort(err4);
           }
         }
       }
@@ -7241,8 +7241,8 @@ var require_request = __commonJS({
         if (this[kHandler].onRequestSent) {
           try {
             return this[kHandler].onRequestSent();
-          } catch (err3) {
-            this.abort(err3);
+          } catch (err4) {
+            this.abort(err4);
           }
         }
       }
@@ -7267,8 +7267,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
-        } catch (err3) {
-          this.abort(err3);
+        } catch (err4) {
+          this.abort(err4);
         }
       }
       onData(chunk) {
@@ -7279,8 +7279,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onData(chunk);
-        } catch (err3) {
-          this.abort(err3);
+        } catch (err4) {
+          this.abort(err4);
           return false;
         }
       }
@@ -7316,8 +7316,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onComplete(trailers);
-        } catch (err3) {
-          this.onError(err3);
+        } catch (err4) {
+          this.onError(err4);
         }
       }
       onError(error3) {
@@ -7469,11 +7469,11 @@ var require_wrap_handler = __commonJS({
       onComplete(trailers) {
         return this.#handler.onComplete?.(trailers);
       }
-      onError(err3) {
+      onError(err4) {
         if (!this.#handler.onError) {
-          throw err3;
+          throw err4;
         }
-        return this.#handler.onError?.(err3);
+        return this.#handler.onError?.(err4);
       }
       // Wrap Interface
       onRequestStart(controller, context) {
@@ -7507,11 +7507,11 @@ var require_wrap_handler = __commonJS({
         }
         this.#handler.onComplete?.(rawTrailers);
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (!this.#handler.onError) {
           throw new InvalidArgumentError2("invalid onError method");
         }
-        this.#handler.onError?.(err3);
+        this.#handler.onError?.(err4);
       }
     };
     function toRawHeaderValue(value2) {
@@ -7640,11 +7640,11 @@ var require_unwrap_handler = __commonJS({
         this.#controller.rawTrailers = rawTrailers;
         this.#handler.onResponseEnd?.(this.#controller, parseHeaders(rawTrailers));
       }
-      onError(err3) {
+      onError(err4) {
         if (!this.#handler.onResponseError) {
           throw new InvalidArgumentError2("invalid onError method");
         }
-        this.#handler.onResponseError?.(this.#controller, err3);
+        this.#handler.onResponseError?.(this.#controller, err4);
       }
     };
   }
@@ -7712,9 +7712,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve12, reject) => {
-            this.close((err3, data) => {
-              return err3 ? reject(err3) : resolve12(data);
+          return new Promise((resolve13, reject) => {
+            this.close((err4, data) => {
+              return err4 ? reject(err4) : resolve13(data);
             });
           });
         }
@@ -7722,8 +7722,8 @@ var require_dispatcher_base = __commonJS({
           throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
-          const err3 = new ClientDestroyedError();
-          queueMicrotask(() => callback2(err3, null));
+          const err4 = new ClientDestroyedError();
+          queueMicrotask(() => callback2(err4, null));
           return;
         }
         if (this[kClosed]) {
@@ -7746,15 +7746,15 @@ var require_dispatcher_base = __commonJS({
         };
         this[kClose]().then(() => this.destroy()).then(() => queueMicrotask(onClosed));
       }
-      destroy(err3, callback2) {
-        if (typeof err3 === "function") {
-          callback2 = err3;
-          err3 = null;
+      destroy(err4, callback2) {
+        if (typeof err4 === "function") {
+          callback2 = err4;
+          err4 = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve12, reject) => {
-            this.destroy(err3, (err4, data) => {
-              return err4 ? reject(err4) : resolve12(data);
+          return new Promise((resolve13, reject) => {
+            this.destroy(err4, (err5, data) => {
+              return err5 ? reject(err5) : resolve13(data);
             });
           });
         }
@@ -7769,8 +7769,8 @@ var require_dispatcher_base = __commonJS({
           }
           return;
         }
-        if (!err3) {
-          err3 = new ClientDestroyedError();
+        if (!err4) {
+          err4 = new ClientDestroyedError();
         }
         this[kDestroyed] = true;
         this[kOnDestroyed] ??= [];
@@ -7782,7 +7782,7 @@ var require_dispatcher_base = __commonJS({
             callbacks[i2](null, null);
           }
         };
-        this[kDestroy](err3).then(() => queueMicrotask(onDestroyed));
+        this[kDestroy](err4).then(() => queueMicrotask(onDestroyed));
       }
       dispatch(opts, handler2) {
         if (!handler2 || typeof handler2 !== "object") {
@@ -7800,11 +7800,11 @@ var require_dispatcher_base = __commonJS({
             throw new ClientClosedError();
           }
           return this[kDispatch](opts, handler2);
-        } catch (err3) {
+        } catch (err4) {
           if (typeof handler2.onError !== "function") {
-            throw err3;
+            throw err4;
           }
-          handler2.onError(err3);
+          handler2.onError(err4);
           return false;
         }
       }
@@ -7928,12 +7928,12 @@ var require_connect = __commonJS({
             callback2 = null;
             cb(null, this);
           }
-        }).on("error", function(err3) {
+        }).on("error", function(err4) {
           queueMicrotask(clearConnectTimeout);
           if (callback2) {
             const cb = callback2;
             callback2 = null;
-            cb(err3);
+            cb(err4);
           }
         });
         return socket;
@@ -9305,9 +9305,9 @@ var require_runtime_features = __commonJS({
       try {
         lazyLoaders[moduleName]();
         return true;
-      } catch (err3) {
-        if (err3.code !== "ERR_UNKNOWN_BUILTIN_MODULE" && err3.code !== "ERR_NO_CRYPTO") {
-          throw err3;
+      } catch (err4) {
+        if (err4.code !== "ERR_UNKNOWN_BUILTIN_MODULE" && err4.code !== "ERR_NO_CRYPTO") {
+          throw err4;
         }
         return false;
       }
@@ -9433,18 +9433,18 @@ var require_webidl = __commonJS({
     };
     webidl.brandCheck = function(V2, I2) {
       if (!FunctionPrototypeSymbolHasInstance(I2, V2)) {
-        const err3 = new TypeError("Illegal invocation");
-        err3.code = "ERR_INVALID_THIS";
-        throw err3;
+        const err4 = new TypeError("Illegal invocation");
+        err4.code = "ERR_INVALID_THIS";
+        throw err4;
       }
     };
     webidl.brandCheckMultiple = function(List) {
       const prototypes = List.map((c3) => webidl.util.MakeTypeAssertion(c3));
       return (V2) => {
         if (prototypes.every((typeCheck) => !typeCheck(V2))) {
-          const err3 = new TypeError("Illegal invocation");
-          err3.code = "ERR_INVALID_THIS";
-          throw err3;
+          const err4 = new TypeError("Illegal invocation");
+          err4.code = "ERR_INVALID_THIS";
+          throw err4;
         }
       };
     };
@@ -10469,9 +10469,9 @@ var require_util2 = __commonJS({
       try {
         controller.close();
         controller.byobRequest?.respond(0);
-      } catch (err3) {
-        if (!err3.message.includes("Controller is already closed") && !err3.message.includes("ReadableStream is already closed")) {
-          throw err3;
+      } catch (err4) {
+        if (!err4.message.includes("Controller is already closed") && !err4.message.includes("ReadableStream is already closed")) {
+          throw err4;
         }
       }
     }
@@ -10605,7 +10605,7 @@ var require_util2 = __commonJS({
           this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
-          this._inflateStream.on("error", (err3) => this.destroy(err3));
+          this._inflateStream.on("error", (err4) => this.destroy(err4));
         }
         this._inflateStream.write(chunk, encoding, callback2);
       }
@@ -11260,8 +11260,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve12, reject) => {
-        res = resolve12;
+      const promise2 = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -11476,17 +11476,17 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
               switch (mimeType.essence) {
                 case "multipart/form-data": {
                   const parsed = multipartFormDataParser(value2, mimeType);
-                  const fd = new FormData2();
-                  setFormDataState(fd, parsed);
-                  return fd;
+                  const fd2 = new FormData2();
+                  setFormDataState(fd2, parsed);
+                  return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value2.toString());
-                  const fd = new FormData2();
+                  const fd2 = new FormData2();
                   for (const [name, value3] of entries) {
-                    fd.append(name, value3);
+                    fd2.append(name, value3);
                   }
-                  return fd;
+                  return fd2;
                 }
               }
             }
@@ -11853,8 +11853,8 @@ var require_client_h1 = __commonJS({
               throw this.createError(ret, data);
             }
           }
-        } catch (err3) {
-          util.destroy(socket, err3);
+        } catch (err4) {
+          util.destroy(socket, err4);
         }
       }
       finish() {
@@ -12008,9 +12008,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (err3) {
-          util.errorRequest(client, request, err3);
-          util.destroy(socket, err3);
+        } catch (err4) {
+          util.errorRequest(client, request, err4);
+          util.destroy(socket, err4);
         }
         client[kResume]();
       }
@@ -12239,12 +12239,12 @@ var require_client_h1 = __commonJS({
          * @param {Error|undefined} err
          * @param {() => void} callback
          */
-        destroy(err3, callback2) {
+        destroy(err4, callback2) {
           if (socket[kClosed]) {
             queueMicrotask(callback2);
           } else {
             socket.on("close", callback2);
-            socket.destroy(err3);
+            socket.destroy(err4);
           }
         },
         /**
@@ -12276,9 +12276,9 @@ var require_client_h1 = __commonJS({
         }
       };
     }
-    function onHttpSocketError(err3) {
+    function onHttpSocketError(err4) {
       const parser4 = this[kParser];
-      if (err3.code === "ECONNRESET" && parser4.statusCode && !parser4.shouldKeepAlive) {
+      if (err4.code === "ECONNRESET" && parser4.statusCode && !parser4.shouldKeepAlive) {
         const parserErr = parser4.finish();
         if (parserErr) {
           this[kError] = parserErr;
@@ -12286,8 +12286,8 @@ var require_client_h1 = __commonJS({
         }
         return;
       }
-      this[kError] = err3;
-      this[kClient][kOnError](err3);
+      this[kError] = err4;
+      this[kClient][kOnError](err4);
     }
     function onHttpSocketReadable() {
       this[kParser]?.readMore();
@@ -12313,7 +12313,7 @@ var require_client_h1 = __commonJS({
         this[kParser].destroy();
         this[kParser] = null;
       }
-      const err3 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      const err4 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -12322,16 +12322,16 @@ var require_client_h1 = __commonJS({
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
-          util.errorRequest(client, request, err3);
+          util.errorRequest(client, request, err4);
         }
-      } else if (client[kRunning] > 0 && err3.code !== "UND_ERR_INFO") {
+      } else if (client[kRunning] > 0 && err4.code !== "UND_ERR_INFO") {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err3);
+        util.errorRequest(client, request, err4);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err3);
+      client.emit("disconnect", client[kUrl], [client], err4);
       client[kResume]();
     }
     function onSocketClose() {
@@ -12468,18 +12468,18 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (err3) => {
+      const abort = (err4) => {
         if (request.aborted || request.completed) {
           return;
         }
-        util.errorRequest(client, request, err3 || new RequestAbortedError());
+        util.errorRequest(client, request, err4 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
         request.onConnect(abort);
-      } catch (err3) {
-        util.errorRequest(client, request, err3);
+      } catch (err4) {
+        util.errorRequest(client, request, err4);
       }
       if (request.aborted) {
         return false;
@@ -12566,8 +12566,8 @@ upgrade: ${upgrade}\r
           if (!writer.write(chunk) && this.pause) {
             this.pause();
           }
-        } catch (err3) {
-          util.destroy(this, err3);
+        } catch (err4) {
+          util.destroy(this, err4);
         }
       };
       const onDrain = function() {
@@ -12583,11 +12583,11 @@ upgrade: ${upgrade}\r
           body.removeListener("error", onFinished);
         });
         if (!finished) {
-          const err3 = new RequestAbortedError();
-          queueMicrotask(() => onFinished(err3));
+          const err4 = new RequestAbortedError();
+          queueMicrotask(() => onFinished(err4));
         }
       };
-      const onFinished = function(err3) {
+      const onFinished = function(err4) {
         if (finished) {
           return;
         }
@@ -12595,16 +12595,16 @@ upgrade: ${upgrade}\r
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
-        if (!err3) {
+        if (!err4) {
           try {
             writer.end();
           } catch (er) {
-            err3 = er;
+            err4 = er;
           }
         }
-        writer.destroy(err3);
-        if (err3 && (err3.code !== "UND_ERR_INFO" || err3.message !== "reset")) {
-          util.destroy(body, err3);
+        writer.destroy(err4);
+        if (err4 && (err4.code !== "UND_ERR_INFO" || err4.message !== "reset")) {
+          util.destroy(body, err4);
         } else {
           util.destroy(body);
         }
@@ -12650,8 +12650,8 @@ upgrade: ${upgrade}\r
         }
         request.onRequestSent();
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       }
     }
     async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
@@ -12673,8 +12673,8 @@ upgrade: ${upgrade}\r
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       }
     }
     async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
@@ -12687,12 +12687,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve12;
+          callback2 = resolve13;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -12707,8 +12707,8 @@ upgrade: ${upgrade}\r
           }
         }
         writer.end();
-      } catch (err3) {
-        writer.destroy(err3);
+      } catch (err4) {
+        writer.destroy(err4);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
@@ -12833,12 +12833,12 @@ ${len.toString(16)}\r
        * @param {Error} [err]
        * @returns {void}
        */
-      destroy(err3) {
+      destroy(err4) {
         const { socket, client, abort } = this;
         socket[kWriting] = false;
-        if (err3) {
+        if (err4) {
           assert(client[kRunning] <= 1, "pipeline should only contain this request");
-          abort(err3);
+          abort(err4);
         }
       }
     };
@@ -12988,11 +12988,11 @@ var require_client_h2 = __commonJS({
          * @param {Error | null} err
          * @param {() => void} callback
          */
-        destroy(err3, callback2) {
+        destroy(err4, callback2) {
           if (socket[kClosed]) {
             queueMicrotask(callback2);
           } else {
-            socket.destroy(err3).on("close", callback2);
+            socket.destroy(err4).on("close", callback2);
           }
         },
         /**
@@ -13042,9 +13042,9 @@ var require_client_h2 = __commonJS({
     function onHttp2RemoteSettings(settings) {
       this[kClient][kMaxConcurrentStreams] = settings.maxConcurrentStreams ?? this[kClient][kMaxConcurrentStreams];
       if (this[kRemoteSettings] === true && this[kEnableConnectProtocol] === true && settings.enableConnectProtocol === false) {
-        const err3 = new InformationalError("HTTP/2: Server disabled extended CONNECT protocol against RFC-8441");
-        this[kSocket][kError] = err3;
-        this[kClient][kOnError](err3);
+        const err4 = new InformationalError("HTTP/2: Server disabled extended CONNECT protocol against RFC-8441");
+        this[kSocket][kError] = err4;
+        this[kClient][kOnError](err4);
         return;
       }
       this[kEnableConnectProtocol] = settings.enableConnectProtocol ?? this[kEnableConnectProtocol];
@@ -13059,11 +13059,11 @@ var require_client_h2 = __commonJS({
         return;
       }
       session.ping(onPing.bind(session));
-      function onPing(err3, duration) {
+      function onPing(err4, duration) {
         const client = this[kClient];
         const socket = this[kClient];
-        if (err3 != null) {
-          const error3 = new InformationalError(`HTTP/2: "PING" errored - type ${err3.message}`);
+        if (err4 != null) {
+          const error3 = new InformationalError(`HTTP/2: "PING" errored - type ${err4.message}`);
           socket[kError] = error3;
           client[kOnError](error3);
         } else {
@@ -13071,21 +13071,21 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function onHttp2SessionError(err3) {
-      this[kSocket][kError] = err3;
-      this[kClient][kOnError](err3);
+    function onHttp2SessionError(err4) {
+      this[kSocket][kError] = err4;
+      this[kClient][kOnError](err4);
     }
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err3 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
-        this[kSocket][kError] = err3;
-        this[kClient][kOnError](err3);
+        const err4 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        this[kSocket][kError] = err4;
+        this[kClient][kOnError](err4);
       }
     }
     function onHttp2SessionEnd() {
-      const err3 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
-      this.destroy(err3);
-      util.destroy(this[kSocket], err3);
+      const err4 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      this.destroy(err4);
+      util.destroy(this[kSocket], err4);
     }
     function completeRequest(client, request, resetPendingIdx = false) {
       const queue = client[kQueue];
@@ -13106,30 +13106,30 @@ var require_client_h2 = __commonJS({
       }
     }
     function onHttp2SessionGoAway(errorCode2) {
-      const err3 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${errorCode2}`, util.getSocketInfo(this[kSocket]));
+      const err4 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${errorCode2}`, util.getSocketInfo(this[kSocket]));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       this.close();
       this[kHTTP2Session] = null;
-      util.destroy(this[kSocket], err3);
+      util.destroy(this[kSocket], err4);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
         if (request != null) {
-          util.errorRequest(client, request, err3);
+          util.errorRequest(client, request, err4);
         }
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err3);
-      client.emit("connectionError", client[kUrl], [client], err3);
+      client.emit("disconnect", client[kUrl], [client], err4);
+      client.emit("connectionError", client[kUrl], [client], err4);
       client[kResume]();
     }
     function onHttp2SessionClose() {
       const { [kClient]: client, [kHTTP2SessionState]: state } = this;
       const { [kSocket]: socket } = client;
-      const err3 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
+      const err4 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (state.ping.interval != null) {
@@ -13142,27 +13142,27 @@ var require_client_h2 = __commonJS({
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
           if (request != null) {
-            util.errorRequest(client, request, err3);
+            util.errorRequest(client, request, err4);
           }
         }
       }
     }
     function onHttp2SocketClose() {
-      const err3 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      const err4 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
       const client = this[kHTTP2Session][kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (this[kHTTP2Session] !== null) {
-        this[kHTTP2Session].destroy(err3);
+        this[kHTTP2Session].destroy(err4);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err3);
+      client.emit("disconnect", client[kUrl], [client], err4);
       client[kResume]();
     }
-    function onHttp2SocketError(err3) {
-      this[kError] = err3;
-      this[kClient][kOnError](err3);
+    function onHttp2SocketError(err4) {
+      this[kError] = err4;
+      this[kClient][kOnError](err4);
     }
     function onHttp2SocketEnd() {
       util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
@@ -13213,25 +13213,25 @@ var require_client_h2 = __commonJS({
       const { hostname: hostname2, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (err3) => {
+      const abort = (err4) => {
         if (request.aborted || request.completed) {
           return;
         }
-        err3 = err3 || new RequestAbortedError();
-        util.errorRequest(client, request, err3);
+        err4 = err4 || new RequestAbortedError();
+        util.errorRequest(client, request, err4);
         if (stream != null) {
           stream.removeAllListeners("data");
           stream.close();
-          client[kOnError](err3);
+          client[kOnError](err4);
           completeRequest(client, request);
           client[kResume]();
         }
-        util.destroy(body, err3);
+        util.destroy(body, err4);
       };
       try {
         request.onConnect(abort);
-      } catch (err3) {
-        util.errorRequest(client, request, err3);
+      } catch (err4) {
+        util.errorRequest(client, request, err4);
       }
       if (request.aborted) {
         return false;
@@ -13259,8 +13259,8 @@ var require_client_h2 = __commonJS({
             const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
             try {
               request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
-            } catch (err3) {
-              abort(err3);
+            } catch (err4) {
+              abort(err4);
               return;
             }
             completeRequest(client, request);
@@ -13284,8 +13284,8 @@ var require_client_h2 = __commonJS({
           const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
           try {
             request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
-          } catch (err3) {
-            abort(err3);
+          } catch (err4) {
+            abort(err4);
             return;
           }
           completeRequest(client, request);
@@ -13400,9 +13400,9 @@ var require_client_h2 = __commonJS({
           abort(new InformationalError("HTTP/2: stream closed before the response was complete"));
         }
       });
-      stream.once("error", function(err3) {
+      stream.once("error", function(err4) {
         stream.removeAllListeners("data");
-        abort(err3);
+        abort(err4);
       });
       stream.once("frameError", (type, code) => {
         stream.removeAllListeners("data");
@@ -13412,13 +13412,13 @@ var require_client_h2 = __commonJS({
         stream.removeAllListeners("data");
       });
       stream.on("timeout", () => {
-        const err3 = responseReceived ? new BodyTimeoutError(`HTTP/2: "body timeout after ${bodyTimeout}"`) : new HeadersTimeoutError(`HTTP/2: "headers timeout after ${headersTimeout}"`);
+        const err4 = responseReceived ? new BodyTimeoutError(`HTTP/2: "body timeout after ${bodyTimeout}"`) : new HeadersTimeoutError(`HTTP/2: "headers timeout after ${headersTimeout}"`);
         stream.removeAllListeners("data");
         session[kOpenStreams] -= 1;
         if (session[kOpenStreams] === 0) {
           session.unref();
         }
-        abort(err3);
+        abort(err4);
       });
       stream.once("trailers", (trailers) => {
         if (request.aborted || request.completed) {
@@ -13526,10 +13526,10 @@ var require_client_h2 = __commonJS({
       const pipe = pipeline(
         body,
         h2stream,
-        (err3) => {
-          if (err3) {
-            util.destroy(pipe, err3);
-            abort(err3);
+        (err4) => {
+          if (err4) {
+            util.destroy(pipe, err4);
+            abort(err4);
           } else {
             util.removeAllListeners(pipe);
             request.onRequestSent();
@@ -13562,8 +13562,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       }
     }
     async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
@@ -13576,12 +13576,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve12;
+          callback2 = resolve13;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -13602,8 +13602,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       } finally {
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
@@ -13849,7 +13849,7 @@ var require_client = __commonJS({
         this[kRunningIdx] = 0;
         this[kPendingIdx] = 0;
         this[kResume] = (sync2) => resume(this, sync2);
-        this[kOnError] = (err3) => onError2(this, err3);
+        this[kOnError] = (err4) => onError2(this, err4);
       }
       get pipelining() {
         return this[kPipelining];
@@ -13898,21 +13898,21 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve12) => {
+        return new Promise((resolve13) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve12;
+            this[kClosedResolve] = resolve13;
           } else {
-            resolve12(null);
+            resolve13(null);
           }
         });
       }
-      [kDestroy](err3) {
-        return new Promise((resolve12) => {
+      [kDestroy](err4) {
+        return new Promise((resolve13) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
             if (request != null) {
-              util.errorRequest(this, request, err3);
+              util.errorRequest(this, request, err4);
             }
           }
           const callback2 = () => {
@@ -13920,10 +13920,10 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve12(null);
+            resolve13(null);
           };
           if (this[kHTTPContext]) {
-            this[kHTTPContext].destroy(err3, callback2);
+            this[kHTTPContext].destroy(err4, callback2);
             this[kHTTPContext] = null;
           } else {
             queueMicrotask(callback2);
@@ -13932,14 +13932,14 @@ var require_client = __commonJS({
         });
       }
     };
-    function onError2(client, err3) {
-      if (client[kRunning] === 0 && err3.code !== "UND_ERR_INFO" && err3.code !== "UND_ERR_SOCKET") {
+    function onError2(client, err4) {
+      if (client[kRunning] === 0 && err4.code !== "UND_ERR_INFO" && err4.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
           if (request != null) {
-            util.errorRequest(client, request, err3);
+            util.errorRequest(client, request, err4);
           }
         }
         assert(client[kSize] === 0);
@@ -13979,9 +13979,9 @@ var require_client = __commonJS({
           port,
           servername: client[kServerName],
           localAddress: client[kLocalAddress]
-        }, (err3, socket) => {
-          if (err3) {
-            handleConnectError(client, err3, { host, hostname: hostname2, protocol, port });
+        }, (err4, socket) => {
+          if (err4) {
+            handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -13993,9 +13993,9 @@ var require_client = __commonJS({
           assert(socket);
           try {
             client[kHTTPContext] = socket.alpnProtocol === "h2" ? connectH2(client, socket) : connectH1(client, socket);
-          } catch (err4) {
+          } catch (err5) {
             socket.destroy().on("error", noop);
-            handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
+            handleConnectError(client, err5, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -14022,12 +14022,12 @@ var require_client = __commonJS({
           client.emit("connect", client[kUrl], [client]);
           client[kResume]();
         });
-      } catch (err3) {
-        handleConnectError(client, err3, { host, hostname: hostname2, protocol, port });
+      } catch (err4) {
+        handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
         client[kResume]();
       }
     }
-    function handleConnectError(client, err3, { host, hostname: hostname2, protocol, port }) {
+    function handleConnectError(client, err4, { host, hostname: hostname2, protocol, port }) {
       if (client.destroyed) {
         return;
       }
@@ -14044,19 +14044,19 @@ var require_client = __commonJS({
             localAddress: client[kLocalAddress]
           },
           connector: client[kConnector],
-          error: err3
+          error: err4
         });
       }
-      if (err3.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      if (err4.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
         assert(client[kRunning] === 0);
         while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
           const request = client[kQueue][client[kPendingIdx]++];
-          util.errorRequest(client, request, err3);
+          util.errorRequest(client, request, err4);
         }
       } else {
-        onError2(client, err3);
+        onError2(client, err4);
       }
-      client.emit("connectionError", client[kUrl], [client], err3);
+      client.emit("connectionError", client[kUrl], [client], err4);
     }
     function emitDrain(client) {
       client[kNeedDrain] = 0;
@@ -14269,11 +14269,11 @@ var require_pool_base = __commonJS({
       [kOnConnect] = (origin, targets) => {
         this.emit("connect", origin, [this, ...targets]);
       };
-      [kOnDisconnect] = (origin, targets, err3) => {
-        this.emit("disconnect", origin, [this, ...targets], err3);
+      [kOnDisconnect] = (origin, targets, err4) => {
+        this.emit("disconnect", origin, [this, ...targets], err4);
       };
-      [kOnConnectionError] = (origin, targets, err3) => {
-        this.emit("connectionError", origin, [this, ...targets], err3);
+      [kOnConnectionError] = (origin, targets, err4) => {
+        this.emit("connectionError", origin, [this, ...targets], err4);
       };
       get [kBusy]() {
         return this[kNeedDrain];
@@ -14327,22 +14327,22 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve12) => {
-            this[kClosedResolve] = resolve12;
+          return new Promise((resolve13) => {
+            this[kClosedResolve] = resolve13;
           });
         }
       }
-      [kDestroy](err3) {
+      [kDestroy](err4) {
         while (true) {
           const item = this[kQueue].shift();
           if (!item) {
             break;
           }
-          item.handler.onError(err3);
+          item.handler.onError(err4);
         }
         const destroyAll = new Array(this[kClients].length);
         for (let i2 = 0; i2 < this[kClients].length; i2++) {
-          destroyAll[i2] = this[kClients][i2].destroy(err3);
+          destroyAll[i2] = this[kClients][i2].destroy(err4);
         }
         return Promise.all(destroyAll);
       }
@@ -14570,8 +14570,8 @@ var require_balanced_pool = __commonJS({
           this._updateBalancedPoolStats();
         });
         pool.on("disconnect", (...args) => {
-          const err3 = args[2];
-          if (err3 && err3.code === "UND_ERR_SOCKET") {
+          const err4 = args[2];
+          if (err4 && err4.code === "UND_ERR_SOCKET") {
             pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
@@ -14808,11 +14808,11 @@ var require_agent = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err3) => {
-          this.emit("disconnect", origin, [this, ...targets], err3);
+        this[kOnDisconnect] = (origin, targets, err4) => {
+          this.emit("disconnect", origin, [this, ...targets], err4);
         };
-        this[kOnConnectionError] = (origin, targets, err3) => {
-          this.emit("connectionError", origin, [this, ...targets], err3);
+        this[kOnConnectionError] = (origin, targets, err4) => {
+          this.emit("connectionError", origin, [this, ...targets], err4);
         };
       }
       get [kRunning]() {
@@ -14854,12 +14854,12 @@ var require_agent = __commonJS({
               result2.count += 1;
             }
             this[kOnConnect](origin, targets);
-          }).on("disconnect", (origin, targets, err3) => {
+          }).on("disconnect", (origin, targets, err4) => {
             closeClientIfUnused(true);
-            this[kOnDisconnect](origin, targets, err3);
-          }).on("connectionError", (origin, targets, err3) => {
+            this[kOnDisconnect](origin, targets, err4);
+          }).on("connectionError", (origin, targets, err4) => {
             closeClientIfUnused(false);
-            this[kOnConnectionError](origin, targets, err3);
+            this[kOnConnectionError](origin, targets, err4);
           });
           this[kClients].set(key, { count: 0, dispatcher });
           this[kOrigins].add(key);
@@ -14874,10 +14874,10 @@ var require_agent = __commonJS({
         this[kClients].clear();
         return Promise.all(closePromises);
       }
-      [kDestroy](err3) {
+      [kDestroy](err4) {
         const destroyPromises = [];
         for (const { dispatcher } of this[kClients].values()) {
-          destroyPromises.push(dispatcher.destroy(err3));
+          destroyPromises.push(dispatcher.destroy(err4));
         }
         this[kClients].clear();
         return Promise.all(destroyPromises);
@@ -15146,17 +15146,17 @@ var require_socks5_client = __commonJS({
               this.handleConnectResponse();
               break;
           }
-        } catch (err3) {
-          this.onError(err3);
+        } catch (err4) {
+          this.onError(err4);
         }
       }
       /**
        * Handle socket errors
        */
-      onError(err3) {
-        debug2("socket error", err3);
+      onError(err4) {
+        debug2("socket error", err4);
         this.state = STATES.ERROR;
-        this.emit("error", err3);
+        this.emit("error", err4);
         this.destroy();
       }
       /**
@@ -15450,50 +15450,50 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve12, reject) => {
+        const socket = await new Promise((resolve13, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
             port: proxyPort,
             protocol: this[kProxyProtocol]
-          }, (err3, socket2) => {
-            if (err3) {
-              reject(err3);
+          }, (err4, socket2) => {
+            if (err4) {
+              reject(err4);
             } else {
-              resolve12(socket2);
+              resolve13(socket2);
             }
           });
         });
         const socks5Client = new Socks5Client(socket, this[kProxyAuth]);
-        socks5Client.on("error", (err3) => {
-          debug2("SOCKS5 error:", err3);
+        socks5Client.on("error", (err4) => {
+          debug2("SOCKS5 error:", err4);
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve12, reject) => {
+        await new Promise((resolve13, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve12();
+            resolve13();
           };
-          const onError2 = (err3) => {
+          const onError2 = (err4) => {
             clearTimeout(timeout);
             socks5Client.removeListener("authenticated", onAuthenticated);
-            reject(err3);
+            reject(err4);
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve12();
+            resolve13();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError2);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve12, reject) => {
+        await new Promise((resolve13, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -15501,12 +15501,12 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve12();
+            resolve13();
           };
-          const onError2 = (err3) => {
+          const onError2 = (err4) => {
             clearTimeout(timeout);
             socks5Client.removeListener("connected", onConnected);
-            reject(err3);
+            reject(err4);
           };
           socks5Client.once("connected", onConnected);
           socks5Client.once("error", onError2);
@@ -15544,31 +15544,31 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve12, reject) => {
-                      finalSocket.once("secureConnect", resolve12);
+                    await new Promise((resolve13, reject) => {
+                      finalSocket.once("secureConnect", resolve13);
                       finalSocket.once("error", reject);
                     });
                   }
                   callback2(null, finalSocket);
-                } catch (err3) {
-                  debug2("SOCKS5 connection error:", err3);
-                  callback2(err3);
+                } catch (err4) {
+                  debug2("SOCKS5 connection error:", err4);
+                  callback2(err4);
                 }
               }
             });
             this[kPools].set(originKey, pool);
           }
           return pool[kDispatch](opts, handler2);
-        } catch (err3) {
-          debug2("dispatch error:", err3);
+        } catch (err4) {
+          debug2("dispatch error:", err4);
           if (typeof handler2.onResponseError === "function") {
-            handler2.onResponseError(null, err3);
+            handler2.onResponseError(null, err4);
             return false;
           } else if (typeof handler2.onError === "function") {
-            handler2.onError(err3);
+            handler2.onError(err4);
             return false;
           } else {
-            throw err3;
+            throw err4;
           }
         }
       }
@@ -15580,10 +15580,10 @@ var require_socks5_proxy_agent = __commonJS({
         this[kPools].clear();
         await Promise.all(closePromises);
       }
-      async [kDestroy](err3) {
+      async [kDestroy](err4) {
         const destroyPromises = [];
         for (const pool of this[kPools].values()) {
-          destroyPromises.push(pool.destroy(err3));
+          destroyPromises.push(pool.destroy(err4));
         }
         this[kPools].clear();
         await Promise.all(destroyPromises);
@@ -15668,8 +15668,8 @@ var require_proxy_agent = __commonJS({
       [kClose]() {
         return this.#client.close();
       }
-      [kDestroy](err3) {
-        return this.#client.destroy(err3);
+      [kDestroy](err4) {
+        return this.#client.destroy(err4);
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
@@ -15777,11 +15777,11 @@ var require_proxy_agent = __commonJS({
                 servername = opts2.servername;
               }
               this[kConnectEndpoint]({ ...opts2, servername, httpSocket: socket }, callback2);
-            } catch (err3) {
-              if (err3.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-                callback2(new SecureProxyConnectionError(err3));
+            } catch (err4) {
+              if (err4.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+                callback2(new SecureProxyConnectionError(err4));
               } else {
-                callback2(err3);
+                callback2(err4);
               }
             }
           }
@@ -15897,11 +15897,11 @@ var require_env_http_proxy_agent = __commonJS({
           !this[kHttpsProxyAgent][kClosed] && this[kHttpsProxyAgent].close()
         ]);
       }
-      [kDestroy](err3) {
+      [kDestroy](err4) {
         return Promise.all([
-          this[kNoProxyAgent].destroy(err3),
-          !this[kHttpProxyAgent][kDestroyed] && this[kHttpProxyAgent].destroy(err3),
-          !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err3)
+          this[kNoProxyAgent].destroy(err4),
+          !this[kHttpProxyAgent][kDestroyed] && this[kHttpProxyAgent].destroy(err4),
+          !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err4)
         ]);
       }
       #getProxyAgentForUrl(url) {
@@ -16112,18 +16112,18 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.controllerProxy = new RetryController();
       }
-      onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err3) {
+      onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err4) {
         if (this.retryOpts.throwOnError) {
           if (this.retryOpts.statusCodes.includes(statusCode) === false) {
             if (this.headersSent) {
-              this.handler.onResponseError?.(this.controllerProxy, err3);
+              this.handler.onResponseError?.(this.controllerProxy, err4);
             } else {
               this.headersSent = true;
               this.checkpointResponseEnd(headers);
               this.handler.onResponseStart?.(this.controllerProxy, statusCode, headers, statusMessage);
             }
           } else {
-            this.error = err3;
+            this.error = err4;
           }
           return;
         }
@@ -16145,12 +16145,12 @@ var require_retry_handler = __commonJS({
             controller.resume();
             return;
           }
-          this.error = err3;
+          this.error = err4;
           controller.resume();
         }
         controller.pause();
         this.retryOpts.retry(
-          err3,
+          err4,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
@@ -16178,8 +16178,8 @@ var require_retry_handler = __commonJS({
       onRequestUpgrade(_controller, statusCode, headers, socket) {
         this.handler.onRequestUpgrade?.(this.controllerProxy, statusCode, headers, socket);
       }
-      static [kRetryHandlerDefaultRetry](err3, { state, opts }, cb) {
-        const { statusCode, code, headers } = err3;
+      static [kRetryHandlerDefaultRetry](err4, { state, opts }, cb) {
+        const { statusCode, code, headers } = err4;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -16192,19 +16192,19 @@ var require_retry_handler = __commonJS({
         } = retryOptions;
         const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
-          cb(err3);
+          cb(err4);
           return;
         }
         if (Array.isArray(methods) && !methods.includes(method)) {
-          cb(err3);
+          cb(err4);
           return;
         }
         if (statusCode != null && Array.isArray(statusCodes) && !statusCodes.includes(statusCode)) {
-          cb(err3);
+          cb(err4);
           return;
         }
         if (counter > maxRetries) {
-          cb(err3);
+          cb(err4);
           return;
         }
         let retryAfterHeader = headers?.["retry-after"];
@@ -16219,13 +16219,13 @@ var require_retry_handler = __commonJS({
         this.error = null;
         this.retryCount += 1;
         if (statusCode >= 300) {
-          const err3 = new RequestRetryError("Request failed", statusCode, {
+          const err4 = new RequestRetryError("Request failed", statusCode, {
             headers,
             data: {
               count: this.retryCount
             }
           });
-          this.onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err3);
+          this.onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err4);
           return;
         }
         if (this.headersSent) {
@@ -16343,13 +16343,13 @@ var require_retry_handler = __commonJS({
         try {
           this.retryCountCheckpoint = this.retryCount;
           this.dispatch(this.opts, this);
-        } catch (err3) {
-          this.handler.onResponseError?.(this.controllerProxy, err3);
+        } catch (err4) {
+          this.handler.onResponseError?.(this.controllerProxy, err4);
         }
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (controller?.aborted || isDisturbed(this.opts.body) || this.headersSent && !this.resume) {
-          this.handler.onResponseError?.(this.controllerProxy, err3);
+          this.handler.onResponseError?.(this.controllerProxy, err4);
           return;
         }
         function shouldRetry(returnedErr) {
@@ -16365,7 +16365,7 @@ var require_retry_handler = __commonJS({
           this.retryCount += 1;
         }
         this.retryOpts.retry(
-          err3,
+          err4,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
@@ -16512,17 +16512,17 @@ var require_readable = __commonJS({
        * @param {(error:(Error|null)) => void} callback
        * @returns {void}
        */
-      _destroy(err3, callback2) {
-        if (!err3 && !this._readableState.endEmitted) {
-          err3 = new RequestAbortedError();
+      _destroy(err4, callback2) {
+        if (!err4 && !this._readableState.endEmitted) {
+          err4 = new RequestAbortedError();
         }
-        if (err3) {
+        if (err4) {
           this[kAbort]();
         }
         if (!this[kUsed]) {
-          setImmediate(callback2, err3);
+          setImmediate(callback2, err4);
         } else {
-          callback2(err3);
+          callback2(err4);
         }
       }
       /**
@@ -16678,7 +16678,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16692,11 +16692,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve12(null);
+                resolve13(null);
               }
             });
           } else {
-            this.on("close", resolve12);
+            this.on("close", resolve13);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16724,7 +16724,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16739,13 +16739,13 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve12,
+              resolve: resolve13,
               reject,
               length: 0,
               body: []
             };
-            stream.on("error", function(err3) {
-              consumeFinish(this[kConsume], err3);
+            stream.on("error", function(err4) {
+              consumeFinish(this[kConsume], err4);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
@@ -16813,34 +16813,34 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve12, stream, length } = consume2;
+      const { type, body, resolve: resolve13, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve12(chunksDecode(body, length, encoding));
+          resolve13(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve12(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve13(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve12(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve12(new Blob(body, { type: stream[kContentType] }));
+          resolve13(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve12(chunksConcat(body, length));
+          resolve13(chunksConcat(body, length));
         }
         consumeFinish(consume2);
-      } catch (err3) {
-        stream.destroy(err3);
+      } catch (err4) {
+        stream.destroy(err4);
       }
     }
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
-    function consumeFinish(consume2, err3) {
+    function consumeFinish(consume2, err4) {
       if (consume2.body === null) {
         return;
       }
-      if (err3) {
-        consume2.reject(err3);
+      if (err4) {
+        consume2.reject(err4);
       } else {
         consume2.resolve();
       }
@@ -16892,11 +16892,11 @@ var require_api_request = __commonJS({
             throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
-        } catch (err3) {
+        } catch (err4) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", noop), err3);
+            util.destroy(body.on("error", noop), err4);
           }
-          throw err3;
+          throw err4;
         }
         this.method = method;
         this.responseHeaders = responseHeaders || null;
@@ -16969,11 +16969,11 @@ var require_api_request = __commonJS({
               body: res,
               context
             });
-          } catch (err3) {
+          } catch (err4) {
             this.res = null;
-            util.destroy(res.on("error", noop), err3);
+            util.destroy(res.on("error", noop), err4);
             queueMicrotask(() => {
-              throw err3;
+              throw err4;
             });
           }
         }
@@ -16985,25 +16985,25 @@ var require_api_request = __commonJS({
         util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
-      onError(err3) {
+      onError(err4) {
         const { res, callback: callback2, body, opaque } = this;
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res.on("error", noop), err3);
+            util.destroy(res.on("error", noop), err4);
           });
         }
         if (body) {
           this.body = null;
           if (util.isStream(body)) {
             body.on("error", noop);
-            util.destroy(body, err3);
+            util.destroy(body, err4);
           }
         }
         if (this.removeAbortListener) {
@@ -17014,21 +17014,21 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
-          request.call(this, opts, (err3, data) => {
-            return err3 ? reject(err3) : resolve12(data);
+        return new Promise((resolve13, reject) => {
+          request.call(this, opts, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
       try {
         const handler2 = new RequestHandler(opts, callback2);
         this.dispatch(opts, handler2);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = request;
@@ -17123,11 +17123,11 @@ var require_api_stream = __commonJS({
             throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
-        } catch (err3) {
+        } catch (err4) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", noop), err3);
+            util.destroy(body.on("error", noop), err4);
           }
-          throw err3;
+          throw err4;
         }
         this.responseHeaders = responseHeaders || null;
         this.opaque = opaque || null;
@@ -17140,8 +17140,8 @@ var require_api_stream = __commonJS({
         this.body = body;
         this.onInfo = onInfo || null;
         if (util.isStream(body)) {
-          body.on("error", (err3) => {
-            this.onError(err3);
+          body.on("error", (err4) => {
+            this.onError(err4);
           });
         }
         addSignal(this, signal);
@@ -17177,15 +17177,15 @@ var require_api_stream = __commonJS({
         if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
           throw new InvalidReturnValueError("expected Writable");
         }
-        finished(res, { readable: false }, (err3) => {
+        finished(res, { readable: false }, (err4) => {
           const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
           this.res = null;
-          if (err3 || !res2?.readable) {
-            util.destroy(res2, err3);
+          if (err4 || !res2?.readable) {
+            util.destroy(res2, err4);
           }
           this.callback = null;
-          this.runInAsyncScope(callback2, null, err3 || null, { opaque: opaque2, trailers });
-          if (err3) {
+          this.runInAsyncScope(callback2, null, err4 || null, { opaque: opaque2, trailers });
+          if (err4) {
             abort();
           }
         });
@@ -17207,42 +17207,42 @@ var require_api_stream = __commonJS({
         this.trailers = util.parseHeaders(trailers);
         res.end();
       }
-      onError(err3) {
+      onError(err4) {
         const { res, callback: callback2, opaque, body } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err3);
+          util.destroy(res, err4);
         } else if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err3);
+          util.destroy(body, err4);
         }
       }
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
-          stream.call(this, opts, factory, (err3, data) => {
-            return err3 ? reject(err3) : resolve12(data);
+        return new Promise((resolve13, reject) => {
+          stream.call(this, opts, factory, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
       try {
         const handler2 = new StreamHandler(opts, factory, callback2);
         this.dispatch(opts, handler2);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = stream;
@@ -17282,9 +17282,9 @@ var require_api_pipeline = __commonJS({
           resume();
         }
       }
-      _destroy(err3, callback2) {
+      _destroy(err4, callback2) {
         this._read();
-        callback2(err3);
+        callback2(err4);
       }
     };
     var PipelineResponse = class extends Readable2 {
@@ -17295,11 +17295,11 @@ var require_api_pipeline = __commonJS({
       _read() {
         this[kResume]();
       }
-      _destroy(err3, callback2) {
-        if (!err3 && !this._readableState.endEmitted) {
-          err3 = new RequestAbortedError();
+      _destroy(err4, callback2) {
+        if (!err4 && !this._readableState.endEmitted) {
+          err4 = new RequestAbortedError();
         }
-        callback2(err3);
+        callback2(err4);
       }
     };
     var PipelineHandler = class extends AsyncResource {
@@ -17345,19 +17345,19 @@ var require_api_pipeline = __commonJS({
               req[kResume] = callback2;
             }
           },
-          destroy: (err3, callback2) => {
+          destroy: (err4, callback2) => {
             const { body, req, res, ret, abort } = this;
-            if (!err3 && !ret._readableState.endEmitted) {
-              err3 = new RequestAbortedError();
+            if (!err4 && !ret._readableState.endEmitted) {
+              err4 = new RequestAbortedError();
             }
-            if (abort && err3) {
+            if (abort && err4) {
               abort();
             }
-            util.destroy(body, err3);
-            util.destroy(req, err3);
-            util.destroy(res, err3);
+            util.destroy(body, err4);
+            util.destroy(req, err4);
+            util.destroy(res, err4);
             removeSignal(this);
-            callback2(err3);
+            callback2(err4);
           }
         }).on("prefinish", () => {
           const { req } = this;
@@ -17397,9 +17397,9 @@ var require_api_pipeline = __commonJS({
             body: this.res,
             context
           });
-        } catch (err3) {
+        } catch (err4) {
           this.res.on("error", noop);
-          throw err3;
+          throw err4;
         }
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
@@ -17409,9 +17409,9 @@ var require_api_pipeline = __commonJS({
           if (!ret.push(chunk) && body2.pause) {
             body2.pause();
           }
-        }).on("error", (err3) => {
+        }).on("error", (err4) => {
           const { ret } = this;
-          util.destroy(ret, err3);
+          util.destroy(ret, err4);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
@@ -17431,10 +17431,10 @@ var require_api_pipeline = __commonJS({
         const { res } = this;
         res.push(null);
       }
-      onError(err3) {
+      onError(err4) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err3);
+        util.destroy(ret, err4);
       }
     };
     function pipeline(opts, handler2) {
@@ -17442,8 +17442,8 @@ var require_api_pipeline = __commonJS({
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
-      } catch (err3) {
-        return new PassThrough().destroy(err3);
+      } catch (err4) {
+        return new PassThrough().destroy(err4);
       }
     }
     module.exports = pipeline;
@@ -17505,22 +17505,22 @@ var require_api_upgrade = __commonJS({
           context
         });
       }
-      onError(err3) {
+      onError(err4) {
         const { callback: callback2, opaque } = this;
         removeSignal(this);
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
       }
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
-          upgrade.call(this, opts, (err3, data) => {
-            return err3 ? reject(err3) : resolve12(data);
+        return new Promise((resolve13, reject) => {
+          upgrade.call(this, opts, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
@@ -17532,12 +17532,12 @@ var require_api_upgrade = __commonJS({
           upgrade: opts.protocol || "Websocket"
         };
         this.dispatch(upgradeOpts, upgradeHandler);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = upgrade;
@@ -17600,22 +17600,22 @@ var require_api_connect = __commonJS({
           context
         });
       }
-      onError(err3) {
+      onError(err4) {
         const { callback: callback2, opaque } = this;
         removeSignal(this);
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
       }
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve12, reject) => {
-          connect.call(this, opts, (err3, data) => {
-            return err3 ? reject(err3) : resolve12(data);
+        return new Promise((resolve13, reject) => {
+          connect.call(this, opts, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
@@ -17623,12 +17623,12 @@ var require_api_connect = __commonJS({
         const connectHandler = new ConnectHandler(opts, callback2);
         const connectOptions = { ...opts, method: "CONNECT" };
         this.dispatch(connectOptions, connectHandler);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = connect;
@@ -17959,7 +17959,7 @@ var require_mock_utils = __commonJS({
       }
       let aborted = false;
       let timer = null;
-      function abort(err3) {
+      function abort(err4) {
         if (aborted) {
           return;
         }
@@ -17968,7 +17968,7 @@ var require_mock_utils = __commonJS({
           clearTimeout(timer);
           timer = null;
         }
-        handler2.onError(err3);
+        handler2.onError(err4);
       }
       handler2.onConnect?.(abort, null);
       if (typeof delay2 === "number" && delay2 > 0) {
@@ -18888,8 +18888,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile, readFile: readFile3, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname12, resolve: resolve12 } = __require("node:path");
+    var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
+    var { dirname: dirname13, resolve: resolve13 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19090,7 +19090,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve12(path), "utf8");
+          const data = await readFile4(resolve13(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -19119,8 +19119,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve12(path);
-        await mkdir(dirname12(resolvedPath), { recursive: true });
+        const resolvedPath = resolve13(path);
+        await mkdir(dirname13(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -19908,24 +19908,24 @@ var require_response_error = __commonJS({
             } catch {
             }
           }
-          let err3;
+          let err4;
           const stackTraceLimit = Error.stackTraceLimit;
           Error.stackTraceLimit = 0;
           try {
-            err3 = new ResponseError("Response Error", this.#statusCode, {
+            err4 = new ResponseError("Response Error", this.#statusCode, {
               body: this.#body,
               headers: this.#headers
             });
           } finally {
             Error.stackTraceLimit = stackTraceLimit;
           }
-          super.onResponseError(controller, err3);
+          super.onResponseError(controller, err4);
         } else {
           super.onResponseEnd(controller, trailers);
         }
       }
-      onResponseError(controller, err3) {
-        super.onResponseError(controller, err3);
+      onResponseError(controller, err4) {
+        super.onResponseError(controller, err4);
       }
     };
     module.exports = () => {
@@ -20001,8 +20001,8 @@ var require_dump = __commonJS({
         }
         return super.onResponseStart(controller, statusCode, headers, statusMessage);
       }
-      onResponseError(controller, err3) {
-        super.onResponseError(controller, this.aborted === true ? this.reason : err3);
+      onResponseError(controller, err4) {
+        super.onResponseError(controller, this.aborted === true ? this.reason : err4);
       }
       onResponseData(controller, chunk) {
         this.#size = this.#size + chunk.length;
@@ -20183,9 +20183,9 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err3, addresses) => {
-            if (err3 || addresses == null || addresses.length === 0) {
-              cb(err3 ?? new InformationalError("No DNS entries found"));
+          this.lookup(origin, newOpts, (err4, addresses) => {
+            if (err4 || addresses == null || addresses.length === 0) {
+              cb(err4 ?? new InformationalError("No DNS entries found"));
               return;
             }
             this.setRecords(origin, addresses);
@@ -20241,9 +20241,9 @@ var require_dns = __commonJS({
             family: this.dualStack === false ? this.affinity : 0,
             order: "ipv4first"
           },
-          (err3, addresses) => {
-            if (err3) {
-              return cb(err3);
+          (err4, addresses) => {
+            if (err4) {
+              return cb(err4);
             }
             const results = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
@@ -20359,20 +20359,20 @@ var require_dns = __commonJS({
         this.#state = state;
         this.#dispatch = dispatch2;
       }
-      onResponseError(controller, err3) {
-        switch (err3.code) {
+      onResponseError(controller, err4) {
+        switch (err4.code) {
           case "ETIMEDOUT":
           case "ECONNREFUSED": {
             if (this.#state.dualStack) {
               if (!this.#firstTry) {
-                super.onResponseError(controller, err3);
+                super.onResponseError(controller, err4);
                 return;
               }
               this.#firstTry = false;
               const otherFamily = this.#newOrigin.hostname[0] === "[" ? 4 : 6;
               const ip = this.#state.pickFamily(this.#origin, otherFamily);
               if (ip == null) {
-                super.onResponseError(controller, err3);
+                super.onResponseError(controller, err4);
                 return;
               }
               let port;
@@ -20391,15 +20391,15 @@ var require_dns = __commonJS({
               this.#dispatch(dispatchOpts, this);
               return;
             }
-            super.onResponseError(controller, err3);
+            super.onResponseError(controller, err4);
             break;
           }
           case "ENOTFOUND":
             this.#state.deleteRecords(this.#origin);
-            super.onResponseError(controller, err3);
+            super.onResponseError(controller, err4);
             break;
           default:
-            super.onResponseError(controller, err3);
+            super.onResponseError(controller, err4);
             break;
         }
       }
@@ -20452,9 +20452,9 @@ var require_dns = __commonJS({
           if (isIP(origin.hostname) !== 0) {
             return dispatch2(origDispatchOpts, handler2);
           }
-          instance.runLookup(origin, origDispatchOpts, (err3, newOrigin) => {
-            if (err3) {
-              return handler2.onResponseError(null, err3);
+          instance.runLookup(origin, origDispatchOpts, (err4, newOrigin) => {
+            if (err4) {
+              return handler2.onResponseError(null, err4);
             }
             const dispatchOpts = {
               ...origDispatchOpts,
@@ -21832,7 +21832,7 @@ var require_cache_handler = __commonJS({
               this.#handler.onResponseEnd?.(controller2, trailers);
             }
           };
-          const failReplay = (err3) => {
+          const failReplay = (err4) => {
             if (done) {
               return;
             }
@@ -21842,7 +21842,7 @@ var require_cache_handler = __commonJS({
             this.#pending304End = void 0;
             this.#writeStream?.destroy();
             try {
-              this.#handler.onResponseError?.(controller, err3);
+              this.#handler.onResponseError?.(controller, err4);
             } catch {
             }
           };
@@ -21878,8 +21878,8 @@ var require_cache_handler = __commonJS({
                     }
                   }
                   finish304();
-                } catch (err3) {
-                  failReplay(err3);
+                } catch (err4) {
+                  failReplay(err4);
                 }
               };
               this.#writeStream.on("error", function() {
@@ -21900,9 +21900,9 @@ var require_cache_handler = __commonJS({
                 try {
                   this.#writeStream?.write(chunk);
                   this.#handler.onResponseData?.(controller, chunk);
-                } catch (err3) {
+                } catch (err4) {
                   cachedValue.body.destroy();
-                  failReplay(err3);
+                  failReplay(err4);
                 }
               }).on("end", () => {
                 this.#writeStream?.end();
@@ -21926,8 +21926,8 @@ var require_cache_handler = __commonJS({
           };
           const result = this.#store.get(this.#cacheKey);
           if (result && typeof result.then === "function") {
-            result.then(handle304, () => handle304(void 0)).catch((err3) => {
-              failReplay(err3);
+            result.then(handle304, () => handle304(void 0)).catch((err4) => {
+              failReplay(err4);
             });
           } else {
             handle304(result);
@@ -21970,12 +21970,12 @@ var require_cache_handler = __commonJS({
         this.#writeStream?.end();
         this.#handler.onResponseEnd?.(controller, trailers);
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         this.#replaying304 = false;
         this.#pending304End = void 0;
-        this.#writeStream?.destroy(err3);
+        this.#writeStream?.destroy(err4);
         this.#writeStream = void 0;
-        this.#handler.onResponseError?.(controller, err3);
+        this.#handler.onResponseError?.(controller, err4);
       }
     };
     function deleteCachedValue(store, cacheKey) {
@@ -22518,7 +22518,7 @@ var require_cache_revalidation_handler = __commonJS({
         }
         this.#handler.onResponseEnd?.(controller, trailers);
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (this.#successful) {
           return;
         }
@@ -22527,9 +22527,9 @@ var require_cache_revalidation_handler = __commonJS({
           this.#callback = null;
         }
         if (typeof this.#handler.onResponseError === "function") {
-          this.#handler.onResponseError(controller, err3);
+          this.#handler.onResponseError(controller, err4);
         } else {
-          throw err3;
+          throw err4;
         }
       }
     };
@@ -22749,9 +22749,9 @@ var require_cache2 = __commonJS({
           if (typeof handler2.onComplete === "function") {
             handler2.onComplete([]);
           }
-        } catch (err3) {
+        } catch (err4) {
           if (typeof handler2.onError === "function") {
-            handler2.onError(err3);
+            handler2.onError(err4);
           }
         }
         return true;
@@ -22782,23 +22782,23 @@ var require_cache2 = __commonJS({
           stream.destroy(reason ?? new AbortError());
         }
       };
-      stream.on("error", function(err3) {
+      stream.on("error", function(err4) {
         if (!this.readableEnded) {
-          handler2.onResponseError?.(controller, err3);
+          handler2.onResponseError?.(controller, err4);
         }
       }).on("close", function() {
         if (!this.errored) {
           try {
             handler2.onResponseEnd?.(controller, {});
-          } catch (err3) {
-            handler2.onResponseError?.(controller, err3);
+          } catch (err4) {
+            handler2.onResponseError?.(controller, err4);
           }
         }
       });
       try {
         handler2.onRequestStart?.(controller, context);
-      } catch (err3) {
-        stream.destroy(err3);
+      } catch (err4) {
+        stream.destroy(err4);
         return;
       }
       if (stream.destroyed) {
@@ -22811,8 +22811,8 @@ var require_cache2 = __commonJS({
       controller.rawHeaders = util.toRawHeaders(headers);
       try {
         handler2.onResponseStart?.(controller, result.statusCode, headers, result.statusMessage);
-      } catch (err3) {
-        stream.destroy(err3);
+      } catch (err4) {
+        stream.destroy(err4);
         return;
       }
       if (opts.method === "HEAD") {
@@ -22821,8 +22821,8 @@ var require_cache2 = __commonJS({
         stream.on("data", function(chunk) {
           try {
             handler2.onResponseData?.(controller, chunk);
-          } catch (err3) {
-            stream.destroy(err3);
+          } catch (err4) {
+            stream.destroy(err4);
           }
         });
       }
@@ -23005,7 +23005,7 @@ var require_cache2 = __commonJS({
               opts2,
               reqCacheControl,
               result2
-            )).catch((err3) => {
+            )).catch((err4) => {
               if (typeof handler2.onResponseError === "function") {
                 handler2.onResponseError({
                   rawHeaders: [],
@@ -23025,9 +23025,9 @@ var require_cache2 = __commonJS({
                   },
                   abort() {
                   }
-                }, err3);
+                }, err4);
               } else {
-                throw err3;
+                throw err4;
               }
             });
           } else {
@@ -23248,8 +23248,8 @@ var require_decompress = __commonJS({
                 if (result === false && !this.#controller.paused) {
                   this.#controller.pause();
                 }
-              } catch (err3) {
-                this.#fail(err3);
+              } catch (err4) {
+                this.#fail(err4);
                 return;
               }
             }
@@ -23267,8 +23267,8 @@ var require_decompress = __commonJS({
         this.#cleanupDecompressors();
         try {
           super.onResponseEnd(this.#controller, this.#trailers);
-        } catch (err3) {
-          this.#fail(err3);
+        } catch (err4) {
+          this.#fail(err4);
           return;
         }
         this.#terminated = true;
@@ -23369,12 +23369,12 @@ var require_decompress = __commonJS({
       #setupMultipleDecompressors() {
         const lastDecompressor = this.#decompressors[this.#decompressors.length - 1];
         this.#setupDecompressorEvents(lastDecompressor);
-        pipeline(this.#decompressors, (err3) => {
+        pipeline(this.#decompressors, (err4) => {
           if (this.#terminated) {
             return;
           }
-          if (err3) {
-            this.#fail(err3);
+          if (err4) {
+            this.#fail(err4);
             return;
           }
           this.#onDecompressionEnd();
@@ -23493,7 +23493,7 @@ var require_decompress = __commonJS({
        * @param {Error} err
        * @returns {void}
        */
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (this.#terminated) {
           return;
         }
@@ -23502,7 +23502,7 @@ var require_decompress = __commonJS({
           decompressor.destroy();
         }
         this.#cleanupDecompressors();
-        super.onResponseError(this.#controller, err3);
+        super.onResponseError(this.#controller, err4);
       }
     };
     function createDecompressInterceptor(options = {}) {
@@ -23775,15 +23775,15 @@ var require_deduplication_handler = __commonJS({
        * @param {import('../../types/dispatcher.d.ts').default.DispatchController} controller
        * @param {Error} err
        */
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (this.#completed) {
           return;
         }
         this.#aborted = true;
         this.#completed = true;
-        this.#primaryHandler.onResponseError?.(controller, err3);
+        this.#primaryHandler.onResponseError?.(controller, err4);
         for (const waitingHandler of this.#waitingHandlers) {
-          this.#errorWaitingHandler(waitingHandler, err3);
+          this.#errorWaitingHandler(waitingHandler, err4);
         }
         this.#waitingHandlers = [];
         this.#onComplete?.();
@@ -23864,8 +23864,8 @@ var require_deduplication_handler = __commonJS({
         waitingHandler.bufferedChunks.push(bufferedChunk);
         waitingHandler.bufferedBytes += bufferedChunk.length;
         if (waitingHandler.bufferedBytes > this.#maxBufferSize) {
-          const err3 = new RequestAbortedError(`Deduplicated waiting handler exceeded maxBufferSize (${this.#maxBufferSize} bytes) while paused`);
-          this.#errorWaitingHandler(waitingHandler, err3);
+          const err4 = new RequestAbortedError(`Deduplicated waiting handler exceeded maxBufferSize (${this.#maxBufferSize} bytes) while paused`);
+          this.#errorWaitingHandler(waitingHandler, err4);
         }
       }
       /**
@@ -23893,7 +23893,7 @@ var require_deduplication_handler = __commonJS({
        * @param {WaitingHandler} waitingHandler
        * @param {Error} err
        */
-      #errorWaitingHandler(waitingHandler, err3) {
+      #errorWaitingHandler(waitingHandler, err4) {
         if (waitingHandler.done) {
           return;
         }
@@ -23902,8 +23902,8 @@ var require_deduplication_handler = __commonJS({
         waitingHandler.bufferedChunks = [];
         waitingHandler.bufferedBytes = 0;
         try {
-          waitingHandler.controller.abort(err3);
-          waitingHandler.handler.onResponseError?.(waitingHandler.controller, err3);
+          waitingHandler.controller.abort(err4);
+          waitingHandler.handler.onResponseError?.(waitingHandler.controller, err4);
         } catch {
         }
       }
@@ -24499,12 +24499,12 @@ var require_headers = __commonJS({
       append(name, value2, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this.headersMap.get(lowercaseName);
-        if (exists3) {
+        const exists4 = this.headersMap.get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value2}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value2}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value: value2 });
@@ -24882,8 +24882,8 @@ var require_response = __commonJS({
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
-        } catch (err3) {
-          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err3 });
+        } catch (err4) {
+          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err4 });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -25142,9 +25142,9 @@ var require_response = __commonJS({
         assert(false);
       }
     }
-    function makeAppropriateNetworkError(fetchParams, err3 = null) {
+    function makeAppropriateNetworkError(fetchParams, err4 = null) {
       assert(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err3 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err3 }));
+      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err4 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err4 }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -25339,8 +25339,8 @@ var require_request2 = __commonJS({
           let parsedURL;
           try {
             parsedURL = new URL(input2, baseUrl);
-          } catch (err3) {
-            throw new TypeError("Failed to parse URL from " + input2, { cause: err3 });
+          } catch (err4) {
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err4 });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
@@ -25430,8 +25430,8 @@ var require_request2 = __commonJS({
             let parsedReferrer;
             try {
               parsedReferrer = new URL(referrer, baseUrl);
-            } catch (err3) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err3 });
+            } catch (err4) {
+              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err4 });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
@@ -26348,11 +26348,11 @@ var require_fetch = __commonJS({
         p2.reject(error3);
       }
       if (request.body?.stream != null && isReadable(request.body.stream)) {
-        request.body.stream.cancel(error3).catch((err3) => {
-          if (err3.code === "ERR_INVALID_STATE") {
+        request.body.stream.cancel(error3).catch((err4) => {
+          if (err4.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err3;
+          throw err4;
         });
       }
       if (responseObject == null) {
@@ -26525,8 +26525,8 @@ var require_fetch = __commonJS({
         } else {
           fetchFinale(fetchParams, response);
         }
-      } catch (err3) {
-        fetchParams.controller.terminate(err3);
+      } catch (err4) {
+        fetchParams.controller.terminate(err4);
       }
     }
     function schemeFetch(fetchParams) {
@@ -26613,7 +26613,7 @@ var require_fetch = __commonJS({
         }
         case "http:":
         case "https:": {
-          return httpFetch(fetchParams).catch((err3) => makeNetworkError(err3));
+          return httpFetch(fetchParams).catch((err4) => makeNetworkError(err4));
         }
         default: {
           return Promise.resolve(makeNetworkError("unknown scheme"));
@@ -26738,8 +26738,8 @@ var require_fetch = __commonJS({
         if (locationURL == null) {
           return response;
         }
-      } catch (err3) {
-        return Promise.resolve(makeNetworkError(err3));
+      } catch (err4) {
+        return Promise.resolve(makeNetworkError(err4));
       }
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
@@ -26937,11 +26937,11 @@ var require_fetch = __commonJS({
       fetchParams.controller.connection = {
         abort: null,
         destroyed: false,
-        destroy(err3, abort = true) {
+        destroy(err4, abort = true) {
           if (!this.destroyed) {
             this.destroyed = true;
             if (abort) {
-              this.abort?.(err3 ?? new DOMException("The operation was aborted.", "AbortError"));
+              this.abort?.(err4 ?? new DOMException("The operation was aborted.", "AbortError"));
             }
           }
         }
@@ -26992,8 +26992,8 @@ var require_fetch = __commonJS({
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
-          } catch (err3) {
-            processBodyError(err3);
+          } catch (err4) {
+            processBodyError(err4);
           }
         })();
       }
@@ -27006,12 +27006,12 @@ var require_fetch = __commonJS({
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
-      } catch (err3) {
-        if (err3.name === "AbortError") {
+      } catch (err4) {
+        if (err4.name === "AbortError") {
           fetchParams.controller.connection.destroy();
-          return makeAppropriateNetworkError(fetchParams, err3);
+          return makeAppropriateNetworkError(fetchParams, err4);
         }
-        return makeNetworkError(err3);
+        return makeNetworkError(err4);
       }
       const pullAlgorithm = () => {
         return fetchParams.controller.resume();
@@ -27045,11 +27045,11 @@ var require_fetch = __commonJS({
               break;
             }
             bytes = done ? void 0 : value2;
-          } catch (err3) {
+          } catch (err4) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
             } else {
-              bytes = err3;
+              bytes = err4;
               isFailure = true;
             }
           }
@@ -27099,7 +27099,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve12, reject) => agent.dispatch(
+        return new Promise((resolve13, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -27187,13 +27187,13 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve12({
+              resolve13({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err3) => {
-                  if (err3) {
-                    this.onError(err3);
+                body: decoders.length ? pipeline(this.body, ...decoders, (err4) => {
+                  if (err4) {
+                    this.onError(err4);
                   }
                 }).on("error", onError2) : this.body.on("error", onError2)
               });
@@ -27240,7 +27240,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value2), true);
                 }
               }
-              resolve12({
+              resolve13({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27264,7 +27264,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value2.toString("latin1"), true);
                 }
               }
-              resolve12({
+              resolve13({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -29280,8 +29280,8 @@ var require_permessage_deflate = __commonJS({
           }
           try {
             this.#inflate = createInflateRaw({ windowBits });
-          } catch (err3) {
-            callback2(err3);
+          } catch (err4) {
+            callback2(err4);
             return;
           }
           this.#inflate[kBuffer] = [];
@@ -29297,9 +29297,9 @@ var require_permessage_deflate = __commonJS({
             }
             this.#inflate[kBuffer].push(data);
           });
-          this.#inflate.on("error", (err3) => {
+          this.#inflate.on("error", (err4) => {
             this.#inflate = null;
-            callback2(err3);
+            callback2(err4);
           });
         }
         this.#inflate.write(chunk);
@@ -29829,17 +29829,17 @@ var require_websocket = __commonJS({
       #handler = {
         onConnectionEstablished: (response, extensions) => this.#onConnectionEstablished(response, extensions),
         onMessage: (opcode, data) => this.#onMessage(opcode, data),
-        onParserError: (err3) => failWebsocketConnection(this.#handler, null, err3.message),
+        onParserError: (err4) => failWebsocketConnection(this.#handler, null, err4.message),
         onParserDrain: () => this.#onParserDrain(),
         onSocketData: (chunk) => {
           if (!this.#parser.write(chunk)) {
             this.#handler.socket.pause();
           }
         },
-        onSocketError: (err3) => {
+        onSocketError: (err4) => {
           this.#handler.readyState = states.CLOSING;
           if (channels.socketError.hasSubscribers) {
-            channels.socketError.publish(err3);
+            channels.socketError.publish(err4);
           }
           this.#handler.socket.destroy();
         },
@@ -30074,7 +30074,7 @@ var require_websocket = __commonJS({
           maxPayloadSize
         });
         parser4.on("drain", () => this.#handler.onParserDrain());
-        parser4.on("error", (err3) => this.#handler.onParserError(err3));
+        parser4.on("error", (err4) => this.#handler.onParserError(err4));
         this.#parser = parser4;
         this.#sendQueue = new SendQueue(response.socket);
         this.#handler.readyState = states.OPEN;
@@ -30388,17 +30388,17 @@ var require_websocketstream = __commonJS({
         // https://whatpr.org/websockets/48/7b748d3...d5570f3.html#feedback-to-websocket-stream-from-the-protocol
         onConnectionEstablished: (response, extensions) => this.#onConnectionEstablished(response, extensions),
         onMessage: (opcode, data) => this.#onMessage(opcode, data),
-        onParserError: (err3) => failWebsocketConnection(this.#handler, null, err3.message),
+        onParserError: (err4) => failWebsocketConnection(this.#handler, null, err4.message),
         onParserDrain: () => this.#handler.socket.resume(),
         onSocketData: (chunk) => {
           if (!this.#parser.write(chunk)) {
             this.#handler.socket.pause();
           }
         },
-        onSocketError: (err3) => {
+        onSocketError: (err4) => {
           this.#handler.readyState = states.CLOSING;
           if (channels.socketError.hasSubscribers) {
-            channels.socketError.publish(err3);
+            channels.socketError.publish(err4);
           }
           this.#handler.socket.destroy();
         },
@@ -30523,7 +30523,7 @@ var require_websocketstream = __commonJS({
           maxPayloadSize
         });
         parser4.on("drain", () => this.#handler.onParserDrain());
-        parser4.on("error", (err3) => this.#handler.onParserError(err3));
+        parser4.on("error", (err4) => this.#handler.onParserError(err4));
         this.#parser = parser4;
         this.#handler.readyState = states.OPEN;
         const extensions = parsedExtensions ?? "";
@@ -31513,11 +31513,11 @@ var require_undici = __commonJS({
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
     var currentFilename = typeof __filename !== "undefined" ? __filename : void 0;
-    function appendFetchStackTrace(err3, filename) {
-      if (!err3 || typeof err3 !== "object") {
+    function appendFetchStackTrace(err4, filename) {
+      if (!err4 || typeof err4 !== "object") {
         return;
       }
-      const stack = typeof err3.stack === "string" ? err3.stack : "";
+      const stack = typeof err4.stack === "string" ? err4.stack : "";
       const normalizedFilename = filename.replace(/\\/g, "/");
       if (stack && (stack.includes(filename) || stack.includes(normalizedFilename))) {
         return;
@@ -31528,17 +31528,17 @@ var require_undici = __commonJS({
         return;
       }
       const captureLines = capture.stack.split("\n").slice(1).join("\n");
-      err3.stack = stack ? `${stack}
+      err4.stack = stack ? `${stack}
 ${captureLines}` : capture.stack;
     }
     module.exports.fetch = function fetch(init, options = void 0) {
-      return fetchImpl(init, options).catch((err3) => {
+      return fetchImpl(init, options).catch((err4) => {
         if (currentFilename) {
-          appendFetchStackTrace(err3, currentFilename);
-        } else if (err3 && typeof err3 === "object") {
-          Error.captureStackTrace(err3, module.exports.fetch);
+          appendFetchStackTrace(err4, currentFilename);
+        } else if (err4 && typeof err4 === "object") {
+          Error.captureStackTrace(err4, module.exports.fetch);
         }
-        throw err3;
+        throw err4;
       });
     };
     module.exports.Headers = require_headers().Headers;
@@ -32222,16 +32222,16 @@ function createApiClient(opts) {
         res = await send2(dispatcher, method, url, headers, body, o2.signal);
       } catch (e) {
         if (o2.signal?.aborted) throw e;
-        const err3 = buildNetworkError(e, url, attempt, proxy);
-        out.debug(`! ${method} ${url.href}: ${err3.message}`);
+        const err4 = buildNetworkError(e, url, attempt, proxy);
+        out.debug(`! ${method} ${url.href}: ${err4.message}`);
         if (isRetryableNetworkError(e) && attempt < maxAttempts) {
           const delay2 = backoffDelay(attempt - 1, random);
           if (waited + delay2 <= RETRY_BUDGET_MS) {
-            await wait(delay2, attempt, err3.message);
+            await wait(delay2, attempt, err4.message);
             continue;
           }
         }
-        throw err3;
+        throw err4;
       }
       logResponse(res, Date.now() - started);
       const errCtx = { config, notFound: o2.notFound, tokenSent, attempts: attempt };
@@ -32444,9 +32444,9 @@ function createContext(io2, opts, overrides2 = {}) {
       return cfg.projects?.value ?? [];
     },
     now: overrides2.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve12, reject) => {
+    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve13, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t2 = setTimeout(resolve12, ms);
+      const t2 = setTimeout(resolve13, ms);
       signal?.addEventListener("abort", () => {
         clearTimeout(t2);
         reject(signal.reason);
@@ -33134,12 +33134,12 @@ var require_src2 = __commonJS({
     function check(path, isFile4, isDirectory) {
       log2(`checking %s`, path);
       try {
-        const stat3 = fs_1.statSync(path);
-        if (stat3.isFile() && isFile4) {
+        const stat4 = fs_1.statSync(path);
+        if (stat4.isFile() && isFile4) {
           log2(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory) {
+        if (stat4.isDirectory() && isDirectory) {
           log2(`[OK] path represents a directory`);
           return true;
         }
@@ -33154,10 +33154,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists3(path, type = exports.READABLE) {
+    function exists4(path, type = exports.READABLE) {
       return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists3;
+    exports.exists = exists4;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -34339,9 +34339,9 @@ function pluginContext(task, commands) {
   };
 }
 function onErrorReceived(target, logger) {
-  return (err3) => {
-    logger(`[ERROR] child process exception %o`, err3);
-    target.push(Buffer.from(String(err3.stack), "ascii"));
+  return (err4) => {
+    logger(`[ERROR] child process exception %o`, err4);
+    target.push(Buffer.from(String(err4.stack), "ascii"));
   };
 }
 function onDataReceived(target, name, logger, output) {
@@ -34355,26 +34355,26 @@ function taskCallback(task, response, callback2 = NOOP) {
   const onSuccess = (data) => {
     callback2(null, data);
   };
-  const onError2 = (err3) => {
-    if (err3?.task === task) {
+  const onError2 = (err4) => {
+    if (err4?.task === task) {
       callback2(
-        err3 instanceof GitResponseError ? addDeprecationNoticeToError(err3) : err3,
+        err4 instanceof GitResponseError ? addDeprecationNoticeToError(err4) : err4,
         void 0
       );
     }
   };
   response.then(onSuccess, onError2);
 }
-function addDeprecationNoticeToError(err3) {
+function addDeprecationNoticeToError(err4) {
   let log2 = (name) => {
     console.warn(
       `simple-git deprecation notice: accessing GitResponseError.${name} should be GitResponseError.git.${name}, this will no longer be available in version 3`
     );
     log2 = NOOP;
   };
-  return Object.create(err3, Object.getOwnPropertyNames(err3.git).reduce(descriptorReducer, {}));
+  return Object.create(err4, Object.getOwnPropertyNames(err4.git).reduce(descriptorReducer, {}));
   function descriptorReducer(all, name) {
-    if (name in err3) {
+    if (name in err4) {
       return all;
     }
     all[name] = {
@@ -34382,7 +34382,7 @@ function addDeprecationNoticeToError(err3) {
       configurable: false,
       get() {
         log2(name);
-        return err3.git[name];
+        return err4.git[name];
       }
     };
     return all;
@@ -35328,8 +35328,8 @@ function completionDetectionPlugin({
           await delay(50);
         }
         close(events.exitCode);
-      } catch (err3) {
-        close(events.exitCode, err3);
+      } catch (err4) {
+        close(events.exitCode, err4);
       }
     }
   };
@@ -35571,12 +35571,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve12, reject) {
-          const callback2 = (err3, result) => {
-            if (err3) {
-              return reject(toError(err3));
+        return new Promise(function(resolve13, reject) {
+          const callback2 = (err4, result) => {
+            if (err4) {
+              return reject(toError(err4));
             }
-            resolve12(result);
+            resolve13(result);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -36121,17 +36121,17 @@ var init_esm = __esm({
             this._queue.set(task, progress);
             return progress;
           }
-          fatal(err3) {
+          fatal(err4) {
             for (const [task, { logger }] of Array.from(this._queue.entries())) {
-              if (task === err3.task) {
-                logger.info(`Failed %o`, err3);
+              if (task === err4.task) {
+                logger.info(`Failed %o`, err4);
                 logger(
                   `Fatal exception, any as-yet un-started tasks run through this executor will not be attempted`
                 );
               } else {
                 logger.info(
                   `A fatal exception occurred in a previous task, the queue has been purged: %o`,
-                  err3.message
+                  err4.message
                 );
               }
               this.complete(task);
@@ -37820,7 +37820,7 @@ var init_esm = __esm({
         Git2.prototype.checkoutLatestTag = function(then) {
           var git = this;
           return this.pull(function() {
-            git.tags(function(err3, tags2) {
+            git.tags(function(err4, tags2) {
               git.checkout(tags2.latest, then);
             });
           });
@@ -38298,9 +38298,9 @@ var init_git = __esm({
         return this.git.raw(args);
       }
       /** `git rev-parse <rev>^{commit}` → full SHA, or undefined when it does not resolve. */
-      async resolve(rev) {
+      async resolve(rev2) {
         try {
-          return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim() || void 0;
+          return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev2}^{commit}`])).trim() || void 0;
         } catch {
           return void 0;
         }
@@ -40010,9 +40010,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (fn) {
           this._exitCallback = fn;
         } else {
-          this._exitCallback = (err3) => {
-            if (err3.code !== "commander.executeSubCommandAsync") {
-              throw err3;
+          this._exitCallback = (err4) => {
+            if (err4.code !== "commander.executeSubCommandAsync") {
+              throw err4;
             } else {
             }
           };
@@ -40088,12 +40088,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
       _callParseArg(target, value2, previous, invalidArgumentMessage) {
         try {
           return target.parseArg(value2, previous);
-        } catch (err3) {
-          if (err3.code === "commander.invalidArgument") {
-            const message = `${invalidArgumentMessage} ${err3.message}`;
-            this.error(message, { exitCode: err3.exitCode, code: err3.code });
+        } catch (err4) {
+          if (err4.code === "commander.invalidArgument") {
+            const message = `${invalidArgumentMessage} ${err4.message}`;
+            this.error(message, { exitCode: err4.exitCode, code: err4.code });
           }
-          throw err3;
+          throw err4;
         }
       }
       /**
@@ -40682,14 +40682,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
             );
           }
         });
-        proc.on("error", (err3) => {
-          if (err3.code === "ENOENT") {
+        proc.on("error", (err4) => {
+          if (err4.code === "ENOENT") {
             this._checkForMissingExecutable(
               executableFile,
               executableDir,
               subcommand._name
             );
-          } else if (err3.code === "EACCES") {
+          } else if (err4.code === "EACCES") {
             throw new Error(`'${executableFile}' not executable`);
           }
           if (!exitCallback) {
@@ -40700,7 +40700,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               "commander.executeSubCommandAsync",
               "(error)"
             );
-            wrappedError.nestedError = err3;
+            wrappedError.nestedError = err4;
             exitCallback(wrappedError);
           }
         });
@@ -42778,7 +42778,7 @@ import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
 function readBody(req, limit) {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
-  return new Promise((resolve12) => {
+  return new Promise((resolve13) => {
     const parts = [];
     let size = 0;
     let done = false;
@@ -42786,7 +42786,7 @@ function readBody(req, limit) {
       if (done) return;
       done = true;
       req.off("data", onData);
-      resolve12(o2);
+      resolve13(o2);
     };
     const onData = (c3) => {
       size += c3.length;
@@ -43446,6 +43446,798 @@ var init_api_root = __esm({
   }
 });
 
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+function deflateSync(data, opts) {
+  return dopt(data, opts || {}, 0, 0);
+}
+function strToU8(str3, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str3.length);
+    for (var i2 = 0; i2 < str3.length; ++i2)
+      ar_1[i2] = str3.charCodeAt(i2);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str3);
+  var l = str3.length;
+  var ar = new u8(str3.length + (str3.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i2 = 0; i2 < l; ++i2) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i2 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str3.charCodeAt(i2);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str3.charCodeAt(++i2) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+function zipSync(data, opts) {
+  if (!opts)
+    opts = {};
+  var r2 = {};
+  var files = [];
+  fltn(data, "", r2, opts);
+  var o2 = 0;
+  var tot = 0;
+  for (var fn in r2) {
+    var _a3 = r2[fn], file = _a3[0], p2 = _a3[1];
+    var compression = p2.level == 0 ? 0 : 8;
+    var f = strToU8(fn), s2 = f.length;
+    var com = p2.comment, m = com && strToU8(com), ms = m && m.length;
+    var exl = exfl(p2.extra);
+    if (s2 > 65535)
+      err(11);
+    var d = compression ? deflateSync(file, p2) : file, l = d.length;
+    var c3 = crc();
+    c3.p(file);
+    files.push(mrg(p2, {
+      size: file.length,
+      crc: c3.d(),
+      c: d,
+      f,
+      m,
+      u: s2 != fn.length || m && com.length != ms,
+      o: o2,
+      compression
+    }));
+    o2 += 30 + s2 + exl + l;
+    tot += 76 + 2 * (s2 + exl) + (ms || 0) + l;
+  }
+  var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
+  for (var i2 = 0; i2 < files.length; ++i2) {
+    var f = files[i2];
+    wzh(out, f.o, f, f.f, f.u, f.c.length);
+    var badd = 30 + f.f.length + exfl(f.extra);
+    out.set(f.c, f.o + badd);
+    wzh(out, o2, f, f.f, f.u, f.c.length, f.o, f.m), o2 += 16 + badd + (f.m ? f.m.length : 0);
+  }
+  wzf(out, o2, files.length, cdl, oe);
+  return out;
+}
+var require2, _a2, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a2, fl, revfl, _b, fd, revfd, rev, x2, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, fltn, te, td, tds, exfl, wzh, wzf;
+var init_esm3 = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire("/");
+    try {
+      _a2 = require2("worker_threads"), Worker = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b2 = new u16(31);
+      for (var i2 = 0; i2 < 31; ++i2) {
+        b2[i2] = start += 1 << eb[i2 - 1];
+      }
+      var r2 = new i32(b2[30]);
+      for (var i2 = 1; i2 < 30; ++i2) {
+        for (var j2 = b2[i2]; j2 < b2[i2 + 1]; ++j2) {
+          r2[j2] = j2 - b2[i2] << 5 | i2;
+        }
+      }
+      return { b: b2, r: r2 };
+    };
+    _a2 = freb(fleb, 2);
+    fl = _a2.b;
+    revfl = _a2.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i2 = 0; i2 < 32768; ++i2) {
+      x2 = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
+      x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
+      x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
+      rev[i2] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r2) {
+      var s2 = cd.length;
+      var i2 = 0;
+      var l = new u16(mb);
+      for (; i2 < s2; ++i2) {
+        if (cd[i2])
+          ++l[cd[i2] - 1];
+      }
+      var le = new u16(mb);
+      for (i2 = 1; i2 < mb; ++i2) {
+        le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
+      }
+      var co;
+      if (r2) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i2 = 0; i2 < s2; ++i2) {
+          if (cd[i2]) {
+            var sv = i2 << 4 | cd[i2];
+            var r_1 = mb - cd[i2];
+            var v = le[cd[i2] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s2);
+        for (i2 = 0; i2 < s2; ++i2) {
+          if (cd[i2]) {
+            co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i2 = 0; i2 < 144; ++i2)
+      flt[i2] = 8;
+    for (i2 = 144; i2 < 256; ++i2)
+      flt[i2] = 9;
+    for (i2 = 256; i2 < 280; ++i2)
+      flt[i2] = 7;
+    for (i2 = 280; i2 < 288; ++i2)
+      flt[i2] = 8;
+    fdt = new u8(32);
+    for (i2 = 0; i2 < 32; ++i2)
+      fdt[i2] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    shft = function(p2) {
+      return (p2 + 7) / 8 | 0;
+    };
+    slc = function(v, s2, e) {
+      if (s2 == null || s2 < 0)
+        s2 = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s2, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    wbits = function(d, p2, v) {
+      v <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p2, v) {
+      v <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t2 = [];
+      for (var i2 = 0; i2 < d.length; ++i2) {
+        if (d[i2])
+          t2.push({ s: i2, f: d[i2] });
+      }
+      var s2 = t2.length;
+      var t22 = t2.slice();
+      if (!s2)
+        return { t: et, l: 0 };
+      if (s2 == 1) {
+        var v = new u8(t2[0].s + 1);
+        v[t2[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t2.sort(function(a, b2) {
+        return a.f - b2.f;
+      });
+      t2.push({ s: -1, f: 25001 });
+      var l = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
+      t2[0] = { s: -1, f: l.f + r2.f, l, r: r2 };
+      while (i1 != s2 - 1) {
+        l = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
+        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
+        t2[i1++] = { s: -1, f: l.f + r2.f, l, r: r2 };
+      }
+      var maxSym = t22[0].s;
+      for (var i2 = 1; i2 < s2; ++i2) {
+        if (t22[i2].s > maxSym)
+          maxSym = t22[i2].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t2[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i2 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t22.sort(function(a, b2) {
+          return tr[b2.s] - tr[a.s] || a.f - b2.f;
+        });
+        for (; i2 < s2; ++i2) {
+          var i2_1 = t22[i2].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t22[i2].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i2;
+        }
+        for (; i2 >= 0 && dt; --i2) {
+          var i2_3 = t22[i2].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s2 = c3.length;
+      while (s2 && !c3[--s2])
+        ;
+      var cl = new u16(++s2);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i2 = 1; i2 <= s2; ++i2) {
+        if (c3[i2] == cln && i2 != s2)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i2];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s2 };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i2 = 0; i2 < cl.length; ++i2)
+        l += cf[i2] * cl[i2];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s2 = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s2 & 255;
+      out[o2 + 1] = s2 >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i2 = 0; i2 < s2; ++i2)
+        out[o2 + i2 + 4] = dat[i2];
+      return (o2 + 4 + s2) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p2) {
+      wbits(out, p2++, final);
+      ++lf[256];
+      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i2 = 0; i2 < lclt.length; ++i2)
+        ++lcfreq[lclt[i2] & 31];
+      for (var i2 = 0; i2 < lcdt.length; ++i2)
+        ++lcfreq[lcdt[i2] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p2, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p2, nlc - 257);
+        wbits(out, p2 + 5, ndc - 1);
+        wbits(out, p2 + 10, nlcc - 4);
+        p2 += 14;
+        for (var i2 = 0; i2 < nlcc; ++i2)
+          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
+        p2 += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i2 = 0; i2 < clct.length; ++i2) {
+            var len = clct[i2] & 31;
+            wbits(out, p2, llm[len]), p2 += lct[len];
+            if (len > 15)
+              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i2 = 0; i2 < li; ++i2) {
+        var sym = syms[i2];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
+          if (len > 7)
+            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p2, dm[dst]), p2 += dl[dst];
+          if (dst > 3)
+            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
+        } else {
+          wbits16(out, p2, lm[sym]), p2 += ll[sym];
+        }
+      }
+      wbits16(out, p2, lm[256]);
+      return p2 + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post, st) {
+      var s2 = st.z || dat.length;
+      var o2 = new u8(pre + s2 + 5 * (1 + Math.ceil(s2 / 7e3)) + post);
+      var w = o2.subarray(pre, o2.length - post);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i3) {
+          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i2 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i2 + 2 < s2; ++i2) {
+          var hv = hsh(i2);
+          var imod = i2 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i2) {
+            var rem = s2 - i2;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i2 - bs, pos);
+              li = lc_1 = eb = 0, bs = i2;
+              for (var j2 = 0; j2 < 286; ++j2)
+                lf[j2] = 0;
+              for (var j2 = 0; j2 < 30; ++j2)
+                df[j2] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i2 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i2);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i2 + l] == dat[i2 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j2 = 0; j2 < mmd; ++j2) {
+                      var ti = i2 - dif + j2 & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i2 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i2];
+              ++lf[dat[i2]];
+            }
+          }
+        }
+        for (i2 = Math.max(i2, wi); i2 < s2; ++i2) {
+          syms[li++] = dat[i2];
+          ++lf[dat[i2]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i2 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i2, st.w = wi;
+        }
+      } else {
+        for (var i2 = st.w || 0; i2 < s2 + lst; i2 += 65535) {
+          var e = i2 + 65535;
+          if (e >= s2) {
+            w[pos / 8 | 0] = lst;
+            e = s2;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i2, e));
+        }
+        st.i = s2;
+      }
+      return slc(o2, 0, pre + shft(pos) + post);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t2 = new Int32Array(256);
+      for (var i2 = 0; i2 < 256; ++i2) {
+        var c3 = i2, k2 = 9;
+        while (--k2)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t2[i2] = c3;
+      }
+      return t2;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i2 = 0; i2 < d.length; ++i2)
+            cr = crct[cr & 255 ^ d[i2]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st);
+    };
+    mrg = function(a, b2) {
+      var o2 = {};
+      for (var k2 in a)
+        o2[k2] = a[k2];
+      for (var k2 in b2)
+        o2[k2] = b2[k2];
+      return o2;
+    };
+    wbytes = function(d, b2, v) {
+      for (; v; ++b2)
+        d[b2] = v, v >>>= 8;
+    };
+    fltn = function(d, p2, t2, o2) {
+      for (var k2 in d) {
+        var val = d[k2], n2 = p2 + k2, op = o2;
+        if (Array.isArray(val))
+          op = mrg(o2, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+          t2[n2] = [val, op];
+        else {
+          t2[n2 += "/"] = [new u8(0), op];
+          fltn(val, n2, t2, o2);
+        }
+      }
+    };
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k2 in ex) {
+          var l = ex[k2].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b2, f, fn, u, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b2, ce != null ? 33639248 : 67324752), b2 += 4;
+      if (ce != null)
+        d[b2++] = 20, d[b2++] = f.os;
+      d[b2] = 20, b2 += 2;
+      d[b2++] = f.flag << 1 | (c3 < 0 && 8), d[b2++] = u && 8;
+      d[b2++] = f.compression & 255, d[b2++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y2 = dt.getFullYear() - 1980;
+      if (y2 < 0 || y2 > 119)
+        err(10);
+      wbytes(d, b2, y2 << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b2 += 4;
+      if (c3 != -1) {
+        wbytes(d, b2, f.crc);
+        wbytes(d, b2 + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b2 + 8, f.size);
+      }
+      wbytes(d, b2 + 12, fl2);
+      wbytes(d, b2 + 14, exl), b2 += 16;
+      if (ce != null) {
+        wbytes(d, b2, col);
+        wbytes(d, b2 + 6, f.attrs);
+        wbytes(d, b2 + 10, ce), b2 += 14;
+      }
+      d.set(fn, b2);
+      b2 += fl2;
+      if (exl) {
+        for (var k2 in ex) {
+          var exf = ex[k2], l = exf.length;
+          wbytes(d, b2, +k2);
+          wbytes(d, b2 + 2, l);
+          d.set(exf, b2 + 4), b2 += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b2), b2 += col;
+      return b2;
+    };
+    wzf = function(o2, b2, c3, d, e) {
+      wbytes(o2, b2, 101010256);
+      wbytes(o2, b2 + 8, c3);
+      wbytes(o2, b2 + 10, c3);
+      wbytes(o2, b2 + 12, d);
+      wbytes(o2, b2 + 16, e);
+    };
+  }
+});
+
+// src/sourcemaps/symbolicate/artifacts.ts
+function normalizeId(raw) {
+  if (typeof raw !== "string") return void 0;
+  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(
+    raw.trim().toLowerCase()
+  );
+  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}` : void 0;
+}
+function header(headers, key) {
+  const k2 = key.toLowerCase();
+  for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === k2) return v;
+  return void 0;
+}
+var SOURCE_TYPES;
+var init_artifacts = __esm({
+  "src/sourcemaps/symbolicate/artifacts.ts"() {
+    "use strict";
+    SOURCE_TYPES = /* @__PURE__ */ new Set(["source", "minified_source"]);
+  }
+});
+
+// src/server/routes/artifact-lookup.ts
+function register3(router, core) {
+  router.on("GET", "/api/0/projects/:org/:project/artifact-lookup/", (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
+    if ("reply" in a) return a.reply;
+    const project = core.state.project(a.org, req.params.project);
+    if (!project) return NOT_FOUND();
+    const bundles = core.state.bundles.filter((b2) => b2.orgId === a.org.id && b2.projects.includes(project.slug));
+    const idOf = (b2) => core.state.bundles.indexOf(b2) + 1;
+    const download = req.query.download;
+    if (download !== void 0) {
+      const m = /^artifact_bundle\/(\d+)$/.exec(download);
+      const b2 = m ? bundles.find((x2) => idOf(x2) === Number(m[1])) : void 0;
+      if (!b2) return NOT_FOUND();
+      const entries = { "manifest.json": strToU8(JSON.stringify(b2.manifest)) };
+      for (const f of b2.files) entries[f.path] = new Uint8Array(f.content);
+      const zip = Buffer.from(zipSync(entries));
+      return {
+        status: 200,
+        body: zip,
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "Content-Disposition": `attachment; filename="artifact-bundle-${b2.id}.zip"`
+        }
+      };
+    }
+    const debugId = req.query.debug_id ? normalizeId(req.query.debug_id) ?? req.query.debug_id : void 0;
+    const url = req.query.url || void 0;
+    const release = req.query.release || void 0;
+    const dist = req.query.dist || void 0;
+    const found2 = [];
+    for (const b2 of bundles) {
+      if (debugId && b2.files.some((f) => normalizeId(header(f.headers, "debug-id")) === debugId)) {
+        found2.push({ bundle: b2, resolvedWith: "debug-id" });
+      } else if (release && b2.release === release && (b2.dist ?? "") === (dist ?? "") && (url === void 0 || b2.files.some((f) => f.url?.includes(url)))) {
+        found2.push({ bundle: b2, resolvedWith: "release" });
+      }
+    }
+    const base = `${req.origin}${req.path}`;
+    return json(
+      200,
+      found2.sort((x2, y2) => idOf(x2.bundle) - idOf(y2.bundle)).map(({ bundle, resolvedWith }) => ({
+        id: `artifact_bundle/${idOf(bundle)}`,
+        type: "bundle",
+        url: `${base}?download=artifact_bundle/${idOf(bundle)}`,
+        resolved_with: resolvedWith
+      }))
+    );
+  });
+}
+var init_artifact_lookup = __esm({
+  "src/server/routes/artifact-lookup.ts"() {
+    "use strict";
+    init_esm3();
+    init_artifacts();
+    init_auth();
+    init_http();
+  }
+});
+
 // src/server/zip-reader.ts
 import { inflateRawSync } from "node:zlib";
 function u64(b2, at2) {
@@ -43709,7 +44501,7 @@ function gunzipCapped(data, cap) {
     return "invalid";
   }
 }
-function register3(router, core) {
+function register4(router, core) {
   const path = "/api/0/organizations/:org/chunk-upload/";
   router.on("GET", path, (req) => {
     const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
@@ -43736,7 +44528,7 @@ function register3(router, core) {
       if ("reply" in a) return a.reply;
       const o2 = chunkUploadOptions(core);
       const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
-      if (encoding && encoding !== "gzip") return err("Unsupported Content-Encoding");
+      if (encoding && encoding !== "gzip") return err2("Unsupported Content-Encoding");
       const boundary = multipartBoundary(req.headers["content-type"]);
       let parts = [];
       if (boundary) {
@@ -43748,8 +44540,8 @@ function register3(router, core) {
       }
       const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
       if (encoding && files.some((p2) => p2.name === "file_gzip"))
-        return err("Cannot combine Content-Encoding with file_gzip field");
-      if (files.length > o2.chunksPerRequest) return err("Too many chunks");
+        return err2("Cannot combine Content-Encoding with file_gzip field");
+      if (files.length > o2.chunksPerRequest) return err2("Too many chunks");
       if (files.length === 0) return { status: 200 };
       const decoded = [];
       let total = 0;
@@ -43757,16 +44549,16 @@ function register3(router, core) {
         let data;
         if (p2.name === "file_gzip" || encoding === "gzip") {
           const g = gunzipCapped(p2.data, o2.chunkSize);
-          if (g === "too-large") return err("Chunk size too large");
-          if (g === "invalid") return err("Invalid gzip payload");
+          if (g === "too-large") return err2("Chunk size too large");
+          if (g === "invalid") return err2("Invalid gzip payload");
           data = g;
         } else data = p2.data;
-        if (data.length > o2.chunkSize) return err("Chunk size too large");
+        if (data.length > o2.chunkSize) return err2("Chunk size too large");
         total += data.length;
-        if (total > o2.maxRequestSize) return err("Request too large");
+        if (total > o2.maxRequestSize) return err2("Request too large");
         decoded.push({ name: p2.filename, data });
       }
-      for (const d of decoded) if (sha1(d.data) !== d.name) return err("Checksum mismatch");
+      for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
       const store = orgChunks(core, a.org.id);
       const fresh = decoded.filter((d, i2) => !store.has(d.name) && decoded.findIndex((x2) => x2.name === d.name) === i2);
       const adding = fresh.reduce((n2, d) => n2 + d.data.length, 0);
@@ -43786,7 +44578,7 @@ function register3(router, core) {
     { maxBody: (l) => chunkUploadOptions(core).maxRequestSize + l.chunkUploadOverheadBytes }
   );
 }
-var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err;
+var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err2;
 var init_chunks = __esm({
   "src/server/routes/chunks.ts"() {
     "use strict";
@@ -43821,7 +44613,7 @@ var init_chunks = __esm({
     };
     overrides = /* @__PURE__ */ new WeakMap();
     budgets = /* @__PURE__ */ new WeakMap();
-    err = (message) => json(400, { error: message });
+    err2 = (message) => json(400, { error: message });
   }
 });
 
@@ -44005,24 +44797,24 @@ function stateReply(rec) {
   }
   return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
 }
-function register4(router, core) {
+function register5(router, core) {
   router.on("POST", "/api/0/organizations/:org/artifactbundle/assemble/", (req) => {
     const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
     if ("reply" in a) return a.reply;
     const parsed = parseJsonBody(req, "error");
     if ("reply" in parsed) return parsed.reply;
-    if (req.body.length === 0) return err2("Invalid json body");
+    if (req.body.length === 0) return err3("Invalid json body");
     const v = validateAssembleBody(parsed.value);
-    if ("error" in v) return err2(v.error);
+    if ("error" in v) return err3(v.error);
     const body = v.body;
-    if (body.projects.length === 0) return err2("You need to specify at least one project");
+    if (body.projects.length === 0) return err3("You need to specify at least one project");
     const projects = [];
     const all = core.state.projectsOf(a.org);
     for (const p2 of body.projects) {
       const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
       if (found2 && !projects.includes(found2)) projects.push(found2);
     }
-    if (projects.length !== body.projects.length) return err2("One or more projects are invalid");
+    if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
     const store = orgChunks(core, a.org.id);
     const missing = [...new Set(body.chunks.filter((c3) => !store.has(c3)))];
     if (missing.length > 0) return json(200, { state: "not_found", missingChunks: missing });
@@ -44033,7 +44825,7 @@ function register4(router, core) {
     const rec = { state: "created", detail: null };
     core.state.assembles.set(key, rec);
     if (body.dist !== void 0 && body.version === void 0)
-      return err2("You need to specify a release together with a dist");
+      return err3("You need to specify a release together with a dist");
     let outcome;
     try {
       outcome = assembleBundle(core, a.org, body, projects);
@@ -44055,7 +44847,7 @@ function register4(router, core) {
     return json(200, { state: "created", missingChunks: [] });
   });
 }
-var HEX40, KNOWN_TYPES, err2, pendingPolls, finalStates;
+var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
 var init_assemble = __esm({
   "src/server/routes/assemble.ts"() {
     "use strict";
@@ -44067,7 +44859,7 @@ var init_assemble = __esm({
     init_chunks();
     HEX40 = /^[0-9a-f]{40}$/;
     KNOWN_TYPES = /* @__PURE__ */ new Set(["source", "minified_source", "source_map", "indexed_ram_bundle"]);
-    err2 = (message) => json(400, { error: message });
+    err3 = (message) => json(400, { error: message });
     pendingPolls = /* @__PURE__ */ new WeakMap();
     finalStates = /* @__PURE__ */ new WeakMap();
   }
@@ -44247,7 +45039,7 @@ function lastDeploys(state, release) {
   const unique = [...new Set(last2.values())];
   return unique.sort((a, b2) => Date.parse(b2.dateFinished) - Date.parse(a.dateFinished) || Number(b2.id) - Number(a.id));
 }
-function register5(router, core) {
+function register6(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/releases/:version/deploys/";
   const withRelease = (req) => {
@@ -44319,27 +45111,6 @@ var init_deploys = __esm({
     init_serialize();
     init_fields();
     init_paging();
-  }
-});
-
-// src/sourcemaps/symbolicate/artifacts.ts
-function normalizeId(raw) {
-  if (typeof raw !== "string") return void 0;
-  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(
-    raw.trim().toLowerCase()
-  );
-  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}` : void 0;
-}
-function header(headers, key) {
-  const k2 = key.toLowerCase();
-  for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === k2) return v;
-  return void 0;
-}
-var SOURCE_TYPES;
-var init_artifacts = __esm({
-  "src/sourcemaps/symbolicate/artifacts.ts"() {
-    "use strict";
-    SOURCE_TYPES = /* @__PURE__ */ new Set(["source", "minified_source"]);
   }
 });
 
@@ -44452,7 +45223,7 @@ function encode(decoded) {
   }
   return writer.flush();
 }
-var comma, semicolon, chars, intToChar, charToInt, bufLength, td, StringWriter, StringReader;
+var comma, semicolon, chars, intToChar, charToInt, bufLength, td2, StringWriter, StringReader;
 var init_sourcemap_codec = __esm({
   "node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs"() {
     comma = ",".charCodeAt(0);
@@ -44466,7 +45237,7 @@ var init_sourcemap_codec = __esm({
       charToInt[c3] = i2;
     }
     bufLength = 1024 * 16;
-    td = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
+    td2 = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
       decode(buf) {
         const out = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
         return out.toString();
@@ -44490,13 +45261,13 @@ var init_sourcemap_codec = __esm({
         const { buffer } = this;
         buffer[this.pos++] = v;
         if (this.pos === bufLength) {
-          this.out += td.decode(buffer);
+          this.out += td2.decode(buffer);
           this.pos = 0;
         }
       }
       flush() {
         const { buffer, out, pos } = this;
-        return pos > 0 ? out + td.decode(buffer.subarray(0, pos)) : out;
+        return pos > 0 ? out + td2.decode(buffer.subarray(0, pos)) : out;
       }
     };
     StringReader = class {
@@ -44869,8 +45640,8 @@ function cast(map) {
   return map;
 }
 function decodedMappings(map) {
-  var _a2;
-  return (_a2 = cast(map))._decoded || (_a2._decoded = decode(cast(map)._encoded));
+  var _a3;
+  return (_a3 = cast(map))._decoded || (_a3._decoded = decode(cast(map)._encoded));
 }
 function originalPositionFor(map, needle) {
   let { line, column, bias } = needle;
@@ -45000,8 +45771,8 @@ var init_trace_mapping = __esm({
         this.sources = sources;
         this.sourcesContent = sourcesContent;
         this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
-        const resolve12 = resolver(mapUrl, sourceRoot);
-        this.resolvedSources = sources.map(resolve12);
+        const resolve13 = resolver(mapUrl, sourceRoot);
+        this.resolvedSources = sources.map(resolve13);
         const { mappings } = parsed;
         if (typeof mappings === "string") {
           this._encoded = mappings;
@@ -45225,13 +45996,13 @@ var init_atomic_write = __esm({
         const size = Buffer.byteLength(data, "utf8");
         this.step("write-pending", path);
         const known = this.listed?.dirs.has(dirname6(path)) && !this.listed.pending.has(tmp);
-        let fd = known ? void 0 : this.openExisting(tmp);
-        if (fd === void 0) {
+        let fd2 = known ? void 0 : this.openExisting(tmp);
+        if (fd2 === void 0) {
           const spare = this.takeSpare(blocks(size));
           if (spare) {
             try {
               renameSync4(spare.path, tmp);
-              fd = this.openExisting(tmp);
+              fd2 = this.openExisting(tmp);
             } catch (e) {
               if (errCode(e) === "EXDEV") this.spares.push(spare);
               else if (errCode(e) !== "ENOENT") throw e;
@@ -45239,25 +46010,25 @@ var init_atomic_write = __esm({
           }
         }
         let chmod = true;
-        if (fd === void 0) {
+        if (fd2 === void 0) {
           try {
-            fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+            fd2 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
             chmod = (mode & ~this.umask) !== mode;
           } catch (e) {
-            fd = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
-            if (fd === void 0) throw e;
+            fd2 = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+            if (fd2 === void 0) throw e;
           }
         }
         try {
-          const n2 = writeSync(fd, data, 0, "utf8");
+          const n2 = writeSync(fd2, data, 0, "utf8");
           if (n2 < size) {
             const bytes = Buffer.from(data, "utf8");
-            for (let off = n2; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
+            for (let off = n2; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
           }
-          ftruncateSync(fd, size);
-          if (chmod && (fstatSync(fd).mode & 4095) !== mode) fchmodSync(fd, mode);
+          ftruncateSync(fd2, size);
+          if (chmod && (fstatSync(fd2).mode & 4095) !== mode) fchmodSync(fd2, mode);
         } finally {
-          closeSync(fd);
+          closeSync(fd2);
         }
       }
       /**
@@ -45265,9 +46036,9 @@ var init_atomic_write = __esm({
        * name; otherwise the name is removed (nothing is lost: another name keeps the content).
        */
       openExisting(path) {
-        let fd;
+        let fd2;
         try {
-          fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+          fd2 = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
         } catch (e) {
           const code = errCode(e);
           if (code === "ENOENT") return void 0;
@@ -45275,9 +46046,9 @@ var init_atomic_write = __esm({
           unlinkSync(path);
           return void 0;
         }
-        const st = fstatSync(fd);
-        if (st.isFile() && st.nlink === 1) return fd;
-        closeSync(fd);
+        const st = fstatSync(fd2);
+        if (st.isFile() && st.nlink === 1) return fd2;
+        closeSync(fd2);
         unlinkSync(path);
         return void 0;
       }
@@ -45387,22 +46158,22 @@ function notUtf8NameError(display) {
   });
 }
 function readRegularFile(path, display) {
-  let fd;
+  let fd2;
   try {
-    fd = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+    fd2 = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (e) {
     throw fileError(e, "read", display);
   }
   try {
-    const st = fstatSync2(fd);
+    const st = fstatSync2(fd2);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    return readFileSync8(fd);
+    return readFileSync8(fd2);
   } catch (e) {
     throw fileError(e, "read", display);
   } finally {
-    closeSync2(fd);
+    closeSync2(fd2);
   }
 }
 var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, CAUSES;
@@ -46551,7 +47322,7 @@ function findEvent(core, project, id) {
   const want = id.replace(/-/g, "").toLowerCase();
   return eventsOf(core, project).find((e) => e.id === want);
 }
-function register6(router, core) {
+function register7(router, core) {
   router.on("GET", "/api/0/projects/:org/:project/events/", (req) => {
     const p2 = projectOf(core, req, EVENT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
@@ -47067,7 +47838,7 @@ function recordEvent(core, ev) {
   if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
   core.persist.saveEvent(ev);
 }
-function register7(router, core) {
+function register8(router, core) {
   const ingestion = {
     maxBody: (l) => l.envelopeBodyBytes,
     decode: true,
@@ -47351,10 +48122,10 @@ function headCommitItem(item) {
     })
   );
 }
-function wantsServerError(err3) {
-  if (typeof err3 !== "object" || err3 === null) return false;
-  if ("__500__" in err3) return true;
-  return Object.values(err3).some(wantsServerError);
+function wantsServerError(err4) {
+  if (typeof err4 !== "object" || err4 === null) return false;
+  if ("__500__" in err4) return true;
+  return Object.values(err4).some(wantsServerError);
 }
 function nextRepoId(state) {
   return String(state.repos.reduce((m, r2) => Math.max(m, Number(r2.id) || 0), 0) + 1);
@@ -47485,7 +48256,7 @@ function resolveProjects(state, org, items) {
   }
   return out;
 }
-function register8(router, core) {
+function register9(router, core) {
   const { state } = core;
   const base = "/api/0/organizations/:org/releases/";
   const save = () => core.persist.saveReleases(state);
@@ -47730,7 +48501,7 @@ var init_releases = __esm({
 });
 
 // src/server/routes/repos.ts
-function register9(router, core) {
+function register10(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/repos/";
   router.on("GET", path, (req) => {
@@ -47796,13 +48567,14 @@ var init_repos = __esm({
 // src/server/routes/index.ts
 function registerRoutes(router, core) {
   register2(router, core);
-  register8(router, core);
   register9(router, core);
-  register5(router, core);
-  register3(router, core);
-  register4(router, core);
-  register7(router, core);
+  register10(router, core);
   register6(router, core);
+  register4(router, core);
+  register5(router, core);
+  register8(router, core);
+  register7(router, core);
+  register3(router, core);
   register(router, core);
 }
 var init_routes = __esm({
@@ -47810,6 +48582,7 @@ var init_routes = __esm({
     "use strict";
     init_admin();
     init_api_root();
+    init_artifact_lookup();
     init_assemble();
     init_chunks();
     init_deploys();
@@ -47935,9 +48708,9 @@ async function startServer(options = {}) {
     s2.on("close", () => sockets.delete(s2));
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve12, reject) => {
+  await new Promise((resolve13, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve12());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve13());
   });
   const addr = server.address();
   const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
@@ -47972,9 +48745,9 @@ async function startServer(options = {}) {
     get requests() {
       return state.requests;
     },
-    close: () => new Promise((resolve12) => {
+    close: () => new Promise((resolve13) => {
       for (const s2 of sockets) s2.destroy();
-      server.close(() => resolve12());
+      server.close(() => resolve13());
     })
   };
 }
@@ -48162,6 +48935,8 @@ var init_routes2 = __esm({
       chunkUpload: (org) => `organizations/${encodePathSegment(org)}/chunk-upload/`,
       /** `POST /api/0/organizations/{org}/artifactbundle/assemble/` */
       artifactBundleAssemble: (org) => `organizations/${encodePathSegment(org)}/artifactbundle/assemble/`,
+      /** `GET /api/0/projects/{org}/{project}/artifact-lookup/` — artifact bundles by `debug_id` (or `url`/`release`/`dist`) */
+      artifactLookup: (org, project) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/artifact-lookup/`,
       /** `GET /api/0/projects/{org}/{project}/events/{event_id}/` */
       projectEvent: (org, project, eventId) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/events/${encodePathSegment(eventId)}/`,
       /** `GET /api/0/projects/{org}/{project}/events/{event_id}/source-map-debug-blue-thunder-edition/` */
@@ -48507,8 +49282,8 @@ function renderReleaseInfo(r2, opts) {
   }
   return renderTable(titles, [row]);
 }
-function shortRev(rev) {
-  return /^[0-9a-fA-F]{40}$/.test(rev) ? rev.slice(0, 12) : rev;
+function shortRev(rev2) {
+  return /^[0-9a-fA-F]{40}$/.test(rev2) ? rev2.slice(0, 12) : rev2;
 }
 function renderRefs(refs) {
   return renderTable(
@@ -48733,7 +49508,7 @@ __export(ci_exports, {
 import { readFileSync as readFileSync10 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile3 = o2.readFile ?? ((p2) => readFileSync10(p2, "utf8"));
+  const readFile4 = o2.readFile ?? ((p2) => readFileSync10(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -48743,7 +49518,7 @@ function versionFromEnvironment(o2) {
   const cordova = o2.cwd ? cordovaReleaseName(o2.cwd) : void 0;
   if (cordova) return { version: cordova, source: "Cordova config.xml" };
   for (const p2 of SENTRY_CLI_PROBES) {
-    const r2 = p2.read(env2, readFile3);
+    const r2 = p2.read(env2, readFile4);
     if (r2) return { ...r2, ci: p2.ci };
   }
   const gradle = o2.cwd ? gradleReleaseName(o2.cwd) : void 0;
@@ -48751,7 +49526,7 @@ function versionFromEnvironment(o2) {
   const gae = nonEmpty(env2.GAE_DEPLOYMENT_ID);
   if (gae) return { version: gae, source: "GAE_DEPLOYMENT_ID", ci: "Google App Engine" };
   for (const p2 of OTHER_CI_PROBES) {
-    const r2 = p2.read(env2, readFile3);
+    const r2 = p2.read(env2, readFile4);
     if (r2) return { ...r2, ci: p2.ci };
   }
   return void 0;
@@ -48799,12 +49574,12 @@ var init_ci = __esm({
     ];
     githubActions = {
       ci: "GitHub Actions",
-      read(env2, readFile3) {
+      read(env2, readFile4) {
         if (env2.GITHUB_ACTIONS !== "true" && !env2.GITHUB_SHA) return void 0;
         const event = env2.GITHUB_EVENT_NAME;
         if ((event === "pull_request" || event === "pull_request_target") && env2.GITHUB_EVENT_PATH) {
           try {
-            const payload = JSON.parse(readFile3(env2.GITHUB_EVENT_PATH));
+            const payload = JSON.parse(readFile4(env2.GITHUB_EVENT_PATH));
             const sha2 = payload.pull_request?.head?.sha;
             if (typeof sha2 === "string" && sha2.trim() !== "") {
               return { version: sha2.trim(), source: "the pull request's head SHA (GITHUB_EVENT_PATH)" };
@@ -49074,23 +49849,23 @@ function parseCommitSpec(spec) {
   const m = /^([^@#]+)(?:#([^@]+))?(?:@(.+))?$/.exec(spec);
   if (!m) throw new UsageError(`could not parse commit spec '${spec}': expected REPO, REPO@REV or REPO@PREV..REV`);
   const range = m[3] ?? "";
-  let rev = "HEAD";
+  let rev2 = "HEAD";
   let prevRev;
   if (range !== "") {
     const at2 = range.lastIndexOf("..");
     if (at2 >= 0) {
       prevRev = range.slice(0, at2);
-      rev = range.slice(at2 + 2);
+      rev2 = range.slice(at2 + 2);
     } else {
-      rev = range;
+      rev2 = range;
     }
   }
-  for (const r2 of [rev, prevRev]) {
+  for (const r2 of [rev2, prevRev]) {
     if (r2 !== void 0 && r2.length > MAX_REV) {
       throw new UsageError(`invalid commit spec '${spec}': a revision has at most ${MAX_REV} characters`);
     }
   }
-  return { repo: m[1], ...m[2] ? { path: m[2] } : {}, rev, ...prevRev !== void 0 ? { prevRev } : {} };
+  return { repo: m[1], ...m[2] ? { path: m[2] } : {}, rev: rev2, ...prevRev !== void 0 ? { prevRev } : {} };
 }
 async function runSetCommits(opts, ctx) {
   const version = checkVersion(opts.version);
@@ -49483,7 +50258,7 @@ var init_deploys2 = __esm({
 });
 
 // node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
+import { createRequire as createRequire2 } from "module";
 import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative2, resolve as resolve6, sep as sep3 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
@@ -49592,8 +50367,8 @@ function build(isSynchronous) {
 }
 function promise(root, options) {
   return new Promise((resolve$1, reject) => {
-    callback(root, options, (err3, output) => {
-      if (err3) return reject(err3);
+    callback(root, options, (err4, output) => {
+      if (err4) return reject(err4);
       resolve$1(output);
     });
   });
@@ -49609,7 +50384,7 @@ function sync(root, options) {
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist3 = __esm({
   "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
+    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
     pushDirectory = (directoryPath, paths) => {
@@ -49655,10 +50430,10 @@ var init_dist3 = __esm({
       queue.enqueue();
       fs.realpath(path, (error3, resolvedPath) => {
         if (error3) return queue.dequeue(suppressErrors ? null : error3, state);
-        fs.stat(resolvedPath, (error$1, stat3) => {
+        fs.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat3, resolvedPath);
+          if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
@@ -49668,9 +50443,9 @@ var init_dist3 = __esm({
       queue.enqueue();
       try {
         const resolvedPath = fs.realpathSync(path);
-        const stat3 = fs.statSync(resolvedPath);
-        if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-        callback$1(stat3, resolvedPath);
+        const stat4 = fs.statSync(resolvedPath);
+        if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+        callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
       }
@@ -49833,8 +50608,8 @@ var init_dist3 = __esm({
             this.walkDirectory(this.state, path, path, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
             let path = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path, this.state, (stat3, resolvedPath) => {
-              if (stat3.isDirectory()) {
+            this.resolveSymlink(path, this.state, (stat4, resolvedPath) => {
+              if (stat4.isDirectory()) {
                 resolvedPath = normalizePath2(resolvedPath, this.state.options);
                 if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
@@ -51745,8 +52520,8 @@ var require_picomatch = __commonJS({
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err3) {
-        if (options && options.debug === true) throw err3;
+      } catch (err4) {
+        if (options && options.debug === true) throw err4;
         return /$^/;
       }
     };
@@ -52022,12 +52797,12 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative5] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative5) : [];
+  const [crawler, relative6] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative6) : [];
 }
 function globSync(globInput, options) {
-  const [crawler, relative5] = getCrawler(globInput, options);
-  return crawler ? formatPaths(crawler.sync(), relative5) : [];
+  const [crawler, relative6] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative6) : [];
 }
 var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions2;
 var init_dist4 = __esm({
@@ -52058,6 +52833,369 @@ var init_dist4 = __esm({
       followSymbolicLinks: true,
       onlyFiles: true
     };
+  }
+});
+
+// src/sourcemaps/debug-id.ts
+import { createHash as createHash3 } from "node:crypto";
+function debugIdFromBytes(...parts) {
+  const h2 = createHash3("sha1");
+  for (const p2 of parts) h2.update(p2);
+  const b2 = h2.digest().subarray(0, 16);
+  b2[6] = b2[6] & 15 | 80;
+  b2[8] = b2[8] & 63 | 128;
+  const hex2 = b2.toString("hex");
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
+}
+function isDebugId(value2) {
+  return typeof value2 === "string" && DEBUG_ID_RE.test(value2.trim());
+}
+function normalizeDebugId2(value2) {
+  const hex2 = value2.trim().replace(/-/g, "").toLowerCase();
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
+}
+function findDebugId(jsText) {
+  let found2;
+  DEBUG_ID_COMMENT_RE.lastIndex = 0;
+  for (const m of jsText.matchAll(DEBUG_ID_COMMENT_RE)) {
+    if (isDebugId(m[1])) found2 = m[1];
+  }
+  return found2 === void 0 ? void 0 : normalizeDebugId2(found2);
+}
+function debugIdFromMap(mapJson) {
+  let map = mapJson;
+  if (typeof map === "string" || map instanceof Uint8Array) {
+    try {
+      map = JSON.parse(typeof map === "string" ? map : Buffer.from(map).toString("utf8"));
+    } catch {
+      return void 0;
+    }
+  }
+  if (map === null || typeof map !== "object" || Array.isArray(map)) return void 0;
+  const o2 = map;
+  for (const key of ["debugId", "debug_id"]) {
+    if (isDebugId(o2[key])) return normalizeDebugId2(o2[key]);
+  }
+  return void 0;
+}
+var DEBUG_ID_RE, DEBUG_ID_COMMENT_RE;
+var init_debug_id = __esm({
+  "src/sourcemaps/debug-id.ts"() {
+    "use strict";
+    DEBUG_ID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+    DEBUG_ID_COMMENT_RE = /(?:^|\n)\/\/# debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?(?=\n|$)/g;
+  }
+});
+
+// src/sourcemaps/check.ts
+var check_exports = {};
+__export(check_exports, {
+  checkBuild: () => checkBuild,
+  renderCheck: () => renderCheck
+});
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { dirname as dirname10, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve8 } from "node:path";
+async function exists3(p2) {
+  try {
+    return (await stat3(p2)).isFile();
+  } catch {
+    return false;
+  }
+}
+async function checkSources(map, mapDir, display, add) {
+  const sources = Array.isArray(map.sources) ? map.sources : [];
+  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : void 0;
+  const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
+  const missing = [];
+  for (const [i2, src] of sources.entries()) {
+    if (typeof contents?.[i2] === "string") continue;
+    if (typeof src !== "string") continue;
+    const name = root ? `${root.replace(/\/?$/, "/")}${src}` : src;
+    const local = name.replace(/^file:\/\//, "");
+    const onDisk = mapDir !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(local) ? await exists3(isAbsolute5(local) ? local : resolve8(mapDir, local)) : false;
+    if (!onDisk) missing.push(src);
+  }
+  if (missing.length === 0) return;
+  const list = missing.slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
+  if (contents === void 0) {
+    add({
+      level: "error",
+      code: "no_sources_content",
+      file: display,
+      message: `has no sourcesContent and its sources are not present (${list}): frames will resolve without code lines`
+    });
+  } else {
+    add({
+      level: "warning",
+      code: "missing_sources",
+      file: display,
+      message: `references sources that are nowhere (${list})`
+    });
+  }
+}
+function parseMap2(text, display) {
+  try {
+    const map = parseMapJson(text, display);
+    originalPositionFor(new FlattenMap(map), { line: 1, column: 0 });
+    return { map };
+  } catch (e) {
+    return { error: e.message.replace(`${display} is not a valid source map: `, "") };
+  }
+}
+async function checkBuild(dirs, cwd) {
+  const issues = [];
+  const add = (i2) => issues.push(i2);
+  const files = [];
+  const mapsSeen = /* @__PURE__ */ new Map();
+  const byId = /* @__PURE__ */ new Map();
+  const show = (abs) => relative3(cwd, abs) || abs;
+  const jsFiles = [];
+  for (const dir of dirs) {
+    const root = resolve8(cwd, dir);
+    let isDir = false;
+    try {
+      isDir = (await stat3(root)).isDirectory();
+    } catch {
+      throw new Error(`${dir}: no such file or folder`);
+    }
+    if (!isDir) {
+      if (JS.test(root)) jsFiles.push(root);
+      continue;
+    }
+    const rels = await glob(["**/*.{js,cjs,mjs}"], { cwd: root, ignore: ["**/node_modules/**"] });
+    jsFiles.push(...rels.sort().map((r2) => join8(root, r2)));
+  }
+  for (const abs of jsFiles) {
+    const display = show(abs);
+    const text = await readFile2(abs, "utf8");
+    const id = findDebugId(text) ?? null;
+    const entry = { file: display, debugId: id, map: null };
+    files.push(entry);
+    if (!id)
+      add({
+        level: "error",
+        code: "no_debug_id",
+        file: display,
+        message: "has no debug id (run `sentry-ship sourcemaps inject` on the build)"
+      });
+    else {
+      const list = byId.get(id) ?? [];
+      list.push({ display, text });
+      byId.set(id, list);
+    }
+    const ref = readSourceMapReference(text)?.url;
+    let mapText;
+    let mapDisplay;
+    let mapDir;
+    if (ref?.startsWith("data:")) {
+      mapText = parseDataUrl(ref)?.json ?? "";
+      mapDisplay = `${display} (inline map)`;
+      mapDir = dirname10(abs);
+    } else {
+      let mapAbs;
+      if (ref !== void 0) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith("file:")) {
+          add({
+            level: "warning",
+            code: "map_not_checked",
+            file: display,
+            message: `its map is at ${ref}, which is not checked`
+          });
+          continue;
+        }
+        let clean = ref.replace(/^file:\/\//, "").replace(/[?#].*$/, "");
+        try {
+          clean = decodeURIComponent(clean);
+        } catch {
+        }
+        mapAbs = isAbsolute5(clean) ? clean : resolve8(dirname10(abs), clean);
+        if (!await exists3(mapAbs)) {
+          add({
+            level: "error",
+            code: "map_missing",
+            file: display,
+            message: `references ${ref}, which does not exist (${show(mapAbs)})`
+          });
+          continue;
+        }
+      } else if (await exists3(`${abs}.map`)) {
+        mapAbs = `${abs}.map`;
+      } else {
+        add({
+          level: "warning",
+          code: "no_source_map",
+          file: display,
+          message: "has no source map (its frames will stay minified)"
+        });
+        continue;
+      }
+      mapDisplay = show(mapAbs);
+      mapDir = dirname10(mapAbs);
+      entry.map = mapDisplay;
+      const seen = mapsSeen.get(mapAbs);
+      if (seen) {
+        if (id && seen.debugId && seen.debugId !== id)
+          add({
+            level: "error",
+            code: "debug_id_mismatch",
+            file: display,
+            message: `has debug id ${id} but its map ${seen.display} has ${seen.debugId}`
+          });
+        continue;
+      }
+      try {
+        mapText = await readFile2(mapAbs, "utf8");
+      } catch (e) {
+        add({
+          level: "error",
+          code: "map_unreadable",
+          file: mapDisplay,
+          message: `cannot be read (${e.code ?? e.message})`
+        });
+        continue;
+      }
+      mapsSeen.set(mapAbs, { display: mapDisplay, debugId: void 0 });
+    }
+    entry.map ??= mapDisplay;
+    const parsed = parseMap2(mapText, mapDisplay);
+    if ("error" in parsed) {
+      add({
+        level: "error",
+        code: "map_unreadable",
+        file: mapDisplay,
+        message: `is not a valid source map: ${parsed.error}`
+      });
+      continue;
+    }
+    const mapId = debugIdFromMap(parsed.map);
+    for (const info2 of mapsSeen.values()) if (info2.display === mapDisplay) info2.debugId = mapId;
+    if (!ref?.startsWith("data:")) {
+      if (!mapId)
+        add({
+          level: "error",
+          code: "map_without_debug_id",
+          file: mapDisplay,
+          message: `has no debug id while ${display} ${id ? `has ${id}` : "has none either"}`
+        });
+      else if (id && mapId !== id)
+        add({
+          level: "error",
+          code: "debug_id_mismatch",
+          file: display,
+          message: `has debug id ${id} but its map ${mapDisplay} has ${mapId}`
+        });
+    }
+    await checkSources(parsed.map, mapDir, mapDisplay, add);
+  }
+  for (const [id, list] of byId) {
+    const distinct = new Map(list.map((f) => [f.text, f.display]));
+    if (distinct.size > 1) {
+      const names = [...distinct.values()];
+      add({
+        level: "error",
+        code: "duplicate_debug_id",
+        file: names[0],
+        message: `shares debug id ${id} with ${names.slice(1).join(", ")}, a different file: one of them will be resolved with the other's map`
+      });
+    }
+  }
+  const order = { error: 0, warning: 1 };
+  issues.sort((a, b2) => order[a.level] - order[b2.level] || a.file.localeCompare(b2.file));
+  return {
+    files,
+    maps: mapsSeen.size,
+    issues,
+    errors: issues.filter((i2) => i2.level === "error").length,
+    warnings: issues.filter((i2) => i2.level === "warning").length
+  };
+}
+function renderCheck(r2) {
+  const out = [
+    `Checked ${r2.files.length} JavaScript file${r2.files.length === 1 ? "" : "s"} and ${r2.maps} source map${r2.maps === 1 ? "" : "s"}`
+  ];
+  if (r2.server)
+    out.push(
+      `Asked the server for ${r2.server.checked} debug id${r2.server.checked === 1 ? "" : "s"}: ${r2.server.missing.length} missing`
+    );
+  for (const i2 of r2.issues) out.push(`  ${i2.level === "error" ? "error  " : "warning"} ${i2.file}: ${i2.message}`);
+  out.push(`${r2.errors} error${r2.errors === 1 ? "" : "s"}, ${r2.warnings} warning${r2.warnings === 1 ? "" : "s"}`);
+  return out;
+}
+var JS;
+var init_check = __esm({
+  "src/sourcemaps/check.ts"() {
+    "use strict";
+    init_trace_mapping();
+    init_dist4();
+    init_bundle_rewrite();
+    init_debug_id();
+    init_discover();
+    JS = /\.(m|c)?js$/;
+  }
+});
+
+// src/commands/sourcemaps/check.ts
+async function runCheck(opts, ctx) {
+  if (opts.dirs.length === 0) throw new UsageError("name the build folders to check (DIR\u2026)");
+  const { checkBuild: checkBuild2, renderCheck: renderCheck2 } = await Promise.resolve().then(() => (init_check(), check_exports));
+  let report3;
+  try {
+    report3 = await checkBuild2(opts.dirs, ctx.cwd);
+  } catch (e) {
+    throw new InputError(e.message);
+  }
+  if (opts.againstServer) {
+    const org = await ctx.requireOrg();
+    const project = await ctx.requireProject();
+    const api = await ctx.api();
+    const ids = [...new Set(report3.files.map((f) => f.debugId).filter((d) => d !== null))];
+    const missing = /* @__PURE__ */ new Set();
+    for (let i2 = 0; i2 < ids.length; i2 += LOOKUP_CONCURRENCY) {
+      await Promise.all(
+        ids.slice(i2, i2 + LOOKUP_CONCURRENCY).map(async (id) => {
+          const res = await api.get(routes.artifactLookup(org, project), { query: { debug_id: id } });
+          if (!Array.isArray(res.data) || res.data.length === 0) missing.add(id);
+        })
+      );
+    }
+    report3.server = { checked: ids.length, missing: ids.filter((id) => missing.has(id)) };
+    for (const f of report3.files) {
+      if (f.debugId && missing.has(f.debugId)) {
+        report3.issues.push({
+          level: "error",
+          code: "not_on_server",
+          file: f.file,
+          message: `debug id ${f.debugId} is not on the server (project ${project}): upload this build`
+        });
+      }
+    }
+    report3.errors = report3.issues.filter((i2) => i2.level === "error").length;
+  }
+  for (const line of renderCheck2(report3)) ctx.out.print(line);
+  ctx.out.result({ ok: report3.errors === 0, ...report3 });
+  if (report3.errors > 0) {
+    const names = [...new Set(report3.issues.filter((i2) => i2.level === "error").map((i2) => i2.file))];
+    const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
+    throw new InputError(`${report3.errors} error${report3.errors === 1 ? "" : "s"} in the build: ${shown}`);
+  }
+  return report3;
+}
+function checkCommand(env2) {
+  return new Command("check").description("preflight a build before deploying it: debug ids, maps, sources, duplicates (exit 1 on errors)").argument("<dirs...>", "the build folders (or files) to check").option("--against-server", "also check that the server has every debug id").addOption(orgOption()).addOption(projectOption()).action(
+    handler(env2, async (ctx, o2, dirs) => {
+      await runCheck({ dirs, againstServer: o2.againstServer === true }, ctx);
+    })
+  );
+}
+var LOOKUP_CONCURRENCY;
+var init_check2 = __esm({
+  "src/commands/sourcemaps/check.ts"() {
+    "use strict";
+    init_esm2();
+    init_routes2();
+    init_errors();
+    init_runner();
+    LOOKUP_CONCURRENCY = 8;
   }
 });
 
@@ -52103,10 +53241,10 @@ var init_sibling = __esm({
 });
 
 // src/sourcemaps/bundle.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { closeSync as closeSync3, openSync as openSync3, readSync, writeSync as writeSync2 } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { Worker as Worker2 } from "node:worker_threads";
 import * as zlib from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
@@ -52155,14 +53293,14 @@ function deflateWorkers() {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
-  const fd = openSync3(file, "w");
+  const fd2 = openSync3(file, "w");
   try {
-    const w = new HashingWriter(fd, chunkSize);
+    const w = new HashingWriter(fd2, chunkSize);
     let central = Buffer.allocUnsafe(64 * 1024);
     let centralLength = 0;
     const local = Buffer.alloc(30);
-    const idHash = createHash3("sha1");
-    const addEntry = async (name, crc, size, deflated) => {
+    const idHash = createHash4("sha1");
+    const addEntry = async (name, crc2, size, deflated) => {
       const nameBuf = Buffer.from(name, "utf8");
       local.writeUInt32LE(67324752, 0);
       local.writeUInt16LE(20, 4);
@@ -52170,7 +53308,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
       local.writeUInt16LE(8, 8);
       local.writeUInt16LE(0, 10);
       local.writeUInt16LE(DOS_DATE_1980, 12);
-      local.writeUInt32LE(crc, 14);
+      local.writeUInt32LE(crc2, 14);
       local.writeUInt32LE(deflated.length, 18);
       local.writeUInt32LE(size, 22);
       local.writeUInt16LE(nameBuf.length, 26);
@@ -52221,12 +53359,12 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
           const r2 = prepared[j2];
           if (r2.error !== void 0) {
             if (r2.input) throw new InputError(r2.error);
-            const err3 = Object.assign(new Error(r2.error), { code: r2.code });
-            throw isFileSystemError(err3) ? fileError(err3, "read", e.url) : err3;
+            const err4 = Object.assign(new Error(r2.error), { code: r2.code });
+            throw isFileSystemError(err4) ? fileError(err4, "read", e.url) : err4;
           }
-          const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
+          const crc2 = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
           const path = urlToBundlePath(e.url);
-          await addEntry(path, crc, r2.size, r2.deflated);
+          await addEntry(path, crc2, r2.size, r2.deflated);
           idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
           count2 += 1;
           onEntry?.(r2.size);
@@ -52264,7 +53402,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     const checksum = w.finish();
     return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
   } finally {
-    closeSync3(fd);
+    closeSync3(fd2);
   }
 }
 function uniquePaths(entries) {
@@ -52326,18 +53464,18 @@ function byteCompare(a, b2) {
   return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
 }
 async function readChunk(file, offset, size) {
-  const fd = openSync3(file, "r");
+  const fd2 = openSync3(file, "r");
   try {
     const buf = Buffer.alloc(size);
     let got = 0;
     while (got < size) {
-      const n2 = readSync(fd, buf, got, size - got, offset + got);
+      const n2 = readSync(fd2, buf, got, size - got, offset + got);
       if (n2 === 0) break;
       got += n2;
     }
     return buf;
   } finally {
-    closeSync3(fd);
+    closeSync3(fd2);
   }
 }
 var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
@@ -52350,13 +53488,13 @@ var init_bundle = __esm({
     init_sibling();
     WRITE_BYTES = 1 << 20;
     HashingWriter = class {
-      constructor(fd, chunkSize) {
-        this.fd = fd;
+      constructor(fd2, chunkSize) {
+        this.fd = fd2;
         this.chunkSize = chunkSize;
       }
       offset = 0;
-      whole = createHash3("sha1");
-      chunk = createHash3("sha1");
+      whole = createHash4("sha1");
+      chunk = createHash4("sha1");
       chunkStart = 0;
       chunkFill = 0;
       chunks = [];
@@ -52389,7 +53527,7 @@ var init_bundle = __esm({
         this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
         this.chunkStart += this.chunkFill;
         this.chunkFill = 0;
-        this.chunk = createHash3("sha1");
+        this.chunk = createHash4("sha1");
       }
       async flush() {
         let done = 0;
@@ -52457,7 +53595,7 @@ parentPort.on("message", async ({ id, items }) => {
         const scanModule = siblingModuleUrl("scan.js");
         this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
         this.workers = Array.from({ length: size }, () => {
-          const w = new Worker(WORKER_SOURCE, {
+          const w = new Worker2(WORKER_SOURCE, {
             eval: true,
             workerData: { rewriteModule, scanModule },
             resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
@@ -52490,8 +53628,8 @@ parentPort.on("message", async ({ id, items }) => {
         if (this.failure) return Promise.reject(this.failure);
         const id = this.nextId++;
         const w = this.workers[id % this.workers.length];
-        return new Promise((resolve12, reject) => {
-          this.waiting.set(id, { resolve: resolve12, reject });
+        return new Promise((resolve13, reject) => {
+          this.waiting.set(id, { resolve: resolve13, reject });
           w.postMessage({ id, items });
         });
       }
@@ -52505,64 +53643,13 @@ parentPort.on("message", async ({ id, items }) => {
   }
 });
 
-// src/sourcemaps/debug-id.ts
-import { createHash as createHash4 } from "node:crypto";
-function debugIdFromBytes(...parts) {
-  const h2 = createHash4("sha1");
-  for (const p2 of parts) h2.update(p2);
-  const b2 = h2.digest().subarray(0, 16);
-  b2[6] = b2[6] & 15 | 80;
-  b2[8] = b2[8] & 63 | 128;
-  const hex2 = b2.toString("hex");
-  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
-}
-function isDebugId(value2) {
-  return typeof value2 === "string" && DEBUG_ID_RE.test(value2.trim());
-}
-function normalizeDebugId2(value2) {
-  const hex2 = value2.trim().replace(/-/g, "").toLowerCase();
-  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
-}
-function findDebugId(jsText) {
-  let found2;
-  DEBUG_ID_COMMENT_RE.lastIndex = 0;
-  for (const m of jsText.matchAll(DEBUG_ID_COMMENT_RE)) {
-    if (isDebugId(m[1])) found2 = m[1];
-  }
-  return found2 === void 0 ? void 0 : normalizeDebugId2(found2);
-}
-function debugIdFromMap(mapJson) {
-  let map = mapJson;
-  if (typeof map === "string" || map instanceof Uint8Array) {
-    try {
-      map = JSON.parse(typeof map === "string" ? map : Buffer.from(map).toString("utf8"));
-    } catch {
-      return void 0;
-    }
-  }
-  if (map === null || typeof map !== "object" || Array.isArray(map)) return void 0;
-  const o2 = map;
-  for (const key of ["debugId", "debug_id"]) {
-    if (isDebugId(o2[key])) return normalizeDebugId2(o2[key]);
-  }
-  return void 0;
-}
-var DEBUG_ID_RE, DEBUG_ID_COMMENT_RE;
-var init_debug_id = __esm({
-  "src/sourcemaps/debug-id.ts"() {
-    "use strict";
-    DEBUG_ID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-    DEBUG_ID_COMMENT_RE = /(?:^|\n)\/\/# debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?(?=\n|$)/g;
-  }
-});
-
 // src/sourcemaps/symbolicate/local-store.ts
 var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
 import { readFileSync as readFileSync11, statSync as statSync6 } from "node:fs";
-import { relative as relative3, resolve as resolve8 } from "node:path";
+import { relative as relative4, resolve as resolve9 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
   "src/sourcemaps/symbolicate/local-store.ts"() {
@@ -52581,7 +53668,7 @@ var init_local_store = __esm({
       static async open(opts) {
         const store = new _LocalStore(opts);
         for (const dir of opts.dirs) {
-          const root = resolve8(opts.cwd, dir);
+          const root = resolve9(opts.cwd, dir);
           let isDir;
           try {
             isDir = statSync6(root).isDirectory();
@@ -52592,7 +53679,7 @@ var init_local_store = __esm({
           const base = isDir ? root : root.slice(0, root.lastIndexOf("/"));
           for (const rel of rels) {
             if (!EXT.test(rel)) continue;
-            store.add(resolve8(base, rel), rel, relative3(opts.cwd, resolve8(base, rel)) || rel);
+            store.add(resolve9(base, rel), rel, relative4(opts.cwd, resolve9(base, rel)) || rel);
           }
         }
         return store;
@@ -52986,20 +54073,20 @@ var init_event_file = __esm({
 
 // src/commands/sourcemaps/explain.ts
 async function runExplain(opts, ctx) {
-  const { resolve: resolve12 } = await import("node:path");
+  const { resolve: resolve13 } = await import("node:path");
   const { LocalStore: LocalStore2 } = await Promise.resolve().then(() => (init_local_store(), local_store_exports));
   const ex = await Promise.resolve().then(() => (init_explain(), explain_exports));
   let explanation;
   if (opts.eventFile !== void 0) {
-    const { readFile: readFile3 } = await import("node:fs/promises");
+    const { readFile: readFile4 } = await import("node:fs/promises");
     const { eventFromText: eventFromText2 } = await Promise.resolve().then(() => (init_event_file(), event_file_exports));
     const { processEvent: processEvent2 } = await Promise.resolve().then(() => (init_event(), event_exports));
     let event;
     try {
-      event = eventFromText2(await readFile3(resolve12(ctx.cwd, opts.eventFile), "utf8"));
+      event = eventFromText2(await readFile4(resolve13(ctx.cwd, opts.eventFile), "utf8"));
     } catch (e) {
-      const err3 = e;
-      throw new InputError(`cannot read the event in ${opts.eventFile}: ${err3.code ?? err3.message}`);
+      const err4 = e;
+      throw new InputError(`cannot read the event in ${opts.eventFile}: ${err4.code ?? err4.message}`);
     }
     if (opts.dirs.length === 0) throw new UsageError("name the build folders to check the event against (DIR\u2026)");
     const release = opts.release ?? (typeof event.release === "string" ? event.release : null);
@@ -53436,7 +54523,7 @@ __export(inject_exports, {
 import { closeSync as closeSync4, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
 import { availableParallelism as availableParallelism2 } from "node:os";
 import { sep as sep4 } from "node:path";
-import { Worker as Worker2 } from "node:worker_threads";
+import { Worker as Worker3 } from "node:worker_threads";
 function decodeUtf8(buf) {
   try {
     return utf8.decode(buf);
@@ -53480,9 +54567,9 @@ function describeJsonError(e) {
   return `not valid JSON (${e.message})`;
 }
 function readStamped(path, slot) {
-  const fd = openSync4(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  const fd2 = openSync4(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   try {
-    const st = fstatSync3(fd);
+    const st = fstatSync3(fd2);
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
@@ -53495,21 +54582,21 @@ function readStamped(path, slot) {
         buf.copy(bigger, 0, 0, n2);
         buf = scratch[slot] = bigger;
       }
-      const r2 = readSync2(fd, buf, n2, buf.length - n2, null);
+      const r2 = readSync2(fd2, buf, n2, buf.length - n2, null);
       if (r2 === 0) break;
       n2 += r2;
       if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
     return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
   } finally {
-    closeSync4(fd);
+    closeSync4(fd2);
   }
 }
 function analyze(js, roots, invalid) {
   let buf;
   let jsStamp;
   try {
-    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
+    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS2));
   } catch (e) {
     invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
     return void 0;
@@ -53666,7 +54753,7 @@ function apply(p2, files) {
   if (p2.kind === "pair") {
     if (!p2.resume) {
       const out = injectParsedPair(
-        readUnchanged(p2.js, p2.jsStamp, JS),
+        readUnchanged(p2.js, p2.jsStamp, JS2),
         parseMapJson2(readUnchanged(p2.map, p2.mapStamp, MAP)),
         p2.id
       );
@@ -53677,7 +54764,7 @@ function apply(p2, files) {
     }
     files.commit(p2.js.abs, p2.jsStamp.size);
   } else if (p2.kind === "inline" || p2.kind === "nomap") {
-    const js = readUnchanged(p2.js, p2.jsStamp, JS);
+    const js = readUnchanged(p2.js, p2.jsStamp, JS2);
     files.writePending(
       p2.js.abs,
       p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
@@ -53896,7 +54983,7 @@ function injectJson(r2) {
     warnings: r2.warnings
   };
 }
-var utf8, scratch, JS, MAP, HELPER_MIN_FILES, HELPER_SOURCE, Helper, NO_MAP_WARNING;
+var utf8, scratch, JS2, MAP, HELPER_MIN_FILES, HELPER_SOURCE, Helper, NO_MAP_WARNING;
 var init_inject = __esm({
   "src/sourcemaps/inject.ts"() {
     "use strict";
@@ -53910,7 +54997,7 @@ var init_inject = __esm({
     init_snippet();
     utf8 = new TextDecoder("utf-8", { fatal: true });
     scratch = [Buffer.alloc(0), Buffer.alloc(0)];
-    JS = 0;
+    JS2 = 0;
     MAP = 1;
     HELPER_MIN_FILES = 1e3;
     HELPER_SOURCE = `
@@ -53930,7 +55017,7 @@ parentPort.on("message", async (msg) => {
       waiting;
       failure;
       constructor(module) {
-        this.worker = new Worker2(HELPER_SOURCE, {
+        this.worker = new Worker3(HELPER_SOURCE, {
           eval: true,
           workerData: { module },
           resourceLimits: { maxYoungGenerationSizeMb: 8 }
@@ -53956,8 +55043,8 @@ parentPort.on("message", async (msg) => {
       }
       request(msg) {
         if (this.failure) return Promise.reject(this.failure);
-        return new Promise((resolve12, reject) => {
-          this.waiting = { resolve: resolve12, reject };
+        return new Promise((resolve13, reject) => {
+          this.waiting = { resolve: resolve13, reject };
           this.worker.postMessage(msg);
         });
       }
@@ -54020,11 +55107,11 @@ __export(resolve_exports2, {
   renderResolve: () => renderResolve,
   resolveSourceMap: () => resolveSourceMap
 });
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 async function resolveSourceMap(path, display, line, column, contextLines = 2) {
   let text;
   try {
-    text = await readFile2(path, "utf8");
+    text = await readFile3(path, "utf8");
   } catch (e) {
     throw new InputError(
       `cannot read source map ${display}: ${e.code ?? e.message}`
@@ -54140,9 +55227,9 @@ function resolveCommand(env2) {
   );
 }
 async function runResolve(opts, ctx) {
-  const { resolve: resolve12 } = await import("node:path");
+  const { resolve: resolve13 } = await import("node:path");
   const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
-  const result = await resolveSourceMap2(resolve12(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  const result = await resolveSourceMap2(resolve13(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
   for (const line of renderResolve2(result)) ctx.out.print(line);
   ctx.out.result(result);
 }
@@ -54197,7 +55284,7 @@ function frameStoredGzip(size, out, at2, fill) {
   const blocks2 = Math.max(1, Math.ceil(size / GZIP_BLOCK));
   out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
   at2 += 10;
-  let crc = 0;
+  let crc2 = 0;
   for (let b2 = 0; b2 < blocks2; b2++) {
     const start = b2 * GZIP_BLOCK;
     const len = Math.min(GZIP_BLOCK, size - start);
@@ -54205,10 +55292,10 @@ function frameStoredGzip(size, out, at2, fill) {
     out.writeUInt16LE(len, at2 + 1);
     out.writeUInt16LE(~len & 65535, at2 + 3);
     fill(at2 + 5, start, len);
-    crc = zlibCrc32(out.subarray(at2 + 5, at2 + 5 + len), crc);
+    crc2 = zlibCrc32(out.subarray(at2 + 5, at2 + 5 + len), crc2);
     at2 += 5 + len;
   }
-  out.writeUInt32LE(crc >>> 0, at2);
+  out.writeUInt32LE(crc2 >>> 0, at2);
   out.writeUInt32LE(size >>> 0, at2 + 4);
   return at2 + 8;
 }
@@ -54265,11 +55352,11 @@ Content-Type: application/octet-stream\r
   return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
 }
 function readPart(file, size, body, at2, gzip) {
-  const fd = openSync5(file.path, "r");
+  const fd2 = openSync5(file.path, "r");
   try {
     const readExactly = (into, len, from) => {
       for (let got = 0; got < len; ) {
-        const n2 = readSync3(fd, body, into + got, len - got, from + got);
+        const n2 = readSync3(fd2, body, into + got, len - got, from + got);
         if (n2 === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
         got += n2;
       }
@@ -54280,7 +55367,7 @@ function readPart(file, size, body, at2, gzip) {
     }
     return frameStoredGzip(size, body, at2, (to, from, len) => readExactly(to, len, file.offset + from));
   } finally {
-    closeSync5(fd);
+    closeSync5(fd2);
   }
 }
 function uploadPath(url) {
@@ -54335,7 +55422,7 @@ var init_chunks2 = __esm({
 
 // src/sourcemaps/scan.ts
 import { existsSync as existsSync8, readdirSync as readdirSync4, readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
-import { basename as basename5, dirname as dirname10, isAbsolute as isAbsolute5, join as join8, resolve as resolve9 } from "node:path";
+import { basename as basename5, dirname as dirname11, isAbsolute as isAbsolute6, join as join9, resolve as resolve10 } from "node:path";
 function safeDecode2(s2) {
   try {
     return decodeURIComponent(s2);
@@ -54362,7 +55449,7 @@ function walk(dir, rel, ignores, out, onSkip) {
         onSkip?.(`${childRel}/`, "ignored");
         continue;
       }
-      walk(join8(dir, e.name), childRel, ignores, out, onSkip);
+      walk(join9(dir, e.name), childRel, ignores, out, onSkip);
     } else if (e.isFile()) {
       if (!ignores.empty && ignores.ignores(childRel, false)) {
         onSkip?.(childRel, "ignored");
@@ -54399,7 +55486,7 @@ function inspectFile(abs, rel, onMap) {
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync8(resolve9(dirname10(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync8(resolve10(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
       info2.mapFound = true;
   } else if (existsSync8(`${abs}.map`)) {
     info2.mapGuessed = true;
@@ -54412,7 +55499,7 @@ async function scanUploadFiles(opts) {
   );
   const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const f = resolve9(opts.cwd, opts.ignoreFile);
+    const f = resolve10(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = readFileSync13(f, "utf8");
@@ -54425,14 +55512,14 @@ async function scanUploadFiles(opts) {
   const rels = [];
   const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
   for (const p2 of opts.paths) {
-    const given = isAbsolute5(p2) ? p2 : resolve9(opts.cwd, p2);
+    const given = isAbsolute6(p2) ? p2 : resolve10(opts.cwd, p2);
     let st;
     try {
       st = statSync7(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
-    const root = st.isDirectory() ? resolve9(given) : dirname10(resolve9(given));
+    const root = st.isDirectory() ? resolve10(given) : dirname11(resolve10(given));
     const files = [];
     if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
     else if (st.isFile()) files.push(basename5(given));
@@ -54443,7 +55530,7 @@ async function scanUploadFiles(opts) {
         continue;
       }
       if (seen) {
-        const abs = join8(root, rel);
+        const abs = join9(root, rel);
         if (seen.has(abs)) continue;
         seen.add(abs);
       }
@@ -54470,7 +55557,7 @@ async function scanUploadFiles(opts) {
         if (next >= rels.length) return;
         const batch = [];
         for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++)
-          batch.push({ abs: join8(roots[i2], rels[i2]), rel: rels[i2] });
+          batch.push({ abs: join9(roots[i2], rels[i2]), rel: rels[i2] });
         const done = pool.inspect(batch);
         done.catch(() => void 0);
         pending.push({ from: next, done });
@@ -54492,7 +55579,7 @@ async function scanUploadFiles(opts) {
     for (let i2 = 0; i2 < rels.length; i2++) {
       const rel = rels[i2];
       let cached;
-      const info2 = inspectFile(join8(roots[i2], rel), rel, (map, text, size) => {
+      const info2 = inspectFile(join9(roots[i2], rel), rel, (map, text, size) => {
         if (budget <= 0 || size > budget) return;
         cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
         budget -= cached.length;
@@ -54540,13 +55627,13 @@ var init_scan = __esm({
       mapInfo;
       mapState;
       get abs() {
-        return join8(this.root, this.rel);
+        return join9(this.root, this.rel);
       }
       /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
         if (this.mapState === MapState.Referenced)
-          return resolve9(dirname10(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+          return resolve10(dirname11(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -54578,7 +55665,7 @@ __export(upload_exports, {
 });
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 function validateFiles(files) {
   const warnings = [];
   const errors = [];
@@ -54688,7 +55775,7 @@ async function upload(opts, deps, pool) {
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join9(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
+  const tmp = await mkdtemp(join10(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
     throw fileError(e, "write", `a temporary folder in ${tmpdir()}`);
   });
   try {
@@ -54696,7 +55783,7 @@ async function upload(opts, deps, pool) {
     let i2 = 0;
     for (const g of groups) {
       const progress = out.progress("Bundling", g.length, "files");
-      const bundleFile = join9(tmp, `bundle-${i2++}.zip`);
+      const bundleFile = join10(tmp, `bundle-${i2++}.zip`);
       const b2 = await writeBundle(
         bundleFile,
         g,
@@ -55003,12 +56090,13 @@ __export(sourcemaps_exports, {
   command: () => command6
 });
 function command6(env2) {
-  return new Command("sourcemaps").description("inject debug ids into, upload, resolve and explain source maps").addCommand(injectCommand(env2)).addCommand(uploadCommand(env2)).addCommand(resolveCommand(env2)).addCommand(explainCommand(env2));
+  return new Command("sourcemaps").description("inject debug ids into, upload, check, resolve and explain source maps").addCommand(injectCommand(env2)).addCommand(uploadCommand(env2)).addCommand(resolveCommand(env2)).addCommand(explainCommand(env2)).addCommand(checkCommand(env2));
 }
 var init_sourcemaps = __esm({
   "src/commands/sourcemaps/index.ts"() {
     "use strict";
     init_esm2();
+    init_check2();
     init_explain2();
     init_inject2();
     init_resolve3();
@@ -55019,17 +56107,17 @@ var init_sourcemaps = __esm({
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname11, isAbsolute as isAbsolute6, join as join10, relative as relative4, resolve as resolve10 } from "node:path";
+import { dirname as dirname12, isAbsolute as isAbsolute7, join as join11, relative as relative5, resolve as resolve11 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute6(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join10(homeDir, ".cache");
-  return join10(cache, "sentry-ship", "spool");
+  const cache = env2.XDG_CACHE_HOME && isAbsolute7(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join11(homeDir, ".cache");
+  return join11(cache, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
   mkdirSync4(dir, { recursive: true });
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes5(16).toString("hex")).replace(/-/g, "");
-  const file = join10(dir, `${stamp}-${id}.envelope`);
-  const tmp = join10(dirname11(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
+  const file = join11(dir, `${stamp}-${id}.envelope`);
+  const tmp = join11(dirname12(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
   try {
     writeFileSync4(tmp, body, { mode: 384 });
     renameSync5(tmp, file);
@@ -55040,8 +56128,8 @@ function writeSpoolFile(dir, body, opts) {
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative4(resolve10(dir), resolve10(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute6(rel);
+  const rel = relative5(resolve11(dir), resolve11(file));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute7(rel);
 }
 var init_spool = __esm({
   "src/events/spool.ts"() {
@@ -55071,9 +56159,9 @@ function undiciPost(dispatcherFor) {
   };
 }
 function networkMessage(e) {
-  const err3 = e;
-  const code = err3.code ?? err3.cause?.code;
-  const msg = err3.cause?.message ?? err3.message ?? String(e);
+  const err4 = e;
+  const code = err4.code ?? err4.cause?.code;
+  const msg = err4.cause?.message ?? err4.message ?? String(e);
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 function serverDetail2(body) {
@@ -55685,11 +56773,11 @@ var init_envelope_file = __esm({
 
 // src/events/files.ts
 import { existsSync as existsSync9, statSync as statSync8 } from "node:fs";
-import { isAbsolute as isAbsolute7, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute8, resolve as resolve12 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
-    const abs = isAbsolute7(arg) ? arg : resolve11(cwd, arg);
+    const abs = isAbsolute8(arg) ? arg : resolve12(cwd, arg);
     if (existsSync9(abs)) {
       if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
@@ -55697,9 +56785,9 @@ async function expandPaths(args, cwd) {
     }
     if (!/[*?[\]{}]/.test(arg)) throw new InputError(`${arg}: no such file`);
     const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
-    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute7(arg), expandDirectories: false })).sort();
+    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute8(arg), expandDirectories: false })).sort();
     if (matches2.length === 0) throw new InputError(`no files match '${arg}'`);
-    for (const m of matches2) out.push({ display: m, path: isAbsolute7(m) ? m : resolve11(cwd, m) });
+    for (const m of matches2) out.push({ display: m, path: isAbsolute8(m) ? m : resolve12(cwd, m) });
   }
   return out;
 }
@@ -56144,29 +57232,29 @@ async function main(argv, io2, overrides2 = {}) {
       out.writeJson(out.takeJsonDocument() ?? { ok: true });
     }
     return EXIT_OK;
-  } catch (err3) {
-    if (err3 instanceof CommanderError2) {
-      if (err3.code === "commander.helpDisplayed" || err3.code === "commander.version" || err3.code === "commander.help") {
+  } catch (err4) {
+    if (err4 instanceof CommanderError2) {
+      if (err4.code === "commander.helpDisplayed" || err4.code === "commander.version" || err4.code === "commander.help") {
         return EXIT_OK;
       }
-      if (err3.code === "commander.executeSubCommandAsync") return err3.exitCode;
+      if (err4.code === "commander.executeSubCommandAsync") return err4.exitCode;
       const out2 = env2.ctx?.out ?? fallbackOut();
-      const usage = new errors.UsageError(commanderMessage || err3.message.replace(/^error:\s*/, ""));
+      const usage = new errors.UsageError(commanderMessage || err4.message.replace(/^error:\s*/, ""));
       report2(out2, usage, wantsJson);
       return EXIT_USAGE;
     }
     const out = env2.ctx?.out ?? fallbackOut();
     let shipErr;
-    if (errors.isShipError(err3)) {
-      shipErr = err3;
+    if (errors.isShipError(err4)) {
+      shipErr = err4;
     } else {
-      const msg = err3 instanceof Error ? err3.message : String(err3);
+      const msg = err4 instanceof Error ? err4.message : String(err4);
       shipErr = new errors.InternalError(
         `internal error: ${msg} (this is a bug in sentry-ship; rerun with --log-level=debug and report it)`,
-        { cause: err3 }
+        { cause: err4 }
       );
     }
-    if (out.isDebug() && err3 instanceof Error && err3.stack) out.debug(err3.stack);
+    if (out.isDebug() && err4 instanceof Error && err4.stack) out.debug(err4.stack);
     report2(out, shipErr, out.json || wantsJson);
     const allow = shipErr.kind !== "usage" && (env2.ctx?.flags.allowFailure === true || argv.includes("--allow-failure") || isTruthyEnv(theIO.env.SENTRY_ALLOW_FAILURE));
     if (allow) {
@@ -56180,12 +57268,12 @@ ${ALLOW_FAILURE_NOTE}
     await env2.ctx?.dispose();
   }
 }
-function report2(out, err3, json2) {
-  out.error(err3.message, err3.hint);
+function report2(out, err4, json2) {
+  out.error(err4.message, err4.hint);
   if (json2) {
     const doc = out.takeJsonDocument();
     const base = doc && typeof doc === "object" && !Array.isArray(doc) ? doc : {};
-    out.writeJson({ ...base, ok: false, error: err3.toJSON() });
+    out.writeJson({ ...base, ok: false, error: err4.toJSON() });
   }
 }
 var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE, GROUPS;

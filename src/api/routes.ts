@@ -34,6 +34,8 @@ export const routes = {
   chunkUpload: (org: string) => `organizations/${seg(org)}/chunk-upload/`,
   /** `POST /api/0/organizations/{org}/artifactbundle/assemble/` */
   artifactBundleAssemble: (org: string) => `organizations/${seg(org)}/artifactbundle/assemble/`,
+  /** `GET /api/0/projects/{org}/{project}/artifact-lookup/` — artifact bundles by `debug_id` (or `url`/`release`/`dist`) */
+  artifactLookup: (org: string, project: string) => `projects/${seg(org)}/${seg(project)}/artifact-lookup/`,
   /** `GET /api/0/projects/{org}/{project}/events/{event_id}/` */
   projectEvent: (org: string, project: string, eventId: string) =>
     `projects/${seg(org)}/${seg(project)}/events/${seg(eventId)}/`,

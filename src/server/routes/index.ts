@@ -5,6 +5,7 @@ import type { ServerCore } from "../core.js";
 import type { Router } from "../http.js";
 import * as admin from "./admin.js";
 import * as apiRoot from "./api-root.js";
+import * as artifactLookup from "./artifact-lookup.js";
 import * as assemble from "./assemble.js";
 import * as chunks from "./chunks.js";
 import * as deploys from "./deploys.js";
@@ -22,5 +23,6 @@ export function registerRoutes(router: Router, core: ServerCore): void {
   assemble.register(router, core);
   ingest.register(router, core);
   events.register(router, core);
+  artifactLookup.register(router, core);
   admin.register(router, core);
 }
