@@ -157,20 +157,13 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
       return EXIT_USAGE;
     }
     const out = env.ctx?.out ?? fallbackOut();
-    let shipErr: InstanceType<typeof errors.ShipError>;
-    if (errors.isShipError(err)) {
-      shipErr = err;
-    } else {
-      const msg = err instanceof Error ? err.message : String(err);
-      shipErr = new errors.InternalError(
-        `internal error: ${msg} (this is a bug in sentry-ship; rerun with --log-level=debug and report it)`,
-        { cause: err },
-      );
-    }
+    // One classifier: file-system failures are input errors naming the file, never bugs.
+    const shipErr = errors.classifyError(err);
     if (out.isDebug() && err instanceof Error && err.stack) out.debug(err.stack);
     report(out, shipErr, out.json || wantsJson);
     const allow =
       shipErr.kind !== "usage" &&
+      shipErr.kind !== "interrupted" &&
       (env.ctx?.flags.allowFailure === true ||
         argv.includes("--allow-failure") ||
         isTruthyEnv(theIO.env.SENTRY_ALLOW_FAILURE));

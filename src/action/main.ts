@@ -3,6 +3,7 @@
  * node20). Like bin/sentry-ship.js it only wires the process in: the logic is in run.ts.
  */
 import { processIO } from "../context.js";
+import { classifyError } from "../errors.js";
 import { runAction } from "./run.js";
 import { annotation } from "./workflow.js";
 
@@ -17,14 +18,11 @@ try {
   });
   process.exitCode = result.exitCode;
 } catch (e) {
-  // runAction reports every expected failure itself; this is a bug, said in one line.
-  const msg = e instanceof Error ? e.message : String(e);
-  io.stdout.write(
-    annotation(
-      "error",
-      `internal error in the action: ${msg} (this is a bug in sentry-ship; please report it)`,
-      "Sentry release",
-    ) + "\n",
-  );
+  // runAction reports every expected failure itself; what is left is the environment's (named by
+  // the one classifier) or a bug, said in one line.
+  const err = classifyError(e);
+  const line =
+    err.kind === "internal" ? err.message.replace(/^internal error: /, "internal error in the action: ") : err.message;
+  io.stdout.write(annotation("error", line, "Sentry release") + "\n");
   process.exitCode = 1;
 }

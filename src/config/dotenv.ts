@@ -11,7 +11,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { ConfigError } from "../errors.js";
+import { ConfigError, environmentCause } from "../errors.js";
+import { MAX_CONFIG_FILE_BYTES } from "./files.js";
 
 export interface DotenvResult {
   /** A new environment object; the input is not modified. */
@@ -91,6 +92,11 @@ function describeLine(text: string): string {
 function readDotenv(path: string, strict: boolean, warnings: string[]): Record<string, string> | undefined {
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_FILE_BYTES)
+      throw Object.assign(new Error(`it is too large (${size} bytes; at most ${MAX_CONFIG_FILE_BYTES})`), {
+        code: "ETOOLARGE",
+      });
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -99,7 +105,9 @@ function readDotenv(path: string, strict: boolean, warnings: string[]): Record<s
         ? "the file does not exist"
         : code === "EISDIR"
           ? "it is a directory"
-          : `it cannot be read (${code ?? (e as Error).message})`;
+          : code === "ETOOLARGE"
+            ? (e as Error).message
+            : `it cannot be read (${(code && environmentCause(code)) ?? code ?? (e as Error).message})`;
     const msg = `cannot load the .env file ${path}: ${why}`;
     if (strict) throw new ConfigError(msg);
     warnings.push(msg);

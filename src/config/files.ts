@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseIni } from "ini";
-import { ConfigError } from "../errors.js";
+import { ConfigError, environmentCause } from "../errors.js";
 
 export type FileKind = "global" | "project" | "properties";
 
@@ -31,6 +31,10 @@ function isFile(p: string): boolean {
   }
 }
 
+/** Bounds on rc files: far above any real one, far below what makes reading them slow. */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024;
+export const MAX_CONFIG_LINE = 64 * 1024;
+
 /** Hide anything that looks like a credential before quoting a line back to the user. */
 function quoteLine(line: string): string {
   let s = line.trim();
@@ -47,6 +51,10 @@ export function parseIniText(path: string, text: string): Sections {
   const sectionNames = new Set<string>([""]);
   const lines = text.split(/\r\n|\n|\r/);
   lines.forEach((raw, i) => {
+    if (raw.length > MAX_CONFIG_LINE)
+      throw new ConfigError(
+        `${path}:${i + 1}: line too long (${raw.length} characters; at most ${MAX_CONFIG_LINE} per line)`,
+      );
     const line = raw.trim();
     if (line === "" || line.startsWith(";") || line.startsWith("#")) return;
     const sec = /^\[([^\]]*)\]\s*(?:[;#].*)?$/.exec(line);
@@ -143,10 +151,17 @@ export function findProjectFile(cwd: string): string | undefined {
 
 function readText(path: string): string {
   try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_FILE_BYTES)
+      throw new ConfigError(
+        `config file ${path} is too large (${size} bytes; a config file may have at most ${MAX_CONFIG_FILE_BYTES})`,
+      );
     return readFileSync(path, "utf8");
   } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(
-      `cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      `cannot read config file ${path}: ${(code && environmentCause(code)) ?? code ?? (e as Error).message}`,
     );
   }
 }
