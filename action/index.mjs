@@ -68,20 +68,20 @@ function environmentCause(code) {
 }
 function classifyError(e) {
   if (e instanceof ShipError) return e;
-  const err3 = e;
-  const code = typeof err3?.code === "string" ? err3.code : void 0;
-  const path = typeof err3?.path === "string" ? err3.path : void 0;
+  const err4 = e;
+  const code = typeof err4?.code === "string" ? err4.code : void 0;
+  const path = typeof err4?.path === "string" ? err4.path : void 0;
   const rawDest = e?.dest;
   const dest = typeof rawDest === "string" ? rawDest : void 0;
   const cause = code ? environmentCause(code) : void 0;
   if (cause) {
-    const verb = err3?.syscall ? ` (${err3.syscall})` : "";
+    const verb = err4?.syscall ? ` (${err4.syscall})` : "";
     const what = path ? `${excerpt(path, 200)}${dest ? ` -> ${excerpt(dest, 200)}` : ""}` : "a file";
     return new InputError(`cannot use ${what}: ${cause}${verb}`, { cause: e });
   }
-  if (code && /^E[A-Z0-9]+$/.test(code) && (path || err3?.syscall)) {
+  if (code && /^E[A-Z0-9]+$/.test(code) && (path || err4?.syscall)) {
     return new InputError(
-      `cannot use ${path ? excerpt(path, 200) : "a file"}: ${code}${err3?.syscall ? ` (${err3.syscall})` : ""}`,
+      `cannot use ${path ? excerpt(path, 200) : "a file"}: ${code}${err4?.syscall ? ` (${err4.syscall})` : ""}`,
       {
         cause: e
       }
@@ -95,7 +95,7 @@ function classifyError(e) {
       }
     );
   }
-  if (code === "ERR_INVALID_ARG_VALUE" && /null bytes|\\0/.test(String(err3?.message))) {
+  if (code === "ERR_INVALID_ARG_VALUE" && /null bytes|\\0/.test(String(err4?.message))) {
     return new InputError("a file name contains a NUL character", { cause: e });
   }
   const msg = e instanceof Error ? e.message : String(e);
@@ -750,8 +750,8 @@ var init_redact = __esm({
       }
       redact(text) {
         let out = text;
-        for (const s of [...this.secrets].sort((a, b2) => b2.length - a.length)) {
-          if (out.includes(s)) out = out.split(s).join(MASK);
+        for (const s2 of [...this.secrets].sort((a, b2) => b2.length - a.length)) {
+          if (out.includes(s2)) out = out.split(s2).join(MASK);
         }
         for (const [re, rep] of PATTERNS) {
           out = out.replace(re, rep);
@@ -1037,9 +1037,9 @@ var init_mjs = __esm({
             if (listeners.length === count2) {
               this.unload();
               const ret = this.#emitter.emit("exit", null, sig);
-              const s = sig === "SIGHUP" ? this.#hupSig : sig;
+              const s2 = sig === "SIGHUP" ? this.#hupSig : sig;
               if (!ret)
-                process9.kill(process9.pid, s);
+                process9.kill(process9.pid, s2);
             }
           };
         }
@@ -4074,14 +4074,14 @@ var init_output = __esm({
           };
         }
         const { default: ora2 } = await Promise.resolve().then(() => (init_ora(), ora_exports));
-        const s = ora2({ text: this.redactor.redact(text), stream: this.stderr }).start();
+        const s2 = ora2({ text: this.redactor.redact(text), stream: this.stderr }).start();
         return {
           text: (m) => {
-            s.text = this.redactor.redact(m);
+            s2.text = this.redactor.redact(m);
           },
-          succeed: (m) => s.succeed(m === void 0 ? void 0 : this.redactor.redact(m)),
-          fail: (m) => s.fail(m === void 0 ? void 0 : this.redactor.redact(m)),
-          stop: () => s.stop()
+          succeed: (m) => s2.succeed(m === void 0 ? void 0 : this.redactor.redact(m)),
+          fail: (m) => s2.fail(m === void 0 ? void 0 : this.redactor.redact(m)),
+          stop: () => s2.stop()
         };
       }
       /**
@@ -4105,8 +4105,8 @@ var init_output = __esm({
             }
           };
           return {
-            tick: (n = 1) => {
-              value2 += n;
+            tick: (n2 = 1) => {
+              value2 += n2;
               if (value2 < total) report3();
             },
             update: (v) => {
@@ -4129,8 +4129,8 @@ var init_output = __esm({
         };
         draw();
         return {
-          tick: (n = 1) => {
-            value2 += n;
+          tick: (n2 = 1) => {
+            value2 += n2;
             draw();
           },
           update: (v) => {
@@ -4190,7 +4190,7 @@ var init_release = __esm({
 var require_ini = __commonJS({
   "node_modules/ini/lib/ini.js"(exports, module) {
     var { hasOwnProperty } = Object.prototype;
-    var encode2 = (obj, opt = {}) => {
+    var encode2 = (obj5, opt = {}) => {
       if (typeof opt === "string") {
         opt = { section: opt };
       }
@@ -4203,17 +4203,17 @@ var require_ini = __commonJS({
       const eol = opt.platform === "win32" ? "\r\n" : "\n";
       const separator = opt.whitespace ? " = " : "=";
       const children = [];
-      const keys = opt.sort ? Object.keys(obj).sort() : Object.keys(obj);
+      const keys = opt.sort ? Object.keys(obj5).sort() : Object.keys(obj5);
       let padToChars = 0;
       if (opt.align) {
         padToChars = safe(
-          keys.filter((k2) => obj[k2] === null || Array.isArray(obj[k2]) || typeof obj[k2] !== "object").map((k2) => Array.isArray(obj[k2]) ? `${k2}[]` : k2).concat([""]).reduce((a, b2) => safe(a).length >= safe(b2).length ? a : b2)
+          keys.filter((k2) => obj5[k2] === null || Array.isArray(obj5[k2]) || typeof obj5[k2] !== "object").map((k2) => Array.isArray(obj5[k2]) ? `${k2}[]` : k2).concat([""]).reduce((a, b2) => safe(a).length >= safe(b2).length ? a : b2)
         ).length;
       }
       let out = "";
       const arraySuffix = opt.bracketedArray ? "[]" : "";
       for (const k2 of keys) {
-        const val = obj[k2];
+        const val = obj5[k2];
         if (val && Array.isArray(val)) {
           for (const item of val) {
             out += safe(`${k2}${arraySuffix}`).padEnd(padToChars, " ") + separator + safe(item) + eol;
@@ -4230,7 +4230,7 @@ var require_ini = __commonJS({
       for (const k2 of children) {
         const nk = splitSections(k2, ".").join("\\.");
         const section2 = (opt.section ? opt.section + "." : "") + nk;
-        const child = encode2(obj[k2], {
+        const child = encode2(obj5[k2], {
           ...opt,
           section: section2
         });
@@ -4241,32 +4241,32 @@ var require_ini = __commonJS({
       }
       return out;
     };
-    function splitSections(str2, separator) {
+    function splitSections(str3, separator) {
       var lastMatchIndex = 0;
       var lastSeparatorIndex = 0;
       var nextIndex = 0;
       var sections = [];
       do {
-        nextIndex = str2.indexOf(separator, lastMatchIndex);
+        nextIndex = str3.indexOf(separator, lastMatchIndex);
         if (nextIndex !== -1) {
           lastMatchIndex = nextIndex + separator.length;
-          if (nextIndex > 0 && str2[nextIndex - 1] === "\\") {
+          if (nextIndex > 0 && str3[nextIndex - 1] === "\\") {
             continue;
           }
-          sections.push(str2.slice(lastSeparatorIndex, nextIndex));
+          sections.push(str3.slice(lastSeparatorIndex, nextIndex));
           lastSeparatorIndex = nextIndex + separator.length;
         }
       } while (nextIndex !== -1);
-      sections.push(str2.slice(lastSeparatorIndex));
+      sections.push(str3.slice(lastSeparatorIndex));
       return sections;
     }
-    var decode2 = (str2, opt = {}) => {
+    var decode2 = (str3, opt = {}) => {
       opt.bracketedArray = opt.bracketedArray !== false;
       const out = /* @__PURE__ */ Object.create(null);
       let p2 = out;
       let section2 = null;
       const re = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/i;
-      const lines = str2.split(/[\r\n]+/g);
+      const lines = str3.split(/[\r\n]+/g);
       const duplicates = {};
       for (const line of lines) {
         if (!line || line.match(/^\s*[;#]/) || line.match(/^\s*$/)) {
@@ -4409,10 +4409,10 @@ function isFile(p2) {
   }
 }
 function quoteLine(line) {
-  let s = line.trim();
-  if (/sntr[ysu]_|[0-9a-f]{32,}|[A-Za-z0-9+/=_-]{40,}/i.test(s)) return "<a line that looks like a token>";
-  if (s.length > 60) s = `${s.slice(0, 57)}...`;
-  return `'${s}'`;
+  let s2 = line.trim();
+  if (/sntr[ysu]_|[0-9a-f]{32,}|[A-Za-z0-9+/=_-]{40,}/i.test(s2)) return "<a line that looks like a token>";
+  if (s2.length > 60) s2 = `${s2.slice(0, 57)}...`;
+  return `'${s2}'`;
 }
 function parseIniText(path, text) {
   const sectionNames = /* @__PURE__ */ new Set([""]);
@@ -4455,8 +4455,8 @@ function parseIniText(path, text) {
   }
   return out;
 }
-function unescapeProperty(s) {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e) => {
+function unescapeProperty(s2) {
+  return s2.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e) => {
     if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
     return { t: "	", n: "\n", r: "\r", f: "\f" }[e] ?? e;
   });
@@ -4599,10 +4599,10 @@ function firstBadDotenvLine(text) {
     const m = ASSIGNMENT.exec(raw);
     if (!m) return { line: i2 + 1, text: raw };
     const value2 = m[1].trim();
-    const q2 = value2[0];
-    if (q2 === '"' || q2 === "'" || q2 === "`") {
-      if (value2.indexOf(q2, 1) >= 0) continue;
-      const close = lines.findIndex((l, j2) => j2 > i2 && l.includes(q2));
+    const q3 = value2[0];
+    if (q3 === '"' || q3 === "'" || q3 === "`") {
+      if (value2.indexOf(q3, 1) >= 0) continue;
+      const close = lines.findIndex((l, j2) => j2 > i2 && l.includes(q3));
       if (close > i2) i2 = close;
     }
   }
@@ -4793,8 +4793,8 @@ function flagSource(flag) {
   return { kind: "flag", label: flag, group: "cli" };
 }
 function fileSource(file, section2, key) {
-  const where = file.kind === "properties" ? section2 ? `${section2}.${key}` : key : section2 ? `[${section2}] ${key}` : key;
-  return { kind: "file", label: `${file.path} (${where})`, file: file.path, group: file.path };
+  const where2 = file.kind === "properties" ? section2 ? `${section2}.${key}` : key : section2 ? `[${section2}] ${key}` : key;
+  return { kind: "file", label: `${file.path} (${where2})`, file: file.path, group: file.path };
 }
 function setting(value2, source) {
   return { value: value2, source };
@@ -4805,9 +4805,9 @@ function rank(source, files) {
   return i2 < 0 ? -1 : i2;
 }
 function parseBool(v) {
-  const s = v.trim().toLowerCase();
-  if (["true", "yes", "on", "1"].includes(s)) return true;
-  if (["false", "no", "off", "0"].includes(s)) return false;
+  const s2 = v.trim().toLowerCase();
+  if (["true", "yes", "on", "1"].includes(s2)) return true;
+  if (["false", "no", "off", "0"].includes(s2)) return false;
   return void 0;
 }
 function parseHeader(raw, sourceLabel) {
@@ -4859,7 +4859,7 @@ function resolveConfig(input2) {
     }
     return void 0;
   };
-  const first2 = (...c3) => c3.find((s) => s !== void 0);
+  const first2 = (...c3) => c3.find((s2) => s2 !== void 0);
   let token = first2(
     fromFlag(flags.authToken, "--auth-token"),
     fromEnv("SENTRY_AUTH_TOKEN"),
@@ -4932,9 +4932,9 @@ function resolveConfig(input2) {
     fromEnv("SENTRY_ENVIRONMENT"),
     fromFiles("defaults", "environment")
   );
-  const splitList2 = (s) => setting(
-    s.value.split(",").map((d) => d.trim()).filter((d) => d !== ""),
-    s.source
+  const splitList2 = (s2) => setting(
+    s2.value.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+    s2.source
   );
   const flagDsns = (flags.dsn ?? []).filter((d) => d.trim() !== "");
   const dsnOne = first2(fromEnv("SENTRY_DSN"), fromFiles("auth", "dsn"));
@@ -4987,14 +4987,14 @@ function resolveConfig(input2) {
   const caPaths = [...new Set(caList.map((c3) => c3.value))];
   const caFiles = caList.length === 0 ? setting([], DEFAULT_SOURCE) : setting(caPaths, { ...caList[0].source, label: [...new Set(caList.map((c3) => c3.source.label))].join(", ") });
   const boolFromFile = (section2, key) => {
-    const s = fromFiles(section2, key);
-    if (!s) return void 0;
-    const b2 = parseBool(s.value);
+    const s2 = fromFiles(section2, key);
+    if (!s2) return void 0;
+    const b2 = parseBool(s2.value);
     if (b2 === void 0) {
-      warnings.push(`ignoring ${s.source.label}='${s.value}': expected true or false`);
+      warnings.push(`ignoring ${s2.source.label}='${s2.value}': expected true or false`);
       return void 0;
     }
-    return setting(b2, s.source);
+    return setting(b2, s2.source);
   };
   const verifySsl = boolFromFile("http", "verify_ssl") ?? setting(true, DEFAULT_SOURCE);
   if (!verifySsl.value) {
@@ -5893,10 +5893,10 @@ var require_constants = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header) {
-      let buffer = wellknownHeaderNameBuffers[header];
+    function getHeaderNameAsBuffer(header2) {
+      let buffer = wellknownHeaderNameBuffers[header2];
       if (buffer === void 0) {
-        buffer = Buffer.from(header);
+        buffer = Buffer.from(header2);
       }
       return buffer;
     }
@@ -6108,8 +6108,8 @@ var require_util = __commonJS({
         return body;
       }
     }
-    function isStream(obj) {
-      return obj && typeof obj === "object" && typeof obj.pipe === "function" && typeof obj.on === "function";
+    function isStream(obj5) {
+      return obj5 && typeof obj5 === "object" && typeof obj5.pipe === "function" && typeof obj5.on === "function";
     }
     function isBlobLike(object) {
       if (object === null) {
@@ -6217,19 +6217,19 @@ var require_util = __commonJS({
       }
       return servername;
     }
-    function deepClone(obj) {
-      return JSON.parse(JSON.stringify(obj));
+    function deepClone(obj5) {
+      return JSON.parse(JSON.stringify(obj5));
     }
-    function isAsyncIterable(obj) {
-      return !!(obj != null && typeof obj[Symbol.asyncIterator] === "function");
+    function isAsyncIterable(obj5) {
+      return !!(obj5 != null && typeof obj5[Symbol.asyncIterator] === "function");
     }
-    function isIterable(obj) {
-      return !!(obj != null && (typeof obj[Symbol.iterator] === "function" || typeof obj[Symbol.asyncIterator] === "function"));
+    function isIterable(obj5) {
+      return !!(obj5 != null && (typeof obj5[Symbol.iterator] === "function" || typeof obj5[Symbol.asyncIterator] === "function"));
     }
-    function hasSafeIterator(obj) {
-      const prototype = Object.getPrototypeOf(obj);
-      const ownIterator = Object.prototype.hasOwnProperty.call(obj, Symbol.iterator);
-      return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj[Symbol.iterator] === "function";
+    function hasSafeIterator(obj5) {
+      const prototype = Object.getPrototypeOf(obj5);
+      const ownIterator = Object.prototype.hasOwnProperty.call(obj5, Symbol.iterator);
+      return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj5[Symbol.iterator] === "function";
     }
     function bodyLength(body) {
       if (body == null) {
@@ -6247,7 +6247,7 @@ var require_util = __commonJS({
     function isDestroyed(body) {
       return body && !!(body.destroyed || body[kDestroyed] || stream.isDestroyed?.(body));
     }
-    function destroy(stream2, err3) {
+    function destroy(stream2, err4) {
       if (stream2 == null || !isStream(stream2) || isDestroyed(stream2)) {
         return;
       }
@@ -6255,10 +6255,10 @@ var require_util = __commonJS({
         if (Object.getPrototypeOf(stream2).constructor === IncomingMessage) {
           stream2.socket = null;
         }
-        stream2.destroy(err3);
-      } else if (err3) {
+        stream2.destroy(err4);
+      } else if (err4) {
         queueMicrotask(() => {
-          stream2.emit("error", err3);
+          stream2.emit("error", err4);
         });
       }
       if (stream2.destroyed !== true) {
@@ -6276,50 +6276,50 @@ var require_util = __commonJS({
     function bufferToLowerCasedHeaderName(value2) {
       return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
     }
-    function parseHeaders(headers, obj) {
-      if (obj === void 0) obj = {};
+    function parseHeaders(headers, obj5) {
+      if (obj5 === void 0) obj5 = {};
       for (let i2 = 0; i2 < headers.length; i2 += 2) {
         const key = headerNameToString(headers[i2]);
-        let val = obj[key];
+        let val = obj5[key];
         if (val !== void 0) {
-          if (!Object.hasOwn(obj, key)) {
+          if (!Object.hasOwn(obj5, key)) {
             const headersValue = typeof headers[i2 + 1] === "string" ? headers[i2 + 1] : Array.isArray(headers[i2 + 1]) ? headers[i2 + 1].map((x2) => x2.toString("latin1")) : headers[i2 + 1].toString("latin1");
             if (key === "__proto__") {
-              Object.defineProperty(obj, key, {
+              Object.defineProperty(obj5, key, {
                 value: headersValue,
                 enumerable: true,
                 configurable: true,
                 writable: true
               });
             } else {
-              obj[key] = headersValue;
+              obj5[key] = headersValue;
             }
           } else {
             if (typeof val === "string") {
               val = [val];
-              obj[key] = val;
+              obj5[key] = val;
             }
             val.push(headers[i2 + 1].toString("latin1"));
           }
         } else {
           const headersValue = typeof headers[i2 + 1] === "string" ? headers[i2 + 1] : Array.isArray(headers[i2 + 1]) ? headers[i2 + 1].map((x2) => x2.toString("latin1")) : headers[i2 + 1].toString("latin1");
-          obj[key] = headersValue;
+          obj5[key] = headersValue;
         }
       }
-      return obj;
+      return obj5;
     }
     function parseRawHeaders(headers) {
       const headersLength = headers.length;
       const ret = new Array(headersLength);
       let key;
       let val;
-      for (let n = 0; n < headersLength; n += 2) {
-        key = headers[n];
-        val = headers[n + 1];
+      for (let n2 = 0; n2 < headersLength; n2 += 2) {
+        key = headers[n2];
+        val = headers[n2 + 1];
         typeof key !== "string" && (key = key.toString());
         typeof val !== "string" && (val = val.toString("latin1"));
-        ret[n] = key;
-        ret[n + 1] = val;
+        ret[n2] = key;
+        ret[n2 + 1] = val;
       }
       return ret;
     }
@@ -6736,27 +6736,27 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
-      const listeners = obj[kListeners] ??= [];
+    function addListener(obj5, name, listener) {
+      const listeners = obj5[kListeners] ??= [];
       listeners.push([name, listener]);
-      obj.on(name, listener);
-      return obj;
+      obj5.on(name, listener);
+      return obj5;
     }
-    function removeAllListeners(obj) {
-      if (obj[kListeners] != null) {
-        for (const [name, listener] of obj[kListeners]) {
-          obj.removeListener(name, listener);
+    function removeAllListeners(obj5) {
+      if (obj5[kListeners] != null) {
+        for (const [name, listener] of obj5[kListeners]) {
+          obj5.removeListener(name, listener);
         }
-        obj[kListeners] = null;
+        obj5[kListeners] = null;
       }
-      return obj;
+      return obj5;
     }
-    function errorRequest(client, request, err3) {
+    function errorRequest(client, request, err4) {
       try {
-        request.onError(err3);
+        request.onError(err4);
         assert(request.aborted);
-      } catch (err4) {
-        client.emit("error", err4);
+      } catch (err5) {
+        client.emit("error", err5);
       }
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
@@ -7110,8 +7110,8 @@ var require_diagnostics = __commonJS({
       );
       diagnosticsChannel.subscribe(
         "undici:websocket:socket_error",
-        (err3) => {
-          debugLog("connection errored - %s", err3.message);
+        (err4) => {
+          debugLog("connection errored - %s", err4.message);
         }
       );
       diagnosticsChannel.subscribe(
@@ -7256,11 +7256,11 @@ var require_request = __commonJS({
             };
             this.body.on("end", this.endHandler);
           }
-          this.errorHandler = (err3) => {
+          this.errorHandler = (err4) => {
             if (this.abort) {
-              this.abort(err3);
+              this.abort(err4);
             } else {
-              this.error = err3;
+              this.error = err4;
             }
           };
           this.body.on("error", this.errorHandler);
@@ -7300,11 +7300,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError2("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -7329,8 +7329,8 @@ var require_request = __commonJS({
         if (this[kHandler].onBodySent) {
           try {
             return this[kHandler].onBodySent(chunk);
-          } catch (err3) {
-            this.abort(err3);
+          } catch (err4) {
+            this.abort(err4);
           }
         }
       }
@@ -7341,8 +7341,8 @@ var require_request = __commonJS({
         if (this[kHandler].onRequestSent) {
           try {
             return this[kHandler].onRequestSent();
-          } catch (err3) {
-            this.abort(err3);
+          } catch (err4) {
+            this.abort(err4);
           }
         }
       }
@@ -7367,8 +7367,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onHeaders(statusCode, headers, resume, statusText);
-        } catch (err3) {
-          this.abort(err3);
+        } catch (err4) {
+          this.abort(err4);
         }
       }
       onData(chunk) {
@@ -7379,8 +7379,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onData(chunk);
-        } catch (err3) {
-          this.abort(err3);
+        } catch (err4) {
+          this.abort(err4);
           return false;
         }
       }
@@ -7416,8 +7416,8 @@ var require_request = __commonJS({
         }
         try {
           return this[kHandler].onComplete(trailers);
-        } catch (err3) {
-          this.onError(err3);
+        } catch (err4) {
+          this.onError(err4);
         }
       }
       onError(error3) {
@@ -7472,11 +7472,11 @@ var require_request = __commonJS({
           } else if (typeof val[i2] === "object") {
             throw new InvalidArgumentError2(`invalid ${key} header`);
           } else {
-            const str2 = `${val[i2]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val[i2]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError2(`invalid ${key} header`);
             }
-            arr.push(str2);
+            arr.push(str3);
           }
         }
         val = arr;
@@ -7569,11 +7569,11 @@ var require_wrap_handler = __commonJS({
       onComplete(trailers) {
         return this.#handler.onComplete?.(trailers);
       }
-      onError(err3) {
+      onError(err4) {
         if (!this.#handler.onError) {
-          throw err3;
+          throw err4;
         }
-        return this.#handler.onError?.(err3);
+        return this.#handler.onError?.(err4);
       }
       // Wrap Interface
       onRequestStart(controller, context) {
@@ -7607,11 +7607,11 @@ var require_wrap_handler = __commonJS({
         }
         this.#handler.onComplete?.(rawTrailers);
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (!this.#handler.onError) {
           throw new InvalidArgumentError2("invalid onError method");
         }
-        this.#handler.onError?.(err3);
+        this.#handler.onError?.(err4);
       }
     };
     function toRawHeaderValue(value2) {
@@ -7740,11 +7740,11 @@ var require_unwrap_handler = __commonJS({
         this.#controller.rawTrailers = rawTrailers;
         this.#handler.onResponseEnd?.(this.#controller, parseHeaders(rawTrailers));
       }
-      onError(err3) {
+      onError(err4) {
         if (!this.#handler.onResponseError) {
           throw new InvalidArgumentError2("invalid onError method");
         }
-        this.#handler.onResponseError?.(this.#controller, err3);
+        this.#handler.onResponseError?.(this.#controller, err4);
       }
     };
   }
@@ -7812,9 +7812,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve11, reject) => {
-            this.close((err3, data) => {
-              return err3 ? reject(err3) : resolve11(data);
+          return new Promise((resolve13, reject) => {
+            this.close((err4, data) => {
+              return err4 ? reject(err4) : resolve13(data);
             });
           });
         }
@@ -7822,8 +7822,8 @@ var require_dispatcher_base = __commonJS({
           throw new InvalidArgumentError2("invalid callback");
         }
         if (this[kDestroyed]) {
-          const err3 = new ClientDestroyedError();
-          queueMicrotask(() => callback2(err3, null));
+          const err4 = new ClientDestroyedError();
+          queueMicrotask(() => callback2(err4, null));
           return;
         }
         if (this[kClosed]) {
@@ -7846,15 +7846,15 @@ var require_dispatcher_base = __commonJS({
         };
         this[kClose]().then(() => this.destroy()).then(() => queueMicrotask(onClosed));
       }
-      destroy(err3, callback2) {
-        if (typeof err3 === "function") {
-          callback2 = err3;
-          err3 = null;
+      destroy(err4, callback2) {
+        if (typeof err4 === "function") {
+          callback2 = err4;
+          err4 = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve11, reject) => {
-            this.destroy(err3, (err4, data) => {
-              return err4 ? reject(err4) : resolve11(data);
+          return new Promise((resolve13, reject) => {
+            this.destroy(err4, (err5, data) => {
+              return err5 ? reject(err5) : resolve13(data);
             });
           });
         }
@@ -7869,8 +7869,8 @@ var require_dispatcher_base = __commonJS({
           }
           return;
         }
-        if (!err3) {
-          err3 = new ClientDestroyedError();
+        if (!err4) {
+          err4 = new ClientDestroyedError();
         }
         this[kDestroyed] = true;
         this[kOnDestroyed] ??= [];
@@ -7882,7 +7882,7 @@ var require_dispatcher_base = __commonJS({
             callbacks[i2](null, null);
           }
         };
-        this[kDestroy](err3).then(() => queueMicrotask(onDestroyed));
+        this[kDestroy](err4).then(() => queueMicrotask(onDestroyed));
       }
       dispatch(opts, handler2) {
         if (!handler2 || typeof handler2 !== "object") {
@@ -7900,11 +7900,11 @@ var require_dispatcher_base = __commonJS({
             throw new ClientClosedError();
           }
           return this[kDispatch](opts, handler2);
-        } catch (err3) {
+        } catch (err4) {
           if (typeof handler2.onError !== "function") {
-            throw err3;
+            throw err4;
           }
-          handler2.onError(err3);
+          handler2.onError(err4);
           return false;
         }
       }
@@ -8028,12 +8028,12 @@ var require_connect = __commonJS({
             callback2 = null;
             cb(null, this);
           }
-        }).on("error", function(err3) {
+        }).on("error", function(err4) {
           queueMicrotask(clearConnectTimeout);
           if (callback2) {
             const cb = callback2;
             callback2 = null;
-            cb(err3);
+            cb(err4);
           }
         });
         return socket;
@@ -8049,10 +8049,10 @@ var require_utils = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.enumToMap = enumToMap;
-    function enumToMap(obj, filter = [], exceptions = []) {
+    function enumToMap(obj5, filter = [], exceptions = []) {
       const emptyFilter = (filter?.length ?? 0) === 0;
       const emptyExceptions = (exceptions?.length ?? 0) === 0;
-      return Object.fromEntries(Object.entries(obj).filter(([, value2]) => {
+      return Object.fromEntries(Object.entries(obj5).filter(([, value2]) => {
         return typeof value2 === "number" && (emptyFilter || filter.includes(value2)) && (emptyExceptions || !exceptions.includes(value2));
       }));
     }
@@ -9019,8 +9019,8 @@ var require_infra = __commonJS({
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
-    function asciiLowercase(str2) {
-      return nonASCIIRegex.test(str2) ? str2.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str2.toLowerCase();
+    function asciiLowercase(str3) {
+      return nonASCIIRegex.test(str3) ? str3.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str3.toLowerCase();
     }
     function forgivingBase64(data) {
       data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
@@ -9073,19 +9073,19 @@ var require_infra = __commonJS({
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function serializeJavascriptValueToJSONString(value2) {
       const result = JSON.stringify(value2);
@@ -9337,8 +9337,8 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
@@ -9405,9 +9405,9 @@ var require_runtime_features = __commonJS({
       try {
         lazyLoaders[moduleName]();
         return true;
-      } catch (err3) {
-        if (err3.code !== "ERR_UNKNOWN_BUILTIN_MODULE" && err3.code !== "ERR_NO_CRYPTO") {
-          throw err3;
+      } catch (err4) {
+        if (err4.code !== "ERR_UNKNOWN_BUILTIN_MODULE" && err4.code !== "ERR_NO_CRYPTO") {
+          throw err4;
         }
         return false;
       }
@@ -9533,18 +9533,18 @@ var require_webidl = __commonJS({
     };
     webidl.brandCheck = function(V2, I2) {
       if (!FunctionPrototypeSymbolHasInstance(I2, V2)) {
-        const err3 = new TypeError("Illegal invocation");
-        err3.code = "ERR_INVALID_THIS";
-        throw err3;
+        const err4 = new TypeError("Illegal invocation");
+        err4.code = "ERR_INVALID_THIS";
+        throw err4;
       }
     };
     webidl.brandCheckMultiple = function(List) {
       const prototypes = List.map((c3) => webidl.util.MakeTypeAssertion(c3));
       return (V2) => {
         if (prototypes.every((typeCheck) => !typeCheck(V2))) {
-          const err3 = new TypeError("Illegal invocation");
-          err3.code = "ERR_INVALID_THIS";
-          throw err3;
+          const err4 = new TypeError("Illegal invocation");
+          err4.code = "ERR_INVALID_THIS";
+          throw err4;
         }
       };
     };
@@ -9676,9 +9676,9 @@ var require_webidl = __commonJS({
       }
       return x2;
     };
-    webidl.util.IntegerPart = function(n) {
-      const r2 = Math.floor(Math.abs(n));
-      if (n < 0) {
+    webidl.util.IntegerPart = function(n2) {
+      const r2 = Math.floor(Math.abs(n2));
+      if (n2 < 0) {
         return -1 * r2;
       }
       return r2;
@@ -10201,9 +10201,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -10569,9 +10569,9 @@ var require_util2 = __commonJS({
       try {
         controller.close();
         controller.byobRequest?.respond(0);
-      } catch (err3) {
-        if (!err3.message.includes("Controller is already closed") && !err3.message.includes("ReadableStream is already closed")) {
-          throw err3;
+      } catch (err4) {
+        if (!err4.message.includes("Controller is already closed") && !err4.message.includes("ReadableStream is already closed")) {
+          throw err4;
         }
       }
     }
@@ -10705,7 +10705,7 @@ var require_util2 = __commonJS({
           this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
-          this._inflateStream.on("error", (err3) => this.destroy(err3));
+          this._inflateStream.on("error", (err4) => this.destroy(err4));
         }
         this._inflateStream.write(chunk, encoding, callback2);
       }
@@ -11153,20 +11153,20 @@ var require_formdata_parser = __commonJS({
       );
       let value2;
       if (isExtended) {
-        const headerValue2 = collectASequenceOfBytes(
+        const headerValue3 = collectASequenceOfBytes(
           (char) => char !== 32 && char !== 13 && char !== 10 && char !== 59,
           // not space, CRLF, or ;
           input2,
           position
         );
-        if (headerValue2[0] !== 117 && headerValue2[0] !== 85 || // u or U
-        headerValue2[1] !== 116 && headerValue2[1] !== 84 || // t or T
-        headerValue2[2] !== 102 && headerValue2[2] !== 70 || // f or F
-        headerValue2[3] !== 45 || // -
-        headerValue2[4] !== 56) {
+        if (headerValue3[0] !== 117 && headerValue3[0] !== 85 || // u or U
+        headerValue3[1] !== 116 && headerValue3[1] !== 84 || // t or T
+        headerValue3[2] !== 102 && headerValue3[2] !== 70 || // f or F
+        headerValue3[3] !== 45 || // -
+        headerValue3[4] !== 56) {
           throw parsingError("unknown encoding, expected utf-8''");
         }
-        value2 = decodeURIComponent(decoder.decode(headerValue2.subarray(7)));
+        value2 = decodeURIComponent(decoder.decode(headerValue3.subarray(7)));
       } else if (input2[position.position] === 34) {
         position.position++;
         const quotedValue = collectASequenceOfBytes(
@@ -11255,23 +11255,23 @@ var require_formdata_parser = __commonJS({
             break;
           }
           case "content-type": {
-            let headerValue2 = collectASequenceOfBytes(
+            let headerValue3 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
               position
             );
-            headerValue2 = removeChars(headerValue2, false, true, (char) => char === 9 || char === 32);
-            contentType = isomorphicDecode(headerValue2);
+            headerValue3 = removeChars(headerValue3, false, true, (char) => char === 9 || char === 32);
+            contentType = isomorphicDecode(headerValue3);
             break;
           }
           case "content-transfer-encoding": {
-            let headerValue2 = collectASequenceOfBytes(
+            let headerValue3 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
               position
             );
-            headerValue2 = removeChars(headerValue2, false, true, (char) => char === 9 || char === 32);
-            encoding = isomorphicDecode(headerValue2);
+            headerValue3 = removeChars(headerValue3, false, true, (char) => char === 9 || char === 32);
+            encoding = isomorphicDecode(headerValue3);
             break;
           }
           default: {
@@ -11360,8 +11360,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve11, reject) => {
-        res = resolve11;
+      const promise2 = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -11459,7 +11459,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const formdataEscape = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const formdataEscape = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -11576,17 +11576,17 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
               switch (mimeType.essence) {
                 case "multipart/form-data": {
                   const parsed = multipartFormDataParser(value2, mimeType);
-                  const fd = new FormData2();
-                  setFormDataState(fd, parsed);
-                  return fd;
+                  const fd2 = new FormData2();
+                  setFormDataState(fd2, parsed);
+                  return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value2.toString());
-                  const fd = new FormData2();
+                  const fd2 = new FormData2();
                   for (const [name, value3] of entries) {
-                    fd.append(name, value3);
+                    fd2.append(name, value3);
                   }
-                  return fd;
+                  return fd2;
                 }
               }
             }
@@ -11724,7 +11724,7 @@ var require_client_h1 = __commonJS({
       let mod;
       let useWasmSIMD = true;
       if (process.arch === "ppc64") {
-        const [major, minor] = process.versions.node.split(".").map((n) => parseInt(n, 10));
+        const [major, minor] = process.versions.node.split(".").map((n2) => parseInt(n2, 10));
         if (major < 24 || major === 24 && minor < 12) {
           useWasmSIMD = false;
         }
@@ -11953,8 +11953,8 @@ var require_client_h1 = __commonJS({
               throw this.createError(ret, data);
             }
           }
-        } catch (err3) {
-          util.destroy(socket, err3);
+        } catch (err4) {
+          util.destroy(socket, err4);
         }
       }
       finish() {
@@ -12108,9 +12108,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (err3) {
-          util.errorRequest(client, request, err3);
-          util.destroy(socket, err3);
+        } catch (err4) {
+          util.errorRequest(client, request, err4);
+          util.destroy(socket, err4);
         }
         client[kResume]();
       }
@@ -12339,12 +12339,12 @@ var require_client_h1 = __commonJS({
          * @param {Error|undefined} err
          * @param {() => void} callback
          */
-        destroy(err3, callback2) {
+        destroy(err4, callback2) {
           if (socket[kClosed]) {
             queueMicrotask(callback2);
           } else {
             socket.on("close", callback2);
-            socket.destroy(err3);
+            socket.destroy(err4);
           }
         },
         /**
@@ -12376,9 +12376,9 @@ var require_client_h1 = __commonJS({
         }
       };
     }
-    function onHttpSocketError(err3) {
+    function onHttpSocketError(err4) {
       const parser4 = this[kParser];
-      if (err3.code === "ECONNRESET" && parser4.statusCode && !parser4.shouldKeepAlive) {
+      if (err4.code === "ECONNRESET" && parser4.statusCode && !parser4.shouldKeepAlive) {
         const parserErr = parser4.finish();
         if (parserErr) {
           this[kError] = parserErr;
@@ -12386,8 +12386,8 @@ var require_client_h1 = __commonJS({
         }
         return;
       }
-      this[kError] = err3;
-      this[kClient][kOnError](err3);
+      this[kError] = err4;
+      this[kClient][kOnError](err4);
     }
     function onHttpSocketReadable() {
       this[kParser]?.readMore();
@@ -12413,7 +12413,7 @@ var require_client_h1 = __commonJS({
         this[kParser].destroy();
         this[kParser] = null;
       }
-      const err3 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      const err4 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -12422,16 +12422,16 @@ var require_client_h1 = __commonJS({
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
-          util.errorRequest(client, request, err3);
+          util.errorRequest(client, request, err4);
         }
-      } else if (client[kRunning] > 0 && err3.code !== "UND_ERR_INFO") {
+      } else if (client[kRunning] > 0 && err4.code !== "UND_ERR_INFO") {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err3);
+        util.errorRequest(client, request, err4);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err3);
+      client.emit("disconnect", client[kUrl], [client], err4);
       client[kResume]();
     }
     function onSocketClose() {
@@ -12568,18 +12568,18 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (err3) => {
+      const abort = (err4) => {
         if (request.aborted || request.completed) {
           return;
         }
-        util.errorRequest(client, request, err3 || new RequestAbortedError());
+        util.errorRequest(client, request, err4 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
         request.onConnect(abort);
-      } catch (err3) {
-        util.errorRequest(client, request, err3);
+      } catch (err4) {
+        util.errorRequest(client, request, err4);
       }
       if (request.aborted) {
         return false;
@@ -12600,64 +12600,64 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request);
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
-        for (let n = 0; n < headers.length; n += 2) {
-          const key = headers[n + 0];
-          const val = headers[n + 1];
+        for (let n2 = 0; n2 < headers.length; n2 += 2) {
+          const key = headers[n2 + 0];
+          const val = headers[n2 + 1];
           if (Array.isArray(val)) {
             for (let i2 = 0; i2 < val.length; i2++) {
-              header += `${key}: ${val[i2]}\r
+              header2 += `${key}: ${val[i2]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -12666,8 +12666,8 @@ upgrade: ${upgrade}\r
           if (!writer.write(chunk) && this.pause) {
             this.pause();
           }
-        } catch (err3) {
-          util.destroy(this, err3);
+        } catch (err4) {
+          util.destroy(this, err4);
         }
       };
       const onDrain = function() {
@@ -12683,11 +12683,11 @@ upgrade: ${upgrade}\r
           body.removeListener("error", onFinished);
         });
         if (!finished) {
-          const err3 = new RequestAbortedError();
-          queueMicrotask(() => onFinished(err3));
+          const err4 = new RequestAbortedError();
+          queueMicrotask(() => onFinished(err4));
         }
       };
-      const onFinished = function(err3) {
+      const onFinished = function(err4) {
         if (finished) {
           return;
         }
@@ -12695,16 +12695,16 @@ upgrade: ${upgrade}\r
         assert(socket.destroyed || socket[kWriting] && client[kRunning] <= 1);
         socket.off("drain", onDrain).off("error", onFinished);
         body.removeListener("data", onData).removeListener("end", onFinished).removeListener("close", onClose);
-        if (!err3) {
+        if (!err4) {
           try {
             writer.end();
           } catch (er) {
-            err3 = er;
+            err4 = er;
           }
         }
-        writer.destroy(err3);
-        if (err3 && (err3.code !== "UND_ERR_INFO" || err3.message !== "reset")) {
-          util.destroy(body, err3);
+        writer.destroy(err4);
+        if (err4 && (err4.code !== "UND_ERR_INFO" || err4.message !== "reset")) {
+          util.destroy(body, err4);
         } else {
           util.destroy(body);
         }
@@ -12723,22 +12723,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -12750,11 +12750,11 @@ upgrade: ${upgrade}\r
         }
         request.onRequestSent();
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -12762,7 +12762,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -12773,11 +12773,11 @@ upgrade: ${upgrade}\r
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback2 = null;
       function onDrain() {
@@ -12787,16 +12787,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve11, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve11;
+          callback2 = resolve13;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -12807,8 +12807,8 @@ upgrade: ${upgrade}\r
           }
         }
         writer.end();
-      } catch (err3) {
-        writer.destroy(err3);
+      } catch (err4) {
+        writer.destroy(err4);
       } finally {
         socket.off("close", onDrain).off("drain", onDrain);
       }
@@ -12825,14 +12825,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -12841,7 +12841,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -12864,10 +12864,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -12894,7 +12894,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -12905,11 +12905,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -12933,12 +12933,12 @@ ${len.toString(16)}\r
        * @param {Error} [err]
        * @returns {void}
        */
-      destroy(err3) {
+      destroy(err4) {
         const { socket, client, abort } = this;
         socket[kWriting] = false;
-        if (err3) {
+        if (err4) {
           assert(client[kRunning] <= 1, "pipeline should only contain this request");
-          abort(err3);
+          abort(err4);
         }
       }
     };
@@ -13088,11 +13088,11 @@ var require_client_h2 = __commonJS({
          * @param {Error | null} err
          * @param {() => void} callback
          */
-        destroy(err3, callback2) {
+        destroy(err4, callback2) {
           if (socket[kClosed]) {
             queueMicrotask(callback2);
           } else {
-            socket.destroy(err3).on("close", callback2);
+            socket.destroy(err4).on("close", callback2);
           }
         },
         /**
@@ -13142,9 +13142,9 @@ var require_client_h2 = __commonJS({
     function onHttp2RemoteSettings(settings) {
       this[kClient][kMaxConcurrentStreams] = settings.maxConcurrentStreams ?? this[kClient][kMaxConcurrentStreams];
       if (this[kRemoteSettings] === true && this[kEnableConnectProtocol] === true && settings.enableConnectProtocol === false) {
-        const err3 = new InformationalError("HTTP/2: Server disabled extended CONNECT protocol against RFC-8441");
-        this[kSocket][kError] = err3;
-        this[kClient][kOnError](err3);
+        const err4 = new InformationalError("HTTP/2: Server disabled extended CONNECT protocol against RFC-8441");
+        this[kSocket][kError] = err4;
+        this[kClient][kOnError](err4);
         return;
       }
       this[kEnableConnectProtocol] = settings.enableConnectProtocol ?? this[kEnableConnectProtocol];
@@ -13159,11 +13159,11 @@ var require_client_h2 = __commonJS({
         return;
       }
       session.ping(onPing.bind(session));
-      function onPing(err3, duration) {
+      function onPing(err4, duration) {
         const client = this[kClient];
         const socket = this[kClient];
-        if (err3 != null) {
-          const error3 = new InformationalError(`HTTP/2: "PING" errored - type ${err3.message}`);
+        if (err4 != null) {
+          const error3 = new InformationalError(`HTTP/2: "PING" errored - type ${err4.message}`);
           socket[kError] = error3;
           client[kOnError](error3);
         } else {
@@ -13171,21 +13171,21 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function onHttp2SessionError(err3) {
-      this[kSocket][kError] = err3;
-      this[kClient][kOnError](err3);
+    function onHttp2SessionError(err4) {
+      this[kSocket][kError] = err4;
+      this[kClient][kOnError](err4);
     }
     function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err3 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
-        this[kSocket][kError] = err3;
-        this[kClient][kOnError](err3);
+        const err4 = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        this[kSocket][kError] = err4;
+        this[kClient][kOnError](err4);
       }
     }
     function onHttp2SessionEnd() {
-      const err3 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
-      this.destroy(err3);
-      util.destroy(this[kSocket], err3);
+      const err4 = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      this.destroy(err4);
+      util.destroy(this[kSocket], err4);
     }
     function completeRequest(client, request, resetPendingIdx = false) {
       const queue = client[kQueue];
@@ -13206,30 +13206,30 @@ var require_client_h2 = __commonJS({
       }
     }
     function onHttp2SessionGoAway(errorCode2) {
-      const err3 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${errorCode2}`, util.getSocketInfo(this[kSocket]));
+      const err4 = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${errorCode2}`, util.getSocketInfo(this[kSocket]));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       this.close();
       this[kHTTP2Session] = null;
-      util.destroy(this[kSocket], err3);
+      util.destroy(this[kSocket], err4);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
         if (request != null) {
-          util.errorRequest(client, request, err3);
+          util.errorRequest(client, request, err4);
         }
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err3);
-      client.emit("connectionError", client[kUrl], [client], err3);
+      client.emit("disconnect", client[kUrl], [client], err4);
+      client.emit("connectionError", client[kUrl], [client], err4);
       client[kResume]();
     }
     function onHttp2SessionClose() {
       const { [kClient]: client, [kHTTP2SessionState]: state } = this;
       const { [kSocket]: socket } = client;
-      const err3 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
+      const err4 = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket));
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (state.ping.interval != null) {
@@ -13242,27 +13242,27 @@ var require_client_h2 = __commonJS({
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
           if (request != null) {
-            util.errorRequest(client, request, err3);
+            util.errorRequest(client, request, err4);
           }
         }
       }
     }
     function onHttp2SocketClose() {
-      const err3 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      const err4 = this[kError] || new SocketError("closed", util.getSocketInfo(this));
       const client = this[kHTTP2Session][kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
       if (this[kHTTP2Session] !== null) {
-        this[kHTTP2Session].destroy(err3);
+        this[kHTTP2Session].destroy(err4);
       }
       client[kPendingIdx] = client[kRunningIdx];
       assert(client[kRunning] === 0);
-      client.emit("disconnect", client[kUrl], [client], err3);
+      client.emit("disconnect", client[kUrl], [client], err4);
       client[kResume]();
     }
-    function onHttp2SocketError(err3) {
-      this[kError] = err3;
-      this[kClient][kOnError](err3);
+    function onHttp2SocketError(err4) {
+      this[kError] = err4;
+      this[kClient][kOnError](err4);
     }
     function onHttp2SocketEnd() {
       util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
@@ -13284,9 +13284,9 @@ var require_client_h2 = __commonJS({
         return false;
       }
       const headers = {};
-      for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key = reqHeaders[n + 0];
-        const val = reqHeaders[n + 1];
+      for (let n2 = 0; n2 < reqHeaders.length; n2 += 2) {
+        const key = reqHeaders[n2 + 0];
+        const val = reqHeaders[n2 + 1];
         if (key === "cookie") {
           if (headers[key] != null) {
             headers[key] = Array.isArray(headers[key]) ? (headers[key].push(val), headers[key]) : [headers[key], val];
@@ -13313,25 +13313,25 @@ var require_client_h2 = __commonJS({
       const { hostname: hostname2, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname2}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (err3) => {
+      const abort = (err4) => {
         if (request.aborted || request.completed) {
           return;
         }
-        err3 = err3 || new RequestAbortedError();
-        util.errorRequest(client, request, err3);
+        err4 = err4 || new RequestAbortedError();
+        util.errorRequest(client, request, err4);
         if (stream != null) {
           stream.removeAllListeners("data");
           stream.close();
-          client[kOnError](err3);
+          client[kOnError](err4);
           completeRequest(client, request);
           client[kResume]();
         }
-        util.destroy(body, err3);
+        util.destroy(body, err4);
       };
       try {
         request.onConnect(abort);
-      } catch (err3) {
-        util.errorRequest(client, request, err3);
+      } catch (err4) {
+        util.errorRequest(client, request, err4);
       }
       if (request.aborted) {
         return false;
@@ -13359,8 +13359,8 @@ var require_client_h2 = __commonJS({
             const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
             try {
               request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
-            } catch (err3) {
-              abort(err3);
+            } catch (err4) {
+              abort(err4);
               return;
             }
             completeRequest(client, request);
@@ -13384,8 +13384,8 @@ var require_client_h2 = __commonJS({
           const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
           try {
             request.onUpgrade(statusCode, parseH2Headers(realHeaders), stream);
-          } catch (err3) {
-            abort(err3);
+          } catch (err4) {
+            abort(err4);
             return;
           }
           completeRequest(client, request);
@@ -13431,12 +13431,12 @@ var require_client_h2 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header = "";
+        let header2 = "";
         for (const key in headers) {
-          header += `${key}: ${headers[key]}\r
+          header2 += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request, headers: header, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request, headers: header2, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -13500,9 +13500,9 @@ var require_client_h2 = __commonJS({
           abort(new InformationalError("HTTP/2: stream closed before the response was complete"));
         }
       });
-      stream.once("error", function(err3) {
+      stream.once("error", function(err4) {
         stream.removeAllListeners("data");
-        abort(err3);
+        abort(err4);
       });
       stream.once("frameError", (type, code) => {
         stream.removeAllListeners("data");
@@ -13512,13 +13512,13 @@ var require_client_h2 = __commonJS({
         stream.removeAllListeners("data");
       });
       stream.on("timeout", () => {
-        const err3 = responseReceived ? new BodyTimeoutError(`HTTP/2: "body timeout after ${bodyTimeout}"`) : new HeadersTimeoutError(`HTTP/2: "headers timeout after ${headersTimeout}"`);
+        const err4 = responseReceived ? new BodyTimeoutError(`HTTP/2: "body timeout after ${bodyTimeout}"`) : new HeadersTimeoutError(`HTTP/2: "headers timeout after ${headersTimeout}"`);
         stream.removeAllListeners("data");
         session[kOpenStreams] -= 1;
         if (session[kOpenStreams] === 0) {
           session.unref();
         }
-        abort(err3);
+        abort(err4);
       });
       stream.once("trailers", (trailers) => {
         if (request.aborted || request.completed) {
@@ -13626,10 +13626,10 @@ var require_client_h2 = __commonJS({
       const pipe = pipeline(
         body,
         h2stream,
-        (err3) => {
-          if (err3) {
-            util.destroy(pipe, err3);
-            abort(err3);
+        (err4) => {
+          if (err4) {
+            util.destroy(pipe, err4);
+            abort(err4);
           } else {
             util.removeAllListeners(pipe);
             request.onRequestSent();
@@ -13662,8 +13662,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       }
     }
     async function writeIterable(abort, h2stream, body, client, request, socket, contentLength, expectsPayload) {
@@ -13676,12 +13676,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve11, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve11;
+          callback2 = resolve13;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -13702,8 +13702,8 @@ var require_client_h2 = __commonJS({
           socket[kReset] = true;
         }
         client[kResume]();
-      } catch (err3) {
-        abort(err3);
+      } catch (err4) {
+        abort(err4);
       } finally {
         h2stream.off("close", onDrain).off("drain", onDrain);
       }
@@ -13949,7 +13949,7 @@ var require_client = __commonJS({
         this[kRunningIdx] = 0;
         this[kPendingIdx] = 0;
         this[kResume] = (sync2) => resume(this, sync2);
-        this[kOnError] = (err3) => onError2(this, err3);
+        this[kOnError] = (err4) => onError2(this, err4);
       }
       get pipelining() {
         return this[kPipelining];
@@ -13998,21 +13998,21 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve11) => {
+        return new Promise((resolve13) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve11;
+            this[kClosedResolve] = resolve13;
           } else {
-            resolve11(null);
+            resolve13(null);
           }
         });
       }
-      [kDestroy](err3) {
-        return new Promise((resolve11) => {
+      [kDestroy](err4) {
+        return new Promise((resolve13) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
             if (request != null) {
-              util.errorRequest(this, request, err3);
+              util.errorRequest(this, request, err4);
             }
           }
           const callback2 = () => {
@@ -14020,10 +14020,10 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve11(null);
+            resolve13(null);
           };
           if (this[kHTTPContext]) {
-            this[kHTTPContext].destroy(err3, callback2);
+            this[kHTTPContext].destroy(err4, callback2);
             this[kHTTPContext] = null;
           } else {
             queueMicrotask(callback2);
@@ -14032,14 +14032,14 @@ var require_client = __commonJS({
         });
       }
     };
-    function onError2(client, err3) {
-      if (client[kRunning] === 0 && err3.code !== "UND_ERR_INFO" && err3.code !== "UND_ERR_SOCKET") {
+    function onError2(client, err4) {
+      if (client[kRunning] === 0 && err4.code !== "UND_ERR_INFO" && err4.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
           const request = requests[i2];
           if (request != null) {
-            util.errorRequest(client, request, err3);
+            util.errorRequest(client, request, err4);
           }
         }
         assert(client[kSize] === 0);
@@ -14079,9 +14079,9 @@ var require_client = __commonJS({
           port,
           servername: client[kServerName],
           localAddress: client[kLocalAddress]
-        }, (err3, socket) => {
-          if (err3) {
-            handleConnectError(client, err3, { host, hostname: hostname2, protocol, port });
+        }, (err4, socket) => {
+          if (err4) {
+            handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -14093,9 +14093,9 @@ var require_client = __commonJS({
           assert(socket);
           try {
             client[kHTTPContext] = socket.alpnProtocol === "h2" ? connectH2(client, socket) : connectH1(client, socket);
-          } catch (err4) {
+          } catch (err5) {
             socket.destroy().on("error", noop);
-            handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
+            handleConnectError(client, err5, { host, hostname: hostname2, protocol, port });
             client[kResume]();
             return;
           }
@@ -14122,12 +14122,12 @@ var require_client = __commonJS({
           client.emit("connect", client[kUrl], [client]);
           client[kResume]();
         });
-      } catch (err3) {
-        handleConnectError(client, err3, { host, hostname: hostname2, protocol, port });
+      } catch (err4) {
+        handleConnectError(client, err4, { host, hostname: hostname2, protocol, port });
         client[kResume]();
       }
     }
-    function handleConnectError(client, err3, { host, hostname: hostname2, protocol, port }) {
+    function handleConnectError(client, err4, { host, hostname: hostname2, protocol, port }) {
       if (client.destroyed) {
         return;
       }
@@ -14144,19 +14144,19 @@ var require_client = __commonJS({
             localAddress: client[kLocalAddress]
           },
           connector: client[kConnector],
-          error: err3
+          error: err4
         });
       }
-      if (err3.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      if (err4.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
         assert(client[kRunning] === 0);
         while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
           const request = client[kQueue][client[kPendingIdx]++];
-          util.errorRequest(client, request, err3);
+          util.errorRequest(client, request, err4);
         }
       } else {
-        onError2(client, err3);
+        onError2(client, err4);
       }
-      client.emit("connectionError", client[kUrl], [client], err3);
+      client.emit("connectionError", client[kUrl], [client], err4);
     }
     function emitDrain(client) {
       client[kNeedDrain] = 0;
@@ -14369,11 +14369,11 @@ var require_pool_base = __commonJS({
       [kOnConnect] = (origin, targets) => {
         this.emit("connect", origin, [this, ...targets]);
       };
-      [kOnDisconnect] = (origin, targets, err3) => {
-        this.emit("disconnect", origin, [this, ...targets], err3);
+      [kOnDisconnect] = (origin, targets, err4) => {
+        this.emit("disconnect", origin, [this, ...targets], err4);
       };
-      [kOnConnectionError] = (origin, targets, err3) => {
-        this.emit("connectionError", origin, [this, ...targets], err3);
+      [kOnConnectionError] = (origin, targets, err4) => {
+        this.emit("connectionError", origin, [this, ...targets], err4);
       };
       get [kBusy]() {
         return this[kNeedDrain];
@@ -14427,22 +14427,22 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve11) => {
-            this[kClosedResolve] = resolve11;
+          return new Promise((resolve13) => {
+            this[kClosedResolve] = resolve13;
           });
         }
       }
-      [kDestroy](err3) {
+      [kDestroy](err4) {
         while (true) {
           const item = this[kQueue].shift();
           if (!item) {
             break;
           }
-          item.handler.onError(err3);
+          item.handler.onError(err4);
         }
         const destroyAll = new Array(this[kClients].length);
         for (let i2 = 0; i2 < this[kClients].length; i2++) {
-          destroyAll[i2] = this[kClients][i2].destroy(err3);
+          destroyAll[i2] = this[kClients][i2].destroy(err4);
         }
         return Promise.all(destroyAll);
       }
@@ -14670,8 +14670,8 @@ var require_balanced_pool = __commonJS({
           this._updateBalancedPoolStats();
         });
         pool.on("disconnect", (...args) => {
-          const err3 = args[2];
-          if (err3 && err3.code === "UND_ERR_SOCKET") {
+          const err4 = args[2];
+          if (err4 && err4.code === "UND_ERR_SOCKET") {
             pool[kWeight] = Math.max(1, pool[kWeight] - this[kErrorPenalty]);
             this._updateBalancedPoolStats();
           }
@@ -14908,11 +14908,11 @@ var require_agent = __commonJS({
         this[kOnConnect] = (origin, targets) => {
           this.emit("connect", origin, [this, ...targets]);
         };
-        this[kOnDisconnect] = (origin, targets, err3) => {
-          this.emit("disconnect", origin, [this, ...targets], err3);
+        this[kOnDisconnect] = (origin, targets, err4) => {
+          this.emit("disconnect", origin, [this, ...targets], err4);
         };
-        this[kOnConnectionError] = (origin, targets, err3) => {
-          this.emit("connectionError", origin, [this, ...targets], err3);
+        this[kOnConnectionError] = (origin, targets, err4) => {
+          this.emit("connectionError", origin, [this, ...targets], err4);
         };
       }
       get [kRunning]() {
@@ -14954,12 +14954,12 @@ var require_agent = __commonJS({
               result2.count += 1;
             }
             this[kOnConnect](origin, targets);
-          }).on("disconnect", (origin, targets, err3) => {
+          }).on("disconnect", (origin, targets, err4) => {
             closeClientIfUnused(true);
-            this[kOnDisconnect](origin, targets, err3);
-          }).on("connectionError", (origin, targets, err3) => {
+            this[kOnDisconnect](origin, targets, err4);
+          }).on("connectionError", (origin, targets, err4) => {
             closeClientIfUnused(false);
-            this[kOnConnectionError](origin, targets, err3);
+            this[kOnConnectionError](origin, targets, err4);
           });
           this[kClients].set(key, { count: 0, dispatcher });
           this[kOrigins].add(key);
@@ -14974,10 +14974,10 @@ var require_agent = __commonJS({
         this[kClients].clear();
         return Promise.all(closePromises);
       }
-      [kDestroy](err3) {
+      [kDestroy](err4) {
         const destroyPromises = [];
         for (const { dispatcher } of this[kClients].values()) {
-          destroyPromises.push(dispatcher.destroy(err3));
+          destroyPromises.push(dispatcher.destroy(err4));
         }
         this[kClients].clear();
         return Promise.all(destroyPromises);
@@ -15246,17 +15246,17 @@ var require_socks5_client = __commonJS({
               this.handleConnectResponse();
               break;
           }
-        } catch (err3) {
-          this.onError(err3);
+        } catch (err4) {
+          this.onError(err4);
         }
       }
       /**
        * Handle socket errors
        */
-      onError(err3) {
-        debug2("socket error", err3);
+      onError(err4) {
+        debug2("socket error", err4);
         this.state = STATES.ERROR;
-        this.emit("error", err3);
+        this.emit("error", err4);
         this.destroy();
       }
       /**
@@ -15550,50 +15550,50 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve11, reject) => {
+        const socket = await new Promise((resolve13, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
             port: proxyPort,
             protocol: this[kProxyProtocol]
-          }, (err3, socket2) => {
-            if (err3) {
-              reject(err3);
+          }, (err4, socket2) => {
+            if (err4) {
+              reject(err4);
             } else {
-              resolve11(socket2);
+              resolve13(socket2);
             }
           });
         });
         const socks5Client = new Socks5Client(socket, this[kProxyAuth]);
-        socks5Client.on("error", (err3) => {
-          debug2("SOCKS5 error:", err3);
+        socks5Client.on("error", (err4) => {
+          debug2("SOCKS5 error:", err4);
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve11, reject) => {
+        await new Promise((resolve13, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve11();
+            resolve13();
           };
-          const onError2 = (err3) => {
+          const onError2 = (err4) => {
             clearTimeout(timeout);
             socks5Client.removeListener("authenticated", onAuthenticated);
-            reject(err3);
+            reject(err4);
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve11();
+            resolve13();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError2);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve11, reject) => {
+        await new Promise((resolve13, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -15601,12 +15601,12 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve11();
+            resolve13();
           };
-          const onError2 = (err3) => {
+          const onError2 = (err4) => {
             clearTimeout(timeout);
             socks5Client.removeListener("connected", onConnected);
-            reject(err3);
+            reject(err4);
           };
           socks5Client.once("connected", onConnected);
           socks5Client.once("error", onError2);
@@ -15644,31 +15644,31 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve11, reject) => {
-                      finalSocket.once("secureConnect", resolve11);
+                    await new Promise((resolve13, reject) => {
+                      finalSocket.once("secureConnect", resolve13);
                       finalSocket.once("error", reject);
                     });
                   }
                   callback2(null, finalSocket);
-                } catch (err3) {
-                  debug2("SOCKS5 connection error:", err3);
-                  callback2(err3);
+                } catch (err4) {
+                  debug2("SOCKS5 connection error:", err4);
+                  callback2(err4);
                 }
               }
             });
             this[kPools].set(originKey, pool);
           }
           return pool[kDispatch](opts, handler2);
-        } catch (err3) {
-          debug2("dispatch error:", err3);
+        } catch (err4) {
+          debug2("dispatch error:", err4);
           if (typeof handler2.onResponseError === "function") {
-            handler2.onResponseError(null, err3);
+            handler2.onResponseError(null, err4);
             return false;
           } else if (typeof handler2.onError === "function") {
-            handler2.onError(err3);
+            handler2.onError(err4);
             return false;
           } else {
-            throw err3;
+            throw err4;
           }
         }
       }
@@ -15680,10 +15680,10 @@ var require_socks5_proxy_agent = __commonJS({
         this[kPools].clear();
         await Promise.all(closePromises);
       }
-      async [kDestroy](err3) {
+      async [kDestroy](err4) {
         const destroyPromises = [];
         for (const pool of this[kPools].values()) {
-          destroyPromises.push(pool.destroy(err3));
+          destroyPromises.push(pool.destroy(err4));
         }
         this[kPools].clear();
         await Promise.all(destroyPromises);
@@ -15768,8 +15768,8 @@ var require_proxy_agent = __commonJS({
       [kClose]() {
         return this.#client.close();
       }
-      [kDestroy](err3) {
-        return this.#client.destroy(err3);
+      [kDestroy](err4) {
+        return this.#client.destroy(err4);
       }
     };
     var ProxyAgent2 = class extends DispatcherBase {
@@ -15877,11 +15877,11 @@ var require_proxy_agent = __commonJS({
                 servername = opts2.servername;
               }
               this[kConnectEndpoint]({ ...opts2, servername, httpSocket: socket }, callback2);
-            } catch (err3) {
-              if (err3.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-                callback2(new SecureProxyConnectionError(err3));
+            } catch (err4) {
+              if (err4.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+                callback2(new SecureProxyConnectionError(err4));
               } else {
-                callback2(err3);
+                callback2(err4);
               }
             }
           }
@@ -15997,11 +15997,11 @@ var require_env_http_proxy_agent = __commonJS({
           !this[kHttpsProxyAgent][kClosed] && this[kHttpsProxyAgent].close()
         ]);
       }
-      [kDestroy](err3) {
+      [kDestroy](err4) {
         return Promise.all([
-          this[kNoProxyAgent].destroy(err3),
-          !this[kHttpProxyAgent][kDestroyed] && this[kHttpProxyAgent].destroy(err3),
-          !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err3)
+          this[kNoProxyAgent].destroy(err4),
+          !this[kHttpProxyAgent][kDestroyed] && this[kHttpProxyAgent].destroy(err4),
+          !this[kHttpsProxyAgent][kDestroyed] && this[kHttpsProxyAgent].destroy(err4)
         ]);
       }
       #getProxyAgentForUrl(url) {
@@ -16212,18 +16212,18 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.controllerProxy = new RetryController();
       }
-      onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err3) {
+      onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err4) {
         if (this.retryOpts.throwOnError) {
           if (this.retryOpts.statusCodes.includes(statusCode) === false) {
             if (this.headersSent) {
-              this.handler.onResponseError?.(this.controllerProxy, err3);
+              this.handler.onResponseError?.(this.controllerProxy, err4);
             } else {
               this.headersSent = true;
               this.checkpointResponseEnd(headers);
               this.handler.onResponseStart?.(this.controllerProxy, statusCode, headers, statusMessage);
             }
           } else {
-            this.error = err3;
+            this.error = err4;
           }
           return;
         }
@@ -16245,12 +16245,12 @@ var require_retry_handler = __commonJS({
             controller.resume();
             return;
           }
-          this.error = err3;
+          this.error = err4;
           controller.resume();
         }
         controller.pause();
         this.retryOpts.retry(
-          err3,
+          err4,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
@@ -16278,8 +16278,8 @@ var require_retry_handler = __commonJS({
       onRequestUpgrade(_controller, statusCode, headers, socket) {
         this.handler.onRequestUpgrade?.(this.controllerProxy, statusCode, headers, socket);
       }
-      static [kRetryHandlerDefaultRetry](err3, { state, opts }, cb) {
-        const { statusCode, code, headers } = err3;
+      static [kRetryHandlerDefaultRetry](err4, { state, opts }, cb) {
+        const { statusCode, code, headers } = err4;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -16292,19 +16292,19 @@ var require_retry_handler = __commonJS({
         } = retryOptions;
         const { counter } = state;
         if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
-          cb(err3);
+          cb(err4);
           return;
         }
         if (Array.isArray(methods) && !methods.includes(method)) {
-          cb(err3);
+          cb(err4);
           return;
         }
         if (statusCode != null && Array.isArray(statusCodes) && !statusCodes.includes(statusCode)) {
-          cb(err3);
+          cb(err4);
           return;
         }
         if (counter > maxRetries) {
-          cb(err3);
+          cb(err4);
           return;
         }
         let retryAfterHeader = headers?.["retry-after"];
@@ -16319,13 +16319,13 @@ var require_retry_handler = __commonJS({
         this.error = null;
         this.retryCount += 1;
         if (statusCode >= 300) {
-          const err3 = new RequestRetryError("Request failed", statusCode, {
+          const err4 = new RequestRetryError("Request failed", statusCode, {
             headers,
             data: {
               count: this.retryCount
             }
           });
-          this.onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err3);
+          this.onResponseStartWithRetry(controller, statusCode, headers, statusMessage, err4);
           return;
         }
         if (this.headersSent) {
@@ -16443,13 +16443,13 @@ var require_retry_handler = __commonJS({
         try {
           this.retryCountCheckpoint = this.retryCount;
           this.dispatch(this.opts, this);
-        } catch (err3) {
-          this.handler.onResponseError?.(this.controllerProxy, err3);
+        } catch (err4) {
+          this.handler.onResponseError?.(this.controllerProxy, err4);
         }
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (controller?.aborted || isDisturbed(this.opts.body) || this.headersSent && !this.resume) {
-          this.handler.onResponseError?.(this.controllerProxy, err3);
+          this.handler.onResponseError?.(this.controllerProxy, err4);
           return;
         }
         function shouldRetry(returnedErr) {
@@ -16465,7 +16465,7 @@ var require_retry_handler = __commonJS({
           this.retryCount += 1;
         }
         this.retryOpts.retry(
-          err3,
+          err4,
           {
             state: { counter: this.retryCount },
             opts: { retryOptions: this.retryOpts, ...this.opts }
@@ -16612,17 +16612,17 @@ var require_readable = __commonJS({
        * @param {(error:(Error|null)) => void} callback
        * @returns {void}
        */
-      _destroy(err3, callback2) {
-        if (!err3 && !this._readableState.endEmitted) {
-          err3 = new RequestAbortedError();
+      _destroy(err4, callback2) {
+        if (!err4 && !this._readableState.endEmitted) {
+          err4 = new RequestAbortedError();
         }
-        if (err3) {
+        if (err4) {
           this[kAbort]();
         }
         if (!this[kUsed]) {
-          setImmediate(callback2, err3);
+          setImmediate(callback2, err4);
         } else {
-          callback2(err3);
+          callback2(err4);
         }
       }
       /**
@@ -16778,7 +16778,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16792,11 +16792,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve11(null);
+                resolve13(null);
               }
             });
           } else {
-            this.on("close", resolve11);
+            this.on("close", resolve13);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16824,7 +16824,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve13, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16839,13 +16839,13 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve11,
+              resolve: resolve13,
               reject,
               length: 0,
               body: []
             };
-            stream.on("error", function(err3) {
-              consumeFinish(this[kConsume], err3);
+            stream.on("error", function(err4) {
+              consumeFinish(this[kConsume], err4);
             }).on("close", function() {
               if (this[kConsume].body !== null) {
                 consumeFinish(this[kConsume], new RequestAbortedError());
@@ -16864,8 +16864,8 @@ var require_readable = __commonJS({
       if (state.bufferIndex) {
         const start = state.bufferIndex;
         const end = state.buffer.length;
-        for (let n = start; n < end; n++) {
-          consumePush(consume2, state.buffer[n]);
+        for (let n2 = start; n2 < end; n2++) {
+          consumePush(consume2, state.buffer[n2]);
         }
       } else {
         for (const chunk of state.buffer) {
@@ -16913,34 +16913,34 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve11, stream, length } = consume2;
+      const { type, body, resolve: resolve13, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve11(chunksDecode(body, length, encoding));
+          resolve13(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve11(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve13(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve11(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve11(new Blob(body, { type: stream[kContentType] }));
+          resolve13(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve11(chunksConcat(body, length));
+          resolve13(chunksConcat(body, length));
         }
         consumeFinish(consume2);
-      } catch (err3) {
-        stream.destroy(err3);
+      } catch (err4) {
+        stream.destroy(err4);
       }
     }
     function consumePush(consume2, chunk) {
       consume2.length += chunk.length;
       consume2.body.push(chunk);
     }
-    function consumeFinish(consume2, err3) {
+    function consumeFinish(consume2, err4) {
       if (consume2.body === null) {
         return;
       }
-      if (err3) {
-        consume2.reject(err3);
+      if (err4) {
+        consume2.reject(err4);
       } else {
         consume2.resolve();
       }
@@ -16992,11 +16992,11 @@ var require_api_request = __commonJS({
             throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_REQUEST");
-        } catch (err3) {
+        } catch (err4) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", noop), err3);
+            util.destroy(body.on("error", noop), err4);
           }
-          throw err3;
+          throw err4;
         }
         this.method = method;
         this.responseHeaders = responseHeaders || null;
@@ -17069,11 +17069,11 @@ var require_api_request = __commonJS({
               body: res,
               context
             });
-          } catch (err3) {
+          } catch (err4) {
             this.res = null;
-            util.destroy(res.on("error", noop), err3);
+            util.destroy(res.on("error", noop), err4);
             queueMicrotask(() => {
-              throw err3;
+              throw err4;
             });
           }
         }
@@ -17085,25 +17085,25 @@ var require_api_request = __commonJS({
         util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
-      onError(err3) {
+      onError(err4) {
         const { res, callback: callback2, body, opaque } = this;
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res.on("error", noop), err3);
+            util.destroy(res.on("error", noop), err4);
           });
         }
         if (body) {
           this.body = null;
           if (util.isStream(body)) {
             body.on("error", noop);
-            util.destroy(body, err3);
+            util.destroy(body, err4);
           }
         }
         if (this.removeAbortListener) {
@@ -17114,21 +17114,21 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve11, reject) => {
-          request.call(this, opts, (err3, data) => {
-            return err3 ? reject(err3) : resolve11(data);
+        return new Promise((resolve13, reject) => {
+          request.call(this, opts, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
       try {
         const handler2 = new RequestHandler(opts, callback2);
         this.dispatch(opts, handler2);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = request;
@@ -17223,11 +17223,11 @@ var require_api_stream = __commonJS({
             throw new InvalidArgumentError2("invalid onInfo callback");
           }
           super("UNDICI_STREAM");
-        } catch (err3) {
+        } catch (err4) {
           if (util.isStream(body)) {
-            util.destroy(body.on("error", noop), err3);
+            util.destroy(body.on("error", noop), err4);
           }
-          throw err3;
+          throw err4;
         }
         this.responseHeaders = responseHeaders || null;
         this.opaque = opaque || null;
@@ -17240,8 +17240,8 @@ var require_api_stream = __commonJS({
         this.body = body;
         this.onInfo = onInfo || null;
         if (util.isStream(body)) {
-          body.on("error", (err3) => {
-            this.onError(err3);
+          body.on("error", (err4) => {
+            this.onError(err4);
           });
         }
         addSignal(this, signal);
@@ -17277,15 +17277,15 @@ var require_api_stream = __commonJS({
         if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
           throw new InvalidReturnValueError("expected Writable");
         }
-        finished(res, { readable: false }, (err3) => {
+        finished(res, { readable: false }, (err4) => {
           const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
           this.res = null;
-          if (err3 || !res2?.readable) {
-            util.destroy(res2, err3);
+          if (err4 || !res2?.readable) {
+            util.destroy(res2, err4);
           }
           this.callback = null;
-          this.runInAsyncScope(callback2, null, err3 || null, { opaque: opaque2, trailers });
-          if (err3) {
+          this.runInAsyncScope(callback2, null, err4 || null, { opaque: opaque2, trailers });
+          if (err4) {
             abort();
           }
         });
@@ -17307,42 +17307,42 @@ var require_api_stream = __commonJS({
         this.trailers = util.parseHeaders(trailers);
         res.end();
       }
-      onError(err3) {
+      onError(err4) {
         const { res, callback: callback2, opaque, body } = this;
         removeSignal(this);
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err3);
+          util.destroy(res, err4);
         } else if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
         if (body) {
           this.body = null;
-          util.destroy(body, err3);
+          util.destroy(body, err4);
         }
       }
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve11, reject) => {
-          stream.call(this, opts, factory, (err3, data) => {
-            return err3 ? reject(err3) : resolve11(data);
+        return new Promise((resolve13, reject) => {
+          stream.call(this, opts, factory, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
       try {
         const handler2 = new StreamHandler(opts, factory, callback2);
         this.dispatch(opts, handler2);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = stream;
@@ -17382,9 +17382,9 @@ var require_api_pipeline = __commonJS({
           resume();
         }
       }
-      _destroy(err3, callback2) {
+      _destroy(err4, callback2) {
         this._read();
-        callback2(err3);
+        callback2(err4);
       }
     };
     var PipelineResponse = class extends Readable2 {
@@ -17395,11 +17395,11 @@ var require_api_pipeline = __commonJS({
       _read() {
         this[kResume]();
       }
-      _destroy(err3, callback2) {
-        if (!err3 && !this._readableState.endEmitted) {
-          err3 = new RequestAbortedError();
+      _destroy(err4, callback2) {
+        if (!err4 && !this._readableState.endEmitted) {
+          err4 = new RequestAbortedError();
         }
-        callback2(err3);
+        callback2(err4);
       }
     };
     var PipelineHandler = class extends AsyncResource {
@@ -17445,19 +17445,19 @@ var require_api_pipeline = __commonJS({
               req[kResume] = callback2;
             }
           },
-          destroy: (err3, callback2) => {
+          destroy: (err4, callback2) => {
             const { body, req, res, ret, abort } = this;
-            if (!err3 && !ret._readableState.endEmitted) {
-              err3 = new RequestAbortedError();
+            if (!err4 && !ret._readableState.endEmitted) {
+              err4 = new RequestAbortedError();
             }
-            if (abort && err3) {
+            if (abort && err4) {
               abort();
             }
-            util.destroy(body, err3);
-            util.destroy(req, err3);
-            util.destroy(res, err3);
+            util.destroy(body, err4);
+            util.destroy(req, err4);
+            util.destroy(res, err4);
             removeSignal(this);
-            callback2(err3);
+            callback2(err4);
           }
         }).on("prefinish", () => {
           const { req } = this;
@@ -17497,9 +17497,9 @@ var require_api_pipeline = __commonJS({
             body: this.res,
             context
           });
-        } catch (err3) {
+        } catch (err4) {
           this.res.on("error", noop);
-          throw err3;
+          throw err4;
         }
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
@@ -17509,9 +17509,9 @@ var require_api_pipeline = __commonJS({
           if (!ret.push(chunk) && body2.pause) {
             body2.pause();
           }
-        }).on("error", (err3) => {
+        }).on("error", (err4) => {
           const { ret } = this;
-          util.destroy(ret, err3);
+          util.destroy(ret, err4);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
@@ -17531,10 +17531,10 @@ var require_api_pipeline = __commonJS({
         const { res } = this;
         res.push(null);
       }
-      onError(err3) {
+      onError(err4) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err3);
+        util.destroy(ret, err4);
       }
     };
     function pipeline(opts, handler2) {
@@ -17542,8 +17542,8 @@ var require_api_pipeline = __commonJS({
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
-      } catch (err3) {
-        return new PassThrough().destroy(err3);
+      } catch (err4) {
+        return new PassThrough().destroy(err4);
       }
     }
     module.exports = pipeline;
@@ -17605,22 +17605,22 @@ var require_api_upgrade = __commonJS({
           context
         });
       }
-      onError(err3) {
+      onError(err4) {
         const { callback: callback2, opaque } = this;
         removeSignal(this);
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
       }
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve11, reject) => {
-          upgrade.call(this, opts, (err3, data) => {
-            return err3 ? reject(err3) : resolve11(data);
+        return new Promise((resolve13, reject) => {
+          upgrade.call(this, opts, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
@@ -17632,12 +17632,12 @@ var require_api_upgrade = __commonJS({
           upgrade: opts.protocol || "Websocket"
         };
         this.dispatch(upgradeOpts, upgradeHandler);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = upgrade;
@@ -17700,22 +17700,22 @@ var require_api_connect = __commonJS({
           context
         });
       }
-      onError(err3) {
+      onError(err4) {
         const { callback: callback2, opaque } = this;
         removeSignal(this);
         if (callback2) {
           this.callback = null;
           queueMicrotask(() => {
-            this.runInAsyncScope(callback2, null, err3, { opaque });
+            this.runInAsyncScope(callback2, null, err4, { opaque });
           });
         }
       }
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve11, reject) => {
-          connect.call(this, opts, (err3, data) => {
-            return err3 ? reject(err3) : resolve11(data);
+        return new Promise((resolve13, reject) => {
+          connect.call(this, opts, (err4, data) => {
+            return err4 ? reject(err4) : resolve13(data);
           });
         });
       }
@@ -17723,12 +17723,12 @@ var require_api_connect = __commonJS({
         const connectHandler = new ConnectHandler(opts, callback2);
         const connectOptions = { ...opts, method: "CONNECT" };
         this.dispatch(connectOptions, connectHandler);
-      } catch (err3) {
+      } catch (err4) {
         if (typeof callback2 !== "function") {
-          throw err3;
+          throw err4;
         }
         const opaque = opts?.opaque;
-        queueMicrotask(() => callback2(err3, { opaque }));
+        queueMicrotask(() => callback2(err4, { opaque }));
       }
     }
     module.exports = connect;
@@ -17845,8 +17845,8 @@ var require_mock_utils = __commonJS({
     }
     function lowerCaseEntries(headers) {
       return Object.fromEntries(
-        Object.entries(headers).map(([headerName, headerValue2]) => {
-          return [headerName.toLocaleLowerCase(), headerValue2];
+        Object.entries(headers).map(([headerName, headerValue3]) => {
+          return [headerName.toLocaleLowerCase(), headerValue3];
         })
       );
     }
@@ -17886,8 +17886,8 @@ var require_mock_utils = __commonJS({
         return false;
       }
       for (const [matchHeaderName, matchHeaderValue] of Object.entries(mockDispatch2.headers)) {
-        const headerValue2 = getHeaderByName(headers, matchHeaderName);
-        if (!matchValue(matchHeaderValue, headerValue2)) {
+        const headerValue3 = getHeaderByName(headers, matchHeaderName);
+        if (!matchValue(matchHeaderValue, headerValue3)) {
           return false;
         }
       }
@@ -18059,7 +18059,7 @@ var require_mock_utils = __commonJS({
       }
       let aborted = false;
       let timer = null;
-      function abort(err3) {
+      function abort(err4) {
         if (aborted) {
           return;
         }
@@ -18068,7 +18068,7 @@ var require_mock_utils = __commonJS({
           clearTimeout(timer);
           timer = null;
         }
-        handler2.onError(err3);
+        handler2.onError(err4);
       }
       handler2.onConnect?.(abort, null);
       if (typeof delay2 === "number" && delay2 > 0) {
@@ -18907,9 +18907,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
-        match: new Set(matchHeaders.map((header) => caseSensitive ? header : header.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
+        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
       };
     }
     var crypto = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
@@ -18988,8 +18988,8 @@ var require_snapshot_utils = __commonJS({
 var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
-    var { writeFile, readFile: readFile3, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname12, resolve: resolve11 } = __require("node:path");
+    var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
+    var { dirname: dirname13, resolve: resolve13 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19190,7 +19190,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile3(resolve11(path), "utf8");
+          const data = await readFile4(resolve13(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -19219,8 +19219,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve11(path);
-        await mkdir(dirname12(resolvedPath), { recursive: true });
+        const resolvedPath = resolve13(path);
+        await mkdir(dirname13(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -19889,15 +19889,15 @@ var require_redirect_handler = __commonJS({
         this.handler.onResponseError?.(controller, error3);
       }
     };
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -20008,24 +20008,24 @@ var require_response_error = __commonJS({
             } catch {
             }
           }
-          let err3;
+          let err4;
           const stackTraceLimit = Error.stackTraceLimit;
           Error.stackTraceLimit = 0;
           try {
-            err3 = new ResponseError("Response Error", this.#statusCode, {
+            err4 = new ResponseError("Response Error", this.#statusCode, {
               body: this.#body,
               headers: this.#headers
             });
           } finally {
             Error.stackTraceLimit = stackTraceLimit;
           }
-          super.onResponseError(controller, err3);
+          super.onResponseError(controller, err4);
         } else {
           super.onResponseEnd(controller, trailers);
         }
       }
-      onResponseError(controller, err3) {
-        super.onResponseError(controller, err3);
+      onResponseError(controller, err4) {
+        super.onResponseError(controller, err4);
       }
     };
     module.exports = () => {
@@ -20101,8 +20101,8 @@ var require_dump = __commonJS({
         }
         return super.onResponseStart(controller, statusCode, headers, statusMessage);
       }
-      onResponseError(controller, err3) {
-        super.onResponseError(controller, this.aborted === true ? this.reason : err3);
+      onResponseError(controller, err4) {
+        super.onResponseError(controller, this.aborted === true ? this.reason : err4);
       }
       onResponseData(controller, chunk) {
         this.#size = this.#size + chunk.length;
@@ -20165,22 +20165,22 @@ var require_dns = __commonJS({
           return headers;
         }
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized = [];
-        for (const header of headers) {
-          if (Array.isArray(header) && header.length === 2) {
-            normalized.push(header[0], header[1]);
+        for (const header2 of headers) {
+          if (Array.isArray(header2) && header2.length === 2) {
+            normalized.push(header2[0], header2[1]);
           } else {
-            normalized.push(header);
+            normalized.push(header2);
           }
         }
         return normalized;
@@ -20283,9 +20283,9 @@ var require_dns = __commonJS({
           maxItems: this.#maxItems
         };
         if (ips == null) {
-          this.lookup(origin, newOpts, (err3, addresses) => {
-            if (err3 || addresses == null || addresses.length === 0) {
-              cb(err3 ?? new InformationalError("No DNS entries found"));
+          this.lookup(origin, newOpts, (err4, addresses) => {
+            if (err4 || addresses == null || addresses.length === 0) {
+              cb(err4 ?? new InformationalError("No DNS entries found"));
               return;
             }
             this.setRecords(origin, addresses);
@@ -20341,9 +20341,9 @@ var require_dns = __commonJS({
             family: this.dualStack === false ? this.affinity : 0,
             order: "ipv4first"
           },
-          (err3, addresses) => {
-            if (err3) {
-              return cb(err3);
+          (err4, addresses) => {
+            if (err4) {
+              return cb(err4);
             }
             const results = /* @__PURE__ */ new Map();
             for (const addr of addresses) {
@@ -20459,20 +20459,20 @@ var require_dns = __commonJS({
         this.#state = state;
         this.#dispatch = dispatch2;
       }
-      onResponseError(controller, err3) {
-        switch (err3.code) {
+      onResponseError(controller, err4) {
+        switch (err4.code) {
           case "ETIMEDOUT":
           case "ECONNREFUSED": {
             if (this.#state.dualStack) {
               if (!this.#firstTry) {
-                super.onResponseError(controller, err3);
+                super.onResponseError(controller, err4);
                 return;
               }
               this.#firstTry = false;
               const otherFamily = this.#newOrigin.hostname[0] === "[" ? 4 : 6;
               const ip = this.#state.pickFamily(this.#origin, otherFamily);
               if (ip == null) {
-                super.onResponseError(controller, err3);
+                super.onResponseError(controller, err4);
                 return;
               }
               let port;
@@ -20491,15 +20491,15 @@ var require_dns = __commonJS({
               this.#dispatch(dispatchOpts, this);
               return;
             }
-            super.onResponseError(controller, err3);
+            super.onResponseError(controller, err4);
             break;
           }
           case "ENOTFOUND":
             this.#state.deleteRecords(this.#origin);
-            super.onResponseError(controller, err3);
+            super.onResponseError(controller, err4);
             break;
           default:
-            super.onResponseError(controller, err3);
+            super.onResponseError(controller, err4);
             break;
         }
       }
@@ -20552,9 +20552,9 @@ var require_dns = __commonJS({
           if (isIP(origin.hostname) !== 0) {
             return dispatch2(origDispatchOpts, handler2);
           }
-          instance.runLookup(origin, origDispatchOpts, (err3, newOrigin) => {
-            if (err3) {
-              return handler2.onResponseError(null, err3);
+          instance.runLookup(origin, origDispatchOpts, (err4, newOrigin) => {
+            if (err4) {
+              return handler2.onResponseError(null, err4);
             }
             const dispatchOpts = {
               ...origDispatchOpts,
@@ -20820,11 +20820,11 @@ var require_cache = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value2.etag}`);
       }
     }
-    function parseCacheControlHeader(header) {
+    function parseCacheControlHeader(header2) {
       const output = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header) ? header.join(",") : header);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
       for (let i2 = 0; i2 < directives.length; i2++) {
         const directiveRecord = directives[i2];
         const directive = directiveRecord.value.toLowerCase();
@@ -21012,16 +21012,16 @@ var require_cache = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header of varyingHeaders) {
-        const trimmedHeader = trimOWS(header).toLowerCase();
+      for (const header2 of varyingHeaders) {
+        const trimmedHeader = trimOWS(header2).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
         if (!isValidHTTPToken(trimmedHeader)) {
           return void 0;
         }
-        const headerValue2 = headers[trimmedHeader];
-        output[trimmedHeader] = Array.isArray(headerValue2) ? headerValue2.slice() : headerValue2 ?? null;
+        const headerValue3 = headers[trimmedHeader];
+        output[trimmedHeader] = Array.isArray(headerValue3) ? headerValue3.slice() : headerValue3 ?? null;
       }
       return output;
     }
@@ -21067,11 +21067,11 @@ var require_cache = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header of sortedHeaders) {
-          if (excludeHeaders?.has(header.toLowerCase())) {
+        for (const header2 of sortedHeaders) {
+          if (excludeHeaders?.has(header2.toLowerCase())) {
             continue;
           }
-          headers[header] = cacheKey.headers[header];
+          headers[header2] = cacheKey.headers[header2];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -21701,11 +21701,11 @@ var require_cache_handler = __commonJS({
         }
       }
     }
-    function deleteLocationTargets(store, cacheKey, headerValue2) {
-      if (headerValue2 === void 0) {
+    function deleteLocationTargets(store, cacheKey, headerValue3) {
+      if (headerValue3 === void 0) {
         return;
       }
-      const values = Array.isArray(headerValue2) ? headerValue2 : [headerValue2];
+      const values = Array.isArray(headerValue3) ? headerValue3 : [headerValue3];
       for (let i2 = 0; i2 < values.length; i2++) {
         const path = getSameOriginPath(cacheKey, values[i2]);
         if (path !== void 0) {
@@ -21932,7 +21932,7 @@ var require_cache_handler = __commonJS({
               this.#handler.onResponseEnd?.(controller2, trailers);
             }
           };
-          const failReplay = (err3) => {
+          const failReplay = (err4) => {
             if (done) {
               return;
             }
@@ -21942,7 +21942,7 @@ var require_cache_handler = __commonJS({
             this.#pending304End = void 0;
             this.#writeStream?.destroy();
             try {
-              this.#handler.onResponseError?.(controller, err3);
+              this.#handler.onResponseError?.(controller, err4);
             } catch {
             }
           };
@@ -21978,8 +21978,8 @@ var require_cache_handler = __commonJS({
                     }
                   }
                   finish304();
-                } catch (err3) {
-                  failReplay(err3);
+                } catch (err4) {
+                  failReplay(err4);
                 }
               };
               this.#writeStream.on("error", function() {
@@ -22000,9 +22000,9 @@ var require_cache_handler = __commonJS({
                 try {
                   this.#writeStream?.write(chunk);
                   this.#handler.onResponseData?.(controller, chunk);
-                } catch (err3) {
+                } catch (err4) {
                   cachedValue.body.destroy();
-                  failReplay(err3);
+                  failReplay(err4);
                 }
               }).on("end", () => {
                 this.#writeStream?.end();
@@ -22026,8 +22026,8 @@ var require_cache_handler = __commonJS({
           };
           const result = this.#store.get(this.#cacheKey);
           if (result && typeof result.then === "function") {
-            result.then(handle304, () => handle304(void 0)).catch((err3) => {
-              failReplay(err3);
+            result.then(handle304, () => handle304(void 0)).catch((err4) => {
+              failReplay(err4);
             });
           } else {
             handle304(result);
@@ -22070,12 +22070,12 @@ var require_cache_handler = __commonJS({
         this.#writeStream?.end();
         this.#handler.onResponseEnd?.(controller, trailers);
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         this.#replaying304 = false;
         this.#pending304End = void 0;
-        this.#writeStream?.destroy(err3);
+        this.#writeStream?.destroy(err4);
         this.#writeStream = void 0;
-        this.#handler.onResponseError?.(controller, err3);
+        this.#handler.onResponseError?.(controller, err4);
       }
     };
     function deleteCachedValue(store, cacheKey) {
@@ -22618,7 +22618,7 @@ var require_cache_revalidation_handler = __commonJS({
         }
         this.#handler.onResponseEnd?.(controller, trailers);
       }
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (this.#successful) {
           return;
         }
@@ -22627,9 +22627,9 @@ var require_cache_revalidation_handler = __commonJS({
           this.#callback = null;
         }
         if (typeof this.#handler.onResponseError === "function") {
-          this.#handler.onResponseError(controller, err3);
+          this.#handler.onResponseError(controller, err4);
         } else {
-          throw err3;
+          throw err4;
         }
       }
     };
@@ -22849,9 +22849,9 @@ var require_cache2 = __commonJS({
           if (typeof handler2.onComplete === "function") {
             handler2.onComplete([]);
           }
-        } catch (err3) {
+        } catch (err4) {
           if (typeof handler2.onError === "function") {
-            handler2.onError(err3);
+            handler2.onError(err4);
           }
         }
         return true;
@@ -22882,23 +22882,23 @@ var require_cache2 = __commonJS({
           stream.destroy(reason ?? new AbortError());
         }
       };
-      stream.on("error", function(err3) {
+      stream.on("error", function(err4) {
         if (!this.readableEnded) {
-          handler2.onResponseError?.(controller, err3);
+          handler2.onResponseError?.(controller, err4);
         }
       }).on("close", function() {
         if (!this.errored) {
           try {
             handler2.onResponseEnd?.(controller, {});
-          } catch (err3) {
-            handler2.onResponseError?.(controller, err3);
+          } catch (err4) {
+            handler2.onResponseError?.(controller, err4);
           }
         }
       });
       try {
         handler2.onRequestStart?.(controller, context);
-      } catch (err3) {
-        stream.destroy(err3);
+      } catch (err4) {
+        stream.destroy(err4);
         return;
       }
       if (stream.destroyed) {
@@ -22911,8 +22911,8 @@ var require_cache2 = __commonJS({
       controller.rawHeaders = util.toRawHeaders(headers);
       try {
         handler2.onResponseStart?.(controller, result.statusCode, headers, result.statusMessage);
-      } catch (err3) {
-        stream.destroy(err3);
+      } catch (err4) {
+        stream.destroy(err4);
         return;
       }
       if (opts.method === "HEAD") {
@@ -22921,8 +22921,8 @@ var require_cache2 = __commonJS({
         stream.on("data", function(chunk) {
           try {
             handler2.onResponseData?.(controller, chunk);
-          } catch (err3) {
-            stream.destroy(err3);
+          } catch (err4) {
+            stream.destroy(err4);
           }
         });
       }
@@ -23105,7 +23105,7 @@ var require_cache2 = __commonJS({
               opts2,
               reqCacheControl,
               result2
-            )).catch((err3) => {
+            )).catch((err4) => {
               if (typeof handler2.onResponseError === "function") {
                 handler2.onResponseError({
                   rawHeaders: [],
@@ -23125,9 +23125,9 @@ var require_cache2 = __commonJS({
                   },
                   abort() {
                   }
-                }, err3);
+                }, err4);
               } else {
-                throw err3;
+                throw err4;
               }
             });
           } else {
@@ -23348,8 +23348,8 @@ var require_decompress = __commonJS({
                 if (result === false && !this.#controller.paused) {
                   this.#controller.pause();
                 }
-              } catch (err3) {
-                this.#fail(err3);
+              } catch (err4) {
+                this.#fail(err4);
                 return;
               }
             }
@@ -23367,8 +23367,8 @@ var require_decompress = __commonJS({
         this.#cleanupDecompressors();
         try {
           super.onResponseEnd(this.#controller, this.#trailers);
-        } catch (err3) {
-          this.#fail(err3);
+        } catch (err4) {
+          this.#fail(err4);
           return;
         }
         this.#terminated = true;
@@ -23469,12 +23469,12 @@ var require_decompress = __commonJS({
       #setupMultipleDecompressors() {
         const lastDecompressor = this.#decompressors[this.#decompressors.length - 1];
         this.#setupDecompressorEvents(lastDecompressor);
-        pipeline(this.#decompressors, (err3) => {
+        pipeline(this.#decompressors, (err4) => {
           if (this.#terminated) {
             return;
           }
-          if (err3) {
-            this.#fail(err3);
+          if (err4) {
+            this.#fail(err4);
             return;
           }
           this.#onDecompressionEnd();
@@ -23593,7 +23593,7 @@ var require_decompress = __commonJS({
        * @param {Error} err
        * @returns {void}
        */
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (this.#terminated) {
           return;
         }
@@ -23602,7 +23602,7 @@ var require_decompress = __commonJS({
           decompressor.destroy();
         }
         this.#cleanupDecompressors();
-        super.onResponseError(this.#controller, err3);
+        super.onResponseError(this.#controller, err4);
       }
     };
     function createDecompressInterceptor(options = {}) {
@@ -23875,15 +23875,15 @@ var require_deduplication_handler = __commonJS({
        * @param {import('../../types/dispatcher.d.ts').default.DispatchController} controller
        * @param {Error} err
        */
-      onResponseError(controller, err3) {
+      onResponseError(controller, err4) {
         if (this.#completed) {
           return;
         }
         this.#aborted = true;
         this.#completed = true;
-        this.#primaryHandler.onResponseError?.(controller, err3);
+        this.#primaryHandler.onResponseError?.(controller, err4);
         for (const waitingHandler of this.#waitingHandlers) {
-          this.#errorWaitingHandler(waitingHandler, err3);
+          this.#errorWaitingHandler(waitingHandler, err4);
         }
         this.#waitingHandlers = [];
         this.#onComplete?.();
@@ -23964,8 +23964,8 @@ var require_deduplication_handler = __commonJS({
         waitingHandler.bufferedChunks.push(bufferedChunk);
         waitingHandler.bufferedBytes += bufferedChunk.length;
         if (waitingHandler.bufferedBytes > this.#maxBufferSize) {
-          const err3 = new RequestAbortedError(`Deduplicated waiting handler exceeded maxBufferSize (${this.#maxBufferSize} bytes) while paused`);
-          this.#errorWaitingHandler(waitingHandler, err3);
+          const err4 = new RequestAbortedError(`Deduplicated waiting handler exceeded maxBufferSize (${this.#maxBufferSize} bytes) while paused`);
+          this.#errorWaitingHandler(waitingHandler, err4);
         }
       }
       /**
@@ -23993,7 +23993,7 @@ var require_deduplication_handler = __commonJS({
        * @param {WaitingHandler} waitingHandler
        * @param {Error} err
        */
-      #errorWaitingHandler(waitingHandler, err3) {
+      #errorWaitingHandler(waitingHandler, err4) {
         if (waitingHandler.done) {
           return;
         }
@@ -24002,8 +24002,8 @@ var require_deduplication_handler = __commonJS({
         waitingHandler.bufferedChunks = [];
         waitingHandler.bufferedBytes = 0;
         try {
-          waitingHandler.controller.abort(err3);
-          waitingHandler.handler.onResponseError?.(waitingHandler.controller, err3);
+          waitingHandler.controller.abort(err4);
+          waitingHandler.handler.onResponseError?.(waitingHandler.controller, err4);
         } catch {
         }
       }
@@ -24427,8 +24427,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches2 = true;
           if (value2.vary) {
             const vary = JSON.parse(value2.vary);
-            for (const header in vary) {
-              if (!headerValueEquals(headers[header], vary[header])) {
+            for (const header2 in vary) {
+              if (!headerValueEquals(headers[header2], vary[header2])) {
                 matches2 = false;
                 break;
               }
@@ -24491,14 +24491,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i2 = 0; i2 < object.length; ++i2) {
-          const header = object[i2];
-          if (header.length !== 2) {
+          const header2 = object[i2];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -24599,12 +24599,12 @@ var require_headers = __commonJS({
       append(name, value2, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this.headersMap.get(lowercaseName);
-        if (exists3) {
+        const exists4 = this.headersMap.get(lowercaseName);
+        if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter}${value2}`
+            name: exists4.name,
+            value: `${exists4.value}${delimiter}${value2}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value: value2 });
@@ -24982,8 +24982,8 @@ var require_response = __commonJS({
         let parsedURL;
         try {
           parsedURL = new URL(url, relevantRealm.settingsObject.baseUrl);
-        } catch (err3) {
-          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err3 });
+        } catch (err4) {
+          throw new TypeError(`Failed to parse URL from ${url}`, { cause: err4 });
         }
         if (!redirectStatusSet.has(status)) {
           throw new RangeError(`Invalid status code ${status}`);
@@ -25242,9 +25242,9 @@ var require_response = __commonJS({
         assert(false);
       }
     }
-    function makeAppropriateNetworkError(fetchParams, err3 = null) {
+    function makeAppropriateNetworkError(fetchParams, err4 = null) {
       assert(isCancelled(fetchParams));
-      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err3 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err3 }));
+      return isAborted(fetchParams) ? makeNetworkError(Object.assign(new DOMException("The operation was aborted.", "AbortError"), { cause: err4 })) : makeNetworkError(Object.assign(new DOMException("Request was cancelled."), { cause: err4 }));
     }
     function initializeResponse(response, init, body) {
       if (init.status !== null && (init.status < 200 || init.status > 599)) {
@@ -25439,8 +25439,8 @@ var require_request2 = __commonJS({
           let parsedURL;
           try {
             parsedURL = new URL(input2, baseUrl);
-          } catch (err3) {
-            throw new TypeError("Failed to parse URL from " + input2, { cause: err3 });
+          } catch (err4) {
+            throw new TypeError("Failed to parse URL from " + input2, { cause: err4 });
           }
           if (parsedURL.username || parsedURL.password) {
             throw new TypeError(
@@ -25530,8 +25530,8 @@ var require_request2 = __commonJS({
             let parsedReferrer;
             try {
               parsedReferrer = new URL(referrer, baseUrl);
-            } catch (err3) {
-              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err3 });
+            } catch (err4) {
+              throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err4 });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
@@ -26448,11 +26448,11 @@ var require_fetch = __commonJS({
         p2.reject(error3);
       }
       if (request.body?.stream != null && isReadable(request.body.stream)) {
-        request.body.stream.cancel(error3).catch((err3) => {
-          if (err3.code === "ERR_INVALID_STATE") {
+        request.body.stream.cancel(error3).catch((err4) => {
+          if (err4.code === "ERR_INVALID_STATE") {
             return;
           }
-          throw err3;
+          throw err4;
         });
       }
       if (responseObject == null) {
@@ -26625,8 +26625,8 @@ var require_fetch = __commonJS({
         } else {
           fetchFinale(fetchParams, response);
         }
-      } catch (err3) {
-        fetchParams.controller.terminate(err3);
+      } catch (err4) {
+        fetchParams.controller.terminate(err4);
       }
     }
     function schemeFetch(fetchParams) {
@@ -26713,7 +26713,7 @@ var require_fetch = __commonJS({
         }
         case "http:":
         case "https:": {
-          return httpFetch(fetchParams).catch((err3) => makeNetworkError(err3));
+          return httpFetch(fetchParams).catch((err4) => makeNetworkError(err4));
         }
         default: {
           return Promise.resolve(makeNetworkError("unknown scheme"));
@@ -26838,8 +26838,8 @@ var require_fetch = __commonJS({
         if (locationURL == null) {
           return response;
         }
-      } catch (err3) {
-        return Promise.resolve(makeNetworkError(err3));
+      } catch (err4) {
+        return Promise.resolve(makeNetworkError(err4));
       }
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
@@ -27037,11 +27037,11 @@ var require_fetch = __commonJS({
       fetchParams.controller.connection = {
         abort: null,
         destroyed: false,
-        destroy(err3, abort = true) {
+        destroy(err4, abort = true) {
           if (!this.destroyed) {
             this.destroyed = true;
             if (abort) {
-              this.abort?.(err3 ?? new DOMException("The operation was aborted.", "AbortError"));
+              this.abort?.(err4 ?? new DOMException("The operation was aborted.", "AbortError"));
             }
           }
         }
@@ -27092,8 +27092,8 @@ var require_fetch = __commonJS({
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
-          } catch (err3) {
-            processBodyError(err3);
+          } catch (err4) {
+            processBodyError(err4);
           }
         })();
       }
@@ -27106,12 +27106,12 @@ var require_fetch = __commonJS({
           fetchParams.controller.next = () => iterator.next();
           response = makeResponse({ status, statusText, headersList });
         }
-      } catch (err3) {
-        if (err3.name === "AbortError") {
+      } catch (err4) {
+        if (err4.name === "AbortError") {
           fetchParams.controller.connection.destroy();
-          return makeAppropriateNetworkError(fetchParams, err3);
+          return makeAppropriateNetworkError(fetchParams, err4);
         }
-        return makeNetworkError(err3);
+        return makeNetworkError(err4);
       }
       const pullAlgorithm = () => {
         return fetchParams.controller.resume();
@@ -27145,11 +27145,11 @@ var require_fetch = __commonJS({
               break;
             }
             bytes = done ? void 0 : value2;
-          } catch (err3) {
+          } catch (err4) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
             } else {
-              bytes = err3;
+              bytes = err4;
               isFailure = true;
             }
           }
@@ -27199,7 +27199,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve11, reject) => agent.dispatch(
+        return new Promise((resolve13, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -27287,13 +27287,13 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve11({
+              resolve13({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err3) => {
-                  if (err3) {
-                    this.onError(err3);
+                body: decoders.length ? pipeline(this.body, ...decoders, (err4) => {
+                  if (err4) {
+                    this.onError(err4);
                   }
                 }).on("error", onError2) : this.body.on("error", onError2)
               });
@@ -27340,7 +27340,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value2), true);
                 }
               }
-              resolve11({
+              resolve13({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27364,7 +27364,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value2.toString("latin1"), true);
                 }
               }
-              resolve11({
+              resolve13({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27397,10 +27397,10 @@ var require_util3 = __commonJS({
       const serializedB = URLSerializer(B2, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value2 of header.split(",")) {
+      for (let value2 of header2.split(",")) {
         value2 = value2.trim();
         if (isValidHeaderName(value2)) {
           values.push(value2);
@@ -28307,20 +28307,20 @@ var require_parse = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
     var { isCTLExcludingHtab } = require_util4();
     var assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value2 = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value2 = nameValuePair;
@@ -28489,9 +28489,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandChecks(headers);
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
-      if (str2) {
-        headers.append("set-cookie", str2, true);
+      const str3 = stringify(cookie);
+      if (str3) {
+        headers.append("set-cookie", str3, true);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -29380,8 +29380,8 @@ var require_permessage_deflate = __commonJS({
           }
           try {
             this.#inflate = createInflateRaw({ windowBits });
-          } catch (err3) {
-            callback2(err3);
+          } catch (err4) {
+            callback2(err4);
             return;
           }
           this.#inflate[kBuffer] = [];
@@ -29397,9 +29397,9 @@ var require_permessage_deflate = __commonJS({
             }
             this.#inflate[kBuffer].push(data);
           });
-          this.#inflate.on("error", (err3) => {
+          this.#inflate.on("error", (err4) => {
             this.#inflate = null;
-            callback2(err3);
+            callback2(err4);
           });
         }
         this.#inflate.write(chunk);
@@ -29658,31 +29658,31 @@ var require_receiver = __commonJS({
        * @param {number} n
        * @returns {Buffer}
        */
-      consume(n) {
-        if (n > this.#byteOffset) {
+      consume(n2) {
+        if (n2 > this.#byteOffset) {
           throw new Error("Called consume() before buffers satiated.");
-        } else if (n === 0) {
+        } else if (n2 === 0) {
           return emptyBuffer;
         }
-        this.#byteOffset -= n;
+        this.#byteOffset -= n2;
         const first2 = this.#buffers[0];
-        if (first2.length > n) {
-          this.#buffers[0] = first2.subarray(n, first2.length);
-          return first2.subarray(0, n);
-        } else if (first2.length === n) {
+        if (first2.length > n2) {
+          this.#buffers[0] = first2.subarray(n2, first2.length);
+          return first2.subarray(0, n2);
+        } else if (first2.length === n2) {
           return this.#buffers.shift();
         } else {
           let offset = 0;
-          const buffer = Buffer.allocUnsafeSlow(n);
-          while (offset !== n) {
+          const buffer = Buffer.allocUnsafeSlow(n2);
+          while (offset !== n2) {
             const next = this.#buffers[0];
             const length = next.length;
-            if (length + offset === n) {
+            if (length + offset === n2) {
               buffer.set(this.#buffers.shift(), offset);
               break;
-            } else if (length + offset > n) {
-              buffer.set(next.subarray(0, n - offset), offset);
-              this.#buffers[0] = next.subarray(n - offset);
+            } else if (length + offset > n2) {
+              buffer.set(next.subarray(0, n2 - offset), offset);
+              this.#buffers[0] = next.subarray(n2 - offset);
               break;
             } else {
               buffer.set(this.#buffers.shift(), offset);
@@ -29929,17 +29929,17 @@ var require_websocket = __commonJS({
       #handler = {
         onConnectionEstablished: (response, extensions) => this.#onConnectionEstablished(response, extensions),
         onMessage: (opcode, data) => this.#onMessage(opcode, data),
-        onParserError: (err3) => failWebsocketConnection(this.#handler, null, err3.message),
+        onParserError: (err4) => failWebsocketConnection(this.#handler, null, err4.message),
         onParserDrain: () => this.#onParserDrain(),
         onSocketData: (chunk) => {
           if (!this.#parser.write(chunk)) {
             this.#handler.socket.pause();
           }
         },
-        onSocketError: (err3) => {
+        onSocketError: (err4) => {
           this.#handler.readyState = states.CLOSING;
           if (channels.socketError.hasSubscribers) {
-            channels.socketError.publish(err3);
+            channels.socketError.publish(err4);
           }
           this.#handler.socket.destroy();
         },
@@ -30174,7 +30174,7 @@ var require_websocket = __commonJS({
           maxPayloadSize
         });
         parser4.on("drain", () => this.#handler.onParserDrain());
-        parser4.on("error", (err3) => this.#handler.onParserError(err3));
+        parser4.on("error", (err4) => this.#handler.onParserError(err4));
         this.#parser = parser4;
         this.#sendQueue = new SendQueue(response.socket);
         this.#handler.readyState = states.OPEN;
@@ -30488,17 +30488,17 @@ var require_websocketstream = __commonJS({
         // https://whatpr.org/websockets/48/7b748d3...d5570f3.html#feedback-to-websocket-stream-from-the-protocol
         onConnectionEstablished: (response, extensions) => this.#onConnectionEstablished(response, extensions),
         onMessage: (opcode, data) => this.#onMessage(opcode, data),
-        onParserError: (err3) => failWebsocketConnection(this.#handler, null, err3.message),
+        onParserError: (err4) => failWebsocketConnection(this.#handler, null, err4.message),
         onParserDrain: () => this.#handler.socket.resume(),
         onSocketData: (chunk) => {
           if (!this.#parser.write(chunk)) {
             this.#handler.socket.pause();
           }
         },
-        onSocketError: (err3) => {
+        onSocketError: (err4) => {
           this.#handler.readyState = states.CLOSING;
           if (channels.socketError.hasSubscribers) {
-            channels.socketError.publish(err3);
+            channels.socketError.publish(err4);
           }
           this.#handler.socket.destroy();
         },
@@ -30623,7 +30623,7 @@ var require_websocketstream = __commonJS({
           maxPayloadSize
         });
         parser4.on("drain", () => this.#handler.onParserDrain());
-        parser4.on("error", (err3) => this.#handler.onParserError(err3));
+        parser4.on("error", (err4) => this.#handler.onParserError(err4));
         this.#parser = parser4;
         this.#handler.readyState = states.OPEN;
         const extensions = parsedExtensions ?? "";
@@ -31613,11 +31613,11 @@ var require_undici = __commonJS({
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
     var currentFilename = typeof __filename !== "undefined" ? __filename : void 0;
-    function appendFetchStackTrace(err3, filename) {
-      if (!err3 || typeof err3 !== "object") {
+    function appendFetchStackTrace(err4, filename) {
+      if (!err4 || typeof err4 !== "object") {
         return;
       }
-      const stack = typeof err3.stack === "string" ? err3.stack : "";
+      const stack = typeof err4.stack === "string" ? err4.stack : "";
       const normalizedFilename = filename.replace(/\\/g, "/");
       if (stack && (stack.includes(filename) || stack.includes(normalizedFilename))) {
         return;
@@ -31628,17 +31628,17 @@ var require_undici = __commonJS({
         return;
       }
       const captureLines = capture.stack.split("\n").slice(1).join("\n");
-      err3.stack = stack ? `${stack}
+      err4.stack = stack ? `${stack}
 ${captureLines}` : capture.stack;
     }
     module.exports.fetch = function fetch(init, options = void 0) {
-      return fetchImpl(init, options).catch((err3) => {
+      return fetchImpl(init, options).catch((err4) => {
         if (currentFilename) {
-          appendFetchStackTrace(err3, currentFilename);
-        } else if (err3 && typeof err3 === "object") {
-          Error.captureStackTrace(err3, module.exports.fetch);
+          appendFetchStackTrace(err4, currentFilename);
+        } else if (err4 && typeof err4 === "object") {
+          Error.captureStackTrace(err4, module.exports.fetch);
         }
-        throw err3;
+        throw err4;
       });
     };
     module.exports.Headers = require_headers().Headers;
@@ -31730,7 +31730,7 @@ function noProxyList(config) {
   let v = config.noProxy;
   if (v && typeof v === "object" && !Array.isArray(v) && "value" in v) v = v.value;
   const raw = typeof v === "string" ? v.split(",") : Array.isArray(v) ? v.flatMap((x2) => String(x2).split(",")) : [];
-  return raw.map((s) => s.trim()).filter(Boolean);
+  return raw.map((s2) => s2.trim()).filter(Boolean);
 }
 function matchesNoProxy(url, list) {
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
@@ -31957,8 +31957,8 @@ import { STATUS_CODES } from "node:http";
 function genericPhrase(status) {
   return GENERIC[status] ?? "unknown error";
 }
-function oneLine(s) {
-  const t2 = s.replace(/\s+/g, " ").trim();
+function oneLine(s2) {
+  const t2 = s2.replace(/\s+/g, " ").trim();
   return t2.length > MAX_DETAIL ? t2.slice(0, MAX_DETAIL - 1) + "\u2026" : t2;
 }
 function isPlainObject(v) {
@@ -32028,7 +32028,7 @@ function pathSubjects(pathname) {
   return r2;
 }
 function notFoundHint(pathname, config) {
-  const s = pathSubjects(pathname);
+  const s2 = pathSubjects(pathname);
   const items = [];
   const from = (value2, setting2) => {
     if (!setting2) return "";
@@ -32036,9 +32036,9 @@ function notFoundHint(pathname, config) {
     const matches2 = Array.isArray(v) ? v.includes(value2) : v === value2;
     return matches2 ? ` (from ${setting2.source.label})` : "";
   };
-  if (s.release) items.push(`release ${s.release}${from(s.release, config?.release)}`);
-  if (s.org) items.push(`organization ${s.org}${from(s.org, config?.org)}`);
-  if (s.project) items.push(`project ${s.project}${from(s.project, config?.projects)}`);
+  if (s2.release) items.push(`release ${s2.release}${from(s2.release, config?.release)}`);
+  if (s2.org) items.push(`organization ${s2.org}${from(s2.org, config?.org)}`);
+  if (s2.project) items.push(`project ${s2.project}${from(s2.project, config?.projects)}`);
   if (items.length === 0) return "";
   const list = items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
   return ` \u2014 check ${list}`;
@@ -32188,8 +32188,8 @@ function flattenHeaders(h2) {
 function mediaType(contentType) {
   return (contentType ?? "").split(";")[0].trim().toLowerCase();
 }
-function truncate(s, n = LOG_BODY_CHARS) {
-  return s.length > n ? `${s.slice(0, n)}\u2026 (${s.length} chars)` : s;
+function truncate(s2, n2 = LOG_BODY_CHARS) {
+  return s2.length > n2 ? `${s2.slice(0, n2)}\u2026 (${s2.length} chars)` : s2;
 }
 function logHeaderValue(name, value2) {
   if (!SENSITIVE_HEADER.test(name)) return value2;
@@ -32322,16 +32322,16 @@ function createApiClient(opts) {
         res = await send2(dispatcher, method, url, headers, body, o2.signal);
       } catch (e) {
         if (o2.signal?.aborted) throw e;
-        const err3 = buildNetworkError(e, url, attempt, proxy);
-        out.debug(`! ${method} ${url.href}: ${err3.message}`);
+        const err4 = buildNetworkError(e, url, attempt, proxy);
+        out.debug(`! ${method} ${url.href}: ${err4.message}`);
         if (isRetryableNetworkError(e) && attempt < maxAttempts) {
           const delay2 = backoffDelay(attempt - 1, random);
           if (waited + delay2 <= RETRY_BUDGET_MS) {
-            await wait(delay2, attempt, err3.message);
+            await wait(delay2, attempt, err4.message);
             continue;
           }
         }
-        throw err3;
+        throw err4;
       }
       logResponse(res, Date.now() - started);
       const errCtx = { config, notFound: o2.notFound, tokenSent, attempts: attempt };
@@ -32544,9 +32544,9 @@ function createContext(io2, opts, overrides2 = {}) {
       return cfg.projects?.value ?? [];
     },
     now: overrides2.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve11, reject) => {
+    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve13, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t2 = setTimeout(resolve11, ms);
+      const t2 = setTimeout(resolve13, ms);
       signal?.addEventListener("abort", () => {
         clearTimeout(t2);
         reject(signal.reason);
@@ -32575,8 +32575,8 @@ var init_context = __esm({
 // node_modules/ms/index.js
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports, module) {
-    var s = 1e3;
-    var m = s * 60;
+    var s2 = 1e3;
+    var m = s2 * 60;
     var h2 = m * 60;
     var d = h2 * 24;
     var w = d * 7;
@@ -32593,18 +32593,18 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse2(str2) {
-      str2 = String(str2);
-      if (str2.length > 100) {
+    function parse2(str3) {
+      str3 = String(str3);
+      if (str3.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str2
+        str3
       );
       if (!match) {
         return;
       }
-      var n = parseFloat(match[1]);
+      var n2 = parseFloat(match[1]);
       var type = (match[2] || "ms").toLowerCase();
       switch (type) {
         case "years":
@@ -32612,39 +32612,39 @@ var require_ms = __commonJS({
         case "yrs":
         case "yr":
         case "y":
-          return n * y2;
+          return n2 * y2;
         case "weeks":
         case "week":
         case "w":
-          return n * w;
+          return n2 * w;
         case "days":
         case "day":
         case "d":
-          return n * d;
+          return n2 * d;
         case "hours":
         case "hour":
         case "hrs":
         case "hr":
         case "h":
-          return n * h2;
+          return n2 * h2;
         case "minutes":
         case "minute":
         case "mins":
         case "min":
         case "m":
-          return n * m;
+          return n2 * m;
         case "seconds":
         case "second":
         case "secs":
         case "sec":
         case "s":
-          return n * s;
+          return n2 * s2;
         case "milliseconds":
         case "millisecond":
         case "msecs":
         case "msec":
         case "ms":
-          return n;
+          return n2;
         default:
           return void 0;
       }
@@ -32660,8 +32660,8 @@ var require_ms = __commonJS({
       if (msAbs >= m) {
         return Math.round(ms / m) + "m";
       }
-      if (msAbs >= s) {
-        return Math.round(ms / s) + "s";
+      if (msAbs >= s2) {
+        return Math.round(ms / s2) + "s";
       }
       return ms + "ms";
     }
@@ -32676,14 +32676,14 @@ var require_ms = __commonJS({
       if (msAbs >= m) {
         return plural2(ms, msAbs, m, "minute");
       }
-      if (msAbs >= s) {
-        return plural2(ms, msAbs, s, "second");
+      if (msAbs >= s2) {
+        return plural2(ms, msAbs, s2, "second");
       }
       return ms + " ms";
     }
-    function plural2(ms, msAbs, n, name) {
-      var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms / n) + " " + name + (isPlural ? "s" : "");
+    function plural2(ms, msAbs, n2, name) {
+      var isPlural = msAbs >= n2 * 1.5;
+      return Math.round(ms / n2) + " " + name + (isPlural ? "s" : "");
     }
   }
 });
@@ -33138,7 +33138,7 @@ var require_node = __commonJS({
     }
     exports.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
-    }).reduce((obj, key) => {
+    }).reduce((obj5, key) => {
       const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
         return k2.toUpperCase();
       });
@@ -33152,8 +33152,8 @@ var require_node = __commonJS({
       } else {
         val = Number(val);
       }
-      obj[prop] = val;
-      return obj;
+      obj5[prop] = val;
+      return obj5;
     }, {});
     function useColors() {
       return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty3.isatty(process.stderr.fd);
@@ -33200,7 +33200,7 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str2) => str2.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
@@ -33234,12 +33234,12 @@ var require_src2 = __commonJS({
     function check(path, isFile4, isDirectory) {
       log2(`checking %s`, path);
       try {
-        const stat3 = fs_1.statSync(path);
-        if (stat3.isFile() && isFile4) {
+        const stat4 = fs_1.statSync(path);
+        if (stat4.isFile() && isFile4) {
           log2(`[OK] path represents a file`);
           return true;
         }
-        if (stat3.isDirectory() && isDirectory) {
+        if (stat4.isDirectory() && isDirectory) {
           log2(`[OK] path represents a directory`);
           return true;
         }
@@ -33254,10 +33254,10 @@ var require_src2 = __commonJS({
         throw e;
       }
     }
-    function exists3(path, type = exports.READABLE) {
+    function exists4(path, type = exports.READABLE) {
       return check(path, (type & exports.FILE) > 0, (type & exports.FOLDER) > 0);
     }
-    exports.exists = exists3;
+    exports.exists = exists4;
     exports.FILE = 1;
     exports.FOLDER = 2;
     exports.READABLE = exports.FILE + exports.FOLDER;
@@ -33277,15 +33277,15 @@ var require_dist = __commonJS({
 });
 
 // node_modules/@simple-git/args-pathspec/dist/index.mjs
-function c(...n) {
-  const e = new String(n);
-  return t.set(e, n), e;
+function c(...n2) {
+  const e = new String(n2);
+  return t.set(e, n2), e;
 }
-function r(n) {
-  return n instanceof String && t.has(n);
+function r(n2) {
+  return n2 instanceof String && t.has(n2);
 }
-function o(n) {
-  return t.get(n) ?? [];
+function o(n2) {
+  return t.get(n2) ?? [];
 }
 var t;
 var init_dist = __esm({
@@ -33338,9 +33338,9 @@ var require_dist2 = __commonJS({
 
 // node_modules/@simple-git/argv-parser/dist/index.mjs
 function* U(e, t2) {
-  const n = t2 === "global";
+  const n2 = t2 === "global";
   for (const o2 of e)
-    o2.isGlobal === n && (yield o2);
+    o2.isGlobal === n2 && (yield o2);
 }
 function F(e, t2) {
   for (const { name: o2 } of U(e, "task")) {
@@ -33349,15 +33349,15 @@ function F(e, t2) {
     if (S.has(o2))
       return p(false, t2);
   }
-  const n = t2.at(0)?.toLowerCase();
-  return n === void 0 ? null : P.has(n) ? p(true, t2.slice(1)) : E.has(n) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
+  const n2 = t2.at(0)?.toLowerCase();
+  return n2 === void 0 ? null : P.has(n2) ? p(true, t2.slice(1)) : E.has(n2) ? p(false, t2.slice(1)) : t2.length === 1 ? p(false, t2) : p(true, t2);
 }
 function p(e = false, t2 = []) {
-  const n = t2.at(0)?.toLowerCase();
-  return n === void 0 ? null : {
+  const n2 = t2.at(0)?.toLowerCase();
+  return n2 === void 0 ? null : {
     isWrite: e,
     isRead: !e,
-    key: n,
+    key: n2,
     value: t2.at(1)
   };
 }
@@ -33396,14 +33396,14 @@ function G({ name: e }) {
 }
 function* O(e) {
   for (const t2 of e) {
-    const n = G(t2), o2 = n && M(t2.value);
+    const n2 = G(t2), o2 = n2 && M(t2.value);
     o2 && (yield {
       ...o2,
-      scope: n
+      scope: n2
     });
   }
 }
-function L(e, t2, n) {
+function L(e, t2, n2) {
   const o2 = {
     read: [],
     write: [...O(t2)]
@@ -33411,14 +33411,14 @@ function L(e, t2, n) {
   return e === "config" && $(
     o2,
     N(t2),
-    F(t2, n)
+    F(t2, n2)
   ), o2;
 }
-function $(e, t2, n) {
-  if (n === null)
+function $(e, t2, n2) {
+  if (n2 === null)
     return;
-  const o2 = A(t2, n);
-  n.isWrite ? e.write.push(o2) : e.read.push(o2);
+  const o2 = A(t2, n2);
+  n2.isWrite ? e.write.push(o2) : e.read.push(o2);
 }
 function I(e) {
   const t2 = R[e ?? ""] ?? T;
@@ -33429,26 +33429,26 @@ function I(e) {
 }
 function b(e, t2 = D) {
   if (e.startsWith("--")) {
-    const n = e.indexOf("=");
-    if (n > 2)
-      return [{ name: e.slice(0, n), value: e.slice(n + 1), needsNext: false }];
+    const n2 = e.indexOf("=");
+    if (n2 > 2)
+      return [{ name: e.slice(0, n2), value: e.slice(n2 + 1), needsNext: false }];
     const o2 = e.slice(2);
     return [{ name: e, needsNext: t2.long.has(o2) }];
   }
   if (e.length === 2) {
-    const n = e.charAt(1), o2 = t2.short.get(n);
+    const n2 = e.charAt(1), o2 = t2.short.get(n2);
     return [{ name: e, needsNext: o2 === true }];
   }
   return W(e, t2.short);
 }
 function W(e, t2) {
-  const n = e.slice(1).split(""), o2 = [];
-  for (let s = 0; s < n.length; s++) {
-    const r2 = n[s], l = t2.get(r2);
+  const n2 = e.slice(1).split(""), o2 = [];
+  for (let s2 = 0; s2 < n2.length; s2++) {
+    const r2 = n2[s2], l = t2.get(r2);
     if (l === void 0)
       return [{ name: e, needsNext: false }];
     if (l) {
-      const a = n.slice(s + 1).join("");
+      const a = n2.slice(s2 + 1).join("");
       if (a && ![...a].every((w) => t2.has(w)))
         return o2.push({ name: `-${r2}`, value: a, needsNext: false }), o2;
     }
@@ -33457,13 +33457,13 @@ function W(e, t2) {
   return o2;
 }
 function j(e, t2 = []) {
-  let n = 0;
-  for (; n < e.length; ) {
-    const o2 = String(e[n]);
+  let n2 = 0;
+  for (; n2 < e.length; ) {
+    const o2 = String(e[n2]);
     if (!o2.startsWith("-") || o2.length < 2) break;
-    const s = b(o2);
-    let r2 = n + 1;
-    for (const l of s) {
+    const s2 = b(o2);
+    let r2 = n2 + 1;
+    for (const l of s2) {
       const a = {
         name: l.name,
         value: l.value,
@@ -33472,12 +33472,12 @@ function j(e, t2 = []) {
       };
       l.needsNext && a.value === void 0 && r2 < e.length && (a.value = String(e[r2]), a.absorbedNext = true, r2++), t2.push(a);
     }
-    n = r2;
+    n2 = r2;
   }
-  return { flags: t2, taskIndex: n };
+  return { flags: t2, taskIndex: n2 };
 }
-function B(e, t2, n = []) {
-  const o2 = I(t2), s = [], r2 = [];
+function B(e, t2, n2 = []) {
+  const o2 = I(t2), s2 = [], r2 = [];
   let l = 0;
   for (; l < e.length; ) {
     const a = e[l];
@@ -33494,7 +33494,7 @@ function B(e, t2, n = []) {
       break;
     }
     if (!f.startsWith("-") || f.length < 2) {
-      s.push(f), l++;
+      s2.push(f), l++;
       continue;
     }
     const w = b(f, o2);
@@ -33506,57 +33506,57 @@ function B(e, t2, n = []) {
         absorbedNext: false,
         isGlobal: false
       };
-      g.needsNext && u.value === void 0 && d < e.length && !r(e[d]) && (u.value = String(e[d]), u.absorbedNext = true, d++), n.push(u);
+      g.needsNext && u.value === void 0 && d < e.length && !r(e[d]) && (u.value = String(e[d]), u.absorbedNext = true, d++), n2.push(u);
     }
     l = d;
   }
-  return { flags: n, positionals: s, pathspecs: r2 };
+  return { flags: n2, positionals: s2, pathspecs: r2 };
 }
 function* V({
   write: e
 }) {
   for (const t2 of e)
-    for (const n of q) {
-      const o2 = n(t2.key);
+    for (const n2 of q) {
+      const o2 = n2(t2.key);
       o2 && (yield o2);
     }
 }
-function c2(e, t2, n = String(e)) {
+function c2(e, t2, n2 = String(e)) {
   const o2 = typeof e == "string" ? new RegExp(`\\s*${e.toLowerCase()}`) : e;
   return function(r2) {
     if (o2.test(r2))
       return {
         category: t2,
-        message: `Configuring ${n} is not permitted without enabling ${t2}`
+        message: `Configuring ${n2} is not permitted without enabling ${t2}`
       };
   };
 }
 function i(e, t2) {
-  const n = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
-  return c2(n, t2, e);
+  const n2 = new RegExp(`\\s*${e.toLowerCase().replace(/\./g, "(..+)?.")}`);
+  return c2(n2, t2, e);
 }
 function* K(e, t2) {
-  for (const n of t2)
+  for (const n2 of t2)
     for (const o2 of H) {
-      const s = o2(e, n.name);
-      s && (yield s);
+      const s2 = o2(e, n2.name);
+      s2 && (yield s2);
     }
 }
-function h(e, t2, n, o2 = String(t2)) {
-  const s = typeof t2 == "string" ? new RegExp(`\\s*${t2.toLowerCase()}`) : t2, r2 = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${n}`;
+function h(e, t2, n2, o2 = String(t2)) {
+  const s2 = typeof t2 == "string" ? new RegExp(`\\s*${t2.toLowerCase()}`) : t2, r2 = `Use of ${e ? `${e} with option ` : ""}${o2} is not permitted without enabling ${n2}`;
   return function(a, f) {
-    if ((!e || a === e) && s.test(f))
+    if ((!e || a === e) && s2.test(f))
       return {
-        category: n,
+        category: n2,
         message: r2
       };
   };
 }
-function C(e, t2, n) {
-  return [...K(e, t2), ...V(n)];
+function C(e, t2, n2) {
+  return [...K(e, t2), ...V(n2)];
 }
 function Y(...e) {
-  const { flags: t2, taskIndex: n } = j(e), o2 = n < e.length ? String(e[n]).toLowerCase() : null, s = o2 !== null ? e.slice(n + 1) : [], { positionals: r2, pathspecs: l } = B(s, o2, t2), a = L(o2, t2, r2);
+  const { flags: t2, taskIndex: n2 } = j(e), o2 = n2 < e.length ? String(e[n2]).toLowerCase() : null, s2 = o2 !== null ? e.slice(n2 + 1) : [], { positionals: r2, pathspecs: l } = B(s2, o2, t2), a = L(o2, t2, r2);
   return {
     task: o2,
     flags: t2.map(J),
@@ -33575,18 +33575,18 @@ function J({ value: e, name: t2 }) {
 }
 function* Q(e) {
   const t2 = parseInt(e.git_config_count ?? "0", 10);
-  for (let n = 0; n < t2; n++) {
-    const o2 = e[`git_config_key_${n}`], s = e[`git_config_value_${n}`];
-    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: s, scope: "env" });
+  for (let n2 = 0; n2 < t2; n2++) {
+    const o2 = e[`git_config_key_${n2}`], s2 = e[`git_config_value_${n2}`];
+    o2 !== void 0 && (yield { key: o2.toLowerCase().trim(), value: s2, scope: "env" });
   }
 }
 function* X(e) {
   for (const t2 of Object.keys(e))
     if (_(t2)) {
-      const n = y[t2];
+      const n2 = y[t2];
       yield {
-        category: n,
-        message: `Use of "${t2.toUpperCase()}" is not permitted without enabling ${n}`
+        category: n2,
+        message: `Use of "${t2.toUpperCase()}" is not permitted without enabling ${n2}`
       };
     }
 }
@@ -33595,22 +33595,22 @@ function _(e) {
 }
 function Z(e) {
   const t2 = {};
-  for (const [n, o2] of Object.entries(e)) {
-    const s = n.toLowerCase().trim();
-    (_(s) || s.startsWith("git")) && (t2[s] = String(o2));
+  for (const [n2, o2] of Object.entries(e)) {
+    const s2 = n2.toLowerCase().trim();
+    (_(s2) || s2.startsWith("git")) && (t2[s2] = String(o2));
   }
   return t2;
 }
 function ee(e) {
-  const t2 = Z(e), n = {
+  const t2 = Z(e), n2 = {
     read: [],
     write: [...Q(t2)]
   }, o2 = [
     ...X(t2),
-    ...C(null, [], n)
+    ...C(null, [], n2)
   ];
   return {
-    config: n,
+    config: n2,
     vulnerabilities: o2
   };
 }
@@ -33900,8 +33900,8 @@ function remove(target, item) {
 function asArray(source) {
   return Array.isArray(source) ? source : [source];
 }
-function asCamelCase(str2) {
-  return str2.replace(/[\s-]+(.)/g, (_all, chr) => {
+function asCamelCase(str3) {
+  return str3.replace(/[\s-]+(.)/g, (_all, chr) => {
     return chr.toUpperCase();
   });
 }
@@ -34439,9 +34439,9 @@ function pluginContext(task, commands) {
   };
 }
 function onErrorReceived(target, logger) {
-  return (err3) => {
-    logger(`[ERROR] child process exception %o`, err3);
-    target.push(Buffer.from(String(err3.stack), "ascii"));
+  return (err4) => {
+    logger(`[ERROR] child process exception %o`, err4);
+    target.push(Buffer.from(String(err4.stack), "ascii"));
   };
 }
 function onDataReceived(target, name, logger, output) {
@@ -34455,26 +34455,26 @@ function taskCallback(task, response, callback2 = NOOP) {
   const onSuccess = (data) => {
     callback2(null, data);
   };
-  const onError2 = (err3) => {
-    if (err3?.task === task) {
+  const onError2 = (err4) => {
+    if (err4?.task === task) {
       callback2(
-        err3 instanceof GitResponseError ? addDeprecationNoticeToError(err3) : err3,
+        err4 instanceof GitResponseError ? addDeprecationNoticeToError(err4) : err4,
         void 0
       );
     }
   };
   response.then(onSuccess, onError2);
 }
-function addDeprecationNoticeToError(err3) {
+function addDeprecationNoticeToError(err4) {
   let log2 = (name) => {
     console.warn(
       `simple-git deprecation notice: accessing GitResponseError.${name} should be GitResponseError.git.${name}, this will no longer be available in version 3`
     );
     log2 = NOOP;
   };
-  return Object.create(err3, Object.getOwnPropertyNames(err3.git).reduce(descriptorReducer, {}));
+  return Object.create(err4, Object.getOwnPropertyNames(err4.git).reduce(descriptorReducer, {}));
   function descriptorReducer(all, name) {
-    if (name in err3) {
+    if (name in err4) {
       return all;
     }
     all[name] = {
@@ -34482,7 +34482,7 @@ function addDeprecationNoticeToError(err3) {
       configurable: false,
       get() {
         log2(name);
-        return err3.git[name];
+        return err4.git[name];
       }
     };
     return all;
@@ -35428,8 +35428,8 @@ function completionDetectionPlugin({
           await delay(50);
         }
         close(events.exitCode);
-      } catch (err3) {
-        close(events.exitCode, err3);
+      } catch (err4) {
+        close(events.exitCode, err4);
       }
     }
   };
@@ -35671,12 +35671,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve11, reject) {
-          const callback2 = (err3, result) => {
-            if (err3) {
-              return reject(toError(err3));
+        return new Promise(function(resolve13, reject) {
+          const callback2 = (err4, result) => {
+            if (err4) {
+              return reject(toError(err4));
             }
-            resolve11(result);
+            resolve13(result);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -36221,17 +36221,17 @@ var init_esm = __esm({
             this._queue.set(task, progress);
             return progress;
           }
-          fatal(err3) {
+          fatal(err4) {
             for (const [task, { logger }] of Array.from(this._queue.entries())) {
-              if (task === err3.task) {
-                logger.info(`Failed %o`, err3);
+              if (task === err4.task) {
+                logger.info(`Failed %o`, err4);
                 logger(
                   `Fatal exception, any as-yet un-started tasks run through this executor will not be attempted`
                 );
               } else {
                 logger.info(
                   `A fatal exception occurred in a previous task, the queue has been purged: %o`,
-                  err3.message
+                  err4.message
                 );
               }
               this.complete(task);
@@ -37799,9 +37799,9 @@ var init_esm = __esm({
           }
         };
         parseTagList = function(data, customSort = false) {
-          const tags = data.split("\n").map(trimmed).filter(Boolean);
+          const tags2 = data.split("\n").map(trimmed).filter(Boolean);
           if (!customSort) {
-            tags.sort(function(tagA, tagB) {
+            tags2.sort(function(tagA, tagB) {
               const partsA = tagA.split(".");
               const partsB = tagB.split(".");
               if (partsA.length === 1 || partsB.length === 1) {
@@ -37816,8 +37816,8 @@ var init_esm = __esm({
               return 0;
             });
           }
-          const latest = customSort ? tags[0] : [...tags].reverse().find((tag) => tag.indexOf(".") >= 0);
-          return new TagList(tags, latest);
+          const latest = customSort ? tags2[0] : [...tags2].reverse().find((tag) => tag.indexOf(".") >= 0);
+          return new TagList(tags2, latest);
         };
       }
     });
@@ -37920,8 +37920,8 @@ var init_esm = __esm({
         Git2.prototype.checkoutLatestTag = function(then) {
           var git = this;
           return this.pull(function() {
-            git.tags(function(err3, tags) {
-              git.checkout(tags.latest, then);
+            git.tags(function(err4, tags2) {
+              git.checkout(tags2.latest, then);
             });
           });
         };
@@ -38398,9 +38398,9 @@ var init_git = __esm({
         return this.git.raw(args);
       }
       /** `git rev-parse <rev>^{commit}` → full SHA, or undefined when it does not resolve. */
-      async resolve(rev) {
+      async resolve(rev2) {
         try {
-          return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev}^{commit}`])).trim() || void 0;
+          return (await this.git.raw(["rev-parse", "--verify", "--quiet", `${rev2}^{commit}`])).trim() || void 0;
         } catch {
           return void 0;
         }
@@ -38460,9 +38460,9 @@ var init_git = __esm({
           const ts = timestamp.replace(/[+-]00:00$/, "Z");
           byId.set(id, { id, authorName, authorEmail, timestamp: ts, message });
         }
-        return shas.map((s) => {
-          const info2 = byId.get(s);
-          if (!info2) throw new InputError(`git did not return commit ${s}`);
+        return shas.map((s2) => {
+          const info2 = byId.get(s2);
+          if (!info2) throw new InputError(`git did not return commit ${s2}`);
           return info2;
         });
       }
@@ -38485,8 +38485,8 @@ var init_git = __esm({
         ]);
         for (const chunk of text.split("").slice(1)) {
           const nul = chunk.indexOf("\0");
-          const header = nul >= 0 ? chunk.slice(0, nul) : chunk;
-          const [id, parents] = header.split("");
+          const header2 = nul >= 0 ? chunk.slice(0, nul) : chunk;
+          const [id, parents] = header2.split("");
           const parts = (nul >= 0 ? chunk.slice(nul + 1) : "").replace(/^\n/, "").split("\0").filter((x2) => x2.length > 0);
           const changes = [];
           for (let i2 = 0; i2 + 1 < parts.length; i2 += 2) changes.push({ type: parts[i2].charAt(0), path: parts[i2 + 1] });
@@ -39116,8 +39116,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str2) {
-        return stripColor(str2).length;
+      displayWidth(str3) {
+        return stripColor(str3).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -39125,11 +39125,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str2) {
-        return str2;
+      styleTitle(str3) {
+        return str3;
       }
-      styleUsage(str2) {
-        return str2.split(" ").map((word) => {
+      styleUsage(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -39137,46 +39137,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleCommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleOptionDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleOptionDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleSubcommandDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleSubcommandDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleArgumentDescription(str2) {
-        return this.styleDescriptionText(str2);
+      styleArgumentDescription(str3) {
+        return this.styleDescriptionText(str3);
       }
-      styleDescriptionText(str2) {
-        return str2;
+      styleDescriptionText(str3) {
+        return str3;
       }
-      styleOptionTerm(str2) {
-        return this.styleOptionText(str2);
+      styleOptionTerm(str3) {
+        return this.styleOptionText(str3);
       }
-      styleSubcommandTerm(str2) {
-        return str2.split(" ").map((word) => {
+      styleSubcommandTerm(str3) {
+        return str3.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str2) {
-        return this.styleArgumentText(str2);
+      styleArgumentTerm(str3) {
+        return this.styleArgumentText(str3);
       }
-      styleOptionText(str2) {
-        return str2;
+      styleOptionText(str3) {
+        return str3;
       }
-      styleArgumentText(str2) {
-        return str2;
+      styleArgumentText(str3) {
+        return str3;
       }
-      styleSubcommandText(str2) {
-        return str2;
+      styleSubcommandText(str3) {
+        return str3;
       }
-      styleCommandText(str2) {
-        return str2;
+      styleCommandText(str3) {
+        return str3;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -39199,8 +39199,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str2) {
-        return /\n[^\S\r\n]/.test(str2);
+      preformatted(str3) {
+        return /\n[^\S\r\n]/.test(str3);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -39246,9 +39246,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str2, width) {
-        if (width < this.minWidthToWrap) return str2;
-        const rawLines = str2.split(/\r\n|\n/);
+      boxWrap(str3, width) {
+        if (width < this.minWidthToWrap) return str3;
+        const rawLines = str3.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -39276,9 +39276,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str2) {
+    function stripColor(str3) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str2.replace(sgrPattern, "");
+      return str3.replace(sgrPattern, "");
     }
     exports.Help = Help2;
     exports.stripColor = stripColor;
@@ -39549,9 +39549,9 @@ var require_option = __commonJS({
         return option.negate === (negativeValue === value2);
       }
     };
-    function camelcase(str2) {
-      return str2.split("-").reduce((str3, word) => {
-        return str3 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str3) {
+      return str3.split("-").reduce((str4, word) => {
+        return str4 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -39732,14 +39732,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str2) => process9.stdout.write(str2),
-          writeErr: (str2) => process9.stderr.write(str2),
-          outputError: (str2, write) => write(str2),
+          writeOut: (str3) => process9.stdout.write(str3),
+          writeErr: (str3) => process9.stderr.write(str3),
+          outputError: (str3, write) => write(str3),
           getOutHelpWidth: () => process9.stdout.isTTY ? process9.stdout.columns : void 0,
           getErrHelpWidth: () => process9.stderr.isTTY ? process9.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process9.stdout.isTTY && process9.stdout.hasColors?.()),
           getErrHasColors: () => useColor() ?? (process9.stderr.isTTY && process9.stderr.hasColors?.()),
-          stripColor: (str2) => stripColor(str2)
+          stripColor: (str3) => stripColor(str3)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -40110,9 +40110,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (fn) {
           this._exitCallback = fn;
         } else {
-          this._exitCallback = (err3) => {
-            if (err3.code !== "commander.executeSubCommandAsync") {
-              throw err3;
+          this._exitCallback = (err4) => {
+            if (err4.code !== "commander.executeSubCommandAsync") {
+              throw err4;
             } else {
             }
           };
@@ -40188,12 +40188,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
       _callParseArg(target, value2, previous, invalidArgumentMessage) {
         try {
           return target.parseArg(value2, previous);
-        } catch (err3) {
-          if (err3.code === "commander.invalidArgument") {
-            const message = `${invalidArgumentMessage} ${err3.message}`;
-            this.error(message, { exitCode: err3.exitCode, code: err3.code });
+        } catch (err4) {
+          if (err4.code === "commander.invalidArgument") {
+            const message = `${invalidArgumentMessage} ${err4.message}`;
+            this.error(message, { exitCode: err4.exitCode, code: err4.code });
           }
-          throw err3;
+          throw err4;
         }
       }
       /**
@@ -40782,14 +40782,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
             );
           }
         });
-        proc.on("error", (err3) => {
-          if (err3.code === "ENOENT") {
+        proc.on("error", (err4) => {
+          if (err4.code === "ENOENT") {
             this._checkForMissingExecutable(
               executableFile,
               executableDir,
               subcommand._name
             );
-          } else if (err3.code === "EACCES") {
+          } else if (err4.code === "EACCES") {
             throw new Error(`'${executableFile}' not executable`);
           }
           if (!exitCallback) {
@@ -40800,7 +40800,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
               "commander.executeSubCommandAsync",
               "(error)"
             );
-            wrappedError.nestedError = err3;
+            wrappedError.nestedError = err4;
             exitCallback(wrappedError);
           }
         });
@@ -41427,9 +41427,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
       _excessArguments(receivedArgs) {
         if (this._allowExcessArguments) return;
         const expected = this.registeredArguments.length;
-        const s = expected === 1 ? "" : "s";
+        const s2 = expected === 1 ? "" : "s";
         const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
-        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s2} but got ${receivedArgs.length}.`;
         this.error(message, { code: "commander.excessArguments" });
       }
       /**
@@ -41441,12 +41441,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const unknownName = this.args[0];
         let suggestion = "";
         if (this._showSuggestionAfterError) {
-          const candidateNames = [];
+          const candidateNames2 = [];
           this.createHelp().visibleCommands(this).forEach((command9) => {
-            candidateNames.push(command9.name());
-            if (command9.alias()) candidateNames.push(command9.alias());
+            candidateNames2.push(command9.name());
+            if (command9.alias()) candidateNames2.push(command9.alias());
           });
-          suggestion = suggestSimilar(unknownName, candidateNames);
+          suggestion = suggestSimilar(unknownName, candidateNames2);
         }
         const message = `error: unknown command '${unknownName}'${suggestion}`;
         this.error(message, { code: "commander.unknownCommand" });
@@ -41463,18 +41463,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str2, flags, description) {
-        if (str2 === void 0) return this._version;
-        this._version = str2;
+      version(str3, flags, description) {
+        if (str3 === void 0) return this._version;
+        this._version = str3;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str2}
+          this._outputConfiguration.writeOut(`${str3}
 `);
-          this._exit(0, "commander.version", str2);
+          this._exit(0, "commander.version", str3);
         });
         return this;
       }
@@ -41485,10 +41485,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str2, argsDescription) {
-        if (str2 === void 0 && argsDescription === void 0)
+      description(str3, argsDescription) {
+        if (str3 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str2;
+        this._description = str3;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -41500,9 +41500,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str2) {
-        if (str2 === void 0) return this._summary;
-        this._summary = str2;
+      summary(str3) {
+        if (str3 === void 0) return this._summary;
+        this._summary = str3;
         return this;
       }
       /**
@@ -41550,8 +41550,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str2) {
-        if (str2 === void 0) {
+      usage(str3) {
+        if (str3 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -41562,7 +41562,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str2;
+        this._usage = str3;
         return this;
       }
       /**
@@ -41571,9 +41571,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str2) {
-        if (str2 === void 0) return this._name;
-        this._name = str2;
+      name(str3) {
+        if (str3 === void 0) return this._name;
+        this._name = str3;
         return this;
       }
       /**
@@ -41707,17 +41707,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors2;
         let helpWidth;
         if (error3) {
-          baseWrite = (str2) => this._outputConfiguration.writeErr(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
           hasColors2 = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str2) => this._outputConfiguration.writeOut(str2);
+          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
           hasColors2 = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write = (str2) => {
-          if (!hasColors2) str2 = this._outputConfiguration.stripColor(str2);
-          return baseWrite(str2);
+        const write = (str3) => {
+          if (!hasColors2) str3 = this._outputConfiguration.stripColor(str3);
+          return baseWrite(str3);
         };
         return { error: error3, write, hasColors: hasColors2, helpWidth };
       }
@@ -41735,13 +41735,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
           contextOptions = void 0;
         }
         const outputContext = this._getOutputContext(contextOptions);
-        const eventContext = {
+        const eventContext2 = {
           error: outputContext.error,
           write: outputContext.write,
           command: this
         };
-        this._getCommandAndAncestors().reverse().forEach((command9) => command9.emit("beforeAllHelp", eventContext));
-        this.emit("beforeHelp", eventContext);
+        this._getCommandAndAncestors().reverse().forEach((command9) => command9.emit("beforeAllHelp", eventContext2));
+        this.emit("beforeHelp", eventContext2);
         let helpInformation = this.helpInformation({ error: outputContext.error });
         if (deprecatedCallback) {
           helpInformation = deprecatedCallback(helpInformation);
@@ -41753,9 +41753,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this._getHelpOption()?.long) {
           this.emit(this._getHelpOption().long);
         }
-        this.emit("afterHelp", eventContext);
+        this.emit("afterHelp", eventContext2);
         this._getCommandAndAncestors().forEach(
-          (command9) => command9.emit("afterAllHelp", eventContext)
+          (command9) => command9.emit("afterAllHelp", eventContext2)
         );
       }
       /**
@@ -42065,7 +42065,7 @@ function renderInfo(r2, style) {
     if (r2.auth.user) lines.push(`  User: ${r2.auth.user}`);
     lines.push("  Scopes:");
     if (r2.auth.scopes.length === 0) lines.push("    (none)");
-    for (const s of r2.auth.scopes) lines.push(`    - ${s}`);
+    for (const s2 of r2.auth.scopes) lines.push(`    - ${s2}`);
   }
   return lines.join("\n");
 }
@@ -42080,8 +42080,8 @@ var info_exports = {};
 __export(info_exports, {
   runInfo: () => runInfo
 });
-function describe(s) {
-  return s ? { value: s.value, source: s.source.label } : { value: null, source: null };
+function describe(s2) {
+  return s2 ? { value: s2.value, source: s2.source.label } : { value: null, source: null };
 }
 async function runInfo(opts, ctx) {
   let cfg;
@@ -42303,9 +42303,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync15, existsSync: existsSync11 } = await import("node:fs");
+  const { readFileSync: readFileSync16, existsSync: existsSync11 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync11(target) ? readIniValue2(readFileSync15(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync11(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -42461,11 +42461,11 @@ var init_json_depth = __esm({
 });
 
 // src/server/http.ts
-function safeDecode(s) {
+function safeDecode(s2) {
   try {
-    return decodeURIComponent(s);
+    return decodeURIComponent(s2);
   } catch {
-    return s;
+    return s2;
   }
 }
 function json(status, body, headers) {
@@ -42539,8 +42539,8 @@ var init_http = __esm({
       /** Register `METHOD /api/0/organizations/:org/releases/` style routes. */
       on(method, pattern2, handler2, options = {}) {
         const names = [];
-        const re = pattern2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:(\w+)/g, (_m, n) => {
-          names.push(n);
+        const re = pattern2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:(\w+)/g, (_m, n2) => {
+          names.push(n2);
           return "([^/]+)";
         });
         this.routes.push({ method, pattern: pattern2, regex: new RegExp(`^${re}$`), names, handler: handler2, options });
@@ -42553,8 +42553,8 @@ var init_http = __esm({
           pathMatched = true;
           if (r2.method !== method) continue;
           const params = {};
-          r2.names.forEach((n, i2) => {
-            params[n] = safeDecode(m[i2 + 1]);
+          r2.names.forEach((n2, i2) => {
+            params[n2] = safeDecode(m[i2 + 1]);
           });
           return { route: r2, params };
         }
@@ -42575,10 +42575,10 @@ function resolveLimits(given, hasDataDir) {
     ...given ?? {}
   };
 }
-function formatBytes(n) {
-  if (n < 1024) return `${n} bytes`;
-  if (n < MiB) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${(n / MiB).toFixed(n % MiB === 0 ? 0 : 1)} MiB`;
+function formatBytes(n2) {
+  if (n2 < 1024) return `${n2} bytes`;
+  if (n2 < MiB) return `${(n2 / 1024).toFixed(n2 % 1024 === 0 ? 0 : 1)} KiB`;
+  return `${(n2 / MiB).toFixed(n2 % MiB === 0 ? 0 : 1)} MiB`;
 }
 var MiB, DEFAULT_LIMITS, DATA_DIR_CHUNK_STORE_BYTES;
 var init_limits = __esm({
@@ -42742,6 +42742,21 @@ var init_persist = __esm({
           state.reserveId("deploy", top);
         }
         if (repos) state.repos = repos;
+        state.events = this.loadEvents();
+      }
+      /** events/*.json, oldest first, so the event API lists what an earlier run received. */
+      loadEvents() {
+        const dir = join3(this.dir, "events");
+        if (!existsSync3(dir)) return [];
+        const out = [];
+        for (const name of readdirSync(dir)) {
+          if (!name.endsWith(".json")) continue;
+          try {
+            out.push(JSON.parse(readFileSync6(join3(dir, name), "utf8")));
+          } catch {
+          }
+        }
+        return out.sort((a, b2) => a.receivedAt.localeCompare(b2.receivedAt));
       }
       saveReleases(state) {
         if (this.dir) writeAtomic(join3(this.dir, "releases.json"), JSON.stringify(state.releases, null, 2) + "\n");
@@ -42810,9 +42825,9 @@ function unauthorized(message) {
   return { ...detail(401, message), headers: UNAUTHORIZED_HEADERS };
 }
 function authenticate(state, req) {
-  const header = req.headers.authorization;
-  if (!header) return { reply: unauthorized("Authentication credentials were not provided.") };
-  const words = header.trim().split(/\s+/);
+  const header2 = req.headers.authorization;
+  if (!header2) return { reply: unauthorized("Authentication credentials were not provided.") };
+  const words = header2.trim().split(/\s+/);
   const scheme = words[0].toLowerCase();
   if (scheme !== "bearer") {
     if (scheme === "basic") return { reply: unauthorized("API key is not valid") };
@@ -42830,7 +42845,7 @@ function authenticate(state, req) {
   return { token: rec };
 }
 function hasAnyScope(token, scopes) {
-  return scopes.some((s) => token.scopes.includes(s));
+  return scopes.some((s2) => token.scopes.includes(s2));
 }
 function authorizeOrg(state, req, orgParam, scopes) {
   const a = authenticate(state, req);
@@ -42863,7 +42878,7 @@ import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
 function readBody(req, limit) {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
-  return new Promise((resolve11) => {
+  return new Promise((resolve13) => {
     const parts = [];
     let size = 0;
     let done = false;
@@ -42871,7 +42886,7 @@ function readBody(req, limit) {
       if (done) return;
       done = true;
       req.off("data", onData);
-      resolve11(o2);
+      resolve13(o2);
     };
     const onData = (c3) => {
       size += c3.length;
@@ -42960,17 +42975,17 @@ function parseTarget(raw) {
   }
 }
 function send(res, reply, close = false) {
-  let s;
+  let s2;
   try {
-    s = serializeReply(reply);
+    s2 = serializeReply(reply);
   } catch {
-    s = serializeReply(json(500, { detail: "Internal Error", errorId: randomBytes2(16).toString("hex") }));
+    s2 = serializeReply(json(500, { detail: "Internal Error", errorId: randomBytes2(16).toString("hex") }));
   }
-  if (close) s.headers.Connection = "close";
-  if (res.headersSent || res.destroyed) return s.status;
-  res.writeHead(s.status, s.headers);
-  res.end(s.payload);
-  return s.status;
+  if (close) s2.headers.Connection = "close";
+  if (res.headersSent || res.destroyed) return s2.status;
+  res.writeHead(s2.status, s2.headers);
+  res.end(s2.payload);
+  return s2.status;
 }
 function webApiPreflight(core, req) {
   if (!req.path.startsWith("/api/0/") || req.method === "GET" || req.method === "HEAD") return void 0;
@@ -43168,9 +43183,9 @@ var init_request_log = __esm({
         });
         this.account(record, text.length);
       }
-      account(record, n) {
-        textSize.set(record, n);
-        this.bytes += n;
+      account(record, n2) {
+        textSize.set(record, n2);
+        this.bytes += n2;
         this.trim();
       }
       trim() {
@@ -43233,13 +43248,13 @@ function register(router, core) {
   );
 }
 function introspectState(core) {
-  const s = core.state;
+  const s2 = core.state;
   let budget = 4 * STATE_CONTENT_BYTES;
   return {
-    releases: s.releases,
-    deploys: s.deploys,
-    repos: s.repos,
-    bundles: s.bundles.map((b2) => ({
+    releases: s2.releases,
+    deploys: s2.deploys,
+    repos: s2.repos,
+    bundles: s2.bundles.map((b2) => ({
       ...b2,
       files: b2.files.map((f) => {
         const size = f.content.length;
@@ -43248,7 +43263,7 @@ function introspectState(core) {
         return { ...f, content: f.content.toString("utf8") };
       })
     })),
-    events: s.events
+    events: s2.events
   };
 }
 var STATE_CONTENT_BYTES;
@@ -43262,8 +43277,8 @@ var init_admin = __esm({
 
 // src/server/serialize.ts
 function isoDate(d) {
-  const s = (typeof d === "string" ? new Date(d) : d).toISOString();
-  return s.endsWith(".000Z") ? `${s.slice(0, -5)}Z` : s;
+  const s2 = (typeof d === "string" ? new Date(d) : d).toISOString();
+  return s2.endsWith(".000Z") ? `${s2.slice(0, -5)}Z` : s2;
 }
 function serializeUser(u) {
   return {
@@ -43475,9 +43490,9 @@ var init_paging = __esm({
 function register2(router, core) {
   const { state } = core;
   router.on("GET", "/api/0/", (req) => {
-    const header = req.headers.authorization;
-    const scheme = header?.trim().split(/\s+/)[0]?.toLowerCase();
-    if (!header || scheme !== "bearer" && scheme !== "basic")
+    const header2 = req.headers.authorization;
+    const scheme = header2?.trim().split(/\s+/)[0]?.toLowerCase();
+    if (!header2 || scheme !== "bearer" && scheme !== "basic")
       return json(200, { version: "0", auth: null, user: null });
     const a = authenticate(state, req);
     if ("reply" in a) return a.reply;
@@ -43528,6 +43543,798 @@ var init_api_root = __esm({
     init_serialize();
     init_paging();
     PROJECT_READ_SCOPES = ["project:read", "project:write", "project:admin"];
+  }
+});
+
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+function deflateSync(data, opts) {
+  return dopt(data, opts || {}, 0, 0);
+}
+function strToU8(str3, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str3.length);
+    for (var i2 = 0; i2 < str3.length; ++i2)
+      ar_1[i2] = str3.charCodeAt(i2);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str3);
+  var l = str3.length;
+  var ar = new u8(str3.length + (str3.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i2 = 0; i2 < l; ++i2) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i2 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str3.charCodeAt(i2);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str3.charCodeAt(++i2) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+function zipSync(data, opts) {
+  if (!opts)
+    opts = {};
+  var r2 = {};
+  var files = [];
+  fltn(data, "", r2, opts);
+  var o2 = 0;
+  var tot = 0;
+  for (var fn in r2) {
+    var _a3 = r2[fn], file = _a3[0], p2 = _a3[1];
+    var compression = p2.level == 0 ? 0 : 8;
+    var f = strToU8(fn), s2 = f.length;
+    var com = p2.comment, m = com && strToU8(com), ms = m && m.length;
+    var exl = exfl(p2.extra);
+    if (s2 > 65535)
+      err(11);
+    var d = compression ? deflateSync(file, p2) : file, l = d.length;
+    var c3 = crc();
+    c3.p(file);
+    files.push(mrg(p2, {
+      size: file.length,
+      crc: c3.d(),
+      c: d,
+      f,
+      m,
+      u: s2 != fn.length || m && com.length != ms,
+      o: o2,
+      compression
+    }));
+    o2 += 30 + s2 + exl + l;
+    tot += 76 + 2 * (s2 + exl) + (ms || 0) + l;
+  }
+  var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
+  for (var i2 = 0; i2 < files.length; ++i2) {
+    var f = files[i2];
+    wzh(out, f.o, f, f.f, f.u, f.c.length);
+    var badd = 30 + f.f.length + exfl(f.extra);
+    out.set(f.c, f.o + badd);
+    wzh(out, o2, f, f.f, f.u, f.c.length, f.o, f.m), o2 += 16 + badd + (f.m ? f.m.length : 0);
+  }
+  wzf(out, o2, files.length, cdl, oe);
+  return out;
+}
+var require2, _a2, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a2, fl, revfl, _b, fd, revfd, rev, x2, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, fltn, te, td, tds, exfl, wzh, wzf;
+var init_esm3 = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire("/");
+    try {
+      _a2 = require2("worker_threads"), Worker = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b2 = new u16(31);
+      for (var i2 = 0; i2 < 31; ++i2) {
+        b2[i2] = start += 1 << eb[i2 - 1];
+      }
+      var r2 = new i32(b2[30]);
+      for (var i2 = 1; i2 < 30; ++i2) {
+        for (var j2 = b2[i2]; j2 < b2[i2 + 1]; ++j2) {
+          r2[j2] = j2 - b2[i2] << 5 | i2;
+        }
+      }
+      return { b: b2, r: r2 };
+    };
+    _a2 = freb(fleb, 2);
+    fl = _a2.b;
+    revfl = _a2.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i2 = 0; i2 < 32768; ++i2) {
+      x2 = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
+      x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
+      x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
+      rev[i2] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r2) {
+      var s2 = cd.length;
+      var i2 = 0;
+      var l = new u16(mb);
+      for (; i2 < s2; ++i2) {
+        if (cd[i2])
+          ++l[cd[i2] - 1];
+      }
+      var le = new u16(mb);
+      for (i2 = 1; i2 < mb; ++i2) {
+        le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
+      }
+      var co;
+      if (r2) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i2 = 0; i2 < s2; ++i2) {
+          if (cd[i2]) {
+            var sv = i2 << 4 | cd[i2];
+            var r_1 = mb - cd[i2];
+            var v = le[cd[i2] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s2);
+        for (i2 = 0; i2 < s2; ++i2) {
+          if (cd[i2]) {
+            co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i2 = 0; i2 < 144; ++i2)
+      flt[i2] = 8;
+    for (i2 = 144; i2 < 256; ++i2)
+      flt[i2] = 9;
+    for (i2 = 256; i2 < 280; ++i2)
+      flt[i2] = 7;
+    for (i2 = 280; i2 < 288; ++i2)
+      flt[i2] = 8;
+    fdt = new u8(32);
+    for (i2 = 0; i2 < 32; ++i2)
+      fdt[i2] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    shft = function(p2) {
+      return (p2 + 7) / 8 | 0;
+    };
+    slc = function(v, s2, e) {
+      if (s2 == null || s2 < 0)
+        s2 = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s2, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    wbits = function(d, p2, v) {
+      v <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p2, v) {
+      v <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t2 = [];
+      for (var i2 = 0; i2 < d.length; ++i2) {
+        if (d[i2])
+          t2.push({ s: i2, f: d[i2] });
+      }
+      var s2 = t2.length;
+      var t22 = t2.slice();
+      if (!s2)
+        return { t: et, l: 0 };
+      if (s2 == 1) {
+        var v = new u8(t2[0].s + 1);
+        v[t2[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t2.sort(function(a, b2) {
+        return a.f - b2.f;
+      });
+      t2.push({ s: -1, f: 25001 });
+      var l = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
+      t2[0] = { s: -1, f: l.f + r2.f, l, r: r2 };
+      while (i1 != s2 - 1) {
+        l = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
+        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
+        t2[i1++] = { s: -1, f: l.f + r2.f, l, r: r2 };
+      }
+      var maxSym = t22[0].s;
+      for (var i2 = 1; i2 < s2; ++i2) {
+        if (t22[i2].s > maxSym)
+          maxSym = t22[i2].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t2[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i2 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t22.sort(function(a, b2) {
+          return tr[b2.s] - tr[a.s] || a.f - b2.f;
+        });
+        for (; i2 < s2; ++i2) {
+          var i2_1 = t22[i2].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t22[i2].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i2;
+        }
+        for (; i2 >= 0 && dt; --i2) {
+          var i2_3 = t22[i2].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s2 = c3.length;
+      while (s2 && !c3[--s2])
+        ;
+      var cl = new u16(++s2);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i2 = 1; i2 <= s2; ++i2) {
+        if (c3[i2] == cln && i2 != s2)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i2];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s2 };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i2 = 0; i2 < cl.length; ++i2)
+        l += cf[i2] * cl[i2];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s2 = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s2 & 255;
+      out[o2 + 1] = s2 >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i2 = 0; i2 < s2; ++i2)
+        out[o2 + i2 + 4] = dat[i2];
+      return (o2 + 4 + s2) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p2) {
+      wbits(out, p2++, final);
+      ++lf[256];
+      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i2 = 0; i2 < lclt.length; ++i2)
+        ++lcfreq[lclt[i2] & 31];
+      for (var i2 = 0; i2 < lcdt.length; ++i2)
+        ++lcfreq[lcdt[i2] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p2, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p2, nlc - 257);
+        wbits(out, p2 + 5, ndc - 1);
+        wbits(out, p2 + 10, nlcc - 4);
+        p2 += 14;
+        for (var i2 = 0; i2 < nlcc; ++i2)
+          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
+        p2 += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i2 = 0; i2 < clct.length; ++i2) {
+            var len = clct[i2] & 31;
+            wbits(out, p2, llm[len]), p2 += lct[len];
+            if (len > 15)
+              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i2 = 0; i2 < li; ++i2) {
+        var sym = syms[i2];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
+          if (len > 7)
+            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p2, dm[dst]), p2 += dl[dst];
+          if (dst > 3)
+            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
+        } else {
+          wbits16(out, p2, lm[sym]), p2 += ll[sym];
+        }
+      }
+      wbits16(out, p2, lm[256]);
+      return p2 + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post, st) {
+      var s2 = st.z || dat.length;
+      var o2 = new u8(pre + s2 + 5 * (1 + Math.ceil(s2 / 7e3)) + post);
+      var w = o2.subarray(pre, o2.length - post);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i3) {
+          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i2 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i2 + 2 < s2; ++i2) {
+          var hv = hsh(i2);
+          var imod = i2 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i2) {
+            var rem = s2 - i2;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i2 - bs, pos);
+              li = lc_1 = eb = 0, bs = i2;
+              for (var j2 = 0; j2 < 286; ++j2)
+                lf[j2] = 0;
+              for (var j2 = 0; j2 < 30; ++j2)
+                df[j2] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i2 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i2);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i2 + l] == dat[i2 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j2 = 0; j2 < mmd; ++j2) {
+                      var ti = i2 - dif + j2 & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i2 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i2];
+              ++lf[dat[i2]];
+            }
+          }
+        }
+        for (i2 = Math.max(i2, wi); i2 < s2; ++i2) {
+          syms[li++] = dat[i2];
+          ++lf[dat[i2]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i2 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i2, st.w = wi;
+        }
+      } else {
+        for (var i2 = st.w || 0; i2 < s2 + lst; i2 += 65535) {
+          var e = i2 + 65535;
+          if (e >= s2) {
+            w[pos / 8 | 0] = lst;
+            e = s2;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i2, e));
+        }
+        st.i = s2;
+      }
+      return slc(o2, 0, pre + shft(pos) + post);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t2 = new Int32Array(256);
+      for (var i2 = 0; i2 < 256; ++i2) {
+        var c3 = i2, k2 = 9;
+        while (--k2)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t2[i2] = c3;
+      }
+      return t2;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i2 = 0; i2 < d.length; ++i2)
+            cr = crct[cr & 255 ^ d[i2]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st);
+    };
+    mrg = function(a, b2) {
+      var o2 = {};
+      for (var k2 in a)
+        o2[k2] = a[k2];
+      for (var k2 in b2)
+        o2[k2] = b2[k2];
+      return o2;
+    };
+    wbytes = function(d, b2, v) {
+      for (; v; ++b2)
+        d[b2] = v, v >>>= 8;
+    };
+    fltn = function(d, p2, t2, o2) {
+      for (var k2 in d) {
+        var val = d[k2], n2 = p2 + k2, op = o2;
+        if (Array.isArray(val))
+          op = mrg(o2, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+          t2[n2] = [val, op];
+        else {
+          t2[n2 += "/"] = [new u8(0), op];
+          fltn(val, n2, t2, o2);
+        }
+      }
+    };
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k2 in ex) {
+          var l = ex[k2].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b2, f, fn, u, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b2, ce != null ? 33639248 : 67324752), b2 += 4;
+      if (ce != null)
+        d[b2++] = 20, d[b2++] = f.os;
+      d[b2] = 20, b2 += 2;
+      d[b2++] = f.flag << 1 | (c3 < 0 && 8), d[b2++] = u && 8;
+      d[b2++] = f.compression & 255, d[b2++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y2 = dt.getFullYear() - 1980;
+      if (y2 < 0 || y2 > 119)
+        err(10);
+      wbytes(d, b2, y2 << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b2 += 4;
+      if (c3 != -1) {
+        wbytes(d, b2, f.crc);
+        wbytes(d, b2 + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b2 + 8, f.size);
+      }
+      wbytes(d, b2 + 12, fl2);
+      wbytes(d, b2 + 14, exl), b2 += 16;
+      if (ce != null) {
+        wbytes(d, b2, col);
+        wbytes(d, b2 + 6, f.attrs);
+        wbytes(d, b2 + 10, ce), b2 += 14;
+      }
+      d.set(fn, b2);
+      b2 += fl2;
+      if (exl) {
+        for (var k2 in ex) {
+          var exf = ex[k2], l = exf.length;
+          wbytes(d, b2, +k2);
+          wbytes(d, b2 + 2, l);
+          d.set(exf, b2 + 4), b2 += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b2), b2 += col;
+      return b2;
+    };
+    wzf = function(o2, b2, c3, d, e) {
+      wbytes(o2, b2, 101010256);
+      wbytes(o2, b2 + 8, c3);
+      wbytes(o2, b2 + 10, c3);
+      wbytes(o2, b2 + 12, d);
+      wbytes(o2, b2 + 16, e);
+    };
+  }
+});
+
+// src/sourcemaps/symbolicate/artifacts.ts
+function normalizeId(raw) {
+  if (typeof raw !== "string") return void 0;
+  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(
+    raw.trim().toLowerCase()
+  );
+  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}` : void 0;
+}
+function header(headers, key) {
+  const k2 = key.toLowerCase();
+  for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === k2) return v;
+  return void 0;
+}
+var SOURCE_TYPES;
+var init_artifacts = __esm({
+  "src/sourcemaps/symbolicate/artifacts.ts"() {
+    "use strict";
+    SOURCE_TYPES = /* @__PURE__ */ new Set(["source", "minified_source"]);
+  }
+});
+
+// src/server/routes/artifact-lookup.ts
+function register3(router, core) {
+  router.on("GET", "/api/0/projects/:org/:project/artifact-lookup/", (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
+    if ("reply" in a) return a.reply;
+    const project = core.state.project(a.org, req.params.project);
+    if (!project) return NOT_FOUND();
+    const bundles = core.state.bundles.filter((b2) => b2.orgId === a.org.id && b2.projects.includes(project.slug));
+    const idOf = (b2) => core.state.bundles.indexOf(b2) + 1;
+    const download = req.query.download;
+    if (download !== void 0) {
+      const m = /^artifact_bundle\/(\d+)$/.exec(download);
+      const b2 = m ? bundles.find((x2) => idOf(x2) === Number(m[1])) : void 0;
+      if (!b2) return NOT_FOUND();
+      const entries = { "manifest.json": strToU8(JSON.stringify(b2.manifest)) };
+      for (const f of b2.files) entries[f.path] = new Uint8Array(f.content);
+      const zip = Buffer.from(zipSync(entries));
+      return {
+        status: 200,
+        body: zip,
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "Content-Disposition": `attachment; filename="artifact-bundle-${b2.id}.zip"`
+        }
+      };
+    }
+    const debugId = req.query.debug_id ? normalizeId(req.query.debug_id) ?? req.query.debug_id : void 0;
+    const url = req.query.url || void 0;
+    const release = req.query.release || void 0;
+    const dist = req.query.dist || void 0;
+    const found2 = [];
+    for (const b2 of bundles) {
+      if (debugId && b2.files.some((f) => normalizeId(header(f.headers, "debug-id")) === debugId)) {
+        found2.push({ bundle: b2, resolvedWith: "debug-id" });
+      } else if (release && b2.release === release && (b2.dist ?? "") === (dist ?? "") && (url === void 0 || b2.files.some((f) => f.url?.includes(url)))) {
+        found2.push({ bundle: b2, resolvedWith: "release" });
+      }
+    }
+    const base = `${req.origin}${req.path}`;
+    return json(
+      200,
+      found2.sort((x2, y2) => idOf(x2.bundle) - idOf(y2.bundle)).map(({ bundle, resolvedWith }) => ({
+        id: `artifact_bundle/${idOf(bundle)}`,
+        type: "bundle",
+        url: `${base}?download=artifact_bundle/${idOf(bundle)}`,
+        resolved_with: resolvedWith
+      }))
+    );
+  });
+}
+var init_artifact_lookup = __esm({
+  "src/server/routes/artifact-lookup.ts"() {
+    "use strict";
+    init_esm3();
+    init_artifacts();
+    init_auth();
+    init_http();
   }
 });
 
@@ -43597,16 +44404,16 @@ var init_zip_reader = __esm({
             const id = d.readUInt16LE(e);
             const len = d.readUInt16LE(e + 2);
             if (id === 1) {
-              let q2 = e + 4;
+              let q3 = e + 4;
               if (size === 4294967295) {
-                size = u64(d, q2);
-                q2 += 8;
+                size = u64(d, q3);
+                q3 += 8;
               }
               if (compressedSize === 4294967295) {
-                compressedSize = u64(d, q2);
-                q2 += 8;
+                compressedSize = u64(d, q3);
+                q3 += 8;
               }
-              if (localOffset === 4294967295) localOffset = u64(d, q2);
+              if (localOffset === 4294967295) localOffset = u64(d, q3);
             }
             e += 4 + len;
           }
@@ -43794,7 +44601,7 @@ function gunzipCapped(data, cap) {
     return "invalid";
   }
 }
-function register3(router, core) {
+function register4(router, core) {
   const path = "/api/0/organizations/:org/chunk-upload/";
   router.on("GET", path, (req) => {
     const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
@@ -43821,7 +44628,7 @@ function register3(router, core) {
       if ("reply" in a) return a.reply;
       const o2 = chunkUploadOptions(core);
       const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
-      if (encoding && encoding !== "gzip") return err("Unsupported Content-Encoding");
+      if (encoding && encoding !== "gzip") return err2("Unsupported Content-Encoding");
       const boundary = multipartBoundary(req.headers["content-type"]);
       let parts = [];
       if (boundary) {
@@ -43833,8 +44640,8 @@ function register3(router, core) {
       }
       const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
       if (encoding && files.some((p2) => p2.name === "file_gzip"))
-        return err("Cannot combine Content-Encoding with file_gzip field");
-      if (files.length > o2.chunksPerRequest) return err("Too many chunks");
+        return err2("Cannot combine Content-Encoding with file_gzip field");
+      if (files.length > o2.chunksPerRequest) return err2("Too many chunks");
       if (files.length === 0) return { status: 200 };
       const decoded = [];
       let total = 0;
@@ -43842,19 +44649,19 @@ function register3(router, core) {
         let data;
         if (p2.name === "file_gzip" || encoding === "gzip") {
           const g = gunzipCapped(p2.data, o2.chunkSize);
-          if (g === "too-large") return err("Chunk size too large");
-          if (g === "invalid") return err("Invalid gzip payload");
+          if (g === "too-large") return err2("Chunk size too large");
+          if (g === "invalid") return err2("Invalid gzip payload");
           data = g;
         } else data = p2.data;
-        if (data.length > o2.chunkSize) return err("Chunk size too large");
+        if (data.length > o2.chunkSize) return err2("Chunk size too large");
         total += data.length;
-        if (total > o2.maxRequestSize) return err("Request too large");
+        if (total > o2.maxRequestSize) return err2("Request too large");
         decoded.push({ name: p2.filename, data });
       }
-      for (const d of decoded) if (sha1(d.data) !== d.name) return err("Checksum mismatch");
+      for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
       const store = orgChunks(core, a.org.id);
       const fresh = decoded.filter((d, i2) => !store.has(d.name) && decoded.findIndex((x2) => x2.name === d.name) === i2);
-      const adding = fresh.reduce((n, d) => n + d.data.length, 0);
+      const adding = fresh.reduce((n2, d) => n2 + d.data.length, 0);
       if (!store.fits(adding)) {
         return json(413, {
           error: `Chunk storage full: this server keeps at most ${formatBytes(core.limits.chunkStoreBytes)} of chunks (serve --max-chunk-store)`
@@ -43871,7 +44678,7 @@ function register3(router, core) {
     { maxBody: (l) => chunkUploadOptions(core).maxRequestSize + l.chunkUploadOverheadBytes }
   );
 }
-var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err;
+var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err2;
 var init_chunks = __esm({
   "src/server/routes/chunks.ts"() {
     "use strict";
@@ -43906,7 +44713,7 @@ var init_chunks = __esm({
     };
     overrides = /* @__PURE__ */ new WeakMap();
     budgets = /* @__PURE__ */ new WeakMap();
-    err = (message) => json(400, { error: message });
+    err2 = (message) => json(400, { error: message });
   }
 });
 
@@ -43942,8 +44749,8 @@ function validateAssembleBody(value2) {
 }
 function normalizeDebugId(raw) {
   if (typeof raw !== "string") return void 0;
-  const s = raw.trim().toLowerCase();
-  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(s);
+  const s2 = raw.trim().toLowerCase();
+  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(s2);
   if (!m) return void 0;
   return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`;
 }
@@ -43959,7 +44766,7 @@ function assembleBundle(core, org, body, projects) {
     if (!b2) return { state: "error", detail: "Not all chunks available for assembling" };
     parts.push(b2);
   }
-  const size = parts.reduce((n, b2) => n + b2.length, 0);
+  const size = parts.reduce((n2, b2) => n2 + b2.length, 0);
   const max = chunkUploadOptions(core).maxFileSize;
   if (size > max) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${size} > ${max})` };
   const lim = core.limits;
@@ -44064,13 +44871,13 @@ function assembleBundle(core, org, body, projects) {
   };
   return { state: "ok", detail: null, bundle };
 }
-function excerpt3(s, max = 80) {
-  return s.length > max ? `${s.slice(0, max)}\u2026 (${s.length} characters)` : s;
+function excerpt3(s2, max = 80) {
+  return s2.length > max ? `${s2.slice(0, max)}\u2026 (${s2.length} characters)` : s2;
 }
 function memoryUsed(core) {
-  let n = 0;
-  for (const b2 of core.state.bundles) for (const f of b2.files) n += f.content.length;
-  return n;
+  let n2 = 0;
+  for (const b2 of core.state.bundles) for (const f of b2.files) n2 += f.content.length;
+  return n2;
 }
 function derivedId(checksum) {
   const h2 = checksum.slice(0, 32);
@@ -44090,24 +44897,24 @@ function stateReply(rec) {
   }
   return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
 }
-function register4(router, core) {
+function register5(router, core) {
   router.on("POST", "/api/0/organizations/:org/artifactbundle/assemble/", (req) => {
     const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
     if ("reply" in a) return a.reply;
     const parsed = parseJsonBody(req, "error");
     if ("reply" in parsed) return parsed.reply;
-    if (req.body.length === 0) return err2("Invalid json body");
+    if (req.body.length === 0) return err3("Invalid json body");
     const v = validateAssembleBody(parsed.value);
-    if ("error" in v) return err2(v.error);
+    if ("error" in v) return err3(v.error);
     const body = v.body;
-    if (body.projects.length === 0) return err2("You need to specify at least one project");
+    if (body.projects.length === 0) return err3("You need to specify at least one project");
     const projects = [];
     const all = core.state.projectsOf(a.org);
     for (const p2 of body.projects) {
       const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
       if (found2 && !projects.includes(found2)) projects.push(found2);
     }
-    if (projects.length !== body.projects.length) return err2("One or more projects are invalid");
+    if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
     const store = orgChunks(core, a.org.id);
     const missing = [...new Set(body.chunks.filter((c3) => !store.has(c3)))];
     if (missing.length > 0) return json(200, { state: "not_found", missingChunks: missing });
@@ -44118,7 +44925,7 @@ function register4(router, core) {
     const rec = { state: "created", detail: null };
     core.state.assembles.set(key, rec);
     if (body.dist !== void 0 && body.version === void 0)
-      return err2("You need to specify a release together with a dist");
+      return err3("You need to specify a release together with a dist");
     let outcome;
     try {
       outcome = assembleBundle(core, a.org, body, projects);
@@ -44140,7 +44947,7 @@ function register4(router, core) {
     return json(200, { state: "created", missingChunks: [] });
   });
 }
-var HEX40, KNOWN_TYPES, err2, pendingPolls, finalStates;
+var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
 var init_assemble = __esm({
   "src/server/routes/assemble.ts"() {
     "use strict";
@@ -44152,7 +44959,7 @@ var init_assemble = __esm({
     init_chunks();
     HEX40 = /^[0-9a-f]{40}$/;
     KNOWN_TYPES = /* @__PURE__ */ new Set(["source", "minified_source", "source_map", "indexed_ram_bundle"]);
-    err2 = (message) => json(400, { error: message });
+    err3 = (message) => json(400, { error: message });
     pendingPolls = /* @__PURE__ */ new WeakMap();
     finalStates = /* @__PURE__ */ new WeakMap();
   }
@@ -44170,10 +44977,10 @@ function pyType(v) {
 function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function charLength(s) {
-  let n = 0;
-  for (const _2 of s) n++;
-  return n;
+function charLength(s2) {
+  let n2 = 0;
+  for (const _2 of s2) n2++;
+  return n2;
 }
 function charField(body, key, o2 = {}) {
   if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
@@ -44184,23 +44991,23 @@ function charField(body, key, o2 = {}) {
     return o2.allowBlank ? value("") : messages(MSG.blank);
   }
   if (typeof raw === "boolean" || !(typeof raw === "string" || typeof raw === "number")) return messages(MSG.string);
-  let s = String(raw);
-  if (trim) s = s.trim();
+  let s2 = String(raw);
+  if (trim) s2 = s2.trim();
   const errs = [];
-  if (o2.maxLength !== void 0 && charLength(s) > o2.maxLength) errs.push(MSG.maxLength(o2.maxLength));
-  if (s.includes("\0")) errs.push(MSG.nullChars);
-  if (o2.url && !isValidUrl(s)) errs.push(MSG.url);
+  if (o2.maxLength !== void 0 && charLength(s2) > o2.maxLength) errs.push(MSG.maxLength(o2.maxLength));
+  if (s2.includes("\0")) errs.push(MSG.nullChars);
+  if (o2.url && !isValidUrl(s2)) errs.push(MSG.url);
   if (errs.length) return error2(errs);
   if (o2.validate) {
-    const m = o2.validate(s);
+    const m = o2.validate(s2);
     if (m) return messages(m);
   }
-  return value(s);
+  return value(s2);
 }
-function isValidUrl(s) {
-  if (s.length > 2048 || /\s/.test(s)) return false;
+function isValidUrl(s2) {
+  if (s2.length > 2048 || /\s/.test(s2)) return false;
   const m = /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(
-    s
+    s2
   );
   if (!m) return false;
   const host = m[2];
@@ -44214,8 +45021,8 @@ function isValidUrl(s) {
     return false;
   return labels.slice(0, -1).every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
 }
-function parseDateTime(s) {
-  const m = DATETIME_RE.exec(s);
+function parseDateTime(s2) {
+  const m = DATETIME_RE.exec(s2);
   if (!m) return void 0;
   const [, y2, mo, d, h2 = "0", mi = "0", sec = "0", frac = "", tz] = m;
   const parts = [Number(y2), Number(mo), Number(d), Number(h2), Number(mi), Number(sec)];
@@ -44305,7 +45112,7 @@ var init_fields = __esm({
       nullChars: "Null characters are not allowed.",
       datetime: "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
       emptyList: "This list may not be empty.",
-      maxLength: (n) => `Ensure this field has no more than ${n} characters.`,
+      maxLength: (n2) => `Ensure this field has no more than ${n2} characters.`,
       notAList: (v) => `Expected a list of items but got type "${pyType(v)}".`,
       notADict: (v) => `Invalid data. Expected a dictionary, but got ${pyType(v)}.`
     };
@@ -44332,7 +45139,7 @@ function lastDeploys(state, release) {
   const unique = [...new Set(last2.values())];
   return unique.sort((a, b2) => Date.parse(b2.dateFinished) - Date.parse(a.dateFinished) || Number(b2.id) - Number(a.id));
 }
-function register5(router, core) {
+function register6(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/releases/:version/deploys/";
   const withRelease = (req) => {
@@ -44404,6 +45211,2256 @@ var init_deploys = __esm({
     init_serialize();
     init_fields();
     init_paging();
+  }
+});
+
+// node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs
+function decodeInteger(reader) {
+  let value2 = 0;
+  let shift = 0;
+  let integer = 0;
+  do {
+    const c3 = reader.next();
+    integer = charToInt[c3];
+    value2 |= (integer & 31) << shift;
+    shift += 5;
+  } while (integer & 32);
+  return value2;
+}
+function decodeSign(num) {
+  return num & 1 ? -2147483648 | -(num >>> 1) : num >>> 1;
+}
+function encodeInteger(builder, num) {
+  do {
+    let clamped = num & 31;
+    num >>>= 5;
+    if (num > 0) clamped |= 32;
+    builder.write(intToChar[clamped]);
+  } while (num > 0);
+}
+function encodeSign(num) {
+  return num < 0 ? -num << 1 | 1 : num << 1;
+}
+function hasMoreVlq(reader, max) {
+  if (reader.pos >= max) return false;
+  return reader.peek() !== comma;
+}
+function decode(mappings) {
+  const { length } = mappings;
+  const reader = new StringReader(mappings);
+  const decoded = [];
+  let genColumn = 0;
+  let sourcesIndex = 0;
+  let sourceLine = 0;
+  let sourceColumn = 0;
+  let namesIndex = 0;
+  do {
+    const semi = reader.indexOf(";");
+    const line = [];
+    let sorted2 = true;
+    let lastCol = 0;
+    genColumn = 0;
+    while (reader.pos < semi) {
+      let seg;
+      genColumn += decodeSign(decodeInteger(reader));
+      if (genColumn < lastCol) sorted2 = false;
+      lastCol = genColumn;
+      if (hasMoreVlq(reader, semi)) {
+        sourcesIndex += decodeSign(decodeInteger(reader));
+        sourceLine += decodeSign(decodeInteger(reader));
+        sourceColumn += decodeSign(decodeInteger(reader));
+        if (hasMoreVlq(reader, semi)) {
+          namesIndex += decodeSign(decodeInteger(reader));
+          seg = [genColumn, sourcesIndex, sourceLine, sourceColumn, namesIndex];
+        } else {
+          seg = [genColumn, sourcesIndex, sourceLine, sourceColumn];
+        }
+      } else {
+        seg = [genColumn];
+      }
+      line.push(seg);
+      reader.pos++;
+    }
+    if (!sorted2) sort(line);
+    decoded.push(line);
+    reader.pos = semi + 1;
+  } while (reader.pos <= length);
+  return decoded;
+}
+function sort(line) {
+  line.sort(sortComparator);
+}
+function sortComparator(a, b2) {
+  return a[0] - b2[0];
+}
+function encode(decoded) {
+  const writer = new StringWriter();
+  let sourcesIndex = 0;
+  let sourceLine = 0;
+  let sourceColumn = 0;
+  let namesIndex = 0;
+  for (let i2 = 0; i2 < decoded.length; i2++) {
+    const line = decoded[i2];
+    if (i2 > 0) writer.write(semicolon);
+    if (line.length === 0) continue;
+    let genColumn = 0;
+    for (let j2 = 0; j2 < line.length; j2++) {
+      const segment = line[j2];
+      if (j2 > 0) writer.write(comma);
+      encodeInteger(writer, encodeSign(segment[0] - genColumn));
+      genColumn = segment[0];
+      if (segment.length === 1) continue;
+      encodeInteger(writer, encodeSign(segment[1] - sourcesIndex));
+      encodeInteger(writer, encodeSign(segment[2] - sourceLine));
+      encodeInteger(writer, encodeSign(segment[3] - sourceColumn));
+      sourcesIndex = segment[1];
+      sourceLine = segment[2];
+      sourceColumn = segment[3];
+      if (segment.length === 4) continue;
+      encodeInteger(writer, encodeSign(segment[4] - namesIndex));
+      namesIndex = segment[4];
+    }
+  }
+  return writer.flush();
+}
+var comma, semicolon, chars, intToChar, charToInt, bufLength, td2, StringWriter, StringReader;
+var init_sourcemap_codec = __esm({
+  "node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs"() {
+    comma = ",".charCodeAt(0);
+    semicolon = ";".charCodeAt(0);
+    chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    intToChar = new Uint8Array(64);
+    charToInt = new Uint8Array(128);
+    for (let i2 = 0; i2 < chars.length; i2++) {
+      const c3 = chars.charCodeAt(i2);
+      intToChar[i2] = c3;
+      charToInt[c3] = i2;
+    }
+    bufLength = 1024 * 16;
+    td2 = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
+      decode(buf) {
+        const out = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+        return out.toString();
+      }
+    } : {
+      decode(buf) {
+        let out = "";
+        for (let i2 = 0; i2 < buf.length; i2++) {
+          out += String.fromCharCode(buf[i2]);
+        }
+        return out;
+      }
+    };
+    StringWriter = class {
+      constructor() {
+        this.pos = 0;
+        this.out = "";
+        this.buffer = new Uint8Array(bufLength);
+      }
+      write(v) {
+        const { buffer } = this;
+        buffer[this.pos++] = v;
+        if (this.pos === bufLength) {
+          this.out += td2.decode(buffer);
+          this.pos = 0;
+        }
+      }
+      flush() {
+        const { buffer, out, pos } = this;
+        return pos > 0 ? out + td2.decode(buffer.subarray(0, pos)) : out;
+      }
+    };
+    StringReader = class {
+      constructor(buffer) {
+        this.pos = 0;
+        this.buffer = buffer;
+      }
+      next() {
+        return this.buffer.charCodeAt(this.pos++);
+      }
+      peek() {
+        return this.buffer.charCodeAt(this.pos);
+      }
+      indexOf(char) {
+        const { buffer, pos } = this;
+        const idx = buffer.indexOf(char, pos);
+        return idx === -1 ? buffer.length : idx;
+      }
+    };
+  }
+});
+
+// node_modules/@jridgewell/resolve-uri/dist/resolve-uri.mjs
+function isAbsoluteUrl(input2) {
+  return schemeRegex.test(input2);
+}
+function isSchemeRelativeUrl(input2) {
+  return input2.startsWith("//");
+}
+function isAbsolutePath(input2) {
+  return input2.startsWith("/");
+}
+function isFileUrl(input2) {
+  return input2.startsWith("file:");
+}
+function isRelative(input2) {
+  return /^[.?#]/.test(input2);
+}
+function parseAbsoluteUrl(input2) {
+  const match = urlRegex.exec(input2);
+  return makeUrl(match[1], match[2] || "", match[3], match[4] || "", match[5] || "/", match[6] || "", match[7] || "");
+}
+function parseFileUrl(input2) {
+  const match = fileRegex.exec(input2);
+  const path = match[2];
+  return makeUrl("file:", "", match[1] || "", "", isAbsolutePath(path) ? path : "/" + path, match[3] || "", match[4] || "");
+}
+function makeUrl(scheme, user, host, port, path, query, hash) {
+  return {
+    scheme,
+    user,
+    host,
+    port,
+    path,
+    query,
+    hash,
+    type: 7
+  };
+}
+function parseUrl(input2) {
+  if (isSchemeRelativeUrl(input2)) {
+    const url2 = parseAbsoluteUrl("http:" + input2);
+    url2.scheme = "";
+    url2.type = 6;
+    return url2;
+  }
+  if (isAbsolutePath(input2)) {
+    const url2 = parseAbsoluteUrl("http://foo.com" + input2);
+    url2.scheme = "";
+    url2.host = "";
+    url2.type = 5;
+    return url2;
+  }
+  if (isFileUrl(input2))
+    return parseFileUrl(input2);
+  if (isAbsoluteUrl(input2))
+    return parseAbsoluteUrl(input2);
+  const url = parseAbsoluteUrl("http://foo.com/" + input2);
+  url.scheme = "";
+  url.host = "";
+  url.type = input2 ? input2.startsWith("?") ? 3 : input2.startsWith("#") ? 2 : 4 : 1;
+  return url;
+}
+function stripPathFilename(path) {
+  if (path.endsWith("/.."))
+    return path;
+  const index = path.lastIndexOf("/");
+  return path.slice(0, index + 1);
+}
+function mergePaths(url, base) {
+  normalizePath(base, base.type);
+  if (url.path === "/") {
+    url.path = base.path;
+  } else {
+    url.path = stripPathFilename(base.path) + url.path;
+  }
+}
+function normalizePath(url, type) {
+  const rel = type <= 4;
+  const pieces = url.path.split("/");
+  let pointer = 1;
+  let positive2 = 0;
+  let addTrailingSlash = false;
+  for (let i2 = 1; i2 < pieces.length; i2++) {
+    const piece = pieces[i2];
+    if (!piece) {
+      addTrailingSlash = true;
+      continue;
+    }
+    addTrailingSlash = false;
+    if (piece === ".")
+      continue;
+    if (piece === "..") {
+      if (positive2) {
+        addTrailingSlash = true;
+        positive2--;
+        pointer--;
+      } else if (rel) {
+        pieces[pointer++] = piece;
+      }
+      continue;
+    }
+    pieces[pointer++] = piece;
+    positive2++;
+  }
+  let path = "";
+  for (let i2 = 1; i2 < pointer; i2++) {
+    path += "/" + pieces[i2];
+  }
+  if (!path || addTrailingSlash && !path.endsWith("/..")) {
+    path += "/";
+  }
+  url.path = path;
+}
+function resolve4(input2, base) {
+  if (!input2 && !base)
+    return "";
+  const url = parseUrl(input2);
+  let inputType = url.type;
+  if (base && inputType !== 7) {
+    const baseUrl = parseUrl(base);
+    const baseType = baseUrl.type;
+    switch (inputType) {
+      case 1:
+        url.hash = baseUrl.hash;
+      // fall through
+      case 2:
+        url.query = baseUrl.query;
+      // fall through
+      case 3:
+      case 4:
+        mergePaths(url, baseUrl);
+      // fall through
+      case 5:
+        url.user = baseUrl.user;
+        url.host = baseUrl.host;
+        url.port = baseUrl.port;
+      // fall through
+      case 6:
+        url.scheme = baseUrl.scheme;
+    }
+    if (baseType > inputType)
+      inputType = baseType;
+  }
+  normalizePath(url, inputType);
+  const queryHash = url.query + url.hash;
+  switch (inputType) {
+    // This is impossible, because of the empty checks at the start of the function.
+    // case UrlType.Empty:
+    case 2:
+    case 3:
+      return queryHash;
+    case 4: {
+      const path = url.path.slice(1);
+      if (!path)
+        return queryHash || ".";
+      if (isRelative(base || input2) && !isRelative(path)) {
+        return "./" + path + queryHash;
+      }
+      return path + queryHash;
+    }
+    case 5:
+      return url.path + queryHash;
+    default:
+      return url.scheme + "//" + url.user + url.host + url.port + url.path + queryHash;
+  }
+}
+var schemeRegex, urlRegex, fileRegex;
+var init_resolve_uri = __esm({
+  "node_modules/@jridgewell/resolve-uri/dist/resolve-uri.mjs"() {
+    schemeRegex = /^[\w+.-]+:\/\//;
+    urlRegex = /^([\w+.-]+:)\/\/([^@/#?]*@)?(\[[^\]]+\]|[^:/#?]*)(:\d+)?(\/[^#?]*)?(\?[^#]*)?(#.*)?/;
+    fileRegex = /^file:(?:\/\/((?![a-z]:)[^/#?]*)?)?(\/?[^#?]*)(\?[^#]*)?(#.*)?/i;
+  }
+});
+
+// node_modules/@jridgewell/trace-mapping/dist/trace-mapping.mjs
+function stripFilename(path) {
+  if (!path) return "";
+  const index = path.lastIndexOf("/");
+  return path.slice(0, index + 1);
+}
+function resolver(mapUrl, sourceRoot) {
+  const from = stripFilename(mapUrl);
+  const prefix = sourceRoot ? sourceRoot + "/" : "";
+  return (source) => resolve4(prefix + (source || ""), from);
+}
+function maybeSort(mappings, owned) {
+  const unsortedIndex = nextUnsortedSegmentLine(mappings, 0);
+  if (unsortedIndex === mappings.length) return mappings;
+  if (!owned) mappings = mappings.slice();
+  for (let i2 = unsortedIndex; i2 < mappings.length; i2 = nextUnsortedSegmentLine(mappings, i2 + 1)) {
+    mappings[i2] = sortSegments(mappings[i2], owned);
+  }
+  return mappings;
+}
+function nextUnsortedSegmentLine(mappings, start) {
+  for (let i2 = start; i2 < mappings.length; i2++) {
+    if (!isSorted(mappings[i2])) return i2;
+  }
+  return mappings.length;
+}
+function isSorted(line) {
+  for (let j2 = 1; j2 < line.length; j2++) {
+    if (line[j2][COLUMN] < line[j2 - 1][COLUMN]) {
+      return false;
+    }
+  }
+  return true;
+}
+function sortSegments(line, owned) {
+  if (!owned) line = line.slice();
+  return line.sort(sortComparator2);
+}
+function sortComparator2(a, b2) {
+  return a[COLUMN] - b2[COLUMN];
+}
+function binarySearch(haystack, needle, low, high) {
+  while (low <= high) {
+    const mid = low + (high - low >> 1);
+    const cmp = haystack[mid][COLUMN] - needle;
+    if (cmp === 0) {
+      found = true;
+      return mid;
+    }
+    if (cmp < 0) {
+      low = mid + 1;
+    } else {
+      high = mid - 1;
+    }
+  }
+  found = false;
+  return low - 1;
+}
+function upperBound(haystack, needle, index) {
+  for (let i2 = index + 1; i2 < haystack.length; index = i2++) {
+    if (haystack[i2][COLUMN] !== needle) break;
+  }
+  return index;
+}
+function lowerBound(haystack, needle, index) {
+  for (let i2 = index - 1; i2 >= 0; index = i2--) {
+    if (haystack[i2][COLUMN] !== needle) break;
+  }
+  return index;
+}
+function memoizedState() {
+  return {
+    lastKey: -1,
+    lastNeedle: -1,
+    lastIndex: -1
+  };
+}
+function memoizedBinarySearch(haystack, needle, state, key) {
+  const { lastKey, lastNeedle, lastIndex } = state;
+  let low = 0;
+  let high = haystack.length - 1;
+  if (key === lastKey) {
+    if (needle === lastNeedle) {
+      found = lastIndex !== -1 && haystack[lastIndex][COLUMN] === needle;
+      return lastIndex;
+    }
+    if (needle >= lastNeedle) {
+      low = lastIndex === -1 ? 0 : lastIndex;
+    } else {
+      high = lastIndex;
+    }
+  }
+  state.lastKey = key;
+  state.lastNeedle = needle;
+  return state.lastIndex = binarySearch(haystack, needle, low, high);
+}
+function parse(map) {
+  return typeof map === "string" ? JSON.parse(map) : map;
+}
+function recurse(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
+  const { sections } = input2;
+  for (let i2 = 0; i2 < sections.length; i2++) {
+    const { map, offset } = sections[i2];
+    let sl = stopLine;
+    let sc = stopColumn;
+    if (i2 + 1 < sections.length) {
+      const nextOffset = sections[i2 + 1].offset;
+      sl = Math.min(stopLine, lineOffset + nextOffset.line);
+      if (sl === stopLine) {
+        sc = Math.min(stopColumn, columnOffset + nextOffset.column);
+      } else if (sl < stopLine) {
+        sc = columnOffset + nextOffset.column;
+      }
+    }
+    addSection(
+      map,
+      mapUrl,
+      mappings,
+      sources,
+      sourcesContent,
+      names,
+      ignoreList,
+      lineOffset + offset.line,
+      columnOffset + offset.column,
+      sl,
+      sc
+    );
+  }
+}
+function addSection(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
+  const parsed = parse(input2);
+  if ("sections" in parsed) return recurse(...arguments);
+  const map = new TraceMap(parsed, mapUrl);
+  const sourcesOffset = sources.length;
+  const namesOffset = names.length;
+  const decoded = decodedMappings(map);
+  const { resolvedSources, sourcesContent: contents, ignoreList: ignores } = map;
+  append2(sources, resolvedSources);
+  append2(names, map.names);
+  if (contents) append2(sourcesContent, contents);
+  else for (let i2 = 0; i2 < resolvedSources.length; i2++) sourcesContent.push(null);
+  if (ignores) for (let i2 = 0; i2 < ignores.length; i2++) ignoreList.push(ignores[i2] + sourcesOffset);
+  for (let i2 = 0; i2 < decoded.length; i2++) {
+    const lineI = lineOffset + i2;
+    if (lineI > stopLine) return;
+    const out = getLine(mappings, lineI);
+    const cOffset = i2 === 0 ? columnOffset : 0;
+    const line = decoded[i2];
+    for (let j2 = 0; j2 < line.length; j2++) {
+      const seg = line[j2];
+      const column = cOffset + seg[COLUMN];
+      if (lineI === stopLine && column >= stopColumn) return;
+      if (seg.length === 1) {
+        out.push([column]);
+        continue;
+      }
+      const sourcesIndex = sourcesOffset + seg[SOURCES_INDEX];
+      const sourceLine = seg[SOURCE_LINE];
+      const sourceColumn = seg[SOURCE_COLUMN];
+      out.push(
+        seg.length === 4 ? [column, sourcesIndex, sourceLine, sourceColumn] : [column, sourcesIndex, sourceLine, sourceColumn, namesOffset + seg[NAMES_INDEX]]
+      );
+    }
+  }
+}
+function append2(arr, other) {
+  for (let i2 = 0; i2 < other.length; i2++) arr.push(other[i2]);
+}
+function getLine(arr, index) {
+  for (let i2 = arr.length; i2 <= index; i2++) arr[i2] = [];
+  return arr[index];
+}
+function cast(map) {
+  return map;
+}
+function decodedMappings(map) {
+  var _a3;
+  return (_a3 = cast(map))._decoded || (_a3._decoded = decode(cast(map)._encoded));
+}
+function originalPositionFor(map, needle) {
+  let { line, column, bias } = needle;
+  line--;
+  if (line < 0) throw new Error(LINE_GTR_ZERO);
+  if (column < 0) throw new Error(COL_GTR_EQ_ZERO);
+  const decoded = decodedMappings(map);
+  if (line >= decoded.length) return OMapping(null, null, null, null);
+  const segments = decoded[line];
+  const index = traceSegmentInternal(
+    segments,
+    cast(map)._decodedMemo,
+    line,
+    column,
+    bias || GREATEST_LOWER_BOUND
+  );
+  if (index === -1) return OMapping(null, null, null, null);
+  const segment = segments[index];
+  if (segment.length === 1) return OMapping(null, null, null, null);
+  const { names, resolvedSources } = map;
+  return OMapping(
+    resolvedSources[segment[SOURCES_INDEX]],
+    segment[SOURCE_LINE] + 1,
+    segment[SOURCE_COLUMN],
+    segment.length === 5 ? names[segment[NAMES_INDEX]] : null
+  );
+}
+function sourceIndex(map, source) {
+  const { sources, resolvedSources } = map;
+  let index = sources.indexOf(source);
+  if (index === -1) index = resolvedSources.indexOf(source);
+  return index;
+}
+function sourceContentFor(map, source) {
+  const { sourcesContent } = map;
+  if (sourcesContent == null) return null;
+  const index = sourceIndex(map, source);
+  return index === -1 ? null : sourcesContent[index];
+}
+function presortedDecodedMap(map, mapUrl) {
+  const tracer = new TraceMap(clone(map, []), mapUrl);
+  cast(tracer)._decoded = map.mappings;
+  return tracer;
+}
+function clone(map, mappings) {
+  return {
+    version: map.version,
+    file: map.file,
+    names: map.names,
+    sourceRoot: map.sourceRoot,
+    sources: map.sources,
+    sourcesContent: map.sourcesContent,
+    mappings,
+    ignoreList: map.ignoreList || map.x_google_ignoreList
+  };
+}
+function OMapping(source, line, column, name) {
+  return { source, line, column, name };
+}
+function traceSegmentInternal(segments, memo, line, column, bias) {
+  let index = memoizedBinarySearch(segments, column, memo, line);
+  if (found) {
+    index = (bias === LEAST_UPPER_BOUND ? upperBound : lowerBound)(segments, column, index);
+  } else if (bias === LEAST_UPPER_BOUND) index++;
+  if (index === -1 || index === segments.length) return -1;
+  return index;
+}
+var COLUMN, SOURCES_INDEX, SOURCE_LINE, SOURCE_COLUMN, NAMES_INDEX, found, FlattenMap, LINE_GTR_ZERO, COL_GTR_EQ_ZERO, LEAST_UPPER_BOUND, GREATEST_LOWER_BOUND, TraceMap;
+var init_trace_mapping = __esm({
+  "node_modules/@jridgewell/trace-mapping/dist/trace-mapping.mjs"() {
+    init_sourcemap_codec();
+    init_resolve_uri();
+    COLUMN = 0;
+    SOURCES_INDEX = 1;
+    SOURCE_LINE = 2;
+    SOURCE_COLUMN = 3;
+    NAMES_INDEX = 4;
+    found = false;
+    FlattenMap = function(map, mapUrl) {
+      const parsed = parse(map);
+      if (!("sections" in parsed)) {
+        return new TraceMap(parsed, mapUrl);
+      }
+      const mappings = [];
+      const sources = [];
+      const sourcesContent = [];
+      const names = [];
+      const ignoreList = [];
+      recurse(
+        parsed,
+        mapUrl,
+        mappings,
+        sources,
+        sourcesContent,
+        names,
+        ignoreList,
+        0,
+        0,
+        Infinity,
+        Infinity
+      );
+      const joined = {
+        version: 3,
+        file: parsed.file,
+        names,
+        sources,
+        sourcesContent,
+        mappings,
+        ignoreList
+      };
+      return presortedDecodedMap(joined);
+    };
+    LINE_GTR_ZERO = "`line` must be greater than 0 (lines start at line 1)";
+    COL_GTR_EQ_ZERO = "`column` must be greater than or equal to 0 (columns start at column 0)";
+    LEAST_UPPER_BOUND = -1;
+    GREATEST_LOWER_BOUND = 1;
+    TraceMap = class {
+      constructor(map, mapUrl) {
+        const isString = typeof map === "string";
+        if (!isString && map._decodedMemo) return map;
+        const parsed = parse(map);
+        const { version, file, names, sourceRoot, sources, sourcesContent } = parsed;
+        this.version = version;
+        this.file = file;
+        this.names = names || [];
+        this.sourceRoot = sourceRoot;
+        this.sources = sources;
+        this.sourcesContent = sourcesContent;
+        this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
+        const resolve13 = resolver(mapUrl, sourceRoot);
+        this.resolvedSources = sources.map(resolve13);
+        const { mappings } = parsed;
+        if (typeof mappings === "string") {
+          this._encoded = mappings;
+          this._decoded = void 0;
+        } else if (Array.isArray(mappings)) {
+          this._encoded = void 0;
+          this._decoded = maybeSort(mappings, isString);
+        } else if (parsed.sections) {
+          throw new Error(`TraceMap passed sectioned source map, please use FlattenMap export instead`);
+        } else {
+          throw new Error(`invalid source map: ${JSON.stringify(parsed)}`);
+        }
+        this._decodedMemo = memoizedState();
+        this._bySources = void 0;
+        this._bySourceMemos = void 0;
+      }
+    };
+  }
+});
+
+// src/sourcemaps/bundle-rewrite.ts
+function parseMapJson(text, displayPath) {
+  let v;
+  try {
+    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
+  } catch (e) {
+    throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
+  return v;
+}
+function rewriteMapBytes(raw, displayPath, opts) {
+  const map = parseMapJson(raw.toString("utf8"), displayPath);
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
+}
+function commonSourcePrefix(sources) {
+  const abs = sources.filter((s2) => s2.startsWith("/"));
+  if (abs.length === 0) return void 0;
+  let parts = abs[0].split("/").slice(0, -1);
+  for (const s2 of abs.slice(1)) {
+    const p2 = s2.split("/").slice(0, -1);
+    let i2 = 0;
+    while (i2 < parts.length && i2 < p2.length && parts[i2] === p2[i2]) i2++;
+    parts = parts.slice(0, i2);
+  }
+  const prefix = parts.join("/");
+  return prefix.length > 1 ? prefix : void 0;
+}
+function strip(source, prefixes) {
+  for (const p2 of prefixes) {
+    const pre = p2.replace(/\/+$/, "");
+    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
+  }
+  return source;
+}
+function flatten(map) {
+  if (Array.isArray(map.sections)) {
+    const out = { sources: [], contents: [], names: [], lines: [] };
+    const srcIdx = /* @__PURE__ */ new Map();
+    const nameIdx = /* @__PURE__ */ new Map();
+    for (const sec of map.sections) {
+      const off = sec?.offset ?? {};
+      const sub = sec?.map && typeof sec.map === "object" ? flatten(sec.map) : void 0;
+      if (!sub) return void 0;
+      const lineOff = off.line ?? 0;
+      const colOff = off.column ?? 0;
+      const s2 = sub.sources.map((name, i2) => {
+        let k2 = srcIdx.get(name);
+        if (k2 === void 0) {
+          k2 = out.sources.length;
+          srcIdx.set(name, k2);
+          out.sources.push(name);
+          out.contents.push(sub.contents[i2] ?? null);
+        } else if (out.contents[k2] === null && sub.contents[i2] != null) out.contents[k2] = sub.contents[i2];
+        return k2;
+      });
+      const n2 = sub.names.map((name) => {
+        let k2 = nameIdx.get(name);
+        if (k2 === void 0) {
+          k2 = out.names.length;
+          nameIdx.set(name, k2);
+          out.names.push(name);
+        }
+        return k2;
+      });
+      sub.lines.forEach((line, li) => {
+        const target = lineOff + li;
+        while (out.lines.length <= target) out.lines.push([]);
+        for (const seg of line) {
+          const col = seg[0] + (li === 0 ? colOff : 0);
+          if (seg.length === 1) out.lines[target].push([col]);
+          else if (seg.length === 4) out.lines[target].push([col, s2[seg[1]], seg[2], seg[3]]);
+          else out.lines[target].push([col, s2[seg[1]], seg[2], seg[3], n2[seg[4]]]);
+        }
+      });
+    }
+    for (const line of out.lines) line.sort((a, b2) => a[0] - b2[0]);
+    return out;
+  }
+  if (typeof map.mappings !== "string") return void 0;
+  return {
+    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
+    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
+    names: Array.isArray(map.names) ? map.names.map(String) : [],
+    lines: decode(map.mappings)
+  };
+}
+function rewriteSourceMap(map, opts) {
+  const flat = flatten(map);
+  if (!flat) return map;
+  const { sources, contents, names } = flat;
+  const prefixes = [...opts.stripPrefixes];
+  if (opts.stripCommonPrefix) {
+    const c3 = commonSourcePrefix(sources);
+    if (c3) prefixes.push(c3);
+  }
+  const srcMap = /* @__PURE__ */ new Map();
+  const nameMap = /* @__PURE__ */ new Map();
+  const newSources = [];
+  const newContents = [];
+  const newNames = [];
+  const out = flat.lines.map(
+    (line) => line.map((seg) => {
+      if (seg.length === 1) return seg;
+      const srcName = sources[seg[1]] ?? "";
+      let s2 = srcMap.get(srcName);
+      if (s2 === void 0) {
+        s2 = newSources.length;
+        srcMap.set(srcName, s2);
+        newSources.push(strip(srcName, prefixes));
+        newContents.push(contents[seg[1]] ?? null);
+      }
+      if (seg.length === 5) {
+        const nm = names[seg[4]] ?? "";
+        let n2 = nameMap.get(nm);
+        if (n2 === void 0) {
+          n2 = newNames.length;
+          nameMap.set(nm, n2);
+          newNames.push(nm);
+        }
+        return [seg[0], s2, seg[2], seg[3], n2];
+      }
+      return [seg[0], s2, seg[2], seg[3]];
+    })
+  );
+  const result = { version: 3 };
+  if (typeof map.file === "string") result.file = map.file;
+  result.sources = newSources;
+  if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
+  if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
+  result.names = newNames;
+  result.mappings = encode(out);
+  if (Array.isArray(map.ignoreList)) {
+    const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
+    if (il.length > 0) result.ignoreList = il;
+  }
+  const debugId = map.debugId ?? map.debug_id;
+  if (typeof debugId === "string") result.debugId = debugId;
+  return result;
+}
+var init_bundle_rewrite = __esm({
+  "src/sourcemaps/bundle-rewrite.ts"() {
+    "use strict";
+    init_sourcemap_codec();
+    init_errors();
+  }
+});
+
+// src/sourcemaps/atomic-write.ts
+import {
+  closeSync,
+  constants,
+  existsSync as existsSync5,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  linkSync,
+  openSync,
+  renameSync as renameSync4,
+  unlinkSync,
+  writeSync
+} from "node:fs";
+import { dirname as dirname6 } from "node:path";
+function pendingPath(path) {
+  return path + PENDING_SUFFIX;
+}
+function sparePath(path) {
+  return path + SPARE_SUFFIX;
+}
+function exists2(path) {
+  return existsSync5(path);
+}
+var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
+var init_atomic_write = __esm({
+  "src/sourcemaps/atomic-write.ts"() {
+    "use strict";
+    PENDING_SUFFIX = ".sentry-ship-pending";
+    SPARE_SUFFIX = ".sentry-ship-spare";
+    BLOCK = 4096;
+    blocks = (bytes) => Math.ceil(bytes / BLOCK);
+    errCode = (e) => e.code;
+    FileReplacer = class {
+      spares = [];
+      /** Whether hard links work here (false after the filesystem refused one). */
+      links = true;
+      umask = process.umask();
+      step;
+      listed;
+      constructor(opts = {}) {
+        this.step = opts.step ?? (() => void 0);
+        this.listed = opts.listed;
+        for (const path of opts.staleSpares ?? []) this.spares.push({ path, blocks: 0 });
+      }
+      /**
+       * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
+       * killed run is overwritten; otherwise a spare carries the content, or a new file is created.
+       */
+      writePending(path, data, mode) {
+        const tmp = pendingPath(path);
+        const size = Buffer.byteLength(data, "utf8");
+        this.step("write-pending", path);
+        const known = this.listed?.dirs.has(dirname6(path)) && !this.listed.pending.has(tmp);
+        let fd2 = known ? void 0 : this.openExisting(tmp);
+        if (fd2 === void 0) {
+          const spare = this.takeSpare(blocks(size));
+          if (spare) {
+            try {
+              renameSync4(spare.path, tmp);
+              fd2 = this.openExisting(tmp);
+            } catch (e) {
+              if (errCode(e) === "EXDEV") this.spares.push(spare);
+              else if (errCode(e) !== "ENOENT") throw e;
+            }
+          }
+        }
+        let chmod = true;
+        if (fd2 === void 0) {
+          try {
+            fd2 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+            chmod = (mode & ~this.umask) !== mode;
+          } catch (e) {
+            fd2 = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+            if (fd2 === void 0) throw e;
+          }
+        }
+        try {
+          const n2 = writeSync(fd2, data, 0, "utf8");
+          if (n2 < size) {
+            const bytes = Buffer.from(data, "utf8");
+            for (let off = n2; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
+          }
+          ftruncateSync(fd2, size);
+          if (chmod && (fstatSync(fd2).mode & 4095) !== mode) fchmodSync(fd2, mode);
+        } finally {
+          closeSync(fd2);
+        }
+      }
+      /**
+       * An existing file at `path` to write into: opened when it is a regular file with no other
+       * name; otherwise the name is removed (nothing is lost: another name keeps the content).
+       */
+      openExisting(path) {
+        let fd2;
+        try {
+          fd2 = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
+        } catch (e) {
+          const code = errCode(e);
+          if (code === "ENOENT") return void 0;
+          if (code !== "ELOOP" && code !== "EISDIR") throw e;
+          unlinkSync(path);
+          return void 0;
+        }
+        const st = fstatSync(fd2);
+        if (st.isFile() && st.nlink === 1) return fd2;
+        closeSync(fd2);
+        unlinkSync(path);
+        return void 0;
+      }
+      /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
+      takeSpare(need) {
+        let best = -1;
+        for (let i2 = 0; i2 < this.spares.length; i2++) {
+          const b2 = this.spares[i2].blocks;
+          const cur = best < 0 ? void 0 : this.spares[best].blocks;
+          if (cur === void 0) best = i2;
+          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i2;
+        }
+        return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
+      }
+      /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
+      commit(path, oldSize) {
+        const spare = sparePath(path);
+        let kept = false;
+        if (this.links) {
+          this.step("keep-old", path);
+          kept = this.keep(path, spare);
+        }
+        this.step("commit", path);
+        renameSync4(pendingPath(path), path);
+        if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
+      }
+      keep(path, spare) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            linkSync(path, spare);
+            return true;
+          } catch (e) {
+            const code = errCode(e);
+            if (code === "EEXIST" && attempt === 0) {
+              this.spares = this.spares.filter((s2) => s2.path !== spare);
+              unlinkSync(spare);
+              continue;
+            }
+            if (code === "ENOENT") return false;
+            this.links = false;
+            return false;
+          }
+        }
+      }
+      /** Remove `path`'s pending file, if any. */
+      removePending(path) {
+        const tmp = pendingPath(path);
+        if (!existsSync5(tmp)) return;
+        this.step("remove-pending", path);
+        try {
+          unlinkSync(tmp);
+        } catch (e) {
+          if (errCode(e) !== "ENOENT") throw e;
+        }
+      }
+      /** Remove the spares no file needed. */
+      finish() {
+        while (this.spares.length > 0) {
+          const s2 = this.spares[this.spares.length - 1];
+          this.step("remove-spare", s2.path);
+          this.spares.pop();
+          try {
+            unlinkSync(s2.path);
+          } catch (e) {
+            if (errCode(e) !== "ENOENT") throw e;
+          }
+        }
+      }
+    };
+  }
+});
+
+// src/sourcemaps/file-errors.ts
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
+function isFileSystemError(e) {
+  return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
+}
+function describeCause(e) {
+  if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
+  const code = e.code;
+  const words = CAUSES[code];
+  if (words === void 0) return `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
+  return code === NOT_REGULAR || code === TOO_LARGE ? words : `${words} (${code})`;
+}
+function fileError(e, verb, display) {
+  return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
+}
+function refusal(code, path) {
+  return Object.assign(new Error(`${CAUSES[code]}: ${path}`), { code, path });
+}
+function nameIsNotUtf8(dir, name) {
+  if (!name.includes("\uFFFD")) return false;
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  for (const raw of readdirSync2(dir, { encoding: "buffer" })) {
+    if (raw.toString("utf8") !== name) continue;
+    try {
+      strict.decode(raw);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+function notUtf8NameError(display) {
+  return new InputError(`${display}: the file name is not valid UTF-8, so it cannot be read by that name`, {
+    hint: "Rename the file, or exclude it with --ignore."
+  });
+}
+function readRegularFile(path, display) {
+  let fd2;
+  try {
+    fd2 = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+  } catch (e) {
+    throw fileError(e, "read", display);
+  }
+  try {
+    const st = fstatSync2(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    return readFileSync8(fd2);
+  } catch (e) {
+    throw fileError(e, "read", display);
+  } finally {
+    closeSync2(fd2);
+  }
+}
+var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, CAUSES;
+var init_file_errors = __esm({
+  "src/sourcemaps/file-errors.ts"() {
+    "use strict";
+    init_errors();
+    MAX_TEXT_BYTES = 2 ** 29 - 24;
+    NOT_REGULAR = "ENOTREGULAR";
+    TOO_LARGE = "ETOOLARGE";
+    CAUSES = {
+      ENOENT: "it does not exist",
+      EACCES: "permission denied",
+      EPERM: "operation not permitted",
+      EISDIR: "it is a directory",
+      ENOTDIR: "a part of its path is not a directory",
+      ENOSPC: "no space left on the device",
+      EDQUOT: "the disk quota is exceeded",
+      EROFS: "the file system is read-only",
+      ENAMETOOLONG: "the file name is too long",
+      ELOOP: "too many symbolic links",
+      EMFILE: "too many open files",
+      ENFILE: "too many open files",
+      EIO: "input/output error",
+      EFBIG: "the file is too large",
+      EXDEV: "it is on another file system",
+      ETXTBSY: "the file is busy",
+      EBUSY: "the file is busy",
+      [NOT_REGULAR]: "it is not a regular file",
+      [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
+    };
+  }
+});
+
+// src/sourcemaps/discover.ts
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, dirname as dirname7, isAbsolute as isAbsolute3, join as join6, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+function globToRegExp(glob2) {
+  let re = "";
+  for (let i2 = 0; i2 < glob2.length; i2++) {
+    const c3 = glob2[i2];
+    if (c3 === "*") {
+      if (glob2[i2 + 1] === "*") {
+        if (glob2[i2 + 2] === "/") {
+          re += "(?:.*/)?";
+          i2 += 2;
+        } else {
+          re += ".*";
+          i2 += 1;
+        }
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else if (c3 === "[") {
+      const close = glob2.indexOf("]", i2 + 1);
+      if (close === -1) re += "\\[";
+      else {
+        let body = glob2.slice(i2 + 1, close);
+        if (body.startsWith("!")) body = "^" + body.slice(1);
+        re += `[${body.replace(/\\/g, "\\\\")}]`;
+        i2 = close;
+      }
+    } else if (c3 === "\\" && i2 + 1 < glob2.length) {
+      re += glob2[i2 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i2++;
+    } else re += c3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return re;
+}
+function compileRule(line) {
+  let p2 = line.replace(/\s+$/, "");
+  if (p2 === "" || p2.startsWith("#")) return void 0;
+  let negate = false;
+  if (p2.startsWith("!")) {
+    negate = true;
+    p2 = p2.slice(1);
+  }
+  let dirOnly = false;
+  if (p2.endsWith("/")) {
+    dirOnly = true;
+    p2 = p2.replace(/\/+$/, "");
+  }
+  const anchored = p2.includes("/");
+  p2 = p2.replace(/^\//, "");
+  const body = globToRegExp(p2);
+  const re = new RegExp(`^${anchored ? "" : "(?:.*/)?"}${body}$`);
+  return { re, negate, dirOnly };
+}
+function hasExt(name, exts) {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && exts.has(name.slice(dot + 1));
+}
+function comparePaths(a, b2) {
+  const pa = a.split("/");
+  const pb = b2.split("/");
+  for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
+    const c3 = Buffer.compare(Buffer.from(pa[i2]), Buffer.from(pb[i2]));
+    if (c3 !== 0) return c3;
+  }
+  return pa.length - pb.length;
+}
+function displayJoin(root, rel) {
+  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
+  return base === "/" ? `/${rel}` : `${base}/${rel}`;
+}
+function missingPathError(p2, e) {
+  return e.code === "ENOENT" ? new InputError(`path ${p2} does not exist: pass a directory or file that exists`) : fileError(e, "read", p2);
+}
+function ignoreFileError(file, e) {
+  return new InputError(`cannot read the ignore file ${file}: ${describeCause(e)}`, {
+    hint: "Check the --ignore-file path."
+  });
+}
+async function discover(paths, opts) {
+  const exts = new Set(
+    (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, ""))
+  );
+  const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
+  if (opts.ignoreFile) {
+    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join6(opts.cwd, opts.ignoreFile);
+    let text;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
+    }
+    matcher.add(text.split(/\r?\n/));
+  }
+  const sources = [];
+  const seen = /* @__PURE__ */ new Set();
+  const spares = [];
+  const listed = { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
+  const roots = [];
+  let found2 = 0;
+  const consider = (abs, display, name, pending) => {
+    if (seen.has(abs)) return;
+    const isSource = hasExt(name, exts);
+    if (isSource || name.endsWith(".map")) {
+      seen.add(abs);
+      found2++;
+    }
+    if (isSource) sources.push(pending === void 0 ? { abs, display } : { abs, display, pending });
+  };
+  const walk2 = async (absDir, root, rel) => {
+    let entries;
+    try {
+      entries = await readdir(absDir, { withFileTypes: true });
+    } catch (e) {
+      throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
+    }
+    entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
+    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join6(absDir, ent.name));
+    listed.dirs.add(absDir);
+    for (const ent of entries) {
+      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
+      const abs = join6(absDir, ent.name);
+      if (ent.isDirectory()) {
+        if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
+        if (!matcher.empty && matcher.ignores(childRel, true)) continue;
+        await walk2(abs, root, childRel);
+      } else if (ent.isFile()) {
+        if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
+        if (!matcher.empty && matcher.ignores(childRel, false)) continue;
+        if (hasExt(ent.name, exts) && nameIsNotUtf8(absDir, ent.name))
+          throw notUtf8NameError(displayJoin(root, childRel));
+        consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
+      }
+    }
+  };
+  for (const p2 of paths) {
+    const abs = resolvePath2(opts.cwd, p2);
+    let st;
+    try {
+      st = await stat(abs);
+    } catch (e) {
+      throw missingPathError(p2, e);
+    }
+    if (st.isDirectory()) {
+      roots.push(abs);
+      await walk2(abs, p2, "");
+    } else if (st.isFile()) {
+      roots.push(dirname7(abs));
+      consider(abs, p2, basename(abs));
+    }
+  }
+  sources.sort((a, b2) => comparePaths(a.display, b2.display));
+  return { sources, found: found2, spares, roots, listed };
+}
+function readSourceMapReference(jsText) {
+  let last2;
+  REF_RE.lastIndex = 0;
+  for (const m of jsText.matchAll(REF_RE)) {
+    const url = m[1];
+    const start = m.index + m[0].indexOf("sourceMappingURL=") + "sourceMappingURL=".length;
+    last2 = { url, start, end: start + url.length };
+  }
+  return last2;
+}
+function parseDataUrl(url) {
+  if (!isDataUrl(url)) return void 0;
+  const comma2 = url.indexOf(",");
+  if (comma2 === -1) return void 0;
+  const prefix = url.slice(0, comma2 + 1);
+  const params = url.slice(5, comma2).split(";");
+  const base64 = params.length > 1 && params[params.length - 1].trim().toLowerCase() === "base64";
+  const bytes = percentDecode(url.slice(comma2 + 1));
+  const json2 = base64 ? Buffer.from(bytes.toString("latin1"), "base64").toString("utf8") : bytes.toString("utf8");
+  return { prefix, base64, json: json2 };
+}
+function isDataUrl(url) {
+  return url.length >= 5 && url.slice(0, 5).toLowerCase() === "data:";
+}
+function percentDecode(s2) {
+  const src = Buffer.from(s2, "utf8");
+  if (!s2.includes("%")) return src;
+  const out = Buffer.allocUnsafe(src.length);
+  let n2 = 0;
+  for (let i2 = 0; i2 < src.length; i2++) {
+    const c3 = src[i2];
+    if (c3 === 37 && i2 + 2 < src.length && isHex(src[i2 + 1]) && isHex(src[i2 + 2])) {
+      out[n2++] = Number.parseInt(String.fromCharCode(src[i2 + 1], src[i2 + 2]), 16);
+      i2 += 2;
+    } else out[n2++] = c3;
+  }
+  return out.subarray(0, n2);
+}
+function encodeDataUrl(prefix, base64, json2) {
+  return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2).replace(/'/g, "%27"));
+}
+function mapLocation(js, url) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
+  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
+  try {
+    clean = decodeURIComponent(clean);
+  } catch {
+  }
+  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep2) + 1) || "./";
+  const abs = isAbsolute3(clean) ? clean : resolvePath2(jsDir, clean);
+  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
+  let display;
+  if (clean.startsWith("/")) display = clean;
+  else {
+    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
+    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
+  }
+  return { abs, display };
+}
+var DEFAULT_JS_EXTENSIONS, IgnoreMatcher, REF_RE, isHex;
+var init_discover = __esm({
+  "src/sourcemaps/discover.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic_write();
+    init_file_errors();
+    DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
+    IgnoreMatcher = class {
+      rules = [];
+      add(patterns) {
+        for (const p2 of patterns) {
+          const r2 = compileRule(p2);
+          if (r2) this.rules.push(r2);
+        }
+        return this;
+      }
+      get empty() {
+        return this.rules.length === 0;
+      }
+      /** Whether `rel` (posix path below the walk root) is ignored; later rules win. */
+      ignores(rel, isDir) {
+        let ignored = false;
+        for (const r2 of this.rules) {
+          if (r2.dirOnly && !isDir) continue;
+          if (r2.re.test(rel)) ignored = !r2.negate;
+        }
+        return ignored;
+      }
+    };
+    REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
+    isHex = (c3) => c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 70 || c3 >= 97 && c3 <= 102;
+  }
+});
+
+// src/sourcemaps/symbolicate/names.ts
+function splitUrl(url) {
+  let rest = url.split("#")[0];
+  let scheme = "";
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(rest);
+  if (m) {
+    scheme = m[1].toLowerCase();
+    rest = rest.slice(m[0].length);
+  }
+  let netloc = "";
+  if (rest.startsWith("//")) {
+    const end = rest.slice(2).search(/[/?]/);
+    netloc = end === -1 ? rest.slice(2) : rest.slice(2, 2 + end);
+    rest = end === -1 ? "" : rest.slice(2 + end);
+  }
+  const q3 = rest.indexOf("?");
+  return q3 === -1 ? { scheme, netloc, path: rest, query: "" } : { scheme, netloc, path: rest.slice(0, q3), query: rest.slice(q3 + 1) };
+}
+function candidateNames(absPath) {
+  const u = splitUrl(absPath);
+  const names = [absPath];
+  if (u.query) names.push(absPath.split("#")[0].split("?")[0]);
+  names.push(`~${u.path}${u.query ? `?${u.query}` : ""}`);
+  if (u.query) names.push(`~${u.path}`);
+  return [...new Set(names)];
+}
+function headerValue2(headers, key) {
+  for (const [k2, v] of Object.entries(headers)) if (k2.toLowerCase() === key) return v;
+  return void 0;
+}
+function sourceMapReference(headers, content) {
+  const h2 = headerValue2(headers, "sourcemap") ?? headerValue2(headers, "x-sourcemap");
+  if (h2) return h2.trim();
+  return readSourceMapReference(content)?.url;
+}
+function normalizeSegments(path) {
+  const out = [];
+  const parts = path.split("/");
+  for (const [i2, p2] of parts.entries()) {
+    if (p2 === "..") {
+      if (out.length > 1) out.pop();
+    } else if (p2 !== "." || i2 === parts.length - 1) {
+      if (p2 !== ".") out.push(p2);
+    }
+  }
+  return out.join("/");
+}
+function joinUrl(base, ref) {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(ref)) return ref;
+  let prefix;
+  let path;
+  if (base.startsWith("~/")) {
+    prefix = "~";
+    path = base.slice(1);
+  } else {
+    const u = splitUrl(base);
+    if (ref.startsWith("//")) return u.scheme ? `${u.scheme}:${ref}` : ref;
+    prefix = u.scheme ? `${u.scheme}://${u.netloc}` : u.netloc ? `//${u.netloc}` : "";
+    path = u.path;
+  }
+  const dir = path.slice(0, path.lastIndexOf("/") + 1) || "/";
+  const joined = ref.startsWith("/") ? ref : dir + ref;
+  const abs = normalizeSegments(joined.startsWith("/") ? joined : `/${joined}`);
+  return prefix + (abs.startsWith("/") ? abs : `/${abs}`);
+}
+function displayFilename(absPath) {
+  if (absPath.startsWith("~/")) return absPath.slice(1);
+  const u = splitUrl(absPath);
+  if (!u.scheme) return absPath;
+  const path = u.path.replace(/^\/(\.\.?\/)/, "$1");
+  return u.scheme === "webpack" && !path.startsWith(".") ? `.${path.startsWith("/") ? "" : "/"}${path}` : path;
+}
+var init_names = __esm({
+  "src/sourcemaps/symbolicate/names.ts"() {
+    "use strict";
+    init_discover();
+  }
+});
+
+// src/sourcemaps/symbolicate/frame.ts
+function parseMap(text, name) {
+  try {
+    const m = new FlattenMap(parseMapJson(text(), name));
+    originalPositionFor(m, { line: 1, column: 0 });
+    return m;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+function isProcessable(frame) {
+  const p2 = frame.abs_path ?? frame.filename;
+  if (typeof p2 !== "string" || p2 === "") return false;
+  if (/^(node:|<|\[native code\]|native$|internal\/)/.test(p2)) return false;
+  return true;
+}
+function distMatches(a, dist) {
+  return (a.dist ?? "") === (dist ?? "");
+}
+function lookupByNames(store, release, dist, names) {
+  const wrongDist = [];
+  for (const name of names) {
+    const arts = store.byName(release, name);
+    const ok = arts.filter((a) => distMatches(a, dist));
+    const pick2 = ok.find((a) => a.type !== "source_map") ?? ok[0];
+    if (pick2) return { found: { name, artifact: pick2 }, wrongDist };
+    wrongDist.push(...arts);
+  }
+  return { wrongDist };
+}
+function basename2(p2) {
+  const clean = p2.split(/[?#]/)[0];
+  return clean.slice(clean.lastIndexOf("/") + 1);
+}
+function similarName(store, release, tried) {
+  const want = tried[tried.length - 1];
+  const base = basename2(want);
+  if (!base) return void 0;
+  const candidates = store.namesIn(release).filter((n2) => basename2(n2) === base && n2 !== want);
+  const best = candidates.sort((a, b2) => b2.length - a.length)[0];
+  if (!best) return void 0;
+  const wantPath = want.startsWith("~") ? want.slice(1) : want;
+  const havePath = best.startsWith("~") ? best.slice(1) : best.replace(/^[a-z]+:\/\/[^/]*/i, "");
+  if (wantPath.endsWith(havePath)) {
+    const extra = wantPath.slice(0, wantPath.length - havePath.length);
+    return { name: best, urlPrefix: `~${extra || "/"}` };
+  }
+  return { name: best, urlPrefix: `~${wantPath.slice(0, wantPath.lastIndexOf("/")) || "/"}` };
+}
+function releaseRoute(ctx, absPath, debugId) {
+  const release = ctx.release;
+  const names = candidateNames(absPath);
+  const process9 = {
+    abs_path: absPath,
+    matching_source_file_names: names,
+    matching_source_map_name: null,
+    source_map_reference: null,
+    source_file_lookup_result: "unsuccessful",
+    source_map_lookup_result: "unsuccessful"
+  };
+  const src = lookupByNames(ctx.store, release, ctx.dist, names);
+  if (!src.found) {
+    if (src.wrongDist.length > 0) {
+      process9.source_file_lookup_result = "wrong-dist";
+      return {
+        process: process9,
+        reason: {
+          code: "dist_mismatch",
+          release,
+          name: src.wrongDist[0].url,
+          eventDist: ctx.dist,
+          artifactDists: [...new Set(src.wrongDist.map((a) => a.dist))]
+        }
+      };
+    }
+    const similar = similarName(ctx.store, release, names);
+    return {
+      process: process9,
+      reason: { code: "source_not_found", release, tried: names, ...similar ? { similar } : {}, debugId }
+    };
+  }
+  process9.source_file_lookup_result = "found";
+  const source = src.found;
+  let text;
+  try {
+    text = source.artifact.text();
+  } catch {
+    text = "";
+  }
+  const ref = sourceMapReference(source.artifact.headers, text);
+  if (!ref) {
+    const fileId = normalizeId(header(source.artifact.headers, "debug-id"));
+    const byId = fileId ? ctx.store.byDebugId(fileId).find((a) => a.type === "source_map") : void 0;
+    if (byId) return { process: process9, source, map: { name: byId.url, artifact: byId } };
+    return { process: process9, source, reason: { code: "no_sourcemap_reference", file: source.name } };
+  }
+  process9.source_map_reference = ref;
+  if (ref.startsWith("data:")) {
+    process9.source_map_reference = "Inline Sourcemap";
+    process9.source_map_lookup_result = "found";
+    return { process: process9, source, map: { name: source.name, inline: parseDataUrl(ref)?.json ?? "" } };
+  }
+  const mapName = joinUrl(source.name, ref);
+  process9.matching_source_map_name = mapName;
+  const maps = ctx.store.byName(release, mapName);
+  const okMap = maps.find((a) => distMatches(a, ctx.dist));
+  if (okMap) {
+    process9.source_map_lookup_result = "found";
+    return { process: process9, source, map: { name: mapName, artifact: okMap } };
+  }
+  process9.source_map_lookup_result = maps.length > 0 ? "wrong-dist" : "unsuccessful";
+  return {
+    process: process9,
+    source,
+    reason: {
+      code: "sourcemap_not_found",
+      file: source.name,
+      reference: ref,
+      name: mapName,
+      wrongDist: maps.length > 0
+    }
+  };
+}
+function originalFunction(ctx, generated, map, line, column, minified) {
+  if (typeof minified !== "string" || !generated) return void 0;
+  const parts = minified.split(".");
+  const short2 = parts[parts.length - 1];
+  if (!/^[A-Za-z_$][\w$]*$/.test(short2)) return void 0;
+  const lines = ctx.cache.linesOf(generated);
+  const id = short2.replace(/\$/g, "\\$");
+  const decl = new RegExp(
+    `(?:function\\s*\\*?\\s*(${id})\\s*\\(|(?:^|[^\\w$.])(${id})\\s*[:=]\\s*(?:async\\s*)?(?:function\\b|\\([^()]*\\)\\s*=>|[A-Za-z_$][\\w$]*\\s*=>)|(?:^|[\\s;{},])(${id})\\s*\\([^()]*\\)\\s*\\{)`,
+    "g"
+  );
+  for (let l = Math.min(line - 1, lines.length - 1); l >= 0; l--) {
+    const text = lines[l];
+    const limit = l === line - 1 ? column - 1 : text.length;
+    let best = -1;
+    decl.lastIndex = 0;
+    for (let m = decl.exec(text); m !== null; m = decl.exec(text)) {
+      const name = m[1] ?? m[2] ?? m[3];
+      const at2 = m.index + m[0].indexOf(name, m[0].startsWith("function") ? 8 : 0);
+      if (at2 > limit) break;
+      best = at2;
+    }
+    if (best >= 0) {
+      const pos = originalPositionFor(map, { line: l + 1, column: best, bias: GREATEST_LOWER_BOUND });
+      if (pos.name) return parts.length > 1 ? [...parts.slice(0, -1), pos.name].join(".") : pos.name;
+      return void 0;
+    }
+  }
+  return void 0;
+}
+function originalSource(ctx, map, source, absPath, mapArtifact) {
+  const content = sourceContentFor(map, source);
+  if (content != null) return content.split(/\r?\n/);
+  const candidates = [];
+  if (mapArtifact?.debugId) {
+    candidates.push(...ctx.store.byDebugId(mapArtifact.debugId).filter((a) => a.url === absPath));
+  }
+  if (ctx.release) candidates.push(...ctx.store.byName(ctx.release, absPath).filter((a) => distMatches(a, ctx.dist)));
+  const file = candidates.find((a) => a.type !== "source_map");
+  if (!file) return void 0;
+  try {
+    return ctx.cache.linesOf(file);
+  } catch {
+    return void 0;
+  }
+}
+function processFrame(ctx, frame) {
+  const raw = structuredClone(frame);
+  const inApp = frame.in_app !== false;
+  const absPath = typeof frame.abs_path === "string" ? frame.abs_path : frame.filename;
+  const noDebug = {
+    debug_id: null,
+    uploaded_source_file_with_correct_debug_id: false,
+    uploaded_source_map_with_correct_debug_id: false
+  };
+  if (!isProcessable(frame) || absPath === void 0) {
+    return { status: "skipped", inApp, raw, processed: frame, debugIdProcess: noDebug, releaseProcess: null };
+  }
+  const debugId = ctx.images.get(absPath) ?? null;
+  const byId = debugId ? ctx.store.byDebugId(debugId) : [];
+  const idMap = byId.find((a) => a.type === "source_map");
+  const idSource = byId.find((a) => a.type !== void 0 && SOURCE_TYPES.has(a.type));
+  const debugIdProcess = {
+    debug_id: debugId,
+    uploaded_source_file_with_correct_debug_id: idSource !== void 0,
+    uploaded_source_map_with_correct_debug_id: idMap !== void 0
+  };
+  const rel = ctx.release ? releaseRoute(ctx, absPath, debugId) : void 0;
+  const out = (o2) => ({
+    inApp,
+    raw,
+    processed: o2.processed ?? frame,
+    debugIdProcess,
+    releaseProcess: rel?.process ?? null,
+    ...o2
+  });
+  let mapArtifact;
+  let mapName;
+  let inline;
+  let generated;
+  let resolvedWith;
+  if (idMap) {
+    mapArtifact = idMap;
+    mapName = idMap.url;
+    generated = idSource;
+    resolvedWith = "debug-id";
+  } else if (rel?.map) {
+    mapArtifact = rel.map.artifact;
+    inline = rel.map.inline;
+    mapName = rel.map.name;
+    generated = rel.source?.artifact;
+    resolvedWith = "release";
+  } else {
+    let reason;
+    if (debugId) {
+      reason = {
+        code: "debug_id_not_uploaded",
+        debugId,
+        sourceUploaded: idSource !== void 0,
+        ...ctx.store.describeDebugId?.(debugId) ? { local: ctx.store.describeDebugId(debugId) } : {}
+      };
+    } else if (rel?.reason) reason = rel.reason;
+    else if (!ctx.hasDebugMeta) reason = { code: "no_debug_meta" };
+    else reason = { code: "no_debug_id_for_file", codeFiles: [...ctx.images.keys()] };
+    return out({ status: "unresolved", reason, processed: withData(frame, { symbolicated: false }) });
+  }
+  const lineno = frame.lineno;
+  const colno = frame.colno;
+  if (typeof lineno !== "number" || typeof colno !== "number") {
+    return out({
+      status: "unresolved",
+      reason: { code: "no_location", detail: typeof lineno !== "number" ? "no line number" : "no column number" },
+      processed: withData(frame, { symbolicated: false })
+    });
+  }
+  const map = mapArtifact ? ctx.cache.map(mapArtifact) : ctx.cache.inlineMap(inline ?? "");
+  if (map instanceof Error) {
+    return out({
+      status: "unresolved",
+      reason: { code: "sourcemap_invalid", name: mapName, message: map.message },
+      processed: withData(frame, { symbolicated: false, sourcemap: mapName })
+    });
+  }
+  const pos = originalPositionFor(map, { line: lineno, column: Math.max(0, colno - 1), bias: GREATEST_LOWER_BOUND });
+  if (pos.source === null || pos.line === null || pos.column === null) {
+    return out({
+      status: "unresolved",
+      resolvedWith,
+      sourceMap: mapName,
+      reason: { code: "invalid_location", line: lineno, column: colno, map: mapName },
+      processed: withData(frame, { symbolicated: false, sourcemap: mapName })
+    });
+  }
+  const originalAbs = joinUrl(mapName, pos.source);
+  const processed = { ...frame };
+  processed.abs_path = originalAbs;
+  processed.filename = displayFilename(originalAbs);
+  processed.lineno = pos.line;
+  processed.colno = pos.column + 1;
+  const fn = originalFunction(ctx, generated, map, lineno, colno, frame.function);
+  if (fn) processed.function = fn;
+  delete processed.pre_context;
+  delete processed.context_line;
+  delete processed.post_context;
+  const lines = originalSource(ctx, map, pos.source, originalAbs, mapArtifact);
+  processed.data = { ...frame.data, sourcemap: mapName, resolved_with: resolvedWith, symbolicated: true };
+  if (!lines) {
+    return out({
+      status: "partial",
+      resolvedWith,
+      sourceMap: mapName,
+      processed,
+      reason: { code: "missing_source_content", source: originalAbs, map: mapName }
+    });
+  }
+  const at2 = pos.line - 1;
+  processed.pre_context = lines.slice(Math.max(0, at2 - CONTEXT_LINES), at2);
+  processed.context_line = lines[at2] ?? "";
+  processed.post_context = lines.slice(at2 + 1, at2 + 1 + CONTEXT_LINES);
+  return out({ status: "resolved", resolvedWith, sourceMap: mapName, processed });
+}
+function withData(frame, data) {
+  return { ...frame, data: { ...frame.data, ...data } };
+}
+var ProcessingCache, CONTEXT_LINES;
+var init_frame = __esm({
+  "src/sourcemaps/symbolicate/frame.ts"() {
+    "use strict";
+    init_trace_mapping();
+    init_bundle_rewrite();
+    init_discover();
+    init_artifacts();
+    init_names();
+    ProcessingCache = class {
+      maps = /* @__PURE__ */ new Map();
+      inline = /* @__PURE__ */ new Map();
+      lines = /* @__PURE__ */ new Map();
+      map(a) {
+        let m = this.maps.get(a);
+        if (m === void 0) {
+          m = parseMap(() => a.text(), a.url);
+          this.maps.set(a, m);
+        }
+        return m;
+      }
+      /** A map from a `data:` URL. */
+      inlineMap(text) {
+        let m = this.inline.get(text);
+        if (m === void 0) {
+          m = parseMap(() => text, "the inline source map");
+          this.inline.set(text, m);
+        }
+        return m;
+      }
+      linesOf(a) {
+        let l = this.lines.get(a);
+        if (!l) {
+          l = a.text().split(/\r?\n/);
+          this.lines.set(a, l);
+        }
+        return l;
+      }
+    };
+    CONTEXT_LINES = 5;
+  }
+});
+
+// src/sourcemaps/symbolicate/event.ts
+var event_exports = {};
+__export(event_exports, {
+  JS_PLATFORMS: () => JS_PLATFORMS,
+  debugReport: () => debugReport,
+  eventContext: () => eventContext,
+  isJavaScriptEvent: () => isJavaScriptEvent,
+  normalizeFrames: () => normalizeFrames,
+  processEvent: () => processEvent,
+  sdkDebugIdSupport: () => sdkDebugIdSupport,
+  sourcemapImages: () => sourcemapImages
+});
+function obj(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+}
+function str2(v) {
+  return typeof v === "string" && v !== "" ? v : null;
+}
+function sourcemapImages(event) {
+  const out = /* @__PURE__ */ new Map();
+  const images = obj(event.debug_meta)?.images;
+  if (!Array.isArray(images)) return out;
+  for (const img of images) {
+    const i2 = obj(img);
+    if (i2?.type !== "sourcemap" || typeof i2.code_file !== "string") continue;
+    const id = normalizeId(i2.debug_id);
+    if (id && !out.has(i2.code_file)) out.set(i2.code_file, id);
+  }
+  return out;
+}
+function eventContext(event, store) {
+  const images = sourcemapImages(event);
+  return {
+    release: str2(event.release),
+    dist: str2(event.dist),
+    images,
+    hasDebugMeta: images.size > 0,
+    store,
+    cache: new ProcessingCache()
+  };
+}
+function containers(event) {
+  const out = [];
+  for (const [key, kind] of [
+    ["exception", "exception"],
+    ["threads", "thread"]
+  ]) {
+    const values = obj(event[key])?.values;
+    if (!Array.isArray(values)) continue;
+    values.forEach((v, i2) => {
+      const h2 = obj(v);
+      if (h2 && obj(h2.stacktrace)) out.push({ path: `${key}.values.${i2}`, kind, holder: h2 });
+    });
+  }
+  if (obj(event.stacktrace)) out.push({ path: "stacktrace", kind: "event", holder: event });
+  return out;
+}
+function normalizeFrames(event) {
+  for (const c3 of containers(event)) {
+    const frames = obj(c3.holder.stacktrace)?.frames;
+    if (!Array.isArray(frames)) continue;
+    for (const f of frames) {
+      const fr = obj(f);
+      if (fr && (typeof fr.abs_path !== "string" || fr.abs_path === "") && typeof fr.filename === "string")
+        fr.abs_path = fr.filename;
+    }
+  }
+}
+function processingError(o2) {
+  const r2 = o2.reason;
+  if (!r2) return void 0;
+  const url = o2.raw.abs_path ?? o2.raw.filename;
+  switch (r2.code) {
+    case "missing_source_content":
+      return { type: "js_missing_source_content", source: r2.source, sourcemap: r2.map };
+    case "invalid_location":
+      return { type: "js_invalid_sourcemap_location", column: r2.column, row: r2.line, source: url };
+    case "sourcemap_invalid":
+      return { type: "js_invalid_source", url: r2.name };
+    case "no_location":
+      return { type: "js_no_column", url };
+    case "sourcemap_not_found":
+      return { type: "js_missing_sourcemap", url: r2.name };
+    default:
+      return { type: "js_no_source", url, reason: r2.code };
+  }
+}
+function processEvent(input2, store) {
+  const event = structuredClone(input2);
+  normalizeFrames(event);
+  const ctx = eventContext(event, store);
+  const stacktraces = [];
+  const errors = Array.isArray(event.errors) ? [...event.errors] : [];
+  const seenErrors = /* @__PURE__ */ new Set();
+  for (const c3 of containers(event)) {
+    const st = obj(c3.holder.stacktrace);
+    const frames = Array.isArray(st.frames) ? st.frames : [];
+    const outcomes = frames.map((f) => processFrame(ctx, obj(f) ?? {}));
+    stacktraces.push({ path: c3.path, kind: c3.kind, frames: outcomes });
+    if (outcomes.every((o2) => o2.status === "skipped")) continue;
+    c3.holder.raw_stacktrace = { ...st, frames: outcomes.map((o2) => o2.raw) };
+    c3.holder.stacktrace = { ...st, frames: outcomes.map((o2) => o2.processed) };
+    for (const o2 of outcomes) {
+      const e = processingError(o2);
+      if (!e) continue;
+      const key = JSON.stringify(e);
+      if (seenErrors.has(key)) continue;
+      seenErrors.add(key);
+      errors.push(e);
+    }
+  }
+  if (errors.length > 0) event.errors = errors;
+  return { event, stacktraces };
+}
+function isJavaScriptEvent(event) {
+  return typeof event.platform === "string" && JS_PLATFORMS.has(event.platform);
+}
+function versionAtLeast(v, min) {
+  const parts = v.split(/[.-]/).map((p2) => Number.parseInt(p2, 10));
+  for (let i2 = 0; i2 < min.length; i2++) {
+    const a = Number.isFinite(parts[i2]) ? parts[i2] : 0;
+    if (a !== min[i2]) return a > min[i2];
+  }
+  return true;
+}
+function sdkDebugIdSupport(event) {
+  const sdk = obj(event.sdk);
+  const name = typeof sdk?.name === "string" ? sdk.name : void 0;
+  if (!name?.startsWith("sentry.javascript.")) return { support: "unofficial-sdk", min: null };
+  if (NO_DEBUG_ID_SDKS.has(name)) return { support: "not-supported", min: null };
+  const version = typeof sdk?.version === "string" ? sdk.version : void 0;
+  if (!version) return { support: "unofficial-sdk", min: null };
+  let min = MIN_JS_SDK_FOR_DEBUG_IDS;
+  if (name === "sentry.javascript.react-native") min = [5, 11, 1];
+  else if (name === "sentry.javascript.electron") min = [4, 6, 0];
+  else if (name === "sentry.javascript.nextjs" || name === "sentry.javascript.sveltekit") min = [8, 0, 0];
+  return { support: versionAtLeast(version, min) ? "full" : "needs-upgrade", min: min.join(".") };
+}
+function debugReport(raw, store) {
+  const { stacktraces } = processEvent(raw, store);
+  const release = str2(raw.release);
+  const { support, min } = sdkDebugIdSupport(raw);
+  const sdk = obj(raw.sdk);
+  return {
+    dist: str2(raw.dist),
+    release,
+    exceptions: stacktraces.filter((s2) => s2.kind === "exception").map((s2) => ({
+      frames: s2.frames.map((f) => ({
+        debug_id_process: f.debugIdProcess,
+        release_process: f.releaseProcess,
+        scraping_process: { source_file: null, source_map: null }
+      }))
+    })),
+    has_debug_ids: sourcemapImages(raw).size > 0,
+    min_debug_id_sdk_version: min,
+    sdk_version: typeof sdk?.version === "string" ? sdk.version : null,
+    project_has_some_artifact_bundle: store.hasAnyBundle(),
+    release_has_some_artifact: release ? store.releaseHasArtifact(release) : false,
+    has_uploaded_some_artifact_with_a_debug_id: store.hasAnyDebugIdArtifact(),
+    sdk_debug_id_support: support,
+    has_scraping_data: false
+  };
+}
+var JS_PLATFORMS, MIN_JS_SDK_FOR_DEBUG_IDS, NO_DEBUG_ID_SDKS;
+var init_event = __esm({
+  "src/sourcemaps/symbolicate/event.ts"() {
+    "use strict";
+    init_artifacts();
+    init_frame();
+    JS_PLATFORMS = /* @__PURE__ */ new Set(["javascript", "node"]);
+    MIN_JS_SDK_FOR_DEBUG_IDS = [7, 56, 0];
+    NO_DEBUG_ID_SDKS = /* @__PURE__ */ new Set([
+      "sentry.javascript.capacitor",
+      "sentry.javascript.wasm",
+      "sentry.javascript.cordova"
+    ]);
+  }
+});
+
+// src/server/symbolicate/api-shape.ts
+function obj2(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+}
+function frameContext(f) {
+  const line = typeof f.lineno === "number" ? f.lineno : void 0;
+  if (line === void 0 || typeof f.context_line !== "string") return [];
+  const pre = Array.isArray(f.pre_context) ? f.pre_context : [];
+  const post = Array.isArray(f.post_context) ? f.post_context : [];
+  return [
+    ...pre.map((t2, i2) => [line - pre.length + i2, t2]),
+    [line, f.context_line],
+    ...post.map((t2, i2) => [line + 1 + i2, t2])
+  ];
+}
+function apiFrame(f) {
+  return {
+    filename: f.filename ?? null,
+    absPath: f.abs_path ?? null,
+    module: f.module ?? null,
+    package: f.package ?? null,
+    platform: f.platform ?? null,
+    instructionAddr: f.instruction_addr ?? null,
+    symbolAddr: f.symbol_addr ?? null,
+    function: f.function ?? null,
+    rawFunction: f.raw_function ?? null,
+    symbol: f.symbol ?? null,
+    context: frameContext(f),
+    lineNo: f.lineno ?? null,
+    colNo: f.colno ?? null,
+    inApp: f.in_app ?? null,
+    trust: f.trust ?? null,
+    errors: null,
+    lock: null,
+    sourceLink: null,
+    vars: f.vars ?? null,
+    data: f.data ?? {}
+  };
+}
+function apiStacktrace(st) {
+  const s2 = obj2(st);
+  if (!s2) return null;
+  const frames = Array.isArray(s2.frames) ? s2.frames.map((f) => apiFrame(obj2(f) ?? {})) : [];
+  return {
+    frames,
+    framesOmitted: null,
+    registers: null,
+    hasSystemFrames: frames.some((f) => f.inApp === false) && frames.some((f) => f.inApp === true)
+  };
+}
+function title(ev) {
+  const exc = obj2(ev.exception)?.values;
+  if (Array.isArray(exc) && exc.length > 0) {
+    const last2 = obj2(exc[exc.length - 1]) ?? {};
+    const t2 = typeof last2.type === "string" ? last2.type : "Error";
+    const v = typeof last2.value === "string" ? last2.value : "";
+    return (v ? `${t2}: ${v}` : t2).slice(0, TITLE_MAX);
+  }
+  const m = obj2(ev.logentry)?.formatted ?? obj2(ev.logentry)?.message ?? ev.message;
+  return typeof m === "string" && m ? m.slice(0, TITLE_MAX) : "<unlabeled event>";
+}
+function tags(ev) {
+  const t2 = ev.tags;
+  const pairs = Array.isArray(t2) ? t2.filter(Array.isArray).map((p2) => [String(p2[0]), p2[1]]) : Object.entries(obj2(t2) ?? {});
+  const out = pairs.map(([key, value2]) => ({ key, value: String(value2) }));
+  if (typeof ev.release === "string") out.push({ key: "release", value: ev.release });
+  if (typeof ev.dist === "string") out.push({ key: "dist", value: ev.dist });
+  if (typeof ev.environment === "string") out.push({ key: "environment", value: ev.environment });
+  if (typeof ev.level === "string") out.push({ key: "level", value: ev.level });
+  return out.sort((a, b2) => a.key.localeCompare(b2.key));
+}
+function dateOf(ev, fallback) {
+  const ts = ev.timestamp;
+  if (typeof ts === "number") return new Date(ts * 1e3).toISOString();
+  if (typeof ts === "string" && !Number.isNaN(Date.parse(ts))) return new Date(ts).toISOString();
+  return fallback;
+}
+function apiEventSummary(stored) {
+  const ev = stored.event ?? {};
+  return {
+    id: stored.id,
+    eventID: stored.id,
+    groupID: null,
+    projectID: String(stored.projectId),
+    title: title(ev),
+    message: typeof ev.message === "string" ? ev.message : title(ev),
+    platform: ev.platform ?? null,
+    dateCreated: dateOf(ev, stored.receivedAt),
+    "event.type": ev.type ?? "error",
+    tags: tags(ev),
+    user: ev.user ?? null
+  };
+}
+function apiEvent(stored, neighbours) {
+  const ev = stored.event ?? {};
+  const entries = [];
+  const values = obj2(ev.exception)?.values;
+  if (Array.isArray(values)) {
+    const vs = values.map((v) => {
+      const e = obj2(v) ?? {};
+      return {
+        type: e.type ?? null,
+        value: e.value ?? null,
+        mechanism: e.mechanism ?? null,
+        threadId: e.thread_id ?? null,
+        module: e.module ?? null,
+        stacktrace: apiStacktrace(e.stacktrace),
+        rawStacktrace: apiStacktrace(e.raw_stacktrace)
+      };
+    });
+    entries.push({
+      type: "exception",
+      data: { values: vs, excOmitted: null, hasSystemFrames: vs.some((v) => v.stacktrace?.hasSystemFrames) }
+    });
+  }
+  if (obj2(ev.stacktrace)) entries.push({ type: "stacktrace", data: apiStacktrace(ev.stacktrace) });
+  const threads = obj2(ev.threads)?.values;
+  if (Array.isArray(threads)) {
+    entries.push({
+      type: "threads",
+      data: {
+        values: threads.map((t2) => {
+          const th = obj2(t2) ?? {};
+          return {
+            id: th.id ?? null,
+            name: th.name ?? null,
+            crashed: th.crashed ?? false,
+            current: th.current ?? false,
+            stacktrace: apiStacktrace(th.stacktrace),
+            rawStacktrace: apiStacktrace(th.raw_stacktrace)
+          };
+        })
+      }
+    });
+  }
+  if (obj2(ev.debug_meta)) entries.push({ type: "debugmeta", data: ev.debug_meta });
+  const errors = Array.isArray(ev.errors) ? ev.errors.map((e) => {
+    const { type, ...data } = obj2(e) ?? {};
+    return { type, message: String(type), data };
+  }) : [];
+  return {
+    ...apiEventSummary(stored),
+    size: stored.items.reduce((n2, i2) => n2 + i2.size, 0),
+    entries,
+    dist: ev.dist ?? null,
+    release: typeof ev.release === "string" ? { version: ev.release } : null,
+    contexts: ev.contexts ?? {},
+    context: ev.extra ?? {},
+    sdk: ev.sdk ?? null,
+    packages: ev.modules ?? {},
+    type: ev.type ?? "error",
+    metadata: {},
+    culprit: ev.culprit ?? ev.transaction ?? null,
+    location: null,
+    fingerprints: [],
+    errors,
+    dateReceived: stored.receivedAt,
+    crashFile: null,
+    occurrence: null,
+    nextEventID: neighbours.next,
+    previousEventID: neighbours.previous,
+    _meta: {}
+  };
+}
+var TITLE_MAX;
+var init_api_shape = __esm({
+  "src/server/symbolicate/api-shape.ts"() {
+    "use strict";
+    TITLE_MAX = 140;
+  }
+});
+
+// src/server/symbolicate/store.ts
+var BundleStore;
+var init_store = __esm({
+  "src/server/symbolicate/store.ts"() {
+    "use strict";
+    init_artifacts();
+    BundleStore = class {
+      byId = /* @__PURE__ */ new Map();
+      byRelease = /* @__PURE__ */ new Map();
+      bundles;
+      constructor(state, org, project) {
+        this.bundles = state.bundles.filter((b2) => b2.orgId === org.id && b2.projects.includes(project.slug));
+        for (const b2 of this.bundles) {
+          for (const f of b2.files) {
+            if (f.url === void 0) continue;
+            const debugId = normalizeId(header(f.headers, "debug-id"));
+            const a = {
+              url: f.url,
+              type: f.type,
+              headers: f.headers,
+              debugId,
+              release: b2.release,
+              dist: b2.dist,
+              origin: `bundle ${b2.id}`,
+              text: () => f.content.toString("utf8")
+            };
+            if (debugId) {
+              const list = this.byId.get(debugId) ?? [];
+              list.push(a);
+              this.byId.set(debugId, list);
+            }
+            if (b2.release) {
+              const names = this.byRelease.get(b2.release) ?? /* @__PURE__ */ new Map();
+              const list = names.get(f.url) ?? [];
+              list.push(a);
+              names.set(f.url, list);
+              this.byRelease.set(b2.release, names);
+            }
+          }
+        }
+      }
+      byDebugId(debugId) {
+        return [...this.byId.get(debugId) ?? []].reverse();
+      }
+      byName(release, name) {
+        return [...this.byRelease.get(release)?.get(name) ?? []].reverse();
+      }
+      namesIn(release) {
+        return [...this.byRelease.get(release)?.keys() ?? []];
+      }
+      hasAnyBundle() {
+        return this.bundles.length > 0;
+      }
+      hasAnyDebugIdArtifact() {
+        return this.byId.size > 0;
+      }
+      releaseHasArtifact(release) {
+        return (this.byRelease.get(release)?.size ?? 0) > 0;
+      }
+    };
+  }
+});
+
+// src/server/symbolicate/index.ts
+function storeFor(core, org, project) {
+  return new BundleStore(core.state, org, project);
+}
+function eventPayload(ev) {
+  const item = ev.items.find((i2) => i2.header.type === "event");
+  const p2 = item?.payload;
+  return p2 !== null && typeof p2 === "object" && !Array.isArray(p2) && !("base64" in p2) ? p2 : void 0;
+}
+function processIncoming(core, ev) {
+  const payload = eventPayload(ev);
+  if (!payload) return;
+  const project = core.state.projects.find((p2) => p2.id === ev.projectId);
+  const org = project && core.state.orgs.find((o2) => o2.id === project.orgId);
+  const base = { ...payload, event_id: ev.id, project: ev.projectId };
+  if (!project || !org || !isJavaScriptEvent(base)) {
+    ev.event = base;
+    return;
+  }
+  ev.event = processEvent(base, storeFor(core, org, project)).event;
+}
+var init_symbolicate = __esm({
+  "src/server/symbolicate/index.ts"() {
+    "use strict";
+    init_event();
+    init_store();
+  }
+});
+
+// src/server/routes/events.ts
+function projectOf(core, req, scopes) {
+  const a = authorizeOrg(core.state, req, req.params.org, scopes);
+  if ("reply" in a) return a;
+  const project = core.state.project(a.org, req.params.project);
+  if (!project) return { reply: NOT_FOUND() };
+  return { org: a.org, project };
+}
+function eventsOf(core, project) {
+  return core.state.events.filter((e) => e.projectId === project.id && e.event !== void 0);
+}
+function findEvent(core, project, id) {
+  const want = id.replace(/-/g, "").toLowerCase();
+  return eventsOf(core, project).find((e) => e.id === want);
+}
+function register7(router, core) {
+  router.on("GET", "/api/0/projects/:org/:project/events/", (req) => {
+    const p2 = projectOf(core, req, EVENT_READ_SCOPES);
+    if ("reply" in p2) return p2.reply;
+    const list = eventsOf(core, p2.project).reverse();
+    return paginateMapped(req, list, apiEventSummary);
+  });
+  router.on("GET", "/api/0/projects/:org/:project/events/:event_id/", (req) => {
+    const p2 = projectOf(core, req, EVENT_READ_SCOPES);
+    if ("reply" in p2) return p2.reply;
+    const list = eventsOf(core, p2.project);
+    const i2 = list.findIndex((e) => e.id === req.params.event_id.replace(/-/g, "").toLowerCase());
+    if (i2 < 0) return detail(404, "Event not found");
+    return json(200, apiEvent(list[i2], { previous: list[i2 - 1]?.id ?? null, next: list[i2 + 1]?.id ?? null }));
+  });
+  router.on("GET", "/api/0/projects/:org/:project/events/:event_id/source-map-debug-blue-thunder-edition/", (req) => {
+    const p2 = projectOf(core, req, PROJECT_READ_SCOPES);
+    if ("reply" in p2) return p2.reply;
+    const ev = findEvent(core, p2.project, req.params.event_id);
+    if (!ev) return detail(404, "Event not found");
+    return json(200, debugReportFor(core, p2.org, p2.project, ev));
+  });
+}
+function debugReportFor(core, org, project, ev) {
+  const raw = { ...eventPayload(ev) ?? {}, event_id: ev.id };
+  return debugReport(raw, storeFor(core, org, project));
+}
+var EVENT_READ_SCOPES;
+var init_events = __esm({
+  "src/server/routes/events.ts"() {
+    "use strict";
+    init_event();
+    init_auth();
+    init_http();
+    init_api_shape();
+    init_symbolicate();
+    init_api_root();
+    init_paging();
+    EVENT_READ_SCOPES = ["event:read", "event:write", "event:admin"];
   }
 });
 
@@ -44582,41 +47639,41 @@ function newEventId() {
 }
 function validateEnvelopeHeader(h2) {
   if (h2 === null || typeof h2 !== "object" || Array.isArray(h2)) throw new EnvelopeError("invalid envelope header");
-  const header = h2;
-  if (header.event_id !== void 0 && header.event_id !== null && normalizeEventId(header.event_id) === void 0) {
+  const header2 = h2;
+  if (header2.event_id !== void 0 && header2.event_id !== null && normalizeEventId(header2.event_id) === void 0) {
     throw new EnvelopeError("invalid envelope header");
   }
-  if (header.dsn !== void 0 && header.dsn !== null) {
-    if (typeof header.dsn !== "string") throw new EnvelopeError("invalid envelope header");
+  if (header2.dsn !== void 0 && header2.dsn !== null) {
+    if (typeof header2.dsn !== "string") throw new EnvelopeError("invalid envelope header");
     try {
-      parseDsn(header.dsn);
+      parseDsn(header2.dsn);
     } catch {
       throw new EnvelopeError("invalid envelope header");
     }
   }
-  if (header.sent_at !== void 0 && header.sent_at !== null) {
-    if (typeof header.sent_at !== "string" || !RFC3339_RE.test(header.sent_at) || Number.isNaN(Date.parse(header.sent_at))) {
+  if (header2.sent_at !== void 0 && header2.sent_at !== null) {
+    if (typeof header2.sent_at !== "string" || !RFC3339_RE.test(header2.sent_at) || Number.isNaN(Date.parse(header2.sent_at))) {
       throw new EnvelopeError("invalid envelope header");
     }
   }
-  return header;
+  return header2;
 }
 function validateItemHeader(h2) {
   if (h2 === null || typeof h2 !== "object" || Array.isArray(h2)) throw new EnvelopeError("invalid item header");
-  const header = h2;
-  if (typeof header.type !== "string") throw new EnvelopeError("invalid item header");
-  if (header.length !== void 0 && header.length !== null) {
-    const n = header.length;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 4294967295)
+  const header2 = h2;
+  if (typeof header2.type !== "string") throw new EnvelopeError("invalid item header");
+  if (header2.length !== void 0 && header2.length !== null) {
+    const n2 = header2.length;
+    if (typeof n2 !== "number" || !Number.isInteger(n2) || n2 < 0 || n2 > 4294967295)
       throw new EnvelopeError("invalid item header");
   }
-  return header;
+  return header2;
 }
 function parseEnvelope(buf) {
   const first2 = readJsonValue(buf, 0, "invalid envelope header");
   if (!first2) throw new EnvelopeError("missing envelope header");
   requireTermination(buf, first2.end);
-  const header = validateEnvelopeHeader(first2.value);
+  const header2 = validateEnvelopeHeader(first2.value);
   let offset = first2.end + 1;
   const items = [];
   while (offset < buf.length) {
@@ -44637,14 +47694,14 @@ function parseEnvelope(buf) {
     items.push({ header: itemHeader, payload: buf.subarray(payloadStart, payloadEnd) });
     offset = payloadEnd + 1;
   }
-  return { header, items };
+  return { header: header2, items };
 }
 function serializeEnvelope(env2) {
   const parts = [Buffer.from(JSON.stringify(env2.header), "utf8")];
   for (const item of env2.items) {
     const { type, length: _ignored, ...rest } = item.header;
-    const header = { type, length: item.payload.length, ...rest };
-    parts.push(Buffer.from("\n" + JSON.stringify(header) + "\n", "utf8"), item.payload);
+    const header2 = { type, length: item.payload.length, ...rest };
+    parts.push(Buffer.from("\n" + JSON.stringify(header2) + "\n", "utf8"), item.payload);
   }
   return Buffer.concat(parts);
 }
@@ -44679,10 +47736,10 @@ function itemCategory(type) {
       return "default";
   }
 }
-function parseRateLimits2(header) {
-  if (!header) return [];
+function parseRateLimits2(header2) {
+  if (!header2) return [];
   const out = [];
-  for (const raw of header.split(",")) {
+  for (const raw of header2.split(",")) {
     const limit = raw.trim();
     if (limit === "") continue;
     const [secs, cats = "", scope = "unknown", reason, namespaces] = limit.split(":");
@@ -44693,7 +47750,7 @@ function parseRateLimits2(header) {
       categories: cats.split(";").map((c3) => c3.trim()).filter((c3) => c3 !== ""),
       scope: scope || "unknown",
       ...reason ? { reasonCode: reason } : {},
-      ...namespaces ? { namespaces: namespaces.split(";").filter((n) => n !== "") } : {}
+      ...namespaces ? { namespaces: namespaces.split(";").filter((n2) => n2 !== "") } : {}
     });
   }
   return out;
@@ -44875,12 +47932,13 @@ function interestingHeaders(req) {
   return out;
 }
 function recordEvent(core, ev) {
+  processIncoming(core, ev);
   const events = core.state.events;
   events.push(ev);
   if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
   core.persist.saveEvent(ev);
 }
-function register6(router, core) {
+function register8(router, core) {
   const ingestion = {
     maxBody: (l) => l.envelopeBodyBytes,
     decode: true,
@@ -45066,6 +48124,7 @@ var init_ingest = __esm({
     init_envelope();
     init_http();
     init_json_depth();
+    init_symbolicate();
     LIMITS = {
       maxEventSize: 1024 * 1024,
       maxAttachmentSize: 100 * 1024 * 1024,
@@ -45163,10 +48222,10 @@ function headCommitItem(item) {
     })
   );
 }
-function wantsServerError(err3) {
-  if (typeof err3 !== "object" || err3 === null) return false;
-  if ("__500__" in err3) return true;
-  return Object.values(err3).some(wantsServerError);
+function wantsServerError(err4) {
+  if (typeof err4 !== "object" || err4 === null) return false;
+  if ("__500__" in err4) return true;
+  return Object.values(err4).some(wantsServerError);
 }
 function nextRepoId(state) {
   return String(state.repos.reduce((m, r2) => Math.max(m, Number(r2.id) || 0), 0) + 1);
@@ -45297,7 +48356,7 @@ function resolveProjects(state, org, items) {
   }
   return out;
 }
-function register7(router, core) {
+function register9(router, core) {
   const { state } = core;
   const base = "/api/0/organizations/:org/releases/";
   const save = () => core.persist.saveReleases(state);
@@ -45379,15 +48438,15 @@ function register7(router, core) {
   router.on("GET", base, (req) => {
     const a = authorize(core, req);
     if ("reply" in a) return a.reply;
-    const q2 = req.query;
+    const q3 = req.query;
     for (const key of ["summaryStatsPeriod", "healthStatsPeriod"]) {
-      const v = q2[key];
+      const v = q3[key];
       const effective = key === "summaryStatsPeriod" ? v || "14d" : v;
       if (effective && !STATS_PERIODS.includes(effective)) {
         return detail(400, `Invalid ${key}. Valid choices are [${STATS_PERIODS.map((p2) => `'${p2}'`).join(", ")}]`);
       }
     }
-    const healthStat = q2.healthStat || "sessions";
+    const healthStat = q3.healthStat || "sessions";
     if (healthStat !== "sessions" && healthStat !== "users") return detail(400, "invalid healthStat");
     const projectIds = req.queryAll.getAll("project");
     let projectFilter = state.projectsOf(a.org).map((p2) => p2.id);
@@ -45401,18 +48460,18 @@ function register7(router, core) {
       projectFilter = wanted;
     }
     if (projectFilter.length === 0) return json(200, []);
-    const status = q2.status ?? "open";
+    const status = q3.status ?? "open";
     if (status !== "" && status !== "open" && status !== "archived") return detail(400, "invalid value for status");
     let list = state.releases.filter(
       (r2) => r2.orgId === a.org.id && r2.projects.some((id) => projectFilter.includes(id))
     );
     if (status) list = list.filter((r2) => r2.status === status);
-    const query = q2.query;
+    const query = q3.query;
     if (query) {
       const m = /^release(?:\.version)?:"?(.*?)"?$/.exec(query);
       if (m) {
         const pattern2 = new RegExp(
-          `^${m[1].split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`
+          `^${m[1].split("*").map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`
         );
         list = list.filter((r2) => pattern2.test(r2.version));
       } else {
@@ -45420,9 +48479,9 @@ function register7(router, core) {
         list = list.filter((r2) => r2.version.toLowerCase().includes(needle));
       }
     }
-    const sort2 = q2.sort || "date";
+    const sort2 = q3.sort || "date";
     if (SESSION_SORTS.includes(sort2) || sort2 === "adoption") {
-      if (q2.flatten !== "1") return detail(400, "sorting by crash statistics requires flattening (flatten=1)");
+      if (q3.flatten !== "1") return detail(400, "sorting by crash statistics requires flattening (flatten=1)");
     } else if (sort2 !== "date" && sort2 !== "semver" && sort2 !== "build") {
       return detail(400, "invalid sort");
     }
@@ -45542,7 +48601,7 @@ var init_releases = __esm({
 });
 
 // src/server/routes/repos.ts
-function register8(router, core) {
+function register10(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/repos/";
   router.on("GET", path, (req) => {
@@ -45608,12 +48667,14 @@ var init_repos = __esm({
 // src/server/routes/index.ts
 function registerRoutes(router, core) {
   register2(router, core);
-  register7(router, core);
-  register8(router, core);
-  register5(router, core);
-  register3(router, core);
-  register4(router, core);
+  register9(router, core);
+  register10(router, core);
   register6(router, core);
+  register4(router, core);
+  register5(router, core);
+  register8(router, core);
+  register7(router, core);
+  register3(router, core);
   register(router, core);
 }
 var init_routes = __esm({
@@ -45621,9 +48682,11 @@ var init_routes = __esm({
     "use strict";
     init_admin();
     init_api_root();
+    init_artifact_lookup();
     init_assemble();
     init_chunks();
     init_deploys();
+    init_events();
     init_ingest();
     init_releases();
     init_repos();
@@ -45652,13 +48715,13 @@ var init_state = __esm({
       nextIds = /* @__PURE__ */ new Map();
       seq = 0;
       nextId(kind) {
-        const n = (this.nextIds.get(kind) ?? 0) + 1;
-        this.nextIds.set(kind, n);
-        return n;
+        const n2 = (this.nextIds.get(kind) ?? 0) + 1;
+        this.nextIds.set(kind, n2);
+        return n2;
       }
       /** Make the next id of `kind` larger than `n` (ids loaded from the data folder). */
-      reserveId(kind, n) {
-        if (n > (this.nextIds.get(kind) ?? 0)) this.nextIds.set(kind, n);
+      reserveId(kind, n2) {
+        if (n2 > (this.nextIds.get(kind) ?? 0)) this.nextIds.set(kind, n2);
       }
       nextSeq() {
         return ++this.seq;
@@ -45740,14 +48803,14 @@ async function startServer(options = {}) {
   const server = createServer((req, res) => {
     handleRequest(core, router, log2, req, res).catch(() => res.destroy());
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
+  server.on("connection", (s2) => {
+    sockets.add(s2);
+    s2.on("close", () => sockets.delete(s2));
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve11, reject) => {
+  await new Promise((resolve13, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve11());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve13());
   });
   const addr = server.address();
   const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
@@ -45782,9 +48845,9 @@ async function startServer(options = {}) {
     get requests() {
       return state.requests;
     },
-    close: () => new Promise((resolve11) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve11());
+    close: () => new Promise((resolve13) => {
+      for (const s2 of sockets) s2.destroy();
+      server.close(() => resolve13());
     })
   };
 }
@@ -45818,7 +48881,7 @@ var serve_exports = {};
 __export(serve_exports, {
   runServe: () => runServe
 });
-import { resolve as resolve4 } from "node:path";
+import { resolve as resolve5 } from "node:path";
 function mib(flag, v) {
   if (v === void 0) return void 0;
   if (v < 1) throw new UsageError(`${flag} must be at least 1 (MiB)`);
@@ -45839,7 +48902,7 @@ async function runServe(opts, ctx, signal) {
     limits,
     port: opts.port,
     host,
-    dataDir: opts.data ? resolve4(ctx.cwd, opts.data) : void 0,
+    dataDir: opts.data ? resolve5(ctx.cwd, opts.data) : void 0,
     token: opts.token ?? ctx.env.SENTRY_SHIP_SERVE_TOKEN,
     debug: Boolean(ctx.env.SENTRY_SHIP_SERVE_DEBUG)
   }).catch((e) => {
@@ -45862,7 +48925,7 @@ async function runServe(opts, ctx, signal) {
     org: "acme",
     projects: ["frontend", "backend"],
     dsn: server.dsn,
-    data: opts.data ? resolve4(ctx.cwd, opts.data) : null
+    data: opts.data ? resolve5(ctx.cwd, opts.data) : null
   };
   if (ctx.out.json) {
     ctx.io.stdout.write(JSON.stringify(info2) + "\n");
@@ -45971,7 +49034,13 @@ var init_routes2 = __esm({
       /** `GET|POST /api/0/organizations/{org}/chunk-upload/` */
       chunkUpload: (org) => `organizations/${encodePathSegment(org)}/chunk-upload/`,
       /** `POST /api/0/organizations/{org}/artifactbundle/assemble/` */
-      artifactBundleAssemble: (org) => `organizations/${encodePathSegment(org)}/artifactbundle/assemble/`
+      artifactBundleAssemble: (org) => `organizations/${encodePathSegment(org)}/artifactbundle/assemble/`,
+      /** `GET /api/0/projects/{org}/{project}/artifact-lookup/` — artifact bundles by `debug_id` (or `url`/`release`/`dist`) */
+      artifactLookup: (org, project) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/artifact-lookup/`,
+      /** `GET /api/0/projects/{org}/{project}/events/{event_id}/` */
+      projectEvent: (org, project, eventId) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/events/${encodePathSegment(eventId)}/`,
+      /** `GET /api/0/projects/{org}/{project}/events/{event_id}/source-map-debug-blue-thunder-edition/` */
+      sourceMapDebug: (org, project, eventId) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/events/${encodePathSegment(eventId)}/source-map-debug-blue-thunder-edition/`
     };
   }
 });
@@ -45989,8 +49058,8 @@ function checkEnvironment(env2) {
   if (problem === void 0) return env2;
   throw new InputError(`invalid environment '${printable(env2)}': ${problem}`);
 }
-function printable(s) {
-  const t2 = JSON.stringify(s).slice(1, -1);
+function printable(s2) {
+  const t2 = JSON.stringify(s2).slice(1, -1);
   return t2.length > 60 ? t2.slice(0, 57) + "..." : t2;
 }
 async function requireProjects(ctx) {
@@ -46235,7 +49304,7 @@ function renderTable(titles, rows) {
   const border = "+" + widths.map((w) => "-".repeat(w + 2)).join("+") + "+";
   const line = (cells) => {
     const split = cells.map(cellLines);
-    const height = Math.max(1, ...split.map((s) => s.length));
+    const height = Math.max(1, ...split.map((s2) => s2.length));
     const out = [];
     for (let h2 = 0; h2 < height; h2++) {
       out.push(
@@ -46248,7 +49317,7 @@ function renderTable(titles, rows) {
 }
 function humanDuration(ms) {
   const secs = Math.trunc(ms / 1e3);
-  const unit = (n, u) => n === 1 ? `1 ${u}` : `${n} ${u}s`;
+  const unit = (n2, u) => n2 === 1 ? `1 ${u}` : `${n2} ${u}s`;
   const hours = Math.trunc(secs / 3600);
   if (hours >= 1) return unit(hours, "hour");
   const minutes = Math.trunc(secs / 60);
@@ -46277,7 +49346,7 @@ function formatUtc(iso) {
   const frac = /\.(\d+)/.exec(iso.replace(/[+-]\d\d:?\d\d$|Z$/i, ""))?.[1]?.replace(/0+$/, "") ?? "";
   let f = "";
   if (frac) f = "." + frac.padEnd(Math.ceil(frac.length / 3) * 3, "0");
-  const p2 = (n) => String(n).padStart(2, "0");
+  const p2 = (n2) => String(n2).padStart(2, "0");
   return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}${f} UTC`;
 }
 function renderReleaseList(releases, now, showProjects) {
@@ -46313,8 +49382,8 @@ function renderReleaseInfo(r2, opts) {
   }
   return renderTable(titles, [row]);
 }
-function shortRev(rev) {
-  return /^[0-9a-fA-F]{40}$/.test(rev) ? rev.slice(0, 12) : rev;
+function shortRev(rev2) {
+  return /^[0-9a-fA-F]{40}$/.test(rev2) ? rev2.slice(0, 12) : rev2;
 }
 function renderRefs(refs) {
   return renderTable(
@@ -46472,8 +49541,8 @@ var init_new = __esm({
 });
 
 // src/vcs/project-version.ts
-import { readFileSync as readFileSync8, statSync as statSync4 } from "node:fs";
-import { basename, dirname as dirname6, join as join6 } from "node:path";
+import { readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
+import { basename as basename3, dirname as dirname8, join as join7 } from "node:path";
 function isFile3(p2) {
   try {
     return statSync4(p2).isFile();
@@ -46487,13 +49556,13 @@ function attrs(tag) {
   return out;
 }
 function cordovaReleaseName(cwd) {
-  const platform = basename(cwd);
+  const platform = basename3(cwd);
   if (platform !== "android" && platform !== "ios") return void 0;
-  const file = join6(dirname6(dirname6(cwd)), "config.xml");
+  const file = join7(dirname8(dirname8(cwd)), "config.xml");
   if (!isFile3(file)) return void 0;
   let xml;
   try {
-    xml = readFileSync8(file, "utf8");
+    xml = readFileSync9(file, "utf8");
   } catch {
     return void 0;
   }
@@ -46509,17 +49578,17 @@ function cordovaReleaseName(cwd) {
 function gradleReleaseName(cwd) {
   let here = cwd;
   for (; ; ) {
-    const app = join6(here, "app", "build.gradle");
-    if (isFile3(join6(here, "build.gradle")) && isFile3(app)) {
+    const app = join7(here, "app", "build.gradle");
+    if (isFile3(join7(here, "build.gradle")) && isFile3(app)) {
       try {
-        const text = readFileSync8(app, "utf8");
+        const text = readFileSync9(app, "utf8");
         const id = /applicationId\s+["']([^"']*)["']/.exec(text);
         const version = /versionName\s+["']([^"']*)["']/.exec(text);
         if (id && version) return `${id[1]}@${version[1]}`;
       } catch {
       }
     }
-    const parent = dirname6(here);
+    const parent = dirname8(here);
     if (parent === here) return void 0;
     here = parent;
   }
@@ -46536,10 +49605,10 @@ __export(ci_exports, {
   proposeVersion: () => proposeVersion,
   versionFromEnvironment: () => versionFromEnvironment
 });
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile3 = o2.readFile ?? ((p2) => readFileSync9(p2, "utf8"));
+  const readFile4 = o2.readFile ?? ((p2) => readFileSync10(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -46549,7 +49618,7 @@ function versionFromEnvironment(o2) {
   const cordova = o2.cwd ? cordovaReleaseName(o2.cwd) : void 0;
   if (cordova) return { version: cordova, source: "Cordova config.xml" };
   for (const p2 of SENTRY_CLI_PROBES) {
-    const r2 = p2.read(env2, readFile3);
+    const r2 = p2.read(env2, readFile4);
     if (r2) return { ...r2, ci: p2.ci };
   }
   const gradle = o2.cwd ? gradleReleaseName(o2.cwd) : void 0;
@@ -46557,7 +49626,7 @@ function versionFromEnvironment(o2) {
   const gae = nonEmpty(env2.GAE_DEPLOYMENT_ID);
   if (gae) return { version: gae, source: "GAE_DEPLOYMENT_ID", ci: "Google App Engine" };
   for (const p2 of OTHER_CI_PROBES) {
-    const r2 = p2.read(env2, readFile3);
+    const r2 = p2.read(env2, readFile4);
     if (r2) return { ...r2, ci: p2.ci };
   }
   return void 0;
@@ -46605,12 +49674,12 @@ var init_ci = __esm({
     ];
     githubActions = {
       ci: "GitHub Actions",
-      read(env2, readFile3) {
+      read(env2, readFile4) {
         if (env2.GITHUB_ACTIONS !== "true" && !env2.GITHUB_SHA) return void 0;
         const event = env2.GITHUB_EVENT_NAME;
         if ((event === "pull_request" || event === "pull_request_target") && env2.GITHUB_EVENT_PATH) {
           try {
-            const payload = JSON.parse(readFile3(env2.GITHUB_EVENT_PATH));
+            const payload = JSON.parse(readFile4(env2.GITHUB_EVENT_PATH));
             const sha2 = payload.pull_request?.head?.sha;
             if (typeof sha2 === "string" && sha2.trim() !== "") {
               return { version: sha2.trim(), source: "the pull request's head SHA (GITHUB_EVENT_PATH)" };
@@ -46768,10 +49837,10 @@ async function collectLocalCommits(o2) {
     throw new InputError(MISSING_PREVIOUS_MESSAGE);
   }
   let all = await repo.walkFromHead(WALK_WINDOW);
-  let idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+  let idx = all.findIndex((s2) => s2 === prevSha || s2.startsWith(prevSha));
   if (idx < 0 && all.length === WALK_WINDOW) {
     all = await repo.walkFromHead();
-    idx = all.findIndex((s) => s === prevSha || s.startsWith(prevSha));
+    idx = all.findIndex((s2) => s2 === prevSha || s2.startsWith(prevSha));
   }
   const list = idx >= 0 ? all.slice(0, idx + 1) : all;
   const prev = list.pop();
@@ -46880,23 +49949,23 @@ function parseCommitSpec(spec) {
   const m = /^([^@#]+)(?:#([^@]+))?(?:@(.+))?$/.exec(spec);
   if (!m) throw new UsageError(`could not parse commit spec '${spec}': expected REPO, REPO@REV or REPO@PREV..REV`);
   const range = m[3] ?? "";
-  let rev = "HEAD";
+  let rev2 = "HEAD";
   let prevRev;
   if (range !== "") {
     const at2 = range.lastIndexOf("..");
     if (at2 >= 0) {
       prevRev = range.slice(0, at2);
-      rev = range.slice(at2 + 2);
+      rev2 = range.slice(at2 + 2);
     } else {
-      rev = range;
+      rev2 = range;
     }
   }
-  for (const r2 of [rev, prevRev]) {
+  for (const r2 of [rev2, prevRev]) {
     if (r2 !== void 0 && r2.length > MAX_REV) {
       throw new UsageError(`invalid commit spec '${spec}': a revision has at most ${MAX_REV} characters`);
     }
   }
-  return { repo: m[1], ...m[2] ? { path: m[2] } : {}, rev, ...prevRev !== void 0 ? { prevRev } : {} };
+  return { repo: m[1], ...m[2] ? { path: m[2] } : {}, rev: rev2, ...prevRev !== void 0 ? { prevRev } : {} };
 }
 async function runSetCommits(opts, ctx) {
   const version = checkVersion(opts.version);
@@ -46934,13 +50003,13 @@ async function runSetCommits(opts, ctx) {
   } else if (opts.local) {
     refs = void 0;
   } else if (specs.length > 0) {
-    refs = specs.map((s) => {
-      if (!repos.some((r2) => r2.name.toLowerCase() === s.repo.toLowerCase())) {
+    refs = specs.map((s2) => {
+      if (!repos.some((r2) => r2.name.toLowerCase() === s2.repo.toLowerCase())) {
         throw new InputError(
-          `Unknown repo '${s.repo}' (the organization's repositories: ${repos.map((r2) => r2.name).join(", ")})`
+          `Unknown repo '${s2.repo}' (the organization's repositories: ${repos.map((r2) => r2.name).join(", ")})`
         );
       }
-      return { repository: s.repo, commit: s.rev, previousCommit: s.prevRev ?? null };
+      return { repository: s2.repo, commit: s2.rev, previousCommit: s2.prevRev ?? null };
     });
   }
   const projects = await ctx.projects();
@@ -47288,4453 +50357,13 @@ var init_deploys2 = __esm({
   }
 });
 
-// src/sourcemaps/atomic-write.ts
-import {
-  closeSync,
-  constants,
-  existsSync as existsSync5,
-  fchmodSync,
-  fstatSync,
-  ftruncateSync,
-  linkSync,
-  openSync,
-  renameSync as renameSync4,
-  unlinkSync,
-  writeSync
-} from "node:fs";
-import { dirname as dirname7 } from "node:path";
-function pendingPath(path) {
-  return path + PENDING_SUFFIX;
-}
-function sparePath(path) {
-  return path + SPARE_SUFFIX;
-}
-function exists2(path) {
-  return existsSync5(path);
-}
-var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
-var init_atomic_write = __esm({
-  "src/sourcemaps/atomic-write.ts"() {
-    "use strict";
-    PENDING_SUFFIX = ".sentry-ship-pending";
-    SPARE_SUFFIX = ".sentry-ship-spare";
-    BLOCK = 4096;
-    blocks = (bytes) => Math.ceil(bytes / BLOCK);
-    errCode = (e) => e.code;
-    FileReplacer = class {
-      spares = [];
-      /** Whether hard links work here (false after the filesystem refused one). */
-      links = true;
-      umask = process.umask();
-      step;
-      listed;
-      constructor(opts = {}) {
-        this.step = opts.step ?? (() => void 0);
-        this.listed = opts.listed;
-        for (const path of opts.staleSpares ?? []) this.spares.push({ path, blocks: 0 });
-      }
-      /**
-       * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
-       * killed run is overwritten; otherwise a spare carries the content, or a new file is created.
-       */
-      writePending(path, data, mode) {
-        const tmp = pendingPath(path);
-        const size = Buffer.byteLength(data, "utf8");
-        this.step("write-pending", path);
-        const known = this.listed?.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
-        let fd = known ? void 0 : this.openExisting(tmp);
-        if (fd === void 0) {
-          const spare = this.takeSpare(blocks(size));
-          if (spare) {
-            try {
-              renameSync4(spare.path, tmp);
-              fd = this.openExisting(tmp);
-            } catch (e) {
-              if (errCode(e) === "EXDEV") this.spares.push(spare);
-              else if (errCode(e) !== "ENOENT") throw e;
-            }
-          }
-        }
-        let chmod = true;
-        if (fd === void 0) {
-          try {
-            fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-            chmod = (mode & ~this.umask) !== mode;
-          } catch (e) {
-            fd = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
-            if (fd === void 0) throw e;
-          }
-        }
-        try {
-          const n = writeSync(fd, data, 0, "utf8");
-          if (n < size) {
-            const bytes = Buffer.from(data, "utf8");
-            for (let off = n; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
-          }
-          ftruncateSync(fd, size);
-          if (chmod && (fstatSync(fd).mode & 4095) !== mode) fchmodSync(fd, mode);
-        } finally {
-          closeSync(fd);
-        }
-      }
-      /**
-       * An existing file at `path` to write into: opened when it is a regular file with no other
-       * name; otherwise the name is removed (nothing is lost: another name keeps the content).
-       */
-      openExisting(path) {
-        let fd;
-        try {
-          fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
-        } catch (e) {
-          const code = errCode(e);
-          if (code === "ENOENT") return void 0;
-          if (code !== "ELOOP" && code !== "EISDIR") throw e;
-          unlinkSync(path);
-          return void 0;
-        }
-        const st = fstatSync(fd);
-        if (st.isFile() && st.nlink === 1) return fd;
-        closeSync(fd);
-        unlinkSync(path);
-        return void 0;
-      }
-      /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
-      takeSpare(need) {
-        let best = -1;
-        for (let i2 = 0; i2 < this.spares.length; i2++) {
-          const b2 = this.spares[i2].blocks;
-          const cur = best < 0 ? void 0 : this.spares[best].blocks;
-          if (cur === void 0) best = i2;
-          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i2;
-        }
-        return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
-      }
-      /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
-      commit(path, oldSize) {
-        const spare = sparePath(path);
-        let kept = false;
-        if (this.links) {
-          this.step("keep-old", path);
-          kept = this.keep(path, spare);
-        }
-        this.step("commit", path);
-        renameSync4(pendingPath(path), path);
-        if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
-      }
-      keep(path, spare) {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            linkSync(path, spare);
-            return true;
-          } catch (e) {
-            const code = errCode(e);
-            if (code === "EEXIST" && attempt === 0) {
-              this.spares = this.spares.filter((s) => s.path !== spare);
-              unlinkSync(spare);
-              continue;
-            }
-            if (code === "ENOENT") return false;
-            this.links = false;
-            return false;
-          }
-        }
-      }
-      /** Remove `path`'s pending file, if any. */
-      removePending(path) {
-        const tmp = pendingPath(path);
-        if (!existsSync5(tmp)) return;
-        this.step("remove-pending", path);
-        try {
-          unlinkSync(tmp);
-        } catch (e) {
-          if (errCode(e) !== "ENOENT") throw e;
-        }
-      }
-      /** Remove the spares no file needed. */
-      finish() {
-        while (this.spares.length > 0) {
-          const s = this.spares[this.spares.length - 1];
-          this.step("remove-spare", s.path);
-          this.spares.pop();
-          try {
-            unlinkSync(s.path);
-          } catch (e) {
-            if (errCode(e) !== "ENOENT") throw e;
-          }
-        }
-      }
-    };
-  }
-});
-
-// src/sourcemaps/debug-id.ts
-import { createHash as createHash3 } from "node:crypto";
-function debugIdFromBytes(...parts) {
-  const h2 = createHash3("sha1");
-  for (const p2 of parts) h2.update(p2);
-  const b2 = h2.digest().subarray(0, 16);
-  b2[6] = b2[6] & 15 | 80;
-  b2[8] = b2[8] & 63 | 128;
-  const hex2 = b2.toString("hex");
-  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
-}
-function isDebugId(value2) {
-  return typeof value2 === "string" && DEBUG_ID_RE.test(value2.trim());
-}
-function normalizeDebugId2(value2) {
-  const hex2 = value2.trim().replace(/-/g, "").toLowerCase();
-  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
-}
-function findDebugId(jsText) {
-  let found2;
-  DEBUG_ID_COMMENT_RE.lastIndex = 0;
-  for (const m of jsText.matchAll(DEBUG_ID_COMMENT_RE)) {
-    if (isDebugId(m[1])) found2 = m[1];
-  }
-  return found2 === void 0 ? void 0 : normalizeDebugId2(found2);
-}
-function debugIdFromMap(mapJson) {
-  let map = mapJson;
-  if (typeof map === "string" || map instanceof Uint8Array) {
-    try {
-      map = JSON.parse(typeof map === "string" ? map : Buffer.from(map).toString("utf8"));
-    } catch {
-      return void 0;
-    }
-  }
-  if (map === null || typeof map !== "object" || Array.isArray(map)) return void 0;
-  const o2 = map;
-  for (const key of ["debugId", "debug_id"]) {
-    if (isDebugId(o2[key])) return normalizeDebugId2(o2[key]);
-  }
-  return void 0;
-}
-var DEBUG_ID_RE, DEBUG_ID_COMMENT_RE;
-var init_debug_id = __esm({
-  "src/sourcemaps/debug-id.ts"() {
-    "use strict";
-    DEBUG_ID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-    DEBUG_ID_COMMENT_RE = /(?:^|\n)\/\/# debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?(?=\n|$)/g;
-  }
-});
-
-// src/sourcemaps/file-errors.ts
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync10 } from "node:fs";
-function isFileSystemError(e) {
-  return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
-}
-function describeCause(e) {
-  if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
-  const code = e.code;
-  const words = CAUSES[code];
-  if (words === void 0) return `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
-  return code === NOT_REGULAR || code === TOO_LARGE ? words : `${words} (${code})`;
-}
-function fileError(e, verb, display) {
-  return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
-}
-function refusal(code, path) {
-  return Object.assign(new Error(`${CAUSES[code]}: ${path}`), { code, path });
-}
-function nameIsNotUtf8(dir, name) {
-  if (!name.includes("\uFFFD")) return false;
-  const strict = new TextDecoder("utf-8", { fatal: true });
-  for (const raw of readdirSync2(dir, { encoding: "buffer" })) {
-    if (raw.toString("utf8") !== name) continue;
-    try {
-      strict.decode(raw);
-    } catch {
-      return true;
-    }
-  }
-  return false;
-}
-function notUtf8NameError(display) {
-  return new InputError(`${display}: the file name is not valid UTF-8, so it cannot be read by that name`, {
-    hint: "Rename the file, or exclude it with --ignore."
-  });
-}
-function readRegularFile(path, display) {
-  let fd;
-  try {
-    fd = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
-  } catch (e) {
-    throw fileError(e, "read", display);
-  }
-  try {
-    const st = fstatSync2(fd);
-    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
-    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    return readFileSync10(fd);
-  } catch (e) {
-    throw fileError(e, "read", display);
-  } finally {
-    closeSync2(fd);
-  }
-}
-var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, CAUSES;
-var init_file_errors = __esm({
-  "src/sourcemaps/file-errors.ts"() {
-    "use strict";
-    init_errors();
-    MAX_TEXT_BYTES = 2 ** 29 - 24;
-    NOT_REGULAR = "ENOTREGULAR";
-    TOO_LARGE = "ETOOLARGE";
-    CAUSES = {
-      ENOENT: "it does not exist",
-      EACCES: "permission denied",
-      EPERM: "operation not permitted",
-      EISDIR: "it is a directory",
-      ENOTDIR: "a part of its path is not a directory",
-      ENOSPC: "no space left on the device",
-      EDQUOT: "the disk quota is exceeded",
-      EROFS: "the file system is read-only",
-      ENAMETOOLONG: "the file name is too long",
-      ELOOP: "too many symbolic links",
-      EMFILE: "too many open files",
-      ENFILE: "too many open files",
-      EIO: "input/output error",
-      EFBIG: "the file is too large",
-      EXDEV: "it is on another file system",
-      ETXTBSY: "the file is busy",
-      EBUSY: "the file is busy",
-      [NOT_REGULAR]: "it is not a regular file",
-      [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
-    };
-  }
-});
-
-// src/sourcemaps/discover.ts
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename as basename2, dirname as dirname8, isAbsolute as isAbsolute3, join as join7, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
-function globToRegExp(glob2) {
-  let re = "";
-  for (let i2 = 0; i2 < glob2.length; i2++) {
-    const c3 = glob2[i2];
-    if (c3 === "*") {
-      if (glob2[i2 + 1] === "*") {
-        if (glob2[i2 + 2] === "/") {
-          re += "(?:.*/)?";
-          i2 += 2;
-        } else {
-          re += ".*";
-          i2 += 1;
-        }
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else if (c3 === "[") {
-      const close = glob2.indexOf("]", i2 + 1);
-      if (close === -1) re += "\\[";
-      else {
-        let body = glob2.slice(i2 + 1, close);
-        if (body.startsWith("!")) body = "^" + body.slice(1);
-        re += `[${body.replace(/\\/g, "\\\\")}]`;
-        i2 = close;
-      }
-    } else if (c3 === "\\" && i2 + 1 < glob2.length) {
-      re += glob2[i2 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-      i2++;
-    } else re += c3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  }
-  return re;
-}
-function compileRule(line) {
-  let p2 = line.replace(/\s+$/, "");
-  if (p2 === "" || p2.startsWith("#")) return void 0;
-  let negate = false;
-  if (p2.startsWith("!")) {
-    negate = true;
-    p2 = p2.slice(1);
-  }
-  let dirOnly = false;
-  if (p2.endsWith("/")) {
-    dirOnly = true;
-    p2 = p2.replace(/\/+$/, "");
-  }
-  const anchored = p2.includes("/");
-  p2 = p2.replace(/^\//, "");
-  const body = globToRegExp(p2);
-  const re = new RegExp(`^${anchored ? "" : "(?:.*/)?"}${body}$`);
-  return { re, negate, dirOnly };
-}
-function hasExt(name, exts) {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 && exts.has(name.slice(dot + 1));
-}
-function comparePaths(a, b2) {
-  const pa = a.split("/");
-  const pb = b2.split("/");
-  for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
-    const c3 = Buffer.compare(Buffer.from(pa[i2]), Buffer.from(pb[i2]));
-    if (c3 !== 0) return c3;
-  }
-  return pa.length - pb.length;
-}
-function displayJoin(root, rel) {
-  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
-  return base === "/" ? `/${rel}` : `${base}/${rel}`;
-}
-function missingPathError(p2, e) {
-  return e.code === "ENOENT" ? new InputError(`path ${p2} does not exist: pass a directory or file that exists`) : fileError(e, "read", p2);
-}
-function ignoreFileError(file, e) {
-  return new InputError(`cannot read the ignore file ${file}: ${describeCause(e)}`, {
-    hint: "Check the --ignore-file path."
-  });
-}
-async function discover(paths, opts) {
-  const exts = new Set(
-    (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, ""))
-  );
-  const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
-  if (opts.ignoreFile) {
-    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join7(opts.cwd, opts.ignoreFile);
-    let text;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (e) {
-      throw ignoreFileError(opts.ignoreFile, e);
-    }
-    matcher.add(text.split(/\r?\n/));
-  }
-  const sources = [];
-  const seen = /* @__PURE__ */ new Set();
-  const spares = [];
-  const listed = { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
-  const roots = [];
-  let found2 = 0;
-  const consider = (abs, display, name, pending) => {
-    if (seen.has(abs)) return;
-    const isSource = hasExt(name, exts);
-    if (isSource || name.endsWith(".map")) {
-      seen.add(abs);
-      found2++;
-    }
-    if (isSource) sources.push(pending === void 0 ? { abs, display } : { abs, display, pending });
-  };
-  const walk2 = async (absDir, root, rel) => {
-    let entries;
-    try {
-      entries = await readdir(absDir, { withFileTypes: true });
-    } catch (e) {
-      throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
-    }
-    entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
-    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join7(absDir, ent.name));
-    listed.dirs.add(absDir);
-    for (const ent of entries) {
-      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
-      const abs = join7(absDir, ent.name);
-      if (ent.isDirectory()) {
-        if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
-        if (!matcher.empty && matcher.ignores(childRel, true)) continue;
-        await walk2(abs, root, childRel);
-      } else if (ent.isFile()) {
-        if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
-        if (!matcher.empty && matcher.ignores(childRel, false)) continue;
-        if (hasExt(ent.name, exts) && nameIsNotUtf8(absDir, ent.name))
-          throw notUtf8NameError(displayJoin(root, childRel));
-        consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
-      }
-    }
-  };
-  for (const p2 of paths) {
-    const abs = resolvePath2(opts.cwd, p2);
-    let st;
-    try {
-      st = await stat(abs);
-    } catch (e) {
-      throw missingPathError(p2, e);
-    }
-    if (st.isDirectory()) {
-      roots.push(abs);
-      await walk2(abs, p2, "");
-    } else if (st.isFile()) {
-      roots.push(dirname8(abs));
-      consider(abs, p2, basename2(abs));
-    }
-  }
-  sources.sort((a, b2) => comparePaths(a.display, b2.display));
-  return { sources, found: found2, spares, roots, listed };
-}
-function readSourceMapReference(jsText) {
-  let last2;
-  REF_RE.lastIndex = 0;
-  for (const m of jsText.matchAll(REF_RE)) {
-    const url = m[1];
-    const start = m.index + m[0].indexOf("sourceMappingURL=") + "sourceMappingURL=".length;
-    last2 = { url, start, end: start + url.length };
-  }
-  return last2;
-}
-function parseDataUrl(url) {
-  if (!isDataUrl(url)) return void 0;
-  const comma2 = url.indexOf(",");
-  if (comma2 === -1) return void 0;
-  const prefix = url.slice(0, comma2 + 1);
-  const params = url.slice(5, comma2).split(";");
-  const base64 = params.length > 1 && params[params.length - 1].trim().toLowerCase() === "base64";
-  const bytes = percentDecode(url.slice(comma2 + 1));
-  const json2 = base64 ? Buffer.from(bytes.toString("latin1"), "base64").toString("utf8") : bytes.toString("utf8");
-  return { prefix, base64, json: json2 };
-}
-function isDataUrl(url) {
-  return url.length >= 5 && url.slice(0, 5).toLowerCase() === "data:";
-}
-function percentDecode(s) {
-  const src = Buffer.from(s, "utf8");
-  if (!s.includes("%")) return src;
-  const out = Buffer.allocUnsafe(src.length);
-  let n = 0;
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const c3 = src[i2];
-    if (c3 === 37 && i2 + 2 < src.length && isHex(src[i2 + 1]) && isHex(src[i2 + 2])) {
-      out[n++] = Number.parseInt(String.fromCharCode(src[i2 + 1], src[i2 + 2]), 16);
-      i2 += 2;
-    } else out[n++] = c3;
-  }
-  return out.subarray(0, n);
-}
-function encodeDataUrl(prefix, base64, json2) {
-  return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2).replace(/'/g, "%27"));
-}
-function mapLocation(js, url) {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
-  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
-  try {
-    clean = decodeURIComponent(clean);
-  } catch {
-  }
-  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep2) + 1) || "./";
-  const abs = isAbsolute3(clean) ? clean : resolvePath2(jsDir, clean);
-  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
-  let display;
-  if (clean.startsWith("/")) display = clean;
-  else {
-    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
-    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
-  }
-  return { abs, display };
-}
-var DEFAULT_JS_EXTENSIONS, IgnoreMatcher, REF_RE, isHex;
-var init_discover = __esm({
-  "src/sourcemaps/discover.ts"() {
-    "use strict";
-    init_errors();
-    init_atomic_write();
-    init_file_errors();
-    DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
-    IgnoreMatcher = class {
-      rules = [];
-      add(patterns) {
-        for (const p2 of patterns) {
-          const r2 = compileRule(p2);
-          if (r2) this.rules.push(r2);
-        }
-        return this;
-      }
-      get empty() {
-        return this.rules.length === 0;
-      }
-      /** Whether `rel` (posix path below the walk root) is ignored; later rules win. */
-      ignores(rel, isDir) {
-        let ignored = false;
-        for (const r2 of this.rules) {
-          if (r2.dirOnly && !isDir) continue;
-          if (r2.re.test(rel)) ignored = !r2.negate;
-        }
-        return ignored;
-      }
-    };
-    REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
-    isHex = (c3) => c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 70 || c3 >= 97 && c3 <= 102;
-  }
-});
-
-// src/sourcemaps/mappings-shift.ts
-function encodeVlq(value2) {
-  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
-  let out = "";
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    out += B64[digit];
-  } while (v > 0);
-  return out;
-}
-function segmentFields(seg) {
-  const fields = [];
-  let shift = 0;
-  let value2 = 0;
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const c3 = seg.charCodeAt(i2);
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
-    if (d < 0) return void 0;
-    value2 += (d & 31) * 2 ** shift;
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return void 0;
-    } else {
-      const neg = value2 % 2 === 1;
-      const abs = Math.floor(value2 / 2);
-      fields.push(neg ? -abs : abs);
-      shift = 0;
-      value2 = 0;
-    }
-  }
-  if (shift !== 0) return void 0;
-  return fields;
-}
-function firstFieldLength(seg) {
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const d = B64_VALUE[seg.charCodeAt(i2)];
-    if (!(d & 32)) return i2 + 1;
-  }
-  return seg.length;
-}
-function mappingsProblem(mappings, sourcesLength, namesLength) {
-  if (mappingsValid(mappings, sourcesLength, namesLength)) return void 0;
-  return describeMappingsProblem(mappings, sourcesLength, namesLength);
-}
-function mappingsValid(m, sourcesLength, namesLength) {
-  const maxSource = sourcesLength ?? Infinity;
-  const maxName = namesLength ?? Infinity;
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let col = 0;
-  let field = 0;
-  let shift = 0;
-  let value2 = 0;
-  const n = m.length;
-  for (let i2 = 0; i2 <= n; i2++) {
-    const c3 = i2 < n ? m.charCodeAt(i2) : 59;
-    if (c3 === 44 || c3 === 59) {
-      if (shift !== 0) return false;
-      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
-      field = 0;
-      if (c3 === 59) col = 0;
-      continue;
-    }
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
-    if (d < 0) return false;
-    value2 += (d & 31) * POW2[shift / 5];
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return false;
-      continue;
-    }
-    const half = Math.floor(value2 / 2);
-    const v = value2 % 2 === 1 ? -half : half;
-    value2 = 0;
-    shift = 0;
-    switch (field++) {
-      case 0:
-        col += v;
-        if (col < 0) return false;
-        break;
-      case 1:
-        src += v;
-        break;
-      case 2:
-        srcLine += v;
-        break;
-      case 3:
-        srcCol += v;
-        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
-        break;
-      case 4:
-        name += v;
-        if (name < 0 || name >= maxName) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-function excerpt4(value2) {
-  return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
-}
-function describeMappingsProblem(mappings, sourcesLength, namesLength) {
-  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
-    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
-    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
-  }
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let line = 0;
-  let pos = 0;
-  const n = mappings.length;
-  while (pos <= n) {
-    let end = pos;
-    while (end < n && mappings.charCodeAt(end) !== 59) end++;
-    let col = 0;
-    let segStart = pos;
-    while (segStart < end) {
-      let segEnd = segStart;
-      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
-      const seg = mappings.slice(segStart, segEnd);
-      if (seg !== "") {
-        const f = segmentFields(seg);
-        const where = `line ${line + 1}, segment ${excerpt4(seg)}`;
-        if (!f) return `mappings have a truncated value at ${where}`;
-        if (f.length !== 1 && f.length !== 4 && f.length !== 5)
-          return `mappings have a segment of ${f.length} fields at ${where}`;
-        col += f[0];
-        if (col < 0) return `mappings have a negative column at ${where}`;
-        if (f.length >= 4) {
-          src += f[1];
-          srcLine += f[2];
-          srcCol += f[3];
-          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where}`;
-          if (sourcesLength !== void 0 && src >= sourcesLength)
-            return `mappings refer to source ${src} of ${sourcesLength} at ${where}`;
-        }
-        if (f.length === 5) {
-          name += f[4];
-          if (name < 0) return `mappings have a negative name index at ${where}`;
-          if (namesLength !== void 0 && name >= namesLength)
-            return `mappings refer to name ${name} of ${namesLength} at ${where}`;
-        }
-      }
-      segStart = segEnd + 1;
-    }
-    line++;
-    pos = end + 1;
-  }
-  return void 0;
-}
-function lineStart(mappings, k2) {
-  let pos = 0;
-  for (let i2 = 0; i2 < k2; i2++) {
-    const semi = mappings.indexOf(";", pos);
-    if (semi === -1) return -1;
-    pos = semi + 1;
-  }
-  return pos;
-}
-function shiftMappings(mappings, line, column, lines = 2) {
-  const start = lineStart(mappings, line);
-  if (start === -1) return mappings;
-  const semis = ";".repeat(lines);
-  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
-  let end = mappings.indexOf(";", start);
-  if (end === -1) end = mappings.length;
-  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
-  const left = [];
-  const right = [];
-  let col = 0;
-  let lastLeft;
-  for (const seg of segs) {
-    const f = segmentFields(seg);
-    col += f[0];
-    if (right.length === 0 && col < column) {
-      left.push(seg);
-      lastLeft = f;
-    } else if (right.length === 0) {
-      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
-    } else {
-      right.push(seg);
-    }
-  }
-  const movedFirstCol = right.length ? col0(right[0]) : void 0;
-  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
-  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
-}
-function col0(seg) {
-  return segmentFields(seg)[0];
-}
-function sectionsProblem(sections) {
-  if (!Array.isArray(sections)) return "sections is not an array";
-  for (const [i2, s] of sections.entries()) {
-    const o2 = s?.offset;
-    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
-      return `section ${i2} has no valid offset`;
-    }
-  }
-  return void 0;
-}
-function shiftSections(sections, lines = 1) {
-  return sections.map((s) => ({ ...s, offset: { ...s.offset, line: s.offset.line + lines } }));
-}
-var B64, B64_VALUE, POW2, EXCERPT_CHARS;
-var init_mappings_shift = __esm({
-  "src/sourcemaps/mappings-shift.ts"() {
-    "use strict";
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    B64_VALUE = new Int8Array(128).fill(-1);
-    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
-    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
-    EXCERPT_CHARS = 80;
-  }
-});
-
-// src/sourcemaps/sibling.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { fileURLToPath } from "node:url";
-function siblingModuleUrl(name) {
-  const url = new URL(`./${name}`, import.meta.url);
-  try {
-    return url.protocol === "file:" && existsSync6(fileURLToPath(url)) ? url.href : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var init_sibling = __esm({
-  "src/sourcemaps/sibling.ts"() {
-    "use strict";
-  }
-});
-
-// src/sourcemaps/snippet.ts
-function snippet(debugId) {
-  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
-}
-function debugIdComment(debugId) {
-  return `//# debugId=${debugId}`;
-}
-function stringEnd(js, at2) {
-  const q2 = js.charCodeAt(at2);
-  for (let i2 = at2 + 1; i2 < js.length; i2++) {
-    const c3 = js.charCodeAt(i2);
-    if (c3 === q2) return i2 + 1;
-    if (c3 === 92) i2++;
-    else if (c3 === 10 || c3 === 13) return -1;
-  }
-  return -1;
-}
-function startsStatement(js, at2) {
-  if (at2 >= js.length) return true;
-  const c3 = js[at2];
-  if (c3 === '"' || c3 === "'" || c3 === "{" || c3 === "}" || c3 === ";" || c3 === "~") return true;
-  if (c3 === "!") return js[at2 + 1] !== "=";
-  if (/[0-9]/.test(c3)) return true;
-  if (/[A-Za-z_$]/.test(c3)) return !/^(?:in|instanceof)(?![\w$])/.test(js.slice(at2, at2 + 11));
-  return false;
-}
-function directivePrologue(js) {
-  const preamble = PREAMBLE_RE.exec(js)[0].length;
-  const directives = [];
-  let end = preamble;
-  let pos = preamble;
-  for (; ; ) {
-    const c3 = js[pos];
-    if (c3 !== '"' && c3 !== "'") break;
-    const close = stringEnd(js, pos);
-    if (close === -1) break;
-    GAP_RE.lastIndex = close;
-    const gap = GAP_RE.exec(js)[0];
-    const next = close + gap.length;
-    let stmtEnd;
-    if (js[next] === ";") {
-      stmtEnd = next + 1;
-      if (c3 === "'" && next === close && (js[stmtEnd] === "\n" || js[stmtEnd] === "\r")) stmtEnd++;
-    } else if ((LINE_BREAK_RE.test(gap) || next >= js.length) && startsStatement(js, next)) stmtEnd = close;
-    else break;
-    directives.push({ quote: c3, text: js.slice(pos + 1, close - 1) });
-    end = stmtEnd;
-    GAP_RE.lastIndex = stmtEnd;
-    pos = stmtEnd + GAP_RE.exec(js)[0].length;
-  }
-  return { end, directives };
-}
-function insertionPoint(js) {
-  return positionOf(js, directivePrologue(js).end);
-}
-function positionOf(text, offset) {
-  let line = 0;
-  let lineStart2 = 0;
-  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
-    line++;
-    lineStart2 = i2 + 1;
-  }
-  return { offset, line, column: offset - lineStart2 };
-}
-function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
-  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
-}
-function injectWithIndexMap(js, debugId) {
-  const sb = SHEBANG_RE.exec(js);
-  const head = sb ? sb[0] : "";
-  const body = js.slice(head.length);
-  const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
-  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
-}
-function rustLines(text) {
-  if (text === "") return [];
-  const parts = text.split("\n");
-  if (parts[parts.length - 1] === "") parts.pop();
-  else {
-    const last2 = parts.pop();
-    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
-  }
-  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
-}
-function isSourceMappingLine(line) {
-  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
-}
-function injectWithoutMap(js, debugId) {
-  const lines = rustLines(js);
-  let smIdx = -1;
-  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
-    if (isSourceMappingLine(lines[i2])) {
-      smIdx = i2;
-      break;
-    }
-  }
-  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
-  let out = lines.map((l) => l + "\n").join("");
-  out += snippet(debugId) + "\n";
-  if (sm !== void 0) out += sm + "\n";
-  return out + debugIdComment(debugId) + "\n";
-}
-var WS2, PREAMBLE, PREAMBLE_RE, GAP_RE, LINE_BREAK_RE, SHEBANG_RE, USE_RE;
-var init_snippet = __esm({
-  "src/sourcemaps/snippet.ts"() {
-    "use strict";
-    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
-    PREAMBLE_RE = new RegExp(`^${PREAMBLE}`);
-    GAP_RE = new RegExp(`(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n\\r\\u2028\\u2029]*)*`, "y");
-    LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
-    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
-    USE_RE = new RegExp(`^use${WS2}[^"'\\r\\n]*$`);
-  }
-});
-
-// src/sourcemaps/inject.ts
-var inject_exports = {};
-__export(inject_exports, {
-  NO_MAP_WARNING: () => NO_MAP_WARNING,
-  applyPlans: () => applyPlans,
-  injectInline: () => injectInline,
-  injectJson: () => injectJson,
-  injectPair: () => injectPair,
-  mapProblem: () => mapProblem,
-  parseMapJson: () => parseMapJson,
-  renderInjectReport: () => renderInjectReport,
-  rewriteMap: () => rewriteMap,
-  runInjection: () => runInjection,
-  validate: () => validate2
-});
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync11, readSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { sep as sep3 } from "node:path";
-import { Worker } from "node:worker_threads";
-function decodeUtf8(buf) {
-  try {
-    return utf8.decode(buf);
-  } catch {
-    return void 0;
-  }
-}
-function parseMapJson(text) {
-  let t2 = text.replace(/^\uFEFF/, "");
-  if (t2.startsWith(")]}")) t2 = t2.slice(t2.indexOf("\n") + 1);
-  const v = JSON.parse(t2);
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
-  return v;
-}
-function mapProblem(map) {
-  if (map.sections !== void 0) {
-    const p2 = sectionsProblem(map.sections);
-    if (p2) return p2;
-    for (const [i2, s] of map.sections.entries()) {
-      const inner = s.map;
-      if (inner && typeof inner === "object") {
-        const q2 = regularProblem(inner);
-        if (q2) return `section ${i2}: ${q2}`;
-      }
-    }
-    return void 0;
-  }
-  return regularProblem(map);
-}
-function regularProblem(map) {
-  if (typeof map.mappings !== "string") return "it has no `mappings` string";
-  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
-  const names = Array.isArray(map.names) ? map.names.length : void 0;
-  try {
-    return mappingsProblem(map.mappings, sources, names);
-  } catch (e) {
-    return `mappings do not decode (${e.message})`;
-  }
-}
-function describeJsonError(e) {
-  return `not valid JSON (${e.message})`;
-}
-function readStamped(path, slot) {
-  const fd = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
-  try {
-    const st = fstatSync3(fd);
-    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
-    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    let buf = scratch[slot];
-    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
-    let n = 0;
-    while (st.size === 0 || n < st.size) {
-      if (n === buf.length) {
-        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
-        buf.copy(bigger, 0, 0, n);
-        buf = scratch[slot] = bigger;
-      }
-      const r2 = readSync(fd, buf, n, buf.length - n, null);
-      if (r2 === 0) break;
-      n += r2;
-      if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    }
-    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
-  } finally {
-    closeSync3(fd);
-  }
-}
-function analyze(js, roots, invalid) {
-  let buf;
-  let jsStamp;
-  try {
-    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
-  } catch (e) {
-    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
-    return void 0;
-  }
-  const text = decodeUtf8(buf);
-  if (text === void 0) {
-    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
-    return void 0;
-  }
-  const ref = readSourceMapReference(text);
-  const existing = findDebugId(text);
-  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
-  if (ref && isDataUrl(ref.url)) {
-    const data = parseDataUrl(ref.url);
-    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
-    let map2;
-    try {
-      map2 = parseMapJson(data.json);
-    } catch (e) {
-      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
-      return void 0;
-    }
-    const p3 = mapProblem(map2);
-    if (p3) {
-      invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
-      return void 0;
-    }
-    const mapId2 = debugIdFromMap(map2);
-    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
-  }
-  let map;
-  if (ref) {
-    map = mapLocation(js, ref.url);
-    if (!map) return { kind: "missing", js, map: ref.url };
-    if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
-  } else if (exists2(js.abs + ".map")) {
-    map = { abs: js.abs + ".map", display: js.display + ".map" };
-  }
-  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
-  let mapBuf;
-  let mapStamp;
-  try {
-    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
-  } catch (e) {
-    if (ref && !existsSync7(map.abs)) return { kind: "missing", js, map: map.display };
-    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
-    return void 0;
-  }
-  let mapObj;
-  try {
-    mapObj = parseMapJson(mapBuf.toString("utf8"));
-  } catch (e) {
-    invalid.push({ path: map.display, reason: describeJsonError(e) });
-    return void 0;
-  }
-  const p2 = mapProblem(mapObj);
-  if (p2) {
-    invalid.push({ path: map.display, reason: p2 });
-    return void 0;
-  }
-  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
-  if (jsPending && !exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(readFileSync11(pendingPath(js.abs)));
-    const pid = pending === void 0 ? void 0 : findDebugId(pending);
-    const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid)
-      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
-  }
-  const mapId = debugIdFromMap(mapObj);
-  return {
-    kind: "pair",
-    js,
-    map,
-    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
-    mapHadId: mapId !== void 0,
-    resume: false,
-    jsPending,
-    jsStamp,
-    mapStamp
-  };
-}
-function validate2(sources, roots) {
-  const invalid = [];
-  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
-}
-function isInside(abs, root) {
-  return abs === root || abs.startsWith(root.endsWith(sep3) ? root : root + sep3);
-}
-function claimMaps(plans) {
-  const owners = /* @__PURE__ */ new Map();
-  return plans.map((p2) => {
-    if (p2.kind !== "pair") return p2;
-    const owner = owners.get(p2.map.abs);
-    if (owner !== void 0) return { kind: "shared", js: p2.js, map: p2.map.display, owner };
-    owners.set(p2.map.abs, p2.js.display);
-    return p2;
-  });
-}
-function trimSemicolons(mappings) {
-  let end = mappings.length;
-  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
-  return end === mappings.length ? mappings : mappings.slice(0, end);
-}
-function rewriteMap(map, id, at2) {
-  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
-  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
-  if (!isDebugId(map.debugId)) {
-    delete map.debugId;
-    delete map.debug_id;
-    map.debugId = id;
-  }
-  return JSON.stringify(map);
-}
-function injectPair(jsText, mapText, id) {
-  return injectParsedPair(jsText, parseMapJson(mapText), id);
-}
-function injectParsedPair(jsText, map, id) {
-  const isIndex = Array.isArray(map.sections);
-  const at2 = insertionPoint(jsText);
-  const newMap = rewriteMap(map, id, at2);
-  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
-  return { js, map: newMap };
-}
-function injectInline(jsText, id) {
-  const ref = readSourceMapReference(jsText);
-  const data = parseDataUrl(ref.url);
-  const map = parseMapJson(data.json);
-  const isIndex = Array.isArray(map.sections);
-  const newMap = rewriteMap(map, id, insertionPoint(jsText));
-  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
-  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
-}
-function readUnchanged(file, was, slot) {
-  const { buf, stamp } = readStamped(file.abs, slot);
-  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
-    throw new InputError(`${file.display} changed while inject was running`, {
-      hint: "Run inject again when the build has finished writing."
-    });
-  }
-  return buf.toString("utf8");
-}
-function applyNamed(p2, files) {
-  try {
-    apply(p2, files);
-  } catch (e) {
-    if (!isFileSystemError(e) || p2.kind !== "pair" && p2.kind !== "inline" && p2.kind !== "nomap") throw e;
-    const hit = e.path ?? "";
-    const display = p2.kind === "pair" && hit.startsWith(p2.map.abs) ? p2.map.display : p2.js.display;
-    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
-    throw fileError(e, writing ? "write" : "read", display);
-  }
-}
-function apply(p2, files) {
-  if (p2.kind === "pair") {
-    if (!p2.resume) {
-      const out = injectParsedPair(
-        readUnchanged(p2.js, p2.jsStamp, JS),
-        parseMapJson(readUnchanged(p2.map, p2.mapStamp, MAP)),
-        p2.id
-      );
-      if (p2.jsPending) files.removePending(p2.js.abs);
-      files.writePending(p2.map.abs, out.map, p2.mapStamp.mode);
-      files.writePending(p2.js.abs, out.js, p2.jsStamp.mode);
-      files.commit(p2.map.abs, p2.mapStamp.size);
-    }
-    files.commit(p2.js.abs, p2.jsStamp.size);
-  } else if (p2.kind === "inline" || p2.kind === "nomap") {
-    const js = readUnchanged(p2.js, p2.jsStamp, JS);
-    files.writePending(
-      p2.js.abs,
-      p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
-      p2.jsStamp.mode
-    );
-    files.commit(p2.js.abs, p2.jsStamp.size);
-  }
-}
-function weight(p2) {
-  if (p2.kind === "pair") return p2.resume ? p2.jsStamp.size : p2.mapStamp.size;
-  if (p2.kind === "inline" || p2.kind === "nomap") return p2.jsStamp.size;
-  return -1;
-}
-function applyPlans(plans, opts) {
-  let dead = false;
-  const step = (op, path) => {
-    try {
-      opts.onStep?.({ op, path });
-    } catch (e) {
-      dead = true;
-      throw e;
-    }
-  };
-  const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
-  try {
-    for (const p2 of plans) applyNamed(p2, files);
-  } catch (e) {
-    if (!dead) {
-      try {
-        files.finish();
-      } catch {
-      }
-    }
-    throw e;
-  }
-  files.finish();
-}
-function helperError(e) {
-  if (e.input) return new InputError(e.message, e.hint ? { hint: e.hint } : void 0);
-  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
-}
-async function runInjection(opts) {
-  const discovery = await discover(opts.paths, {
-    cwd: opts.cwd,
-    extensions: opts.extensions,
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile
-  });
-  const sources = discovery.sources;
-  const wanted = opts.onStep ? 0 : opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism()) : 0);
-  const helpers = wanted > 0 ? Helper.start(wanted) : [];
-  try {
-    return await inject(opts, discovery, helpers);
-  } finally {
-    await Promise.all(helpers.map((h2) => h2.close()));
-  }
-}
-async function inject(opts, discovery, helpers) {
-  const sources = discovery.sources;
-  const k2 = helpers.length;
-  let validated;
-  if (k2 > 0) {
-    const parts = await Promise.all(
-      helpers.map(
-        (h2, j2) => h2.request({
-          op: "validate",
-          sources: sources.filter((_2, i2) => i2 % k2 === j2),
-          roots: discovery.roots
-        })
-      )
-    );
-    validated = {
-      plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
-      invalid: parts.flatMap((p2) => p2.invalid)
-    };
-  } else validated = validate2(sources, discovery.roots);
-  const { invalid } = validated;
-  if (invalid.length > 0) {
-    invalid.sort((a, b2) => comparePaths(a.path, b2.path));
-    const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
-    throw new InputError(
-      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
-      { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
-    );
-  }
-  const plans = claimMaps(validated.plans.filter((p2) => p2 !== void 0));
-  const report3 = {
-    found: discovery.found,
-    sources: discovery.sources.length,
-    modifiedSources: [],
-    modifiedMaps: [],
-    ignoredSources: [],
-    ignoredMaps: [],
-    untouched: [],
-    warnings: [],
-    dryRun: opts.dryRun === true,
-    threads: k2
-  };
-  for (const p2 of plans) {
-    switch (p2.kind) {
-      // sentry-cli warns about every file without a sourceMappingURL reference (a sibling
-      // FILE.map is still used), except when it will inject the map it found that way.
-      case "done":
-      case "nomap": {
-        const w = p2.noReference ? [NO_MAP_WARNING(p2.js.display)] : [];
-        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({
-          path: p2.js.display,
-          debugId: p2.id,
-          warnings: w
-        });
-        for (const message of w) report3.warnings.push({ path: p2.js.display, message });
-        break;
-      }
-      case "inline":
-        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
-        break;
-      case "pair":
-        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
-        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({
-          path: p2.map.display,
-          debugId: p2.id,
-          warnings: []
-        });
-        break;
-      case "missing": {
-        const reason = `the source map it references (${p2.map}) was not found`;
-        report3.untouched.push({ path: p2.js.display, reason });
-        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
-        break;
-      }
-      case "outside": {
-        const reason = `the source map it references (${p2.map}) is outside the paths given to inject (pass its folder too to inject it)`;
-        report3.untouched.push({ path: p2.js.display, reason });
-        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
-        break;
-      }
-      case "shared": {
-        const reason = `its source map ${p2.map} belongs to ${p2.owner}, which was injected with it`;
-        report3.untouched.push({ path: p2.js.display, reason });
-        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
-        break;
-      }
-    }
-  }
-  for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
-    list.sort((a, b2) => comparePaths(a.path, b2.path));
-  }
-  if (opts.dryRun) return report3;
-  const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b2) => weight(a) - weight(b2));
-  const { spares, listed } = discovery;
-  if (k2 > 0) {
-    const done = await Promise.allSettled(
-      helpers.map(
-        (h2, j2) => h2.request({
-          op: "apply",
-          plans: order.filter((_2, i2) => i2 % k2 === j2),
-          listed,
-          staleSpares: j2 === 0 ? spares : []
-        })
-      )
-    );
-    const failed = done.find((r2) => r2.status === "rejected");
-    if (failed) throw failed.reason;
-  } else applyPlans(order, { staleSpares: spares, listed, onStep: opts.onStep });
-  return report3;
-}
-function section(title, entries) {
-  if (entries.length === 0) return [];
-  const lines = [`  ${title}`];
-  for (const e of entries) {
-    lines.push(`    ${e.debugId} - ${e.path}`);
-    for (const w of e.warnings) lines.push(`        - warning: ${w}`);
-  }
-  return lines;
-}
-function renderInjectReport(r2) {
-  const lines = [
-    "",
-    "Source Map Debug ID Injection Report",
-    ...section("Modified: The following source files have been modified to have debug ids", r2.modifiedSources),
-    ...section("Modified: The following sourcemap files have been modified to have debug ids", r2.modifiedMaps),
-    ...section("Ignored: The following source files already have debug ids", r2.ignoredSources),
-    ...section("Ignored: The following sourcemap files already have debug ids", r2.ignoredMaps)
-  ];
-  if (r2.untouched.length > 0) {
-    lines.push("  Ignored: The following source files were left unchanged");
-    for (const u of [...r2.untouched].sort((a, b2) => comparePaths(a.path, b2.path)))
-      lines.push(`    ${u.path} - ${u.reason}`);
-  }
-  lines.push("");
-  return lines;
-}
-function injectJson(r2) {
-  return {
-    dryRun: r2.dryRun,
-    found: r2.found,
-    modified: [
-      ...r2.modifiedSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId })),
-      ...r2.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId }))
-    ],
-    ignored: [
-      ...r2.ignoredSources.map((e) => ({
-        path: e.path,
-        type: "source",
-        debugId: e.debugId,
-        reason: "already has a debug id"
-      })),
-      ...r2.ignoredMaps.map((e) => ({
-        path: e.path,
-        type: "sourcemap",
-        debugId: e.debugId,
-        reason: "already has a debug id"
-      })),
-      ...r2.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason }))
-    ],
-    warnings: r2.warnings
-  };
-}
-var utf8, scratch, JS, MAP, HELPER_MIN_FILES, HELPER_SOURCE, Helper, NO_MAP_WARNING;
-var init_inject = __esm({
-  "src/sourcemaps/inject.ts"() {
-    "use strict";
-    init_errors();
-    init_atomic_write();
-    init_debug_id();
-    init_discover();
-    init_file_errors();
-    init_mappings_shift();
-    init_sibling();
-    init_snippet();
-    utf8 = new TextDecoder("utf-8", { fatal: true });
-    scratch = [Buffer.alloc(0), Buffer.alloc(0)];
-    JS = 0;
-    MAP = 1;
-    HELPER_MIN_FILES = 1e3;
-    HELPER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const loaded = import(workerData.module);
-parentPort.on("message", async (msg) => {
-  try {
-    const m = await loaded;
-    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources, msg.roots) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
-  } catch (e) {
-    parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
-  }
-});
-`;
-    Helper = class _Helper {
-      worker;
-      waiting;
-      failure;
-      constructor(module) {
-        this.worker = new Worker(HELPER_SOURCE, {
-          eval: true,
-          workerData: { module },
-          resourceLimits: { maxYoungGenerationSizeMb: 8 }
-        });
-        this.worker.on("message", (m) => {
-          const w = this.waiting;
-          this.waiting = void 0;
-          if (m.error) w?.reject(helperError(m.error));
-          else w?.resolve(m.ok);
-        });
-        this.worker.on("error", (e) => this.fail(e));
-        this.worker.on("exit", (code) => this.fail(new Error(`the helper thread stopped (exit code ${code})`)));
-      }
-      /** `n` helper threads, when this module runs compiled (a thread cannot import TypeScript). */
-      static start(n) {
-        const module = siblingModuleUrl("inject.js");
-        return module === void 0 ? [] : Array.from({ length: n }, () => new _Helper(module));
-      }
-      fail(e) {
-        this.failure ??= e;
-        this.waiting?.reject(e);
-        this.waiting = void 0;
-      }
-      request(msg) {
-        if (this.failure) return Promise.reject(this.failure);
-        return new Promise((resolve11, reject) => {
-          this.waiting = { resolve: resolve11, reject };
-          this.worker.postMessage(msg);
-        });
-      }
-      async close() {
-        this.failure ??= new Error("closed");
-        await this.worker.terminate();
-      }
-    };
-    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
-  }
-});
-
-// src/commands/sourcemaps/inject.ts
-function injectCommand(env2) {
-  return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
-    handler(env2, async (ctx, opts, paths) => {
-      await runInject(
-        {
-          paths,
-          dryRun: opts.dryRun === true,
-          ext: opts.ext,
-          ignore: opts.ignore,
-          ignoreFile: opts.ignoreFile
-        },
-        ctx
-      );
-    })
-  );
-}
-async function runInject(opts, ctx) {
-  const { runInjection: runInjection2, renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
-  for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
-  const report3 = await runInjection2({
-    paths: opts.paths,
-    cwd: ctx.cwd,
-    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile,
-    dryRun: opts.dryRun
-  });
-  ctx.out.print(`> Found ${report3.found} files`);
-  ctx.out.print(`> Analyzing ${report3.found} sources`);
-  ctx.out.print("> Injecting debug ids");
-  for (const line of renderInjectReport2(report3)) ctx.out.print(line);
-  for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
-  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
-  ctx.out.result(injectJson2(report3));
-}
-var init_inject2 = __esm({
-  "src/commands/sourcemaps/inject.ts"() {
-    "use strict";
-    init_esm2();
-    init_runner();
-  }
-});
-
-// node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs
-function decodeInteger(reader) {
-  let value2 = 0;
-  let shift = 0;
-  let integer = 0;
-  do {
-    const c3 = reader.next();
-    integer = charToInt[c3];
-    value2 |= (integer & 31) << shift;
-    shift += 5;
-  } while (integer & 32);
-  return value2;
-}
-function decodeSign(num) {
-  return num & 1 ? -2147483648 | -(num >>> 1) : num >>> 1;
-}
-function encodeInteger(builder, num) {
-  do {
-    let clamped = num & 31;
-    num >>>= 5;
-    if (num > 0) clamped |= 32;
-    builder.write(intToChar[clamped]);
-  } while (num > 0);
-}
-function encodeSign(num) {
-  return num < 0 ? -num << 1 | 1 : num << 1;
-}
-function hasMoreVlq(reader, max) {
-  if (reader.pos >= max) return false;
-  return reader.peek() !== comma;
-}
-function decode(mappings) {
-  const { length } = mappings;
-  const reader = new StringReader(mappings);
-  const decoded = [];
-  let genColumn = 0;
-  let sourcesIndex = 0;
-  let sourceLine = 0;
-  let sourceColumn = 0;
-  let namesIndex = 0;
-  do {
-    const semi = reader.indexOf(";");
-    const line = [];
-    let sorted2 = true;
-    let lastCol = 0;
-    genColumn = 0;
-    while (reader.pos < semi) {
-      let seg;
-      genColumn += decodeSign(decodeInteger(reader));
-      if (genColumn < lastCol) sorted2 = false;
-      lastCol = genColumn;
-      if (hasMoreVlq(reader, semi)) {
-        sourcesIndex += decodeSign(decodeInteger(reader));
-        sourceLine += decodeSign(decodeInteger(reader));
-        sourceColumn += decodeSign(decodeInteger(reader));
-        if (hasMoreVlq(reader, semi)) {
-          namesIndex += decodeSign(decodeInteger(reader));
-          seg = [genColumn, sourcesIndex, sourceLine, sourceColumn, namesIndex];
-        } else {
-          seg = [genColumn, sourcesIndex, sourceLine, sourceColumn];
-        }
-      } else {
-        seg = [genColumn];
-      }
-      line.push(seg);
-      reader.pos++;
-    }
-    if (!sorted2) sort(line);
-    decoded.push(line);
-    reader.pos = semi + 1;
-  } while (reader.pos <= length);
-  return decoded;
-}
-function sort(line) {
-  line.sort(sortComparator);
-}
-function sortComparator(a, b2) {
-  return a[0] - b2[0];
-}
-function encode(decoded) {
-  const writer = new StringWriter();
-  let sourcesIndex = 0;
-  let sourceLine = 0;
-  let sourceColumn = 0;
-  let namesIndex = 0;
-  for (let i2 = 0; i2 < decoded.length; i2++) {
-    const line = decoded[i2];
-    if (i2 > 0) writer.write(semicolon);
-    if (line.length === 0) continue;
-    let genColumn = 0;
-    for (let j2 = 0; j2 < line.length; j2++) {
-      const segment = line[j2];
-      if (j2 > 0) writer.write(comma);
-      encodeInteger(writer, encodeSign(segment[0] - genColumn));
-      genColumn = segment[0];
-      if (segment.length === 1) continue;
-      encodeInteger(writer, encodeSign(segment[1] - sourcesIndex));
-      encodeInteger(writer, encodeSign(segment[2] - sourceLine));
-      encodeInteger(writer, encodeSign(segment[3] - sourceColumn));
-      sourcesIndex = segment[1];
-      sourceLine = segment[2];
-      sourceColumn = segment[3];
-      if (segment.length === 4) continue;
-      encodeInteger(writer, encodeSign(segment[4] - namesIndex));
-      namesIndex = segment[4];
-    }
-  }
-  return writer.flush();
-}
-var comma, semicolon, chars, intToChar, charToInt, bufLength, td, StringWriter, StringReader;
-var init_sourcemap_codec = __esm({
-  "node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs"() {
-    comma = ",".charCodeAt(0);
-    semicolon = ";".charCodeAt(0);
-    chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    intToChar = new Uint8Array(64);
-    charToInt = new Uint8Array(128);
-    for (let i2 = 0; i2 < chars.length; i2++) {
-      const c3 = chars.charCodeAt(i2);
-      intToChar[i2] = c3;
-      charToInt[c3] = i2;
-    }
-    bufLength = 1024 * 16;
-    td = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
-      decode(buf) {
-        const out = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-        return out.toString();
-      }
-    } : {
-      decode(buf) {
-        let out = "";
-        for (let i2 = 0; i2 < buf.length; i2++) {
-          out += String.fromCharCode(buf[i2]);
-        }
-        return out;
-      }
-    };
-    StringWriter = class {
-      constructor() {
-        this.pos = 0;
-        this.out = "";
-        this.buffer = new Uint8Array(bufLength);
-      }
-      write(v) {
-        const { buffer } = this;
-        buffer[this.pos++] = v;
-        if (this.pos === bufLength) {
-          this.out += td.decode(buffer);
-          this.pos = 0;
-        }
-      }
-      flush() {
-        const { buffer, out, pos } = this;
-        return pos > 0 ? out + td.decode(buffer.subarray(0, pos)) : out;
-      }
-    };
-    StringReader = class {
-      constructor(buffer) {
-        this.pos = 0;
-        this.buffer = buffer;
-      }
-      next() {
-        return this.buffer.charCodeAt(this.pos++);
-      }
-      peek() {
-        return this.buffer.charCodeAt(this.pos);
-      }
-      indexOf(char) {
-        const { buffer, pos } = this;
-        const idx = buffer.indexOf(char, pos);
-        return idx === -1 ? buffer.length : idx;
-      }
-    };
-  }
-});
-
-// node_modules/@jridgewell/resolve-uri/dist/resolve-uri.mjs
-function isAbsoluteUrl(input2) {
-  return schemeRegex.test(input2);
-}
-function isSchemeRelativeUrl(input2) {
-  return input2.startsWith("//");
-}
-function isAbsolutePath(input2) {
-  return input2.startsWith("/");
-}
-function isFileUrl(input2) {
-  return input2.startsWith("file:");
-}
-function isRelative(input2) {
-  return /^[.?#]/.test(input2);
-}
-function parseAbsoluteUrl(input2) {
-  const match = urlRegex.exec(input2);
-  return makeUrl(match[1], match[2] || "", match[3], match[4] || "", match[5] || "/", match[6] || "", match[7] || "");
-}
-function parseFileUrl(input2) {
-  const match = fileRegex.exec(input2);
-  const path = match[2];
-  return makeUrl("file:", "", match[1] || "", "", isAbsolutePath(path) ? path : "/" + path, match[3] || "", match[4] || "");
-}
-function makeUrl(scheme, user, host, port, path, query, hash) {
-  return {
-    scheme,
-    user,
-    host,
-    port,
-    path,
-    query,
-    hash,
-    type: 7
-  };
-}
-function parseUrl(input2) {
-  if (isSchemeRelativeUrl(input2)) {
-    const url2 = parseAbsoluteUrl("http:" + input2);
-    url2.scheme = "";
-    url2.type = 6;
-    return url2;
-  }
-  if (isAbsolutePath(input2)) {
-    const url2 = parseAbsoluteUrl("http://foo.com" + input2);
-    url2.scheme = "";
-    url2.host = "";
-    url2.type = 5;
-    return url2;
-  }
-  if (isFileUrl(input2))
-    return parseFileUrl(input2);
-  if (isAbsoluteUrl(input2))
-    return parseAbsoluteUrl(input2);
-  const url = parseAbsoluteUrl("http://foo.com/" + input2);
-  url.scheme = "";
-  url.host = "";
-  url.type = input2 ? input2.startsWith("?") ? 3 : input2.startsWith("#") ? 2 : 4 : 1;
-  return url;
-}
-function stripPathFilename(path) {
-  if (path.endsWith("/.."))
-    return path;
-  const index = path.lastIndexOf("/");
-  return path.slice(0, index + 1);
-}
-function mergePaths(url, base) {
-  normalizePath(base, base.type);
-  if (url.path === "/") {
-    url.path = base.path;
-  } else {
-    url.path = stripPathFilename(base.path) + url.path;
-  }
-}
-function normalizePath(url, type) {
-  const rel = type <= 4;
-  const pieces = url.path.split("/");
-  let pointer = 1;
-  let positive2 = 0;
-  let addTrailingSlash = false;
-  for (let i2 = 1; i2 < pieces.length; i2++) {
-    const piece = pieces[i2];
-    if (!piece) {
-      addTrailingSlash = true;
-      continue;
-    }
-    addTrailingSlash = false;
-    if (piece === ".")
-      continue;
-    if (piece === "..") {
-      if (positive2) {
-        addTrailingSlash = true;
-        positive2--;
-        pointer--;
-      } else if (rel) {
-        pieces[pointer++] = piece;
-      }
-      continue;
-    }
-    pieces[pointer++] = piece;
-    positive2++;
-  }
-  let path = "";
-  for (let i2 = 1; i2 < pointer; i2++) {
-    path += "/" + pieces[i2];
-  }
-  if (!path || addTrailingSlash && !path.endsWith("/..")) {
-    path += "/";
-  }
-  url.path = path;
-}
-function resolve5(input2, base) {
-  if (!input2 && !base)
-    return "";
-  const url = parseUrl(input2);
-  let inputType = url.type;
-  if (base && inputType !== 7) {
-    const baseUrl = parseUrl(base);
-    const baseType = baseUrl.type;
-    switch (inputType) {
-      case 1:
-        url.hash = baseUrl.hash;
-      // fall through
-      case 2:
-        url.query = baseUrl.query;
-      // fall through
-      case 3:
-      case 4:
-        mergePaths(url, baseUrl);
-      // fall through
-      case 5:
-        url.user = baseUrl.user;
-        url.host = baseUrl.host;
-        url.port = baseUrl.port;
-      // fall through
-      case 6:
-        url.scheme = baseUrl.scheme;
-    }
-    if (baseType > inputType)
-      inputType = baseType;
-  }
-  normalizePath(url, inputType);
-  const queryHash = url.query + url.hash;
-  switch (inputType) {
-    // This is impossible, because of the empty checks at the start of the function.
-    // case UrlType.Empty:
-    case 2:
-    case 3:
-      return queryHash;
-    case 4: {
-      const path = url.path.slice(1);
-      if (!path)
-        return queryHash || ".";
-      if (isRelative(base || input2) && !isRelative(path)) {
-        return "./" + path + queryHash;
-      }
-      return path + queryHash;
-    }
-    case 5:
-      return url.path + queryHash;
-    default:
-      return url.scheme + "//" + url.user + url.host + url.port + url.path + queryHash;
-  }
-}
-var schemeRegex, urlRegex, fileRegex;
-var init_resolve_uri = __esm({
-  "node_modules/@jridgewell/resolve-uri/dist/resolve-uri.mjs"() {
-    schemeRegex = /^[\w+.-]+:\/\//;
-    urlRegex = /^([\w+.-]+:)\/\/([^@/#?]*@)?(\[[^\]]+\]|[^:/#?]*)(:\d+)?(\/[^#?]*)?(\?[^#]*)?(#.*)?/;
-    fileRegex = /^file:(?:\/\/((?![a-z]:)[^/#?]*)?)?(\/?[^#?]*)(\?[^#]*)?(#.*)?/i;
-  }
-});
-
-// node_modules/@jridgewell/trace-mapping/dist/trace-mapping.mjs
-function stripFilename(path) {
-  if (!path) return "";
-  const index = path.lastIndexOf("/");
-  return path.slice(0, index + 1);
-}
-function resolver(mapUrl, sourceRoot) {
-  const from = stripFilename(mapUrl);
-  const prefix = sourceRoot ? sourceRoot + "/" : "";
-  return (source) => resolve5(prefix + (source || ""), from);
-}
-function maybeSort(mappings, owned) {
-  const unsortedIndex = nextUnsortedSegmentLine(mappings, 0);
-  if (unsortedIndex === mappings.length) return mappings;
-  if (!owned) mappings = mappings.slice();
-  for (let i2 = unsortedIndex; i2 < mappings.length; i2 = nextUnsortedSegmentLine(mappings, i2 + 1)) {
-    mappings[i2] = sortSegments(mappings[i2], owned);
-  }
-  return mappings;
-}
-function nextUnsortedSegmentLine(mappings, start) {
-  for (let i2 = start; i2 < mappings.length; i2++) {
-    if (!isSorted(mappings[i2])) return i2;
-  }
-  return mappings.length;
-}
-function isSorted(line) {
-  for (let j2 = 1; j2 < line.length; j2++) {
-    if (line[j2][COLUMN] < line[j2 - 1][COLUMN]) {
-      return false;
-    }
-  }
-  return true;
-}
-function sortSegments(line, owned) {
-  if (!owned) line = line.slice();
-  return line.sort(sortComparator2);
-}
-function sortComparator2(a, b2) {
-  return a[COLUMN] - b2[COLUMN];
-}
-function binarySearch(haystack, needle, low, high) {
-  while (low <= high) {
-    const mid = low + (high - low >> 1);
-    const cmp = haystack[mid][COLUMN] - needle;
-    if (cmp === 0) {
-      found = true;
-      return mid;
-    }
-    if (cmp < 0) {
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
-  found = false;
-  return low - 1;
-}
-function upperBound(haystack, needle, index) {
-  for (let i2 = index + 1; i2 < haystack.length; index = i2++) {
-    if (haystack[i2][COLUMN] !== needle) break;
-  }
-  return index;
-}
-function lowerBound(haystack, needle, index) {
-  for (let i2 = index - 1; i2 >= 0; index = i2--) {
-    if (haystack[i2][COLUMN] !== needle) break;
-  }
-  return index;
-}
-function memoizedState() {
-  return {
-    lastKey: -1,
-    lastNeedle: -1,
-    lastIndex: -1
-  };
-}
-function memoizedBinarySearch(haystack, needle, state, key) {
-  const { lastKey, lastNeedle, lastIndex } = state;
-  let low = 0;
-  let high = haystack.length - 1;
-  if (key === lastKey) {
-    if (needle === lastNeedle) {
-      found = lastIndex !== -1 && haystack[lastIndex][COLUMN] === needle;
-      return lastIndex;
-    }
-    if (needle >= lastNeedle) {
-      low = lastIndex === -1 ? 0 : lastIndex;
-    } else {
-      high = lastIndex;
-    }
-  }
-  state.lastKey = key;
-  state.lastNeedle = needle;
-  return state.lastIndex = binarySearch(haystack, needle, low, high);
-}
-function parse(map) {
-  return typeof map === "string" ? JSON.parse(map) : map;
-}
-function recurse(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
-  const { sections } = input2;
-  for (let i2 = 0; i2 < sections.length; i2++) {
-    const { map, offset } = sections[i2];
-    let sl = stopLine;
-    let sc = stopColumn;
-    if (i2 + 1 < sections.length) {
-      const nextOffset = sections[i2 + 1].offset;
-      sl = Math.min(stopLine, lineOffset + nextOffset.line);
-      if (sl === stopLine) {
-        sc = Math.min(stopColumn, columnOffset + nextOffset.column);
-      } else if (sl < stopLine) {
-        sc = columnOffset + nextOffset.column;
-      }
-    }
-    addSection(
-      map,
-      mapUrl,
-      mappings,
-      sources,
-      sourcesContent,
-      names,
-      ignoreList,
-      lineOffset + offset.line,
-      columnOffset + offset.column,
-      sl,
-      sc
-    );
-  }
-}
-function addSection(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
-  const parsed = parse(input2);
-  if ("sections" in parsed) return recurse(...arguments);
-  const map = new TraceMap(parsed, mapUrl);
-  const sourcesOffset = sources.length;
-  const namesOffset = names.length;
-  const decoded = decodedMappings(map);
-  const { resolvedSources, sourcesContent: contents, ignoreList: ignores } = map;
-  append2(sources, resolvedSources);
-  append2(names, map.names);
-  if (contents) append2(sourcesContent, contents);
-  else for (let i2 = 0; i2 < resolvedSources.length; i2++) sourcesContent.push(null);
-  if (ignores) for (let i2 = 0; i2 < ignores.length; i2++) ignoreList.push(ignores[i2] + sourcesOffset);
-  for (let i2 = 0; i2 < decoded.length; i2++) {
-    const lineI = lineOffset + i2;
-    if (lineI > stopLine) return;
-    const out = getLine(mappings, lineI);
-    const cOffset = i2 === 0 ? columnOffset : 0;
-    const line = decoded[i2];
-    for (let j2 = 0; j2 < line.length; j2++) {
-      const seg = line[j2];
-      const column = cOffset + seg[COLUMN];
-      if (lineI === stopLine && column >= stopColumn) return;
-      if (seg.length === 1) {
-        out.push([column]);
-        continue;
-      }
-      const sourcesIndex = sourcesOffset + seg[SOURCES_INDEX];
-      const sourceLine = seg[SOURCE_LINE];
-      const sourceColumn = seg[SOURCE_COLUMN];
-      out.push(
-        seg.length === 4 ? [column, sourcesIndex, sourceLine, sourceColumn] : [column, sourcesIndex, sourceLine, sourceColumn, namesOffset + seg[NAMES_INDEX]]
-      );
-    }
-  }
-}
-function append2(arr, other) {
-  for (let i2 = 0; i2 < other.length; i2++) arr.push(other[i2]);
-}
-function getLine(arr, index) {
-  for (let i2 = arr.length; i2 <= index; i2++) arr[i2] = [];
-  return arr[index];
-}
-function cast(map) {
-  return map;
-}
-function decodedMappings(map) {
-  var _a2;
-  return (_a2 = cast(map))._decoded || (_a2._decoded = decode(cast(map)._encoded));
-}
-function originalPositionFor(map, needle) {
-  let { line, column, bias } = needle;
-  line--;
-  if (line < 0) throw new Error(LINE_GTR_ZERO);
-  if (column < 0) throw new Error(COL_GTR_EQ_ZERO);
-  const decoded = decodedMappings(map);
-  if (line >= decoded.length) return OMapping(null, null, null, null);
-  const segments = decoded[line];
-  const index = traceSegmentInternal(
-    segments,
-    cast(map)._decodedMemo,
-    line,
-    column,
-    bias || GREATEST_LOWER_BOUND
-  );
-  if (index === -1) return OMapping(null, null, null, null);
-  const segment = segments[index];
-  if (segment.length === 1) return OMapping(null, null, null, null);
-  const { names, resolvedSources } = map;
-  return OMapping(
-    resolvedSources[segment[SOURCES_INDEX]],
-    segment[SOURCE_LINE] + 1,
-    segment[SOURCE_COLUMN],
-    segment.length === 5 ? names[segment[NAMES_INDEX]] : null
-  );
-}
-function sourceIndex(map, source) {
-  const { sources, resolvedSources } = map;
-  let index = sources.indexOf(source);
-  if (index === -1) index = resolvedSources.indexOf(source);
-  return index;
-}
-function sourceContentFor(map, source) {
-  const { sourcesContent } = map;
-  if (sourcesContent == null) return null;
-  const index = sourceIndex(map, source);
-  return index === -1 ? null : sourcesContent[index];
-}
-function presortedDecodedMap(map, mapUrl) {
-  const tracer = new TraceMap(clone(map, []), mapUrl);
-  cast(tracer)._decoded = map.mappings;
-  return tracer;
-}
-function clone(map, mappings) {
-  return {
-    version: map.version,
-    file: map.file,
-    names: map.names,
-    sourceRoot: map.sourceRoot,
-    sources: map.sources,
-    sourcesContent: map.sourcesContent,
-    mappings,
-    ignoreList: map.ignoreList || map.x_google_ignoreList
-  };
-}
-function OMapping(source, line, column, name) {
-  return { source, line, column, name };
-}
-function traceSegmentInternal(segments, memo, line, column, bias) {
-  let index = memoizedBinarySearch(segments, column, memo, line);
-  if (found) {
-    index = (bias === LEAST_UPPER_BOUND ? upperBound : lowerBound)(segments, column, index);
-  } else if (bias === LEAST_UPPER_BOUND) index++;
-  if (index === -1 || index === segments.length) return -1;
-  return index;
-}
-var COLUMN, SOURCES_INDEX, SOURCE_LINE, SOURCE_COLUMN, NAMES_INDEX, found, FlattenMap, LINE_GTR_ZERO, COL_GTR_EQ_ZERO, LEAST_UPPER_BOUND, GREATEST_LOWER_BOUND, TraceMap;
-var init_trace_mapping = __esm({
-  "node_modules/@jridgewell/trace-mapping/dist/trace-mapping.mjs"() {
-    init_sourcemap_codec();
-    init_resolve_uri();
-    COLUMN = 0;
-    SOURCES_INDEX = 1;
-    SOURCE_LINE = 2;
-    SOURCE_COLUMN = 3;
-    NAMES_INDEX = 4;
-    found = false;
-    FlattenMap = function(map, mapUrl) {
-      const parsed = parse(map);
-      if (!("sections" in parsed)) {
-        return new TraceMap(parsed, mapUrl);
-      }
-      const mappings = [];
-      const sources = [];
-      const sourcesContent = [];
-      const names = [];
-      const ignoreList = [];
-      recurse(
-        parsed,
-        mapUrl,
-        mappings,
-        sources,
-        sourcesContent,
-        names,
-        ignoreList,
-        0,
-        0,
-        Infinity,
-        Infinity
-      );
-      const joined = {
-        version: 3,
-        file: parsed.file,
-        names,
-        sources,
-        sourcesContent,
-        mappings,
-        ignoreList
-      };
-      return presortedDecodedMap(joined);
-    };
-    LINE_GTR_ZERO = "`line` must be greater than 0 (lines start at line 1)";
-    COL_GTR_EQ_ZERO = "`column` must be greater than or equal to 0 (columns start at column 0)";
-    LEAST_UPPER_BOUND = -1;
-    GREATEST_LOWER_BOUND = 1;
-    TraceMap = class {
-      constructor(map, mapUrl) {
-        const isString = typeof map === "string";
-        if (!isString && map._decodedMemo) return map;
-        const parsed = parse(map);
-        const { version, file, names, sourceRoot, sources, sourcesContent } = parsed;
-        this.version = version;
-        this.file = file;
-        this.names = names || [];
-        this.sourceRoot = sourceRoot;
-        this.sources = sources;
-        this.sourcesContent = sourcesContent;
-        this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
-        const resolve11 = resolver(mapUrl, sourceRoot);
-        this.resolvedSources = sources.map(resolve11);
-        const { mappings } = parsed;
-        if (typeof mappings === "string") {
-          this._encoded = mappings;
-          this._decoded = void 0;
-        } else if (Array.isArray(mappings)) {
-          this._encoded = void 0;
-          this._decoded = maybeSort(mappings, isString);
-        } else if (parsed.sections) {
-          throw new Error(`TraceMap passed sectioned source map, please use FlattenMap export instead`);
-        } else {
-          throw new Error(`invalid source map: ${JSON.stringify(parsed)}`);
-        }
-        this._decodedMemo = memoizedState();
-        this._bySources = void 0;
-        this._bySourceMemos = void 0;
-      }
-    };
-  }
-});
-
-// src/sourcemaps/resolve.ts
-var resolve_exports2 = {};
-__export(resolve_exports2, {
-  renderResolve: () => renderResolve,
-  resolveSourceMap: () => resolveSourceMap
-});
-import { readFile as readFile2 } from "node:fs/promises";
-async function resolveSourceMap(path, display, line, column, contextLines = 2) {
-  let text;
-  try {
-    text = await readFile2(path, "utf8");
-  } catch (e) {
-    throw new InputError(
-      `cannot read source map ${display}: ${e.code ?? e.message}`
-    );
-  }
-  let json2;
-  try {
-    json2 = JSON.parse(text.replace(/^\uFEFF/, "").replace(/^\)\]\}[^\n]*\n/, ""));
-    if (json2 === null || typeof json2 !== "object" || Array.isArray(json2)) throw new Error("not a JSON object");
-  } catch (e) {
-    throw new InputError(`${display} is not a valid source map: ${e.message}`);
-  }
-  const type = Array.isArray(json2.sections) ? "indexed" : "regular";
-  let map;
-  try {
-    map = new FlattenMap(json2);
-    decodedMappings(map);
-  } catch (e) {
-    throw new InputError(`${display} is not a valid source map: ${e.message}`);
-  }
-  const result = { path: display, type, line, column };
-  const lines = decodedMappings(map);
-  let l = Math.min(line - 1, lines.length - 1);
-  let col = line - 1 > lines.length - 1 ? Infinity : column - 1;
-  let found2;
-  for (; l >= 0 && !found2; l--, col = Infinity) {
-    const segs = lines[l] ?? [];
-    for (let i2 = segs.length - 1; i2 >= 0; i2--) {
-      if (segs[i2][0] <= col) {
-        found2 = { line: l, column: segs[i2][0] };
-        break;
-      }
-    }
-  }
-  if (!found2) return result;
-  const pos = originalPositionFor(map, { line: found2.line + 1, column: found2.column });
-  result.token = {
-    line: found2.line + 1,
-    column: found2.column + 1,
-    name: pos.name,
-    source: pos.source,
-    originalLine: pos.line,
-    originalColumn: pos.column === null ? null : pos.column + 1
-  };
-  if (pos.source !== null && pos.line !== null) {
-    const content = sourceContentFor(map, pos.source);
-    if (content != null) {
-      const src = content.split(/\r?\n/);
-      const from = Math.max(1, pos.line - contextLines);
-      const to = Math.min(src.length, pos.line + contextLines);
-      result.context = [];
-      for (let n = from; n <= to; n++) result.context.push({ line: n, text: src[n - 1], current: n === pos.line });
-    }
-  }
-  return result;
-}
-function renderResolve(r2) {
-  const out = [
-    `source map path: ${JSON.stringify(r2.path)}`,
-    `source map type: ${r2.type}`,
-    "",
-    `Searching for token nearest to line ${r2.line}, column ${r2.column} in the minified file:`,
-    ""
-  ];
-  const t2 = r2.token;
-  if (!t2) {
-    out.push("  - no token found!");
-    return out;
-  }
-  const name = t2.name === null ? "(unnamed)" : JSON.stringify(t2.name);
-  out.push(`  Found the nearest token ${name} at line ${t2.line}, column ${t2.column} in the minified file.`, "");
-  if (t2.source === null) {
-    out.push("  - The token has no original source.");
-    return out;
-  }
-  out.push(
-    `  - The same token is located at line ${t2.originalLine}, column ${t2.originalColumn} in source file ${t2.source}.`,
-    ""
-  );
-  if (!r2.context) {
-    out.push("  Cannot find source");
-    return out;
-  }
-  out.push("  Source code:");
-  const width = String(r2.context[r2.context.length - 1]?.line ?? 0).length;
-  for (const c3 of r2.context) out.push(`  ${c3.current ? ">" : " "} ${String(c3.line).padStart(width)} | ${c3.text}`);
-  return out;
-}
-var init_resolve2 = __esm({
-  "src/sourcemaps/resolve.ts"() {
-    "use strict";
-    init_trace_mapping();
-    init_errors();
-  }
-});
-
-// src/commands/sourcemaps/resolve.ts
-function positive(flag) {
-  return (value2) => {
-    if (!/^\s*\d+\s*$/.test(value2) || Number.parseInt(value2, 10) < 1) {
-      throw new UsageError(
-        `invalid value '${value2}' for ${flag}: expected a number from 1 (lines and columns count from 1)`
-      );
-    }
-    return Number.parseInt(value2, 10);
-  };
-}
-function resolveCommand(env2) {
-  return new Command("resolve").description("resolve a minified line/column through a source map to the original position").argument("<path>", "the source map to resolve against").option("-l, --line <line>", "line number in the minified file (from 1)", positive("--line"), 1).option("-c, --column <column>", "column number in the minified file (from 1)", positive("--column"), 1).addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
-    handler(env2, async (ctx, opts, path) => {
-      await runResolve({ path, line: opts.line, column: opts.column }, ctx);
-    })
-  );
-}
-async function runResolve(opts, ctx) {
-  const { resolve: resolve11 } = await import("node:path");
-  const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
-  const result = await resolveSourceMap2(resolve11(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
-  for (const line of renderResolve2(result)) ctx.out.print(line);
-  ctx.out.result(result);
-}
-var init_resolve3 = __esm({
-  "src/commands/sourcemaps/resolve.ts"() {
-    "use strict";
-    init_esm2();
-    init_errors();
-    init_runner();
-  }
-});
-
-// src/sourcemaps/pack.ts
-function pack(items, size, maxBytes, maxCount = Infinity, base = 0) {
-  const out = [];
-  let cur = [];
-  let bytes = base;
-  for (const item of items) {
-    const n = size(item);
-    if (cur.length > 0 && (cur.length >= maxCount || bytes + n > maxBytes)) {
-      out.push(cur);
-      cur = [];
-      bytes = base;
-    }
-    cur.push(item);
-    bytes += n;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
-}
-var init_pack = __esm({
-  "src/sourcemaps/pack.ts"() {
-    "use strict";
-  }
-});
-
-// src/sourcemaps/bundle.ts
-import { createHash as createHash4 } from "node:crypto";
-import { closeSync as closeSync4, openSync as openSync4, readSync as readSync2, writeSync as writeSync2 } from "node:fs";
-import { availableParallelism as availableParallelism2 } from "node:os";
-import { Worker as Worker2 } from "node:worker_threads";
-import * as zlib from "node:zlib";
-function urlToBundlePath(url) {
-  const noQuery = url.split(/[?#]/)[0];
-  if (noQuery.startsWith("~/")) return `files/_/_/${noQuery.slice(2)}`;
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/?(.*)$/.exec(noQuery);
-  if (m) return `files/${m[1]}/${m[2] || "_"}/${m[3]}`;
-  return `files/_/_/${noQuery.replace(/^\/+/, "")}`;
-}
-function fileUrl(rel, urlPrefix, urlSuffix) {
-  const raw = urlPrefix ?? "~";
-  const prefix = raw.endsWith("/") ? raw.slice(0, -1) : raw;
-  return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
-}
-function uuidFromSha1(digest) {
-  const b2 = Buffer.from(digest.subarray(0, 16));
-  b2[6] = b2[6] & 15 | 80;
-  b2[8] = b2[8] & 63 | 128;
-  const h2 = b2.toString("hex");
-  return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20)}`;
-}
-function crc322(data) {
-  const native = zlib.crc32;
-  if (native) return native(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c4 = n;
-      for (let k2 = 0; k2 < 8; k2++) c4 = c4 & 1 ? 3988292384 ^ c4 >>> 1 : c4 >>> 1;
-      crcTable[n] = c4;
-    }
-  }
-  let c3 = -1;
-  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
-  return (c3 ^ -1) >>> 0;
-}
-function rewriteModuleUrl() {
-  return siblingModuleUrl("bundle-rewrite.js");
-}
-function workersReadFiles() {
-  return rewriteModuleUrl() !== void 0 && siblingModuleUrl("scan.js") !== void 0;
-}
-function createWorkerPool() {
-  return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
-}
-function deflateWorkers() {
-  return Math.max(1, Math.min(2, availableParallelism2() - 1));
-}
-async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
-  const fd = openSync4(file, "w");
-  try {
-    const w = new HashingWriter(fd, chunkSize);
-    let central = Buffer.allocUnsafe(64 * 1024);
-    let centralLength = 0;
-    const local = Buffer.alloc(30);
-    const idHash = createHash4("sha1");
-    const addEntry = async (name, crc, size, deflated) => {
-      const nameBuf = Buffer.from(name, "utf8");
-      local.writeUInt32LE(67324752, 0);
-      local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(name.length === nameBuf.length ? 0 : 2048, 6);
-      local.writeUInt16LE(8, 8);
-      local.writeUInt16LE(0, 10);
-      local.writeUInt16LE(DOS_DATE_1980, 12);
-      local.writeUInt32LE(crc, 14);
-      local.writeUInt32LE(deflated.length, 18);
-      local.writeUInt32LE(size, 22);
-      local.writeUInt16LE(nameBuf.length, 26);
-      local.writeUInt16LE(0, 28);
-      const at2 = w.offset;
-      await w.write(local);
-      await w.write(nameBuf);
-      await w.write(deflated);
-      if (centralLength + 46 + nameBuf.length > central.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * central.length, centralLength + 46 + nameBuf.length));
-        central.copy(bigger, 0, 0, centralLength);
-        central = bigger;
-      }
-      const cd = central.subarray(centralLength, centralLength + 46);
-      cd.writeUInt32LE(33639248, 0);
-      cd.writeUInt16LE(788, 4);
-      cd.writeUInt16LE(20, 6);
-      local.copy(cd, 8, 6, 30);
-      cd.writeUInt16LE(0, 32);
-      cd.writeUInt16LE(0, 34);
-      cd.writeUInt16LE(0, 36);
-      cd.writeUInt32LE(33188 * 65536, 38);
-      cd.writeUInt32LE(at2, 42);
-      centralLength += 46 + nameBuf.copy(central, centralLength + 46);
-    };
-    await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
-    const unique = uniquePaths(entries);
-    let count2 = 0;
-    const pool = workers ?? new WorkerPool(deflateWorkers());
-    try {
-      const batches = pack(unique, (e) => e.sizeHint, BATCH_BYTES, BATCH_ENTRIES);
-      const inFlight = [];
-      let nextToStart = 0;
-      const start = async (batch) => {
-        const items = [];
-        for (const e of batch) items.push(pool.readsFiles && e.source ? e.source : await e.load());
-        return pool.run(items);
-      };
-      for (const batch of batches) {
-        while (nextToStart < batches.length && inFlight.length < pool.size * BATCHES_PER_WORKER) {
-          const p2 = start(batches[nextToStart++]);
-          p2.catch(() => void 0);
-          inFlight.push(p2);
-        }
-        const prepared = await inFlight.shift();
-        for (let j2 = 0; j2 < batch.length; j2++) {
-          const e = batch[j2];
-          const r2 = prepared[j2];
-          if (r2.error !== void 0) {
-            if (r2.input) throw new InputError(r2.error);
-            const err3 = Object.assign(new Error(r2.error), { code: r2.code });
-            throw isFileSystemError(err3) ? fileError(err3, "read", e.url) : err3;
-          }
-          const crc = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
-          const path = urlToBundlePath(e.url);
-          await addEntry(path, crc, r2.size, r2.deflated);
-          idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
-          count2 += 1;
-          onEntry?.(r2.size);
-        }
-      }
-    } finally {
-      if (!workers) await pool.close();
-    }
-    for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
-    const debugId = uuidFromSha1(idHash.digest());
-    const rest = { debug_id: debugId };
-    if (attrs2.dist !== void 0) rest.dist = attrs2.dist;
-    if (attrs2.note !== void 0) rest.note = attrs2.note;
-    rest.org = attrs2.org;
-    if (attrs2.project !== void 0) rest.project = attrs2.project;
-    if (attrs2.release !== void 0) rest.release = attrs2.release;
-    const manifestBytes = manifestJson(unique, rest);
-    await addEntry(
-      "manifest.json",
-      crc322(manifestBytes),
-      manifestBytes.length,
-      zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL })
-    );
-    const cdStart = w.offset;
-    const cdBuf = central.subarray(0, centralLength);
-    await w.write(cdBuf);
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(101010256, 0);
-    eocd.writeUInt16LE(count2 + 1, 8);
-    eocd.writeUInt16LE(count2 + 1, 10);
-    eocd.writeUInt32LE(cdBuf.length, 12);
-    eocd.writeUInt32LE(cdStart, 16);
-    await w.write(eocd);
-    await w.flush();
-    const checksum = w.finish();
-    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
-  } finally {
-    closeSync4(fd);
-  }
-}
-function uniquePaths(entries) {
-  let prev;
-  let sorted2 = true;
-  for (const e of entries) {
-    const path = urlToBundlePath(e.url);
-    if (prev !== void 0 && byteCompare(prev, path) > 0) {
-      sorted2 = false;
-      break;
-    }
-    prev = path;
-  }
-  const done = sorted2 ? void 0 : /* @__PURE__ */ new Set();
-  prev = void 0;
-  return entries.filter((e) => {
-    const path = urlToBundlePath(e.url);
-    const first2 = done ? !done.has(path) : path !== prev;
-    done?.add(path);
-    prev = path;
-    return first2;
-  });
-}
-function manifestJson(entries, rest) {
-  const byPath = entries.map((e) => ({ path: urlToBundlePath(e.url), e }));
-  byPath.sort((a, b2) => byteCompare(a.path, b2.path));
-  let buf = Buffer.allocUnsafe(64 * 1024);
-  let length = 0;
-  const put = (text) => {
-    const max = Buffer.byteLength(text);
-    if (length + max > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, length + max));
-      buf.copy(bigger, 0, 0, length);
-      buf = bigger;
-    }
-    length += buf.write(text, length);
-  };
-  put('{"files":{');
-  byPath.forEach(({ path, e }, i2) => {
-    const info2 = { type: e.type, url: e.url };
-    const headers = e.headers;
-    if (Object.keys(headers).length > 0) info2.headers = headers;
-    put(`${i2 > 0 ? "," : ""}${JSON.stringify(path)}:${JSON.stringify(info2)}`);
-  });
-  put(`},${JSON.stringify(rest).slice(1)}`);
-  return buf.subarray(0, length);
-}
-function byteCompare(a, b2) {
-  if (a === b2) return 0;
-  const n = Math.min(a.length, b2.length);
-  for (let i2 = 0; i2 < n; i2++) {
-    const x2 = a.charCodeAt(i2);
-    const y2 = b2.charCodeAt(i2);
-    if (x2 === y2) continue;
-    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
-      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
-    return x2 < y2 ? -1 : 1;
-  }
-  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
-}
-async function readChunk(file, offset, size) {
-  const fd = openSync4(file, "r");
-  try {
-    const buf = Buffer.alloc(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync2(fd, buf, got, size - got, offset + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf;
-  } finally {
-    closeSync4(fd);
-  }
-}
-var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
-var init_bundle = __esm({
-  "src/sourcemaps/bundle.ts"() {
-    "use strict";
-    init_errors();
-    init_file_errors();
-    init_pack();
-    init_sibling();
-    WRITE_BYTES = 1 << 20;
-    HashingWriter = class {
-      constructor(fd, chunkSize) {
-        this.fd = fd;
-        this.chunkSize = chunkSize;
-      }
-      offset = 0;
-      whole = createHash4("sha1");
-      chunk = createHash4("sha1");
-      chunkStart = 0;
-      chunkFill = 0;
-      chunks = [];
-      /** Bytes not yet written, gathered in one reused buffer (no garbage per entry or per write). */
-      buf = Buffer.allocUnsafe(WRITE_BYTES);
-      fill = 0;
-      fileOffset = 0;
-      /** Append bytes (copied); they reach the file in writes of WRITE_BYTES. */
-      async write(data) {
-        let from = 0;
-        while (from < data.length) {
-          const take = Math.min(WRITE_BYTES - this.fill, data.length - from);
-          this.buf.set(take === data.length ? data : data.subarray(from, from + take), this.fill);
-          this.fill += take;
-          from += take;
-          if (this.fill === WRITE_BYTES) await this.flush();
-        }
-        this.offset += data.length;
-        this.whole.update(data);
-        let pos = 0;
-        while (pos < data.length) {
-          const take = Math.min(this.chunkSize - this.chunkFill, data.length - pos);
-          this.chunk.update(take === data.length ? data : data.subarray(pos, pos + take));
-          this.chunkFill += take;
-          pos += take;
-          if (this.chunkFill === this.chunkSize) this.closeChunk();
-        }
-      }
-      closeChunk() {
-        this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
-        this.chunkStart += this.chunkFill;
-        this.chunkFill = 0;
-        this.chunk = createHash4("sha1");
-      }
-      async flush() {
-        let done = 0;
-        while (done < this.fill) done += writeSync2(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
-        this.fileOffset += this.fill;
-        this.fill = 0;
-      }
-      finish() {
-        if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
-        return this.whole.digest("hex");
-      }
-    };
-    DOS_DATE_1980 = 33;
-    DEFLATE_LEVEL = 4;
-    WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { readFileSync } = require("node:fs");
-const zlib = require("node:zlib");
-const { createHash } = require("node:crypto");
-const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
-const scanner = workerData.scanModule ? import(workerData.scanModule) : undefined;
-parentPort.on("message", async ({ id, items }) => {
-  const mod = rewriter && (await rewriter);
-  const scan = scanner && (await scanner);
-  const transfer = [];
-  const out = items.map((item) => {
-    try {
-      if (item.inspect) return scan.inspectFile(item.inspect.abs, item.inspect.rel);
-      let data = item;
-      if (item.file !== undefined) {
-        data = readFileSync(item.file);
-        if (item.rewrite) data = mod.rewriteMapBytes(data, item.displayPath, item.rewrite);
-      }
-      // Copies that own their memory, moved (not cloned) to the main thread: a clone of a view
-      // copies the whole pool or output buffer behind it.
-      const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: ${DEFLATE_LEVEL} }));
-      transfer.push(deflated.buffer);
-      return {
-        deflated,
-        crc: zlib.crc32 ? zlib.crc32(data) >>> 0 : -1,
-        size: data.length,
-        sha1: createHash("sha1").update(data).digest("hex"),
-        data: zlib.crc32 ? undefined : new Uint8Array(data),
-      };
-    } catch (e) {
-      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input"), code: e && e.code };
-    }
-  });
-  parentPort.postMessage({ id, out }, transfer);
-});
-`;
-    YOUNG_GENERATION_MB = 8;
-    BATCH_BYTES = 1 << 20;
-    BATCH_ENTRIES = 64;
-    BATCHES_PER_WORKER = 3;
-    WorkerPool = class {
-      workers;
-      waiting = /* @__PURE__ */ new Map();
-      nextId = 0;
-      failure;
-      /** The workers read and rewrite files themselves (else they get bytes). */
-      readsFiles;
-      constructor(size) {
-        const rewriteModule = rewriteModuleUrl();
-        const scanModule = siblingModuleUrl("scan.js");
-        this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
-        this.workers = Array.from({ length: size }, () => {
-          const w = new Worker2(WORKER_SOURCE, {
-            eval: true,
-            workerData: { rewriteModule, scanModule },
-            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
-          });
-          w.on("message", ({ id, out }) => {
-            const p2 = this.waiting.get(id);
-            this.waiting.delete(id);
-            p2?.resolve(out);
-          });
-          w.on("error", (e) => this.fail(e));
-          return w;
-        });
-      }
-      fail(e) {
-        this.failure = e;
-        for (const p2 of this.waiting.values()) p2.reject(e);
-        this.waiting.clear();
-      }
-      get size() {
-        return this.workers.length;
-      }
-      /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
-      inspect(files) {
-        return this.post(files.map((f) => ({ inspect: f })));
-      }
-      run(items) {
-        return this.post(items);
-      }
-      post(items) {
-        if (this.failure) return Promise.reject(this.failure);
-        const id = this.nextId++;
-        const w = this.workers[id % this.workers.length];
-        return new Promise((resolve11, reject) => {
-          this.waiting.set(id, { resolve: resolve11, reject });
-          w.postMessage({ id, items });
-        });
-      }
-      closing;
-      /** Stop the workers (again: no-op). */
-      close() {
-        this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => void 0);
-        return this.closing;
-      }
-    };
-  }
-});
-
-// src/sourcemaps/bundle-rewrite.ts
-function parseMapJson2(text, displayPath) {
-  let v;
-  try {
-    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
-  } catch (e) {
-    throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
-  }
-  if (typeof v !== "object" || v === null || Array.isArray(v))
-    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
-  return v;
-}
-function rewriteMapBytes(raw, displayPath, opts) {
-  const map = parseMapJson2(raw.toString("utf8"), displayPath);
-  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
-}
-function commonSourcePrefix(sources) {
-  const abs = sources.filter((s) => s.startsWith("/"));
-  if (abs.length === 0) return void 0;
-  let parts = abs[0].split("/").slice(0, -1);
-  for (const s of abs.slice(1)) {
-    const p2 = s.split("/").slice(0, -1);
-    let i2 = 0;
-    while (i2 < parts.length && i2 < p2.length && parts[i2] === p2[i2]) i2++;
-    parts = parts.slice(0, i2);
-  }
-  const prefix = parts.join("/");
-  return prefix.length > 1 ? prefix : void 0;
-}
-function strip(source, prefixes) {
-  for (const p2 of prefixes) {
-    const pre = p2.replace(/\/+$/, "");
-    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
-  }
-  return source;
-}
-function flatten(map) {
-  if (Array.isArray(map.sections)) {
-    const out = { sources: [], contents: [], names: [], lines: [] };
-    const srcIdx = /* @__PURE__ */ new Map();
-    const nameIdx = /* @__PURE__ */ new Map();
-    for (const sec of map.sections) {
-      const off = sec?.offset ?? {};
-      const sub = sec?.map && typeof sec.map === "object" ? flatten(sec.map) : void 0;
-      if (!sub) return void 0;
-      const lineOff = off.line ?? 0;
-      const colOff = off.column ?? 0;
-      const s = sub.sources.map((name, i2) => {
-        let k2 = srcIdx.get(name);
-        if (k2 === void 0) {
-          k2 = out.sources.length;
-          srcIdx.set(name, k2);
-          out.sources.push(name);
-          out.contents.push(sub.contents[i2] ?? null);
-        } else if (out.contents[k2] === null && sub.contents[i2] != null) out.contents[k2] = sub.contents[i2];
-        return k2;
-      });
-      const n = sub.names.map((name) => {
-        let k2 = nameIdx.get(name);
-        if (k2 === void 0) {
-          k2 = out.names.length;
-          nameIdx.set(name, k2);
-          out.names.push(name);
-        }
-        return k2;
-      });
-      sub.lines.forEach((line, li) => {
-        const target = lineOff + li;
-        while (out.lines.length <= target) out.lines.push([]);
-        for (const seg of line) {
-          const col = seg[0] + (li === 0 ? colOff : 0);
-          if (seg.length === 1) out.lines[target].push([col]);
-          else if (seg.length === 4) out.lines[target].push([col, s[seg[1]], seg[2], seg[3]]);
-          else out.lines[target].push([col, s[seg[1]], seg[2], seg[3], n[seg[4]]]);
-        }
-      });
-    }
-    for (const line of out.lines) line.sort((a, b2) => a[0] - b2[0]);
-    return out;
-  }
-  if (typeof map.mappings !== "string") return void 0;
-  return {
-    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
-    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
-    names: Array.isArray(map.names) ? map.names.map(String) : [],
-    lines: decode(map.mappings)
-  };
-}
-function rewriteSourceMap(map, opts) {
-  const flat = flatten(map);
-  if (!flat) return map;
-  const { sources, contents, names } = flat;
-  const prefixes = [...opts.stripPrefixes];
-  if (opts.stripCommonPrefix) {
-    const c3 = commonSourcePrefix(sources);
-    if (c3) prefixes.push(c3);
-  }
-  const srcMap = /* @__PURE__ */ new Map();
-  const nameMap = /* @__PURE__ */ new Map();
-  const newSources = [];
-  const newContents = [];
-  const newNames = [];
-  const out = flat.lines.map(
-    (line) => line.map((seg) => {
-      if (seg.length === 1) return seg;
-      const srcName = sources[seg[1]] ?? "";
-      let s = srcMap.get(srcName);
-      if (s === void 0) {
-        s = newSources.length;
-        srcMap.set(srcName, s);
-        newSources.push(strip(srcName, prefixes));
-        newContents.push(contents[seg[1]] ?? null);
-      }
-      if (seg.length === 5) {
-        const nm = names[seg[4]] ?? "";
-        let n = nameMap.get(nm);
-        if (n === void 0) {
-          n = newNames.length;
-          nameMap.set(nm, n);
-          newNames.push(nm);
-        }
-        return [seg[0], s, seg[2], seg[3], n];
-      }
-      return [seg[0], s, seg[2], seg[3]];
-    })
-  );
-  const result = { version: 3 };
-  if (typeof map.file === "string") result.file = map.file;
-  result.sources = newSources;
-  if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
-  if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
-  result.names = newNames;
-  result.mappings = encode(out);
-  if (Array.isArray(map.ignoreList)) {
-    const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
-    if (il.length > 0) result.ignoreList = il;
-  }
-  const debugId = map.debugId ?? map.debug_id;
-  if (typeof debugId === "string") result.debugId = debugId;
-  return result;
-}
-var init_bundle_rewrite = __esm({
-  "src/sourcemaps/bundle-rewrite.ts"() {
-    "use strict";
-    init_sourcemap_codec();
-    init_errors();
-  }
-});
-
-// src/sourcemaps/chunks.ts
-import { randomBytes as randomBytes4 } from "node:crypto";
-import { closeSync as closeSync5, openSync as openSync5, readSync as readSync3 } from "node:fs";
-import * as zlib2 from "node:zlib";
-async function getChunkOptions(api, org) {
-  const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
-  const d = r2.data ?? {};
-  return {
-    url: d.url ?? `organizations/${encodeURIComponent(org)}/chunk-upload/`,
-    chunkSize: d.chunkSize && d.chunkSize > 0 ? d.chunkSize : 8 * 1024 * 1024,
-    chunksPerRequest: d.chunksPerRequest && d.chunksPerRequest > 0 ? d.chunksPerRequest : 64,
-    maxRequestSize: d.maxRequestSize && d.maxRequestSize > 0 ? d.maxRequestSize : 32 * 1024 * 1024,
-    maxFileSize: d.maxFileSize ?? 0,
-    maxWait: d.maxWait ?? 0,
-    concurrency: d.concurrency && d.concurrency > 0 ? d.concurrency : 1,
-    hashAlgorithm: d.hashAlgorithm ?? "sha1",
-    compression: Array.isArray(d.compression) ? d.compression : []
-  };
-}
-async function assemble(api, org, req) {
-  const body = { checksum: req.checksum, chunks: req.chunks };
-  if (req.projects && req.projects.length > 0) body.projects = req.projects;
-  if (req.version) body.version = req.version;
-  if (req.dist !== void 0) body.dist = req.dist;
-  const r2 = await api.post(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
-  const d = r2.data;
-  return {
-    state: d.state,
-    missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [],
-    detail: d.detail ?? null
-  };
-}
-function planRequests(chunks, opts) {
-  return pack(chunks, (c3) => c3.size, opts.maxRequestSize, opts.chunksPerRequest);
-}
-function storedGzipLength(n) {
-  return 10 + Math.max(1, Math.ceil(n / GZIP_BLOCK)) * 5 + n + 8;
-}
-function frameStoredGzip(size, out, at2, fill) {
-  const blocks2 = Math.max(1, Math.ceil(size / GZIP_BLOCK));
-  out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
-  at2 += 10;
-  let crc = 0;
-  for (let b2 = 0; b2 < blocks2; b2++) {
-    const start = b2 * GZIP_BLOCK;
-    const len = Math.min(GZIP_BLOCK, size - start);
-    out[at2] = b2 === blocks2 - 1 ? 1 : 0;
-    out.writeUInt16LE(len, at2 + 1);
-    out.writeUInt16LE(~len & 65535, at2 + 3);
-    fill(at2 + 5, start, len);
-    crc = zlibCrc32(out.subarray(at2 + 5, at2 + 5 + len), crc);
-    at2 += 5 + len;
-  }
-  out.writeUInt32LE(crc >>> 0, at2);
-  out.writeUInt32LE(size >>> 0, at2 + 4);
-  return at2 + 8;
-}
-function writeStoredGzip(data, out, at2) {
-  return frameStoredGzip(data.length, out, at2, (to, from, len) => out.set(data.subarray(from, from + len), to));
-}
-async function multipartBody(parts, gzip = false, reuse) {
-  const boundary = `----sentry-ship-${randomBytes4(16).toString("hex")}`;
-  const heads = parts.map(
-    (p2) => Buffer.from(
-      `--${boundary}\r
-Content-Disposition: form-data; name="${p2.name}"; filename="${p2.filename}"\r
-Content-Type: application/octet-stream\r
-\r
-`
-    )
-  );
-  const tail = Buffer.from(`--${boundary}--\r
-`);
-  const useStored = gzip && zlibCrc32 !== void 0;
-  let total = tail.length;
-  for (const [i2, p2] of parts.entries()) {
-    total += heads[i2].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2;
-  }
-  if (gzip && !useStored) {
-    const pieces = [];
-    let dataBytes2 = 0;
-    for (let i2 = 0; i2 < parts.length; i2++) {
-      const g = zlib2.gzipSync(await parts[i2].read(), { level: 0 });
-      dataBytes2 += g.length;
-      pieces.push(heads[i2], g, Buffer.from("\r\n"));
-    }
-    pieces.push(tail);
-    return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes: dataBytes2 };
-  }
-  const body = reuse && reuse.length >= total ? reuse.subarray(0, total) : Buffer.allocUnsafe(total);
-  let at2 = 0;
-  let dataBytes = 0;
-  for (let i2 = 0; i2 < parts.length; i2++) {
-    at2 += heads[i2].copy(body, at2);
-    const part = parts[i2];
-    const start = at2;
-    if (part.file) at2 = readPart(part.file, part.size, body, at2, useStored);
-    else {
-      const data = await part.read();
-      if (data.length !== part.size) throw new Error(`chunk ${part.filename} changed size while uploading`);
-      at2 = useStored ? writeStoredGzip(data, body, at2) : at2 + data.copy(body, at2);
-    }
-    dataBytes += at2 - start;
-    body[at2++] = 13;
-    body[at2++] = 10;
-  }
-  at2 += tail.copy(body, at2);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
-}
-function readPart(file, size, body, at2, gzip) {
-  const fd = openSync5(file.path, "r");
-  try {
-    const readExactly = (into, len, from) => {
-      for (let got = 0; got < len; ) {
-        const n = readSync3(fd, body, into + got, len - got, from + got);
-        if (n === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
-        got += n;
-      }
-    };
-    if (!gzip) {
-      readExactly(at2, size, file.offset);
-      return at2 + size;
-    }
-    return frameStoredGzip(size, body, at2, (to, from, len) => readExactly(to, len, file.offset + from));
-  } finally {
-    closeSync5(fd);
-  }
-}
-function uploadPath(url) {
-  if (/^https?:\/\//i.test(url)) return url;
-  return url.replace(/^\/?(api\/0\/)?/, "");
-}
-async function uploadChunks(api, opts, chunks, onChunk) {
-  const unique = [...new Map(chunks.map((c3) => [c3.sha1, c3])).values()];
-  const requestBytes = Math.max(1, Math.min(opts.maxRequestSize, MAX_REQUEST_BYTES));
-  const batches = planRequests(unique, { chunksPerRequest: opts.chunksPerRequest, maxRequestSize: requestBytes });
-  const gzip = opts.compression.includes("gzip");
-  const perRequest = Math.max(1, Math.min(requestBytes, opts.chunksPerRequest * opts.chunkSize));
-  const concurrency = Math.max(1, Math.min(opts.concurrency, Math.floor(MAX_IN_FLIGHT_BYTES / perRequest) || 1));
-  let wireBytes = 0;
-  let next = 0;
-  const path = uploadPath(opts.url);
-  const worker = async () => {
-    let reuse;
-    while (next < batches.length) {
-      const batch = batches[next++];
-      const { body, contentType, dataBytes } = await multipartBody(
-        batch.map((c3) => ({
-          name: gzip ? "file_gzip" : "file",
-          filename: c3.sha1,
-          size: c3.size,
-          read: () => c3.read(),
-          file: c3.file
-        })),
-        gzip,
-        reuse
-      );
-      if (!reuse || body.buffer !== reuse.buffer) reuse = body;
-      wireBytes += dataBytes;
-      await api.request("POST", path, { body, headers: { "content-type": contentType } });
-      for (const c3 of batch) onChunk?.(c3.size);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-  return { wireBytes, requests: batches.length };
-}
-var MAX_IN_FLIGHT_BYTES, MAX_REQUEST_BYTES, GZIP_BLOCK, zlibCrc32;
-var init_chunks2 = __esm({
-  "src/sourcemaps/chunks.ts"() {
-    "use strict";
-    init_pack();
-    MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
-    MAX_REQUEST_BYTES = 8 * 1024 * 1024;
-    GZIP_BLOCK = 65535;
-    zlibCrc32 = zlib2.crc32;
-  }
-});
-
-// src/sourcemaps/scan.ts
-import { existsSync as existsSync8, readdirSync as readdirSync3, readFileSync as readFileSync12, statSync as statSync5 } from "node:fs";
-import { basename as basename3, dirname as dirname9, isAbsolute as isAbsolute4, join as join8, resolve as resolve6 } from "node:path";
-function safeDecode2(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-function mapDebugId(map) {
-  return debugIdFromMap(map);
-}
-function walk(dir, rel, ignores, out, onSkip) {
-  let entries;
-  try {
-    entries = readdirSync3(dir, { withFileTypes: true });
-  } catch (e) {
-    throw fileError(e, "list", rel || dir);
-  }
-  entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
-  for (const e of entries) {
-    const childRel = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      if (e.name.startsWith(".")) continue;
-      if (!ignores.empty && ignores.ignores(childRel, true)) {
-        onSkip?.(`${childRel}/`, "ignored");
-        continue;
-      }
-      walk(join8(dir, e.name), childRel, ignores, out, onSkip);
-    } else if (e.isFile()) {
-      if (!ignores.empty && ignores.ignores(childRel, false)) {
-        onSkip?.(childRel, "ignored");
-        continue;
-      }
-      if (nameIsNotUtf8(dir, e.name)) throw notUtf8NameError(childRel);
-      out.push(childRel);
-    }
-  }
-}
-function inspectFile(abs, rel, onMap) {
-  const bytes = readRegularFile(abs, rel);
-  const size = bytes.length;
-  const text = bytes.toString("utf8");
-  if (abs.endsWith(".map")) {
-    let map;
-    try {
-      map = parseMapJson2(text, rel);
-    } catch (e) {
-      return { kind: "map", size, badMap: e.message };
-    }
-    const sources = Array.isArray(map.sources) ? map.sources : [];
-    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-    const missingContent = [];
-    sources.forEach((s, j2) => {
-      if (typeof content[j2] !== "string") missingContent.push(String(s ?? ""));
-    });
-    const info3 = { kind: "map", size, debugId: mapDebugId(map) };
-    if (missingContent.length > 0) info3.missingContent = missingContent;
-    onMap?.(map, text, size);
-    return info3;
-  }
-  const info2 = { kind: "script", size, debugId: findDebugId(text) };
-  const ref = readSourceMapReference(text)?.url;
-  if (ref !== void 0) {
-    info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync8(resolve6(dirname9(abs), safeDecode2(ref.split(/[?#]/)[0]))))
-      info2.mapFound = true;
-  } else if (existsSync8(`${abs}.map`)) {
-    info2.mapGuessed = true;
-  }
-  return info2;
-}
-async function scanUploadFiles(opts) {
-  const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
-    (e) => e.replace(/^\./, "")
-  );
-  const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
-  if (opts.ignoreFile) {
-    const f = resolve6(opts.cwd, opts.ignoreFile);
-    let text;
-    try {
-      text = readFileSync12(f, "utf8");
-    } catch (e) {
-      throw ignoreFileError(opts.ignoreFile, e);
-    }
-    ignores.add(text.split(/\r?\n/));
-  }
-  const roots = [];
-  const rels = [];
-  const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
-  for (const p2 of opts.paths) {
-    const given = isAbsolute4(p2) ? p2 : resolve6(opts.cwd, p2);
-    let st;
-    try {
-      st = statSync5(given);
-    } catch (e) {
-      throw missingPathError(p2, e);
-    }
-    const root = st.isDirectory() ? resolve6(given) : dirname9(resolve6(given));
-    const files = [];
-    if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
-    else if (st.isFile()) files.push(basename3(given));
-    else throw fileError(refusal(NOT_REGULAR, given), "read", p2);
-    for (const rel of files) {
-      if (!exts.some((e) => rel.endsWith(`.${e}`))) {
-        opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
-        continue;
-      }
-      if (seen) {
-        const abs = join8(root, rel);
-        if (seen.has(abs)) continue;
-        seen.add(abs);
-      }
-      roots.push(root);
-      rels.push(rel);
-    }
-  }
-  const result = [];
-  const badMaps = [];
-  const add = (i2, info2, cached) => {
-    if (info2.badMap !== void 0) badMaps.push(info2.badMap);
-    const f = new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2);
-    f.cached = cached;
-    result.push(f);
-  };
-  let budget = opts.cacheBudget ?? 0;
-  const own = budget <= 0 && !opts.pool ? createWorkerPool() : void 0;
-  const pool = budget <= 0 ? opts.pool ?? own : void 0;
-  if (pool) {
-    try {
-      const pending = [];
-      let next = 0;
-      const post = () => {
-        if (next >= rels.length) return;
-        const batch = [];
-        for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++)
-          batch.push({ abs: join8(roots[i2], rels[i2]), rel: rels[i2] });
-        const done = pool.inspect(batch);
-        done.catch(() => void 0);
-        pending.push({ from: next, done });
-        next += BATCH;
-      };
-      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < rels.length) post();
-      while (pending.length > 0) {
-        const { from, done } = pending.shift();
-        post();
-        (await done).forEach((r2, j2) => {
-          if ("error" in r2) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
-          add(from + j2, r2);
-        });
-      }
-    } finally {
-      await own?.close();
-    }
-  } else {
-    for (let i2 = 0; i2 < rels.length; i2++) {
-      const rel = rels[i2];
-      let cached;
-      const info2 = inspectFile(join8(roots[i2], rel), rel, (map, text, size) => {
-        if (budget <= 0 || size > budget) return;
-        cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
-        budget -= cached.length;
-      });
-      add(i2, info2, cached);
-    }
-  }
-  if (badMaps.length === 1) throw new InputError(badMaps[0]);
-  if (badMaps.length > 1)
-    throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
-  return result;
-}
-var DEFAULT_UPLOAD_EXTENSIONS, ABSOLUTE_URL, MapState, ScannedFile, BATCH, SCAN_BATCHES_PER_WORKER;
-var init_scan = __esm({
-  "src/sourcemaps/scan.ts"() {
-    "use strict";
-    init_errors();
-    init_bundle();
-    init_bundle_rewrite();
-    init_debug_id();
-    init_discover();
-    init_file_errors();
-    DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
-    ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
-    MapState = { None: 0, Referenced: 1, Guessed: 2 };
-    ScannedFile = class {
-      constructor(root, rel, kind, size, info2 = {}) {
-        this.root = root;
-        this.rel = rel;
-        this.kind = kind;
-        this.size = size;
-        this.debugId = info2.debugId;
-        this.sourceMapRef = info2.sourceMapRef;
-        this.cached = void 0;
-        this.mapInfo = info2.missingContent ? { missingContent: info2.missingContent } : void 0;
-        this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
-      }
-      /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
-      debugId;
-      /** The `sourceMappingURL` as written in the script. */
-      sourceMapRef;
-      /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
-      cached;
-      /** For maps: problems --validate reports (sources without content), when there are any. */
-      mapInfo;
-      mapState;
-      get abs() {
-        return join8(this.root, this.rel);
-      }
-      /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
-      get mapPath() {
-        if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
-        if (this.mapState === MapState.Referenced)
-          return resolve6(dirname9(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
-        return void 0;
-      }
-      /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
-      get sourceMapHeader() {
-        if (this.mapState === MapState.Guessed) return `${basename3(this.rel)}.map`;
-        const ref = this.sourceMapRef;
-        return ref !== void 0 && !ABSOLUTE_URL.test(ref) ? ref : void 0;
-      }
-      /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
-      get mapGuessed() {
-        return this.mapState === MapState.Guessed;
-      }
-      /** Forget a guessed sibling map (it is not uploaded): no header, no map. */
-      dropGuessedMap() {
-        if (this.mapState === MapState.Guessed) this.mapState = MapState.None;
-      }
-    };
-    BATCH = 32;
-    SCAN_BATCHES_PER_WORKER = 4;
-  }
-});
-
-// src/sourcemaps/upload.ts
-var upload_exports = {};
-__export(upload_exports, {
-  splitBundles: () => splitBundles,
-  uploadSourcemaps: () => uploadSourcemaps,
-  validateFiles: () => validateFiles
-});
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
-function validateFiles(files) {
-  const warnings = [];
-  const errors = [];
-  const maps = new Map(files.filter((f) => f.kind === "map").map((f) => [f.abs, f]));
-  for (const f of files) {
-    if (f.kind === "script") {
-      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId)
-        warnings.push(`${f.rel}: no source map and no debug id`);
-      else if (!f.mapPath && !f.sourceMapRef?.startsWith("data:")) warnings.push(`${f.rel}: no source map found`);
-      const m = f.mapPath ? maps.get(f.mapPath) : void 0;
-      if (m && f.debugId && m.debugId && f.debugId !== m.debugId) {
-        errors.push(`${f.rel}: debug id ${f.debugId} does not match ${m.rel} (${m.debugId})`);
-      }
-    } else {
-      for (const s of f.mapInfo?.missingContent ?? []) warnings.push(`${f.rel}: missing sourcecode (${s})`);
-    }
-  }
-  return { warnings, errors };
-}
-function splitBundles(entries, maxFileSize) {
-  if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
-  return pack(entries, (e) => e.sizeHint, maxFileSize, Infinity, 4096);
-}
-async function uploadSourcemaps(opts, deps) {
-  const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
-  try {
-    return await upload(opts, deps, pool);
-  } finally {
-    await pool?.close();
-  }
-}
-async function upload(opts, deps, pool) {
-  const { out } = deps;
-  const apiClient = opts.dryRun ? void 0 : deps.api();
-  apiClient?.catch(() => void 0);
-  const skipped = [];
-  const rewrite = opts.rewrite === false ? void 0 : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
-  const scanned = await scanUploadFiles({
-    onSkip: (path, reason) => skipped.push({ path, reason }),
-    pool,
-    paths: opts.paths,
-    cwd: deps.cwd,
-    extensions: opts.extensions,
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile,
-    // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
-    cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
-    transformMap: rewrite && ((map) => Buffer.from(JSON.stringify(rewriteSourceMap(map, rewrite)), "utf8"))
-  });
-  out.info(`> Found ${scanned.length} files`);
-  const summary = {
-    organization: deps.org,
-    projects: deps.projects,
-    release: opts.release ?? null,
-    dist: opts.dist ?? null,
-    dryRun: opts.dryRun === true,
-    files: [],
-    bundles: [],
-    bytesSent: 0,
-    bytesSkipped: 0,
-    skipped,
-    unmapped: [],
-    problems: [],
-    processing: "none"
-  };
-  if (opts.validate) {
-    out.info("> Validating sources");
-    const v = validateFiles(scanned);
-    summary.problems = [...v.errors, ...v.warnings];
-    for (const w of v.warnings) out.warn(w);
-    if (v.errors.length > 0) throw new InputError(`validation failed: ${v.errors.join("; ")}`);
-  }
-  if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
-    throw new InputError(
-      "Cannot upload: You must either specify a release or have debug ids injected into your sources"
-    );
-  }
-  const suffix = opts.urlSuffix ?? "";
-  const key = suffix ? (f) => fileUrl(f.rel, opts.urlPrefix, suffix) : (f) => f.rel;
-  if (scanned.some((f) => f.mapGuessed)) {
-    const mapKeys = new Set(scanned.filter((f) => f.kind === "map").map(key));
-    for (const f of scanned) {
-      if (f.mapGuessed && !mapKeys.has(`${key(f)}.map`)) f.dropGuessedMap();
-    }
-  }
-  for (const f of scanned) {
-    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
-  }
-  scanned.sort((a, b2) => byteCompare(key(a), key(b2)));
-  const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
-  const entries = scanned.map((f) => new FileEntry(f, ctx));
-  const api = apiClient ? await apiClient : void 0;
-  const options = api ? await getChunkOptions(api, deps.org) : {
-    url: "",
-    chunkSize: 8 << 20,
-    chunksPerRequest: 64,
-    maxRequestSize: 32 << 20,
-    maxFileSize: 0,
-    maxWait: 0,
-    concurrency: 8,
-    hashAlgorithm: "sha1",
-    compression: ["gzip"]
-  };
-  if (entries.length === 0) {
-    out.info("> Nothing to upload");
-    return summary;
-  }
-  if (opts.rewrite !== false) out.info("> Rewriting sources");
-  const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join9(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
-    throw fileError(e, "write", `a temporary folder in ${tmpdir()}`);
-  });
-  try {
-    const written = [];
-    let i2 = 0;
-    for (const g of groups) {
-      const progress = out.progress("Bundling", g.length, "files");
-      const bundleFile = join9(tmp, `bundle-${i2++}.zip`);
-      const b2 = await writeBundle(
-        bundleFile,
-        g,
-        {
-          org: deps.org,
-          project: deps.projects.length === 1 ? deps.projects[0] : void 0,
-          release: opts.release,
-          dist: opts.dist,
-          note: opts.note
-        },
-        options.chunkSize,
-        () => progress.tick(),
-        pool
-      ).catch((e) => {
-        throw isFileSystemError(e) ? fileError(e, "write", `the temporary bundle ${bundleFile}`) : e;
-      });
-      progress.done(`> Bundled ${b2.fileCount} files for upload`);
-      if (!api) written.push(b2);
-      if (i2 === groups.length) await pool?.close();
-      if (!api) continue;
-      await sendBundle(api, b2, options, opts, deps, summary);
-      await rm(b2.file, { force: true });
-    }
-    if (!api) {
-      for (const b2 of written) {
-        summary.bundles.push({
-          bundleId: b2.debugId,
-          checksum: b2.checksum,
-          files: b2.fileCount,
-          size: b2.size,
-          chunks: b2.chunks.length,
-          missingChunks: 0,
-          state: "dry-run"
-        });
-      }
-    }
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-  summary.files = entries.map((e) => ({
-    url: e.url,
-    type: e.type,
-    debugId: e.file.debugId ?? null,
-    sourcemap: e.file.kind === "script" ? e.file.sourceMapHeader ?? null : null
-  }));
-  return summary;
-}
-async function sendBundle(api, b2, options, opts, deps, summary) {
-  const { out } = deps;
-  out.info(`> Bundle ID: ${b2.debugId}`);
-  const req = {
-    checksum: b2.checksum,
-    chunks: b2.chunks.map((c3) => c3.sha1),
-    projects: deps.projects,
-    version: opts.release,
-    dist: opts.dist
-  };
-  const first2 = await assemble(api, deps.org, req);
-  const missing = new Set(first2.missingChunks);
-  const toSend = b2.chunks.filter((c3) => missing.has(c3.sha1));
-  const missingBytes = toSend.reduce((n, c3) => n + c3.size, 0);
-  summary.bytesSkipped += b2.size - missingBytes;
-  if (toSend.length === 0) out.info("> Nothing to upload, all files are on the server");
-  else {
-    const p2 = out.progress("Uploading", missingBytes, "bytes");
-    const r2 = await uploadChunks(
-      api,
-      options,
-      toSend.map((c3) => ({
-        sha1: c3.sha1,
-        size: c3.size,
-        read: () => readChunk(b2.file, c3.offset, c3.size),
-        file: { path: b2.file, offset: c3.offset }
-      })),
-      (n) => p2.tick(n)
-    );
-    p2.done("> Uploaded files to Sentry");
-    summary.bytesSent += r2.wireBytes;
-  }
-  let res = await assemble(api, deps.org, req);
-  if (opts.wait || opts.waitFor !== void 0) {
-    const limits = [opts.waitFor ?? 300, options.maxWait > 0 ? options.maxWait : 300];
-    const maxMs = Math.min(...limits) * 1e3;
-    let waited = 0;
-    while (res.state !== "ok" && res.state !== "error" && res.state !== "not_found") {
-      if (waited >= maxMs)
-        throw new ApiError(
-          `Failed to process files in ${Math.round(maxMs / 1e3)}s`,
-          200,
-          "POST",
-          "artifactbundle/assemble/",
-          res
-        );
-      await deps.sleep(1e3);
-      waited += 1e3;
-      res = await assemble(api, deps.org, req);
-    }
-  }
-  if (res.state === "error" || res.state === "not_found") {
-    throw new ApiError(
-      `Failed to process uploaded files: ${res.detail || "unknown error"}`,
-      200,
-      "POST",
-      "artifactbundle/assemble/",
-      res
-    );
-  }
-  const complete = res.state === "ok";
-  out.info(complete ? "> File processing complete" : "> File upload complete (processing pending on server)");
-  summary.processing = summary.processing === "pending" || !complete ? "pending" : "complete";
-  summary.bundles.push({
-    bundleId: b2.debugId,
-    checksum: b2.checksum,
-    files: b2.fileCount,
-    size: b2.size,
-    chunks: b2.chunks.length,
-    missingChunks: toSend.length,
-    state: res.state
-  });
-}
-var CACHE_BUDGET, FileEntry;
-var init_upload = __esm({
-  "src/sourcemaps/upload.ts"() {
-    "use strict";
-    init_errors();
-    init_bundle();
-    init_bundle_rewrite();
-    init_chunks2();
-    init_file_errors();
-    init_pack();
-    init_scan();
-    CACHE_BUDGET = 16 * 1024 * 1024;
-    FileEntry = class {
-      constructor(file, ctx) {
-        this.file = file;
-        this.ctx = ctx;
-      }
-      get url() {
-        return fileUrl(this.file.rel, this.ctx.urlPrefix, this.ctx.urlSuffix);
-      }
-      get type() {
-        return this.file.kind === "map" ? "source_map" : "minified_source";
-      }
-      get headers() {
-        const f = this.file;
-        const headers = {};
-        if (f.debugId) headers["debug-id"] = f.debugId;
-        const sourcemap = f.kind === "script" ? f.sourceMapHeader : void 0;
-        if (sourcemap) headers.sourcemap = sourcemap;
-        return headers;
-      }
-      get sizeHint() {
-        return this.file.size + 256;
-      }
-      get rewrite() {
-        return this.file.kind === "map" ? this.ctx.rewrite : void 0;
-      }
-      get source() {
-        const f = this.file;
-        return f.cached ? void 0 : { file: f.abs, displayPath: f.rel, rewrite: this.rewrite };
-      }
-      async load() {
-        const f = this.file;
-        if (f.cached) {
-          const data = f.cached;
-          f.cached = void 0;
-          return data;
-        }
-        const raw = readRegularFile(f.abs, f.rel);
-        const rewrite = this.rewrite;
-        return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
-      }
-    };
-  }
-});
-
-// src/sourcemaps/upload-render.ts
-var upload_render_exports = {};
-__export(upload_render_exports, {
-  formatBytes: () => formatBytes2,
-  renderUploadReport: () => renderUploadReport,
-  renderUploadSummaryLine: () => renderUploadSummaryLine
-});
-function formatBytes2(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-}
-function renderUploadReport(s) {
-  const lines = [];
-  lines.push(`> Organization: ${s.organization}`);
-  lines.push(`> Projects: ${s.projects.join(", ")}`);
-  lines.push(`> Release: ${s.release ?? "None"}`);
-  lines.push(`> Dist: ${s.dist ?? "None"}`);
-  lines.push("> Upload type: artifact bundle");
-  lines.push("");
-  lines.push(s.dryRun ? "Source Map Upload Report (dry run: nothing was sent)" : "Source Map Upload Report");
-  const scripts2 = s.files.filter((f) => f.type !== "source_map");
-  const maps = s.files.filter((f) => f.type === "source_map");
-  if (scripts2.length > 0) {
-    lines.push("  Scripts");
-    for (const f of scripts2) {
-      const parts = [];
-      parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
-      if (f.debugId) parts.push(`debug id ${f.debugId}`);
-      lines.push(`    ${f.url} (${parts.join(", ")})`);
-      if (!f.sourcemap) {
-        lines.push(
-          `      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`
-        );
-      }
-    }
-  }
-  if (maps.length > 0) {
-    lines.push("  Source Maps");
-    for (const f of maps) lines.push(f.debugId ? `    ${f.url} (debug id ${f.debugId})` : `    ${f.url}`);
-  }
-  lines.push("");
-  lines.push(renderUploadSummaryLine(s));
-  if (s.skipped.length > 0) {
-    lines.push("Not uploaded:");
-    for (const k2 of s.skipped) lines.push(`  ${k2.path}: ${k2.reason}`);
-  }
-  if (s.unmapped.length > 0) {
-    lines.push("Uploaded without a source map or debug id (Sentry cannot map their stack frames):");
-    for (const p2 of s.unmapped) lines.push(`  ${p2}`);
-  }
-  return lines;
-}
-function renderUploadSummaryLine(s) {
-  const n = s.bundles.length;
-  const verb = s.dryRun ? "would upload" : "uploaded";
-  return `Summary: ${verb} ${s.files.length} file${s.files.length === 1 ? "" : "s"} in ${n} bundle${n === 1 ? "" : "s"}; ${formatBytes2(s.bytesSent)} sent, ${formatBytes2(s.bytesSkipped)} skipped (already on the server)` + (s.skipped.length ? `; ${s.skipped.length} file${s.skipped.length === 1 ? "" : "s"} not uploaded` : "");
-}
-var init_upload_render = __esm({
-  "src/sourcemaps/upload-render.ts"() {
-    "use strict";
-  }
-});
-
-// src/commands/sourcemaps/upload.ts
-function uploadCommand(env2) {
-  return new Command("upload").description("upload JavaScript files and source maps as artifact bundles").argument("<paths...>", "files or folders to upload").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).option("-d, --dist <dist>", "the distribution identifier (requires a release)").option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)").option("--url-suffix <suffix>", "URL suffix appended to every file URL").option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect).option("--strip-common-prefix", "strip the common prefix of each map's absolute sources").option(
-    "-x, --ext <ext>",
-    "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
-    collect
-  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).action(
-    handler(env2, async (ctx, opts, paths) => {
-      if (opts.wait && opts.waitFor !== void 0)
-        throw new UsageError("--wait and --wait-for cannot be used together");
-      await runSourcemapsUpload(
-        {
-          paths,
-          release: opts.release,
-          dist: opts.dist,
-          urlPrefix: opts.urlPrefix,
-          urlSuffix: opts.urlSuffix,
-          stripPrefix: opts.stripPrefix,
-          stripCommonPrefix: opts.stripCommonPrefix === true,
-          extensions: opts.ext,
-          ignore: opts.ignore,
-          ignoreFile: opts.ignoreFile,
-          validate: opts.validate === true,
-          rewrite: opts.rewrite !== false,
-          note: opts.note,
-          wait: opts.wait === true,
-          waitFor: opts.waitFor,
-          dryRun: opts.dryRun === true,
-          json: opts.json === true
-        },
-        ctx
-      );
-    })
-  );
-}
-async function runSourcemapsUpload(opts, ctx) {
-  const cfg = await ctx.config();
-  const release = opts.release ?? cfg.release?.value;
-  if (opts.dist !== void 0 && !release) throw new UsageError("--dist requires a release (pass --release)");
-  const org = await ctx.requireOrg();
-  const projects = await ctx.projects();
-  if (projects.length === 0) await ctx.requireProject();
-  const { uploadSourcemaps: uploadSourcemaps2 } = await Promise.resolve().then(() => (init_upload(), upload_exports));
-  const { renderUploadReport: renderUploadReport2 } = await Promise.resolve().then(() => (init_upload_render(), upload_render_exports));
-  const summary = await uploadSourcemaps2(
-    { ...opts, release },
-    { cwd: ctx.cwd, out: ctx.out, org, projects, api: () => ctx.api(), sleep: (ms) => ctx.sleep(ms) }
-  );
-  ctx.out.result(summary);
-  for (const line of renderUploadReport2(summary)) ctx.out.print(line);
-}
-var init_upload2 = __esm({
-  "src/commands/sourcemaps/upload.ts"() {
-    "use strict";
-    init_esm2();
-    init_errors();
-    init_runner();
-  }
-});
-
-// src/commands/sourcemaps/index.ts
-var sourcemaps_exports = {};
-__export(sourcemaps_exports, {
-  command: () => command6
-});
-function command6(env2) {
-  return new Command("sourcemaps").description("inject debug ids into, upload and resolve source maps").addCommand(injectCommand(env2)).addCommand(uploadCommand(env2)).addCommand(resolveCommand(env2));
-}
-var init_sourcemaps = __esm({
-  "src/commands/sourcemaps/index.ts"() {
-    "use strict";
-    init_esm2();
-    init_inject2();
-    init_resolve3();
-    init_upload2();
-  }
-});
-
-// src/events/spool.ts
-import { randomBytes as randomBytes5 } from "node:crypto";
-import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync3, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname10, isAbsolute as isAbsolute5, join as join10, relative as relative2, resolve as resolve7 } from "node:path";
-function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute5(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join10(homeDir, ".cache");
-  return join10(cache, "sentry-ship", "spool");
-}
-function writeSpoolFile(dir, body, opts) {
-  mkdirSync4(dir, { recursive: true });
-  const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const id = (opts.eventId ?? randomBytes5(16).toString("hex")).replace(/-/g, "");
-  const file = join10(dir, `${stamp}-${id}.envelope`);
-  const tmp = join10(dirname10(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
-  try {
-    writeFileSync4(tmp, body, { mode: 384 });
-    renameSync5(tmp, file);
-  } catch (e) {
-    rmSync3(tmp, { force: true });
-    throw e;
-  }
-  return file;
-}
-function isInSpool(file, dir) {
-  const rel = relative2(resolve7(dir), resolve7(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute5(rel);
-}
-var init_spool = __esm({
-  "src/events/spool.ts"() {
-    "use strict";
-  }
-});
-
-// src/events/transport.ts
-import { gzipSync as gzipSync2 } from "node:zlib";
-function undiciPost(dispatcherFor) {
-  return async (url, headers, body) => {
-    const { request } = await Promise.resolve().then(() => __toESM(require_undici(), 1));
-    const dispatcher = dispatcherFor?.(new URL(url));
-    const res = await request(url, {
-      method: "POST",
-      headers,
-      body,
-      headersTimeout: 3e4,
-      bodyTimeout: 3e4,
-      ...dispatcher ? { dispatcher } : {}
-    });
-    const text = await res.body.text();
-    const flat = {};
-    for (const [k2, v] of Object.entries(res.headers))
-      if (v !== void 0) flat[k2.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-    return { status: res.statusCode, headers: flat, body: text };
-  };
-}
-function networkMessage(e) {
-  const err3 = e;
-  const code = err3.code ?? err3.cause?.code;
-  const msg = err3.cause?.message ?? err3.message ?? String(e);
-  return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
-}
-function serverDetail2(body) {
-  try {
-    const j2 = JSON.parse(body);
-    if (typeof j2.detail === "string") {
-      return Array.isArray(j2.causes) && j2.causes.length ? `${j2.detail}: ${j2.causes.join("; ")}` : j2.detail;
-    }
-  } catch {
-  }
-  return body.trim().slice(0, 200) || "(empty body)";
-}
-function rateLimitSeconds(headers, category, now) {
-  const limits = parseRateLimits2(headers["x-sentry-rate-limits"]).filter(
-    (l) => limitCovers(l, category) || limitCovers(l, "default")
-  );
-  if (limits.length) return { seconds: Math.max(...limits.map((l) => l.retryAfter)), limits };
-  const ms = parseRetryAfter(headers["retry-after"], now);
-  if (ms !== void 0) return { seconds: Math.ceil(ms / 1e3), limits: [] };
-  return void 0;
-}
-async function deliver(dsns, opts) {
-  const post = opts.post ?? defaultPost;
-  const maxAttempts = opts.attempts ?? DEFAULT_ATTEMPTS;
-  const records = [];
-  let lastRateLimit;
-  let anyTransient = false;
-  let lastRejected;
-  for (const [index, dsn] of dsns.entries()) {
-    const host = dsnHost(dsn);
-    const label = describeDsn(dsn);
-    const raw = opts.body(dsn);
-    const compressed = raw.length > GZIP_THRESHOLD;
-    const wire = compressed ? gzipSync2(raw) : raw;
-    let attempt = 0;
-    let waited = false;
-    dsnLoop: while (attempt < maxAttempts) {
-      attempt += 1;
-      const headers = {
-        ...Object.fromEntries(opts.extraHeaders ?? []),
-        "User-Agent": opts.userAgent,
-        "Content-Type": "application/x-sentry-envelope",
-        "X-Sentry-Auth": authHeader(dsn, opts.client, Math.floor(opts.now().getTime() / 1e3)),
-        ...compressed ? { "Content-Encoding": "gzip" } : {}
-      };
-      opts.log.debug(
-        `POST ${envelopeUrl(dsn)} (${wire.length} bytes${compressed ? ", gzip" : ""}, attempt ${attempt})`
-      );
-      let res;
-      try {
-        res = await post(envelopeUrl(dsn), headers, wire);
-      } catch (e) {
-        const message2 = networkMessage(e);
-        records.push({ dsn: label, host, outcome: "network-error", message: message2 });
-        opts.log.debug(`${host}: ${message2}`);
-        if (attempt < maxAttempts) await opts.sleep(backoffDelay(attempt - 1));
-        continue;
-      }
-      opts.log.debug(`${host}: HTTP ${res.status}`);
-      if (res.status >= 200 && res.status < 300) {
-        let response;
-        try {
-          response = JSON.parse(res.body);
-        } catch {
-          response = res.body;
-        }
-        records.push({ dsn: label, host, outcome: "accepted", status: res.status, message: "accepted" });
-        const active = parseRateLimits2(res.headers["x-sentry-rate-limits"]).filter(
-          (l) => limitCovers(l, opts.category)
-        );
-        return { dsn, index, status: res.status, response, attempts: records, activeLimits: active, body: raw };
-      }
-      if (res.status === 429) {
-        const rl = rateLimitSeconds(res.headers, opts.category, opts.now().getTime()) ?? { seconds: 60, limits: [] };
-        records.push({ dsn: label, host, outcome: "rate-limited", status: 429, message: `retry after ${rl.seconds}s` });
-        if (!waited && opts.waitForRateLimit !== void 0 && rl.seconds <= opts.waitForRateLimit) {
-          waited = true;
-          opts.log.info(
-            `Rate limited by ${host} for ${rl.seconds}s; waiting before one more attempt (--wait-for-rate-limit ${opts.waitForRateLimit}).`
-          );
-          await opts.sleep(rl.seconds * 1e3);
-          attempt -= 1;
-          continue;
-        }
-        lastRateLimit = Math.max(lastRateLimit ?? 0, rl.seconds);
-        break dsnLoop;
-      }
-      if (res.status >= 500) {
-        const message2 = `HTTP ${res.status}: ${serverDetail2(res.body)}`;
-        records.push({ dsn: label, host, outcome: "server-error", status: res.status, message: message2 });
-        if (attempt < maxAttempts) await opts.sleep(backoffDelay(attempt - 1));
-        continue;
-      }
-      const message = `HTTP ${res.status}: ${serverDetail2(res.body)}`;
-      records.push({ dsn: label, host, outcome: "rejected", status: res.status, message });
-      lastRejected = { status: res.status, message };
-      break dsnLoop;
-    }
-    if (records.at(-1)?.outcome !== "rejected") anyTransient = true;
-    if (index < dsns.length - 1)
-      opts.log.warn(`${host} did not accept the envelope (${records.at(-1)?.message}); trying the next DSN`);
-  }
-  const last2 = records.at(-1);
-  if (lastRejected && !anyTransient) {
-    throw new DeliveryFailed(
-      `${last2?.host ?? "the server"} rejected the envelope (${lastRejected.message})`,
-      records,
-      false,
-      void 0,
-      lastRejected.status
-    );
-  }
-  if (lastRateLimit !== void 0 && last2?.outcome === "rate-limited") {
-    throw new DeliveryFailed(
-      `rate limited by ${last2.host} for category '${opts.category}': retry after ${lastRateLimit} seconds`,
-      records,
-      true,
-      lastRateLimit
-    );
-  }
-  throw new DeliveryFailed(
-    `could not deliver to ${dsns.length === 1 ? last2?.host : `any of ${dsns.length} DSNs`} (${last2?.message ?? "no attempt"})`,
-    records,
-    true
-  );
-}
-var GZIP_THRESHOLD, DEFAULT_ATTEMPTS, DeliveryFailed, defaultPost;
-var init_transport = __esm({
-  "src/events/transport.ts"() {
-    "use strict";
-    init_retry();
-    init_dsn();
-    init_envelope();
-    GZIP_THRESHOLD = 64 * 1024;
-    DEFAULT_ATTEMPTS = 3;
-    DeliveryFailed = class extends Error {
-      constructor(message, attempts, transient, retryAfter, status) {
-        super(message);
-        this.attempts = attempts;
-        this.transient = transient;
-        this.retryAfter = retryAfter;
-        this.status = status;
-      }
-      name = "DeliveryFailed";
-    };
-    defaultPost = undiciPost();
-  }
-});
-
-// src/events/dispatch.ts
-function dispatchFlags(o2) {
-  return {
-    dsn: o2.dsn,
-    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(o2.waitForRateLimit),
-    spoolDir: o2.spoolDir
-  };
-}
-async function tryConfig(deps) {
-  try {
-    return await deps.config();
-  } catch (e) {
-    if (isShipError(e)) throw e;
-    return void 0;
-  }
-}
-function splitList(values) {
-  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
-}
-function dsnSecrets(text) {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(text.trim());
-  return [m?.[1], m?.[2]].filter((x2) => !!x2);
-}
-async function resolveDsns(deps, flags) {
-  let raw = [];
-  let source = "";
-  const flagValues = flags.dsn === void 0 ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
-  if (splitList(flagValues).length) {
-    raw = splitList(flagValues);
-    source = "--dsn";
-  } else {
-    const cfg = await tryConfig(deps);
-    if (cfg?.dsn && splitList(cfg.dsn.value).length) {
-      raw = splitList(cfg.dsn.value);
-      source = cfg.dsn.source.label;
-    } else if (deps.env.SENTRY_DSN && splitList([deps.env.SENTRY_DSN]).length) {
-      raw = splitList([deps.env.SENTRY_DSN]);
-      source = "SENTRY_DSN";
-    }
-  }
-  if (raw.length === 0) {
-    throw new ConfigError(
-      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc"
-    );
-  }
-  for (const r2 of raw) for (const s of dsnSecrets(r2)) deps.out.redactor.add(s);
-  return raw.map((r2, i2) => {
-    try {
-      const d = parseDsn(r2);
-      deps.out.redactor.add(d.publicKey);
-      deps.out.redactor.add(d.secretKey);
-      return d;
-    } catch (e) {
-      if (e instanceof DsnError) {
-        const which = raw.length > 1 ? `DSN #${i2 + 1} from ${source}` : `the DSN from ${source}`;
-        throw new InputError(`${which} is invalid: ${e.message}`);
-      }
-      throw e;
-    }
-  });
-}
-function spoolDir(deps, flags) {
-  return flags.spoolDir ?? defaultSpoolDir(deps.env, deps.homeDir);
-}
-function secondsArg(value2) {
-  if (!/^\d+$/.test(value2.trim())) {
-    throw new UsageError(`invalid value '${value2}' for --wait-for-rate-limit: expected whole seconds`);
-  }
-  return Number(value2.trim());
-}
-async function dispatch(deps, dsns, body, opts) {
-  const cfg = await tryConfig(deps);
-  const dispatchers = cfg && !transportHooks.post ? (await Promise.resolve().then(() => (init_dispatcher(), dispatcher_exports))).createDispatchers(cfg) : void 0;
-  const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : void 0);
-  try {
-    const delivered = await deliver(dsns, {
-      extraHeaders: cfg?.headers.value ?? [],
-      body,
-      category: opts.category,
-      sleep: (ms) => deps.sleep(ms),
-      now: () => deps.now(),
-      userAgent: userAgent(),
-      client: `sentry-ship/${VERSION}`,
-      waitForRateLimit: opts.flags.waitForRateLimit,
-      log: { debug: (m) => deps.out.debug(m), info: (m) => deps.out.info(m), warn: (m) => deps.out.warn(m) },
-      ...post ? { post } : {}
-    });
-    for (const l of delivered.activeLimits) {
-      deps.out.warn(
-        `${dsnHost(delivered.dsn)} accepted the ${opts.what} but reports a rate limit for ${l.categories.join(", ") || "all categories"} (retry after ${l.retryAfter} seconds): data of that kind may have been dropped`
-      );
-    }
-    return { delivered, host: dsnHost(delivered.dsn), position: delivered.index + 1, of: dsns.length };
-  } catch (e) {
-    if (!(e instanceof DeliveryFailed)) throw e;
-    const target = envelopeUrl(dsns[dsns.length - 1]);
-    if (!e.transient) {
-      throw new ApiError(e.message, e.status ?? 400, "POST", new URL(target).pathname, void 0);
-    }
-    if (opts.spool === false) throw new NetworkError(e.message, target);
-    const dir = spoolDir(deps, opts.flags);
-    let file;
-    try {
-      file = writeSpoolFile(dir, body(dsns[0]), { now: deps.now(), eventId: opts.eventId });
-    } catch (w) {
-      throw new NetworkError(
-        `${e.message}; the ${opts.what} could not be saved to ${dir} either (${w.message})`,
-        target
-      );
-    }
-    deps.out.print(`Saved the ${opts.what} to ${file}`);
-    deps.out.result({ ok: false, spooled: file, attempts: e.attempts });
-    const hint = e.retryAfter !== void 0 ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
-    throw new NetworkError(
-      `${e.message}; saved to ${file} \u2014 resend it with: sentry-ship send-envelope ${file}${hint}`,
-      target
-    );
-  } finally {
-    await dispatchers?.close();
-  }
-}
-var transportHooks;
-var init_dispatch = __esm({
-  "src/events/dispatch.ts"() {
-    "use strict";
-    init_dsn();
-    init_errors();
-    init_version();
-    init_spool();
-    init_transport();
-    transportHooks = {};
-  }
-});
-
-// src/events/host.ts
-import { arch, hostname, release as osRelease, type as osType, version as osVersion, userInfo } from "node:os";
-function hostInfo(env2) {
-  let username;
-  try {
-    username = userInfo().username || void 0;
-  } catch {
-    username = env2.USER || env2.USERNAME || void 0;
-  }
-  let kernelVersion;
-  try {
-    kernelVersion = osVersion();
-  } catch {
-    kernelVersion = void 0;
-  }
-  const t2 = osType();
-  return {
-    hostname: hostname(),
-    ...username ? { username } : {},
-    os: { name: OS_NAMES[t2] ?? t2, version: osRelease(), ...kernelVersion ? { kernelVersion } : {} },
-    arch: ARCH_NAMES[arch()] ?? arch(),
-    runtime: { name: "node", version: process.version.replace(/^v/, "") }
-  };
-}
-function hostContexts(h2) {
-  return {
-    device: { type: "device", arch: h2.arch },
-    os: {
-      type: "os",
-      name: h2.os.name,
-      version: h2.os.version,
-      ...h2.os.kernelVersion ? { kernel_version: h2.os.kernelVersion } : {}
-    },
-    runtime: { type: "runtime", name: h2.runtime.name, version: h2.runtime.version }
-  };
-}
-var ARCH_NAMES, OS_NAMES;
-var init_host = __esm({
-  "src/events/host.ts"() {
-    "use strict";
-    ARCH_NAMES = { x64: "x86_64", arm64: "aarch64", ia32: "x86", arm: "arm" };
-    OS_NAMES = { Linux: "Linux", Darwin: "Darwin", Windows_NT: "Windows" };
-  }
-});
-
-// src/events/event.ts
-function parseLevel(value2) {
-  const v = value2.trim().toLowerCase();
-  if (LEVELS.includes(v)) return v;
-  throw new EventInputError(`invalid level '${value2}': use one of ${LEVELS.join(", ")}`);
-}
-function parseTimestamp2(value2) {
-  const v = value2.trim();
-  const bad = () => new EventInputError(
-    `invalid timestamp '${value2}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`
-  );
-  if (/^\d+$/.test(v)) return Number(v);
-  let m = RFC3339.exec(v);
-  if (m) {
-    const [, y2, mo, d, h2, mi, s, frac, tz] = m;
-    if (!validDate(+y2, +mo, +d, +h2, +mi, +s)) throw bad();
-    const base = Date.UTC(+y2, +mo - 1, +d, +h2, +mi, +s) / 1e3 - tzOffsetSeconds(tz);
-    return frac ? base + Number(`0${frac}`) : base;
-  }
-  m = RFC2822.exec(v);
-  if (m) {
-    const [, d, mon, y2, h2, mi, s, tz] = m;
-    const mo = MONTHS.indexOf(mon.toLowerCase()) + 1;
-    if (!validDate(+y2, mo, +d, +h2, +mi, +(s ?? 0))) throw bad();
-    return Date.UTC(+y2, mo - 1, +d, +h2, +mi, +(s ?? 0)) / 1e3 - tzOffsetSeconds(tz);
-  }
-  throw bad();
-}
-function validDate(y2, mo, d, h2, mi, s) {
-  if (mo < 1 || mo > 12 || d < 1 || h2 > 23 || mi > 59 || s > 60) return false;
-  const days = new Date(Date.UTC(y2, mo, 0)).getUTCDate();
-  return d <= days;
-}
-function tzOffsetSeconds(tz) {
-  const t2 = tz.toUpperCase();
-  if (t2 === "Z" || t2 === "GMT" || t2 === "UT" || t2 === "UTC") return 0;
-  const sign = t2.startsWith("-") ? -1 : 1;
-  const digits = t2.slice(1).replace(":", "");
-  return sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4)) * 60);
-}
-function parseKeyValue(pair, what) {
-  const i2 = pair.indexOf(":");
-  if (i2 < 0) throw new EventInputError(`invalid ${what} '${pair}': expected KEY:VALUE`);
-  const key = pair.slice(0, i2);
-  if (key === "") throw new EventInputError(`invalid ${what} '${pair}': the key is empty`);
-  return [key, pair.slice(i2 + 1)];
-}
-function isIp(v) {
-  if (IPV4.test(v)) return true;
-  return v.includes(":") && /^[0-9a-fA-F:.]+$/.test(v);
-}
-function isSecretName(name) {
-  const n = name.toUpperCase();
-  return SECRET_NAME_PARTS.some((p2) => n.includes(p2));
-}
-function redactedEnviron(env2) {
-  const out = {};
-  for (const k2 of Object.keys(env2).sort()) {
-    const v = env2[k2];
-    if (v === void 0) continue;
-    out[k2] = isSecretName(k2) ? REDACTED_VALUE : v;
-  }
-  return out;
-}
-function logfileBreadcrumbs(text, mtimeSeconds, withCategories) {
-  const lines = text.split("\n");
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-  const crumbs = lines.map((raw) => {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (withCategories) {
-      const m = /^([^:]+): (.*)$/.exec(line);
-      if (m) return { timestamp: mtimeSeconds, category: m[1], message: m[2] };
-    }
-    return { timestamp: mtimeSeconds, category: "log", message: line };
-  });
-  return crumbs.slice(-100);
-}
-function orderEvent(ev) {
-  const out = {};
-  for (const k2 of EVENT_KEY_ORDER) if (k2 !== "sdk" && ev[k2] !== void 0) out[k2] = ev[k2];
-  for (const k2 of Object.keys(ev)) if (!(k2 in out) && k2 !== "sdk" && ev[k2] !== void 0) out[k2] = ev[k2];
-  if (ev.sdk !== void 0) out.sdk = ev.sdk;
-  return out;
-}
-function sortedObject(entries) {
-  const m = new Map(entries);
-  return Object.fromEntries([...m.keys()].sort().map((k2) => [k2, m.get(k2)]));
-}
-function buildEvent(input2) {
-  const level = input2.level !== void 0 ? parseLevel(input2.level) : void 0;
-  const timestamp = input2.timestamp !== void 0 ? parseTimestamp2(input2.timestamp) : input2.now;
-  const tags = (input2.tags ?? []).map((t2) => parseKeyValue(t2, "tag"));
-  const extra = (input2.extra ?? []).map((t2) => parseKeyValue(t2, "extra"));
-  let user;
-  if (input2.user && input2.user.length > 0) {
-    const known = {};
-    const other = [];
-    for (const pair of input2.user) {
-      const [k2, v] = parseKeyValue(pair, "user");
-      if (k2 === "ip_address" && !isIp(v))
-        throw new EventInputError(`invalid user ip_address '${v}': not an IP address`);
-      if (k2 === "id" || k2 === "email" || k2 === "ip_address" || k2 === "username") known[k2] = v;
-      else other.push([k2, v]);
-    }
-    user = {
-      ...known.id !== void 0 ? { id: known.id } : {},
-      ...known.email !== void 0 ? { email: known.email } : {},
-      ip_address: known.ip_address ?? "{{auto}}",
-      ...known.username !== void 0 ? { username: known.username } : {},
-      ...sortedObject(other)
-    };
-  } else if (input2.host.username) {
-    user = { ip_address: "{{auto}}", username: input2.host.username };
-  }
-  const extraEntries = [];
-  if (input2.environ) extraEntries.push(["environ", input2.environ]);
-  for (const [k2, v] of extra) extraEntries.push([k2, v]);
-  const ev = {
-    event_id: input2.eventId ?? newEventId(),
-    // "error" is the default level; sentry-cli leaves it out, and so do we.
-    level: level === "error" ? void 0 : level,
-    fingerprint: input2.fingerprint?.length ? input2.fingerprint : void 0,
-    logentry: input2.messages?.length ? {
-      message: input2.messages.join("\n"),
-      ...input2.messageArgs?.length ? { params: input2.messageArgs } : {}
-    } : void 0,
-    platform: input2.platform ?? "native",
-    timestamp,
-    server_name: input2.host.hostname,
-    release: input2.release,
-    dist: input2.dist,
-    environment: input2.environment,
-    user,
-    contexts: hostContexts(input2.host),
-    breadcrumbs: input2.breadcrumbs?.length ? { values: input2.breadcrumbs } : void 0,
-    tags: tags.length ? sortedObject(tags) : void 0,
-    extra: extraEntries.length ? sortedObject(extraEntries) : void 0,
-    sdk: input2.sdk
-  };
-  return orderEvent(ev);
-}
-function completeFileEvent(value2, opts) {
-  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
-    throw new EventInputError("the event must be a JSON object");
-  }
-  const ev = { ...value2 };
-  if (ev.event_id !== void 0) {
-    const id = normalizeEventId(ev.event_id);
-    if (!id) throw new EventInputError(`event_id '${String(ev.event_id)}' is not a UUID`);
-    ev.event_id = id;
-  } else {
-    ev.event_id = newEventId();
-  }
-  if (ev.level === "error") delete ev.level;
-  ev.platform ??= "native";
-  ev.timestamp ??= opts.now;
-  ev.server_name ??= opts.host.hostname;
-  ev.environment ??= opts.environment;
-  const ctx = ev.contexts && typeof ev.contexts === "object" ? ev.contexts : {};
-  ev.contexts = { ...hostContexts(opts.host), ...ctx };
-  ev.sdk ??= { ...opts.sdk, integrations: ["contexts"] };
-  return orderEvent(ev);
-}
-var LEVELS, EventInputError, MONTHS, RFC3339, RFC2822, IPV4, SECRET_NAME_PARTS, REDACTED_VALUE, EVENT_KEY_ORDER;
-var init_event = __esm({
-  "src/events/event.ts"() {
-    "use strict";
-    init_envelope();
-    init_host();
-    LEVELS = ["debug", "info", "warning", "error", "fatal"];
-    EventInputError = class extends Error {
-      name = "EventInputError";
-    };
-    MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-    RFC2822 = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UT|UTC|Z)$/i;
-    IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-    SECRET_NAME_PARTS = [
-      "TOKEN",
-      "SECRET",
-      "PASSWORD",
-      "PASSWD",
-      "KEY",
-      "DSN",
-      "AUTH",
-      "COOKIE",
-      "CREDENTIAL",
-      "SESSION"
-    ];
-    REDACTED_VALUE = "[redacted]";
-    EVENT_KEY_ORDER = [
-      "event_id",
-      "level",
-      "fingerprint",
-      "culprit",
-      "transaction",
-      "message",
-      "logentry",
-      "logger",
-      "modules",
-      "platform",
-      "timestamp",
-      "server_name",
-      "release",
-      "dist",
-      "environment",
-      "user",
-      "request",
-      "contexts",
-      "breadcrumbs",
-      "exception",
-      "stacktrace",
-      "template",
-      "threads",
-      "tags",
-      "extra",
-      "debug_meta",
-      "sdk"
-    ];
-  }
-});
-
-// src/events/envelope-file.ts
-function eventEnvelope(event) {
-  return eventEnvelopeRaw(Buffer.from(JSON.stringify(event), "utf8"), hyphenateEventId(String(event.event_id)));
-}
-function eventEnvelopeRaw(payload, headerEventId = "00000000-0000-0000-0000-000000000000") {
-  return serializeEnvelope({ header: { event_id: headerEventId }, items: [{ header: { type: "event" }, payload }] });
-}
-function ordered(obj, order) {
-  const out = {};
-  for (const k2 of order) if (obj[k2] !== void 0) out[k2] = obj[k2];
-  for (const k2 of Object.keys(obj)) if (!(k2 in out) && obj[k2] !== void 0) out[k2] = obj[k2];
-  return out;
-}
-function reserializeEnvelope(env2, opts) {
-  const header = { ...env2.header };
-  const headerId = normalizeEventId(header.event_id);
-  if (headerId) header.event_id = hyphenateEventId(headerId);
-  if (typeof header.dsn === "string") {
-    header.dsn = formatDsn(opts.target ?? parseDsn(header.dsn), { secretColon: true });
-  }
-  const items = env2.items.map((item, i2) => {
-    if (item.header.type === "event") {
-      let value2;
-      try {
-        value2 = JSON.parse(item.payload.toString("utf8"));
-      } catch (e) {
-        throw new EventInputError(`item ${i2 + 1} (event) is not valid JSON: ${e.message}`);
-      }
-      if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
-        throw new EventInputError(`item ${i2 + 1} (event) is not a JSON object`);
-      }
-      const ev = { ...value2 };
-      ev.event_id = normalizeEventId(ev.event_id) ?? headerId ?? newEventId();
-      ev.timestamp ??= opts.now;
-      return { header: item.header, payload: Buffer.from(JSON.stringify(orderEvent(ev)), "utf8") };
-    }
-    if (item.header.type === "attachment") {
-      const h2 = { ...item.header, attachment_type: item.header.attachment_type ?? "event.attachment" };
-      return { header: ordered(h2, ATTACHMENT_HEADER_ORDER), payload: item.payload };
-    }
-    return item;
-  });
-  return serializeEnvelope({ header: ordered(header, HEADER_ORDER), items });
-}
-function envelopeCategory(env2) {
-  return env2.items.length ? itemCategory(env2.items[0].header.type) : "default";
-}
-var HEADER_ORDER, ATTACHMENT_HEADER_ORDER;
-var init_envelope_file = __esm({
-  "src/events/envelope-file.ts"() {
-    "use strict";
-    init_dsn();
-    init_envelope();
-    init_event();
-    HEADER_ORDER = ["event_id", "dsn", "sdk", "sent_at", "trace"];
-    ATTACHMENT_HEADER_ORDER = ["type", "length", "filename", "attachment_type", "content_type"];
-  }
-});
-
 // node_modules/fdir/dist/index.mjs
-import { createRequire } from "module";
-import { basename as basename4, dirname as dirname11, normalize as normalize3, relative as relative3, resolve as resolve8, sep as sep4 } from "path";
+import { createRequire as createRequire2 } from "module";
+import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative2, resolve as resolve6, sep as sep3 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep3) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 function convertSlashes(path, separator) {
@@ -51746,7 +50375,7 @@ function isRootDirectory(path) {
 function normalizePath2(path, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
   const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-  if (resolvePaths) path = resolve8(path);
+  if (resolvePaths) path = resolve6(path);
   if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
   if (path === ".") return "";
   const needsSeperator = path[path.length - 1] !== pathSeparator;
@@ -51759,7 +50388,7 @@ function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
     const sameRoot = directoryPath.startsWith(root);
     if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative3(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+    else return convertSlashes(relative2(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
 function joinPath(filename) {
@@ -51808,13 +50437,13 @@ function build$2(options, isSynchronous) {
 }
 function isRecursive(path, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname11(path);
+  let parent = dirname9(path);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
     const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
     if (isSameRoot) depth++;
-    else parent = dirname11(parent);
+    else parent = dirname9(parent);
   }
   state.symlinks.set(path, resolved);
   return depth > 1;
@@ -51838,8 +50467,8 @@ function build(isSynchronous) {
 }
 function promise(root, options) {
   return new Promise((resolve$1, reject) => {
-    callback(root, options, (err3, output) => {
-      if (err3) return reject(err3);
+    callback(root, options, (err4, output) => {
+      if (err4) return reject(err4);
       resolve$1(output);
     });
   });
@@ -51855,7 +50484,7 @@ function sync(root, options) {
 var __require2, SLASHES_REGEX, WINDOWS_ROOT_DIR_REGEX, pushDirectory, pushDirectoryFilter, empty$2, pushFileFilterAndCount, pushFileFilter, pushFileCount, pushFile, empty$1, getArray, getArrayGroup, groupFiles, empty, resolveSymlinksAsync, resolveSymlinks, onlyCountsSync, groupsSync, defaultSync, limitFilesSync, onlyCountsAsync, defaultAsync, limitFilesAsync, groupsAsync, readdirOpts, walkAsync, walkSync, Queue, Counter, Aborter, Walker, APIBuilder, pm, Builder;
 var init_dist3 = __esm({
   "node_modules/fdir/dist/index.mjs"() {
-    __require2 = /* @__PURE__ */ createRequire(import.meta.url);
+    __require2 = /* @__PURE__ */ createRequire2(import.meta.url);
     SLASHES_REGEX = /[\\/]/g;
     WINDOWS_ROOT_DIR_REGEX = /^[a-z]:[\\/]$/i;
     pushDirectory = (directoryPath, paths) => {
@@ -51901,10 +50530,10 @@ var init_dist3 = __esm({
       queue.enqueue();
       fs.realpath(path, (error3, resolvedPath) => {
         if (error3) return queue.dequeue(suppressErrors ? null : error3, state);
-        fs.stat(resolvedPath, (error$1, stat3) => {
+        fs.stat(resolvedPath, (error$1, stat4) => {
           if (error$1) return queue.dequeue(suppressErrors ? null : error$1, state);
-          if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
-          callback$1(stat3, resolvedPath);
+          if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return queue.dequeue(null, state);
+          callback$1(stat4, resolvedPath);
           queue.dequeue(null, state);
         });
       });
@@ -51914,9 +50543,9 @@ var init_dist3 = __esm({
       queue.enqueue();
       try {
         const resolvedPath = fs.realpathSync(path);
-        const stat3 = fs.statSync(resolvedPath);
-        if (stat3.isDirectory() && isRecursive(path, resolvedPath, state)) return;
-        callback$1(stat3, resolvedPath);
+        const stat4 = fs.statSync(resolvedPath);
+        if (stat4.isDirectory() && isRecursive(path, resolvedPath, state)) return;
+        callback$1(stat4, resolvedPath);
       } catch (e) {
         if (!suppressErrors) throw e;
       }
@@ -52079,15 +50708,15 @@ var init_dist3 = __esm({
             this.walkDirectory(this.state, path, path, depth - 1, this.walk);
           } else if (this.resolveSymlink && entry.isSymbolicLink()) {
             let path = joinPathWithBasePath(entry.name, directoryPath);
-            this.resolveSymlink(path, this.state, (stat3, resolvedPath) => {
-              if (stat3.isDirectory()) {
+            this.resolveSymlink(path, this.state, (stat4, resolvedPath) => {
+              if (stat4.isDirectory()) {
                 resolvedPath = normalizePath2(resolvedPath, this.state.options);
                 if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
                 const filename = basename4(resolvedPath);
-                const directoryPath$1 = normalizePath2(dirname11(resolvedPath), this.state.options);
+                const directoryPath$1 = normalizePath2(dirname9(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
                 this.pushFile(resolvedPath, files, this.state.counts, filters);
               }
@@ -52123,7 +50752,7 @@ var init_dist3 = __esm({
       options = {
         maxDepth: Infinity,
         suppressErrors: true,
-        pathSeparator: sep4,
+        pathSeparator: sep3,
         filters: []
       };
       globFunction;
@@ -52455,10 +51084,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -52469,8 +51098,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -52560,7 +51189,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str2 = input2;
+      let str3 = input2;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -52579,10 +51208,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
+      const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str2.charCodeAt(++index);
+        return str3.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -52759,24 +51388,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str2;
+      let base = str3;
       let prefix = "";
       let glob2 = "";
       if (start > 0) {
-        prefix = str2.slice(0, start);
-        str2 = str2.slice(start);
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str2.slice(0, lastIndex);
-        glob2 = str2.slice(lastIndex);
+        base = str3.slice(0, lastIndex);
+        glob2 = str3.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str2;
+        glob2 = str3;
       } else {
-        base = str2;
+        base = str3;
       }
-      if (base && base !== "" && base !== "/" && base !== str2) {
+      if (base && base !== "" && base !== "/" && base !== str3) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -52811,9 +51440,9 @@ var require_scan = __commonJS({
       if (opts.parts === true || opts.tokens === true) {
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i2 = slashes[idx];
-          const value3 = input2.slice(n2, i2);
+          const value3 = input2.slice(n3, i2);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
@@ -52829,8 +51458,8 @@ var require_scan = __commonJS({
             prevIndex = i2;
           }
         }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input2.slice(n);
+        const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value2 = input2.slice(n2);
         parts.push(value2);
         if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
           tokens[tokens.length - 1].value = value2;
@@ -53166,7 +51795,7 @@ var require_parse2 = __commonJS({
       let prev = bos;
       let value2;
       const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
+      const peek = state.peek = (n2 = 1) => input2[state.index + n2];
       const advance = state.advance = () => input2[++state.index] || "";
       const remaining = () => input2.slice(state.index + 1);
       const consume = (value3 = "", num = 0) => {
@@ -53823,8 +52452,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str2) => {
-        switch (str2) {
+      const create = (str3) => {
+        switch (str3) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -53842,7 +52471,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -53873,9 +52502,9 @@ var require_picomatch = __commonJS({
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
-        const arrayMatcher = (str2) => {
+        const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str2);
+            const state2 = isMatch(str3);
             if (state2) return state2;
           }
           return false;
@@ -53951,7 +52580,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
       return regex2.test(utils.basename(input2, { windows: posix3 }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
+    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
     picomatch2.parse = (pattern2, options) => {
       if (Array.isArray(pattern2)) return pattern2.map((p2) => picomatch2.parse(p2, options));
       return parse2(pattern2, { ...options, fastpaths: false });
@@ -53991,8 +52620,8 @@ var require_picomatch = __commonJS({
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err3) {
-        if (options && options.debug === true) throw err3;
+      } catch (err4) {
+        if (options && options.debug === true) throw err4;
         return /$^/;
       }
     };
@@ -54027,9 +52656,9 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync as readdirSync4, realpath, realpathSync, stat as stat2, statSync as statSync6 } from "fs";
-import { isAbsolute as isAbsolute6, posix as posix2, resolve as resolve9 } from "path";
-import { fileURLToPath as fileURLToPath2 } from "url";
+import { readdir as readdir2, readdirSync as readdirSync3, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
+import { isAbsolute as isAbsolute4, posix as posix2, resolve as resolve7 } from "path";
+import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
   const patternsParts = Array(patternsCount);
@@ -54123,21 +52752,21 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
   if (pattern2[pattern2.length - 1] === "/") result = pattern2.slice(0, -1);
   if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
   const escapedCwd = escapePath(cwd);
-  result = isAbsolute6(result.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result) : posix2.normalize(result);
+  result = isAbsolute4(result.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result) : posix2.normalize(result);
   const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
   const parts = splitPattern(result);
   if (parentDir) {
-    const n = (parentDir.length + 1) / 3;
+    const n2 = (parentDir.length + 1) / 3;
     let i2 = 0;
     const cwdParts = escapedCwd.split("/");
-    while (i2 < n && parts[i2 + n] === cwdParts[cwdParts.length + i2 - n]) {
-      result = result.slice(0, (n - i2 - 1) * 3) + result.slice((n - i2) * 3 + parts[i2 + n].length + 1) || ".";
+    while (i2 < n2 && parts[i2 + n2] === cwdParts[cwdParts.length + i2 - n2]) {
+      result = result.slice(0, (n2 - i2 - 1) * 3) + result.slice((n2 - i2) * 3 + parts[i2 + n2].length + 1) || ".";
       i2++;
     }
     const potentialRoot = posix2.join(cwd, parentDir.slice(i2 * 3));
     if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
       props.root = ensureNonDriveRelativePath(potentialRoot);
-      props.depthOffset = -n + i2;
+      props.depthOffset = -n2 + i2;
     }
   }
   if (!isIgnore && props.depthOffset >= 0) {
@@ -54246,15 +52875,15 @@ function formatPaths(paths, mapper) {
 function getOptions(options) {
   const opts = Object.assign({}, options);
   for (const key in defaultOptions2) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions2[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath2(opts.cwd) : resolve9(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve7(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir2,
-    readdirSync: opts.fs.readdirSync || readdirSync4,
+    readdirSync: opts.fs.readdirSync || readdirSync3,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat2,
-    statSync: opts.fs.statSync || statSync6
+    statSync: opts.fs.statSync || statSync5
   });
   if (opts.debug) log("globbing with options:", opts);
   return opts;
@@ -54268,12 +52897,12 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative4) : [];
+  const [crawler, relative6] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative6) : [];
 }
 function globSync(globInput, options) {
-  const [crawler, relative4] = getCrawler(globInput, options);
-  return crawler ? formatPaths(crawler.sync(), relative4) : [];
+  const [crawler, relative6] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative6) : [];
 }
 var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions2;
 var init_dist4 = __esm({
@@ -54307,23 +52936,4039 @@ var init_dist4 = __esm({
   }
 });
 
+// src/sourcemaps/debug-id.ts
+import { createHash as createHash3 } from "node:crypto";
+function debugIdFromBytes(...parts) {
+  const h2 = createHash3("sha1");
+  for (const p2 of parts) h2.update(p2);
+  const b2 = h2.digest().subarray(0, 16);
+  b2[6] = b2[6] & 15 | 80;
+  b2[8] = b2[8] & 63 | 128;
+  const hex2 = b2.toString("hex");
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
+}
+function isDebugId(value2) {
+  return typeof value2 === "string" && DEBUG_ID_RE.test(value2.trim());
+}
+function normalizeDebugId2(value2) {
+  const hex2 = value2.trim().replace(/-/g, "").toLowerCase();
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
+}
+function findDebugId(jsText) {
+  let found2;
+  DEBUG_ID_COMMENT_RE.lastIndex = 0;
+  for (const m of jsText.matchAll(DEBUG_ID_COMMENT_RE)) {
+    if (isDebugId(m[1])) found2 = m[1];
+  }
+  return found2 === void 0 ? void 0 : normalizeDebugId2(found2);
+}
+function debugIdFromMap(mapJson) {
+  let map = mapJson;
+  if (typeof map === "string" || map instanceof Uint8Array) {
+    try {
+      map = JSON.parse(typeof map === "string" ? map : Buffer.from(map).toString("utf8"));
+    } catch {
+      return void 0;
+    }
+  }
+  if (map === null || typeof map !== "object" || Array.isArray(map)) return void 0;
+  const o2 = map;
+  for (const key of ["debugId", "debug_id"]) {
+    if (isDebugId(o2[key])) return normalizeDebugId2(o2[key]);
+  }
+  return void 0;
+}
+var DEBUG_ID_RE, DEBUG_ID_COMMENT_RE;
+var init_debug_id = __esm({
+  "src/sourcemaps/debug-id.ts"() {
+    "use strict";
+    DEBUG_ID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+    DEBUG_ID_COMMENT_RE = /(?:^|\n)\/\/# debugId=([0-9a-fA-F-]{32,36})[ \t]*\r?(?=\n|$)/g;
+  }
+});
+
+// src/sourcemaps/check.ts
+var check_exports = {};
+__export(check_exports, {
+  checkBuild: () => checkBuild,
+  renderCheck: () => renderCheck
+});
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { dirname as dirname10, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve8 } from "node:path";
+async function exists3(p2) {
+  try {
+    return (await stat3(p2)).isFile();
+  } catch {
+    return false;
+  }
+}
+async function checkSources(map, mapDir, display, add) {
+  const sources = Array.isArray(map.sources) ? map.sources : [];
+  const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : void 0;
+  const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
+  const missing = [];
+  for (const [i2, src] of sources.entries()) {
+    if (typeof contents?.[i2] === "string") continue;
+    if (typeof src !== "string") continue;
+    const name = root ? `${root.replace(/\/?$/, "/")}${src}` : src;
+    const local = name.replace(/^file:\/\//, "");
+    const onDisk = mapDir !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(local) ? await exists3(isAbsolute5(local) ? local : resolve8(mapDir, local)) : false;
+    if (!onDisk) missing.push(src);
+  }
+  if (missing.length === 0) return;
+  const list = missing.slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
+  if (contents === void 0) {
+    add({
+      level: "error",
+      code: "no_sources_content",
+      file: display,
+      message: `has no sourcesContent and its sources are not present (${list}): frames will resolve without code lines`
+    });
+  } else {
+    add({
+      level: "warning",
+      code: "missing_sources",
+      file: display,
+      message: `references sources that are nowhere (${list})`
+    });
+  }
+}
+function parseMap2(text, display) {
+  try {
+    const map = parseMapJson(text, display);
+    originalPositionFor(new FlattenMap(map), { line: 1, column: 0 });
+    return { map };
+  } catch (e) {
+    return { error: e.message.replace(`${display} is not a valid source map: `, "") };
+  }
+}
+async function checkBuild(dirs, cwd) {
+  const issues = [];
+  const add = (i2) => issues.push(i2);
+  const files = [];
+  const mapsSeen = /* @__PURE__ */ new Map();
+  const byId = /* @__PURE__ */ new Map();
+  const show = (abs) => relative3(cwd, abs) || abs;
+  const jsFiles = [];
+  for (const dir of dirs) {
+    const root = resolve8(cwd, dir);
+    let isDir = false;
+    try {
+      isDir = (await stat3(root)).isDirectory();
+    } catch {
+      throw new Error(`${dir}: no such file or folder`);
+    }
+    if (!isDir) {
+      if (JS.test(root)) jsFiles.push(root);
+      continue;
+    }
+    const rels = await glob(["**/*.{js,cjs,mjs}"], { cwd: root, ignore: ["**/node_modules/**"] });
+    jsFiles.push(...rels.sort().map((r2) => join8(root, r2)));
+  }
+  for (const abs of jsFiles) {
+    const display = show(abs);
+    const text = await readFile2(abs, "utf8");
+    const id = findDebugId(text) ?? null;
+    const entry = { file: display, debugId: id, map: null };
+    files.push(entry);
+    if (!id)
+      add({
+        level: "error",
+        code: "no_debug_id",
+        file: display,
+        message: "has no debug id (run `sentry-ship sourcemaps inject` on the build)"
+      });
+    else {
+      const list = byId.get(id) ?? [];
+      list.push({ display, text });
+      byId.set(id, list);
+    }
+    const ref = readSourceMapReference(text)?.url;
+    let mapText;
+    let mapDisplay;
+    let mapDir;
+    if (ref?.startsWith("data:")) {
+      mapText = parseDataUrl(ref)?.json ?? "";
+      mapDisplay = `${display} (inline map)`;
+      mapDir = dirname10(abs);
+    } else {
+      let mapAbs;
+      if (ref !== void 0) {
+        if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith("file:")) {
+          add({
+            level: "warning",
+            code: "map_not_checked",
+            file: display,
+            message: `its map is at ${ref}, which is not checked`
+          });
+          continue;
+        }
+        let clean = ref.replace(/^file:\/\//, "").replace(/[?#].*$/, "");
+        try {
+          clean = decodeURIComponent(clean);
+        } catch {
+        }
+        mapAbs = isAbsolute5(clean) ? clean : resolve8(dirname10(abs), clean);
+        if (!await exists3(mapAbs)) {
+          add({
+            level: "error",
+            code: "map_missing",
+            file: display,
+            message: `references ${ref}, which does not exist (${show(mapAbs)})`
+          });
+          continue;
+        }
+      } else if (await exists3(`${abs}.map`)) {
+        mapAbs = `${abs}.map`;
+      } else {
+        add({
+          level: "warning",
+          code: "no_source_map",
+          file: display,
+          message: "has no source map (its frames will stay minified)"
+        });
+        continue;
+      }
+      mapDisplay = show(mapAbs);
+      mapDir = dirname10(mapAbs);
+      entry.map = mapDisplay;
+      const seen = mapsSeen.get(mapAbs);
+      if (seen) {
+        if (id && seen.debugId && seen.debugId !== id)
+          add({
+            level: "error",
+            code: "debug_id_mismatch",
+            file: display,
+            message: `has debug id ${id} but its map ${seen.display} has ${seen.debugId}`
+          });
+        continue;
+      }
+      try {
+        mapText = await readFile2(mapAbs, "utf8");
+      } catch (e) {
+        add({
+          level: "error",
+          code: "map_unreadable",
+          file: mapDisplay,
+          message: `cannot be read (${e.code ?? e.message})`
+        });
+        continue;
+      }
+      mapsSeen.set(mapAbs, { display: mapDisplay, debugId: void 0 });
+    }
+    entry.map ??= mapDisplay;
+    const parsed = parseMap2(mapText, mapDisplay);
+    if ("error" in parsed) {
+      add({
+        level: "error",
+        code: "map_unreadable",
+        file: mapDisplay,
+        message: `is not a valid source map: ${parsed.error}`
+      });
+      continue;
+    }
+    const mapId = debugIdFromMap(parsed.map);
+    for (const info2 of mapsSeen.values()) if (info2.display === mapDisplay) info2.debugId = mapId;
+    if (!ref?.startsWith("data:")) {
+      if (!mapId)
+        add({
+          level: "error",
+          code: "map_without_debug_id",
+          file: mapDisplay,
+          message: `has no debug id while ${display} ${id ? `has ${id}` : "has none either"}`
+        });
+      else if (id && mapId !== id)
+        add({
+          level: "error",
+          code: "debug_id_mismatch",
+          file: display,
+          message: `has debug id ${id} but its map ${mapDisplay} has ${mapId}`
+        });
+    }
+    await checkSources(parsed.map, mapDir, mapDisplay, add);
+  }
+  for (const [id, list] of byId) {
+    const distinct = new Map(list.map((f) => [f.text, f.display]));
+    if (distinct.size > 1) {
+      const names = [...distinct.values()];
+      add({
+        level: "error",
+        code: "duplicate_debug_id",
+        file: names[0],
+        message: `shares debug id ${id} with ${names.slice(1).join(", ")}, a different file: one of them will be resolved with the other's map`
+      });
+    }
+  }
+  const order = { error: 0, warning: 1 };
+  issues.sort((a, b2) => order[a.level] - order[b2.level] || a.file.localeCompare(b2.file));
+  return {
+    files,
+    maps: mapsSeen.size,
+    issues,
+    errors: issues.filter((i2) => i2.level === "error").length,
+    warnings: issues.filter((i2) => i2.level === "warning").length
+  };
+}
+function renderCheck(r2) {
+  const out = [
+    `Checked ${r2.files.length} JavaScript file${r2.files.length === 1 ? "" : "s"} and ${r2.maps} source map${r2.maps === 1 ? "" : "s"}`
+  ];
+  if (r2.server)
+    out.push(
+      `Asked the server for ${r2.server.checked} debug id${r2.server.checked === 1 ? "" : "s"}: ${r2.server.missing.length} missing`
+    );
+  for (const i2 of r2.issues) out.push(`  ${i2.level === "error" ? "error  " : "warning"} ${i2.file}: ${i2.message}`);
+  out.push(`${r2.errors} error${r2.errors === 1 ? "" : "s"}, ${r2.warnings} warning${r2.warnings === 1 ? "" : "s"}`);
+  return out;
+}
+var JS;
+var init_check = __esm({
+  "src/sourcemaps/check.ts"() {
+    "use strict";
+    init_trace_mapping();
+    init_dist4();
+    init_bundle_rewrite();
+    init_debug_id();
+    init_discover();
+    JS = /\.(m|c)?js$/;
+  }
+});
+
+// src/commands/sourcemaps/check.ts
+async function runCheck(opts, ctx) {
+  if (opts.dirs.length === 0) throw new UsageError("name the build folders to check (DIR\u2026)");
+  const { checkBuild: checkBuild2, renderCheck: renderCheck2 } = await Promise.resolve().then(() => (init_check(), check_exports));
+  let report3;
+  try {
+    report3 = await checkBuild2(opts.dirs, ctx.cwd);
+  } catch (e) {
+    throw new InputError(e.message);
+  }
+  if (opts.againstServer) {
+    const org = await ctx.requireOrg();
+    const project = await ctx.requireProject();
+    const api = await ctx.api();
+    const ids = [...new Set(report3.files.map((f) => f.debugId).filter((d) => d !== null))];
+    const missing = /* @__PURE__ */ new Set();
+    for (let i2 = 0; i2 < ids.length; i2 += LOOKUP_CONCURRENCY) {
+      await Promise.all(
+        ids.slice(i2, i2 + LOOKUP_CONCURRENCY).map(async (id) => {
+          const res = await api.get(routes.artifactLookup(org, project), { query: { debug_id: id } });
+          if (!Array.isArray(res.data) || res.data.length === 0) missing.add(id);
+        })
+      );
+    }
+    report3.server = { checked: ids.length, missing: ids.filter((id) => missing.has(id)) };
+    for (const f of report3.files) {
+      if (f.debugId && missing.has(f.debugId)) {
+        report3.issues.push({
+          level: "error",
+          code: "not_on_server",
+          file: f.file,
+          message: `debug id ${f.debugId} is not on the server (project ${project}): upload this build`
+        });
+      }
+    }
+    report3.errors = report3.issues.filter((i2) => i2.level === "error").length;
+  }
+  for (const line of renderCheck2(report3)) ctx.out.print(line);
+  ctx.out.result({ ok: report3.errors === 0, ...report3 });
+  if (report3.errors > 0) {
+    const names = [...new Set(report3.issues.filter((i2) => i2.level === "error").map((i2) => i2.file))];
+    const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
+    throw new InputError(`${report3.errors} error${report3.errors === 1 ? "" : "s"} in the build: ${shown}`);
+  }
+  return report3;
+}
+function checkCommand(env2) {
+  return new Command("check").description("preflight a build before deploying it: debug ids, maps, sources, duplicates (exit 1 on errors)").argument("<dirs...>", "the build folders (or files) to check").option("--against-server", "also check that the server has every debug id").addOption(orgOption()).addOption(projectOption()).action(
+    handler(env2, async (ctx, o2, dirs) => {
+      await runCheck({ dirs, againstServer: o2.againstServer === true }, ctx);
+    })
+  );
+}
+var LOOKUP_CONCURRENCY;
+var init_check2 = __esm({
+  "src/commands/sourcemaps/check.ts"() {
+    "use strict";
+    init_esm2();
+    init_routes2();
+    init_errors();
+    init_runner();
+    LOOKUP_CONCURRENCY = 8;
+  }
+});
+
+// src/sourcemaps/pack.ts
+function pack(items, size, maxBytes, maxCount = Infinity, base = 0) {
+  const out = [];
+  let cur = [];
+  let bytes = base;
+  for (const item of items) {
+    const n2 = size(item);
+    if (cur.length > 0 && (cur.length >= maxCount || bytes + n2 > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = base;
+    }
+    cur.push(item);
+    bytes += n2;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+var init_pack = __esm({
+  "src/sourcemaps/pack.ts"() {
+    "use strict";
+  }
+});
+
+// src/sourcemaps/sibling.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function siblingModuleUrl(name) {
+  const url = new URL(`./${name}`, import.meta.url);
+  try {
+    return url.protocol === "file:" && existsSync6(fileURLToPath2(url)) ? url.href : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var init_sibling = __esm({
+  "src/sourcemaps/sibling.ts"() {
+    "use strict";
+  }
+});
+
+// src/sourcemaps/bundle.ts
+import { createHash as createHash4 } from "node:crypto";
+import { closeSync as closeSync3, openSync as openSync3, readSync, writeSync as writeSync2 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { Worker as Worker2 } from "node:worker_threads";
+import * as zlib from "node:zlib";
+function urlToBundlePath(url) {
+  const noQuery = url.split(/[?#]/)[0];
+  if (noQuery.startsWith("~/")) return `files/_/_/${noQuery.slice(2)}`;
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]*)\/?(.*)$/.exec(noQuery);
+  if (m) return `files/${m[1]}/${m[2] || "_"}/${m[3]}`;
+  return `files/_/_/${noQuery.replace(/^\/+/, "")}`;
+}
+function fileUrl(rel, urlPrefix, urlSuffix) {
+  const raw = urlPrefix ?? "~";
+  const prefix = raw.endsWith("/") ? raw.slice(0, -1) : raw;
+  return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
+}
+function uuidFromSha1(digest) {
+  const b2 = Buffer.from(digest.subarray(0, 16));
+  b2[6] = b2[6] & 15 | 80;
+  b2[8] = b2[8] & 63 | 128;
+  const h2 = b2.toString("hex");
+  return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20)}`;
+}
+function crc322(data) {
+  const native = zlib.crc32;
+  if (native) return native(data) >>> 0;
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n2 = 0; n2 < 256; n2++) {
+      let c4 = n2;
+      for (let k2 = 0; k2 < 8; k2++) c4 = c4 & 1 ? 3988292384 ^ c4 >>> 1 : c4 >>> 1;
+      crcTable[n2] = c4;
+    }
+  }
+  let c3 = -1;
+  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
+  return (c3 ^ -1) >>> 0;
+}
+function rewriteModuleUrl() {
+  return siblingModuleUrl("bundle-rewrite.js");
+}
+function workersReadFiles() {
+  return rewriteModuleUrl() !== void 0 && siblingModuleUrl("scan.js") !== void 0;
+}
+function createWorkerPool() {
+  return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
+}
+function deflateWorkers() {
+  return Math.max(1, Math.min(2, availableParallelism() - 1));
+}
+async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
+  const fd2 = openSync3(file, "w");
+  try {
+    const w = new HashingWriter(fd2, chunkSize);
+    let central = Buffer.allocUnsafe(64 * 1024);
+    let centralLength = 0;
+    const local = Buffer.alloc(30);
+    const idHash = createHash4("sha1");
+    const addEntry = async (name, crc2, size, deflated) => {
+      const nameBuf = Buffer.from(name, "utf8");
+      local.writeUInt32LE(67324752, 0);
+      local.writeUInt16LE(20, 4);
+      local.writeUInt16LE(name.length === nameBuf.length ? 0 : 2048, 6);
+      local.writeUInt16LE(8, 8);
+      local.writeUInt16LE(0, 10);
+      local.writeUInt16LE(DOS_DATE_1980, 12);
+      local.writeUInt32LE(crc2, 14);
+      local.writeUInt32LE(deflated.length, 18);
+      local.writeUInt32LE(size, 22);
+      local.writeUInt16LE(nameBuf.length, 26);
+      local.writeUInt16LE(0, 28);
+      const at2 = w.offset;
+      await w.write(local);
+      await w.write(nameBuf);
+      await w.write(deflated);
+      if (centralLength + 46 + nameBuf.length > central.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * central.length, centralLength + 46 + nameBuf.length));
+        central.copy(bigger, 0, 0, centralLength);
+        central = bigger;
+      }
+      const cd = central.subarray(centralLength, centralLength + 46);
+      cd.writeUInt32LE(33639248, 0);
+      cd.writeUInt16LE(788, 4);
+      cd.writeUInt16LE(20, 6);
+      local.copy(cd, 8, 6, 30);
+      cd.writeUInt16LE(0, 32);
+      cd.writeUInt16LE(0, 34);
+      cd.writeUInt16LE(0, 36);
+      cd.writeUInt32LE(33188 * 65536, 38);
+      cd.writeUInt32LE(at2, 42);
+      centralLength += 46 + nameBuf.copy(central, centralLength + 46);
+    };
+    await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
+    const unique = uniquePaths(entries);
+    let count2 = 0;
+    const pool = workers ?? new WorkerPool(deflateWorkers());
+    try {
+      const batches = pack(unique, (e) => e.sizeHint, BATCH_BYTES, BATCH_ENTRIES);
+      const inFlight = [];
+      let nextToStart = 0;
+      const start = async (batch) => {
+        const items = [];
+        for (const e of batch) items.push(pool.readsFiles && e.source ? e.source : await e.load());
+        return pool.run(items);
+      };
+      for (const batch of batches) {
+        while (nextToStart < batches.length && inFlight.length < pool.size * BATCHES_PER_WORKER) {
+          const p2 = start(batches[nextToStart++]);
+          p2.catch(() => void 0);
+          inFlight.push(p2);
+        }
+        const prepared = await inFlight.shift();
+        for (let j2 = 0; j2 < batch.length; j2++) {
+          const e = batch[j2];
+          const r2 = prepared[j2];
+          if (r2.error !== void 0) {
+            if (r2.input) throw new InputError(r2.error);
+            const err4 = Object.assign(new Error(r2.error), { code: r2.code });
+            throw isFileSystemError(err4) ? fileError(err4, "read", e.url) : err4;
+          }
+          const crc2 = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
+          const path = urlToBundlePath(e.url);
+          await addEntry(path, crc2, r2.size, r2.deflated);
+          idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
+          count2 += 1;
+          onEntry?.(r2.size);
+        }
+      }
+    } finally {
+      if (!workers) await pool.close();
+    }
+    for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
+    const debugId = uuidFromSha1(idHash.digest());
+    const rest = { debug_id: debugId };
+    if (attrs2.dist !== void 0) rest.dist = attrs2.dist;
+    if (attrs2.note !== void 0) rest.note = attrs2.note;
+    rest.org = attrs2.org;
+    if (attrs2.project !== void 0) rest.project = attrs2.project;
+    if (attrs2.release !== void 0) rest.release = attrs2.release;
+    const manifestBytes = manifestJson(unique, rest);
+    await addEntry(
+      "manifest.json",
+      crc322(manifestBytes),
+      manifestBytes.length,
+      zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL })
+    );
+    const cdStart = w.offset;
+    const cdBuf = central.subarray(0, centralLength);
+    await w.write(cdBuf);
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(101010256, 0);
+    eocd.writeUInt16LE(count2 + 1, 8);
+    eocd.writeUInt16LE(count2 + 1, 10);
+    eocd.writeUInt32LE(cdBuf.length, 12);
+    eocd.writeUInt32LE(cdStart, 16);
+    await w.write(eocd);
+    await w.flush();
+    const checksum = w.finish();
+    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
+  } finally {
+    closeSync3(fd2);
+  }
+}
+function uniquePaths(entries) {
+  let prev;
+  let sorted2 = true;
+  for (const e of entries) {
+    const path = urlToBundlePath(e.url);
+    if (prev !== void 0 && byteCompare(prev, path) > 0) {
+      sorted2 = false;
+      break;
+    }
+    prev = path;
+  }
+  const done = sorted2 ? void 0 : /* @__PURE__ */ new Set();
+  prev = void 0;
+  return entries.filter((e) => {
+    const path = urlToBundlePath(e.url);
+    const first2 = done ? !done.has(path) : path !== prev;
+    done?.add(path);
+    prev = path;
+    return first2;
+  });
+}
+function manifestJson(entries, rest) {
+  const byPath = entries.map((e) => ({ path: urlToBundlePath(e.url), e }));
+  byPath.sort((a, b2) => byteCompare(a.path, b2.path));
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  let length = 0;
+  const put = (text) => {
+    const max = Buffer.byteLength(text);
+    if (length + max > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, length + max));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    length += buf.write(text, length);
+  };
+  put('{"files":{');
+  byPath.forEach(({ path, e }, i2) => {
+    const info2 = { type: e.type, url: e.url };
+    const headers = e.headers;
+    if (Object.keys(headers).length > 0) info2.headers = headers;
+    put(`${i2 > 0 ? "," : ""}${JSON.stringify(path)}:${JSON.stringify(info2)}`);
+  });
+  put(`},${JSON.stringify(rest).slice(1)}`);
+  return buf.subarray(0, length);
+}
+function byteCompare(a, b2) {
+  if (a === b2) return 0;
+  const n2 = Math.min(a.length, b2.length);
+  for (let i2 = 0; i2 < n2; i2++) {
+    const x2 = a.charCodeAt(i2);
+    const y2 = b2.charCodeAt(i2);
+    if (x2 === y2) continue;
+    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
+      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
+    return x2 < y2 ? -1 : 1;
+  }
+  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
+}
+async function readChunk(file, offset, size) {
+  const fd2 = openSync3(file, "r");
+  try {
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n2 = readSync(fd2, buf, got, size - got, offset + got);
+      if (n2 === 0) break;
+      got += n2;
+    }
+    return buf;
+  } finally {
+    closeSync3(fd2);
+  }
+}
+var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
+var init_bundle = __esm({
+  "src/sourcemaps/bundle.ts"() {
+    "use strict";
+    init_errors();
+    init_file_errors();
+    init_pack();
+    init_sibling();
+    WRITE_BYTES = 1 << 20;
+    HashingWriter = class {
+      constructor(fd2, chunkSize) {
+        this.fd = fd2;
+        this.chunkSize = chunkSize;
+      }
+      offset = 0;
+      whole = createHash4("sha1");
+      chunk = createHash4("sha1");
+      chunkStart = 0;
+      chunkFill = 0;
+      chunks = [];
+      /** Bytes not yet written, gathered in one reused buffer (no garbage per entry or per write). */
+      buf = Buffer.allocUnsafe(WRITE_BYTES);
+      fill = 0;
+      fileOffset = 0;
+      /** Append bytes (copied); they reach the file in writes of WRITE_BYTES. */
+      async write(data) {
+        let from = 0;
+        while (from < data.length) {
+          const take = Math.min(WRITE_BYTES - this.fill, data.length - from);
+          this.buf.set(take === data.length ? data : data.subarray(from, from + take), this.fill);
+          this.fill += take;
+          from += take;
+          if (this.fill === WRITE_BYTES) await this.flush();
+        }
+        this.offset += data.length;
+        this.whole.update(data);
+        let pos = 0;
+        while (pos < data.length) {
+          const take = Math.min(this.chunkSize - this.chunkFill, data.length - pos);
+          this.chunk.update(take === data.length ? data : data.subarray(pos, pos + take));
+          this.chunkFill += take;
+          pos += take;
+          if (this.chunkFill === this.chunkSize) this.closeChunk();
+        }
+      }
+      closeChunk() {
+        this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
+        this.chunkStart += this.chunkFill;
+        this.chunkFill = 0;
+        this.chunk = createHash4("sha1");
+      }
+      async flush() {
+        let done = 0;
+        while (done < this.fill) done += writeSync2(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
+        this.fileOffset += this.fill;
+        this.fill = 0;
+      }
+      finish() {
+        if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
+        return this.whole.digest("hex");
+      }
+    };
+    DOS_DATE_1980 = 33;
+    DEFLATE_LEVEL = 4;
+    WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { readFileSync } = require("node:fs");
+const zlib = require("node:zlib");
+const { createHash } = require("node:crypto");
+const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
+const scanner = workerData.scanModule ? import(workerData.scanModule) : undefined;
+parentPort.on("message", async ({ id, items }) => {
+  const mod = rewriter && (await rewriter);
+  const scan = scanner && (await scanner);
+  const transfer = [];
+  const out = items.map((item) => {
+    try {
+      if (item.inspect) return scan.inspectFile(item.inspect.abs, item.inspect.rel);
+      let data = item;
+      if (item.file !== undefined) {
+        data = readFileSync(item.file);
+        if (item.rewrite) data = mod.rewriteMapBytes(data, item.displayPath, item.rewrite);
+      }
+      // Copies that own their memory, moved (not cloned) to the main thread: a clone of a view
+      // copies the whole pool or output buffer behind it.
+      const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: ${DEFLATE_LEVEL} }));
+      transfer.push(deflated.buffer);
+      return {
+        deflated,
+        crc: zlib.crc32 ? zlib.crc32(data) >>> 0 : -1,
+        size: data.length,
+        sha1: createHash("sha1").update(data).digest("hex"),
+        data: zlib.crc32 ? undefined : new Uint8Array(data),
+      };
+    } catch (e) {
+      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input"), code: e && e.code };
+    }
+  });
+  parentPort.postMessage({ id, out }, transfer);
+});
+`;
+    YOUNG_GENERATION_MB = 8;
+    BATCH_BYTES = 1 << 20;
+    BATCH_ENTRIES = 64;
+    BATCHES_PER_WORKER = 3;
+    WorkerPool = class {
+      workers;
+      waiting = /* @__PURE__ */ new Map();
+      nextId = 0;
+      failure;
+      /** The workers read and rewrite files themselves (else they get bytes). */
+      readsFiles;
+      constructor(size) {
+        const rewriteModule = rewriteModuleUrl();
+        const scanModule = siblingModuleUrl("scan.js");
+        this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
+        this.workers = Array.from({ length: size }, () => {
+          const w = new Worker2(WORKER_SOURCE, {
+            eval: true,
+            workerData: { rewriteModule, scanModule },
+            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
+          });
+          w.on("message", ({ id, out }) => {
+            const p2 = this.waiting.get(id);
+            this.waiting.delete(id);
+            p2?.resolve(out);
+          });
+          w.on("error", (e) => this.fail(e));
+          return w;
+        });
+      }
+      fail(e) {
+        this.failure = e;
+        for (const p2 of this.waiting.values()) p2.reject(e);
+        this.waiting.clear();
+      }
+      get size() {
+        return this.workers.length;
+      }
+      /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
+      inspect(files) {
+        return this.post(files.map((f) => ({ inspect: f })));
+      }
+      run(items) {
+        return this.post(items);
+      }
+      post(items) {
+        if (this.failure) return Promise.reject(this.failure);
+        const id = this.nextId++;
+        const w = this.workers[id % this.workers.length];
+        return new Promise((resolve13, reject) => {
+          this.waiting.set(id, { resolve: resolve13, reject });
+          w.postMessage({ id, items });
+        });
+      }
+      closing;
+      /** Stop the workers (again: no-op). */
+      close() {
+        this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => void 0);
+        return this.closing;
+      }
+    };
+  }
+});
+
+// src/sourcemaps/symbolicate/local-store.ts
+var local_store_exports = {};
+__export(local_store_exports, {
+  LocalStore: () => LocalStore
+});
+import { readFileSync as readFileSync11, statSync as statSync6 } from "node:fs";
+import { relative as relative4, resolve as resolve9 } from "node:path";
+var EXT, LocalStore;
+var init_local_store = __esm({
+  "src/sourcemaps/symbolicate/local-store.ts"() {
+    "use strict";
+    init_dist4();
+    init_bundle();
+    init_debug_id();
+    init_discover();
+    EXT = /\.(m|c)?js$|\.map$/;
+    LocalStore = class _LocalStore {
+      constructor(opts) {
+        this.opts = opts;
+      }
+      files = [];
+      artifacts = [];
+      static async open(opts) {
+        const store = new _LocalStore(opts);
+        for (const dir of opts.dirs) {
+          const root = resolve9(opts.cwd, dir);
+          let isDir;
+          try {
+            isDir = statSync6(root).isDirectory();
+          } catch {
+            continue;
+          }
+          const rels = isDir ? (await glob(["**/*"], { cwd: root, dot: false, ignore: ["**/node_modules/**"] })).sort() : [root.slice(root.lastIndexOf("/") + 1)];
+          const base = isDir ? root : root.slice(0, root.lastIndexOf("/"));
+          for (const rel of rels) {
+            if (!EXT.test(rel)) continue;
+            store.add(resolve9(base, rel), rel, relative4(opts.cwd, resolve9(base, rel)) || rel);
+          }
+        }
+        return store;
+      }
+      add(abs, rel, display) {
+        let text;
+        try {
+          text = readFileSync11(abs, "utf8");
+        } catch {
+          return;
+        }
+        const isMap = rel.endsWith(".map");
+        const debugId = isMap ? debugIdFromMap(text) : findDebugId(text);
+        const url = fileUrl(rel, this.opts.urlPrefix, this.opts.urlSuffix);
+        const type = isMap ? "source_map" : readSourceMapReference(text) ? "minified_source" : "source";
+        this.files.push({ display, url, debugId, kind: isMap ? "map" : "js" });
+        this.artifacts.push({
+          url,
+          type,
+          headers: debugId ? { "debug-id": debugId } : {},
+          debugId,
+          release: this.opts.release,
+          dist: this.opts.dist,
+          origin: display,
+          text: () => text
+        });
+      }
+      byDebugId(debugId) {
+        return this.artifacts.filter((a) => a.debugId === debugId);
+      }
+      byName(release, name) {
+        if (release !== this.opts.release) return [];
+        return this.artifacts.filter((a) => a.url === name);
+      }
+      namesIn(release) {
+        return release === this.opts.release ? this.artifacts.map((a) => a.url) : [];
+      }
+      hasAnyBundle() {
+        return this.artifacts.length > 0;
+      }
+      hasAnyDebugIdArtifact() {
+        return this.artifacts.some((a) => a.debugId);
+      }
+      releaseHasArtifact(release) {
+        return release === this.opts.release && this.artifacts.length > 0;
+      }
+      describeDebugId(debugId) {
+        return this.files.find((f) => f.debugId === debugId)?.display;
+      }
+    };
+  }
+});
+
+// src/sourcemaps/symbolicate/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  describeReason: () => describeReason,
+  explainFromServer: () => explainFromServer,
+  explainProcessed: () => explainProcessed,
+  reasonFromReport: () => reasonFromReport,
+  renderExplanation: () => renderExplanation
+});
+function obj3(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+}
+function rawOf(f) {
+  return { file: s(f.abs_path) ?? s(f.filename), line: n(f.lineno), column: n(f.colno), function: s(f.function) };
+}
+function explainProcessed(p2, event) {
+  const frames = [];
+  p2.stacktraces.filter((st) => st.kind === "exception").forEach((st, exception) => {
+    for (const o2 of [...st.frames].reverse()) {
+      if (o2.status === "skipped" || !o2.inApp) continue;
+      const v = {
+        exception,
+        raw: rawOf(o2.raw),
+        status: o2.status === "resolved" ? "resolved" : "unresolved"
+      };
+      if (o2.resolvedWith) v.resolvedWith = o2.resolvedWith;
+      if (o2.status === "resolved" || o2.status === "partial") {
+        const f = o2.processed;
+        v.original = {
+          file: s(f.abs_path) ?? "",
+          line: n(f.lineno) ?? 0,
+          column: n(f.colno) ?? 0,
+          function: s(f.function),
+          code: s(f.context_line)
+        };
+      }
+      if (o2.reason) v.reason = o2.reason;
+      frames.push(v);
+    }
+  });
+  return summarize(event, frames, p2.stacktraces.length > 0 && hasImages(event));
+}
+function hasImages(event) {
+  const images = obj3(event.debug_meta)?.images;
+  return Array.isArray(images) && images.some((i2) => obj3(i2)?.type === "sourcemap");
+}
+function summarize(event, frames, hasDebugMeta) {
+  return {
+    eventId: s(event.event_id) ?? s(event.eventID) ?? s(event.id),
+    release: s(event.release) ?? s(obj3(event.release)?.version),
+    dist: s(event.dist),
+    hasDebugMeta,
+    frames,
+    resolved: frames.filter((f) => f.status === "resolved").length,
+    total: frames.length
+  };
+}
+function reasonFromReport(frame, report3, errors, rawFile) {
+  const d = obj3(frame.debug_id_process) ?? {};
+  const r2 = obj3(frame.release_process);
+  const debugId = s(d.debug_id);
+  const releaseFoundMap = r2?.source_map_lookup_result === "found";
+  if (debugId && d.uploaded_source_map_with_correct_debug_id !== true && !releaseFoundMap) {
+    return {
+      code: "debug_id_not_uploaded",
+      debugId,
+      sourceUploaded: d.uploaded_source_file_with_correct_debug_id === true
+    };
+  }
+  if (!debugId && !r2) {
+    return report3.has_debug_ids === true ? { code: "no_debug_id_for_file", codeFiles: [] } : { code: "no_debug_meta" };
+  }
+  if (r2 && !(debugId && d.uploaded_source_map_with_correct_debug_id === true)) {
+    const release = s(report3.release) ?? "";
+    const tried = Array.isArray(r2.matching_source_file_names) ? r2.matching_source_file_names : [];
+    if (r2.source_file_lookup_result === "unsuccessful") return { code: "source_not_found", release, tried, debugId };
+    if (r2.source_file_lookup_result === "wrong-dist")
+      return { code: "dist_mismatch", release, name: tried[0] ?? "", eventDist: s(report3.dist), artifactDists: [] };
+    if (!s(r2.source_map_reference)) return { code: "no_sourcemap_reference", file: tried[0] ?? "" };
+    if (r2.source_map_lookup_result !== "found")
+      return {
+        code: "sourcemap_not_found",
+        file: tried[0] ?? "",
+        reference: s(r2.source_map_reference),
+        name: s(r2.matching_source_map_name) ?? "",
+        wrongDist: r2.source_map_lookup_result === "wrong-dist"
+      };
+  }
+  for (const e of errors) {
+    const data = obj3(e.data) ?? e;
+    if (e.type === "js_invalid_sourcemap_location" && (data.source === rawFile || rawFile === null))
+      return { code: "invalid_location", line: n(data.row) ?? 0, column: n(data.column) ?? 0, map: "" };
+    if (e.type === "js_invalid_source") return { code: "sourcemap_invalid", name: s(data.url) ?? "", message: "" };
+  }
+  return void 0;
+}
+function apiFrameRaw(f) {
+  return { file: s(f.absPath) ?? s(f.filename), line: n(f.lineNo), column: n(f.colNo), function: s(f.function) };
+}
+function explainFromServer(event, report3) {
+  const entries = Array.isArray(event.entries) ? event.entries : [];
+  const exc = entries.find((e) => e.type === "exception");
+  const values = obj3(exc?.data)?.values ?? [];
+  const errors = Array.isArray(event.errors) ? event.errors : [];
+  const reportExc = Array.isArray(report3.exceptions) ? report3.exceptions : [];
+  const frames = [];
+  values.forEach((v, exception) => {
+    const processed = obj3(v.stacktrace)?.frames ?? [];
+    const raw = obj3(v.rawStacktrace)?.frames ?? processed;
+    const rep = obj3(reportExc[exception])?.frames ?? [];
+    for (let i2 = processed.length - 1; i2 >= 0; i2--) {
+      const p2 = processed[i2];
+      const r2 = raw[i2] ?? p2;
+      if (r2.inApp === false || p2.inApp === false) continue;
+      const rawInfo = apiFrameRaw(r2);
+      if (!rawInfo.file || /^(node:|<|\[native code\]|native$)/.test(rawInfo.file)) continue;
+      const data = obj3(p2.data) ?? {};
+      const mapped = data.symbolicated === true;
+      const ctx = Array.isArray(p2.context) ? p2.context : [];
+      const missing = errors.find(
+        (e) => e.type === "js_missing_source_content" && s(obj3(e.data)?.source) === s(p2.absPath)
+      );
+      const v2 = { exception, raw: rawInfo, status: mapped && !missing ? "resolved" : "unresolved" };
+      const rw = s(data.resolved_with);
+      if (mapped && (rw === "debug-id" || rw === "release")) v2.resolvedWith = rw;
+      if (mapped) {
+        v2.original = {
+          file: s(p2.absPath) ?? s(p2.filename) ?? "",
+          line: n(p2.lineNo) ?? 0,
+          column: n(p2.colNo) ?? 0,
+          function: s(p2.function),
+          code: ctx.find((c3) => c3[0] === p2.lineNo)?.[1] ?? null
+        };
+      }
+      if (missing)
+        v2.reason = { code: "missing_source_content", source: s(p2.absPath) ?? "", map: s(data.sourcemap) ?? "" };
+      else if (!mapped) {
+        const reason = reasonFromReport(obj3(rep[i2]) ?? {}, report3, errors, rawInfo.file);
+        if (reason) v2.reason = reason;
+      }
+      frames.push(v2);
+    }
+  });
+  return {
+    ...summarize({ ...event, event_id: s(event.eventID) ?? s(event.id) }, frames, report3.has_debug_ids === true),
+    release: s(report3.release) ?? s(obj3(event.release)?.version),
+    dist: s(report3.dist) ?? s(event.dist)
+  };
+}
+function q2(x2) {
+  return `'${x2}'`;
+}
+function prefixFor(name) {
+  const path = name.startsWith("~") ? name.slice(1) : name;
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  return `~${dir || "/"}`;
+}
+function describeReason(r2) {
+  switch (r2.code) {
+    case "no_location":
+      return { why: `the frame has ${r2.detail}`, fix: "nothing to map; the SDK did not report a position" };
+    case "no_debug_meta":
+      return {
+        why: "the event carries no debug_meta (no debug ids) and no release to look files up by",
+        fix: "run `sentry-ship sourcemaps inject` on the build before deploying it, with an SDK of 7.56.0 or newer; or set `release` in the SDK and upload with --release"
+      };
+    case "no_debug_id_for_file":
+      return {
+        why: `the event's debug_meta has no image for this file${r2.codeFiles.length ? ` (it has ${r2.codeFiles.join(", ")})` : ""}, and no release`,
+        fix: "inject debug ids into every file of the build (`sentry-ship sourcemaps inject DIR`), or set `release` in the SDK"
+      };
+    case "debug_id_not_uploaded":
+      return {
+        why: `debug id ${r2.debugId} was never uploaded${r2.sourceUploaded ? " as a source map (only the minified file was)" : ""}${r2.local ? ` (the local file ${r2.local} carries it)` : ""}`,
+        fix: `upload the build that ran: \`sentry-ship sourcemaps upload ${r2.local ? r2.local.replace(/\/[^/]*$/, "") || "." : "DIR"}\``
+      };
+    case "source_not_found": {
+      const want = r2.tried[r2.tried.length - 1] ?? "";
+      const why = `no artifact named ${r2.tried.map(q2).join(" or ")} in release ${r2.release}${r2.similar ? ` while ${q2(r2.similar.name)} exists` : ""}`;
+      const prefix = r2.similar?.urlPrefix ?? prefixFor(want);
+      return {
+        why,
+        fix: r2.similar ? `upload with --url-prefix ${q2(prefix)}` : `upload the folder holding this file with --release ${r2.release} --url-prefix ${q2(prefix)}${r2.debugId ? "" : ", or inject debug ids"}`
+      };
+    }
+    case "dist_mismatch":
+      return {
+        why: `${q2(r2.name)} is in release ${r2.release} but with dist ${r2.artifactDists.length ? r2.artifactDists.map((d) => d === null ? "(none)" : q2(d)).join(", ") : "other than the event's"}; the event has dist ${r2.eventDist === null ? "(none)" : q2(r2.eventDist)}`,
+        fix: r2.eventDist === null ? "upload without --dist, or set `dist` in the SDK" : `upload with --dist ${q2(r2.eventDist)}`
+      };
+    case "no_sourcemap_reference":
+      return {
+        why: `${q2(r2.file)} names no source map (no sourceMappingURL comment, no Sourcemap header)`,
+        fix: "build with source maps linked from the files, or inject debug ids (`sentry-ship sourcemaps inject`)"
+      };
+    case "sourcemap_not_found":
+      return {
+        why: `${q2(r2.file)} points at ${q2(r2.reference)}, but no artifact ${q2(r2.name)}${r2.wrongDist ? " with the event's dist" : ""} was uploaded`,
+        fix: "upload the .map files together with the JS files (same --release, --dist and --url-prefix)"
+      };
+    case "sourcemap_invalid":
+      return {
+        why: `the source map ${q2(r2.name)} cannot be read${r2.message ? `: ${r2.message}` : ""}`,
+        fix: "upload a valid source map"
+      };
+    case "invalid_location":
+      return {
+        why: `line ${r2.line}, column ${r2.column} lies outside the source map${r2.map ? ` ${q2(r2.map)}` : ""}: the map belongs to another build`,
+        fix: "upload the maps of the build that is deployed (rebuild, inject and upload in the same job)"
+      };
+    case "missing_source_content":
+      return {
+        why: `the map has no sourcesContent for ${q2(r2.source)} and that source was not uploaded`,
+        fix: "build maps with sourcesContent, or upload the original sources too"
+      };
+  }
+}
+function where(raw) {
+  return `${raw.file ?? "?"}:${raw.line ?? "?"}:${raw.column ?? "?"}`;
+}
+function renderExplanation(e) {
+  const out = [];
+  const head = [
+    e.eventId ? `Event ${e.eventId}` : "Event",
+    `release ${e.release ?? "(none)"}`,
+    `dist ${e.dist ?? "(none)"}`,
+    e.hasDebugMeta ? "debug ids: yes" : "debug ids: none"
+  ];
+  out.push(head.join(", "));
+  if (e.frames.length === 0) {
+    out.push("  the event has no in-app JavaScript frames");
+    return out;
+  }
+  e.frames.forEach((f, i2) => {
+    out.push(`  ${i2 + 1}. ${f.raw.function ?? "?"} at ${where(f.raw)}`);
+    if (f.original) {
+      const o2 = f.original;
+      const by = f.resolvedWith ? ` (by ${f.resolvedWith})` : "";
+      out.push(
+        `     ${f.status === "resolved" ? "resolved" : "mapped"}${by} \u2192 ${o2.file}:${o2.line}:${o2.column}${o2.function ? ` in ${o2.function}` : ""}`
+      );
+      if (o2.code !== null) out.push(`       ${o2.line} | ${o2.code.trim()}`);
+    }
+    if (f.status !== "resolved") {
+      if (f.reason) {
+        const d = describeReason(f.reason);
+        out.push(`     not resolved [${f.reason.code}]: ${d.why}`);
+        out.push(`     fix: ${d.fix}`);
+      } else out.push("     not resolved");
+    }
+  });
+  out.push(`${e.resolved} of ${e.total} in-app frame${e.total === 1 ? "" : "s"} resolve${e.total === 1 ? "s" : ""}.`);
+  return out;
+}
+var s, n;
+var init_explain = __esm({
+  "src/sourcemaps/symbolicate/explain.ts"() {
+    "use strict";
+    s = (v) => typeof v === "string" ? v : null;
+    n = (v) => typeof v === "number" ? v : null;
+  }
+});
+
+// src/sourcemaps/symbolicate/event-file.ts
+var event_file_exports = {};
+__export(event_file_exports, {
+  eventFromApi: () => eventFromApi,
+  eventFromText: () => eventFromText
+});
+function obj4(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+}
+function fromApiFrame(f) {
+  const out = {};
+  const pairs = [
+    ["absPath", "abs_path"],
+    ["filename", "filename"],
+    ["function", "function"],
+    ["module", "module"],
+    ["lineNo", "lineno"],
+    ["colNo", "colno"],
+    ["inApp", "in_app"],
+    ["platform", "platform"]
+  ];
+  for (const [from, to] of pairs) if (f[from] !== null && f[from] !== void 0) out[to] = f[from];
+  return out;
+}
+function fromApiStacktrace(st) {
+  const frames = obj4(st)?.frames;
+  return Array.isArray(frames) ? { frames: frames.map((f) => fromApiFrame(obj4(f) ?? {})) } : void 0;
+}
+function eventFromApi(api) {
+  const entries = Array.isArray(api.entries) ? api.entries : [];
+  const ev = {
+    event_id: api.eventID ?? api.id,
+    platform: api.platform,
+    release: obj4(api.release)?.version ?? (typeof api.release === "string" ? api.release : void 0),
+    dist: api.dist ?? void 0,
+    sdk: api.sdk ?? void 0
+  };
+  for (const e of entries) {
+    const data = obj4(e.data) ?? {};
+    if (e.type === "exception" && Array.isArray(data.values)) {
+      ev.exception = {
+        values: data.values.map((v) => ({
+          type: v.type,
+          value: v.value,
+          stacktrace: fromApiStacktrace(v.rawStacktrace) ?? fromApiStacktrace(v.stacktrace)
+        }))
+      };
+    } else if (e.type === "debugmeta") ev.debug_meta = data;
+  }
+  return ev;
+}
+function eventFromText(text) {
+  const trimmed2 = text.trim();
+  let whole;
+  try {
+    whole = JSON.parse(trimmed2);
+  } catch {
+    whole = void 0;
+  }
+  const o2 = obj4(whole);
+  if (o2) return Array.isArray(o2.entries) ? eventFromApi(o2) : o2;
+  const env2 = parseEnvelope(Buffer.from(text, "utf8"));
+  const item = env2.items.find((i2) => i2.header.type === "event");
+  if (!item) throw new Error("the envelope has no event item");
+  const ev = obj4(JSON.parse(item.payload.toString("utf8")));
+  if (!ev) throw new Error("the envelope's event is not a JSON object");
+  return ev;
+}
+var init_event_file = __esm({
+  "src/sourcemaps/symbolicate/event-file.ts"() {
+    "use strict";
+    init_envelope();
+  }
+});
+
+// src/commands/sourcemaps/explain.ts
+async function runExplain(opts, ctx) {
+  const { resolve: resolve13 } = await import("node:path");
+  const { LocalStore: LocalStore2 } = await Promise.resolve().then(() => (init_local_store(), local_store_exports));
+  const ex = await Promise.resolve().then(() => (init_explain(), explain_exports));
+  let explanation;
+  if (opts.eventFile !== void 0) {
+    const { readFile: readFile4 } = await import("node:fs/promises");
+    const { eventFromText: eventFromText2 } = await Promise.resolve().then(() => (init_event_file(), event_file_exports));
+    const { processEvent: processEvent2 } = await Promise.resolve().then(() => (init_event(), event_exports));
+    let event;
+    try {
+      event = eventFromText2(await readFile4(resolve13(ctx.cwd, opts.eventFile), "utf8"));
+    } catch (e) {
+      const err4 = e;
+      throw new InputError(`cannot read the event in ${opts.eventFile}: ${err4.code ?? err4.message}`);
+    }
+    if (opts.dirs.length === 0) throw new UsageError("name the build folders to check the event against (DIR\u2026)");
+    const release = opts.release ?? (typeof event.release === "string" ? event.release : null);
+    const store = await LocalStore2.open({
+      dirs: opts.dirs,
+      cwd: ctx.cwd,
+      release,
+      dist: opts.dist ?? null,
+      ...opts.urlPrefix !== void 0 ? { urlPrefix: opts.urlPrefix } : {},
+      ...opts.urlSuffix !== void 0 ? { urlSuffix: opts.urlSuffix } : {}
+    });
+    if (store.files.length === 0)
+      throw new InputError(`no JavaScript files or source maps under ${opts.dirs.join(", ")}`);
+    explanation = ex.explainProcessed(processEvent2(event, store), event);
+  } else {
+    if (!opts.eventId) throw new UsageError("pass an EVENT_ID, or --event FILE with the build folders");
+    const eventId = opts.eventId.replace(/-/g, "").toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(eventId)) throw new UsageError(`'${opts.eventId}' is not an event id (32 hex digits)`);
+    const org = await ctx.requireOrg();
+    const project = await ctx.requireProject();
+    const api = await ctx.api();
+    const ev = await api.get(routes.projectEvent(org, project, eventId), { okStatuses: [404] });
+    if (ev.status === 404)
+      throw new InputError(`event ${eventId} not found in project ${project} (organization ${org})`);
+    const report3 = await api.get(routes.sourceMapDebug(org, project, eventId));
+    explanation = ex.explainFromServer(ev.data, report3.data);
+    if (opts.dirs.length > 0) {
+      const local = await LocalStore2.open({ dirs: opts.dirs, cwd: ctx.cwd, release: null, dist: null });
+      for (const f of explanation.frames) {
+        if (f.reason?.code === "debug_id_not_uploaded") {
+          const where2 = local.describeDebugId(f.reason.debugId);
+          if (where2) f.reason.local = where2;
+        }
+      }
+    }
+  }
+  for (const line of ex.renderExplanation(explanation)) ctx.out.print(line);
+  ctx.out.result({ ok: explanation.resolved === explanation.total, ...explanation });
+  if (explanation.resolved !== explanation.total) {
+    const bad = explanation.total - explanation.resolved;
+    throw new InputError(
+      `${bad} of ${explanation.total} in-app frame${explanation.total === 1 ? "" : "s"} will not resolve to the original source`
+    );
+  }
+  return explanation;
+}
+function explainCommand(env2) {
+  return new Command("explain").description(
+    "say whether each in-app frame of an event resolves to the original source, and if not, why and what to do"
+  ).argument("[event-or-dirs...]", "EVENT_ID [DIR\u2026] (asks the server), or DIR\u2026 with --event FILE (offline)").option("--event <file>", "an event file (event JSON, envelope or the API's event) to check against DIR\u2026 offline").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption().default(void 0, "the event's release")).option("-d, --dist <dist>", "offline: the dist the files are uploaded with").addOption(
+    new Option("-u, --url-prefix <prefix>", "offline: the URL prefix the files are uploaded with (default ~)")
+  ).option("--url-suffix <suffix>", "offline: the URL suffix the files are uploaded with").action(
+    handler(env2, async (ctx, o2, args) => {
+      const list = args ?? [];
+      const file = o2.event;
+      await runExplain(
+        {
+          ...file !== void 0 ? { eventFile: file, dirs: list } : { eventId: list[0], dirs: list.slice(1) },
+          ...o2.release !== void 0 ? { release: o2.release } : {},
+          ...o2.dist !== void 0 ? { dist: o2.dist } : {},
+          ...o2.urlPrefix !== void 0 ? { urlPrefix: o2.urlPrefix } : {},
+          ...o2.urlSuffix !== void 0 ? { urlSuffix: o2.urlSuffix } : {}
+        },
+        ctx
+      );
+    })
+  );
+}
+var init_explain2 = __esm({
+  "src/commands/sourcemaps/explain.ts"() {
+    "use strict";
+    init_esm2();
+    init_routes2();
+    init_errors();
+    init_runner();
+  }
+});
+
+// src/sourcemaps/mappings-shift.ts
+function encodeVlq(value2) {
+  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+  let out = "";
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v > 0) digit |= 32;
+    out += B64[digit];
+  } while (v > 0);
+  return out;
+}
+function segmentFields(seg) {
+  const fields = [];
+  let shift = 0;
+  let value2 = 0;
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const c3 = seg.charCodeAt(i2);
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return void 0;
+    value2 += (d & 31) * 2 ** shift;
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return void 0;
+    } else {
+      const neg = value2 % 2 === 1;
+      const abs = Math.floor(value2 / 2);
+      fields.push(neg ? -abs : abs);
+      shift = 0;
+      value2 = 0;
+    }
+  }
+  if (shift !== 0) return void 0;
+  return fields;
+}
+function firstFieldLength(seg) {
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const d = B64_VALUE[seg.charCodeAt(i2)];
+    if (!(d & 32)) return i2 + 1;
+  }
+  return seg.length;
+}
+function mappingsProblem(mappings, sourcesLength, namesLength) {
+  if (mappingsValid(mappings, sourcesLength, namesLength)) return void 0;
+  return describeMappingsProblem(mappings, sourcesLength, namesLength);
+}
+function mappingsValid(m, sourcesLength, namesLength) {
+  const maxSource = sourcesLength ?? Infinity;
+  const maxName = namesLength ?? Infinity;
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let col = 0;
+  let field = 0;
+  let shift = 0;
+  let value2 = 0;
+  const n2 = m.length;
+  for (let i2 = 0; i2 <= n2; i2++) {
+    const c3 = i2 < n2 ? m.charCodeAt(i2) : 59;
+    if (c3 === 44 || c3 === 59) {
+      if (shift !== 0) return false;
+      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      field = 0;
+      if (c3 === 59) col = 0;
+      continue;
+    }
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return false;
+    value2 += (d & 31) * POW2[shift / 5];
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return false;
+      continue;
+    }
+    const half = Math.floor(value2 / 2);
+    const v = value2 % 2 === 1 ? -half : half;
+    value2 = 0;
+    shift = 0;
+    switch (field++) {
+      case 0:
+        col += v;
+        if (col < 0) return false;
+        break;
+      case 1:
+        src += v;
+        break;
+      case 2:
+        srcLine += v;
+        break;
+      case 3:
+        srcCol += v;
+        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
+        break;
+      case 4:
+        name += v;
+        if (name < 0 || name >= maxName) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+function excerpt4(value2) {
+  return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
+}
+function describeMappingsProblem(mappings, sourcesLength, namesLength) {
+  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
+    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
+    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
+  }
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let line = 0;
+  let pos = 0;
+  const n2 = mappings.length;
+  while (pos <= n2) {
+    let end = pos;
+    while (end < n2 && mappings.charCodeAt(end) !== 59) end++;
+    let col = 0;
+    let segStart = pos;
+    while (segStart < end) {
+      let segEnd = segStart;
+      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
+      const seg = mappings.slice(segStart, segEnd);
+      if (seg !== "") {
+        const f = segmentFields(seg);
+        const where2 = `line ${line + 1}, segment ${excerpt4(seg)}`;
+        if (!f) return `mappings have a truncated value at ${where2}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5)
+          return `mappings have a segment of ${f.length} fields at ${where2}`;
+        col += f[0];
+        if (col < 0) return `mappings have a negative column at ${where2}`;
+        if (f.length >= 4) {
+          src += f[1];
+          srcLine += f[2];
+          srcCol += f[3];
+          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where2}`;
+          if (sourcesLength !== void 0 && src >= sourcesLength)
+            return `mappings refer to source ${src} of ${sourcesLength} at ${where2}`;
+        }
+        if (f.length === 5) {
+          name += f[4];
+          if (name < 0) return `mappings have a negative name index at ${where2}`;
+          if (namesLength !== void 0 && name >= namesLength)
+            return `mappings refer to name ${name} of ${namesLength} at ${where2}`;
+        }
+      }
+      segStart = segEnd + 1;
+    }
+    line++;
+    pos = end + 1;
+  }
+  return void 0;
+}
+function lineStart(mappings, k2) {
+  let pos = 0;
+  for (let i2 = 0; i2 < k2; i2++) {
+    const semi = mappings.indexOf(";", pos);
+    if (semi === -1) return -1;
+    pos = semi + 1;
+  }
+  return pos;
+}
+function shiftMappings(mappings, line, column, lines = 2) {
+  const start = lineStart(mappings, line);
+  if (start === -1) return mappings;
+  const semis = ";".repeat(lines);
+  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
+  let end = mappings.indexOf(";", start);
+  if (end === -1) end = mappings.length;
+  const segs = mappings.slice(start, end).split(",").filter((s2) => s2 !== "");
+  const left = [];
+  const right = [];
+  let col = 0;
+  let lastLeft;
+  for (const seg of segs) {
+    const f = segmentFields(seg);
+    col += f[0];
+    if (right.length === 0 && col < column) {
+      left.push(seg);
+      lastLeft = f;
+    } else if (right.length === 0) {
+      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
+    } else {
+      right.push(seg);
+    }
+  }
+  const movedFirstCol = right.length ? col0(right[0]) : void 0;
+  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
+  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+}
+function col0(seg) {
+  return segmentFields(seg)[0];
+}
+function sectionsProblem(sections) {
+  if (!Array.isArray(sections)) return "sections is not an array";
+  for (const [i2, s2] of sections.entries()) {
+    const o2 = s2?.offset;
+    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
+      return `section ${i2} has no valid offset`;
+    }
+  }
+  return void 0;
+}
+function shiftSections(sections, lines = 1) {
+  return sections.map((s2) => ({ ...s2, offset: { ...s2.offset, line: s2.offset.line + lines } }));
+}
+var B64, B64_VALUE, POW2, EXCERPT_CHARS;
+var init_mappings_shift = __esm({
+  "src/sourcemaps/mappings-shift.ts"() {
+    "use strict";
+    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    B64_VALUE = new Int8Array(128).fill(-1);
+    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
+    EXCERPT_CHARS = 80;
+  }
+});
+
+// src/sourcemaps/snippet.ts
+function snippet(debugId) {
+  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
+}
+function debugIdComment(debugId) {
+  return `//# debugId=${debugId}`;
+}
+function stringEnd(js, at2) {
+  const q3 = js.charCodeAt(at2);
+  for (let i2 = at2 + 1; i2 < js.length; i2++) {
+    const c3 = js.charCodeAt(i2);
+    if (c3 === q3) return i2 + 1;
+    if (c3 === 92) i2++;
+    else if (c3 === 10 || c3 === 13) return -1;
+  }
+  return -1;
+}
+function startsStatement(js, at2) {
+  if (at2 >= js.length) return true;
+  const c3 = js[at2];
+  if (c3 === '"' || c3 === "'" || c3 === "{" || c3 === "}" || c3 === ";" || c3 === "~") return true;
+  if (c3 === "!") return js[at2 + 1] !== "=";
+  if (/[0-9]/.test(c3)) return true;
+  if (/[A-Za-z_$]/.test(c3)) return !/^(?:in|instanceof)(?![\w$])/.test(js.slice(at2, at2 + 11));
+  return false;
+}
+function directivePrologue(js) {
+  const preamble = PREAMBLE_RE.exec(js)[0].length;
+  const directives = [];
+  let end = preamble;
+  let pos = preamble;
+  for (; ; ) {
+    const c3 = js[pos];
+    if (c3 !== '"' && c3 !== "'") break;
+    const close = stringEnd(js, pos);
+    if (close === -1) break;
+    GAP_RE.lastIndex = close;
+    const gap = GAP_RE.exec(js)[0];
+    const next = close + gap.length;
+    let stmtEnd;
+    if (js[next] === ";") {
+      stmtEnd = next + 1;
+      if (c3 === "'" && next === close && (js[stmtEnd] === "\n" || js[stmtEnd] === "\r")) stmtEnd++;
+    } else if ((LINE_BREAK_RE.test(gap) || next >= js.length) && startsStatement(js, next)) stmtEnd = close;
+    else break;
+    directives.push({ quote: c3, text: js.slice(pos + 1, close - 1) });
+    end = stmtEnd;
+    GAP_RE.lastIndex = stmtEnd;
+    pos = stmtEnd + GAP_RE.exec(js)[0].length;
+  }
+  return { end, directives };
+}
+function insertionPoint(js) {
+  return positionOf(js, directivePrologue(js).end);
+}
+function positionOf(text, offset) {
+  let line = 0;
+  let lineStart2 = 0;
+  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
+    line++;
+    lineStart2 = i2 + 1;
+  }
+  return { offset, line, column: offset - lineStart2 };
+}
+function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
+  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
+}
+function injectWithIndexMap(js, debugId) {
+  const sb = SHEBANG_RE.exec(js);
+  const head = sb ? sb[0] : "";
+  const body = js.slice(head.length);
+  const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
+  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+}
+function rustLines(text) {
+  if (text === "") return [];
+  const parts = text.split("\n");
+  if (parts[parts.length - 1] === "") parts.pop();
+  else {
+    const last2 = parts.pop();
+    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
+  }
+  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+}
+function isSourceMappingLine(line) {
+  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
+}
+function injectWithoutMap(js, debugId) {
+  const lines = rustLines(js);
+  let smIdx = -1;
+  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
+    if (isSourceMappingLine(lines[i2])) {
+      smIdx = i2;
+      break;
+    }
+  }
+  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
+  let out = lines.map((l) => l + "\n").join("");
+  out += snippet(debugId) + "\n";
+  if (sm !== void 0) out += sm + "\n";
+  return out + debugIdComment(debugId) + "\n";
+}
+var WS2, PREAMBLE, PREAMBLE_RE, GAP_RE, LINE_BREAK_RE, SHEBANG_RE, USE_RE;
+var init_snippet = __esm({
+  "src/sourcemaps/snippet.ts"() {
+    "use strict";
+    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
+    PREAMBLE_RE = new RegExp(`^${PREAMBLE}`);
+    GAP_RE = new RegExp(`(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n\\r\\u2028\\u2029]*)*`, "y");
+    LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
+    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
+    USE_RE = new RegExp(`^use${WS2}[^"'\\r\\n]*$`);
+  }
+});
+
+// src/sourcemaps/inject.ts
+var inject_exports = {};
+__export(inject_exports, {
+  NO_MAP_WARNING: () => NO_MAP_WARNING,
+  applyPlans: () => applyPlans,
+  injectInline: () => injectInline,
+  injectJson: () => injectJson,
+  injectPair: () => injectPair,
+  mapProblem: () => mapProblem,
+  parseMapJson: () => parseMapJson2,
+  renderInjectReport: () => renderInjectReport,
+  rewriteMap: () => rewriteMap,
+  runInjection: () => runInjection,
+  validate: () => validate2
+});
+import { closeSync as closeSync4, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
+import { availableParallelism as availableParallelism2 } from "node:os";
+import { sep as sep4 } from "node:path";
+import { Worker as Worker3 } from "node:worker_threads";
+function decodeUtf8(buf) {
+  try {
+    return utf8.decode(buf);
+  } catch {
+    return void 0;
+  }
+}
+function parseMapJson2(text) {
+  let t2 = text.replace(/^\uFEFF/, "");
+  if (t2.startsWith(")]}")) t2 = t2.slice(t2.indexOf("\n") + 1);
+  const v = JSON.parse(t2);
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
+  return v;
+}
+function mapProblem(map) {
+  if (map.sections !== void 0) {
+    const p2 = sectionsProblem(map.sections);
+    if (p2) return p2;
+    for (const [i2, s2] of map.sections.entries()) {
+      const inner = s2.map;
+      if (inner && typeof inner === "object") {
+        const q3 = regularProblem(inner);
+        if (q3) return `section ${i2}: ${q3}`;
+      }
+    }
+    return void 0;
+  }
+  return regularProblem(map);
+}
+function regularProblem(map) {
+  if (typeof map.mappings !== "string") return "it has no `mappings` string";
+  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
+  const names = Array.isArray(map.names) ? map.names.length : void 0;
+  try {
+    return mappingsProblem(map.mappings, sources, names);
+  } catch (e) {
+    return `mappings do not decode (${e.message})`;
+  }
+}
+function describeJsonError(e) {
+  return `not valid JSON (${e.message})`;
+}
+function readStamped(path, slot) {
+  const fd2 = openSync4(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  try {
+    const st = fstatSync3(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    let buf = scratch[slot];
+    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
+    let n2 = 0;
+    while (st.size === 0 || n2 < st.size) {
+      if (n2 === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
+        buf.copy(bigger, 0, 0, n2);
+        buf = scratch[slot] = bigger;
+      }
+      const r2 = readSync2(fd2, buf, n2, buf.length - n2, null);
+      if (r2 === 0) break;
+      n2 += r2;
+      if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
+  } finally {
+    closeSync4(fd2);
+  }
+}
+function analyze(js, roots, invalid) {
+  let buf;
+  let jsStamp;
+  try {
+    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS2));
+  } catch (e) {
+    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
+    return void 0;
+  }
+  const text = decodeUtf8(buf);
+  if (text === void 0) {
+    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
+    return void 0;
+  }
+  const ref = readSourceMapReference(text);
+  const existing = findDebugId(text);
+  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (ref && isDataUrl(ref.url)) {
+    const data = parseDataUrl(ref.url);
+    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    let map2;
+    try {
+      map2 = parseMapJson2(data.json);
+    } catch (e) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+      return void 0;
+    }
+    const p3 = mapProblem(map2);
+    if (p3) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
+      return void 0;
+    }
+    const mapId2 = debugIdFromMap(map2);
+    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
+  }
+  let map;
+  if (ref) {
+    map = mapLocation(js, ref.url);
+    if (!map) return { kind: "missing", js, map: ref.url };
+    if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
+  } else if (exists2(js.abs + ".map")) {
+    map = { abs: js.abs + ".map", display: js.display + ".map" };
+  }
+  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+  let mapBuf;
+  let mapStamp;
+  try {
+    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
+  } catch (e) {
+    if (ref && !existsSync7(map.abs)) return { kind: "missing", js, map: map.display };
+    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
+    return void 0;
+  }
+  let mapObj;
+  try {
+    mapObj = parseMapJson2(mapBuf.toString("utf8"));
+  } catch (e) {
+    invalid.push({ path: map.display, reason: describeJsonError(e) });
+    return void 0;
+  }
+  const p2 = mapProblem(mapObj);
+  if (p2) {
+    invalid.push({ path: map.display, reason: p2 });
+    return void 0;
+  }
+  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
+  if (jsPending && !exists2(pendingPath(map.abs))) {
+    const pending = decodeUtf8(readFileSync12(pendingPath(js.abs)));
+    const pid = pending === void 0 ? void 0 : findDebugId(pending);
+    const mid = debugIdFromMap(mapObj);
+    if (pid && pid === mid)
+      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
+  }
+  const mapId = debugIdFromMap(mapObj);
+  return {
+    kind: "pair",
+    js,
+    map,
+    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
+    mapHadId: mapId !== void 0,
+    resume: false,
+    jsPending,
+    jsStamp,
+    mapStamp
+  };
+}
+function validate2(sources, roots) {
+  const invalid = [];
+  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+}
+function isInside(abs, root) {
+  return abs === root || abs.startsWith(root.endsWith(sep4) ? root : root + sep4);
+}
+function claimMaps(plans) {
+  const owners = /* @__PURE__ */ new Map();
+  return plans.map((p2) => {
+    if (p2.kind !== "pair") return p2;
+    const owner = owners.get(p2.map.abs);
+    if (owner !== void 0) return { kind: "shared", js: p2.js, map: p2.map.display, owner };
+    owners.set(p2.map.abs, p2.js.display);
+    return p2;
+  });
+}
+function trimSemicolons(mappings) {
+  let end = mappings.length;
+  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
+  return end === mappings.length ? mappings : mappings.slice(0, end);
+}
+function rewriteMap(map, id, at2) {
+  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
+  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
+  if (!isDebugId(map.debugId)) {
+    delete map.debugId;
+    delete map.debug_id;
+    map.debugId = id;
+  }
+  return JSON.stringify(map);
+}
+function injectPair(jsText, mapText, id) {
+  return injectParsedPair(jsText, parseMapJson2(mapText), id);
+}
+function injectParsedPair(jsText, map, id) {
+  const isIndex = Array.isArray(map.sections);
+  const at2 = insertionPoint(jsText);
+  const newMap = rewriteMap(map, id, at2);
+  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
+  return { js, map: newMap };
+}
+function injectInline(jsText, id) {
+  const ref = readSourceMapReference(jsText);
+  const data = parseDataUrl(ref.url);
+  const map = parseMapJson2(data.json);
+  const isIndex = Array.isArray(map.sections);
+  const newMap = rewriteMap(map, id, insertionPoint(jsText));
+  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
+  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
+}
+function readUnchanged(file, was, slot) {
+  const { buf, stamp } = readStamped(file.abs, slot);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+    throw new InputError(`${file.display} changed while inject was running`, {
+      hint: "Run inject again when the build has finished writing."
+    });
+  }
+  return buf.toString("utf8");
+}
+function applyNamed(p2, files) {
+  try {
+    apply(p2, files);
+  } catch (e) {
+    if (!isFileSystemError(e) || p2.kind !== "pair" && p2.kind !== "inline" && p2.kind !== "nomap") throw e;
+    const hit = e.path ?? "";
+    const display = p2.kind === "pair" && hit.startsWith(p2.map.abs) ? p2.map.display : p2.js.display;
+    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+    throw fileError(e, writing ? "write" : "read", display);
+  }
+}
+function apply(p2, files) {
+  if (p2.kind === "pair") {
+    if (!p2.resume) {
+      const out = injectParsedPair(
+        readUnchanged(p2.js, p2.jsStamp, JS2),
+        parseMapJson2(readUnchanged(p2.map, p2.mapStamp, MAP)),
+        p2.id
+      );
+      if (p2.jsPending) files.removePending(p2.js.abs);
+      files.writePending(p2.map.abs, out.map, p2.mapStamp.mode);
+      files.writePending(p2.js.abs, out.js, p2.jsStamp.mode);
+      files.commit(p2.map.abs, p2.mapStamp.size);
+    }
+    files.commit(p2.js.abs, p2.jsStamp.size);
+  } else if (p2.kind === "inline" || p2.kind === "nomap") {
+    const js = readUnchanged(p2.js, p2.jsStamp, JS2);
+    files.writePending(
+      p2.js.abs,
+      p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
+      p2.jsStamp.mode
+    );
+    files.commit(p2.js.abs, p2.jsStamp.size);
+  }
+}
+function weight(p2) {
+  if (p2.kind === "pair") return p2.resume ? p2.jsStamp.size : p2.mapStamp.size;
+  if (p2.kind === "inline" || p2.kind === "nomap") return p2.jsStamp.size;
+  return -1;
+}
+function applyPlans(plans, opts) {
+  let dead = false;
+  const step = (op, path) => {
+    try {
+      opts.onStep?.({ op, path });
+    } catch (e) {
+      dead = true;
+      throw e;
+    }
+  };
+  const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
+  try {
+    for (const p2 of plans) applyNamed(p2, files);
+  } catch (e) {
+    if (!dead) {
+      try {
+        files.finish();
+      } catch {
+      }
+    }
+    throw e;
+  }
+  files.finish();
+}
+function helperError(e) {
+  if (e.input) return new InputError(e.message, e.hint ? { hint: e.hint } : void 0);
+  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
+}
+async function runInjection(opts) {
+  const discovery = await discover(opts.paths, {
+    cwd: opts.cwd,
+    extensions: opts.extensions,
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile
+  });
+  const sources = discovery.sources;
+  const wanted = opts.onStep ? 0 : opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism2()) : 0);
+  const helpers = wanted > 0 ? Helper.start(wanted) : [];
+  try {
+    return await inject(opts, discovery, helpers);
+  } finally {
+    await Promise.all(helpers.map((h2) => h2.close()));
+  }
+}
+async function inject(opts, discovery, helpers) {
+  const sources = discovery.sources;
+  const k2 = helpers.length;
+  let validated;
+  if (k2 > 0) {
+    const parts = await Promise.all(
+      helpers.map(
+        (h2, j2) => h2.request({
+          op: "validate",
+          sources: sources.filter((_2, i2) => i2 % k2 === j2),
+          roots: discovery.roots
+        })
+      )
+    );
+    validated = {
+      plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
+      invalid: parts.flatMap((p2) => p2.invalid)
+    };
+  } else validated = validate2(sources, discovery.roots);
+  const { invalid } = validated;
+  if (invalid.length > 0) {
+    invalid.sort((a, b2) => comparePaths(a.path, b2.path));
+    const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
+    throw new InputError(
+      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
+      { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
+    );
+  }
+  const plans = claimMaps(validated.plans.filter((p2) => p2 !== void 0));
+  const report3 = {
+    found: discovery.found,
+    sources: discovery.sources.length,
+    modifiedSources: [],
+    modifiedMaps: [],
+    ignoredSources: [],
+    ignoredMaps: [],
+    untouched: [],
+    warnings: [],
+    dryRun: opts.dryRun === true,
+    threads: k2
+  };
+  for (const p2 of plans) {
+    switch (p2.kind) {
+      // sentry-cli warns about every file without a sourceMappingURL reference (a sibling
+      // FILE.map is still used), except when it will inject the map it found that way.
+      case "done":
+      case "nomap": {
+        const w = p2.noReference ? [NO_MAP_WARNING(p2.js.display)] : [];
+        (p2.kind === "done" ? report3.ignoredSources : report3.modifiedSources).push({
+          path: p2.js.display,
+          debugId: p2.id,
+          warnings: w
+        });
+        for (const message of w) report3.warnings.push({ path: p2.js.display, message });
+        break;
+      }
+      case "inline":
+        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
+        break;
+      case "pair":
+        report3.modifiedSources.push({ path: p2.js.display, debugId: p2.id, warnings: [] });
+        (p2.mapHadId ? report3.ignoredMaps : report3.modifiedMaps).push({
+          path: p2.map.display,
+          debugId: p2.id,
+          warnings: []
+        });
+        break;
+      case "missing": {
+        const reason = `the source map it references (${p2.map}) was not found`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+      case "outside": {
+        const reason = `the source map it references (${p2.map}) is outside the paths given to inject (pass its folder too to inject it)`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+      case "shared": {
+        const reason = `its source map ${p2.map} belongs to ${p2.owner}, which was injected with it`;
+        report3.untouched.push({ path: p2.js.display, reason });
+        report3.warnings.push({ path: p2.js.display, message: `${p2.js.display} was left unchanged: ${reason}` });
+        break;
+      }
+    }
+  }
+  for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
+    list.sort((a, b2) => comparePaths(a.path, b2.path));
+  }
+  if (opts.dryRun) return report3;
+  const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b2) => weight(a) - weight(b2));
+  const { spares, listed } = discovery;
+  if (k2 > 0) {
+    const done = await Promise.allSettled(
+      helpers.map(
+        (h2, j2) => h2.request({
+          op: "apply",
+          plans: order.filter((_2, i2) => i2 % k2 === j2),
+          listed,
+          staleSpares: j2 === 0 ? spares : []
+        })
+      )
+    );
+    const failed = done.find((r2) => r2.status === "rejected");
+    if (failed) throw failed.reason;
+  } else applyPlans(order, { staleSpares: spares, listed, onStep: opts.onStep });
+  return report3;
+}
+function section(title2, entries) {
+  if (entries.length === 0) return [];
+  const lines = [`  ${title2}`];
+  for (const e of entries) {
+    lines.push(`    ${e.debugId} - ${e.path}`);
+    for (const w of e.warnings) lines.push(`        - warning: ${w}`);
+  }
+  return lines;
+}
+function renderInjectReport(r2) {
+  const lines = [
+    "",
+    "Source Map Debug ID Injection Report",
+    ...section("Modified: The following source files have been modified to have debug ids", r2.modifiedSources),
+    ...section("Modified: The following sourcemap files have been modified to have debug ids", r2.modifiedMaps),
+    ...section("Ignored: The following source files already have debug ids", r2.ignoredSources),
+    ...section("Ignored: The following sourcemap files already have debug ids", r2.ignoredMaps)
+  ];
+  if (r2.untouched.length > 0) {
+    lines.push("  Ignored: The following source files were left unchanged");
+    for (const u of [...r2.untouched].sort((a, b2) => comparePaths(a.path, b2.path)))
+      lines.push(`    ${u.path} - ${u.reason}`);
+  }
+  lines.push("");
+  return lines;
+}
+function injectJson(r2) {
+  return {
+    dryRun: r2.dryRun,
+    found: r2.found,
+    modified: [
+      ...r2.modifiedSources.map((e) => ({ path: e.path, type: "source", debugId: e.debugId })),
+      ...r2.modifiedMaps.map((e) => ({ path: e.path, type: "sourcemap", debugId: e.debugId }))
+    ],
+    ignored: [
+      ...r2.ignoredSources.map((e) => ({
+        path: e.path,
+        type: "source",
+        debugId: e.debugId,
+        reason: "already has a debug id"
+      })),
+      ...r2.ignoredMaps.map((e) => ({
+        path: e.path,
+        type: "sourcemap",
+        debugId: e.debugId,
+        reason: "already has a debug id"
+      })),
+      ...r2.untouched.map((u) => ({ path: u.path, type: "source", reason: u.reason }))
+    ],
+    warnings: r2.warnings
+  };
+}
+var utf8, scratch, JS2, MAP, HELPER_MIN_FILES, HELPER_SOURCE, Helper, NO_MAP_WARNING;
+var init_inject = __esm({
+  "src/sourcemaps/inject.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic_write();
+    init_debug_id();
+    init_discover();
+    init_file_errors();
+    init_mappings_shift();
+    init_sibling();
+    init_snippet();
+    utf8 = new TextDecoder("utf-8", { fatal: true });
+    scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+    JS2 = 0;
+    MAP = 1;
+    HELPER_MIN_FILES = 1e3;
+    HELPER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const loaded = import(workerData.module);
+parentPort.on("message", async (msg) => {
+  try {
+    const m = await loaded;
+    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources, msg.roots) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
+  } catch (e) {
+    parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
+  }
+});
+`;
+    Helper = class _Helper {
+      worker;
+      waiting;
+      failure;
+      constructor(module) {
+        this.worker = new Worker3(HELPER_SOURCE, {
+          eval: true,
+          workerData: { module },
+          resourceLimits: { maxYoungGenerationSizeMb: 8 }
+        });
+        this.worker.on("message", (m) => {
+          const w = this.waiting;
+          this.waiting = void 0;
+          if (m.error) w?.reject(helperError(m.error));
+          else w?.resolve(m.ok);
+        });
+        this.worker.on("error", (e) => this.fail(e));
+        this.worker.on("exit", (code) => this.fail(new Error(`the helper thread stopped (exit code ${code})`)));
+      }
+      /** `n` helper threads, when this module runs compiled (a thread cannot import TypeScript). */
+      static start(n2) {
+        const module = siblingModuleUrl("inject.js");
+        return module === void 0 ? [] : Array.from({ length: n2 }, () => new _Helper(module));
+      }
+      fail(e) {
+        this.failure ??= e;
+        this.waiting?.reject(e);
+        this.waiting = void 0;
+      }
+      request(msg) {
+        if (this.failure) return Promise.reject(this.failure);
+        return new Promise((resolve13, reject) => {
+          this.waiting = { resolve: resolve13, reject };
+          this.worker.postMessage(msg);
+        });
+      }
+      async close() {
+        this.failure ??= new Error("closed");
+        await this.worker.terminate();
+      }
+    };
+    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
+  }
+});
+
+// src/commands/sourcemaps/inject.ts
+function injectCommand(env2) {
+  return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
+    handler(env2, async (ctx, opts, paths) => {
+      await runInject(
+        {
+          paths,
+          dryRun: opts.dryRun === true,
+          ext: opts.ext,
+          ignore: opts.ignore,
+          ignoreFile: opts.ignoreFile
+        },
+        ctx
+      );
+    })
+  );
+}
+async function runInject(opts, ctx) {
+  const { runInjection: runInjection2, renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
+  for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
+  const report3 = await runInjection2({
+    paths: opts.paths,
+    cwd: ctx.cwd,
+    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile,
+    dryRun: opts.dryRun
+  });
+  ctx.out.print(`> Found ${report3.found} files`);
+  ctx.out.print(`> Analyzing ${report3.found} sources`);
+  ctx.out.print("> Injecting debug ids");
+  for (const line of renderInjectReport2(report3)) ctx.out.print(line);
+  for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
+  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
+  ctx.out.result(injectJson2(report3));
+}
+var init_inject2 = __esm({
+  "src/commands/sourcemaps/inject.ts"() {
+    "use strict";
+    init_esm2();
+    init_runner();
+  }
+});
+
+// src/sourcemaps/resolve.ts
+var resolve_exports2 = {};
+__export(resolve_exports2, {
+  renderResolve: () => renderResolve,
+  resolveSourceMap: () => resolveSourceMap
+});
+import { readFile as readFile3 } from "node:fs/promises";
+async function resolveSourceMap(path, display, line, column, contextLines = 2) {
+  let text;
+  try {
+    text = await readFile3(path, "utf8");
+  } catch (e) {
+    throw new InputError(
+      `cannot read source map ${display}: ${e.code ?? e.message}`
+    );
+  }
+  let json2;
+  try {
+    json2 = JSON.parse(text.replace(/^\uFEFF/, "").replace(/^\)\]\}[^\n]*\n/, ""));
+    if (json2 === null || typeof json2 !== "object" || Array.isArray(json2)) throw new Error("not a JSON object");
+  } catch (e) {
+    throw new InputError(`${display} is not a valid source map: ${e.message}`);
+  }
+  const type = Array.isArray(json2.sections) ? "indexed" : "regular";
+  let map;
+  try {
+    map = new FlattenMap(json2);
+    decodedMappings(map);
+  } catch (e) {
+    throw new InputError(`${display} is not a valid source map: ${e.message}`);
+  }
+  const result = { path: display, type, line, column };
+  const lines = decodedMappings(map);
+  let l = Math.min(line - 1, lines.length - 1);
+  let col = line - 1 > lines.length - 1 ? Infinity : column - 1;
+  let found2;
+  for (; l >= 0 && !found2; l--, col = Infinity) {
+    const segs = lines[l] ?? [];
+    for (let i2 = segs.length - 1; i2 >= 0; i2--) {
+      if (segs[i2][0] <= col) {
+        found2 = { line: l, column: segs[i2][0] };
+        break;
+      }
+    }
+  }
+  if (!found2) return result;
+  const pos = originalPositionFor(map, { line: found2.line + 1, column: found2.column });
+  result.token = {
+    line: found2.line + 1,
+    column: found2.column + 1,
+    name: pos.name,
+    source: pos.source,
+    originalLine: pos.line,
+    originalColumn: pos.column === null ? null : pos.column + 1
+  };
+  if (pos.source !== null && pos.line !== null) {
+    const content = sourceContentFor(map, pos.source);
+    if (content != null) {
+      const src = content.split(/\r?\n/);
+      const from = Math.max(1, pos.line - contextLines);
+      const to = Math.min(src.length, pos.line + contextLines);
+      result.context = [];
+      for (let n2 = from; n2 <= to; n2++) result.context.push({ line: n2, text: src[n2 - 1], current: n2 === pos.line });
+    }
+  }
+  return result;
+}
+function renderResolve(r2) {
+  const out = [
+    `source map path: ${JSON.stringify(r2.path)}`,
+    `source map type: ${r2.type}`,
+    "",
+    `Searching for token nearest to line ${r2.line}, column ${r2.column} in the minified file:`,
+    ""
+  ];
+  const t2 = r2.token;
+  if (!t2) {
+    out.push("  - no token found!");
+    return out;
+  }
+  const name = t2.name === null ? "(unnamed)" : JSON.stringify(t2.name);
+  out.push(`  Found the nearest token ${name} at line ${t2.line}, column ${t2.column} in the minified file.`, "");
+  if (t2.source === null) {
+    out.push("  - The token has no original source.");
+    return out;
+  }
+  out.push(
+    `  - The same token is located at line ${t2.originalLine}, column ${t2.originalColumn} in source file ${t2.source}.`,
+    ""
+  );
+  if (!r2.context) {
+    out.push("  Cannot find source");
+    return out;
+  }
+  out.push("  Source code:");
+  const width = String(r2.context[r2.context.length - 1]?.line ?? 0).length;
+  for (const c3 of r2.context) out.push(`  ${c3.current ? ">" : " "} ${String(c3.line).padStart(width)} | ${c3.text}`);
+  return out;
+}
+var init_resolve2 = __esm({
+  "src/sourcemaps/resolve.ts"() {
+    "use strict";
+    init_trace_mapping();
+    init_errors();
+  }
+});
+
+// src/commands/sourcemaps/resolve.ts
+function positive(flag) {
+  return (value2) => {
+    if (!/^\s*\d+\s*$/.test(value2) || Number.parseInt(value2, 10) < 1) {
+      throw new UsageError(
+        `invalid value '${value2}' for ${flag}: expected a number from 1 (lines and columns count from 1)`
+      );
+    }
+    return Number.parseInt(value2, 10);
+  };
+}
+function resolveCommand(env2) {
+  return new Command("resolve").description("resolve a minified line/column through a source map to the original position").argument("<path>", "the source map to resolve against").option("-l, --line <line>", "line number in the minified file (from 1)", positive("--line"), 1).option("-c, --column <column>", "column number in the minified file (from 1)", positive("--column"), 1).addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
+    handler(env2, async (ctx, opts, path) => {
+      await runResolve({ path, line: opts.line, column: opts.column }, ctx);
+    })
+  );
+}
+async function runResolve(opts, ctx) {
+  const { resolve: resolve13 } = await import("node:path");
+  const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
+  const result = await resolveSourceMap2(resolve13(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  for (const line of renderResolve2(result)) ctx.out.print(line);
+  ctx.out.result(result);
+}
+var init_resolve3 = __esm({
+  "src/commands/sourcemaps/resolve.ts"() {
+    "use strict";
+    init_esm2();
+    init_errors();
+    init_runner();
+  }
+});
+
+// src/sourcemaps/chunks.ts
+import { randomBytes as randomBytes4 } from "node:crypto";
+import { closeSync as closeSync5, openSync as openSync5, readSync as readSync3 } from "node:fs";
+import * as zlib2 from "node:zlib";
+async function getChunkOptions(api, org) {
+  const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
+  const d = r2.data ?? {};
+  return {
+    url: d.url ?? `organizations/${encodeURIComponent(org)}/chunk-upload/`,
+    chunkSize: d.chunkSize && d.chunkSize > 0 ? d.chunkSize : 8 * 1024 * 1024,
+    chunksPerRequest: d.chunksPerRequest && d.chunksPerRequest > 0 ? d.chunksPerRequest : 64,
+    maxRequestSize: d.maxRequestSize && d.maxRequestSize > 0 ? d.maxRequestSize : 32 * 1024 * 1024,
+    maxFileSize: d.maxFileSize ?? 0,
+    maxWait: d.maxWait ?? 0,
+    concurrency: d.concurrency && d.concurrency > 0 ? d.concurrency : 1,
+    hashAlgorithm: d.hashAlgorithm ?? "sha1",
+    compression: Array.isArray(d.compression) ? d.compression : []
+  };
+}
+async function assemble(api, org, req) {
+  const body = { checksum: req.checksum, chunks: req.chunks };
+  if (req.projects && req.projects.length > 0) body.projects = req.projects;
+  if (req.version) body.version = req.version;
+  if (req.dist !== void 0) body.dist = req.dist;
+  const r2 = await api.post(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
+  const d = r2.data;
+  return {
+    state: d.state,
+    missingChunks: Array.isArray(d.missingChunks) ? d.missingChunks : [],
+    detail: d.detail ?? null
+  };
+}
+function planRequests(chunks, opts) {
+  return pack(chunks, (c3) => c3.size, opts.maxRequestSize, opts.chunksPerRequest);
+}
+function storedGzipLength(n2) {
+  return 10 + Math.max(1, Math.ceil(n2 / GZIP_BLOCK)) * 5 + n2 + 8;
+}
+function frameStoredGzip(size, out, at2, fill) {
+  const blocks2 = Math.max(1, Math.ceil(size / GZIP_BLOCK));
+  out.set([31, 139, 8, 0, 0, 0, 0, 0, 0, 255], at2);
+  at2 += 10;
+  let crc2 = 0;
+  for (let b2 = 0; b2 < blocks2; b2++) {
+    const start = b2 * GZIP_BLOCK;
+    const len = Math.min(GZIP_BLOCK, size - start);
+    out[at2] = b2 === blocks2 - 1 ? 1 : 0;
+    out.writeUInt16LE(len, at2 + 1);
+    out.writeUInt16LE(~len & 65535, at2 + 3);
+    fill(at2 + 5, start, len);
+    crc2 = zlibCrc32(out.subarray(at2 + 5, at2 + 5 + len), crc2);
+    at2 += 5 + len;
+  }
+  out.writeUInt32LE(crc2 >>> 0, at2);
+  out.writeUInt32LE(size >>> 0, at2 + 4);
+  return at2 + 8;
+}
+function writeStoredGzip(data, out, at2) {
+  return frameStoredGzip(data.length, out, at2, (to, from, len) => out.set(data.subarray(from, from + len), to));
+}
+async function multipartBody(parts, gzip = false, reuse) {
+  const boundary = `----sentry-ship-${randomBytes4(16).toString("hex")}`;
+  const heads = parts.map(
+    (p2) => Buffer.from(
+      `--${boundary}\r
+Content-Disposition: form-data; name="${p2.name}"; filename="${p2.filename}"\r
+Content-Type: application/octet-stream\r
+\r
+`
+    )
+  );
+  const tail = Buffer.from(`--${boundary}--\r
+`);
+  const useStored = gzip && zlibCrc32 !== void 0;
+  let total = tail.length;
+  for (const [i2, p2] of parts.entries()) {
+    total += heads[i2].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2;
+  }
+  if (gzip && !useStored) {
+    const pieces = [];
+    let dataBytes2 = 0;
+    for (let i2 = 0; i2 < parts.length; i2++) {
+      const g = zlib2.gzipSync(await parts[i2].read(), { level: 0 });
+      dataBytes2 += g.length;
+      pieces.push(heads[i2], g, Buffer.from("\r\n"));
+    }
+    pieces.push(tail);
+    return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes: dataBytes2 };
+  }
+  const body = reuse && reuse.length >= total ? reuse.subarray(0, total) : Buffer.allocUnsafe(total);
+  let at2 = 0;
+  let dataBytes = 0;
+  for (let i2 = 0; i2 < parts.length; i2++) {
+    at2 += heads[i2].copy(body, at2);
+    const part = parts[i2];
+    const start = at2;
+    if (part.file) at2 = readPart(part.file, part.size, body, at2, useStored);
+    else {
+      const data = await part.read();
+      if (data.length !== part.size) throw new Error(`chunk ${part.filename} changed size while uploading`);
+      at2 = useStored ? writeStoredGzip(data, body, at2) : at2 + data.copy(body, at2);
+    }
+    dataBytes += at2 - start;
+    body[at2++] = 13;
+    body[at2++] = 10;
+  }
+  at2 += tail.copy(body, at2);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}`, dataBytes };
+}
+function readPart(file, size, body, at2, gzip) {
+  const fd2 = openSync5(file.path, "r");
+  try {
+    const readExactly = (into, len, from) => {
+      for (let got = 0; got < len; ) {
+        const n2 = readSync3(fd2, body, into + got, len - got, from + got);
+        if (n2 === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
+        got += n2;
+      }
+    };
+    if (!gzip) {
+      readExactly(at2, size, file.offset);
+      return at2 + size;
+    }
+    return frameStoredGzip(size, body, at2, (to, from, len) => readExactly(to, len, file.offset + from));
+  } finally {
+    closeSync5(fd2);
+  }
+}
+function uploadPath(url) {
+  if (/^https?:\/\//i.test(url)) return url;
+  return url.replace(/^\/?(api\/0\/)?/, "");
+}
+async function uploadChunks(api, opts, chunks, onChunk) {
+  const unique = [...new Map(chunks.map((c3) => [c3.sha1, c3])).values()];
+  const requestBytes = Math.max(1, Math.min(opts.maxRequestSize, MAX_REQUEST_BYTES));
+  const batches = planRequests(unique, { chunksPerRequest: opts.chunksPerRequest, maxRequestSize: requestBytes });
+  const gzip = opts.compression.includes("gzip");
+  const perRequest = Math.max(1, Math.min(requestBytes, opts.chunksPerRequest * opts.chunkSize));
+  const concurrency = Math.max(1, Math.min(opts.concurrency, Math.floor(MAX_IN_FLIGHT_BYTES / perRequest) || 1));
+  let wireBytes = 0;
+  let next = 0;
+  const path = uploadPath(opts.url);
+  const worker = async () => {
+    let reuse;
+    while (next < batches.length) {
+      const batch = batches[next++];
+      const { body, contentType, dataBytes } = await multipartBody(
+        batch.map((c3) => ({
+          name: gzip ? "file_gzip" : "file",
+          filename: c3.sha1,
+          size: c3.size,
+          read: () => c3.read(),
+          file: c3.file
+        })),
+        gzip,
+        reuse
+      );
+      if (!reuse || body.buffer !== reuse.buffer) reuse = body;
+      wireBytes += dataBytes;
+      await api.request("POST", path, { body, headers: { "content-type": contentType } });
+      for (const c3 of batch) onChunk?.(c3.size);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  return { wireBytes, requests: batches.length };
+}
+var MAX_IN_FLIGHT_BYTES, MAX_REQUEST_BYTES, GZIP_BLOCK, zlibCrc32;
+var init_chunks2 = __esm({
+  "src/sourcemaps/chunks.ts"() {
+    "use strict";
+    init_pack();
+    MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+    MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+    GZIP_BLOCK = 65535;
+    zlibCrc32 = zlib2.crc32;
+  }
+});
+
+// src/sourcemaps/scan.ts
+import { existsSync as existsSync8, readdirSync as readdirSync4, readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
+import { basename as basename5, dirname as dirname11, isAbsolute as isAbsolute6, join as join9, resolve as resolve10 } from "node:path";
+function safeDecode2(s2) {
+  try {
+    return decodeURIComponent(s2);
+  } catch {
+    return s2;
+  }
+}
+function mapDebugId(map) {
+  return debugIdFromMap(map);
+}
+function walk(dir, rel, ignores, out, onSkip) {
+  let entries;
+  try {
+    entries = readdirSync4(dir, { withFileTypes: true });
+  } catch (e) {
+    throw fileError(e, "list", rel || dir);
+  }
+  entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
+  for (const e of entries) {
+    const childRel = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) {
+      if (e.name.startsWith(".")) continue;
+      if (!ignores.empty && ignores.ignores(childRel, true)) {
+        onSkip?.(`${childRel}/`, "ignored");
+        continue;
+      }
+      walk(join9(dir, e.name), childRel, ignores, out, onSkip);
+    } else if (e.isFile()) {
+      if (!ignores.empty && ignores.ignores(childRel, false)) {
+        onSkip?.(childRel, "ignored");
+        continue;
+      }
+      if (nameIsNotUtf8(dir, e.name)) throw notUtf8NameError(childRel);
+      out.push(childRel);
+    }
+  }
+}
+function inspectFile(abs, rel, onMap) {
+  const bytes = readRegularFile(abs, rel);
+  const size = bytes.length;
+  const text = bytes.toString("utf8");
+  if (abs.endsWith(".map")) {
+    let map;
+    try {
+      map = parseMapJson(text, rel);
+    } catch (e) {
+      return { kind: "map", size, badMap: e.message };
+    }
+    const sources = Array.isArray(map.sources) ? map.sources : [];
+    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    const missingContent = [];
+    sources.forEach((s2, j2) => {
+      if (typeof content[j2] !== "string") missingContent.push(String(s2 ?? ""));
+    });
+    const info3 = { kind: "map", size, debugId: mapDebugId(map) };
+    if (missingContent.length > 0) info3.missingContent = missingContent;
+    onMap?.(map, text, size);
+    return info3;
+  }
+  const info2 = { kind: "script", size, debugId: findDebugId(text) };
+  const ref = readSourceMapReference(text)?.url;
+  if (ref !== void 0) {
+    info2.sourceMapRef = ref;
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync8(resolve10(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+      info2.mapFound = true;
+  } else if (existsSync8(`${abs}.map`)) {
+    info2.mapGuessed = true;
+  }
+  return info2;
+}
+async function scanUploadFiles(opts) {
+  const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
+    (e) => e.replace(/^\./, "")
+  );
+  const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
+  if (opts.ignoreFile) {
+    const f = resolve10(opts.cwd, opts.ignoreFile);
+    let text;
+    try {
+      text = readFileSync13(f, "utf8");
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
+    }
+    ignores.add(text.split(/\r?\n/));
+  }
+  const roots = [];
+  const rels = [];
+  const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
+  for (const p2 of opts.paths) {
+    const given = isAbsolute6(p2) ? p2 : resolve10(opts.cwd, p2);
+    let st;
+    try {
+      st = statSync7(given);
+    } catch (e) {
+      throw missingPathError(p2, e);
+    }
+    const root = st.isDirectory() ? resolve10(given) : dirname11(resolve10(given));
+    const files = [];
+    if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
+    else if (st.isFile()) files.push(basename5(given));
+    else throw fileError(refusal(NOT_REGULAR, given), "read", p2);
+    for (const rel of files) {
+      if (!exts.some((e) => rel.endsWith(`.${e}`))) {
+        opts.onSkip?.(rel, `extension not one of ${exts.join(", ")}`);
+        continue;
+      }
+      if (seen) {
+        const abs = join9(root, rel);
+        if (seen.has(abs)) continue;
+        seen.add(abs);
+      }
+      roots.push(root);
+      rels.push(rel);
+    }
+  }
+  const result = [];
+  const badMaps = [];
+  const add = (i2, info2, cached) => {
+    if (info2.badMap !== void 0) badMaps.push(info2.badMap);
+    const f = new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2);
+    f.cached = cached;
+    result.push(f);
+  };
+  let budget = opts.cacheBudget ?? 0;
+  const own = budget <= 0 && !opts.pool ? createWorkerPool() : void 0;
+  const pool = budget <= 0 ? opts.pool ?? own : void 0;
+  if (pool) {
+    try {
+      const pending = [];
+      let next = 0;
+      const post = () => {
+        if (next >= rels.length) return;
+        const batch = [];
+        for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++)
+          batch.push({ abs: join9(roots[i2], rels[i2]), rel: rels[i2] });
+        const done = pool.inspect(batch);
+        done.catch(() => void 0);
+        pending.push({ from: next, done });
+        next += BATCH;
+      };
+      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < rels.length) post();
+      while (pending.length > 0) {
+        const { from, done } = pending.shift();
+        post();
+        (await done).forEach((r2, j2) => {
+          if ("error" in r2) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
+          add(from + j2, r2);
+        });
+      }
+    } finally {
+      await own?.close();
+    }
+  } else {
+    for (let i2 = 0; i2 < rels.length; i2++) {
+      const rel = rels[i2];
+      let cached;
+      const info2 = inspectFile(join9(roots[i2], rel), rel, (map, text, size) => {
+        if (budget <= 0 || size > budget) return;
+        cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
+        budget -= cached.length;
+      });
+      add(i2, info2, cached);
+    }
+  }
+  if (badMaps.length === 1) throw new InputError(badMaps[0]);
+  if (badMaps.length > 1)
+    throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
+  return result;
+}
+var DEFAULT_UPLOAD_EXTENSIONS, ABSOLUTE_URL, MapState, ScannedFile, BATCH, SCAN_BATCHES_PER_WORKER;
+var init_scan = __esm({
+  "src/sourcemaps/scan.ts"() {
+    "use strict";
+    init_errors();
+    init_bundle();
+    init_bundle_rewrite();
+    init_debug_id();
+    init_discover();
+    init_file_errors();
+    DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
+    ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+    MapState = { None: 0, Referenced: 1, Guessed: 2 };
+    ScannedFile = class {
+      constructor(root, rel, kind, size, info2 = {}) {
+        this.root = root;
+        this.rel = rel;
+        this.kind = kind;
+        this.size = size;
+        this.debugId = info2.debugId;
+        this.sourceMapRef = info2.sourceMapRef;
+        this.cached = void 0;
+        this.mapInfo = info2.missingContent ? { missingContent: info2.missingContent } : void 0;
+        this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
+      }
+      /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
+      debugId;
+      /** The `sourceMappingURL` as written in the script. */
+      sourceMapRef;
+      /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
+      cached;
+      /** For maps: problems --validate reports (sources without content), when there are any. */
+      mapInfo;
+      mapState;
+      get abs() {
+        return join9(this.root, this.rel);
+      }
+      /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
+      get mapPath() {
+        if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
+        if (this.mapState === MapState.Referenced)
+          return resolve10(dirname11(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+        return void 0;
+      }
+      /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
+      get sourceMapHeader() {
+        if (this.mapState === MapState.Guessed) return `${basename5(this.rel)}.map`;
+        const ref = this.sourceMapRef;
+        return ref !== void 0 && !ABSOLUTE_URL.test(ref) ? ref : void 0;
+      }
+      /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+      get mapGuessed() {
+        return this.mapState === MapState.Guessed;
+      }
+      /** Forget a guessed sibling map (it is not uploaded): no header, no map. */
+      dropGuessedMap() {
+        if (this.mapState === MapState.Guessed) this.mapState = MapState.None;
+      }
+    };
+    BATCH = 32;
+    SCAN_BATCHES_PER_WORKER = 4;
+  }
+});
+
+// src/sourcemaps/upload.ts
+var upload_exports = {};
+__export(upload_exports, {
+  splitBundles: () => splitBundles,
+  uploadSourcemaps: () => uploadSourcemaps,
+  validateFiles: () => validateFiles
+});
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join10 } from "node:path";
+function validateFiles(files) {
+  const warnings = [];
+  const errors = [];
+  const maps = new Map(files.filter((f) => f.kind === "map").map((f) => [f.abs, f]));
+  for (const f of files) {
+    if (f.kind === "script") {
+      if (!f.mapPath && !f.sourceMapRef?.startsWith("data:") && !f.debugId)
+        warnings.push(`${f.rel}: no source map and no debug id`);
+      else if (!f.mapPath && !f.sourceMapRef?.startsWith("data:")) warnings.push(`${f.rel}: no source map found`);
+      const m = f.mapPath ? maps.get(f.mapPath) : void 0;
+      if (m && f.debugId && m.debugId && f.debugId !== m.debugId) {
+        errors.push(`${f.rel}: debug id ${f.debugId} does not match ${m.rel} (${m.debugId})`);
+      }
+    } else {
+      for (const s2 of f.mapInfo?.missingContent ?? []) warnings.push(`${f.rel}: missing sourcecode (${s2})`);
+    }
+  }
+  return { warnings, errors };
+}
+function splitBundles(entries, maxFileSize) {
+  if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
+  return pack(entries, (e) => e.sizeHint, maxFileSize, Infinity, 4096);
+}
+async function uploadSourcemaps(opts, deps) {
+  const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
+  try {
+    return await upload(opts, deps, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+async function upload(opts, deps, pool) {
+  const { out } = deps;
+  const apiClient = opts.dryRun ? void 0 : deps.api();
+  apiClient?.catch(() => void 0);
+  const skipped = [];
+  const rewrite = opts.rewrite === false ? void 0 : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
+  const scanned = await scanUploadFiles({
+    onSkip: (path, reason) => skipped.push({ path, reason }),
+    pool,
+    paths: opts.paths,
+    cwd: deps.cwd,
+    extensions: opts.extensions,
+    ignore: opts.ignore,
+    ignoreFile: opts.ignoreFile,
+    // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
+    cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
+    transformMap: rewrite && ((map) => Buffer.from(JSON.stringify(rewriteSourceMap(map, rewrite)), "utf8"))
+  });
+  out.info(`> Found ${scanned.length} files`);
+  const summary = {
+    organization: deps.org,
+    projects: deps.projects,
+    release: opts.release ?? null,
+    dist: opts.dist ?? null,
+    dryRun: opts.dryRun === true,
+    files: [],
+    bundles: [],
+    bytesSent: 0,
+    bytesSkipped: 0,
+    skipped,
+    unmapped: [],
+    problems: [],
+    processing: "none"
+  };
+  if (opts.validate) {
+    out.info("> Validating sources");
+    const v = validateFiles(scanned);
+    summary.problems = [...v.errors, ...v.warnings];
+    for (const w of v.warnings) out.warn(w);
+    if (v.errors.length > 0) throw new InputError(`validation failed: ${v.errors.join("; ")}`);
+  }
+  if (scanned.length > 0 && !opts.release && !scanned.some((f) => f.debugId)) {
+    throw new InputError(
+      "Cannot upload: You must either specify a release or have debug ids injected into your sources"
+    );
+  }
+  const suffix = opts.urlSuffix ?? "";
+  const key = suffix ? (f) => fileUrl(f.rel, opts.urlPrefix, suffix) : (f) => f.rel;
+  if (scanned.some((f) => f.mapGuessed)) {
+    const mapKeys = new Set(scanned.filter((f) => f.kind === "map").map(key));
+    for (const f of scanned) {
+      if (f.mapGuessed && !mapKeys.has(`${key(f)}.map`)) f.dropGuessedMap();
+    }
+  }
+  for (const f of scanned) {
+    if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
+  }
+  scanned.sort((a, b2) => byteCompare(key(a), key(b2)));
+  const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
+  const entries = scanned.map((f) => new FileEntry(f, ctx));
+  const api = apiClient ? await apiClient : void 0;
+  const options = api ? await getChunkOptions(api, deps.org) : {
+    url: "",
+    chunkSize: 8 << 20,
+    chunksPerRequest: 64,
+    maxRequestSize: 32 << 20,
+    maxFileSize: 0,
+    maxWait: 0,
+    concurrency: 8,
+    hashAlgorithm: "sha1",
+    compression: ["gzip"]
+  };
+  if (entries.length === 0) {
+    out.info("> Nothing to upload");
+    return summary;
+  }
+  if (opts.rewrite !== false) out.info("> Rewriting sources");
+  const groups = splitBundles(entries, options.maxFileSize);
+  const tmpParent = deps.tempParent ?? tmpdir();
+  const tmp = await mkdtemp(join10(tmpParent, "sentry-ship-bundle-")).catch((e) => {
+    throw fileError(e, "write", `a temporary folder in ${tmpParent}`);
+  });
+  try {
+    const written = [];
+    let i2 = 0;
+    for (const g of groups) {
+      const progress = out.progress("Bundling", g.length, "files");
+      const bundleFile = join10(tmp, `bundle-${i2++}.zip`);
+      const b2 = await writeBundle(
+        bundleFile,
+        g,
+        {
+          org: deps.org,
+          project: deps.projects.length === 1 ? deps.projects[0] : void 0,
+          release: opts.release,
+          dist: opts.dist,
+          note: opts.note
+        },
+        options.chunkSize,
+        () => progress.tick(),
+        pool
+      ).catch((e) => {
+        throw isFileSystemError(e) ? fileError(e, "write", `the temporary bundle ${bundleFile}`) : e;
+      });
+      progress.done(`> Bundled ${b2.fileCount} files for upload`);
+      if (!api) written.push(b2);
+      if (i2 === groups.length) await pool?.close();
+      if (!api) continue;
+      await sendBundle(api, b2, options, opts, deps, summary);
+      await rm(b2.file, { force: true });
+    }
+    if (!api) {
+      for (const b2 of written) {
+        summary.bundles.push({
+          bundleId: b2.debugId,
+          checksum: b2.checksum,
+          files: b2.fileCount,
+          size: b2.size,
+          chunks: b2.chunks.length,
+          missingChunks: 0,
+          state: "dry-run"
+        });
+      }
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  summary.files = entries.map((e) => ({
+    url: e.url,
+    type: e.type,
+    debugId: e.file.debugId ?? null,
+    sourcemap: e.file.kind === "script" ? e.file.sourceMapHeader ?? null : null
+  }));
+  return summary;
+}
+async function sendBundle(api, b2, options, opts, deps, summary) {
+  const { out } = deps;
+  out.info(`> Bundle ID: ${b2.debugId}`);
+  const req = {
+    checksum: b2.checksum,
+    chunks: b2.chunks.map((c3) => c3.sha1),
+    projects: deps.projects,
+    version: opts.release,
+    dist: opts.dist
+  };
+  const first2 = await assemble(api, deps.org, req);
+  const missing = new Set(first2.missingChunks);
+  const toSend = b2.chunks.filter((c3) => missing.has(c3.sha1));
+  const missingBytes = toSend.reduce((n2, c3) => n2 + c3.size, 0);
+  summary.bytesSkipped += b2.size - missingBytes;
+  if (toSend.length === 0) out.info("> Nothing to upload, all files are on the server");
+  else {
+    const p2 = out.progress("Uploading", missingBytes, "bytes");
+    const r2 = await uploadChunks(
+      api,
+      options,
+      toSend.map((c3) => ({
+        sha1: c3.sha1,
+        size: c3.size,
+        read: () => readChunk(b2.file, c3.offset, c3.size),
+        file: { path: b2.file, offset: c3.offset }
+      })),
+      (n2) => p2.tick(n2)
+    );
+    p2.done("> Uploaded files to Sentry");
+    summary.bytesSent += r2.wireBytes;
+  }
+  let res = await assemble(api, deps.org, req);
+  if (opts.wait || opts.waitFor !== void 0) {
+    const limits = [opts.waitFor ?? 300, options.maxWait > 0 ? options.maxWait : 300];
+    const maxMs = Math.min(...limits) * 1e3;
+    let waited = 0;
+    while (res.state !== "ok" && res.state !== "error" && res.state !== "not_found") {
+      if (waited >= maxMs)
+        throw new ApiError(
+          `Failed to process files in ${Math.round(maxMs / 1e3)}s`,
+          200,
+          "POST",
+          "artifactbundle/assemble/",
+          res
+        );
+      await deps.sleep(1e3);
+      waited += 1e3;
+      res = await assemble(api, deps.org, req);
+    }
+  }
+  if (res.state === "error" || res.state === "not_found") {
+    throw new ApiError(
+      `Failed to process uploaded files: ${res.detail || "unknown error"}`,
+      200,
+      "POST",
+      "artifactbundle/assemble/",
+      res
+    );
+  }
+  const complete = res.state === "ok";
+  out.info(complete ? "> File processing complete" : "> File upload complete (processing pending on server)");
+  summary.processing = summary.processing === "pending" || !complete ? "pending" : "complete";
+  summary.bundles.push({
+    bundleId: b2.debugId,
+    checksum: b2.checksum,
+    files: b2.fileCount,
+    size: b2.size,
+    chunks: b2.chunks.length,
+    missingChunks: toSend.length,
+    state: res.state
+  });
+}
+var CACHE_BUDGET, FileEntry;
+var init_upload = __esm({
+  "src/sourcemaps/upload.ts"() {
+    "use strict";
+    init_errors();
+    init_bundle();
+    init_bundle_rewrite();
+    init_chunks2();
+    init_file_errors();
+    init_pack();
+    init_scan();
+    CACHE_BUDGET = 16 * 1024 * 1024;
+    FileEntry = class {
+      constructor(file, ctx) {
+        this.file = file;
+        this.ctx = ctx;
+      }
+      get url() {
+        return fileUrl(this.file.rel, this.ctx.urlPrefix, this.ctx.urlSuffix);
+      }
+      get type() {
+        return this.file.kind === "map" ? "source_map" : "minified_source";
+      }
+      get headers() {
+        const f = this.file;
+        const headers = {};
+        if (f.debugId) headers["debug-id"] = f.debugId;
+        const sourcemap = f.kind === "script" ? f.sourceMapHeader : void 0;
+        if (sourcemap) headers.sourcemap = sourcemap;
+        return headers;
+      }
+      get sizeHint() {
+        return this.file.size + 256;
+      }
+      get rewrite() {
+        return this.file.kind === "map" ? this.ctx.rewrite : void 0;
+      }
+      get source() {
+        const f = this.file;
+        return f.cached ? void 0 : { file: f.abs, displayPath: f.rel, rewrite: this.rewrite };
+      }
+      async load() {
+        const f = this.file;
+        if (f.cached) {
+          const data = f.cached;
+          f.cached = void 0;
+          return data;
+        }
+        const raw = readRegularFile(f.abs, f.rel);
+        const rewrite = this.rewrite;
+        return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
+      }
+    };
+  }
+});
+
+// src/sourcemaps/upload-render.ts
+var upload_render_exports = {};
+__export(upload_render_exports, {
+  formatBytes: () => formatBytes2,
+  renderUploadReport: () => renderUploadReport,
+  renderUploadSummaryLine: () => renderUploadSummaryLine
+});
+function formatBytes2(n2) {
+  if (n2 < 1024) return `${n2} B`;
+  if (n2 < 1024 * 1024) return `${(n2 / 1024).toFixed(1)} KiB`;
+  return `${(n2 / (1024 * 1024)).toFixed(1)} MiB`;
+}
+function renderUploadReport(s2) {
+  const lines = [];
+  lines.push(`> Organization: ${s2.organization}`);
+  lines.push(`> Projects: ${s2.projects.join(", ")}`);
+  lines.push(`> Release: ${s2.release ?? "None"}`);
+  lines.push(`> Dist: ${s2.dist ?? "None"}`);
+  lines.push("> Upload type: artifact bundle");
+  lines.push("");
+  lines.push(s2.dryRun ? "Source Map Upload Report (dry run: nothing was sent)" : "Source Map Upload Report");
+  const scripts2 = s2.files.filter((f) => f.type !== "source_map");
+  const maps = s2.files.filter((f) => f.type === "source_map");
+  if (scripts2.length > 0) {
+    lines.push("  Scripts");
+    for (const f of scripts2) {
+      const parts = [];
+      parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
+      if (f.debugId) parts.push(`debug id ${f.debugId}`);
+      lines.push(`    ${f.url} (${parts.join(", ")})`);
+      if (!f.sourcemap) {
+        lines.push(
+          `      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`
+        );
+      }
+    }
+  }
+  if (maps.length > 0) {
+    lines.push("  Source Maps");
+    for (const f of maps) lines.push(f.debugId ? `    ${f.url} (debug id ${f.debugId})` : `    ${f.url}`);
+  }
+  lines.push("");
+  lines.push(renderUploadSummaryLine(s2));
+  if (s2.skipped.length > 0) {
+    lines.push("Not uploaded:");
+    for (const k2 of s2.skipped) lines.push(`  ${k2.path}: ${k2.reason}`);
+  }
+  if (s2.unmapped.length > 0) {
+    lines.push("Uploaded without a source map or debug id (Sentry cannot map their stack frames):");
+    for (const p2 of s2.unmapped) lines.push(`  ${p2}`);
+  }
+  return lines;
+}
+function renderUploadSummaryLine(s2) {
+  const n2 = s2.bundles.length;
+  const verb = s2.dryRun ? "would upload" : "uploaded";
+  return `Summary: ${verb} ${s2.files.length} file${s2.files.length === 1 ? "" : "s"} in ${n2} bundle${n2 === 1 ? "" : "s"}; ${formatBytes2(s2.bytesSent)} sent, ${formatBytes2(s2.bytesSkipped)} skipped (already on the server)` + (s2.skipped.length ? `; ${s2.skipped.length} file${s2.skipped.length === 1 ? "" : "s"} not uploaded` : "");
+}
+var init_upload_render = __esm({
+  "src/sourcemaps/upload-render.ts"() {
+    "use strict";
+  }
+});
+
+// src/commands/sourcemaps/interrupt.ts
+var interrupt_exports = {};
+__export(interrupt_exports, {
+  interruptible: () => interruptible
+});
+import { rmSync as rmSync3 } from "node:fs";
+import { mkdtemp as mkdtemp2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join11 } from "node:path";
+async function interruptible(describe2) {
+  const tempDir = await mkdtemp2(join11(tmpdir2(), "sentry-ship-upload-"));
+  const removeTemp = () => rmSync3(tempDir, { recursive: true, force: true });
+  let fire;
+  const interrupted = new Promise((_2, reject) => {
+    fire = reject;
+  });
+  interrupted.catch(() => {
+  });
+  const handlers = /* @__PURE__ */ new Map();
+  for (const sig of ["SIGINT", "SIGTERM"]) {
+    const h2 = () => {
+      removeTemp();
+      fire?.(new InterruptedError(describe2(sig), sig));
+    };
+    handlers.set(sig, h2);
+    process.once(sig, h2);
+  }
+  process.once("exit", removeTemp);
+  return {
+    tempDir,
+    run: (work) => Promise.race([work, interrupted]),
+    dispose() {
+      for (const [sig, h2] of handlers) process.removeListener(sig, h2);
+      removeTemp();
+      process.removeListener("exit", removeTemp);
+    }
+  };
+}
+var init_interrupt = __esm({
+  "src/commands/sourcemaps/interrupt.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/commands/sourcemaps/upload.ts
+function uploadCommand(env2) {
+  return new Command("upload").description("upload JavaScript files and source maps as artifact bundles").argument("<paths...>", "files or folders to upload").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).option("-d, --dist <dist>", "the distribution identifier (requires a release)").option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)").option("--url-suffix <suffix>", "URL suffix appended to every file URL").option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect).option("--strip-common-prefix", "strip the common prefix of each map's absolute sources").option(
+    "-x, --ext <ext>",
+    "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
+    collect
+  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).action(
+    handler(env2, async (ctx, opts, paths) => {
+      if (opts.wait && opts.waitFor !== void 0)
+        throw new UsageError("--wait and --wait-for cannot be used together");
+      await runSourcemapsUpload(
+        {
+          paths,
+          release: opts.release,
+          dist: opts.dist,
+          urlPrefix: opts.urlPrefix,
+          urlSuffix: opts.urlSuffix,
+          stripPrefix: opts.stripPrefix,
+          stripCommonPrefix: opts.stripCommonPrefix === true,
+          extensions: opts.ext,
+          ignore: opts.ignore,
+          ignoreFile: opts.ignoreFile,
+          validate: opts.validate === true,
+          rewrite: opts.rewrite !== false,
+          note: opts.note,
+          wait: opts.wait === true,
+          waitFor: opts.waitFor,
+          dryRun: opts.dryRun === true,
+          json: opts.json === true
+        },
+        ctx
+      );
+    })
+  );
+}
+async function runSourcemapsUpload(opts, ctx) {
+  const cfg = await ctx.config();
+  const release = opts.release ?? cfg.release?.value;
+  if (opts.dist !== void 0 && !release) throw new UsageError("--dist requires a release (pass --release)");
+  const org = await ctx.requireOrg();
+  const projects = await ctx.projects();
+  if (projects.length === 0) await ctx.requireProject();
+  const { uploadSourcemaps: uploadSourcemaps2 } = await Promise.resolve().then(() => (init_upload(), upload_exports));
+  const { renderUploadReport: renderUploadReport2 } = await Promise.resolve().then(() => (init_upload_render(), upload_render_exports));
+  const { interruptible: interruptible2 } = await Promise.resolve().then(() => (init_interrupt(), interrupt_exports));
+  const guard = await interruptible2(
+    (signal) => `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed \u2014 run the command again to upload (chunks already on the server are skipped)`
+  );
+  let summary;
+  try {
+    summary = await guard.run(
+      uploadSourcemaps2(
+        { ...opts, release },
+        {
+          cwd: ctx.cwd,
+          out: ctx.out,
+          org,
+          projects,
+          api: () => ctx.api(),
+          sleep: (ms) => ctx.sleep(ms),
+          tempParent: guard.tempDir
+        }
+      )
+    );
+  } finally {
+    guard.dispose();
+  }
+  ctx.out.result(summary);
+  for (const line of renderUploadReport2(summary)) ctx.out.print(line);
+}
+var init_upload2 = __esm({
+  "src/commands/sourcemaps/upload.ts"() {
+    "use strict";
+    init_esm2();
+    init_errors();
+    init_runner();
+  }
+});
+
+// src/commands/sourcemaps/index.ts
+var sourcemaps_exports = {};
+__export(sourcemaps_exports, {
+  command: () => command6
+});
+function command6(env2) {
+  return new Command("sourcemaps").description("inject debug ids into, upload, check, resolve and explain source maps").addCommand(injectCommand(env2)).addCommand(uploadCommand(env2)).addCommand(resolveCommand(env2)).addCommand(explainCommand(env2)).addCommand(checkCommand(env2));
+}
+var init_sourcemaps = __esm({
+  "src/commands/sourcemaps/index.ts"() {
+    "use strict";
+    init_esm2();
+    init_check2();
+    init_explain2();
+    init_inject2();
+    init_resolve3();
+    init_upload2();
+  }
+});
+
+// src/events/spool.ts
+import { randomBytes as randomBytes5 } from "node:crypto";
+import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync4 } from "node:fs";
+import { basename as basename6, dirname as dirname12, isAbsolute as isAbsolute7, join as join12, relative as relative5, resolve as resolve11 } from "node:path";
+function defaultSpoolDir(env2, homeDir) {
+  const cache = env2.XDG_CACHE_HOME && isAbsolute7(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join12(homeDir, ".cache");
+  return join12(cache, "sentry-ship", "spool");
+}
+function writeSpoolFile(dir, body, opts) {
+  mkdirSync4(dir, { recursive: true });
+  const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const id = (opts.eventId ?? randomBytes5(16).toString("hex")).replace(/-/g, "");
+  const file = join12(dir, `${stamp}-${id}.envelope`);
+  const tmp = join12(dirname12(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
+  try {
+    writeFileSync4(tmp, body, { mode: 384 });
+    renameSync5(tmp, file);
+  } catch (e) {
+    rmSync4(tmp, { force: true });
+    throw e;
+  }
+  return file;
+}
+function isInSpool(file, dir) {
+  const rel = relative5(resolve11(dir), resolve11(file));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute7(rel);
+}
+function claimSpoolFile(file) {
+  const claimed = join12(dirname12(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
+  try {
+    renameSync5(file, claimed);
+    return claimed;
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+function releaseSpoolClaim(claimed, file) {
+  try {
+    renameSync5(claimed, file);
+  } catch {
+  }
+}
+var init_spool = __esm({
+  "src/events/spool.ts"() {
+    "use strict";
+  }
+});
+
+// src/events/transport.ts
+import { gzipSync as gzipSync2 } from "node:zlib";
+function undiciPost(dispatcherFor) {
+  return async (url, headers, body) => {
+    const { request } = await Promise.resolve().then(() => __toESM(require_undici(), 1));
+    const dispatcher = dispatcherFor?.(new URL(url));
+    const res = await request(url, {
+      method: "POST",
+      headers,
+      body,
+      headersTimeout: 3e4,
+      bodyTimeout: 3e4,
+      ...dispatcher ? { dispatcher } : {}
+    });
+    const text = await res.body.text();
+    const flat = {};
+    for (const [k2, v] of Object.entries(res.headers))
+      if (v !== void 0) flat[k2.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    return { status: res.statusCode, headers: flat, body: text };
+  };
+}
+function networkMessage(e) {
+  const err4 = e;
+  const code = err4.code ?? err4.cause?.code;
+  const msg = err4.cause?.message ?? err4.message ?? String(e);
+  return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
+}
+function serverDetail2(body) {
+  try {
+    const j2 = JSON.parse(body);
+    if (typeof j2.detail === "string") {
+      return Array.isArray(j2.causes) && j2.causes.length ? `${j2.detail}: ${j2.causes.join("; ")}` : j2.detail;
+    }
+  } catch {
+  }
+  return body.trim().slice(0, 200) || "(empty body)";
+}
+function rateLimitSeconds(headers, category, now) {
+  const limits = parseRateLimits2(headers["x-sentry-rate-limits"]).filter(
+    (l) => limitCovers(l, category) || limitCovers(l, "default")
+  );
+  if (limits.length) return { seconds: Math.max(...limits.map((l) => l.retryAfter)), limits };
+  const ms = parseRetryAfter(headers["retry-after"], now);
+  if (ms !== void 0) return { seconds: Math.ceil(ms / 1e3), limits: [] };
+  return void 0;
+}
+async function deliver(dsns, opts) {
+  const post = opts.post ?? defaultPost;
+  const maxAttempts = opts.attempts ?? DEFAULT_ATTEMPTS;
+  const records = [];
+  let lastRateLimit;
+  let anyTransient = false;
+  let lastRejected;
+  for (const [index, dsn] of dsns.entries()) {
+    const host = dsnHost(dsn);
+    const label = describeDsn(dsn);
+    const raw = opts.body(dsn);
+    const compressed = raw.length > GZIP_THRESHOLD;
+    const wire = compressed ? gzipSync2(raw) : raw;
+    let attempt = 0;
+    let waited = false;
+    dsnLoop: while (attempt < maxAttempts) {
+      attempt += 1;
+      const headers = {
+        ...Object.fromEntries(opts.extraHeaders ?? []),
+        "User-Agent": opts.userAgent,
+        "Content-Type": "application/x-sentry-envelope",
+        "X-Sentry-Auth": authHeader(dsn, opts.client, Math.floor(opts.now().getTime() / 1e3)),
+        ...compressed ? { "Content-Encoding": "gzip" } : {}
+      };
+      opts.log.debug(
+        `POST ${envelopeUrl(dsn)} (${wire.length} bytes${compressed ? ", gzip" : ""}, attempt ${attempt})`
+      );
+      let res;
+      try {
+        res = await post(envelopeUrl(dsn), headers, wire);
+      } catch (e) {
+        const message2 = networkMessage(e);
+        records.push({ dsn: label, host, outcome: "network-error", message: message2 });
+        opts.log.debug(`${host}: ${message2}`);
+        if (attempt < maxAttempts) await opts.sleep(backoffDelay(attempt - 1));
+        continue;
+      }
+      opts.log.debug(`${host}: HTTP ${res.status}`);
+      if (res.status >= 200 && res.status < 300) {
+        let response;
+        try {
+          response = JSON.parse(res.body);
+        } catch {
+          response = res.body;
+        }
+        records.push({ dsn: label, host, outcome: "accepted", status: res.status, message: "accepted" });
+        const active = parseRateLimits2(res.headers["x-sentry-rate-limits"]).filter(
+          (l) => limitCovers(l, opts.category)
+        );
+        return { dsn, index, status: res.status, response, attempts: records, activeLimits: active, body: raw };
+      }
+      if (res.status === 429) {
+        const rl = rateLimitSeconds(res.headers, opts.category, opts.now().getTime()) ?? { seconds: 60, limits: [] };
+        records.push({ dsn: label, host, outcome: "rate-limited", status: 429, message: `retry after ${rl.seconds}s` });
+        if (!waited && opts.waitForRateLimit !== void 0 && rl.seconds <= opts.waitForRateLimit) {
+          waited = true;
+          opts.log.info(
+            `Rate limited by ${host} for ${rl.seconds}s; waiting before one more attempt (--wait-for-rate-limit ${opts.waitForRateLimit}).`
+          );
+          await opts.sleep(rl.seconds * 1e3);
+          attempt -= 1;
+          continue;
+        }
+        lastRateLimit = Math.max(lastRateLimit ?? 0, rl.seconds);
+        break dsnLoop;
+      }
+      if (res.status >= 500) {
+        const message2 = `HTTP ${res.status}: ${serverDetail2(res.body)}`;
+        records.push({ dsn: label, host, outcome: "server-error", status: res.status, message: message2 });
+        if (attempt < maxAttempts) await opts.sleep(backoffDelay(attempt - 1));
+        continue;
+      }
+      const message = `HTTP ${res.status}: ${serverDetail2(res.body)}`;
+      records.push({ dsn: label, host, outcome: "rejected", status: res.status, message });
+      lastRejected = { status: res.status, message };
+      break dsnLoop;
+    }
+    if (records.at(-1)?.outcome !== "rejected") anyTransient = true;
+    if (index < dsns.length - 1)
+      opts.log.warn(`${host} did not accept the envelope (${records.at(-1)?.message}); trying the next DSN`);
+  }
+  const last2 = records.at(-1);
+  if (lastRejected && !anyTransient) {
+    throw new DeliveryFailed(
+      `${last2?.host ?? "the server"} rejected the envelope (${lastRejected.message})`,
+      records,
+      false,
+      void 0,
+      lastRejected.status
+    );
+  }
+  if (lastRateLimit !== void 0 && last2?.outcome === "rate-limited") {
+    throw new DeliveryFailed(
+      `rate limited by ${last2.host} for category '${opts.category}': retry after ${lastRateLimit} seconds`,
+      records,
+      true,
+      lastRateLimit
+    );
+  }
+  throw new DeliveryFailed(
+    `could not deliver to ${dsns.length === 1 ? last2?.host : `any of ${dsns.length} DSNs`} (${last2?.message ?? "no attempt"})`,
+    records,
+    true
+  );
+}
+var GZIP_THRESHOLD, DEFAULT_ATTEMPTS, DeliveryFailed, defaultPost;
+var init_transport = __esm({
+  "src/events/transport.ts"() {
+    "use strict";
+    init_retry();
+    init_dsn();
+    init_envelope();
+    GZIP_THRESHOLD = 64 * 1024;
+    DEFAULT_ATTEMPTS = 3;
+    DeliveryFailed = class extends Error {
+      constructor(message, attempts, transient, retryAfter, status) {
+        super(message);
+        this.attempts = attempts;
+        this.transient = transient;
+        this.retryAfter = retryAfter;
+        this.status = status;
+      }
+      name = "DeliveryFailed";
+    };
+    defaultPost = undiciPost();
+  }
+});
+
+// src/events/dispatch.ts
+function dispatchFlags(o2) {
+  return {
+    dsn: o2.dsn,
+    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(o2.waitForRateLimit),
+    spoolDir: o2.spoolDir
+  };
+}
+async function tryConfig(deps) {
+  try {
+    return await deps.config();
+  } catch (e) {
+    if (isShipError(e)) throw e;
+    return void 0;
+  }
+}
+function splitList(values) {
+  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
+function dsnSecrets(text) {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(text.trim());
+  return [m?.[1], m?.[2]].filter((x2) => !!x2);
+}
+async function resolveDsns(deps, flags) {
+  let raw = [];
+  let source = "";
+  const flagValues = flags.dsn === void 0 ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
+  if (splitList(flagValues).length) {
+    raw = splitList(flagValues);
+    source = "--dsn";
+  } else {
+    const cfg = await tryConfig(deps);
+    if (cfg?.dsn && splitList(cfg.dsn.value).length) {
+      raw = splitList(cfg.dsn.value);
+      source = cfg.dsn.source.label;
+    } else if (deps.env.SENTRY_DSN && splitList([deps.env.SENTRY_DSN]).length) {
+      raw = splitList([deps.env.SENTRY_DSN]);
+      source = "SENTRY_DSN";
+    }
+  }
+  if (raw.length === 0) {
+    throw new ConfigError(
+      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc"
+    );
+  }
+  for (const r2 of raw) for (const s2 of dsnSecrets(r2)) deps.out.redactor.add(s2);
+  return raw.map((r2, i2) => {
+    try {
+      const d = parseDsn(r2);
+      deps.out.redactor.add(d.publicKey);
+      deps.out.redactor.add(d.secretKey);
+      return d;
+    } catch (e) {
+      if (e instanceof DsnError) {
+        const which = raw.length > 1 ? `DSN #${i2 + 1} from ${source}` : `the DSN from ${source}`;
+        throw new InputError(`${which} is invalid: ${e.message}`);
+      }
+      throw e;
+    }
+  });
+}
+function spoolDir(deps, flags) {
+  return flags.spoolDir ?? defaultSpoolDir(deps.env, deps.homeDir);
+}
+function secondsArg(value2) {
+  if (!/^\d+$/.test(value2.trim())) {
+    throw new UsageError(`invalid value '${value2}' for --wait-for-rate-limit: expected whole seconds`);
+  }
+  return Number(value2.trim());
+}
+async function dispatch(deps, dsns, body, opts) {
+  const cfg = await tryConfig(deps);
+  const dispatchers = cfg && !transportHooks.post ? (await Promise.resolve().then(() => (init_dispatcher(), dispatcher_exports))).createDispatchers(cfg) : void 0;
+  const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : void 0);
+  try {
+    const delivered = await deliver(dsns, {
+      extraHeaders: cfg?.headers.value ?? [],
+      body,
+      category: opts.category,
+      sleep: (ms) => deps.sleep(ms),
+      now: () => deps.now(),
+      userAgent: userAgent(),
+      client: `sentry-ship/${VERSION}`,
+      waitForRateLimit: opts.flags.waitForRateLimit,
+      log: { debug: (m) => deps.out.debug(m), info: (m) => deps.out.info(m), warn: (m) => deps.out.warn(m) },
+      ...post ? { post } : {}
+    });
+    for (const l of delivered.activeLimits) {
+      deps.out.warn(
+        `${dsnHost(delivered.dsn)} accepted the ${opts.what} but reports a rate limit for ${l.categories.join(", ") || "all categories"} (retry after ${l.retryAfter} seconds): data of that kind may have been dropped`
+      );
+    }
+    return { delivered, host: dsnHost(delivered.dsn), position: delivered.index + 1, of: dsns.length };
+  } catch (e) {
+    if (!(e instanceof DeliveryFailed)) throw e;
+    const target = envelopeUrl(dsns[dsns.length - 1]);
+    if (!e.transient) {
+      throw new ApiError(e.message, e.status ?? 400, "POST", new URL(target).pathname, void 0);
+    }
+    if (opts.spool === false) throw new NetworkError(e.message, target);
+    const dir = spoolDir(deps, opts.flags);
+    let file;
+    try {
+      file = writeSpoolFile(dir, body(dsns[0]), { now: deps.now(), eventId: opts.eventId });
+    } catch (w) {
+      throw new NetworkError(
+        `${e.message}; the ${opts.what} could not be saved to ${dir} either (${w.message})`,
+        target
+      );
+    }
+    deps.out.print(`Saved the ${opts.what} to ${file}`);
+    deps.out.result({ ok: false, spooled: file, attempts: e.attempts });
+    const hint = e.retryAfter !== void 0 ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
+    throw new NetworkError(
+      `${e.message}; saved to ${file} \u2014 resend it with: sentry-ship send-envelope ${file}${hint}`,
+      target
+    );
+  } finally {
+    await dispatchers?.close();
+  }
+}
+var transportHooks;
+var init_dispatch = __esm({
+  "src/events/dispatch.ts"() {
+    "use strict";
+    init_dsn();
+    init_errors();
+    init_version();
+    init_spool();
+    init_transport();
+    transportHooks = {};
+  }
+});
+
+// src/events/host.ts
+import { arch, hostname, release as osRelease, type as osType, version as osVersion, userInfo } from "node:os";
+function hostInfo(env2) {
+  let username;
+  try {
+    username = userInfo().username || void 0;
+  } catch {
+    username = env2.USER || env2.USERNAME || void 0;
+  }
+  let kernelVersion;
+  try {
+    kernelVersion = osVersion();
+  } catch {
+    kernelVersion = void 0;
+  }
+  const t2 = osType();
+  return {
+    hostname: hostname(),
+    ...username ? { username } : {},
+    os: { name: OS_NAMES[t2] ?? t2, version: osRelease(), ...kernelVersion ? { kernelVersion } : {} },
+    arch: ARCH_NAMES[arch()] ?? arch(),
+    runtime: { name: "node", version: process.version.replace(/^v/, "") }
+  };
+}
+function hostContexts(h2) {
+  return {
+    device: { type: "device", arch: h2.arch },
+    os: {
+      type: "os",
+      name: h2.os.name,
+      version: h2.os.version,
+      ...h2.os.kernelVersion ? { kernel_version: h2.os.kernelVersion } : {}
+    },
+    runtime: { type: "runtime", name: h2.runtime.name, version: h2.runtime.version }
+  };
+}
+var ARCH_NAMES, OS_NAMES;
+var init_host = __esm({
+  "src/events/host.ts"() {
+    "use strict";
+    ARCH_NAMES = { x64: "x86_64", arm64: "aarch64", ia32: "x86", arm: "arm" };
+    OS_NAMES = { Linux: "Linux", Darwin: "Darwin", Windows_NT: "Windows" };
+  }
+});
+
+// src/events/event.ts
+function parseLevel(value2) {
+  const v = value2.trim().toLowerCase();
+  if (LEVELS.includes(v)) return v;
+  throw new EventInputError(`invalid level '${value2}': use one of ${LEVELS.join(", ")}`);
+}
+function parseTimestamp2(value2) {
+  const v = value2.trim();
+  const bad = () => new EventInputError(
+    `invalid timestamp '${value2}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`
+  );
+  if (/^\d+$/.test(v)) return Number(v);
+  let m = RFC3339.exec(v);
+  if (m) {
+    const [, y2, mo, d, h2, mi, s2, frac, tz] = m;
+    if (!validDate(+y2, +mo, +d, +h2, +mi, +s2)) throw bad();
+    const base = Date.UTC(+y2, +mo - 1, +d, +h2, +mi, +s2) / 1e3 - tzOffsetSeconds(tz);
+    return frac ? base + Number(`0${frac}`) : base;
+  }
+  m = RFC2822.exec(v);
+  if (m) {
+    const [, d, mon, y2, h2, mi, s2, tz] = m;
+    const mo = MONTHS.indexOf(mon.toLowerCase()) + 1;
+    if (!validDate(+y2, mo, +d, +h2, +mi, +(s2 ?? 0))) throw bad();
+    return Date.UTC(+y2, mo - 1, +d, +h2, +mi, +(s2 ?? 0)) / 1e3 - tzOffsetSeconds(tz);
+  }
+  throw bad();
+}
+function validDate(y2, mo, d, h2, mi, s2) {
+  if (mo < 1 || mo > 12 || d < 1 || h2 > 23 || mi > 59 || s2 > 60) return false;
+  const days = new Date(Date.UTC(y2, mo, 0)).getUTCDate();
+  return d <= days;
+}
+function tzOffsetSeconds(tz) {
+  const t2 = tz.toUpperCase();
+  if (t2 === "Z" || t2 === "GMT" || t2 === "UT" || t2 === "UTC") return 0;
+  const sign = t2.startsWith("-") ? -1 : 1;
+  const digits = t2.slice(1).replace(":", "");
+  return sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4)) * 60);
+}
+function parseKeyValue(pair, what) {
+  const i2 = pair.indexOf(":");
+  if (i2 < 0) throw new EventInputError(`invalid ${what} '${pair}': expected KEY:VALUE`);
+  const key = pair.slice(0, i2);
+  if (key === "") throw new EventInputError(`invalid ${what} '${pair}': the key is empty`);
+  return [key, pair.slice(i2 + 1)];
+}
+function isIp(v) {
+  if (IPV4.test(v)) return true;
+  return v.includes(":") && /^[0-9a-fA-F:.]+$/.test(v);
+}
+function isSecretName(name) {
+  const n2 = name.toUpperCase();
+  return SECRET_NAME_PARTS.some((p2) => n2.includes(p2));
+}
+function redactedEnviron(env2) {
+  const out = {};
+  for (const k2 of Object.keys(env2).sort()) {
+    const v = env2[k2];
+    if (v === void 0) continue;
+    out[k2] = isSecretName(k2) ? REDACTED_VALUE : v;
+  }
+  return out;
+}
+function logfileBreadcrumbs(text, mtimeSeconds, withCategories) {
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  const crumbs = lines.map((raw) => {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (withCategories) {
+      const m = /^([^:]+): (.*)$/.exec(line);
+      if (m) return { timestamp: mtimeSeconds, category: m[1], message: m[2] };
+    }
+    return { timestamp: mtimeSeconds, category: "log", message: line };
+  });
+  return crumbs.slice(-100);
+}
+function orderEvent(ev) {
+  const out = {};
+  for (const k2 of EVENT_KEY_ORDER) if (k2 !== "sdk" && ev[k2] !== void 0) out[k2] = ev[k2];
+  for (const k2 of Object.keys(ev)) if (!(k2 in out) && k2 !== "sdk" && ev[k2] !== void 0) out[k2] = ev[k2];
+  if (ev.sdk !== void 0) out.sdk = ev.sdk;
+  return out;
+}
+function sortedObject(entries) {
+  const m = new Map(entries);
+  return Object.fromEntries([...m.keys()].sort().map((k2) => [k2, m.get(k2)]));
+}
+function buildEvent(input2) {
+  const level = input2.level !== void 0 ? parseLevel(input2.level) : void 0;
+  const timestamp = input2.timestamp !== void 0 ? parseTimestamp2(input2.timestamp) : input2.now;
+  const tags2 = (input2.tags ?? []).map((t2) => parseKeyValue(t2, "tag"));
+  const extra = (input2.extra ?? []).map((t2) => parseKeyValue(t2, "extra"));
+  let user;
+  if (input2.user && input2.user.length > 0) {
+    const known = {};
+    const other = [];
+    for (const pair of input2.user) {
+      const [k2, v] = parseKeyValue(pair, "user");
+      if (k2 === "ip_address" && !isIp(v))
+        throw new EventInputError(`invalid user ip_address '${v}': not an IP address`);
+      if (k2 === "id" || k2 === "email" || k2 === "ip_address" || k2 === "username") known[k2] = v;
+      else other.push([k2, v]);
+    }
+    user = {
+      ...known.id !== void 0 ? { id: known.id } : {},
+      ...known.email !== void 0 ? { email: known.email } : {},
+      ip_address: known.ip_address ?? "{{auto}}",
+      ...known.username !== void 0 ? { username: known.username } : {},
+      ...sortedObject(other)
+    };
+  } else if (input2.host.username) {
+    user = { ip_address: "{{auto}}", username: input2.host.username };
+  }
+  const extraEntries = [];
+  if (input2.environ) extraEntries.push(["environ", input2.environ]);
+  for (const [k2, v] of extra) extraEntries.push([k2, v]);
+  const ev = {
+    event_id: input2.eventId ?? newEventId(),
+    // "error" is the default level; sentry-cli leaves it out, and so do we.
+    level: level === "error" ? void 0 : level,
+    fingerprint: input2.fingerprint?.length ? input2.fingerprint : void 0,
+    logentry: input2.messages?.length ? {
+      message: input2.messages.join("\n"),
+      ...input2.messageArgs?.length ? { params: input2.messageArgs } : {}
+    } : void 0,
+    platform: input2.platform ?? "native",
+    timestamp,
+    server_name: input2.host.hostname,
+    release: input2.release,
+    dist: input2.dist,
+    environment: input2.environment,
+    user,
+    contexts: hostContexts(input2.host),
+    breadcrumbs: input2.breadcrumbs?.length ? { values: input2.breadcrumbs } : void 0,
+    tags: tags2.length ? sortedObject(tags2) : void 0,
+    extra: extraEntries.length ? sortedObject(extraEntries) : void 0,
+    sdk: input2.sdk
+  };
+  return orderEvent(ev);
+}
+function completeFileEvent(value2, opts) {
+  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
+    throw new EventInputError("the event must be a JSON object");
+  }
+  const ev = { ...value2 };
+  if (ev.event_id !== void 0) {
+    const id = normalizeEventId(ev.event_id);
+    if (!id) throw new EventInputError(`event_id '${String(ev.event_id)}' is not a UUID`);
+    ev.event_id = id;
+  } else {
+    ev.event_id = newEventId();
+  }
+  if (ev.level === "error") delete ev.level;
+  ev.platform ??= "native";
+  ev.timestamp ??= opts.now;
+  ev.server_name ??= opts.host.hostname;
+  ev.environment ??= opts.environment;
+  const ctx = ev.contexts && typeof ev.contexts === "object" ? ev.contexts : {};
+  ev.contexts = { ...hostContexts(opts.host), ...ctx };
+  ev.sdk ??= { ...opts.sdk, integrations: ["contexts"] };
+  return orderEvent(ev);
+}
+var LEVELS, EventInputError, MONTHS, RFC3339, RFC2822, IPV4, SECRET_NAME_PARTS, REDACTED_VALUE, EVENT_KEY_ORDER;
+var init_event2 = __esm({
+  "src/events/event.ts"() {
+    "use strict";
+    init_envelope();
+    init_host();
+    LEVELS = ["debug", "info", "warning", "error", "fatal"];
+    EventInputError = class extends Error {
+      name = "EventInputError";
+    };
+    MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+    RFC2822 = /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(\d{1,2})\s+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|GMT|UT|UTC|Z)$/i;
+    IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+    SECRET_NAME_PARTS = [
+      "TOKEN",
+      "SECRET",
+      "PASSWORD",
+      "PASSWD",
+      "KEY",
+      "DSN",
+      "AUTH",
+      "COOKIE",
+      "CREDENTIAL",
+      "SESSION"
+    ];
+    REDACTED_VALUE = "[redacted]";
+    EVENT_KEY_ORDER = [
+      "event_id",
+      "level",
+      "fingerprint",
+      "culprit",
+      "transaction",
+      "message",
+      "logentry",
+      "logger",
+      "modules",
+      "platform",
+      "timestamp",
+      "server_name",
+      "release",
+      "dist",
+      "environment",
+      "user",
+      "request",
+      "contexts",
+      "breadcrumbs",
+      "exception",
+      "stacktrace",
+      "template",
+      "threads",
+      "tags",
+      "extra",
+      "debug_meta",
+      "sdk"
+    ];
+  }
+});
+
+// src/events/envelope-file.ts
+function eventEnvelope(event) {
+  return eventEnvelopeRaw(Buffer.from(JSON.stringify(event), "utf8"), hyphenateEventId(String(event.event_id)));
+}
+function eventEnvelopeRaw(payload, headerEventId = "00000000-0000-0000-0000-000000000000") {
+  return serializeEnvelope({ header: { event_id: headerEventId }, items: [{ header: { type: "event" }, payload }] });
+}
+function ordered(obj5, order) {
+  const out = {};
+  for (const k2 of order) if (obj5[k2] !== void 0) out[k2] = obj5[k2];
+  for (const k2 of Object.keys(obj5)) if (!(k2 in out) && obj5[k2] !== void 0) out[k2] = obj5[k2];
+  return out;
+}
+function reserializeEnvelope(env2, opts) {
+  const header2 = { ...env2.header };
+  const headerId = normalizeEventId(header2.event_id);
+  if (headerId) header2.event_id = hyphenateEventId(headerId);
+  if (typeof header2.dsn === "string") {
+    header2.dsn = formatDsn(opts.target ?? parseDsn(header2.dsn), { secretColon: true });
+  }
+  const items = env2.items.map((item, i2) => {
+    if (item.header.type === "event") {
+      let value2;
+      try {
+        value2 = JSON.parse(item.payload.toString("utf8"));
+      } catch (e) {
+        throw new EventInputError(`item ${i2 + 1} (event) is not valid JSON: ${e.message}`);
+      }
+      if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
+        throw new EventInputError(`item ${i2 + 1} (event) is not a JSON object`);
+      }
+      const ev = { ...value2 };
+      ev.event_id = normalizeEventId(ev.event_id) ?? headerId ?? newEventId();
+      ev.timestamp ??= opts.now;
+      return { header: item.header, payload: Buffer.from(JSON.stringify(orderEvent(ev)), "utf8") };
+    }
+    if (item.header.type === "attachment") {
+      const h2 = { ...item.header, attachment_type: item.header.attachment_type ?? "event.attachment" };
+      return { header: ordered(h2, ATTACHMENT_HEADER_ORDER), payload: item.payload };
+    }
+    return item;
+  });
+  return serializeEnvelope({ header: ordered(header2, HEADER_ORDER), items });
+}
+function envelopeCategory(env2) {
+  return env2.items.length ? itemCategory(env2.items[0].header.type) : "default";
+}
+var HEADER_ORDER, ATTACHMENT_HEADER_ORDER;
+var init_envelope_file = __esm({
+  "src/events/envelope-file.ts"() {
+    "use strict";
+    init_dsn();
+    init_envelope();
+    init_event2();
+    HEADER_ORDER = ["event_id", "dsn", "sdk", "sent_at", "trace"];
+    ATTACHMENT_HEADER_ORDER = ["type", "length", "filename", "attachment_type", "content_type"];
+  }
+});
+
 // src/events/files.ts
-import { existsSync as existsSync9, statSync as statSync7 } from "node:fs";
-import { isAbsolute as isAbsolute7, resolve as resolve10 } from "node:path";
+import { existsSync as existsSync9, statSync as statSync8 } from "node:fs";
+import { isAbsolute as isAbsolute8, resolve as resolve12 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
-    const abs = isAbsolute7(arg) ? arg : resolve10(cwd, arg);
+    const abs = isAbsolute8(arg) ? arg : resolve12(cwd, arg);
     if (existsSync9(abs)) {
-      if (!statSync7(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
     if (!/[*?[\]{}]/.test(arg)) throw new InputError(`${arg}: no such file`);
     const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
-    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute7(arg), expandDirectories: false })).sort();
+    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute8(arg), expandDirectories: false })).sort();
     if (matches2.length === 0) throw new InputError(`no files match '${arg}'`);
-    for (const m of matches2) out.push({ display: m, path: isAbsolute7(m) ? m : resolve10(cwd, m) });
+    for (const m of matches2) out.push({ display: m, path: isAbsolute8(m) ? m : resolve12(cwd, m) });
   }
   return out;
 }
@@ -54340,7 +56985,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync13, statSync as statSync8 } from "node:fs";
+import { readFileSync as readFileSync14, statSync as statSync9 } from "node:fs";
 function sendEventOptions(o2, paths) {
   return {
     paths,
@@ -54408,7 +57053,7 @@ async function runSendEvent(opts, ctx) {
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
       let bytes;
       try {
-        bytes = readFileSync13(f.path);
+        bytes = readFileSync14(f.path);
       } catch (e) {
         throw new InputError(`could not read ${f.display}: ${e.message}`);
       }
@@ -54439,8 +57084,8 @@ async function runSendEvent(opts, ctx) {
       let text;
       let mtime;
       try {
-        text = readFileSync13(opts.logfile, "utf8");
-        const ns = statSync8(opts.logfile, { bigint: true }).mtimeNs;
+        text = readFileSync14(opts.logfile, "utf8");
+        const ns = statSync9(opts.logfile, { bigint: true }).mtimeNs;
         mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       } catch (e) {
         throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
@@ -54518,7 +57163,7 @@ var init_send_event = __esm({
     init_errors();
     init_dispatch();
     init_envelope_file();
-    init_event();
+    init_event2();
     init_files2();
     init_host();
     init_version();
@@ -54554,7 +57199,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync14, rmSync as rmSync4 } from "node:fs";
+import { readFileSync as readFileSync15, rmSync as rmSync5 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -54567,13 +57212,18 @@ async function runSendEnvelope(opts, ctx) {
   const spool = spoolDir(ctx, opts);
   const prepared = [];
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
+    const spooled = isInSpool(f.path, spool);
     let bytes;
     try {
-      bytes = readFileSync14(f.path);
+      bytes = readFileSync15(f.path);
     } catch (e) {
-      throw new InputError(`could not read ${f.display}: ${e.message}`);
+      const code = e.code;
+      if (spooled && code === "ENOENT") {
+        ctx.out.info(`> Skipped ${f.display}: another run has sent it`);
+        continue;
+      }
+      throw new InputError(`could not read ${f.display}: ${(code && environmentCause(code)) ?? e.message}`);
     }
-    const spooled = isInSpool(f.path, spool);
     if (opts.raw) {
       prepared.push({ display: f.display, path: f.path, bytes, unchanged: true, spooled });
       continue;
@@ -54607,21 +57257,35 @@ async function runSendEnvelope(opts, ctx) {
   }
   const results = [];
   for (const p2 of prepared) {
+    let claimed;
+    if (p2.spooled) {
+      claimed = claimSpoolFile(p2.path);
+      if (claimed === void 0) {
+        ctx.out.info(`> Skipped ${p2.display}: another run is sending it`);
+        continue;
+      }
+    }
     const now = ctx.now().getTime() / 1e3;
     const body = p2.unchanged ? () => p2.bytes : (dsn) => reserializeEnvelope(p2.envelope, { now, target: dsn });
     const eventId = p2.envelope ? normalizeEventId(p2.envelope.header.event_id) : void 0;
-    const r2 = await dispatch(ctx, dsns, body, {
-      flags: opts,
-      category: p2.envelope ? envelopeCategory(p2.envelope) : "default",
-      ...eventId ? { eventId } : {},
-      what: "envelope",
-      // A spool file that fails again stays where it is; no second copy.
-      spool: !p2.spooled
-    });
+    let r2;
+    try {
+      r2 = await dispatch(ctx, dsns, body, {
+        flags: opts,
+        category: p2.envelope ? envelopeCategory(p2.envelope) : "default",
+        ...eventId ? { eventId } : {},
+        what: "envelope",
+        // A spool file that fails again stays where it is; no second copy.
+        spool: !p2.spooled
+      });
+    } catch (e) {
+      if (claimed) releaseSpoolClaim(claimed, p2.path);
+      throw e;
+    }
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
-    if (p2.spooled) {
-      rmSync4(p2.path, { force: true });
+    if (claimed) {
+      rmSync5(claimed, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({
@@ -54641,7 +57305,7 @@ var init_send_envelope = __esm({
     init_errors();
     init_dispatch();
     init_envelope_file();
-    init_event();
+    init_event2();
     init_files2();
     init_spool();
   }
@@ -54703,7 +57367,7 @@ async function buildProgram(io2, overrides2 = {}, argv = []) {
   const program2 = await rootProgram();
   const wanted = firstCommand(argv, program2);
   const names = wanted !== void 0 && wanted in GROUPS ? [wanted] : Object.keys(GROUPS);
-  const groups = await Promise.all(names.map((n) => GROUPS[n]()));
+  const groups = await Promise.all(names.map((n2) => GROUPS[n2]()));
   for (const g of groups) program2.addCommand(g.command(env2));
   const configure = (cmd) => {
     cmd.exitOverride();
@@ -54738,10 +57402,10 @@ async function main(argv, io2, overrides2 = {}) {
   const { program: program2, env: env2 } = await buildProgram(theIO, overrides2, argv);
   let commanderMessage = "";
   program2.configureOutput({
-    writeOut: (s) => theIO.stdout.write(s),
-    writeErr: (s) => theIO.stderr.write(s),
-    outputError: (s) => {
-      commanderMessage = s.trim().replace(/^error:\s*/, "");
+    writeOut: (s2) => theIO.stdout.write(s2),
+    writeErr: (s2) => theIO.stderr.write(s2),
+    outputError: (s2) => {
+      commanderMessage = s2.trim().replace(/^error:\s*/, "");
     }
   });
   const visit = (c3) => {
@@ -54768,20 +57432,20 @@ async function main(argv, io2, overrides2 = {}) {
       out.writeJson(out.takeJsonDocument() ?? { ok: true });
     }
     return EXIT_OK;
-  } catch (err3) {
-    if (err3 instanceof CommanderError2) {
-      if (err3.code === "commander.helpDisplayed" || err3.code === "commander.version" || err3.code === "commander.help") {
+  } catch (err4) {
+    if (err4 instanceof CommanderError2) {
+      if (err4.code === "commander.helpDisplayed" || err4.code === "commander.version" || err4.code === "commander.help") {
         return EXIT_OK;
       }
-      if (err3.code === "commander.executeSubCommandAsync") return err3.exitCode;
+      if (err4.code === "commander.executeSubCommandAsync") return err4.exitCode;
       const out2 = env2.ctx?.out ?? fallbackOut();
-      const usage = new errors.UsageError(commanderMessage || err3.message.replace(/^error:\s*/, ""));
+      const usage = new errors.UsageError(commanderMessage || err4.message.replace(/^error:\s*/, ""));
       report2(out2, usage, wantsJson);
       return EXIT_USAGE;
     }
     const out = env2.ctx?.out ?? fallbackOut();
-    const shipErr = errors.classifyError(err3);
-    if (out.isDebug() && err3 instanceof Error && err3.stack) out.debug(err3.stack);
+    const shipErr = errors.classifyError(err4);
+    if (out.isDebug() && err4 instanceof Error && err4.stack) out.debug(err4.stack);
     report2(out, shipErr, out.json || wantsJson);
     const allow = shipErr.kind !== "usage" && shipErr.kind !== "interrupted" && (env2.ctx?.flags.allowFailure === true || argv.includes("--allow-failure") || isTruthyEnv(theIO.env.SENTRY_ALLOW_FAILURE));
     if (allow) {
@@ -54795,12 +57459,12 @@ ${ALLOW_FAILURE_NOTE}
     await env2.ctx?.dispose();
   }
 }
-function report2(out, err3, json2) {
-  out.error(err3.message, err3.hint);
+function report2(out, err4, json2) {
+  out.error(err4.message, err4.hint);
   if (json2) {
     const doc = out.takeJsonDocument();
     const base = doc && typeof doc === "object" && !Array.isArray(doc) ? doc : {};
-    out.writeJson({ ...base, ok: false, error: err3.toJSON() });
+    out.writeJson({ ...base, ok: false, error: err4.toJSON() });
   }
 }
 var EXIT_OK, EXIT_FAILURE, EXIT_USAGE, ALLOW_FAILURE_NOTE, GROUPS;
@@ -54830,7 +57494,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync10, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync10, statSync as statSync10 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -54853,7 +57517,7 @@ function getBooleanInput(env2, name, fallback) {
   throw new InputValueError(`input '${name}' must be true or false, got '${v}'`);
 }
 function getListInput(env2, name) {
-  return getInput(env2, name).split(/[\s,]+/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return getInput(env2, name).split(/[\s,]+/).map((s2) => s2.trim()).filter((s2) => s2.length > 0);
 }
 function readInputs(env2, cwd) {
   const setCommits2 = (getInput(env2, "set_commits") || "auto").toLowerCase();
@@ -55000,21 +57664,21 @@ function str(doc, ...paths) {
   }
   return void 0;
 }
-function plural(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
+function plural(n2, one, many = `${one}s`) {
+  return `${n2} ${n2 === 1 ? one : many}`;
 }
 function kib(bytes) {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 function describeRelease(doc, org, projects) {
   const fromDoc = at(doc, "release.projects") ?? at(doc, "projects");
-  const names = Array.isArray(fromDoc) ? fromDoc.map((p2) => typeof p2 === "string" ? p2 : str(p2, "slug", "name") ?? "").filter((s) => s !== "") : projects;
-  const where = [
+  const names = Array.isArray(fromDoc) ? fromDoc.map((p2) => typeof p2 === "string" ? p2 : str(p2, "slug", "name") ?? "").filter((s2) => s2 !== "") : projects;
+  const where2 = [
     org ? `org ${org}` : "",
     names.length ? `${names.length === 1 ? "project" : "projects"} ${names.join(", ")}` : ""
   ].filter(Boolean).join(", ");
   const what = at(doc, "created") === false ? "already existed" : "created";
-  return where ? `${what} (${where})` : what;
+  return where2 ? `${what} (${where2})` : what;
 }
 function describeCommits(doc, mode, shallow) {
   const notes = [];
@@ -55024,9 +57688,9 @@ function describeCommits(doc, mode, shallow) {
     const repos = Array.isArray(refs) ? refs.map((r2) => str(r2, "repository") ?? "").filter(Boolean) : [];
     text = `HEAD sent for ${repos.length ? repos.join(", ") : "the matching repositories"}; Sentry reads the commits from the repository integration`;
   } else {
-    const n = count(doc, "commits", "commitCount", "count");
-    if (n === 0) text = "no new commits since the previous release";
-    else text = n !== void 0 ? `${plural(n, "commit")} associated from the local git history` : "commits associated";
+    const n2 = count(doc, "commits", "commitCount", "count");
+    if (n2 === 0) text = "no new commits since the previous release";
+    else text = n2 !== void 0 ? `${plural(n2, "commit")} associated from the local git history` : "commits associated";
     if (mode === "auto") notes.push("no repository integration matched the git remote");
   }
   if (shallow) notes.push("shallow clone");
@@ -55074,8 +57738,8 @@ function describeFinalize(doc) {
   return when ? `finalized at ${when}` : "finalized";
 }
 var MARK = { ok: "\u2705", failed: "\u274C", "not-run": "\u23ED\uFE0F", off: "\u2796" };
-function cell(s) {
-  return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function cell(s2) {
+  return s2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function renderSummary(o2) {
   const lines = [];
@@ -55083,12 +57747,12 @@ function renderSummary(o2) {
   lines.push("");
   lines.push("| | Step | Result |");
   lines.push("| --- | --- | --- |");
-  for (const s of o2.steps) {
-    const mark = s.status === "failed" && o2.allowFailure ? "\u26A0\uFE0F" : MARK[s.status];
-    lines.push(`| ${mark} | ${s.title} | ${cell(s.detail)} |`);
+  for (const s2 of o2.steps) {
+    const mark = s2.status === "failed" && o2.allowFailure ? "\u26A0\uFE0F" : MARK[s2.status];
+    lines.push(`| ${mark} | ${s2.title} | ${cell(s2.detail)} |`);
   }
   lines.push("");
-  for (const n of o2.notes ?? []) lines.push(`> ${n}`, "");
+  for (const n2 of o2.notes ?? []) lines.push(`> ${n2}`, "");
   lines.push(o2.closingLine);
   return lines.join("\n") + "\n";
 }
@@ -55097,11 +57761,11 @@ function closingLine(version, steps, allowFailure, failedEarly) {
   if (failedEarly) {
     return `${head}: nothing was sent (${failedEarly})${allowFailure ? "; allow_failure is set, so the action succeeds" : ""}.`;
   }
-  const requested = steps.filter((s) => s.status !== "off");
-  const ok = requested.filter((s) => s.status === "ok").map((s) => s.name);
-  const failed = requested.filter((s) => s.status === "failed").map((s) => s.name);
-  const notRun = requested.filter((s) => s.status === "not-run").map((s) => s.name);
-  const off = steps.filter((s) => s.status === "off").map((s) => s.name);
+  const requested = steps.filter((s2) => s2.status !== "off");
+  const ok = requested.filter((s2) => s2.status === "ok").map((s2) => s2.name);
+  const failed = requested.filter((s2) => s2.status === "failed").map((s2) => s2.name);
+  const notRun = requested.filter((s2) => s2.status === "not-run").map((s2) => s2.name);
+  const off = steps.filter((s2) => s2.status === "off").map((s2) => s2.name);
   if (failed.length === 0 && notRun.length === 0) {
     const all = requested.length === 1 ? "the 1 step" : `all ${requested.length} steps`;
     return `${head}: ${all} succeeded (${ok.join(", ")})${off.length ? `; not requested: ${off.join(", ")}` : ""}.`;
@@ -55118,11 +57782,11 @@ function closingLine(version, steps, allowFailure, failedEarly) {
 init_output();
 import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
-function escapeProperty(s) {
-  return escapeAnnotation(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(s2) {
+  return escapeAnnotation(s2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
-function annotation(level, message, title) {
-  const props = title ? ` title=${escapeProperty(title)}` : "";
+function annotation(level, message, title2) {
+  const props = title2 ? ` title=${escapeProperty(title2)}` : "";
   return `::${level}${props}::${escapeAnnotation(message)}`;
 }
 function outputRecord(name, value2, delimiter = `ghadelimiter_${randomUUID()}`) {
@@ -55186,7 +57850,7 @@ async function runAction(io2, opts = {}) {
     status: "off",
     detail: "not requested"
   }));
-  const step = (name) => steps.find((s) => s.name === name);
+  const step = (name) => steps.find((s2) => s2.name === name);
   const tryWrite = (what, write) => {
     try {
       write();
@@ -55220,14 +57884,14 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync10(wd) || !statSync9(wd).isDirectory()) {
+  if (!existsSync10(wd) || !statSync10(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);
   }
   const stepIO = { ...io2, env: cliEnvironment(io2.env, inputs), cwd: wd };
-  const cli = async (title, argv, json2 = true) => {
-    log2(`::group::${title}`);
+  const cli = async (title2, argv, json2 = true) => {
+    log2(`::group::${title2}`);
     log2(`$ sentry-ship ${argv.join(" ")}`);
     const r2 = await runCliStep(main2, argv, stepIO, overrides2, { json: json2 });
     runs.push(r2);
@@ -55253,10 +57917,10 @@ async function runAction(io2, opts = {}) {
   let anyFailed = false;
   const failed = (name, message) => {
     anyFailed = true;
-    const s = step(name);
-    s.status = "failed";
-    s.detail = message;
-    fail(`${s.title} failed: ${message}`);
+    const s2 = step(name);
+    s2.status = "failed";
+    s2.detail = message;
+    fail(`${s2.title} failed: ${message}`);
   };
   step("release").status = "not-run";
   const rel = await cli(`Create release ${version}`, ["releases", "new", version, ...projects]);
@@ -55353,8 +58017,8 @@ try {
   });
   process.exitCode = result.exitCode;
 } catch (e) {
-  const err3 = classifyError(e);
-  const line = err3.kind === "internal" ? err3.message.replace(/^internal error: /, "internal error in the action: ") : err3.message;
+  const err4 = classifyError(e);
+  const line = err4.kind === "internal" ? err4.message.replace(/^internal error: /, "internal error in the action: ") : err4.message;
   io.stdout.write(annotation("error", line, "Sentry release") + "\n");
   process.exitCode = 1;
 }

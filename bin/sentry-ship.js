@@ -8,5 +8,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`sentry-ship ${version}\n`);
 } else {
   const { main } = await import("../dist/cli.js");
-  process.exitCode = await main(argv);
+  const code = await main(argv);
+  // Interrupted (SIGINT 130, SIGTERM 143): work still in flight must not carry on.
+  if (code === 130 || code === 143) process.exit(code);
+  process.exitCode = code;
 }

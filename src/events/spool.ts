@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 /** `<XDG_CACHE_HOME or ~/.cache>/sentry-ship/spool`. */
 export function defaultSpoolDir(env: NodeJS.ProcessEnv, homeDir: string): string {
@@ -37,4 +37,29 @@ export function writeSpoolFile(dir: string, body: Buffer, opts: { now: Date; eve
 export function isInSpool(file: string, dir: string): boolean {
   const rel = relative(resolve(dir), resolve(file));
   return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/**
+ * Claim a spool file for sending by renaming it to a hidden name of this process: only one of
+ * several concurrent runs can win the rename. Returns the claimed path, or undefined when another
+ * run has taken the file already.
+ */
+export function claimSpoolFile(file: string): string | undefined {
+  const claimed = join(dirname(file), `.${basename(file)}.sending-${process.pid}-${randomBytes(4).toString("hex")}`);
+  try {
+    renameSync(file, claimed);
+    return claimed;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+/** Give a claimed file back to the spool (its send failed). */
+export function releaseSpoolClaim(claimed: string, file: string): void {
+  try {
+    renameSync(claimed, file);
+  } catch {
+    /* it stays under its claimed name; nothing is lost */
+  }
 }

@@ -55,6 +55,8 @@ export interface UploadDeps {
   projects: string[];
   api(): Promise<ApiClient>;
   sleep(ms: number): Promise<void>;
+  /** Folder the temporary bundles are written under (default: the system's temp folder). */
+  tempParent?: string;
 }
 
 export interface UploadedBundle {
@@ -279,8 +281,9 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmp = await mkdtemp(join(tmpdir(), "sentry-ship-bundle-")).catch((e) => {
-    throw fileError(e, "write", `a temporary folder in ${tmpdir()}`);
+  const tmpParent = deps.tempParent ?? tmpdir();
+  const tmp = await mkdtemp(join(tmpParent, "sentry-ship-bundle-")).catch((e) => {
+    throw fileError(e, "write", `a temporary folder in ${tmpParent}`);
   });
   try {
     const written: WrittenBundle[] = [];

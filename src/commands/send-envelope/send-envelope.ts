@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from "node:fs";
 import type { CommandContext } from "../../context.js";
 import { type Dsn, dsnHost } from "../../domain/dsn.js";
 import { type Envelope, EnvelopeError, normalizeEventId, parseEnvelope } from "../../domain/envelope.js";
-import { InputError } from "../../errors.js";
+import { environmentCause, InputError } from "../../errors.js";
 import {
   type DeliveryFlags,
   type DispatchFlags,
@@ -19,7 +19,7 @@ import {
 import { envelopeCategory, reserializeEnvelope } from "../../events/envelope-file.js";
 import { EventInputError } from "../../events/event.js";
 import { expandPaths } from "../../events/files.js";
-import { isInSpool } from "../../events/spool.js";
+import { claimSpoolFile, isInSpool, releaseSpoolClaim } from "../../events/spool.js";
 import type { CommandOptions } from "../runner.js";
 
 export interface SendEnvelopeOptions extends DispatchFlags {
@@ -57,13 +57,19 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
   const spool = spoolDir(ctx, opts);
   const prepared: Prepared[] = [];
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
+    const spooled = isInSpool(f.path, spool);
     let bytes: Buffer;
     try {
       bytes = readFileSync(f.path);
     } catch (e) {
-      throw new InputError(`could not read ${f.display}: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      // Another run over the same spool folder took it first.
+      if (spooled && code === "ENOENT") {
+        ctx.out.info(`> Skipped ${f.display}: another run has sent it`);
+        continue;
+      }
+      throw new InputError(`could not read ${f.display}: ${(code && environmentCause(code)) ?? (e as Error).message}`);
     }
-    const spooled = isInSpool(f.path, spool);
     if (opts.raw) {
       prepared.push({ display: f.display, path: f.path, bytes, unchanged: true, spooled });
       continue;
@@ -100,21 +106,37 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
 
   const results: Array<Record<string, unknown>> = [];
   for (const p of prepared) {
+    // A spool file is claimed (renamed, atomically) before it is sent, so that concurrent runs over
+    // one spool folder never send the same envelope twice; a failed send gives it back.
+    let claimed: string | undefined;
+    if (p.spooled) {
+      claimed = claimSpoolFile(p.path);
+      if (claimed === undefined) {
+        ctx.out.info(`> Skipped ${p.display}: another run is sending it`);
+        continue;
+      }
+    }
     const now = ctx.now().getTime() / 1000;
     const body = p.unchanged ? () => p.bytes : (dsn: Dsn) => reserializeEnvelope(p.envelope!, { now, target: dsn });
     const eventId = p.envelope ? normalizeEventId(p.envelope.header.event_id) : undefined;
-    const r = await dispatch(ctx, dsns, body, {
-      flags: opts,
-      category: p.envelope ? envelopeCategory(p.envelope) : "default",
-      ...(eventId ? { eventId } : {}),
-      what: "envelope",
-      // A spool file that fails again stays where it is; no second copy.
-      spool: !p.spooled,
-    });
+    let r: Awaited<ReturnType<typeof dispatch>>;
+    try {
+      r = await dispatch(ctx, dsns, body, {
+        flags: opts,
+        category: p.envelope ? envelopeCategory(p.envelope) : "default",
+        ...(eventId ? { eventId } : {}),
+        what: "envelope",
+        // A spool file that fails again stays where it is; no second copy.
+        spool: !p.spooled,
+      });
+    } catch (e) {
+      if (claimed) releaseSpoolClaim(claimed, p.path);
+      throw e;
+    }
     ctx.out.print(`Envelope from file ${p.display} dispatched`);
     ctx.out.info(`> Accepted by ${r.host}${r.of > 1 ? ` (DSN ${r.position} of ${r.of})` : ""}`);
-    if (p.spooled) {
-      rmSync(p.path, { force: true });
+    if (claimed) {
+      rmSync(claimed, { force: true });
       ctx.out.info(`> Removed ${p.display} from the spool`);
     }
     results.push({

@@ -96,10 +96,30 @@ export async function runSourcemapsUpload(opts: SourcemapsUploadOptions, ctx: Co
   if (projects.length === 0) await ctx.requireProject();
   const { uploadSourcemaps } = await import("../../sourcemaps/upload.js");
   const { renderUploadReport } = await import("../../sourcemaps/upload-render.js");
-  const summary = await uploadSourcemaps(
-    { ...opts, release },
-    { cwd: ctx.cwd, out: ctx.out, org, projects, api: () => ctx.api(), sleep: (ms) => ctx.sleep(ms) },
+  const { interruptible } = await import("./interrupt.js");
+  const guard = await interruptible(
+    (signal) =>
+      `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed — run the command again to upload (chunks already on the server are skipped)`,
   );
+  let summary: Awaited<ReturnType<typeof uploadSourcemaps>>;
+  try {
+    summary = await guard.run(
+      uploadSourcemaps(
+        { ...opts, release },
+        {
+          cwd: ctx.cwd,
+          out: ctx.out,
+          org,
+          projects,
+          api: () => ctx.api(),
+          sleep: (ms) => ctx.sleep(ms),
+          tempParent: guard.tempDir,
+        },
+      ),
+    );
+  } finally {
+    guard.dispose();
+  }
   ctx.out.result(summary);
   for (const line of renderUploadReport(summary)) ctx.out.print(line);
 }
