@@ -19,6 +19,10 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "action", "index.mjs");
 
+/**
+ * @param {string} srcRoot
+ * @returns {Promise<string>}
+ */
 export async function bundleAction(srcRoot = root) {
   const result = await build({
     absWorkingDir: srcRoot,
@@ -43,7 +47,9 @@ export async function bundleAction(srcRoot = root) {
     legalComments: "eof",
     logLevel: "warning",
   });
-  return result.outputFiles[0].text;
+  const out = result.outputFiles?.[0];
+  if (out === undefined) throw new Error("esbuild wrote no output file");
+  return out.text;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

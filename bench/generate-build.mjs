@@ -17,11 +17,16 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { encode } from "@jridgewell/sourcemap-codec";
 
+/** @type {Record<string, { files: number, bytes: number }>} */
 export const SIZES = {
   small: { files: 2000, bytes: 10_000_000 },
   large: { files: 20000, bytes: 100_000_000 },
 };
 
+/**
+ * @param {number} seed
+ * @returns {() => number}
+ */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -82,15 +87,24 @@ const MIN_NAMES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$_";
 /**
  * One build file: original modules (text) and the minified output with its mappings.
  * `target` is the approximate size of the minified JS in bytes.
+ * @param {() => number} rand
+ * @param {number} target
+ * @param {string} name
  */
 function makeFile(rand, target, name) {
-  const pick = (arr) => arr[Math.floor(rand() * arr.length)];
+  /** @type {(arr: string[]) => string} */
+  const pick = (arr) => arr[Math.floor(rand() * arr.length)] ?? "";
   const ident = () => pick(WORDS) + pick(WORDS).replace(/^./, (c) => c.toUpperCase());
   const nSources = Math.max(1, Math.min(40, Math.round(target / 3000 + rand() * 2)));
+  /** @type {string[]} */
   const sources = [];
+  /** @type {string[]} */
   const sourcesContent = [];
+  /** @type {string[]} */
   const names = [];
+  /** @type {Map<string, number>} */
   const nameIndex = new Map();
+  /** @type {(n: string) => number} */
   const nameOf = (n) => {
     let i = nameIndex.get(n);
     if (i === undefined) {
@@ -110,13 +124,17 @@ function makeFile(rand, target, name) {
   const headerLines = header.split("\n");
   const out = [header];
   let genLine = headerLines.length - 1;
-  let genCol = headerLines[headerLines.length - 1].length;
+  let genCol = headerLines[headerLines.length - 1]?.length ?? 0;
+  /** @typedef {[number, number, number, number] | [number, number, number, number, number]} Segment */
+  /** @type {Segment[][]} */
   const lines = [];
   for (let i = 0; i < genLine; i++) lines.push([]);
+  /** @type {Segment[]} */
   let cur = [];
   let size = header.length;
+  /** @type {(text: string, seg?: [number, number, number] | [number, number, number, number]) => void} */
   const emit = (text, seg) => {
-    if (seg) cur.push([genCol, ...seg]);
+    if (seg) cur.push(/** @type {Segment} */ ([genCol, ...seg]));
     out.push(text);
     genCol += text.length;
     size += text.length;
@@ -161,7 +179,11 @@ function makeFile(rand, target, name) {
   return { js: out.join(""), sources, sourcesContent, names, mappings: encode(lines) };
 }
 
-/** Write a build of about `files` files (JS + maps) and `bytes` bytes below `dir`. */
+/**
+ * Write a build of about `files` files (JS + maps) and `bytes` bytes below `dir`.
+ * @param {string} dir
+ * @param {{ files: number, bytes: number, seed?: number }} size
+ */
 export function generateBuild(dir, { files, bytes, seed = 1 }) {
   const rand = rng(seed);
   const pairs = Math.round(files / 2);
@@ -212,7 +234,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   let size = SIZES[sizeArg];
   if (!size) {
     const [f, mb] = sizeArg.split(":").map(Number);
-    size = { files: f, bytes: mb * 1e6 };
+    size = { files: f ?? Number.NaN, bytes: (mb ?? Number.NaN) * 1e6 };
   }
   console.log(JSON.stringify(generateBuild(out, { ...size, seed: Number(seedArg) })));
 }

@@ -43,6 +43,7 @@ const home = join(base, "home");
 mkdirSync(home, { recursive: true });
 const gnuTime = existsSync("/usr/bin/time") && spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
 
+/** @param {number | undefined} pid */
 function peakOf(pid) {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -52,7 +53,16 @@ function peakOf(pid) {
   }
 }
 
-/** Run a command; resolves { ms, peak (bytes), cpu (ms) }. */
+/** @typedef {{ ms: number, peak: number, cpu: number }} Sample */
+/** @typedef {"ours" | "theirs"} Who */
+
+/**
+ * Run a command; resolves { ms, peak (bytes), cpu (ms) }.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ env: NodeJS.ProcessEnv, cwd: string }} opts
+ * @returns {Promise<Sample>}
+ */
 function measure(cmd, args, { env, cwd }) {
   const timeOut = join(base, `time-${process.pid}.txt`);
   if (gnuTime) {
@@ -72,7 +82,8 @@ function measure(cmd, args, { env, cwd }) {
       if (code !== 0) return reject(new Error(`${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`));
       let cpu = NaN;
       if (gnuTime) {
-        const [kb, user, sys] = readFileSync(timeOut, "utf8").trim().split("\n").pop().split(" ").map(Number);
+        const last = readFileSync(timeOut, "utf8").trim().split("\n").pop() ?? "";
+        const [kb = NaN, user = NaN, sys = NaN] = last.split(" ").map(Number);
         rmSync(timeOut, { force: true });
         peak = kb * 1024;
         cpu = (user + sys) * 1000;
@@ -82,16 +93,23 @@ function measure(cmd, args, { env, cwd }) {
   });
 }
 
+/** @param {string} size */
 function build(size) {
   const dir = join(base, `build-${size}-${seed}`);
   if (!existsSync(join(dir, ".done"))) {
     rmSync(dir, { recursive: true, force: true });
-    const info = generateBuild(join(dir, "dist"), { ...SIZES[size], seed });
+    const dims = SIZES[size];
+    if (!dims) throw new Error(`unknown size ${size} (small or large)`);
+    const info = generateBuild(join(dir, "dist"), { ...dims, seed });
     writeFileSync(join(dir, ".done"), JSON.stringify(info));
   }
   return { dir, info: JSON.parse(readFileSync(join(dir, ".done"), "utf8")) };
 }
 
+/**
+ * @param {string} from
+ * @param {string} name
+ */
 function freshCopy(from, name) {
   const to = join(base, name);
   rmSync(to, { recursive: true, force: true });
@@ -111,6 +129,7 @@ async function startServer() {
     env: baseEnv(),
     stdio: ["ignore", "pipe", "inherit"],
   });
+  /** @type {string} */
   const first = await new Promise((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once("line", (l) => resolve(l));
@@ -133,11 +152,20 @@ async function startServer() {
   };
 }
 
+/** @type {Record<Who, (args: string[]) => [string, string[]]>} */
 const tools = {
   ours: (args) => [process.execPath, [shipBin, ...args]],
   theirs: (args) => [cliBinary, args],
 };
+/** @type {Who[]} */
+const OURS_FIRST = ["ours", "theirs"];
+/** @type {Who[]} */
+const THEIRS_FIRST = ["theirs", "ours"];
 
+/**
+ * @param {string} size
+ * @returns {Promise<Record<Who, Sample[]>>}
+ */
 async function benchInject(size) {
   const { dir } = build(size);
   // Every run's copy is made before any run is timed and removed after the last: ext4 scans past
@@ -145,11 +173,12 @@ async function benchInject(size) {
   // right before a run would slow down whichever tool creates files next (ours: pending files).
   const copies = [];
   for (let i = 0; i < runs; i++)
-    for (const who of ["ours", "theirs"]) copies.push(freshCopy(dir, `inject-${size}-${i}-${who}`));
+    for (const who of OURS_FIRST) copies.push(freshCopy(dir, `inject-${size}-${i}-${who}`));
+  /** @type {Record<Who, Sample[]>} */
   const res = { ours: [], theirs: [] };
   try {
     for (let i = 0; i < runs; i++) {
-      for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
+      for (const who of i % 2 ? THEIRS_FIRST : OURS_FIRST) {
         const [cmd, args] = tools[who](["sourcemaps", "inject", "dist"]);
         res[who].push(await measure(cmd, args, { env: baseEnv(), cwd: join(base, `inject-${size}-${i}-${who}`) }));
       }
@@ -160,6 +189,10 @@ async function benchInject(size) {
   return res;
 }
 
+/**
+ * @param {string} size
+ * @returns {Promise<Record<Who, Sample[]>>}
+ */
 async function benchUpload(size) {
   const { dir } = build(size);
   // Both upload the same injected build (sentry-cli's injection; ours writes the same bytes).
@@ -174,9 +207,10 @@ async function benchUpload(size) {
     if (r.status !== 0) throw new Error("sentry-cli inject failed");
     writeFileSync(join(injected, ".done"), "");
   }
+  /** @type {Record<Who, Sample[]>} */
   const res = { ours: [], theirs: [] };
   for (let i = 0; i < runs; i++) {
-    for (const who of i % 2 ? ["theirs", "ours"] : ["ours", "theirs"]) {
+    for (const who of i % 2 ? THEIRS_FIRST : OURS_FIRST) {
       const server = await startServer();
       try {
         const [cmd, args] = tools[who](["sourcemaps", "upload", "dist"]);
@@ -189,21 +223,27 @@ async function benchUpload(size) {
   return res;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** @type {(xs: number[]) => number} */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+/** @type {Array<{ cmd: string, size: string, info: { files: number, bytes: number }, m: (who: Who, k: keyof Sample) => number, all: Record<Who, Sample[]> }>} */
 const rows = [];
 for (const size of sizes) {
   const { info } = build(size);
   for (const cmd of what) {
     process.stderr.write(`${cmd} ${size} (${info.files} files, ${(info.bytes / 1e6).toFixed(1)} MB)…\n`);
     const res = cmd === "inject" ? await benchInject(size) : await benchUpload(size);
+    /** @type {(who: Who, k: keyof Sample) => number} */
     const m = (who, k) => median(res[who].map((r) => r[k]));
     rows.push({ cmd, size, info, m, all: res });
+    /** @type {(who: Who) => string} */
     const runsOf = (who) => res[who].map((r) => `${r.ms.toFixed(0)} ms/${(r.peak / 2 ** 20).toFixed(0)} MB`).join(", ");
     process.stderr.write(`  ours ${runsOf("ours")} | sentry-cli ${runsOf("theirs")}\n`);
   }
 }
 
+/** @type {(n: number) => string} */
 const mb = (n) => (n / 2 ** 20).toFixed(0);
+/** @type {(n: number) => string} */
 const s = (n) => (n / 1000).toFixed(2);
 console.log(
   `\nMedians of ${runs} alternating runs; node ${process.version}, sentry-cli 3.8.0, ${gnuTime ? "GNU time" : "/proc VmHWM"} for RSS; sentry-ship from ${shipRoot}.\n`,
@@ -224,6 +264,7 @@ for (const cmd of what) {
   const small = rows.find((r) => r.cmd === cmd && r.size === "small");
   const large = rows.find((r) => r.cmd === cmd && r.size === "large");
   if (small && large) {
+    /** @type {(who: Who) => string} */
     const x = (who) => (large.m(who, "ms") / small.m(who, "ms")).toFixed(1);
     console.log(`\n${cmd}: 10× the files costs sentry-ship ${x("ours")}× the time, sentry-cli ${x("theirs")}×.`);
   }

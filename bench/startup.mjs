@@ -22,12 +22,18 @@ const cliBinary = (() => {
   }
 })();
 
+/** @param {number[]} xs */
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ */
 function time(cmd, args) {
+  /** @type {number[]} */
   const samples = [];
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
@@ -44,6 +50,7 @@ function time(cmd, args) {
 }
 
 const node = process.execPath;
+/** @type {Array<[string, number]>} */
 const rows = [
   ["node -e 0", time(node, ["-e", "0"])],
   ["sentry-ship --version", time(node, ["bin/sentry-ship.js", "--version"])],
@@ -52,7 +59,7 @@ const rows = [
 ];
 if (cliBinary) rows.push(["sentry-cli --version (native binary)", time(cliBinary, ["--version"])]);
 
-const base = rows[0][1];
+const base = rows[0]?.[1] ?? Number.NaN;
 console.log(`start-up, median of ${runs} runs (ms)`);
 console.log("| command | ms | × node -e 0 |");
 console.log("|---|---:|---:|");

@@ -28,6 +28,7 @@ const serveProc = spawn(
     stdio: ["ignore", "pipe", "inherit"],
   },
 );
+/** @type {{ url: string, token: string, dsn: string }} */
 const served = await new Promise((resolve, reject) => {
   let buf = "";
   serveProc.stdout.on("data", (c) => {
@@ -38,9 +39,20 @@ const served = await new Promise((resolve, reject) => {
   serveProc.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
 });
 const server = { url: served.url.replace(/\/$/, ""), token: served.token, dsn: served.dsn };
+/**
+ * What `/_ship/state` returns (the parts the demo reads).
+ * @typedef {{ manifestUrl?: string, url?: string, path?: string, content: string }} BundleFile
+ * @typedef {{
+ *   releases: Array<{ id: number, version: string, commits: unknown[], dateReleased: string | null }>,
+ *   deploys: Array<{ releaseId: number, environment: string }>,
+ *   bundles: Array<{ id: string, files: BundleFile[] }>,
+ *   events: Array<{ id: string }>,
+ * }} ServerStateDoc
+ * @returns {Promise<ServerStateDoc>}
+ */
 async function serverState() {
   const res = await fetch(`${server.url}/_ship/state`, { headers: { Authorization: `Bearer ${server.token}` } });
-  return res.json();
+  return /** @type {Promise<ServerStateDoc>} */ (res.json());
 }
 
 const env = {
@@ -55,6 +67,10 @@ const env = {
   NO_COLOR: "1",
 };
 
+/**
+ * @param {string[]} args
+ * @param {{ cwd?: string, allowFail?: boolean }} [opts]
+ */
 function ship(args, { cwd = root, allowFail = false } = {}) {
   log(`$ sentry-ship ${args.join(" ")}`);
   const r = spawnSync(process.execPath, [join(root, "bin/sentry-ship.js"), ...args], { cwd, env, encoding: "utf8" });
@@ -67,12 +83,14 @@ function ship(args, { cwd = root, allowFail = false } = {}) {
   return r;
 }
 
+/** @param {number} code */
 async function cleanup(code) {
   serveProc.kill("SIGTERM");
   rmSync(work, { recursive: true, force: true });
   process.exit(code);
 }
 
+/** @type {Record<string, any>} */
 const summary = {};
 try {
   log(`Embedded Sentry server at ${server.url}/ (recording to ${dataDir})\n`);
@@ -100,6 +118,7 @@ try {
   // An error from the minified build: the frame points into app.min.js (line 1).
   const minified = readFileSync(join(dist, "app.min.js"), "utf8");
   const firstLine = minified.split("\n").find((l) => l.includes("throw new TypeError"));
+  if (firstLine === undefined) throw new Error("examples/app/dist/app.min.js has no `throw new TypeError`");
   const lineNo = minified.split("\n").indexOf(firstLine) + 1;
   const colNo = firstLine.indexOf("throw new TypeError") + 1;
   const eventFile = join(work, "event.json");
@@ -161,8 +180,14 @@ try {
   const res = await fetch(`${server.url}/api/0/projects/acme/frontend/events/${eventId}/`, {
     headers: { Authorization: `Bearer ${server.token}` },
   });
-  const event = res.ok ? await res.json() : null;
-  const frames = event?.entries.find((e) => e.type === "exception")?.data.values.at(-1).stacktrace.frames ?? [];
+  /**
+   * The parts of the processed event the demo reads.
+   * @typedef {{ function?: string, absPath: string, lineNo: number, colNo: number, context: Array<[number, string]>, data?: { symbolicated?: boolean, resolved_with?: string } }} Frame
+   * @typedef {{ entries: Array<{ type: string, data: { values: Array<{ stacktrace: { frames: Frame[] } }> } }> }} ProcessedEvent
+   */
+  /** @type {ProcessedEvent | null} */
+  const event = res.ok ? /** @type {ProcessedEvent} */ (await res.json()) : null;
+  const frames = event?.entries.find((e) => e.type === "exception")?.data.values.at(-1)?.stacktrace.frames ?? [];
   log(`\nThe event's stack as the server processed it (GET .../events/${eventId}/):`);
   const top = frames.at(-1);
   for (const f of [...frames].reverse()) {
@@ -178,12 +203,12 @@ try {
       : null;
   if (!summary.resolved) {
     log("  the frame did not resolve; `sentry-ship sourcemaps explain` says why:");
-    ship(["sourcemaps", "explain", eventId], { allowFail: true });
+    if (eventId !== undefined) ship(["sourcemaps", "explain", eventId], { allowFail: true });
     await cleanup(1);
   }
   if (jsonMode) process.stdout.write(JSON.stringify(summary) + "\n");
   await cleanup(0);
 } catch (e) {
-  log(`demo failed: ${e?.message ?? e}`);
+  log(`demo failed: ${e instanceof Error ? e.message : e}`);
   await cleanup(1);
 }

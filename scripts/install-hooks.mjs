@@ -6,6 +6,7 @@
  */
 import { execFileSync } from "node:child_process";
 
+/** @param {string[]} args */
 function git(...args) {
   return execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 }

@@ -60,8 +60,8 @@ describe("serve processes JavaScript events from @sentry/node", () => {
     expect(status).toBe(200);
     const frames = inAppFrames(body);
     expect(frames.slice(0, 3).map((f) => [f.absPath, f.lineNo, f.colNo, f.function])).toEqual(EXPECTED("~/"));
-    expect(frames[0].context).toContainEqual([6, '    throw new TypeError("item " + item.name + " has no price");']);
-    expect(frames[0].data).toMatchObject({ resolved_with: "debug-id", sourcemap: "~/app.js.map" });
+    expect(frames[0]!.context).toContainEqual([6, '    throw new TypeError("item " + item.name + " has no price");']);
+    expect(frames[0]!.data).toMatchObject({ resolved_with: "debug-id", sourcemap: "~/app.js.map" });
     // The raw frames are kept, pointing into the bundle.
     const raw = body.entries[0].data.values.at(-1).rawStacktrace.frames.filter((f: Json) => f.inApp);
     expect(raw.every((f: Json) => f.absPath === app.bundle && f.lineNo >= 1)).toBe(true);
@@ -109,7 +109,7 @@ describe("serve processes JavaScript events from @sentry/node", () => {
     expect((await ship(["sourcemaps", "upload", "dist", "--release", "shop@1.0.0"], app.dir)).exitCode).toBe(0);
     const id = await runAndGetEvent(app, { release: "shop@1.0.0", rewriteRoot: join(app.dir, "dist") });
     const frames = inAppFrames((await api(`events/${id}/`)).body);
-    expect(frames[0].data).toMatchObject({ resolved_with: "release", sourcemap: "~/app.js.map" });
+    expect(frames[0]!.data).toMatchObject({ resolved_with: "release", sourcemap: "~/app.js.map" });
     expect(frames.slice(0, 3).map((f) => [f.absPath, f.lineNo, f.colNo, f.function])).toEqual(EXPECTED("~/"));
     const dbg = await api(`events/${id}/source-map-debug-blue-thunder-edition/`);
     expect(dbg.body.exceptions[0].frames.at(-1).release_process).toEqual({
@@ -174,7 +174,7 @@ describe("serve processes JavaScript events from @sentry/node", () => {
     ).toBe(0);
     const id = await runAndGetEvent(app, { release: "shop@3.0.0", dist: "mobile", rewriteRoot: join(app.dir, "dist") });
     const frames = inAppFrames((await api(`events/${id}/`)).body);
-    expect(frames[0].absPath).toBe("app:///app.js");
+    expect(frames[0]!.absPath).toBe("app:///app.js");
     const dbg = await api(`events/${id}/source-map-debug-blue-thunder-edition/`);
     expect(dbg.body.dist).toBe("mobile");
     expect(dbg.body.exceptions[0].frames.at(-1).release_process.source_file_lookup_result).toBe("wrong-dist");
@@ -215,7 +215,7 @@ describe("serve processes JavaScript events from @sentry/node", () => {
     const ev = (await api(`events/${id}/`)).body;
     const frames = inAppFrames(ev);
     expect(frames.slice(0, 3).map((f) => [f.absPath, f.lineNo, f.colNo, f.function])).toEqual(EXPECTED("~/"));
-    expect(frames[0].context).toEqual([]);
+    expect(frames[0]!.context).toEqual([]);
     expect(ev.errors).toContainEqual({
       type: "js_missing_source_content",
       message: "js_missing_source_content",
