@@ -32532,12 +32532,13 @@ function createContext(io2, opts, overrides2 = {}) {
     },
     async requireProject() {
       const p2 = await ctx.projects();
-      if (p2.length === 0) {
+      const first2 = p2[0];
+      if (first2 === void 0) {
         throw new ConfigError(
           "a project is required: pass --project, set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc"
         );
       }
-      return p2[0];
+      return first2;
     },
     async projects() {
       const cfg = await ctx.config();
@@ -45962,12 +45963,18 @@ function flatten(map) {
       sub.lines.forEach((line, li) => {
         const target = lineOff + li;
         while (out.lines.length <= target) out.lines.push([]);
+        const into = out.lines[target] ?? [];
         for (const seg of line) {
           const col = seg[0] + (li === 0 ? colOff : 0);
-          if (seg.length === 1) out.lines[target].push([col]);
-          else if (seg.length === 4) out.lines[target].push([col, s2[seg[1]], seg[2], seg[3]]);
-          else out.lines[target].push([col, s2[seg[1]], seg[2], seg[3], n2[seg[4]]]);
+          if (seg.length === 1) {
+            into.push([col]);
+            continue;
+          }
+          const src = s2[seg[1]] ?? -1;
+          if (seg.length === 4) into.push([col, src, seg[2], seg[3]]);
+          else into.push([col, src, seg[2], seg[3], n2[seg[4]] ?? -1]);
         }
+        out.lines[target] = into;
       });
     }
     for (const line of out.lines) line.sort((a, b2) => a[0] - b2[0]);
@@ -48622,7 +48629,8 @@ function register10(router, core) {
     const b2 = bodyObject(req);
     if ("reply" in b2) return b2.reply;
     const provider = b2.body.provider;
-    if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
+    const providerName = typeof provider === "string" && Object.hasOwn(REPO_PROVIDERS, provider) ? REPO_PROVIDERS[provider] : void 0;
+    if (typeof provider !== "string" || providerName === void 0) return json(400, { error_type: "validation" });
     const results = {
       name: charField(b2.body, "name", { required: true, maxLength: 200 }),
       url: charField(b2.body, "url", { allowNull: true, allowBlank: true, url: true })
@@ -48638,7 +48646,7 @@ function register10(router, core) {
       orgId: a.org.id,
       name: v.name,
       url: v.url || null,
-      provider: { id: provider, name: REPO_PROVIDERS[provider] },
+      provider: { id: provider, name: providerName },
       status: "active",
       dateCreated: core.now().toISOString(),
       integrationId: null,

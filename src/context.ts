@@ -165,12 +165,13 @@ export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOve
     },
     async requireProject() {
       const p = await ctx.projects();
-      if (p.length === 0) {
+      const first = p[0];
+      if (first === undefined) {
         throw new ConfigError(
           "a project is required: pass --project, set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc",
         );
       }
-      return p[0]!;
+      return first;
     },
     async projects() {
       const cfg = await ctx.config();

@@ -95,12 +95,20 @@ function flatten(map: Record<string, unknown>): Flat | undefined {
       sub.lines.forEach((line, li) => {
         const target = lineOff + li;
         while (out.lines.length <= target) out.lines.push([]);
+        const into = out.lines[target] ?? [];
         for (const seg of line) {
           const col = seg[0] + (li === 0 ? colOff : 0);
-          if (seg.length === 1) out.lines[target]!.push([col]);
-          else if (seg.length === 4) out.lines[target]!.push([col, s[seg[1]]!, seg[2], seg[3]]);
-          else out.lines[target]!.push([col, s[seg[1]]!, seg[2], seg[3], n[seg[4]]!]);
+          if (seg.length === 1) {
+            into.push([col]);
+            continue;
+          }
+          // A source or name index the section does not have stays out of range (-1), and reads
+          // as the empty source or name below, as it does in a regular map.
+          const src = s[seg[1]] ?? -1;
+          if (seg.length === 4) into.push([col, src, seg[2], seg[3]]);
+          else into.push([col, src, seg[2], seg[3], n[seg[4]] ?? -1]);
         }
+        out.lines[target] = into;
       });
     }
     for (const line of out.lines) line.sort((a, b) => a[0] - b[0]);

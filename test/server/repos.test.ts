@@ -37,6 +37,7 @@ describe("POST /organizations/{org}/repos/", () => {
 
   it("is strict about provider, name, url, duplicates and scopes", async () => {
     expect((await add({ name: "a", provider: "github" })).body).toEqual({ error_type: "validation" });
+    expect((await add({ name: "a", provider: "constructor" })).body).toEqual({ error_type: "validation" });
     expect((await add({ name: "a" })).body).toEqual({ error_type: "validation" });
     expect((await add({ provider: "integrations:gitlab" })).body).toEqual({ name: ["This field is required."] });
     expect((await add({ name: "a", url: "nope", provider: "integrations:gitlab" })).body).toEqual({

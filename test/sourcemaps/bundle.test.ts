@@ -146,6 +146,18 @@ describe("rewriteSourceMap", () => {
     );
     expect(out.sources).toEqual(["y/b.js", "c.js"]);
   });
+
+  it("reads a section's source or name index it does not have as the empty source or name, as in a regular map", () => {
+    const regular = { version: 3, sources: ["a.js"], names: ["n"], mappings: "AAAA,CCAAC" };
+    const indexed = { version: 3, sections: [{ offset: { line: 0, column: 0 }, map: regular }] };
+    const opts = { stripPrefixes: [], stripCommonPrefix: false };
+    expect(rewriteSourceMap(indexed, opts)).toEqual(rewriteSourceMap(regular, opts));
+    expect(rewriteSourceMap(indexed, opts)).toMatchObject({
+      sources: ["a.js", ""],
+      names: [""],
+      mappings: "AAAA,CCAAA",
+    });
+  });
 });
 
 describe("planRequests", () => {

@@ -38,7 +38,10 @@ export function register(router: Router, core: ServerCore): void {
     const b = bodyObject(req);
     if ("reply" in b) return b.reply;
     const provider = b.body.provider;
-    if (typeof provider !== "string" || !(provider in REPO_PROVIDERS)) return json(400, { error_type: "validation" });
+    // Own keys only: `"constructor" in REPO_PROVIDERS` is true too.
+    const providerName =
+      typeof provider === "string" && Object.hasOwn(REPO_PROVIDERS, provider) ? REPO_PROVIDERS[provider] : undefined;
+    if (typeof provider !== "string" || providerName === undefined) return json(400, { error_type: "validation" });
     const results = {
       name: charField(b.body, "name", { required: true, maxLength: 200 }),
       url: charField(b.body, "url", { allowNull: true, allowBlank: true, url: true }),
@@ -54,7 +57,7 @@ export function register(router: Router, core: ServerCore): void {
       orgId: a.org.id,
       name: v.name,
       url: v.url || null,
-      provider: { id: provider, name: REPO_PROVIDERS[provider]! },
+      provider: { id: provider, name: providerName },
       status: "active",
       dateCreated: core.now().toISOString(),
       integrationId: null,
