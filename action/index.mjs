@@ -6327,8 +6327,8 @@ var require_util = __commonJS({
       const rawHeaders = [];
       for (const [name, value2] of Object.entries(headers)) {
         if (Array.isArray(value2)) {
-          for (const entry of value2) {
-            rawHeaders.push(Buffer.from(name, "latin1"), Buffer.from(`${entry}`, "latin1"));
+          for (const entry2 of value2) {
+            rawHeaders.push(Buffer.from(name, "latin1"), Buffer.from(`${entry2}`, "latin1"));
           }
         } else {
           rawHeaders.push(Buffer.from(name, "latin1"), Buffer.from(`${value2}`, "latin1"));
@@ -7812,9 +7812,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.close((err4, data) => {
-              return err4 ? reject(err4) : resolve13(data);
+              return err4 ? reject(err4) : resolve14(data);
             });
           });
         }
@@ -7852,9 +7852,9 @@ var require_dispatcher_base = __commonJS({
           err4 = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.destroy(err4, (err5, data) => {
-              return err5 ? reject(err5) : resolve13(data);
+              return err5 ? reject(err5) : resolve14(data);
             });
           });
         }
@@ -10099,7 +10099,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
-    var zlib3 = __require("node:zlib");
+    var zlib4 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
@@ -10702,7 +10702,7 @@ var require_util2 = __commonJS({
             callback2();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib3.createInflate(this.#zlibOptions) : zlib3.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib4.createInflate(this.#zlibOptions) : zlib4.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err4) => this.destroy(err4));
@@ -10894,22 +10894,22 @@ var require_formdata = __commonJS({
         } else {
           value2 = webidl.converters.USVString(value2);
         }
-        const entry = makeEntry(name, value2, filename);
-        this.#state.push(entry);
+        const entry2 = makeEntry(name, value2, filename);
+        this.#state.push(entry2);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name);
-        this.#state = this.#state.filter((entry) => entry.name !== name);
+        this.#state = this.#state.filter((entry2) => entry2.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name);
-        const idx = this.#state.findIndex((entry) => entry.name === name);
+        const idx = this.#state.findIndex((entry2) => entry2.name === name);
         if (idx === -1) {
           return null;
         }
@@ -10920,14 +10920,14 @@ var require_formdata = __commonJS({
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name);
-        return this.#state.filter((entry) => entry.name === name).map((entry) => entry.value);
+        return this.#state.filter((entry2) => entry2.name === name).map((entry2) => entry2.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
         name = webidl.converters.USVString(name);
-        return this.#state.findIndex((entry) => entry.name === name) !== -1;
+        return this.#state.findIndex((entry2) => entry2.name === name) !== -1;
       }
       set(name, value2, filename = void 0) {
         webidl.brandCheck(this, _FormData);
@@ -10942,16 +10942,16 @@ var require_formdata = __commonJS({
         } else {
           value2 = webidl.converters.USVString(value2);
         }
-        const entry = makeEntry(name, value2, filename);
-        const idx = this.#state.findIndex((entry2) => entry2.name === name);
+        const entry2 = makeEntry(name, value2, filename);
+        const idx = this.#state.findIndex((entry3) => entry3.name === name);
         if (idx !== -1) {
           this.#state = [
             ...this.#state.slice(0, idx),
-            entry,
-            ...this.#state.slice(idx + 1).filter((entry2) => entry2.name !== name)
+            entry2,
+            ...this.#state.slice(idx + 1).filter((entry3) => entry3.name !== name)
           ];
         } else {
-          this.#state.push(entry);
+          this.#state.push(entry2);
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
@@ -11360,8 +11360,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve13, reject) => {
-        res = resolve13;
+      const promise2 = new Promise((resolve14, reject) => {
+        res = resolve14;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -12787,12 +12787,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve13;
+          callback2 = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -13676,12 +13676,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve13;
+          callback2 = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -13998,16 +13998,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve13;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve13(null);
+            resolve14(null);
           }
         });
       }
       [kDestroy](err4) {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -14020,7 +14020,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve13(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err4, callback2);
@@ -14427,8 +14427,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve13) => {
-            this[kClosedResolve] = resolve13;
+          return new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -15550,7 +15550,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve13, reject) => {
+        const socket = await new Promise((resolve14, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -15560,7 +15560,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err4) {
               reject(err4);
             } else {
-              resolve13(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -15570,14 +15570,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve13, reject) => {
+        await new Promise((resolve14, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve13();
+            resolve14();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15586,14 +15586,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve13();
+            resolve14();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError2);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve13, reject) => {
+        await new Promise((resolve14, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -15601,7 +15601,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve13();
+            resolve14();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15644,8 +15644,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve13, reject) => {
-                      finalSocket.once("secureConnect", resolve13);
+                    await new Promise((resolve14, reject) => {
+                      finalSocket.once("secureConnect", resolve14);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -16027,14 +16027,14 @@ var require_env_http_proxy_agent = __commonJS({
           return false;
         }
         for (let i2 = 0; i2 < this.#noProxyEntries.length; i2++) {
-          const entry = this.#noProxyEntries[i2];
-          if (entry.port && entry.port !== port) {
+          const entry2 = this.#noProxyEntries[i2];
+          if (entry2.port && entry2.port !== port) {
             continue;
           }
-          if (hostname2 === entry.hostname) {
+          if (hostname2 === entry2.hostname) {
             return false;
           }
-          if (hostname2.slice(-(entry.hostname.length + 1)) === `.${entry.hostname}`) {
+          if (hostname2.slice(-(entry2.hostname.length + 1)) === `.${entry2.hostname}`) {
             return false;
           }
         }
@@ -16045,14 +16045,14 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
         for (let i2 = 0; i2 < noProxySplit.length; i2++) {
-          const entry = noProxySplit[i2];
-          if (!entry) {
+          const entry2 = noProxySplit[i2];
+          if (!entry2) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed = entry2.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
             // strip leading dot or asterisk with dot
-            hostname: (parsed ? parsed[1] : entry).replace(/^\*?\./, "").toLowerCase(),
+            hostname: (parsed ? parsed[1] : entry2).replace(/^\*?\./, "").toLowerCase(),
             port: parsed ? Number.parseInt(parsed[2], 10) : 0
           });
         }
@@ -16778,7 +16778,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16792,11 +16792,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve13(null);
+                resolve14(null);
               }
             });
           } else {
-            this.on("close", resolve13);
+            this.on("close", resolve14);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16824,7 +16824,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16839,7 +16839,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve13,
+              resolve: resolve14,
               reject,
               length: 0,
               body: []
@@ -16913,18 +16913,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve13, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve13(chunksDecode(body, length, encoding));
+          resolve14(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve14(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err4) {
@@ -17114,9 +17114,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           request.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve13(data);
+            return err4 ? reject(err4) : resolve14(data);
           });
         });
       }
@@ -17328,9 +17328,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.call(this, opts, factory, (err4, data) => {
-            return err4 ? reject(err4) : resolve13(data);
+            return err4 ? reject(err4) : resolve14(data);
           });
         });
       }
@@ -17618,9 +17618,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           upgrade.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve13(data);
+            return err4 ? reject(err4) : resolve14(data);
           });
         });
       }
@@ -17713,9 +17713,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           connect.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve13(data);
+            return err4 ? reject(err4) : resolve14(data);
           });
         });
       }
@@ -18989,7 +18989,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname13, resolve: resolve13 } = __require("node:path");
+    var { dirname: dirname14, resolve: resolve14 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19190,7 +19190,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile4(resolve13(path), "utf8");
+          const data = await readFile4(resolve14(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -19219,8 +19219,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve13(path);
-        await mkdir(dirname13(resolvedPath), { recursive: true });
+        const resolvedPath = resolve14(path);
+        await mkdir(dirname14(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -22411,18 +22411,18 @@ var require_memory_cache_store = __commonJS({
         const topLevelKey = `${key.origin}:${key.path}`;
         const now = Date.now();
         const entries = this.#entries.get(topLevelKey);
-        const entry = entries ? findEntry(key, entries, now) : null;
-        return entry == null ? void 0 : {
-          statusMessage: entry.statusMessage,
-          statusCode: entry.statusCode,
-          headers: entry.headers,
-          body: entry.body,
-          vary: entry.vary ? entry.vary : void 0,
-          etag: entry.etag,
-          cacheControlDirectives: entry.cacheControlDirectives,
-          cachedAt: entry.cachedAt,
-          staleAt: entry.staleAt,
-          deleteAt: entry.deleteAt
+        const entry2 = entries ? findEntry(key, entries, now) : null;
+        return entry2 == null ? void 0 : {
+          statusMessage: entry2.statusMessage,
+          statusCode: entry2.statusCode,
+          headers: entry2.headers,
+          body: entry2.body,
+          vary: entry2.vary ? entry2.vary : void 0,
+          etag: entry2.etag,
+          cacheControlDirectives: entry2.cacheControlDirectives,
+          cachedAt: entry2.cachedAt,
+          staleAt: entry2.staleAt,
+          deleteAt: entry2.deleteAt
         };
       }
       /**
@@ -22435,17 +22435,17 @@ var require_memory_cache_store = __commonJS({
         assertCacheValue(val);
         const topLevelKey = `${key.origin}:${key.path}`;
         const store = this;
-        const entry = { ...key, ...val, body: [], size: 0 };
+        const entry2 = { ...key, ...val, body: [], size: 0 };
         return new Writable2({
           write(chunk, encoding, callback2) {
             if (typeof chunk === "string") {
               chunk = Buffer.from(chunk, encoding);
             }
-            entry.size += chunk.byteLength;
-            if (entry.size >= store.#maxEntrySize) {
+            entry2.size += chunk.byteLength;
+            if (entry2.size >= store.#maxEntrySize) {
               this.destroy();
             } else {
-              entry.body.push(chunk);
+              entry2.body.push(chunk);
             }
             callback2(null);
           },
@@ -22458,13 +22458,13 @@ var require_memory_cache_store = __commonJS({
             const previousEntry = findEntry(key, entries, Date.now());
             if (previousEntry) {
               const index = entries.indexOf(previousEntry);
-              entries.splice(index, 1, entry);
+              entries.splice(index, 1, entry2);
               store.#size -= previousEntry.size;
             } else {
-              entries.push(entry);
+              entries.push(entry2);
               store.#count += 1;
             }
-            store.#size += entry.size;
+            store.#size += entry2.size;
             if (store.#size > store.#maxSize || store.#count > store.#maxCount) {
               if (!store.#hasEmittedMaxSizeEvent) {
                 store.emit("maxSizeExceeded", {
@@ -22476,8 +22476,8 @@ var require_memory_cache_store = __commonJS({
                 store.#hasEmittedMaxSizeEvent = true;
               }
               for (const [key2, entries2] of store.#entries) {
-                for (const entry2 of entries2.splice(0, entries2.length / 2)) {
-                  store.#size -= entry2.size;
+                for (const entry3 of entries2.splice(0, entries2.length / 2)) {
+                  store.#size -= entry3.size;
                   store.#count -= 1;
                 }
                 if (entries2.length === 0) {
@@ -22500,8 +22500,8 @@ var require_memory_cache_store = __commonJS({
           throw new TypeError(`expected key to be object, got ${typeof key}`);
         }
         const topLevelKey = `${key.origin}:${key.path}`;
-        for (const entry of this.#entries.get(topLevelKey) ?? []) {
-          this.#size -= entry.size;
+        for (const entry2 of this.#entries.get(topLevelKey) ?? []) {
+          this.#size -= entry2.size;
           this.#count -= 1;
         }
         this.#entries.delete(topLevelKey);
@@ -22509,18 +22509,18 @@ var require_memory_cache_store = __commonJS({
     };
     function findEntry(key, entries, now) {
       for (let i2 = 0; i2 < entries.length; i2++) {
-        const entry = entries[i2];
-        if (entry.deleteAt > now && entry.method === key.method && varyMatches(key, entry)) {
-          return entry;
+        const entry2 = entries[i2];
+        if (entry2.deleteAt > now && entry2.method === key.method && varyMatches(key, entry2)) {
+          return entry2;
         }
       }
     }
-    function varyMatches(key, entry) {
-      if (entry.vary == null) {
+    function varyMatches(key, entry2) {
+      if (entry2.vary == null) {
         return true;
       }
-      for (const headerName in entry.vary) {
-        if (Object.hasOwn(entry.vary, headerName) && !headerValueEquals(key.headers?.[headerName], entry.vary[headerName])) {
+      for (const headerName in entry2.vary) {
+        if (Object.hasOwn(entry2.vary, headerName) && !headerValueEquals(key.headers?.[headerName], entry2.vary[headerName])) {
           return false;
         }
       }
@@ -26255,7 +26255,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest, getRequestDispatcher, getRequestState } = require_request2();
-    var zlib3 = __require("node:zlib");
+    var zlib4 = __require("node:zlib");
     var {
       makePolicyContainer,
       clonePolicyContainer,
@@ -27199,7 +27199,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve13, reject) => agent.dispatch(
+        return new Promise((resolve14, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -27256,28 +27256,28 @@ var require_fetch = __commonJS({
                 for (let i2 = codings.length - 1; i2 >= 0; --i2) {
                   const coding = codings[i2].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib3.createGunzip({
+                    decoders.push(zlib4.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib3.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
+                      flush: zlib4.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib4.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib3.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib3.constants.Z_SYNC_FLUSH
+                      flush: zlib4.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib4.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib3.createBrotliDecompress({
-                      flush: zlib3.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib3.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib4.createBrotliDecompress({
+                      flush: zlib4.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib4.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else if (coding === "zstd" && hasZstd) {
-                    decoders.push(zlib3.createZstdDecompress({
-                      flush: zlib3.constants.ZSTD_e_continue,
-                      finishFlush: zlib3.constants.ZSTD_e_end
+                    decoders.push(zlib4.createZstdDecompress({
+                      flush: zlib4.constants.ZSTD_e_continue,
+                      finishFlush: zlib4.constants.ZSTD_e_end
                     }));
                   } else {
                     decoders.length = 0;
@@ -27287,7 +27287,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve13({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -27333,14 +27333,14 @@ var require_fetch = __commonJS({
                 }
                 const headerName = name.toLowerCase();
                 if (Array.isArray(value2)) {
-                  for (const entry of value2) {
-                    headersList.append(headerName, String(entry), true);
+                  for (const entry2 of value2) {
+                    headersList.append(headerName, String(entry2), true);
                   }
                 } else {
                   headersList.append(headerName, String(value2), true);
                 }
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27364,7 +27364,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value2.toString("latin1"), true);
                 }
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -31888,9 +31888,9 @@ function parseRateLimits(value2) {
   if (!value2) return void 0;
   let max;
   for (const raw of value2.split(",")) {
-    const entry = raw.trim();
-    if (!entry) continue;
-    const first2 = entry.split(":")[0].trim();
+    const entry2 = raw.trim();
+    if (!entry2) continue;
+    const first2 = entry2.split(":")[0].trim();
     if (!/^\d+(\.\d+)?$/.test(first2)) continue;
     const ms = Math.round(Number(first2) * 1e3);
     max = max === void 0 ? ms : Math.max(max, ms);
@@ -31966,7 +31966,7 @@ function isPlainObject(v) {
 }
 function flattenFieldErrors(body) {
   const out = [];
-  const walk2 = (v, prefix) => {
+  const walk = (v, prefix) => {
     if (v === null || v === void 0) return;
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
       out.push(prefix ? `${prefix}: ${String(v)}` : String(v));
@@ -31974,16 +31974,16 @@ function flattenFieldErrors(body) {
       if (v.every((x2) => typeof x2 === "string" || typeof x2 === "number")) {
         if (v.length > 0) out.push(prefix ? `${prefix}: ${v.join(" ")}` : v.join(" "));
       } else {
-        for (const [i2, x2] of v.entries()) walk2(x2, `${prefix}[${i2}]`);
+        for (const [i2, x2] of v.entries()) walk(x2, `${prefix}[${i2}]`);
       }
     } else if (isPlainObject(v)) {
       for (const [k2, x2] of Object.entries(v)) {
         const key = k2 === "non_field_errors" || k2 === "__all__" ? prefix : prefix ? `${prefix}.${k2}` : k2;
-        walk2(x2, key);
+        walk(x2, key);
       }
     }
   };
-  walk2(body, "");
+  walk(body, "");
   return out.join("; ");
 }
 function serverDetail(body) {
@@ -32545,9 +32545,9 @@ function createContext(io2, opts, overrides2 = {}) {
       return cfg.projects?.value ?? [];
     },
     now: overrides2.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve13, reject) => {
+    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve14, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t2 = setTimeout(resolve13, ms);
+      const t2 = setTimeout(resolve14, ms);
       signal?.addEventListener("abort", () => {
         clearTimeout(t2);
         reject(signal.reason);
@@ -35672,12 +35672,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve13, reject) {
+        return new Promise(function(resolve14, reject) {
           const callback2 = (err4, result) => {
             if (err4) {
               return reject(toError(err4));
             }
-            resolve13(result);
+            resolve14(result);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -42879,7 +42879,7 @@ import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
 function readBody(req, limit) {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
-  return new Promise((resolve13) => {
+  return new Promise((resolve14) => {
     const parts = [];
     let size = 0;
     let done = false;
@@ -42887,7 +42887,7 @@ function readBody(req, limit) {
       if (done) return;
       done = true;
       req.off("data", onData);
-      resolve13(o2);
+      resolve14(o2);
     };
     const onData = (c3) => {
       size += c3.length;
@@ -44418,9 +44418,9 @@ var init_zip_reader = __esm({
             }
             e += 4 + len;
           }
-          const entry = { name, method, compressedSize, size, localOffset: localOffset + shift };
-          this.entries.push(entry);
-          this.byName.set(name, entry);
+          const entry2 = { name, method, compressedSize, size, localOffset: localOffset + shift };
+          this.entries.push(entry2);
+          this.byName.set(name, entry2);
           p2 = extraEnd + commentLen;
         }
       }
@@ -44430,26 +44430,26 @@ var init_zip_reader = __esm({
         return this.byName.get(name);
       }
       /** The entry's bytes, inflated to at most its declared size. */
-      read(entry) {
+      read(entry2) {
         const d = this.data;
-        const at2 = entry.localOffset;
-        if (at2 + 30 > d.length || d.readUInt32LE(at2) !== LOCAL) throw new ZipError(`bad local header for ${entry.name}`);
+        const at2 = entry2.localOffset;
+        if (at2 + 30 > d.length || d.readUInt32LE(at2) !== LOCAL) throw new ZipError(`bad local header for ${entry2.name}`);
         const start = at2 + 30 + d.readUInt16LE(at2 + 26) + d.readUInt16LE(at2 + 28);
-        const end = start + entry.compressedSize;
-        if (end > d.length) throw new ZipError(`truncated data for ${entry.name}`);
+        const end = start + entry2.compressedSize;
+        if (end > d.length) throw new ZipError(`truncated data for ${entry2.name}`);
         const raw = d.subarray(start, end);
-        if (entry.method === 0) {
-          if (raw.length !== entry.size) throw new ZipError(`size mismatch for ${entry.name}`);
+        if (entry2.method === 0) {
+          if (raw.length !== entry2.size) throw new ZipError(`size mismatch for ${entry2.name}`);
           return raw;
         }
-        if (entry.method !== 8) throw new ZipError(`unsupported compression method ${entry.method} for ${entry.name}`);
+        if (entry2.method !== 8) throw new ZipError(`unsupported compression method ${entry2.method} for ${entry2.name}`);
         let out;
         try {
-          out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size + 1) });
+          out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry2.size + 1) });
         } catch (e) {
-          throw new ZipError(`cannot inflate ${entry.name}: ${e.message}`);
+          throw new ZipError(`cannot inflate ${entry2.name}: ${e.message}`);
         }
-        if (out.length !== entry.size) throw new ZipError(`size mismatch for ${entry.name}`);
+        if (out.length !== entry2.size) throw new ZipError(`size mismatch for ${entry2.name}`);
         return out;
       }
     };
@@ -44811,14 +44811,14 @@ function assembleBundle(core, org, body, projects) {
     return { state: "error", detail: `the bundle has too many files (${listed.length} > ${lim.bundleFiles})` };
   let unpacked = 0;
   for (const [path] of listed) {
-    const entry = zip.get(path);
-    if (!entry) continue;
-    if (entry.size > lim.bundleFileBytes)
+    const entry2 = zip.get(path);
+    if (!entry2) continue;
+    if (entry2.size > lim.bundleFileBytes)
       return {
         state: "error",
-        detail: `File ${excerpt3(path)} exceeds maximum size (${entry.size} > ${lim.bundleFileBytes}; serve --max-bundle-file)`
+        detail: `File ${excerpt3(path)} exceeds maximum size (${entry2.size} > ${lim.bundleFileBytes}; serve --max-bundle-file)`
       };
-    unpacked += entry.size;
+    unpacked += entry2.size;
   }
   if (unpacked > lim.bundleUnpackedBytes)
     return {
@@ -44840,10 +44840,10 @@ function assembleBundle(core, org, body, projects) {
     }
     const type = typeof info2?.type === "string" ? info2.type : void 0;
     if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue(headers, "debug-id"))) hasDebugId = true;
-    const entry = zip.get(path);
+    const entry2 = zip.get(path);
     let content;
     try {
-      content = entry ? Buffer.from(zip.read(entry)) : Buffer.alloc(0);
+      content = entry2 ? Buffer.from(zip.read(entry2)) : Buffer.alloc(0);
     } catch (e) {
       return { state: "error", detail: `the bundle is invalid: ${excerpt3(e.message, 200)}` };
     }
@@ -45872,8 +45872,8 @@ var init_trace_mapping = __esm({
         this.sources = sources;
         this.sourcesContent = sourcesContent;
         this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
-        const resolve13 = resolver(mapUrl, sourceRoot);
-        this.resolvedSources = sources.map(resolve13);
+        const resolve14 = resolver(mapUrl, sourceRoot);
+        this.resolvedSources = sources.map(resolve14);
         const { mappings } = parsed;
         if (typeof mappings === "string") {
           this._encoded = mappings;
@@ -45894,17 +45894,35 @@ var init_trace_mapping = __esm({
   }
 });
 
-// src/sourcemaps/bundle-rewrite.ts
-function parseMapJson(text, displayPath) {
+// src/sourcemaps/map-json.ts
+function parseSourceMapJson(text) {
+  let t2 = text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+  if (t2.startsWith(")]}")) {
+    const nl = t2.indexOf("\n");
+    t2 = nl === -1 ? "" : t2.slice(nl + 1);
+  }
   let v;
   try {
-    v = JSON.parse(text.charCodeAt(0) === 65279 ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
+    v = JSON.parse(t2);
+  } catch (e) {
+    throw new Error(`not valid JSON (${e.message})`);
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
+  return v;
+}
+var init_map_json = __esm({
+  "src/sourcemaps/map-json.ts"() {
+    "use strict";
+  }
+});
+
+// src/sourcemaps/bundle-rewrite.ts
+function parseMapJson(text, displayPath) {
+  try {
+    return parseSourceMapJson(text);
   } catch (e) {
     throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v))
-    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
-  return v;
 }
 function rewriteMapBytes(raw, displayPath, opts) {
   const map = parseMapJson(raw.toString("utf8"), displayPath);
@@ -46046,6 +46064,7 @@ var init_bundle_rewrite = __esm({
     "use strict";
     init_sourcemap_codec();
     init_errors();
+    init_map_json();
   }
 });
 
@@ -46063,7 +46082,7 @@ import {
   unlinkSync,
   writeSync
 } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname6, join as join6 } from "node:path";
 function pendingPath(path) {
   return path + PENDING_SUFFIX;
 }
@@ -46072,6 +46091,16 @@ function sparePath(path) {
 }
 function exists2(path) {
   return existsSync5(path);
+}
+function emptyRecoveryFiles() {
+  return { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), spares: [] };
+}
+function noteListedFolder(rec, absDir, fileNames) {
+  rec.dirs.add(absDir);
+  for (const name of fileNames) {
+    if (name.endsWith(PENDING_SUFFIX)) rec.pending.add(join6(absDir, name));
+    else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join6(absDir, name));
+  }
 }
 var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
 var init_atomic_write = __esm({
@@ -46091,8 +46120,8 @@ var init_atomic_write = __esm({
       listed;
       constructor(opts = {}) {
         this.step = opts.step ?? (() => void 0);
-        this.listed = opts.listed;
-        for (const path of opts.staleSpares ?? []) this.spares.push({ path, blocks: 0 });
+        this.listed = opts.recovery;
+        for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
       }
       /**
        * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
@@ -46315,9 +46344,84 @@ var init_file_errors = __esm({
   }
 });
 
+// src/sourcemaps/order.ts
+function byteCompare(a, b2) {
+  if (a === b2) return 0;
+  const n2 = Math.min(a.length, b2.length);
+  for (let i2 = 0; i2 < n2; i2++) {
+    const x2 = a.charCodeAt(i2);
+    const y2 = b2.charCodeAt(i2);
+    if (x2 === y2) continue;
+    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
+      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
+    return x2 < y2 ? -1 : 1;
+  }
+  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
+}
+function comparePaths(a, b2) {
+  const pa = a.split("/");
+  const pb = b2.split("/");
+  for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
+    const c3 = byteCompare(pa[i2], pb[i2]);
+    if (c3 !== 0) return c3;
+  }
+  return pa.length - pb.length;
+}
+var init_order = __esm({
+  "src/sourcemaps/order.ts"() {
+    "use strict";
+  }
+});
+
+// src/sourcemaps/walk.ts
+import { readdirSync as readdirSync3 } from "node:fs";
+import { join as join7 } from "node:path";
+function walkFiles(root, opts, onFile) {
+  const display = opts.display ?? ((rel) => rel);
+  const visit = (absDir, rel) => {
+    let entries;
+    try {
+      entries = readdirSync3(absDir, { withFileTypes: true });
+    } catch (e) {
+      throw fileError(e, "list", rel ? display(rel) : display(""));
+    }
+    entries.sort((a, b2) => byteCompare(a.name, b2.name));
+    opts.onFolder?.(
+      absDir,
+      entries.filter((e) => e.isFile()).map((e) => e.name)
+    );
+    for (const e of entries) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (opts.skipFolder(e.name)) continue;
+        if (opts.ignored?.(childRel, true)) {
+          opts.onIgnored?.(`${childRel}/`);
+          continue;
+        }
+        visit(join7(absDir, e.name), childRel);
+      } else if (e.isFile()) {
+        if (opts.ignored?.(childRel, false)) {
+          opts.onIgnored?.(childRel);
+          continue;
+        }
+        if (opts.wanted(e.name) && nameIsNotUtf8(absDir, e.name)) throw notUtf8NameError(display(childRel));
+        onFile(join7(absDir, e.name), childRel, e.name);
+      }
+    }
+  };
+  visit(root, "");
+}
+var init_walk = __esm({
+  "src/sourcemaps/walk.ts"() {
+    "use strict";
+    init_file_errors();
+    init_order();
+  }
+});
+
 // src/sourcemaps/discover.ts
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, dirname as dirname7, isAbsolute as isAbsolute3, join as join6, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { basename, dirname as dirname7, isAbsolute as isAbsolute3, join as join8, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
   for (let i2 = 0; i2 < glob2.length; i2++) {
@@ -46372,15 +46476,6 @@ function hasExt(name, exts) {
   const dot = name.lastIndexOf(".");
   return dot > 0 && exts.has(name.slice(dot + 1));
 }
-function comparePaths(a, b2) {
-  const pa = a.split("/");
-  const pb = b2.split("/");
-  for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
-    const c3 = Buffer.compare(Buffer.from(pa[i2]), Buffer.from(pb[i2]));
-    if (c3 !== 0) return c3;
-  }
-  return pa.length - pb.length;
-}
 function displayJoin(root, rel) {
   const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
   return base === "/" ? `/${rel}` : `${base}/${rel}`;
@@ -46399,7 +46494,7 @@ async function discover(paths, opts) {
   );
   const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join6(opts.cwd, opts.ignoreFile);
+    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join8(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = await readFile(file, "utf8");
@@ -46410,8 +46505,7 @@ async function discover(paths, opts) {
   }
   const sources = [];
   const seen = /* @__PURE__ */ new Set();
-  const spares = [];
-  const listed = { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
+  const recovery = emptyRecoveryFiles();
   const roots = [];
   let found2 = 0;
   const consider = (abs, display, name, pending) => {
@@ -46423,32 +46517,6 @@ async function discover(paths, opts) {
     }
     if (isSource) sources.push(pending === void 0 ? { abs, display } : { abs, display, pending });
   };
-  const walk2 = async (absDir, root, rel) => {
-    let entries;
-    try {
-      entries = await readdir(absDir, { withFileTypes: true });
-    } catch (e) {
-      throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
-    }
-    entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
-    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join6(absDir, ent.name));
-    listed.dirs.add(absDir);
-    for (const ent of entries) {
-      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
-      const abs = join6(absDir, ent.name);
-      if (ent.isDirectory()) {
-        if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
-        if (!matcher.empty && matcher.ignores(childRel, true)) continue;
-        await walk2(abs, root, childRel);
-      } else if (ent.isFile()) {
-        if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
-        if (!matcher.empty && matcher.ignores(childRel, false)) continue;
-        if (hasExt(ent.name, exts) && nameIsNotUtf8(absDir, ent.name))
-          throw notUtf8NameError(displayJoin(root, childRel));
-        consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
-      }
-    }
-  };
   for (const p2 of paths) {
     const abs = resolvePath2(opts.cwd, p2);
     let st;
@@ -46459,14 +46527,27 @@ async function discover(paths, opts) {
     }
     if (st.isDirectory()) {
       roots.push(abs);
-      await walk2(abs, p2, "");
+      const display = (rel) => rel ? displayJoin(p2, rel) : p2;
+      walkFiles(
+        abs,
+        {
+          display,
+          // sentry-cli's walker skips hidden folders (hidden files are kept); node_modules is
+          // skipped too unless a PATH points into it.
+          skipFolder: (name) => name.startsWith(".") || name === "node_modules",
+          ignored: matcher.empty ? void 0 : (rel, isDir) => matcher.ignores(rel, isDir),
+          wanted: (name) => hasExt(name, exts),
+          onFolder: (dir, names) => noteListedFolder(recovery, dir, names)
+        },
+        (file, rel, name) => consider(file, display(rel), name, recovery.pending.has(pendingPath(file)))
+      );
     } else if (st.isFile()) {
       roots.push(dirname7(abs));
       consider(abs, p2, basename(abs));
     }
   }
   sources.sort((a, b2) => comparePaths(a.display, b2.display));
-  return { sources, found: found2, spares, roots, listed };
+  return { sources, found: found2, roots, recovery };
 }
 function readSourceMapReference(jsText) {
   let last2;
@@ -46534,6 +46615,8 @@ var init_discover = __esm({
     init_errors();
     init_atomic_write();
     init_file_errors();
+    init_order();
+    init_walk();
     DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
     IgnoreMatcher = class {
       rules = [];
@@ -48816,9 +48899,9 @@ async function startServer(options = {}) {
     s2.on("close", () => sockets.delete(s2));
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve13, reject) => {
+  await new Promise((resolve14, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve13());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve14());
   });
   const addr = server.address();
   const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
@@ -48853,9 +48936,9 @@ async function startServer(options = {}) {
     get requests() {
       return state.requests;
     },
-    close: () => new Promise((resolve13) => {
+    close: () => new Promise((resolve14) => {
       for (const s2 of sockets) s2.destroy();
-      server.close(() => resolve13());
+      server.close(() => resolve14());
     })
   };
 }
@@ -49550,7 +49633,7 @@ var init_new = __esm({
 
 // src/vcs/project-version.ts
 import { readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname8, join as join7 } from "node:path";
+import { basename as basename3, dirname as dirname8, join as join9 } from "node:path";
 function isFile3(p2) {
   try {
     return statSync4(p2).isFile();
@@ -49566,7 +49649,7 @@ function attrs(tag) {
 function cordovaReleaseName(cwd) {
   const platform = basename3(cwd);
   if (platform !== "android" && platform !== "ios") return void 0;
-  const file = join7(dirname8(dirname8(cwd)), "config.xml");
+  const file = join9(dirname8(dirname8(cwd)), "config.xml");
   if (!isFile3(file)) return void 0;
   let xml;
   try {
@@ -49586,8 +49669,8 @@ function cordovaReleaseName(cwd) {
 function gradleReleaseName(cwd) {
   let here = cwd;
   for (; ; ) {
-    const app = join7(here, "app", "build.gradle");
-    if (isFile3(join7(here, "build.gradle")) && isFile3(app)) {
+    const app = join9(here, "app", "build.gradle");
+    if (isFile3(join9(here, "build.gradle")) && isFile3(app)) {
       try {
         const text = readFileSync9(app, "utf8");
         const id = /applicationId\s+["']([^"']*)["']/.exec(text);
@@ -49784,25 +49867,25 @@ async function collectLocalCommits(o2) {
   const { repo } = o2;
   let deepenedBy = 0;
   const initial = async () => {
-    let walk2 = await repo.walkFromHead(o2.initialDepth + 1);
-    if (walk2.length < o2.initialDepth + 1 && o2.deepenLimit > 0 && !o2.dryRun && await repo.isShallow()) {
-      const want = Math.min(o2.initialDepth + 1 - walk2.length, o2.deepenLimit);
+    let walk = await repo.walkFromHead(o2.initialDepth + 1);
+    if (walk.length < o2.initialDepth + 1 && o2.deepenLimit > 0 && !o2.dryRun && await repo.isShallow()) {
+      const want = Math.min(o2.initialDepth + 1 - walk.length, o2.deepenLimit);
       const r2 = await repo.deepen(o2.remote, want);
       if (r2.ok) {
         deepenedBy += want;
         o2.note(
           `Shallow clone: fetched up to ${want} more commits from ${o2.remote} (git fetch --deepen=${want}) to reach ${o2.initialDepth} commits.`
         );
-        walk2 = await repo.walkFromHead(o2.initialDepth + 1);
+        walk = await repo.walkFromHead(o2.initialDepth + 1);
       } else {
         o2.note(
-          `Shallow clone: could not deepen from ${o2.remote} (${r2.error}); using the ${walk2.length} commit(s) present.`
+          `Shallow clone: could not deepen from ${o2.remote} (${r2.error}); using the ${walk.length} commit(s) present.`
         );
       }
     }
     let prev2;
-    if (walk2.length === o2.initialDepth + 1) prev2 = walk2.pop();
-    return { commits: await buildPayloads(o2, walk2, prev2), previousFound: false, deepenedBy };
+    if (walk.length === o2.initialDepth + 1) prev2 = walk.pop();
+    return { commits: await buildPayloads(o2, walk, prev2), previousFound: false, deepenedBy };
   };
   if (!/^[0-9a-fA-F]{1,40}$/.test(o2.previousCommit)) {
     o2.say(`Could not find the previous commit. Creating a release with ${o2.initialDepth} commits.`);
@@ -50705,21 +50788,21 @@ var init_dist3 = __esm({
         if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
         const files = this.getArray(this.state.paths);
         for (let i2 = 0; i2 < entries.length; ++i2) {
-          const entry = entries[i2];
-          if (entry.isFile() || entry.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
-            const filename = this.joinPath(entry.name, directoryPath);
+          const entry2 = entries[i2];
+          if (entry2.isFile() || entry2.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
+            const filename = this.joinPath(entry2.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
-          } else if (entry.isDirectory()) {
-            let path = joinDirectoryPath(entry.name, directoryPath, this.state.options.pathSeparator);
-            if (exclude && exclude(entry.name, path)) continue;
+          } else if (entry2.isDirectory()) {
+            let path = joinDirectoryPath(entry2.name, directoryPath, this.state.options.pathSeparator);
+            if (exclude && exclude(entry2.name, path)) continue;
             this.pushDirectory(path, paths, filters);
             this.walkDirectory(this.state, path, path, depth - 1, this.walk);
-          } else if (this.resolveSymlink && entry.isSymbolicLink()) {
-            let path = joinPathWithBasePath(entry.name, directoryPath);
+          } else if (this.resolveSymlink && entry2.isSymbolicLink()) {
+            let path = joinPathWithBasePath(entry2.name, directoryPath);
             this.resolveSymlink(path, this.state, (stat4, resolvedPath) => {
               if (stat4.isDirectory()) {
                 resolvedPath = normalizePath2(resolvedPath, this.state.options);
-                if (exclude && exclude(entry.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
+                if (exclude && exclude(entry2.name, useRealPaths ? resolvedPath : path + pathSeparator)) return;
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
@@ -52664,7 +52747,7 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir as readdir2, readdirSync as readdirSync3, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
+import { readdir, readdirSync as readdirSync4, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
 import { isAbsolute as isAbsolute4, posix as posix2, resolve as resolve7 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
@@ -52886,8 +52969,8 @@ function getOptions(options) {
   opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve7(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
-    readdir: opts.fs.readdir || readdir2,
-    readdirSync: opts.fs.readdirSync || readdirSync3,
+    readdir: opts.fs.readdir || readdir,
+    readdirSync: opts.fs.readdirSync || readdirSync4,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync,
     stat: opts.fs.stat || stat2,
@@ -53002,7 +53085,7 @@ __export(check_exports, {
   renderCheck: () => renderCheck
 });
 import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname10, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve8 } from "node:path";
+import { dirname as dirname10, isAbsolute as isAbsolute5, join as join10, relative as relative3, resolve as resolve8 } from "node:path";
 async function exists3(p2) {
   try {
     return (await stat3(p2)).isFile();
@@ -53071,14 +53154,14 @@ async function checkBuild(dirs, cwd) {
       continue;
     }
     const rels = await glob(["**/*.{js,cjs,mjs}"], { cwd: root, ignore: ["**/node_modules/**"] });
-    jsFiles.push(...rels.sort().map((r2) => join8(root, r2)));
+    jsFiles.push(...rels.sort().map((r2) => join10(root, r2)));
   }
   for (const abs of jsFiles) {
     const display = show(abs);
     const text = await readFile2(abs, "utf8");
     const id = findDebugId(text) ?? null;
-    const entry = { file: display, debugId: id, map: null };
-    files.push(entry);
+    const entry2 = { file: display, debugId: id, map: null };
+    files.push(entry2);
     if (!id)
       add({
         level: "error",
@@ -53139,7 +53222,7 @@ async function checkBuild(dirs, cwd) {
       }
       mapDisplay = show(mapAbs);
       mapDir = dirname10(mapAbs);
-      entry.map = mapDisplay;
+      entry2.map = mapDisplay;
       const seen = mapsSeen.get(mapAbs);
       if (seen) {
         if (id && seen.debugId && seen.debugId !== id)
@@ -53164,7 +53247,7 @@ async function checkBuild(dirs, cwd) {
       }
       mapsSeen.set(mapAbs, { display: mapDisplay, debugId: void 0 });
     }
-    entry.map ??= mapDisplay;
+    entry2.map ??= mapDisplay;
     const parsed = parseMap2(mapText, mapDisplay);
     if ("error" in parsed) {
       add({
@@ -53331,29 +53414,1058 @@ var init_pack = __esm({
   }
 });
 
-// src/sourcemaps/sibling.ts
-import { existsSync as existsSync6 } from "node:fs";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-function siblingModuleUrl(name) {
-  const url = new URL(`./${name}`, import.meta.url);
+// src/sourcemaps/mappings-shift.ts
+function encodeVlq(value2) {
+  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+  let out = "";
+  do {
+    let digit = v & 31;
+    v >>>= 5;
+    if (v > 0) digit |= 32;
+    out += B64[digit];
+  } while (v > 0);
+  return out;
+}
+function segmentFields(seg) {
+  const fields = [];
+  let shift = 0;
+  let value2 = 0;
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const c3 = seg.charCodeAt(i2);
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return void 0;
+    value2 += (d & 31) * 2 ** shift;
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return void 0;
+    } else {
+      const neg = value2 % 2 === 1;
+      const abs = Math.floor(value2 / 2);
+      fields.push(neg ? -abs : abs);
+      shift = 0;
+      value2 = 0;
+    }
+  }
+  if (shift !== 0) return void 0;
+  return fields;
+}
+function firstFieldLength(seg) {
+  for (let i2 = 0; i2 < seg.length; i2++) {
+    const d = B64_VALUE[seg.charCodeAt(i2)];
+    if (!(d & 32)) return i2 + 1;
+  }
+  return seg.length;
+}
+function mappingsProblem(mappings, sourcesLength, namesLength) {
+  if (mappingsValid(mappings, sourcesLength, namesLength)) return void 0;
+  return describeMappingsProblem(mappings, sourcesLength, namesLength);
+}
+function mappingsValid(m, sourcesLength, namesLength) {
+  const maxSource = sourcesLength ?? Infinity;
+  const maxName = namesLength ?? Infinity;
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let col = 0;
+  let field = 0;
+  let shift = 0;
+  let value2 = 0;
+  const n2 = m.length;
+  for (let i2 = 0; i2 <= n2; i2++) {
+    const c3 = i2 < n2 ? m.charCodeAt(i2) : 59;
+    if (c3 === 44 || c3 === 59) {
+      if (shift !== 0) return false;
+      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      field = 0;
+      if (c3 === 59) col = 0;
+      continue;
+    }
+    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    if (d < 0) return false;
+    value2 += (d & 31) * POW2[shift / 5];
+    if (d & 32) {
+      shift += 5;
+      if (shift > 30) return false;
+      continue;
+    }
+    const half = Math.floor(value2 / 2);
+    const v = value2 % 2 === 1 ? -half : half;
+    value2 = 0;
+    shift = 0;
+    switch (field++) {
+      case 0:
+        col += v;
+        if (col < 0) return false;
+        break;
+      case 1:
+        src += v;
+        break;
+      case 2:
+        srcLine += v;
+        break;
+      case 3:
+        srcCol += v;
+        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
+        break;
+      case 4:
+        name += v;
+        if (name < 0 || name >= maxName) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+function excerpt4(value2) {
+  return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
+}
+function describeMappingsProblem(mappings, sourcesLength, namesLength) {
+  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
+    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
+    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
+  }
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  let line = 0;
+  let pos = 0;
+  const n2 = mappings.length;
+  while (pos <= n2) {
+    let end = pos;
+    while (end < n2 && mappings.charCodeAt(end) !== 59) end++;
+    let col = 0;
+    let segStart = pos;
+    while (segStart < end) {
+      let segEnd = segStart;
+      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
+      const seg = mappings.slice(segStart, segEnd);
+      if (seg !== "") {
+        const f = segmentFields(seg);
+        const where2 = `line ${line + 1}, segment ${excerpt4(seg)}`;
+        if (!f) return `mappings have a truncated value at ${where2}`;
+        if (f.length !== 1 && f.length !== 4 && f.length !== 5)
+          return `mappings have a segment of ${f.length} fields at ${where2}`;
+        col += f[0];
+        if (col < 0) return `mappings have a negative column at ${where2}`;
+        if (f.length >= 4) {
+          src += f[1];
+          srcLine += f[2];
+          srcCol += f[3];
+          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where2}`;
+          if (sourcesLength !== void 0 && src >= sourcesLength)
+            return `mappings refer to source ${src} of ${sourcesLength} at ${where2}`;
+        }
+        if (f.length === 5) {
+          name += f[4];
+          if (name < 0) return `mappings have a negative name index at ${where2}`;
+          if (namesLength !== void 0 && name >= namesLength)
+            return `mappings refer to name ${name} of ${namesLength} at ${where2}`;
+        }
+      }
+      segStart = segEnd + 1;
+    }
+    line++;
+    pos = end + 1;
+  }
+  return void 0;
+}
+function lineStart(mappings, k2) {
+  let pos = 0;
+  for (let i2 = 0; i2 < k2; i2++) {
+    const semi = mappings.indexOf(";", pos);
+    if (semi === -1) return -1;
+    pos = semi + 1;
+  }
+  return pos;
+}
+function shiftMappings(mappings, line, column, lines = 2) {
+  const start = lineStart(mappings, line);
+  if (start === -1) return mappings;
+  const semis = ";".repeat(lines);
+  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
+  let end = mappings.indexOf(";", start);
+  if (end === -1) end = mappings.length;
+  const segs = mappings.slice(start, end).split(",").filter((s2) => s2 !== "");
+  const left = [];
+  const right = [];
+  let col = 0;
+  let lastLeft;
+  for (const seg of segs) {
+    const f = segmentFields(seg);
+    col += f[0];
+    if (right.length === 0 && col < column) {
+      left.push(seg);
+      lastLeft = f;
+    } else if (right.length === 0) {
+      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
+    } else {
+      right.push(seg);
+    }
+  }
+  const movedFirstCol = right.length ? col0(right[0]) : void 0;
+  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
+  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+}
+function col0(seg) {
+  return segmentFields(seg)[0];
+}
+function sectionsProblem(sections) {
+  if (!Array.isArray(sections)) return "sections is not an array";
+  for (const [i2, s2] of sections.entries()) {
+    const o2 = s2?.offset;
+    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
+      return `section ${i2} has no valid offset`;
+    }
+  }
+  return void 0;
+}
+function shiftSections(sections, lines = 1) {
+  return sections.map((s2) => ({ ...s2, offset: { ...s2.offset, line: s2.offset.line + lines } }));
+}
+var B64, B64_VALUE, POW2, EXCERPT_CHARS;
+var init_mappings_shift = __esm({
+  "src/sourcemaps/mappings-shift.ts"() {
+    "use strict";
+    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    B64_VALUE = new Int8Array(128).fill(-1);
+    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
+    EXCERPT_CHARS = 80;
+  }
+});
+
+// src/sourcemaps/snippet.ts
+function snippet(debugId) {
+  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
+}
+function debugIdComment(debugId) {
+  return `//# debugId=${debugId}`;
+}
+function stringEnd(js, at2) {
+  const q3 = js.charCodeAt(at2);
+  for (let i2 = at2 + 1; i2 < js.length; i2++) {
+    const c3 = js.charCodeAt(i2);
+    if (c3 === q3) return i2 + 1;
+    if (c3 === 92) i2++;
+    else if (c3 === 10 || c3 === 13) return -1;
+  }
+  return -1;
+}
+function startsStatement(js, at2) {
+  if (at2 >= js.length) return true;
+  const c3 = js[at2];
+  if (c3 === '"' || c3 === "'" || c3 === "{" || c3 === "}" || c3 === ";" || c3 === "~") return true;
+  if (c3 === "!") return js[at2 + 1] !== "=";
+  if (/[0-9]/.test(c3)) return true;
+  if (/[A-Za-z_$]/.test(c3)) return !/^(?:in|instanceof)(?![\w$])/.test(js.slice(at2, at2 + 11));
+  return false;
+}
+function directivePrologue(js) {
+  const preamble = PREAMBLE_RE.exec(js)[0].length;
+  const directives = [];
+  let end = preamble;
+  let pos = preamble;
+  for (; ; ) {
+    const c3 = js[pos];
+    if (c3 !== '"' && c3 !== "'") break;
+    const close = stringEnd(js, pos);
+    if (close === -1) break;
+    GAP_RE.lastIndex = close;
+    const gap = GAP_RE.exec(js)[0];
+    const next = close + gap.length;
+    let stmtEnd;
+    if (js[next] === ";") {
+      stmtEnd = next + 1;
+      if (c3 === "'" && next === close && (js[stmtEnd] === "\n" || js[stmtEnd] === "\r")) stmtEnd++;
+    } else if ((LINE_BREAK_RE.test(gap) || next >= js.length) && startsStatement(js, next)) stmtEnd = close;
+    else break;
+    directives.push({ quote: c3, text: js.slice(pos + 1, close - 1) });
+    end = stmtEnd;
+    GAP_RE.lastIndex = stmtEnd;
+    pos = stmtEnd + GAP_RE.exec(js)[0].length;
+  }
+  return { end, directives };
+}
+function insertionPoint(js) {
+  return positionOf(js, directivePrologue(js).end);
+}
+function positionOf(text, offset) {
+  let line = 0;
+  let lineStart2 = 0;
+  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
+    line++;
+    lineStart2 = i2 + 1;
+  }
+  return { offset, line, column: offset - lineStart2 };
+}
+function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
+  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
+}
+function injectWithIndexMap(js, debugId) {
+  const sb = SHEBANG_RE.exec(js);
+  const head = sb ? sb[0] : "";
+  const body = js.slice(head.length);
+  const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
+  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+}
+function rustLines(text) {
+  if (text === "") return [];
+  const parts = text.split("\n");
+  if (parts[parts.length - 1] === "") parts.pop();
+  else {
+    const last2 = parts.pop();
+    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
+  }
+  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+}
+function isSourceMappingLine(line) {
+  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
+}
+function injectWithoutMap(js, debugId) {
+  const lines = rustLines(js);
+  let smIdx = -1;
+  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
+    if (isSourceMappingLine(lines[i2])) {
+      smIdx = i2;
+      break;
+    }
+  }
+  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
+  let out = lines.map((l) => l + "\n").join("");
+  out += snippet(debugId) + "\n";
+  if (sm !== void 0) out += sm + "\n";
+  return out + debugIdComment(debugId) + "\n";
+}
+var WS2, PREAMBLE, PREAMBLE_RE, GAP_RE, LINE_BREAK_RE, SHEBANG_RE, USE_RE;
+var init_snippet = __esm({
+  "src/sourcemaps/snippet.ts"() {
+    "use strict";
+    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
+    PREAMBLE_RE = new RegExp(`^${PREAMBLE}`);
+    GAP_RE = new RegExp(`(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n\\r\\u2028\\u2029]*)*`, "y");
+    LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
+    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
+    USE_RE = new RegExp(`^use${WS2}[^"'\\r\\n]*$`);
+  }
+});
+
+// src/sourcemaps/inject-plan.ts
+function decodeUtf8(buf) {
   try {
-    return url.protocol === "file:" && existsSync6(fileURLToPath2(url)) ? url.href : void 0;
+    return utf8.decode(buf);
   } catch {
     return void 0;
   }
 }
-var init_sibling = __esm({
-  "src/sourcemaps/sibling.ts"() {
+function mapProblem(map) {
+  if (map.sections !== void 0) {
+    const p2 = sectionsProblem(map.sections);
+    if (p2) return p2;
+    for (const [i2, s2] of map.sections.entries()) {
+      const inner = s2.map;
+      if (inner && typeof inner === "object") {
+        const q3 = regularProblem(inner);
+        if (q3) return `section ${i2}: ${q3}`;
+      }
+    }
+    return void 0;
+  }
+  return regularProblem(map);
+}
+function regularProblem(map) {
+  if (typeof map.mappings !== "string") return "it has no `mappings` string";
+  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
+  const names = Array.isArray(map.names) ? map.names.length : void 0;
+  try {
+    return mappingsProblem(map.mappings, sources, names);
+  } catch (e) {
+    return `mappings do not decode (${e.message})`;
+  }
+}
+function describeJsonError(e) {
+  return e.message;
+}
+function trimSemicolons(mappings) {
+  let end = mappings.length;
+  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
+  return end === mappings.length ? mappings : mappings.slice(0, end);
+}
+function rewriteMap(map, id, at2) {
+  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
+  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
+  if (!isDebugId(map.debugId)) {
+    delete map.debugId;
+    delete map.debug_id;
+    map.debugId = id;
+  }
+  return JSON.stringify(map);
+}
+function injectParsedPair(jsText, map, id) {
+  const isIndex = Array.isArray(map.sections);
+  const at2 = insertionPoint(jsText);
+  const newMap = rewriteMap(map, id, at2);
+  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
+  return { js, map: newMap };
+}
+function injectInline(jsText, id) {
+  const ref = readSourceMapReference(jsText);
+  const data = parseDataUrl(ref.url);
+  const map = parseMapJson2(data.json);
+  const isIndex = Array.isArray(map.sections);
+  const newMap = rewriteMap(map, id, insertionPoint(jsText));
+  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
+  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
+}
+var utf8, parseMapJson2;
+var init_inject_plan = __esm({
+  "src/sourcemaps/inject-plan.ts"() {
     "use strict";
+    init_debug_id();
+    init_discover();
+    init_map_json();
+    init_mappings_shift();
+    init_snippet();
+    utf8 = new TextDecoder("utf-8", { fatal: true });
+    parseMapJson2 = parseSourceMapJson;
+  }
+});
+
+// src/sourcemaps/inject-validate.ts
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync11, readSync } from "node:fs";
+import { sep as sep4 } from "node:path";
+function readStamped(path, slot) {
+  const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+  try {
+    const st = fstatSync3(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    let buf = scratch[slot];
+    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
+    let n2 = 0;
+    while (st.size === 0 || n2 < st.size) {
+      if (n2 === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
+        buf.copy(bigger, 0, 0, n2);
+        buf = scratch[slot] = bigger;
+      }
+      const r2 = readSync(fd2, buf, n2, buf.length - n2, null);
+      if (r2 === 0) break;
+      n2 += r2;
+      if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
+  } finally {
+    closeSync3(fd2);
+  }
+}
+function analyze(js, roots, invalid) {
+  let buf;
+  let jsStamp;
+  try {
+    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS2));
+  } catch (e) {
+    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
+    return void 0;
+  }
+  const text = decodeUtf8(buf);
+  if (text === void 0) {
+    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
+    return void 0;
+  }
+  const ref = readSourceMapReference(text);
+  const existing = findDebugId(text);
+  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (ref && isDataUrl(ref.url)) {
+    const data = parseDataUrl(ref.url);
+    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    let map2;
+    try {
+      map2 = parseMapJson2(data.json);
+    } catch (e) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+      return void 0;
+    }
+    const p3 = mapProblem(map2);
+    if (p3) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
+      return void 0;
+    }
+    const mapId2 = debugIdFromMap(map2);
+    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
+  }
+  let map;
+  if (ref) {
+    map = mapLocation(js, ref.url);
+    if (!map) return { kind: "missing", js, map: ref.url };
+    if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
+  } else if (exists2(js.abs + ".map")) {
+    map = { abs: js.abs + ".map", display: js.display + ".map" };
+  }
+  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+  let mapBuf;
+  let mapStamp;
+  try {
+    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
+  } catch (e) {
+    if (ref && !existsSync6(map.abs)) return { kind: "missing", js, map: map.display };
+    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
+    return void 0;
+  }
+  let mapObj;
+  try {
+    mapObj = parseMapJson2(mapBuf.toString("utf8"));
+  } catch (e) {
+    invalid.push({ path: map.display, reason: describeJsonError(e) });
+    return void 0;
+  }
+  const p2 = mapProblem(mapObj);
+  if (p2) {
+    invalid.push({ path: map.display, reason: p2 });
+    return void 0;
+  }
+  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
+  if (jsPending && !exists2(pendingPath(map.abs))) {
+    const pending = decodeUtf8(readFileSync11(pendingPath(js.abs)));
+    const pid = pending === void 0 ? void 0 : findDebugId(pending);
+    const mid = debugIdFromMap(mapObj);
+    if (pid && pid === mid)
+      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
+  }
+  const mapId = debugIdFromMap(mapObj);
+  return {
+    kind: "pair",
+    js,
+    map,
+    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
+    mapHadId: mapId !== void 0,
+    resume: false,
+    jsPending,
+    jsStamp,
+    mapStamp
+  };
+}
+function validate2(sources, roots) {
+  const invalid = [];
+  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+}
+function isInside(abs, root) {
+  return abs === root || abs.startsWith(root.endsWith(sep4) ? root : root + sep4);
+}
+var scratch, JS2, MAP;
+var init_inject_validate = __esm({
+  "src/sourcemaps/inject-validate.ts"() {
+    "use strict";
+    init_atomic_write();
+    init_debug_id();
+    init_discover();
+    init_file_errors();
+    init_inject_plan();
+    scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+    JS2 = 0;
+    MAP = 1;
+  }
+});
+
+// src/sourcemaps/inject-apply.ts
+function readUnchanged(file, was, slot) {
+  const { buf, stamp } = readStamped(file.abs, slot);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+    throw new InputError(`${file.display} changed while inject was running`, {
+      hint: "Run inject again when the build has finished writing."
+    });
+  }
+  return buf.toString("utf8");
+}
+function applyNamed(p2, files) {
+  try {
+    apply(p2, files);
+  } catch (e) {
+    if (!isFileSystemError(e) || p2.kind !== "pair" && p2.kind !== "inline" && p2.kind !== "nomap") throw e;
+    const hit = e.path ?? "";
+    const display = p2.kind === "pair" && hit.startsWith(p2.map.abs) ? p2.map.display : p2.js.display;
+    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+    throw fileError(e, writing ? "write" : "read", display);
+  }
+}
+function apply(p2, files) {
+  if (p2.kind === "pair") {
+    if (!p2.resume) {
+      const out = injectParsedPair(
+        readUnchanged(p2.js, p2.jsStamp, JS2),
+        parseMapJson2(readUnchanged(p2.map, p2.mapStamp, MAP)),
+        p2.id
+      );
+      if (p2.jsPending) files.removePending(p2.js.abs);
+      files.writePending(p2.map.abs, out.map, p2.mapStamp.mode);
+      files.writePending(p2.js.abs, out.js, p2.jsStamp.mode);
+      files.commit(p2.map.abs, p2.mapStamp.size);
+    }
+    files.commit(p2.js.abs, p2.jsStamp.size);
+  } else if (p2.kind === "inline" || p2.kind === "nomap") {
+    const js = readUnchanged(p2.js, p2.jsStamp, JS2);
+    files.writePending(
+      p2.js.abs,
+      p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
+      p2.jsStamp.mode
+    );
+    files.commit(p2.js.abs, p2.jsStamp.size);
+  }
+}
+function weight(p2) {
+  if (p2.kind === "pair") return p2.resume ? p2.jsStamp.size : p2.mapStamp.size;
+  if (p2.kind === "inline" || p2.kind === "nomap") return p2.jsStamp.size;
+  return -1;
+}
+function applyPlans(plans, opts) {
+  let dead = false;
+  const step = (op, path) => {
+    try {
+      opts.onStep?.({ op, path });
+    } catch (e) {
+      dead = true;
+      throw e;
+    }
+  };
+  const files = new FileReplacer({ recovery: opts.recovery, step });
+  try {
+    for (const p2 of plans) applyNamed(p2, files);
+  } catch (e) {
+    if (!dead) {
+      try {
+        files.finish();
+      } catch {
+      }
+    }
+    throw e;
+  }
+  files.finish();
+}
+var init_inject_apply = __esm({
+  "src/sourcemaps/inject-apply.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic_write();
+    init_file_errors();
+    init_inject_plan();
+    init_inject_validate();
+    init_snippet();
+  }
+});
+
+// src/sourcemaps/inspection.ts
+import { existsSync as existsSync7 } from "node:fs";
+import { dirname as dirname11, resolve as resolve9 } from "node:path";
+function safeDecode2(s2) {
+  try {
+    return decodeURIComponent(s2);
+  } catch {
+    return s2;
+  }
+}
+function inspectFile(abs, rel) {
+  const bytes = readRegularFile(abs, rel);
+  const size = bytes.length;
+  const text = bytes.toString("utf8");
+  if (abs.endsWith(".map")) {
+    let map;
+    try {
+      map = parseMapJson(text, rel);
+    } catch (e) {
+      return { kind: "map", size, badMap: e.message };
+    }
+    const sources = Array.isArray(map.sources) ? map.sources : [];
+    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    const missingContent = [];
+    sources.forEach((s2, j2) => {
+      if (typeof content[j2] !== "string") missingContent.push(String(s2 ?? ""));
+    });
+    const info3 = { kind: "map", size, debugId: debugIdFromMap(map) };
+    if (missingContent.length > 0) info3.missingContent = missingContent;
+    return info3;
+  }
+  const info2 = { kind: "script", size, debugId: findDebugId(text) };
+  const ref = readSourceMapReference(text)?.url;
+  if (ref !== void 0) {
+    info2.sourceMapRef = ref;
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve9(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+      info2.mapFound = true;
+  } else if (existsSync7(`${abs}.map`)) {
+    info2.mapGuessed = true;
+  }
+  return info2;
+}
+var ABSOLUTE_URL;
+var init_inspection = __esm({
+  "src/sourcemaps/inspection.ts"() {
+    "use strict";
+    init_bundle_rewrite();
+    init_debug_id();
+    init_discover();
+    init_file_errors();
+    ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+  }
+});
+
+// src/sourcemaps/work/tuning.ts
+import { availableParallelism } from "node:os";
+function workerThreads() {
+  return Math.max(1, Math.min(2, availableParallelism() - 1));
+}
+var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, DEFLATE_LEVEL, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
+var init_tuning = __esm({
+  "src/sourcemaps/work/tuning.ts"() {
+    "use strict";
+    WORKER_YOUNG_GENERATION_MB = 8;
+    INJECT_THREADS_MIN_FILES = 1e3;
+    UPLOAD_THREADS_MIN_FILES = 500;
+    DEFLATE_LEVEL = 4;
+    BUNDLE_BATCH_BYTES = 1 << 20;
+    BUNDLE_BATCH_ENTRIES = 64;
+    BUNDLE_BATCHES_PER_WORKER = 3;
+    SCAN_BATCH_FILES = 32;
+    SCAN_BATCHES_PER_WORKER = 4;
+    BUNDLE_WRITE_BYTES = 1 << 20;
+  }
+});
+
+// src/sourcemaps/work/jobs.ts
+import { createHash as createHash4 } from "node:crypto";
+import * as zlib from "node:zlib";
+function runJob(job) {
+  const transfer = [];
+  let result;
+  switch (job.kind) {
+    case "inspect":
+      result = job.files.map((f) => inspectFile(f.abs, f.rel));
+      break;
+    case "prepare":
+      result = job.items.map((item) => {
+        const p2 = prepareEntry(item);
+        transfer.push(p2.deflated.buffer);
+        return p2;
+      });
+      break;
+    case "inject-validate":
+      result = validate2(job.sources, job.roots);
+      break;
+    case "inject-apply":
+      applyPlans(job.plans, { recovery: job.recovery });
+      result = null;
+      break;
+  }
+  return { result, transfer };
+}
+function prepareEntry(item) {
+  let data;
+  if (item instanceof Uint8Array) data = item;
+  else {
+    data = readRegularFile(item.file, item.displayPath);
+    if (item.rewrite) data = rewriteMapBytes(data, item.displayPath, item.rewrite);
+  }
+  const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash4("sha1").update(data).digest("hex") };
+}
+function crc322(data) {
+  const native = zlib.crc32;
+  if (native) return native(data) >>> 0;
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n2 = 0; n2 < 256; n2++) {
+      let c4 = n2;
+      for (let k2 = 0; k2 < 8; k2++) c4 = c4 & 1 ? 3988292384 ^ c4 >>> 1 : c4 >>> 1;
+      crcTable[n2] = c4;
+    }
+  }
+  let c3 = -1;
+  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
+  return (c3 ^ -1) >>> 0;
+}
+var crcTable;
+var init_jobs = __esm({
+  "src/sourcemaps/work/jobs.ts"() {
+    "use strict";
+    init_bundle_rewrite();
+    init_file_errors();
+    init_inject_apply();
+    init_inject_validate();
+    init_inspection();
+    init_tuning();
+  }
+});
+
+// src/sourcemaps/work/pool.ts
+import { existsSync as existsSync8, mkdtempSync, rmSync as rmSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join11 } from "node:path";
+import { fileURLToPath as fileURLToPath2, pathToFileURL } from "node:url";
+import { Worker as Worker2 } from "node:worker_threads";
+function rebuild(f) {
+  if (f.kind === "input") return new InputError(f.message, f.hint ? { hint: f.hint } : void 0);
+  return Object.assign(new Error(f.message), f.code ? { code: f.code } : {});
+}
+async function createPool(threads) {
+  if (threads <= 0) return new InlinePool();
+  const entry2 = await workerEntry();
+  return entry2 ? new ThreadPool(threads, entry2) : new InlinePool();
+}
+function workerEntry() {
+  entry ??= findWorkerEntry();
+  return entry;
+}
+async function findWorkerEntry() {
+  const here = import.meta.url;
+  if (!here.startsWith("file:")) return void 0;
+  for (const name of ["./worker.js", "./sourcemaps-worker.mjs"]) {
+    const url = new URL(name, here);
+    if (existsSync8(fileURLToPath2(url))) return url;
+  }
+  const source = fileURLToPath2(new URL("./worker.ts", here));
+  if (!existsSync8(source)) return void 0;
+  return bundleFromSources(source);
+}
+async function bundleFromSources(source) {
+  const name = "esbuild";
+  let esbuild;
+  try {
+    esbuild = await import(name);
+  } catch {
+    return void 0;
+  }
+  const dir = mkdtempSync(join11(tmpdir(), "sentry-ship-worker-"));
+  const outfile = join11(dir, "worker.mjs");
+  esbuild.buildSync({
+    entryPoints: [source],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    logLevel: "error",
+    banner: {
+      js: 'import { createRequire as __shipCreateRequire } from "node:module"; const require = __shipCreateRequire(import.meta.url);'
+    }
+  });
+  process.once("exit", () => rmSync3(dir, { recursive: true, force: true }));
+  return pathToFileURL(outfile);
+}
+var InlinePool, ThreadPool, entry;
+var init_pool = __esm({
+  "src/sourcemaps/work/pool.ts"() {
+    "use strict";
+    init_errors();
+    init_jobs();
+    init_tuning();
+    InlinePool = class {
+      size = 1;
+      threaded = false;
+      run(job) {
+        return new Promise(
+          (resolve14, reject) => setImmediate(() => {
+            try {
+              resolve14(runJob(job).result);
+            } catch (e) {
+              reject(e);
+            }
+          })
+        );
+      }
+      async close() {
+      }
+    };
+    ThreadPool = class {
+      threaded = true;
+      workers;
+      waiting = /* @__PURE__ */ new Map();
+      nextId = 0;
+      failure;
+      closing;
+      constructor(size, entry2) {
+        this.workers = Array.from({ length: size }, () => {
+          const w = new Worker2(entry2, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+          w.on("message", (m) => {
+            const p2 = this.waiting.get(m.id);
+            this.waiting.delete(m.id);
+            if ("failure" in m) p2?.reject(rebuild(m.failure));
+            else p2?.resolve(m.result);
+          });
+          w.on("error", (e) => this.fail(e));
+          w.on("exit", (code) => {
+            if (!this.closing) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
+          });
+          return w;
+        });
+      }
+      get size() {
+        return this.workers.length;
+      }
+      fail(e) {
+        this.failure ??= e;
+        for (const p2 of this.waiting.values()) p2.reject(e);
+        this.waiting.clear();
+      }
+      run(job) {
+        if (this.failure) return Promise.reject(this.failure);
+        const id = this.nextId++;
+        const w = this.workers[id % this.workers.length];
+        return new Promise((resolve14, reject) => {
+          this.waiting.set(id, { resolve: resolve14, reject });
+          w.postMessage({ id, job });
+        });
+      }
+      close() {
+        this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => void 0);
+        return this.closing;
+      }
+    };
+  }
+});
+
+// src/sourcemaps/zip.ts
+import { createHash as createHash5 } from "node:crypto";
+import { writeSync as writeSync2 } from "node:fs";
+var WRITE_BYTES, HashingWriter, DOS_DATE_1980, ZipWriter;
+var init_zip = __esm({
+  "src/sourcemaps/zip.ts"() {
+    "use strict";
+    init_tuning();
+    WRITE_BYTES = BUNDLE_WRITE_BYTES;
+    HashingWriter = class {
+      constructor(fd2, chunkSize) {
+        this.fd = fd2;
+        this.chunkSize = chunkSize;
+      }
+      offset = 0;
+      whole = createHash5("sha1");
+      chunk = createHash5("sha1");
+      chunkStart = 0;
+      chunkFill = 0;
+      chunks = [];
+      /** Bytes not yet written, gathered in one reused buffer (no garbage per entry or per write). */
+      buf = Buffer.allocUnsafe(WRITE_BYTES);
+      fill = 0;
+      fileOffset = 0;
+      /** Append bytes (copied); they reach the file in writes of WRITE_BYTES. */
+      async write(data) {
+        let from = 0;
+        while (from < data.length) {
+          const take = Math.min(WRITE_BYTES - this.fill, data.length - from);
+          this.buf.set(take === data.length ? data : data.subarray(from, from + take), this.fill);
+          this.fill += take;
+          from += take;
+          if (this.fill === WRITE_BYTES) await this.flush();
+        }
+        this.offset += data.length;
+        this.whole.update(data);
+        let pos = 0;
+        while (pos < data.length) {
+          const take = Math.min(this.chunkSize - this.chunkFill, data.length - pos);
+          this.chunk.update(take === data.length ? data : data.subarray(pos, pos + take));
+          this.chunkFill += take;
+          pos += take;
+          if (this.chunkFill === this.chunkSize) this.closeChunk();
+        }
+      }
+      closeChunk() {
+        this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
+        this.chunkStart += this.chunkFill;
+        this.chunkFill = 0;
+        this.chunk = createHash5("sha1");
+      }
+      async flush() {
+        let done = 0;
+        while (done < this.fill) done += writeSync2(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
+        this.fileOffset += this.fill;
+        this.fill = 0;
+      }
+      finish() {
+        if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
+        return this.whole.digest("hex");
+      }
+    };
+    DOS_DATE_1980 = 33;
+    ZipWriter = class {
+      w;
+      // The central directory grows in one buffer; headers are built in a reused one (the writer
+      // copies what it is given): thousands of tiny buffers cost more than their bytes.
+      central = Buffer.allocUnsafe(64 * 1024);
+      centralLength = 0;
+      local = Buffer.alloc(30);
+      count = 0;
+      constructor(fd2, chunkSize) {
+        this.w = new HashingWriter(fd2, chunkSize);
+      }
+      /** Bytes before the first entry (a bundle's magic header); entry offsets count them. */
+      async prelude(bytes) {
+        await this.w.write(bytes);
+      }
+      /** Add an entry: `deflated` (raw deflate) of `size` bytes with CRC-32 `crc`. */
+      async add(name, crc2, size, deflated) {
+        const { local, w } = this;
+        const nameBuf = Buffer.from(name, "utf8");
+        local.writeUInt32LE(67324752, 0);
+        local.writeUInt16LE(20, 4);
+        local.writeUInt16LE(name.length === nameBuf.length ? 0 : 2048, 6);
+        local.writeUInt16LE(8, 8);
+        local.writeUInt16LE(0, 10);
+        local.writeUInt16LE(DOS_DATE_1980, 12);
+        local.writeUInt32LE(crc2, 14);
+        local.writeUInt32LE(deflated.length, 18);
+        local.writeUInt32LE(size, 22);
+        local.writeUInt16LE(nameBuf.length, 26);
+        local.writeUInt16LE(0, 28);
+        const at2 = w.offset;
+        await w.write(local);
+        await w.write(nameBuf);
+        await w.write(deflated);
+        if (this.centralLength + 46 + nameBuf.length > this.central.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(2 * this.central.length, this.centralLength + 46 + nameBuf.length));
+          this.central.copy(bigger, 0, 0, this.centralLength);
+          this.central = bigger;
+        }
+        const cd = this.central.subarray(this.centralLength, this.centralLength + 46);
+        cd.writeUInt32LE(33639248, 0);
+        cd.writeUInt16LE(788, 4);
+        cd.writeUInt16LE(20, 6);
+        local.copy(cd, 8, 6, 30);
+        cd.writeUInt16LE(0, 32);
+        cd.writeUInt16LE(0, 34);
+        cd.writeUInt16LE(0, 36);
+        cd.writeUInt32LE(33188 * 65536, 38);
+        cd.writeUInt32LE(at2, 42);
+        this.centralLength += 46 + nameBuf.copy(this.central, this.centralLength + 46);
+        this.count++;
+      }
+      /** Write the central directory and its end record; the file is complete. */
+      async finish() {
+        const w = this.w;
+        const cdStart = w.offset;
+        const cdBuf = this.central.subarray(0, this.centralLength);
+        await w.write(cdBuf);
+        const eocd = Buffer.alloc(22);
+        eocd.writeUInt32LE(101010256, 0);
+        eocd.writeUInt16LE(this.count, 8);
+        eocd.writeUInt16LE(this.count, 10);
+        eocd.writeUInt32LE(cdBuf.length, 12);
+        eocd.writeUInt32LE(cdStart, 16);
+        await w.write(eocd);
+        await w.flush();
+        const checksum = w.finish();
+        return { size: w.offset, checksum, chunks: w.chunks, entries: this.count };
+      }
+    };
   }
 });
 
 // src/sourcemaps/bundle.ts
-import { createHash as createHash4 } from "node:crypto";
-import { closeSync as closeSync3, openSync as openSync3, readSync, writeSync as writeSync2 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { Worker as Worker2 } from "node:worker_threads";
-import * as zlib from "node:zlib";
+import { createHash as createHash6 } from "node:crypto";
+import { closeSync as closeSync4, openSync as openSync4, readSync as readSync2 } from "node:fs";
+import * as zlib2 from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
   if (noQuery.startsWith("~/")) return `files/_/_/${noQuery.slice(2)}`;
@@ -53373,113 +54485,33 @@ function uuidFromSha1(digest) {
   const h2 = b2.toString("hex");
   return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20)}`;
 }
-function crc322(data) {
-  const native = zlib.crc32;
-  if (native) return native(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n2 = 0; n2 < 256; n2++) {
-      let c4 = n2;
-      for (let k2 = 0; k2 < 8; k2++) c4 = c4 & 1 ? 3988292384 ^ c4 >>> 1 : c4 >>> 1;
-      crcTable[n2] = c4;
-    }
-  }
-  let c3 = -1;
-  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
-  return (c3 ^ -1) >>> 0;
-}
-function rewriteModuleUrl() {
-  return siblingModuleUrl("bundle-rewrite.js");
-}
-function workersReadFiles() {
-  return rewriteModuleUrl() !== void 0 && siblingModuleUrl("scan.js") !== void 0;
-}
-function createWorkerPool() {
-  return workersReadFiles() ? new WorkerPool(deflateWorkers()) : void 0;
-}
-function deflateWorkers() {
-  return Math.max(1, Math.min(2, availableParallelism() - 1));
-}
-async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
-  const fd2 = openSync3(file, "w");
+async function writeBundle(file, entries, attrs2, chunkSize, onEntry, pool = new InlinePool()) {
+  const fd2 = openSync4(file, "w");
   try {
-    const w = new HashingWriter(fd2, chunkSize);
-    let central = Buffer.allocUnsafe(64 * 1024);
-    let centralLength = 0;
-    const local = Buffer.alloc(30);
-    const idHash = createHash4("sha1");
-    const addEntry = async (name, crc2, size, deflated) => {
-      const nameBuf = Buffer.from(name, "utf8");
-      local.writeUInt32LE(67324752, 0);
-      local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(name.length === nameBuf.length ? 0 : 2048, 6);
-      local.writeUInt16LE(8, 8);
-      local.writeUInt16LE(0, 10);
-      local.writeUInt16LE(DOS_DATE_1980, 12);
-      local.writeUInt32LE(crc2, 14);
-      local.writeUInt32LE(deflated.length, 18);
-      local.writeUInt32LE(size, 22);
-      local.writeUInt16LE(nameBuf.length, 26);
-      local.writeUInt16LE(0, 28);
-      const at2 = w.offset;
-      await w.write(local);
-      await w.write(nameBuf);
-      await w.write(deflated);
-      if (centralLength + 46 + nameBuf.length > central.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * central.length, centralLength + 46 + nameBuf.length));
-        central.copy(bigger, 0, 0, centralLength);
-        central = bigger;
-      }
-      const cd = central.subarray(centralLength, centralLength + 46);
-      cd.writeUInt32LE(33639248, 0);
-      cd.writeUInt16LE(788, 4);
-      cd.writeUInt16LE(20, 6);
-      local.copy(cd, 8, 6, 30);
-      cd.writeUInt16LE(0, 32);
-      cd.writeUInt16LE(0, 34);
-      cd.writeUInt16LE(0, 36);
-      cd.writeUInt32LE(33188 * 65536, 38);
-      cd.writeUInt32LE(at2, 42);
-      centralLength += 46 + nameBuf.copy(central, centralLength + 46);
-    };
-    await w.write(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
+    const zip = new ZipWriter(fd2, chunkSize);
+    const idHash = createHash6("sha1");
+    await zip.prelude(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
     const unique = uniquePaths(entries);
     let count2 = 0;
-    const pool = workers ?? new WorkerPool(deflateWorkers());
-    try {
-      const batches = pack(unique, (e) => e.sizeHint, BATCH_BYTES, BATCH_ENTRIES);
-      const inFlight = [];
-      let nextToStart = 0;
-      const start = async (batch) => {
-        const items = [];
-        for (const e of batch) items.push(pool.readsFiles && e.source ? e.source : await e.load());
-        return pool.run(items);
-      };
-      for (const batch of batches) {
-        while (nextToStart < batches.length && inFlight.length < pool.size * BATCHES_PER_WORKER) {
-          const p2 = start(batches[nextToStart++]);
-          p2.catch(() => void 0);
-          inFlight.push(p2);
-        }
-        const prepared = await inFlight.shift();
-        for (let j2 = 0; j2 < batch.length; j2++) {
-          const e = batch[j2];
-          const r2 = prepared[j2];
-          if (r2.error !== void 0) {
-            if (r2.input) throw new InputError(r2.error);
-            const err4 = Object.assign(new Error(r2.error), { code: r2.code });
-            throw isFileSystemError(err4) ? fileError(err4, "read", e.url) : err4;
-          }
-          const crc2 = r2.crc >= 0 ? r2.crc : crc322(Buffer.from(r2.data));
-          const path = urlToBundlePath(e.url);
-          await addEntry(path, crc2, r2.size, r2.deflated);
-          idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
-          count2 += 1;
-          onEntry?.(r2.size);
-        }
+    const batches = pack(unique, (e) => e.sizeHint, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES);
+    const inFlight = [];
+    let nextToStart = 0;
+    for (const batch of batches) {
+      while (nextToStart < batches.length && inFlight.length < pool.size * BUNDLE_BATCHES_PER_WORKER) {
+        const p2 = pool.run({ kind: "prepare", items: batches[nextToStart++].map((e) => e.source) });
+        p2.catch(() => void 0);
+        inFlight.push(p2);
       }
-    } finally {
-      if (!workers) await pool.close();
+      const prepared = await inFlight.shift();
+      for (let j2 = 0; j2 < batch.length; j2++) {
+        const e = batch[j2];
+        const r2 = prepared[j2];
+        const path = urlToBundlePath(e.url);
+        await zip.add(path, r2.crc, r2.size, r2.deflated);
+        idHash.update(path).update("\0").update(Buffer.from(r2.sha1, "hex")).update("\0");
+        count2 += 1;
+        onEntry?.(r2.size);
+      }
     }
     for (const v of [attrs2.org, attrs2.project, attrs2.release, attrs2.dist]) idHash.update(v ?? "").update("\0");
     const debugId = uuidFromSha1(idHash.digest());
@@ -53490,27 +54522,16 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, workers) {
     if (attrs2.project !== void 0) rest.project = attrs2.project;
     if (attrs2.release !== void 0) rest.release = attrs2.release;
     const manifestBytes = manifestJson(unique, rest);
-    await addEntry(
+    await zip.add(
       "manifest.json",
       crc322(manifestBytes),
       manifestBytes.length,
-      zlib.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL })
+      zlib2.deflateRawSync(manifestBytes, { level: DEFLATE_LEVEL })
     );
-    const cdStart = w.offset;
-    const cdBuf = central.subarray(0, centralLength);
-    await w.write(cdBuf);
-    const eocd = Buffer.alloc(22);
-    eocd.writeUInt32LE(101010256, 0);
-    eocd.writeUInt16LE(count2 + 1, 8);
-    eocd.writeUInt16LE(count2 + 1, 10);
-    eocd.writeUInt32LE(cdBuf.length, 12);
-    eocd.writeUInt32LE(cdStart, 16);
-    await w.write(eocd);
-    await w.flush();
-    const checksum = w.finish();
-    return { file, size: w.offset, checksum, chunks: w.chunks, debugId, fileCount: count2 };
+    const z2 = await zip.finish();
+    return { file, size: z2.size, checksum: z2.checksum, chunks: z2.chunks, debugId, fileCount: count2 };
   } finally {
-    closeSync3(fd2);
+    closeSync4(fd2);
   }
 }
 function uniquePaths(entries) {
@@ -53558,196 +54579,30 @@ function manifestJson(entries, rest) {
   put(`},${JSON.stringify(rest).slice(1)}`);
   return buf.subarray(0, length);
 }
-function byteCompare(a, b2) {
-  if (a === b2) return 0;
-  const n2 = Math.min(a.length, b2.length);
-  for (let i2 = 0; i2 < n2; i2++) {
-    const x2 = a.charCodeAt(i2);
-    const y2 = b2.charCodeAt(i2);
-    if (x2 === y2) continue;
-    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
-      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
-    return x2 < y2 ? -1 : 1;
-  }
-  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
-}
 async function readChunk(file, offset, size) {
-  const fd2 = openSync3(file, "r");
+  const fd2 = openSync4(file, "r");
   try {
     const buf = Buffer.alloc(size);
     let got = 0;
     while (got < size) {
-      const n2 = readSync(fd2, buf, got, size - got, offset + got);
+      const n2 = readSync2(fd2, buf, got, size - got, offset + got);
       if (n2 === 0) break;
       got += n2;
     }
     return buf;
   } finally {
-    closeSync3(fd2);
+    closeSync4(fd2);
   }
 }
-var crcTable, WRITE_BYTES, HashingWriter, DOS_DATE_1980, DEFLATE_LEVEL, WORKER_SOURCE, YOUNG_GENERATION_MB, BATCH_BYTES, BATCH_ENTRIES, BATCHES_PER_WORKER, WorkerPool;
 var init_bundle = __esm({
   "src/sourcemaps/bundle.ts"() {
     "use strict";
-    init_errors();
-    init_file_errors();
+    init_order();
     init_pack();
-    init_sibling();
-    WRITE_BYTES = 1 << 20;
-    HashingWriter = class {
-      constructor(fd2, chunkSize) {
-        this.fd = fd2;
-        this.chunkSize = chunkSize;
-      }
-      offset = 0;
-      whole = createHash4("sha1");
-      chunk = createHash4("sha1");
-      chunkStart = 0;
-      chunkFill = 0;
-      chunks = [];
-      /** Bytes not yet written, gathered in one reused buffer (no garbage per entry or per write). */
-      buf = Buffer.allocUnsafe(WRITE_BYTES);
-      fill = 0;
-      fileOffset = 0;
-      /** Append bytes (copied); they reach the file in writes of WRITE_BYTES. */
-      async write(data) {
-        let from = 0;
-        while (from < data.length) {
-          const take = Math.min(WRITE_BYTES - this.fill, data.length - from);
-          this.buf.set(take === data.length ? data : data.subarray(from, from + take), this.fill);
-          this.fill += take;
-          from += take;
-          if (this.fill === WRITE_BYTES) await this.flush();
-        }
-        this.offset += data.length;
-        this.whole.update(data);
-        let pos = 0;
-        while (pos < data.length) {
-          const take = Math.min(this.chunkSize - this.chunkFill, data.length - pos);
-          this.chunk.update(take === data.length ? data : data.subarray(pos, pos + take));
-          this.chunkFill += take;
-          pos += take;
-          if (this.chunkFill === this.chunkSize) this.closeChunk();
-        }
-      }
-      closeChunk() {
-        this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
-        this.chunkStart += this.chunkFill;
-        this.chunkFill = 0;
-        this.chunk = createHash4("sha1");
-      }
-      async flush() {
-        let done = 0;
-        while (done < this.fill) done += writeSync2(this.fd, this.buf, done, this.fill - done, this.fileOffset + done);
-        this.fileOffset += this.fill;
-        this.fill = 0;
-      }
-      finish() {
-        if (this.chunkFill > 0 || this.chunks.length === 0) this.closeChunk();
-        return this.whole.digest("hex");
-      }
-    };
-    DOS_DATE_1980 = 33;
-    DEFLATE_LEVEL = 4;
-    WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { readFileSync } = require("node:fs");
-const zlib = require("node:zlib");
-const { createHash } = require("node:crypto");
-const rewriter = workerData.rewriteModule ? import(workerData.rewriteModule) : undefined;
-const scanner = workerData.scanModule ? import(workerData.scanModule) : undefined;
-parentPort.on("message", async ({ id, items }) => {
-  const mod = rewriter && (await rewriter);
-  const scan = scanner && (await scanner);
-  const transfer = [];
-  const out = items.map((item) => {
-    try {
-      if (item.inspect) return scan.inspectFile(item.inspect.abs, item.inspect.rel);
-      let data = item;
-      if (item.file !== undefined) {
-        data = readFileSync(item.file);
-        if (item.rewrite) data = mod.rewriteMapBytes(data, item.displayPath, item.rewrite);
-      }
-      // Copies that own their memory, moved (not cloned) to the main thread: a clone of a view
-      // copies the whole pool or output buffer behind it.
-      const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: ${DEFLATE_LEVEL} }));
-      transfer.push(deflated.buffer);
-      return {
-        deflated,
-        crc: zlib.crc32 ? zlib.crc32(data) >>> 0 : -1,
-        size: data.length,
-        sha1: createHash("sha1").update(data).digest("hex"),
-        data: zlib.crc32 ? undefined : new Uint8Array(data),
-      };
-    } catch (e) {
-      return { error: String((e && e.message) || e), input: !!(e && e.kind === "input"), code: e && e.code };
-    }
-  });
-  parentPort.postMessage({ id, out }, transfer);
-});
-`;
-    YOUNG_GENERATION_MB = 8;
-    BATCH_BYTES = 1 << 20;
-    BATCH_ENTRIES = 64;
-    BATCHES_PER_WORKER = 3;
-    WorkerPool = class {
-      workers;
-      waiting = /* @__PURE__ */ new Map();
-      nextId = 0;
-      failure;
-      /** The workers read and rewrite files themselves (else they get bytes). */
-      readsFiles;
-      constructor(size) {
-        const rewriteModule = rewriteModuleUrl();
-        const scanModule = siblingModuleUrl("scan.js");
-        this.readsFiles = rewriteModule !== void 0 && scanModule !== void 0;
-        this.workers = Array.from({ length: size }, () => {
-          const w = new Worker2(WORKER_SOURCE, {
-            eval: true,
-            workerData: { rewriteModule, scanModule },
-            resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB }
-          });
-          w.on("message", ({ id, out }) => {
-            const p2 = this.waiting.get(id);
-            this.waiting.delete(id);
-            p2?.resolve(out);
-          });
-          w.on("error", (e) => this.fail(e));
-          return w;
-        });
-      }
-      fail(e) {
-        this.failure = e;
-        for (const p2 of this.waiting.values()) p2.reject(e);
-        this.waiting.clear();
-      }
-      get size() {
-        return this.workers.length;
-      }
-      /** Inspect files for the upload scan (scan.ts inspectFile) on the workers. */
-      inspect(files) {
-        return this.post(files.map((f) => ({ inspect: f })));
-      }
-      run(items) {
-        return this.post(items);
-      }
-      post(items) {
-        if (this.failure) return Promise.reject(this.failure);
-        const id = this.nextId++;
-        const w = this.workers[id % this.workers.length];
-        return new Promise((resolve13, reject) => {
-          this.waiting.set(id, { resolve: resolve13, reject });
-          w.postMessage({ id, items });
-        });
-      }
-      closing;
-      /** Stop the workers (again: no-op). */
-      close() {
-        this.closing ??= Promise.all(this.workers.map((w) => w.terminate())).then(() => void 0);
-        return this.closing;
-      }
-    };
+    init_jobs();
+    init_pool();
+    init_tuning();
+    init_zip();
   }
 });
 
@@ -53756,8 +54611,8 @@ var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
-import { readFileSync as readFileSync11, statSync as statSync6 } from "node:fs";
-import { relative as relative4, resolve as resolve9 } from "node:path";
+import { readFileSync as readFileSync12, statSync as statSync6 } from "node:fs";
+import { relative as relative4, resolve as resolve10 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
   "src/sourcemaps/symbolicate/local-store.ts"() {
@@ -53776,7 +54631,7 @@ var init_local_store = __esm({
       static async open(opts) {
         const store = new _LocalStore(opts);
         for (const dir of opts.dirs) {
-          const root = resolve9(opts.cwd, dir);
+          const root = resolve10(opts.cwd, dir);
           let isDir;
           try {
             isDir = statSync6(root).isDirectory();
@@ -53787,7 +54642,7 @@ var init_local_store = __esm({
           const base = isDir ? root : root.slice(0, root.lastIndexOf("/"));
           for (const rel of rels) {
             if (!EXT.test(rel)) continue;
-            store.add(resolve9(base, rel), rel, relative4(opts.cwd, resolve9(base, rel)) || rel);
+            store.add(resolve10(base, rel), rel, relative4(opts.cwd, resolve10(base, rel)) || rel);
           }
         }
         return store;
@@ -53795,7 +54650,7 @@ var init_local_store = __esm({
       add(abs, rel, display) {
         let text;
         try {
-          text = readFileSync11(abs, "utf8");
+          text = readFileSync12(abs, "utf8");
         } catch {
           return;
         }
@@ -54181,7 +55036,7 @@ var init_event_file = __esm({
 
 // src/commands/sourcemaps/explain.ts
 async function runExplain(opts, ctx) {
-  const { resolve: resolve13 } = await import("node:path");
+  const { resolve: resolve14 } = await import("node:path");
   const { LocalStore: LocalStore2 } = await Promise.resolve().then(() => (init_local_store(), local_store_exports));
   const ex = await Promise.resolve().then(() => (init_explain(), explain_exports));
   let explanation;
@@ -54191,7 +55046,7 @@ async function runExplain(opts, ctx) {
     const { processEvent: processEvent2 } = await Promise.resolve().then(() => (init_event(), event_exports));
     let event;
     try {
-      event = eventFromText2(await readFile4(resolve13(ctx.cwd, opts.eventFile), "utf8"));
+      event = eventFromText2(await readFile4(resolve14(ctx.cwd, opts.eventFile), "utf8"));
     } catch (e) {
       const err4 = e;
       throw new InputError(`cannot read the event in ${opts.eventFile}: ${err4.code ?? err4.message}`);
@@ -54273,526 +55128,12 @@ var init_explain2 = __esm({
   }
 });
 
-// src/sourcemaps/mappings-shift.ts
-function encodeVlq(value2) {
-  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
-  let out = "";
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    out += B64[digit];
-  } while (v > 0);
-  return out;
-}
-function segmentFields(seg) {
-  const fields = [];
-  let shift = 0;
-  let value2 = 0;
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const c3 = seg.charCodeAt(i2);
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
-    if (d < 0) return void 0;
-    value2 += (d & 31) * 2 ** shift;
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return void 0;
-    } else {
-      const neg = value2 % 2 === 1;
-      const abs = Math.floor(value2 / 2);
-      fields.push(neg ? -abs : abs);
-      shift = 0;
-      value2 = 0;
-    }
-  }
-  if (shift !== 0) return void 0;
-  return fields;
-}
-function firstFieldLength(seg) {
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const d = B64_VALUE[seg.charCodeAt(i2)];
-    if (!(d & 32)) return i2 + 1;
-  }
-  return seg.length;
-}
-function mappingsProblem(mappings, sourcesLength, namesLength) {
-  if (mappingsValid(mappings, sourcesLength, namesLength)) return void 0;
-  return describeMappingsProblem(mappings, sourcesLength, namesLength);
-}
-function mappingsValid(m, sourcesLength, namesLength) {
-  const maxSource = sourcesLength ?? Infinity;
-  const maxName = namesLength ?? Infinity;
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let col = 0;
-  let field = 0;
-  let shift = 0;
-  let value2 = 0;
-  const n2 = m.length;
-  for (let i2 = 0; i2 <= n2; i2++) {
-    const c3 = i2 < n2 ? m.charCodeAt(i2) : 59;
-    if (c3 === 44 || c3 === 59) {
-      if (shift !== 0) return false;
-      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
-      field = 0;
-      if (c3 === 59) col = 0;
-      continue;
-    }
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
-    if (d < 0) return false;
-    value2 += (d & 31) * POW2[shift / 5];
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return false;
-      continue;
-    }
-    const half = Math.floor(value2 / 2);
-    const v = value2 % 2 === 1 ? -half : half;
-    value2 = 0;
-    shift = 0;
-    switch (field++) {
-      case 0:
-        col += v;
-        if (col < 0) return false;
-        break;
-      case 1:
-        src += v;
-        break;
-      case 2:
-        srcLine += v;
-        break;
-      case 3:
-        srcCol += v;
-        if (src < 0 || srcLine < 0 || srcCol < 0 || src >= maxSource) return false;
-        break;
-      case 4:
-        name += v;
-        if (name < 0 || name >= maxName) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-function excerpt4(value2) {
-  return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
-}
-function describeMappingsProblem(mappings, sourcesLength, namesLength) {
-  if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
-    const bad = /[^A-Za-z0-9+/,;]/.exec(mappings);
-    return `mappings contain an invalid character ${JSON.stringify(bad[0])} at offset ${bad.index}`;
-  }
-  let src = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let name = 0;
-  let line = 0;
-  let pos = 0;
-  const n2 = mappings.length;
-  while (pos <= n2) {
-    let end = pos;
-    while (end < n2 && mappings.charCodeAt(end) !== 59) end++;
-    let col = 0;
-    let segStart = pos;
-    while (segStart < end) {
-      let segEnd = segStart;
-      while (segEnd < end && mappings.charCodeAt(segEnd) !== 44) segEnd++;
-      const seg = mappings.slice(segStart, segEnd);
-      if (seg !== "") {
-        const f = segmentFields(seg);
-        const where2 = `line ${line + 1}, segment ${excerpt4(seg)}`;
-        if (!f) return `mappings have a truncated value at ${where2}`;
-        if (f.length !== 1 && f.length !== 4 && f.length !== 5)
-          return `mappings have a segment of ${f.length} fields at ${where2}`;
-        col += f[0];
-        if (col < 0) return `mappings have a negative column at ${where2}`;
-        if (f.length >= 4) {
-          src += f[1];
-          srcLine += f[2];
-          srcCol += f[3];
-          if (src < 0 || srcLine < 0 || srcCol < 0) return `mappings have a negative source position at ${where2}`;
-          if (sourcesLength !== void 0 && src >= sourcesLength)
-            return `mappings refer to source ${src} of ${sourcesLength} at ${where2}`;
-        }
-        if (f.length === 5) {
-          name += f[4];
-          if (name < 0) return `mappings have a negative name index at ${where2}`;
-          if (namesLength !== void 0 && name >= namesLength)
-            return `mappings refer to name ${name} of ${namesLength} at ${where2}`;
-        }
-      }
-      segStart = segEnd + 1;
-    }
-    line++;
-    pos = end + 1;
-  }
-  return void 0;
-}
-function lineStart(mappings, k2) {
-  let pos = 0;
-  for (let i2 = 0; i2 < k2; i2++) {
-    const semi = mappings.indexOf(";", pos);
-    if (semi === -1) return -1;
-    pos = semi + 1;
-  }
-  return pos;
-}
-function shiftMappings(mappings, line, column, lines = 2) {
-  const start = lineStart(mappings, line);
-  if (start === -1) return mappings;
-  const semis = ";".repeat(lines);
-  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
-  let end = mappings.indexOf(";", start);
-  if (end === -1) end = mappings.length;
-  const segs = mappings.slice(start, end).split(",").filter((s2) => s2 !== "");
-  const left = [];
-  const right = [];
-  let col = 0;
-  let lastLeft;
-  for (const seg of segs) {
-    const f = segmentFields(seg);
-    col += f[0];
-    if (right.length === 0 && col < column) {
-      left.push(seg);
-      lastLeft = f;
-    } else if (right.length === 0) {
-      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
-    } else {
-      right.push(seg);
-    }
-  }
-  const movedFirstCol = right.length ? col0(right[0]) : void 0;
-  if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
-  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
-}
-function col0(seg) {
-  return segmentFields(seg)[0];
-}
-function sectionsProblem(sections) {
-  if (!Array.isArray(sections)) return "sections is not an array";
-  for (const [i2, s2] of sections.entries()) {
-    const o2 = s2?.offset;
-    if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
-      return `section ${i2} has no valid offset`;
-    }
-  }
-  return void 0;
-}
-function shiftSections(sections, lines = 1) {
-  return sections.map((s2) => ({ ...s2, offset: { ...s2.offset, line: s2.offset.line + lines } }));
-}
-var B64, B64_VALUE, POW2, EXCERPT_CHARS;
-var init_mappings_shift = __esm({
-  "src/sourcemaps/mappings-shift.ts"() {
-    "use strict";
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    B64_VALUE = new Int8Array(128).fill(-1);
-    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
-    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
-    EXCERPT_CHARS = 80;
-  }
-});
-
-// src/sourcemaps/snippet.ts
-function snippet(debugId) {
-  return '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._sentryDebugIds=e._sentryDebugIds||{},e._sentryDebugIds[n]="' + debugId + '")}catch(e){}}();';
-}
-function debugIdComment(debugId) {
-  return `//# debugId=${debugId}`;
-}
-function stringEnd(js, at2) {
-  const q3 = js.charCodeAt(at2);
-  for (let i2 = at2 + 1; i2 < js.length; i2++) {
-    const c3 = js.charCodeAt(i2);
-    if (c3 === q3) return i2 + 1;
-    if (c3 === 92) i2++;
-    else if (c3 === 10 || c3 === 13) return -1;
-  }
-  return -1;
-}
-function startsStatement(js, at2) {
-  if (at2 >= js.length) return true;
-  const c3 = js[at2];
-  if (c3 === '"' || c3 === "'" || c3 === "{" || c3 === "}" || c3 === ";" || c3 === "~") return true;
-  if (c3 === "!") return js[at2 + 1] !== "=";
-  if (/[0-9]/.test(c3)) return true;
-  if (/[A-Za-z_$]/.test(c3)) return !/^(?:in|instanceof)(?![\w$])/.test(js.slice(at2, at2 + 11));
-  return false;
-}
-function directivePrologue(js) {
-  const preamble = PREAMBLE_RE.exec(js)[0].length;
-  const directives = [];
-  let end = preamble;
-  let pos = preamble;
-  for (; ; ) {
-    const c3 = js[pos];
-    if (c3 !== '"' && c3 !== "'") break;
-    const close = stringEnd(js, pos);
-    if (close === -1) break;
-    GAP_RE.lastIndex = close;
-    const gap = GAP_RE.exec(js)[0];
-    const next = close + gap.length;
-    let stmtEnd;
-    if (js[next] === ";") {
-      stmtEnd = next + 1;
-      if (c3 === "'" && next === close && (js[stmtEnd] === "\n" || js[stmtEnd] === "\r")) stmtEnd++;
-    } else if ((LINE_BREAK_RE.test(gap) || next >= js.length) && startsStatement(js, next)) stmtEnd = close;
-    else break;
-    directives.push({ quote: c3, text: js.slice(pos + 1, close - 1) });
-    end = stmtEnd;
-    GAP_RE.lastIndex = stmtEnd;
-    pos = stmtEnd + GAP_RE.exec(js)[0].length;
-  }
-  return { end, directives };
-}
-function insertionPoint(js) {
-  return positionOf(js, directivePrologue(js).end);
-}
-function positionOf(text, offset) {
-  let line = 0;
-  let lineStart2 = 0;
-  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
-    line++;
-    lineStart2 = i2 + 1;
-  }
-  return { offset, line, column: offset - lineStart2 };
-}
-function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
-  return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";
-}
-function injectWithIndexMap(js, debugId) {
-  const sb = SHEBANG_RE.exec(js);
-  const head = sb ? sb[0] : "";
-  const body = js.slice(head.length);
-  const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
-  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
-}
-function rustLines(text) {
-  if (text === "") return [];
-  const parts = text.split("\n");
-  if (parts[parts.length - 1] === "") parts.pop();
-  else {
-    const last2 = parts.pop();
-    return [...parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l), last2];
-  }
-  return parts.map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
-}
-function isSourceMappingLine(line) {
-  return line.startsWith("//# sourceMappingURL=") || line.startsWith("//@ sourceMappingURL=");
-}
-function injectWithoutMap(js, debugId) {
-  const lines = rustLines(js);
-  let smIdx = -1;
-  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
-    if (isSourceMappingLine(lines[i2])) {
-      smIdx = i2;
-      break;
-    }
-  }
-  const sm = smIdx >= 0 ? lines.splice(smIdx, 1)[0] : void 0;
-  let out = lines.map((l) => l + "\n").join("");
-  out += snippet(debugId) + "\n";
-  if (sm !== void 0) out += sm + "\n";
-  return out + debugIdComment(debugId) + "\n";
-}
-var WS2, PREAMBLE, PREAMBLE_RE, GAP_RE, LINE_BREAK_RE, SHEBANG_RE, USE_RE;
-var init_snippet = __esm({
-  "src/sourcemaps/snippet.ts"() {
-    "use strict";
-    WS2 = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
-    PREAMBLE = `(#![^\\n]*[\\n\\r])?(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n]*[\\n\\r])*`;
-    PREAMBLE_RE = new RegExp(`^${PREAMBLE}`);
-    GAP_RE = new RegExp(`(?:${WS2}|/\\*[\\s\\S]*?\\*/|//[^\\n\\r\\u2028\\u2029]*)*`, "y");
-    LINE_BREAK_RE = /[\n\r\u2028\u2029]/;
-    SHEBANG_RE = /^#![^\n]*(?:\n|$)/;
-    USE_RE = new RegExp(`^use${WS2}[^"'\\r\\n]*$`);
-  }
-});
-
 // src/sourcemaps/inject.ts
 var inject_exports = {};
 __export(inject_exports, {
   NO_MAP_WARNING: () => NO_MAP_WARNING,
-  applyPlans: () => applyPlans,
-  injectInline: () => injectInline,
-  injectJson: () => injectJson,
-  injectPair: () => injectPair,
-  mapProblem: () => mapProblem,
-  parseMapJson: () => parseMapJson2,
-  renderInjectReport: () => renderInjectReport,
-  rewriteMap: () => rewriteMap,
-  runInjection: () => runInjection,
-  validate: () => validate2
+  runInjection: () => runInjection
 });
-import { closeSync as closeSync4, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync4, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
-import { availableParallelism as availableParallelism2 } from "node:os";
-import { sep as sep4 } from "node:path";
-import { Worker as Worker3 } from "node:worker_threads";
-function decodeUtf8(buf) {
-  try {
-    return utf8.decode(buf);
-  } catch {
-    return void 0;
-  }
-}
-function parseMapJson2(text) {
-  let t2 = text.replace(/^\uFEFF/, "");
-  if (t2.startsWith(")]}")) t2 = t2.slice(t2.indexOf("\n") + 1);
-  const v = JSON.parse(t2);
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
-  return v;
-}
-function mapProblem(map) {
-  if (map.sections !== void 0) {
-    const p2 = sectionsProblem(map.sections);
-    if (p2) return p2;
-    for (const [i2, s2] of map.sections.entries()) {
-      const inner = s2.map;
-      if (inner && typeof inner === "object") {
-        const q3 = regularProblem(inner);
-        if (q3) return `section ${i2}: ${q3}`;
-      }
-    }
-    return void 0;
-  }
-  return regularProblem(map);
-}
-function regularProblem(map) {
-  if (typeof map.mappings !== "string") return "it has no `mappings` string";
-  const sources = Array.isArray(map.sources) ? map.sources.length : void 0;
-  const names = Array.isArray(map.names) ? map.names.length : void 0;
-  try {
-    return mappingsProblem(map.mappings, sources, names);
-  } catch (e) {
-    return `mappings do not decode (${e.message})`;
-  }
-}
-function describeJsonError(e) {
-  return `not valid JSON (${e.message})`;
-}
-function readStamped(path, slot) {
-  const fd2 = openSync4(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
-  try {
-    const st = fstatSync3(fd2);
-    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
-    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    let buf = scratch[slot];
-    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
-    let n2 = 0;
-    while (st.size === 0 || n2 < st.size) {
-      if (n2 === buf.length) {
-        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
-        buf.copy(bigger, 0, 0, n2);
-        buf = scratch[slot] = bigger;
-      }
-      const r2 = readSync2(fd2, buf, n2, buf.length - n2, null);
-      if (r2 === 0) break;
-      n2 += r2;
-      if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    }
-    return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
-  } finally {
-    closeSync4(fd2);
-  }
-}
-function analyze(js, roots, invalid) {
-  let buf;
-  let jsStamp;
-  try {
-    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS2));
-  } catch (e) {
-    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
-    return void 0;
-  }
-  const text = decodeUtf8(buf);
-  if (text === void 0) {
-    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
-    return void 0;
-  }
-  const ref = readSourceMapReference(text);
-  const existing = findDebugId(text);
-  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
-  if (ref && isDataUrl(ref.url)) {
-    const data = parseDataUrl(ref.url);
-    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
-    let map2;
-    try {
-      map2 = parseMapJson2(data.json);
-    } catch (e) {
-      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
-      return void 0;
-    }
-    const p3 = mapProblem(map2);
-    if (p3) {
-      invalid.push({ path: `${js.display} (inline source map)`, reason: p3 });
-      return void 0;
-    }
-    const mapId2 = debugIdFromMap(map2);
-    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
-  }
-  let map;
-  if (ref) {
-    map = mapLocation(js, ref.url);
-    if (!map) return { kind: "missing", js, map: ref.url };
-    if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
-  } else if (exists2(js.abs + ".map")) {
-    map = { abs: js.abs + ".map", display: js.display + ".map" };
-  }
-  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
-  let mapBuf;
-  let mapStamp;
-  try {
-    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
-  } catch (e) {
-    if (ref && !existsSync7(map.abs)) return { kind: "missing", js, map: map.display };
-    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
-    return void 0;
-  }
-  let mapObj;
-  try {
-    mapObj = parseMapJson2(mapBuf.toString("utf8"));
-  } catch (e) {
-    invalid.push({ path: map.display, reason: describeJsonError(e) });
-    return void 0;
-  }
-  const p2 = mapProblem(mapObj);
-  if (p2) {
-    invalid.push({ path: map.display, reason: p2 });
-    return void 0;
-  }
-  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
-  if (jsPending && !exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(readFileSync12(pendingPath(js.abs)));
-    const pid = pending === void 0 ? void 0 : findDebugId(pending);
-    const mid = debugIdFromMap(mapObj);
-    if (pid && pid === mid)
-      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
-  }
-  const mapId = debugIdFromMap(mapObj);
-  return {
-    kind: "pair",
-    js,
-    map,
-    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
-    mapHadId: mapId !== void 0,
-    resume: false,
-    jsPending,
-    jsStamp,
-    mapStamp
-  };
-}
-function validate2(sources, roots) {
-  const invalid = [];
-  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
-}
-function isInside(abs, root) {
-  return abs === root || abs.startsWith(root.endsWith(sep4) ? root : root + sep4);
-}
 function claimMaps(plans) {
   const owners = /* @__PURE__ */ new Map();
   return plans.map((p2) => {
@@ -54803,117 +55144,6 @@ function claimMaps(plans) {
     return p2;
   });
 }
-function trimSemicolons(mappings) {
-  let end = mappings.length;
-  while (end > 0 && mappings.charCodeAt(end - 1) === 59) end--;
-  return end === mappings.length ? mappings : mappings.slice(0, end);
-}
-function rewriteMap(map, id, at2) {
-  if (Array.isArray(map.sections)) map.sections = shiftSections(map.sections);
-  else map.mappings = trimSemicolons(shiftMappings(map.mappings, at2.line, at2.column));
-  if (!isDebugId(map.debugId)) {
-    delete map.debugId;
-    delete map.debug_id;
-    map.debugId = id;
-  }
-  return JSON.stringify(map);
-}
-function injectPair(jsText, mapText, id) {
-  return injectParsedPair(jsText, parseMapJson2(mapText), id);
-}
-function injectParsedPair(jsText, map, id) {
-  const isIndex = Array.isArray(map.sections);
-  const at2 = insertionPoint(jsText);
-  const newMap = rewriteMap(map, id, at2);
-  const js = isIndex ? injectWithIndexMap(jsText, id) : injectWithMap(jsText, id, at2);
-  return { js, map: newMap };
-}
-function injectInline(jsText, id) {
-  const ref = readSourceMapReference(jsText);
-  const data = parseDataUrl(ref.url);
-  const map = parseMapJson2(data.json);
-  const isIndex = Array.isArray(map.sections);
-  const newMap = rewriteMap(map, id, insertionPoint(jsText));
-  const replaced = jsText.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, newMap) + jsText.slice(ref.end);
-  return isIndex ? injectWithIndexMap(replaced, id) : injectWithMap(replaced, id);
-}
-function readUnchanged(file, was, slot) {
-  const { buf, stamp } = readStamped(file.abs, slot);
-  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
-    throw new InputError(`${file.display} changed while inject was running`, {
-      hint: "Run inject again when the build has finished writing."
-    });
-  }
-  return buf.toString("utf8");
-}
-function applyNamed(p2, files) {
-  try {
-    apply(p2, files);
-  } catch (e) {
-    if (!isFileSystemError(e) || p2.kind !== "pair" && p2.kind !== "inline" && p2.kind !== "nomap") throw e;
-    const hit = e.path ?? "";
-    const display = p2.kind === "pair" && hit.startsWith(p2.map.abs) ? p2.map.display : p2.js.display;
-    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
-    throw fileError(e, writing ? "write" : "read", display);
-  }
-}
-function apply(p2, files) {
-  if (p2.kind === "pair") {
-    if (!p2.resume) {
-      const out = injectParsedPair(
-        readUnchanged(p2.js, p2.jsStamp, JS2),
-        parseMapJson2(readUnchanged(p2.map, p2.mapStamp, MAP)),
-        p2.id
-      );
-      if (p2.jsPending) files.removePending(p2.js.abs);
-      files.writePending(p2.map.abs, out.map, p2.mapStamp.mode);
-      files.writePending(p2.js.abs, out.js, p2.jsStamp.mode);
-      files.commit(p2.map.abs, p2.mapStamp.size);
-    }
-    files.commit(p2.js.abs, p2.jsStamp.size);
-  } else if (p2.kind === "inline" || p2.kind === "nomap") {
-    const js = readUnchanged(p2.js, p2.jsStamp, JS2);
-    files.writePending(
-      p2.js.abs,
-      p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
-      p2.jsStamp.mode
-    );
-    files.commit(p2.js.abs, p2.jsStamp.size);
-  }
-}
-function weight(p2) {
-  if (p2.kind === "pair") return p2.resume ? p2.jsStamp.size : p2.mapStamp.size;
-  if (p2.kind === "inline" || p2.kind === "nomap") return p2.jsStamp.size;
-  return -1;
-}
-function applyPlans(plans, opts) {
-  let dead = false;
-  const step = (op, path) => {
-    try {
-      opts.onStep?.({ op, path });
-    } catch (e) {
-      dead = true;
-      throw e;
-    }
-  };
-  const files = new FileReplacer({ staleSpares: opts.staleSpares, listed: opts.listed, step });
-  try {
-    for (const p2 of plans) applyNamed(p2, files);
-  } catch (e) {
-    if (!dead) {
-      try {
-        files.finish();
-      } catch {
-      }
-    }
-    throw e;
-  }
-  files.finish();
-}
-function helperError(e) {
-  if (e.input) return new InputError(e.message, e.hint ? { hint: e.hint } : void 0);
-  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
-}
 async function runInjection(opts) {
   const discovery = await discover(opts.paths, {
     cwd: opts.cwd,
@@ -54922,33 +55152,31 @@ async function runInjection(opts) {
     ignoreFile: opts.ignoreFile
   });
   const sources = discovery.sources;
-  const wanted = opts.onStep ? 0 : opts.threads ?? (sources.length >= HELPER_MIN_FILES ? Math.min(2, availableParallelism2()) : 0);
-  const helpers = wanted > 0 ? Helper.start(wanted) : [];
+  const wanted = opts.onStep ? 0 : opts.threads ?? (sources.length >= INJECT_THREADS_MIN_FILES ? workerThreads() : 0);
+  const pool = await createPool(wanted);
   try {
-    return await inject(opts, discovery, helpers);
+    return await inject(opts, discovery, pool);
   } finally {
-    await Promise.all(helpers.map((h2) => h2.close()));
+    await pool.close();
   }
 }
-async function inject(opts, discovery, helpers) {
+async function inject(opts, discovery, pool) {
   const sources = discovery.sources;
-  const k2 = helpers.length;
-  let validated;
-  if (k2 > 0) {
-    const parts = await Promise.all(
-      helpers.map(
-        (h2, j2) => h2.request({
-          op: "validate",
-          sources: sources.filter((_2, i2) => i2 % k2 === j2),
-          roots: discovery.roots
-        })
-      )
-    );
-    validated = {
-      plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
-      invalid: parts.flatMap((p2) => p2.invalid)
-    };
-  } else validated = validate2(sources, discovery.roots);
+  const k2 = pool.size;
+  const parts = await Promise.all(
+    Array.from(
+      { length: k2 },
+      (_2, j2) => pool.run({
+        kind: "inject-validate",
+        sources: k2 === 1 ? sources : sources.filter((_3, i2) => i2 % k2 === j2),
+        roots: discovery.roots
+      })
+    )
+  );
+  const validated = {
+    plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
+    invalid: parts.flatMap((p2) => p2.invalid)
+  };
   const { invalid } = validated;
   if (invalid.length > 0) {
     invalid.sort((a, b2) => comparePaths(a.path, b2.path));
@@ -54969,7 +55197,7 @@ async function inject(opts, discovery, helpers) {
     untouched: [],
     warnings: [],
     dryRun: opts.dryRun === true,
-    threads: k2
+    threads: pool.threaded ? k2 : 0
   };
   for (const p2 of plans) {
     switch (p2.kind) {
@@ -55022,23 +55250,46 @@ async function inject(opts, discovery, helpers) {
   }
   if (opts.dryRun) return report3;
   const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b2) => weight(a) - weight(b2));
-  const { spares, listed } = discovery;
-  if (k2 > 0) {
-    const done = await Promise.allSettled(
-      helpers.map(
-        (h2, j2) => h2.request({
-          op: "apply",
-          plans: order.filter((_2, i2) => i2 % k2 === j2),
-          listed,
-          staleSpares: j2 === 0 ? spares : []
-        })
-      )
-    );
-    const failed = done.find((r2) => r2.status === "rejected");
-    if (failed) throw failed.reason;
-  } else applyPlans(order, { staleSpares: spares, listed, onStep: opts.onStep });
+  const { recovery } = discovery;
+  if (opts.onStep) {
+    applyPlans(order, { recovery, onStep: opts.onStep });
+    return report3;
+  }
+  const done = await Promise.allSettled(
+    Array.from(
+      { length: k2 },
+      (_2, j2) => pool.run({
+        kind: "inject-apply",
+        plans: k2 === 1 ? order : order.filter((_3, i2) => i2 % k2 === j2),
+        // One worker reuses and removes the spares an interrupted run left.
+        recovery: j2 === 0 ? recovery : { ...recovery, spares: [] }
+      })
+    )
+  );
+  const failed = done.find((r2) => r2.status === "rejected");
+  if (failed) throw failed.reason;
   return report3;
 }
+var NO_MAP_WARNING;
+var init_inject = __esm({
+  "src/sourcemaps/inject.ts"() {
+    "use strict";
+    init_errors();
+    init_discover();
+    init_inject_apply();
+    init_order();
+    init_pool();
+    init_tuning();
+    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
+  }
+});
+
+// src/sourcemaps/inject-render.ts
+var inject_render_exports = {};
+__export(inject_render_exports, {
+  injectJson: () => injectJson,
+  renderInjectReport: () => renderInjectReport
+});
 function section(title2, entries) {
   if (entries.length === 0) return [];
   const lines = [`  ${title2}`];
@@ -55091,77 +55342,10 @@ function injectJson(r2) {
     warnings: r2.warnings
   };
 }
-var utf8, scratch, JS2, MAP, HELPER_MIN_FILES, HELPER_SOURCE, Helper, NO_MAP_WARNING;
-var init_inject = __esm({
-  "src/sourcemaps/inject.ts"() {
+var init_inject_render = __esm({
+  "src/sourcemaps/inject-render.ts"() {
     "use strict";
-    init_errors();
-    init_atomic_write();
-    init_debug_id();
-    init_discover();
-    init_file_errors();
-    init_mappings_shift();
-    init_sibling();
-    init_snippet();
-    utf8 = new TextDecoder("utf-8", { fatal: true });
-    scratch = [Buffer.alloc(0), Buffer.alloc(0)];
-    JS2 = 0;
-    MAP = 1;
-    HELPER_MIN_FILES = 1e3;
-    HELPER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const loaded = import(workerData.module);
-parentPort.on("message", async (msg) => {
-  try {
-    const m = await loaded;
-    parentPort.postMessage({ ok: msg.op === "validate" ? m.validate(msg.sources, msg.roots) : m.applyPlans(msg.plans, { listed: msg.listed, staleSpares: msg.staleSpares }) });
-  } catch (e) {
-    parentPort.postMessage({ error: { message: String((e && e.message) || e), hint: e && e.hint, input: !!(e && e.kind === "input"), code: e && e.code } });
-  }
-});
-`;
-    Helper = class _Helper {
-      worker;
-      waiting;
-      failure;
-      constructor(module) {
-        this.worker = new Worker3(HELPER_SOURCE, {
-          eval: true,
-          workerData: { module },
-          resourceLimits: { maxYoungGenerationSizeMb: 8 }
-        });
-        this.worker.on("message", (m) => {
-          const w = this.waiting;
-          this.waiting = void 0;
-          if (m.error) w?.reject(helperError(m.error));
-          else w?.resolve(m.ok);
-        });
-        this.worker.on("error", (e) => this.fail(e));
-        this.worker.on("exit", (code) => this.fail(new Error(`the helper thread stopped (exit code ${code})`)));
-      }
-      /** `n` helper threads, when this module runs compiled (a thread cannot import TypeScript). */
-      static start(n2) {
-        const module = siblingModuleUrl("inject.js");
-        return module === void 0 ? [] : Array.from({ length: n2 }, () => new _Helper(module));
-      }
-      fail(e) {
-        this.failure ??= e;
-        this.waiting?.reject(e);
-        this.waiting = void 0;
-      }
-      request(msg) {
-        if (this.failure) return Promise.reject(this.failure);
-        return new Promise((resolve13, reject) => {
-          this.waiting = { resolve: resolve13, reject };
-          this.worker.postMessage(msg);
-        });
-      }
-      async close() {
-        this.failure ??= new Error("closed");
-        await this.worker.terminate();
-      }
-    };
-    NO_MAP_WARNING = (display) => `could not determine a source map reference (Could not auto-detect referenced sourcemap for ${display})`;
+    init_order();
   }
 });
 
@@ -55183,7 +55367,8 @@ function injectCommand(env2) {
   );
 }
 async function runInject(opts, ctx) {
-  const { runInjection: runInjection2, renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
+  const { runInjection: runInjection2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
+  const { renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject_render(), inject_render_exports));
   for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
   const report3 = await runInjection2({
     paths: opts.paths,
@@ -55193,6 +55378,9 @@ async function runInject(opts, ctx) {
     ignoreFile: opts.ignoreFile,
     dryRun: opts.dryRun
   });
+  ctx.out.debug(
+    `inject: ${report3.sources} JS files, ${report3.threads > 0 ? `${report3.threads} worker thread(s)` : "inline (no worker threads)"}`
+  );
   ctx.out.print(`> Found ${report3.found} files`);
   ctx.out.print(`> Analyzing ${report3.found} sources`);
   ctx.out.print("> Injecting debug ids");
@@ -55335,9 +55523,9 @@ function resolveCommand(env2) {
   );
 }
 async function runResolve(opts, ctx) {
-  const { resolve: resolve13 } = await import("node:path");
+  const { resolve: resolve14 } = await import("node:path");
   const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
-  const result = await resolveSourceMap2(resolve13(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  const result = await resolveSourceMap2(resolve14(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
   for (const line of renderResolve2(result)) ctx.out.print(line);
   ctx.out.result(result);
 }
@@ -55353,7 +55541,7 @@ var init_resolve3 = __esm({
 // src/sourcemaps/chunks.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
 import { closeSync as closeSync5, openSync as openSync5, readSync as readSync3 } from "node:fs";
-import * as zlib2 from "node:zlib";
+import * as zlib3 from "node:zlib";
 async function getChunkOptions(api, org) {
   const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
   const d = r2.data ?? {};
@@ -55432,7 +55620,7 @@ Content-Type: application/octet-stream\r
     const pieces = [];
     let dataBytes2 = 0;
     for (let i2 = 0; i2 < parts.length; i2++) {
-      const g = zlib2.gzipSync(await parts[i2].read(), { level: 0 });
+      const g = zlib3.gzipSync(await parts[i2].read(), { level: 0 });
       dataBytes2 += g.length;
       pieces.push(heads[i2], g, Buffer.from("\r\n"));
     }
@@ -55524,90 +55712,20 @@ var init_chunks2 = __esm({
     MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
     MAX_REQUEST_BYTES = 8 * 1024 * 1024;
     GZIP_BLOCK = 65535;
-    zlibCrc32 = zlib2.crc32;
+    zlibCrc32 = zlib3.crc32;
   }
 });
 
 // src/sourcemaps/scan.ts
-import { existsSync as existsSync8, readdirSync as readdirSync4, readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
-import { basename as basename5, dirname as dirname11, isAbsolute as isAbsolute6, join as join9, resolve as resolve10 } from "node:path";
-function safeDecode2(s2) {
-  try {
-    return decodeURIComponent(s2);
-  } catch {
-    return s2;
-  }
-}
-function mapDebugId(map) {
-  return debugIdFromMap(map);
-}
-function walk(dir, rel, ignores, out, onSkip) {
-  let entries;
-  try {
-    entries = readdirSync4(dir, { withFileTypes: true });
-  } catch (e) {
-    throw fileError(e, "list", rel || dir);
-  }
-  entries.sort((a, b2) => Buffer.compare(Buffer.from(a.name), Buffer.from(b2.name)));
-  for (const e of entries) {
-    const childRel = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) {
-      if (e.name.startsWith(".")) continue;
-      if (!ignores.empty && ignores.ignores(childRel, true)) {
-        onSkip?.(`${childRel}/`, "ignored");
-        continue;
-      }
-      walk(join9(dir, e.name), childRel, ignores, out, onSkip);
-    } else if (e.isFile()) {
-      if (!ignores.empty && ignores.ignores(childRel, false)) {
-        onSkip?.(childRel, "ignored");
-        continue;
-      }
-      if (nameIsNotUtf8(dir, e.name)) throw notUtf8NameError(childRel);
-      out.push(childRel);
-    }
-  }
-}
-function inspectFile(abs, rel, onMap) {
-  const bytes = readRegularFile(abs, rel);
-  const size = bytes.length;
-  const text = bytes.toString("utf8");
-  if (abs.endsWith(".map")) {
-    let map;
-    try {
-      map = parseMapJson(text, rel);
-    } catch (e) {
-      return { kind: "map", size, badMap: e.message };
-    }
-    const sources = Array.isArray(map.sources) ? map.sources : [];
-    const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
-    const missingContent = [];
-    sources.forEach((s2, j2) => {
-      if (typeof content[j2] !== "string") missingContent.push(String(s2 ?? ""));
-    });
-    const info3 = { kind: "map", size, debugId: mapDebugId(map) };
-    if (missingContent.length > 0) info3.missingContent = missingContent;
-    onMap?.(map, text, size);
-    return info3;
-  }
-  const info2 = { kind: "script", size, debugId: findDebugId(text) };
-  const ref = readSourceMapReference(text)?.url;
-  if (ref !== void 0) {
-    info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync8(resolve10(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
-      info2.mapFound = true;
-  } else if (existsSync8(`${abs}.map`)) {
-    info2.mapGuessed = true;
-  }
-  return info2;
-}
-async function scanUploadFiles(opts) {
+import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
+import { basename as basename5, dirname as dirname12, isAbsolute as isAbsolute6, join as join12, resolve as resolve11 } from "node:path";
+function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
     (e) => e.replace(/^\./, "")
   );
   const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const f = resolve10(opts.cwd, opts.ignoreFile);
+    const f = resolve11(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = readFileSync13(f, "utf8");
@@ -55620,17 +55738,28 @@ async function scanUploadFiles(opts) {
   const rels = [];
   const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
   for (const p2 of opts.paths) {
-    const given = isAbsolute6(p2) ? p2 : resolve10(opts.cwd, p2);
+    const given = isAbsolute6(p2) ? p2 : resolve11(opts.cwd, p2);
     let st;
     try {
       st = statSync7(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
-    const root = st.isDirectory() ? resolve10(given) : dirname11(resolve10(given));
+    const root = st.isDirectory() ? resolve11(given) : dirname12(resolve11(given));
     const files = [];
-    if (st.isDirectory()) walk(root, "", ignores, files, opts.onSkip);
-    else if (st.isFile()) files.push(basename5(given));
+    if (st.isDirectory()) {
+      walkFiles(
+        root,
+        {
+          display: (rel) => rel || p2,
+          skipFolder: (name) => name.startsWith("."),
+          ignored: ignores.empty ? void 0 : (rel, isDir) => ignores.ignores(rel, isDir),
+          onIgnored: (rel) => opts.onSkip?.(rel, "ignored"),
+          wanted: () => true
+        },
+        (_abs, rel) => files.push(rel)
+      );
+    } else if (st.isFile()) files.push(basename5(given));
     else throw fileError(refusal(NOT_REGULAR, given), "read", p2);
     for (const rel of files) {
       if (!exts.some((e) => rel.endsWith(`.${e}`))) {
@@ -55638,7 +55767,7 @@ async function scanUploadFiles(opts) {
         continue;
       }
       if (seen) {
-        const abs = join9(root, rel);
+        const abs = join12(root, rel);
         if (seen.has(abs)) continue;
         seen.add(abs);
       }
@@ -55646,72 +55775,51 @@ async function scanUploadFiles(opts) {
       rels.push(rel);
     }
   }
+  return { roots, rels };
+}
+async function inspectUploadFiles(listing, pool) {
+  const { roots, rels } = listing;
   const result = [];
   const badMaps = [];
-  const add = (i2, info2, cached) => {
-    if (info2.badMap !== void 0) badMaps.push(info2.badMap);
-    const f = new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2);
-    f.cached = cached;
-    result.push(f);
+  const pending = [];
+  let next = 0;
+  const post = () => {
+    if (next >= rels.length) return;
+    const files = [];
+    for (let i2 = next; i2 < Math.min(next + SCAN_BATCH_FILES, rels.length); i2++)
+      files.push({ abs: join12(roots[i2], rels[i2]), rel: rels[i2] });
+    const done = pool.run({ kind: "inspect", files });
+    done.catch(() => void 0);
+    pending.push({ from: next, done });
+    next += SCAN_BATCH_FILES;
   };
-  let budget = opts.cacheBudget ?? 0;
-  const own = budget <= 0 && !opts.pool ? createWorkerPool() : void 0;
-  const pool = budget <= 0 ? opts.pool ?? own : void 0;
-  if (pool) {
-    try {
-      const pending = [];
-      let next = 0;
-      const post = () => {
-        if (next >= rels.length) return;
-        const batch = [];
-        for (let i2 = next; i2 < Math.min(next + BATCH, rels.length); i2++)
-          batch.push({ abs: join9(roots[i2], rels[i2]), rel: rels[i2] });
-        const done = pool.inspect(batch);
-        done.catch(() => void 0);
-        pending.push({ from: next, done });
-        next += BATCH;
-      };
-      while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < rels.length) post();
-      while (pending.length > 0) {
-        const { from, done } = pending.shift();
-        post();
-        (await done).forEach((r2, j2) => {
-          if ("error" in r2) throw r2.input ? new InputError(r2.error) : new Error(r2.error);
-          add(from + j2, r2);
-        });
-      }
-    } finally {
-      await own?.close();
-    }
-  } else {
-    for (let i2 = 0; i2 < rels.length; i2++) {
-      const rel = rels[i2];
-      let cached;
-      const info2 = inspectFile(join9(roots[i2], rel), rel, (map, text, size) => {
-        if (budget <= 0 || size > budget) return;
-        cached = opts.transformMap ? opts.transformMap(map, rel) : Buffer.from(text, "utf8");
-        budget -= cached.length;
-      });
-      add(i2, info2, cached);
-    }
+  while (pending.length < pool.size * SCAN_BATCHES_PER_WORKER && next < rels.length) post();
+  while (pending.length > 0) {
+    const { from, done } = pending.shift();
+    post();
+    (await done).forEach((info2, j2) => {
+      if (info2.badMap !== void 0) badMaps.push(info2.badMap);
+      const i2 = from + j2;
+      result.push(new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2));
+    });
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]);
   if (badMaps.length > 1)
     throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }
-var DEFAULT_UPLOAD_EXTENSIONS, ABSOLUTE_URL, MapState, ScannedFile, BATCH, SCAN_BATCHES_PER_WORKER;
+var DEFAULT_UPLOAD_EXTENSIONS, MapState, ScannedFile;
 var init_scan = __esm({
   "src/sourcemaps/scan.ts"() {
     "use strict";
     init_errors();
-    init_bundle();
-    init_bundle_rewrite();
-    init_debug_id();
     init_discover();
     init_file_errors();
+    init_inspection();
+    init_walk();
+    init_pool();
+    init_tuning();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
-    ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
     MapState = { None: 0, Referenced: 1, Guessed: 2 };
     ScannedFile = class {
       constructor(root, rel, kind, size, info2 = {}) {
@@ -55721,7 +55829,6 @@ var init_scan = __esm({
         this.size = size;
         this.debugId = info2.debugId;
         this.sourceMapRef = info2.sourceMapRef;
-        this.cached = void 0;
         this.mapInfo = info2.missingContent ? { missingContent: info2.missingContent } : void 0;
         this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
       }
@@ -55729,19 +55836,17 @@ var init_scan = __esm({
       debugId;
       /** The `sourceMappingURL` as written in the script. */
       sourceMapRef;
-      /** The bytes to upload, when kept by the scan (see ScanOptions.cacheBudget). */
-      cached;
       /** For maps: problems --validate reports (sources without content), when there are any. */
       mapInfo;
       mapState;
       get abs() {
-        return join9(this.root, this.rel);
+        return join12(this.root, this.rel);
       }
       /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
         if (this.mapState === MapState.Referenced)
-          return resolve10(dirname11(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+          return resolve11(dirname12(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -55759,8 +55864,6 @@ var init_scan = __esm({
         if (this.mapState === MapState.Guessed) this.mapState = MapState.None;
       }
     };
-    BATCH = 32;
-    SCAN_BATCHES_PER_WORKER = 4;
   }
 });
 
@@ -55772,8 +55875,8 @@ __export(upload_exports, {
   validateFiles: () => validateFiles
 });
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join10 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join13 } from "node:path";
 function validateFiles(files) {
   const warnings = [];
   const errors = [];
@@ -55798,31 +55901,33 @@ function splitBundles(entries, maxFileSize) {
   return pack(entries, (e) => e.sizeHint, maxFileSize, Infinity, 4096);
 }
 async function uploadSourcemaps(opts, deps) {
-  const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : void 0;
-  try {
-    return await upload(opts, deps, pool);
-  } finally {
-    await pool?.close();
-  }
-}
-async function upload(opts, deps, pool) {
-  const { out } = deps;
   const apiClient = opts.dryRun ? void 0 : deps.api();
   apiClient?.catch(() => void 0);
   const skipped = [];
-  const rewrite = opts.rewrite === false ? void 0 : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
-  const scanned = await scanUploadFiles({
+  const listing = listUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
-    pool,
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
     ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile,
-    // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
-    cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
-    transformMap: rewrite && ((map) => Buffer.from(JSON.stringify(rewriteSourceMap(map, rewrite)), "utf8"))
+    ignoreFile: opts.ignoreFile
   });
+  const threads = opts.threads ?? (listing.rels.length >= UPLOAD_THREADS_MIN_FILES ? workerThreads() : 0);
+  const pool = await createPool(threads);
+  deps.out.debug(
+    `upload: ${listing.rels.length} files, ${pool.threaded ? `${pool.size} worker thread(s)` : "inline (no worker threads)"}`
+  );
+  try {
+    const scanned = await inspectUploadFiles(listing, pool);
+    return await upload(opts, deps, { pool, apiClient, skipped, scanned });
+  } finally {
+    await pool.close();
+  }
+}
+async function upload(opts, deps, run) {
+  const { out } = deps;
+  const { pool, apiClient, skipped, scanned } = run;
+  const rewrite = opts.rewrite === false ? void 0 : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
   out.info(`> Found ${scanned.length} files`);
   const summary = {
     organization: deps.org,
@@ -55883,8 +55988,8 @@ async function upload(opts, deps, pool) {
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
   const groups = splitBundles(entries, options.maxFileSize);
-  const tmpParent = deps.tempParent ?? tmpdir();
-  const tmp = await mkdtemp(join10(tmpParent, "sentry-ship-bundle-")).catch((e) => {
+  const tmpParent = deps.tempParent ?? tmpdir2();
+  const tmp = await mkdtemp(join13(tmpParent, "sentry-ship-bundle-")).catch((e) => {
     throw fileError(e, "write", `a temporary folder in ${tmpParent}`);
   });
   try {
@@ -55892,7 +55997,7 @@ async function upload(opts, deps, pool) {
     let i2 = 0;
     for (const g of groups) {
       const progress = out.progress("Bundling", g.length, "files");
-      const bundleFile = join10(tmp, `bundle-${i2++}.zip`);
+      const bundleFile = join13(tmp, `bundle-${i2++}.zip`);
       const b2 = await writeBundle(
         bundleFile,
         g,
@@ -55911,7 +56016,7 @@ async function upload(opts, deps, pool) {
       });
       progress.done(`> Bundled ${b2.fileCount} files for upload`);
       if (!api) written.push(b2);
-      if (i2 === groups.length) await pool?.close();
+      if (i2 === groups.length) await pool.close();
       if (!api) continue;
       await sendBundle(api, b2, options, opts, deps, summary);
       await rm(b2.file, { force: true });
@@ -56013,18 +56118,19 @@ async function sendBundle(api, b2, options, opts, deps, summary) {
     state: res.state
   });
 }
-var CACHE_BUDGET, FileEntry;
+var FileEntry;
 var init_upload = __esm({
   "src/sourcemaps/upload.ts"() {
     "use strict";
     init_errors();
     init_bundle();
-    init_bundle_rewrite();
     init_chunks2();
     init_file_errors();
+    init_order();
     init_pack();
     init_scan();
-    CACHE_BUDGET = 16 * 1024 * 1024;
+    init_pool();
+    init_tuning();
     FileEntry = class {
       constructor(file, ctx) {
         this.file = file;
@@ -56052,18 +56158,8 @@ var init_upload = __esm({
       }
       get source() {
         const f = this.file;
-        return f.cached ? void 0 : { file: f.abs, displayPath: f.rel, rewrite: this.rewrite };
-      }
-      async load() {
-        const f = this.file;
-        if (f.cached) {
-          const data = f.cached;
-          f.cached = void 0;
-          return data;
-        }
-        const raw = readRegularFile(f.abs, f.rel);
         const rewrite = this.rewrite;
-        return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
+        return rewrite ? { file: f.abs, displayPath: f.rel, rewrite } : { file: f.abs, displayPath: f.rel };
       }
     };
   }
@@ -56138,13 +56234,13 @@ var interrupt_exports = {};
 __export(interrupt_exports, {
   interruptible: () => interruptible
 });
-import { rmSync as rmSync3 } from "node:fs";
+import { rmSync as rmSync4 } from "node:fs";
 import { mkdtemp as mkdtemp2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join11 } from "node:path";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join14 } from "node:path";
 async function interruptible(describe2) {
-  const tempDir = await mkdtemp2(join11(tmpdir2(), "sentry-ship-upload-"));
-  const removeTemp = () => rmSync3(tempDir, { recursive: true, force: true });
+  const tempDir = await mkdtemp2(join14(tmpdir3(), "sentry-ship-upload-"));
+  const removeTemp = () => rmSync4(tempDir, { recursive: true, force: true });
   let fire;
   const interrupted = new Promise((_2, reject) => {
     fire = reject;
@@ -56279,33 +56375,33 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync4, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename as basename6, dirname as dirname12, isAbsolute as isAbsolute7, join as join12, relative as relative5, resolve as resolve11 } from "node:path";
+import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { basename as basename6, dirname as dirname13, isAbsolute as isAbsolute7, join as join15, relative as relative5, resolve as resolve12 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute7(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join12(homeDir, ".cache");
-  return join12(cache, "sentry-ship", "spool");
+  const cache = env2.XDG_CACHE_HOME && isAbsolute7(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
+  return join15(cache, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
   mkdirSync4(dir, { recursive: true });
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes5(16).toString("hex")).replace(/-/g, "");
-  const file = join12(dir, `${stamp}-${id}.envelope`);
-  const tmp = join12(dirname12(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
+  const file = join15(dir, `${stamp}-${id}.envelope`);
+  const tmp = join15(dirname13(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
   try {
     writeFileSync4(tmp, body, { mode: 384 });
     renameSync5(tmp, file);
   } catch (e) {
-    rmSync4(tmp, { force: true });
+    rmSync5(tmp, { force: true });
     throw e;
   }
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative5(resolve11(dir), resolve11(file));
+  const rel = relative5(resolve12(dir), resolve12(file));
   return rel !== "" && !rel.startsWith("..") && !isAbsolute7(rel);
 }
 function claimSpoolFile(file) {
-  const claimed = join12(dirname12(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
+  const claimed = join15(dirname13(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
   try {
     renameSync5(file, claimed);
     return claimed;
@@ -56962,11 +57058,11 @@ var init_envelope_file = __esm({
 
 // src/events/files.ts
 import { existsSync as existsSync9, statSync as statSync8 } from "node:fs";
-import { isAbsolute as isAbsolute8, resolve as resolve12 } from "node:path";
+import { isAbsolute as isAbsolute8, resolve as resolve13 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
-    const abs = isAbsolute8(arg) ? arg : resolve12(cwd, arg);
+    const abs = isAbsolute8(arg) ? arg : resolve13(cwd, arg);
     if (existsSync9(abs)) {
       if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
@@ -56976,7 +57072,7 @@ async function expandPaths(args, cwd) {
     const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
     const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute8(arg), expandDirectories: false })).sort();
     if (matches2.length === 0) throw new InputError(`no files match '${arg}'`);
-    for (const m of matches2) out.push({ display: m, path: isAbsolute8(m) ? m : resolve12(cwd, m) });
+    for (const m of matches2) out.push({ display: m, path: isAbsolute8(m) ? m : resolve13(cwd, m) });
   }
   return out;
 }
@@ -57207,7 +57303,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync15, rmSync as rmSync5 } from "node:fs";
+import { readFileSync as readFileSync15, rmSync as rmSync6 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -57293,7 +57389,7 @@ async function runSendEnvelope(opts, ctx) {
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
     if (claimed) {
-      rmSync5(claimed, { force: true });
+      rmSync6(claimed, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({

@@ -39,7 +39,7 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 
 export const PENDING_SUFFIX = ".sentry-ship-pending";
 /** A replaced file's storage, kept to carry another file's new content. */
@@ -57,18 +57,44 @@ export function exists(path: string): boolean {
   return existsSync(path);
 }
 
+/**
+ * What an interrupted run left in the folders a run listed — plain data (Sets survive the copy to
+ * a worker thread). The walker notes every folder it lists (`noteListedFolder`); the replacer then
+ * reuses and removes the spares, and looks for a pending file only where one may be (a failed
+ * lookup is an exception, which costs more than the write).
+ */
+export interface RecoveryFiles {
+  /** Folders listed (absolute). */
+  dirs: Set<string>;
+  /** Pending files found in them (absolute). */
+  pending: Set<string>;
+  /** Spare files found in them (absolute). */
+  spares: string[];
+}
+
+export function emptyRecoveryFiles(): RecoveryFiles {
+  return { dirs: new Set(), pending: new Set(), spares: [] };
+}
+
+/** Note a listed folder's file names: its pending and spare files. */
+export function noteListedFolder(rec: RecoveryFiles, absDir: string, fileNames: Iterable<string>): void {
+  rec.dirs.add(absDir);
+  for (const name of fileNames) {
+    if (name.endsWith(PENDING_SUFFIX)) rec.pending.add(join(absDir, name));
+    else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join(absDir, name));
+  }
+}
+
 export type ReplaceOp = "write-pending" | "keep-old" | "commit" | "remove-pending" | "remove-spare";
 
 export interface ReplacerOptions {
   /** Called before every filesystem change; throwing stops there (tests simulate a kill with it). */
   step?: (op: ReplaceOp, path: string) => void;
-  /** Spares left by an interrupted run: reused first, and removed at the end when unused. */
-  staleSpares?: string[];
   /**
-   * Folders already listed, and the pending files found in them: a pending file is looked for
-   * only where it may be (a failed lookup is an exception, which costs more than the write).
+   * What an interrupted run left in the folders listed: its spares are reused first and removed
+   * at the end when unused; a pending file is looked for only where one may be.
    */
-  listed?: { dirs: Set<string>; pending: Set<string> };
+  recovery?: RecoveryFiles;
 }
 
 const BLOCK = 4096;
@@ -89,12 +115,12 @@ export class FileReplacer {
   private links = true;
   private umask = process.umask();
   private readonly step: (op: ReplaceOp, path: string) => void;
-  private readonly listed: ReplacerOptions["listed"];
+  private readonly listed: RecoveryFiles | undefined;
 
   constructor(opts: ReplacerOptions = {}) {
     this.step = opts.step ?? (() => undefined);
-    this.listed = opts.listed;
-    for (const path of opts.staleSpares ?? []) this.spares.push({ path, blocks: 0 });
+    this.listed = opts.recovery;
+    for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
   }
 
   /**

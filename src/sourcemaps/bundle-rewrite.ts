@@ -6,23 +6,20 @@
  */
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { InputError } from "../errors.js";
+import { parseSourceMapJson } from "./map-json.js";
 
 export interface RewriteOptions {
   stripPrefixes: string[];
   stripCommonPrefix: boolean;
 }
 
-/** Parse a source map's JSON or throw an InputError naming the file. */
+/** Parse a source map's JSON (./map-json.ts: the rules inject uses too) or throw an InputError naming the file. */
 export function parseMapJson(text: string, displayPath: string): Record<string, unknown> {
-  let v: unknown;
   try {
-    v = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text.replace(/^\)\]\}'[^\n]*\n/, ""));
+    return parseSourceMapJson(text);
   } catch (e) {
     throw new InputError(`${displayPath} is not a valid source map: ${(e as Error).message}`);
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v))
-    throw new InputError(`${displayPath} is not a valid source map: not a JSON object`);
-  return v as Record<string, unknown>;
 }
 
 /** The bytes a map file is uploaded as: parsed (or an InputError naming it) and rewritten. */

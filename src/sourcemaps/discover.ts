@@ -5,12 +5,16 @@
  * (`--ignore`, `--ignore-file`), and reads `//# sourceMappingURL=` references.
  */
 
-import type { Dirent, Stats } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
 import { InputError } from "../errors.js";
-import { PENDING_SUFFIX, SPARE_SUFFIX } from "./atomic-write.js";
-import { describeCause, fileError, nameIsNotUtf8, notUtf8NameError } from "./file-errors.js";
+import { emptyRecoveryFiles, noteListedFolder, pendingPath, type RecoveryFiles } from "./atomic-write.js";
+import { describeCause, fileError } from "./file-errors.js";
+import { comparePaths } from "./order.js";
+import { walkFiles } from "./walk.js";
+
+export { comparePaths };
 
 export const DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
 
@@ -31,15 +35,13 @@ export interface Discovery {
   sources: DiscoveredFile[];
   /** How many files matched the extensions or `.map` (what sentry-cli reports as "Found N files"). */
   found: number;
-  /** Spare files an interrupted inject left in the folders walked (`<name>.sentry-ship-spare`). */
-  spares: string[];
   /**
    * The folders maps may be changed in (absolute): every folder given, and the folder of every
    * file given. A map elsewhere is left alone.
    */
   roots: string[];
-  /** Folders listed, and the pending files of an interrupted inject found in them (absolute paths). */
-  listed: { dirs: Set<string>; pending: Set<string> };
+  /** What an interrupted inject left in the folders walked (pending and spare files). */
+  recovery: RecoveryFiles;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,17 +149,6 @@ function hasExt(name: string, exts: Set<string>): boolean {
   return dot > 0 && exts.has(name.slice(dot + 1));
 }
 
-/** Compare paths component by component, bytewise (how sentry-cli orders report entries). */
-export function comparePaths(a: string, b: string): number {
-  const pa = a.split("/");
-  const pb = b.split("/");
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const c = Buffer.compare(Buffer.from(pa[i]!), Buffer.from(pb[i]!));
-    if (c !== 0) return c;
-  }
-  return pa.length - pb.length;
-}
-
 function displayJoin(root: string, rel: string): string {
   const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
   return base === "/" ? `/${rel}` : `${base}/${rel}`;
@@ -194,8 +185,7 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
   }
   const sources: DiscoveredFile[] = [];
   const seen = new Set<string>();
-  const spares: string[] = [];
-  const listed = { dirs: new Set<string>(), pending: new Set<string>() };
+  const recovery = emptyRecoveryFiles();
   const roots: string[] = [];
   let found = 0;
 
@@ -210,35 +200,6 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     if (isSource) sources.push(pending === undefined ? { abs, display } : { abs, display, pending });
   };
 
-  const walk = async (absDir: string, root: string, rel: string): Promise<void> => {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(absDir, { withFileTypes: true });
-    } catch (e) {
-      throw fileError(e, "list", rel ? displayJoin(root, rel) : root);
-    }
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-    for (const ent of entries) if (ent.name.endsWith(PENDING_SUFFIX)) listed.pending.add(join(absDir, ent.name));
-    listed.dirs.add(absDir);
-    for (const ent of entries) {
-      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
-      const abs = join(absDir, ent.name);
-      if (ent.isDirectory()) {
-        // sentry-cli's walker skips hidden folders (hidden files are kept); node_modules is
-        // skipped too unless a PATH points into it.
-        if (ent.name.startsWith(".") || ent.name === "node_modules") continue;
-        if (!matcher.empty && matcher.ignores(childRel, true)) continue;
-        await walk(abs, root, childRel);
-      } else if (ent.isFile()) {
-        if (ent.name.endsWith(SPARE_SUFFIX)) spares.push(abs);
-        if (!matcher.empty && matcher.ignores(childRel, false)) continue;
-        if (hasExt(ent.name, exts) && nameIsNotUtf8(absDir, ent.name))
-          throw notUtf8NameError(displayJoin(root, childRel));
-        consider(abs, displayJoin(root, childRel), ent.name, listed.pending.has(abs + PENDING_SUFFIX));
-      }
-    }
-  };
-
   for (const p of paths) {
     const abs = resolvePath(opts.cwd, p);
     let st: Stats;
@@ -249,14 +210,27 @@ export async function discover(paths: string[], opts: DiscoverOptions): Promise<
     }
     if (st.isDirectory()) {
       roots.push(abs);
-      await walk(abs, p, "");
+      const display = (rel: string) => (rel ? displayJoin(p, rel) : p);
+      walkFiles(
+        abs,
+        {
+          display,
+          // sentry-cli's walker skips hidden folders (hidden files are kept); node_modules is
+          // skipped too unless a PATH points into it.
+          skipFolder: (name) => name.startsWith(".") || name === "node_modules",
+          ignored: matcher.empty ? undefined : (rel, isDir) => matcher.ignores(rel, isDir),
+          wanted: (name) => hasExt(name, exts),
+          onFolder: (dir, names) => noteListedFolder(recovery, dir, names),
+        },
+        (file, rel, name) => consider(file, display(rel), name, recovery.pending.has(pendingPath(file))),
+      );
     } else if (st.isFile()) {
       roots.push(dirname(abs));
       consider(abs, p, basename(abs));
     }
   }
   sources.sort((a, b) => comparePaths(a.display, b.display));
-  return { sources, found, spares, roots, listed };
+  return { sources, found, roots, recovery };
 }
 
 // ---------------------------------------------------------------------------------------------

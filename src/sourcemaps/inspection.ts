@@ -1,7 +1,25 @@
 /**
- * The record scan.ts makes of each file it reads, in a module of its own because it crosses from
- * the bundle workers (bundle.ts) to the scan and both modules use it.
+ * What the upload scan learns by reading each file (the `inspect` job, ./work/jobs.ts): its debug
+ * id, a script's map reference and whether that map exists, a map's sources without content.
  */
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { parseMapJson } from "./bundle-rewrite.js";
+import { debugIdFromMap, findDebugId } from "./debug-id.js";
+import { readSourceMapReference } from "./discover.js";
+import { readRegularFile } from "./file-errors.js";
+
+/** A URL with a scheme and host (`https://…`): the server fetches it, nothing is on disk. */
+export const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** A reference's path as written, percent-decoding undone where it is valid. */
+export function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 
 /** What reading one file tells the upload (plain data: it crosses from a worker thread). */
 export interface Inspection {
@@ -19,4 +37,48 @@ export interface Inspection {
   missingContent?: string[];
   /** For a map that does not parse: the message naming it. */
   badMap?: string;
+}
+
+/**
+ * Read one file and learn what the upload needs: its debug id, for a script its sourcemap
+ * reference and whether its map exists, for a map its sources (and whether it parses). A job
+ * (./work/jobs.ts).
+ */
+export function inspectFile(abs: string, rel: string): Inspection {
+  // Synchronous reads: for many small files they cost far less than thread-pool round trips.
+  const bytes = readRegularFile(abs, rel);
+  const size = bytes.length;
+  const text = bytes.toString("utf8");
+  if (abs.endsWith(".map")) {
+    let map: Record<string, unknown>;
+    try {
+      map = parseMapJson(text, rel);
+    } catch (e) {
+      return { kind: "map", size, badMap: (e as Error).message };
+    }
+    const sources: unknown[] = Array.isArray(map.sources) ? map.sources : [];
+    const content: unknown[] = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
+    const missingContent: string[] = [];
+    sources.forEach((s, j) => {
+      if (typeof content[j] !== "string") missingContent.push(String(s ?? ""));
+    });
+    const info: Inspection = { kind: "map", size, debugId: debugIdFromMap(map) };
+    if (missingContent.length > 0) info.missingContent = missingContent;
+    return info;
+  }
+  const info: Inspection = { kind: "script", size, debugId: findDebugId(text) };
+  const ref = readSourceMapReference(text)?.url;
+  if (ref !== undefined) {
+    info.sourceMapRef = ref;
+    if (
+      !ref.startsWith("data:") &&
+      !ABSOLUTE_URL.test(ref) &&
+      existsSync(resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!)))
+    )
+      info.mapFound = true;
+  } else if (existsSync(`${abs}.map`)) {
+    info.mapGuessed = true;
+  }
+  // Scripts are not kept: reading one again costs less than holding it.
+  return info;
 }

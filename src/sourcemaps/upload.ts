@@ -9,22 +9,15 @@ import { join } from "node:path";
 import type { ApiClient } from "../api/types.js";
 import { ApiError, InputError } from "../errors.js";
 import type { Output } from "../output/output.js";
-import {
-  type BundleEntry,
-  byteCompare,
-  createWorkerPool,
-  fileUrl,
-  readChunk,
-  type WorkerPool,
-  type WrittenBundle,
-  workersReadFiles,
-  writeBundle,
-} from "./bundle.js";
-import { type RewriteOptions, rewriteMapBytes, rewriteSourceMap } from "./bundle-rewrite.js";
+import { type BundleEntry, fileUrl, readChunk, type WrittenBundle, writeBundle } from "./bundle.js";
+import type { RewriteOptions } from "./bundle-rewrite.js";
 import { type AssembleResponse, assemble, type ChunkServerOptions, getChunkOptions, uploadChunks } from "./chunks.js";
-import { fileError, isFileSystemError, readRegularFile } from "./file-errors.js";
+import { fileError, isFileSystemError } from "./file-errors.js";
+import { byteCompare } from "./order.js";
 import { pack } from "./pack.js";
-import { type ScannedFile, scanUploadFiles } from "./scan.js";
+import { inspectUploadFiles, listUploadFiles, type ScannedFile } from "./scan.js";
+import { createPool, type Pool } from "./work/pool.js";
+import { UPLOAD_THREADS_MIN_FILES, workerThreads } from "./work/tuning.js";
 
 export interface UploadOptions {
   paths: string[];
@@ -44,8 +37,11 @@ export interface UploadOptions {
   /** Seconds. */
   waitFor?: number;
   dryRun?: boolean;
-  /** Bytes of scanned contents kept for the bundle writer (default 16 MiB; tests lower it). */
-  cacheBudget?: number;
+  /**
+   * Worker threads that read, inspect, rewrite and deflate files (default: ./work/tuning.ts —
+   * none below UPLOAD_THREADS_MIN_FILES files). 0 runs the same jobs inline.
+   */
+  threads?: number;
 }
 
 export interface UploadDeps {
@@ -110,9 +106,6 @@ export function validateFiles(files: ScannedFile[]): { warnings: string[]; error
   return { warnings, errors };
 }
 
-/** Bytes of rewritten maps the scan may keep for the bundle writer (the rest is read again). */
-const CACHE_BUDGET = 16 * 1024 * 1024;
-
 /** What every file's bundle entry shares (one object per upload). */
 interface EntryContext {
   urlPrefix: string | undefined;
@@ -158,19 +151,8 @@ class FileEntry implements BundleEntry {
 
   get source(): BundleEntry["source"] {
     const f = this.file;
-    return f.cached ? undefined : { file: f.abs, displayPath: f.rel, rewrite: this.rewrite };
-  }
-
-  async load(): Promise<Buffer> {
-    const f = this.file;
-    if (f.cached) {
-      const data = f.cached;
-      f.cached = undefined;
-      return data;
-    }
-    const raw = readRegularFile(f.abs, f.rel);
     const rewrite = this.rewrite;
-    return rewrite ? rewriteMapBytes(raw, f.rel, rewrite) : raw;
+    return rewrite ? { file: f.abs, displayPath: f.rel, rewrite } : { file: f.abs, displayPath: f.rel };
   }
 }
 
@@ -182,39 +164,50 @@ export function splitBundles(entries: BundleEntry[], maxFileSize: number): Bundl
 }
 
 export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): Promise<UploadSummary> {
-  // One set of workers for the scan and every bundle (starting a worker costs ~50 ms of CPU).
-  const pool = (opts.cacheBudget ?? 0) <= 0 ? createWorkerPool() : undefined;
-  try {
-    return await upload(opts, deps, pool);
-  } finally {
-    await pool?.close();
-  }
-}
-
-async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | undefined): Promise<UploadSummary> {
-  const { out } = deps;
   // Make the API client (it loads the HTTP stack) while the files are scanned; its errors still
   // surface where it is awaited.
   const apiClient = opts.dryRun ? undefined : deps.api();
   apiClient?.catch(() => undefined);
   const skipped: UploadSummary["skipped"] = [];
-  // One options object for every map (entries share it).
-  const rewrite: RewriteOptions | undefined =
-    opts.rewrite === false
-      ? undefined
-      : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
-  const scanned = await scanUploadFiles({
+  const listing = listUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
-    pool,
     paths: opts.paths,
     cwd: deps.cwd,
     extensions: opts.extensions,
     ignore: opts.ignore,
     ignoreFile: opts.ignoreFile,
-    // Workers that rewrite maps themselves make a cache of rewritten maps a cost, not a saving.
-    cacheBudget: opts.cacheBudget ?? (workersReadFiles() ? 0 : CACHE_BUDGET),
-    transformMap: rewrite && ((map) => Buffer.from(JSON.stringify(rewriteSourceMap(map, rewrite)), "utf8")),
   });
+  // One pool for the scan and every bundle (starting a worker costs ~50 ms of CPU).
+  const threads = opts.threads ?? (listing.rels.length >= UPLOAD_THREADS_MIN_FILES ? workerThreads() : 0);
+  const pool = await createPool(threads);
+  deps.out.debug(
+    `upload: ${listing.rels.length} files, ${pool.threaded ? `${pool.size} worker thread(s)` : "inline (no worker threads)"}`,
+  );
+  try {
+    const scanned = await inspectUploadFiles(listing, pool);
+    return await upload(opts, deps, { pool, apiClient, skipped, scanned });
+  } finally {
+    await pool.close();
+  }
+}
+
+async function upload(
+  opts: UploadOptions,
+  deps: UploadDeps,
+  run: {
+    pool: Pool;
+    apiClient: Promise<ApiClient> | undefined;
+    skipped: UploadSummary["skipped"];
+    scanned: ScannedFile[];
+  },
+): Promise<UploadSummary> {
+  const { out } = deps;
+  const { pool, apiClient, skipped, scanned } = run;
+  // One options object for every map (entries share it).
+  const rewrite: RewriteOptions | undefined =
+    opts.rewrite === false
+      ? undefined
+      : { stripPrefixes: opts.stripPrefix ?? [], stripCommonPrefix: opts.stripCommonPrefix ?? false };
   out.info(`> Found ${scanned.length} files`);
   const summary: UploadSummary = {
     organization: deps.org,
@@ -311,7 +304,7 @@ async function upload(opts: UploadOptions, deps: UploadDeps, pool: WorkerPool | 
       progress.done(`> Bundled ${b.fileCount} files for upload`);
       if (!api) written.push(b);
       // The workers' isolates are most of the memory left: stop them before the last upload.
-      if (i === groups.length) await pool?.close();
+      if (i === groups.length) await pool.close();
       if (!api) continue;
       await sendBundle(api, b, options, opts, deps, summary);
       await rm(b.file, { force: true });

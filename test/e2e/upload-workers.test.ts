@@ -1,8 +1,7 @@
 /**
- * The upload's workers read, inspect and rewrite files themselves only when the compiled modules
- * are there to import, so that path runs from the build: the same folders uploaded (dry run) by
- * the built module (files read on workers) and by the sources (files read on the test's thread)
- * must give the same bundles and the same summary.
+ * The upload's jobs (read, inspect, rewrite, deflate) on worker threads and inline must give the
+ * same bundles and summary — from the build (threads load dist/sourcemaps/work/worker.js) and from
+ * the sources (threads load the entry bundled from the sources: src/sourcemaps/work/pool.ts).
  */
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -68,13 +67,13 @@ const cases: Array<[string, Omit<UploadOptions, "paths" | "dryRun">]> = [
   ],
 ];
 
-describe("upload with files read on workers (built)", () => {
+describe("upload with files read on worker threads", () => {
   it.each(cases)("bundles and reports what a run on this thread does: %s", async (_name, extra) => {
     const dir = build();
     const opts: UploadOptions = { paths: ["dist", "dist/app.min.js", "other"], dryRun: true, ...extra };
-    const onWorkers = await built.uploadSourcemaps(opts, deps(dir));
-    const here = await uploadSourcemaps(opts, deps(dir));
-    expect(onWorkers).toEqual(here);
+    const here = await uploadSourcemaps({ ...opts, threads: 0 }, deps(dir));
+    expect(await built.uploadSourcemaps({ ...opts, threads: 2 }, deps(dir))).toEqual(here);
+    expect(await uploadSourcemaps({ ...opts, threads: 2 }, deps(dir))).toEqual(here);
     expect(here.bundles).toHaveLength(1);
     // dist holds 20 uploadable files (19 when skip/g.js.map is ignored), other 1; dist/app.min.js
     // is dist's and counts once.
@@ -88,7 +87,7 @@ describe("upload with files read on workers (built)", () => {
   it("pairs scripts with their maps and headers the same way", async () => {
     const dir = build();
     const s = await built.uploadSourcemaps(
-      { paths: ["dist"], dryRun: true, release: "1.0", ignore: ["skip/*.map"] },
+      { paths: ["dist"], dryRun: true, release: "1.0", ignore: ["skip/*.map"], threads: 2 },
       deps(dir),
     );
     const byUrl = new Map(s.files.map((f) => [f.url, f]));

@@ -20,7 +20,7 @@ const entry = (
   type,
   headers,
   sizeHint: text.length + 256,
-  load: async () => Buffer.from(text),
+  source: Buffer.from(text),
 });
 
 describe("bundle paths and URLs", () => {

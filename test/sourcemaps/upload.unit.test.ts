@@ -19,19 +19,18 @@ const deps = (cwd: string) => ({
 });
 
 describe("uploadSourcemaps", () => {
-  it("builds the same bundle whether contents come from the scan's cache or are read again", async () => {
+  it("builds the same bundle inline and on worker threads", async () => {
     const dir = makeDist();
     writeFiles(dir, {
       "dist/big.js": "var big=1;\n".repeat(50_000),
       "dist/big.js.map": JSON.stringify({ version: 3, sources: ["/abs/src/big.js"], names: [], mappings: "AAAA" }),
     });
     const opts = { paths: ["dist"], release: "1.0", dryRun: true, stripCommonPrefix: true };
-    const cached = await uploadSourcemaps(opts, deps(dir));
-    const reread = await uploadSourcemaps({ ...opts, cacheBudget: 0 }, deps(dir));
-    const partly = await uploadSourcemaps({ ...opts, cacheBudget: 2000 }, deps(dir));
-    expect(cached.bundles).toHaveLength(1);
-    expect(reread.bundles[0]!.checksum).toBe(cached.bundles[0]!.checksum);
-    expect(partly.bundles[0]!.checksum).toBe(cached.bundles[0]!.checksum);
+    const inline = await uploadSourcemaps({ ...opts, threads: 0 }, deps(dir));
+    const threaded = await uploadSourcemaps({ ...opts, threads: 2 }, deps(dir));
+    expect(inline.bundles).toHaveLength(1);
+    expect(threaded.bundles[0]!.checksum).toBe(inline.bundles[0]!.checksum);
+    expect(threaded.files).toEqual(inline.files);
   });
 
   it("sends nothing and asks for no API client on a dry run", async () => {

@@ -48,7 +48,8 @@ export function injectCommand(env: RunEnv): Command {
 }
 
 export async function runInject(opts: InjectCommandOptions, ctx: CommandContext): Promise<void> {
-  const { runInjection, renderInjectReport, injectJson } = await import("../../sourcemaps/inject.js");
+  const { runInjection } = await import("../../sourcemaps/inject.js");
+  const { renderInjectReport, injectJson } = await import("../../sourcemaps/inject-render.js");
   for (const p of opts.paths) ctx.out.print(`> Searching ${p}`);
   const report = await runInjection({
     paths: opts.paths,
@@ -61,6 +62,9 @@ export async function runInject(opts: InjectCommandOptions, ctx: CommandContext)
     ignoreFile: opts.ignoreFile,
     dryRun: opts.dryRun,
   });
+  ctx.out.debug(
+    `inject: ${report.sources} JS files, ${report.threads > 0 ? `${report.threads} worker thread(s)` : "inline (no worker threads)"}`,
+  );
   ctx.out.print(`> Found ${report.found} files`);
   ctx.out.print(`> Analyzing ${report.found} sources`);
   ctx.out.print("> Injecting debug ids");

@@ -1,0 +1,196 @@
+/**
+ * Inject's first phase, as a job (./work/jobs.ts): read and check every JS file and its map and
+ * decide what to do with each (a Plan), writing nothing. Reads go through two reused buffers,
+ * never wait on a FIFO or device, and refuse files too large to read as text.
+ */
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { sep } from "node:path";
+import { exists, pendingPath } from "./atomic-write.js";
+import { debugIdFromBytes, debugIdFromMap, findDebugId } from "./debug-id.js";
+import { type DiscoveredFile, isDataUrl, mapLocation, parseDataUrl, readSourceMapReference } from "./discover.js";
+import { describeCause, MAX_TEXT_BYTES, NOT_REGULAR, refusal, TOO_LARGE } from "./file-errors.js";
+import { decodeUtf8, describeJsonError, mapProblem, parseMapJson } from "./inject-plan.js";
+
+/** What validation saw of a file: its size, modification time and permission bits. */
+export interface Stamp {
+  size: number;
+  mtimeMs: number;
+  mode: number;
+}
+
+export type Plan =
+  | { kind: "done"; js: DiscoveredFile; id: string; noReference: boolean }
+  | { kind: "nomap"; js: DiscoveredFile; id: string; noReference: boolean; jsStamp: Stamp }
+  | { kind: "inline"; js: DiscoveredFile; id: string; mapHadId: boolean; jsStamp: Stamp }
+  | {
+      kind: "pair";
+      js: DiscoveredFile;
+      map: DiscoveredFile;
+      id: string;
+      mapHadId: boolean;
+      resume: boolean;
+      jsPending: boolean;
+      jsStamp: Stamp;
+      mapStamp: Stamp;
+    }
+  | { kind: "missing"; js: DiscoveredFile; map: string }
+  | { kind: "outside"; js: DiscoveredFile; map: string }
+  | { kind: "shared"; js: DiscoveredFile; map: string; owner: string };
+
+export interface Invalid {
+  path: string;
+  reason: string;
+}
+
+/**
+ * Read buffers, reused file after file (one for JS files, one for maps): a new buffer per file
+ * is memory outside the JS heap that only a garbage collection gives back.
+ */
+const scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+export const JS = 0;
+export const MAP = 1;
+
+/**
+ * A file's bytes and what validation records of it, in one open. The bytes are a view of the
+ * `slot`'s read buffer, valid until the next read into that slot.
+ */
+export function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: Buffer; stamp: Stamp } {
+  // Non-blocking, so a FIFO is refused rather than waited on (no effect on regular files).
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    let buf = scratch[slot]!;
+    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
+    let n = 0;
+    // Until the size fstat gave (a file that grows meanwhile is caught by the second read's
+    // check), or the end for a file whose size is not known (0).
+    while (st.size === 0 || n < st.size) {
+      if (n === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
+        buf.copy(bigger, 0, 0, n);
+        buf = scratch[slot] = bigger;
+      }
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 } };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read and check one JS file (and its map) and decide what to do with it. Writes nothing. */
+function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan | undefined {
+  let buf: Buffer;
+  let jsStamp: Stamp;
+  try {
+    ({ buf, stamp: jsStamp } = readStamped(js.abs, JS));
+  } catch (e) {
+    invalid.push({ path: js.display, reason: `cannot read it: ${describeCause(e)}` });
+    return undefined;
+  }
+  const text = decodeUtf8(buf);
+  if (text === undefined) {
+    invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
+    return undefined;
+  }
+  const ref = readSourceMapReference(text);
+  const existing = findDebugId(text);
+  if (existing) return { kind: "done", js, id: existing, noReference: ref === undefined };
+
+  if (ref && isDataUrl(ref.url)) {
+    // Every form browsers accept (sentry-cli 3.8.0 reads only `data:application/json;base64,`
+    // and leaves any other with a JS that has an id and a map that lacks it).
+    const data = parseDataUrl(ref.url);
+    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    let map: Record<string, unknown>;
+    try {
+      map = parseMapJson(data.json);
+    } catch (e) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: describeJsonError(e) });
+      return undefined;
+    }
+    const p = mapProblem(map);
+    if (p) {
+      invalid.push({ path: `${js.display} (inline source map)`, reason: p });
+      return undefined;
+    }
+    const mapId = debugIdFromMap(map);
+    return { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined, jsStamp };
+  }
+  let map: DiscoveredFile | undefined;
+  if (ref) {
+    map = mapLocation(js, ref.url);
+    if (!map) return { kind: "missing", js, map: ref.url };
+    if (!roots.some((r) => isInside(map!.abs, r))) return { kind: "outside", js, map: map.display };
+  } else if (exists(js.abs + ".map")) {
+    map = { abs: js.abs + ".map", display: js.display + ".map" };
+  }
+  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+
+  let mapBuf: Buffer;
+  let mapStamp: Stamp;
+  try {
+    ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
+  } catch (e) {
+    // Reading is how we learn that a referenced map does not exist.
+    if (ref && !existsSync(map.abs)) return { kind: "missing", js, map: map.display };
+    invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
+    return undefined;
+  }
+  let mapObj: Record<string, unknown>;
+  try {
+    mapObj = parseMapJson(mapBuf.toString("utf8"));
+  } catch (e) {
+    invalid.push({ path: map.display, reason: describeJsonError(e) });
+    return undefined;
+  }
+  const p = mapProblem(mapObj);
+  if (p) {
+    invalid.push({ path: map.display, reason: p });
+    return undefined;
+  }
+  // An interrupted run that already committed the map left only the JS pending: finish it.
+  const jsPending = js.pending ?? exists(pendingPath(js.abs));
+  if (jsPending && !exists(pendingPath(map.abs))) {
+    const pending = decodeUtf8(readFileSync(pendingPath(js.abs)));
+    const pid = pending === undefined ? undefined : findDebugId(pending);
+    const mid = debugIdFromMap(mapObj);
+    if (pid && pid === mid)
+      return { kind: "pair", js, map, id: pid, mapHadId: false, resume: true, jsPending, jsStamp, mapStamp };
+  }
+  const mapId = debugIdFromMap(mapObj);
+  return {
+    kind: "pair",
+    js,
+    map,
+    id: mapId ?? debugIdFromBytes(buf, "\0", mapBuf),
+    mapHadId: mapId !== undefined,
+    resume: false,
+    jsPending,
+    jsStamp,
+    mapStamp,
+  };
+}
+
+export interface Validated {
+  /** Per JS file, in the order given: its plan, or undefined when it is invalid. */
+  plans: (Plan | undefined)[];
+  invalid: Invalid[];
+}
+
+/** Validate `sources`: what to do with each, and what is wrong. Writes nothing. */
+export function validate(sources: DiscoveredFile[], roots: string[]): Validated {
+  const invalid: Invalid[] = [];
+  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+}
+
+/** Whether `abs` is `root` or below it (both absolute and normalised). */
+function isInside(abs: string, root: string): boolean {
+  return abs === root || abs.startsWith(root.endsWith(sep) ? root : root + sep);
+}

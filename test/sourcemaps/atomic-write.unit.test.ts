@@ -1,0 +1,100 @@
+import { chmodSync, existsSync, linkSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  emptyRecoveryFiles,
+  FileReplacer,
+  noteListedFolder,
+  pendingPath,
+  type ReplaceOp,
+  sparePath,
+} from "../../src/sourcemaps/atomic-write.js";
+import { tempDir } from "../support/runCli.js";
+
+function files(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), "utf8")]));
+}
+
+describe("FileReplacer", () => {
+  it("replaces a file through its pending file, keeping its permission bits, and leaves nothing behind", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    writeFileSync(a, "old");
+    chmodSync(a, 0o640);
+    const ops: string[] = [];
+    const r = new FileReplacer({
+      step: (op: ReplaceOp, p: string) => void ops.push(`${op} ${p.slice(dir.length + 1)}`),
+    });
+    r.writePending(a, "new content", 0o640);
+    expect(files(dir)).toEqual({ "a.js": "old", "a.js.sentry-ship-pending": "new content" });
+    r.commit(a, 3);
+    expect(files(dir)).toEqual({ "a.js": "new content", "a.js.sentry-ship-spare": "old" });
+    r.finish();
+    expect(files(dir)).toEqual({ "a.js": "new content" });
+    expect(statSync(a).mode & 0o777).toBe(0o640);
+    expect(ops).toEqual(["write-pending a.js", "keep-old a.js", "commit a.js", "remove-spare a.js.sentry-ship-spare"]);
+  });
+
+  it("writes the next file's new content into the storage of the file it replaced", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    const b = join(dir, "b.js");
+    writeFileSync(a, "a".repeat(5000));
+    writeFileSync(b, "b".repeat(6000));
+    const inodeA = statSync(a).ino;
+    const r = new FileReplacer();
+    r.writePending(a, "A".repeat(5100), 0o644);
+    r.commit(a, 5000);
+    r.writePending(b, "B".repeat(6100), 0o644);
+    // b's pending file is a's old inode, overwritten from the start and cut to length.
+    expect(statSync(pendingPath(b)).ino).toBe(inodeA);
+    r.commit(b, 6000);
+    r.finish();
+    expect(files(dir)).toEqual({ "a.js": "A".repeat(5100), "b.js": "B".repeat(6100) });
+  });
+
+  it("never writes into storage another name still holds: a hard link elsewhere keeps the old content", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    const b = join(dir, "b.js");
+    writeFileSync(a, "old a");
+    writeFileSync(b, "old b");
+    linkSync(a, join(dir, "elsewhere"));
+    const r = new FileReplacer();
+    r.writePending(a, "new a", 0o644);
+    r.commit(a, 5);
+    r.writePending(b, "new b", 0o644);
+    r.commit(b, 5);
+    r.finish();
+    expect(files(dir)).toEqual({ "a.js": "new a", "b.js": "new b", elsewhere: "old a" });
+  });
+
+  it("reuses, then removes, the spares and pending files an interrupted run left", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    writeFileSync(a, "old");
+    writeFileSync(sparePath(join(dir, "gone.js")), "left by a killed run");
+    writeFileSync(pendingPath(a), "a half-written pending file");
+    const rec = emptyRecoveryFiles();
+    noteListedFolder(rec, dir, readdirSync(dir));
+    expect(rec.spares).toEqual([sparePath(join(dir, "gone.js"))]);
+    expect([...rec.pending]).toEqual([pendingPath(a)]);
+    const r = new FileReplacer({ recovery: rec });
+    r.writePending(a, "new", 0o644);
+    r.commit(a, 3);
+    r.finish();
+    expect(files(dir)).toEqual({ "a.js": "new" });
+  });
+
+  it("removes a pending file on request, and only when there is one", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    const ops: ReplaceOp[] = [];
+    const r = new FileReplacer({ step: (op) => void ops.push(op) });
+    r.removePending(a);
+    writeFileSync(pendingPath(a), "x");
+    r.removePending(a);
+    expect(existsSync(pendingPath(a))).toBe(false);
+    expect(ops).toEqual(["remove-pending"]);
+  });
+});
