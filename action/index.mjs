@@ -42598,6 +42598,7 @@ var init_limits = __esm({
       bundleMemoryBytes: 512 * MiB,
       recordedPayloadBytes: 1 * MiB,
       recordedEvents: 1e4,
+      recordedEventBytes: 64 * MiB,
       requestLogEntries: 5e3,
       requestLogBodyBytes: 64 * 1024,
       requestLogTotalBytes: 8 * MiB
@@ -47954,14 +47955,14 @@ function sizeLimitReply(type) {
   );
 }
 function checkSizes(env2) {
-  let eventBytes = 0;
+  let eventBytes2 = 0;
   let attachmentBytes = 0;
   let sessions = 0;
   for (const item of env2.items) {
     const t2 = item.header.type;
     if (EVENT_SIZED_TYPES.has(t2)) {
-      eventBytes += item.payload.length;
-      if (eventBytes > LIMITS.maxEventSize) return sizeLimitReply(t2);
+      eventBytes2 += item.payload.length;
+      if (eventBytes2 > LIMITS.maxEventSize) return sizeLimitReply(t2);
     } else if (t2 === "attachment") {
       if (item.payload.length > LIMITS.maxAttachmentSize) return sizeLimitReply(t2);
       attachmentBytes += item.payload.length;
@@ -48025,14 +48026,22 @@ function recordEvent(core, ev) {
   processIncoming(core, ev);
   const events = core.state.events;
   events.push(ev);
-  if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
+  const kept = (e) => e.items.reduce((n2, i2) => n2 + (i2.size <= core.limits.recordedPayloadBytes ? i2.size : 0), 0);
+  let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
+  let drop = 0;
+  while (drop < events.length - 1 && (events.length - drop > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
+    bytes -= kept(events[drop]);
+    drop++;
+  }
+  if (drop > 0) events.splice(0, drop);
+  eventBytes.set(core.state, bytes);
   core.persist.saveEvent(ev);
 }
 function register8(router, core) {
   const ingestion = {
     maxBody: (l) => l.envelopeBodyBytes,
     decode: true,
-    preflight: (req) => ingestPreflight(req)
+    preflight: (req) => ingestPreflight(core, req)
   };
   router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req), ingestion);
   router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req), ingestion);
@@ -48060,13 +48069,17 @@ function register8(router, core) {
     admin
   );
 }
-function ingestPreflight(req) {
+function ingestPreflight(core, req) {
   const projectId = projectIdParam(req);
   if (isReply(projectId)) return projectId;
   const found2 = extractAuth(req);
   if ("reply" in found2) return found2.reply;
   if ("none" in found2) return void 0;
-  return checkAuth(found2.auth);
+  const bad = checkAuth(found2.auth);
+  if (bad) return bad;
+  if (!findProject(core, projectId, found2.auth.sentryKey))
+    return relayError(403, "event submission rejected with_reason: ProjectId");
+  return void 0;
 }
 function adminGuard(core, req) {
   const tok = String(req.headers.authorization ?? "").replace(/^Bearer\s+/i, "");
@@ -48206,7 +48219,7 @@ function handleStore(core, req) {
   });
   return json(200, { id: eventId });
 }
-var LIMITS, RATE_LIMITED_DETAIL, limitsByState, MAX_JSON_DEPTH;
+var LIMITS, RATE_LIMITED_DETAIL, limitsByState, eventBytes, MAX_JSON_DEPTH;
 var init_ingest = __esm({
   "src/server/routes/ingest.ts"() {
     "use strict";
@@ -48223,6 +48236,7 @@ var init_ingest = __esm({
     };
     RATE_LIMITED_DETAIL = "Sentry dropped data due to a quota or internal rate limit being reached. This will not affect your application. See https://docs.sentry.io/product/accounts/quotas/ for more information.";
     limitsByState = /* @__PURE__ */ new WeakMap();
+    eventBytes = /* @__PURE__ */ new WeakMap();
     MAX_JSON_DEPTH = 128;
   }
 });

@@ -29,10 +29,12 @@ export interface ServerLimits {
   bundleFiles: number;
   /** Unpacked bundle bytes kept in memory across all bundles when there is no `--data` folder. */
   bundleMemoryBytes: number;
-  /** Envelope item payloads larger than this are not kept in memory (with `--data` they are written to a file). */
+  /** Envelope item payloads larger than this are not kept (only their size is recorded). */
   recordedPayloadBytes: number;
   /** Events kept in memory (the oldest are dropped from memory first; `--data` keeps every one on disk). */
   recordedEvents: number;
+  /** Item payload bytes of the events kept in memory. */
+  recordedEventBytes: number;
   /** Request-log entries kept (oldest dropped first). */
   requestLogEntries: number;
   /** Bodies up to this size are kept in the request log; larger ones only as a short excerpt. */
@@ -53,6 +55,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   bundleMemoryBytes: 512 * MiB,
   recordedPayloadBytes: 1 * MiB,
   recordedEvents: 10_000,
+  recordedEventBytes: 64 * MiB,
   requestLogEntries: 5_000,
   requestLogBodyBytes: 64 * 1024,
   requestLogTotalBytes: 8 * MiB,

@@ -151,6 +151,12 @@ describe.skipIf(process.platform !== "linux")("sentry-ship serve under hostile i
       headers: { "Content-Encoding": "gzip", "X-Sentry-Auth": "Sentry sentry_key=nope" },
     });
     expect(anon.status).toBe(400); // a malformed key, refused from the header alone
+    const unknownKey = await fetch(new URL("/api/1/envelope/", info.url), {
+      method: "POST",
+      body: gzipBomb,
+      headers: { "Content-Encoding": "gzip", "X-Sentry-Auth": `Sentry sentry_version=7, sentry_key=${"0".repeat(32)}` },
+    });
+    expect(unknownKey.status).toBe(403); // a well-formed key no project has
     const badToken = await fetch(new URL("/api/0/organizations/acme/releases/", info.url), {
       method: "POST",
       body: gzipBomb,

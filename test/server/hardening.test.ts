@@ -140,3 +140,26 @@ describe("the data folder", () => {
     }
   });
 });
+
+describe("recorded events", () => {
+  it("keeps the newest events within the byte budget in memory", async () => {
+    const s = await startServer({ limits: { recordedEventBytes: 4096 } });
+    try {
+      const key = new URL(s.dsn).username;
+      for (let i = 0; i < 10; i++) {
+        const payload = JSON.stringify({ message: `event ${i}`, extra: { pad: "p".repeat(1000) } });
+        const r = await fetch(`${s.url}/api/1/envelope/`, {
+          method: "POST",
+          body: `{}\n{"type":"event"}\n${payload}\n`,
+          headers: { "X-Sentry-Auth": `Sentry sentry_version=7, sentry_key=${key}` },
+        });
+        expect(r.status).toBe(200);
+      }
+      const messages = s.state.events.map((e) => (e.items[0]!.payload as { message: string }).message);
+      expect(messages.length).toBeLessThanOrEqual(4);
+      expect(messages.at(-1)).toBe("event 9");
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -223,11 +223,26 @@ function interestingHeaders(req: RouteRequest): Record<string, string> {
   return out;
 }
 
+const eventBytes = new WeakMap<ServerState, number>();
+
 function recordEvent(core: ServerCore, ev: StoredEvent): void {
   processIncoming(core, ev);
   const events = core.state.events;
   events.push(ev);
-  if (events.length > core.limits.recordedEvents) events.splice(0, events.length - core.limits.recordedEvents);
+  // Memory keeps the newest events within a count and a byte budget; --data keeps them all on disk.
+  const kept = (e: StoredEvent) =>
+    e.items.reduce((n, i) => n + (i.size <= core.limits.recordedPayloadBytes ? i.size : 0), 0);
+  let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
+  let drop = 0;
+  while (
+    drop < events.length - 1 &&
+    (events.length - drop > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)
+  ) {
+    bytes -= kept(events[drop]!);
+    drop++;
+  }
+  if (drop > 0) events.splice(0, drop);
+  eventBytes.set(core.state, bytes);
   core.persist.saveEvent(ev);
 }
 
@@ -240,7 +255,7 @@ export function register(router: Router, core: ServerCore): void {
   const ingestion = {
     maxBody: (l: ServerCore["limits"]) => l.envelopeBodyBytes,
     decode: true,
-    preflight: (req: RouteRequest) => ingestPreflight(req),
+    preflight: (req: RouteRequest) => ingestPreflight(core, req),
   };
   router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req), ingestion);
   router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req), ingestion);
@@ -270,13 +285,18 @@ export function register(router: Router, core: ServerCore): void {
 }
 
 /** What Relay refuses from the request line and headers alone, before reading the body. */
-function ingestPreflight(req: RouteRequest): Reply | undefined {
+function ingestPreflight(core: ServerCore, req: RouteRequest): Reply | undefined {
   const projectId = projectIdParam(req);
   if (isReply(projectId)) return projectId;
   const found = extractAuth(req);
   if ("reply" in found) return found.reply;
   if ("none" in found) return undefined; // the envelope header's DSN may authenticate it
-  return checkAuth(found.auth);
+  const bad = checkAuth(found.auth);
+  if (bad) return bad;
+  // A key no project of that id has is refused before its body is read.
+  if (!findProject(core, projectId, found.auth.sentryKey!))
+    return relayError(403, "event submission rejected with_reason: ProjectId");
+  return undefined;
 }
 
 function adminGuard(core: ServerCore, req: RouteRequest): Reply | undefined {
