@@ -43032,7 +43032,7 @@ async function handleRequest(core, router, log2, req, res) {
     if (m === void 0 || m === "method") {
       const reply2 = m === void 0 ? { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } } : json(405, { detail: `Method "${method}" not allowed.` });
       if (!fault) {
-        rec.status = send(res, reply2, true);
+        rec.status = send(res, reply2);
         return;
       }
     }
@@ -43053,7 +43053,7 @@ async function handleRequest(core, router, log2, req, res) {
       const opts = route.route.options;
       const early = opts.preflight ? opts.preflight(rr) : webApiPreflight(core, rr);
       if (early) {
-        rec.status = send(res, early, true);
+        rec.status = send(res, early);
         if (early.json !== void 0) rec.response = early.json;
         return;
       }

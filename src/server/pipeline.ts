@@ -104,7 +104,7 @@ export async function handleRequest(
           ? { status: 404, body: "<h1>Not Found</h1>", headers: { "Content-Type": "text/html" } }
           : json(405, { detail: `Method "${method}" not allowed.` });
       if (!fault) {
-        rec.status = send(res, reply, true);
+        rec.status = send(res, reply);
         return;
       }
     }
@@ -126,7 +126,7 @@ export async function handleRequest(
       const opts = route.route.options;
       const early = opts.preflight ? opts.preflight(rr) : webApiPreflight(core, rr);
       if (early) {
-        rec.status = send(res, early, true);
+        rec.status = send(res, early);
         if (early.json !== undefined) rec.response = early.json;
         return;
       }
