@@ -43051,6 +43051,7 @@ async function handleRequest(core, router, log2, req, res) {
     };
     if (route) {
       const opts = route.route.options;
+      for (const [k2, v] of Object.entries(opts.headers ?? {})) res.setHeader(k2, v);
       const early = opts.preflight ? opts.preflight(rr) : webApiPreflight(core, rr);
       if (early) {
         rec.status = send(res, early);
@@ -47476,7 +47477,7 @@ function storeFor(core, org, project) {
 function eventPayload(ev) {
   const item = ev.items.find((i2) => i2.header.type === "event");
   const p2 = item?.payload;
-  return p2 !== null && typeof p2 === "object" && !Array.isArray(p2) && !("base64" in p2) ? p2 : void 0;
+  return p2 !== null && typeof p2 === "object" && !Array.isArray(p2) && !("base64" in p2) && !("omitted" in p2) ? p2 : void 0;
 }
 function processIncoming(core, ev) {
   const payload = eventPayload(ev);
@@ -47885,6 +47886,50 @@ var init_envelope = __esm({
   }
 });
 
+// src/server/routes/cors.ts
+function preflightReply() {
+  return {
+    status: 200,
+    headers: {
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Allow-Methods": "POST",
+      "Access-Control-Allow-Headers": ALLOWED_HEADERS.join(","),
+      "Access-Control-Max-Age": "3600",
+      Vary: VARY
+    }
+  };
+}
+function registerPreflights(router, paths) {
+  for (const p2 of paths) {
+    router.on("OPTIONS", p2, () => preflightReply(), { preflight: () => void 0, maxBody: () => 0 });
+  }
+}
+var ALLOWED_HEADERS, VARY, INGEST_CORS_HEADERS;
+var init_cors = __esm({
+  "src/server/routes/cors.ts"() {
+    "use strict";
+    ALLOWED_HEADERS = [
+      "x-sentry-auth",
+      "x-requested-with",
+      "x-forwarded-for",
+      "origin",
+      "referer",
+      "accept",
+      "content-type",
+      "authentication",
+      "authorization",
+      "content-encoding",
+      "transfer-encoding"
+    ];
+    VARY = "origin, access-control-request-method, access-control-request-headers";
+    INGEST_CORS_HEADERS = {
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Expose-Headers": "x-sentry-error,x-sentry-rate-limits,retry-after",
+      Vary: VARY
+    };
+  }
+});
+
 // src/server/routes/ingest.ts
 function activeLimits(core) {
   const now = core.now().getTime();
@@ -48041,8 +48086,10 @@ function register8(router, core) {
   const ingestion = {
     maxBody: (l) => l.envelopeBodyBytes,
     decode: true,
-    preflight: (req) => ingestPreflight(core, req)
+    preflight: (req) => ingestPreflight(core, req),
+    headers: INGEST_CORS_HEADERS
   };
+  registerPreflights(router, ["/api/:project_id/envelope/", "/api/:project_id/store/"]);
   router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req), ingestion);
   router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req), ingestion);
   const admin = { preflight: (req) => adminGuard(core, req) };
@@ -48228,6 +48275,7 @@ var init_ingest = __esm({
     init_http();
     init_json_depth();
     init_symbolicate();
+    init_cors();
     LIMITS = {
       maxEventSize: 1024 * 1024,
       maxAttachmentSize: 100 * 1024 * 1024,

@@ -46,6 +46,8 @@ export interface RouteOptions {
    * request it gets has an empty body.
    */
   preflight?: (req: RouteRequest) => Reply | undefined;
+  /** Headers every answer of this route carries, its errors included (e.g. CORS). */
+  headers?: Record<string, string>;
 }
 
 export interface Route {

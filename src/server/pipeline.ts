@@ -124,6 +124,7 @@ export async function handleRequest(
 
     if (route) {
       const opts = route.route.options;
+      for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
       const early = opts.preflight ? opts.preflight(rr) : webApiPreflight(core, rr);
       if (early) {
         rec.status = send(res, early);

@@ -60,6 +60,27 @@ export const APP_SOURCES: Record<string, string> = {
   ].join("\n"),
 };
 
+/** The browser entry: the same app under @sentry/browser, with the same line layout as index.js. */
+export const BROWSER_ENTRY = [
+  'import * as Sentry from "@sentry/browser";',
+  'import { checkout } from "./cart.js";',
+  "",
+  "function placeOrder() {",
+  '  return checkout([{ name: "book", qty: 1 }, { name: "pen", qty: 2 }]);',
+  "}",
+  "",
+  "Sentry.init({ dsn: window.__SHIP_DSN, release: window.__SHIP_RELEASE || undefined });",
+  "try {",
+  "  placeOrder();",
+  "} catch (e) {",
+  "  Sentry.captureException(e);",
+  "}",
+  "Sentry.flush(10000).then((sent) => {",
+  "  window.__shipFlushed = sent;",
+  "});",
+  "",
+].join("\n");
+
 /** Where each original function's throwing/calling line is (1-based), for assertions. */
 export const EXPECTED_FRAMES = [
   { file: "src/price.js", line: 6, column: 11, function: "priceOf" },
@@ -94,6 +115,8 @@ export async function buildApp(
     platform: opts.platform ?? "node",
     format: opts.platform === "browser" ? "iife" : "cjs",
     external: opts.platform === "browser" ? [] : ["@sentry/node"],
+    // The browser build bundles @sentry/browser from this repository's node_modules.
+    nodePaths: [join(root, "node_modules")],
     outfile: bundle,
     logLevel: "silent",
   });

@@ -32,6 +32,7 @@ import { json, parseJsonBody, type Reply, type RouteRequest, type Router } from 
 import { jsonTextTooDeep, valueTooDeep } from "../json-depth.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
 import { processIncoming } from "../symbolicate/index.js";
+import { INGEST_CORS_HEADERS, registerPreflights } from "./cors.js";
 
 /** Relay's default limits (`relay-config` Limits). */
 export const LIMITS = {
@@ -256,7 +257,9 @@ export function register(router: Router, core: ServerCore): void {
     maxBody: (l: ServerCore["limits"]) => l.envelopeBodyBytes,
     decode: true,
     preflight: (req: RouteRequest) => ingestPreflight(core, req),
+    headers: INGEST_CORS_HEADERS,
   };
+  registerPreflights(router, ["/api/:project_id/envelope/", "/api/:project_id/store/"]);
   router.on("POST", "/api/:project_id/envelope/", (req) => handleEnvelope(core, req), ingestion);
   router.on("POST", "/api/:project_id/store/", (req) => handleStore(core, req), ingestion);
   const admin = { preflight: (req: RouteRequest) => adminGuard(core, req) };

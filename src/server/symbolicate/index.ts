@@ -17,7 +17,7 @@ export function storeFor(core: ServerCore, org: Org, project: Project): BundleSt
 export function eventPayload(ev: StoredEvent): Record<string, unknown> | undefined {
   const item = ev.items.find((i) => i.header.type === "event");
   const p = item?.payload;
-  return p !== null && typeof p === "object" && !Array.isArray(p) && !("base64" in p)
+  return p !== null && typeof p === "object" && !Array.isArray(p) && !("base64" in p) && !("omitted" in p)
     ? (p as Record<string, unknown>)
     : undefined;
 }
