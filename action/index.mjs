@@ -42304,9 +42304,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync16, existsSync: existsSync11 } = await import("node:fs");
+  const { readFileSync: readFileSync16, existsSync: existsSync12 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync11(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync12(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -42614,7 +42614,7 @@ __export(persist_exports, {
   DataFileError: () => DataFileError,
   Persistence: () => Persistence
 });
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import { dirname as dirname5, join as join3, normalize as normalize2, relative, sep } from "node:path";
 function describeFsError(e) {
@@ -42652,8 +42652,13 @@ function lazyContent(file, onDisk) {
 function writeAtomic(file, data) {
   mkdirSync2(dirname5(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync2(tmp, data);
-  renameSync2(tmp, file);
+  try {
+    writeFileSync2(tmp, data);
+    renameSync2(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 var BundleWriteError, DataFileError, FS_CAUSES, Persistence;
 var init_persist = __esm({
@@ -42814,6 +42819,21 @@ var init_persist = __esm({
           throw e;
         }
         for (const { file, target } of stored) lazyContent(file, join3(root, target));
+      }
+      /**
+       * Keep a payload too large for memory as `payloads/<sha1>` (content-addressed); returns that
+       * path relative to the data folder, or undefined without `--data` or when it cannot be written.
+       */
+      savePayload(data) {
+        if (!this.dir) return void 0;
+        const rel = `payloads/${createHash("sha1").update(data).digest("hex")}`;
+        const file = join3(this.dir, rel);
+        try {
+          if (!existsSync3(file)) writeAtomic(file, data);
+          return rel;
+        } catch {
+          return void 0;
+        }
       }
       saveEvent(event) {
         if (this.dir) writeAtomic(join3(this.dir, "events", `${event.id}.json`), JSON.stringify(event, null, 2) + "\n");
@@ -44571,7 +44591,7 @@ var init_chunk_multipart = __esm({
 });
 
 // src/server/routes/chunks.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { join as join5 } from "node:path";
 import { gunzipSync } from "node:zlib";
 function chunkUploadOptions(core) {
@@ -44593,7 +44613,7 @@ function orgChunks(core, orgId) {
   return m;
 }
 function sha1(b2) {
-  return createHash("sha1").update(b2).digest("hex");
+  return createHash2("sha1").update(b2).digest("hex");
 }
 function gunzipCapped(data, cap) {
   try {
@@ -44721,7 +44741,7 @@ var init_chunks = __esm({
 });
 
 // src/server/routes/assemble.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function validateAssembleBody(value2) {
   if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) return { error: "Invalid json body" };
   const v = value2;
@@ -44780,7 +44800,7 @@ function assembleBundle(core, org, body, projects) {
     };
   const data = Buffer.concat(parts, size);
   parts.length = 0;
-  if (createHash2("sha1").update(data).digest("hex") !== body.checksum)
+  if (createHash3("sha1").update(data).digest("hex") !== body.checksum)
     return { state: "error", detail: "Reported checksum mismatch" };
   let zip;
   try {
@@ -48050,7 +48070,10 @@ function rateLimitHeaders(limits, now) {
   return { "Retry-After": String(longest), "X-Sentry-Rate-Limits": formatRateLimits(rl) };
 }
 function payloadForRecord(core, payload) {
-  if (payload.length > core.limits.recordedPayloadBytes) return { omitted: true, size: payload.length };
+  if (payload.length > core.limits.recordedPayloadBytes) {
+    const file = core.persist.savePayload(payload);
+    return { omitted: true, size: payload.length, ...file ? { file } : {} };
+  }
   if (!jsonTextTooDeep(payload, MAX_JSON_DEPTH)) {
     try {
       return JSON.parse(payload.toString("utf8"));
@@ -53090,9 +53113,9 @@ var init_dist4 = __esm({
 });
 
 // src/sourcemaps/debug-id.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function debugIdFromBytes(...parts) {
-  const h2 = createHash3("sha1");
+  const h2 = createHash4("sha1");
   for (const p2 of parts) h2.update(p2);
   const b2 = h2.digest().subarray(0, 16);
   b2[6] = b2[6] & 15 | 80;
@@ -54197,7 +54220,7 @@ var init_tuning = __esm({
 });
 
 // src/sourcemaps/work/jobs.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import * as zlib from "node:zlib";
 function runJob(job) {
   const transfer = [];
@@ -54231,7 +54254,7 @@ function prepareEntry(item) {
     if (item.rewrite) data = rewriteMapBytes(data, item.displayPath, item.rewrite);
   }
   const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
-  return { deflated, crc: crc322(data), size: data.length, sha1: createHash4("sha1").update(data).digest("hex") };
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash5("sha1").update(data).digest("hex") };
 }
 function crc322(data) {
   const native = zlib.crc32;
@@ -54389,7 +54412,7 @@ var init_pool = __esm({
 });
 
 // src/sourcemaps/zip.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { writeSync as writeSync2 } from "node:fs";
 var WRITE_BYTES, HashingWriter, DOS_DATE_1980, ZipWriter;
 var init_zip = __esm({
@@ -54403,8 +54426,8 @@ var init_zip = __esm({
         this.chunkSize = chunkSize;
       }
       offset = 0;
-      whole = createHash5("sha1");
-      chunk = createHash5("sha1");
+      whole = createHash6("sha1");
+      chunk = createHash6("sha1");
       chunkStart = 0;
       chunkFill = 0;
       chunks = [];
@@ -54437,7 +54460,7 @@ var init_zip = __esm({
         this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
         this.chunkStart += this.chunkFill;
         this.chunkFill = 0;
-        this.chunk = createHash5("sha1");
+        this.chunk = createHash6("sha1");
       }
       async flush() {
         let done = 0;
@@ -54525,7 +54548,7 @@ var init_zip = __esm({
 });
 
 // src/sourcemaps/bundle.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { closeSync as closeSync4, openSync as openSync4, readSync as readSync2 } from "node:fs";
 import * as zlib2 from "node:zlib";
 function urlToBundlePath(url) {
@@ -54551,7 +54574,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, pool = new
   const fd2 = openSync4(file, "w");
   try {
     const zip = new ZipWriter(fd2, chunkSize);
-    const idHash = createHash6("sha1");
+    const idHash = createHash7("sha1");
     await zip.prelude(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
     const unique = uniquePaths(entries);
     let count2 = 0;
@@ -56437,7 +56460,7 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { mkdirSync as mkdirSync4, renameSync as renameSync5, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname13, isAbsolute as isAbsolute7, join as join15, relative as relative5, resolve as resolve12 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute7(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
@@ -56478,9 +56501,33 @@ function releaseSpoolClaim(claimed, file) {
   } catch {
   }
 }
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+function reclaimAbandoned(dir) {
+  if (!existsSync9(dir)) return [];
+  const back = [];
+  for (const name of readdirSync5(dir)) {
+    const m = CLAIM.exec(name);
+    if (!m || alive(Number(m[2]))) continue;
+    try {
+      renameSync5(join15(dir, name), join15(dir, m[1]));
+      back.push(m[1]);
+    } catch {
+    }
+  }
+  return back;
+}
+var CLAIM;
 var init_spool = __esm({
   "src/events/spool.ts"() {
     "use strict";
+    CLAIM = /^\.(.+)\.sending-(\d+)-[0-9a-f]+$/;
   }
 });
 
@@ -57119,13 +57166,13 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync9, statSync as statSync8 } from "node:fs";
+import { existsSync as existsSync10, statSync as statSync8 } from "node:fs";
 import { isAbsolute as isAbsolute8, resolve as resolve13 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute8(arg) ? arg : resolve13(cwd, arg);
-    if (existsSync9(abs)) {
+    if (existsSync10(abs)) {
       if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
@@ -57376,6 +57423,8 @@ function sendEnvelopeOptions(o2, paths) {
 }
 async function runSendEnvelope(opts, ctx) {
   const spool = spoolDir(ctx, opts);
+  for (const name of opts.dryRun ? [] : reclaimAbandoned(spool))
+    ctx.out.info(`> ${name} was claimed by a run that ended; it is back in the spool`);
   const prepared = [];
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
     const spooled = isInSpool(f.path, spool);
@@ -57660,7 +57709,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync10, statSync as statSync10 } from "node:fs";
+import { existsSync as existsSync11, statSync as statSync10 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -58050,7 +58099,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync10(wd) || !statSync10(wd).isDirectory()) {
+  if (!existsSync11(wd) || !statSync10(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

@@ -4,7 +4,7 @@
  * half-written file never looks like an envelope.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 /** `<XDG_CACHE_HOME or ~/.cache>/sentry-ship/spool`. */
@@ -62,4 +62,35 @@ export function releaseSpoolClaim(claimed: string, file: string): void {
   } catch {
     /* it stays under its claimed name; nothing is lost */
   }
+}
+
+const CLAIM = /^\.(.+)\.sending-(\d+)-[0-9a-f]+$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Give back to the spool the files claimed by runs that no longer exist (killed mid-send), so they
+ * are sent again. Returns the names given back.
+ */
+export function reclaimAbandoned(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const back: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = CLAIM.exec(name);
+    if (!m || alive(Number(m[2]))) continue;
+    try {
+      renameSync(join(dir, name), join(dir, m[1]!));
+      back.push(m[1]!);
+    } catch {
+      /* another run gave it back first */
+    }
+  }
+  return back;
 }

@@ -29,7 +29,7 @@ export interface ServerLimits {
   bundleFiles: number;
   /** Unpacked bundle bytes kept in memory across all bundles when there is no `--data` folder. */
   bundleMemoryBytes: number;
-  /** Envelope item payloads larger than this are not kept (only their size is recorded). */
+  /** Envelope item payloads larger than this are not kept in memory (with `--data` they go to `payloads/<sha1>`). */
   recordedPayloadBytes: number;
   /** Events kept in memory (the oldest are dropped from memory first; `--data` keeps every one on disk). */
   recordedEvents: number;

@@ -2,7 +2,7 @@
  * `serve --data DIR`: what the server received, as files a person can read. Every write is atomic
  * (temp file + rename). Releases, deploys and repositories are reloaded on the next start.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, relative, sep } from "node:path";
 import { jsonTextTooDeep } from "./json-depth.js";
@@ -69,8 +69,13 @@ function lazyContent(file: BundleFile, onDisk: string): void {
 function writeAtomic(file: string, data: string | Buffer): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 export class Persistence {
@@ -217,6 +222,22 @@ export class Persistence {
       throw e;
     }
     for (const { file, target } of stored) lazyContent(file, join(root, target));
+  }
+
+  /**
+   * Keep a payload too large for memory as `payloads/<sha1>` (content-addressed); returns that
+   * path relative to the data folder, or undefined without `--data` or when it cannot be written.
+   */
+  savePayload(data: Buffer): string | undefined {
+    if (!this.dir) return undefined;
+    const rel = `payloads/${createHash("sha1").update(data).digest("hex")}`;
+    const file = join(this.dir, rel);
+    try {
+      if (!existsSync(file)) writeAtomic(file, data);
+      return rel;
+    } catch {
+      return undefined;
+    }
   }
 
   saveEvent(event: StoredEvent): void {

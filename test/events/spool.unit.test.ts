@@ -1,7 +1,15 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultSpoolDir, isInSpool, writeSpoolFile } from "../../src/events/spool.js";
+import {
+  claimSpoolFile,
+  defaultSpoolDir,
+  isInSpool,
+  reclaimAbandoned,
+  releaseSpoolClaim,
+  writeSpoolFile,
+} from "../../src/events/spool.js";
 import { tempDir } from "../support/runCli.js";
 
 describe("spool", () => {
@@ -26,5 +34,22 @@ describe("spool", () => {
     expect(isInSpool("/a/spool/x.envelope", "/a/spool")).toBe(true);
     expect(isInSpool("/a/other/x.envelope", "/a/spool")).toBe(false);
     expect(isInSpool("/a/spool", "/a/spool")).toBe(false);
+  });
+
+  it("claims a file once, gives it back on failure, and recovers claims of runs that ended", () => {
+    const dir = tempDir();
+    const file = writeSpoolFile(dir, Buffer.from("e"), { now: new Date(0), eventId: "a".repeat(32) });
+    const claimed = claimSpoolFile(file)!;
+    expect(claimed).toMatch(/\/\.19700101T000000Z-a{32}\.envelope\.sending-\d+-[0-9a-f]{8}$/);
+    expect(claimSpoolFile(file)).toBeUndefined();
+    releaseSpoolClaim(claimed, file);
+    expect(readdirSync(dir)).toEqual(["19700101T000000Z-" + "a".repeat(32) + ".envelope"]);
+    // A claim by this (live) process stays; one by a process that has exited comes back.
+    claimSpoolFile(file);
+    expect(reclaimAbandoned(dir)).toEqual([]);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid!;
+    writeFileSync(join(dir, `.x.envelope.sending-${dead}-0badc0de`), "y");
+    expect(reclaimAbandoned(dir)).toEqual(["x.envelope"]);
+    expect(readFileSync(join(dir, "x.envelope"), "utf8")).toBe("y");
   });
 });

@@ -163,3 +163,31 @@ describe("recorded events", () => {
     }
   });
 });
+
+describe("large envelope items", () => {
+  it("are kept on disk by content with --data, not in memory", async () => {
+    const data = tempDir("ship-payloads-");
+    const s = await startServer({ dataDir: data });
+    try {
+      const key = new URL(s.dsn).username;
+      const big = Buffer.alloc(2 * 1024 * 1024, 0x61);
+      const r = await fetch(`${s.url}/api/1/envelope/`, {
+        method: "POST",
+        body: Buffer.concat([
+          Buffer.from(
+            `{"event_id":"${"b".repeat(32)}"}\n{"type":"attachment","length":${big.length},"filename":"a.txt"}\n`,
+          ),
+          big,
+          Buffer.from("\n"),
+        ]),
+        headers: { "X-Sentry-Auth": `Sentry sentry_version=7, sentry_key=${key}` },
+      });
+      expect(r.status).toBe(200);
+      const item = s.state.events.at(-1)!.items[0]!;
+      expect(item.payload).toEqual({ omitted: true, size: big.length, file: `payloads/${sha1(big)}` });
+      expect(readFileSync(join(data, "payloads", sha1(big))).equals(big)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+});

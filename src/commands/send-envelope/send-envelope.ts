@@ -19,7 +19,7 @@ import {
 import { envelopeCategory, reserializeEnvelope } from "../../events/envelope-file.js";
 import { EventInputError } from "../../events/event.js";
 import { expandPaths } from "../../events/files.js";
-import { claimSpoolFile, isInSpool, releaseSpoolClaim } from "../../events/spool.js";
+import { claimSpoolFile, isInSpool, reclaimAbandoned, releaseSpoolClaim } from "../../events/spool.js";
 import type { CommandOptions } from "../runner.js";
 
 export interface SendEnvelopeOptions extends DispatchFlags {
@@ -55,6 +55,8 @@ interface Prepared {
 
 export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandContext): Promise<void> {
   const spool = spoolDir(ctx, opts);
+  for (const name of opts.dryRun ? [] : reclaimAbandoned(spool))
+    ctx.out.info(`> ${name} was claimed by a run that ended; it is back in the spool`);
   const prepared: Prepared[] = [];
   for (const f of await expandPaths(opts.paths, ctx.cwd)) {
     const spooled = isInSpool(f.path, spool);

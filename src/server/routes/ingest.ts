@@ -204,7 +204,11 @@ function rateLimitHeaders(limits: ActiveRateLimit[], now: number): Record<string
 }
 
 function payloadForRecord(core: ServerCore, payload: Buffer): unknown {
-  if (payload.length > core.limits.recordedPayloadBytes) return { omitted: true, size: payload.length };
+  if (payload.length > core.limits.recordedPayloadBytes) {
+    // Too large to keep in memory: with --data it is kept on disk, by content.
+    const file = core.persist.savePayload(payload);
+    return { omitted: true, size: payload.length, ...(file ? { file } : {}) };
+  }
   if (!jsonTextTooDeep(payload, MAX_JSON_DEPTH)) {
     try {
       return JSON.parse(payload.toString("utf8"));
