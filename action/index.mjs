@@ -42660,7 +42660,7 @@ function writeAtomic(file, data) {
     throw e;
   }
 }
-var BundleWriteError, DataFileError, FS_CAUSES, Persistence;
+var BundleWriteError, DataFileError, FS_CAUSES, LOADED_EVENTS, EVENT_FILE_BYTES, Persistence;
 var init_persist = __esm({
   "src/server/persist.ts"() {
     "use strict";
@@ -42682,6 +42682,8 @@ var init_persist = __esm({
       EINVAL: "invalid file name",
       EILSEQ: "invalid file name"
     };
+    LOADED_EVENTS = 1e3;
+    EVENT_FILE_BYTES = 8 * 1024 * 1024;
     Persistence = class {
       constructor(dir) {
         this.dir = dir;
@@ -42751,15 +42753,32 @@ var init_persist = __esm({
         if (repos) state.repos = repos;
         state.events = this.loadEvents();
       }
-      /** events/*.json, oldest first, so the event API lists what an earlier run received. */
+      /**
+       * The newest events/*.json (at most LOADED_EVENTS, each at most EVENT_FILE_BYTES), oldest first,
+       * so the event API lists what an earlier run received. A damaged file is skipped.
+       */
       loadEvents() {
         const dir = join3(this.dir, "events");
         if (!existsSync3(dir)) return [];
-        const out = [];
+        const files = [];
         for (const name of readdirSync(dir)) {
           if (!name.endsWith(".json")) continue;
           try {
-            out.push(JSON.parse(readFileSync6(join3(dir, name), "utf8")));
+            const st = statSync3(join3(dir, name));
+            if (st.isFile()) files.push({ path: join3(dir, name), mtime: st.mtimeMs, size: st.size });
+          } catch {
+          }
+        }
+        files.sort((a, b2) => b2.mtime - a.mtime);
+        const out = [];
+        for (const f of files.slice(0, LOADED_EVENTS)) {
+          if (f.size > EVENT_FILE_BYTES) continue;
+          try {
+            const text = readFileSync6(f.path, "utf8");
+            if (jsonTextTooDeep(text, 256)) continue;
+            const ev = JSON.parse(text);
+            if (ev && typeof ev.id === "string" && typeof ev.receivedAt === "string" && Array.isArray(ev.items))
+              out.push(ev);
           } catch {
           }
         }
@@ -53179,6 +53198,14 @@ async function exists3(p2) {
   }
 }
 async function checkSources(map, mapDir, display, add) {
+  if (Array.isArray(map.sections)) {
+    for (const section2 of map.sections) {
+      const inner = section2?.map;
+      if (inner && typeof inner === "object" && !Array.isArray(inner))
+        await checkSources(inner, mapDir, display, add);
+    }
+    return;
+  }
   const sources = Array.isArray(map.sources) ? map.sources : [];
   const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : void 0;
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";

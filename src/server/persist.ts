@@ -66,6 +66,10 @@ function lazyContent(file: BundleFile, onDisk: string): void {
   });
 }
 
+/** Events read back from --data at start (the newest), and the largest event file read. */
+const LOADED_EVENTS = 1000;
+const EVENT_FILE_BYTES = 8 * 1024 * 1024;
+
 function writeAtomic(file: string, data: string | Buffer): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
@@ -149,15 +153,33 @@ export class Persistence {
     state.events = this.loadEvents();
   }
 
-  /** events/*.json, oldest first, so the event API lists what an earlier run received. */
+  /**
+   * The newest events/*.json (at most LOADED_EVENTS, each at most EVENT_FILE_BYTES), oldest first,
+   * so the event API lists what an earlier run received. A damaged file is skipped.
+   */
   private loadEvents(): StoredEvent[] {
     const dir = join(this.dir!, "events");
     if (!existsSync(dir)) return [];
-    const out: StoredEvent[] = [];
+    const files: { path: string; mtime: number; size: number }[] = [];
     for (const name of readdirSync(dir)) {
       if (!name.endsWith(".json")) continue;
       try {
-        out.push(JSON.parse(readFileSync(join(dir, name), "utf8")) as StoredEvent);
+        const st = statSync(join(dir, name));
+        if (st.isFile()) files.push({ path: join(dir, name), mtime: st.mtimeMs, size: st.size });
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+    files.sort((a, b) => b.mtime - a.mtime);
+    const out: StoredEvent[] = [];
+    for (const f of files.slice(0, LOADED_EVENTS)) {
+      if (f.size > EVENT_FILE_BYTES) continue;
+      try {
+        const text = readFileSync(f.path, "utf8");
+        if (jsonTextTooDeep(text, 256)) continue;
+        const ev = JSON.parse(text) as StoredEvent;
+        if (ev && typeof ev.id === "string" && typeof ev.receivedAt === "string" && Array.isArray(ev.items))
+          out.push(ev);
       } catch {
         /* a file a person edited into something else: skip it */
       }

@@ -71,6 +71,15 @@ async function checkSources(
   display: string,
   add: (i: CheckIssue) => void,
 ): Promise<void> {
+  if (Array.isArray(map.sections)) {
+    // An index map: each section's map carries its own sources.
+    for (const section of map.sections as unknown[]) {
+      const inner = (section as { map?: unknown } | null)?.map;
+      if (inner && typeof inner === "object" && !Array.isArray(inner))
+        await checkSources(inner as Record<string, unknown>, mapDir, display, add);
+    }
+    return;
+  }
   const sources = Array.isArray(map.sources) ? (map.sources as unknown[]) : [];
   const contents = Array.isArray(map.sourcesContent) ? (map.sourcesContent as unknown[]) : undefined;
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../support/js-app.js";
 import { runCli, tempDir } from "../../support/runCli.js";
 import { useServer } from "../../support/server.js";
+import { writeFiles } from "../../support/upload-fixtures.js";
 
 type Json = Record<string, any>;
 
@@ -42,6 +43,28 @@ describe("sourcemaps check", () => {
       { file: "dist/app.js", debugId: expect.stringMatching(/^[0-9a-f-]{36}$/), map: "dist/app.js.map" },
     ]);
     expect(r.text).toBe("Checked 1 JavaScript file and 1 source map\n0 errors, 0 warnings\n");
+  });
+
+  it("reads the sources of an index map's sections", async () => {
+    const dir = tempDir("ship-check-");
+    const id = "12345678-1234-4234-8234-123456789abc";
+    const section = (sourcesContent?: string[]) => ({
+      offset: { line: 0, column: 0 },
+      map: {
+        version: 3,
+        sources: ["gone.js"],
+        names: [],
+        mappings: "AAAA",
+        ...(sourcesContent ? { sourcesContent } : {}),
+      },
+    });
+    writeFiles(dir, {
+      "dist/idx.js": `x();\n//# sourceMappingURL=idx.js.map\n//# debugId=${id}\n`,
+      "dist/idx.js.map": JSON.stringify({ version: 3, debugId: id, sections: [section(["x();"])] }),
+    });
+    expect((await check(dir)).doc.issues).toEqual([]);
+    writeFileSync(join(dir, "dist/idx.js.map"), JSON.stringify({ version: 3, debugId: id, sections: [section()] }));
+    expect(codes((await check(dir)).doc)).toEqual([["error", "no_sources_content", "dist/idx.js.map"]]);
   });
 
   it("fails a build that was not injected, naming both files", async () => {
