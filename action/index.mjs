@@ -47052,7 +47052,7 @@ function processFrame(ctx, frame) {
 function withData(frame, data) {
   return { ...frame, data: { ...frame.data, ...data } };
 }
-var ProcessingCache, CONTEXT_LINES;
+var SHARED_MAPS, SharedMaps, sharedMaps, ProcessingCache, CONTEXT_LINES;
 var init_frame = __esm({
   "src/sourcemaps/symbolicate/frame.ts"() {
     "use strict";
@@ -47061,16 +47061,34 @@ var init_frame = __esm({
     init_discover();
     init_artifacts();
     init_names();
+    SHARED_MAPS = 16;
+    SharedMaps = class {
+      entries = /* @__PURE__ */ new Map();
+      get(key) {
+        const m = this.entries.get(key);
+        if (m !== void 0) {
+          this.entries.delete(key);
+          this.entries.set(key, m);
+        }
+        return m;
+      }
+      set(key, m) {
+        this.entries.set(key, m);
+        while (this.entries.size > SHARED_MAPS) this.entries.delete(this.entries.keys().next().value);
+      }
+    };
+    sharedMaps = new SharedMaps();
     ProcessingCache = class {
       maps = /* @__PURE__ */ new Map();
       inline = /* @__PURE__ */ new Map();
       lines = /* @__PURE__ */ new Map();
       map(a) {
-        let m = this.maps.get(a);
+        let m = this.maps.get(a) ?? (a.cacheKey ? sharedMaps.get(a.cacheKey) : void 0);
         if (m === void 0) {
           m = parseMap(() => a.text(), a.url);
-          this.maps.set(a, m);
+          if (a.cacheKey) sharedMaps.set(a.cacheKey, m);
         }
+        this.maps.set(a, m);
         return m;
       }
       /** A map from a `data:` URL. */
@@ -47470,7 +47488,8 @@ var init_store = __esm({
               release: b2.release,
               dist: b2.dist,
               origin: `bundle ${b2.id}`,
-              text: () => f.content.toString("utf8")
+              text: () => f.content.toString("utf8"),
+              cacheKey: f
             };
             if (debugId) {
               const list = this.byId.get(debugId) ?? [];

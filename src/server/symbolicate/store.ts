@@ -26,6 +26,7 @@ export class BundleStore implements ArtifactStore {
           dist: b.dist,
           origin: `bundle ${b.id}`,
           text: () => f.content.toString("utf8"),
+          cacheKey: f,
         };
         if (debugId) {
           const list = this.byId.get(debugId) ?? [];

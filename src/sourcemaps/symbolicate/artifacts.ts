@@ -19,6 +19,8 @@ export interface Artifact {
   origin: string;
   /** Its bytes as text. */
   text(): string;
+  /** The stored file this artifact reads, when it outlives one event: parsed maps are kept per file. */
+  cacheKey?: object;
 }
 
 export interface ArtifactStore {

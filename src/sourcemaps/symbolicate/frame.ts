@@ -82,6 +82,28 @@ export interface EventContext {
   cache: ProcessingCache;
 }
 
+/**
+ * Parsed maps of stored files, kept across events (most recently used last, at most
+ * SHARED_MAPS): the next event from the same build needs no parse.
+ */
+const SHARED_MAPS = 16;
+class SharedMaps {
+  private readonly entries = new Map<object, TraceMap | Error>();
+  get(key: object): TraceMap | Error | undefined {
+    const m = this.entries.get(key);
+    if (m !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, m);
+    }
+    return m;
+  }
+  set(key: object, m: TraceMap | Error): void {
+    this.entries.set(key, m);
+    while (this.entries.size > SHARED_MAPS) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+const sharedMaps = new SharedMaps();
+
 /** Parsed maps and split sources, shared by the frames of one event. */
 export class ProcessingCache {
   private readonly maps = new Map<Artifact, TraceMap | Error>();
@@ -89,11 +111,12 @@ export class ProcessingCache {
   private readonly lines = new Map<Artifact, string[]>();
 
   map(a: Artifact): TraceMap | Error {
-    let m = this.maps.get(a);
+    let m = this.maps.get(a) ?? (a.cacheKey ? sharedMaps.get(a.cacheKey) : undefined);
     if (m === undefined) {
       m = parseMap(() => a.text(), a.url);
-      this.maps.set(a, m);
+      if (a.cacheKey) sharedMaps.set(a.cacheKey, m);
     }
+    this.maps.set(a, m);
     return m;
   }
 
