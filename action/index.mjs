@@ -7812,9 +7812,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             this.close((err4, data) => {
-              return err4 ? reject(err4) : resolve14(data);
+              return err4 ? reject(err4) : resolve15(data);
             });
           });
         }
@@ -7852,9 +7852,9 @@ var require_dispatcher_base = __commonJS({
           err4 = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve14, reject) => {
+          return new Promise((resolve15, reject) => {
             this.destroy(err4, (err5, data) => {
-              return err5 ? reject(err5) : resolve14(data);
+              return err5 ? reject(err5) : resolve15(data);
             });
           });
         }
@@ -11360,8 +11360,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve14, reject) => {
-        res = resolve14;
+      const promise2 = new Promise((resolve15, reject) => {
+        res = resolve15;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -12787,12 +12787,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve14, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve14;
+          callback2 = resolve15;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -13676,12 +13676,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve14, reject) => {
+      const waitForDrain = () => new Promise((resolve15, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve14;
+          callback2 = resolve15;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -13998,16 +13998,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve14) => {
+        return new Promise((resolve15) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve14;
+            this[kClosedResolve] = resolve15;
           } else {
-            resolve14(null);
+            resolve15(null);
           }
         });
       }
       [kDestroy](err4) {
-        return new Promise((resolve14) => {
+        return new Promise((resolve15) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -14020,7 +14020,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve14(null);
+            resolve15(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err4, callback2);
@@ -14427,8 +14427,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve14) => {
-            this[kClosedResolve] = resolve14;
+          return new Promise((resolve15) => {
+            this[kClosedResolve] = resolve15;
           });
         }
       }
@@ -15550,7 +15550,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve14, reject) => {
+        const socket = await new Promise((resolve15, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -15560,7 +15560,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err4) {
               reject(err4);
             } else {
-              resolve14(socket2);
+              resolve15(socket2);
             }
           });
         });
@@ -15570,14 +15570,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve14, reject) => {
+        await new Promise((resolve15, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve14();
+            resolve15();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15586,14 +15586,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve14();
+            resolve15();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError2);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve14, reject) => {
+        await new Promise((resolve15, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -15601,7 +15601,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve14();
+            resolve15();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15644,8 +15644,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve14, reject) => {
-                      finalSocket.once("secureConnect", resolve14);
+                    await new Promise((resolve15, reject) => {
+                      finalSocket.once("secureConnect", resolve15);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -16778,7 +16778,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16792,11 +16792,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve14(null);
+                resolve15(null);
               }
             });
           } else {
-            this.on("close", resolve14);
+            this.on("close", resolve15);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16824,7 +16824,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve14, reject) => {
+      return new Promise((resolve15, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16839,7 +16839,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve14,
+              resolve: resolve15,
               reject,
               length: 0,
               body: []
@@ -16913,18 +16913,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve14, stream, length } = consume2;
+      const { type, body, resolve: resolve15, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve14(chunksDecode(body, length, encoding));
+          resolve15(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve14(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve15(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve14(chunksConcat(body, length).buffer);
+          resolve15(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve14(new Blob(body, { type: stream[kContentType] }));
+          resolve15(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve14(chunksConcat(body, length));
+          resolve15(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err4) {
@@ -17114,9 +17114,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           request.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve14(data);
+            return err4 ? reject(err4) : resolve15(data);
           });
         });
       }
@@ -17328,9 +17328,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           stream.call(this, opts, factory, (err4, data) => {
-            return err4 ? reject(err4) : resolve14(data);
+            return err4 ? reject(err4) : resolve15(data);
           });
         });
       }
@@ -17618,9 +17618,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           upgrade.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve14(data);
+            return err4 ? reject(err4) : resolve15(data);
           });
         });
       }
@@ -17713,9 +17713,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve14, reject) => {
+        return new Promise((resolve15, reject) => {
           connect.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve14(data);
+            return err4 ? reject(err4) : resolve15(data);
           });
         });
       }
@@ -18989,7 +18989,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname14, resolve: resolve14 } = __require("node:path");
+    var { dirname: dirname14, resolve: resolve15 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19190,7 +19190,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile4(resolve14(path), "utf8");
+          const data = await readFile4(resolve15(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -19219,7 +19219,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve14(path);
+        const resolvedPath = resolve15(path);
         await mkdir(dirname14(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -27199,7 +27199,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve14, reject) => agent.dispatch(
+        return new Promise((resolve15, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -27287,7 +27287,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve14({
+              resolve15({
                 status,
                 statusText,
                 headersList,
@@ -27340,7 +27340,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value2), true);
                 }
               }
-              resolve14({
+              resolve15({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27364,7 +27364,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value2.toString("latin1"), true);
                 }
               }
-              resolve14({
+              resolve15({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -32545,9 +32545,9 @@ function createContext(io2, opts, overrides2 = {}) {
       return cfg.projects?.value ?? [];
     },
     now: overrides2.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve14, reject) => {
+    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve15, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t2 = setTimeout(resolve14, ms);
+      const t2 = setTimeout(resolve15, ms);
       signal?.addEventListener("abort", () => {
         clearTimeout(t2);
         reject(signal.reason);
@@ -35672,12 +35672,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve14, reject) {
+        return new Promise(function(resolve15, reject) {
           const callback2 = (err4, result) => {
             if (err4) {
               return reject(toError(err4));
             }
-            resolve14(result);
+            resolve15(result);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -38343,13 +38343,17 @@ var init_esm = __esm({
 var git_exports = {};
 __export(git_exports, {
   GitRepo: () => GitRepo,
-  checkRemoteName: () => checkRemoteName
+  checkRemoteName: () => checkRemoteName,
+  topPathspec: () => topPathspec
 });
 function checkRemoteName(name) {
   if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(name)) {
     throw new InputError(`invalid git remote name '${name}' (from SENTRY_VCS_REMOTE or [defaults] vcs_remote)`);
   }
   return name;
+}
+function topPathspec(path) {
+  return `:(top,literal)${path}`;
 }
 function cleanEnv(env2) {
   const out = {};
@@ -38438,10 +38442,16 @@ var init_git = __esm({
           return false;
         }
       }
-      /** Commits reachable from HEAD, newest first (git's default walk), at most `max`. */
-      async walkFromHead(max) {
-        const args = ["rev-list", "HEAD"];
-        if (max !== void 0) args.splice(1, 0, `--max-count=${max}`);
+      /**
+       * Commits reachable from HEAD, newest first (git's default walk), at most `max`; with `paths`
+       * (relative to the repository root), only the commits that touch them (`git rev-list -- PATHS`).
+       * `since` excludes that commit and its ancestors.
+       */
+      async walkFromHead(max, paths, since) {
+        const args = ["rev-list"];
+        if (max !== void 0) args.push(`--max-count=${max}`);
+        args.push(since ? `${since}..HEAD` : "HEAD");
+        if (paths && paths.length > 0) args.push("--", ...paths.map(topPathspec));
         const out = await this.git.raw(args);
         return out.split("\n").filter((l) => l.length > 0);
       }
@@ -42919,7 +42929,7 @@ import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
 function readBody(req, limit) {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
-  return new Promise((resolve14) => {
+  return new Promise((resolve15) => {
     const parts = [];
     let size = 0;
     let done = false;
@@ -42927,7 +42937,7 @@ function readBody(req, limit) {
       if (done) return;
       done = true;
       req.off("data", onData);
-      resolve14(o2);
+      resolve15(o2);
     };
     const onData = (c3) => {
       size += c3.length;
@@ -45913,8 +45923,8 @@ var init_trace_mapping = __esm({
         this.sources = sources;
         this.sourcesContent = sourcesContent;
         this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
-        const resolve14 = resolver(mapUrl, sourceRoot);
-        this.resolvedSources = sources.map(resolve14);
+        const resolve15 = resolver(mapUrl, sourceRoot);
+        this.resolvedSources = sources.map(resolve15);
         const { mappings } = parsed;
         if (typeof mappings === "string") {
           this._encoded = mappings;
@@ -49022,9 +49032,9 @@ async function startServer(options = {}) {
     s2.on("close", () => sockets.delete(s2));
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve14, reject) => {
+  await new Promise((resolve15, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve14());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve15());
   });
   const addr = server.address();
   const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
@@ -49059,9 +49069,9 @@ async function startServer(options = {}) {
     get requests() {
       return state.requests;
     },
-    close: () => new Promise((resolve14) => {
+    close: () => new Promise((resolve15) => {
       for (const s2 of sockets) s2.destroy();
-      server.close(() => resolve14());
+      server.close(() => resolve15());
     })
   };
 }
@@ -49936,17 +49946,21 @@ var init_ci = __esm({
 });
 
 // src/commands/releases/propose-version.ts
-async function runReleasesProposeVersion(_opts, ctx) {
+async function runReleasesProposeVersion(opts, ctx) {
   const { proposeVersion: proposeVersion2 } = await Promise.resolve().then(() => (init_ci(), ci_exports));
   const v = await proposeVersion2({ env: ctx.env, cwd: ctx.cwd, warn: (m) => ctx.out.warn(m) });
   ctx.out.debug(`release version from ${v.source}${v.ci ? ` (${v.ci})` : ""}`);
-  ctx.out.printAlways(v.version);
-  ctx.out.result({ ok: true, version: v.version, source: v.source, ...v.ci ? { ci: v.ci } : {} });
+  const prefix = opts.prefix ?? "";
+  const version = prefix && !v.version.startsWith(prefix) ? prefix + v.version : v.version;
+  const problem = versionProblem(version);
+  if (problem) throw new InputError(`invalid release version '${version}': ${problem}`);
+  ctx.out.printAlways(version);
+  ctx.out.result({ ok: true, version, source: v.source, ...v.ci ? { ci: v.ci } : {}, ...prefix ? { prefix } : {} });
 }
 function proposeVersionCommand(env2) {
-  return new Command("propose-version").description("Propose a version name for a new release.").addOption(orgOption()).addOption(projectOption()).addOption(new Option("--allow-xcode-infoplist-preprocessing", "accepted for compatibility; no effect").hideHelp()).action(
-    handler(env2, async (ctx) => {
-      await runReleasesProposeVersion({}, ctx);
+  return new Command("propose-version").description("Propose a version name for a new release.").addOption(orgOption()).addOption(projectOption()).option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)").addOption(new Option("--allow-xcode-infoplist-preprocessing", "accepted for compatibility; no effect").hideHelp()).action(
+    handler(env2, async (ctx, o2) => {
+      await runReleasesProposeVersion(o2.prefix !== void 0 ? { prefix: o2.prefix } : {}, ctx);
     })
   );
 }
@@ -49954,6 +49968,8 @@ var init_propose_version = __esm({
   "src/commands/releases/propose-version.ts"() {
     "use strict";
     init_esm2();
+    init_release();
+    init_errors();
     init_runner();
   }
 });
@@ -49989,7 +50005,32 @@ __export(commits_exports, {
 async function collectLocalCommits(o2) {
   const { repo } = o2;
   let deepenedBy = 0;
+  const paths = o2.paths && o2.paths.length > 0 ? o2.paths : void 0;
+  const initialForPaths = async (p2) => {
+    let walk = await repo.walkFromHead(o2.initialDepth, p2);
+    if (walk.length < o2.initialDepth && o2.deepenLimit > 0 && !o2.dryRun && await repo.isShallow()) {
+      for (const step of DEEPEN_STEPS) {
+        const by = Math.min(step, o2.deepenLimit - deepenedBy);
+        if (by <= 0) break;
+        const r2 = await repo.deepen(o2.remote, by);
+        if (!r2.ok) {
+          o2.note(`Shallow clone: git fetch --deepen=${by} ${o2.remote} failed (${r2.error}).`);
+          break;
+        }
+        deepenedBy += by;
+        walk = await repo.walkFromHead(o2.initialDepth, p2);
+        if (walk.length >= o2.initialDepth || !await repo.isShallow()) break;
+      }
+      if (deepenedBy > 0) {
+        o2.note(
+          `Shallow clone: fetched ${deepenedBy} more commits from ${o2.remote} (git fetch --deepen); ${walk.length} of them touch ${p2.join(", ")}.`
+        );
+      }
+    }
+    return { commits: await buildPayloads(o2, walk, void 0, true), previousFound: false, deepenedBy };
+  };
   const initial = async () => {
+    if (paths) return initialForPaths(paths);
     let walk = await repo.walkFromHead(o2.initialDepth + 1);
     if (walk.length < o2.initialDepth + 1 && o2.deepenLimit > 0 && !o2.dryRun && await repo.isShallow()) {
       const want = Math.min(o2.initialDepth + 1 - walk.length, o2.deepenLimit);
@@ -50050,6 +50091,10 @@ async function collectLocalCommits(o2) {
     }
     throw new InputError(MISSING_PREVIOUS_MESSAGE);
   }
+  if (paths) {
+    const list2 = await repo.walkFromHead(void 0, paths, prevSha);
+    return { commits: await buildPayloads(o2, list2, void 0, true), previousFound: true, deepenedBy };
+  }
   let all = await repo.walkFromHead(WALK_WINDOW);
   let idx = all.findIndex((s2) => s2 === prevSha || s2.startsWith(prevSha));
   if (idx < 0 && all.length === WALK_WINDOW) {
@@ -50060,13 +50105,14 @@ async function collectLocalCommits(o2) {
   const prev = list.pop();
   return { commits: await buildPayloads(o2, list, prev), previousFound: true, deepenedBy };
 }
-async function buildPayloads(o2, shas, prev) {
+async function buildPayloads(o2, shas, prev, firstParent = false) {
   const infos = await o2.repo.commitInfos(shas);
   const byParent = await o2.repo.firstParentChanges(shas);
   const changes = await Promise.all(
     shas.map((sha, i2) => {
       const base = shas[i2 + 1] ?? prev;
       const known = byParent.get(sha);
+      if (firstParent && known) return known.changes;
       if (known && (base === void 0 ? known.parents.length === 0 : known.parents[0] === base)) return known.changes;
       return o2.repo.changes(base, sha);
     })
@@ -50159,6 +50205,8 @@ var init_remote_url = __esm({
 });
 
 // src/commands/releases/set-commits.ts
+import { realpathSync } from "node:fs";
+import { isAbsolute as isAbsolute4, relative as relative2, resolve as resolve6, sep as sep3 } from "node:path";
 function parseCommitSpec(spec) {
   const m = /^([^@#]+)(?:#([^@]+))?(?:@(.+))?$/.exec(spec);
   if (!m) throw new UsageError(`could not parse commit spec '${spec}': expected REPO, REPO@REV or REPO@PREV..REV`);
@@ -50192,6 +50240,16 @@ async function runSetCommits(opts, ctx) {
   }
   if (opts.initialDepth !== void 0 && opts.initialDepth < 0)
     throw new UsageError("--initial-depth must be 0 or more");
+  const paths = opts.paths ?? [];
+  if (paths.length > 0) {
+    const other = opts.clear ? "--clear" : opts.commits?.length ? "--commit" : void 0;
+    if (other) {
+      throw new UsageError(
+        `the argument '--path' cannot be used with '${other}' (Sentry expands those ranges itself and cannot filter them by path)`
+      );
+    }
+    if (paths.some((p2) => p2.trim() === "")) throw new UsageError("--path must not be empty");
+  }
   const specs = (opts.commits ?? []).map(parseCommitSpec);
   const initialDepth = opts.initialDepth ?? 20;
   const org = await ctx.requireOrg();
@@ -50226,6 +50284,11 @@ async function runSetCommits(opts, ctx) {
       return { repository: s2.repo, commit: s2.rev, previousCommit: s2.prevRev ?? null };
     });
   }
+  let repository;
+  if (paths.length > 0 && opts.auto && refs !== void 0 && refs.length > 0) {
+    repository = refs[0].repository;
+    refs = void 0;
+  }
   const projects = await ctx.projects();
   if (projects.length > 0) {
     await sender.send("POST", routes.releases(org), { version, projects }, { notFound: `organization ${org}` });
@@ -50246,7 +50309,7 @@ async function runSetCommits(opts, ctx) {
     ctx.out.result({ ok: true, version, mode: refs.length === 0 ? "clear" : "refs", refs, ...dry(sender) });
     return;
   }
-  if (opts.auto) {
+  if (opts.auto && repository === void 0) {
     ctx.out.print(
       "Could not determine any commits to be associated with a repo-based integration. Proceeding to find commits from local git tree."
     );
@@ -50259,13 +50322,15 @@ async function runSetCommits(opts, ctx) {
   const { collectLocalCommits: collectLocalCommits2, DEFAULT_DEEPEN_LIMIT: DEFAULT_DEEPEN_LIMIT2 } = await Promise.resolve().then(() => (init_commits(), commits_exports));
   const { repoIdFromRemote: repoIdFromRemote2 } = await Promise.resolve().then(() => (init_remote_url(), remote_url_exports));
   const repo = await GitRepo2.open(ctx.cwd, ctx.env);
+  const rootPaths = paths.map((p2) => repoRelativePath(repo.root, ctx.cwd, p2));
   const result = await collectLocalCommits2({
     repo,
     previousCommit,
     initialDepth,
     ignoreMissing: opts.ignoreMissing === true,
     // sentry-cli sends the remote's *name* here (its URL parser leaves a bare name unchanged).
-    repository: repoIdFromRemote2(remoteName),
+    repository: repository ?? repoIdFromRemote2(remoteName),
+    ...rootPaths.length > 0 ? { paths: rootPaths } : {},
     remote: remoteName,
     deepenLimit: opts.deepenLimit ?? DEFAULT_DEEPEN_LIMIT2,
     dryRun: sender.dryRun,
@@ -50279,9 +50344,12 @@ async function runSetCommits(opts, ctx) {
     previousCommit: previousCommit || null,
     previousFound: result.previousFound,
     deepenedBy: result.deepenedBy,
-    commits: result.commits.map((c3) => c3.id)
+    commits: result.commits.map((c3) => c3.id),
+    ...rootPaths.length > 0 ? { paths: rootPaths } : {}
   };
   if (result.commits.length === 0) {
+    if (rootPaths.length > 0)
+      ctx.out.warn(`no commit in the range touches ${rootPaths.map((p2) => p2 || ".").join(", ")}`);
     ctx.out.print(
       "No commits found. Leaving release alone. If you believe there should be some, change commits range or initial depth and try again."
     );
@@ -50298,6 +50366,20 @@ async function runSetCommits(opts, ctx) {
   );
   if (!sender.dryRun) ctx.out.print(`Success! Set commits for release ${version}`);
   ctx.out.result({ ...summary, ...dry(sender) });
+}
+function repoRelativePath(root, cwd, path) {
+  const rel = relative2(realpathOr(root), resolve6(realpathOr(cwd), path));
+  if (rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute4(rel)) {
+    throw new InputError(`--path ${path} is outside the git repository at ${root}`);
+  }
+  return rel.split(sep3).join("/");
+}
+function realpathOr(p2) {
+  try {
+    return realpathSync(p2);
+  } catch {
+    return p2;
+  }
 }
 function dry(sender) {
   return sender.dryRun ? { dryRun: true, requests: sender.planned } : {};
@@ -50336,6 +50418,10 @@ function setCommitsCommand(env2) {
     "--deepen-limit <n>",
     "in a shallow clone, fetch at most this many more commits looking for the previous release's commit (default 1000, 0 disables)",
     intArg("--deepen-limit")
+  ).option(
+    "--path <dir>",
+    "keep only the commits that touch this directory or file, relative to the working directory (repeatable; monorepos)",
+    collect
   ).addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp()).option(
     "--dry-run",
     "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)"
@@ -50351,6 +50437,7 @@ function setCommitsCommand(env2) {
           ignoreMissing: o2.ignoreMissing === true,
           initialDepth: o2.initialDepth,
           deepenLimit: o2.deepenLimit,
+          paths: o2.path,
           dryRun: o2.dryRun === true
         },
         ctx
@@ -50573,11 +50660,11 @@ var init_deploys2 = __esm({
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative2, resolve as resolve6, sep as sep3 } from "path";
+import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative3, resolve as resolve7, sep as sep4 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep3) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 function convertSlashes(path, separator) {
@@ -50589,7 +50676,7 @@ function isRootDirectory(path) {
 function normalizePath2(path, options) {
   const { resolvePaths, normalizePath: normalizePath$1, pathSeparator } = options;
   const pathNeedsCleaning = process.platform === "win32" && path.includes("/") || path.startsWith(".");
-  if (resolvePaths) path = resolve6(path);
+  if (resolvePaths) path = resolve7(path);
   if (normalizePath$1 || pathNeedsCleaning) path = cleanPath(path);
   if (path === ".") return "";
   const needsSeperator = path[path.length - 1] !== pathSeparator;
@@ -50602,7 +50689,7 @@ function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
     const sameRoot = directoryPath.startsWith(root);
     if (sameRoot) return directoryPath.slice(root.length) + filename;
-    else return convertSlashes(relative2(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
+    else return convertSlashes(relative3(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
 function joinPath(filename) {
@@ -50966,7 +51053,7 @@ var init_dist3 = __esm({
       options = {
         maxDepth: Infinity,
         suppressErrors: true,
-        pathSeparator: sep3,
+        pathSeparator: sep4,
         filters: []
       };
       globFunction;
@@ -52870,8 +52957,8 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir, readdirSync as readdirSync4, realpath, realpathSync, stat as stat2, statSync as statSync5 } from "fs";
-import { isAbsolute as isAbsolute4, posix as posix2, resolve as resolve7 } from "path";
+import { readdir, readdirSync as readdirSync4, realpath, realpathSync as realpathSync2, stat as stat2, statSync as statSync5 } from "fs";
+import { isAbsolute as isAbsolute5, posix as posix2, resolve as resolve8 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
@@ -52966,7 +53053,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
   if (pattern2[pattern2.length - 1] === "/") result = pattern2.slice(0, -1);
   if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
   const escapedCwd = escapePath(cwd);
-  result = isAbsolute4(result.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result) : posix2.normalize(result);
+  result = isAbsolute5(result.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result) : posix2.normalize(result);
   const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
   const parts = splitPattern(result);
   if (parentDir) {
@@ -53089,13 +53176,13 @@ function formatPaths(paths, mapper) {
 function getOptions(options) {
   const opts = Object.assign({}, options);
   for (const key in defaultOptions2) if (opts[key] === void 0) Object.assign(opts, { [key]: defaultOptions2[key] });
-  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve7(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
+  opts.cwd = (opts.cwd instanceof URL ? fileURLToPath(opts.cwd) : resolve8(opts.cwd || process.cwd())).replace(BACKSLASHES, "/");
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir,
     readdirSync: opts.fs.readdirSync || readdirSync4,
     realpath: opts.fs.realpath || realpath,
-    realpathSync: opts.fs.realpathSync || realpathSync,
+    realpathSync: opts.fs.realpathSync || realpathSync2,
     stat: opts.fs.stat || stat2,
     statSync: opts.fs.statSync || statSync5
   });
@@ -53111,12 +53198,12 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative6] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative6) : [];
+  const [crawler, relative7] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative7) : [];
 }
 function globSync(globInput, options) {
-  const [crawler, relative6] = getCrawler(globInput, options);
-  return crawler ? formatPaths(crawler.sync(), relative6) : [];
+  const [crawler, relative7] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative7) : [];
 }
 var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions2;
 var init_dist4 = __esm({
@@ -53208,7 +53295,7 @@ __export(check_exports, {
   renderCheck: () => renderCheck
 });
 import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname10, isAbsolute as isAbsolute5, join as join10, relative as relative3, resolve as resolve8 } from "node:path";
+import { dirname as dirname10, isAbsolute as isAbsolute6, join as join10, relative as relative4, resolve as resolve9 } from "node:path";
 async function exists3(p2) {
   try {
     return (await stat3(p2)).isFile();
@@ -53234,7 +53321,7 @@ async function checkSources(map, mapDir, display, add) {
     if (typeof src !== "string") continue;
     const name = root ? `${root.replace(/\/?$/, "/")}${src}` : src;
     const local = name.replace(/^file:\/\//, "");
-    const onDisk = mapDir !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(local) ? await exists3(isAbsolute5(local) ? local : resolve8(mapDir, local)) : false;
+    const onDisk = mapDir !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(local) ? await exists3(isAbsolute6(local) ? local : resolve9(mapDir, local)) : false;
     if (!onDisk) missing.push(src);
   }
   if (missing.length === 0) return;
@@ -53270,10 +53357,10 @@ async function checkBuild(dirs, cwd) {
   const files = [];
   const mapsSeen = /* @__PURE__ */ new Map();
   const byId = /* @__PURE__ */ new Map();
-  const show = (abs) => relative3(cwd, abs) || abs;
+  const show = (abs) => relative4(cwd, abs) || abs;
   const jsFiles = [];
   for (const dir of dirs) {
-    const root = resolve8(cwd, dir);
+    const root = resolve9(cwd, dir);
     let isDir = false;
     try {
       isDir = (await stat3(root)).isDirectory();
@@ -53330,7 +53417,7 @@ async function checkBuild(dirs, cwd) {
           clean = decodeURIComponent(clean);
         } catch {
         }
-        mapAbs = isAbsolute5(clean) ? clean : resolve8(dirname10(abs), clean);
+        mapAbs = isAbsolute6(clean) ? clean : resolve9(dirname10(abs), clean);
         if (!await exists3(mapAbs)) {
           add({
             level: "error",
@@ -53840,8 +53927,8 @@ function injectWithIndexMap(js, debugId) {
   const head = sb ? sb[0] : "";
   const body = js.slice(head.length);
   const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
-  const sep5 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep5 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+  const sep6 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep6 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
 }
 function rustLines(text) {
   if (text === "") return [];
@@ -53968,7 +54055,7 @@ var init_inject_plan = __esm({
 
 // src/sourcemaps/inject-validate.ts
 import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync11, readSync } from "node:fs";
-import { sep as sep4 } from "node:path";
+import { sep as sep5 } from "node:path";
 function readStamped(path, slot) {
   const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   try {
@@ -54086,7 +54173,7 @@ function validate2(sources, roots) {
   return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
 }
 function isInside(abs, root) {
-  return abs === root || abs.startsWith(root.endsWith(sep4) ? root : root + sep4);
+  return abs === root || abs.startsWith(root.endsWith(sep5) ? root : root + sep5);
 }
 var scratch, JS2, MAP;
 var init_inject_validate = __esm({
@@ -54191,7 +54278,7 @@ var init_inject_apply = __esm({
 
 // src/sourcemaps/inspection.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { dirname as dirname11, resolve as resolve9 } from "node:path";
+import { dirname as dirname11, resolve as resolve10 } from "node:path";
 function safeDecode2(s2) {
   try {
     return decodeURIComponent(s2);
@@ -54224,7 +54311,7 @@ function inspectFile(abs, rel) {
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve9(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve10(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
       info2.mapFound = true;
   } else if (existsSync7(`${abs}.map`)) {
     info2.mapGuessed = true;
@@ -54397,9 +54484,9 @@ var init_pool = __esm({
       threaded = false;
       run(job) {
         return new Promise(
-          (resolve14, reject) => setImmediate(() => {
+          (resolve15, reject) => setImmediate(() => {
             try {
-              resolve14(runJob(job).result);
+              resolve15(runJob(job).result);
             } catch (e) {
               reject(e);
             }
@@ -54444,8 +54531,8 @@ var init_pool = __esm({
         if (this.failure) return Promise.reject(this.failure);
         const id = this.nextId++;
         const w = this.workers[id % this.workers.length];
-        return new Promise((resolve14, reject) => {
-          this.waiting.set(id, { resolve: resolve14, reject });
+        return new Promise((resolve15, reject) => {
+          this.waiting.set(id, { resolve: resolve15, reject });
           w.postMessage({ id, job });
         });
       }
@@ -54743,7 +54830,7 @@ __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
 import { readFileSync as readFileSync12, statSync as statSync6 } from "node:fs";
-import { relative as relative4, resolve as resolve10 } from "node:path";
+import { relative as relative5, resolve as resolve11 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
   "src/sourcemaps/symbolicate/local-store.ts"() {
@@ -54762,7 +54849,7 @@ var init_local_store = __esm({
       static async open(opts) {
         const store = new _LocalStore(opts);
         for (const dir of opts.dirs) {
-          const root = resolve10(opts.cwd, dir);
+          const root = resolve11(opts.cwd, dir);
           let isDir;
           try {
             isDir = statSync6(root).isDirectory();
@@ -54773,7 +54860,7 @@ var init_local_store = __esm({
           const base = isDir ? root : root.slice(0, root.lastIndexOf("/"));
           for (const rel of rels) {
             if (!EXT.test(rel)) continue;
-            store.add(resolve10(base, rel), rel, relative4(opts.cwd, resolve10(base, rel)) || rel);
+            store.add(resolve11(base, rel), rel, relative5(opts.cwd, resolve11(base, rel)) || rel);
           }
         }
         return store;
@@ -55167,7 +55254,7 @@ var init_event_file = __esm({
 
 // src/commands/sourcemaps/explain.ts
 async function runExplain(opts, ctx) {
-  const { resolve: resolve14 } = await import("node:path");
+  const { resolve: resolve15 } = await import("node:path");
   const { LocalStore: LocalStore2 } = await Promise.resolve().then(() => (init_local_store(), local_store_exports));
   const ex = await Promise.resolve().then(() => (init_explain(), explain_exports));
   let explanation;
@@ -55177,7 +55264,7 @@ async function runExplain(opts, ctx) {
     const { processEvent: processEvent2 } = await Promise.resolve().then(() => (init_event(), event_exports));
     let event;
     try {
-      event = eventFromText2(await readFile4(resolve14(ctx.cwd, opts.eventFile), "utf8"));
+      event = eventFromText2(await readFile4(resolve15(ctx.cwd, opts.eventFile), "utf8"));
     } catch (e) {
       const err4 = e;
       throw new InputError(`cannot read the event in ${opts.eventFile}: ${err4.code ?? err4.message}`);
@@ -55654,9 +55741,9 @@ function resolveCommand(env2) {
   );
 }
 async function runResolve(opts, ctx) {
-  const { resolve: resolve14 } = await import("node:path");
+  const { resolve: resolve15 } = await import("node:path");
   const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
-  const result = await resolveSourceMap2(resolve14(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  const result = await resolveSourceMap2(resolve15(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
   for (const line of renderResolve2(result)) ctx.out.print(line);
   ctx.out.result(result);
 }
@@ -55849,14 +55936,14 @@ var init_chunks2 = __esm({
 
 // src/sourcemaps/scan.ts
 import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
-import { basename as basename5, dirname as dirname12, isAbsolute as isAbsolute6, join as join12, resolve as resolve11 } from "node:path";
+import { basename as basename5, dirname as dirname12, isAbsolute as isAbsolute7, join as join12, resolve as resolve12 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
     (e) => e.replace(/^\./, "")
   );
   const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const f = resolve11(opts.cwd, opts.ignoreFile);
+    const f = resolve12(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = readFileSync13(f, "utf8");
@@ -55869,14 +55956,14 @@ function listUploadFiles(opts) {
   const rels = [];
   const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
   for (const p2 of opts.paths) {
-    const given = isAbsolute6(p2) ? p2 : resolve11(opts.cwd, p2);
+    const given = isAbsolute7(p2) ? p2 : resolve12(opts.cwd, p2);
     let st;
     try {
       st = statSync7(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
-    const root = st.isDirectory() ? resolve11(given) : dirname12(resolve11(given));
+    const root = st.isDirectory() ? resolve12(given) : dirname12(resolve12(given));
     const files = [];
     if (st.isDirectory()) {
       walkFiles(
@@ -55977,7 +56064,7 @@ var init_scan = __esm({
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
         if (this.mapState === MapState.Referenced)
-          return resolve11(dirname12(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+          return resolve12(dirname12(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -56507,9 +56594,9 @@ var init_sourcemaps = __esm({
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename as basename6, dirname as dirname13, isAbsolute as isAbsolute7, join as join15, relative as relative5, resolve as resolve12 } from "node:path";
+import { basename as basename6, dirname as dirname13, isAbsolute as isAbsolute8, join as join15, relative as relative6, resolve as resolve13 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute7(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
+  const cache = env2.XDG_CACHE_HOME && isAbsolute8(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
   return join15(cache, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
@@ -56528,8 +56615,8 @@ function writeSpoolFile(dir, body, opts) {
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative5(resolve12(dir), resolve12(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute7(rel);
+  const rel = relative6(resolve13(dir), resolve13(file));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute8(rel);
 }
 function claimSpoolFile(file) {
   const claimed = join15(dirname13(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
@@ -57213,11 +57300,11 @@ var init_envelope_file = __esm({
 
 // src/events/files.ts
 import { existsSync as existsSync10, statSync as statSync8 } from "node:fs";
-import { isAbsolute as isAbsolute8, resolve as resolve13 } from "node:path";
+import { isAbsolute as isAbsolute9, resolve as resolve14 } from "node:path";
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
-    const abs = isAbsolute8(arg) ? arg : resolve13(cwd, arg);
+    const abs = isAbsolute9(arg) ? arg : resolve14(cwd, arg);
     if (existsSync10(abs)) {
       if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
@@ -57225,9 +57312,9 @@ async function expandPaths(args, cwd) {
     }
     if (!/[*?[\]{}]/.test(arg)) throw new InputError(`${arg}: no such file`);
     const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
-    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute8(arg), expandDirectories: false })).sort();
+    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute9(arg), expandDirectories: false })).sort();
     if (matches2.length === 0) throw new InputError(`no files match '${arg}'`);
-    for (const m of matches2) out.push({ display: m, path: isAbsolute8(m) ? m : resolve13(cwd, m) });
+    for (const m of matches2) out.push({ display: m, path: isAbsolute9(m) ? m : resolve14(cwd, m) });
   }
   return out;
 }
@@ -57791,6 +57878,7 @@ function readInputs(env2, cwd) {
     version: getInput(env2, "version"),
     versionPrefix: getInput(env2, "version_prefix"),
     setCommits: setCommits2,
+    setCommitsPaths: getListInput(env2, "set_commits_path"),
     sourcemaps: getListInput(env2, "sourcemaps"),
     urlPrefix: getInput(env2, "url_prefix"),
     stripPrefix: getInput(env2, "strip_prefix"),
@@ -58163,14 +58251,16 @@ async function runAction(io2, opts = {}) {
   if (inputs.version) {
     version = inputs.versionPrefix + inputs.version;
   } else {
-    const r2 = await cli("Propose the release version", ["releases", "propose-version"], false);
+    const argv = ["releases", "propose-version"];
+    if (inputs.versionPrefix) argv.push("--prefix", inputs.versionPrefix);
+    const r2 = await cli("Propose the release version", argv, false);
     const proposed = r2.stdout.trim().split("\n").pop()?.trim() ?? "";
     if (r2.exitCode !== 0 || proposed === "") {
       const msg = `could not determine the release version (${r2.error ?? "propose-version printed nothing"}); set the version input`;
       fail(msg);
       return finish(allowFailure ? 0 : 1, void 0, allowFailure, msg);
     }
-    version = inputs.versionPrefix + proposed;
+    version = proposed;
   }
   tryWrite("the version output (GITHUB_OUTPUT)", () => setOutput(io2.env, "version", version));
   const projects = projectFlags(inputs.projects);
@@ -58203,6 +58293,7 @@ async function runAction(io2, opts = {}) {
       const argv = ["releases", "set-commits", version, `--${inputs.setCommits}`, ...projects];
       if (inputs.ignoreMissing) argv.push("--ignore-missing");
       if (inputs.ignoreEmpty) argv.push("--ignore-empty");
+      for (const p2 of inputs.setCommitsPaths) argv.push("--path", p2);
       const r2 = await cli(`Set commits (${inputs.setCommits})`, argv);
       if (r2.exitCode !== 0) {
         failed("commits", r2.error);

@@ -12,6 +12,8 @@ export interface ActionInputs {
   version: string;
   versionPrefix: string;
   setCommits: SetCommitsMode;
+  /** Monorepos: keep only the commits touching these paths (relative to working_directory). */
+  setCommitsPaths: string[];
   /** Paths (relative to the working directory) to inject and upload; empty: no sourcemaps step. */
   sourcemaps: string[];
   urlPrefix: string;
@@ -36,6 +38,7 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   version: "",
   version_prefix: "",
   set_commits: "auto",
+  set_commits_path: "",
   sourcemaps: "",
   url_prefix: "",
   strip_prefix: "",
@@ -97,6 +100,7 @@ export function readInputs(env: NodeJS.ProcessEnv, cwd: string): ActionInputs {
     version: getInput(env, "version"),
     versionPrefix: getInput(env, "version_prefix"),
     setCommits,
+    setCommitsPaths: getListInput(env, "set_commits_path"),
     sourcemaps: getListInput(env, "sourcemaps"),
     urlPrefix: getInput(env, "url_prefix"),
     stripPrefix: getInput(env, "strip_prefix"),

@@ -160,14 +160,16 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
   if (inputs.version) {
     version = inputs.versionPrefix + inputs.version;
   } else {
-    const r = await cli("Propose the release version", ["releases", "propose-version"], false);
+    const argv = ["releases", "propose-version"];
+    if (inputs.versionPrefix) argv.push("--prefix", inputs.versionPrefix);
+    const r = await cli("Propose the release version", argv, false);
     const proposed = r.stdout.trim().split("\n").pop()?.trim() ?? "";
     if (r.exitCode !== 0 || proposed === "") {
       const msg = `could not determine the release version (${r.error ?? "propose-version printed nothing"}); set the version input`;
       fail(msg);
       return finish(allowFailure ? 0 : 1, undefined, allowFailure, msg);
     }
-    version = inputs.versionPrefix + proposed;
+    version = proposed;
   }
   tryWrite("the version output (GITHUB_OUTPUT)", () => setOutput(io.env, "version", version));
 
@@ -205,6 +207,7 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
       const argv = ["releases", "set-commits", version, `--${inputs.setCommits}`, ...projects];
       if (inputs.ignoreMissing) argv.push("--ignore-missing");
       if (inputs.ignoreEmpty) argv.push("--ignore-empty");
+      for (const p of inputs.setCommitsPaths) argv.push("--path", p);
       const r = await cli(`Set commits (${inputs.setCommits})`, argv);
       if (r.exitCode !== 0) {
         failed("commits", r.error!);

@@ -40,6 +40,11 @@ export interface LocalCommitsOptions {
   remote: string;
   /** Most commits to fetch when deepening (0 disables deepening). */
   deepenLimit: number;
+  /**
+   * Keep only the commits that touch these paths (relative to the repository root; monorepos).
+   * The range is the same; without a previous release, the last `initialDepth` commits that touch them.
+   */
+  paths?: string[];
   /** Change nothing locally either: say what deepening would do instead of fetching. */
   dryRun?: boolean;
   /** Lines sentry-cli prints on stdout. */
@@ -62,7 +67,35 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
   const { repo } = o;
   let deepenedBy = 0;
 
+  const paths = o.paths && o.paths.length > 0 ? o.paths : undefined;
+
+  const initialForPaths = async (p: string[]): Promise<LocalCommitsResult> => {
+    let walk = await repo.walkFromHead(o.initialDepth, p);
+    if (walk.length < o.initialDepth && o.deepenLimit > 0 && !o.dryRun && (await repo.isShallow())) {
+      // How far back the package's commits lie is unknown: deepen in the same bounded steps.
+      for (const step of DEEPEN_STEPS) {
+        const by = Math.min(step, o.deepenLimit - deepenedBy);
+        if (by <= 0) break;
+        const r = await repo.deepen(o.remote, by);
+        if (!r.ok) {
+          o.note(`Shallow clone: git fetch --deepen=${by} ${o.remote} failed (${r.error}).`);
+          break;
+        }
+        deepenedBy += by;
+        walk = await repo.walkFromHead(o.initialDepth, p);
+        if (walk.length >= o.initialDepth || !(await repo.isShallow())) break;
+      }
+      if (deepenedBy > 0) {
+        o.note(
+          `Shallow clone: fetched ${deepenedBy} more commits from ${o.remote} (git fetch --deepen); ${walk.length} of them touch ${p.join(", ")}.`,
+        );
+      }
+    }
+    return { commits: await buildPayloads(o, walk, undefined, true), previousFound: false, deepenedBy };
+  };
+
   const initial = async (): Promise<LocalCommitsResult> => {
+    if (paths) return initialForPaths(paths);
     let walk = await repo.walkFromHead(o.initialDepth + 1);
     if (walk.length < o.initialDepth + 1 && o.deepenLimit > 0 && !o.dryRun && (await repo.isShallow())) {
       const want = Math.min(o.initialDepth + 1 - walk.length, o.deepenLimit);
@@ -129,6 +162,13 @@ export async function collectLocalCommits(o: LocalCommitsOptions): Promise<Local
     throw new InputError(MISSING_PREVIOUS_MESSAGE);
   }
 
+  if (paths) {
+    // The commits after the previous release's commit that touch the paths, each diffed
+    // against its own first parent (its neighbour in the filtered list is not its parent).
+    const list = await repo.walkFromHead(undefined, paths, prevSha);
+    return { commits: await buildPayloads(o, list, undefined, true), previousFound: true, deepenedBy };
+  }
+
   // Walk from HEAD down to the previous commit (inclusive), then drop it: it is the diff base.
   // Read a bounded window first; only a very long range needs the whole walk.
   let all = await repo.walkFromHead(WALK_WINDOW);
@@ -146,6 +186,8 @@ async function buildPayloads(
   o: LocalCommitsOptions,
   shas: string[],
   prev: string | undefined,
+  /** Diff every commit against its first parent (a path-filtered list is not a chain of parents). */
+  firstParent = false,
 ): Promise<CommitPayload[]> {
   const infos = await o.repo.commitInfos(shas);
   // sentry-cli diffs each commit against the next one in the walk (or the previous release's
@@ -156,6 +198,7 @@ async function buildPayloads(
     shas.map((sha, i) => {
       const base = shas[i + 1] ?? prev;
       const known = byParent.get(sha);
+      if (firstParent && known) return known.changes;
       if (known && (base === undefined ? known.parents.length === 0 : known.parents[0] === base)) return known.changes;
       return o.repo.changes(base, sha);
     }),

@@ -121,10 +121,16 @@ export class GitRepo {
     }
   }
 
-  /** Commits reachable from HEAD, newest first (git's default walk), at most `max`. */
-  async walkFromHead(max?: number): Promise<string[]> {
-    const args = ["rev-list", "HEAD"];
-    if (max !== undefined) args.splice(1, 0, `--max-count=${max}`);
+  /**
+   * Commits reachable from HEAD, newest first (git's default walk), at most `max`; with `paths`
+   * (relative to the repository root), only the commits that touch them (`git rev-list -- PATHS`).
+   * `since` excludes that commit and its ancestors.
+   */
+  async walkFromHead(max?: number, paths?: string[], since?: string): Promise<string[]> {
+    const args = ["rev-list"];
+    if (max !== undefined) args.push(`--max-count=${max}`);
+    args.push(since ? `${since}..HEAD` : "HEAD");
+    if (paths && paths.length > 0) args.push("--", ...paths.map(topPathspec));
     const out = await this.git.raw(args);
     return out.split("\n").filter((l) => l.length > 0);
   }
@@ -214,6 +220,14 @@ export class GitRepo {
       };
     }
   }
+}
+
+/**
+ * A root-relative path as a pathspec that means the same from any working directory and never
+ * reads as an option or as a glob: `:(top,literal)packages/web`.
+ */
+export function topPathspec(path: string): string {
+  return `:(top,literal)${path}`;
 }
 
 /** simple-git refuses some variables (e.g. GIT_ASKPASS with unsafe settings); pass only strings. */

@@ -148,6 +148,29 @@ describe("runAction", () => {
     );
   });
 
+  it("with set_commits_path associates only the commits that touch the package (monorepos)", async () => {
+    const ws = makeWorkspace(3); // commits 2 and 3 touch app/src; commit 1 adds everything
+    writeFileSync(join(ws, "README.md"), "root only\n");
+    git(ws, "add", "-A");
+    git(ws, "commit", "-q", "-m", "docs: root only");
+    const r = await runActionWith(
+      {
+        version_prefix: "app@",
+        projects: "frontend",
+        set_commits: "local",
+        set_commits_path: "app/src",
+        ignore_missing: "true",
+        finalize: "false",
+      },
+      { workspace: ws, env: s.env() },
+    );
+    expect(r.exitCode, r.stdout).toBe(0);
+    const setCommits = r.runs.find((x) => x.argv.includes("set-commits"))!;
+    expect(setCommits.argv).toEqual(expect.arrayContaining(["--path", "app/src"]));
+    const rel = release(r.version!)!;
+    expect(rel.commits.map((c) => c.message?.trim())).toEqual(["commit 3", "commit 2", "commit 1"]);
+  });
+
   it("fails with an error annotation and runs nothing else when the release cannot be created", async () => {
     const ws = makeWorkspace(1);
     s.server.faults.failNext("/api/0/organizations/acme/releases/", 500, 1, { method: "POST" });

@@ -1,14 +1,28 @@
 import { Command, Option } from "commander";
 import type { CommandContext } from "../../context.js";
+import { versionProblem } from "../../domain/release.js";
+import { InputError } from "../../errors.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
 
-/** Print the proposed version (SENTRY_RELEASE, a CI commit variable, or the git HEAD SHA). No network. */
-export async function runReleasesProposeVersion(_opts: Record<string, never>, ctx: CommandContext): Promise<void> {
+export interface ProposeVersionOptions {
+  /** A package prefix such as `web@`, put before the proposed version (monorepos). */
+  prefix?: string;
+}
+
+/**
+ * Print the proposed version (SENTRY_RELEASE, a CI commit variable, or the git HEAD SHA), with the
+ * prefix in front unless the version already starts with it. No network.
+ */
+export async function runReleasesProposeVersion(opts: ProposeVersionOptions, ctx: CommandContext): Promise<void> {
   const { proposeVersion } = await import("../../vcs/ci.js");
   const v = await proposeVersion({ env: ctx.env, cwd: ctx.cwd, warn: (m) => ctx.out.warn(m) });
   ctx.out.debug(`release version from ${v.source}${v.ci ? ` (${v.ci})` : ""}`);
-  ctx.out.printAlways(v.version);
-  ctx.out.result({ ok: true, version: v.version, source: v.source, ...(v.ci ? { ci: v.ci } : {}) });
+  const prefix = opts.prefix ?? "";
+  const version = prefix && !v.version.startsWith(prefix) ? prefix + v.version : v.version;
+  const problem = versionProblem(version);
+  if (problem) throw new InputError(`invalid release version '${version}': ${problem}`);
+  ctx.out.printAlways(version);
+  ctx.out.result({ ok: true, version, source: v.source, ...(v.ci ? { ci: v.ci } : {}), ...(prefix ? { prefix } : {}) });
 }
 
 export function proposeVersionCommand(env: RunEnv): Command {
@@ -16,10 +30,11 @@ export function proposeVersionCommand(env: RunEnv): Command {
     .description("Propose a version name for a new release.")
     .addOption(orgOption())
     .addOption(projectOption())
+    .option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)")
     .addOption(new Option("--allow-xcode-infoplist-preprocessing", "accepted for compatibility; no effect").hideHelp())
     .action(
-      handler(env, async (ctx) => {
-        await runReleasesProposeVersion({}, ctx);
+      handler<{ prefix?: string }>(env, async (ctx, o) => {
+        await runReleasesProposeVersion(o.prefix !== undefined ? { prefix: o.prefix } : {}, ctx);
       }),
     );
 }

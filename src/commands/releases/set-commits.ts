@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { Command, Option } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
@@ -17,6 +19,8 @@ export interface SetCommitsOptions {
   initialDepth?: number;
   /** Most commits to fetch when deepening a shallow clone (default 1000; 0 disables). */
   deepenLimit?: number;
+  /** Keep only commits touching these directories or files (relative to the working directory). */
+  paths?: string[];
   dryRun?: boolean;
 }
 
@@ -97,6 +101,16 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
   }
   if (opts.initialDepth !== undefined && opts.initialDepth < 0)
     throw new UsageError("--initial-depth must be 0 or more");
+  const paths = opts.paths ?? [];
+  if (paths.length > 0) {
+    const other = opts.clear ? "--clear" : opts.commits?.length ? "--commit" : undefined;
+    if (other) {
+      throw new UsageError(
+        `the argument '--path' cannot be used with '${other}' (Sentry expands those ranges itself and cannot filter them by path)`,
+      );
+    }
+    if (paths.some((p) => p.trim() === "")) throw new UsageError("--path must not be empty");
+  }
   const specs = (opts.commits ?? []).map(parseCommitSpec);
   const initialDepth = opts.initialDepth ?? 20;
 
@@ -136,6 +150,14 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
     });
   }
 
+  // With --path, a matching repository still names the commits, but they come from local git,
+  // filtered: a ref would make Sentry associate the whole range.
+  let repository: string | undefined;
+  if (paths.length > 0 && opts.auto && refs !== undefined && refs.length > 0) {
+    repository = refs[0]!.repository;
+    refs = undefined;
+  }
+
   const projects = await ctx.projects();
   if (projects.length > 0) {
     await sender.send("POST", routes.releases(org), { version, projects }, { notFound: `organization ${org}` });
@@ -158,7 +180,7 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
     return;
   }
 
-  if (opts.auto) {
+  if (opts.auto && repository === undefined) {
     ctx.out.print(
       "Could not determine any commits to be associated with a repo-based integration. Proceeding to find commits from local git tree.",
     );
@@ -172,13 +194,15 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
   const { collectLocalCommits, DEFAULT_DEEPEN_LIMIT } = await import("../../vcs/commits.js");
   const { repoIdFromRemote } = await import("../../vcs/remote-url.js");
   const repo = await GitRepo.open(ctx.cwd, ctx.env);
+  const rootPaths = paths.map((p) => repoRelativePath(repo.root, ctx.cwd, p));
   const result = await collectLocalCommits({
     repo,
     previousCommit,
     initialDepth,
     ignoreMissing: opts.ignoreMissing === true,
     // sentry-cli sends the remote's *name* here (its URL parser leaves a bare name unchanged).
-    repository: repoIdFromRemote(remoteName),
+    repository: repository ?? repoIdFromRemote(remoteName),
+    ...(rootPaths.length > 0 ? { paths: rootPaths } : {}),
     remote: remoteName,
     deepenLimit: opts.deepenLimit ?? DEFAULT_DEEPEN_LIMIT,
     dryRun: sender.dryRun,
@@ -193,8 +217,11 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
     previousFound: result.previousFound,
     deepenedBy: result.deepenedBy,
     commits: result.commits.map((c) => c.id),
+    ...(rootPaths.length > 0 ? { paths: rootPaths } : {}),
   };
   if (result.commits.length === 0) {
+    if (rootPaths.length > 0)
+      ctx.out.warn(`no commit in the range touches ${rootPaths.map((p) => p || ".").join(", ")}`);
     ctx.out.print(
       "No commits found. Leaving release alone. If you believe there should be some, change commits range or initial depth and try again.",
     );
@@ -211,6 +238,23 @@ export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext
   );
   if (!sender.dryRun) ctx.out.print(`Success! Set commits for release ${version}`);
   ctx.out.result({ ...summary, ...dry(sender) });
+}
+
+/** A `--path` value (relative to the working directory) as a path relative to the repository root. */
+export function repoRelativePath(root: string, cwd: string, path: string): string {
+  const rel = relative(realpathOr(root), resolve(realpathOr(cwd), path));
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new InputError(`--path ${path} is outside the git repository at ${root}`);
+  }
+  return rel.split(sep).join("/");
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 function dry(sender: Sender): Record<string, unknown> {
@@ -251,6 +295,8 @@ export interface SetCommitsFlags {
   ignoreMissing?: boolean;
   initialDepth?: number;
   deepenLimit?: number;
+  /** `--path`, repeatable. */
+  path?: string[];
   dryRun?: boolean;
 }
 
@@ -278,6 +324,11 @@ export function setCommitsCommand(env: RunEnv): Command {
       "in a shallow clone, fetch at most this many more commits looking for the previous release's commit (default 1000, 0 disables)",
       intArg("--deepen-limit"),
     )
+    .option(
+      "--path <dir>",
+      "keep only the commits that touch this directory or file, relative to the working directory (repeatable; monorepos)",
+      collect,
+    )
     .addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp())
     .option(
       "--dry-run",
@@ -295,6 +346,7 @@ export function setCommitsCommand(env: RunEnv): Command {
             ignoreMissing: o.ignoreMissing === true,
             initialDepth: o.initialDepth,
             deepenLimit: o.deepenLimit,
+            paths: o.path,
             dryRun: o.dryRun === true,
           },
           ctx,
