@@ -49952,7 +49952,7 @@ async function runReleasesProposeVersion(opts, ctx) {
   ctx.out.debug(`release version from ${v.source}${v.ci ? ` (${v.ci})` : ""}`);
   const prefix = opts.prefix ?? "";
   const version = prefix && !v.version.startsWith(prefix) ? prefix + v.version : v.version;
-  const problem = versionProblem(version);
+  const problem = prefix ? versionProblem(version) : void 0;
   if (problem) throw new InputError(`invalid release version '${version}': ${problem}`);
   ctx.out.printAlways(version);
   ctx.out.result({ ok: true, version, source: v.source, ...v.ci ? { ci: v.ci } : {}, ...prefix ? { prefix } : {} });

@@ -19,7 +19,8 @@ export async function runReleasesProposeVersion(opts: ProposeVersionOptions, ctx
   ctx.out.debug(`release version from ${v.source}${v.ci ? ` (${v.ci})` : ""}`);
   const prefix = opts.prefix ?? "";
   const version = prefix && !v.version.startsWith(prefix) ? prefix + v.version : v.version;
-  const problem = versionProblem(version);
+  // sentry-cli prints whatever it found, valid or not; a prefixed name is ours to check.
+  const problem = prefix ? versionProblem(version) : undefined;
   if (problem) throw new InputError(`invalid release version '${version}': ${problem}`);
   ctx.out.printAlways(version);
   ctx.out.result({ ok: true, version, source: v.source, ...(v.ci ? { ci: v.ci } : {}), ...(prefix ? { prefix } : {}) });
