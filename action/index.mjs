@@ -10103,7 +10103,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectAnHTTPQuotedString, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -10258,7 +10258,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -15383,11 +15383,11 @@ var require_socks5_client = __commonJS({
       /**
        * Build a SOCKS5 request
        */
-      buildConnectRequest(command9, address, port) {
+      buildConnectRequest(command10, address, port) {
         const { type: addressType, buffer: addressBuffer } = parseAddress(address);
         const request = Buffer2.alloc(4 + addressBuffer.length + 2);
         request[0] = SOCKS_VERSION;
-        request[1] = command9;
+        request[1] = command10;
         request[2] = 0;
         request[3] = addressType;
         addressBuffer.copy(request, 4);
@@ -33998,17 +33998,17 @@ function appendTaskOptions(options, commands = []) {
   }, commands);
 }
 function getTrailingOptions(args, initialPrimitive = 0, objectOnly = false) {
-  const command9 = [];
+  const command10 = [];
   for (let i2 = 0, max = initialPrimitive < 0 ? args.length : initialPrimitive; i2 < max; i2++) {
     if ("string|number".includes(typeof args[i2])) {
-      command9.push(String(args[i2]));
+      command10.push(String(args[i2]));
     }
   }
-  appendTaskOptions(trailingOptionsArgument(args), command9);
+  appendTaskOptions(trailingOptionsArgument(args), command10);
   if (!objectOnly) {
-    command9.push(...trailingArrayArgument(args));
+    command10.push(...trailingArrayArgument(args));
   }
-  return command9;
+  return command10;
 }
 function trailingArrayArgument(args) {
   const hasTrailingCallback = typeof last(args) === "function";
@@ -34638,8 +34638,8 @@ function parseInit(bare, path, text) {
   }
   return new InitSummary(bare, path, /^re/i.test(response), gitDir);
 }
-function hasBareCommand(command9) {
-  return command9.includes(bareCommand);
+function hasBareCommand(command10) {
+  return command10.includes(bareCommand);
 }
 function initTask(bare = false, path, customArgs) {
   const commands = ["init", ...customArgs];
@@ -34758,26 +34758,26 @@ function parseLogOptions(opt = {}, customArgs = []) {
   };
   const [fields, formatStr] = prettyFormat(format2, splitter);
   const suffix = [];
-  const command9 = [
+  const command10 = [
     `--pretty=format:${START_BOUNDARY}${formatStr}${COMMIT_BOUNDARY}`,
     ...customArgs
   ];
   const maxCount = opt.n || opt["max-count"] || opt.maxCount;
   if (maxCount) {
-    command9.push(`--max-count=${maxCount}`);
+    command10.push(`--max-count=${maxCount}`);
   }
   if (opt.from || opt.to) {
     const rangeOperator = opt.symmetric !== false ? "..." : "..";
     suffix.push(`${opt.from || ""}${rangeOperator}${opt.to || ""}`);
   }
   if (filterString(opt.file)) {
-    command9.push("--follow", c(opt.file));
+    command10.push("--follow", c(opt.file));
   }
-  appendTaskOptions(userOptions(opt), command9);
+  appendTaskOptions(userOptions(opt), command10);
   return {
     fields,
     splitter,
-    commands: [...command9, ...suffix]
+    commands: [...command10, ...suffix]
   };
 }
 function logTask(splitter, fields, customArgs) {
@@ -35056,7 +35056,7 @@ function parseBranchSummary(stdOut, currentOnly = false) {
 }
 function containsDeleteBranchCommand(commands) {
   const deleteCommands = ["-d", "-D", "--delete"];
-  return commands.some((command9) => deleteCommands.includes(command9));
+  return commands.some((command10) => deleteCommands.includes(command10));
 }
 function branchTask(customArgs) {
   const isDelete = containsDeleteBranchCommand(customArgs);
@@ -35144,8 +35144,8 @@ function parseFetchResult(stdOut, stdErr) {
   };
   return parseStringResponse(result, parsers10, [stdOut, stdErr]);
 }
-function disallowedCommand(command9) {
-  return /^--upload-pack(=|$)/.test(command9);
+function disallowedCommand(command10) {
+  return /^--upload-pack(=|$)/.test(command10);
 }
 function fetchTask(remote, branch, customArgs) {
   const commands = ["fetch", ...customArgs];
@@ -36384,7 +36384,7 @@ var init_esm = __esm({
               done(new GitOutputStreams(Buffer.concat(stdOut), Buffer.concat(stdErr)));
             });
           }
-          async gitResponse(task, command9, args, outputHandler, logger) {
+          async gitResponse(task, command10, args, outputHandler, logger) {
             const outputLogger = logger.sibling("output");
             const spawnOptions = this._plugins.exec(
               "spawn.options",
@@ -36398,7 +36398,7 @@ var init_esm = __esm({
             return new Promise((done) => {
               const stdOut = [];
               const stdErr = [];
-              logger.info(`%s %o`, command9, args);
+              logger.info(`%s %o`, command10, args);
               logger("%O", spawnOptions);
               let rejection = this._beforeSpawn(task, args);
               if (rejection) {
@@ -36415,7 +36415,7 @@ var init_esm = __esm({
                   rejection = reason || rejection;
                 }
               });
-              const spawned = spawn(command9, args, spawnOptions);
+              const spawned = spawn(command10, args, spawnOptions);
               spawned.stdout.on(
                 "data",
                 onDataReceived(stdOut, "stdOut", logger, outputLogger.step("stdOut"))
@@ -36427,7 +36427,7 @@ var init_esm = __esm({
               spawned.on("error", onErrorReceived(stdErr, logger));
               if (outputHandler) {
                 logger(`Passing child process stdOut/stdErr to custom outputHandler`);
-                outputHandler(command9, spawned.stdout, spawned.stderr, [...args]);
+                outputHandler(command10, spawned.stdout, spawned.stderr, [...args]);
               }
               this._plugins.exec("spawn.after", void 0, {
                 ...pluginContext(task, args),
@@ -37894,8 +37894,8 @@ var init_esm = __esm({
           this._trimmed = options.trimmed;
         }
         (Git2.prototype = Object.create(SimpleGitApi2.prototype)).constructor = Git2;
-        Git2.prototype.customBinary = function(command9) {
-          this._plugins.reconfigure("binary", command9);
+        Git2.prototype.customBinary = function(command10) {
+          this._plugins.reconfigure("binary", command10);
           return this;
         };
         Git2.prototype.env = function(name, value2) {
@@ -38016,22 +38016,22 @@ var init_esm = __esm({
         };
         Git2.prototype.raw = function(commands) {
           const createRestCommands = !Array.isArray(commands);
-          const command9 = [].slice.call(createRestCommands ? arguments : commands, 0);
-          for (let i2 = 0; i2 < command9.length && createRestCommands; i2++) {
-            if (!filterPrimitives2(command9[i2])) {
-              command9.splice(i2, command9.length - i2);
+          const command10 = [].slice.call(createRestCommands ? arguments : commands, 0);
+          for (let i2 = 0; i2 < command10.length && createRestCommands; i2++) {
+            if (!filterPrimitives2(command10[i2])) {
+              command10.splice(i2, command10.length - i2);
               break;
             }
           }
-          command9.push(...getTrailingOptions2(arguments, 0, true));
+          command10.push(...getTrailingOptions2(arguments, 0, true));
           var next = trailingFunctionArgument2(arguments);
-          if (!command9.length) {
+          if (!command10.length) {
             return this._runTask(
               configurationErrorTask2("Raw: must supply one or more command to execute"),
               next
             );
           }
-          return this._runTask(straightThroughStringTask2(command9, this._trimmed), next);
+          return this._runTask(straightThroughStringTask2(command10, this._trimmed), next);
         };
         Git2.prototype.submoduleAdd = function(repo, path, then) {
           return this._runTask(addSubModuleTask2(repo, path), trailingFunctionArgument2(arguments));
@@ -38079,11 +38079,11 @@ var init_esm = __esm({
           );
         };
         Git2.prototype.tag = function(options, then) {
-          const command9 = getTrailingOptions2(arguments);
-          if (command9[0] !== "tag") {
-            command9.unshift("tag");
+          const command10 = getTrailingOptions2(arguments);
+          if (command10[0] !== "tag") {
+            command10.unshift("tag");
           }
-          return this._runTask(straightThroughStringTask2(command9), trailingFunctionArgument2(arguments));
+          return this._runTask(straightThroughStringTask2(command10), trailingFunctionArgument2(arguments));
         };
         Git2.prototype.updateServerInfo = function(then) {
           return this._runTask(
@@ -38118,7 +38118,7 @@ var init_esm = __esm({
         };
         Git2.prototype._catFile = function(format2, args) {
           var handler2 = trailingFunctionArgument2(args);
-          var command9 = ["cat-file"];
+          var command10 = ["cat-file"];
           var options = args[0];
           if (typeof options === "string") {
             return this._runTask(
@@ -38127,9 +38127,9 @@ var init_esm = __esm({
             );
           }
           if (Array.isArray(options)) {
-            command9.push.apply(command9, options);
+            command10.push.apply(command10, options);
           }
-          const task = format2 === "buffer" ? straightThroughBufferTask2(command9) : straightThroughStringTask2(command9);
+          const task = format2 === "buffer" ? straightThroughBufferTask2(command10) : straightThroughStringTask2(command10);
           return this._runTask(task, handler2);
         };
         Git2.prototype.diff = function(options, then) {
@@ -38852,11 +38852,11 @@ var require_help = __commonJS({
        * @returns {number}
        */
       longestSubcommandTermLength(cmd, helper) {
-        return helper.visibleCommands(cmd).reduce((max, command9) => {
+        return helper.visibleCommands(cmd).reduce((max, command10) => {
           return Math.max(
             max,
             this.displayWidth(
-              helper.styleSubcommandTerm(helper.subcommandTerm(command9))
+              helper.styleSubcommandTerm(helper.subcommandTerm(command10))
             )
           );
         }, 0);
@@ -39789,8 +39789,8 @@ var require_command = __commonJS({
        */
       _getCommandAndAncestors() {
         const result = [];
-        for (let command9 = this; command9; command9 = command9.parent) {
-          result.push(command9);
+        for (let command10 = this; command10; command10 = command10.parent) {
+          result.push(command10);
         }
         return result;
       }
@@ -40231,22 +40231,22 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {Command} command
        * @private
        */
-      _registerCommand(command9) {
+      _registerCommand(command10) {
         const knownBy = (cmd) => {
           return [cmd.name()].concat(cmd.aliases());
         };
-        const alreadyUsed = knownBy(command9).find(
+        const alreadyUsed = knownBy(command10).find(
           (name) => this._findCommand(name)
         );
         if (alreadyUsed) {
           const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
-          const newCmd = knownBy(command9).join("|");
+          const newCmd = knownBy(command10).join("|");
           throw new Error(
             `cannot add command '${newCmd}' as already have command '${existingCmd}'`
           );
         }
-        this._initCommandGroup(command9);
-        this.commands.push(command9);
+        this._initCommandGroup(command10);
+        this.commands.push(command10);
       }
       /**
        * Add an option.
@@ -41418,12 +41418,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let suggestion = "";
         if (flag.startsWith("--") && this._showSuggestionAfterError) {
           let candidateFlags = [];
-          let command9 = this;
+          let command10 = this;
           do {
-            const moreFlags = command9.createHelp().visibleOptions(command9).filter((option) => option.long).map((option) => option.long);
+            const moreFlags = command10.createHelp().visibleOptions(command10).filter((option) => option.long).map((option) => option.long);
             candidateFlags = candidateFlags.concat(moreFlags);
-            command9 = command9.parent;
-          } while (command9 && !command9._enablePositionalOptions);
+            command10 = command10.parent;
+          } while (command10 && !command10._enablePositionalOptions);
           suggestion = suggestSimilar(flag, candidateFlags);
         }
         const message = `error: unknown option '${flag}'${suggestion}`;
@@ -41453,9 +41453,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let suggestion = "";
         if (this._showSuggestionAfterError) {
           const candidateNames2 = [];
-          this.createHelp().visibleCommands(this).forEach((command9) => {
-            candidateNames2.push(command9.name());
-            if (command9.alias()) candidateNames2.push(command9.alias());
+          this.createHelp().visibleCommands(this).forEach((command10) => {
+            candidateNames2.push(command10.name());
+            if (command10.alias()) candidateNames2.push(command10.alias());
           });
           suggestion = suggestSimilar(unknownName, candidateNames2);
         }
@@ -41526,11 +41526,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       alias(alias) {
         if (alias === void 0) return this._aliases[0];
-        let command9 = this;
+        let command10 = this;
         if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
-          command9 = this.commands[this.commands.length - 1];
+          command10 = this.commands[this.commands.length - 1];
         }
-        if (alias === command9._name)
+        if (alias === command10._name)
           throw new Error("Command alias can't be the same as its name");
         const matchingCommand = this.parent?._findCommand(alias);
         if (matchingCommand) {
@@ -41539,7 +41539,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
           );
         }
-        command9._aliases.push(alias);
+        command10._aliases.push(alias);
         return this;
       }
       /**
@@ -41751,7 +41751,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           write: outputContext.write,
           command: this
         };
-        this._getCommandAndAncestors().reverse().forEach((command9) => command9.emit("beforeAllHelp", eventContext2));
+        this._getCommandAndAncestors().reverse().forEach((command10) => command10.emit("beforeAllHelp", eventContext2));
         this.emit("beforeHelp", eventContext2);
         let helpInformation = this.helpInformation({ error: outputContext.error });
         if (deprecatedCallback) {
@@ -41766,7 +41766,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         this.emit("afterHelp", eventContext2);
         this._getCommandAndAncestors().forEach(
-          (command9) => command9.emit("afterAllHelp", eventContext2)
+          (command10) => command10.emit("afterAllHelp", eventContext2)
         );
       }
       /**
@@ -42761,6 +42761,13 @@ var init_persist = __esm({
           state.reserveId("deploy", top);
         }
         if (repos) state.repos = repos;
+        const monitors = this.readJson(
+          "monitors.json"
+        );
+        if (monitors) {
+          state.monitors = monitors.monitors;
+          state.checkIns = monitors.checkIns;
+        }
         state.events = this.loadEvents();
       }
       /**
@@ -42793,6 +42800,21 @@ var init_persist = __esm({
           }
         }
         return out.sort((a, b2) => a.receivedAt.localeCompare(b2.receivedAt));
+      }
+      readJson(name) {
+        const f = join3(this.dir, name);
+        if (!existsSync3(f)) return void 0;
+        try {
+          return JSON.parse(readFileSync6(f, "utf8"));
+        } catch (e) {
+          throw new DataFileError(
+            `${f} is damaged (${e.message.slice(0, 120)}): fix it or move it away, then start again`
+          );
+        }
+      }
+      /** Any JSON document under the data folder (monitors.json, sessions.json). */
+      saveJson(name, data) {
+        if (this.dir) writeAtomic(join3(this.dir, name), JSON.stringify(data, null, 2) + "\n");
       }
       saveReleases(state) {
         if (this.dir) writeAtomic(join3(this.dir, "releases.json"), JSON.stringify(state.releases, null, 2) + "\n");
@@ -43241,14 +43263,14 @@ var init_request_log = __esm({
         this.trim();
       }
       trim() {
-        let drop = 0;
+        let drop2 = 0;
         let bytes = this.bytes;
-        while (drop < this.entries.length - 1 && (this.entries.length - drop > this.limits.requestLogEntries || bytes > this.limits.requestLogTotalBytes)) {
-          bytes -= textSize.get(this.entries[drop]) ?? 0;
-          drop++;
+        while (drop2 < this.entries.length - 1 && (this.entries.length - drop2 > this.limits.requestLogEntries || bytes > this.limits.requestLogTotalBytes)) {
+          bytes -= textSize.get(this.entries[drop2]) ?? 0;
+          drop2++;
         }
-        if (drop > 0) {
-          this.entries.splice(0, drop);
+        if (drop2 > 0) {
+          this.entries.splice(0, drop2);
           this.bytes = bytes;
         }
       }
@@ -43315,7 +43337,10 @@ function introspectState(core) {
         return { ...f, content: f.content.toString("utf8") };
       })
     })),
-    events: s2.events
+    events: s2.events,
+    monitors: s2.monitors,
+    checkIns: s2.checkIns,
+    dropped: s2.dropped
   };
 }
 var STATE_CONTENT_BYTES;
@@ -47954,6 +47979,260 @@ var init_envelope = __esm({
   }
 });
 
+// src/domain/checkin.ts
+import { randomUUID as randomUUID3 } from "node:crypto";
+function newCheckInId() {
+  return randomUUID3().replace(/-/g, "");
+}
+function checkInEnvelope(c3) {
+  const payload = Buffer.from(JSON.stringify(c3), "utf8");
+  return Buffer.concat([
+    Buffer.from(`{}
+${JSON.stringify({ type: "check_in", length: payload.length })}
+`, "utf8"),
+    payload,
+    Buffer.from("\n")
+  ]);
+}
+function crontabProblem(value2) {
+  const v = value2.trim();
+  if (CRON_ALIASES.has(v.toLowerCase())) return void 0;
+  const fields = v.split(/\s+/);
+  if (fields.length !== 5) return `'${value2}' is not a crontab: expected 5 fields, got ${fields.length}`;
+  if (fields.some((f) => !CRON_FIELD.test(f))) return `'${value2}' is not a crontab`;
+  return void 0;
+}
+function nonNegativeInt(v) {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0;
+}
+function parseMonitorConfig(v) {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "monitor_config: expected an object";
+  const o2 = v;
+  const s2 = o2.schedule;
+  if (typeof s2 !== "object" || s2 === null) return "monitor_config.schedule: missing";
+  let schedule2;
+  if (s2.type === "crontab") {
+    if (typeof s2.value !== "string") return "monitor_config.schedule.value: expected a string";
+    const p2 = crontabProblem(s2.value);
+    if (p2) return `monitor_config.schedule: ${p2}`;
+    schedule2 = { type: "crontab", value: s2.value };
+  } else if (s2.type === "interval") {
+    if (!nonNegativeInt(s2.value) || s2.value < 1)
+      return "monitor_config.schedule.value: expected a positive integer";
+    if (typeof s2.unit !== "string" || !INTERVAL_UNITS.has(s2.unit)) return "monitor_config.schedule.unit: unknown unit";
+    schedule2 = { type: "interval", value: s2.value, unit: s2.unit };
+  } else {
+    return "monitor_config.schedule.type: expected crontab or interval";
+  }
+  const out = { schedule: schedule2 };
+  for (const k2 of ["checkin_margin", "max_runtime", "failure_issue_threshold", "recovery_threshold"]) {
+    if (o2[k2] === void 0 || o2[k2] === null) continue;
+    if (!nonNegativeInt(o2[k2])) return `monitor_config.${k2}: expected a non-negative integer`;
+    out[k2] = o2[k2];
+  }
+  if (o2.timezone !== void 0 && o2.timezone !== null) {
+    if (typeof o2.timezone !== "string") return "monitor_config.timezone: expected a string";
+    out.timezone = o2.timezone;
+  }
+  return out;
+}
+function parseCheckIn(payload) {
+  let v;
+  try {
+    v = JSON.parse(typeof payload === "string" ? payload : payload.toString("utf8"));
+  } catch {
+    return "failed to deserialize check in";
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return "failed to deserialize check in";
+  const o2 = v;
+  const id = typeof o2.check_in_id === "string" ? o2.check_in_id.replace(/-/g, "").toLowerCase() : "";
+  if (!/^[0-9a-f]{32}$/.test(id)) return "failed to deserialize check in: check_in_id is not a UUID";
+  if (typeof o2.monitor_slug !== "string") return "failed to deserialize check in: monitor_slug is missing";
+  const slug = [...o2.monitor_slug].slice(0, MONITOR_SLUG_MAX).join("");
+  if (slug === "") return "the monitor slug is empty or invalid";
+  if (typeof o2.status !== "string") return "failed to deserialize check in: status is missing";
+  const status = ["ok", "error", "in_progress"].includes(o2.status) ? o2.status : "unknown";
+  const out = { check_in_id: id, monitor_slug: slug, status };
+  if (o2.environment !== void 0 && o2.environment !== null) {
+    if (typeof o2.environment !== "string") return "failed to deserialize check in: environment is not a string";
+    out.environment = o2.environment;
+  }
+  if (o2.duration !== void 0 && o2.duration !== null) {
+    if (typeof o2.duration !== "number" || !Number.isFinite(o2.duration) || o2.duration < 0)
+      return "failed to deserialize check in: duration is not a number of seconds";
+    out.duration = o2.duration;
+  }
+  if (o2.monitor_config !== void 0 && o2.monitor_config !== null) {
+    const c3 = parseMonitorConfig(o2.monitor_config);
+    if (typeof c3 === "string") return `failed to deserialize check in: ${c3}`;
+    out.monitor_config = c3;
+  }
+  return out;
+}
+var MONITOR_SLUG_MAX, INTERVAL_UNITS, CRON_FIELD, CRON_ALIASES;
+var init_checkin = __esm({
+  "src/domain/checkin.ts"() {
+    "use strict";
+    MONITOR_SLUG_MAX = 50;
+    INTERVAL_UNITS = /* @__PURE__ */ new Set(["year", "month", "week", "day", "hour", "minute"]);
+    CRON_FIELD = /^[\d*/,\-A-Za-z?LW#]+$/;
+    CRON_ALIASES = /* @__PURE__ */ new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@hourly", "@midnight"]);
+  }
+});
+
+// src/server/monitors.ts
+import { randomUUID as randomUUID4 } from "node:crypto";
+function hyphenate(hex2) {
+  return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
+}
+function drop(core, type, project, reason) {
+  core.state.dropped.push({ type, projectId: project.id, reason, receivedAt: core.now().toISOString() });
+}
+function ingestCheckIn(core, project, payload) {
+  const parsed = parseCheckIn(payload);
+  if (typeof parsed === "string") {
+    drop(core, "check_in", project, parsed);
+    return;
+  }
+  applyCheckIn(core, project, parsed);
+  core.persist.saveJson("monitors.json", { monitors: core.state.monitors, checkIns: core.state.checkIns });
+}
+function applyCheckIn(core, project, c3) {
+  const { state } = core;
+  const now = core.now().toISOString();
+  if (c3.status === "unknown") {
+    drop(core, "check_in", project, "invalid check-in status");
+    return;
+  }
+  let monitor = state.monitors.find((m) => m.projectId === project.id && m.slug === c3.monitor_slug);
+  if (c3.monitor_config) {
+    if (monitor) monitor.config = c3.monitor_config;
+    else {
+      monitor = {
+        id: randomUUID4(),
+        orgId: project.orgId,
+        projectId: project.id,
+        slug: c3.monitor_slug,
+        name: c3.monitor_slug,
+        config: c3.monitor_config,
+        dateCreated: now,
+        environments: []
+      };
+      state.monitors.push(monitor);
+    }
+  }
+  if (!monitor) {
+    drop(
+      core,
+      "check_in",
+      project,
+      `monitor '${c3.monitor_slug}' does not exist and the check-in has no monitor_config`
+    );
+    return;
+  }
+  const envName = c3.environment || "production";
+  let env2 = monitor.environments.find((e) => e.name === envName);
+  if (!env2) {
+    env2 = { name: envName, status: "active", dateCreated: now, lastCheckIn: null };
+    monitor.environments.push(env2);
+  }
+  const id = hyphenate(c3.check_in_id);
+  const existing = state.checkIns.find((x2) => x2.id === id && x2.monitorId === monitor.id);
+  if (existing) {
+    if (existing.status !== "in_progress") {
+      drop(core, "check_in", project, `check-in ${id} is already completed`);
+      return;
+    }
+    existing.status = c3.status;
+    existing.duration = c3.duration !== void 0 ? Math.round(c3.duration * 1e3) : c3.status === "in_progress" ? null : Date.parse(now) - Date.parse(existing.dateCreated);
+    existing.dateUpdated = now;
+  } else {
+    state.checkIns.push({
+      id,
+      monitorId: monitor.id,
+      projectId: project.id,
+      environment: envName,
+      status: c3.status,
+      duration: c3.duration !== void 0 ? Math.round(c3.duration * 1e3) : null,
+      dateCreated: now,
+      dateUpdated: now,
+      monitorConfig: c3.monitor_config ?? null
+    });
+  }
+  env2.lastCheckIn = now;
+  if (c3.status !== "in_progress") env2.status = c3.status;
+}
+function serializeConfig(c3) {
+  return {
+    schedule_type: c3.schedule.type,
+    schedule: c3.schedule.type === "crontab" ? c3.schedule.value : [c3.schedule.value, c3.schedule.unit],
+    checkin_margin: c3.checkin_margin ?? null,
+    max_runtime: c3.max_runtime ?? null,
+    timezone: c3.timezone ?? "UTC",
+    failure_issue_threshold: c3.failure_issue_threshold ?? null,
+    recovery_threshold: c3.recovery_threshold ?? null,
+    alert_rule_id: null
+  };
+}
+function serializeMonitor(state, org, m) {
+  const project = state.projects.find((p2) => p2.id === m.projectId);
+  return {
+    id: m.id,
+    slug: m.slug,
+    name: m.name,
+    status: "active",
+    isMuted: false,
+    isUpserting: true,
+    config: serializeConfig(m.config),
+    dateCreated: isoDate(m.dateCreated),
+    project: serializeProject(project, org),
+    environments: m.environments.map((e) => ({
+      name: e.name,
+      status: e.status,
+      isMuted: false,
+      dateCreated: isoDate(e.dateCreated),
+      lastCheckIn: e.lastCheckIn ? isoDate(e.lastCheckIn) : null,
+      nextCheckIn: null,
+      nextCheckInLatest: null
+    })),
+    owner: null
+  };
+}
+function serializeCheckIn(c3) {
+  return {
+    id: c3.id,
+    environment: c3.environment,
+    status: c3.status,
+    duration: c3.duration,
+    dateCreated: isoDate(c3.dateCreated),
+    dateAdded: isoDate(c3.dateCreated),
+    dateUpdated: isoDate(c3.dateUpdated),
+    dateInProgress: isoDate(c3.dateCreated),
+    expectedTime: null,
+    monitorConfig: c3.monitorConfig ? serializeConfig(c3.monitorConfig) : {}
+  };
+}
+var init_monitors = __esm({
+  "src/server/monitors.ts"() {
+    "use strict";
+    init_checkin();
+    init_serialize();
+  }
+});
+
+// src/server/items.ts
+function processItems(core, project, items) {
+  for (const item of items) {
+    if (item.header.type === "check_in") ingestCheckIn(core, project, item.payload);
+  }
+}
+var init_items = __esm({
+  "src/server/items.ts"() {
+    "use strict";
+    init_monitors();
+  }
+});
+
 // src/server/routes/cors.ts
 function preflightReply() {
   return {
@@ -48144,12 +48423,12 @@ function recordEvent(core, ev) {
   events.push(ev);
   const kept = (e) => e.items.reduce((n2, i2) => n2 + (i2.size <= core.limits.recordedPayloadBytes ? i2.size : 0), 0);
   let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
-  let drop = 0;
-  while (drop < events.length - 1 && (events.length - drop > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
-    bytes -= kept(events[drop]);
-    drop++;
+  let drop2 = 0;
+  while (drop2 < events.length - 1 && (events.length - drop2 > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
+    bytes -= kept(events[drop2]);
+    drop2++;
   }
-  if (drop > 0) events.splice(0, drop);
+  if (drop2 > 0) events.splice(0, drop2);
   eventBytes.set(core.state, bytes);
   core.persist.saveEvent(ev);
 }
@@ -48277,6 +48556,7 @@ function handleEnvelope(core, req) {
   if (env2.items.length > 0 && accepted.length === 0) {
     return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(applicable, now));
   }
+  processItems(core, project, accepted);
   recordEvent(core, {
     id: eventId ?? newEventId(),
     projectId: project.id,
@@ -48344,6 +48624,7 @@ var init_ingest = __esm({
     init_dsn();
     init_envelope();
     init_http();
+    init_items();
     init_json_depth();
     init_symbolicate();
     init_cors();
@@ -48357,6 +48638,59 @@ var init_ingest = __esm({
     limitsByState = /* @__PURE__ */ new WeakMap();
     eventBytes = /* @__PURE__ */ new WeakMap();
     MAX_JSON_DEPTH = 128;
+  }
+});
+
+// src/server/routes/monitors.ts
+function projectIdsParam(req) {
+  const raw = req.queryAll.getAll("project").flatMap((v) => v.split(","));
+  if (raw.some((v) => !/^-?\d+$/.test(v.trim()))) return "invalid";
+  const ids = raw.map((v) => Number(v.trim()));
+  return ids.includes(-1) ? [] : ids;
+}
+function findMonitor(state, org, slug, req) {
+  const ids = projectIdsParam(req);
+  return state.monitors.find(
+    (m) => m.orgId === org.id && m.slug === slug && (ids === "invalid" || ids.length === 0 || ids.includes(m.projectId))
+  );
+}
+function register9(router, core) {
+  const { state } = core;
+  router.on("GET", "/api/0/organizations/:org/monitors/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, MONITOR_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const ids = projectIdsParam(req);
+    if (ids === "invalid") return detail(400, "Invalid project parameter. Values must be numbers.");
+    const envs = req.queryAll.getAll("environment");
+    const q3 = (req.query.query ?? "").toLowerCase();
+    const list = state.monitors.filter((m) => m.orgId === a.org.id).filter((m) => ids.length === 0 || ids.includes(m.projectId)).filter((m) => envs.length === 0 || m.environments.some((e) => envs.includes(e.name))).filter((m) => q3 === "" || m.slug.toLowerCase().includes(q3) || m.name.toLowerCase().includes(q3)).sort((x2, y2) => x2.name.localeCompare(y2.name));
+    return paginateMapped(req, list, (m) => serializeMonitor(state, a.org, m));
+  });
+  router.on("GET", "/api/0/organizations/:org/monitors/:slug/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, MONITOR_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const m = findMonitor(state, a.org, req.params.slug, req);
+    return m ? json(200, serializeMonitor(state, a.org, m)) : NOT_FOUND();
+  });
+  router.on("GET", "/api/0/organizations/:org/monitors/:slug/checkins/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, MONITOR_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const m = findMonitor(state, a.org, req.params.slug, req);
+    if (!m) return NOT_FOUND();
+    const envs = req.queryAll.getAll("environment");
+    const list = state.checkIns.filter((c3) => c3.monitorId === m.id && (envs.length === 0 || envs.includes(c3.environment))).reverse();
+    return paginateMapped(req, list, serializeCheckIn);
+  });
+}
+var MONITOR_READ_SCOPES;
+var init_monitors2 = __esm({
+  "src/server/routes/monitors.ts"() {
+    "use strict";
+    init_auth();
+    init_http();
+    init_monitors();
+    init_paging();
+    MONITOR_READ_SCOPES = ["org:read", "org:write", "org:admin"];
   }
 });
 
@@ -48579,7 +48913,7 @@ function resolveProjects(state, org, items) {
   }
   return out;
 }
-function register9(router, core) {
+function register10(router, core) {
   const { state } = core;
   const base = "/api/0/organizations/:org/releases/";
   const save = () => core.persist.saveReleases(state);
@@ -48824,7 +49158,7 @@ var init_releases = __esm({
 });
 
 // src/server/routes/repos.ts
-function register10(router, core) {
+function register11(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/repos/";
   router.on("GET", path, (req) => {
@@ -48891,14 +49225,15 @@ var init_repos = __esm({
 // src/server/routes/index.ts
 function registerRoutes(router, core) {
   register2(router, core);
-  register9(router, core);
   register10(router, core);
+  register11(router, core);
   register6(router, core);
   register4(router, core);
   register5(router, core);
   register8(router, core);
   register7(router, core);
   register3(router, core);
+  register9(router, core);
   register(router, core);
 }
 var init_routes = __esm({
@@ -48912,6 +49247,7 @@ var init_routes = __esm({
     init_deploys();
     init_events();
     init_ingest();
+    init_monitors2();
     init_releases();
     init_repos();
   }
@@ -48936,6 +49272,11 @@ var init_state = __esm({
       bundles = [];
       events = [];
       requests = [];
+      /** Cron monitors upserted from check-ins, and their check-ins (oldest first). */
+      monitors = [];
+      checkIns = [];
+      /** Items accepted over HTTP but dropped while processing them (as Sentry does), with the reason. */
+      dropped = [];
       nextIds = /* @__PURE__ */ new Map();
       seq = 0;
       nextId(kind) {
@@ -49264,7 +49605,13 @@ var init_routes2 = __esm({
       /** `GET /api/0/projects/{org}/{project}/events/{event_id}/` */
       projectEvent: (org, project, eventId) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/events/${encodePathSegment(eventId)}/`,
       /** `GET /api/0/projects/{org}/{project}/events/{event_id}/source-map-debug-blue-thunder-edition/` */
-      sourceMapDebug: (org, project, eventId) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/events/${encodePathSegment(eventId)}/source-map-debug-blue-thunder-edition/`
+      sourceMapDebug: (org, project, eventId) => `projects/${encodePathSegment(org)}/${encodePathSegment(project)}/events/${encodePathSegment(eventId)}/source-map-debug-blue-thunder-edition/`,
+      /** `GET /api/0/organizations/{org}/monitors/` */
+      monitors: (org) => `organizations/${encodePathSegment(org)}/monitors/`,
+      /** `GET /api/0/organizations/{org}/monitors/{slug}/checkins/` */
+      monitorCheckIns: (org, slug) => `organizations/${encodePathSegment(org)}/monitors/${encodePathSegment(slug)}/checkins/`,
+      /** `GET /api/0/organizations/{org}/sessions/` — release health series and totals. */
+      sessions: (org) => `organizations/${encodePathSegment(org)}/sessions/`
     };
   }
 });
@@ -56666,7 +57013,7 @@ var init_spool = __esm({
 
 // src/events/transport.ts
 import { gzipSync as gzipSync2 } from "node:zlib";
-function undiciPost(dispatcherFor) {
+function undiciPost(dispatcherFor, timeoutMs) {
   return async (url, headers, body) => {
     const { request } = await Promise.resolve().then(() => __toESM(require_undici(), 1));
     const dispatcher = dispatcherFor?.(new URL(url));
@@ -56674,8 +57021,9 @@ function undiciPost(dispatcherFor) {
       method: "POST",
       headers,
       body,
-      headersTimeout: 3e4,
-      bodyTimeout: 3e4,
+      headersTimeout: timeoutMs ?? 3e4,
+      bodyTimeout: timeoutMs ?? 3e4,
+      ...timeoutMs !== void 0 ? { signal: AbortSignal.timeout(timeoutMs) } : {},
       ...dispatcher ? { dispatcher } : {}
     });
     const text = await res.body.text();
@@ -56911,7 +57259,7 @@ function secondsArg(value2) {
 async function dispatch(deps, dsns, body, opts) {
   const cfg = await tryConfig(deps);
   const dispatchers = cfg && !transportHooks.post ? (await Promise.resolve().then(() => (init_dispatcher(), dispatcher_exports))).createDispatchers(cfg) : void 0;
-  const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : void 0);
+  const post = transportHooks.post ?? (dispatchers || opts.timeoutMs !== void 0 ? undiciPost(dispatchers ? (u) => dispatchers.forUrl(u).dispatcher : void 0, opts.timeoutMs) : void 0);
   try {
     const delivered = await deliver(dsns, {
       extraHeaders: cfg?.headers.value ?? [],
@@ -56922,6 +57270,7 @@ async function dispatch(deps, dsns, body, opts) {
       userAgent: userAgent(),
       client: `sentry-ship/${VERSION}`,
       waitForRateLimit: opts.flags.waitForRateLimit,
+      ...opts.attempts !== void 0 ? { attempts: opts.attempts } : {},
       log: { debug: (m) => deps.out.debug(m), info: (m) => deps.out.info(m), warn: (m) => deps.out.warn(m) },
       ...post ? { post } : {}
     });
@@ -57680,6 +58029,275 @@ var init_send_envelope2 = __esm({
   }
 });
 
+// src/commands/monitors/list.ts
+function schedule(m) {
+  const s2 = m.config?.schedule;
+  return Array.isArray(s2) ? `every ${s2[0]} ${s2[1]}` : typeof s2 === "string" ? s2 : "";
+}
+function renderMonitors(list) {
+  if (list.length === 0) return "No monitors found.";
+  return renderTable(
+    ["Slug", "Project", "Schedule", "Environments"],
+    list.map((m) => [
+      m.slug,
+      m.project?.slug ?? "",
+      schedule(m),
+      (m.environments ?? []).map((e) => `${e.name}: ${e.status}`).join("\n")
+    ])
+  );
+}
+async function runMonitorsList(_opts, ctx) {
+  const org = await ctx.requireOrg();
+  const api = await ctx.api();
+  const list = await api.paginate(routes.monitors(org), { notFound: `organization ${org}` });
+  ctx.out.result({ ok: true, monitors: list });
+  ctx.out.print(renderMonitors(list));
+}
+function listCommand3(env2) {
+  return new Command("list").description("List all monitors for an organization.").addOption(orgOption()).action(
+    handler(env2, async (ctx) => {
+      await runMonitorsList({}, ctx);
+    })
+  );
+}
+var init_list3 = __esm({
+  "src/commands/monitors/list.ts"() {
+    "use strict";
+    init_esm2();
+    init_routes2();
+    init_table();
+    init_runner();
+  }
+});
+
+// src/commands/monitors/run.ts
+var run_exports = {};
+__export(run_exports, {
+  CHECK_IN_TIMEOUT_MS: () => CHECK_IN_TIMEOUT_MS,
+  monitorConfig: () => monitorConfig,
+  runChild: () => runChild,
+  runMonitorsRun: () => runMonitorsRun
+});
+import { spawn as spawn2 } from "node:child_process";
+import { performance as performance2 } from "node:perf_hooks";
+function monitorConfig(opts) {
+  if (opts.schedule === void 0) {
+    for (const [k2, flag] of NEEDS_SCHEDULE) {
+      if (opts[k2] !== void 0) throw new UsageError(`the argument '${flag}' requires '--schedule <schedule>'`);
+    }
+    return void 0;
+  }
+  const problem = crontabProblem(opts.schedule);
+  if (problem) throw new UsageError(`invalid value for '--schedule <schedule>': ${problem}`);
+  const c3 = { schedule: { type: "crontab", value: opts.schedule } };
+  if (opts.checkinMargin !== void 0) c3.checkin_margin = opts.checkinMargin;
+  if (opts.maxRuntime !== void 0) c3.max_runtime = opts.maxRuntime;
+  if (opts.timezone !== void 0) c3.timezone = opts.timezone;
+  if (opts.failureIssueThreshold !== void 0) c3.failure_issue_threshold = opts.failureIssueThreshold;
+  if (opts.recoveryThreshold !== void 0) c3.recovery_threshold = opts.recoveryThreshold;
+  return c3;
+}
+function outputFor(stream) {
+  return typeof stream.fd === "number" ? stream : "pipe";
+}
+function runChild(ctx, command10, slug) {
+  return new Promise((resolve15) => {
+    const [file, ...args] = command10;
+    const out = outputFor(ctx.io.stdout);
+    const err4 = outputFor(ctx.io.stderr);
+    let child;
+    let early;
+    const forward = (sig) => () => {
+      if (!child) early = sig;
+      else if (child.exitCode === null && child.signalCode === null) {
+        ctx.out.debug(`passing ${sig} on to the job (pid ${child.pid})`);
+        child.kill(sig);
+      }
+    };
+    const onInt = forward("SIGINT");
+    const onTerm = forward("SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    child = spawn2(file, args, {
+      cwd: ctx.cwd,
+      env: { ...ctx.env, SENTRY_MONITOR_SLUG: slug },
+      stdio: ["inherit", out, err4]
+    });
+    if (early) child.kill(early);
+    if (out === "pipe") child.stdout?.pipe(ctx.io.stdout, { end: false });
+    if (err4 === "pipe") child.stderr?.pipe(ctx.io.stderr, { end: false });
+    let settled = false;
+    const done = (r2) => {
+      if (settled) return;
+      settled = true;
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+      resolve15(r2);
+    };
+    child.on("error", (e) => {
+      done({ exitCode: e.code === "ENOENT" ? 127 : 126, spawnError: `${file}: ${e.code ?? e.message}` });
+    });
+    child.on("close", (code, signal) => {
+      if (signal) done({ exitCode: 128 + (SIGNAL_NUMBERS[signal] ?? 0), signal });
+      else done({ exitCode: code ?? 1 });
+    });
+  });
+}
+async function sendCheckIn(ctx, dsns, c3, spoolDir2) {
+  const deps = {
+    env: ctx.env,
+    homeDir: ctx.homeDir,
+    out: {
+      print: (l) => ctx.out.info(l),
+      result: () => {
+      },
+      debug: (m) => ctx.out.debug(m),
+      info: (m) => ctx.out.debug(m),
+      warn: (m) => ctx.out.debug(m),
+      redactor: ctx.out.redactor
+    },
+    config: () => ctx.config(),
+    now: () => ctx.now(),
+    sleep: (ms) => ctx.sleep(ms)
+  };
+  try {
+    await dispatch(deps, dsns, () => checkInEnvelope(c3), {
+      flags: spoolDir2 !== void 0 ? { spoolDir: spoolDir2 } : {},
+      category: "monitor",
+      // Two check-ins share an id: number the spool files so they sort in sending order.
+      eventId: `${c3.check_in_id}${c3.status === "in_progress" ? "1" : "2"}`,
+      what: `${c3.status} check-in`,
+      attempts: 1,
+      timeoutMs: CHECK_IN_TIMEOUT_MS
+    });
+    return { status: c3.status, delivered: true };
+  } catch (e) {
+    const problem = isShipError(e) || e instanceof Error ? e.message : String(e);
+    ctx.out.warn(`could not send the ${c3.status} check-in of monitor '${c3.monitor_slug}': ${problem}`);
+    return { status: c3.status, delivered: false, problem };
+  }
+}
+async function runMonitorsRun(opts, ctx) {
+  if (opts.command.length === 0) {
+    throw new UsageError(
+      "the following required arguments were not provided: <ARGS>... (the command to run, after --)"
+    );
+  }
+  const config = monitorConfig(opts);
+  const dsns = await resolveDsns(
+    {
+      env: ctx.env,
+      homeDir: ctx.homeDir,
+      out: ctx.out,
+      config: () => ctx.config(),
+      now: () => ctx.now(),
+      sleep: (ms) => ctx.sleep(ms)
+    },
+    opts.dsn?.length ? { dsn: opts.dsn } : {}
+  );
+  const environment = opts.environment ?? "production";
+  const checkInId = newCheckInId();
+  const base = { check_in_id: checkInId, monitor_slug: opts.slug };
+  const started = performance2.now();
+  const first2 = sendCheckIn(
+    ctx,
+    dsns,
+    { ...base, status: "in_progress", environment, ...config ? { monitor_config: config } : {} },
+    opts.spoolDir
+  );
+  const child = await runChild(ctx, opts.command, opts.slug);
+  const duration = (performance2.now() - started) / 1e3;
+  if (child.spawnError) ctx.out.warn(`could not run the command: ${child.spawnError}`);
+  const firstOutcome = await first2;
+  const status = child.exitCode === 0 ? "ok" : "error";
+  const last2 = await sendCheckIn(ctx, dsns, { ...base, status, environment, duration }, opts.spoolDir);
+  ctx.exitCode = child.exitCode;
+  ctx.out.result({
+    ok: child.exitCode === 0,
+    monitor: opts.slug,
+    environment,
+    checkInId,
+    exitCode: child.exitCode,
+    ...child.signal ? { signal: child.signal } : {},
+    duration,
+    checkIns: [firstOutcome, last2]
+  });
+}
+var CHECK_IN_TIMEOUT_MS, SIGNAL_NUMBERS, NEEDS_SCHEDULE;
+var init_run = __esm({
+  "src/commands/monitors/run.ts"() {
+    "use strict";
+    init_checkin();
+    init_errors();
+    init_dispatch();
+    CHECK_IN_TIMEOUT_MS = 1500;
+    SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+    NEEDS_SCHEDULE = [
+      ["checkinMargin", "--check-in-margin <checkin_margin>"],
+      ["maxRuntime", "--max-runtime <max_runtime>"],
+      ["timezone", "--timezone <timezone>"],
+      ["failureIssueThreshold", "--failure-issue-threshold <failure_issue_threshold>"],
+      ["recoveryThreshold", "--recovery-threshold <recovery_threshold>"]
+    ];
+  }
+});
+
+// src/commands/monitors/index.ts
+var monitors_exports2 = {};
+__export(monitors_exports2, {
+  command: () => command9
+});
+function runCommand(env2) {
+  return new Command("run").description("Wrap a command in cron check-ins: in_progress when it starts, then ok or error with its duration.").argument("<monitor-slug>", "the monitor slug").argument("<args...>", "the command to run and its arguments, after --").option("-e, --environment <environment>", "the environment of the monitor (default production)").option("-s, --schedule <schedule>", "create or update the monitor with this crontab schedule (quote it)").option(
+    "--check-in-margin <checkin_margin>",
+    "minutes after the expected time before a check-in counts as missed (requires --schedule)",
+    intArg("--check-in-margin")
+  ).option(
+    "--max-runtime <max_runtime>",
+    "minutes a check-in may stay in progress before it counts as timed out (requires --schedule)",
+    intArg("--max-runtime")
+  ).option("--timezone <timezone>", "the schedule's tz database time zone, e.g. Europe/Vienna (requires --schedule)").option(
+    "--failure-issue-threshold <failure_issue_threshold>",
+    "consecutive missed or failed check-ins that open an issue (requires --schedule)",
+    intArg("--failure-issue-threshold")
+  ).option(
+    "--recovery-threshold <recovery_threshold>",
+    "consecutive successful check-ins that resolve the issue (requires --schedule)",
+    intArg("--recovery-threshold")
+  ).option("--dsn <dsn>", "the DSN to send check-ins to (default SENTRY_DSN; repeatable: tried in order)", collect).option("--spool-dir <dir>", "where to save check-ins that could not be delivered").action(
+    handler(env2, async (ctx, o2, slug, args) => {
+      const { runMonitorsRun: runMonitorsRun2 } = await Promise.resolve().then(() => (init_run(), run_exports));
+      await runMonitorsRun2(
+        {
+          slug,
+          command: args,
+          environment: o2.environment,
+          schedule: o2.schedule,
+          checkinMargin: o2.checkInMargin,
+          maxRuntime: o2.maxRuntime,
+          timezone: o2.timezone,
+          failureIssueThreshold: o2.failureIssueThreshold,
+          recoveryThreshold: o2.recoveryThreshold,
+          dsn: o2.dsn,
+          spoolDir: o2.spoolDir
+        },
+        ctx
+      );
+    })
+  );
+}
+function command9(env2) {
+  return new Command("monitors").description("Manage cron monitors on Sentry.").addOption(orgOption()).addCommand(listCommand3(env2)).addCommand(runCommand(env2));
+}
+var init_monitors3 = __esm({
+  "src/commands/monitors/index.ts"() {
+    "use strict";
+    init_esm2();
+    init_runner();
+    init_list3();
+  }
+});
+
 // src/cli.ts
 var cli_exports = {};
 __export(cli_exports, {
@@ -57779,7 +58397,7 @@ async function main(argv, io2, overrides2 = {}) {
     if (out?.json) {
       out.writeJson(out.takeJsonDocument() ?? { ok: true });
     }
-    return EXIT_OK;
+    return env2.ctx?.exitCode ?? EXIT_OK;
   } catch (err4) {
     if (err4 instanceof CommanderError2) {
       if (err4.code === "commander.helpDisplayed" || err4.code === "commander.version" || err4.code === "commander.help") {
@@ -57832,7 +58450,8 @@ var init_cli = __esm({
       deploys: () => Promise.resolve().then(() => (init_deploys2(), deploys_exports2)),
       sourcemaps: () => Promise.resolve().then(() => (init_sourcemaps(), sourcemaps_exports)),
       "send-event": () => Promise.resolve().then(() => (init_send_event2(), send_event_exports2)),
-      "send-envelope": () => Promise.resolve().then(() => (init_send_envelope2(), send_envelope_exports2))
+      "send-envelope": () => Promise.resolve().then(() => (init_send_envelope2(), send_envelope_exports2)),
+      monitors: () => Promise.resolve().then(() => (init_monitors3(), monitors_exports2))
     };
   }
 });

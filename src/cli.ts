@@ -25,6 +25,7 @@ const GROUPS: Record<string, () => Promise<GroupModule>> = {
   sourcemaps: () => import("./commands/sourcemaps/index.js"),
   "send-event": () => import("./commands/send-event/index.js"),
   "send-envelope": () => import("./commands/send-envelope/index.js"),
+  monitors: () => import("./commands/monitors/index.js"),
 };
 
 /** The root program and its options (the ones every command inherits), without any group. */
@@ -144,7 +145,7 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
     if (out?.json) {
       out.writeJson(out.takeJsonDocument() ?? { ok: true });
     }
-    return EXIT_OK;
+    return env.ctx?.exitCode ?? EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {

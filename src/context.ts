@@ -69,6 +69,11 @@ export interface CommandContext {
   projects(): Promise<string[]>;
   now(): Date;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * The exit code of a command that finished without an error but reports an outcome through it
+   * (`monitors run` passes its child's on; `releases gate` says fail or not-enough-data). Unset: 0.
+   */
+  exitCode?: number;
   /** Release resources (API connections). */
   dispose(): Promise<void>;
 }

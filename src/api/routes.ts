@@ -42,6 +42,12 @@ export const routes = {
   /** `GET /api/0/projects/{org}/{project}/events/{event_id}/source-map-debug-blue-thunder-edition/` */
   sourceMapDebug: (org: string, project: string, eventId: string) =>
     `projects/${seg(org)}/${seg(project)}/events/${seg(eventId)}/source-map-debug-blue-thunder-edition/`,
+  /** `GET /api/0/organizations/{org}/monitors/` */
+  monitors: (org: string) => `organizations/${seg(org)}/monitors/`,
+  /** `GET /api/0/organizations/{org}/monitors/{slug}/checkins/` */
+  monitorCheckIns: (org: string, slug: string) => `organizations/${seg(org)}/monitors/${seg(slug)}/checkins/`,
+  /** `GET /api/0/organizations/{org}/sessions/` — release health series and totals. */
+  sessions: (org: string) => `organizations/${seg(org)}/sessions/`,
 } as const;
 
 export type RouteName = keyof typeof routes;

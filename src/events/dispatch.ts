@@ -140,13 +140,27 @@ export async function dispatch(
   deps: DispatchDeps,
   dsns: Dsn[],
   body: (dsn: Dsn) => Buffer,
-  opts: { flags: DispatchFlags; category: string; eventId?: string; what: string; spool?: boolean },
+  opts: {
+    flags: DispatchFlags;
+    category: string;
+    eventId?: string;
+    what: string;
+    spool?: boolean;
+    /** Attempts per DSN (default 3); `monitors run` makes one, so an outage never delays the job. */
+    attempts?: number;
+    /** Abandon each request after this long (default: undici's 30 s header and body timeouts). */
+    timeoutMs?: number;
+  },
 ): Promise<DispatchResult> {
   const cfg = await tryConfig(deps);
   // Proxy, NO_PROXY, extra CA certificates and verify_ssl as for the web API.
   const dispatchers =
     cfg && !transportHooks.post ? (await import("../api/dispatcher.js")).createDispatchers(cfg) : undefined;
-  const post = transportHooks.post ?? (dispatchers ? undiciPost((u) => dispatchers.forUrl(u).dispatcher) : undefined);
+  const post =
+    transportHooks.post ??
+    (dispatchers || opts.timeoutMs !== undefined
+      ? undiciPost(dispatchers ? (u) => dispatchers.forUrl(u).dispatcher : undefined, opts.timeoutMs)
+      : undefined);
   try {
     const delivered = await deliver(dsns, {
       extraHeaders: cfg?.headers.value ?? [],
@@ -157,6 +171,7 @@ export async function dispatch(
       userAgent: userAgent(),
       client: `sentry-ship/${VERSION}`,
       waitForRateLimit: opts.flags.waitForRateLimit,
+      ...(opts.attempts !== undefined ? { attempts: opts.attempts } : {}),
       log: { debug: (m) => deps.out.debug(m), info: (m) => deps.out.info(m), warn: (m) => deps.out.warn(m) },
       ...(post ? { post } : {}),
     });

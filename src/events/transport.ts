@@ -83,8 +83,11 @@ export class DeliveryFailed extends Error {
   }
 }
 
-/** An HTTP POST over undici, through `dispatcherFor(url)` when given (proxy, extra CAs). */
-export function undiciPost(dispatcherFor?: (url: URL) => Dispatcher | undefined): HttpPost {
+/**
+ * An HTTP POST over undici, through `dispatcherFor(url)` when given (proxy, extra CAs). With
+ * `timeoutMs`, the whole request (connect included) is abandoned after that long.
+ */
+export function undiciPost(dispatcherFor?: (url: URL) => Dispatcher | undefined, timeoutMs?: number): HttpPost {
   return async (url, headers, body) => {
     const { request } = await import("undici");
     const dispatcher = dispatcherFor?.(new URL(url));
@@ -92,8 +95,9 @@ export function undiciPost(dispatcherFor?: (url: URL) => Dispatcher | undefined)
       method: "POST",
       headers,
       body,
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
+      headersTimeout: timeoutMs ?? 30_000,
+      bodyTimeout: timeoutMs ?? 30_000,
+      ...(timeoutMs !== undefined ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
       ...(dispatcher ? { dispatcher } : {}),
     });
     const text = await res.body.text();

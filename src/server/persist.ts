@@ -150,6 +150,13 @@ export class Persistence {
       state.reserveId("deploy", top);
     }
     if (repos) state.repos = repos;
+    const monitors = this.readJson<{ monitors: ServerState["monitors"]; checkIns: ServerState["checkIns"] }>(
+      "monitors.json",
+    );
+    if (monitors) {
+      state.monitors = monitors.monitors;
+      state.checkIns = monitors.checkIns;
+    }
     state.events = this.loadEvents();
   }
 
@@ -185,6 +192,23 @@ export class Persistence {
       }
     }
     return out.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  }
+
+  private readJson<T>(name: string): T | undefined {
+    const f = join(this.dir!, name);
+    if (!existsSync(f)) return undefined;
+    try {
+      return JSON.parse(readFileSync(f, "utf8")) as T;
+    } catch (e) {
+      throw new DataFileError(
+        `${f} is damaged (${(e as Error).message.slice(0, 120)}): fix it or move it away, then start again`,
+      );
+    }
+  }
+
+  /** Any JSON document under the data folder (monitors.json, sessions.json). */
+  saveJson(name: string, data: unknown): void {
+    if (this.dir) writeAtomic(join(this.dir, name), JSON.stringify(data, null, 2) + "\n");
   }
 
   saveReleases(state: ServerState): void {

@@ -5,6 +5,8 @@ import type { ChunkStore } from "./chunk-store.js";
  * human-readable parts are also written as files (see persist.ts).
  */
 
+import type { MonitorConfig } from "../domain/checkin.js";
+
 export interface Org {
   id: number;
   slug: string;
@@ -172,6 +174,50 @@ export interface RecordedRequest {
   fault?: string;
 }
 
+/* Cron monitors (processed in monitors.ts). */
+
+export interface MonitorEnvironment {
+  name: string;
+  /** `active` until the first finished check-in, then `ok` or `error`. */
+  status: "active" | "ok" | "error";
+  dateCreated: string;
+  lastCheckIn: string | null;
+}
+
+export interface Monitor {
+  id: string;
+  orgId: number;
+  projectId: number;
+  slug: string;
+  name: string;
+  config: MonitorConfig;
+  dateCreated: string;
+  environments: MonitorEnvironment[];
+}
+
+export interface CheckInRecord {
+  /** Hyphenated UUID, as the API returns it. */
+  id: string;
+  monitorId: string;
+  projectId: number;
+  environment: string;
+  status: "ok" | "error" | "in_progress";
+  /** Milliseconds (the API's unit), null while in progress without one. */
+  duration: number | null;
+  dateCreated: string;
+  dateUpdated: string;
+  /** The monitor_config the check-in carried, if any. */
+  monitorConfig: MonitorConfig | null;
+}
+
+/** An item Sentry accepted over HTTP but dropped while processing it. */
+export interface DroppedItem {
+  type: string;
+  projectId: number;
+  reason: string;
+  receivedAt: string;
+}
+
 export class ServerState {
   orgs: Org[] = [];
   projects: Project[] = [];
@@ -186,6 +232,11 @@ export class ServerState {
   bundles: Bundle[] = [];
   events: StoredEvent[] = [];
   requests: RecordedRequest[] = [];
+  /** Cron monitors upserted from check-ins, and their check-ins (oldest first). */
+  monitors: Monitor[] = [];
+  checkIns: CheckInRecord[] = [];
+  /** Items accepted over HTTP but dropped while processing them (as Sentry does), with the reason. */
+  dropped: DroppedItem[] = [];
   private nextIds = new Map<string, number>();
   private seq = 0;
 

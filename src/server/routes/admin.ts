@@ -71,5 +71,8 @@ function introspectState(core: ServerCore): Record<string, unknown> {
       }),
     })),
     events: s.events,
+    monitors: s.monitors,
+    checkIns: s.checkIns,
+    dropped: s.dropped,
   };
 }

@@ -11,6 +11,7 @@ import * as chunks from "./chunks.js";
 import * as deploys from "./deploys.js";
 import * as events from "./events.js";
 import * as ingest from "./ingest.js";
+import * as monitors from "./monitors.js";
 import * as releases from "./releases.js";
 import * as repos from "./repos.js";
 
@@ -24,5 +25,6 @@ export function registerRoutes(router: Router, core: ServerCore): void {
   ingest.register(router, core);
   events.register(router, core);
   artifactLookup.register(router, core);
+  monitors.register(router, core);
   admin.register(router, core);
 }

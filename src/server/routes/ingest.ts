@@ -29,6 +29,7 @@ import {
 } from "../../domain/envelope.js";
 import type { ServerCore } from "../core.js";
 import { json, parseJsonBody, type Reply, type RouteRequest, type Router } from "../http.js";
+import { processItems } from "../items.js";
 import { jsonTextTooDeep, valueTooDeep } from "../json-depth.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
 import { processIncoming } from "../symbolicate/index.js";
@@ -398,6 +399,7 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
     return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(applicable, now));
   }
 
+  processItems(core, project, accepted);
   recordEvent(core, {
     id: eventId ?? newEventId(),
     projectId: project.id,

@@ -6,8 +6,8 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type SentryServer, startServer } from "../../../src/server/index.js";
+import { git, makeRepo, type TestRepo, tmp } from "../../support/git.js";
 import { runCli } from "../../support/runCli.js";
-import { git, makeRepo, type TestRepo, tmp } from "../../vcs/fixtures.js";
 
 let server: SentryServer;
 beforeEach(async () => {
