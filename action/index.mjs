@@ -27519,8 +27519,8 @@ var require_cache3 = __commonJS({
                 }));
               } else if (response.headersList.contains("vary")) {
                 const fieldValues = getFieldValues(response.headersList.get("vary"));
-                for (const fieldValue of fieldValues) {
-                  if (fieldValue === "*") {
+                for (const fieldValue2 of fieldValues) {
+                  if (fieldValue2 === "*") {
                     responsePromise.reject(webidl.errors.exception({
                       header: "Cache.addAll",
                       message: "invalid vary field value"
@@ -27602,8 +27602,8 @@ var require_cache3 = __commonJS({
         }
         if (innerResponse.headersList.contains("vary")) {
           const fieldValues = getFieldValues(innerResponse.headersList.get("vary"));
-          for (const fieldValue of fieldValues) {
-            if (fieldValue === "*") {
+          for (const fieldValue2 of fieldValues) {
+            if (fieldValue2 === "*") {
               throw webidl.errors.exception({
                 header: prefix,
                 message: "Got * vary field value"
@@ -27867,12 +27867,12 @@ var require_cache3 = __commonJS({
           return true;
         }
         const fieldValues = getFieldValues(response.headersList.get("vary"));
-        for (const fieldValue of fieldValues) {
-          if (fieldValue === "*") {
+        for (const fieldValue2 of fieldValues) {
+          if (fieldValue2 === "*") {
             return false;
           }
-          const requestValue = request.headersList.get(fieldValue);
-          const queryValue = requestQuery.headersList.get(fieldValue);
+          const requestValue = request.headersList.get(fieldValue2);
+          const queryValue = requestQuery.headersList.get(fieldValue2);
           if (requestValue !== queryValue) {
             return false;
           }
@@ -32870,7 +32870,7 @@ var require_common = __commonJS({
 var require_browser = __commonJS({
   "node_modules/debug/src/browser.js"(exports, module) {
     exports.formatArgs = formatArgs;
-    exports.save = save;
+    exports.save = save2;
     exports.load = load2;
     exports.useColors = useColors;
     exports.storage = localstorage();
@@ -32997,7 +32997,7 @@ var require_browser = __commonJS({
     }
     exports.log = console.debug || console.log || (() => {
     });
-    function save(namespaces) {
+    function save2(namespaces) {
       try {
         if (namespaces) {
           exports.storage.setItem("debug", namespaces);
@@ -33044,7 +33044,7 @@ var require_node = __commonJS({
     exports.init = init;
     exports.log = log2;
     exports.formatArgs = formatArgs;
-    exports.save = save;
+    exports.save = save2;
     exports.load = load2;
     exports.useColors = useColors;
     exports.destroy = util.deprecate(
@@ -33180,7 +33180,7 @@ var require_node = __commonJS({
     function log2(...args) {
       return process.stderr.write(util.formatWithOptions(exports.inspectOpts, ...args) + "\n");
     }
-    function save(namespaces) {
+    function save2(namespaces) {
       if (namespaces) {
         process.env.DEBUG = namespaces;
       } else {
@@ -42764,6 +42764,8 @@ var init_persist = __esm({
         const monitors = this.readJson(
           "monitors.json"
         );
+        const sessions = this.readJson("sessions.json");
+        if (sessions) state.sessionBuckets = sessions;
         if (monitors) {
           state.monitors = monitors.monitors;
           state.checkIns = monitors.checkIns;
@@ -45247,7 +45249,7 @@ function register6(router, core) {
     if (errs) return fieldErrors(errs);
     const v = valuesOf(results);
     const release = r2.release;
-    let projectIds;
+    let projectIds3;
     if (v.projects) {
       const invalid = v.projects.filter((p2) => !release.projects.includes(p2.id));
       if (invalid.length) {
@@ -45255,9 +45257,9 @@ function register6(router, core) {
           `Invalid projects (${invalid.map((p2) => p2.slug).join(", ")}) for release ${release.version}`
         );
       }
-      projectIds = [...new Set(v.projects.map((p2) => p2.id))];
+      projectIds3 = [...new Set(v.projects.map((p2) => p2.id))];
     } else {
-      projectIds = [...release.projects];
+      projectIds3 = [...release.projects];
     }
     const deploy = {
       id: String(state.nextId("deploy")),
@@ -45267,7 +45269,7 @@ function register6(router, core) {
       url: v.url ?? null,
       dateStarted: v.dateStarted ? v.dateStarted.toISOString() : null,
       dateFinished: (v.dateFinished ?? core.now()).toISOString(),
-      projects: projectIds
+      projects: projectIds3
     };
     state.deploys.push(deploy);
     core.persist.saveDeploys(state);
@@ -48220,16 +48222,223 @@ var init_monitors = __esm({
   }
 });
 
+// src/server/sessions.ts
+function isObject2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function parseTime(v) {
+  if (typeof v === "number" && Number.isFinite(v)) return v * 1e3;
+  if (typeof v !== "string") return void 0;
+  const t2 = Date.parse(v);
+  return Number.isNaN(t2) ? void 0 : t2;
+}
+function timeProblem(now, t2) {
+  if (now - t2 > MAX_SESSION_SECS_IN_PAST * 1e3) return "session older than 5 days";
+  if (t2 - now > MAX_SECS_IN_FUTURE * 1e3) return "session more than 60s in the future";
+  return void 0;
+}
+function parseAttrs(v) {
+  if (!isObject2(v)) return "missing attrs";
+  if (typeof v.release !== "string") return "missing attrs.release";
+  const p2 = versionProblem(v.release);
+  if (p2) return `invalid release: ${p2}`;
+  const env2 = typeof v.environment === "string" && !environmentProblem(v.environment) ? v.environment : null;
+  return { release: v.release, environment: env2 };
+}
+function bucketFor(core, project, release, environment, started) {
+  const { state } = core;
+  const minute = new Date(Math.floor(started / 6e4) * 6e4).toISOString();
+  let b2 = state.sessionBuckets.find(
+    (x2) => x2.projectId === project.id && x2.release === release && x2.environment === environment && x2.started === minute
+  );
+  if (!b2) {
+    b2 = {
+      projectId: project.id,
+      release,
+      environment,
+      started: minute,
+      sessions: 0,
+      errored: 0,
+      abnormal: 0,
+      crashed: 0,
+      users: [],
+      crashedUsers: []
+    };
+    state.sessionBuckets.push(b2);
+  }
+  return b2;
+}
+function addUser(list, did) {
+  if (typeof did === "string" && did !== "" && !list.includes(did)) list.push(did);
+}
+function ingestSession(core, project, payload) {
+  const reason = applySession(core, project, payload);
+  if (reason) drop(core, "session", project, reason);
+  else save(core);
+}
+function applySession(core, project, payload) {
+  let s2;
+  try {
+    s2 = JSON.parse(payload.toString("utf8"));
+  } catch {
+    return "invalid session payload";
+  }
+  if (!isObject2(s2)) return "invalid session payload";
+  const now = core.now().getTime();
+  const started = parseTime(s2.started);
+  if (started === void 0) return "invalid session payload: started is missing";
+  let timestamp = s2.timestamp === void 0 ? now : parseTime(s2.timestamp);
+  if (timestamp === void 0) return "invalid session payload: bad timestamp";
+  if (timestamp < started) timestamp = started;
+  for (const t2 of [timestamp, started]) {
+    const p2 = timeProblem(now, t2);
+    if (p2) return p2;
+  }
+  const attrs2 = parseAttrs(s2.attrs);
+  if (typeof attrs2 === "string") return attrs2;
+  const status = s2.status === void 0 ? "ok" : s2.status;
+  if (typeof status !== "string" || !STATUSES.has(status)) return `unknown session status '${String(status)}'`;
+  const errors = typeof s2.errors === "number" && s2.errors > 0 ? s2.errors : 0;
+  const sid = typeof s2.sid === "string" ? s2.sid.replace(/-/g, "").toLowerCase() : void 0;
+  const key = sid ? `${project.id}:${sid}` : void 0;
+  const known = key ? core.state.sessionStates.get(key) : void 0;
+  if (known && ENDED.has(known.status))
+    return `session ${sid} already ended (${known.status}); update '${status}' ignored`;
+  const b2 = bucketFor(core, project, attrs2.release, attrs2.environment, started);
+  const st = known ?? { status: "ok", errored: false };
+  if (s2.init === true && !known) b2.sessions += 1;
+  addUser(b2.users, s2.did);
+  const erroredNow = errors > 0 || status === "errored" || status === "crashed" || status === "abnormal";
+  if (erroredNow && !st.errored) {
+    b2.errored += 1;
+    st.errored = true;
+  }
+  if (status === "crashed") {
+    b2.crashed += 1;
+    addUser(b2.crashedUsers, s2.did);
+  }
+  if (status === "abnormal") b2.abnormal += 1;
+  st.status = status;
+  if (key) core.state.sessionStates.set(key, st);
+  return void 0;
+}
+function ingestSessionAggregates(core, project, payload) {
+  let s2;
+  try {
+    s2 = JSON.parse(payload.toString("utf8"));
+  } catch {
+    drop(core, "sessions", project, "invalid sessions payload");
+    return;
+  }
+  if (!isObject2(s2) || !Array.isArray(s2.aggregates)) {
+    drop(core, "sessions", project, "invalid sessions payload");
+    return;
+  }
+  const now = core.now().getTime();
+  const rows = s2.aggregates.filter(isObject2).flatMap((a) => {
+    const started = parseTime(a.started);
+    return started !== void 0 && !timeProblem(now, started) ? [{ a, started }] : [];
+  });
+  if (rows.length === 0) {
+    drop(core, "sessions", project, "no aggregate within the accepted time range");
+    return;
+  }
+  const attrs2 = parseAttrs(s2.attrs);
+  if (typeof attrs2 === "string") {
+    drop(core, "sessions", project, attrs2);
+    return;
+  }
+  const n2 = (v) => typeof v === "number" && Number.isInteger(v) && v > 0 ? v : 0;
+  for (const { a, started } of rows) {
+    const b2 = bucketFor(core, project, attrs2.release, attrs2.environment, started);
+    const exited = n2(a.exited);
+    const errored = n2(a.errored);
+    const abnormal = n2(a.abnormal);
+    const crashed = n2(a.crashed);
+    const total = exited + errored + abnormal + crashed;
+    b2.sessions += total;
+    b2.errored += errored + abnormal + crashed;
+    b2.abnormal += abnormal;
+    b2.crashed += crashed;
+    if (total > 0) addUser(b2.users, a.did);
+    if (crashed > 0) addUser(b2.crashedUsers, a.did);
+  }
+  save(core);
+}
+function save(core) {
+  core.persist.saveJson("sessions.json", core.state.sessionBuckets);
+}
+function totalsOf(buckets) {
+  const users = /* @__PURE__ */ new Set();
+  const crashedUsers = /* @__PURE__ */ new Set();
+  const t2 = { sessions: 0, errored: 0, abnormal: 0, crashed: 0 };
+  for (const b2 of buckets) {
+    t2.sessions += b2.sessions;
+    t2.errored += b2.errored;
+    t2.abnormal += b2.abnormal;
+    t2.crashed += b2.crashed;
+    for (const u of b2.users) users.add(u);
+    for (const u of b2.crashedUsers) crashedUsers.add(u);
+  }
+  return { ...t2, users: users.size, crashedUsers: crashedUsers.size };
+}
+function fieldValue(field, t2) {
+  const rate = (part, whole) => whole > 0 ? Math.max(0, Math.min(1, part / whole)) : null;
+  switch (field) {
+    case "sum(session)":
+      return t2.sessions;
+    case "count_unique(user)":
+      return t2.users;
+    case "crash_rate(session)":
+      return rate(t2.crashed, t2.sessions);
+    case "crash_rate(user)":
+      return rate(t2.crashedUsers, t2.users);
+    case "crash_free_rate(session)": {
+      const r2 = rate(t2.crashed, t2.sessions);
+      return r2 === null ? null : 1 - r2;
+    }
+    case "crash_free_rate(user)": {
+      const r2 = rate(t2.crashedUsers, t2.users);
+      return r2 === null ? null : 1 - r2;
+    }
+    default:
+      return null;
+  }
+}
+var MAX_SESSION_SECS_IN_PAST, MAX_SECS_IN_FUTURE, STATUSES, ENDED, SESSION_FIELDS;
+var init_sessions = __esm({
+  "src/server/sessions.ts"() {
+    "use strict";
+    init_release();
+    init_monitors();
+    MAX_SESSION_SECS_IN_PAST = 5 * 24 * 3600;
+    MAX_SECS_IN_FUTURE = 60;
+    STATUSES = /* @__PURE__ */ new Set(["ok", "exited", "crashed", "abnormal", "errored"]);
+    ENDED = /* @__PURE__ */ new Set(["exited", "crashed", "abnormal"]);
+    SESSION_FIELDS = [
+      "sum(session)",
+      "count_unique(user)",
+      "crash_rate(session)",
+      "crash_rate(user)",
+      "crash_free_rate(session)",
+      "crash_free_rate(user)"
+    ];
+  }
+});
+
 // src/server/items.ts
 function processItems(core, project, items) {
   for (const item of items) {
     if (item.header.type === "check_in") ingestCheckIn(core, project, item.payload);
+    else if (item.header.type === "session") ingestSession(core, project, item.payload);
+    else if (item.header.type === "sessions") ingestSessionAggregates(core, project, item.payload);
   }
 }
 var init_items = __esm({
   "src/server/items.ts"() {
     "use strict";
     init_monitors();
+    init_sessions();
   }
 });
 
@@ -48694,6 +48903,250 @@ var init_monitors2 = __esm({
   }
 });
 
+// src/server/routes/sessions.ts
+function parseDuration(v) {
+  const m = /^(\d+)([smhdw])$/.exec(v.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2]] : void 0;
+}
+function parseSessionQuery(q3) {
+  const out = { release: [], environment: [] };
+  const re = /\s*([\w.]+):(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|(\S+))/y;
+  let rest = q3.trim();
+  while (rest.length > 0) {
+    re.lastIndex = 0;
+    const m = re.exec(rest);
+    if (!m) return void 0;
+    const key = m[1] === "release.version" ? "release" : m[1];
+    if (key !== "release" && key !== "environment") return void 0;
+    const values = m[2] !== void 0 ? [m[2].replace(/\\(.)/g, "$1")] : m[3] !== void 0 ? m[3].split(",").map((v) => v.trim().replace(/^"(.*)"$/, "$1")).filter(Boolean) : [m[4]];
+    out[key].push(...values);
+    rest = rest.slice(m[0].length).trim();
+  }
+  return out;
+}
+function timeWindow(req, now) {
+  const intervalText = req.query.interval ?? "1h";
+  const interval = parseDuration(intervalText);
+  if (interval === void 0 || interval < 6e4) return detail(400, `Invalid interval: "${intervalText}"`);
+  let start;
+  let end;
+  if (req.query.start !== void 0 || req.query.end !== void 0) {
+    const s2 = Date.parse(req.query.start ?? "");
+    const e = Date.parse(req.query.end ?? "");
+    if (Number.isNaN(s2) || Number.isNaN(e)) return detail(400, "start and end are both required and must be dates");
+    if (s2 >= e) return detail(400, "start must be before end");
+    start = s2;
+    end = e;
+  } else {
+    const periodText = req.query.statsPeriod ?? "24h";
+    const period = parseDuration(periodText);
+    if (period === void 0) return detail(400, `Invalid statsPeriod: "${periodText}"`);
+    end = now;
+    start = now - period;
+  }
+  start = Math.floor(start / interval) * interval;
+  end = Math.ceil(end / interval) * interval;
+  if ((end - start) / interval > MAX_POINTS) {
+    return detail(
+      400,
+      "Your interval and date range would create too many results. Use a larger interval, or a smaller date range."
+    );
+  }
+  return { start, end, interval };
+}
+function projectIds(req, state, org) {
+  const raw = req.queryAll.getAll("project").flatMap((v) => v.split(","));
+  if (raw.some((v) => !/^-?\d+$/.test(v.trim())))
+    return detail(400, "Invalid project parameter. Values must be numbers.");
+  const ids = raw.map((v) => Number(v.trim()));
+  const all = state.projectsOf(org).map((p2) => p2.id);
+  if (ids.length === 0 || ids.includes(-1)) return all;
+  if (ids.some((id) => !all.includes(id))) return detail(403, "You do not have permission to perform this action.");
+  return ids;
+}
+function splitBy(buckets, keys, state) {
+  let groups = [{ by: {}, buckets }];
+  for (const key of keys) {
+    if (key === "session.status") {
+      groups = groups.flatMap(
+        (g) => ["healthy", "errored", "abnormal", "crashed"].map((status) => ({
+          by: { ...g.by, "session.status": status },
+          buckets: g.buckets,
+          status
+        }))
+      );
+      continue;
+    }
+    groups = groups.flatMap((g) => {
+      const m = /* @__PURE__ */ new Map();
+      for (const b2 of g.buckets) {
+        const v = key === "release" ? b2.release : key === "environment" ? b2.environment ?? "" : String(state.projects.find((p2) => p2.id === b2.projectId)?.id ?? b2.projectId);
+        m.set(v, [...m.get(v) ?? [], b2]);
+      }
+      return [...m.entries()].sort(([a], [b2]) => a.localeCompare(b2)).map(([v, bs]) => ({
+        by: { ...g.by, [key]: key === "project" ? Number(v) : v },
+        buckets: bs,
+        status: g.status
+      }));
+    });
+  }
+  return groups;
+}
+function valueFor(field, buckets, status) {
+  const t2 = totalsOf(buckets);
+  if (status === void 0) return fieldValue(field, t2);
+  if (field !== "sum(session)") return null;
+  switch (status) {
+    case "healthy":
+      return Math.max(0, t2.sessions - t2.errored);
+    case "errored":
+      return Math.max(0, t2.errored - t2.crashed - t2.abnormal);
+    case "abnormal":
+      return t2.abnormal;
+    default:
+      return t2.crashed;
+  }
+}
+function register10(router, core) {
+  const { state } = core;
+  router.on("GET", "/api/0/organizations/:org/sessions/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, SESSION_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const fields = req.queryAll.getAll("field");
+    if (fields.length === 0) return detail(400, 'Request is missing a "field"');
+    const badField = fields.find((f) => !SESSION_FIELDS.includes(f));
+    if (badField) return detail(400, `Invalid field: "${badField}"`);
+    const groupBy = req.queryAll.getAll("groupBy");
+    const badGroup = groupBy.find((g) => !GROUP_BYS.includes(g));
+    if (badGroup) return detail(400, `Invalid groupBy: "${badGroup}"`);
+    const w = timeWindow(req, core.now().getTime());
+    if ("status" in w) return w;
+    const ids = projectIds(req, state, a.org);
+    if (!Array.isArray(ids)) return ids;
+    const q3 = parseSessionQuery(req.query.query ?? "");
+    if (!q3) return detail(400, `Invalid query: ${req.query.query}`);
+    const envs = [...req.queryAll.getAll("environment"), ...q3.environment];
+    const selected = state.sessionBuckets.filter((b2) => {
+      const t2 = Date.parse(b2.started);
+      return ids.includes(b2.projectId) && t2 >= w.start && t2 < w.end && (envs.length === 0 || envs.includes(b2.environment ?? "")) && (q3.release.length === 0 || q3.release.includes(b2.release));
+    });
+    const intervals = [];
+    for (let t2 = w.start; t2 < w.end; t2 += w.interval) intervals.push(t2);
+    const groups = splitBy(selected, groupBy, state).map((g) => {
+      const totals = Object.fromEntries(fields.map((f) => [f, valueFor(f, g.buckets, g.status)]));
+      const series = Object.fromEntries(
+        fields.map((f) => [
+          f,
+          intervals.map(
+            (t2) => valueFor(
+              f,
+              g.buckets.filter((b2) => {
+                const s2 = Date.parse(b2.started);
+                return s2 >= t2 && s2 < t2 + w.interval;
+              }),
+              g.status
+            )
+          )
+        ])
+      );
+      return { by: g.by, totals, series };
+    });
+    return json(200, {
+      start: new Date(w.start).toISOString().replace(/\.000Z$/, "Z"),
+      end: new Date(w.end).toISOString().replace(/\.000Z$/, "Z"),
+      intervals: intervals.map((t2) => new Date(t2).toISOString().replace(/\.000Z$/, "Z")),
+      groups,
+      query: req.query.query ?? ""
+    });
+  });
+}
+function percent(rate) {
+  return rate === null ? null : Math.round(rate * 100 * 1e4) / 1e4;
+}
+function releaseHealthData(core, release, projectId, opts) {
+  const now = core.now().getTime();
+  const summary = parseDuration(opts.summaryPeriod ?? "14d") ?? 14 * 864e5;
+  const inEnv = (b2) => opts.environments.length === 0 || opts.environments.includes(b2.environment ?? "");
+  const project = core.state.sessionBuckets.filter((b2) => b2.projectId === projectId && inEnv(b2));
+  const mine = project.filter((b2) => b2.release === release.version);
+  const since = (ms) => (b2) => Date.parse(b2.started) >= now - ms;
+  const total = totalsOf(mine.filter(since(summary)));
+  const day = totalsOf(mine.filter(since(864e5)));
+  const projectDay = totalsOf(project.filter(since(864e5)));
+  const hours = [];
+  const startHour = Math.floor(now / 36e5) * 36e5 - 23 * 36e5;
+  for (let h2 = startHour; h2 <= now; h2 += 36e5) {
+    const n2 = totalsOf(mine.filter((b2) => Date.parse(b2.started) >= h2 && Date.parse(b2.started) < h2 + 36e5));
+    hours.push([h2 / 1e3, n2.sessions]);
+  }
+  return {
+    durationP50: null,
+    durationP90: null,
+    crashFreeUsers: percent(fieldValue("crash_free_rate(user)", total)),
+    crashFreeSessions: percent(fieldValue("crash_free_rate(session)", total)),
+    sessionsCrashed: total.crashed,
+    sessionsErrored: Math.max(0, total.errored - total.crashed - total.abnormal),
+    totalUsers: total.users,
+    totalUsers24h: day.users,
+    totalProjectUsers24h: projectDay.users,
+    totalSessions: total.sessions,
+    totalSessions24h: day.sessions,
+    totalProjectSessions24h: projectDay.sessions,
+    adoption: projectDay.users > 0 ? percent(day.users / projectDay.users) : null,
+    sessionsAdoption: projectDay.sessions > 0 ? percent(day.sessions / projectDay.sessions) : null,
+    hasHealthData: mine.length > 0,
+    stats: { "24h": hours }
+  };
+}
+function hasHealthData(state, release, projectId) {
+  return state.sessionBuckets.some((b2) => b2.projectId === projectId && b2.release === release.version);
+}
+var SESSION_READ_SCOPES, GROUP_BYS, MAX_POINTS, UNIT_MS;
+var init_sessions2 = __esm({
+  "src/server/routes/sessions.ts"() {
+    "use strict";
+    init_auth();
+    init_http();
+    init_sessions();
+    SESSION_READ_SCOPES = ["event:read", "event:write", "event:admin"];
+    GROUP_BYS = ["release", "environment", "project", "session.status"];
+    MAX_POINTS = 1e4;
+    UNIT_MS = {
+      s: 1e3,
+      m: 6e4,
+      h: 36e5,
+      d: 864e5,
+      w: 6048e5
+    };
+  }
+});
+
+// src/server/routes/release-health.ts
+function withHealth(core, req, release, body) {
+  const projects = body.projects ?? [];
+  for (const p2 of projects) p2.hasHealthData = hasHealthData(core.state, release, p2.id);
+  if (req.query.health !== "1") return json(200, body);
+  const wanted = req.query.project ?? req.query.project_id;
+  if (wanted !== void 0 && wanted !== "" && wanted !== "-1") {
+    if (!/^\d+$/.test(wanted) || !release.projects.includes(Number(wanted))) return detail(400, "Invalid project");
+  }
+  const environments = req.queryAll.getAll("environment");
+  for (const p2 of projects) {
+    p2.healthData = releaseHealthData(core, release, p2.id, {
+      environments,
+      ...req.query.summaryStatsPeriod ? { summaryPeriod: req.query.summaryStatsPeriod } : {}
+    });
+  }
+  return json(200, body);
+}
+var init_release_health = __esm({
+  "src/server/routes/release-health.ts"() {
+    "use strict";
+    init_http();
+    init_sessions2();
+  }
+});
+
 // src/server/routes/release-model.ts
 function patchItem(item) {
   return nested(
@@ -48913,10 +49366,10 @@ function resolveProjects(state, org, items) {
   }
   return out;
 }
-function register10(router, core) {
+function register11(router, core) {
   const { state } = core;
   const base = "/api/0/organizations/:org/releases/";
-  const save = () => core.persist.saveReleases(state);
+  const save2 = () => core.persist.saveReleases(state);
   const saveRepos = (changed) => {
     if (changed) core.persist.saveRepos(state);
   };
@@ -48982,13 +49435,13 @@ function register10(router, core) {
     if (refs.length) {
       const unknown = unknownRefRepos(state, org, refs);
       if (unknown.length) {
-        save();
+        save2();
         saveRepos(reposChanged);
         return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
       }
       setRefs(release, refs, !input2.commits?.length, now);
     }
-    save();
+    save2();
     saveRepos(reposChanged);
     return json(created || linked > 0 ? 201 : 208, serializeRelease(state, release));
   });
@@ -49005,12 +49458,12 @@ function register10(router, core) {
     }
     const healthStat = q3.healthStat || "sessions";
     if (healthStat !== "sessions" && healthStat !== "users") return detail(400, "invalid healthStat");
-    const projectIds = req.queryAll.getAll("project");
+    const projectIds3 = req.queryAll.getAll("project");
     let projectFilter = state.projectsOf(a.org).map((p2) => p2.id);
-    if (projectIds.length && !(projectIds.length === 1 && projectIds[0] === "-1")) {
-      if (!projectIds.every((p2) => /^-?\d+$/.test(p2)))
+    if (projectIds3.length && !(projectIds3.length === 1 && projectIds3[0] === "-1")) {
+      if (!projectIds3.every((p2) => /^-?\d+$/.test(p2)))
         return detail(400, "Invalid project parameter. Values must be numbers.");
-      const wanted = projectIds.map(Number);
+      const wanted = projectIds3.map(Number);
       if (!wanted.every((id) => projectFilter.includes(id))) {
         return detail(403, "You do not have permission to perform this action.");
       }
@@ -49048,7 +49501,14 @@ function register10(router, core) {
   router.on("GET", `${base}:version/`, (req) => {
     const r2 = withRelease(req);
     if ("reply" in r2) return r2.reply;
-    return json(200, serializeRelease(state, r2.release));
+    const q3 = req.query;
+    for (const key of ["summaryStatsPeriod", "healthStatsPeriod"]) {
+      const v = q3[key];
+      if (v && !STATS_PERIODS.includes(v)) {
+        return detail(400, `Invalid ${key}. Valid choices are [${STATS_PERIODS.map((p2) => `'${p2}'`).join(", ")}]`);
+      }
+    }
+    return withHealth(core, req, r2.release, serializeRelease(state, r2.release));
   });
   router.on("PUT", `${base}:version/`, (req) => {
     const r2 = withRelease(req);
@@ -49081,13 +49541,13 @@ function register10(router, core) {
     if (refs.length) {
       const unknown = unknownRefRepos(state, org, refs);
       if (unknown.length) {
-        save();
+        save2();
         saveRepos(reposChanged);
         return fieldErrors({ refs: [`Invalid repository names: ${unknown.join(",")}`] });
       }
       setRefs(release, refs, commitList.length === 0, now);
     }
-    save();
+    save2();
     saveRepos(reposChanged);
     return json(200, serializeRelease(state, release));
   });
@@ -49097,7 +49557,7 @@ function register10(router, core) {
     state.releases = state.releases.filter((x2) => x2 !== r2.release);
     const before = state.deploys.length;
     state.deploys = state.deploys.filter((d) => d.releaseId !== r2.release.id);
-    save();
+    save2();
     if (state.deploys.length !== before) core.persist.saveDeploys(state);
     return { status: 204 };
   });
@@ -49150,6 +49610,7 @@ var init_releases = __esm({
     init_serialize();
     init_fields();
     init_paging();
+    init_release_health();
     init_release_model();
     MAX_VERSION_LENGTH2 = 200;
     STATS_PERIODS = ["1h", "24h", "1d", "48h", "2d", "7d", "14d", "30d", "90d"];
@@ -49158,7 +49619,7 @@ var init_releases = __esm({
 });
 
 // src/server/routes/repos.ts
-function register11(router, core) {
+function register12(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/repos/";
   router.on("GET", path, (req) => {
@@ -49225,8 +49686,8 @@ var init_repos = __esm({
 // src/server/routes/index.ts
 function registerRoutes(router, core) {
   register2(router, core);
-  register10(router, core);
   register11(router, core);
+  register12(router, core);
   register6(router, core);
   register4(router, core);
   register5(router, core);
@@ -49234,6 +49695,7 @@ function registerRoutes(router, core) {
   register7(router, core);
   register3(router, core);
   register9(router, core);
+  register10(router, core);
   register(router, core);
 }
 var init_routes = __esm({
@@ -49250,6 +49712,7 @@ var init_routes = __esm({
     init_monitors2();
     init_releases();
     init_repos();
+    init_sessions2();
   }
 });
 
@@ -49277,6 +49740,9 @@ var init_state = __esm({
       checkIns = [];
       /** Items accepted over HTTP but dropped while processing them (as Sentry does), with the reason. */
       dropped = [];
+      /** Release health: counted sessions, and the last status of each session id (`project:sid`). */
+      sessionBuckets = [];
+      sessionStates = /* @__PURE__ */ new Map();
       nextIds = /* @__PURE__ */ new Map();
       seq = 0;
       nextId(kind) {
@@ -49899,6 +50365,226 @@ function humanDuration(ms) {
 var init_table = __esm({
   "src/output/table.ts"() {
     "use strict";
+  }
+});
+
+// src/commands/releases/health.ts
+function parseDurationArg(flag, v) {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(v.trim());
+  if (!m) throw new UsageError(`invalid value '${v}' for ${flag}: expected a duration such as 30s, 10m or 1h`);
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] ?? "s"];
+  return Math.round(Number(m[1]) * unit);
+}
+function parsePercentArg(flag, v) {
+  const m = /^(\d+(?:\.\d+)?)%?$/.exec(v.trim());
+  const n2 = m ? Number(m[1]) : Number.NaN;
+  if (!(n2 >= 0 && n2 <= 100))
+    throw new UsageError(`invalid value '${v}' for ${flag}: expected a percentage from 0 to 100`);
+  return n2;
+}
+function figures(totals) {
+  const pct = (v) => typeof v === "number" ? Math.round(v * 100 * 1e4) / 1e4 : null;
+  return {
+    sessions: totals?.["sum(session)"] ?? 0,
+    users: totals?.["count_unique(user)"] ?? 0,
+    crashFreeSessions: pct(totals?.["crash_free_rate(session)"]),
+    crashFreeUsers: pct(totals?.["crash_free_rate(user)"])
+  };
+}
+async function projectIds2(ctx, org) {
+  const wanted = await ctx.projects();
+  if (wanted.length === 0) return [];
+  const api = await ctx.api();
+  const all = await api.paginate(routes.orgProjects(org), {
+    notFound: `organization ${org}`
+  });
+  return wanted.map((w) => {
+    const p2 = all.find((x2) => x2.slug === w || x2.id === w);
+    if (!p2) throw new ConfigError(`project '${w}' is not in organization ${org}`);
+    return Number(p2.id);
+  });
+}
+async function fetchHealth(ctx, q3) {
+  const org = await ctx.requireOrg();
+  const ids = await projectIds2(ctx, org);
+  const api = await ctx.api();
+  const interval = /^\d+[smh]$/.test(q3.period) || q3.period === "1d" ? "1h" : "1d";
+  const base = {
+    field: FIELDS,
+    statsPeriod: q3.period,
+    interval,
+    query: `release:"${q3.version.replace(/(["\\])/g, "\\$1")}"`,
+    ...ids.length ? { project: ids } : {},
+    ...q3.environments.length ? { environment: q3.environments } : {}
+  };
+  const total = await api.get(routes.sessions(org), { query: base, notFound: `organization ${org}` });
+  const perEnv = await api.get(routes.sessions(org), {
+    query: { ...base, groupBy: ["environment"] },
+    notFound: `organization ${org}`
+  });
+  return {
+    total: figures(total.data?.groups?.[0]?.totals),
+    byEnvironment: (perEnv.data?.groups ?? []).map((g) => ({
+      environment: String(g.by.environment ?? ""),
+      ...figures(g.totals)
+    }))
+  };
+}
+function renderHealth(version, period, h2) {
+  const row = (name, f) => [
+    name,
+    String(f.sessions),
+    String(f.users),
+    pctText(f.crashFreeSessions),
+    pctText(f.crashFreeUsers)
+  ];
+  const rows = h2.byEnvironment.map((e) => row(e.environment || "(none)", e));
+  if (h2.byEnvironment.length !== 1) rows.push(row("(all)", h2.total));
+  const head = `Release ${version}, last ${period}:`;
+  if (h2.total.sessions === 0) return `${head} no sessions.`;
+  return `${head}
+${renderTable(["Environment", "Sessions", "Users", "Crash-free sessions", "Crash-free users"], rows)}`;
+}
+async function runReleasesHealth(opts, ctx) {
+  const version = checkVersion(opts.version);
+  const period = opts.period ?? "24h";
+  checkPeriod(period);
+  const h2 = await fetchHealth(ctx, { version, environments: opts.environments ?? [], period });
+  ctx.out.result({ ok: true, version, period, ...h2.total, environments: h2.byEnvironment });
+  ctx.out.print(renderHealth(version, period, h2));
+}
+function checkPeriod(p2) {
+  if (!/^\d+[mhdw]$/.test(p2)) throw new UsageError(`invalid value '${p2}' for --period: expected e.g. 1h, 24h, 7d`);
+}
+function judge(f, o2) {
+  const checks = [];
+  const minSessions = o2.minSessions ?? 1;
+  checks.push({ name: "sessions", value: f.sessions, min: minSessions, unit: "", ok: f.sessions >= minSessions });
+  if (o2.minCrashFreeSessions !== void 0) {
+    const v = f.crashFreeSessions;
+    checks.push({
+      name: "crash-free sessions",
+      value: v,
+      min: o2.minCrashFreeSessions,
+      unit: "%",
+      ok: v === null ? null : v >= o2.minCrashFreeSessions
+    });
+  }
+  if (o2.minCrashFreeUsers !== void 0) {
+    const v = f.crashFreeUsers;
+    checks.push({
+      name: "crash-free users",
+      value: v,
+      min: o2.minCrashFreeUsers,
+      unit: "%",
+      ok: v === null ? null : v >= o2.minCrashFreeUsers
+    });
+  }
+  const enough = checks[0].ok === true && checks.every((c3) => c3.ok !== null);
+  if (!enough) return { verdict: "not-enough-data", checks };
+  return { verdict: checks.every((c3) => c3.ok) ? "pass" : "fail", checks };
+}
+function renderGateLine(version, scope, verdict, checks) {
+  const fmt = (c3) => {
+    const value2 = c3.value === null ? "no data" : c3.unit === "%" ? `${c3.value.toFixed(2)}%` : String(c3.value);
+    const min = c3.unit === "%" ? `${c3.min.toFixed(2)}%` : String(c3.min);
+    const sign = c3.ok === null ? "?" : c3.ok ? ">=" : "<";
+    return `${c3.name} ${value2} ${sign} ${min}`;
+  };
+  const word = verdict === "pass" ? "PASS" : verdict === "fail" ? "FAIL" : "NOT ENOUGH DATA";
+  return `${word}: release ${version} (${scope}): ${checks.map(fmt).join(", ")}`;
+}
+async function runReleasesGate(opts, ctx) {
+  const version = checkVersion(opts.version);
+  if (opts.minCrashFreeSessions === void 0 && opts.minCrashFreeUsers === void 0 && opts.minSessions === void 0) {
+    throw new UsageError(
+      "releases gate needs a threshold: --min-crash-free-sessions, --min-crash-free-users and/or --min-sessions"
+    );
+  }
+  const period = opts.period ?? "24h";
+  checkPeriod(period);
+  const environments = opts.environments ?? [];
+  const waitMs = opts.waitMs ?? 0;
+  const intervalMs = opts.intervalMs ?? 6e4;
+  if (intervalMs <= 0) throw new UsageError("--interval must be more than 0");
+  const deadline = ctx.now().getTime() + waitMs;
+  const scope = `${environments.length ? environments.join(", ") : "all environments"}, last ${period}`;
+  let polls = 0;
+  for (; ; ) {
+    polls += 1;
+    const h2 = await fetchHealth(ctx, { version, environments, period });
+    const { verdict, checks } = judge(h2.total, opts);
+    const now = ctx.now().getTime();
+    if (verdict !== "not-enough-data" || now + intervalMs > deadline) {
+      ctx.out.printAlways(renderGateLine(version, scope, verdict, checks));
+      ctx.out.result({
+        ok: verdict === "pass",
+        verdict,
+        version,
+        period,
+        environments,
+        polls,
+        figures: h2.total,
+        checks: checks.map(({ name, value: value2, min, ok }) => ({ name, value: value2, min, ok }))
+      });
+      ctx.exitCode = verdict === "pass" ? 0 : verdict === "fail" ? EXIT_GATE_FAIL : EXIT_NOT_ENOUGH_DATA;
+      return;
+    }
+    ctx.out.info(
+      `Not enough data yet for ${version} (${h2.total.sessions} sessions); checking again in ${Math.round(intervalMs / 1e3)}s.`
+    );
+    await ctx.sleep(intervalMs);
+  }
+}
+function healthCommand(env2) {
+  return new Command("health").description("Show a release's crash-free sessions and users per environment (release health).").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("-e, --environment <environment>", "only this environment (repeatable)", collectEnv).option("--period <period>", "how far back to look, e.g. 1h, 24h, 7d (default 24h)").action(
+    handler(env2, async (ctx, o2, version) => {
+      await runReleasesHealth(
+        { version, environments: o2.environment ?? [], ...o2.period ? { period: o2.period } : {} },
+        ctx
+      );
+    })
+  );
+}
+function gateCommand(env2) {
+  return new Command("gate").description(
+    "Pass (exit 0), fail (exit 1) or report not enough data (exit 3) on a release's crash-free rates, for CI."
+  ).argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("--min-crash-free-sessions <percent>", "fail below this crash-free session rate, e.g. 99.5").option("--min-crash-free-users <percent>", "fail below this crash-free user rate, e.g. 99").option("--min-sessions <n>", "not enough data below this many sessions (default 1)").option("-e, --environment <environment>", "only this environment (repeatable)", collectEnv).option("--period <period>", "how far back to look, e.g. 1h, 24h, 7d (default 24h)").option("--wait <duration>", "while there is not enough data, keep checking for up to this long, e.g. 15m").option("--interval <duration>", "time between checks with --wait (default 60s)").action(
+    handler(env2, async (ctx, o2, version) => {
+      const minSessions = o2.minSessions === void 0 ? void 0 : /^\d+$/.test(o2.minSessions) ? Number(o2.minSessions) : (() => {
+        throw new UsageError(`invalid value '${o2.minSessions}' for --min-sessions: expected a whole number`);
+      })();
+      await runReleasesGate(
+        {
+          version,
+          environments: o2.environment ?? [],
+          ...o2.period ? { period: o2.period } : {},
+          ...o2.minCrashFreeSessions !== void 0 ? { minCrashFreeSessions: parsePercentArg("--min-crash-free-sessions", o2.minCrashFreeSessions) } : {},
+          ...o2.minCrashFreeUsers !== void 0 ? { minCrashFreeUsers: parsePercentArg("--min-crash-free-users", o2.minCrashFreeUsers) } : {},
+          ...minSessions !== void 0 ? { minSessions } : {},
+          ...o2.wait !== void 0 ? { waitMs: parseDurationArg("--wait", o2.wait) } : {},
+          ...o2.interval !== void 0 ? { intervalMs: parseDurationArg("--interval", o2.interval) } : {}
+        },
+        ctx
+      );
+    })
+  );
+}
+var EXIT_GATE_FAIL, EXIT_NOT_ENOUGH_DATA, FIELDS, pctText, collectEnv;
+var init_health = __esm({
+  "src/commands/releases/health.ts"() {
+    "use strict";
+    init_esm2();
+    init_routes2();
+    init_errors();
+    init_table();
+    init_checks();
+    init_runner();
+    EXIT_GATE_FAIL = 1;
+    EXIT_NOT_ENOUGH_DATA = 3;
+    FIELDS = ["sum(session)", "count_unique(user)", "crash_free_rate(session)", "crash_free_rate(user)"];
+    pctText = (v) => v === null ? "-" : `${v.toFixed(2)}%`;
+    collectEnv = (v, prev) => [...prev ?? [], v];
   }
 });
 
@@ -50825,7 +51511,7 @@ __export(releases_exports2, {
   command: () => command4
 });
 function command4(env2) {
-  return new Command("releases").description("Manage releases on Sentry.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).addCommand(archiveCommand(env2)).addCommand(deleteCommand(env2)).addCommand(finalizeCommand(env2)).addCommand(infoCommand(env2)).addCommand(listCommand(env2)).addCommand(newCommand(env2)).addCommand(proposeVersionCommand(env2)).addCommand(restoreCommand(env2)).addCommand(setCommitsCommand(env2));
+  return new Command("releases").description("Manage releases on Sentry.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).addCommand(archiveCommand(env2)).addCommand(deleteCommand(env2)).addCommand(finalizeCommand(env2)).addCommand(gateCommand(env2)).addCommand(healthCommand(env2)).addCommand(infoCommand(env2)).addCommand(listCommand(env2)).addCommand(newCommand(env2)).addCommand(proposeVersionCommand(env2)).addCommand(restoreCommand(env2)).addCommand(setCommitsCommand(env2));
 }
 var init_releases2 = __esm({
   "src/commands/releases/index.ts"() {
@@ -50835,6 +51521,7 @@ var init_releases2 = __esm({
     init_archive();
     init_delete();
     init_finalize();
+    init_health();
     init_info3();
     init_list();
     init_new();
@@ -53146,7 +53833,7 @@ var require_picomatch = __commonJS({
     var parse2 = require_parse2();
     var utils = require_utils2();
     var constants4 = require_constants6();
-    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
@@ -53159,7 +53846,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject2(glob2) && glob2.tokens && glob2.input;
+      const isState = isObject3(glob2) && glob2.tokens && glob2.input;
       if (glob2 === "" || typeof glob2 !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }

@@ -153,6 +153,8 @@ export class Persistence {
     const monitors = this.readJson<{ monitors: ServerState["monitors"]; checkIns: ServerState["checkIns"] }>(
       "monitors.json",
     );
+    const sessions = this.readJson<ServerState["sessionBuckets"]>("sessions.json");
+    if (sessions) state.sessionBuckets = sessions;
     if (monitors) {
       state.monitors = monitors.monitors;
       state.checkIns = monitors.checkIns;

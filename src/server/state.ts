@@ -218,6 +218,24 @@ export interface DroppedItem {
   receivedAt: string;
 }
 
+/** Release-health counts of one project, release, environment and minute (processed in sessions.ts). */
+export interface SessionBucket {
+  projectId: number;
+  release: string;
+  environment: string | null;
+  /** Start of the minute the sessions started in (ISO). */
+  started: string;
+  /** Sessions started (init updates, aggregate totals). */
+  sessions: number;
+  /** Sessions with errors or ended errored/abnormal/crashed (crashed ones included). */
+  errored: number;
+  abnormal: number;
+  crashed: number;
+  /** Distinct ids (`did`) of the users, and of those with a crashed session. */
+  users: string[];
+  crashedUsers: string[];
+}
+
 export class ServerState {
   orgs: Org[] = [];
   projects: Project[] = [];
@@ -237,6 +255,9 @@ export class ServerState {
   checkIns: CheckInRecord[] = [];
   /** Items accepted over HTTP but dropped while processing them (as Sentry does), with the reason. */
   dropped: DroppedItem[] = [];
+  /** Release health: counted sessions, and the last status of each session id (`project:sid`). */
+  sessionBuckets: SessionBucket[] = [];
+  sessionStates = new Map<string, { status: string; errored: boolean }>();
   private nextIds = new Map<string, number>();
   private seq = 0;
 

@@ -3,6 +3,7 @@ import { orgOption, projectOption, type RunEnv, releaseOption } from "../runner.
 import { archiveCommand } from "./archive.js";
 import { deleteCommand } from "./delete.js";
 import { finalizeCommand } from "./finalize.js";
+import { gateCommand, healthCommand } from "./health.js";
 import { infoCommand } from "./info.js";
 import { listCommand } from "./list.js";
 import { newCommand } from "./new.js";
@@ -19,6 +20,8 @@ export function command(env: RunEnv): Command {
     .addCommand(archiveCommand(env))
     .addCommand(deleteCommand(env))
     .addCommand(finalizeCommand(env))
+    .addCommand(gateCommand(env))
+    .addCommand(healthCommand(env))
     .addCommand(infoCommand(env))
     .addCommand(listCommand(env))
     .addCommand(newCommand(env))

@@ -14,6 +14,7 @@ import * as ingest from "./ingest.js";
 import * as monitors from "./monitors.js";
 import * as releases from "./releases.js";
 import * as repos from "./repos.js";
+import * as sessions from "./sessions.js";
 
 export function registerRoutes(router: Router, core: ServerCore): void {
   apiRoot.register(router, core);
@@ -26,5 +27,6 @@ export function registerRoutes(router: Router, core: ServerCore): void {
   events.register(router, core);
   artifactLookup.register(router, core);
   monitors.register(router, core);
+  sessions.register(router, core);
   admin.register(router, core);
 }

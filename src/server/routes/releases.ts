@@ -12,6 +12,7 @@ import { serializeCommit, serializeRelease } from "../serialize.js";
 import type { Org, Project, Release, ServerState } from "../state.js";
 import { bodyObject, charField, collectErrors, dateTimeField, type Field, listField, valuesOf } from "./fields.js";
 import { paginateMapped } from "./paging.js";
+import { withHealth } from "./release-health.js";
 import {
   type CommitInput,
   clearCommits,
@@ -237,7 +238,14 @@ export function register(router: Router, core: ServerCore): void {
   router.on("GET", `${base}:version/`, (req) => {
     const r = withRelease(req);
     if ("reply" in r) return r.reply;
-    return json(200, serializeRelease(state, r.release));
+    const q = req.query;
+    for (const key of ["summaryStatsPeriod", "healthStatsPeriod"]) {
+      const v = q[key];
+      if (v && !STATS_PERIODS.includes(v)) {
+        return detail(400, `Invalid ${key}. Valid choices are [${STATS_PERIODS.map((p) => `'${p}'`).join(", ")}]`);
+      }
+    }
+    return withHealth(core, req, r.release, serializeRelease(state, r.release));
   });
 
   router.on("PUT", `${base}:version/`, (req) => {
