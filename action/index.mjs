@@ -59198,8 +59198,21 @@ function readInputs(env2, cwd) {
     org: getInput(env2, "org"),
     authToken: getInput(env2, "auth_token"),
     finalize: getBooleanInput(env2, "finalize", true),
-    allowFailure: getBooleanInput(env2, "allow_failure", false)
+    allowFailure: getBooleanInput(env2, "allow_failure", false),
+    ...gateInputs(env2)
   };
+}
+function gateInputs(env2) {
+  const g = {
+    minCrashFreeSessions: getInput(env2, "gate_min_crash_free_sessions"),
+    minCrashFreeUsers: getInput(env2, "gate_min_crash_free_users"),
+    minSessions: getInput(env2, "gate_min_sessions"),
+    environment: getInput(env2, "gate_environment"),
+    period: getInput(env2, "gate_period"),
+    wait: getInput(env2, "gate_wait"),
+    interval: getInput(env2, "gate_interval")
+  };
+  return g.minCrashFreeSessions || g.minCrashFreeUsers || g.minSessions ? { gate: g } : {};
 }
 
 // src/action/step.ts
@@ -59294,6 +59307,7 @@ var STEP_TITLES = {
   commits: "Commits",
   sourcemaps: "Source maps",
   deploy: "Deploy",
+  gate: "Health gate",
   finalize: "Finalize"
 };
 function at(doc, path) {
@@ -59392,6 +59406,19 @@ function describeFinalize(doc) {
   const when = str(doc, "release.dateReleased", "dateReleased");
   return when ? `finalized at ${when}` : "finalized";
 }
+function describeGate(doc) {
+  const d = doc ?? {};
+  const verdict = typeof d.verdict === "string" ? d.verdict : "unknown";
+  const checks = Array.isArray(d.checks) ? d.checks : [];
+  const fmt = (c3) => {
+    const pct = c3.name !== "sessions";
+    const v = typeof c3.value === "number" ? pct ? `${c3.value.toFixed(2)}%` : String(c3.value) : "no data";
+    const min = typeof c3.min === "number" ? pct ? `${c3.min.toFixed(2)}%` : String(c3.min) : "?";
+    return `${String(c3.name)} ${v} (min ${min})`;
+  };
+  const word = verdict === "pass" ? "passed" : verdict === "fail" ? "failed" : "not enough data";
+  return { verdict, line: `${word}: ${checks.map(fmt).join(", ")}` };
+}
 var MARK = { ok: "\u2705", failed: "\u274C", "not-run": "\u23ED\uFE0F", off: "\u2796" };
 function cell(s2) {
   return s2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -59467,6 +59494,13 @@ function appendSummary(env2, markdown) {
 }
 
 // src/action/run.ts
+function readGateQuietly(env2, cwd) {
+  try {
+    return readInputs(env2, cwd).gate;
+  } catch {
+    return void 0;
+  }
+}
 var ANNOTATION_TITLE = "Sentry release";
 function truthy(v) {
   return v !== void 0 && ["1", "true", "yes", "on"].includes(v.trim().toLowerCase());
@@ -59499,7 +59533,8 @@ async function runAction(io2, opts = {}) {
   const overrides2 = opts.overrides ?? {};
   const log2 = (line) => io2.stdout.write(line + "\n");
   const runs = [];
-  const steps = Object.keys(STEP_TITLES).map((name) => ({
+  const gateRequested = Boolean(readGateQuietly(io2.env, io2.cwd));
+  const steps = Object.keys(STEP_TITLES).filter((name) => name !== "gate" || gateRequested).map((name) => ({
     name,
     title: STEP_TITLES[name],
     status: "off",
@@ -59648,6 +59683,38 @@ async function runAction(io2, opts = {}) {
       }
     }
   }
+  let gateFailed = false;
+  if (inputs.gate) {
+    const g = inputs.gate;
+    if (!releaseOk) notRun("gate", "not run: the release was not created");
+    else {
+      const argv = ["releases", "gate", version, ...projects];
+      if (g.minCrashFreeSessions) argv.push("--min-crash-free-sessions", g.minCrashFreeSessions);
+      if (g.minCrashFreeUsers) argv.push("--min-crash-free-users", g.minCrashFreeUsers);
+      if (g.minSessions) argv.push("--min-sessions", g.minSessions);
+      const env2 = g.environment || inputs.environment;
+      if (env2) argv.push("-e", env2);
+      if (g.period) argv.push("--period", g.period);
+      if (g.wait) argv.push("--wait", g.wait);
+      if (g.interval) argv.push("--interval", g.interval);
+      const r2 = await cli(`Health gate for ${version}`, argv);
+      const { verdict, line } = describeGate(r2.doc);
+      tryWrite(
+        "the gate output (GITHUB_OUTPUT)",
+        () => setOutput(io2.env, "gate", r2.exitCode === 0 ? "pass" : verdict === "unknown" ? "error" : verdict)
+      );
+      if (r2.exitCode === 0) {
+        step("gate").status = "ok";
+        step("gate").detail = line;
+      } else {
+        gateFailed = true;
+        anyFailed = true;
+        step("gate").status = "failed";
+        step("gate").detail = verdict === "unknown" ? r2.error ?? "the gate could not run" : line;
+        log2(annotation("error", `Health gate ${step("gate").detail}`, ANNOTATION_TITLE));
+      }
+    }
+  }
   if (inputs.finalize) {
     if (!releaseOk) notRun("finalize", "not run: the release was not created");
     else if (anyFailed) notRun("finalize", "not run: an earlier step failed, so the release is left open");
@@ -59660,7 +59727,7 @@ async function runAction(io2, opts = {}) {
       }
     }
   }
-  return finish(anyFailed && !allowFailure ? 1 : 0, version, allowFailure, void 0, notes);
+  return finish(anyFailed && !allowFailure || gateFailed ? 1 : 0, version, allowFailure, void 0, notes);
 }
 
 // src/action/main.ts

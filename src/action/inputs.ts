@@ -31,6 +31,19 @@ export interface ActionInputs {
   authToken: string;
   finalize: boolean;
   allowFailure: boolean;
+  /** The health gate after the deploy; undefined when no threshold is set. */
+  gate?: GateInputs;
+}
+
+export interface GateInputs {
+  minCrashFreeSessions: string;
+  minCrashFreeUsers: string;
+  minSessions: string;
+  /** Environment to judge (default: the deploy's environment). */
+  environment: string;
+  period: string;
+  wait: string;
+  interval: string;
 }
 
 /** Every input action.yml declares, with its default there (a test keeps the two in step). */
@@ -53,6 +66,13 @@ export const INPUT_DEFAULTS: Record<string, string> = {
   auth_token: "",
   finalize: "true",
   allow_failure: "false",
+  gate_min_crash_free_sessions: "",
+  gate_min_crash_free_users: "",
+  gate_min_sessions: "",
+  gate_environment: "",
+  gate_period: "",
+  gate_wait: "",
+  gate_interval: "",
 };
 
 /** A bad input value: the action fails with this message even with allow_failure. */
@@ -115,5 +135,19 @@ export function readInputs(env: NodeJS.ProcessEnv, cwd: string): ActionInputs {
     authToken: getInput(env, "auth_token"),
     finalize: getBooleanInput(env, "finalize", true),
     allowFailure: getBooleanInput(env, "allow_failure", false),
+    ...gateInputs(env),
   };
+}
+
+function gateInputs(env: NodeJS.ProcessEnv): { gate?: GateInputs } {
+  const g: GateInputs = {
+    minCrashFreeSessions: getInput(env, "gate_min_crash_free_sessions"),
+    minCrashFreeUsers: getInput(env, "gate_min_crash_free_users"),
+    minSessions: getInput(env, "gate_min_sessions"),
+    environment: getInput(env, "gate_environment"),
+    period: getInput(env, "gate_period"),
+    wait: getInput(env, "gate_wait"),
+    interval: getInput(env, "gate_interval"),
+  };
+  return g.minCrashFreeSessions || g.minCrashFreeUsers || g.minSessions ? { gate: g } : {};
 }

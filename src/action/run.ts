@@ -18,6 +18,7 @@ import {
   describeCommits,
   describeDeploy,
   describeFinalize,
+  describeGate,
   describeRelease,
   describeSourcemaps,
   renderSummary,
@@ -26,6 +27,15 @@ import {
   type StepRecord,
 } from "./summary.js";
 import { annotation, appendSummary, setOutput } from "./workflow.js";
+
+/** Whether the inputs ask for a gate, without failing on other inputs (readInputs reports those). */
+function readGateQuietly(env: NodeJS.ProcessEnv, cwd: string): unknown {
+  try {
+    return readInputs(env, cwd).gate;
+  } catch {
+    return undefined;
+  }
+}
 
 export type ActionIO = StepIO;
 
@@ -88,12 +98,16 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
   const log = (line: string) => io.stdout.write(line + "\n");
   const runs: CliRun[] = [];
 
-  const steps: StepRecord[] = (Object.keys(STEP_TITLES) as StepName[]).map((name) => ({
-    name,
-    title: STEP_TITLES[name],
-    status: "off",
-    detail: "not requested",
-  }));
+  // The health gate is a step only when asked for (it has its own inputs).
+  const gateRequested = Boolean(readGateQuietly(io.env, io.cwd));
+  const steps: StepRecord[] = (Object.keys(STEP_TITLES) as StepName[])
+    .filter((name) => name !== "gate" || gateRequested)
+    .map((name) => ({
+      name,
+      title: STEP_TITLES[name],
+      status: "off",
+      detail: "not requested",
+    }));
   const step = (name: StepName) => steps.find((s) => s.name === name)!;
 
   /** Writing a workflow file must not fail the release: a problem there is a warning. */
@@ -261,7 +275,40 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
     }
   }
 
-  // 5. Finalize — never after a failure: a finalized release claims to be complete.
+  // 5. Health gate — strict: fail and not-enough-data fail the action even with allow_failure.
+  let gateFailed = false;
+  if (inputs.gate) {
+    const g = inputs.gate;
+    if (!releaseOk) notRun("gate", "not run: the release was not created");
+    else {
+      const argv = ["releases", "gate", version, ...projects];
+      if (g.minCrashFreeSessions) argv.push("--min-crash-free-sessions", g.minCrashFreeSessions);
+      if (g.minCrashFreeUsers) argv.push("--min-crash-free-users", g.minCrashFreeUsers);
+      if (g.minSessions) argv.push("--min-sessions", g.minSessions);
+      const env = g.environment || inputs.environment;
+      if (env) argv.push("-e", env);
+      if (g.period) argv.push("--period", g.period);
+      if (g.wait) argv.push("--wait", g.wait);
+      if (g.interval) argv.push("--interval", g.interval);
+      const r = await cli(`Health gate for ${version}`, argv);
+      const { verdict, line } = describeGate(r.doc);
+      tryWrite("the gate output (GITHUB_OUTPUT)", () =>
+        setOutput(io.env, "gate", r.exitCode === 0 ? "pass" : verdict === "unknown" ? "error" : verdict),
+      );
+      if (r.exitCode === 0) {
+        step("gate").status = "ok";
+        step("gate").detail = line;
+      } else {
+        gateFailed = true;
+        anyFailed = true;
+        step("gate").status = "failed";
+        step("gate").detail = verdict === "unknown" ? (r.error ?? "the gate could not run") : line;
+        log(annotation("error", `Health gate ${step("gate").detail}`, ANNOTATION_TITLE));
+      }
+    }
+  }
+
+  // 6. Finalize — never after a failure: a finalized release claims to be complete.
   if (inputs.finalize) {
     if (!releaseOk) notRun("finalize", "not run: the release was not created");
     else if (anyFailed) notRun("finalize", "not run: an earlier step failed, so the release is left open");
@@ -275,5 +322,5 @@ export async function runAction(io: ActionIO, opts: ActionOptions = {}): Promise
     }
   }
 
-  return finish(anyFailed && !allowFailure ? 1 : 0, version, allowFailure, undefined, notes);
+  return finish((anyFailed && !allowFailure) || gateFailed ? 1 : 0, version, allowFailure, undefined, notes);
 }

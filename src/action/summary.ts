@@ -4,7 +4,7 @@
  * the wording is tested without running anything.
  */
 
-export type StepName = "release" | "commits" | "sourcemaps" | "deploy" | "finalize";
+export type StepName = "release" | "commits" | "sourcemaps" | "deploy" | "gate" | "finalize";
 export type StepStatus = "ok" | "failed" | "not-run" | "off";
 
 export interface StepRecord {
@@ -21,6 +21,7 @@ export const STEP_TITLES: Record<StepName, string> = {
   commits: "Commits",
   sourcemaps: "Source maps",
   deploy: "Deploy",
+  gate: "Health gate",
   finalize: "Finalize",
 };
 
@@ -153,6 +154,21 @@ export function describeDeploy(doc: unknown, environment: string): string {
 export function describeFinalize(doc: unknown): string {
   const when = str(doc, "release.dateReleased", "dateReleased");
   return when ? `finalized at ${when}` : "finalized";
+}
+
+/** `releases gate --json`: `{ verdict, checks: [{ name, value, min, ok }] }` → one line of figures against thresholds. */
+export function describeGate(doc: unknown): { verdict: string; line: string } {
+  const d = (doc ?? {}) as { verdict?: unknown; checks?: unknown };
+  const verdict = typeof d.verdict === "string" ? d.verdict : "unknown";
+  const checks = Array.isArray(d.checks) ? (d.checks as Array<Record<string, unknown>>) : [];
+  const fmt = (c: Record<string, unknown>) => {
+    const pct = c.name !== "sessions";
+    const v = typeof c.value === "number" ? (pct ? `${c.value.toFixed(2)}%` : String(c.value)) : "no data";
+    const min = typeof c.min === "number" ? (pct ? `${c.min.toFixed(2)}%` : String(c.min)) : "?";
+    return `${String(c.name)} ${v} (min ${min})`;
+  };
+  const word = verdict === "pass" ? "passed" : verdict === "fail" ? "failed" : "not enough data";
+  return { verdict, line: `${word}: ${checks.map(fmt).join(", ")}` };
 }
 
 // ---- the report ----

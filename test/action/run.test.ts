@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { git, makeWorkspace, readOutput, runActionWith } from "../support/action.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
+import { aggregates, sendItems } from "../support/sessions.js";
 
 const s = useServer();
 
@@ -169,6 +170,46 @@ describe("runAction", () => {
     expect(setCommits.argv).toEqual(expect.arrayContaining(["--path", "app/src"]));
     const rel = release(r.version!)!;
     expect(rel.commits.map((c) => c.message?.trim())).toEqual(["commit 3", "commit 2", "commit 1"]);
+  });
+
+  it("with gate inputs judges the release after the deploy: a pass finalizes, not enough data fails even with allow_failure", async () => {
+    const ws = makeWorkspace(1);
+    await sendItems(s.server, [aggregates("gate-ok-1", [{ exited: 300, crashed: 1 }])]);
+    const ok = await runActionWith(
+      {
+        version: "gate-ok-1",
+        projects: "frontend",
+        set_commits: "skip",
+        environment: "production",
+        gate_min_crash_free_sessions: "99",
+        gate_min_sessions: "100",
+      },
+      { workspace: ws, env: s.env() },
+    );
+    expect(ok.exitCode, ok.stdout).toBe(0);
+    expect(readOutput(ok.outputs, "gate")).toBe("pass");
+    expect(ok.steps.find((x) => x.name === "gate")).toMatchObject({
+      status: "ok",
+      detail: "passed: sessions 301 (min 100), crash-free sessions 99.67% (min 99.00%)",
+    });
+    expect(release("gate-ok-1")?.dateReleased).not.toBeNull();
+
+    const none = await runActionWith(
+      {
+        version: "gate-none-1",
+        projects: "frontend",
+        set_commits: "skip",
+        environment: "production",
+        gate_min_crash_free_sessions: "99",
+        allow_failure: "true",
+      },
+      { workspace: ws, env: s.env() },
+    );
+    expect(none.exitCode).toBe(1);
+    expect(readOutput(none.outputs, "gate")).toBe("not-enough-data");
+    expect(none.steps.find((x) => x.name === "finalize")?.status).toBe("not-run");
+    expect(release("gate-none-1")?.dateReleased).toBeNull();
+    expect(none.stdout).toMatch(/^::error title=Sentry release::Health gate not enough data: sessions 0 \(min 1\)/m);
   });
 
   it("fails with an error annotation and runs nothing else when the release cannot be created", async () => {
