@@ -45994,6 +45994,142 @@ var init_map_json = __esm({
   }
 });
 
+// src/sourcemaps/mappings-remap.ts
+function remapMappings(mappings, source, name) {
+  let out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
+  let o2 = 0;
+  const put = (byte) => {
+    if (o2 === out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[o2++] = byte;
+  };
+  const vlq = (value2) => {
+    let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+    do {
+      let digit = v & 31;
+      v >>>= 5;
+      if (v > 0) digit |= 32;
+      put(B64_CODE[digit]);
+    } while (v > 0);
+  };
+  let line = new Int32Array(W2 * 64);
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let nm = 0;
+  let oSrc = 0;
+  let oLine = 0;
+  let oCol = 0;
+  let oName = 0;
+  const n2 = mappings.length;
+  let pos = 0;
+  let first2 = true;
+  while (pos <= n2) {
+    if (!first2) put(
+      59
+      /* ; */
+    );
+    first2 = false;
+    let count2 = 0;
+    let col = 0;
+    let sorted2 = true;
+    let prevCol = -1;
+    while (pos < n2 && mappings.charCodeAt(pos) !== 59) {
+      const c0 = mappings.charCodeAt(pos);
+      if (c0 === 44) {
+        pos++;
+        continue;
+      }
+      let fields = 0;
+      const base = count2 * W2;
+      if (base + W2 > line.length) {
+        const bigger = new Int32Array(line.length * 2);
+        bigger.set(line);
+        line = bigger;
+      }
+      while (pos < n2) {
+        const c3 = mappings.charCodeAt(pos);
+        if (c3 === 44 || c3 === 59) break;
+        let value2 = 0;
+        let shift = 0;
+        for (; ; ) {
+          if (pos >= n2) return void 0;
+          const ch = mappings.charCodeAt(pos++);
+          const d = ch < 128 ? B64_VALUE[ch] : -1;
+          if (d < 0) return void 0;
+          value2 += (d & 31) * 2 ** shift;
+          shift += 5;
+          if ((d & 32) === 0) break;
+          if (shift > 30) return void 0;
+        }
+        const delta = value2 % 2 === 1 ? -Math.floor(value2 / 2) : Math.floor(value2 / 2);
+        if (fields === 0) col += delta;
+        else if (fields === 1) src += delta;
+        else if (fields === 2) srcLine += delta;
+        else if (fields === 3) srcCol += delta;
+        else if (fields === 4) nm += delta;
+        else return void 0;
+        fields++;
+      }
+      if (fields !== 1 && fields !== 4 && fields !== 5) return void 0;
+      line[base] = col;
+      line[base + 1] = src;
+      line[base + 2] = srcLine;
+      line[base + 3] = srcCol;
+      line[base + 4] = nm;
+      line[base + 5] = fields;
+      if (col < prevCol) sorted2 = false;
+      prevCol = col;
+      count2++;
+    }
+    pos++;
+    let order;
+    if (!sorted2) {
+      order = Array.from({ length: count2 }, (_2, i2) => i2);
+      order.sort((a, b2) => line[a * W2] - line[b2 * W2] || a - b2);
+    }
+    let lastCol = 0;
+    for (let k2 = 0; k2 < count2; k2++) {
+      const b2 = (order ? order[k2] : k2) * W2;
+      if (k2 > 0) put(
+        44
+        /* , */
+      );
+      vlq(line[b2] - lastCol);
+      lastCol = line[b2];
+      const fields = line[b2 + 5];
+      if (fields === 1) continue;
+      const s2 = source(line[b2 + 1]);
+      vlq(s2 - oSrc);
+      oSrc = s2;
+      vlq(line[b2 + 2] - oLine);
+      oLine = line[b2 + 2];
+      vlq(line[b2 + 3] - oCol);
+      oCol = line[b2 + 3];
+      if (fields === 5) {
+        const m = name(line[b2 + 4]);
+        vlq(m - oName);
+        oName = m;
+      }
+    }
+  }
+  return Buffer.from(out.buffer, out.byteOffset, o2).toString("latin1");
+}
+var B64, B64_CODE, B64_VALUE, W2;
+var init_mappings_remap = __esm({
+  "src/sourcemaps/mappings-remap.ts"() {
+    "use strict";
+    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    B64_CODE = Uint8Array.from(B64, (c3) => c3.charCodeAt(0));
+    B64_VALUE = new Int8Array(128).fill(-1);
+    for (let i2 = 0; i2 < 64; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    W2 = 6;
+  }
+});
+
 // src/sourcemaps/bundle-rewrite.ts
 function parseMapJson(text, displayPath) {
   try {
@@ -46085,7 +46221,13 @@ function flatten(map) {
   };
 }
 function rewriteSourceMap(map, opts) {
-  const flat = flatten(map);
+  const regular = !Array.isArray(map.sections) && typeof map.mappings === "string";
+  const flat = regular ? {
+    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
+    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
+    names: Array.isArray(map.names) ? map.names.map(String) : [],
+    lines: []
+  } : flatten(map);
   if (!flat) return map;
   const { sources, contents, names } = flat;
   const prefixes = [...opts.stripPrefixes];
@@ -46098,37 +46240,52 @@ function rewriteSourceMap(map, opts) {
   const newSources = [];
   const newContents = [];
   const newNames = [];
-  const out = flat.lines.map(
-    (line) => line.map((seg) => {
-      if (seg.length === 1) return seg;
-      const srcName = sources[seg[1]] ?? "";
-      let s2 = srcMap.get(srcName);
-      if (s2 === void 0) {
-        s2 = newSources.length;
-        srcMap.set(srcName, s2);
-        newSources.push(strip(srcName, prefixes));
-        newContents.push(contents[seg[1]] ?? null);
-      }
-      if (seg.length === 5) {
-        const nm = names[seg[4]] ?? "";
-        let n2 = nameMap.get(nm);
-        if (n2 === void 0) {
-          n2 = newNames.length;
-          nameMap.set(nm, n2);
-          newNames.push(nm);
-        }
-        return [seg[0], s2, seg[2], seg[3], n2];
-      }
-      return [seg[0], s2, seg[2], seg[3]];
-    })
-  );
+  const sourceIndex2 = (i2) => {
+    const srcName = sources[i2] ?? "";
+    let s2 = srcMap.get(srcName);
+    if (s2 === void 0) {
+      s2 = newSources.length;
+      srcMap.set(srcName, s2);
+      newSources.push(strip(srcName, prefixes));
+      newContents.push(contents[i2] ?? null);
+    }
+    return s2;
+  };
+  const nameIndex = (i2) => {
+    const nm = names[i2] ?? "";
+    let n2 = nameMap.get(nm);
+    if (n2 === void 0) {
+      n2 = newNames.length;
+      nameMap.set(nm, n2);
+      newNames.push(nm);
+    }
+    return n2;
+  };
+  let mappings = regular ? remapMappings(map.mappings, sourceIndex2, nameIndex) : void 0;
+  if (mappings === void 0) {
+    srcMap.clear();
+    nameMap.clear();
+    newSources.length = 0;
+    newContents.length = 0;
+    newNames.length = 0;
+    const lines = regular ? decode(map.mappings) : flat.lines;
+    mappings = encode(
+      lines.map(
+        (line) => line.map((seg) => {
+          if (seg.length === 1) return seg;
+          const s2 = sourceIndex2(seg[1]);
+          return seg.length === 5 ? [seg[0], s2, seg[2], seg[3], nameIndex(seg[4])] : [seg[0], s2, seg[2], seg[3]];
+        })
+      )
+    );
+  }
   const result = { version: 3 };
   if (typeof map.file === "string") result.file = map.file;
   result.sources = newSources;
   if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
   if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
   result.names = newNames;
-  result.mappings = encode(out);
+  result.mappings = mappings;
   if (Array.isArray(map.ignoreList)) {
     const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
     if (il.length > 0) result.ignoreList = il;
@@ -46143,6 +46300,7 @@ var init_bundle_rewrite = __esm({
     init_sourcemap_codec();
     init_errors();
     init_map_json();
+    init_mappings_remap();
   }
 });
 
@@ -54674,7 +54832,7 @@ function encodeVlq(value2) {
     let digit = v & 31;
     v >>>= 5;
     if (v > 0) digit |= 32;
-    out += B64[digit];
+    out += B642[digit];
   } while (v > 0);
   return out;
 }
@@ -54684,7 +54842,7 @@ function segmentFields(seg) {
   let value2 = 0;
   for (let i2 = 0; i2 < seg.length; i2++) {
     const c3 = seg.charCodeAt(i2);
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    const d = c3 < 128 ? B64_VALUE2[c3] : -1;
     if (d < 0) return void 0;
     value2 += (d & 31) * 2 ** shift;
     if (d & 32) {
@@ -54703,7 +54861,7 @@ function segmentFields(seg) {
 }
 function firstFieldLength(seg) {
   for (let i2 = 0; i2 < seg.length; i2++) {
-    const d = B64_VALUE[seg.charCodeAt(i2)];
+    const d = B64_VALUE2[seg.charCodeAt(i2)];
     if (!(d & 32)) return i2 + 1;
   }
   return seg.length;
@@ -54733,7 +54891,7 @@ function mappingsValid(m, sourcesLength, namesLength) {
       if (c3 === 59) col = 0;
       continue;
     }
-    const d = c3 < 128 ? B64_VALUE[c3] : -1;
+    const d = c3 < 128 ? B64_VALUE2[c3] : -1;
     if (d < 0) return false;
     value2 += (d & 31) * POW2[shift / 5];
     if (d & 32) {
@@ -54877,13 +55035,13 @@ function sectionsProblem(sections) {
 function shiftSections(sections, lines = 1) {
   return sections.map((s2) => ({ ...s2, offset: { ...s2.offset, line: s2.offset.line + lines } }));
 }
-var B64, B64_VALUE, POW2, EXCERPT_CHARS;
+var B642, B64_VALUE2, POW2, EXCERPT_CHARS;
 var init_mappings_shift = __esm({
   "src/sourcemaps/mappings-shift.ts"() {
     "use strict";
-    B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    B64_VALUE = new Int8Array(128).fill(-1);
-    for (let i2 = 0; i2 < B64.length; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    B64_VALUE2 = new Int8Array(128).fill(-1);
+    for (let i2 = 0; i2 < B642.length; i2++) B64_VALUE2[B642.charCodeAt(i2)] = i2;
     POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
     EXCERPT_CHARS = 80;
   }

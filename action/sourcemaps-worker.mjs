@@ -216,6 +216,136 @@ function parseSourceMapJson(text) {
   return v;
 }
 
+// src/sourcemaps/mappings-remap.ts
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var B64_CODE = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+var B64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+var W = 6;
+function remapMappings(mappings, source, name) {
+  let out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
+  let o = 0;
+  const put = (byte) => {
+    if (o === out.length) {
+      const bigger = new Uint8Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[o++] = byte;
+  };
+  const vlq = (value) => {
+    let v = value < 0 ? -value << 1 | 1 : value << 1;
+    do {
+      let digit = v & 31;
+      v >>>= 5;
+      if (v > 0) digit |= 32;
+      put(B64_CODE[digit]);
+    } while (v > 0);
+  };
+  let line = new Int32Array(W * 64);
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let nm = 0;
+  let oSrc = 0;
+  let oLine = 0;
+  let oCol = 0;
+  let oName = 0;
+  const n = mappings.length;
+  let pos = 0;
+  let first = true;
+  while (pos <= n) {
+    if (!first) put(
+      59
+      /* ; */
+    );
+    first = false;
+    let count = 0;
+    let col = 0;
+    let sorted = true;
+    let prevCol = -1;
+    while (pos < n && mappings.charCodeAt(pos) !== 59) {
+      const c0 = mappings.charCodeAt(pos);
+      if (c0 === 44) {
+        pos++;
+        continue;
+      }
+      let fields = 0;
+      const base = count * W;
+      if (base + W > line.length) {
+        const bigger = new Int32Array(line.length * 2);
+        bigger.set(line);
+        line = bigger;
+      }
+      while (pos < n) {
+        const c = mappings.charCodeAt(pos);
+        if (c === 44 || c === 59) break;
+        let value = 0;
+        let shift = 0;
+        for (; ; ) {
+          if (pos >= n) return void 0;
+          const ch = mappings.charCodeAt(pos++);
+          const d = ch < 128 ? B64_VALUE[ch] : -1;
+          if (d < 0) return void 0;
+          value += (d & 31) * 2 ** shift;
+          shift += 5;
+          if ((d & 32) === 0) break;
+          if (shift > 30) return void 0;
+        }
+        const delta = value % 2 === 1 ? -Math.floor(value / 2) : Math.floor(value / 2);
+        if (fields === 0) col += delta;
+        else if (fields === 1) src += delta;
+        else if (fields === 2) srcLine += delta;
+        else if (fields === 3) srcCol += delta;
+        else if (fields === 4) nm += delta;
+        else return void 0;
+        fields++;
+      }
+      if (fields !== 1 && fields !== 4 && fields !== 5) return void 0;
+      line[base] = col;
+      line[base + 1] = src;
+      line[base + 2] = srcLine;
+      line[base + 3] = srcCol;
+      line[base + 4] = nm;
+      line[base + 5] = fields;
+      if (col < prevCol) sorted = false;
+      prevCol = col;
+      count++;
+    }
+    pos++;
+    let order;
+    if (!sorted) {
+      order = Array.from({ length: count }, (_, i) => i);
+      order.sort((a, b) => line[a * W] - line[b * W] || a - b);
+    }
+    let lastCol = 0;
+    for (let k = 0; k < count; k++) {
+      const b = (order ? order[k] : k) * W;
+      if (k > 0) put(
+        44
+        /* , */
+      );
+      vlq(line[b] - lastCol);
+      lastCol = line[b];
+      const fields = line[b + 5];
+      if (fields === 1) continue;
+      const s = source(line[b + 1]);
+      vlq(s - oSrc);
+      oSrc = s;
+      vlq(line[b + 2] - oLine);
+      oLine = line[b + 2];
+      vlq(line[b + 3] - oCol);
+      oCol = line[b + 3];
+      if (fields === 5) {
+        const m = name(line[b + 4]);
+        vlq(m - oName);
+        oName = m;
+      }
+    }
+  }
+  return Buffer.from(out.buffer, out.byteOffset, o).toString("latin1");
+}
+
 // src/sourcemaps/bundle-rewrite.ts
 function parseMapJson(text, displayPath) {
   try {
@@ -307,7 +437,13 @@ function flatten(map) {
   };
 }
 function rewriteSourceMap(map, opts) {
-  const flat = flatten(map);
+  const regular = !Array.isArray(map.sections) && typeof map.mappings === "string";
+  const flat = regular ? {
+    sources: Array.isArray(map.sources) ? map.sources.map((x) => x === null ? "" : String(x)) : [],
+    contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c) => typeof c === "string" ? c : null) : [],
+    names: Array.isArray(map.names) ? map.names.map(String) : [],
+    lines: []
+  } : flatten(map);
   if (!flat) return map;
   const { sources, contents, names } = flat;
   const prefixes = [...opts.stripPrefixes];
@@ -320,37 +456,52 @@ function rewriteSourceMap(map, opts) {
   const newSources = [];
   const newContents = [];
   const newNames = [];
-  const out = flat.lines.map(
-    (line) => line.map((seg) => {
-      if (seg.length === 1) return seg;
-      const srcName = sources[seg[1]] ?? "";
-      let s = srcMap.get(srcName);
-      if (s === void 0) {
-        s = newSources.length;
-        srcMap.set(srcName, s);
-        newSources.push(strip(srcName, prefixes));
-        newContents.push(contents[seg[1]] ?? null);
-      }
-      if (seg.length === 5) {
-        const nm = names[seg[4]] ?? "";
-        let n = nameMap.get(nm);
-        if (n === void 0) {
-          n = newNames.length;
-          nameMap.set(nm, n);
-          newNames.push(nm);
-        }
-        return [seg[0], s, seg[2], seg[3], n];
-      }
-      return [seg[0], s, seg[2], seg[3]];
-    })
-  );
+  const sourceIndex = (i) => {
+    const srcName = sources[i] ?? "";
+    let s = srcMap.get(srcName);
+    if (s === void 0) {
+      s = newSources.length;
+      srcMap.set(srcName, s);
+      newSources.push(strip(srcName, prefixes));
+      newContents.push(contents[i] ?? null);
+    }
+    return s;
+  };
+  const nameIndex = (i) => {
+    const nm = names[i] ?? "";
+    let n = nameMap.get(nm);
+    if (n === void 0) {
+      n = newNames.length;
+      nameMap.set(nm, n);
+      newNames.push(nm);
+    }
+    return n;
+  };
+  let mappings = regular ? remapMappings(map.mappings, sourceIndex, nameIndex) : void 0;
+  if (mappings === void 0) {
+    srcMap.clear();
+    nameMap.clear();
+    newSources.length = 0;
+    newContents.length = 0;
+    newNames.length = 0;
+    const lines = regular ? decode(map.mappings) : flat.lines;
+    mappings = encode(
+      lines.map(
+        (line) => line.map((seg) => {
+          if (seg.length === 1) return seg;
+          const s = sourceIndex(seg[1]);
+          return seg.length === 5 ? [seg[0], s, seg[2], seg[3], nameIndex(seg[4])] : [seg[0], s, seg[2], seg[3]];
+        })
+      )
+    );
+  }
   const result = { version: 3 };
   if (typeof map.file === "string") result.file = map.file;
   result.sources = newSources;
   if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
   if (newContents.some((c) => c !== null)) result.sourcesContent = newContents;
   result.names = newNames;
-  result.mappings = encode(out);
+  result.mappings = mappings;
   if (Array.isArray(map.ignoreList)) {
     const il = map.ignoreList.map((i) => srcMap.get(sources[Number(i)] ?? "\0")).filter((i) => i !== void 0);
     if (il.length > 0) result.ignoreList = il;
@@ -705,9 +856,9 @@ function mapLocation(js, url) {
 }
 
 // src/sourcemaps/mappings-shift.ts
-var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-var B64_VALUE = new Int8Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var B64_VALUE2 = new Int8Array(128).fill(-1);
+for (let i = 0; i < B642.length; i++) B64_VALUE2[B642.charCodeAt(i)] = i;
 function encodeVlq(value) {
   let v = value < 0 ? -value << 1 | 1 : value << 1;
   let out = "";
@@ -715,7 +866,7 @@ function encodeVlq(value) {
     let digit = v & 31;
     v >>>= 5;
     if (v > 0) digit |= 32;
-    out += B64[digit];
+    out += B642[digit];
   } while (v > 0);
   return out;
 }
@@ -725,7 +876,7 @@ function segmentFields(seg) {
   let value = 0;
   for (let i = 0; i < seg.length; i++) {
     const c = seg.charCodeAt(i);
-    const d = c < 128 ? B64_VALUE[c] : -1;
+    const d = c < 128 ? B64_VALUE2[c] : -1;
     if (d < 0) return void 0;
     value += (d & 31) * 2 ** shift;
     if (d & 32) {
@@ -744,7 +895,7 @@ function segmentFields(seg) {
 }
 function firstFieldLength(seg) {
   for (let i = 0; i < seg.length; i++) {
-    const d = B64_VALUE[seg.charCodeAt(i)];
+    const d = B64_VALUE2[seg.charCodeAt(i)];
     if (!(d & 32)) return i + 1;
   }
   return seg.length;
@@ -775,7 +926,7 @@ function mappingsValid(m, sourcesLength, namesLength) {
       if (c === 59) col = 0;
       continue;
     }
-    const d = c < 128 ? B64_VALUE[c] : -1;
+    const d = c < 128 ? B64_VALUE2[c] : -1;
     if (d < 0) return false;
     value += (d & 31) * POW2[shift / 5];
     if (d & 32) {

@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 // `sourcemaps inject` and `sourcemaps upload`: sentry-ship against sentry-cli 3.8.0 (the native
-// binary) on the same generated builds (bench/generate-build.mjs), in the same run, alternating
+// binary) on the same builds — real npm dists (bench/real-corpus.mjs: real-small, real-large) and
+// generated ones (bench/generate-build.mjs: small, large) — in the same run, alternating
 // (the order flips every round), each run on a fresh copy (all made before the first timed run). Uploads go to a fresh embedded server
 // (`sentry-ship --json serve --port 0`, a child process) per run, so every run uploads everything.
 // Wall time is measured here; peak RSS and CPU time (user+sys) by GNU time (or /proc polling).
 // Prints medians as a markdown table.
 //
 // Run after `npm run build`:
-//   node bench/sourcemaps.mjs [small,large] [runs=5] [inject,upload]
+//   node bench/sourcemaps.mjs [real-small,real-large,small,large] [runs=5] [inject,upload]
+//
+// The server: each upload goes to its own `serve` child process, outside the measured process
+// tree (GNU time measures the client and its threads only). What serve does per upload — store
+// the chunks, unzip and index one bundle — is small next to the client's reading, hashing and
+// deflating, and both tools wait on the same server. After the table, "where upload's time goes"
+// prints, for each real build, one thread's read / SHA-1 / deflate / JSON.parse time: the floor.
 // SHIP_ROOT=/path/to/other/checkout benchmarks that checkout's built CLI (e.g. an older commit)
 // against the same inputs and this checkout's server.
 import { spawn, spawnSync } from "node:child_process";
@@ -18,10 +25,12 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { generateBuild, SIZES } from "./generate-build.mjs";
+import { realBuild } from "./real-corpus.mjs";
+import { uploadFloor } from "./upload-floor.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
-const sizes = (process.argv[2] ?? "small,large").split(",");
+const sizes = (process.argv[2] ?? "real-small,real-large,small,large").split(",");
 const runs = Number(process.argv[3] ?? 5);
 const what = (process.argv[4] ?? "inject,upload").split(",");
 const seed = 1;
@@ -98,9 +107,13 @@ function build(size) {
   const dir = join(base, `build-${size}-${seed}`);
   if (!existsSync(join(dir, ".done"))) {
     rmSync(dir, { recursive: true, force: true });
-    const dims = SIZES[size];
-    if (!dims) throw new Error(`unknown size ${size} (small or large)`);
-    const info = generateBuild(join(dir, "dist"), { ...dims, seed });
+    let info;
+    if (size.startsWith("real-")) info = realBuild(join(dir, "dist"), size.slice(5));
+    else {
+      const dims = SIZES[size];
+      if (!dims) throw new Error(`unknown size ${size} (real-small, real-large, small or large)`);
+      info = generateBuild(join(dir, "dist"), { ...dims, seed });
+    }
     writeFileSync(join(dir, ".done"), JSON.stringify(info));
   }
   return { dir, info: JSON.parse(readFileSync(join(dir, ".done"), "utf8")) };
@@ -259,6 +272,21 @@ for (const r of rows) {
     ? `${s(r.m("ours", "cpu"))} / ${s(r.m("theirs", "cpu"))} / ${(r.m("ours", "cpu") / r.m("theirs", "cpu")).toFixed(2)}×`
     : "n/a";
   console.log(`| ${r.cmd} | ${build} | ${wall} | ${cpu} | ${mb(r.m("ours", "peak"))} / ${mb(r.m("theirs", "peak"))} |`);
+}
+if (what.includes("upload")) {
+  console.log("\nWhere upload's time goes (one thread, the whole build; the floor an upload cannot beat):\n");
+  console.log(
+    "| build | read s | SHA-1 s | deflate (level 4) s | JSON.parse maps s | sum s | ours / sentry-cli wall s |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
+  for (const size of sizes.filter((x) => x.startsWith("real-"))) {
+    const f = uploadFloor(join(build(size).dir, "dist"));
+    const r = rows.find((x) => x.cmd === "upload" && x.size === size);
+    const sum = f.readMs + f.sha1Ms + f.deflateMs + f.parseMs;
+    console.log(
+      `| ${size} (${f.files} files, ${(f.bytes / 1e6).toFixed(0)} MB) | ${s(f.readMs)} | ${s(f.sha1Ms)} | ${s(f.deflateMs)} | ${s(f.parseMs)} | ${s(sum)} | ${r ? `${s(r.m("ours", "ms"))} / ${s(r.m("theirs", "ms"))}` : "-"} |`,
+    );
+  }
 }
 for (const cmd of what) {
   const small = rows.find((r) => r.cmd === cmd && r.size === "small");

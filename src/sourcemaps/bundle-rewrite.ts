@@ -7,6 +7,7 @@
 import { decode, encode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { InputError } from "../errors.js";
 import { parseSourceMapJson } from "./map-json.js";
+import { remapMappings } from "./mappings-remap.js";
 
 export interface RewriteOptions {
   stripPrefixes: string[];
@@ -127,7 +128,18 @@ function flatten(map: Record<string, unknown>): Flat | undefined {
  * cannot be decoded are returned unchanged.
  */
 export function rewriteSourceMap(map: Record<string, unknown>, opts: RewriteOptions): Record<string, unknown> {
-  const flat = flatten(map);
+  // A regular map is renumbered line by line (./mappings-remap.ts); an index map is flattened.
+  const regular = !Array.isArray(map.sections) && typeof map.mappings === "string";
+  const flat: Flat | undefined = regular
+    ? {
+        sources: Array.isArray(map.sources) ? map.sources.map((x) => (x === null ? "" : String(x))) : [],
+        contents: Array.isArray(map.sourcesContent)
+          ? map.sourcesContent.map((c) => (typeof c === "string" ? c : null))
+          : [],
+        names: Array.isArray(map.names) ? map.names.map(String) : [],
+        lines: [],
+      }
+    : flatten(map);
   if (!flat) return map;
   const { sources, contents, names } = flat;
   const prefixes = [...opts.stripPrefixes];
@@ -141,37 +153,53 @@ export function rewriteSourceMap(map: Record<string, unknown>, opts: RewriteOpti
   const newSources: string[] = [];
   const newContents: Array<string | null> = [];
   const newNames: string[] = [];
-  const out: SourceMapSegment[][] = flat.lines.map((line) =>
-    line.map((seg): SourceMapSegment => {
-      if (seg.length === 1) return seg;
-      const srcName = sources[seg[1]] ?? "";
-      let s = srcMap.get(srcName);
-      if (s === undefined) {
-        s = newSources.length;
-        srcMap.set(srcName, s);
-        newSources.push(strip(srcName, prefixes));
-        newContents.push(contents[seg[1]] ?? null);
-      }
-      if (seg.length === 5) {
-        const nm = names[seg[4]] ?? "";
-        let n = nameMap.get(nm);
-        if (n === undefined) {
-          n = newNames.length;
-          nameMap.set(nm, n);
-          newNames.push(nm);
-        }
-        return [seg[0], s, seg[2], seg[3], n];
-      }
-      return [seg[0], s, seg[2], seg[3]];
-    }),
-  );
+  const sourceIndex = (i: number): number => {
+    const srcName = sources[i] ?? "";
+    let s = srcMap.get(srcName);
+    if (s === undefined) {
+      s = newSources.length;
+      srcMap.set(srcName, s);
+      newSources.push(strip(srcName, prefixes));
+      newContents.push(contents[i] ?? null);
+    }
+    return s;
+  };
+  const nameIndex = (i: number): number => {
+    const nm = names[i] ?? "";
+    let n = nameMap.get(nm);
+    if (n === undefined) {
+      n = newNames.length;
+      nameMap.set(nm, n);
+      newNames.push(nm);
+    }
+    return n;
+  };
+  let mappings = regular ? remapMappings(map.mappings as string, sourceIndex, nameIndex) : undefined;
+  if (mappings === undefined) {
+    // Not plainly decodable: start the numbering again, over the decoder's reading.
+    srcMap.clear();
+    nameMap.clear();
+    newSources.length = 0;
+    newContents.length = 0;
+    newNames.length = 0;
+    const lines = regular ? decode(map.mappings as string) : flat.lines;
+    mappings = encode(
+      lines.map((line) =>
+        line.map((seg): SourceMapSegment => {
+          if (seg.length === 1) return seg;
+          const s = sourceIndex(seg[1]);
+          return seg.length === 5 ? [seg[0], s, seg[2], seg[3], nameIndex(seg[4])] : [seg[0], s, seg[2], seg[3]];
+        }),
+      ),
+    );
+  }
   const result: Record<string, unknown> = { version: 3 };
   if (typeof map.file === "string") result.file = map.file;
   result.sources = newSources;
   if (typeof map.sourceRoot === "string" && map.sourceRoot !== "") result.sourceRoot = map.sourceRoot;
   if (newContents.some((c) => c !== null)) result.sourcesContent = newContents;
   result.names = newNames;
-  result.mappings = encode(out);
+  result.mappings = mappings;
   if (Array.isArray(map.ignoreList)) {
     const il = (map.ignoreList as unknown[])
       .map((i) => srcMap.get(sources[Number(i)] ?? "\0"))
