@@ -42591,7 +42591,7 @@ function formatBytes(n2) {
   if (n2 < MiB) return `${(n2 / 1024).toFixed(n2 % 1024 === 0 ? 0 : 1)} KiB`;
   return `${(n2 / MiB).toFixed(n2 % MiB === 0 ? 0 : 1)} MiB`;
 }
-var MiB, DEFAULT_LIMITS, DATA_DIR_CHUNK_STORE_BYTES;
+var MiB, DEFAULT_LIMITS, LINGER_MS, LINGER_BYTES, DATA_DIR_CHUNK_STORE_BYTES;
 var init_limits = __esm({
   "src/server/limits.ts"() {
     "use strict";
@@ -42613,6 +42613,8 @@ var init_limits = __esm({
       requestLogBodyBytes: 64 * 1024,
       requestLogTotalBytes: 8 * MiB
     };
+    LINGER_MS = 2e3;
+    LINGER_BYTES = 256 * MiB;
     DATA_DIR_CHUNK_STORE_BYTES = 4096 * MiB;
   }
 });
@@ -43062,6 +43064,26 @@ function send(res, reply, close = false) {
   res.end(s2.payload);
   return s2.status;
 }
+function refuseStreamingBody(req, res, reply) {
+  const status = send(res, reply);
+  const socket = req.socket;
+  let dropped = 0;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+  const closeWhenAnswered = () => {
+    clearTimeout(timer);
+    if (res.writableFinished) socket.end();
+    else res.once("finish", () => socket.end());
+  };
+  req.once("end", closeWhenAnswered);
+  req.on("data", (c3) => {
+    dropped += c3.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
+  });
+  req.resume();
+  return status;
+}
 function webApiPreflight(core, req) {
   if (!req.path.startsWith("/api/0/") || req.method === "GET" || req.method === "HEAD") return void 0;
   const a = authenticate(core.state, req);
@@ -43138,7 +43160,7 @@ async function handleRequest(core, router, log2, req, res) {
           rec.status = -1;
           return;
         }
-        rec.status = send(res, json(413, { detail: tooLargeMessage(got.limit) }), true);
+        rec.status = refuseStreamingBody(req, res, json(413, { detail: tooLargeMessage(got.limit) }));
         return;
       }
       let body = got.body;
@@ -43195,6 +43217,7 @@ var init_pipeline = __esm({
     init_auth();
     init_body();
     init_http();
+    init_limits();
     MAX_LOGGED_PATH = 2048;
   }
 });

@@ -61,6 +61,15 @@ export const DEFAULT_LIMITS: ServerLimits = {
   requestLogTotalBytes: 8 * MiB,
 };
 
+/**
+ * After answering 413 to a body that is still arriving, the server keeps reading and dropping it for
+ * at most this long and this many bytes before closing (a lingering close, as nginx does): closing
+ * with unread bytes makes the kernel reset the connection, and a client still writing would then
+ * see "connection reset" instead of the 413 it was sent.
+ */
+export const LINGER_MS = 2_000;
+export const LINGER_BYTES = 256 * MiB;
+
 /** With `--data`, chunks live on disk, so more of them may be kept. */
 export const DATA_DIR_CHUNK_STORE_BYTES = 4096 * MiB;
 

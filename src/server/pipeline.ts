@@ -11,6 +11,7 @@ import { authenticate } from "./auth.js";
 import { contentEncoding, decodeBody, readBody, tooLargeMessage } from "./body.js";
 import type { ServerCore } from "./core.js";
 import { json, type Reply, type RouteRequest, type Router, serializeReply } from "./http.js";
+import { LINGER_BYTES, LINGER_MS } from "./limits.js";
 import type { RequestLog } from "./request-log.js";
 import type { RecordedRequest } from "./state.js";
 
@@ -46,6 +47,32 @@ function send(res: ServerResponse, reply: Reply, close = false): number {
   res.writeHead(s.status, s.headers);
   res.end(s.payload);
   return s.status;
+}
+
+/**
+ * Answer a request whose body is refused while the client may still be sending it: the answer goes
+ * out, the rest of the body is read and dropped (within LINGER_MS / LINGER_BYTES), then the
+ * connection is closed cleanly.
+ */
+function refuseStreamingBody(req: IncomingMessage, res: ServerResponse, reply: Reply): number {
+  const status = send(res, reply);
+  const socket = req.socket;
+  let dropped = 0;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  socket.once("close", () => clearTimeout(timer));
+  const closeWhenAnswered = () => {
+    clearTimeout(timer);
+    if (res.writableFinished) socket.end();
+    else res.once("finish", () => socket.end());
+  };
+  req.once("end", closeWhenAnswered);
+  req.on("data", (c: Buffer) => {
+    dropped += c.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
+  });
+  req.resume();
+  return status;
 }
 
 /** Requests with a body that is authenticated by a Bearer token are refused before it is read. */
@@ -138,7 +165,7 @@ export async function handleRequest(
           rec.status = -1;
           return;
         }
-        rec.status = send(res, json(413, { detail: tooLargeMessage(got.limit) }), true);
+        rec.status = refuseStreamingBody(req, res, json(413, { detail: tooLargeMessage(got.limit) }));
         return;
       }
       let body = got.body;
