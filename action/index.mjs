@@ -46524,15 +46524,14 @@ function isFileSystemError(e) {
 function describeCause(e) {
   if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
   const code = e.code;
-  const words = CAUSES[code];
-  if (words === void 0) return `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
-  return code === NOT_REGULAR || code === TOO_LARGE ? words : `${words} (${code})`;
+  const words = OWN_CAUSES[code] ?? environmentCause(code);
+  return words ?? `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
 }
 function fileError(e, verb, display) {
   return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
 }
 function refusal(code, path) {
-  return Object.assign(new Error(`${CAUSES[code]}: ${path}`), { code, path });
+  return Object.assign(new Error(`${OWN_CAUSES[code]}: ${path}`), { code, path });
 }
 function nameIsNotUtf8(dir, name) {
   if (!name.includes("\uFFFD")) return false;
@@ -46571,7 +46570,7 @@ function readRegularFile(path, display) {
     closeSync2(fd2);
   }
 }
-var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, CAUSES;
+var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, OWN_CAUSES;
 var init_file_errors = __esm({
   "src/sourcemaps/file-errors.ts"() {
     "use strict";
@@ -46579,24 +46578,7 @@ var init_file_errors = __esm({
     MAX_TEXT_BYTES = 2 ** 29 - 24;
     NOT_REGULAR = "ENOTREGULAR";
     TOO_LARGE = "ETOOLARGE";
-    CAUSES = {
-      ENOENT: "it does not exist",
-      EACCES: "permission denied",
-      EPERM: "operation not permitted",
-      EISDIR: "it is a directory",
-      ENOTDIR: "a part of its path is not a directory",
-      ENOSPC: "no space left on the device",
-      EDQUOT: "the disk quota is exceeded",
-      EROFS: "the file system is read-only",
-      ENAMETOOLONG: "the file name is too long",
-      ELOOP: "too many symbolic links",
-      EMFILE: "too many open files",
-      ENFILE: "too many open files",
-      EIO: "input/output error",
-      EFBIG: "the file is too large",
-      EXDEV: "it is on another file system",
-      ETXTBSY: "the file is busy",
-      EBUSY: "the file is busy",
+    OWN_CAUSES = {
       [NOT_REGULAR]: "it is not a regular file",
       [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
     };

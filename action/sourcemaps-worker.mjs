@@ -198,6 +198,32 @@ var InputError = class extends ShipError {
   kind = "input";
   exitCode = 1;
 };
+var ENVIRONMENT_CAUSES = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exceeded",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENAMETOOLONG: "the file name is too long",
+  ENOENT: "it does not exist",
+  EISDIR: "it is a directory",
+  ENOTDIR: "a part of its path is not a directory",
+  EEXIST: "it already exists",
+  ENOTEMPTY: "the folder is not empty",
+  ELOOP: "too many symbolic links",
+  EMFILE: "too many open files",
+  ENFILE: "too many open files",
+  EIO: "input/output error",
+  EFBIG: "the file is too large",
+  EXDEV: "it is on another file system",
+  ETXTBSY: "the file is busy",
+  EBUSY: "the file is busy",
+  EILSEQ: "the file name is not valid in this file system's encoding"
+};
+function environmentCause(code) {
+  const words = ENVIRONMENT_CAUSES[code];
+  return words === void 0 ? void 0 : `${words} (${code})`;
+}
 
 // src/sourcemaps/map-json.ts
 function parseSourceMapJson(text) {
@@ -516,24 +542,7 @@ import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } 
 var MAX_TEXT_BYTES = 2 ** 29 - 24;
 var NOT_REGULAR = "ENOTREGULAR";
 var TOO_LARGE = "ETOOLARGE";
-var CAUSES = {
-  ENOENT: "it does not exist",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EISDIR: "it is a directory",
-  ENOTDIR: "a part of its path is not a directory",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "the disk quota is exceeded",
-  EROFS: "the file system is read-only",
-  ENAMETOOLONG: "the file name is too long",
-  ELOOP: "too many symbolic links",
-  EMFILE: "too many open files",
-  ENFILE: "too many open files",
-  EIO: "input/output error",
-  EFBIG: "the file is too large",
-  EXDEV: "it is on another file system",
-  ETXTBSY: "the file is busy",
-  EBUSY: "the file is busy",
+var OWN_CAUSES = {
   [NOT_REGULAR]: "it is not a regular file",
   [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
 };
@@ -543,15 +552,14 @@ function isFileSystemError(e) {
 function describeCause(e) {
   if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
   const code = e.code;
-  const words = CAUSES[code];
-  if (words === void 0) return `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
-  return code === NOT_REGULAR || code === TOO_LARGE ? words : `${words} (${code})`;
+  const words = OWN_CAUSES[code] ?? environmentCause(code);
+  return words ?? `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
 }
 function fileError(e, verb, display) {
   return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
 }
 function refusal(code, path) {
-  return Object.assign(new Error(`${CAUSES[code]}: ${path}`), { code, path });
+  return Object.assign(new Error(`${OWN_CAUSES[code]}: ${path}`), { code, path });
 }
 function readRegularFile(path, display) {
   let fd;

@@ -4,7 +4,7 @@
  * or not UTF-8, a file too large to handle) as an InputError — never as a bug of ours.
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { InputError } from "../errors.js";
+import { environmentCause, InputError } from "../errors.js";
 
 /**
  * The largest file read as text: V8's longest string is 2^29 − 24 UTF-16 units, and a UTF-8 file
@@ -16,24 +16,8 @@ export const MAX_TEXT_BYTES = 2 ** 29 - 24;
 export const NOT_REGULAR = "ENOTREGULAR";
 export const TOO_LARGE = "ETOOLARGE";
 
-const CAUSES: Record<string, string> = {
-  ENOENT: "it does not exist",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EISDIR: "it is a directory",
-  ENOTDIR: "a part of its path is not a directory",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "the disk quota is exceeded",
-  EROFS: "the file system is read-only",
-  ENAMETOOLONG: "the file name is too long",
-  ELOOP: "too many symbolic links",
-  EMFILE: "too many open files",
-  ENFILE: "too many open files",
-  EIO: "input/output error",
-  EFBIG: "the file is too large",
-  EXDEV: "it is on another file system",
-  ETXTBSY: "the file is busy",
-  EBUSY: "the file is busy",
+/** Our own codes' words; the system's codes are worded once, in errors.ts. */
+const OWN_CAUSES: Record<string, string> = {
   [NOT_REGULAR]: "it is not a regular file",
   [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`,
 };
@@ -49,9 +33,8 @@ export function isFileSystemError(e: unknown): e is Errno {
 export function describeCause(e: unknown): string {
   if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
   const code = e.code!;
-  const words = CAUSES[code];
-  if (words === undefined) return `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
-  return code === NOT_REGULAR || code === TOO_LARGE ? words : `${words} (${code})`;
+  const words = OWN_CAUSES[code] ?? environmentCause(code);
+  return words ?? `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
 }
 
 /** `cannot write dist/a.js: no space left on the device (ENOSPC)` as an InputError. */
@@ -61,7 +44,7 @@ export function fileError(e: unknown, verb: "read" | "write" | "list", display: 
 
 /** An error for a file we refuse before opening it further (not regular, too large). */
 export function refusal(code: typeof NOT_REGULAR | typeof TOO_LARGE, path: string): Errno {
-  return Object.assign(new Error(`${CAUSES[code]}: ${path}`), { code, path });
+  return Object.assign(new Error(`${OWN_CAUSES[code]}: ${path}`), { code, path });
 }
 
 /**
