@@ -2,7 +2,7 @@
 // The test command: build, run the whole vitest suite, and end with one plain line
 // `N passed, N failed` (plus skipped) taken from the run itself.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,8 +13,13 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 
+// One temporary folder per run, handed to the tests (and everything they spawn) as TMPDIR and
+// removed at the end: a run leaves nothing behind in the system temp directory, however many
+// temporary repositories, homes and builds its tests make.
 const dir = mkdtempSync(join(tmpdir(), "ship-test-"));
 const results = join(dir, "results.json");
+const testTmp = join(dir, "tmp");
+mkdirSync(testTmp);
 const vitest = spawnSync(
   process.execPath,
   [
@@ -25,7 +30,7 @@ const vitest = spawnSync(
     `--outputFile.json=${results}`,
     ...process.argv.slice(2),
   ],
-  { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" } },
+  { stdio: "inherit", env: { ...process.env, TMPDIR: testTmp, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" } },
 );
 
 let passed = 0;
