@@ -4804,6 +4804,12 @@ function rank(source, files) {
   const i2 = files.findIndex((f) => f.path === source.group);
   return i2 < 0 ? -1 : i2;
 }
+function fileNamesUrl(tokenSource, url, files) {
+  if (tokenSource.kind !== "file") return false;
+  const stored = files.find((f) => f.path === tokenSource.group)?.sections.get("defaults")?.get("url");
+  if (stored === void 0 || stored.trim() === "") return false;
+  return normalizeUrl(stored) === normalizeUrl(url);
+}
 function parseBool(v) {
   const s2 = v.trim().toLowerCase();
   if (["true", "yes", "on", "1"].includes(s2)) return true;
@@ -4882,7 +4888,7 @@ function resolveConfig(input2) {
     }
     urlSetting = setting(tokenUrl, TOKEN_SOURCE);
   } else {
-    if (token && url && token.source.group !== url.source.group) {
+    if (token && url && token.source.group !== url.source.group && !fileNamesUrl(token.source, url.value, files)) {
       if (rank(url.source, files) > rank(token.source, files)) {
         warnings.push(
           `ignoring the auth token from ${token.source.label} because the URL comes from a different configuration source (${url.source.label}). ${SAME_SOURCE_HINT}`
@@ -42325,7 +42331,8 @@ async function runLogin(opts, ctx) {
       return;
     }
   }
-  storeToken2(target, token, opts.url ? cfg.url.value + "/" : void 0);
+  const urlGiven = ["flag", "env", "dotenv"].includes(cfg.url.source.kind);
+  storeToken2(target, token, urlGiven ? `${cfg.url.value}/` : void 0);
   ctx.out.print(who);
   ctx.out.print(`Stored token in ${target}`);
   ctx.out.result({

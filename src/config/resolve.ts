@@ -45,6 +45,21 @@ function rank(source: Source, files: ConfigFile[]): number {
   return i < 0 ? -1 : i; // files are lowest precedence first
 }
 
+/**
+ * Whether the config file a token comes from names `url` as its server too (as `login` writes it):
+ * then the token was stored for that URL, and a URL given by flag or environment that equals it is
+ * no conflict — the same-source rule exists to keep a token from going to a server it was not for.
+ */
+function fileNamesUrl(tokenSource: Source, url: string, files: ConfigFile[]): boolean {
+  if (tokenSource.kind !== "file") return false;
+  const stored = files
+    .find((f) => f.path === tokenSource.group)
+    ?.sections.get("defaults")
+    ?.get("url");
+  if (stored === undefined || stored.trim() === "") return false;
+  return normalizeUrl(stored) === normalizeUrl(url);
+}
+
 function parseBool(v: string): boolean | undefined {
   const s = v.trim().toLowerCase();
   if (["true", "yes", "on", "1"].includes(s)) return true;
@@ -136,7 +151,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     }
     urlSetting = setting(tokenUrl, TOKEN_SOURCE);
   } else {
-    if (token && url && token.source.group !== url.source.group) {
+    if (token && url && token.source.group !== url.source.group && !fileNamesUrl(token.source, url.value, files)) {
       if (rank(url.source, files) > rank(token.source, files)) {
         warnings.push(
           `ignoring the auth token from ${token.source.label} because the URL comes from a different configuration source (${url.source.label}). ${SAME_SOURCE_HINT}`,

@@ -426,6 +426,22 @@ describe("resolveConfig: the 3.8 same-source rule between URL and token", () => 
     expect(w.resolve({ flags: { url: "http://flag.example" } }).authToken).toBeUndefined();
   });
 
+  it("keeps a home-rc token when the URL from the environment or --url is the one stored beside it", () => {
+    const w = makeWorld({ "home/.sentryclirc": "[auth]\ntoken=home_token\n[defaults]\nurl=http://env.example/\n" });
+    for (const c of [
+      w.resolve({ env: { SENTRY_URL: "http://env.example" } }),
+      w.resolve({ flags: { url: "http://env.example/" } }),
+    ]) {
+      expect(c.authToken?.value).toBe("home_token");
+      expect(c.url.value).toBe("http://env.example");
+      expect(c.warnings).toEqual([]);
+    }
+    // Another URL is still a conflict: the token was stored for env.example.
+    const other = w.resolve({ env: { SENTRY_URL: "http://other.example" } });
+    expect(other.authToken).toBeUndefined();
+    expect(other.warnings).toEqual([IGNORE_TOKEN(`${w.path("home/.sentryclirc")} ([auth] token)`, "SENTRY_URL")]);
+  });
+
   it("ignores a home-rc token when the URL comes from the project rc", () => {
     const w = makeWorld({
       "home/.sentryclirc": "[auth]\ntoken=home_token\n",

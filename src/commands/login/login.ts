@@ -71,7 +71,10 @@ export async function runLogin(opts: LoginOptions, ctx: CommandContext): Promise
       return;
     }
   }
-  storeToken(target, token, opts.url ? cfg.url.value + "/" : undefined);
+  // A URL given by flag or environment is stored beside the token, so the next command finds the
+  // token with its server whether or not that URL is given again.
+  const urlGiven = ["flag", "env", "dotenv"].includes(cfg.url.source.kind);
+  storeToken(target, token, urlGiven ? `${cfg.url.value}/` : undefined);
   ctx.out.print(who);
   ctx.out.print(`Stored token in ${target}`);
   ctx.out.result({

@@ -24,6 +24,22 @@ describe("login", () => {
     expect(info.stdout).toContain(`(from ${rc} ([auth] token))`);
   });
 
+  it("stores a URL given by the environment beside the token, so the next command works with or without it", async () => {
+    const home = tempDir();
+    const env = { SENTRY_URL: `${ctx.server.url}/` };
+    const r = await runCli(["login", "--auth-token", ctx.server.token], { home, env });
+    expect(r.exitCode).toBe(0);
+    const rc = join(home, ".sentryclirc");
+    expect(readFileSync(rc, "utf8")).toBe(`[auth]\ntoken=${ctx.server.token}\n\n[defaults]\nurl=${ctx.server.url}/\n`);
+    for (const e of [env, {}]) {
+      const info = await runCli(["--json", "info"], { home, env: e });
+      expect(info.stderr).toBe("");
+      expect(info.exitCode).toBe(0);
+      const doc = JSON.parse(info.stdout);
+      expect(JSON.stringify(doc)).toContain("ship@example.com");
+    }
+  });
+
   it("keeps the rest of an existing rc file and replaces only the token", async () => {
     const home = tempDir();
     const rc = join(home, ".sentryclirc");
