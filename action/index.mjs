@@ -38350,6 +38350,7 @@ var git_exports = {};
 __export(git_exports, {
   GitRepo: () => GitRepo,
   checkRemoteName: () => checkRemoteName,
+  isTrackedByGit: () => isTrackedByGit,
   topPathspec: () => topPathspec
 });
 function checkRemoteName(name) {
@@ -38357,6 +38358,21 @@ function checkRemoteName(name) {
     throw new InputError(`invalid git remote name '${name}' (from SENTRY_VCS_REMOTE or [defaults] vcs_remote)`);
   }
   return name;
+}
+async function isTrackedByGit(file, env2) {
+  const { dirname: dirname14 } = await import("node:path");
+  let repo;
+  try {
+    repo = await GitRepo.open(dirname14(file), env2);
+  } catch {
+    return false;
+  }
+  try {
+    await repo.raw(["ls-files", "--error-unmatch", "--", file]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 function topPathspec(path) {
   return `:(top,literal)${path}`;
@@ -42332,6 +42348,12 @@ async function runLogin(opts, ctx) {
     }
   }
   const urlGiven = ["flag", "env", "dotenv"].includes(cfg.url.source.kind);
+  const { isTrackedByGit: isTrackedByGit2 } = await Promise.resolve().then(() => (init_git(), git_exports));
+  if (await isTrackedByGit2(target, ctx.env)) {
+    ctx.out.warn(
+      `${target} is tracked by git: the token written there would be committed with it. Use \`login --global\` (~/.sentryclirc) or SENTRY_AUTH_TOKEN, and remove the token from the file.`
+    );
+  }
   storeToken2(target, token, urlGiven ? `${cfg.url.value}/` : void 0);
   ctx.out.print(who);
   ctx.out.print(`Stored token in ${target}`);

@@ -226,6 +226,23 @@ export class GitRepo {
  * A root-relative path as a pathspec that means the same from any working directory and never
  * reads as an option or as a glob: `:(top,literal)packages/web`.
  */
+/** Whether `file` is tracked by the git repository holding it (false outside a repository). */
+export async function isTrackedByGit(file: string, env?: NodeJS.ProcessEnv): Promise<boolean> {
+  const { dirname } = await import("node:path");
+  let repo: GitRepo;
+  try {
+    repo = await GitRepo.open(dirname(file), env);
+  } catch {
+    return false;
+  }
+  try {
+    await repo.raw(["ls-files", "--error-unmatch", "--", file]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function topPathspec(path: string): string {
   return `:(top,literal)${path}`;
 }

@@ -74,6 +74,12 @@ export async function runLogin(opts: LoginOptions, ctx: CommandContext): Promise
   // A URL given by flag or environment is stored beside the token, so the next command finds the
   // token with its server whether or not that URL is given again.
   const urlGiven = ["flag", "env", "dotenv"].includes(cfg.url.source.kind);
+  const { isTrackedByGit } = await import("../../vcs/git.js");
+  if (await isTrackedByGit(target, ctx.env)) {
+    ctx.out.warn(
+      `${target} is tracked by git: the token written there would be committed with it. Use \`login --global\` (~/.sentryclirc) or SENTRY_AUTH_TOKEN, and remove the token from the file.`,
+    );
+  }
   storeToken(target, token, urlGiven ? `${cfg.url.value}/` : undefined);
   ctx.out.print(who);
   ctx.out.print(`Stored token in ${target}`);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -38,6 +39,34 @@ describe("login", () => {
       const doc = JSON.parse(info.stdout);
       expect(JSON.stringify(doc)).toContain("ship@example.com");
     }
+  });
+
+  it("warns before writing a token into a .sentryclirc that git tracks", async () => {
+    const home = tempDir();
+    const repo = tempDir();
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=T", "-c", "user.email=t@example.com", ...args], { cwd: repo });
+    git("init", "-q");
+    writeFileSync(join(repo, ".sentryclirc"), "[defaults]\norg = acme\n");
+    git("add", ".sentryclirc");
+    git("commit", "-qm", "rc");
+    const rc = join(repo, ".sentryclirc");
+    const r = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login"], {
+      home,
+      cwd: repo,
+      env: {},
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`${rc} is tracked by git: the token written there would be committed with it.`);
+    expect(r.stderr).not.toContain(ctx.server.token);
+    // Untracked (the home rc): no warning.
+    const h = await runCli(["--url", `${ctx.server.url}/`, "--auth-token", ctx.server.token, "login", "--global"], {
+      home,
+      cwd: repo,
+      env: {},
+    });
+    expect(h.exitCode).toBe(0);
+    expect(h.stderr).not.toContain("tracked by git");
   });
 
   it("keeps the rest of an existing rc file and replaces only the token", async () => {
