@@ -42073,6 +42073,37 @@ var init_runner = __esm({
   }
 });
 
+// src/domain/scopes.ts
+function unmetScopeNeeds(scopes) {
+  const have = new Set(scopes);
+  return COMMAND_SCOPES.filter((n2) => !n2.anyOf.some((s2) => have.has(s2)));
+}
+var RELEASE_SCOPES, ORG_READ_SCOPES, PROJECT_READ_SCOPES, EVENT_READ_SCOPES, COMMAND_SCOPES;
+var init_scopes = __esm({
+  "src/domain/scopes.ts"() {
+    "use strict";
+    RELEASE_SCOPES = {
+      GET: ["project:read", "project:write", "project:admin", "project:releases", "org:ci"],
+      POST: ["project:write", "project:admin", "project:releases", "org:ci"],
+      PUT: ["project:write", "project:admin", "project:releases", "org:ci"],
+      DELETE: ["project:admin", "project:releases"]
+    };
+    ORG_READ_SCOPES = ["org:read", "org:write", "org:admin", "org:integrations", "org:ci"];
+    PROJECT_READ_SCOPES = ["project:read", "project:write", "project:admin"];
+    EVENT_READ_SCOPES = ["event:read", "event:write", "event:admin"];
+    COMMAND_SCOPES = [
+      {
+        commands: "releases new/finalize/set-commits, deploys new, sourcemaps upload",
+        anyOf: RELEASE_SCOPES.POST ?? []
+      },
+      { commands: "releases set-commits (it lists the organization's repositories)", anyOf: ORG_READ_SCOPES },
+      { commands: "releases list/info, deploys list", anyOf: RELEASE_SCOPES.GET ?? [] },
+      { commands: "releases delete", anyOf: RELEASE_SCOPES.DELETE ?? [] },
+      { commands: "releases health/gate, sourcemaps explain EVENT_ID", anyOf: EVENT_READ_SCOPES }
+    ];
+  }
+});
+
 // src/commands/info/render.ts
 function withSource(style, value2, source) {
   if (value2 === null || value2 === "") return "-";
@@ -42141,13 +42172,15 @@ async function runInfo(opts, ctx) {
       const api = await ctx.api();
       const res = await api.get("");
       const data = res.data ?? { user: null, auth: null };
+      const scopes = data.auth?.scopes ?? [];
       report3.auth = {
         successful: true,
         user: data.user?.email ?? data.user?.username ?? null,
-        scopes: data.auth?.scopes ?? []
+        scopes,
+        cannotRun: unmetScopeNeeds(scopes).map((n2) => ({ commands: n2.commands, needsOneOf: [...n2.anyOf] }))
       };
     } catch (e) {
-      report3.auth = { successful: false, user: null, scopes: [] };
+      report3.auth = { successful: false, user: null, scopes: [], cannotRun: [] };
       failure = e;
     }
   } else if (cfg) {
@@ -42180,12 +42213,16 @@ async function runInfo(opts, ctx) {
     },
     haveDsn: report3.haveDsn
   });
+  for (const n2 of report3.auth?.cannotRun ?? []) {
+    ctx.out.warn(`the token cannot run ${n2.commands}: that needs one of the scopes ${n2.needsOneOf.join(", ")}`);
+  }
   ctx.out.print(renderInfo(report3, ctx.out.style));
   if (failure) throw failure;
 }
 var init_info = __esm({
   "src/commands/info/info.ts"() {
     "use strict";
+    init_scopes();
     init_errors();
     init_render();
   }
@@ -42962,19 +42999,12 @@ function authorizeOrg(state, req, orgParam, scopes) {
   if (!hasAnyScope(a.token, scopes)) return { reply: FORBIDDEN() };
   return { token: a.token, org };
 }
-var UNAUTHORIZED_HEADERS, RELEASE_SCOPES, ORG_READ_SCOPES;
+var UNAUTHORIZED_HEADERS;
 var init_auth = __esm({
   "src/server/auth.ts"() {
     "use strict";
     init_http();
     UNAUTHORIZED_HEADERS = { "WWW-Authenticate": 'xBasic realm="api"' };
-    RELEASE_SCOPES = {
-      GET: ["project:read", "project:write", "project:admin", "project:releases", "org:ci"],
-      POST: ["project:write", "project:admin", "project:releases", "org:ci"],
-      PUT: ["project:write", "project:admin", "project:releases", "org:ci"],
-      DELETE: ["project:admin", "project:releases"]
-    };
-    ORG_READ_SCOPES = ["org:read", "org:write", "org:admin", "org:integrations", "org:ci"];
   }
 });
 
@@ -43665,15 +43695,14 @@ function register2(router, core) {
     return json(200, { ...serializeProject(p2, a.org), organization: serializeOrg(a.org, core.url()) });
   });
 }
-var PROJECT_READ_SCOPES;
 var init_api_root = __esm({
   "src/server/routes/api-root.ts"() {
     "use strict";
+    init_scopes();
     init_auth();
     init_http();
     init_serialize();
     init_paging();
-    PROJECT_READ_SCOPES = ["project:read", "project:write", "project:admin"];
   }
 });
 
@@ -44463,6 +44492,7 @@ var init_artifact_lookup = __esm({
   "src/server/routes/artifact-lookup.ts"() {
     "use strict";
     init_esm3();
+    init_scopes();
     init_artifacts();
     init_auth();
     init_http();
@@ -44813,6 +44843,7 @@ var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err2;
 var init_chunks = __esm({
   "src/server/routes/chunks.ts"() {
     "use strict";
+    init_scopes();
     init_auth();
     init_chunk_store();
     init_http();
@@ -45082,6 +45113,7 @@ var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
 var init_assemble = __esm({
   "src/server/routes/assemble.ts"() {
     "use strict";
+    init_scopes();
     init_auth();
     init_http();
     init_json_depth();
@@ -45337,6 +45369,7 @@ var init_deploys = __esm({
   "src/server/routes/deploys.ts"() {
     "use strict";
     init_release();
+    init_scopes();
     init_auth();
     init_http();
     init_serialize();
@@ -47828,18 +47861,16 @@ function debugReportFor(core, org, project, ev) {
   const raw = { ...eventPayload(ev) ?? {}, event_id: ev.id };
   return debugReport(raw, storeFor(core, org, project));
 }
-var EVENT_READ_SCOPES;
 var init_events = __esm({
   "src/server/routes/events.ts"() {
     "use strict";
+    init_scopes();
     init_event();
     init_auth();
     init_http();
     init_api_shape();
     init_symbolicate();
-    init_api_root();
     init_paging();
-    EVENT_READ_SCOPES = ["event:read", "event:write", "event:admin"];
   }
 });
 
@@ -49202,7 +49233,7 @@ function valueFor(field, buckets, status) {
 function register10(router, core) {
   const { state } = core;
   router.on("GET", "/api/0/organizations/:org/sessions/", (req) => {
-    const a = authorizeOrg(state, req, req.params.org, SESSION_READ_SCOPES);
+    const a = authorizeOrg(state, req, req.params.org, EVENT_READ_SCOPES);
     if ("reply" in a) return a.reply;
     const fields = req.queryAll.getAll("field");
     if (fields.length === 0) return detail(400, 'Request is missing a "field"');
@@ -49293,14 +49324,14 @@ function releaseHealthData(core, release, projectId, opts) {
 function hasHealthData(state, release, projectId) {
   return state.sessionBuckets.some((b2) => b2.projectId === projectId && b2.release === release.version);
 }
-var SESSION_READ_SCOPES, GROUP_BYS, MAX_POINTS, UNIT_MS;
+var GROUP_BYS, MAX_POINTS, UNIT_MS;
 var init_sessions2 = __esm({
   "src/server/routes/sessions.ts"() {
     "use strict";
+    init_scopes();
     init_auth();
     init_http();
     init_sessions();
-    SESSION_READ_SCOPES = ["event:read", "event:write", "event:admin"];
     GROUP_BYS = ["release", "environment", "project", "session.status"];
     MAX_POINTS = 1e4;
     UNIT_MS = {
@@ -49797,6 +49828,7 @@ var init_releases = __esm({
   "src/server/routes/releases.ts"() {
     "use strict";
     init_release();
+    init_scopes();
     init_auth();
     init_http();
     init_serialize();
@@ -49865,6 +49897,7 @@ var REPO_WRITE_SCOPES;
 var init_repos = __esm({
   "src/server/routes/repos.ts"() {
     "use strict";
+    init_scopes();
     init_auth();
     init_http();
     init_serialize();

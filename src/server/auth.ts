@@ -40,17 +40,6 @@ export function hasAnyScope(token: TokenRecord, scopes: readonly string[]): bool
   return scopes.some((s) => token.scopes.includes(s));
 }
 
-/** Release-endpoint scopes by method (OrganizationReleasePermission). */
-export const RELEASE_SCOPES: Record<string, readonly string[]> = {
-  GET: ["project:read", "project:write", "project:admin", "project:releases", "org:ci"],
-  POST: ["project:write", "project:admin", "project:releases", "org:ci"],
-  PUT: ["project:write", "project:admin", "project:releases", "org:ci"],
-  DELETE: ["project:admin", "project:releases"],
-};
-
-/** Organization read endpoints (repos, org details). */
-export const ORG_READ_SCOPES = ["org:read", "org:write", "org:admin", "org:integrations", "org:ci"] as const;
-
 /**
  * Authenticate, resolve the organization and check that the token may act on it with one of
  * `scopes`. Returns the token and org, or the reply real Sentry gives.

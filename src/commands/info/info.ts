@@ -2,6 +2,7 @@
 
 import type { ResolvedConfig, Setting } from "../../config/types.js";
 import type { CommandContext } from "../../context.js";
+import { unmetScopeNeeds } from "../../domain/scopes.js";
 import { ConfigError, isShipError } from "../../errors.js";
 import { type InfoReport, renderInfo } from "./render.js";
 
@@ -48,13 +49,15 @@ export async function runInfo(opts: InfoOptions, ctx: CommandContext): Promise<v
       const api = await ctx.api();
       const res = await api.get<AuthInfoResponse>("");
       const data = res.data ?? { user: null, auth: null };
+      const scopes = data.auth?.scopes ?? [];
       report.auth = {
         successful: true,
         user: data.user?.email ?? data.user?.username ?? null,
-        scopes: data.auth?.scopes ?? [],
+        scopes,
+        cannotRun: unmetScopeNeeds(scopes).map((n) => ({ commands: n.commands, needsOneOf: [...n.anyOf] })),
       };
     } catch (e) {
-      report.auth = { successful: false, user: null, scopes: [] };
+      report.auth = { successful: false, user: null, scopes: [], cannotRun: [] };
       failure = e;
     }
   } else if (cfg) {
@@ -90,6 +93,9 @@ export async function runInfo(opts: InfoOptions, ctx: CommandContext): Promise<v
     },
     haveDsn: report.haveDsn,
   });
+  for (const n of report.auth?.cannotRun ?? []) {
+    ctx.out.warn(`the token cannot run ${n.commands}: that needs one of the scopes ${n.needsOneOf.join(", ")}`);
+  }
   ctx.out.print(renderInfo(report, ctx.out.style));
   if (failure) throw failure;
 }

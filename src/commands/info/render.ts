@@ -5,7 +5,13 @@ export interface InfoReport {
   org: { value: string | null; source: string | null };
   project: { value: string | null; source: string | null };
   token: { source: string; kind: "org" | "user" } | null;
-  auth: { successful: boolean; user: string | null; scopes: string[] } | null;
+  auth: {
+    successful: boolean;
+    user: string | null;
+    scopes: string[];
+    /** Commands the token's scopes do not allow, with the scopes that would. */
+    cannotRun: Array<{ commands: string; needsOneOf: string[] }>;
+  } | null;
   showDefaults: boolean;
   haveDsn: boolean;
 }

@@ -3,14 +3,12 @@
  * nulls when anonymous), the organization list and details, an organization's projects and a
  * project's details — with real Sentry's authentication and scope rules (sentry-api.md §6).
  */
-import { authenticate, authorizeOrg, ORG_READ_SCOPES } from "../auth.js";
+import { ORG_READ_SCOPES, PROJECT_READ_SCOPES } from "../../domain/scopes.js";
+import { authenticate, authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { json, NOT_FOUND, type Router } from "../http.js";
 import { serializeOrg, serializeProject, serializeUser } from "../serialize.js";
 import { paginateMapped } from "./paging.js";
-
-/** ProjectPermission for reads. */
-export const PROJECT_READ_SCOPES = ["project:read", "project:write", "project:admin"] as const;
 
 export function register(router: Router, core: ServerCore): void {
   const { state } = core;

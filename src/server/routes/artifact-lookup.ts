@@ -5,8 +5,9 @@
  * `project:releases` token. `?download=artifact_bundle/N` returns that bundle as a zip.
  */
 import { strToU8, zipSync } from "fflate";
+import { RELEASE_SCOPES } from "../../domain/scopes.js";
 import { header, normalizeId } from "../../sourcemaps/symbolicate/artifacts.js";
-import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { json, NOT_FOUND, type Router } from "../http.js";
 import type { Bundle } from "../state.js";

@@ -6,7 +6,8 @@
  * `options.assemblePolls` polls, like a background task would.
  */
 import { createHash } from "node:crypto";
-import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import { RELEASE_SCOPES } from "../../domain/scopes.js";
+import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { API_JSON_DEPTH, json, parseJsonBody, type Reply, type Router } from "../http.js";
 import { jsonTextTooDeep } from "../json-depth.js";

@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import { RELEASE_SCOPES } from "../../domain/scopes.js";
+import { authorizeOrg } from "../auth.js";
 import { type ChunkBudget, ChunkStore } from "../chunk-store.js";
 import type { ServerCore } from "../core.js";
 import { json, type Reply, type Router } from "../http.js";

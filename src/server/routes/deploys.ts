@@ -5,7 +5,8 @@
  */
 
 import { environmentProblem, MAX_ENVIRONMENT_LENGTH } from "../../domain/release.js";
-import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import { RELEASE_SCOPES } from "../../domain/scopes.js";
+import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { fieldErrors, json, NOT_FOUND, type Reply, type RouteRequest, type Router } from "../http.js";
 import { serializeDeploy } from "../serialize.js";

@@ -3,6 +3,7 @@
  * processed at ingestion) and the source-map debug report the web UI's "Unminify Code" dialog
  * uses (`source-map-debug-blue-thunder-edition`).
  */
+import { EVENT_READ_SCOPES, PROJECT_READ_SCOPES } from "../../domain/scopes.js";
 import { debugReport } from "../../sourcemaps/symbolicate/event.js";
 import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
@@ -10,11 +11,7 @@ import { detail, json, NOT_FOUND, type RouteRequest, type Router } from "../http
 import type { Org, Project, StoredEvent } from "../state.js";
 import { apiEvent, apiEventSummary } from "../symbolicate/api-shape.js";
 import { eventPayload, storeFor } from "../symbolicate/index.js";
-import { PROJECT_READ_SCOPES } from "./api-root.js";
 import { paginateMapped } from "./paging.js";
-
-/** ProjectEventPermission for reads. */
-const EVENT_READ_SCOPES = ["event:read", "event:write", "event:admin"] as const;
 
 function projectOf(core: ServerCore, req: RouteRequest, scopes: readonly string[]) {
   const a = authorizeOrg(core.state, req, req.params.org!, scopes);

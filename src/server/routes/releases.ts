@@ -5,7 +5,8 @@
  */
 
 import { versionProblem } from "../../domain/release.js";
-import { authorizeOrg, RELEASE_SCOPES } from "../auth.js";
+import { RELEASE_SCOPES } from "../../domain/scopes.js";
+import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { detail, fieldErrors, json, NOT_FOUND, type Reply, type RouteRequest, type Router } from "../http.js";
 import { serializeCommit, serializeRelease } from "../serialize.js";

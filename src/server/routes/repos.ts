@@ -3,7 +3,8 @@
  * reads, and a strict create so users and tests can register the repos `set-commits --auto` and
  * `--commit` need (real Sentry creates these through an installed integration).
  */
-import { authorizeOrg, ORG_READ_SCOPES } from "../auth.js";
+import { ORG_READ_SCOPES } from "../../domain/scopes.js";
+import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { detail, fieldErrors, json, type Router } from "../http.js";
 import { REPO_PROVIDERS, serializeRepo } from "../serialize.js";

@@ -3,14 +3,13 @@
  * groupBy, statsPeriod or start/end, interval, project, environment, query) and the `healthData`
  * of each project in the release details with `health=1`. Counts come from ../sessions.ts.
  */
+import { EVENT_READ_SCOPES } from "../../domain/scopes.js";
 import { authorizeOrg } from "../auth.js";
 import type { ServerCore } from "../core.js";
 import { detail, json, type Reply, type RouteRequest, type Router } from "../http.js";
 import { fieldValue, SESSION_FIELDS, totalsOf } from "../sessions.js";
 import type { Org, Release, ServerState, SessionBucket } from "../state.js";
 
-/** OrganizationEventPermission for reads. */
-export const SESSION_READ_SCOPES = ["event:read", "event:write", "event:admin"] as const;
 const GROUP_BYS = ["release", "environment", "project", "session.status"];
 const MAX_POINTS = 10_000;
 const UNIT_MS: Record<string, number> = {
@@ -158,7 +157,7 @@ function valueFor(field: string, buckets: SessionBucket[], status?: string): num
 export function register(router: Router, core: ServerCore): void {
   const { state } = core;
   router.on("GET", "/api/0/organizations/:org/sessions/", (req) => {
-    const a = authorizeOrg(state, req, req.params.org!, SESSION_READ_SCOPES);
+    const a = authorizeOrg(state, req, req.params.org!, EVENT_READ_SCOPES);
     if ("reply" in a) return a.reply;
     const fields = req.queryAll.getAll("field");
     if (fields.length === 0) return detail(400, 'Request is missing a "field"');

@@ -22,6 +22,28 @@ describe("info", () => {
     expect(req.headers["user-agent"]).toMatch(/^sentry-ship\/\d+\.\d+\.\d+$/);
   });
 
+  it("warns about each group of commands the token's scopes do not allow, and lists them in --json", async () => {
+    const full = await runCli(["info"], { env: ctx.env() });
+    expect(full.stderr).toBe("");
+
+    const ro = await runCli(["info"], { env: ctx.env({ SENTRY_AUTH_TOKEN: ctx.server.readOnlyToken }) });
+    expect(ro.exitCode).toBe(0);
+    expect(ro.stderr.trim().split("\n")).toEqual([
+      "warning: the token cannot run releases new/finalize/set-commits, deploys new, sourcemaps upload: that needs one of the scopes project:write, project:admin, project:releases, org:ci",
+      "warning: the token cannot run releases delete: that needs one of the scopes project:admin, project:releases",
+      "warning: the token cannot run releases health/gate, sourcemaps explain EVENT_ID: that needs one of the scopes event:read, event:write, event:admin",
+    ]);
+
+    const org = await runCli(["--json", "info"], {
+      env: ctx.env({ SENTRY_AUTH_TOKEN: ctx.server.orgToken, SENTRY_URL: undefined }),
+    });
+    expect(org.exitCode).toBe(0);
+    expect(JSON.parse(org.stdout).auth.cannotRun.map((n: { commands: string }) => n.commands)).toEqual([
+      "releases delete",
+      "releases health/gate, sourcemaps explain EVENT_ID",
+    ]);
+  });
+
   it("names the rc file a value came from", async () => {
     const project = tempDir();
     writeFileSync(join(project, ".sentryclirc"), "[defaults]\norg = acme\nproject = backend\n");
