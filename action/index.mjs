@@ -73,11 +73,11 @@ function classifyError(e) {
   const path = typeof err4?.path === "string" ? err4.path : void 0;
   const rawDest = e?.dest;
   const dest = typeof rawDest === "string" ? rawDest : void 0;
-  const cause = code ? environmentCause(code) : void 0;
-  if (cause) {
+  const cause2 = code ? environmentCause(code) : void 0;
+  if (cause2) {
     const verb = err4?.syscall ? ` (${err4.syscall})` : "";
     const what = path ? `${excerpt(path, 200)}${dest ? ` -> ${excerpt(dest, 200)}` : ""}` : "a file";
-    return new InputError(`cannot use ${what}: ${cause}${verb}`, { cause: e });
+    return new InputError(`cannot use ${what}: ${cause2}${verb}`, { cause: e });
   }
   if (code && /^E[A-Z0-9]+$/.test(code) && (path || err4?.syscall)) {
     return new InputError(
@@ -5709,12 +5709,12 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message, options = {}) {
-        super(message, { cause, ...options });
+      constructor(cause2, message, options = {}) {
+        super(message, { cause: cause2, ...options });
         this.name = "SecureProxyConnectionError";
         this.message = message || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
-        this.cause = cause;
+        this.cause = cause2;
       }
       static [Symbol.hasInstance](instance) {
         return instance && instance[kSecureProxyConnectionError] === true;
@@ -11324,8 +11324,8 @@ var require_formdata_parser = __commonJS({
       }
       return true;
     }
-    function parsingError(cause) {
-      return new TypeError("Failed to parse body as FormData.", { cause: new TypeError(cause) });
+    function parsingError(cause2) {
+      return new TypeError("Failed to parse body as FormData.", { cause: new TypeError(cause2) });
     }
     function isCTL(char) {
       return char <= 31 || char === 127;
@@ -11716,7 +11716,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -11852,7 +11852,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -11948,11 +11948,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -11975,10 +11975,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -11995,7 +11995,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -12206,7 +12206,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -12232,7 +12232,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
         return 0;
       }
@@ -12272,13 +12272,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -29320,13 +29320,13 @@ var require_connection = __commonJS({
         object.readyState = states.CLOSING;
       }
     }
-    function failHandshake(handler2, response, code, reason, cause) {
+    function failHandshake(handler2, response, code, reason, cause2) {
       if (response.socket?.session != null && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      failWebsocketConnection(handler2, code, reason, cause);
+      failWebsocketConnection(handler2, code, reason, cause2);
     }
-    function failWebsocketConnection(handler2, code, reason, cause) {
+    function failWebsocketConnection(handler2, code, reason, cause2) {
       if (isEstablished(handler2.readyState)) {
         closeWebSocketConnection(handler2, code, reason, false);
       }
@@ -42373,9 +42373,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync16, existsSync: existsSync12 } = await import("node:fs");
+  const { readFileSync: readFileSync15, existsSync: existsSync12 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync12(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync12(target) ? readIniValue2(readFileSync15(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -53039,7 +53039,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -53047,7 +53047,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -53256,7 +53256,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -53302,8 +53302,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -53999,7 +53999,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -54057,7 +54057,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
-    var constants4 = require_constants6();
+    var constants5 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -54185,7 +54185,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -58560,8 +58560,42 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { existsSync as existsSync10, statSync as statSync8 } from "node:fs";
+import { closeSync as closeSync6, constants as constants4, existsSync as existsSync10, fstatSync as fstatSync4, openSync as openSync6, readSync as readSync4, statSync as statSync8 } from "node:fs";
 import { isAbsolute as isAbsolute9, resolve as resolve14 } from "node:path";
+function cause(e) {
+  const code = e.code;
+  return (code && environmentCause(code)) ?? e.message;
+}
+function readUserFile(path, display, max, tail = false) {
+  let fd2;
+  try {
+    fd2 = openSync6(path, constants4.O_RDONLY | constants4.O_NONBLOCK);
+  } catch (e) {
+    throw new InputError(`could not read ${display}: ${cause(e)}`);
+  }
+  try {
+    const st = fstatSync4(fd2, { bigint: true });
+    if (!st.isFile()) throw new InputError(`could not read ${display}: it is not a regular file`);
+    const size = Number(st.size);
+    if (size > max && !tail) {
+      throw new InputError(`could not read ${display}: it is ${size} bytes, more than the ${max} bytes accepted`);
+    }
+    const length = Math.min(size, max);
+    const bytes = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const n2 = readSync4(fd2, bytes, got, length - got, size - length + got);
+      if (n2 === 0) break;
+      got += n2;
+    }
+    return { bytes: bytes.subarray(0, got), mtimeNs: st.mtimeNs };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`could not read ${display}: ${cause(e)}`);
+  } finally {
+    closeSync6(fd2);
+  }
+}
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
@@ -58579,10 +58613,13 @@ async function expandPaths(args, cwd) {
   }
   return out;
 }
+var MAX_EVENT_FILE_BYTES, LOGFILE_TAIL_BYTES;
 var init_files2 = __esm({
   "src/events/files.ts"() {
     "use strict";
     init_errors();
+    MAX_EVENT_FILE_BYTES = 100 * 1024 * 1024;
+    LOGFILE_TAIL_BYTES = 1024 * 1024;
   }
 });
 
@@ -58592,7 +58629,7 @@ __export(send_event_exports, {
   runSendEvent: () => runSendEvent,
   sendEventOptions: () => sendEventOptions
 });
-import { readFileSync as readFileSync14, statSync as statSync9 } from "node:fs";
+import { resolve as resolvePath3 } from "node:path";
 function sendEventOptions(o2, paths) {
   return {
     paths,
@@ -58658,12 +58695,7 @@ async function runSendEvent(opts, ctx) {
   const prepared = [];
   if (opts.paths.length > 0) {
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
-      let bytes;
-      try {
-        bytes = readFileSync14(f.path);
-      } catch (e) {
-        throw new InputError(`could not read ${f.display}: ${e.message}`);
-      }
+      const { bytes } = readUserFile(f.path, f.display, MAX_EVENT_FILE_BYTES);
       if (opts.raw) {
         const eventId = rawEventId(bytes);
         prepared.push({ display: f.display, eventId, body: eventEnvelopeRaw(bytes, eventId) });
@@ -58688,15 +58720,12 @@ async function runSendEvent(opts, ctx) {
     if (opts.timestamp !== void 0) input(() => parseTimestamp2(opts.timestamp));
     let breadcrumbs;
     if (opts.logfile !== void 0) {
-      let text;
-      let mtime;
-      try {
-        text = readFileSync14(opts.logfile, "utf8");
-        const ns = statSync9(opts.logfile, { bigint: true }).mtimeNs;
-        mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
-      } catch (e) {
-        throw new InputError(`could not open logfile ${opts.logfile}: ${e.message}`);
-      }
+      const logfile = resolvePath3(ctx.cwd, opts.logfile);
+      const tail = readUserFile(logfile, `logfile ${opts.logfile}`, LOGFILE_TAIL_BYTES, true);
+      let text = tail.bytes.toString("utf8");
+      if (tail.bytes.length === LOGFILE_TAIL_BYTES) text = text.slice(text.indexOf("\n") + 1);
+      const ns = tail.mtimeNs;
+      const mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
       breadcrumbs = logfileBreadcrumbs(text, mtime, opts.withCategories === true);
     }
     const release = opts.release ?? cfg?.release?.value ?? ctx.env.SENTRY_RELEASE ?? await gitHead(ctx.cwd);
@@ -58806,7 +58835,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync15, rmSync as rmSync6 } from "node:fs";
+import { readFileSync as readFileSync14, rmSync as rmSync6 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -58824,7 +58853,7 @@ async function runSendEnvelope(opts, ctx) {
     const spooled = isInSpool(f.path, spool);
     let bytes;
     try {
-      bytes = readFileSync15(f.path);
+      bytes = readFileSync14(f.path);
     } catch (e) {
       const code = e.code;
       if (spooled && code === "ENOENT") {
@@ -59373,7 +59402,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync11, statSync as statSync10 } from "node:fs";
+import { existsSync as existsSync11, statSync as statSync9 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -59799,7 +59828,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync11(wd) || !statSync10(wd).isDirectory()) {
+  if (!existsSync11(wd) || !statSync9(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

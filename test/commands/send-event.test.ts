@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -240,6 +241,26 @@ describe("send-event", () => {
     });
   });
 
+  it("reads only the end of a large --logfile for its last 100 lines, and refuses a FIFO without waiting", async () => {
+    const dir = tempDir();
+    const log = join(dir, "big.log");
+    // ~3 MiB: more than the tail that is read, with a multi-byte character at every line start.
+    const lines = Array.from({ length: 60_000 }, (_, i) => `é line ${i} ${"x".repeat(40)}`);
+    writeFileSync(log, `${lines.join("\n")}\n`);
+    const r = await runCli(["send-event", "-m", "x", "--logfile", log, "--no-environ"], { env: envFor() });
+    expect(r.exitCode).toBe(0);
+    const crumbs = (lastEventPayload().breadcrumbs as { values: Array<{ message: string }> }).values;
+    expect(crumbs.map((c) => c.message)).toEqual(lines.slice(-100));
+
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const started = Date.now();
+    const f = await runCli(["send-event", "-m", "x", "--logfile", fifo], { env: envFor() });
+    expect(f.exitCode).toBe(1);
+    expect(f.stderr).toBe(`error: could not read logfile ${fifo}: it is not a regular file\n`);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("sends a file unchanged with --raw", async () => {
     const dir = tempDir();
     const raw = '{"message":"from file","level":"info","tags":{"a":"b"}}';
@@ -262,7 +283,7 @@ describe("send-event", () => {
     [
       "a missing logfile",
       ["-m", "x", "--logfile", "/nonexistent/log"],
-      /^error: could not open logfile \/nonexistent\/log: /,
+      /^error: could not read logfile \/nonexistent\/log: it does not exist \(ENOENT\)/,
     ],
     [
       "a bad DSN",

@@ -2,7 +2,7 @@
  * `send-event`: build an event from flags (or read event files), wrap it in an envelope and
  * deliver it through the DSN(s), spooling it when no DSN accepts it.
  */
-import { readFileSync, statSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import type { CommandContext } from "../../context.js";
 import { dsnHost } from "../../domain/dsn.js";
 import { hyphenateEventId, normalizeEventId } from "../../domain/envelope.js";
@@ -18,7 +18,7 @@ import {
   parseTimestamp,
   redactedEnviron,
 } from "../../events/event.js";
-import { expandPaths } from "../../events/files.js";
+import { expandPaths, LOGFILE_TAIL_BYTES, MAX_EVENT_FILE_BYTES, readUserFile } from "../../events/files.js";
 import { type HostInfo, hostInfo } from "../../events/host.js";
 import { VERSION } from "../../version.js";
 import type { CommandOptions } from "../runner.js";
@@ -152,12 +152,7 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
   if (opts.paths.length > 0) {
     // Validate every file before sending any.
     for (const f of await expandPaths(opts.paths, ctx.cwd)) {
-      let bytes: Buffer;
-      try {
-        bytes = readFileSync(f.path);
-      } catch (e) {
-        throw new InputError(`could not read ${f.display}: ${(e as Error).message}`);
-      }
+      const { bytes } = readUserFile(f.path, f.display, MAX_EVENT_FILE_BYTES);
       if (opts.raw) {
         // Sent as-is; like sentry-cli, the envelope takes the file's event_id when it has one.
         const eventId = rawEventId(bytes);
@@ -183,16 +178,14 @@ export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext):
     if (opts.timestamp !== undefined) input(() => parseTimestamp(opts.timestamp!));
     let breadcrumbs: ReturnType<typeof logfileBreadcrumbs> | undefined;
     if (opts.logfile !== undefined) {
-      let text: string;
-      let mtime: number;
-      try {
-        text = readFileSync(opts.logfile, "utf8");
-        // Whole seconds plus the fraction, as Rust's as_secs_f64 computes it (exact to the double).
-        const ns = statSync(opts.logfile, { bigint: true }).mtimeNs;
-        mtime = Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
-      } catch (e) {
-        throw new InputError(`could not open logfile ${opts.logfile}: ${(e as Error).message}`);
-      }
+      // Only the end is read: the breadcrumbs are the last 100 lines, and a log may be gigabytes.
+      const logfile = resolvePath(ctx.cwd, opts.logfile);
+      const tail = readUserFile(logfile, `logfile ${opts.logfile}`, LOGFILE_TAIL_BYTES, true);
+      let text = tail.bytes.toString("utf8");
+      if (tail.bytes.length === LOGFILE_TAIL_BYTES) text = text.slice(text.indexOf("\n") + 1);
+      // Whole seconds plus the fraction, as Rust's as_secs_f64 computes it (exact to the double).
+      const ns = tail.mtimeNs;
+      const mtime = Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
       breadcrumbs = logfileBreadcrumbs(text, mtime, opts.withCategories === true);
     }
     const release = opts.release ?? cfg?.release?.value ?? ctx.env.SENTRY_RELEASE ?? (await gitHead(ctx.cwd));
