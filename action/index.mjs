@@ -55592,7 +55592,8 @@ var init_inspection = __esm({
 // src/sourcemaps/work/tuning.ts
 import { availableParallelism } from "node:os";
 function workerThreads() {
-  return Math.max(1, Math.min(2, availableParallelism() - 1));
+  const workers = Math.min(2, availableParallelism() - 1);
+  return workers >= 2 ? workers : 0;
 }
 var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, DEFLATE_LEVEL, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
 var init_tuning = __esm({
