@@ -55592,6 +55592,8 @@ var init_inspection = __esm({
 // src/sourcemaps/work/tuning.ts
 import { availableParallelism } from "node:os";
 function workerThreads() {
+  const set = process.env.SENTRY_SHIP_THREADS;
+  if (set !== void 0 && /^\d+$/.test(set)) return Number(set);
   const workers = Math.min(2, availableParallelism() - 1);
   return workers >= 2 ? workers : 0;
 }

@@ -39,7 +39,8 @@ describe("inject, then upload to serve, on worker threads (built CLI)", () => {
         JSON.stringify({ version: 3, sources: [`../src/f${i}.ts`], names: [], mappings: "AAAA,IAAI" }),
       );
     }
-    const env = s.env();
+    // Threads even on two cores, where the default is inline (src/sourcemaps/work/tuning.ts).
+    const env = { ...s.env(), SENTRY_SHIP_THREADS: "1" };
     const inj = await runBuilt(["--log-level=debug", "sourcemaps", "inject", "dist", "--json"], dir, env);
     expect(inj.code, inj.stderr).toBe(0);
     expect(inj.stderr).toMatch(/inject: 1100 JS files, \d worker thread\(s\)/);

@@ -20,8 +20,11 @@ export const WORKER_YOUNG_GENERATION_MB = 8;
  * than with the worker — inject 4.4 s against 5.9 s, upload 6.4–6.8 s against 7.0–7.9 s — and
  * peaked no higher (inject 200 against 240 MiB), so there a single worker is all cost. With three
  * or more cores two workers do the per-file work while the main thread does its own.
+ * SENTRY_SHIP_THREADS=N sets the count instead (0: inline), e.g. to run threads on two cores.
  */
 export function workerThreads(): number {
+  const set = process.env.SENTRY_SHIP_THREADS;
+  if (set !== undefined && /^\d+$/.test(set)) return Number(set);
   const workers = Math.min(2, availableParallelism() - 1);
   return workers >= 2 ? workers : 0;
 }
