@@ -18995,7 +18995,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname14, resolve: resolve15 } = __require("node:path");
+    var { dirname: dirname15, resolve: resolve15 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19226,7 +19226,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         const resolvedPath = resolve15(path);
-        await mkdir(dirname14(resolvedPath), { recursive: true });
+        await mkdir(dirname15(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -38360,10 +38360,10 @@ function checkRemoteName(name) {
   return name;
 }
 async function isTrackedByGit(file, env2) {
-  const { dirname: dirname14 } = await import("node:path");
+  const { dirname: dirname15 } = await import("node:path");
   let repo;
   try {
-    repo = await GitRepo.open(dirname14(file), env2);
+    repo = await GitRepo.open(dirname15(file), env2);
   } catch {
     return false;
   }
@@ -42685,6 +42685,26 @@ var init_limits = __esm({
   }
 });
 
+// src/server/write-atomic.ts
+import { mkdirSync as mkdirSync2, renameSync as renameSync2, rmSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname5 } from "node:path";
+function writeAtomic(file, data) {
+  mkdirSync2(dirname5(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync2(tmp, data);
+    renameSync2(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+var init_write_atomic = __esm({
+  "src/server/write-atomic.ts"() {
+    "use strict";
+  }
+});
+
 // src/server/persist.ts
 var persist_exports = {};
 __export(persist_exports, {
@@ -42693,8 +42713,8 @@ __export(persist_exports, {
   Persistence: () => Persistence
 });
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readdirSync, readFileSync as readFileSync6, renameSync as renameSync2, rmSync, statSync as statSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { dirname as dirname5, join as join3, normalize as normalize2, relative, sep } from "node:path";
+import { existsSync as existsSync3, mkdirSync as mkdirSync3, readdirSync, readFileSync as readFileSync6, renameSync as renameSync3, rmSync as rmSync2, statSync as statSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname6, join as join3, normalize as normalize2, relative, sep } from "node:path";
 function describeFsError(e) {
   const code = e.code;
   if (code && FS_CAUSES[code]) return `${FS_CAUSES[code]} (${code})`;
@@ -42727,22 +42747,12 @@ function lazyContent(file, onDisk) {
     }
   });
 }
-function writeAtomic(file, data) {
-  mkdirSync2(dirname5(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync2(tmp, data);
-    renameSync2(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
 var BundleWriteError, DataFileError, FS_CAUSES, LOADED_EVENTS, EVENT_FILE_BYTES, Persistence;
 var init_persist = __esm({
   "src/server/persist.ts"() {
     "use strict";
     init_json_depth();
+    init_write_atomic();
     BundleWriteError = class extends Error {
     };
     DataFileError = class extends Error {
@@ -42774,15 +42784,15 @@ var init_persist = __esm({
         if (!this.dir) return;
         const dir = this.dir;
         try {
-          mkdirSync2(dir, { recursive: true });
+          mkdirSync3(dir, { recursive: true });
         } catch (e) {
           throw new DataFileError(`--data ${dir} cannot be used as a folder: ${describeFsError(e)}`);
         }
         if (!statSync3(dir).isDirectory()) throw new DataFileError(`--data ${dir} is not a folder`);
         const probe = join3(dir, `.write-test-${process.pid}`);
         try {
-          writeFileSync2(probe, "");
-          rmSync(probe, { force: true });
+          writeFileSync3(probe, "");
+          rmSync2(probe, { force: true });
         } catch (e) {
           throw new DataFileError(`--data ${dir} is not writable: ${describeFsError(e)}`);
         }
@@ -42790,10 +42800,10 @@ var init_persist = __esm({
         if (existsSync3(bundles)) {
           for (const name of readdirSync(bundles)) {
             if (name.startsWith(".") && name.includes(".partial-"))
-              rmSync(join3(bundles, name), { recursive: true, force: true });
+              rmSync2(join3(bundles, name), { recursive: true, force: true });
           }
         }
-        rmSync(join3(dir, "chunks"), { recursive: true, force: true });
+        rmSync2(join3(dir, "chunks"), { recursive: true, force: true });
       }
       load(state) {
         if (!this.dir) return;
@@ -42909,7 +42919,7 @@ var init_persist = __esm({
         const staging = join3(bundles, `.${bundle.id}.partial-${process.pid}-${randomBytes(4).toString("hex")}`);
         const stored = [];
         try {
-          mkdirSync2(staging, { recursive: true });
+          mkdirSync3(staging, { recursive: true });
           for (const f of bundle.files) {
             const why = badBundlePath(f.path);
             if (why) throw new BundleWriteError(`could not store file ${quote(f.path)}: ${why}`);
@@ -42917,26 +42927,26 @@ var init_persist = __esm({
             if (!target.startsWith(staging + sep))
               throw new BundleWriteError(`could not store file ${quote(f.path)}: the path leaves the bundle folder`);
             try {
-              mkdirSync2(dirname5(target), { recursive: true });
-              writeFileSync2(target, f.content, { flag: "wx" });
+              mkdirSync3(dirname6(target), { recursive: true });
+              writeFileSync3(target, f.content, { flag: "wx" });
             } catch (e) {
               throw new BundleWriteError(`could not store file ${quote(f.path)}: ${describeFsError(e)}`);
             }
             stored.push({ file: f, target: relative(staging, target) });
           }
           try {
-            writeFileSync2(join3(staging, "manifest.json"), JSON.stringify(bundle.manifest, null, 2) + "\n");
+            writeFileSync3(join3(staging, "manifest.json"), JSON.stringify(bundle.manifest, null, 2) + "\n");
           } catch (e) {
             throw new BundleWriteError(`could not store manifest.json: ${describeFsError(e)}`);
           }
           try {
-            if (existsSync3(root)) rmSync(root, { recursive: true, force: true });
-            renameSync2(staging, root);
+            if (existsSync3(root)) rmSync2(root, { recursive: true, force: true });
+            renameSync3(staging, root);
           } catch (e) {
             throw new BundleWriteError(`could not store bundle ${bundle.id}: ${describeFsError(e)}`);
           }
         } catch (e) {
-          rmSync(staging, { recursive: true, force: true });
+          rmSync2(staging, { recursive: true, force: true });
           throw e;
         }
         for (const { file, target } of stored) lazyContent(file, join3(root, target));
@@ -44617,12 +44627,13 @@ var init_zip_reader = __esm({
 });
 
 // src/server/chunk-store.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync7, renameSync as renameSync3, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync7, rmSync as rmSync3 } from "node:fs";
 import { join as join4 } from "node:path";
 var ChunkStore;
 var init_chunk_store = __esm({
   "src/server/chunk-store.ts"() {
     "use strict";
+    init_write_atomic();
     ChunkStore = class {
       constructor(budget, dir) {
         this.budget = budget;
@@ -44651,16 +44662,7 @@ var init_chunk_store = __esm({
       set(sha12, data) {
         if (this.has(sha12)) return this;
         if (this.dir) {
-          mkdirSync3(this.dir, { recursive: true });
-          const file = join4(this.dir, sha12);
-          const tmp = `${file}.partial-${process.pid}`;
-          try {
-            writeFileSync3(tmp, data);
-            renameSync3(tmp, file);
-          } catch (e) {
-            rmSync2(tmp, { force: true });
-            throw e;
-          }
+          writeAtomic(join4(this.dir, sha12), data);
           this.onDisk.set(sha12, data.length);
         } else {
           this.memory.set(sha12, Buffer.from(data));
@@ -44673,7 +44675,7 @@ var init_chunk_store = __esm({
       }
       /** Forget chunks left on disk by an earlier run (they are not trusted across restarts). */
       static clearFolder(dir) {
-        if (existsSync4(dir)) rmSync2(dir, { recursive: true, force: true });
+        if (existsSync4(dir)) rmSync3(dir, { recursive: true, force: true });
       }
     };
   }
@@ -46403,7 +46405,7 @@ import {
   unlinkSync,
   writeSync
 } from "node:fs";
-import { dirname as dirname6, join as join6 } from "node:path";
+import { dirname as dirname7, join as join6 } from "node:path";
 function pendingPath(path) {
   return path + PENDING_SUFFIX;
 }
@@ -46452,7 +46454,7 @@ var init_atomic_write = __esm({
         const tmp = pendingPath(path);
         const size = Buffer.byteLength(data, "utf8");
         this.step("write-pending", path);
-        const known = this.listed?.dirs.has(dirname6(path)) && !this.listed.pending.has(tmp);
+        const known = this.listed?.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
         let fd2 = known ? void 0 : this.openExisting(tmp);
         if (fd2 === void 0) {
           const spare = this.takeSpare(blocks(size));
@@ -46724,7 +46726,7 @@ var init_walk = __esm({
 
 // src/sourcemaps/discover.ts
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname as dirname7, isAbsolute as isAbsolute3, join as join8, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+import { basename, dirname as dirname8, isAbsolute as isAbsolute3, join as join8, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
   for (let i2 = 0; i2 < glob2.length; i2++) {
@@ -46845,7 +46847,7 @@ async function discover(paths, opts) {
         (file, rel, name) => consider(file, display(rel), name, recovery.pending.has(pendingPath(file)))
       );
     } else if (st.isFile()) {
-      roots.push(dirname7(abs));
+      roots.push(dirname8(abs));
       consider(abs, p2, basename(abs));
     }
   }
@@ -51024,7 +51026,7 @@ var init_new = __esm({
 
 // src/vcs/project-version.ts
 import { readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname8, join as join9 } from "node:path";
+import { basename as basename3, dirname as dirname9, join as join9 } from "node:path";
 function isFile3(p2) {
   try {
     return statSync4(p2).isFile();
@@ -51040,7 +51042,7 @@ function attrs(tag) {
 function cordovaReleaseName(cwd) {
   const platform = basename3(cwd);
   if (platform !== "android" && platform !== "ios") return void 0;
-  const file = join9(dirname8(dirname8(cwd)), "config.xml");
+  const file = join9(dirname9(dirname9(cwd)), "config.xml");
   if (!isFile3(file)) return void 0;
   let xml;
   try {
@@ -51070,7 +51072,7 @@ function gradleReleaseName(cwd) {
       } catch {
       }
     }
-    const parent = dirname8(here);
+    const parent = dirname9(here);
     if (parent === here) return void 0;
     here = parent;
   }
@@ -51919,7 +51921,7 @@ var init_deploys2 = __esm({
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname9, normalize as normalize3, relative as relative3, resolve as resolve7, sep as sep4 } from "path";
+import { basename as basename4, dirname as dirname10, normalize as normalize3, relative as relative3, resolve as resolve7, sep as sep4 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
@@ -51997,13 +51999,13 @@ function build$2(options, isSynchronous) {
 }
 function isRecursive(path, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname9(path);
+  let parent = dirname10(path);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
     const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
     if (isSameRoot) depth++;
-    else parent = dirname9(parent);
+    else parent = dirname10(parent);
   }
   state.symlinks.set(path, resolved);
   return depth > 1;
@@ -52276,7 +52278,7 @@ var init_dist3 = __esm({
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
                 const filename = basename4(resolvedPath);
-                const directoryPath$1 = normalizePath2(dirname9(resolvedPath), this.state.options);
+                const directoryPath$1 = normalizePath2(dirname10(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
                 this.pushFile(resolvedPath, files, this.state.counts, filters);
               }
@@ -54554,7 +54556,7 @@ __export(check_exports, {
   renderCheck: () => renderCheck
 });
 import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname10, isAbsolute as isAbsolute6, join as join10, relative as relative4, resolve as resolve9 } from "node:path";
+import { dirname as dirname11, isAbsolute as isAbsolute6, join as join10, relative as relative4, resolve as resolve9 } from "node:path";
 async function exists3(p2) {
   try {
     return (await stat3(p2)).isFile();
@@ -54658,7 +54660,7 @@ async function checkBuild(dirs, cwd) {
     if (ref?.startsWith("data:")) {
       mapText = parseDataUrl(ref)?.json ?? "";
       mapDisplay = `${display} (inline map)`;
-      mapDir = dirname10(abs);
+      mapDir = dirname11(abs);
     } else {
       let mapAbs;
       if (ref !== void 0) {
@@ -54676,7 +54678,7 @@ async function checkBuild(dirs, cwd) {
           clean = decodeURIComponent(clean);
         } catch {
         }
-        mapAbs = isAbsolute6(clean) ? clean : resolve9(dirname10(abs), clean);
+        mapAbs = isAbsolute6(clean) ? clean : resolve9(dirname11(abs), clean);
         if (!await exists3(mapAbs)) {
           add({
             level: "error",
@@ -54698,7 +54700,7 @@ async function checkBuild(dirs, cwd) {
         continue;
       }
       mapDisplay = show(mapAbs);
-      mapDir = dirname10(mapAbs);
+      mapDir = dirname11(mapAbs);
       entry2.map = mapDisplay;
       const seen = mapsSeen.get(mapAbs);
       if (seen) {
@@ -55537,7 +55539,7 @@ var init_inject_apply = __esm({
 
 // src/sourcemaps/inspection.ts
 import { existsSync as existsSync7 } from "node:fs";
-import { dirname as dirname11, resolve as resolve10 } from "node:path";
+import { dirname as dirname12, resolve as resolve10 } from "node:path";
 function safeDecode2(s2) {
   try {
     return decodeURIComponent(s2);
@@ -55570,7 +55572,7 @@ function inspectFile(abs, rel) {
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve10(dirname11(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve10(dirname12(abs), safeDecode2(ref.split(/[?#]/)[0]))))
       info2.mapFound = true;
   } else if (existsSync7(`${abs}.map`)) {
     info2.mapGuessed = true;
@@ -55680,7 +55682,7 @@ var init_jobs = __esm({
 });
 
 // src/sourcemaps/work/pool.ts
-import { existsSync as existsSync8, mkdtempSync, rmSync as rmSync3 } from "node:fs";
+import { existsSync as existsSync8, mkdtempSync, rmSync as rmSync4 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join11 } from "node:path";
 import { fileURLToPath as fileURLToPath2, pathToFileURL } from "node:url";
@@ -55731,7 +55733,7 @@ async function bundleFromSources(source) {
       js: 'import { createRequire as __shipCreateRequire } from "node:module"; const require = __shipCreateRequire(import.meta.url);'
     }
   });
-  process.once("exit", () => rmSync3(dir, { recursive: true, force: true }));
+  process.once("exit", () => rmSync4(dir, { recursive: true, force: true }));
   return pathToFileURL(outfile);
 }
 var InlinePool, ThreadPool, entry;
@@ -57198,7 +57200,7 @@ var init_chunks2 = __esm({
 
 // src/sourcemaps/scan.ts
 import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
-import { basename as basename5, dirname as dirname12, isAbsolute as isAbsolute7, join as join12, resolve as resolve12 } from "node:path";
+import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute7, join as join12, resolve as resolve12 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
     (e) => e.replace(/^\./, "")
@@ -57225,7 +57227,7 @@ function listUploadFiles(opts) {
     } catch (e) {
       throw missingPathError(p2, e);
     }
-    const root = st.isDirectory() ? resolve12(given) : dirname12(resolve12(given));
+    const root = st.isDirectory() ? resolve12(given) : dirname13(resolve12(given));
     const files = [];
     if (st.isDirectory()) {
       walkFiles(
@@ -57326,7 +57328,7 @@ var init_scan = __esm({
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
         if (this.mapState === MapState.Referenced)
-          return resolve12(dirname12(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+          return resolve12(dirname13(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -57714,13 +57716,13 @@ var interrupt_exports = {};
 __export(interrupt_exports, {
   interruptible: () => interruptible
 });
-import { rmSync as rmSync4 } from "node:fs";
+import { rmSync as rmSync5 } from "node:fs";
 import { mkdtemp as mkdtemp2 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join14 } from "node:path";
 async function interruptible(describe2) {
   const tempDir = await mkdtemp2(join14(tmpdir3(), "sentry-ship-upload-"));
-  const removeTemp = () => rmSync4(tempDir, { recursive: true, force: true });
+  const removeTemp = () => rmSync5(tempDir, { recursive: true, force: true });
   let fire;
   const interrupted = new Promise((_2, reject) => {
     fire = reject;
@@ -57855,8 +57857,8 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync5, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename as basename6, dirname as dirname13, isAbsolute as isAbsolute8, join as join15, relative as relative6, resolve as resolve13 } from "node:path";
+import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute8, join as join15, relative as relative6, resolve as resolve13 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute8(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
   return join15(cache, "sentry-ship", "spool");
@@ -57866,12 +57868,12 @@ function writeSpoolFile(dir, body, opts) {
   const stamp = opts.now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = (opts.eventId ?? randomBytes5(16).toString("hex")).replace(/-/g, "");
   const file = join15(dir, `${stamp}-${id}.envelope`);
-  const tmp = join15(dirname13(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
+  const tmp = join15(dirname14(file), `.${id}.${process.pid}.${randomBytes5(4).toString("hex")}.tmp`);
   try {
     writeFileSync4(tmp, body, { mode: 384 });
     renameSync5(tmp, file);
   } catch (e) {
-    rmSync5(tmp, { force: true });
+    rmSync6(tmp, { force: true });
     throw e;
   }
   return file;
@@ -57881,7 +57883,7 @@ function isInSpool(file, dir) {
   return rel !== "" && !rel.startsWith("..") && !isAbsolute8(rel);
 }
 function claimSpoolFile(file) {
-  const claimed = join15(dirname13(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
+  const claimed = join15(dirname14(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
   try {
     renameSync5(file, claimed);
     return claimed;
@@ -58838,7 +58840,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync14, rmSync as rmSync6 } from "node:fs";
+import { readFileSync as readFileSync14, rmSync as rmSync7 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -58926,7 +58928,7 @@ async function runSendEnvelope(opts, ctx) {
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
     if (claimed) {
-      rmSync6(claimed, { force: true });
+      rmSync7(claimed, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
     results.push({

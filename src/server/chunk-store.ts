@@ -4,8 +4,9 @@
  * bundle is assembled, so memory holds only their names. Either way the total is capped
  * (`limits.chunkStoreBytes`, shared by every organization of one server).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { writeAtomic } from "./write-atomic.js";
 
 export interface ChunkBudget {
   used: number;
@@ -46,16 +47,7 @@ export class ChunkStore {
   set(sha1: string, data: Buffer): this {
     if (this.has(sha1)) return this;
     if (this.dir) {
-      mkdirSync(this.dir, { recursive: true });
-      const file = join(this.dir, sha1);
-      const tmp = `${file}.partial-${process.pid}`;
-      try {
-        writeFileSync(tmp, data);
-        renameSync(tmp, file);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
+      writeAtomic(join(this.dir, sha1), data);
       this.onDisk.set(sha1, data.length);
     } else {
       this.memory.set(sha1, Buffer.from(data));

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { dirname, join, normalize, relative, sep } from "node:path";
 import { jsonTextTooDeep } from "./json-depth.js";
 import type { Bundle, BundleFile, Deploy, Release, Repo, ServerState, StoredEvent } from "./state.js";
+import { writeAtomic } from "./write-atomic.js";
 
 /** A bundle that cannot be stored; the message names the file and the cause. */
 export class BundleWriteError extends Error {}
@@ -69,18 +70,6 @@ function lazyContent(file: BundleFile, onDisk: string): void {
 /** Events read back from --data at start (the newest), and the largest event file read. */
 const LOADED_EVENTS = 1000;
 const EVENT_FILE_BYTES = 8 * 1024 * 1024;
-
-function writeAtomic(file: string, data: string | Buffer): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-}
 
 export class Persistence {
   constructor(readonly dir: string | undefined) {}
