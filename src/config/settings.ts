@@ -1,0 +1,66 @@
+/**
+ * Which environment variables and config-file keys stand behind a command-line flag, as data, for
+ * the generated command reference (scripts/docs-reference.mjs). resolve.ts is the code that reads
+ * them; test/config/settings.unit.test.ts checks every row below against it, so the reference
+ * cannot claim a variable or key that resolveConfig does not read.
+ */
+
+export interface FlagSetting {
+  /** Environment variables, in the order they are tried. */
+  env: string[];
+  /** `[section] key` in .sentryclirc / sentrycli.ini (`section.key` in a properties file). */
+  rc?: { section: string; key: string };
+  /** What the value adds up with, when the sources do not simply override each other. */
+  note?: string;
+  /**
+   * Commands (as "group verb") whose flag of this name does not read the setting: the command
+   * takes the flag's value only.
+   */
+  flagOnlyIn?: string[];
+  /** When set, only these commands read the setting (the others take the flag only). */
+  onlyIn?: string[];
+}
+
+/** Keyed by commander's attribute name of the flag (`--auth-token` → `authToken`). */
+export const FLAG_SETTINGS: Record<string, FlagSetting> = {
+  url: { env: ["SENTRY_URL"], rc: { section: "defaults", key: "url" } },
+  authToken: { env: ["SENTRY_AUTH_TOKEN"], rc: { section: "auth", key: "token" } },
+  org: { env: ["SENTRY_ORG"], rc: { section: "defaults", key: "org" } },
+  project: {
+    env: ["SENTRY_PROJECT"],
+    rc: { section: "defaults", key: "project" },
+    flagOnlyIn: ["deploys new", "deploys list"],
+  },
+  release: {
+    env: ["SENTRY_RELEASE"],
+    onlyIn: ["deploys", "deploys new", "deploys list", "sourcemaps upload", "send-event"],
+  },
+  env: {
+    env: ["SENTRY_ENVIRONMENT"],
+    rc: { section: "defaults", key: "environment" },
+    onlyIn: ["send-event"],
+  },
+  dsn: {
+    env: ["SENTRY_DSN"],
+    rc: { section: "auth", key: "dsn" },
+    onlyIn: ["send-event", "send-envelope", "monitors run"],
+  },
+  logLevel: { env: ["SENTRY_LOG_LEVEL"], rc: { section: "log", key: "level" } },
+  header: { env: ["CUSTOM_HEADER"], rc: { section: "defaults", key: "custom_header" } },
+  caFile: {
+    env: ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "CURL_CA_BUNDLE"],
+    rc: { section: "http", key: "ca_file" },
+    note: "every source adds its certificates; none replaces another",
+  },
+  allowFailure: { env: ["SENTRY_ALLOW_FAILURE"] },
+  token: { env: ["SENTRY_SHIP_SERVE_TOKEN"], onlyIn: ["serve"] },
+};
+
+/** The setting behind `attribute` on the command `path` ("releases new"), if any. */
+export function flagSetting(path: string, attribute: string): FlagSetting | undefined {
+  const s = Object.hasOwn(FLAG_SETTINGS, attribute) ? FLAG_SETTINGS[attribute] : undefined;
+  if (!s) return undefined;
+  if (s.onlyIn && !s.onlyIn.includes(path)) return undefined;
+  if (s.flagOnlyIn?.includes(path)) return undefined;
+  return s;
+}
