@@ -7818,9 +7818,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             this.close((err4, data) => {
-              return err4 ? reject(err4) : resolve15(data);
+              return err4 ? reject(err4) : resolve16(data);
             });
           });
         }
@@ -7858,9 +7858,9 @@ var require_dispatcher_base = __commonJS({
           err4 = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve15, reject) => {
+          return new Promise((resolve16, reject) => {
             this.destroy(err4, (err5, data) => {
-              return err5 ? reject(err5) : resolve15(data);
+              return err5 ? reject(err5) : resolve16(data);
             });
           });
         }
@@ -11366,8 +11366,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve15, reject) => {
-        res = resolve15;
+      const promise2 = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -12793,12 +12793,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve15, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve15;
+          callback2 = resolve16;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -13682,12 +13682,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve15, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve15;
+          callback2 = resolve16;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -14004,16 +14004,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve15) => {
+        return new Promise((resolve16) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve15;
+            this[kClosedResolve] = resolve16;
           } else {
-            resolve15(null);
+            resolve16(null);
           }
         });
       }
       [kDestroy](err4) {
-        return new Promise((resolve15) => {
+        return new Promise((resolve16) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -14026,7 +14026,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve15(null);
+            resolve16(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err4, callback2);
@@ -14433,8 +14433,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve15) => {
-            this[kClosedResolve] = resolve15;
+          return new Promise((resolve16) => {
+            this[kClosedResolve] = resolve16;
           });
         }
       }
@@ -15556,7 +15556,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug2("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve15, reject) => {
+        const socket = await new Promise((resolve16, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -15566,7 +15566,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err4) {
               reject(err4);
             } else {
-              resolve15(socket2);
+              resolve16(socket2);
             }
           });
         });
@@ -15576,14 +15576,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve15, reject) => {
+        await new Promise((resolve16, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve15();
+            resolve16();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15592,14 +15592,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve15();
+            resolve16();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError2);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve15, reject) => {
+        await new Promise((resolve16, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -15607,7 +15607,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug2("SOCKS5 tunnel established to", targetHost, targetPort, "via", info2);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError2);
-            resolve15();
+            resolve16();
           };
           const onError2 = (err4) => {
             clearTimeout(timeout);
@@ -15650,8 +15650,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve15, reject) => {
-                      finalSocket.once("secureConnect", resolve15);
+                    await new Promise((resolve16, reject) => {
+                      finalSocket.once("secureConnect", resolve16);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -16784,7 +16784,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -16798,11 +16798,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve15(null);
+                resolve16(null);
               }
             });
           } else {
-            this.on("close", resolve15);
+            this.on("close", resolve16);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -16830,7 +16830,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve16, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -16845,7 +16845,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve15,
+              resolve: resolve16,
               reject,
               length: 0,
               body: []
@@ -16919,18 +16919,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve15, stream, length } = consume2;
+      const { type, body, resolve: resolve16, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve15(chunksDecode(body, length, encoding));
+          resolve16(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve15(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve16(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve15(chunksConcat(body, length).buffer);
+          resolve16(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve15(new Blob(body, { type: stream[kContentType] }));
+          resolve16(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve15(chunksConcat(body, length));
+          resolve16(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err4) {
@@ -17120,9 +17120,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           request.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve15(data);
+            return err4 ? reject(err4) : resolve16(data);
           });
         });
       }
@@ -17334,9 +17334,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           stream.call(this, opts, factory, (err4, data) => {
-            return err4 ? reject(err4) : resolve15(data);
+            return err4 ? reject(err4) : resolve16(data);
           });
         });
       }
@@ -17624,9 +17624,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           upgrade.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve15(data);
+            return err4 ? reject(err4) : resolve16(data);
           });
         });
       }
@@ -17719,9 +17719,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve15, reject) => {
+        return new Promise((resolve16, reject) => {
           connect.call(this, opts, (err4, data) => {
-            return err4 ? reject(err4) : resolve15(data);
+            return err4 ? reject(err4) : resolve16(data);
           });
         });
       }
@@ -18995,7 +18995,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile4, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname15, resolve: resolve15 } = __require("node:path");
+    var { dirname: dirname15, resolve: resolve16 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -19196,7 +19196,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError2("Snapshot path is required");
         }
         try {
-          const data = await readFile4(resolve15(path), "utf8");
+          const data = await readFile4(resolve16(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -19225,7 +19225,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError2("Snapshot path is required");
         }
-        const resolvedPath = resolve15(path);
+        const resolvedPath = resolve16(path);
         await mkdir(dirname15(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -27205,7 +27205,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve15, reject) => agent.dispatch(
+        return new Promise((resolve16, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -27293,7 +27293,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable2({ read: resume });
               const onError2 = this.onError.bind(this);
-              resolve15({
+              resolve16({
                 status,
                 statusText,
                 headersList,
@@ -27346,7 +27346,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value2), true);
                 }
               }
-              resolve15({
+              resolve16({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -27370,7 +27370,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value2.toString("latin1"), true);
                 }
               }
-              resolve15({
+              resolve16({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -32551,9 +32551,9 @@ function createContext(io2, opts, overrides2 = {}) {
       return cfg.projects?.value ?? [];
     },
     now: overrides2.now ?? (() => /* @__PURE__ */ new Date()),
-    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve15, reject) => {
+    sleep: overrides2.sleep ?? ((ms, signal) => new Promise((resolve16, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const t2 = setTimeout(resolve15, ms);
+      const t2 = setTimeout(resolve16, ms);
       signal?.addEventListener("abort", () => {
         clearTimeout(t2);
         reject(signal.reason);
@@ -35678,12 +35678,12 @@ function gitP(...args) {
         );
       }
       return chain.then(function() {
-        return new Promise(function(resolve15, reject) {
+        return new Promise(function(resolve16, reject) {
           const callback2 = (err4, result) => {
             if (err4) {
               return reject(toError(err4));
             }
-            resolve15(result);
+            resolve16(result);
           };
           args2.push(callback2);
           git2[fn].apply(git2, args2);
@@ -43024,7 +43024,7 @@ import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
 function readBody(req, limit) {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     const parts = [];
     let size = 0;
     let done = false;
@@ -43032,7 +43032,7 @@ function readBody(req, limit) {
       if (done) return;
       done = true;
       req.off("data", onData);
-      resolve15(o2);
+      resolve16(o2);
     };
     const onData = (c3) => {
       size += c3.length;
@@ -46037,8 +46037,8 @@ var init_trace_mapping = __esm({
         this.sources = sources;
         this.sourcesContent = sourcesContent;
         this.ignoreList = parsed.ignoreList || parsed.x_google_ignoreList || void 0;
-        const resolve15 = resolver(mapUrl, sourceRoot);
-        this.resolvedSources = sources.map(resolve15);
+        const resolve16 = resolver(mapUrl, sourceRoot);
+        this.resolvedSources = sources.map(resolve16);
         const { mappings } = parsed;
         if (typeof mappings === "string") {
           this._encoded = mappings;
@@ -50066,9 +50066,9 @@ async function startServer(options = {}) {
     s2.on("close", () => sockets.delete(s2));
   });
   server.keepAliveTimeout = 5e3;
-  await new Promise((resolve15, reject) => {
+  await new Promise((resolve16, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve15());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve16());
   });
   const addr = server.address();
   const hostForUrl = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
@@ -50103,9 +50103,9 @@ async function startServer(options = {}) {
     get requests() {
       return state.requests;
     },
-    close: () => new Promise((resolve15) => {
+    close: () => new Promise((resolve16) => {
       for (const s2 of sockets) s2.destroy();
-      server.close(() => resolve15());
+      server.close(() => resolve16());
     })
   };
 }
@@ -54459,12 +54459,12 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative7] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative7) : [];
+  const [crawler, relative8] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative8) : [];
 }
 function globSync(globInput, options) {
-  const [crawler, relative7] = getCrawler(globInput, options);
-  return crawler ? formatPaths(crawler.sync(), relative7) : [];
+  const [crawler, relative8] = getCrawler(globInput, options);
+  return crawler ? formatPaths(crawler.sync(), relative8) : [];
 }
 var import_picomatch, isReadonlyArray, BACKSLASHES, DRIVE_RELATIVE_PATH, isWin, ONLY_PARENT_DIRECTORIES, WIN32_ROOT_DIR, isRoot, splitPatternOptions, ESCAPED_WIN32_BACKSLASHES, convertPathToPattern, POSIX_UNESCAPED_GLOB_SYMBOLS, WIN32_UNESCAPED_GLOB_SYMBOLS, escapePosixPath, escapeWin32Path, escapePath, PARENT_DIRECTORY, ESCAPING_BACKSLASHES, defaultOptions2;
 var init_dist4 = __esm({
@@ -55188,8 +55188,8 @@ function injectWithIndexMap(js, debugId) {
   const head = sb ? sb[0] : "";
   const body = js.slice(head.length);
   const prefix = directivePrologue(js).directives.filter((d) => USE_RE.test(d.text)).map((d) => `${d.quote}${d.text}${d.quote};`).join("");
-  const sep6 = head !== "" && !head.endsWith("\n") ? "\n" : "";
-  return head + sep6 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
+  const sep7 = head !== "" && !head.endsWith("\n") ? "\n" : "";
+  return head + sep7 + prefix + snippet(debugId) + "\n" + body + "\n" + debugIdComment(debugId) + "\n";
 }
 function rustLines(text) {
   if (text === "") return [];
@@ -55748,9 +55748,9 @@ var init_pool = __esm({
       threaded = false;
       run(job) {
         return new Promise(
-          (resolve15, reject) => setImmediate(() => {
+          (resolve16, reject) => setImmediate(() => {
             try {
-              resolve15(runJob(job).result);
+              resolve16(runJob(job).result);
             } catch (e) {
               reject(e);
             }
@@ -55795,8 +55795,8 @@ var init_pool = __esm({
         if (this.failure) return Promise.reject(this.failure);
         const id = this.nextId++;
         const w = this.workers[id % this.workers.length];
-        return new Promise((resolve15, reject) => {
-          this.waiting.set(id, { resolve: resolve15, reject });
+        return new Promise((resolve16, reject) => {
+          this.waiting.set(id, { resolve: resolve16, reject });
           w.postMessage({ id, job });
         });
       }
@@ -56518,7 +56518,7 @@ var init_event_file = __esm({
 
 // src/commands/sourcemaps/explain.ts
 async function runExplain(opts, ctx) {
-  const { resolve: resolve15 } = await import("node:path");
+  const { resolve: resolve16 } = await import("node:path");
   const { LocalStore: LocalStore2 } = await Promise.resolve().then(() => (init_local_store(), local_store_exports));
   const ex = await Promise.resolve().then(() => (init_explain(), explain_exports));
   let explanation;
@@ -56528,7 +56528,7 @@ async function runExplain(opts, ctx) {
     const { processEvent: processEvent2 } = await Promise.resolve().then(() => (init_event(), event_exports));
     let event;
     try {
-      event = eventFromText2(await readFile4(resolve15(ctx.cwd, opts.eventFile), "utf8"));
+      event = eventFromText2(await readFile4(resolve16(ctx.cwd, opts.eventFile), "utf8"));
     } catch (e) {
       const err4 = e;
       throw new InputError(`cannot read the event in ${opts.eventFile}: ${err4.code ?? err4.message}`);
@@ -57005,9 +57005,9 @@ function resolveCommand(env2) {
   );
 }
 async function runResolve(opts, ctx) {
-  const { resolve: resolve15 } = await import("node:path");
+  const { resolve: resolve16 } = await import("node:path");
   const { resolveSourceMap: resolveSourceMap2, renderResolve: renderResolve2 } = await Promise.resolve().then(() => (init_resolve2(), resolve_exports2));
-  const result = await resolveSourceMap2(resolve15(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
+  const result = await resolveSourceMap2(resolve16(ctx.cwd, opts.path), opts.path, opts.line, opts.column);
   for (const line of renderResolve2(result)) ctx.out.print(line);
   ctx.out.result(result);
 }
@@ -57198,16 +57198,49 @@ var init_chunks2 = __esm({
   }
 });
 
+// src/sourcemaps/delete-after-upload.ts
+import { rm } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, relative as relative6, resolve as resolve12, sep as sep6 } from "node:path";
+function wantsDeletion(maps, globs) {
+  return maps === true || globs !== void 0 && globs.length > 0;
+}
+async function deleteAfterUpload(d) {
+  const files = new Set(d.maps ? d.uploadedMaps : []);
+  if (d.globs.length > 0) {
+    const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
+    const found2 = await glob2(d.globs, { cwd: d.cwd, absolute: true, onlyFiles: true, dot: true });
+    for (const f of found2) files.add(resolve12(f));
+  }
+  const deleted = [];
+  for (const abs of [...files].sort()) {
+    const rel = relative6(d.cwd, abs);
+    const display = rel === "" || rel.startsWith("..") || isAbsolute7(rel) ? abs : rel.split(sep6).join("/");
+    try {
+      await rm(abs, { force: true });
+    } catch (e) {
+      throw fileError(e, "write", `${display} (deleting it after the upload)`);
+    }
+    deleted.push(display);
+  }
+  return deleted;
+}
+var init_delete_after_upload = __esm({
+  "src/sourcemaps/delete-after-upload.ts"() {
+    "use strict";
+    init_file_errors();
+  }
+});
+
 // src/sourcemaps/scan.ts
 import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
-import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute7, join as join12, resolve as resolve12 } from "node:path";
+import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
     (e) => e.replace(/^\./, "")
   );
   const ignores = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const f = resolve12(opts.cwd, opts.ignoreFile);
+    const f = resolve13(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = readFileSync13(f, "utf8");
@@ -57220,14 +57253,14 @@ function listUploadFiles(opts) {
   const rels = [];
   const seen = opts.paths.length > 1 ? /* @__PURE__ */ new Set() : void 0;
   for (const p2 of opts.paths) {
-    const given = isAbsolute7(p2) ? p2 : resolve12(opts.cwd, p2);
+    const given = isAbsolute8(p2) ? p2 : resolve13(opts.cwd, p2);
     let st;
     try {
       st = statSync7(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
-    const root = st.isDirectory() ? resolve12(given) : dirname13(resolve12(given));
+    const root = st.isDirectory() ? resolve13(given) : dirname13(resolve13(given));
     const files = [];
     if (st.isDirectory()) {
       walkFiles(
@@ -57328,7 +57361,7 @@ var init_scan = __esm({
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
         if (this.mapState === MapState.Referenced)
-          return resolve12(dirname13(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
+          return resolve13(dirname13(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
       }
       /** `sourcemap` header value (the reference as written, or the guessed sibling's name). */
@@ -57356,7 +57389,7 @@ __export(upload_exports, {
   uploadSourcemaps: () => uploadSourcemaps,
   validateFiles: () => validateFiles
 });
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join13 } from "node:path";
 function validateFiles(files) {
@@ -57401,7 +57434,20 @@ async function uploadSourcemaps(opts, deps) {
   );
   try {
     const scanned = await inspectUploadFiles(listing, pool);
-    return await upload(opts, deps, { pool, apiClient, skipped, scanned });
+    if (!wantsDeletion(opts.deleteMapsAfterUpload, opts.filesToDeleteAfterUpload)) {
+      return await upload(opts, deps, { pool, apiClient, skipped, scanned });
+    }
+    const uploadedMaps = scanned.filter((f) => f.kind === "map").map((f) => f.abs);
+    const summary = await upload(opts, deps, { pool, apiClient, skipped, scanned });
+    const confirmed = !summary.dryRun && summary.bundles.length > 0;
+    summary.deleted = confirmed ? await deleteAfterUpload({
+      uploadedMaps,
+      maps: opts.deleteMapsAfterUpload === true,
+      globs: opts.filesToDeleteAfterUpload ?? [],
+      cwd: deps.cwd
+    }) : [];
+    if (summary.deleted.length > 0) deps.out.info(`> Deleted ${summary.deleted.length} files after the upload`);
+    return summary;
   } finally {
     await pool.close();
   }
@@ -57501,7 +57547,7 @@ async function upload(opts, deps, run) {
       if (i2 === groups.length) await pool.close();
       if (!api) continue;
       await sendBundle(api, b2, options, opts, deps, summary);
-      await rm(b2.file, { force: true });
+      await rm2(b2.file, { force: true });
     }
     if (!api) {
       for (const b2 of written) {
@@ -57517,7 +57563,7 @@ async function upload(opts, deps, run) {
       }
     }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await rm2(tmp, { recursive: true, force: true });
   }
   summary.files = entries.map((e) => ({
     url: e.url,
@@ -57607,6 +57653,7 @@ var init_upload = __esm({
     init_errors();
     init_bundle();
     init_chunks2();
+    init_delete_after_upload();
     init_file_errors();
     init_order();
     init_pack();
@@ -57762,8 +57809,17 @@ function uploadCommand(env2) {
     "-x, --ext <ext>",
     "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
     collect
-  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).action(
+  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").option(
+    "--delete-maps-after-upload",
+    "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)"
+  ).option(
+    "--delete-after-upload <glob>",
+    "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
+    collect
+  ).addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--rewrite", "accepted for sentry-cli compatibility (rewriting is the default)").hideHelp()).addOption(new Option("--no-dedupe", "accepted for sentry-cli compatibility (no effect)").hideHelp()).addOption(new Option("--decompress", "not supported").hideHelp()).action(
     handler(env2, async (ctx, opts, paths) => {
+      if (opts.decompress)
+        throw new UsageError("--decompress is not supported: upload the files uncompressed (gunzip them first)");
       if (opts.wait && opts.waitFor !== void 0)
         throw new UsageError("--wait and --wait-for cannot be used together");
       await runSourcemapsUpload(
@@ -57784,6 +57840,8 @@ function uploadCommand(env2) {
           wait: opts.wait === true,
           waitFor: opts.waitFor,
           dryRun: opts.dryRun === true,
+          deleteMapsAfterUpload: opts.deleteMapsAfterUpload === true,
+          filesToDeleteAfterUpload: opts.deleteAfterUpload,
           json: opts.json === true
         },
         ctx
@@ -57791,7 +57849,7 @@ function uploadCommand(env2) {
     })
   );
 }
-async function runSourcemapsUpload(opts, ctx) {
+async function runSourcemapsUpload(opts, ctx, how = { signals: true }) {
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
   if (opts.dist !== void 0 && !release) throw new UsageError("--dist requires a release (pass --release)");
@@ -57801,9 +57859,10 @@ async function runSourcemapsUpload(opts, ctx) {
   const { uploadSourcemaps: uploadSourcemaps2 } = await Promise.resolve().then(() => (init_upload(), upload_exports));
   const { renderUploadReport: renderUploadReport2 } = await Promise.resolve().then(() => (init_upload_render(), upload_render_exports));
   const { interruptible: interruptible2 } = await Promise.resolve().then(() => (init_interrupt(), interrupt_exports));
-  const guard = await interruptible2(
+  const guard = how.signals ? await interruptible2(
     (signal) => `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed \u2014 run the command again to upload (chunks already on the server are skipped)`
-  );
+  ) : { run: (work) => work, tempDir: void 0, dispose() {
+  } };
   let summary;
   try {
     summary = await guard.run(
@@ -57858,9 +57917,9 @@ var init_sourcemaps = __esm({
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
 import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
-import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute8, join as join15, relative as relative6, resolve as resolve13 } from "node:path";
+import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute8(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
+  const cache = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
   return join15(cache, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
@@ -57879,8 +57938,8 @@ function writeSpoolFile(dir, body, opts) {
   return file;
 }
 function isInSpool(file, dir) {
-  const rel = relative6(resolve13(dir), resolve13(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute8(rel);
+  const rel = relative7(resolve14(dir), resolve14(file));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute9(rel);
 }
 function claimSpoolFile(file) {
   const claimed = join15(dirname14(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);
@@ -58566,7 +58625,7 @@ var init_envelope_file = __esm({
 
 // src/events/files.ts
 import { closeSync as closeSync6, constants as constants4, existsSync as existsSync10, fstatSync as fstatSync4, openSync as openSync6, readSync as readSync4, statSync as statSync8 } from "node:fs";
-import { isAbsolute as isAbsolute9, resolve as resolve14 } from "node:path";
+import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
   return (code && environmentCause(code)) ?? e.message;
@@ -58604,7 +58663,7 @@ function readUserFile(path, display, max, tail = false) {
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
-    const abs = isAbsolute9(arg) ? arg : resolve14(cwd, arg);
+    const abs = isAbsolute10(arg) ? arg : resolve15(cwd, arg);
     if (existsSync10(abs)) {
       if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
@@ -58612,9 +58671,9 @@ async function expandPaths(args, cwd) {
     }
     if (!/[*?[\]{}]/.test(arg)) throw new InputError(`${arg}: no such file`);
     const { glob: glob2 } = await Promise.resolve().then(() => (init_dist4(), dist_exports));
-    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute9(arg), expandDirectories: false })).sort();
+    const matches2 = (await glob2(arg, { cwd, onlyFiles: true, absolute: isAbsolute10(arg), expandDirectories: false })).sort();
     if (matches2.length === 0) throw new InputError(`no files match '${arg}'`);
-    for (const m of matches2) out.push({ display: m, path: isAbsolute9(m) ? m : resolve14(cwd, m) });
+    for (const m of matches2) out.push({ display: m, path: isAbsolute10(m) ? m : resolve15(cwd, m) });
   }
   return out;
 }
@@ -59047,7 +59106,7 @@ function outputFor(stream) {
   return typeof stream.fd === "number" ? stream : "pipe";
 }
 function runChild(ctx, command10, slug) {
-  return new Promise((resolve15) => {
+  return new Promise((resolve16) => {
     const [file, ...args] = command10;
     const out = outputFor(ctx.io.stdout);
     const err4 = outputFor(ctx.io.stderr);
@@ -59078,7 +59137,7 @@ function runChild(ctx, command10, slug) {
       settled = true;
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
-      resolve15(r2);
+      resolve16(r2);
     };
     child.on("error", (e) => {
       done({ exitCode: e.code === "ENOENT" ? 127 : 126, spawnError: `${file}: ${e.code ?? e.message}` });

@@ -12,6 +12,7 @@ import type { Output } from "../output/output.js";
 import { type BundleEntry, fileUrl, readChunk, type WrittenBundle, writeBundle } from "./bundle.js";
 import type { RewriteOptions } from "./bundle-rewrite.js";
 import { type AssembleResponse, assemble, type ChunkServerOptions, getChunkOptions, uploadChunks } from "./chunks.js";
+import { deleteAfterUpload, wantsDeletion } from "./delete-after-upload.js";
 import { fileError, isFileSystemError } from "./file-errors.js";
 import { byteCompare } from "./order.js";
 import { pack } from "./pack.js";
@@ -42,6 +43,10 @@ export interface UploadOptions {
    * none below UPLOAD_THREADS_MIN_FILES files). 0 runs the same jobs inline.
    */
   threads?: number;
+  /** Delete the uploaded source maps once the server has confirmed the upload. */
+  deleteMapsAfterUpload?: boolean;
+  /** Delete the files these globs (relative to cwd) match once the server has confirmed the upload. */
+  filesToDeleteAfterUpload?: string[];
 }
 
 export interface UploadDeps {
@@ -83,6 +88,11 @@ export interface UploadSummary {
   unmapped: string[];
   problems: string[];
   processing: "complete" | "pending" | "none";
+  /**
+   * Only when a deletion was asked for: the files deleted after the server confirmed the upload
+   * (relative to the working directory; empty on a dry run or when nothing was uploaded).
+   */
+  deleted?: string[];
 }
 
 /** Problems --validate reports (and which of them stop the upload). */
@@ -185,7 +195,23 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
   );
   try {
     const scanned = await inspectUploadFiles(listing, pool);
-    return await upload(opts, deps, { pool, apiClient, skipped, scanned });
+    if (!wantsDeletion(opts.deleteMapsAfterUpload, opts.filesToDeleteAfterUpload)) {
+      return await upload(opts, deps, { pool, apiClient, skipped, scanned });
+    }
+    const uploadedMaps = scanned.filter((f) => f.kind === "map").map((f) => f.abs);
+    const summary = await upload(opts, deps, { pool, apiClient, skipped, scanned });
+    // upload() returns only once every bundle was accepted (it throws otherwise).
+    const confirmed = !summary.dryRun && summary.bundles.length > 0;
+    summary.deleted = confirmed
+      ? await deleteAfterUpload({
+          uploadedMaps,
+          maps: opts.deleteMapsAfterUpload === true,
+          globs: opts.filesToDeleteAfterUpload ?? [],
+          cwd: deps.cwd,
+        })
+      : [];
+    if (summary.deleted.length > 0) deps.out.info(`> Deleted ${summary.deleted.length} files after the upload`);
+    return summary;
   } finally {
     await pool.close();
   }

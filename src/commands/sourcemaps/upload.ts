@@ -28,6 +28,10 @@ export interface SourcemapsUploadFlags {
   wait?: boolean;
   waitFor?: number;
   dryRun?: boolean;
+  decompress?: boolean;
+  deleteMapsAfterUpload?: boolean;
+  /** `--delete-after-upload <glob>`, repeatable. */
+  deleteAfterUpload?: string[];
 }
 
 export function uploadCommand(env: RunEnv): Command {
@@ -55,10 +59,24 @@ export function uploadCommand(env: RunEnv): Command {
     .option("--wait", "wait until the server has processed the upload")
     .option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for"))
     .option("--dry-run", "build the bundles and report, but send nothing")
+    .option(
+      "--delete-maps-after-upload",
+      "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)",
+    )
+    .option(
+      "--delete-after-upload <glob>",
+      "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
+      collect,
+    )
     .addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp())
     .addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp())
+    .addOption(new Option("--rewrite", "accepted for sentry-cli compatibility (rewriting is the default)").hideHelp())
+    .addOption(new Option("--no-dedupe", "accepted for sentry-cli compatibility (no effect)").hideHelp())
+    .addOption(new Option("--decompress", "not supported").hideHelp())
     .action(
       handler<SourcemapsUploadFlags, [paths: string[]]>(env, async (ctx, opts, paths) => {
+        if (opts.decompress)
+          throw new UsageError("--decompress is not supported: upload the files uncompressed (gunzip them first)");
         if (opts.wait && opts.waitFor !== undefined)
           throw new UsageError("--wait and --wait-for cannot be used together");
         await runSourcemapsUpload(
@@ -79,6 +97,8 @@ export function uploadCommand(env: RunEnv): Command {
             wait: opts.wait === true,
             waitFor: opts.waitFor,
             dryRun: opts.dryRun === true,
+            deleteMapsAfterUpload: opts.deleteMapsAfterUpload === true,
+            filesToDeleteAfterUpload: opts.deleteAfterUpload,
             json: opts.json === true,
           },
           ctx,
@@ -87,7 +107,16 @@ export function uploadCommand(env: RunEnv): Command {
     );
 }
 
-export async function runSourcemapsUpload(opts: SourcemapsUploadOptions, ctx: CommandContext): Promise<void> {
+/**
+ * `sourcemaps upload`. The CLI guards the run against SIGINT/SIGTERM (temporary bundles removed,
+ * exit 130/143); the Node API runs it with `signals: false` — a library leaves the host process's
+ * signals alone.
+ */
+export async function runSourcemapsUpload(
+  opts: SourcemapsUploadOptions,
+  ctx: CommandContext,
+  how: { signals: boolean } = { signals: true },
+): Promise<void> {
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
   if (opts.dist !== undefined && !release) throw new UsageError("--dist requires a release (pass --release)");
@@ -97,10 +126,12 @@ export async function runSourcemapsUpload(opts: SourcemapsUploadOptions, ctx: Co
   const { uploadSourcemaps } = await import("../../sourcemaps/upload.js");
   const { renderUploadReport } = await import("../../sourcemaps/upload-render.js");
   const { interruptible } = await import("./interrupt.js");
-  const guard = await interruptible(
-    (signal) =>
-      `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed — run the command again to upload (chunks already on the server are skipped)`,
-  );
+  const guard = how.signals
+    ? await interruptible(
+        (signal) =>
+          `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed — run the command again to upload (chunks already on the server are skipped)`,
+      )
+    : { run: <T>(work: Promise<T>) => work, tempDir: undefined, dispose() {} };
   let summary: Awaited<ReturnType<typeof uploadSourcemaps>>;
   try {
     summary = await guard.run(

@@ -1,0 +1,288 @@
+/**
+ * The Node API against `serve`: every function returns the document `sentry-ship … --json`
+ * prints for the same inputs (the CLI run through runCli, in-process, on the same server), and
+ * failures are typed errors carrying the same failure document.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  ApiError,
+  ConfigError,
+  checkSourcemaps,
+  finalizeRelease,
+  InputError,
+  injectSourcemaps,
+  listDeploys,
+  newDeploy,
+  newRelease,
+  proposeVersion,
+  runCommand,
+  type SentryShipError,
+  setCommits,
+  UsageError,
+  uploadSourcemaps,
+} from "../../src/index.js";
+import { repoWithCommits } from "../support/git.js";
+import { runCli, tempDir } from "../support/runCli.js";
+import { useServer } from "../support/server.js";
+import { makeDist } from "../support/upload-fixtures.js";
+
+const srv = useServer();
+
+/** The environment both the CLI and the API resolve configuration from (a fresh HOME, no rc file). */
+function env(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  return { PATH: process.env.PATH, HOME: tempDir("ship-home-"), SENTRY_LOAD_DOTENV: "0", ...srv.env(), ...extra };
+}
+
+async function cliJson(argv: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}) {
+  const r = await runCli([...argv, "--json"], { env: opts.env ?? env(), cwd: opts.cwd });
+  return { exitCode: r.exitCode, doc: JSON.parse(r.stdout) as Record<string, unknown>, stderr: r.stderr };
+}
+
+async function thrown(p: Promise<unknown>): Promise<SentryShipError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as SentryShipError;
+  }
+  throw new Error("expected the call to throw");
+}
+
+describe("Node API releases", () => {
+  it("newRelease returns the document releases new --json prints", async () => {
+    const first = await cliJson(["releases", "new", "api@1.0.0"]);
+    expect(first.doc).toMatchObject({ ok: true, version: "api@1.0.0", created: true });
+    // The release exists now: both answer 208, with the same release.
+    const api = await newRelease({ version: "api@1.0.0", env: env() });
+    const cli = await cliJson(["releases", "new", "api@1.0.0"]);
+    expect(api).toEqual(cli.doc);
+    expect(api).toMatchObject({ created: false, release: { version: "api@1.0.0" } });
+  });
+
+  it("dry runs plan the same request as the CLI, stamped with the given clock", async () => {
+    const now = new Date("2026-01-02T03:04:05Z");
+    const api = await newRelease({ version: "dry@1", finalize: true, dryRun: true, env: env(), now: () => now });
+    const cli = await runCli(["releases", "new", "dry@1", "--finalize", "--dry-run", "--json"], {
+      env: env(),
+      overrides: { now: () => now },
+    });
+    expect(api).toEqual(JSON.parse(cli.stdout));
+    expect(api).toMatchObject({
+      dryRun: true,
+      requests: [{ method: "POST", body: { dateReleased: "2026-01-02T03:04:05Z" } }],
+    });
+    expect(srv.server.state.releases.some((r) => r.version === "dry@1")).toBe(false);
+  });
+
+  it("finalizeRelease with a release time equals releases finalize --released", async () => {
+    await newRelease({ version: "fin@1", env: env() });
+    const api = await finalizeRelease({ version: "fin@1", released: new Date("2026-03-04T05:06:07Z"), env: env() });
+    const cli = await cliJson(["releases", "finalize", "fin@1", "--released", "2026-03-04T05:06:07Z"]);
+    expect(api).toEqual(cli.doc);
+    expect(api).toMatchObject({ release: { dateReleased: "2026-03-04T05:06:07Z" } });
+  });
+
+  it("setCommits (local git) and proposeVersion equal the CLI's documents", async () => {
+    await newRelease({ version: "sc@1", env: env() });
+    const { repo, shas } = repoWithCommits(3);
+    // Dry runs first (a real run changes what "the previous commit" is), then the real one.
+    const dry = await setCommits({ version: "sc@1", local: true, dryRun: true, env: env(), cwd: repo.dir });
+    expect(dry).toEqual(
+      (await cliJson(["releases", "set-commits", "sc@1", "--local", "--dry-run"], { cwd: repo.dir })).doc,
+    );
+    const commits = await setCommits({ version: "sc@1", local: true, env: env(), cwd: repo.dir });
+    expect(commits).toEqual({ ...dry, dryRun: undefined, requests: undefined });
+    expect(commits).toMatchObject({ mode: "local", commits: [...shas].reverse() });
+    const e = env({ SENTRY_RELEASE: "from-env@7" });
+    const api = await proposeVersion({ prefix: "web@", env: e });
+    expect(api).toEqual((await cliJson(["releases", "propose-version", "--prefix", "web@"], { env: e })).doc);
+    expect(api.version).toBe("web@from-env@7");
+  });
+
+  it("explicit options override the environment, and a missing setting is a ConfigError with the CLI's document", async () => {
+    const noOrg = env({ SENTRY_ORG: "" });
+    delete noOrg.SENTRY_ORG;
+    const err = await thrown(newRelease({ version: "x@1", env: noOrg }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err).toMatchObject({ kind: "config", exitCode: 1 });
+    const cli = await cliJson(["releases", "new", "x@1"], { env: noOrg });
+    expect(cli.exitCode).toBe(1);
+    expect(err.document).toEqual(cli.doc);
+    // The same call with org given as an option works.
+    await expect(newRelease({ version: "x@1", org: "acme", env: noOrg })).resolves.toMatchObject({ created: true });
+    // A wrong org named explicitly wins over SENTRY_ORG: the server answers 404.
+    const notFound = await thrown(newRelease({ version: "x@2", org: "nope", env: env() }));
+    expect(notFound).toBeInstanceOf(ApiError);
+    expect(notFound).toMatchObject({ kind: "api", exitCode: 1, status: 404 });
+  });
+
+  it("a bad version is a typed input or usage error, never a process exit", async () => {
+    const err = await thrown(newRelease({ version: "bad/version\n", env: env() }));
+    expect(["input", "usage"]).toContain(err.kind);
+    expect(err.exitCode).toBeGreaterThan(0);
+    expect(err instanceof InputError || err instanceof UsageError).toBe(true);
+  });
+});
+
+describe("Node API deploys", () => {
+  it("newDeploy and listDeploys equal deploys new/list --json", async () => {
+    await newRelease({ version: "dep@1", env: env() });
+    const times = { started: "2026-01-01T00:00:00Z", finished: "2026-01-01T00:10:00Z" };
+    const api = await newDeploy({ release: "dep@1", environment: "production", name: "n1", ...times, env: env() });
+    const cli = await cliJson([
+      "deploys",
+      "new",
+      "-r",
+      "dep@1",
+      "-e",
+      "production",
+      "-n",
+      "n1",
+      "--started",
+      times.started,
+      "--finished",
+      times.finished,
+    ]);
+    const withoutId = (d: Record<string, unknown>) => ({ ...d, deploy: { ...(d.deploy as object), id: "" } });
+    expect(withoutId(api as unknown as Record<string, unknown>)).toEqual(withoutId(cli.doc));
+    expect(api).toMatchObject({ deploy: { environment: "production", dateStarted: times.started } });
+    const list = await listDeploys({ release: "dep@1", env: env() });
+    expect(list).toEqual((await cliJson(["deploys", "list", "-r", "dep@1"])).doc);
+    expect(list.deploys).toContainEqual(expect.objectContaining({ name: "n1", environment: "production" }));
+  });
+});
+
+describe("Node API source maps", () => {
+  it("injectSourcemaps returns the document sourcemaps inject --json prints for the same build", async () => {
+    const a = makeDist();
+    const b = tempDir("ship-inject-b-");
+    cpSync(join(a, "dist"), join(b, "dist"), { recursive: true });
+    const api = await injectSourcemaps({ paths: ["dist"], cwd: a });
+    const cli = await cliJson(["sourcemaps", "inject", "dist"], { cwd: b });
+    expect(api).toEqual(cli.doc);
+    expect(api.modified.length).toBeGreaterThan(0);
+    expect(readFileSync(join(a, "dist/app.min.js"), "utf8")).toBe(readFileSync(join(b, "dist/app.min.js"), "utf8"));
+    // check on the injected build (its maps lack sources): the same failure and report both ways.
+    const err = await thrown(checkSourcemaps({ paths: ["dist"], cwd: a }));
+    const cli2 = await cliJson(["sourcemaps", "check", "dist"], { cwd: b });
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.exitCode).toBe(cli2.exitCode);
+    expect(err.document).toEqual(cli2.doc);
+    expect(err.document).toMatchObject({ ok: false, errors: 3 });
+  });
+
+  it("uploadSourcemaps returns the document sourcemaps upload --json prints", async () => {
+    const dir = makeDist();
+    await injectSourcemaps({ paths: ["dist"], cwd: dir });
+    // The first upload sends the chunks; after it both see the same server state.
+    const first = await uploadSourcemaps({ paths: ["dist"], release: "up@1", cwd: dir, env: env() });
+    expect(first.bundles).toHaveLength(1);
+    expect(first.bytesSent).toBeGreaterThan(0);
+    const cli = await cliJson(["sourcemaps", "upload", "dist", "--release", "up@1"], { cwd: dir });
+    const api = await uploadSourcemaps({ paths: ["dist"], release: "up@1", cwd: dir, env: env() });
+    expect(api).toEqual(cli.doc);
+    expect(api).not.toHaveProperty("deleted");
+  });
+
+  it("writes nothing without a logger and routes lines to the logger it is given", async () => {
+    const dir = makeDist();
+    const lines: Array<[string, string]> = [];
+    const logger = {
+      info: (m: string) => lines.push(["info", m]),
+      warn: (m: string) => lines.push(["warn", m]),
+    };
+    await uploadSourcemaps({ paths: ["dist"], release: "log@1", cwd: dir, env: env(), logger });
+    expect(lines).toContainEqual(["info", "> Found 8 files"]);
+    expect(lines.some(([, m]) => m.includes(srv.server.token))).toBe(false);
+  });
+
+  it("runCommand runs the CLI in-process and returns its output and exit code", async () => {
+    const r = await runCommand(["releases", "propose-version"], {
+      env: env({ SENTRY_RELEASE: "in-process@1" }),
+      cwd: tempDir(),
+    });
+    expect(r).toEqual({ exitCode: 0, stdout: "in-process@1\n", stderr: "" });
+    const bad = await runCommand(["releases", "new"], { env: env(), cwd: tempDir() });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("error:");
+  });
+});
+
+describe("deleting maps after the upload", () => {
+  it("deletes the uploaded maps only after the server confirmed the upload (API and CLI flag)", async () => {
+    const dir = makeDist();
+    await injectSourcemaps({ paths: ["dist"], cwd: dir });
+    const doc = await uploadSourcemaps({
+      paths: ["dist"],
+      release: "del@1",
+      cwd: dir,
+      env: env(),
+      deleteMapsAfterUpload: true,
+    });
+    expect(doc.deleted).toEqual([
+      "dist/app.min.js.map",
+      "dist/chunks/c.js.map",
+      "dist/esm.mjs.map",
+      "dist/vendor.js.map",
+    ]);
+    expect(existsSync(join(dir, "dist/app.min.js.map"))).toBe(false);
+    expect(existsSync(join(dir, "dist/app.min.js"))).toBe(true);
+    expect(doc.bundles[0]?.files).toBe(8);
+
+    const dir2 = makeDist();
+    const cli = await cliJson(
+      ["sourcemaps", "upload", "dist", "--release", "del@2", "--delete-after-upload", "dist/**/*.map"],
+      { cwd: dir2 },
+    );
+    expect(cli.exitCode).toBe(0);
+    expect(cli.doc.deleted).toEqual(doc.deleted);
+    expect(existsSync(join(dir2, "dist/vendor.js.map"))).toBe(false);
+  });
+
+  it("keeps every file when the upload fails or is a dry run", async () => {
+    const dir = makeDist();
+    srv.server.faults.failNext(/artifactbundle\/assemble/, 500, 10);
+    const err = await thrown(
+      uploadSourcemaps({
+        paths: ["dist"],
+        release: "del@3",
+        cwd: dir,
+        env: env({ SENTRY_HTTP_MAX_RETRIES: "0" }),
+        deleteMapsAfterUpload: true,
+      }),
+    );
+    srv.server.faults.clear();
+    expect(err.kind).toBe("api");
+    expect(existsSync(join(dir, "dist/app.min.js.map"))).toBe(true);
+    const dry = await uploadSourcemaps({
+      paths: ["dist"],
+      release: "del@3",
+      cwd: dir,
+      env: env(),
+      dryRun: true,
+      deleteMapsAfterUpload: true,
+    });
+    expect(dry.deleted).toEqual([]);
+    expect(existsSync(join(dir, "dist/app.min.js.map"))).toBe(true);
+  });
+});
+
+describe("the package's own entry", () => {
+  it("writes nothing to the real stdout or stderr", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "dist"));
+    writeFileSync(join(dir, "dist/a.js"), "console.log(1)\n");
+    const writes: string[] = [];
+    const orig = [process.stdout.write, process.stderr.write] as const;
+    process.stdout.write = ((c: string) => writes.push(String(c)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((c: string) => writes.push(String(c)) > 0) as typeof process.stderr.write;
+    try {
+      await injectSourcemaps({ paths: ["dist"], cwd: dir });
+      await thrown(newRelease({ version: "q@1", env: { HOME: dir } }));
+    } finally {
+      [process.stdout.write, process.stderr.write] = orig;
+    }
+    expect(writes).toEqual([]);
+  });
+});
