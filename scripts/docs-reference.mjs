@@ -124,7 +124,7 @@ function commandSection(cmd, path, depth, lookup) {
   const h = "#".repeat(depth);
   const visible = cmd.options.filter((o) => !o.hidden);
   const hidden = cmd.options.filter((o) => o.hidden);
-  const out = [`${h} \`sentry-ship ${key}\``, "", cmd.description(), "", "```", synopsis(cmd, path), "```", ""];
+  const out = [`${h} \`sentry-ship ${key}\``, "", cmd.description(), "", "```text", synopsis(cmd, path), "```", ""];
   out.push(...argumentsTable(cmd));
   if (visible.length > 0) out.push("Options:", "", ...optionsTable(visible, key, lookup), "");
   if (hidden.length > 0)
@@ -170,7 +170,7 @@ export function renderReference(program, lookup) {
         "",
         g.description(),
         "",
-        "```",
+        "```text",
         synopsis(g, [name]),
         "```",
         "",
