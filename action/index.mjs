@@ -28906,7 +28906,7 @@ var require_util5 = __commonJS({
   "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
     var { states, opcodes } = require_constants5();
-    var { isUtf8 } = __require("node:buffer");
+    var { isUtf8: isUtf82 } = __require("node:buffer");
     var { removeHTTPWhitespace } = require_data_url();
     var { collectASequenceOfCodePointsFast } = require_infra();
     function isConnecting(readyState) {
@@ -29049,7 +29049,7 @@ var require_util5 = __commonJS({
         return fatalDecoder.decode.bind(fatalDecoder);
       }
       return function(buffer) {
-        if (isUtf8(buffer)) {
+        if (isUtf82(buffer)) {
           return buffer.toString("utf-8");
         }
         throw new TypeError("Invalid utf-8 received.");
@@ -46307,6 +46307,27 @@ function flatten(map) {
     lines: decode(map.mappings)
   };
 }
+function facebookSources(map) {
+  const raw = map.x_facebook_sources;
+  if (!Array.isArray(raw)) return void 0;
+  const out = [];
+  for (const entry2 of raw) {
+    if (entry2 === null) {
+      out.push(null);
+      continue;
+    }
+    if (!Array.isArray(entry2)) return void 0;
+    const fns = [];
+    for (const fn of entry2) {
+      const f = fn;
+      if (!f || !Array.isArray(f.names) || typeof f.mappings !== "string") return void 0;
+      if (!f.names.every((n2) => typeof n2 === "string")) return void 0;
+      fns.push({ names: f.names, mappings: f.mappings });
+    }
+    out.push(fns);
+  }
+  return out;
+}
 function rewriteSourceMap(map, opts) {
   const regular = !Array.isArray(map.sections) && typeof map.mappings === "string";
   const flat = regular ? {
@@ -46373,7 +46394,9 @@ function rewriteSourceMap(map, opts) {
   if (newContents.some((c3) => c3 !== null)) result.sourcesContent = newContents;
   result.names = newNames;
   result.mappings = mappings;
-  if (Array.isArray(map.ignoreList)) {
+  const fbSources = regular ? facebookSources(map) : void 0;
+  if (fbSources) result.x_facebook_sources = fbSources;
+  else if (Array.isArray(map.ignoreList)) {
     const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
     if (il.length > 0) result.ignoreList = il;
   }
@@ -54893,6 +54916,37 @@ var init_pack = __esm({
   }
 });
 
+// src/sourcemaps/content.ts
+import { gunzipSync as gunzipSync2 } from "node:zlib";
+function startsWith(bytes, magic) {
+  if (bytes.length < magic.length) return false;
+  for (let i2 = 0; i2 < magic.length; i2++) if (bytes[i2] !== magic[i2]) return false;
+  return true;
+}
+function isGzip(bytes) {
+  return startsWith(bytes, GZIP_MAGIC);
+}
+function isHermesBytecode(bytes) {
+  return startsWith(bytes, HERMES_MAGIC);
+}
+function decompressed(bytes) {
+  if (!isGzip(bytes)) return { bytes, failed: false };
+  try {
+    return { bytes: gunzipSync2(bytes, { maxOutputLength: MAX_TEXT_BYTES }), failed: false };
+  } catch {
+    return { bytes, failed: true };
+  }
+}
+var GZIP_MAGIC, HERMES_MAGIC;
+var init_content = __esm({
+  "src/sourcemaps/content.ts"() {
+    "use strict";
+    init_file_errors();
+    GZIP_MAGIC = [31, 139];
+    HERMES_MAGIC = [198, 31, 188, 3, 193, 3, 25, 31];
+  }
+});
+
 // src/sourcemaps/mappings-shift.ts
 function encodeVlq(value2) {
   let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
@@ -55538,6 +55592,7 @@ var init_inject_apply = __esm({
 });
 
 // src/sourcemaps/inspection.ts
+import { isUtf8 } from "node:buffer";
 import { existsSync as existsSync7 } from "node:fs";
 import { dirname as dirname12, resolve as resolve10 } from "node:path";
 function safeDecode2(s2) {
@@ -55547,16 +55602,24 @@ function safeDecode2(s2) {
     return s2;
   }
 }
-function inspectFile(abs, rel) {
-  const bytes = readRegularFile(abs, rel);
+function inspectFile(abs, rel, opts = {}) {
+  let bytes = readRegularFile(abs, rel);
+  let notDecompressed = false;
+  if (opts.decompress) ({ bytes, failed: notDecompressed } = decompressed(bytes));
   const size = bytes.length;
-  const text = bytes.toString("utf8");
+  const found2 = (info3) => {
+    if (notDecompressed) info3.notDecompressed = true;
+    if (!info3.hermes && !isUtf8(bytes))
+      info3.notText = isGzip(bytes) && !opts.decompress ? "not valid UTF-8: gzip data (--decompress uploads it uncompressed)" : "not valid UTF-8";
+    return info3;
+  };
   if (abs.endsWith(".map")) {
+    if (!isUtf8(bytes)) return found2({ kind: "map", size });
     let map;
     try {
-      map = parseMapJson(text, rel);
+      map = parseMapJson(bytes.toString("utf8"), rel);
     } catch (e) {
-      return { kind: "map", size, badMap: e.message };
+      return found2({ kind: "map", size, badMap: e.message });
     }
     const sources = Array.isArray(map.sources) ? map.sources : [];
     const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
@@ -55566,8 +55629,14 @@ function inspectFile(abs, rel) {
     });
     const info3 = { kind: "map", size, debugId: debugIdFromMap(map) };
     if (missingContent.length > 0) info3.missingContent = missingContent;
-    return info3;
+    return found2(info3);
   }
+  if (isHermesBytecode(bytes)) {
+    const info3 = { kind: "script", size: 0, hermes: true };
+    if (existsSync7(`${abs}.map`)) info3.mapGuessed = true;
+    return found2(info3);
+  }
+  const text = bytes.toString("utf8");
   const info2 = { kind: "script", size, debugId: findDebugId(text) };
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
@@ -55577,13 +55646,14 @@ function inspectFile(abs, rel) {
   } else if (existsSync7(`${abs}.map`)) {
     info2.mapGuessed = true;
   }
-  return info2;
+  return found2(info2);
 }
 var ABSOLUTE_URL;
 var init_inspection = __esm({
   "src/sourcemaps/inspection.ts"() {
     "use strict";
     init_bundle_rewrite();
+    init_content();
     init_debug_id();
     init_discover();
     init_file_errors();
@@ -55624,7 +55694,7 @@ function runJob(job) {
   let result;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel));
+      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress }));
       break;
     case "prepare":
       result = job.items.map((item) => {
@@ -55647,8 +55717,9 @@ function prepareEntry(item) {
   let data;
   if (item instanceof Uint8Array) data = item;
   else {
-    data = readRegularFile(item.file, item.displayPath);
-    if (item.rewrite) data = rewriteMapBytes(data, item.displayPath, item.rewrite);
+    let read = readRegularFile(item.file, item.displayPath);
+    if (item.decompress) read = decompressed(read).bytes;
+    data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
   const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
   return { deflated, crc: crc322(data), size: data.length, sha1: createHash5("sha1").update(data).digest("hex") };
@@ -55673,6 +55744,7 @@ var init_jobs = __esm({
   "src/sourcemaps/work/jobs.ts"() {
     "use strict";
     init_bundle_rewrite();
+    init_content();
     init_file_errors();
     init_inject_apply();
     init_inject_validate();
@@ -57292,7 +57364,7 @@ function listUploadFiles(opts) {
   }
   return { roots, rels };
 }
-async function inspectUploadFiles(listing, pool) {
+async function inspectUploadFiles(listing, pool, opts = {}) {
   const { roots, rels } = listing;
   const result = [];
   const badMaps = [];
@@ -57303,7 +57375,7 @@ async function inspectUploadFiles(listing, pool) {
     const files = [];
     for (let i2 = next; i2 < Math.min(next + SCAN_BATCH_FILES, rels.length); i2++)
       files.push({ abs: join12(roots[i2], rels[i2]), rel: rels[i2] });
-    const done = pool.run({ kind: "inspect", files });
+    const done = pool.run(opts.decompress ? { kind: "inspect", files, decompress: true } : { kind: "inspect", files });
     done.catch(() => void 0);
     pending.push({ from: next, done });
     next += SCAN_BATCH_FILES;
@@ -57314,6 +57386,7 @@ async function inspectUploadFiles(listing, pool) {
     post();
     (await done).forEach((info2, j2) => {
       if (info2.badMap !== void 0) badMaps.push(info2.badMap);
+      if (info2.notDecompressed) opts.onNotDecompressed?.(rels[from + j2]);
       const i2 = from + j2;
       result.push(new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2));
     });
@@ -57345,6 +57418,8 @@ var init_scan = __esm({
         this.debugId = info2.debugId;
         this.sourceMapRef = info2.sourceMapRef;
         this.mapInfo = info2.missingContent ? { missingContent: info2.missingContent } : void 0;
+        this.hermes = info2.hermes === true;
+        this.notText = info2.notText;
         this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
       }
       /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
@@ -57353,6 +57428,10 @@ var init_scan = __esm({
       sourceMapRef;
       /** For maps: problems --validate reports (sources without content), when there are any. */
       mapInfo;
+      /** For scripts: Hermes bytecode, uploaded empty (./content.ts). */
+      hermes;
+      /** Why the file is not text (not valid UTF-8): paired as any file, but left out of the bundle. */
+      notText;
       mapState;
       get abs() {
         return join12(this.root, this.rel);
@@ -57386,6 +57465,7 @@ var init_scan = __esm({
 var upload_exports = {};
 __export(upload_exports, {
   splitBundles: () => splitBundles,
+  takeDebugIdsFromMaps: () => takeDebugIdsFromMaps,
   uploadSourcemaps: () => uploadSourcemaps,
   validateFiles: () => validateFiles
 });
@@ -57411,6 +57491,18 @@ function validateFiles(files) {
   }
   return { warnings, errors };
 }
+function takeDebugIdsFromMaps(files, out) {
+  const maps = /* @__PURE__ */ new Map();
+  for (const f of files) if (f.kind === "map") maps.set(f.abs, f);
+  for (const f of files) {
+    if (f.kind !== "script" || f.debugId) continue;
+    const mapPath = f.mapPath;
+    const id = mapPath ? maps.get(mapPath)?.debugId : void 0;
+    if (!id) continue;
+    out.debug(`${f.rel}: debug id ${id}, from its source map`);
+    f.debugId = id;
+  }
+}
 function splitBundles(entries, maxFileSize) {
   if (!maxFileSize || maxFileSize <= 0) return entries.length ? [entries] : [];
   return pack(entries, (e) => e.sizeHint, maxFileSize, Infinity, 4096);
@@ -57433,11 +57525,14 @@ async function uploadSourcemaps(opts, deps) {
     `upload: ${listing.rels.length} files, ${pool.threaded ? `${pool.size} worker thread(s)` : "inline (no worker threads)"}`
   );
   try {
-    const scanned = await inspectUploadFiles(listing, pool);
+    const scanned = await inspectUploadFiles(listing, pool, {
+      decompress: opts.decompress === true,
+      onNotDecompressed: (rel) => deps.out.warn(`could not decompress ${rel}: it is read as it is`)
+    });
     if (!wantsDeletion(opts.deleteMapsAfterUpload, opts.filesToDeleteAfterUpload)) {
       return await upload(opts, deps, { pool, apiClient, skipped, scanned });
     }
-    const uploadedMaps = scanned.filter((f) => f.kind === "map").map((f) => f.abs);
+    const uploadedMaps = scanned.filter((f) => f.kind === "map" && !f.notText).map((f) => f.abs);
     const summary = await upload(opts, deps, { pool, apiClient, skipped, scanned });
     const confirmed = !summary.dryRun && summary.bundles.length > 0;
     summary.deleted = confirmed ? await deleteAfterUpload({
@@ -57464,6 +57559,7 @@ async function upload(opts, deps, run) {
     dist: opts.dist ?? null,
     dryRun: opts.dryRun === true,
     files: [],
+    sourcemapReferences: opts.sourcemapReference !== false,
     bundles: [],
     bytesSent: 0,
     bytesSkipped: 0,
@@ -57492,12 +57588,23 @@ async function upload(opts, deps, run) {
       if (f.mapGuessed && !mapKeys.has(`${key(f)}.map`)) f.dropGuessedMap();
     }
   }
+  if (opts.debugIdReference) takeDebugIdsFromMaps(scanned, out);
   for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   scanned.sort((a, b2) => byteCompare(key(a), key(b2)));
-  const ctx = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
-  const entries = scanned.map((f) => new FileEntry(f, ctx));
+  const ctx = {
+    urlPrefix: opts.urlPrefix,
+    urlSuffix: opts.urlSuffix,
+    rewrite,
+    sourcemapReference: opts.sourcemapReference !== false,
+    decompress: opts.decompress === true
+  };
+  const entries = [];
+  for (const f of scanned) {
+    if (f.notText) skipped.push({ path: f.rel, reason: f.notText });
+    else entries.push(new FileEntry(f, ctx));
+  }
   const api = apiClient ? await apiClient : void 0;
   const options = api ? await getChunkOptions(api, deps.org) : {
     url: "",
@@ -57512,6 +57619,7 @@ async function upload(opts, deps, run) {
   };
   if (entries.length === 0) {
     out.info("> Nothing to upload");
+    if (opts.strict) throw new InputError("No files to upload (strict mode).");
     return summary;
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
@@ -57569,7 +57677,7 @@ async function upload(opts, deps, run) {
     url: e.url,
     type: e.type,
     debugId: e.file.debugId ?? null,
-    sourcemap: e.file.kind === "script" ? e.file.sourceMapHeader ?? null : null
+    sourcemap: e.headers.sourcemap ?? null
   }));
   return summary;
 }
@@ -57675,7 +57783,7 @@ var init_upload = __esm({
         const f = this.file;
         const headers = {};
         if (f.debugId) headers["debug-id"] = f.debugId;
-        const sourcemap = f.kind === "script" ? f.sourceMapHeader : void 0;
+        const sourcemap = f.kind === "script" && this.ctx.sourcemapReference ? f.sourceMapHeader : void 0;
         if (sourcemap) headers.sourcemap = sourcemap;
         return headers;
       }
@@ -57687,8 +57795,12 @@ var init_upload = __esm({
       }
       get source() {
         const f = this.file;
+        if (f.hermes) return new Uint8Array(0);
+        const item = { file: f.abs, displayPath: f.rel };
         const rewrite = this.rewrite;
-        return rewrite ? { file: f.abs, displayPath: f.rel, rewrite } : { file: f.abs, displayPath: f.rel };
+        if (rewrite) item.rewrite = rewrite;
+        if (this.ctx.decompress) item.decompress = true;
+        return item;
       }
     };
   }
@@ -57721,10 +57833,11 @@ function renderUploadReport(s2) {
     lines.push("  Scripts");
     for (const f of scripts2) {
       const parts = [];
-      parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
+      if (!s2.sourcemapReferences) parts.push("no sourcemap reference (--no-sourcemap-reference)");
+      else parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
       if (f.debugId) parts.push(`debug id ${f.debugId}`);
       lines.push(`    ${f.url} (${parts.join(", ")})`);
-      if (!f.sourcemap) {
+      if (!f.sourcemap && s2.sourcemapReferences) {
         lines.push(
           `      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`
         );
@@ -57809,19 +57922,21 @@ function uploadCommand(env2) {
     "-x, --ext <ext>",
     "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
     collect
-  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").option(
+  ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--decompress", "uncompress gzip files (by their content) before uploading them").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--no-sourcemap-reference", "do not give scripts a 'sourcemap' header naming their map").option(
+    "--debug-id-reference",
+    "give a script without a debug id (e.g. Hermes bytecode) the debug id of its source map"
+  ).option("-s, --strict", "fail (exit 1) when no file is found to upload").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").option(
     "--delete-maps-after-upload",
     "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)"
   ).option(
     "--delete-after-upload <glob>",
     "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
     collect
-  ).addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp()).addOption(new Option("--rewrite", "accepted for sentry-cli compatibility (rewriting is the default)").hideHelp()).addOption(new Option("--no-dedupe", "accepted for sentry-cli compatibility (no effect)").hideHelp()).addOption(new Option("--decompress", "not supported").hideHelp()).action(
+  ).addOption(new Option("--no-dedupe", "no effect: deprecated in sentry-cli (warns)").hideHelp()).addOption(new Option("--rewrite", "no effect: maps are rewritten unless --no-rewrite").hideHelp()).addOption(new Option("-v, --verbose", "no effect (sentry-cli's legacy flag)").hideHelp()).action(
     handler(env2, async (ctx, opts, paths) => {
-      if (opts.decompress)
-        throw new UsageError("--decompress is not supported: upload the files uncompressed (gunzip them first)");
       if (opts.wait && opts.waitFor !== void 0)
         throw new UsageError("--wait and --wait-for cannot be used together");
+      if (opts.dedupe === false) ctx.out.warn("--no-dedupe is deprecated in sentry-cli and has no effect");
       await runSourcemapsUpload(
         {
           paths,
@@ -57836,6 +57951,10 @@ function uploadCommand(env2) {
           ignoreFile: opts.ignoreFile,
           validate: opts.validate === true,
           rewrite: opts.rewrite !== false,
+          sourcemapReference: opts.sourcemapReference !== false,
+          debugIdReference: opts.debugIdReference === true,
+          decompress: opts.decompress === true,
+          strict: opts.strict === true,
           note: opts.note,
           wait: opts.wait === true,
           waitFor: opts.waitFor,

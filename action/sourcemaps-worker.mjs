@@ -462,6 +462,27 @@ function flatten(map) {
     lines: decode(map.mappings)
   };
 }
+function facebookSources(map) {
+  const raw = map.x_facebook_sources;
+  if (!Array.isArray(raw)) return void 0;
+  const out = [];
+  for (const entry of raw) {
+    if (entry === null) {
+      out.push(null);
+      continue;
+    }
+    if (!Array.isArray(entry)) return void 0;
+    const fns = [];
+    for (const fn of entry) {
+      const f = fn;
+      if (!f || !Array.isArray(f.names) || typeof f.mappings !== "string") return void 0;
+      if (!f.names.every((n) => typeof n === "string")) return void 0;
+      fns.push({ names: f.names, mappings: f.mappings });
+    }
+    out.push(fns);
+  }
+  return out;
+}
 function rewriteSourceMap(map, opts) {
   const regular = !Array.isArray(map.sections) && typeof map.mappings === "string";
   const flat = regular ? {
@@ -528,7 +549,9 @@ function rewriteSourceMap(map, opts) {
   if (newContents.some((c) => c !== null)) result.sourcesContent = newContents;
   result.names = newNames;
   result.mappings = mappings;
-  if (Array.isArray(map.ignoreList)) {
+  const fbSources = regular ? facebookSources(map) : void 0;
+  if (fbSources) result.x_facebook_sources = fbSources;
+  else if (Array.isArray(map.ignoreList)) {
     const il = map.ignoreList.map((i) => srcMap.get(sources[Number(i)] ?? "\0")).filter((i) => i !== void 0);
     if (il.length > 0) result.ignoreList = il;
   }
@@ -536,6 +559,9 @@ function rewriteSourceMap(map, opts) {
   if (typeof debugId === "string") result.debugId = debugId;
   return result;
 }
+
+// src/sourcemaps/content.ts
+import { gunzipSync } from "node:zlib";
 
 // src/sourcemaps/file-errors.ts
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
@@ -578,6 +604,29 @@ function readRegularFile(path, display) {
     throw fileError(e, "read", display);
   } finally {
     closeSync(fd);
+  }
+}
+
+// src/sourcemaps/content.ts
+var GZIP_MAGIC = [31, 139];
+var HERMES_MAGIC = [198, 31, 188, 3, 193, 3, 25, 31];
+function startsWith(bytes, magic) {
+  if (bytes.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (bytes[i] !== magic[i]) return false;
+  return true;
+}
+function isGzip(bytes) {
+  return startsWith(bytes, GZIP_MAGIC);
+}
+function isHermesBytecode(bytes) {
+  return startsWith(bytes, HERMES_MAGIC);
+}
+function decompressed(bytes) {
+  if (!isGzip(bytes)) return { bytes, failed: false };
+  try {
+    return { bytes: gunzipSync(bytes, { maxOutputLength: MAX_TEXT_BYTES }), failed: false };
+  } catch {
+    return { bytes, failed: true };
   }
 }
 
@@ -1458,6 +1507,7 @@ function applyPlans(plans, opts) {
 }
 
 // src/sourcemaps/inspection.ts
+import { isUtf8 } from "node:buffer";
 import { existsSync as existsSync3 } from "node:fs";
 import { dirname as dirname3, resolve } from "node:path";
 var ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -1468,16 +1518,24 @@ function safeDecode(s) {
     return s;
   }
 }
-function inspectFile(abs, rel) {
-  const bytes = readRegularFile(abs, rel);
+function inspectFile(abs, rel, opts = {}) {
+  let bytes = readRegularFile(abs, rel);
+  let notDecompressed = false;
+  if (opts.decompress) ({ bytes, failed: notDecompressed } = decompressed(bytes));
   const size = bytes.length;
-  const text = bytes.toString("utf8");
+  const found = (info2) => {
+    if (notDecompressed) info2.notDecompressed = true;
+    if (!info2.hermes && !isUtf8(bytes))
+      info2.notText = isGzip(bytes) && !opts.decompress ? "not valid UTF-8: gzip data (--decompress uploads it uncompressed)" : "not valid UTF-8";
+    return info2;
+  };
   if (abs.endsWith(".map")) {
+    if (!isUtf8(bytes)) return found({ kind: "map", size });
     let map;
     try {
-      map = parseMapJson(text, rel);
+      map = parseMapJson(bytes.toString("utf8"), rel);
     } catch (e) {
-      return { kind: "map", size, badMap: e.message };
+      return found({ kind: "map", size, badMap: e.message });
     }
     const sources = Array.isArray(map.sources) ? map.sources : [];
     const content = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
@@ -1487,8 +1545,14 @@ function inspectFile(abs, rel) {
     });
     const info2 = { kind: "map", size, debugId: debugIdFromMap(map) };
     if (missingContent.length > 0) info2.missingContent = missingContent;
-    return info2;
+    return found(info2);
   }
+  if (isHermesBytecode(bytes)) {
+    const info2 = { kind: "script", size: 0, hermes: true };
+    if (existsSync3(`${abs}.map`)) info2.mapGuessed = true;
+    return found(info2);
+  }
+  const text = bytes.toString("utf8");
   const info = { kind: "script", size, debugId: findDebugId(text) };
   const ref = readSourceMapReference(text)?.url;
   if (ref !== void 0) {
@@ -1498,7 +1562,7 @@ function inspectFile(abs, rel) {
   } else if (existsSync3(`${abs}.map`)) {
     info.mapGuessed = true;
   }
-  return info;
+  return found(info);
 }
 
 // src/sourcemaps/work/tuning.ts
@@ -1520,7 +1584,7 @@ function runJob(job) {
   let result;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel));
+      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress }));
       break;
     case "prepare":
       result = job.items.map((item) => {
@@ -1543,8 +1607,9 @@ function prepareEntry(item) {
   let data;
   if (item instanceof Uint8Array) data = item;
   else {
-    data = readRegularFile(item.file, item.displayPath);
-    if (item.rewrite) data = rewriteMapBytes(data, item.displayPath, item.rewrite);
+    let read = readRegularFile(item.file, item.displayPath);
+    if (item.decompress) read = decompressed(read).bytes;
+    data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
   const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
   return { deflated, crc: crc322(data), size: data.length, sha1: createHash2("sha1").update(data).digest("hex") };

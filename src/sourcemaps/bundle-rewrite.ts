@@ -124,8 +124,36 @@ function flatten(map: Record<string, unknown>): Flat | undefined {
 }
 
 /**
+ * A React Native (Metro/Hermes) map's `x_facebook_sources`: one entry per source, null or a list
+ * of function maps (`{names, mappings}`). sentry-cli keeps it as it was read, in these keys
+ * only; undefined when the map has none or it has another shape.
+ */
+function facebookSources(map: Record<string, unknown>): unknown[] | undefined {
+  const raw = map.x_facebook_sources;
+  if (!Array.isArray(raw)) return undefined;
+  const out: unknown[] = [];
+  for (const entry of raw) {
+    if (entry === null) {
+      out.push(null);
+      continue;
+    }
+    if (!Array.isArray(entry)) return undefined;
+    const fns: Array<{ names: string[]; mappings: string }> = [];
+    for (const fn of entry) {
+      const f = fn as { names?: unknown; mappings?: unknown } | null;
+      if (!f || !Array.isArray(f.names) || typeof f.mappings !== "string") return undefined;
+      if (!f.names.every((n) => typeof n === "string")) return undefined;
+      fns.push({ names: f.names as string[], mappings: f.mappings });
+    }
+    out.push(fns);
+  }
+  return out;
+}
+
+/**
  * Rebuild `map` (regular, or an index map, which is flattened as sentry-cli does). Maps that
- * cannot be decoded are returned unchanged.
+ * cannot be decoded are returned unchanged. A Hermes map (with `x_facebook_sources`) keeps that
+ * key as it was and, as in sentry-cli, loses its ignoreList.
  */
 export function rewriteSourceMap(map: Record<string, unknown>, opts: RewriteOptions): Record<string, unknown> {
   // A regular map is renumbered line by line (./mappings-remap.ts); an index map is flattened.
@@ -200,7 +228,9 @@ export function rewriteSourceMap(map: Record<string, unknown>, opts: RewriteOpti
   if (newContents.some((c) => c !== null)) result.sourcesContent = newContents;
   result.names = newNames;
   result.mappings = mappings;
-  if (Array.isArray(map.ignoreList)) {
+  const fbSources = regular ? facebookSources(map) : undefined;
+  if (fbSources) result.x_facebook_sources = fbSources;
+  else if (Array.isArray(map.ignoreList)) {
     const il = (map.ignoreList as unknown[])
       .map((i) => srcMap.get(sources[Number(i)] ?? "\0"))
       .filter((i): i is number => i !== undefined);

@@ -2,9 +2,11 @@
  * What the upload scan learns by reading each file (the `inspect` job, ./work/jobs.ts): its debug
  * id, a script's map reference and whether that map exists, a map's sources without content.
  */
+import { isUtf8 } from "node:buffer";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseMapJson } from "./bundle-rewrite.js";
+import { decompressed, isGzip, isHermesBytecode } from "./content.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { readSourceMapReference } from "./discover.js";
 import { readRegularFile } from "./file-errors.js";
@@ -37,6 +39,17 @@ export interface Inspection {
   missingContent?: string[];
   /** For a map that does not parse: the message naming it. */
   badMap?: string;
+  /** For scripts: Hermes bytecode, uploaded empty (./content.ts). */
+  hermes?: boolean;
+  /** With --decompress: the file starts like gzip but does not uncompress (uploaded as it is). */
+  notDecompressed?: boolean;
+  /** Why the file is not text (not valid UTF-8): it is left out of the bundle, as sentry-cli leaves it. */
+  notText?: string;
+}
+
+export interface InspectOptions {
+  /** `--decompress`: read gzip files uncompressed. */
+  decompress?: boolean;
 }
 
 /**
@@ -44,17 +57,29 @@ export interface Inspection {
  * reference and whether its map exists, for a map its sources (and whether it parses). A job
  * (./work/jobs.ts).
  */
-export function inspectFile(abs: string, rel: string): Inspection {
+export function inspectFile(abs: string, rel: string, opts: InspectOptions = {}): Inspection {
   // Synchronous reads: for many small files they cost far less than thread-pool round trips.
-  const bytes = readRegularFile(abs, rel);
+  let bytes = readRegularFile(abs, rel);
+  let notDecompressed = false;
+  if (opts.decompress) ({ bytes, failed: notDecompressed } = decompressed(bytes));
   const size = bytes.length;
-  const text = bytes.toString("utf8");
+  const found = (info: Inspection): Inspection => {
+    if (notDecompressed) info.notDecompressed = true;
+    if (!info.hermes && !isUtf8(bytes))
+      info.notText =
+        isGzip(bytes) && !opts.decompress
+          ? "not valid UTF-8: gzip data (--decompress uploads it uncompressed)"
+          : "not valid UTF-8";
+    return info;
+  };
   if (abs.endsWith(".map")) {
+    // Not text (gzip data, say): not read as a map; it is left out of the bundle.
+    if (!isUtf8(bytes)) return found({ kind: "map", size });
     let map: Record<string, unknown>;
     try {
-      map = parseMapJson(text, rel);
+      map = parseMapJson(bytes.toString("utf8"), rel);
     } catch (e) {
-      return { kind: "map", size, badMap: (e as Error).message };
+      return found({ kind: "map", size, badMap: (e as Error).message });
     }
     const sources: unknown[] = Array.isArray(map.sources) ? map.sources : [];
     const content: unknown[] = Array.isArray(map.sourcesContent) ? map.sourcesContent : [];
@@ -64,8 +89,15 @@ export function inspectFile(abs: string, rel: string): Inspection {
     });
     const info: Inspection = { kind: "map", size, debugId: debugIdFromMap(map) };
     if (missingContent.length > 0) info.missingContent = missingContent;
-    return info;
+    return found(info);
   }
+  if (isHermesBytecode(bytes)) {
+    // No text to read an id or a reference from: the map is its `FILE.map` sibling.
+    const info: Inspection = { kind: "script", size: 0, hermes: true };
+    if (existsSync(`${abs}.map`)) info.mapGuessed = true;
+    return found(info);
+  }
+  const text = bytes.toString("utf8");
   const info: Inspection = { kind: "script", size, debugId: findDebugId(text) };
   const ref = readSourceMapReference(text)?.url;
   if (ref !== undefined) {
@@ -80,5 +112,5 @@ export function inspectFile(abs: string, rel: string): Inspection {
     info.mapGuessed = true;
   }
   // Scripts are not kept: reading one again costs less than holding it.
-  return info;
+  return found(info);
 }

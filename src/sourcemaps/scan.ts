@@ -47,6 +47,10 @@ export class ScannedFile {
   sourceMapRef: string | undefined;
   /** For maps: problems --validate reports (sources without content), when there are any. */
   mapInfo: { missingContent: string[] } | undefined;
+  /** For scripts: Hermes bytecode, uploaded empty (./content.ts). */
+  readonly hermes: boolean;
+  /** Why the file is not text (not valid UTF-8): paired as any file, but left out of the bundle. */
+  readonly notText: string | undefined;
   private mapState: MapState;
 
   constructor(
@@ -61,6 +65,8 @@ export class ScannedFile {
     this.debugId = info.debugId;
     this.sourceMapRef = info.sourceMapRef;
     this.mapInfo = info.missingContent ? { missingContent: info.missingContent } : undefined;
+    this.hermes = info.hermes === true;
+    this.notText = info.notText;
     this.mapState = info.mapGuessed ? MapState.Guessed : info.mapFound ? MapState.Referenced : MapState.None;
   }
 
@@ -159,11 +165,22 @@ export function listUploadFiles(opts: ScanOptions): UploadListing {
   return { roots, rels };
 }
 
+export interface InspectUploadOptions {
+  /** `--decompress`: read gzip files uncompressed. */
+  decompress?: boolean;
+  /** Told about every file that starts like gzip but does not uncompress (uploaded as it is). */
+  onNotDecompressed?: (rel: string) => void;
+}
+
 /**
  * Read every listed file once (the `inspect` job, on `pool`) and learn what the upload needs.
  * Contents are not kept: the bundle writer reads them again while zipping.
  */
-export async function inspectUploadFiles(listing: UploadListing, pool: Pool): Promise<ScannedFile[]> {
+export async function inspectUploadFiles(
+  listing: UploadListing,
+  pool: Pool,
+  opts: InspectUploadOptions = {},
+): Promise<ScannedFile[]> {
   const { roots, rels } = listing;
   const result: ScannedFile[] = [];
   const badMaps: string[] = [];
@@ -175,7 +192,7 @@ export async function inspectUploadFiles(listing: UploadListing, pool: Pool): Pr
     const files: Array<{ abs: string; rel: string }> = [];
     for (let i = next; i < Math.min(next + SCAN_BATCH_FILES, rels.length); i++)
       files.push({ abs: join(roots[i]!, rels[i]!), rel: rels[i]! });
-    const done = pool.run({ kind: "inspect", files });
+    const done = pool.run(opts.decompress ? { kind: "inspect", files, decompress: true } : { kind: "inspect", files });
     done.catch(() => undefined); // awaited in order below
     pending.push({ from: next, done });
     next += SCAN_BATCH_FILES;
@@ -186,6 +203,7 @@ export async function inspectUploadFiles(listing: UploadListing, pool: Pool): Pr
     post();
     (await done).forEach((info, j) => {
       if (info.badMap !== undefined) badMaps.push(info.badMap);
+      if (info.notDecompressed) opts.onNotDecompressed?.(rels[from + j]!);
       // The kind as this thread's constant, not a copy per file from a worker.
       const i = from + j;
       result.push(new ScannedFile(roots[i]!, rels[i]!, info.kind === "map" ? "map" : "script", info.size, info));

@@ -23,10 +23,11 @@ export function renderUploadReport(s: UploadSummary): string[] {
     lines.push("  Scripts");
     for (const f of scripts) {
       const parts: string[] = [];
-      parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
+      if (!s.sourcemapReferences) parts.push("no sourcemap reference (--no-sourcemap-reference)");
+      else parts.push(f.sourcemap ? `sourcemap at ${f.sourcemap}` : "no sourcemap found");
       if (f.debugId) parts.push(`debug id ${f.debugId}`);
       lines.push(`    ${f.url} (${parts.join(", ")})`);
-      if (!f.sourcemap) {
+      if (!f.sourcemap && s.sourcemapReferences) {
         lines.push(
           `      - warning: could not determine a source map reference (Could not auto-detect referenced sourcemap for ${f.url})`,
         );

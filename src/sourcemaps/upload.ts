@@ -33,6 +33,14 @@ export interface UploadOptions {
   ignoreFile?: string;
   validate?: boolean;
   rewrite?: boolean;
+  /** false with `--no-sourcemap-reference`: scripts carry no `sourcemap` header. */
+  sourcemapReference?: boolean;
+  /** `--debug-id-reference`: a script without a debug id takes its map's. */
+  debugIdReference?: boolean;
+  /** `--decompress`: upload gzip files uncompressed. */
+  decompress?: boolean;
+  /** `--strict`: finding no file to upload is an error. */
+  strict?: boolean;
   note?: string;
   wait?: boolean;
   /** Seconds. */
@@ -77,6 +85,8 @@ export interface UploadSummary {
   dist: string | null;
   dryRun: boolean;
   files: Array<{ url: string; type: string; debugId: string | null; sourcemap: string | null }>;
+  /** Scripts were given `sourcemap` headers (false with --no-sourcemap-reference). */
+  sourcemapReferences: boolean;
   bundles: UploadedBundle[];
   /** Bytes sent as chunk data (after compression). */
   bytesSent: number;
@@ -122,6 +132,9 @@ interface EntryContext {
   urlSuffix: string | undefined;
   /** How maps are rewritten; undefined when they are uploaded as they are. */
   rewrite: RewriteOptions | undefined;
+  /** Scripts carry a `sourcemap` header (not with --no-sourcemap-reference). */
+  sourcemapReference: boolean;
+  decompress: boolean;
 }
 
 /**
@@ -146,7 +159,7 @@ class FileEntry implements BundleEntry {
     const f = this.file;
     const headers: Record<string, string> = {};
     if (f.debugId) headers["debug-id"] = f.debugId;
-    const sourcemap = f.kind === "script" ? f.sourceMapHeader : undefined;
+    const sourcemap = f.kind === "script" && this.ctx.sourcemapReference ? f.sourceMapHeader : undefined;
     if (sourcemap) headers.sourcemap = sourcemap;
     return headers;
   }
@@ -161,8 +174,30 @@ class FileEntry implements BundleEntry {
 
   get source(): BundleEntry["source"] {
     const f = this.file;
+    // As sentry-cli does: Hermes bytecode is stored empty; its map is what the server reads.
+    if (f.hermes) return new Uint8Array(0);
+    const item: Exclude<BundleEntry["source"], Uint8Array> = { file: f.abs, displayPath: f.rel };
     const rewrite = this.rewrite;
-    return rewrite ? { file: f.abs, displayPath: f.rel, rewrite } : { file: f.abs, displayPath: f.rel };
+    if (rewrite) item.rewrite = rewrite;
+    if (this.ctx.decompress) item.decompress = true;
+    return item;
+  }
+}
+
+/**
+ * `--debug-id-reference`: a script without a debug id of its own (Hermes bytecode has no text to
+ * carry one) takes the debug id of the uploaded map it pairs with.
+ */
+export function takeDebugIdsFromMaps(files: ScannedFile[], out: Output): void {
+  const maps = new Map<string, ScannedFile>();
+  for (const f of files) if (f.kind === "map") maps.set(f.abs, f);
+  for (const f of files) {
+    if (f.kind !== "script" || f.debugId) continue;
+    const mapPath = f.mapPath;
+    const id = mapPath ? maps.get(mapPath)?.debugId : undefined;
+    if (!id) continue;
+    out.debug(`${f.rel}: debug id ${id}, from its source map`);
+    f.debugId = id;
   }
 }
 
@@ -194,11 +229,15 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
     `upload: ${listing.rels.length} files, ${pool.threaded ? `${pool.size} worker thread(s)` : "inline (no worker threads)"}`,
   );
   try {
-    const scanned = await inspectUploadFiles(listing, pool);
+    const scanned = await inspectUploadFiles(listing, pool, {
+      decompress: opts.decompress === true,
+      onNotDecompressed: (rel) => deps.out.warn(`could not decompress ${rel}: it is read as it is`),
+    });
     if (!wantsDeletion(opts.deleteMapsAfterUpload, opts.filesToDeleteAfterUpload)) {
       return await upload(opts, deps, { pool, apiClient, skipped, scanned });
     }
-    const uploadedMaps = scanned.filter((f) => f.kind === "map").map((f) => f.abs);
+    // A map that is not text is not bundled, so it is not deleted either.
+    const uploadedMaps = scanned.filter((f) => f.kind === "map" && !f.notText).map((f) => f.abs);
     const summary = await upload(opts, deps, { pool, apiClient, skipped, scanned });
     // upload() returns only once every bundle was accepted (it throws otherwise).
     const confirmed = !summary.dryRun && summary.bundles.length > 0;
@@ -242,6 +281,7 @@ async function upload(
     dist: opts.dist ?? null,
     dryRun: opts.dryRun === true,
     files: [],
+    sourcemapReferences: opts.sourcemapReference !== false,
     bundles: [],
     bytesSent: 0,
     bytesSkipped: 0,
@@ -273,12 +313,24 @@ async function upload(
       if (f.mapGuessed && !mapKeys.has(`${key(f)}.map`)) f.dropGuessedMap();
     }
   }
+  if (opts.debugIdReference) takeDebugIdsFromMaps(scanned, out);
   for (const f of scanned) {
     if (f.kind === "script" && !f.sourceMapHeader && !f.debugId && !f.sourceMapRef) summary.unmapped.push(f.rel);
   }
   scanned.sort((a, b) => byteCompare(key(a), key(b)));
-  const ctx: EntryContext = { urlPrefix: opts.urlPrefix, urlSuffix: opts.urlSuffix, rewrite };
-  const entries = scanned.map((f) => new FileEntry(f, ctx));
+  const ctx: EntryContext = {
+    urlPrefix: opts.urlPrefix,
+    urlSuffix: opts.urlSuffix,
+    rewrite,
+    sourcemapReference: opts.sourcemapReference !== false,
+    decompress: opts.decompress === true,
+  };
+  // As sentry-cli does, a file that is not text is paired with, but not bundled.
+  const entries: FileEntry[] = [];
+  for (const f of scanned) {
+    if (f.notText) skipped.push({ path: f.rel, reason: f.notText });
+    else entries.push(new FileEntry(f, ctx));
+  }
 
   const api = apiClient ? await apiClient : undefined;
   const options: ChunkServerOptions = api
@@ -296,6 +348,7 @@ async function upload(
       };
   if (entries.length === 0) {
     out.info("> Nothing to upload");
+    if (opts.strict) throw new InputError("No files to upload (strict mode).");
     return summary;
   }
   if (opts.rewrite !== false) out.info("> Rewriting sources");
@@ -356,7 +409,7 @@ async function upload(
     url: e.url,
     type: e.type,
     debugId: e.file.debugId ?? null,
-    sourcemap: e.file.kind === "script" ? (e.file.sourceMapHeader ?? null) : null,
+    sourcemap: e.headers.sourcemap ?? null,
   }));
   return summary;
 }

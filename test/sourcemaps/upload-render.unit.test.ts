@@ -8,6 +8,7 @@ const base: UploadSummary = {
   release: null,
   dist: null,
   dryRun: false,
+  sourcemapReferences: true,
   files: [
     { url: "~/a.js", type: "minified_source", debugId: "fd56bef4-4c39-5193-a54f-0509ad3d612c", sourcemap: "a.js.map" },
     { url: "~/a.js.map", type: "source_map", debugId: "fd56bef4-4c39-5193-a54f-0509ad3d612c", sourcemap: null },
@@ -56,6 +57,16 @@ describe("renderUploadReport", () => {
     expect(lines.at(-1)).toBe(
       "Summary: would upload 3 files in 1 bundle; 2.0 KiB sent, 0 B skipped (already on the server)",
     );
+  });
+
+  it("says no reference was sent, and does not warn about one, with --no-sourcemap-reference", () => {
+    const files = base.files.map((f) => ({ ...f, sourcemap: null }));
+    const lines = renderUploadReport({ ...base, files, sourcemapReferences: false });
+    expect(lines).toContain(
+      "    ~/a.js (no sourcemap reference (--no-sourcemap-reference), debug id fd56bef4-4c39-5193-a54f-0509ad3d612c)",
+    );
+    expect(lines).toContain("    ~/b.js (no sourcemap reference (--no-sourcemap-reference))");
+    expect(lines.join("\n")).not.toContain("could not determine");
   });
 
   it("formats byte counts", () => {

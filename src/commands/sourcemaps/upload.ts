@@ -24,87 +24,104 @@ export interface SourcemapsUploadFlags {
   validate?: boolean;
   /** false with `--no-rewrite`. */
   rewrite: boolean;
+  /** false with `--no-sourcemap-reference`. */
+  sourcemapReference: boolean;
+  debugIdReference?: boolean;
+  decompress?: boolean;
+  strict?: boolean;
+  /** false with `--no-dedupe` (no effect; warns). */
+  dedupe?: boolean;
   note?: string;
   wait?: boolean;
   waitFor?: number;
   dryRun?: boolean;
-  decompress?: boolean;
   deleteMapsAfterUpload?: boolean;
   /** `--delete-after-upload <glob>`, repeatable. */
   deleteAfterUpload?: string[];
 }
 
 export function uploadCommand(env: RunEnv): Command {
-  return new Command("upload")
-    .description("upload JavaScript files and source maps as artifact bundles")
-    .argument("<paths...>", "files or folders to upload")
-    .addOption(orgOption())
-    .addOption(projectOption())
-    .addOption(releaseOption())
-    .option("-d, --dist <dist>", "the distribution identifier (requires a release)")
-    .option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)")
-    .option("--url-suffix <suffix>", "URL suffix appended to every file URL")
-    .option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect)
-    .option("--strip-common-prefix", "strip the common prefix of each map's absolute sources")
-    .option(
-      "-x, --ext <ext>",
-      "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
-      collect,
-    )
-    .option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect)
-    .option("-I, --ignore-file <file>", "ignore files matching the globs in this file")
-    .option("--validate", "check files and maps before uploading")
-    .option("--no-rewrite", "upload maps as they are, without rewriting their sources")
-    .option("--note <note>", "a note stored with the bundle")
-    .option("--wait", "wait until the server has processed the upload")
-    .option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for"))
-    .option("--dry-run", "build the bundles and report, but send nothing")
-    .option(
-      "--delete-maps-after-upload",
-      "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)",
-    )
-    .option(
-      "--delete-after-upload <glob>",
-      "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
-      collect,
-    )
-    .addOption(new Option("--no-sourcemap-reference", "accepted for sentry-cli compatibility").hideHelp())
-    .addOption(new Option("--debug-id-reference", "accepted for sentry-cli compatibility").hideHelp())
-    .addOption(new Option("--rewrite", "accepted for sentry-cli compatibility (rewriting is the default)").hideHelp())
-    .addOption(new Option("--no-dedupe", "accepted for sentry-cli compatibility (no effect)").hideHelp())
-    .addOption(new Option("--decompress", "not supported").hideHelp())
-    .action(
-      handler<SourcemapsUploadFlags, [paths: string[]]>(env, async (ctx, opts, paths) => {
-        if (opts.decompress)
-          throw new UsageError("--decompress is not supported: upload the files uncompressed (gunzip them first)");
-        if (opts.wait && opts.waitFor !== undefined)
-          throw new UsageError("--wait and --wait-for cannot be used together");
-        await runSourcemapsUpload(
-          {
-            paths,
-            release: opts.release,
-            dist: opts.dist,
-            urlPrefix: opts.urlPrefix,
-            urlSuffix: opts.urlSuffix,
-            stripPrefix: opts.stripPrefix,
-            stripCommonPrefix: opts.stripCommonPrefix === true,
-            extensions: opts.ext,
-            ignore: opts.ignore,
-            ignoreFile: opts.ignoreFile,
-            validate: opts.validate === true,
-            rewrite: opts.rewrite !== false,
-            note: opts.note,
-            wait: opts.wait === true,
-            waitFor: opts.waitFor,
-            dryRun: opts.dryRun === true,
-            deleteMapsAfterUpload: opts.deleteMapsAfterUpload === true,
-            filesToDeleteAfterUpload: opts.deleteAfterUpload,
-            json: opts.json === true,
-          },
-          ctx,
-        );
-      }),
-    );
+  return (
+    new Command("upload")
+      .description("upload JavaScript files and source maps as artifact bundles")
+      .argument("<paths...>", "files or folders to upload")
+      .addOption(orgOption())
+      .addOption(projectOption())
+      .addOption(releaseOption())
+      .option("-d, --dist <dist>", "the distribution identifier (requires a release)")
+      .option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)")
+      .option("--url-suffix <suffix>", "URL suffix appended to every file URL")
+      .option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect)
+      .option("--strip-common-prefix", "strip the common prefix of each map's absolute sources")
+      .option(
+        "-x, --ext <ext>",
+        "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
+        collect,
+      )
+      .option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect)
+      .option("-I, --ignore-file <file>", "ignore files matching the globs in this file")
+      .option("--validate", "check files and maps before uploading")
+      .option("--decompress", "uncompress gzip files (by their content) before uploading them")
+      .option("--no-rewrite", "upload maps as they are, without rewriting their sources")
+      .option("--no-sourcemap-reference", "do not give scripts a 'sourcemap' header naming their map")
+      .option(
+        "--debug-id-reference",
+        "give a script without a debug id (e.g. Hermes bytecode) the debug id of its source map",
+      )
+      .option("-s, --strict", "fail (exit 1) when no file is found to upload")
+      .option("--note <note>", "a note stored with the bundle")
+      .option("--wait", "wait until the server has processed the upload")
+      .option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for"))
+      .option("--dry-run", "build the bundles and report, but send nothing")
+      .option(
+        "--delete-maps-after-upload",
+        "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)",
+      )
+      .option(
+        "--delete-after-upload <glob>",
+        "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
+        collect,
+      )
+      // sentry-cli's hidden legacy flags: accepted, and they do what they do there.
+      .addOption(new Option("--no-dedupe", "no effect: deprecated in sentry-cli (warns)").hideHelp())
+      .addOption(new Option("--rewrite", "no effect: maps are rewritten unless --no-rewrite").hideHelp())
+      .addOption(new Option("-v, --verbose", "no effect (sentry-cli's legacy flag)").hideHelp())
+      .action(
+        handler<SourcemapsUploadFlags, [paths: string[]]>(env, async (ctx, opts, paths) => {
+          if (opts.wait && opts.waitFor !== undefined)
+            throw new UsageError("--wait and --wait-for cannot be used together");
+          if (opts.dedupe === false) ctx.out.warn("--no-dedupe is deprecated in sentry-cli and has no effect");
+          await runSourcemapsUpload(
+            {
+              paths,
+              release: opts.release,
+              dist: opts.dist,
+              urlPrefix: opts.urlPrefix,
+              urlSuffix: opts.urlSuffix,
+              stripPrefix: opts.stripPrefix,
+              stripCommonPrefix: opts.stripCommonPrefix === true,
+              extensions: opts.ext,
+              ignore: opts.ignore,
+              ignoreFile: opts.ignoreFile,
+              validate: opts.validate === true,
+              rewrite: opts.rewrite !== false,
+              sourcemapReference: opts.sourcemapReference !== false,
+              debugIdReference: opts.debugIdReference === true,
+              decompress: opts.decompress === true,
+              strict: opts.strict === true,
+              note: opts.note,
+              wait: opts.wait === true,
+              waitFor: opts.waitFor,
+              dryRun: opts.dryRun === true,
+              deleteMapsAfterUpload: opts.deleteMapsAfterUpload === true,
+              filesToDeleteAfterUpload: opts.deleteAfterUpload,
+              json: opts.json === true,
+            },
+            ctx,
+          );
+        }),
+      )
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import * as zlib from "node:zlib";
 import type { RecoveryFiles } from "../atomic-write.js";
 import { type RewriteOptions, rewriteMapBytes } from "../bundle-rewrite.js";
+import { decompressed } from "../content.js";
 import type { DiscoveredFile } from "../discover.js";
 import { readRegularFile } from "../file-errors.js";
 import { applyPlans } from "../inject-apply.js";
@@ -19,8 +20,13 @@ import { type Plan, type Validated, validate } from "../inject-validate.js";
 import { type Inspection, inspectFile } from "../inspection.js";
 import { DEFLATE_LEVEL } from "./tuning.js";
 
-/** A bundle entry's bytes, or the file to read them from (and, for a map, how to rewrite it). */
-export type PrepareItem = Uint8Array | { file: string; displayPath: string; rewrite?: RewriteOptions };
+/**
+ * A bundle entry's bytes, or the file to read them from (uncompressed first with `decompress`
+ * when it is gzip data, and, for a map, how to rewrite it).
+ */
+export type PrepareItem =
+  | Uint8Array
+  | { file: string; displayPath: string; rewrite?: RewriteOptions; decompress?: boolean };
 
 /** A bundle entry ready for the zip: deflated bytes, CRC-32, stored size and SHA-1 (hex). */
 export interface Prepared {
@@ -31,7 +37,7 @@ export interface Prepared {
 }
 
 export type Job =
-  | { kind: "inspect"; files: Array<{ abs: string; rel: string }> }
+  | { kind: "inspect"; files: Array<{ abs: string; rel: string }>; decompress?: boolean }
   | { kind: "prepare"; items: PrepareItem[] }
   | { kind: "inject-validate"; sources: DiscoveredFile[]; roots: string[] }
   | { kind: "inject-apply"; plans: Plan[]; recovery: RecoveryFiles };
@@ -75,7 +81,7 @@ export function runJob<J extends Job>(job: J): Done<J> {
   let result: unknown;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel));
+      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress }));
       break;
     case "prepare":
       result = job.items.map((item) => {
@@ -95,13 +101,14 @@ export function runJob<J extends Job>(job: J): Done<J> {
   return { result: result as JobResult<J>, transfer };
 }
 
-/** Read (or take) one entry's bytes, rewrite a map, and deflate them. */
+/** Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them. */
 export function prepareEntry(item: PrepareItem): Prepared {
   let data: Uint8Array;
   if (item instanceof Uint8Array) data = item;
   else {
-    data = readRegularFile(item.file, item.displayPath);
-    if (item.rewrite) data = rewriteMapBytes(data as Buffer, item.displayPath, item.rewrite);
+    let read = readRegularFile(item.file, item.displayPath);
+    if (item.decompress) read = decompressed(read).bytes;
+    data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
   // A copy that owns its memory, so it can be moved (not cloned) to the main thread: a clone of
   // a view copies the whole pool or output buffer behind it.
