@@ -465,10 +465,12 @@ export async function runBlocks(blocks: Block[], opts: { timeoutMs?: number } = 
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 15_000);
       serve.stdout.on("data", (d) => {
         text += d;
-        if (text.includes("SENTRY_DSN=")) {
+        if (text.includes("SENTRY_DSN=") && /org token \([^)]*\): \S+\s/.test(text)) {
           clearTimeout(timer);
           const vars: Record<string, string> = {};
           for (const m of text.matchAll(/([A-Z_]+)=(\S+)/g)) vars[m[1]!] = m[2]!;
+          const orgToken = /org token \([^)]*\): (\S+)/.exec(text)?.[1];
+          if (orgToken) vars.SERVE_ORG_TOKEN = orgToken;
           resolve(vars);
         }
       });
