@@ -51241,12 +51241,13 @@ async function runReleasesProposeVersion(opts, ctx) {
   ctx.out.result({ ok: true, version, source: v.source, ...v.ci ? { ci: v.ci } : {}, ...prefix ? { prefix } : {} });
 }
 function proposeVersionCommand(env2) {
-  return new Command("propose-version").description("Propose a version name for a new release.").addOption(orgOption()).addOption(projectOption()).option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)").addOption(new Option("--allow-xcode-infoplist-preprocessing", "accepted for compatibility; no effect").hideHelp()).action(
+  return new Command("propose-version").description("Propose a version name for a new release.").addOption(orgOption()).addOption(projectOption()).option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)").option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP).action(
     handler(env2, async (ctx, o2) => {
       await runReleasesProposeVersion(o2.prefix !== void 0 ? { prefix: o2.prefix } : {}, ctx);
     })
   );
 }
+var XCODE_FLAG_HELP;
 var init_propose_version = __esm({
   "src/commands/releases/propose-version.ts"() {
     "use strict";
@@ -51254,6 +51255,7 @@ var init_propose_version = __esm({
     init_release();
     init_errors();
     init_runner();
+    XCODE_FLAG_HELP = "no effect: sentry-ship never reads Xcode's Info.plist (sentry-cli does, on macOS only, and this flag lets it run cc on it)";
   }
 });
 
@@ -58997,7 +58999,7 @@ __export(send_event_exports2, {
   command: () => command7
 });
 function command7(env2) {
-  return new Command("send-event").description("Send a manual event to Sentry (through the DSN, not the API token).").argument("[path...]", "event JSON file(s) or globs to send; all other event flags are then ignored").option("--raw", "send the event files as they are, without parsing them").option("-l, --level <level>", "event level: debug, info, warning, error or fatal (default error)").option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339").option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)").option("-d, --dist <dist>", "the distribution").option("-E, --env <environment>", "the environment (default SENTRY_ENVIRONMENT, else production)").option("--no-environ", "do not send environment variables along").option("-m, --message <message>", "the event message (repeatable: lines)", collect).option("-a, --message-arg <arg>", "an argument for the event message (repeatable)", collect).option("-p, --platform <platform>", "the platform (default native)").option("-t, --tag <key:value>", "a tag (repeatable)", collect).option("-e, --extra <key:value>", "extra data (repeatable)", collect).option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect).option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect).option("--logfile <path>", "send the last 100 lines of a log file as breadcrumbs").option("--with-categories", "split `CATEGORY: message` log lines into category and message").option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect).option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry").option("--spool-dir <dir>", "where to save events that could not be delivered").option("--dry-run", "build and show the event without sending it").addOption(new Option("--allow-xcode-infoplist-preprocessing").hideHelp()).action(
+  return new Command("send-event").description("Send a manual event to Sentry (through the DSN, not the API token).").argument("[path...]", "event JSON file(s) or globs to send; all other event flags are then ignored").option("--raw", "send the event files as they are, without parsing them").option("-l, --level <level>", "event level: debug, info, warning, error or fatal (default error)").option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339").option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)").option("-d, --dist <dist>", "the distribution").option("-E, --env <environment>", "the environment (default SENTRY_ENVIRONMENT, else production)").option("--no-environ", "do not send environment variables along").option("-m, --message <message>", "the event message (repeatable: lines)", collect).option("-a, --message-arg <arg>", "an argument for the event message (repeatable)", collect).option("-p, --platform <platform>", "the platform (default native)").option("-t, --tag <key:value>", "a tag (repeatable)", collect).option("-e, --extra <key:value>", "extra data (repeatable)", collect).option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect).option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect).option("--logfile <path>", "send the last 100 lines of a log file as breadcrumbs").option("--with-categories", "split `CATEGORY: message` log lines into category and message").option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect).option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry").option("--spool-dir <dir>", "where to save events that could not be delivered").option("--dry-run", "build and show the event without sending it").option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP).action(
     handler(env2, async (ctx, o2, paths) => {
       const { runSendEvent: runSendEvent2, sendEventOptions: sendEventOptions2 } = await Promise.resolve().then(() => (init_send_event(), send_event_exports));
       await runSendEvent2(sendEventOptions2(o2, paths ?? []), ctx);
@@ -59008,6 +59010,7 @@ var init_send_event2 = __esm({
   "src/commands/send-event/index.ts"() {
     "use strict";
     init_esm2();
+    init_propose_version();
     init_runner();
   }
 });

@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import type { CommandContext } from "../../context.js";
 import { versionProblem } from "../../domain/release.js";
 import { InputError } from "../../errors.js";
@@ -26,13 +26,20 @@ export async function runReleasesProposeVersion(opts: ProposeVersionOptions, ctx
   ctx.out.result({ ok: true, version, source: v.source, ...(v.ci ? { ci: v.ci } : {}), ...(prefix ? { prefix } : {}) });
 }
 
+/**
+ * sentry-cli names a release after an Xcode build's Info.plist only on macOS (preprocessing it
+ * with `cc` when this flag allows); sentry-ship reads no Info.plist, so the flag changes nothing.
+ */
+export const XCODE_FLAG_HELP =
+  "no effect: sentry-ship never reads Xcode's Info.plist (sentry-cli does, on macOS only, and this flag lets it run cc on it)";
+
 export function proposeVersionCommand(env: RunEnv): Command {
   return new Command("propose-version")
     .description("Propose a version name for a new release.")
     .addOption(orgOption())
     .addOption(projectOption())
     .option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)")
-    .addOption(new Option("--allow-xcode-infoplist-preprocessing", "accepted for compatibility; no effect").hideHelp())
+    .option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP)
     .action(
       handler<{ prefix?: string }>(env, async (ctx, o) => {
         await runReleasesProposeVersion(o.prefix !== undefined ? { prefix: o.prefix } : {}, ctx);

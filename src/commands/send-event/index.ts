@@ -1,4 +1,5 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
+import { XCODE_FLAG_HELP } from "../releases/propose-version.js";
 import { collect, handler, type RunEnv } from "../runner.js";
 import type { SendEventFlags } from "./send-event.js";
 
@@ -26,7 +27,7 @@ export function command(env: RunEnv): Command {
     .option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry")
     .option("--spool-dir <dir>", "where to save events that could not be delivered")
     .option("--dry-run", "build and show the event without sending it")
-    .addOption(new Option("--allow-xcode-infoplist-preprocessing").hideHelp())
+    .option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP)
     .action(
       handler<SendEventFlags, [paths: string[] | undefined]>(env, async (ctx, o, paths) => {
         const { runSendEvent, sendEventOptions } = await import("./send-event.js");

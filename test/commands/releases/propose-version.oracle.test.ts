@@ -8,7 +8,7 @@ import { runSentryCli } from "../../support/sentryCli.js";
 const A = "a1".repeat(20);
 const B = "b2".repeat(20);
 
-async function both(env: Record<string, string>, cwd: string) {
+async function both(env: Record<string, string>, cwd: string, flags: string[] = []) {
   const base = {
     PATH: process.env.PATH ?? "",
     HOME: tempDir("ship-home-"),
@@ -16,8 +16,11 @@ async function both(env: Record<string, string>, cwd: string) {
     SENTRY_INTEGRATION_TEST: "1",
     SENTRY_LOAD_DOTENV: "0",
   };
-  const cli = await runSentryCli(["releases", "propose-version"], { env: { ...base, ...env }, cwd });
-  const ship = await runCli(["releases", "propose-version"], { env: { ...env, SENTRY_LOAD_DOTENV: "0" }, cwd });
+  const cli = await runSentryCli(["releases", "propose-version", ...flags], { env: { ...base, ...env }, cwd });
+  const ship = await runCli(["releases", "propose-version", ...flags], {
+    env: { ...env, SENTRY_LOAD_DOTENV: "0" },
+    cwd,
+  });
   return { cli, ship };
 }
 
@@ -60,6 +63,29 @@ describe("releases propose-version against sentry-cli 3.8.0", () => {
     const { cli, ship } = await both({ GITHUB_ACTIONS: "true", GITHUB_SHA: A }, repo.dir);
     expect(cli.stdout).toBe(repo.head() + "\n");
     expect(ship.stdout).toBe(A + "\n");
+  });
+
+  it("takes --allow-xcode-infoplist-preprocessing and, as sentry-cli off macOS, reads no Info.plist of an Xcode build", async () => {
+    writeFileSync(
+      join(repo.dir, "Info.plist"),
+      '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict>' +
+        "<key>CFBundleName</key><string>App</string><key>CFBundleIdentifier</key><string>com.example.ios</string>" +
+        "<key>CFBundleShortVersionString</key><string>2.0</string><key>CFBundleVersion</key><string>7</string>" +
+        "</dict></plist>\n",
+    );
+    const xcode = {
+      XCODE_VERSION_ACTUAL: "1600",
+      PROJECT_DIR: repo.dir,
+      INFOPLIST_FILE: "Info.plist",
+      INFOPLIST_PREPROCESS: "YES",
+      PRODUCT_NAME: "App",
+      PRODUCT_BUNDLE_IDENTIFIER: "com.example.ios",
+      MARKETING_VERSION: "2.0",
+      CURRENT_PROJECT_VERSION: "7",
+    };
+    const { cli, ship } = await both(xcode, repo.dir, ["--allow-xcode-infoplist-preprocessing"]);
+    expect(cli).toMatchObject({ exitCode: 0, stdout: `${repo.head()}\n` });
+    expect(ship).toMatchObject({ exitCode: 0, stdout: cli.stdout });
   });
 
   it("fails like sentry-cli outside a repository with no variable", async () => {
