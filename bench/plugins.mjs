@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// What the bundler plugins cost: a generated ~2,000-module app (20 routes loaded on demand, each
+// with 100 modules, all sharing 10 utility modules) built by vite, rollup, webpack and esbuild,
+// each with and without the sentry-ship plugin (debug ids and release injected; no upload), with
+// content-hashed names and maps. Every build runs in its own child process; the time is the
+// build call's wall time inside it (loading the plugin module included, loading the bundler not).
+// With and without alternate, the order flipping every round. Prints medians as a markdown table.
+//
+// Run after `npm run build` (the plugins load from dist/):
+//   node bench/plugins.mjs [vite,rollup,webpack,esbuild] [runs=5]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ROUTES = 20;
+const PER_ROUTE = 100;
+const UTILS = 10;
+
+/**
+ * Write the generated app under `dir` (once).
+ * @param {string} dir
+ */
+function generateApp(dir) {
+  if (existsSync(join(dir, "src", "index.js"))) return;
+  mkdirSync(join(dir, "src", "utils"), { recursive: true });
+  for (let u = 0; u < UTILS; u++) {
+    writeFileSync(
+      join(dir, "src", "utils", `u${u}.js`),
+      [
+        `export function format${u}(value, width) {`,
+        "  const text = String(value);",
+        `  return text.length >= width ? text : " ".repeat(width - text.length) + text + "${u}";`,
+        "}",
+        `export const LIMIT_${u} = ${u * 7 + 3};`,
+        "",
+      ].join("\n"),
+    );
+  }
+  const routes = [];
+  for (let r = 0; r < ROUTES; r++) {
+    mkdirSync(join(dir, "src", `route${r}`), { recursive: true });
+    const imports = [];
+    for (let m = 0; m < PER_ROUTE; m++) {
+      const u = (r + m) % UTILS;
+      writeFileSync(
+        join(dir, "src", `route${r}`, `m${m}.js`),
+        [
+          `import { format${u}, LIMIT_${u} } from "../utils/u${u}.js";`,
+          "",
+          `/** Module ${m} of route ${r}. */`,
+          `export function compute_${r}_${m}(items) {`,
+          "  let total = 0;",
+          "  for (const item of items) {",
+          `    if (item.count > LIMIT_${u}) total += item.count * ${m + 1};`,
+          `    else total -= item.count % ${(m % 7) + 2};`,
+          "  }",
+          `  const label = format${u}(total, ${(m % 12) + 4});`,
+          `  if (label.includes("NaN")) throw new Error("route ${r} module ${m}: bad total " + label);`,
+          "  return { total, label, route: " + r + " };",
+          "}",
+          "",
+        ].join("\n"),
+      );
+      imports.push(`import { compute_${r}_${m} } from "./m${m}.js";`);
+    }
+    writeFileSync(
+      join(dir, "src", `route${r}`, "index.js"),
+      [
+        ...imports,
+        "",
+        "export function run(items) {",
+        "  return [",
+        ...Array.from({ length: PER_ROUTE }, (_, m) => `    compute_${r}_${m}(items),`),
+        "  ];",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    routes.push(`  () => import("./route${r}/index.js"),`);
+  }
+  writeFileSync(
+    join(dir, "src", "index.js"),
+    [
+      "const ROUTES = [",
+      ...routes,
+      "];",
+      "export async function main(n) {",
+      "  const mod = await ROUTES[n % ROUTES.length]();",
+      "  return mod.run([{ count: 3 }, { count: 40 }]);",
+      "}",
+      "main(Number(process.argv[2] || 0)).then((r) => console.log(r.length));",
+      "",
+    ].join("\n"),
+  );
+  if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+}
+
+const PLUGIN_OPTIONS = { release: { name: "bench@1.0.0" }, silent: true };
+
+/**
+ * One build, in this process: the build call's wall time in ms.
+ * @param {string} bundler
+ * @param {string} dir
+ * @param {string} out
+ * @param {boolean} withPlugin
+ */
+async function buildOnce(bundler, dir, out, withPlugin) {
+  const outDir = join(dir, out);
+  rmSync(outDir, { recursive: true, force: true });
+  const entry = join(dir, "src", "index.js");
+  const plugin = async (/** @type {string} */ name) =>
+    await import(pathToFileURL(join(root, "dist", "plugins", `${name}.js`)).href);
+  if (bundler === "rollup") {
+    const { rollup } = await import("rollup");
+    const t0 = performance.now();
+    const plugins = withPlugin ? [(await plugin("vite")).sentryShip(PLUGIN_OPTIONS)] : [];
+    const b = await rollup({ input: entry, plugins });
+    await b.write({
+      dir: outDir,
+      format: "es",
+      sourcemap: true,
+      entryFileNames: "[name].[hash].js",
+      chunkFileNames: "[name].[hash].js",
+    });
+    await b.close();
+    return performance.now() - t0;
+  }
+  if (bundler === "vite") {
+    const { build } = await import("vite");
+    const t0 = performance.now();
+    const plugins = withPlugin ? [(await plugin("vite")).sentryShip(PLUGIN_OPTIONS)] : [];
+    await build({
+      root: dir,
+      configFile: false,
+      logLevel: "silent",
+      plugins,
+      build: {
+        ssr: entry,
+        outDir,
+        minify: "esbuild",
+        sourcemap: true,
+        rollupOptions: { output: { entryFileNames: "[name].[hash].js", chunkFileNames: "[name].[hash].js" } },
+      },
+    });
+    return performance.now() - t0;
+  }
+  if (bundler === "webpack") {
+    const { default: webpack } = await import("webpack");
+    const t0 = performance.now();
+    const plugins = withPlugin ? [new (await plugin("webpack")).SentryShipWebpackPlugin(PLUGIN_OPTIONS)] : [];
+    const compiler = webpack({
+      mode: "production",
+      context: dir,
+      entry: { index: "./src/index.js" },
+      target: "node",
+      devtool: "source-map",
+      output: { path: outDir, filename: "[name].[contenthash].js", chunkFilename: "[name].[contenthash].js" },
+      plugins,
+      infrastructureLogging: { level: "none" },
+    });
+    const stats = await new Promise((resolve, reject) => compiler.run((e, s) => (e ? reject(e) : resolve(s))));
+    await new Promise((resolve) => compiler.close(resolve));
+    if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
+    return performance.now() - t0;
+  }
+  const { build } = await import("esbuild");
+  const t0 = performance.now();
+  const plugins = withPlugin ? [(await plugin("esbuild")).sentryShip(PLUGIN_OPTIONS)] : [];
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    minify: true,
+    sourcemap: true,
+    outdir: outDir,
+    entryNames: "[name].[hash]",
+    chunkNames: "[name].[hash]",
+    logLevel: "silent",
+    plugins,
+  });
+  return performance.now() - t0;
+}
+
+const median = (/** @type {number[]} */ xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+};
+
+if (process.argv[2] === "--one") {
+  const [, , , bundler = "", dir = "", out = "", withPlugin] = process.argv;
+  const ms = await buildOnce(bundler, dir, out, withPlugin === "1");
+  process.stdout.write(`${JSON.stringify({ ms, files: readdirSync(join(dir, out)).length })}\n`);
+  process.exit(0);
+}
+
+if (!existsSync(join(root, "dist", "plugins", "vite.js"))) throw new Error("run `npm run build` first");
+const bundlers = (process.argv[2] ?? "vite,rollup,webpack,esbuild").split(",");
+const runs = Number(process.argv[3] ?? 5);
+const dir = join(tmpdir(), "sentry-ship-bench-plugins");
+generateApp(dir);
+
+/**
+ * @param {string} bundler
+ * @param {boolean} withPlugin
+ * @returns {{ ms: number, files: number }}
+ */
+function one(bundler, withPlugin) {
+  const r = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      "--one",
+      bundler,
+      dir,
+      withPlugin ? "out-with" : "out-without",
+      withPlugin ? "1" : "0",
+    ],
+    { encoding: "utf8", maxBuffer: 1 << 24 },
+  );
+  if (r.status !== 0) throw new Error(`${bundler} build failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "");
+}
+
+const load = () => (loadavg()[0] ?? 0).toFixed(2);
+console.log(
+  `${ROUTES * PER_ROUTE + UTILS + ROUTES + 1} modules, ${runs} runs each, ${cpus().length} cores, load ${load()} at start`,
+);
+const rows = [];
+for (const bundler of bundlers) {
+  one(bundler, false); // warm the file system cache, untimed
+  /** @type {number[]} */
+  const without = [];
+  /** @type {number[]} */
+  const withP = [];
+  let files = 0;
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? [false, true] : [true, false];
+    for (const p of order) {
+      const r = one(bundler, p);
+      (p ? withP : without).push(r.ms);
+      files = r.files;
+    }
+  }
+  const a = median(without);
+  const b = median(withP);
+  rows.push({ bundler, files, a, b, load: load() });
+  console.error(
+    `${bundler}: without ${without.map((x) => x.toFixed(0)).join(" ")} | with ${withP.map((x) => x.toFixed(0)).join(" ")}`,
+  );
+}
+console.log("");
+console.log("| bundler | output files | without plugin (median) | with plugin (median) | overhead | load (1 min) |");
+console.log("|---|---|---|---|---|---|");
+for (const r of rows) {
+  const pct = ((r.b / r.a - 1) * 100).toFixed(1);
+  console.log(`| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct} % | ${r.load} |`);
+}

@@ -1,0 +1,120 @@
+/**
+ * `sentry-ship/esbuild`: the esbuild plugin.
+ *
+ * esbuild has no hook between writing a chunk and hashing its name, so the plugin injects in
+ * `onEnd`, each JS file with its map, exactly as `sourcemaps inject` does on disk — in memory
+ * when the build runs with `write: false`, else in the files just written. The ids derive from the
+ * bytes, so two identical builds stay byte-identical and a hashed name still stands for exactly one
+ * content; but the `[hash]` esbuild put in the name was computed before the snippet was added.
+ *
+ * The types below are the few fields the plugin uses, so the declarations need no esbuild.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import { injectAsset } from "./inject.js";
+import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
+
+export type { SentryShipPluginOptions } from "./options.js";
+
+interface OutputFileLike {
+  path: string;
+  contents: Uint8Array;
+  readonly text: string;
+}
+interface BuildResultLike {
+  errors: unknown[];
+  outputFiles?: OutputFileLike[];
+  metafile?: { outputs: Record<string, unknown> };
+}
+interface BuildOptionsLike {
+  metafile?: boolean;
+  write?: boolean;
+  outdir?: string;
+  outfile?: string;
+  absWorkingDir?: string;
+}
+interface PluginBuildLike {
+  initialOptions: BuildOptionsLike;
+  onEnd(fn: (result: BuildResultLike) => Promise<void> | void): void;
+}
+
+/** The esbuild plugin. */
+export interface SentryShipEsbuildPlugin {
+  name: string;
+  setup(build: PluginBuildLike): void;
+}
+
+/** An output file whose contents are replaced (esbuild's own objects decode `text` lazily). */
+function outputFile(path: string, text: string): OutputFileLike {
+  const contents = Buffer.from(text, "utf8");
+  return { path, contents, text, hash: "" } as OutputFileLike;
+}
+
+export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsbuildPlugin {
+  const log = pluginLogger(options);
+  const release = injectedRelease(options);
+  return {
+    name: "sentry-ship",
+    setup(build) {
+      const init = build.initialOptions;
+      // The metafile names what a writing build wrote.
+      if (init.write !== false) init.metafile = true;
+      // esbuild names outputs relative to its working directory.
+      const cwd = init.absWorkingDir ?? process.cwd();
+
+      build.onEnd(async (result) => {
+        if (result.errors.length > 0) return;
+        if (injectsDebugIds(options)) {
+          if (result.outputFiles) injectInMemory(result.outputFiles, release, log);
+          else if (result.metafile) {
+            const paths = Object.keys(result.metafile.outputs).map((p) => (isAbsolute(p) ? p : join(cwd, p)));
+            await injectOnDisk(paths, release, log);
+          }
+        }
+      });
+    },
+  };
+}
+
+const JS_RE = /\.[cm]?js$/;
+
+function injectInMemory(files: OutputFileLike[], release: string | undefined, log: ReturnType<typeof pluginLogger>) {
+  const index = new Map(files.map((f, i) => [f.path, i]));
+  for (const [i, f] of files.entries()) {
+    if (!JS_RE.test(f.path)) continue;
+    const mi = index.get(`${f.path}.map`);
+    const out = injectOne(f.path, f.text, mi === undefined ? undefined : files[mi]!.text, release);
+    if (!out) continue;
+    files[i] = outputFile(f.path, out.code);
+    if (mi !== undefined && out.map !== undefined) files[mi] = outputFile(`${f.path}.map`, out.map);
+    log.debug(`${f.path}: debug id ${out.debugId}`);
+  }
+}
+
+async function injectOnDisk(paths: string[], release: string | undefined, log: ReturnType<typeof pluginLogger>) {
+  const all = new Set(paths);
+  for (const p of paths) {
+    if (!JS_RE.test(p)) continue;
+    const mapPath = all.has(`${p}.map`) ? `${p}.map` : undefined;
+    const code = await readFile(p, "utf8");
+    const map = mapPath === undefined ? undefined : await readFile(mapPath, "utf8");
+    const out = injectOne(p, code, map, release);
+    if (!out) continue;
+    // The map first: a reader never sees injected code with a map that lacks its id.
+    if (mapPath !== undefined && out.map !== undefined) await writeFile(mapPath, out.map);
+    await writeFile(p, out.code);
+    log.debug(`${p}: debug id ${out.debugId}`);
+  }
+}
+
+function injectOne(path: string, code: string, map: string | undefined, release: string | undefined) {
+  try {
+    return injectAsset(code, map, release);
+  } catch (e) {
+    throw new Error(`sentry-ship: ${path}: its source map cannot take the debug id: ${(e as Error).message}`);
+  }
+}
+
+/** The name the official plugin exports, for a one-line migration. */
+export const sentryEsbuildPlugin = sentryShip;
+export default sentryShip;

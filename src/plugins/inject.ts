@@ -1,0 +1,93 @@
+/**
+ * The build-time half of the bundler plugins: debug ids (and optionally the release) written into
+ * chunks while the bundler renders them, with inject's own planning (../sourcemaps/inject-plan.ts,
+ * ../sourcemaps/snippet.ts). Pure text in, text out; nothing here touches the network.
+ *
+ * Two shapes, because bundlers hand over different things before they hash:
+ * - Rollup and Vite (`renderChunk`): the chunk's code, but not yet its map. The snippet goes where
+ *   inject puts it in a file with a map, the id is inject's id for those bytes alone, and the map
+ *   is fixed once it exists (`finishChunkMap`), with the same shift inject applies.
+ * - webpack and esbuild: code and map together — `injectCode`, exactly as inject does on disk.
+ */
+import { debugIdFromBytes, findDebugId } from "../sourcemaps/debug-id.js";
+import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "../sourcemaps/discover.js";
+import { type InjectedCode, injectCode, mapProblem, parseMapJson, rewriteMap } from "../sourcemaps/inject-plan.js";
+import { injectWithMap, insertionPoint, snippet } from "../sourcemaps/snippet.js";
+
+/** Where the snippet went: the 0-based line and column, in the code before injection. */
+export interface InsertedAt {
+  line: number;
+  column: number;
+}
+
+export interface RenderedInjection {
+  debugId: string;
+  code: string;
+  at: InsertedAt;
+}
+
+/**
+ * The statement that hands the release to the SDK: `@sentry/browser` and `@sentry/node` read
+ * `SENTRY_RELEASE.id` on the global object when `init` is given no release. Guarded like the
+ * debug-id snippet, so it never throws.
+ */
+export function releaseSnippet(release: string): string {
+  return (
+    '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:' +
+    '"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{};' +
+    `e.SENTRY_RELEASE={id:${JSON.stringify(release).replace(/</g, "\\u003c")}}}catch(e){}}();`
+  );
+}
+
+/** Put the release statement on the snippet's own line (no line moves, so the map shift holds). */
+function withRelease(code: string, debugId: string, release: string | undefined): string {
+  if (release === undefined) return code;
+  const s = snippet(debugId);
+  const i = code.indexOf(s);
+  return i === -1 ? code : code.slice(0, i) + releaseSnippet(release) + code.slice(i);
+}
+
+/**
+ * Inject a chunk as the bundler renders it, before its map exists: the snippet after the
+ * directive prologue (where inject puts it next to a map), the `//# debugId=` line at the end, the
+ * id derived from the bytes. Undefined when the chunk already carries an id.
+ */
+export function injectRendered(code: string, release?: string): RenderedInjection | undefined {
+  if (findDebugId(code)) return undefined;
+  const debugId = debugIdFromBytes(code);
+  const at = insertionPoint(code);
+  const out = injectWithMap(code, debugId, at);
+  return { debugId, code: withRelease(out, debugId, release), at: { line: at.line, column: at.column } };
+}
+
+/**
+ * The chunk's map (JSON text) once the bundler made it from the code as it was before injection:
+ * mappings shifted as inject shifts them, `debugId` added. Throws an Error saying what is wrong
+ * with a map that cannot be rewritten.
+ */
+export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt): string {
+  const map = parseMapJson(mapText);
+  const p = mapProblem(map);
+  if (p) throw new Error(p);
+  return rewriteMap(map, debugId, at);
+}
+
+/** `finishChunkMap` for a chunk that carries its map inline as a `data:` URL; the code unchanged when it has none. */
+export function finishInlineMap(code: string, debugId: string, at: InsertedAt): string {
+  const ref = readSourceMapReference(code);
+  if (!ref || !isDataUrl(ref.url)) return code;
+  const data = parseDataUrl(ref.url);
+  if (!data) return code;
+  const map = finishChunkMap(data.json, debugId, at);
+  return code.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, map) + code.slice(ref.end);
+}
+
+/**
+ * Inject an emitted JS file and its map (if any) as `sourcemaps inject` does on disk, plus the
+ * release statement. Undefined when the file already has an id.
+ */
+export function injectAsset(code: string, map: string | undefined, release?: string): InjectedCode | undefined {
+  const out = injectCode(code, map);
+  if (!out) return undefined;
+  return { ...out, code: withRelease(out.code, out.debugId, release) };
+}

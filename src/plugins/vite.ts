@@ -1,0 +1,111 @@
+/**
+ * `sentry-ship/vite`: one plugin object for Vite and Rollup (Vite's build runs Rollup's hooks).
+ *
+ * - `renderChunk` (ordered last, after minifiers): the snippet and the `//# debugId=` line go into
+ *   each chunk before Rollup hashes it, so `[hash]` names cover the final bytes. The hook returns
+ *   `map: null` — "positions unchanged" — and the map is corrected instead in
+ *   `generateBundle`, with the shift inject applies on disk, and given its `debugId`. That keeps
+ *   every mapping exact without composing a per-character map.
+ *
+ * The types below are the few fields the plugin uses, so the declarations need neither rollup nor vite.
+ */
+import { findDebugId } from "../sourcemaps/debug-id.js";
+import { finishChunkMap, finishInlineMap, type InsertedAt, injectRendered } from "./inject.js";
+import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
+
+export type { SentryShipPluginOptions } from "./options.js";
+
+interface RenderedChunkLike {
+  fileName: string;
+}
+interface OutputOptionsLike {
+  sourcemap?: boolean | "inline" | "hidden";
+}
+interface OutputChunkLike {
+  type: "chunk";
+  fileName: string;
+  code: string;
+  map: { mappings: string; toString(): string } | null;
+  sourcemapFileName?: string | null;
+}
+interface OutputAssetLike {
+  type: "asset";
+  fileName: string;
+  source: string | Uint8Array;
+}
+type BundleLike = Record<string, OutputChunkLike | OutputAssetLike>;
+
+interface PluginContextLike {
+  warn(message: string): void;
+  error(message: string): never;
+}
+
+/** A Rollup plugin (and a Vite plugin: `apply` and `enforce` are Vite's). */
+export interface SentryShipRollupPlugin {
+  name: string;
+  apply: "build";
+  enforce: "post";
+  renderChunk: {
+    order: "post";
+    handler(this: PluginContextLike, code: string, chunk: RenderedChunkLike): { code: string; map: null } | null;
+  };
+  generateBundle(this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): void;
+}
+
+function text(source: string | Uint8Array): string {
+  return typeof source === "string" ? source : Buffer.from(source).toString("utf8");
+}
+
+/** The Vite / Rollup plugin. */
+export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRollupPlugin {
+  const log = pluginLogger(options);
+  const release = injectedRelease(options);
+  const inject = injectsDebugIds(options);
+  /** Where each chunk's snippet went, by debug id (chunk file names are not final yet in renderChunk). */
+  const inserted = new Map<string, InsertedAt>();
+
+  return {
+    name: "sentry-ship",
+    apply: "build",
+    enforce: "post",
+    renderChunk: {
+      order: "post",
+      handler(code, chunk) {
+        if (!inject || !/\.[cm]?js$/.test(chunk.fileName)) return null;
+        const out = injectRendered(code, release);
+        if (!out) return null;
+        inserted.set(out.debugId, out.at);
+        log.debug(`${chunk.fileName}: debug id ${out.debugId}`);
+        return { code: out.code, map: null };
+      },
+    },
+    generateBundle(outputOptions, bundle) {
+      for (const item of Object.values(bundle)) {
+        if (item.type !== "chunk") continue;
+        const id = findDebugId(item.code);
+        const at = id === undefined ? undefined : inserted.get(id);
+        if (id === undefined || at === undefined) continue;
+        try {
+          if (outputOptions.sourcemap === "inline") {
+            item.code = finishInlineMap(item.code, id, at);
+            continue;
+          }
+          const mapName = item.sourcemapFileName ?? `${item.fileName}.map`;
+          const asset = bundle[mapName];
+          if (asset?.type === "asset") {
+            const map = finishChunkMap(text(asset.source), id, at);
+            asset.source = map;
+            if (item.map) item.map.mappings = (JSON.parse(map) as { mappings: string }).mappings;
+          }
+        } catch (e) {
+          this.error(`sentry-ship: ${item.fileName}: its source map cannot take the debug id: ${(e as Error).message}`);
+        }
+      }
+    },
+  };
+}
+
+/** The names the official plugins export, for a one-line migration. */
+export const sentryVitePlugin = sentryShip;
+export const sentryRollupPlugin = sentryShip;
+export default sentryShip;

@@ -1,0 +1,108 @@
+/**
+ * `sentry-ship/webpack`: the webpack 5 plugin (rspack runs the same hooks).
+ *
+ * - `processAssets`, right after the dev-tooling stage (where the maps are made) and before the
+ *   hash-optimizing stage (where `optimization.realContentHash`, on in production, renames files
+ *   after their final bytes): each JS asset and its map are injected exactly as
+ *   `sourcemaps inject` does on disk, so `[contenthash]` names cover the injected bytes.
+ *
+ * The types below are the few fields the plugin uses, so the declarations need no webpack.
+ */
+import { injectAsset } from "./inject.js";
+import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
+
+export type { SentryShipPluginOptions } from "./options.js";
+
+const NAME = "sentry-ship";
+
+interface SourceLike {
+  source(): string | Uint8Array;
+}
+interface AssetLike {
+  name: string;
+  source: SourceLike;
+  info: { related?: Record<string, string | string[] | undefined> };
+}
+interface CompilationLike {
+  hooks: {
+    processAssets: { tap(opts: { name: string; stage: number }, fn: (assets: Record<string, unknown>) => void): void };
+  };
+  getAsset(name: string): AssetLike | undefined;
+  updateAsset(name: string, source: SourceLike): void;
+  getAssets(): readonly AssetLike[];
+  errors: Error[];
+  warnings: Error[];
+  outputOptions: { path?: string };
+}
+interface CompilerLike {
+  webpack: {
+    Compilation: { PROCESS_ASSETS_STAGE_DEV_TOOLING: number };
+    sources: { RawSource: new (source: string) => SourceLike };
+  };
+  hooks: {
+    thisCompilation: { tap(name: string, fn: (compilation: CompilationLike) => void): void };
+  };
+  outputPath: string;
+}
+
+function text(s: SourceLike): string {
+  const v = s.source();
+  return typeof v === "string" ? v : Buffer.from(v).toString("utf8");
+}
+
+function firstOf(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The webpack (and rspack) plugin. */
+export class SentryShipWebpackPlugin {
+  readonly options: SentryShipPluginOptions;
+
+  constructor(options: SentryShipPluginOptions = {}) {
+    this.options = options;
+  }
+
+  apply(compiler: CompilerLike): void {
+    const options = this.options;
+    const log = pluginLogger(options);
+    const release = injectedRelease(options);
+    const { Compilation, sources } = compiler.webpack;
+
+    if (injectsDebugIds(options)) {
+      compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
+        compilation.hooks.processAssets.tap(
+          { name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING + 1 },
+          (assets) => {
+            for (const name of Object.keys(assets)) {
+              if (!/\.[cm]?js$/.test(name)) continue;
+              const asset = compilation.getAsset(name);
+              if (!asset) continue;
+              const mapName = firstOf(asset.info.related?.sourceMap);
+              const mapAsset = mapName === undefined ? undefined : compilation.getAsset(mapName);
+              try {
+                const out = injectAsset(text(asset.source), mapAsset && text(mapAsset.source), release);
+                if (!out) continue;
+                compilation.updateAsset(name, new sources.RawSource(out.code));
+                if (out.map !== undefined && mapName !== undefined) {
+                  compilation.updateAsset(mapName, new sources.RawSource(out.map));
+                }
+                log.debug(`${name}: debug id ${out.debugId}`);
+              } catch (e) {
+                compilation.errors.push(
+                  new Error(`sentry-ship: ${name}: its source map cannot take the debug id: ${(e as Error).message}`),
+                );
+              }
+            }
+          },
+        );
+      });
+    }
+  }
+}
+
+/** The name the official plugin exports, for a one-line migration: `sentryWebpackPlugin(options)`. */
+export function sentryWebpackPlugin(options: SentryShipPluginOptions = {}): SentryShipWebpackPlugin {
+  return new SentryShipWebpackPlugin(options);
+}
+
+export default SentryShipWebpackPlugin;

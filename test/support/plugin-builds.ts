@@ -1,0 +1,121 @@
+/**
+ * The plugin app (./plugin-app.ts) built by each real bundler into `<dir>/<out>`, with or without
+ * the sentry-ship plugin, content-hashed names, minified where the bundler minifies, maps beside
+ * the files. Each returns the output folder and the entry file.
+ */
+import { join } from "node:path";
+import type { SentryShipPluginOptions } from "../../src/plugins/options.js";
+
+export type Bundler = "vite" | "rollup" | "webpack" | "esbuild";
+
+export interface PluginBuild {
+  outDir: string;
+  entry: string;
+}
+
+/** `plugin`: the options to build with the plugin, or false for a build without it. */
+export type WithPlugin = SentryShipPluginOptions | false;
+
+export async function buildRollup(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  const { rollup } = await import("rollup");
+  const { sentryShip } = await import("../../src/plugins/vite.js");
+  const outDir = join(dir, out);
+  const bundle = await rollup({
+    input: join(dir, "src/index.js"),
+    external: ["@sentry/node"],
+    plugins: plugin === false ? [] : [sentryShip(plugin) as never],
+  });
+  await bundle.write({
+    dir: outDir,
+    format: "cjs",
+    sourcemap: true,
+    entryFileNames: "[name].[hash].js",
+    chunkFileNames: "[name].[hash].js",
+  });
+  await bundle.close();
+  return { outDir, entry: await entryIn(outDir, "index.") };
+}
+
+export async function buildVite(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  const { build } = await import("vite");
+  const { sentryShip } = await import("../../src/plugins/vite.js");
+  const outDir = join(dir, out);
+  await build({
+    root: dir,
+    configFile: false,
+    logLevel: "silent",
+    plugins: plugin === false ? [] : [sentryShip(plugin) as never],
+    build: {
+      ssr: join(dir, "src/index.js"),
+      outDir,
+      emptyOutDir: true,
+      minify: "esbuild",
+      sourcemap: true,
+      rollupOptions: {
+        external: ["@sentry/node"],
+        output: { format: "cjs", entryFileNames: "[name].[hash].js", chunkFileNames: "[name].[hash].js" },
+      },
+    },
+  });
+  return { outDir, entry: await entryIn(outDir, "index.") };
+}
+
+export async function buildWebpack(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  const { default: webpack } = await import("webpack");
+  const { SentryShipWebpackPlugin } = await import("../../src/plugins/webpack.js");
+  const outDir = join(dir, out);
+  const compiler = webpack({
+    mode: "production",
+    context: dir,
+    entry: { index: "./src/index.js" },
+    target: "node",
+    devtool: "source-map",
+    externals: { "@sentry/node": "commonjs @sentry/node" },
+    output: { path: outDir, filename: "[name].[contenthash].js", chunkFilename: "[name].[contenthash].js" },
+    plugins: plugin === false ? [] : [new SentryShipWebpackPlugin(plugin) as never],
+    infrastructureLogging: { level: "none" },
+  });
+  const stats = await new Promise<import("webpack").Stats>((resolve, reject) =>
+    compiler.run((err, s) => (err ? reject(err) : resolve(s!))),
+  );
+  await new Promise<void>((resolve) => compiler.close(() => resolve()));
+  if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
+  return { outDir, entry: await entryIn(outDir, "index.") };
+}
+
+export async function buildEsbuild(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  const { build } = await import("esbuild");
+  const { sentryShip } = await import("../../src/plugins/esbuild.js");
+  const outDir = join(dir, out);
+  await build({
+    entryPoints: [join(dir, "src/index.js")],
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    minify: true,
+    sourcemap: true,
+    external: ["@sentry/node"],
+    outdir: outDir,
+    entryNames: "[name].[hash]",
+    chunkNames: "[name].[hash]",
+    outExtension: { ".js": ".mjs" },
+    logLevel: "silent",
+    plugins: plugin === false ? [] : [sentryShip(plugin)],
+  });
+  return { outDir, entry: await entryIn(outDir, "index.") };
+}
+
+export const BUILDERS: Record<Bundler, (dir: string, out: string, plugin: WithPlugin) => Promise<PluginBuild>> = {
+  vite: buildVite,
+  rollup: buildRollup,
+  webpack: buildWebpack,
+  esbuild: buildEsbuild,
+};
+
+async function entryIn(outDir: string, prefix: string): Promise<string> {
+  const { readdirSync } = await import("node:fs");
+  const name = readdirSync(outDir).find((n) => n.startsWith(prefix) && /\.m?js$/.test(n));
+  if (!name) throw new Error(`no entry ${prefix}* in ${outDir}`);
+  return join(outDir, name);
+}
