@@ -25,6 +25,13 @@ describe("the docs' command lines", () => {
     expect(blocks.flatMap(sentryShipInvocations).length).toBeGreaterThan(50);
   });
 
+  it("finds the command lines of every CI recipe (YAML run/script lines and shell blocks)", () => {
+    for (const f of docFiles().filter((f) => f.startsWith("docs/ci/"))) {
+      const n = blocks.filter((b) => b.file === f).flatMap(sentryShipInvocations).length;
+      expect(n, f).toBeGreaterThanOrEqual(6);
+    }
+  });
+
   it("parse with the CLI's own definitions: every command, flag and value exists (runnable or not)", async () => {
     const failures: string[] = [];
     for (const b of blocks) {

@@ -85,6 +85,8 @@ describe("the docs runner", () => {
       "$.a: expected [], got 1 items",
     ]);
     expect(jsonMismatches({ k: 1 }, {})).toEqual(["$.k: missing"]);
+    expect(jsonMismatches({ v: "web@…" }, { v: "web@1a2b" })).toEqual([]);
+    expect(jsonMismatches({ v: "web@…" }, { v: "api@1a2b" })).toEqual(['$.v: expected "web@…", got "api@1a2b"']);
   });
 
   it("matches expected text lines in order, … as a wildcard", () => {

@@ -332,6 +332,11 @@ export async function checkCommandLine(
  */
 export function jsonMismatches(expected: unknown, actual: unknown, at = "$"): string[] {
   if (expected === "…") return [];
+  if (typeof expected === "string" && expected.includes("…")) {
+    return typeof actual === "string" && textMismatches(expected, actual).length === 0
+      ? []
+      : [`${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
+  }
   if (Array.isArray(expected)) {
     if (!Array.isArray(actual)) return [`${at}: expected an array, got ${JSON.stringify(actual)}`];
     if (expected.length === 0 && actual.length > 0) return [`${at}: expected [], got ${actual.length} items`];
