@@ -17,12 +17,22 @@ import {
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: {}, cwd: ROOT, homeDir: ROOT };
 const build = async (argv: string[]) => (await buildProgram(io, {}, argv)).program;
 
-const blocks: Block[] = docFiles().flatMap((f) => extractBlocks(readDoc(f), f));
+const blocks: Block[] = [
+  ...docFiles().flatMap((f) => extractBlocks(readDoc(f), f)),
+  // The example pipeline the Jenkins guide explains, read as one Groovy block.
+  { file: "examples/Jenkinsfile", line: 1, lang: "groovy", tags: [], code: readDoc("examples/Jenkinsfile") },
+];
 
 describe("the docs' command lines", () => {
   it("finds the docs' blocks and command lines", () => {
     expect(blocks.filter(isShell).length).toBeGreaterThan(20);
     expect(blocks.flatMap(sentryShipInvocations).length).toBeGreaterThan(50);
+  });
+
+  it("finds the command lines of examples/Jenkinsfile", () => {
+    expect(sentryShipInvocations(blocks.find((b) => b.file === "examples/Jenkinsfile")!).length).toBeGreaterThanOrEqual(
+      8,
+    );
   });
 
   it("finds the command lines of every CI recipe (YAML run/script lines and shell blocks)", () => {

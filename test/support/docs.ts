@@ -280,7 +280,9 @@ export function sentryShipInvocations(block: Block): string[][] {
   if (NOT_COMMANDS.has(block.lang)) return [];
   const out: string[][] = [];
   for (const line of block.code.replace(/\\\n\s*/g, " ").split("\n")) {
-    const m = /(^|[\s'"(:])(?:npx\s+)?sentry-ship(\s.*)$/.exec(line);
+    // Comment lines (Groovy, YAML, shell) and a Groovy comment at the end of a line are prose.
+    if (/^\s*(\/\/|#|\/\*|\*)/.test(line)) continue;
+    const m = /(^|[\s'"(:])(?:npx\s+)?sentry-ship(\s.*)$/.exec(line.replace(/\s\/\/\s.*$/, ""));
     if (!m) continue;
     let rest = m[2]!;
     const quote = /(['"])/.exec(line.slice(0, m.index + m[1]!.length))?.[1];
@@ -374,7 +376,8 @@ export function textMismatches(expected: string, output: string): string[] {
   return [];
 }
 
-export function outputMismatches(expected: Block, stdout: string, stderr: string): string[] {
+/** `both`: stdout and stderr interleaved as they arrived. */
+export function outputMismatches(expected: Block, stdout: string, both: string): string[] {
   if (expected.lang === "json") {
     let doc: unknown;
     try {
@@ -384,7 +387,7 @@ export function outputMismatches(expected: Block, stdout: string, stderr: string
     }
     return jsonMismatches(JSON.parse(expected.code), doc);
   }
-  return textMismatches(expected.code, `${stdout}\n${stderr}`);
+  return textMismatches(expected.code, both);
 }
 
 // --- the sandbox ----------------------------------------------------------------------------------
@@ -401,17 +404,24 @@ function run(
   cmd: string,
   args: string[],
   opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string; both: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    let both = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      both += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      both += d;
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, both });
     });
   });
 }
@@ -498,7 +508,7 @@ export async function runBlocks(blocks: Block[], opts: { timeoutMs?: number } = 
       });
       const problems: string[] = [];
       if (r.code !== 0) problems.push(`exit code ${r.code}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
-      else if (block.expected) problems.push(...outputMismatches(block.expected, r.stdout, r.stderr));
+      else if (block.expected) problems.push(...outputMismatches(block.expected, r.stdout, r.both));
       results.push({ block, exitCode: r.code, stdout: r.stdout, stderr: r.stderr, problems });
     }
   } finally {
