@@ -6,11 +6,14 @@
  * when the build runs with `write: false`, else in the files just written. The ids derive from the
  * bytes, so two identical builds stay byte-identical and a hashed name still stands for exactly one
  * content; but the `[hash]` esbuild put in the name was computed before the snippet was added.
+ * Then what the build wrote goes to Sentry through the in-process API (./after-build.ts); a
+ * `write: false` build has written nothing, so it uploads nothing.
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
+import { afterBuild } from "./after-build.js";
 import { injectAsset } from "./inject.js";
 import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
 
@@ -71,6 +74,9 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
             await injectOnDisk(paths, release, log);
           }
         }
+        if (result.outputFiles) return;
+        const outDir = init.outdir ?? (init.outfile !== undefined ? dirname(init.outfile) : ".");
+        await afterBuild({ options, log, outDir: isAbsolute(outDir) ? outDir : join(cwd, outDir) });
       });
     },
   };

@@ -10,14 +10,72 @@ export interface PluginLogger {
   debug?(message: string): void;
 }
 
+export interface SetCommitsOptions {
+  /** Match the git remote against the organization's repositories and send the commits since the previous release. */
+  auto?: boolean;
+  /** The repository name as Sentry knows it (with `commit`). */
+  repo?: string;
+  /** The release's head commit (with `repo`). */
+  commit?: string;
+  /** The previous release's head commit (with `repo` and `commit`). */
+  previousCommit?: string;
+  /** Do not fail when the previous release's commit cannot be found. */
+  ignoreMissing?: boolean;
+}
+
+export interface DeployOptions {
+  /** The environment deployed to (required). */
+  env: string;
+  name?: string;
+  /** The deploy's own URL. */
+  url?: string;
+  /** Start and end (Unix seconds, an ISO 8601 string or a Date; `finished` defaults to now). */
+  started?: number | string | Date;
+  finished?: number | string | Date;
+  /** Duration in seconds: finished now, started that long ago. */
+  time?: number;
+}
+
 export interface ReleaseOptions {
-  /** The release name (default: the SENTRY_RELEASE environment variable). */
+  /** The release name (default: the SENTRY_RELEASE environment variable; no release steps without one). */
   name?: string;
   /** Write `SENTRY_RELEASE = { id }` into every chunk, where the SDKs read it (default: true when a name is known). */
   inject?: boolean;
+  /** Create the release after the build (default: true when a name is known). */
+  create?: boolean;
+  /** Finalize it (default: true). */
+  finalize?: boolean;
+  /** The distribution, sent with the uploaded files. */
+  dist?: string;
+  setCommits?: SetCommitsOptions | false;
+  deploy?: DeployOptions;
+}
+
+export interface SourcemapsOptions {
+  /** Skip the upload (debug ids are still injected: they cost nothing at run time and let a later upload match). */
+  disable?: boolean;
+  /** Globs (relative to the working directory) naming what to upload; default: the bundler's output folder. */
+  assets?: string | string[];
+  /** Globs left out of the upload. */
+  ignore?: string | string[];
+  /**
+   * Globs (relative to the working directory) of files to delete once the server confirmed the
+   * upload — typically the maps, so they are not deployed. Nothing is deleted when the upload fails.
+   */
+  filesToDeleteAfterUpload?: string | string[];
 }
 
 export interface SentryShipPluginOptions {
+  /** Organization slug (default: SENTRY_ORG, rc files, the org token). */
+  org?: string;
+  /** Project slug (default: SENTRY_PROJECT, rc files). */
+  project?: string;
+  /** Auth token (default: SENTRY_AUTH_TOKEN, rc files). */
+  authToken?: string;
+  /** The Sentry server (default: SENTRY_URL, rc files, then https://sentry.io/). */
+  url?: string;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
   /** Turn the whole plugin off. */
   disable?: boolean;
   /** Print debug lines. */
@@ -26,7 +84,20 @@ export interface SentryShipPluginOptions {
   silent?: boolean;
   /** Where lines go (default: console). */
   logger?: PluginLogger;
+  /**
+   * Inject, but send nothing and delete nothing: the steps the build would take are logged
+   * (default: false).
+   */
+  dryRun?: boolean;
+  /**
+   * What a failed release step or upload does: "fail" fails the build (the default), "warn" logs
+   * and lets it finish. An `errorHandler` takes precedence.
+   */
+  onError?: "fail" | "warn";
+  /** Called with the error instead of failing the build; throw from it to fail anyway. */
+  errorHandler?: (err: Error) => void;
   release?: ReleaseOptions;
+  sourcemaps?: SourcemapsOptions;
   /** Working directory for rc files, `.env`, git and relative globs (default: process.cwd()). */
   cwd?: string;
   /** Environment to resolve configuration from (default: process.env). */

@@ -6,10 +6,13 @@
  *   `map: null` — "positions unchanged" — and the map is corrected instead in
  *   `generateBundle`, with the shift inject applies on disk, and given its `debugId`. That keeps
  *   every mapping exact without composing a per-character map.
+ * - `writeBundle`: what the build wrote goes to Sentry through the in-process API (./after-build.ts).
  *
  * The types below are the few fields the plugin uses, so the declarations need neither rollup nor vite.
  */
+import { dirname } from "node:path";
 import { findDebugId } from "../sourcemaps/debug-id.js";
+import { afterBuild } from "./after-build.js";
 import { finishChunkMap, finishInlineMap, type InsertedAt, injectRendered } from "./inject.js";
 import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
 
@@ -19,6 +22,8 @@ interface RenderedChunkLike {
   fileName: string;
 }
 interface OutputOptionsLike {
+  dir?: string;
+  file?: string;
   sourcemap?: boolean | "inline" | "hidden";
 }
 interface OutputChunkLike {
@@ -50,6 +55,7 @@ export interface SentryShipRollupPlugin {
     handler(this: PluginContextLike, code: string, chunk: RenderedChunkLike): { code: string; map: null } | null;
   };
   generateBundle(this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): void;
+  writeBundle(this: PluginContextLike, options: OutputOptionsLike): Promise<void>;
 }
 
 function text(source: string | Uint8Array): string {
@@ -101,6 +107,10 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           this.error(`sentry-ship: ${item.fileName}: its source map cannot take the debug id: ${(e as Error).message}`);
         }
       }
+    },
+    async writeBundle(outputOptions) {
+      const outDir = outputOptions.dir ?? (outputOptions.file !== undefined ? dirname(outputOptions.file) : ".");
+      await afterBuild({ options, log, outDir });
     },
   };
 }

@@ -5,9 +5,11 @@
  *   hash-optimizing stage (where `optimization.realContentHash`, on in production, renames files
  *   after their final bytes): each JS asset and its map are injected exactly as
  *   `sourcemaps inject` does on disk, so `[contenthash]` names cover the injected bytes.
+ * - `afterEmit`: what the build wrote goes to Sentry through the in-process API (./after-build.ts).
  *
  * The types below are the few fields the plugin uses, so the declarations need no webpack.
  */
+import { afterBuild } from "./after-build.js";
 import { injectAsset } from "./inject.js";
 import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
 
@@ -41,6 +43,7 @@ interface CompilerLike {
   };
   hooks: {
     thisCompilation: { tap(name: string, fn: (compilation: CompilationLike) => void): void };
+    afterEmit: { tapPromise(name: string, fn: (compilation: CompilationLike) => Promise<void>): void };
   };
   outputPath: string;
 }
@@ -97,6 +100,10 @@ export class SentryShipWebpackPlugin {
         );
       });
     }
+
+    compiler.hooks.afterEmit.tapPromise(NAME, async (compilation) => {
+      await afterBuild({ options, log, outDir: compilation.outputOptions.path ?? compiler.outputPath });
+    });
   }
 }
 

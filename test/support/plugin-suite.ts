@@ -2,23 +2,46 @@
  * The real-build checks every bundler plugin passes, as one suite each bundler's test file runs:
  * two builds with the plugin and one without, of the same multi-chunk app.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readTree, runBuilt, writePluginApp } from "./plugin-app.js";
+import { PLUGIN_APP_FRAMES, readTree, runBuilt, writePluginApp } from "./plugin-app.js";
 import { BUILDERS, type Bundler } from "./plugin-builds.js";
 import { checkDebugIds, checkSameMappings, readBuild, unhashed } from "./plugin-checks.js";
 import { tempDir } from "./runCli.js";
+import { useServer } from "./server.js";
+
+type Json = Record<string, any>;
 
 export function pluginSuite(bundler: Bundler): void {
   const build = BUILDERS[bundler];
 
   describe(`the ${bundler} plugin, in a real build`, () => {
+    const s = useServer();
+
+    async function api(path: string): Promise<Json> {
+      const res = await fetch(`${s.server.url}/api/0/${path}`, {
+        headers: { Authorization: `Bearer ${s.server.token}` },
+      });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as Json;
+    }
+
     it("injects one debug id per chunk before hashing: stable names and bytes, maps intact, the app runs", async () => {
       const dir = tempDir(`ship-${bundler}-`);
       writePluginApp(dir);
-      const options = { release: { name: "shop@1.2.3" } };
+      const warnings: string[] = [];
+      const logger = { info: () => {}, warn: (m: string) => warnings.push(m) };
+      // No auth token anywhere: the build injects, warns that it sent nothing, and succeeds.
+      const options = { release: { name: "shop@1.2.3" }, cwd: dir, env: {}, logger };
       const a = await build(dir, "dist-a", options);
       const b = await build(dir, "dist-b", options);
       const plain = await build(dir, "dist-plain", false);
+      expect(warnings).toEqual(
+        Array(2).fill(
+          "[sentry-ship] no auth token (set SENTRY_AUTH_TOKEN or the authToken option): create release, upload, finalize release skipped",
+        ),
+      );
 
       // Two builds: the same names, the same bytes.
       const treeA = readTree(a.outDir);
@@ -37,6 +60,64 @@ export function pluginSuite(bundler: Bundler): void {
       // It runs: the error is caught, the other chunk loads, and the SDK took the injected release.
       expect(await runBuilt(a.entry)).toBe("a lamp costs 30 / release shop@1.2.3\n");
       expect(await runBuilt(plain.entry)).toBe("a lamp costs 30 / release undefined\n");
+    }, 120_000);
+
+    it("uploads in-process to serve after the build, deletes the maps only then, and an SDK event resolves to the original source", async () => {
+      const dir = tempDir(`ship-${bundler}-up-`);
+      writePluginApp(dir);
+      const version = `shop@${bundler}-1`;
+      const bundlesBefore = s.server.state.bundles.length;
+      const built = await build(dir, "dist", {
+        url: s.server.url,
+        authToken: s.server.token,
+        org: "acme",
+        project: "frontend",
+        cwd: dir,
+        env: {},
+        silent: true,
+        release: { name: version, deploy: { env: "production" } },
+        sourcemaps: { filesToDeleteAfterUpload: "dist/**/*.map" },
+      });
+      const js = [...readTree(built.outDir).keys()];
+      // The maps are gone from the output, once uploaded; the code stays.
+      expect(js.length).toBeGreaterThanOrEqual(3);
+      expect(js.every((n) => /\.m?js$/.test(n))).toBe(true);
+
+      // What the server stored: every file of the build, each with its debug id, in one upload.
+      const stored = s.server.state.bundles.slice(bundlesBefore).flatMap((b) => b.files);
+      for (const name of js) {
+        const code = readTree(built.outDir).get(name)!.toString("utf8");
+        const id = /\/\/# debugId=(\S+)/.exec(code)![1]!;
+        const script = stored.find((f) => f.path.endsWith(`/${name}`));
+        expect(script?.content.toString("utf8"), name).toBe(code);
+        expect(script!.headers["debug-id"]).toBe(id);
+        const map = stored.find((f) => f.path.endsWith(`/${name}.map`));
+        expect(map?.headers["debug-id"], `${name}.map`).toBe(id);
+        expect(existsSync(join(built.outDir, `${name}.map`))).toBe(false);
+      }
+      // The release was created and finalized, and the deploy recorded.
+      const release = await api(`organizations/acme/releases/${encodeURIComponent(version)}/`);
+      expect(release.version).toBe(version);
+      expect(release.dateReleased).not.toBeNull();
+      const deploys = await api(`organizations/acme/releases/${encodeURIComponent(version)}/deploys/`);
+      expect(deploys.map((d: Json) => d.environment)).toEqual(["production"]);
+
+      // A real SDK reports the error from the built app; serve resolves each frame to the original source.
+      const eventsBefore = s.server.state.events.length;
+      expect(await runBuilt(built.entry, { SENTRY_DSN: s.server.dsn })).toBe(`a lamp costs 30 / release ${version}\n`);
+      const sent = s.server.state.events
+        .slice(eventsBefore)
+        .find((e) => e.items.some((i) => i.header.type === "event"));
+      expect(sent, "the SDK sent an event").toBeDefined();
+      const ev = await api(`projects/acme/frontend/events/${sent!.id}/`);
+      expect(ev.release?.version ?? ev.release).toBe(version);
+      const exc = ev.entries.find((e: Json) => e.type === "exception").data.values.at(-1);
+      const frames = exc.stacktrace.frames.filter((f: Json) => f.inApp).reverse();
+      expect(frames.slice(0, 3).map((f: Json) => [String(f.absPath).replace(/^.*?(src\/)/, "$1"), f.lineNo])).toEqual(
+        PLUGIN_APP_FRAMES.map((f) => [f.file, f.line]),
+      );
+      expect(frames[0].context).toContainEqual([6, '    throw new TypeError("item " + item.name + " has no price");']);
+      expect(frames[0].data).toMatchObject({ resolved_with: "debug-id" });
     }, 120_000);
   });
 }
