@@ -42500,9 +42500,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync15, existsSync: existsSync12 } = await import("node:fs");
+  const { readFileSync: readFileSync15, existsSync: existsSync13 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync12(target) ? readIniValue2(readFileSync15(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync13(target) ? readIniValue2(readFileSync15(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -55742,7 +55742,7 @@ function inspectFile(abs, rel, opts = {}) {
       info3.notText = isGzip(bytes) && !opts.decompress ? "not valid UTF-8: gzip data (--decompress uploads it uncompressed)" : "not valid UTF-8";
     return info3;
   };
-  if (abs.endsWith(".map")) {
+  if ((opts.kind ?? (abs.endsWith(".map") ? "map" : "script")) === "map") {
     if (!isUtf8(bytes)) return found2({ kind: "map", size });
     let map;
     try {
@@ -55823,7 +55823,7 @@ function runJob(job) {
   let result;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress }));
+      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind }));
       break;
     case "prepare":
       result = job.items.map((item) => {
@@ -57433,7 +57433,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync13, readSync as readSync4, statSync as statSync7 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -57493,6 +57493,40 @@ function listUploadFiles(opts) {
   }
   return { roots, rels };
 }
+function isIndexedRamBundle(file) {
+  let fd2;
+  try {
+    fd2 = openSync6(file, "r");
+    const head = Buffer.alloc(4);
+    return readSync4(fd2, head, 0, 4, 0) === 4 && head.readUInt32LE(0) === RAM_BUNDLE_MAGIC;
+  } catch {
+    return false;
+  } finally {
+    if (fd2 !== void 0) closeSync6(fd2);
+  }
+}
+function bundleListing(bundle, cwd) {
+  const roots = [];
+  const rels = [];
+  for (const p2 of [bundle.file, bundle.sourcemap]) {
+    const abs = resolve13(cwd, p2);
+    let st;
+    try {
+      st = statSync7(abs);
+    } catch (e) {
+      throw missingPathError(p2, e);
+    }
+    if (!st.isFile()) throw fileError(refusal(NOT_REGULAR, abs), "read", p2);
+    roots.push(dirname13(abs));
+    rels.push(basename5(abs));
+  }
+  const file = join12(roots[0], rels[0]);
+  if (isIndexedRamBundle(file) || existsSync9(join12(roots[0], "js-modules", "UNBUNDLE")))
+    throw new InputError(
+      `${bundle.file} is a RAM bundle, which sentry-ship does not unpack: build a plain or Hermes bundle (RAM bundles are deprecated in React Native), or upload with sentry-cli`
+    );
+  return { roots, rels, kinds: ["script", "map"] };
+}
 async function inspectUploadFiles(listing, pool, opts = {}) {
   const { roots, rels } = listing;
   const result = [];
@@ -57502,8 +57536,12 @@ async function inspectUploadFiles(listing, pool, opts = {}) {
   const post = () => {
     if (next >= rels.length) return;
     const files = [];
-    for (let i2 = next; i2 < Math.min(next + SCAN_BATCH_FILES, rels.length); i2++)
-      files.push({ abs: join12(roots[i2], rels[i2]), rel: rels[i2] });
+    for (let i2 = next; i2 < Math.min(next + SCAN_BATCH_FILES, rels.length); i2++) {
+      const kind = listing.kinds?.[i2];
+      files.push(
+        kind ? { abs: join12(roots[i2], rels[i2]), rel: rels[i2], kind } : { abs: join12(roots[i2], rels[i2]), rel: rels[i2] }
+      );
+    }
     const done = pool.run(opts.decompress ? { kind: "inspect", files, decompress: true } : { kind: "inspect", files });
     done.catch(() => void 0);
     pending.push({ from: next, done });
@@ -57525,7 +57563,7 @@ async function inspectUploadFiles(listing, pool, opts = {}) {
     throw new InputError(`${badMaps.length} source maps are not valid JSON: ${badMaps.join("; ")}`);
   return result;
 }
-var DEFAULT_UPLOAD_EXTENSIONS, MapState, ScannedFile;
+var DEFAULT_UPLOAD_EXTENSIONS, MapState, ScannedFile, RAM_BUNDLE_MAGIC;
 var init_scan = __esm({
   "src/sourcemaps/scan.ts"() {
     "use strict";
@@ -57537,7 +57575,7 @@ var init_scan = __esm({
     init_pool();
     init_tuning();
     DEFAULT_UPLOAD_EXTENSIONS = ["js", "cjs", "mjs", "map", "jsbundle", "bundle"];
-    MapState = { None: 0, Referenced: 1, Guessed: 2 };
+    MapState = { None: 0, Referenced: 1, Guessed: 2, Given: 3 };
     ScannedFile = class {
       constructor(root, rel, kind, size, info2 = {}) {
         this.root = root;
@@ -57562,12 +57600,15 @@ var init_scan = __esm({
       /** Why the file is not text (not valid UTF-8): paired as any file, but left out of the bundle. */
       notText;
       mapState;
+      /** With MapState.Given: the map's path and the last segment of its URL. */
+      given;
       get abs() {
         return join12(this.root, this.rel);
       }
       /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
       get mapPath() {
         if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
+        if (this.mapState === MapState.Given) return this.given.abs;
         if (this.mapState === MapState.Referenced)
           return resolve13(dirname13(this.abs), safeDecode2(this.sourceMapRef.split(/[?#]/)[0]));
         return void 0;
@@ -57576,17 +57617,27 @@ var init_scan = __esm({
       get sourceMapHeader() {
         if (this.mapState === MapState.Guessed) return `${basename5(this.rel)}.map`;
         const ref = this.sourceMapRef;
-        return ref !== void 0 && !ABSOLUTE_URL.test(ref) ? ref : void 0;
+        if (ref !== void 0 && !ABSOLUTE_URL.test(ref)) return ref;
+        return this.mapState === MapState.Given ? this.given.name : void 0;
       }
       /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
       get mapGuessed() {
         return this.mapState === MapState.Guessed;
+      }
+      /**
+       * `--bundle`: the map is the one the user named (`abs`, uploaded as `…/name`), whatever the
+       * script's reference says; the header is still the reference as written, when there is one.
+       */
+      pairWith(abs, name) {
+        this.mapState = MapState.Given;
+        this.given = { abs, name };
       }
       /** Forget a guessed sibling map (it is not uploaded): no header, no map. */
       dropGuessedMap() {
         if (this.mapState === MapState.Guessed) this.mapState = MapState.None;
       }
     };
+    RAM_BUNDLE_MAGIC = 4211855845;
   }
 });
 
@@ -57640,7 +57691,17 @@ async function uploadSourcemaps(opts, deps) {
   const apiClient = opts.dryRun ? void 0 : deps.api();
   apiClient?.catch(() => void 0);
   const skipped = [];
-  const listing = listUploadFiles({
+  if (opts.bundle) {
+    opts = {
+      ...opts,
+      rewrite: true,
+      stripCommonPrefix: true,
+      sourcemapReference: true,
+      debugIdReference: true,
+      decompress: false
+    };
+  }
+  const listing = opts.bundle ? bundleListing(opts.bundle, deps.cwd) : listUploadFiles({
     onSkip: (path, reason) => skipped.push({ path, reason }),
     paths: opts.paths,
     cwd: deps.cwd,
@@ -57697,6 +57758,11 @@ async function upload(opts, deps, run) {
     problems: [],
     processing: "none"
   };
+  if (opts.bundle) {
+    const [script, map] = scanned;
+    const mapUrl = fileUrl(map.rel, opts.urlPrefix, opts.urlSuffix);
+    script.pairWith(map.abs, mapUrl.slice(mapUrl.lastIndexOf("/") + 1));
+  }
   if (opts.validate) {
     out.info("> Validating sources");
     const v = validateFiles(scanned);
@@ -58047,14 +58113,20 @@ var init_interrupt = __esm({
 
 // src/commands/sourcemaps/upload.ts
 function uploadCommand(env2) {
-  return new Command("upload").description("upload JavaScript files and source maps as artifact bundles").argument("<paths...>", "files or folders to upload").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).option("-d, --dist <dist>", "the distribution identifier (requires a release)").option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)").option("--url-suffix <suffix>", "URL suffix appended to every file URL").option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect).option("--strip-common-prefix", "strip the common prefix of each map's absolute sources").option(
+  return new Command("upload").description("upload JavaScript files and source maps as artifact bundles").argument("[paths...]", "files or folders to upload (none with --bundle)").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).option("-d, --dist <dist>", "the distribution identifier (requires a release)").option("-u, --url-prefix <prefix>", "URL prefix for the uploaded files (default ~)").option("--url-suffix <suffix>", "URL suffix appended to every file URL").option("--strip-prefix <prefix>", "strip this prefix from the sources of every map (repeatable)", collect).option("--strip-common-prefix", "strip the common prefix of each map's absolute sources").option(
     "-x, --ext <ext>",
     "file extension to include (repeatable; default js cjs mjs map jsbundle bundle)",
     collect
   ).option("-i, --ignore <glob>", "ignore files matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files matching the globs in this file").option("--validate", "check files and maps before uploading").option("--decompress", "uncompress gzip files (by their content) before uploading them").option("--no-rewrite", "upload maps as they are, without rewriting their sources").option("--no-sourcemap-reference", "do not give scripts a 'sourcemap' header naming their map").option(
     "--debug-id-reference",
     "give a script without a debug id (e.g. Hermes bytecode) the debug id of its source map"
-  ).option("-s, --strict", "fail (exit 1) when no file is found to upload").option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").option(
+  ).option("-s, --strict", "fail (exit 1) when no file is found to upload").option(
+    "--bundle <file>",
+    "upload this React Native bundle (plain JS or Hermes bytecode) with --bundle-sourcemap, instead of paths"
+  ).option(
+    "--bundle-sourcemap <file>",
+    "the source map of --bundle (always rewritten, with the common prefix of its sources stripped)"
+  ).option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").option(
     "--delete-maps-after-upload",
     "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)"
   ).option(
@@ -58066,9 +58138,11 @@ function uploadCommand(env2) {
       if (opts.wait && opts.waitFor !== void 0)
         throw new UsageError("--wait and --wait-for cannot be used together");
       if (opts.dedupe === false) ctx.out.warn("--no-dedupe is deprecated in sentry-cli and has no effect");
+      const bundle = bundleFlags(opts, paths, (m) => ctx.out.warn(m));
       await runSourcemapsUpload(
         {
           paths,
+          ...bundle ? { bundle } : {},
           release: opts.release,
           dist: opts.dist,
           urlPrefix: opts.urlPrefix,
@@ -58097,6 +58171,26 @@ function uploadCommand(env2) {
     })
   );
 }
+function bundleFlags(opts, paths, warn) {
+  if (opts.bundle === void 0 && opts.bundleSourcemap === void 0) {
+    if (paths.length === 0)
+      throw new UsageError("missing required argument 'paths' (or --bundle and --bundle-sourcemap)");
+    return void 0;
+  }
+  if (opts.bundle === void 0) throw new UsageError("--bundle-sourcemap requires --bundle");
+  if (opts.bundleSourcemap === void 0) throw new UsageError("--bundle requires --bundle-sourcemap");
+  if (paths.length > 0) throw new UsageError("--bundle cannot be used with paths");
+  const idle = [
+    opts.ext && "--ext",
+    opts.ignore && "--ignore",
+    opts.ignoreFile && "--ignore-file",
+    opts.decompress && "--decompress",
+    opts.rewrite === false && "--no-rewrite",
+    opts.sourcemapReference === false && "--no-sourcemap-reference"
+  ].filter((f) => typeof f === "string");
+  if (idle.length > 0) warn(`${idle.join(", ")} ha${idle.length === 1 ? "s" : "ve"} no effect with --bundle`);
+  return { file: opts.bundle, sourcemap: opts.bundleSourcemap };
+}
 async function runSourcemapsUpload(opts, ctx, how = { signals: true }) {
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
@@ -58108,7 +58202,7 @@ async function runSourcemapsUpload(opts, ctx, how = { signals: true }) {
   const { renderUploadReport: renderUploadReport2 } = await Promise.resolve().then(() => (init_upload_render(), upload_render_exports));
   const { interruptible: interruptible2 } = await Promise.resolve().then(() => (init_interrupt(), interrupt_exports));
   const guard = how.signals ? await interruptible2(
-    (signal) => `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed \u2014 run the command again to upload (chunks already on the server are skipped)`
+    (signal) => `sourcemaps upload interrupted by ${signal}: ${(opts.bundle ? [opts.bundle.file, opts.bundle.sourcemap] : opts.paths).join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed \u2014 run the command again to upload (chunks already on the server are skipped)`
   ) : { run: (work) => work, tempDir: void 0, dispose() {
   } };
   let summary;
@@ -58164,7 +58258,7 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { existsSync as existsSync9, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync10, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
@@ -58214,7 +58308,7 @@ function alive(pid) {
   }
 }
 function reclaimAbandoned(dir) {
-  if (!existsSync9(dir)) return [];
+  if (!existsSync10(dir)) return [];
   const back = [];
   for (const name of readdirSync5(dir)) {
     const m = CLAIM.exec(name);
@@ -58872,7 +58966,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync6, constants as constants4, existsSync as existsSync10, fstatSync as fstatSync4, openSync as openSync6, readSync as readSync4, statSync as statSync8 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync5, statSync as statSync8 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -58881,7 +58975,7 @@ function cause(e) {
 function readUserFile(path, display, max, tail = false) {
   let fd2;
   try {
-    fd2 = openSync6(path, constants4.O_RDONLY | constants4.O_NONBLOCK);
+    fd2 = openSync7(path, constants4.O_RDONLY | constants4.O_NONBLOCK);
   } catch (e) {
     throw new InputError(`could not read ${display}: ${cause(e)}`);
   }
@@ -58896,7 +58990,7 @@ function readUserFile(path, display, max, tail = false) {
     const bytes = Buffer.alloc(length);
     let got = 0;
     while (got < length) {
-      const n2 = readSync4(fd2, bytes, got, length - got, size - length + got);
+      const n2 = readSync5(fd2, bytes, got, length - got, size - length + got);
       if (n2 === 0) break;
       got += n2;
     }
@@ -58905,14 +58999,14 @@ function readUserFile(path, display, max, tail = false) {
     if (e instanceof InputError) throw e;
     throw new InputError(`could not read ${display}: ${cause(e)}`);
   } finally {
-    closeSync6(fd2);
+    closeSync7(fd2);
   }
 }
 async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute10(arg) ? arg : resolve15(cwd, arg);
-    if (existsSync10(abs)) {
+    if (existsSync11(abs)) {
       if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
@@ -59715,7 +59809,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync11, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync12, statSync as statSync9 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -60141,7 +60235,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync11(wd) || !statSync9(wd).isDirectory()) {
+  if (!existsSync12(wd) || !statSync9(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

@@ -1529,7 +1529,7 @@ function inspectFile(abs, rel, opts = {}) {
       info2.notText = isGzip(bytes) && !opts.decompress ? "not valid UTF-8: gzip data (--decompress uploads it uncompressed)" : "not valid UTF-8";
     return info2;
   };
-  if (abs.endsWith(".map")) {
+  if ((opts.kind ?? (abs.endsWith(".map") ? "map" : "script")) === "map") {
     if (!isUtf8(bytes)) return found({ kind: "map", size });
     let map;
     try {
@@ -1584,7 +1584,7 @@ function runJob(job) {
   let result;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress }));
+      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind }));
       break;
     case "prepare":
       result = job.items.map((item) => {

@@ -50,6 +50,8 @@ export interface Inspection {
 export interface InspectOptions {
   /** `--decompress`: read gzip files uncompressed. */
   decompress?: boolean;
+  /** What the file is, when the user said so (`--bundle`, `--bundle-sourcemap`); else by its name. */
+  kind?: "script" | "map";
 }
 
 /**
@@ -72,7 +74,7 @@ export function inspectFile(abs: string, rel: string, opts: InspectOptions = {})
           : "not valid UTF-8";
     return info;
   };
-  if (abs.endsWith(".map")) {
+  if ((opts.kind ?? (abs.endsWith(".map") ? "map" : "script")) === "map") {
     // Not text (gzip data, say): not read as a map; it is left out of the bundle.
     if (!isUtf8(bytes)) return found({ kind: "map", size });
     let map: Record<string, unknown>;

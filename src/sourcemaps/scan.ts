@@ -3,7 +3,7 @@
  * each one once in bounded batches (the `inspect` job, on the upload's pool) to learn its debug
  * id and sourcemap reference, and pair every script with its map.
  */
-import { readFileSync, type Stats, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { IgnoreMatcher, ignoreFileError, missingPathError } from "./discover.js";
@@ -29,10 +29,12 @@ export interface ScanOptions {
 export interface UploadListing {
   roots: string[];
   rels: string[];
+  /** What each file is, when the user said so (`--bundle`, `--bundle-sourcemap`); else by its name. */
+  kinds?: Array<"script" | "map">;
 }
 
 /** Whether a script has a map on disk, and how it was found. */
-const MapState = { None: 0, Referenced: 1, Guessed: 2 } as const;
+const MapState = { None: 0, Referenced: 1, Guessed: 2, Given: 3 } as const;
 type MapState = (typeof MapState)[keyof typeof MapState];
 
 /**
@@ -52,6 +54,8 @@ export class ScannedFile {
   /** Why the file is not text (not valid UTF-8): paired as any file, but left out of the bundle. */
   readonly notText: string | undefined;
   private mapState: MapState;
+  /** With MapState.Given: the map's path and the last segment of its URL. */
+  private given: { abs: string; name: string } | undefined;
 
   constructor(
     /** The folder the file was found under (for a file named on the command line, its folder). */
@@ -77,6 +81,7 @@ export class ScannedFile {
   /** For scripts: the map file it pairs with (absolute), when it exists on disk. */
   get mapPath(): string | undefined {
     if (this.mapState === MapState.Guessed) return `${this.abs}.map`;
+    if (this.mapState === MapState.Given) return this.given!.abs;
     if (this.mapState === MapState.Referenced)
       return resolve(dirname(this.abs), safeDecode(this.sourceMapRef!.split(/[?#]/)[0]!));
     return undefined;
@@ -88,12 +93,22 @@ export class ScannedFile {
     // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
     // except an absolute URL, which is left to the server to fetch.
     const ref = this.sourceMapRef;
-    return ref !== undefined && !ABSOLUTE_URL.test(ref) ? ref : undefined;
+    if (ref !== undefined && !ABSOLUTE_URL.test(ref)) return ref;
+    return this.mapState === MapState.Given ? this.given!.name : undefined;
   }
 
   /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
   get mapGuessed(): boolean {
     return this.mapState === MapState.Guessed;
+  }
+
+  /**
+   * `--bundle`: the map is the one the user named (`abs`, uploaded as `…/name`), whatever the
+   * script's reference says; the header is still the reference as written, when there is one.
+   */
+  pairWith(abs: string, name: string): void {
+    this.mapState = MapState.Given;
+    this.given = { abs, name };
   }
 
   /** Forget a guessed sibling map (it is not uploaded): no header, no map. */
@@ -172,6 +187,51 @@ export interface InspectUploadOptions {
   onNotDecompressed?: (rel: string) => void;
 }
 
+/** An indexed RAM bundle starts with this number (little-endian). */
+const RAM_BUNDLE_MAGIC = 0xfb0bd1e5;
+
+function isIndexedRamBundle(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.readUInt32LE(0) === RAM_BUNDLE_MAGIC;
+  } catch {
+    return false; // the inspect job names what cannot be read
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * `--bundle FILE --bundle-sourcemap MAP` (React Native): these two files, each under its own
+ * name (the URL is the prefix, the file name and the suffix), the first a script, the second a
+ * map whatever their names. A RAM bundle (indexed, or a file bundle with `js-modules/UNBUNDLE`)
+ * is refused: its modules would have to be split out of it and its index map.
+ */
+export function bundleListing(bundle: { file: string; sourcemap: string }, cwd: string): UploadListing {
+  const roots: string[] = [];
+  const rels: string[] = [];
+  for (const p of [bundle.file, bundle.sourcemap]) {
+    const abs = resolve(cwd, p);
+    let st: Stats;
+    try {
+      st = statSync(abs);
+    } catch (e) {
+      throw missingPathError(p, e);
+    }
+    if (!st.isFile()) throw fileError(refusal(NOT_REGULAR, abs), "read", p);
+    roots.push(dirname(abs));
+    rels.push(basename(abs));
+  }
+  const file = join(roots[0]!, rels[0]!);
+  if (isIndexedRamBundle(file) || existsSync(join(roots[0]!, "js-modules", "UNBUNDLE")))
+    throw new InputError(
+      `${bundle.file} is a RAM bundle, which sentry-ship does not unpack: build a plain or Hermes bundle (RAM bundles are deprecated in React Native), or upload with sentry-cli`,
+    );
+  return { roots, rels, kinds: ["script", "map"] };
+}
+
 /**
  * Read every listed file once (the `inspect` job, on `pool`) and learn what the upload needs.
  * Contents are not kept: the bundle writer reads them again while zipping.
@@ -189,9 +249,15 @@ export async function inspectUploadFiles(
   let next = 0;
   const post = () => {
     if (next >= rels.length) return;
-    const files: Array<{ abs: string; rel: string }> = [];
-    for (let i = next; i < Math.min(next + SCAN_BATCH_FILES, rels.length); i++)
-      files.push({ abs: join(roots[i]!, rels[i]!), rel: rels[i]! });
+    const files: Array<{ abs: string; rel: string; kind?: "script" | "map" }> = [];
+    for (let i = next; i < Math.min(next + SCAN_BATCH_FILES, rels.length); i++) {
+      const kind = listing.kinds?.[i];
+      files.push(
+        kind
+          ? { abs: join(roots[i]!, rels[i]!), rel: rels[i]!, kind }
+          : { abs: join(roots[i]!, rels[i]!), rel: rels[i]! },
+      );
+    }
     const done = pool.run(opts.decompress ? { kind: "inspect", files, decompress: true } : { kind: "inspect", files });
     done.catch(() => undefined); // awaited in order below
     pending.push({ from: next, done });

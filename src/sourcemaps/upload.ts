@@ -16,12 +16,19 @@ import { deleteAfterUpload, wantsDeletion } from "./delete-after-upload.js";
 import { fileError, isFileSystemError } from "./file-errors.js";
 import { byteCompare } from "./order.js";
 import { pack } from "./pack.js";
-import { inspectUploadFiles, listUploadFiles, type ScannedFile } from "./scan.js";
+import { bundleListing, inspectUploadFiles, listUploadFiles, type ScannedFile } from "./scan.js";
 import { createPool, type Pool } from "./work/pool.js";
 import { UPLOAD_THREADS_MIN_FILES, workerThreads } from "./work/tuning.js";
 
 export interface UploadOptions {
+  /** Files or folders to upload (none with `bundle`). */
   paths: string[];
+  /**
+   * `--bundle` and `--bundle-sourcemap` (React Native): upload this one bundle and this one map,
+   * paired, instead of `paths`. As in sentry-cli, the map is always rewritten with the common
+   * prefix of its sources stripped, and the bundle takes the map's debug id when it has none.
+   */
+  bundle?: { file: string; sourcemap: string };
   release?: string;
   dist?: string;
   urlPrefix?: string;
@@ -214,14 +221,27 @@ export async function uploadSourcemaps(opts: UploadOptions, deps: UploadDeps): P
   const apiClient = opts.dryRun ? undefined : deps.api();
   apiClient?.catch(() => undefined);
   const skipped: UploadSummary["skipped"] = [];
-  const listing = listUploadFiles({
-    onSkip: (path, reason) => skipped.push({ path, reason }),
-    paths: opts.paths,
-    cwd: deps.cwd,
-    extensions: opts.extensions,
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile,
-  });
+  if (opts.bundle) {
+    // sentry-cli's React Native upload: these two files, always rewritten and paired.
+    opts = {
+      ...opts,
+      rewrite: true,
+      stripCommonPrefix: true,
+      sourcemapReference: true,
+      debugIdReference: true,
+      decompress: false,
+    };
+  }
+  const listing = opts.bundle
+    ? bundleListing(opts.bundle, deps.cwd)
+    : listUploadFiles({
+        onSkip: (path, reason) => skipped.push({ path, reason }),
+        paths: opts.paths,
+        cwd: deps.cwd,
+        extensions: opts.extensions,
+        ignore: opts.ignore,
+        ignoreFile: opts.ignoreFile,
+      });
   // One pool for the scan and every bundle (starting a worker costs ~50 ms of CPU).
   const threads = opts.threads ?? (listing.rels.length >= UPLOAD_THREADS_MIN_FILES ? workerThreads() : 0);
   const pool = await createPool(threads);
@@ -290,6 +310,12 @@ async function upload(
     problems: [],
     processing: "none",
   };
+  if (opts.bundle) {
+    // The bundle pairs with the map given beside it, uploaded as `<prefix>/<its name><suffix>`.
+    const [script, map] = scanned;
+    const mapUrl = fileUrl(map!.rel, opts.urlPrefix, opts.urlSuffix);
+    script!.pairWith(map!.abs, mapUrl.slice(mapUrl.lastIndexOf("/") + 1));
+  }
   if (opts.validate) {
     out.info("> Validating sources");
     const v = validateFiles(scanned);

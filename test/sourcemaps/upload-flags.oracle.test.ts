@@ -179,4 +179,108 @@ describe("sourcemaps upload flags against sentry-cli 3.8.0", () => {
       "  zipped.js: not valid UTF-8: gzip data (--decompress uploads it uncompressed)\n",
     );
   });
+
+  describe("--bundle and --bundle-sourcemap (React Native)", () => {
+    const rnMap = (extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        version: 3,
+        sources: ["/home/u/app/src/App.js", "/home/u/app/node_modules/react/index.js"],
+        sourcesContent: ["App", "React"],
+        names: ["App"],
+        mappings: "AAAAA,CCAA",
+        x_metro_module_paths: ["src/App.js"],
+        ...extra,
+      });
+
+    it("store the same bundle as sentry-cli for a plain JS bundle: map always rewritten, common prefix stripped", async () => {
+      const dir = tempDir("ship-rn-");
+      writeFiles(dir, {
+        "out/index.android.bundle": "var App=1;\n//# sourceMappingURL=index.android.bundle.map\n",
+        "maps/index.android.bundle.map": rnMap(),
+      });
+      const args = ["--release", "rn1", "--url-prefix", "app:///", "--no-rewrite"];
+      const files = ["--bundle", "out/index.android.bundle", "--bundle-sourcemap", "maps/index.android.bundle.map"];
+      const { theirs, ours, ref, mine } = await both(dir, [...args, ...files]);
+      expect([theirs.exitCode, ours.exitCode]).toEqual([0, 0]);
+      const storedMap = ref[0]!.files.find((f) => f.path === "files/app/_/index.android.bundle.map")!.content;
+      expect(JSON.parse(storedMap.toString()).sources).toEqual(["src/App.js", "node_modules/react/index.js"]);
+      expect(headersOf(ref[0]!, "files/app/_/index.android.bundle")).toEqual({ sourcemap: "index.android.bundle.map" });
+      expect(comparable(mine[0]!)).toEqual(comparable(ref[0]!));
+      expect(ours.stderr).toContain("warning: --no-rewrite has no effect with --bundle\n");
+    });
+
+    it("store the same bundle as sentry-cli for Hermes bytecode: empty, with its map's debug id and without a release", async () => {
+      const dir = tempDir("ship-rn-");
+      writeFiles(dir, { "build/main.jsbundle": HERMES, "build/main.jsbundle.map": hermesMap });
+      const files = ["--bundle", "build/main.jsbundle", "--bundle-sourcemap", "build/main.jsbundle.map"];
+      const { theirs, ours, ref, mine } = await both(dir, ["--url-prefix", "~/ios", ...files]);
+      expect([theirs.exitCode, ours.exitCode]).toEqual([0, 0]);
+      expect(headersOf(ref[0]!, "files/_/_/ios/main.jsbundle")).toEqual({
+        "debug-id": HERMES_ID,
+        sourcemap: "main.jsbundle.map",
+      });
+      expect(ref[0]!.files.find((f) => f.path === "files/_/_/ios/main.jsbundle")!.content.length).toBe(0);
+      expect(comparable(mine[0]!)).toEqual(comparable(ref[0]!));
+    });
+
+    it("are checked as sentry-cli checks them: both or neither, and no paths beside them (exit 2)", async () => {
+      const dir = makeDist();
+      writeFiles(dir, { "b/x.bundle": "var x;\n", "b/x.bundle.map": map("x.bundle", ["x.js"]) });
+      for (const args of [
+        ["--release", "u1", "--bundle", "b/x.bundle"],
+        ["--release", "u1", "--bundle-sourcemap", "b/x.bundle.map"],
+        ["--release", "u1", "--bundle", "b/x.bundle", "--bundle-sourcemap", "b/x.bundle.map", "dist"],
+        ["--release", "u1"],
+      ]) {
+        const { theirs, ours, ref, mine } = await both(dir, args);
+        expect([theirs.exitCode, ours.exitCode], args.join(" ")).toEqual([2, 2]);
+        expect(ours.stderr).toMatch(/^error: .*(--bundle|paths)/);
+        expect([ref.length, mine.length]).toEqual([0, 0]);
+      }
+    });
+
+    it("pair the bundle with the map given even when its name does not follow the bundle's, where sentry-cli 3.8.0 leaves them unpaired (a documented difference)", async () => {
+      const dir = tempDir("ship-rn-");
+      writeFiles(dir, {
+        "out/app.bundle": "var App=1;\n",
+        "maps/sourcemap.json": rnMap({ debugId: "77777777-2222-5333-8444-cccccccccccc" }),
+      });
+      const files = ["--bundle", "out/app.bundle", "--bundle-sourcemap", "maps/sourcemap.json"];
+      const { theirs, ours, ref, mine } = await both(dir, ["--release", "rn2", ...files]);
+      expect([theirs.exitCode, ours.exitCode]).toEqual([0, 0]);
+      expect(headersOf(ref[0]!, "files/_/_/app.bundle")).toEqual({});
+      expect(headersOf(mine[0]!, "files/_/_/app.bundle")).toEqual({
+        "debug-id": "77777777-2222-5333-8444-cccccccccccc",
+        sourcemap: "sourcemap.json",
+      });
+      const without = (b: Bundle) => {
+        const c = comparable(b);
+        delete (c.manifest.files as Record<string, { headers?: unknown }>)["files/_/_/app.bundle"]!.headers;
+        return c;
+      };
+      expect(without(mine[0]!)).toEqual(without(ref[0]!));
+    });
+
+    it("refuse a RAM bundle, which sentry-ship does not unpack, in one line", async () => {
+      const dir = tempDir("ship-rn-");
+      const ram = Buffer.alloc(16);
+      ram.writeUInt32LE(0xfb0bd1e5, 0);
+      writeFiles(dir, { "out/main.jsbundle": ram, "out/main.jsbundle.map": rnMap() });
+      const r = await runCli(
+        [
+          "sourcemaps",
+          "upload",
+          "--release",
+          "r",
+          "--bundle",
+          "out/main.jsbundle",
+          "--bundle-sourcemap",
+          "out/main.jsbundle.map",
+        ],
+        { env: s.env(), cwd: dir },
+      );
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(/^error: out\/main\.jsbundle is a RAM bundle, which sentry-ship does not unpack: .*\n$/);
+    });
+  });
 });

@@ -31,6 +31,8 @@ export interface SourcemapsUploadFlags {
   strict?: boolean;
   /** false with `--no-dedupe` (no effect; warns). */
   dedupe?: boolean;
+  bundle?: string;
+  bundleSourcemap?: string;
   note?: string;
   wait?: boolean;
   waitFor?: number;
@@ -44,7 +46,7 @@ export function uploadCommand(env: RunEnv): Command {
   return (
     new Command("upload")
       .description("upload JavaScript files and source maps as artifact bundles")
-      .argument("<paths...>", "files or folders to upload")
+      .argument("[paths...]", "files or folders to upload (none with --bundle)")
       .addOption(orgOption())
       .addOption(projectOption())
       .addOption(releaseOption())
@@ -69,6 +71,14 @@ export function uploadCommand(env: RunEnv): Command {
         "give a script without a debug id (e.g. Hermes bytecode) the debug id of its source map",
       )
       .option("-s, --strict", "fail (exit 1) when no file is found to upload")
+      .option(
+        "--bundle <file>",
+        "upload this React Native bundle (plain JS or Hermes bytecode) with --bundle-sourcemap, instead of paths",
+      )
+      .option(
+        "--bundle-sourcemap <file>",
+        "the source map of --bundle (always rewritten, with the common prefix of its sources stripped)",
+      )
       .option("--note <note>", "a note stored with the bundle")
       .option("--wait", "wait until the server has processed the upload")
       .option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for"))
@@ -91,9 +101,11 @@ export function uploadCommand(env: RunEnv): Command {
           if (opts.wait && opts.waitFor !== undefined)
             throw new UsageError("--wait and --wait-for cannot be used together");
           if (opts.dedupe === false) ctx.out.warn("--no-dedupe is deprecated in sentry-cli and has no effect");
+          const bundle = bundleFlags(opts, paths, (m) => ctx.out.warn(m));
           await runSourcemapsUpload(
             {
               paths,
+              ...(bundle ? { bundle } : {}),
               release: opts.release,
               dist: opts.dist,
               urlPrefix: opts.urlPrefix,
@@ -129,6 +141,35 @@ export function uploadCommand(env: RunEnv): Command {
  * exit 130/143); the Node API runs it with `signals: false` — a library leaves the host process's
  * signals alone.
  */
+/**
+ * `--bundle` and `--bundle-sourcemap`: both or neither, and then no paths (as sentry-cli checks
+ * them); the flags that have no effect with them are named in a warning.
+ */
+function bundleFlags(
+  opts: SourcemapsUploadFlags,
+  paths: string[],
+  warn: (msg: string) => void,
+): { file: string; sourcemap: string } | undefined {
+  if (opts.bundle === undefined && opts.bundleSourcemap === undefined) {
+    if (paths.length === 0)
+      throw new UsageError("missing required argument 'paths' (or --bundle and --bundle-sourcemap)");
+    return undefined;
+  }
+  if (opts.bundle === undefined) throw new UsageError("--bundle-sourcemap requires --bundle");
+  if (opts.bundleSourcemap === undefined) throw new UsageError("--bundle requires --bundle-sourcemap");
+  if (paths.length > 0) throw new UsageError("--bundle cannot be used with paths");
+  const idle = [
+    opts.ext && "--ext",
+    opts.ignore && "--ignore",
+    opts.ignoreFile && "--ignore-file",
+    opts.decompress && "--decompress",
+    opts.rewrite === false && "--no-rewrite",
+    opts.sourcemapReference === false && "--no-sourcemap-reference",
+  ].filter((f): f is string => typeof f === "string");
+  if (idle.length > 0) warn(`${idle.join(", ")} ha${idle.length === 1 ? "s" : "ve"} no effect with --bundle`);
+  return { file: opts.bundle, sourcemap: opts.bundleSourcemap };
+}
+
 export async function runSourcemapsUpload(
   opts: SourcemapsUploadOptions,
   ctx: CommandContext,
@@ -146,7 +187,7 @@ export async function runSourcemapsUpload(
   const guard = how.signals
     ? await interruptible(
         (signal) =>
-          `sourcemaps upload interrupted by ${signal}: ${opts.paths.join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed — run the command again to upload (chunks already on the server are skipped)`,
+          `sourcemaps upload interrupted by ${signal}: ${(opts.bundle ? [opts.bundle.file, opts.bundle.sourcemap] : opts.paths).join(", ")} ${opts.dryRun ? "was not bundled" : "was not (completely) uploaded"}; its temporary bundles were removed — run the command again to upload (chunks already on the server are skipped)`,
       )
     : { run: <T>(work: Promise<T>) => work, tempDir: undefined, dispose() {} };
   let summary: Awaited<ReturnType<typeof uploadSourcemaps>>;

@@ -37,7 +37,7 @@ export interface Prepared {
 }
 
 export type Job =
-  | { kind: "inspect"; files: Array<{ abs: string; rel: string }>; decompress?: boolean }
+  | { kind: "inspect"; files: Array<{ abs: string; rel: string; kind?: "script" | "map" }>; decompress?: boolean }
   | { kind: "prepare"; items: PrepareItem[] }
   | { kind: "inject-validate"; sources: DiscoveredFile[]; roots: string[] }
   | { kind: "inject-apply"; plans: Plan[]; recovery: RecoveryFiles };
@@ -81,7 +81,7 @@ export function runJob<J extends Job>(job: J): Done<J> {
   let result: unknown;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress }));
+      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind }));
       break;
     case "prepare":
       result = job.items.map((item) => {
