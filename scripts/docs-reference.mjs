@@ -149,9 +149,10 @@ function commandSection(cmd, path, depth, lookup) {
  * Every page of docs/reference/, as file name → text.
  * @param {Command} program the root program with every group added (cli.ts buildProgram)
  * @param {SettingLookup} lookup the flag → setting table (src/config/settings.ts flagSetting)
+ * @param {import("../src/config/settings.js").EnvOnlySetting[]} envOnly settings without a flag (ENV_ONLY_SETTINGS)
  * @returns {Map<string, string>}
  */
-export function renderReference(program, lookup) {
+export function renderReference(program, lookup, envOnly) {
   /** @type {Map<string, string>} */
   const pages = new Map();
   const groups = program.commands.filter((c) => c.name() !== "help");
@@ -218,7 +219,18 @@ export function renderReference(program, lookup) {
     "",
     ...optionsTable(globals, "", lookup),
     "",
-    `Also accepted: ${hiddenGlobals.map((o) => `\`${o.flags}\` (${o.description})`).join(", ")}.`,
+    "Also accepted, not shown by `--help`:",
+    "",
+    ...optionsTable(hiddenGlobals, "", lookup),
+    "",
+    "## Settings without a flag",
+    "",
+    "| setting | environment | config file | default |",
+    "| --- | --- | --- | --- |",
+    ...envOnly.map(
+      (s) =>
+        `| ${cell(s.what)} | ${s.env.map((e) => `\`${e}\``).join(", ")} | ${(s.rc ?? []).map((r) => `\`[${r.section}] ${r.key}\``).join(", ")} | ${s.default ? `\`${s.default}\`` : ""} |`,
+    ),
     "",
     "## Exit codes",
     "",
@@ -230,7 +242,8 @@ export function renderReference(program, lookup) {
     "",
     "With `--json`, stdout carries exactly one JSON document, also on error:",
     '`{"ok": false, "error": {"kind": "config", "message": "…"}}` (`kind` is one of `usage`, `config`,',
-    "`api`, `network`, `input`, `interrupted`, `internal`; `api` errors add `status`, `method` and `path`).",
+    "`api`, `network`, `input`, `interrupted`, `internal`; `api` errors add `status`, `method` and `path`,",
+    "`network` errors the `url`).",
     "",
     "## Regenerating these pages",
     "",
@@ -253,7 +266,7 @@ export function renderReference(program, lookup) {
 async function main() {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..");
   const { buildProgram } = await import(join(root, "dist/cli.js"));
-  const { flagSetting } = await import(join(root, "dist/config/settings.js"));
+  const { flagSetting, ENV_ONLY_SETTINGS } = await import(join(root, "dist/config/settings.js"));
   const io = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -263,7 +276,7 @@ async function main() {
     homeDir: root,
   };
   const { program } = await buildProgram(io, {}, []);
-  const pages = renderReference(program, flagSetting);
+  const pages = renderReference(program, flagSetting, ENV_ONLY_SETTINGS);
   const dir = join(root, "docs/reference");
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(dir)) if (f.endsWith(".md") && !pages.has(f)) rmSync(join(dir, f));

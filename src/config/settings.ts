@@ -64,3 +64,48 @@ export function flagSetting(path: string, attribute: string): FlagSetting | unde
   if (s.flagOnlyIn?.includes(path)) return undefined;
   return s;
 }
+
+/** A setting no flag sets: only the environment or a config file. */
+export interface EnvOnlySetting {
+  what: string;
+  env: string[];
+  rc?: Array<{ section: string; key: string }>;
+  default?: string;
+}
+
+/** Settings without a flag, for the reference's index (checked against resolveConfig like the above). */
+export const ENV_ONLY_SETTINGS: EnvOnlySetting[] = [
+  {
+    what: "retries of a failed request (network errors, 429, 502/503/504)",
+    env: ["SENTRY_HTTP_MAX_RETRIES"],
+    rc: [{ section: "http", key: "max_retries" }],
+    default: "5",
+  },
+  {
+    what: "the git remote `set-commits --auto` matches against the organization's repositories",
+    env: ["SENTRY_VCS_REMOTE"],
+    rc: [{ section: "defaults", key: "vcs_remote" }],
+    default: "origin",
+  },
+  {
+    what: "a pipeline name added to the User-Agent",
+    env: ["SENTRY_PIPELINE"],
+    rc: [{ section: "defaults", key: "pipeline" }],
+  },
+  {
+    what: "the proxy every request goes through",
+    env: ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"],
+    rc: [
+      { section: "http", key: "proxy_url" },
+      { section: "http", key: "proxy_username" },
+      { section: "http", key: "proxy_password" },
+    ],
+  },
+  { what: "hosts reached without the proxy (comma-separated)", env: ["NO_PROXY", "no_proxy"] },
+  {
+    what: "verify the server's TLS certificate",
+    env: [],
+    rc: [{ section: "http", key: "verify_ssl" }],
+    default: "true",
+  },
+];

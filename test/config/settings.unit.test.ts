@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FLAG_SETTINGS, flagSetting } from "../../src/config/settings.js";
+import { ENV_ONLY_SETTINGS, FLAG_SETTINGS, flagSetting } from "../../src/config/settings.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { makeWorld, USER_TOKEN } from "../support/world.js";
 
@@ -56,4 +56,55 @@ describe("FLAG_SETTINGS (what the command reference says stands behind a flag)",
     expect(flagSetting("releases new", "org")?.env).toEqual(["SENTRY_ORG"]);
     expect(flagSetting("releases new", "constructor")).toBeUndefined();
   });
+});
+
+describe("ENV_ONLY_SETTINGS (the reference's settings without a flag)", () => {
+  const read: Record<string, { value: string; get: (c: ResolvedConfig) => unknown; expected: unknown }> = {
+    SENTRY_HTTP_MAX_RETRIES: { value: "3", get: (c) => c.maxRetries, expected: 3 },
+    SENTRY_VCS_REMOTE: { value: "upstream", get: (c) => c.vcsRemote, expected: "upstream" },
+    SENTRY_PIPELINE: { value: "ci/1", get: (c) => c.pipeline, expected: "ci/1" },
+    HTTPS_PROXY: { value: "http://proxy:3128", get: (c) => c.proxy, expected: { url: "http://proxy:3128" } },
+    NO_PROXY: { value: "internal.example.com", get: (c) => c.noProxy, expected: "internal.example.com" },
+  };
+  for (const s of ENV_ONLY_SETTINGS) {
+    for (const name of s.env) {
+      it(`reads ${name} (${s.what})`, () => {
+        const probe = read[name] ?? read[name.toUpperCase()] ?? read.HTTPS_PROXY!;
+        const got = probe.get(makeWorld().resolve({ env: { [name]: probe.value } })) as {
+          value: unknown;
+          source: { label: string };
+        };
+        expect(got?.value).toEqual(probe.expected);
+        expect(got?.source.label).toBe(name);
+      });
+    }
+    for (const rc of s.rc ?? []) {
+      it(`reads [${rc.section}] ${rc.key} (${s.what})`, () => {
+        const v =
+          rc.key === "verify_ssl"
+            ? "false"
+            : rc.key === "max_retries"
+              ? "2"
+              : rc.key === "proxy_url"
+                ? "http://p:1"
+                : "x";
+        const extra = rc.key.startsWith("proxy_") && rc.key !== "proxy_url" ? "proxy_url = http://p:1\n" : "";
+        const w = makeWorld({ "repo/.sentryclirc": `[${rc.section}]\n${extra}${rc.key} = ${v}\n` });
+        const c = w.resolve();
+        const got =
+          rc.key === "verify_ssl"
+            ? c.verifySsl.value
+            : rc.key === "max_retries"
+              ? c.maxRetries.value
+              : rc.key === "vcs_remote"
+                ? c.vcsRemote.value
+                : rc.key === "pipeline"
+                  ? c.pipeline?.value
+                  : ((c.proxy?.value ?? {}) as unknown as Record<string, string>)[
+                      rc.key === "proxy_url" ? "url" : rc.key.slice(6)
+                    ];
+        expect(got).toEqual(rc.key === "verify_ssl" ? false : rc.key === "max_retries" ? 2 : v === "x" ? "x" : v);
+      });
+    }
+  }
 });

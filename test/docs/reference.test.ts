@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderReference } from "../../scripts/docs-reference.mjs";
 import { buildProgram } from "../../src/cli.js";
-import { flagSetting } from "../../src/config/settings.js";
+import { ENV_ONLY_SETTINGS, flagSetting } from "../../src/config/settings.js";
 
 const root = join(import.meta.dirname, "../..");
 const dir = join(root, "docs/reference");
@@ -18,7 +18,7 @@ async function render(): Promise<Map<string, string>> {
     homeDir: root,
   };
   const { program } = await buildProgram(io, {}, []);
-  return renderReference(program, flagSetting) as Map<string, string>;
+  return renderReference(program, flagSetting, ENV_ONLY_SETTINGS) as Map<string, string>;
 }
 
 describe("docs/reference (generated from the commander definitions)", () => {
@@ -65,7 +65,7 @@ describe("docs/reference (generated from the commander definitions)", () => {
     const { program } = await buildProgram(io, {}, []);
     const deploys = program.commands.find((c) => c.name() === "deploys")!;
     deploys.commands.find((c) => c.name() === "new")!.option("--brand-new-flag", "a flag the pages do not have");
-    const pages = renderReference(program, flagSetting) as Map<string, string>;
+    const pages = renderReference(program, flagSetting, ENV_ONLY_SETTINGS) as Map<string, string>;
     expect(pages.get("deploys.md")).toContain("--brand-new-flag");
     expect(readFileSync(join(dir, "deploys.md"), "utf8")).not.toBe(pages.get("deploys.md"));
   });
