@@ -5,6 +5,15 @@
 import type { CheckDocument, InjectDocument, UploadDocument } from "./documents.js";
 import { runInContext, type SentryOptions } from "./session.js";
 
+/** The paths option, checked: JavaScript callers get a usage error, not a search for "d", "i", "s", "t". */
+async function pathList(paths: unknown): Promise<string[]> {
+  if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string")) {
+    const { UsageError } = await import("../errors.js");
+    throw new UsageError("paths must be a non-empty array of strings (files or folders)");
+  }
+  return paths as string[];
+}
+
 export interface InjectSourcemapsOptions extends SentryOptions {
   /** Files or folders searched (recursively) for JavaScript files. */
   paths: string[];
@@ -22,7 +31,7 @@ export async function injectSourcemaps(opts: InjectSourcemapsOptions): Promise<I
     const { runInject } = await import("../commands/sourcemaps/inject.js");
     await runInject(
       {
-        paths: opts.paths,
+        paths: await pathList(opts.paths),
         dryRun: opts.dryRun === true,
         ext: opts.ext,
         ignore: opts.ignore,
@@ -75,7 +84,7 @@ export async function uploadSourcemaps(opts: UploadSourcemapsOptions): Promise<U
     const { runSourcemapsUpload } = await import("../commands/sourcemaps/upload.js");
     await runSourcemapsUpload(
       {
-        paths: opts.paths,
+        paths: await pathList(opts.paths),
         release: opts.release,
         dist: opts.dist,
         urlPrefix: opts.urlPrefix,
@@ -115,6 +124,6 @@ export interface CheckSourcemapsOptions extends SentryOptions {
 export async function checkSourcemaps(opts: CheckSourcemapsOptions): Promise<CheckDocument> {
   return runInContext(opts, {}, async (ctx) => {
     const { runCheck } = await import("../commands/sourcemaps/check.js");
-    await runCheck({ dirs: opts.paths, againstServer: opts.againstServer === true }, ctx);
+    await runCheck({ dirs: await pathList(opts.paths), againstServer: opts.againstServer === true }, ctx);
   });
 }

@@ -286,3 +286,12 @@ describe("the package's own entry", () => {
     expect(writes).toEqual([]);
   });
 });
+
+describe("options from JavaScript callers", () => {
+  it("a paths option that is not an array of strings is a usage error", async () => {
+    const err = await thrown(injectSourcemaps({ paths: "dist" as unknown as string[], cwd: tempDir() }));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err).toMatchObject({ kind: "usage", exitCode: 2 });
+    expect(err.message).toBe("paths must be a non-empty array of strings (files or folders)");
+  });
+});
