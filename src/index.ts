@@ -21,7 +21,8 @@
  * Source maps:
  *   injectSourcemaps({ paths, ext?, ignore?, ignoreFile?, dryRun? })  → { dryRun, found, modified, ignored, warnings }
  *   uploadSourcemaps({ paths, release?, dist?, urlPrefix?, urlSuffix?, stripPrefix?, stripCommonPrefix?, ext?,
- *     ignore?, ignoreFile?, validate?, rewrite?, note?, wait?, waitFor?, dryRun?,
+ *     ignore?, ignoreFile?, validate?, rewrite?, sourcemapReference?, debugIdReference?, decompress?, strict?,
+ *     note?, wait?, waitFor?, dryRun?,
  *     deleteMapsAfterUpload?, filesToDeleteAfterUpload? })           → { organization, projects, release, files, bundles, …, deleted? }
  *   checkSourcemaps({ paths, againstServer? })                        → { ok, files, maps, issues, errors, warnings }
  * Events:

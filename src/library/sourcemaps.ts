@@ -60,6 +60,14 @@ export interface UploadSourcemapsOptions extends SentryOptions {
   validate?: boolean;
   /** false uploads maps as they are (`--no-rewrite`). */
   rewrite?: boolean;
+  /** false: no `sourcemap` header naming a script's map (`--no-sourcemap-reference`). */
+  sourcemapReference?: boolean;
+  /** Give a script without a debug id its map's (`--debug-id-reference`). */
+  debugIdReference?: boolean;
+  /** Uncompress gzip files before uploading them. */
+  decompress?: boolean;
+  /** Fail when no file is found to upload. */
+  strict?: boolean;
   note?: string;
   /** Wait until the server has processed the upload (`wait: true`, or at most `waitFor` seconds). */
   wait?: boolean;
@@ -96,6 +104,10 @@ export async function uploadSourcemaps(opts: UploadSourcemapsOptions): Promise<U
         ignoreFile: opts.ignoreFile,
         validate: opts.validate === true,
         rewrite: opts.rewrite !== false,
+        sourcemapReference: opts.sourcemapReference !== false,
+        debugIdReference: opts.debugIdReference === true,
+        decompress: opts.decompress === true,
+        strict: opts.strict === true,
         note: opts.note,
         wait: opts.wait === true,
         waitFor: opts.waitFor,

@@ -19,6 +19,7 @@ import {
   proposeVersion,
   runCommand,
   type SentryShipError,
+  sendEvent,
   setCommits,
   UsageError,
   uploadSourcemaps,
@@ -293,5 +294,29 @@ describe("options from JavaScript callers", () => {
     expect(err).toBeInstanceOf(UsageError);
     expect(err).toMatchObject({ kind: "usage", exitCode: 2 });
     expect(err.message).toBe("paths must be a non-empty array of strings (files or folders)");
+  });
+});
+
+describe("Node API events", () => {
+  it("sendEvent delivers through the DSN and returns send-event's document", async () => {
+    const e = env({ SENTRY_DSN: srv.server.dsn });
+    const cwd = tempDir();
+    const api = await sendEvent({
+      message: "hello from the API",
+      level: "warning",
+      tags: { area: "build" },
+      env: e,
+      cwd,
+    });
+    const cli = await cliJson(["send-event", "-m", "hello from the API", "--level", "warning", "-t", "area:build"], {
+      env: e,
+      cwd,
+    });
+    const noId = (d: unknown) => JSON.parse(JSON.stringify(d).replace(/"eventId":"[0-9a-f-]+"/g, '"eventId":"<id>"'));
+    expect(noId(api)).toEqual(noId(cli.doc));
+    const id = "events" in api ? api.events[0]?.eventId : undefined;
+    expect(id).toMatch(/^[0-9a-f]{8}-/);
+    const stored = srv.server.state.events.find((ev) => ev.id === id?.replaceAll("-", ""));
+    expect(stored).toBeDefined();
   });
 });
