@@ -46210,7 +46210,19 @@ var init_map_json = __esm({
 
 // src/sourcemaps/mappings-remap.ts
 function remapMappings(mappings, source, name) {
-  let out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
+  const sourceOf = [];
+  const nameOf = [];
+  const mapSource = (i2) => {
+    let v = sourceOf[i2];
+    if (v === void 0) sourceOf[i2] = v = source(i2);
+    return v;
+  };
+  const mapName = (i2) => {
+    let v = nameOf[i2];
+    if (v === void 0) nameOf[i2] = v = name(i2);
+    return v;
+  };
+  let out;
   let o2 = 0;
   const put = (byte) => {
     if (o2 === out.length) {
@@ -46242,21 +46254,21 @@ function remapMappings(mappings, source, name) {
   let pos = 0;
   let first2 = true;
   while (pos <= n2) {
-    if (!first2) put(
-      59
-      /* ; */
-    );
-    first2 = false;
+    const lineStart2 = pos;
     let count2 = 0;
     let col = 0;
     let sorted2 = true;
+    let canonical = true;
+    let commas = 0;
     let prevCol = -1;
     while (pos < n2 && mappings.charCodeAt(pos) !== 59) {
       const c0 = mappings.charCodeAt(pos);
       if (c0 === 44) {
         pos++;
+        if (count2 === 0 || ++commas > 1) canonical = false;
         continue;
       }
+      commas = 0;
       let fields = 0;
       const base = count2 * W2;
       if (base + W2 > line.length) {
@@ -46269,17 +46281,20 @@ function remapMappings(mappings, source, name) {
         if (c3 === 44 || c3 === 59) break;
         let value2 = 0;
         let shift = 0;
+        let d = 0;
         for (; ; ) {
           if (pos >= n2) return void 0;
           const ch = mappings.charCodeAt(pos++);
-          const d = ch < 128 ? B64_VALUE[ch] : -1;
+          d = ch < 128 ? B64_VALUE[ch] : -1;
           if (d < 0) return void 0;
-          value2 += (d & 31) * 2 ** shift;
+          if (shift < 30) value2 |= (d & 31) << shift;
+          else value2 += (d & 31) * 2 ** shift;
           shift += 5;
           if ((d & 32) === 0) break;
           if (shift > 30) return void 0;
         }
-        const delta = value2 % 2 === 1 ? -Math.floor(value2 / 2) : Math.floor(value2 / 2);
+        if (shift > 5 && d === 0 || value2 === 1) canonical = false;
+        const delta = value2 < 1073741824 ? value2 & 1 ? -(value2 >>> 1) : value2 >>> 1 : value2 % 2 === 1 ? -Math.floor(value2 / 2) : Math.floor(value2 / 2);
         if (fields === 0) col += delta;
         else if (fields === 1) src += delta;
         else if (fields === 2) srcLine += delta;
@@ -46299,7 +46314,34 @@ function remapMappings(mappings, source, name) {
       prevCol = col;
       count2++;
     }
+    if (commas > 0) canonical = false;
     pos++;
+    if (out === void 0 && canonical && sorted2) {
+      let same = true;
+      for (let k2 = 0; k2 < count2 && same; k2++) {
+        const b2 = k2 * W2;
+        const fields = line[b2 + 5];
+        if (fields === 1) continue;
+        if (mapSource(line[b2 + 1]) !== line[b2 + 1]) same = false;
+        else if (fields === 5 && mapName(line[b2 + 4]) !== line[b2 + 4]) same = false;
+      }
+      if (same) {
+        oSrc = src;
+        oLine = srcLine;
+        oCol = srcCol;
+        oName = nm;
+        first2 = false;
+        continue;
+      }
+    }
+    if (out === void 0) {
+      out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
+      for (; o2 < lineStart2; o2++) out[o2] = mappings.charCodeAt(o2);
+    } else if (!first2) put(
+      59
+      /* ; */
+    );
+    first2 = false;
     let order;
     if (!sorted2) {
       order = Array.from({ length: count2 }, (_2, i2) => i2);
@@ -46316,7 +46358,7 @@ function remapMappings(mappings, source, name) {
       lastCol = line[b2];
       const fields = line[b2 + 5];
       if (fields === 1) continue;
-      const s2 = source(line[b2 + 1]);
+      const s2 = mapSource(line[b2 + 1]);
       vlq(s2 - oSrc);
       oSrc = s2;
       vlq(line[b2 + 2] - oLine);
@@ -46324,12 +46366,13 @@ function remapMappings(mappings, source, name) {
       vlq(line[b2 + 3] - oCol);
       oCol = line[b2 + 3];
       if (fields === 5) {
-        const m = name(line[b2 + 4]);
+        const m = mapName(line[b2 + 4]);
         vlq(m - oName);
         oName = m;
       }
     }
   }
+  if (out === void 0) return mappings;
   return Buffer.from(out.buffer, out.byteOffset, o2).toString("latin1");
 }
 var B64, B64_CODE, B64_VALUE, W2;

@@ -249,7 +249,19 @@ var B64_VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 64; i++) B64_VALUE[B64.charCodeAt(i)] = i;
 var W = 6;
 function remapMappings(mappings, source, name) {
-  let out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
+  const sourceOf = [];
+  const nameOf = [];
+  const mapSource = (i) => {
+    let v = sourceOf[i];
+    if (v === void 0) sourceOf[i] = v = source(i);
+    return v;
+  };
+  const mapName = (i) => {
+    let v = nameOf[i];
+    if (v === void 0) nameOf[i] = v = name(i);
+    return v;
+  };
+  let out;
   let o = 0;
   const put = (byte) => {
     if (o === out.length) {
@@ -281,21 +293,21 @@ function remapMappings(mappings, source, name) {
   let pos = 0;
   let first = true;
   while (pos <= n) {
-    if (!first) put(
-      59
-      /* ; */
-    );
-    first = false;
+    const lineStart2 = pos;
     let count = 0;
     let col = 0;
     let sorted = true;
+    let canonical = true;
+    let commas = 0;
     let prevCol = -1;
     while (pos < n && mappings.charCodeAt(pos) !== 59) {
       const c0 = mappings.charCodeAt(pos);
       if (c0 === 44) {
         pos++;
+        if (count === 0 || ++commas > 1) canonical = false;
         continue;
       }
+      commas = 0;
       let fields = 0;
       const base = count * W;
       if (base + W > line.length) {
@@ -308,17 +320,20 @@ function remapMappings(mappings, source, name) {
         if (c === 44 || c === 59) break;
         let value = 0;
         let shift = 0;
+        let d = 0;
         for (; ; ) {
           if (pos >= n) return void 0;
           const ch = mappings.charCodeAt(pos++);
-          const d = ch < 128 ? B64_VALUE[ch] : -1;
+          d = ch < 128 ? B64_VALUE[ch] : -1;
           if (d < 0) return void 0;
-          value += (d & 31) * 2 ** shift;
+          if (shift < 30) value |= (d & 31) << shift;
+          else value += (d & 31) * 2 ** shift;
           shift += 5;
           if ((d & 32) === 0) break;
           if (shift > 30) return void 0;
         }
-        const delta = value % 2 === 1 ? -Math.floor(value / 2) : Math.floor(value / 2);
+        if (shift > 5 && d === 0 || value === 1) canonical = false;
+        const delta = value < 1073741824 ? value & 1 ? -(value >>> 1) : value >>> 1 : value % 2 === 1 ? -Math.floor(value / 2) : Math.floor(value / 2);
         if (fields === 0) col += delta;
         else if (fields === 1) src += delta;
         else if (fields === 2) srcLine += delta;
@@ -338,7 +353,34 @@ function remapMappings(mappings, source, name) {
       prevCol = col;
       count++;
     }
+    if (commas > 0) canonical = false;
     pos++;
+    if (out === void 0 && canonical && sorted) {
+      let same = true;
+      for (let k = 0; k < count && same; k++) {
+        const b = k * W;
+        const fields = line[b + 5];
+        if (fields === 1) continue;
+        if (mapSource(line[b + 1]) !== line[b + 1]) same = false;
+        else if (fields === 5 && mapName(line[b + 4]) !== line[b + 4]) same = false;
+      }
+      if (same) {
+        oSrc = src;
+        oLine = srcLine;
+        oCol = srcCol;
+        oName = nm;
+        first = false;
+        continue;
+      }
+    }
+    if (out === void 0) {
+      out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
+      for (; o < lineStart2; o++) out[o] = mappings.charCodeAt(o);
+    } else if (!first) put(
+      59
+      /* ; */
+    );
+    first = false;
     let order;
     if (!sorted) {
       order = Array.from({ length: count }, (_, i) => i);
@@ -355,7 +397,7 @@ function remapMappings(mappings, source, name) {
       lastCol = line[b];
       const fields = line[b + 5];
       if (fields === 1) continue;
-      const s = source(line[b + 1]);
+      const s = mapSource(line[b + 1]);
       vlq(s - oSrc);
       oSrc = s;
       vlq(line[b + 2] - oLine);
@@ -363,12 +405,13 @@ function remapMappings(mappings, source, name) {
       vlq(line[b + 3] - oCol);
       oCol = line[b + 3];
       if (fields === 5) {
-        const m = name(line[b + 4]);
+        const m = mapName(line[b + 4]);
         vlq(m - oName);
         oName = m;
       }
     }
   }
+  if (out === void 0) return mappings;
   return Buffer.from(out.buffer, out.byteOffset, o).toString("latin1");
 }
 

@@ -62,6 +62,62 @@ describe("remapMappings", () => {
     for (const m of ["", ";", ";;AAAA;;", "AAAA,CAAC;", "AAAAA,CAACC;ACAA"]) expect(ours(m)).toEqual(reference(m));
   });
 
+  it("returns a map numbered in order of first use as it came, and rewrites one written in any other form", () => {
+    let seed = 11;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor(seed / 65536) % n;
+    };
+    let rewritten = 0;
+    for (let t = 0; t < 200; t++) {
+      // Sources and names numbered in order of first use, lines sorted: the encoder's own form.
+      const lines: SourceMapSegment[][] = [];
+      let sources = 0;
+      let names = 0;
+      const lineCount = 1 + rnd(6);
+      for (let l = 0; l < lineCount; l++) {
+        const line: SourceMapSegment[] = [];
+        let col = 0;
+        const segments = rnd(8);
+        for (let k = 0; k < segments; k++) {
+          col += rnd(40);
+          const kind = rnd(3);
+          const s = rnd(sources + 1);
+          if (kind !== 0) sources = Math.max(sources, s + 1);
+          if (kind === 0) line.push([col]);
+          else if (kind === 1) line.push([col, s, rnd(50), rnd(80)]);
+          else {
+            const nm = rnd(names + 1);
+            names = Math.max(names, nm + 1);
+            line.push([col, s, rnd(50), rnd(80), nm]);
+          }
+        }
+        lines.push(line);
+      }
+      const m = encode(lines);
+      expect(ours(m).mappings).toBe(m);
+      expect(ours(m)).toEqual(reference(m));
+      // Written another way: a value with a trailing zero digit, lines whose indices are
+      // renumbered (an unused index first, a new one last) — as decoding and encoding again.
+      for (const other of [m.replace(/^A/, "gA"), `${m};ACAA`, `ACAA;${m}`, `${m};AEAAA`]) {
+        if (other !== m) rewritten++;
+        expect(ours(other), other).toEqual(reference(other));
+      }
+      // Empty segments (commas around or between segments) are dropped, as before.
+      if (m.includes(",")) {
+        for (const other of [m.replace(/,/, ",,"), m.replace(/([A-Za-z0-9+/])(;|$)/, "$1,$2")]) {
+          rewritten++;
+          expect(ours(other).mappings, other).toBe(m);
+        }
+      }
+    }
+    expect(rewritten).toBeGreaterThan(600);
+  });
+
+  it("writes a negative zero as zero, as before", () => {
+    expect(ours("AAAB,CAAC").mappings).toBe("AAAA,CAAC");
+  });
+
   it("gives up on what is not plainly decodable, so the caller falls back", () => {
     for (const m of ["AA", "AAA", "AA!A", "AAAg"])
       expect(
