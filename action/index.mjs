@@ -59,8 +59,8 @@ __export(errors_exports, {
 function isShipError(e) {
   return e instanceof ShipError;
 }
-function excerpt(value2, max = 80) {
-  return value2.length > max ? `${value2.slice(0, max)}\u2026 (${value2.length} characters)` : value2;
+function excerpt(value3, max = 80) {
+  return value3.length > max ? `${value3.slice(0, max)}\u2026 (${value3.length} characters)` : value3;
 }
 function environmentCause(code) {
   const words = ENVIRONMENT_CAUSES[code];
@@ -289,12 +289,12 @@ function assembleStyles() {
           green2 = Math.floor(remainder / 6) / 5;
           blue2 = remainder % 6 / 5;
         }
-        const value2 = Math.max(red2, green2, blue2) * 2;
-        if (value2 === 0) {
+        const value3 = Math.max(red2, green2, blue2) * 2;
+        if (value3 === 0) {
           return 30;
         }
         let result = 30 + (Math.round(blue2) << 2 | Math.round(green2) << 1 | Math.round(red2));
-        if (value2 === 2) {
+        if (value3 === 2) {
           result += 60;
         }
         return result;
@@ -394,9 +394,9 @@ import os from "node:os";
 import tty from "node:tty";
 function hasFlag(flag, argv = globalThis.Deno ? globalThis.Deno.args : process2.argv) {
   const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-  const position = argv.indexOf(prefix + flag);
+  const position2 = argv.indexOf(prefix + flag);
   const terminatorPosition = argv.indexOf("--");
-  return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+  return position2 !== -1 && (terminatorPosition === -1 || position2 < terminatorPosition);
 }
 function envForceColor() {
   if ("FORCE_COLOR" in env) {
@@ -3671,26 +3671,26 @@ var init_ora = __esm({
       get text() {
         return this.#options.text;
       }
-      set text(value2 = "") {
-        this.#options.text = value2;
+      set text(value3 = "") {
+        this.#options.text = value3;
       }
       get prefixText() {
         return this.#options.prefixText;
       }
-      set prefixText(value2 = "") {
-        this.#options.prefixText = value2;
+      set prefixText(value3 = "") {
+        this.#options.prefixText = value3;
       }
       get suffixText() {
         return this.#options.suffixText;
       }
-      set suffixText(value2 = "") {
-        this.#options.suffixText = value2;
+      set suffixText(value3 = "") {
+        this.#options.suffixText = value3;
       }
       get isSpinning() {
         return this.#id !== void 0;
       }
-      #formatAffix(value2, separator, placeBefore = false) {
-        const resolved = typeof value2 === "function" ? value2() : value2;
+      #formatAffix(value3, separator, placeBefore = false) {
+        const resolved = typeof value3 === "function" ? value3() : value3;
         if (typeof resolved === "string" && resolved !== "") {
           return placeBefore ? separator + resolved : resolved + separator;
         }
@@ -3712,29 +3712,29 @@ var init_ora = __esm({
       get color() {
         return this.#color;
       }
-      set color(value2) {
-        if (value2 !== void 0 && value2 !== false && !validColors.has(value2)) {
+      set color(value3) {
+        if (value3 !== void 0 && value3 !== false && !validColors.has(value3)) {
           throw new Error("The `color` option must be a valid color or `false` to disable");
         }
-        this.#color = value2;
+        this.#color = value3;
       }
       get isEnabled() {
         return this.#options.isEnabled && !this.#options.isSilent;
       }
-      set isEnabled(value2) {
-        if (typeof value2 !== "boolean") {
+      set isEnabled(value3) {
+        if (typeof value3 !== "boolean") {
           throw new TypeError("The `isEnabled` option must be a boolean");
         }
-        this.#options.isEnabled = value2;
+        this.#options.isEnabled = value3;
       }
       get isSilent() {
         return this.#options.isSilent;
       }
-      set isSilent(value2) {
-        if (typeof value2 !== "boolean") {
+      set isSilent(value3) {
+        if (typeof value3 !== "boolean") {
           throw new TypeError("The `isSilent` option must be a boolean");
         }
-        this.#options.isSilent = value2;
+        this.#options.isSilent = value3;
       }
       frame() {
         const now = Date.now();
@@ -3742,8 +3742,8 @@ var init_ora = __esm({
           this.#frameIndex = (this.#frameIndex + 1) % this.#spinner.frames.length;
           this.#lastFrameTime = now;
         }
-        const { frames } = this.#spinner;
-        let frame = frames[this.#frameIndex];
+        const { frames: frames2 } = this.#spinner;
+        let frame = frames2[this.#frameIndex];
         if (this.#color) {
           frame = source_default[this.#color](frame);
         }
@@ -3956,9 +3956,9 @@ __export(output_exports, {
   escapeAnnotation: () => escapeAnnotation,
   parseLogLevel: () => parseLogLevel
 });
-function parseLogLevel(value2) {
-  if (value2 === void 0) return void 0;
-  const v = value2.trim().toLowerCase();
+function parseLogLevel(value3) {
+  if (value3 === void 0) return void 0;
+  const v = value3.trim().toLowerCase();
   if (v === "warning") return "warn";
   return LOG_LEVELS.includes(v) ? v : void 0;
 }
@@ -4089,7 +4089,7 @@ var init_output = __esm({
        * (`label: 25/100`), so CI logs stay short.
        */
       progress(label, total, unit = "") {
-        let value2 = 0;
+        let value3 = 0;
         const fmt = (v) => `${label}: ${v}/${total}${unit ? " " + unit : ""}`;
         if (this.quiet) return { tick() {
         }, update() {
@@ -4098,23 +4098,23 @@ var init_output = __esm({
         if (!this.caps.interactive) {
           let nextMark = 0;
           const report3 = (final = false) => {
-            const pct = total === 0 ? 100 : Math.floor(value2 / total * 100);
+            const pct = total === 0 ? 100 : Math.floor(value3 / total * 100);
             if (final || pct >= nextMark) {
-              this.info(fmt(value2));
+              this.info(fmt(value3));
               while (nextMark <= pct) nextMark += 25;
             }
           };
           return {
             tick: (n2 = 1) => {
-              value2 += n2;
-              if (value2 < total) report3();
+              value3 += n2;
+              if (value3 < total) report3();
             },
             update: (v) => {
-              value2 = v;
-              if (value2 < total) report3();
+              value3 = v;
+              if (value3 < total) report3();
             },
             done: (msg) => {
-              value2 = total;
+              value3 = total;
               report3(true);
               if (msg) this.info(msg);
             }
@@ -4122,23 +4122,23 @@ var init_output = __esm({
         }
         const width = 24;
         const draw = () => {
-          const frac = total === 0 ? 1 : Math.min(1, value2 / total);
+          const frac = total === 0 ? 1 : Math.min(1, value3 / total);
           const full = Math.round(frac * width);
           const bar = "\u2588".repeat(full) + "\u2591".repeat(width - full);
-          this.stderr.write(`\r${this.errStyle.cyan(bar)} ${this.redactor.redact(fmt(value2))}`);
+          this.stderr.write(`\r${this.errStyle.cyan(bar)} ${this.redactor.redact(fmt(value3))}`);
         };
         draw();
         return {
           tick: (n2 = 1) => {
-            value2 += n2;
+            value3 += n2;
             draw();
           },
           update: (v) => {
-            value2 = v;
+            value3 = v;
             draw();
           },
           done: (msg) => {
-            value2 = total;
+            value3 = total;
             draw();
             this.stderr.write("\n");
             if (msg) this.info(msg);
@@ -4190,7 +4190,7 @@ var init_release = __esm({
 var require_ini = __commonJS({
   "node_modules/ini/lib/ini.js"(exports, module) {
     var { hasOwnProperty } = Object.prototype;
-    var encode2 = (obj5, opt = {}) => {
+    var encode2 = (obj6, opt = {}) => {
       if (typeof opt === "string") {
         opt = { section: opt };
       }
@@ -4203,17 +4203,17 @@ var require_ini = __commonJS({
       const eol = opt.platform === "win32" ? "\r\n" : "\n";
       const separator = opt.whitespace ? " = " : "=";
       const children = [];
-      const keys = opt.sort ? Object.keys(obj5).sort() : Object.keys(obj5);
+      const keys = opt.sort ? Object.keys(obj6).sort() : Object.keys(obj6);
       let padToChars = 0;
       if (opt.align) {
         padToChars = safe(
-          keys.filter((k2) => obj5[k2] === null || Array.isArray(obj5[k2]) || typeof obj5[k2] !== "object").map((k2) => Array.isArray(obj5[k2]) ? `${k2}[]` : k2).concat([""]).reduce((a, b2) => safe(a).length >= safe(b2).length ? a : b2)
+          keys.filter((k2) => obj6[k2] === null || Array.isArray(obj6[k2]) || typeof obj6[k2] !== "object").map((k2) => Array.isArray(obj6[k2]) ? `${k2}[]` : k2).concat([""]).reduce((a, b2) => safe(a).length >= safe(b2).length ? a : b2)
         ).length;
       }
       let out = "";
       const arraySuffix = opt.bracketedArray ? "[]" : "";
       for (const k2 of keys) {
-        const val = obj5[k2];
+        const val = obj6[k2];
         if (val && Array.isArray(val)) {
           for (const item of val) {
             out += safe(`${k2}${arraySuffix}`).padEnd(padToChars, " ") + separator + safe(item) + eol;
@@ -4230,7 +4230,7 @@ var require_ini = __commonJS({
       for (const k2 of children) {
         const nk = splitSections(k2, ".").join("\\.");
         const section2 = (opt.section ? opt.section + "." : "") + nk;
-        const child = encode2(obj5[k2], {
+        const child = encode2(obj6[k2], {
           ...opt,
           section: section2
         });
@@ -4241,32 +4241,32 @@ var require_ini = __commonJS({
       }
       return out;
     };
-    function splitSections(str3, separator) {
+    function splitSections(str4, separator) {
       var lastMatchIndex = 0;
       var lastSeparatorIndex = 0;
       var nextIndex = 0;
       var sections = [];
       do {
-        nextIndex = str3.indexOf(separator, lastMatchIndex);
+        nextIndex = str4.indexOf(separator, lastMatchIndex);
         if (nextIndex !== -1) {
           lastMatchIndex = nextIndex + separator.length;
-          if (nextIndex > 0 && str3[nextIndex - 1] === "\\") {
+          if (nextIndex > 0 && str4[nextIndex - 1] === "\\") {
             continue;
           }
-          sections.push(str3.slice(lastSeparatorIndex, nextIndex));
+          sections.push(str4.slice(lastSeparatorIndex, nextIndex));
           lastSeparatorIndex = nextIndex + separator.length;
         }
       } while (nextIndex !== -1);
-      sections.push(str3.slice(lastSeparatorIndex));
+      sections.push(str4.slice(lastSeparatorIndex));
       return sections;
     }
-    var decode2 = (str3, opt = {}) => {
+    var decode2 = (str4, opt = {}) => {
       opt.bracketedArray = opt.bracketedArray !== false;
       const out = /* @__PURE__ */ Object.create(null);
       let p2 = out;
       let section2 = null;
       const re = /^\[([^\]]*)\]\s*$|^([^=]+)(=(.*))?$/i;
-      const lines = str3.split(/[\r\n]+/g);
+      const lines = str4.split(/[\r\n]+/g);
       const duplicates = {};
       for (const line of lines) {
         if (!line || line.match(/^\s*[;#]/) || line.match(/^\s*$/)) {
@@ -4298,7 +4298,7 @@ var require_ini = __commonJS({
           continue;
         }
         const valueRaw = match[3] ? unsafe(match[4]) : true;
-        const value2 = valueRaw === "true" || valueRaw === "false" || valueRaw === "null" ? JSON.parse(valueRaw) : valueRaw;
+        const value3 = valueRaw === "true" || valueRaw === "false" || valueRaw === "null" ? JSON.parse(valueRaw) : valueRaw;
         if (isArray) {
           if (!hasOwnProperty.call(p2, key)) {
             p2[key] = [];
@@ -4307,9 +4307,9 @@ var require_ini = __commonJS({
           }
         }
         if (Array.isArray(p2[key])) {
-          p2[key].push(value2);
+          p2[key].push(value3);
         } else {
-          p2[key] = value2;
+          p2[key] = value3;
         }
       }
       const remove2 = [];
@@ -4473,13 +4473,13 @@ function parsePropertiesText(text) {
     const m = /^((?:\\.|[^=:\s\\])*)[ \t\f]*[=:]?[ \t\f]*(.*)$/.exec(line);
     if (!m) continue;
     const key = unescapeProperty(m[1]);
-    const value2 = unescapeProperty(m[2]);
+    const value3 = unescapeProperty(m[2]);
     if (key === "") continue;
     const dot = key.lastIndexOf(".");
     const section2 = dot < 0 ? "" : key.slice(0, dot);
     const name = dot < 0 ? key : key.slice(dot + 1);
     if (!out.has(section2)) out.set(section2, /* @__PURE__ */ new Map());
-    out.get(section2).set(name, value2);
+    out.get(section2).set(name, value3);
   }
   return out;
 }
@@ -4598,10 +4598,10 @@ function firstBadDotenvLine(text) {
     if (t2 === "" || t2.startsWith("#")) continue;
     const m = ASSIGNMENT.exec(raw);
     if (!m) return { line: i2 + 1, text: raw };
-    const value2 = m[1].trim();
-    const q3 = value2[0];
+    const value3 = m[1].trim();
+    const q3 = value3[0];
     if (q3 === '"' || q3 === "'" || q3 === "`") {
-      if (value2.indexOf(q3, 1) >= 0) continue;
+      if (value3.indexOf(q3, 1) >= 0) continue;
       const close = lines.findIndex((l, j2) => j2 > i2 && l.includes(q3));
       if (close > i2) i2 = close;
     }
@@ -4765,10 +4765,10 @@ function normalizeUrl(raw) {
   return raw.trim().replace(/\/+$/, "");
 }
 function checkSentryUrl(raw, sourceLabel) {
-  const value2 = raw.trim();
-  const problem = sentryUrlProblem(value2);
-  if (problem) throw new ConfigError(`bad Sentry URL '${value2}' (from ${sourceLabel}): ${problem}`);
-  return normalizeUrl(value2);
+  const value3 = raw.trim();
+  const problem = sentryUrlProblem(value3);
+  if (problem) throw new ConfigError(`bad Sentry URL '${value3}' (from ${sourceLabel}): ${problem}`);
+  return normalizeUrl(value3);
 }
 var DEFAULT_URL;
 var init_url = __esm({
@@ -4796,8 +4796,8 @@ function fileSource(file, section2, key) {
   const where2 = file.kind === "properties" ? section2 ? `${section2}.${key}` : key : section2 ? `[${section2}] ${key}` : key;
   return { kind: "file", label: `${file.path} (${where2})`, file: file.path, group: file.path };
 }
-function setting(value2, source) {
-  return { value: value2, source };
+function setting(value3, source) {
+  return { value: value3, source };
 }
 function rank(source, files) {
   if (source.group === "cli") return 100;
@@ -4819,17 +4819,17 @@ function parseBool(v) {
 function parseHeader(raw, sourceLabel) {
   const colon = raw.indexOf(":");
   const name = colon < 0 ? "" : raw.slice(0, colon).trim();
-  const value2 = colon < 0 ? "" : raw.slice(colon + 1).trim();
+  const value3 = colon < 0 ? "" : raw.slice(colon + 1).trim();
   let problem;
   if (colon < 0) problem = "it has no ':'";
   else if (name === "") problem = "the header name is empty";
   else if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) problem = `'${name}' is not a valid header name`;
-  else if (/[\r\n\0]/.test(value2)) problem = `the value of '${name}' contains a line break`;
+  else if (/[\r\n\0]/.test(value3)) problem = `the value of '${name}' contains a line break`;
   if (problem)
     throw new ConfigError(
       `bad custom header from ${sourceLabel}: ${problem}; expected 'Name: value', e.g. 'X-Forwarded-Proto: https'`
     );
-  return [name, value2];
+  return [name, value3];
 }
 function resolveConfig(input2) {
   const { flags, env: env2, cwd, homeDir } = input2;
@@ -5943,7 +5943,7 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value2, index) {
+      constructor(key, value3, index) {
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
@@ -5952,9 +5952,9 @@ var require_tree = __commonJS({
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value2, index);
+          this.middle = new _TstNode(key, value3, index);
         } else {
-          this.value = value2;
+          this.value = value3;
         }
       }
       /**
@@ -5962,7 +5962,7 @@ var require_tree = __commonJS({
        * @param {any} value
        * @returns {void}
        */
-      add(key, value2) {
+      add(key, value3) {
         const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
@@ -5976,25 +5976,25 @@ var require_tree = __commonJS({
           }
           if (node.code === code) {
             if (length === ++index) {
-              node.value = value2;
+              node.value = value3;
               break;
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value2, index);
+              node.middle = new _TstNode(key, value3, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value2, index);
+              node.left = new _TstNode(key, value3, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value2, index);
+            node.right = new _TstNode(key, value3, index);
             break;
           }
         }
@@ -6034,11 +6034,11 @@ var require_tree = __commonJS({
        * @param {any} value
        * @returns {void}
        * */
-      insert(key, value2) {
+      insert(key, value3) {
         if (this.node === null) {
-          this.node = new TstNode(key, value2, 0);
+          this.node = new TstNode(key, value3, 0);
         } else {
-          this.node.add(key, value2);
+          this.node.add(key, value3);
         }
       }
       /**
@@ -6114,8 +6114,8 @@ var require_util = __commonJS({
         return body;
       }
     }
-    function isStream(obj5) {
-      return obj5 && typeof obj5 === "object" && typeof obj5.pipe === "function" && typeof obj5.on === "function";
+    function isStream(obj6) {
+      return obj6 && typeof obj6 === "object" && typeof obj6.pipe === "function" && typeof obj6.on === "function";
     }
     function isBlobLike(object) {
       if (object === null) {
@@ -6143,11 +6143,11 @@ var require_util = __commonJS({
       return url;
     }
     function isValidPort(port) {
-      const value2 = parseInt(port, 10);
-      return value2 === Number(port) && value2 >= 0 && value2 <= 65535;
+      const value3 = parseInt(port, 10);
+      return value3 === Number(port) && value3 >= 0 && value3 <= 65535;
     }
-    function isHttpOrHttpsPrefixed(value2) {
-      return value2 != null && value2[0] === "h" && value2[1] === "t" && value2[2] === "t" && value2[3] === "p" && (value2[4] === ":" || value2[4] === "s" && value2[5] === ":");
+    function isHttpOrHttpsPrefixed(value3) {
+      return value3 != null && value3[0] === "h" && value3[1] === "t" && value3[2] === "t" && value3[3] === "p" && (value3[4] === ":" || value3[4] === "s" && value3[5] === ":");
     }
     function parseURL(url) {
       if (typeof url === "string") {
@@ -6223,19 +6223,19 @@ var require_util = __commonJS({
       }
       return servername;
     }
-    function deepClone(obj5) {
-      return JSON.parse(JSON.stringify(obj5));
+    function deepClone(obj6) {
+      return JSON.parse(JSON.stringify(obj6));
     }
-    function isAsyncIterable(obj5) {
-      return !!(obj5 != null && typeof obj5[Symbol.asyncIterator] === "function");
+    function isAsyncIterable(obj6) {
+      return !!(obj6 != null && typeof obj6[Symbol.asyncIterator] === "function");
     }
-    function isIterable(obj5) {
-      return !!(obj5 != null && (typeof obj5[Symbol.iterator] === "function" || typeof obj5[Symbol.asyncIterator] === "function"));
+    function isIterable(obj6) {
+      return !!(obj6 != null && (typeof obj6[Symbol.iterator] === "function" || typeof obj6[Symbol.asyncIterator] === "function"));
     }
-    function hasSafeIterator(obj5) {
-      const prototype = Object.getPrototypeOf(obj5);
-      const ownIterator = Object.prototype.hasOwnProperty.call(obj5, Symbol.iterator);
-      return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj5[Symbol.iterator] === "function";
+    function hasSafeIterator(obj6) {
+      const prototype = Object.getPrototypeOf(obj6);
+      const ownIterator = Object.prototype.hasOwnProperty.call(obj6, Symbol.iterator);
+      return ownIterator || prototype != null && prototype !== Object.prototype && typeof obj6[Symbol.iterator] === "function";
     }
     function bodyLength(body) {
       if (body == null) {
@@ -6276,43 +6276,43 @@ var require_util = __commonJS({
       const m = val.match(KEEPALIVE_TIMEOUT_EXPR);
       return m ? parseInt(m[1], 10) * 1e3 : null;
     }
-    function headerNameToString(value2) {
-      return typeof value2 === "string" ? headerNameLowerCasedRecord[value2] ?? value2.toLowerCase() : tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
+    function headerNameToString(value3) {
+      return typeof value3 === "string" ? headerNameLowerCasedRecord[value3] ?? value3.toLowerCase() : tree.lookup(value3) ?? value3.toString("latin1").toLowerCase();
     }
-    function bufferToLowerCasedHeaderName(value2) {
-      return tree.lookup(value2) ?? value2.toString("latin1").toLowerCase();
+    function bufferToLowerCasedHeaderName(value3) {
+      return tree.lookup(value3) ?? value3.toString("latin1").toLowerCase();
     }
-    function parseHeaders(headers, obj5) {
-      if (obj5 === void 0) obj5 = {};
+    function parseHeaders(headers, obj6) {
+      if (obj6 === void 0) obj6 = {};
       for (let i2 = 0; i2 < headers.length; i2 += 2) {
         const key = headerNameToString(headers[i2]);
-        let val = obj5[key];
+        let val = obj6[key];
         if (val !== void 0) {
-          if (!Object.hasOwn(obj5, key)) {
+          if (!Object.hasOwn(obj6, key)) {
             const headersValue = typeof headers[i2 + 1] === "string" ? headers[i2 + 1] : Array.isArray(headers[i2 + 1]) ? headers[i2 + 1].map((x2) => x2.toString("latin1")) : headers[i2 + 1].toString("latin1");
             if (key === "__proto__") {
-              Object.defineProperty(obj5, key, {
+              Object.defineProperty(obj6, key, {
                 value: headersValue,
                 enumerable: true,
                 configurable: true,
                 writable: true
               });
             } else {
-              obj5[key] = headersValue;
+              obj6[key] = headersValue;
             }
           } else {
             if (typeof val === "string") {
               val = [val];
-              obj5[key] = val;
+              obj6[key] = val;
             }
             val.push(headers[i2 + 1].toString("latin1"));
           }
         } else {
           const headersValue = typeof headers[i2 + 1] === "string" ? headers[i2 + 1] : Array.isArray(headers[i2 + 1]) ? headers[i2 + 1].map((x2) => x2.toString("latin1")) : headers[i2 + 1].toString("latin1");
-          obj5[key] = headersValue;
+          obj6[key] = headersValue;
         }
       }
-      return obj5;
+      return obj6;
     }
     function parseRawHeaders(headers) {
       const headersLength = headers.length;
@@ -6331,13 +6331,13 @@ var require_util = __commonJS({
     }
     function toRawHeaders(headers) {
       const rawHeaders = [];
-      for (const [name, value2] of Object.entries(headers)) {
-        if (Array.isArray(value2)) {
-          for (const entry2 of value2) {
+      for (const [name, value3] of Object.entries(headers)) {
+        if (Array.isArray(value3)) {
+          for (const entry2 of value3) {
             rawHeaders.push(Buffer.from(name, "latin1"), Buffer.from(`${entry2}`, "latin1"));
           }
         } else {
-          rawHeaders.push(Buffer.from(name, "latin1"), Buffer.from(`${value2}`, "latin1"));
+          rawHeaders.push(Buffer.from(name, "latin1"), Buffer.from(`${value3}`, "latin1"));
         }
       }
       return rawHeaders;
@@ -6406,14 +6406,14 @@ var require_util = __commonJS({
             iterator = iterable[Symbol.asyncIterator]();
           },
           pull(controller) {
-            return iterator.next().then(({ done, value: value2 }) => {
+            return iterator.next().then(({ done, value: value3 }) => {
               if (done) {
                 return queueMicrotask(() => {
                   controller.close();
                   controller.byobRequest?.respond(0);
                 });
               } else {
-                const buf = Buffer.isBuffer(value2) ? value2 : Buffer.from(value2);
+                const buf = Buffer.isBuffer(value3) ? value3 : Buffer.from(value3);
                 if (buf.byteLength) {
                   return controller.enqueue(new Uint8Array(buf));
                 } else {
@@ -6742,20 +6742,20 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj5, name, listener) {
-      const listeners = obj5[kListeners] ??= [];
+    function addListener(obj6, name, listener) {
+      const listeners = obj6[kListeners] ??= [];
       listeners.push([name, listener]);
-      obj5.on(name, listener);
-      return obj5;
+      obj6.on(name, listener);
+      return obj6;
     }
-    function removeAllListeners(obj5) {
-      if (obj5[kListeners] != null) {
-        for (const [name, listener] of obj5[kListeners]) {
-          obj5.removeListener(name, listener);
+    function removeAllListeners(obj6) {
+      if (obj6[kListeners] != null) {
+        for (const [name, listener] of obj6[kListeners]) {
+          obj6.removeListener(name, listener);
         }
-        obj5[kListeners] = null;
+        obj6[kListeners] = null;
       }
-      return obj5;
+      return obj6;
     }
     function errorRequest(client, request, err4) {
       try {
@@ -7447,8 +7447,8 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value2) {
-        processHeader(this, key, value2);
+      addHeader(key, value3) {
+        processHeader(this, key, value3);
         return this;
       }
     };
@@ -7478,11 +7478,11 @@ var require_request = __commonJS({
           } else if (typeof val[i2] === "object") {
             throw new InvalidArgumentError2(`invalid ${key} header`);
           } else {
-            const str3 = `${val[i2]}`;
-            if (!isValidHeaderValue(str3)) {
+            const str4 = `${val[i2]}`;
+            if (!isValidHeaderValue(str4)) {
               throw new InvalidArgumentError2(`invalid ${key} header`);
             }
-            arr.push(str3);
+            arr.push(str4);
           }
         }
         val = arr;
@@ -7520,11 +7520,11 @@ var require_request = __commonJS({
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError2(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
-        const value2 = typeof val === "string" ? val : null;
-        if (value2 === null) {
+        const value3 = typeof val === "string" ? val : null;
+        if (value3 === null) {
           throw new InvalidArgumentError2("invalid connection header");
         }
-        for (const token of value2.toLowerCase().split(",")) {
+        for (const token of value3.toLowerCase().split(",")) {
           const trimmed2 = token.trim();
           if (!isValidHTTPToken(trimmed2)) {
             throw new InvalidArgumentError2("invalid connection header");
@@ -7557,8 +7557,8 @@ var require_wrap_handler = __commonJS({
         return handler2.onRequestStart ? handler2 : new WrapHandler(handler2);
       }
       // Unwrap Interface
-      onConnect(abort, context) {
-        return this.#handler.onConnect?.(abort, context);
+      onConnect(abort, context2) {
+        return this.#handler.onConnect?.(abort, context2);
       }
       onResponseStarted() {
         return this.#handler.onResponseStarted?.();
@@ -7582,8 +7582,8 @@ var require_wrap_handler = __commonJS({
         return this.#handler.onError?.(err4);
       }
       // Wrap Interface
-      onRequestStart(controller, context) {
-        this.#handler.onConnect?.((reason) => controller.abort(reason), context);
+      onRequestStart(controller, context2) {
+        this.#handler.onConnect?.((reason) => controller.abort(reason), context2);
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         const rawHeaders = [];
@@ -7620,8 +7620,8 @@ var require_wrap_handler = __commonJS({
         this.#handler.onError?.(err4);
       }
     };
-    function toRawHeaderValue(value2) {
-      return Array.isArray(value2) ? value2.map((item) => Buffer.from(item, "latin1")) : Buffer.from(value2, "latin1");
+    function toRawHeaderValue(value3) {
+      return Array.isArray(value3) ? value3.map((item) => Buffer.from(item, "latin1")) : Buffer.from(value3, "latin1");
     }
   }
 });
@@ -7721,9 +7721,9 @@ var require_unwrap_handler = __commonJS({
       static unwrap(handler2) {
         return !handler2.onRequestStart ? handler2 : new UnwrapHandler(handler2);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context2) {
         this.#controller = new UnwrapController(abort);
-        this.#handler.onRequestStart?.(this.#controller, context);
+        this.#handler.onRequestStart?.(this.#controller, context2);
       }
       onResponseStarted() {
         return this.#handler.onResponseStarted?.();
@@ -8055,11 +8055,11 @@ var require_utils = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.enumToMap = enumToMap;
-    function enumToMap(obj5, filter = [], exceptions = []) {
+    function enumToMap(obj6, filter = [], exceptions = []) {
       const emptyFilter = (filter?.length ?? 0) === 0;
       const emptyExceptions = (exceptions?.length ?? 0) === 0;
-      return Object.fromEntries(Object.entries(obj5).filter(([, value2]) => {
-        return typeof value2 === "number" && (emptyFilter || filter.includes(value2)) && (emptyExceptions || !exceptions.includes(value2));
+      return Object.fromEntries(Object.entries(obj6).filter(([, value3]) => {
+        return typeof value3 === "number" && (emptyFilter || filter.includes(value3)) && (emptyExceptions || !exceptions.includes(value3));
       }));
     }
   }
@@ -9005,28 +9005,28 @@ var require_infra = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { utf8DecodeBytes } = require_encoding();
-    function collectASequenceOfCodePoints(condition, input2, position) {
+    function collectASequenceOfCodePoints(condition, input2, position2) {
       let result = "";
-      while (position.position < input2.length && condition(input2[position.position])) {
-        result += input2[position.position];
-        position.position++;
+      while (position2.position < input2.length && condition(input2[position2.position])) {
+        result += input2[position2.position];
+        position2.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position) {
-      const idx = input2.indexOf(char, position.position);
-      const start = position.position;
+    function collectASequenceOfCodePointsFast(char, input2, position2) {
+      const idx = input2.indexOf(char, position2.position);
+      const start = position2.position;
       if (idx === -1) {
-        position.position = input2.length;
+        position2.position = input2.length;
         return input2.slice(start);
       }
-      position.position = idx;
-      return input2.slice(start, position.position);
+      position2.position = idx;
+      return input2.slice(start, position2.position);
     }
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
     var nonASCIIRegex = /[^\x00-\x7F]/;
-    function asciiLowercase(str3) {
-      return nonASCIIRegex.test(str3) ? str3.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str3.toLowerCase();
+    function asciiLowercase(str4) {
+      return nonASCIIRegex.test(str4) ? str4.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : str4.toLowerCase();
     }
     function forgivingBase64(data) {
       data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
@@ -9079,22 +9079,22 @@ var require_infra = __commonJS({
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
     }
-    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
-      return removeChars(str3, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str4, leading = true, trailing = true) {
+      return removeChars(str4, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str3, leading, trailing, predicate) {
+    function removeChars(str4, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str3.length - 1;
+      let trail = str4.length - 1;
       if (leading) {
-        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
+        while (lead < str4.length && predicate(str4.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str4.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
+      return lead === 0 && trail === str4.length - 1 ? str4 : str4.slice(lead, trail + 1);
     }
-    function serializeJavascriptValueToJSONString(value2) {
-      const result = JSON.stringify(value2);
+    function serializeJavascriptValueToJSONString(value3) {
+      const result = JSON.stringify(value3);
       if (result === void 0) {
         throw new TypeError("Value is not JSON serializable");
       }
@@ -9131,18 +9131,18 @@ var require_data_url = __commonJS({
       assert(dataURL.protocol === "data:");
       let input2 = URLSerializer(dataURL, true);
       input2 = input2.slice(5);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
         input2,
-        position
+        position2
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input2.length) {
+      if (position2.position >= input2.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(?:\u0020*)base64$/ui.test(mimeType)) {
@@ -9168,10 +9168,10 @@ var require_data_url = __commonJS({
       if (!excludeFragment) {
         return url.href;
       }
-      const href = url.href;
+      const href2 = url.href;
       const hashLength = url.hash.length;
-      const serialized = hashLength === 0 ? href : href.substring(0, href.length - hashLength);
-      if (!hashLength && href.endsWith("#")) {
+      const serialized = hashLength === 0 ? href2 : href2.substring(0, href2.length - hashLength);
+      if (!hashLength && href2.endsWith("#")) {
         return serialized.slice(0, -1);
       }
       return serialized;
@@ -9210,23 +9210,23 @@ var require_data_url = __commonJS({
     }
     function parseMIMEType(input2) {
       input2 = removeHTTPWhitespace(input2, true, true);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
         input2,
-        position
+        position2
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position >= input2.length) {
+      if (position2.position >= input2.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
         input2,
-        position
+        position2
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
@@ -9242,42 +9242,42 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input2.length) {
-        position.position++;
+      while (position2.position < input2.length) {
+        position2.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
           input2,
-          position
+          position2
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
           input2,
-          position
+          position2
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input2.length) {
-          if (input2[position.position] === ";") {
+        if (position2.position < input2.length) {
+          if (input2[position2.position] === ";") {
             continue;
           }
-          position.position++;
+          position2.position++;
         }
-        if (position.position >= input2.length) {
+        if (position2.position >= input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input2[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input2, position, true);
+        if (input2[position2.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position2, true);
           collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position
+            position2
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position
+            position2
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
           if (parameterValue.length === 0) {
@@ -9290,61 +9290,61 @@ var require_data_url = __commonJS({
       }
       return mimeType;
     }
-    function collectAnHTTPQuotedString(input2, position, extractValue = false) {
-      const positionStart = position.position;
-      let value2 = "";
-      assert(input2[position.position] === '"');
-      position.position++;
+    function collectAnHTTPQuotedString(input2, position2, extractValue = false) {
+      const positionStart = position2.position;
+      let value3 = "";
+      assert(input2[position2.position] === '"');
+      position2.position++;
       while (true) {
-        value2 += collectASequenceOfCodePoints(
+        value3 += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
-          position
+          position2
         );
-        if (position.position >= input2.length) {
+        if (position2.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input2[position.position];
-        position.position++;
+        const quoteOrBackslash = input2[position2.position];
+        position2.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input2.length) {
-            value2 += "\\";
+          if (position2.position >= input2.length) {
+            value3 += "\\";
             break;
           }
-          value2 += input2[position.position];
-          position.position++;
+          value3 += input2[position2.position];
+          position2.position++;
         } else {
           assert(quoteOrBackslash === '"');
           break;
         }
       }
       if (extractValue) {
-        return value2;
+        return value3;
       }
-      return input2.slice(positionStart, position.position);
+      return input2.slice(positionStart, position2.position);
     }
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value2] of parameters.entries()) {
+      for (let [name, value3] of parameters.entries()) {
         serialization += ";";
         serialization += name;
         serialization += "=";
-        if (!HTTP_TOKEN_CODEPOINTS.test(value2)) {
-          value2 = value2.replace(/[\\"]/ug, "\\$&");
-          value2 = '"' + value2;
-          value2 += '"';
+        if (!HTTP_TOKEN_CODEPOINTS.test(value3)) {
+          value3 = value3.replace(/[\\"]/ug, "\\$&");
+          value3 = '"' + value3;
+          value3 += '"';
         }
-        serialization += value2;
+        serialization += value3;
       }
       return serialization;
     }
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
-      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str4, leading = true, trailing = true) {
+      return removeChars(str4, leading, trailing, isHTTPWhiteSpace);
     }
     function minimizeSupportedMimeType(mimeType) {
       switch (mimeType.essence) {
@@ -9476,11 +9476,11 @@ var require_runtime_features = __commonJS({
        * @param {Feature} feature
        * @param {boolean} value
        */
-      set(feature, value2) {
+      set(feature, value3) {
         if (features.includes(feature) === false) {
           throw new TypeError(`unknown feature: ${feature}`);
         }
-        this.#map.set(feature, value2);
+        this.#map.set(feature, value3);
       }
       /**
        * @param {Feature} feature
@@ -9531,10 +9531,10 @@ var require_webidl = __commonJS({
         message
       });
     };
-    webidl.errors.invalidArgument = function(context) {
+    webidl.errors.invalidArgument = function(context2) {
       return webidl.errors.exception({
-        header: context.prefix,
-        message: `"${context.value}" is an invalid ${context.type}.`
+        header: context2.prefix,
+        message: `"${context2.value}" is an invalid ${context2.type}.`
       });
     };
     webidl.brandCheck = function(V2, I2) {
@@ -9737,11 +9737,11 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value: value2 } = method.next();
+          const { done, value: value3 } = method.next();
           if (done) {
             break;
           }
-          seq.push(converter(value2, prefix, `${argument}[${index++}]`));
+          seq.push(converter(value3, prefix, `${argument}[${index++}]`));
         }
         return seq;
       };
@@ -9808,20 +9808,20 @@ var require_webidl = __commonJS({
               });
             }
           }
-          let value2 = dictionary?.[key];
+          let value3 = dictionary?.[key];
           const hasDefault = defaultValue !== void 0;
-          if (hasDefault && value2 === void 0) {
-            value2 = defaultValue();
+          if (hasDefault && value3 === void 0) {
+            value3 = defaultValue();
           }
-          if (required || hasDefault || value2 !== void 0) {
-            value2 = converter(value2, prefix, `${argument}.${key}`);
-            if (options.allowedValues && !options.allowedValues.includes(value2)) {
+          if (required || hasDefault || value3 !== void 0) {
+            value3 = converter(value3, prefix, `${argument}.${key}`);
+            if (options.allowedValues && !options.allowedValues.includes(value3)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `${value2} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
+                message: `${value3} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value2;
+            dict[key] = value3;
           }
         }
         return dict;
@@ -9835,8 +9835,8 @@ var require_webidl = __commonJS({
         return converter(V2, prefix, argument);
       };
     };
-    webidl.is.USVString = function(value2) {
-      return typeof value2 === "string" && value2.isWellFormed();
+    webidl.is.USVString = function(value3) {
+      return typeof value3 === "string" && value3.isWellFormed();
     };
     webidl.is.ReadableStream = webidl.util.MakeTypeAssertion(ReadableStream);
     webidl.is.Blob = webidl.util.MakeTypeAssertion(Blob);
@@ -9898,11 +9898,11 @@ var require_webidl = __commonJS({
       }
       return x2;
     };
-    webidl.converters.USVString = function(value2) {
-      if (typeof value2 === "string") {
-        return value2.toWellFormed();
+    webidl.converters.USVString = function(value3) {
+      if (typeof value3 === "string") {
+        return value3.toWellFormed();
       }
-      return `${value2}`.toWellFormed();
+      return `${value3}`.toWellFormed();
     };
     webidl.converters.boolean = function(V2) {
       const x2 = Boolean(V2);
@@ -10146,8 +10146,8 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function normalizeBinaryStringToUtf8(value2) {
-      return Buffer.from(value2, "binary").toString("utf8");
+    function normalizeBinaryStringToUtf8(value3) {
+      return Buffer.from(value3, "binary").toString("utf8");
     }
     function requestCurrentURL(request) {
       return request.urlList[request.urlList.length - 1];
@@ -10468,7 +10468,7 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value2 } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value3 } = values[index];
           this.#index = index + 1;
           let result;
           switch (this.#kind) {
@@ -10476,10 +10476,10 @@ var require_util2 = __commonJS({
               result = key;
               break;
             case "value":
-              result = value2;
+              result = value3;
               break;
             case "key+value":
-              result = [key, value2];
+              result = [key, value3];
               break;
           }
           return {
@@ -10545,8 +10545,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value2 } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value2, key, this);
+            for (const { 0: key, 1: value3 } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value3, key, this);
             }
           }
         }
@@ -10615,28 +10615,28 @@ var require_util2 = __commonJS({
       const protocol = url.protocol;
       return protocol === "http:" || protocol === "https:";
     }
-    function simpleRangeHeaderValue(value2, allowWhitespace) {
-      const data = value2;
+    function simpleRangeHeaderValue(value3, allowWhitespace) {
+      const data = value3;
       if (!data.startsWith("bytes")) {
         return "failure";
       }
-      const position = { position: 5 };
+      const position2 = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data.charCodeAt(position2.position) !== 61) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeStart = collectASequenceOfCodePoints(
@@ -10645,25 +10645,25 @@ var require_util2 = __commonJS({
           return code >= 48 && code <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data.charCodeAt(position2.position) !== 45) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeEnd = collectASequenceOfCodePoints(
@@ -10672,10 +10672,10 @@ var require_util2 = __commonJS({
           return code >= 48 && code <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position2.position < data.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -10734,8 +10734,8 @@ var require_util2 = __commonJS({
       if (values === null) {
         return "failure";
       }
-      for (const value2 of values) {
-        const temporaryMimeType = parseMIMEType(value2);
+      for (const value3 of values) {
+        const temporaryMimeType = parseMIMEType(value3);
         if (temporaryMimeType === "failure" || temporaryMimeType.essence === "*/*") {
           continue;
         }
@@ -10755,29 +10755,29 @@ var require_util2 = __commonJS({
       }
       return mimeType;
     }
-    function gettingDecodingSplitting(value2) {
-      const input2 = value2;
-      const position = { position: 0 };
+    function gettingDecodingSplitting(value3) {
+      const input2 = value3;
+      const position2 = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input2.length) {
+      while (position2.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
           input2,
-          position
+          position2
         );
-        if (position.position < input2.length) {
-          if (input2.charCodeAt(position.position) === 34) {
+        if (position2.position < input2.length) {
+          if (input2.charCodeAt(position2.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
               input2,
-              position
+              position2
             );
-            if (position.position < input2.length) {
+            if (position2.position < input2.length) {
               continue;
             }
           } else {
-            assert(input2.charCodeAt(position.position) === 44);
-            position.position++;
+            assert(input2.charCodeAt(position2.position) === 44);
+            position2.position++;
           }
         }
         temporaryValue = removeChars(temporaryValue, true, true, (char) => char === 9 || char === 32);
@@ -10787,11 +10787,11 @@ var require_util2 = __commonJS({
       return values;
     }
     function getDecodeSplit(name, list) {
-      const value2 = list.get(name, true);
-      if (value2 === null) {
+      const value3 = list.get(name, true);
+      if (value3 === null) {
         return null;
       }
-      return gettingDecodingSplitting(value2);
+      return gettingDecodingSplitting(value3);
     }
     function hasAuthenticationEntry(request) {
       return false;
@@ -10887,20 +10887,20 @@ var require_formdata = __commonJS({
           });
         }
       }
-      append(name, value2, filename = void 0) {
+      append(name, value3, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
         name = webidl.converters.USVString(name);
-        if (arguments.length === 3 || webidl.is.Blob(value2)) {
-          value2 = webidl.converters.Blob(value2, prefix, "value");
+        if (arguments.length === 3 || webidl.is.Blob(value3)) {
+          value3 = webidl.converters.Blob(value3, prefix, "value");
           if (filename !== void 0) {
             filename = webidl.converters.USVString(filename);
           }
         } else {
-          value2 = webidl.converters.USVString(value2);
+          value3 = webidl.converters.USVString(value3);
         }
-        const entry2 = makeEntry(name, value2, filename);
+        const entry2 = makeEntry(name, value3, filename);
         this.#state.push(entry2);
       }
       delete(name) {
@@ -10935,20 +10935,20 @@ var require_formdata = __commonJS({
         name = webidl.converters.USVString(name);
         return this.#state.findIndex((entry2) => entry2.name === name) !== -1;
       }
-      set(name, value2, filename = void 0) {
+      set(name, value3, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
         name = webidl.converters.USVString(name);
-        if (arguments.length === 3 || webidl.is.Blob(value2)) {
-          value2 = webidl.converters.Blob(value2, prefix, "value");
+        if (arguments.length === 3 || webidl.is.Blob(value3)) {
+          value3 = webidl.converters.Blob(value3, prefix, "value");
           if (filename !== void 0) {
             filename = webidl.converters.USVString(filename);
           }
         } else {
-          value2 = webidl.converters.USVString(value2);
+          value3 = webidl.converters.USVString(value3);
         }
-        const entry2 = makeEntry(name, value2, filename);
+        const entry2 = makeEntry(name, value3, filename);
         const idx = this.#state.findIndex((entry3) => entry3.name === name);
         if (idx !== -1) {
           this.#state = [
@@ -11008,21 +11008,21 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value2, filename) {
-      if (typeof value2 === "string") {
+    function makeEntry(name, value3, filename) {
+      if (typeof value3 === "string") {
       } else {
-        if (!webidl.is.File(value2)) {
-          value2 = new File([value2], "blob", { type: value2.type });
+        if (!webidl.is.File(value3)) {
+          value3 = new File([value3], "blob", { type: value3.type });
         }
         if (filename !== void 0) {
           const options = {
-            type: value2.type,
-            lastModified: value2.lastModified
+            type: value3.type,
+            lastModified: value3.lastModified
           };
-          value2 = new File([value2], filename, options);
+          value3 = new File([value3], filename, options);
         }
       }
-      return { name, value: value2 };
+      return { name, value: value3 };
     }
     webidl.is.FormData = webidl.util.MakeTypeAssertion(FormData2);
     module.exports = { FormData: FormData2, makeEntry, setFormDataState };
@@ -11071,99 +11071,99 @@ var require_formdata_parser = __commonJS({
       }
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const firstBoundaryIndex = input2.indexOf(boundary);
       if (firstBoundaryIndex === -1) {
         throw parsingError("no boundary found in multipart body");
       }
-      position.position = firstBoundaryIndex;
+      position2.position = firstBoundaryIndex;
       while (true) {
-        if (input2.subarray(position.position, position.position + boundary.length).equals(boundary)) {
-          position.position += boundary.length;
+        if (input2.subarray(position2.position, position2.position + boundary.length).equals(boundary)) {
+          position2.position += boundary.length;
         } else {
           throw parsingError("expected a value starting with -- and the boundary");
         }
-        if (bufferStartsWith(input2, dd, position)) {
+        if (bufferStartsWith(input2, dd, position2)) {
           return entryList;
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           throw parsingError("expected CRLF");
         }
-        position.position += 2;
-        const result = parseMultipartFormDataHeaders(input2, position);
+        position2.position += 2;
+        const result = parseMultipartFormDataHeaders(input2, position2);
         let { name, filename, contentType, encoding } = result;
-        position.position += 2;
+        position2.position += 2;
         let body;
         {
-          const boundaryIndex = input2.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input2.indexOf(boundary.subarray(2), position2.position);
           if (boundaryIndex === -1) {
             throw parsingError("expected boundary after body");
           }
-          body = input2.subarray(position.position, boundaryIndex - 4);
-          position.position += body.length;
+          body = input2.subarray(position2.position, boundaryIndex - 4);
+          position2.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           throw parsingError("expected CRLF");
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
-        let value2;
+        let value3;
         if (filename !== null) {
           contentType ??= "text/plain";
           if (!isAsciiString(contentType)) {
             contentType = "";
           }
-          value2 = new File([body], filename, { type: contentType });
+          value3 = new File([body], filename, { type: contentType });
         } else {
-          value2 = decoderIgnoreBOM.decode(Buffer.from(body));
+          value3 = decoderIgnoreBOM.decode(Buffer.from(body));
         }
         assert(webidl.is.USVString(name));
-        assert(typeof value2 === "string" && webidl.is.USVString(value2) || webidl.is.File(value2));
-        entryList.push(makeEntry(name, value2, filename));
+        assert(typeof value3 === "string" && webidl.is.USVString(value3) || webidl.is.File(value3));
+        entryList.push(makeEntry(name, value3, filename));
       }
     }
-    function parseContentDispositionAttribute(input2, position) {
-      if (input2[position.position] === 59) {
-        position.position++;
+    function parseContentDispositionAttribute(input2, position2) {
+      if (input2[position2.position] === 59) {
+        position2.position++;
       }
       collectASequenceOfBytes(
         (char) => char === 32 || char === 9,
         input2,
-        position
+        position2
       );
       const attributeName = collectASequenceOfBytes(
         (char) => isToken(char) && char !== 61 && char !== 42,
         // not = or *
         input2,
-        position
+        position2
       );
       if (attributeName.length === 0) {
         return null;
       }
       const attrNameStr = attributeName.toString("ascii").toLowerCase();
-      const isExtended = input2[position.position] === 42;
+      const isExtended = input2[position2.position] === 42;
       if (isExtended) {
-        position.position++;
+        position2.position++;
       }
-      if (input2[position.position] !== 61) {
+      if (input2[position2.position] !== 61) {
         return null;
       }
-      position.position++;
+      position2.position++;
       collectASequenceOfBytes(
         (char) => char === 32 || char === 9,
         input2,
-        position
+        position2
       );
-      let value2;
+      let value3;
       if (isExtended) {
         const headerValue3 = collectASequenceOfBytes(
           (char) => char !== 32 && char !== 13 && char !== 10 && char !== 59,
           // not space, CRLF, or ;
           input2,
-          position
+          position2
         );
         if (headerValue3[0] !== 117 && headerValue3[0] !== 85 || // u or U
         headerValue3[1] !== 116 && headerValue3[1] !== 84 || // t or T
@@ -11172,38 +11172,38 @@ var require_formdata_parser = __commonJS({
         headerValue3[4] !== 56) {
           throw parsingError("unknown encoding, expected utf-8''");
         }
-        value2 = decodeURIComponent(decoder.decode(headerValue3.subarray(7)));
-      } else if (input2[position.position] === 34) {
-        position.position++;
+        value3 = decodeURIComponent(decoder.decode(headerValue3.subarray(7)));
+      } else if (input2[position2.position] === 34) {
+        position2.position++;
         const quotedValue = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 34,
           // not LF, CR, or "
           input2,
-          position
+          position2
         );
-        if (input2[position.position] !== 34) {
+        if (input2[position2.position] !== 34) {
           throw parsingError("Closing quote not found");
         }
-        position.position++;
-        value2 = decoder.decode(quotedValue).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+        position2.position++;
+        value3 = decoder.decode(quotedValue).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       } else {
         const tokenValue = collectASequenceOfBytes(
           (char) => isToken(char) && char !== 59,
           // not ;
           input2,
-          position
+          position2
         );
-        value2 = decoder.decode(tokenValue);
+        value3 = decoder.decode(tokenValue);
       }
-      return { name: attrNameStr, value: value2, extended: isExtended };
+      return { name: attrNameStr, value: value3, extended: isExtended };
     }
-    function parseMultipartFormDataHeaders(input2, position) {
+    function parseMultipartFormDataHeaders(input2, position2) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
+        if (input2[position2.position] === 13 && input2[position2.position + 1] === 10) {
           if (name === null) {
             throw parsingError("header name is null");
           }
@@ -11212,20 +11212,20 @@ var require_formdata_parser = __commonJS({
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
           input2,
-          position
+          position2
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           throw parsingError("header name does not match the field-name token production");
         }
-        if (input2[position.position] !== 58) {
+        if (input2[position2.position] !== 58) {
           throw parsingError("expected :");
         }
-        position.position++;
+        position2.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
           input2,
-          position
+          position2
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
@@ -11234,13 +11234,13 @@ var require_formdata_parser = __commonJS({
             const dispositionType = collectASequenceOfBytes(
               (char) => isToken(char),
               input2,
-              position
+              position2
             );
             if (dispositionType.toString("ascii").toLowerCase() !== "form-data") {
               throw parsingError("expected form-data for content-disposition header");
             }
-            while (position.position < input2.length && (input2[position.position] !== 13 || input2[position.position + 1] !== 10)) {
-              const attribute = parseContentDispositionAttribute(input2, position);
+            while (position2.position < input2.length && (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10)) {
+              const attribute = parseContentDispositionAttribute(input2, position2);
               if (!attribute) {
                 break;
               }
@@ -11264,7 +11264,7 @@ var require_formdata_parser = __commonJS({
             let headerValue3 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
             headerValue3 = removeChars(headerValue3, false, true, (char) => char === 9 || char === 32);
             contentType = isomorphicDecode(headerValue3);
@@ -11274,7 +11274,7 @@ var require_formdata_parser = __commonJS({
             let headerValue3 = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
             headerValue3 = removeChars(headerValue3, false, true, (char) => char === 9 || char === 32);
             encoding = isomorphicDecode(headerValue3);
@@ -11284,23 +11284,23 @@ var require_formdata_parser = __commonJS({
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input2,
-              position
+              position2
             );
           }
         }
-        if (input2[position.position] !== 13 || input2[position.position + 1] !== 10) {
+        if (input2[position2.position] !== 13 || input2[position2.position + 1] !== 10) {
           throw parsingError("expected CRLF");
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
       }
     }
-    function collectASequenceOfBytes(condition, input2, position) {
-      let start = position.position;
+    function collectASequenceOfBytes(condition, input2, position2) {
+      let start = position2.position;
       while (start < input2.length && condition(input2[start])) {
         ++start;
       }
-      return input2.subarray(position.position, position.position = start);
+      return input2.subarray(position2.position, position2.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -11313,12 +11313,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
+    function bufferStartsWith(buffer, start, position2) {
       if (buffer.length < start.length) {
         return false;
       }
       for (let i2 = 0; i2 < start.length; i2++) {
-        if (start[i2] !== buffer[position.position + i2]) {
+        if (start[i2] !== buffer[position2.position + i2]) {
           return false;
         }
       }
@@ -11431,13 +11431,13 @@ var require_body = __commonJS({
               return;
             }
             while (true) {
-              const { value: value2, done } = await iterator.next();
+              const { value: value3, done } = await iterator.next();
               if (done) {
                 queueMicrotask(() => readableStreamClose(controller));
                 return;
               }
-              if (value2.length && !isErrored(stream)) {
-                controller.enqueue(new Uint8Array(value2));
+              if (value3.length && !isErrored(stream)) {
+                controller.enqueue(new Uint8Array(value3));
                 return;
               }
             }
@@ -11465,28 +11465,28 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const formdataEscape = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
-        const normalizeLinefeeds = (value2) => value2.replace(/\r?\n|\r/g, "\r\n");
+        const formdataEscape = (str4) => str4.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const normalizeLinefeeds = (value3) => value3.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value2] of object) {
-          if (typeof value2 === "string") {
+        for (const [name, value3] of object) {
+          if (typeof value3 === "string") {
             const chunk2 = textEncoder.encode(prefix + `; name="${formdataEscape(normalizeLinefeeds(name))}"\r
 \r
-${normalizeLinefeeds(value2)}\r
+${normalizeLinefeeds(value3)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${formdataEscape(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${formdataEscape(value2.name)}"` : "") + `\r
-Content-Type: ${value2.type || "application/octet-stream"}\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${formdataEscape(normalizeLinefeeds(name))}"` + (value3.name ? `; filename="${formdataEscape(value3.name)}"` : "") + `\r
+Content-Type: ${value3.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value2, rn);
-            if (typeof value2.size === "number") {
-              length += chunk2.byteLength + value2.size + rn.byteLength;
+            blobParts.push(chunk2, value3, rn);
+            if (typeof value3.size === "number") {
+              length += chunk2.byteLength + value3.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -11576,21 +11576,21 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
           return consumeBody(this, parseJSONFromBytes, instance, getInternalState);
         },
         formData() {
-          return consumeBody(this, (value2) => {
+          return consumeBody(this, (value3) => {
             const mimeType = bodyMimeType(getInternalState(this));
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value2, mimeType);
+                  const parsed = multipartFormDataParser(value3, mimeType);
                   const fd2 = new FormData2();
                   setFormDataState(fd2, parsed);
                   return fd2;
                 }
                 case "application/x-www-form-urlencoded": {
-                  const entries = new URLSearchParams(value2.toString());
+                  const entries = new URLSearchParams(value3.toString());
                   const fd2 = new FormData2();
-                  for (const [name, value3] of entries) {
-                    fd2.append(name, value3);
+                  for (const [name, value4] of entries) {
+                    fd2.append(name, value4);
                   }
                   return fd2;
                 }
@@ -13022,13 +13022,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value2] of Object.entries(headers)) {
-        if (Array.isArray(value2)) {
-          for (const subvalue of value2) {
+      for (const [name, value3] of Object.entries(headers)) {
+        if (Array.isArray(value3)) {
+          for (const subvalue of value3) {
             result.push(Buffer.from(name), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value2));
+          result.push(Buffer.from(name), Buffer.from(value3));
         }
       }
       return result;
@@ -13960,8 +13960,8 @@ var require_client = __commonJS({
       get pipelining() {
         return this[kPipelining];
       }
-      set pipelining(value2) {
-        this[kPipelining] = value2;
+      set pipelining(value3) {
+        this[kPipelining] = value3;
         this[kResume](true);
       }
       get stats() {
@@ -15116,8 +15116,8 @@ var require_socks5_utils = __commonJS({
           }
           const parts = [];
           for (let i2 = 0; i2 < 8; i2++) {
-            const value2 = buffer.readUInt16BE(currentOffset + i2 * 2);
-            parts.push(value2.toString(16));
+            const value3 = buffer.readUInt16BE(currentOffset + i2 * 2);
+            parts.push(value3.toString(16));
           }
           address = parts.join(":");
           currentOffset += 16;
@@ -15446,8 +15446,8 @@ var require_socks5_client = __commonJS({
         } else if (addressType === ADDRESS_TYPES.IPV6) {
           const parts = [];
           for (let i2 = 0; i2 < 8; i2++) {
-            const value2 = this.buffer.readUInt16BE(offset + i2 * 2);
-            parts.push(value2.toString(16));
+            const value3 = this.buffer.readUInt16BE(offset + i2 * 2);
+            parts.push(value3.toString(16));
           }
           boundAddress = parts.join(":");
           offset += 16;
@@ -15790,8 +15790,8 @@ var require_proxy_agent = __commonJS({
         const { proxyTunnel = true } = opts;
         super();
         const url = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url;
-        this[kProxy] = { uri: href, protocol };
+        const { href: href2, origin, port, protocol, username, password, hostname: proxyHostname } = url;
+        this[kProxy] = { uri: href2, protocol };
         this[kRequestTls] = opts.requestTls;
         this[kProxyTls] = opts.proxyTls;
         this[kProxyHeaders] = opts.headers || {};
@@ -16148,17 +16148,17 @@ var require_retry_handler = __commonJS({
       get rawHeaders() {
         return this.#target?.rawHeaders ?? null;
       }
-      set rawHeaders(value2) {
+      set rawHeaders(value3) {
         if (this.#target) {
-          this.#target.rawHeaders = value2;
+          this.#target.rawHeaders = value3;
         }
       }
       get rawTrailers() {
         return this.#target?.rawTrailers ?? null;
       }
-      set rawTrailers(value2) {
+      set rawTrailers(value3) {
         if (this.#target) {
-          this.#target.rawTrailers = value2;
+          this.#target.rawTrailers = value3;
         }
       }
     };
@@ -16275,10 +16275,10 @@ var require_retry_handler = __commonJS({
           this.resume = this.end != null;
         }
       }
-      onRequestStart(controller, context) {
+      onRequestStart(controller, context2) {
         this.controllerProxy.target = controller;
         if (!this.headersSent) {
-          this.handler.onRequestStart?.(this.controllerProxy, context);
+          this.handler.onRequestStart?.(this.controllerProxy, context2);
         }
       }
       onRequestUpgrade(_controller, statusCode, headers, socket) {
@@ -17030,17 +17030,17 @@ var require_api_request = __commonJS({
           });
         }
       }
-      onConnect(abort, context) {
+      onConnect(abort, context2) {
         if (this.reason) {
           abort(this.reason);
           return;
         }
         assert(this.callback);
         this.abort = abort;
-        this.context = context;
+        this.context = context2;
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
-        const { callback: callback2, opaque, abort, context, responseHeaders, highWaterMark } = this;
+        const { callback: callback2, opaque, abort, context: context2, responseHeaders, highWaterMark } = this;
         const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
@@ -17073,7 +17073,7 @@ var require_api_request = __commonJS({
               trailers: this.trailers,
               opaque,
               body: res,
-              context
+              context: context2
             });
           } catch (err4) {
             this.res = null;
@@ -17252,17 +17252,17 @@ var require_api_stream = __commonJS({
         }
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context2) {
         if (this.reason) {
           abort(this.reason);
           return;
         }
         assert(this.callback);
         this.abort = abort;
-        this.context = context;
+        this.context = context2;
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
-        const { factory, opaque, context, responseHeaders } = this;
+        const { factory, opaque, context: context2, responseHeaders } = this;
         const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
@@ -17278,7 +17278,7 @@ var require_api_stream = __commonJS({
           statusCode,
           headers,
           opaque,
-          context
+          context: context2
         });
         if (!res || typeof res.write !== "function" || typeof res.end !== "function" || typeof res.on !== "function") {
           throw new InvalidReturnValueError("expected Writable");
@@ -17472,7 +17472,7 @@ var require_api_pipeline = __commonJS({
         this.res = null;
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context2) {
         const { res } = this;
         if (this.reason) {
           abort(this.reason);
@@ -17480,10 +17480,10 @@ var require_api_pipeline = __commonJS({
         }
         assert(!res, "pipeline cannot be retried");
         this.abort = abort;
-        this.context = context;
+        this.context = context2;
       }
       onHeaders(statusCode, rawHeaders, resume) {
-        const { opaque, handler: handler2, context } = this;
+        const { opaque, handler: handler2, context: context2 } = this;
         if (statusCode < 200) {
           if (this.onInfo) {
             const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
@@ -17501,7 +17501,7 @@ var require_api_pipeline = __commonJS({
             headers,
             opaque,
             body: this.res,
-            context
+            context: context2
           });
         } catch (err4) {
           this.res.on("error", noop);
@@ -17586,7 +17586,7 @@ var require_api_upgrade = __commonJS({
         this.context = null;
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context2) {
         if (this.reason) {
           abort(this.reason);
           return;
@@ -17600,7 +17600,7 @@ var require_api_upgrade = __commonJS({
       }
       onUpgrade(statusCode, rawHeaders, socket) {
         assert(socket[kHTTP2Stream] === true ? statusCode === 200 : statusCode === 101);
-        const { callback: callback2, opaque, context } = this;
+        const { callback: callback2, opaque, context: context2 } = this;
         removeSignal(this);
         this.callback = null;
         const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
@@ -17608,7 +17608,7 @@ var require_api_upgrade = __commonJS({
           headers,
           socket,
           opaque,
-          context
+          context: context2
         });
       }
       onError(err4) {
@@ -17678,20 +17678,20 @@ var require_api_connect = __commonJS({
         this.abort = null;
         addSignal(this, signal);
       }
-      onConnect(abort, context) {
+      onConnect(abort, context2) {
         if (this.reason) {
           abort(this.reason);
           return;
         }
         assert(this.callback);
         this.abort = abort;
-        this.context = context;
+        this.context = context2;
       }
       onHeaders() {
         throw new SocketError("bad connect", null);
       }
       onUpgrade(statusCode, rawHeaders, socket) {
-        const { callback: callback2, opaque, context } = this;
+        const { callback: callback2, opaque, context: context2 } = this;
         removeSignal(this);
         this.callback = null;
         let headers = rawHeaders;
@@ -17703,7 +17703,7 @@ var require_api_connect = __commonJS({
           headers,
           socket,
           opaque,
-          context
+          context: context2
         });
       }
       onError(err4) {
@@ -17837,15 +17837,15 @@ var require_mock_utils = __commonJS({
       }
     } = __require("node:util");
     var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
-    function matchValue(match, value2) {
+    function matchValue(match, value3) {
       if (typeof match === "string") {
-        return match === value2;
+        return match === value3;
       }
       if (match instanceof RegExp) {
-        return match.test(value2);
+        return match.test(value3);
       }
       if (typeof match === "function") {
-        return match(value2) === true;
+        return match(value3) === true;
       }
       return false;
     }
@@ -17905,21 +17905,21 @@ var require_mock_utils = __commonJS({
       }
       const originalQp = new URLSearchParams(query);
       const normalizedQp = new URLSearchParams();
-      for (let [key, value2] of originalQp.entries()) {
+      for (let [key, value3] of originalQp.entries()) {
         key = key.replace("[]", "");
-        const valueRepresentsString = /^(['"]).*\1$/.test(value2);
+        const valueRepresentsString = /^(['"]).*\1$/.test(value3);
         if (valueRepresentsString) {
-          normalizedQp.append(key, value2);
+          normalizedQp.append(key, value3);
           continue;
         }
-        if (value2.includes(",")) {
-          const values = value2.split(",");
+        if (value3.includes(",")) {
+          const values = value3.split(",");
           for (const v of values) {
             normalizedQp.append(key, v);
           }
           continue;
         }
-        normalizedQp.append(key, value2);
+        normalizedQp.append(key, value3);
       }
       return normalizedQp;
     }
@@ -18025,14 +18025,14 @@ var require_mock_utils = __commonJS({
       const result = [];
       for (let i2 = 0; i2 < keys.length; ++i2) {
         const key = keys[i2];
-        const value2 = data[key];
+        const value3 = data[key];
         const name = Buffer.from(`${key}`);
-        if (Array.isArray(value2)) {
-          for (let j2 = 0; j2 < value2.length; ++j2) {
-            result.push(name, Buffer.from(`${value2[j2]}`));
+        if (Array.isArray(value3)) {
+          for (let j2 = 0; j2 < value3.length; ++j2) {
+            result.push(name, Buffer.from(`${value3[j2]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value2}`));
+          result.push(name, Buffer.from(`${value3}`));
         }
       }
       return result;
@@ -18510,12 +18510,12 @@ var require_mock_call_history = __commonJS({
       toString() {
         const options = { betweenKeyValueSeparator: "->", betweenPairSeparator: "|" };
         let result = "";
-        this.toMap().forEach((value2, key) => {
-          if (typeof value2 === "string" || value2 === void 0 || value2 === null) {
-            result = `${result}${key}${options.betweenKeyValueSeparator}${value2}${options.betweenPairSeparator}`;
+        this.toMap().forEach((value3, key) => {
+          if (typeof value3 === "string" || value3 === void 0 || value3 === null) {
+            result = `${result}${key}${options.betweenKeyValueSeparator}${value3}${options.betweenPairSeparator}`;
           }
-          if (typeof value2 === "object" && value2 !== null || Array.isArray(value2)) {
-            result = `${result}${key}${options.betweenKeyValueSeparator}${JSON.stringify(value2)}${options.betweenPairSeparator}`;
+          if (typeof value3 === "object" && value3 !== null || Array.isArray(value3)) {
+            result = `${result}${key}${options.betweenKeyValueSeparator}${JSON.stringify(value3)}${options.betweenPairSeparator}`;
           }
         });
         return result.slice(0, -1);
@@ -18919,7 +18919,7 @@ var require_snapshot_utils = __commonJS({
       };
     }
     var crypto = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
-    var hashId = crypto?.hash ? (value2) => crypto.hash("sha256", value2, "base64url") : (value2) => Buffer.from(value2).toString("base64url");
+    var hashId = crypto?.hash ? (value3) => crypto.hash("sha256", value3, "base64url") : (value3) => Buffer.from(value3).toString("base64url");
     function isUndiciHeaders(headers) {
       return Array.isArray(headers) && (headers.length & 1) === 0;
     }
@@ -18952,19 +18952,19 @@ var require_snapshot_utils = __commonJS({
       if (isUndiciHeaders(headers)) {
         for (let i2 = 0; i2 < headers.length; i2 += 2) {
           const key = headers[i2];
-          const value2 = headers[i2 + 1];
-          if (key && value2 !== void 0) {
+          const value3 = headers[i2 + 1];
+          if (key && value3 !== void 0) {
             const keyStr = Buffer.isBuffer(key) ? key.toString() : key;
-            const valueStr = Buffer.isBuffer(value2) ? value2.toString() : value2;
+            const valueStr = Buffer.isBuffer(value3) ? value3.toString() : value3;
             normalizedHeaders[keyStr.toLowerCase()] = valueStr;
           }
         }
         return normalizedHeaders;
       }
       if (headers && typeof headers === "object") {
-        for (const [key, value2] of Object.entries(headers)) {
+        for (const [key, value3] of Object.entries(headers)) {
           if (key && typeof key === "string") {
-            normalizedHeaders[key.toLowerCase()] = Array.isArray(value2) ? value2.join(", ") : String(value2);
+            normalizedHeaders[key.toLowerCase()] = Array.isArray(value3) ? value3.join(", ") : String(value3);
           }
         }
       }
@@ -19019,14 +19019,14 @@ var require_snapshot_recorder = __commonJS({
       } = matchOptions;
       const filtered = {};
       const { ignore, exclude, match } = headerFilters;
-      for (const [key, value2] of Object.entries(headers)) {
+      for (const [key, value3] of Object.entries(headers)) {
         const headerKey = caseSensitive ? key : key.toLowerCase();
         if (exclude.has(headerKey)) continue;
         if (ignore.has(headerKey)) continue;
         if (match.size !== 0) {
           if (!match.has(headerKey)) continue;
         }
-        filtered[headerKey] = value2;
+        filtered[headerKey] = value3;
       }
       return filtered;
     }
@@ -19037,10 +19037,10 @@ var require_snapshot_recorder = __commonJS({
       } = matchOptions;
       const filtered = {};
       const { exclude: excludeSet } = headerFilters;
-      for (const [key, value2] of Object.entries(headers)) {
+      for (const [key, value3] of Object.entries(headers)) {
         const headerKey = caseSensitive ? key : key.toLowerCase();
         if (excludeSet.has(headerKey)) continue;
-        filtered[headerKey] = value2;
+        filtered[headerKey] = value3;
       }
       return filtered;
     }
@@ -19054,8 +19054,8 @@ var require_snapshot_recorder = __commonJS({
         for (const key of headerKeys) {
           const values = Array.isArray(formattedRequest.headers[key]) ? formattedRequest.headers[key] : [formattedRequest.headers[key]];
           parts.push(key);
-          for (const value2 of values.sort()) {
-            parts.push(String(value2));
+          for (const value3 of values.sort()) {
+            parts.push(String(value3));
           }
         }
       }
@@ -19474,8 +19474,8 @@ var require_snapshot_agent = __commonJS({
         };
         const self = this;
         const recordingHandler = {
-          onRequestStart(controller, context) {
-            return handler2.onRequestStart(controller, { ...context, history: this.history });
+          onRequestStart(controller, context2) {
+            return handler2.onRequestStart(controller, { ...context2, history: this.history });
           },
           onRequestUpgrade(controller, statusCode, headers, socket) {
             return handler2.onRequestUpgrade(controller, statusCode, headers, socket);
@@ -19828,8 +19828,8 @@ var require_redirect_handler = __commonJS({
           this.opts.body = new BodyAsyncIterable(this.opts.body);
         }
       }
-      onRequestStart(controller, context) {
-        this.handler.onRequestStart?.(controller, { ...context, history: this.history });
+      onRequestStart(controller, context2) {
+        this.handler.onRequestStart?.(controller, { ...context2, history: this.history });
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         this.handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
@@ -19912,9 +19912,9 @@ var require_redirect_handler = __commonJS({
       const ret = [];
       if (Array.isArray(headers)) {
         if (headers.length > 0 && Array.isArray(headers[0])) {
-          for (const [key, value2] of headers) {
+          for (const [key, value3] of headers) {
             if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-              ret.push(key, value2);
+              ret.push(key, value3);
             }
           }
         } else {
@@ -19926,9 +19926,9 @@ var require_redirect_handler = __commonJS({
         }
       } else if (headers && typeof headers === "object") {
         const entries = util.hasSafeIterator(headers) ? headers : Object.entries(headers);
-        for (const [key, value2] of entries) {
+        for (const [key, value3] of entries) {
           if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-            ret.push(key, value2);
+            ret.push(key, value3);
           }
         }
       } else {
@@ -19980,13 +19980,13 @@ var require_response_error = __commonJS({
       #checkContentType(contentType) {
         return (this.#contentType ?? "").indexOf(contentType) === 0;
       }
-      onRequestStart(controller, context) {
+      onRequestStart(controller, context2) {
         this.#statusCode = 0;
         this.#contentType = null;
         this.#decoder = null;
         this.#headers = null;
         this.#body = "";
-        return super.onRequestStart(controller, context);
+        return super.onRequestStart(controller, context2);
       }
       onResponseStart(controller, statusCode, headers, statusMessage) {
         this.#statusCode = statusCode;
@@ -20091,9 +20091,9 @@ var require_dump = __commonJS({
         this.aborted = true;
         this.reason = reason;
       }
-      onRequestStart(controller, context) {
+      onRequestStart(controller, context2) {
         controller.abort = this.#abort.bind(this);
-        return super.onRequestStart(controller, context);
+        return super.onRequestStart(controller, context2);
       }
       onResponseStart(controller, statusCode, headers, statusMessage) {
         const contentLength = headers["content-length"];
@@ -20389,13 +20389,13 @@ var require_dns = __commonJS({
         } else {
           family.offset++;
         }
-        const position = family.offset % family.ips.length;
-        ip = family.ips[position] ?? null;
+        const position2 = family.offset % family.ips.length;
+        ip = family.ips[position2] ?? null;
         if (ip == null) {
           return ip;
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
-          family.ips.splice(position, 1);
+          family.ips.splice(position2, 1);
           return this.pick(origin, hostnameRecords, affinity);
         }
         return ip;
@@ -20414,13 +20414,13 @@ var require_dns = __commonJS({
         } else {
           family.offset++;
         }
-        const position = family.offset % family.ips.length;
-        const ip = family.ips[position] ?? null;
+        const position2 = family.offset % family.ips.length;
+        const ip = family.ips[position2] ?? null;
         if (ip == null) {
           return ip;
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
-          family.ips.splice(position, 1);
+          family.ips.splice(position2, 1);
         }
         return ip;
       }
@@ -20598,65 +20598,65 @@ var require_cache = __commonJS({
     var MAX_DELTA_SECONDS = 2147483647;
     var RESTRICTIVE_DIRECTIVE_NAMES = ["no-store", "private", "no-cache"];
     var kInvalidCacheControlDirectives = Symbol("invalid cache-control directives");
-    function trimOWS(value2) {
-      return value2.replace(/^[\t ]+|[\t ]+$/g, "");
+    function trimOWS(value3) {
+      return value3.replace(/^[\t ]+|[\t ]+$/g, "");
     }
-    function arrayIncludes(array, value2) {
+    function arrayIncludes(array, value3) {
       for (let i2 = 0; i2 < array.length; i2++) {
-        if (array[i2] === value2) {
+        if (array[i2] === value3) {
           return true;
         }
       }
       return false;
     }
-    function trimOWSStart(value2) {
-      return value2.replace(/^[\t ]+/, "");
+    function trimOWSStart(value3) {
+      return value3.replace(/^[\t ]+/, "");
     }
-    function trimOWSEnd(value2) {
-      return value2.replace(/[\t ]+$/, "");
+    function trimOWSEnd(value3) {
+      return value3.replace(/[\t ]+$/, "");
     }
-    function findUnescapedQuote(value2, start) {
+    function findUnescapedQuote(value3, start) {
       let escaped = false;
-      for (let i2 = start; i2 < value2.length; i2++) {
+      for (let i2 = start; i2 < value3.length; i2++) {
         if (escaped) {
           escaped = false;
-        } else if (value2[i2] === "\\") {
+        } else if (value3[i2] === "\\") {
           escaped = true;
-        } else if (value2[i2] === '"') {
+        } else if (value3[i2] === '"') {
           return i2;
         }
       }
       return -1;
     }
-    function splitCacheControlHeaderValue(value2) {
+    function splitCacheControlHeaderValue(value3) {
       const directives = [];
       let start = 0;
       let quoteStart = -1;
       let inQuote = false;
       let escaped = false;
-      for (let i2 = 0; i2 < value2.length; i2++) {
+      for (let i2 = 0; i2 < value3.length; i2++) {
         if (inQuote) {
           if (escaped) {
             escaped = false;
-          } else if (value2[i2] === "\\") {
+          } else if (value3[i2] === "\\") {
             escaped = true;
-          } else if (value2[i2] === '"') {
+          } else if (value3[i2] === '"') {
             inQuote = false;
             quoteStart = -1;
           }
-        } else if (value2[i2] === '"') {
+        } else if (value3[i2] === '"') {
           inQuote = true;
           quoteStart = i2;
-        } else if (value2[i2] === ",") {
-          directives.push({ value: value2.substring(start, i2), fromMalformedQuote: false });
+        } else if (value3[i2] === ",") {
+          directives.push({ value: value3.substring(start, i2), fromMalformedQuote: false });
           start = i2 + 1;
         }
       }
       if (!inQuote) {
-        directives.push({ value: value2.substring(start), fromMalformedQuote: false });
+        directives.push({ value: value3.substring(start), fromMalformedQuote: false });
         return directives;
       }
-      const tail = value2.substring(start);
+      const tail = value3.substring(start);
       const quoteOffset = quoteStart - start;
       let tailStart = 0;
       for (let i2 = 0; i2 < tail.length; i2++) {
@@ -20804,26 +20804,26 @@ var require_cache = __commonJS({
         throw new TypeError(`expected headers to be object, got ${typeof key}`);
       }
     }
-    function assertCacheValue(value2) {
-      if (typeof value2 !== "object") {
-        throw new TypeError(`expected value to be object, got ${typeof value2}`);
+    function assertCacheValue(value3) {
+      if (typeof value3 !== "object") {
+        throw new TypeError(`expected value to be object, got ${typeof value3}`);
       }
       for (const property of ["statusCode", "cachedAt", "staleAt", "deleteAt"]) {
-        if (typeof value2[property] !== "number") {
-          throw new TypeError(`expected value.${property} to be number, got ${typeof value2[property]}`);
+        if (typeof value3[property] !== "number") {
+          throw new TypeError(`expected value.${property} to be number, got ${typeof value3[property]}`);
         }
       }
-      if (typeof value2.statusMessage !== "string") {
-        throw new TypeError(`expected value.statusMessage to be string, got ${typeof value2.statusMessage}`);
+      if (typeof value3.statusMessage !== "string") {
+        throw new TypeError(`expected value.statusMessage to be string, got ${typeof value3.statusMessage}`);
       }
-      if (value2.headers != null && typeof value2.headers !== "object") {
-        throw new TypeError(`expected value.rawHeaders to be object, got ${typeof value2.headers}`);
+      if (value3.headers != null && typeof value3.headers !== "object") {
+        throw new TypeError(`expected value.rawHeaders to be object, got ${typeof value3.headers}`);
       }
-      if (value2.vary !== void 0 && typeof value2.vary !== "object") {
-        throw new TypeError(`expected value.vary to be object, got ${typeof value2.vary}`);
+      if (value3.vary !== void 0 && typeof value3.vary !== "object") {
+        throw new TypeError(`expected value.vary to be object, got ${typeof value3.vary}`);
       }
-      if (value2.etag !== void 0 && typeof value2.etag !== "string") {
-        throw new TypeError(`expected value.etag to be string, got ${typeof value2.etag}`);
+      if (value3.etag !== void 0 && typeof value3.etag !== "string") {
+        throw new TypeError(`expected value.etag to be string, got ${typeof value3.etag}`);
       }
     }
     function parseCacheControlHeader(header2) {
@@ -20837,7 +20837,7 @@ var require_cache = __commonJS({
         const fromMalformedQuote = directiveRecord.fromMalformedQuote;
         const keyValueDelimiter = directive.indexOf("=");
         let key;
-        let value2;
+        let value3;
         let keyHasTrailingWhitespace = false;
         let valueHasLeadingWhitespace = false;
         if (keyValueDelimiter !== -1) {
@@ -20846,7 +20846,7 @@ var require_cache = __commonJS({
           keyHasTrailingWhitespace = trimOWSEnd(rawKey) !== rawKey;
           valueHasLeadingWhitespace = trimOWSStart(rawValue) !== rawValue;
           key = trimOWS(rawKey);
-          value2 = trimOWSStart(rawValue);
+          value3 = trimOWSStart(rawValue);
         } else {
           key = trimOWS(directive);
         }
@@ -20865,22 +20865,22 @@ var require_cache = __commonJS({
             if (fromMalformedQuote || invalidNumericDirectives.has(key)) {
               continue;
             }
-            if (value2 === void 0 || keyHasTrailingWhitespace || valueHasLeadingWhitespace) {
+            if (value3 === void 0 || keyHasTrailingWhitespace || valueHasLeadingWhitespace) {
               delete output[key];
               invalidNumericDirectives.add(key);
               markInvalidCacheControlDirective(output, key);
               continue;
             }
-            if (value2.length >= 2 && value2[0] === '"' && value2[value2.length - 1] === '"') {
-              value2 = value2.substring(1, value2.length - 1);
+            if (value3.length >= 2 && value3[0] === '"' && value3[value3.length - 1] === '"') {
+              value3 = value3.substring(1, value3.length - 1);
             }
-            if (!/^[0-9]+$/.test(value2)) {
+            if (!/^[0-9]+$/.test(value3)) {
               delete output[key];
               invalidNumericDirectives.add(key);
               markInvalidCacheControlDirective(output, key);
               continue;
             }
-            const parsedValue = Math.min(parseInt(value2, 10), MAX_DELTA_SECONDS);
+            const parsedValue = Math.min(parseInt(value3, 10), MAX_DELTA_SECONDS);
             if (key === "min-fresh") {
               if (!(key in output) || output[key] < parsedValue) {
                 output[key] = parsedValue;
@@ -20896,22 +20896,22 @@ var require_cache = __commonJS({
               output[key] = true;
               break;
             }
-            if (value2 !== void 0 && value2.length === 0) {
+            if (value3 !== void 0 && value3.length === 0) {
               output[key] = true;
               break;
             }
-            if (value2) {
-              if (value2[0] === '"') {
-                value2 = trimOWSEnd(value2);
+            if (value3) {
+              if (value3[0] === '"') {
+                value3 = trimOWSEnd(value3);
                 let fieldList = "";
                 let lastQuotedPart = i2;
                 let foundEndingQuote = false;
-                const closingQuote = findUnescapedQuote(value2, 1);
+                const closingQuote = findUnescapedQuote(value3, 1);
                 if (closingQuote !== -1) {
-                  fieldList = value2.substring(1, closingQuote);
+                  fieldList = value3.substring(1, closingQuote);
                   foundEndingQuote = true;
                 } else {
-                  const fieldListParts = [value2.substring(1)];
+                  const fieldListParts = [value3.substring(1)];
                   for (let j2 = i2 + 1; j2 < directives.length; j2++) {
                     const nextPart = trimOWS(directives[j2].value);
                     const closingQuote2 = findUnescapedQuote(nextPart, 0);
@@ -20948,7 +20948,7 @@ var require_cache = __commonJS({
                   }
                 }
               } else {
-                const fieldName = trimOWS(value2);
+                const fieldName = trimOWS(value3);
                 if (!isValidHTTPToken(fieldName)) {
                   output[key] = true;
                 } else if (output[key] !== true) {
@@ -20973,7 +20973,7 @@ var require_cache = __commonJS({
             if (fromMalformedQuote || invalidNoArgumentDirectives.has(key)) {
               continue;
             }
-            if (value2 !== void 0) {
+            if (value3 !== void 0) {
               delete output[key];
               invalidNoArgumentDirectives.add(key);
               continue;
@@ -21643,12 +21643,12 @@ var require_cache_handler = __commonJS({
     ];
     var MAX_RESPONSE_AGE = 2147483647e3;
     var REVALIDATION_ONLY_RETENTION = 864e5;
-    function trimOWS(value2) {
-      return value2.replace(/^[\t ]+|[\t ]+$/g, "");
+    function trimOWS(value3) {
+      return value3.replace(/^[\t ]+|[\t ]+$/g, "");
     }
-    function arrayIncludes(array, value2) {
+    function arrayIncludes(array, value3) {
       for (let i2 = 0; i2 < array.length; i2++) {
-        if (array[i2] === value2) {
+        if (array[i2] === value3) {
           return true;
         }
       }
@@ -21777,14 +21777,14 @@ var require_cache_handler = __commonJS({
         this.#cacheKey = cacheKey;
         this.#handler = handler2;
       }
-      onRequestStart(controller, context) {
+      onRequestStart(controller, context2) {
         this.#writeStream?.destroy();
         this.#writeStream = void 0;
         this.#replaying304 = false;
         this.#suppress304End = false;
         this.#pending304End = void 0;
-        this.#history = context?.history;
-        this.#handler.onRequestStart?.(controller, context);
+        this.#history = context2?.history;
+        this.#handler.onRequestStart?.(controller, context2);
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
@@ -21912,7 +21912,7 @@ var require_cache_handler = __commonJS({
         const cachedAt = baseTime;
         const deleteAt = determineDeleteAt(baseTime, now, effectiveCacheControlDirectives, absoluteStaleAt);
         const strippedHeaders = stripNecessaryHeaders(resHeaders, cacheControlDirectives);
-        const value2 = {
+        const value3 = {
           statusCode,
           statusMessage,
           headers: strippedHeaders,
@@ -21958,13 +21958,13 @@ var require_cache_handler = __commonJS({
               finish304();
               return;
             }
-            value2.statusCode = cachedValue.statusCode;
-            value2.statusMessage = cachedValue.statusMessage;
-            value2.etag = cachedValue.etag;
-            value2.vary = varyDirectives ?? cachedValue.vary;
-            value2.headers = { ...cachedValue.headers, ...strippedHeaders };
+            value3.statusCode = cachedValue.statusCode;
+            value3.statusMessage = cachedValue.statusMessage;
+            value3.etag = cachedValue.etag;
+            value3.vary = varyDirectives ?? cachedValue.vary;
+            value3.headers = { ...cachedValue.headers, ...strippedHeaders };
             downstreamOnHeaders();
-            this.#writeStream = this.#store.createWriteStream(this.#cacheKey, value2);
+            this.#writeStream = this.#store.createWriteStream(this.#cacheKey, value3);
             if (!this.#writeStream || !cachedValue?.body) {
               finish304();
               return;
@@ -22040,9 +22040,9 @@ var require_cache_handler = __commonJS({
           }
         } else {
           if (typeof resHeaders.etag === "string" && isEtagUsable(resHeaders.etag)) {
-            value2.etag = resHeaders.etag;
+            value3.etag = resHeaders.etag;
           }
-          this.#writeStream = this.#store.createWriteStream(this.#cacheKey, value2);
+          this.#writeStream = this.#store.createWriteStream(this.#cacheKey, value3);
           if (!this.#writeStream) {
             return downstreamOnHeaders();
           }
@@ -22589,9 +22589,9 @@ var require_cache_revalidation_handler = __commonJS({
         this.#handler = handler2;
         this.#allowErrorStatusCodes = allowErrorStatusCodes;
       }
-      onRequestStart(_2, context) {
+      onRequestStart(_2, context2) {
         this.#successful = false;
-        this.#context = context;
+        this.#context = context2;
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         this.#handler.onRequestUpgrade?.(controller, statusCode, headers, socket);
@@ -22679,12 +22679,12 @@ var require_cache2 = __commonJS({
     }
     var nop = () => {
     };
-    function trimOWS(value2) {
-      return value2.replace(/^[\t ]+|[\t ]+$/g, "");
+    function trimOWS(value3) {
+      return value3.replace(/^[\t ]+|[\t ]+$/g, "");
     }
-    function arrayIncludes(array, value2) {
+    function arrayIncludes(array, value3) {
       for (let i2 = 0; i2 < array.length; i2++) {
-        if (array[i2] === value2) {
+        if (array[i2] === value3) {
           return true;
         }
       }
@@ -22697,11 +22697,11 @@ var require_cache2 = __commonJS({
       }
       const values = Array.isArray(pragma) ? pragma : [pragma];
       for (let i2 = 0; i2 < values.length; i2++) {
-        const value2 = values[i2];
-        if (typeof value2 !== "string") {
+        const value3 = values[i2];
+        if (typeof value3 !== "string") {
           continue;
         }
-        const directives = value2.split(",");
+        const directives = value3.split(",");
         for (let j2 = 0; j2 < directives.length; j2++) {
           if (trimOWS(directives[j2]).toLowerCase() === "no-cache") {
             return true;
@@ -22781,8 +22781,8 @@ var require_cache2 = __commonJS({
       }
       return headers;
     }
-    function revalidationTargetMatchesCacheKey(cacheKey, context) {
-      const history = context?.history;
+    function revalidationTargetMatchesCacheKey(cacheKey, context2) {
+      const history = context2?.history;
       if (!Array.isArray(history) || history.length === 0) {
         return true;
       }
@@ -22864,7 +22864,7 @@ var require_cache2 = __commonJS({
       }
       return dispatch2(opts, new CacheHandler(globalOpts, cacheKey, handler2));
     }
-    function sendCachedValue(handler2, opts, result, age, context, isStale2) {
+    function sendCachedValue(handler2, opts, result, age, context2, isStale2) {
       const stream = util.isStream(result.body) ? result.body : Readable2.from(result.body ?? []);
       assert(!stream.destroyed, "stream should not be destroyed");
       assert(!stream.readableDidRead, "stream should not be readableDidRead");
@@ -22902,7 +22902,7 @@ var require_cache2 = __commonJS({
         }
       });
       try {
-        handler2.onRequestStart?.(controller, context);
+        handler2.onRequestStart?.(controller, context2);
       } catch (err4) {
         stream.destroy(err4);
         return;
@@ -23005,10 +23005,10 @@ var require_cache2 = __commonJS({
             headers
           },
           new CacheRevalidationHandler(
-            (success2, context, statusCode, headers2) => {
+            (success2, context2, statusCode, headers2) => {
               if (success2) {
                 if (statusCode === 304) {
-                  if (!revalidationTargetMatchesCacheKey(cacheKey, context) || !revalidationEtagMatchesCachedValue(result, headers2) || revalidationResponseDisallowsCachedReuse(globalOpts.type, headers2)) {
+                  if (!revalidationTargetMatchesCacheKey(cacheKey, context2) || !revalidationEtagMatchesCachedValue(result, headers2) || revalidationResponseDisallowsCachedReuse(globalOpts.type, headers2)) {
                     return refetch();
                   }
                   if (revalidationResponseUpdatesCacheControl(headers2)) {
@@ -23017,7 +23017,7 @@ var require_cache2 = __commonJS({
                     return refetch();
                   }
                 }
-                sendCachedValue(handler2, opts, result, age, context, stale);
+                sendCachedValue(handler2, opts, result, age, context2, stale);
               } else if (util.isStream(result.body)) {
                 result.body.on("error", nop).destroy();
               }
@@ -23203,17 +23203,17 @@ var require_decompress = __commonJS({
       get rawHeaders() {
         return this.target?.rawHeaders ?? null;
       }
-      set rawHeaders(value2) {
+      set rawHeaders(value3) {
         if (this.target) {
-          this.target.rawHeaders = value2;
+          this.target.rawHeaders = value3;
         }
       }
       get rawTrailers() {
         return this.target?.rawTrailers ?? null;
       }
-      set rawTrailers(value2) {
+      set rawTrailers(value3) {
         if (this.target) {
-          this.target.rawTrailers = value2;
+          this.target.rawTrailers = value3;
         }
       }
     };
@@ -23507,9 +23507,9 @@ var require_decompress = __commonJS({
         this.#decompressors.length = 0;
         this.#finalDecompressor = void 0;
       }
-      onRequestStart(controller, context) {
+      onRequestStart(controller, context2) {
         this.#controller.target = controller;
-        return super.onRequestStart(this.#controller, context);
+        return super.onRequestStart(this.#controller, context2);
       }
       onRequestUpgrade(controller, statusCode, headers, socket) {
         return super.onRequestUpgrade(this.#controller, statusCode, headers, socket);
@@ -23751,16 +23751,16 @@ var require_deduplication_handler = __commonJS({
        * @param {import('../../types/dispatcher.d.ts').default.DispatchController} controller
        * @param {any} context
        */
-      onRequestStart(controller, context) {
+      onRequestStart(controller, context2) {
         this.#controller = controller;
         if (!this.#requestStarted) {
           this.#requestStarted = true;
-          this.#context = context;
+          this.#context = context2;
           for (const waitingHandler of this.#waitingHandlers) {
             if (waitingHandler.pendingStart && !waitingHandler.done && !waitingHandler.controller.aborted) {
               waitingHandler.pendingStart = false;
               try {
-                waitingHandler.handler.onRequestStart?.(waitingHandler.controller, context);
+                waitingHandler.handler.onRequestStart?.(waitingHandler.controller, context2);
               } catch {
                 waitingHandler.done = true;
               }
@@ -23768,7 +23768,7 @@ var require_deduplication_handler = __commonJS({
           }
           this.#pruneDoneWaitingHandlers();
         }
-        this.#primaryHandler.onRequestStart?.(controller, context);
+        this.#primaryHandler.onRequestStart?.(controller, context2);
       }
       /**
        * @param {import('../../types/dispatcher.d.ts').default.DispatchController} controller
@@ -24285,28 +24285,28 @@ var require_sqlite_cache_store = __commonJS({
        */
       get(key) {
         assertCacheKey(key);
-        const value2 = this.#findValue(key);
-        return value2 ? {
-          body: value2.body ? Buffer.from(value2.body.buffer, value2.body.byteOffset, value2.body.byteLength) : void 0,
-          statusCode: value2.statusCode,
-          statusMessage: value2.statusMessage,
-          headers: value2.headers ? JSON.parse(value2.headers) : void 0,
-          etag: value2.etag ? value2.etag : void 0,
-          vary: value2.vary ? JSON.parse(value2.vary) : void 0,
-          cacheControlDirectives: value2.cacheControlDirectives ? JSON.parse(value2.cacheControlDirectives) : void 0,
-          cachedAt: value2.cachedAt,
-          staleAt: value2.staleAt,
-          deleteAt: value2.deleteAt
+        const value3 = this.#findValue(key);
+        return value3 ? {
+          body: value3.body ? Buffer.from(value3.body.buffer, value3.body.byteOffset, value3.body.byteLength) : void 0,
+          statusCode: value3.statusCode,
+          statusMessage: value3.statusMessage,
+          headers: value3.headers ? JSON.parse(value3.headers) : void 0,
+          etag: value3.etag ? value3.etag : void 0,
+          vary: value3.vary ? JSON.parse(value3.vary) : void 0,
+          cacheControlDirectives: value3.cacheControlDirectives ? JSON.parse(value3.cacheControlDirectives) : void 0,
+          cachedAt: value3.cachedAt,
+          staleAt: value3.staleAt,
+          deleteAt: value3.deleteAt
         } : void 0;
       }
       /**
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheKey} key
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue & { body: null | Buffer | Array<Buffer>}} value
        */
-      set(key, value2) {
+      set(key, value3) {
         assertCacheKey(key);
         const url = this.#makeValueUrl(key);
-        const body = Array.isArray(value2.body) ? Buffer.concat(value2.body) : value2.body;
+        const body = Array.isArray(value3.body) ? Buffer.concat(value3.body) : value3.body;
         const size = body?.byteLength;
         if (size && size > this.#maxEntrySize) {
           return;
@@ -24315,14 +24315,14 @@ var require_sqlite_cache_store = __commonJS({
         if (existingValue) {
           this.#updateValueQuery.run(
             body,
-            value2.deleteAt,
-            value2.statusCode,
-            value2.statusMessage,
-            value2.headers ? JSON.stringify(value2.headers) : null,
-            value2.etag ? value2.etag : null,
-            value2.cacheControlDirectives ? JSON.stringify(value2.cacheControlDirectives) : null,
-            value2.cachedAt,
-            value2.staleAt,
+            value3.deleteAt,
+            value3.statusCode,
+            value3.statusMessage,
+            value3.headers ? JSON.stringify(value3.headers) : null,
+            value3.etag ? value3.etag : null,
+            value3.cacheControlDirectives ? JSON.stringify(value3.cacheControlDirectives) : null,
+            value3.cachedAt,
+            value3.staleAt,
             existingValue.id
           );
         } else {
@@ -24330,15 +24330,15 @@ var require_sqlite_cache_store = __commonJS({
             url,
             key.method,
             body,
-            value2.deleteAt,
-            value2.statusCode,
-            value2.statusMessage,
-            value2.headers ? JSON.stringify(value2.headers) : null,
-            value2.etag ? value2.etag : null,
-            value2.cacheControlDirectives ? JSON.stringify(value2.cacheControlDirectives) : null,
-            value2.vary ? JSON.stringify(value2.vary) : null,
-            value2.cachedAt,
-            value2.staleAt
+            value3.deleteAt,
+            value3.statusCode,
+            value3.statusMessage,
+            value3.headers ? JSON.stringify(value3.headers) : null,
+            value3.etag ? value3.etag : null,
+            value3.cacheControlDirectives ? JSON.stringify(value3.cacheControlDirectives) : null,
+            value3.vary ? JSON.stringify(value3.vary) : null,
+            value3.cachedAt,
+            value3.staleAt
           );
           this.#prune();
         }
@@ -24348,9 +24348,9 @@ var require_sqlite_cache_store = __commonJS({
        * @param {import('../../types/cache-interceptor.d.ts').default.CacheValue} value
        * @returns {Writable | undefined}
        */
-      createWriteStream(key, value2) {
+      createWriteStream(key, value3) {
         assertCacheKey(key);
-        assertCacheValue(value2);
+        assertCacheValue(value3);
         let size = 0;
         const body = [];
         const store = this;
@@ -24366,7 +24366,7 @@ var require_sqlite_cache_store = __commonJS({
             callback2();
           },
           final(callback2) {
-            store.set(key, { ...value2, body });
+            store.set(key, { ...value3, body });
             callback2();
           }
         });
@@ -24426,13 +24426,13 @@ var require_sqlite_cache_store = __commonJS({
           return void 0;
         }
         const now = Date.now();
-        for (const value2 of values) {
-          if (now >= value2.deleteAt && !canBeExpired) {
+        for (const value3 of values) {
+          if (now >= value3.deleteAt && !canBeExpired) {
             continue;
           }
           let matches2 = true;
-          if (value2.vary) {
-            const vary = JSON.parse(value2.vary);
+          if (value3.vary) {
+            const vary = JSON.parse(value3.vary);
             for (const header2 in vary) {
               if (!headerValueEquals(headers[header2], vary[header2])) {
                 matches2 = false;
@@ -24441,7 +24441,7 @@ var require_sqlite_cache_store = __commonJS({
             }
           }
           if (matches2) {
-            return value2;
+            return value3;
           }
         }
         return void 0;
@@ -24519,25 +24519,25 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value2) {
-      value2 = headerValueNormalize(value2);
+    function appendHeader(headers, name, value3) {
+      value3 = headerValueNormalize(value3);
       if (!isValidHeaderName(name)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
           value: name,
           type: "header name"
         });
-      } else if (!isValidHeaderValue(value2)) {
+      } else if (!isValidHeaderValue(value3)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: value2,
+          value: value3,
           type: "header value"
         });
       }
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value2, false);
+      return getHeadersList(headers).append(name, value3, false);
     }
     function headersListSortAndCombine(target) {
       const headersList = getHeadersList(target);
@@ -24554,13 +24554,13 @@ var require_headers = __commonJS({
         return headersList.sortedMap = names;
       }
       for (let i2 = 0; i2 < names.length; ++i2) {
-        const { 0: name, 1: value2 } = names[i2];
+        const { 0: name, 1: value3 } = names[i2];
         if (name === "set-cookie") {
           for (let j2 = 0; j2 < cookies.length; ++j2) {
             headers.push([name, cookies[j2]]);
           }
         } else {
-          headers.push([name, value2]);
+          headers.push([name, value3]);
         }
       }
       return headersList.sortedMap = headers;
@@ -24602,7 +24602,7 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value2, isLowerCase) {
+      append(name, value3, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists4 = this.headersMap.get(lowercaseName);
@@ -24610,13 +24610,13 @@ var require_headers = __commonJS({
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
             name: exists4.name,
-            value: `${exists4.value}${delimiter}${value2}`
+            value: `${exists4.value}${delimiter}${value3}`
           });
         } else {
-          this.headersMap.set(lowercaseName, { name, value: value2 });
+          this.headersMap.set(lowercaseName, { name, value: value3 });
         }
         if (lowercaseName === "set-cookie") {
-          (this.cookies ??= []).push(value2);
+          (this.cookies ??= []).push(value3);
         }
       }
       /**
@@ -24625,13 +24625,13 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value2, isLowerCase) {
+      set(name, value3, isLowerCase) {
         this.sortedMap = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         if (lowercaseName === "set-cookie") {
-          this.cookies = [value2];
+          this.cookies = [value3];
         }
-        this.headersMap.set(lowercaseName, { name, value: value2 });
+        this.headersMap.set(lowercaseName, { name, value: value3 });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
@@ -24656,15 +24656,15 @@ var require_headers = __commonJS({
         return this.headersMap.get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value: value2 } } of this.headersMap) {
-          yield [name, value2];
+        for (const { 0: name, 1: { value: value3 } } of this.headersMap) {
+          yield [name, value3];
         }
       }
       get entries() {
         const headers = {};
         if (this.headersMap.size !== 0) {
-          for (const { name, value: value2 } of this.headersMap.values()) {
-            headers[name] = value2;
+          for (const { name, value: value3 } of this.headersMap.values()) {
+            headers[name] = value3;
           }
         }
         return headers;
@@ -24675,13 +24675,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this.headersMap.size !== 0) {
-          for (const { 0: lowerName, 1: { name, value: value2 } } of this.headersMap) {
+          for (const { 0: lowerName, 1: { name, value: value3 } } of this.headersMap) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
             } else {
-              headers.push([name, value2]);
+              headers.push([name, value3]);
             }
           }
         }
@@ -24699,9 +24699,9 @@ var require_headers = __commonJS({
           const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i2 = 1, j2 = 0, right = 0, left = 0, pivot = 0, x2, value2; i2 < size; ++i2) {
-            value2 = iterator.next().value;
-            x2 = array[i2] = [value2[0], value2[1].value];
+          for (let i2 = 1, j2 = 0, right = 0, left = 0, pivot = 0, x2, value3; i2 < size; ++i2) {
+            value3 = iterator.next().value;
+            x2 = array[i2] = [value3[0], value3[1].value];
             assert(x2[1] !== null);
             left = 0;
             right = i2;
@@ -24727,9 +24727,9 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i2 = 0;
-          for (const { 0: name, 1: { value: value2 } } of this.headersMap) {
-            array[i2++] = [name, value2];
-            assert(value2 !== null);
+          for (const { 0: name, 1: { value: value3 } } of this.headersMap) {
+            array[i2++] = [name, value3];
+            assert(value3 !== null);
           }
           return array.sort(compareHeaderName);
         }
@@ -24758,13 +24758,13 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value2) {
+      append(name, value3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value2 = webidl.converters.ByteString(value2, prefix, "value");
-        return appendHeader(this, name, value2);
+        value3 = webidl.converters.ByteString(value3, prefix, "value");
+        return appendHeader(this, name, value3);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
@@ -24818,30 +24818,30 @@ var require_headers = __commonJS({
         return this.#headersList.contains(name, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value2) {
+      set(name, value3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
         name = webidl.converters.ByteString(name, prefix, "name");
-        value2 = webidl.converters.ByteString(value2, prefix, "value");
-        value2 = headerValueNormalize(value2);
+        value3 = webidl.converters.ByteString(value3, prefix, "value");
+        value3 = headerValueNormalize(value3);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix,
             value: name,
             type: "header name"
           });
-        } else if (!isValidHeaderValue(value2)) {
+        } else if (!isValidHeaderValue(value3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: value2,
+            value: value3,
             type: "header value"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value2, false);
+        this.#headersList.set(name, value3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -24996,8 +24996,8 @@ var require_response = __commonJS({
         }
         const responseObject = fromInnerResponse(makeResponse({}), "immutable");
         responseObject.#state.status = status;
-        const value2 = isomorphicEncode(URLSerializer(parsedURL));
-        responseObject.#state.headersList.append("location", value2, true);
+        const value3 = isomorphicEncode(URLSerializer(parsedURL));
+        responseObject.#state.headersList.append("location", value3, true);
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response
@@ -25210,9 +25210,9 @@ var require_response = __commonJS({
         get(target, p2) {
           return p2 in state ? state[p2] : target[p2];
         },
-        set(target, p2, value2) {
+        set(target, p2, value3) {
           assert(!(p2 in state));
-          target[p2] = value2;
+          target[p2] = value3;
           return true;
         }
       });
@@ -25643,8 +25643,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value: value2 } of headers.rawValues()) {
-              headersList.append(name, value2, false);
+            for (const { name, value: value3 } of headers.rawValues()) {
+              headersList.append(name, value3, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -26524,8 +26524,8 @@ var require_fetch = __commonJS({
         }
       }
       if (!request.headersList.contains("accept", true)) {
-        const value2 = "*/*";
-        request.headersList.append("accept", value2, true);
+        const value3 = "*/*";
+        request.headersList.append("accept", value3, true);
       }
       if (!request.headersList.contains("accept-language", true)) {
         request.headersList.append("accept-language", "*", true);
@@ -27146,11 +27146,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value: value2 } = await fetchParams.controller.next();
+            const { done, value: value3 } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value2;
+            bytes = done ? void 0 : value3;
           } catch (err4) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -27239,13 +27239,13 @@ var require_fetch = __commonJS({
               const headersList = new HeadersList();
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 const nameStr = bufferToLowerCasedHeaderName(rawHeaders[i2]);
-                const value2 = rawHeaders[i2 + 1];
-                if (Array.isArray(value2) && !Buffer.isBuffer(rawHeaders[i2 + 1])) {
-                  for (const val of value2) {
+                const value3 = rawHeaders[i2 + 1];
+                if (Array.isArray(value3) && !Buffer.isBuffer(rawHeaders[i2 + 1])) {
+                  for (const val of value3) {
                     headersList.append(nameStr, val.toString("latin1"), true);
                   }
                 } else {
-                  headersList.append(nameStr, value2.toString("latin1"), true);
+                  headersList.append(nameStr, value3.toString("latin1"), true);
                 }
               }
               const location = headersList.get("location", true);
@@ -27333,17 +27333,17 @@ var require_fetch = __commonJS({
                 return false;
               }
               const headersList = new HeadersList();
-              for (const [name, value2] of Object.entries(headers)) {
-                if (value2 == null) {
+              for (const [name, value3] of Object.entries(headers)) {
+                if (value3 == null) {
                   continue;
                 }
                 const headerName = name.toLowerCase();
-                if (Array.isArray(value2)) {
-                  for (const entry2 of value2) {
+                if (Array.isArray(value3)) {
+                  for (const entry2 of value3) {
                     headersList.append(headerName, String(entry2), true);
                   }
                 } else {
-                  headersList.append(headerName, String(value2), true);
+                  headersList.append(headerName, String(value3), true);
                 }
               }
               resolve16({
@@ -27361,13 +27361,13 @@ var require_fetch = __commonJS({
               const headersList = new HeadersList();
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 const nameStr = bufferToLowerCasedHeaderName(rawHeaders[i2]);
-                const value2 = rawHeaders[i2 + 1];
-                if (Array.isArray(value2) && !Buffer.isBuffer(rawHeaders[i2 + 1])) {
-                  for (const val of value2) {
+                const value3 = rawHeaders[i2 + 1];
+                if (Array.isArray(value3) && !Buffer.isBuffer(rawHeaders[i2 + 1])) {
+                  for (const val of value3) {
                     headersList.append(nameStr, val.toString("latin1"), true);
                   }
                 } else {
-                  headersList.append(nameStr, value2.toString("latin1"), true);
+                  headersList.append(nameStr, value3.toString("latin1"), true);
                 }
               }
               resolve16({
@@ -27406,10 +27406,10 @@ var require_util3 = __commonJS({
     function getFieldValues(header2) {
       assert(header2 !== null);
       const values = [];
-      for (let value2 of header2.split(",")) {
-        value2 = value2.trim();
-        if (isValidHeaderName(value2)) {
-          values.push(value2);
+      for (let value3 of header2.split(",")) {
+        value3 = value3.trim();
+        if (isValidHeaderName(value3)) {
+          values.push(value3);
         }
       }
       return values;
@@ -27757,8 +27757,8 @@ var require_cache3 = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -27785,9 +27785,9 @@ var require_cache3 = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -27817,11 +27817,11 @@ var require_cache3 = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -27998,13 +27998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -28034,12 +28034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -28097,9 +28097,9 @@ var require_constants4 = __commonJS({
 var require_util4 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
-    function isCTLExcludingHtab(value2) {
-      for (let i2 = 0; i2 < value2.length; ++i2) {
-        const code = value2.charCodeAt(i2);
+    function isCTLExcludingHtab(value3) {
+      for (let i2 = 0; i2 < value3.length; ++i2) {
+        const code = value3.charCodeAt(i2);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -28132,18 +28132,18 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function validateCookieValue(value2) {
-      let len = value2.length;
+    function validateCookieValue(value3) {
+      let len = value3.length;
       let i2 = 0;
-      if (value2[0] === '"') {
-        if (len === 1 || value2[len - 1] !== '"') {
+      if (value3[0] === '"') {
+        if (len === 1 || value3[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
         ++i2;
       }
       while (i2 < len) {
-        const code = value2.charCodeAt(i2++);
+        const code = value3.charCodeAt(i2++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -28285,9 +28285,9 @@ var require_util4 = __commonJS({
         if (!part.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value2] = part.split("=");
+        const [key, ...value3] = part.split("=");
         const trimmedKey = key.trim();
-        const joinedValue = value2.join("=");
+        const joinedValue = value3.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
         out.push(`${trimmedKey}=${joinedValue}`);
@@ -28320,33 +28320,33 @@ var require_parse = __commonJS({
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
-      let value2 = "";
+      let value3 = "";
       if (header2.includes(";")) {
-        const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
-        unparsedAttributes = header2.slice(position.position);
+        const position2 = { position: 0 };
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position2);
+        unparsedAttributes = header2.slice(position2.position);
       } else {
         nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
-        value2 = nameValuePair;
+        value3 = nameValuePair;
       } else {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
-          position
+          position2
         );
-        value2 = nameValuePair.slice(position.position + 1);
+        value3 = nameValuePair.slice(position2.position + 1);
       }
       name = name.trim();
-      value2 = value2.trim();
-      if (name.length + value2.length > maxNameValuePairSize) {
+      value3 = value3.trim();
+      if (name.length + value3.length > maxNameValuePairSize) {
         return null;
       }
       return {
         name,
-        value: value2,
+        value: value3,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
     }
@@ -28372,13 +28372,13 @@ var require_parse = __commonJS({
         let attributeName = "";
         let attributeValue = "";
         if (cookieAv.includes("=")) {
-          const position = { position: 0 };
+          const position2 = { position: 0 };
           attributeName = collectASequenceOfCodePointsFast(
             "=",
             cookieAv,
-            position
+            position2
           );
-          attributeValue = cookieAv.slice(position.position + 1);
+          attributeValue = cookieAv.slice(position2.position + 1);
         } else {
           attributeName = cookieAv;
         }
@@ -28460,8 +28460,8 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value2] = piece.split("=");
-        out[name.trim()] = value2.join("=");
+        const [name, ...value3] = piece.split("=");
+        out[name.trim()] = value3.join("=");
       }
       return out;
     }
@@ -28495,9 +28495,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       brandChecks(headers);
       cookie = webidl.converters.Cookie(cookie);
-      const str3 = stringify(cookie);
-      if (str3) {
-        headers.append("set-cookie", str3, true);
+      const str4 = stringify(cookie);
+      if (str4) {
+        headers.append("set-cookie", str4, true);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -28522,11 +28522,11 @@ var require_cookies = __commonJS({
         key: "value"
       },
       {
-        converter: webidl.nullableConverter((value2) => {
-          if (typeof value2 === "number") {
-            return webidl.converters["unsigned long long"](value2);
+        converter: webidl.nullableConverter((value3) => {
+          if (typeof value3 === "number") {
+            return webidl.converters["unsigned long long"](value3);
           }
-          return new Date(value2);
+          return new Date(value3);
         }),
         key: "expires",
         defaultValue: () => null
@@ -28984,31 +28984,31 @@ var require_util5 = __commonJS({
       return isTextBinaryFrame(opcode) || isContinuationFrame(opcode) || isControlFrame(opcode);
     }
     function parseExtensions(extensions) {
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
-      while (position.position < extensions.length) {
-        const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value2 = ""] = pair.split("=", 2);
+      while (position2.position < extensions.length) {
+        const pair = collectASequenceOfCodePointsFast(";", extensions, position2);
+        const [name, value3 = ""] = pair.split("=", 2);
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
-          removeHTTPWhitespace(value2, false, true)
+          removeHTTPWhitespace(value3, false, true)
         );
-        position.position++;
+        position2.position++;
       }
       return extensionList;
     }
-    function isValidClientWindowBits(value2) {
-      if (value2.length === 0) {
+    function isValidClientWindowBits(value3) {
+      if (value3.length === 0) {
         return false;
       }
-      for (let i2 = 0; i2 < value2.length; i2++) {
-        const byte = value2.charCodeAt(i2);
+      for (let i2 = 0; i2 < value3.length; i2++) {
+        const byte = value3.charCodeAt(i2);
         if (byte < 48 || byte > 57) {
           return false;
         }
       }
-      const num = Number.parseInt(value2, 10);
-      return num >= 8 && num <= 15;
+      const num2 = Number.parseInt(value3, 10);
+      return num2 >= 8 && num2 <= 15;
     }
     function getURLRecord(url, baseURL) {
       let urlRecord;
@@ -29256,8 +29256,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto.hash("sha1", keyValue + uid, "base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto.hash("sha1", keyValue + uid, "base64");
+          if (secWSAccept !== digest2) {
             failHandshake(handler2, response, 1002, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -30767,13 +30767,13 @@ var require_websocketstream = __commonJS({
 var require_util6 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
-    function isValidLastEventId(value2) {
-      return value2.indexOf("\0") === -1;
+    function isValidLastEventId(value3) {
+      return value3.indexOf("\0") === -1;
     }
-    function isASCIINumber(value2) {
-      if (value2.length === 0) return false;
-      for (let i2 = 0; i2 < value2.length; i2++) {
-        if (value2.charCodeAt(i2) < 48 || value2.charCodeAt(i2) > 57) return false;
+    function isASCIINumber(value3) {
+      if (value3.length === 0) return false;
+      for (let i2 = 0; i2 < value3.length; i2++) {
+        if (value3.charCodeAt(i2) < 48 || value3.charCodeAt(i2) > 57) return false;
       }
       return true;
     }
@@ -30999,12 +30999,12 @@ var require_eventsource_stream = __commonJS({
           const valueBytes = line.length - valueStart;
           const dataSize = this.eventFieldSizes.data + (event.data === void 0 ? 0 : 1) + valueBytes;
           this.setEventFieldSize("data", dataSize);
-          const value2 = line.toString("utf8", valueStart);
+          const value3 = line.toString("utf8", valueStart);
           if (event.data === void 0) {
-            event.data = value2;
+            event.data = value3;
           } else {
             event.data += `
-${value2}`;
+${value3}`;
           }
           this.dataLineCount++;
           return;
@@ -31829,8 +31829,8 @@ var init_dispatcher = __esm({
 function encodeByte(b2) {
   return "%" + b2.toString(16).toUpperCase().padStart(2, "0");
 }
-function encodePathSegment(value2) {
-  let v = String(value2).split("/").join(REPLACEMENT);
+function encodePathSegment(value3) {
+  let v = String(value3).split("/").join(REPLACEMENT);
   if (v === "." || v === "..") v = REPLACEMENT;
   let out = "";
   for (const ch of v) {
@@ -31881,19 +31881,19 @@ function backoffDelay(retry, random = Math.random) {
   const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * BACKOFF_FACTOR ** retry);
   return Math.round(Math.min(BACKOFF_MAX_MS, base + base * 0.25 * random()));
 }
-function parseRetryAfter(value2, now) {
-  if (value2 === void 0) return void 0;
-  const v = value2.trim();
+function parseRetryAfter(value3, now) {
+  if (value3 === void 0) return void 0;
+  const v = value3.trim();
   if (v === "") return void 0;
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1e3);
   const t2 = Date.parse(v);
   if (Number.isNaN(t2)) return void 0;
   return Math.max(0, t2 - now);
 }
-function parseRateLimits(value2) {
-  if (!value2) return void 0;
+function parseRateLimits(value3) {
+  if (!value3) return void 0;
   let max;
-  for (const raw of value2.split(",")) {
+  for (const raw of value3.split(",")) {
     const entry2 = raw.trim();
     if (!entry2) continue;
     const first2 = entry2.split(":")[0].trim();
@@ -32036,10 +32036,10 @@ function pathSubjects(pathname) {
 function notFoundHint(pathname, config) {
   const s2 = pathSubjects(pathname);
   const items = [];
-  const from = (value2, setting2) => {
+  const from = (value3, setting2) => {
     if (!setting2) return "";
     const v = setting2.value;
-    const matches2 = Array.isArray(v) ? v.includes(value2) : v === value2;
+    const matches2 = Array.isArray(v) ? v.includes(value3) : v === value3;
     return matches2 ? ` (from ${setting2.source.label})` : "";
   };
   if (s2.release) items.push(`release ${s2.release}${from(s2.release, config?.release)}`);
@@ -32151,11 +32151,11 @@ var init_errors2 = __esm({
 });
 
 // src/api/pagination.ts
-function parseLinkHeader(value2) {
-  if (!value2) return [];
+function parseLinkHeader(value3) {
+  if (!value3) return [];
   const out = [];
   const re = /<([^>]*)>((?:\s*;\s*[A-Za-z_-]+\s*=\s*(?:"[^"]*"|[^;,\s]*))*)/g;
-  for (const m of value2.matchAll(re)) {
+  for (const m of value3.matchAll(re)) {
     const params = {};
     for (const p2 of m[2].matchAll(/;\s*([A-Za-z_-]+)\s*=\s*(?:"([^"]*)"|([^;,\s]*))/g)) {
       params[p2[1].toLowerCase()] = p2[2] ?? p2[3] ?? "";
@@ -32197,9 +32197,9 @@ function mediaType(contentType) {
 function truncate(s2, n2 = LOG_BODY_CHARS) {
   return s2.length > n2 ? `${s2.slice(0, n2)}\u2026 (${s2.length} chars)` : s2;
 }
-function logHeaderValue(name, value2) {
-  if (!SENSITIVE_HEADER.test(name)) return value2;
-  const scheme = /^(Bearer|Basic|Token|DSN|Sentry)\s/i.exec(value2)?.[1];
+function logHeaderValue(name, value3) {
+  if (!SENSITIVE_HEADER.test(name)) return value3;
+  const scheme = /^(Bearer|Basic|Token|DSN|Sentry)\s/i.exec(value3)?.[1];
   return scheme ? `${scheme} [redacted]` : "[redacted]";
 }
 function formatWait(ms) {
@@ -32600,13 +32600,13 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse2(str3) {
-      str3 = String(str3);
-      if (str3.length > 100) {
+    function parse2(str4) {
+      str4 = String(str4);
+      if (str4.length > 100) {
         return;
       }
       var match = /^(-?(?:\d+)?\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|years?|yrs?|y)?$/i.exec(
-        str3
+        str4
       );
       if (!match) {
         return;
@@ -33048,9 +33048,9 @@ var require_has_flag = __commonJS({
     "use strict";
     module.exports = (flag, argv = process.argv) => {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
+      const position2 = argv.indexOf(prefix + flag);
       const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+      return position2 !== -1 && (terminatorPosition === -1 || position2 < terminatorPosition);
     };
   }
 });
@@ -33272,7 +33272,7 @@ var require_node = __commonJS({
     }
     exports.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
-    }).reduce((obj5, key) => {
+    }).reduce((obj6, key) => {
       const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
         return k2.toUpperCase();
       });
@@ -33286,8 +33286,8 @@ var require_node = __commonJS({
       } else {
         val = Number(val);
       }
-      obj5[prop] = val;
-      return obj5;
+      obj6[prop] = val;
+      return obj6;
     }, {});
     function useColors() {
       return "colors" in exports.inspectOpts ? Boolean(exports.inspectOpts.colors) : tty3.isatty(process.stderr.fd);
@@ -33334,7 +33334,7 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str4) => str4.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
@@ -34034,8 +34034,8 @@ function remove(target, item) {
 function asArray(source) {
   return Array.isArray(source) ? source : [source];
 }
-function asCamelCase(str3) {
-  return str3.replace(/[\s-]+(.)/g, (_all, chr) => {
+function asCamelCase(str4) {
+  return str4.replace(/[\s-]+(.)/g, (_all, chr) => {
     return chr.toUpperCase();
   });
 }
@@ -34048,8 +34048,8 @@ function asNumber(source, onNaN = 0) {
   if (source == null) {
     return onNaN;
   }
-  const num = parseInt(source, 10);
-  return Number.isNaN(num) ? onNaN : num;
+  const num2 = parseInt(source, 10);
+  return Number.isNaN(num2) ? onNaN : num2;
 }
 function prefixedArray(input2, prefix) {
   const output = [];
@@ -34113,13 +34113,13 @@ function appendTaskOptions(options, commands = []) {
     return commands;
   }
   return Object.keys(options).reduce((commands2, key) => {
-    const value2 = options[key];
-    if (r(value2)) {
-      commands2.push(value2);
-    } else if (filterPrimitives(value2, ["boolean"])) {
-      commands2.push(key + "=" + value2);
-    } else if (Array.isArray(value2)) {
-      for (const v of value2) {
+    const value3 = options[key];
+    if (r(value3)) {
+      commands2.push(value3);
+    } else if (filterPrimitives(value3, ["boolean"])) {
+      commands2.push(key + "=" + value3);
+    } else if (Array.isArray(value3)) {
+      for (const v of value3) {
         if (!filterPrimitives(v, ["string", "number"])) {
           commands2.push(key + "=" + v);
         }
@@ -34325,24 +34325,24 @@ function configListParser(text) {
   return config;
 }
 function configGetParser(text, key) {
-  let value2 = null;
+  let value3 = null;
   const values = [];
   const scopes = /* @__PURE__ */ new Map();
   for (const item of configParser(text, key)) {
     if (item.key !== key) {
       continue;
     }
-    values.push(value2 = item.value);
+    values.push(value3 = item.value);
     if (!scopes.has(item.file)) {
       scopes.set(item.file, []);
     }
-    scopes.get(item.file).push(value2);
+    scopes.get(item.file).push(value3);
   }
   return {
     key,
     paths: Array.from(scopes.keys()),
     scopes,
-    value: value2,
+    value: value3,
     values
   };
 }
@@ -34353,14 +34353,14 @@ function* configParser(text, requestedKey = null) {
   const lines = text.split("\0");
   for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
     const file = configFilePath(lines[i2++]);
-    let value2 = lines[i2++];
+    let value3 = lines[i2++];
     let key = requestedKey;
-    if (value2.includes("\n")) {
-      const line = splitOn(value2, "\n");
+    if (value3.includes("\n")) {
+      const line = splitOn(value3, "\n");
       key = line[0];
-      value2 = line[1];
+      value3 = line[1];
     }
-    yield { file, key, value: value2 };
+    yield { file, key, value: value3 };
   }
 }
 function asConfigScope(scope, fallback) {
@@ -34369,12 +34369,12 @@ function asConfigScope(scope, fallback) {
   }
   return fallback;
 }
-function addConfigTask(key, value2, append22, scope) {
+function addConfigTask(key, value3, append22, scope) {
   const commands = ["config", `--${scope}`];
   if (append22) {
     commands.push("--add");
   }
-  commands.push(key, value2);
+  commands.push(key, value3);
   return {
     commands,
     format: "utf-8",
@@ -34411,11 +34411,11 @@ function listConfigTask(scope) {
 }
 function config_default() {
   return {
-    addConfig(key, value2, ...rest) {
+    addConfig(key, value3, ...rest) {
       return this._runTask(
         addConfigTask(
           key,
-          value2,
+          value3,
           rest[0] === true,
           asConfigScope(
             rest[1],
@@ -35466,19 +35466,19 @@ function abortPlugin(signal) {
   }
   const onSpawnAfter = {
     type: "spawn.after",
-    action(_data, context) {
+    action(_data, context2) {
       function kill() {
-        context.kill(new GitPluginError(void 0, "abort", "Abort signal received"));
+        context2.kill(new GitPluginError(void 0, "abort", "Abort signal received"));
       }
       signal.addEventListener("abort", kill);
-      context.spawned.on("close", () => signal.removeEventListener("abort", kill));
+      context2.spawned.on("close", () => signal.removeEventListener("abort", kill));
     }
   };
   const onSpawnBefore = {
     type: "spawn.before",
-    action(_data, context) {
+    action(_data, context2) {
       if (signal.aborted) {
-        context.kill(new GitPluginError(void 0, "abort", "Abort already signaled"));
+        context2.kill(new GitPluginError(void 0, "abort", "Abort already signaled"));
       }
     }
   };
@@ -35618,11 +35618,11 @@ function errorDetectionHandler(overwrite = false, isError = isTaskError, errorMe
 function errorDetectionPlugin(config) {
   return {
     type: "task.error",
-    action(data, context) {
+    action(data, context2) {
       const error3 = config(data.error, {
-        stdErr: context.stdErr,
-        stdOut: context.stdOut,
-        exitCode: context.exitCode
+        stdErr: context2.stdErr,
+        stdOut: context2.stdOut,
+        exitCode: context2.exitCode
       });
       if (Buffer.isBuffer(error3)) {
         return { error: new GitError(void 0, error3.toString("utf-8")) };
@@ -35638,17 +35638,17 @@ function progressMonitorPlugin(progress) {
   const progressMethods = ["checkout", "clone", "fetch", "pull", "push"];
   const onProgress = {
     type: "spawn.after",
-    action(_data, context) {
-      if (!context.commands.includes(progressCommand)) {
+    action(_data, context2) {
+      if (!context2.commands.includes(progressCommand)) {
         return;
       }
-      context.spawned.stderr?.on("data", (chunk) => {
+      context2.spawned.stderr?.on("data", (chunk) => {
         const message = /^([\s\S]+?):\s*(\d+)% \((\d+)\/(\d+)\)/.exec(chunk.toString("utf8"));
         if (!message) {
           return;
         }
         progress({
-          method: context.method,
+          method: context2.method,
           stage: progressEventStage(message[1]),
           progress: asNumber(message[2]),
           processed: asNumber(message[3]),
@@ -35659,8 +35659,8 @@ function progressMonitorPlugin(progress) {
   };
   const onArgs = {
     type: "spawn.args",
-    action(args, context) {
-      if (!progressMethods.includes(context.method)) {
+    action(args, context2) {
+      if (!progressMethods.includes(context2.method)) {
         return args;
       }
       return including(args, progressCommand);
@@ -35688,27 +35688,27 @@ function timeoutPlugin({
   if (block > 0) {
     return {
       type: "spawn.after",
-      action(_data, context) {
+      action(_data, context2) {
         let timeout;
         function wait() {
           timeout && clearTimeout(timeout);
           timeout = setTimeout(kill, block);
         }
         function stop() {
-          context.spawned.stdout?.off("data", wait);
-          context.spawned.stderr?.off("data", wait);
-          context.spawned.off("exit", stop);
-          context.spawned.off("close", stop);
+          context2.spawned.stdout?.off("data", wait);
+          context2.spawned.stderr?.off("data", wait);
+          context2.spawned.off("exit", stop);
+          context2.spawned.off("close", stop);
           timeout && clearTimeout(timeout);
         }
         function kill() {
           stop();
-          context.kill(new GitPluginError(void 0, "timeout", `block timeout reached`));
+          context2.kill(new GitPluginError(void 0, "timeout", `block timeout reached`));
         }
-        stdOut && context.spawned.stdout?.on("data", wait);
-        stdErr && context.spawned.stderr?.on("data", wait);
-        context.spawned.on("exit", stop);
-        context.spawned.on("close", stop);
+        stdOut && context2.spawned.stdout?.on("data", wait);
+        stdErr && context2.spawned.stderr?.on("data", wait);
+        context2.spawned.on("exit", stop);
+        context2.spawned.on("close", stop);
         wait();
       }
     };
@@ -36219,14 +36219,14 @@ var init_esm = __esm({
             }
             return this.values[file];
           }
-          addValue(file, key, value2) {
+          addValue(file, key, value3) {
             const values = this.addFile(file);
             if (!Object.hasOwn(values, key)) {
-              values[key] = value2;
+              values[key] = value3;
             } else if (Array.isArray(values[key])) {
-              values[key].push(value2);
+              values[key].push(value3);
             } else {
-              values[key] = [values[key], value2];
+              values[key] = [values[key], value3];
             }
             this._all = void 0;
           }
@@ -36318,12 +36318,12 @@ var init_esm = __esm({
       "src/lib/git-logger.ts"() {
         "use strict";
         init_utils();
-        import_debug.default.formatters.L = (value2) => String(filterHasLength(value2) ? value2.length : "-");
-        import_debug.default.formatters.B = (value2) => {
-          if (Buffer.isBuffer(value2)) {
-            return value2.toString("utf8");
+        import_debug.default.formatters.L = (value3) => String(filterHasLength(value3) ? value3.length : "-");
+        import_debug.default.formatters.B = (value3) => {
+          if (Buffer.isBuffer(value3)) {
+            return value3.toString("utf8");
           }
-          return objectToString(value2);
+          return objectToString(value3);
         };
       }
     });
@@ -36647,10 +36647,10 @@ var init_esm = __esm({
         init_utils();
         parser2 = new LineParser(
           /([a-z-]+): (\d+)$/,
-          (result, [key, value2]) => {
+          (result, [key, value3]) => {
             const property = asCamelCase(key);
             if (Object.hasOwn(result, property)) {
-              result[property] = asNumber(value2);
+              result[property] = asNumber(value3);
             }
           }
         );
@@ -38031,11 +38031,11 @@ var init_esm = __esm({
           this._plugins.reconfigure("binary", command10);
           return this;
         };
-        Git2.prototype.env = function(name, value2) {
+        Git2.prototype.env = function(name, value3) {
           if (arguments.length === 1 && typeof name === "object") {
             this._executor.env = name;
           } else {
-            (this._executor.env = this._executor.env || {})[name] = value2;
+            (this._executor.env = this._executor.env || {})[name] = value3;
           }
           return this;
         };
@@ -38390,9 +38390,9 @@ var init_esm = __esm({
           plugins.forEach((plugin2) => this.plugins.delete(plugin2));
         };
       }
-      exec(type, data, context) {
+      exec(type, data, context2) {
         let output = data;
-        const contextual = Object.freeze(Object.create(context));
+        const contextual = Object.freeze(Object.create(context2));
         for (const plugin of this.plugins) {
           if (plugin.type === type) {
             output = plugin.action(output, contextual);
@@ -38765,11 +38765,11 @@ var require_argument = __commonJS({
       /**
        * @package
        */
-      _collectValue(value2, previous) {
+      _collectValue(value3, previous) {
         if (previous === this.defaultValue || !Array.isArray(previous)) {
-          return [value2];
+          return [value3];
         }
-        previous.push(value2);
+        previous.push(value3);
         return previous;
       }
       /**
@@ -38779,8 +38779,8 @@ var require_argument = __commonJS({
        * @param {string} [description]
        * @return {Argument}
        */
-      default(value2, description) {
-        this.defaultValue = value2;
+      default(value3, description) {
+        this.defaultValue = value3;
         this.defaultValueDescription = description;
         return this;
       }
@@ -39276,8 +39276,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {number}
        */
-      displayWidth(str3) {
-        return stripColor(str3).length;
+      displayWidth(str4) {
+        return stripColor(str4).length;
       }
       /**
        * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
@@ -39285,11 +39285,11 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {string}
        */
-      styleTitle(str3) {
-        return str3;
+      styleTitle(str4) {
+        return str4;
       }
-      styleUsage(str3) {
-        return str3.split(" ").map((word) => {
+      styleUsage(str4) {
+        return str4.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word === "[command]") return this.styleSubcommandText(word);
           if (word[0] === "[" || word[0] === "<")
@@ -39297,46 +39297,46 @@ var require_help = __commonJS({
           return this.styleCommandText(word);
         }).join(" ");
       }
-      styleCommandDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleCommandDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleOptionDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleOptionDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleSubcommandDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleSubcommandDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleArgumentDescription(str3) {
-        return this.styleDescriptionText(str3);
+      styleArgumentDescription(str4) {
+        return this.styleDescriptionText(str4);
       }
-      styleDescriptionText(str3) {
-        return str3;
+      styleDescriptionText(str4) {
+        return str4;
       }
-      styleOptionTerm(str3) {
-        return this.styleOptionText(str3);
+      styleOptionTerm(str4) {
+        return this.styleOptionText(str4);
       }
-      styleSubcommandTerm(str3) {
-        return str3.split(" ").map((word) => {
+      styleSubcommandTerm(str4) {
+        return str4.split(" ").map((word) => {
           if (word === "[options]") return this.styleOptionText(word);
           if (word[0] === "[" || word[0] === "<")
             return this.styleArgumentText(word);
           return this.styleSubcommandText(word);
         }).join(" ");
       }
-      styleArgumentTerm(str3) {
-        return this.styleArgumentText(str3);
+      styleArgumentTerm(str4) {
+        return this.styleArgumentText(str4);
       }
-      styleOptionText(str3) {
-        return str3;
+      styleOptionText(str4) {
+        return str4;
       }
-      styleArgumentText(str3) {
-        return str3;
+      styleArgumentText(str4) {
+        return str4;
       }
-      styleSubcommandText(str3) {
-        return str3;
+      styleSubcommandText(str4) {
+        return str4;
       }
-      styleCommandText(str3) {
-        return str3;
+      styleCommandText(str4) {
+        return str4;
       }
       /**
        * Calculate the pad width from the maximum term length.
@@ -39359,8 +39359,8 @@ var require_help = __commonJS({
        * @param {string} str
        * @returns {boolean}
        */
-      preformatted(str3) {
-        return /\n[^\S\r\n]/.test(str3);
+      preformatted(str4) {
+        return /\n[^\S\r\n]/.test(str4);
       }
       /**
        * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
@@ -39406,9 +39406,9 @@ ${itemIndentStr}`);
        * @param {number} width
        * @returns {string}
        */
-      boxWrap(str3, width) {
-        if (width < this.minWidthToWrap) return str3;
-        const rawLines = str3.split(/\r\n|\n/);
+      boxWrap(str4, width) {
+        if (width < this.minWidthToWrap) return str4;
+        const rawLines = str4.split(/\r\n|\n/);
         const chunkPattern = /[\s]*[^\s]+/g;
         const wrappedLines = [];
         rawLines.forEach((line) => {
@@ -39436,9 +39436,9 @@ ${itemIndentStr}`);
         return wrappedLines.join("\n");
       }
     };
-    function stripColor(str3) {
+    function stripColor(str4) {
       const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
-      return str3.replace(sgrPattern, "");
+      return str4.replace(sgrPattern, "");
     }
     exports.Help = Help2;
     exports.stripColor = stripColor;
@@ -39488,8 +39488,8 @@ var require_option = __commonJS({
        * @param {string} [description]
        * @return {Option}
        */
-      default(value2, description) {
-        this.defaultValue = value2;
+      default(value3, description) {
+        this.defaultValue = value3;
         this.defaultValueDescription = description;
         return this;
       }
@@ -39590,11 +39590,11 @@ var require_option = __commonJS({
       /**
        * @package
        */
-      _collectValue(value2, previous) {
+      _collectValue(value3, previous) {
         if (previous === this.defaultValue || !Array.isArray(previous)) {
-          return [value2];
+          return [value3];
         }
-        previous.push(value2);
+        previous.push(value3);
         return previous;
       }
       /**
@@ -39688,7 +39688,7 @@ var require_option = __commonJS({
             this.positiveOptions.set(option.attributeName(), option);
           }
         });
-        this.negativeOptions.forEach((value2, key) => {
+        this.negativeOptions.forEach((value3, key) => {
           if (this.positiveOptions.has(key)) {
             this.dualOptions.add(key);
           }
@@ -39701,17 +39701,17 @@ var require_option = __commonJS({
        * @param {Option} option
        * @returns {boolean}
        */
-      valueFromOption(value2, option) {
+      valueFromOption(value3, option) {
         const optionKey = option.attributeName();
         if (!this.dualOptions.has(optionKey)) return true;
         const preset = this.negativeOptions.get(optionKey).presetArg;
         const negativeValue = preset !== void 0 ? preset : false;
-        return option.negate === (negativeValue === value2);
+        return option.negate === (negativeValue === value3);
       }
     };
-    function camelcase(str3) {
-      return str3.split("-").reduce((str4, word) => {
-        return str4 + word[0].toUpperCase() + word.slice(1);
+    function camelcase(str4) {
+      return str4.split("-").reduce((str5, word) => {
+        return str5 + word[0].toUpperCase() + word.slice(1);
       });
     }
     function splitOptionFlags(flags) {
@@ -39892,14 +39892,14 @@ var require_command = __commonJS({
         this._showSuggestionAfterError = true;
         this._savedState = null;
         this._outputConfiguration = {
-          writeOut: (str3) => process9.stdout.write(str3),
-          writeErr: (str3) => process9.stderr.write(str3),
-          outputError: (str3, write) => write(str3),
+          writeOut: (str4) => process9.stdout.write(str4),
+          writeErr: (str4) => process9.stderr.write(str4),
+          outputError: (str4, write) => write(str4),
           getOutHelpWidth: () => process9.stdout.isTTY ? process9.stdout.columns : void 0,
           getErrHelpWidth: () => process9.stderr.isTTY ? process9.stderr.columns : void 0,
           getOutHasColors: () => useColor() ?? (process9.stdout.isTTY && process9.stdout.hasColors?.()),
           getErrHasColors: () => useColor() ?? (process9.stderr.isTTY && process9.stderr.hasColors?.()),
-          stripColor: (str3) => stripColor(str3)
+          stripColor: (str4) => stripColor(str4)
         };
         this._hidden = false;
         this._helpOption = void 0;
@@ -40345,9 +40345,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} invalidArgumentMessage
        * @private
        */
-      _callParseArg(target, value2, previous, invalidArgumentMessage) {
+      _callParseArg(target, value3, previous, invalidArgumentMessage) {
         try {
-          return target.parseArg(value2, previous);
+          return target.parseArg(value3, previous);
         } catch (err4) {
           if (err4.code === "commander.invalidArgument") {
             const message = `${invalidArgumentMessage} ${err4.message}`;
@@ -40634,8 +40634,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} value
        * @return {Command} `this` command for chaining
        */
-      setOptionValue(key, value2) {
-        return this.setOptionValueWithSource(key, value2, void 0);
+      setOptionValue(key, value3) {
+        return this.setOptionValueWithSource(key, value3, void 0);
       }
       /**
        * Store option value and where the value came from.
@@ -40645,11 +40645,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} source - expected values are default/config/env/cli/implied
        * @return {Command} `this` command for chaining
        */
-      setOptionValueWithSource(key, value2, source) {
+      setOptionValueWithSource(key, value3, source) {
         if (this._storeOptionsAsProperties) {
-          this[key] = value2;
+          this[key] = value3;
         } else {
-          this._optionValues[key] = value2;
+          this._optionValues[key] = value3;
         }
         this._optionValueSources[key] = source;
         return this;
@@ -41032,13 +41032,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _processArguments() {
-        const myParseArg = (argument, value2, previous) => {
-          let parsedValue = value2;
-          if (value2 !== null && argument.parseArg) {
-            const invalidValueMessage = `error: command-argument value '${value2}' is invalid for argument '${argument.name()}'.`;
+        const myParseArg = (argument, value3, previous) => {
+          let parsedValue = value3;
+          if (value3 !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value3}' is invalid for argument '${argument.name()}'.`;
             parsedValue = this._callParseArg(
               argument,
-              value2,
+              value3,
               previous,
               invalidValueMessage
             );
@@ -41048,25 +41048,25 @@ Expecting one of '${allowedValues.join("', '")}'`);
         this._checkNumberOfArguments();
         const processedArgs = [];
         this.registeredArguments.forEach((declaredArg, index) => {
-          let value2 = declaredArg.defaultValue;
+          let value3 = declaredArg.defaultValue;
           if (declaredArg.variadic) {
             if (index < this.args.length) {
-              value2 = this.args.slice(index);
+              value3 = this.args.slice(index);
               if (declaredArg.parseArg) {
-                value2 = value2.reduce((processed, v) => {
+                value3 = value3.reduce((processed, v) => {
                   return myParseArg(declaredArg, v, processed);
                 }, declaredArg.defaultValue);
               }
-            } else if (value2 === void 0) {
-              value2 = [];
+            } else if (value3 === void 0) {
+              value3 = [];
             }
           } else if (index < this.args.length) {
-            value2 = this.args[index];
+            value3 = this.args[index];
             if (declaredArg.parseArg) {
-              value2 = myParseArg(declaredArg, value2, declaredArg.defaultValue);
+              value3 = myParseArg(declaredArg, value3, declaredArg.defaultValue);
             }
           }
-          processedArgs[index] = value2;
+          processedArgs[index] = value3;
         });
         this.processedArgs = processedArgs;
       }
@@ -41331,15 +41331,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
             const option = this._findOption(arg);
             if (option) {
               if (option.required) {
-                const value2 = args[i2++];
-                if (value2 === void 0) this.optionMissingArgument(option);
-                this.emit(`option:${option.name()}`, value2);
+                const value3 = args[i2++];
+                if (value3 === void 0) this.optionMissingArgument(option);
+                this.emit(`option:${option.name()}`, value3);
               } else if (option.optional) {
-                let value2 = null;
+                let value3 = null;
                 if (i2 < args.length && (!maybeOption(args[i2]) || negativeNumberArg(args[i2]))) {
-                  value2 = args[i2++];
+                  value3 = args[i2++];
                 }
-                this.emit(`option:${option.name()}`, value2);
+                this.emit(`option:${option.name()}`, value3);
               } else {
                 this.emit(`option:${option.name()}`);
               }
@@ -41623,18 +41623,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str3, flags, description) {
-        if (str3 === void 0) return this._version;
-        this._version = str3;
+      version(str4, flags, description) {
+        if (str4 === void 0) return this._version;
+        this._version = str4;
         flags = flags || "-V, --version";
         description = description || "output the version number";
         const versionOption = this.createOption(flags, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
-          this._outputConfiguration.writeOut(`${str3}
+          this._outputConfiguration.writeOut(`${str4}
 `);
-          this._exit(0, "commander.version", str3);
+          this._exit(0, "commander.version", str4);
         });
         return this;
       }
@@ -41645,10 +41645,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} [argsDescription]
        * @return {(string|Command)}
        */
-      description(str3, argsDescription) {
-        if (str3 === void 0 && argsDescription === void 0)
+      description(str4, argsDescription) {
+        if (str4 === void 0 && argsDescription === void 0)
           return this._description;
-        this._description = str3;
+        this._description = str4;
         if (argsDescription) {
           this._argsDescription = argsDescription;
         }
@@ -41660,9 +41660,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      summary(str3) {
-        if (str3 === void 0) return this._summary;
-        this._summary = str3;
+      summary(str4) {
+        if (str4 === void 0) return this._summary;
+        this._summary = str4;
         return this;
       }
       /**
@@ -41710,8 +41710,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      usage(str3) {
-        if (str3 === void 0) {
+      usage(str4) {
+        if (str4 === void 0) {
           if (this._usage) return this._usage;
           const args = this.registeredArguments.map((arg) => {
             return humanReadableArgName(arg);
@@ -41722,7 +41722,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
             this.registeredArguments.length ? args : []
           ).join(" ");
         }
-        this._usage = str3;
+        this._usage = str4;
         return this;
       }
       /**
@@ -41731,9 +41731,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [str]
        * @return {(string|Command)}
        */
-      name(str3) {
-        if (str3 === void 0) return this._name;
-        this._name = str3;
+      name(str4) {
+        if (str4 === void 0) return this._name;
+        this._name = str4;
         return this;
       }
       /**
@@ -41839,14 +41839,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
        */
       helpInformation(contextOptions) {
         const helper = this.createHelp();
-        const context = this._getOutputContext(contextOptions);
+        const context2 = this._getOutputContext(contextOptions);
         helper.prepareContext({
-          error: context.error,
-          helpWidth: context.helpWidth,
-          outputHasColors: context.hasColors
+          error: context2.error,
+          helpWidth: context2.helpWidth,
+          outputHasColors: context2.hasColors
         });
         const text = helper.formatHelp(this, helper);
-        if (context.hasColors) return text;
+        if (context2.hasColors) return text;
         return this._outputConfiguration.stripColor(text);
       }
       /**
@@ -41867,17 +41867,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let hasColors2;
         let helpWidth;
         if (error3) {
-          baseWrite = (str3) => this._outputConfiguration.writeErr(str3);
+          baseWrite = (str4) => this._outputConfiguration.writeErr(str4);
           hasColors2 = this._outputConfiguration.getErrHasColors();
           helpWidth = this._outputConfiguration.getErrHelpWidth();
         } else {
-          baseWrite = (str3) => this._outputConfiguration.writeOut(str3);
+          baseWrite = (str4) => this._outputConfiguration.writeOut(str4);
           hasColors2 = this._outputConfiguration.getOutHasColors();
           helpWidth = this._outputConfiguration.getOutHelpWidth();
         }
-        const write = (str3) => {
-          if (!hasColors2) str3 = this._outputConfiguration.stripColor(str3);
-          return baseWrite(str3);
+        const write = (str4) => {
+          if (!hasColors2) str4 = this._outputConfiguration.stripColor(str4);
+          return baseWrite(str4);
         };
         return { error: error3, write, hasColors: hasColors2, helpWidth };
       }
@@ -42007,22 +42007,22 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position2, text) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
-        if (!allowedValues.includes(position)) {
+        if (!allowedValues.includes(position2)) {
           throw new Error(`Unexpected value for position to addHelpText.
 Expecting one of '${allowedValues.join("', '")}'`);
         }
-        const helpEvent = `${position}Help`;
-        this.on(helpEvent, (context) => {
+        const helpEvent = `${position2}Help`;
+        this.on(helpEvent, (context2) => {
           let helpStr;
           if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+            helpStr = text({ error: context2.error, command: context2.command });
           } else {
             helpStr = text;
           }
           if (helpStr) {
-            context.write(`${helpStr}
+            context2.write(`${helpStr}
 `);
           }
         });
@@ -42172,8 +42172,8 @@ function handler(env2, fn) {
     await fn(ctx, opts, ...args);
   };
 }
-function collect(value2, previous) {
-  return [...previous ?? [], value2];
+function collect(value3, previous) {
+  return [...previous ?? [], value3];
 }
 function orgOption() {
   return new Option("-o, --org <org>", "the organization ID or slug");
@@ -42185,10 +42185,10 @@ function releaseOption() {
   return new Option("-r, --release <release>", "the release version");
 }
 function intArg(name) {
-  return (value2) => {
-    if (!/^-?\d+$/.test(value2.trim()))
-      throw new UsageError(`invalid value '${value2}' for ${name}: expected an integer`);
-    return Number.parseInt(value2, 10);
+  return (value3) => {
+    if (!/^-?\d+$/.test(value3.trim()))
+      throw new UsageError(`invalid value '${value3}' for ${name}: expected an integer`);
+    return Number.parseInt(value3, 10);
   };
 }
 var init_runner = __esm({
@@ -42232,9 +42232,9 @@ var init_scopes = __esm({
 });
 
 // src/commands/info/render.ts
-function withSource(style, value2, source) {
-  if (value2 === null || value2 === "") return "-";
-  return source ? `${value2} ${style.dim(`(from ${source})`)}` : value2;
+function withSource(style, value3, source) {
+  if (value3 === null || value3 === "") return "-";
+  return source ? `${value3} ${style.dim(`(from ${source})`)}` : value3;
 }
 function renderInfo(r2, style) {
   const lines = [];
@@ -42386,7 +42386,7 @@ __export(write_token_exports, {
 });
 import { chmodSync, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync5, renameSync, writeFileSync } from "node:fs";
 import { dirname as dirname4 } from "node:path";
-function setIniValue(text, section2, key, value2) {
+function setIniValue(text, section2, key, value3) {
   const lines = text.length ? text.replace(/\r\n/g, "\n").split("\n") : [];
   if (lines.length && lines[lines.length - 1] === "") lines.pop();
   let current = "";
@@ -42406,18 +42406,18 @@ function setIniValue(text, section2, key, value2) {
     if (current === section2) {
       const kv = /^\s*([^=;#\s]+)\s*=/.exec(lines[i2]);
       if (kv && kv[1] === key) {
-        lines[i2] = `${key}=${value2}`;
+        lines[i2] = `${key}=${value3}`;
         return lines.join("\n") + "\n";
       }
     }
   }
   if (sectionStart < 0) {
     if (lines.length && lines[lines.length - 1].trim() !== "") lines.push("");
-    lines.push(`[${section2}]`, `${key}=${value2}`);
+    lines.push(`[${section2}]`, `${key}=${value3}`);
   } else {
     let insertAt = sectionEnd;
     while (insertAt - 1 > sectionStart && lines[insertAt - 1].trim() === "") insertAt--;
-    lines.splice(insertAt, 0, `${key}=${value2}`);
+    lines.splice(insertAt, 0, `${key}=${value3}`);
   }
   return lines.join("\n") + "\n";
 }
@@ -42500,9 +42500,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync15, existsSync: existsSync13 } = await import("node:fs");
+  const { readFileSync: readFileSync16, existsSync: existsSync13 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync13(target) ? readIniValue2(readFileSync15(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync13(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -42635,8 +42635,8 @@ function jsonTextTooDeep(text, max) {
   }
   return false;
 }
-function valueTooDeep(value2, max) {
-  const stack = [[value2, 0]];
+function valueTooDeep(value3, max) {
+  const stack = [[value3, 0]];
   while (stack.length > 0) {
     const [v, d] = stack.pop();
     if (v === null || typeof v !== "object") continue;
@@ -42709,7 +42709,7 @@ function paginate(req, items) {
     }
     offset = Number(parts[1]);
   }
-  const page = items.slice(offset, offset + perPage);
+  const page2 = items.slice(offset, offset + perPage);
   const params = new URLSearchParams(req.queryAll);
   params.delete("cursor");
   const qs = params.toString();
@@ -42718,7 +42718,7 @@ function paginate(req, items) {
   const prevCursor = `0:${prevOffset}:1`;
   const nextCursor2 = `0:${offset + perPage}:0`;
   const link = `<${base}cursor=${prevCursor}>; rel="previous"; results="${offset > 0}"; cursor="${prevCursor}", <${base}cursor=${nextCursor2}>; rel="next"; results="${offset + perPage < items.length}"; cursor="${nextCursor2}"`;
-  return json(200, page, { Link: link, "X-Hits": String(items.length), "X-Max-Hits": "1000" });
+  return json(200, page2, { Link: link, "X-Hits": String(items.length), "X-Max-Hits": "1000" });
 }
 function parseJsonBody(req, errorShape = "detail") {
   if (req.body.length === 0) return { value: {} };
@@ -42937,20 +42937,20 @@ var init_persist = __esm({
         const read = (name) => {
           const f = join3(this.dir, name);
           if (!existsSync3(f)) return void 0;
-          let value2;
+          let value3;
           try {
             const text = readFileSync6(f, "utf8");
             if (jsonTextTooDeep(text, 64)) throw new Error("nested too deeply");
-            value2 = JSON.parse(text);
+            value3 = JSON.parse(text);
           } catch (e) {
             const why = e.code ? describeFsError(e) : e.message;
             throw new DataFileError(`${f} is damaged (${why.slice(0, 120)}): fix it or move it away, then start again`);
           }
-          if (!Array.isArray(value2) || !value2.every((x2) => typeof x2 === "object" && x2 !== null && !Array.isArray(x2)))
+          if (!Array.isArray(value3) || !value3.every((x2) => typeof x2 === "object" && x2 !== null && !Array.isArray(x2)))
             throw new DataFileError(
               `${f} is damaged (expected a JSON array of objects): fix it or move it away, then start again`
             );
-          return value2;
+          return value3;
         };
         const releases = read("releases.json");
         const deploys = read("deploys.json");
@@ -43115,9 +43115,9 @@ function authenticate(state, req) {
   }
   if (words.length === 1) return { reply: unauthorized("Invalid token header. No credentials provided.") };
   if (words.length > 2) return { reply: unauthorized("Invalid token header. Token string should not contain spaces.") };
-  const value2 = words[1];
-  const rec = state.tokens.find((t2) => t2.token === value2);
-  if (value2.startsWith("sntrys_")) {
+  const value3 = words[1];
+  const rec = state.tokens.find((t2) => t2.token === value3);
+  if (value3.startsWith("sntrys_")) {
     if (rec?.kind !== "org") return { reply: unauthorized("Invalid org token") };
     return { token: rec };
   }
@@ -43231,6 +43231,16 @@ var init_body = __esm({
   }
 });
 
+// src/server/web/paths.ts
+function isWebPath(path) {
+  return path === "/" || path.startsWith("/_web/") || /^\/(events|releases|bundles|health|monitors)(\/|$)/.test(path);
+}
+var init_paths = __esm({
+  "src/server/web/paths.ts"() {
+    "use strict";
+  }
+});
+
 // src/server/pipeline.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 function flatHeaders(h2) {
@@ -43299,7 +43309,7 @@ async function handleRequest(core, router, log2, req, res) {
       return;
     }
     const path = url.pathname;
-    const admin = path.startsWith("/_ship/");
+    const admin = path.startsWith("/_ship/") || isWebPath(path);
     record = {
       seq: log2.nextSeq(),
       time: core.now().toISOString(),
@@ -43414,6 +43424,7 @@ var init_pipeline = __esm({
     init_body();
     init_http();
     init_limits();
+    init_paths();
     MAX_LOGGED_PATH = 2048;
   }
 });
@@ -43499,2040 +43510,254 @@ var init_request_log = __esm({
   }
 });
 
-// src/server/routes/admin.ts
-function register(router, core) {
-  const guard = (req) => {
-    const auth = req.headers.authorization ?? "";
-    const tok = auth.replace(/^Bearer\s+/i, "");
-    const rec = core.state.tokens.find((t2) => t2.token === tok);
-    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
-    return void 0;
-  };
-  const admin = { preflight: guard };
-  router.on("GET", "/_ship/state", () => json(200, introspectState(core)), admin);
-  router.on("GET", "/_ship/requests", () => json(200, core.state.requests), admin);
-  router.on(
-    "POST",
-    "/_ship/faults",
-    (req) => {
-      const parsed = parseJsonBody(req);
-      if ("reply" in parsed) return parsed.reply;
-      const rule = parsed.value;
-      if (typeof rule !== "object" || rule === null || Array.isArray(rule))
-        return json(400, { detail: "a fault rule is a JSON object" });
-      if (rule.pathRegex !== void 0) {
-        try {
-          rule.path = new RegExp(String(rule.pathRegex));
-        } catch (e) {
-          return json(400, { detail: `pathRegex: ${e.message.slice(0, 200)}` });
-        }
-      }
-      core.faults.add(rule);
-      return json(201, { ok: true });
-    },
-    admin
-  );
-  router.on(
-    "DELETE",
-    "/_ship/faults",
-    () => {
-      core.faults.clear();
-      return { status: 204 };
-    },
-    admin
-  );
-}
-function introspectState(core) {
-  const s2 = core.state;
-  let budget = 4 * STATE_CONTENT_BYTES;
-  return {
-    releases: s2.releases,
-    deploys: s2.deploys,
-    repos: s2.repos,
-    bundles: s2.bundles.map((b2) => ({
-      ...b2,
-      files: b2.files.map((f) => {
-        const size = f.content.length;
-        if (size > STATE_CONTENT_BYTES || size > budget) return { ...f, content: null, contentOmitted: size };
-        budget -= size;
-        return { ...f, content: f.content.toString("utf8") };
-      })
-    })),
-    events: s2.events,
-    monitors: s2.monitors,
-    checkIns: s2.checkIns,
-    dropped: s2.dropped
-  };
-}
-var STATE_CONTENT_BYTES;
-var init_admin = __esm({
-  "src/server/routes/admin.ts"() {
-    "use strict";
-    init_http();
-    STATE_CONTENT_BYTES = 16 * 1024 * 1024;
-  }
+// src/server/web/access.ts
+var access_exports = {};
+__export(access_exports, {
+  COOKIE: () => COOKIE,
+  checkAccess: () => checkAccess,
+  isLoopbackHost: () => isLoopbackHost,
+  tokenRequired: () => tokenRequired
 });
-
-// src/server/serialize.ts
-function isoDate(d) {
-  const s2 = (typeof d === "string" ? new Date(d) : d).toISOString();
-  return s2.endsWith(".000Z") ? `${s2.slice(0, -5)}Z` : s2;
+import { createHash as createHash2, timingSafeEqual } from "node:crypto";
+function isLoopbackHost(host) {
+  const h2 = (host ?? "127.0.0.1").toLowerCase().replace(/^\[|\]$/g, "");
+  return h2 === "localhost" || h2 === "::1" || /^127(\.\d{1,3}){3}$/.test(h2) || h2 === "::ffff:127.0.0.1";
 }
-function serializeUser(u) {
-  return {
-    id: u.id,
-    name: u.name,
-    username: u.username,
-    email: u.email,
-    avatarUrl: null,
-    isActive: true,
-    hasPasswordAuth: true,
-    isManaged: false,
-    dateJoined: "2024-01-01T00:00:00Z",
-    lastLogin: null,
-    has2fa: false,
-    lastActive: null,
-    isSuperuser: false,
-    isStaff: false,
-    experiments: {},
-    emails: [{ id: u.id, email: u.email, is_verified: true }],
-    avatar: { avatarType: "letter_avatar", avatarUuid: null, avatarUrl: null }
-  };
+function tokenRequired(core) {
+  return !isLoopbackHost(core.options.host);
 }
-function serializeOrg(o2, baseUrl) {
-  return {
-    id: String(o2.id),
-    slug: o2.slug,
-    status: { id: "active", name: "active" },
-    name: o2.name,
-    dateCreated: isoDate(o2.dateCreated),
-    isEarlyAdopter: false,
-    require2FA: false,
-    avatar: { avatarType: "letter_avatar", avatarUuid: null, avatarUrl: null },
-    links: { organizationUrl: baseUrl, regionUrl: baseUrl },
-    hasAuthProvider: false,
-    features: []
-  };
+function digest(token) {
+  return createHash2("sha256").update(`sentry-ship web session\0${token}`).digest("hex");
 }
-function serializeProject(p2, org) {
-  return {
-    id: String(p2.id),
-    slug: p2.slug,
-    name: p2.name,
-    platform: p2.platform,
-    dateCreated: isoDate(org.dateCreated),
-    isBookmarked: false,
-    isMember: true,
-    features: [],
-    firstEvent: null,
-    firstTransactionEvent: false,
-    access: ["project:read", "project:write", "project:releases"],
-    hasAccess: true,
-    status: "active"
-  };
+function same(a, b2) {
+  const x2 = Buffer.from(a);
+  const y2 = Buffer.from(b2);
+  return x2.length === y2.length && timingSafeEqual(x2, y2);
 }
-function serializeRepo(r2) {
-  return {
-    id: r2.id,
-    name: r2.name,
-    url: r2.url,
-    provider: r2.provider,
-    status: r2.status,
-    dateCreated: isoDate(r2.dateCreated),
-    integrationId: r2.integrationId,
-    externalSlug: r2.externalSlug,
-    externalId: r2.externalId
-  };
+function userTokens(core) {
+  return core.state.tokens.filter((t2) => t2.kind === "user").map((t2) => t2.token);
 }
-function author(c3) {
-  if (!c3.authorEmail && !c3.authorName) return null;
-  return { name: c3.authorName, email: c3.authorEmail };
-}
-function serializeCommit(state, orgId, c3) {
-  const repo = state.repos.find((r2) => r2.orgId === orgId && r2.name === c3.repository);
-  return {
-    id: c3.id,
-    message: c3.message,
-    dateCreated: isoDate(c3.timestamp ?? c3.dateCreated),
-    pullRequest: null,
-    suspectCommitType: "",
-    repository: repo ? serializeRepo(repo) : null,
-    author: author(c3)
-  };
-}
-function serializeDeploy(d) {
-  return {
-    id: d.id,
-    environment: d.environment,
-    dateStarted: d.dateStarted === null ? null : isoDate(d.dateStarted),
-    dateFinished: isoDate(d.dateFinished),
-    name: d.name,
-    url: d.url
-  };
-}
-function versionInfo(version) {
-  const at2 = version.indexOf("@");
-  const pkg = at2 > 0 ? version.slice(0, at2) : null;
-  const raw = at2 > 0 ? version.slice(at2 + 1) : version;
-  const semver = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(raw);
-  if (semver) {
-    const [, major, minor = "0", patch = "0", revision = "0", pre = null, build2 = null] = semver;
-    const core = `${major}.${minor}.${patch}${revision !== "0" ? `.${revision}` : ""}${pre ? `-${pre}` : ""}`;
-    return {
-      package: pkg,
-      version: {
-        raw,
-        major: Number(major),
-        minor: Number(minor),
-        patch: Number(patch),
-        revision: Number(revision),
-        pre,
-        buildCode: build2,
-        components: [major, semver[2], semver[3], semver[4]].filter((x2) => x2 !== void 0).length
-      },
-      description: build2 ? `${core} (${build2})` : core,
-      buildHash: null
-    };
+function cookieValue(req) {
+  const header2 = req.headers.cookie;
+  if (!header2) return void 0;
+  for (const part of header2.split(";")) {
+    const i2 = part.indexOf("=");
+    if (i2 > 0 && part.slice(0, i2).trim() === COOKIE) return part.slice(i2 + 1).trim();
   }
-  const isHash = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(raw);
-  return {
-    package: pkg,
-    version: { raw },
-    description: isHash ? raw.slice(0, 12) : raw,
-    buildHash: isHash ? raw : null
-  };
-}
-function deploysOf(state, r2) {
-  return state.deploys.filter((d) => d.releaseId === r2.id);
-}
-function serializeRelease(state, r2) {
-  const deploys = deploysOf(state, r2);
-  const last2 = deploys.length ? deploys[deploys.length - 1] : void 0;
-  const authors = /* @__PURE__ */ new Map();
-  for (const c3 of r2.commits) {
-    const a = author(c3);
-    if (a) authors.set(`${c3.authorEmail ?? ""}\0${c3.authorName ?? ""}`, a);
-  }
-  const info2 = versionInfo(r2.version);
-  const projects = r2.projects.map((id) => state.projects.find((p2) => p2.id === id)).filter((p2) => p2 !== void 0).map((p2) => ({
-    id: p2.id,
-    slug: p2.slug,
-    name: p2.name,
-    newGroups: 0,
-    platform: p2.platform,
-    platforms: p2.platform ? [p2.platform] : [],
-    hasHealthData: false
-  }));
-  return {
-    id: r2.id,
-    version: r2.version,
-    status: r2.status,
-    shortVersion: info2.description,
-    versionInfo: info2,
-    ref: r2.ref,
-    url: r2.url,
-    dateReleased: r2.dateReleased === null ? null : isoDate(r2.dateReleased),
-    dateCreated: isoDate(r2.dateCreated),
-    dateStarted: r2.dateStarted === null ? null : isoDate(r2.dateStarted),
-    data: {},
-    newGroups: 0,
-    owner: null,
-    commitCount: r2.commits.length,
-    lastCommit: r2.commits.length ? serializeCommit(state, r2.orgId, r2.commits[0]) : null,
-    deployCount: deploys.length,
-    lastDeploy: last2 ? {
-      id: last2.id,
-      environment: last2.environment,
-      dateStarted: last2.dateStarted === null ? null : isoDate(last2.dateStarted),
-      dateFinished: isoDate(last2.dateFinished),
-      name: last2.name,
-      url: last2.url
-    } : null,
-    authors: [...authors.values()],
-    projects,
-    firstEvent: null,
-    lastEvent: null,
-    currentProjectMeta: {},
-    userAgent: r2.userAgent
-  };
-}
-var REPO_PROVIDERS;
-var init_serialize = __esm({
-  "src/server/serialize.ts"() {
-    "use strict";
-    REPO_PROVIDERS = {
-      "integrations:github": "GitHub",
-      "integrations:github_enterprise": "GitHub Enterprise",
-      "integrations:gitlab": "GitLab",
-      "integrations:bitbucket": "Bitbucket",
-      "integrations:bitbucket_server": "Bitbucket Server",
-      "integrations:vsts": "Azure DevOps"
-    };
-  }
-});
-
-// src/server/routes/paging.ts
-function paginateMapped(req, items, map) {
-  const reply = paginate(req, items);
-  if (reply.status === 200 && Array.isArray(reply.json)) reply.json = reply.json.map(map);
-  return reply;
-}
-var init_paging = __esm({
-  "src/server/routes/paging.ts"() {
-    "use strict";
-    init_http();
-  }
-});
-
-// src/server/routes/api-root.ts
-function register2(router, core) {
-  const { state } = core;
-  router.on("GET", "/api/0/", (req) => {
-    const header2 = req.headers.authorization;
-    const scheme = header2?.trim().split(/\s+/)[0]?.toLowerCase();
-    if (!header2 || scheme !== "bearer" && scheme !== "basic")
-      return json(200, { version: "0", auth: null, user: null });
-    const a = authenticate(state, req);
-    if ("reply" in a) return a.reply;
-    const t2 = a.token;
-    return json(200, {
-      version: "0",
-      auth: { scopes: [...t2.scopes] },
-      user: t2.kind === "user" && t2.user ? serializeUser(t2.user) : null
-    });
-  });
-  router.on("GET", "/api/0/organizations/", (req) => {
-    const a = authenticate(state, req);
-    if ("reply" in a) return a.reply;
-    let orgs = a.token.kind === "org" ? state.orgs.filter((o2) => o2.slug === a.token.orgSlug) : [...state.orgs];
-    const query = req.query.query;
-    if (query)
-      orgs = orgs.filter(
-        (o2) => o2.slug.includes(query.toLowerCase()) || o2.name.toLowerCase().includes(query.toLowerCase())
-      );
-    orgs.sort((x2, y2) => x2.name.localeCompare(y2.name));
-    return paginateMapped(req, orgs, (o2) => serializeOrg(o2, core.url()));
-  });
-  router.on("GET", "/api/0/organizations/:org/", (req) => {
-    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
-    if ("reply" in a) return a.reply;
-    return json(200, { ...serializeOrg(a.org, core.url()), access: [...a.token.scopes] });
-  });
-  router.on("GET", "/api/0/organizations/:org/projects/", (req) => {
-    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
-    if ("reply" in a) return a.reply;
-    const projects = state.projectsOf(a.org).sort((x2, y2) => x2.slug.localeCompare(y2.slug));
-    return paginateMapped(req, projects, (p2) => serializeProject(p2, a.org));
-  });
-  router.on("GET", "/api/0/projects/:org/:project/", (req) => {
-    const a = authorizeOrg(state, req, req.params.org, PROJECT_READ_SCOPES);
-    if ("reply" in a) return a.reply;
-    const p2 = state.project(a.org, req.params.project);
-    if (!p2) return NOT_FOUND();
-    return json(200, { ...serializeProject(p2, a.org), organization: serializeOrg(a.org, core.url()) });
-  });
-}
-var init_api_root = __esm({
-  "src/server/routes/api-root.ts"() {
-    "use strict";
-    init_scopes();
-    init_auth();
-    init_http();
-    init_serialize();
-    init_paging();
-  }
-});
-
-// node_modules/fflate/esm/index.mjs
-import { createRequire } from "module";
-function deflateSync(data, opts) {
-  return dopt(data, opts || {}, 0, 0);
-}
-function strToU8(str3, latin1) {
-  if (latin1) {
-    var ar_1 = new u8(str3.length);
-    for (var i2 = 0; i2 < str3.length; ++i2)
-      ar_1[i2] = str3.charCodeAt(i2);
-    return ar_1;
-  }
-  if (te)
-    return te.encode(str3);
-  var l = str3.length;
-  var ar = new u8(str3.length + (str3.length >> 1));
-  var ai = 0;
-  var w = function(v) {
-    ar[ai++] = v;
-  };
-  for (var i2 = 0; i2 < l; ++i2) {
-    if (ai + 5 > ar.length) {
-      var n2 = new u8(ai + 8 + (l - i2 << 1));
-      n2.set(ar);
-      ar = n2;
-    }
-    var c3 = str3.charCodeAt(i2);
-    if (c3 < 128 || latin1)
-      w(c3);
-    else if (c3 < 2048)
-      w(192 | c3 >> 6), w(128 | c3 & 63);
-    else if (c3 > 55295 && c3 < 57344)
-      c3 = 65536 + (c3 & 1023 << 10) | str3.charCodeAt(++i2) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-    else
-      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
-  }
-  return slc(ar, 0, ai);
-}
-function zipSync(data, opts) {
-  if (!opts)
-    opts = {};
-  var r2 = {};
-  var files = [];
-  fltn(data, "", r2, opts);
-  var o2 = 0;
-  var tot = 0;
-  for (var fn in r2) {
-    var _a3 = r2[fn], file = _a3[0], p2 = _a3[1];
-    var compression = p2.level == 0 ? 0 : 8;
-    var f = strToU8(fn), s2 = f.length;
-    var com = p2.comment, m = com && strToU8(com), ms = m && m.length;
-    var exl = exfl(p2.extra);
-    if (s2 > 65535)
-      err(11);
-    var d = compression ? deflateSync(file, p2) : file, l = d.length;
-    var c3 = crc();
-    c3.p(file);
-    files.push(mrg(p2, {
-      size: file.length,
-      crc: c3.d(),
-      c: d,
-      f,
-      m,
-      u: s2 != fn.length || m && com.length != ms,
-      o: o2,
-      compression
-    }));
-    o2 += 30 + s2 + exl + l;
-    tot += 76 + 2 * (s2 + exl) + (ms || 0) + l;
-  }
-  var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
-  for (var i2 = 0; i2 < files.length; ++i2) {
-    var f = files[i2];
-    wzh(out, f.o, f, f.f, f.u, f.c.length);
-    var badd = 30 + f.f.length + exfl(f.extra);
-    out.set(f.c, f.o + badd);
-    wzh(out, o2, f, f.f, f.u, f.c.length, f.o, f.m), o2 += 16 + badd + (f.m ? f.m.length : 0);
-  }
-  wzf(out, o2, files.length, cdl, oe);
-  return out;
-}
-var require2, _a2, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a2, fl, revfl, _b, fd, revfd, rev, x2, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, fltn, te, td, tds, exfl, wzh, wzf;
-var init_esm3 = __esm({
-  "node_modules/fflate/esm/index.mjs"() {
-    require2 = createRequire("/");
-    try {
-      _a2 = require2("worker_threads"), Worker = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
-    } catch (e) {
-    }
-    u8 = Uint8Array;
-    u16 = Uint16Array;
-    i32 = Int32Array;
-    fleb = new u8([
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      1,
-      1,
-      2,
-      2,
-      2,
-      2,
-      3,
-      3,
-      3,
-      3,
-      4,
-      4,
-      4,
-      4,
-      5,
-      5,
-      5,
-      5,
-      0,
-      /* unused */
-      0,
-      0,
-      /* impossible */
-      0
-    ]);
-    fdeb = new u8([
-      0,
-      0,
-      0,
-      0,
-      1,
-      1,
-      2,
-      2,
-      3,
-      3,
-      4,
-      4,
-      5,
-      5,
-      6,
-      6,
-      7,
-      7,
-      8,
-      8,
-      9,
-      9,
-      10,
-      10,
-      11,
-      11,
-      12,
-      12,
-      13,
-      13,
-      /* unused */
-      0,
-      0
-    ]);
-    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-    freb = function(eb, start) {
-      var b2 = new u16(31);
-      for (var i2 = 0; i2 < 31; ++i2) {
-        b2[i2] = start += 1 << eb[i2 - 1];
-      }
-      var r2 = new i32(b2[30]);
-      for (var i2 = 1; i2 < 30; ++i2) {
-        for (var j2 = b2[i2]; j2 < b2[i2 + 1]; ++j2) {
-          r2[j2] = j2 - b2[i2] << 5 | i2;
-        }
-      }
-      return { b: b2, r: r2 };
-    };
-    _a2 = freb(fleb, 2);
-    fl = _a2.b;
-    revfl = _a2.r;
-    fl[28] = 258, revfl[258] = 28;
-    _b = freb(fdeb, 0);
-    fd = _b.b;
-    revfd = _b.r;
-    rev = new u16(32768);
-    for (i2 = 0; i2 < 32768; ++i2) {
-      x2 = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
-      x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
-      x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
-      rev[i2] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
-    }
-    hMap = (function(cd, mb, r2) {
-      var s2 = cd.length;
-      var i2 = 0;
-      var l = new u16(mb);
-      for (; i2 < s2; ++i2) {
-        if (cd[i2])
-          ++l[cd[i2] - 1];
-      }
-      var le = new u16(mb);
-      for (i2 = 1; i2 < mb; ++i2) {
-        le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
-      }
-      var co;
-      if (r2) {
-        co = new u16(1 << mb);
-        var rvb = 15 - mb;
-        for (i2 = 0; i2 < s2; ++i2) {
-          if (cd[i2]) {
-            var sv = i2 << 4 | cd[i2];
-            var r_1 = mb - cd[i2];
-            var v = le[cd[i2] - 1]++ << r_1;
-            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
-              co[rev[v] >> rvb] = sv;
-            }
-          }
-        }
-      } else {
-        co = new u16(s2);
-        for (i2 = 0; i2 < s2; ++i2) {
-          if (cd[i2]) {
-            co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
-          }
-        }
-      }
-      return co;
-    });
-    flt = new u8(288);
-    for (i2 = 0; i2 < 144; ++i2)
-      flt[i2] = 8;
-    for (i2 = 144; i2 < 256; ++i2)
-      flt[i2] = 9;
-    for (i2 = 256; i2 < 280; ++i2)
-      flt[i2] = 7;
-    for (i2 = 280; i2 < 288; ++i2)
-      flt[i2] = 8;
-    fdt = new u8(32);
-    for (i2 = 0; i2 < 32; ++i2)
-      fdt[i2] = 5;
-    flm = /* @__PURE__ */ hMap(flt, 9, 0);
-    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
-    shft = function(p2) {
-      return (p2 + 7) / 8 | 0;
-    };
-    slc = function(v, s2, e) {
-      if (s2 == null || s2 < 0)
-        s2 = 0;
-      if (e == null || e > v.length)
-        e = v.length;
-      return new u8(v.subarray(s2, e));
-    };
-    ec = [
-      "unexpected EOF",
-      "invalid block type",
-      "invalid length/literal",
-      "invalid distance",
-      "stream finished",
-      "no stream handler",
-      ,
-      // determined by compression function
-      "no callback",
-      "invalid UTF-8 data",
-      "extra field too long",
-      "date not in range 1980-2099",
-      "filename too long",
-      "stream finishing",
-      "invalid zip data"
-      // determined by unknown compression method
-    ];
-    err = function(ind, msg, nt) {
-      var e = new Error(msg || ec[ind]);
-      e.code = ind;
-      if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-      if (!nt)
-        throw e;
-      return e;
-    };
-    wbits = function(d, p2, v) {
-      v <<= p2 & 7;
-      var o2 = p2 / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-    };
-    wbits16 = function(d, p2, v) {
-      v <<= p2 & 7;
-      var o2 = p2 / 8 | 0;
-      d[o2] |= v;
-      d[o2 + 1] |= v >> 8;
-      d[o2 + 2] |= v >> 16;
-    };
-    hTree = function(d, mb) {
-      var t2 = [];
-      for (var i2 = 0; i2 < d.length; ++i2) {
-        if (d[i2])
-          t2.push({ s: i2, f: d[i2] });
-      }
-      var s2 = t2.length;
-      var t22 = t2.slice();
-      if (!s2)
-        return { t: et, l: 0 };
-      if (s2 == 1) {
-        var v = new u8(t2[0].s + 1);
-        v[t2[0].s] = 1;
-        return { t: v, l: 1 };
-      }
-      t2.sort(function(a, b2) {
-        return a.f - b2.f;
-      });
-      t2.push({ s: -1, f: 25001 });
-      var l = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
-      t2[0] = { s: -1, f: l.f + r2.f, l, r: r2 };
-      while (i1 != s2 - 1) {
-        l = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
-        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
-        t2[i1++] = { s: -1, f: l.f + r2.f, l, r: r2 };
-      }
-      var maxSym = t22[0].s;
-      for (var i2 = 1; i2 < s2; ++i2) {
-        if (t22[i2].s > maxSym)
-          maxSym = t22[i2].s;
-      }
-      var tr = new u16(maxSym + 1);
-      var mbt = ln(t2[i1 - 1], tr, 0);
-      if (mbt > mb) {
-        var i2 = 0, dt = 0;
-        var lft = mbt - mb, cst = 1 << lft;
-        t22.sort(function(a, b2) {
-          return tr[b2.s] - tr[a.s] || a.f - b2.f;
-        });
-        for (; i2 < s2; ++i2) {
-          var i2_1 = t22[i2].s;
-          if (tr[i2_1] > mb) {
-            dt += cst - (1 << mbt - tr[i2_1]);
-            tr[i2_1] = mb;
-          } else
-            break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-          var i2_2 = t22[i2].s;
-          if (tr[i2_2] < mb)
-            dt -= 1 << mb - tr[i2_2]++ - 1;
-          else
-            ++i2;
-        }
-        for (; i2 >= 0 && dt; --i2) {
-          var i2_3 = t22[i2].s;
-          if (tr[i2_3] == mb) {
-            --tr[i2_3];
-            ++dt;
-          }
-        }
-        mbt = mb;
-      }
-      return { t: new u8(tr), l: mbt };
-    };
-    ln = function(n2, l, d) {
-      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
-    };
-    lc = function(c3) {
-      var s2 = c3.length;
-      while (s2 && !c3[--s2])
-        ;
-      var cl = new u16(++s2);
-      var cli = 0, cln = c3[0], cls = 1;
-      var w = function(v) {
-        cl[cli++] = v;
-      };
-      for (var i2 = 1; i2 <= s2; ++i2) {
-        if (c3[i2] == cln && i2 != s2)
-          ++cls;
-        else {
-          if (!cln && cls > 2) {
-            for (; cls > 138; cls -= 138)
-              w(32754);
-            if (cls > 2) {
-              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
-              cls = 0;
-            }
-          } else if (cls > 3) {
-            w(cln), --cls;
-            for (; cls > 6; cls -= 6)
-              w(8304);
-            if (cls > 2)
-              w(cls - 3 << 5 | 8208), cls = 0;
-          }
-          while (cls--)
-            w(cln);
-          cls = 1;
-          cln = c3[i2];
-        }
-      }
-      return { c: cl.subarray(0, cli), n: s2 };
-    };
-    clen = function(cf, cl) {
-      var l = 0;
-      for (var i2 = 0; i2 < cl.length; ++i2)
-        l += cf[i2] * cl[i2];
-      return l;
-    };
-    wfblk = function(out, pos, dat) {
-      var s2 = dat.length;
-      var o2 = shft(pos + 2);
-      out[o2] = s2 & 255;
-      out[o2 + 1] = s2 >> 8;
-      out[o2 + 2] = out[o2] ^ 255;
-      out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i2 = 0; i2 < s2; ++i2)
-        out[o2 + i2 + 4] = dat[i2];
-      return (o2 + 4 + s2) * 8;
-    };
-    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p2) {
-      wbits(out, p2++, final);
-      ++lf[256];
-      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
-      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
-      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-      var lcfreq = new u16(19);
-      for (var i2 = 0; i2 < lclt.length; ++i2)
-        ++lcfreq[lclt[i2] & 31];
-      for (var i2 = 0; i2 < lcdt.length; ++i2)
-        ++lcfreq[lcdt[i2] & 31];
-      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-      var nlcc = 19;
-      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-      var flen = bl + 5 << 3;
-      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p2, dat.subarray(bs, bs + bl));
-      var lm, ll, dm, dl;
-      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
-      if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p2, nlc - 257);
-        wbits(out, p2 + 5, ndc - 1);
-        wbits(out, p2 + 10, nlcc - 4);
-        p2 += 14;
-        for (var i2 = 0; i2 < nlcc; ++i2)
-          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
-        p2 += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-          var clct = lcts[it];
-          for (var i2 = 0; i2 < clct.length; ++i2) {
-            var len = clct[i2] & 31;
-            wbits(out, p2, llm[len]), p2 += lct[len];
-            if (len > 15)
-              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
-          }
-        }
-      } else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-      }
-      for (var i2 = 0; i2 < li; ++i2) {
-        var sym = syms[i2];
-        if (sym > 255) {
-          var len = sym >> 18 & 31;
-          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
-          if (len > 7)
-            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
-          var dst = sym & 31;
-          wbits16(out, p2, dm[dst]), p2 += dl[dst];
-          if (dst > 3)
-            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
-        } else {
-          wbits16(out, p2, lm[sym]), p2 += ll[sym];
-        }
-      }
-      wbits16(out, p2, lm[256]);
-      return p2 + ll[256];
-    };
-    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-    et = /* @__PURE__ */ new u8(0);
-    dflt = function(dat, lvl, plvl, pre, post, st) {
-      var s2 = st.z || dat.length;
-      var o2 = new u8(pre + s2 + 5 * (1 + Math.ceil(s2 / 7e3)) + post);
-      var w = o2.subarray(pre, o2.length - post);
-      var lst = st.l;
-      var pos = (st.r || 0) & 7;
-      if (lvl) {
-        if (pos)
-          w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n2 = opt >> 13, c3 = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i3) {
-          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
-        };
-        var syms = new i32(25e3);
-        var lf = new u16(288), df = new u16(32);
-        var lc_1 = 0, eb = 0, i2 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i2 + 2 < s2; ++i2) {
-          var hv = hsh(i2);
-          var imod = i2 & 32767, pimod = head[hv];
-          prev[imod] = pimod;
-          head[hv] = imod;
-          if (wi <= i2) {
-            var rem = s2 - i2;
-            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i2 - bs, pos);
-              li = lc_1 = eb = 0, bs = i2;
-              for (var j2 = 0; j2 < 286; ++j2)
-                lf[j2] = 0;
-              for (var j2 = 0; j2 < 30; ++j2)
-                df[j2] = 0;
-            }
-            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i2 - dif)) {
-              var maxn = Math.min(n2, rem) - 1;
-              var maxd = Math.min(32767, i2);
-              var ml = Math.min(258, rem);
-              while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i2 + l] == dat[i2 + l - dif]) {
-                  var nl = 0;
-                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
-                    ;
-                  if (nl > l) {
-                    l = nl, d = dif;
-                    if (nl > maxn)
-                      break;
-                    var mmd = Math.min(dif, nl - 2);
-                    var md = 0;
-                    for (var j2 = 0; j2 < mmd; ++j2) {
-                      var ti = i2 - dif + j2 & 32767;
-                      var pti = prev[ti];
-                      var cd = ti - pti & 32767;
-                      if (cd > md)
-                        md = cd, pimod = ti;
-                    }
-                  }
-                }
-                imod = pimod, pimod = prev[imod];
-                dif += imod - pimod & 32767;
-              }
-            }
-            if (d) {
-              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
-              var lin = revfl[l] & 31, din = revfd[d] & 31;
-              eb += fleb[lin] + fdeb[din];
-              ++lf[257 + lin];
-              ++df[din];
-              wi = i2 + l;
-              ++lc_1;
-            } else {
-              syms[li++] = dat[i2];
-              ++lf[dat[i2]];
-            }
-          }
-        }
-        for (i2 = Math.max(i2, wi); i2 < s2; ++i2) {
-          syms[li++] = dat[i2];
-          ++lf[dat[i2]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i2 - bs, pos);
-        if (!lst) {
-          st.r = pos & 7 | w[pos / 8 | 0] << 3;
-          pos -= 7;
-          st.h = head, st.p = prev, st.i = i2, st.w = wi;
-        }
-      } else {
-        for (var i2 = st.w || 0; i2 < s2 + lst; i2 += 65535) {
-          var e = i2 + 65535;
-          if (e >= s2) {
-            w[pos / 8 | 0] = lst;
-            e = s2;
-          }
-          pos = wfblk(w, pos + 1, dat.subarray(i2, e));
-        }
-        st.i = s2;
-      }
-      return slc(o2, 0, pre + shft(pos) + post);
-    };
-    crct = /* @__PURE__ */ (function() {
-      var t2 = new Int32Array(256);
-      for (var i2 = 0; i2 < 256; ++i2) {
-        var c3 = i2, k2 = 9;
-        while (--k2)
-          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t2[i2] = c3;
-      }
-      return t2;
-    })();
-    crc = function() {
-      var c3 = -1;
-      return {
-        p: function(d) {
-          var cr = c3;
-          for (var i2 = 0; i2 < d.length; ++i2)
-            cr = crct[cr & 255 ^ d[i2]] ^ cr >>> 8;
-          c3 = cr;
-        },
-        d: function() {
-          return ~c3;
-        }
-      };
-    };
-    dopt = function(dat, opt, pre, post, st) {
-      if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-          var dict = opt.dictionary.subarray(-32768);
-          var newDat = new u8(dict.length + dat.length);
-          newDat.set(dict);
-          newDat.set(dat, dict.length);
-          dat = newDat;
-          st.w = dict.length;
-        }
-      }
-      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st);
-    };
-    mrg = function(a, b2) {
-      var o2 = {};
-      for (var k2 in a)
-        o2[k2] = a[k2];
-      for (var k2 in b2)
-        o2[k2] = b2[k2];
-      return o2;
-    };
-    wbytes = function(d, b2, v) {
-      for (; v; ++b2)
-        d[b2] = v, v >>>= 8;
-    };
-    fltn = function(d, p2, t2, o2) {
-      for (var k2 in d) {
-        var val = d[k2], n2 = p2 + k2, op = o2;
-        if (Array.isArray(val))
-          op = mrg(o2, val[1]), val = val[0];
-        if (ArrayBuffer.isView(val))
-          t2[n2] = [val, op];
-        else {
-          t2[n2 += "/"] = [new u8(0), op];
-          fltn(val, n2, t2, o2);
-        }
-      }
-    };
-    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
-    td = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
-    tds = 0;
-    try {
-      td.decode(et, { stream: true });
-      tds = 1;
-    } catch (e) {
-    }
-    exfl = function(ex) {
-      var le = 0;
-      if (ex) {
-        for (var k2 in ex) {
-          var l = ex[k2].length;
-          if (l > 65535)
-            err(9);
-          le += l + 4;
-        }
-      }
-      return le;
-    };
-    wzh = function(d, b2, f, fn, u, c3, ce, co) {
-      var fl2 = fn.length, ex = f.extra, col = co && co.length;
-      var exl = exfl(ex);
-      wbytes(d, b2, ce != null ? 33639248 : 67324752), b2 += 4;
-      if (ce != null)
-        d[b2++] = 20, d[b2++] = f.os;
-      d[b2] = 20, b2 += 2;
-      d[b2++] = f.flag << 1 | (c3 < 0 && 8), d[b2++] = u && 8;
-      d[b2++] = f.compression & 255, d[b2++] = f.compression >> 8;
-      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y2 = dt.getFullYear() - 1980;
-      if (y2 < 0 || y2 > 119)
-        err(10);
-      wbytes(d, b2, y2 << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b2 += 4;
-      if (c3 != -1) {
-        wbytes(d, b2, f.crc);
-        wbytes(d, b2 + 4, c3 < 0 ? -c3 - 2 : c3);
-        wbytes(d, b2 + 8, f.size);
-      }
-      wbytes(d, b2 + 12, fl2);
-      wbytes(d, b2 + 14, exl), b2 += 16;
-      if (ce != null) {
-        wbytes(d, b2, col);
-        wbytes(d, b2 + 6, f.attrs);
-        wbytes(d, b2 + 10, ce), b2 += 14;
-      }
-      d.set(fn, b2);
-      b2 += fl2;
-      if (exl) {
-        for (var k2 in ex) {
-          var exf = ex[k2], l = exf.length;
-          wbytes(d, b2, +k2);
-          wbytes(d, b2 + 2, l);
-          d.set(exf, b2 + 4), b2 += 4 + l;
-        }
-      }
-      if (col)
-        d.set(co, b2), b2 += col;
-      return b2;
-    };
-    wzf = function(o2, b2, c3, d, e) {
-      wbytes(o2, b2, 101010256);
-      wbytes(o2, b2 + 8, c3);
-      wbytes(o2, b2 + 10, c3);
-      wbytes(o2, b2 + 12, d);
-      wbytes(o2, b2 + 16, e);
-    };
-  }
-});
-
-// src/sourcemaps/symbolicate/artifacts.ts
-function normalizeId(raw) {
-  if (typeof raw !== "string") return void 0;
-  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(
-    raw.trim().toLowerCase()
-  );
-  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}` : void 0;
-}
-function header(headers, key) {
-  const k2 = key.toLowerCase();
-  for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === k2) return v;
   return void 0;
 }
-var SOURCE_TYPES;
-var init_artifacts = __esm({
-  "src/sourcemaps/symbolicate/artifacts.ts"() {
-    "use strict";
-    SOURCE_TYPES = /* @__PURE__ */ new Set(["source", "minified_source"]);
-  }
-});
-
-// src/server/routes/artifact-lookup.ts
-function register3(router, core) {
-  router.on("GET", "/api/0/projects/:org/:project/artifact-lookup/", (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
-    if ("reply" in a) return a.reply;
-    const project = core.state.project(a.org, req.params.project);
-    if (!project) return NOT_FOUND();
-    const bundles = core.state.bundles.filter((b2) => b2.orgId === a.org.id && b2.projects.includes(project.slug));
-    const idOf = (b2) => core.state.bundles.indexOf(b2) + 1;
-    const download = req.query.download;
-    if (download !== void 0) {
-      const m = /^artifact_bundle\/(\d+)$/.exec(download);
-      const b2 = m ? bundles.find((x2) => idOf(x2) === Number(m[1])) : void 0;
-      if (!b2) return NOT_FOUND();
-      const entries = { "manifest.json": strToU8(JSON.stringify(b2.manifest)) };
-      for (const f of b2.files) entries[f.path] = new Uint8Array(f.content);
-      const zip = Buffer.from(zipSync(entries));
-      return {
-        status: 200,
-        body: zip,
+function checkAccess(core, req, refused2) {
+  if (!tokenRequired(core)) return { ok: true };
+  const tokens = userTokens(core);
+  const given = req.query.token;
+  if (given !== void 0) {
+    if (!tokens.some((t2) => same(t2, given))) return { ok: false, reply: refused2() };
+    const rest = new URLSearchParams(req.queryAll);
+    rest.delete("token");
+    const qs = rest.toString();
+    return {
+      ok: false,
+      reply: {
+        status: 303,
+        body: "",
         headers: {
-          "Content-Type": "application/octet-stream",
-          "Content-Disposition": `attachment; filename="artifact-bundle-${b2.id}.zip"`
+          Location: `${req.path}${qs ? `?${qs}` : ""}`,
+          "Set-Cookie": `${COOKIE}=${digest(given)}; HttpOnly; SameSite=Strict; Path=/`,
+          "Cache-Control": "no-store",
+          "Referrer-Policy": "no-referrer"
         }
-      };
-    }
-    const debugId = req.query.debug_id ? normalizeId(req.query.debug_id) ?? req.query.debug_id : void 0;
-    const url = req.query.url || void 0;
-    const release = req.query.release || void 0;
-    const dist = req.query.dist || void 0;
-    const found2 = [];
-    for (const b2 of bundles) {
-      if (debugId && b2.files.some((f) => normalizeId(header(f.headers, "debug-id")) === debugId)) {
-        found2.push({ bundle: b2, resolvedWith: "debug-id" });
-      } else if (release && b2.release === release && (b2.dist ?? "") === (dist ?? "") && (url === void 0 || b2.files.some((f) => f.url?.includes(url)))) {
-        found2.push({ bundle: b2, resolvedWith: "release" });
-      }
-    }
-    const base = `${req.origin}${req.path}`;
-    return json(
-      200,
-      found2.sort((x2, y2) => idOf(x2.bundle) - idOf(y2.bundle)).map(({ bundle, resolvedWith }) => ({
-        id: `artifact_bundle/${idOf(bundle)}`,
-        type: "bundle",
-        url: `${base}?download=artifact_bundle/${idOf(bundle)}`,
-        resolved_with: resolvedWith
-      }))
-    );
-  });
-}
-var init_artifact_lookup = __esm({
-  "src/server/routes/artifact-lookup.ts"() {
-    "use strict";
-    init_esm3();
-    init_scopes();
-    init_artifacts();
-    init_auth();
-    init_http();
-  }
-});
-
-// src/server/zip-reader.ts
-import { inflateRawSync } from "node:zlib";
-function u64(b2, at2) {
-  const v = b2.readBigUInt64LE(at2);
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipError("zip64 size out of range");
-  return Number(v);
-}
-var ZipError, EOCD, EOCD64_LOCATOR, EOCD64, CENTRAL, LOCAL, ZipReader;
-var init_zip_reader = __esm({
-  "src/server/zip-reader.ts"() {
-    "use strict";
-    ZipError = class extends Error {
-    };
-    EOCD = 101010256;
-    EOCD64_LOCATOR = 117853008;
-    EOCD64 = 101075792;
-    CENTRAL = 33639248;
-    LOCAL = 67324752;
-    ZipReader = class {
-      constructor(data, maxEntries) {
-        this.data = data;
-        const d = data;
-        const from = Math.max(0, d.length - 22 - 65535);
-        let eocd = -1;
-        for (let i2 = d.length - 22; i2 >= from; i2--) {
-          if (d.readUInt32LE(i2) === EOCD) {
-            eocd = i2;
-            break;
-          }
-        }
-        if (eocd < 0) throw new ZipError("not a zip archive (no end of central directory)");
-        let count2 = d.readUInt16LE(eocd + 10);
-        let cdSize = d.readUInt32LE(eocd + 12);
-        let cdOffset = d.readUInt32LE(eocd + 16);
-        let cdEnd = eocd;
-        const loc = eocd - 20;
-        if (loc >= 0 && d.readUInt32LE(loc) === EOCD64_LOCATOR) {
-          const at2 = loc - 56;
-          if (at2 < 0 || d.readUInt32LE(at2) !== EOCD64) throw new ZipError("bad zip64 end of central directory");
-          count2 = u64(d, at2 + 32);
-          cdSize = u64(d, at2 + 40);
-          cdOffset = u64(d, at2 + 48);
-          cdEnd = at2;
-        }
-        if (count2 > maxEntries) throw new ZipError(`too many files (${count2} > ${maxEntries})`);
-        const shift = cdEnd - cdSize - cdOffset;
-        if (shift < 0) throw new ZipError("bad central directory offset");
-        let p2 = cdOffset + shift;
-        for (let i2 = 0; i2 < count2; i2++) {
-          if (p2 + 46 > d.length || d.readUInt32LE(p2) !== CENTRAL) throw new ZipError("bad central directory entry");
-          const flags = d.readUInt16LE(p2 + 8);
-          const method = d.readUInt16LE(p2 + 10);
-          let compressedSize = d.readUInt32LE(p2 + 20);
-          let size = d.readUInt32LE(p2 + 24);
-          const nameLen = d.readUInt16LE(p2 + 28);
-          const extraLen = d.readUInt16LE(p2 + 30);
-          const commentLen = d.readUInt16LE(p2 + 32);
-          let localOffset = d.readUInt32LE(p2 + 42);
-          const nameBytes = d.subarray(p2 + 46, p2 + 46 + nameLen);
-          const name = nameBytes.toString(flags & 2048 ? "utf8" : "latin1");
-          let e = p2 + 46 + nameLen;
-          const extraEnd = e + extraLen;
-          while (e + 4 <= extraEnd) {
-            const id = d.readUInt16LE(e);
-            const len = d.readUInt16LE(e + 2);
-            if (id === 1) {
-              let q3 = e + 4;
-              if (size === 4294967295) {
-                size = u64(d, q3);
-                q3 += 8;
-              }
-              if (compressedSize === 4294967295) {
-                compressedSize = u64(d, q3);
-                q3 += 8;
-              }
-              if (localOffset === 4294967295) localOffset = u64(d, q3);
-            }
-            e += 4 + len;
-          }
-          const entry2 = { name, method, compressedSize, size, localOffset: localOffset + shift };
-          this.entries.push(entry2);
-          this.byName.set(name, entry2);
-          p2 = extraEnd + commentLen;
-        }
-      }
-      entries = [];
-      byName = /* @__PURE__ */ new Map();
-      get(name) {
-        return this.byName.get(name);
-      }
-      /** The entry's bytes, inflated to at most its declared size. */
-      read(entry2) {
-        const d = this.data;
-        const at2 = entry2.localOffset;
-        if (at2 + 30 > d.length || d.readUInt32LE(at2) !== LOCAL) throw new ZipError(`bad local header for ${entry2.name}`);
-        const start = at2 + 30 + d.readUInt16LE(at2 + 26) + d.readUInt16LE(at2 + 28);
-        const end = start + entry2.compressedSize;
-        if (end > d.length) throw new ZipError(`truncated data for ${entry2.name}`);
-        const raw = d.subarray(start, end);
-        if (entry2.method === 0) {
-          if (raw.length !== entry2.size) throw new ZipError(`size mismatch for ${entry2.name}`);
-          return raw;
-        }
-        if (entry2.method !== 8) throw new ZipError(`unsupported compression method ${entry2.method} for ${entry2.name}`);
-        let out;
-        try {
-          out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry2.size + 1) });
-        } catch (e) {
-          throw new ZipError(`cannot inflate ${entry2.name}: ${e.message}`);
-        }
-        if (out.length !== entry2.size) throw new ZipError(`size mismatch for ${entry2.name}`);
-        return out;
       }
     };
   }
+  const auth = req.headers.authorization?.trim().split(/\s+/);
+  if (auth?.length === 2 && auth[0].toLowerCase() === "bearer" && tokens.some((t2) => same(t2, auth[1])))
+    return { ok: true };
+  const cookie = cookieValue(req);
+  if (cookie && tokens.some((t2) => same(digest(t2), cookie))) return { ok: true };
+  return { ok: false, reply: refused2() };
+}
+var COOKIE;
+var init_access = __esm({
+  "src/server/web/access.ts"() {
+    "use strict";
+    COOKIE = "ship_web";
+  }
 });
 
-// src/server/chunk-store.ts
-import { existsSync as existsSync4, readFileSync as readFileSync7, rmSync as rmSync3 } from "node:fs";
-import { join as join4 } from "node:path";
-var ChunkStore;
-var init_chunk_store = __esm({
-  "src/server/chunk-store.ts"() {
+// src/server/web/html.ts
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c3) => ESCAPES[c3]);
+}
+function render(v) {
+  if (v === null || v === void 0 || v === false || v === true) return "";
+  if (v instanceof SafeHtml) return v.value;
+  if (Array.isArray(v)) return v.map(render).join("");
+  return escapeHtml(String(v));
+}
+function html(strings, ...values) {
+  let out = strings[0];
+  for (let i2 = 0; i2 < values.length; i2++) out += render(values[i2]) + strings[i2 + 1];
+  return new SafeHtml(out);
+}
+function href(segments, query) {
+  const path = `/${segments.map((s2) => encodeURIComponent(String(s2))).join("/")}`;
+  const q3 = Object.entries(query ?? {}).filter((e) => e[1] !== void 0);
+  return q3.length ? `${path}?${new URLSearchParams(q3.map(([k2, v]) => [k2, String(v)])).toString()}` : path;
+}
+function time(iso) {
+  if (!iso) return html`<span class="muted">—</span>`;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return html`${iso}`;
+  const shown = d.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return html`<time datetime="${d.toISOString()}">${shown}</time>`;
+}
+function clip(text, max) {
+  return text.length > max ? `${text.slice(0, max)}\u2026` : text;
+}
+var SafeHtml, ESCAPES;
+var init_html = __esm({
+  "src/server/web/html.ts"() {
     "use strict";
-    init_write_atomic();
-    ChunkStore = class {
-      constructor(budget, dir) {
-        this.budget = budget;
-        this.dir = dir;
+    SafeHtml = class {
+      constructor(value3) {
+        this.value = value3;
       }
-      memory = /* @__PURE__ */ new Map();
-      onDisk = /* @__PURE__ */ new Map();
-      has(sha12) {
-        return this.memory.has(sha12) || this.onDisk.has(sha12);
-      }
-      get(sha12) {
-        const m = this.memory.get(sha12);
-        if (m) return m;
-        if (!this.dir || !this.onDisk.has(sha12)) return void 0;
-        try {
-          return readFileSync7(join4(this.dir, sha12));
-        } catch {
-          return void 0;
-        }
-      }
-      /** Would storing `bytes` more stay within the cap? */
-      fits(bytes) {
-        return this.budget.used + bytes <= this.budget.limit;
-      }
-      /** Store a chunk (a no-op when it is already stored). Throws on a write failure. */
-      set(sha12, data) {
-        if (this.has(sha12)) return this;
-        if (this.dir) {
-          writeAtomic(join4(this.dir, sha12), data);
-          this.onDisk.set(sha12, data.length);
-        } else {
-          this.memory.set(sha12, Buffer.from(data));
-        }
-        this.budget.used += data.length;
-        return this;
-      }
-      get size() {
-        return this.memory.size + this.onDisk.size;
-      }
-      /** Forget chunks left on disk by an earlier run (they are not trusted across restarts). */
-      static clearFolder(dir) {
-        if (existsSync4(dir)) rmSync3(dir, { recursive: true, force: true });
+      toString() {
+        return this.value;
       }
     };
+    ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   }
 });
 
-// src/server/routes/chunk-multipart.ts
-function multipartBoundary(contentType) {
-  if (!contentType || !/^multipart\/form-data\b/i.test(contentType.trim())) return void 0;
-  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return m ? m[1] ?? m[2] : void 0;
-}
-function dispositionParam(value2, key) {
-  const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, "i");
-  const m = re.exec(value2);
-  if (!m) return void 0;
-  return m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2];
-}
-function parseMultipart(body, boundary) {
-  const delim = Buffer.from(`--${boundary}`);
-  const parts = [];
-  let pos = body.indexOf(delim);
-  if (pos < 0) throw new Error("multipart boundary not found");
-  for (; ; ) {
-    pos += delim.length;
-    if (body[pos] === 45 && body[pos + 1] === 45) break;
-    if (body[pos] === 13 && body[pos + 1] === 10) pos += 2;
-    else throw new Error("malformed multipart delimiter");
-    const headerEnd = body.indexOf("\r\n\r\n", pos);
-    if (headerEnd < 0) throw new Error("malformed multipart part headers");
-    const headers = {};
-    for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
-      const i2 = line.indexOf(":");
-      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
-    }
-    const dataStart = headerEnd + 4;
-    const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
-    if (next < 0) throw new Error("unterminated multipart part");
-    const disp = headers["content-disposition"] ?? "";
-    parts.push({
-      name: dispositionParam(disp, "name") ?? "",
-      filename: dispositionParam(disp, "filename"),
-      headers,
-      data: body.subarray(dataStart, next)
-    });
-    pos = next + 2;
-  }
-  return parts;
-}
-var init_chunk_multipart = __esm({
-  "src/server/routes/chunk-multipart.ts"() {
-    "use strict";
-  }
-});
-
-// src/server/routes/chunks.ts
-import { createHash as createHash2 } from "node:crypto";
-import { join as join5 } from "node:path";
-import { gunzipSync } from "node:zlib";
-function chunkUploadOptions(core) {
-  const fromOptions = core.options.chunkUpload;
-  return { ...DEFAULT_CHUNK_UPLOAD_OPTIONS, ...fromOptions ?? {}, ...overrides.get(core) ?? {} };
-}
-function orgChunks(core, orgId) {
-  let m = core.state.chunks.get(orgId);
-  if (!m) {
-    let budget = budgets.get(core);
-    if (!budget) {
-      budget = { used: 0, limit: core.limits.chunkStoreBytes };
-      budgets.set(core, budget);
-    }
-    const dir = core.persist.dir ? join5(core.persist.dir, "chunks", String(orgId)) : void 0;
-    m = new ChunkStore(budget, dir);
-    core.state.chunks.set(orgId, m);
-  }
-  return m;
-}
-function sha1(b2) {
-  return createHash2("sha1").update(b2).digest("hex");
-}
-function gunzipCapped(data, cap) {
-  try {
-    return gunzipSync(data, { maxOutputLength: cap + 1 });
-  } catch (e) {
-    if (e.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e)))
-      return "too-large";
-    return "invalid";
-  }
-}
-function register4(router, core) {
-  const path = "/api/0/organizations/:org/chunk-upload/";
-  router.on("GET", path, (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
-    if ("reply" in a) return a.reply;
-    const o2 = chunkUploadOptions(core);
-    return json(200, {
-      url: `${req.origin}/api/0/organizations/${encodeURIComponent(a.org.slug)}/chunk-upload/`,
-      chunkSize: o2.chunkSize,
-      chunksPerRequest: o2.chunksPerRequest,
-      maxFileSize: o2.maxFileSize,
-      maxRequestSize: o2.maxRequestSize,
-      concurrency: o2.concurrency,
-      hashAlgorithm: o2.hashAlgorithm,
-      compression: o2.compression,
-      maxWait: o2.maxWait,
-      accept: o2.accept
-    });
-  });
-  router.on(
-    "POST",
-    path,
-    (req) => {
-      const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
-      if ("reply" in a) return a.reply;
-      const o2 = chunkUploadOptions(core);
-      const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
-      if (encoding && encoding !== "gzip") return err2("Unsupported Content-Encoding");
-      const boundary = multipartBoundary(req.headers["content-type"]);
-      let parts = [];
-      if (boundary) {
-        try {
-          parts = parseMultipart(req.body, boundary);
-        } catch {
-          parts = [];
-        }
-      }
-      const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
-      if (encoding && files.some((p2) => p2.name === "file_gzip"))
-        return err2("Cannot combine Content-Encoding with file_gzip field");
-      if (files.length > o2.chunksPerRequest) return err2("Too many chunks");
-      if (files.length === 0) return { status: 200 };
-      const decoded = [];
-      let total = 0;
-      for (const p2 of files) {
-        let data;
-        if (p2.name === "file_gzip" || encoding === "gzip") {
-          const g = gunzipCapped(p2.data, o2.chunkSize);
-          if (g === "too-large") return err2("Chunk size too large");
-          if (g === "invalid") return err2("Invalid gzip payload");
-          data = g;
-        } else data = p2.data;
-        if (data.length > o2.chunkSize) return err2("Chunk size too large");
-        total += data.length;
-        if (total > o2.maxRequestSize) return err2("Request too large");
-        decoded.push({ name: p2.filename, data });
-      }
-      for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
-      const store = orgChunks(core, a.org.id);
-      const fresh = decoded.filter((d, i2) => !store.has(d.name) && decoded.findIndex((x2) => x2.name === d.name) === i2);
-      const adding = fresh.reduce((n2, d) => n2 + d.data.length, 0);
-      if (!store.fits(adding)) {
-        return json(413, {
-          error: `Chunk storage full: this server keeps at most ${formatBytes(core.limits.chunkStoreBytes)} of chunks (serve --max-chunk-store)`
-        });
-      }
-      try {
-        for (const d of fresh) store.set(d.name, d.data);
-      } catch (e) {
-        return json(507, { error: `Could not store chunk: ${e.code ?? "write failed"}` });
-      }
-      return { status: 200 };
-    },
-    // The announced maxRequestSize of decoded chunks, plus multipart framing; auth is checked first.
-    { maxBody: (l) => chunkUploadOptions(core).maxRequestSize + l.chunkUploadOverheadBytes }
+// src/server/web/layout.ts
+function page(opts, body, status = 200) {
+  const nav = NAV.map(
+    ([id, path, label]) => html`<li><a href="${path}"${id === opts.section ? html` aria-current="page"` : ""}>${label}</a></li>`
   );
+  const crumbs = opts.crumbs?.length ? html`<nav aria-label="Breadcrumb" class="crumbs"><ol>${opts.crumbs.map(
+    ([label, to]) => to ? html`<li><a href="${to}">${label}</a></li>` : html`<li aria-current="page">${label}</li>`
+  )}</ol></nav>` : "";
+  const doc = html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${opts.title} · sentry-ship serve</title>
+<link rel="icon" href="/_web/icon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/_web/serve.css">
+<script src="/_web/serve.js" defer></script>
+</head>
+<body${opts.live !== void 0 ? html` data-live="${opts.live}"` : ""}>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+<a class="brand" href="/">sentry-ship <span>serve</span></a>
+<nav aria-label="Sections"><ul>${nav}</ul></nav>
+</header>
+<main id="main" tabindex="-1">
+${crumbs}
+${body}
+</main>
+<p class="live-status" role="status" aria-live="polite"></p>
+</body>
+</html>
+`;
+  return { status, body: doc.value, headers: { ...PAGE_HEADERS, "Content-Type": "text/html; charset=utf-8" } };
 }
-var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err2;
-var init_chunks = __esm({
-  "src/server/routes/chunks.ts"() {
+function notice(status, title2, text) {
+  return page({ title: title2, section: null }, html`<h1>${title2}</h1>${text}`, status);
+}
+var CSP, PAGE_HEADERS, NAV;
+var init_layout = __esm({
+  "src/server/web/layout.ts"() {
     "use strict";
-    init_scopes();
-    init_auth();
-    init_chunk_store();
-    init_http();
-    init_limits();
-    init_chunk_multipart();
-    DEFAULT_CHUNK_UPLOAD_OPTIONS = {
-      chunkSize: 8 * 1024 * 1024,
-      chunksPerRequest: 64,
-      maxRequestSize: 32 * 1024 * 1024,
-      maxFileSize: 2 * 1024 * 1024 * 1024,
-      maxWait: 300,
-      concurrency: 8,
-      hashAlgorithm: "sha1",
-      compression: ["gzip"],
-      accept: [
-        "debug_files",
-        "release_files",
-        "pdbs",
-        "sources",
-        "bcsymbolmaps",
-        "il2cpp",
-        "portablepdbs",
-        "artifact_bundles",
-        "artifact_bundles_v2",
-        "proguard",
-        "preprod_artifacts",
-        "dartsymbolmap"
-      ]
+    init_html();
+    CSP = [
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self'",
+      "connect-src 'self'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "frame-ancestors 'none'"
+    ].join("; ");
+    PAGE_HEADERS = {
+      "Content-Security-Policy": CSP,
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "no-referrer",
+      "X-Frame-Options": "DENY",
+      "Cache-Control": "no-store"
     };
-    overrides = /* @__PURE__ */ new WeakMap();
-    budgets = /* @__PURE__ */ new WeakMap();
-    err2 = (message) => json(400, { error: message });
+    NAV = [
+      ["overview", "/", "Overview"],
+      ["events", "/events", "Events"],
+      ["releases", "/releases", "Releases"],
+      ["bundles", "/bundles", "Artifact bundles"],
+      ["health", "/health", "Release health"],
+      ["monitors", "/monitors", "Monitors"]
+    ];
   }
 });
 
-// src/server/routes/assemble.ts
-import { createHash as createHash3 } from "node:crypto";
-function validateAssembleBody(value2) {
-  if (typeof value2 !== "object" || value2 === null || Array.isArray(value2)) return { error: "Invalid json body" };
-  const v = value2;
-  if (typeof v.checksum !== "string" || !HEX40.test(v.checksum)) {
-    return { error: "The checksum field is required and must be a 40-character hexadecimal string." };
+// src/server/web/assets.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+function asset(name) {
+  const type = ASSETS[name];
+  if (!type) return void 0;
+  let body = cache.get(name);
+  if (!body) {
+    body = readFileSync7(new URL(name, FOLDER2));
+    cache.set(name, body);
   }
-  if (!Array.isArray(v.chunks) || !v.chunks.every((c3) => typeof c3 === "string" && HEX40.test(c3))) {
-    return {
-      error: "The chunks field is required and must be provided as an array of 40-character hexadecimal strings."
-    };
-  }
-  if (!Array.isArray(v.projects) || !v.projects.every((p2) => typeof p2 === "string")) {
-    return { error: "The projects field is required and must be provided as an array of strings." };
-  }
-  if ("version" in v && (typeof v.version !== "string" || !/^[^/]+$/.test(v.version))) {
-    return { error: 'The version field cannot be empty and cannot contain any "/" characters.' };
-  }
-  if ("dist" in v && typeof v.dist !== "string") return { error: "The dist field must be a string." };
-  const allowed = /* @__PURE__ */ new Set(["checksum", "chunks", "projects", "version", "dist"]);
-  const extra = Object.keys(v).filter((k2) => !allowed.has(k2));
-  if (extra.length > 0) {
-    const list = extra.map((k2) => `'${k2}'`).join(", ");
-    return {
-      error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)`
-    };
-  }
-  return { body: v };
-}
-function normalizeDebugId(raw) {
-  if (typeof raw !== "string") return void 0;
-  const s2 = raw.trim().toLowerCase();
-  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(s2);
-  if (!m) return void 0;
-  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`;
-}
-function headerValue(headers, key) {
-  for (const [k2, v] of Object.entries(headers)) if (k2.toLowerCase() === key) return v;
-  return void 0;
-}
-function assembleBundle(core, org, body, projects) {
-  const store = orgChunks(core, org.id);
-  const parts = [];
-  for (const c3 of body.chunks) {
-    const b2 = store.get(c3);
-    if (!b2) return { state: "error", detail: "Not all chunks available for assembling" };
-    parts.push(b2);
-  }
-  const size = parts.reduce((n2, b2) => n2 + b2.length, 0);
-  const max = chunkUploadOptions(core).maxFileSize;
-  if (size > max) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${size} > ${max})` };
-  const lim = core.limits;
-  if (size > lim.bundleBytes)
-    return {
-      state: "error",
-      detail: `File artifact-bundle.zip exceeds this server's bundle limit (${size} > ${lim.bundleBytes}; serve --max-bundle-size)`
-    };
-  const data = Buffer.concat(parts, size);
-  parts.length = 0;
-  if (createHash3("sha1").update(data).digest("hex") !== body.checksum)
-    return { state: "error", detail: "Reported checksum mismatch" };
-  let zip;
-  try {
-    zip = new ZipReader(data, lim.bundleFiles + 1);
-  } catch (e) {
-    return {
-      state: "error",
-      detail: e instanceof ZipError && /too many/.test(e.message) ? `the bundle has ${e.message}` : "the bundle is invalid"
-    };
-  }
-  const manifestEntry = zip.get("manifest.json");
-  if (!manifestEntry || manifestEntry.size > lim.bundleFileBytes)
-    return { state: "error", detail: "the bundle is invalid" };
-  let manifest;
-  try {
-    const raw = zip.read(manifestEntry);
-    if (jsonTextTooDeep(raw, API_JSON_DEPTH)) throw new Error("too deep");
-    manifest = JSON.parse(raw.toString("utf8"));
-    if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw new Error("not an object");
-  } catch {
-    return { state: "error", detail: "the bundle is invalid" };
-  }
-  const filesObj = manifest.files ?? {};
-  if (typeof filesObj !== "object" || filesObj === null || Array.isArray(filesObj))
-    return { state: "error", detail: "the bundle is invalid" };
-  const release = body.version ?? (typeof manifest.release === "string" ? manifest.release : null);
-  const dist = body.dist ?? (typeof manifest.dist === "string" ? manifest.dist : null);
-  const listed = Object.entries(filesObj);
-  if (listed.length > lim.bundleFiles)
-    return { state: "error", detail: `the bundle has too many files (${listed.length} > ${lim.bundleFiles})` };
-  let unpacked = 0;
-  for (const [path] of listed) {
-    const entry2 = zip.get(path);
-    if (!entry2) continue;
-    if (entry2.size > lim.bundleFileBytes)
-      return {
-        state: "error",
-        detail: `File ${excerpt3(path)} exceeds maximum size (${entry2.size} > ${lim.bundleFileBytes}; serve --max-bundle-file)`
-      };
-    unpacked += entry2.size;
-  }
-  if (unpacked > lim.bundleUnpackedBytes)
-    return {
-      state: "error",
-      detail: `the bundle unpacks to ${unpacked} bytes, more than this server's limit (${lim.bundleUnpackedBytes})`
-    };
-  if (!core.persist.dir && memoryUsed(core) + unpacked > lim.bundleMemoryBytes)
-    return {
-      state: "error",
-      detail: `server storage full: bundles in memory would pass ${lim.bundleMemoryBytes} bytes (use serve --data DIR)`
-    };
-  const files = [];
-  let hasDebugId = false;
-  for (const [path, info2] of listed) {
-    const headers = {};
-    if (info2 && typeof info2.headers === "object" && info2.headers !== null) {
-      for (const [k2, v] of Object.entries(info2.headers))
-        if (typeof v === "string") headers[k2] = v;
-    }
-    const type = typeof info2?.type === "string" ? info2.type : void 0;
-    if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue(headers, "debug-id"))) hasDebugId = true;
-    const entry2 = zip.get(path);
-    let content;
-    try {
-      content = entry2 ? Buffer.from(zip.read(entry2)) : Buffer.alloc(0);
-    } catch (e) {
-      return { state: "error", detail: `the bundle is invalid: ${excerpt3(e.message, 200)}` };
-    }
-    files.push({
-      path,
-      url: typeof info2?.url === "string" ? info2.url : void 0,
-      type,
-      headers,
-      content
-    });
-  }
-  if (!hasDebugId && !release)
-    return { state: "error", detail: "uploading a bundle without debug ids or release is prohibited" };
-  if (files.length === 0) return { state: "ok", detail: null };
-  const id = (normalizeDebugId(manifest.debug_id) ?? derivedId(body.checksum)).slice(0, 36);
-  const bundle = {
-    id,
-    orgId: org.id,
-    checksum: body.checksum,
-    projects: projects.map((p2) => p2.slug),
-    release,
-    dist,
-    manifest,
-    files,
-    dateCreated: core.now().toISOString()
-  };
-  return { state: "ok", detail: null, bundle };
-}
-function excerpt3(s2, max = 80) {
-  return s2.length > max ? `${s2.slice(0, max)}\u2026 (${s2.length} characters)` : s2;
-}
-function memoryUsed(core) {
-  let n2 = 0;
-  for (const b2 of core.state.bundles) for (const f of b2.files) n2 += f.content.length;
-  return n2;
-}
-function derivedId(checksum) {
-  const h2 = checksum.slice(0, 32);
-  return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20, 32)}`;
-}
-function stateReply(rec) {
-  const left = pendingPolls.get(rec);
-  if (left !== void 0) {
-    if (left > 0) {
-      pendingPolls.set(rec, left - 1);
-      return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
-    }
-    const fin = finalStates.get(rec);
-    rec.state = fin.state;
-    rec.detail = fin.detail;
-    pendingPolls.delete(rec);
-  }
-  return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
-}
-function register5(router, core) {
-  router.on("POST", "/api/0/organizations/:org/artifactbundle/assemble/", (req) => {
-    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
-    if ("reply" in a) return a.reply;
-    const parsed = parseJsonBody(req, "error");
-    if ("reply" in parsed) return parsed.reply;
-    if (req.body.length === 0) return err3("Invalid json body");
-    const v = validateAssembleBody(parsed.value);
-    if ("error" in v) return err3(v.error);
-    const body = v.body;
-    if (body.projects.length === 0) return err3("You need to specify at least one project");
-    const projects = [];
-    const all = core.state.projectsOf(a.org);
-    for (const p2 of body.projects) {
-      const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
-      if (found2 && !projects.includes(found2)) projects.push(found2);
-    }
-    if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
-    const store = orgChunks(core, a.org.id);
-    const missing = [...new Set(body.chunks.filter((c3) => !store.has(c3)))];
-    if (missing.length > 0) return json(200, { state: "not_found", missingChunks: missing });
-    const key = `${a.org.id}:${body.checksum}`;
-    const cached = core.state.assembles.get(key);
-    if (cached) return stateReply(cached);
-    if (body.chunks.length === 0) return json(200, { state: "not_found", missingChunks: [] });
-    const rec = { state: "created", detail: null };
-    core.state.assembles.set(key, rec);
-    if (body.dist !== void 0 && body.version === void 0)
-      return err3("You need to specify a release together with a dist");
-    let outcome;
-    try {
-      outcome = assembleBundle(core, a.org, body, projects);
-      if (outcome.bundle) {
-        const b2 = outcome.bundle;
-        core.persist.saveBundle(b2);
-        rec.bundleId = b2.id;
-        const i2 = core.state.bundles.findIndex((x2) => x2.checksum === b2.checksum && x2.orgId === b2.orgId);
-        if (i2 >= 0) core.state.bundles[i2] = b2;
-        else core.state.bundles.push(b2);
-      }
-    } catch (e) {
-      const detail2 = e instanceof BundleWriteError ? e.message : `internal server error: ${excerpt3(e?.message ?? String(e), 200)}`;
-      outcome = { state: "error", detail: detail2 };
-      if (core.options.debug && !(e instanceof BundleWriteError)) console.error(e);
-    }
-    pendingPolls.set(rec, core.options.assemblePolls ?? 0);
-    finalStates.set(rec, { state: outcome.state, detail: outcome.detail });
-    return json(200, { state: "created", missingChunks: [] });
-  });
-}
-var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
-var init_assemble = __esm({
-  "src/server/routes/assemble.ts"() {
-    "use strict";
-    init_scopes();
-    init_auth();
-    init_http();
-    init_json_depth();
-    init_persist();
-    init_zip_reader();
-    init_chunks();
-    HEX40 = /^[0-9a-f]{40}$/;
-    KNOWN_TYPES = /* @__PURE__ */ new Set(["source", "minified_source", "source_map", "indexed_ram_bundle"]);
-    err3 = (message) => json(400, { error: message });
-    pendingPolls = /* @__PURE__ */ new WeakMap();
-    finalStates = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/server/routes/fields.ts
-function pyType(v) {
-  if (v === null) return "NoneType";
-  if (typeof v === "string") return "str";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (Array.isArray(v)) return "list";
-  return "dict";
-}
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function charLength(s2) {
-  let n2 = 0;
-  for (const _2 of s2) n2++;
-  return n2;
-}
-function charField(body, key, o2 = {}) {
-  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
-  const raw = body[key];
-  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
-  const trim = o2.trim ?? true;
-  if (raw === "" || trim && typeof raw === "string" && raw.trim() === "") {
-    return o2.allowBlank ? value("") : messages(MSG.blank);
-  }
-  if (typeof raw === "boolean" || !(typeof raw === "string" || typeof raw === "number")) return messages(MSG.string);
-  let s2 = String(raw);
-  if (trim) s2 = s2.trim();
-  const errs = [];
-  if (o2.maxLength !== void 0 && charLength(s2) > o2.maxLength) errs.push(MSG.maxLength(o2.maxLength));
-  if (s2.includes("\0")) errs.push(MSG.nullChars);
-  if (o2.url && !isValidUrl(s2)) errs.push(MSG.url);
-  if (errs.length) return error2(errs);
-  if (o2.validate) {
-    const m = o2.validate(s2);
-    if (m) return messages(m);
-  }
-  return value(s2);
-}
-function isValidUrl(s2) {
-  if (s2.length > 2048 || /\s/.test(s2)) return false;
-  const m = /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(
-    s2
-  );
-  if (!m) return false;
-  const host = m[2];
-  if (host.startsWith("[")) return true;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.split(".").every((p2) => Number(p2) <= 255);
-  if (host.toLowerCase() === "localhost") return true;
-  const labels = host.replace(/\.$/, "").split(".");
-  if (labels.length < 2) return false;
-  const tld = labels[labels.length - 1];
-  if (!/^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$/i.test(tld) || tld.startsWith("-") || tld.endsWith("-"))
-    return false;
-  return labels.slice(0, -1).every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
-}
-function parseDateTime(s2) {
-  const m = DATETIME_RE.exec(s2);
-  if (!m) return void 0;
-  const [, y2, mo, d, h2 = "0", mi = "0", sec = "0", frac = "", tz] = m;
-  const parts = [Number(y2), Number(mo), Number(d), Number(h2), Number(mi), Number(sec)];
-  if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59)
-    return void 0;
-  const daysInMonth = new Date(Date.UTC(parts[0], parts[1], 0)).getUTCDate();
-  if (parts[2] > daysInMonth) return void 0;
-  if (m[4] === void 0 && tz !== void 0) return void 0;
-  const ms = frac ? Math.floor(Number(frac.padEnd(6, "0")) / 1e3) : 0;
-  let t2 = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], ms);
-  if (tz && tz !== "Z") {
-    const sign = tz[0] === "-" ? -1 : 1;
-    const digits = tz.slice(1).replace(":", "");
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
-    t2 -= sign * offset * 6e4;
-  }
-  return new Date(t2);
-}
-function dateTimeField(body, key, o2 = {}) {
-  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
-  const raw = body[key];
-  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
-  const d = typeof raw === "string" ? parseDateTime(raw) : void 0;
-  return d ? value(d) : messages(MSG.datetime);
-}
-function listField(body, key, o2, child) {
-  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
-  const raw = body[key];
-  if (raw === null) return o2.allowNull ? value(null) : messages(MSG.null);
-  if (!Array.isArray(raw)) return messages(MSG.notAList(raw));
-  if (raw.length === 0 && o2.allowEmpty === false) return messages(MSG.emptyList);
-  if (!child) return value(raw);
-  const out = [];
-  const errs = {};
-  raw.forEach((item, i2) => {
-    const r2 = child(item);
-    if (r2.kind === "error") errs[String(i2)] = r2.error;
-    else if (r2.kind === "value") out.push(r2.value);
-  });
-  return Object.keys(errs).length ? error2(errs) : value(out);
-}
-function nested(item, fields, build2) {
-  if (!isObject(item)) return error2({ non_field_errors: [MSG.notADict(item)] });
-  const results = fields(item);
-  const errs = collectErrors(results);
-  if (errs) return error2(errs);
-  const built = build2(valuesOf(results));
-  if (isField(built)) return built;
-  return value(built);
-}
-function isField(x2) {
-  return isObject(x2) && x2.kind === "error";
-}
-function collectErrors(results) {
-  const errs = {};
-  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "error") errs[k2] = r2.error;
-  return Object.keys(errs).length ? errs : void 0;
-}
-function valuesOf(results) {
-  const out = {};
-  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "value") out[k2] = r2.value;
-  return out;
-}
-function bodyObject(req) {
-  const parsed = parseJsonBody(req);
-  if ("reply" in parsed) return parsed;
-  const v = parsed.value;
-  if (v === null) return { reply: fieldErrors({ non_field_errors: ["No data provided"] }) };
-  if (!isObject(v)) return { reply: fieldErrors({ non_field_errors: [MSG.notADict(v)] }) };
-  return { body: v };
-}
-var ABSENT, value, error2, messages, MSG, DATETIME_RE;
-var init_fields = __esm({
-  "src/server/routes/fields.ts"() {
-    "use strict";
-    init_http();
-    ABSENT = { kind: "absent" };
-    value = (v) => ({ kind: "value", value: v });
-    error2 = (e) => ({ kind: "error", error: e });
-    messages = (...m) => error2(m);
-    MSG = {
-      required: "This field is required.",
-      null: "This field may not be null.",
-      blank: "This field may not be blank.",
-      string: "Not a valid string.",
-      url: "Enter a valid URL.",
-      nullChars: "Null characters are not allowed.",
-      datetime: "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
-      emptyList: "This list may not be empty.",
-      maxLength: (n2) => `Ensure this field has no more than ${n2} characters.`,
-      notAList: (v) => `Expected a list of items but got type "${pyType(v)}".`,
-      notADict: (v) => `Invalid data. Expected a dictionary, but got ${pyType(v)}.`
-    };
-    DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-  }
-});
-
-// src/server/routes/deploys.ts
-function parameterValidationError(message) {
-  return json(400, { detail: { code: "parameter-validation-error", message, extra: { context: "" } } });
-}
-function projectItem(state, org) {
-  return (item) => {
-    const p2 = typeof item === "string" || typeof item === "number" ? state.projects.find((x2) => x2.orgId === org.id && (x2.slug === String(item) || String(x2.id) === String(item))) : void 0;
-    return p2 ? { kind: "value", value: p2 } : error2(["Invalid project"]);
+  return {
+    status: 200,
+    body,
+    headers: { ...PAGE_HEADERS, "Content-Type": type, "Cache-Control": "no-cache" }
   };
 }
-function lastDeploys(state, release) {
-  const last2 = /* @__PURE__ */ new Map();
-  for (const d of state.deploys) {
-    if (d.releaseId !== release.id) continue;
-    for (const p2 of d.projects) last2.set(`${p2}\0${d.environment}`, d);
-  }
-  const unique = [...new Set(last2.values())];
-  return unique.sort((a, b2) => Date.parse(b2.dateFinished) - Date.parse(a.dateFinished) || Number(b2.id) - Number(a.id));
-}
-function register6(router, core) {
-  const { state } = core;
-  const path = "/api/0/organizations/:org/releases/:version/deploys/";
-  const withRelease = (req) => {
-    const a = authorizeOrg(state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
-    if ("reply" in a) return a;
-    const release = state.release(a.org, req.params.version);
-    if (!release) return { reply: NOT_FOUND() };
-    return { org: a.org, release };
-  };
-  router.on("POST", path, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    const b2 = bodyObject(req);
-    if ("reply" in b2) return b2.reply;
-    const results = {
-      name: charField(b2.body, "name", { maxLength: 64, allowBlank: true, allowNull: true }),
-      environment: charField(b2.body, "environment", {
-        required: true,
-        maxLength: MAX_ENVIRONMENT_LENGTH,
-        validate: (v2) => environmentProblem(v2) === void 0 ? void 0 : "Invalid value for environment"
-      }),
-      url: charField(b2.body, "url", { allowBlank: true, allowNull: true, url: true }),
-      dateStarted: dateTimeField(b2.body, "dateStarted", { allowNull: true }),
-      dateFinished: dateTimeField(b2.body, "dateFinished", { allowNull: true }),
-      projects: listField(b2.body, "projects", { allowEmpty: false }, projectItem(state, r2.org))
-    };
-    const errs = collectErrors(results);
-    if (errs) return fieldErrors(errs);
-    const v = valuesOf(results);
-    const release = r2.release;
-    let projectIds3;
-    if (v.projects) {
-      const invalid = v.projects.filter((p2) => !release.projects.includes(p2.id));
-      if (invalid.length) {
-        return parameterValidationError(
-          `Invalid projects (${invalid.map((p2) => p2.slug).join(", ")}) for release ${release.version}`
-        );
-      }
-      projectIds3 = [...new Set(v.projects.map((p2) => p2.id))];
-    } else {
-      projectIds3 = [...release.projects];
-    }
-    const deploy = {
-      id: String(state.nextId("deploy")),
-      releaseId: release.id,
-      environment: v.environment,
-      name: v.name ?? null,
-      url: v.url ?? null,
-      dateStarted: v.dateStarted ? v.dateStarted.toISOString() : null,
-      dateFinished: (v.dateFinished ?? core.now()).toISOString(),
-      projects: projectIds3
-    };
-    state.deploys.push(deploy);
-    core.persist.saveDeploys(state);
-    return json(201, serializeDeploy(deploy));
-  });
-  router.on("GET", path, (req) => {
-    const r2 = withRelease(req);
-    if ("reply" in r2) return r2.reply;
-    return paginateMapped(req, lastDeploys(state, r2.release), serializeDeploy);
-  });
-}
-var init_deploys = __esm({
-  "src/server/routes/deploys.ts"() {
+var FOLDER2, ASSETS, cache;
+var init_assets = __esm({
+  "src/server/web/assets.ts"() {
     "use strict";
-    init_release();
-    init_scopes();
-    init_auth();
-    init_http();
-    init_serialize();
-    init_fields();
-    init_paging();
+    init_layout();
+    FOLDER2 = new URL("../../../web/", import.meta.url);
+    ASSETS = {
+      "serve.css": "text/css; charset=utf-8",
+      "serve.js": "text/javascript; charset=utf-8",
+      "icon.svg": "image/svg+xml"
+    };
+    cache = /* @__PURE__ */ new Map();
   }
 });
 
 // node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs
 function decodeInteger(reader) {
-  let value2 = 0;
+  let value3 = 0;
   let shift = 0;
   let integer = 0;
   do {
     const c3 = reader.next();
     integer = charToInt[c3];
-    value2 |= (integer & 31) << shift;
+    value3 |= (integer & 31) << shift;
     shift += 5;
   } while (integer & 32);
-  return value2;
+  return value3;
 }
-function decodeSign(num) {
-  return num & 1 ? -2147483648 | -(num >>> 1) : num >>> 1;
+function decodeSign(num2) {
+  return num2 & 1 ? -2147483648 | -(num2 >>> 1) : num2 >>> 1;
 }
-function encodeInteger(builder, num) {
+function encodeInteger(builder, num2) {
   do {
-    let clamped = num & 31;
-    num >>>= 5;
-    if (num > 0) clamped |= 32;
+    let clamped = num2 & 31;
+    num2 >>>= 5;
+    if (num2 > 0) clamped |= 32;
     builder.write(intToChar[clamped]);
-  } while (num > 0);
+  } while (num2 > 0);
 }
-function encodeSign(num) {
-  return num < 0 ? -num << 1 | 1 : num << 1;
+function encodeSign(num2) {
+  return num2 < 0 ? -num2 << 1 | 1 : num2 << 1;
 }
 function hasMoreVlq(reader, max) {
   if (reader.pos >= max) return false;
@@ -45616,7 +43841,7 @@ function encode(decoded) {
   }
   return writer.flush();
 }
-var comma, semicolon, chars, intToChar, charToInt, bufLength, td2, StringWriter, StringReader;
+var comma, semicolon, chars, intToChar, charToInt, bufLength, td, StringWriter, StringReader;
 var init_sourcemap_codec = __esm({
   "node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs"() {
     comma = ",".charCodeAt(0);
@@ -45630,7 +43855,7 @@ var init_sourcemap_codec = __esm({
       charToInt[c3] = i2;
     }
     bufLength = 1024 * 16;
-    td2 = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
+    td = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
       decode(buf) {
         const out = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
         return out.toString();
@@ -45654,13 +43879,13 @@ var init_sourcemap_codec = __esm({
         const { buffer } = this;
         buffer[this.pos++] = v;
         if (this.pos === bufLength) {
-          this.out += td2.decode(buffer);
+          this.out += td.decode(buffer);
           this.pos = 0;
         }
       }
       flush() {
         const { buffer, out, pos } = this;
-        return pos > 0 ? out + td2.decode(buffer.subarray(0, pos)) : out;
+        return pos > 0 ? out + td.decode(buffer.subarray(0, pos)) : out;
       }
     };
     StringReader = class {
@@ -46232,8 +44457,8 @@ function remapMappings(mappings, source, name) {
     }
     out[o2++] = byte;
   };
-  const vlq = (value2) => {
-    let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+  const vlq = (value3) => {
+    let v = value3 < 0 ? -value3 << 1 | 1 : value3 << 1;
     do {
       let digit = v & 31;
       v >>>= 5;
@@ -46279,7 +44504,7 @@ function remapMappings(mappings, source, name) {
       while (pos < n2) {
         const c3 = mappings.charCodeAt(pos);
         if (c3 === 44 || c3 === 59) break;
-        let value2 = 0;
+        let value3 = 0;
         let shift = 0;
         let d = 0;
         for (; ; ) {
@@ -46287,14 +44512,14 @@ function remapMappings(mappings, source, name) {
           const ch = mappings.charCodeAt(pos++);
           d = ch < 128 ? B64_VALUE[ch] : -1;
           if (d < 0) return void 0;
-          if (shift < 30) value2 |= (d & 31) << shift;
-          else value2 += (d & 31) * 2 ** shift;
+          if (shift < 30) value3 |= (d & 31) << shift;
+          else value3 += (d & 31) * 2 ** shift;
           shift += 5;
           if ((d & 32) === 0) break;
           if (shift > 30) return void 0;
         }
-        if (shift > 5 && d === 0 || value2 === 1) canonical = false;
-        const delta = value2 < 1073741824 ? value2 & 1 ? -(value2 >>> 1) : value2 >>> 1 : value2 % 2 === 1 ? -Math.floor(value2 / 2) : Math.floor(value2 / 2);
+        if (shift > 5 && d === 0 || value3 === 1) canonical = false;
+        const delta = value3 < 1073741824 ? value3 & 1 ? -(value3 >>> 1) : value3 >>> 1 : value3 % 2 === 1 ? -Math.floor(value3 / 2) : Math.floor(value3 / 2);
         if (fields === 0) col += delta;
         else if (fields === 1) src += delta;
         else if (fields === 2) srcLine += delta;
@@ -46317,15 +44542,15 @@ function remapMappings(mappings, source, name) {
     if (commas > 0) canonical = false;
     pos++;
     if (out === void 0 && canonical && sorted2) {
-      let same = true;
-      for (let k2 = 0; k2 < count2 && same; k2++) {
+      let same2 = true;
+      for (let k2 = 0; k2 < count2 && same2; k2++) {
         const b2 = k2 * W2;
         const fields = line[b2 + 5];
         if (fields === 1) continue;
-        if (mapSource(line[b2 + 1]) !== line[b2 + 1]) same = false;
-        else if (fields === 5 && mapName(line[b2 + 4]) !== line[b2 + 4]) same = false;
+        if (mapSource(line[b2 + 1]) !== line[b2 + 1]) same2 = false;
+        else if (fields === 5 && mapName(line[b2 + 4]) !== line[b2 + 4]) same2 = false;
       }
-      if (same) {
+      if (same2) {
         oSrc = src;
         oLine = srcLine;
         oCol = srcCol;
@@ -46584,11 +44809,32 @@ var init_bundle_rewrite = __esm({
   }
 });
 
+// src/sourcemaps/symbolicate/artifacts.ts
+function normalizeId(raw) {
+  if (typeof raw !== "string") return void 0;
+  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(
+    raw.trim().toLowerCase()
+  );
+  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}` : void 0;
+}
+function header(headers, key) {
+  const k2 = key.toLowerCase();
+  for (const [name, v] of Object.entries(headers)) if (name.toLowerCase() === k2) return v;
+  return void 0;
+}
+var SOURCE_TYPES;
+var init_artifacts = __esm({
+  "src/sourcemaps/symbolicate/artifacts.ts"() {
+    "use strict";
+    SOURCE_TYPES = /* @__PURE__ */ new Set(["source", "minified_source"]);
+  }
+});
+
 // src/sourcemaps/atomic-write.ts
 import {
   closeSync,
   constants,
-  existsSync as existsSync5,
+  existsSync as existsSync4,
   fchmodSync,
   fstatSync,
   ftruncateSync,
@@ -46598,7 +44844,7 @@ import {
   unlinkSync,
   writeSync
 } from "node:fs";
-import { dirname as dirname7, join as join6 } from "node:path";
+import { dirname as dirname7, join as join4 } from "node:path";
 function pendingPath(path) {
   return path + PENDING_SUFFIX;
 }
@@ -46606,7 +44852,7 @@ function sparePath(path) {
   return path + SPARE_SUFFIX;
 }
 function exists2(path) {
-  return existsSync5(path);
+  return existsSync4(path);
 }
 function emptyRecoveryFiles() {
   return { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), spares: [] };
@@ -46614,8 +44860,8 @@ function emptyRecoveryFiles() {
 function noteListedFolder(rec, absDir, fileNames) {
   rec.dirs.add(absDir);
   for (const name of fileNames) {
-    if (name.endsWith(PENDING_SUFFIX)) rec.pending.add(join6(absDir, name));
-    else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join6(absDir, name));
+    if (name.endsWith(PENDING_SUFFIX)) rec.pending.add(join4(absDir, name));
+    else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join4(absDir, name));
   }
 }
 var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
@@ -46748,7 +44994,7 @@ var init_atomic_write = __esm({
       /** Remove `path`'s pending file, if any. */
       removePending(path) {
         const tmp = pendingPath(path);
-        if (!existsSync5(tmp)) return;
+        if (!existsSync4(tmp)) return;
         this.step("remove-pending", path);
         try {
           unlinkSync(tmp);
@@ -46873,7 +45119,7 @@ var init_order = __esm({
 
 // src/sourcemaps/walk.ts
 import { readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join5 } from "node:path";
 function walkFiles(root, opts, onFile) {
   const display = opts.display ?? ((rel) => rel);
   const visit = (absDir, rel) => {
@@ -46896,14 +45142,14 @@ function walkFiles(root, opts, onFile) {
           opts.onIgnored?.(`${childRel}/`);
           continue;
         }
-        visit(join7(absDir, e.name), childRel);
+        visit(join5(absDir, e.name), childRel);
       } else if (e.isFile()) {
         if (opts.ignored?.(childRel, false)) {
           opts.onIgnored?.(childRel);
           continue;
         }
         if (opts.wanted(e.name) && nameIsNotUtf8(absDir, e.name)) throw notUtf8NameError(display(childRel));
-        onFile(join7(absDir, e.name), childRel, e.name);
+        onFile(join5(absDir, e.name), childRel, e.name);
       }
     }
   };
@@ -46919,7 +45165,7 @@ var init_walk = __esm({
 
 // src/sourcemaps/discover.ts
 import { readFile, stat } from "node:fs/promises";
-import { basename, dirname as dirname8, isAbsolute as isAbsolute3, join as join8, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
+import { basename, dirname as dirname8, isAbsolute as isAbsolute3, join as join6, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
   for (let i2 = 0; i2 < glob2.length; i2++) {
@@ -46992,7 +45238,7 @@ async function discover(paths, opts) {
   );
   const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
   if (opts.ignoreFile) {
-    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join8(opts.cwd, opts.ignoreFile);
+    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join6(opts.cwd, opts.ignoreFile);
     let text;
     try {
       text = await readFile(file, "utf8");
@@ -47169,12 +45415,12 @@ function candidateNames(absPath) {
   if (u.query) names.push(`~${u.path}`);
   return [...new Set(names)];
 }
-function headerValue2(headers, key) {
+function headerValue(headers, key) {
   for (const [k2, v] of Object.entries(headers)) if (k2.toLowerCase() === key) return v;
   return void 0;
 }
 function sourceMapReference(headers, content) {
-  const h2 = headerValue2(headers, "sourcemap") ?? headerValue2(headers, "x-sourcemap");
+  const h2 = headerValue(headers, "sourcemap") ?? headerValue(headers, "x-sourcemap");
   if (h2) return h2.trim();
   return readSourceMapReference(content)?.url;
 }
@@ -47222,8 +45468,443 @@ var init_names = __esm({
   }
 });
 
+// src/server/symbolicate/api-shape.ts
+function obj(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+}
+function frameContext(f) {
+  const line = typeof f.lineno === "number" ? f.lineno : void 0;
+  if (line === void 0 || typeof f.context_line !== "string") return [];
+  const pre = Array.isArray(f.pre_context) ? f.pre_context : [];
+  const post = Array.isArray(f.post_context) ? f.post_context : [];
+  return [
+    ...pre.map((t2, i2) => [line - pre.length + i2, t2]),
+    [line, f.context_line],
+    ...post.map((t2, i2) => [line + 1 + i2, t2])
+  ];
+}
+function apiFrame(f) {
+  return {
+    filename: f.filename ?? null,
+    absPath: f.abs_path ?? null,
+    module: f.module ?? null,
+    package: f.package ?? null,
+    platform: f.platform ?? null,
+    instructionAddr: f.instruction_addr ?? null,
+    symbolAddr: f.symbol_addr ?? null,
+    function: f.function ?? null,
+    rawFunction: f.raw_function ?? null,
+    symbol: f.symbol ?? null,
+    context: frameContext(f),
+    lineNo: f.lineno ?? null,
+    colNo: f.colno ?? null,
+    inApp: f.in_app ?? null,
+    trust: f.trust ?? null,
+    errors: null,
+    lock: null,
+    sourceLink: null,
+    vars: f.vars ?? null,
+    data: f.data ?? {}
+  };
+}
+function apiStacktrace(st) {
+  const s2 = obj(st);
+  if (!s2) return null;
+  const frames2 = Array.isArray(s2.frames) ? s2.frames.map((f) => apiFrame(obj(f) ?? {})) : [];
+  return {
+    frames: frames2,
+    framesOmitted: null,
+    registers: null,
+    hasSystemFrames: frames2.some((f) => f.inApp === false) && frames2.some((f) => f.inApp === true)
+  };
+}
+function title(ev) {
+  const exc = obj(ev.exception)?.values;
+  if (Array.isArray(exc) && exc.length > 0) {
+    const last2 = obj(exc[exc.length - 1]) ?? {};
+    const t2 = typeof last2.type === "string" ? last2.type : "Error";
+    const v = typeof last2.value === "string" ? last2.value : "";
+    return (v ? `${t2}: ${v}` : t2).slice(0, TITLE_MAX);
+  }
+  const m = obj(ev.logentry)?.formatted ?? obj(ev.logentry)?.message ?? ev.message;
+  return typeof m === "string" && m ? m.slice(0, TITLE_MAX) : "<unlabeled event>";
+}
+function tags(ev) {
+  const t2 = ev.tags;
+  const pairs = Array.isArray(t2) ? t2.filter(Array.isArray).map((p2) => [String(p2[0]), p2[1]]) : Object.entries(obj(t2) ?? {});
+  const out = pairs.map(([key, value3]) => ({ key, value: String(value3) }));
+  if (typeof ev.release === "string") out.push({ key: "release", value: ev.release });
+  if (typeof ev.dist === "string") out.push({ key: "dist", value: ev.dist });
+  if (typeof ev.environment === "string") out.push({ key: "environment", value: ev.environment });
+  if (typeof ev.level === "string") out.push({ key: "level", value: ev.level });
+  return out.sort((a, b2) => a.key.localeCompare(b2.key));
+}
+function dateOf(ev, fallback) {
+  const ts = ev.timestamp;
+  if (typeof ts === "number") return new Date(ts * 1e3).toISOString();
+  if (typeof ts === "string" && !Number.isNaN(Date.parse(ts))) return new Date(ts).toISOString();
+  return fallback;
+}
+function apiEventSummary(stored) {
+  const ev = stored.event ?? {};
+  return {
+    id: stored.id,
+    eventID: stored.id,
+    groupID: null,
+    projectID: String(stored.projectId),
+    title: title(ev),
+    message: typeof ev.message === "string" ? ev.message : title(ev),
+    platform: ev.platform ?? null,
+    dateCreated: dateOf(ev, stored.receivedAt),
+    "event.type": ev.type ?? "error",
+    tags: tags(ev),
+    user: ev.user ?? null
+  };
+}
+function apiEvent(stored, neighbours) {
+  const ev = stored.event ?? {};
+  const entries = [];
+  const values = obj(ev.exception)?.values;
+  if (Array.isArray(values)) {
+    const vs = values.map((v) => {
+      const e = obj(v) ?? {};
+      return {
+        type: e.type ?? null,
+        value: e.value ?? null,
+        mechanism: e.mechanism ?? null,
+        threadId: e.thread_id ?? null,
+        module: e.module ?? null,
+        stacktrace: apiStacktrace(e.stacktrace),
+        rawStacktrace: apiStacktrace(e.raw_stacktrace)
+      };
+    });
+    entries.push({
+      type: "exception",
+      data: { values: vs, excOmitted: null, hasSystemFrames: vs.some((v) => v.stacktrace?.hasSystemFrames) }
+    });
+  }
+  if (obj(ev.stacktrace)) entries.push({ type: "stacktrace", data: apiStacktrace(ev.stacktrace) });
+  const threads = obj(ev.threads)?.values;
+  if (Array.isArray(threads)) {
+    entries.push({
+      type: "threads",
+      data: {
+        values: threads.map((t2) => {
+          const th = obj(t2) ?? {};
+          return {
+            id: th.id ?? null,
+            name: th.name ?? null,
+            crashed: th.crashed ?? false,
+            current: th.current ?? false,
+            stacktrace: apiStacktrace(th.stacktrace),
+            rawStacktrace: apiStacktrace(th.raw_stacktrace)
+          };
+        })
+      }
+    });
+  }
+  if (obj(ev.debug_meta)) entries.push({ type: "debugmeta", data: ev.debug_meta });
+  const errors = Array.isArray(ev.errors) ? ev.errors.map((e) => {
+    const { type, ...data } = obj(e) ?? {};
+    return { type, message: String(type), data };
+  }) : [];
+  return {
+    ...apiEventSummary(stored),
+    size: stored.items.reduce((n2, i2) => n2 + i2.size, 0),
+    entries,
+    dist: ev.dist ?? null,
+    release: typeof ev.release === "string" ? { version: ev.release } : null,
+    contexts: ev.contexts ?? {},
+    context: ev.extra ?? {},
+    sdk: ev.sdk ?? null,
+    packages: ev.modules ?? {},
+    type: ev.type ?? "error",
+    metadata: {},
+    culprit: ev.culprit ?? ev.transaction ?? null,
+    location: null,
+    fingerprints: [],
+    errors,
+    dateReceived: stored.receivedAt,
+    crashFile: null,
+    occurrence: null,
+    nextEventID: neighbours.next,
+    previousEventID: neighbours.previous,
+    _meta: {}
+  };
+}
+var TITLE_MAX;
+var init_api_shape = __esm({
+  "src/server/symbolicate/api-shape.ts"() {
+    "use strict";
+    TITLE_MAX = 140;
+  }
+});
+
+// src/server/web/model.ts
+function obj2(v) {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
+}
+function str2(v) {
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function num(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
+}
+function listedEvents(state) {
+  const out = [];
+  for (let i2 = state.events.length - 1; i2 >= 0; i2--) {
+    const e = state.events[i2];
+    if (e.event !== void 0) out.push(e);
+  }
+  return out;
+}
+function eventRow(state, e) {
+  const ev = e.event ?? {};
+  const summary = apiEventSummary(e);
+  return {
+    id: e.id,
+    title: String(summary.title),
+    level: str2(ev.level) ?? "error",
+    project: state.projects.find((p2) => p2.id === e.projectId)?.slug ?? String(e.projectId),
+    release: str2(ev.release),
+    environment: str2(ev.environment),
+    time: String(summary.dateCreated)
+  };
+}
+function projectOf(state, e) {
+  const project = state.projects.find((p2) => p2.id === e.projectId);
+  const org = project && state.orgs.find((o2) => o2.id === project.orgId);
+  return project && org ? { org, project } : void 0;
+}
+function orgSlug(state, orgId) {
+  return state.orgs.find((o2) => o2.id === orgId)?.slug ?? String(orgId);
+}
+function bundleFileCount(state, orgId, release) {
+  let n2 = 0;
+  for (const b2 of state.bundles) if (b2.orgId === orgId && b2.release === release) n2 += b2.files.length;
+  return n2;
+}
+function fileKind(f) {
+  return f.type ?? (f.path.endsWith(".map") ? "source_map" : "file");
+}
+function debugIdOf(f) {
+  return normalizeId(header(f.headers, "debug-id"));
+}
+function findMapFile(state, org, project, mapName, debugId) {
+  let fallback;
+  for (let b2 = state.bundles.length - 1; b2 >= 0; b2--) {
+    const bundle = state.bundles[b2];
+    if (bundle.orgId !== org.id || !bundle.projects.includes(project.slug)) continue;
+    for (let i2 = 0; i2 < bundle.files.length; i2++) {
+      const f = bundle.files[i2];
+      if (f.url !== mapName) continue;
+      if (debugId === void 0 || debugIdOf(f) === debugId) return { bundle, index: i2 };
+      fallback ??= { bundle, index: i2 };
+    }
+  }
+  return fallback;
+}
+function changeStamp(state) {
+  let releaseSeq = 0;
+  for (const r2 of state.releases) releaseSeq = Math.max(releaseSeq, r2.seq);
+  let sessions = 0;
+  for (const b2 of state.sessionBuckets) sessions += b2.sessions + b2.errored + b2.crashed + b2.abnormal;
+  const lastEvent = state.events.at(-1)?.id ?? "";
+  const lastCheckIn = state.checkIns.at(-1);
+  return [
+    state.events.length,
+    lastEvent,
+    state.releases.length,
+    releaseSeq,
+    state.deploys.length,
+    state.bundles.length,
+    state.monitors.length,
+    state.checkIns.length,
+    lastCheckIn ? `${lastCheckIn.id}:${lastCheckIn.status}` : "",
+    state.sessionBuckets.length,
+    sessions
+  ].join(".");
+}
+var init_model = __esm({
+  "src/server/web/model.ts"() {
+    "use strict";
+    init_artifacts();
+    init_api_shape();
+  }
+});
+
+// src/server/web/bundles.ts
+function codeView(text, mark) {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 1 && lines.at(-1) === "") lines.pop();
+  const shown = lines.slice(0, MAX_LINES);
+  const out = shown.map((l, i2) => {
+    const n2 = i2 + 1;
+    const cut = l.length > MAX_LINE_CHARS ? html`${l.slice(0, MAX_LINE_CHARS)}<span class="muted"> … ${l.length - MAX_LINE_CHARS} more characters</span>` : l;
+    return html`<span class="line${n2 === mark ? " hit" : ""}" id="L${n2}"><span class="ln" aria-hidden="true">${n2}</span>${cut}
+</span>`;
+  });
+  return html`<pre class="code source" tabindex="0" aria-label="Source code, ${lines.length} lines"><code>${out}</code></pre>${lines.length > MAX_LINES ? html`<p class="muted">The first ${MAX_LINES} of ${lines.length} lines are shown.</p>` : ""}`;
+}
+function bundleById(core, id) {
+  return core.state.bundles.find((b2) => b2.id === id);
+}
+function fileOf(core, req) {
+  const bundle = bundleById(core, req.params.id);
+  const index = /^\d+$/.test(req.params.n ?? "") ? Number(req.params.n) : -1;
+  const file = bundle?.files[index];
+  if (!bundle || !file)
+    return notice(404, "File not found", html`<p>No such bundle file. <a href="/bundles">All bundles</a></p>`);
+  return { bundle, file, index };
+}
+function releaseLink(core, b2) {
+  return b2.release ? html`<a class="mono" href="${href(["releases", orgSlug(core.state, b2.orgId), b2.release])}">${clip(b2.release, 80)}</a>` : html`<span class="muted">—</span>`;
+}
+function bundlesPage(core) {
+  const bundles = [...core.state.bundles].reverse();
+  return page(
+    { title: "Artifact bundles", section: "bundles", live: changeStamp(core.state) },
+    html`<h1>Artifact bundles</h1>
+${bundles.length ? html`<table><caption>${bundles.length} bundle${bundles.length === 1 ? "" : "s"}, newest first</caption>
+<thead><tr><th scope="col">Bundle</th><th scope="col">Release</th><th scope="col">Dist</th><th scope="col">Projects</th><th scope="col">Files</th><th scope="col">Debug ids</th><th scope="col">Uploaded</th></tr></thead>
+<tbody>${bundles.map(
+      (b2) => html`<tr><td><a class="mono" href="${href(["bundles", b2.id])}">${b2.id.slice(0, 13)}…</a></td><td>${releaseLink(core, b2)}</td>
+<td>${b2.dist ?? html`<span class="muted">—</span>`}</td><td>${b2.projects.join(", ")}</td><td class="num">${b2.files.length}</td>
+<td class="num">${b2.files.filter((f) => debugIdOf(f)).length}</td><td>${time(b2.dateCreated)}</td></tr>`
+    )}</tbody></table>` : html`<p class="empty">No bundles yet. Upload a build with <code>sentry-ship sourcemaps upload DIR</code>.</p>`}`
+  );
+}
+function bundlePage(core, req) {
+  const b2 = bundleById(core, req.params.id);
+  if (!b2)
+    return notice(
+      404,
+      "Bundle not found",
+      html`<p>No bundle <code>${clip(req.params.id, 100)}</code>. <a href="/bundles">All bundles</a></p>`
+    );
+  const rows = b2.files.map(
+    (f, i2) => html`<tr><td><a href="${href(["bundles", b2.id, "files", i2])}"><code>${clip(f.url ?? f.path, 300)}</code></a></td>
+<td>${fileKind(f)}</td><td>${debugIdOf(f) ? html`<code>${debugIdOf(f)}</code>` : html`<span class="muted">—</span>`}</td>
+<td>${header(f.headers, "sourcemap") ? html`<code>${clip(header(f.headers, "sourcemap"), 200)}</code>` : html`<span class="muted">—</span>`}</td>
+<td class="num">${formatBytes(f.content.length)}</td></tr>`
+  );
+  return page(
+    { title: `Bundle ${b2.id.slice(0, 8)}`, section: "bundles", crumbs: [["Artifact bundles", "/bundles"], [b2.id]] },
+    html`<h1>Bundle <span class="mono">${b2.id}</span></h1>
+<dl class="facts"><dt>Organization</dt><dd>${orgSlug(core.state, b2.orgId)}</dd><dt>Projects</dt><dd>${b2.projects.join(", ") || "\u2014"}</dd>
+<dt>Release</dt><dd>${releaseLink(core, b2)}</dd><dt>Dist</dt><dd>${b2.dist ?? html`<span class="muted">none</span>`}</dd>
+<dt>Checksum</dt><dd><code>${b2.checksum}</code></dd><dt>Uploaded</dt><dd>${time(b2.dateCreated)}</dd></dl>
+<table><caption>${b2.files.length} file${b2.files.length === 1 ? "" : "s"}</caption>
+<thead><tr><th scope="col">File</th><th scope="col">Type</th><th scope="col">Debug id</th><th scope="col">Source map</th><th scope="col">Size</th></tr></thead>
+<tbody>${rows}</tbody></table>`
+  );
+}
+function parseMap(file) {
+  try {
+    return new FlattenMap(parseMapJson(file.content.toString("utf8"), file.url ?? file.path));
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+function mapFor(b2, f) {
+  const id = debugIdOf(f);
+  const byId = id ? b2.files.findIndex((x2) => x2 !== f && fileKind(x2) === "source_map" && debugIdOf(x2) === id) : -1;
+  if (byId >= 0 || !f.url) return byId;
+  const ref = header(f.headers, "sourcemap");
+  return ref ? b2.files.findIndex((x2) => x2.url === joinUrl(f.url, ref)) : -1;
+}
+function filePage(core, req) {
+  const found2 = fileOf(core, req);
+  if (!("bundle" in found2)) return found2;
+  const { bundle: b2, file: f, index } = found2;
+  const name = f.url ?? f.path;
+  const headers = Object.entries(f.headers);
+  let content;
+  if (fileKind(f) === "source_map") {
+    const map = parseMap(f);
+    if (map instanceof Error) content = html`<p class="reason">This map cannot be read: ${clip(map.message, 500)}</p>`;
+    else {
+      const sources = map.resolvedSources;
+      content = html`<section aria-labelledby="h-sources"><h2 id="h-sources">Sources (${sources.length})</h2>
+<ol class="sources">${sources.map((s2, i2) => {
+        const has = map.sourcesContent?.[i2] != null;
+        return html`<li>${has ? html`<a href="${href(["bundles", b2.id, "files", index, "source"], { i: i2 })}"><code>${clip(joinUrl(name, s2 ?? ""), 400)}</code></a>` : html`<code>${clip(joinUrl(name, s2 ?? ""), 400)}</code> <span class="muted">(no source text in the map)</span>`}</li>`;
+      })}</ol></section>`;
+    }
+  } else {
+    const m = mapFor(b2, f);
+    content = html`${m >= 0 ? html`<p><a href="${href(["bundles", b2.id, "files", m])}">Its source map</a></p>` : ""}
+<h2>Content</h2>${codeView(f.content.toString("utf8"))}`;
+  }
+  return page(
+    {
+      title: name,
+      section: "bundles",
+      crumbs: [["Artifact bundles", "/bundles"], [b2.id.slice(0, 13), href(["bundles", b2.id])], [clip(name, 80)]]
+    },
+    html`<h1><code>${clip(name, 300)}</code></h1>
+<dl class="facts"><dt>Type</dt><dd>${fileKind(f)}</dd><dt>Debug id</dt><dd>${debugIdOf(f) ?? html`<span class="muted">none</span>`}</dd>
+<dt>Size</dt><dd>${formatBytes(f.content.length)}</dd><dt>Path in bundle</dt><dd><code>${clip(f.path, 300)}</code></dd>
+<dt>Release / dist</dt><dd>${releaseLink(core, b2)} / ${b2.dist ?? "\u2014"}</dd>
+${headers.map(([k2, v]) => html`<dt>Header <code>${clip(k2, 100)}</code></dt><dd><code>${clip(v, 300)}</code></dd>`)}</dl>
+${content}`
+  );
+}
+function sourcePage(core, req) {
+  const found2 = fileOf(core, req);
+  if (!("bundle" in found2)) return found2;
+  const { bundle: b2, file: f, index } = found2;
+  const name = f.url ?? f.path;
+  const map = parseMap(f);
+  if (map instanceof Error)
+    return notice(404, "Source not found", html`<p>The map <code>${clip(name, 300)}</code> cannot be read.</p>`);
+  let i2 = req.query.i !== void 0 && /^\d+$/.test(req.query.i) ? Number(req.query.i) : -1;
+  if (i2 < 0 && req.query.abs !== void 0)
+    i2 = map.resolvedSources.findIndex((s2) => joinUrl(name, s2 ?? "") === req.query.abs);
+  const text = i2 >= 0 ? map.sourcesContent?.[i2] : void 0;
+  if (text == null)
+    return notice(
+      404,
+      "Source not found",
+      html`<p>The map <code>${clip(name, 300)}</code> has no source text for that file. <a href="${href(["bundles", b2.id, "files", index])}">Its sources</a></p>`
+    );
+  const source = joinUrl(name, map.resolvedSources[i2] ?? "");
+  const line = req.query.line !== void 0 && /^\d+$/.test(req.query.line) ? Number(req.query.line) : void 0;
+  return page(
+    {
+      title: source,
+      section: "bundles",
+      crumbs: [
+        ["Artifact bundles", "/bundles"],
+        [b2.id.slice(0, 13), href(["bundles", b2.id])],
+        [clip(name, 60), href(["bundles", b2.id, "files", index])],
+        [clip(source, 80)]
+      ]
+    },
+    html`<h1><code>${clip(source, 300)}</code></h1>
+<p class="lead">Source ${i2 + 1} of the map <a href="${href(["bundles", b2.id, "files", index])}"><code>${clip(name, 300)}</code></a>${line ? html`, line ${line} marked` : ""}.</p>
+${codeView(text, line)}`
+  );
+}
+var MAX_LINES, MAX_LINE_CHARS;
+var init_bundles = __esm({
+  "src/server/web/bundles.ts"() {
+    "use strict";
+    init_trace_mapping();
+    init_bundle_rewrite();
+    init_artifacts();
+    init_names();
+    init_limits();
+    init_html();
+    init_layout();
+    init_model();
+    MAX_LINES = 2e4;
+    MAX_LINE_CHARS = 4e3;
+  }
+});
+
 // src/sourcemaps/symbolicate/frame.ts
-function parseMap(text, name) {
+function parseMap2(text, name) {
   try {
     const m = new FlattenMap(parseMapJson(text(), name));
     originalPositionFor(m, { line: 1, column: 0 });
@@ -47542,7 +46223,7 @@ var init_frame = __esm({
       map(a) {
         let m = this.maps.get(a) ?? (a.cacheKey ? sharedMaps.get(a.cacheKey) : void 0);
         if (m === void 0) {
-          m = parseMap(() => a.text(), a.url);
+          m = parseMap2(() => a.text(), a.url);
           if (a.cacheKey) sharedMaps.set(a.cacheKey, m);
         }
         this.maps.set(a, m);
@@ -47552,7 +46233,7 @@ var init_frame = __esm({
       inlineMap(text) {
         let m = this.inline.get(text);
         if (m === void 0) {
-          m = parseMap(() => text, "the inline source map");
+          m = parseMap2(() => text, "the inline source map");
           this.inline.set(text, m);
         }
         return m;
@@ -47582,18 +46263,18 @@ __export(event_exports, {
   sdkDebugIdSupport: () => sdkDebugIdSupport,
   sourcemapImages: () => sourcemapImages
 });
-function obj(v) {
+function obj3(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
 }
-function str2(v) {
+function str3(v) {
   return typeof v === "string" && v !== "" ? v : null;
 }
 function sourcemapImages(event) {
   const out = /* @__PURE__ */ new Map();
-  const images = obj(event.debug_meta)?.images;
+  const images = obj3(event.debug_meta)?.images;
   if (!Array.isArray(images)) return out;
   for (const img of images) {
-    const i2 = obj(img);
+    const i2 = obj3(img);
     if (i2?.type !== "sourcemap" || typeof i2.code_file !== "string") continue;
     const id = normalizeId(i2.debug_id);
     if (id && !out.has(i2.code_file)) out.set(i2.code_file, id);
@@ -47603,8 +46284,8 @@ function sourcemapImages(event) {
 function eventContext(event, store) {
   const images = sourcemapImages(event);
   return {
-    release: str2(event.release),
-    dist: str2(event.dist),
+    release: str3(event.release),
+    dist: str3(event.dist),
     images,
     hasDebugMeta: images.size > 0,
     store,
@@ -47617,22 +46298,22 @@ function containers(event) {
     ["exception", "exception"],
     ["threads", "thread"]
   ]) {
-    const values = obj(event[key])?.values;
+    const values = obj3(event[key])?.values;
     if (!Array.isArray(values)) continue;
     values.forEach((v, i2) => {
-      const h2 = obj(v);
-      if (h2 && obj(h2.stacktrace)) out.push({ path: `${key}.values.${i2}`, kind, holder: h2 });
+      const h2 = obj3(v);
+      if (h2 && obj3(h2.stacktrace)) out.push({ path: `${key}.values.${i2}`, kind, holder: h2 });
     });
   }
-  if (obj(event.stacktrace)) out.push({ path: "stacktrace", kind: "event", holder: event });
+  if (obj3(event.stacktrace)) out.push({ path: "stacktrace", kind: "event", holder: event });
   return out;
 }
 function normalizeFrames(event) {
   for (const c3 of containers(event)) {
-    const frames = obj(c3.holder.stacktrace)?.frames;
-    if (!Array.isArray(frames)) continue;
-    for (const f of frames) {
-      const fr = obj(f);
+    const frames2 = obj3(c3.holder.stacktrace)?.frames;
+    if (!Array.isArray(frames2)) continue;
+    for (const f of frames2) {
+      const fr = obj3(f);
       if (fr && (typeof fr.abs_path !== "string" || fr.abs_path === "") && typeof fr.filename === "string")
         fr.abs_path = fr.filename;
     }
@@ -47665,9 +46346,9 @@ function processEvent(input2, store) {
   const errors = Array.isArray(event.errors) ? [...event.errors] : [];
   const seenErrors = /* @__PURE__ */ new Set();
   for (const c3 of containers(event)) {
-    const st = obj(c3.holder.stacktrace);
-    const frames = Array.isArray(st.frames) ? st.frames : [];
-    const outcomes = frames.map((f) => processFrame(ctx, obj(f) ?? {}));
+    const st = obj3(c3.holder.stacktrace);
+    const frames2 = Array.isArray(st.frames) ? st.frames : [];
+    const outcomes = frames2.map((f) => processFrame(ctx, obj3(f) ?? {}));
     stacktraces.push({ path: c3.path, kind: c3.kind, frames: outcomes });
     if (outcomes.every((o2) => o2.status === "skipped")) continue;
     c3.holder.raw_stacktrace = { ...st, frames: outcomes.map((o2) => o2.raw) };
@@ -47696,7 +46377,7 @@ function versionAtLeast(v, min) {
   return true;
 }
 function sdkDebugIdSupport(event) {
-  const sdk = obj(event.sdk);
+  const sdk = obj3(event.sdk);
   const name = typeof sdk?.name === "string" ? sdk.name : void 0;
   if (!name?.startsWith("sentry.javascript.")) return { support: "unofficial-sdk", min: null };
   if (NO_DEBUG_ID_SDKS.has(name)) return { support: "not-supported", min: null };
@@ -47710,11 +46391,11 @@ function sdkDebugIdSupport(event) {
 }
 function debugReport(raw, store) {
   const { stacktraces } = processEvent(raw, store);
-  const release = str2(raw.release);
+  const release = str3(raw.release);
   const { support, min } = sdkDebugIdSupport(raw);
-  const sdk = obj(raw.sdk);
+  const sdk = obj3(raw.sdk);
   return {
-    dist: str2(raw.dist),
+    dist: str3(raw.dist),
     release,
     exceptions: stacktraces.filter((s2) => s2.kind === "exception").map((s2) => ({
       frames: s2.frames.map((f) => ({
@@ -47749,175 +46430,266 @@ var init_event = __esm({
   }
 });
 
-// src/server/symbolicate/api-shape.ts
-function obj2(v) {
+// src/sourcemaps/symbolicate/explain.ts
+var explain_exports = {};
+__export(explain_exports, {
+  describeReason: () => describeReason,
+  explainFromServer: () => explainFromServer,
+  explainProcessed: () => explainProcessed,
+  reasonFromReport: () => reasonFromReport,
+  renderExplanation: () => renderExplanation
+});
+function obj4(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
 }
-function frameContext(f) {
-  const line = typeof f.lineno === "number" ? f.lineno : void 0;
-  if (line === void 0 || typeof f.context_line !== "string") return [];
-  const pre = Array.isArray(f.pre_context) ? f.pre_context : [];
-  const post = Array.isArray(f.post_context) ? f.post_context : [];
-  return [
-    ...pre.map((t2, i2) => [line - pre.length + i2, t2]),
-    [line, f.context_line],
-    ...post.map((t2, i2) => [line + 1 + i2, t2])
-  ];
+function rawOf(f) {
+  return { file: s(f.abs_path) ?? s(f.filename), line: n(f.lineno), column: n(f.colno), function: s(f.function) };
 }
-function apiFrame(f) {
-  return {
-    filename: f.filename ?? null,
-    absPath: f.abs_path ?? null,
-    module: f.module ?? null,
-    package: f.package ?? null,
-    platform: f.platform ?? null,
-    instructionAddr: f.instruction_addr ?? null,
-    symbolAddr: f.symbol_addr ?? null,
-    function: f.function ?? null,
-    rawFunction: f.raw_function ?? null,
-    symbol: f.symbol ?? null,
-    context: frameContext(f),
-    lineNo: f.lineno ?? null,
-    colNo: f.colno ?? null,
-    inApp: f.in_app ?? null,
-    trust: f.trust ?? null,
-    errors: null,
-    lock: null,
-    sourceLink: null,
-    vars: f.vars ?? null,
-    data: f.data ?? {}
-  };
-}
-function apiStacktrace(st) {
-  const s2 = obj2(st);
-  if (!s2) return null;
-  const frames = Array.isArray(s2.frames) ? s2.frames.map((f) => apiFrame(obj2(f) ?? {})) : [];
-  return {
-    frames,
-    framesOmitted: null,
-    registers: null,
-    hasSystemFrames: frames.some((f) => f.inApp === false) && frames.some((f) => f.inApp === true)
-  };
-}
-function title(ev) {
-  const exc = obj2(ev.exception)?.values;
-  if (Array.isArray(exc) && exc.length > 0) {
-    const last2 = obj2(exc[exc.length - 1]) ?? {};
-    const t2 = typeof last2.type === "string" ? last2.type : "Error";
-    const v = typeof last2.value === "string" ? last2.value : "";
-    return (v ? `${t2}: ${v}` : t2).slice(0, TITLE_MAX);
-  }
-  const m = obj2(ev.logentry)?.formatted ?? obj2(ev.logentry)?.message ?? ev.message;
-  return typeof m === "string" && m ? m.slice(0, TITLE_MAX) : "<unlabeled event>";
-}
-function tags(ev) {
-  const t2 = ev.tags;
-  const pairs = Array.isArray(t2) ? t2.filter(Array.isArray).map((p2) => [String(p2[0]), p2[1]]) : Object.entries(obj2(t2) ?? {});
-  const out = pairs.map(([key, value2]) => ({ key, value: String(value2) }));
-  if (typeof ev.release === "string") out.push({ key: "release", value: ev.release });
-  if (typeof ev.dist === "string") out.push({ key: "dist", value: ev.dist });
-  if (typeof ev.environment === "string") out.push({ key: "environment", value: ev.environment });
-  if (typeof ev.level === "string") out.push({ key: "level", value: ev.level });
-  return out.sort((a, b2) => a.key.localeCompare(b2.key));
-}
-function dateOf(ev, fallback) {
-  const ts = ev.timestamp;
-  if (typeof ts === "number") return new Date(ts * 1e3).toISOString();
-  if (typeof ts === "string" && !Number.isNaN(Date.parse(ts))) return new Date(ts).toISOString();
-  return fallback;
-}
-function apiEventSummary(stored) {
-  const ev = stored.event ?? {};
-  return {
-    id: stored.id,
-    eventID: stored.id,
-    groupID: null,
-    projectID: String(stored.projectId),
-    title: title(ev),
-    message: typeof ev.message === "string" ? ev.message : title(ev),
-    platform: ev.platform ?? null,
-    dateCreated: dateOf(ev, stored.receivedAt),
-    "event.type": ev.type ?? "error",
-    tags: tags(ev),
-    user: ev.user ?? null
-  };
-}
-function apiEvent(stored, neighbours) {
-  const ev = stored.event ?? {};
-  const entries = [];
-  const values = obj2(ev.exception)?.values;
-  if (Array.isArray(values)) {
-    const vs = values.map((v) => {
-      const e = obj2(v) ?? {};
-      return {
-        type: e.type ?? null,
-        value: e.value ?? null,
-        mechanism: e.mechanism ?? null,
-        threadId: e.thread_id ?? null,
-        module: e.module ?? null,
-        stacktrace: apiStacktrace(e.stacktrace),
-        rawStacktrace: apiStacktrace(e.raw_stacktrace)
+function explainProcessed(p2, event) {
+  const frames2 = [];
+  p2.stacktraces.filter((st) => st.kind === "exception").forEach((st, exception) => {
+    for (const o2 of [...st.frames].reverse()) {
+      if (o2.status === "skipped" || !o2.inApp) continue;
+      const v = {
+        exception,
+        raw: rawOf(o2.raw),
+        status: o2.status === "resolved" ? "resolved" : "unresolved"
       };
-    });
-    entries.push({
-      type: "exception",
-      data: { values: vs, excOmitted: null, hasSystemFrames: vs.some((v) => v.stacktrace?.hasSystemFrames) }
-    });
-  }
-  if (obj2(ev.stacktrace)) entries.push({ type: "stacktrace", data: apiStacktrace(ev.stacktrace) });
-  const threads = obj2(ev.threads)?.values;
-  if (Array.isArray(threads)) {
-    entries.push({
-      type: "threads",
-      data: {
-        values: threads.map((t2) => {
-          const th = obj2(t2) ?? {};
-          return {
-            id: th.id ?? null,
-            name: th.name ?? null,
-            crashed: th.crashed ?? false,
-            current: th.current ?? false,
-            stacktrace: apiStacktrace(th.stacktrace),
-            rawStacktrace: apiStacktrace(th.raw_stacktrace)
-          };
-        })
+      if (o2.resolvedWith) v.resolvedWith = o2.resolvedWith;
+      if (o2.status === "resolved" || o2.status === "partial") {
+        const f = o2.processed;
+        v.original = {
+          file: s(f.abs_path) ?? "",
+          line: n(f.lineno) ?? 0,
+          column: n(f.colno) ?? 0,
+          function: s(f.function),
+          code: s(f.context_line)
+        };
       }
-    });
-  }
-  if (obj2(ev.debug_meta)) entries.push({ type: "debugmeta", data: ev.debug_meta });
-  const errors = Array.isArray(ev.errors) ? ev.errors.map((e) => {
-    const { type, ...data } = obj2(e) ?? {};
-    return { type, message: String(type), data };
-  }) : [];
+      if (o2.reason) v.reason = o2.reason;
+      frames2.push(v);
+    }
+  });
+  return summarize(event, frames2, p2.stacktraces.length > 0 && hasImages(event));
+}
+function hasImages(event) {
+  const images = obj4(event.debug_meta)?.images;
+  return Array.isArray(images) && images.some((i2) => obj4(i2)?.type === "sourcemap");
+}
+function summarize(event, frames2, hasDebugMeta) {
   return {
-    ...apiEventSummary(stored),
-    size: stored.items.reduce((n2, i2) => n2 + i2.size, 0),
-    entries,
-    dist: ev.dist ?? null,
-    release: typeof ev.release === "string" ? { version: ev.release } : null,
-    contexts: ev.contexts ?? {},
-    context: ev.extra ?? {},
-    sdk: ev.sdk ?? null,
-    packages: ev.modules ?? {},
-    type: ev.type ?? "error",
-    metadata: {},
-    culprit: ev.culprit ?? ev.transaction ?? null,
-    location: null,
-    fingerprints: [],
-    errors,
-    dateReceived: stored.receivedAt,
-    crashFile: null,
-    occurrence: null,
-    nextEventID: neighbours.next,
-    previousEventID: neighbours.previous,
-    _meta: {}
+    eventId: s(event.event_id) ?? s(event.eventID) ?? s(event.id),
+    release: s(event.release) ?? s(obj4(event.release)?.version),
+    dist: s(event.dist),
+    hasDebugMeta,
+    frames: frames2,
+    resolved: frames2.filter((f) => f.status === "resolved").length,
+    total: frames2.length
   };
 }
-var TITLE_MAX;
-var init_api_shape = __esm({
-  "src/server/symbolicate/api-shape.ts"() {
+function reasonFromReport(frame, report3, errors, rawFile) {
+  const d = obj4(frame.debug_id_process) ?? {};
+  const r2 = obj4(frame.release_process);
+  const debugId = s(d.debug_id);
+  const releaseFoundMap = r2?.source_map_lookup_result === "found";
+  if (debugId && d.uploaded_source_map_with_correct_debug_id !== true && !releaseFoundMap) {
+    return {
+      code: "debug_id_not_uploaded",
+      debugId,
+      sourceUploaded: d.uploaded_source_file_with_correct_debug_id === true
+    };
+  }
+  if (!debugId && !r2) {
+    return report3.has_debug_ids === true ? { code: "no_debug_id_for_file", codeFiles: [] } : { code: "no_debug_meta" };
+  }
+  if (r2 && !(debugId && d.uploaded_source_map_with_correct_debug_id === true)) {
+    const release = s(report3.release) ?? "";
+    const tried = Array.isArray(r2.matching_source_file_names) ? r2.matching_source_file_names : [];
+    if (r2.source_file_lookup_result === "unsuccessful") return { code: "source_not_found", release, tried, debugId };
+    if (r2.source_file_lookup_result === "wrong-dist")
+      return { code: "dist_mismatch", release, name: tried[0] ?? "", eventDist: s(report3.dist), artifactDists: [] };
+    if (!s(r2.source_map_reference)) return { code: "no_sourcemap_reference", file: tried[0] ?? "" };
+    if (r2.source_map_lookup_result !== "found")
+      return {
+        code: "sourcemap_not_found",
+        file: tried[0] ?? "",
+        reference: s(r2.source_map_reference),
+        name: s(r2.matching_source_map_name) ?? "",
+        wrongDist: r2.source_map_lookup_result === "wrong-dist"
+      };
+  }
+  for (const e of errors) {
+    const data = obj4(e.data) ?? e;
+    if (e.type === "js_invalid_sourcemap_location" && (data.source === rawFile || rawFile === null))
+      return { code: "invalid_location", line: n(data.row) ?? 0, column: n(data.column) ?? 0, map: "" };
+    if (e.type === "js_invalid_source") return { code: "sourcemap_invalid", name: s(data.url) ?? "", message: "" };
+  }
+  return void 0;
+}
+function apiFrameRaw(f) {
+  return { file: s(f.absPath) ?? s(f.filename), line: n(f.lineNo), column: n(f.colNo), function: s(f.function) };
+}
+function explainFromServer(event, report3) {
+  const entries = Array.isArray(event.entries) ? event.entries : [];
+  const exc = entries.find((e) => e.type === "exception");
+  const values = obj4(exc?.data)?.values ?? [];
+  const errors = Array.isArray(event.errors) ? event.errors : [];
+  const reportExc = Array.isArray(report3.exceptions) ? report3.exceptions : [];
+  const frames2 = [];
+  values.forEach((v, exception) => {
+    const processed = obj4(v.stacktrace)?.frames ?? [];
+    const raw = obj4(v.rawStacktrace)?.frames ?? processed;
+    const rep = obj4(reportExc[exception])?.frames ?? [];
+    for (let i2 = processed.length - 1; i2 >= 0; i2--) {
+      const p2 = processed[i2];
+      const r2 = raw[i2] ?? p2;
+      if (r2.inApp === false || p2.inApp === false) continue;
+      const rawInfo = apiFrameRaw(r2);
+      if (!rawInfo.file || /^(node:|<|\[native code\]|native$)/.test(rawInfo.file)) continue;
+      const data = obj4(p2.data) ?? {};
+      const mapped = data.symbolicated === true;
+      const ctx = Array.isArray(p2.context) ? p2.context : [];
+      const missing = errors.find(
+        (e) => e.type === "js_missing_source_content" && s(obj4(e.data)?.source) === s(p2.absPath)
+      );
+      const v2 = { exception, raw: rawInfo, status: mapped && !missing ? "resolved" : "unresolved" };
+      const rw = s(data.resolved_with);
+      if (mapped && (rw === "debug-id" || rw === "release")) v2.resolvedWith = rw;
+      if (mapped) {
+        v2.original = {
+          file: s(p2.absPath) ?? s(p2.filename) ?? "",
+          line: n(p2.lineNo) ?? 0,
+          column: n(p2.colNo) ?? 0,
+          function: s(p2.function),
+          code: ctx.find((c3) => c3[0] === p2.lineNo)?.[1] ?? null
+        };
+      }
+      if (missing)
+        v2.reason = { code: "missing_source_content", source: s(p2.absPath) ?? "", map: s(data.sourcemap) ?? "" };
+      else if (!mapped) {
+        const reason = reasonFromReport(obj4(rep[i2]) ?? {}, report3, errors, rawInfo.file);
+        if (reason) v2.reason = reason;
+      }
+      frames2.push(v2);
+    }
+  });
+  return {
+    ...summarize({ ...event, event_id: s(event.eventID) ?? s(event.id) }, frames2, report3.has_debug_ids === true),
+    release: s(report3.release) ?? s(obj4(event.release)?.version),
+    dist: s(report3.dist) ?? s(event.dist)
+  };
+}
+function q2(x2) {
+  return `'${x2}'`;
+}
+function prefixFor(name) {
+  const path = name.startsWith("~") ? name.slice(1) : name;
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  return `~${dir || "/"}`;
+}
+function describeReason(r2) {
+  switch (r2.code) {
+    case "no_location":
+      return { why: `the frame has ${r2.detail}`, fix: "nothing to map; the SDK did not report a position" };
+    case "no_debug_meta":
+      return {
+        why: "the event carries no debug_meta (no debug ids) and no release to look files up by",
+        fix: "run `sentry-ship sourcemaps inject` on the build before deploying it, with an SDK of 7.56.0 or newer; or set `release` in the SDK and upload with --release"
+      };
+    case "no_debug_id_for_file":
+      return {
+        why: `the event's debug_meta has no image for this file${r2.codeFiles.length ? ` (it has ${r2.codeFiles.join(", ")})` : ""}, and no release`,
+        fix: "inject debug ids into every file of the build (`sentry-ship sourcemaps inject DIR`), or set `release` in the SDK"
+      };
+    case "debug_id_not_uploaded":
+      return {
+        why: `debug id ${r2.debugId} was never uploaded${r2.sourceUploaded ? " as a source map (only the minified file was)" : ""}${r2.local ? ` (the local file ${r2.local} carries it)` : ""}`,
+        fix: `upload the build that ran: \`sentry-ship sourcemaps upload ${r2.local ? r2.local.replace(/\/[^/]*$/, "") || "." : "DIR"}\``
+      };
+    case "source_not_found": {
+      const want = r2.tried[r2.tried.length - 1] ?? "";
+      const why = `no artifact named ${r2.tried.map(q2).join(" or ")} in release ${r2.release}${r2.similar ? ` while ${q2(r2.similar.name)} exists` : ""}`;
+      const prefix = r2.similar?.urlPrefix ?? prefixFor(want);
+      return {
+        why,
+        fix: r2.similar ? `upload with --url-prefix ${q2(prefix)}` : `upload the folder holding this file with --release ${r2.release} --url-prefix ${q2(prefix)}${r2.debugId ? "" : ", or inject debug ids"}`
+      };
+    }
+    case "dist_mismatch":
+      return {
+        why: `${q2(r2.name)} is in release ${r2.release} but with dist ${r2.artifactDists.length ? r2.artifactDists.map((d) => d === null ? "(none)" : q2(d)).join(", ") : "other than the event's"}; the event has dist ${r2.eventDist === null ? "(none)" : q2(r2.eventDist)}`,
+        fix: r2.eventDist === null ? "upload without --dist, or set `dist` in the SDK" : `upload with --dist ${q2(r2.eventDist)}`
+      };
+    case "no_sourcemap_reference":
+      return {
+        why: `${q2(r2.file)} names no source map (no sourceMappingURL comment, no Sourcemap header)`,
+        fix: "build with source maps linked from the files, or inject debug ids (`sentry-ship sourcemaps inject`)"
+      };
+    case "sourcemap_not_found":
+      return {
+        why: `${q2(r2.file)} points at ${q2(r2.reference)}, but no artifact ${q2(r2.name)}${r2.wrongDist ? " with the event's dist" : ""} was uploaded`,
+        fix: "upload the .map files together with the JS files (same --release, --dist and --url-prefix)"
+      };
+    case "sourcemap_invalid":
+      return {
+        why: `the source map ${q2(r2.name)} cannot be read${r2.message ? `: ${r2.message}` : ""}`,
+        fix: "upload a valid source map"
+      };
+    case "invalid_location":
+      return {
+        why: `line ${r2.line}, column ${r2.column} lies outside the source map${r2.map ? ` ${q2(r2.map)}` : ""}: the map belongs to another build`,
+        fix: "upload the maps of the build that is deployed (rebuild, inject and upload in the same job)"
+      };
+    case "missing_source_content":
+      return {
+        why: `the map has no sourcesContent for ${q2(r2.source)} and that source was not uploaded`,
+        fix: "build maps with sourcesContent, or upload the original sources too"
+      };
+  }
+}
+function where(raw) {
+  return `${raw.file ?? "?"}:${raw.line ?? "?"}:${raw.column ?? "?"}`;
+}
+function renderExplanation(e) {
+  const out = [];
+  const head = [
+    e.eventId ? `Event ${e.eventId}` : "Event",
+    `release ${e.release ?? "(none)"}`,
+    `dist ${e.dist ?? "(none)"}`,
+    e.hasDebugMeta ? "debug ids: yes" : "debug ids: none"
+  ];
+  out.push(head.join(", "));
+  if (e.frames.length === 0) {
+    out.push("  the event has no in-app JavaScript frames");
+    return out;
+  }
+  e.frames.forEach((f, i2) => {
+    out.push(`  ${i2 + 1}. ${f.raw.function ?? "?"} at ${where(f.raw)}`);
+    if (f.original) {
+      const o2 = f.original;
+      const by = f.resolvedWith ? ` (by ${f.resolvedWith})` : "";
+      out.push(
+        `     ${f.status === "resolved" ? "resolved" : "mapped"}${by} \u2192 ${o2.file}:${o2.line}:${o2.column}${o2.function ? ` in ${o2.function}` : ""}`
+      );
+      if (o2.code !== null) out.push(`       ${o2.line} | ${o2.code.trim()}`);
+    }
+    if (f.status !== "resolved") {
+      if (f.reason) {
+        const d = describeReason(f.reason);
+        out.push(`     not resolved [${f.reason.code}]: ${d.why}`);
+        out.push(`     fix: ${d.fix}`);
+      } else out.push("     not resolved");
+    }
+  });
+  out.push(`${e.resolved} of ${e.total} in-app frame${e.total === 1 ? "" : "s"} resolve${e.total === 1 ? "s" : ""}.`);
+  return out;
+}
+var s, n;
+var init_explain = __esm({
+  "src/sourcemaps/symbolicate/explain.ts"() {
     "use strict";
-    TITLE_MAX = 140;
+    s = (v) => typeof v === "string" ? v : null;
+    n = (v) => typeof v === "number" ? v : null;
   }
 });
 
@@ -48014,8 +46786,2629 @@ var init_symbolicate = __esm({
   }
 });
 
+// src/server/web/event.ts
+function containers2(ev) {
+  const out = [];
+  const values = obj2(ev.exception)?.values;
+  if (Array.isArray(values)) {
+    for (let i2 = values.length - 1; i2 >= 0; i2--) {
+      const v = obj2(values[i2]) ?? {};
+      const st = obj2(v.stacktrace);
+      out.push({
+        path: `exception.values.${i2}`,
+        label: "Exception",
+        stacktrace: st ?? {},
+        rawStacktrace: obj2(v.raw_stacktrace),
+        heading: { type: str2(v.type) ?? "Error", value: str2(v.value) }
+      });
+    }
+  }
+  const threads = obj2(ev.threads)?.values;
+  if (Array.isArray(threads)) {
+    threads.forEach((t2, i2) => {
+      const th = obj2(t2) ?? {};
+      const st = obj2(th.stacktrace);
+      if (st)
+        out.push({
+          path: `threads.values.${i2}`,
+          label: `Thread ${str2(th.name) ?? String(th.id ?? i2)}${th.crashed === true ? " (crashed)" : ""}`,
+          stacktrace: st,
+          rawStacktrace: obj2(th.raw_stacktrace)
+        });
+    });
+  }
+  const top = obj2(ev.stacktrace);
+  if (top)
+    out.push({ path: "stacktrace", label: "Stack trace", stacktrace: top, rawStacktrace: obj2(ev.raw_stacktrace) });
+  return out;
+}
+function frames(st) {
+  return Array.isArray(st?.frames) ? st.frames.map((f) => obj2(f) ?? {}) : [];
+}
+function position(f) {
+  const file = str2(f.abs_path) ?? str2(f.filename) ?? "?";
+  const line = num(f.lineno);
+  const col = num(f.colno);
+  return `${file}${line !== void 0 ? `:${line}${col !== void 0 ? `:${col}` : ""}` : ""}`;
+}
+function context(f) {
+  const line = num(f.lineno);
+  const current = str2(f.context_line) ?? (typeof f.context_line === "string" ? "" : void 0);
+  if (line === void 0 || current === void 0) return html``;
+  const pre = Array.isArray(f.pre_context) ? f.pre_context.map(String) : [];
+  const post = Array.isArray(f.post_context) ? f.post_context.map(String) : [];
+  const rows = [
+    ...pre.map((t2, i2) => [line - pre.length + i2, t2, false]),
+    [line, current, true],
+    ...post.map((t2, i2) => [line + 1 + i2, t2, false])
+  ];
+  return html`<pre class="code context"><code>${rows.map(
+    ([n2, t2, hit]) => html`<span class="line${hit ? " hit" : ""}"><span class="ln" aria-hidden="true">${n2}</span>${clip(t2, 400)}
+</span>`
+  )}</code></pre>`;
+}
+function reasonView(outcome, missing) {
+  if (outcome && (outcome.status === "resolved" || outcome.status === "partial" && missing === void 0))
+    return html`<div class="reason now" role="note"><p><strong>Resolves now.</strong> The source maps for this frame arrived after the event did; <code>serve</code> processes an event once, when it arrives. Send the event again to see it resolved.</p></div>`;
+  const reason = outcome?.reason;
+  if (!reason)
+    return html`<div class="reason" role="note"><p><strong>Not resolved.</strong> ${missing ?? "No reason is known for this frame."}</p></div>`;
+  const d = describeReason(reason);
+  return html`<div class="reason" role="note">
+<p><strong>Not resolved</strong> <code class="code-name">${reason.code}</code>: ${d.why}.</p>
+<p><strong>Fix:</strong> ${d.fix}.</p>
+</div>`;
+}
+function sourceLink(rc, f, rawFrame) {
+  const data = obj2(f.data) ?? {};
+  const mapName = str2(data.sourcemap);
+  const abs = str2(f.abs_path);
+  const loc = projectOf(rc.core.state, rc.stored);
+  if (!mapName || !abs || !loc) return html``;
+  const rawFile = rawFrame ? str2(rawFrame.abs_path) ?? str2(rawFrame.filename) : void 0;
+  const debugId = data.resolved_with === "debug-id" && rawFile ? rc.images.get(rawFile) : void 0;
+  const found2 = findMapFile(rc.core.state, loc.org, loc.project, mapName, debugId);
+  if (!found2) return html``;
+  const line = num(f.lineno);
+  const to = `${href(["bundles", found2.bundle.id, "files", found2.index, "source"], { abs, line })}${line ? `#L${line}` : ""}`;
+  return html`<a class="open-source" href="${to}">Open source</a>`;
+}
+function frameView(rc, c3, i2, f, rawFrame) {
+  const inApp = f.in_app !== false;
+  const data = obj2(f.data) ?? {};
+  const fn = str2(f.function);
+  const file = str2(f.filename) ?? str2(f.abs_path) ?? "<unknown>";
+  const line = num(f.lineno);
+  const col = num(f.colno);
+  const symbolicated = data.symbolicated;
+  const missingError = (Array.isArray(rc.ev.errors) ? rc.ev.errors : []).map((e) => obj2(e) ?? {}).find((e) => e.type === "js_missing_source_content" && e.source === f.abs_path);
+  const missing = missingError ? "The source map has no source text for this file." : void 0;
+  const status = symbolicated === true ? missing ? "partial" : "resolved" : symbolicated === false ? "unresolved" : "raw";
+  const badges = [
+    inApp ? html`<span class="badge in-app">in app</span>` : html`<span class="badge">system</span>`,
+    status === "resolved" || status === "partial" ? html`<span class="badge ok">resolved${str2(data.resolved_with) ? ` by ${data.resolved_with}` : ""}</span>` : status === "unresolved" ? html`<span class="badge bad">not resolved</span>` : ""
+  ];
+  const where2 = html`<code class="file" title="${str2(f.abs_path) ?? ""}">${clip(file, 300)}</code>${fn ? html` in <code class="fn">${clip(fn, 200)}</code>` : ""}${line !== void 0 ? html` at line <span class="lineno">${line}</span>${col !== void 0 ? html`:${col}` : ""}` : ""}`;
+  if (!inApp && status === "raw") {
+    return html`<li class="frame system"><div class="where"><span class="loc">${where2}</span> ${badges}</div></li>`;
+  }
+  let reason = "";
+  if (inApp && (status === "unresolved" || status === "partial")) {
+    const outcome = rc.outcomes()?.find((s2) => s2.path === c3.path)?.frames[i2];
+    reason = reasonView(outcome, missing);
+  }
+  const rawView = rawFrame && status !== "raw" ? html`<details class="raw"><summary>Raw frame</summary><p><code>${clip(position(rawFrame), 500)}</code>${str2(rawFrame.function) ? html` in <code>${clip(String(rawFrame.function), 200)}</code>` : ""}</p>${context(rawFrame)}</details>` : "";
+  return html`<li class="frame ${inApp ? "in-app" : "system"} ${status}" id="${`frame-${c3.path.replace(/\./g, "-")}-${i2}`}">
+<div class="where"><span class="loc">${where2}</span> ${badges} ${status === "resolved" || status === "partial" ? sourceLink(rc, f, rawFrame) : ""}</div>
+${context(f)}
+${reason}
+${rawView}
+</li>`;
+}
+function stackView(rc, c3) {
+  const list = frames(c3.stacktrace);
+  const rawList = c3.rawStacktrace ? frames(c3.rawStacktrace) : void 0;
+  const items = [];
+  for (let i2 = list.length - 1; i2 >= 0; i2--) items.push(frameView(rc, c3, i2, list[i2], rawList?.[i2]));
+  const heading = c3.heading ? html`<h3 class="exc"><span class="exc-type">${clip(c3.heading.type, 200)}</span>${c3.heading.value ? html`: <span class="exc-value">${clip(c3.heading.value, 2e3)}</span>` : ""}</h3>` : html`<h3>${c3.label}</h3>`;
+  return html`<section class="stack" aria-label="${c3.label}">
+${heading}
+${list.length ? html`<ol class="frames">${items}</ol>` : html`<p class="muted">No stack trace.</p>`}
+</section>`;
+}
+function value(v) {
+  if (typeof v === "string") return html`${clip(v, 2e3)}`;
+  if (typeof v === "number" || typeof v === "boolean" || v === null) return html`<code>${String(v)}</code>`;
+  let text;
+  try {
+    text = JSON.stringify(v, null, 2) ?? String(v);
+  } catch {
+    text = String(v);
+  }
+  return html`<pre class="json">${clip(text, 4e3)}</pre>`;
+}
+function keyValues(o2, label) {
+  const entries = Object.entries(o2).slice(0, 200);
+  if (entries.length === 0) return html`<p class="muted">Empty.</p>`;
+  return html`<dl class="kv" aria-label="${label}">${entries.map(([k2, v]) => html`<dt>${clip(k2, 200)}</dt><dd>${value(v)}</dd>`)}</dl>`;
+}
+function breadcrumbs(ev) {
+  const list = Array.isArray(ev.breadcrumbs) ? ev.breadcrumbs : obj2(ev.breadcrumbs)?.values;
+  if (!Array.isArray(list) || list.length === 0) return html`<p class="muted">No breadcrumbs.</p>`;
+  const rows = list.slice(-200).map((b2) => {
+    const c3 = obj2(b2) ?? {};
+    const ts = c3.timestamp;
+    const when = typeof ts === "number" ? time(new Date(ts * 1e3).toISOString()) : typeof ts === "string" ? time(ts) : html`<span class="muted">—</span>`;
+    const data = obj2(c3.data);
+    return html`<tr><td>${when}</td><td>${str2(c3.category) ?? str2(c3.type) ?? ""}</td><td>${str2(c3.level) ?? "info"}</td><td>${str2(c3.message) ? clip(String(c3.message), 1e3) : ""}${data ? value(data) : ""}</td></tr>`;
+  });
+  return html`<table class="crumbs-table"><caption class="sr-only">Breadcrumbs, oldest first</caption><thead><tr><th scope="col">Time</th><th scope="col">Category</th><th scope="col">Level</th><th scope="col">Message</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+function processingErrors(ev) {
+  const errors = Array.isArray(ev.errors) ? ev.errors.map((e) => obj2(e) ?? {}) : [];
+  if (errors.length === 0) return html``;
+  return html`<section aria-labelledby="h-errors"><h2 id="h-errors">Processing errors</h2><ul class="errors">${errors.slice(0, 100).map((e) => {
+    const { type, ...rest } = e;
+    return html`<li><code>${String(type)}</code> ${Object.entries(rest).map(([k2, v]) => html`<span class="muted">${k2}</span> <code>${clip(String(typeof v === "object" ? JSON.stringify(v) : v), 500)}</code> `)}</li>`;
+  })}</ul></section>`;
+}
+function eventPage(core, req) {
+  const id = req.params.id.replace(/-/g, "").toLowerCase();
+  const stored = core.state.events.find((e) => e.id === id && e.event !== void 0);
+  if (!stored)
+    return notice(
+      404,
+      "Event not found",
+      html`<p>No event with id <code>${clip(req.params.id, 100)}</code> is held by this server. <a href="/events">All events</a></p>`
+    );
+  const ev = stored.event;
+  const summary = apiEventSummary(stored);
+  const loc = projectOf(core.state, stored);
+  let outcomes = null;
+  const images = /* @__PURE__ */ new Map();
+  const metaImages = obj2(ev.debug_meta)?.images;
+  if (Array.isArray(metaImages))
+    for (const im of metaImages) {
+      const m = obj2(im);
+      if (m && typeof m.code_file === "string" && typeof m.debug_id === "string")
+        images.set(m.code_file, m.debug_id.toLowerCase());
+    }
+  const rc = {
+    core,
+    stored,
+    ev,
+    images,
+    outcomes() {
+      if (outcomes === null) {
+        const payload = eventPayload(stored);
+        outcomes = payload && loc && isJavaScriptEvent(payload) ? processEvent({ ...payload, event_id: stored.id }, storeFor(core, loc.org, loc.project)).stacktraces : void 0;
+      }
+      return outcomes;
+    }
+  };
+  const level = str2(ev.level) ?? "error";
+  const release = str2(ev.release);
+  const tags2 = summary.tags.slice(0, 200);
+  const sdk = obj2(ev.sdk);
+  const stacks = containers2(ev);
+  const contexts = obj2(ev.contexts) ?? {};
+  const message = str2(obj2(ev.logentry)?.formatted) ?? str2(obj2(ev.logentry)?.message) ?? str2(ev.message);
+  const extra = [
+    ["User", obj2(ev.user)],
+    ["Request", obj2(ev.request)],
+    ["Extra", obj2(ev.extra)]
+  ];
+  const body = html`<h1 class="event-title"><span class="level level-${level.replace(/[^a-z]/g, "")}">${level}</span> ${clip(String(summary.title), 500)}</h1>
+<dl class="facts">
+<dt>Event id</dt><dd><code>${stored.id}</code></dd>
+<dt>Project</dt><dd>${loc?.project.slug ?? String(stored.projectId)}</dd>
+<dt>Release</dt><dd>${release && loc ? html`<a href="${href(["releases", loc.org.slug, release])}">${clip(release, 200)}</a>` : html`<span class="muted">none</span>`}</dd>
+<dt>Environment</dt><dd>${str2(ev.environment) ?? html`<span class="muted">none</span>`}</dd>
+${str2(ev.dist) ? html`<dt>Dist</dt><dd>${String(ev.dist)}</dd>` : ""}
+<dt>Platform</dt><dd>${str2(ev.platform) ?? "?"}</dd>
+<dt>Time</dt><dd>${time(String(summary.dateCreated))}</dd>
+<dt>Received</dt><dd>${time(stored.receivedAt)}</dd>
+${sdk ? html`<dt>SDK</dt><dd>${str2(sdk.name) ?? "?"} ${str2(sdk.version) ?? ""}</dd>` : ""}
+</dl>
+${message && stacks.length > 0 ? html`<p class="message">${clip(message, 5e3)}</p>` : ""}
+${message && stacks.length === 0 ? html`<section aria-labelledby="h-message"><h2 id="h-message">Message</h2><pre class="message">${clip(message, 2e4)}</pre></section>` : ""}
+${stacks.length ? html`<section aria-labelledby="h-stack"><h2 id="h-stack">Stack trace</h2><p class="hint">Newest frame first. Resolved frames show the original source; <strong>Raw frame</strong> shows the frame as the SDK sent it.</p>${stacks.map((c3) => stackView(rc, c3))}</section>` : ""}
+${processingErrors(ev)}
+<section aria-labelledby="h-tags"><h2 id="h-tags">Tags</h2>${tags2.length ? html`<ul class="tags">${tags2.map((t2) => html`<li><span class="k">${clip(t2.key, 200)}</span><span class="v">${clip(t2.value, 500)}</span></li>`)}</ul>` : html`<p class="muted">No tags.</p>`}</section>
+<section aria-labelledby="h-contexts"><h2 id="h-contexts">Contexts</h2>${Object.keys(contexts).length ? Object.entries(contexts).slice(0, 50).map(([name, c3]) => html`<h3>${clip(name, 200)}</h3>${obj2(c3) ? keyValues(obj2(c3), name) : value(c3)}`) : html`<p class="muted">No contexts.</p>`}</section>
+${extra.filter(([, o2]) => o2 && Object.keys(o2).length > 0).map(([name, o2]) => html`<section><h2>${name}</h2>${keyValues(o2, name)}</section>`)}
+<section aria-labelledby="h-breadcrumbs"><h2 id="h-breadcrumbs">Breadcrumbs</h2>${breadcrumbs(ev)}</section>`;
+  return page(
+    {
+      title: clip(String(summary.title), 80),
+      section: "events",
+      crumbs: [["Events", "/events"], [clip(String(summary.title), 60)]]
+    },
+    body
+  );
+}
+var init_event2 = __esm({
+  "src/server/web/event.ts"() {
+    "use strict";
+    init_event();
+    init_explain();
+    init_api_shape();
+    init_symbolicate();
+    init_html();
+    init_layout();
+    init_model();
+  }
+});
+
+// src/server/web/events.ts
+function eventTable(rows, caption) {
+  if (rows.length === 0)
+    return html`<p class="empty">No events yet. Send one with <code>sentry-ship send-event -m "hello"</code> or from an SDK with the DSN below.</p>`;
+  return html`<table class="events">
+<caption>${caption}</caption>
+<thead><tr><th scope="col">Level</th><th scope="col">Event</th><th scope="col">Project</th><th scope="col">Release</th><th scope="col">Environment</th><th scope="col">Time</th></tr></thead>
+<tbody>${rows.map(
+    (r2) => html`<tr>
+<td><span class="level level-${r2.level.replace(/[^a-z]/g, "")}">${r2.level}</span></td>
+<td class="title"><a href="${href(["events", r2.id])}">${clip(r2.title, 200)}</a></td>
+<td>${r2.project}</td>
+<td>${r2.release ? html`<span class="mono">${clip(r2.release, 60)}</span>` : html`<span class="muted">—</span>`}</td>
+<td>${r2.environment ?? html`<span class="muted">—</span>`}</td>
+<td>${time(r2.time)}</td>
+</tr>`
+  )}</tbody>
+</table>`;
+}
+function eventsPage(core, req) {
+  const { state } = core;
+  const release = req.query.release;
+  const project = req.query.project;
+  let events = listedEvents(state);
+  if (release !== void 0 || project !== void 0) {
+    events = events.filter((e) => {
+      const ev = e.event ?? {};
+      if (release !== void 0 && ev.release !== release) return false;
+      if (project !== void 0 && state.projects.find((p2) => p2.id === e.projectId)?.slug !== project) return false;
+      return true;
+    });
+  }
+  const pages = Math.max(1, Math.ceil(events.length / PAGE_SIZE));
+  const n2 = Math.min(pages, Math.max(1, Number.parseInt(req.query.page ?? "1", 10) || 1));
+  const rows = events.slice((n2 - 1) * PAGE_SIZE, n2 * PAGE_SIZE).map((e) => eventRow(state, e));
+  const filter = [release !== void 0 ? `release ${release}` : "", project !== void 0 ? `project ${project}` : ""].filter(Boolean).join(", ");
+  const link = (p2) => href(["events"], { release, project, page: p2 });
+  const pager = pages > 1 ? html`<nav class="pager" aria-label="Pages of events">
+${n2 > 1 ? html`<a href="${link(n2 - 1)}" rel="prev">Newer</a>` : ""}
+<span>Page ${n2} of ${pages}</span>
+${n2 < pages ? html`<a href="${link(n2 + 1)}" rel="next">Older</a>` : ""}
+</nav>` : "";
+  return page(
+    { title: "Events", section: "events", live: changeStamp(core.state) },
+    html`<h1>Events${filter ? html` <small>(${filter})</small>` : ""}</h1>
+<p class="lead">${events.length} event${events.length === 1 ? "" : "s"}, newest first, each as <code>serve</code> processed it on arrival.${filter ? html` <a href="/events">All events</a>` : ""}</p>
+${eventTable(rows, `Events ${(n2 - 1) * PAGE_SIZE + (rows.length ? 1 : 0)}\u2013${(n2 - 1) * PAGE_SIZE + rows.length} of ${events.length}`)}
+${pager}`
+  );
+}
+var PAGE_SIZE;
+var init_events = __esm({
+  "src/server/web/events.ts"() {
+    "use strict";
+    init_html();
+    init_layout();
+    init_model();
+    PAGE_SIZE = 100;
+  }
+});
+
+// src/server/web/health.ts
+function percent(part, whole) {
+  if (whole === 0) return "\u2014";
+  const p2 = 100 * (whole - part) / whole;
+  return `${p2 === 100 ? "100" : p2.toFixed(2)} %`;
+}
+function healthTable(core, release) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const b2 of core.state.sessionBuckets) {
+    if (release !== void 0 && b2.release !== release) continue;
+    const project = core.state.projects.find((p2) => p2.id === b2.projectId)?.slug ?? String(b2.projectId);
+    const key = JSON.stringify([project, b2.release, b2.environment]);
+    let r2 = rows.get(key);
+    if (!r2) {
+      r2 = {
+        project,
+        release: b2.release,
+        environment: b2.environment,
+        sessions: 0,
+        errored: 0,
+        crashed: 0,
+        abnormal: 0,
+        users: /* @__PURE__ */ new Set(),
+        crashedUsers: /* @__PURE__ */ new Set(),
+        last: b2.started
+      };
+      rows.set(key, r2);
+    }
+    r2.sessions += b2.sessions;
+    r2.errored += b2.errored;
+    r2.crashed += b2.crashed;
+    r2.abnormal += b2.abnormal;
+    for (const u of b2.users) r2.users.add(u);
+    for (const u of b2.crashedUsers) r2.crashedUsers.add(u);
+    if (b2.started > r2.last) r2.last = b2.started;
+  }
+  const list = [...rows.values()].sort((a, b2) => b2.last.localeCompare(a.last));
+  if (list.length === 0)
+    return html`<p class="muted">No sessions${release !== void 0 ? " for this release" : ""}. SDKs send them with release health on; <code>sentry-ship releases health</code> reads them.</p>`;
+  return html`<table>
+<caption class="sr-only">Sessions per project, release and environment</caption>
+<thead><tr><th scope="col">Project</th><th scope="col">Release</th><th scope="col">Environment</th><th scope="col">Sessions</th><th scope="col">Crash-free sessions</th><th scope="col">Crash-free users</th><th scope="col">Errored</th><th scope="col">Crashed</th><th scope="col">Abnormal</th><th scope="col">Users</th><th scope="col">Last</th></tr></thead>
+<tbody>${list.map(
+    (r2) => html`<tr><td>${r2.project}</td><td><span class="mono">${clip(r2.release, 80)}</span></td><td>${r2.environment ?? html`<span class="muted">none</span>`}</td>
+<td class="num">${r2.sessions}</td><td class="num">${percent(r2.crashed, r2.sessions)}</td><td class="num">${percent(r2.crashedUsers.size, r2.users.size)}</td>
+<td class="num">${r2.errored}</td><td class="num">${r2.crashed}</td><td class="num">${r2.abnormal}</td><td class="num">${r2.users.size}</td><td>${time(r2.last)}</td></tr>`
+  )}</tbody></table>`;
+}
+function healthPage(core) {
+  return page(
+    { title: "Release health", section: "health", live: changeStamp(core.state) },
+    html`<h1>Release health</h1>
+<p class="lead">Sessions counted as Sentry counts them (Relay's rules), per project, release and environment.</p>
+${healthTable(core)}`
+  );
+}
+function statusBadge(s2) {
+  const cls = s2 === "ok" ? "ok" : s2 === "error" ? "bad" : "";
+  return html`<span class="badge ${cls}">${s2}</span>`;
+}
+function schedule(config) {
+  const c3 = config;
+  const s2 = c3?.schedule;
+  if (!s2) return "\u2014";
+  if (s2.type === "interval") return `every ${String(s2.value)} ${s2.unit ?? ""}`.trim();
+  return String(s2.value ?? "\u2014");
+}
+function monitorsPage(core) {
+  const { state } = core;
+  const monitors = [...state.monitors].sort((a, b2) => a.slug.localeCompare(b2.slug));
+  const recent = state.checkIns.slice(-50).reverse();
+  const bySlug = new Map(state.monitors.map((m) => [m.id, m.slug]));
+  const body = html`<h1>Cron monitors</h1>
+${monitors.length ? html`<table><caption>${monitors.length} monitor${monitors.length === 1 ? "" : "s"}</caption>
+<thead><tr><th scope="col">Monitor</th><th scope="col">Project</th><th scope="col">Schedule</th><th scope="col">Environments</th><th scope="col">Created</th></tr></thead>
+<tbody>${monitors.map(
+    (m) => html`<tr><td><span class="mono">${clip(m.slug, 100)}</span>${m.name !== m.slug ? html` <span class="muted">${clip(m.name, 100)}</span>` : ""}</td>
+<td>${state.projects.find((p2) => p2.id === m.projectId)?.slug ?? String(m.projectId)}</td>
+<td><code>${clip(schedule(m.config), 100)}</code></td>
+<td><ul class="plain">${m.environments.map((e) => html`<li>${e.name} ${statusBadge(e.status)} <span class="muted">last check-in</span> ${time(e.lastCheckIn)}</li>`)}</ul></td>
+<td>${time(m.dateCreated)}</td></tr>`
+  )}</tbody></table>` : html`<p class="empty">No monitors yet. Wrap a job in <code>sentry-ship monitors run SLUG -- COMMAND</code>.</p>`}
+${recent.length ? html`<section aria-labelledby="h-checkins"><h2 id="h-checkins">Latest check-ins</h2><table>
+<thead><tr><th scope="col">Monitor</th><th scope="col">Environment</th><th scope="col">Status</th><th scope="col">Duration</th><th scope="col">Started</th><th scope="col">Updated</th></tr></thead>
+<tbody>${recent.map(
+    (c3) => html`<tr><td class="mono">${bySlug.get(c3.monitorId) ?? c3.monitorId}</td><td>${c3.environment}</td><td>${statusBadge(c3.status)}</td>
+<td class="num">${c3.duration === null ? "\u2014" : `${c3.duration} ms`}</td><td>${time(c3.dateCreated)}</td><td>${time(c3.dateUpdated)}</td></tr>`
+  )}</tbody></table></section>` : ""}`;
+  return page({ title: "Monitors", section: "monitors", live: changeStamp(core.state) }, body);
+}
+var init_health = __esm({
+  "src/server/web/health.ts"() {
+    "use strict";
+    init_html();
+    init_layout();
+    init_model();
+  }
+});
+
+// src/server/announce.ts
+var announce_exports = {};
+__export(announce_exports, {
+  exportLines: () => exportLines,
+  pagesUrl: () => pagesUrl
+});
+function exportLines(p2) {
+  return [
+    `export SENTRY_URL=${p2.url}`,
+    `export SENTRY_AUTH_TOKEN=${p2.token}`,
+    "export SENTRY_ORG=acme SENTRY_PROJECT=frontend",
+    `export SENTRY_DSN=${p2.dsn}`
+  ];
+}
+function pagesUrl(p2, tokenRequired2) {
+  return tokenRequired2 ? `${p2.url}?token=${encodeURIComponent(p2.token)}` : p2.url;
+}
+var init_announce = __esm({
+  "src/server/announce.ts"() {
+    "use strict";
+  }
+});
+
+// src/server/web/overview.ts
+function overviewPage(core) {
+  const { state } = core;
+  const events = listedEvents(state);
+  const counts = [
+    ["Events", "/events", events.length],
+    ["Releases", "/releases", state.releases.length],
+    ["Artifact bundles", "/bundles", state.bundles.length],
+    ["Deploys", "/releases", state.deploys.length],
+    ["Monitors", "/monitors", state.monitors.length],
+    ["Sessions counted", "/health", state.sessionBuckets.reduce((n2, b2) => n2 + b2.sessions, 0)]
+  ];
+  const printed = core.printed();
+  return page(
+    { title: "Overview", section: "overview", live: changeStamp(core.state) },
+    html`<h1>A local Sentry, for rehearsing a pipeline</h1>
+<ul class="counts">${counts.map(([label, to, n2]) => html`<li><a href="${to}"><span class="n">${n2}</span> ${label}</a></li>`)}</ul>
+<section aria-labelledby="h-latest"><h2 id="h-latest">Latest events</h2>
+${eventTable(
+      events.slice(0, 10).map((e) => eventRow(state, e)),
+      "The ten newest events"
+    )}
+${events.length > 10 ? html`<p><a href="/events">All ${events.length} events</a></p>` : ""}
+</section>
+<section aria-labelledby="h-use"><h2 id="h-use">Point a shell at this server</h2>
+<p>The same commands <code>serve</code> printed when it started:</p>
+<pre class="shell" tabindex="0"><code>${exportLines(printed).join("\n")}</code></pre>
+<p class="muted">Organization <code>acme</code>, projects <code>frontend</code> and <code>backend</code>. New data shows on these pages without a reload.</p>
+</section>`
+  );
+}
+var init_overview = __esm({
+  "src/server/web/overview.ts"() {
+    "use strict";
+    init_announce();
+    init_events();
+    init_html();
+    init_layout();
+    init_model();
+  }
+});
+
+// src/server/web/releases.ts
+function newestFirst(a, b2) {
+  return Date.parse(b2.dateCreated) - Date.parse(a.dateCreated) || b2.seq - a.seq;
+}
+function projectSlugs(core, ids) {
+  return ids.map((id) => core.state.projects.find((p2) => p2.id === id)?.slug ?? String(id)).join(", ");
+}
+function finalized(r2) {
+  return r2.dateReleased ? html`<span class="badge ok">finalized</span> ${time(r2.dateReleased)}` : html`<span class="badge">not finalized</span>`;
+}
+function releasesPage(core) {
+  const { state } = core;
+  const releases = [...state.releases].sort(newestFirst);
+  const rows = releases.map((r2) => {
+    const deploys = state.deploys.filter((d) => d.releaseId === r2.id);
+    const envs = [...new Set(deploys.map((d) => d.environment))];
+    return html`<tr>
+<td><a class="mono" href="${href(["releases", orgSlug(state, r2.orgId), r2.version])}">${clip(r2.version, 120)}</a></td>
+<td>${projectSlugs(core, r2.projects) || html`<span class="muted">—</span>`}</td>
+<td>${finalized(r2)}</td>
+<td class="num">${r2.commits.length}</td>
+<td>${deploys.length ? html`${deploys.length} <span class="muted">(${clip(envs.join(", "), 120)})</span>` : html`<span class="muted">0</span>`}</td>
+<td class="num">${bundleFileCount(state, r2.orgId, r2.version)}</td>
+<td>${time(r2.dateCreated)}</td>
+</tr>`;
+  });
+  return page(
+    { title: "Releases", section: "releases", live: changeStamp(core.state) },
+    html`<h1>Releases</h1>
+${releases.length ? html`<table>
+<caption>${releases.length} release${releases.length === 1 ? "" : "s"}, newest first</caption>
+<thead><tr><th scope="col">Version</th><th scope="col">Projects</th><th scope="col">Finalized</th><th scope="col">Commits</th><th scope="col">Deploys</th><th scope="col">Artifacts</th><th scope="col">Created</th></tr></thead>
+<tbody>${rows}</tbody></table>` : html`<p class="empty">No releases yet. Create one with <code>sentry-ship releases new VERSION</code>.</p>`}`
+  );
+}
+function releasePage(core, req) {
+  const { state } = core;
+  const org = state.org(req.params.org);
+  const r2 = org && state.release(org, req.params.version);
+  if (!org || !r2)
+    return notice(
+      404,
+      "Release not found",
+      html`<p>No release <code>${clip(req.params.version, 200)}</code> here. <a href="/releases">All releases</a></p>`
+    );
+  const deploys = state.deploys.filter((d) => d.releaseId === r2.id);
+  const bundles = state.bundles.filter((b2) => b2.orgId === org.id && b2.release === r2.version);
+  const commits = r2.commits.map(
+    (c3) => html`<li class="commit">
+<div><code class="sha" title="${c3.id}">${c3.id.slice(0, 12)}</code> ${c3.repository ? html`<span class="muted">${clip(c3.repository, 200)}</span>` : ""}</div>
+<div class="author">${c3.authorName ?? html`<span class="muted">unknown author</span>`}${c3.authorEmail ? html` <span class="muted">&lt;${clip(c3.authorEmail, 200)}&gt;</span>` : ""} ${time(c3.timestamp)}</div>
+${c3.message ? html`<pre class="commit-msg">${clip(c3.message, 4e3)}</pre>` : ""}
+${c3.patchSet.length ? html`<ul class="files">${c3.patchSet.slice(0, 500).map((f) => html`<li><span class="change change-${f.type}" title="${f.type === "A" ? "added" : f.type === "D" ? "deleted" : "modified"}">${f.type}</span> <code>${clip(f.path, 500)}</code></li>`)}</ul>` : ""}
+</li>`
+  );
+  const body = html`<h1>Release <span class="mono">${clip(r2.version, 200)}</span></h1>
+<dl class="facts">
+<dt>Organization</dt><dd>${org.slug}</dd>
+<dt>Projects</dt><dd>${projectSlugs(core, r2.projects) || "\u2014"}</dd>
+<dt>Finalized</dt><dd>${finalized(r2)}</dd>
+<dt>Created</dt><dd>${time(r2.dateCreated)}</dd>
+${r2.ref ? html`<dt>Ref</dt><dd><code>${clip(r2.ref, 200)}</code></dd>` : ""}
+${r2.url ? html`<dt>URL</dt><dd><code>${clip(r2.url, 500)}</code></dd>` : ""}
+<dt>Events</dt><dd><a href="${href(["events"], { release: r2.version })}">Events of this release</a></dd>
+</dl>
+<section aria-labelledby="h-commits"><h2 id="h-commits">Commits (${r2.commits.length})</h2>
+${commits.length ? html`<ol class="commits">${commits}</ol>` : html`<p class="muted">No commits. Associate them with <code>sentry-ship releases set-commits ${clip(r2.version, 80)} --auto</code>.</p>`}
+</section>
+<section aria-labelledby="h-deploys"><h2 id="h-deploys">Deploys (${deploys.length})</h2>
+${deploys.length ? html`<table><thead><tr><th scope="col">Environment</th><th scope="col">Name</th><th scope="col">URL</th><th scope="col">Started</th><th scope="col">Finished</th></tr></thead><tbody>${deploys.map(
+    (d) => html`<tr><td>${d.environment}</td><td>${d.name ?? html`<span class="muted">—</span>`}</td><td>${d.url ? html`<code>${clip(d.url, 300)}</code>` : html`<span class="muted">—</span>`}</td><td>${time(d.dateStarted)}</td><td>${time(d.dateFinished)}</td></tr>`
+  )}</tbody></table>` : html`<p class="muted">No deploys.</p>`}
+</section>
+<section aria-labelledby="h-artifacts"><h2 id="h-artifacts">Artifact bundles (${bundles.length})</h2>
+${bundles.length ? html`<ul>${bundles.map((b2) => html`<li><a class="mono" href="${href(["bundles", b2.id])}">${b2.id}</a> — ${b2.files.length} file${b2.files.length === 1 ? "" : "s"}${b2.dist ? html`, dist <code>${b2.dist}</code>` : ""}</li>`)}</ul>` : html`<p class="muted">No artifacts uploaded for this release.</p>`}
+</section>
+<section aria-labelledby="h-health"><h2 id="h-health">Release health</h2>${healthTable(core, r2.version)}</section>`;
+  return page(
+    {
+      title: `Release ${clip(r2.version, 60)}`,
+      section: "releases",
+      live: changeStamp(core.state),
+      crumbs: [["Releases", "/releases"], [clip(r2.version, 60)]]
+    },
+    body
+  );
+}
+var init_releases = __esm({
+  "src/server/web/releases.ts"() {
+    "use strict";
+    init_health();
+    init_html();
+    init_layout();
+    init_model();
+  }
+});
+
+// src/server/web/index.ts
+function refused(core) {
+  return () => ({
+    ...notice(
+      401,
+      "This server needs its token",
+      html`<p><code>serve</code> listens on <code>${core.options.host ?? ""}</code>, reachable from other machines, so its pages need the server's token.</p>
+<p>Open the address <code>serve</code> printed after <strong>pages:</strong> (it ends in <code>?token=…</code>), or send the token as <code>Authorization: Bearer …</code>.</p>`
+    )
+  });
+}
+function register(router, core) {
+  const guarded = (render2) => (req) => {
+    const a = checkAccess(core, req, refused(core));
+    return a.ok ? render2(req) : a.reply;
+  };
+  const get = (pattern2, render2) => router.on("GET", pattern2, guarded(render2), { maxBody: () => 0 });
+  get("/", () => overviewPage(core));
+  get("/events", (req) => eventsPage(core, req));
+  get("/events/:id", (req) => eventPage(core, req));
+  get("/releases", () => releasesPage(core));
+  get("/releases/:org/:version", (req) => releasePage(core, req));
+  get("/bundles", () => bundlesPage(core));
+  get("/bundles/:id", (req) => bundlePage(core, req));
+  get("/bundles/:id/files/:n", (req) => filePage(core, req));
+  get("/bundles/:id/files/:n/source", (req) => sourcePage(core, req));
+  get("/health", () => healthPage(core));
+  get("/monitors", () => monitorsPage(core));
+  get("/_web/changes", () => json(200, { stamp: changeStamp(core.state) }, { ...PAGE_HEADERS }));
+  router.on(
+    "GET",
+    "/_web/:asset",
+    (req) => asset(req.params.asset) ?? {
+      status: 404,
+      body: "not found",
+      headers: { ...PAGE_HEADERS, "Content-Type": "text/plain; charset=utf-8" }
+    },
+    { maxBody: () => 0 }
+  );
+}
+var init_web = __esm({
+  "src/server/web/index.ts"() {
+    "use strict";
+    init_http();
+    init_access();
+    init_assets();
+    init_bundles();
+    init_event2();
+    init_events();
+    init_health();
+    init_html();
+    init_layout();
+    init_model();
+    init_overview();
+    init_releases();
+  }
+});
+
+// src/server/routes/admin.ts
+function register2(router, core) {
+  const guard = (req) => {
+    const auth = req.headers.authorization ?? "";
+    const tok = auth.replace(/^Bearer\s+/i, "");
+    const rec = core.state.tokens.find((t2) => t2.token === tok);
+    if (!rec?.scopes.includes("project:admin")) return json(401, { detail: "Invalid token" });
+    return void 0;
+  };
+  const admin = { preflight: guard };
+  router.on("GET", "/_ship/state", () => json(200, introspectState(core)), admin);
+  router.on("GET", "/_ship/requests", () => json(200, core.state.requests), admin);
+  router.on(
+    "POST",
+    "/_ship/faults",
+    (req) => {
+      const parsed = parseJsonBody(req);
+      if ("reply" in parsed) return parsed.reply;
+      const rule = parsed.value;
+      if (typeof rule !== "object" || rule === null || Array.isArray(rule))
+        return json(400, { detail: "a fault rule is a JSON object" });
+      if (rule.pathRegex !== void 0) {
+        try {
+          rule.path = new RegExp(String(rule.pathRegex));
+        } catch (e) {
+          return json(400, { detail: `pathRegex: ${e.message.slice(0, 200)}` });
+        }
+      }
+      core.faults.add(rule);
+      return json(201, { ok: true });
+    },
+    admin
+  );
+  router.on(
+    "DELETE",
+    "/_ship/faults",
+    () => {
+      core.faults.clear();
+      return { status: 204 };
+    },
+    admin
+  );
+}
+function introspectState(core) {
+  const s2 = core.state;
+  let budget = 4 * STATE_CONTENT_BYTES;
+  return {
+    releases: s2.releases,
+    deploys: s2.deploys,
+    repos: s2.repos,
+    bundles: s2.bundles.map((b2) => ({
+      ...b2,
+      files: b2.files.map((f) => {
+        const size = f.content.length;
+        if (size > STATE_CONTENT_BYTES || size > budget) return { ...f, content: null, contentOmitted: size };
+        budget -= size;
+        return { ...f, content: f.content.toString("utf8") };
+      })
+    })),
+    events: s2.events,
+    monitors: s2.monitors,
+    checkIns: s2.checkIns,
+    dropped: s2.dropped
+  };
+}
+var STATE_CONTENT_BYTES;
+var init_admin = __esm({
+  "src/server/routes/admin.ts"() {
+    "use strict";
+    init_http();
+    STATE_CONTENT_BYTES = 16 * 1024 * 1024;
+  }
+});
+
+// src/server/serialize.ts
+function isoDate(d) {
+  const s2 = (typeof d === "string" ? new Date(d) : d).toISOString();
+  return s2.endsWith(".000Z") ? `${s2.slice(0, -5)}Z` : s2;
+}
+function serializeUser(u) {
+  return {
+    id: u.id,
+    name: u.name,
+    username: u.username,
+    email: u.email,
+    avatarUrl: null,
+    isActive: true,
+    hasPasswordAuth: true,
+    isManaged: false,
+    dateJoined: "2024-01-01T00:00:00Z",
+    lastLogin: null,
+    has2fa: false,
+    lastActive: null,
+    isSuperuser: false,
+    isStaff: false,
+    experiments: {},
+    emails: [{ id: u.id, email: u.email, is_verified: true }],
+    avatar: { avatarType: "letter_avatar", avatarUuid: null, avatarUrl: null }
+  };
+}
+function serializeOrg(o2, baseUrl) {
+  return {
+    id: String(o2.id),
+    slug: o2.slug,
+    status: { id: "active", name: "active" },
+    name: o2.name,
+    dateCreated: isoDate(o2.dateCreated),
+    isEarlyAdopter: false,
+    require2FA: false,
+    avatar: { avatarType: "letter_avatar", avatarUuid: null, avatarUrl: null },
+    links: { organizationUrl: baseUrl, regionUrl: baseUrl },
+    hasAuthProvider: false,
+    features: []
+  };
+}
+function serializeProject(p2, org) {
+  return {
+    id: String(p2.id),
+    slug: p2.slug,
+    name: p2.name,
+    platform: p2.platform,
+    dateCreated: isoDate(org.dateCreated),
+    isBookmarked: false,
+    isMember: true,
+    features: [],
+    firstEvent: null,
+    firstTransactionEvent: false,
+    access: ["project:read", "project:write", "project:releases"],
+    hasAccess: true,
+    status: "active"
+  };
+}
+function serializeRepo(r2) {
+  return {
+    id: r2.id,
+    name: r2.name,
+    url: r2.url,
+    provider: r2.provider,
+    status: r2.status,
+    dateCreated: isoDate(r2.dateCreated),
+    integrationId: r2.integrationId,
+    externalSlug: r2.externalSlug,
+    externalId: r2.externalId
+  };
+}
+function author(c3) {
+  if (!c3.authorEmail && !c3.authorName) return null;
+  return { name: c3.authorName, email: c3.authorEmail };
+}
+function serializeCommit(state, orgId, c3) {
+  const repo = state.repos.find((r2) => r2.orgId === orgId && r2.name === c3.repository);
+  return {
+    id: c3.id,
+    message: c3.message,
+    dateCreated: isoDate(c3.timestamp ?? c3.dateCreated),
+    pullRequest: null,
+    suspectCommitType: "",
+    repository: repo ? serializeRepo(repo) : null,
+    author: author(c3)
+  };
+}
+function serializeDeploy(d) {
+  return {
+    id: d.id,
+    environment: d.environment,
+    dateStarted: d.dateStarted === null ? null : isoDate(d.dateStarted),
+    dateFinished: isoDate(d.dateFinished),
+    name: d.name,
+    url: d.url
+  };
+}
+function versionInfo(version) {
+  const at2 = version.indexOf("@");
+  const pkg = at2 > 0 ? version.slice(0, at2) : null;
+  const raw = at2 > 0 ? version.slice(at2 + 1) : version;
+  const semver = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/.exec(raw);
+  if (semver) {
+    const [, major, minor = "0", patch = "0", revision = "0", pre = null, build2 = null] = semver;
+    const core = `${major}.${minor}.${patch}${revision !== "0" ? `.${revision}` : ""}${pre ? `-${pre}` : ""}`;
+    return {
+      package: pkg,
+      version: {
+        raw,
+        major: Number(major),
+        minor: Number(minor),
+        patch: Number(patch),
+        revision: Number(revision),
+        pre,
+        buildCode: build2,
+        components: [major, semver[2], semver[3], semver[4]].filter((x2) => x2 !== void 0).length
+      },
+      description: build2 ? `${core} (${build2})` : core,
+      buildHash: null
+    };
+  }
+  const isHash = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(raw);
+  return {
+    package: pkg,
+    version: { raw },
+    description: isHash ? raw.slice(0, 12) : raw,
+    buildHash: isHash ? raw : null
+  };
+}
+function deploysOf(state, r2) {
+  return state.deploys.filter((d) => d.releaseId === r2.id);
+}
+function serializeRelease(state, r2) {
+  const deploys = deploysOf(state, r2);
+  const last2 = deploys.length ? deploys[deploys.length - 1] : void 0;
+  const authors = /* @__PURE__ */ new Map();
+  for (const c3 of r2.commits) {
+    const a = author(c3);
+    if (a) authors.set(`${c3.authorEmail ?? ""}\0${c3.authorName ?? ""}`, a);
+  }
+  const info2 = versionInfo(r2.version);
+  const projects = r2.projects.map((id) => state.projects.find((p2) => p2.id === id)).filter((p2) => p2 !== void 0).map((p2) => ({
+    id: p2.id,
+    slug: p2.slug,
+    name: p2.name,
+    newGroups: 0,
+    platform: p2.platform,
+    platforms: p2.platform ? [p2.platform] : [],
+    hasHealthData: false
+  }));
+  return {
+    id: r2.id,
+    version: r2.version,
+    status: r2.status,
+    shortVersion: info2.description,
+    versionInfo: info2,
+    ref: r2.ref,
+    url: r2.url,
+    dateReleased: r2.dateReleased === null ? null : isoDate(r2.dateReleased),
+    dateCreated: isoDate(r2.dateCreated),
+    dateStarted: r2.dateStarted === null ? null : isoDate(r2.dateStarted),
+    data: {},
+    newGroups: 0,
+    owner: null,
+    commitCount: r2.commits.length,
+    lastCommit: r2.commits.length ? serializeCommit(state, r2.orgId, r2.commits[0]) : null,
+    deployCount: deploys.length,
+    lastDeploy: last2 ? {
+      id: last2.id,
+      environment: last2.environment,
+      dateStarted: last2.dateStarted === null ? null : isoDate(last2.dateStarted),
+      dateFinished: isoDate(last2.dateFinished),
+      name: last2.name,
+      url: last2.url
+    } : null,
+    authors: [...authors.values()],
+    projects,
+    firstEvent: null,
+    lastEvent: null,
+    currentProjectMeta: {},
+    userAgent: r2.userAgent
+  };
+}
+var REPO_PROVIDERS;
+var init_serialize = __esm({
+  "src/server/serialize.ts"() {
+    "use strict";
+    REPO_PROVIDERS = {
+      "integrations:github": "GitHub",
+      "integrations:github_enterprise": "GitHub Enterprise",
+      "integrations:gitlab": "GitLab",
+      "integrations:bitbucket": "Bitbucket",
+      "integrations:bitbucket_server": "Bitbucket Server",
+      "integrations:vsts": "Azure DevOps"
+    };
+  }
+});
+
+// src/server/routes/paging.ts
+function paginateMapped(req, items, map) {
+  const reply = paginate(req, items);
+  if (reply.status === 200 && Array.isArray(reply.json)) reply.json = reply.json.map(map);
+  return reply;
+}
+var init_paging = __esm({
+  "src/server/routes/paging.ts"() {
+    "use strict";
+    init_http();
+  }
+});
+
+// src/server/routes/api-root.ts
+function register3(router, core) {
+  const { state } = core;
+  router.on("GET", "/api/0/", (req) => {
+    const header2 = req.headers.authorization;
+    const scheme = header2?.trim().split(/\s+/)[0]?.toLowerCase();
+    if (!header2 || scheme !== "bearer" && scheme !== "basic")
+      return json(200, { version: "0", auth: null, user: null });
+    const a = authenticate(state, req);
+    if ("reply" in a) return a.reply;
+    const t2 = a.token;
+    return json(200, {
+      version: "0",
+      auth: { scopes: [...t2.scopes] },
+      user: t2.kind === "user" && t2.user ? serializeUser(t2.user) : null
+    });
+  });
+  router.on("GET", "/api/0/organizations/", (req) => {
+    const a = authenticate(state, req);
+    if ("reply" in a) return a.reply;
+    let orgs = a.token.kind === "org" ? state.orgs.filter((o2) => o2.slug === a.token.orgSlug) : [...state.orgs];
+    const query = req.query.query;
+    if (query)
+      orgs = orgs.filter(
+        (o2) => o2.slug.includes(query.toLowerCase()) || o2.name.toLowerCase().includes(query.toLowerCase())
+      );
+    orgs.sort((x2, y2) => x2.name.localeCompare(y2.name));
+    return paginateMapped(req, orgs, (o2) => serializeOrg(o2, core.url()));
+  });
+  router.on("GET", "/api/0/organizations/:org/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    return json(200, { ...serializeOrg(a.org, core.url()), access: [...a.token.scopes] });
+  });
+  router.on("GET", "/api/0/organizations/:org/projects/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const projects = state.projectsOf(a.org).sort((x2, y2) => x2.slug.localeCompare(y2.slug));
+    return paginateMapped(req, projects, (p2) => serializeProject(p2, a.org));
+  });
+  router.on("GET", "/api/0/projects/:org/:project/", (req) => {
+    const a = authorizeOrg(state, req, req.params.org, PROJECT_READ_SCOPES);
+    if ("reply" in a) return a.reply;
+    const p2 = state.project(a.org, req.params.project);
+    if (!p2) return NOT_FOUND();
+    return json(200, { ...serializeProject(p2, a.org), organization: serializeOrg(a.org, core.url()) });
+  });
+}
+var init_api_root = __esm({
+  "src/server/routes/api-root.ts"() {
+    "use strict";
+    init_scopes();
+    init_auth();
+    init_http();
+    init_serialize();
+    init_paging();
+  }
+});
+
+// node_modules/fflate/esm/index.mjs
+import { createRequire } from "module";
+function deflateSync(data, opts) {
+  return dopt(data, opts || {}, 0, 0);
+}
+function strToU8(str4, latin1) {
+  if (latin1) {
+    var ar_1 = new u8(str4.length);
+    for (var i2 = 0; i2 < str4.length; ++i2)
+      ar_1[i2] = str4.charCodeAt(i2);
+    return ar_1;
+  }
+  if (te)
+    return te.encode(str4);
+  var l = str4.length;
+  var ar = new u8(str4.length + (str4.length >> 1));
+  var ai = 0;
+  var w = function(v) {
+    ar[ai++] = v;
+  };
+  for (var i2 = 0; i2 < l; ++i2) {
+    if (ai + 5 > ar.length) {
+      var n2 = new u8(ai + 8 + (l - i2 << 1));
+      n2.set(ar);
+      ar = n2;
+    }
+    var c3 = str4.charCodeAt(i2);
+    if (c3 < 128 || latin1)
+      w(c3);
+    else if (c3 < 2048)
+      w(192 | c3 >> 6), w(128 | c3 & 63);
+    else if (c3 > 55295 && c3 < 57344)
+      c3 = 65536 + (c3 & 1023 << 10) | str4.charCodeAt(++i2) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+    else
+      w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+  }
+  return slc(ar, 0, ai);
+}
+function zipSync(data, opts) {
+  if (!opts)
+    opts = {};
+  var r2 = {};
+  var files = [];
+  fltn(data, "", r2, opts);
+  var o2 = 0;
+  var tot = 0;
+  for (var fn in r2) {
+    var _a3 = r2[fn], file = _a3[0], p2 = _a3[1];
+    var compression = p2.level == 0 ? 0 : 8;
+    var f = strToU8(fn), s2 = f.length;
+    var com = p2.comment, m = com && strToU8(com), ms = m && m.length;
+    var exl = exfl(p2.extra);
+    if (s2 > 65535)
+      err(11);
+    var d = compression ? deflateSync(file, p2) : file, l = d.length;
+    var c3 = crc();
+    c3.p(file);
+    files.push(mrg(p2, {
+      size: file.length,
+      crc: c3.d(),
+      c: d,
+      f,
+      m,
+      u: s2 != fn.length || m && com.length != ms,
+      o: o2,
+      compression
+    }));
+    o2 += 30 + s2 + exl + l;
+    tot += 76 + 2 * (s2 + exl) + (ms || 0) + l;
+  }
+  var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
+  for (var i2 = 0; i2 < files.length; ++i2) {
+    var f = files[i2];
+    wzh(out, f.o, f, f.f, f.u, f.c.length);
+    var badd = 30 + f.f.length + exfl(f.extra);
+    out.set(f.c, f.o + badd);
+    wzh(out, o2, f, f.f, f.u, f.c.length, f.o, f.m), o2 += 16 + badd + (f.m ? f.m.length : 0);
+  }
+  wzf(out, o2, files.length, cdl, oe);
+  return out;
+}
+var require2, _a2, Worker, isMarkedAsUntransferable, u8, u16, i32, fleb, fdeb, clim, freb, _a2, fl, revfl, _b, fd, revfd, rev, x2, i2, hMap, flt, i2, i2, i2, i2, fdt, i2, flm, fdm, shft, slc, ec, err, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, deo, et, dflt, crct, crc, dopt, mrg, wbytes, fltn, te, td2, tds, exfl, wzh, wzf;
+var init_esm3 = __esm({
+  "node_modules/fflate/esm/index.mjs"() {
+    require2 = createRequire("/");
+    try {
+      _a2 = require2("worker_threads"), Worker = _a2.Worker, isMarkedAsUntransferable = _a2.isMarkedAsUntransferable;
+    } catch (e) {
+    }
+    u8 = Uint8Array;
+    u16 = Uint16Array;
+    i32 = Int32Array;
+    fleb = new u8([
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      1,
+      1,
+      2,
+      2,
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      5,
+      0,
+      /* unused */
+      0,
+      0,
+      /* impossible */
+      0
+    ]);
+    fdeb = new u8([
+      0,
+      0,
+      0,
+      0,
+      1,
+      1,
+      2,
+      2,
+      3,
+      3,
+      4,
+      4,
+      5,
+      5,
+      6,
+      6,
+      7,
+      7,
+      8,
+      8,
+      9,
+      9,
+      10,
+      10,
+      11,
+      11,
+      12,
+      12,
+      13,
+      13,
+      /* unused */
+      0,
+      0
+    ]);
+    clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
+    freb = function(eb, start) {
+      var b2 = new u16(31);
+      for (var i2 = 0; i2 < 31; ++i2) {
+        b2[i2] = start += 1 << eb[i2 - 1];
+      }
+      var r2 = new i32(b2[30]);
+      for (var i2 = 1; i2 < 30; ++i2) {
+        for (var j2 = b2[i2]; j2 < b2[i2 + 1]; ++j2) {
+          r2[j2] = j2 - b2[i2] << 5 | i2;
+        }
+      }
+      return { b: b2, r: r2 };
+    };
+    _a2 = freb(fleb, 2);
+    fl = _a2.b;
+    revfl = _a2.r;
+    fl[28] = 258, revfl[258] = 28;
+    _b = freb(fdeb, 0);
+    fd = _b.b;
+    revfd = _b.r;
+    rev = new u16(32768);
+    for (i2 = 0; i2 < 32768; ++i2) {
+      x2 = (i2 & 43690) >> 1 | (i2 & 21845) << 1;
+      x2 = (x2 & 52428) >> 2 | (x2 & 13107) << 2;
+      x2 = (x2 & 61680) >> 4 | (x2 & 3855) << 4;
+      rev[i2] = ((x2 & 65280) >> 8 | (x2 & 255) << 8) >> 1;
+    }
+    hMap = (function(cd, mb, r2) {
+      var s2 = cd.length;
+      var i2 = 0;
+      var l = new u16(mb);
+      for (; i2 < s2; ++i2) {
+        if (cd[i2])
+          ++l[cd[i2] - 1];
+      }
+      var le = new u16(mb);
+      for (i2 = 1; i2 < mb; ++i2) {
+        le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
+      }
+      var co;
+      if (r2) {
+        co = new u16(1 << mb);
+        var rvb = 15 - mb;
+        for (i2 = 0; i2 < s2; ++i2) {
+          if (cd[i2]) {
+            var sv = i2 << 4 | cd[i2];
+            var r_1 = mb - cd[i2];
+            var v = le[cd[i2] - 1]++ << r_1;
+            for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
+              co[rev[v] >> rvb] = sv;
+            }
+          }
+        }
+      } else {
+        co = new u16(s2);
+        for (i2 = 0; i2 < s2; ++i2) {
+          if (cd[i2]) {
+            co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
+          }
+        }
+      }
+      return co;
+    });
+    flt = new u8(288);
+    for (i2 = 0; i2 < 144; ++i2)
+      flt[i2] = 8;
+    for (i2 = 144; i2 < 256; ++i2)
+      flt[i2] = 9;
+    for (i2 = 256; i2 < 280; ++i2)
+      flt[i2] = 7;
+    for (i2 = 280; i2 < 288; ++i2)
+      flt[i2] = 8;
+    fdt = new u8(32);
+    for (i2 = 0; i2 < 32; ++i2)
+      fdt[i2] = 5;
+    flm = /* @__PURE__ */ hMap(flt, 9, 0);
+    fdm = /* @__PURE__ */ hMap(fdt, 5, 0);
+    shft = function(p2) {
+      return (p2 + 7) / 8 | 0;
+    };
+    slc = function(v, s2, e) {
+      if (s2 == null || s2 < 0)
+        s2 = 0;
+      if (e == null || e > v.length)
+        e = v.length;
+      return new u8(v.subarray(s2, e));
+    };
+    ec = [
+      "unexpected EOF",
+      "invalid block type",
+      "invalid length/literal",
+      "invalid distance",
+      "stream finished",
+      "no stream handler",
+      ,
+      // determined by compression function
+      "no callback",
+      "invalid UTF-8 data",
+      "extra field too long",
+      "date not in range 1980-2099",
+      "filename too long",
+      "stream finishing",
+      "invalid zip data"
+      // determined by unknown compression method
+    ];
+    err = function(ind, msg, nt) {
+      var e = new Error(msg || ec[ind]);
+      e.code = ind;
+      if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+      if (!nt)
+        throw e;
+      return e;
+    };
+    wbits = function(d, p2, v) {
+      v <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+    };
+    wbits16 = function(d, p2, v) {
+      v <<= p2 & 7;
+      var o2 = p2 / 8 | 0;
+      d[o2] |= v;
+      d[o2 + 1] |= v >> 8;
+      d[o2 + 2] |= v >> 16;
+    };
+    hTree = function(d, mb) {
+      var t2 = [];
+      for (var i2 = 0; i2 < d.length; ++i2) {
+        if (d[i2])
+          t2.push({ s: i2, f: d[i2] });
+      }
+      var s2 = t2.length;
+      var t22 = t2.slice();
+      if (!s2)
+        return { t: et, l: 0 };
+      if (s2 == 1) {
+        var v = new u8(t2[0].s + 1);
+        v[t2[0].s] = 1;
+        return { t: v, l: 1 };
+      }
+      t2.sort(function(a, b2) {
+        return a.f - b2.f;
+      });
+      t2.push({ s: -1, f: 25001 });
+      var l = t2[0], r2 = t2[1], i0 = 0, i1 = 1, i22 = 2;
+      t2[0] = { s: -1, f: l.f + r2.f, l, r: r2 };
+      while (i1 != s2 - 1) {
+        l = t2[t2[i0].f < t2[i22].f ? i0++ : i22++];
+        r2 = t2[i0 != i1 && t2[i0].f < t2[i22].f ? i0++ : i22++];
+        t2[i1++] = { s: -1, f: l.f + r2.f, l, r: r2 };
+      }
+      var maxSym = t22[0].s;
+      for (var i2 = 1; i2 < s2; ++i2) {
+        if (t22[i2].s > maxSym)
+          maxSym = t22[i2].s;
+      }
+      var tr = new u16(maxSym + 1);
+      var mbt = ln(t2[i1 - 1], tr, 0);
+      if (mbt > mb) {
+        var i2 = 0, dt = 0;
+        var lft = mbt - mb, cst = 1 << lft;
+        t22.sort(function(a, b2) {
+          return tr[b2.s] - tr[a.s] || a.f - b2.f;
+        });
+        for (; i2 < s2; ++i2) {
+          var i2_1 = t22[i2].s;
+          if (tr[i2_1] > mb) {
+            dt += cst - (1 << mbt - tr[i2_1]);
+            tr[i2_1] = mb;
+          } else
+            break;
+        }
+        dt >>= lft;
+        while (dt > 0) {
+          var i2_2 = t22[i2].s;
+          if (tr[i2_2] < mb)
+            dt -= 1 << mb - tr[i2_2]++ - 1;
+          else
+            ++i2;
+        }
+        for (; i2 >= 0 && dt; --i2) {
+          var i2_3 = t22[i2].s;
+          if (tr[i2_3] == mb) {
+            --tr[i2_3];
+            ++dt;
+          }
+        }
+        mbt = mb;
+      }
+      return { t: new u8(tr), l: mbt };
+    };
+    ln = function(n2, l, d) {
+      return n2.s == -1 ? Math.max(ln(n2.l, l, d + 1), ln(n2.r, l, d + 1)) : l[n2.s] = d;
+    };
+    lc = function(c3) {
+      var s2 = c3.length;
+      while (s2 && !c3[--s2])
+        ;
+      var cl = new u16(++s2);
+      var cli = 0, cln = c3[0], cls = 1;
+      var w = function(v) {
+        cl[cli++] = v;
+      };
+      for (var i2 = 1; i2 <= s2; ++i2) {
+        if (c3[i2] == cln && i2 != s2)
+          ++cls;
+        else {
+          if (!cln && cls > 2) {
+            for (; cls > 138; cls -= 138)
+              w(32754);
+            if (cls > 2) {
+              w(cls > 10 ? cls - 11 << 5 | 28690 : cls - 3 << 5 | 12305);
+              cls = 0;
+            }
+          } else if (cls > 3) {
+            w(cln), --cls;
+            for (; cls > 6; cls -= 6)
+              w(8304);
+            if (cls > 2)
+              w(cls - 3 << 5 | 8208), cls = 0;
+          }
+          while (cls--)
+            w(cln);
+          cls = 1;
+          cln = c3[i2];
+        }
+      }
+      return { c: cl.subarray(0, cli), n: s2 };
+    };
+    clen = function(cf, cl) {
+      var l = 0;
+      for (var i2 = 0; i2 < cl.length; ++i2)
+        l += cf[i2] * cl[i2];
+      return l;
+    };
+    wfblk = function(out, pos, dat) {
+      var s2 = dat.length;
+      var o2 = shft(pos + 2);
+      out[o2] = s2 & 255;
+      out[o2 + 1] = s2 >> 8;
+      out[o2 + 2] = out[o2] ^ 255;
+      out[o2 + 3] = out[o2 + 1] ^ 255;
+      for (var i2 = 0; i2 < s2; ++i2)
+        out[o2 + i2 + 4] = dat[i2];
+      return (o2 + 4 + s2) * 8;
+    };
+    wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p2) {
+      wbits(out, p2++, final);
+      ++lf[256];
+      var _a3 = hTree(lf, 15), dlt = _a3.t, mlb = _a3.l;
+      var _b2 = hTree(df, 15), ddt = _b2.t, mdb = _b2.l;
+      var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
+      var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
+      var lcfreq = new u16(19);
+      for (var i2 = 0; i2 < lclt.length; ++i2)
+        ++lcfreq[lclt[i2] & 31];
+      for (var i2 = 0; i2 < lcdt.length; ++i2)
+        ++lcfreq[lcdt[i2] & 31];
+      var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
+      var nlcc = 19;
+      for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
+        ;
+      var flen = bl + 5 << 3;
+      var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
+      var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
+      if (bs >= 0 && flen <= ftlen && flen <= dtlen)
+        return wfblk(out, p2, dat.subarray(bs, bs + bl));
+      var lm, ll, dm, dl;
+      wbits(out, p2, 1 + (dtlen < ftlen)), p2 += 2;
+      if (dtlen < ftlen) {
+        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
+        var llm = hMap(lct, mlcb, 0);
+        wbits(out, p2, nlc - 257);
+        wbits(out, p2 + 5, ndc - 1);
+        wbits(out, p2 + 10, nlcc - 4);
+        p2 += 14;
+        for (var i2 = 0; i2 < nlcc; ++i2)
+          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
+        p2 += 3 * nlcc;
+        var lcts = [lclt, lcdt];
+        for (var it = 0; it < 2; ++it) {
+          var clct = lcts[it];
+          for (var i2 = 0; i2 < clct.length; ++i2) {
+            var len = clct[i2] & 31;
+            wbits(out, p2, llm[len]), p2 += lct[len];
+            if (len > 15)
+              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
+          }
+        }
+      } else {
+        lm = flm, ll = flt, dm = fdm, dl = fdt;
+      }
+      for (var i2 = 0; i2 < li; ++i2) {
+        var sym = syms[i2];
+        if (sym > 255) {
+          var len = sym >> 18 & 31;
+          wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
+          if (len > 7)
+            wbits(out, p2, sym >> 23 & 31), p2 += fleb[len];
+          var dst = sym & 31;
+          wbits16(out, p2, dm[dst]), p2 += dl[dst];
+          if (dst > 3)
+            wbits16(out, p2, sym >> 5 & 8191), p2 += fdeb[dst];
+        } else {
+          wbits16(out, p2, lm[sym]), p2 += ll[sym];
+        }
+      }
+      wbits16(out, p2, lm[256]);
+      return p2 + ll[256];
+    };
+    deo = /* @__PURE__ */ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
+    et = /* @__PURE__ */ new u8(0);
+    dflt = function(dat, lvl, plvl, pre, post, st) {
+      var s2 = st.z || dat.length;
+      var o2 = new u8(pre + s2 + 5 * (1 + Math.ceil(s2 / 7e3)) + post);
+      var w = o2.subarray(pre, o2.length - post);
+      var lst = st.l;
+      var pos = (st.r || 0) & 7;
+      if (lvl) {
+        if (pos)
+          w[0] = st.r >> 3;
+        var opt = deo[lvl - 1];
+        var n2 = opt >> 13, c3 = opt & 8191;
+        var msk_1 = (1 << plvl) - 1;
+        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
+        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
+        var hsh = function(i3) {
+          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
+        };
+        var syms = new i32(25e3);
+        var lf = new u16(288), df = new u16(32);
+        var lc_1 = 0, eb = 0, i2 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i2 + 2 < s2; ++i2) {
+          var hv = hsh(i2);
+          var imod = i2 & 32767, pimod = head[hv];
+          prev[imod] = pimod;
+          head[hv] = imod;
+          if (wi <= i2) {
+            var rem = s2 - i2;
+            if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i2 - bs, pos);
+              li = lc_1 = eb = 0, bs = i2;
+              for (var j2 = 0; j2 < 286; ++j2)
+                lf[j2] = 0;
+              for (var j2 = 0; j2 < 30; ++j2)
+                df[j2] = 0;
+            }
+            var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
+            if (rem > 2 && hv == hsh(i2 - dif)) {
+              var maxn = Math.min(n2, rem) - 1;
+              var maxd = Math.min(32767, i2);
+              var ml = Math.min(258, rem);
+              while (dif <= maxd && --ch_1 && imod != pimod) {
+                if (dat[i2 + l] == dat[i2 + l - dif]) {
+                  var nl = 0;
+                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
+                    ;
+                  if (nl > l) {
+                    l = nl, d = dif;
+                    if (nl > maxn)
+                      break;
+                    var mmd = Math.min(dif, nl - 2);
+                    var md = 0;
+                    for (var j2 = 0; j2 < mmd; ++j2) {
+                      var ti = i2 - dif + j2 & 32767;
+                      var pti = prev[ti];
+                      var cd = ti - pti & 32767;
+                      if (cd > md)
+                        md = cd, pimod = ti;
+                    }
+                  }
+                }
+                imod = pimod, pimod = prev[imod];
+                dif += imod - pimod & 32767;
+              }
+            }
+            if (d) {
+              syms[li++] = 268435456 | revfl[l] << 18 | revfd[d];
+              var lin = revfl[l] & 31, din = revfd[d] & 31;
+              eb += fleb[lin] + fdeb[din];
+              ++lf[257 + lin];
+              ++df[din];
+              wi = i2 + l;
+              ++lc_1;
+            } else {
+              syms[li++] = dat[i2];
+              ++lf[dat[i2]];
+            }
+          }
+        }
+        for (i2 = Math.max(i2, wi); i2 < s2; ++i2) {
+          syms[li++] = dat[i2];
+          ++lf[dat[i2]];
+        }
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i2 - bs, pos);
+        if (!lst) {
+          st.r = pos & 7 | w[pos / 8 | 0] << 3;
+          pos -= 7;
+          st.h = head, st.p = prev, st.i = i2, st.w = wi;
+        }
+      } else {
+        for (var i2 = st.w || 0; i2 < s2 + lst; i2 += 65535) {
+          var e = i2 + 65535;
+          if (e >= s2) {
+            w[pos / 8 | 0] = lst;
+            e = s2;
+          }
+          pos = wfblk(w, pos + 1, dat.subarray(i2, e));
+        }
+        st.i = s2;
+      }
+      return slc(o2, 0, pre + shft(pos) + post);
+    };
+    crct = /* @__PURE__ */ (function() {
+      var t2 = new Int32Array(256);
+      for (var i2 = 0; i2 < 256; ++i2) {
+        var c3 = i2, k2 = 9;
+        while (--k2)
+          c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
+        t2[i2] = c3;
+      }
+      return t2;
+    })();
+    crc = function() {
+      var c3 = -1;
+      return {
+        p: function(d) {
+          var cr = c3;
+          for (var i2 = 0; i2 < d.length; ++i2)
+            cr = crct[cr & 255 ^ d[i2]] ^ cr >>> 8;
+          c3 = cr;
+        },
+        d: function() {
+          return ~c3;
+        }
+      };
+    };
+    dopt = function(dat, opt, pre, post, st) {
+      if (!st) {
+        st = { l: 1 };
+        if (opt.dictionary) {
+          var dict = opt.dictionary.subarray(-32768);
+          var newDat = new u8(dict.length + dat.length);
+          newDat.set(dict);
+          newDat.set(dat, dict.length);
+          dat = newDat;
+          st.w = dict.length;
+        }
+      }
+      return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20 : 12 + opt.mem, pre, post, st);
+    };
+    mrg = function(a, b2) {
+      var o2 = {};
+      for (var k2 in a)
+        o2[k2] = a[k2];
+      for (var k2 in b2)
+        o2[k2] = b2[k2];
+      return o2;
+    };
+    wbytes = function(d, b2, v) {
+      for (; v; ++b2)
+        d[b2] = v, v >>>= 8;
+    };
+    fltn = function(d, p2, t2, o2) {
+      for (var k2 in d) {
+        var val = d[k2], n2 = p2 + k2, op = o2;
+        if (Array.isArray(val))
+          op = mrg(o2, val[1]), val = val[0];
+        if (ArrayBuffer.isView(val))
+          t2[n2] = [val, op];
+        else {
+          t2[n2 += "/"] = [new u8(0), op];
+          fltn(val, n2, t2, o2);
+        }
+      }
+    };
+    te = typeof TextEncoder != "undefined" && /* @__PURE__ */ new TextEncoder();
+    td2 = typeof TextDecoder != "undefined" && /* @__PURE__ */ new TextDecoder();
+    tds = 0;
+    try {
+      td2.decode(et, { stream: true });
+      tds = 1;
+    } catch (e) {
+    }
+    exfl = function(ex) {
+      var le = 0;
+      if (ex) {
+        for (var k2 in ex) {
+          var l = ex[k2].length;
+          if (l > 65535)
+            err(9);
+          le += l + 4;
+        }
+      }
+      return le;
+    };
+    wzh = function(d, b2, f, fn, u, c3, ce, co) {
+      var fl2 = fn.length, ex = f.extra, col = co && co.length;
+      var exl = exfl(ex);
+      wbytes(d, b2, ce != null ? 33639248 : 67324752), b2 += 4;
+      if (ce != null)
+        d[b2++] = 20, d[b2++] = f.os;
+      d[b2] = 20, b2 += 2;
+      d[b2++] = f.flag << 1 | (c3 < 0 && 8), d[b2++] = u && 8;
+      d[b2++] = f.compression & 255, d[b2++] = f.compression >> 8;
+      var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y2 = dt.getFullYear() - 1980;
+      if (y2 < 0 || y2 > 119)
+        err(10);
+      wbytes(d, b2, y2 << 25 | dt.getMonth() + 1 << 21 | dt.getDate() << 16 | dt.getHours() << 11 | dt.getMinutes() << 5 | dt.getSeconds() >> 1), b2 += 4;
+      if (c3 != -1) {
+        wbytes(d, b2, f.crc);
+        wbytes(d, b2 + 4, c3 < 0 ? -c3 - 2 : c3);
+        wbytes(d, b2 + 8, f.size);
+      }
+      wbytes(d, b2 + 12, fl2);
+      wbytes(d, b2 + 14, exl), b2 += 16;
+      if (ce != null) {
+        wbytes(d, b2, col);
+        wbytes(d, b2 + 6, f.attrs);
+        wbytes(d, b2 + 10, ce), b2 += 14;
+      }
+      d.set(fn, b2);
+      b2 += fl2;
+      if (exl) {
+        for (var k2 in ex) {
+          var exf = ex[k2], l = exf.length;
+          wbytes(d, b2, +k2);
+          wbytes(d, b2 + 2, l);
+          d.set(exf, b2 + 4), b2 += 4 + l;
+        }
+      }
+      if (col)
+        d.set(co, b2), b2 += col;
+      return b2;
+    };
+    wzf = function(o2, b2, c3, d, e) {
+      wbytes(o2, b2, 101010256);
+      wbytes(o2, b2 + 8, c3);
+      wbytes(o2, b2 + 10, c3);
+      wbytes(o2, b2 + 12, d);
+      wbytes(o2, b2 + 16, e);
+    };
+  }
+});
+
+// src/server/routes/artifact-lookup.ts
+function register4(router, core) {
+  router.on("GET", "/api/0/projects/:org/:project/artifact-lookup/", (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
+    if ("reply" in a) return a.reply;
+    const project = core.state.project(a.org, req.params.project);
+    if (!project) return NOT_FOUND();
+    const bundles = core.state.bundles.filter((b2) => b2.orgId === a.org.id && b2.projects.includes(project.slug));
+    const idOf = (b2) => core.state.bundles.indexOf(b2) + 1;
+    const download = req.query.download;
+    if (download !== void 0) {
+      const m = /^artifact_bundle\/(\d+)$/.exec(download);
+      const b2 = m ? bundles.find((x2) => idOf(x2) === Number(m[1])) : void 0;
+      if (!b2) return NOT_FOUND();
+      const entries = { "manifest.json": strToU8(JSON.stringify(b2.manifest)) };
+      for (const f of b2.files) entries[f.path] = new Uint8Array(f.content);
+      const zip = Buffer.from(zipSync(entries));
+      return {
+        status: 200,
+        body: zip,
+        headers: {
+          "Content-Type": "application/octet-stream",
+          "Content-Disposition": `attachment; filename="artifact-bundle-${b2.id}.zip"`
+        }
+      };
+    }
+    const debugId = req.query.debug_id ? normalizeId(req.query.debug_id) ?? req.query.debug_id : void 0;
+    const url = req.query.url || void 0;
+    const release = req.query.release || void 0;
+    const dist = req.query.dist || void 0;
+    const found2 = [];
+    for (const b2 of bundles) {
+      if (debugId && b2.files.some((f) => normalizeId(header(f.headers, "debug-id")) === debugId)) {
+        found2.push({ bundle: b2, resolvedWith: "debug-id" });
+      } else if (release && b2.release === release && (b2.dist ?? "") === (dist ?? "") && (url === void 0 || b2.files.some((f) => f.url?.includes(url)))) {
+        found2.push({ bundle: b2, resolvedWith: "release" });
+      }
+    }
+    const base = `${req.origin}${req.path}`;
+    return json(
+      200,
+      found2.sort((x2, y2) => idOf(x2.bundle) - idOf(y2.bundle)).map(({ bundle, resolvedWith }) => ({
+        id: `artifact_bundle/${idOf(bundle)}`,
+        type: "bundle",
+        url: `${base}?download=artifact_bundle/${idOf(bundle)}`,
+        resolved_with: resolvedWith
+      }))
+    );
+  });
+}
+var init_artifact_lookup = __esm({
+  "src/server/routes/artifact-lookup.ts"() {
+    "use strict";
+    init_esm3();
+    init_scopes();
+    init_artifacts();
+    init_auth();
+    init_http();
+  }
+});
+
+// src/server/zip-reader.ts
+import { inflateRawSync } from "node:zlib";
+function u64(b2, at2) {
+  const v = b2.readBigUInt64LE(at2);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipError("zip64 size out of range");
+  return Number(v);
+}
+var ZipError, EOCD, EOCD64_LOCATOR, EOCD64, CENTRAL, LOCAL, ZipReader;
+var init_zip_reader = __esm({
+  "src/server/zip-reader.ts"() {
+    "use strict";
+    ZipError = class extends Error {
+    };
+    EOCD = 101010256;
+    EOCD64_LOCATOR = 117853008;
+    EOCD64 = 101075792;
+    CENTRAL = 33639248;
+    LOCAL = 67324752;
+    ZipReader = class {
+      constructor(data, maxEntries) {
+        this.data = data;
+        const d = data;
+        const from = Math.max(0, d.length - 22 - 65535);
+        let eocd = -1;
+        for (let i2 = d.length - 22; i2 >= from; i2--) {
+          if (d.readUInt32LE(i2) === EOCD) {
+            eocd = i2;
+            break;
+          }
+        }
+        if (eocd < 0) throw new ZipError("not a zip archive (no end of central directory)");
+        let count2 = d.readUInt16LE(eocd + 10);
+        let cdSize = d.readUInt32LE(eocd + 12);
+        let cdOffset = d.readUInt32LE(eocd + 16);
+        let cdEnd = eocd;
+        const loc = eocd - 20;
+        if (loc >= 0 && d.readUInt32LE(loc) === EOCD64_LOCATOR) {
+          const at2 = loc - 56;
+          if (at2 < 0 || d.readUInt32LE(at2) !== EOCD64) throw new ZipError("bad zip64 end of central directory");
+          count2 = u64(d, at2 + 32);
+          cdSize = u64(d, at2 + 40);
+          cdOffset = u64(d, at2 + 48);
+          cdEnd = at2;
+        }
+        if (count2 > maxEntries) throw new ZipError(`too many files (${count2} > ${maxEntries})`);
+        const shift = cdEnd - cdSize - cdOffset;
+        if (shift < 0) throw new ZipError("bad central directory offset");
+        let p2 = cdOffset + shift;
+        for (let i2 = 0; i2 < count2; i2++) {
+          if (p2 + 46 > d.length || d.readUInt32LE(p2) !== CENTRAL) throw new ZipError("bad central directory entry");
+          const flags = d.readUInt16LE(p2 + 8);
+          const method = d.readUInt16LE(p2 + 10);
+          let compressedSize = d.readUInt32LE(p2 + 20);
+          let size = d.readUInt32LE(p2 + 24);
+          const nameLen = d.readUInt16LE(p2 + 28);
+          const extraLen = d.readUInt16LE(p2 + 30);
+          const commentLen = d.readUInt16LE(p2 + 32);
+          let localOffset = d.readUInt32LE(p2 + 42);
+          const nameBytes = d.subarray(p2 + 46, p2 + 46 + nameLen);
+          const name = nameBytes.toString(flags & 2048 ? "utf8" : "latin1");
+          let e = p2 + 46 + nameLen;
+          const extraEnd = e + extraLen;
+          while (e + 4 <= extraEnd) {
+            const id = d.readUInt16LE(e);
+            const len = d.readUInt16LE(e + 2);
+            if (id === 1) {
+              let q3 = e + 4;
+              if (size === 4294967295) {
+                size = u64(d, q3);
+                q3 += 8;
+              }
+              if (compressedSize === 4294967295) {
+                compressedSize = u64(d, q3);
+                q3 += 8;
+              }
+              if (localOffset === 4294967295) localOffset = u64(d, q3);
+            }
+            e += 4 + len;
+          }
+          const entry2 = { name, method, compressedSize, size, localOffset: localOffset + shift };
+          this.entries.push(entry2);
+          this.byName.set(name, entry2);
+          p2 = extraEnd + commentLen;
+        }
+      }
+      entries = [];
+      byName = /* @__PURE__ */ new Map();
+      get(name) {
+        return this.byName.get(name);
+      }
+      /** The entry's bytes, inflated to at most its declared size. */
+      read(entry2) {
+        const d = this.data;
+        const at2 = entry2.localOffset;
+        if (at2 + 30 > d.length || d.readUInt32LE(at2) !== LOCAL) throw new ZipError(`bad local header for ${entry2.name}`);
+        const start = at2 + 30 + d.readUInt16LE(at2 + 26) + d.readUInt16LE(at2 + 28);
+        const end = start + entry2.compressedSize;
+        if (end > d.length) throw new ZipError(`truncated data for ${entry2.name}`);
+        const raw = d.subarray(start, end);
+        if (entry2.method === 0) {
+          if (raw.length !== entry2.size) throw new ZipError(`size mismatch for ${entry2.name}`);
+          return raw;
+        }
+        if (entry2.method !== 8) throw new ZipError(`unsupported compression method ${entry2.method} for ${entry2.name}`);
+        let out;
+        try {
+          out = inflateRawSync(raw, { maxOutputLength: Math.max(1, entry2.size + 1) });
+        } catch (e) {
+          throw new ZipError(`cannot inflate ${entry2.name}: ${e.message}`);
+        }
+        if (out.length !== entry2.size) throw new ZipError(`size mismatch for ${entry2.name}`);
+        return out;
+      }
+    };
+  }
+});
+
+// src/server/chunk-store.ts
+import { existsSync as existsSync5, readFileSync as readFileSync9, rmSync as rmSync3 } from "node:fs";
+import { join as join7 } from "node:path";
+var ChunkStore;
+var init_chunk_store = __esm({
+  "src/server/chunk-store.ts"() {
+    "use strict";
+    init_write_atomic();
+    ChunkStore = class {
+      constructor(budget, dir) {
+        this.budget = budget;
+        this.dir = dir;
+      }
+      memory = /* @__PURE__ */ new Map();
+      onDisk = /* @__PURE__ */ new Map();
+      has(sha12) {
+        return this.memory.has(sha12) || this.onDisk.has(sha12);
+      }
+      get(sha12) {
+        const m = this.memory.get(sha12);
+        if (m) return m;
+        if (!this.dir || !this.onDisk.has(sha12)) return void 0;
+        try {
+          return readFileSync9(join7(this.dir, sha12));
+        } catch {
+          return void 0;
+        }
+      }
+      /** Would storing `bytes` more stay within the cap? */
+      fits(bytes) {
+        return this.budget.used + bytes <= this.budget.limit;
+      }
+      /** Store a chunk (a no-op when it is already stored). Throws on a write failure. */
+      set(sha12, data) {
+        if (this.has(sha12)) return this;
+        if (this.dir) {
+          writeAtomic(join7(this.dir, sha12), data);
+          this.onDisk.set(sha12, data.length);
+        } else {
+          this.memory.set(sha12, Buffer.from(data));
+        }
+        this.budget.used += data.length;
+        return this;
+      }
+      get size() {
+        return this.memory.size + this.onDisk.size;
+      }
+      /** Forget chunks left on disk by an earlier run (they are not trusted across restarts). */
+      static clearFolder(dir) {
+        if (existsSync5(dir)) rmSync3(dir, { recursive: true, force: true });
+      }
+    };
+  }
+});
+
+// src/server/routes/chunk-multipart.ts
+function multipartBoundary(contentType) {
+  if (!contentType || !/^multipart\/form-data\b/i.test(contentType.trim())) return void 0;
+  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? m[1] ?? m[2] : void 0;
+}
+function dispositionParam(value3, key) {
+  const re = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]+))`, "i");
+  const m = re.exec(value3);
+  if (!m) return void 0;
+  return m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2];
+}
+function parseMultipart(body, boundary) {
+  const delim = Buffer.from(`--${boundary}`);
+  const parts = [];
+  let pos = body.indexOf(delim);
+  if (pos < 0) throw new Error("multipart boundary not found");
+  for (; ; ) {
+    pos += delim.length;
+    if (body[pos] === 45 && body[pos + 1] === 45) break;
+    if (body[pos] === 13 && body[pos + 1] === 10) pos += 2;
+    else throw new Error("malformed multipart delimiter");
+    const headerEnd = body.indexOf("\r\n\r\n", pos);
+    if (headerEnd < 0) throw new Error("malformed multipart part headers");
+    const headers = {};
+    for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
+      const i2 = line.indexOf(":");
+      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
+    }
+    const dataStart = headerEnd + 4;
+    const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
+    if (next < 0) throw new Error("unterminated multipart part");
+    const disp = headers["content-disposition"] ?? "";
+    parts.push({
+      name: dispositionParam(disp, "name") ?? "",
+      filename: dispositionParam(disp, "filename"),
+      headers,
+      data: body.subarray(dataStart, next)
+    });
+    pos = next + 2;
+  }
+  return parts;
+}
+var init_chunk_multipart = __esm({
+  "src/server/routes/chunk-multipart.ts"() {
+    "use strict";
+  }
+});
+
+// src/server/routes/chunks.ts
+import { createHash as createHash3 } from "node:crypto";
+import { join as join8 } from "node:path";
+import { gunzipSync } from "node:zlib";
+function chunkUploadOptions(core) {
+  const fromOptions = core.options.chunkUpload;
+  return { ...DEFAULT_CHUNK_UPLOAD_OPTIONS, ...fromOptions ?? {}, ...overrides.get(core) ?? {} };
+}
+function orgChunks(core, orgId) {
+  let m = core.state.chunks.get(orgId);
+  if (!m) {
+    let budget = budgets.get(core);
+    if (!budget) {
+      budget = { used: 0, limit: core.limits.chunkStoreBytes };
+      budgets.set(core, budget);
+    }
+    const dir = core.persist.dir ? join8(core.persist.dir, "chunks", String(orgId)) : void 0;
+    m = new ChunkStore(budget, dir);
+    core.state.chunks.set(orgId, m);
+  }
+  return m;
+}
+function sha1(b2) {
+  return createHash3("sha1").update(b2).digest("hex");
+}
+function gunzipCapped(data, cap) {
+  try {
+    return gunzipSync(data, { maxOutputLength: cap + 1 });
+  } catch (e) {
+    if (e.code === "ERR_BUFFER_TOO_LARGE" || /maxOutputLength|too large/i.test(String(e)))
+      return "too-large";
+    return "invalid";
+  }
+}
+function register5(router, core) {
+  const path = "/api/0/organizations/:org/chunk-upload/";
+  router.on("GET", path, (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.GET);
+    if ("reply" in a) return a.reply;
+    const o2 = chunkUploadOptions(core);
+    return json(200, {
+      url: `${req.origin}/api/0/organizations/${encodeURIComponent(a.org.slug)}/chunk-upload/`,
+      chunkSize: o2.chunkSize,
+      chunksPerRequest: o2.chunksPerRequest,
+      maxFileSize: o2.maxFileSize,
+      maxRequestSize: o2.maxRequestSize,
+      concurrency: o2.concurrency,
+      hashAlgorithm: o2.hashAlgorithm,
+      compression: o2.compression,
+      maxWait: o2.maxWait,
+      accept: o2.accept
+    });
+  });
+  router.on(
+    "POST",
+    path,
+    (req) => {
+      const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
+      if ("reply" in a) return a.reply;
+      const o2 = chunkUploadOptions(core);
+      const encoding = String(req.headers["content-encoding"] ?? "").trim().toLowerCase();
+      if (encoding && encoding !== "gzip") return err2("Unsupported Content-Encoding");
+      const boundary = multipartBoundary(req.headers["content-type"]);
+      let parts = [];
+      if (boundary) {
+        try {
+          parts = parseMultipart(req.body, boundary);
+        } catch {
+          parts = [];
+        }
+      }
+      const files = parts.filter((p2) => p2.filename !== void 0 && (p2.name === "file" || p2.name === "file_gzip"));
+      if (encoding && files.some((p2) => p2.name === "file_gzip"))
+        return err2("Cannot combine Content-Encoding with file_gzip field");
+      if (files.length > o2.chunksPerRequest) return err2("Too many chunks");
+      if (files.length === 0) return { status: 200 };
+      const decoded = [];
+      let total = 0;
+      for (const p2 of files) {
+        let data;
+        if (p2.name === "file_gzip" || encoding === "gzip") {
+          const g = gunzipCapped(p2.data, o2.chunkSize);
+          if (g === "too-large") return err2("Chunk size too large");
+          if (g === "invalid") return err2("Invalid gzip payload");
+          data = g;
+        } else data = p2.data;
+        if (data.length > o2.chunkSize) return err2("Chunk size too large");
+        total += data.length;
+        if (total > o2.maxRequestSize) return err2("Request too large");
+        decoded.push({ name: p2.filename, data });
+      }
+      for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
+      const store = orgChunks(core, a.org.id);
+      const fresh = decoded.filter((d, i2) => !store.has(d.name) && decoded.findIndex((x2) => x2.name === d.name) === i2);
+      const adding = fresh.reduce((n2, d) => n2 + d.data.length, 0);
+      if (!store.fits(adding)) {
+        return json(413, {
+          error: `Chunk storage full: this server keeps at most ${formatBytes(core.limits.chunkStoreBytes)} of chunks (serve --max-chunk-store)`
+        });
+      }
+      try {
+        for (const d of fresh) store.set(d.name, d.data);
+      } catch (e) {
+        return json(507, { error: `Could not store chunk: ${e.code ?? "write failed"}` });
+      }
+      return { status: 200 };
+    },
+    // The announced maxRequestSize of decoded chunks, plus multipart framing; auth is checked first.
+    { maxBody: (l) => chunkUploadOptions(core).maxRequestSize + l.chunkUploadOverheadBytes }
+  );
+}
+var DEFAULT_CHUNK_UPLOAD_OPTIONS, overrides, budgets, err2;
+var init_chunks = __esm({
+  "src/server/routes/chunks.ts"() {
+    "use strict";
+    init_scopes();
+    init_auth();
+    init_chunk_store();
+    init_http();
+    init_limits();
+    init_chunk_multipart();
+    DEFAULT_CHUNK_UPLOAD_OPTIONS = {
+      chunkSize: 8 * 1024 * 1024,
+      chunksPerRequest: 64,
+      maxRequestSize: 32 * 1024 * 1024,
+      maxFileSize: 2 * 1024 * 1024 * 1024,
+      maxWait: 300,
+      concurrency: 8,
+      hashAlgorithm: "sha1",
+      compression: ["gzip"],
+      accept: [
+        "debug_files",
+        "release_files",
+        "pdbs",
+        "sources",
+        "bcsymbolmaps",
+        "il2cpp",
+        "portablepdbs",
+        "artifact_bundles",
+        "artifact_bundles_v2",
+        "proguard",
+        "preprod_artifacts",
+        "dartsymbolmap"
+      ]
+    };
+    overrides = /* @__PURE__ */ new WeakMap();
+    budgets = /* @__PURE__ */ new WeakMap();
+    err2 = (message) => json(400, { error: message });
+  }
+});
+
+// src/server/routes/assemble.ts
+import { createHash as createHash4 } from "node:crypto";
+function validateAssembleBody(value3) {
+  if (typeof value3 !== "object" || value3 === null || Array.isArray(value3)) return { error: "Invalid json body" };
+  const v = value3;
+  if (typeof v.checksum !== "string" || !HEX40.test(v.checksum)) {
+    return { error: "The checksum field is required and must be a 40-character hexadecimal string." };
+  }
+  if (!Array.isArray(v.chunks) || !v.chunks.every((c3) => typeof c3 === "string" && HEX40.test(c3))) {
+    return {
+      error: "The chunks field is required and must be provided as an array of 40-character hexadecimal strings."
+    };
+  }
+  if (!Array.isArray(v.projects) || !v.projects.every((p2) => typeof p2 === "string")) {
+    return { error: "The projects field is required and must be provided as an array of strings." };
+  }
+  if ("version" in v && (typeof v.version !== "string" || !/^[^/]+$/.test(v.version))) {
+    return { error: 'The version field cannot be empty and cannot contain any "/" characters.' };
+  }
+  if ("dist" in v && typeof v.dist !== "string") return { error: "The dist field must be a string." };
+  const allowed = /* @__PURE__ */ new Set(["checksum", "chunks", "projects", "version", "dist"]);
+  const extra = Object.keys(v).filter((k2) => !allowed.has(k2));
+  if (extra.length > 0) {
+    const list = extra.map((k2) => `'${k2}'`).join(", ");
+    return {
+      error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)`
+    };
+  }
+  return { body: v };
+}
+function normalizeDebugId(raw) {
+  if (typeof raw !== "string") return void 0;
+  const s2 = raw.trim().toLowerCase();
+  const m = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})(?:[-.]?[0-9a-f]*)?$/.exec(s2);
+  if (!m) return void 0;
+  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`;
+}
+function headerValue2(headers, key) {
+  for (const [k2, v] of Object.entries(headers)) if (k2.toLowerCase() === key) return v;
+  return void 0;
+}
+function assembleBundle(core, org, body, projects) {
+  const store = orgChunks(core, org.id);
+  const parts = [];
+  for (const c3 of body.chunks) {
+    const b2 = store.get(c3);
+    if (!b2) return { state: "error", detail: "Not all chunks available for assembling" };
+    parts.push(b2);
+  }
+  const size = parts.reduce((n2, b2) => n2 + b2.length, 0);
+  const max = chunkUploadOptions(core).maxFileSize;
+  if (size > max) return { state: "error", detail: `File artifact-bundle.zip exceeds maximum size (${size} > ${max})` };
+  const lim = core.limits;
+  if (size > lim.bundleBytes)
+    return {
+      state: "error",
+      detail: `File artifact-bundle.zip exceeds this server's bundle limit (${size} > ${lim.bundleBytes}; serve --max-bundle-size)`
+    };
+  const data = Buffer.concat(parts, size);
+  parts.length = 0;
+  if (createHash4("sha1").update(data).digest("hex") !== body.checksum)
+    return { state: "error", detail: "Reported checksum mismatch" };
+  let zip;
+  try {
+    zip = new ZipReader(data, lim.bundleFiles + 1);
+  } catch (e) {
+    return {
+      state: "error",
+      detail: e instanceof ZipError && /too many/.test(e.message) ? `the bundle has ${e.message}` : "the bundle is invalid"
+    };
+  }
+  const manifestEntry = zip.get("manifest.json");
+  if (!manifestEntry || manifestEntry.size > lim.bundleFileBytes)
+    return { state: "error", detail: "the bundle is invalid" };
+  let manifest;
+  try {
+    const raw = zip.read(manifestEntry);
+    if (jsonTextTooDeep(raw, API_JSON_DEPTH)) throw new Error("too deep");
+    manifest = JSON.parse(raw.toString("utf8"));
+    if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw new Error("not an object");
+  } catch {
+    return { state: "error", detail: "the bundle is invalid" };
+  }
+  const filesObj = manifest.files ?? {};
+  if (typeof filesObj !== "object" || filesObj === null || Array.isArray(filesObj))
+    return { state: "error", detail: "the bundle is invalid" };
+  const release = body.version ?? (typeof manifest.release === "string" ? manifest.release : null);
+  const dist = body.dist ?? (typeof manifest.dist === "string" ? manifest.dist : null);
+  const listed = Object.entries(filesObj);
+  if (listed.length > lim.bundleFiles)
+    return { state: "error", detail: `the bundle has too many files (${listed.length} > ${lim.bundleFiles})` };
+  let unpacked = 0;
+  for (const [path] of listed) {
+    const entry2 = zip.get(path);
+    if (!entry2) continue;
+    if (entry2.size > lim.bundleFileBytes)
+      return {
+        state: "error",
+        detail: `File ${excerpt3(path)} exceeds maximum size (${entry2.size} > ${lim.bundleFileBytes}; serve --max-bundle-file)`
+      };
+    unpacked += entry2.size;
+  }
+  if (unpacked > lim.bundleUnpackedBytes)
+    return {
+      state: "error",
+      detail: `the bundle unpacks to ${unpacked} bytes, more than this server's limit (${lim.bundleUnpackedBytes})`
+    };
+  if (!core.persist.dir && memoryUsed(core) + unpacked > lim.bundleMemoryBytes)
+    return {
+      state: "error",
+      detail: `server storage full: bundles in memory would pass ${lim.bundleMemoryBytes} bytes (use serve --data DIR)`
+    };
+  const files = [];
+  let hasDebugId = false;
+  for (const [path, info2] of listed) {
+    const headers = {};
+    if (info2 && typeof info2.headers === "object" && info2.headers !== null) {
+      for (const [k2, v] of Object.entries(info2.headers))
+        if (typeof v === "string") headers[k2] = v;
+    }
+    const type = typeof info2?.type === "string" ? info2.type : void 0;
+    if (type && KNOWN_TYPES.has(type) && normalizeDebugId(headerValue2(headers, "debug-id"))) hasDebugId = true;
+    const entry2 = zip.get(path);
+    let content;
+    try {
+      content = entry2 ? Buffer.from(zip.read(entry2)) : Buffer.alloc(0);
+    } catch (e) {
+      return { state: "error", detail: `the bundle is invalid: ${excerpt3(e.message, 200)}` };
+    }
+    files.push({
+      path,
+      url: typeof info2?.url === "string" ? info2.url : void 0,
+      type,
+      headers,
+      content
+    });
+  }
+  if (!hasDebugId && !release)
+    return { state: "error", detail: "uploading a bundle without debug ids or release is prohibited" };
+  if (files.length === 0) return { state: "ok", detail: null };
+  const id = (normalizeDebugId(manifest.debug_id) ?? derivedId(body.checksum)).slice(0, 36);
+  const bundle = {
+    id,
+    orgId: org.id,
+    checksum: body.checksum,
+    projects: projects.map((p2) => p2.slug),
+    release,
+    dist,
+    manifest,
+    files,
+    dateCreated: core.now().toISOString()
+  };
+  return { state: "ok", detail: null, bundle };
+}
+function excerpt3(s2, max = 80) {
+  return s2.length > max ? `${s2.slice(0, max)}\u2026 (${s2.length} characters)` : s2;
+}
+function memoryUsed(core) {
+  let n2 = 0;
+  for (const b2 of core.state.bundles) for (const f of b2.files) n2 += f.content.length;
+  return n2;
+}
+function derivedId(checksum) {
+  const h2 = checksum.slice(0, 32);
+  return `${h2.slice(0, 8)}-${h2.slice(8, 12)}-${h2.slice(12, 16)}-${h2.slice(16, 20)}-${h2.slice(20, 32)}`;
+}
+function stateReply(rec) {
+  const left = pendingPolls.get(rec);
+  if (left !== void 0) {
+    if (left > 0) {
+      pendingPolls.set(rec, left - 1);
+      return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
+    }
+    const fin = finalStates.get(rec);
+    rec.state = fin.state;
+    rec.detail = fin.detail;
+    pendingPolls.delete(rec);
+  }
+  return json(200, { state: rec.state, detail: rec.detail, missingChunks: [] });
+}
+function register6(router, core) {
+  router.on("POST", "/api/0/organizations/:org/artifactbundle/assemble/", (req) => {
+    const a = authorizeOrg(core.state, req, req.params.org, RELEASE_SCOPES.POST);
+    if ("reply" in a) return a.reply;
+    const parsed = parseJsonBody(req, "error");
+    if ("reply" in parsed) return parsed.reply;
+    if (req.body.length === 0) return err3("Invalid json body");
+    const v = validateAssembleBody(parsed.value);
+    if ("error" in v) return err3(v.error);
+    const body = v.body;
+    if (body.projects.length === 0) return err3("You need to specify at least one project");
+    const projects = [];
+    const all = core.state.projectsOf(a.org);
+    for (const p2 of body.projects) {
+      const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
+      if (found2 && !projects.includes(found2)) projects.push(found2);
+    }
+    if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
+    const store = orgChunks(core, a.org.id);
+    const missing = [...new Set(body.chunks.filter((c3) => !store.has(c3)))];
+    if (missing.length > 0) return json(200, { state: "not_found", missingChunks: missing });
+    const key = `${a.org.id}:${body.checksum}`;
+    const cached = core.state.assembles.get(key);
+    if (cached) return stateReply(cached);
+    if (body.chunks.length === 0) return json(200, { state: "not_found", missingChunks: [] });
+    const rec = { state: "created", detail: null };
+    core.state.assembles.set(key, rec);
+    if (body.dist !== void 0 && body.version === void 0)
+      return err3("You need to specify a release together with a dist");
+    let outcome;
+    try {
+      outcome = assembleBundle(core, a.org, body, projects);
+      if (outcome.bundle) {
+        const b2 = outcome.bundle;
+        core.persist.saveBundle(b2);
+        rec.bundleId = b2.id;
+        const i2 = core.state.bundles.findIndex((x2) => x2.checksum === b2.checksum && x2.orgId === b2.orgId);
+        if (i2 >= 0) core.state.bundles[i2] = b2;
+        else core.state.bundles.push(b2);
+      }
+    } catch (e) {
+      const detail2 = e instanceof BundleWriteError ? e.message : `internal server error: ${excerpt3(e?.message ?? String(e), 200)}`;
+      outcome = { state: "error", detail: detail2 };
+      if (core.options.debug && !(e instanceof BundleWriteError)) console.error(e);
+    }
+    pendingPolls.set(rec, core.options.assemblePolls ?? 0);
+    finalStates.set(rec, { state: outcome.state, detail: outcome.detail });
+    return json(200, { state: "created", missingChunks: [] });
+  });
+}
+var HEX40, KNOWN_TYPES, err3, pendingPolls, finalStates;
+var init_assemble = __esm({
+  "src/server/routes/assemble.ts"() {
+    "use strict";
+    init_scopes();
+    init_auth();
+    init_http();
+    init_json_depth();
+    init_persist();
+    init_zip_reader();
+    init_chunks();
+    HEX40 = /^[0-9a-f]{40}$/;
+    KNOWN_TYPES = /* @__PURE__ */ new Set(["source", "minified_source", "source_map", "indexed_ram_bundle"]);
+    err3 = (message) => json(400, { error: message });
+    pendingPolls = /* @__PURE__ */ new WeakMap();
+    finalStates = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/server/routes/fields.ts
+function pyType(v) {
+  if (v === null) return "NoneType";
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (Array.isArray(v)) return "list";
+  return "dict";
+}
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function charLength(s2) {
+  let n2 = 0;
+  for (const _2 of s2) n2++;
+  return n2;
+}
+function charField(body, key, o2 = {}) {
+  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
+  const raw = body[key];
+  if (raw === null) return o2.allowNull ? value2(null) : messages(MSG.null);
+  const trim = o2.trim ?? true;
+  if (raw === "" || trim && typeof raw === "string" && raw.trim() === "") {
+    return o2.allowBlank ? value2("") : messages(MSG.blank);
+  }
+  if (typeof raw === "boolean" || !(typeof raw === "string" || typeof raw === "number")) return messages(MSG.string);
+  let s2 = String(raw);
+  if (trim) s2 = s2.trim();
+  const errs = [];
+  if (o2.maxLength !== void 0 && charLength(s2) > o2.maxLength) errs.push(MSG.maxLength(o2.maxLength));
+  if (s2.includes("\0")) errs.push(MSG.nullChars);
+  if (o2.url && !isValidUrl(s2)) errs.push(MSG.url);
+  if (errs.length) return error2(errs);
+  if (o2.validate) {
+    const m = o2.validate(s2);
+    if (m) return messages(m);
+  }
+  return value2(s2);
+}
+function isValidUrl(s2) {
+  if (s2.length > 2048 || /\s/.test(s2)) return false;
+  const m = /^(https?|ftps?):\/\/(?:[^\s:@/]+(?::[^\s:@/]*)?@)?([^/?#:]+|\[[0-9a-fA-F:.]+\])(?::(\d{1,5}))?(?:[/?#].*)?$/i.exec(
+    s2
+  );
+  if (!m) return false;
+  const host = m[2];
+  if (host.startsWith("[")) return true;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host.split(".").every((p2) => Number(p2) <= 255);
+  if (host.toLowerCase() === "localhost") return true;
+  const labels = host.replace(/\.$/, "").split(".");
+  if (labels.length < 2) return false;
+  const tld = labels[labels.length - 1];
+  if (!/^(?:[a-z\u00a1-\uffff-]{2,63}|xn--[a-z0-9]{1,59})$/i.test(tld) || tld.startsWith("-") || tld.endsWith("-"))
+    return false;
+  return labels.slice(0, -1).every((l) => /^[a-z0-9\u00a1-\uffff](?:[a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?$/i.test(l));
+}
+function parseDateTime(s2) {
+  const m = DATETIME_RE.exec(s2);
+  if (!m) return void 0;
+  const [, y2, mo, d, h2 = "0", mi = "0", sec = "0", frac = "", tz] = m;
+  const parts = [Number(y2), Number(mo), Number(d), Number(h2), Number(mi), Number(sec)];
+  if (parts[1] < 1 || parts[1] > 12 || parts[2] < 1 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59)
+    return void 0;
+  const daysInMonth = new Date(Date.UTC(parts[0], parts[1], 0)).getUTCDate();
+  if (parts[2] > daysInMonth) return void 0;
+  if (m[4] === void 0 && tz !== void 0) return void 0;
+  const ms = frac ? Math.floor(Number(frac.padEnd(6, "0")) / 1e3) : 0;
+  let t2 = Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5], ms);
+  if (tz && tz !== "Z") {
+    const sign = tz[0] === "-" ? -1 : 1;
+    const digits = tz.slice(1).replace(":", "");
+    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0");
+    t2 -= sign * offset * 6e4;
+  }
+  return new Date(t2);
+}
+function dateTimeField(body, key, o2 = {}) {
+  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
+  const raw = body[key];
+  if (raw === null) return o2.allowNull ? value2(null) : messages(MSG.null);
+  const d = typeof raw === "string" ? parseDateTime(raw) : void 0;
+  return d ? value2(d) : messages(MSG.datetime);
+}
+function listField(body, key, o2, child) {
+  if (!(key in body)) return o2.required ? messages(MSG.required) : ABSENT;
+  const raw = body[key];
+  if (raw === null) return o2.allowNull ? value2(null) : messages(MSG.null);
+  if (!Array.isArray(raw)) return messages(MSG.notAList(raw));
+  if (raw.length === 0 && o2.allowEmpty === false) return messages(MSG.emptyList);
+  if (!child) return value2(raw);
+  const out = [];
+  const errs = {};
+  raw.forEach((item, i2) => {
+    const r2 = child(item);
+    if (r2.kind === "error") errs[String(i2)] = r2.error;
+    else if (r2.kind === "value") out.push(r2.value);
+  });
+  return Object.keys(errs).length ? error2(errs) : value2(out);
+}
+function nested(item, fields, build2) {
+  if (!isObject(item)) return error2({ non_field_errors: [MSG.notADict(item)] });
+  const results = fields(item);
+  const errs = collectErrors(results);
+  if (errs) return error2(errs);
+  const built = build2(valuesOf(results));
+  if (isField(built)) return built;
+  return value2(built);
+}
+function isField(x2) {
+  return isObject(x2) && x2.kind === "error";
+}
+function collectErrors(results) {
+  const errs = {};
+  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "error") errs[k2] = r2.error;
+  return Object.keys(errs).length ? errs : void 0;
+}
+function valuesOf(results) {
+  const out = {};
+  for (const [k2, r2] of Object.entries(results)) if (r2.kind === "value") out[k2] = r2.value;
+  return out;
+}
+function bodyObject(req) {
+  const parsed = parseJsonBody(req);
+  if ("reply" in parsed) return parsed;
+  const v = parsed.value;
+  if (v === null) return { reply: fieldErrors({ non_field_errors: ["No data provided"] }) };
+  if (!isObject(v)) return { reply: fieldErrors({ non_field_errors: [MSG.notADict(v)] }) };
+  return { body: v };
+}
+var ABSENT, value2, error2, messages, MSG, DATETIME_RE;
+var init_fields = __esm({
+  "src/server/routes/fields.ts"() {
+    "use strict";
+    init_http();
+    ABSENT = { kind: "absent" };
+    value2 = (v) => ({ kind: "value", value: v });
+    error2 = (e) => ({ kind: "error", error: e });
+    messages = (...m) => error2(m);
+    MSG = {
+      required: "This field is required.",
+      null: "This field may not be null.",
+      blank: "This field may not be blank.",
+      string: "Not a valid string.",
+      url: "Enter a valid URL.",
+      nullChars: "Null characters are not allowed.",
+      datetime: "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+      emptyList: "This list may not be empty.",
+      maxLength: (n2) => `Ensure this field has no more than ${n2} characters.`,
+      notAList: (v) => `Expected a list of items but got type "${pyType(v)}".`,
+      notADict: (v) => `Invalid data. Expected a dictionary, but got ${pyType(v)}.`
+    };
+    DATETIME_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  }
+});
+
+// src/server/routes/deploys.ts
+function parameterValidationError(message) {
+  return json(400, { detail: { code: "parameter-validation-error", message, extra: { context: "" } } });
+}
+function projectItem(state, org) {
+  return (item) => {
+    const p2 = typeof item === "string" || typeof item === "number" ? state.projects.find((x2) => x2.orgId === org.id && (x2.slug === String(item) || String(x2.id) === String(item))) : void 0;
+    return p2 ? { kind: "value", value: p2 } : error2(["Invalid project"]);
+  };
+}
+function lastDeploys(state, release) {
+  const last2 = /* @__PURE__ */ new Map();
+  for (const d of state.deploys) {
+    if (d.releaseId !== release.id) continue;
+    for (const p2 of d.projects) last2.set(`${p2}\0${d.environment}`, d);
+  }
+  const unique = [...new Set(last2.values())];
+  return unique.sort((a, b2) => Date.parse(b2.dateFinished) - Date.parse(a.dateFinished) || Number(b2.id) - Number(a.id));
+}
+function register7(router, core) {
+  const { state } = core;
+  const path = "/api/0/organizations/:org/releases/:version/deploys/";
+  const withRelease = (req) => {
+    const a = authorizeOrg(state, req, req.params.org, RELEASE_SCOPES[req.method] ?? []);
+    if ("reply" in a) return a;
+    const release = state.release(a.org, req.params.version);
+    if (!release) return { reply: NOT_FOUND() };
+    return { org: a.org, release };
+  };
+  router.on("POST", path, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    const b2 = bodyObject(req);
+    if ("reply" in b2) return b2.reply;
+    const results = {
+      name: charField(b2.body, "name", { maxLength: 64, allowBlank: true, allowNull: true }),
+      environment: charField(b2.body, "environment", {
+        required: true,
+        maxLength: MAX_ENVIRONMENT_LENGTH,
+        validate: (v2) => environmentProblem(v2) === void 0 ? void 0 : "Invalid value for environment"
+      }),
+      url: charField(b2.body, "url", { allowBlank: true, allowNull: true, url: true }),
+      dateStarted: dateTimeField(b2.body, "dateStarted", { allowNull: true }),
+      dateFinished: dateTimeField(b2.body, "dateFinished", { allowNull: true }),
+      projects: listField(b2.body, "projects", { allowEmpty: false }, projectItem(state, r2.org))
+    };
+    const errs = collectErrors(results);
+    if (errs) return fieldErrors(errs);
+    const v = valuesOf(results);
+    const release = r2.release;
+    let projectIds3;
+    if (v.projects) {
+      const invalid = v.projects.filter((p2) => !release.projects.includes(p2.id));
+      if (invalid.length) {
+        return parameterValidationError(
+          `Invalid projects (${invalid.map((p2) => p2.slug).join(", ")}) for release ${release.version}`
+        );
+      }
+      projectIds3 = [...new Set(v.projects.map((p2) => p2.id))];
+    } else {
+      projectIds3 = [...release.projects];
+    }
+    const deploy = {
+      id: String(state.nextId("deploy")),
+      releaseId: release.id,
+      environment: v.environment,
+      name: v.name ?? null,
+      url: v.url ?? null,
+      dateStarted: v.dateStarted ? v.dateStarted.toISOString() : null,
+      dateFinished: (v.dateFinished ?? core.now()).toISOString(),
+      projects: projectIds3
+    };
+    state.deploys.push(deploy);
+    core.persist.saveDeploys(state);
+    return json(201, serializeDeploy(deploy));
+  });
+  router.on("GET", path, (req) => {
+    const r2 = withRelease(req);
+    if ("reply" in r2) return r2.reply;
+    return paginateMapped(req, lastDeploys(state, r2.release), serializeDeploy);
+  });
+}
+var init_deploys = __esm({
+  "src/server/routes/deploys.ts"() {
+    "use strict";
+    init_release();
+    init_scopes();
+    init_auth();
+    init_http();
+    init_serialize();
+    init_fields();
+    init_paging();
+  }
+});
+
 // src/server/routes/events.ts
-function projectOf(core, req, scopes) {
+function projectOf2(core, req, scopes) {
   const a = authorizeOrg(core.state, req, req.params.org, scopes);
   if ("reply" in a) return a;
   const project = core.state.project(a.org, req.params.project);
@@ -48029,15 +49422,15 @@ function findEvent(core, project, id) {
   const want = id.replace(/-/g, "").toLowerCase();
   return eventsOf(core, project).find((e) => e.id === want);
 }
-function register7(router, core) {
+function register8(router, core) {
   router.on("GET", "/api/0/projects/:org/:project/events/", (req) => {
-    const p2 = projectOf(core, req, EVENT_READ_SCOPES);
+    const p2 = projectOf2(core, req, EVENT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
     const list = eventsOf(core, p2.project).reverse();
     return paginateMapped(req, list, apiEventSummary);
   });
   router.on("GET", "/api/0/projects/:org/:project/events/:event_id/", (req) => {
-    const p2 = projectOf(core, req, EVENT_READ_SCOPES);
+    const p2 = projectOf2(core, req, EVENT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
     const list = eventsOf(core, p2.project);
     const i2 = list.findIndex((e) => e.id === req.params.event_id.replace(/-/g, "").toLowerCase());
@@ -48045,7 +49438,7 @@ function register7(router, core) {
     return json(200, apiEvent(list[i2], { previous: list[i2 - 1]?.id ?? null, next: list[i2 + 1]?.id ?? null }));
   });
   router.on("GET", "/api/0/projects/:org/:project/events/:event_id/source-map-debug-blue-thunder-edition/", (req) => {
-    const p2 = projectOf(core, req, PROJECT_READ_SCOPES);
+    const p2 = projectOf2(core, req, PROJECT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
     const ev = findEvent(core, p2.project, req.params.event_id);
     if (!ev) return detail(404, "Event not found");
@@ -48056,7 +49449,7 @@ function debugReportFor(core, org, project, ev) {
   const raw = { ...eventPayload(ev) ?? {}, event_id: ev.id };
   return debugReport(raw, storeFor(core, org, project));
 }
-var init_events = __esm({
+var init_events2 = __esm({
   "src/server/routes/events.ts"() {
     "use strict";
     init_scopes();
@@ -48132,8 +49525,8 @@ function authHeader(dsn, client, timestampSeconds) {
   if (dsn.secretKey) parts.push(`sentry_secret=${dsn.secretKey}`);
   return `Sentry ${parts.join(", ")}`;
 }
-function parseAuthHeader(value2) {
-  const m = /^\s*sentry\s+(.*)$/is.exec(value2);
+function parseAuthHeader(value3) {
+  const m = /^\s*sentry\s+(.*)$/is.exec(value3);
   if (!m) return void 0;
   const out = {};
   for (const part of m[1].split(",")) {
@@ -48220,20 +49613,20 @@ function readJsonValue(buf, offset, errorMessage2) {
   }
   const end = scanObject(buf, i2);
   if (end < 0) throw new EnvelopeError(errorMessage2);
-  let value2;
+  let value3;
   try {
-    value2 = JSON.parse(buf.subarray(i2, end).toString("utf8"));
+    value3 = JSON.parse(buf.subarray(i2, end).toString("utf8"));
   } catch {
     throw new EnvelopeError(errorMessage2);
   }
-  return { value: value2, end };
+  return { value: value3, end };
 }
 function requireTermination(buf, offset) {
   if (offset < buf.length && buf[offset] !== 10) throw new EnvelopeError("missing newline after header or payload");
 }
-function normalizeEventId(value2) {
-  if (typeof value2 !== "string" || !UUID_RE.test(value2)) return void 0;
-  return value2.toLowerCase().replace(/^urn:uuid:/, "").replace(/[{}-]/g, "");
+function normalizeEventId(value3) {
+  if (typeof value3 !== "string" || !UUID_RE.test(value3)) return void 0;
+  return value3.toLowerCase().replace(/^urn:uuid:/, "").replace(/[{}-]/g, "");
 }
 function hyphenateEventId(hex32) {
   const h2 = hex32.replace(/-/g, "").toLowerCase();
@@ -48414,12 +49807,12 @@ ${JSON.stringify({ type: "check_in", length: payload.length })}
     Buffer.from("\n")
   ]);
 }
-function crontabProblem(value2) {
-  const v = value2.trim();
+function crontabProblem(value3) {
+  const v = value3.trim();
   if (CRON_ALIASES.has(v.toLowerCase())) return void 0;
   const fields = v.split(/\s+/);
-  if (fields.length !== 5) return `'${value2}' is not a crontab: expected 5 fields, got ${fields.length}`;
-  if (fields.some((f) => !CRON_FIELD.test(f))) return `'${value2}' is not a crontab`;
+  if (fields.length !== 5) return `'${value3}' is not a crontab: expected 5 fields, got ${fields.length}`;
+  if (fields.some((f) => !CRON_FIELD.test(f))) return `'${value3}' is not a crontab`;
   return void 0;
 }
 function nonNegativeInt(v) {
@@ -48430,21 +49823,21 @@ function parseMonitorConfig(v) {
   const o2 = v;
   const s2 = o2.schedule;
   if (typeof s2 !== "object" || s2 === null) return "monitor_config.schedule: missing";
-  let schedule2;
+  let schedule3;
   if (s2.type === "crontab") {
     if (typeof s2.value !== "string") return "monitor_config.schedule.value: expected a string";
     const p2 = crontabProblem(s2.value);
     if (p2) return `monitor_config.schedule: ${p2}`;
-    schedule2 = { type: "crontab", value: s2.value };
+    schedule3 = { type: "crontab", value: s2.value };
   } else if (s2.type === "interval") {
     if (!nonNegativeInt(s2.value) || s2.value < 1)
       return "monitor_config.schedule.value: expected a positive integer";
     if (typeof s2.unit !== "string" || !INTERVAL_UNITS.has(s2.unit)) return "monitor_config.schedule.unit: unknown unit";
-    schedule2 = { type: "interval", value: s2.value, unit: s2.unit };
+    schedule3 = { type: "interval", value: s2.value, unit: s2.unit };
   } else {
     return "monitor_config.schedule.type: expected crontab or interval";
   }
-  const out = { schedule: schedule2 };
+  const out = { schedule: schedule3 };
   for (const k2 of ["checkin_margin", "max_runtime", "failure_issue_threshold", "recovery_threshold"]) {
     if (o2[k2] === void 0 || o2[k2] === null) continue;
     if (!nonNegativeInt(o2[k2])) return `monitor_config.${k2}: expected a non-negative integer`;
@@ -48994,17 +50387,17 @@ function checkSizes(env2) {
   return void 0;
 }
 function minimalEventCheck(payload) {
-  let value2;
+  let value3;
   if (jsonTextTooDeep(payload, MAX_JSON_DEPTH)) return relayError(400, "invalid JSON data: recursion limit exceeded");
   try {
-    value2 = JSON.parse(payload.toString("utf8"));
+    value3 = JSON.parse(payload.toString("utf8"));
   } catch (e) {
     return relayError(400, `invalid JSON data: ${e.message}`);
   }
-  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
+  if (value3 === null || typeof value3 !== "object" || Array.isArray(value3)) {
     return relayError(400, "invalid JSON data: expected an object");
   }
-  const id = value2.event_id;
+  const id = value3.event_id;
   if (id === void 0 || id === null) return {};
   const norm = normalizeEventId(id);
   if (norm === void 0) return relayError(400, "invalid event id");
@@ -49059,7 +50452,7 @@ function recordEvent(core, ev) {
   eventBytes.set(core.state, bytes);
   core.persist.saveEvent(ev);
 }
-function register8(router, core) {
+function register9(router, core) {
   const ingestion = {
     maxBody: (l) => l.envelopeBodyBytes,
     decode: true,
@@ -49281,7 +50674,7 @@ function findMonitor(state, org, slug, req) {
     (m) => m.orgId === org.id && m.slug === slug && (ids === "invalid" || ids.length === 0 || ids.includes(m.projectId))
   );
 }
-function register9(router, core) {
+function register10(router, core) {
   const { state } = core;
   router.on("GET", "/api/0/organizations/:org/monitors/", (req) => {
     const a = authorizeOrg(state, req, req.params.org, MONITOR_READ_SCOPES);
@@ -49425,7 +50818,7 @@ function valueFor(field, buckets, status) {
       return t2.crashed;
   }
 }
-function register10(router, core) {
+function register11(router, core) {
   const { state } = core;
   router.on("GET", "/api/0/organizations/:org/sessions/", (req) => {
     const a = authorizeOrg(state, req, req.params.org, EVENT_READ_SCOPES);
@@ -49478,7 +50871,7 @@ function register10(router, core) {
     });
   });
 }
-function percent(rate) {
+function percent2(rate) {
   return rate === null ? null : Math.round(rate * 100 * 1e4) / 1e4;
 }
 function releaseHealthData(core, release, projectId, opts) {
@@ -49500,8 +50893,8 @@ function releaseHealthData(core, release, projectId, opts) {
   return {
     durationP50: null,
     durationP90: null,
-    crashFreeUsers: percent(fieldValue("crash_free_rate(user)", total)),
-    crashFreeSessions: percent(fieldValue("crash_free_rate(session)", total)),
+    crashFreeUsers: percent2(fieldValue("crash_free_rate(user)", total)),
+    crashFreeSessions: percent2(fieldValue("crash_free_rate(session)", total)),
     sessionsCrashed: total.crashed,
     sessionsErrored: Math.max(0, total.errored - total.crashed - total.abnormal),
     totalUsers: total.users,
@@ -49510,8 +50903,8 @@ function releaseHealthData(core, release, projectId, opts) {
     totalSessions: total.sessions,
     totalSessions24h: day.sessions,
     totalProjectSessions24h: projectDay.sessions,
-    adoption: projectDay.users > 0 ? percent(day.users / projectDay.users) : null,
-    sessionsAdoption: projectDay.sessions > 0 ? percent(day.sessions / projectDay.sessions) : null,
+    adoption: projectDay.users > 0 ? percent2(day.users / projectDay.users) : null,
+    sessionsAdoption: projectDay.sessions > 0 ? percent2(day.sessions / projectDay.sessions) : null,
     hasHealthData: mine.length > 0,
     stats: { "24h": hours }
   };
@@ -49784,7 +51177,7 @@ function resolveProjects(state, org, items) {
   }
   return out;
 }
-function register11(router, core) {
+function register12(router, core) {
   const { state } = core;
   const base = "/api/0/organizations/:org/releases/";
   const save2 = () => core.persist.saveReleases(state);
@@ -50019,7 +51412,7 @@ function previousWithCommits(state, org, release) {
   ).sort((x2, y2) => date(y2) - date(x2) || y2.seq - x2.seq)[0];
 }
 var MAX_VERSION_LENGTH2, STATS_PERIODS, SESSION_SORTS;
-var init_releases = __esm({
+var init_releases2 = __esm({
   "src/server/routes/releases.ts"() {
     "use strict";
     init_release();
@@ -50038,7 +51431,7 @@ var init_releases = __esm({
 });
 
 // src/server/routes/repos.ts
-function register12(router, core) {
+function register13(router, core) {
   const { state } = core;
   const path = "/api/0/organizations/:org/repos/";
   router.on("GET", path, (req) => {
@@ -50105,32 +51498,34 @@ var init_repos = __esm({
 
 // src/server/routes/index.ts
 function registerRoutes(router, core) {
-  register2(router, core);
-  register11(router, core);
-  register12(router, core);
-  register6(router, core);
-  register4(router, core);
-  register5(router, core);
-  register8(router, core);
-  register7(router, core);
   register3(router, core);
+  register12(router, core);
+  register13(router, core);
+  register7(router, core);
+  register5(router, core);
+  register6(router, core);
   register9(router, core);
+  register8(router, core);
+  register4(router, core);
   register10(router, core);
+  register11(router, core);
+  register2(router, core);
   register(router, core);
 }
 var init_routes = __esm({
   "src/server/routes/index.ts"() {
     "use strict";
+    init_web();
     init_admin();
     init_api_root();
     init_artifact_lookup();
     init_assemble();
     init_chunks();
     init_deploys();
-    init_events();
+    init_events2();
     init_ingest();
     init_monitors2();
-    init_releases();
+    init_releases2();
     init_repos();
     init_sessions2();
   }
@@ -50245,8 +51640,18 @@ async function startServer(options = {}) {
   persist.prepare();
   persist.load(state);
   let baseUrl = "";
+  let printed = { url: "", token: "", orgToken: "", dsn: "" };
   const limits = resolveLimits(options.limits, options.dataDir !== void 0);
-  const core = { state, persist, faults, options, limits, now, url: () => baseUrl };
+  const core = {
+    state,
+    persist,
+    faults,
+    options,
+    limits,
+    now,
+    url: () => baseUrl,
+    printed: () => printed
+  };
   const router = new Router();
   registerRoutes(router, core);
   const log2 = new RequestLog(state.requests, core.limits);
@@ -50283,6 +51688,7 @@ async function startServer(options = {}) {
   );
   const frontend = state.projects.find((p2) => p2.slug === "frontend");
   const dsn = `http://${frontend.publicKey}@${hostForUrl}:${addr.port}/${frontend.id}`;
+  printed = { url: `${baseUrl}/`, token, orgToken, dsn };
   return {
     url: baseUrl,
     port: addr.port,
@@ -50341,6 +51747,8 @@ function mib(flag, v) {
 async function runServe(opts, ctx, signal) {
   const { startServer: startServer2 } = await Promise.resolve().then(() => (init_server(), server_exports));
   const { DataFileError: DataFileError2 } = await Promise.resolve().then(() => (init_persist(), persist_exports));
+  const { exportLines: exportLines2, pagesUrl: pagesUrl2 } = await Promise.resolve().then(() => (init_announce(), announce_exports));
+  const { isLoopbackHost: isLoopbackHost2 } = await Promise.resolve().then(() => (init_access(), access_exports));
   const host = opts.host ?? "127.0.0.1";
   const limits = Object.fromEntries(
     Object.entries({
@@ -50376,7 +51784,9 @@ async function runServe(opts, ctx, signal) {
     org: "acme",
     projects: ["frontend", "backend"],
     dsn: server.dsn,
-    data: opts.data ? resolve5(ctx.cwd, opts.data) : null
+    data: opts.data ? resolve5(ctx.cwd, opts.data) : null,
+    /** The pages (releases, bundles, events) to open in a browser; with the token when not on loopback. */
+    pages: pagesUrl2(server.core.printed(), !isLoopbackHost2(host))
   };
   if (ctx.out.json) {
     ctx.io.stdout.write(JSON.stringify(info2) + "\n");
@@ -50385,11 +51795,9 @@ async function runServe(opts, ctx, signal) {
       [
         `sentry-ship serve listening on ${info2.url}`,
         "",
-        `  export SENTRY_URL=${info2.url}`,
-        `  export SENTRY_AUTH_TOKEN=${info2.token}`,
-        `  export SENTRY_ORG=acme SENTRY_PROJECT=frontend`,
-        `  export SENTRY_DSN=${info2.dsn}`,
+        ...exportLines2(server.core.printed()).map((l) => `  ${l}`),
         "",
+        `  pages: ${info2.pages}`,
         `  org token (org:ci): ${info2.orgToken}`,
         info2.data ? `  recording to ${info2.data}` : "  recording in memory (use --data DIR to keep files)",
         "",
@@ -50638,8 +52046,8 @@ var init_delete = __esm({
 });
 
 // src/commands/timestamps.ts
-function parseTimestamp(value2, flag) {
-  const v = value2.trim();
+function parseTimestamp(value3, flag) {
+  const v = value3.trim();
   let d;
   if (/^-?\d+(\.\d+)?$/.test(v)) d = new Date(Math.round(Number(v) * 1e3));
   else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v))
@@ -50649,7 +52057,7 @@ function parseTimestamp(value2, flag) {
   else d = /* @__PURE__ */ new Date(NaN);
   if (Number.isNaN(d.getTime())) {
     throw new UsageError(
-      `invalid value '${value2}' for ${flag}: expected a unix timestamp, an RFC 3339 date (2024-01-02T03:04:05Z) or an RFC 2822 date`
+      `invalid value '${value3}' for ${flag}: expected a unix timestamp, an RFC 3339 date (2024-01-02T03:04:05Z) or an RFC 2822 date`
     );
   }
   return rfc3339(d);
@@ -50685,12 +52093,12 @@ function urlAwareHandler(env2, attribute, fn) {
     for (let i2 = 0; i2 < raw.length; i2++) {
       const a = raw[i2];
       if (a === "--") break;
-      let value2;
-      if (a === "--url") value2 = raw[i2 + 1];
-      else if (a.startsWith("--url=")) value2 = a.slice(6);
+      let value3;
+      if (a === "--url") value3 = raw[i2 + 1];
+      else if (a.startsWith("--url=")) value3 = a.slice(6);
       else continue;
-      if (groupAt >= 0 && i2 > groupAt) ownUrl = value2;
-      else serverUrl = value2;
+      if (groupAt >= 0 && i2 > groupAt) ownUrl = value3;
+      else serverUrl = value3;
       if (a === "--url") i2++;
     }
     if (groupAt >= 0) {
@@ -50906,10 +52314,10 @@ function judge(f, o2) {
 }
 function renderGateLine(version, scope, verdict, checks) {
   const fmt = (c3) => {
-    const value2 = c3.value === null ? "no data" : c3.unit === "%" ? `${c3.value.toFixed(2)}%` : String(c3.value);
+    const value3 = c3.value === null ? "no data" : c3.unit === "%" ? `${c3.value.toFixed(2)}%` : String(c3.value);
     const min = c3.unit === "%" ? `${c3.min.toFixed(2)}%` : String(c3.min);
     const sign = c3.ok === null ? "?" : c3.ok ? ">=" : "<";
-    return `${c3.name} ${value2} ${sign} ${min}`;
+    return `${c3.name} ${value3} ${sign} ${min}`;
   };
   const word = verdict === "pass" ? "PASS" : verdict === "fail" ? "FAIL" : "NOT ENOUGH DATA";
   return `${word}: release ${version} (${scope}): ${checks.map(fmt).join(", ")}`;
@@ -50945,7 +52353,7 @@ async function runReleasesGate(opts, ctx) {
         environments,
         polls,
         figures: h2.total,
-        checks: checks.map(({ name, value: value2, min, ok }) => ({ name, value: value2, min, ok }))
+        checks: checks.map(({ name, value: value3, min, ok }) => ({ name, value: value3, min, ok }))
       });
       ctx.exitCode = verdict === "pass" ? 0 : verdict === "fail" ? EXIT_GATE_FAIL : EXIT_NOT_ENOUGH_DATA;
       return;
@@ -50991,7 +52399,7 @@ function gateCommand(env2) {
   );
 }
 var EXIT_GATE_FAIL, EXIT_NOT_ENOUGH_DATA, FIELDS, pctText, collectEnv;
-var init_health = __esm({
+var init_health2 = __esm({
   "src/commands/releases/health.ts"() {
     "use strict";
     init_esm2();
@@ -51218,7 +52626,7 @@ var init_new = __esm({
 });
 
 // src/vcs/project-version.ts
-import { readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync10, statSync as statSync4 } from "node:fs";
 import { basename as basename3, dirname as dirname9, join as join9 } from "node:path";
 function isFile3(p2) {
   try {
@@ -51239,7 +52647,7 @@ function cordovaReleaseName(cwd) {
   if (!isFile3(file)) return void 0;
   let xml;
   try {
-    xml = readFileSync9(file, "utf8");
+    xml = readFileSync10(file, "utf8");
   } catch {
     return void 0;
   }
@@ -51258,7 +52666,7 @@ function gradleReleaseName(cwd) {
     const app = join9(here, "app", "build.gradle");
     if (isFile3(join9(here, "build.gradle")) && isFile3(app)) {
       try {
-        const text = readFileSync9(app, "utf8");
+        const text = readFileSync10(app, "utf8");
         const id = /applicationId\s+["']([^"']*)["']/.exec(text);
         const version = /versionName\s+["']([^"']*)["']/.exec(text);
         if (id && version) return `${id[1]}@${version[1]}`;
@@ -51282,10 +52690,10 @@ __export(ci_exports, {
   proposeVersion: () => proposeVersion,
   versionFromEnvironment: () => versionFromEnvironment
 });
-import { readFileSync as readFileSync10 } from "node:fs";
+import { readFileSync as readFileSync11 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile4 = o2.readFile ?? ((p2) => readFileSync10(p2, "utf8"));
+  const readFile4 = o2.readFile ?? ((p2) => readFileSync11(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -51935,7 +53343,7 @@ __export(releases_exports2, {
 function command4(env2) {
   return new Command("releases").description("Manage releases on Sentry.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).addCommand(archiveCommand(env2)).addCommand(deleteCommand(env2)).addCommand(finalizeCommand(env2)).addCommand(gateCommand(env2)).addCommand(healthCommand(env2)).addCommand(infoCommand(env2)).addCommand(listCommand(env2)).addCommand(newCommand(env2)).addCommand(proposeVersionCommand(env2)).addCommand(restoreCommand(env2)).addCommand(setCommitsCommand(env2));
 }
-var init_releases2 = __esm({
+var init_releases3 = __esm({
   "src/commands/releases/index.ts"() {
     "use strict";
     init_esm2();
@@ -51943,7 +53351,7 @@ var init_releases2 = __esm({
     init_archive();
     init_delete();
     init_finalize();
-    init_health();
+    init_health2();
     init_info3();
     init_list();
     init_new();
@@ -52382,14 +53790,14 @@ var init_dist3 = __esm({
     Counter = class {
       _files = 0;
       _directories = 0;
-      set files(num) {
-        this._files = num;
+      set files(num2) {
+        this._files = num2;
       }
       get files() {
         return this._files;
       }
-      set directories(num) {
-        this._directories = num;
+      set directories(num2) {
+        this._directories = num2;
       }
       get directories() {
         return this._directories;
@@ -52841,10 +54249,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str4) => REGEX_SPECIAL_CHARS.test(str4);
+    exports.isRegexChar = (str4) => str4.length === 1 && exports.hasRegexChars(str4);
+    exports.escapeRegex = (str4) => str4.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str4) => str4.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform = navigator.platform.toLowerCase();
@@ -52855,8 +54263,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str4) => {
+      return str4.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -52946,7 +54354,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str3 = input2;
+      let str4 = input2;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -52965,10 +54373,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str3.charCodeAt(index + 1);
+      const peek = () => str4.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str3.charCodeAt(++index);
+        return str4.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -53145,24 +54553,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str3;
+      let base = str4;
       let prefix = "";
       let glob2 = "";
       if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
+        prefix = str4.slice(0, start);
+        str4 = str4.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str3.slice(0, lastIndex);
-        glob2 = str3.slice(lastIndex);
+        base = str4.slice(0, lastIndex);
+        glob2 = str4.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str3;
+        glob2 = str4;
       } else {
-        base = str3;
+        base = str4;
       }
-      if (base && base !== "" && base !== "/" && base !== str3) {
+      if (base && base !== "" && base !== "/" && base !== str4) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -53199,27 +54607,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i2 = slashes[idx];
-          const value3 = input2.slice(n3, i2);
+          const value4 = input2.slice(n3, i2);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value3;
+              tokens[idx].value = value4;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i2 >= start) {
-            parts.push(value3);
+            parts.push(value4);
             prevIndex = i2;
           }
         }
         const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value2 = input2.slice(n2);
-        parts.push(value2);
+        const value3 = input2.slice(n2);
+        parts.push(value3);
         if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
-          tokens[tokens.length - 1].value = value2;
+          tokens[tokens.length - 1].value = value3;
           depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
@@ -53250,13 +54658,13 @@ var require_parse2 = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value2 = `[${args.join("-")}]`;
+      const value3 = `[${args.join("-")}]`;
       try {
-        new RegExp(value2);
+        new RegExp(value3);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value2;
+      return value3;
     };
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -53266,22 +54674,22 @@ var require_parse2 = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote2 = 0;
-      let value2 = "";
+      let value3 = "";
       let escaped = false;
       for (const ch of input2) {
         if (escaped === true) {
-          value2 += ch;
+          value3 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value2 += ch;
+          value3 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote2 = quote2 === 1 ? 0 : 1;
-          value2 += ch;
+          value3 += ch;
           continue;
         }
         if (quote2 === 0) {
@@ -53295,15 +54703,15 @@ var require_parse2 = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value2);
-              value2 = "";
+              parts.push(value3);
+              value3 = "";
               continue;
             }
           }
         }
-        value2 += ch;
+        value3 += ch;
       }
-      parts.push(value2);
+      parts.push(value3);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -53324,19 +54732,19 @@ var require_parse2 = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value2 = branch.trim();
+      let value3 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
-          value2 = value2.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value3)) {
+          value3 = value3.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value2)) {
+      if (!isPlainBranch(value3)) {
         return;
       }
-      return value2.replace(/\\(.)/g, "$1");
+      return value3.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -53440,12 +54848,12 @@ var require_parse2 = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern2) => {
       let depth = 0;
-      let value2 = pattern2.trim();
-      let match = parseRepeatedExtglob(value2);
+      let value3 = pattern2.trim();
+      let match = parseRepeatedExtglob(value3);
       while (match) {
         depth++;
-        value2 = match.body.trim();
-        match = parseRepeatedExtglob(value2);
+        value3 = match.body.trim();
+        match = parseRepeatedExtglob(value3);
       }
       return depth;
     };
@@ -53550,14 +54958,14 @@ var require_parse2 = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value2;
+      let value3;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n2 = 1) => input2[state.index + n2];
       const advance = state.advance = () => input2[++state.index] || "";
       const remaining = () => input2.slice(state.index + 1);
-      const consume = (value3 = "", num = 0) => {
-        state.consumed += value3;
-        state.index += num;
+      const consume = (value4 = "", num2 = 0) => {
+        state.consumed += value4;
+        state.index += num2;
       };
       const append3 = (token) => {
         state.output += token.output != null ? token.output : token.value;
@@ -53610,8 +55018,8 @@ var require_parse2 = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type, value3) => {
-        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
+      const extglobOpen = (type, value4) => {
+        const token = { ...EXTGLOB_CHARS[value4], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -53619,7 +55027,7 @@ var require_parse2 = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value3, output: state.output ? "" : ONE_CHAR });
+        push({ type, value: value4, output: state.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -53640,7 +55048,7 @@ var require_parse2 = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value: value2, output: "" });
+          push({ type: "paren", extglob: true, value: value3, output: "" });
           decrement("parens");
           return;
         }
@@ -53662,7 +55070,7 @@ var require_parse2 = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value: value2, output });
+        push({ type: "paren", extglob: true, value: value3, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input2)) {
@@ -53709,11 +55117,11 @@ var require_parse2 = __commonJS({
         return state;
       }
       while (!eos()) {
-        value2 = advance();
-        if (value2 === "\0") {
+        value3 = advance();
+        if (value3 === "\0") {
           continue;
         }
-        if (value2 === "\\") {
+        if (value3 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -53722,8 +55130,8 @@ var require_parse2 = __commonJS({
             continue;
           }
           if (!next) {
-            value2 += "\\";
-            push({ type: "text", value: value2 });
+            value3 += "\\";
+            push({ type: "text", value: value3 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -53732,21 +55140,21 @@ var require_parse2 = __commonJS({
             slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value2 += "\\";
+              value3 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value2 = advance();
+            value3 = advance();
           } else {
-            value2 += advance();
+            value3 += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value: value2 });
+            push({ type: "text", value: value3 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value2 === ":") {
+        if (state.brackets > 0 && (value3 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value3 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -53767,38 +55175,38 @@ var require_parse2 = __commonJS({
               }
             }
           }
-          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
-            value2 = `\\${value2}`;
+          if (value3 === "[" && peek() !== ":" || value3 === "-" && peek() === "]") {
+            value3 = `\\${value3}`;
           }
-          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value2 = `\\${value2}`;
+          if (value3 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value3 = `\\${value3}`;
           }
-          if (opts.posix === true && value2 === "!" && prev.value === "[") {
-            value2 = "^";
+          if (opts.posix === true && value3 === "!" && prev.value === "[") {
+            value3 = "^";
           }
-          prev.value += value2;
-          append3({ value: value2 });
+          prev.value += value3;
+          append3({ value: value3 });
           continue;
         }
-        if (state.quotes === 1 && value2 !== '"') {
-          value2 = utils.escapeRegex(value2);
-          prev.value += value2;
-          append3({ value: value2 });
+        if (state.quotes === 1 && value3 !== '"') {
+          value3 = utils.escapeRegex(value3);
+          prev.value += value3;
+          append3({ value: value3 });
           continue;
         }
-        if (value2 === '"') {
+        if (value3 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value: value2 });
+            push({ type: "text", value: value3 });
           }
           continue;
         }
-        if (value2 === "(") {
+        if (value3 === "(") {
           increment("parens");
-          push({ type: "paren", value: value2 });
+          push({ type: "paren", value: value3 });
           continue;
         }
-        if (value2 === ")") {
+        if (value3 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -53807,41 +55215,41 @@ var require_parse2 = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
+          push({ type: "paren", value: value3, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value2 === "[") {
+        if (value3 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value2 = `\\${value2}`;
+            value3 = `\\${value3}`;
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value: value2 });
+          push({ type: "bracket", value: value3 });
           continue;
         }
-        if (value2 === "]") {
+        if (value3 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value: value2, output: `\\${value2}` });
+            push({ type: "text", value: value3, output: `\\${value3}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value: value2, output: `\\${value2}` });
+            push({ type: "text", value: value3, output: `\\${value3}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value2 = `/${value2}`;
+            value3 = `/${value3}`;
           }
-          prev.value += value2;
-          append3({ value: value2 });
+          prev.value += value3;
+          append3({ value: value3 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -53856,11 +55264,11 @@ var require_parse2 = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value2 === "{" && opts.nobrace !== true) {
+        if (value3 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open = {
             type: "brace",
-            value: value2,
+            value: value3,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -53869,10 +55277,10 @@ var require_parse2 = __commonJS({
           push(open);
           continue;
         }
-        if (value2 === "}") {
+        if (value3 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value: value2, output: value2 });
+            push({ type: "text", value: value3, output: value3 });
             continue;
           }
           let output = ")";
@@ -53895,35 +55303,35 @@ var require_parse2 = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value2 = output = "\\}";
+            value3 = output = "\\}";
             state.output = out;
             for (const t2 of toks) {
               state.output += t2.output || t2.value;
             }
           }
-          push({ type: "brace", value: value2, output });
+          push({ type: "brace", value: value3, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value2 === "|") {
+        if (value3 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value: value2 });
+          push({ type: "text", value: value3 });
           continue;
         }
-        if (value2 === ",") {
-          let output = value2;
+        if (value3 === ",") {
+          let output = value3;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value: value2, output });
+          push({ type: "comma", value: value3, output });
           continue;
         }
-        if (value2 === "/") {
+        if (value3 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -53932,52 +55340,52 @@ var require_parse2 = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value: value2, output: SLASH_LITERAL });
+          push({ type: "slash", value: value3, output: SLASH_LITERAL });
           continue;
         }
-        if (value2 === ".") {
+        if (value3 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value2;
-            prev.value += value2;
+            prev.output += value3;
+            prev.value += value3;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value: value2, output: DOT_LITERAL });
+            push({ type: "text", value: value3, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value: value2, output: DOT_LITERAL });
+          push({ type: "dot", value: value3, output: DOT_LITERAL });
           continue;
         }
-        if (value2 === "?") {
+        if (value3 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value2);
+            extglobOpen("qmark", value3);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value2;
+            let output = value3;
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value2}`;
+              output = `\\${value3}`;
             }
-            push({ type: "text", value: value2, output });
+            push({ type: "text", value: value3, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
+            push({ type: "qmark", value: value3, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value: value2, output: QMARK });
+          push({ type: "qmark", value: value3, output: QMARK });
           continue;
         }
-        if (value2 === "!") {
+        if (value3 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value2);
+              extglobOpen("negate", value3);
               continue;
             }
           }
@@ -53986,60 +55394,60 @@ var require_parse2 = __commonJS({
             continue;
           }
         }
-        if (value2 === "+") {
+        if (value3 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value2);
+            extglobOpen("plus", value3);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value: value2, output: PLUS_LITERAL });
+            push({ type: "plus", value: value3, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value: value2 });
+            push({ type: "plus", value: value3 });
             continue;
           }
           push({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value2 === "@") {
+        if (value3 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value: value2, output: "" });
+            push({ type: "at", extglob: true, value: value3, output: "" });
             continue;
           }
-          push({ type: "text", value: value2 });
+          push({ type: "text", value: value3 });
           continue;
         }
-        if (value2 !== "*") {
-          if (value2 === "$" || value2 === "^") {
-            value2 = `\\${value2}`;
+        if (value3 !== "*") {
+          if (value3 === "$" || value3 === "^") {
+            value3 = `\\${value3}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value2 += match[0];
+            value3 += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value: value2 });
+          push({ type: "text", value: value3 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value2;
+          prev.value += value3;
           prev.output = star;
           state.backtrack = true;
           state.globstar = true;
-          consume(value2);
+          consume(value3);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value2);
+          extglobOpen("star", value3);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value2);
+            consume(value3);
             continue;
           }
           const prior = prev.prev;
@@ -54047,13 +55455,13 @@ var require_parse2 = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value: value2, output: "" });
+            push({ type: "star", value: value3, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value: value2, output: "" });
+            push({ type: "star", value: value3, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -54067,11 +55475,11 @@ var require_parse2 = __commonJS({
           const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value2;
+            prev.value += value3;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value2);
+            consume(value3);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
@@ -54079,10 +55487,10 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value2;
+            prev.value += value3;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value2);
+            consume(value3);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -54091,33 +55499,33 @@ var require_parse2 = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value2;
+            prev.value += value3;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value2 + advance());
+            consume(value3 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value2;
+            prev.value += value3;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value2 + advance());
+            consume(value3 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value2;
+          prev.value += value3;
           state.output += prev.output;
           state.globstar = true;
-          consume(value2);
+          consume(value3);
           continue;
         }
-        const token = { type: "star", value: value2, output: star };
+        const token = { type: "star", value: value3, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -54127,7 +55535,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value2;
+          token.output = value3;
           push(token);
           continue;
         }
@@ -54209,8 +55617,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str3) => {
-        switch (str3) {
+      const create = (str4) => {
+        switch (str4) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -54228,7 +55636,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
+            const match = /^(.*?)\.(\w+)$/.exec(str4);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -54259,9 +55667,9 @@ var require_picomatch = __commonJS({
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input2) => picomatch2(input2, options, returnState));
-        const arrayMatcher = (str3) => {
+        const arrayMatcher = (str4) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str3);
+            const state2 = isMatch(str4);
             if (state2) return state2;
           }
           return false;
@@ -54337,7 +55745,7 @@ var require_picomatch = __commonJS({
       const regex2 = glob2 instanceof RegExp ? glob2 : picomatch2.makeRe(glob2, options);
       return regex2.test(utils.basename(input2, { windows: posix3 }));
     };
-    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
+    picomatch2.isMatch = (str4, patterns, options) => picomatch2(patterns, options)(str4);
     picomatch2.parse = (pattern2, options) => {
       if (Array.isArray(pattern2)) return pattern2.map((p2) => picomatch2.parse(p2, options));
       return parse2(pattern2, { ...options, fastpaths: false });
@@ -54499,8 +55907,8 @@ function isDynamicPattern(pattern2, options) {
 function log(...tasks) {
   console.log(`[tinyglobby ${(/* @__PURE__ */ new Date()).toLocaleTimeString("es")}]`, ...tasks);
 }
-function ensureStringArray(value2) {
-  return typeof value2 === "string" ? [value2] : value2 !== null && value2 !== void 0 ? value2 : [];
+function ensureStringArray(value3) {
+  return typeof value3 === "string" ? [value3] : value3 !== null && value3 !== void 0 ? value3 : [];
 }
 function normalizePattern(pattern2, opts, props, isIgnore) {
   var _PARENT_DIRECTORY$exe;
@@ -54694,9 +56102,9 @@ var init_dist4 = __esm({
 });
 
 // src/sourcemaps/debug-id.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function debugIdFromBytes(...parts) {
-  const h2 = createHash4("sha1");
+  const h2 = createHash5("sha1");
   for (const p2 of parts) h2.update(p2);
   const b2 = h2.digest().subarray(0, 16);
   b2[6] = b2[6] & 15 | 80;
@@ -54704,11 +56112,11 @@ function debugIdFromBytes(...parts) {
   const hex2 = b2.toString("hex");
   return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
 }
-function isDebugId(value2) {
-  return typeof value2 === "string" && DEBUG_ID_RE.test(value2.trim());
+function isDebugId(value3) {
+  return typeof value3 === "string" && DEBUG_ID_RE.test(value3.trim());
 }
-function normalizeDebugId2(value2) {
-  const hex2 = value2.trim().replace(/-/g, "").toLowerCase();
+function normalizeDebugId2(value3) {
+  const hex2 = value3.trim().replace(/-/g, "").toLowerCase();
   return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
 }
 function findDebugId(jsText) {
@@ -54798,7 +56206,7 @@ async function checkSources(map, mapDir, display, add) {
     });
   }
 }
-function parseMap2(text, display) {
+function parseMap3(text, display) {
   try {
     const map = parseMapJson(text, display);
     originalPositionFor(new FlattenMap(map), { line: 1, column: 0 });
@@ -54922,7 +56330,7 @@ async function checkBuild(dirs, cwd) {
       mapsSeen.set(mapAbs, { display: mapDisplay, debugId: void 0 });
     }
     entry2.map ??= mapDisplay;
-    const parsed = parseMap2(mapText, mapDisplay);
+    const parsed = parseMap3(mapText, mapDisplay);
     if ("error" in parsed) {
       add({
         level: "error",
@@ -55120,8 +56528,8 @@ var init_content = __esm({
 });
 
 // src/sourcemaps/mappings-shift.ts
-function encodeVlq(value2) {
-  let v = value2 < 0 ? -value2 << 1 | 1 : value2 << 1;
+function encodeVlq(value3) {
+  let v = value3 < 0 ? -value3 << 1 | 1 : value3 << 1;
   let out = "";
   do {
     let digit = v & 31;
@@ -55134,21 +56542,21 @@ function encodeVlq(value2) {
 function segmentFields(seg) {
   const fields = [];
   let shift = 0;
-  let value2 = 0;
+  let value3 = 0;
   for (let i2 = 0; i2 < seg.length; i2++) {
     const c3 = seg.charCodeAt(i2);
     const d = c3 < 128 ? B64_VALUE2[c3] : -1;
     if (d < 0) return void 0;
-    value2 += (d & 31) * 2 ** shift;
+    value3 += (d & 31) * 2 ** shift;
     if (d & 32) {
       shift += 5;
       if (shift > 30) return void 0;
     } else {
-      const neg = value2 % 2 === 1;
-      const abs = Math.floor(value2 / 2);
+      const neg = value3 % 2 === 1;
+      const abs = Math.floor(value3 / 2);
       fields.push(neg ? -abs : abs);
       shift = 0;
-      value2 = 0;
+      value3 = 0;
     }
   }
   if (shift !== 0) return void 0;
@@ -55175,7 +56583,7 @@ function mappingsValid(m, sourcesLength, namesLength) {
   let col = 0;
   let field = 0;
   let shift = 0;
-  let value2 = 0;
+  let value3 = 0;
   const n2 = m.length;
   for (let i2 = 0; i2 <= n2; i2++) {
     const c3 = i2 < n2 ? m.charCodeAt(i2) : 59;
@@ -55188,15 +56596,15 @@ function mappingsValid(m, sourcesLength, namesLength) {
     }
     const d = c3 < 128 ? B64_VALUE2[c3] : -1;
     if (d < 0) return false;
-    value2 += (d & 31) * POW2[shift / 5];
+    value3 += (d & 31) * POW2[shift / 5];
     if (d & 32) {
       shift += 5;
       if (shift > 30) return false;
       continue;
     }
-    const half = Math.floor(value2 / 2);
-    const v = value2 % 2 === 1 ? -half : half;
-    value2 = 0;
+    const half = Math.floor(value3 / 2);
+    const v = value3 % 2 === 1 ? -half : half;
+    value3 = 0;
     shift = 0;
     switch (field++) {
       case 0:
@@ -55223,8 +56631,8 @@ function mappingsValid(m, sourcesLength, namesLength) {
   }
   return true;
 }
-function excerpt4(value2) {
-  return value2.length <= EXCERPT_CHARS ? JSON.stringify(value2) : `${JSON.stringify(value2.slice(0, EXCERPT_CHARS))}\u2026 (${value2.length} characters)`;
+function excerpt4(value3) {
+  return value3.length <= EXCERPT_CHARS ? JSON.stringify(value3) : `${JSON.stringify(value3.slice(0, EXCERPT_CHARS))}\u2026 (${value3.length} characters)`;
 }
 function describeMappingsProblem(mappings, sourcesLength, namesLength) {
   if (!/^[A-Za-z0-9+/,;]*$/.test(mappings)) {
@@ -55541,7 +56949,7 @@ var init_inject_plan = __esm({
 });
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync11, readSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync } from "node:fs";
 import { sep as sep5 } from "node:path";
 function readStamped(path, slot) {
   const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
@@ -55636,7 +57044,7 @@ function analyze(js, roots, invalid) {
   }
   const jsPending = js.pending ?? exists2(pendingPath(js.abs));
   if (jsPending && !exists2(pendingPath(map.abs))) {
-    const pending = decodeUtf8(readFileSync11(pendingPath(js.abs)));
+    const pending = decodeUtf8(readFileSync12(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
     if (pid && pid === mid)
@@ -55859,7 +57267,7 @@ var init_tuning = __esm({
 });
 
 // src/sourcemaps/work/jobs.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import * as zlib from "node:zlib";
 function runJob(job) {
   const transfer = [];
@@ -55894,7 +57302,7 @@ function prepareEntry(item) {
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
   const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
-  return { deflated, crc: crc322(data), size: data.length, sha1: createHash5("sha1").update(data).digest("hex") };
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash6("sha1").update(data).digest("hex") };
 }
 function crc322(data) {
   const native = zlib.crc32;
@@ -56053,7 +57461,7 @@ var init_pool = __esm({
 });
 
 // src/sourcemaps/zip.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { writeSync as writeSync2 } from "node:fs";
 var WRITE_BYTES, HashingWriter, DOS_DATE_1980, ZipWriter;
 var init_zip = __esm({
@@ -56067,8 +57475,8 @@ var init_zip = __esm({
         this.chunkSize = chunkSize;
       }
       offset = 0;
-      whole = createHash6("sha1");
-      chunk = createHash6("sha1");
+      whole = createHash7("sha1");
+      chunk = createHash7("sha1");
       chunkStart = 0;
       chunkFill = 0;
       chunks = [];
@@ -56101,7 +57509,7 @@ var init_zip = __esm({
         this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
         this.chunkStart += this.chunkFill;
         this.chunkFill = 0;
-        this.chunk = createHash6("sha1");
+        this.chunk = createHash7("sha1");
       }
       async flush() {
         let done = 0;
@@ -56189,7 +57597,7 @@ var init_zip = __esm({
 });
 
 // src/sourcemaps/bundle.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { closeSync as closeSync4, openSync as openSync4, readSync as readSync2 } from "node:fs";
 import * as zlib2 from "node:zlib";
 function urlToBundlePath(url) {
@@ -56204,8 +57612,8 @@ function fileUrl(rel, urlPrefix, urlSuffix) {
   const prefix = raw.endsWith("/") ? raw.slice(0, -1) : raw;
   return `${prefix}/${rel.replace(/^\/+/, "")}${urlSuffix ?? ""}`;
 }
-function uuidFromSha1(digest) {
-  const b2 = Buffer.from(digest.subarray(0, 16));
+function uuidFromSha1(digest2) {
+  const b2 = Buffer.from(digest2.subarray(0, 16));
   b2[6] = b2[6] & 15 | 80;
   b2[8] = b2[8] & 63 | 128;
   const h2 = b2.toString("hex");
@@ -56215,7 +57623,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, pool = new
   const fd2 = openSync4(file, "w");
   try {
     const zip = new ZipWriter(fd2, chunkSize);
-    const idHash = createHash7("sha1");
+    const idHash = createHash8("sha1");
     await zip.prelude(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
     const unique = uniquePaths(entries);
     let count2 = 0;
@@ -56337,7 +57745,7 @@ var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
-import { readFileSync as readFileSync12, statSync as statSync6 } from "node:fs";
+import { readFileSync as readFileSync13, statSync as statSync6 } from "node:fs";
 import { relative as relative5, resolve as resolve11 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
@@ -56376,7 +57784,7 @@ var init_local_store = __esm({
       add(abs, rel, display) {
         let text;
         try {
-          text = readFileSync12(abs, "utf8");
+          text = readFileSync13(abs, "utf8");
         } catch {
           return;
         }
@@ -56422,276 +57830,13 @@ var init_local_store = __esm({
   }
 });
 
-// src/sourcemaps/symbolicate/explain.ts
-var explain_exports = {};
-__export(explain_exports, {
-  describeReason: () => describeReason,
-  explainFromServer: () => explainFromServer,
-  explainProcessed: () => explainProcessed,
-  reasonFromReport: () => reasonFromReport,
-  renderExplanation: () => renderExplanation
-});
-function obj3(v) {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
-}
-function rawOf(f) {
-  return { file: s(f.abs_path) ?? s(f.filename), line: n(f.lineno), column: n(f.colno), function: s(f.function) };
-}
-function explainProcessed(p2, event) {
-  const frames = [];
-  p2.stacktraces.filter((st) => st.kind === "exception").forEach((st, exception) => {
-    for (const o2 of [...st.frames].reverse()) {
-      if (o2.status === "skipped" || !o2.inApp) continue;
-      const v = {
-        exception,
-        raw: rawOf(o2.raw),
-        status: o2.status === "resolved" ? "resolved" : "unresolved"
-      };
-      if (o2.resolvedWith) v.resolvedWith = o2.resolvedWith;
-      if (o2.status === "resolved" || o2.status === "partial") {
-        const f = o2.processed;
-        v.original = {
-          file: s(f.abs_path) ?? "",
-          line: n(f.lineno) ?? 0,
-          column: n(f.colno) ?? 0,
-          function: s(f.function),
-          code: s(f.context_line)
-        };
-      }
-      if (o2.reason) v.reason = o2.reason;
-      frames.push(v);
-    }
-  });
-  return summarize(event, frames, p2.stacktraces.length > 0 && hasImages(event));
-}
-function hasImages(event) {
-  const images = obj3(event.debug_meta)?.images;
-  return Array.isArray(images) && images.some((i2) => obj3(i2)?.type === "sourcemap");
-}
-function summarize(event, frames, hasDebugMeta) {
-  return {
-    eventId: s(event.event_id) ?? s(event.eventID) ?? s(event.id),
-    release: s(event.release) ?? s(obj3(event.release)?.version),
-    dist: s(event.dist),
-    hasDebugMeta,
-    frames,
-    resolved: frames.filter((f) => f.status === "resolved").length,
-    total: frames.length
-  };
-}
-function reasonFromReport(frame, report3, errors, rawFile) {
-  const d = obj3(frame.debug_id_process) ?? {};
-  const r2 = obj3(frame.release_process);
-  const debugId = s(d.debug_id);
-  const releaseFoundMap = r2?.source_map_lookup_result === "found";
-  if (debugId && d.uploaded_source_map_with_correct_debug_id !== true && !releaseFoundMap) {
-    return {
-      code: "debug_id_not_uploaded",
-      debugId,
-      sourceUploaded: d.uploaded_source_file_with_correct_debug_id === true
-    };
-  }
-  if (!debugId && !r2) {
-    return report3.has_debug_ids === true ? { code: "no_debug_id_for_file", codeFiles: [] } : { code: "no_debug_meta" };
-  }
-  if (r2 && !(debugId && d.uploaded_source_map_with_correct_debug_id === true)) {
-    const release = s(report3.release) ?? "";
-    const tried = Array.isArray(r2.matching_source_file_names) ? r2.matching_source_file_names : [];
-    if (r2.source_file_lookup_result === "unsuccessful") return { code: "source_not_found", release, tried, debugId };
-    if (r2.source_file_lookup_result === "wrong-dist")
-      return { code: "dist_mismatch", release, name: tried[0] ?? "", eventDist: s(report3.dist), artifactDists: [] };
-    if (!s(r2.source_map_reference)) return { code: "no_sourcemap_reference", file: tried[0] ?? "" };
-    if (r2.source_map_lookup_result !== "found")
-      return {
-        code: "sourcemap_not_found",
-        file: tried[0] ?? "",
-        reference: s(r2.source_map_reference),
-        name: s(r2.matching_source_map_name) ?? "",
-        wrongDist: r2.source_map_lookup_result === "wrong-dist"
-      };
-  }
-  for (const e of errors) {
-    const data = obj3(e.data) ?? e;
-    if (e.type === "js_invalid_sourcemap_location" && (data.source === rawFile || rawFile === null))
-      return { code: "invalid_location", line: n(data.row) ?? 0, column: n(data.column) ?? 0, map: "" };
-    if (e.type === "js_invalid_source") return { code: "sourcemap_invalid", name: s(data.url) ?? "", message: "" };
-  }
-  return void 0;
-}
-function apiFrameRaw(f) {
-  return { file: s(f.absPath) ?? s(f.filename), line: n(f.lineNo), column: n(f.colNo), function: s(f.function) };
-}
-function explainFromServer(event, report3) {
-  const entries = Array.isArray(event.entries) ? event.entries : [];
-  const exc = entries.find((e) => e.type === "exception");
-  const values = obj3(exc?.data)?.values ?? [];
-  const errors = Array.isArray(event.errors) ? event.errors : [];
-  const reportExc = Array.isArray(report3.exceptions) ? report3.exceptions : [];
-  const frames = [];
-  values.forEach((v, exception) => {
-    const processed = obj3(v.stacktrace)?.frames ?? [];
-    const raw = obj3(v.rawStacktrace)?.frames ?? processed;
-    const rep = obj3(reportExc[exception])?.frames ?? [];
-    for (let i2 = processed.length - 1; i2 >= 0; i2--) {
-      const p2 = processed[i2];
-      const r2 = raw[i2] ?? p2;
-      if (r2.inApp === false || p2.inApp === false) continue;
-      const rawInfo = apiFrameRaw(r2);
-      if (!rawInfo.file || /^(node:|<|\[native code\]|native$)/.test(rawInfo.file)) continue;
-      const data = obj3(p2.data) ?? {};
-      const mapped = data.symbolicated === true;
-      const ctx = Array.isArray(p2.context) ? p2.context : [];
-      const missing = errors.find(
-        (e) => e.type === "js_missing_source_content" && s(obj3(e.data)?.source) === s(p2.absPath)
-      );
-      const v2 = { exception, raw: rawInfo, status: mapped && !missing ? "resolved" : "unresolved" };
-      const rw = s(data.resolved_with);
-      if (mapped && (rw === "debug-id" || rw === "release")) v2.resolvedWith = rw;
-      if (mapped) {
-        v2.original = {
-          file: s(p2.absPath) ?? s(p2.filename) ?? "",
-          line: n(p2.lineNo) ?? 0,
-          column: n(p2.colNo) ?? 0,
-          function: s(p2.function),
-          code: ctx.find((c3) => c3[0] === p2.lineNo)?.[1] ?? null
-        };
-      }
-      if (missing)
-        v2.reason = { code: "missing_source_content", source: s(p2.absPath) ?? "", map: s(data.sourcemap) ?? "" };
-      else if (!mapped) {
-        const reason = reasonFromReport(obj3(rep[i2]) ?? {}, report3, errors, rawInfo.file);
-        if (reason) v2.reason = reason;
-      }
-      frames.push(v2);
-    }
-  });
-  return {
-    ...summarize({ ...event, event_id: s(event.eventID) ?? s(event.id) }, frames, report3.has_debug_ids === true),
-    release: s(report3.release) ?? s(obj3(event.release)?.version),
-    dist: s(report3.dist) ?? s(event.dist)
-  };
-}
-function q2(x2) {
-  return `'${x2}'`;
-}
-function prefixFor(name) {
-  const path = name.startsWith("~") ? name.slice(1) : name;
-  const dir = path.slice(0, path.lastIndexOf("/"));
-  return `~${dir || "/"}`;
-}
-function describeReason(r2) {
-  switch (r2.code) {
-    case "no_location":
-      return { why: `the frame has ${r2.detail}`, fix: "nothing to map; the SDK did not report a position" };
-    case "no_debug_meta":
-      return {
-        why: "the event carries no debug_meta (no debug ids) and no release to look files up by",
-        fix: "run `sentry-ship sourcemaps inject` on the build before deploying it, with an SDK of 7.56.0 or newer; or set `release` in the SDK and upload with --release"
-      };
-    case "no_debug_id_for_file":
-      return {
-        why: `the event's debug_meta has no image for this file${r2.codeFiles.length ? ` (it has ${r2.codeFiles.join(", ")})` : ""}, and no release`,
-        fix: "inject debug ids into every file of the build (`sentry-ship sourcemaps inject DIR`), or set `release` in the SDK"
-      };
-    case "debug_id_not_uploaded":
-      return {
-        why: `debug id ${r2.debugId} was never uploaded${r2.sourceUploaded ? " as a source map (only the minified file was)" : ""}${r2.local ? ` (the local file ${r2.local} carries it)` : ""}`,
-        fix: `upload the build that ran: \`sentry-ship sourcemaps upload ${r2.local ? r2.local.replace(/\/[^/]*$/, "") || "." : "DIR"}\``
-      };
-    case "source_not_found": {
-      const want = r2.tried[r2.tried.length - 1] ?? "";
-      const why = `no artifact named ${r2.tried.map(q2).join(" or ")} in release ${r2.release}${r2.similar ? ` while ${q2(r2.similar.name)} exists` : ""}`;
-      const prefix = r2.similar?.urlPrefix ?? prefixFor(want);
-      return {
-        why,
-        fix: r2.similar ? `upload with --url-prefix ${q2(prefix)}` : `upload the folder holding this file with --release ${r2.release} --url-prefix ${q2(prefix)}${r2.debugId ? "" : ", or inject debug ids"}`
-      };
-    }
-    case "dist_mismatch":
-      return {
-        why: `${q2(r2.name)} is in release ${r2.release} but with dist ${r2.artifactDists.length ? r2.artifactDists.map((d) => d === null ? "(none)" : q2(d)).join(", ") : "other than the event's"}; the event has dist ${r2.eventDist === null ? "(none)" : q2(r2.eventDist)}`,
-        fix: r2.eventDist === null ? "upload without --dist, or set `dist` in the SDK" : `upload with --dist ${q2(r2.eventDist)}`
-      };
-    case "no_sourcemap_reference":
-      return {
-        why: `${q2(r2.file)} names no source map (no sourceMappingURL comment, no Sourcemap header)`,
-        fix: "build with source maps linked from the files, or inject debug ids (`sentry-ship sourcemaps inject`)"
-      };
-    case "sourcemap_not_found":
-      return {
-        why: `${q2(r2.file)} points at ${q2(r2.reference)}, but no artifact ${q2(r2.name)}${r2.wrongDist ? " with the event's dist" : ""} was uploaded`,
-        fix: "upload the .map files together with the JS files (same --release, --dist and --url-prefix)"
-      };
-    case "sourcemap_invalid":
-      return {
-        why: `the source map ${q2(r2.name)} cannot be read${r2.message ? `: ${r2.message}` : ""}`,
-        fix: "upload a valid source map"
-      };
-    case "invalid_location":
-      return {
-        why: `line ${r2.line}, column ${r2.column} lies outside the source map${r2.map ? ` ${q2(r2.map)}` : ""}: the map belongs to another build`,
-        fix: "upload the maps of the build that is deployed (rebuild, inject and upload in the same job)"
-      };
-    case "missing_source_content":
-      return {
-        why: `the map has no sourcesContent for ${q2(r2.source)} and that source was not uploaded`,
-        fix: "build maps with sourcesContent, or upload the original sources too"
-      };
-  }
-}
-function where(raw) {
-  return `${raw.file ?? "?"}:${raw.line ?? "?"}:${raw.column ?? "?"}`;
-}
-function renderExplanation(e) {
-  const out = [];
-  const head = [
-    e.eventId ? `Event ${e.eventId}` : "Event",
-    `release ${e.release ?? "(none)"}`,
-    `dist ${e.dist ?? "(none)"}`,
-    e.hasDebugMeta ? "debug ids: yes" : "debug ids: none"
-  ];
-  out.push(head.join(", "));
-  if (e.frames.length === 0) {
-    out.push("  the event has no in-app JavaScript frames");
-    return out;
-  }
-  e.frames.forEach((f, i2) => {
-    out.push(`  ${i2 + 1}. ${f.raw.function ?? "?"} at ${where(f.raw)}`);
-    if (f.original) {
-      const o2 = f.original;
-      const by = f.resolvedWith ? ` (by ${f.resolvedWith})` : "";
-      out.push(
-        `     ${f.status === "resolved" ? "resolved" : "mapped"}${by} \u2192 ${o2.file}:${o2.line}:${o2.column}${o2.function ? ` in ${o2.function}` : ""}`
-      );
-      if (o2.code !== null) out.push(`       ${o2.line} | ${o2.code.trim()}`);
-    }
-    if (f.status !== "resolved") {
-      if (f.reason) {
-        const d = describeReason(f.reason);
-        out.push(`     not resolved [${f.reason.code}]: ${d.why}`);
-        out.push(`     fix: ${d.fix}`);
-      } else out.push("     not resolved");
-    }
-  });
-  out.push(`${e.resolved} of ${e.total} in-app frame${e.total === 1 ? "" : "s"} resolve${e.total === 1 ? "s" : ""}.`);
-  return out;
-}
-var s, n;
-var init_explain = __esm({
-  "src/sourcemaps/symbolicate/explain.ts"() {
-    "use strict";
-    s = (v) => typeof v === "string" ? v : null;
-    n = (v) => typeof v === "number" ? v : null;
-  }
-});
-
 // src/sourcemaps/symbolicate/event-file.ts
 var event_file_exports = {};
 __export(event_file_exports, {
   eventFromApi: () => eventFromApi,
   eventFromText: () => eventFromText
 });
-function obj4(v) {
+function obj5(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
 }
 function fromApiFrame(f) {
@@ -56710,20 +57855,20 @@ function fromApiFrame(f) {
   return out;
 }
 function fromApiStacktrace(st) {
-  const frames = obj4(st)?.frames;
-  return Array.isArray(frames) ? { frames: frames.map((f) => fromApiFrame(obj4(f) ?? {})) } : void 0;
+  const frames2 = obj5(st)?.frames;
+  return Array.isArray(frames2) ? { frames: frames2.map((f) => fromApiFrame(obj5(f) ?? {})) } : void 0;
 }
 function eventFromApi(api) {
   const entries = Array.isArray(api.entries) ? api.entries : [];
   const ev = {
     event_id: api.eventID ?? api.id,
     platform: api.platform,
-    release: obj4(api.release)?.version ?? (typeof api.release === "string" ? api.release : void 0),
+    release: obj5(api.release)?.version ?? (typeof api.release === "string" ? api.release : void 0),
     dist: api.dist ?? void 0,
     sdk: api.sdk ?? void 0
   };
   for (const e of entries) {
-    const data = obj4(e.data) ?? {};
+    const data = obj5(e.data) ?? {};
     if (e.type === "exception" && Array.isArray(data.values)) {
       ev.exception = {
         values: data.values.map((v) => ({
@@ -56744,12 +57889,12 @@ function eventFromText(text) {
   } catch {
     whole = void 0;
   }
-  const o2 = obj4(whole);
+  const o2 = obj5(whole);
   if (o2) return Array.isArray(o2.entries) ? eventFromApi(o2) : o2;
   const env2 = parseEnvelope(Buffer.from(text, "utf8"));
   const item = env2.items.find((i2) => i2.header.type === "event");
   if (!item) throw new Error("the envelope has no event item");
-  const ev = obj4(JSON.parse(item.payload.toString("utf8")));
+  const ev = obj5(JSON.parse(item.payload.toString("utf8")));
   if (!ev) throw new Error("the envelope's event is not a JSON object");
   return ev;
 }
@@ -57232,13 +58377,13 @@ var init_resolve2 = __esm({
 
 // src/commands/sourcemaps/resolve.ts
 function positive(flag) {
-  return (value2) => {
-    if (!/^\s*\d+\s*$/.test(value2) || Number.parseInt(value2, 10) < 1) {
+  return (value3) => {
+    if (!/^\s*\d+\s*$/.test(value3) || Number.parseInt(value3, 10) < 1) {
       throw new UsageError(
-        `invalid value '${value2}' for ${flag}: expected a number from 1 (lines and columns count from 1)`
+        `invalid value '${value3}' for ${flag}: expected a number from 1 (lines and columns count from 1)`
       );
     }
-    return Number.parseInt(value2, 10);
+    return Number.parseInt(value3, 10);
   };
 }
 function resolveCommand(env2) {
@@ -57476,7 +58621,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync13, readSync as readSync4, statSync as statSync7 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync4, statSync as statSync7 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -57487,7 +58632,7 @@ function listUploadFiles(opts) {
     const f = resolve13(opts.cwd, opts.ignoreFile);
     let text;
     try {
-      text = readFileSync13(f, "utf8");
+      text = readFileSync14(f, "utf8");
     } catch (e) {
       throw ignoreFileError(opts.ignoreFile, e);
     }
@@ -58304,8 +59449,8 @@ import { randomBytes as randomBytes5 } from "node:crypto";
 import { existsSync as existsSync10, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
-  const cache = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
-  return join15(cache, "sentry-ship", "spool");
+  const cache2 = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
+  return join15(cache2, "sentry-ship", "spool");
 }
 function writeSpoolFile(dir, body, opts) {
   mkdirSync4(dir, { recursive: true });
@@ -58611,11 +59756,11 @@ async function resolveDsns(deps, flags) {
 function spoolDir(deps, flags) {
   return flags.spoolDir ?? defaultSpoolDir(deps.env, deps.homeDir);
 }
-function secondsArg(value2) {
-  if (!/^\d+$/.test(value2.trim())) {
-    throw new UsageError(`invalid value '${value2}' for --wait-for-rate-limit: expected whole seconds`);
+function secondsArg(value3) {
+  if (!/^\d+$/.test(value3.trim())) {
+    throw new UsageError(`invalid value '${value3}' for --wait-for-rate-limit: expected whole seconds`);
   }
-  return Number(value2.trim());
+  return Number(value3.trim());
 }
 async function dispatch(deps, dsns, body, opts) {
   const cfg = await tryConfig(deps);
@@ -58728,15 +59873,15 @@ var init_host = __esm({
 });
 
 // src/events/event.ts
-function parseLevel(value2) {
-  const v = value2.trim().toLowerCase();
+function parseLevel(value3) {
+  const v = value3.trim().toLowerCase();
   if (LEVELS.includes(v)) return v;
-  throw new EventInputError(`invalid level '${value2}': use one of ${LEVELS.join(", ")}`);
+  throw new EventInputError(`invalid level '${value3}': use one of ${LEVELS.join(", ")}`);
 }
-function parseTimestamp2(value2) {
-  const v = value2.trim();
+function parseTimestamp2(value3) {
+  const v = value3.trim();
   const bad = () => new EventInputError(
-    `invalid timestamp '${value2}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`
+    `invalid timestamp '${value3}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`
   );
   if (/^\d+$/.test(v)) return Number(v);
   let m = RFC3339.exec(v);
@@ -58868,11 +60013,11 @@ function buildEvent(input2) {
   };
   return orderEvent(ev);
 }
-function completeFileEvent(value2, opts) {
-  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
+function completeFileEvent(value3, opts) {
+  if (value3 === null || typeof value3 !== "object" || Array.isArray(value3)) {
     throw new EventInputError("the event must be a JSON object");
   }
-  const ev = { ...value2 };
+  const ev = { ...value3 };
   if (ev.event_id !== void 0) {
     const id = normalizeEventId(ev.event_id);
     if (!id) throw new EventInputError(`event_id '${String(ev.event_id)}' is not a UUID`);
@@ -58891,7 +60036,7 @@ function completeFileEvent(value2, opts) {
   return orderEvent(ev);
 }
 var LEVELS, EventInputError, MONTHS, RFC3339, RFC2822, IPV4, SECRET_NAME_PARTS, REDACTED_VALUE, EVENT_KEY_ORDER;
-var init_event2 = __esm({
+var init_event3 = __esm({
   "src/events/event.ts"() {
     "use strict";
     init_envelope();
@@ -58956,10 +60101,10 @@ function eventEnvelope(event) {
 function eventEnvelopeRaw(payload, headerEventId = "00000000-0000-0000-0000-000000000000") {
   return serializeEnvelope({ header: { event_id: headerEventId }, items: [{ header: { type: "event" }, payload }] });
 }
-function ordered(obj5, order) {
+function ordered(obj6, order) {
   const out = {};
-  for (const k2 of order) if (obj5[k2] !== void 0) out[k2] = obj5[k2];
-  for (const k2 of Object.keys(obj5)) if (!(k2 in out) && obj5[k2] !== void 0) out[k2] = obj5[k2];
+  for (const k2 of order) if (obj6[k2] !== void 0) out[k2] = obj6[k2];
+  for (const k2 of Object.keys(obj6)) if (!(k2 in out) && obj6[k2] !== void 0) out[k2] = obj6[k2];
   return out;
 }
 function reserializeEnvelope(env2, opts) {
@@ -58971,16 +60116,16 @@ function reserializeEnvelope(env2, opts) {
   }
   const items = env2.items.map((item, i2) => {
     if (item.header.type === "event") {
-      let value2;
+      let value3;
       try {
-        value2 = JSON.parse(item.payload.toString("utf8"));
+        value3 = JSON.parse(item.payload.toString("utf8"));
       } catch (e) {
         throw new EventInputError(`item ${i2 + 1} (event) is not valid JSON: ${e.message}`);
       }
-      if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
+      if (value3 === null || typeof value3 !== "object" || Array.isArray(value3)) {
         throw new EventInputError(`item ${i2 + 1} (event) is not a JSON object`);
       }
-      const ev = { ...value2 };
+      const ev = { ...value3 };
       ev.event_id = normalizeEventId(ev.event_id) ?? headerId ?? newEventId();
       ev.timestamp ??= opts.now;
       return { header: item.header, payload: Buffer.from(JSON.stringify(orderEvent(ev)), "utf8") };
@@ -59002,7 +60147,7 @@ var init_envelope_file = __esm({
     "use strict";
     init_dsn();
     init_envelope();
-    init_event2();
+    init_event3();
     HEADER_ORDER = ["event_id", "dsn", "sdk", "sent_at", "trace"];
     ATTACHMENT_HEADER_ORDER = ["type", "length", "filename", "attachment_type", "content_type"];
   }
@@ -59150,13 +60295,13 @@ async function runSendEvent(opts, ctx) {
         prepared.push({ display: f.display, eventId, body: eventEnvelopeRaw(bytes, eventId) });
         continue;
       }
-      let value2;
+      let value3;
       try {
-        value2 = JSON.parse(bytes.toString("utf8"));
+        value3 = JSON.parse(bytes.toString("utf8"));
       } catch (e) {
         throw new InputError(`${f.display} is not valid JSON: ${e.message}`);
       }
-      const ev = input(() => completeFileEvent(value2, { host, now, environment, sdk: SDK }), `${f.display}: `);
+      const ev = input(() => completeFileEvent(value3, { host, now, environment, sdk: SDK }), `${f.display}: `);
       prepared.push({
         display: f.display,
         eventId: hyphenateEventId(String(ev.event_id)),
@@ -59167,7 +60312,7 @@ async function runSendEvent(opts, ctx) {
   } else {
     if (opts.level !== void 0) input(() => parseLevel(opts.level));
     if (opts.timestamp !== void 0) input(() => parseTimestamp2(opts.timestamp));
-    let breadcrumbs;
+    let breadcrumbs2;
     if (opts.logfile !== void 0) {
       const logfile = resolvePath3(ctx.cwd, opts.logfile);
       const tail = readUserFile(logfile, `logfile ${opts.logfile}`, LOGFILE_TAIL_BYTES, true);
@@ -59175,7 +60320,7 @@ async function runSendEvent(opts, ctx) {
       if (tail.bytes.length === LOGFILE_TAIL_BYTES) text = text.slice(text.indexOf("\n") + 1);
       const ns = tail.mtimeNs;
       const mtime = Number(ns / 1000000000n) + Number(ns % 1000000000n) / 1e9;
-      breadcrumbs = logfileBreadcrumbs(text, mtime, opts.withCategories === true);
+      breadcrumbs2 = logfileBreadcrumbs(text, mtime, opts.withCategories === true);
     }
     const release = opts.release ?? cfg?.release?.value ?? ctx.env.SENTRY_RELEASE ?? await gitHead(ctx.cwd);
     const ev = input(
@@ -59193,7 +60338,7 @@ async function runSendEvent(opts, ctx) {
         user: opts.user,
         fingerprint: opts.fingerprint,
         environ: opts.environ ? redactedEnviron(ctx.env) : void 0,
-        breadcrumbs,
+        breadcrumbs: breadcrumbs2,
         host,
         sdk: SDK,
         now
@@ -59248,7 +60393,7 @@ var init_send_event = __esm({
     init_errors();
     init_dispatch();
     init_envelope_file();
-    init_event2();
+    init_event3();
     init_files2();
     init_host();
     init_version();
@@ -59285,7 +60430,7 @@ __export(send_envelope_exports, {
   runSendEnvelope: () => runSendEnvelope,
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
-import { readFileSync as readFileSync14, rmSync as rmSync7 } from "node:fs";
+import { readFileSync as readFileSync15, rmSync as rmSync7 } from "node:fs";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -59303,7 +60448,7 @@ async function runSendEnvelope(opts, ctx) {
     const spooled = isInSpool(f.path, spool);
     let bytes;
     try {
-      bytes = readFileSync14(f.path);
+      bytes = readFileSync15(f.path);
     } catch (e) {
       const code = e.code;
       if (spooled && code === "ENOENT") {
@@ -59393,7 +60538,7 @@ var init_send_envelope = __esm({
     init_errors();
     init_dispatch();
     init_envelope_file();
-    init_event2();
+    init_event3();
     init_files2();
     init_spool();
   }
@@ -59421,7 +60566,7 @@ var init_send_envelope2 = __esm({
 });
 
 // src/commands/monitors/list.ts
-function schedule(m) {
+function schedule2(m) {
   const s2 = m.config?.schedule;
   return Array.isArray(s2) ? `every ${s2[0]} ${s2[1]}` : typeof s2 === "string" ? s2 : "";
 }
@@ -59432,7 +60577,7 @@ function renderMonitors(list) {
     list.map((m) => [
       m.slug,
       m.project?.slug ?? "",
-      schedule(m),
+      schedule2(m),
       (m.environments ?? []).map((e) => `${e.name}: ${e.status}`).join("\n")
     ])
   );
@@ -59837,7 +60982,7 @@ var init_cli = __esm({
       info: () => Promise.resolve().then(() => (init_info2(), info_exports2)),
       login: () => Promise.resolve().then(() => (init_login2(), login_exports2)),
       serve: () => Promise.resolve().then(() => (init_serve2(), serve_exports2)),
-      releases: () => Promise.resolve().then(() => (init_releases2(), releases_exports2)),
+      releases: () => Promise.resolve().then(() => (init_releases3(), releases_exports2)),
       deploys: () => Promise.resolve().then(() => (init_deploys2(), deploys_exports2)),
       sourcemaps: () => Promise.resolve().then(() => (init_sourcemaps(), sourcemaps_exports)),
       "send-event": () => Promise.resolve().then(() => (init_send_event2(), send_event_exports2)),
@@ -60175,19 +61320,19 @@ function annotation(level, message, title2) {
   const props = title2 ? ` title=${escapeProperty(title2)}` : "";
   return `::${level}${props}::${escapeAnnotation(message)}`;
 }
-function outputRecord(name, value2, delimiter = `ghadelimiter_${randomUUID()}`) {
-  if (name.includes(delimiter) || value2.includes(delimiter)) {
+function outputRecord(name, value3, delimiter = `ghadelimiter_${randomUUID()}`) {
+  if (name.includes(delimiter) || value3.includes(delimiter)) {
     throw new Error(`output ${name}: the value contains the delimiter ${delimiter}`);
   }
   return `${name}<<${delimiter}
-${value2}
+${value3}
 ${delimiter}
 `;
 }
-function setOutput(env2, name, value2) {
+function setOutput(env2, name, value3) {
   const file = env2.GITHUB_OUTPUT;
   if (!file) return false;
-  appendFileSync(file, outputRecord(name, value2), "utf8");
+  appendFileSync(file, outputRecord(name, value3), "utf8");
   return true;
 }
 function appendSummary(env2, markdown) {

@@ -36,4 +36,14 @@ export interface ServerCore {
   now(): Date;
   /** The server's own base URL (no trailing slash). */
   url(): string;
+  /** What `serve` prints for a client to use it (its URL, main token and DSN), once it listens. */
+  printed(): Printed;
+}
+
+export interface Printed {
+  /** Base URL with a trailing slash. */
+  url: string;
+  token: string;
+  orgToken: string;
+  dsn: string;
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ServerCore, ServerOptions } from "./core.js";
+import type { Printed, ServerCore, ServerOptions } from "./core.js";
 import { Faults } from "./faults.js";
 import { Router } from "./http.js";
 import { resolveLimits } from "./limits.js";
@@ -91,8 +91,18 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
   persist.load(state);
 
   let baseUrl = "";
+  let printed: Printed = { url: "", token: "", orgToken: "", dsn: "" };
   const limits = resolveLimits(options.limits, options.dataDir !== undefined);
-  const core: ServerCore = { state, persist, faults, options, limits, now, url: () => baseUrl };
+  const core: ServerCore = {
+    state,
+    persist,
+    faults,
+    options,
+    limits,
+    now,
+    url: () => baseUrl,
+    printed: () => printed,
+  };
   const router = new Router();
   registerRoutes(router, core);
 
@@ -133,6 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
   );
   const frontend = state.projects.find((p) => p.slug === "frontend")!;
   const dsn = `http://${frontend.publicKey}@${hostForUrl}:${addr.port}/${frontend.id}`;
+  printed = { url: `${baseUrl}/`, token, orgToken, dsn };
 
   return {
     url: baseUrl,

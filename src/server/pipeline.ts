@@ -14,6 +14,7 @@ import { json, type Reply, type RouteRequest, type Router, serializeReply } from
 import { LINGER_BYTES, LINGER_MS } from "./limits.js";
 import type { RequestLog } from "./request-log.js";
 import type { RecordedRequest } from "./state.js";
+import { isWebPath } from "./web/paths.js";
 
 const MAX_LOGGED_PATH = 2048;
 
@@ -101,7 +102,8 @@ export async function handleRequest(
       return;
     }
     const path = url.pathname;
-    const admin = path.startsWith("/_ship/");
+    // The admin API and the pages are not part of what a client sent: not logged, never faulted.
+    const admin = path.startsWith("/_ship/") || isWebPath(path);
     record = {
       seq: log.nextSeq(),
       time: core.now().toISOString(),

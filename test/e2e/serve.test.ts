@@ -14,7 +14,7 @@ const bin = join(root, "bin", "sentry-ship.js");
 
 describe("sentry-ship serve (spawned)", () => {
   let proc: ChildProcess;
-  let info: { url: string; token: string; dsn: string; orgToken: string };
+  let info: { url: string; token: string; dsn: string; orgToken: string; pages: string };
   const data = tempDir("ship-serve-data-");
 
   beforeAll(async () => {
@@ -69,6 +69,24 @@ describe("sentry-ship serve (spawned)", () => {
     expect(r.stdout).toContain("  User: ship@example.com");
     expect(r.stdout).toContain("    - project:releases");
     expect(r.stdout + r.stderr).not.toContain(info.token);
+  });
+
+  it("serves its pages, script and style sheet from the files npm publishes", async () => {
+    expect(info.pages).toBe(info.url);
+    const pack = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" });
+    expect(pack.status, pack.stderr).toBe(0);
+    const files = (JSON.parse(pack.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path);
+    for (const name of ["serve.js", "serve.css", "icon.svg"]) {
+      expect(files).toContain(`web/${name}`);
+      const res = await fetch(`${info.url}_web/${name}`);
+      expect(res.status, name).toBe(200);
+      expect(await res.text()).toBe(readFileSync(join(root, "web", name), "utf8"));
+    }
+    expect(files).toContain("dist/server/web/index.js");
+    const page = await fetch(info.pages);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(await page.text()).toContain(`export SENTRY_DSN=${info.dsn}`);
   });
 
   it("starts --version fast, without loading the command modules", () => {

@@ -7,24 +7,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
 import { BROWSER_ENTRY, buildApp, EXPECTED_FRAMES } from "../support/js-app.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { useServer } from "../support/server.js";
 
 type Json = Record<string, any>;
-
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 /** A static file server for the app's folder, on its own origin. */
 function serveFolder(dir: string): Promise<Server> {
@@ -48,7 +38,7 @@ describe("serve and a browser app under @sentry/browser in Chromium", () => {
   const s = useServer();
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

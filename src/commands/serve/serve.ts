@@ -22,6 +22,8 @@ function mib(flag: string, v: number | undefined): number | undefined {
 export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?: AbortSignal): Promise<void> {
   const { startServer } = await import("../../server/index.js");
   const { DataFileError } = await import("../../server/persist.js");
+  const { exportLines, pagesUrl } = await import("../../server/announce.js");
+  const { isLoopbackHost } = await import("../../server/web/access.js");
   const host = opts.host ?? "127.0.0.1";
   const limits = Object.fromEntries(
     Object.entries({
@@ -59,6 +61,8 @@ export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?:
     projects: ["frontend", "backend"],
     dsn: server.dsn,
     data: opts.data ? resolve(ctx.cwd, opts.data) : null,
+    /** The pages (releases, bundles, events) to open in a browser; with the token when not on loopback. */
+    pages: pagesUrl(server.core.printed(), !isLoopbackHost(host)),
   };
   if (ctx.out.json) {
     ctx.io.stdout.write(JSON.stringify(info) + "\n");
@@ -67,11 +71,9 @@ export async function runServe(opts: ServeOptions, ctx: CommandContext, signal?:
       [
         `sentry-ship serve listening on ${info.url}`,
         "",
-        `  export SENTRY_URL=${info.url}`,
-        `  export SENTRY_AUTH_TOKEN=${info.token}`,
-        `  export SENTRY_ORG=acme SENTRY_PROJECT=frontend`,
-        `  export SENTRY_DSN=${info.dsn}`,
+        ...exportLines(server.core.printed()).map((l) => `  ${l}`),
         "",
+        `  pages: ${info.pages}`,
         `  org token (org:ci): ${info.orgToken}`,
         info.data ? `  recording to ${info.data}` : "  recording in memory (use --data DIR to keep files)",
         "",

@@ -3,6 +3,7 @@
  */
 import type { ServerCore } from "../core.js";
 import type { Router } from "../http.js";
+import * as web from "../web/index.js";
 import * as admin from "./admin.js";
 import * as apiRoot from "./api-root.js";
 import * as artifactLookup from "./artifact-lookup.js";
@@ -29,4 +30,5 @@ export function registerRoutes(router: Router, core: ServerCore): void {
   monitors.register(router, core);
   sessions.register(router, core);
   admin.register(router, core);
+  web.register(router, core);
 }
