@@ -52603,7 +52603,7 @@ async function runReleasesNew(opts, ctx) {
   ctx.out.result({ ok: true, version, created: res?.status !== 208, release: res?.data });
 }
 function newCommand(env2) {
-  return new Command("new").description("Create a new release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--finalize", "immediately finalize the release (sets it to released)").option("--dry-run", "print the request instead of sending it").action(
+  return new Command("new").description("Create a new release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--finalize", "immediately finalize the release (sets it to released)").addOption(new Option("--ref <ref>", "no effect (sentry-cli's hidden legacy flag)").hideHelp()).option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "releaseUrl", async (ctx, o2, version) => {
       await runReleasesNew(
         { version, finalize: o2.finalize === true, url: o2.releaseUrl, dryRun: o2.dryRun === true },
@@ -60834,6 +60834,34 @@ var init_monitors3 = __esm({
   }
 });
 
+// src/commands/legacy-flags.ts
+var legacy_flags_exports = {};
+__export(legacy_flags_exports, {
+  legacyVersionAsRelease: () => legacyVersionAsRelease
+});
+function legacyVersionAsRelease(argv) {
+  const group = argv.findIndex((a) => Object.hasOwn(LEGACY_VERSION, a));
+  if (group < 0 || argv.slice(0, group).includes("--")) return argv;
+  const subcommands = LEGACY_VERSION[argv[group]];
+  const sub = argv.findIndex((a, i2) => i2 > group && subcommands.includes(a));
+  if (sub < 0) return argv;
+  const out = argv.slice();
+  for (let i2 = sub + 1; i2 < out.length; i2++) {
+    const a = out[i2];
+    if (a === "--") break;
+    if (a.startsWith("--version=")) out[i2] = `--release=${a.slice("--version=".length)}`;
+    else if (a === "--version" && out[i2 + 1] !== void 0 && !out[i2 + 1].startsWith("-")) out[i2] = "--release";
+  }
+  return out;
+}
+var LEGACY_VERSION;
+var init_legacy_flags = __esm({
+  "src/commands/legacy-flags.ts"() {
+    "use strict";
+    LEGACY_VERSION = { deploys: ["new", "list"], sourcemaps: ["upload"] };
+  }
+});
+
 // src/cli.ts
 var cli_exports = {};
 __export(cli_exports, {
@@ -60887,6 +60915,8 @@ async function main(argv, io2, overrides2 = {}) {
 `);
     return EXIT_OK;
   }
+  const { legacyVersionAsRelease: legacyVersionAsRelease2 } = await Promise.resolve().then(() => (init_legacy_flags(), legacy_flags_exports));
+  argv = legacyVersionAsRelease2(argv);
   const { processIO: processIO2 } = await Promise.resolve().then(() => (init_context(), context_exports));
   const theIO = io2 ?? processIO2();
   const { loadDotenv: loadDotenv2 } = await Promise.resolve().then(() => (init_dotenv(), dotenv_exports));

@@ -96,6 +96,8 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
     (io?.stdout ?? process.stdout).write(`sentry-ship ${VERSION}\n`);
     return EXIT_OK;
   }
+  const { legacyVersionAsRelease } = await import("./commands/legacy-flags.js");
+  argv = legacyVersionAsRelease(argv);
   const { processIO } = await import("./context.js");
   const theIO = io ?? processIO();
   const { loadDotenv } = await import("./config/dotenv.js");

@@ -85,6 +85,23 @@ describe("sourcemaps upload flags against sentry-cli 3.8.0", () => {
     expect(comparable(plain.mine[0]!)).toEqual(comparable(plain.ref[0]!));
   });
 
+  it("takes sentry-cli's hidden legacy flags: --version as the release, --no-dedupe (warns), --rewrite and -v (no effect)", async () => {
+    const dir = makeDist();
+    const { theirs, ours, ref, mine } = await both(dir, [
+      "--version",
+      "legacy-1",
+      "--no-dedupe",
+      "--rewrite",
+      "-v",
+      "dist",
+    ]);
+    expect([theirs.exitCode, ours.exitCode]).toEqual([0, 0]);
+    expect([ref[0]!.release, mine[0]!.release]).toEqual(["legacy-1", "legacy-1"]);
+    expect(comparable(mine[0]!)).toEqual(comparable(ref[0]!));
+    expect(theirs.stderr).toContain("The --no-dedupe flag is deprecated and has no effect");
+    expect(ours.stderr).toContain("warning: --no-dedupe is deprecated in sentry-cli and has no effect\n");
+  });
+
   it("--debug-id-reference gives a script its guessed map's debug id, as sentry-cli does", async () => {
     const dir = tempDir("ship-upload-");
     writeFiles(dir, {

@@ -1,4 +1,4 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { checkVersion, requireProjects } from "../checks.js";
@@ -51,6 +51,7 @@ export function newCommand(env: RunEnv): Command {
     .addOption(projectOption())
     .addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl"))
     .option("--finalize", "immediately finalize the release (sets it to released)")
+    .addOption(new Option("--ref <ref>", "no effect (sentry-cli's hidden legacy flag)").hideHelp())
     .option("--dry-run", "print the request instead of sending it")
     .action(
       urlAwareHandler<ReleasesNewFlags, [version: string]>(env, "releaseUrl", async (ctx, o, version) => {

@@ -31,6 +31,7 @@ describe("releases against sentry-cli 3.8.0", () => {
     ["new", ["releases", "new", "1.0.0"]],
     ["new with two projects", ["releases", "new", "1.0.1", "-p", "frontend", "-p", "backend"]],
     ["new --finalize --url", ["releases", "new", "1.0.2", "--finalize", "--url", "https://example.com/r/1.0.2"]],
+    ["new with sentry-cli's legacy --ref (no effect)", ["releases", "new", "1.0.3", "--ref", "abc"]],
     ["new with a version starting with a dash", ["releases", "new", "--", "-weird-version"]],
     ["new with group-level org and project", ["releases", "--org", "other", "-p", "web", "new", "2.0.0"]],
     ["finalize", ["releases", "finalize", "1.0.0"], released],
@@ -111,6 +112,8 @@ describe("deploys against sentry-cli 3.8.0", () => {
     ["new for a missing release", ["deploys", "new", "-r", "missing-5", "-e", "prod"]],
     ["new without -e", ["deploys", "new", "-r", "1.0.0"]],
     ["list of a missing release", ["deploys", "list", "-r", "missing-6"]],
+    ["new with sentry-cli's legacy --version", ["deploys", "new", "--version", "1.0.0", "-e", "legacy"]],
+    ["new with the legacy --version=", ["deploys", "new", "-e", "legacy2", "--version=1.0.0"]],
   ])("%s sends the same requests and exits the same", async (_name, args, env) => {
     const r = await runBoth(args, { setup: released, env });
     expectEquivalent(r, { stdout: r.cli.exitCode === 0 });
@@ -118,6 +121,11 @@ describe("deploys against sentry-cli 3.8.0", () => {
 
   it("list prints the same table", async () => {
     const r = await runBoth(["deploys", "list", "-r", "1.0.0"], { setup: released });
+    expectEquivalent(r);
+  });
+
+  it("list with sentry-cli's legacy --version prints the same table", async () => {
+    const r = await runBoth(["deploys", "list", "--version", "1.0.0"], { setup: released });
     expectEquivalent(r);
   });
 });
