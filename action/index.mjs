@@ -111,6 +111,8 @@ var init_errors = __esm({
     ShipError = class extends Error {
       /** Extra lines shown under the message (never a stack). */
       hint;
+      /** Set by the Node API: the document `--json` prints for this failure (`{ …, ok: false, error }`). */
+      document;
       constructor(message, options) {
         super(message, options?.cause === void 0 ? void 0 : { cause: options.cause });
         this.name = new.target.name;

@@ -10,6 +10,8 @@ export abstract class ShipError extends Error {
   abstract readonly exitCode: number;
   /** Extra lines shown under the message (never a stack). */
   hint?: string;
+  /** Set by the Node API: the document `--json` prints for this failure (`{ …, ok: false, error }`). */
+  document?: Record<string, unknown>;
 
   constructor(message: string, options?: { cause?: unknown; hint?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });

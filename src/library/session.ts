@@ -50,8 +50,8 @@ export interface SentryOptions {
   now?: () => Date;
 }
 
-/** A ShipError as the API throws it: also carries the document `--json` prints for the failure. */
-export type SentryShipError = ShipError & { document?: Record<string, unknown> };
+/** A ShipError as the API throws it: `document` is the one `--json` prints for the failure. */
+export type SentryShipError = ShipError & { document: Record<string, unknown> };
 
 /** A writable that hands each complete line to `onLine`. */
 function lineSink(onLine: (line: string) => void): Writable {
@@ -139,7 +139,7 @@ export async function runInContext<T>(
     await fn(ctx);
     return (ctx.out.takeJsonDocument() ?? { ok: true }) as T;
   } catch (e) {
-    const err = classifyError(e) as SentryShipError;
+    const err = classifyError(e);
     const doc = ctx?.out.takeJsonDocument();
     const base = doc && typeof doc === "object" && !Array.isArray(doc) ? (doc as Record<string, unknown>) : {};
     err.document = { ...base, ok: false, error: err.toJSON() };

@@ -193,8 +193,10 @@ describe("Node API source maps", () => {
       info: (m: string) => lines.push(["info", m]),
       warn: (m: string) => lines.push(["warn", m]),
     };
-    await uploadSourcemaps({ paths: ["dist"], release: "log@1", cwd: dir, env: env(), logger });
+    await uploadSourcemaps({ paths: ["dist"], release: "log@1", cwd: dir, env: env(), logger, validate: true });
     expect(lines).toContainEqual(["info", "> Found 8 files"]);
+    // Warnings arrive as warnings, without the CLI's "warning:" prefix.
+    expect(lines).toContainEqual(["warn", "chunks/c.js.map: missing sourcecode (../../src/c.js)"]);
     expect(lines.some(([, m]) => m.includes(srv.server.token))).toBe(false);
   });
 
