@@ -32308,9 +32308,9 @@ function createApiClient(opts) {
     let body;
     if (o2.json !== void 0) body = JSON.stringify(o2.json);
     else if (o2.body instanceof FormData) {
-      const encoded = new Response(o2.body);
-      body = Buffer.from(await encoded.arrayBuffer());
-      if (headers["content-type"] === void 0) headers["content-type"] = encoded.headers.get("content-type");
+      const encoded2 = new Response(o2.body);
+      body = Buffer.from(await encoded2.arrayBuffer());
+      if (headers["content-type"] === void 0) headers["content-type"] = encoded2.headers.get("content-type");
     } else body = o2.body;
     const { dispatcher, proxy } = dispatchers.forUrl(url);
     const maxAttempts = o2.retry === false ? 1 : maxRetries + 1;
@@ -44866,7 +44866,17 @@ function noteListedFolder(rec, absDir, fileNames) {
     else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join4(absDir, name));
   }
 }
-var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, FileReplacer;
+function encodeUtf8(text) {
+  for (; ; ) {
+    if (encoded.length < text.length + 4) {
+      encoded = Buffer.allocUnsafeSlow(Math.max(text.length + (text.length >> 3) + 4, 2 * encoded.length, 1 << 16));
+    }
+    const n2 = encoded.write(text, 0, "utf8");
+    if (n2 <= encoded.length - 4) return encoded.subarray(0, n2);
+    encoded = Buffer.allocUnsafeSlow(2 * encoded.length);
+  }
+}
+var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, encoded, FileReplacer;
 var init_atomic_write = __esm({
   "src/sourcemaps/atomic-write.ts"() {
     "use strict";
@@ -44875,6 +44885,7 @@ var init_atomic_write = __esm({
     BLOCK = 4096;
     blocks = (bytes) => Math.ceil(bytes / BLOCK);
     errCode = (e) => e.code;
+    encoded = Buffer.alloc(0);
     FileReplacer = class {
       spares = [];
       /** Whether hard links work here (false after the filesystem refused one). */
@@ -44893,47 +44904,45 @@ var init_atomic_write = __esm({
        */
       writePending(path, data, mode) {
         const tmp = pendingPath(path);
-        const size = Buffer.byteLength(data, "utf8");
+        const bytes = encodeUtf8(data);
+        const size = bytes.length;
         this.step("write-pending", path);
         const known = this.listed?.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
-        let fd2 = known ? void 0 : this.openExisting(tmp);
-        if (fd2 === void 0) {
+        let file = known ? void 0 : this.openExisting(tmp);
+        if (file === void 0) {
           const spare = this.takeSpare(blocks(size));
           if (spare) {
             try {
               renameSync4(spare.path, tmp);
-              fd2 = this.openExisting(tmp);
+              file = this.openExisting(tmp);
             } catch (e) {
               if (errCode(e) === "EXDEV") this.spares.push(spare);
               else if (errCode(e) !== "ENOENT") throw e;
             }
           }
         }
-        let chmod = true;
-        if (fd2 === void 0) {
+        if (file === void 0) {
           try {
-            fd2 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-            chmod = (mode & ~this.umask) !== mode;
+            const fd3 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+            file = { fd: fd3, mode: mode & 3584 ? -1 : mode & ~this.umask };
           } catch (e) {
-            fd2 = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
-            if (fd2 === void 0) throw e;
+            file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+            if (file === void 0) throw e;
           }
         }
+        const { fd: fd2 } = file;
         try {
-          const n2 = writeSync(fd2, data, 0, "utf8");
-          if (n2 < size) {
-            const bytes = Buffer.from(data, "utf8");
-            for (let off = n2; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
-          }
+          for (let off = 0; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
           ftruncateSync(fd2, size);
-          if (chmod && (fstatSync(fd2).mode & 4095) !== mode) fchmodSync(fd2, mode);
+          if (file.mode !== mode) fchmodSync(fd2, mode);
         } finally {
           closeSync(fd2);
         }
       }
       /**
-       * An existing file at `path` to write into: opened when it is a regular file with no other
-       * name; otherwise the name is removed (nothing is lost: another name keeps the content).
+       * An existing file at `path` to write into, and its permission bits: opened when it is a
+       * regular file with no other name; otherwise the name is removed (nothing is lost: another
+       * name keeps the content).
        */
       openExisting(path) {
         let fd2;
@@ -44947,7 +44956,7 @@ var init_atomic_write = __esm({
           return void 0;
         }
         const st = fstatSync(fd2);
-        if (st.isFile() && st.nlink === 1) return fd2;
+        if (st.isFile() && st.nlink === 1) return { fd: fd2, mode: st.mode & 4095 };
         closeSync(fd2);
         unlinkSync(path);
         return void 0;

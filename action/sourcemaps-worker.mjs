@@ -704,6 +704,17 @@ function exists(path) {
 var BLOCK = 4096;
 var blocks = (bytes) => Math.ceil(bytes / BLOCK);
 var errCode = (e) => e.code;
+var encoded = Buffer.alloc(0);
+function encodeUtf8(text) {
+  for (; ; ) {
+    if (encoded.length < text.length + 4) {
+      encoded = Buffer.allocUnsafeSlow(Math.max(text.length + (text.length >> 3) + 4, 2 * encoded.length, 1 << 16));
+    }
+    const n = encoded.write(text, 0, "utf8");
+    if (n <= encoded.length - 4) return encoded.subarray(0, n);
+    encoded = Buffer.allocUnsafeSlow(2 * encoded.length);
+  }
+}
 var FileReplacer = class {
   spares = [];
   /** Whether hard links work here (false after the filesystem refused one). */
@@ -722,47 +733,45 @@ var FileReplacer = class {
    */
   writePending(path, data, mode) {
     const tmp = pendingPath(path);
-    const size = Buffer.byteLength(data, "utf8");
+    const bytes = encodeUtf8(data);
+    const size = bytes.length;
     this.step("write-pending", path);
     const known = this.listed?.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
-    let fd = known ? void 0 : this.openExisting(tmp);
-    if (fd === void 0) {
+    let file = known ? void 0 : this.openExisting(tmp);
+    if (file === void 0) {
       const spare = this.takeSpare(blocks(size));
       if (spare) {
         try {
           renameSync(spare.path, tmp);
-          fd = this.openExisting(tmp);
+          file = this.openExisting(tmp);
         } catch (e) {
           if (errCode(e) === "EXDEV") this.spares.push(spare);
           else if (errCode(e) !== "ENOENT") throw e;
         }
       }
     }
-    let chmod = true;
-    if (fd === void 0) {
+    if (file === void 0) {
       try {
-        fd = openSync2(tmp, constants2.O_WRONLY | constants2.O_CREAT | constants2.O_EXCL, mode);
-        chmod = (mode & ~this.umask) !== mode;
+        const fd2 = openSync2(tmp, constants2.O_WRONLY | constants2.O_CREAT | constants2.O_EXCL, mode);
+        file = { fd: fd2, mode: mode & 3584 ? -1 : mode & ~this.umask };
       } catch (e) {
-        fd = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
-        if (fd === void 0) throw e;
+        file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+        if (file === void 0) throw e;
       }
     }
+    const { fd } = file;
     try {
-      const n = writeSync(fd, data, 0, "utf8");
-      if (n < size) {
-        const bytes = Buffer.from(data, "utf8");
-        for (let off = n; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
-      }
+      for (let off = 0; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
       ftruncateSync(fd, size);
-      if (chmod && (fstatSync2(fd).mode & 4095) !== mode) fchmodSync(fd, mode);
+      if (file.mode !== mode) fchmodSync(fd, mode);
     } finally {
       closeSync2(fd);
     }
   }
   /**
-   * An existing file at `path` to write into: opened when it is a regular file with no other
-   * name; otherwise the name is removed (nothing is lost: another name keeps the content).
+   * An existing file at `path` to write into, and its permission bits: opened when it is a
+   * regular file with no other name; otherwise the name is removed (nothing is lost: another
+   * name keeps the content).
    */
   openExisting(path) {
     let fd;
@@ -776,7 +785,7 @@ var FileReplacer = class {
       return void 0;
     }
     const st = fstatSync2(fd);
-    if (st.isFile() && st.nlink === 1) return fd;
+    if (st.isFile() && st.nlink === 1) return { fd, mode: st.mode & 4095 };
     closeSync2(fd);
     unlinkSync(path);
     return void 0;

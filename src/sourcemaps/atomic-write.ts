@@ -108,6 +108,27 @@ interface Spare {
 
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
+/** Pending content as UTF-8, encoded into one buffer reused file after file (grown as needed). */
+let encoded = Buffer.alloc(0);
+
+/**
+ * `text` as UTF-8 bytes: a view of the reused buffer, valid until the next call. Encoding once,
+ * into memory that stays, costs less than measuring the length and then encoding into a new
+ * buffer for every file.
+ */
+export function encodeUtf8(text: string): Buffer {
+  for (;;) {
+    if (encoded.length < text.length + 4) {
+      encoded = Buffer.allocUnsafeSlow(Math.max(text.length + (text.length >> 3) + 4, 2 * encoded.length, 1 << 16));
+    }
+    const n = encoded.write(text, 0, "utf8");
+    // `write` stops at the last whole character that fits: room left for one more (4 bytes at
+    // most) means the text was all written.
+    if (n <= encoded.length - 4) return encoded.subarray(0, n);
+    encoded = Buffer.allocUnsafeSlow(2 * encoded.length);
+  }
+}
+
 /** Writes pending files and commits them, recycling the storage of the files it replaces. */
 export class FileReplacer {
   private spares: Spare[] = [];
@@ -129,16 +150,17 @@ export class FileReplacer {
    */
   writePending(path: string, data: string, mode: number): void {
     const tmp = pendingPath(path);
-    const size = Buffer.byteLength(data, "utf8");
+    const bytes = encodeUtf8(data);
+    const size = bytes.length;
     this.step("write-pending", path);
     const known = this.listed?.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
-    let fd = known ? undefined : this.openExisting(tmp);
-    if (fd === undefined) {
+    let file = known ? undefined : this.openExisting(tmp);
+    if (file === undefined) {
       const spare = this.takeSpare(blocks(size));
       if (spare) {
         try {
           renameSync(spare.path, tmp);
-          fd = this.openExisting(tmp);
+          file = this.openExisting(tmp);
         } catch (e) {
           // Another filesystem (EXDEV) or gone: create instead; a spare that is still there is
           // removed at the end.
@@ -147,36 +169,33 @@ export class FileReplacer {
         }
       }
     }
-    let chmod = true;
-    if (fd === undefined) {
+    if (file === undefined) {
       try {
-        fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-        chmod = (mode & ~this.umask) !== mode;
+        const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+        // Created with `mode` less the umask (special bits: set again to be sure).
+        file = { fd, mode: mode & 0o7000 ? -1 : mode & ~this.umask };
       } catch (e) {
         // Made since the folder was listed: reuse it, as one left by a killed run.
-        fd = errCode(e) === "EEXIST" ? this.openExisting(tmp) : undefined;
-        if (fd === undefined) throw e;
+        file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : undefined;
+        if (file === undefined) throw e;
       }
     }
+    const { fd } = file;
     try {
-      // A string is encoded into a transient buffer; bytes only when the write was short.
-      const n = writeSync(fd, data, 0, "utf8");
-      if (n < size) {
-        const bytes = Buffer.from(data, "utf8");
-        for (let off = n; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
-      }
+      for (let off = 0; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
       ftruncateSync(fd, size);
-      if (chmod && (fstatSync(fd).mode & 0o7777) !== mode) fchmodSync(fd, mode);
+      if (file.mode !== mode) fchmodSync(fd, mode);
     } finally {
       closeSync(fd);
     }
   }
 
   /**
-   * An existing file at `path` to write into: opened when it is a regular file with no other
-   * name; otherwise the name is removed (nothing is lost: another name keeps the content).
+   * An existing file at `path` to write into, and its permission bits: opened when it is a
+   * regular file with no other name; otherwise the name is removed (nothing is lost: another
+   * name keeps the content).
    */
-  private openExisting(path: string): number | undefined {
+  private openExisting(path: string): { fd: number; mode: number } | undefined {
     let fd: number;
     try {
       fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
@@ -188,7 +207,7 @@ export class FileReplacer {
       return undefined;
     }
     const st = fstatSync(fd);
-    if (st.isFile() && st.nlink === 1) return fd;
+    if (st.isFile() && st.nlink === 1) return { fd, mode: st.mode & 0o7777 };
     closeSync(fd);
     unlinkSync(path);
     return undefined;

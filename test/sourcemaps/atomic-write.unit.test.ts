@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   emptyRecoveryFiles,
+  encodeUtf8,
   FileReplacer,
   noteListedFolder,
   pendingPath,
@@ -14,6 +15,17 @@ import { tempDir } from "../support/runCli.js";
 function files(dir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n), "utf8")]));
 }
+
+describe("encodeUtf8", () => {
+  it("encodes as Buffer.from does, across the sizes where its buffer grows", () => {
+    for (const unit of ["a", "é", "€", "😀", "\ud800"]) {
+      for (const n of [0, 1, 100, 16_383, 16_384, 16_385, 65_536, 70_000]) {
+        const text = unit.repeat(n);
+        expect(encodeUtf8(text).equals(Buffer.from(text, "utf8")), `${unit} × ${n}`).toBe(true);
+      }
+    }
+  });
+});
 
 describe("FileReplacer", () => {
   it("replaces a file through its pending file, keeping its permission bits, and leaves nothing behind", () => {
@@ -33,6 +45,27 @@ describe("FileReplacer", () => {
     expect(files(dir)).toEqual({ "a.js": "new content" });
     expect(statSync(a).mode & 0o777).toBe(0o640);
     expect(ops).toEqual(["write-pending a.js", "keep-old a.js", "commit a.js", "remove-spare a.js.sentry-ship-spare"]);
+  });
+
+  it("gives a carried-over file the new file's permission bits, and content of any size and alphabet", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    const b = join(dir, "b.js");
+    writeFileSync(a, "a".repeat(100));
+    writeFileSync(b, "b".repeat(100));
+    chmodSync(a, 0o600);
+    chmodSync(b, 0o755);
+    const r = new FileReplacer();
+    const big = `${"é€😀x".repeat(40_000)}\u{10FFFF}`;
+    r.writePending(a, "tiny", 0o600);
+    r.commit(a, 100);
+    // b's pending file is a's old inode (mode 0600): the mode b had is set on it.
+    r.writePending(b, big, 0o755);
+    r.commit(b, 100);
+    r.finish();
+    expect(statSync(a).mode & 0o777).toBe(0o600);
+    expect(statSync(b).mode & 0o777).toBe(0o755);
+    expect(readFileSync(b, "utf8")).toBe(big);
   });
 
   it("writes the next file's new content into the storage of the file it replaced", () => {
