@@ -51838,7 +51838,7 @@ __export(serve_exports2, {
   command: () => command3
 });
 function command3(env2) {
-  return new Command("serve").description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against").option("--port <port>", "port to listen on (default: a free port)", intArg("--port")).option("--host <host>", "address to bind (default 127.0.0.1)").option("--data <dir>", "also write what is received as files under DIR").option("--token <token>", "use this auth token instead of a random one").option(
+  return new Command("serve").description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against").option("--port <port>", "port to listen on (default: a free port)", intArg("--port")).option("--host <host>", "address to bind (default 127.0.0.1; beyond loopback the pages need the token)").option("--data <dir>", "also write what is received as files under DIR").option("--token <token>", "use this auth token instead of a random one").option(
     "--max-chunk-store <MiB>",
     "most uploaded chunk data kept (default 256 in memory, 4096 on disk with --data)",
     intArg("--max-chunk-store")

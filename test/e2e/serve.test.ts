@@ -89,6 +89,39 @@ describe("sentry-ship serve (spawned)", () => {
     expect(await page.text()).toContain(`export SENTRY_DSN=${info.dsn}`);
   });
 
+  it("beyond loopback, prints the pages' address with the token, and the pages refuse a request without it", async () => {
+    const token = `sntryu_${"ab".repeat(32)}`;
+    const child = spawn(process.execPath, [bin, "serve", "--port", "0", "--host", "0.0.0.0", "--token", token], {
+      env: { PATH: process.env.PATH, HOME: tempDir() },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let buf = "";
+        child.stdout!.on("data", (c: Buffer) => {
+          buf += c.toString();
+          if (buf.includes("Press Ctrl+C")) resolve(buf);
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const pages = /^ {2}pages: (http:\/\/0\.0\.0\.0:(\d+)\/\?token=(\S+))$/m.exec(out);
+      expect(pages, out).not.toBeNull();
+      expect(pages![3]).toBe(token);
+      const local = `http://127.0.0.1:${pages![2]}`;
+      const refused = await fetch(`${local}/`);
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).not.toContain(token);
+      const opened = await fetch(`${local}/?token=${token}`, { redirect: "manual" });
+      expect(opened.status).toBe(303);
+      const cookie = opened.headers.get("set-cookie")!.split(";")[0]!;
+      expect(cookie).not.toContain(token);
+      const page = await fetch(`${local}/events`, { headers: { Cookie: cookie } });
+      expect(page.status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
   it("starts --version fast, without loading the command modules", () => {
     const r = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
     expect(r.status).toBe(0);

@@ -5,7 +5,7 @@
  * Every page opens without a console error or a failed request; a screenshot of each is saved
  * under screenshots/web/ (git-ignored).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,7 +75,9 @@ describe("serve's pages in Chromium", () => {
     ids.unresolved = newEvents(n)[0];
 
     n = s.server.state.events.length;
-    await ship(["send-event", "-m", HOSTILE, "-t", "shop:<b>bold</b>", "-r", RELEASE]);
+    const log = join(tempDir("ship-web-log-"), "job.log");
+    writeFileSync(log, "starting the job\n<i>step two</i> failed\n");
+    await ship(["send-event", "-m", HOSTILE, "-t", "shop:<b>bold</b>", "-r", RELEASE, "--logfile", log]);
     ids.hostile = newEvents(n)[0];
 
     await sendItems(s.server, [
@@ -185,6 +187,10 @@ describe("serve's pages in Chromium", () => {
     expect(await top.locator(":scope > pre.context .line.hit").textContent()).toMatch(
       new RegExp(`^${want.line}\\s*throw new TypeError\\("item " \\+ item\\.name \\+ " has no price"\\);\\n?$`),
     );
+    // Contexts as the SDK sent them.
+    const contexts = page.locator("section[aria-labelledby=h-contexts]");
+    expect(await contexts.locator("h3").allTextContents()).toEqual(expect.arrayContaining(["runtime", "os"]));
+    expect(await contexts.textContent()).toContain(process.version);
     // The raw, minified frame is one click away.
     const raw = top.locator("details.raw");
     expect(await raw.locator("p").isVisible()).toBe(false);
@@ -229,7 +235,13 @@ describe("serve's pages in Chromium", () => {
     expect(await page.locator("h1").textContent()).toContain(HOSTILE);
     expect(await page.locator("pre.message").textContent()).toBe(HOSTILE);
     expect(await page.locator("main .tags").textContent()).toContain("<b>bold</b>");
-    expect(await page.locator("main img, main b").count()).toBe(0);
+    // The log file's lines are the breadcrumbs, oldest first, as text.
+    const crumbs = await page.locator("table.crumbs-table tbody tr").allTextContents();
+    expect(crumbs.map((c) => c.replace(/^.*?(starting|<i>)/, "$1"))).toEqual([
+      "starting the job",
+      "<i>step two</i> failed",
+    ]);
+    expect(await page.locator("main img, main b, main i").count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     await open("/events");
     expect(await page.locator("main").textContent()).toContain(HOSTILE);

@@ -16,7 +16,7 @@ export function command(env: RunEnv): Command {
   return new Command("serve")
     .description("run a local, strict stand-in for the Sentry API to rehearse a pipeline against")
     .option("--port <port>", "port to listen on (default: a free port)", intArg("--port"))
-    .option("--host <host>", "address to bind (default 127.0.0.1)")
+    .option("--host <host>", "address to bind (default 127.0.0.1; beyond loopback the pages need the token)")
     .option("--data <dir>", "also write what is received as files under DIR")
     .option("--token <token>", "use this auth token instead of a random one")
     .option(
