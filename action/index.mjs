@@ -32444,9 +32444,13 @@ var context_exports = {};
 __export(context_exports, {
   createContext: () => createContext,
   flagsFromOptions: () => flagsFromOptions,
+  processDefaults: () => processDefaults,
   processIO: () => processIO
 });
 import { homedir } from "node:os";
+function processDefaults() {
+  return { env: process.env, cwd: process.cwd(), homeDir: process.env.HOME || homedir() };
+}
 function processIO() {
   return {
     stdout: process.stdout,

@@ -20,6 +20,11 @@ export interface IO {
   homeDir: string;
 }
 
+/** The process's environment, working directory and home, without touching its standard streams. */
+export function processDefaults(): Pick<IO, "env" | "cwd" | "homeDir"> {
+  return { env: process.env, cwd: process.cwd(), homeDir: process.env.HOME || homedir() };
+}
+
 export function processIO(): IO {
   return {
     stdout: process.stdout,

@@ -6,8 +6,8 @@
  * discarded (the result is the `--json` document, returned) and stderr going to the caller's
  * logger or nowhere. Nothing here exits the process or installs signal handlers.
  */
-import { Writable } from "node:stream";
-import { type CommandContext, createContext, type GlobalOptions, type IO, processIO } from "../context.js";
+import { Readable, Writable } from "node:stream";
+import { type CommandContext, createContext, type GlobalOptions, type IO, processDefaults } from "../context.js";
 import { classifyError, type ShipError } from "../errors.js";
 
 /** Where an API call's progress lines, warnings and debug lines go. `console` fits. */
@@ -86,7 +86,7 @@ function toLogger(logger: Logger, line: string): void {
 
 /** The IO of an API call: the caller's env/cwd (or the process's), stdout discarded, stderr to the logger. */
 export function libraryIO(opts: SentryOptions): IO {
-  const base = processIO();
+  const base = processDefaults();
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? base.env) };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   if (opts.configFile !== undefined) env.SENTRY_PROPERTIES = opts.configFile;
@@ -94,7 +94,8 @@ export function libraryIO(opts: SentryOptions): IO {
   return {
     stdout: lineSink(() => {}),
     stderr: lineSink(logger ? (line) => toLogger(logger, line) : () => {}),
-    stdin: base.stdin,
+    // No API call reads standard input; an empty stream keeps the host's own stdin untouched.
+    stdin: Readable.from([]),
     env,
     cwd: opts.cwd ?? base.cwd,
     homeDir: opts.homeDir ?? env.HOME ?? base.homeDir,

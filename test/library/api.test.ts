@@ -277,6 +277,15 @@ describe("the package's own entry", () => {
     mkdirSync(join(dir, "dist"));
     writeFileSync(join(dir, "dist/a.js"), "console.log(1)\n");
     const writes: string[] = [];
+    // Standard input is not touched either (reading the getter would create the stream).
+    const stdin = Object.getOwnPropertyDescriptor(process, "stdin")!;
+    Object.defineProperty(process, "stdin", {
+      configurable: true,
+      get: () => {
+        writes.push("stdin read");
+        return stdin.get?.call(process);
+      },
+    });
     const orig = [process.stdout.write, process.stderr.write] as const;
     process.stdout.write = ((c: string) => writes.push(String(c)) > 0) as typeof process.stdout.write;
     process.stderr.write = ((c: string) => writes.push(String(c)) > 0) as typeof process.stderr.write;
@@ -285,6 +294,7 @@ describe("the package's own entry", () => {
       await thrown(newRelease({ version: "q@1", env: { HOME: dir } }));
     } finally {
       [process.stdout.write, process.stderr.write] = orig;
+      Object.defineProperty(process, "stdin", stdin);
     }
     expect(writes).toEqual([]);
   });
