@@ -45865,6 +45865,18 @@ ${headers.map(([k2, v]) => html`<dt>Header <code>${clip(k2, 100)}</code></dt><dd
 ${content}`
   );
 }
+function uploadedSource(core, b2, url) {
+  const own = (x2) => x2.files.find((f) => f.url === url && fileKind(f) !== "source_map");
+  const inSame = own(b2);
+  if (inSame) return inSame;
+  for (let k2 = core.state.bundles.length - 1; k2 >= 0; k2--) {
+    const x2 = core.state.bundles[k2];
+    if (x2.orgId !== b2.orgId) continue;
+    const f = own(x2);
+    if (f) return f;
+  }
+  return void 0;
+}
 function sourcePage(core, req) {
   const found2 = fileOf(core, req);
   if (!("bundle" in found2)) return found2;
@@ -45876,7 +45888,13 @@ function sourcePage(core, req) {
   let i2 = req.query.i !== void 0 && /^\d+$/.test(req.query.i) ? Number(req.query.i) : -1;
   if (i2 < 0 && req.query.abs !== void 0)
     i2 = map.resolvedSources.findIndex((s2) => joinUrl(name, s2 ?? "") === req.query.abs);
-  const text = i2 >= 0 ? map.sourcesContent?.[i2] : void 0;
+  let text = i2 >= 0 ? map.sourcesContent?.[i2] : void 0;
+  const line = req.query.line !== void 0 && /^\d+$/.test(req.query.line) ? Number(req.query.line) : void 0;
+  if (text == null && i2 >= 0) {
+    const wanted = joinUrl(name, map.resolvedSources[i2] ?? "");
+    const own = uploadedSource(core, b2, wanted);
+    if (own) text = own.content.toString("utf8");
+  }
   if (text == null)
     return notice(
       404,
@@ -45884,7 +45902,6 @@ function sourcePage(core, req) {
       html`<p>The map <code>${clip(name, 300)}</code> has no source text for that file. <a href="${href(["bundles", b2.id, "files", index])}">Its sources</a></p>`
     );
   const source = joinUrl(name, map.resolvedSources[i2] ?? "");
-  const line = req.query.line !== void 0 && /^\d+$/.test(req.query.line) ? Number(req.query.line) : void 0;
   return page(
     {
       title: source,
@@ -46914,7 +46931,7 @@ function frameView(rc, c3, i2, f, rawFrame) {
   }
   const rawView = rawFrame && status !== "raw" ? html`<details class="raw"><summary>Raw frame</summary><p><code>${clip(position(rawFrame), 500)}</code>${str2(rawFrame.function) ? html` in <code>${clip(String(rawFrame.function), 200)}</code>` : ""}</p>${context(rawFrame)}</details>` : "";
   return html`<li class="frame ${inApp ? "in-app" : "system"} ${status}" id="${`frame-${c3.path.replace(/\./g, "-")}-${i2}`}">
-<div class="where"><span class="loc">${where2}</span> ${badges} ${status === "resolved" || status === "partial" ? sourceLink(rc, f, rawFrame) : ""}</div>
+<div class="where"><span class="loc">${where2}</span> ${badges} ${status === "resolved" ? sourceLink(rc, f, rawFrame) : ""}</div>
 ${context(f)}
 ${reason}
 ${rawView}

@@ -32,6 +32,7 @@ describe("serve's pages in Chromium", () => {
   let browser: Browser;
   let page: Page;
   let problems: string[];
+  let requests: string[];
   /** Events by role. */
   const ids: { sdk?: string; unresolved?: string; hostile?: string } = {};
 
@@ -50,7 +51,7 @@ describe("serve's pages in Chromium", () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    ({ page, problems } = await watchedPage(browser));
+    ({ page, problems, requests } = await watchedPage(browser));
     mkdirSync(SHOTS, { recursive: true });
 
     // A release with a commit and a deploy, its build injected and uploaded, and the app's event.
@@ -134,6 +135,9 @@ describe("serve's pages in Chromium", () => {
     const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(dark).not.toBe(light);
     expect(problems).toEqual([]);
+    // No request leaves this server: pages, script, style sheet, icon and polling only.
+    expect(requests.length).toBeGreaterThan(pages.length);
+    expect(requests.filter((u) => !u.startsWith(`${s.server.url}/`))).toEqual([]);
   });
 
   it("shows each page's data: release commits, deploys and artifacts; bundles; health; monitors", async () => {

@@ -20,10 +20,17 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }
 
-/** A page whose console errors, uncaught errors and failed requests land in `problems`. */
-export async function watchedPage(target: Browser | BrowserContext): Promise<{ page: Page; problems: string[] }> {
+/**
+ * A page whose console errors, uncaught errors and failed requests land in `problems`, and the
+ * URL of every request it makes in `requests`.
+ */
+export async function watchedPage(
+  target: Browser | BrowserContext,
+): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const page = await target.newPage();
   const problems: string[] = [];
+  const requests: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
   page.on("console", (m) => {
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
@@ -32,5 +39,5 @@ export async function watchedPage(target: Browser | BrowserContext): Promise<{ p
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
-  return { page, problems };
+  return { page, problems, requests };
 }

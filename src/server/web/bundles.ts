@@ -163,6 +163,20 @@ ${content}`,
   );
 }
 
+/** An original source uploaded as a file (not in the map): in the map's bundle first, then the org's newest. */
+function uploadedSource(core: ServerCore, b: Bundle, url: string): BundleFile | undefined {
+  const own = (x: Bundle) => x.files.find((f) => f.url === url && fileKind(f) !== "source_map");
+  const inSame = own(b);
+  if (inSame) return inSame;
+  for (let k = core.state.bundles.length - 1; k >= 0; k--) {
+    const x = core.state.bundles[k]!;
+    if (x.orgId !== b.orgId) continue;
+    const f = own(x);
+    if (f) return f;
+  }
+  return undefined;
+}
+
 export function sourcePage(core: ServerCore, req: RouteRequest): Reply {
   const found = fileOf(core, req);
   if (!("bundle" in found)) return found;
@@ -174,7 +188,14 @@ export function sourcePage(core: ServerCore, req: RouteRequest): Reply {
   let i = req.query.i !== undefined && /^\d+$/.test(req.query.i) ? Number(req.query.i) : -1;
   if (i < 0 && req.query.abs !== undefined)
     i = map.resolvedSources.findIndex((s) => joinUrl(name, s ?? "") === req.query.abs);
-  const text = i >= 0 ? map.sourcesContent?.[i] : undefined;
+  let text = i >= 0 ? map.sourcesContent?.[i] : undefined;
+  const line = req.query.line !== undefined && /^\d+$/.test(req.query.line) ? Number(req.query.line) : undefined;
+  if (text == null && i >= 0) {
+    // No source text in the map: the original may have been uploaded as a file of its own.
+    const wanted = joinUrl(name, map.resolvedSources[i] ?? "");
+    const own = uploadedSource(core, b, wanted);
+    if (own) text = own.content.toString("utf8");
+  }
   if (text == null)
     return notice(
       404,
@@ -182,7 +203,6 @@ export function sourcePage(core: ServerCore, req: RouteRequest): Reply {
       html`<p>The map <code>${clip(name, 300)}</code> has no source text for that file. <a href="${href(["bundles", b.id, "files", index])}">Its sources</a></p>`,
     );
   const source = joinUrl(name, map.resolvedSources[i] ?? "");
-  const line = req.query.line !== undefined && /^\d+$/.test(req.query.line) ? Number(req.query.line) : undefined;
   return page(
     {
       title: source,

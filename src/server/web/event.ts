@@ -174,7 +174,7 @@ function frameView(rc: RenderCtx, c: Container, i: number, f: Json, rawFrame: Js
       ? html`<details class="raw"><summary>Raw frame</summary><p><code>${clip(position(rawFrame), 500)}</code>${str(rawFrame.function) ? html` in <code>${clip(String(rawFrame.function), 200)}</code>` : ""}</p>${context(rawFrame)}</details>`
       : "";
   return html`<li class="frame ${inApp ? "in-app" : "system"} ${status}" id="${`frame-${c.path.replace(/\./g, "-")}-${i}`}">
-<div class="where"><span class="loc">${where}</span> ${badges} ${status === "resolved" || status === "partial" ? sourceLink(rc, f, rawFrame) : ""}</div>
+<div class="where"><span class="loc">${where}</span> ${badges} ${status === "resolved" ? sourceLink(rc, f, rawFrame) : ""}</div>
 ${context(f)}
 ${reason}
 ${rawView}
