@@ -45035,7 +45035,7 @@ var init_atomic_write = __esm({
 });
 
 // src/sourcemaps/file-errors.ts
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync8 } from "node:fs";
+import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync8, readSync } from "node:fs";
 function isFileSystemError(e) {
   return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
 }
@@ -45069,7 +45069,7 @@ function notUtf8NameError(display) {
     hint: "Rename the file, or exclude it with --ignore."
   });
 }
-function readRegularFile(path, display) {
+function readRegularFile(path, display, reuse = false) {
   let fd2;
   try {
     fd2 = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
@@ -45081,14 +45081,29 @@ function readRegularFile(path, display) {
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    return readFileSync8(fd2);
+    if (!reuse) return readFileSync8(fd2);
+    if (scratch.length < st.size || scratch.length === 0)
+      scratch = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * scratch.length, 1 << 16));
+    let n2 = 0;
+    while (st.size === 0 || n2 < st.size) {
+      if (n2 === scratch.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * scratch.length);
+        scratch.copy(bigger, 0, 0, n2);
+        scratch = bigger;
+      }
+      const r2 = readSync(fd2, scratch, n2, scratch.length - n2, null);
+      if (r2 === 0) break;
+      n2 += r2;
+      if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return scratch.subarray(0, n2);
   } catch (e) {
     throw fileError(e, "read", display);
   } finally {
     closeSync2(fd2);
   }
 }
-var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, OWN_CAUSES;
+var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, OWN_CAUSES, scratch;
 var init_file_errors = __esm({
   "src/sourcemaps/file-errors.ts"() {
     "use strict";
@@ -45100,6 +45115,7 @@ var init_file_errors = __esm({
       [NOT_REGULAR]: "it is not a regular file",
       [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
     };
+    scratch = Buffer.alloc(0);
   }
 });
 
@@ -56981,7 +56997,7 @@ var init_inject_plan = __esm({
 });
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
 import { sep as sep5 } from "node:path";
 function readStamped(path, slot) {
   const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
@@ -56990,16 +57006,16 @@ function readStamped(path, slot) {
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    let buf = scratch[slot];
-    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
+    let buf = scratch2[slot];
+    if (buf.length < st.size) buf = scratch2[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
     let n2 = 0;
     while (st.size === 0 || n2 < st.size) {
       if (n2 === buf.length) {
         const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
         buf.copy(bigger, 0, 0, n2);
-        buf = scratch[slot] = bigger;
+        buf = scratch2[slot] = bigger;
       }
-      const r2 = readSync(fd2, buf, n2, buf.length - n2, null);
+      const r2 = readSync2(fd2, buf, n2, buf.length - n2, null);
       if (r2 === 0) break;
       n2 += r2;
       if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
@@ -57102,7 +57118,7 @@ function validate2(sources, roots) {
 function isInside(abs, root) {
   return abs === root || abs.startsWith(root.endsWith(sep5) ? root : root + sep5);
 }
-var scratch, JS2, MAP;
+var scratch2, JS2, MAP;
 var init_inject_validate = __esm({
   "src/sourcemaps/inject-validate.ts"() {
     "use strict";
@@ -57111,7 +57127,7 @@ var init_inject_validate = __esm({
     init_discover();
     init_file_errors();
     init_inject_plan();
-    scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+    scratch2 = [Buffer.alloc(0), Buffer.alloc(0)];
     JS2 = 0;
     MAP = 1;
   }
@@ -57215,7 +57231,7 @@ function safeDecode2(s2) {
   }
 }
 function inspectFile(abs, rel, opts = {}) {
-  let bytes = readRegularFile(abs, rel);
+  let bytes = readRegularFile(abs, rel, true);
   let notDecompressed = false;
   if (opts.decompress) ({ bytes, failed: notDecompressed } = decompressed(bytes));
   const size = bytes.length;
@@ -57300,6 +57316,7 @@ var init_tuning = __esm({
 
 // src/sourcemaps/work/jobs.ts
 import { createHash as createHash6 } from "node:crypto";
+import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
 function runJob(job) {
   const transfer = [];
@@ -57329,11 +57346,12 @@ function prepareEntry(item) {
   let data;
   if (item instanceof Uint8Array) data = item;
   else {
-    let read = readRegularFile(item.file, item.displayPath);
+    let read = readRegularFile(item.file, item.displayPath, true);
     if (item.decompress) read = decompressed(read).bytes;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  const deflated = isMainThread ? out : new Uint8Array(out);
   return { deflated, crc: crc322(data), size: data.length, sha1: createHash6("sha1").update(data).digest("hex") };
 }
 function crc322(data) {
@@ -57630,7 +57648,7 @@ var init_zip = __esm({
 
 // src/sourcemaps/bundle.ts
 import { createHash as createHash8 } from "node:crypto";
-import { closeSync as closeSync4, openSync as openSync4, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync4, openSync as openSync4, readSync as readSync3 } from "node:fs";
 import * as zlib2 from "node:zlib";
 function urlToBundlePath(url) {
   const noQuery = url.split(/[?#]/)[0];
@@ -57751,7 +57769,7 @@ async function readChunk(file, offset, size) {
     const buf = Buffer.alloc(size);
     let got = 0;
     while (got < size) {
-      const n2 = readSync2(fd2, buf, got, size - got, offset + got);
+      const n2 = readSync3(fd2, buf, got, size - got, offset + got);
       if (n2 === 0) break;
       got += n2;
     }
@@ -58443,7 +58461,7 @@ var init_resolve3 = __esm({
 
 // src/sourcemaps/chunks.ts
 import { randomBytes as randomBytes4 } from "node:crypto";
-import { closeSync as closeSync5, openSync as openSync5, readSync as readSync3 } from "node:fs";
+import { closeSync as closeSync5, openSync as openSync5, readSync as readSync4 } from "node:fs";
 import * as zlib3 from "node:zlib";
 async function getChunkOptions(api, org) {
   const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
@@ -58555,7 +58573,7 @@ function readPart(file, size, body, at2, gzip) {
   try {
     const readExactly = (into, len, from) => {
       for (let got = 0; got < len; ) {
-        const n2 = readSync3(fd2, body, into + got, len - got, from + got);
+        const n2 = readSync4(fd2, body, into + got, len - got, from + got);
         if (n2 === 0) throw new Error(`chunk at ${file.offset} of ${file.path} is shorter than ${size} bytes`);
         got += n2;
       }
@@ -58653,7 +58671,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync4, statSync as statSync7 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync7 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -58718,7 +58736,7 @@ function isIndexedRamBundle(file) {
   try {
     fd2 = openSync6(file, "r");
     const head = Buffer.alloc(4);
-    return readSync4(fd2, head, 0, 4, 0) === 4 && head.readUInt32LE(0) === RAM_BUNDLE_MAGIC;
+    return readSync5(fd2, head, 0, 4, 0) === 4 && head.readUInt32LE(0) === RAM_BUNDLE_MAGIC;
   } catch {
     return false;
   } finally {
@@ -60186,7 +60204,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync5, statSync as statSync8 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync8 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -60210,7 +60228,7 @@ function readUserFile(path, display, max, tail = false) {
     const bytes = Buffer.alloc(length);
     let got = 0;
     while (got < length) {
-      const n2 = readSync5(fd2, bytes, got, length - got, size - length + got);
+      const n2 = readSync6(fd2, bytes, got, length - got, size - length + got);
       if (n2 === 0) break;
       got += n2;
     }

@@ -7,6 +7,7 @@ import { parentPort } from "node:worker_threads";
 
 // src/sourcemaps/work/jobs.ts
 import { createHash as createHash2 } from "node:crypto";
+import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
 
 // node_modules/@jridgewell/sourcemap-codec/dist/sourcemap-codec.mjs
@@ -609,7 +610,7 @@ function rewriteSourceMap(map, opts) {
 import { gunzipSync } from "node:zlib";
 
 // src/sourcemaps/file-errors.ts
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 var MAX_TEXT_BYTES = 2 ** 29 - 24;
 var NOT_REGULAR = "ENOTREGULAR";
 var TOO_LARGE = "ETOOLARGE";
@@ -632,7 +633,8 @@ function fileError(e, verb, display) {
 function refusal(code, path) {
   return Object.assign(new Error(`${OWN_CAUSES[code]}: ${path}`), { code, path });
 }
-function readRegularFile(path, display) {
+var scratch = Buffer.alloc(0);
+function readRegularFile(path, display, reuse = false) {
   let fd;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -644,7 +646,22 @@ function readRegularFile(path, display) {
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    return readFileSync(fd);
+    if (!reuse) return readFileSync(fd);
+    if (scratch.length < st.size || scratch.length === 0)
+      scratch = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * scratch.length, 1 << 16));
+    let n = 0;
+    while (st.size === 0 || n < st.size) {
+      if (n === scratch.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * scratch.length);
+        scratch.copy(bigger, 0, 0, n);
+        scratch = bigger;
+      }
+      const r = readSync(fd, scratch, n, scratch.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return scratch.subarray(0, n);
   } catch (e) {
     throw fileError(e, "read", display);
   } finally {
@@ -1365,9 +1382,9 @@ function injectInline(jsText, id) {
 }
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync2, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2, readSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync2, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2, readSync as readSync2 } from "node:fs";
 import { sep as sep2 } from "node:path";
-var scratch = [Buffer.alloc(0), Buffer.alloc(0)];
+var scratch2 = [Buffer.alloc(0), Buffer.alloc(0)];
 var JS = 0;
 var MAP = 1;
 function readStamped(path, slot) {
@@ -1377,16 +1394,16 @@ function readStamped(path, slot) {
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    let buf = scratch[slot];
-    if (buf.length < st.size) buf = scratch[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
+    let buf = scratch2[slot];
+    if (buf.length < st.size) buf = scratch2[slot] = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * buf.length, 1 << 16));
     let n = 0;
     while (st.size === 0 || n < st.size) {
       if (n === buf.length) {
         const bigger = Buffer.allocUnsafeSlow(2 * buf.length);
         buf.copy(bigger, 0, 0, n);
-        buf = scratch[slot] = bigger;
+        buf = scratch2[slot] = bigger;
       }
-      const r = readSync(fd, buf, n, buf.length - n, null);
+      const r = readSync2(fd, buf, n, buf.length - n, null);
       if (r === 0) break;
       n += r;
       if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
@@ -1573,7 +1590,7 @@ function safeDecode(s) {
   }
 }
 function inspectFile(abs, rel, opts = {}) {
-  let bytes = readRegularFile(abs, rel);
+  let bytes = readRegularFile(abs, rel, true);
   let notDecompressed = false;
   if (opts.decompress) ({ bytes, failed: notDecompressed } = decompressed(bytes));
   const size = bytes.length;
@@ -1661,11 +1678,12 @@ function prepareEntry(item) {
   let data;
   if (item instanceof Uint8Array) data = item;
   else {
-    let read = readRegularFile(item.file, item.displayPath);
+    let read = readRegularFile(item.file, item.displayPath, true);
     if (item.decompress) read = decompressed(read).bytes;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  const deflated = isMainThread ? out : new Uint8Array(out);
   return { deflated, crc: crc322(data), size: data.length, sha1: createHash2("sha1").update(data).digest("hex") };
 }
 var crcTable;

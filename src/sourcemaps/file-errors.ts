@@ -3,7 +3,7 @@
  * failure the environment causes (a full disk, a read-only or forbidden folder, a name too long
  * or not UTF-8, a file too large to handle) as an InputError — never as a bug of ours.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { environmentCause, InputError } from "../errors.js";
 
 /**
@@ -71,11 +71,17 @@ export function notUtf8NameError(display: string): InputError {
   });
 }
 
+/** The buffer `readRegularFile` reads into when asked to reuse memory (grown as needed). */
+let scratch = Buffer.alloc(0);
+
 /**
  * A regular file's bytes, read without waiting on a FIFO or a device (refused), with the size
- * checked first; a failure is an InputError naming `display` and the cause.
+ * checked first; a failure is an InputError naming `display` and the cause. With `reuse`, the
+ * bytes are a view of one buffer kept for the next read, valid until then: for callers that are
+ * done with a file before reading the next, so that reading a whole build does not leave a
+ * buffer per file for the garbage collector.
  */
-export function readRegularFile(path: string, display: string): Buffer {
+export function readRegularFile(path: string, display: string, reuse = false): Buffer {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -87,7 +93,23 @@ export function readRegularFile(path: string, display: string): Buffer {
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (!st.isFile()) throw refusal(NOT_REGULAR, path);
     if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    return readFileSync(fd);
+    if (!reuse) return readFileSync(fd);
+    if (scratch.length < st.size || scratch.length === 0)
+      scratch = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * scratch.length, 1 << 16));
+    let n = 0;
+    // Up to the size fstat gave, or to the end for a file whose size is not known (0).
+    while (st.size === 0 || n < st.size) {
+      if (n === scratch.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * scratch.length);
+        scratch.copy(bigger, 0, 0, n);
+        scratch = bigger;
+      }
+      const r = readSync(fd, scratch, n, scratch.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return scratch.subarray(0, n);
   } catch (e) {
     throw fileError(e, "read", display);
   } finally {

@@ -61,7 +61,8 @@ export interface InspectOptions {
  */
 export function inspectFile(abs: string, rel: string, opts: InspectOptions = {}): Inspection {
   // Synchronous reads: for many small files they cost far less than thread-pool round trips.
-  let bytes = readRegularFile(abs, rel);
+  // Read into reused memory: nothing read is kept once the file is inspected.
+  let bytes = readRegularFile(abs, rel, true);
   let notDecompressed = false;
   if (opts.decompress) ({ bytes, failed: notDecompressed } = decompressed(bytes));
   const size = bytes.length;

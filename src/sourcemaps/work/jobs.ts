@@ -9,6 +9,7 @@
  * - inject-validate / inject-apply: inject's two phases
  */
 import { createHash } from "node:crypto";
+import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import type { RecoveryFiles } from "../atomic-write.js";
 import { type RewriteOptions, rewriteMapBytes } from "../bundle-rewrite.js";
@@ -106,13 +107,15 @@ export function prepareEntry(item: PrepareItem): Prepared {
   let data: Uint8Array;
   if (item instanceof Uint8Array) data = item;
   else {
-    let read = readRegularFile(item.file, item.displayPath);
+    // Read into reused memory: the bytes are done with before the next entry is read.
+    let read = readRegularFile(item.file, item.displayPath, true);
     if (item.decompress) read = decompressed(read).bytes;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  // A copy that owns its memory, so it can be moved (not cloned) to the main thread: a clone of
-  // a view copies the whole pool or output buffer behind it.
-  const deflated = new Uint8Array(zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }));
+  // On a worker, a copy that owns its memory, so it can be moved (not cloned) to the main
+  // thread: a clone of a view copies the whole pool or output buffer behind it.
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  const deflated = isMainThread ? out : new Uint8Array(out);
   return { deflated, crc: crc32(data), size: data.length, sha1: createHash("sha1").update(data).digest("hex") };
 }
 
