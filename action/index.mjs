@@ -44633,9 +44633,9 @@ function rewriteMapBytes(raw, displayPath, opts) {
 function commonSourcePrefix(sources) {
   const abs = sources.filter((s2) => s2.startsWith("/"));
   if (abs.length === 0) return void 0;
-  let parts = abs[0].split("/").slice(0, -1);
+  let parts = abs[0].split("/");
   for (const s2 of abs.slice(1)) {
-    const p2 = s2.split("/").slice(0, -1);
+    const p2 = s2.split("/");
     let i2 = 0;
     while (i2 < parts.length && i2 < p2.length && parts[i2] === p2[i2]) i2++;
     parts = parts.slice(0, i2);
@@ -44646,7 +44646,7 @@ function commonSourcePrefix(sources) {
 function strip(source, prefixes) {
   for (const p2 of prefixes) {
     const pre = p2.replace(/\/+$/, "");
-    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
+    if (pre && source.startsWith(pre + "/")) return source.slice(pre.length).replace(/^\/+/, "");
   }
   return source;
 }

@@ -433,9 +433,9 @@ function rewriteMapBytes(raw, displayPath, opts) {
 function commonSourcePrefix(sources) {
   const abs = sources.filter((s) => s.startsWith("/"));
   if (abs.length === 0) return void 0;
-  let parts = abs[0].split("/").slice(0, -1);
+  let parts = abs[0].split("/");
   for (const s of abs.slice(1)) {
-    const p = s.split("/").slice(0, -1);
+    const p = s.split("/");
     let i = 0;
     while (i < parts.length && i < p.length && parts[i] === p[i]) i++;
     parts = parts.slice(0, i);
@@ -446,7 +446,7 @@ function commonSourcePrefix(sources) {
 function strip(source, prefixes) {
   for (const p of prefixes) {
     const pre = p.replace(/\/+$/, "");
-    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
+    if (pre && source.startsWith(pre + "/")) return source.slice(pre.length).replace(/^\/+/, "");
   }
   return source;
 }

@@ -29,13 +29,16 @@ export function rewriteMapBytes(raw: Buffer, displayPath: string, opts: RewriteO
   return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
 }
 
-/** Common directory prefix of the absolute source paths (symbolic's find_common_prefix). */
+/**
+ * The common prefix of the absolute source paths, in whole path components (the file name
+ * counts as one, so a single source is its own prefix), as sentry-cli's map library finds it.
+ */
 export function commonSourcePrefix(sources: string[]): string | undefined {
   const abs = sources.filter((s) => s.startsWith("/"));
   if (abs.length === 0) return undefined;
-  let parts = abs[0]!.split("/").slice(0, -1);
+  let parts = abs[0]!.split("/");
   for (const s of abs.slice(1)) {
-    const p = s.split("/").slice(0, -1);
+    const p = s.split("/");
     let i = 0;
     while (i < parts.length && i < p.length && parts[i] === p[i]) i++;
     parts = parts.slice(0, i);
@@ -44,10 +47,14 @@ export function commonSourcePrefix(sources: string[]): string | undefined {
   return prefix.length > 1 ? prefix : undefined;
 }
 
+/**
+ * A source without the first prefix it starts with, cut at a `/`. As in sentry-cli, a source
+ * that is the prefix itself is kept.
+ */
 function strip(source: string, prefixes: string[]): string {
   for (const p of prefixes) {
     const pre = p.replace(/\/+$/, "");
-    if (pre && (source === pre || source.startsWith(pre + "/"))) return source.slice(pre.length).replace(/^\/+/, "");
+    if (pre && source.startsWith(pre + "/")) return source.slice(pre.length).replace(/^\/+/, "");
   }
   return source;
 }

@@ -197,6 +197,39 @@ describe("sourcemaps upload flags against sentry-cli 3.8.0", () => {
     );
   });
 
+  it("--strip-common-prefix and --strip-prefix cut whole path components as sentry-cli does, edge cases included", async () => {
+    const dir = tempDir("ship-upload-");
+    const cases = [
+      ["/a/src/x.js"],
+      ["/foo/bar/baz", "/foo/bar/baz/blah"],
+      ["/a/x.js", "/a/b/y.js"],
+      ["/a/x.js", "rel.js"],
+      ["/ab/x.js", "/ac/y.js"],
+      ["/a/x.js", "/a/x.js.map"],
+      ["/foo/bar/x.js", "/foo/bar", "/foo/barx/y.js", "foo/bar/z.js"],
+    ];
+    const files: Record<string, string> = {};
+    cases.forEach((sources, i) => {
+      files[`m/a${i}.js`] = `var a=${i};\n//# sourceMappingURL=a${i}.js.map\n`;
+      // One segment per source, so every source is used.
+      files[`m/a${i}.js.map`] = map(`a${i}.js`, sources, {
+        mappings: ["AAAA", ...sources.slice(1).map(() => "CCAA")].join(","),
+      });
+    });
+    writeFiles(dir, files);
+    const runs = [
+      ["--strip-common-prefix"],
+      ["--strip-prefix", "/foo/bar"],
+      ["--strip-prefix", "/foo/bar/"],
+      ["--strip-prefix", "foo", "--strip-prefix", "/a"],
+    ];
+    for (const [i, args] of runs.entries()) {
+      const { theirs, ours, ref, mine } = await both(dir, ["--release", `sp-${i}`, ...args, "m"]);
+      expect([theirs.exitCode, ours.exitCode]).toEqual([0, 0]);
+      expect(comparable(mine[0]!), args.join(" ")).toEqual(comparable(ref[0]!));
+    }
+  });
+
   describe("--bundle and --bundle-sourcemap (React Native)", () => {
     const rnMap = (extra: Record<string, unknown> = {}) =>
       JSON.stringify({
