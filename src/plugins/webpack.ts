@@ -32,6 +32,7 @@ interface CompilationLike {
   getAsset(name: string): AssetLike | undefined;
   updateAsset(name: string, source: SourceLike): void;
   getAssets(): readonly AssetLike[];
+  chunks: Iterable<{ files: Iterable<string> }>;
   errors: Error[];
   warnings: Error[];
   outputOptions: { path?: string };
@@ -76,8 +77,11 @@ export class SentryShipWebpackPlugin {
         compilation.hooks.processAssets.tap(
           { name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING + 1 },
           (assets) => {
+            // Only what chunks emitted: files copied into the output as they are are left alone.
+            const chunkFiles = new Set<string>();
+            for (const chunk of compilation.chunks) for (const f of chunk.files) chunkFiles.add(f);
             for (const name of Object.keys(assets)) {
-              if (!/\.[cm]?js$/.test(name)) continue;
+              if (!/\.[cm]?js$/.test(name) || !chunkFiles.has(name)) continue;
               const asset = compilation.getAsset(name);
               if (!asset) continue;
               const mapName = firstOf(asset.info.related?.sourceMap);

@@ -66,6 +66,13 @@ export function pluginSuite(bundler: Bundler): void {
       const dir = tempDir(`ship-${bundler}-up-`);
       writePluginApp(dir);
       const version = `shop@${bundler}-1`;
+      const repo = await fetch(`${s.server.url}/api/0/organizations/acme/repos/`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${s.server.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ provider: "integrations:github", name: "acme/shop" }),
+      });
+      expect(repo.status).toBe(201);
+      const sha = "4f2a9c1e0b7d3a5f6e8c9b0a1d2e3f4a5b6c7d8e";
       const bundlesBefore = s.server.state.bundles.length;
       const built = await build(dir, "dist", {
         url: s.server.url,
@@ -75,7 +82,7 @@ export function pluginSuite(bundler: Bundler): void {
         cwd: dir,
         env: {},
         silent: true,
-        release: { name: version, deploy: { env: "production" } },
+        release: { name: version, setCommits: { repo: "acme/shop", commit: sha }, deploy: { env: "production" } },
         sourcemaps: { filesToDeleteAfterUpload: "dist/**/*.map" },
       });
       const js = [...readTree(built.outDir).keys()];
@@ -95,10 +102,12 @@ export function pluginSuite(bundler: Bundler): void {
         expect(map?.headers["debug-id"], `${name}.map`).toBe(id);
         expect(existsSync(join(built.outDir, `${name}.map`))).toBe(false);
       }
-      // The release was created and finalized, and the deploy recorded.
+      // The release was created with its commit and finalized, and the deploy recorded.
       const release = await api(`organizations/acme/releases/${encodeURIComponent(version)}/`);
       expect(release.version).toBe(version);
       expect(release.dateReleased).not.toBeNull();
+      const commits = await api(`organizations/acme/releases/${encodeURIComponent(version)}/commits/`);
+      expect(commits.map((c: Json) => c.id)).toEqual([sha]);
       const deploys = await api(`organizations/acme/releases/${encodeURIComponent(version)}/deploys/`);
       expect(deploys.map((d: Json) => d.environment)).toEqual(["production"]);
 
