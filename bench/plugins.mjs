@@ -3,7 +3,11 @@
 // with 100 modules, all sharing 10 utility modules) built by vite, rollup, webpack and esbuild,
 // each with and without the sentry-ship plugin (debug ids and release injected; no upload), with
 // content-hashed names and maps. Every build runs in its own child process; the time is the
-// build call's wall time inside it (loading the plugin module included, loading the bundler not).
+// build call's wall time inside it (loading the plugin module included, loading the bundler not),
+// and the CPU time of that Node process over the same call (user + system: steadier than wall time
+// on a loaded machine; esbuild's own Go process, which also minifies for Vite, is not in it), and
+// the time spent inside the plugin's own hooks (with its share of the build without the plugin):
+// the figure load disturbs least.
 // With and without alternate, the order flipping every round. Prints medians as a markdown table.
 //
 // Run after `npm run build` (the plugins load from dist/):
@@ -98,6 +102,65 @@ function generateApp(dir) {
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
 }
 
+/** Milliseconds spent inside the plugin's own hooks in this process (a with-plugin build). */
+let hookMs = 0;
+
+/**
+ * `fn`, with its time (until its promise settles) added to hookMs.
+ * @template {(...args: any[]) => any} F
+ * @param {F} fn
+ * @returns {F}
+ */
+function timed(fn) {
+  return /** @type {F} */ (
+    /** @this {any} @param {any[]} args */
+    function (...args) {
+      const t = performance.now();
+      const r = fn.apply(this, args);
+      if (r && typeof r.then === "function") return r.finally(() => (hookMs += performance.now() - t));
+      hookMs += performance.now() - t;
+      return r;
+    }
+  );
+}
+
+/** @param {any} p the Vite/Rollup plugin object, its hooks timed */
+function timedRollupPlugin(p) {
+  p.renderChunk.handler = timed(p.renderChunk.handler);
+  p.generateBundle = timed(p.generateBundle);
+  p.writeBundle = timed(p.writeBundle);
+  return p;
+}
+
+/** @param {any} p the esbuild plugin, its onEnd callback timed */
+function timedEsbuildPlugin(p) {
+  const setup = p.setup;
+  p.setup = (/** @type {any} */ build) =>
+    setup({ initialOptions: build.initialOptions, onEnd: (/** @type {any} */ cb) => build.onEnd(timed(cb)) });
+  return p;
+}
+
+/**
+ * Two webpack plugins that tap processAssets at the sentry-ship plugin's stage, before and after
+ * it (same stage: registration order), and time what runs between.
+ * @param {any} inner the sentry-ship webpack plugin
+ */
+function timedWebpackPlugins(inner) {
+  let t = 0;
+  const at = (/** @type {boolean} */ start) => ({
+    apply(/** @type {any} */ compiler) {
+      compiler.hooks.thisCompilation.tap("bench-timer", (/** @type {any} */ compilation) => {
+        const stage = compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING + 1;
+        compilation.hooks.processAssets.tap({ name: "bench-timer", stage }, () => {
+          if (start) t = performance.now();
+          else hookMs += performance.now() - t;
+        });
+      });
+    },
+  });
+  return [at(true), inner, at(false)];
+}
+
 const PLUGIN_OPTIONS = { release: { name: "bench@1.0.0" }, silent: true };
 
 /**
@@ -116,7 +179,7 @@ async function buildOnce(bundler, dir, out, withPlugin) {
   if (bundler === "rollup") {
     const { rollup } = await import("rollup");
     const t0 = performance.now();
-    const plugins = withPlugin ? [(await plugin("vite")).sentryShip(PLUGIN_OPTIONS)] : [];
+    const plugins = withPlugin ? [timedRollupPlugin((await plugin("vite")).sentryShip(PLUGIN_OPTIONS))] : [];
     const b = await rollup({ input: entry, plugins });
     await b.write({
       dir: outDir,
@@ -131,7 +194,7 @@ async function buildOnce(bundler, dir, out, withPlugin) {
   if (bundler === "vite") {
     const { build } = await import("vite");
     const t0 = performance.now();
-    const plugins = withPlugin ? [(await plugin("vite")).sentryShip(PLUGIN_OPTIONS)] : [];
+    const plugins = withPlugin ? [timedRollupPlugin((await plugin("vite")).sentryShip(PLUGIN_OPTIONS))] : [];
     await build({
       root: dir,
       configFile: false,
@@ -150,7 +213,9 @@ async function buildOnce(bundler, dir, out, withPlugin) {
   if (bundler === "webpack") {
     const { default: webpack } = await import("webpack");
     const t0 = performance.now();
-    const plugins = withPlugin ? [new (await plugin("webpack")).SentryShipWebpackPlugin(PLUGIN_OPTIONS)] : [];
+    const plugins = withPlugin
+      ? timedWebpackPlugins(new (await plugin("webpack")).SentryShipWebpackPlugin(PLUGIN_OPTIONS))
+      : [];
     const compiler = webpack({
       mode: "production",
       context: dir,
@@ -168,7 +233,7 @@ async function buildOnce(bundler, dir, out, withPlugin) {
   }
   const { build } = await import("esbuild");
   const t0 = performance.now();
-  const plugins = withPlugin ? [(await plugin("esbuild")).sentryShip(PLUGIN_OPTIONS)] : [];
+  const plugins = withPlugin ? [timedEsbuildPlugin((await plugin("esbuild")).sentryShip(PLUGIN_OPTIONS))] : [];
   await build({
     entryPoints: [entry],
     bundle: true,
@@ -194,8 +259,11 @@ const median = (/** @type {number[]} */ xs) => {
 
 if (process.argv[2] === "--one") {
   const [, , , bundler = "", dir = "", out = "", withPlugin] = process.argv;
+  const cpu0 = process.cpuUsage();
   const ms = await buildOnce(bundler, dir, out, withPlugin === "1");
-  process.stdout.write(`${JSON.stringify({ ms, files: readdirSync(join(dir, out)).length })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs, hookMs, files: readdirSync(join(dir, out)).length })}\n`);
   process.exit(0);
 }
 
@@ -208,7 +276,7 @@ generateApp(dir);
 /**
  * @param {string} bundler
  * @param {boolean} withPlugin
- * @returns {{ ms: number, files: number }}
+ * @returns {{ ms: number, cpuMs: number, hookMs: number, files: number }}
  */
 function one(bundler, withPlugin) {
   const r = spawnSync(
@@ -238,26 +306,39 @@ for (const bundler of bundlers) {
   const without = [];
   /** @type {number[]} */
   const withP = [];
+  /** @type {number[]} */
+  const cpuWithout = [];
+  /** @type {number[]} */
+  const cpuWith = [];
+  /** @type {number[]} */
+  const hooks = [];
   let files = 0;
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? [false, true] : [true, false];
     for (const p of order) {
       const r = one(bundler, p);
       (p ? withP : without).push(r.ms);
+      (p ? cpuWith : cpuWithout).push(r.cpuMs);
+      if (p) hooks.push(r.hookMs);
       files = r.files;
     }
   }
   const a = median(without);
   const b = median(withP);
-  rows.push({ bundler, files, a, b, load: load() });
+  rows.push({ bundler, files, a, b, ca: median(cpuWithout), cb: median(cpuWith), hk: median(hooks), load: load() });
   console.error(
     `${bundler}: without ${without.map((x) => x.toFixed(0)).join(" ")} | with ${withP.map((x) => x.toFixed(0)).join(" ")}`,
   );
 }
 console.log("");
-console.log("| bundler | output files | without plugin (median) | with plugin (median) | overhead | load (1 min) |");
-console.log("|---|---|---|---|---|---|");
+console.log(
+  "| bundler | output files | wall, without plugin | wall, with plugin | wall overhead | Node CPU, without | Node CPU, with | CPU overhead | in the plugin's hooks | load (1 min) |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|---|");
+/** @param {number} with_ @param {number} without */
+const pct = (with_, without) => `${((with_ / without - 1) * 100).toFixed(1)} %`;
 for (const r of rows) {
-  const pct = ((r.b / r.a - 1) * 100).toFixed(1);
-  console.log(`| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct} % | ${r.load} |`);
+  console.log(
+    `| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct(r.b, r.a)} | ${r.ca.toFixed(0)} ms | ${r.cb.toFixed(0)} ms | ${pct(r.cb, r.ca)} | ${r.hk.toFixed(0)} ms (${((r.hk / r.a) * 100).toFixed(1)} %) | ${r.load} |`,
+  );
 }

@@ -99,18 +99,24 @@ function injectInMemory(files: OutputFileLike[], release: string | undefined, lo
 
 async function injectOnDisk(paths: string[], release: string | undefined, log: ReturnType<typeof pluginLogger>) {
   const all = new Set(paths);
-  for (const p of paths) {
-    if (!JS_RE.test(p)) continue;
-    const mapPath = all.has(`${p}.map`) ? `${p}.map` : undefined;
-    const code = await readFile(p, "utf8");
-    const map = mapPath === undefined ? undefined : await readFile(mapPath, "utf8");
-    const out = injectOne(p, code, map, release);
-    if (!out) continue;
-    // The map first: a reader never sees injected code with a map that lacks its id.
-    if (mapPath !== undefined && out.map !== undefined) await writeFile(mapPath, out.map);
-    await writeFile(p, out.code);
-    log.debug(`${p}: debug id ${out.debugId}`);
-  }
+  // Files are independent: read, inject and write them concurrently.
+  await Promise.all(
+    paths
+      .filter((p) => JS_RE.test(p))
+      .map(async (p) => {
+        const mapPath = all.has(`${p}.map`) ? `${p}.map` : undefined;
+        const [code, map] = await Promise.all([
+          readFile(p, "utf8"),
+          mapPath === undefined ? undefined : readFile(mapPath, "utf8"),
+        ]);
+        const out = injectOne(p, code, map, release);
+        if (!out) return;
+        // The map first: a reader never sees injected code with a map that lacks its id.
+        if (mapPath !== undefined && out.map !== undefined) await writeFile(mapPath, out.map);
+        await writeFile(p, out.code);
+        log.debug(`${p}: debug id ${out.debugId}`);
+      }),
+  );
 }
 
 function injectOne(path: string, code: string, map: string | undefined, release: string | undefined) {

@@ -9,9 +9,15 @@
  *   is fixed once it exists (`finishChunkMap`), with the same shift inject applies.
  * - webpack and esbuild: code and map together — `injectCode`, exactly as inject does on disk.
  */
-import { debugIdFromBytes, findDebugId } from "../sourcemaps/debug-id.js";
+import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../sourcemaps/debug-id.js";
 import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "../sourcemaps/discover.js";
-import { type InjectedCode, injectCode, mapProblem, parseMapJson, rewriteMap } from "../sourcemaps/inject-plan.js";
+import {
+  type InjectedCode,
+  injectCode,
+  injectParsedPair,
+  parseMapJson,
+  rewriteMap,
+} from "../sourcemaps/inject-plan.js";
 import { injectWithMap, insertionPoint, snippet } from "../sourcemaps/snippet.js";
 
 /** Where the snippet went: the 0-based line and column, in the code before injection. */
@@ -62,14 +68,12 @@ export function injectRendered(code: string, release?: string): RenderedInjectio
 
 /**
  * The chunk's map (JSON text) once the bundler made it from the code as it was before injection:
- * mappings shifted as inject shifts them, `debugId` added. Throws an Error saying what is wrong
- * with a map that cannot be rewritten.
+ * mappings shifted as inject shifts them, `debugId` added. The bundler made the map in this same
+ * process, so it is not validated first as inject validates a map found on disk (that check was
+ * most of the plugin's time); one that cannot be shifted still throws.
  */
 export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt): string {
-  const map = parseMapJson(mapText);
-  const p = mapProblem(map);
-  if (p) throw new Error(p);
-  return rewriteMap(map, debugId, at);
+  return rewriteMap(parseMapJson(mapText), debugId, at);
 }
 
 /** `finishChunkMap` for a chunk that carries its map inline as a `data:` URL; the code unchanged when it has none. */
@@ -83,11 +87,20 @@ export function finishInlineMap(code: string, debugId: string, at: InsertedAt): 
 }
 
 /**
- * Inject an emitted JS file and its map (if any) as `sourcemaps inject` does on disk, plus the
- * release statement. Undefined when the file already has an id.
+ * Inject an emitted JS file and its map (if any) as `sourcemaps inject` does on disk — the same
+ * id, the same bytes — plus the release statement. Undefined when the file already has an id.
+ * As in `finishChunkMap`, a map the bundler just made is not validated first.
  */
 export function injectAsset(code: string, map: string | undefined, release?: string): InjectedCode | undefined {
-  const out = injectCode(code, map);
+  if (findDebugId(code)) return undefined;
+  let out: InjectedCode | undefined;
+  if (map === undefined) out = injectCode(code);
+  else {
+    const parsed = parseMapJson(map);
+    const debugId = debugIdFromMap(parsed) ?? debugIdFromBytes(code, "\0", map);
+    const pair = injectParsedPair(code, parsed, debugId);
+    out = { debugId, code: pair.js, map: pair.map };
+  }
   if (!out) return undefined;
   return { ...out, code: withRelease(out.code, out.debugId, release) };
 }
