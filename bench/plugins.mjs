@@ -161,7 +161,7 @@ function timedWebpackPlugins(inner) {
   return [at(true), inner, at(false)];
 }
 
-const PLUGIN_OPTIONS = { release: { name: "bench@1.0.0" }, silent: true };
+const PLUGIN_OPTIONS = { release: { name: "bench@1.0.0", create: false }, sourcemaps: { disable: true }, silent: true };
 
 /**
  * One build, in this process: the build call's wall time in ms.
