@@ -35,7 +35,12 @@ export async function watchedPage(
     if (m.type() === "error") problems.push(`console: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}: ${r.failure()?.errorText}`));
+  page.on("requestfailed", (r) => {
+    // ERR_ABORTED is the page cancelling its own request (a navigation away while the icon or a
+    // poll is still loading), not the server failing it; failures by the server show as other errors.
+    const reason = r.failure()?.errorText;
+    if (reason !== "net::ERR_ABORTED") problems.push(`request failed: ${r.url()}: ${reason}`);
+  });
   page.on("response", (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
