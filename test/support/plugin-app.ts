@@ -6,34 +6,14 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { APP_SOURCES } from "./js-app.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
 export const PLUGIN_APP_SOURCES: Record<string, string> = {
-  "src/price.js": [
-    "const PRICES = { book: 12, lamp: 30 };",
-    "",
-    "export function priceOf(item) {",
-    "  const price = PRICES[item.name];",
-    "  if (price === undefined) {",
-    '    throw new TypeError("item " + item.name + " has no price");',
-    "  }",
-    "  return price;",
-    "}",
-    "",
-  ].join("\n"),
-  "src/cart.js": [
-    'import { priceOf } from "./price.js";',
-    "",
-    "export function checkout(items) {",
-    "  let total = 0;",
-    "  for (const item of items) {",
-    "    total += priceOf(item) * item.qty;",
-    "  }",
-    "  return total;",
-    "}",
-    "",
-  ].join("\n"),
+  // The module that throws and its caller are the processing tests' own (./js-app.ts).
+  "src/price.js": APP_SOURCES["src/price.js"]!,
+  "src/cart.js": APP_SOURCES["src/cart.js"]!,
   "src/report.js": [
     'import { priceOf } from "./price.js";',
     "",
