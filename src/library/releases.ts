@@ -2,6 +2,8 @@
  * Releases through the Node API: `newRelease`, `finalizeRelease`, `setCommits`, `proposeVersion`.
  * Each runs the command function `sentry-ship releases …` runs and returns its `--json` document.
  */
+
+import type { SetCommitsOptions as SetCommitsCommandOptions } from "../commands/releases/set-commits.js";
 import type {
   DryRunDocument,
   FinalizeReleaseDocument,
@@ -57,23 +59,11 @@ export async function finalizeRelease(opts: FinalizeReleaseOptions): Promise<Fin
   });
 }
 
-export interface SetCommitsOptions extends SentryOptions {
-  version: string;
-  /** `--auto`: match the git remote against the org's repositories and send HEAD. */
-  auto?: boolean;
-  /** `--local`: send the commits read from local git. */
-  local?: boolean;
-  /** `--clear`: remove the release's commits. */
-  clear?: boolean;
-  /** `--commit REPO@SHA` or `REPO@PREV..SHA`, several allowed. */
-  commits?: string[];
-  ignoreMissing?: boolean;
-  initialDepth?: number;
-  deepenLimit?: number;
-  /** `--path`: keep only commits touching these paths (relative to cwd). */
-  paths?: string[];
-  dryRun?: boolean;
-}
+/**
+ * `releases set-commits`: the command's own options (`auto` for `--auto`, `local`, `clear`,
+ * `commits` for `--commit`, `paths` for `--path`, …) with the connection settings.
+ */
+export interface SetCommitsOptions extends SentryOptions, SetCommitsCommandOptions {}
 
 /** `releases set-commits`. Without auto/local/clear/commits, local git is read as the CLI does. */
 export async function setCommits(opts: SetCommitsOptions): Promise<SetCommitsDocument> {

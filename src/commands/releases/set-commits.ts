@@ -10,8 +10,11 @@ import { collect, handler, intArg, orgOption, projectOption, type RunEnv } from 
 
 export interface SetCommitsOptions {
   version: string;
+  /** `--auto`: match the git remote against the org's repositories and send HEAD. */
   auto?: boolean;
+  /** `--local`: send the commits read from local git. */
   local?: boolean;
+  /** `--clear`: remove the release's commits. */
   clear?: boolean;
   /** `REPO[#PATH][@[PREV..]REV]`, repeatable. */
   commits?: string[];
