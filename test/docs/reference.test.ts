@@ -8,7 +8,7 @@ import { ENV_ONLY_SETTINGS, flagSetting } from "../../src/config/settings.js";
 const root = join(import.meta.dirname, "../..");
 const dir = join(root, "docs/reference");
 
-async function render(): Promise<Map<string, string>> {
+async function freshProgram() {
   const io = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -17,8 +17,11 @@ async function render(): Promise<Map<string, string>> {
     cwd: root,
     homeDir: root,
   };
-  const { program } = await buildProgram(io, {}, []);
-  return renderReference(program, flagSetting, ENV_ONLY_SETTINGS) as Map<string, string>;
+  return (await buildProgram(io, {}, [])).program;
+}
+
+async function render(): Promise<Map<string, string>> {
+  return renderReference(await freshProgram(), flagSetting, ENV_ONLY_SETTINGS) as Map<string, string>;
 }
 
 describe("docs/reference (generated from the commander definitions)", () => {
@@ -36,15 +39,7 @@ describe("docs/reference (generated from the commander definitions)", () => {
   it("covers every command and every flag --help shows", async () => {
     const pages = await render();
     const all = [...pages.values()].join("\n");
-    const io = {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      env: {},
-      cwd: root,
-      homeDir: root,
-    };
-    const { program } = await buildProgram(io, {}, []);
+    const program = await freshProgram();
     const walk = (cmd: typeof program, path: string[]): void => {
       if (path.length > 0) expect(all).toContain(`\`sentry-ship ${path.join(" ")}\``);
       for (const o of cmd.options) expect(all).toContain(`\`${o.flags}\``);
@@ -54,15 +49,7 @@ describe("docs/reference (generated from the commander definitions)", () => {
   });
 
   it("notices a stale page: a flag added to the program appears in a fresh rendering", async () => {
-    const io = {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      env: {},
-      cwd: root,
-      homeDir: root,
-    };
-    const { program } = await buildProgram(io, {}, []);
+    const program = await freshProgram();
     const deploys = program.commands.find((c) => c.name() === "deploys")!;
     deploys.commands.find((c) => c.name() === "new")!.option("--brand-new-flag", "a flag the pages do not have");
     const pages = renderReference(program, flagSetting, ENV_ONLY_SETTINGS) as Map<string, string>;
