@@ -7,17 +7,26 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
-var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
+var __require = /* @__PURE__ */ ((x3) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x3, {
   get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
-}) : x2)(function(x2) {
+}) : x3)(function(x3) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
-  throw Error('Dynamic require of "' + x2 + '" is not supported');
+  throw Error('Dynamic require of "' + x3 + '" is not supported');
 });
-var __esm = (fn, res) => function __init() {
-  return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+var __esm = (fn, res, err4) => function __init() {
+  if (err4) throw err4[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err4 = [e], e;
+  }
 };
 var __commonJS = (cb, mod) => function __require3() {
-  return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
 };
 var __export = (target, all) => {
   for (var name in all)
@@ -140,6 +149,7 @@ var init_errors = __esm({
         super(message, options);
         this.url = url;
       }
+      url;
       kind = "network";
       exitCode = 1;
       toJSON() {
@@ -154,6 +164,10 @@ var init_errors = __esm({
         this.path = path;
         this.body = body;
       }
+      status;
+      method;
+      path;
+      body;
       kind = "api";
       exitCode = 1;
       toJSON() {
@@ -170,6 +184,7 @@ var init_errors = __esm({
         this.signal = signal;
         this.exitCode = signal === "SIGINT" ? 130 : 143;
       }
+      signal;
       kind = "interrupted";
       exitCode;
     };
@@ -571,9 +586,9 @@ var init_source = __esm({
     init_supports_color();
     init_utilities();
     ({ stdout: stdoutColor, stderr: stderrColor } = supports_color_default);
-    GENERATOR = Symbol("GENERATOR");
-    STYLER = Symbol("STYLER");
-    IS_EMPTY = Symbol("IS_EMPTY");
+    GENERATOR = /* @__PURE__ */ Symbol("GENERATOR");
+    STYLER = /* @__PURE__ */ Symbol("STYLER");
+    IS_EMPTY = /* @__PURE__ */ Symbol("IS_EMPTY");
     levelMapping = [
       "ansi",
       "ansi",
@@ -932,7 +947,7 @@ var init_mjs = __esm({
   "node_modules/signal-exit/dist/mjs/index.js"() {
     init_signals();
     processOk = (process9) => !!process9 && typeof process9 === "object" && typeof process9.removeListener === "function" && typeof process9.emit === "function" && typeof process9.reallyExit === "function" && typeof process9.listeners === "function" && typeof process9.kill === "function" && typeof process9.pid === "number" && typeof process9.on === "function";
-    kExitEmitter = Symbol.for("signal-exit emitter");
+    kExitEmitter = /* @__PURE__ */ Symbol.for("signal-exit emitter");
     global = globalThis;
     ObjectDefineProperty = Object.defineProperty.bind(Object);
     Emitter = class {
@@ -962,14 +977,14 @@ var init_mjs = __esm({
       }
       removeListener(ev, fn) {
         const list = this.listeners[ev];
-        const i2 = list.indexOf(fn);
-        if (i2 === -1) {
+        const i3 = list.indexOf(fn);
+        if (i3 === -1) {
           return;
         }
-        if (i2 === 0 && list.length === 1) {
+        if (i3 === 0 && list.length === 1) {
           list.length = 0;
         } else {
-          list.splice(i2, 1);
+          list.splice(i3, 1);
         }
       }
       emit(ev, code, signal) {
@@ -3141,10 +3156,10 @@ var init_utilities2 = __esm({
       let high = Math.floor(ranges.length / 2) - 1;
       while (low <= high) {
         const mid = Math.floor((low + high) / 2);
-        const i2 = mid * 2;
-        if (codePoint < ranges[i2]) {
+        const i3 = mid * 2;
+        if (codePoint < ranges[i3]) {
           high = mid - 1;
-        } else if (codePoint > ranges[i2 + 1]) {
+        } else if (codePoint > ranges[i3 + 1]) {
           low = mid + 1;
         } else {
           return true;
@@ -4365,8 +4380,8 @@ var require_ini = __commonJS({
       } else {
         let esc = false;
         let unesc = "";
-        for (let i2 = 0, l = val.length; i2 < l; i2++) {
-          const c3 = val.charAt(i2);
+        for (let i3 = 0, l = val.length; i3 < l; i3++) {
+          const c3 = val.charAt(i3);
           if (esc) {
             if ("\\;#".indexOf(c3) !== -1) {
               unesc += c3;
@@ -4419,23 +4434,23 @@ function quoteLine(line) {
 function parseIniText(path, text) {
   const sectionNames = /* @__PURE__ */ new Set([""]);
   const lines = text.split(/\r\n|\n|\r/);
-  lines.forEach((raw, i2) => {
+  lines.forEach((raw, i3) => {
     if (raw.length > MAX_CONFIG_LINE)
       throw new ConfigError(
-        `${path}:${i2 + 1}: line too long (${raw.length} characters; at most ${MAX_CONFIG_LINE} per line)`
+        `${path}:${i3 + 1}: line too long (${raw.length} characters; at most ${MAX_CONFIG_LINE} per line)`
       );
     const line = raw.trim();
     if (line === "" || line.startsWith(";") || line.startsWith("#")) return;
     const sec = /^\[([^\]]*)\]\s*(?:[;#].*)?$/.exec(line);
     if (sec) {
       const name = sec[1].trim();
-      if (name === "") throw new ConfigError(`${path}:${i2 + 1}: empty section name '[]'`);
+      if (name === "") throw new ConfigError(`${path}:${i3 + 1}: empty section name '[]'`);
       sectionNames.add(name);
       return;
     }
     const eq = line.indexOf("=");
     if (eq > 0 && line.slice(0, eq).trim() !== "") return;
-    throw new ConfigError(`${path}:${i2 + 1}: expected 'key = value' or '[section]', found ${quoteLine(raw)}`);
+    throw new ConfigError(`${path}:${i3 + 1}: expected 'key = value' or '[section]', found ${quoteLine(raw)}`);
   });
   const parsed = (0, import_ini.parse)(text);
   const out = /* @__PURE__ */ new Map();
@@ -4466,11 +4481,11 @@ function unescapeProperty(s2) {
 function parsePropertiesText(text) {
   const out = /* @__PURE__ */ new Map();
   const physical = text.split(/\r\n|\n|\r/);
-  for (let i2 = 0; i2 < physical.length; i2++) {
-    let line = physical[i2].replace(/^[ \t\f]+/, "");
+  for (let i3 = 0; i3 < physical.length; i3++) {
+    let line = physical[i3].replace(/^[ \t\f]+/, "");
     if (line === "" || line.startsWith("#") || line.startsWith("!")) continue;
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i2 + 1 < physical.length) {
-      line = line.slice(0, -1) + physical[++i2].replace(/^[ \t\f]+/, "");
+    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i3 + 1 < physical.length) {
+      line = line.slice(0, -1) + physical[++i3].replace(/^[ \t\f]+/, "");
     }
     const m = /^((?:\\.|[^=:\s\\])*)[ \t\f]*[=:]?[ \t\f]*(.*)$/.exec(line);
     if (!m) continue;
@@ -4594,18 +4609,18 @@ function findDotenv(cwd) {
 }
 function firstBadDotenvLine(text) {
   const lines = text.split(/\r\n|\n|\r/);
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const raw = lines[i2];
+  for (let i3 = 0; i3 < lines.length; i3++) {
+    const raw = lines[i3];
     const t2 = raw.trim();
     if (t2 === "" || t2.startsWith("#")) continue;
     const m = ASSIGNMENT.exec(raw);
-    if (!m) return { line: i2 + 1, text: raw };
+    if (!m) return { line: i3 + 1, text: raw };
     const value3 = m[1].trim();
     const q3 = value3[0];
     if (q3 === '"' || q3 === "'" || q3 === "`") {
       if (value3.indexOf(q3, 1) >= 0) continue;
-      const close = lines.findIndex((l, j2) => j2 > i2 && l.includes(q3));
-      if (close > i2) i2 = close;
+      const close = lines.findIndex((l, j2) => j2 > i3 && l.includes(q3));
+      if (close > i3) i3 = close;
     }
   }
   return void 0;
@@ -4703,7 +4718,7 @@ var init_dotenv = __esm({
     "use strict";
     init_errors();
     init_files();
-    DOTENV_INFO = Symbol.for("sentry-ship.dotenv-info");
+    DOTENV_INFO = /* @__PURE__ */ Symbol.for("sentry-ship.dotenv-info");
     ASSIGNMENT = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=(.*)$/;
   }
 });
@@ -4803,8 +4818,8 @@ function setting(value3, source) {
 }
 function rank(source, files) {
   if (source.group === "cli") return 100;
-  const i2 = files.findIndex((f) => f.path === source.group);
-  return i2 < 0 ? -1 : i2;
+  const i3 = files.findIndex((f) => f.path === source.group);
+  return i3 < 0 ? -1 : i3;
 }
 function fileNamesUrl(tokenSource, url, files) {
   if (tokenSource.kind !== "file") return false;
@@ -4860,8 +4875,8 @@ function resolveConfig(input2) {
   };
   const fromFlag = (v, flag) => v === void 0 || v.trim() === "" ? void 0 : setting(v, flagSource(flag));
   const fromFiles = (section2, key) => {
-    for (let i2 = files.length - 1; i2 >= 0; i2--) {
-      const f = files[i2];
+    for (let i3 = files.length - 1; i3 >= 0; i3--) {
+      const f = files[i3];
       const v = f.sections.get(section2)?.get(key);
       if (v !== void 0 && v.trim() !== "") return setting(v.trim(), fileSource(f, section2, key));
     }
@@ -4962,7 +4977,7 @@ function resolveConfig(input2) {
   const flagHeaders = flags.header ?? [];
   if (flagHeaders.length > 0) {
     headers = setting(
-      flagHeaders.map((h2, i2) => parseHeader(h2, flagHeaders.length > 1 ? `--header #${i2 + 1}` : "--header")),
+      flagHeaders.map((h2, i3) => parseHeader(h2, flagHeaders.length > 1 ? `--header #${i3 + 1}` : "--header")),
       flagSource("--header")
     );
   } else {
@@ -5079,78 +5094,78 @@ var require_symbols = __commonJS({
   "node_modules/undici/lib/core/symbols.js"(exports, module) {
     "use strict";
     module.exports = {
-      kClose: Symbol("close"),
-      kDestroy: Symbol("destroy"),
-      kDispatch: Symbol("dispatch"),
-      kUrl: Symbol("url"),
-      kRedirectCacheControl: Symbol("redirect cache control"),
-      kWriting: Symbol("writing"),
-      kResuming: Symbol("resuming"),
-      kQueue: Symbol("queue"),
-      kConnect: Symbol("connect"),
-      kConnecting: Symbol("connecting"),
-      kKeepAliveDefaultTimeout: Symbol("default keep alive timeout"),
-      kKeepAliveMaxTimeout: Symbol("max keep alive timeout"),
-      kKeepAliveTimeoutThreshold: Symbol("keep alive timeout threshold"),
-      kKeepAliveTimeoutValue: Symbol("keep alive timeout"),
-      kKeepAlive: Symbol("keep alive"),
-      kHeadersTimeout: Symbol("headers timeout"),
-      kBodyTimeout: Symbol("body timeout"),
-      kServerName: Symbol("server name"),
-      kLocalAddress: Symbol("local address"),
-      kHost: Symbol("host"),
-      kNoRef: Symbol("no ref"),
-      kBodyUsed: Symbol("used"),
-      kBody: Symbol("abstracted request body"),
-      kRunning: Symbol("running"),
-      kBlocking: Symbol("blocking"),
-      kPending: Symbol("pending"),
-      kSize: Symbol("size"),
-      kBusy: Symbol("busy"),
-      kQueued: Symbol("queued"),
-      kFree: Symbol("free"),
-      kConnected: Symbol("connected"),
-      kClosed: Symbol("closed"),
-      kNeedDrain: Symbol("need drain"),
-      kReset: Symbol("reset"),
-      kDestroyed: Symbol.for("nodejs.stream.destroyed"),
-      kResume: Symbol("resume"),
-      kOnError: Symbol("on error"),
-      kMaxHeadersSize: Symbol("max headers size"),
-      kRunningIdx: Symbol("running index"),
-      kPendingIdx: Symbol("pending index"),
-      kError: Symbol("error"),
-      kClients: Symbol("clients"),
-      kClient: Symbol("client"),
-      kParser: Symbol("parser"),
-      kOnDestroyed: Symbol("destroy callbacks"),
-      kPipelining: Symbol("pipelining"),
-      kSocket: Symbol("socket"),
-      kHostHeader: Symbol("host header"),
-      kConnector: Symbol("connector"),
-      kStrictContentLength: Symbol("strict content length"),
-      kMaxRedirections: Symbol("maxRedirections"),
-      kMaxRequests: Symbol("maxRequestsPerClient"),
-      kProxy: Symbol("proxy agent options"),
-      kCounter: Symbol("socket request counter"),
-      kMaxResponseSize: Symbol("max response size"),
-      kHTTP2Session: Symbol("http2Session"),
-      kHTTP2SessionState: Symbol("http2Session state"),
-      kRetryHandlerDefaultRetry: Symbol("retry agent default retry"),
-      kConstruct: Symbol("constructable"),
-      kListeners: Symbol("listeners"),
-      kHTTPContext: Symbol("http context"),
-      kMaxConcurrentStreams: Symbol("max concurrent streams"),
-      kHTTP2InitialWindowSize: Symbol("http2 initial window size"),
-      kHTTP2ConnectionWindowSize: Symbol("http2 connection window size"),
-      kEnableConnectProtocol: Symbol("http2session connect protocol"),
-      kRemoteSettings: Symbol("http2session remote settings"),
-      kHTTP2Stream: Symbol("http2session client stream"),
-      kPingInterval: Symbol("ping interval"),
-      kNoProxyAgent: Symbol("no proxy agent"),
-      kHttpProxyAgent: Symbol("http proxy agent"),
-      kHttpsProxyAgent: Symbol("https proxy agent"),
-      kSocks5ProxyAgent: Symbol("socks5 proxy agent")
+      kClose: /* @__PURE__ */ Symbol("close"),
+      kDestroy: /* @__PURE__ */ Symbol("destroy"),
+      kDispatch: /* @__PURE__ */ Symbol("dispatch"),
+      kUrl: /* @__PURE__ */ Symbol("url"),
+      kRedirectCacheControl: /* @__PURE__ */ Symbol("redirect cache control"),
+      kWriting: /* @__PURE__ */ Symbol("writing"),
+      kResuming: /* @__PURE__ */ Symbol("resuming"),
+      kQueue: /* @__PURE__ */ Symbol("queue"),
+      kConnect: /* @__PURE__ */ Symbol("connect"),
+      kConnecting: /* @__PURE__ */ Symbol("connecting"),
+      kKeepAliveDefaultTimeout: /* @__PURE__ */ Symbol("default keep alive timeout"),
+      kKeepAliveMaxTimeout: /* @__PURE__ */ Symbol("max keep alive timeout"),
+      kKeepAliveTimeoutThreshold: /* @__PURE__ */ Symbol("keep alive timeout threshold"),
+      kKeepAliveTimeoutValue: /* @__PURE__ */ Symbol("keep alive timeout"),
+      kKeepAlive: /* @__PURE__ */ Symbol("keep alive"),
+      kHeadersTimeout: /* @__PURE__ */ Symbol("headers timeout"),
+      kBodyTimeout: /* @__PURE__ */ Symbol("body timeout"),
+      kServerName: /* @__PURE__ */ Symbol("server name"),
+      kLocalAddress: /* @__PURE__ */ Symbol("local address"),
+      kHost: /* @__PURE__ */ Symbol("host"),
+      kNoRef: /* @__PURE__ */ Symbol("no ref"),
+      kBodyUsed: /* @__PURE__ */ Symbol("used"),
+      kBody: /* @__PURE__ */ Symbol("abstracted request body"),
+      kRunning: /* @__PURE__ */ Symbol("running"),
+      kBlocking: /* @__PURE__ */ Symbol("blocking"),
+      kPending: /* @__PURE__ */ Symbol("pending"),
+      kSize: /* @__PURE__ */ Symbol("size"),
+      kBusy: /* @__PURE__ */ Symbol("busy"),
+      kQueued: /* @__PURE__ */ Symbol("queued"),
+      kFree: /* @__PURE__ */ Symbol("free"),
+      kConnected: /* @__PURE__ */ Symbol("connected"),
+      kClosed: /* @__PURE__ */ Symbol("closed"),
+      kNeedDrain: /* @__PURE__ */ Symbol("need drain"),
+      kReset: /* @__PURE__ */ Symbol("reset"),
+      kDestroyed: /* @__PURE__ */ Symbol.for("nodejs.stream.destroyed"),
+      kResume: /* @__PURE__ */ Symbol("resume"),
+      kOnError: /* @__PURE__ */ Symbol("on error"),
+      kMaxHeadersSize: /* @__PURE__ */ Symbol("max headers size"),
+      kRunningIdx: /* @__PURE__ */ Symbol("running index"),
+      kPendingIdx: /* @__PURE__ */ Symbol("pending index"),
+      kError: /* @__PURE__ */ Symbol("error"),
+      kClients: /* @__PURE__ */ Symbol("clients"),
+      kClient: /* @__PURE__ */ Symbol("client"),
+      kParser: /* @__PURE__ */ Symbol("parser"),
+      kOnDestroyed: /* @__PURE__ */ Symbol("destroy callbacks"),
+      kPipelining: /* @__PURE__ */ Symbol("pipelining"),
+      kSocket: /* @__PURE__ */ Symbol("socket"),
+      kHostHeader: /* @__PURE__ */ Symbol("host header"),
+      kConnector: /* @__PURE__ */ Symbol("connector"),
+      kStrictContentLength: /* @__PURE__ */ Symbol("strict content length"),
+      kMaxRedirections: /* @__PURE__ */ Symbol("maxRedirections"),
+      kMaxRequests: /* @__PURE__ */ Symbol("maxRequestsPerClient"),
+      kProxy: /* @__PURE__ */ Symbol("proxy agent options"),
+      kCounter: /* @__PURE__ */ Symbol("socket request counter"),
+      kMaxResponseSize: /* @__PURE__ */ Symbol("max response size"),
+      kHTTP2Session: /* @__PURE__ */ Symbol("http2Session"),
+      kHTTP2SessionState: /* @__PURE__ */ Symbol("http2Session state"),
+      kRetryHandlerDefaultRetry: /* @__PURE__ */ Symbol("retry agent default retry"),
+      kConstruct: /* @__PURE__ */ Symbol("constructable"),
+      kListeners: /* @__PURE__ */ Symbol("listeners"),
+      kHTTPContext: /* @__PURE__ */ Symbol("http context"),
+      kMaxConcurrentStreams: /* @__PURE__ */ Symbol("max concurrent streams"),
+      kHTTP2InitialWindowSize: /* @__PURE__ */ Symbol("http2 initial window size"),
+      kHTTP2ConnectionWindowSize: /* @__PURE__ */ Symbol("http2 connection window size"),
+      kEnableConnectProtocol: /* @__PURE__ */ Symbol("http2session connect protocol"),
+      kRemoteSettings: /* @__PURE__ */ Symbol("http2session remote settings"),
+      kHTTP2Stream: /* @__PURE__ */ Symbol("http2session client stream"),
+      kPingInterval: /* @__PURE__ */ Symbol("ping interval"),
+      kNoProxyAgent: /* @__PURE__ */ Symbol("no proxy agent"),
+      kHttpProxyAgent: /* @__PURE__ */ Symbol("http proxy agent"),
+      kHttpsProxyAgent: /* @__PURE__ */ Symbol("https proxy agent"),
+      kSocks5ProxyAgent: /* @__PURE__ */ Symbol("socks5 proxy agent")
     };
   }
 });
@@ -5163,7 +5178,7 @@ var require_timers = __commonJS({
     var RESOLUTION_MS = 1e3;
     var TICK_MS = (RESOLUTION_MS >> 1) - 1;
     var fastNowTimeout;
-    var kFastTimer = Symbol("kFastTimer");
+    var kFastTimer = /* @__PURE__ */ Symbol("kFastTimer");
     var fastTimers = [];
     var NOT_IN_LIST = -2;
     var TO_BE_CLEARED = -1;
@@ -5388,7 +5403,7 @@ var require_timers = __commonJS({
 var require_errors = __commonJS({
   "node_modules/undici/lib/core/errors.js"(exports, module) {
     "use strict";
-    var kUndiciError = Symbol.for("undici.error.UND_ERR");
+    var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
     var UndiciError = class extends Error {
       constructor(message, options) {
         super(message, options);
@@ -5402,7 +5417,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kConnectTimeoutError = Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
+    var kConnectTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CONNECT_TIMEOUT");
     var ConnectTimeoutError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5417,7 +5432,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kHeadersTimeoutError = Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
+    var kHeadersTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_TIMEOUT");
     var HeadersTimeoutError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5432,7 +5447,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kHeadersOverflowError = Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
+    var kHeadersOverflowError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HEADERS_OVERFLOW");
     var HeadersOverflowError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5447,7 +5462,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kBodyTimeoutError = Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
+    var kBodyTimeoutError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BODY_TIMEOUT");
     var BodyTimeoutError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5462,7 +5477,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kInvalidArgumentError = Symbol.for("undici.error.UND_ERR_INVALID_ARG");
+    var kInvalidArgumentError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_ARG");
     var InvalidArgumentError2 = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5477,7 +5492,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kInvalidReturnValueError = Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
+    var kInvalidReturnValueError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INVALID_RETURN_VALUE");
     var InvalidReturnValueError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5492,7 +5507,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kAbortError = Symbol.for("undici.error.UND_ERR_ABORT");
+    var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
     var AbortError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5507,7 +5522,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kRequestAbortedError = Symbol.for("undici.error.UND_ERR_ABORTED");
+    var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
     var RequestAbortedError = class extends AbortError {
       constructor(message) {
         super(message);
@@ -5522,7 +5537,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kInformationalError = Symbol.for("undici.error.UND_ERR_INFO");
+    var kInformationalError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_INFO");
     var InformationalError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5537,7 +5552,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kRequestContentLengthMismatchError = Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
+    var kRequestContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_CONTENT_LENGTH_MISMATCH");
     var RequestContentLengthMismatchError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5552,7 +5567,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kResponseContentLengthMismatchError = Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
+    var kResponseContentLengthMismatchError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_CONTENT_LENGTH_MISMATCH");
     var ResponseContentLengthMismatchError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5567,7 +5582,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kClientDestroyedError = Symbol.for("undici.error.UND_ERR_DESTROYED");
+    var kClientDestroyedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_DESTROYED");
     var ClientDestroyedError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5582,7 +5597,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kClientClosedError = Symbol.for("undici.error.UND_ERR_CLOSED");
+    var kClientClosedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_CLOSED");
     var ClientClosedError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5597,7 +5612,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kSocketError = Symbol.for("undici.error.UND_ERR_SOCKET");
+    var kSocketError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_SOCKET");
     var SocketError = class extends UndiciError {
       constructor(message, socket) {
         super(message);
@@ -5613,7 +5628,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kNotSupportedError = Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
+    var kNotSupportedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_NOT_SUPPORTED");
     var NotSupportedError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5628,7 +5643,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kBalancedPoolMissingUpstreamError = Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
+    var kBalancedPoolMissingUpstreamError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_BPL_MISSING_UPSTREAM");
     var BalancedPoolMissingUpstreamError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5643,7 +5658,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kHTTPParserError = Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
+    var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
       constructor(message, code, data) {
         super(message);
@@ -5658,7 +5673,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kResponseExceededMaxSizeError = Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
+    var kResponseExceededMaxSizeError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RES_EXCEEDED_MAX_SIZE");
     var ResponseExceededMaxSizeError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5673,7 +5688,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kRequestRetryError = Symbol.for("undici.error.UND_ERR_REQ_RETRY");
+    var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
       constructor(message, code, { headers, data }) {
         super(message);
@@ -5691,7 +5706,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kResponseError = Symbol.for("undici.error.UND_ERR_RESPONSE");
+    var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
       constructor(message, code, { headers, body }) {
         super(message);
@@ -5709,7 +5724,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kSecureProxyConnectionError = Symbol.for("undici.error.UND_ERR_PRX_TLS");
+    var kSecureProxyConnectionError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
       constructor(cause2, message, options = {}) {
         super(message, { cause: cause2, ...options });
@@ -5725,7 +5740,7 @@ var require_errors = __commonJS({
         return true;
       }
     };
-    var kMaxOriginsReachedError = Symbol.for("undici.error.UND_ERR_MAX_ORIGINS_REACHED");
+    var kMaxOriginsReachedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_MAX_ORIGINS_REACHED");
     var MaxOriginsReachedError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5748,7 +5763,7 @@ var require_errors = __commonJS({
         this.code = code || "UND_ERR_SOCKS5";
       }
     };
-    var kMessageSizeExceededError = Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
+    var kMessageSizeExceededError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_WS_MESSAGE_SIZE_EXCEEDED");
     var MessageSizeExceededError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -5908,8 +5923,8 @@ var require_constants = __commonJS({
       }
       return buffer;
     }
-    for (let i2 = 0; i2 < wellknownHeaderNames.length; ++i2) {
-      const key = wellknownHeaderNames[i2];
+    for (let i3 = 0; i3 < wellknownHeaderNames.length; ++i3) {
+      const key = wellknownHeaderNames[i3];
       const lowerCasedKey = key.toLowerCase();
       headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
@@ -6052,8 +6067,8 @@ var require_tree = __commonJS({
       }
     };
     var tree = new TernarySearchTree();
-    for (let i2 = 0; i2 < wellknownHeaderNames.length; ++i2) {
-      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i2]];
+    for (let i3 = 0; i3 < wellknownHeaderNames.length; ++i3) {
+      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i3]];
       tree.insert(key, key);
     }
     module.exports = {
@@ -6286,12 +6301,12 @@ var require_util = __commonJS({
     }
     function parseHeaders(headers, obj6) {
       if (obj6 === void 0) obj6 = {};
-      for (let i2 = 0; i2 < headers.length; i2 += 2) {
-        const key = headerNameToString(headers[i2]);
+      for (let i3 = 0; i3 < headers.length; i3 += 2) {
+        const key = headerNameToString(headers[i3]);
         let val = obj6[key];
         if (val !== void 0) {
           if (!Object.hasOwn(obj6, key)) {
-            const headersValue = typeof headers[i2 + 1] === "string" ? headers[i2 + 1] : Array.isArray(headers[i2 + 1]) ? headers[i2 + 1].map((x2) => x2.toString("latin1")) : headers[i2 + 1].toString("latin1");
+            const headersValue = typeof headers[i3 + 1] === "string" ? headers[i3 + 1] : Array.isArray(headers[i3 + 1]) ? headers[i3 + 1].map((x3) => x3.toString("latin1")) : headers[i3 + 1].toString("latin1");
             if (key === "__proto__") {
               Object.defineProperty(obj6, key, {
                 value: headersValue,
@@ -6307,10 +6322,10 @@ var require_util = __commonJS({
               val = [val];
               obj6[key] = val;
             }
-            val.push(headers[i2 + 1].toString("latin1"));
+            val.push(headers[i3 + 1].toString("latin1"));
           }
         } else {
-          const headersValue = typeof headers[i2 + 1] === "string" ? headers[i2 + 1] : Array.isArray(headers[i2 + 1]) ? headers[i2 + 1].map((x2) => x2.toString("latin1")) : headers[i2 + 1].toString("latin1");
+          const headersValue = typeof headers[i3 + 1] === "string" ? headers[i3 + 1] : Array.isArray(headers[i3 + 1]) ? headers[i3 + 1].map((x3) => x3.toString("latin1")) : headers[i3 + 1].toString("latin1");
           obj6[key] = headersValue;
         }
       }
@@ -6348,7 +6363,7 @@ var require_util = __commonJS({
       if (!Array.isArray(headers)) {
         throw new TypeError("expected headers to be an array");
       }
-      return headers.map((x2) => Buffer.from(x2));
+      return headers.map((x3) => Buffer.from(x3));
     }
     function isBuffer(buffer) {
       return buffer instanceof Uint8Array || Buffer.isBuffer(buffer);
@@ -6723,8 +6738,8 @@ var require_util = __commonJS({
     function isValidHTTPToken(characters) {
       if (characters.length >= 12) return tokenRegExp.test(characters);
       if (characters.length === 0) return false;
-      for (let i2 = 0; i2 < characters.length; i2++) {
-        if (validTokenChars[characters.charCodeAt(i2)] !== 1) {
+      for (let i3 = 0; i3 < characters.length; i3++) {
+        if (validTokenChars[characters.charCodeAt(i3)] !== 1) {
           return false;
         }
       }
@@ -7181,15 +7196,15 @@ var require_request = __commonJS({
       if (typeof val !== "string" || val.length === 0) {
         return false;
       }
-      for (let i2 = 0; i2 < val.length; i2++) {
-        const charCode = val.charCodeAt(i2);
+      for (let i3 = 0; i3 < val.length; i3++) {
+        const charCode = val.charCodeAt(i3);
         if (charCode < 48 || charCode > 57) {
           return false;
         }
       }
       return true;
     }
-    var kHandler = Symbol("handler");
+    var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
         path,
@@ -7303,8 +7318,8 @@ var require_request = __commonJS({
           if (headers.length % 2 !== 0) {
             throw new InvalidArgumentError2("headers array must be even");
           }
-          for (let i2 = 0; i2 < headers.length; i2 += 2) {
-            processHeader(this, headers[i2], headers[i2 + 1]);
+          for (let i3 = 0; i3 < headers.length; i3 += 2) {
+            processHeader(this, headers[i3], headers[i3 + 1]);
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
@@ -7316,8 +7331,8 @@ var require_request = __commonJS({
             }
           } else {
             const keys = Object.keys(headers);
-            for (let i2 = 0; i2 < keys.length; ++i2) {
-              processHeader(this, keys[i2], headers[keys[i2]]);
+            for (let i3 = 0; i3 < keys.length; ++i3) {
+              processHeader(this, keys[i3], headers[keys[i3]]);
             }
           }
         } else if (headers != null) {
@@ -7469,18 +7484,18 @@ var require_request = __commonJS({
       }
       if (Array.isArray(val)) {
         const arr = [];
-        for (let i2 = 0; i2 < val.length; i2++) {
-          if (typeof val[i2] === "string") {
-            if (!isValidHeaderValue(val[i2])) {
+        for (let i3 = 0; i3 < val.length; i3++) {
+          if (typeof val[i3] === "string") {
+            if (!isValidHeaderValue(val[i3])) {
               throw new InvalidArgumentError2(`invalid ${key} header`);
             }
-            arr.push(val[i2]);
-          } else if (val[i2] === null) {
+            arr.push(val[i3]);
+          } else if (val[i3] === null) {
             arr.push("");
-          } else if (typeof val[i2] === "object") {
+          } else if (typeof val[i3] === "object") {
             throw new InvalidArgumentError2(`invalid ${key} header`);
           } else {
-            const str4 = `${val[i2]}`;
+            const str4 = `${val[i3]}`;
             if (!isValidHeaderValue(str4)) {
               throw new InvalidArgumentError2(`invalid ${key} header`);
             }
@@ -7676,7 +7691,7 @@ var require_unwrap_handler = __commonJS({
     "use strict";
     var { parseHeaders } = require_util();
     var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
-    var kResume = Symbol("resume");
+    var kResume = /* @__PURE__ */ Symbol("resume");
     var UnwrapController = class {
       #paused = false;
       #reason = null;
@@ -7771,10 +7786,10 @@ var require_dispatcher_base = __commonJS({
       InvalidArgumentError: InvalidArgumentError2
     } = require_errors();
     var { kDestroy, kClose, kClosed, kDestroyed, kDispatch } = require_symbols();
-    var kOnDestroyed = Symbol("onDestroyed");
-    var kOnClosed = Symbol("onClosed");
-    var kWebSocketOptions = Symbol("webSocketOptions");
-    var kEventSourceOptions = Symbol("eventSourceOptions");
+    var kOnDestroyed = /* @__PURE__ */ Symbol("onDestroyed");
+    var kOnClosed = /* @__PURE__ */ Symbol("onClosed");
+    var kWebSocketOptions = /* @__PURE__ */ Symbol("webSocketOptions");
+    var kEventSourceOptions = /* @__PURE__ */ Symbol("eventSourceOptions");
     var DispatcherBase = class extends Dispatcher {
       /** @type {boolean} */
       [kDestroyed] = false;
@@ -7848,8 +7863,8 @@ var require_dispatcher_base = __commonJS({
         const onClosed = () => {
           const callbacks = this[kOnClosed];
           this[kOnClosed] = null;
-          for (let i2 = 0; i2 < callbacks.length; i2++) {
-            callbacks[i2](null, null);
+          for (let i3 = 0; i3 < callbacks.length; i3++) {
+            callbacks[i3](null, null);
           }
         };
         this[kClose]().then(() => this.destroy()).then(() => queueMicrotask(onClosed));
@@ -7886,8 +7901,8 @@ var require_dispatcher_base = __commonJS({
         const onDestroyed = () => {
           const callbacks = this[kOnDestroyed];
           this[kOnDestroyed] = null;
-          for (let i2 = 0; i2 < callbacks.length; i2++) {
-            callbacks[i2](null, null);
+          for (let i3 = 0; i3 < callbacks.length; i3++) {
+            callbacks[i3](null, null);
           }
         };
         this[kDestroy](err4).then(() => queueMicrotask(onDestroyed));
@@ -8520,9 +8535,9 @@ var require_constants2 = __commonJS({
       exports.STATUSES.NETWORK_CONNECT_TIMEOUT
     ];
     exports.ALPHA = [];
-    for (let i2 = "A".charCodeAt(0); i2 <= "Z".charCodeAt(0); i2++) {
-      exports.ALPHA.push(String.fromCharCode(i2));
-      exports.ALPHA.push(String.fromCharCode(i2 + 32));
+    for (let i3 = "A".charCodeAt(0); i3 <= "Z".charCodeAt(0); i3++) {
+      exports.ALPHA.push(String.fromCharCode(i3));
+      exports.ALPHA.push(String.fromCharCode(i3 + 32));
     }
     exports.NUM_MAP = {
       0: 0,
@@ -8626,24 +8641,24 @@ var require_constants2 = __commonJS({
       "~"
     ].concat(exports.ALPHANUM);
     exports.HEADER_CHARS = ["	"];
-    for (let i2 = 32; i2 <= 255; i2++) {
-      if (i2 !== 127) {
-        exports.HEADER_CHARS.push(i2);
+    for (let i3 = 32; i3 <= 255; i3++) {
+      if (i3 !== 127) {
+        exports.HEADER_CHARS.push(i3);
       }
     }
     exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS.filter((c3) => c3 !== 44);
     exports.QUOTED_STRING = ["	", " "];
-    for (let i2 = 33; i2 <= 255; i2++) {
-      if (i2 !== 34 && i2 !== 92) {
-        exports.QUOTED_STRING.push(i2);
+    for (let i3 = 33; i3 <= 255; i3++) {
+      if (i3 !== 34 && i3 !== 92) {
+        exports.QUOTED_STRING.push(i3);
       }
     }
     exports.HTAB_SP_VCHAR_OBS_TEXT = ["	", " "];
-    for (let i2 = 33; i2 <= 126; i2++) {
-      exports.HTAB_SP_VCHAR_OBS_TEXT.push(i2);
+    for (let i3 = 33; i3 <= 126; i3++) {
+      exports.HTAB_SP_VCHAR_OBS_TEXT.push(i3);
     }
-    for (let i2 = 128; i2 <= 255; i2++) {
-      exports.HTAB_SP_VCHAR_OBS_TEXT.push(i2);
+    for (let i3 = 128; i3 <= 255; i3++) {
+      exports.HTAB_SP_VCHAR_OBS_TEXT.push(i3);
     }
     exports.MAJOR = exports.NUM_MAP;
     exports.MINOR = exports.MAJOR;
@@ -8948,7 +8963,7 @@ var require_constants3 = __commonJS({
 var require_global = __commonJS({
   "node_modules/undici/lib/web/fetch/global.js"(exports, module) {
     "use strict";
-    var globalOrigin = Symbol.for("undici.globalOrigin.1");
+    var globalOrigin = /* @__PURE__ */ Symbol.for("undici.globalOrigin.1");
     function getGlobalOrigin() {
       return globalThis[globalOrigin];
     }
@@ -9063,13 +9078,13 @@ var require_infra = __commonJS({
         return String.fromCharCode.apply(null, input2);
       }
       let result = "";
-      let i2 = 0;
+      let i3 = 0;
       let addition = (2 << 15) - 1;
-      while (i2 < length) {
-        if (i2 + addition > length) {
-          addition = length - i2;
+      while (i3 < length) {
+        if (i3 + addition > length) {
+          addition = length - i3;
         }
-        result += String.fromCharCode.apply(null, input2.subarray(i2, i2 += addition));
+        result += String.fromCharCode.apply(null, input2.subarray(i3, i3 += addition));
       }
       return result;
     }
@@ -9195,18 +9210,18 @@ var require_data_url = __commonJS({
       const length = input2.length;
       const output = new Uint8Array(length);
       let j2 = 0;
-      let i2 = 0;
-      while (i2 < length) {
-        const byte = input2[i2];
+      let i3 = 0;
+      while (i3 < length) {
+        const byte = input2[i3];
         if (byte !== 37) {
           output[j2++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input2[i2 + 1]) && isHexCharByte(input2[i2 + 2]))) {
+        } else if (byte === 37 && !(isHexCharByte(input2[i3 + 1]) && isHexCharByte(input2[i3 + 2]))) {
           output[j2++] = 37;
         } else {
-          output[j2++] = hexByteToNumber(input2[i2 + 1]) << 4 | hexByteToNumber(input2[i2 + 2]);
-          i2 += 2;
+          output[j2++] = hexByteToNumber(input2[i3 + 1]) << 4 | hexByteToNumber(input2[i3 + 2]);
+          i3 += 2;
         }
-        ++i2;
+        ++i3;
       }
       return length === j2 ? output : output.subarray(0, j2);
     }
@@ -9645,44 +9660,44 @@ var require_webidl = __commonJS({
         lowerBound2 = -Math.pow(2, bitLength - 1);
         upperBound2 = Math.pow(2, bitLength - 1) - 1;
       }
-      let x2 = Number(V2);
-      if (x2 === 0) {
-        x2 = 0;
+      let x3 = Number(V2);
+      if (x3 === 0) {
+        x3 = 0;
       }
       if (webidl.util.HasFlag(flags, webidl.attributes.EnforceRange)) {
-        if (Number.isNaN(x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
+        if (Number.isNaN(x3) || x3 === Number.POSITIVE_INFINITY || x3 === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
             message: `Could not convert ${webidl.util.Stringify(V2)} to an integer.`
           });
         }
-        x2 = webidl.util.IntegerPart(x2);
-        if (x2 < lowerBound2 || x2 > upperBound2) {
+        x3 = webidl.util.IntegerPart(x3);
+        if (x3 < lowerBound2 || x3 > upperBound2) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Value must be between ${lowerBound2}-${upperBound2}, got ${x2}.`
+            message: `Value must be between ${lowerBound2}-${upperBound2}, got ${x3}.`
           });
         }
-        return x2;
+        return x3;
       }
-      if (!Number.isNaN(x2) && webidl.util.HasFlag(flags, webidl.attributes.Clamp)) {
-        x2 = Math.min(Math.max(x2, lowerBound2), upperBound2);
-        if (Math.floor(x2) % 2 === 0) {
-          x2 = Math.floor(x2);
+      if (!Number.isNaN(x3) && webidl.util.HasFlag(flags, webidl.attributes.Clamp)) {
+        x3 = Math.min(Math.max(x3, lowerBound2), upperBound2);
+        if (Math.floor(x3) % 2 === 0) {
+          x3 = Math.floor(x3);
         } else {
-          x2 = Math.ceil(x2);
+          x3 = Math.ceil(x3);
         }
-        return x2;
+        return x3;
       }
-      if (Number.isNaN(x2) || x2 === 0 && Object.is(0, x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
+      if (Number.isNaN(x3) || x3 === 0 && Object.is(0, x3) || x3 === Number.POSITIVE_INFINITY || x3 === Number.NEGATIVE_INFINITY) {
         return 0;
       }
-      x2 = webidl.util.IntegerPart(x2);
-      x2 = x2 % Math.pow(2, bitLength);
-      if (signedness === "signed" && x2 >= Math.pow(2, bitLength - 1)) {
-        return x2 - Math.pow(2, bitLength);
+      x3 = webidl.util.IntegerPart(x3);
+      x3 = x3 % Math.pow(2, bitLength);
+      if (signedness === "signed" && x3 >= Math.pow(2, bitLength - 1)) {
+        return x3 - Math.pow(2, bitLength);
       }
-      return x2;
+      return x3;
     };
     webidl.util.IntegerPart = function(n2) {
       const r2 = Math.floor(Math.abs(n2));
@@ -9890,15 +9905,15 @@ var require_webidl = __commonJS({
           message: `${argument} is a symbol, which cannot be converted to a ByteString.`
         });
       }
-      const x2 = String(V2);
-      for (let index = 0; index < x2.length; index++) {
-        if (x2.charCodeAt(index) > 255) {
+      const x3 = String(V2);
+      for (let index = 0; index < x3.length; index++) {
+        if (x3.charCodeAt(index) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x2.charCodeAt(index)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index} has a value of ${x3.charCodeAt(index)} which is greater than 255.`
           );
         }
       }
-      return x2;
+      return x3;
     };
     webidl.converters.USVString = function(value3) {
       if (typeof value3 === "string") {
@@ -9907,27 +9922,27 @@ var require_webidl = __commonJS({
       return `${value3}`.toWellFormed();
     };
     webidl.converters.boolean = function(V2) {
-      const x2 = Boolean(V2);
-      return x2;
+      const x3 = Boolean(V2);
+      return x3;
     };
     webidl.converters.any = function(V2) {
       return V2;
     };
     webidl.converters["long long"] = function(V2, prefix, argument) {
-      const x2 = webidl.util.ConvertToInt(V2, 64, "signed", 0, prefix, argument);
-      return x2;
+      const x3 = webidl.util.ConvertToInt(V2, 64, "signed", 0, prefix, argument);
+      return x3;
     };
     webidl.converters["unsigned long long"] = function(V2, prefix, argument) {
-      const x2 = webidl.util.ConvertToInt(V2, 64, "unsigned", 0, prefix, argument);
-      return x2;
+      const x3 = webidl.util.ConvertToInt(V2, 64, "unsigned", 0, prefix, argument);
+      return x3;
     };
     webidl.converters["unsigned long"] = function(V2, prefix, argument) {
-      const x2 = webidl.util.ConvertToInt(V2, 32, "unsigned", 0, prefix, argument);
-      return x2;
+      const x3 = webidl.util.ConvertToInt(V2, 32, "unsigned", 0, prefix, argument);
+      return x3;
     };
     webidl.converters["unsigned short"] = function(V2, prefix, argument, flags) {
-      const x2 = webidl.util.ConvertToInt(V2, 16, "unsigned", flags, prefix, argument);
-      return x2;
+      const x3 = webidl.util.ConvertToInt(V2, 16, "unsigned", flags, prefix, argument);
+      return x3;
     };
     webidl.converters.ArrayBuffer = function(V2, prefix, argument, flags) {
       if (webidl.util.Type(V2) !== OBJECT || !types.isArrayBuffer(V2)) {
@@ -10139,8 +10154,8 @@ var require_util2 = __commonJS({
       return location;
     }
     function isValidEncodedURL(url) {
-      for (let i2 = 0; i2 < url.length; ++i2) {
-        const code = url.charCodeAt(i2);
+      for (let i3 = 0; i3 < url.length; ++i3) {
+        const code = url.charCodeAt(i3);
         if (code > 126 || // Non-US-ASCII + DEL
         code < 32) {
           return false;
@@ -10165,8 +10180,8 @@ var require_util2 = __commonJS({
       return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
-      for (let i2 = 0; i2 < statusText.length; ++i2) {
-        const c3 = statusText.charCodeAt(i2);
+      for (let i3 = 0; i3 < statusText.length; ++i3) {
+        const c3 = statusText.charCodeAt(i3);
         if (!(c3 === 9 || // HTAB
         c3 >= 32 && c3 <= 126 || // SP / VCHAR
         c3 >= 128 && c3 <= 255)) {
@@ -10183,8 +10198,8 @@ var require_util2 = __commonJS({
       const policyHeader = (actualResponse.headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
       if (policyHeader.length) {
-        for (let i2 = policyHeader.length; i2 !== 0; i2--) {
-          const token = policyHeader[i2 - 1].trim();
+        for (let i3 = policyHeader.length; i3 !== 0; i3--) {
+          const token = policyHeader[i3 - 1].trim();
           if (referrerPolicyTokens.has(token)) {
             policy = token;
             break;
@@ -11045,8 +11060,8 @@ var require_formdata_parser = __commonJS({
     var decoder = new TextDecoder();
     var decoderIgnoreBOM = new TextDecoder("utf-8", { ignoreBOM: true });
     function isAsciiString(chars2) {
-      for (let i2 = 0; i2 < chars2.length; ++i2) {
-        if ((chars2.charCodeAt(i2) & ~127) !== 0) {
+      for (let i3 = 0; i3 < chars2.length; ++i3) {
+        if ((chars2.charCodeAt(i3) & ~127) !== 0) {
           return false;
         }
       }
@@ -11057,8 +11072,8 @@ var require_formdata_parser = __commonJS({
       if (length < 27 || length > 70) {
         return false;
       }
-      for (let i2 = 0; i2 < length; ++i2) {
-        const cp = boundary.charCodeAt(i2);
+      for (let i3 = 0; i3 < length; ++i3) {
+        const cp = boundary.charCodeAt(i3);
         if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
           return false;
         }
@@ -11319,8 +11334,8 @@ var require_formdata_parser = __commonJS({
       if (buffer.length < start.length) {
         return false;
       }
-      for (let i2 = 0; i2 < start.length; i2++) {
-        if (start[i2] !== buffer[position2.position + i2]) {
+      for (let i3 = 0; i3 < start.length; i3++) {
+        if (start[i3] !== buffer[position2.position + i3]) {
           return false;
         }
       }
@@ -11722,10 +11737,10 @@ var require_client_h1 = __commonJS({
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
-    var kIdleSocketValidation = Symbol("kIdleSocketValidation");
-    var kIdleSocketValidationTimeout = Symbol("kIdleSocketValidationTimeout");
-    var kSocketUsed = Symbol("kSocketUsed");
-    var kTypeOfService = Symbol("kTypeOfService");
+    var kIdleSocketValidation = /* @__PURE__ */ Symbol("kIdleSocketValidation");
+    var kIdleSocketValidationTimeout = /* @__PURE__ */ Symbol("kIdleSocketValidationTimeout");
+    var kSocketUsed = /* @__PURE__ */ Symbol("kSocketUsed");
+    var kTypeOfService = /* @__PURE__ */ Symbol("kTypeOfService");
     var extractBody;
     function lazyllhttp() {
       const llhttpWasmData = process.env.JEST_WORKER_ID ? require_llhttp_wasm() : void 0;
@@ -12428,8 +12443,8 @@ var require_client_h1 = __commonJS({
       if (client.destroyed) {
         assert(client[kPending] === 0);
         const requests = client[kQueue].splice(client[kRunningIdx]);
-        for (let i2 = 0; i2 < requests.length; i2++) {
-          const request = requests[i2];
+        for (let i3 = 0; i3 < requests.length; i3++) {
+          const request = requests[i3];
           util.errorRequest(client, request, err4);
         }
       } else if (client[kRunning] > 0 && err4.code !== "UND_ERR_INFO") {
@@ -12630,8 +12645,8 @@ upgrade: ${upgrade}\r
           const key = headers[n2 + 0];
           const val = headers[n2 + 1];
           if (Array.isArray(val)) {
-            for (let i2 = 0; i2 < val.length; i2++) {
-              header2 += `${key}: ${val[i2]}\r
+            for (let i3 = 0; i3 < val.length; i3++) {
+              header2 += `${key}: ${val[i3]}\r
 `;
             }
           } else {
@@ -13000,7 +13015,7 @@ var require_client_h2 = __commonJS({
       kHTTP2SessionState
     } = require_symbols();
     var { channels } = require_diagnostics();
-    var kOpenStreams = Symbol("open streams");
+    var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var http2;
     try {
@@ -13247,8 +13262,8 @@ var require_client_h2 = __commonJS({
       if (client.destroyed) {
         assert(client[kPending] === 0);
         const requests = client[kQueue].splice(client[kRunningIdx]);
-        for (let i2 = 0; i2 < requests.length; i2++) {
-          const request = requests[i2];
+        for (let i3 = 0; i3 < requests.length; i3++) {
+          const request = requests[i3];
           if (request != null) {
             util.errorRequest(client, request, err4);
           }
@@ -13304,11 +13319,11 @@ var require_client_h2 = __commonJS({
           continue;
         }
         if (Array.isArray(val)) {
-          for (let i2 = 0; i2 < val.length; i2++) {
+          for (let i3 = 0; i3 < val.length; i3++) {
             if (headers[key]) {
-              headers[key] += `, ${val[i2]}`;
+              headers[key] += `, ${val[i3]}`;
             } else {
-              headers[key] = val[i2];
+              headers[key] = val[i3];
             }
           }
         } else if (headers[key]) {
@@ -13783,7 +13798,7 @@ var require_client = __commonJS({
     } = require_symbols();
     var connectH1 = require_client_h1();
     var connectH2 = require_client_h2();
-    var kClosedResolve = Symbol("kClosedResolve");
+    var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
     var getDefaultNodeMaxHeaderSize = http && http.maxHeaderSize && Number.isInteger(http.maxHeaderSize) && http.maxHeaderSize > 0 ? () => http.maxHeaderSize : () => {
       throw new InvalidArgumentError2("http module not available or http.maxHeaderSize invalid");
     };
@@ -14017,8 +14032,8 @@ var require_client = __commonJS({
       [kDestroy](err4) {
         return new Promise((resolve16) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
-          for (let i2 = 0; i2 < requests.length; i2++) {
-            const request = requests[i2];
+          for (let i3 = 0; i3 < requests.length; i3++) {
+            const request = requests[i3];
             if (request != null) {
               util.errorRequest(this, request, err4);
             }
@@ -14044,8 +14059,8 @@ var require_client = __commonJS({
       if (client[kRunning] === 0 && err4.code !== "UND_ERR_INFO" && err4.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
-        for (let i2 = 0; i2 < requests.length; i2++) {
-          const request = requests[i2];
+        for (let i3 = 0; i3 < requests.length; i3++) {
+          const request = requests[i3];
           if (request != null) {
             util.errorRequest(client, request, err4);
           }
@@ -14331,17 +14346,17 @@ var require_pool_base = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var FixedQueue = require_fixed_queue();
     var { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = require_symbols();
-    var kClients = Symbol("clients");
-    var kNeedDrain = Symbol("needDrain");
-    var kQueue = Symbol("queue");
-    var kClosedResolve = Symbol("closed resolve");
-    var kOnDrain = Symbol("onDrain");
-    var kOnConnect = Symbol("onConnect");
-    var kOnDisconnect = Symbol("onDisconnect");
-    var kOnConnectionError = Symbol("onConnectionError");
-    var kGetDispatcher = Symbol("get dispatcher");
-    var kAddClient = Symbol("add client");
-    var kRemoveClient = Symbol("remove client");
+    var kClients = /* @__PURE__ */ Symbol("clients");
+    var kNeedDrain = /* @__PURE__ */ Symbol("needDrain");
+    var kQueue = /* @__PURE__ */ Symbol("queue");
+    var kClosedResolve = /* @__PURE__ */ Symbol("closed resolve");
+    var kOnDrain = /* @__PURE__ */ Symbol("onDrain");
+    var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
+    var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
+    var kOnConnectionError = /* @__PURE__ */ Symbol("onConnectionError");
+    var kGetDispatcher = /* @__PURE__ */ Symbol("get dispatcher");
+    var kAddClient = /* @__PURE__ */ Symbol("add client");
+    var kRemoveClient = /* @__PURE__ */ Symbol("remove client");
     var PoolBase = class extends DispatcherBase {
       [kQueue] = new FixedQueue();
       [kQueued] = 0;
@@ -14365,8 +14380,8 @@ var require_pool_base = __commonJS({
         }
         if (this[kClosedResolve] && queue.isEmpty()) {
           const closeAll = [];
-          for (let i2 = 0; i2 < this[kClients].length; i2++) {
-            const client2 = this[kClients][i2];
+          for (let i3 = 0; i3 < this[kClients].length; i3++) {
+            const client2 = this[kClients][i3];
             if (!client2.destroyed) {
               closeAll.push(client2.close());
             }
@@ -14427,8 +14442,8 @@ var require_pool_base = __commonJS({
       [kClose]() {
         if (this[kQueue].isEmpty()) {
           const closeAll = [];
-          for (let i2 = 0; i2 < this[kClients].length; i2++) {
-            const client = this[kClients][i2];
+          for (let i3 = 0; i3 < this[kClients].length; i3++) {
+            const client = this[kClients][i3];
             if (!client.destroyed) {
               closeAll.push(client.close());
             }
@@ -14449,8 +14464,8 @@ var require_pool_base = __commonJS({
           item.handler.onError(err4);
         }
         const destroyAll = new Array(this[kClients].length);
-        for (let i2 = 0; i2 < this[kClients].length; i2++) {
-          destroyAll[i2] = this[kClients][i2].destroy(err4);
+        for (let i3 = 0; i3 < this[kClients].length; i3++) {
+          destroyAll[i3] = this[kClients][i3].destroy(err4);
         }
         return Promise.all(destroyAll);
       }
@@ -14518,9 +14533,9 @@ var require_pool = __commonJS({
     var util = require_util();
     var { kUrl } = require_symbols();
     var buildConnector = require_connect();
-    var kOptions = Symbol("options");
-    var kConnections = Symbol("connections");
-    var kFactory = Symbol("factory");
+    var kOptions = /* @__PURE__ */ Symbol("options");
+    var kConnections = /* @__PURE__ */ Symbol("connections");
+    var kFactory = /* @__PURE__ */ Symbol("factory");
     function defaultFactory(origin, opts) {
       return new Client(origin, opts);
     }
@@ -14620,14 +14635,14 @@ var require_balanced_pool = __commonJS({
     var Pool = require_pool();
     var { kUrl } = require_symbols();
     var util = require_util();
-    var kFactory = Symbol("factory");
-    var kOptions = Symbol("options");
-    var kGreatestCommonDivisor = Symbol("kGreatestCommonDivisor");
-    var kCurrentWeight = Symbol("kCurrentWeight");
-    var kIndex = Symbol("kIndex");
-    var kWeight = Symbol("kWeight");
-    var kMaxWeightPerServer = Symbol("kMaxWeightPerServer");
-    var kErrorPenalty = Symbol("kErrorPenalty");
+    var kFactory = /* @__PURE__ */ Symbol("factory");
+    var kOptions = /* @__PURE__ */ Symbol("options");
+    var kGreatestCommonDivisor = /* @__PURE__ */ Symbol("kGreatestCommonDivisor");
+    var kCurrentWeight = /* @__PURE__ */ Symbol("kCurrentWeight");
+    var kIndex = /* @__PURE__ */ Symbol("kIndex");
+    var kWeight = /* @__PURE__ */ Symbol("kWeight");
+    var kMaxWeightPerServer = /* @__PURE__ */ Symbol("kMaxWeightPerServer");
+    var kErrorPenalty = /* @__PURE__ */ Symbol("kErrorPenalty");
     function getGreatestCommonDivisor(a, b2) {
       if (a === 0) return b2;
       while (b2 !== 0) {
@@ -14692,8 +14707,8 @@ var require_balanced_pool = __commonJS({
       }
       _updateBalancedPoolStats() {
         let result = 0;
-        for (let i2 = 0; i2 < this[kClients].length; i2++) {
-          result = getGreatestCommonDivisor(this[kClients][i2][kWeight], result);
+        for (let i3 = 0; i3 < this[kClients].length; i3++) {
+          result = getGreatestCommonDivisor(this[kClients][i3][kWeight], result);
         }
         this[kGreatestCommonDivisor] = result;
       }
@@ -14770,10 +14785,10 @@ var require_round_robin_pool = __commonJS({
     var util = require_util();
     var { kUrl } = require_symbols();
     var buildConnector = require_connect();
-    var kOptions = Symbol("options");
-    var kConnections = Symbol("connections");
-    var kFactory = Symbol("factory");
-    var kIndex = Symbol("index");
+    var kOptions = /* @__PURE__ */ Symbol("options");
+    var kConnections = /* @__PURE__ */ Symbol("connections");
+    var kFactory = /* @__PURE__ */ Symbol("factory");
+    var kIndex = /* @__PURE__ */ Symbol("index");
     function defaultFactory(origin, opts) {
       return new Client(origin, opts);
     }
@@ -14878,13 +14893,13 @@ var require_agent = __commonJS({
     var Pool = require_pool();
     var Client = require_client();
     var util = require_util();
-    var kOnConnect = Symbol("onConnect");
-    var kOnDisconnect = Symbol("onDisconnect");
-    var kOnConnectionError = Symbol("onConnectionError");
-    var kOnDrain = Symbol("onDrain");
-    var kFactory = Symbol("factory");
-    var kOptions = Symbol("options");
-    var kOrigins = Symbol("origins");
+    var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
+    var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
+    var kOnConnectionError = /* @__PURE__ */ Symbol("onConnectionError");
+    var kOnDrain = /* @__PURE__ */ Symbol("onDrain");
+    var kFactory = /* @__PURE__ */ Symbol("factory");
+    var kOptions = /* @__PURE__ */ Symbol("options");
+    var kOrigins = /* @__PURE__ */ Symbol("origins");
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
@@ -15068,8 +15083,8 @@ var require_socks5_utils = __commonJS({
         }
       } else {
         const parts = normalizedAddress.split(":");
-        for (let i2 = 0; i2 < parts.length; i2++) {
-          buffer.writeUInt16BE(parseInt(parts[i2], 16), i2 * 2);
+        for (let i3 = 0; i3 < parts.length; i3++) {
+          buffer.writeUInt16BE(parseInt(parts[i3], 16), i3 * 2);
         }
       }
       return buffer;
@@ -15117,8 +15132,8 @@ var require_socks5_utils = __commonJS({
             throw new InvalidArgumentError2("Buffer too small for IPv6 address");
           }
           const parts = [];
-          for (let i2 = 0; i2 < 8; i2++) {
-            const value3 = buffer.readUInt16BE(currentOffset + i2 * 2);
+          for (let i3 = 0; i3 < 8; i3++) {
+            const value3 = buffer.readUInt16BE(currentOffset + i3 * 2);
             parts.push(value3.toString(16));
           }
           address = parts.join(":");
@@ -15299,8 +15314,8 @@ var require_socks5_client = __commonJS({
         const request = Buffer2.alloc(2 + this.authMethods.length);
         request[0] = SOCKS_VERSION;
         request[1] = this.authMethods.length;
-        this.authMethods.forEach((method, i2) => {
-          request[2 + i2] = method;
+        this.authMethods.forEach((method, i3) => {
+          request[2 + i3] = method;
         });
         this.socket.write(request);
       }
@@ -15447,8 +15462,8 @@ var require_socks5_client = __commonJS({
           offset += domainLength;
         } else if (addressType === ADDRESS_TYPES.IPV6) {
           const parts = [];
-          for (let i2 = 0; i2 < 8; i2++) {
-            const value3 = this.buffer.readUInt16BE(offset + i2 * 2);
+          for (let i3 = 0; i3 < 8; i3++) {
+            const value3 = this.buffer.readUInt16BE(offset + i3 * 2);
             parts.push(value3.toString(16));
           }
           boundAddress = parts.join(":");
@@ -15512,13 +15527,13 @@ var require_socks5_proxy_agent = __commonJS({
     var buildConnector = require_connect();
     var { debuglog } = __require("node:util");
     var debug2 = debuglog("undici:socks5-proxy");
-    var kProxyUrl = Symbol("proxy url");
-    var kProxyHeaders = Symbol("proxy headers");
-    var kProxyAuth = Symbol("proxy auth");
-    var kProxyProtocol = Symbol("proxy protocol");
-    var kPools = Symbol("pools");
-    var kConnector = Symbol("connector");
-    var kRequestTls = Symbol("request tls settings");
+    var kProxyUrl = /* @__PURE__ */ Symbol("proxy url");
+    var kProxyHeaders = /* @__PURE__ */ Symbol("proxy headers");
+    var kProxyAuth = /* @__PURE__ */ Symbol("proxy auth");
+    var kProxyProtocol = /* @__PURE__ */ Symbol("proxy protocol");
+    var kPools = /* @__PURE__ */ Symbol("pools");
+    var kConnector = /* @__PURE__ */ Symbol("connector");
+    var kRequestTls = /* @__PURE__ */ Symbol("request tls settings");
     var experimentalWarningEmitted = false;
     var Socks5ProxyAgent = class extends DispatcherBase {
       constructor(proxyUrl, options = {}) {
@@ -15714,13 +15729,13 @@ var require_proxy_agent = __commonJS({
     var Client = require_client();
     var { channels } = require_diagnostics();
     var Socks5ProxyAgent = require_socks5_proxy_agent();
-    var kAgent = Symbol("proxy agent");
-    var kClient = Symbol("proxy client");
-    var kProxyHeaders = Symbol("proxy headers");
-    var kRequestTls = Symbol("request tls settings");
-    var kProxyTls = Symbol("proxy tls settings");
-    var kConnectEndpoint = Symbol("connect endpoint function");
-    var kTunnelProxy = Symbol("tunnel proxy");
+    var kAgent = /* @__PURE__ */ Symbol("proxy agent");
+    var kClient = /* @__PURE__ */ Symbol("proxy client");
+    var kProxyHeaders = /* @__PURE__ */ Symbol("proxy headers");
+    var kRequestTls = /* @__PURE__ */ Symbol("request tls settings");
+    var kProxyTls = /* @__PURE__ */ Symbol("proxy tls settings");
+    var kConnectEndpoint = /* @__PURE__ */ Symbol("connect endpoint function");
+    var kTunnelProxy = /* @__PURE__ */ Symbol("tunnel proxy");
     function defaultProtocolPort(protocol) {
       return protocol === "https:" ? 443 : 80;
     }
@@ -15941,8 +15956,8 @@ var require_proxy_agent = __commonJS({
     function buildHeaders(headers) {
       if (Array.isArray(headers)) {
         const headersPair = {};
-        for (let i2 = 0; i2 < headers.length; i2 += 2) {
-          headersPair[headers[i2]] = headers[i2 + 1];
+        for (let i3 = 0; i3 < headers.length; i3 += 2) {
+          headersPair[headers[i3]] = headers[i3 + 1];
         }
         return headersPair;
       }
@@ -16034,8 +16049,8 @@ var require_env_http_proxy_agent = __commonJS({
         if (this.#noProxyValue === "*") {
           return false;
         }
-        for (let i2 = 0; i2 < this.#noProxyEntries.length; i2++) {
-          const entry2 = this.#noProxyEntries[i2];
+        for (let i3 = 0; i3 < this.#noProxyEntries.length; i3++) {
+          const entry2 = this.#noProxyEntries[i3];
           if (entry2.port && entry2.port !== port) {
             continue;
           }
@@ -16052,8 +16067,8 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxyValue = this.#opts.noProxy ?? this.#noProxyEnv;
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
-        for (let i2 = 0; i2 < noProxySplit.length; i2++) {
-          const entry2 = noProxySplit[i2];
+        for (let i3 = 0; i3 < noProxySplit.length; i3++) {
+          const entry2 = noProxySplit[i3];
           if (!entry2) {
             continue;
           }
@@ -16573,14 +16588,14 @@ var require_readable = __commonJS({
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError: InvalidArgumentError2, AbortError } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
-    var kConsume = Symbol("kConsume");
-    var kReading = Symbol("kReading");
-    var kBody = Symbol("kBody");
-    var kAbort = Symbol("kAbort");
-    var kContentType = Symbol("kContentType");
-    var kContentLength = Symbol("kContentLength");
-    var kUsed = Symbol("kUsed");
-    var kBytesRead = Symbol("kBytesRead");
+    var kConsume = /* @__PURE__ */ Symbol("kConsume");
+    var kReading = /* @__PURE__ */ Symbol("kReading");
+    var kBody = /* @__PURE__ */ Symbol("kBody");
+    var kAbort = /* @__PURE__ */ Symbol("kAbort");
+    var kContentType = /* @__PURE__ */ Symbol("kContentType");
+    var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
+    var kUsed = /* @__PURE__ */ Symbol("kUsed");
+    var kBytesRead = /* @__PURE__ */ Symbol("kBytesRead");
     var noop = () => {
     };
     var BodyReadable = class extends Readable2 {
@@ -16913,8 +16928,8 @@ var require_readable = __commonJS({
       }
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
-      for (let i2 = 0; i2 < chunks.length; ++i2) {
-        const chunk = chunks[i2];
+      for (let i3 = 0; i3 < chunks.length; ++i3) {
+        const chunk = chunks[i3];
         buffer.set(chunk, offset);
         offset += chunk.length;
       }
@@ -17150,8 +17165,8 @@ var require_abort_signal = __commonJS({
     "use strict";
     var { addAbortListener } = require_util();
     var { RequestAbortedError } = require_errors();
-    var kListener = Symbol("kListener");
-    var kSignal = Symbol("kSignal");
+    var kListener = /* @__PURE__ */ Symbol("kListener");
+    var kSignal = /* @__PURE__ */ Symbol("kSignal");
     function abort(self) {
       if (self.abort) {
         self.abort(self[kSignal]?.reason);
@@ -17377,7 +17392,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     function noop() {
     }
-    var kResume = Symbol("resume");
+    var kResume = /* @__PURE__ */ Symbol("resume");
     var PipelineRequest = class extends Readable2 {
       constructor() {
         super({ autoDestroy: true });
@@ -17760,7 +17775,7 @@ var require_mock_errors = __commonJS({
   "node_modules/undici/lib/mock/mock-errors.js"(exports, module) {
     "use strict";
     var { UndiciError } = require_errors();
-    var kMockNotMatchedError = Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
+    var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class extends UndiciError {
       constructor(message) {
         super(message);
@@ -17786,34 +17801,34 @@ var require_mock_symbols = __commonJS({
   "node_modules/undici/lib/mock/mock-symbols.js"(exports, module) {
     "use strict";
     module.exports = {
-      kAgent: Symbol("agent"),
-      kOptions: Symbol("options"),
-      kFactory: Symbol("factory"),
-      kDispatches: Symbol("dispatches"),
-      kDispatchKey: Symbol("dispatch key"),
-      kDefaultHeaders: Symbol("default headers"),
-      kDefaultTrailers: Symbol("default trailers"),
-      kContentLength: Symbol("content length"),
-      kMockAgent: Symbol("mock agent"),
-      kMockAgentSet: Symbol("mock agent set"),
-      kMockAgentGet: Symbol("mock agent get"),
-      kMockDispatch: Symbol("mock dispatch"),
-      kClose: Symbol("close"),
-      kOriginalClose: Symbol("original agent close"),
-      kOriginalDispatch: Symbol("original dispatch"),
-      kOrigin: Symbol("origin"),
-      kIsMockActive: Symbol("is mock active"),
-      kNetConnect: Symbol("net connect"),
-      kGetNetConnect: Symbol("get net connect"),
-      kConnected: Symbol("connected"),
-      kIgnoreTrailingSlash: Symbol("ignore trailing slash"),
-      kMockAgentMockCallHistoryInstance: Symbol("mock agent mock call history name"),
-      kMockAgentRegisterCallHistory: Symbol("mock agent register mock call history"),
-      kMockAgentAddCallHistoryLog: Symbol("mock agent add call history log"),
-      kMockAgentIsCallHistoryEnabled: Symbol("mock agent is call history enabled"),
-      kMockAgentAcceptsNonStandardSearchParameters: Symbol("mock agent accepts non standard search parameters"),
-      kMockCallHistoryAddLog: Symbol("mock call history add log"),
-      kTotalDispatchCount: Symbol("total dispatch count")
+      kAgent: /* @__PURE__ */ Symbol("agent"),
+      kOptions: /* @__PURE__ */ Symbol("options"),
+      kFactory: /* @__PURE__ */ Symbol("factory"),
+      kDispatches: /* @__PURE__ */ Symbol("dispatches"),
+      kDispatchKey: /* @__PURE__ */ Symbol("dispatch key"),
+      kDefaultHeaders: /* @__PURE__ */ Symbol("default headers"),
+      kDefaultTrailers: /* @__PURE__ */ Symbol("default trailers"),
+      kContentLength: /* @__PURE__ */ Symbol("content length"),
+      kMockAgent: /* @__PURE__ */ Symbol("mock agent"),
+      kMockAgentSet: /* @__PURE__ */ Symbol("mock agent set"),
+      kMockAgentGet: /* @__PURE__ */ Symbol("mock agent get"),
+      kMockDispatch: /* @__PURE__ */ Symbol("mock dispatch"),
+      kClose: /* @__PURE__ */ Symbol("close"),
+      kOriginalClose: /* @__PURE__ */ Symbol("original agent close"),
+      kOriginalDispatch: /* @__PURE__ */ Symbol("original dispatch"),
+      kOrigin: /* @__PURE__ */ Symbol("origin"),
+      kIsMockActive: /* @__PURE__ */ Symbol("is mock active"),
+      kNetConnect: /* @__PURE__ */ Symbol("net connect"),
+      kGetNetConnect: /* @__PURE__ */ Symbol("get net connect"),
+      kConnected: /* @__PURE__ */ Symbol("connected"),
+      kIgnoreTrailingSlash: /* @__PURE__ */ Symbol("ignore trailing slash"),
+      kMockAgentMockCallHistoryInstance: /* @__PURE__ */ Symbol("mock agent mock call history name"),
+      kMockAgentRegisterCallHistory: /* @__PURE__ */ Symbol("mock agent register mock call history"),
+      kMockAgentAddCallHistoryLog: /* @__PURE__ */ Symbol("mock agent add call history log"),
+      kMockAgentIsCallHistoryEnabled: /* @__PURE__ */ Symbol("mock agent is call history enabled"),
+      kMockAgentAcceptsNonStandardSearchParameters: /* @__PURE__ */ Symbol("mock agent accepts non standard search parameters"),
+      kMockCallHistoryAddLog: /* @__PURE__ */ Symbol("mock call history add log"),
+      kTotalDispatchCount: /* @__PURE__ */ Symbol("total dispatch count")
     };
   }
 });
@@ -17860,9 +17875,9 @@ var require_mock_utils = __commonJS({
     }
     function getHeaderByName(headers, key) {
       if (Array.isArray(headers)) {
-        for (let i2 = 0; i2 < headers.length; i2 += 2) {
-          if (headers[i2].toLocaleLowerCase() === key.toLocaleLowerCase()) {
-            return headers[i2 + 1];
+        for (let i3 = 0; i3 < headers.length; i3 += 2) {
+          if (headers[i3].toLocaleLowerCase() === key.toLocaleLowerCase()) {
+            return headers[i3 + 1];
           }
         }
         return void 0;
@@ -18025,8 +18040,8 @@ var require_mock_utils = __commonJS({
     function generateKeyValues(data) {
       const keys = Object.keys(data);
       const result = [];
-      for (let i2 = 0; i2 < keys.length; ++i2) {
-        const key = keys[i2];
+      for (let i3 = 0; i3 < keys.length; ++i3) {
+        const key = keys[i3];
         const value3 = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value3)) {
@@ -18952,9 +18967,9 @@ var require_snapshot_utils = __commonJS({
       const normalizedHeaders = {};
       if (!headers) return normalizedHeaders;
       if (isUndiciHeaders(headers)) {
-        for (let i2 = 0; i2 < headers.length; i2 += 2) {
-          const key = headers[i2];
-          const value3 = headers[i2 + 1];
+        for (let i3 = 0; i3 < headers.length; i3 += 2) {
+          const key = headers[i3];
+          const value3 = headers[i3 + 1];
           if (key && value3 !== void 0) {
             const keyStr = Buffer.isBuffer(key) ? key.toString() : key;
             const valueStr = Buffer.isBuffer(value3) ? value3.toString() : value3;
@@ -19378,11 +19393,11 @@ var require_snapshot_agent = __commonJS({
     var WrapHandler = require_wrap_handler();
     var { InvalidArgumentError: InvalidArgumentError2, UndiciError } = require_errors();
     var { validateSnapshotMode } = require_snapshot_utils();
-    var kSnapshotRecorder = Symbol("kSnapshotRecorder");
-    var kSnapshotMode = Symbol("kSnapshotMode");
-    var kSnapshotPath = Symbol("kSnapshotPath");
-    var kSnapshotLoaded = Symbol("kSnapshotLoaded");
-    var kRealAgent = Symbol("kRealAgent");
+    var kSnapshotRecorder = /* @__PURE__ */ Symbol("kSnapshotRecorder");
+    var kSnapshotMode = /* @__PURE__ */ Symbol("kSnapshotMode");
+    var kSnapshotPath = /* @__PURE__ */ Symbol("kSnapshotPath");
+    var kSnapshotLoaded = /* @__PURE__ */ Symbol("kSnapshotLoaded");
+    var kRealAgent = /* @__PURE__ */ Symbol("kRealAgent");
     var warningEmitted = false;
     var SnapshotAgent = class extends MockAgent {
       constructor(opts = {}) {
@@ -19659,8 +19674,8 @@ var require_snapshot_agent = __commonJS({
 var require_global2 = __commonJS({
   "node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
-    var globalDispatcher = Symbol.for("undici.globalDispatcher.2");
-    var legacyGlobalDispatcher = Symbol.for("undici.globalDispatcher.1");
+    var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.2");
+    var legacyGlobalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var Agent2 = require_agent();
     if (getGlobalDispatcher() === void 0) {
@@ -19775,7 +19790,7 @@ var require_redirect_handler = __commonJS({
     var { InvalidArgumentError: InvalidArgumentError2 } = require_errors();
     var EE = __require("node:events");
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
-    var kBody = Symbol("body");
+    var kBody = /* @__PURE__ */ Symbol("body");
     var noop = () => {
     };
     var BodyAsyncIterable = class {
@@ -19920,9 +19935,9 @@ var require_redirect_handler = __commonJS({
             }
           }
         } else {
-          for (let i2 = 0; i2 < headers.length; i2 += 2) {
-            if (!shouldRemoveHeader(headers[i2], removeContent, unknownOrigin)) {
-              ret.push(headers[i2], headers[i2 + 1]);
+          for (let i3 = 0; i3 < headers.length; i3 += 2) {
+            if (!shouldRemoveHeader(headers[i3], removeContent, unknownOrigin)) {
+              ret.push(headers[i3], headers[i3 + 1]);
             }
           }
         }
@@ -20203,8 +20218,8 @@ var require_dns = __commonJS({
         if (headers.length === 0) {
           return false;
         }
-        for (let i2 = 0; i2 < headers.length; i2 += 2) {
-          if (isHostHeader(headers[i2])) {
+        for (let i3 = 0; i3 < headers.length; i3 += 2) {
+          if (isHostHeader(headers[i3])) {
             return true;
           }
         }
@@ -20599,13 +20614,13 @@ var require_cache = __commonJS({
     var { serializePathWithQuery } = require_util();
     var MAX_DELTA_SECONDS = 2147483647;
     var RESTRICTIVE_DIRECTIVE_NAMES = ["no-store", "private", "no-cache"];
-    var kInvalidCacheControlDirectives = Symbol("invalid cache-control directives");
+    var kInvalidCacheControlDirectives = /* @__PURE__ */ Symbol("invalid cache-control directives");
     function trimOWS(value3) {
       return value3.replace(/^[\t ]+|[\t ]+$/g, "");
     }
     function arrayIncludes(array, value3) {
-      for (let i2 = 0; i2 < array.length; i2++) {
-        if (array[i2] === value3) {
+      for (let i3 = 0; i3 < array.length; i3++) {
+        if (array[i3] === value3) {
           return true;
         }
       }
@@ -20619,13 +20634,13 @@ var require_cache = __commonJS({
     }
     function findUnescapedQuote(value3, start) {
       let escaped = false;
-      for (let i2 = start; i2 < value3.length; i2++) {
+      for (let i3 = start; i3 < value3.length; i3++) {
         if (escaped) {
           escaped = false;
-        } else if (value3[i2] === "\\") {
+        } else if (value3[i3] === "\\") {
           escaped = true;
-        } else if (value3[i2] === '"') {
-          return i2;
+        } else if (value3[i3] === '"') {
+          return i3;
         }
       }
       return -1;
@@ -20636,22 +20651,22 @@ var require_cache = __commonJS({
       let quoteStart = -1;
       let inQuote = false;
       let escaped = false;
-      for (let i2 = 0; i2 < value3.length; i2++) {
+      for (let i3 = 0; i3 < value3.length; i3++) {
         if (inQuote) {
           if (escaped) {
             escaped = false;
-          } else if (value3[i2] === "\\") {
+          } else if (value3[i3] === "\\") {
             escaped = true;
-          } else if (value3[i2] === '"') {
+          } else if (value3[i3] === '"') {
             inQuote = false;
             quoteStart = -1;
           }
-        } else if (value3[i2] === '"') {
+        } else if (value3[i3] === '"') {
           inQuote = true;
-          quoteStart = i2;
-        } else if (value3[i2] === ",") {
-          directives.push({ value: value3.substring(start, i2), fromMalformedQuote: false });
-          start = i2 + 1;
+          quoteStart = i3;
+        } else if (value3[i3] === ",") {
+          directives.push({ value: value3.substring(start, i3), fromMalformedQuote: false });
+          start = i3 + 1;
         }
       }
       if (!inQuote) {
@@ -20661,13 +20676,13 @@ var require_cache = __commonJS({
       const tail = value3.substring(start);
       const quoteOffset = quoteStart - start;
       let tailStart = 0;
-      for (let i2 = 0; i2 < tail.length; i2++) {
-        if (tail[i2] === ",") {
+      for (let i3 = 0; i3 < tail.length; i3++) {
+        if (tail[i3] === ",") {
           directives.push({
-            value: tail.substring(tailStart, i2),
+            value: tail.substring(tailStart, i3),
             fromMalformedQuote: tailStart > quoteOffset
           });
-          tailStart = i2 + 1;
+          tailStart = i3 + 1;
         }
       }
       directives.push({
@@ -20697,9 +20712,9 @@ var require_cache = __commonJS({
       }
       let tokenOnlyKey = "";
       let hasInvalidTokenChar = false;
-      for (let i2 = 0; i2 < key.length; i2++) {
-        if (isValidHTTPToken(key[i2])) {
-          tokenOnlyKey += key[i2];
+      for (let i3 = 0; i3 < key.length; i3++) {
+        if (isValidHTTPToken(key[i3])) {
+          tokenOnlyKey += key[i3];
         } else {
           hasInvalidTokenChar = true;
         }
@@ -20744,11 +20759,11 @@ var require_cache = __commonJS({
         if (hasSafeIterator(opts.headers)) {
           if (Array.isArray(opts.headers)) {
             if (Array.isArray(opts.headers[0])) {
-              for (const x2 of opts.headers) {
-                if (!Array.isArray(x2)) {
+              for (const x3 of opts.headers) {
+                if (!Array.isArray(x3)) {
                   throw new Error("opts.headers is not a valid header map");
                 }
-                const [key, val] = x2;
+                const [key, val] = x3;
                 if (typeof key !== "string" || typeof val !== "string") {
                   throw new Error("opts.headers is not a valid header map");
                 }
@@ -20758,9 +20773,9 @@ var require_cache = __commonJS({
               if (opts.headers.length % 2 !== 0) {
                 throw new Error("opts.headers is not a valid header map");
               }
-              for (let i2 = 0; i2 < opts.headers.length; i2 += 2) {
-                const key = opts.headers[i2];
-                const val = opts.headers[i2 + 1];
+              for (let i3 = 0; i3 < opts.headers.length; i3 += 2) {
+                const key = opts.headers[i3];
+                const val = opts.headers[i3 + 1];
                 if (typeof key !== "string" || typeof val !== "string" && !Array.isArray(val)) {
                   throw new Error("opts.headers is not a valid header map");
                 }
@@ -20772,11 +20787,11 @@ var require_cache = __commonJS({
               }
             }
           } else {
-            for (const x2 of opts.headers) {
-              if (!Array.isArray(x2)) {
+            for (const x3 of opts.headers) {
+              if (!Array.isArray(x3)) {
                 throw new Error("opts.headers is not a valid header map");
               }
-              const [key, val] = x2;
+              const [key, val] = x3;
               if (typeof key !== "string" || typeof val !== "string") {
                 throw new Error("opts.headers is not a valid header map");
               }
@@ -20833,8 +20848,8 @@ var require_cache = __commonJS({
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
       const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
-      for (let i2 = 0; i2 < directives.length; i2++) {
-        const directiveRecord = directives[i2];
+      for (let i3 = 0; i3 < directives.length; i3++) {
+        const directiveRecord = directives[i3];
         const directive = directiveRecord.value.toLowerCase();
         const fromMalformedQuote = directiveRecord.fromMalformedQuote;
         const keyValueDelimiter = directive.indexOf("=");
@@ -20906,7 +20921,7 @@ var require_cache = __commonJS({
               if (value3[0] === '"') {
                 value3 = trimOWSEnd(value3);
                 let fieldList = "";
-                let lastQuotedPart = i2;
+                let lastQuotedPart = i3;
                 let foundEndingQuote = false;
                 const closingQuote = findUnescapedQuote(value3, 1);
                 if (closingQuote !== -1) {
@@ -20914,7 +20929,7 @@ var require_cache = __commonJS({
                   foundEndingQuote = true;
                 } else {
                   const fieldListParts = [value3.substring(1)];
-                  for (let j2 = i2 + 1; j2 < directives.length; j2++) {
+                  for (let j2 = i3 + 1; j2 < directives.length; j2++) {
                     const nextPart = trimOWS(directives[j2].value);
                     const closingQuote2 = findUnescapedQuote(nextPart, 0);
                     lastQuotedPart = j2;
@@ -20931,7 +20946,7 @@ var require_cache = __commonJS({
                   output[key] = true;
                   break;
                 }
-                i2 = lastQuotedPart;
+                i3 = lastQuotedPart;
                 const headers = fieldList.split(",");
                 let validFieldNames = true;
                 for (let j2 = 0; j2 < headers.length; j2++) {
@@ -20994,8 +21009,8 @@ var require_cache = __commonJS({
     function splitVaryHeader(varyHeader) {
       const values = Array.isArray(varyHeader) ? varyHeader : [varyHeader];
       const output = [];
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const parts = values[i2].split(",");
+      for (let i3 = 0; i3 < values.length; i3++) {
+        const parts = values[i3].split(",");
         for (let j2 = 0; j2 < parts.length; j2++) {
           output.push(parts[j2]);
         }
@@ -21004,8 +21019,8 @@ var require_cache = __commonJS({
     }
     function hasVaryStar(varyHeader) {
       const values = splitVaryHeader(varyHeader);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        if (trimOWS(values[i2]).indexOf("*") !== -1) {
+      for (let i3 = 0; i3 < values.length; i3++) {
+        if (trimOWS(values[i3]).indexOf("*") !== -1) {
           return true;
         }
       }
@@ -21649,8 +21664,8 @@ var require_cache_handler = __commonJS({
       return value3.replace(/^[\t ]+|[\t ]+$/g, "");
     }
     function arrayIncludes(array, value3) {
-      for (let i2 = 0; i2 < array.length; i2++) {
-        if (array[i2] === value3) {
+      for (let i3 = 0; i3 < array.length; i3++) {
+        if (array[i3] === value3) {
           return true;
         }
       }
@@ -21658,8 +21673,8 @@ var require_cache_handler = __commonJS({
     }
     function appendVaryValues(target, varyValue) {
       if (Array.isArray(varyValue)) {
-        for (let i2 = 0; i2 < varyValue.length; i2++) {
-          target.push(varyValue[i2]);
+        for (let i3 = 0; i3 < varyValue.length; i3++) {
+          target.push(varyValue[i3]);
         }
       } else if (varyValue != null) {
         target.push(varyValue);
@@ -21667,8 +21682,8 @@ var require_cache_handler = __commonJS({
     }
     function appendConnectionHeaderTokens(headersToRemove, connectionHeader) {
       const values = Array.isArray(connectionHeader) ? connectionHeader : [connectionHeader];
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const tokens = values[i2].split(",");
+      for (let i3 = 0; i3 < values.length; i3++) {
+        const tokens = values[i3].split(",");
         for (let j2 = 0; j2 < tokens.length; j2++) {
           headersToRemove.push(trimOWS(tokens[j2]).toLowerCase());
         }
@@ -21698,8 +21713,8 @@ var require_cache_handler = __commonJS({
         ...cacheKey,
         path
       });
-      for (let i2 = 0; i2 < util.safeHTTPMethods.length; i2++) {
-        const method = util.safeHTTPMethods[i2];
+      for (let i3 = 0; i3 < util.safeHTTPMethods.length; i3++) {
+        const method = util.safeHTTPMethods[i3];
         if (method !== cacheKey.method) {
           deleteCachedValue(store, {
             ...cacheKey,
@@ -21714,8 +21729,8 @@ var require_cache_handler = __commonJS({
         return;
       }
       const values = Array.isArray(headerValue3) ? headerValue3 : [headerValue3];
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const path = getSameOriginPath(cacheKey, values[i2]);
+      for (let i3 = 0; i3 < values.length; i3++) {
+        const path = getSameOriginPath(cacheKey, values[i3]);
         if (path !== void 0) {
           deleteCachedUri(store, cacheKey, path);
         }
@@ -22516,8 +22531,8 @@ var require_memory_cache_store = __commonJS({
       }
     };
     function findEntry(key, entries, now) {
-      for (let i2 = 0; i2 < entries.length; i2++) {
-        const entry2 = entries[i2];
+      for (let i3 = 0; i3 < entries.length; i3++) {
+        const entry2 = entries[i3];
         if (entry2.deleteAt > now && entry2.method === key.method && varyMatches(key, entry2)) {
           return entry2;
         }
@@ -22545,8 +22560,8 @@ var require_memory_cache_store = __commonJS({
         if (lhs.length !== rhs.length) {
           return false;
         }
-        for (let i2 = 0; i2 < lhs.length; i2++) {
-          if (lhs[i2] !== rhs[i2]) {
+        for (let i3 = 0; i3 < lhs.length; i3++) {
+          if (lhs[i3] !== rhs[i3]) {
             return false;
           }
         }
@@ -22672,10 +22687,10 @@ var require_cache2 = __commonJS({
       if (!Array.isArray(origins)) {
         throw new TypeError(`expected ${name} to be an array or undefined, got ${typeof origins}`);
       }
-      for (let i2 = 0; i2 < origins.length; i2++) {
-        const origin = origins[i2];
+      for (let i3 = 0; i3 < origins.length; i3++) {
+        const origin = origins[i3];
         if (typeof origin !== "string" && !(origin instanceof RegExp)) {
-          throw new TypeError(`expected ${name}[${i2}] to be a string or RegExp, got ${typeof origin}`);
+          throw new TypeError(`expected ${name}[${i3}] to be a string or RegExp, got ${typeof origin}`);
         }
       }
     }
@@ -22685,8 +22700,8 @@ var require_cache2 = __commonJS({
       return value3.replace(/^[\t ]+|[\t ]+$/g, "");
     }
     function arrayIncludes(array, value3) {
-      for (let i2 = 0; i2 < array.length; i2++) {
-        if (array[i2] === value3) {
+      for (let i3 = 0; i3 < array.length; i3++) {
+        if (array[i3] === value3) {
           return true;
         }
       }
@@ -22698,8 +22713,8 @@ var require_cache2 = __commonJS({
         return false;
       }
       const values = Array.isArray(pragma) ? pragma : [pragma];
-      for (let i2 = 0; i2 < values.length; i2++) {
-        const value3 = values[i2];
+      for (let i3 = 0; i3 < values.length; i3++) {
+        const value3 = values[i3];
         if (typeof value3 !== "string") {
           continue;
         }
@@ -23061,8 +23076,8 @@ var require_cache2 = __commonJS({
         type
       };
       const safeMethodsToNotCache = [];
-      for (let i2 = 0; i2 < util.safeHTTPMethods.length; i2++) {
-        const method = util.safeHTTPMethods[i2];
+      for (let i3 = 0; i3 < util.safeHTTPMethods.length; i3++) {
+        const method = util.safeHTTPMethods[i3];
         if (!arrayIncludes(methods, method)) {
           safeMethodsToNotCache.push(method);
         }
@@ -23075,8 +23090,8 @@ var require_cache2 = __commonJS({
           if (origins !== void 0) {
             const requestOrigin = opts2.origin.toString().toLowerCase();
             let isAllowed = false;
-            for (let i2 = 0; i2 < origins.length; i2++) {
-              const allowed = origins[i2];
+            for (let i3 = 0; i3 < origins.length; i3++) {
+              const allowed = origins[i3];
               if (typeof allowed === "string") {
                 if (allowed.toLowerCase() === requestOrigin) {
                   isAllowed = true;
@@ -23415,8 +23430,8 @@ var require_decompress = __commonJS({
           throw new Error(`too many content-encodings in response: ${parts.length}, maximum allowed is ${maxContentEncodings}`);
         }
         const decompressors = [];
-        for (let i2 = parts.length - 1; i2 >= 0; i2--) {
-          const encoding = parts[i2].trim();
+        for (let i3 = parts.length - 1; i3 >= 0; i3--) {
+          const encoding = parts[i3].trim();
           if (!encoding) continue;
           if (!supportedEncodings[encoding]) {
             decompressors.length = 0;
@@ -23428,9 +23443,9 @@ var require_decompress = __commonJS({
           return decompressors;
         }
         const streams = [];
-        for (let i2 = 0; i2 < decompressors.length; i2++) {
-          streams.push(decompressors[i2]);
-          if (i2 < decompressors.length - 1 && this.#maxSize > 0) {
+        for (let i3 = 0; i3 < decompressors.length; i3++) {
+          streams.push(decompressors[i3]);
+          if (i3 < decompressors.length - 1 && this.#maxSize > 0) {
             streams.push(createMaxSizeLimiter(this.#maxSize));
           }
         }
@@ -23540,14 +23555,14 @@ var require_decompress = __commonJS({
           const rawHeaders = this.#controller.rawHeaders;
           if (Array.isArray(rawHeaders)) {
             const filteredHeaders = [];
-            for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
-              const headerName = rawHeaders[i2];
+            for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
+              const headerName = rawHeaders[i3];
               const name = Buffer.isBuffer(headerName) ? headerName.toString("latin1") : `${headerName}`;
               const lowerName = name.toLowerCase();
               if (lowerName === "content-encoding" || lowerName === "content-length") {
                 continue;
               }
-              filteredHeaders.push(rawHeaders[i2], rawHeaders[i2 + 1]);
+              filteredHeaders.push(rawHeaders[i3], rawHeaders[i3 + 1]);
             }
             rawHeaders.splice(0, rawHeaders.length, ...filteredHeaders);
           } else if (typeof rawHeaders === "object") {
@@ -24460,8 +24475,8 @@ var require_sqlite_cache_store = __commonJS({
         if (lhs.length !== rhs.length) {
           return false;
         }
-        for (let i2 = 0; i2 < lhs.length; i2++) {
-          if (lhs[i2] !== rhs[i2]) {
+        for (let i3 = 0; i3 < lhs.length; i3++) {
+          if (lhs[i3] !== rhs[i3]) {
             return false;
           }
         }
@@ -24490,16 +24505,16 @@ var require_headers = __commonJS({
       return code === 10 || code === 13 || code === 9 || code === 32;
     }
     function headerValueNormalize(potentialValue) {
-      let i2 = 0;
+      let i3 = 0;
       let j2 = potentialValue.length;
-      while (j2 > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j2 - 1))) --j2;
-      while (j2 > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i2))) ++i2;
-      return i2 === 0 && j2 === potentialValue.length ? potentialValue : potentialValue.substring(i2, j2);
+      while (j2 > i3 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j2 - 1))) --j2;
+      while (j2 > i3 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i3))) ++i3;
+      return i3 === 0 && j2 === potentialValue.length ? potentialValue : potentialValue.substring(i3, j2);
     }
     function fill(headers, object) {
       if (Array.isArray(object)) {
-        for (let i2 = 0; i2 < object.length; ++i2) {
-          const header2 = object[i2];
+        for (let i3 = 0; i3 < object.length; ++i3) {
+          const header2 = object[i3];
           if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -24510,8 +24525,8 @@ var require_headers = __commonJS({
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
-        for (let i2 = 0; i2 < keys.length; ++i2) {
-          appendHeader(headers, keys[i2], object[keys[i2]]);
+        for (let i3 = 0; i3 < keys.length; ++i3) {
+          appendHeader(headers, keys[i3], object[keys[i3]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -24555,8 +24570,8 @@ var require_headers = __commonJS({
       if (cookies === null || cookies.length === 1) {
         return headersList.sortedMap = names;
       }
-      for (let i2 = 0; i2 < names.length; ++i2) {
-        const { 0: name, 1: value3 } = names[i2];
+      for (let i3 = 0; i3 < names.length; ++i3) {
+        const { 0: name, 1: value3 } = names[i3];
         if (name === "set-cookie") {
           for (let j2 = 0; j2 < cookies.length; ++j2) {
             headers.push([name, cookies[j2]]);
@@ -24701,26 +24716,26 @@ var require_headers = __commonJS({
           const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i2 = 1, j2 = 0, right = 0, left = 0, pivot = 0, x2, value3; i2 < size; ++i2) {
+          for (let i3 = 1, j2 = 0, right = 0, left = 0, pivot = 0, x3, value3; i3 < size; ++i3) {
             value3 = iterator.next().value;
-            x2 = array[i2] = [value3[0], value3[1].value];
-            assert(x2[1] !== null);
+            x3 = array[i3] = [value3[0], value3[1].value];
+            assert(x3[1] !== null);
             left = 0;
-            right = i2;
+            right = i3;
             while (left < right) {
               pivot = left + (right - left >> 1);
-              if (array[pivot][0] <= x2[0]) {
+              if (array[pivot][0] <= x3[0]) {
                 left = pivot + 1;
               } else {
                 right = pivot;
               }
             }
-            if (i2 !== pivot) {
-              j2 = i2;
+            if (i3 !== pivot) {
+              j2 = i3;
               while (j2 > left) {
                 array[j2] = array[--j2];
               }
-              array[left] = x2;
+              array[left] = x3;
             }
           }
           if (!iterator.next().done) {
@@ -24728,9 +24743,9 @@ var require_headers = __commonJS({
           }
           return array;
         } else {
-          let i2 = 0;
+          let i3 = 0;
           for (const { 0: name, 1: { value: value3 } } of this.headersMap) {
-            array[i2++] = [name, value3];
+            array[i3++] = [name, value3];
             assert(value3 !== null);
           }
           return array.sort(compareHeaderName);
@@ -25384,7 +25399,7 @@ var require_request2 = __commonJS({
     var { kConstruct } = require_symbols();
     var assert = __require("node:assert");
     var { getMaxListeners, setMaxListeners, defaultMaxListeners } = __require("node:events");
-    var kAbortController = Symbol("abortController");
+    var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
     });
@@ -26230,8 +26245,8 @@ var require_subresource_integrity = __commonJS({
       if (actualValueLength !== expectedValueLength) {
         return false;
       }
-      for (let i2 = 0; i2 < actualValueLength; ++i2) {
-        if (actualValue[i2] === expectedValue[i2] || actualValue[i2] === "+" && expectedValue[i2] === "-" || actualValue[i2] === "/" && expectedValue[i2] === "_") {
+      for (let i3 = 0; i3 < actualValueLength; ++i3) {
+        if (actualValue[i3] === expectedValue[i3] || actualValue[i3] === "+" && expectedValue[i3] === "-" || actualValue[i3] === "/" && expectedValue[i3] === "_") {
           continue;
         }
         return false;
@@ -27239,10 +27254,10 @@ var require_fetch = __commonJS({
                 return false;
               }
               const headersList = new HeadersList();
-              for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
-                const nameStr = bufferToLowerCasedHeaderName(rawHeaders[i2]);
-                const value3 = rawHeaders[i2 + 1];
-                if (Array.isArray(value3) && !Buffer.isBuffer(rawHeaders[i2 + 1])) {
+              for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
+                const nameStr = bufferToLowerCasedHeaderName(rawHeaders[i3]);
+                const value3 = rawHeaders[i3 + 1];
+                if (Array.isArray(value3) && !Buffer.isBuffer(rawHeaders[i3 + 1])) {
                   for (const val of value3) {
                     headersList.append(nameStr, val.toString("latin1"), true);
                   }
@@ -27261,8 +27276,8 @@ var require_fetch = __commonJS({
                   this.abort(new Error(`too many content-encodings in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`));
                   return true;
                 }
-                for (let i2 = codings.length - 1; i2 >= 0; --i2) {
-                  const coding = codings[i2].trim();
+                for (let i3 = codings.length - 1; i3 >= 0; --i3) {
+                  const coding = codings[i3].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
                     decoders.push(zlib4.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
@@ -27361,10 +27376,10 @@ var require_fetch = __commonJS({
                 return false;
               }
               const headersList = new HeadersList();
-              for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
-                const nameStr = bufferToLowerCasedHeaderName(rawHeaders[i2]);
-                const value3 = rawHeaders[i2 + 1];
-                if (Array.isArray(value3) && !Buffer.isBuffer(rawHeaders[i2 + 1])) {
+              for (let i3 = 0; i3 < rawHeaders.length; i3 += 2) {
+                const nameStr = bufferToLowerCasedHeaderName(rawHeaders[i3]);
+                const value3 = rawHeaders[i3 + 1];
+                if (Array.isArray(value3) && !Buffer.isBuffer(rawHeaders[i3 + 1])) {
                   for (const val of value3) {
                     headersList.append(nameStr, val.toString("latin1"), true);
                   }
@@ -28100,8 +28115,8 @@ var require_util4 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
     function isCTLExcludingHtab(value3) {
-      for (let i2 = 0; i2 < value3.length; ++i2) {
-        const code = value3.charCodeAt(i2);
+      for (let i3 = 0; i3 < value3.length; ++i3) {
+        const code = value3.charCodeAt(i3);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -28109,8 +28124,8 @@ var require_util4 = __commonJS({
       return false;
     }
     function validateCookieName(name) {
-      for (let i2 = 0; i2 < name.length; ++i2) {
-        const code = name.charCodeAt(i2);
+      for (let i3 = 0; i3 < name.length; ++i3) {
+        const code = name.charCodeAt(i3);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -28136,16 +28151,16 @@ var require_util4 = __commonJS({
     }
     function validateCookieValue(value3) {
       let len = value3.length;
-      let i2 = 0;
+      let i3 = 0;
       if (value3[0] === '"') {
         if (len === 1 || value3[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
-        ++i2;
+        ++i3;
       }
-      while (i2 < len) {
-        const code = value3.charCodeAt(i2++);
+      while (i3 < len) {
+        const code = value3.charCodeAt(i3++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -28157,8 +28172,8 @@ var require_util4 = __commonJS({
       }
     }
     function validateCookiePath(path) {
-      for (let i2 = 0; i2 < path.length; ++i2) {
-        const code = path.charCodeAt(i2);
+      for (let i3 = 0; i3 < path.length; ++i3) {
+        const code = path.charCodeAt(i3);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -28179,13 +28194,13 @@ var require_util4 = __commonJS({
         throw new Error("Invalid cookie domain");
       }
       let labelLength = 0;
-      for (let i2 = 0; i2 < domain.length; ++i2) {
-        const code = domain.charCodeAt(i2);
+      for (let i3 = 0; i3 < domain.length; ++i3) {
+        const code = domain.charCodeAt(i3);
         if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
-          if (domain.charCodeAt(i2 - 1) === 45) {
+          if (domain.charCodeAt(i3 - 1) === 45) {
             throw new Error("Invalid cookie domain");
           }
           labelLength = 0;
@@ -28228,7 +28243,7 @@ var require_util4 = __commonJS({
       "Nov",
       "Dec"
     ];
-    var IMFPaddedNumbers = Array(61).fill(0).map((_2, i2) => i2.toString().padStart(2, "0"));
+    var IMFPaddedNumbers = Array(61).fill(0).map((_2, i3) => i3.toString().padStart(2, "0"));
     function toIMFDate(date) {
       if (typeof date === "number") {
         date = new Date(date);
@@ -28940,8 +28955,8 @@ var require_util5 = __commonJS({
       if (protocol.length === 0) {
         return false;
       }
-      for (let i2 = 0; i2 < protocol.length; ++i2) {
-        const code = protocol.charCodeAt(i2);
+      for (let i3 = 0; i3 < protocol.length; ++i3) {
+        const code = protocol.charCodeAt(i3);
         if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
         code > 126 || code === 34 || // "
         code === 40 || // (
@@ -29003,8 +29018,8 @@ var require_util5 = __commonJS({
       if (value3.length === 0) {
         return false;
       }
-      for (let i2 = 0; i2 < value3.length; i2++) {
-        const byte = value3.charCodeAt(i2);
+      for (let i3 = 0; i3 < value3.length; i3++) {
+        const byte = value3.charCodeAt(i3);
         if (byte < 48 || byte > 57) {
           return false;
         }
@@ -29090,8 +29105,8 @@ var require_frame = __commonJS({
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     var randomFillSync = runtimeFeatures.has("crypto") ? __require("node:crypto").randomFillSync : function randomFillSync2(buffer2, _offset, _size) {
-      for (let i2 = 0; i2 < buffer2.length; ++i2) {
-        buffer2[i2] = Math.random() * 255 | 0;
+      for (let i3 = 0; i3 < buffer2.length; ++i3) {
+        buffer2[i3] = Math.random() * 255 | 0;
       }
       return buffer2;
     };
@@ -29138,8 +29153,8 @@ var require_frame = __commonJS({
           buffer2.writeUIntBE(bodyLength, 4, 6);
         }
         buffer2[1] |= 128;
-        for (let i2 = 0; i2 < bodyLength; ++i2) {
-          buffer2[offset + i2] = frameData[i2] ^ maskKey[i2 & 3];
+        for (let i3 = 0; i3 < bodyLength; ++i3) {
+          buffer2[offset + i3] = frameData[i3] ^ maskKey[i3 & 3];
         }
         return buffer2;
       }
@@ -29149,8 +29164,8 @@ var require_frame = __commonJS({
       static createFastTextFrame(buffer2) {
         const maskKey = generateMask();
         const bodyLength = buffer2.length;
-        for (let i2 = 0; i2 < bodyLength; ++i2) {
-          buffer2[i2] ^= maskKey[i2 & 3];
+        for (let i3 = 0; i3 < bodyLength; ++i3) {
+          buffer2[i3] ^= maskKey[i3 & 3];
         }
         let payloadLength = bodyLength;
         let offset = 6;
@@ -29355,8 +29370,8 @@ var require_permessage_deflate = __commonJS({
     var { isValidClientWindowBits } = require_util5();
     var { MessageSizeExceededError } = require_errors();
     var tail = Buffer.from([0, 0, 255, 255]);
-    var kBuffer = Symbol("kBuffer");
-    var kLength = Symbol("kLength");
+    var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
+    var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
       /** @type {import('node:zlib').InflateRaw} */
       #inflate;
@@ -29717,8 +29732,8 @@ var require_receiver = __commonJS({
         }
         let offset = 0;
         const output = Buffer.allocUnsafeSlow(this.#fragmentsBytes);
-        for (let i2 = 0; i2 < fragments.length; ++i2) {
-          const buffer = fragments[i2];
+        for (let i3 = 0; i3 < fragments.length; ++i3) {
+          const buffer = fragments[i3];
           output.set(buffer, offset);
           offset += buffer.length;
         }
@@ -30774,8 +30789,8 @@ var require_util6 = __commonJS({
     }
     function isASCIINumber(value3) {
       if (value3.length === 0) return false;
-      for (let i2 = 0; i2 < value3.length; i2++) {
-        if (value3.charCodeAt(i2) < 48 || value3.charCodeAt(i2) > 57) return false;
+      for (let i3 = 0; i3 < value3.length; i3++) {
+        if (value3.charCodeAt(i3) < 48 || value3.charCodeAt(i3) > 57) return false;
       }
       return true;
     }
@@ -30810,16 +30825,16 @@ var require_eventsource_stream = __commonJS({
       if (start >= buffer2.length) {
         return false;
       }
-      for (let i2 = start; i2 < buffer2.length; i2++) {
-        if (buffer2[i2] < 48 || buffer2[i2] > 57) {
+      for (let i3 = start; i3 < buffer2.length; i3++) {
+        if (buffer2[i3] < 48 || buffer2[i3] > 57) {
           return false;
         }
       }
       return true;
     }
     function isValidLastEventIdBytes(buffer2, start) {
-      for (let i2 = start; i2 < buffer2.length; i2++) {
-        if (buffer2[i2] === 0) {
+      for (let i3 = start; i3 < buffer2.length; i3++) {
+        if (buffer2[i3] === 0) {
           return false;
         }
       }
@@ -30829,8 +30844,8 @@ var require_eventsource_stream = __commonJS({
       if (length !== field.length) {
         return false;
       }
-      for (let i2 = 0; i2 < length; i2++) {
-        if (line[i2] !== field[i2]) {
+      for (let i3 = 0; i3 < length; i3++) {
+        if (line[i3] !== field[i3]) {
           return false;
         }
       }
@@ -31120,10 +31135,10 @@ ${value3}`;
         }
         const chunks = [];
         let length = 0;
-        for (let i2 = this.lineChunkIndex; i2 <= this.chunkIndex; i2++) {
-          const chunk = this.chunks[i2];
-          const start = i2 === this.lineChunkIndex ? this.linePos : 0;
-          const end = i2 === this.chunkIndex ? this.pos : chunk.length;
+        for (let i3 = this.lineChunkIndex; i3 <= this.chunkIndex; i3++) {
+          const chunk = this.chunks[i3];
+          const start = i3 === this.lineChunkIndex ? this.linePos : 0;
+          const end = i3 === this.chunkIndex ? this.pos : chunk.length;
           const slice = chunk.subarray(start, end);
           length += slice.length;
           chunks.push(slice);
@@ -31737,7 +31752,7 @@ function readCaFiles(files, sourceLabel) {
 function noProxyList(config) {
   let v = config.noProxy;
   if (v && typeof v === "object" && !Array.isArray(v) && "value" in v) v = v.value;
-  const raw = typeof v === "string" ? v.split(",") : Array.isArray(v) ? v.flatMap((x2) => String(x2).split(",")) : [];
+  const raw = typeof v === "string" ? v.split(",") : Array.isArray(v) ? v.flatMap((x3) => String(x3).split(",")) : [];
   return raw.map((s2) => s2.trim()).filter(Boolean);
 }
 function matchesNoProxy(url, list) {
@@ -31914,15 +31929,15 @@ function rateLimitWait(headers, now) {
 }
 function errorCode(e) {
   let cur = e;
-  for (let i2 = 0; i2 < 5 && cur && typeof cur === "object"; i2++) {
+  for (let i3 = 0; i3 < 5 && cur && typeof cur === "object"; i3++) {
     const c3 = cur.code;
     if (typeof c3 === "string") return c3;
     cur = cur.cause;
   }
   const errs = e?.errors;
   if (Array.isArray(errs))
-    for (const x2 of errs) {
-      const c3 = errorCode(x2);
+    for (const x3 of errs) {
+      const c3 = errorCode(x3);
       if (c3) return c3;
     }
   return void 0;
@@ -31979,15 +31994,15 @@ function flattenFieldErrors(body) {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
       out.push(prefix ? `${prefix}: ${String(v)}` : String(v));
     } else if (Array.isArray(v)) {
-      if (v.every((x2) => typeof x2 === "string" || typeof x2 === "number")) {
+      if (v.every((x3) => typeof x3 === "string" || typeof x3 === "number")) {
         if (v.length > 0) out.push(prefix ? `${prefix}: ${v.join(" ")}` : v.join(" "));
       } else {
-        for (const [i2, x2] of v.entries()) walk(x2, `${prefix}[${i2}]`);
+        for (const [i3, x3] of v.entries()) walk(x3, `${prefix}[${i3}]`);
       }
     } else if (isPlainObject(v)) {
-      for (const [k2, x2] of Object.entries(v)) {
+      for (const [k2, x3] of Object.entries(v)) {
         const key = k2 === "non_field_errors" || k2 === "__all__" ? prefix : prefix ? `${prefix}.${k2}` : k2;
-        walk(x2, key);
+        walk(x3, key);
       }
     }
   };
@@ -32031,8 +32046,8 @@ function pathSubjects(pathname) {
     r2.org = parts[1];
     if (parts[2]) r2.project = parts[2];
   }
-  const i2 = parts.indexOf("releases");
-  if (i2 > 0 && parts[i2 + 1]) r2.release = parts[i2 + 1];
+  const i3 = parts.indexOf("releases");
+  if (i3 > 0 && parts[i3 + 1]) r2.release = parts[i3 + 1];
   return r2;
 }
 function notFoundHint(pathname, config) {
@@ -32053,8 +32068,8 @@ function notFoundHint(pathname, config) {
 }
 function notFoundMessage(notFound) {
   if (/\bnot found\b|\bdoes not exist\b|\bdoesn't exist\b/i.test(notFound)) return notFound;
-  const i2 = notFound.indexOf(" in ");
-  if (i2 > 0) return `${notFound.slice(0, i2)} was not found${notFound.slice(i2)}`;
+  const i3 = notFound.indexOf(" in ");
+  if (i3 > 0) return `${notFound.slice(0, i3)} was not found${notFound.slice(i3)}`;
   const paren = notFound.indexOf(" (");
   if (paren > 0) return `${notFound.slice(0, paren)} was not found${notFound.slice(paren)}`;
   return `${notFound} was not found`;
@@ -32721,8 +32736,8 @@ var require_common = __commonJS({
       createDebug.formatters = {};
       function selectColor(namespace) {
         let hash = 0;
-        for (let i2 = 0; i2 < namespace.length; i2++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i2);
+        for (let i3 = 0; i3 < namespace.length; i3++) {
+          hash = (hash << 5) - hash + namespace.charCodeAt(i3);
           hash |= 0;
         }
         return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
@@ -33332,8 +33347,8 @@ var require_node = __commonJS({
     function init(debug2) {
       debug2.inspectOpts = {};
       const keys = Object.keys(exports.inspectOpts);
-      for (let i2 = 0; i2 < keys.length; i2++) {
-        debug2.inspectOpts[keys[i2]] = exports.inspectOpts[keys[i2]];
+      for (let i3 = 0; i3 < keys.length; i3++) {
+        debug2.inspectOpts[keys[i3]] = exports.inspectOpts[keys[i3]];
       }
     }
     module.exports = require_common()(exports);
@@ -34059,8 +34074,8 @@ function asNumber(source, onNaN = 0) {
 }
 function prefixedArray(input2, prefix) {
   const output = [];
-  for (let i2 = 0, max = input2.length; i2 < max; i2++) {
-    output.push(prefix, input2[i2]);
+  for (let i3 = 0, max = input2.length; i3 < max; i3++) {
+    output.push(prefix, input2[i3]);
   }
   return output;
 }
@@ -34138,9 +34153,9 @@ function appendTaskOptions(options, commands = []) {
 }
 function getTrailingOptions(args, initialPrimitive = 0, objectOnly = false) {
   const command10 = [];
-  for (let i2 = 0, max = initialPrimitive < 0 ? args.length : initialPrimitive; i2 < max; i2++) {
-    if ("string|number".includes(typeof args[i2])) {
-      command10.push(String(args[i2]));
+  for (let i3 = 0, max = initialPrimitive < 0 ? args.length : initialPrimitive; i3 < max; i3++) {
+    if ("string|number".includes(typeof args[i3])) {
+      command10.push(String(args[i3]));
     }
   }
   appendTaskOptions(trailingOptionsArgument(args), command10);
@@ -34166,12 +34181,12 @@ function callTaskParser(parser4, streams) {
 }
 function parseStringResponse(result, parsers12, texts, trim = true) {
   asArray(texts).forEach((text) => {
-    for (let lines = toLinesWithContent(text, trim), i2 = 0, max = lines.length; i2 < max; i2++) {
+    for (let lines = toLinesWithContent(text, trim), i3 = 0, max = lines.length; i3 < max; i3++) {
       const line = (offset = 0) => {
-        if (i2 + offset >= max) {
+        if (i3 + offset >= max) {
           return;
         }
-        return lines[i2 + offset];
+        return lines[i3 + offset];
       };
       parsers12.some(({ parse: parse2 }) => parse2(line, result));
     }
@@ -34357,9 +34372,9 @@ function configFilePath(filePath) {
 }
 function* configParser(text, requestedKey = null) {
   const lines = text.split("\0");
-  for (let i2 = 0, max = lines.length - 1; i2 < max; ) {
-    const file = configFilePath(lines[i2++]);
-    let value3 = lines[i2++];
+  for (let i3 = 0, max = lines.length - 1; i3 < max; ) {
+    const file = configFilePath(lines[i3++]);
+    let value3 = lines[i3++];
     let key = requestedKey;
     if (value3.includes("\n")) {
       const line = splitOn(value3, "\n");
@@ -34794,8 +34809,8 @@ function initTask(bare = false, path, customArgs) {
   };
 }
 function logFormatFromCommand(customArgs) {
-  for (let i2 = 0; i2 < customArgs.length; i2++) {
-    const format2 = logFormatRegex.exec(customArgs[i2]);
+  for (let i3 = 0; i3 < customArgs.length; i3++) {
+    const format2 = logFormatRegex.exec(customArgs[i3]);
     if (format2) {
       return `--${format2[1]}`;
     }
@@ -35729,15 +35744,15 @@ function suffixPathsPlugin() {
       function append22(args) {
         (suffix = suffix || []).push(...args);
       }
-      for (let i2 = 0; i2 < data.length; i2++) {
-        const param = data[i2];
+      for (let i3 = 0; i3 < data.length; i3++) {
+        const param = data[i3];
         if (r(param)) {
           append22(o(param));
           continue;
         }
         if (param === "--") {
           append22(
-            data.slice(i2 + 1).flatMap((item) => r(item) && o(item) || item)
+            data.slice(i3 + 1).flatMap((item) => r(item) && o(item) || item)
           );
           break;
         }
@@ -36277,7 +36292,7 @@ var init_esm = __esm({
         init_utils();
         init_task();
         disallowedOptions = ["-h"];
-        Query = Symbol("grepQuery");
+        Query = /* @__PURE__ */ Symbol("grepQuery");
         GrepQuery = class {
           constructor() {
             this[_a] = [];
@@ -37404,13 +37419,13 @@ var init_esm = __esm({
         parseStatusSummary = function(text) {
           const lines = text.split(NULL);
           const status = new StatusSummary();
-          for (let i2 = 0, l = lines.length; i2 < l; ) {
-            let line = lines[i2++].trim();
+          for (let i3 = 0, l = lines.length; i3 < l; ) {
+            let line = lines[i3++].trim();
             if (!line) {
               continue;
             }
             if (line.charAt(0) === "R") {
-              line += NULL + (lines[i2++] || "");
+              line += NULL + (lines[i3++] || "");
             }
             splitLine(status, line);
           }
@@ -37947,8 +37962,8 @@ var init_esm = __esm({
               if (partsA.length === 1 || partsB.length === 1) {
                 return singleSorted(toNumber(partsA[0]), toNumber(partsB[0]));
               }
-              for (let i2 = 0, l = Math.max(partsA.length, partsB.length); i2 < l; i2++) {
-                const diff = sorted(toNumber(partsA[i2]), toNumber(partsB[i2]));
+              for (let i3 = 0, l = Math.max(partsA.length, partsB.length); i3 < l; i3++) {
+                const diff = sorted(toNumber(partsA[i3]), toNumber(partsB[i3]));
                 if (diff) {
                   return diff;
                 }
@@ -38156,9 +38171,9 @@ var init_esm = __esm({
         Git2.prototype.raw = function(commands) {
           const createRestCommands = !Array.isArray(commands);
           const command10 = [].slice.call(createRestCommands ? arguments : commands, 0);
-          for (let i2 = 0; i2 < command10.length && createRestCommands; i2++) {
-            if (!filterPrimitives2(command10[i2])) {
-              command10.splice(i2, command10.length - i2);
+          for (let i3 = 0; i3 < command10.length && createRestCommands; i3++) {
+            if (!filterPrimitives2(command10[i3])) {
+              command10.splice(i3, command10.length - i3);
               break;
             }
           }
@@ -38541,6 +38556,8 @@ var init_git = __esm({
         this.git = git;
         this.root = root;
       }
+      git;
+      root;
       /** Open the repository that contains `cwd`, or throw an InputError saying there is none. */
       static async open(cwd, env2) {
         const { simpleGit: simpleGit2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
@@ -38653,9 +38670,9 @@ var init_git = __esm({
           const nul = chunk.indexOf("\0");
           const header2 = nul >= 0 ? chunk.slice(0, nul) : chunk;
           const [id, parents] = header2.split("");
-          const parts = (nul >= 0 ? chunk.slice(nul + 1) : "").replace(/^\n/, "").split("\0").filter((x2) => x2.length > 0);
+          const parts = (nul >= 0 ? chunk.slice(nul + 1) : "").replace(/^\n/, "").split("\0").filter((x3) => x3.length > 0);
           const changes = [];
-          for (let i2 = 0; i2 + 1 < parts.length; i2 += 2) changes.push({ type: parts[i2].charAt(0), path: parts[i2 + 1] });
+          for (let i3 = 0; i3 + 1 < parts.length; i3 += 2) changes.push({ type: parts[i3].charAt(0), path: parts[i3 + 1] });
           out.set(id.trim(), { parents: (parents ?? "").trim().split(" ").filter(Boolean), changes });
         }
         return out;
@@ -38667,7 +38684,7 @@ var init_git = __esm({
         const parts = out.split("\0").filter((p2) => p2.length > 0);
         if (!from && parts[0] === to) parts.shift();
         const res = [];
-        for (let i2 = 0; i2 + 1 < parts.length; i2 += 2) res.push({ type: parts[i2].charAt(0), path: parts[i2 + 1] });
+        for (let i3 = 0; i3 + 1 < parts.length; i3 += 2) res.push({ type: parts[i3].charAt(0), path: parts[i3 + 1] });
         return res;
       }
       /** `git fetch --deepen=N <remote>`; returns false (with git's message) when the fetch fails. */
@@ -39772,30 +39789,30 @@ var require_suggestSimilar = __commonJS({
       if (Math.abs(a.length - b2.length) > maxDistance)
         return Math.max(a.length, b2.length);
       const d = [];
-      for (let i2 = 0; i2 <= a.length; i2++) {
-        d[i2] = [i2];
+      for (let i3 = 0; i3 <= a.length; i3++) {
+        d[i3] = [i3];
       }
       for (let j2 = 0; j2 <= b2.length; j2++) {
         d[0][j2] = j2;
       }
       for (let j2 = 1; j2 <= b2.length; j2++) {
-        for (let i2 = 1; i2 <= a.length; i2++) {
+        for (let i3 = 1; i3 <= a.length; i3++) {
           let cost = 1;
-          if (a[i2 - 1] === b2[j2 - 1]) {
+          if (a[i3 - 1] === b2[j2 - 1]) {
             cost = 0;
           } else {
             cost = 1;
           }
-          d[i2][j2] = Math.min(
-            d[i2 - 1][j2] + 1,
+          d[i3][j2] = Math.min(
+            d[i3 - 1][j2] + 1,
             // deletion
-            d[i2][j2 - 1] + 1,
+            d[i3][j2 - 1] + 1,
             // insertion
-            d[i2 - 1][j2 - 1] + cost
+            d[i3 - 1][j2 - 1] + cost
             // substitution
           );
-          if (i2 > 1 && j2 > 1 && a[i2 - 1] === b2[j2 - 2] && a[i2 - 2] === b2[j2 - 1]) {
-            d[i2][j2] = Math.min(d[i2][j2], d[i2 - 2][j2 - 2] + 1);
+          if (i3 > 1 && j2 > 1 && a[i3 - 1] === b2[j2 - 2] && a[i3 - 2] === b2[j2 - 1]) {
+            d[i3][j2] = Math.min(d[i3][j2], d[i3 - 2][j2 - 2] + 1);
           }
         }
       }
@@ -41020,8 +41037,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @private
        */
       _checkNumberOfArguments() {
-        this.registeredArguments.forEach((arg, i2) => {
-          if (arg.required && this.args[i2] == null) {
+        this.registeredArguments.forEach((arg, i3) => {
+          if (arg.required && this.args[i3] == null) {
             this.missingArgument(arg.name());
           }
         });
@@ -41319,13 +41336,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
         };
         let activeVariadicOption = null;
         let activeGroup = null;
-        let i2 = 0;
-        while (i2 < args.length || activeGroup) {
-          const arg = activeGroup ?? args[i2++];
+        let i3 = 0;
+        while (i3 < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i3++];
           activeGroup = null;
           if (arg === "--") {
             if (dest === unknown) dest.push(arg);
-            dest.push(...args.slice(i2));
+            dest.push(...args.slice(i3));
             break;
           }
           if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
@@ -41337,13 +41354,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
             const option = this._findOption(arg);
             if (option) {
               if (option.required) {
-                const value3 = args[i2++];
+                const value3 = args[i3++];
                 if (value3 === void 0) this.optionMissingArgument(option);
                 this.emit(`option:${option.name()}`, value3);
               } else if (option.optional) {
                 let value3 = null;
-                if (i2 < args.length && (!maybeOption(args[i2]) || negativeNumberArg(args[i2]))) {
-                  value3 = args[i2++];
+                if (i3 < args.length && (!maybeOption(args[i3]) || negativeNumberArg(args[i3]))) {
+                  value3 = args[i3++];
                 }
                 this.emit(`option:${option.name()}`, value3);
               } else {
@@ -41379,18 +41396,18 @@ Expecting one of '${allowedValues.join("', '")}'`);
           if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown.length === 0) {
             if (this._findCommand(arg)) {
               operands.push(arg);
-              unknown.push(...args.slice(i2));
+              unknown.push(...args.slice(i3));
               break;
             } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
-              operands.push(arg, ...args.slice(i2));
+              operands.push(arg, ...args.slice(i3));
               break;
             } else if (this._defaultCommandName) {
-              unknown.push(arg, ...args.slice(i2));
+              unknown.push(arg, ...args.slice(i3));
               break;
             }
           }
           if (this._passThroughOptions) {
-            dest.push(arg, ...args.slice(i2));
+            dest.push(arg, ...args.slice(i3));
             break;
           }
           dest.push(arg);
@@ -41406,8 +41423,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         if (this._storeOptionsAsProperties) {
           const result = {};
           const len = this.options.length;
-          for (let i2 = 0; i2 < len; i2++) {
-            const key = this.options[i2].attributeName();
+          for (let i3 = 0; i3 < len; i3++) {
+            const key = this.options[i3].attributeName();
             result[key] = key === this._versionOptionName ? this._version : this[key];
           }
           return result;
@@ -42398,21 +42415,21 @@ function setIniValue(text, section2, key, value3) {
   let current = "";
   let sectionStart = -1;
   let sectionEnd = lines.length;
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const m = /^\s*\[([^\]]+)\]\s*$/.exec(lines[i2]);
+  for (let i3 = 0; i3 < lines.length; i3++) {
+    const m = /^\s*\[([^\]]+)\]\s*$/.exec(lines[i3]);
     if (m) {
       if (current === section2 && sectionStart >= 0) {
-        sectionEnd = i2;
+        sectionEnd = i3;
         break;
       }
       current = m[1].trim();
-      if (current === section2) sectionStart = i2;
+      if (current === section2) sectionStart = i3;
       continue;
     }
     if (current === section2) {
-      const kv = /^\s*([^=;#\s]+)\s*=/.exec(lines[i2]);
+      const kv = /^\s*([^=;#\s]+)\s*=/.exec(lines[i3]);
       if (kv && kv[1] === key) {
-        lines[i2] = `${key}=${value3}`;
+        lines[i3] = `${key}=${value3}`;
         return lines.join("\n") + "\n";
       }
     }
@@ -42627,10 +42644,10 @@ function jsonTextTooDeep(text, max) {
   const buf = typeof text === "string" ? Buffer.from(text) : text;
   let depth = 0;
   let inString = false;
-  for (let i2 = 0; i2 < buf.length; i2++) {
-    const c3 = buf[i2];
+  for (let i3 = 0; i3 < buf.length; i3++) {
+    const c3 = buf[i3];
     if (inString) {
-      if (c3 === 92) i2++;
+      if (c3 === 92) i3++;
       else if (c3 === 34) inString = false;
       continue;
     }
@@ -42666,6 +42683,7 @@ var init_json_depth = __esm({
         super(`recursion limit exceeded (more than ${max} nested levels)`);
         this.max = max;
       }
+      max;
     };
   }
 });
@@ -42763,8 +42781,8 @@ var init_http = __esm({
           pathMatched = true;
           if (r2.method !== method) continue;
           const params = {};
-          r2.names.forEach((n2, i2) => {
-            params[n2] = safeDecode(m[i2 + 1]);
+          r2.names.forEach((n2, i3) => {
+            params[n2] = safeDecode(m[i3 + 1]);
           });
           return { route: r2, params };
         }
@@ -42909,6 +42927,7 @@ var init_persist = __esm({
       constructor(dir) {
         this.dir = dir;
       }
+      dir;
       /**
        * Make sure the data folder is a writable folder (creating it if needed) and clear what an
        * interrupted earlier run left half-written. Throws DataFileError with a one-line reason.
@@ -42952,7 +42971,7 @@ var init_persist = __esm({
             const why = e.code ? describeFsError(e) : e.message;
             throw new DataFileError(`${f} is damaged (${why.slice(0, 120)}): fix it or move it away, then start again`);
           }
-          if (!Array.isArray(value3) || !value3.every((x2) => typeof x2 === "object" && x2 !== null && !Array.isArray(x2)))
+          if (!Array.isArray(value3) || !value3.every((x3) => typeof x3 === "object" && x3 !== null && !Array.isArray(x3)))
             throw new DataFileError(
               `${f} is damaged (expected a JSON array of objects): fix it or move it away, then start again`
             );
@@ -43457,6 +43476,8 @@ var init_request_log = __esm({
         this.entries = entries;
         this.limits = limits;
       }
+      entries;
+      limits;
       seq = 0;
       bytes = 0;
       nextSeq() {
@@ -43536,9 +43557,9 @@ function digest(token) {
   return createHash2("sha256").update(`sentry-ship web session\0${token}`).digest("hex");
 }
 function same(a, b2) {
-  const x2 = Buffer.from(a);
+  const x3 = Buffer.from(a);
   const y2 = Buffer.from(b2);
-  return x2.length === y2.length && timingSafeEqual(x2, y2);
+  return x3.length === y2.length && timingSafeEqual(x3, y2);
 }
 function userTokens(core) {
   return core.state.tokens.filter((t2) => t2.kind === "user").map((t2) => t2.token);
@@ -43547,8 +43568,8 @@ function cookieValue(req) {
   const header2 = req.headers.cookie;
   if (!header2) return void 0;
   for (const part of header2.split(";")) {
-    const i2 = part.indexOf("=");
-    if (i2 > 0 && part.slice(0, i2).trim() === COOKIE) return part.slice(i2 + 1).trim();
+    const i3 = part.indexOf("=");
+    if (i3 > 0 && part.slice(0, i3).trim() === COOKIE) return part.slice(i3 + 1).trim();
   }
   return void 0;
 }
@@ -43602,7 +43623,7 @@ function render(v) {
 }
 function html(strings, ...values) {
   let out = strings[0];
-  for (let i2 = 0; i2 < values.length; i2++) out += render(values[i2]) + strings[i2 + 1];
+  for (let i3 = 0; i3 < values.length; i3++) out += render(values[i3]) + strings[i3 + 1];
   return new SafeHtml(out);
 }
 function href(segments, query) {
@@ -43628,6 +43649,7 @@ var init_html = __esm({
       constructor(value3) {
         this.value = value3;
       }
+      value;
       toString() {
         return this.value;
       }
@@ -43823,9 +43845,9 @@ function encode(decoded) {
   let sourceLine = 0;
   let sourceColumn = 0;
   let namesIndex = 0;
-  for (let i2 = 0; i2 < decoded.length; i2++) {
-    const line = decoded[i2];
-    if (i2 > 0) writer.write(semicolon);
+  for (let i3 = 0; i3 < decoded.length; i3++) {
+    const line = decoded[i3];
+    if (i3 > 0) writer.write(semicolon);
     if (line.length === 0) continue;
     let genColumn = 0;
     for (let j2 = 0; j2 < line.length; j2++) {
@@ -43855,10 +43877,10 @@ var init_sourcemap_codec = __esm({
     chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     intToChar = new Uint8Array(64);
     charToInt = new Uint8Array(128);
-    for (let i2 = 0; i2 < chars.length; i2++) {
-      const c3 = chars.charCodeAt(i2);
-      intToChar[i2] = c3;
-      charToInt[c3] = i2;
+    for (let i3 = 0; i3 < chars.length; i3++) {
+      const c3 = chars.charCodeAt(i3);
+      intToChar[i3] = c3;
+      charToInt[c3] = i3;
     }
     bufLength = 1024 * 16;
     td = typeof TextDecoder !== "undefined" ? /* @__PURE__ */ new TextDecoder() : typeof Buffer !== "undefined" ? {
@@ -43869,8 +43891,8 @@ var init_sourcemap_codec = __esm({
     } : {
       decode(buf) {
         let out = "";
-        for (let i2 = 0; i2 < buf.length; i2++) {
-          out += String.fromCharCode(buf[i2]);
+        for (let i3 = 0; i3 < buf.length; i3++) {
+          out += String.fromCharCode(buf[i3]);
         }
         return out;
       }
@@ -43995,8 +44017,8 @@ function normalizePath(url, type) {
   let pointer = 1;
   let positive2 = 0;
   let addTrailingSlash = false;
-  for (let i2 = 1; i2 < pieces.length; i2++) {
-    const piece = pieces[i2];
+  for (let i3 = 1; i3 < pieces.length; i3++) {
+    const piece = pieces[i3];
     if (!piece) {
       addTrailingSlash = true;
       continue;
@@ -44018,8 +44040,8 @@ function normalizePath(url, type) {
     positive2++;
   }
   let path = "";
-  for (let i2 = 1; i2 < pointer; i2++) {
-    path += "/" + pieces[i2];
+  for (let i3 = 1; i3 < pointer; i3++) {
+    path += "/" + pieces[i3];
   }
   if (!path || addTrailingSlash && !path.endsWith("/..")) {
     path += "/";
@@ -44103,14 +44125,14 @@ function maybeSort(mappings, owned) {
   const unsortedIndex = nextUnsortedSegmentLine(mappings, 0);
   if (unsortedIndex === mappings.length) return mappings;
   if (!owned) mappings = mappings.slice();
-  for (let i2 = unsortedIndex; i2 < mappings.length; i2 = nextUnsortedSegmentLine(mappings, i2 + 1)) {
-    mappings[i2] = sortSegments(mappings[i2], owned);
+  for (let i3 = unsortedIndex; i3 < mappings.length; i3 = nextUnsortedSegmentLine(mappings, i3 + 1)) {
+    mappings[i3] = sortSegments(mappings[i3], owned);
   }
   return mappings;
 }
 function nextUnsortedSegmentLine(mappings, start) {
-  for (let i2 = start; i2 < mappings.length; i2++) {
-    if (!isSorted(mappings[i2])) return i2;
+  for (let i3 = start; i3 < mappings.length; i3++) {
+    if (!isSorted(mappings[i3])) return i3;
   }
   return mappings.length;
 }
@@ -44147,14 +44169,14 @@ function binarySearch(haystack, needle, low, high) {
   return low - 1;
 }
 function upperBound(haystack, needle, index) {
-  for (let i2 = index + 1; i2 < haystack.length; index = i2++) {
-    if (haystack[i2][COLUMN] !== needle) break;
+  for (let i3 = index + 1; i3 < haystack.length; index = i3++) {
+    if (haystack[i3][COLUMN] !== needle) break;
   }
   return index;
 }
 function lowerBound(haystack, needle, index) {
-  for (let i2 = index - 1; i2 >= 0; index = i2--) {
-    if (haystack[i2][COLUMN] !== needle) break;
+  for (let i3 = index - 1; i3 >= 0; index = i3--) {
+    if (haystack[i3][COLUMN] !== needle) break;
   }
   return index;
 }
@@ -44189,12 +44211,12 @@ function parse(map) {
 }
 function recurse(input2, mapUrl, mappings, sources, sourcesContent, names, ignoreList, lineOffset, columnOffset, stopLine, stopColumn) {
   const { sections } = input2;
-  for (let i2 = 0; i2 < sections.length; i2++) {
-    const { map, offset } = sections[i2];
+  for (let i3 = 0; i3 < sections.length; i3++) {
+    const { map, offset } = sections[i3];
     let sl = stopLine;
     let sc = stopColumn;
-    if (i2 + 1 < sections.length) {
-      const nextOffset = sections[i2 + 1].offset;
+    if (i3 + 1 < sections.length) {
+      const nextOffset = sections[i3 + 1].offset;
       sl = Math.min(stopLine, lineOffset + nextOffset.line);
       if (sl === stopLine) {
         sc = Math.min(stopColumn, columnOffset + nextOffset.column);
@@ -44228,14 +44250,14 @@ function addSection(input2, mapUrl, mappings, sources, sourcesContent, names, ig
   append2(sources, resolvedSources);
   append2(names, map.names);
   if (contents) append2(sourcesContent, contents);
-  else for (let i2 = 0; i2 < resolvedSources.length; i2++) sourcesContent.push(null);
-  if (ignores) for (let i2 = 0; i2 < ignores.length; i2++) ignoreList.push(ignores[i2] + sourcesOffset);
-  for (let i2 = 0; i2 < decoded.length; i2++) {
-    const lineI = lineOffset + i2;
+  else for (let i3 = 0; i3 < resolvedSources.length; i3++) sourcesContent.push(null);
+  if (ignores) for (let i3 = 0; i3 < ignores.length; i3++) ignoreList.push(ignores[i3] + sourcesOffset);
+  for (let i3 = 0; i3 < decoded.length; i3++) {
+    const lineI = lineOffset + i3;
     if (lineI > stopLine) return;
     const out = getLine(mappings, lineI);
-    const cOffset = i2 === 0 ? columnOffset : 0;
-    const line = decoded[i2];
+    const cOffset = i3 === 0 ? columnOffset : 0;
+    const line = decoded[i3];
     for (let j2 = 0; j2 < line.length; j2++) {
       const seg = line[j2];
       const column = cOffset + seg[COLUMN];
@@ -44254,10 +44276,10 @@ function addSection(input2, mapUrl, mappings, sources, sourcesContent, names, ig
   }
 }
 function append2(arr, other) {
-  for (let i2 = 0; i2 < other.length; i2++) arr.push(other[i2]);
+  for (let i3 = 0; i3 < other.length; i3++) arr.push(other[i3]);
 }
 function getLine(arr, index) {
-  for (let i2 = arr.length; i2 <= index; i2++) arr[i2] = [];
+  for (let i3 = arr.length; i3 <= index; i3++) arr[i3] = [];
   return arr[index];
 }
 function cast(map) {
@@ -44443,14 +44465,14 @@ var init_map_json = __esm({
 function remapMappings(mappings, source, name) {
   const sourceOf = [];
   const nameOf = [];
-  const mapSource = (i2) => {
-    let v = sourceOf[i2];
-    if (v === void 0) sourceOf[i2] = v = source(i2);
+  const mapSource = (i3) => {
+    let v = sourceOf[i3];
+    if (v === void 0) sourceOf[i3] = v = source(i3);
     return v;
   };
-  const mapName = (i2) => {
-    let v = nameOf[i2];
-    if (v === void 0) nameOf[i2] = v = name(i2);
+  const mapName = (i3) => {
+    let v = nameOf[i3];
+    if (v === void 0) nameOf[i3] = v = name(i3);
     return v;
   };
   let out;
@@ -44575,7 +44597,7 @@ function remapMappings(mappings, source, name) {
     first2 = false;
     let order;
     if (!sorted2) {
-      order = Array.from({ length: count2 }, (_2, i2) => i2);
+      order = Array.from({ length: count2 }, (_2, i3) => i3);
       order.sort((a, b2) => line[a * W2] - line[b2 * W2] || a - b2);
     }
     let lastCol = 0;
@@ -44613,7 +44635,7 @@ var init_mappings_remap = __esm({
     B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     B64_CODE = Uint8Array.from(B64, (c3) => c3.charCodeAt(0));
     B64_VALUE = new Int8Array(128).fill(-1);
-    for (let i2 = 0; i2 < 64; i2++) B64_VALUE[B64.charCodeAt(i2)] = i2;
+    for (let i3 = 0; i3 < 64; i3++) B64_VALUE[B64.charCodeAt(i3)] = i3;
     W2 = 6;
   }
 });
@@ -44636,9 +44658,9 @@ function commonSourcePrefix(sources) {
   let parts = abs[0].split("/");
   for (const s2 of abs.slice(1)) {
     const p2 = s2.split("/");
-    let i2 = 0;
-    while (i2 < parts.length && i2 < p2.length && parts[i2] === p2[i2]) i2++;
-    parts = parts.slice(0, i2);
+    let i3 = 0;
+    while (i3 < parts.length && i3 < p2.length && parts[i3] === p2[i3]) i3++;
+    parts = parts.slice(0, i3);
   }
   const prefix = parts.join("/");
   return prefix.length > 1 ? prefix : void 0;
@@ -44661,14 +44683,14 @@ function flatten(map) {
       if (!sub) return void 0;
       const lineOff = off.line ?? 0;
       const colOff = off.column ?? 0;
-      const s2 = sub.sources.map((name, i2) => {
+      const s2 = sub.sources.map((name, i3) => {
         let k2 = srcIdx.get(name);
         if (k2 === void 0) {
           k2 = out.sources.length;
           srcIdx.set(name, k2);
           out.sources.push(name);
-          out.contents.push(sub.contents[i2] ?? null);
-        } else if (out.contents[k2] === null && sub.contents[i2] != null) out.contents[k2] = sub.contents[i2];
+          out.contents.push(sub.contents[i3] ?? null);
+        } else if (out.contents[k2] === null && sub.contents[i3] != null) out.contents[k2] = sub.contents[i3];
         return k2;
       });
       const n2 = sub.names.map((name) => {
@@ -44702,7 +44724,7 @@ function flatten(map) {
   }
   if (typeof map.mappings !== "string") return void 0;
   return {
-    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
+    sources: Array.isArray(map.sources) ? map.sources.map((x3) => x3 === null ? "" : String(x3)) : [],
     contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
     names: Array.isArray(map.names) ? map.names.map(String) : [],
     lines: decode(map.mappings)
@@ -44732,7 +44754,7 @@ function facebookSources(map) {
 function rewriteSourceMap(map, opts) {
   const regular = !Array.isArray(map.sections) && typeof map.mappings === "string";
   const flat = regular ? {
-    sources: Array.isArray(map.sources) ? map.sources.map((x2) => x2 === null ? "" : String(x2)) : [],
+    sources: Array.isArray(map.sources) ? map.sources.map((x3) => x3 === null ? "" : String(x3)) : [],
     contents: Array.isArray(map.sourcesContent) ? map.sourcesContent.map((c3) => typeof c3 === "string" ? c3 : null) : [],
     names: Array.isArray(map.names) ? map.names.map(String) : [],
     lines: []
@@ -44749,19 +44771,19 @@ function rewriteSourceMap(map, opts) {
   const newSources = [];
   const newContents = [];
   const newNames = [];
-  const sourceIndex2 = (i2) => {
-    const srcName = sources[i2] ?? "";
+  const sourceIndex2 = (i3) => {
+    const srcName = sources[i3] ?? "";
     let s2 = srcMap.get(srcName);
     if (s2 === void 0) {
       s2 = newSources.length;
       srcMap.set(srcName, s2);
       newSources.push(strip(srcName, prefixes));
-      newContents.push(contents[i2] ?? null);
+      newContents.push(contents[i3] ?? null);
     }
     return s2;
   };
-  const nameIndex = (i2) => {
-    const nm = names[i2] ?? "";
+  const nameIndex = (i3) => {
+    const nm = names[i3] ?? "";
     let n2 = nameMap.get(nm);
     if (n2 === void 0) {
       n2 = newNames.length;
@@ -44798,7 +44820,7 @@ function rewriteSourceMap(map, opts) {
   const fbSources = regular ? facebookSources(map) : void 0;
   if (fbSources) result.x_facebook_sources = fbSources;
   else if (Array.isArray(map.ignoreList)) {
-    const il = map.ignoreList.map((i2) => srcMap.get(sources[Number(i2)] ?? "\0")).filter((i2) => i2 !== void 0);
+    const il = map.ignoreList.map((i3) => srcMap.get(sources[Number(i3)] ?? "\0")).filter((i3) => i3 !== void 0);
     if (il.length > 0) result.ignoreList = il;
   }
   const debugId = map.debugId ?? map.debug_id;
@@ -44968,11 +44990,11 @@ var init_atomic_write = __esm({
       /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
       takeSpare(need) {
         let best = -1;
-        for (let i2 = 0; i2 < this.spares.length; i2++) {
-          const b2 = this.spares[i2].blocks;
+        for (let i3 = 0; i3 < this.spares.length; i3++) {
+          const b2 = this.spares[i3].blocks;
           const cur = best < 0 ? void 0 : this.spares[best].blocks;
-          if (cur === void 0) best = i2;
-          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i2;
+          if (cur === void 0) best = i3;
+          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i3;
         }
         return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
       }
@@ -45123,21 +45145,21 @@ var init_file_errors = __esm({
 function byteCompare(a, b2) {
   if (a === b2) return 0;
   const n2 = Math.min(a.length, b2.length);
-  for (let i2 = 0; i2 < n2; i2++) {
-    const x2 = a.charCodeAt(i2);
-    const y2 = b2.charCodeAt(i2);
-    if (x2 === y2) continue;
-    if (x2 >= 55296 && x2 <= 57343 || y2 >= 55296 && y2 <= 57343)
+  for (let i3 = 0; i3 < n2; i3++) {
+    const x3 = a.charCodeAt(i3);
+    const y2 = b2.charCodeAt(i3);
+    if (x3 === y2) continue;
+    if (x3 >= 55296 && x3 <= 57343 || y2 >= 55296 && y2 <= 57343)
       return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
-    return x2 < y2 ? -1 : 1;
+    return x3 < y2 ? -1 : 1;
   }
   return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
 }
 function comparePaths(a, b2) {
   const pa = a.split("/");
   const pb = b2.split("/");
-  for (let i2 = 0; i2 < Math.min(pa.length, pb.length); i2++) {
-    const c3 = byteCompare(pa[i2], pb[i2]);
+  for (let i3 = 0; i3 < Math.min(pa.length, pb.length); i3++) {
+    const c3 = byteCompare(pa[i3], pb[i3]);
     if (c3 !== 0) return c3;
   }
   return pa.length - pb.length;
@@ -45199,31 +45221,31 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, dirname as dirname8, isAbsolute as isAbsolute3, join as join6, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
 function globToRegExp(glob2) {
   let re = "";
-  for (let i2 = 0; i2 < glob2.length; i2++) {
-    const c3 = glob2[i2];
+  for (let i3 = 0; i3 < glob2.length; i3++) {
+    const c3 = glob2[i3];
     if (c3 === "*") {
-      if (glob2[i2 + 1] === "*") {
-        if (glob2[i2 + 2] === "/") {
+      if (glob2[i3 + 1] === "*") {
+        if (glob2[i3 + 2] === "/") {
           re += "(?:.*/)?";
-          i2 += 2;
+          i3 += 2;
         } else {
           re += ".*";
-          i2 += 1;
+          i3 += 1;
         }
       } else re += "[^/]*";
     } else if (c3 === "?") re += "[^/]";
     else if (c3 === "[") {
-      const close = glob2.indexOf("]", i2 + 1);
+      const close = glob2.indexOf("]", i3 + 1);
       if (close === -1) re += "\\[";
       else {
-        let body = glob2.slice(i2 + 1, close);
+        let body = glob2.slice(i3 + 1, close);
         if (body.startsWith("!")) body = "^" + body.slice(1);
         re += `[${body.replace(/\\/g, "\\\\")}]`;
-        i2 = close;
+        i3 = close;
       }
-    } else if (c3 === "\\" && i2 + 1 < glob2.length) {
-      re += glob2[i2 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-      i2++;
+    } else if (c3 === "\\" && i3 + 1 < glob2.length) {
+      re += glob2[i3 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i3++;
     } else re += c3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   }
   return re;
@@ -45353,11 +45375,11 @@ function percentDecode(s2) {
   if (!s2.includes("%")) return src;
   const out = Buffer.allocUnsafe(src.length);
   let n2 = 0;
-  for (let i2 = 0; i2 < src.length; i2++) {
-    const c3 = src[i2];
-    if (c3 === 37 && i2 + 2 < src.length && isHex(src[i2 + 1]) && isHex(src[i2 + 2])) {
-      out[n2++] = Number.parseInt(String.fromCharCode(src[i2 + 1], src[i2 + 2]), 16);
-      i2 += 2;
+  for (let i3 = 0; i3 < src.length; i3++) {
+    const c3 = src[i3];
+    if (c3 === 37 && i3 + 2 < src.length && isHex(src[i3 + 1]) && isHex(src[i3 + 2])) {
+      out[n2++] = Number.parseInt(String.fromCharCode(src[i3 + 1], src[i3 + 2]), 16);
+      i3 += 2;
     } else out[n2++] = c3;
   }
   return out.subarray(0, n2);
@@ -45458,10 +45480,10 @@ function sourceMapReference(headers, content) {
 function normalizeSegments(path) {
   const out = [];
   const parts = path.split("/");
-  for (const [i2, p2] of parts.entries()) {
+  for (const [i3, p2] of parts.entries()) {
     if (p2 === "..") {
       if (out.length > 1) out.pop();
-    } else if (p2 !== "." || i2 === parts.length - 1) {
+    } else if (p2 !== "." || i3 === parts.length - 1) {
       if (p2 !== ".") out.push(p2);
     }
   }
@@ -45509,9 +45531,9 @@ function frameContext(f) {
   const pre = Array.isArray(f.pre_context) ? f.pre_context : [];
   const post = Array.isArray(f.post_context) ? f.post_context : [];
   return [
-    ...pre.map((t2, i2) => [line - pre.length + i2, t2]),
+    ...pre.map((t2, i3) => [line - pre.length + i3, t2]),
     [line, f.context_line],
-    ...post.map((t2, i2) => [line + 1 + i2, t2])
+    ...post.map((t2, i3) => [line + 1 + i3, t2])
   ];
 }
 function apiFrame(f) {
@@ -45641,7 +45663,7 @@ function apiEvent(stored, neighbours) {
   }) : [];
   return {
     ...apiEventSummary(stored),
-    size: stored.items.reduce((n2, i2) => n2 + i2.size, 0),
+    size: stored.items.reduce((n2, i3) => n2 + i3.size, 0),
     entries,
     dist: ev.dist ?? null,
     release: typeof ev.release === "string" ? { version: ev.release } : null,
@@ -45683,8 +45705,8 @@ function num(v) {
 }
 function listedEvents(state) {
   const out = [];
-  for (let i2 = state.events.length - 1; i2 >= 0; i2--) {
-    const e = state.events[i2];
+  for (let i3 = state.events.length - 1; i3 >= 0; i3--) {
+    const e = state.events[i3];
     if (e.event !== void 0) out.push(e);
   }
   return out;
@@ -45726,11 +45748,11 @@ function findMapFile(state, org, project, mapName, debugId) {
   for (let b2 = state.bundles.length - 1; b2 >= 0; b2--) {
     const bundle = state.bundles[b2];
     if (bundle.orgId !== org.id || !bundle.projects.includes(project.slug)) continue;
-    for (let i2 = 0; i2 < bundle.files.length; i2++) {
-      const f = bundle.files[i2];
+    for (let i3 = 0; i3 < bundle.files.length; i3++) {
+      const f = bundle.files[i3];
       if (f.url !== mapName) continue;
-      if (debugId === void 0 || debugIdOf(f) === debugId) return { bundle, index: i2 };
-      fallback ??= { bundle, index: i2 };
+      if (debugId === void 0 || debugIdOf(f) === debugId) return { bundle, index: i3 };
+      fallback ??= { bundle, index: i3 };
     }
   }
   return fallback;
@@ -45769,8 +45791,8 @@ function codeView(text, mark) {
   const lines = text.split(/\r?\n/);
   if (lines.length > 1 && lines.at(-1) === "") lines.pop();
   const shown = lines.slice(0, MAX_LINES);
-  const out = shown.map((l, i2) => {
-    const n2 = i2 + 1;
+  const out = shown.map((l, i3) => {
+    const n2 = i3 + 1;
     const cut = l.length > MAX_LINE_CHARS ? html`${l.slice(0, MAX_LINE_CHARS)}<span class="muted"> … ${l.length - MAX_LINE_CHARS} more characters</span>` : l;
     return html`<span class="line${n2 === mark ? " hit" : ""}" id="L${n2}"><span class="ln" aria-hidden="true">${n2}</span>${cut}
 </span>`;
@@ -45814,7 +45836,7 @@ function bundlePage(core, req) {
       html`<p>No bundle <code>${clip(req.params.id, 100)}</code>. <a href="/bundles">All bundles</a></p>`
     );
   const rows = b2.files.map(
-    (f, i2) => html`<tr><td><a href="${href(["bundles", b2.id, "files", i2])}"><code>${clip(f.url ?? f.path, 300)}</code></a></td>
+    (f, i3) => html`<tr><td><a href="${href(["bundles", b2.id, "files", i3])}"><code>${clip(f.url ?? f.path, 300)}</code></a></td>
 <td>${fileKind(f)}</td><td>${debugIdOf(f) ? html`<code>${debugIdOf(f)}</code>` : html`<span class="muted">—</span>`}</td>
 <td>${header(f.headers, "sourcemap") ? html`<code>${clip(header(f.headers, "sourcemap"), 200)}</code>` : html`<span class="muted">—</span>`}</td>
 <td class="num">${formatBytes(f.content.length)}</td></tr>`
@@ -45839,10 +45861,10 @@ function parseMap(file) {
 }
 function mapFor(b2, f) {
   const id = debugIdOf(f);
-  const byId = id ? b2.files.findIndex((x2) => x2 !== f && fileKind(x2) === "source_map" && debugIdOf(x2) === id) : -1;
+  const byId = id ? b2.files.findIndex((x3) => x3 !== f && fileKind(x3) === "source_map" && debugIdOf(x3) === id) : -1;
   if (byId >= 0 || !f.url) return byId;
   const ref = header(f.headers, "sourcemap");
-  return ref ? b2.files.findIndex((x2) => x2.url === joinUrl(f.url, ref)) : -1;
+  return ref ? b2.files.findIndex((x3) => x3.url === joinUrl(f.url, ref)) : -1;
 }
 function filePage(core, req) {
   const found2 = fileOf(core, req);
@@ -45857,9 +45879,9 @@ function filePage(core, req) {
     else {
       const sources = map.resolvedSources;
       content = html`<section aria-labelledby="h-sources"><h2 id="h-sources">Sources (${sources.length})</h2>
-<ol class="sources">${sources.map((s2, i2) => {
-        const has = map.sourcesContent?.[i2] != null;
-        return html`<li>${has ? html`<a href="${href(["bundles", b2.id, "files", index, "source"], { i: i2 })}"><code>${clip(joinUrl(name, s2 ?? ""), 400)}</code></a>` : html`<code>${clip(joinUrl(name, s2 ?? ""), 400)}</code> <span class="muted">(no source text in the map)</span>`}</li>`;
+<ol class="sources">${sources.map((s2, i3) => {
+        const has = map.sourcesContent?.[i3] != null;
+        return html`<li>${has ? html`<a href="${href(["bundles", b2.id, "files", index, "source"], { i: i3 })}"><code>${clip(joinUrl(name, s2 ?? ""), 400)}</code></a>` : html`<code>${clip(joinUrl(name, s2 ?? ""), 400)}</code> <span class="muted">(no source text in the map)</span>`}</li>`;
       })}</ol></section>`;
     }
   } else {
@@ -45882,13 +45904,13 @@ ${content}`
   );
 }
 function uploadedSource(core, b2, url) {
-  const own = (x2) => x2.files.find((f) => f.url === url && fileKind(f) !== "source_map");
+  const own = (x3) => x3.files.find((f) => f.url === url && fileKind(f) !== "source_map");
   const inSame = own(b2);
   if (inSame) return inSame;
   for (let k2 = core.state.bundles.length - 1; k2 >= 0; k2--) {
-    const x2 = core.state.bundles[k2];
-    if (x2.orgId !== b2.orgId) continue;
-    const f = own(x2);
+    const x3 = core.state.bundles[k2];
+    if (x3.orgId !== b2.orgId) continue;
+    const f = own(x3);
     if (f) return f;
   }
   return void 0;
@@ -45901,13 +45923,13 @@ function sourcePage(core, req) {
   const map = parseMap(f);
   if (map instanceof Error)
     return notice(404, "Source not found", html`<p>The map <code>${clip(name, 300)}</code> cannot be read.</p>`);
-  let i2 = req.query.i !== void 0 && /^\d+$/.test(req.query.i) ? Number(req.query.i) : -1;
-  if (i2 < 0 && req.query.abs !== void 0)
-    i2 = map.resolvedSources.findIndex((s2) => joinUrl(name, s2 ?? "") === req.query.abs);
-  let text = i2 >= 0 ? map.sourcesContent?.[i2] : void 0;
+  let i3 = req.query.i !== void 0 && /^\d+$/.test(req.query.i) ? Number(req.query.i) : -1;
+  if (i3 < 0 && req.query.abs !== void 0)
+    i3 = map.resolvedSources.findIndex((s2) => joinUrl(name, s2 ?? "") === req.query.abs);
+  let text = i3 >= 0 ? map.sourcesContent?.[i3] : void 0;
   const line = req.query.line !== void 0 && /^\d+$/.test(req.query.line) ? Number(req.query.line) : void 0;
-  if (text == null && i2 >= 0) {
-    const wanted = joinUrl(name, map.resolvedSources[i2] ?? "");
+  if (text == null && i3 >= 0) {
+    const wanted = joinUrl(name, map.resolvedSources[i3] ?? "");
     const own = uploadedSource(core, b2, wanted);
     if (own) text = own.content.toString("utf8");
   }
@@ -45917,7 +45939,7 @@ function sourcePage(core, req) {
       "Source not found",
       html`<p>The map <code>${clip(name, 300)}</code> has no source text for that file. <a href="${href(["bundles", b2.id, "files", index])}">Its sources</a></p>`
     );
-  const source = joinUrl(name, map.resolvedSources[i2] ?? "");
+  const source = joinUrl(name, map.resolvedSources[i3] ?? "");
   return page(
     {
       title: source,
@@ -45930,7 +45952,7 @@ function sourcePage(core, req) {
       ]
     },
     html`<h1><code>${clip(source, 300)}</code></h1>
-<p class="lead">Source ${i2 + 1} of the map <a href="${href(["bundles", b2.id, "files", index])}"><code>${clip(name, 300)}</code></a>${line ? html`, line ${line} marked` : ""}.</p>
+<p class="lead">Source ${i3 + 1} of the map <a href="${href(["bundles", b2.id, "files", index])}"><code>${clip(name, 300)}</code></a>${line ? html`, line ${line} marked` : ""}.</p>
 ${codeView(text, line)}`
   );
 }
@@ -46322,10 +46344,10 @@ function sourcemapImages(event) {
   const images = obj3(event.debug_meta)?.images;
   if (!Array.isArray(images)) return out;
   for (const img of images) {
-    const i2 = obj3(img);
-    if (i2?.type !== "sourcemap" || typeof i2.code_file !== "string") continue;
-    const id = normalizeId(i2.debug_id);
-    if (id && !out.has(i2.code_file)) out.set(i2.code_file, id);
+    const i3 = obj3(img);
+    if (i3?.type !== "sourcemap" || typeof i3.code_file !== "string") continue;
+    const id = normalizeId(i3.debug_id);
+    if (id && !out.has(i3.code_file)) out.set(i3.code_file, id);
   }
   return out;
 }
@@ -46348,9 +46370,9 @@ function containers(event) {
   ]) {
     const values = obj3(event[key])?.values;
     if (!Array.isArray(values)) continue;
-    values.forEach((v, i2) => {
+    values.forEach((v, i3) => {
       const h2 = obj3(v);
-      if (h2 && obj3(h2.stacktrace)) out.push({ path: `${key}.values.${i2}`, kind, holder: h2 });
+      if (h2 && obj3(h2.stacktrace)) out.push({ path: `${key}.values.${i3}`, kind, holder: h2 });
     });
   }
   if (obj3(event.stacktrace)) out.push({ path: "stacktrace", kind: "event", holder: event });
@@ -46418,9 +46440,9 @@ function isJavaScriptEvent(event) {
 }
 function versionAtLeast(v, min) {
   const parts = v.split(/[.-]/).map((p2) => Number.parseInt(p2, 10));
-  for (let i2 = 0; i2 < min.length; i2++) {
-    const a = Number.isFinite(parts[i2]) ? parts[i2] : 0;
-    if (a !== min[i2]) return a > min[i2];
+  for (let i3 = 0; i3 < min.length; i3++) {
+    const a = Number.isFinite(parts[i3]) ? parts[i3] : 0;
+    if (a !== min[i3]) return a > min[i3];
   }
   return true;
 }
@@ -46522,7 +46544,7 @@ function explainProcessed(p2, event) {
 }
 function hasImages(event) {
   const images = obj4(event.debug_meta)?.images;
-  return Array.isArray(images) && images.some((i2) => obj4(i2)?.type === "sourcemap");
+  return Array.isArray(images) && images.some((i3) => obj4(i3)?.type === "sourcemap");
 }
 function summarize(event, frames2, hasDebugMeta) {
   return {
@@ -46588,9 +46610,9 @@ function explainFromServer(event, report3) {
     const processed = obj4(v.stacktrace)?.frames ?? [];
     const raw = obj4(v.rawStacktrace)?.frames ?? processed;
     const rep = obj4(reportExc[exception])?.frames ?? [];
-    for (let i2 = processed.length - 1; i2 >= 0; i2--) {
-      const p2 = processed[i2];
-      const r2 = raw[i2] ?? p2;
+    for (let i3 = processed.length - 1; i3 >= 0; i3--) {
+      const p2 = processed[i3];
+      const r2 = raw[i3] ?? p2;
       if (r2.inApp === false || p2.inApp === false) continue;
       const rawInfo = apiFrameRaw(r2);
       if (!rawInfo.file || /^(node:|<|\[native code\]|native$)/.test(rawInfo.file)) continue;
@@ -46615,7 +46637,7 @@ function explainFromServer(event, report3) {
       if (missing)
         v2.reason = { code: "missing_source_content", source: s(p2.absPath) ?? "", map: s(data.sourcemap) ?? "" };
       else if (!mapped) {
-        const reason = reasonFromReport(obj4(rep[i2]) ?? {}, report3, errors, rawInfo.file);
+        const reason = reasonFromReport(obj4(rep[i3]) ?? {}, report3, errors, rawInfo.file);
         if (reason) v2.reason = reason;
       }
       frames2.push(v2);
@@ -46627,8 +46649,8 @@ function explainFromServer(event, report3) {
     dist: s(report3.dist) ?? s(event.dist)
   };
 }
-function q2(x2) {
-  return `'${x2}'`;
+function q2(x3) {
+  return `'${x3}'`;
 }
 function prefixFor(name) {
   const path = name.startsWith("~") ? name.slice(1) : name;
@@ -46711,8 +46733,8 @@ function renderExplanation(e) {
     out.push("  the event has no in-app JavaScript frames");
     return out;
   }
-  e.frames.forEach((f, i2) => {
-    out.push(`  ${i2 + 1}. ${f.raw.function ?? "?"} at ${where(f.raw)}`);
+  e.frames.forEach((f, i3) => {
+    out.push(`  ${i3 + 1}. ${f.raw.function ?? "?"} at ${where(f.raw)}`);
     if (f.original) {
       const o2 = f.original;
       const by = f.resolvedWith ? ` (by ${f.resolvedWith})` : "";
@@ -46810,7 +46832,7 @@ function storeFor(core, org, project) {
   return new BundleStore(core.state, org, project);
 }
 function eventPayload(ev) {
-  const item = ev.items.find((i2) => i2.header.type === "event");
+  const item = ev.items.find((i3) => i3.header.type === "event");
   const p2 = item?.payload;
   return p2 !== null && typeof p2 === "object" && !Array.isArray(p2) && !("base64" in p2) && !("omitted" in p2) ? p2 : void 0;
 }
@@ -46839,11 +46861,11 @@ function containers2(ev) {
   const out = [];
   const values = obj2(ev.exception)?.values;
   if (Array.isArray(values)) {
-    for (let i2 = values.length - 1; i2 >= 0; i2--) {
-      const v = obj2(values[i2]) ?? {};
+    for (let i3 = values.length - 1; i3 >= 0; i3--) {
+      const v = obj2(values[i3]) ?? {};
       const st = obj2(v.stacktrace);
       out.push({
-        path: `exception.values.${i2}`,
+        path: `exception.values.${i3}`,
         label: "Exception",
         stacktrace: st ?? {},
         rawStacktrace: obj2(v.raw_stacktrace),
@@ -46853,13 +46875,13 @@ function containers2(ev) {
   }
   const threads = obj2(ev.threads)?.values;
   if (Array.isArray(threads)) {
-    threads.forEach((t2, i2) => {
+    threads.forEach((t2, i3) => {
       const th = obj2(t2) ?? {};
       const st = obj2(th.stacktrace);
       if (st)
         out.push({
-          path: `threads.values.${i2}`,
-          label: `Thread ${str2(th.name) ?? String(th.id ?? i2)}${th.crashed === true ? " (crashed)" : ""}`,
+          path: `threads.values.${i3}`,
+          label: `Thread ${str2(th.name) ?? String(th.id ?? i3)}${th.crashed === true ? " (crashed)" : ""}`,
           stacktrace: st,
           rawStacktrace: obj2(th.raw_stacktrace)
         });
@@ -46886,9 +46908,9 @@ function context(f) {
   const pre = Array.isArray(f.pre_context) ? f.pre_context.map(String) : [];
   const post = Array.isArray(f.post_context) ? f.post_context.map(String) : [];
   const rows = [
-    ...pre.map((t2, i2) => [line - pre.length + i2, t2, false]),
+    ...pre.map((t2, i3) => [line - pre.length + i3, t2, false]),
     [line, current, true],
-    ...post.map((t2, i2) => [line + 1 + i2, t2, false])
+    ...post.map((t2, i3) => [line + 1 + i3, t2, false])
   ];
   return html`<pre class="code context"><code>${rows.map(
     ([n2, t2, hit]) => html`<span class="line${hit ? " hit" : ""}"><span class="ln" aria-hidden="true">${n2}</span>${clip(t2, 400)}
@@ -46921,7 +46943,7 @@ function sourceLink(rc, f, rawFrame) {
   const to = `${href(["bundles", found2.bundle.id, "files", found2.index, "source"], { abs, line })}${line ? `#L${line}` : ""}`;
   return html`<a class="open-source" href="${to}">Open source</a>`;
 }
-function frameView(rc, c3, i2, f, rawFrame) {
+function frameView(rc, c3, i3, f, rawFrame) {
   const inApp = f.in_app !== false;
   const data = obj2(f.data) ?? {};
   const fn = str2(f.function);
@@ -46942,11 +46964,11 @@ function frameView(rc, c3, i2, f, rawFrame) {
   }
   let reason = "";
   if (inApp && (status === "unresolved" || status === "partial")) {
-    const outcome = rc.outcomes()?.find((s2) => s2.path === c3.path)?.frames[i2];
+    const outcome = rc.outcomes()?.find((s2) => s2.path === c3.path)?.frames[i3];
     reason = reasonView(outcome, missing);
   }
   const rawView = rawFrame && status !== "raw" ? html`<details class="raw"><summary>Raw frame</summary><p><code>${clip(position(rawFrame), 500)}</code>${str2(rawFrame.function) ? html` in <code>${clip(String(rawFrame.function), 200)}</code>` : ""}</p>${context(rawFrame)}</details>` : "";
-  return html`<li class="frame ${inApp ? "in-app" : "system"} ${status}" id="${`frame-${c3.path.replace(/\./g, "-")}-${i2}`}">
+  return html`<li class="frame ${inApp ? "in-app" : "system"} ${status}" id="${`frame-${c3.path.replace(/\./g, "-")}-${i3}`}">
 <div class="where"><span class="loc">${where2}</span> ${badges} ${status === "resolved" ? sourceLink(rc, f, rawFrame) : ""}</div>
 ${context(f)}
 ${reason}
@@ -46957,7 +46979,7 @@ function stackView(rc, c3) {
   const list = frames(c3.stacktrace);
   const rawList = c3.rawStacktrace ? frames(c3.rawStacktrace) : void 0;
   const items = [];
-  for (let i2 = list.length - 1; i2 >= 0; i2--) items.push(frameView(rc, c3, i2, list[i2], rawList?.[i2]));
+  for (let i3 = list.length - 1; i3 >= 0; i3--) items.push(frameView(rc, c3, i3, list[i3], rawList?.[i3]));
   const heading = c3.heading ? html`<h3 class="exc"><span class="exc-type">${clip(c3.heading.type, 200)}</span>${c3.heading.value ? html`: <span class="exc-value">${clip(c3.heading.value, 2e3)}</span>` : ""}</h3>` : html`<h3>${c3.label}</h3>`;
   return html`<section class="stack" aria-label="${c3.label}">
 ${heading}
@@ -47657,7 +47679,7 @@ function versionInfo(version) {
         revision: Number(revision),
         pre,
         buildCode: build2,
-        components: [major, semver[2], semver[3], semver[4]].filter((x2) => x2 !== void 0).length
+        components: [major, semver[2], semver[3], semver[4]].filter((x3) => x3 !== void 0).length
       },
       description: build2 ? `${core} (${build2})` : core,
       buildHash: null
@@ -47779,7 +47801,7 @@ function register3(router, core) {
       orgs = orgs.filter(
         (o2) => o2.slug.includes(query.toLowerCase()) || o2.name.toLowerCase().includes(query.toLowerCase())
       );
-    orgs.sort((x2, y2) => x2.name.localeCompare(y2.name));
+    orgs.sort((x3, y2) => x3.name.localeCompare(y2.name));
     return paginateMapped(req, orgs, (o2) => serializeOrg(o2, core.url()));
   });
   router.on("GET", "/api/0/organizations/:org/", (req) => {
@@ -47790,7 +47812,7 @@ function register3(router, core) {
   router.on("GET", "/api/0/organizations/:org/projects/", (req) => {
     const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
     if ("reply" in a) return a.reply;
-    const projects = state.projectsOf(a.org).sort((x2, y2) => x2.slug.localeCompare(y2.slug));
+    const projects = state.projectsOf(a.org).sort((x3, y2) => x3.slug.localeCompare(y2.slug));
     return paginateMapped(req, projects, (p2) => serializeProject(p2, a.org));
   });
   router.on("GET", "/api/0/projects/:org/:project/", (req) => {
@@ -47820,8 +47842,8 @@ function deflateSync(data, opts) {
 function strToU8(str4, latin1) {
   if (latin1) {
     var ar_1 = new u8(str4.length);
-    for (var i2 = 0; i2 < str4.length; ++i2)
-      ar_1[i2] = str4.charCodeAt(i2);
+    for (var i3 = 0; i3 < str4.length; ++i3)
+      ar_1[i3] = str4.charCodeAt(i3);
     return ar_1;
   }
   if (te)
@@ -47832,19 +47854,19 @@ function strToU8(str4, latin1) {
   var w = function(v) {
     ar[ai++] = v;
   };
-  for (var i2 = 0; i2 < l; ++i2) {
+  for (var i3 = 0; i3 < l; ++i3) {
     if (ai + 5 > ar.length) {
-      var n2 = new u8(ai + 8 + (l - i2 << 1));
+      var n2 = new u8(ai + 8 + (l - i3 << 1));
       n2.set(ar);
       ar = n2;
     }
-    var c3 = str4.charCodeAt(i2);
+    var c3 = str4.charCodeAt(i3);
     if (c3 < 128 || latin1)
       w(c3);
     else if (c3 < 2048)
       w(192 | c3 >> 6), w(128 | c3 & 63);
     else if (c3 > 55295 && c3 < 57344)
-      c3 = 65536 + (c3 & 1023 << 10) | str4.charCodeAt(++i2) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
+      c3 = 65536 + (c3 & 1023 << 10) | str4.charCodeAt(++i3) & 1023, w(240 | c3 >> 18), w(128 | c3 >> 12 & 63), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
     else
       w(224 | c3 >> 12), w(128 | c3 >> 6 & 63), w(128 | c3 & 63);
   }
@@ -47883,8 +47905,8 @@ function zipSync(data, opts) {
     tot += 76 + 2 * (s2 + exl) + (ms || 0) + l;
   }
   var out = new u8(tot + 22), oe = o2, cdl = tot - o2;
-  for (var i2 = 0; i2 < files.length; ++i2) {
-    var f = files[i2];
+  for (var i3 = 0; i3 < files.length; ++i3) {
+    var f = files[i3];
     wzh(out, f.o, f, f.f, f.u, f.c.length);
     var badd = 30 + f.f.length + exfl(f.extra);
     out.set(f.c, f.o + badd);
@@ -47978,13 +48000,13 @@ var init_esm3 = __esm({
     clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
     freb = function(eb, start) {
       var b2 = new u16(31);
-      for (var i2 = 0; i2 < 31; ++i2) {
-        b2[i2] = start += 1 << eb[i2 - 1];
+      for (var i3 = 0; i3 < 31; ++i3) {
+        b2[i3] = start += 1 << eb[i3 - 1];
       }
       var r2 = new i32(b2[30]);
-      for (var i2 = 1; i2 < 30; ++i2) {
-        for (var j2 = b2[i2]; j2 < b2[i2 + 1]; ++j2) {
-          r2[j2] = j2 - b2[i2] << 5 | i2;
+      for (var i3 = 1; i3 < 30; ++i3) {
+        for (var j2 = b2[i3]; j2 < b2[i3 + 1]; ++j2) {
+          r2[j2] = j2 - b2[i3] << 5 | i3;
         }
       }
       return { b: b2, r: r2 };
@@ -48005,25 +48027,25 @@ var init_esm3 = __esm({
     }
     hMap = (function(cd, mb, r2) {
       var s2 = cd.length;
-      var i2 = 0;
+      var i3 = 0;
       var l = new u16(mb);
-      for (; i2 < s2; ++i2) {
-        if (cd[i2])
-          ++l[cd[i2] - 1];
+      for (; i3 < s2; ++i3) {
+        if (cd[i3])
+          ++l[cd[i3] - 1];
       }
       var le = new u16(mb);
-      for (i2 = 1; i2 < mb; ++i2) {
-        le[i2] = le[i2 - 1] + l[i2 - 1] << 1;
+      for (i3 = 1; i3 < mb; ++i3) {
+        le[i3] = le[i3 - 1] + l[i3 - 1] << 1;
       }
       var co;
       if (r2) {
         co = new u16(1 << mb);
         var rvb = 15 - mb;
-        for (i2 = 0; i2 < s2; ++i2) {
-          if (cd[i2]) {
-            var sv = i2 << 4 | cd[i2];
-            var r_1 = mb - cd[i2];
-            var v = le[cd[i2] - 1]++ << r_1;
+        for (i3 = 0; i3 < s2; ++i3) {
+          if (cd[i3]) {
+            var sv = i3 << 4 | cd[i3];
+            var r_1 = mb - cd[i3];
+            var v = le[cd[i3] - 1]++ << r_1;
             for (var m = v | (1 << r_1) - 1; v <= m; ++v) {
               co[rev[v] >> rvb] = sv;
             }
@@ -48031,9 +48053,9 @@ var init_esm3 = __esm({
         }
       } else {
         co = new u16(s2);
-        for (i2 = 0; i2 < s2; ++i2) {
-          if (cd[i2]) {
-            co[i2] = rev[le[cd[i2] - 1]++] >> 15 - cd[i2];
+        for (i3 = 0; i3 < s2; ++i3) {
+          if (cd[i3]) {
+            co[i3] = rev[le[cd[i3] - 1]++] >> 15 - cd[i3];
           }
         }
       }
@@ -48105,9 +48127,9 @@ var init_esm3 = __esm({
     };
     hTree = function(d, mb) {
       var t2 = [];
-      for (var i2 = 0; i2 < d.length; ++i2) {
-        if (d[i2])
-          t2.push({ s: i2, f: d[i2] });
+      for (var i3 = 0; i3 < d.length; ++i3) {
+        if (d[i3])
+          t2.push({ s: i3, f: d[i3] });
       }
       var s2 = t2.length;
       var t22 = t2.slice();
@@ -48130,20 +48152,20 @@ var init_esm3 = __esm({
         t2[i1++] = { s: -1, f: l.f + r2.f, l, r: r2 };
       }
       var maxSym = t22[0].s;
-      for (var i2 = 1; i2 < s2; ++i2) {
-        if (t22[i2].s > maxSym)
-          maxSym = t22[i2].s;
+      for (var i3 = 1; i3 < s2; ++i3) {
+        if (t22[i3].s > maxSym)
+          maxSym = t22[i3].s;
       }
       var tr = new u16(maxSym + 1);
       var mbt = ln(t2[i1 - 1], tr, 0);
       if (mbt > mb) {
-        var i2 = 0, dt = 0;
+        var i3 = 0, dt = 0;
         var lft = mbt - mb, cst = 1 << lft;
         t22.sort(function(a, b2) {
           return tr[b2.s] - tr[a.s] || a.f - b2.f;
         });
-        for (; i2 < s2; ++i2) {
-          var i2_1 = t22[i2].s;
+        for (; i3 < s2; ++i3) {
+          var i2_1 = t22[i3].s;
           if (tr[i2_1] > mb) {
             dt += cst - (1 << mbt - tr[i2_1]);
             tr[i2_1] = mb;
@@ -48152,14 +48174,14 @@ var init_esm3 = __esm({
         }
         dt >>= lft;
         while (dt > 0) {
-          var i2_2 = t22[i2].s;
+          var i2_2 = t22[i3].s;
           if (tr[i2_2] < mb)
             dt -= 1 << mb - tr[i2_2]++ - 1;
           else
-            ++i2;
+            ++i3;
         }
-        for (; i2 >= 0 && dt; --i2) {
-          var i2_3 = t22[i2].s;
+        for (; i3 >= 0 && dt; --i3) {
+          var i2_3 = t22[i3].s;
           if (tr[i2_3] == mb) {
             --tr[i2_3];
             ++dt;
@@ -48181,8 +48203,8 @@ var init_esm3 = __esm({
       var w = function(v) {
         cl[cli++] = v;
       };
-      for (var i2 = 1; i2 <= s2; ++i2) {
-        if (c3[i2] == cln && i2 != s2)
+      for (var i3 = 1; i3 <= s2; ++i3) {
+        if (c3[i3] == cln && i3 != s2)
           ++cls;
         else {
           if (!cln && cls > 2) {
@@ -48202,15 +48224,15 @@ var init_esm3 = __esm({
           while (cls--)
             w(cln);
           cls = 1;
-          cln = c3[i2];
+          cln = c3[i3];
         }
       }
       return { c: cl.subarray(0, cli), n: s2 };
     };
     clen = function(cf, cl) {
       var l = 0;
-      for (var i2 = 0; i2 < cl.length; ++i2)
-        l += cf[i2] * cl[i2];
+      for (var i3 = 0; i3 < cl.length; ++i3)
+        l += cf[i3] * cl[i3];
       return l;
     };
     wfblk = function(out, pos, dat) {
@@ -48220,8 +48242,8 @@ var init_esm3 = __esm({
       out[o2 + 1] = s2 >> 8;
       out[o2 + 2] = out[o2] ^ 255;
       out[o2 + 3] = out[o2 + 1] ^ 255;
-      for (var i2 = 0; i2 < s2; ++i2)
-        out[o2 + i2 + 4] = dat[i2];
+      for (var i3 = 0; i3 < s2; ++i3)
+        out[o2 + i3 + 4] = dat[i3];
       return (o2 + 4 + s2) * 8;
     };
     wblk = function(dat, out, final, syms, lf, df, eb, li, bs, bl, p2) {
@@ -48232,10 +48254,10 @@ var init_esm3 = __esm({
       var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
       var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
       var lcfreq = new u16(19);
-      for (var i2 = 0; i2 < lclt.length; ++i2)
-        ++lcfreq[lclt[i2] & 31];
-      for (var i2 = 0; i2 < lcdt.length; ++i2)
-        ++lcfreq[lcdt[i2] & 31];
+      for (var i3 = 0; i3 < lclt.length; ++i3)
+        ++lcfreq[lclt[i3] & 31];
+      for (var i3 = 0; i3 < lcdt.length; ++i3)
+        ++lcfreq[lcdt[i3] & 31];
       var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
       var nlcc = 19;
       for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
@@ -48254,24 +48276,24 @@ var init_esm3 = __esm({
         wbits(out, p2 + 5, ndc - 1);
         wbits(out, p2 + 10, nlcc - 4);
         p2 += 14;
-        for (var i2 = 0; i2 < nlcc; ++i2)
-          wbits(out, p2 + 3 * i2, lct[clim[i2]]);
+        for (var i3 = 0; i3 < nlcc; ++i3)
+          wbits(out, p2 + 3 * i3, lct[clim[i3]]);
         p2 += 3 * nlcc;
         var lcts = [lclt, lcdt];
         for (var it = 0; it < 2; ++it) {
           var clct = lcts[it];
-          for (var i2 = 0; i2 < clct.length; ++i2) {
-            var len = clct[i2] & 31;
+          for (var i3 = 0; i3 < clct.length; ++i3) {
+            var len = clct[i3] & 31;
             wbits(out, p2, llm[len]), p2 += lct[len];
             if (len > 15)
-              wbits(out, p2, clct[i2] >> 5 & 127), p2 += clct[i2] >> 12;
+              wbits(out, p2, clct[i3] >> 5 & 127), p2 += clct[i3] >> 12;
           }
         }
       } else {
         lm = flm, ll = flt, dm = fdm, dl = fdt;
       }
-      for (var i2 = 0; i2 < li; ++i2) {
-        var sym = syms[i2];
+      for (var i3 = 0; i3 < li; ++i3) {
+        var sym = syms[i3];
         if (sym > 255) {
           var len = sym >> 18 & 31;
           wbits16(out, p2, lm[len + 257]), p2 += ll[len + 257];
@@ -48304,36 +48326,36 @@ var init_esm3 = __esm({
         var msk_1 = (1 << plvl) - 1;
         var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
         var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function(i3) {
-          return (dat[i3] ^ dat[i3 + 1] << bs1_1 ^ dat[i3 + 2] << bs2_1) & msk_1;
+        var hsh = function(i4) {
+          return (dat[i4] ^ dat[i4 + 1] << bs1_1 ^ dat[i4 + 2] << bs2_1) & msk_1;
         };
         var syms = new i32(25e3);
         var lf = new u16(288), df = new u16(32);
-        var lc_1 = 0, eb = 0, i2 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i2 + 2 < s2; ++i2) {
-          var hv = hsh(i2);
-          var imod = i2 & 32767, pimod = head[hv];
+        var lc_1 = 0, eb = 0, i3 = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
+        for (; i3 + 2 < s2; ++i3) {
+          var hv = hsh(i3);
+          var imod = i3 & 32767, pimod = head[hv];
           prev[imod] = pimod;
           head[hv] = imod;
-          if (wi <= i2) {
-            var rem = s2 - i2;
+          if (wi <= i3) {
+            var rem = s2 - i3;
             if ((lc_1 > 7e3 || li > 24576) && (rem > 423 || !lst)) {
-              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i2 - bs, pos);
-              li = lc_1 = eb = 0, bs = i2;
+              pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i3 - bs, pos);
+              li = lc_1 = eb = 0, bs = i3;
               for (var j2 = 0; j2 < 286; ++j2)
                 lf[j2] = 0;
               for (var j2 = 0; j2 < 30; ++j2)
                 df[j2] = 0;
             }
             var l = 2, d = 0, ch_1 = c3, dif = imod - pimod & 32767;
-            if (rem > 2 && hv == hsh(i2 - dif)) {
+            if (rem > 2 && hv == hsh(i3 - dif)) {
               var maxn = Math.min(n2, rem) - 1;
-              var maxd = Math.min(32767, i2);
+              var maxd = Math.min(32767, i3);
               var ml = Math.min(258, rem);
               while (dif <= maxd && --ch_1 && imod != pimod) {
-                if (dat[i2 + l] == dat[i2 + l - dif]) {
+                if (dat[i3 + l] == dat[i3 + l - dif]) {
                   var nl = 0;
-                  for (; nl < ml && dat[i2 + nl] == dat[i2 + nl - dif]; ++nl)
+                  for (; nl < ml && dat[i3 + nl] == dat[i3 + nl - dif]; ++nl)
                     ;
                   if (nl > l) {
                     l = nl, d = dif;
@@ -48342,7 +48364,7 @@ var init_esm3 = __esm({
                     var mmd = Math.min(dif, nl - 2);
                     var md = 0;
                     for (var j2 = 0; j2 < mmd; ++j2) {
-                      var ti = i2 - dif + j2 & 32767;
+                      var ti = i3 - dif + j2 & 32767;
                       var pti = prev[ti];
                       var cd = ti - pti & 32767;
                       if (cd > md)
@@ -48360,32 +48382,32 @@ var init_esm3 = __esm({
               eb += fleb[lin] + fdeb[din];
               ++lf[257 + lin];
               ++df[din];
-              wi = i2 + l;
+              wi = i3 + l;
               ++lc_1;
             } else {
-              syms[li++] = dat[i2];
-              ++lf[dat[i2]];
+              syms[li++] = dat[i3];
+              ++lf[dat[i3]];
             }
           }
         }
-        for (i2 = Math.max(i2, wi); i2 < s2; ++i2) {
-          syms[li++] = dat[i2];
-          ++lf[dat[i2]];
+        for (i3 = Math.max(i3, wi); i3 < s2; ++i3) {
+          syms[li++] = dat[i3];
+          ++lf[dat[i3]];
         }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i2 - bs, pos);
+        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i3 - bs, pos);
         if (!lst) {
           st.r = pos & 7 | w[pos / 8 | 0] << 3;
           pos -= 7;
-          st.h = head, st.p = prev, st.i = i2, st.w = wi;
+          st.h = head, st.p = prev, st.i = i3, st.w = wi;
         }
       } else {
-        for (var i2 = st.w || 0; i2 < s2 + lst; i2 += 65535) {
-          var e = i2 + 65535;
+        for (var i3 = st.w || 0; i3 < s2 + lst; i3 += 65535) {
+          var e = i3 + 65535;
           if (e >= s2) {
             w[pos / 8 | 0] = lst;
             e = s2;
           }
-          pos = wfblk(w, pos + 1, dat.subarray(i2, e));
+          pos = wfblk(w, pos + 1, dat.subarray(i3, e));
         }
         st.i = s2;
       }
@@ -48393,11 +48415,11 @@ var init_esm3 = __esm({
     };
     crct = /* @__PURE__ */ (function() {
       var t2 = new Int32Array(256);
-      for (var i2 = 0; i2 < 256; ++i2) {
-        var c3 = i2, k2 = 9;
+      for (var i3 = 0; i3 < 256; ++i3) {
+        var c3 = i3, k2 = 9;
         while (--k2)
           c3 = (c3 & 1 && -306674912) ^ c3 >>> 1;
-        t2[i2] = c3;
+        t2[i3] = c3;
       }
       return t2;
     })();
@@ -48406,8 +48428,8 @@ var init_esm3 = __esm({
       return {
         p: function(d) {
           var cr = c3;
-          for (var i2 = 0; i2 < d.length; ++i2)
-            cr = crct[cr & 255 ^ d[i2]] ^ cr >>> 8;
+          for (var i3 = 0; i3 < d.length; ++i3)
+            cr = crct[cr & 255 ^ d[i3]] ^ cr >>> 8;
           c3 = cr;
         },
         d: function() {
@@ -48535,7 +48557,7 @@ function register4(router, core) {
     const download = req.query.download;
     if (download !== void 0) {
       const m = /^artifact_bundle\/(\d+)$/.exec(download);
-      const b2 = m ? bundles.find((x2) => idOf(x2) === Number(m[1])) : void 0;
+      const b2 = m ? bundles.find((x3) => idOf(x3) === Number(m[1])) : void 0;
       if (!b2) return NOT_FOUND();
       const entries = { "manifest.json": strToU8(JSON.stringify(b2.manifest)) };
       for (const f of b2.files) entries[f.path] = new Uint8Array(f.content);
@@ -48564,7 +48586,7 @@ function register4(router, core) {
     const base = `${req.origin}${req.path}`;
     return json(
       200,
-      found2.sort((x2, y2) => idOf(x2.bundle) - idOf(y2.bundle)).map(({ bundle, resolvedWith }) => ({
+      found2.sort((x3, y2) => idOf(x3.bundle) - idOf(y2.bundle)).map(({ bundle, resolvedWith }) => ({
         id: `artifact_bundle/${idOf(bundle)}`,
         type: "bundle",
         url: `${base}?download=artifact_bundle/${idOf(bundle)}`,
@@ -48608,9 +48630,9 @@ var init_zip_reader = __esm({
         const d = data;
         const from = Math.max(0, d.length - 22 - 65535);
         let eocd = -1;
-        for (let i2 = d.length - 22; i2 >= from; i2--) {
-          if (d.readUInt32LE(i2) === EOCD) {
-            eocd = i2;
+        for (let i3 = d.length - 22; i3 >= from; i3--) {
+          if (d.readUInt32LE(i3) === EOCD) {
+            eocd = i3;
             break;
           }
         }
@@ -48632,7 +48654,7 @@ var init_zip_reader = __esm({
         const shift = cdEnd - cdSize - cdOffset;
         if (shift < 0) throw new ZipError("bad central directory offset");
         let p2 = cdOffset + shift;
-        for (let i2 = 0; i2 < count2; i2++) {
+        for (let i3 = 0; i3 < count2; i3++) {
           if (p2 + 46 > d.length || d.readUInt32LE(p2) !== CENTRAL) throw new ZipError("bad central directory entry");
           const flags = d.readUInt16LE(p2 + 8);
           const method = d.readUInt16LE(p2 + 10);
@@ -48669,6 +48691,7 @@ var init_zip_reader = __esm({
           p2 = extraEnd + commentLen;
         }
       }
+      data;
       entries = [];
       byName = /* @__PURE__ */ new Map();
       get(name) {
@@ -48714,6 +48737,8 @@ var init_chunk_store = __esm({
         this.budget = budget;
         this.dir = dir;
       }
+      budget;
+      dir;
       memory = /* @__PURE__ */ new Map();
       onDisk = /* @__PURE__ */ new Map();
       has(sha12) {
@@ -48782,8 +48807,8 @@ function parseMultipart(body, boundary) {
     if (headerEnd < 0) throw new Error("malformed multipart part headers");
     const headers = {};
     for (const line of body.subarray(pos, headerEnd).toString("utf8").split("\r\n")) {
-      const i2 = line.indexOf(":");
-      if (i2 > 0) headers[line.slice(0, i2).trim().toLowerCase()] = line.slice(i2 + 1).trim();
+      const i3 = line.indexOf(":");
+      if (i3 > 0) headers[line.slice(0, i3).trim().toLowerCase()] = line.slice(i3 + 1).trim();
     }
     const dataStart = headerEnd + 4;
     const next = body.indexOf(Buffer.concat([Buffer.from("\r\n"), delim]), dataStart);
@@ -48898,7 +48923,7 @@ function register5(router, core) {
       }
       for (const d of decoded) if (sha1(d.data) !== d.name) return err2("Checksum mismatch");
       const store = orgChunks(core, a.org.id);
-      const fresh = decoded.filter((d, i2) => !store.has(d.name) && decoded.findIndex((x2) => x2.name === d.name) === i2);
+      const fresh = decoded.filter((d, i3) => !store.has(d.name) && decoded.findIndex((x3) => x3.name === d.name) === i3);
       const adding = fresh.reduce((n2, d) => n2 + d.data.length, 0);
       if (!store.fits(adding)) {
         return json(413, {
@@ -49150,7 +49175,7 @@ function register6(router, core) {
     const projects = [];
     const all = core.state.projectsOf(a.org);
     for (const p2 of body.projects) {
-      const found2 = /^\d+$/.test(p2) ? all.find((x2) => String(x2.id) === p2) : all.find((x2) => x2.slug === p2);
+      const found2 = /^\d+$/.test(p2) ? all.find((x3) => String(x3.id) === p2) : all.find((x3) => x3.slug === p2);
       if (found2 && !projects.includes(found2)) projects.push(found2);
     }
     if (projects.length !== body.projects.length) return err3("One or more projects are invalid");
@@ -49172,8 +49197,8 @@ function register6(router, core) {
         const b2 = outcome.bundle;
         core.persist.saveBundle(b2);
         rec.bundleId = b2.id;
-        const i2 = core.state.bundles.findIndex((x2) => x2.checksum === b2.checksum && x2.orgId === b2.orgId);
-        if (i2 >= 0) core.state.bundles[i2] = b2;
+        const i3 = core.state.bundles.findIndex((x3) => x3.checksum === b2.checksum && x3.orgId === b2.orgId);
+        if (i3 >= 0) core.state.bundles[i3] = b2;
         else core.state.bundles.push(b2);
       }
     } catch (e) {
@@ -49297,9 +49322,9 @@ function listField(body, key, o2, child) {
   if (!child) return value2(raw);
   const out = [];
   const errs = {};
-  raw.forEach((item, i2) => {
+  raw.forEach((item, i3) => {
     const r2 = child(item);
-    if (r2.kind === "error") errs[String(i2)] = r2.error;
+    if (r2.kind === "error") errs[String(i3)] = r2.error;
     else if (r2.kind === "value") out.push(r2.value);
   });
   return Object.keys(errs).length ? error2(errs) : value2(out);
@@ -49313,8 +49338,8 @@ function nested(item, fields, build2) {
   if (isField(built)) return built;
   return value2(built);
 }
-function isField(x2) {
-  return isObject(x2) && x2.kind === "error";
+function isField(x3) {
+  return isObject(x3) && x3.kind === "error";
 }
 function collectErrors(results) {
   const errs = {};
@@ -49366,7 +49391,7 @@ function parameterValidationError(message) {
 }
 function projectItem(state, org) {
   return (item) => {
-    const p2 = typeof item === "string" || typeof item === "number" ? state.projects.find((x2) => x2.orgId === org.id && (x2.slug === String(item) || String(x2.id) === String(item))) : void 0;
+    const p2 = typeof item === "string" || typeof item === "number" ? state.projects.find((x3) => x3.orgId === org.id && (x3.slug === String(item) || String(x3.id) === String(item))) : void 0;
     return p2 ? { kind: "value", value: p2 } : error2(["Invalid project"]);
   };
 }
@@ -49481,9 +49506,9 @@ function register8(router, core) {
     const p2 = projectOf2(core, req, EVENT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
     const list = eventsOf(core, p2.project);
-    const i2 = list.findIndex((e) => e.id === req.params.event_id.replace(/-/g, "").toLowerCase());
-    if (i2 < 0) return detail(404, "Event not found");
-    return json(200, apiEvent(list[i2], { previous: list[i2 - 1]?.id ?? null, next: list[i2 + 1]?.id ?? null }));
+    const i3 = list.findIndex((e) => e.id === req.params.event_id.replace(/-/g, "").toLowerCase());
+    if (i3 < 0) return detail(404, "Event not found");
+    return json(200, apiEvent(list[i3], { previous: list[i3 - 1]?.id ?? null, next: list[i3 + 1]?.id ?? null }));
   });
   router.on("GET", "/api/0/projects/:org/:project/events/:event_id/source-map-debug-blue-thunder-edition/", (req) => {
     const p2 = projectOf2(core, req, PROJECT_READ_SCOPES);
@@ -49635,11 +49660,11 @@ import { randomUUID as randomUUID2 } from "node:crypto";
 function scanObject(buf, start) {
   let depth = 0;
   let inString = false;
-  for (let i2 = start; i2 < buf.length; i2++) {
-    const c3 = buf[i2];
+  for (let i3 = start; i3 < buf.length; i3++) {
+    const c3 = buf[i3];
     if (inString) {
       if (c3 === 92)
-        i2++;
+        i3++;
       else if (c3 === 34) inString = false;
       continue;
     }
@@ -49647,23 +49672,23 @@ function scanObject(buf, start) {
     else if (c3 === 123 || c3 === 91) depth++;
     else if (c3 === 125 || c3 === 93) {
       depth--;
-      if (depth === 0) return i2 + 1;
+      if (depth === 0) return i3 + 1;
     }
   }
   return -1;
 }
 function readJsonValue(buf, offset, errorMessage2) {
-  let i2 = offset;
-  while (i2 < buf.length && WS.has(buf[i2])) i2++;
-  if (i2 >= buf.length) return void 0;
-  if (buf[i2] !== 123) {
+  let i3 = offset;
+  while (i3 < buf.length && WS.has(buf[i3])) i3++;
+  if (i3 >= buf.length) return void 0;
+  if (buf[i3] !== 123) {
     throw new EnvelopeError(errorMessage2);
   }
-  const end = scanObject(buf, i2);
+  const end = scanObject(buf, i3);
   if (end < 0) throw new EnvelopeError(errorMessage2);
   let value3;
   try {
-    value3 = JSON.parse(buf.subarray(i2, end).toString("utf8"));
+    value3 = JSON.parse(buf.subarray(i3, end).toString("utf8"));
   } catch {
     throw new EnvelopeError(errorMessage2);
   }
@@ -49998,7 +50023,7 @@ function applyCheckIn(core, project, c3) {
     monitor.environments.push(env2);
   }
   const id = hyphenate(c3.check_in_id);
-  const existing = state.checkIns.find((x2) => x2.id === id && x2.monitorId === monitor.id);
+  const existing = state.checkIns.find((x3) => x3.id === id && x3.monitorId === monitor.id);
   if (existing) {
     if (existing.status !== "in_progress") {
       drop(core, "check_in", project, `check-in ${id} is already completed`);
@@ -50108,7 +50133,7 @@ function bucketFor(core, project, release, environment, started) {
   const { state } = core;
   const minute = new Date(Math.floor(started / 6e4) * 6e4).toISOString();
   let b2 = state.sessionBuckets.find(
-    (x2) => x2.projectId === project.id && x2.release === release && x2.environment === environment && x2.started === minute
+    (x3) => x3.projectId === project.id && x3.release === release && x3.environment === environment && x3.started === minute
   );
   if (!b2) {
     b2 = {
@@ -50451,8 +50476,8 @@ function minimalEventCheck(payload) {
   if (norm === void 0) return relayError(400, "invalid event id");
   return { eventId: norm };
 }
-function isReply(x2) {
-  return typeof x2 === "object" && x2 !== null && "status" in x2 && typeof x2.status === "number";
+function isReply(x3) {
+  return typeof x3 === "object" && x3 !== null && "status" in x3 && typeof x3.status === "number";
 }
 function rateLimitHeaders(limits, now) {
   const rl = limits.map((l) => ({
@@ -50489,7 +50514,7 @@ function recordEvent(core, ev) {
   processIncoming(core, ev);
   const events = core.state.events;
   events.push(ev);
-  const kept = (e) => e.items.reduce((n2, i2) => n2 + (i2.size <= core.limits.recordedPayloadBytes ? i2.size : 0), 0);
+  const kept = (e) => e.items.reduce((n2, i3) => n2 + (i3.size <= core.limits.recordedPayloadBytes ? i3.size : 0), 0);
   let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
   let drop2 = 0;
   while (drop2 < events.length - 1 && (events.length - drop2 > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
@@ -50575,7 +50600,7 @@ function handleEnvelope(core, req) {
   }
   if (valueTooDeep(env2.header, MAX_JSON_DEPTH))
     return relayError(400, "invalid event envelope", ["invalid envelope header"]);
-  if (env2.items.some((i2) => valueTooDeep(i2.header, MAX_JSON_DEPTH)))
+  if (env2.items.some((i3) => valueTooDeep(i3.header, MAX_JSON_DEPTH)))
     return relayError(400, "invalid event envelope", ["invalid item header"]);
   let auth;
   if ("none" in found2) {
@@ -50597,7 +50622,7 @@ function handleEnvelope(core, req) {
       return relayError(400, "invalid event envelope", ["public key header mismatch between envelope and request"]);
     }
   }
-  if (env2.items.some((i2) => INTERNAL_TYPES.has(i2.header.type)))
+  if (env2.items.some((i3) => INTERNAL_TYPES.has(i3.header.type)))
     return relayError(400, "envelope contains internal items");
   const tooBig = checkSizes(env2);
   if (tooBig) return tooBig;
@@ -50608,17 +50633,17 @@ function handleEnvelope(core, req) {
     if (isReply(check)) return check;
     eventId ??= check.eventId;
   }
-  if (eventId === void 0 && env2.items.some((i2) => EVENT_BOUND_TYPES.has(i2.header.type))) eventId = newEventId();
+  if (eventId === void 0 && env2.items.some((i3) => EVENT_BOUND_TYPES.has(i3.header.type))) eventId = newEventId();
   const project = findProject(core, projectId, auth.sentryKey);
   if (!project) return relayError(403, "event submission rejected with_reason: ProjectId");
   const now = core.now().getTime();
   const limits = activeLimits(core).filter((l) => l.projectId === void 0 || l.projectId === project.id);
   const accepted = env2.items.filter(
-    (i2) => !limits.some((l) => l.categories.length === 0 || l.categories.includes(itemCategory(i2.header.type)))
+    (i3) => !limits.some((l) => l.categories.length === 0 || l.categories.includes(itemCategory(i3.header.type)))
   );
   const applicable = limits.filter(
     (l) => env2.items.some(
-      (i2) => limitCovers({ retryAfter: 0, categories: l.categories, scope: l.scope }, itemCategory(i2.header.type))
+      (i3) => limitCovers({ retryAfter: 0, categories: l.categories, scope: l.scope }, itemCategory(i3.header.type))
     )
   );
   if (env2.items.length > 0 && accepted.length === 0) {
@@ -50631,10 +50656,10 @@ function handleEnvelope(core, req) {
     endpoint: "envelope",
     receivedAt: core.now().toISOString(),
     envelopeHeader: env2.header,
-    items: accepted.map((i2) => ({
-      header: { ...i2.header },
-      payload: payloadForRecord(core, i2.payload),
-      size: i2.payload.length
+    items: accepted.map((i3) => ({
+      header: { ...i3.header },
+      payload: payloadForRecord(core, i3.payload),
+      size: i3.payload.length
     })),
     auth: {
       sentryKey: auth.sentryKey,
@@ -50731,7 +50756,7 @@ function register10(router, core) {
     if (ids === "invalid") return detail(400, "Invalid project parameter. Values must be numbers.");
     const envs = req.queryAll.getAll("environment");
     const q3 = (req.query.query ?? "").toLowerCase();
-    const list = state.monitors.filter((m) => m.orgId === a.org.id).filter((m) => ids.length === 0 || ids.includes(m.projectId)).filter((m) => envs.length === 0 || m.environments.some((e) => envs.includes(e.name))).filter((m) => q3 === "" || m.slug.toLowerCase().includes(q3) || m.name.toLowerCase().includes(q3)).sort((x2, y2) => x2.name.localeCompare(y2.name));
+    const list = state.monitors.filter((m) => m.orgId === a.org.id).filter((m) => ids.length === 0 || ids.includes(m.projectId)).filter((m) => envs.length === 0 || m.environments.some((e) => envs.includes(e.name))).filter((m) => q3 === "" || m.slug.toLowerCase().includes(q3) || m.name.toLowerCase().includes(q3)).sort((x3, y2) => x3.name.localeCompare(y2.name));
     return paginateMapped(req, list, (m) => serializeMonitor(state, a.org, m));
   });
   router.on("GET", "/api/0/organizations/:org/monitors/:slug/", (req) => {
@@ -51150,7 +51175,7 @@ function unknownRefRepos(state, org, refs) {
   const out = [];
   for (const r2 of refs) {
     if (out.includes(r2.repository)) continue;
-    if (!state.repos.some((x2) => x2.orgId === org.id && x2.name === r2.repository)) out.push(r2.repository);
+    if (!state.repos.some((x3) => x3.orgId === org.id && x3.name === r2.repository)) out.push(r2.repository);
   }
   return out;
 }
@@ -51218,7 +51243,7 @@ function resolveProjects(state, org, items) {
   const out = [];
   for (const item of items) {
     const p2 = allowed.find(
-      (x2) => typeof item === "string" ? x2.slug === item || String(x2.id) === item : typeof item === "number" && x2.id === item
+      (x3) => typeof item === "string" ? x3.slug === item || String(x3.id) === item : typeof item === "number" && x3.id === item
     );
     if (!p2) return void 0;
     if (!out.includes(p2)) out.push(p2);
@@ -51354,7 +51379,7 @@ function register12(router, core) {
     } else if (sort2 !== "date" && sort2 !== "semver" && sort2 !== "build") {
       return detail(400, "invalid sort");
     }
-    list = [...list].sort((x2, y2) => y2.dateCreated.localeCompare(x2.dateCreated) || y2.id - x2.id);
+    list = [...list].sort((x3, y2) => y2.dateCreated.localeCompare(x3.dateCreated) || y2.id - x3.id);
     return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
   });
   router.on("GET", `${base}:version/`, (req) => {
@@ -51413,7 +51438,7 @@ function register12(router, core) {
   router.on("DELETE", `${base}:version/`, (req) => {
     const r2 = withRelease(req);
     if ("reply" in r2) return r2.reply;
-    state.releases = state.releases.filter((x2) => x2 !== r2.release);
+    state.releases = state.releases.filter((x3) => x3 !== r2.release);
     const before = state.deploys.length;
     state.deploys = state.deploys.filter((d) => d.releaseId !== r2.release.id);
     save2();
@@ -51448,7 +51473,7 @@ function register12(router, core) {
     const query = req.query.query;
     if (query) list = list.filter((r2) => r2.version.toLowerCase().includes(query.toLowerCase()));
     const date = (r2) => r2.dateReleased ?? r2.dateCreated;
-    list = [...list].sort((x2, y2) => Date.parse(date(y2)) - Date.parse(date(x2)) || y2.id - x2.id);
+    list = [...list].sort((x3, y2) => Date.parse(date(y2)) - Date.parse(date(x3)) || y2.id - x3.id);
     return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
   });
 }
@@ -51457,7 +51482,7 @@ function previousWithCommits(state, org, release) {
   const date = (r2) => Date.parse(r2.dateReleased ?? r2.dateCreated);
   return state.releases.filter(
     (r2) => r2.orgId === org.id && r2.commits.length > 0 && r2.projects.some((p2) => release.projects.includes(p2)) && date(r2) <= start
-  ).sort((x2, y2) => date(y2) - date(x2) || y2.seq - x2.seq)[0];
+  ).sort((x3, y2) => date(y2) - date(x3) || y2.seq - x3.seq)[0];
 }
 var MAX_VERSION_LENGTH2, STATS_PERIODS, SESSION_SORTS;
 var init_releases2 = __esm({
@@ -52002,6 +52027,8 @@ var init_dry_run = __esm({
         this.ctx = ctx;
         this.dryRun = dryRun;
       }
+      ctx;
+      dryRun;
       planned = [];
       async send(method, path, body, opts = {}) {
         if (this.dryRun) {
@@ -52138,16 +52165,16 @@ function urlAwareHandler(env2, attribute, fn) {
     const groupAt = groupName ? raw.indexOf(groupName) : -1;
     let serverUrl;
     let ownUrl;
-    for (let i2 = 0; i2 < raw.length; i2++) {
-      const a = raw[i2];
+    for (let i3 = 0; i3 < raw.length; i3++) {
+      const a = raw[i3];
       if (a === "--") break;
       let value3;
-      if (a === "--url") value3 = raw[i2 + 1];
+      if (a === "--url") value3 = raw[i3 + 1];
       else if (a.startsWith("--url=")) value3 = a.slice(6);
       else continue;
-      if (groupAt >= 0 && i2 > groupAt) ownUrl = value3;
+      if (groupAt >= 0 && i3 > groupAt) ownUrl = value3;
       else serverUrl = value3;
-      if (a === "--url") i2++;
+      if (a === "--url") i3++;
     }
     if (groupAt >= 0) {
       opts.url = serverUrl;
@@ -52212,7 +52239,7 @@ var init_finalize = __esm({
 function renderTable(titles, rows) {
   const cellLines = (c3) => c3.split("\n");
   const widths = titles.map(
-    (t2, i2) => Math.max(...[t2, ...rows.map((r2) => r2[i2] ?? "")].flatMap((c3) => cellLines(c3).map((l) => [...l].length)))
+    (t2, i3) => Math.max(...[t2, ...rows.map((r2) => r2[i3] ?? "")].flatMap((c3) => cellLines(c3).map((l) => [...l].length)))
   );
   const border = "+" + widths.map((w) => "-".repeat(w + 2)).join("+") + "+";
   const line = (cells) => {
@@ -52221,7 +52248,7 @@ function renderTable(titles, rows) {
     const out = [];
     for (let h2 = 0; h2 < height; h2++) {
       out.push(
-        "|" + widths.map((w, i2) => " " + (split[i2]?.[h2] ?? "") + " ".repeat(w - [...split[i2]?.[h2] ?? ""].length) + " ").join("|") + "|"
+        "|" + widths.map((w, i3) => " " + (split[i3]?.[h2] ?? "") + " ".repeat(w - [...split[i3]?.[h2] ?? ""].length) + " ").join("|") + "|"
       );
     }
     return out.join("\n");
@@ -52275,7 +52302,7 @@ async function projectIds2(ctx, org) {
     notFound: `organization ${org}`
   });
   return wanted.map((w) => {
-    const p2 = all.find((x2) => x2.slug === w || x2.id === w);
+    const p2 = all.find((x3) => x3.slug === w || x3.id === w);
     if (!p2) throw new ConfigError(`project '${w}' is not in organization ${org}`);
     return Number(p2.id);
   });
@@ -52548,7 +52575,7 @@ async function runReleasesInfo(opts, ctx) {
   if (opts.showCommits) {
     try {
       const c3 = await api.get(routes.releaseCommits(org, version), { okStatuses: [404] });
-      commits = c3.status === 404 || !Array.isArray(c3.data) ? void 0 : c3.data.map((x2) => x2.id);
+      commits = c3.status === 404 || !Array.isArray(c3.data) ? void 0 : c3.data.map((x3) => x3.id);
     } catch {
       commits = void 0;
     }
@@ -53020,16 +53047,16 @@ async function buildPayloads(o2, shas, prev, firstParent = false) {
   const infos = await o2.repo.commitInfos(shas);
   const byParent = await o2.repo.firstParentChanges(shas);
   const changes = await Promise.all(
-    shas.map((sha, i2) => {
-      const base = shas[i2 + 1] ?? prev;
+    shas.map((sha, i3) => {
+      const base = shas[i3 + 1] ?? prev;
       const known = byParent.get(sha);
       if (firstParent && known) return known.changes;
       if (known && (base === void 0 ? known.parents.length === 0 : known.parents[0] === base)) return known.changes;
       return o2.repo.changes(base, sha);
     })
   );
-  return infos.map((c3, i2) => ({
-    patch_set: changes[i2].map((f) => ({ path: f.path, type: f.type })),
+  return infos.map((c3, i3) => ({
+    patch_set: changes[i3].map((f) => ({ path: f.path, type: f.type })),
     repository: o2.repository,
     author_name: c3.authorName,
     author_email: c3.authorEmail,
@@ -53099,9 +53126,9 @@ function fromParts(hostIn, pathIn) {
   return { provider: host, id: stripGit(path).toLowerCase() };
 }
 function isMatchingUrl(a, b2) {
-  const x2 = parseVcsUrl(a);
+  const x3 = parseVcsUrl(a);
   const y2 = parseVcsUrl(b2);
-  return x2.provider === y2.provider && x2.id === y2.id;
+  return x3.provider === y2.provider && x3.id === y2.id;
 }
 function repoIdFromRemote(remote) {
   return parseVcsUrl(remote).id;
@@ -53909,8 +53936,8 @@ var init_dist3 = __esm({
         const { paths, options: { filters, resolveSymlinks: resolveSymlinks$1, excludeSymlinks, exclude, maxFiles, signal, useRealPaths, pathSeparator }, controller } = this.state;
         if (controller.aborted || signal && signal.aborted || maxFiles && paths.length > maxFiles) return;
         const files = this.getArray(this.state.paths);
-        for (let i2 = 0; i2 < entries.length; ++i2) {
-          const entry2 = entries[i2];
+        for (let i3 = 0; i3 < entries.length; ++i3) {
+          const entry2 = entries[i3];
           if (entry2.isFile() || entry2.isSymbolicLink() && !resolveSymlinks$1 && !excludeSymlinks) {
             const filename = this.joinPath(entry2.name, directoryPath);
             this.pushFile(filename, files, this.state.counts, filters);
@@ -54654,8 +54681,8 @@ var require_scan = __commonJS({
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
           const n3 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i2 = slashes[idx];
-          const value4 = input2.slice(n3, i2);
+          const i3 = slashes[idx];
+          const value4 = input2.slice(n3, i3);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
@@ -54666,9 +54693,9 @@ var require_scan = __commonJS({
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
-          if (i2 >= start) {
+          if (i3 >= start) {
             parts.push(value4);
-            prevIndex = i2;
+            prevIndex = i3;
           }
         }
         const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
@@ -54796,9 +54823,9 @@ var require_parse2 = __commonJS({
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i2 = 0; i2 < values.length; i2++) {
-        for (let j2 = i2 + 1; j2 < values.length; j2++) {
-          const a = values[i2];
+      for (let i3 = 0; i3 < values.length; i3++) {
+        for (let j2 = i3 + 1; j2 < values.length; j2++) {
+          const a = values[i3];
           const b2 = values[j2];
           const char = a[0];
           if (!char || a !== char.repeat(a.length) || b2 !== char.repeat(b2.length)) {
@@ -54819,8 +54846,8 @@ var require_parse2 = __commonJS({
       let paren = 0;
       let quote2 = 0;
       let escaped = false;
-      for (let i2 = 1; i2 < pattern2.length; i2++) {
-        const ch = pattern2[i2];
+      for (let i3 = 1; i3 < pattern2.length; i3++) {
+        const ch = pattern2[i3];
         if (escaped === true) {
           escaped = false;
           continue;
@@ -54854,13 +54881,13 @@ var require_parse2 = __commonJS({
         if (ch === ")") {
           paren--;
           if (paren === 0) {
-            if (requireEnd === true && i2 !== pattern2.length - 1) {
+            if (requireEnd === true && i3 !== pattern2.length - 1) {
               return;
             }
             return {
               type: pattern2[0],
-              body: pattern2.slice(2, i2),
-              end: i2
+              body: pattern2.slice(2, i3),
+              end: i3
             };
           }
         }
@@ -55089,10 +55116,10 @@ var require_parse2 = __commonJS({
           open.type = "text";
           open.value = literal;
           open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i2 = token.tokensIndex + 1; i2 < tokens.length; i2++) {
-            tokens[i2].value = "";
-            tokens[i2].output = "";
-            delete tokens[i2].suffix;
+          for (let i3 = token.tokensIndex + 1; i3 < tokens.length; i3++) {
+            tokens[i3].value = "";
+            tokens[i3].output = "";
+            delete tokens[i3].suffix;
           }
           state.output = token.output + open.output;
           state.backtrack = true;
@@ -55335,13 +55362,13 @@ var require_parse2 = __commonJS({
           if (brace.dots === true) {
             const arr = tokens.slice();
             const range = [];
-            for (let i2 = arr.length - 1; i2 >= 0; i2--) {
+            for (let i3 = arr.length - 1; i3 >= 0; i3--) {
               tokens.pop();
-              if (arr[i2].type === "brace") {
+              if (arr[i3].type === "brace") {
                 break;
               }
-              if (arr[i2].type !== "dots") {
-                range.unshift(arr[i2].value);
+              if (arr[i3].type !== "dots") {
+                range.unshift(arr[i3].value);
               }
             }
             output = expandRange(range, opts);
@@ -55876,21 +55903,21 @@ function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
   const patternsParts = Array(patternsCount);
   const matchers = Array(patternsCount);
-  let i2, j2;
-  for (i2 = 0; i2 < patternsCount; i2++) {
-    const parts = splitPattern(patterns[i2]);
-    patternsParts[i2] = parts;
+  let i3, j2;
+  for (i3 = 0; i3 < patternsCount; i3++) {
+    const parts = splitPattern(patterns[i3]);
+    patternsParts[i3] = parts;
     const partsCount = parts.length;
     const partMatchers = Array(partsCount);
     for (j2 = 0; j2 < partsCount; j2++) partMatchers[j2] = (0, import_picomatch.default)(parts[j2], options);
-    matchers[i2] = partMatchers;
+    matchers[i3] = partMatchers;
   }
   return (input2) => {
     const inputParts = input2.split("/");
     if (inputParts[0] === ".." && ONLY_PARENT_DIRECTORIES.test(input2)) return true;
-    for (i2 = 0; i2 < patternsCount; i2++) {
-      const patternParts = patternsParts[i2];
-      const matcher = matchers[i2];
+    for (i3 = 0; i3 < patternsCount; i3++) {
+      const patternParts = patternsParts[i3];
+      const matcher = matchers[i3];
       const inputPatternCount = inputParts.length;
       const minParts = Math.min(inputPatternCount, patternParts.length);
       j2 = 0;
@@ -55970,16 +55997,16 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
   const parts = splitPattern(result);
   if (parentDir) {
     const n2 = (parentDir.length + 1) / 3;
-    let i2 = 0;
+    let i3 = 0;
     const cwdParts = escapedCwd.split("/");
-    while (i2 < n2 && parts[i2 + n2] === cwdParts[cwdParts.length + i2 - n2]) {
-      result = result.slice(0, (n2 - i2 - 1) * 3) + result.slice((n2 - i2) * 3 + parts[i2 + n2].length + 1) || ".";
-      i2++;
+    while (i3 < n2 && parts[i3 + n2] === cwdParts[cwdParts.length + i3 - n2]) {
+      result = result.slice(0, (n2 - i3 - 1) * 3) + result.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
+      i3++;
     }
-    const potentialRoot = posix2.join(cwd, parentDir.slice(i2 * 3));
+    const potentialRoot = posix2.join(cwd, parentDir.slice(i3 * 3));
     if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
       props.root = ensureNonDriveRelativePath(potentialRoot);
-      props.depthOffset = -n2 + i2;
+      props.depthOffset = -n2 + i3;
     }
   }
   if (!isIgnore && props.depthOffset >= 0) {
@@ -55987,13 +56014,13 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
     (_props$commonPath = props.commonPath) !== null && _props$commonPath !== void 0 || (props.commonPath = parts);
     const newCommonPath = [];
     const length = Math.min(props.commonPath.length, parts.length);
-    for (let i2 = 0; i2 < length; i2++) {
-      const part = parts[i2];
-      if (part === "**" && !parts[i2 + 1]) {
+    for (let i3 = 0; i3 < length; i3++) {
+      const part = parts[i3];
+      if (part === "**" && !parts[i3 + 1]) {
         newCommonPath.pop();
         break;
       }
-      if (i2 === parts.length - 1 || part !== props.commonPath[i2] || isDynamicPattern(part)) break;
+      if (i3 === parts.length - 1 || part !== props.commonPath[i3] || isDynamicPattern(part)) break;
       newCommonPath.push(part);
     }
     props.depthOffset = newCommonPath.length;
@@ -56082,7 +56109,7 @@ function buildCrawler(options, patterns) {
   return [crawler, cwd !== root && !absolute && buildRelative(cwd, root)];
 }
 function formatPaths(paths, mapper) {
-  if (mapper) for (let i2 = paths.length - 1; i2 >= 0; i2--) paths[i2] = mapper(paths[i2]);
+  if (mapper) for (let i3 = paths.length - 1; i3 >= 0; i3--) paths[i3] = mapper(paths[i3]);
   return paths;
 }
 function getOptions(options) {
@@ -56228,8 +56255,8 @@ async function checkSources(map, mapDir, display, add) {
   const contents = Array.isArray(map.sourcesContent) ? map.sourcesContent : void 0;
   const root = typeof map.sourceRoot === "string" ? map.sourceRoot : "";
   const missing = [];
-  for (const [i2, src] of sources.entries()) {
-    if (typeof contents?.[i2] === "string") continue;
+  for (const [i3, src] of sources.entries()) {
+    if (typeof contents?.[i3] === "string") continue;
     if (typeof src !== "string") continue;
     const name = root ? `${root.replace(/\/?$/, "/")}${src}` : src;
     const local = name.replace(/^file:\/\//, "");
@@ -56265,7 +56292,7 @@ function parseMap3(text, display) {
 }
 async function checkBuild(dirs, cwd) {
   const issues = [];
-  const add = (i2) => issues.push(i2);
+  const add = (i3) => issues.push(i3);
   const files = [];
   const mapsSeen = /* @__PURE__ */ new Map();
   const byId = /* @__PURE__ */ new Map();
@@ -56426,8 +56453,8 @@ async function checkBuild(dirs, cwd) {
     files,
     maps: mapsSeen.size,
     issues,
-    errors: issues.filter((i2) => i2.level === "error").length,
-    warnings: issues.filter((i2) => i2.level === "warning").length
+    errors: issues.filter((i3) => i3.level === "error").length,
+    warnings: issues.filter((i3) => i3.level === "warning").length
   };
 }
 function renderCheck(r2) {
@@ -56438,7 +56465,7 @@ function renderCheck(r2) {
     out.push(
       `Asked the server for ${r2.server.checked} debug id${r2.server.checked === 1 ? "" : "s"}: ${r2.server.missing.length} missing`
     );
-  for (const i2 of r2.issues) out.push(`  ${i2.level === "error" ? "error  " : "warning"} ${i2.file}: ${i2.message}`);
+  for (const i3 of r2.issues) out.push(`  ${i3.level === "error" ? "error  " : "warning"} ${i3.file}: ${i3.message}`);
   out.push(`${r2.errors} error${r2.errors === 1 ? "" : "s"}, ${r2.warnings} warning${r2.warnings === 1 ? "" : "s"}`);
   return out;
 }
@@ -56471,9 +56498,9 @@ async function runCheck(opts, ctx) {
     const api = await ctx.api();
     const ids = [...new Set(report3.files.map((f) => f.debugId).filter((d) => d !== null))];
     const missing = /* @__PURE__ */ new Set();
-    for (let i2 = 0; i2 < ids.length; i2 += LOOKUP_CONCURRENCY) {
+    for (let i3 = 0; i3 < ids.length; i3 += LOOKUP_CONCURRENCY) {
       await Promise.all(
-        ids.slice(i2, i2 + LOOKUP_CONCURRENCY).map(async (id) => {
+        ids.slice(i3, i3 + LOOKUP_CONCURRENCY).map(async (id) => {
           const res = await api.get(routes.artifactLookup(org, project), { query: { debug_id: id } });
           if (!Array.isArray(res.data) || res.data.length === 0) missing.add(id);
         })
@@ -56490,12 +56517,12 @@ async function runCheck(opts, ctx) {
         });
       }
     }
-    report3.errors = report3.issues.filter((i2) => i2.level === "error").length;
+    report3.errors = report3.issues.filter((i3) => i3.level === "error").length;
   }
   for (const line of renderCheck2(report3)) ctx.out.print(line);
   ctx.out.result({ ok: report3.errors === 0, ...report3 });
   if (report3.errors > 0) {
-    const names = [...new Set(report3.issues.filter((i2) => i2.level === "error").map((i2) => i2.file))];
+    const names = [...new Set(report3.issues.filter((i3) => i3.level === "error").map((i3) => i3.file))];
     const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
     throw new InputError(`${report3.errors} error${report3.errors === 1 ? "" : "s"} in the build: ${shown}`);
   }
@@ -56548,7 +56575,7 @@ var init_pack = __esm({
 import { gunzipSync as gunzipSync2 } from "node:zlib";
 function startsWith(bytes, magic) {
   if (bytes.length < magic.length) return false;
-  for (let i2 = 0; i2 < magic.length; i2++) if (bytes[i2] !== magic[i2]) return false;
+  for (let i3 = 0; i3 < magic.length; i3++) if (bytes[i3] !== magic[i3]) return false;
   return true;
 }
 function isGzip(bytes) {
@@ -56591,8 +56618,8 @@ function segmentFields(seg) {
   const fields = [];
   let shift = 0;
   let value3 = 0;
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const c3 = seg.charCodeAt(i2);
+  for (let i3 = 0; i3 < seg.length; i3++) {
+    const c3 = seg.charCodeAt(i3);
     const d = c3 < 128 ? B64_VALUE2[c3] : -1;
     if (d < 0) return void 0;
     value3 += (d & 31) * 2 ** shift;
@@ -56611,9 +56638,9 @@ function segmentFields(seg) {
   return fields;
 }
 function firstFieldLength(seg) {
-  for (let i2 = 0; i2 < seg.length; i2++) {
-    const d = B64_VALUE2[seg.charCodeAt(i2)];
-    if (!(d & 32)) return i2 + 1;
+  for (let i3 = 0; i3 < seg.length; i3++) {
+    const d = B64_VALUE2[seg.charCodeAt(i3)];
+    if (!(d & 32)) return i3 + 1;
   }
   return seg.length;
 }
@@ -56633,8 +56660,8 @@ function mappingsValid(m, sourcesLength, namesLength) {
   let shift = 0;
   let value3 = 0;
   const n2 = m.length;
-  for (let i2 = 0; i2 <= n2; i2++) {
-    const c3 = i2 < n2 ? m.charCodeAt(i2) : 59;
+  for (let i3 = 0; i3 <= n2; i3++) {
+    const c3 = i3 < n2 ? m.charCodeAt(i3) : 59;
     if (c3 === 44 || c3 === 59) {
       if (shift !== 0) return false;
       if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
@@ -56735,7 +56762,7 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
 }
 function lineStart(mappings, k2) {
   let pos = 0;
-  for (let i2 = 0; i2 < k2; i2++) {
+  for (let i3 = 0; i3 < k2; i3++) {
     const semi = mappings.indexOf(";", pos);
     if (semi === -1) return -1;
     pos = semi + 1;
@@ -56775,10 +56802,10 @@ function col0(seg) {
 }
 function sectionsProblem(sections) {
   if (!Array.isArray(sections)) return "sections is not an array";
-  for (const [i2, s2] of sections.entries()) {
+  for (const [i3, s2] of sections.entries()) {
     const o2 = s2?.offset;
     if (!o2 || typeof o2.line !== "number" || typeof o2.column !== "number" || o2.line < 0 || o2.column < 0) {
-      return `section ${i2} has no valid offset`;
+      return `section ${i3} has no valid offset`;
     }
   }
   return void 0;
@@ -56792,8 +56819,8 @@ var init_mappings_shift = __esm({
     "use strict";
     B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     B64_VALUE2 = new Int8Array(128).fill(-1);
-    for (let i2 = 0; i2 < B642.length; i2++) B64_VALUE2[B642.charCodeAt(i2)] = i2;
-    POW2 = Array.from({ length: 7 }, (_2, i2) => 2 ** (i2 * 5));
+    for (let i3 = 0; i3 < B642.length; i3++) B64_VALUE2[B642.charCodeAt(i3)] = i3;
+    POW2 = Array.from({ length: 7 }, (_2, i3) => 2 ** (i3 * 5));
     EXCERPT_CHARS = 80;
   }
 });
@@ -56807,10 +56834,10 @@ function debugIdComment(debugId) {
 }
 function stringEnd(js, at2) {
   const q3 = js.charCodeAt(at2);
-  for (let i2 = at2 + 1; i2 < js.length; i2++) {
-    const c3 = js.charCodeAt(i2);
-    if (c3 === q3) return i2 + 1;
-    if (c3 === 92) i2++;
+  for (let i3 = at2 + 1; i3 < js.length; i3++) {
+    const c3 = js.charCodeAt(i3);
+    if (c3 === q3) return i3 + 1;
+    if (c3 === 92) i3++;
     else if (c3 === 10 || c3 === 13) return -1;
   }
   return -1;
@@ -56856,9 +56883,9 @@ function insertionPoint(js) {
 function positionOf(text, offset) {
   let line = 0;
   let lineStart2 = 0;
-  for (let i2 = text.indexOf("\n"); i2 !== -1 && i2 < offset; i2 = text.indexOf("\n", i2 + 1)) {
+  for (let i3 = text.indexOf("\n"); i3 !== -1 && i3 < offset; i3 = text.indexOf("\n", i3 + 1)) {
     line++;
-    lineStart2 = i2 + 1;
+    lineStart2 = i3 + 1;
   }
   return { offset, line, column: offset - lineStart2 };
 }
@@ -56889,9 +56916,9 @@ function isSourceMappingLine(line) {
 function injectWithoutMap(js, debugId) {
   const lines = rustLines(js);
   let smIdx = -1;
-  for (let i2 = lines.length - 1; i2 >= 0; i2--) {
-    if (isSourceMappingLine(lines[i2])) {
-      smIdx = i2;
+  for (let i3 = lines.length - 1; i3 >= 0; i3--) {
+    if (isSourceMappingLine(lines[i3])) {
+      smIdx = i3;
       break;
     }
   }
@@ -56927,11 +56954,11 @@ function mapProblem(map) {
   if (map.sections !== void 0) {
     const p2 = sectionsProblem(map.sections);
     if (p2) return p2;
-    for (const [i2, s2] of map.sections.entries()) {
+    for (const [i3, s2] of map.sections.entries()) {
       const inner = s2.map;
       if (inner && typeof inner === "object") {
         const q3 = regularProblem(inner);
-        if (q3) return `section ${i2}: ${q3}`;
+        if (q3) return `section ${i3}: ${q3}`;
       }
     }
     return void 0;
@@ -57366,7 +57393,7 @@ function crc322(data) {
     }
   }
   let c3 = -1;
-  for (let i2 = 0; i2 < data.length; i2++) c3 = crcTable[(c3 ^ data[i2]) & 255] ^ c3 >>> 8;
+  for (let i3 = 0; i3 < data.length; i3++) c3 = crcTable[(c3 ^ data[i3]) & 255] ^ c3 >>> 8;
   return (c3 ^ -1) >>> 0;
 }
 var crcTable;
@@ -57524,6 +57551,8 @@ var init_zip = __esm({
         this.fd = fd2;
         this.chunkSize = chunkSize;
       }
+      fd;
+      chunkSize;
       offset = 0;
       whole = createHash7("sha1");
       chunk = createHash7("sha1");
@@ -57754,11 +57783,11 @@ function manifestJson(entries, rest) {
     length += buf.write(text, length);
   };
   put('{"files":{');
-  byPath.forEach(({ path, e }, i2) => {
+  byPath.forEach(({ path, e }, i3) => {
     const info2 = { type: e.type, url: e.url };
     const headers = e.headers;
     if (Object.keys(headers).length > 0) info2.headers = headers;
-    put(`${i2 > 0 ? "," : ""}${JSON.stringify(path)}:${JSON.stringify(info2)}`);
+    put(`${i3 > 0 ? "," : ""}${JSON.stringify(path)}:${JSON.stringify(info2)}`);
   });
   put(`},${JSON.stringify(rest).slice(1)}`);
   return buf.subarray(0, length);
@@ -57810,6 +57839,7 @@ var init_local_store = __esm({
       constructor(opts) {
         this.opts = opts;
       }
+      opts;
       files = [];
       artifacts = [];
       static async open(opts) {
@@ -57942,7 +57972,7 @@ function eventFromText(text) {
   const o2 = obj5(whole);
   if (o2) return Array.isArray(o2.entries) ? eventFromApi(o2) : o2;
   const env2 = parseEnvelope(Buffer.from(text, "utf8"));
-  const item = env2.items.find((i2) => i2.header.type === "event");
+  const item = env2.items.find((i3) => i3.header.type === "event");
   if (!item) throw new Error("the envelope has no event item");
   const ev = obj5(JSON.parse(item.payload.toString("utf8")));
   if (!ev) throw new Error("the envelope's event is not a JSON object");
@@ -58089,19 +58119,19 @@ async function inject(opts, discovery, pool) {
       { length: k2 },
       (_2, j2) => pool.run({
         kind: "inject-validate",
-        sources: k2 === 1 ? sources : sources.filter((_3, i2) => i2 % k2 === j2),
+        sources: k2 === 1 ? sources : sources.filter((_3, i3) => i3 % k2 === j2),
         roots: discovery.roots
       })
     )
   );
   const validated = {
-    plans: sources.map((_2, i2) => parts[i2 % k2].plans[Math.floor(i2 / k2)]),
+    plans: sources.map((_2, i3) => parts[i3 % k2].plans[Math.floor(i3 / k2)]),
     invalid: parts.flatMap((p2) => p2.invalid)
   };
   const { invalid } = validated;
   if (invalid.length > 0) {
     invalid.sort((a, b2) => comparePaths(a.path, b2.path));
-    const list = invalid.map((i2) => `${i2.path}: ${i2.reason}`).join("; ");
+    const list = invalid.map((i3) => `${i3.path}: ${i3.reason}`).join("; ");
     throw new InputError(
       `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
       { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
@@ -58181,7 +58211,7 @@ async function inject(opts, discovery, pool) {
       { length: k2 },
       (_2, j2) => pool.run({
         kind: "inject-apply",
-        plans: k2 === 1 ? order : order.filter((_3, i2) => i2 % k2 === j2),
+        plans: k2 === 1 ? order : order.filter((_3, i3) => i3 % k2 === j2),
         // One worker reuses and removes the spares an interrupted run left.
         recovery: j2 === 0 ? recovery : { ...recovery, spares: [] }
       })
@@ -58356,9 +58386,9 @@ async function resolveSourceMap(path, display, line, column, contextLines = 2) {
   let found2;
   for (; l >= 0 && !found2; l--, col = Infinity) {
     const segs = lines[l] ?? [];
-    for (let i2 = segs.length - 1; i2 >= 0; i2--) {
-      if (segs[i2][0] <= col) {
-        found2 = { line: l, column: segs[i2][0] };
+    for (let i3 = segs.length - 1; i3 >= 0; i3--) {
+      if (segs[i3][0] <= col) {
+        found2 = { line: l, column: segs[i3][0] };
         break;
       }
     }
@@ -58534,16 +58564,16 @@ Content-Type: application/octet-stream\r
 `);
   const useStored = gzip && zlibCrc32 !== void 0;
   let total = tail.length;
-  for (const [i2, p2] of parts.entries()) {
-    total += heads[i2].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2;
+  for (const [i3, p2] of parts.entries()) {
+    total += heads[i3].length + (useStored ? storedGzipLength(p2.size) : gzip ? 0 : p2.size) + 2;
   }
   if (gzip && !useStored) {
     const pieces = [];
     let dataBytes2 = 0;
-    for (let i2 = 0; i2 < parts.length; i2++) {
-      const g = zlib3.gzipSync(await parts[i2].read(), { level: 0 });
+    for (let i3 = 0; i3 < parts.length; i3++) {
+      const g = zlib3.gzipSync(await parts[i3].read(), { level: 0 });
       dataBytes2 += g.length;
-      pieces.push(heads[i2], g, Buffer.from("\r\n"));
+      pieces.push(heads[i3], g, Buffer.from("\r\n"));
     }
     pieces.push(tail);
     return { body: Buffer.concat(pieces), contentType: `multipart/form-data; boundary=${boundary}`, dataBytes: dataBytes2 };
@@ -58551,9 +58581,9 @@ Content-Type: application/octet-stream\r
   const body = reuse && reuse.length >= total ? reuse.subarray(0, total) : Buffer.allocUnsafe(total);
   let at2 = 0;
   let dataBytes = 0;
-  for (let i2 = 0; i2 < parts.length; i2++) {
-    at2 += heads[i2].copy(body, at2);
-    const part = parts[i2];
+  for (let i3 = 0; i3 < parts.length; i3++) {
+    at2 += heads[i3].copy(body, at2);
+    const part = parts[i3];
     const start = at2;
     if (part.file) at2 = readPart(part.file, part.size, body, at2, useStored);
     else {
@@ -58774,10 +58804,10 @@ async function inspectUploadFiles(listing, pool, opts = {}) {
   const post = () => {
     if (next >= rels.length) return;
     const files = [];
-    for (let i2 = next; i2 < Math.min(next + SCAN_BATCH_FILES, rels.length); i2++) {
-      const kind = listing.kinds?.[i2];
+    for (let i3 = next; i3 < Math.min(next + SCAN_BATCH_FILES, rels.length); i3++) {
+      const kind = listing.kinds?.[i3];
       files.push(
-        kind ? { abs: join12(roots[i2], rels[i2]), rel: rels[i2], kind } : { abs: join12(roots[i2], rels[i2]), rel: rels[i2] }
+        kind ? { abs: join12(roots[i3], rels[i3]), rel: rels[i3], kind } : { abs: join12(roots[i3], rels[i3]), rel: rels[i3] }
       );
     }
     const done = pool.run(opts.decompress ? { kind: "inspect", files, decompress: true } : { kind: "inspect", files });
@@ -58792,8 +58822,8 @@ async function inspectUploadFiles(listing, pool, opts = {}) {
     (await done).forEach((info2, j2) => {
       if (info2.badMap !== void 0) badMaps.push(info2.badMap);
       if (info2.notDecompressed) opts.onNotDecompressed?.(rels[from + j2]);
-      const i2 = from + j2;
-      result.push(new ScannedFile(roots[i2], rels[i2], info2.kind === "map" ? "map" : "script", info2.size, info2));
+      const i3 = from + j2;
+      result.push(new ScannedFile(roots[i3], rels[i3], info2.kind === "map" ? "map" : "script", info2.size, info2));
     });
   }
   if (badMaps.length === 1) throw new InputError(badMaps[0]);
@@ -58827,6 +58857,10 @@ var init_scan = __esm({
         this.notText = info2.notText;
         this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
       }
+      root;
+      rel;
+      kind;
+      size;
       /** Debug id from `//# debugId=` (scripts) or `debugId`/`debug_id` (maps). */
       debugId;
       /** The `sourceMappingURL` as written in the script. */
@@ -59063,10 +59097,10 @@ async function upload(opts, deps, run) {
   });
   try {
     const written = [];
-    let i2 = 0;
+    let i3 = 0;
     for (const g of groups) {
       const progress = out.progress("Bundling", g.length, "files");
-      const bundleFile = join13(tmp, `bundle-${i2++}.zip`);
+      const bundleFile = join13(tmp, `bundle-${i3++}.zip`);
       const b2 = await writeBundle(
         bundleFile,
         g,
@@ -59085,7 +59119,7 @@ async function upload(opts, deps, run) {
       });
       progress.done(`> Bundled ${b2.fileCount} files for upload`);
       if (!api) written.push(b2);
-      if (i2 === groups.length) await pool.close();
+      if (i3 === groups.length) await pool.close();
       if (!api) continue;
       await sendBundle(api, b2, options, opts, deps, summary);
       await rm2(b2.file, { force: true });
@@ -59206,6 +59240,8 @@ var init_upload = __esm({
         this.file = file;
         this.ctx = ctx;
       }
+      file;
+      ctx;
       get url() {
         return fileUrl(this.file.rel, this.ctx.urlPrefix, this.ctx.urlSuffix);
       }
@@ -59736,6 +59772,10 @@ var init_transport = __esm({
         this.retryAfter = retryAfter;
         this.status = status;
       }
+      attempts;
+      transient;
+      retryAfter;
+      status;
       name = "DeliveryFailed";
     };
     defaultPost = undiciPost();
@@ -59763,7 +59803,7 @@ function splitList(values) {
 }
 function dsnSecrets(text) {
   const m = /^[a-z][a-z0-9+.-]*:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(text.trim());
-  return [m?.[1], m?.[2]].filter((x2) => !!x2);
+  return [m?.[1], m?.[2]].filter((x3) => !!x3);
 }
 async function resolveDsns(deps, flags) {
   let raw = [];
@@ -59788,7 +59828,7 @@ async function resolveDsns(deps, flags) {
     );
   }
   for (const r2 of raw) for (const s2 of dsnSecrets(r2)) deps.out.redactor.add(s2);
-  return raw.map((r2, i2) => {
+  return raw.map((r2, i3) => {
     try {
       const d = parseDsn(r2);
       deps.out.redactor.add(d.publicKey);
@@ -59796,7 +59836,7 @@ async function resolveDsns(deps, flags) {
       return d;
     } catch (e) {
       if (e instanceof DsnError) {
-        const which = raw.length > 1 ? `DSN #${i2 + 1} from ${source}` : `the DSN from ${source}`;
+        const which = raw.length > 1 ? `DSN #${i3 + 1} from ${source}` : `the DSN from ${source}`;
         throw new InputError(`${which} is invalid: ${e.message}`);
       }
       throw e;
@@ -59963,11 +60003,11 @@ function tzOffsetSeconds(tz) {
   return sign * (Number(digits.slice(0, 2)) * 3600 + Number(digits.slice(2, 4)) * 60);
 }
 function parseKeyValue(pair, what) {
-  const i2 = pair.indexOf(":");
-  if (i2 < 0) throw new EventInputError(`invalid ${what} '${pair}': expected KEY:VALUE`);
-  const key = pair.slice(0, i2);
+  const i3 = pair.indexOf(":");
+  if (i3 < 0) throw new EventInputError(`invalid ${what} '${pair}': expected KEY:VALUE`);
+  const key = pair.slice(0, i3);
   if (key === "") throw new EventInputError(`invalid ${what} '${pair}': the key is empty`);
-  return [key, pair.slice(i2 + 1)];
+  return [key, pair.slice(i3 + 1)];
 }
 function isIp(v) {
   if (IPV4.test(v)) return true;
@@ -60164,16 +60204,16 @@ function reserializeEnvelope(env2, opts) {
   if (typeof header2.dsn === "string") {
     header2.dsn = formatDsn(opts.target ?? parseDsn(header2.dsn), { secretColon: true });
   }
-  const items = env2.items.map((item, i2) => {
+  const items = env2.items.map((item, i3) => {
     if (item.header.type === "event") {
       let value3;
       try {
         value3 = JSON.parse(item.payload.toString("utf8"));
       } catch (e) {
-        throw new EventInputError(`item ${i2 + 1} (event) is not valid JSON: ${e.message}`);
+        throw new EventInputError(`item ${i3 + 1} (event) is not valid JSON: ${e.message}`);
       }
       if (value3 === null || typeof value3 !== "object" || Array.isArray(value3)) {
-        throw new EventInputError(`item ${i2 + 1} (event) is not a JSON object`);
+        throw new EventInputError(`item ${i3 + 1} (event) is not a JSON object`);
       }
       const ev = { ...value3 };
       ev.event_id = normalizeEventId(ev.event_id) ?? headerId ?? newEventId();
@@ -60893,14 +60933,14 @@ function legacyVersionAsRelease(argv) {
   const group = argv.findIndex((a) => Object.hasOwn(LEGACY_VERSION, a));
   if (group < 0 || argv.slice(0, group).includes("--")) return argv;
   const subcommands = LEGACY_VERSION[argv[group]];
-  const sub = argv.findIndex((a, i2) => i2 > group && subcommands.includes(a));
+  const sub = argv.findIndex((a, i3) => i3 > group && subcommands.includes(a));
   if (sub < 0) return argv;
   const out = argv.slice();
-  for (let i2 = sub + 1; i2 < out.length; i2++) {
-    const a = out[i2];
+  for (let i3 = sub + 1; i3 < out.length; i3++) {
+    const a = out[i3];
     if (a === "--") break;
-    if (a.startsWith("--version=")) out[i2] = `--release=${a.slice("--version=".length)}`;
-    else if (a === "--version" && out[i2 + 1] !== void 0 && !out[i2 + 1].startsWith("-")) out[i2] = "--release";
+    if (a.startsWith("--version=")) out[i3] = `--release=${a.slice("--version=".length)}`;
+    else if (a === "--version" && out[i3 + 1] !== void 0 && !out[i3 + 1].startsWith("-")) out[i3] = "--release";
   }
   return out;
 }
@@ -60930,12 +60970,12 @@ async function rootProgram() {
 }
 function firstCommand(argv, root) {
   const takesValue = (flag) => root.options.some((o2) => (o2.long === flag || o2.short === flag) && (o2.required || o2.optional));
-  for (let i2 = 0; i2 < argv.length; i2++) {
-    const a = argv[i2];
+  for (let i3 = 0; i3 < argv.length; i3++) {
+    const a = argv[i3];
     if (a === void 0) break;
-    if (a === "--") return argv[i2 + 1];
+    if (a === "--") return argv[i3 + 1];
     if (a.startsWith("-")) {
-      if (takesValue(a)) i2++;
+      if (takesValue(a)) i3++;
       continue;
     }
     return a;
@@ -61159,6 +61199,8 @@ var LineForwarder = class extends Writable {
     this.target = target;
     this.keep = keep;
   }
+  target;
+  keep;
   lines = [];
   partial = "";
   _write(chunk, _enc, cb) {
@@ -61185,8 +61227,8 @@ function errorMessage(doc, stderrLines) {
     }
     if (typeof e === "string") return e;
   }
-  for (let i2 = stderrLines.length - 1; i2 >= 0; i2--) {
-    const m = /^error:\s*(.*)$/.exec(stderrLines[i2]);
+  for (let i3 = stderrLines.length - 1; i3 >= 0; i3--) {
+    const m = /^error:\s*(.*)$/.exec(stderrLines[i3]);
     if (m) return m[1];
   }
   return void 0;

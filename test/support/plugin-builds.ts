@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { SentryShipPluginOptions } from "../../src/plugins/options.js";
 
-export type Bundler = "vite" | "rollup" | "webpack" | "esbuild";
+export type Bundler = "vite" | "vite8" | "rollup" | "webpack" | "rspack" | "esbuild";
 
 export interface PluginBuild {
   outDir: string;
@@ -37,7 +37,21 @@ export async function buildRollup(dir: string, out: string, plugin: WithPlugin):
 }
 
 export async function buildVite(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
-  const { build } = await import("vite");
+  return viteBuild(await import("vite"), dir, out, plugin, "esbuild");
+}
+
+/** Vite 8 (Rolldown in place of Rollup), the devDependency `vite8` (an npm alias of vite@8). */
+export async function buildVite8(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  return viteBuild((await import("vite8")) as never, dir, out, plugin, "esbuild");
+}
+
+async function viteBuild(
+  { build }: typeof import("vite"),
+  dir: string,
+  out: string,
+  plugin: WithPlugin,
+  minify: "esbuild" | true,
+): Promise<PluginBuild> {
   const { sentryShip } = await import("../../src/plugins/vite.js");
   const outDir = join(dir, out);
   await build({
@@ -49,7 +63,7 @@ export async function buildVite(dir: string, out: string, plugin: WithPlugin): P
       ssr: join(dir, "src/index.js"),
       outDir,
       emptyOutDir: true,
-      minify: "esbuild",
+      minify,
       sourcemap: true,
       rollupOptions: {
         external: ["@sentry/node"],
@@ -83,6 +97,30 @@ export async function buildWebpack(dir: string, out: string, plugin: WithPlugin)
   return { outDir, entry: await entryIn(outDir, "index.") };
 }
 
+/** rspack, with the webpack build's options and the same plugin class. */
+export async function buildRspack(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  const { rspack } = await import("@rspack/core");
+  const { SentryShipWebpackPlugin } = await import("../../src/plugins/webpack.js");
+  const outDir = join(dir, out);
+  const compiler = rspack({
+    mode: "production",
+    context: dir,
+    entry: { index: "./src/index.js" },
+    target: "node",
+    devtool: "source-map",
+    externals: { "@sentry/node": "commonjs @sentry/node" },
+    output: { path: outDir, filename: "[name].[contenthash].js", chunkFilename: "[name].[contenthash].js" },
+    plugins: plugin === false ? [] : [new SentryShipWebpackPlugin(plugin) as never],
+    infrastructureLogging: { level: "none" },
+  });
+  const stats = await new Promise<import("@rspack/core").Stats>((resolve, reject) =>
+    compiler.run((err, s) => (err ? reject(err) : resolve(s!))),
+  );
+  await new Promise<void>((resolve) => compiler.close(() => resolve()));
+  if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
+  return { outDir, entry: await entryIn(outDir, "index.") };
+}
+
 export async function buildEsbuild(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
   const { build } = await import("esbuild");
   const { sentryShip } = await import("../../src/plugins/esbuild.js");
@@ -108,8 +146,10 @@ export async function buildEsbuild(dir: string, out: string, plugin: WithPlugin)
 
 export const BUILDERS: Record<Bundler, (dir: string, out: string, plugin: WithPlugin) => Promise<PluginBuild>> = {
   vite: buildVite,
+  vite8: buildVite8,
   rollup: buildRollup,
   webpack: buildWebpack,
+  rspack: buildRspack,
   esbuild: buildEsbuild,
 };
 

@@ -1,0 +1,3 @@
+import { pluginSuite } from "../support/plugin-suite.js";
+
+pluginSuite("rspack");
