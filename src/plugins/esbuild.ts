@@ -14,7 +14,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { afterBuild } from "./after-build.js";
-import { injectAsset } from "./inject.js";
 import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
 
 export type { SentryShipPluginOptions } from "./options.js";
@@ -64,14 +63,18 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
       if (init.write !== false) init.metafile = true;
       // esbuild names outputs relative to its working directory.
       const cwd = init.absWorkingDir ?? process.cwd();
+      // The injection code loads while esbuild builds (in its own process), not after.
+      const injecting = injectsDebugIds(options) ? import("./inject.js") : undefined;
+      injecting?.catch(() => {});
 
       build.onEnd(async (result) => {
         if (result.errors.length > 0) return;
-        if (injectsDebugIds(options)) {
-          if (result.outputFiles) injectInMemory(result.outputFiles, release, log);
+        if (injecting) {
+          const { injectAsset } = await injecting;
+          if (result.outputFiles) injectInMemory(injectAsset, result.outputFiles, release, log);
           else if (result.metafile) {
             const paths = Object.keys(result.metafile.outputs).map((p) => (isAbsolute(p) ? p : join(cwd, p)));
-            await injectOnDisk(paths, release, log);
+            await injectOnDisk(injectAsset, paths, release, log);
           }
         }
         if (result.outputFiles) return;
@@ -84,12 +87,19 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
 
 const JS_RE = /\.[cm]?js$/;
 
-function injectInMemory(files: OutputFileLike[], release: string | undefined, log: ReturnType<typeof pluginLogger>) {
+type InjectAsset = typeof import("./inject.js").injectAsset;
+
+function injectInMemory(
+  injectAsset: InjectAsset,
+  files: OutputFileLike[],
+  release: string | undefined,
+  log: ReturnType<typeof pluginLogger>,
+) {
   const index = new Map(files.map((f, i) => [f.path, i]));
   for (const [i, f] of files.entries()) {
     if (!JS_RE.test(f.path)) continue;
     const mi = index.get(`${f.path}.map`);
-    const out = injectOne(f.path, f.text, mi === undefined ? undefined : files[mi]!.text, release);
+    const out = injectOne(injectAsset, f.path, f.text, mi === undefined ? undefined : files[mi]!.text, release);
     if (!out) continue;
     files[i] = outputFile(f.path, out.code);
     if (mi !== undefined && out.map !== undefined) files[mi] = outputFile(`${f.path}.map`, out.map);
@@ -97,7 +107,12 @@ function injectInMemory(files: OutputFileLike[], release: string | undefined, lo
   }
 }
 
-async function injectOnDisk(paths: string[], release: string | undefined, log: ReturnType<typeof pluginLogger>) {
+async function injectOnDisk(
+  injectAsset: InjectAsset,
+  paths: string[],
+  release: string | undefined,
+  log: ReturnType<typeof pluginLogger>,
+) {
   const all = new Set(paths);
   // Files are independent: read, inject and write them concurrently.
   await Promise.all(
@@ -109,7 +124,7 @@ async function injectOnDisk(paths: string[], release: string | undefined, log: R
           readFile(p, "utf8"),
           mapPath === undefined ? undefined : readFile(mapPath, "utf8"),
         ]);
-        const out = injectOne(p, code, map, release);
+        const out = injectOne(injectAsset, p, code, map, release);
         if (!out) return;
         // The map first: a reader never sees injected code with a map that lacks its id.
         if (mapPath !== undefined && out.map !== undefined) await writeFile(mapPath, out.map);
@@ -119,7 +134,13 @@ async function injectOnDisk(paths: string[], release: string | undefined, log: R
   );
 }
 
-function injectOne(path: string, code: string, map: string | undefined, release: string | undefined) {
+function injectOne(
+  injectAsset: InjectAsset,
+  path: string,
+  code: string,
+  map: string | undefined,
+  release: string | undefined,
+) {
   try {
     return injectAsset(code, map, release);
   } catch (e) {

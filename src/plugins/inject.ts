@@ -19,6 +19,9 @@ import {
   rewriteMap,
 } from "../sourcemaps/inject-plan.js";
 import { injectWithMap, insertionPoint, snippet } from "../sourcemaps/snippet.js";
+import { editMapText } from "./map-text.js";
+
+export { findDebugId };
 
 /** Where the snippet went: the 0-based line and column, in the code before injection. */
 export interface InsertedAt {
@@ -73,7 +76,7 @@ export function injectRendered(code: string, release?: string): RenderedInjectio
  * most of the plugin's time); one that cannot be shifted still throws.
  */
 export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt): string {
-  return rewriteMap(parseMapJson(mapText), debugId, at);
+  return editMapText(mapText, debugId, at) ?? rewriteMap(parseMapJson(mapText), debugId, at);
 }
 
 /** `finishChunkMap` for a chunk that carries its map inline as a `data:` URL; the code unchanged when it has none. */
@@ -88,19 +91,24 @@ export function finishInlineMap(code: string, debugId: string, at: InsertedAt): 
 
 /**
  * Inject an emitted JS file and its map (if any) as `sourcemaps inject` does on disk — the same
- * id, the same bytes — plus the release statement. Undefined when the file already has an id.
- * As in `finishChunkMap`, a map the bundler just made is not validated first.
+ * id, the same code, the same mappings — plus the release statement. Undefined when the file
+ * already has an id. As in `finishChunkMap`, a map the bundler just made is not validated first,
+ * and a plain regular map is edited as text (./map-text.ts), keeping its formatting.
  */
 export function injectAsset(code: string, map: string | undefined, release?: string): InjectedCode | undefined {
   if (findDebugId(code)) return undefined;
-  let out: InjectedCode | undefined;
-  if (map === undefined) out = injectCode(code);
-  else {
-    const parsed = parseMapJson(map);
-    const debugId = debugIdFromMap(parsed) ?? debugIdFromBytes(code, "\0", map);
-    const pair = injectParsedPair(code, parsed, debugId);
-    out = { debugId, code: pair.js, map: pair.map };
-  }
+  const out = map === undefined ? injectCode(code) : injectWithMapText(code, map);
   if (!out) return undefined;
   return { ...out, code: withRelease(out.code, out.debugId, release) };
+}
+
+function injectWithMapText(code: string, map: string): InjectedCode {
+  const at = insertionPoint(code);
+  const id = debugIdFromBytes(code, "\0", map);
+  const edited = editMapText(map, id, at);
+  if (edited !== undefined) return { debugId: id, code: injectWithMap(code, id, at), map: edited };
+  const parsed = parseMapJson(map);
+  const debugId = debugIdFromMap(parsed) ?? id;
+  const pair = injectParsedPair(code, parsed, debugId);
+  return { debugId, code: pair.js, map: pair.map };
 }

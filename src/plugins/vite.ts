@@ -11,9 +11,8 @@
  * The types below are the few fields the plugin uses, so the declarations need neither rollup nor vite.
  */
 import { dirname } from "node:path";
-import { findDebugId } from "../sourcemaps/debug-id.js";
 import { afterBuild } from "./after-build.js";
-import { finishChunkMap, finishInlineMap, type InsertedAt, injectRendered } from "./inject.js";
+import type { InsertedAt } from "./inject.js";
 import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
 
 export type { SentryShipPluginOptions } from "./options.js";
@@ -50,11 +49,16 @@ export interface SentryShipRollupPlugin {
   name: string;
   apply: "build";
   enforce: "post";
+  buildStart(): void;
   renderChunk: {
     order: "post";
-    handler(this: PluginContextLike, code: string, chunk: RenderedChunkLike): { code: string; map: null } | null;
+    handler(
+      this: PluginContextLike,
+      code: string,
+      chunk: RenderedChunkLike,
+    ): Promise<{ code: string; map: null } | null>;
   };
-  generateBundle(this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): void;
+  generateBundle(this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): Promise<void>;
   writeBundle(this: PluginContextLike, options: OutputOptionsLike): Promise<void>;
 }
 
@@ -69,15 +73,22 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
   const inject = injectsDebugIds(options);
   /** Where each chunk's snippet went, by debug id (chunk file names are not final yet in renderChunk). */
   const inserted = new Map<string, InsertedAt>();
+  // The injection code loads when a build starts (`vite dev` never loads it), not with this module.
+  let injecting: Promise<typeof import("./inject.js")> | undefined;
+  const injection = () => (injecting ??= import("./inject.js"));
 
   return {
     name: "sentry-ship",
     apply: "build",
     enforce: "post",
+    buildStart() {
+      if (inject) injection().catch(() => {});
+    },
     renderChunk: {
       order: "post",
-      handler(code, chunk) {
+      async handler(code, chunk) {
         if (!inject || !/\.[cm]?js$/.test(chunk.fileName)) return null;
+        const { injectRendered } = await injection();
         const out = injectRendered(code, release);
         if (!out) return null;
         inserted.set(out.debugId, out.at);
@@ -85,7 +96,9 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
         return { code: out.code, map: null };
       },
     },
-    generateBundle(outputOptions, bundle) {
+    async generateBundle(outputOptions, bundle) {
+      if (inserted.size === 0) return;
+      const { finishChunkMap, finishInlineMap, findDebugId } = await injection();
       for (const item of Object.values(bundle)) {
         if (item.type !== "chunk") continue;
         const id = findDebugId(item.code);

@@ -10,7 +10,6 @@
  * The types below are the few fields the plugin uses, so the declarations need no webpack.
  */
 import { afterBuild } from "./after-build.js";
-import { injectAsset } from "./inject.js";
 import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
 
 export type { SentryShipPluginOptions } from "./options.js";
@@ -27,7 +26,9 @@ interface AssetLike {
 }
 interface CompilationLike {
   hooks: {
-    processAssets: { tap(opts: { name: string; stage: number }, fn: (assets: Record<string, unknown>) => void): void };
+    processAssets: {
+      tapPromise(opts: { name: string; stage: number }, fn: (assets: Record<string, unknown>) => Promise<void>): void;
+    };
   };
   getAsset(name: string): AssetLike | undefined;
   updateAsset(name: string, source: SourceLike): void;
@@ -73,10 +74,15 @@ export class SentryShipWebpackPlugin {
     const { Compilation, sources } = compiler.webpack;
 
     if (injectsDebugIds(options)) {
+      // The injection code loads when a compilation starts, not with this module.
+      let injecting: Promise<typeof import("./inject.js")> | undefined;
       compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
-        compilation.hooks.processAssets.tap(
+        injecting ??= import("./inject.js");
+        injecting.catch(() => {});
+        compilation.hooks.processAssets.tapPromise(
           { name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING + 1 },
-          (assets) => {
+          async (assets) => {
+            const { injectAsset } = await injecting!;
             // Only what chunks emitted: files copied into the output as they are are left alone.
             const chunkFiles = new Set<string>();
             for (const chunk of compilation.chunks) for (const f of chunk.files) chunkFiles.add(f);
