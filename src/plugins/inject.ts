@@ -9,7 +9,7 @@
  *   is fixed once it exists (`finishChunkMap`), with the same shift inject applies.
  * - webpack and esbuild: code and map together — `injectCode`, exactly as inject does on disk.
  */
-import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../sourcemaps/debug-id.js";
+import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "../sourcemaps/debug-id.js";
 import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "../sourcemaps/discover.js";
 import {
   type InjectedCode,
@@ -18,10 +18,10 @@ import {
   parseMapJson,
   rewriteMap,
 } from "../sourcemaps/inject-plan.js";
-import { injectWithMap, insertionPoint, snippet } from "../sourcemaps/snippet.js";
+import { debugIdComment, injectWithMap, insertionPoint, snippet } from "../sourcemaps/snippet.js";
 import { editMapText } from "./map-text.js";
 
-export { findDebugId };
+export { debugIdComment, debugIdFromBytes, findDebugId };
 
 /** Where the snippet went: the 0-based line and column, in the code before injection. */
 export interface InsertedAt {
@@ -33,6 +33,15 @@ export interface RenderedInjection {
   debugId: string;
   code: string;
   at: InsertedAt;
+}
+
+/**
+ * The line Rolldown puts first in a chunk after its own minifier ran (`output.postBanner`): the
+ * release statement and the debug-id snippet, after a `"use strict"` directive when the format
+ * needs one in front (the chunk's own directive then follows ours and no longer leads).
+ */
+export function bannerLine(debugId: string, release: string | undefined, useStrict: boolean): string {
+  return (useStrict ? '"use strict";' : "") + (release === undefined ? "" : releaseSnippet(release)) + snippet(debugId);
 }
 
 /**
@@ -75,12 +84,19 @@ export function injectRendered(code: string, release?: string): RenderedInjectio
  * process, so it is not validated first as inject validates a map found on disk (that check was
  * most of the plugin's time); one that cannot be shifted still throws.
  */
-export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt): string {
-  return editMapText(mapText, debugId, at) ?? rewriteMap(parseMapJson(mapText), debugId, at);
+export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt | undefined): string {
+  if (at !== undefined) return editMapText(mapText, debugId, at) ?? rewriteMap(parseMapJson(mapText), debugId, at);
+  // The bundler placed the lines itself and shifted its map (Rolldown's postBanner): only the id is added.
+  const map = parseMapJson(mapText);
+  if (!isDebugId(map.debugId)) {
+    delete map.debug_id;
+    map.debugId = debugId;
+  }
+  return JSON.stringify(map);
 }
 
 /** `finishChunkMap` for a chunk that carries its map inline as a `data:` URL; the code unchanged when it has none. */
-export function finishInlineMap(code: string, debugId: string, at: InsertedAt): string {
+export function finishInlineMap(code: string, debugId: string, at: InsertedAt | undefined): string {
   const ref = readSourceMapReference(code);
   if (!ref || !isDataUrl(ref.url)) return code;
   const data = parseDataUrl(ref.url);

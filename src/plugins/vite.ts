@@ -6,6 +6,13 @@
  *   `map: null` — "positions unchanged" — and the map is corrected instead in
  *   `generateBundle`, with the shift inject applies on disk, and given its `debugId`. That keeps
  *   every mapping exact without composing a per-character map.
+ * - Rolldown (Vite 8) minifies after every `renderChunk` hook, which would drop the `//# debugId=`
+ *   comment and misplace every mapping after the inserted line. Under Rolldown (`this.meta.rolldownVersion`)
+ *   the plugin leaves `renderChunk` alone and adds the snippet line as `output.postBanner` and the
+ *   comment as `output.postFooter`, which Rolldown places after minifying, before hashing, shifting
+ *   its map itself; `generateBundle` then only gives the map its `debugId`. Those addons run before
+ *   the chunk's code exists, so the id derives from what the chunk is made of (format, file name
+ *   pattern, each module's rendered code), not from its final bytes.
  * - `writeBundle`: what the build wrote goes to Sentry through the in-process API (./after-build.ts).
  *
  * The types below are the few fields the plugin uses, so the declarations need neither rollup nor vite.
@@ -19,11 +26,18 @@ export type { SentryShipPluginOptions } from "./options.js";
 
 interface RenderedChunkLike {
   fileName: string;
+  /** Rolldown's (and Rollup's) rendered modules, in chunk order. */
+  modules?: Record<string, { code: string | null }>;
 }
+type AddonLike = string | ((chunk: RenderedChunkLike) => string | Promise<string>);
 interface OutputOptionsLike {
   dir?: string;
   file?: string;
   sourcemap?: boolean | "inline" | "hidden";
+  format?: string;
+  strict?: boolean | "auto";
+  postBanner?: AddonLike;
+  postFooter?: AddonLike;
 }
 interface OutputChunkLike {
   type: "chunk";
@@ -42,6 +56,7 @@ type BundleLike = Record<string, OutputChunkLike | OutputAssetLike>;
 interface PluginContextLike {
   warn(message: string): void;
   error(message: string): never;
+  meta?: { rolldownVersion?: string };
 }
 
 /** A Rollup plugin (and a Vite plugin: `apply` and `enforce` are Vite's). */
@@ -50,6 +65,7 @@ export interface SentryShipRollupPlugin {
   apply: "build";
   enforce: "post";
   buildStart(): void;
+  outputOptions(this: PluginContextLike, options: OutputOptionsLike): OutputOptionsLike | null;
   renderChunk: {
     order: "post";
     handler(
@@ -66,6 +82,15 @@ function text(source: string | Uint8Array): string {
   return typeof source === "string" ? source : Buffer.from(source).toString("utf8");
 }
 
+/** The user's addon (if any) and ours, joined by a line break, theirs first. */
+function chainAddon(theirs: AddonLike | undefined, ours: (chunk: RenderedChunkLike) => Promise<string>): AddonLike {
+  return async (chunk) => {
+    const own = await ours(chunk);
+    const other = typeof theirs === "function" ? await theirs(chunk) : (theirs ?? "");
+    return own === "" || other === "" ? other + own : `${other}\n${own}`;
+  };
+}
+
 /** The Vite / Rollup plugin. */
 export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRollupPlugin {
   const log = pluginLogger(options);
@@ -76,6 +101,8 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
   // The injection code loads when a build starts (`vite dev` never loads it), not with this module.
   let injecting: Promise<typeof import("./inject.js")> | undefined;
   const injection = () => (injecting ??= import("./inject.js"));
+  /** The ids Rolldown placed through postBanner/postFooter (their maps are shifted already). */
+  const placed = new Set<string>();
 
   return {
     name: "sentry-ship",
@@ -84,10 +111,37 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
     buildStart() {
       if (inject) injection().catch(() => {});
     },
+    outputOptions(outputOptions) {
+      if (!inject || this.meta?.rolldownVersion === undefined) return null;
+      const format = outputOptions.format ?? "es";
+      // Rolldown writes a leading "use strict" in these formats with strict: true; ours must lead instead.
+      const useStrict = outputOptions.strict === true && !["es", "esm", "module"].includes(format);
+      const idOf = async (chunk: RenderedChunkLike): Promise<string | undefined> => {
+        if (!/\.[cm]?js$/.test(chunk.fileName)) return undefined;
+        const { debugIdFromBytes } = await injection();
+        const parts = [format, "\0", chunk.fileName];
+        for (const m of Object.values(chunk.modules ?? {})) parts.push("\0", m.code ?? "");
+        return debugIdFromBytes(...parts);
+      };
+      return {
+        ...outputOptions,
+        postBanner: chainAddon(outputOptions.postBanner, async (chunk) => {
+          const id = await idOf(chunk);
+          if (id === undefined) return "";
+          placed.add(id);
+          log.debug(`${chunk.fileName}: debug id ${id}`);
+          return (await injection()).bannerLine(id, release, useStrict);
+        }),
+        postFooter: chainAddon(outputOptions.postFooter, async (chunk) => {
+          const id = await idOf(chunk);
+          return id === undefined ? "" : (await injection()).debugIdComment(id);
+        }),
+      };
+    },
     renderChunk: {
       order: "post",
       async handler(code, chunk) {
-        if (!inject || !/\.[cm]?js$/.test(chunk.fileName)) return null;
+        if (!inject || this.meta?.rolldownVersion !== undefined || !/\.[cm]?js$/.test(chunk.fileName)) return null;
         const { injectRendered } = await injection();
         const out = injectRendered(code, release);
         if (!out) return null;
@@ -97,13 +151,13 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
       },
     },
     async generateBundle(outputOptions, bundle) {
-      if (inserted.size === 0) return;
+      if (inserted.size === 0 && placed.size === 0) return;
       const { finishChunkMap, finishInlineMap, findDebugId } = await injection();
       for (const item of Object.values(bundle)) {
         if (item.type !== "chunk") continue;
         const id = findDebugId(item.code);
         const at = id === undefined ? undefined : inserted.get(id);
-        if (id === undefined || at === undefined) continue;
+        if (id === undefined || (at === undefined && !placed.has(id))) continue;
         try {
           if (outputOptions.sourcemap === "inline") {
             item.code = finishInlineMap(item.code, id, at);

@@ -40,9 +40,12 @@ export async function buildVite(dir: string, out: string, plugin: WithPlugin): P
   return viteBuild(await import("vite"), dir, out, plugin, "esbuild");
 }
 
-/** Vite 8 (Rolldown in place of Rollup), the devDependency `vite8` (an npm alias of vite@8). */
+/**
+ * Vite 8 (Rolldown in place of Rollup), the devDependency `vite8` (an npm alias of vite@8), with
+ * its default minifier: Oxc, inside Rolldown, after every renderChunk hook.
+ */
 export async function buildVite8(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
-  return viteBuild((await import("vite8")) as never, dir, out, plugin, "esbuild");
+  return viteBuild((await import("vite8")) as never, dir, out, plugin, true);
 }
 
 async function viteBuild(
