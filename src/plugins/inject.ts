@@ -86,7 +86,17 @@ export function injectRendered(code: string, release?: string): RenderedInjectio
  */
 export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt | undefined): string {
   if (at !== undefined) return editMapText(mapText, debugId, at) ?? rewriteMap(parseMapJson(mapText), debugId, at);
-  // The bundler placed the lines itself and shifted its map (Rolldown's postBanner): only the id is added.
+  // The bundler placed the lines itself and shifted its map (Rolldown's postBanner): only the id is
+  // added — as text, after the last member, when the map mentions no debug id anywhere.
+  const end = mapText.lastIndexOf("}");
+  if (
+    end > 0 &&
+    !mapText.includes('"debugId"') &&
+    !mapText.includes('"debug_id"') &&
+    mapText.trimStart().startsWith("{")
+  ) {
+    return `${mapText.slice(0, end).trimEnd()},"debugId":${JSON.stringify(debugId)}${mapText.slice(end)}`;
+  }
   const map = parseMapJson(mapText);
   if (!isDebugId(map.debugId)) {
     delete map.debug_id;

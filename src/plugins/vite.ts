@@ -116,12 +116,18 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
       const format = outputOptions.format ?? "es";
       // Rolldown writes a leading "use strict" in these formats with strict: true; ours must lead instead.
       const useStrict = outputOptions.strict === true && !["es", "esm", "module"].includes(format);
+      // postBanner and postFooter ask for the same chunk (by its file-name pattern): one id each.
+      const ids = new Map<string, string>();
       const idOf = async (chunk: RenderedChunkLike): Promise<string | undefined> => {
         if (!/\.[cm]?js$/.test(chunk.fileName)) return undefined;
+        const known = ids.get(chunk.fileName);
+        if (known !== undefined) return known;
         const { debugIdFromBytes } = await injection();
         const parts = [format, "\0", chunk.fileName];
         for (const m of Object.values(chunk.modules ?? {})) parts.push("\0", m.code ?? "");
-        return debugIdFromBytes(...parts);
+        const id = debugIdFromBytes(...parts);
+        ids.set(chunk.fileName, id);
+        return id;
       };
       return {
         ...outputOptions,
