@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 // What the bundler plugins cost: a generated ~2,000-module app (20 routes loaded on demand, each
-// with 100 modules, all sharing 10 utility modules) built by vite, rollup, webpack and esbuild,
-// each with and without the sentry-ship plugin (debug ids and release injected; no upload), with
-// content-hashed names and maps. Every build runs in its own child process; the time is the
+// with 100 modules, all sharing 10 utility modules) built by vite (7, and 8 on Rolldown), rollup,
+// webpack, rspack and esbuild, each with and without the sentry-ship plugin (debug ids and release
+// injected; no upload), with content-hashed names and maps. Every build runs in its own child process; the time is the
 // build call's wall time inside it (loading the plugin module included, loading the bundler not),
 // and the CPU time of that Node process over the same call (user + system: steadier than wall time
-// on a loaded machine; esbuild's own Go process, which also minifies for Vite, is not in it), and
+// on a loaded machine; esbuild's own Go process, which also minifies for Vite 7, is not in it;
+// rspack's and Rolldown's native threads are), and
 // the time spent inside the plugin's own hooks (with its share of the build without the plugin):
 // the figure load disturbs least.
 // With and without alternate, the order flipping every round. Prints medians as a markdown table.
 //
 // Run after `npm run build` (the plugins load from dist/):
-//   node bench/plugins.mjs [vite,rollup,webpack,esbuild] [runs=5]
+//   node bench/plugins.mjs [vite,vite8,rollup,webpack,rspack,esbuild] [runs=5]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -124,11 +125,19 @@ function timed(fn) {
   );
 }
 
-/** @param {any} p the Vite/Rollup plugin object, its hooks timed */
+/** @param {any} p the Vite/Rollup plugin object, its hooks (and under Rolldown its output addons) timed */
 function timedRollupPlugin(p) {
   p.renderChunk.handler = timed(p.renderChunk.handler);
   p.generateBundle = timed(p.generateBundle);
   p.writeBundle = timed(p.writeBundle);
+  const outputOptions = p.outputOptions;
+  p.outputOptions = timed(
+    /** @this {any} @param {any} o */ function (o) {
+      const r = outputOptions.call(this, o);
+      if (r) for (const k of ["postBanner", "postFooter"]) r[k] = timed(r[k]);
+      return r;
+    },
+  );
   return p;
 }
 
@@ -191,8 +200,9 @@ async function buildOnce(bundler, dir, out, withPlugin) {
     await b.close();
     return performance.now() - t0;
   }
-  if (bundler === "vite") {
-    const { build } = await import("vite");
+  if (bundler === "vite" || bundler === "vite8") {
+    // vite8: the devDependency aliasing vite@8 (Rolldown), with its default minifier (Oxc).
+    const { build } = await import(bundler);
     const t0 = performance.now();
     const plugins = withPlugin ? [timedRollupPlugin((await plugin("vite")).sentryShip(PLUGIN_OPTIONS))] : [];
     await build({
@@ -203,15 +213,16 @@ async function buildOnce(bundler, dir, out, withPlugin) {
       build: {
         ssr: entry,
         outDir,
-        minify: "esbuild",
+        minify: bundler === "vite8" ? true : "esbuild",
         sourcemap: true,
         rollupOptions: { output: { entryFileNames: "[name].[hash].js", chunkFileNames: "[name].[hash].js" } },
       },
     });
     return performance.now() - t0;
   }
-  if (bundler === "webpack") {
-    const { default: webpack } = await import("webpack");
+  if (bundler === "webpack" || bundler === "rspack") {
+    /** @type {any} the two share the options and the compiler API used here */
+    const webpack = bundler === "rspack" ? (await import("@rspack/core")).rspack : (await import("webpack")).default;
     const t0 = performance.now();
     const plugins = withPlugin
       ? timedWebpackPlugins(new (await plugin("webpack")).SentryShipWebpackPlugin(PLUGIN_OPTIONS))
@@ -226,7 +237,10 @@ async function buildOnce(bundler, dir, out, withPlugin) {
       plugins,
       infrastructureLogging: { level: "none" },
     });
-    const stats = await new Promise((resolve, reject) => compiler.run((e, s) => (e ? reject(e) : resolve(s))));
+    /** @type {any} */
+    const stats = await new Promise((resolve, reject) =>
+      compiler.run((/** @type {any} */ e, /** @type {any} */ s) => (e ? reject(e) : resolve(s))),
+    );
     await new Promise((resolve) => compiler.close(resolve));
     if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
     return performance.now() - t0;
@@ -268,7 +282,7 @@ if (process.argv[2] === "--one") {
 }
 
 if (!existsSync(join(root, "dist", "plugins", "vite.js"))) throw new Error("run `npm run build` first");
-const bundlers = (process.argv[2] ?? "vite,rollup,webpack,esbuild").split(",");
+const bundlers = (process.argv[2] ?? "vite,vite8,rollup,webpack,rspack,esbuild").split(",");
 const runs = Number(process.argv[3] ?? 5);
 const dir = join(tmpdir(), "sentry-ship-bench-plugins");
 generateApp(dir);

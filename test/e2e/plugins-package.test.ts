@@ -2,11 +2,11 @@
  * The plugins as a user installs them: `sentry-ship/vite`, `/webpack` and `/esbuild` resolve
  * through the package's `exports` map to the built files, load without the bundlers' own packages
  * being imported, and a TypeScript config file using them type-checks against the shipped
- * declarations alone.
+ * declarations alone. And the packed package installed alone stays small and brings no bundler.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/runCli.js";
 
@@ -75,4 +75,80 @@ describe("the plugin subpaths", () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/injekt/);
   }, 60_000);
+});
+
+/** The apparent size (the sum of file sizes, as `du --apparent-size` counts) of everything under `dir`. */
+function apparentSize(dir: string): number {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    total += st.isDirectory() ? apparentSize(p) : st.size;
+  }
+  return total;
+}
+
+describe("the packed package, installed alone", () => {
+  it("stays under 8 MB with its dependencies, brings no bundler, and runs", () => {
+    const dir = tempDir("ship-install-");
+    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    const tarball = `file:${relative(join(dir, "app"), join(dir, JSON.parse(pack.stdout)[0].filename))}`;
+    // The install is `npm ci --offline` from a lock made of this repository's own production
+    // entries (the versions a fresh install resolves today): no registry, the tarballs from npm's cache.
+    const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    const packages: Record<string, unknown> = {
+      "": { name: "app", dependencies: { "sentry-ship": tarball } },
+      "node_modules/sentry-ship": {
+        version: pkg.version,
+        resolved: tarball,
+        license: pkg.license,
+        dependencies: pkg.dependencies,
+        bin: pkg.bin,
+        engines: pkg.engines,
+        peerDependencies: pkg.peerDependencies,
+        peerDependenciesMeta: pkg.peerDependenciesMeta,
+      },
+    };
+    for (const [path, entry] of Object.entries(lock.packages as Record<string, Record<string, unknown>>)) {
+      if (path === "" || entry.dev || entry.devOptional || entry.link) continue;
+      const { peer: _peer, ...rest } = entry;
+      packages[path] = rest;
+    }
+    const app = join(dir, "app");
+    mkdirSync(app);
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "app", private: true, dependencies: { "sentry-ship": tarball } }),
+    );
+    writeFileSync(
+      join(app, "package-lock.json"),
+      JSON.stringify({ name: "app", lockfileVersion: 3, requires: true, packages }),
+    );
+    const ci = spawnSync("npm", ["ci", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"], {
+      cwd: app,
+      encoding: "utf8",
+    });
+    expect(ci.status, ci.stderr).toBe(0);
+
+    const installed = readdirSync(join(app, "node_modules")).flatMap((n) =>
+      n.startsWith("@") ? readdirSync(join(app, "node_modules", n)).map((m) => `${n}/${m}`) : [n],
+    );
+    expect(installed).toContain("sentry-ship");
+    expect(installed).toContain("undici");
+    // The bundlers are optional peers: none of them, nor their native parts, is installed.
+    expect(
+      installed.filter((n) => /^(vite|rollup|rolldown|webpack|esbuild|@rspack\/|@esbuild\/|@rollup\/)/.test(n)),
+    ).toEqual([]);
+    const size = apparentSize(join(app, "node_modules"));
+    expect(size).toBeGreaterThan(1_000_000);
+    expect(size, `${(size / 1e6).toFixed(2)} MB installed`).toBeLessThan(8_000_000);
+
+    const version = spawnSync(join(app, "node_modules", ".bin", "sentry-ship"), ["--version"], { encoding: "utf8" });
+    expect(version.stdout.trim()).toBe(`sentry-ship ${pkg.version}`);
+  }, 120_000);
 });
