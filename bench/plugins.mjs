@@ -145,7 +145,11 @@ function timedRollupPlugin(p) {
 function timedEsbuildPlugin(p) {
   const setup = p.setup;
   p.setup = (/** @type {any} */ build) =>
-    setup({ initialOptions: build.initialOptions, onEnd: (/** @type {any} */ cb) => build.onEnd(timed(cb)) });
+    setup({
+      initialOptions: build.initialOptions,
+      onStart: (/** @type {any} */ cb) => build.onStart(cb),
+      onEnd: (/** @type {any} */ cb) => build.onEnd(timed(cb)),
+    });
   return p;
 }
 

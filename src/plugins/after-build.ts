@@ -10,13 +10,15 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { SentryOptions } from "../library/session.js";
-import { type PluginLogger, releaseName, type SentryShipPluginOptions } from "./options.js";
+import type { PluginLogger, SentryShipPluginOptions } from "./options.js";
 
 export interface AfterBuild {
   options: SentryShipPluginOptions;
   log: Required<PluginLogger>;
   /** The bundler's output folder (absolute, or relative to the working directory). */
   outDir: string;
+  /** The release (./options.ts `releaseResolver`), or undefined. */
+  release: string | undefined;
 }
 
 function list(v: string | string[] | undefined): string[] | undefined {
@@ -24,9 +26,8 @@ function list(v: string | string[] | undefined): string[] | undefined {
 }
 
 /** The steps the options ask for, in the order they run. */
-export function plannedSteps(options: SentryShipPluginOptions): string[] {
+export function plannedSteps(options: SentryShipPluginOptions, name: string | undefined): string[] {
   if (options.disable) return [];
-  const name = releaseName(options);
   const r = options.release ?? {};
   const steps: string[] = [];
   if (name !== undefined && r.create !== false) steps.push("create release");
@@ -39,7 +40,7 @@ export function plannedSteps(options: SentryShipPluginOptions): string[] {
 
 export async function afterBuild(job: AfterBuild): Promise<void> {
   const { options, log } = job;
-  const steps = plannedSteps(options);
+  const steps = plannedSteps(options, job.release);
   if (steps.length === 0) return;
   try {
     const base = apiOptions(job);
@@ -93,7 +94,7 @@ async function runSteps(job: AfterBuild, base: SentryOptions, steps: string[]): 
   const api = await import("../index.js");
   const cwd = base.cwd!;
   const dryRun = options.dryRun === true;
-  const version = releaseName(options);
+  const version = job.release;
   const r = options.release ?? {};
   if (dryRun) log.info(`dry run: ${steps.join(", ")} (nothing is sent, nothing deleted)`);
 

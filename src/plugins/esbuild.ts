@@ -14,7 +14,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { afterBuild } from "./after-build.js";
-import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
+import {
+  injectedRelease,
+  injectsDebugIds,
+  pluginLogger,
+  releaseResolver,
+  type SentryShipPluginOptions,
+} from "./options.js";
 
 export type { SentryShipPluginOptions } from "./options.js";
 
@@ -34,6 +40,7 @@ interface BuildOptionsLike {
   outdir?: string;
   outfile?: string;
   absWorkingDir?: string;
+  footer?: { [type: string]: string };
 }
 interface PluginBuildLike {
   initialOptions: BuildOptionsLike;
@@ -43,7 +50,7 @@ interface PluginBuildLike {
 /** The esbuild plugin. */
 export interface SentryShipEsbuildPlugin {
   name: string;
-  setup(build: PluginBuildLike): void;
+  setup(build: PluginBuildLike): Promise<void>;
 }
 
 /** An output file whose contents are replaced (esbuild's own objects decode `text` lazily). */
@@ -54,10 +61,10 @@ function outputFile(path: string, text: string): OutputFileLike {
 
 export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsbuildPlugin {
   const log = pluginLogger(options);
-  const release = injectedRelease(options);
+  const releaseOf = releaseResolver(options, log);
   return {
     name: "sentry-ship",
-    setup(build) {
+    async setup(build) {
       const init = build.initialOptions;
       // The metafile names what a writing build wrote.
       if (init.write !== false) init.metafile = true;
@@ -66,6 +73,14 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
       // The injection code loads while esbuild builds (in its own process), not after.
       const injecting = injectsDebugIds(options) ? import("./inject.js") : undefined;
       injecting?.catch(() => {});
+      // The release goes into the files after esbuild hashed their names; a comment naming it
+      // at the end of every JS file (esbuild's `footer`, which it hashes) makes the names
+      // change with the release all the same.
+      const release = await injectedRelease(options, releaseOf);
+      if (injecting && release !== undefined) {
+        const js = init.footer?.js;
+        init.footer = { ...init.footer, js: (js ? `${js}\n` : "") + releaseComment(release) };
+      }
 
       build.onEnd(async (result) => {
         if (result.errors.length > 0) return;
@@ -79,10 +94,16 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
         }
         if (result.outputFiles) return;
         const outDir = init.outdir ?? (init.outfile !== undefined ? dirname(init.outfile) : ".");
-        await afterBuild({ options, log, outDir: isAbsolute(outDir) ? outDir : join(cwd, outDir) });
+        const name = await releaseOf();
+        await afterBuild({ options, log, outDir: isAbsolute(outDir) ? outDir : join(cwd, outDir), release: name });
       });
     },
   };
+}
+
+/** The footer comment that puts the release into esbuild's hashes. */
+function releaseComment(release: string): string {
+  return `/* sentry-ship release: ${JSON.stringify(release).replace(/\*\//g, "*\\/")} */`;
 }
 
 const JS_RE = /\.[cm]?js$/;

@@ -37,11 +37,14 @@ export interface DeployOptions {
 }
 
 export interface ReleaseOptions {
-  /** The release name (default: the SENTRY_RELEASE environment variable; no release steps without one). */
+  /**
+   * The release name (default: as `releases propose-version` proposes it — SENTRY_RELEASE, a CI
+   * commit variable, else the git HEAD SHA; no release steps without one).
+   */
   name?: string;
-  /** Write `SENTRY_RELEASE = { id }` into every chunk, where the SDKs read it (default: true when a name is known). */
+  /** Write `SENTRY_RELEASE = { id }` into every chunk, where the SDKs read it (default: true when a name is known; false turns it off). */
   inject?: boolean;
-  /** Create the release after the build (default: true when a name is known). */
+  /** Create the release after the build (default: true when a name is known; false turns it off, and finalizing with it). */
   create?: boolean;
   /** Finalize it (default: true). */
   finalize?: boolean;
@@ -104,16 +107,47 @@ export interface SentryShipPluginOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The release name the options give, or SENTRY_RELEASE. */
-export function releaseName(options: SentryShipPluginOptions): string | undefined {
-  const name = options.release?.name ?? (options.env ?? process.env).SENTRY_RELEASE;
-  return name === undefined || name.trim() === "" ? undefined : name;
+/**
+ * The release the build belongs to, found once per plugin: `release.name` when given, else what
+ * `sentry-ship releases propose-version` proposes — SENTRY_RELEASE, a CI system's commit variable,
+ * then the git HEAD SHA (in `cwd`) — or undefined when none of them gives one (the build then
+ * injects and uploads debug ids only). The git lookup starts when the build does, not when the
+ * release is first needed, and runs beside the bundler's own work.
+ */
+export function releaseResolver(
+  options: SentryShipPluginOptions,
+  log: Required<PluginLogger>,
+): () => Promise<string | undefined> {
+  let found: Promise<string | undefined> | undefined;
+  return () => (found ??= findRelease(options, log));
 }
 
-/** The release to write into chunks, or undefined. */
-export function injectedRelease(options: SentryShipPluginOptions): string | undefined {
+async function findRelease(options: SentryShipPluginOptions, log: Required<PluginLogger>): Promise<string | undefined> {
+  if (options.disable) return undefined;
+  const given = options.release?.name;
+  if (given !== undefined) return given.trim() === "" ? undefined : given;
+  const { proposeVersion } = await import("../vcs/ci.js");
+  try {
+    const v = await proposeVersion({
+      env: options.env ?? process.env,
+      cwd: options.cwd ?? process.cwd(),
+      warn: (m) => log.warn(m),
+    });
+    log.debug(`release ${v.version} (from ${v.source})`);
+    return v.version;
+  } catch (e) {
+    log.debug(`no release: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The release to write into chunks (unless `release.inject` is false), or undefined. */
+export async function injectedRelease(
+  options: SentryShipPluginOptions,
+  release: () => Promise<string | undefined>,
+): Promise<string | undefined> {
   if (options.disable || options.release?.inject === false) return undefined;
-  return releaseName(options);
+  return release();
 }
 
 /** Whether debug ids (and the release) go into the chunks: unless the whole plugin is off. */

@@ -20,7 +20,13 @@
 import { dirname } from "node:path";
 import { afterBuild } from "./after-build.js";
 import type { InsertedAt } from "./inject.js";
-import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
+import {
+  injectedRelease,
+  injectsDebugIds,
+  pluginLogger,
+  releaseResolver,
+  type SentryShipPluginOptions,
+} from "./options.js";
 
 export type { SentryShipPluginOptions } from "./options.js";
 
@@ -94,7 +100,7 @@ function chainAddon(theirs: AddonLike | undefined, ours: (chunk: RenderedChunkLi
 /** The Vite / Rollup plugin. */
 export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRollupPlugin {
   const log = pluginLogger(options);
-  const release = injectedRelease(options);
+  const releaseOf = releaseResolver(options, log);
   const inject = injectsDebugIds(options);
   /** Where each chunk's snippet went, by debug id (chunk file names are not final yet in renderChunk). */
   const inserted = new Map<string, InsertedAt>();
@@ -110,6 +116,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
     enforce: "post",
     buildStart() {
       if (inject) injection().catch(() => {});
+      releaseOf().catch(() => {});
     },
     outputOptions(outputOptions) {
       if (!inject || this.meta?.rolldownVersion === undefined) return null;
@@ -136,7 +143,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           if (id === undefined) return "";
           placed.add(id);
           log.debug(`${chunk.fileName}: debug id ${id}`);
-          return (await injection()).bannerLine(id, release, useStrict);
+          return (await injection()).bannerLine(id, await injectedRelease(options, releaseOf), useStrict);
         }),
         postFooter: chainAddon(outputOptions.postFooter, async (chunk) => {
           const id = await idOf(chunk);
@@ -149,7 +156,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
       async handler(code, chunk) {
         if (!inject || this.meta?.rolldownVersion !== undefined || !/\.[cm]?js$/.test(chunk.fileName)) return null;
         const { injectRendered } = await injection();
-        const out = injectRendered(code, release);
+        const out = injectRendered(code, await injectedRelease(options, releaseOf));
         if (!out) return null;
         inserted.set(out.debugId, out.at);
         log.debug(`${chunk.fileName}: debug id ${out.debugId}`);
@@ -183,7 +190,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
     },
     async writeBundle(outputOptions) {
       const outDir = outputOptions.dir ?? (outputOptions.file !== undefined ? dirname(outputOptions.file) : ".");
-      await afterBuild({ options, log, outDir });
+      await afterBuild({ options, log, outDir, release: await releaseOf() });
     },
   };
 }

@@ -10,7 +10,13 @@
  * The types below are the few fields the plugin uses, so the declarations need no webpack.
  */
 import { afterBuild } from "./after-build.js";
-import { injectedRelease, injectsDebugIds, pluginLogger, type SentryShipPluginOptions } from "./options.js";
+import {
+  injectedRelease,
+  injectsDebugIds,
+  pluginLogger,
+  releaseResolver,
+  type SentryShipPluginOptions,
+} from "./options.js";
 
 export type { SentryShipPluginOptions } from "./options.js";
 
@@ -70,7 +76,7 @@ export class SentryShipWebpackPlugin {
   apply(compiler: CompilerLike): void {
     const options = this.options;
     const log = pluginLogger(options);
-    const release = injectedRelease(options);
+    const releaseOf = releaseResolver(options, log);
     const { Compilation, sources } = compiler.webpack;
 
     if (injectsDebugIds(options)) {
@@ -79,10 +85,12 @@ export class SentryShipWebpackPlugin {
       compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
         injecting ??= import("./inject.js");
         injecting.catch(() => {});
+        releaseOf().catch(() => {});
         compilation.hooks.processAssets.tapPromise(
           { name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING + 1 },
           async (assets) => {
             const { injectAsset } = await injecting!;
+            const release = await injectedRelease(options, releaseOf);
             // Only what chunks emitted: files copied into the output as they are are left alone.
             const chunkFiles = new Set<string>();
             for (const chunk of compilation.chunks) for (const f of chunk.files) chunkFiles.add(f);
@@ -112,7 +120,8 @@ export class SentryShipWebpackPlugin {
     }
 
     compiler.hooks.afterEmit.tapPromise(NAME, async (compilation) => {
-      await afterBuild({ options, log, outDir: compilation.outputOptions.path ?? compiler.outputPath });
+      const release = await releaseOf();
+      await afterBuild({ options, log, outDir: compilation.outputOptions.path ?? compiler.outputPath, release });
     });
   }
 }

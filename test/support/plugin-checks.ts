@@ -10,6 +10,7 @@ import { expect } from "vitest";
 import { readTree } from "./plugin-app.js";
 
 const SNIPPET_START = '!function(){try{var e="undefined"!=typeof window?window:';
+const RELEASE_FOOTER_RE = /\n\/\* sentry-ship release: "[^\n]*" \*\/(?=\n)/;
 const ID_LINE_RE = /\n\/\/# debugId=([0-9a-f-]{36})\n/;
 /** `name.HASH.js`: the hash is the last dotted part before the extension. */
 const HASHED_RE = /^(.*)\.([A-Za-z0-9_-]{6,})\.(m?js)(\.map)?$/;
@@ -85,7 +86,8 @@ function removeInjection(code: string): Removed {
   const at = Math.max(lineStart, 0);
   const added = lineEnd + 1 - at;
   const without = code.slice(0, at) + code.slice(lineEnd + 1);
-  return { text: without.replace(ID_LINE_RE, "\n"), at, added };
+  // (esbuild's build also ends with the comment that puts the release into its hashes.)
+  return { text: without.replace(ID_LINE_RE, "\n").replace(RELEASE_FOOTER_RE, ""), at, added };
 }
 
 /** The code without the blank space and sourceMappingURL comment it ends with. */
