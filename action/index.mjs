@@ -37737,9 +37737,9 @@ var init_esm = __esm({
             this.current = "";
             this.detached = false;
           }
-          push(status, detached, name, commit, label) {
+          push(status, detached2, name, commit, label) {
             if (status === "*") {
-              this.detached = detached;
+              this.detached = detached2;
               this.current = name;
             }
             this.all.push(name);
@@ -57257,6 +57257,9 @@ function safeDecode2(s2) {
     return s2;
   }
 }
+function detached(s2) {
+  return JSON.parse(JSON.stringify(s2));
+}
 function inspectFile(abs, rel, opts = {}) {
   let bytes = readRegularFile(abs, rel, true);
   let notDecompressed = false;
@@ -57292,8 +57295,10 @@ function inspectFile(abs, rel, opts = {}) {
     return found2(info3);
   }
   const text = bytes.toString("utf8");
-  const info2 = { kind: "script", size, debugId: findDebugId(text) };
-  const ref = readSourceMapReference(text)?.url;
+  const id = findDebugId(text);
+  const info2 = { kind: "script", size, debugId: id === void 0 ? void 0 : detached(id) };
+  const written = readSourceMapReference(text)?.url;
+  const ref = written === void 0 ? void 0 : detached(written);
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
     if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve10(dirname12(abs), safeDecode2(ref.split(/[?#]/)[0]))))

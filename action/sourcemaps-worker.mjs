@@ -1589,6 +1589,9 @@ function safeDecode(s) {
     return s;
   }
 }
+function detached(s) {
+  return JSON.parse(JSON.stringify(s));
+}
 function inspectFile(abs, rel, opts = {}) {
   let bytes = readRegularFile(abs, rel, true);
   let notDecompressed = false;
@@ -1624,8 +1627,10 @@ function inspectFile(abs, rel, opts = {}) {
     return found(info2);
   }
   const text = bytes.toString("utf8");
-  const info = { kind: "script", size, debugId: findDebugId(text) };
-  const ref = readSourceMapReference(text)?.url;
+  const id = findDebugId(text);
+  const info = { kind: "script", size, debugId: id === void 0 ? void 0 : detached(id) };
+  const written = readSourceMapReference(text)?.url;
+  const ref = written === void 0 ? void 0 : detached(written);
   if (ref !== void 0) {
     info.sourceMapRef = ref;
     if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync3(resolve(dirname3(abs), safeDecode(ref.split(/[?#]/)[0]))))
