@@ -44869,6 +44869,7 @@ import {
   linkSync,
   openSync,
   renameSync as renameSync4,
+  statfsSync,
   unlinkSync,
   writeSync
 } from "node:fs";
@@ -44892,6 +44893,13 @@ function noteListedFolder(rec, absDir, fileNames) {
     else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join4(absDir, name));
   }
 }
+function recyclesStorage(dir) {
+  try {
+    return statfsSync(dir).type !== TMPFS_MAGIC;
+  } catch {
+    return true;
+  }
+}
 function encodeUtf8(text) {
   for (; ; ) {
     if (encoded.length < text.length + 4) {
@@ -44902,12 +44910,13 @@ function encodeUtf8(text) {
     encoded = Buffer.allocUnsafeSlow(2 * encoded.length);
   }
 }
-var PENDING_SUFFIX, SPARE_SUFFIX, BLOCK, blocks, errCode, encoded, FileReplacer;
+var PENDING_SUFFIX, SPARE_SUFFIX, TMPFS_MAGIC, BLOCK, blocks, errCode, encoded, FileReplacer;
 var init_atomic_write = __esm({
   "src/sourcemaps/atomic-write.ts"() {
     "use strict";
     PENDING_SUFFIX = ".sentry-ship-pending";
     SPARE_SUFFIX = ".sentry-ship-spare";
+    TMPFS_MAGIC = 16914836;
     BLOCK = 4096;
     blocks = (bytes) => Math.ceil(bytes / BLOCK);
     errCode = (e) => e.code;
@@ -44919,9 +44928,13 @@ var init_atomic_write = __esm({
       umask = process.umask();
       step;
       listed;
+      recycle;
+      /** `recyclesStorage`, per folder asked. */
+      recycleIn = /* @__PURE__ */ new Map();
       constructor(opts = {}) {
         this.step = opts.step ?? (() => void 0);
         this.listed = opts.recovery;
+        this.recycle = opts.recycle;
         for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
       }
       /**
@@ -44935,7 +44948,7 @@ var init_atomic_write = __esm({
         this.step("write-pending", path);
         const known = this.listed?.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
         let file = known ? void 0 : this.openExisting(tmp);
-        if (file === void 0) {
+        if (file === void 0 && this.recycles(path)) {
           const spare = this.takeSpare(blocks(size));
           if (spare) {
             try {
@@ -44950,7 +44963,7 @@ var init_atomic_write = __esm({
         if (file === void 0) {
           try {
             const fd3 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-            file = { fd: fd3, mode: mode & 3584 ? -1 : mode & ~this.umask };
+            file = { fd: fd3, mode: mode & 3584 ? -1 : mode & ~this.umask, size: 0 };
           } catch (e) {
             file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
             if (file === void 0) throw e;
@@ -44959,7 +44972,7 @@ var init_atomic_write = __esm({
         const { fd: fd2 } = file;
         try {
           for (let off = 0; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
-          ftruncateSync(fd2, size);
+          if (file.size > size) ftruncateSync(fd2, size);
           if (file.mode !== mode) fchmodSync(fd2, mode);
         } finally {
           closeSync(fd2);
@@ -44982,10 +44995,21 @@ var init_atomic_write = __esm({
           return void 0;
         }
         const st = fstatSync(fd2);
-        if (st.isFile() && st.nlink === 1) return { fd: fd2, mode: st.mode & 4095 };
+        if (st.isFile() && st.nlink === 1) return { fd: fd2, mode: st.mode & 4095, size: st.size };
         closeSync(fd2);
         unlinkSync(path);
         return void 0;
+      }
+      /** Whether `path`'s folder recycles storage (the option, else `recyclesStorage`). */
+      recycles(path) {
+        if (this.recycle !== void 0) return this.recycle;
+        const dir = dirname7(path);
+        let r2 = this.recycleIn.get(dir);
+        if (r2 === void 0) {
+          r2 = recyclesStorage(dir);
+          this.recycleIn.set(dir, r2);
+        }
+        return r2;
       }
       /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
       takeSpare(need) {
@@ -45001,14 +45025,14 @@ var init_atomic_write = __esm({
       /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
       commit(path, oldSize) {
         const spare = sparePath(path);
-        let kept = false;
-        if (this.links) {
+        let kept2 = false;
+        if (this.links && this.recycles(path)) {
           this.step("keep-old", path);
-          kept = this.keep(path, spare);
+          kept2 = this.keep(path, spare);
         }
         this.step("commit", path);
         renameSync4(pendingPath(path), path);
-        if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
+        if (kept2) this.spares.push({ path: spare, blocks: blocks(oldSize) });
       }
       keep(path, spare) {
         for (let attempt = 0; ; attempt++) {
@@ -50514,11 +50538,11 @@ function recordEvent(core, ev) {
   processIncoming(core, ev);
   const events = core.state.events;
   events.push(ev);
-  const kept = (e) => e.items.reduce((n2, i3) => n2 + (i3.size <= core.limits.recordedPayloadBytes ? i3.size : 0), 0);
-  let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
+  const kept2 = (e) => e.items.reduce((n2, i3) => n2 + (i3.size <= core.limits.recordedPayloadBytes ? i3.size : 0), 0);
+  let bytes = (eventBytes.get(core.state) ?? 0) + kept2(ev);
   let drop2 = 0;
   while (drop2 < events.length - 1 && (events.length - drop2 > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
-    bytes -= kept(events[drop2]);
+    bytes -= kept2(events[drop2]);
     drop2++;
   }
   if (drop2 > 0) events.splice(0, drop2);
@@ -57047,12 +57071,17 @@ function readStamped(path, slot) {
       n2 += r2;
       if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
-    return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
+    return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode & 4095 } };
   } finally {
     closeSync3(fd2);
   }
 }
-function analyze(js, roots, invalid) {
+function kept(keep, size, text) {
+  if (size > keep.fileBytes || size > keep.left) return void 0;
+  keep.left -= size;
+  return text;
+}
+function analyze(js, roots, invalid, keep) {
   let buf;
   let jsStamp;
   try {
@@ -57066,12 +57095,16 @@ function analyze(js, roots, invalid) {
     invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
     return void 0;
   }
+  const whole = () => buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? `\uFEFF${text}` : text;
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
   if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
   if (ref && isDataUrl(ref.url)) {
     const data = parseDataUrl(ref.url);
-    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    if (!data) {
+      const id = debugIdFromBytes(buf);
+      return { kind: "nomap", js, id, noReference: false, jsStamp, jsText: kept(keep, jsStamp.size, whole()) };
+    }
     let map2;
     try {
       map2 = parseMapJson2(data.json);
@@ -57085,7 +57118,14 @@ function analyze(js, roots, invalid) {
       return void 0;
     }
     const mapId2 = debugIdFromMap(map2);
-    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
+    return {
+      kind: "inline",
+      js,
+      id: mapId2 ?? debugIdFromBytes(buf),
+      mapHadId: mapId2 !== void 0,
+      jsStamp,
+      jsText: kept(keep, jsStamp.size, whole())
+    };
   }
   let map;
   if (ref) {
@@ -57095,7 +57135,10 @@ function analyze(js, roots, invalid) {
   } else if (exists2(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
-  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+  if (!map) {
+    const id = debugIdFromBytes(buf);
+    return { kind: "nomap", js, id, noReference: true, jsStamp, jsText: kept(keep, jsStamp.size, whole()) };
+  }
   let mapBuf;
   let mapStamp;
   try {
@@ -57106,8 +57149,9 @@ function analyze(js, roots, invalid) {
     return void 0;
   }
   let mapObj;
+  const mapText = mapBuf.toString("utf8");
   try {
-    mapObj = parseMapJson2(mapBuf.toString("utf8"));
+    mapObj = parseMapJson2(mapText);
   } catch (e) {
     invalid.push({ path: map.display, reason: describeJsonError(e) });
     return void 0;
@@ -57135,12 +57179,14 @@ function analyze(js, roots, invalid) {
     resume: false,
     jsPending,
     jsStamp,
-    mapStamp
+    mapStamp,
+    jsText: kept(keep, jsStamp.size, whole()),
+    mapText: kept(keep, mapStamp.size, mapText)
   };
 }
-function validate2(sources, roots) {
+function validate2(sources, roots, keep = { left: 0, fileBytes: 0 }) {
   const invalid = [];
-  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+  return { plans: sources.map((js) => analyze(js, roots, invalid, keep)), invalid };
 }
 function isInside(abs, root) {
   return abs === root || abs.startsWith(root.endsWith(sep5) ? root : root + sep5);
@@ -57161,14 +57207,16 @@ var init_inject_validate = __esm({
 });
 
 // src/sourcemaps/inject-apply.ts
-function readUnchanged(file, was, slot) {
-  const { buf, stamp } = readStamped(file.abs, slot);
-  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+import { statSync as statSync6 } from "node:fs";
+function readUnchanged(file, was, slot, text) {
+  const now = text === void 0 ? readStamped(file.abs, slot) : void 0;
+  const stamp = now ? now.stamp : statSync6(file.abs);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs || stamp.ino !== was.ino) {
     throw new InputError(`${file.display} changed while inject was running`, {
       hint: "Run inject again when the build has finished writing."
     });
   }
-  return buf.toString("utf8");
+  return now ? now.buf.toString("utf8") : text;
 }
 function applyNamed(p2, files) {
   try {
@@ -57177,16 +57225,18 @@ function applyNamed(p2, files) {
     if (!isFileSystemError(e) || p2.kind !== "pair" && p2.kind !== "inline" && p2.kind !== "nomap") throw e;
     const hit = e.path ?? "";
     const display = p2.kind === "pair" && hit.startsWith(p2.map.abs) ? p2.map.display : p2.js.display;
-    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat|stat)?$/.test(e.syscall ?? "");
     throw fileError(e, writing ? "write" : "read", display);
   }
 }
 function apply(p2, files) {
   if (p2.kind === "pair") {
+    const { jsText, mapText } = p2;
+    p2.jsText = p2.mapText = void 0;
     if (!p2.resume) {
       const out = injectParsedPair(
-        readUnchanged(p2.js, p2.jsStamp, JS2),
-        parseMapJson2(readUnchanged(p2.map, p2.mapStamp, MAP)),
+        readUnchanged(p2.js, p2.jsStamp, JS2, jsText),
+        parseMapJson2(readUnchanged(p2.map, p2.mapStamp, MAP, mapText)),
         p2.id
       );
       if (p2.jsPending) files.removePending(p2.js.abs);
@@ -57196,7 +57246,8 @@ function apply(p2, files) {
     }
     files.commit(p2.js.abs, p2.jsStamp.size);
   } else if (p2.kind === "inline" || p2.kind === "nomap") {
-    const js = readUnchanged(p2.js, p2.jsStamp, JS2);
+    const js = readUnchanged(p2.js, p2.jsStamp, JS2, p2.jsText);
+    p2.jsText = void 0;
     files.writePending(
       p2.js.abs,
       p2.kind === "inline" ? injectInline(js, p2.id) : injectWithoutMap(js, p2.id),
@@ -57220,7 +57271,7 @@ function applyPlans(plans, opts) {
       throw e;
     }
   };
-  const files = new FileReplacer({ recovery: opts.recovery, step });
+  const files = new FileReplacer({ recovery: opts.recovery, step, recycle: opts.recycle });
   try {
     for (const p2 of plans) applyNamed(p2, files);
   } catch (e) {
@@ -57322,20 +57373,45 @@ var init_inspection = __esm({
 });
 
 // src/sourcemaps/work/tuning.ts
+var tuning_exports = {};
+__export(tuning_exports, {
+  BUNDLE_BATCHES_PER_WORKER: () => BUNDLE_BATCHES_PER_WORKER,
+  BUNDLE_BATCH_BYTES: () => BUNDLE_BATCH_BYTES,
+  BUNDLE_BATCH_ENTRIES: () => BUNDLE_BATCH_ENTRIES,
+  BUNDLE_WRITE_BYTES: () => BUNDLE_WRITE_BYTES,
+  DEFLATE_LEVEL: () => DEFLATE_LEVEL,
+  HEAP_GROWING_PERCENT: () => HEAP_GROWING_PERCENT,
+  INJECT_KEEP_BYTES: () => INJECT_KEEP_BYTES,
+  INJECT_KEEP_FILE_BYTES: () => INJECT_KEEP_FILE_BYTES,
+  INJECT_THREADS_MIN_FILES: () => INJECT_THREADS_MIN_FILES,
+  SCAN_BATCHES_PER_WORKER: () => SCAN_BATCHES_PER_WORKER,
+  SCAN_BATCH_FILES: () => SCAN_BATCH_FILES,
+  UPLOAD_THREADS_MIN_FILES: () => UPLOAD_THREADS_MIN_FILES,
+  WORKER_YOUNG_GENERATION_MB: () => WORKER_YOUNG_GENERATION_MB,
+  leanHeap: () => leanHeap,
+  workerThreads: () => workerThreads
+});
 import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
 function workerThreads() {
   const set = process.env.SENTRY_SHIP_THREADS;
   if (set !== void 0 && /^\d+$/.test(set)) return Number(set);
   const workers = Math.min(2, availableParallelism() - 1);
   return workers >= 2 ? workers : 0;
 }
-var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, DEFLATE_LEVEL, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
+function leanHeap() {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, INJECT_KEEP_BYTES, INJECT_KEEP_FILE_BYTES, HEAP_GROWING_PERCENT, DEFLATE_LEVEL, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
 var init_tuning = __esm({
   "src/sourcemaps/work/tuning.ts"() {
     "use strict";
     WORKER_YOUNG_GENERATION_MB = 8;
     INJECT_THREADS_MIN_FILES = 1e3;
     UPLOAD_THREADS_MIN_FILES = 500;
+    INJECT_KEEP_BYTES = 16 << 20;
+    INJECT_KEEP_FILE_BYTES = 4 << 10;
+    HEAP_GROWING_PERCENT = 20;
     DEFLATE_LEVEL = 4;
     BUNDLE_BATCH_BYTES = 1 << 20;
     BUNDLE_BATCH_ENTRIES = 64;
@@ -57365,10 +57441,10 @@ function runJob(job) {
       });
       break;
     case "inject-validate":
-      result = validate2(job.sources, job.roots);
+      result = validate2(job.sources, job.roots, job.keep);
       break;
     case "inject-apply":
-      applyPlans(job.plans, { recovery: job.recovery });
+      applyPlans(job.plans, { recovery: job.recovery, recycle: job.recycle });
       result = null;
       break;
   }
@@ -57829,7 +57905,7 @@ var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
-import { readFileSync as readFileSync13, statSync as statSync6 } from "node:fs";
+import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
 import { relative as relative5, resolve as resolve11 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
@@ -57853,7 +57929,7 @@ var init_local_store = __esm({
           const root = resolve11(opts.cwd, dir);
           let isDir;
           try {
-            isDir = statSync6(root).isDirectory();
+            isDir = statSync7(root).isDirectory();
           } catch {
             continue;
           }
@@ -58125,7 +58201,9 @@ async function inject(opts, discovery, pool) {
       (_2, j2) => pool.run({
         kind: "inject-validate",
         sources: k2 === 1 ? sources : sources.filter((_3, i3) => i3 % k2 === j2),
-        roots: discovery.roots
+        roots: discovery.roots,
+        // Texts kept for applying (not read twice), the budget shared between the jobs.
+        keep: { left: Math.floor(INJECT_KEEP_BYTES / k2), fileBytes: INJECT_KEEP_FILE_BYTES }
       })
     )
   );
@@ -58208,7 +58286,7 @@ async function inject(opts, discovery, pool) {
   const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b2) => weight(a) - weight(b2));
   const { recovery } = discovery;
   if (opts.onStep) {
-    applyPlans(order, { recovery, onStep: opts.onStep });
+    applyPlans(order, { recovery, onStep: opts.onStep, recycle: opts.recycle });
     return report3;
   }
   const done = await Promise.allSettled(
@@ -58218,7 +58296,8 @@ async function inject(opts, discovery, pool) {
         kind: "inject-apply",
         plans: k2 === 1 ? order : order.filter((_3, i3) => i3 % k2 === j2),
         // One worker reuses and removes the spares an interrupted run left.
-        recovery: j2 === 0 ? recovery : { ...recovery, spares: [] }
+        recovery: j2 === 0 ? recovery : { ...recovery, spares: [] },
+        recycle: opts.recycle
       })
     )
   );
@@ -58324,6 +58403,7 @@ function injectCommand(env2) {
 }
 async function runInject(opts, ctx) {
   const { runInjection: runInjection2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
+  (await Promise.resolve().then(() => (init_tuning(), tuning_exports))).leanHeap();
   const { renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject_render(), inject_render_exports));
   for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
   const report3 = await runInjection2({
@@ -58706,7 +58786,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync7 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync8 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -58730,7 +58810,7 @@ function listUploadFiles(opts) {
     const given = isAbsolute8(p2) ? p2 : resolve13(opts.cwd, p2);
     let st;
     try {
-      st = statSync7(given);
+      st = statSync8(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -58785,7 +58865,7 @@ function bundleListing(bundle, cwd) {
     const abs = resolve13(cwd, p2);
     let st;
     try {
-      st = statSync7(abs);
+      st = statSync8(abs);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -60249,7 +60329,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync8 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync9 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -60290,7 +60370,7 @@ async function expandPaths(args, cwd) {
   for (const arg of args) {
     const abs = isAbsolute10(arg) ? arg : resolve15(cwd, arg);
     if (existsSync11(abs)) {
-      if (!statSync8(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync9(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -61122,7 +61202,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync12, statSync as statSync9 } from "node:fs";
+import { existsSync as existsSync12, statSync as statSync10 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -61550,7 +61630,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync12(wd) || !statSync9(wd).isDirectory()) {
+  if (!existsSync12(wd) || !statSync10(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

@@ -692,6 +692,9 @@ function decompressed(bytes) {
   }
 }
 
+// src/sourcemaps/inject-apply.ts
+import { statSync } from "node:fs";
+
 // src/sourcemaps/atomic-write.ts
 import {
   closeSync as closeSync2,
@@ -703,6 +706,7 @@ import {
   linkSync,
   openSync as openSync2,
   renameSync,
+  statfsSync,
   unlinkSync,
   writeSync
 } from "node:fs";
@@ -717,6 +721,14 @@ function sparePath(path) {
 }
 function exists(path) {
   return existsSync(path);
+}
+var TMPFS_MAGIC = 16914836;
+function recyclesStorage(dir) {
+  try {
+    return statfsSync(dir).type !== TMPFS_MAGIC;
+  } catch {
+    return true;
+  }
 }
 var BLOCK = 4096;
 var blocks = (bytes) => Math.ceil(bytes / BLOCK);
@@ -739,9 +751,13 @@ var FileReplacer = class {
   umask = process.umask();
   step;
   listed;
+  recycle;
+  /** `recyclesStorage`, per folder asked. */
+  recycleIn = /* @__PURE__ */ new Map();
   constructor(opts = {}) {
     this.step = opts.step ?? (() => void 0);
     this.listed = opts.recovery;
+    this.recycle = opts.recycle;
     for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
   }
   /**
@@ -755,7 +771,7 @@ var FileReplacer = class {
     this.step("write-pending", path);
     const known = this.listed?.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
     let file = known ? void 0 : this.openExisting(tmp);
-    if (file === void 0) {
+    if (file === void 0 && this.recycles(path)) {
       const spare = this.takeSpare(blocks(size));
       if (spare) {
         try {
@@ -770,7 +786,7 @@ var FileReplacer = class {
     if (file === void 0) {
       try {
         const fd2 = openSync2(tmp, constants2.O_WRONLY | constants2.O_CREAT | constants2.O_EXCL, mode);
-        file = { fd: fd2, mode: mode & 3584 ? -1 : mode & ~this.umask };
+        file = { fd: fd2, mode: mode & 3584 ? -1 : mode & ~this.umask, size: 0 };
       } catch (e) {
         file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
         if (file === void 0) throw e;
@@ -779,7 +795,7 @@ var FileReplacer = class {
     const { fd } = file;
     try {
       for (let off = 0; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
-      ftruncateSync(fd, size);
+      if (file.size > size) ftruncateSync(fd, size);
       if (file.mode !== mode) fchmodSync(fd, mode);
     } finally {
       closeSync2(fd);
@@ -802,10 +818,21 @@ var FileReplacer = class {
       return void 0;
     }
     const st = fstatSync2(fd);
-    if (st.isFile() && st.nlink === 1) return { fd, mode: st.mode & 4095 };
+    if (st.isFile() && st.nlink === 1) return { fd, mode: st.mode & 4095, size: st.size };
     closeSync2(fd);
     unlinkSync(path);
     return void 0;
+  }
+  /** Whether `path`'s folder recycles storage (the option, else `recyclesStorage`). */
+  recycles(path) {
+    if (this.recycle !== void 0) return this.recycle;
+    const dir = dirname(path);
+    let r = this.recycleIn.get(dir);
+    if (r === void 0) {
+      r = recyclesStorage(dir);
+      this.recycleIn.set(dir, r);
+    }
+    return r;
   }
   /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
   takeSpare(need) {
@@ -821,14 +848,14 @@ var FileReplacer = class {
   /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
   commit(path, oldSize) {
     const spare = sparePath(path);
-    let kept = false;
-    if (this.links) {
+    let kept2 = false;
+    if (this.links && this.recycles(path)) {
       this.step("keep-old", path);
-      kept = this.keep(path, spare);
+      kept2 = this.keep(path, spare);
     }
     this.step("commit", path);
     renameSync(pendingPath(path), path);
-    if (kept) this.spares.push({ path: spare, blocks: blocks(oldSize) });
+    if (kept2) this.spares.push({ path: spare, blocks: blocks(oldSize) });
   }
   keep(path, spare) {
     for (let attempt = 0; ; attempt++) {
@@ -1408,12 +1435,17 @@ function readStamped(path, slot) {
       n += r;
       if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
-    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 4095 } };
+    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode & 4095 } };
   } finally {
     closeSync3(fd);
   }
 }
-function analyze(js, roots, invalid) {
+function kept(keep, size, text) {
+  if (size > keep.fileBytes || size > keep.left) return void 0;
+  keep.left -= size;
+  return text;
+}
+function analyze(js, roots, invalid, keep) {
   let buf;
   let jsStamp;
   try {
@@ -1427,12 +1459,16 @@ function analyze(js, roots, invalid) {
     invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
     return void 0;
   }
+  const whole = () => buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? `\uFEFF${text}` : text;
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
   if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
   if (ref && isDataUrl(ref.url)) {
     const data = parseDataUrl(ref.url);
-    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    if (!data) {
+      const id = debugIdFromBytes(buf);
+      return { kind: "nomap", js, id, noReference: false, jsStamp, jsText: kept(keep, jsStamp.size, whole()) };
+    }
     let map2;
     try {
       map2 = parseMapJson2(data.json);
@@ -1446,7 +1482,14 @@ function analyze(js, roots, invalid) {
       return void 0;
     }
     const mapId2 = debugIdFromMap(map2);
-    return { kind: "inline", js, id: mapId2 ?? debugIdFromBytes(buf), mapHadId: mapId2 !== void 0, jsStamp };
+    return {
+      kind: "inline",
+      js,
+      id: mapId2 ?? debugIdFromBytes(buf),
+      mapHadId: mapId2 !== void 0,
+      jsStamp,
+      jsText: kept(keep, jsStamp.size, whole())
+    };
   }
   let map;
   if (ref) {
@@ -1456,7 +1499,10 @@ function analyze(js, roots, invalid) {
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
-  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+  if (!map) {
+    const id = debugIdFromBytes(buf);
+    return { kind: "nomap", js, id, noReference: true, jsStamp, jsText: kept(keep, jsStamp.size, whole()) };
+  }
   let mapBuf;
   let mapStamp;
   try {
@@ -1467,8 +1513,9 @@ function analyze(js, roots, invalid) {
     return void 0;
   }
   let mapObj;
+  const mapText = mapBuf.toString("utf8");
   try {
-    mapObj = parseMapJson2(mapBuf.toString("utf8"));
+    mapObj = parseMapJson2(mapText);
   } catch (e) {
     invalid.push({ path: map.display, reason: describeJsonError(e) });
     return void 0;
@@ -1496,26 +1543,29 @@ function analyze(js, roots, invalid) {
     resume: false,
     jsPending,
     jsStamp,
-    mapStamp
+    mapStamp,
+    jsText: kept(keep, jsStamp.size, whole()),
+    mapText: kept(keep, mapStamp.size, mapText)
   };
 }
-function validate(sources, roots) {
+function validate(sources, roots, keep = { left: 0, fileBytes: 0 }) {
   const invalid = [];
-  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+  return { plans: sources.map((js) => analyze(js, roots, invalid, keep)), invalid };
 }
 function isInside(abs, root) {
   return abs === root || abs.startsWith(root.endsWith(sep2) ? root : root + sep2);
 }
 
 // src/sourcemaps/inject-apply.ts
-function readUnchanged(file, was, slot) {
-  const { buf, stamp } = readStamped(file.abs, slot);
-  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+function readUnchanged(file, was, slot, text) {
+  const now = text === void 0 ? readStamped(file.abs, slot) : void 0;
+  const stamp = now ? now.stamp : statSync(file.abs);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs || stamp.ino !== was.ino) {
     throw new InputError(`${file.display} changed while inject was running`, {
       hint: "Run inject again when the build has finished writing."
     });
   }
-  return buf.toString("utf8");
+  return now ? now.buf.toString("utf8") : text;
 }
 function applyNamed(p, files) {
   try {
@@ -1524,16 +1574,18 @@ function applyNamed(p, files) {
     if (!isFileSystemError(e) || p.kind !== "pair" && p.kind !== "inline" && p.kind !== "nomap") throw e;
     const hit = e.path ?? "";
     const display = p.kind === "pair" && hit.startsWith(p.map.abs) ? p.map.display : p.js.display;
-    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+    const writing = hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat|stat)?$/.test(e.syscall ?? "");
     throw fileError(e, writing ? "write" : "read", display);
   }
 }
 function apply(p, files) {
   if (p.kind === "pair") {
+    const { jsText, mapText } = p;
+    p.jsText = p.mapText = void 0;
     if (!p.resume) {
       const out = injectParsedPair(
-        readUnchanged(p.js, p.jsStamp, JS),
-        parseMapJson2(readUnchanged(p.map, p.mapStamp, MAP)),
+        readUnchanged(p.js, p.jsStamp, JS, jsText),
+        parseMapJson2(readUnchanged(p.map, p.mapStamp, MAP, mapText)),
         p.id
       );
       if (p.jsPending) files.removePending(p.js.abs);
@@ -1543,7 +1595,8 @@ function apply(p, files) {
     }
     files.commit(p.js.abs, p.jsStamp.size);
   } else if (p.kind === "inline" || p.kind === "nomap") {
-    const js = readUnchanged(p.js, p.jsStamp, JS);
+    const js = readUnchanged(p.js, p.jsStamp, JS, p.jsText);
+    p.jsText = void 0;
     files.writePending(
       p.js.abs,
       p.kind === "inline" ? injectInline(js, p.id) : injectWithoutMap(js, p.id),
@@ -1562,7 +1615,7 @@ function applyPlans(plans, opts) {
       throw e;
     }
   };
-  const files = new FileReplacer({ recovery: opts.recovery, step });
+  const files = new FileReplacer({ recovery: opts.recovery, step, recycle: opts.recycle });
   try {
     for (const p of plans) applyNamed(p, files);
   } catch (e) {
@@ -1642,6 +1695,8 @@ function inspectFile(abs, rel, opts = {}) {
 }
 
 // src/sourcemaps/work/tuning.ts
+var INJECT_KEEP_BYTES = 16 << 20;
+var INJECT_KEEP_FILE_BYTES = 4 << 10;
 var DEFLATE_LEVEL = 4;
 var BUNDLE_BATCH_BYTES = 1 << 20;
 var BUNDLE_WRITE_BYTES = 1 << 20;
@@ -1670,10 +1725,10 @@ function runJob(job) {
       });
       break;
     case "inject-validate":
-      result = validate(job.sources, job.roots);
+      result = validate(job.sources, job.roots, job.keep);
       break;
     case "inject-apply":
-      applyPlans(job.plans, { recovery: job.recovery });
+      applyPlans(job.plans, { recovery: job.recovery, recycle: job.recycle });
       result = null;
       break;
   }

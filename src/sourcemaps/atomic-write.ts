@@ -21,6 +21,11 @@
  * A process that had a replaced file open while this ran can see its content change (with a
  * plain rename it would keep the old content).
  *
+ * On tmpfs none of that churn costs anything (freeing and allocating an inode is a little memory
+ * bookkeeping, nothing is discarded), while keeping storage costs a link, a second rename, an
+ * fstat and often an ftruncate per file: there files are replaced the plain way (a new pending
+ * file, renamed into place).
+ *
  * Synchronous on purpose: every call here is a short metadata operation or a small write, and a
  * round trip through libuv's thread pool per call costs more than the call. Not fsynced: the
  * rename is what makes a change atomic for a killed process (power loss is out of scope, as for
@@ -36,6 +41,7 @@ import {
   linkSync,
   openSync,
   renameSync,
+  statfsSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
@@ -95,6 +101,25 @@ export interface ReplacerOptions {
    * at the end when unused; a pending file is looked for only where one may be.
    */
   recovery?: RecoveryFiles;
+  /**
+   * Whether replaced files' storage carries later files' content (default: decided per folder,
+   * `recyclesStorage`).
+   */
+  recycle?: boolean;
+}
+
+const TMPFS_MAGIC = 0x01021994;
+
+/**
+ * Whether replacing files in folder `dir` should keep the replaced files' storage: everywhere
+ * but on tmpfs (see the top of this file), and wherever the filesystem cannot be asked.
+ */
+export function recyclesStorage(dir: string): boolean {
+  try {
+    return statfsSync(dir).type !== TMPFS_MAGIC;
+  } catch {
+    return true;
+  }
 }
 
 const BLOCK = 4096;
@@ -137,10 +162,14 @@ export class FileReplacer {
   private umask = process.umask();
   private readonly step: (op: ReplaceOp, path: string) => void;
   private readonly listed: RecoveryFiles | undefined;
+  private readonly recycle: boolean | undefined;
+  /** `recyclesStorage`, per folder asked. */
+  private readonly recycleIn = new Map<string, boolean>();
 
   constructor(opts: ReplacerOptions = {}) {
     this.step = opts.step ?? (() => undefined);
     this.listed = opts.recovery;
+    this.recycle = opts.recycle;
     for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
   }
 
@@ -155,7 +184,7 @@ export class FileReplacer {
     this.step("write-pending", path);
     const known = this.listed?.dirs.has(dirname(path)) && !this.listed.pending.has(tmp);
     let file = known ? undefined : this.openExisting(tmp);
-    if (file === undefined) {
+    if (file === undefined && this.recycles(path)) {
       const spare = this.takeSpare(blocks(size));
       if (spare) {
         try {
@@ -173,7 +202,7 @@ export class FileReplacer {
       try {
         const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
         // Created with `mode` less the umask (special bits: set again to be sure).
-        file = { fd, mode: mode & 0o7000 ? -1 : mode & ~this.umask };
+        file = { fd, mode: mode & 0o7000 ? -1 : mode & ~this.umask, size: 0 };
       } catch (e) {
         // Made since the folder was listed: reuse it, as one left by a killed run.
         file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : undefined;
@@ -183,7 +212,8 @@ export class FileReplacer {
     const { fd } = file;
     try {
       for (let off = 0; off < size; ) off += writeSync(fd, bytes, off, size - off, off);
-      ftruncateSync(fd, size);
+      // Cut to length only what was longer (writes go smallest first, so that is rare).
+      if (file.size > size) ftruncateSync(fd, size);
       if (file.mode !== mode) fchmodSync(fd, mode);
     } finally {
       closeSync(fd);
@@ -195,7 +225,7 @@ export class FileReplacer {
    * regular file with no other name; otherwise the name is removed (nothing is lost: another
    * name keeps the content).
    */
-  private openExisting(path: string): { fd: number; mode: number } | undefined {
+  private openExisting(path: string): { fd: number; mode: number; size: number } | undefined {
     let fd: number;
     try {
       fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
@@ -207,10 +237,22 @@ export class FileReplacer {
       return undefined;
     }
     const st = fstatSync(fd);
-    if (st.isFile() && st.nlink === 1) return { fd, mode: st.mode & 0o7777 };
+    if (st.isFile() && st.nlink === 1) return { fd, mode: st.mode & 0o7777, size: st.size };
     closeSync(fd);
     unlinkSync(path);
     return undefined;
+  }
+
+  /** Whether `path`'s folder recycles storage (the option, else `recyclesStorage`). */
+  private recycles(path: string): boolean {
+    if (this.recycle !== undefined) return this.recycle;
+    const dir = dirname(path);
+    let r = this.recycleIn.get(dir);
+    if (r === undefined) {
+      r = recyclesStorage(dir);
+      this.recycleIn.set(dir, r);
+    }
+    return r;
   }
 
   /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
@@ -229,7 +271,7 @@ export class FileReplacer {
   commit(path: string, oldSize: number): void {
     const spare = sparePath(path);
     let kept = false;
-    if (this.links) {
+    if (this.links && this.recycles(path)) {
       this.step("keep-old", path);
       kept = this.keep(path, spare);
     }

@@ -7,6 +7,7 @@
  * killed run, re-run, ends exactly where an uninterrupted one would. (The crash-safe replacement
  * itself, and what an interrupted run leaves: ./atomic-write.ts.)
  */
+import { statSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { FileReplacer, PENDING_SUFFIX, type RecoveryFiles, type ReplaceOp, SPARE_SUFFIX } from "./atomic-write.js";
 import type { DiscoveredFile } from "./discover.js";
@@ -20,15 +21,29 @@ export interface InjectStep {
   path: string;
 }
 
-/** A file's text, provided it is still as validation saw it (which found it is UTF-8). */
-function readUnchanged(file: DiscoveredFile, was: Stamp, slot: typeof JS | typeof MAP): string {
-  const { buf, stamp } = readStamped(file.abs, slot);
-  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs) {
+/**
+ * A file's text, provided it is still as validation saw it (which found it is UTF-8): the text
+ * validation kept, or else read again.
+ *
+ * "Still as validation saw it" means the same size, modification time and inode as the fstat
+ * validation made on the descriptor it read from, before reading. That check decides in both
+ * cases — a file read again is not compared byte for byte either (its id was derived from the
+ * first read's bytes). A writer that changed the file after that fstat moved its modification
+ * time (nanoseconds on ext4, tmpfs, btrfs, xfs), and one that replaced it (a new file renamed
+ * over it) changed its inode; only a writer that also resets the time with utimes(2) to the
+ * same nanosecond, keeping the size, goes unseen — as it would with a second read. So the kept
+ * text is exactly what a second read would return whenever the check passes, for one stat(2)
+ * instead of open, fstat, read and close.
+ */
+function readUnchanged(file: DiscoveredFile, was: Stamp, slot: typeof JS | typeof MAP, text?: string): string {
+  const now = text === undefined ? readStamped(file.abs, slot) : undefined;
+  const stamp = now ? now.stamp : statSync(file.abs);
+  if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs || stamp.ino !== was.ino) {
     throw new InputError(`${file.display} changed while inject was running`, {
       hint: "Run inject again when the build has finished writing.",
     });
   }
-  return buf.toString("utf8");
+  return now ? now.buf.toString("utf8") : text!;
 }
 
 /**
@@ -43,7 +58,7 @@ function applyNamed(p: Plan, files: FileReplacer): void {
     const hit = e.path ?? "";
     const display = p.kind === "pair" && hit.startsWith(p.map.abs) ? p.map.display : p.js.display;
     const writing =
-      hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat)?$/.test(e.syscall ?? "");
+      hit.endsWith(PENDING_SUFFIX) || hit.endsWith(SPARE_SUFFIX) || !/^(open|read|fstat|stat)?$/.test(e.syscall ?? "");
     throw fileError(e, writing ? "write" : "read", display);
   }
 }
@@ -51,10 +66,13 @@ function applyNamed(p: Plan, files: FileReplacer): void {
 /** Write one plan's files: pending files first (map, then JS), then the renames (map, then JS). */
 function apply(p: Plan, files: FileReplacer): void {
   if (p.kind === "pair") {
+    // Kept texts are let go once used: the plans live until the last file is written.
+    const { jsText, mapText } = p;
+    p.jsText = p.mapText = undefined;
     if (!p.resume) {
       const out = injectParsedPair(
-        readUnchanged(p.js, p.jsStamp, JS),
-        parseMapJson(readUnchanged(p.map, p.mapStamp, MAP)),
+        readUnchanged(p.js, p.jsStamp, JS, jsText),
+        parseMapJson(readUnchanged(p.map, p.mapStamp, MAP, mapText)),
         p.id,
       );
       // A stale pending JS (from a killed run) must not sit beside a new pending map: a re-run
@@ -66,7 +84,8 @@ function apply(p: Plan, files: FileReplacer): void {
     }
     files.commit(p.js.abs, p.jsStamp.size);
   } else if (p.kind === "inline" || p.kind === "nomap") {
-    const js = readUnchanged(p.js, p.jsStamp, JS);
+    const js = readUnchanged(p.js, p.jsStamp, JS, p.jsText);
+    p.jsText = undefined;
     files.writePending(
       p.js.abs,
       p.kind === "inline" ? injectInline(js, p.id) : injectWithoutMap(js, p.id),
@@ -89,7 +108,7 @@ export function weight(p: Plan): number {
 /** Write and commit `plans` in order, then remove the spares left over. */
 export function applyPlans(
   plans: Plan[],
-  opts: { recovery?: RecoveryFiles; onStep?: (step: InjectStep) => void },
+  opts: { recovery?: RecoveryFiles; onStep?: (step: InjectStep) => void; recycle?: boolean },
 ): void {
   let dead = false;
   const step = (op: ReplaceOp, path: string) => {
@@ -100,7 +119,7 @@ export function applyPlans(
       throw e;
     }
   };
-  const files = new FileReplacer({ recovery: opts.recovery, step });
+  const files = new FileReplacer({ recovery: opts.recovery, step, recycle: opts.recycle });
   try {
     for (const p of plans) applyNamed(p, files);
   } catch (e) {

@@ -11,17 +11,18 @@ import { type DiscoveredFile, isDataUrl, mapLocation, parseDataUrl, readSourceMa
 import { describeCause, MAX_TEXT_BYTES, NOT_REGULAR, refusal, TOO_LARGE } from "./file-errors.js";
 import { decodeUtf8, describeJsonError, mapProblem, parseMapJson } from "./inject-plan.js";
 
-/** What validation saw of a file: its size, modification time and permission bits. */
+/** What validation saw of a file: its size, modification time, inode and permission bits. */
 export interface Stamp {
   size: number;
   mtimeMs: number;
+  ino: number;
   mode: number;
 }
 
 export type Plan =
   | { kind: "done"; js: DiscoveredFile; id: string; noReference: boolean }
-  | { kind: "nomap"; js: DiscoveredFile; id: string; noReference: boolean; jsStamp: Stamp }
-  | { kind: "inline"; js: DiscoveredFile; id: string; mapHadId: boolean; jsStamp: Stamp }
+  | { kind: "nomap"; js: DiscoveredFile; id: string; noReference: boolean; jsStamp: Stamp; jsText?: string }
+  | { kind: "inline"; js: DiscoveredFile; id: string; mapHadId: boolean; jsStamp: Stamp; jsText?: string }
   | {
       kind: "pair";
       js: DiscoveredFile;
@@ -32,6 +33,9 @@ export type Plan =
       jsPending: boolean;
       jsStamp: Stamp;
       mapStamp: Stamp;
+      /** The texts validation read, kept for applying when small (see Keep). */
+      jsText?: string;
+      mapText?: string;
     }
   | { kind: "missing"; js: DiscoveredFile; map: string }
   | { kind: "outside"; js: DiscoveredFile; map: string }
@@ -78,14 +82,32 @@ export function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: 
       n += r;
       if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
-    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, mode: st.mode & 0o7777 } };
+    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode & 0o7777 } };
   } finally {
     closeSync(fd);
   }
 }
 
+/**
+ * How much text validation keeps for applying (./work/tuning.ts): a kept file is not read a
+ * second time, only its stamp checked. `left` counts down as texts are kept.
+ */
+export interface Keep {
+  /** Bytes of text still to keep. */
+  left: number;
+  /** Keep no file larger than this. */
+  fileBytes: number;
+}
+
+/** `text` (of a file of `size` bytes), when it is small enough and the budget has room. */
+function kept(keep: Keep, size: number, text: string): string | undefined {
+  if (size > keep.fileBytes || size > keep.left) return undefined;
+  keep.left -= size;
+  return text;
+}
+
 /** Read and check one JS file (and its map) and decide what to do with it. Writes nothing. */
-function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan | undefined {
+function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[], keep: Keep): Plan | undefined {
   let buf: Buffer;
   let jsStamp: Stamp;
   try {
@@ -99,6 +121,8 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan 
     invalid.push({ path: js.display, reason: "it is not valid UTF-8" });
     return undefined;
   }
+  // The text as applying would read it: the decoder drops a leading byte-order mark.
+  const whole = () => (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? `\ufeff${text}` : text);
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
   if (existing) return { kind: "done", js, id: existing, noReference: ref === undefined };
@@ -107,7 +131,10 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan 
     // Every form browsers accept (sentry-cli 3.8.0 reads only `data:application/json;base64,`
     // and leaves any other with a JS that has an id and a map that lacks it).
     const data = parseDataUrl(ref.url);
-    if (!data) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: false, jsStamp };
+    if (!data) {
+      const id = debugIdFromBytes(buf);
+      return { kind: "nomap", js, id, noReference: false, jsStamp, jsText: kept(keep, jsStamp.size, whole()) };
+    }
     let map: Record<string, unknown>;
     try {
       map = parseMapJson(data.json);
@@ -121,7 +148,14 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan 
       return undefined;
     }
     const mapId = debugIdFromMap(map);
-    return { kind: "inline", js, id: mapId ?? debugIdFromBytes(buf), mapHadId: mapId !== undefined, jsStamp };
+    return {
+      kind: "inline",
+      js,
+      id: mapId ?? debugIdFromBytes(buf),
+      mapHadId: mapId !== undefined,
+      jsStamp,
+      jsText: kept(keep, jsStamp.size, whole()),
+    };
   }
   let map: DiscoveredFile | undefined;
   if (ref) {
@@ -131,7 +165,10 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan 
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
-  if (!map) return { kind: "nomap", js, id: debugIdFromBytes(buf), noReference: true, jsStamp };
+  if (!map) {
+    const id = debugIdFromBytes(buf);
+    return { kind: "nomap", js, id, noReference: true, jsStamp, jsText: kept(keep, jsStamp.size, whole()) };
+  }
 
   let mapBuf: Buffer;
   let mapStamp: Stamp;
@@ -144,8 +181,9 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan 
     return undefined;
   }
   let mapObj: Record<string, unknown>;
+  const mapText = mapBuf.toString("utf8");
   try {
-    mapObj = parseMapJson(mapBuf.toString("utf8"));
+    mapObj = parseMapJson(mapText);
   } catch (e) {
     invalid.push({ path: map.display, reason: describeJsonError(e) });
     return undefined;
@@ -175,6 +213,8 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[]): Plan 
     jsPending,
     jsStamp,
     mapStamp,
+    jsText: kept(keep, jsStamp.size, whole()),
+    mapText: kept(keep, mapStamp.size, mapText),
   };
 }
 
@@ -184,10 +224,17 @@ export interface Validated {
   invalid: Invalid[];
 }
 
-/** Validate `sources`: what to do with each, and what is wrong. Writes nothing. */
-export function validate(sources: DiscoveredFile[], roots: string[]): Validated {
+/**
+ * Validate `sources`: what to do with each, and what is wrong. Writes nothing. Texts are kept
+ * in the plans for applying within `keep` (none by default).
+ */
+export function validate(
+  sources: DiscoveredFile[],
+  roots: string[],
+  keep: Keep = { left: 0, fileBytes: 0 },
+): Validated {
   const invalid: Invalid[] = [];
-  return { plans: sources.map((js) => analyze(js, roots, invalid)), invalid };
+  return { plans: sources.map((js) => analyze(js, roots, invalid, keep)), invalid };
 }
 
 /** Whether `abs` is `root` or below it (both absolute and normalised). */

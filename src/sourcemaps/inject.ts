@@ -14,7 +14,7 @@ import { applyPlans, type InjectStep, weight } from "./inject-apply.js";
 import type { Plan, Validated } from "./inject-validate.js";
 import { comparePaths } from "./order.js";
 import { createPool, type Pool } from "./work/pool.js";
-import { INJECT_THREADS_MIN_FILES, workerThreads } from "./work/tuning.js";
+import { INJECT_KEEP_BYTES, INJECT_KEEP_FILE_BYTES, INJECT_THREADS_MIN_FILES, workerThreads } from "./work/tuning.js";
 
 export type { InjectStep };
 
@@ -32,6 +32,11 @@ export interface InjectOptions {
   threads?: number;
   /** Called before every filesystem change; throwing simulates the process dying there (tests). */
   onStep?: (step: InjectStep) => void;
+  /**
+   * Whether replaced files' storage carries later files' content (./atomic-write.ts; default:
+   * everywhere but on tmpfs).
+   */
+  recycle?: boolean;
 }
 
 export interface ReportEntry {
@@ -108,6 +113,8 @@ async function inject(opts: InjectOptions, discovery: Discovery, pool: Pool): Pr
         kind: "inject-validate",
         sources: k === 1 ? sources : sources.filter((_, i) => i % k === j),
         roots: discovery.roots,
+        // Texts kept for applying (not read twice), the budget shared between the jobs.
+        keep: { left: Math.floor(INJECT_KEEP_BYTES / k), fileBytes: INJECT_KEEP_FILE_BYTES },
       }),
     ),
   );
@@ -194,7 +201,7 @@ async function inject(opts: InjectOptions, discovery: Discovery, pool: Pool): Pr
   const { recovery } = discovery;
   // A test's simulated death (onStep) cannot cross to a thread: the same function, called here.
   if (opts.onStep) {
-    applyPlans(order, { recovery, onStep: opts.onStep });
+    applyPlans(order, { recovery, onStep: opts.onStep, recycle: opts.recycle });
     return report;
   }
   // Each worker finishes its part even when another fails: every file is replaced or untouched.
@@ -205,6 +212,7 @@ async function inject(opts: InjectOptions, discovery: Discovery, pool: Pool): Pr
         plans: k === 1 ? order : order.filter((_, i) => i % k === j),
         // One worker reuses and removes the spares an interrupted run left.
         recovery: j === 0 ? recovery : { ...recovery, spares: [] },
+        recycle: opts.recycle,
       }),
     ),
   );

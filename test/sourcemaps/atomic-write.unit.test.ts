@@ -8,6 +8,7 @@ import {
   noteListedFolder,
   pendingPath,
   type ReplaceOp,
+  recyclesStorage,
   sparePath,
 } from "../../src/sourcemaps/atomic-write.js";
 import { tempDir } from "../support/runCli.js";
@@ -35,6 +36,7 @@ describe("FileReplacer", () => {
     chmodSync(a, 0o640);
     const ops: string[] = [];
     const r = new FileReplacer({
+      recycle: true,
       step: (op: ReplaceOp, p: string) => void ops.push(`${op} ${p.slice(dir.length + 1)}`),
     });
     r.writePending(a, "new content", 0o640);
@@ -55,7 +57,7 @@ describe("FileReplacer", () => {
     writeFileSync(b, "b".repeat(100));
     chmodSync(a, 0o600);
     chmodSync(b, 0o755);
-    const r = new FileReplacer();
+    const r = new FileReplacer({ recycle: true });
     const big = `${"é€😀x".repeat(40_000)}\u{10FFFF}`;
     r.writePending(a, "tiny", 0o600);
     r.commit(a, 100);
@@ -75,7 +77,7 @@ describe("FileReplacer", () => {
     writeFileSync(a, "a".repeat(5000));
     writeFileSync(b, "b".repeat(6000));
     const inodeA = statSync(a).ino;
-    const r = new FileReplacer();
+    const r = new FileReplacer({ recycle: true });
     r.writePending(a, "A".repeat(5100), 0o644);
     r.commit(a, 5000);
     r.writePending(b, "B".repeat(6100), 0o644);
@@ -93,7 +95,7 @@ describe("FileReplacer", () => {
     writeFileSync(a, "old a");
     writeFileSync(b, "old b");
     linkSync(a, join(dir, "elsewhere"));
-    const r = new FileReplacer();
+    const r = new FileReplacer({ recycle: true });
     r.writePending(a, "new a", 0o644);
     r.commit(a, 5);
     r.writePending(b, "new b", 0o644);
@@ -112,11 +114,60 @@ describe("FileReplacer", () => {
     noteListedFolder(rec, dir, readdirSync(dir));
     expect(rec.spares).toEqual([sparePath(join(dir, "gone.js"))]);
     expect([...rec.pending]).toEqual([pendingPath(a)]);
-    const r = new FileReplacer({ recovery: rec });
+    const r = new FileReplacer({ recovery: rec, recycle: true });
     r.writePending(a, "new", 0o644);
     r.commit(a, 3);
     r.finish();
     expect(files(dir)).toEqual({ "a.js": "new" });
+  });
+
+  it("cuts reused storage to the new length only when it held more", () => {
+    const dir = tempDir("atomic-");
+    const [a, b, c] = ["a.js", "b.js", "c.js"].map((n) => join(dir, n)) as [string, string, string];
+    writeFileSync(a, "a".repeat(9000));
+    writeFileSync(b, "b".repeat(10));
+    writeFileSync(c, "c".repeat(10));
+    const r = new FileReplacer({ recycle: true });
+    r.writePending(a, "A".repeat(9100), 0o644);
+    r.commit(a, 9000);
+    // b's pending file is a's old storage (9000 bytes), c's is b's (10 bytes).
+    r.writePending(b, "B".repeat(20), 0o644);
+    r.commit(b, 10);
+    r.writePending(c, "C".repeat(30), 0o644);
+    r.commit(c, 10);
+    r.finish();
+    expect(files(dir)).toEqual({ "a.js": "A".repeat(9100), "b.js": "B".repeat(20), "c.js": "C".repeat(30) });
+  });
+
+  it("replaces files the plain way when storage is not recycled: a new pending file, no link, no spare", () => {
+    const dir = tempDir("atomic-");
+    const a = join(dir, "a.js");
+    const b = join(dir, "b.js");
+    writeFileSync(a, "old a");
+    writeFileSync(b, "old b");
+    chmodSync(b, 0o600);
+    const ops: ReplaceOp[] = [];
+    const r = new FileReplacer({ recycle: false, step: (op) => void ops.push(op) });
+    r.writePending(a, "new a", 0o644);
+    r.commit(a, 5);
+    expect(files(dir)).toEqual({ "a.js": "new a", "b.js": "old b" });
+    r.writePending(b, "new b, longer", 0o600);
+    r.commit(b, 5);
+    r.finish();
+    expect(files(dir)).toEqual({ "a.js": "new a", "b.js": "new b, longer" });
+    expect(statSync(b).mode & 0o777).toBe(0o600);
+    expect(ops).toEqual(["write-pending", "commit", "write-pending", "commit"]);
+  });
+
+  const tmpfs = readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .map((l) => l.split(" "))
+    .find((f) => f[2] === "tmpfs" && f[1] === "/dev/shm")?.[1];
+  it.skipIf(tmpfs === undefined)("recycles storage everywhere but on tmpfs", () => {
+    expect(recyclesStorage(tmpfs!)).toBe(false);
+    const here = readFileSync("/proc/mounts", "utf8").includes(" / ext4 ");
+    if (here) expect(recyclesStorage("/")).toBe(true);
+    expect(recyclesStorage(join(tmpfs!, "no such folder"))).toBe(true);
   });
 
   it("removes a pending file on request, and only when there is one", () => {

@@ -1,4 +1,14 @@
-import { chmodSync, cpSync, existsSync, linkSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { eachMapping, FlattenMap, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
 import { describe, expect, it } from "vitest";
@@ -258,82 +268,93 @@ describe("runInjection", () => {
     ]);
   });
 
-  it("finishes an interrupted run exactly as an uninterrupted one, wherever it was killed", async () => {
-    const base = fixtureDir();
-    const reference = tempDir("inject-ref-");
-    cpSync(join(base, "dist"), join(reference, "dist"), { recursive: true });
-    const steps: InjectStep[] = [];
-    await runInjection({ paths: ["dist"], cwd: reference, onStep: (s) => void steps.push(s) });
-    const want = snapshot(join(reference, "dist"));
-    const original = snapshot(join(base, "dist"));
-    expect(steps.length).toBeGreaterThan(40);
-    for (let kill = 0; kill < steps.length; kill++) {
-      const dir = tempDir("inject-kill-");
-      cpSync(join(base, "dist"), join(dir, "dist"), { recursive: true });
-      let n = 0;
-      await expect(
-        runInjection({
-          paths: ["dist"],
-          cwd: dir,
-          onStep: () => {
-            if (n++ === kill) throw new Error("killed");
-          },
-        }),
-      ).rejects.toThrow("killed");
-      // Every real file is either untouched or complete.
-      for (const [rel, text] of snapshot(join(dir, "dist"))) {
-        if (rel.endsWith(".sentry-ship-pending") || rel.endsWith(".sentry-ship-spare")) continue;
-        expect([original.get(rel), want.get(rel)], `${rel} after kill at ${kill}`).toContain(text);
+  // Both ways of replacing files (./atomic-write.ts): storage recycled (ext4…) and plain (tmpfs).
+  it.each([true, false])(
+    "finishes an interrupted run exactly as an uninterrupted one, wherever it was killed (storage recycled: %s)",
+    async (recycle) => {
+      const base = fixtureDir();
+      const reference = tempDir("inject-ref-");
+      cpSync(join(base, "dist"), join(reference, "dist"), { recursive: true });
+      const steps: InjectStep[] = [];
+      await runInjection({ paths: ["dist"], cwd: reference, recycle, onStep: (s) => void steps.push(s) });
+      const want = snapshot(join(reference, "dist"));
+      const original = snapshot(join(base, "dist"));
+      expect(steps.length).toBeGreaterThan(40);
+      for (let kill = 0; kill < steps.length; kill++) {
+        const dir = tempDir("inject-kill-");
+        cpSync(join(base, "dist"), join(dir, "dist"), { recursive: true });
+        let n = 0;
+        await expect(
+          runInjection({
+            paths: ["dist"],
+            cwd: dir,
+            recycle,
+            onStep: () => {
+              if (n++ === kill) throw new Error("killed");
+            },
+          }),
+        ).rejects.toThrow("killed");
+        // Every real file is either untouched or complete.
+        for (const [rel, text] of snapshot(join(dir, "dist"))) {
+          if (rel.endsWith(".sentry-ship-pending") || rel.endsWith(".sentry-ship-spare")) continue;
+          expect([original.get(rel), want.get(rel)], `${rel} after kill at ${kill}`).toContain(text);
+        }
+        await runInjection({ paths: ["dist"], cwd: dir, recycle });
+        const got = snapshot(join(dir, "dist"));
+        expect(
+          [...got.keys()].filter((k) => /\.sentry-ship-(pending|spare)$/.test(k)),
+          `kill at ${kill}`,
+        ).toEqual([]);
+        expect(got, `kill at step ${kill} (${steps[kill]!.op} ${relative(reference, steps[kill]!.path)})`).toEqual(
+          want,
+        );
       }
-      await runInjection({ paths: ["dist"], cwd: dir });
-      const got = snapshot(join(dir, "dist"));
-      expect(
-        [...got.keys()].filter((k) => /\.sentry-ship-(pending|spare)$/.test(k)),
-        `kill at ${kill}`,
-      ).toEqual([]);
-      expect(got, `kill at step ${kill} (${steps[kill]!.op} ${relative(reference, steps[kill]!.path)})`).toEqual(want);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
-  it("keeps every file's permission bits, and the old content under a hard link made elsewhere", async () => {
-    const dir = tempDir("inject-");
-    const modes: Record<string, number> = {};
-    const file = (name: string, content: string, mode: number) => {
-      write(join(dir, "dist"), name, content);
-      chmodSync(join(dir, "dist", name), mode);
-      modes[name] = mode;
-    };
-    const map = (n: number) =>
-      JSON.stringify({ version: 3, sources: ["s.ts"], names: [], mappings: "AAAA;".repeat(n) + "AAAA" });
-    // Sizes cross block boundaries both ways, so reused storage grows and shrinks.
-    file("a.js", "var a=1;\n//# sourceMappingURL=a.js.map\n", 0o755);
-    file("a.js.map", map(3000), 0o600);
-    file("b.js", "var b=2;\n".repeat(900) + "//# sourceMappingURL=b.js.map\n", 0o644);
-    file("b.js.map", map(10), 0o640);
-    file("c.js", "var c=3;\n".repeat(2000), 0o700);
-    file("d.js", "var d=4;\n//# sourceMappingURL=d.js.map\n", 0o604);
-    file("d.js.map", map(9000), 0o644);
-    write(dir, "elsewhere/keep", "");
-    linkSync(join(dir, "dist/b.js"), join(dir, "elsewhere/b.js"));
-    linkSync(join(dir, "dist/d.js.map"), join(dir, "elsewhere/d.js.map"));
-    const before = snapshot(join(dir, "dist"));
-    await runInjection({ paths: ["dist"], cwd: dir });
-    const after = snapshot(join(dir, "dist"));
-    expect([...after.keys()].sort()).toEqual(Object.keys(modes).sort());
-    for (const [name, mode] of Object.entries(modes)) {
-      expect(statSync(join(dir, "dist", name)).mode & 0o777, name).toBe(mode);
-      expect(after.get(name), name).not.toBe(before.get(name));
-    }
-    expect(readFileSync(join(dir, "elsewhere/b.js"), "latin1")).toBe(before.get("b.js"));
-    expect(readFileSync(join(dir, "elsewhere/d.js.map"), "latin1")).toBe(before.get("d.js.map"));
-    // The same as a run on a plain copy.
-    const plain = tempDir("inject-");
-    cpSync(join(dir, "elsewhere/b.js"), join(plain, "dist/b.js"));
-    for (const name of Object.keys(modes))
-      if (name !== "b.js") writeFileSync(join(plain, "dist", name), before.get(name)!, "latin1");
-    await runInjection({ paths: ["dist"], cwd: plain });
-    expect(snapshot(join(plain, "dist"))).toEqual(after);
-  });
+  it.each([true, false])(
+    "keeps every file's permission bits, and the old content under a hard link made elsewhere (storage recycled: %s)",
+    async (recycle) => {
+      const dir = tempDir("inject-");
+      const modes: Record<string, number> = {};
+      const file = (name: string, content: string, mode: number) => {
+        write(join(dir, "dist"), name, content);
+        chmodSync(join(dir, "dist", name), mode);
+        modes[name] = mode;
+      };
+      const map = (n: number) =>
+        JSON.stringify({ version: 3, sources: ["s.ts"], names: [], mappings: "AAAA;".repeat(n) + "AAAA" });
+      // Sizes cross block boundaries both ways, so reused storage grows and shrinks.
+      file("a.js", "var a=1;\n//# sourceMappingURL=a.js.map\n", 0o755);
+      file("a.js.map", map(3000), 0o600);
+      file("b.js", "var b=2;\n".repeat(900) + "//# sourceMappingURL=b.js.map\n", 0o644);
+      file("b.js.map", map(10), 0o640);
+      file("c.js", "var c=3;\n".repeat(2000), 0o700);
+      file("d.js", "var d=4;\n//# sourceMappingURL=d.js.map\n", 0o604);
+      file("d.js.map", map(9000), 0o644);
+      write(dir, "elsewhere/keep", "");
+      linkSync(join(dir, "dist/b.js"), join(dir, "elsewhere/b.js"));
+      linkSync(join(dir, "dist/d.js.map"), join(dir, "elsewhere/d.js.map"));
+      const before = snapshot(join(dir, "dist"));
+      await runInjection({ paths: ["dist"], cwd: dir, recycle });
+      const after = snapshot(join(dir, "dist"));
+      expect([...after.keys()].sort()).toEqual(Object.keys(modes).sort());
+      for (const [name, mode] of Object.entries(modes)) {
+        expect(statSync(join(dir, "dist", name)).mode & 0o777, name).toBe(mode);
+        expect(after.get(name), name).not.toBe(before.get(name));
+      }
+      expect(readFileSync(join(dir, "elsewhere/b.js"), "latin1")).toBe(before.get("b.js"));
+      expect(readFileSync(join(dir, "elsewhere/d.js.map"), "latin1")).toBe(before.get("d.js.map"));
+      // The same as a run on a plain copy.
+      const plain = tempDir("inject-");
+      cpSync(join(dir, "elsewhere/b.js"), join(plain, "dist/b.js"));
+      for (const name of Object.keys(modes))
+        if (name !== "b.js") writeFileSync(join(plain, "dist", name), before.get(name)!, "latin1");
+      await runInjection({ paths: ["dist"], cwd: plain });
+      expect(snapshot(join(plain, "dist"))).toEqual(after);
+    },
+  );
 
   it("never writes into a spare left by a killed run that still names a live file", async () => {
     const dir = fixtureDir();
@@ -346,6 +367,57 @@ describe("runInjection", () => {
     writeFileSync(join(dir, "dist/orphan.js.sentry-ship-spare"), "left over");
     await runInjection({ paths: ["dist"], cwd: dir });
     expect(snapshot(join(dir, "dist"))).toEqual(snapshot(join(want, "dist")));
+  });
+
+  it("refuses to write a file that changed after it was checked, kept from the check or read again", async () => {
+    // The change happens at the first write (the smallest file's); the files changed are larger.
+    const cases: Record<string, (file: string) => void> = {
+      // A small file (its text kept from the check): a different size.
+      grown: (f) => writeFileSync(f, `${readFileSync(f, "utf8")}var more=1;\n`),
+      // A small file replaced by another of the same size and modification time: only the
+      // inode tells.
+      replaced: (f) => {
+        expect(statSync(f).mtimeMs).toBe(1_700_000_000_000);
+        writeFileSync(`${f}.new`, readFileSync(f, "utf8").replace("var", "let"));
+        utimesSync(`${f}.new`, 1_700_000_000, 1_700_000_000);
+        renameSync(`${f}.new`, f);
+      },
+      // A file too large to keep (read again): a different size.
+      "grown, large": (f) => writeFileSync(f, `${readFileSync(f, "utf8")}var more=1;\n`),
+    };
+    for (const [name, change] of Object.entries(cases)) {
+      const dir = tempDir("inject-");
+      write(join(dir, "dist"), "a.js", "var a=1;\n");
+      const size = name.endsWith("large") ? 64 << 10 : 200;
+      write(join(dir, "dist"), "b.js", `var b=1;\n${"//".padEnd(size, "x")}\n`);
+      const b = join(dir, "dist/b.js");
+      utimesSync(b, 1_700_000_000, 1_700_000_000);
+      const before = readFileSync(b, "utf8");
+      let changed = false;
+      await expect(
+        runInjection({
+          paths: ["dist"],
+          cwd: dir,
+          onStep: () => {
+            if (!changed) change(b);
+            changed = true;
+          },
+        }),
+        name,
+      ).rejects.toThrow("dist/b.js changed while inject was running");
+      expect(readFileSync(b, "utf8"), name).not.toContain("debugId");
+      expect(readFileSync(b, "utf8").length, name).toBeGreaterThanOrEqual(before.length);
+    }
+  });
+
+  it("keeps a leading byte-order mark of a JS file, as read from disk", async () => {
+    const dir = tempDir("inject-");
+    const js = "\ufeffvar a=1;\n";
+    write(join(dir, "dist"), "bom.js", js);
+    await runInjection({ paths: ["dist"], cwd: dir });
+    const id = debugIdFromBytes(Buffer.from(js, "utf8"));
+    expect(readFileSync(join(dir, "dist/bom.js"), "utf8")).toBe(injectWithoutMap(js, id));
+    expect(readFileSync(join(dir, "dist/bom.js")).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 
   it("skips node_modules and hidden folders (not hidden files) unless named, and honours --ext, --ignore and --ignore-file", async () => {

@@ -49,6 +49,7 @@ export function injectCommand(env: RunEnv): Command {
 
 export async function runInject(opts: InjectCommandOptions, ctx: CommandContext): Promise<void> {
   const { runInjection } = await import("../../sourcemaps/inject.js");
+  (await import("../../sourcemaps/work/tuning.js")).leanHeap();
   const { renderInjectReport, injectJson } = await import("../../sourcemaps/inject-render.js");
   for (const p of opts.paths) ctx.out.print(`> Searching ${p}`);
   const report = await runInjection({

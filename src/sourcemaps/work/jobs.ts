@@ -17,7 +17,7 @@ import { decompressed } from "../content.js";
 import type { DiscoveredFile } from "../discover.js";
 import { readRegularFile } from "../file-errors.js";
 import { applyPlans } from "../inject-apply.js";
-import { type Plan, type Validated, validate } from "../inject-validate.js";
+import { type Keep, type Plan, type Validated, validate } from "../inject-validate.js";
 import { type Inspection, inspectFile } from "../inspection.js";
 import { DEFLATE_LEVEL } from "./tuning.js";
 
@@ -40,8 +40,8 @@ export interface Prepared {
 export type Job =
   | { kind: "inspect"; files: Array<{ abs: string; rel: string; kind?: "script" | "map" }>; decompress?: boolean }
   | { kind: "prepare"; items: PrepareItem[] }
-  | { kind: "inject-validate"; sources: DiscoveredFile[]; roots: string[] }
-  | { kind: "inject-apply"; plans: Plan[]; recovery: RecoveryFiles };
+  | { kind: "inject-validate"; sources: DiscoveredFile[]; roots: string[]; keep: Keep }
+  | { kind: "inject-apply"; plans: Plan[]; recovery: RecoveryFiles; recycle?: boolean };
 
 interface Results {
   inspect: Inspection[];
@@ -92,10 +92,10 @@ export function runJob<J extends Job>(job: J): Done<J> {
       });
       break;
     case "inject-validate":
-      result = validate(job.sources, job.roots);
+      result = validate(job.sources, job.roots, job.keep);
       break;
     case "inject-apply":
-      applyPlans(job.plans, { recovery: job.recovery });
+      applyPlans(job.plans, { recovery: job.recovery, recycle: job.recycle });
       result = null;
       break;
   }
