@@ -4027,6 +4027,17 @@ var init_output = __esm({
         if (this.json || this.quiet) return;
         this.stdout.write(this.redactor.redact(text) + "\n");
       }
+      /**
+       * `print` for many lines, each redacted as a line, written at once: a report of thousands of
+       * files is one write instead of thousands.
+       */
+      printLines(lines) {
+        if (this.json || this.quiet) return;
+        let text = "";
+        for (const line of lines) text += `${this.redactor.redact(line)}
+`;
+        if (text !== "") this.stdout.write(text);
+      }
       /** Raw result on stdout that must appear even with --quiet (e.g. `propose-version`). */
       printAlways(text) {
         if (this.json) return;
@@ -45180,6 +45191,20 @@ function byteCompare(a, b2) {
   return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
 }
 function comparePaths(a, b2) {
+  if (a === b2) return 0;
+  const n2 = Math.min(a.length, b2.length);
+  for (let i3 = 0; i3 < n2; i3++) {
+    const x3 = a.charCodeAt(i3);
+    const y2 = b2.charCodeAt(i3);
+    if (x3 === y2) continue;
+    if (x3 === 47) return -1;
+    if (y2 === 47) return 1;
+    if (x3 >= 55296 && x3 <= 57343 || y2 >= 55296 && y2 <= 57343) return comparePathsSplit(a, b2);
+    return x3 < y2 ? -1 : 1;
+  }
+  return a.length - b2.length;
+}
+function comparePathsSplit(a, b2) {
   const pa = a.split("/");
   const pb = b2.split("/");
   for (let i3 = 0; i3 < Math.min(pa.length, pb.length); i3++) {
@@ -58420,7 +58445,7 @@ async function runInject(opts, ctx) {
   ctx.out.print(`> Found ${report3.found} files`);
   ctx.out.print(`> Analyzing ${report3.found} sources`);
   ctx.out.print("> Injecting debug ids");
-  for (const line of renderInjectReport2(report3)) ctx.out.print(line);
+  ctx.out.printLines(renderInjectReport2(report3));
   for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
   if (opts.dryRun) ctx.out.info("dry run: no file was changed");
   ctx.out.result(injectJson2(report3));

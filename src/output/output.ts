@@ -86,6 +86,17 @@ export class Output {
     this.stdout.write(this.redactor.redact(text) + "\n");
   }
 
+  /**
+   * `print` for many lines, each redacted as a line, written at once: a report of thousands of
+   * files is one write instead of thousands.
+   */
+  printLines(lines: Iterable<string>): void {
+    if (this.json || this.quiet) return;
+    let text = "";
+    for (const line of lines) text += `${this.redactor.redact(line)}\n`;
+    if (text !== "") this.stdout.write(text);
+  }
+
   /** Raw result on stdout that must appear even with --quiet (e.g. `propose-version`). */
   printAlways(text: string): void {
     if (this.json) return;

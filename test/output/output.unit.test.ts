@@ -100,6 +100,21 @@ describe("Output", () => {
     expect(s.out + s.err).not.toContain("hunter2hunter2");
   });
 
+  it("prints many lines in one write, each redacted as its own line, and none with --quiet", () => {
+    const s = streams();
+    let writes = 0;
+    s.stdout.on("data", () => void writes++);
+    const out = new Output({ stdout: s.stdout, stderr: s.stderr, env: {} });
+    out.redactor.add("hunter2hunter2");
+    // "Basic" at a line's end: a credential pattern must not take the next line for the secret.
+    out.printLines(["value hunter2hunter2", "  - dist/Basic", "next"]);
+    expect(s.out).toBe("value [redacted]\n  - dist/Basic\nnext\n");
+    expect(writes).toBe(1);
+    const q = streams();
+    new Output({ stdout: q.stdout, stderr: q.stderr, env: {}, quiet: true }).printLines(["result"]);
+    expect(q.out).toBe("");
+  });
+
   it("shows progress as a few plain lines without a terminal", () => {
     const s = streams();
     const out = new Output({ stdout: s.stdout, stderr: s.stderr, env: {} });

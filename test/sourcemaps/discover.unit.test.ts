@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { comparePaths, discover, IgnoreMatcher, mapLocation, parseDataUrl } from "../../src/sourcemaps/discover.js";
+import { comparePathsSplit } from "../../src/sourcemaps/order.js";
 import { write } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";
 
@@ -21,6 +22,21 @@ describe("discover", () => {
   it("orders paths component by component, as sentry-cli's report does", () => {
     expect(["a-b.js", "a/b.js", "a.js"].sort(comparePaths)).toEqual(["a-b.js", "a.js", "a/b.js"].sort(comparePaths));
     expect(comparePaths("a/b.js", "a-b.js")).toBeLessThan(0);
+  });
+
+  it("orders paths in one pass exactly as splitting them into components does", () => {
+    const alphabet = ["a", "b", "-", ".", "/", "/", "é", "😀", "\uffff", "\ud83d"];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const path = () => Array.from({ length: next(8) }, () => alphabet[next(alphabet.length)]).join("");
+    for (let i = 0; i < 20_000; i++) {
+      const a = path();
+      const b = next(3) === 0 ? a + path() : path();
+      expect(Math.sign(comparePaths(a, b)), JSON.stringify([a, b])).toBe(Math.sign(comparePathsSplit(a, b)));
+    }
   });
 
   it("matches gitignore-style patterns, later ones winning", () => {

@@ -69,7 +69,7 @@ export async function runInject(opts: InjectCommandOptions, ctx: CommandContext)
   ctx.out.print(`> Found ${report.found} files`);
   ctx.out.print(`> Analyzing ${report.found} sources`);
   ctx.out.print("> Injecting debug ids");
-  for (const line of renderInjectReport(report)) ctx.out.print(line);
+  ctx.out.printLines(renderInjectReport(report));
   for (const w of report.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
   if (opts.dryRun) ctx.out.info("dry run: no file was changed");
   ctx.out.result(injectJson(report));
