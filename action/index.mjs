@@ -56709,25 +56709,30 @@ function mappingsValid(m, sourcesLength, namesLength) {
   let shift = 0;
   let value3 = 0;
   const n2 = m.length;
-  for (let i3 = 0; i3 <= n2; i3++) {
-    const c3 = i3 < n2 ? m.charCodeAt(i3) : 59;
+  for (let i3 = 0; i3 < n2; i3++) {
+    const c3 = m.charCodeAt(i3);
     if (c3 === 44 || c3 === 59) {
-      if (shift !== 0) return false;
-      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      if (shift !== 0 || field > 1 && field !== 4 && field !== 5) return false;
       field = 0;
       if (c3 === 59) col = 0;
       continue;
     }
     const d = c3 < 128 ? B64_VALUE2[c3] : -1;
     if (d < 0) return false;
-    value3 += (d & 31) * POW2[shift / 5];
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return false;
-      continue;
+    let v;
+    if (shift < 30) {
+      value3 |= (d & 31) << shift;
+      if (d & 32) {
+        shift += 5;
+        continue;
+      }
+      v = value3 & 1 ? -(value3 >>> 1) : value3 >>> 1;
+    } else {
+      if (d & 32) return false;
+      const big = value3 + (d & 31) * 2 ** 30;
+      const half = Math.floor(big / 2);
+      v = big % 2 === 1 ? -half : half;
     }
-    const half = Math.floor(value3 / 2);
-    const v = value3 % 2 === 1 ? -half : half;
     value3 = 0;
     shift = 0;
     switch (field++) {
@@ -56753,7 +56758,7 @@ function mappingsValid(m, sourcesLength, namesLength) {
         return false;
     }
   }
-  return true;
+  return shift === 0 && (field <= 1 || field === 4 || field === 5);
 }
 function excerpt4(value3) {
   return value3.length <= EXCERPT_CHARS ? JSON.stringify(value3) : `${JSON.stringify(value3.slice(0, EXCERPT_CHARS))}\u2026 (${value3.length} characters)`;
@@ -56862,14 +56867,13 @@ function sectionsProblem(sections) {
 function shiftSections(sections, lines = 1) {
   return sections.map((s2) => ({ ...s2, offset: { ...s2.offset, line: s2.offset.line + lines } }));
 }
-var B642, B64_VALUE2, POW2, EXCERPT_CHARS;
+var B642, B64_VALUE2, EXCERPT_CHARS;
 var init_mappings_shift = __esm({
   "src/sourcemaps/mappings-shift.ts"() {
     "use strict";
     B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     B64_VALUE2 = new Int8Array(128).fill(-1);
     for (let i3 = 0; i3 < B642.length; i3++) B64_VALUE2[B642.charCodeAt(i3)] = i3;
-    POW2 = Array.from({ length: 7 }, (_2, i3) => 2 ** (i3 * 5));
     EXCERPT_CHARS = 80;
   }
 });

@@ -1059,7 +1059,6 @@ function mappingsProblem(mappings, sourcesLength, namesLength) {
   if (mappingsValid(mappings, sourcesLength, namesLength)) return void 0;
   return describeMappingsProblem(mappings, sourcesLength, namesLength);
 }
-var POW2 = Array.from({ length: 7 }, (_, i) => 2 ** (i * 5));
 function mappingsValid(m, sourcesLength, namesLength) {
   const maxSource = sourcesLength ?? Infinity;
   const maxName = namesLength ?? Infinity;
@@ -1072,25 +1071,30 @@ function mappingsValid(m, sourcesLength, namesLength) {
   let shift = 0;
   let value = 0;
   const n = m.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? m.charCodeAt(i) : 59;
+  for (let i = 0; i < n; i++) {
+    const c = m.charCodeAt(i);
     if (c === 44 || c === 59) {
-      if (shift !== 0) return false;
-      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      if (shift !== 0 || field > 1 && field !== 4 && field !== 5) return false;
       field = 0;
       if (c === 59) col = 0;
       continue;
     }
     const d = c < 128 ? B64_VALUE2[c] : -1;
     if (d < 0) return false;
-    value += (d & 31) * POW2[shift / 5];
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return false;
-      continue;
+    let v;
+    if (shift < 30) {
+      value |= (d & 31) << shift;
+      if (d & 32) {
+        shift += 5;
+        continue;
+      }
+      v = value & 1 ? -(value >>> 1) : value >>> 1;
+    } else {
+      if (d & 32) return false;
+      const big = value + (d & 31) * 2 ** 30;
+      const half = Math.floor(big / 2);
+      v = big % 2 === 1 ? -half : half;
     }
-    const half = Math.floor(value / 2);
-    const v = value % 2 === 1 ? -half : half;
     value = 0;
     shift = 0;
     switch (field++) {
@@ -1116,7 +1120,7 @@ function mappingsValid(m, sourcesLength, namesLength) {
         return false;
     }
   }
-  return true;
+  return shift === 0 && (field <= 1 || field === 4 || field === 5);
 }
 var EXCERPT_CHARS = 80;
 function excerpt(value) {

@@ -68,11 +68,11 @@ export function mappingsProblem(mappings: string, sourcesLength?: number, namesL
   return describeMappingsProblem(mappings, sourcesLength, namesLength);
 }
 
-const POW2 = Array.from({ length: 7 }, (_, i) => 2 ** (i * 5));
-
 /**
  * The checks of `mappingsProblem` in one pass over the characters, without building strings or
- * arrays: true when the mappings are valid. (When they are not, the slower pass says why.)
+ * arrays: true when the mappings are valid. (When they are not, the slower pass says why.) A
+ * value is gathered with integer shifts while it fits in 30 bits — every real one does — and
+ * with floating-point arithmetic for a sixth digit.
  */
 function mappingsValid(m: string, sourcesLength?: number, namesLength?: number): boolean {
   const maxSource = sourcesLength ?? Infinity;
@@ -86,25 +86,32 @@ function mappingsValid(m: string, sourcesLength?: number, namesLength?: number):
   let shift = 0;
   let value = 0;
   const n = m.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? m.charCodeAt(i) : 59;
+  for (let i = 0; i < n; i++) {
+    const c = m.charCodeAt(i);
     if (c === 44 /* , */ || c === 59 /* ; */) {
-      if (shift !== 0) return false;
-      if (field !== 0 && field !== 1 && field !== 4 && field !== 5) return false;
+      // A segment has 1, 4 or 5 fields (or none: an empty segment).
+      if (shift !== 0 || (field > 1 && field !== 4 && field !== 5)) return false;
       field = 0;
       if (c === 59) col = 0;
       continue;
     }
     const d = c < 128 ? B64_VALUE[c]! : -1;
     if (d < 0) return false;
-    value += (d & 31) * POW2[shift / 5]!;
-    if (d & 32) {
-      shift += 5;
-      if (shift > 30) return false;
-      continue;
+    let v: number;
+    if (shift < 30) {
+      value |= (d & 31) << shift;
+      if (d & 32) {
+        shift += 5;
+        continue;
+      }
+      v = value & 1 ? -(value >>> 1) : value >>> 1;
+    } else {
+      // A seventh digit would be past 35 bits.
+      if (d & 32) return false;
+      const big = value + (d & 31) * 2 ** 30;
+      const half = Math.floor(big / 2);
+      v = big % 2 === 1 ? -half : half;
     }
-    const half = Math.floor(value / 2);
-    const v = value % 2 === 1 ? -half : half;
     value = 0;
     shift = 0;
     switch (field++) {
@@ -130,7 +137,7 @@ function mappingsValid(m: string, sourcesLength?: number, namesLength?: number):
         return false;
     }
   }
-  return true;
+  return shift === 0 && (field <= 1 || field === 4 || field === 5);
 }
 
 /** Longest excerpt of a bad value an error quotes. */

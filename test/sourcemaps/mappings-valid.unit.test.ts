@@ -52,4 +52,23 @@ describe("mappingsProblem", () => {
     expect(invalid).toBeGreaterThan(500);
     expect(invalid).toBeLessThan(3800); // and some valid ones
   });
+
+  it("agrees with the reference check on values of five, six and seven digits, either sign", () => {
+    // Digits with the continuation bit (g…/), then a last digit (A…f).
+    const cont = ["g", "h", "v", "w", "/"];
+    const last = ["A", "B", "C", "P", "e", "f"];
+    let n = 0;
+    for (let len = 1; len <= 7; len++) {
+      for (const c of cont) {
+        for (const l of last) {
+          const value = c.repeat(len - 1) + l;
+          for (const m of [value, `${value},A`, `A${value}AA`, `AAAA${value}`, `AAAAA${value};AAAA`, `${value}AAAA`]) {
+            expect(mappingsProblem(m, 1 << 30, 1 << 30), m).toBe(describeMappingsProblem(m, 1 << 30, 1 << 30));
+            n++;
+          }
+        }
+      }
+    }
+    expect(n).toBe(7 * 5 * 6 * 6);
+  });
 });
