@@ -1193,29 +1193,35 @@ function shiftMappings(mappings, line, column, lines = 2) {
   if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
   let end = mappings.indexOf(";", start);
   if (end === -1) end = mappings.length;
-  const segs = mappings.slice(start, end).split(",").filter((s) => s !== "");
   const left = [];
   const right = [];
   let col = 0;
   let lastLeft;
-  for (const seg of segs) {
-    const f = segmentFields(seg);
-    col += f[0];
-    if (right.length === 0 && col < column) {
-      left.push(seg);
-      lastLeft = f;
-    } else if (right.length === 0) {
-      right.push(encodeVlq(col - column) + seg.slice(firstFieldLength(seg)));
-    } else {
-      right.push(seg);
+  let movedFirstCol;
+  for (let pos = start; pos < end; ) {
+    let next = mappings.indexOf(",", pos);
+    if (next === -1 || next > end) next = end;
+    if (next > pos) {
+      const seg = mappings.slice(pos, next);
+      const f = segmentFields(seg);
+      col += f[0];
+      if (col < column) {
+        left.push(seg);
+        lastLeft = f;
+      } else {
+        movedFirstCol = col - column;
+        right.push(encodeVlq(movedFirstCol) + seg.slice(firstFieldLength(seg)));
+        const rest = mappings.slice(next, end);
+        if (!rest.includes(",,") && !rest.endsWith(",")) right.push(rest.slice(1));
+        else for (const r of rest.split(",")) if (r !== "") right.push(r);
+        if (right.at(-1) === "") right.pop();
+        break;
+      }
     }
+    pos = next + 1;
   }
-  const movedFirstCol = right.length ? col0(right[0]) : void 0;
   if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
   return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
-}
-function col0(seg) {
-  return segmentFields(seg)[0];
 }
 function sectionsProblem(sections) {
   if (!Array.isArray(sections)) return "sections is not an array";
