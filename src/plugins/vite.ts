@@ -181,7 +181,8 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           if (asset?.type === "asset") {
             const map = finishChunkMap(text(asset.source), id, at);
             asset.source = map;
-            if (item.map) item.map.mappings = (JSON.parse(map) as { mappings: string }).mappings;
+            // Under Rolldown the mappings are unchanged, and reading `item.map` would copy it out of Rust.
+            if (at !== undefined && item.map) item.map.mappings = (JSON.parse(map) as { mappings: string }).mappings;
           }
         } catch (e) {
           this.error(`sentry-ship: ${item.fileName}: its source map cannot take the debug id: ${(e as Error).message}`);
