@@ -7,6 +7,9 @@ import { parentPort } from "node:worker_threads";
 
 // src/sourcemaps/work/jobs.ts
 import { createHash as createHash2 } from "node:crypto";
+import { promisify } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
 
@@ -1708,6 +1711,9 @@ function inspectFile(abs, rel, opts = {}) {
 var INJECT_KEEP_BYTES = 16 << 20;
 var INJECT_KEEP_FILE_BYTES = 4 << 10;
 var DEFLATE_LEVEL = 4;
+var ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
+var ASYNC_DEFLATE_CHUNK_BYTES = 256 * 1024;
+var COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
 var BUNDLE_BATCH_BYTES = 1 << 20;
 var BUNDLE_WRITE_BYTES = 1 << 20;
 
@@ -1720,20 +1726,28 @@ function describeFailure(e) {
   if (typeof err?.code === "string") f.code = err.code;
   return f;
 }
-function runJob(job) {
+async function runJob(job) {
   const transfer = [];
   let result;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind }));
-      break;
-    case "prepare":
-      result = job.items.map((item) => {
-        const p = prepareEntry(item);
-        transfer.push(p.deflated.buffer);
-        return p;
+      result = job.files.map((f) => {
+        const info = inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind });
+        readSinceCollect += info.size;
+        return info;
       });
+      collectIfDue();
       break;
+    case "prepare": {
+      const prepared = await Promise.all(job.items.map((item) => prepareEntry(item)));
+      for (const p of prepared) {
+        transfer.push(p.deflated.buffer);
+        readSinceCollect += p.size;
+      }
+      collectIfDue();
+      result = prepared;
+      break;
+    }
     case "inject-validate":
       result = validate(job.sources, job.roots, job.keep);
       break;
@@ -1744,18 +1758,39 @@ function runJob(job) {
   }
   return { result, transfer };
 }
-function prepareEntry(item) {
+var readSinceCollect = 0;
+var collect;
+function collectIfDue() {
+  if (readSinceCollect < COLLECT_EVERY_BYTES) return;
+  readSinceCollect = 0;
+  if (collect === void 0) {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc");
+    collect = typeof gc === "function" ? gc : null;
+  }
+  collect?.();
+}
+async function prepareEntry(item) {
   let data;
+  let scratch3 = false;
   if (item instanceof Uint8Array) data = item;
   else {
-    let read = readRegularFile(item.file, item.displayPath, true);
-    if (item.decompress) read = decompressed(read).bytes;
+    const raw = readRegularFile(item.file, item.displayPath, true);
+    const read = item.decompress ? decompressed(raw).bytes : raw;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
+    scratch3 = data.buffer === raw.buffer;
   }
-  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  const crc = crc322(data);
+  const size = data.length;
+  const sha1 = createHash2("sha1").update(data).digest("hex");
+  const out = size < ASYNC_DEFLATE_MIN_BYTES ? zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }) : await deflateRawAsync(scratch3 ? Buffer.from(data) : data, {
+    level: DEFLATE_LEVEL,
+    chunkSize: Math.min(ASYNC_DEFLATE_CHUNK_BYTES, Math.max(zlib.constants.Z_DEFAULT_CHUNK, size >> 2))
+  });
   const deflated = isMainThread ? out : new Uint8Array(out);
-  return { deflated, crc: crc322(data), size: data.length, sha1: createHash2("sha1").update(data).digest("hex") };
+  return { deflated, crc, size, sha1 };
 }
+var deflateRawAsync = promisify(zlib.deflateRaw);
 var crcTable;
 function crc322(data) {
   const native = zlib.crc32;
@@ -1777,11 +1812,9 @@ function crc322(data) {
 var port = parentPort;
 if (port) {
   port.on("message", ({ id, job }) => {
-    try {
-      const { result, transfer } = runJob(job);
-      port.postMessage({ id, result }, transfer);
-    } catch (e) {
-      port.postMessage({ id, failure: describeFailure(e) });
-    }
+    runJob(job).then(
+      ({ result, transfer }) => port.postMessage({ id, result }, transfer),
+      (e) => port.postMessage({ id, failure: describeFailure(e) })
+    );
   });
 }

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { type BundleEntry, fileUrl, urlToBundlePath, writeBundle } from "../../src/sourcemaps/bundle.js";
 import { commonSourcePrefix, rewriteSourceMap } from "../../src/sourcemaps/bundle-rewrite.js";
 import { planRequests } from "../../src/sourcemaps/chunks.js";
 import { splitBundles } from "../../src/sourcemaps/upload.js";
+import { createPool } from "../../src/sourcemaps/work/pool.js";
+import { ASYNC_DEFLATE_MIN_BYTES, DEFLATE_LEVEL } from "../../src/sourcemaps/work/tuning.js";
 import { tempDir } from "../support/runCli.js";
 
 const sha1 = (b: Buffer) => createHash("sha1").update(b).digest("hex");
@@ -72,6 +75,60 @@ describe("writeBundle", () => {
     expect(manifest.files["files/_/_/a.js.map"]).toEqual({ type: "source_map", url: "~/a.js.map" });
     // Local header: version 20, no flags, deflate, time 0, date 1980-01-01.
     expect([...data.subarray(8, 22)]).toEqual([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0, 0, 0, 0x21, 0]);
+  });
+
+  it("deflates large entries on the threadpool to the bytes a deflate in place gives, inline and on a thread", async () => {
+    const dir = tempDir();
+    // Compressible but not trivial text: lines of numbers, some entries above ASYNC_DEFLATE_MIN_BYTES.
+    const text = (n: number, seed: number) => {
+      const lines: string[] = [];
+      for (let i = 0, bytes = 0; bytes < n; i++) {
+        const line = `var v${i}=${(i * 7919 + seed) % 100003};`;
+        lines.push(line);
+        bytes += line.length;
+      }
+      return lines.join("\n");
+    };
+    const sizes = [
+      ASYNC_DEFLATE_MIN_BYTES * 5,
+      ASYNC_DEFLATE_MIN_BYTES * 3,
+      ASYNC_DEFLATE_MIN_BYTES,
+      ASYNC_DEFLATE_MIN_BYTES * 2,
+      100,
+      ASYNC_DEFLATE_MIN_BYTES - 1,
+      3 << 20,
+    ];
+    const contents = sizes.map((n, i) => text(n, i));
+    // Odd entries are read from files: the reader reuses its memory from one file to the next.
+    const es = contents.map((t, i) => {
+      if (i % 2 === 0) return entry(`~/f${i}.js`, t);
+      writeFileSync(join(dir, `f${i}.js`), t);
+      return { ...entry(`~/f${i}.js`, t), source: { file: join(dir, `f${i}.js`), displayPath: `f${i}.js` } };
+    });
+    const inline = await writeBundle(join(dir, "inline.zip"), es, { org: "acme" }, 1 << 20);
+    const pool = await createPool(1);
+    expect(pool.threaded).toBe(true);
+    let threaded: Awaited<ReturnType<typeof writeBundle>>;
+    try {
+      threaded = await writeBundle(join(dir, "threaded.zip"), es, { org: "acme" }, 1 << 20, undefined, pool);
+    } finally {
+      await pool.close();
+    }
+    expect(threaded.checksum).toBe(inline.checksum);
+    const data = readFileSync(join(dir, "inline.zip"));
+    expect(readFileSync(join(dir, "threaded.zip")).equals(data)).toBe(true);
+    // Each entry's stored bytes are what deflateRawSync at DEFLATE_LEVEL makes of it.
+    let at = 8;
+    for (const [i, t] of contents.entries()) {
+      expect(data.readUInt32LE(at)).toBe(0x04034b50);
+      const stored = data.readUInt32LE(at + 18);
+      const nameLength = data.readUInt16LE(at + 26);
+      expect(data.subarray(at + 30, at + 30 + nameLength).toString()).toBe(`files/_/_/f${i}.js`);
+      const body = data.subarray(at + 30 + nameLength, at + 30 + nameLength + stored);
+      expect(body.equals(deflateRawSync(Buffer.from(t), { level: DEFLATE_LEVEL }))).toBe(true);
+      at += 30 + nameLength + stored;
+    }
+    expect(Object.keys(unzipSync(data))).toHaveLength(contents.length + 1);
   });
 
   it("gives the same bytes and bundle id for the same input", async () => {

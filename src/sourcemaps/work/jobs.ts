@@ -9,6 +9,9 @@
  * - inject-validate / inject-apply: inject's two phases
  */
 import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
 import type { RecoveryFiles } from "../atomic-write.js";
@@ -19,7 +22,7 @@ import { readRegularFile } from "../file-errors.js";
 import { applyPlans } from "../inject-apply.js";
 import { type Keep, type Plan, type Validated, validate } from "../inject-validate.js";
 import { type Inspection, inspectFile } from "../inspection.js";
-import { DEFLATE_LEVEL } from "./tuning.js";
+import { ASYNC_DEFLATE_CHUNK_BYTES, ASYNC_DEFLATE_MIN_BYTES, COLLECT_EVERY_BYTES, DEFLATE_LEVEL } from "./tuning.js";
 
 /**
  * A bundle entry's bytes, or the file to read them from (uncompressed first with `decompress`
@@ -76,21 +79,34 @@ export function describeFailure(e: unknown): JobFailure {
   return f;
 }
 
-/** Run one job. Throws what the job function throws (InputErrors naming files, for bad input). */
-export function runJob<J extends Job>(job: J): Done<J> {
+/**
+ * Run one job. Rejects with what the job function throws (InputErrors naming files, for bad
+ * input). Only `prepare` waits on anything: its large entries deflate on libuv's threadpool.
+ */
+export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
   const transfer: ArrayBuffer[] = [];
   let result: unknown;
   switch (job.kind) {
     case "inspect":
-      result = job.files.map((f) => inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind }));
-      break;
-    case "prepare":
-      result = job.items.map((item) => {
-        const p = prepareEntry(item);
-        transfer.push(p.deflated.buffer as ArrayBuffer);
-        return p;
+      result = job.files.map((f) => {
+        const info = inspectFile(f.abs, f.rel, { decompress: job.decompress, kind: f.kind });
+        readSinceCollect += info.size;
+        return info;
       });
+      collectIfDue();
       break;
+    case "prepare": {
+      // Each entry is read, rewritten and hashed here, in order, before the next one starts;
+      // only the deflating of large ones runs on (and waits for) the threadpool meanwhile.
+      const prepared = await Promise.all(job.items.map((item) => prepareEntry(item)));
+      for (const p of prepared) {
+        transfer.push(p.deflated.buffer as ArrayBuffer);
+        readSinceCollect += p.size;
+      }
+      collectIfDue();
+      result = prepared;
+      break;
+    }
     case "inject-validate":
       result = validate(job.sources, job.roots, job.keep);
       break;
@@ -102,22 +118,65 @@ export function runJob<J extends Job>(job: J): Done<J> {
   return { result: result as JobResult<J>, transfer };
 }
 
-/** Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them. */
-export function prepareEntry(item: PrepareItem): Prepared {
+/** File bytes this thread has read (and turned into strings) since its last full collection. */
+let readSinceCollect = 0;
+let collect: (() => void) | null | undefined;
+
+/**
+ * A full collection on this thread once COLLECT_EVERY_BYTES of files have been read since the
+ * last. Reading a map or a script makes strings of its whole text (twice its bytes when it is not
+ * Latin-1), which V8 puts straight into the old generation and frees only at a full collection —
+ * left alone, it lets the old generation grow to ~100 MB of such dead text before it collects.
+ * What these threads keep between jobs is small, so a collection costs a few ms.
+ */
+function collectIfDue(): void {
+  if (readSinceCollect < COLLECT_EVERY_BYTES) return;
+  readSinceCollect = 0;
+  if (collect === undefined) {
+    // `gc` is installed in contexts made after the flag is set: here, a throwaway one.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as unknown;
+    collect = typeof gc === "function" ? (gc as () => void) : null;
+  }
+  collect?.();
+}
+
+/**
+ * Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them: on this
+ * thread below ASYNC_DEFLATE_MIN_BYTES, else on libuv's threadpool, so that deflating a large
+ * entry (most of an upload's bytes) overlaps with preparing the next ones. Everything but that
+ * deflate runs before the first await, so callers that start several entries prepare them in order.
+ */
+export async function prepareEntry(item: PrepareItem): Promise<Prepared> {
   let data: Uint8Array;
+  // Whether `data` is the reader's reused memory, which the next entry's read overwrites.
+  let scratch = false;
   if (item instanceof Uint8Array) data = item;
   else {
-    // Read into reused memory: the bytes are done with before the next entry is read.
-    let read = readRegularFile(item.file, item.displayPath, true);
-    if (item.decompress) read = decompressed(read).bytes;
+    // Read into reused memory: the bytes are done with before the next entry is read, unless
+    // they are deflated on the threadpool (copied below).
+    const raw = readRegularFile(item.file, item.displayPath, true);
+    const read = item.decompress ? decompressed(raw).bytes : raw;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
+    scratch = data.buffer === raw.buffer;
   }
+  const crc = crc32(data);
+  const size = data.length;
+  const sha1 = createHash("sha1").update(data).digest("hex");
+  const out =
+    size < ASYNC_DEFLATE_MIN_BYTES
+      ? zlib.deflateRawSync(data, { level: DEFLATE_LEVEL })
+      : await deflateRawAsync(scratch ? Buffer.from(data) : data, {
+          level: DEFLATE_LEVEL,
+          chunkSize: Math.min(ASYNC_DEFLATE_CHUNK_BYTES, Math.max(zlib.constants.Z_DEFAULT_CHUNK, size >> 2)),
+        });
   // On a worker, a copy that owns its memory, so it can be moved (not cloned) to the main
   // thread: a clone of a view copies the whole pool or output buffer behind it.
-  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
-  return { deflated, crc: crc32(data), size: data.length, sha1: createHash("sha1").update(data).digest("hex") };
+  return { deflated, crc, size, sha1 };
 }
+
+const deflateRawAsync = promisify(zlib.deflateRaw) as (data: Uint8Array, opts: zlib.ZlibOptions) => Promise<Buffer>;
 
 let crcTable: Int32Array | undefined;
 
