@@ -78,7 +78,7 @@ export interface SentryShipRollupPlugin {
       this: PluginContextLike,
       code: string,
       chunk: RenderedChunkLike,
-    ): Promise<{ code: string; map: null } | null>;
+    ): RenderedLike | null | Promise<RenderedLike | null>;
   };
   generateBundle(this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike): Promise<void>;
   writeBundle(this: PluginContextLike, options: OutputOptionsLike): Promise<void>;
@@ -97,6 +97,16 @@ function chainAddon(theirs: AddonLike | undefined, ours: (chunk: RenderedChunkLi
   };
 }
 
+interface RenderedLike {
+  code: string;
+  map: null;
+}
+
+interface Ready {
+  mod: typeof import("./inject.js");
+  release: string | undefined;
+}
+
 /** The Vite / Rollup plugin. */
 export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRollupPlugin {
   const log = pluginLogger(options);
@@ -107,6 +117,9 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
   // The injection code loads when a build starts (`vite dev` never loads it), not with this module.
   let injecting: Promise<typeof import("./inject.js")> | undefined;
   const injection = () => (injecting ??= import("./inject.js"));
+  let ready: Ready | undefined;
+  const prepare = async (): Promise<Ready> =>
+    (ready ??= { mod: await injection(), release: await injectedRelease(options, releaseOf) });
   /** The ids Rolldown placed through postBanner/postFooter (their maps are shifted already). */
   const placed = new Set<string>();
 
@@ -115,7 +128,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
     apply: "build",
     enforce: "post",
     buildStart() {
-      if (inject) injection().catch(() => {});
+      if (inject) prepare().catch(() => {});
       releaseOf().catch(() => {});
     },
     outputOptions(outputOptions) {
@@ -153,14 +166,17 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
     },
     renderChunk: {
       order: "post",
-      async handler(code, chunk) {
+      handler(code, chunk) {
         if (!inject || this.meta?.rolldownVersion !== undefined || !/\.[cm]?js$/.test(chunk.fileName)) return null;
-        const { injectRendered } = await injection();
-        const out = injectRendered(code, await injectedRelease(options, releaseOf));
-        if (!out) return null;
-        inserted.set(out.debugId, out.at);
-        log.debug(`${chunk.fileName}: debug id ${out.debugId}`);
-        return { code: out.code, map: null };
+        const render = ({ mod, release }: Ready) => {
+          const out = mod.injectRendered(code, release);
+          if (!out) return null;
+          inserted.set(out.debugId, out.at);
+          log.debug(`${chunk.fileName}: debug id ${out.debugId}`);
+          return { code: out.code, map: null } as RenderedLike;
+        };
+        // Synchronous once the code and the release are known (from buildStart on, as a rule).
+        return ready ? render(ready) : prepare().then(render);
       },
     },
     async generateBundle(outputOptions, bundle) {
