@@ -11744,7 +11744,7 @@ var require_client_h1 = __commonJS({
       kHTTPContext,
       kClosed
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var removeAllListeners = util.removeAllListeners;
@@ -11880,7 +11880,7 @@ var require_client_h1 = __commonJS({
          */
       constructor(client, socket, { exports: exports2 }) {
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -11976,11 +11976,11 @@ var require_client_h1 = __commonJS({
             currentParser = null;
             currentBufferRef = null;
           }
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const data = chunk.subarray(llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(data);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(data);
             } else {
@@ -12003,10 +12003,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -12023,7 +12023,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(currentParser === null);
@@ -12234,7 +12234,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       /**
        * @param {Buffer} buf
@@ -12260,7 +12260,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
         return 0;
       }
@@ -12300,13 +12300,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(client[kResume]);
         } else {
@@ -18389,7 +18389,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -18437,7 +18437,7 @@ var require_mock_client = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -18650,7 +18650,7 @@ var require_mock_call_history = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -18698,7 +18698,7 @@ var require_mock_pool = __commonJS({
         this[kDispatches] = [];
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -54768,7 +54768,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants6 = require_constants6();
+    var constants5 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -54776,7 +54776,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -54985,7 +54985,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -55031,8 +55031,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -55728,7 +55728,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -55786,7 +55786,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
-    var constants6 = require_constants6();
+    var constants5 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -55914,7 +55914,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants6;
+    picomatch2.constants = constants5;
     module.exports = picomatch2;
   }
 });
@@ -57410,8 +57410,6 @@ var init_inspection = __esm({
 // src/sourcemaps/work/tuning.ts
 var tuning_exports = {};
 __export(tuning_exports, {
-  ASYNC_DEFLATE_CHUNK_BYTES: () => ASYNC_DEFLATE_CHUNK_BYTES,
-  ASYNC_DEFLATE_MIN_BYTES: () => ASYNC_DEFLATE_MIN_BYTES,
   BUNDLE_BATCHES_PER_WORKER: () => BUNDLE_BATCHES_PER_WORKER,
   BUNDLE_BATCH_BYTES: () => BUNDLE_BATCH_BYTES,
   BUNDLE_BATCH_ENTRIES: () => BUNDLE_BATCH_ENTRIES,
@@ -57440,7 +57438,7 @@ function workerThreads() {
 function leanHeap() {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
-var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, INJECT_KEEP_BYTES, INJECT_KEEP_FILE_BYTES, HEAP_GROWING_PERCENT, DEFLATE_LEVEL, ASYNC_DEFLATE_MIN_BYTES, ASYNC_DEFLATE_CHUNK_BYTES, COLLECT_EVERY_BYTES, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
+var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, INJECT_KEEP_BYTES, INJECT_KEEP_FILE_BYTES, HEAP_GROWING_PERCENT, DEFLATE_LEVEL, COLLECT_EVERY_BYTES, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
 var init_tuning = __esm({
   "src/sourcemaps/work/tuning.ts"() {
     "use strict";
@@ -57451,8 +57449,6 @@ var init_tuning = __esm({
     INJECT_KEEP_FILE_BYTES = 4 << 10;
     HEAP_GROWING_PERCENT = 20;
     DEFLATE_LEVEL = 4;
-    ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
-    ASYNC_DEFLATE_CHUNK_BYTES = 256 * 1024;
     COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
     BUNDLE_BATCH_BYTES = 1 << 20;
     BUNDLE_BATCH_ENTRIES = 64;
@@ -57465,7 +57461,6 @@ var init_tuning = __esm({
 
 // src/sourcemaps/work/jobs.ts
 import { createHash as createHash6 } from "node:crypto";
-import { promisify as promisify2 } from "node:util";
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
@@ -57514,21 +57509,16 @@ function collectIfDue() {
 }
 async function prepareEntry(item) {
   let data;
-  let scratch3 = false;
   if (item instanceof Uint8Array) data = item;
   else {
     const raw = readRegularFile(item.file, item.displayPath, true);
     const read = item.decompress ? decompressed(raw).bytes : raw;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
-    scratch3 = data.buffer === raw.buffer;
   }
   const crc2 = crc322(data);
   const size = data.length;
   const sha12 = createHash6("sha1").update(data).digest("hex");
-  const out = size < ASYNC_DEFLATE_MIN_BYTES ? zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }) : await deflateRawAsync(scratch3 ? Buffer.from(data) : data, {
-    level: DEFLATE_LEVEL,
-    chunkSize: Math.min(ASYNC_DEFLATE_CHUNK_BYTES, Math.max(zlib.constants.Z_DEFAULT_CHUNK, size >> 2))
-  });
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
   return { deflated, crc: crc2, size, sha1: sha12 };
 }
@@ -57547,7 +57537,7 @@ function crc322(data) {
   for (let i3 = 0; i3 < data.length; i3++) c3 = crcTable[(c3 ^ data[i3]) & 255] ^ c3 >>> 8;
   return (c3 ^ -1) >>> 0;
 }
-var readSinceCollect, collect2, deflateRawAsync, crcTable;
+var readSinceCollect, collect2, crcTable;
 var init_jobs = __esm({
   "src/sourcemaps/work/jobs.ts"() {
     "use strict";
@@ -57559,7 +57549,6 @@ var init_jobs = __esm({
     init_inspection();
     init_tuning();
     readSinceCollect = 0;
-    deflateRawAsync = promisify2(zlib.deflateRaw);
   }
 });
 
@@ -60397,7 +60386,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync7, constants as constants5, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync9 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync9 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -60406,7 +60395,7 @@ function cause(e) {
 function readUserFile(path, display, max, tail = false) {
   let fd2;
   try {
-    fd2 = openSync7(path, constants5.O_RDONLY | constants5.O_NONBLOCK);
+    fd2 = openSync7(path, constants4.O_RDONLY | constants4.O_NONBLOCK);
   } catch (e) {
     throw new InputError(`could not read ${display}: ${cause(e)}`);
   }

@@ -7,7 +7,6 @@ import { parentPort } from "node:worker_threads";
 
 // src/sourcemaps/work/jobs.ts
 import { createHash as createHash2 } from "node:crypto";
-import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
@@ -1711,8 +1710,6 @@ function inspectFile(abs, rel, opts = {}) {
 var INJECT_KEEP_BYTES = 16 << 20;
 var INJECT_KEEP_FILE_BYTES = 4 << 10;
 var DEFLATE_LEVEL = 4;
-var ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
-var ASYNC_DEFLATE_CHUNK_BYTES = 256 * 1024;
 var COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
 var BUNDLE_BATCH_BYTES = 1 << 20;
 var BUNDLE_WRITE_BYTES = 1 << 20;
@@ -1772,25 +1769,19 @@ function collectIfDue() {
 }
 async function prepareEntry(item) {
   let data;
-  let scratch3 = false;
   if (item instanceof Uint8Array) data = item;
   else {
     const raw = readRegularFile(item.file, item.displayPath, true);
     const read = item.decompress ? decompressed(raw).bytes : raw;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
-    scratch3 = data.buffer === raw.buffer;
   }
   const crc = crc322(data);
   const size = data.length;
   const sha1 = createHash2("sha1").update(data).digest("hex");
-  const out = size < ASYNC_DEFLATE_MIN_BYTES ? zlib.deflateRawSync(data, { level: DEFLATE_LEVEL }) : await deflateRawAsync(scratch3 ? Buffer.from(data) : data, {
-    level: DEFLATE_LEVEL,
-    chunkSize: Math.min(ASYNC_DEFLATE_CHUNK_BYTES, Math.max(zlib.constants.Z_DEFAULT_CHUNK, size >> 2))
-  });
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
   return { deflated, crc, size, sha1 };
 }
-var deflateRawAsync = promisify(zlib.deflateRaw);
 var crcTable;
 function crc322(data) {
   const native = zlib.crc32;

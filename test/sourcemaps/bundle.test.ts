@@ -9,7 +9,7 @@ import { commonSourcePrefix, rewriteSourceMap } from "../../src/sourcemaps/bundl
 import { planRequests } from "../../src/sourcemaps/chunks.js";
 import { splitBundles } from "../../src/sourcemaps/upload.js";
 import { createPool } from "../../src/sourcemaps/work/pool.js";
-import { ASYNC_DEFLATE_MIN_BYTES, DEFLATE_LEVEL } from "../../src/sourcemaps/work/tuning.js";
+import { DEFLATE_LEVEL } from "../../src/sourcemaps/work/tuning.js";
 import { tempDir } from "../support/runCli.js";
 
 const sha1 = (b: Buffer) => createHash("sha1").update(b).digest("hex");
@@ -77,9 +77,10 @@ describe("writeBundle", () => {
     expect([...data.subarray(8, 22)]).toEqual([0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0, 0, 0, 0x21, 0]);
   });
 
-  it("deflates large entries on the threadpool to the bytes a deflate in place gives, inline and on a thread", async () => {
+  it("stores large and small entries, read from files or given, as deflate in place gives them, inline and on a thread", async () => {
     const dir = tempDir();
-    // Compressible but not trivial text: lines of numbers, some entries above ASYNC_DEFLATE_MIN_BYTES.
+    const K64 = 64 * 1024;
+    // Compressible but not trivial text: lines of numbers, entries of many sizes.
     const text = (n: number, seed: number) => {
       const lines: string[] = [];
       for (let i = 0, bytes = 0; bytes < n; i++) {
@@ -89,15 +90,7 @@ describe("writeBundle", () => {
       }
       return lines.join("\n");
     };
-    const sizes = [
-      ASYNC_DEFLATE_MIN_BYTES * 5,
-      ASYNC_DEFLATE_MIN_BYTES * 3,
-      ASYNC_DEFLATE_MIN_BYTES,
-      ASYNC_DEFLATE_MIN_BYTES * 2,
-      100,
-      ASYNC_DEFLATE_MIN_BYTES - 1,
-      3 << 20,
-    ];
+    const sizes = [K64 * 5, K64 * 3, K64, K64 * 2, 100, K64 - 1, 3 << 20];
     const contents = sizes.map((n, i) => text(n, i));
     // Odd entries are read from files: the reader reuses its memory from one file to the next.
     const es = contents.map((t, i) => {

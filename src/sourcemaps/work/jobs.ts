@@ -9,7 +9,6 @@
  * - inject-validate / inject-apply: inject's two phases
  */
 import { createHash } from "node:crypto";
-import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
@@ -22,7 +21,7 @@ import { readRegularFile } from "../file-errors.js";
 import { applyPlans } from "../inject-apply.js";
 import { type Keep, type Plan, type Validated, validate } from "../inject-validate.js";
 import { type Inspection, inspectFile } from "../inspection.js";
-import { ASYNC_DEFLATE_CHUNK_BYTES, ASYNC_DEFLATE_MIN_BYTES, COLLECT_EVERY_BYTES, DEFLATE_LEVEL } from "./tuning.js";
+import { COLLECT_EVERY_BYTES, DEFLATE_LEVEL } from "./tuning.js";
 
 /**
  * A bundle entry's bytes, or the file to read them from (uncompressed first with `decompress`
@@ -142,41 +141,27 @@ function collectIfDue(): void {
 }
 
 /**
- * Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them: on this
- * thread below ASYNC_DEFLATE_MIN_BYTES, else on libuv's threadpool, so that deflating a large
- * entry (most of an upload's bytes) overlaps with preparing the next ones. Everything but that
- * deflate runs before the first await, so callers that start several entries prepare them in order.
+ * Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them, all on this
+ * thread (see DEFLATE_LEVEL in ./tuning.ts for why not on libuv's threadpool).
  */
 export async function prepareEntry(item: PrepareItem): Promise<Prepared> {
   let data: Uint8Array;
-  // Whether `data` is the reader's reused memory, which the next entry's read overwrites.
-  let scratch = false;
   if (item instanceof Uint8Array) data = item;
   else {
-    // Read into reused memory: the bytes are done with before the next entry is read, unless
-    // they are deflated on the threadpool (copied below).
+    // Read into reused memory: the bytes are done with before the next entry is read.
     const raw = readRegularFile(item.file, item.displayPath, true);
     const read = item.decompress ? decompressed(raw).bytes : raw;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
-    scratch = data.buffer === raw.buffer;
   }
   const crc = crc32(data);
   const size = data.length;
   const sha1 = createHash("sha1").update(data).digest("hex");
-  const out =
-    size < ASYNC_DEFLATE_MIN_BYTES
-      ? zlib.deflateRawSync(data, { level: DEFLATE_LEVEL })
-      : await deflateRawAsync(scratch ? Buffer.from(data) : data, {
-          level: DEFLATE_LEVEL,
-          chunkSize: Math.min(ASYNC_DEFLATE_CHUNK_BYTES, Math.max(zlib.constants.Z_DEFAULT_CHUNK, size >> 2)),
-        });
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   // On a worker, a copy that owns its memory, so it can be moved (not cloned) to the main
   // thread: a clone of a view copies the whole pool or output buffer behind it.
   const deflated = isMainThread ? out : new Uint8Array(out);
   return { deflated, crc, size, sha1 };
 }
-
-const deflateRawAsync = promisify(zlib.deflateRaw) as (data: Uint8Array, opts: zlib.ZlibOptions) => Promise<Buffer>;
 
 let crcTable: Int32Array | undefined;
 

@@ -70,23 +70,15 @@ export function leanHeap(): void {
  * zlib level 4. Over the real-dist build's files (19,614 files, 107.5 MB; one thread, CPU time):
  * level 1 — 1.42 s, 32.8 MB; level 4 — 1.76 s, 29.5 MB; level 6 (zlib's default) — 2.96 s,
  * 28.3 MB. Level 6 costs 1.2 s for 1.2 MB less. Level 1 saves 0.34 s of CPU for 3.3 MB (11%) more
- * to send, which costs about as much at 100 Mbit/s and more on slower uplinks, while most of
- * level 4's deflating now runs on libuv's threadpool beside the main thread (below).
+ * to send, which costs about as much at 100 Mbit/s and more on slower uplinks.
+ * Deflating entries of 64 KiB or more on libuv's threadpool (async zlib, 82 of the 107 MB) while
+ * the main thread prepared the next ones was measured too and does not pay on two cores: real-large
+ * upload 7.43 s wall / 8.94 s CPU against 7.02 s / 7.67 s in place (medians of 3, quiet machine):
+ * entries go into the bundle in order, so the main thread mostly waits for the big ones.
+ * (One worker thread sharing the per-file jobs with the main thread: +1.2 s of CPU for moving
+ * results and a second isolate, and 218–226 MB peak RSS against 188–193 MB inline.)
  */
 export const DEFLATE_LEVEL = 4;
-
-/**
- * Entries of at least this many bytes deflate on libuv's threadpool (async zlib) while the
- * calling thread reads, rewrites and hashes the next ones; smaller ones deflate in place, where a
- * threadpool round trip would cost more than it moves. On the real-dist build, the 178 files of
- * 64 KiB or more hold 82 of its 107 MB, so most of the deflating (~1.3 of 1.8 s) leaves the main
- * thread; on two cores the second core does it. (One worker thread sharing the per-file jobs
- * with the main thread was measured too: +1.2 s of CPU for moving results and a second isolate,
- * and 218–226 MB peak RSS against 188–193 MB inline.)
- */
-export const ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
-/** Output bytes per threadpool step of an async deflate (zlib's default, 16 KiB, means many steps). */
-export const ASYNC_DEFLATE_CHUNK_BYTES = 256 * 1024;
 
 /**
  * Each thread collects its garbage fully after reading this many bytes of files (./jobs.ts):
