@@ -77,51 +77,49 @@ async function viteBuild(
   return { outDir, entry: await entryIn(outDir, "index.") };
 }
 
-export async function buildWebpack(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
-  const { default: webpack } = await import("webpack");
+/** The options webpack and rspack builds share (both take webpack's configuration). */
+async function webpackLikeOptions(dir: string, outDir: string, plugin: WithPlugin) {
   const { SentryShipWebpackPlugin } = await import("../../src/plugins/webpack.js");
-  const outDir = join(dir, out);
-  const compiler = webpack({
-    mode: "production",
+  return {
+    mode: "production" as const,
     context: dir,
     entry: { index: "./src/index.js" },
-    target: "node",
-    devtool: "source-map",
+    target: "node" as const,
+    devtool: "source-map" as const,
     externals: { "@sentry/node": "commonjs @sentry/node" },
     output: { path: outDir, filename: "[name].[contenthash].js", chunkFilename: "[name].[contenthash].js" },
     plugins: plugin === false ? [] : [new SentryShipWebpackPlugin(plugin) as never],
-    infrastructureLogging: { level: "none" },
-  });
-  const stats = await new Promise<import("webpack").Stats>((resolve, reject) =>
-    compiler.run((err, s) => (err ? reject(err) : resolve(s!))),
-  );
+    infrastructureLogging: { level: "none" as const },
+  };
+}
+
+interface CompilerLike<S> {
+  run(cb: (err: Error | null, stats?: S) => void): void;
+  close(cb: () => void): void;
+}
+
+/** Run a webpack or rspack compiler once; a build error fails with the bundler's own message. */
+async function runWebpackLike<S extends { hasErrors(): boolean; toString(o: "errors-only"): string }>(
+  compiler: CompilerLike<S>,
+  outDir: string,
+): Promise<PluginBuild> {
+  const stats = await new Promise<S>((resolve, reject) => compiler.run((err, s) => (err ? reject(err) : resolve(s!))));
   await new Promise<void>((resolve) => compiler.close(() => resolve()));
   if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
   return { outDir, entry: await entryIn(outDir, "index.") };
 }
 
+export async function buildWebpack(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
+  const { default: webpack } = await import("webpack");
+  const outDir = join(dir, out);
+  return runWebpackLike(webpack(await webpackLikeOptions(dir, outDir, plugin)), outDir);
+}
+
 /** rspack, with the webpack build's options and the same plugin class. */
 export async function buildRspack(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
   const { rspack } = await import("@rspack/core");
-  const { SentryShipWebpackPlugin } = await import("../../src/plugins/webpack.js");
   const outDir = join(dir, out);
-  const compiler = rspack({
-    mode: "production",
-    context: dir,
-    entry: { index: "./src/index.js" },
-    target: "node",
-    devtool: "source-map",
-    externals: { "@sentry/node": "commonjs @sentry/node" },
-    output: { path: outDir, filename: "[name].[contenthash].js", chunkFilename: "[name].[contenthash].js" },
-    plugins: plugin === false ? [] : [new SentryShipWebpackPlugin(plugin) as never],
-    infrastructureLogging: { level: "none" },
-  });
-  const stats = await new Promise<import("@rspack/core").Stats>((resolve, reject) =>
-    compiler.run((err, s) => (err ? reject(err) : resolve(s!))),
-  );
-  await new Promise<void>((resolve) => compiler.close(() => resolve()));
-  if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
-  return { outDir, entry: await entryIn(outDir, "index.") };
+  return runWebpackLike(rspack(await webpackLikeOptions(dir, outDir, plugin)), outDir);
 }
 
 export async function buildEsbuild(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
