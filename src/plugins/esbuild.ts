@@ -2,16 +2,20 @@
  * `sentry-ship/esbuild`: the esbuild plugin.
  *
  * esbuild has no hook between writing a chunk and hashing its name, so the plugin injects in
- * `onEnd`, each JS file with its map, exactly as `sourcemaps inject` does on disk — in memory
- * when the build runs with `write: false`, else in the files just written. The ids derive from the
- * bytes, so two identical builds stay byte-identical and a hashed name still stands for exactly one
- * content; but the `[hash]` esbuild put in the name was computed before the snippet was added.
- * Then what the build wrote goes to Sentry through the in-process API (./after-build.ts); a
- * `write: false` build has written nothing, so it uploads nothing.
+ * `onEnd`, each JS file with its map, exactly as `sourcemaps inject` does on disk, in memory: a
+ * build that writes its files runs with `write: false` under the plugin, which injects into the
+ * output files and then writes them itself (maps first, then scripts; a script starting with `#!`
+ * executable, as esbuild makes it), so nothing is written twice, read back or listed through a
+ * metafile; esbuild's result then has no `outputFiles`, as a writing build's has not. The ids
+ * derive from the bytes, so two identical builds stay byte-identical and a hashed name still
+ * stands for exactly one content; but the `[hash]` esbuild put in the name was computed before
+ * the snippet was added. Then what the build wrote goes to Sentry through the in-process API
+ * (./after-build.ts); a `write: false` build of the user's own has written nothing, so it uploads
+ * nothing. Plugins listed after this one find the files on disk in their own `onEnd`.
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { afterBuild } from "./after-build.js";
 import {
@@ -32,10 +36,8 @@ interface OutputFileLike {
 interface BuildResultLike {
   errors: unknown[];
   outputFiles?: OutputFileLike[];
-  metafile?: { outputs: Record<string, unknown> };
 }
 interface BuildOptionsLike {
-  metafile?: boolean;
   write?: boolean;
   outdir?: string;
   outfile?: string;
@@ -66,13 +68,14 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
     name: "sentry-ship",
     async setup(build) {
       const init = build.initialOptions;
-      // The metafile names what a writing build wrote.
-      if (init.write !== false) init.metafile = true;
       // esbuild names outputs relative to its working directory.
       const cwd = init.absWorkingDir ?? process.cwd();
       // The injection code loads while esbuild builds (in its own process), not after.
       const injecting = injectsDebugIds(options) ? import("./inject.js") : undefined;
       injecting?.catch(() => {});
+      // A writing build's files are injected in memory and written once, by the plugin.
+      const writes = injecting !== undefined && init.write !== false;
+      if (writes) init.write = false;
       // The release goes into the files after esbuild hashed their names; a comment naming it
       // at the end of every JS file (esbuild's `footer`, which it hashes) makes the names
       // change with the release all the same.
@@ -83,13 +86,16 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
       }
 
       build.onEnd(async (result) => {
-        if (result.errors.length > 0) return;
-        if (injecting) {
+        if (result.errors.length > 0) {
+          if (writes) delete result.outputFiles;
+          return;
+        }
+        if (injecting && result.outputFiles) {
           const { injectAsset } = await injecting;
-          if (result.outputFiles) injectInMemory(injectAsset, result.outputFiles, release, log);
-          else if (result.metafile) {
-            const paths = Object.keys(result.metafile.outputs).map((p) => (isAbsolute(p) ? p : join(cwd, p)));
-            await injectOnDisk(injectAsset, paths, release, log);
+          injectInMemory(injectAsset, result.outputFiles, release, log);
+          if (writes) {
+            await writeOutputs(result.outputFiles);
+            delete result.outputFiles;
           }
         }
         if (result.outputFiles) return;
@@ -128,31 +134,20 @@ function injectInMemory(
   }
 }
 
-async function injectOnDisk(
-  injectAsset: InjectAsset,
-  paths: string[],
-  release: string | undefined,
-  log: ReturnType<typeof pluginLogger>,
-) {
-  const all = new Set(paths);
-  // Files are independent: read, inject and write them concurrently.
-  await Promise.all(
-    paths
-      .filter((p) => JS_RE.test(p))
-      .map(async (p) => {
-        const mapPath = all.has(`${p}.map`) ? `${p}.map` : undefined;
-        const [code, map] = await Promise.all([
-          readFile(p, "utf8"),
-          mapPath === undefined ? undefined : readFile(mapPath, "utf8"),
-        ]);
-        const out = injectOne(injectAsset, p, code, map, release);
-        if (!out) return;
-        // The map first: a reader never sees injected code with a map that lacks its id.
-        if (mapPath !== undefined && out.map !== undefined) await writeFile(mapPath, out.map);
-        await writeFile(p, out.code);
-        log.debug(`${p}: debug id ${out.debugId}`);
-      }),
-  );
+/** Write the output files as esbuild would have: maps and other files first, then scripts. */
+async function writeOutputs(files: OutputFileLike[]) {
+  const write = async (f: OutputFileLike) => {
+    await mkdir(dirname(f.path), { recursive: true });
+    await writeFile(f.path, f.contents);
+    // esbuild makes a file that starts with a hashbang executable.
+    if (f.contents[0] === 0x23 && f.contents[1] === 0x21) await chmod(f.path, 0o755);
+  };
+  try {
+    await Promise.all(files.filter((f) => !JS_RE.test(f.path)).map(write));
+    await Promise.all(files.filter((f) => JS_RE.test(f.path)).map(write));
+  } catch (e) {
+    throw new Error(`sentry-ship: could not write the build's output: ${(e as Error).message}`);
+  }
 }
 
 function injectOne(

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -40,5 +42,42 @@ describe("the esbuild plugin with write: false", () => {
     for (const f of files) expect(Buffer.from(f.contents).toString("utf8")).toBe(f.text);
     const again = await memory();
     expect(again.map((f) => [f.path, f.text])).toEqual(files.map((f) => [f.path, f.text]));
+  });
+});
+
+describe("the esbuild plugin in a build that writes its files", () => {
+  it("writes them as esbuild would: no outputFiles in the result, a hashbang script executable, the files on disk for a later plugin", async () => {
+    const dir = tempDir("ship-esbuild-write-");
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src", "cli.js"), '#!/usr/bin/env node\nconsole.log("shipped");\n');
+    const seenByLater: string[] = [];
+    const later = {
+      name: "later",
+      setup(b: { onEnd(fn: () => void): void }) {
+        b.onEnd(() => {
+          seenByLater.push(...readdirSync(join(dir, "out")).sort());
+        });
+      },
+    };
+    const out = join(dir, "out");
+    const result = await build({
+      entryPoints: [join(dir, "src/cli.js")],
+      bundle: true,
+      platform: "node",
+      sourcemap: true,
+      outdir: out,
+      logLevel: "silent",
+      plugins: [sentryShip({ release: { name: "cli@1.0.0" } }), later],
+    });
+    expect(result.outputFiles).toBeUndefined();
+    expect(seenByLater).toEqual(["cli.js", "cli.js.map"]);
+    const code = readFileSync(join(out, "cli.js"), "utf8");
+    expect(code.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    const map = JSON.parse(readFileSync(join(out, "cli.js.map"), "utf8")) as { debugId?: string };
+    expect(map.debugId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(code).toContain(`//# debugId=${map.debugId}`);
+    expect(statSync(join(out, "cli.js")).mode & 0o777).toBe(0o755);
+    expect(statSync(join(out, "cli.js.map")).mode & 0o111).toBe(0);
+    expect(execFileSync(join(out, "cli.js"), { encoding: "utf8" })).toBe("shipped\n");
   });
 });
