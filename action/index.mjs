@@ -57465,7 +57465,7 @@ import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
-async function runJob(job) {
+function runJob(job) {
   const transfer = [];
   let result;
   switch (job.kind) {
@@ -57477,16 +57477,15 @@ async function runJob(job) {
       });
       collectIfDue();
       break;
-    case "prepare": {
-      const prepared = await Promise.all(job.items.map((item) => prepareEntry(item)));
-      for (const p2 of prepared) {
+    case "prepare":
+      result = job.items.map((item) => {
+        const p2 = prepareEntry(item);
         transfer.push(p2.deflated.buffer);
         readSinceCollect += p2.size;
-      }
+        return p2;
+      });
       collectIfDue();
-      result = prepared;
       break;
-    }
     case "inject-validate":
       result = validate2(job.sources, job.roots, job.keep);
       break;
@@ -57507,20 +57506,17 @@ function collectIfDue() {
   }
   collect2?.();
 }
-async function prepareEntry(item) {
+function prepareEntry(item) {
   let data;
   if (item instanceof Uint8Array) data = item;
   else {
-    const raw = readRegularFile(item.file, item.displayPath, true);
-    const read = item.decompress ? decompressed(raw).bytes : raw;
+    let read = readRegularFile(item.file, item.displayPath, true);
+    if (item.decompress) read = decompressed(read).bytes;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const crc2 = crc322(data);
-  const size = data.length;
-  const sha12 = createHash6("sha1").update(data).digest("hex");
   const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
-  return { deflated, crc: crc2, size, sha1: sha12 };
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash6("sha1").update(data).digest("hex") };
 }
 function crc322(data) {
   const native = zlib.crc32;
@@ -57620,7 +57616,11 @@ var init_pool = __esm({
       run(job) {
         return new Promise(
           (resolve16, reject) => setImmediate(() => {
-            runJob(job).then((done) => resolve16(done.result), reject);
+            try {
+              resolve16(runJob(job).result);
+            } catch (e) {
+              reject(e);
+            }
           })
         );
       }

@@ -1723,7 +1723,7 @@ function describeFailure(e) {
   if (typeof err?.code === "string") f.code = err.code;
   return f;
 }
-async function runJob(job) {
+function runJob(job) {
   const transfer = [];
   let result;
   switch (job.kind) {
@@ -1735,16 +1735,15 @@ async function runJob(job) {
       });
       collectIfDue();
       break;
-    case "prepare": {
-      const prepared = await Promise.all(job.items.map((item) => prepareEntry(item)));
-      for (const p of prepared) {
+    case "prepare":
+      result = job.items.map((item) => {
+        const p = prepareEntry(item);
         transfer.push(p.deflated.buffer);
         readSinceCollect += p.size;
-      }
+        return p;
+      });
       collectIfDue();
-      result = prepared;
       break;
-    }
     case "inject-validate":
       result = validate(job.sources, job.roots, job.keep);
       break;
@@ -1767,20 +1766,17 @@ function collectIfDue() {
   }
   collect?.();
 }
-async function prepareEntry(item) {
+function prepareEntry(item) {
   let data;
   if (item instanceof Uint8Array) data = item;
   else {
-    const raw = readRegularFile(item.file, item.displayPath, true);
-    const read = item.decompress ? decompressed(raw).bytes : raw;
+    let read = readRegularFile(item.file, item.displayPath, true);
+    if (item.decompress) read = decompressed(read).bytes;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const crc = crc322(data);
-  const size = data.length;
-  const sha1 = createHash2("sha1").update(data).digest("hex");
   const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
-  return { deflated, crc, size, sha1 };
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash2("sha1").update(data).digest("hex") };
 }
 var crcTable;
 function crc322(data) {
@@ -1803,9 +1799,11 @@ function crc322(data) {
 var port = parentPort;
 if (port) {
   port.on("message", ({ id, job }) => {
-    runJob(job).then(
-      ({ result, transfer }) => port.postMessage({ id, result }, transfer),
-      (e) => port.postMessage({ id, failure: describeFailure(e) })
-    );
+    try {
+      const { result, transfer } = runJob(job);
+      port.postMessage({ id, result }, transfer);
+    } catch (e) {
+      port.postMessage({ id, failure: describeFailure(e) });
+    }
   });
 }

@@ -78,11 +78,8 @@ export function describeFailure(e: unknown): JobFailure {
   return f;
 }
 
-/**
- * Run one job. Rejects with what the job function throws (InputErrors naming files, for bad
- * input). Only `prepare` waits on anything: its large entries deflate on libuv's threadpool.
- */
-export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
+/** Run one job. Throws what the job function throws (InputErrors naming files, for bad input). */
+export function runJob<J extends Job>(job: J): Done<J> {
   const transfer: ArrayBuffer[] = [];
   let result: unknown;
   switch (job.kind) {
@@ -94,18 +91,15 @@ export async function runJob<J extends Job>(job: J): Promise<Done<J>> {
       });
       collectIfDue();
       break;
-    case "prepare": {
-      // Each entry is read, rewritten and hashed here, in order, before the next one starts;
-      // only the deflating of large ones runs on (and waits for) the threadpool meanwhile.
-      const prepared = await Promise.all(job.items.map((item) => prepareEntry(item)));
-      for (const p of prepared) {
+    case "prepare":
+      result = job.items.map((item) => {
+        const p = prepareEntry(item);
         transfer.push(p.deflated.buffer as ArrayBuffer);
         readSinceCollect += p.size;
-      }
+        return p;
+      });
       collectIfDue();
-      result = prepared;
       break;
-    }
     case "inject-validate":
       result = validate(job.sources, job.roots, job.keep);
       break;
@@ -141,26 +135,23 @@ function collectIfDue(): void {
 }
 
 /**
- * Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them, all on this
- * thread (see DEFLATE_LEVEL in ./tuning.ts for why not on libuv's threadpool).
+ * Read (or take) one entry's bytes, uncompress them, rewrite a map, and deflate them (on this
+ * thread: DEFLATE_LEVEL in ./tuning.ts says why not on libuv's threadpool).
  */
-export async function prepareEntry(item: PrepareItem): Promise<Prepared> {
+export function prepareEntry(item: PrepareItem): Prepared {
   let data: Uint8Array;
   if (item instanceof Uint8Array) data = item;
   else {
     // Read into reused memory: the bytes are done with before the next entry is read.
-    const raw = readRegularFile(item.file, item.displayPath, true);
-    const read = item.decompress ? decompressed(raw).bytes : raw;
+    let read = readRegularFile(item.file, item.displayPath, true);
+    if (item.decompress) read = decompressed(read).bytes;
     data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const crc = crc32(data);
-  const size = data.length;
-  const sha1 = createHash("sha1").update(data).digest("hex");
-  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   // On a worker, a copy that owns its memory, so it can be moved (not cloned) to the main
   // thread: a clone of a view copies the whole pool or output buffer behind it.
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
-  return { deflated, crc, size, sha1 };
+  return { deflated, crc: crc32(data), size: data.length, sha1: createHash("sha1").update(data).digest("hex") };
 }
 
 let crcTable: Int32Array | undefined;
