@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import type { SentryShipPluginOptions } from "../../src/plugins/options.js";
 
-export type Bundler = "vite" | "vite8" | "rollup" | "webpack" | "rspack" | "esbuild";
+export type Bundler = "vite" | "vite8" | "vite8-terser" | "rollup" | "webpack" | "rspack" | "esbuild";
 
 export interface PluginBuild {
   outDir: string;
@@ -37,15 +37,33 @@ export async function buildRollup(dir: string, out: string, plugin: WithPlugin):
 }
 
 export async function buildVite(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
-  return viteBuild(await import("vite"), dir, out, plugin, "esbuild");
+  return viteBuild(await import("vite"), dir, out, plugin, { minify: "esbuild" });
+}
+
+/** What a Vite build may vary beyond the plugin: the minifier, Rollup's (or Rolldown's) `output.strict`. */
+export interface ViteVariant {
+  minify: "esbuild" | "terser" | true;
+  strict?: boolean | "auto";
+  /** The output format (default: CommonJS). */
+  format?: "cjs" | "es";
+  /** Plugins of the build's own, before sentry-ship's. */
+  plugins?: object[];
+  /** Called with each warning the bundler reports (plugins' `this.warn` among them). */
+  onWarning?: (message: string) => void;
 }
 
 /**
  * Vite 8 (Rolldown in place of Rollup), the devDependency `vite8` (an npm alias of vite@8), with
- * its default minifier: Oxc, inside Rolldown, after every renderChunk hook.
+ * its default minifier (Oxc, inside Rolldown, after every renderChunk hook) unless `variant` names
+ * another: terser runs as Vite's own renderChunk plugin instead.
  */
-export async function buildVite8(dir: string, out: string, plugin: WithPlugin): Promise<PluginBuild> {
-  return viteBuild((await import("vite8")) as never, dir, out, plugin, true);
+export async function buildVite8(
+  dir: string,
+  out: string,
+  plugin: WithPlugin,
+  variant: ViteVariant = { minify: true },
+): Promise<PluginBuild> {
+  return viteBuild((await import("vite8")) as never, dir, out, plugin, variant);
 }
 
 async function viteBuild(
@@ -53,7 +71,7 @@ async function viteBuild(
   dir: string,
   out: string,
   plugin: WithPlugin,
-  minify: "esbuild" | true,
+  { minify, strict, format = "cjs", plugins = [], onWarning }: ViteVariant,
 ): Promise<PluginBuild> {
   const { sentryShip } = await import("../../src/plugins/vite.js");
   const outDir = join(dir, out);
@@ -61,7 +79,7 @@ async function viteBuild(
     root: dir,
     configFile: false,
     logLevel: "silent",
-    plugins: plugin === false ? [] : [sentryShip(plugin) as never],
+    plugins: [...(plugins as never[]), ...(plugin === false ? [] : [sentryShip(plugin) as never])],
     build: {
       ssr: join(dir, "src/index.js"),
       outDir,
@@ -70,7 +88,13 @@ async function viteBuild(
       sourcemap: true,
       rollupOptions: {
         external: ["@sentry/node"],
-        output: { format: "cjs", entryFileNames: "[name].[hash].js", chunkFileNames: "[name].[hash].js" },
+        ...(onWarning ? { onwarn: (w: { message: string }) => onWarning(w.message) } : {}),
+        output: {
+          format,
+          ...(strict === undefined ? {} : { strict: strict as boolean }),
+          entryFileNames: "[name].[hash].js",
+          chunkFileNames: "[name].[hash].js",
+        },
       },
     },
   });
@@ -147,7 +171,8 @@ export async function buildEsbuild(dir: string, out: string, plugin: WithPlugin)
 
 export const BUILDERS: Record<Bundler, (dir: string, out: string, plugin: WithPlugin) => Promise<PluginBuild>> = {
   vite: buildVite,
-  vite8: buildVite8,
+  vite8: (dir, out, plugin) => buildVite8(dir, out, plugin),
+  "vite8-terser": (dir, out, plugin) => buildVite8(dir, out, plugin, { minify: "terser" }),
   rollup: buildRollup,
   webpack: buildWebpack,
   rspack: buildRspack,

@@ -7,13 +7,18 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PLUGIN_APP_FRAMES, readTree, runBuilt, writePluginApp } from "./plugin-app.js";
 import { BUILDERS, type Bundler } from "./plugin-builds.js";
-import { checkDebugIds, checkSameMappings, readBuild } from "./plugin-checks.js";
+import { type BuiltFiles, checkDebugIds, checkSameMappings, readBuild } from "./plugin-checks.js";
 import { tempDir } from "./runCli.js";
 import { useServer } from "./server.js";
 
 type Json = Record<string, any>;
 
-export function pluginSuite(bundler: Bundler): void {
+export interface SuiteOptions {
+  /** More checks on the files of the build without the plugin and of the first build with it. */
+  check?: (plain: BuiltFiles, injected: BuiltFiles) => void;
+}
+
+export function pluginSuite(bundler: Bundler, { check }: SuiteOptions = {}): void {
   const build = BUILDERS[bundler];
 
   describe(`the ${bundler} plugin, in a real build`, () => {
@@ -56,6 +61,7 @@ export function pluginSuite(bundler: Bundler): void {
       // Every mapping of the build without the plugin resolves the same through the plugin's maps.
       expect(checkSameMappings(plainFiles, injected)).toBeGreaterThan(20);
       hashCheck(plainFiles, injected);
+      check?.(plainFiles, injected);
 
       // It runs: the error is caught, the other chunk loads, and the SDK took the injected release.
       expect(await runBuilt(a.entry)).toBe("a lamp costs 30 / release shop@1.2.3\n");
