@@ -18,7 +18,14 @@ import {
   parseMapJson,
   rewriteMap,
 } from "../sourcemaps/inject-plan.js";
-import { debugIdComment, injectWithMap, insertionPoint, snippet } from "../sourcemaps/snippet.js";
+import {
+  type Directive,
+  debugIdComment,
+  directivePrologue,
+  injectWithMap,
+  insertionPoint,
+  snippet,
+} from "../sourcemaps/snippet.js";
 import { editMapText } from "./map-text.js";
 
 export { debugIdComment, debugIdFromBytes, findDebugId };
@@ -37,11 +44,44 @@ export interface RenderedInjection {
 
 /**
  * The line Rolldown puts first in a chunk after its own minifier ran (`output.postBanner`): the
- * release statement and the debug-id snippet, after a `"use strict"` directive when the format
- * needs one in front (the chunk's own directive then follows ours and no longer leads).
+ * chunk's directive prologue (`directives`, as `chunkDirectives` predicts it), then the release
+ * statement and the debug-id snippet. Rolldown writes the chunk's own directives after this line,
+ * where they are plain strings: the copy in front keeps the chunk in the mode they set.
  */
-export function bannerLine(debugId: string, release: string | undefined, useStrict: boolean): string {
-  return (useStrict ? '"use strict";' : "") + (release === undefined ? "" : releaseSnippet(release)) + snippet(debugId);
+export function bannerLine(debugId: string, release: string | undefined, directives: string): string {
+  return directives + (release === undefined ? "" : releaseSnippet(release)) + snippet(debugId);
+}
+
+/** Directives as one line of statements: `"use strict";'use client';`. */
+function directiveText(directives: Directive[]): string {
+  return directives.map((d) => `${d.quote}${d.text}${d.quote};`).join("");
+}
+
+const isUseStrict = (d: Directive) => d.text === "use strict";
+
+/**
+ * The directives Rolldown opens a chunk with, as `bannerLine` repeats them, predicted before the
+ * chunk exists (Rolldown asks for `postBanner` first): the directive prologue of the module the
+ * chunk stands for (`facadeCode`: a user-defined entry's, or under `preserveModules` its module's;
+ * other chunks have none), then `output.strict` — true adds `"use strict"` where none is, false
+ * drops it — and ES module output drops `"use strict"` as well (a module is strict anyway).
+ */
+export function chunkDirectives(
+  facadeCode: string | null | undefined,
+  format: string,
+  strict: boolean | "auto" | undefined,
+): string {
+  let directives = facadeCode ? directivePrologue(facadeCode).directives : [];
+  const esm = format === "es" || format === "esm" || format === "module";
+  if (strict === true && !esm && !directives.some(isUseStrict))
+    directives = [{ quote: '"', text: "use strict" }, ...directives];
+  if (strict === false || esm) directives = directives.filter((d) => !isUseStrict(d));
+  return directiveText(directives);
+}
+
+/** The directives a rendered chunk opens with, written as `chunkDirectives` writes them. */
+export function openingDirectives(code: string): string {
+  return directiveText(directivePrologue(code).directives);
 }
 
 /**

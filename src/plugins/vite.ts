@@ -11,8 +11,11 @@
  *   the plugin leaves `renderChunk` alone and adds the snippet line as `output.postBanner` and the
  *   comment as `output.postFooter`, which Rolldown places after minifying, before hashing, shifting
  *   its map itself; `generateBundle` then only gives the map its `debugId`. Those addons run before
- *   the chunk's code exists, so the id derives from what the chunk is made of (format, file name
- *   pattern, each module's rendered code), not from its final bytes.
+ *   the chunk's code exists, so the id derives from what the chunk is made of (format, directives,
+ *   file-name pattern, each module's rendered code), not from its final bytes. The snippet line
+ *   comes before the chunk's directive prologue, so it starts with a copy of it (predicted from the
+ *   chunk's entry module and `output.strict`; `renderChunk` checks the prediction against the
+ *   rendered chunk and warns when they differ).
  * - `writeBundle`: what the build wrote goes to Sentry through the in-process API (./after-build.ts).
  *
  * The types below are the few fields the plugin uses, so the declarations need neither rollup nor vite.
@@ -32,6 +35,10 @@ export type { SentryShipPluginOptions } from "./options.js";
 
 interface RenderedChunkLike {
   fileName: string;
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+  facadeModuleId?: string | null;
+  moduleIds?: string[];
   /** Rolldown's (and Rollup's) rendered modules, in chunk order. */
   modules?: Record<string, { code: string | null }>;
 }
@@ -42,6 +49,7 @@ interface OutputOptionsLike {
   sourcemap?: boolean | "inline" | "hidden";
   format?: string;
   strict?: boolean | "auto";
+  preserveModules?: boolean;
   postBanner?: AddonLike;
   postFooter?: AddonLike;
 }
@@ -63,6 +71,7 @@ interface PluginContextLike {
   warn(message: string): void;
   error(message: string): never;
   meta?: { rolldownVersion?: string };
+  getModuleInfo?(id: string): { code?: string | null } | null;
 }
 
 /** A Rollup plugin (and a Vite plugin: `apply` and `enforce` are Vite's). */
@@ -71,6 +80,7 @@ export interface SentryShipRollupPlugin {
   apply: "build";
   enforce: "post";
   buildStart(): void;
+  renderStart(this: PluginContextLike): void;
   outputOptions(this: PluginContextLike, options: OutputOptionsLike): OutputOptionsLike | null;
   renderChunk: {
     order: "post";
@@ -116,12 +126,21 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
   const inserted = new Map<string, InsertedAt>();
   // The injection code loads when a build starts (`vite dev` never loads it), not with this module.
   let injecting: Promise<typeof import("./inject.js")> | undefined;
-  const injection = () => (injecting ??= import("./inject.js"));
+  let injectionLoaded: typeof import("./inject.js") | undefined;
+  const injection = () =>
+    (injecting ??= import("./inject.js").then((mod) => {
+      injectionLoaded = mod;
+      return mod;
+    }));
   let ready: Ready | undefined;
   const prepare = async (): Promise<Ready> =>
     (ready ??= { mod: await injection(), release: await injectedRelease(options, releaseOf) });
   /** The ids Rolldown placed through postBanner/postFooter (their maps are shifted already). */
   const placed = new Set<string>();
+  /** Under Rolldown: a module's code (what it parsed) by id, from the plugin context of this output. */
+  let moduleCode: ((id: string) => string | null | undefined) | undefined;
+  /** Under Rolldown: the directives each chunk's snippet line starts with, by the chunk's preliminary file name. */
+  const openedWith = new Map<string, string>();
 
   return {
     name: "sentry-ship",
@@ -131,19 +150,32 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
       if (inject) prepare().catch(() => {});
       releaseOf().catch(() => {});
     },
+    renderStart() {
+      if (this.meta?.rolldownVersion === undefined) return;
+      moduleCode = (id) => this.getModuleInfo?.(id)?.code;
+    },
     outputOptions(outputOptions) {
       if (!inject || this.meta?.rolldownVersion === undefined) return null;
       const format = outputOptions.format ?? "es";
-      // Rolldown writes a leading "use strict" in these formats with strict: true; ours must lead instead.
-      const useStrict = outputOptions.strict === true && !["es", "esm", "module"].includes(format);
+      const { strict, preserveModules } = outputOptions;
       // postBanner and postFooter ask for the same chunk (by its file-name pattern): one id each.
       const ids = new Map<string, string>();
       const idOf = async (chunk: RenderedChunkLike): Promise<string | undefined> => {
         if (!/\.[cm]?js$/.test(chunk.fileName)) return undefined;
         const known = ids.get(chunk.fileName);
         if (known !== undefined) return known;
-        const { debugIdFromBytes } = await injection();
-        const parts = [format, "\0", chunk.fileName];
+        const { chunkDirectives, debugIdFromBytes } = await injection();
+        // Rolldown opens a chunk with the directives of the module it stands for: a user-defined
+        // entry (or emitted chunk), not a dynamic import's target; under preserveModules, its module.
+        const facade =
+          chunk.facadeModuleId && (chunk.isEntry || !chunk.isDynamicEntry || preserveModules)
+            ? chunk.facadeModuleId
+            : preserveModules
+              ? chunk.moduleIds?.[0]
+              : undefined;
+        const directives = chunkDirectives(facade ? moduleCode?.(facade) : undefined, format, strict);
+        openedWith.set(chunk.fileName, directives);
+        const parts = [format, "\0", directives, "\0", chunk.fileName];
         for (const m of Object.values(chunk.modules ?? {})) parts.push("\0", m.code ?? "");
         const id = debugIdFromBytes(...parts);
         ids.set(chunk.fileName, id);
@@ -156,7 +188,8 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           if (id === undefined) return "";
           placed.add(id);
           log.debug(`${chunk.fileName}: debug id ${id}`);
-          return (await injection()).bannerLine(id, await injectedRelease(options, releaseOf), useStrict);
+          const release = await injectedRelease(options, releaseOf);
+          return (await injection()).bannerLine(id, release, openedWith.get(chunk.fileName) ?? "");
         }),
         postFooter: chainAddon(outputOptions.postFooter, async (chunk) => {
           const id = await idOf(chunk);
@@ -167,7 +200,19 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
     renderChunk: {
       order: "post",
       handler(code, chunk) {
-        if (!inject || this.meta?.rolldownVersion !== undefined || !/\.[cm]?js$/.test(chunk.fileName)) return null;
+        if (!inject || !/\.[cm]?js$/.test(chunk.fileName)) return null;
+        if (this.meta?.rolldownVersion !== undefined) {
+          // The snippet line went in as postBanner, with the directives predicted for the chunk:
+          // check them against the chunk Rolldown rendered (no other work here under Rolldown).
+          const expected = openedWith.get(chunk.fileName);
+          const actual = expected === undefined ? undefined : injectionLoaded?.openingDirectives(code);
+          if (actual !== undefined && actual !== expected) {
+            this.warn(
+              `sentry-ship: ${chunk.fileName}: Rolldown opened the chunk with ${actual || "no directives"}, but the debug-id line that goes before them repeats ${expected || "none"}, so the chunk's directive prologue is the line's`,
+            );
+          }
+          return null;
+        }
         const render = ({ mod, release }: Ready) => {
           const out = mod.injectRendered(code, release);
           if (!out) return null;
