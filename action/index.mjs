@@ -976,15 +976,15 @@ var init_mjs = __esm({
         this.listeners[ev].push(fn);
       }
       removeListener(ev, fn) {
-        const list = this.listeners[ev];
-        const i3 = list.indexOf(fn);
+        const list2 = this.listeners[ev];
+        const i3 = list2.indexOf(fn);
         if (i3 === -1) {
           return;
         }
-        if (i3 === 0 && list.length === 1) {
-          list.length = 0;
+        if (i3 === 0 && list2.length === 1) {
+          list2.length = 0;
         } else {
-          list.splice(i3, 1);
+          list2.splice(i3, 1);
         }
       }
       emit(ev, code, signal) {
@@ -10814,8 +10814,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value3 = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value3 = list2.get(name, true);
       if (value3 === null) {
         return null;
       }
@@ -24874,9 +24874,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -24900,8 +24900,8 @@ var require_headers = __commonJS({
        * @param {Headers} target
        * @param {HeadersList} list
        */
-      static setHeadersList(target, list) {
-        target.#headersList = list;
+      static setHeadersList(target, list2) {
+        target.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers;
@@ -25852,13 +25852,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -31766,10 +31766,10 @@ function noProxyList(config) {
   const raw = typeof v === "string" ? v.split(",") : Array.isArray(v) ? v.flatMap((x3) => String(x3).split(",")) : [];
   return raw.map((s2) => s2.trim()).filter(Boolean);
 }
-function matchesNoProxy(url, list) {
+function matchesNoProxy(url, list2) {
   const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
   const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  for (const raw of list) {
+  for (const raw of list2) {
     let e = raw.trim().toLowerCase();
     if (!e) continue;
     if (e === "*") return true;
@@ -32074,8 +32074,8 @@ function notFoundHint(pathname, config) {
   if (s2.org) items.push(`organization ${s2.org}${from(s2.org, config?.org)}`);
   if (s2.project) items.push(`project ${s2.project}${from(s2.project, config?.projects)}`);
   if (items.length === 0) return "";
-  const list = items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-  return ` \u2014 check ${list}`;
+  const list2 = items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return ` \u2014 check ${list2}`;
 }
 function notFoundMessage(notFound) {
   if (/\bnot found\b|\bdoes not exist\b|\bdoesn't exist\b/i.test(notFound)) return notFound;
@@ -32494,7 +32494,6 @@ function flagsFromOptions(o2) {
     org: o2.org,
     project: o2.project,
     release: o2.release,
-    environment: o2.env,
     logLevel: o2.logLevel,
     header: o2.header,
     caFile: o2.caFile,
@@ -45633,8 +45632,8 @@ function title(ev) {
 }
 function tags(ev) {
   const t2 = ev.tags;
-  const pairs = Array.isArray(t2) ? t2.filter(Array.isArray).map((p2) => [String(p2[0]), p2[1]]) : Object.entries(obj(t2) ?? {});
-  const out = pairs.map(([key, value3]) => ({ key, value: String(value3) }));
+  const pairs2 = Array.isArray(t2) ? t2.filter(Array.isArray).map((p2) => [String(p2[0]), p2[1]]) : Object.entries(obj(t2) ?? {});
+  const out = pairs2.map(([key, value3]) => ({ key, value: String(value3) }));
   if (typeof ev.release === "string") out.push({ key: "release", value: ev.release });
   if (typeof ev.dist === "string") out.push({ key: "dist", value: ev.dist });
   if (typeof ev.environment === "string") out.push({ key: "environment", value: ev.environment });
@@ -46840,15 +46839,15 @@ var init_store = __esm({
               cacheKey: f
             };
             if (debugId) {
-              const list = this.byId.get(debugId) ?? [];
-              list.push(a);
-              this.byId.set(debugId, list);
+              const list2 = this.byId.get(debugId) ?? [];
+              list2.push(a);
+              this.byId.set(debugId, list2);
             }
             if (b2.release) {
               const names = this.byRelease.get(b2.release) ?? /* @__PURE__ */ new Map();
-              const list = names.get(f.url) ?? [];
-              list.push(a);
-              names.set(f.url, list);
+              const list2 = names.get(f.url) ?? [];
+              list2.push(a);
+              names.set(f.url, list2);
               this.byRelease.set(b2.release, names);
             }
           }
@@ -47025,14 +47024,14 @@ ${rawView}
 </li>`;
 }
 function stackView(rc, c3) {
-  const list = frames(c3.stacktrace);
+  const list2 = frames(c3.stacktrace);
   const rawList = c3.rawStacktrace ? frames(c3.rawStacktrace) : void 0;
   const items = [];
-  for (let i3 = list.length - 1; i3 >= 0; i3--) items.push(frameView(rc, c3, i3, list[i3], rawList?.[i3]));
+  for (let i3 = list2.length - 1; i3 >= 0; i3--) items.push(frameView(rc, c3, i3, list2[i3], rawList?.[i3]));
   const heading = c3.heading ? html`<h3 class="exc"><span class="exc-type">${clip(c3.heading.type, 200)}</span>${c3.heading.value ? html`: <span class="exc-value">${clip(c3.heading.value, 2e3)}</span>` : ""}</h3>` : html`<h3>${c3.label}</h3>`;
   return html`<section class="stack" aria-label="${c3.label}">
 ${heading}
-${list.length ? html`<ol class="frames">${items}</ol>` : html`<p class="muted">No stack trace.</p>`}
+${list2.length ? html`<ol class="frames">${items}</ol>` : html`<p class="muted">No stack trace.</p>`}
 </section>`;
 }
 function value(v) {
@@ -47052,9 +47051,9 @@ function keyValues(o2, label) {
   return html`<dl class="kv" aria-label="${label}">${entries.map(([k2, v]) => html`<dt>${clip(k2, 200)}</dt><dd>${value(v)}</dd>`)}</dl>`;
 }
 function breadcrumbs(ev) {
-  const list = Array.isArray(ev.breadcrumbs) ? ev.breadcrumbs : obj2(ev.breadcrumbs)?.values;
-  if (!Array.isArray(list) || list.length === 0) return html`<p class="muted">No breadcrumbs.</p>`;
-  const rows = list.slice(-200).map((b2) => {
+  const list2 = Array.isArray(ev.breadcrumbs) ? ev.breadcrumbs : obj2(ev.breadcrumbs)?.values;
+  if (!Array.isArray(list2) || list2.length === 0) return html`<p class="muted">No breadcrumbs.</p>`;
+  const rows = list2.slice(-200).map((b2) => {
     const c3 = obj2(b2) ?? {};
     const ts = c3.timestamp;
     const when = typeof ts === "number" ? time(new Date(ts * 1e3).toISOString()) : typeof ts === "string" ? time(ts) : html`<span class="muted">—</span>`;
@@ -47256,13 +47255,13 @@ function healthTable(core, release) {
     for (const u of b2.crashedUsers) r2.crashedUsers.add(u);
     if (b2.started > r2.last) r2.last = b2.started;
   }
-  const list = [...rows.values()].sort((a, b2) => b2.last.localeCompare(a.last));
-  if (list.length === 0)
+  const list2 = [...rows.values()].sort((a, b2) => b2.last.localeCompare(a.last));
+  if (list2.length === 0)
     return html`<p class="muted">No sessions${release !== void 0 ? " for this release" : ""}. SDKs send them with release health on; <code>sentry-ship releases health</code> reads them.</p>`;
   return html`<table>
 <caption class="sr-only">Sessions per project, release and environment</caption>
 <thead><tr><th scope="col">Project</th><th scope="col">Release</th><th scope="col">Environment</th><th scope="col">Sessions</th><th scope="col">Crash-free sessions</th><th scope="col">Crash-free users</th><th scope="col">Errored</th><th scope="col">Crashed</th><th scope="col">Abnormal</th><th scope="col">Users</th><th scope="col">Last</th></tr></thead>
-<tbody>${list.map(
+<tbody>${list2.map(
     (r2) => html`<tr><td>${r2.project}</td><td><span class="mono">${clip(r2.release, 80)}</span></td><td>${r2.environment ?? html`<span class="muted">none</span>`}</td>
 <td class="num">${r2.sessions}</td><td class="num">${percent(r2.crashed, r2.sessions)}</td><td class="num">${percent(r2.crashedUsers.size, r2.users.size)}</td>
 <td class="num">${r2.errored}</td><td class="num">${r2.crashed}</td><td class="num">${r2.abnormal}</td><td class="num">${r2.users.size}</td><td>${time(r2.last)}</td></tr>`
@@ -49053,9 +49052,9 @@ function validateAssembleBody(value3) {
   const allowed = /* @__PURE__ */ new Set(["checksum", "chunks", "projects", "version", "dist"]);
   const extra = Object.keys(v).filter((k2) => !allowed.has(k2));
   if (extra.length > 0) {
-    const list = extra.map((k2) => `'${k2}'`).join(", ");
+    const list2 = extra.map((k2) => `'${k2}'`).join(", ");
     return {
-      error: `Additional properties are not allowed (${list} ${extra.length === 1 ? "was" : "were"} unexpected)`
+      error: `Additional properties are not allowed (${list2} ${extra.length === 1 ? "was" : "were"} unexpected)`
     };
   }
   return { body: v };
@@ -49548,16 +49547,16 @@ function register8(router, core) {
   router.on("GET", "/api/0/projects/:org/:project/events/", (req) => {
     const p2 = projectOf2(core, req, EVENT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
-    const list = eventsOf(core, p2.project).reverse();
-    return paginateMapped(req, list, apiEventSummary);
+    const list2 = eventsOf(core, p2.project).reverse();
+    return paginateMapped(req, list2, apiEventSummary);
   });
   router.on("GET", "/api/0/projects/:org/:project/events/:event_id/", (req) => {
     const p2 = projectOf2(core, req, EVENT_READ_SCOPES);
     if ("reply" in p2) return p2.reply;
-    const list = eventsOf(core, p2.project);
-    const i3 = list.findIndex((e) => e.id === req.params.event_id.replace(/-/g, "").toLowerCase());
+    const list2 = eventsOf(core, p2.project);
+    const i3 = list2.findIndex((e) => e.id === req.params.event_id.replace(/-/g, "").toLowerCase());
     if (i3 < 0) return detail(404, "Event not found");
-    return json(200, apiEvent(list[i3], { previous: list[i3 - 1]?.id ?? null, next: list[i3 + 1]?.id ?? null }));
+    return json(200, apiEvent(list2[i3], { previous: list2[i3 - 1]?.id ?? null, next: list2[i3 + 1]?.id ?? null }));
   });
   router.on("GET", "/api/0/projects/:org/:project/events/:event_id/source-map-debug-blue-thunder-edition/", (req) => {
     const p2 = projectOf2(core, req, PROJECT_READ_SCOPES);
@@ -50201,8 +50200,8 @@ function bucketFor(core, project, release, environment, started) {
   }
   return b2;
 }
-function addUser(list, did) {
-  if (typeof did === "string" && did !== "" && !list.includes(did)) list.push(did);
+function addUser(list2, did) {
+  if (typeof did === "string" && did !== "" && !list2.includes(did)) list2.push(did);
 }
 function ingestSession(core, project, payload) {
   const reason = applySession(core, project, payload);
@@ -50422,20 +50421,20 @@ var init_cors = __esm({
 // src/server/routes/ingest.ts
 function activeLimits(core) {
   const now = core.now().getTime();
-  const list = (limitsByState.get(core.state) ?? []).filter((l) => l.until > now);
-  limitsByState.set(core.state, list);
-  return list;
+  const list2 = (limitsByState.get(core.state) ?? []).filter((l) => l.until > now);
+  limitsByState.set(core.state, list2);
+  return list2;
 }
 function setRateLimit(core, limit) {
-  const list = limitsByState.get(core.state) ?? [];
-  list.push({
+  const list2 = limitsByState.get(core.state) ?? [];
+  list2.push({
     ...limit.projectId !== void 0 ? { projectId: limit.projectId } : {},
     categories: limit.categories ?? [],
     scope: limit.scope ?? "project",
     ...limit.reasonCode ? { reasonCode: limit.reasonCode } : {},
     until: core.now().getTime() + limit.seconds * 1e3
   });
-  limitsByState.set(core.state, list);
+  limitsByState.set(core.state, list2);
 }
 function clearRateLimits(core) {
   limitsByState.set(core.state, []);
@@ -50805,8 +50804,8 @@ function register10(router, core) {
     if (ids === "invalid") return detail(400, "Invalid project parameter. Values must be numbers.");
     const envs = req.queryAll.getAll("environment");
     const q3 = (req.query.query ?? "").toLowerCase();
-    const list = state.monitors.filter((m) => m.orgId === a.org.id).filter((m) => ids.length === 0 || ids.includes(m.projectId)).filter((m) => envs.length === 0 || m.environments.some((e) => envs.includes(e.name))).filter((m) => q3 === "" || m.slug.toLowerCase().includes(q3) || m.name.toLowerCase().includes(q3)).sort((x3, y2) => x3.name.localeCompare(y2.name));
-    return paginateMapped(req, list, (m) => serializeMonitor(state, a.org, m));
+    const list2 = state.monitors.filter((m) => m.orgId === a.org.id).filter((m) => ids.length === 0 || ids.includes(m.projectId)).filter((m) => envs.length === 0 || m.environments.some((e) => envs.includes(e.name))).filter((m) => q3 === "" || m.slug.toLowerCase().includes(q3) || m.name.toLowerCase().includes(q3)).sort((x3, y2) => x3.name.localeCompare(y2.name));
+    return paginateMapped(req, list2, (m) => serializeMonitor(state, a.org, m));
   });
   router.on("GET", "/api/0/organizations/:org/monitors/:slug/", (req) => {
     const a = authorizeOrg(state, req, req.params.org, MONITOR_READ_SCOPES);
@@ -50820,8 +50819,8 @@ function register10(router, core) {
     const m = findMonitor(state, a.org, req.params.slug, req);
     if (!m) return NOT_FOUND();
     const envs = req.queryAll.getAll("environment");
-    const list = state.checkIns.filter((c3) => c3.monitorId === m.id && (envs.length === 0 || envs.includes(c3.environment))).reverse();
-    return paginateMapped(req, list, serializeCheckIn);
+    const list2 = state.checkIns.filter((c3) => c3.monitorId === m.id && (envs.length === 0 || envs.includes(c3.environment))).reverse();
+    return paginateMapped(req, list2, serializeCheckIn);
   });
 }
 var MONITOR_READ_SCOPES;
@@ -51191,9 +51190,9 @@ function ensureRepo(state, org, name, now) {
   state.repos.push(repo);
   return repo;
 }
-function setCommits(state, org, release, list, now) {
+function setCommits(state, org, release, list2, now) {
   const before = state.repos.length;
-  const sorted2 = [...list].sort((a, b2) => (b2.timestamp?.getTime() ?? 0) - (a.timestamp?.getTime() ?? 0));
+  const sorted2 = [...list2].sort((a, b2) => (b2.timestamp?.getTime() ?? 0) - (a.timestamp?.getTime() ?? 0));
   const seen = /* @__PURE__ */ new Set();
   const commits = [];
   for (const c3 of sorted2) {
@@ -51405,10 +51404,10 @@ function register12(router, core) {
     if (projectFilter.length === 0) return json(200, []);
     const status = q3.status ?? "open";
     if (status !== "" && status !== "open" && status !== "archived") return detail(400, "invalid value for status");
-    let list = state.releases.filter(
+    let list2 = state.releases.filter(
       (r2) => r2.orgId === a.org.id && r2.projects.some((id) => projectFilter.includes(id))
     );
-    if (status) list = list.filter((r2) => r2.status === status);
+    if (status) list2 = list2.filter((r2) => r2.status === status);
     const query = q3.query;
     if (query) {
       const m = /^release(?:\.version)?:"?(.*?)"?$/.exec(query);
@@ -51416,10 +51415,10 @@ function register12(router, core) {
         const pattern2 = new RegExp(
           `^${m[1].split("*").map((s2) => s2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`
         );
-        list = list.filter((r2) => pattern2.test(r2.version));
+        list2 = list2.filter((r2) => pattern2.test(r2.version));
       } else {
         const needle = query.toLowerCase();
-        list = list.filter((r2) => r2.version.toLowerCase().includes(needle));
+        list2 = list2.filter((r2) => r2.version.toLowerCase().includes(needle));
       }
     }
     const sort2 = q3.sort || "date";
@@ -51428,8 +51427,8 @@ function register12(router, core) {
     } else if (sort2 !== "date" && sort2 !== "semver" && sort2 !== "build") {
       return detail(400, "invalid sort");
     }
-    list = [...list].sort((x3, y2) => y2.dateCreated.localeCompare(x3.dateCreated) || y2.id - x3.id);
-    return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
+    list2 = [...list2].sort((x3, y2) => y2.dateCreated.localeCompare(x3.dateCreated) || y2.id - x3.id);
+    return paginateMapped(req, list2, (r2) => serializeRelease(state, r2));
   });
   router.on("GET", `${base}:version/`, (req) => {
     const r2 = withRelease(req);
@@ -51510,20 +51509,20 @@ function register12(router, core) {
     if ("reply" in a) return a.reply;
     const project = state.project(a.org, req.params.project);
     if (!project) return NOT_FOUND();
-    let list = state.releases.filter(
+    let list2 = state.releases.filter(
       (r2) => r2.orgId === a.org.id && r2.status === "open" && r2.projects.includes(project.id)
     );
     const env2 = req.query.environment;
     if (env2 !== void 0) {
-      list = list.filter(
+      list2 = list2.filter(
         (r2) => state.deploys.some((d) => d.releaseId === r2.id && d.environment === env2 && d.projects.includes(project.id))
       );
     }
     const query = req.query.query;
-    if (query) list = list.filter((r2) => r2.version.toLowerCase().includes(query.toLowerCase()));
+    if (query) list2 = list2.filter((r2) => r2.version.toLowerCase().includes(query.toLowerCase()));
     const date = (r2) => r2.dateReleased ?? r2.dateCreated;
-    list = [...list].sort((x3, y2) => Date.parse(date(y2)) - Date.parse(date(x3)) || y2.id - x3.id);
-    return paginateMapped(req, list, (r2) => serializeRelease(state, r2));
+    list2 = [...list2].sort((x3, y2) => Date.parse(date(y2)) - Date.parse(date(x3)) || y2.id - x3.id);
+    return paginateMapped(req, list2, (r2) => serializeRelease(state, r2));
   });
 }
 function previousWithCommits(state, org, release) {
@@ -51560,13 +51559,13 @@ function register13(router, core) {
     const a = authorizeOrg(state, req, req.params.org, ORG_READ_SCOPES);
     if ("reply" in a) return a.reply;
     const status = req.query.status ?? "active";
-    let list = state.reposOf(a.org);
-    if (status === "active") list = list.filter((r2) => r2.status === "active");
-    else if (status === "deleted") list = list.filter((r2) => r2.status !== "active");
-    else list = [];
+    let list2 = state.reposOf(a.org);
+    if (status === "active") list2 = list2.filter((r2) => r2.status === "active");
+    else if (status === "deleted") list2 = list2.filter((r2) => r2.status !== "active");
+    else list2 = [];
     const query = req.query.query;
-    if (query) list = list.filter((r2) => r2.name.toLowerCase().includes(query.toLowerCase()));
-    return paginateMapped(req, list, serializeRepo);
+    if (query) list2 = list2.filter((r2) => r2.name.toLowerCase().includes(query.toLowerCase()));
+    return paginateMapped(req, list2, serializeRepo);
   });
   router.on("POST", path, (req) => {
     const a = authorizeOrg(state, req, req.params.org, REPO_WRITE_SCOPES);
@@ -52169,6 +52168,32 @@ var init_delete = __esm({
   }
 });
 
+// src/commands/request.ts
+function requestKeys(keys) {
+  return Object.keys(keys);
+}
+function pathList(paths, { allowEmpty = false } = {}) {
+  if (!Array.isArray(paths) || !allowEmpty && paths.length === 0 || paths.some((p2) => typeof p2 !== "string")) {
+    throw new UsageError("paths must be a non-empty array of strings (files or folders)");
+  }
+  return paths;
+}
+function list(value3) {
+  return value3 === void 0 ? void 0 : Array.isArray(value3) ? value3 : [value3];
+}
+function optionAs(flags, description, attribute) {
+  const o2 = new Option(flags, description);
+  o2.attributeName = () => attribute;
+  return o2;
+}
+var init_request = __esm({
+  "src/commands/request.ts"() {
+    "use strict";
+    init_esm2();
+    init_errors();
+  }
+});
+
 // src/commands/timestamps.ts
 function parseTimestamp(value3, flag) {
   const v = value3.trim();
@@ -52190,6 +52215,11 @@ function rfc3339(d) {
   const iso = d.toISOString();
   return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
 }
+function timestampArg(value3, flag) {
+  if (value3 === void 0) return void 0;
+  if (value3 instanceof Date) return rfc3339(new Date(Math.round(value3.getTime() / 1e3) * 1e3));
+  return parseTimestamp(String(value3), flag);
+}
 var init_timestamps = __esm({
   "src/commands/timestamps.ts"() {
     "use strict";
@@ -52198,11 +52228,6 @@ var init_timestamps = __esm({
 });
 
 // src/commands/url-option.ts
-function urlOption(flags, description, attribute) {
-  const o2 = new Option(flags, description);
-  o2.attributeName = () => attribute;
-  return o2;
-}
 function urlAwareHandler(env2, attribute, fn) {
   return async (...params) => {
     const { cmd, args } = commandArguments(params);
@@ -52238,20 +52263,20 @@ function urlAwareHandler(env2, attribute, fn) {
 var init_url_option = __esm({
   "src/commands/url-option.ts"() {
     "use strict";
-    init_esm2();
     init_runner();
   }
 });
 
 // src/commands/releases/finalize.ts
 async function runReleasesFinalize(opts, ctx) {
+  const released = timestampArg(opts.released, "--released");
   const version = checkVersion(opts.version);
   const org = await ctx.requireOrg();
   const projects = await ctx.projects();
   const body = {};
   if (projects.length > 0) body.projects = projects;
-  if (opts.url !== void 0) body.url = opts.url;
-  body.dateReleased = opts.released ?? rfc3339(ctx.now());
+  if (opts.releaseUrl !== void 0) body.url = opts.releaseUrl;
+  body.dateReleased = released ?? rfc3339(ctx.now());
   const sender = new Sender(ctx, opts.dryRun === true);
   const res = await sender.send("PUT", routes.release(org, version), body, {
     notFound: `release ${version} in organization ${org} (check the release, project and organization)`
@@ -52264,13 +52289,13 @@ async function runReleasesFinalize(opts, ctx) {
   ctx.out.result({ ok: true, version, release: res?.data });
 }
 function finalizeCommand(env2) {
-  return new Command("finalize").description("Mark a release as finalized and released.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--released <timestamp>", "the release time (unix timestamp, RFC 3339 or RFC 2822; default now)").option("--dry-run", "print the request instead of sending it").action(
+  return new Command("finalize").description("Mark a release as finalized and released.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(optionAs("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--released <timestamp>", "the release time (unix timestamp, RFC 3339 or RFC 2822; default now)").option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "releaseUrl", async (ctx, o2, version) => {
-      const released = o2.released === void 0 ? void 0 : parseTimestamp(o2.released, "--released");
-      await runReleasesFinalize({ version, url: o2.releaseUrl, released, dryRun: o2.dryRun === true }, ctx);
+      await runReleasesFinalize({ ...o2, version }, ctx);
     })
   );
 }
+var RELEASES_FINALIZE_KEYS;
 var init_finalize = __esm({
   "src/commands/releases/finalize.ts"() {
     "use strict";
@@ -52278,9 +52303,16 @@ var init_finalize = __esm({
     init_routes2();
     init_checks();
     init_dry_run();
+    init_request();
     init_runner();
     init_timestamps();
     init_url_option();
+    RELEASES_FINALIZE_KEYS = requestKeys({
+      version: true,
+      releaseUrl: true,
+      released: true,
+      dryRun: true
+    });
   }
 });
 
@@ -52712,7 +52744,7 @@ async function runReleasesNew(opts, ctx) {
   const projects = await requireProjects(ctx);
   const now = rfc3339(ctx.now());
   const body = { version, projects };
-  if (opts.url !== void 0) body.url = opts.url;
+  if (opts.releaseUrl !== void 0) body.url = opts.releaseUrl;
   body.dateStarted = now;
   if (opts.finalize) body.dateReleased = now;
   const sender = new Sender(ctx, opts.dryRun === true);
@@ -52727,15 +52759,13 @@ async function runReleasesNew(opts, ctx) {
   ctx.out.result({ ok: true, version, created: res?.status !== 208, release: res?.data });
 }
 function newCommand(env2) {
-  return new Command("new").description("Create a new release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--finalize", "immediately finalize the release (sets it to released)").addOption(new Option("--ref <ref>", "no effect (sentry-cli's hidden legacy flag)").hideHelp()).option("--dry-run", "print the request instead of sending it").action(
+  return new Command("new").description("Create a new release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).addOption(optionAs("--url <url>", "optional URL to the release for information purposes", "releaseUrl")).option("--finalize", "immediately finalize the release (sets it to released)").addOption(new Option("--ref <ref>", "no effect (sentry-cli's hidden legacy flag)").hideHelp()).option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "releaseUrl", async (ctx, o2, version) => {
-      await runReleasesNew(
-        { version, finalize: o2.finalize === true, url: o2.releaseUrl, dryRun: o2.dryRun === true },
-        ctx
-      );
+      await runReleasesNew({ ...o2, version }, ctx);
     })
   );
 }
+var RELEASES_NEW_KEYS;
 var init_new = __esm({
   "src/commands/releases/new.ts"() {
     "use strict";
@@ -52743,9 +52773,16 @@ var init_new = __esm({
     init_routes2();
     init_checks();
     init_dry_run();
+    init_request();
     init_runner();
     init_timestamps();
     init_url_option();
+    RELEASES_NEW_KEYS = requestKeys({
+      version: true,
+      finalize: true,
+      releaseUrl: true,
+      dryRun: true
+    });
   }
 });
 
@@ -52945,18 +52982,20 @@ async function runReleasesProposeVersion(opts, ctx) {
 function proposeVersionCommand(env2) {
   return new Command("propose-version").description("Propose a version name for a new release.").addOption(orgOption()).addOption(projectOption()).option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)").option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP).action(
     handler(env2, async (ctx, o2) => {
-      await runReleasesProposeVersion(o2.prefix !== void 0 ? { prefix: o2.prefix } : {}, ctx);
+      await runReleasesProposeVersion(o2, ctx);
     })
   );
 }
-var XCODE_FLAG_HELP;
+var PROPOSE_VERSION_KEYS, XCODE_FLAG_HELP;
 var init_propose_version = __esm({
   "src/commands/releases/propose-version.ts"() {
     "use strict";
     init_esm2();
     init_release();
     init_errors();
+    init_request();
     init_runner();
+    PROPOSE_VERSION_KEYS = requestKeys({ prefix: true });
     XCODE_FLAG_HELP = "no effect: sentry-ship never reads Xcode's Info.plist (sentry-cli does, on macOS only, and this flag lets it run cc on it)";
   }
 });
@@ -53079,8 +53118,8 @@ async function collectLocalCommits(o2) {
     throw new InputError(MISSING_PREVIOUS_MESSAGE);
   }
   if (paths) {
-    const list2 = await repo.walkFromHead(void 0, paths, prevSha);
-    return { commits: await buildPayloads(o2, list2, void 0, true), previousFound: true, deepenedBy };
+    const list3 = await repo.walkFromHead(void 0, paths, prevSha);
+    return { commits: await buildPayloads(o2, list3, void 0, true), previousFound: true, deepenedBy };
   }
   let all = await repo.walkFromHead(WALK_WINDOW);
   let idx = all.findIndex((s2) => s2 === prevSha || s2.startsWith(prevSha));
@@ -53088,9 +53127,9 @@ async function collectLocalCommits(o2) {
     all = await repo.walkFromHead();
     idx = all.findIndex((s2) => s2 === prevSha || s2.startsWith(prevSha));
   }
-  const list = idx >= 0 ? all.slice(0, idx + 1) : all;
-  const prev = list.pop();
-  return { commits: await buildPayloads(o2, list, prev), previousFound: true, deepenedBy };
+  const list2 = idx >= 0 ? all.slice(0, idx + 1) : all;
+  const prev = list2.pop();
+  return { commits: await buildPayloads(o2, list2, prev), previousFound: true, deepenedBy };
 }
 async function buildPayloads(o2, shas, prev, firstParent = false) {
   const infos = await o2.repo.commitInfos(shas);
@@ -53394,10 +53433,12 @@ async function matchRemoteRepos(ctx, repos, remoteName) {
   return refs;
 }
 function setCommitsCommand(env2) {
-  return new Command("set-commits").description("Set commits of a release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("--clear", "clear all current commits from the release").option("--auto", "match the local git remote against the organization's repositories and send HEAD").option("--local", "set the commits of a release from local git").option(
-    "-c, --commit <spec>",
-    "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)",
-    collect
+  return new Command("set-commits").description("Set commits of a release.").argument("<version>", "the version of the release").addOption(orgOption()).addOption(projectOption()).option("--clear", "clear all current commits from the release").option("--auto", "match the local git remote against the organization's repositories and send HEAD").option("--local", "set the commits of a release from local git").addOption(
+    optionAs(
+      "-c, --commit <spec>",
+      "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)",
+      "commits"
+    ).argParser(collect)
   ).option(
     "--ignore-missing",
     "when the previous release's commit is not in the history, use --initial-depth commits instead of failing"
@@ -53405,34 +53446,22 @@ function setCommitsCommand(env2) {
     "--deepen-limit <n>",
     "in a shallow clone, fetch at most this many more commits looking for the previous release's commit (default 1000, 0 disables)",
     intArg("--deepen-limit")
-  ).option(
-    "--path <dir>",
-    "keep only the commits that touch this directory or file, relative to the working directory (repeatable; monorepos)",
-    collect
+  ).addOption(
+    optionAs(
+      "--path <dir>",
+      "keep only the commits that touch this directory or file, relative to the working directory (repeatable; monorepos)",
+      "paths"
+    ).argParser(collect)
   ).addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp()).option(
     "--dry-run",
     "print the requests that change the release instead of sending them (reads still happen; a shallow clone is not deepened)"
   ).action(
     handler(env2, async (ctx, o2, version) => {
-      await runSetCommits(
-        {
-          version,
-          auto: o2.auto === true,
-          local: o2.local === true,
-          clear: o2.clear === true,
-          commits: o2.commit,
-          ignoreMissing: o2.ignoreMissing === true,
-          initialDepth: o2.initialDepth,
-          deepenLimit: o2.deepenLimit,
-          paths: o2.path,
-          dryRun: o2.dryRun === true
-        },
-        ctx
-      );
+      await runSetCommits({ ...o2, version }, ctx);
     })
   );
 }
-var MAX_REV, GIT_PROVIDERS;
+var SET_COMMITS_KEYS, MAX_REV, GIT_PROVIDERS;
 var init_set_commits = __esm({
   "src/commands/releases/set-commits.ts"() {
     "use strict";
@@ -53441,7 +53470,20 @@ var init_set_commits = __esm({
     init_errors();
     init_checks();
     init_dry_run();
+    init_request();
     init_runner();
+    SET_COMMITS_KEYS = requestKeys({
+      version: true,
+      auto: true,
+      local: true,
+      clear: true,
+      commits: true,
+      ignoreMissing: true,
+      initialDepth: true,
+      deepenLimit: true,
+      paths: true,
+      dryRun: true
+    });
     MAX_REV = 64;
     GIT_PROVIDERS = /* @__PURE__ */ new Set([
       "git",
@@ -53525,7 +53567,7 @@ var init_render3 = __esm({
 });
 
 // src/commands/deploys/list.ts
-async function runDeploysList(_opts, ctx) {
+async function runDeploysList(_req, ctx) {
   const version = await requireRelease(ctx);
   const org = await ctx.requireOrg();
   const api = await ctx.api();
@@ -53543,29 +53585,34 @@ async function runDeploysList(_opts, ctx) {
 }
 function listCommand2(env2) {
   return new Command("list").description("List all deployments of a release.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).action(
-    handler(env2, async (ctx) => {
-      await runDeploysList({}, ctx);
+    handler(env2, async (ctx, o2) => {
+      await runDeploysList(o2, ctx);
     })
   );
 }
+var DEPLOYS_LIST_KEYS;
 var init_list2 = __esm({
   "src/commands/deploys/list.ts"() {
     "use strict";
     init_esm2();
     init_routes2();
+    init_request();
     init_runner();
     init_release2();
+    DEPLOYS_LIST_KEYS = requestKeys({ release: true });
   }
 });
 
 // src/commands/deploys/new.ts
 async function runDeploysNew(opts, ctx) {
+  const started = timestampArg(opts.started, "--started");
+  const finished = timestampArg(opts.finished, "--finished");
   const environment = checkEnvironment(opts.environment);
   const version = await requireRelease(ctx);
   const org = await ctx.requireOrg();
   const now = ctx.now();
-  let dateStarted = opts.started ?? null;
-  let dateFinished = opts.finished ?? rfc3339(now);
+  let dateStarted = started ?? null;
+  let dateFinished = finished ?? rfc3339(now);
   if (opts.time !== void 0) {
     dateFinished = rfc3339(now);
     dateStarted = rfc3339(new Date(now.getTime() - opts.time * 1e3));
@@ -53573,11 +53620,12 @@ async function runDeploysNew(opts, ctx) {
   const body = {
     environment,
     name: opts.name ?? null,
-    url: opts.url ?? null,
+    url: opts.deployUrl ?? null,
     dateStarted,
     dateFinished
   };
-  if (opts.projects && opts.projects.length > 0) body.projects = opts.projects;
+  const projects = ctx.flags.project;
+  if (projects && projects.length > 0) body.projects = projects;
   const sender = new Sender(ctx, opts.dryRun === true);
   const res = await sender.send(
     "POST",
@@ -53594,26 +53642,13 @@ async function runDeploysNew(opts, ctx) {
   ctx.out.result({ ok: true, release: version, deploy: res.data });
 }
 function newCommand2(env2) {
-  return new Command("new").description("Creates a new release deployment.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).requiredOption("-e, --env <env>", "the environment of this deploy").option("-n, --name <name>", "optional human-readable name for this deploy").addOption(urlOption("-u, --url <url>", "optional URL that points to the deploy", "deployUrl")).option("--started <timestamp>", "when the deploy started (unix timestamp, RFC 3339 or RFC 2822)").option("--finished <timestamp>", "when the deploy finished (default now)").option("-t, --time <seconds>", "deploy duration in seconds: finished now, started that long ago", intArg("--time")).option("--dry-run", "print the request instead of sending it").action(
+  return new Command("new").description("Creates a new release deployment.").addOption(orgOption()).addOption(projectOption()).addOption(releaseOption()).addOption(optionAs("-e, --env <env>", "the environment of this deploy", "environment").makeOptionMandatory()).option("-n, --name <name>", "optional human-readable name for this deploy").addOption(optionAs("-u, --url <url>", "optional URL that points to the deploy", "deployUrl")).option("--started <timestamp>", "when the deploy started (unix timestamp, RFC 3339 or RFC 2822)").option("--finished <timestamp>", "when the deploy finished (default now)").option("-t, --time <seconds>", "deploy duration in seconds: finished now, started that long ago", intArg("--time")).option("--dry-run", "print the request instead of sending it").action(
     urlAwareHandler(env2, "deployUrl", async (ctx, o2) => {
-      const started = o2.started === void 0 ? void 0 : parseTimestamp(o2.started, "--started");
-      const finished = o2.finished === void 0 ? void 0 : parseTimestamp(o2.finished, "--finished");
-      await runDeploysNew(
-        {
-          environment: o2.env,
-          name: o2.name,
-          url: o2.deployUrl,
-          started,
-          finished,
-          time: o2.time,
-          projects: o2.project,
-          dryRun: o2.dryRun === true
-        },
-        ctx
-      );
+      await runDeploysNew(o2, ctx);
     })
   );
 }
+var DEPLOYS_NEW_KEYS;
 var init_new2 = __esm({
   "src/commands/deploys/new.ts"() {
     "use strict";
@@ -53621,10 +53656,21 @@ var init_new2 = __esm({
     init_routes2();
     init_checks();
     init_dry_run();
+    init_request();
     init_runner();
     init_timestamps();
     init_url_option();
     init_release2();
+    DEPLOYS_NEW_KEYS = requestKeys({
+      release: true,
+      environment: true,
+      name: true,
+      deployUrl: true,
+      started: true,
+      finished: true,
+      time: true,
+      dryRun: true
+    });
   }
 });
 
@@ -56313,20 +56359,20 @@ async function checkSources(map, mapDir, display, add) {
     if (!onDisk) missing.push(src);
   }
   if (missing.length === 0) return;
-  const list = missing.slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
+  const list2 = missing.slice(0, 3).join(", ") + (missing.length > 3 ? ` and ${missing.length - 3} more` : "");
   if (contents === void 0) {
     add({
       level: "error",
       code: "no_sources_content",
       file: display,
-      message: `has no sourcesContent and its sources are not present (${list}): frames will resolve without code lines`
+      message: `has no sourcesContent and its sources are not present (${list2}): frames will resolve without code lines`
     });
   } else {
     add({
       level: "warning",
       code: "missing_sources",
       file: display,
-      message: `references sources that are nowhere (${list})`
+      message: `references sources that are nowhere (${list2})`
     });
   }
 }
@@ -56376,9 +56422,9 @@ async function checkBuild(dirs, cwd) {
         message: "has no debug id (run `sentry-ship sourcemaps inject` on the build)"
       });
     else {
-      const list = byId.get(id) ?? [];
-      list.push({ display, text });
-      byId.set(id, list);
+      const list2 = byId.get(id) ?? [];
+      list2.push({ display, text });
+      byId.set(id, list2);
     }
     const ref = readSourceMapReference(text)?.url;
     let mapText;
@@ -56484,8 +56530,8 @@ async function checkBuild(dirs, cwd) {
     }
     await checkSources(parsed.map, mapDir, mapDisplay, add);
   }
-  for (const [id, list] of byId) {
-    const distinct = new Map(list.map((f) => [f.text, f.display]));
+  for (const [id, list2] of byId) {
+    const distinct = new Map(list2.map((f) => [f.text, f.display]));
     if (distinct.size > 1) {
       const names = [...distinct.values()];
       add({
@@ -56532,16 +56578,16 @@ var init_check = __esm({
 });
 
 // src/commands/sourcemaps/check.ts
-async function runCheck(opts, ctx) {
-  if (opts.dirs.length === 0) throw new UsageError("name the build folders to check (DIR\u2026)");
+async function runCheck(req, ctx) {
+  const dirs = pathList(req.paths);
   const { checkBuild: checkBuild2, renderCheck: renderCheck2 } = await Promise.resolve().then(() => (init_check(), check_exports));
   let report3;
   try {
-    report3 = await checkBuild2(opts.dirs, ctx.cwd);
+    report3 = await checkBuild2(dirs, ctx.cwd);
   } catch (e) {
     throw new InputError(e.message);
   }
-  if (opts.againstServer) {
+  if (req.againstServer === true) {
     const org = await ctx.requireOrg();
     const project = await ctx.requireProject();
     const api = await ctx.api();
@@ -56580,18 +56626,20 @@ async function runCheck(opts, ctx) {
 function checkCommand(env2) {
   return new Command("check").description("preflight a build before deploying it: debug ids, maps, sources, duplicates (exit 1 on errors)").argument("<dirs...>", "the build folders (or files) to check").option("--against-server", "also check that the server has every debug id").addOption(orgOption()).addOption(projectOption()).action(
     handler(env2, async (ctx, o2, dirs) => {
-      await runCheck({ dirs, againstServer: o2.againstServer === true }, ctx);
+      await runCheck({ ...o2, paths: dirs }, ctx);
     })
   );
 }
-var LOOKUP_CONCURRENCY;
+var CHECK_KEYS, LOOKUP_CONCURRENCY;
 var init_check2 = __esm({
   "src/commands/sourcemaps/check.ts"() {
     "use strict";
     init_esm2();
     init_routes2();
     init_errors();
+    init_request();
     init_runner();
+    CHECK_KEYS = requestKeys({ paths: true, againstServer: true });
     LOOKUP_CONCURRENCY = 8;
   }
 });
@@ -58059,7 +58107,7 @@ function obj5(v) {
 }
 function fromApiFrame(f) {
   const out = {};
-  const pairs = [
+  const pairs2 = [
     ["absPath", "abs_path"],
     ["filename", "filename"],
     ["function", "function"],
@@ -58069,7 +58117,7 @@ function fromApiFrame(f) {
     ["inApp", "in_app"],
     ["platform", "platform"]
   ];
-  for (const [from, to] of pairs) if (f[from] !== null && f[from] !== void 0) out[to] = f[from];
+  for (const [from, to] of pairs2) if (f[from] !== null && f[from] !== void 0) out[to] = f[from];
   return out;
 }
 function fromApiStacktrace(st) {
@@ -58192,11 +58240,11 @@ function explainCommand(env2) {
     new Option("-u, --url-prefix <prefix>", "offline: the URL prefix the files are uploaded with (default ~)")
   ).option("--url-suffix <suffix>", "offline: the URL suffix the files are uploaded with").action(
     handler(env2, async (ctx, o2, args) => {
-      const list = args ?? [];
+      const list2 = args ?? [];
       const file = o2.event;
       await runExplain(
         {
-          ...file !== void 0 ? { eventFile: file, dirs: list } : { eventId: list[0], dirs: list.slice(1) },
+          ...file !== void 0 ? { eventFile: file, dirs: list2 } : { eventId: list2[0], dirs: list2.slice(1) },
           ...o2.release !== void 0 ? { release: o2.release } : {},
           ...o2.dist !== void 0 ? { dist: o2.dist } : {},
           ...o2.urlPrefix !== void 0 ? { urlPrefix: o2.urlPrefix } : {},
@@ -58271,9 +58319,9 @@ async function inject(opts, discovery, pool) {
   const { invalid } = validated;
   if (invalid.length > 0) {
     invalid.sort((a, b2) => comparePaths(a.path, b2.path));
-    const list = invalid.map((i3) => `${i3.path}: ${i3.reason}`).join("; ");
+    const list2 = invalid.map((i3) => `${i3.path}: ${i3.reason}`).join("; ");
     throw new InputError(
-      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list}`,
+      `${invalid.length === 1 ? "1 file is" : `${invalid.length} files are`} invalid, so nothing was written \u2014 ${list2}`,
       { hint: "Fix or rebuild these files (or exclude them with --ignore) and run inject again." }
     );
   }
@@ -58336,8 +58384,8 @@ async function inject(opts, discovery, pool) {
       }
     }
   }
-  for (const list of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
-    list.sort((a, b2) => comparePaths(a.path, b2.path));
+  for (const list2 of [report3.modifiedSources, report3.modifiedMaps, report3.ignoredSources, report3.ignoredMaps]) {
+    list2.sort((a, b2) => comparePaths(a.path, b2.path));
   }
   if (opts.dryRun) return report3;
   const order = plans.filter((p2) => weight(p2) >= 0).sort((a, b2) => weight(a) - weight(b2));
@@ -58445,31 +58493,24 @@ var init_inject_render = __esm({
 function injectCommand(env2) {
   return new Command("inject").description("give JS files and their source maps debug ids (the snippet Sentry SDKs read)").argument("<paths...>", "files or directories to search (recursively) for JS files").option("--dry-run", "don't modify files; print what would change").option("-x, --ext <ext>", "file extension to treat as JavaScript (repeatable; replaces js, cjs, mjs)", collect).option("-i, --ignore <glob>", "ignore files and folders matching this glob (repeatable)", collect).option("-I, --ignore-file <file>", "ignore files and folders listed in this file, e.g. .gitignore").addOption(orgOption().hideHelp()).addOption(projectOption().hideHelp()).addOption(releaseOption().hideHelp()).action(
     handler(env2, async (ctx, opts, paths) => {
-      await runInject(
-        {
-          paths,
-          dryRun: opts.dryRun === true,
-          ext: opts.ext,
-          ignore: opts.ignore,
-          ignoreFile: opts.ignoreFile
-        },
-        ctx
-      );
+      await runInject({ ...opts, paths }, ctx);
     })
   );
 }
-async function runInject(opts, ctx) {
+async function runInject(req, ctx) {
+  const paths = pathList(req.paths);
+  const dryRun = req.dryRun === true;
   const { runInjection: runInjection2 } = await Promise.resolve().then(() => (init_inject(), inject_exports));
   (await Promise.resolve().then(() => (init_tuning(), tuning_exports))).leanHeap();
   const { renderInjectReport: renderInjectReport2, injectJson: injectJson2 } = await Promise.resolve().then(() => (init_inject_render(), inject_render_exports));
-  for (const p2 of opts.paths) ctx.out.print(`> Searching ${p2}`);
+  for (const p2 of paths) ctx.out.print(`> Searching ${p2}`);
   const report3 = await runInjection2({
-    paths: opts.paths,
+    paths,
     cwd: ctx.cwd,
-    extensions: opts.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
-    ignore: opts.ignore,
-    ignoreFile: opts.ignoreFile,
-    dryRun: opts.dryRun
+    extensions: req.ext?.flatMap((e) => e.split(",")).map((e) => e.trim().replace(/^\./, "")).filter(Boolean),
+    ignore: req.ignore,
+    ignoreFile: req.ignoreFile,
+    dryRun
   });
   ctx.out.debug(
     `inject: ${report3.sources} JS files, ${report3.threads > 0 ? `${report3.threads} worker thread(s)` : "inline (no worker threads)"}`
@@ -58479,14 +58520,23 @@ async function runInject(opts, ctx) {
   ctx.out.print("> Injecting debug ids");
   ctx.out.printLines(renderInjectReport2(report3));
   for (const w of report3.warnings) if (!w.message.startsWith("could not determine")) ctx.out.warn(w.message);
-  if (opts.dryRun) ctx.out.info("dry run: no file was changed");
+  if (dryRun) ctx.out.info("dry run: no file was changed");
   ctx.out.result(injectJson2(report3));
 }
+var INJECT_KEYS;
 var init_inject2 = __esm({
   "src/commands/sourcemaps/inject.ts"() {
     "use strict";
     init_esm2();
+    init_request();
     init_runner();
+    INJECT_KEYS = requestKeys({
+      paths: true,
+      ext: true,
+      ignore: true,
+      ignoreFile: true,
+      dryRun: true
+    });
   }
 });
 
@@ -59545,45 +59595,16 @@ function uploadCommand(env2) {
   ).option("--note <note>", "a note stored with the bundle").option("--wait", "wait until the server has processed the upload").option("--wait-for <secs>", "wait at most this many seconds for processing", intArg("--wait-for")).option("--dry-run", "build the bundles and report, but send nothing").option(
     "--delete-maps-after-upload",
     "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)"
-  ).option(
-    "--delete-after-upload <glob>",
-    "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
-    collect
+  ).addOption(
+    optionAs(
+      "--delete-after-upload <glob>",
+      "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
+      "filesToDeleteAfterUpload"
+    ).argParser(collect)
   ).addOption(new Option("--no-dedupe", "no effect: deprecated in sentry-cli (warns)").hideHelp()).addOption(new Option("--rewrite", "no effect: maps are rewritten unless --no-rewrite").hideHelp()).addOption(new Option("-v, --verbose", "no effect (sentry-cli's legacy flag)").hideHelp()).action(
     handler(env2, async (ctx, opts, paths) => {
-      if (opts.wait && opts.waitFor !== void 0)
-        throw new UsageError("--wait and --wait-for cannot be used together");
       if (opts.dedupe === false) ctx.out.warn("--no-dedupe is deprecated in sentry-cli and has no effect");
-      const bundle = bundleFlags(opts, paths, (m) => ctx.out.warn(m));
-      await runSourcemapsUpload(
-        {
-          paths,
-          ...bundle ? { bundle } : {},
-          release: opts.release,
-          dist: opts.dist,
-          urlPrefix: opts.urlPrefix,
-          urlSuffix: opts.urlSuffix,
-          stripPrefix: opts.stripPrefix,
-          stripCommonPrefix: opts.stripCommonPrefix === true,
-          extensions: opts.ext,
-          ignore: opts.ignore,
-          ignoreFile: opts.ignoreFile,
-          validate: opts.validate === true,
-          rewrite: opts.rewrite !== false,
-          sourcemapReference: opts.sourcemapReference !== false,
-          debugIdReference: opts.debugIdReference === true,
-          decompress: opts.decompress === true,
-          strict: opts.strict === true,
-          note: opts.note,
-          wait: opts.wait === true,
-          waitFor: opts.waitFor,
-          dryRun: opts.dryRun === true,
-          deleteMapsAfterUpload: opts.deleteMapsAfterUpload === true,
-          filesToDeleteAfterUpload: opts.deleteAfterUpload,
-          json: opts.json === true
-        },
-        ctx
-      );
+      await runSourcemapsUpload({ ...opts, paths }, ctx);
     })
   );
 }
@@ -59607,7 +59628,38 @@ function bundleFlags(opts, paths, warn) {
   if (idle.length > 0) warn(`${idle.join(", ")} ha${idle.length === 1 ? "s" : "ve"} no effect with --bundle`);
   return { file: opts.bundle, sourcemap: opts.bundleSourcemap };
 }
-async function runSourcemapsUpload(opts, ctx, how = { signals: true }) {
+function uploadOptions(req, warn) {
+  if (req.wait && req.waitFor !== void 0) throw new UsageError("--wait and --wait-for cannot be used together");
+  const paths = pathList(req.paths, { allowEmpty: true });
+  const bundle = bundleFlags(req, paths, warn);
+  return {
+    paths,
+    ...bundle ? { bundle } : {},
+    release: req.release,
+    dist: req.dist,
+    urlPrefix: req.urlPrefix,
+    urlSuffix: req.urlSuffix,
+    stripPrefix: req.stripPrefix,
+    stripCommonPrefix: req.stripCommonPrefix === true,
+    extensions: req.ext,
+    ignore: req.ignore,
+    ignoreFile: req.ignoreFile,
+    validate: req.validate === true,
+    rewrite: req.rewrite !== false,
+    sourcemapReference: req.sourcemapReference !== false,
+    debugIdReference: req.debugIdReference === true,
+    decompress: req.decompress === true,
+    strict: req.strict === true,
+    note: req.note,
+    wait: req.wait === true,
+    waitFor: req.waitFor,
+    dryRun: req.dryRun === true,
+    deleteMapsAfterUpload: req.deleteMapsAfterUpload === true,
+    filesToDeleteAfterUpload: list(req.filesToDeleteAfterUpload)
+  };
+}
+async function runSourcemapsUpload(req, ctx, how = { signals: true }) {
+  const opts = uploadOptions(req, (m) => ctx.out.warn(m));
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
   if (opts.dist !== void 0 && !release) throw new UsageError("--dist requires a release (pass --release)");
@@ -59643,12 +59695,40 @@ async function runSourcemapsUpload(opts, ctx, how = { signals: true }) {
   ctx.out.result(summary);
   for (const line of renderUploadReport2(summary)) ctx.out.print(line);
 }
+var SOURCEMAPS_UPLOAD_KEYS;
 var init_upload2 = __esm({
   "src/commands/sourcemaps/upload.ts"() {
     "use strict";
     init_esm2();
     init_errors();
+    init_request();
     init_runner();
+    SOURCEMAPS_UPLOAD_KEYS = requestKeys({
+      paths: true,
+      release: true,
+      dist: true,
+      urlPrefix: true,
+      urlSuffix: true,
+      stripPrefix: true,
+      stripCommonPrefix: true,
+      ext: true,
+      ignore: true,
+      ignoreFile: true,
+      validate: true,
+      rewrite: true,
+      sourcemapReference: true,
+      debugIdReference: true,
+      decompress: true,
+      strict: true,
+      bundle: true,
+      bundleSourcemap: true,
+      note: true,
+      wait: true,
+      waitFor: true,
+      dryRun: true,
+      deleteMapsAfterUpload: true,
+      filesToDeleteAfterUpload: true
+    });
   }
 });
 
@@ -59926,9 +60006,10 @@ var init_transport = __esm({
 
 // src/events/dispatch.ts
 function dispatchFlags(o2) {
+  const wait = o2.waitForRateLimit;
   return {
     dsn: o2.dsn,
-    waitForRateLimit: o2.waitForRateLimit === void 0 ? void 0 : secondsArg(o2.waitForRateLimit),
+    waitForRateLimit: typeof wait === "string" ? secondsArg(wait) : wait,
     spoolDir: o2.spoolDir
   };
 }
@@ -60452,31 +60533,31 @@ var init_files2 = __esm({
 // src/commands/send-event/send-event.ts
 var send_event_exports = {};
 __export(send_event_exports, {
-  runSendEvent: () => runSendEvent,
-  sendEventOptions: () => sendEventOptions
+  SEND_EVENT_KEYS: () => SEND_EVENT_KEYS,
+  runSendEvent: () => runSendEvent
 });
 import { resolve as resolvePath3 } from "node:path";
-function sendEventOptions(o2, paths) {
+function sendEventOptions(req) {
   return {
-    paths,
-    raw: o2.raw === true,
-    level: o2.level,
-    timestamp: o2.timestamp,
-    release: o2.release,
-    dist: o2.dist,
-    environment: o2.env,
-    environ: o2.environ !== false,
-    messages: o2.message,
-    messageArgs: o2.messageArg,
-    platform: o2.platform,
-    tags: o2.tag,
-    extra: o2.extra,
-    user: o2.user,
-    fingerprint: o2.fingerprint,
-    logfile: o2.logfile,
-    withCategories: o2.withCategories === true,
-    ...dispatchFlags(o2),
-    dryRun: o2.dryRun === true
+    paths: req.paths === void 0 ? [] : pathList(req.paths, { allowEmpty: true }),
+    raw: req.raw === true,
+    level: req.level,
+    timestamp: req.timestamp,
+    release: req.release,
+    dist: req.dist,
+    environment: req.environment,
+    environ: req.environ !== false,
+    messages: list(req.message),
+    messageArgs: req.messageArgs,
+    platform: req.platform,
+    tags: pairs(req.tags),
+    extra: pairs(req.extra),
+    user: pairs(req.user),
+    fingerprint: req.fingerprint,
+    logfile: req.logfile,
+    withCategories: req.withCategories === true,
+    ...dispatchFlags(req),
+    dryRun: req.dryRun === true
   };
 }
 async function gitHead(cwd) {
@@ -60513,8 +60594,9 @@ function rawEventId(bytes) {
     return NIL_EVENT_ID;
   }
 }
-async function runSendEvent(opts, ctx) {
-  const host = opts.host ?? hostInfo(ctx.env);
+async function runSendEvent(req, ctx) {
+  const opts = sendEventOptions(req);
+  const host = hostInfo(ctx.env);
   const now = ctx.now().getTime() / 1e3;
   const cfg = await optionalConfig(ctx);
   const environment = opts.environment ?? cfg?.environment?.value ?? ctx.env.SENTRY_ENVIRONMENT ?? "production";
@@ -60616,7 +60698,7 @@ async function runSendEvent(opts, ctx) {
     ctx.out.result({ ok: true, events: results });
   }
 }
-var SDK, NIL_EVENT_ID;
+var SEND_EVENT_KEYS, pairs, SDK, NIL_EVENT_ID;
 var init_send_event = __esm({
   "src/commands/send-event/send-event.ts"() {
     "use strict";
@@ -60629,6 +60711,31 @@ var init_send_event = __esm({
     init_files2();
     init_host();
     init_version();
+    init_request();
+    SEND_EVENT_KEYS = requestKeys({
+      paths: true,
+      raw: true,
+      dsn: true,
+      waitForRateLimit: true,
+      spoolDir: true,
+      message: true,
+      messageArgs: true,
+      level: true,
+      timestamp: true,
+      release: true,
+      dist: true,
+      environment: true,
+      platform: true,
+      tags: true,
+      extra: true,
+      user: true,
+      fingerprint: true,
+      logfile: true,
+      withCategories: true,
+      environ: true,
+      dryRun: true
+    });
+    pairs = (p2) => p2 === void 0 || Array.isArray(p2) ? p2 : Object.entries(p2).map(([k2, v]) => `${k2}:${v}`);
     SDK = { name: "sentry-ship", version: VERSION };
     NIL_EVENT_ID = "00000000-0000-0000-0000-000000000000";
   }
@@ -60640,10 +60747,20 @@ __export(send_event_exports2, {
   command: () => command7
 });
 function command7(env2) {
-  return new Command("send-event").description("Send a manual event to Sentry (through the DSN, not the API token).").argument("[path...]", "event JSON file(s) or globs to send; all other event flags are then ignored").option("--raw", "send the event files as they are, without parsing them").option("-l, --level <level>", "event level: debug, info, warning, error or fatal (default error)").option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339").option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)").option("-d, --dist <dist>", "the distribution").option("-E, --env <environment>", "the environment (default SENTRY_ENVIRONMENT, else production)").option("--no-environ", "do not send environment variables along").option("-m, --message <message>", "the event message (repeatable: lines)", collect).option("-a, --message-arg <arg>", "an argument for the event message (repeatable)", collect).option("-p, --platform <platform>", "the platform (default native)").option("-t, --tag <key:value>", "a tag (repeatable)", collect).option("-e, --extra <key:value>", "extra data (repeatable)", collect).option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect).option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect).option("--logfile <path>", "send the last 100 lines of a log file as breadcrumbs").option("--with-categories", "split `CATEGORY: message` log lines into category and message").option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect).option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry").option("--spool-dir <dir>", "where to save events that could not be delivered").option("--dry-run", "build and show the event without sending it").option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP).action(
+  return new Command("send-event").description("Send a manual event to Sentry (through the DSN, not the API token).").argument("[path...]", "event JSON file(s) or globs to send; all other event flags are then ignored").option("--raw", "send the event files as they are, without parsing them").option("-l, --level <level>", "event level: debug, info, warning, error or fatal (default error)").option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339").option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)").option("-d, --dist <dist>", "the distribution").addOption(
+    optionAs(
+      "-E, --env <environment>",
+      "the environment (default SENTRY_ENVIRONMENT, else production)",
+      "environment"
+    )
+  ).option("--no-environ", "do not send environment variables along").option("-m, --message <message>", "the event message (repeatable: lines)", collect).addOption(
+    optionAs("-a, --message-arg <arg>", "an argument for the event message (repeatable)", "messageArgs").argParser(
+      collect
+    )
+  ).option("-p, --platform <platform>", "the platform (default native)").addOption(optionAs("-t, --tag <key:value>", "a tag (repeatable)", "tags").argParser(collect)).option("-e, --extra <key:value>", "extra data (repeatable)", collect).option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect).option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect).option("--logfile <path>", "send the last 100 lines of a log file as breadcrumbs").option("--with-categories", "split `CATEGORY: message` log lines into category and message").option("--dsn <dsn>", "the DSN to send to (repeatable, or comma-separated: tried in order)", collect).option("--wait-for-rate-limit <seconds>", "when rate limited, wait up to SECONDS once and retry").option("--spool-dir <dir>", "where to save events that could not be delivered").option("--dry-run", "build and show the event without sending it").option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP).action(
     handler(env2, async (ctx, o2, paths) => {
-      const { runSendEvent: runSendEvent2, sendEventOptions: sendEventOptions2 } = await Promise.resolve().then(() => (init_send_event(), send_event_exports));
-      await runSendEvent2(sendEventOptions2(o2, paths ?? []), ctx);
+      const { runSendEvent: runSendEvent2 } = await Promise.resolve().then(() => (init_send_event(), send_event_exports));
+      await runSendEvent2({ ...o2, paths: paths ?? [] }, ctx);
     })
   );
 }
@@ -60652,6 +60769,7 @@ var init_send_event2 = __esm({
     "use strict";
     init_esm2();
     init_propose_version();
+    init_request();
     init_runner();
   }
 });
@@ -60802,11 +60920,11 @@ function schedule2(m) {
   const s2 = m.config?.schedule;
   return Array.isArray(s2) ? `every ${s2[0]} ${s2[1]}` : typeof s2 === "string" ? s2 : "";
 }
-function renderMonitors(list) {
-  if (list.length === 0) return "No monitors found.";
+function renderMonitors(list2) {
+  if (list2.length === 0) return "No monitors found.";
   return renderTable(
     ["Slug", "Project", "Schedule", "Environments"],
-    list.map((m) => [
+    list2.map((m) => [
       m.slug,
       m.project?.slug ?? "",
       schedule2(m),
@@ -60817,9 +60935,9 @@ function renderMonitors(list) {
 async function runMonitorsList(_opts, ctx) {
   const org = await ctx.requireOrg();
   const api = await ctx.api();
-  const list = await api.paginate(routes.monitors(org), { notFound: `organization ${org}` });
-  ctx.out.result({ ok: true, monitors: list });
-  ctx.out.print(renderMonitors(list));
+  const list2 = await api.paginate(routes.monitors(org), { notFound: `organization ${org}` });
+  ctx.out.result({ ok: true, monitors: list2 });
+  ctx.out.print(renderMonitors(list2));
 }
 function listCommand3(env2) {
   return new Command("list").description("List all monitors for an organization.").addOption(orgOption()).action(
@@ -61482,9 +61600,9 @@ function describeCommits(doc, mode, shallow) {
     notes.push("previous release's commit not found");
   return notes.length ? `${text} (${notes.join("; ")})` : text;
 }
-function scripts(list) {
-  if (!Array.isArray(list)) return 0;
-  return list.filter((e) => {
+function scripts(list2) {
+  if (!Array.isArray(list2)) return 0;
+  return list2.filter((e) => {
     const type = str(e, "type");
     return type === void 0 ? !/\.map$/.test(str(e, "path") ?? "") : type === "source";
   }).length;

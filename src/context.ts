@@ -51,8 +51,6 @@ export interface GlobalOptions {
   /** `-p/--project`, repeatable. */
   project?: string[];
   release?: string;
-  /** The environment of the commands that take one (`deploys new -e`, `send-event -E`). */
-  env?: string;
 }
 
 export interface CommandContext {
@@ -95,7 +93,6 @@ export function flagsFromOptions(o: GlobalOptions): ConfigFlags {
     org: o.org,
     project: o.project,
     release: o.release,
-    environment: o.env,
     logLevel: o.logLevel,
     header: o.header,
     caFile: o.caFile,

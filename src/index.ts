@@ -1,9 +1,12 @@
 /**
  * sentry-ship's Node API: `import { … } from "sentry-ship"`.
  *
- * Every function takes one option object and returns the document `sentry-ship <command> --json`
- * prints for the same inputs; failures throw the error classes below (each with `kind`,
- * `exitCode`, `message`, and `document`: the failure's `--json` document). Nothing is written to
+ * Every function takes one option object — its command's flags by name, camelCased (`--url-prefix`
+ * → `urlPrefix`, `--no-rewrite` → `rewrite: false`; a few read better: `releaseUrl`, `deployUrl`,
+ * `environment`, `commits`, `paths`, `tags`, `filesToDeleteAfterUpload`), handed to the function
+ * the CLI's flags go to — and returns the document `sentry-ship <command> --json` prints for the
+ * same inputs; failures throw the error classes below (each with `kind`, `exitCode`, `message`,
+ * and `document`: the failure's `--json` document). Nothing is written to
  * stdout or stderr and nothing exits the process: pass `logger` (e.g. `console`) to see progress.
  *
  * Options every function takes (SentryOptions), each overriding the CLI's configuration
@@ -22,7 +25,7 @@
  *   injectSourcemaps({ paths, ext?, ignore?, ignoreFile?, dryRun? })  → { dryRun, found, modified, ignored, warnings }
  *   uploadSourcemaps({ paths, release?, dist?, urlPrefix?, urlSuffix?, stripPrefix?, stripCommonPrefix?, ext?,
  *     ignore?, ignoreFile?, validate?, rewrite?, sourcemapReference?, debugIdReference?, decompress?, strict?,
- *     note?, wait?, waitFor?, dryRun?,
+ *     bundle?, bundleSourcemap?, note?, wait?, waitFor?, dryRun?,
  *     deleteMapsAfterUpload?, filesToDeleteAfterUpload? })           → { organization, projects, release, files, bundles, …, deleted? }
  *   checkSourcemaps({ paths, againstServer? })                        → { ok, files, maps, issues, errors, warnings }
  * Events:
@@ -33,6 +36,8 @@
  *   new SentryCli(configFile, options) with releases.new/finalize/proposeVersion/setCommits/newDeploy/
  *   listDeploys/uploadSourceMaps/execute and sourceMaps.inject — the same calls, in-process.
  */
+
+export type { Timestamp } from "./commands/timestamps.js";
 export {
   ApiError,
   ConfigError,
@@ -77,5 +82,4 @@ export {
   type UploadSourcemapsOptions,
   uploadSourcemaps,
 } from "./library/sourcemaps.js";
-export type { Timestamp } from "./library/timestamps.js";
 export { VERSION } from "./version.js";

@@ -31,3 +31,13 @@ export function rfc3339(d: Date): string {
   const iso = d.toISOString();
   return iso.endsWith(".000Z") ? iso.slice(0, -5) + "Z" : iso;
 }
+
+/** A timestamp as the Node API takes one: a Date, unix seconds, or any string the flags take. */
+export type Timestamp = Date | number | string;
+
+/** A timestamp flag's value (a string from the CLI, any Timestamp from the API) as RFC 3339, or undefined. */
+export function timestampArg(value: Timestamp | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date) return rfc3339(new Date(Math.round(value.getTime() / 1000) * 1000));
+  return parseTimestamp(String(value), flag);
+}

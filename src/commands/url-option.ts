@@ -1,17 +1,10 @@
 /**
  * Commands with a `--url` of their own (a release's or a deploy's URL), beside the root's `--url`
- * (the Sentry server): the option, and the handler that tells the two apart from the raw arguments.
+ * (the Sentry server): the handler that tells the two apart from the raw arguments (the option is
+ * request.ts `optionAs`, stored under the request's key).
  */
-import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { type CommandOptions, commandArguments, commandOptions, type RunEnv } from "./runner.js";
-
-/** A `--url` option whose value does not collide with the root `--url` (the Sentry server). */
-export function urlOption(flags: string, description: string, attribute: string): Option {
-  const o = new Option(flags, description);
-  o.attributeName = () => attribute;
-  return o;
-}
 
 /**
  * Like runner.ts `handler`, for commands with their own `--url` (the release's or deploy's URL).

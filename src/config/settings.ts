@@ -35,7 +35,7 @@ export const FLAG_SETTINGS: Record<string, FlagSetting> = {
     env: ["SENTRY_RELEASE"],
     onlyIn: ["deploys", "deploys new", "deploys list", "sourcemaps upload", "send-event"],
   },
-  env: {
+  environment: {
     env: ["SENTRY_ENVIRONMENT"],
     rc: { section: "defaults", key: "environment" },
     onlyIn: ["send-event"],

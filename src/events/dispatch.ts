@@ -30,19 +30,22 @@ export interface DispatchFlags {
   spoolDir?: string;
 }
 
-/** The delivery flags both send-event and send-envelope take, as commander parses them. */
+/** The delivery flags both send-event and send-envelope take, as commander parses them or the Node API is given them. */
 export interface DeliveryFlags {
-  /** `--dsn`, repeatable. */
-  dsn?: string[];
-  waitForRateLimit?: string;
+  /** The DSN(s) to send through (`--dsn`, repeatable, or comma-separated; default: SENTRY_DSN, rc files). */
+  dsn?: string | string[];
+  /** Seconds to wait once when rate limited (`--wait-for-rate-limit`). */
+  waitForRateLimit?: number | string;
+  /** Where to save what could not be delivered (`--spool-dir`). */
   spoolDir?: string;
 }
 
-/** `--dsn`, `--wait-for-rate-limit` and `--spool-dir`, checked. */
+/** `--dsn`, `--wait-for-rate-limit` and `--spool-dir`, checked (a number of seconds is taken as it is). */
 export function dispatchFlags(o: DeliveryFlags): DispatchFlags {
+  const wait = o.waitForRateLimit;
   return {
     dsn: o.dsn,
-    waitForRateLimit: o.waitForRateLimit === undefined ? undefined : secondsArg(o.waitForRateLimit),
+    waitForRateLimit: typeof wait === "string" ? secondsArg(wait) : wait,
     spoolDir: o.spoolDir,
   };
 }

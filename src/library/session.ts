@@ -7,6 +7,7 @@
  * logger or nowhere. Nothing here exits the process or installs signal handlers.
  */
 import { Readable, Writable } from "node:stream";
+import { requestKeys } from "../commands/request.js";
 import { type CommandContext, createContext, type GlobalOptions, type IO, processDefaults } from "../context.js";
 import { classifyError, type ShipError } from "../errors.js";
 
@@ -49,6 +50,23 @@ export interface SentryOptions {
   /** The clock requests are stamped with (default: the system clock). */
   now?: () => Date;
 }
+
+/** The keys of SentryOptions, for the test that compares each command's flags with its API options. */
+export const SENTRY_OPTION_KEYS = requestKeys<SentryOptions>({
+  url: true,
+  authToken: true,
+  org: true,
+  project: true,
+  headers: true,
+  caFile: true,
+  configFile: true,
+  cwd: true,
+  env: true,
+  homeDir: true,
+  logger: true,
+  logLevel: true,
+  now: true,
+});
 
 /** A ShipError as the API throws it: `document` is the one `--json` prints for the failure. */
 export type SentryShipError = ShipError & { document: Record<string, unknown> };
@@ -102,8 +120,11 @@ export function libraryIO(opts: SentryOptions): IO {
   };
 }
 
-/** The root/group flags a CLI run would have for these options. */
-export function globalOptions(opts: SentryOptions, extra: Partial<GlobalOptions> = {}): GlobalOptions {
+/**
+ * The root/group flags a CLI run would have for these options. A command's `release` feeds
+ * configuration, as its `--release` does on the command line.
+ */
+export function globalOptions(opts: SentryOptions & { release?: unknown }): GlobalOptions {
   const project = opts.project === undefined ? undefined : Array.isArray(opts.project) ? opts.project : [opts.project];
   const header = opts.headers ? Object.entries(opts.headers).map(([k, v]) => `${k}: ${v}`) : undefined;
   return {
@@ -117,7 +138,7 @@ export function globalOptions(opts: SentryOptions, extra: Partial<GlobalOptions>
     quiet: false,
     // The document is the result: human text on stdout is never rendered.
     json: true,
-    ...extra,
+    ...(typeof opts.release === "string" ? { release: opts.release } : {}),
   };
 }
 
@@ -126,17 +147,13 @@ export function globalOptions(opts: SentryOptions, extra: Partial<GlobalOptions>
  * `--json`. Failures are thrown as ShipErrors (UsageError, ConfigError, InputError, ApiError,
  * NetworkError, …) carrying `exitCode`, `kind` and the failure's `--json` document.
  */
-export async function runInContext<T>(
-  opts: SentryOptions,
-  extra: Partial<GlobalOptions>,
-  fn: (ctx: CommandContext) => Promise<unknown>,
-): Promise<T> {
+export async function runInContext<T>(opts: SentryOptions, fn: (ctx: CommandContext) => Promise<unknown>): Promise<T> {
   const io = libraryIO(opts);
   let ctx: CommandContext | undefined;
   try {
     const { loadDotenv } = await import("../config/dotenv.js");
     io.env = loadDotenv(io.env, io.cwd);
-    ctx = createContext(io, globalOptions(opts, extra), opts.now ? { now: opts.now } : {});
+    ctx = createContext(io, globalOptions(opts), opts.now ? { now: opts.now } : {});
     await fn(ctx);
     return (ctx.out.takeJsonDocument() ?? { ok: true }) as T;
   } catch (e) {

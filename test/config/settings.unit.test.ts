@@ -10,7 +10,7 @@ const PROBES: Record<string, { value: string; read: (c: ResolvedConfig) => unkno
   org: { value: "acme", read: (c) => c.org },
   project: { value: "frontend", read: (c) => c.projects, expected: ["frontend"] },
   release: { value: "1.2.3", read: (c) => c.release },
-  env: { value: "staging", read: (c) => c.environment },
+  environment: { value: "staging", read: (c) => c.environment },
   dsn: { value: "https://k@o1.example.com/1", read: (c) => c.dsn, expected: ["https://k@o1.example.com/1"] },
   logLevel: { value: "debug", read: (c) => c.logLevel },
   header: { value: "X-A: b", read: (c) => c.headers, expected: [["X-A", "b"]] },
@@ -50,8 +50,8 @@ describe("FLAG_SETTINGS (what the command reference says stands behind a flag)",
   }
 
   it("limits a setting to the commands that read it", () => {
-    expect(flagSetting("send-event", "env")?.env).toEqual(["SENTRY_ENVIRONMENT"]);
-    expect(flagSetting("deploys new", "env")).toBeUndefined();
+    expect(flagSetting("send-event", "environment")?.env).toEqual(["SENTRY_ENVIRONMENT"]);
+    expect(flagSetting("deploys new", "environment")).toBeUndefined();
     expect(flagSetting("deploys new", "project")).toBeUndefined();
     expect(flagSetting("releases new", "org")?.env).toEqual(["SENTRY_ORG"]);
     expect(flagSetting("releases new", "constructor")).toBeUndefined();

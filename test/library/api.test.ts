@@ -31,6 +31,9 @@ import { makeDist } from "../support/upload-fixtures.js";
 
 const srv = useServer();
 
+/** Every source map of makeDist's build. */
+const DIST_MAPS = ["dist/app.min.js.map", "dist/chunks/c.js.map", "dist/esm.mjs.map", "dist/vendor.js.map"];
+
 /** The environment both the CLI and the API resolve configuration from (a fresh HOME, no rc file). */
 function env(extra: Record<string, string> = {}): Record<string, string | undefined> {
   return { PATH: process.env.PATH, HOME: tempDir("ship-home-"), SENTRY_LOAD_DOTENV: "0", ...srv.env(), ...extra };
@@ -186,6 +189,56 @@ describe("Node API source maps", () => {
     expect(api).not.toHaveProperty("deleted");
   });
 
+  it("uploadSourcemaps with non-default options equals sourcemaps upload --json with the same flags", async () => {
+    // Three copies of one build: a first upload sends the chunks, so the CLI and the API then see
+    // the same server state; each deletes its own maps once the server has confirmed the upload.
+    const [warm, cliDir, apiDir] = [makeDist(), makeDist(), makeDist()];
+    const options = {
+      paths: ["dist"],
+      release: "opts@1",
+      dist: "web",
+      urlPrefix: "~/static/",
+      urlSuffix: "?v=1",
+      stripPrefix: ["../"],
+      ext: ["js", "map"],
+      ignore: ["**/vendor*"],
+      validate: true,
+      rewrite: false,
+      sourcemapReference: false,
+      debugIdReference: true,
+      strict: true,
+      note: "built by ci",
+      filesToDeleteAfterUpload: "dist/**/*.map",
+    };
+    const flags = [
+      ...["sourcemaps", "upload", "dist", "--release", "opts@1", "--dist", "web", "--url-prefix", "~/static/"],
+      ...["--url-suffix", "?v=1", "--strip-prefix", "../", "-x", "js", "-x", "map", "-i", "**/vendor*"],
+      ...["--validate", "--no-rewrite", "--no-sourcemap-reference", "--debug-id-reference", "--strict"],
+      ...["--note", "built by ci", "--delete-after-upload", "dist/**/*.map"],
+    ];
+    await uploadSourcemaps({ ...options, cwd: warm, env: env() });
+    const cli = await cliJson(flags, { cwd: cliDir });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const api = await uploadSourcemaps({ ...options, cwd: apiDir, env: env() });
+    expect(api).toEqual(cli.doc);
+    // The options took effect: .js and .map only, no vendor files, prefixed and suffixed URLs, maps deleted.
+    const urls = api.files.map((f) => (f as { url: string }).url).sort();
+    expect(urls).toEqual([
+      "~/static/app.min.js.map?v=1",
+      "~/static/app.min.js?v=1",
+      "~/static/chunks/c.js.map?v=1",
+      "~/static/chunks/c.js?v=1",
+      "~/static/esm.mjs.map?v=1",
+    ]);
+    expect(api).toMatchObject({ dist: "web", sourcemapReferences: false, bytesSent: 0 });
+    expect(api.skipped).toContainEqual({ path: "vendor.js", reason: "ignored" });
+    // The glob names every map, uploaded or not; the CLI's copy lost the same files.
+    expect(api.deleted).toEqual(DIST_MAPS);
+    expect(existsSync(join(apiDir, "dist/app.min.js.map"))).toBe(false);
+    expect(existsSync(join(cliDir, "dist/vendor.js.map"))).toBe(false);
+    expect(existsSync(join(cliDir, "dist/vendor.js"))).toBe(true);
+  });
+
   it("writes nothing without a logger and routes lines to the logger it is given", async () => {
     const dir = makeDist();
     const lines: Array<[string, string]> = [];
@@ -223,12 +276,7 @@ describe("deleting maps after the upload", () => {
       env: env(),
       deleteMapsAfterUpload: true,
     });
-    expect(doc.deleted).toEqual([
-      "dist/app.min.js.map",
-      "dist/chunks/c.js.map",
-      "dist/esm.mjs.map",
-      "dist/vendor.js.map",
-    ]);
+    expect(doc.deleted).toEqual(DIST_MAPS);
     expect(existsSync(join(dir, "dist/app.min.js.map"))).toBe(false);
     expect(existsSync(join(dir, "dist/app.min.js"))).toBe(true);
     expect(doc.bundles[0]?.files).toBe(8);

@@ -1,12 +1,25 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
+import { requestKeys } from "../request.js";
 import { handler, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 import { requireRelease } from "./release.js";
 import type { DeployLike } from "./render.js";
 
+/**
+ * What the user asks `deploys list` for, keyed by its flags' names: the CLI's parsed flags and the
+ * Node API's `listDeploys` options are both one.
+ */
+export interface DeploysListRequest {
+  /** The release (`-r`; default: SENTRY_RELEASE). It reaches the command through the context. */
+  release?: string;
+}
+
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const DEPLOYS_LIST_KEYS = requestKeys<DeploysListRequest>({ release: true });
+
 /** `GET /organizations/{org}/releases/{version}/deploys/` as sentry-cli's table. */
-export async function runDeploysList(_opts: Record<string, never>, ctx: CommandContext): Promise<void> {
+export async function runDeploysList(_req: DeploysListRequest, ctx: CommandContext): Promise<void> {
   const version = await requireRelease(ctx);
   const org = await ctx.requireOrg();
   const api = await ctx.api();
@@ -30,8 +43,8 @@ export function listCommand(env: RunEnv): Command {
     .addOption(projectOption())
     .addOption(releaseOption())
     .action(
-      handler(env, async (ctx) => {
-        await runDeploysList({}, ctx);
+      handler<DeploysListRequest>(env, async (ctx, o) => {
+        await runDeploysList(o, ctx);
       }),
     );
 }

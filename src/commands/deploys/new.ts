@@ -3,33 +3,57 @@ import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { checkEnvironment, checkVersion } from "../checks.js";
 import { Sender } from "../dry-run.js";
+import { optionAs, requestKeys } from "../request.js";
 import { intArg, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
-import { parseTimestamp, rfc3339 } from "../timestamps.js";
-import { urlAwareHandler, urlOption } from "../url-option.js";
+import { rfc3339, type Timestamp, timestampArg } from "../timestamps.js";
+import { urlAwareHandler } from "../url-option.js";
 import { requireRelease } from "./release.js";
 
-export interface DeploysNewOptions {
+/**
+ * What the user asks `deploys new` for, keyed by its flags' names (`environment` for `-e/--env`,
+ * `deployUrl` for `--url`): the CLI's parsed flags and the Node API's `newDeploy` options are both one.
+ */
+export interface DeploysNewRequest {
+  /** The release (`-r`; default: SENTRY_RELEASE). It reaches the command through the context. */
+  release?: string;
+  /** The environment deployed to (`-e/--env`). */
   environment: string;
   name?: string;
-  url?: string;
-  /** RFC 3339 (already parsed). */
-  started?: string;
-  finished?: string;
-  /** `-t SECONDS`: finished now, started SECONDS earlier (overrides --started/--finished). */
+  /** The deploy's own URL (`deploys new --url`). */
+  deployUrl?: string;
+  started?: Timestamp;
+  /** Default now. */
+  finished?: Timestamp;
+  /** Duration in seconds (`-t`): finished now, started that long ago (overrides started/finished). */
   time?: number;
-  /** Only projects given with -p (SENTRY_PROJECT is not used, as in sentry-cli). */
-  projects?: string[];
   dryRun?: boolean;
 }
 
-/** `POST /organizations/{org}/releases/{version}/deploys/` → `Created new deploy NAME for 'ENV'`. */
-export async function runDeploysNew(opts: DeploysNewOptions, ctx: CommandContext): Promise<void> {
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const DEPLOYS_NEW_KEYS = requestKeys<DeploysNewRequest>({
+  release: true,
+  environment: true,
+  name: true,
+  deployUrl: true,
+  started: true,
+  finished: true,
+  time: true,
+  dryRun: true,
+});
+
+/**
+ * `POST /organizations/{org}/releases/{version}/deploys/` → `Created new deploy NAME for 'ENV'`.
+ * The deploy names only the projects given with -p (SENTRY_PROJECT is not used, as in sentry-cli).
+ */
+export async function runDeploysNew(opts: DeploysNewRequest, ctx: CommandContext): Promise<void> {
+  const started = timestampArg(opts.started, "--started");
+  const finished = timestampArg(opts.finished, "--finished");
   const environment = checkEnvironment(opts.environment);
   const version = await requireRelease(ctx);
   const org = await ctx.requireOrg();
   const now = ctx.now();
-  let dateStarted = opts.started ?? null;
-  let dateFinished = opts.finished ?? rfc3339(now);
+  let dateStarted = started ?? null;
+  let dateFinished = finished ?? rfc3339(now);
   if (opts.time !== undefined) {
     dateFinished = rfc3339(now);
     dateStarted = rfc3339(new Date(now.getTime() - opts.time * 1000));
@@ -37,11 +61,12 @@ export async function runDeploysNew(opts: DeploysNewOptions, ctx: CommandContext
   const body: Record<string, unknown> = {
     environment,
     name: opts.name ?? null,
-    url: opts.url ?? null,
+    url: opts.deployUrl ?? null,
     dateStarted,
     dateFinished,
   };
-  if (opts.projects && opts.projects.length > 0) body.projects = opts.projects;
+  const projects = ctx.flags.project;
+  if (projects && projects.length > 0) body.projects = projects;
   const sender = new Sender(ctx, opts.dryRun === true);
   const res = await sender.send<{ environment?: string; name?: string | null }>(
     "POST",
@@ -59,15 +84,7 @@ export async function runDeploysNew(opts: DeploysNewOptions, ctx: CommandContext
 }
 
 /** What commander parses for `deploys new` (besides the root's and the group's options). */
-export interface DeploysNewFlags {
-  env: string;
-  name?: string;
-  deployUrl?: string;
-  started?: string;
-  finished?: string;
-  time?: number;
-  dryRun?: boolean;
-}
+export type DeploysNewFlags = DeploysNewRequest;
 
 export function newCommand(env: RunEnv): Command {
   return new Command("new")
@@ -75,30 +92,16 @@ export function newCommand(env: RunEnv): Command {
     .addOption(orgOption())
     .addOption(projectOption())
     .addOption(releaseOption())
-    .requiredOption("-e, --env <env>", "the environment of this deploy")
+    .addOption(optionAs("-e, --env <env>", "the environment of this deploy", "environment").makeOptionMandatory())
     .option("-n, --name <name>", "optional human-readable name for this deploy")
-    .addOption(urlOption("-u, --url <url>", "optional URL that points to the deploy", "deployUrl"))
+    .addOption(optionAs("-u, --url <url>", "optional URL that points to the deploy", "deployUrl"))
     .option("--started <timestamp>", "when the deploy started (unix timestamp, RFC 3339 or RFC 2822)")
     .option("--finished <timestamp>", "when the deploy finished (default now)")
     .option("-t, --time <seconds>", "deploy duration in seconds: finished now, started that long ago", intArg("--time"))
     .option("--dry-run", "print the request instead of sending it")
     .action(
       urlAwareHandler<DeploysNewFlags>(env, "deployUrl", async (ctx, o) => {
-        const started = o.started === undefined ? undefined : parseTimestamp(o.started, "--started");
-        const finished = o.finished === undefined ? undefined : parseTimestamp(o.finished, "--finished");
-        await runDeploysNew(
-          {
-            environment: o.env,
-            name: o.name,
-            url: o.deployUrl,
-            started,
-            finished,
-            time: o.time,
-            projects: o.project,
-            dryRun: o.dryRun === true,
-          },
-          ctx,
-        );
+        await runDeploysNew(o, ctx);
       }),
     );
 }

@@ -3,25 +3,41 @@ import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
 import { checkVersion, requireProjects } from "../checks.js";
 import { Sender } from "../dry-run.js";
+import { optionAs, requestKeys } from "../request.js";
 import { orgOption, projectOption, type RunEnv } from "../runner.js";
 import { rfc3339 } from "../timestamps.js";
-import { urlAwareHandler, urlOption } from "../url-option.js";
+import { urlAwareHandler } from "../url-option.js";
 
-export interface ReleasesNewOptions {
+/**
+ * What the user asks `releases new` for, keyed by its flags' names: the CLI's parsed flags and the
+ * Node API's `newRelease` options are both one.
+ */
+export interface ReleasesNewRequest {
   version: string;
+  /** Finalize it at once (`--finalize`). */
   finalize?: boolean;
-  url?: string;
+  /** The release's own URL (`releases new --url`). */
+  releaseUrl?: string;
+  /** Return the request instead of sending it (`--dry-run`). */
   dryRun?: boolean;
 }
 
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const RELEASES_NEW_KEYS = requestKeys<ReleasesNewRequest>({
+  version: true,
+  finalize: true,
+  releaseUrl: true,
+  dryRun: true,
+});
+
 /** `POST /organizations/{org}/releases/` → `Created release V` (208 "already exists" is success). */
-export async function runReleasesNew(opts: ReleasesNewOptions, ctx: CommandContext): Promise<void> {
+export async function runReleasesNew(opts: ReleasesNewRequest, ctx: CommandContext): Promise<void> {
   const version = checkVersion(opts.version);
   const org = await ctx.requireOrg();
   const projects = await requireProjects(ctx);
   const now = rfc3339(ctx.now());
   const body: Record<string, unknown> = { version, projects };
-  if (opts.url !== undefined) body.url = opts.url;
+  if (opts.releaseUrl !== undefined) body.url = opts.releaseUrl;
   body.dateStarted = now;
   if (opts.finalize) body.dateReleased = now;
   const sender = new Sender(ctx, opts.dryRun === true);
@@ -37,11 +53,7 @@ export async function runReleasesNew(opts: ReleasesNewOptions, ctx: CommandConte
 }
 
 /** What commander parses for `releases new` (besides the root's and the group's options). */
-export interface ReleasesNewFlags {
-  releaseUrl?: string;
-  finalize?: boolean;
-  dryRun?: boolean;
-}
+export type ReleasesNewFlags = Omit<ReleasesNewRequest, "version">;
 
 export function newCommand(env: RunEnv): Command {
   return new Command("new")
@@ -49,16 +61,13 @@ export function newCommand(env: RunEnv): Command {
     .argument("<version>", "the version of the release")
     .addOption(orgOption())
     .addOption(projectOption())
-    .addOption(urlOption("--url <url>", "optional URL to the release for information purposes", "releaseUrl"))
+    .addOption(optionAs("--url <url>", "optional URL to the release for information purposes", "releaseUrl"))
     .option("--finalize", "immediately finalize the release (sets it to released)")
     .addOption(new Option("--ref <ref>", "no effect (sentry-cli's hidden legacy flag)").hideHelp())
     .option("--dry-run", "print the request instead of sending it")
     .action(
       urlAwareHandler<ReleasesNewFlags, [version: string]>(env, "releaseUrl", async (ctx, o, version) => {
-        await runReleasesNew(
-          { version, finalize: o.finalize === true, url: o.releaseUrl, dryRun: o.dryRun === true },
-          ctx,
-        );
+        await runReleasesNew({ ...o, version }, ctx);
       }),
     );
 }

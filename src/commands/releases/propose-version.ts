@@ -2,18 +2,26 @@ import { Command } from "commander";
 import type { CommandContext } from "../../context.js";
 import { versionProblem } from "../../domain/release.js";
 import { InputError } from "../../errors.js";
+import { requestKeys } from "../request.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
 
-export interface ProposeVersionOptions {
-  /** A package prefix such as `web@`, put before the proposed version (monorepos). */
+/**
+ * What the user asks `releases propose-version` for, keyed by its flags' names: the CLI's parsed
+ * flags and the Node API's `proposeVersion` options are both one.
+ */
+export interface ProposeVersionRequest {
+  /** Put before the version unless it already starts with it, e.g. `web@` (monorepos). */
   prefix?: string;
 }
+
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const PROPOSE_VERSION_KEYS = requestKeys<ProposeVersionRequest>({ prefix: true });
 
 /**
  * Print the proposed version (SENTRY_RELEASE, a CI commit variable, or the git HEAD SHA), with the
  * prefix in front unless the version already starts with it. No network.
  */
-export async function runReleasesProposeVersion(opts: ProposeVersionOptions, ctx: CommandContext): Promise<void> {
+export async function runReleasesProposeVersion(opts: ProposeVersionRequest, ctx: CommandContext): Promise<void> {
   const { proposeVersion } = await import("../../vcs/ci.js");
   const v = await proposeVersion({ env: ctx.env, cwd: ctx.cwd, warn: (m) => ctx.out.warn(m) });
   ctx.out.debug(`release version from ${v.source}${v.ci ? ` (${v.ci})` : ""}`);
@@ -41,8 +49,8 @@ export function proposeVersionCommand(env: RunEnv): Command {
     .option("--prefix <prefix>", "put this before the proposed version, e.g. 'web@' (monorepos)")
     .option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP)
     .action(
-      handler<{ prefix?: string }>(env, async (ctx, o) => {
-        await runReleasesProposeVersion(o.prefix !== undefined ? { prefix: o.prefix } : {}, ctx);
+      handler<ProposeVersionRequest>(env, async (ctx, o) => {
+        await runReleasesProposeVersion(o, ctx);
       }),
     );
 }

@@ -6,9 +6,15 @@ import type { CommandContext } from "../../context.js";
 import { ApiError, InputError, UsageError } from "../../errors.js";
 import { checkVersion } from "../checks.js";
 import { Sender } from "../dry-run.js";
+import { optionAs, requestKeys } from "../request.js";
 import { collect, handler, intArg, orgOption, projectOption, type RunEnv } from "../runner.js";
 
-export interface SetCommitsOptions {
+/**
+ * What the user asks `releases set-commits` for, keyed by its flags' names (`commits` for
+ * `-c/--commit`, `paths` for `--path`): the CLI's parsed flags and the Node API's `setCommits`
+ * options are both one.
+ */
+export interface SetCommitsRequest {
   version: string;
   /** `--auto`: match the git remote against the org's repositories and send HEAD. */
   auto?: boolean;
@@ -26,6 +32,20 @@ export interface SetCommitsOptions {
   paths?: string[];
   dryRun?: boolean;
 }
+
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const SET_COMMITS_KEYS = requestKeys<SetCommitsRequest>({
+  version: true,
+  auto: true,
+  local: true,
+  clear: true,
+  commits: true,
+  ignoreMissing: true,
+  initialDepth: true,
+  deepenLimit: true,
+  paths: true,
+  dryRun: true,
+});
 
 export interface CommitSpec {
   repo: string;
@@ -93,7 +113,7 @@ const GIT_PROVIDERS = new Set([
  * `--clear`) sends `refs`; local mode (`--local`, no flag, `--auto` without a match, or an org with
  * no repositories) sends the commits read from local git. See sentry-cli-wire.md §4.2.
  */
-export async function runSetCommits(opts: SetCommitsOptions, ctx: CommandContext): Promise<void> {
+export async function runSetCommits(opts: SetCommitsRequest, ctx: CommandContext): Promise<void> {
   const version = checkVersion(opts.version);
   if (opts.local) {
     const other = opts.auto ? "--auto" : opts.clear ? "--clear" : opts.commits?.length ? "--commit" : undefined;
@@ -289,19 +309,7 @@ async function matchRemoteRepos(ctx: CommandContext, repos: Repo[], remoteName: 
 }
 
 /** What commander parses for `releases set-commits`. */
-export interface SetCommitsFlags {
-  clear?: boolean;
-  auto?: boolean;
-  local?: boolean;
-  /** `-c/--commit`, repeatable. */
-  commit?: string[];
-  ignoreMissing?: boolean;
-  initialDepth?: number;
-  deepenLimit?: number;
-  /** `--path`, repeatable. */
-  path?: string[];
-  dryRun?: boolean;
-}
+export type SetCommitsFlags = Omit<SetCommitsRequest, "version">;
 
 export function setCommitsCommand(env: RunEnv): Command {
   return new Command("set-commits")
@@ -312,10 +320,12 @@ export function setCommitsCommand(env: RunEnv): Command {
     .option("--clear", "clear all current commits from the release")
     .option("--auto", "match the local git remote against the organization's repositories and send HEAD")
     .option("--local", "set the commits of a release from local git")
-    .option(
-      "-c, --commit <spec>",
-      "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)",
-      collect,
+    .addOption(
+      optionAs(
+        "-c, --commit <spec>",
+        "REPO@SHA or REPO@PREV_SHA..SHA of a repository configured in Sentry (repeatable)",
+        "commits",
+      ).argParser(collect),
     )
     .option(
       "--ignore-missing",
@@ -327,10 +337,12 @@ export function setCommitsCommand(env: RunEnv): Command {
       "in a shallow clone, fetch at most this many more commits looking for the previous release's commit (default 1000, 0 disables)",
       intArg("--deepen-limit"),
     )
-    .option(
-      "--path <dir>",
-      "keep only the commits that touch this directory or file, relative to the working directory (repeatable; monorepos)",
-      collect,
+    .addOption(
+      optionAs(
+        "--path <dir>",
+        "keep only the commits that touch this directory or file, relative to the working directory (repeatable; monorepos)",
+        "paths",
+      ).argParser(collect),
     )
     .addOption(new Option("--ignore-empty", "no effect (kept for compatibility)").hideHelp())
     .option(
@@ -339,21 +351,7 @@ export function setCommitsCommand(env: RunEnv): Command {
     )
     .action(
       handler<SetCommitsFlags, [version: string]>(env, async (ctx, o, version) => {
-        await runSetCommits(
-          {
-            version,
-            auto: o.auto === true,
-            local: o.local === true,
-            clear: o.clear === true,
-            commits: o.commit,
-            ignoreMissing: o.ignoreMissing === true,
-            initialDepth: o.initialDepth,
-            deepenLimit: o.deepenLimit,
-            paths: o.path,
-            dryRun: o.dryRun === true,
-          },
-          ctx,
-        );
+        await runSetCommits({ ...o, version }, ctx);
       }),
     );
 }

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { XCODE_FLAG_HELP } from "../releases/propose-version.js";
+import { optionAs } from "../request.js";
 import { collect, handler, type RunEnv } from "../runner.js";
 import type { SendEventFlags } from "./send-event.js";
 
@@ -12,12 +13,22 @@ export function command(env: RunEnv): Command {
     .option("--timestamp <timestamp>", "event time: unix seconds, RFC 2822 or RFC 3339")
     .option("-r, --release <release>", "the release (default SENTRY_RELEASE, else the git HEAD commit)")
     .option("-d, --dist <dist>", "the distribution")
-    .option("-E, --env <environment>", "the environment (default SENTRY_ENVIRONMENT, else production)")
+    .addOption(
+      optionAs(
+        "-E, --env <environment>",
+        "the environment (default SENTRY_ENVIRONMENT, else production)",
+        "environment",
+      ),
+    )
     .option("--no-environ", "do not send environment variables along")
     .option("-m, --message <message>", "the event message (repeatable: lines)", collect)
-    .option("-a, --message-arg <arg>", "an argument for the event message (repeatable)", collect)
+    .addOption(
+      optionAs("-a, --message-arg <arg>", "an argument for the event message (repeatable)", "messageArgs").argParser(
+        collect,
+      ),
+    )
     .option("-p, --platform <platform>", "the platform (default native)")
-    .option("-t, --tag <key:value>", "a tag (repeatable)", collect)
+    .addOption(optionAs("-t, --tag <key:value>", "a tag (repeatable)", "tags").argParser(collect))
     .option("-e, --extra <key:value>", "extra data (repeatable)", collect)
     .option("-u, --user <key:value>", "user data, e.g. id:42 or username:foo (repeatable)", collect)
     .option("-f, --fingerprint <fingerprint>", "a fingerprint part (repeatable)", collect)
@@ -30,8 +41,8 @@ export function command(env: RunEnv): Command {
     .option("--allow-xcode-infoplist-preprocessing", XCODE_FLAG_HELP)
     .action(
       handler<SendEventFlags, [paths: string[] | undefined]>(env, async (ctx, o, paths) => {
-        const { runSendEvent, sendEventOptions } = await import("./send-event.js");
-        await runSendEvent(sendEventOptions(o, paths ?? []), ctx);
+        const { runSendEvent } = await import("./send-event.js");
+        await runSendEvent({ ...o, paths: paths ?? [] }, ctx);
       }),
     );
 }

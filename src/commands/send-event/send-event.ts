@@ -19,11 +19,12 @@ import {
   redactedEnviron,
 } from "../../events/event.js";
 import { expandPaths, LOGFILE_TAIL_BYTES, MAX_EVENT_FILE_BYTES, readUserFile } from "../../events/files.js";
-import { type HostInfo, hostInfo } from "../../events/host.js";
+import { hostInfo } from "../../events/host.js";
 import { VERSION } from "../../version.js";
-import type { CommandOptions } from "../runner.js";
+import { list, pathList, requestKeys } from "../request.js";
 
-export interface SendEventOptions extends DispatchFlags {
+/** The event as the core builds it (messages, `KEY:VALUE` pairs), with the delivery flags checked. */
+interface SendEventOptions extends DispatchFlags {
   paths: string[];
   raw?: boolean;
   level?: string;
@@ -43,53 +44,97 @@ export interface SendEventOptions extends DispatchFlags {
   logfile?: string;
   withCategories?: boolean;
   dryRun?: boolean;
-  /** Host facts (tests pass their own). */
-  host?: HostInfo;
 }
 
-/** What commander parses for `send-event`. */
-export interface SendEventFlags extends DeliveryFlags {
+/** `KEY:VALUE` pairs, as flags give them or as a record. */
+export type Pairs = Record<string, string> | string[];
+
+/**
+ * What the user asks `send-event` for, keyed by its flags' names (`environment` for `-E/--env`,
+ * `tags` for `-t/--tag`, `messageArgs` for `-a/--message-arg`): the CLI's parsed flags and the
+ * Node API's `sendEvent` options are both one.
+ */
+export interface SendEventRequest extends DeliveryFlags {
+  /** Event files (JSON) to send instead of building one; globs allowed. */
+  paths?: string[];
+  /** Send the files' bytes as they are (`--raw`). */
   raw?: boolean;
-  level?: string;
+  /** Message lines (`-m`, repeatable). */
+  message?: string | string[];
+  /** `%s` arguments of the message (`-a`, repeatable). */
+  messageArgs?: string[];
+  level?: "debug" | "info" | "warning" | "error" | "fatal";
+  /** Unix seconds or RFC 3339. */
   timestamp?: string;
   release?: string;
   dist?: string;
-  env?: string;
-  /** false with `--no-environ`. */
-  environ: boolean;
-  message?: string[];
-  messageArg?: string[];
+  environment?: string;
   platform?: string;
-  tag?: string[];
-  extra?: string[];
-  user?: string[];
+  tags?: Pairs;
+  extra?: Pairs;
+  user?: Pairs;
   fingerprint?: string[];
+  /** A log file whose last lines become breadcrumbs. */
   logfile?: string;
   withCategories?: boolean;
+  /** Include the (redacted) environment variables, as the CLI does unless `--no-environ`; default true. */
+  environ?: boolean;
   dryRun?: boolean;
 }
 
-export function sendEventOptions(o: CommandOptions<SendEventFlags>, paths: string[]): SendEventOptions {
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const SEND_EVENT_KEYS = requestKeys<SendEventRequest>({
+  paths: true,
+  raw: true,
+  dsn: true,
+  waitForRateLimit: true,
+  spoolDir: true,
+  message: true,
+  messageArgs: true,
+  level: true,
+  timestamp: true,
+  release: true,
+  dist: true,
+  environment: true,
+  platform: true,
+  tags: true,
+  extra: true,
+  user: true,
+  fingerprint: true,
+  logfile: true,
+  withCategories: true,
+  environ: true,
+  dryRun: true,
+});
+
+/** What commander parses for `send-event`. */
+export type SendEventFlags = Omit<SendEventRequest, "paths">;
+
+const pairs = (p: Pairs | undefined) =>
+  p === undefined || Array.isArray(p) ? p : Object.entries(p).map(([k, v]) => `${k}:${v}`);
+
+/** The request as the options the event is built from: flags checked, defaults applied. */
+function sendEventOptions(req: SendEventRequest): SendEventOptions {
   return {
-    paths,
-    raw: o.raw === true,
-    level: o.level,
-    timestamp: o.timestamp,
-    release: o.release,
-    dist: o.dist,
-    environment: o.env,
-    environ: o.environ !== false,
-    messages: o.message,
-    messageArgs: o.messageArg,
-    platform: o.platform,
-    tags: o.tag,
-    extra: o.extra,
-    user: o.user,
-    fingerprint: o.fingerprint,
-    logfile: o.logfile,
-    withCategories: o.withCategories === true,
-    ...dispatchFlags(o),
-    dryRun: o.dryRun === true,
+    paths: req.paths === undefined ? [] : pathList(req.paths, { allowEmpty: true }),
+    raw: req.raw === true,
+    level: req.level,
+    timestamp: req.timestamp,
+    release: req.release,
+    dist: req.dist,
+    environment: req.environment,
+    environ: req.environ !== false,
+    messages: list(req.message),
+    messageArgs: req.messageArgs,
+    platform: req.platform,
+    tags: pairs(req.tags),
+    extra: pairs(req.extra),
+    user: pairs(req.user),
+    fingerprint: req.fingerprint,
+    logfile: req.logfile,
+    withCategories: req.withCategories === true,
+    ...dispatchFlags(req),
+    dryRun: req.dryRun === true,
   };
 }
 
@@ -142,8 +187,10 @@ interface Prepared {
   event?: Record<string, unknown>;
 }
 
-export async function runSendEvent(opts: SendEventOptions, ctx: CommandContext): Promise<void> {
-  const host = opts.host ?? hostInfo(ctx.env);
+/** `send-event`: build (or read) an event and deliver it through the DSN. */
+export async function runSendEvent(req: SendEventRequest, ctx: CommandContext): Promise<void> {
+  const opts = sendEventOptions(req);
+  const host = hostInfo(ctx.env);
   const now = ctx.now().getTime() / 1000;
   const cfg = await optionalConfig(ctx);
   const environment = opts.environment ?? cfg?.environment?.value ?? ctx.env.SENTRY_ENVIRONMENT ?? "production";

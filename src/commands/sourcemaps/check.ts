@@ -1,20 +1,27 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
-import { InputError, UsageError } from "../../errors.js";
+import { InputError } from "../../errors.js";
 import type { CheckReport } from "../../sourcemaps/check.js";
+import { pathList, requestKeys } from "../request.js";
 import { handler, orgOption, projectOption, type RunEnv } from "../runner.js";
 
-export interface CheckOptions {
-  dirs: string[];
-  /** Ask the server whether it has an artifact for every debug id. */
+/**
+ * What the user asks `sourcemaps check` for, keyed by its flags' names: the CLI's parsed flags
+ * and the Node API's `checkSourcemaps` options are both one.
+ */
+export interface CheckRequest {
+  /** Build folders (or files) to check (the DIRS arguments). */
+  paths: string[];
+  /** Also ask the server for every debug id. */
   againstServer?: boolean;
 }
 
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const CHECK_KEYS = requestKeys<CheckRequest>({ paths: true, againstServer: true });
+
 /** What commander parses for `sourcemaps check`. */
-export interface CheckFlags {
-  againstServer?: boolean;
-}
+export type CheckFlags = Omit<CheckRequest, "paths">;
 
 /** How many debug ids are looked up on the server at once. */
 const LOOKUP_CONCURRENCY = 8;
@@ -24,16 +31,16 @@ const LOOKUP_CONCURRENCY = 8;
  * exist and parse and carry their sources, no debug id shared by two files; optionally every
  * debug id present on the server. Exit 1 on any error, naming the files.
  */
-export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise<CheckReport> {
-  if (opts.dirs.length === 0) throw new UsageError("name the build folders to check (DIR…)");
+export async function runCheck(req: CheckRequest, ctx: CommandContext): Promise<CheckReport> {
+  const dirs = pathList(req.paths);
   const { checkBuild, renderCheck } = await import("../../sourcemaps/check.js");
   let report: CheckReport;
   try {
-    report = await checkBuild(opts.dirs, ctx.cwd);
+    report = await checkBuild(dirs, ctx.cwd);
   } catch (e) {
     throw new InputError((e as Error).message);
   }
-  if (opts.againstServer) {
+  if (req.againstServer === true) {
     const org = await ctx.requireOrg();
     const project = await ctx.requireProject();
     const api = await ctx.api();
@@ -79,7 +86,7 @@ export function checkCommand(env: RunEnv): Command {
     .addOption(projectOption())
     .action(
       handler<CheckFlags, [dirs: string[]]>(env, async (ctx, o, dirs) => {
-        await runCheck({ dirs, againstServer: o.againstServer === true }, ctx);
+        await runCheck({ ...o, paths: dirs }, ctx);
       }),
     );
 }

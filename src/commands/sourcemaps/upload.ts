@@ -2,45 +2,96 @@ import { Command, Option } from "commander";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import type { UploadOptions } from "../../sourcemaps/upload.js";
+import { list, optionAs, pathList, requestKeys } from "../request.js";
 import { collect, handler, intArg, orgOption, projectOption, type RunEnv, releaseOption } from "../runner.js";
 
-export interface SourcemapsUploadOptions extends UploadOptions {
-  json?: boolean;
-}
-
-/** What commander parses for `sourcemaps upload` (besides the root's and the group's options). */
-export interface SourcemapsUploadFlags {
+/**
+ * What the user asks `sourcemaps upload` for, keyed by its flags' names: the parsed flags of the
+ * CLI and the options of the Node API's `uploadSourcemaps` are both one. runSourcemapsUpload turns
+ * it into the core's UploadOptions.
+ */
+export interface SourcemapsUploadRequest {
+  /** Files or folders to upload (empty with `bundle`). */
+  paths: string[];
+  /** The release (default: SENTRY_RELEASE); optional when the files carry debug ids. */
+  release?: string;
+  /** The distribution (requires a release). */
   dist?: string;
+  /** Default `~/`. */
   urlPrefix?: string;
   urlSuffix?: string;
-  /** Repeatable. */
+  /** `--strip-prefix`, repeatable. */
   stripPrefix?: string[];
   stripCommonPrefix?: boolean;
-  /** `-x/--ext`, repeatable. */
+  /** Extensions to include (`-x/--ext`, repeatable; default js cjs mjs map jsbundle bundle). */
   ext?: string[];
-  /** Repeatable. */
+  /** `-i/--ignore`, repeatable. */
   ignore?: string[];
   ignoreFile?: string;
   validate?: boolean;
-  /** false with `--no-rewrite`. */
-  rewrite: boolean;
-  /** false with `--no-sourcemap-reference`. */
-  sourcemapReference: boolean;
+  /** false uploads maps as they are (`--no-rewrite`). */
+  rewrite?: boolean;
+  /** false: no `sourcemap` header naming a script's map (`--no-sourcemap-reference`). */
+  sourcemapReference?: boolean;
+  /** Give a script without a debug id its map's (`--debug-id-reference`). */
   debugIdReference?: boolean;
+  /** Uncompress gzip files before uploading them. */
   decompress?: boolean;
+  /** Fail when no file is found to upload. */
   strict?: boolean;
-  /** false with `--no-dedupe` (no effect; warns). */
-  dedupe?: boolean;
+  /** A React Native bundle to upload with `bundleSourcemap`, instead of paths (`--bundle`). */
   bundle?: string;
+  /** The source map of `bundle` (`--bundle-sourcemap`). */
   bundleSourcemap?: string;
+  /** A note stored with the bundle. */
   note?: string;
+  /** Wait until the server has processed the upload (`wait: true`, or at most `waitFor` seconds). */
   wait?: boolean;
   waitFor?: number;
+  /** Build the bundles and report; send nothing, delete nothing. */
   dryRun?: boolean;
+  /** Delete the uploaded `.map` files once the server has confirmed the upload. */
   deleteMapsAfterUpload?: boolean;
-  /** `--delete-after-upload <glob>`, repeatable. */
-  deleteAfterUpload?: string[];
+  /**
+   * Delete the files these globs (relative to cwd) match once the server has confirmed the upload
+   * (`--delete-after-upload`, repeatable).
+   */
+  filesToDeleteAfterUpload?: string | string[];
 }
+
+/** The request's keys (checked against the type by the compiler), for the flag-parity test. */
+export const SOURCEMAPS_UPLOAD_KEYS = requestKeys<SourcemapsUploadRequest>({
+  paths: true,
+  release: true,
+  dist: true,
+  urlPrefix: true,
+  urlSuffix: true,
+  stripPrefix: true,
+  stripCommonPrefix: true,
+  ext: true,
+  ignore: true,
+  ignoreFile: true,
+  validate: true,
+  rewrite: true,
+  sourcemapReference: true,
+  debugIdReference: true,
+  decompress: true,
+  strict: true,
+  bundle: true,
+  bundleSourcemap: true,
+  note: true,
+  wait: true,
+  waitFor: true,
+  dryRun: true,
+  deleteMapsAfterUpload: true,
+  filesToDeleteAfterUpload: true,
+});
+
+/** What commander parses for `sourcemaps upload` (besides the root's and the group's options). */
+export type SourcemapsUploadFlags = Omit<SourcemapsUploadRequest, "paths"> & {
+  /** false with `--no-dedupe` (no effect; warns). */
+  dedupe?: boolean;
+};
 
 export function uploadCommand(env: RunEnv): Command {
   return (
@@ -87,10 +138,12 @@ export function uploadCommand(env: RunEnv): Command {
         "--delete-maps-after-upload",
         "delete the uploaded source maps once the server has confirmed the upload (not on a dry run or a failure)",
       )
-      .option(
-        "--delete-after-upload <glob>",
-        "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
-        collect,
+      .addOption(
+        optionAs(
+          "--delete-after-upload <glob>",
+          "delete the files matching this glob (relative to the working directory) once the server has confirmed the upload (repeatable)",
+          "filesToDeleteAfterUpload",
+        ).argParser(collect),
       )
       // sentry-cli's hidden legacy flags: accepted, and they do what they do there.
       .addOption(new Option("--no-dedupe", "no effect: deprecated in sentry-cli (warns)").hideHelp())
@@ -98,55 +151,19 @@ export function uploadCommand(env: RunEnv): Command {
       .addOption(new Option("-v, --verbose", "no effect (sentry-cli's legacy flag)").hideHelp())
       .action(
         handler<SourcemapsUploadFlags, [paths: string[]]>(env, async (ctx, opts, paths) => {
-          if (opts.wait && opts.waitFor !== undefined)
-            throw new UsageError("--wait and --wait-for cannot be used together");
           if (opts.dedupe === false) ctx.out.warn("--no-dedupe is deprecated in sentry-cli and has no effect");
-          const bundle = bundleFlags(opts, paths, (m) => ctx.out.warn(m));
-          await runSourcemapsUpload(
-            {
-              paths,
-              ...(bundle ? { bundle } : {}),
-              release: opts.release,
-              dist: opts.dist,
-              urlPrefix: opts.urlPrefix,
-              urlSuffix: opts.urlSuffix,
-              stripPrefix: opts.stripPrefix,
-              stripCommonPrefix: opts.stripCommonPrefix === true,
-              extensions: opts.ext,
-              ignore: opts.ignore,
-              ignoreFile: opts.ignoreFile,
-              validate: opts.validate === true,
-              rewrite: opts.rewrite !== false,
-              sourcemapReference: opts.sourcemapReference !== false,
-              debugIdReference: opts.debugIdReference === true,
-              decompress: opts.decompress === true,
-              strict: opts.strict === true,
-              note: opts.note,
-              wait: opts.wait === true,
-              waitFor: opts.waitFor,
-              dryRun: opts.dryRun === true,
-              deleteMapsAfterUpload: opts.deleteMapsAfterUpload === true,
-              filesToDeleteAfterUpload: opts.deleteAfterUpload,
-              json: opts.json === true,
-            },
-            ctx,
-          );
+          await runSourcemapsUpload({ ...opts, paths }, ctx);
         }),
       )
   );
 }
 
 /**
- * `sourcemaps upload`. The CLI guards the run against SIGINT/SIGTERM (temporary bundles removed,
- * exit 130/143); the Node API runs it with `signals: false` — a library leaves the host process's
- * signals alone.
- */
-/**
  * `--bundle` and `--bundle-sourcemap`: both or neither, and then no paths (as sentry-cli checks
  * them); the flags that have no effect with them are named in a warning.
  */
 function bundleFlags(
-  opts: SourcemapsUploadFlags,
+  opts: SourcemapsUploadRequest,
   paths: string[],
   warn: (msg: string) => void,
 ): { file: string; sourcemap: string } | undefined {
@@ -170,11 +187,49 @@ function bundleFlags(
   return { file: opts.bundle, sourcemap: opts.bundleSourcemap };
 }
 
+/** The request as the core's UploadOptions: flags checked against each other, defaults applied. */
+function uploadOptions(req: SourcemapsUploadRequest, warn: (msg: string) => void): UploadOptions {
+  if (req.wait && req.waitFor !== undefined) throw new UsageError("--wait and --wait-for cannot be used together");
+  const paths = pathList(req.paths, { allowEmpty: true });
+  const bundle = bundleFlags(req, paths, warn);
+  return {
+    paths,
+    ...(bundle ? { bundle } : {}),
+    release: req.release,
+    dist: req.dist,
+    urlPrefix: req.urlPrefix,
+    urlSuffix: req.urlSuffix,
+    stripPrefix: req.stripPrefix,
+    stripCommonPrefix: req.stripCommonPrefix === true,
+    extensions: req.ext,
+    ignore: req.ignore,
+    ignoreFile: req.ignoreFile,
+    validate: req.validate === true,
+    rewrite: req.rewrite !== false,
+    sourcemapReference: req.sourcemapReference !== false,
+    debugIdReference: req.debugIdReference === true,
+    decompress: req.decompress === true,
+    strict: req.strict === true,
+    note: req.note,
+    wait: req.wait === true,
+    waitFor: req.waitFor,
+    dryRun: req.dryRun === true,
+    deleteMapsAfterUpload: req.deleteMapsAfterUpload === true,
+    filesToDeleteAfterUpload: list(req.filesToDeleteAfterUpload),
+  };
+}
+
+/**
+ * `sourcemaps upload`. The CLI guards the run against SIGINT/SIGTERM (temporary bundles removed,
+ * exit 130/143); the Node API runs it with `signals: false` — a library leaves the host process's
+ * signals alone.
+ */
 export async function runSourcemapsUpload(
-  opts: SourcemapsUploadOptions,
+  req: SourcemapsUploadRequest,
   ctx: CommandContext,
   how: { signals: boolean } = { signals: true },
 ): Promise<void> {
+  const opts = uploadOptions(req, (m) => ctx.out.warn(m));
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
   if (opts.dist !== undefined && !release) throw new UsageError("--dist requires a release (pass --release)");
