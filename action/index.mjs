@@ -44868,532 +44868,7 @@ var init_artifacts = __esm({
   }
 });
 
-// src/sourcemaps/atomic-write.ts
-import {
-  closeSync,
-  constants,
-  existsSync as existsSync4,
-  fchmodSync,
-  fstatSync,
-  ftruncateSync,
-  linkSync,
-  openSync,
-  renameSync as renameSync4,
-  statfsSync,
-  unlinkSync,
-  writeSync
-} from "node:fs";
-import { dirname as dirname7, join as join4 } from "node:path";
-function pendingPath(path) {
-  return path + PENDING_SUFFIX;
-}
-function sparePath(path) {
-  return path + SPARE_SUFFIX;
-}
-function exists2(path) {
-  return existsSync4(path);
-}
-function emptyRecoveryFiles() {
-  return { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), spares: [] };
-}
-function noteListedFolder(rec, absDir, fileNames) {
-  rec.dirs.add(absDir);
-  for (const name of fileNames) {
-    if (name.endsWith(PENDING_SUFFIX)) rec.pending.add(join4(absDir, name));
-    else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join4(absDir, name));
-  }
-}
-function recyclesStorage(dir) {
-  try {
-    return statfsSync(dir).type !== TMPFS_MAGIC;
-  } catch {
-    return true;
-  }
-}
-function encodeUtf8(text) {
-  for (; ; ) {
-    if (encoded.length < text.length + 4) {
-      encoded = Buffer.allocUnsafeSlow(Math.max(text.length + (text.length >> 3) + 4, 2 * encoded.length, 1 << 16));
-    }
-    const n2 = encoded.write(text, 0, "utf8");
-    if (n2 <= encoded.length - 4) return encoded.subarray(0, n2);
-    encoded = Buffer.allocUnsafeSlow(2 * encoded.length);
-  }
-}
-var PENDING_SUFFIX, SPARE_SUFFIX, TMPFS_MAGIC, BLOCK, blocks, errCode, encoded, FileReplacer;
-var init_atomic_write = __esm({
-  "src/sourcemaps/atomic-write.ts"() {
-    "use strict";
-    PENDING_SUFFIX = ".sentry-ship-pending";
-    SPARE_SUFFIX = ".sentry-ship-spare";
-    TMPFS_MAGIC = 16914836;
-    BLOCK = 4096;
-    blocks = (bytes) => Math.ceil(bytes / BLOCK);
-    errCode = (e) => e.code;
-    encoded = Buffer.alloc(0);
-    FileReplacer = class {
-      spares = [];
-      /** Whether hard links work here (false after the filesystem refused one). */
-      links = true;
-      umask = process.umask();
-      step;
-      listed;
-      recycle;
-      /** `recyclesStorage`, per folder asked. */
-      recycleIn = /* @__PURE__ */ new Map();
-      constructor(opts = {}) {
-        this.step = opts.step ?? (() => void 0);
-        this.listed = opts.recovery;
-        this.recycle = opts.recycle;
-        for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
-      }
-      /**
-       * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
-       * killed run is overwritten; otherwise a spare carries the content, or a new file is created.
-       */
-      writePending(path, data, mode) {
-        const tmp = pendingPath(path);
-        const bytes = encodeUtf8(data);
-        const size = bytes.length;
-        this.step("write-pending", path);
-        const known = this.listed?.dirs.has(dirname7(path)) && !this.listed.pending.has(tmp);
-        let file = known ? void 0 : this.openExisting(tmp);
-        if (file === void 0 && this.recycles(path)) {
-          const spare = this.takeSpare(blocks(size));
-          if (spare) {
-            try {
-              renameSync4(spare.path, tmp);
-              file = this.openExisting(tmp);
-            } catch (e) {
-              if (errCode(e) === "EXDEV") this.spares.push(spare);
-              else if (errCode(e) !== "ENOENT") throw e;
-            }
-          }
-        }
-        if (file === void 0) {
-          try {
-            const fd3 = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
-            file = { fd: fd3, mode: mode & 3584 ? -1 : mode & ~this.umask, size: 0 };
-          } catch (e) {
-            file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
-            if (file === void 0) throw e;
-          }
-        }
-        const { fd: fd2 } = file;
-        try {
-          for (let off = 0; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
-          if (file.size > size) ftruncateSync(fd2, size);
-          if (file.mode !== mode) fchmodSync(fd2, mode);
-        } finally {
-          closeSync(fd2);
-        }
-      }
-      /**
-       * An existing file at `path` to write into, and its permission bits: opened when it is a
-       * regular file with no other name; otherwise the name is removed (nothing is lost: another
-       * name keeps the content).
-       */
-      openExisting(path) {
-        let fd2;
-        try {
-          fd2 = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
-        } catch (e) {
-          const code = errCode(e);
-          if (code === "ENOENT") return void 0;
-          if (code !== "ELOOP" && code !== "EISDIR") throw e;
-          unlinkSync(path);
-          return void 0;
-        }
-        const st = fstatSync(fd2);
-        if (st.isFile() && st.nlink === 1) return { fd: fd2, mode: st.mode & 4095, size: st.size };
-        closeSync(fd2);
-        unlinkSync(path);
-        return void 0;
-      }
-      /** Whether `path`'s folder recycles storage (the option, else `recyclesStorage`). */
-      recycles(path) {
-        if (this.recycle !== void 0) return this.recycle;
-        const dir = dirname7(path);
-        let r2 = this.recycleIn.get(dir);
-        if (r2 === void 0) {
-          r2 = recyclesStorage(dir);
-          this.recycleIn.set(dir, r2);
-        }
-        return r2;
-      }
-      /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
-      takeSpare(need) {
-        let best = -1;
-        for (let i3 = 0; i3 < this.spares.length; i3++) {
-          const b2 = this.spares[i3].blocks;
-          const cur = best < 0 ? void 0 : this.spares[best].blocks;
-          if (cur === void 0) best = i3;
-          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i3;
-        }
-        return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
-      }
-      /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
-      commit(path, oldSize) {
-        const spare = sparePath(path);
-        let kept2 = false;
-        if (this.links && this.recycles(path)) {
-          this.step("keep-old", path);
-          kept2 = this.keep(path, spare);
-        }
-        this.step("commit", path);
-        renameSync4(pendingPath(path), path);
-        if (kept2) this.spares.push({ path: spare, blocks: blocks(oldSize) });
-      }
-      keep(path, spare) {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            linkSync(path, spare);
-            return true;
-          } catch (e) {
-            const code = errCode(e);
-            if (code === "EEXIST" && attempt === 0) {
-              this.spares = this.spares.filter((s2) => s2.path !== spare);
-              unlinkSync(spare);
-              continue;
-            }
-            if (code === "ENOENT") return false;
-            this.links = false;
-            return false;
-          }
-        }
-      }
-      /** Remove `path`'s pending file, if any. */
-      removePending(path) {
-        const tmp = pendingPath(path);
-        if (!existsSync4(tmp)) return;
-        this.step("remove-pending", path);
-        try {
-          unlinkSync(tmp);
-        } catch (e) {
-          if (errCode(e) !== "ENOENT") throw e;
-        }
-      }
-      /** Remove the spares no file needed. */
-      finish() {
-        while (this.spares.length > 0) {
-          const s2 = this.spares[this.spares.length - 1];
-          this.step("remove-spare", s2.path);
-          this.spares.pop();
-          try {
-            unlinkSync(s2.path);
-          } catch (e) {
-            if (errCode(e) !== "ENOENT") throw e;
-          }
-        }
-      }
-    };
-  }
-});
-
-// src/sourcemaps/file-errors.ts
-import { closeSync as closeSync2, constants as constants2, fstatSync as fstatSync2, openSync as openSync2, readdirSync as readdirSync2, readFileSync as readFileSync8, readSync } from "node:fs";
-function isFileSystemError(e) {
-  return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
-}
-function describeCause(e) {
-  if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
-  const code = e.code;
-  const words = OWN_CAUSES[code] ?? environmentCause(code);
-  return words ?? `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
-}
-function fileError(e, verb, display) {
-  return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
-}
-function refusal(code, path) {
-  return Object.assign(new Error(`${OWN_CAUSES[code]}: ${path}`), { code, path });
-}
-function nameIsNotUtf8(dir, name) {
-  if (!name.includes("\uFFFD")) return false;
-  const strict = new TextDecoder("utf-8", { fatal: true });
-  for (const raw of readdirSync2(dir, { encoding: "buffer" })) {
-    if (raw.toString("utf8") !== name) continue;
-    try {
-      strict.decode(raw);
-    } catch {
-      return true;
-    }
-  }
-  return false;
-}
-function notUtf8NameError(display) {
-  return new InputError(`${display}: the file name is not valid UTF-8, so it cannot be read by that name`, {
-    hint: "Rename the file, or exclude it with --ignore."
-  });
-}
-function readRegularFile(path, display, reuse = false) {
-  let fd2;
-  try {
-    fd2 = openSync2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
-  } catch (e) {
-    throw fileError(e, "read", display);
-  }
-  try {
-    const st = fstatSync2(fd2);
-    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
-    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    if (!reuse) return readFileSync8(fd2);
-    if (scratch.length < st.size || scratch.length === 0)
-      scratch = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * scratch.length, 1 << 16));
-    let n2 = 0;
-    while (st.size === 0 || n2 < st.size) {
-      if (n2 === scratch.length) {
-        const bigger = Buffer.allocUnsafeSlow(2 * scratch.length);
-        scratch.copy(bigger, 0, 0, n2);
-        scratch = bigger;
-      }
-      const r2 = readSync(fd2, scratch, n2, scratch.length - n2, null);
-      if (r2 === 0) break;
-      n2 += r2;
-      if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
-    }
-    return scratch.subarray(0, n2);
-  } catch (e) {
-    throw fileError(e, "read", display);
-  } finally {
-    closeSync2(fd2);
-  }
-}
-var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, OWN_CAUSES, scratch;
-var init_file_errors = __esm({
-  "src/sourcemaps/file-errors.ts"() {
-    "use strict";
-    init_errors();
-    MAX_TEXT_BYTES = 2 ** 29 - 24;
-    NOT_REGULAR = "ENOTREGULAR";
-    TOO_LARGE = "ETOOLARGE";
-    OWN_CAUSES = {
-      [NOT_REGULAR]: "it is not a regular file",
-      [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
-    };
-    scratch = Buffer.alloc(0);
-  }
-});
-
-// src/sourcemaps/order.ts
-function byteCompare(a, b2) {
-  if (a === b2) return 0;
-  const n2 = Math.min(a.length, b2.length);
-  for (let i3 = 0; i3 < n2; i3++) {
-    const x3 = a.charCodeAt(i3);
-    const y2 = b2.charCodeAt(i3);
-    if (x3 === y2) continue;
-    if (x3 >= 55296 && x3 <= 57343 || y2 >= 55296 && y2 <= 57343)
-      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
-    return x3 < y2 ? -1 : 1;
-  }
-  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
-}
-function comparePaths(a, b2) {
-  if (a === b2) return 0;
-  const n2 = Math.min(a.length, b2.length);
-  for (let i3 = 0; i3 < n2; i3++) {
-    const x3 = a.charCodeAt(i3);
-    const y2 = b2.charCodeAt(i3);
-    if (x3 === y2) continue;
-    if (x3 === 47) return -1;
-    if (y2 === 47) return 1;
-    if (x3 >= 55296 && x3 <= 57343 || y2 >= 55296 && y2 <= 57343) return comparePathsSplit(a, b2);
-    return x3 < y2 ? -1 : 1;
-  }
-  return a.length - b2.length;
-}
-function comparePathsSplit(a, b2) {
-  const pa = a.split("/");
-  const pb = b2.split("/");
-  for (let i3 = 0; i3 < Math.min(pa.length, pb.length); i3++) {
-    const c3 = byteCompare(pa[i3], pb[i3]);
-    if (c3 !== 0) return c3;
-  }
-  return pa.length - pb.length;
-}
-var init_order = __esm({
-  "src/sourcemaps/order.ts"() {
-    "use strict";
-  }
-});
-
-// src/sourcemaps/walk.ts
-import { readdirSync as readdirSync3 } from "node:fs";
-import { join as join5 } from "node:path";
-function walkFiles(root, opts, onFile) {
-  const display = opts.display ?? ((rel) => rel);
-  const visit = (absDir, rel) => {
-    let entries;
-    try {
-      entries = readdirSync3(absDir, { withFileTypes: true });
-    } catch (e) {
-      throw fileError(e, "list", rel ? display(rel) : display(""));
-    }
-    entries.sort((a, b2) => byteCompare(a.name, b2.name));
-    opts.onFolder?.(
-      absDir,
-      entries.filter((e) => e.isFile()).map((e) => e.name)
-    );
-    for (const e of entries) {
-      const childRel = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (opts.skipFolder(e.name)) continue;
-        if (opts.ignored?.(childRel, true)) {
-          opts.onIgnored?.(`${childRel}/`);
-          continue;
-        }
-        visit(join5(absDir, e.name), childRel);
-      } else if (e.isFile()) {
-        if (opts.ignored?.(childRel, false)) {
-          opts.onIgnored?.(childRel);
-          continue;
-        }
-        if (opts.wanted(e.name) && nameIsNotUtf8(absDir, e.name)) throw notUtf8NameError(display(childRel));
-        onFile(join5(absDir, e.name), childRel, e.name);
-      }
-    }
-  };
-  visit(root, "");
-}
-var init_walk = __esm({
-  "src/sourcemaps/walk.ts"() {
-    "use strict";
-    init_file_errors();
-    init_order();
-  }
-});
-
-// src/sourcemaps/discover.ts
-import { readFile, stat } from "node:fs/promises";
-import { basename, dirname as dirname8, isAbsolute as isAbsolute3, join as join6, posix, resolve as resolvePath2, sep as sep2 } from "node:path";
-function globToRegExp(glob2) {
-  let re = "";
-  for (let i3 = 0; i3 < glob2.length; i3++) {
-    const c3 = glob2[i3];
-    if (c3 === "*") {
-      if (glob2[i3 + 1] === "*") {
-        if (glob2[i3 + 2] === "/") {
-          re += "(?:.*/)?";
-          i3 += 2;
-        } else {
-          re += ".*";
-          i3 += 1;
-        }
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else if (c3 === "[") {
-      const close = glob2.indexOf("]", i3 + 1);
-      if (close === -1) re += "\\[";
-      else {
-        let body = glob2.slice(i3 + 1, close);
-        if (body.startsWith("!")) body = "^" + body.slice(1);
-        re += `[${body.replace(/\\/g, "\\\\")}]`;
-        i3 = close;
-      }
-    } else if (c3 === "\\" && i3 + 1 < glob2.length) {
-      re += glob2[i3 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-      i3++;
-    } else re += c3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  }
-  return re;
-}
-function compileRule(line) {
-  let p2 = line.replace(/\s+$/, "");
-  if (p2 === "" || p2.startsWith("#")) return void 0;
-  let negate = false;
-  if (p2.startsWith("!")) {
-    negate = true;
-    p2 = p2.slice(1);
-  }
-  let dirOnly = false;
-  if (p2.endsWith("/")) {
-    dirOnly = true;
-    p2 = p2.replace(/\/+$/, "");
-  }
-  const anchored = p2.includes("/");
-  p2 = p2.replace(/^\//, "");
-  const body = globToRegExp(p2);
-  const re = new RegExp(`^${anchored ? "" : "(?:.*/)?"}${body}$`);
-  return { re, negate, dirOnly };
-}
-function hasExt(name, exts) {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 && exts.has(name.slice(dot + 1));
-}
-function displayJoin(root, rel) {
-  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
-  return base === "/" ? `/${rel}` : `${base}/${rel}`;
-}
-function missingPathError(p2, e) {
-  return e.code === "ENOENT" ? new InputError(`path ${p2} does not exist: pass a directory or file that exists`) : fileError(e, "read", p2);
-}
-function ignoreFileError(file, e) {
-  return new InputError(`cannot read the ignore file ${file}: ${describeCause(e)}`, {
-    hint: "Check the --ignore-file path."
-  });
-}
-async function discover(paths, opts) {
-  const exts = new Set(
-    (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, ""))
-  );
-  const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
-  if (opts.ignoreFile) {
-    const file = isAbsolute3(opts.ignoreFile) ? opts.ignoreFile : join6(opts.cwd, opts.ignoreFile);
-    let text;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (e) {
-      throw ignoreFileError(opts.ignoreFile, e);
-    }
-    matcher.add(text.split(/\r?\n/));
-  }
-  const sources = [];
-  const seen = /* @__PURE__ */ new Set();
-  const recovery = emptyRecoveryFiles();
-  const roots = [];
-  let found2 = 0;
-  const consider = (abs, display, name, pending) => {
-    if (seen.has(abs)) return;
-    const isSource = hasExt(name, exts);
-    if (isSource || name.endsWith(".map")) {
-      seen.add(abs);
-      found2++;
-    }
-    if (isSource) sources.push(pending === void 0 ? { abs, display } : { abs, display, pending });
-  };
-  for (const p2 of paths) {
-    const abs = resolvePath2(opts.cwd, p2);
-    let st;
-    try {
-      st = await stat(abs);
-    } catch (e) {
-      throw missingPathError(p2, e);
-    }
-    if (st.isDirectory()) {
-      roots.push(abs);
-      const display = (rel) => rel ? displayJoin(p2, rel) : p2;
-      walkFiles(
-        abs,
-        {
-          display,
-          // sentry-cli's walker skips hidden folders (hidden files are kept); node_modules is
-          // skipped too unless a PATH points into it.
-          skipFolder: (name) => name.startsWith(".") || name === "node_modules",
-          ignored: matcher.empty ? void 0 : (rel, isDir) => matcher.ignores(rel, isDir),
-          wanted: (name) => hasExt(name, exts),
-          onFolder: (dir, names) => noteListedFolder(recovery, dir, names)
-        },
-        (file, rel, name) => consider(file, display(rel), name, recovery.pending.has(pendingPath(file)))
-      );
-    } else if (st.isFile()) {
-      roots.push(dirname8(abs));
-      consider(abs, p2, basename(abs));
-    }
-  }
-  sources.sort((a, b2) => comparePaths(a.display, b2.display));
-  return { sources, found: found2, roots, recovery };
-}
+// src/sourcemaps/map-reference.ts
 function readSourceMapReference(jsText) {
   let last2;
   REF_RE.lastIndex = 0;
@@ -45435,56 +44910,10 @@ function percentDecode(s2) {
 function encodeDataUrl(prefix, base64, json2) {
   return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2).replace(/'/g, "%27"));
 }
-function mapLocation(js, url) {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
-  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
-  try {
-    clean = decodeURIComponent(clean);
-  } catch {
-  }
-  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep2) + 1) || "./";
-  const abs = isAbsolute3(clean) ? clean : resolvePath2(jsDir, clean);
-  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
-  let display;
-  if (clean.startsWith("/")) display = clean;
-  else {
-    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
-    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
-  }
-  return { abs, display };
-}
-var DEFAULT_JS_EXTENSIONS, IgnoreMatcher, REF_RE, isHex;
-var init_discover = __esm({
-  "src/sourcemaps/discover.ts"() {
+var REF_RE, isHex;
+var init_map_reference = __esm({
+  "src/sourcemaps/map-reference.ts"() {
     "use strict";
-    init_errors();
-    init_atomic_write();
-    init_file_errors();
-    init_order();
-    init_walk();
-    DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
-    IgnoreMatcher = class {
-      rules = [];
-      add(patterns) {
-        for (const p2 of patterns) {
-          const r2 = compileRule(p2);
-          if (r2) this.rules.push(r2);
-        }
-        return this;
-      }
-      get empty() {
-        return this.rules.length === 0;
-      }
-      /** Whether `rel` (posix path below the walk root) is ignored; later rules win. */
-      ignores(rel, isDir) {
-        let ignored = false;
-        for (const r2 of this.rules) {
-          if (r2.dirOnly && !isDir) continue;
-          if (r2.re.test(rel)) ignored = !r2.negate;
-        }
-        return ignored;
-      }
-    };
     REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
     isHex = (c3) => c3 >= 48 && c3 <= 57 || c3 >= 65 && c3 <= 70 || c3 >= 97 && c3 <= 102;
   }
@@ -45565,7 +44994,7 @@ function displayFilename(absPath) {
 var init_names = __esm({
   "src/sourcemaps/symbolicate/names.ts"() {
     "use strict";
-    init_discover();
+    init_map_reference();
   }
 });
 
@@ -46051,15 +45480,15 @@ function lookupByNames(store, release, dist, names) {
   }
   return { wrongDist };
 }
-function basename2(p2) {
+function basename(p2) {
   const clean = p2.split(/[?#]/)[0];
   return clean.slice(clean.lastIndexOf("/") + 1);
 }
 function similarName(store, release, tried) {
   const want = tried[tried.length - 1];
-  const base = basename2(want);
+  const base = basename(want);
   if (!base) return void 0;
-  const candidates = store.namesIn(release).filter((n2) => basename2(n2) === base && n2 !== want);
+  const candidates = store.namesIn(release).filter((n2) => basename(n2) === base && n2 !== want);
   const best = candidates.sort((a, b2) => b2.length - a.length)[0];
   if (!best) return void 0;
   const wantPath = want.startsWith("~") ? want.slice(1) : want;
@@ -46314,7 +45743,7 @@ var init_frame = __esm({
     "use strict";
     init_trace_mapping();
     init_bundle_rewrite();
-    init_discover();
+    init_map_reference();
     init_artifacts();
     init_names();
     SHARED_MAPS = 16;
@@ -48773,8 +48202,8 @@ var init_zip_reader = __esm({
 });
 
 // src/server/chunk-store.ts
-import { existsSync as existsSync5, readFileSync as readFileSync9, rmSync as rmSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { existsSync as existsSync4, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
+import { join as join4 } from "node:path";
 var ChunkStore;
 var init_chunk_store = __esm({
   "src/server/chunk-store.ts"() {
@@ -48797,7 +48226,7 @@ var init_chunk_store = __esm({
         if (m) return m;
         if (!this.dir || !this.onDisk.has(sha12)) return void 0;
         try {
-          return readFileSync9(join7(this.dir, sha12));
+          return readFileSync8(join4(this.dir, sha12));
         } catch {
           return void 0;
         }
@@ -48810,7 +48239,7 @@ var init_chunk_store = __esm({
       set(sha12, data) {
         if (this.has(sha12)) return this;
         if (this.dir) {
-          writeAtomic(join7(this.dir, sha12), data);
+          writeAtomic(join4(this.dir, sha12), data);
           this.onDisk.set(sha12, data.length);
         } else {
           this.memory.set(sha12, Buffer.from(data));
@@ -48823,7 +48252,7 @@ var init_chunk_store = __esm({
       }
       /** Forget chunks left on disk by an earlier run (they are not trusted across restarts). */
       static clearFolder(dir) {
-        if (existsSync5(dir)) rmSync3(dir, { recursive: true, force: true });
+        if (existsSync4(dir)) rmSync3(dir, { recursive: true, force: true });
       }
     };
   }
@@ -48880,7 +48309,7 @@ var init_chunk_multipart = __esm({
 
 // src/server/routes/chunks.ts
 import { createHash as createHash3 } from "node:crypto";
-import { join as join8 } from "node:path";
+import { join as join5 } from "node:path";
 import { gunzipSync } from "node:zlib";
 function chunkUploadOptions(core) {
   const fromOptions = core.options.chunkUpload;
@@ -48894,7 +48323,7 @@ function orgChunks(core, orgId) {
       budget = { used: 0, limit: core.limits.chunkStoreBytes };
       budgets.set(core, budget);
     }
-    const dir = core.persist.dir ? join8(core.persist.dir, "chunks", String(orgId)) : void 0;
+    const dir = core.persist.dir ? join5(core.persist.dir, "chunks", String(orgId)) : void 0;
     m = new ChunkStore(budget, dir);
     core.state.chunks.set(orgId, m);
   }
@@ -52787,8 +52216,8 @@ var init_new = __esm({
 });
 
 // src/vcs/project-version.ts
-import { readFileSync as readFileSync10, statSync as statSync4 } from "node:fs";
-import { basename as basename3, dirname as dirname9, join as join9 } from "node:path";
+import { readFileSync as readFileSync9, statSync as statSync4 } from "node:fs";
+import { basename as basename2, dirname as dirname7, join as join6 } from "node:path";
 function isFile3(p2) {
   try {
     return statSync4(p2).isFile();
@@ -52802,13 +52231,13 @@ function attrs(tag) {
   return out;
 }
 function cordovaReleaseName(cwd) {
-  const platform = basename3(cwd);
+  const platform = basename2(cwd);
   if (platform !== "android" && platform !== "ios") return void 0;
-  const file = join9(dirname9(dirname9(cwd)), "config.xml");
+  const file = join6(dirname7(dirname7(cwd)), "config.xml");
   if (!isFile3(file)) return void 0;
   let xml;
   try {
-    xml = readFileSync10(file, "utf8");
+    xml = readFileSync9(file, "utf8");
   } catch {
     return void 0;
   }
@@ -52824,17 +52253,17 @@ function cordovaReleaseName(cwd) {
 function gradleReleaseName(cwd) {
   let here = cwd;
   for (; ; ) {
-    const app = join9(here, "app", "build.gradle");
-    if (isFile3(join9(here, "build.gradle")) && isFile3(app)) {
+    const app = join6(here, "app", "build.gradle");
+    if (isFile3(join6(here, "build.gradle")) && isFile3(app)) {
       try {
-        const text = readFileSync10(app, "utf8");
+        const text = readFileSync9(app, "utf8");
         const id = /applicationId\s+["']([^"']*)["']/.exec(text);
         const version = /versionName\s+["']([^"']*)["']/.exec(text);
         if (id && version) return `${id[1]}@${version[1]}`;
       } catch {
       }
     }
-    const parent = dirname9(here);
+    const parent = dirname7(here);
     if (parent === here) return void 0;
     here = parent;
   }
@@ -52851,10 +52280,10 @@ __export(ci_exports, {
   proposeVersion: () => proposeVersion,
   versionFromEnvironment: () => versionFromEnvironment
 });
-import { readFileSync as readFileSync11 } from "node:fs";
+import { readFileSync as readFileSync10 } from "node:fs";
 function versionFromEnvironment(o2) {
   const env2 = o2.env;
-  const readFile4 = o2.readFile ?? ((p2) => readFileSync11(p2, "utf8"));
+  const readFile4 = o2.readFile ?? ((p2) => readFileSync10(p2, "utf8"));
   const explicit = env2.SENTRY_RELEASE;
   if (explicit !== void 0 && explicit !== "") {
     const problem = versionProblem(explicit);
@@ -53232,7 +52661,7 @@ var init_remote_url = __esm({
 
 // src/commands/releases/set-commits.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute as isAbsolute4, relative as relative2, resolve as resolve6, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative2, resolve as resolve6, sep as sep2 } from "node:path";
 function parseCommitSpec(spec) {
   const m = /^([^@#]+)(?:#([^@]+))?(?:@(.+))?$/.exec(spec);
   if (!m) throw new UsageError(`could not parse commit spec '${spec}': expected REPO, REPO@REV or REPO@PREV..REV`);
@@ -53395,10 +52824,10 @@ async function runSetCommits(opts, ctx) {
 }
 function repoRelativePath(root, cwd, path) {
   const rel = relative2(realpathOr(root), resolve6(realpathOr(cwd), path));
-  if (rel === ".." || rel.startsWith(`..${sep3}`) || isAbsolute4(rel)) {
+  if (rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute3(rel)) {
     throw new InputError(`--path ${path} is outside the git repository at ${root}`);
   }
-  return rel.split(sep3).join("/");
+  return rel.split(sep2).join("/");
 }
 function realpathOr(p2) {
   try {
@@ -53694,11 +53123,11 @@ var init_deploys2 = __esm({
 
 // node_modules/fdir/dist/index.mjs
 import { createRequire as createRequire2 } from "module";
-import { basename as basename4, dirname as dirname10, normalize as normalize3, relative as relative3, resolve as resolve7, sep as sep4 } from "path";
+import { basename as basename3, dirname as dirname8, normalize as normalize3, relative as relative3, resolve as resolve7, sep as sep3 } from "path";
 import * as nativeFs from "fs";
 function cleanPath(path) {
   let normalized = normalize3(path);
-  if (normalized.length > 1 && normalized[normalized.length - 1] === sep4) normalized = normalized.substring(0, normalized.length - 1);
+  if (normalized.length > 1 && normalized[normalized.length - 1] === sep3) normalized = normalized.substring(0, normalized.length - 1);
   return normalized;
 }
 function convertSlashes(path, separator) {
@@ -53772,13 +53201,13 @@ function build$2(options, isSynchronous) {
 }
 function isRecursive(path, resolved, state) {
   if (state.options.useRealPaths) return isRecursiveUsingRealPaths(resolved, state);
-  let parent = dirname10(path);
+  let parent = dirname8(path);
   let depth = 1;
   while (parent !== state.root && depth < 2) {
     const resolvedPath = state.symlinks.get(parent);
     const isSameRoot = !!resolvedPath && (resolvedPath === resolved || resolvedPath.startsWith(resolved) || resolved.startsWith(resolvedPath));
     if (isSameRoot) depth++;
-    else parent = dirname10(parent);
+    else parent = dirname8(parent);
   }
   state.symlinks.set(path, resolved);
   return depth > 1;
@@ -54050,8 +53479,8 @@ var init_dist3 = __esm({
                 this.walkDirectory(this.state, resolvedPath, useRealPaths ? resolvedPath : path + pathSeparator, depth - 1, this.walk);
               } else {
                 resolvedPath = useRealPaths ? resolvedPath : path;
-                const filename = basename4(resolvedPath);
-                const directoryPath$1 = normalizePath2(dirname10(resolvedPath), this.state.options);
+                const filename = basename3(resolvedPath);
+                const directoryPath$1 = normalizePath2(dirname8(resolvedPath), this.state.options);
                 resolvedPath = this.joinPath(filename, directoryPath$1);
                 this.pushFile(resolvedPath, files, this.state.counts, filters);
               }
@@ -54087,7 +53516,7 @@ var init_dist3 = __esm({
       options = {
         maxDepth: Infinity,
         suppressErrors: true,
-        pathSeparator: sep4,
+        pathSeparator: sep3,
         filters: []
       };
       globFunction;
@@ -55991,8 +55420,8 @@ __export(dist_exports, {
   globSync: () => globSync,
   isDynamicPattern: () => isDynamicPattern
 });
-import { readdir, readdirSync as readdirSync4, realpath, realpathSync as realpathSync2, stat as stat2, statSync as statSync5 } from "fs";
-import { isAbsolute as isAbsolute5, posix as posix2, resolve as resolve8 } from "path";
+import { readdir, readdirSync as readdirSync2, realpath, realpathSync as realpathSync2, stat, statSync as statSync5 } from "fs";
+import { isAbsolute as isAbsolute4, posix, resolve as resolve8 } from "path";
 import { fileURLToPath } from "url";
 function getPartialMatcher(patterns, options = {}) {
   const patternsCount = patterns.length;
@@ -56042,8 +55471,8 @@ function buildFormat(cwd, root, absolute) {
     };
     return (p2, isDir) => isDir && p2 !== "." ? p2.slice(0, -1) : p2;
   }
-  if (absolute) return (p2) => posix2.relative(cwd, p2) || ".";
-  return (p2) => posix2.relative(cwd, `${root}/${p2}`) || ".";
+  if (absolute) return (p2) => posix.relative(cwd, p2) || ".";
+  return (p2) => posix.relative(cwd, `${root}/${p2}`) || ".";
 }
 function buildRelative(cwd, root) {
   if (root.startsWith(`${cwd}/`)) {
@@ -56051,7 +55480,7 @@ function buildRelative(cwd, root) {
     return (p2) => `${prefix}/${p2}`;
   }
   return (p2) => {
-    const result = posix2.relative(cwd, `${root}/${p2}`);
+    const result = posix.relative(cwd, `${root}/${p2}`);
     return p2[p2.length - 1] === "/" && result !== "" ? `${result}/` : result || ".";
   };
 }
@@ -56087,7 +55516,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
   if (pattern2[pattern2.length - 1] === "/") result = pattern2.slice(0, -1);
   if (result[result.length - 1] !== "*" && opts.expandDirectories) result += "/**";
   const escapedCwd = escapePath(cwd);
-  result = isAbsolute5(result.replace(ESCAPING_BACKSLASHES, "")) ? posix2.relative(escapedCwd, result) : posix2.normalize(result);
+  result = isAbsolute4(result.replace(ESCAPING_BACKSLASHES, "")) ? posix.relative(escapedCwd, result) : posix.normalize(result);
   const parentDir = (_PARENT_DIRECTORY$exe = PARENT_DIRECTORY.exec(result)) === null || _PARENT_DIRECTORY$exe === void 0 ? void 0 : _PARENT_DIRECTORY$exe[0];
   const parts = splitPattern(result);
   if (parentDir) {
@@ -56098,7 +55527,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
       result = result.slice(0, (n2 - i3 - 1) * 3) + result.slice((n2 - i3) * 3 + parts[i3 + n2].length + 1) || ".";
       i3++;
     }
-    const potentialRoot = posix2.join(cwd, parentDir.slice(i3 * 3));
+    const potentialRoot = posix.join(cwd, parentDir.slice(i3 * 3));
     if (potentialRoot[0] !== "." && props.root.length > potentialRoot.length) {
       props.root = ensureNonDriveRelativePath(potentialRoot);
       props.depthOffset = -n2 + i3;
@@ -56120,7 +55549,7 @@ function normalizePattern(pattern2, opts, props, isIgnore) {
     }
     props.depthOffset = newCommonPath.length;
     props.commonPath = newCommonPath;
-    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix2.join(cwd, ...newCommonPath) : cwd);
+    props.root = ensureNonDriveRelativePath(newCommonPath.length > 0 ? posix.join(cwd, ...newCommonPath) : cwd);
   }
   return result;
 }
@@ -56214,10 +55643,10 @@ function getOptions(options) {
   opts.ignore = ensureStringArray(opts.ignore);
   opts.fs && (opts.fs = {
     readdir: opts.fs.readdir || readdir,
-    readdirSync: opts.fs.readdirSync || readdirSync4,
+    readdirSync: opts.fs.readdirSync || readdirSync2,
     realpath: opts.fs.realpath || realpath,
     realpathSync: opts.fs.realpathSync || realpathSync2,
-    stat: opts.fs.stat || stat2,
+    stat: opts.fs.stat || stat,
     statSync: opts.fs.statSync || statSync5
   });
   if (opts.debug) log("globbing with options:", opts);
@@ -56328,11 +55757,11 @@ __export(check_exports, {
   checkBuild: () => checkBuild,
   renderCheck: () => renderCheck
 });
-import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname11, isAbsolute as isAbsolute6, join as join10, relative as relative4, resolve as resolve9 } from "node:path";
-async function exists3(p2) {
+import { readFile, stat as stat2 } from "node:fs/promises";
+import { dirname as dirname9, isAbsolute as isAbsolute5, join as join7, relative as relative4, resolve as resolve9 } from "node:path";
+async function exists2(p2) {
   try {
-    return (await stat3(p2)).isFile();
+    return (await stat2(p2)).isFile();
   } catch {
     return false;
   }
@@ -56355,7 +55784,7 @@ async function checkSources(map, mapDir, display, add) {
     if (typeof src !== "string") continue;
     const name = root ? `${root.replace(/\/?$/, "/")}${src}` : src;
     const local = name.replace(/^file:\/\//, "");
-    const onDisk = mapDir !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(local) ? await exists3(isAbsolute6(local) ? local : resolve9(mapDir, local)) : false;
+    const onDisk = mapDir !== void 0 && !/^[a-z][a-z0-9+.-]*:/i.test(local) ? await exists2(isAbsolute5(local) ? local : resolve9(mapDir, local)) : false;
     if (!onDisk) missing.push(src);
   }
   if (missing.length === 0) return;
@@ -56397,7 +55826,7 @@ async function checkBuild(dirs, cwd) {
     const root = resolve9(cwd, dir);
     let isDir = false;
     try {
-      isDir = (await stat3(root)).isDirectory();
+      isDir = (await stat2(root)).isDirectory();
     } catch {
       throw new Error(`${dir}: no such file or folder`);
     }
@@ -56406,11 +55835,11 @@ async function checkBuild(dirs, cwd) {
       continue;
     }
     const rels = await glob(["**/*.{js,cjs,mjs}"], { cwd: root, ignore: ["**/node_modules/**"] });
-    jsFiles.push(...rels.sort().map((r2) => join10(root, r2)));
+    jsFiles.push(...rels.sort().map((r2) => join7(root, r2)));
   }
   for (const abs of jsFiles) {
     const display = show(abs);
-    const text = await readFile2(abs, "utf8");
+    const text = await readFile(abs, "utf8");
     const id = findDebugId(text) ?? null;
     const entry2 = { file: display, debugId: id, map: null };
     files.push(entry2);
@@ -56433,7 +55862,7 @@ async function checkBuild(dirs, cwd) {
     if (ref?.startsWith("data:")) {
       mapText = parseDataUrl(ref)?.json ?? "";
       mapDisplay = `${display} (inline map)`;
-      mapDir = dirname11(abs);
+      mapDir = dirname9(abs);
     } else {
       let mapAbs;
       if (ref !== void 0) {
@@ -56451,8 +55880,8 @@ async function checkBuild(dirs, cwd) {
           clean = decodeURIComponent(clean);
         } catch {
         }
-        mapAbs = isAbsolute6(clean) ? clean : resolve9(dirname11(abs), clean);
-        if (!await exists3(mapAbs)) {
+        mapAbs = isAbsolute5(clean) ? clean : resolve9(dirname9(abs), clean);
+        if (!await exists2(mapAbs)) {
           add({
             level: "error",
             code: "map_missing",
@@ -56461,7 +55890,7 @@ async function checkBuild(dirs, cwd) {
           });
           continue;
         }
-      } else if (await exists3(`${abs}.map`)) {
+      } else if (await exists2(`${abs}.map`)) {
         mapAbs = `${abs}.map`;
       } else {
         add({
@@ -56473,7 +55902,7 @@ async function checkBuild(dirs, cwd) {
         continue;
       }
       mapDisplay = show(mapAbs);
-      mapDir = dirname11(mapAbs);
+      mapDir = dirname9(mapAbs);
       entry2.map = mapDisplay;
       const seen = mapsSeen.get(mapAbs);
       if (seen) {
@@ -56487,7 +55916,7 @@ async function checkBuild(dirs, cwd) {
         continue;
       }
       try {
-        mapText = await readFile2(mapAbs, "utf8");
+        mapText = await readFile(mapAbs, "utf8");
       } catch (e) {
         add({
           level: "error",
@@ -56572,7 +56001,7 @@ var init_check = __esm({
     init_dist4();
     init_bundle_rewrite();
     init_debug_id();
-    init_discover();
+    init_map_reference();
     JS = /\.(m|c)?js$/;
   }
 });
@@ -56644,6 +56073,49 @@ var init_check2 = __esm({
   }
 });
 
+// src/sourcemaps/order.ts
+function byteCompare(a, b2) {
+  if (a === b2) return 0;
+  const n2 = Math.min(a.length, b2.length);
+  for (let i3 = 0; i3 < n2; i3++) {
+    const x3 = a.charCodeAt(i3);
+    const y2 = b2.charCodeAt(i3);
+    if (x3 === y2) continue;
+    if (x3 >= 55296 && x3 <= 57343 || y2 >= 55296 && y2 <= 57343)
+      return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b2, "utf8"));
+    return x3 < y2 ? -1 : 1;
+  }
+  return a.length < b2.length ? -1 : a.length > b2.length ? 1 : 0;
+}
+function comparePaths(a, b2) {
+  if (a === b2) return 0;
+  const n2 = Math.min(a.length, b2.length);
+  for (let i3 = 0; i3 < n2; i3++) {
+    const x3 = a.charCodeAt(i3);
+    const y2 = b2.charCodeAt(i3);
+    if (x3 === y2) continue;
+    if (x3 === 47) return -1;
+    if (y2 === 47) return 1;
+    if (x3 >= 55296 && x3 <= 57343 || y2 >= 55296 && y2 <= 57343) return comparePathsSplit(a, b2);
+    return x3 < y2 ? -1 : 1;
+  }
+  return a.length - b2.length;
+}
+function comparePathsSplit(a, b2) {
+  const pa = a.split("/");
+  const pb = b2.split("/");
+  for (let i3 = 0; i3 < Math.min(pa.length, pb.length); i3++) {
+    const c3 = byteCompare(pa[i3], pb[i3]);
+    if (c3 !== 0) return c3;
+  }
+  return pa.length - pb.length;
+}
+var init_order = __esm({
+  "src/sourcemaps/order.ts"() {
+    "use strict";
+  }
+});
+
 // src/sourcemaps/pack.ts
 function pack(items, size, maxBytes, maxCount = Infinity, base = 0) {
   const out = [];
@@ -56665,6 +56137,91 @@ function pack(items, size, maxBytes, maxCount = Infinity, base = 0) {
 var init_pack = __esm({
   "src/sourcemaps/pack.ts"() {
     "use strict";
+  }
+});
+
+// src/sourcemaps/file-errors.ts
+import { closeSync, constants, fstatSync, openSync, readdirSync as readdirSync3, readFileSync as readFileSync11, readSync } from "node:fs";
+function isFileSystemError(e) {
+  return e instanceof Error && typeof e.code === "string" && /^E[A-Z0-9]+$/.test(e.code);
+}
+function describeCause(e) {
+  if (!isFileSystemError(e)) return e instanceof Error ? e.message : String(e);
+  const code = e.code;
+  const words = OWN_CAUSES[code] ?? environmentCause(code);
+  return words ?? `${e.message.replace(/^[A-Z0-9]+: /, "").replace(/, \w+ '.*'$/, "")} (${code})`;
+}
+function fileError(e, verb, display) {
+  return new InputError(`cannot ${verb} ${display}: ${describeCause(e)}`, { cause: e });
+}
+function refusal(code, path) {
+  return Object.assign(new Error(`${OWN_CAUSES[code]}: ${path}`), { code, path });
+}
+function nameIsNotUtf8(dir, name) {
+  if (!name.includes("\uFFFD")) return false;
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  for (const raw of readdirSync3(dir, { encoding: "buffer" })) {
+    if (raw.toString("utf8") !== name) continue;
+    try {
+      strict.decode(raw);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+function notUtf8NameError(display) {
+  return new InputError(`${display}: the file name is not valid UTF-8, so it cannot be read by that name`, {
+    hint: "Rename the file, or exclude it with --ignore."
+  });
+}
+function readRegularFile(path, display, reuse = false) {
+  let fd2;
+  try {
+    fd2 = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw fileError(e, "read", display);
+  }
+  try {
+    const st = fstatSync(fd2);
+    if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (!st.isFile()) throw refusal(NOT_REGULAR, path);
+    if (st.size > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    if (!reuse) return readFileSync11(fd2);
+    if (scratch.length < st.size || scratch.length === 0)
+      scratch = Buffer.allocUnsafeSlow(Math.max(st.size, 2 * scratch.length, 1 << 16));
+    let n2 = 0;
+    while (st.size === 0 || n2 < st.size) {
+      if (n2 === scratch.length) {
+        const bigger = Buffer.allocUnsafeSlow(2 * scratch.length);
+        scratch.copy(bigger, 0, 0, n2);
+        scratch = bigger;
+      }
+      const r2 = readSync(fd2, scratch, n2, scratch.length - n2, null);
+      if (r2 === 0) break;
+      n2 += r2;
+      if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
+    }
+    return scratch.subarray(0, n2);
+  } catch (e) {
+    throw fileError(e, "read", display);
+  } finally {
+    closeSync(fd2);
+  }
+}
+var MAX_TEXT_BYTES, NOT_REGULAR, TOO_LARGE, OWN_CAUSES, scratch;
+var init_file_errors = __esm({
+  "src/sourcemaps/file-errors.ts"() {
+    "use strict";
+    init_errors();
+    MAX_TEXT_BYTES = 2 ** 29 - 24;
+    NOT_REGULAR = "ENOTREGULAR";
+    TOO_LARGE = "ETOOLARGE";
+    OWN_CAUSES = {
+      [NOT_REGULAR]: "it is not a regular file",
+      [TOO_LARGE]: `it is too large to handle (more than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB)`
+    };
+    scratch = Buffer.alloc(0);
   }
 });
 
@@ -56696,6 +56253,228 @@ var init_content = __esm({
     init_file_errors();
     GZIP_MAGIC = [31, 139];
     HERMES_MAGIC = [198, 31, 188, 3, 193, 3, 25, 31];
+  }
+});
+
+// src/sourcemaps/atomic-write.ts
+import {
+  closeSync as closeSync2,
+  constants as constants2,
+  existsSync as existsSync5,
+  fchmodSync,
+  fstatSync as fstatSync2,
+  ftruncateSync,
+  linkSync,
+  openSync as openSync2,
+  renameSync as renameSync4,
+  statfsSync,
+  unlinkSync,
+  writeSync
+} from "node:fs";
+import { dirname as dirname10, join as join8 } from "node:path";
+function pendingPath(path) {
+  return path + PENDING_SUFFIX;
+}
+function sparePath(path) {
+  return path + SPARE_SUFFIX;
+}
+function exists3(path) {
+  return existsSync5(path);
+}
+function emptyRecoveryFiles() {
+  return { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), spares: [] };
+}
+function noteListedFolder(rec, absDir, fileNames) {
+  rec.dirs.add(absDir);
+  for (const name of fileNames) {
+    if (name.endsWith(PENDING_SUFFIX)) rec.pending.add(join8(absDir, name));
+    else if (name.endsWith(SPARE_SUFFIX)) rec.spares.push(join8(absDir, name));
+  }
+}
+function recyclesStorage(dir) {
+  try {
+    return statfsSync(dir).type !== TMPFS_MAGIC;
+  } catch {
+    return true;
+  }
+}
+function encodeUtf8(text) {
+  for (; ; ) {
+    if (encoded.length < text.length + 4) {
+      encoded = Buffer.allocUnsafeSlow(Math.max(text.length + (text.length >> 3) + 4, 2 * encoded.length, 1 << 16));
+    }
+    const n2 = encoded.write(text, 0, "utf8");
+    if (n2 <= encoded.length - 4) return encoded.subarray(0, n2);
+    encoded = Buffer.allocUnsafeSlow(2 * encoded.length);
+  }
+}
+var PENDING_SUFFIX, SPARE_SUFFIX, TMPFS_MAGIC, BLOCK, blocks, errCode, encoded, FileReplacer;
+var init_atomic_write = __esm({
+  "src/sourcemaps/atomic-write.ts"() {
+    "use strict";
+    PENDING_SUFFIX = ".sentry-ship-pending";
+    SPARE_SUFFIX = ".sentry-ship-spare";
+    TMPFS_MAGIC = 16914836;
+    BLOCK = 4096;
+    blocks = (bytes) => Math.ceil(bytes / BLOCK);
+    errCode = (e) => e.code;
+    encoded = Buffer.alloc(0);
+    FileReplacer = class {
+      spares = [];
+      /** Whether hard links work here (false after the filesystem refused one). */
+      links = true;
+      umask = process.umask();
+      step;
+      listed;
+      recycle;
+      /** `recyclesStorage`, per folder asked. */
+      recycleIn = /* @__PURE__ */ new Map();
+      constructor(opts = {}) {
+        this.step = opts.step ?? (() => void 0);
+        this.listed = opts.recovery;
+        this.recycle = opts.recycle;
+        for (const path of opts.recovery?.spares ?? []) this.spares.push({ path, blocks: 0 });
+      }
+      /**
+       * Write `data` to `path`'s pending file with permission bits `mode`. A pending file left by a
+       * killed run is overwritten; otherwise a spare carries the content, or a new file is created.
+       */
+      writePending(path, data, mode) {
+        const tmp = pendingPath(path);
+        const bytes = encodeUtf8(data);
+        const size = bytes.length;
+        this.step("write-pending", path);
+        const known = this.listed?.dirs.has(dirname10(path)) && !this.listed.pending.has(tmp);
+        let file = known ? void 0 : this.openExisting(tmp);
+        if (file === void 0 && this.recycles(path)) {
+          const spare = this.takeSpare(blocks(size));
+          if (spare) {
+            try {
+              renameSync4(spare.path, tmp);
+              file = this.openExisting(tmp);
+            } catch (e) {
+              if (errCode(e) === "EXDEV") this.spares.push(spare);
+              else if (errCode(e) !== "ENOENT") throw e;
+            }
+          }
+        }
+        if (file === void 0) {
+          try {
+            const fd3 = openSync2(tmp, constants2.O_WRONLY | constants2.O_CREAT | constants2.O_EXCL, mode);
+            file = { fd: fd3, mode: mode & 3584 ? -1 : mode & ~this.umask, size: 0 };
+          } catch (e) {
+            file = errCode(e) === "EEXIST" ? this.openExisting(tmp) : void 0;
+            if (file === void 0) throw e;
+          }
+        }
+        const { fd: fd2 } = file;
+        try {
+          for (let off = 0; off < size; ) off += writeSync(fd2, bytes, off, size - off, off);
+          if (file.size > size) ftruncateSync(fd2, size);
+          if (file.mode !== mode) fchmodSync(fd2, mode);
+        } finally {
+          closeSync2(fd2);
+        }
+      }
+      /**
+       * An existing file at `path` to write into, and its permission bits: opened when it is a
+       * regular file with no other name; otherwise the name is removed (nothing is lost: another
+       * name keeps the content).
+       */
+      openExisting(path) {
+        let fd2;
+        try {
+          fd2 = openSync2(path, constants2.O_WRONLY | constants2.O_NOFOLLOW);
+        } catch (e) {
+          const code = errCode(e);
+          if (code === "ENOENT") return void 0;
+          if (code !== "ELOOP" && code !== "EISDIR") throw e;
+          unlinkSync(path);
+          return void 0;
+        }
+        const st = fstatSync2(fd2);
+        if (st.isFile() && st.nlink === 1) return { fd: fd2, mode: st.mode & 4095, size: st.size };
+        closeSync2(fd2);
+        unlinkSync(path);
+        return void 0;
+      }
+      /** Whether `path`'s folder recycles storage (the option, else `recyclesStorage`). */
+      recycles(path) {
+        if (this.recycle !== void 0) return this.recycle;
+        const dir = dirname10(path);
+        let r2 = this.recycleIn.get(dir);
+        if (r2 === void 0) {
+          r2 = recyclesStorage(dir);
+          this.recycleIn.set(dir, r2);
+        }
+        return r2;
+      }
+      /** The spare that fills the most blocks without exceeding `need`, else the smallest. */
+      takeSpare(need) {
+        let best = -1;
+        for (let i3 = 0; i3 < this.spares.length; i3++) {
+          const b2 = this.spares[i3].blocks;
+          const cur = best < 0 ? void 0 : this.spares[best].blocks;
+          if (cur === void 0) best = i3;
+          else if (b2 <= need ? cur > need || b2 > cur : cur > need && b2 < cur) best = i3;
+        }
+        return best < 0 ? void 0 : this.spares.splice(best, 1)[0];
+      }
+      /** Move `path`'s pending file into place; `oldSize` is the size of the file it replaces. */
+      commit(path, oldSize) {
+        const spare = sparePath(path);
+        let kept2 = false;
+        if (this.links && this.recycles(path)) {
+          this.step("keep-old", path);
+          kept2 = this.keep(path, spare);
+        }
+        this.step("commit", path);
+        renameSync4(pendingPath(path), path);
+        if (kept2) this.spares.push({ path: spare, blocks: blocks(oldSize) });
+      }
+      keep(path, spare) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            linkSync(path, spare);
+            return true;
+          } catch (e) {
+            const code = errCode(e);
+            if (code === "EEXIST" && attempt === 0) {
+              this.spares = this.spares.filter((s2) => s2.path !== spare);
+              unlinkSync(spare);
+              continue;
+            }
+            if (code === "ENOENT") return false;
+            this.links = false;
+            return false;
+          }
+        }
+      }
+      /** Remove `path`'s pending file, if any. */
+      removePending(path) {
+        const tmp = pendingPath(path);
+        if (!existsSync5(tmp)) return;
+        this.step("remove-pending", path);
+        try {
+          unlinkSync(tmp);
+        } catch (e) {
+          if (errCode(e) !== "ENOENT") throw e;
+        }
+      }
+      /** Remove the spares no file needed. */
+      finish() {
+        while (this.spares.length > 0) {
+          const s2 = this.spares[this.spares.length - 1];
+          this.step("remove-spare", s2.path);
+          this.spares.pop();
+          try {
+            unlinkSync(s2.path);
+          } catch (e) {
+            if (errCode(e) !== "ENOENT") throw e;
+          }
+        }
+      }
+    };
   }
 });
 
@@ -57121,12 +56900,241 @@ var init_inject_plan = __esm({
   "src/sourcemaps/inject-plan.ts"() {
     "use strict";
     init_debug_id();
-    init_discover();
     init_map_json();
+    init_map_reference();
     init_mappings_shift();
     init_snippet();
     utf8 = new TextDecoder("utf-8", { fatal: true });
     parseMapJson2 = parseSourceMapJson;
+  }
+});
+
+// src/sourcemaps/walk.ts
+import { readdirSync as readdirSync4 } from "node:fs";
+import { join as join9 } from "node:path";
+function walkFiles(root, opts, onFile) {
+  const display = opts.display ?? ((rel) => rel);
+  const visit = (absDir, rel) => {
+    let entries;
+    try {
+      entries = readdirSync4(absDir, { withFileTypes: true });
+    } catch (e) {
+      throw fileError(e, "list", rel ? display(rel) : display(""));
+    }
+    entries.sort((a, b2) => byteCompare(a.name, b2.name));
+    opts.onFolder?.(
+      absDir,
+      entries.filter((e) => e.isFile()).map((e) => e.name)
+    );
+    for (const e of entries) {
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (opts.skipFolder(e.name)) continue;
+        if (opts.ignored?.(childRel, true)) {
+          opts.onIgnored?.(`${childRel}/`);
+          continue;
+        }
+        visit(join9(absDir, e.name), childRel);
+      } else if (e.isFile()) {
+        if (opts.ignored?.(childRel, false)) {
+          opts.onIgnored?.(childRel);
+          continue;
+        }
+        if (opts.wanted(e.name) && nameIsNotUtf8(absDir, e.name)) throw notUtf8NameError(display(childRel));
+        onFile(join9(absDir, e.name), childRel, e.name);
+      }
+    }
+  };
+  visit(root, "");
+}
+var init_walk = __esm({
+  "src/sourcemaps/walk.ts"() {
+    "use strict";
+    init_file_errors();
+    init_order();
+  }
+});
+
+// src/sourcemaps/discover.ts
+import { readFile as readFile2, stat as stat3 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname11, isAbsolute as isAbsolute6, join as join10, posix as posix2, resolve as resolvePath2, sep as sep4 } from "node:path";
+function globToRegExp(glob2) {
+  let re = "";
+  for (let i3 = 0; i3 < glob2.length; i3++) {
+    const c3 = glob2[i3];
+    if (c3 === "*") {
+      if (glob2[i3 + 1] === "*") {
+        if (glob2[i3 + 2] === "/") {
+          re += "(?:.*/)?";
+          i3 += 2;
+        } else {
+          re += ".*";
+          i3 += 1;
+        }
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else if (c3 === "[") {
+      const close = glob2.indexOf("]", i3 + 1);
+      if (close === -1) re += "\\[";
+      else {
+        let body = glob2.slice(i3 + 1, close);
+        if (body.startsWith("!")) body = "^" + body.slice(1);
+        re += `[${body.replace(/\\/g, "\\\\")}]`;
+        i3 = close;
+      }
+    } else if (c3 === "\\" && i3 + 1 < glob2.length) {
+      re += glob2[i3 + 1].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i3++;
+    } else re += c3.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  return re;
+}
+function compileRule(line) {
+  let p2 = line.replace(/\s+$/, "");
+  if (p2 === "" || p2.startsWith("#")) return void 0;
+  let negate = false;
+  if (p2.startsWith("!")) {
+    negate = true;
+    p2 = p2.slice(1);
+  }
+  let dirOnly = false;
+  if (p2.endsWith("/")) {
+    dirOnly = true;
+    p2 = p2.replace(/\/+$/, "");
+  }
+  const anchored = p2.includes("/");
+  p2 = p2.replace(/^\//, "");
+  const body = globToRegExp(p2);
+  const re = new RegExp(`^${anchored ? "" : "(?:.*/)?"}${body}$`);
+  return { re, negate, dirOnly };
+}
+function hasExt(name, exts) {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && exts.has(name.slice(dot + 1));
+}
+function displayJoin(root, rel) {
+  const base = root.length > 1 ? root.replace(/\/+$/, "") : root;
+  return base === "/" ? `/${rel}` : `${base}/${rel}`;
+}
+function missingPathError(p2, e) {
+  return e.code === "ENOENT" ? new InputError(`path ${p2} does not exist: pass a directory or file that exists`) : fileError(e, "read", p2);
+}
+function ignoreFileError(file, e) {
+  return new InputError(`cannot read the ignore file ${file}: ${describeCause(e)}`, {
+    hint: "Check the --ignore-file path."
+  });
+}
+async function discover(paths, opts) {
+  const exts = new Set(
+    (opts.extensions?.length ? opts.extensions : DEFAULT_JS_EXTENSIONS).map((e) => e.replace(/^\./, ""))
+  );
+  const matcher = new IgnoreMatcher().add(opts.ignore ?? []);
+  if (opts.ignoreFile) {
+    const file = isAbsolute6(opts.ignoreFile) ? opts.ignoreFile : join10(opts.cwd, opts.ignoreFile);
+    let text;
+    try {
+      text = await readFile2(file, "utf8");
+    } catch (e) {
+      throw ignoreFileError(opts.ignoreFile, e);
+    }
+    matcher.add(text.split(/\r?\n/));
+  }
+  const sources = [];
+  const seen = /* @__PURE__ */ new Set();
+  const recovery = emptyRecoveryFiles();
+  const roots = [];
+  let found2 = 0;
+  const consider = (abs, display, name, pending) => {
+    if (seen.has(abs)) return;
+    const isSource = hasExt(name, exts);
+    if (isSource || name.endsWith(".map")) {
+      seen.add(abs);
+      found2++;
+    }
+    if (isSource) sources.push(pending === void 0 ? { abs, display } : { abs, display, pending });
+  };
+  for (const p2 of paths) {
+    const abs = resolvePath2(opts.cwd, p2);
+    let st;
+    try {
+      st = await stat3(abs);
+    } catch (e) {
+      throw missingPathError(p2, e);
+    }
+    if (st.isDirectory()) {
+      roots.push(abs);
+      const display = (rel) => rel ? displayJoin(p2, rel) : p2;
+      walkFiles(
+        abs,
+        {
+          display,
+          // sentry-cli's walker skips hidden folders (hidden files are kept); node_modules is
+          // skipped too unless a PATH points into it.
+          skipFolder: (name) => name.startsWith(".") || name === "node_modules",
+          ignored: matcher.empty ? void 0 : (rel, isDir) => matcher.ignores(rel, isDir),
+          wanted: (name) => hasExt(name, exts),
+          onFolder: (dir, names) => noteListedFolder(recovery, dir, names)
+        },
+        (file, rel, name) => consider(file, display(rel), name, recovery.pending.has(pendingPath(file)))
+      );
+    } else if (st.isFile()) {
+      roots.push(dirname11(abs));
+      consider(abs, p2, basename4(abs));
+    }
+  }
+  sources.sort((a, b2) => comparePaths(a.display, b2.display));
+  return { sources, found: found2, roots, recovery };
+}
+function mapLocation(js, url) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
+  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
+  try {
+    clean = decodeURIComponent(clean);
+  } catch {
+  }
+  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep4) + 1) || "./";
+  const abs = isAbsolute6(clean) ? clean : resolvePath2(jsDir, clean);
+  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
+  let display;
+  if (clean.startsWith("/")) display = clean;
+  else {
+    const joined = posix2.normalize(displayDir ? `${displayDir}/${clean}` : clean);
+    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
+  }
+  return { abs, display };
+}
+var DEFAULT_JS_EXTENSIONS, IgnoreMatcher;
+var init_discover = __esm({
+  "src/sourcemaps/discover.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic_write();
+    init_file_errors();
+    init_order();
+    init_walk();
+    DEFAULT_JS_EXTENSIONS = ["js", "cjs", "mjs"];
+    IgnoreMatcher = class {
+      rules = [];
+      add(patterns) {
+        for (const p2 of patterns) {
+          const r2 = compileRule(p2);
+          if (r2) this.rules.push(r2);
+        }
+        return this;
+      }
+      get empty() {
+        return this.rules.length === 0;
+      }
+      /** Whether `rel` (posix path below the walk root) is ignored; later rules win. */
+      ignores(rel, isDir) {
+        let ignored = false;
+        for (const r2 of this.rules) {
+          if (r2.dirOnly && !isDir) continue;
+          if (r2.re.test(rel)) ignored = !r2.negate;
+        }
+        return ignored;
+      }
+    };
   }
 });
 
@@ -57215,7 +57223,7 @@ function analyze(js, roots, invalid, keep) {
     map = mapLocation(js, ref.url);
     if (!map) return { kind: "missing", js, map: ref.url };
     if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
-  } else if (exists2(js.abs + ".map")) {
+  } else if (exists3(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
   }
   if (!map) {
@@ -57244,8 +57252,8 @@ function analyze(js, roots, invalid, keep) {
     invalid.push({ path: map.display, reason: p2 });
     return void 0;
   }
-  const jsPending = js.pending ?? exists2(pendingPath(js.abs));
-  if (jsPending && !exists2(pendingPath(map.abs))) {
+  const jsPending = js.pending ?? exists3(pendingPath(js.abs));
+  if (jsPending && !exists3(pendingPath(map.abs))) {
     const pending = decodeUtf8(readFileSync12(pendingPath(js.abs)));
     const pid = pending === void 0 ? void 0 : findDebugId(pending);
     const mid = debugIdFromMap(mapObj);
@@ -57283,6 +57291,7 @@ var init_inject_validate = __esm({
     init_discover();
     init_file_errors();
     init_inject_plan();
+    init_map_reference();
     scratch2 = [Buffer.alloc(0), Buffer.alloc(0)];
     JS2 = 0;
     MAP = 1;
@@ -57449,8 +57458,8 @@ var init_inspection = __esm({
     init_bundle_rewrite();
     init_content();
     init_debug_id();
-    init_discover();
     init_file_errors();
+    init_map_reference();
     ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
   }
 });
@@ -58019,7 +58028,7 @@ var init_local_store = __esm({
     init_dist4();
     init_bundle();
     init_debug_id();
-    init_discover();
+    init_map_reference();
     EXT = /\.(m|c)?js$|\.map$/;
     LocalStore = class _LocalStore {
       constructor(opts) {

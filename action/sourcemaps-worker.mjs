@@ -948,8 +948,7 @@ function debugIdFromMap(mapJson) {
   return void 0;
 }
 
-// src/sourcemaps/discover.ts
-import { basename, dirname as dirname2, isAbsolute, join as join2, posix, resolve as resolvePath, sep } from "node:path";
+// src/sourcemaps/map-reference.ts
 var REF_RE = /(?:^|\n)[ \t]*\/\/[#@][ \t]*sourceMappingURL=([^\s'"]+)[ \t]*\r?(?=\n|$)/g;
 function readSourceMapReference(jsText) {
   let last;
@@ -992,24 +991,6 @@ function percentDecode(s) {
 }
 function encodeDataUrl(prefix, base64, json) {
   return prefix + (base64 ? Buffer.from(json, "utf8").toString("base64") : encodeURIComponent(json).replace(/'/g, "%27"));
-}
-function mapLocation(js, url) {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
-  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
-  try {
-    clean = decodeURIComponent(clean);
-  } catch {
-  }
-  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep) + 1) || "./";
-  const abs = isAbsolute(clean) ? clean : resolvePath(jsDir, clean);
-  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
-  let display;
-  if (clean.startsWith("/")) display = clean;
-  else {
-    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
-    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
-  }
-  return { abs, display };
 }
 
 // src/sourcemaps/mappings-shift.ts
@@ -1423,6 +1404,29 @@ function injectInline(jsText, id) {
 // src/sourcemaps/inject-validate.ts
 import { closeSync as closeSync3, constants as constants3, existsSync as existsSync2, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2, readSync as readSync2 } from "node:fs";
 import { sep as sep2 } from "node:path";
+
+// src/sourcemaps/discover.ts
+import { basename, dirname as dirname2, isAbsolute, join as join2, posix, resolve as resolvePath, sep } from "node:path";
+function mapLocation(js, url) {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^file:/i.test(url)) return void 0;
+  let clean = url.replace(/^file:\/\//i, "").replace(/[?#].*$/, "");
+  try {
+    clean = decodeURIComponent(clean);
+  } catch {
+  }
+  const jsDir = js.abs.slice(0, js.abs.lastIndexOf(sep) + 1) || "./";
+  const abs = isAbsolute(clean) ? clean : resolvePath(jsDir, clean);
+  const displayDir = js.display.includes("/") ? js.display.slice(0, js.display.lastIndexOf("/")) : "";
+  let display;
+  if (clean.startsWith("/")) display = clean;
+  else {
+    const joined = posix.normalize(displayDir ? `${displayDir}/${clean}` : clean);
+    display = js.display.startsWith("./") && !joined.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined;
+  }
+  return { abs, display };
+}
+
+// src/sourcemaps/inject-validate.ts
 var scratch2 = [Buffer.alloc(0), Buffer.alloc(0)];
 var JS = 0;
 var MAP = 1;

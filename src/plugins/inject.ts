@@ -10,7 +10,6 @@
  * - webpack and esbuild: code and map together — `injectCode`, exactly as inject does on disk.
  */
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "../sourcemaps/debug-id.js";
-import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "../sourcemaps/discover.js";
 import {
   type InjectedCode,
   injectCode,
@@ -18,6 +17,7 @@ import {
   parseMapJson,
   rewriteMap,
 } from "../sourcemaps/inject-plan.js";
+import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "../sourcemaps/map-reference.js";
 import {
   type Directive,
   debugIdComment,

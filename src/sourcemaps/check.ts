@@ -10,7 +10,7 @@ import { FlattenMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { glob } from "tinyglobby";
 import { parseMapJson } from "./bundle-rewrite.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
-import { parseDataUrl, readSourceMapReference } from "./discover.js";
+import { parseDataUrl, readSourceMapReference } from "./map-reference.js";
 
 export type CheckCode =
   | "no_debug_id"

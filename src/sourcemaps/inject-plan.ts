@@ -5,8 +5,8 @@
  * a map unusable. The bytes are sentry-cli 3.8.0's wherever it is right.
  */
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "./debug-id.js";
-import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "./discover.js";
 import { parseSourceMapJson } from "./map-json.js";
+import { encodeDataUrl, isDataUrl, parseDataUrl, readSourceMapReference } from "./map-reference.js";
 import { type IndexSection, mappingsProblem, sectionsProblem, shiftMappings, shiftSections } from "./mappings-shift.js";
 import { injectWithIndexMap, injectWithMap, injectWithoutMap, insertionPoint } from "./snippet.js";
 

@@ -7,9 +7,10 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, re
 import { sep } from "node:path";
 import { exists, pendingPath } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId } from "./debug-id.js";
-import { type DiscoveredFile, isDataUrl, mapLocation, parseDataUrl, readSourceMapReference } from "./discover.js";
+import { type DiscoveredFile, mapLocation } from "./discover.js";
 import { describeCause, MAX_TEXT_BYTES, NOT_REGULAR, refusal, TOO_LARGE } from "./file-errors.js";
 import { decodeUtf8, describeJsonError, mapProblem, parseMapJson } from "./inject-plan.js";
+import { isDataUrl, parseDataUrl, readSourceMapReference } from "./map-reference.js";
 
 /** What validation saw of a file: its size, modification time, inode and permission bits. */
 export interface Stamp {

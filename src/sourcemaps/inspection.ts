@@ -8,8 +8,8 @@ import { dirname, resolve } from "node:path";
 import { parseMapJson } from "./bundle-rewrite.js";
 import { decompressed, isGzip, isHermesBytecode } from "./content.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
-import { readSourceMapReference } from "./discover.js";
 import { readRegularFile } from "./file-errors.js";
+import { readSourceMapReference } from "./map-reference.js";
 
 /** A URL with a scheme and host (`https://…`): the server fetches it, nothing is on disk. */
 export const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;

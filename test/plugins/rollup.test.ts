@@ -4,7 +4,7 @@ import { rollup } from "rollup";
 import { describe, expect, it } from "vitest";
 import { sentryShip } from "../../src/plugins/vite.js";
 import { debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
-import { parseDataUrl, readSourceMapReference } from "../../src/sourcemaps/discover.js";
+import { parseDataUrl, readSourceMapReference } from "../../src/sourcemaps/map-reference.js";
 import { writePluginApp } from "../support/plugin-app.js";
 import { pluginSuite } from "../support/plugin-suite.js";
 import { tempDir } from "../support/runCli.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sentryShip } from "../../src/plugins/vite.js";
 import { debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
-import { parseDataUrl, readSourceMapReference } from "../../src/sourcemaps/discover.js";
+import { parseDataUrl, readSourceMapReference } from "../../src/sourcemaps/map-reference.js";
 import { runBuilt, writePluginApp } from "../support/plugin-app.js";
 import { pluginSuite } from "../support/plugin-suite.js";
 import { tempDir } from "../support/runCli.js";

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { comparePaths, discover, IgnoreMatcher, mapLocation, parseDataUrl } from "../../src/sourcemaps/discover.js";
+import { comparePaths, discover, IgnoreMatcher, mapLocation } from "../../src/sourcemaps/discover.js";
+import { parseDataUrl } from "../../src/sourcemaps/map-reference.js";
 import { comparePathsSplit } from "../../src/sourcemaps/order.js";
 import { write } from "../support/inject-fixtures.js";
 import { tempDir } from "../support/runCli.js";

@@ -13,8 +13,8 @@ import { join, relative } from "node:path";
 import { eachMapping, FlattenMap, originalPositionFor, type TraceMap } from "@jridgewell/trace-mapping";
 import { describe, expect, it } from "vitest";
 import { debugIdFromBytes, debugIdFromMap, findDebugId } from "../../src/sourcemaps/debug-id.js";
-import { readSourceMapReference } from "../../src/sourcemaps/discover.js";
 import { type InjectStep, runInjection } from "../../src/sourcemaps/inject.js";
+import { readSourceMapReference } from "../../src/sourcemaps/map-reference.js";
 import { mappingsProblem, shiftMappings } from "../../src/sourcemaps/mappings-shift.js";
 import {
   injectWithIndexMap,

@@ -14,7 +14,7 @@ import {
   type TraceMap,
 } from "@jridgewell/trace-mapping";
 import { parseMapJson } from "../bundle-rewrite.js";
-import { parseDataUrl } from "../discover.js";
+import { parseDataUrl } from "../map-reference.js";
 import { type Artifact, type ArtifactStore, header, normalizeId, SOURCE_TYPES } from "./artifacts.js";
 import { candidateNames, displayFilename, joinUrl, sourceMapReference } from "./names.js";
 

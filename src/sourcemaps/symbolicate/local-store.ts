@@ -9,7 +9,7 @@ import { relative, resolve } from "node:path";
 import { glob } from "tinyglobby";
 import { fileUrl } from "../bundle.js";
 import { debugIdFromMap, findDebugId } from "../debug-id.js";
-import { readSourceMapReference } from "../discover.js";
+import { readSourceMapReference } from "../map-reference.js";
 import type { Artifact, ArtifactStore } from "./artifacts.js";
 
 export interface LocalStoreOptions {

@@ -3,7 +3,7 @@
  * for a frame's `abs_path`, the source file's map reference (its `Sourcemap` header or trailing
  * `sourceMappingURL`), and how that reference is joined to the file's name.
  */
-import { readSourceMapReference } from "../discover.js";
+import { readSourceMapReference } from "../map-reference.js";
 
 interface SplitUrl {
   scheme: string;
