@@ -55,10 +55,18 @@ export interface SentryShipEsbuildPlugin {
   setup(build: PluginBuildLike): Promise<void>;
 }
 
-/** An output file whose contents are replaced (esbuild's own objects decode `text` lazily). */
-function outputFile(path: string, text: string): OutputFileLike {
-  const contents = Buffer.from(text, "utf8");
-  return { path, contents, text, hash: "" } as OutputFileLike;
+/** An output file whose contents are replaced; its `text` decodes when asked, as esbuild's own do. */
+function outputFile(path: string, contents: Uint8Array): OutputFileLike {
+  let text: string | undefined;
+  return {
+    path,
+    contents,
+    get text() {
+      text ??= Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString("utf8");
+      return text;
+    },
+    hash: "",
+  } as OutputFileLike;
 }
 
 export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsbuildPlugin {
@@ -91,8 +99,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
           return;
         }
         if (injecting && result.outputFiles) {
-          const { injectAsset } = await injecting;
-          injectInMemory(injectAsset, result.outputFiles, release, log);
+          injectInMemory(await injecting, result.outputFiles, release, log);
           if (writes) {
             await writeOutputs(result.outputFiles);
             delete result.outputFiles;
@@ -114,10 +121,10 @@ function releaseComment(release: string): string {
 
 const JS_RE = /\.[cm]?js$/;
 
-type InjectAsset = typeof import("./inject.js").injectAsset;
+type Injection = typeof import("./inject.js");
 
 function injectInMemory(
-  injectAsset: InjectAsset,
+  injection: Injection,
   files: OutputFileLike[],
   release: string | undefined,
   log: ReturnType<typeof pluginLogger>,
@@ -126,18 +133,32 @@ function injectInMemory(
   for (const [i, f] of files.entries()) {
     if (!JS_RE.test(f.path)) continue;
     const mi = index.get(`${f.path}.map`);
-    const out = injectOne(injectAsset, f.path, f.text, mi === undefined ? undefined : files[mi]!.text, release);
+    const out = injectOne(f.path, () =>
+      mi === undefined
+        ? injection.injectAsset(f.text, undefined, release)
+        : injection.injectAssetBytes(f.contents, files[mi]!.contents, release),
+    );
     if (!out) continue;
-    files[i] = outputFile(f.path, out.code);
-    if (mi !== undefined && out.map !== undefined) files[mi] = outputFile(`${f.path}.map`, out.map);
+    files[i] = outputFile(f.path, Buffer.from(out.code, "utf8"));
+    if (mi !== undefined && out.map !== undefined) {
+      const map = typeof out.map === "string" ? Buffer.from(out.map, "utf8") : out.map;
+      files[mi] = outputFile(`${f.path}.map`, map);
+    }
     log.debug(`${f.path}: debug id ${out.debugId}`);
   }
 }
 
 /** Write the output files as esbuild would have: maps and other files first, then scripts. */
 async function writeOutputs(files: OutputFileLike[]) {
+  const folders = new Map<string, Promise<unknown>>();
   const write = async (f: OutputFileLike) => {
-    await mkdir(dirname(f.path), { recursive: true });
+    const dir = dirname(f.path);
+    let made = folders.get(dir);
+    if (made === undefined) {
+      made = mkdir(dir, { recursive: true });
+      folders.set(dir, made);
+    }
+    await made;
     await writeFile(f.path, f.contents);
     // esbuild makes a file that starts with a hashbang executable.
     if (f.contents[0] === 0x23 && f.contents[1] === 0x21) await chmod(f.path, 0o755);
@@ -150,15 +171,9 @@ async function writeOutputs(files: OutputFileLike[]) {
   }
 }
 
-function injectOne(
-  injectAsset: InjectAsset,
-  path: string,
-  code: string,
-  map: string | undefined,
-  release: string | undefined,
-) {
+function injectOne<T>(path: string, inject: () => T): T {
   try {
-    return injectAsset(code, map, release);
+    return inject();
   } catch (e) {
     throw new Error(`sentry-ship: ${path}: its source map cannot take the debug id: ${(e as Error).message}`);
   }

@@ -26,7 +26,7 @@ import {
   insertionPoint,
   snippet,
 } from "../sourcemaps/snippet.js";
-import { editMapText } from "./map-text.js";
+import { editMapBytes, editMapText } from "./map-text.js";
 
 export { debugIdComment, debugIdFromBytes, findDebugId };
 
@@ -166,6 +166,45 @@ export function injectAsset(code: string, map: string | undefined, release?: str
   const out = map === undefined ? injectCode(code) : injectWithMapText(code, map);
   if (!out) return undefined;
   return { ...out, code: withRelease(out.code, out.debugId, release) };
+}
+
+/** What `injectAssetBytes` returns: the code as text, the map as the bytes to write. */
+export interface InjectedBytes {
+  debugId: string;
+  code: string;
+  map: Uint8Array;
+}
+
+/**
+ * `injectAsset` for a script and its map handed over as bytes (esbuild's output files): the same
+ * id (the SHA-1 of the same bytes — the UTF-8 the text would encode to), code and map. The map is
+ * edited as one-byte (latin1) text, a character per byte: the keys and the mappings the edit
+ * touches are ASCII, and every other byte, multi-byte UTF-8 included, passes through unchanged,
+ * so most of the map is never decoded or encoded. A map that edit does not take goes the text way.
+ */
+export function injectAssetBytes(
+  codeBytes: Uint8Array,
+  mapBytes: Uint8Array,
+  release?: string,
+): InjectedBytes | undefined {
+  const code = utf8(codeBytes);
+  if (findDebugId(code)) return undefined;
+  const at = insertionPoint(code);
+  const id = debugIdFromBytes(codeBytes, "\0", mapBytes);
+  const map = editMapBytes(mapBytes, id, at);
+  if (map === undefined) {
+    const out = injectWithMapText(code, utf8(mapBytes));
+    return {
+      debugId: out.debugId,
+      code: withRelease(out.code, out.debugId, release),
+      map: Buffer.from(out.map!, "utf8"),
+    };
+  }
+  return { debugId: id, code: withRelease(injectWithMap(code, id, at), id, release), map };
+}
+
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 function injectWithMapText(code: string, map: string): InjectedCode {

@@ -15,22 +15,31 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
-/** Offsets where `"key"` occurs as an object key (an unescaped quote, then `:`), each at the `:`'s value. */
-function keyValues(text: string, key: string): number[] {
-  const token = `"${key}"`;
-  const out: number[] = [];
-  for (let i = text.indexOf(token); i !== -1; i = text.indexOf(token, i + 1)) {
+/** The keys the edit looks for: `mappings`, and those that make it leave the map to the parser. */
+const KEY_RE = /"(mappings|sections|debugId|debug_id)"/g;
+
+/**
+ * Where the one `mappings` key's value starts, or undefined when the map has another key the
+ * edit does not take (`sections`, `debugId`, `debug_id`) or not exactly one `mappings`. One pass
+ * over the text for all four keys: the scan is most of what the edit costs on a large map.
+ */
+function mappingsValue(text: string): number | undefined {
+  let found: number | undefined;
+  KEY_RE.lastIndex = 0;
+  for (let m = KEY_RE.exec(text); m !== null; m = KEY_RE.exec(text)) {
+    const i = m.index;
     let b = i - 1;
     while (b >= 0 && text.charCodeAt(b) === 92 /* \ */) b--;
     if ((i - 1 - b) % 2 === 1) continue; // an escaped quote: inside a string
-    let j = i + token.length;
+    let j = i + m[0].length;
     while (isWs(text.charCodeAt(j))) j++;
     if (text.charCodeAt(j) !== 0x3a /* : */) continue; // a string value, not a key
+    if (m[1] !== "mappings" || found !== undefined) return undefined;
     j++;
     while (isWs(text.charCodeAt(j))) j++;
-    out.push(j);
+    found = j;
   }
-  return out;
+  return found;
 }
 
 function trimSemicolons(mappings: string): string {
@@ -39,21 +48,23 @@ function trimSemicolons(mappings: string): string {
   return mappings.slice(0, end);
 }
 
-/**
- * The map text with its mappings moved as inject moves them for a snippet inserted at (line,
- * column) and `"debugId"` added last; undefined when the map is not one this edit takes.
- */
-export function editMapText(text: string, debugId: string, at: { line: number; column: number }): string | undefined {
+/** The edit: the old mappings between `start` and `end` become `shifted`; the id goes in after `last`. */
+interface MapEdit {
+  start: number;
+  end: number;
+  last: number;
+  shifted: string;
+  member: string;
+}
+
+function planEdit(text: string, debugId: string, at: { line: number; column: number }): MapEdit | undefined {
   let first = 0;
   while (isWs(text.charCodeAt(first))) first++;
   let close = text.length - 1;
   while (close > 0 && isWs(text.charCodeAt(close))) close--;
   if (text.charCodeAt(first) !== 0x7b /* { */ || text.charCodeAt(close) !== 0x7d /* } */) return undefined;
-  for (const key of ["sections", "debugId", "debug_id"]) if (keyValues(text, key).length > 0) return undefined;
-  const found = keyValues(text, "mappings");
-  if (found.length !== 1) return undefined;
-  const start = found[0]!;
-  if (text.charCodeAt(start) !== 0x22 /* " */) return undefined;
+  const start = mappingsValue(text);
+  if (start === undefined || text.charCodeAt(start) !== 0x22 /* " */) return undefined;
   const end = text.indexOf('"', start + 1);
   if (end === -1) return undefined;
   const mappings = text.slice(start + 1, end);
@@ -61,7 +72,38 @@ export function editMapText(text: string, debugId: string, at: { line: number; c
   let last = close - 1;
   while (last > start && isWs(text.charCodeAt(last))) last--;
   const shifted = trimSemicolons(shiftMappings(mappings, at.line, at.column));
-  return (
-    text.slice(0, start + 1) + shifted + text.slice(end, last + 1) + `,"debugId":"${debugId}"` + text.slice(last + 1)
-  );
+  return { start: start + 1, end, last: last + 1, shifted, member: `,"debugId":"${debugId}"` };
+}
+
+/**
+ * The map text with its mappings moved as inject moves them for a snippet inserted at (line,
+ * column) and `"debugId"` added last; undefined when the map is not one this edit takes.
+ */
+export function editMapText(text: string, debugId: string, at: { line: number; column: number }): string | undefined {
+  const e = planEdit(text, debugId, at);
+  if (e === undefined) return undefined;
+  return text.slice(0, e.start) + e.shifted + text.slice(e.end, e.last) + e.member + text.slice(e.last);
+}
+
+/**
+ * `editMapText` over the map's bytes (UTF-8): the same edit, read from the bytes as one-byte
+ * (latin1) text — a character per byte, so every offset is a byte offset, and the keys and
+ * mappings the edit reads and writes are ASCII — and made by copying the untouched bytes around
+ * it, so the rest of the map (multi-byte UTF-8 included) is neither decoded nor encoded.
+ */
+export function editMapBytes(
+  bytes: Uint8Array,
+  debugId: string,
+  at: { line: number; column: number },
+): Uint8Array | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const e = planEdit(buf.toString("latin1"), debugId, at);
+  if (e === undefined) return undefined;
+  return Buffer.concat([
+    buf.subarray(0, e.start),
+    Buffer.from(e.shifted, "latin1"),
+    buf.subarray(e.end, e.last),
+    Buffer.from(e.member, "latin1"),
+    buf.subarray(e.last),
+  ]);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { editMapText } from "../../src/plugins/map-text.js";
+import { injectAsset, injectAssetBytes } from "../../src/plugins/inject.js";
+import { editMapBytes, editMapText } from "../../src/plugins/map-text.js";
 import { parseMapJson, rewriteMap } from "../../src/sourcemaps/inject-plan.js";
 
 const ID = "0f1e2d3c-4b5a-5968-8776-a5b4c3d2e1f0";
@@ -51,5 +52,72 @@ describe("editMapText", () => {
     ]) {
       expect(editMapText(text, ID, at), text).toBeUndefined();
     }
+  });
+});
+
+describe("editMapBytes", () => {
+  const utf8 = (s: string) => new Uint8Array(Buffer.from(s, "utf8"));
+  const maps = [
+    // Multi-byte UTF-8 before, inside and after the edited parts: é (2 bytes), € (3), 🙂 (4).
+    `{\n  "version": 3,\n  "sources": ["../src/é.js"],\n  "sourcesContent": ["const s = \\"€ 🙂\\";\\n"],\n  "mappings": "AAAA,IAAM;AACN",\n  "names": ["ß"]\n}\n`,
+    '{"version":3,"sources":["a.js"],"names":["€"],"mappings":"AAAA;AACA;;","x":"🙂"}',
+    '{"version":3,"sources":["a.js"],"sourcesContent":["a\\\\","\\"mappings\\":\\"é\\""],"mappings":"AAAA","names":[]}',
+  ];
+  for (const [i, text] of maps.entries()) {
+    it(`gives exactly editMapText's bytes for a map with non-ASCII text (${i})`, () => {
+      for (const at of [
+        { line: 0, column: 0 },
+        { line: 1, column: 3 },
+      ]) {
+        const out = editMapBytes(utf8(text), ID, at);
+        expect(out).toBeDefined();
+        expect(Buffer.from(out!).toString("utf8")).toBe(editMapText(text, ID, at));
+      }
+    });
+  }
+
+  it("takes no map editMapText does not take", () => {
+    const at = { line: 0, column: 0 };
+    for (const text of [
+      `{"version":3,"sources":["é"],"names":[],"mappings":"AAAA","debugId":"${ID}"}`,
+      '{"version":3,"sections":[]}',
+      '{"mappings":"AAAA","x":{"mappings":"AAAA"}}',
+    ]) {
+      expect(editMapBytes(utf8(text), ID, at), text).toBeUndefined();
+    }
+  });
+});
+
+describe("injectAssetBytes", () => {
+  const code = '"use strict";\nconst s = "€ 🙂";\nconsole.log(s);\n//# sourceMappingURL=a.js.map\n';
+  const map =
+    '{"version":3,"sources":["é.js"],"sourcesContent":["const s = \\"€ 🙂\\";"],"names":[],"mappings":"AAAA;AACA;AACA"}';
+
+  it("gives injectAsset's id, code and map, with or without a release", () => {
+    for (const release of [undefined, "app@1.0.0+ünïcode"]) {
+      const text = injectAsset(code, map, release)!;
+      const bytes = injectAssetBytes(Buffer.from(code), Buffer.from(map), release)!;
+      expect(bytes.debugId).toBe(text.debugId);
+      expect(bytes.code).toBe(text.code);
+      expect(Buffer.from(bytes.map).toString("utf8")).toBe(text.map);
+    }
+  });
+
+  it("takes the parsing way for a map the text edit does not take, with the same result", () => {
+    const indexMap = JSON.stringify({
+      version: 3,
+      sections: [{ offset: { line: 0, column: 0 }, map: JSON.parse(map) }],
+    });
+    const text = injectAsset(code, indexMap)!;
+    const bytes = injectAssetBytes(Buffer.from(code), Buffer.from(indexMap))!;
+    expect(bytes.debugId).toBe(text.debugId);
+    expect(bytes.code).toBe(text.code);
+    expect(Buffer.from(bytes.map).toString("utf8")).toBe(text.map);
+    expect(JSON.parse(text.map!).debugId).toBe(text.debugId);
+  });
+
+  it("leaves a script that already has a debug id alone", () => {
+    const done = injectAsset(code, map)!;
+    expect(injectAssetBytes(Buffer.from(done.code), Buffer.from(done.map!))).toBeUndefined();
   });
 });
