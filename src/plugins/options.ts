@@ -111,8 +111,10 @@ export interface SentryShipPluginOptions {
  * The release the build belongs to, found once per plugin: `release.name` when given, else what
  * `sentry-ship releases propose-version` proposes — SENTRY_RELEASE, a CI system's commit variable,
  * then the git HEAD SHA (in `cwd`) — or undefined when none of them gives one (the build then
- * injects and uploads debug ids only). The git lookup starts when the build does, not when the
- * release is first needed, and runs beside the bundler's own work.
+ * injects and uploads debug ids only). Under Rollup, Vite and webpack the git lookup starts when
+ * the build does and runs beside the bundler's own work; the esbuild plugin waits for it before
+ * esbuild starts, because the release goes into esbuild's `footer` (./esbuild.ts), so
+ * there a `release.name` (or SENTRY_RELEASE) saves the lookup's few milliseconds of build time.
  */
 export function releaseResolver(
   options: SentryShipPluginOptions,
