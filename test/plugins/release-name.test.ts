@@ -1,8 +1,8 @@
 /**
- * The release the plugins use when none is named: what `releases propose-version` proposes — a CI
- * system's commit variable first, then the git HEAD SHA — found in a real git repository, injected
- * into real builds (the SDK reports it), and used for the release steps; `release.inject` and
- * `release.create` turn it off.
+ * The release the plugins use when none is named: what `releases propose-version` proposes —
+ * SENTRY_RELEASE, then a CI system's commit variable, then the git HEAD SHA — found in a real git
+ * repository, injected into real builds of every bundler (the SDK reports it), and used for the
+ * release steps; `release.inject` and `release.create` turn it off.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,8 +33,8 @@ describe("the release the plugins propose when none is named", () => {
   }
   const dryRun = (steps: string) => `[sentry-ship] dry run: ${steps} (nothing is sent, nothing deleted)`;
 
-  for (const bundler of ["vite", "rollup", "webpack", "esbuild"] as Bundler[]) {
-    it(`${bundler}: the git HEAD SHA, a CI commit variable before it, and neither when release injection and creation are off`, async () => {
+  for (const bundler of ["vite", "vite8", "rollup", "webpack", "rspack", "esbuild"] as Bundler[]) {
+    it(`${bundler}: the git HEAD SHA, a CI commit variable before it, SENTRY_RELEASE before both, and none when release injection and creation are off`, async () => {
       const dir = tempDir(`ship-${bundler}-release-`);
       writePluginApp(dir);
       writeFileSync(join(dir, ".gitignore"), "node_modules\ndist-*\n");
@@ -51,9 +51,15 @@ describe("the release the plugins propose when none is named", () => {
       expect(await runBuilt(b.entry)).toBe(`a lamp costs 30 / release ${CI_SHA}\n`);
       expect(fromCi[0]).toBe(dryRun("create release, upload, finalize release"));
 
+      const fromEnv: string[] = [];
+      const withAll = { GITHUB_ACTIONS: "true", GITHUB_SHA: CI_SHA, SENTRY_RELEASE: "shop@env-1" };
+      const e = await build(dir, "dist-env", options(dir, fromEnv, withAll));
+      expect(await runBuilt(e.entry)).toBe("a lamp costs 30 / release shop@env-1\n");
+      expect(fromEnv[0]).toBe(dryRun("create release, upload, finalize release"));
+
       const off: string[] = [];
       const c = await build(dir, "dist-off", {
-        ...options(dir, off, { GITHUB_ACTIONS: "true", GITHUB_SHA: CI_SHA }),
+        ...options(dir, off, withAll),
         release: { inject: false, create: false },
       });
       expect(await runBuilt(c.entry)).toBe("a lamp costs 30 / release undefined\n");
