@@ -27,7 +27,8 @@
  * file, renamed into place).
  *
  * Synchronous on purpose: every call here is a short metadata operation or a small write, and a
- * round trip through libuv's thread pool per call costs more than the call. Not fsynced: the
+ * round trip through libuv's thread pool per call costs more than the call (measured:
+ * ./work/tuning.ts). Not fsynced: the
  * rename is what makes a change atomic for a killed process (power loss is out of scope, as for
  * the bundler that wrote these files).
  */
