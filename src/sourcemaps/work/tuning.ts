@@ -87,14 +87,52 @@ export function leanHeap(): void {
  * level 1 — 1.42 s, 32.8 MB; level 4 — 1.76 s, 29.5 MB; level 6 (zlib's default) — 2.96 s,
  * 28.3 MB. Level 6 costs 1.2 s for 1.2 MB less. Level 1 saves 0.34 s of CPU for 3.3 MB (11%) more
  * to send, which costs about as much at 100 Mbit/s and more on slower uplinks.
- * Deflating entries of 64 KiB or more on libuv's threadpool (async zlib, 82 of the 107 MB) while
- * the main thread prepared the next ones was measured too and does not pay on two cores: real-large
- * upload 7.43 s wall / 8.94 s CPU against 7.02 s / 7.67 s in place (medians of 3, quiet machine):
- * entries go into the bundle in order, so the main thread mostly waits for the big ones.
  * (One worker thread sharing the per-file jobs with the main thread: +1.2 s of CPU for moving
  * results and a second isolate, and 218–226 MB peak RSS against 188–193 MB inline.)
  */
 export const DEFLATE_LEVEL = 4;
+
+/**
+ * Entries of at least this many bytes deflate on libuv's threadpool (async zlib) while the
+ * calling thread reads, rewrites and hashes the next ones; smaller ones deflate in place, where
+ * a round trip costs more than it moves. On the real-dist build the 178 files of 64 KiB or more
+ * hold 82 of its 107 MB. Inline (two cores), `sourcemaps upload` of the real-large bench build
+ * went from 7.26 to 6.92 s wall at the same CPU time (7.98 / 7.97 s) and 187 → 200 MB peak RSS
+ * (medians of 3, bench/sourcemaps.mjs, load average 1–3): the main thread's CPU time falls by
+ * ~1 s, the threadpool's rises by about as much, and the two cores are also busy with V8's
+ * collector threads (~1.7 s) and the machine's other work, so wall time gains a third of it.
+ * Entries of 16 KiB or more on the threadpool: no better.
+ *
+ * A first version (a buffer of its own per entry, ~3 MiB in flight, 4 deflates at once) cost
+ * 1.3 s more CPU for no wall-time gain. Measured again: async zlib itself costs 4% more CPU than
+ * deflateRawSync over the same 82 MB with one output buffer, 10% with 256 KiB output steps, 24%
+ * with zlib's 16 KiB; per thread (/proc/self/task) the threadpool takes ~1.1 s while the main
+ * thread sheds ~1.0 s; the rest showed only under load (load average 6: +1.5 s CPU; 1–3: ±0.1 s),
+ * where 4 deflates, V8's 4 collector threads and the main thread contend for two cores — hence
+ * at most THREADPOOL_DEFLATES at once. Memory did the rest: each entry's own input copy outlived
+ * the young generation and waited for a full collection, and deflateRawSync's output is a view
+ * of a 16 KiB buffer, so every small entry queued behind a large one held 16 KiB: 300+ MB peak
+ * RSS with 16 MiB in flight, hence the ring (./jobs.ts) and outputs copied to their size.
+ */
+export const ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
+
+/**
+ * Inline, bundle entries are read this many bytes (of file size) ahead of the one being written,
+ * so that large ones deflate on the threadpool while the next ones are prepared. Peak RSS grows
+ * with it: on the real-large build 4 MiB gave 189–215 MB, 8 MiB 203–212 MB, 16 MiB 218 MB and
+ * more, for no lower wall time than 4 MiB.
+ */
+export const BUNDLE_INLINE_AHEAD_BYTES = 4 << 20;
+/** The ring entries wait in for the threadpool (./jobs.ts): the read-ahead and room to spare. */
+export const DEFLATE_RING_BYTES = 6 << 20;
+/** Deflates on the threadpool at once: one per core of two is all the cores there are. */
+export const THREADPOOL_DEFLATES = 2;
+/**
+ * zlib's output buffer per threadpool deflate: each time it fills, zlib asks this thread for the
+ * next one, so a large entry takes a few round trips; a buffer as large as the output could be
+ * (one round trip) cost more peak RSS for no measurable wall time.
+ */
+export const THREADPOOL_DEFLATE_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Each thread collects its garbage fully after reading this many bytes of files (./jobs.ts):
