@@ -96,12 +96,15 @@ export const DEFLATE_LEVEL = 4;
  * Entries of at least this many bytes deflate on libuv's threadpool (async zlib) while the
  * calling thread reads, rewrites and hashes the next ones; smaller ones deflate in place, where
  * a round trip costs more than it moves. On the real-dist build the 178 files of 64 KiB or more
- * hold 82 of its 107 MB. Inline (two cores), `sourcemaps upload` of the real-large bench build
- * went from 7.26 to 6.92 s wall at the same CPU time (7.98 / 7.97 s) and 187 → 200 MB peak RSS
- * (medians of 3, bench/sourcemaps.mjs, load average 1–3): the main thread's CPU time falls by
- * ~1 s, the threadpool's rises by about as much, and the two cores are also busy with V8's
- * collector threads (~1.7 s) and the machine's other work, so wall time gains a third of it.
- * Entries of 16 KiB or more on the threadpool: no better.
+ * hold 82 of its 107 MB. Inline, on two cores, real-large `sourcemaps upload --dry-run` took
+ * 0.2–0.4 s less wall time than deflating everything in place at the same CPU time in eight of
+ * eight interleaved pairs (e.g. 5.2–5.4 s against 5.4–5.7 s), peak RSS 170–193 MB against
+ * 160–170 MB: the main thread's CPU time falls by ~1 s and the threadpool's rises by about as
+ * much, but the second core is also busy with V8's collector threads (~1.7 s) and the machine's
+ * other work. The whole bench (bench/sourcemaps.mjs, with the upload to `serve`; medians of 3,
+ * load average 1–3, four runs each) was too noisy to see it: 6.5–8.9 s against 6.9–8.0 s,
+ * peak RSS 192–200 MB against 183–189 MB. Entries of 16 KiB or more on the threadpool: no clear
+ * gain in two runs.
  *
  * A first version (a buffer of its own per entry, ~3 MiB in flight, 4 deflates at once) cost
  * 1.3 s more CPU for no wall-time gain. Measured again: async zlib itself costs 4% more CPU than
