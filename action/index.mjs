@@ -44131,12 +44131,12 @@ function resolver(mapUrl, sourceRoot) {
   const prefix = sourceRoot ? sourceRoot + "/" : "";
   return (source) => resolve4(prefix + (source || ""), from);
 }
-function maybeSort(mappings, owned2) {
+function maybeSort(mappings, owned) {
   const unsortedIndex = nextUnsortedSegmentLine(mappings, 0);
   if (unsortedIndex === mappings.length) return mappings;
-  if (!owned2) mappings = mappings.slice();
+  if (!owned) mappings = mappings.slice();
   for (let i3 = unsortedIndex; i3 < mappings.length; i3 = nextUnsortedSegmentLine(mappings, i3 + 1)) {
-    mappings[i3] = sortSegments(mappings[i3], owned2);
+    mappings[i3] = sortSegments(mappings[i3], owned);
   }
   return mappings;
 }
@@ -44154,8 +44154,8 @@ function isSorted(line) {
   }
   return true;
 }
-function sortSegments(line, owned2) {
-  if (!owned2) line = line.slice();
+function sortSegments(line, owned) {
+  if (!owned) line = line.slice();
   return line.sort(sortComparator2);
 }
 function sortComparator2(a, b2) {
@@ -44658,9 +44658,9 @@ function parseMapJson(text, displayPath) {
     throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
   }
 }
-function rewriteMapText(raw, displayPath, opts) {
+function rewriteMapBytes(raw, displayPath, opts) {
   const map = parseMapJson(raw.toString("utf8"), displayPath);
-  return JSON.stringify(rewriteSourceMap(map, opts));
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
 }
 function commonSourcePrefix(sources) {
   const abs = sources.filter((s2) => s2.startsWith("/"));
@@ -57467,23 +57467,18 @@ var init_inspection = __esm({
 // src/sourcemaps/work/tuning.ts
 var tuning_exports = {};
 __export(tuning_exports, {
-  ASYNC_DEFLATE_MIN_BYTES: () => ASYNC_DEFLATE_MIN_BYTES,
   BUNDLE_BATCHES_PER_WORKER: () => BUNDLE_BATCHES_PER_WORKER,
   BUNDLE_BATCH_BYTES: () => BUNDLE_BATCH_BYTES,
   BUNDLE_BATCH_ENTRIES: () => BUNDLE_BATCH_ENTRIES,
-  BUNDLE_INLINE_AHEAD_BYTES: () => BUNDLE_INLINE_AHEAD_BYTES,
   BUNDLE_WRITE_BYTES: () => BUNDLE_WRITE_BYTES,
   COLLECT_EVERY_BYTES: () => COLLECT_EVERY_BYTES,
   DEFLATE_LEVEL: () => DEFLATE_LEVEL,
-  DEFLATE_RING_BYTES: () => DEFLATE_RING_BYTES,
   HEAP_GROWING_PERCENT: () => HEAP_GROWING_PERCENT,
   INJECT_KEEP_BYTES: () => INJECT_KEEP_BYTES,
   INJECT_KEEP_FILE_BYTES: () => INJECT_KEEP_FILE_BYTES,
   INJECT_THREADS_MIN_FILES: () => INJECT_THREADS_MIN_FILES,
   SCAN_BATCHES_PER_WORKER: () => SCAN_BATCHES_PER_WORKER,
   SCAN_BATCH_FILES: () => SCAN_BATCH_FILES,
-  THREADPOOL_DEFLATES: () => THREADPOOL_DEFLATES,
-  THREADPOOL_DEFLATE_CHUNK_BYTES: () => THREADPOOL_DEFLATE_CHUNK_BYTES,
   UPLOAD_THREADS_MIN_FILES: () => UPLOAD_THREADS_MIN_FILES,
   WORKER_YOUNG_GENERATION_MB: () => WORKER_YOUNG_GENERATION_MB,
   leanHeap: () => leanHeap,
@@ -57500,7 +57495,7 @@ function workerThreads() {
 function leanHeap() {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
-var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, INJECT_KEEP_BYTES, INJECT_KEEP_FILE_BYTES, HEAP_GROWING_PERCENT, DEFLATE_LEVEL, ASYNC_DEFLATE_MIN_BYTES, BUNDLE_INLINE_AHEAD_BYTES, DEFLATE_RING_BYTES, THREADPOOL_DEFLATES, THREADPOOL_DEFLATE_CHUNK_BYTES, COLLECT_EVERY_BYTES, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
+var WORKER_YOUNG_GENERATION_MB, INJECT_THREADS_MIN_FILES, UPLOAD_THREADS_MIN_FILES, INJECT_KEEP_BYTES, INJECT_KEEP_FILE_BYTES, HEAP_GROWING_PERCENT, DEFLATE_LEVEL, COLLECT_EVERY_BYTES, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER, BUNDLE_WRITE_BYTES;
 var init_tuning = __esm({
   "src/sourcemaps/work/tuning.ts"() {
     "use strict";
@@ -57511,11 +57506,6 @@ var init_tuning = __esm({
     INJECT_KEEP_FILE_BYTES = 4 << 10;
     HEAP_GROWING_PERCENT = 20;
     DEFLATE_LEVEL = 4;
-    ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
-    BUNDLE_INLINE_AHEAD_BYTES = 4 << 20;
-    DEFLATE_RING_BYTES = 6 << 20;
-    THREADPOOL_DEFLATES = 2;
-    THREADPOOL_DEFLATE_CHUNK_BYTES = 64 * 1024;
     COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
     BUNDLE_BATCH_BYTES = 1 << 20;
     BUNDLE_BATCH_ENTRIES = 64;
@@ -57532,7 +57522,7 @@ import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
 import * as zlib from "node:zlib";
-async function runJob(job) {
+function runJob(job) {
   const transfer = [];
   let result;
   switch (job.kind) {
@@ -57544,22 +57534,15 @@ async function runJob(job) {
       });
       collectIfDue();
       break;
-    case "prepare": {
-      const pending = job.items.map((item) => {
+    case "prepare":
+      result = job.items.map((item) => {
         const p2 = prepareEntry(item);
+        transfer.push(p2.deflated.buffer);
         readSinceCollect += p2.size;
         return p2;
       });
       collectIfDue();
-      const prepared = [];
-      for (const p2 of pending) {
-        const deflated = await p2.deflated;
-        transfer.push(deflated.buffer);
-        prepared.push({ deflated, crc: p2.crc, size: p2.size, sha1: p2.sha1 });
-      }
-      result = prepared;
       break;
-    }
     case "inject-validate":
       result = validate2(job.sources, job.roots, job.keep);
       break;
@@ -57582,56 +57565,15 @@ function collectIfDue() {
 }
 function prepareEntry(item) {
   let data;
-  let region;
   if (item instanceof Uint8Array) data = item;
   else {
-    const raw = readRegularFile(item.file, item.displayPath, true);
-    const read = item.decompress ? decompressed(raw).bytes : raw;
-    if (item.rewrite) {
-      const text = rewriteMapText(read, item.displayPath, item.rewrite);
-      const length = Buffer.byteLength(text, "utf8");
-      region = length >= ASYNC_DEFLATE_MIN_BYTES ? ring().alloc(length) : void 0;
-      if (region) region.bytes.write(text, "utf8");
-      data = region ? region.bytes : Buffer.from(text, "utf8");
-    } else if (read.buffer === raw.buffer && read.length >= ASYNC_DEFLATE_MIN_BYTES) {
-      region = ring().alloc(read.length);
-      region?.bytes.set(read);
-      data = region ? region.bytes : Buffer.from(read);
-    } else data = read;
+    let read = readRegularFile(item.file, item.displayPath, true);
+    if (item.decompress) read = decompressed(read).bytes;
+    data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const crc2 = crc322(data);
-  const size = data.length;
-  const sha12 = createHash6("sha1").update(data).digest("hex");
-  if (size < ASYNC_DEFLATE_MIN_BYTES) {
-    return { deflated: owned(zlib.deflateRawSync(data, DEFLATE_OPTIONS)), crc: crc2, size, sha1: sha12 };
-  }
-  const deflated = deflateOnThreadpool(data, region);
-  deflated.catch(() => void 0);
-  return { deflated, crc: crc2, size, sha1: sha12 };
-}
-function ring() {
-  theRing ??= new Ring(DEFLATE_RING_BYTES);
-  return theRing;
-}
-function owned(out) {
-  if (!isMainThread) return new Uint8Array(out);
-  return out.length < out.buffer.byteLength ? Buffer.from(out) : out;
-}
-function deflateOnThreadpool(data, region) {
-  return new Promise((resolve16, reject) => {
-    const start = () => {
-      deflating++;
-      zlib.deflateRaw(data, THREADPOOL_DEFLATE_OPTIONS, (e, out) => {
-        deflating--;
-        if (region) ring().free(region);
-        waitingToDeflate.shift()?.();
-        if (e) reject(e);
-        else resolve16(owned(out));
-      });
-    };
-    if (deflating < THREADPOOL_DEFLATES) start();
-    else waitingToDeflate.push(start);
-  });
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  const deflated = isMainThread ? out : new Uint8Array(out);
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash6("sha1").update(data).digest("hex") };
 }
 function crc322(data) {
   const native = zlib.crc32;
@@ -57648,7 +57590,7 @@ function crc322(data) {
   for (let i3 = 0; i3 < data.length; i3++) c3 = crcTable[(c3 ^ data[i3]) & 255] ^ c3 >>> 8;
   return (c3 ^ -1) >>> 0;
 }
-var readSinceCollect, collect2, Ring, theRing, DEFLATE_OPTIONS, THREADPOOL_DEFLATE_OPTIONS, deflating, waitingToDeflate, crcTable;
+var readSinceCollect, collect2, crcTable;
 var init_jobs = __esm({
   "src/sourcemaps/work/jobs.ts"() {
     "use strict";
@@ -57660,42 +57602,6 @@ var init_jobs = __esm({
     init_inspection();
     init_tuning();
     readSinceCollect = 0;
-    Ring = class {
-      buf;
-      regions = [];
-      /** Where the next region starts. */
-      head = 0;
-      constructor(size) {
-        this.buf = Buffer.allocUnsafeSlow(size);
-      }
-      alloc(length) {
-        const size = this.buf.length;
-        let start = 0;
-        if (this.regions.length > 0) {
-          const tail = this.regions[0].start;
-          if (this.head > tail) {
-            if (this.head + length <= size) start = this.head;
-            else if (length > tail) return void 0;
-          } else if (this.head + length <= tail) start = this.head;
-          else return void 0;
-        } else if (length > size) return void 0;
-        const region = { bytes: this.buf.subarray(start, start + length), start, free: false };
-        this.regions.push(region);
-        this.head = start + length;
-        return region;
-      }
-      free(region) {
-        region.free = true;
-        while (this.regions.length > 0 && this.regions[0].free) this.regions.shift();
-      }
-    };
-    DEFLATE_OPTIONS = { level: DEFLATE_LEVEL };
-    THREADPOOL_DEFLATE_OPTIONS = {
-      level: DEFLATE_LEVEL,
-      chunkSize: THREADPOOL_DEFLATE_CHUNK_BYTES
-    };
-    deflating = 0;
-    waitingToDeflate = [];
   }
 });
 
@@ -57767,7 +57673,11 @@ var init_pool = __esm({
       run(job) {
         return new Promise(
           (resolve16, reject) => setImmediate(() => {
-            runJob(job).then((done) => resolve16(done.result), reject);
+            try {
+              resolve16(runJob(job).result);
+            } catch (e) {
+              reject(e);
+            }
           })
         );
       }
@@ -57992,23 +57902,15 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, pool = new
     const unique = uniquePaths(entries);
     let count2 = 0;
     const batches = pack(unique, (e) => e.sizeHint, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES);
-    const maxBatches = pool.threaded ? pool.size * BUNDLE_BATCHES_PER_WORKER : Infinity;
-    const maxBytes = pool.threaded ? Infinity : BUNDLE_INLINE_AHEAD_BYTES;
     const inFlight = [];
-    let bytesInFlight = 0;
     let nextToStart = 0;
     for (const batch of batches) {
-      while (nextToStart < batches.length && (inFlight.length === 0 || inFlight.length < maxBatches && bytesInFlight < maxBytes)) {
-        const next = batches[nextToStart++];
-        const prepared2 = pool.run({ kind: "prepare", items: next.map((e) => e.source) });
-        prepared2.catch(() => void 0);
-        const bytes = next.reduce((n2, e) => n2 + e.sizeHint, 0);
-        bytesInFlight += bytes;
-        inFlight.push({ prepared: prepared2, bytes });
+      while (nextToStart < batches.length && inFlight.length < pool.size * BUNDLE_BATCHES_PER_WORKER) {
+        const p2 = pool.run({ kind: "prepare", items: batches[nextToStart++].map((e) => e.source) });
+        p2.catch(() => void 0);
+        inFlight.push(p2);
       }
-      const done = inFlight.shift();
-      bytesInFlight -= done.bytes;
-      const prepared = await done.prepared;
+      const prepared = await inFlight.shift();
       for (let j2 = 0; j2 < batch.length; j2++) {
         const e = batch[j2];
         const r2 = prepared[j2];

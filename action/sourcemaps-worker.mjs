@@ -428,9 +428,9 @@ function parseMapJson(text, displayPath) {
     throw new InputError(`${displayPath} is not a valid source map: ${e.message}`);
   }
 }
-function rewriteMapText(raw, displayPath, opts) {
+function rewriteMapBytes(raw, displayPath, opts) {
   const map = parseMapJson(raw.toString("utf8"), displayPath);
-  return JSON.stringify(rewriteSourceMap(map, opts));
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
 }
 function commonSourcePrefix(sources) {
   const abs = sources.filter((s) => s.startsWith("/"));
@@ -1714,11 +1714,6 @@ function inspectFile(abs, rel, opts = {}) {
 var INJECT_KEEP_BYTES = 16 << 20;
 var INJECT_KEEP_FILE_BYTES = 4 << 10;
 var DEFLATE_LEVEL = 4;
-var ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
-var BUNDLE_INLINE_AHEAD_BYTES = 4 << 20;
-var DEFLATE_RING_BYTES = 6 << 20;
-var THREADPOOL_DEFLATES = 2;
-var THREADPOOL_DEFLATE_CHUNK_BYTES = 64 * 1024;
 var COLLECT_EVERY_BYTES = 32 * 1024 * 1024;
 var BUNDLE_BATCH_BYTES = 1 << 20;
 var BUNDLE_WRITE_BYTES = 1 << 20;
@@ -1732,7 +1727,7 @@ function describeFailure(e) {
   if (typeof err?.code === "string") f.code = err.code;
   return f;
 }
-async function runJob(job) {
+function runJob(job) {
   const transfer = [];
   let result;
   switch (job.kind) {
@@ -1744,22 +1739,15 @@ async function runJob(job) {
       });
       collectIfDue();
       break;
-    case "prepare": {
-      const pending = job.items.map((item) => {
+    case "prepare":
+      result = job.items.map((item) => {
         const p = prepareEntry(item);
+        transfer.push(p.deflated.buffer);
         readSinceCollect += p.size;
         return p;
       });
       collectIfDue();
-      const prepared = [];
-      for (const p of pending) {
-        const deflated = await p.deflated;
-        transfer.push(deflated.buffer);
-        prepared.push({ deflated, crc: p.crc, size: p.size, sha1: p.sha1 });
-      }
-      result = prepared;
       break;
-    }
     case "inject-validate":
       result = validate(job.sources, job.roots, job.keep);
       break;
@@ -1784,94 +1772,16 @@ function collectIfDue() {
 }
 function prepareEntry(item) {
   let data;
-  let region;
   if (item instanceof Uint8Array) data = item;
   else {
-    const raw = readRegularFile(item.file, item.displayPath, true);
-    const read = item.decompress ? decompressed(raw).bytes : raw;
-    if (item.rewrite) {
-      const text = rewriteMapText(read, item.displayPath, item.rewrite);
-      const length = Buffer.byteLength(text, "utf8");
-      region = length >= ASYNC_DEFLATE_MIN_BYTES ? ring().alloc(length) : void 0;
-      if (region) region.bytes.write(text, "utf8");
-      data = region ? region.bytes : Buffer.from(text, "utf8");
-    } else if (read.buffer === raw.buffer && read.length >= ASYNC_DEFLATE_MIN_BYTES) {
-      region = ring().alloc(read.length);
-      region?.bytes.set(read);
-      data = region ? region.bytes : Buffer.from(read);
-    } else data = read;
+    let read = readRegularFile(item.file, item.displayPath, true);
+    if (item.decompress) read = decompressed(read).bytes;
+    data = item.rewrite ? rewriteMapBytes(read, item.displayPath, item.rewrite) : read;
   }
-  const crc = crc322(data);
-  const size = data.length;
-  const sha1 = createHash2("sha1").update(data).digest("hex");
-  if (size < ASYNC_DEFLATE_MIN_BYTES) {
-    return { deflated: owned(zlib.deflateRawSync(data, DEFLATE_OPTIONS)), crc, size, sha1 };
-  }
-  const deflated = deflateOnThreadpool(data, region);
-  deflated.catch(() => void 0);
-  return { deflated, crc, size, sha1 };
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  const deflated = isMainThread ? out : new Uint8Array(out);
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash2("sha1").update(data).digest("hex") };
 }
-var Ring = class {
-  buf;
-  regions = [];
-  /** Where the next region starts. */
-  head = 0;
-  constructor(size) {
-    this.buf = Buffer.allocUnsafeSlow(size);
-  }
-  alloc(length) {
-    const size = this.buf.length;
-    let start = 0;
-    if (this.regions.length > 0) {
-      const tail = this.regions[0].start;
-      if (this.head > tail) {
-        if (this.head + length <= size) start = this.head;
-        else if (length > tail) return void 0;
-      } else if (this.head + length <= tail) start = this.head;
-      else return void 0;
-    } else if (length > size) return void 0;
-    const region = { bytes: this.buf.subarray(start, start + length), start, free: false };
-    this.regions.push(region);
-    this.head = start + length;
-    return region;
-  }
-  free(region) {
-    region.free = true;
-    while (this.regions.length > 0 && this.regions[0].free) this.regions.shift();
-  }
-};
-var theRing;
-function ring() {
-  theRing ??= new Ring(DEFLATE_RING_BYTES);
-  return theRing;
-}
-var DEFLATE_OPTIONS = { level: DEFLATE_LEVEL };
-function owned(out) {
-  if (!isMainThread) return new Uint8Array(out);
-  return out.length < out.buffer.byteLength ? Buffer.from(out) : out;
-}
-function deflateOnThreadpool(data, region) {
-  return new Promise((resolve2, reject) => {
-    const start = () => {
-      deflating++;
-      zlib.deflateRaw(data, THREADPOOL_DEFLATE_OPTIONS, (e, out) => {
-        deflating--;
-        if (region) ring().free(region);
-        waitingToDeflate.shift()?.();
-        if (e) reject(e);
-        else resolve2(owned(out));
-      });
-    };
-    if (deflating < THREADPOOL_DEFLATES) start();
-    else waitingToDeflate.push(start);
-  });
-}
-var THREADPOOL_DEFLATE_OPTIONS = {
-  level: DEFLATE_LEVEL,
-  chunkSize: THREADPOOL_DEFLATE_CHUNK_BYTES
-};
-var deflating = 0;
-var waitingToDeflate = [];
 var crcTable;
 function crc322(data) {
   const native = zlib.crc32;
@@ -1893,9 +1803,11 @@ function crc322(data) {
 var port = parentPort;
 if (port) {
   port.on("message", ({ id, job }) => {
-    runJob(job).then(
-      ({ result, transfer }) => port.postMessage({ id, result }, transfer),
-      (e) => port.postMessage({ id, failure: describeFailure(e) })
-    );
+    try {
+      const { result, transfer } = runJob(job);
+      port.postMessage({ id, result }, transfer);
+    } catch (e) {
+      port.postMessage({ id, failure: describeFailure(e) });
+    }
   });
 }

@@ -25,13 +25,8 @@ export function parseMapJson(text: string, displayPath: string): Record<string, 
 
 /** The bytes a map file is uploaded as: parsed (or an InputError naming it) and rewritten. */
 export function rewriteMapBytes(raw: Buffer, displayPath: string, opts: RewriteOptions): Buffer {
-  return Buffer.from(rewriteMapText(raw, displayPath, opts), "utf8");
-}
-
-/** The text of `rewriteMapBytes`, for a caller that puts the bytes where it wants them. */
-export function rewriteMapText(raw: Buffer, displayPath: string, opts: RewriteOptions): string {
   const map = parseMapJson(raw.toString("utf8"), displayPath);
-  return JSON.stringify(rewriteSourceMap(map, opts));
+  return Buffer.from(JSON.stringify(rewriteSourceMap(map, opts)), "utf8");
 }
 
 /**

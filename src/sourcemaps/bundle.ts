@@ -13,13 +13,7 @@ import { byteCompare } from "./order.js";
 import { pack } from "./pack.js";
 import { crc32, type Prepared, type PrepareItem } from "./work/jobs.js";
 import { InlinePool, type Pool } from "./work/pool.js";
-import {
-  BUNDLE_BATCH_BYTES,
-  BUNDLE_BATCH_ENTRIES,
-  BUNDLE_BATCHES_PER_WORKER,
-  BUNDLE_INLINE_AHEAD_BYTES,
-  DEFLATE_LEVEL,
-} from "./work/tuning.js";
+import { BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES, BUNDLE_BATCHES_PER_WORKER, DEFLATE_LEVEL } from "./work/tuning.js";
 import { ZipWriter } from "./zip.js";
 
 export type BundleFileType = "minified_source" | "source_map" | "source" | "indexed_ram_bundle";
@@ -96,32 +90,19 @@ export async function writeBundle(
     const idHash = createHash("sha1");
     await zip.prelude(Buffer.from([0x53, 0x59, 0x53, 0x42, 0x02, 0x00, 0x00, 0x00])); // "SYSB" v2
     const unique = uniquePaths(entries);
-    // Prepare batches a window ahead, and write them in order: on threads, at most
-    // BUNDLE_BATCHES_PER_WORKER batches of about BUNDLE_BATCH_BYTES per worker; inline, batches
-    // of about BUNDLE_INLINE_AHEAD_BYTES in all, whose large entries deflate on libuv's
-    // threadpool while the next ones are read.
+    // Prepare batches a window ahead (at most BUNDLE_BATCHES_PER_WORKER batches of about
+    // BUNDLE_BATCH_BYTES per worker in memory), and write them in order.
     let count = 0;
     const batches = pack(unique, (e) => e.sizeHint, BUNDLE_BATCH_BYTES, BUNDLE_BATCH_ENTRIES);
-    const maxBatches = pool.threaded ? pool.size * BUNDLE_BATCHES_PER_WORKER : Infinity;
-    const maxBytes = pool.threaded ? Infinity : BUNDLE_INLINE_AHEAD_BYTES;
-    const inFlight: Array<{ prepared: Promise<Prepared[]>; bytes: number }> = [];
-    let bytesInFlight = 0;
+    const inFlight: Array<Promise<Prepared[]>> = [];
     let nextToStart = 0;
     for (const batch of batches) {
-      while (
-        nextToStart < batches.length &&
-        (inFlight.length === 0 || (inFlight.length < maxBatches && bytesInFlight < maxBytes))
-      ) {
-        const next = batches[nextToStart++]!;
-        const prepared = pool.run({ kind: "prepare", items: next.map((e) => e.source) });
-        prepared.catch(() => undefined); // awaited in order below
-        const bytes = next.reduce((n, e) => n + e.sizeHint, 0);
-        bytesInFlight += bytes;
-        inFlight.push({ prepared, bytes });
+      while (nextToStart < batches.length && inFlight.length < pool.size * BUNDLE_BATCHES_PER_WORKER) {
+        const p = pool.run({ kind: "prepare", items: batches[nextToStart++]!.map((e) => e.source) });
+        p.catch(() => undefined); // awaited in order below
+        inFlight.push(p);
       }
-      const done = inFlight.shift()!;
-      bytesInFlight -= done.bytes;
-      const prepared = await done.prepared;
+      const prepared = await inFlight.shift()!;
       for (let j = 0; j < batch.length; j++) {
         const e = batch[j]!;
         const r = prepared[j]!;

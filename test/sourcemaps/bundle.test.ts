@@ -5,16 +5,11 @@ import { deflateRawSync } from "node:zlib";
 import { unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { type BundleEntry, fileUrl, urlToBundlePath, writeBundle } from "../../src/sourcemaps/bundle.js";
-import { commonSourcePrefix, rewriteMapBytes, rewriteSourceMap } from "../../src/sourcemaps/bundle-rewrite.js";
+import { commonSourcePrefix, rewriteSourceMap } from "../../src/sourcemaps/bundle-rewrite.js";
 import { planRequests } from "../../src/sourcemaps/chunks.js";
 import { splitBundles } from "../../src/sourcemaps/upload.js";
 import { createPool } from "../../src/sourcemaps/work/pool.js";
-import {
-  ASYNC_DEFLATE_MIN_BYTES,
-  BUNDLE_INLINE_AHEAD_BYTES,
-  DEFLATE_LEVEL,
-  DEFLATE_RING_BYTES,
-} from "../../src/sourcemaps/work/tuning.js";
+import { DEFLATE_LEVEL } from "../../src/sourcemaps/work/tuning.js";
 import { tempDir } from "../support/runCli.js";
 
 const sha1 = (b: Buffer) => createHash("sha1").update(b).digest("hex");
@@ -127,83 +122,6 @@ describe("writeBundle", () => {
       at += 30 + nameLength + stored;
     }
     expect(Object.keys(unzipSync(data))).toHaveLength(contents.length + 1);
-  });
-
-  it("stores entries read ahead and deflated on the threadpool — through the ring, around it and past its size — as deflate in place gives them", async () => {
-    const dir = tempDir();
-    expect(DEFLATE_RING_BYTES).toBeGreaterThanOrEqual(BUNDLE_INLINE_AHEAD_BYTES);
-    const text = (n: number, seed: number) => {
-      const lines: string[] = [];
-      for (let i = 0, bytes = 0; bytes < n; i++) {
-        const line = `f${seed}(${(i * 7919 + seed * 31) % 1000003},"${(i * 104729) % 9973}");`;
-        lines.push(line);
-        bytes += line.length + 1;
-      }
-      return lines.join("\n");
-    };
-    // Source maps to rewrite (their bytes change), large enough for the threadpool.
-    const map = (n: number, seed: number) =>
-      JSON.stringify({
-        version: 3,
-        sources: ["/build/src/a.js", "/build/src/b.js"],
-        sourcesContent: [text(n, seed), null],
-        names: ["x"],
-        mappings: "AAAA,CAAC;ACAA,CAACA".repeat(200),
-        x_unknown: "dropped",
-      });
-    const rewrite = { stripPrefixes: [], stripCommonPrefix: true };
-    const big = ASYNC_DEFLATE_MIN_BYTES;
-    // More than the ring holds in all, so it wraps; one entry larger than the ring; small ones
-    // (deflated in place) between; every file read into the reader's reused memory.
-    const specs: Array<{ size: number; map?: boolean }> = [
-      { size: 3 * big },
-      { size: 300 },
-      { size: DEFLATE_RING_BYTES >> 2 },
-      { size: 5 * big, map: true },
-      { size: DEFLATE_RING_BYTES >> 1 },
-      { size: big - 1 },
-      { size: DEFLATE_RING_BYTES + big },
-      { size: DEFLATE_RING_BYTES >> 2, map: true },
-      { size: big },
-      { size: 2 * big, map: true },
-      { size: DEFLATE_RING_BYTES >> 1 },
-      { size: 40 },
-    ];
-    const expected: Buffer[] = [];
-    const es = specs.map((spec, i) => {
-      const name = `f${String(i).padStart(2, "0")}.js${spec.map ? ".map" : ""}`;
-      const bytes = Buffer.from(spec.map ? map(spec.size, i) : text(spec.size, i));
-      writeFileSync(join(dir, name), bytes);
-      expected.push(spec.map ? rewriteMapBytes(bytes, name, rewrite) : bytes);
-      const source = { file: join(dir, name), displayPath: name, ...(spec.map ? { rewrite } : {}) };
-      return {
-        url: `~/${name}`,
-        type: "minified_source",
-        headers: {},
-        sizeHint: bytes.length + 256,
-        source,
-      } as BundleEntry;
-    });
-    expect(expected.filter((b, i) => specs[i]!.map && b.length >= big)).toHaveLength(3);
-    const inline = await writeBundle(join(dir, "inline.zip"), es, { org: "acme" }, 1 << 20);
-    const pool = await createPool(1);
-    let threaded: Awaited<ReturnType<typeof writeBundle>>;
-    try {
-      threaded = await writeBundle(join(dir, "threaded.zip"), es, { org: "acme" }, 1 << 20, undefined, pool);
-    } finally {
-      await pool.close();
-    }
-    const data = readFileSync(inline.file);
-    expect(readFileSync(threaded.file).equals(data)).toBe(true);
-    let at = 8;
-    for (const [i, bytes] of expected.entries()) {
-      const stored = data.readUInt32LE(at + 18);
-      const nameLength = data.readUInt16LE(at + 26);
-      expect(data.readUInt32LE(at + 22)).toBe(bytes.length);
-      const body = data.subarray(at + 30 + nameLength, at + 30 + nameLength + stored);
-      expect(body.equals(deflateRawSync(bytes, { level: DEFLATE_LEVEL })), `entry ${i}`).toBe(true);
-      at += 30 + nameLength + stored;
-    }
   });
 
   it("gives the same bytes and bundle id for the same input", async () => {

@@ -38,18 +38,18 @@ function rebuild(f: JobFailure): Error {
   return Object.assign(new Error(f.message), f.code ? { code: f.code } : {});
 }
 
-/**
- * Runs jobs on the calling thread, each as its own task: a job's own work runs to its end before
- * the next job's starts; what a job waits for (large entries deflating on libuv's threadpool)
- * overlaps with the next ones.
- */
+/** Runs jobs on the calling thread, one at a time (each as its own task). */
 export class InlinePool implements Pool {
   readonly size = 1;
   readonly threaded = false;
   run<J extends Job>(job: J): Promise<JobResult<J>> {
     return new Promise((resolve, reject) =>
       setImmediate(() => {
-        runJob(job).then((done) => resolve(done.result), reject);
+        try {
+          resolve(runJob(job).result);
+        } catch (e) {
+          reject(e);
+        }
       }),
     );
   }

@@ -87,55 +87,29 @@ export function leanHeap(): void {
  * level 1 — 1.42 s, 32.8 MB; level 4 — 1.76 s, 29.5 MB; level 6 (zlib's default) — 2.96 s,
  * 28.3 MB. Level 6 costs 1.2 s for 1.2 MB less. Level 1 saves 0.34 s of CPU for 3.3 MB (11%) more
  * to send, which costs about as much at 100 Mbit/s and more on slower uplinks.
+ * Deflating entries of 64 KiB or more on libuv's threadpool (async zlib, 82 of the 107 MB) while
+ * the main thread prepared the next ones was measured too and does not pay on two cores: real-large
+ * upload 7.43 s wall / 8.94 s CPU against 7.02 s / 7.67 s in place (medians of 3, quiet machine):
+ * entries go into the bundle in order, so the main thread mostly waits for the big ones.
  * (One worker thread sharing the per-file jobs with the main thread: +1.2 s of CPU for moving
  * results and a second isolate, and 218–226 MB peak RSS against 188–193 MB inline.)
  */
 export const DEFLATE_LEVEL = 4;
 
-/**
- * Entries of at least this many bytes deflate on libuv's threadpool (async zlib) while the
- * calling thread reads, rewrites and hashes the next ones; smaller ones deflate in place, where
- * a round trip costs more than it moves. On the real-dist build the 178 files of 64 KiB or more
- * hold 82 of its 107 MB. Inline, on two cores, real-large `sourcemaps upload --dry-run` took
- * 0.2–0.4 s less wall time than deflating everything in place at the same CPU time in eight of
- * eight interleaved pairs (e.g. 5.2–5.4 s against 5.4–5.7 s), peak RSS 170–193 MB against
- * 160–170 MB: the main thread's CPU time falls by ~1 s and the threadpool's rises by about as
- * much, but the second core is also busy with V8's collector threads (~1.7 s) and the machine's
- * other work. The whole bench (bench/sourcemaps.mjs, with the upload to `serve`; medians of 3,
- * load average 1–3, four runs each) was too noisy to see it: 6.5–8.9 s against 6.9–8.0 s,
- * peak RSS 192–200 MB against 183–189 MB. Entries of 16 KiB or more on the threadpool: no clear
- * gain in two runs.
- *
- * A first version (a buffer of its own per entry, ~3 MiB in flight, 4 deflates at once) cost
- * 1.3 s more CPU for no wall-time gain. Measured again: async zlib itself costs 4% more CPU than
- * deflateRawSync over the same 82 MB with one output buffer, 10% with 256 KiB output steps, 24%
- * with zlib's 16 KiB; per thread (/proc/self/task) the threadpool takes ~1.1 s while the main
- * thread sheds ~1.0 s; the rest showed only under load (load average 6: +1.5 s CPU; 1–3: ±0.1 s),
- * where 4 deflates, V8's 4 collector threads and the main thread contend for two cores — hence
- * at most THREADPOOL_DEFLATES at once. Memory did the rest: each entry's own input copy outlived
- * the young generation and waited for a full collection, and deflateRawSync's output is a view
- * of a 16 KiB buffer, so every small entry queued behind a large one held 16 KiB: 300+ MB peak
- * RSS with 16 MiB in flight, hence the ring (./jobs.ts) and outputs copied to their size.
+/*
+ * Deflating on libuv's threadpool, second try (not kept): inline, entries of 64 KiB or more
+ * (82 of the real-dist build's 107 MB) deflated on the threadpool, at most two at a time, while
+ * the main thread read, rewrote and hashed the next 4 MiB; waiting entries sat in one reused
+ * 6 MiB ring, and deflated bytes were copied to their size (deflateRawSync's output is a view of
+ * a 16 KiB buffer, which had kept 300+ MB alive with 16 MiB in flight). Same bytes. Interleaved
+ * `--dry-run` pairs on a loaded machine were 0.2–0.4 s faster, but the whole bench on a quiet
+ * one was not: real-large upload 8.96 and 7.62 s wall, 9.85 / 8.43 s CPU, 195 / 196 MB peak RSS,
+ * against 8.07 and 7.10 s, 8.52 / 7.83 s CPU, 184 / 187 MB in place (medians of 3, two rounds in
+ * opposite order, sentry-cli 12.9–13.9 s in the same runs). The main thread sheds ~1 s of CPU,
+ * the threadpool takes ~1.1 s, and on two cores the second core is already busy with V8's
+ * collector threads (~1.7 s). Async zlib alone costs 4% more CPU than deflateRawSync with one
+ * output buffer, 10% with 256 KiB steps, 24% with zlib's default 16 KiB.
  */
-export const ASYNC_DEFLATE_MIN_BYTES = 64 * 1024;
-
-/**
- * Inline, bundle entries are read this many bytes (of file size) ahead of the one being written,
- * so that large ones deflate on the threadpool while the next ones are prepared. Peak RSS grows
- * with it: on the real-large build 4 MiB gave 189–215 MB, 8 MiB 203–212 MB, 16 MiB 218 MB and
- * more, for no lower wall time than 4 MiB.
- */
-export const BUNDLE_INLINE_AHEAD_BYTES = 4 << 20;
-/** The ring entries wait in for the threadpool (./jobs.ts): the read-ahead and room to spare. */
-export const DEFLATE_RING_BYTES = 6 << 20;
-/** Deflates on the threadpool at once: one per core of two is all the cores there are. */
-export const THREADPOOL_DEFLATES = 2;
-/**
- * zlib's output buffer per threadpool deflate: each time it fills, zlib asks this thread for the
- * next one, so a large entry takes a few round trips; a buffer as large as the output could be
- * (one round trip) cost more peak RSS for no measurable wall time.
- */
-export const THREADPOOL_DEFLATE_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Each thread collects its garbage fully after reading this many bytes of files (./jobs.ts):

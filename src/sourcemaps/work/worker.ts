@@ -8,9 +8,11 @@ import { describeFailure, type Job, runJob } from "./jobs.js";
 const port = parentPort;
 if (port) {
   port.on("message", ({ id, job }: { id: number; job: Job }) => {
-    runJob(job).then(
-      ({ result, transfer }) => port.postMessage({ id, result }, transfer),
-      (e) => port.postMessage({ id, failure: describeFailure(e) }),
-    );
+    try {
+      const { result, transfer } = runJob(job);
+      port.postMessage({ id, result }, transfer);
+    } catch (e) {
+      port.postMessage({ id, failure: describeFailure(e) });
+    }
   });
 }
