@@ -9,7 +9,8 @@
 // rspack's and Rolldown's native threads are), and
 // the time spent inside the plugin's own hooks (with its share of the build without the plugin):
 // the figure load disturbs least.
-// With and without alternate, the order flipping every round. Prints medians as a markdown table.
+// With and without alternate, the order flipping every round. Prints medians as a markdown table,
+// and the median of each round's with/without ratio (the two builds of a round run back to back).
 //
 // Run after `npm run build` (the plugins load from dist/):
 //   node bench/plugins.mjs [vite,vite8,rollup,webpack,rspack,esbuild] [runs=5]
@@ -343,20 +344,33 @@ for (const bundler of bundlers) {
   }
   const a = median(without);
   const b = median(withP);
-  rows.push({ bundler, files, a, b, ca: median(cpuWithout), cb: median(cpuWith), hk: median(hooks), load: load() });
+  // Each round's two builds ran back to back: their ratio is steadier than the ratio of the
+  // medians when the machine's speed drifts over the run.
+  const paired = median(withP.map((x, i) => x / (without[i] ?? x)));
+  rows.push({
+    bundler,
+    files,
+    a,
+    b,
+    paired,
+    ca: median(cpuWithout),
+    cb: median(cpuWith),
+    hk: median(hooks),
+    load: load(),
+  });
   console.error(
     `${bundler}: without ${without.map((x) => x.toFixed(0)).join(" ")} | with ${withP.map((x) => x.toFixed(0)).join(" ")}`,
   );
 }
 console.log("");
 console.log(
-  "| bundler | output files | wall, without plugin | wall, with plugin | wall overhead | Node CPU, without | Node CPU, with | CPU overhead | in the plugin's hooks | load (1 min) |",
+  "| bundler | output files | wall, without plugin | wall, with plugin | wall overhead | paired overhead | Node CPU, without | Node CPU, with | CPU overhead | in the plugin's hooks | load (1 min) |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 /** @param {number} with_ @param {number} without */
 const pct = (with_, without) => `${((with_ / without - 1) * 100).toFixed(1)} %`;
 for (const r of rows) {
   console.log(
-    `| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct(r.b, r.a)} | ${r.ca.toFixed(0)} ms | ${r.cb.toFixed(0)} ms | ${pct(r.cb, r.ca)} | ${r.hk.toFixed(0)} ms (${((r.hk / r.a) * 100).toFixed(1)} %) | ${r.load} |`,
+    `| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct(r.b, r.a)} | ${((r.paired - 1) * 100).toFixed(1)} % | ${r.ca.toFixed(0)} ms | ${r.cb.toFixed(0)} ms | ${pct(r.cb, r.ca)} | ${r.hk.toFixed(0)} ms (${((r.hk / r.a) * 100).toFixed(1)} %) | ${r.load} |`,
   );
 }
