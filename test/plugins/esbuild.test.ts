@@ -80,4 +80,26 @@ describe("the esbuild plugin in a build that writes its files", () => {
     expect(statSync(join(out, "cli.js.map")).mode & 0o111).toBe(0);
     expect(execFileSync(join(out, "cli.js"), { encoding: "utf8" })).toBe("shipped\n");
   });
+
+  it("fails the build in one line naming the cause when the output cannot be written", async () => {
+    const dir = tempDir("ship-esbuild-unwritable-");
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src", "cli.js"), 'console.log("shipped");\n');
+    // The output folder is a file: nothing can be written under it.
+    writeFileSync(join(dir, "out"), "not a folder\n");
+    const failed = await build({
+      entryPoints: [join(dir, "src/cli.js")],
+      bundle: true,
+      platform: "node",
+      sourcemap: true,
+      outdir: join(dir, "out"),
+      logLevel: "silent",
+      plugins: [sentryShip({ release: { name: "cli@1.0.0" } })],
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(failed?.message).toMatch(/sentry-ship: could not write the build's output: .*(EEXIST|ENOTDIR)/);
+    expect(readFileSync(join(dir, "out"), "utf8")).toBe("not a folder\n");
+  });
 });
