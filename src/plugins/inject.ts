@@ -125,18 +125,11 @@ export function injectRendered(code: string, release?: string): RenderedInjectio
  * most of the plugin's time); one that cannot be shifted still throws.
  */
 export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt | undefined): string {
-  if (at !== undefined) return editMapText(mapText, debugId, at) ?? rewriteMap(parseMapJson(mapText), debugId, at);
-  // The bundler placed the lines itself and shifted its map (Rolldown's postBanner): only the id is
-  // added — as text, after the last member, when the map mentions no debug id anywhere.
-  const end = mapText.lastIndexOf("}");
-  if (
-    end > 0 &&
-    !mapText.includes('"debugId"') &&
-    !mapText.includes('"debug_id"') &&
-    mapText.trimStart().startsWith("{")
-  ) {
-    return `${mapText.slice(0, end).trimEnd()},"debugId":${JSON.stringify(debugId)}${mapText.slice(end)}`;
-  }
+  // Without `at` the bundler placed the lines itself and shifted its map (Rolldown's postBanner):
+  // only the id is added.
+  const edited = editMapText(mapText, debugId, at);
+  if (edited !== undefined) return edited;
+  if (at !== undefined) return rewriteMap(parseMapJson(mapText), debugId, at);
   const map = parseMapJson(mapText);
   if (!isDebugId(map.debugId)) {
     delete map.debug_id;
@@ -193,11 +186,11 @@ export function injectAssetBytes(
   const id = debugIdFromBytes(codeBytes, "\0", mapBytes);
   const map = editMapBytes(mapBytes, id, at);
   if (map === undefined) {
-    const out = injectWithMapText(code, utf8(mapBytes));
+    const out = injectParsingMap(code, utf8(mapBytes), id);
     return {
       debugId: out.debugId,
       code: withRelease(out.code, out.debugId, release),
-      map: Buffer.from(out.map!, "utf8"),
+      map: Buffer.from(out.map, "utf8"),
     };
   }
   return { debugId: id, code: withRelease(injectWithMap(code, id, at), id, release), map };
@@ -212,7 +205,12 @@ function injectWithMapText(code: string, map: string): InjectedCode {
   const id = debugIdFromBytes(code, "\0", map);
   const edited = editMapText(map, id, at);
   if (edited !== undefined) return { debugId: id, code: injectWithMap(code, id, at), map: edited };
-  const parsed = parseMapJson(map);
+  return injectParsingMap(code, map, id);
+}
+
+/** Inject a script and a map the text edit does not take, parsing the map (its own id wins). */
+function injectParsingMap(code: string, mapText: string, id: string): { debugId: string; code: string; map: string } {
+  const parsed = parseMapJson(mapText);
   const debugId = debugIdFromMap(parsed) ?? id;
   const pair = injectParsedPair(code, parsed, debugId);
   return { debugId, code: pair.js, map: pair.map };

@@ -57,7 +57,10 @@ interface MapEdit {
   member: string;
 }
 
-function planEdit(text: string, debugId: string, at: { line: number; column: number }): MapEdit | undefined {
+/** Where a snippet went (0-based line and column); undefined: the mappings stay as they are. */
+type At = { line: number; column: number } | undefined;
+
+function planEdit(text: string, debugId: string, at: At): MapEdit | undefined {
   let first = 0;
   while (isWs(text.charCodeAt(first))) first++;
   let close = text.length - 1;
@@ -71,7 +74,7 @@ function planEdit(text: string, debugId: string, at: { line: number; column: num
   if (mappings.includes("\\")) return undefined;
   let last = close - 1;
   while (last > start && isWs(text.charCodeAt(last))) last--;
-  const shifted = trimSemicolons(shiftMappings(mappings, at.line, at.column));
+  const shifted = at === undefined ? mappings : trimSemicolons(shiftMappings(mappings, at.line, at.column));
   return { start: start + 1, end, last: last + 1, shifted, member: `,"debugId":"${debugId}"` };
 }
 
@@ -79,7 +82,7 @@ function planEdit(text: string, debugId: string, at: { line: number; column: num
  * The map text with its mappings moved as inject moves them for a snippet inserted at (line,
  * column) and `"debugId"` added last; undefined when the map is not one this edit takes.
  */
-export function editMapText(text: string, debugId: string, at: { line: number; column: number }): string | undefined {
+export function editMapText(text: string, debugId: string, at: At): string | undefined {
   const e = planEdit(text, debugId, at);
   if (e === undefined) return undefined;
   return text.slice(0, e.start) + e.shifted + text.slice(e.end, e.last) + e.member + text.slice(e.last);
@@ -91,11 +94,7 @@ export function editMapText(text: string, debugId: string, at: { line: number; c
  * mappings the edit reads and writes are ASCII — and made by copying the untouched bytes around
  * it, so the rest of the map (multi-byte UTF-8 included) is neither decoded nor encoded.
  */
-export function editMapBytes(
-  bytes: Uint8Array,
-  debugId: string,
-  at: { line: number; column: number },
-): Uint8Array | undefined {
+export function editMapBytes(bytes: Uint8Array, debugId: string, at: At): Uint8Array | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const e = planEdit(buf.toString("latin1"), debugId, at);
   if (e === undefined) return undefined;

@@ -37,6 +37,13 @@ describe("editMapText", () => {
     }
   }
 
+  it("without a position, keeps the mappings as they are (trailing `;`s too) and only adds the id", () => {
+    const text = '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA;AACA;;"}\n';
+    const out = editMapText(text, ID, undefined);
+    expect(out).toBe(`{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA;AACA;;","debugId":"${ID}"}\n`);
+    expect(editMapText(`{"mappings":"AAAA","debugId":"${ID}"}`, ID, undefined)).toBeUndefined();
+  });
+
   it("leaves to the parser what it does not take plainly", () => {
     const at = { line: 0, column: 0 };
     for (const text of [
