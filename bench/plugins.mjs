@@ -10,7 +10,8 @@
 // the time spent inside the plugin's own hooks (with its share of the build without the plugin):
 // the figure load disturbs least.
 // With and without alternate, the order flipping every round. Prints medians as a markdown table,
-// and the median of each round's with/without ratio (the two builds of a round run back to back).
+// the median of each round's with/without ratio (the two builds of a round run back to back), and
+// the middle half of those ratios (25th to 75th percentile): how much one round strays.
 //
 // Run after `npm run build` (the plugins load from dist/):
 //   node bench/plugins.mjs [vite,vite8,rollup,webpack,rspack,esbuild] [runs=5]
@@ -346,13 +347,19 @@ for (const bundler of bundlers) {
   const b = median(withP);
   // Each round's two builds ran back to back: their ratio is steadier than the ratio of the
   // medians when the machine's speed drifts over the run.
-  const paired = median(withP.map((x, i) => x / (without[i] ?? x)));
+  const ratios = withP.map((x, i) => x / (without[i] ?? x));
+  const paired = median(ratios);
+  // The middle half of the rounds' ratios: how far one round's overhead strays on this machine.
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const quartile = (/** @type {number} */ q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 1;
+  const spread = [quartile(0.25), quartile(0.75)];
   rows.push({
     bundler,
     files,
     a,
     b,
     paired,
+    spread,
     ca: median(cpuWithout),
     cb: median(cpuWith),
     hk: median(hooks),
@@ -364,13 +371,13 @@ for (const bundler of bundlers) {
 }
 console.log("");
 console.log(
-  "| bundler | output files | wall, without plugin | wall, with plugin | wall overhead | paired overhead | Node CPU, without | Node CPU, with | CPU overhead | in the plugin's hooks | load (1 min) |",
+  "| bundler | output files | wall, without plugin | wall, with plugin | wall overhead | paired overhead (middle half of rounds) | Node CPU, without | Node CPU, with | CPU overhead | in the plugin's hooks | load (1 min) |",
 );
 console.log("|---|---|---|---|---|---|---|---|---|---|---|");
 /** @param {number} with_ @param {number} without */
 const pct = (with_, without) => `${((with_ / without - 1) * 100).toFixed(1)} %`;
 for (const r of rows) {
   console.log(
-    `| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct(r.b, r.a)} | ${((r.paired - 1) * 100).toFixed(1)} % | ${r.ca.toFixed(0)} ms | ${r.cb.toFixed(0)} ms | ${pct(r.cb, r.ca)} | ${r.hk.toFixed(0)} ms (${((r.hk / r.a) * 100).toFixed(1)} %) | ${r.load} |`,
+    `| ${r.bundler} | ${r.files} | ${r.a.toFixed(0)} ms | ${r.b.toFixed(0)} ms | ${pct(r.b, r.a)} | ${((r.paired - 1) * 100).toFixed(1)} % (${r.spread.map((x) => ((x - 1) * 100).toFixed(1)).join(" to ")} %) | ${r.ca.toFixed(0)} ms | ${r.cb.toFixed(0)} ms | ${pct(r.cb, r.ca)} | ${r.hk.toFixed(0)} ms (${((r.hk / r.a) * 100).toFixed(1)} %) | ${r.load} |`,
   );
 }
