@@ -44460,10 +44460,16 @@ function parseSourceMapJson(text) {
   try {
     v = JSON.parse(t2);
   } catch (e) {
-    throw new Error(`not valid JSON (${e.message})`);
+    throw new Error(`not valid JSON (${jsonErrorText(e)})`);
   }
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
   return v;
+}
+function jsonErrorText(e) {
+  return e.message.replace(
+    /[\p{Cc}\u2028\u2029]/gu,
+    (c3) => c3 === "\n" ? "\\n" : c3 === "\r" ? "\\r" : c3 === "	" ? "\\t" : `\\u${c3.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 var init_map_json = __esm({
   "src/sourcemaps/map-json.ts"() {
@@ -58567,8 +58573,7 @@ async function resolveSourceMap(path, display, line, column, contextLines = 2) {
   }
   let json2;
   try {
-    json2 = JSON.parse(text.replace(/^\uFEFF/, "").replace(/^\)\]\}[^\n]*\n/, ""));
-    if (json2 === null || typeof json2 !== "object" || Array.isArray(json2)) throw new Error("not a JSON object");
+    json2 = parseSourceMapJson(text);
   } catch (e) {
     throw new InputError(`${display} is not a valid source map: ${e.message}`);
   }
@@ -58653,6 +58658,7 @@ var init_resolve2 = __esm({
     "use strict";
     init_trace_mapping();
     init_errors();
+    init_map_json();
   }
 });
 

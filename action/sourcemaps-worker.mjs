@@ -241,10 +241,16 @@ function parseSourceMapJson(text) {
   try {
     v = JSON.parse(t);
   } catch (e) {
-    throw new Error(`not valid JSON (${e.message})`);
+    throw new Error(`not valid JSON (${jsonErrorText(e)})`);
   }
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
   return v;
+}
+function jsonErrorText(e) {
+  return e.message.replace(
+    /[\p{Cc}\u2028\u2029]/gu,
+    (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "	" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 
 // src/sourcemaps/mappings-remap.ts

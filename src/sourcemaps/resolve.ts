@@ -13,6 +13,7 @@ import {
   type TraceMap,
 } from "@jridgewell/trace-mapping";
 import { InputError } from "../errors.js";
+import { parseSourceMapJson } from "./map-json.js";
 
 export interface ResolveResult {
   path: string;
@@ -49,8 +50,7 @@ export async function resolveSourceMap(
   }
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, "").replace(/^\)\]\}[^\n]*\n/, "")) as Record<string, unknown>;
-    if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error("not a JSON object");
+    json = parseSourceMapJson(text);
   } catch (e) {
     throw new InputError(`${display} is not a valid source map: ${(e as Error).message}`);
   }

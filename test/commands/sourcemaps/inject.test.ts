@@ -46,6 +46,18 @@ describe("sourcemaps inject", () => {
     });
   });
 
+  it("names a map that is not JSON on the error line, its line breaks escaped, then the hint", async () => {
+    const dir = build();
+    write(dir, "dist/app.js.map", "/*\r\n*/\r\n");
+    const r = await runCli(["sourcemaps", "inject", "dist"], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      `error: 1 file is invalid, so nothing was written — dist/app.js.map: not valid JSON (Unexpected token '/', "/*\\r\\n*/\\r\\n" is not valid JSON)`,
+      "Fix or rebuild these files (or exclude them with --ignore) and run inject again.",
+      "",
+    ]);
+  });
+
   it("prints one JSON document with --json", async () => {
     const dir = build();
     const r = await runCli(["--json", "sourcemaps", "inject", "dist"], { cwd: dir });

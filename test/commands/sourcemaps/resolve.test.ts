@@ -73,6 +73,16 @@ describe("sourcemaps resolve", () => {
     expect(r.stderr).toMatch(/bad\.map is not a valid source map/);
   });
 
+  it("names a map that is not JSON in one error line, its opening line breaks escaped", async () => {
+    const d = tempDir("resolve-");
+    write(d, "bad.map", "/**\n * licence\n */\n");
+    const r = await runCli(["sourcemaps", "resolve", "bad.map"], { cwd: d });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      `error: bad.map is not a valid source map: not valid JSON (Unexpected token '/', "/**\\n * licence\\n */\\n" is not valid JSON)\n`,
+    );
+  });
+
   it("rejects column 0 because columns count from 1", async () => {
     const r = await runCli(["sourcemaps", "resolve", "app.min.js.map", "-c", "0"], { cwd: dir() });
     expect(r.exitCode).toBe(2);

@@ -177,6 +177,16 @@ describe("sourcemaps upload", () => {
     expect(since(n0)).toHaveLength(0);
   });
 
+  it("names a .map that starts with a comment in one error line", async () => {
+    const dir = await injectedDist();
+    writeFileSync(join(dir, "dist/broken.js.map"), "/*\n * not json\n */\n");
+    const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env(), cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      `error: broken.js.map is not a valid source map: not valid JSON (Unexpected token '/', "/*\\n * not json\\n */\\n" is not valid JSON)\n`,
+    );
+  });
+
   it("requires a release or debug ids, with sentry-cli's message", async () => {
     const dir = makeDist();
     const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env(), cwd: dir });
