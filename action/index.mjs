@@ -42533,9 +42533,9 @@ async function runLogin(opts, ctx) {
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
-  const { readFileSync: readFileSync16, existsSync: existsSync13 } = await import("node:fs");
+  const { readFileSync: readFileSync16, existsSync: existsSync14 } = await import("node:fs");
   const { readIniValue: readIniValue2, storeToken: storeToken2 } = await Promise.resolve().then(() => (init_write_token(), write_token_exports));
-  const existing = existsSync13(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
+  const existing = existsSync14(target) ? readIniValue2(readFileSync16(target, "utf8"), "auth", "token") : void 0;
   if (existing && existing !== token && interactive) {
     const answer = await ask(ctx, `${target} already holds a token. Overwrite it? [y/N] `);
     if (!/^y(es)?$/i.test(answer)) {
@@ -44915,6 +44915,17 @@ function percentDecode(s2) {
 }
 function encodeDataUrl(prefix, base64, json2) {
   return prefix + (base64 ? Buffer.from(json2, "utf8").toString("base64") : encodeURIComponent(json2).replace(/'/g, "%27"));
+}
+function isServerMapUrl(url, fileExists) {
+  if (url.startsWith("//")) return true;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return !/^(file|data):/i.test(url);
+  if (!url.startsWith("/")) return false;
+  let path = url.replace(/[?#].*$/, "");
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+  }
+  return !fileExists(path);
 }
 var REF_RE, isHex;
 var init_map_reference = __esm({
@@ -55763,6 +55774,7 @@ __export(check_exports, {
   checkBuild: () => checkBuild,
   renderCheck: () => renderCheck
 });
+import { existsSync as existsSync5 } from "node:fs";
 import { readFile, stat as stat2 } from "node:fs/promises";
 import { dirname as dirname9, isAbsolute as isAbsolute5, join as join7, relative as relative4, resolve as resolve9 } from "node:path";
 async function exists2(p2) {
@@ -55871,8 +55883,11 @@ async function checkBuild(dirs, cwd) {
       mapDir = dirname9(abs);
     } else {
       let mapAbs;
-      if (ref !== void 0) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith("file:")) {
+      const onServer = ref !== void 0 && isServerMapUrl(ref, existsSync5);
+      if (onServer && await exists2(`${abs}.map`)) {
+        mapAbs = `${abs}.map`;
+      } else if (ref !== void 0) {
+        if (onServer) {
           add({
             level: "warning",
             code: "map_not_checked",
@@ -56266,7 +56281,7 @@ var init_content = __esm({
 import {
   closeSync as closeSync2,
   constants as constants2,
-  existsSync as existsSync5,
+  existsSync as existsSync6,
   fchmodSync,
   fstatSync as fstatSync2,
   ftruncateSync,
@@ -56285,7 +56300,7 @@ function sparePath(path) {
   return path + SPARE_SUFFIX;
 }
 function exists3(path) {
-  return existsSync5(path);
+  return existsSync6(path);
 }
 function emptyRecoveryFiles() {
   return { dirs: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), spares: [] };
@@ -56459,7 +56474,7 @@ var init_atomic_write = __esm({
       /** Remove `path`'s pending file, if any. */
       removePending(path) {
         const tmp = pendingPath(path);
-        if (!existsSync5(tmp)) return;
+        if (!existsSync6(tmp)) return;
         this.step("remove-pending", path);
         try {
           unlinkSync(tmp);
@@ -57145,7 +57160,7 @@ var init_discover = __esm({
 });
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync6, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
 import { sep as sep5 } from "node:path";
 function readStamped(path, slot) {
   const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
@@ -57225,12 +57240,15 @@ function analyze(js, roots, invalid, keep) {
     };
   }
   let map;
-  if (ref) {
-    map = mapLocation(js, ref.url);
-    if (!map) return { kind: "missing", js, map: ref.url };
+  const local = ref && !isServerMapUrl(ref.url, exists3) ? ref : void 0;
+  if (local) {
+    map = mapLocation(js, local.url);
+    if (!map) return { kind: "missing", js, map: local.url };
     if (!roots.some((r2) => isInside(map.abs, r2))) return { kind: "outside", js, map: map.display };
   } else if (exists3(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
+  } else if (ref) {
+    return { kind: "missing", js, map: ref.url };
   }
   if (!map) {
     const id = debugIdFromBytes(buf);
@@ -57241,7 +57259,7 @@ function analyze(js, roots, invalid, keep) {
   try {
     ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
-    if (ref && !existsSync6(map.abs)) return { kind: "missing", js, map: map.display };
+    if (local && !existsSync7(map.abs)) return { kind: "missing", js, map: map.display };
     invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
     return void 0;
   }
@@ -57397,7 +57415,7 @@ var init_inject_apply = __esm({
 
 // src/sourcemaps/inspection.ts
 import { isUtf8 } from "node:buffer";
-import { existsSync as existsSync7 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 import { dirname as dirname12, resolve as resolve10 } from "node:path";
 function safeDecode2(s2) {
   try {
@@ -57440,7 +57458,7 @@ function inspectFile(abs, rel, opts = {}) {
   }
   if (isHermesBytecode(bytes)) {
     const info3 = { kind: "script", size: 0, hermes: true };
-    if (existsSync7(`${abs}.map`)) info3.mapGuessed = true;
+    if (existsSync8(`${abs}.map`)) info3.mapGuessed = true;
     return found2(info3);
   }
   const text = bytes.toString("utf8");
@@ -57448,16 +57466,16 @@ function inspectFile(abs, rel, opts = {}) {
   const info2 = { kind: "script", size, debugId: id === void 0 ? void 0 : detached(id) };
   const written = readSourceMapReference(text)?.url;
   const ref = written === void 0 ? void 0 : detached(written);
+  const onServer = ref !== void 0 && isServerMapUrl(ref, existsSync8);
   if (ref !== void 0) {
     info2.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync7(resolve10(dirname12(abs), safeDecode2(ref.split(/[?#]/)[0]))))
+    if (onServer) info2.mapOnServer = true;
+    else if (!ref.startsWith("data:") && existsSync8(resolve10(dirname12(abs), safeDecode2(ref.split(/[?#]/)[0]))))
       info2.mapFound = true;
-  } else if (existsSync7(`${abs}.map`)) {
-    info2.mapGuessed = true;
   }
+  if ((ref === void 0 || onServer) && existsSync8(`${abs}.map`)) info2.mapGuessed = true;
   return found2(info2);
 }
-var ABSOLUTE_URL;
 var init_inspection = __esm({
   "src/sourcemaps/inspection.ts"() {
     "use strict";
@@ -57466,7 +57484,6 @@ var init_inspection = __esm({
     init_debug_id();
     init_file_errors();
     init_map_reference();
-    ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
   }
 });
 
@@ -57612,7 +57629,7 @@ var init_jobs = __esm({
 });
 
 // src/sourcemaps/work/pool.ts
-import { existsSync as existsSync8, mkdtempSync, rmSync as rmSync4 } from "node:fs";
+import { existsSync as existsSync9, mkdtempSync, rmSync as rmSync4 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join11 } from "node:path";
 import { fileURLToPath as fileURLToPath2, pathToFileURL } from "node:url";
@@ -57635,10 +57652,10 @@ async function findWorkerEntry() {
   if (!here.startsWith("file:")) return void 0;
   for (const name of ["./worker.js", "./sourcemaps-worker.mjs"]) {
     const url = new URL(name, here);
-    if (existsSync8(fileURLToPath2(url))) return url;
+    if (existsSync9(fileURLToPath2(url))) return url;
   }
   const source = fileURLToPath2(new URL("./worker.ts", here));
-  if (!existsSync8(source)) return void 0;
+  if (!existsSync9(source)) return void 0;
   return bundleFromSources(source);
 }
 async function bundleFromSources(source) {
@@ -58908,7 +58925,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { closeSync as closeSync6, existsSync as existsSync9, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync8 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync10, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync8 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -58996,7 +59013,7 @@ function bundleListing(bundle, cwd) {
     rels.push(basename5(abs));
   }
   const file = join12(roots[0], rels[0]);
-  if (isIndexedRamBundle(file) || existsSync9(join12(roots[0], "js-modules", "UNBUNDLE")))
+  if (isIndexedRamBundle(file) || existsSync10(join12(roots[0], "js-modules", "UNBUNDLE")))
     throw new InputError(
       `${bundle.file} is a RAM bundle, which sentry-ship does not unpack: build a plain or Hermes bundle (RAM bundles are deprecated in React Native), or upload with sentry-cli`
     );
@@ -59063,6 +59080,7 @@ var init_scan = __esm({
         this.hermes = info2.hermes === true;
         this.notText = info2.notText;
         this.mapState = info2.mapGuessed ? MapState.Guessed : info2.mapFound ? MapState.Referenced : MapState.None;
+        this.refOnServer = info2.mapOnServer === true;
       }
       root;
       rel;
@@ -59079,6 +59097,8 @@ var init_scan = __esm({
       /** Why the file is not text (not valid UTF-8): paired as any file, but left out of the bundle. */
       notText;
       mapState;
+      /** The reference names a map on a server (`https://…`), which the header does not carry. */
+      refOnServer;
       /** With MapState.Given: the map's path and the last segment of its URL. */
       given;
       get abs() {
@@ -59096,10 +59116,10 @@ var init_scan = __esm({
       get sourceMapHeader() {
         if (this.mapState === MapState.Guessed) return `${basename5(this.rel)}.map`;
         const ref = this.sourceMapRef;
-        if (ref !== void 0 && !ABSOLUTE_URL.test(ref)) return ref;
+        if (ref !== void 0 && !this.refOnServer) return ref;
         return this.mapState === MapState.Given ? this.given.name : void 0;
       }
-      /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+      /** The map was guessed as the `FILE.map` sibling (no reference in the script, or one to a server). */
       get mapGuessed() {
         return this.mapState === MapState.Guessed;
       }
@@ -59769,7 +59789,7 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { existsSync as existsSync10, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache2 = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
@@ -59819,7 +59839,7 @@ function alive(pid) {
   }
 }
 function reclaimAbandoned(dir) {
-  if (!existsSync10(dir)) return [];
+  if (!existsSync11(dir)) return [];
   const back = [];
   for (const name of readdirSync5(dir)) {
     const m = CLAIM.exec(name);
@@ -60482,7 +60502,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync7, constants as constants4, existsSync as existsSync11, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync9 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync12, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync9 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -60522,7 +60542,7 @@ async function expandPaths(args, cwd) {
   const out = [];
   for (const arg of args) {
     const abs = isAbsolute10(arg) ? arg : resolve15(cwd, arg);
-    if (existsSync11(abs)) {
+    if (existsSync12(abs)) {
       if (!statSync9(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
@@ -61392,7 +61412,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync12, statSync as statSync10 } from "node:fs";
+import { existsSync as existsSync13, statSync as statSync10 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -61820,7 +61840,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync12(wd) || !statSync10(wd).isDirectory()) {
+  if (!existsSync13(wd) || !statSync10(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

@@ -998,6 +998,17 @@ function percentDecode(s) {
 function encodeDataUrl(prefix, base64, json) {
   return prefix + (base64 ? Buffer.from(json, "utf8").toString("base64") : encodeURIComponent(json).replace(/'/g, "%27"));
 }
+function isServerMapUrl(url, fileExists) {
+  if (url.startsWith("//")) return true;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return !/^(file|data):/i.test(url);
+  if (!url.startsWith("/")) return false;
+  let path = url.replace(/[?#].*$/, "");
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+  }
+  return !fileExists(path);
+}
 
 // src/sourcemaps/mappings-shift.ts
 var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -1514,12 +1525,15 @@ function analyze(js, roots, invalid, keep) {
     };
   }
   let map;
-  if (ref) {
-    map = mapLocation(js, ref.url);
-    if (!map) return { kind: "missing", js, map: ref.url };
+  const local = ref && !isServerMapUrl(ref.url, exists) ? ref : void 0;
+  if (local) {
+    map = mapLocation(js, local.url);
+    if (!map) return { kind: "missing", js, map: local.url };
     if (!roots.some((r) => isInside(map.abs, r))) return { kind: "outside", js, map: map.display };
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
+  } else if (ref) {
+    return { kind: "missing", js, map: ref.url };
   }
   if (!map) {
     const id = debugIdFromBytes(buf);
@@ -1530,7 +1544,7 @@ function analyze(js, roots, invalid, keep) {
   try {
     ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
-    if (ref && !existsSync2(map.abs)) return { kind: "missing", js, map: map.display };
+    if (local && !existsSync2(map.abs)) return { kind: "missing", js, map: map.display };
     invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
     return void 0;
   }
@@ -1656,7 +1670,6 @@ function applyPlans(plans, opts) {
 import { isUtf8 } from "node:buffer";
 import { existsSync as existsSync3 } from "node:fs";
 import { dirname as dirname3, resolve } from "node:path";
-var ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 function safeDecode(s) {
   try {
     return decodeURIComponent(s);
@@ -1706,13 +1719,14 @@ function inspectFile(abs, rel, opts = {}) {
   const info = { kind: "script", size, debugId: id === void 0 ? void 0 : detached(id) };
   const written = readSourceMapReference(text)?.url;
   const ref = written === void 0 ? void 0 : detached(written);
+  const onServer = ref !== void 0 && isServerMapUrl(ref, existsSync3);
   if (ref !== void 0) {
     info.sourceMapRef = ref;
-    if (!ref.startsWith("data:") && !ABSOLUTE_URL.test(ref) && existsSync3(resolve(dirname3(abs), safeDecode(ref.split(/[?#]/)[0]))))
+    if (onServer) info.mapOnServer = true;
+    else if (!ref.startsWith("data:") && existsSync3(resolve(dirname3(abs), safeDecode(ref.split(/[?#]/)[0]))))
       info.mapFound = true;
-  } else if (existsSync3(`${abs}.map`)) {
-    info.mapGuessed = true;
   }
+  if ((ref === void 0 || onServer) && existsSync3(`${abs}.map`)) info.mapGuessed = true;
   return found(info);
 }
 

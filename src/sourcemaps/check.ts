@@ -4,13 +4,14 @@
  * sources (sourcesContent, or the files beside them); no two different files share a debug id.
  * Warnings for JS without a map and maps that name sources that are nowhere.
  */
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { FlattenMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { glob } from "tinyglobby";
 import { parseMapJson } from "./bundle-rewrite.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
-import { parseDataUrl, readSourceMapReference } from "./map-reference.js";
+import { isServerMapUrl, parseDataUrl, readSourceMapReference } from "./map-reference.js";
 
 export type CheckCode =
   | "no_debug_id"
@@ -178,8 +179,13 @@ export async function checkBuild(dirs: string[], cwd: string): Promise<CheckRepo
       mapDir = dirname(abs);
     } else {
       let mapAbs: string | undefined;
-      if (ref !== undefined) {
-        if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && !ref.startsWith("file:")) {
+      // A map on a server is checked as the `FILE.map` beside the script, as inject and upload
+      // pair it, when there is one.
+      const onServer = ref !== undefined && isServerMapUrl(ref, existsSync);
+      if (onServer && (await exists(`${abs}.map`))) {
+        mapAbs = `${abs}.map`;
+      } else if (ref !== undefined) {
+        if (onServer) {
           add({
             level: "warning",
             code: "map_not_checked",

@@ -10,7 +10,7 @@ import { debugIdFromBytes, debugIdFromMap, findDebugId } from "./debug-id.js";
 import { type DiscoveredFile, mapLocation } from "./discover.js";
 import { describeCause, MAX_TEXT_BYTES, NOT_REGULAR, refusal, TOO_LARGE } from "./file-errors.js";
 import { decodeUtf8, describeJsonError, mapProblem, parseMapJson } from "./inject-plan.js";
-import { isDataUrl, parseDataUrl, readSourceMapReference } from "./map-reference.js";
+import { isDataUrl, isServerMapUrl, parseDataUrl, readSourceMapReference } from "./map-reference.js";
 
 /** What validation saw of a file: its size, modification time, inode and permission bits. */
 export interface Stamp {
@@ -159,12 +159,16 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[], keep: 
     };
   }
   let map: DiscoveredFile | undefined;
-  if (ref) {
-    map = mapLocation(js, ref.url);
-    if (!map) return { kind: "missing", js, map: ref.url };
+  // A map on a server (`https://…/app.js.map`) is in the build, if at all, beside the script.
+  const local = ref && !isServerMapUrl(ref.url, exists) ? ref : undefined;
+  if (local) {
+    map = mapLocation(js, local.url);
+    if (!map) return { kind: "missing", js, map: local.url };
     if (!roots.some((r) => isInside(map!.abs, r))) return { kind: "outside", js, map: map.display };
   } else if (exists(js.abs + ".map")) {
     map = { abs: js.abs + ".map", display: js.display + ".map" };
+  } else if (ref) {
+    return { kind: "missing", js, map: ref.url };
   }
   if (!map) {
     const id = debugIdFromBytes(buf);
@@ -177,7 +181,7 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[], keep: 
     ({ buf: mapBuf, stamp: mapStamp } = readStamped(map.abs, MAP));
   } catch (e) {
     // Reading is how we learn that a referenced map does not exist.
-    if (ref && !existsSync(map.abs)) return { kind: "missing", js, map: map.display };
+    if (local && !existsSync(map.abs)) return { kind: "missing", js, map: map.display };
     invalid.push({ path: map.display, reason: `cannot read it: ${describeCause(e)}` });
     return undefined;
   }

@@ -9,10 +9,7 @@ import { parseMapJson } from "./bundle-rewrite.js";
 import { decompressed, isGzip, isHermesBytecode } from "./content.js";
 import { debugIdFromMap, findDebugId } from "./debug-id.js";
 import { readRegularFile } from "./file-errors.js";
-import { readSourceMapReference } from "./map-reference.js";
-
-/** A URL with a scheme and host (`https://…`): the server fetches it, nothing is on disk. */
-export const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+import { isServerMapUrl, readSourceMapReference } from "./map-reference.js";
 
 /** A reference's path as written, percent-decoding undone where it is valid. */
 export function safeDecode(s: string): string {
@@ -42,8 +39,10 @@ export interface Inspection {
   sourceMapRef?: string;
   /** For scripts: the map the reference names (or the `FILE.map` sibling) exists on disk. */
   mapFound?: boolean;
-  /** For scripts without a reference: the map is the `FILE.map` sibling. */
+  /** For scripts without a reference, or whose map is on a server: the map is the `FILE.map` sibling. */
   mapGuessed?: boolean;
+  /** For scripts: the reference names a map on a server (./map-reference.ts, isServerMapUrl). */
+  mapOnServer?: boolean;
   /** For maps: sources without content (--validate reports them), when there are any. */
   missingContent?: string[];
   /** For a map that does not parse: the message naming it. */
@@ -114,17 +113,16 @@ export function inspectFile(abs: string, rel: string, opts: InspectOptions = {})
   const info: Inspection = { kind: "script", size, debugId: id === undefined ? undefined : detached(id) };
   const written = readSourceMapReference(text)?.url;
   const ref = written === undefined ? undefined : detached(written);
+  // A map on a server (`https://…/app.js.map`) is paired as for a script without a reference:
+  // with the `FILE.map` beside it, when there is one.
+  const onServer = ref !== undefined && isServerMapUrl(ref, existsSync);
   if (ref !== undefined) {
     info.sourceMapRef = ref;
-    if (
-      !ref.startsWith("data:") &&
-      !ABSOLUTE_URL.test(ref) &&
-      existsSync(resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!)))
-    )
+    if (onServer) info.mapOnServer = true;
+    else if (!ref.startsWith("data:") && existsSync(resolve(dirname(abs), safeDecode(ref.split(/[?#]/)[0]!))))
       info.mapFound = true;
-  } else if (existsSync(`${abs}.map`)) {
-    info.mapGuessed = true;
   }
+  if ((ref === undefined || onServer) && existsSync(`${abs}.map`)) info.mapGuessed = true;
   // Scripts are not kept: reading one again costs less than holding it.
   return found(info);
 }

@@ -78,3 +78,24 @@ export function encodeDataUrl(prefix: string, base64: boolean, json: string): st
     prefix + (base64 ? Buffer.from(json, "utf8").toString("base64") : encodeURIComponent(json).replace(/'/g, "%27"))
   );
 }
+
+/**
+ * Whether a `sourceMappingURL` names a map on a server rather than a file: a URL with a scheme
+ * other than `file:` and `data:` (`https://maps.example.com/app.js.map`), a protocol-relative
+ * URL (`//cdn.example.com/app.js.map`), or a root-relative path (`/static/app.js.map`) when
+ * `fileExists` says no such file is on disk. The map of such a script, when it is in the build,
+ * is the `FILE.map` beside it — as for a script without a reference (sentry-cli 3.8.0 does the
+ * same in inject and upload).
+ */
+export function isServerMapUrl(url: string, fileExists: (path: string) => boolean): boolean {
+  if (url.startsWith("//")) return true;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return !/^(file|data):/i.test(url);
+  if (!url.startsWith("/")) return false;
+  let path = url.replace(/[?#].*$/, "");
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    /* as written */
+  }
+  return !fileExists(path);
+}

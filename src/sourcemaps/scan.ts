@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { IgnoreMatcher, ignoreFileError, missingPathError } from "./discover.js";
 import { fileError, NOT_REGULAR, refusal } from "./file-errors.js";
-import { ABSOLUTE_URL, type Inspection, safeDecode } from "./inspection.js";
+import { type Inspection, safeDecode } from "./inspection.js";
 import { walkFiles } from "./walk.js";
 import { InlinePool, type Pool } from "./work/pool.js";
 import { SCAN_BATCH_FILES, SCAN_BATCHES_PER_WORKER } from "./work/tuning.js";
@@ -54,6 +54,8 @@ export class ScannedFile {
   /** Why the file is not text (not valid UTF-8): paired as any file, but left out of the bundle. */
   readonly notText: string | undefined;
   private mapState: MapState;
+  /** The reference names a map on a server (`https://…`), which the header does not carry. */
+  private readonly refOnServer: boolean;
   /** With MapState.Given: the map's path and the last segment of its URL. */
   private given: { abs: string; name: string } | undefined;
 
@@ -72,6 +74,7 @@ export class ScannedFile {
     this.hermes = info.hermes === true;
     this.notText = info.notText;
     this.mapState = info.mapGuessed ? MapState.Guessed : info.mapFound ? MapState.Referenced : MapState.None;
+    this.refOnServer = info.mapOnServer === true;
   }
 
   get abs(): string {
@@ -91,13 +94,14 @@ export class ScannedFile {
   get sourceMapHeader(): string | undefined {
     if (this.mapState === MapState.Guessed) return `${basename(this.rel)}.map`;
     // As sentry-cli 3.8.0: the header carries the reference as written (data: URLs too),
-    // except an absolute URL, which is left to the server to fetch.
+    // except a map on a server, which is left to the server to fetch (or else the sibling's name
+    // above).
     const ref = this.sourceMapRef;
-    if (ref !== undefined && !ABSOLUTE_URL.test(ref)) return ref;
+    if (ref !== undefined && !this.refOnServer) return ref;
     return this.mapState === MapState.Given ? this.given!.name : undefined;
   }
 
-  /** The map was guessed as the `FILE.map` sibling (no reference in the script). */
+  /** The map was guessed as the `FILE.map` sibling (no reference in the script, or one to a server). */
   get mapGuessed(): boolean {
     return this.mapState === MapState.Guessed;
   }

@@ -103,6 +103,25 @@ describe("sourcemaps inject against sentry-cli 3.8.0", () => {
     );
   });
 
+  it("injects a script whose map is on a server with the map beside it, as sentry-cli does", async () => {
+    const map = JSON.stringify({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA,IAAI" });
+    const { ours, theirs, us } = await injectBoth((dist) => {
+      write(dist, "cdn.js", `var c=1;\n//# sourceMappingURL=https://maps.example.com/static/cdn.js.map\n`);
+      write(dist, "cdn.js.map", map);
+      write(dist, "proto.js", `var p=1;\n//# sourceMappingURL=//cdn.example.com/proto.js.map\n`);
+      write(dist, "proto.js.map", map);
+      write(dist, "root.js", `var r=1;\n//# sourceMappingURL=/static/js/root.js.map\n`);
+      write(dist, "root.js.map", map);
+    });
+    expect(us.stderr).toBe("");
+    for (const f of listFiles(ours)) {
+      const a = readFileSync(join(ours, f), "utf8");
+      expect(firstDiff(normalize(a), normalize(readFileSync(join(theirs, f), "utf8"))), f).toBeUndefined();
+      if (f.endsWith(".js"))
+        expect(JSON.parse(readFileSync(join(ours, `${f}.map`), "utf8")).debugId).toBe(a.match(/debugId=(\S+)/)![1]);
+    }
+  });
+
   it("differs from sentry-cli where it breaks something: inline maps in other data: forms, and a prologue of several directives", async () => {
     const code = `var il=1;function im(){return il}\n`;
     const map = JSON.stringify({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA,IAAI" });

@@ -149,7 +149,7 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     expect(comparable(mine!)).toEqual(comparable(ref!));
   });
 
-  it("pairs scripts and maps as sentry-cli does: inline, other-folder, absolute and CRLF references, orphan maps", async () => {
+  it("pairs scripts and maps as sentry-cli does: inline, other-folder, absolute, server (with the map beside the script) and CRLF references, orphan maps", async () => {
     const dir = makeDist();
     const inline = Buffer.from(JSON.stringify({ version: 3, sources: ["i.ts"], names: [], mappings: "AAAA" })).toString(
       "base64",
@@ -159,6 +159,13 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
       "pr/js/other.js": "var o=1;\n//# sourceMappingURL=../maps/other.js.map\n",
       "pr/maps/other.js.map": JSON.stringify({ version: 3, sources: ["o.ts"], names: [], mappings: "AAAA" }),
       "pr/abs.js": "var a=1;\n//# sourceMappingURL=https://cdn.example.com/abs.js.map\n",
+      "pr/cdn.js": "var d=1;\n//# sourceMappingURL=https://maps.example.com/static/cdn.js.map\n",
+      "pr/cdn.js.map": JSON.stringify({ version: 3, sources: ["d.ts"], names: [], mappings: "AAAA" }),
+      "pr/proto.js": "var p=1;\n//# sourceMappingURL=//cdn.example.com/proto.js.map\n",
+      "pr/proto.js.map": JSON.stringify({ version: 3, sources: ["p.ts"], names: [], mappings: "AAAA" }),
+      "pr/rooted.js": "var r=1;\n//# sourceMappingURL=/static/js/rooted.js.map\n",
+      "pr/rooted.js.map": JSON.stringify({ version: 3, sources: ["r.ts"], names: [], mappings: "AAAA" }),
+      "pr/rooted-alone.js": "var q=1;\n//# sourceMappingURL=/static/js/rooted-alone.js.map\n",
       "pr/crlf.js": "var c=1;\r\n//# sourceMappingURL=crlf.js.map\r\n",
       "pr/crlf.js.map": JSON.stringify({ version: 3, sources: ["c.ts"], names: [], mappings: "AAAA" }),
       "pr/orphan.js.map": JSON.stringify({ version: 3, sources: ["x.ts"], names: [], mappings: "AAAA" }),

@@ -67,6 +67,36 @@ describe("sourcemaps check", () => {
     expect(codes((await check(dir)).doc)).toEqual([["error", "no_sources_content", "dist/idx.js.map"]]);
   });
 
+  it("checks the map beside a script whose reference is on a server, as inject pairs them", async () => {
+    const dir = tempDir("ship-check-");
+    const map = JSON.stringify({
+      version: 3,
+      sources: ["a.ts"],
+      sourcesContent: ["let a;"],
+      names: [],
+      mappings: "AAAA",
+    });
+    writeFiles(dir, {
+      "dist/cdn.js": "var c=1;\n//# sourceMappingURL=https://maps.example.com/cdn.js.map\n",
+      "dist/cdn.js.map": map,
+      "dist/rooted.js": "var r=1;\n//# sourceMappingURL=/static/js/rooted.js.map\n",
+      "dist/rooted.js.map": map,
+      "dist/far.js": "var f=1;\n//# sourceMappingURL=https://maps.example.com/far.js.map\n",
+    });
+    expect((await ship(["sourcemaps", "inject", "dist"], dir)).exitCode).toBe(0);
+    const r = await check(dir);
+    expect(r.doc.files).toEqual([
+      { file: "dist/cdn.js", debugId: expect.stringMatching(/^[0-9a-f-]{36}$/), map: "dist/cdn.js.map" },
+      { file: "dist/far.js", debugId: null, map: null },
+      { file: "dist/rooted.js", debugId: expect.stringMatching(/^[0-9a-f-]{36}$/), map: "dist/rooted.js.map" },
+    ]);
+    // The map that is only on the server: inject left the script alone, and check says so.
+    expect(codes(r.doc)).toEqual([
+      ["error", "no_debug_id", "dist/far.js"],
+      ["warning", "map_not_checked", "dist/far.js"],
+    ]);
+  });
+
   it("fails a build that was not injected, naming both files", async () => {
     const app = await buildApp(tempDir("ship-check-"));
     const r = await check(app.dir);
