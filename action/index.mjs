@@ -4177,43 +4177,6 @@ var init_output = __esm({
   }
 });
 
-// src/domain/release.ts
-function versionProblem(version) {
-  if (version.length === 0) return "it is empty";
-  if (version.length > MAX_VERSION_LENGTH)
-    return `it is ${version.length} characters long (at most ${MAX_VERSION_LENGTH})`;
-  for (const c3 of BAD_RELEASE_CHARS) if (version.includes(c3)) return `it contains ${CHAR_NAMES[c3]}`;
-  const stripped = version.trim();
-  if (stripped === "") return "it is only whitespace";
-  if (stripped === "." || stripped === "..") return `'${stripped}' is reserved`;
-  if (stripped.toLowerCase() === "latest") return "'latest' is reserved";
-  return void 0;
-}
-function environmentProblem(env2) {
-  if (env2.length === 0) return "it is empty";
-  if (env2.length > MAX_ENVIRONMENT_LENGTH)
-    return `it is ${env2.length} characters long (at most ${MAX_ENVIRONMENT_LENGTH})`;
-  for (const c3 of ["\n", "\r", "\f", "/"]) if (env2.includes(c3)) return `it contains ${CHAR_NAMES[c3]}`;
-  return void 0;
-}
-var MAX_VERSION_LENGTH, MAX_ENVIRONMENT_LENGTH, BAD_RELEASE_CHARS, CHAR_NAMES;
-var init_release = __esm({
-  "src/domain/release.ts"() {
-    "use strict";
-    MAX_VERSION_LENGTH = 200;
-    MAX_ENVIRONMENT_LENGTH = 64;
-    BAD_RELEASE_CHARS = ["\r", "\n", "\f", "	", "/", "\\"];
-    CHAR_NAMES = {
-      "\r": "a carriage return",
-      "\n": "a newline",
-      "\f": "a form feed",
-      "	": "a tab",
-      "/": "'/'",
-      "\\": "'\\'"
-    };
-  }
-});
-
 // node_modules/ini/lib/ini.js
 var require_ini = __commonJS({
   "node_modules/ini/lib/ini.js"(exports, module) {
@@ -4734,6 +4697,60 @@ var init_dotenv = __esm({
   }
 });
 
+// src/domain/release.ts
+function versionProblem(version) {
+  if (version.length === 0) return "it is empty";
+  if (version.length > MAX_VERSION_LENGTH)
+    return `it is ${version.length} characters long (at most ${MAX_VERSION_LENGTH})`;
+  for (const c3 of BAD_RELEASE_CHARS) if (version.includes(c3)) return `it contains ${CHAR_NAMES[c3]}`;
+  const stripped = version.trim();
+  if (stripped === "") return "it is only whitespace";
+  if (stripped === "." || stripped === "..") return `'${stripped}' is reserved`;
+  if (stripped.toLowerCase() === "latest") return "'latest' is reserved";
+  return void 0;
+}
+function environmentProblem(env2) {
+  if (env2.length === 0) return "it is empty";
+  if (env2.length > MAX_ENVIRONMENT_LENGTH)
+    return `it is ${env2.length} characters long (at most ${MAX_ENVIRONMENT_LENGTH})`;
+  for (const c3 of ["\n", "\r", "\f", "/"]) if (env2.includes(c3)) return `it contains ${CHAR_NAMES[c3]}`;
+  return void 0;
+}
+var MAX_VERSION_LENGTH, MAX_ENVIRONMENT_LENGTH, BAD_RELEASE_CHARS, CHAR_NAMES;
+var init_release = __esm({
+  "src/domain/release.ts"() {
+    "use strict";
+    MAX_VERSION_LENGTH = 200;
+    MAX_ENVIRONMENT_LENGTH = 64;
+    BAD_RELEASE_CHARS = ["\r", "\n", "\f", "	", "/", "\\"];
+    CHAR_NAMES = {
+      "\r": "a carriage return",
+      "\n": "a newline",
+      "\f": "a form feed",
+      "	": "a tab",
+      "/": "'/'",
+      "\\": "'\\'"
+    };
+  }
+});
+
+// src/config/release-version.ts
+function releaseArgumentProblem(version) {
+  const problem = versionProblem(version);
+  if (problem !== void 0) return problem;
+  if (version.trim() !== version) return "it has leading or trailing whitespace";
+  return void 0;
+}
+function refusedByArgumentParser(version) {
+  return /[\\/\r\n\t\f]/.test(version) || version.trim() !== version || version === "." || version === "..";
+}
+var init_release_version = __esm({
+  "src/config/release-version.ts"() {
+    "use strict";
+    init_release();
+  }
+});
+
 // src/config/token.ts
 function decodeOrgPayload(payload) {
   if (payload === "" || !B64_PADDED.test(payload)) return void 0;
@@ -4951,12 +4968,12 @@ function resolveConfig(input2) {
   const projects = flagProjects.length > 0 ? setting(flagProjects, flagSource("--project")) : projectOne ? setting([projectOne.value], projectOne.source) : void 0;
   let release;
   if (flags.release !== void 0 && flags.release !== "") {
-    const problem = versionProblem(flags.release);
+    const problem = releaseArgumentProblem(flags.release);
     if (problem) throw new UsageError(`invalid value '${flags.release}' for '--release': ${problem}`);
     release = setting(flags.release, flagSource("--release"));
   } else {
     const r2 = fromEnv("SENTRY_RELEASE");
-    const problem = r2 && versionProblem(r2.value);
+    const problem = r2 && releaseArgumentProblem(r2.value);
     if (r2 && problem)
       warnings.push(`ignoring ${r2.source.label}='${r2.value}': not a valid release version (${problem})`);
     else release = r2;
@@ -5072,10 +5089,10 @@ var DEFAULT_MAX_RETRIES, DEFAULT_VCS_REMOTE, DEFAULT_LOG_LEVEL, SAME_SOURCE_HINT
 var init_resolve = __esm({
   "src/config/resolve.ts"() {
     "use strict";
-    init_release();
     init_errors();
     init_dotenv();
     init_files();
+    init_release_version();
     init_token();
     init_url();
     DEFAULT_MAX_RETRIES = 5;
@@ -51479,10 +51496,10 @@ var init_routes2 = __esm({
 
 // src/commands/checks.ts
 function checkVersion(version) {
-  const problem = versionProblem(version);
+  const problem = releaseArgumentProblem(version);
   if (problem === void 0) return version;
   const msg = `invalid release version '${printable(version)}': ${problem}`;
-  if (/[\\/\r\n\t\f]/.test(version)) throw new UsageError(msg);
+  if (refusedByArgumentParser(version)) throw new UsageError(msg);
   throw new InputError(msg);
 }
 function checkEnvironment(env2) {
@@ -51506,6 +51523,7 @@ async function requireProjects(ctx) {
 var init_checks = __esm({
   "src/commands/checks.ts"() {
     "use strict";
+    init_release_version();
     init_release();
     init_errors();
   }

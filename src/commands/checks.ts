@@ -2,20 +2,23 @@
  * Checks of what the user typed, made before any request: release versions, environments, and
  * that a project is configured. The rules come from src/domain/release.ts, shared with the server.
  */
+
+import { refusedByArgumentParser, releaseArgumentProblem } from "../config/release-version.js";
 import type { CommandContext } from "../context.js";
-import { environmentProblem, versionProblem } from "../domain/release.js";
+import { environmentProblem } from "../domain/release.js";
 import { ConfigError, InputError, UsageError } from "../errors.js";
 
 /**
- * Check a release version before any request. Characters sentry-cli's argument parser rejects
- * (slashes, newlines, tabs) are usage errors (exit 2, as sentry-cli); names only the server
- * rejects ('latest', '.', too long) exit 1, as sentry-cli does once the server refuses them.
+ * Check a release version before any request. What sentry-cli's argument parser rejects (slashes,
+ * newlines, tabs, leading or trailing whitespace, '.' and '..') is a usage error (exit 2, as
+ * sentry-cli); names only the server rejects ('latest', too long) exit 1, as sentry-cli does once
+ * the server refuses them.
  */
 export function checkVersion(version: string): string {
-  const problem = versionProblem(version);
+  const problem = releaseArgumentProblem(version);
   if (problem === undefined) return version;
   const msg = `invalid release version '${printable(version)}': ${problem}`;
-  if (/[\\/\r\n\t\f]/.test(version)) throw new UsageError(msg);
+  if (refusedByArgumentParser(version)) throw new UsageError(msg);
   throw new InputError(msg);
 }
 

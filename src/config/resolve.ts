@@ -6,10 +6,10 @@
  * environment, cwd and home directory come from the caller.
  */
 import { dirname, resolve as resolvePath } from "node:path";
-import { versionProblem } from "../domain/release.js";
 import { ConfigError, UsageError } from "../errors.js";
 import { dotenvInfo } from "./dotenv.js";
 import { type ConfigFile, loadConfigFiles } from "./files.js";
+import { releaseArgumentProblem } from "./release-version.js";
 import { parseAuthToken } from "./token.js";
 import type { ProxyConfig, ResolvedConfig, ResolveInput, Setting, Source } from "./types.js";
 import { checkSentryUrl, DEFAULT_URL, normalizeUrl } from "./url.js";
@@ -200,12 +200,12 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
   let release: Setting<string> | undefined;
   if (flags.release !== undefined && flags.release !== "") {
-    const problem = versionProblem(flags.release);
+    const problem = releaseArgumentProblem(flags.release);
     if (problem) throw new UsageError(`invalid value '${flags.release}' for '--release': ${problem}`);
     release = setting(flags.release, flagSource("--release"));
   } else {
     const r = fromEnv("SENTRY_RELEASE");
-    const problem = r && versionProblem(r.value);
+    const problem = r && releaseArgumentProblem(r.value);
     if (r && problem)
       warnings.push(`ignoring ${r.source.label}='${r.value}': not a valid release version (${problem})`);
     else release = r;

@@ -12,6 +12,10 @@ describe("checkVersion and checkEnvironment", () => {
     expect(() => checkVersion("a\\b")).toThrow(UsageError);
     expect(() => checkVersion("a\nb")).toThrow("invalid release version 'a\\nb': it contains a newline");
     expect(() => checkVersion("Latest")).toThrow(InputError);
+    expect(() => checkVersion(".")).toThrow(UsageError);
+    expect(() => checkVersion(" 1.0")).toThrow("invalid release version ' 1.0': it has leading or trailing whitespace");
+    expect(() => checkVersion(" 1.0")).toThrow(UsageError);
+    expect(() => checkVersion(" ")).toThrow("invalid release version ' ': it is only whitespace");
     expect(() => checkEnvironment("a/b")).toThrow("invalid environment 'a/b': it contains '/'");
   });
 });

@@ -270,6 +270,9 @@ describe("resolveConfig: precedence and provenance", () => {
     expect(c.release).toBeUndefined();
     expect(c.warnings).toEqual(["ignoring SENTRY_RELEASE='a/b': not a valid release version (it contains '/')"]);
     expect(() => w.resolve({ flags: { release: "latest" } })).toThrow(UsageError);
+    expect(() => w.resolve({ flags: { release: "1.0 " } })).toThrow(
+      "invalid value '1.0 ' for '--release': it has leading or trailing whitespace",
+    );
     expect(() => w.resolve({ flags: { release: "latest" } })).toThrow(
       "invalid value 'latest' for '--release': 'latest' is reserved",
     );

@@ -55,6 +55,11 @@ describe("releases against sentry-cli 3.8.0", () => {
     ["archive", ["releases", "archive", "1.0.0"], released],
     ["restore", ["releases", "restore", "1.0.0"], released],
     ["a version with a slash", ["releases", "new", "a/b"]],
+    ["a version with a leading space", ["releases", "new", " 1.0.4"]],
+    ["a version with a trailing space", ["releases", "new", "1.0.4 "]],
+    ["a version that is only a space", ["releases", "new", " "]],
+    ["the reserved version ..", ["releases", "new", ".."]],
+    ["finalize of a version with a trailing space", ["releases", "finalize", "1.0.0 "], released],
   ])("%s sends the same requests, prints the same and exits the same", async (_name, args, setup) => {
     expectEquivalent(await runBoth(args, { setup }), { stdout: !args.includes("new") || !args.includes("a/b") });
   });
@@ -111,6 +116,7 @@ describe("deploys against sentry-cli 3.8.0", () => {
     ["new with the release on the group", ["deploys", "--release", "1.0.0", "new", "-e", "prod"]],
     ["new for a missing release", ["deploys", "new", "-r", "missing-5", "-e", "prod"]],
     ["new without -e", ["deploys", "new", "-r", "1.0.0"]],
+    ["new for a release with a leading space", ["deploys", "new", "-r", " 1.0.0", "-e", "prod"]],
     ["list of a missing release", ["deploys", "list", "-r", "missing-6"]],
     ["new with sentry-cli's legacy --version", ["deploys", "new", "--version", "1.0.0", "-e", "legacy"]],
     ["new with the legacy --version=", ["deploys", "new", "-e", "legacy2", "--version=1.0.0"]],

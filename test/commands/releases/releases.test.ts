@@ -52,7 +52,8 @@ describe("releases new", () => {
     ["1.0/evil", 2, "invalid release version '1.0/evil': it contains '/'"],
     ["a\tb", 2, "invalid release version 'a\\tb': it contains a tab"],
     ["latest", 1, "invalid release version 'latest': 'latest' is reserved"],
-    ["..", 1, "invalid release version '..': '..' is reserved"],
+    ["..", 2, "invalid release version '..': '..' is reserved"],
+    ["1.0 ", 2, "invalid release version '1.0 ': it has leading or trailing whitespace"],
     ["x".repeat(201), 1, "it is 201 characters long (at most 200)"],
   ])("rejects the version %j before any request (exit %i)", async (version, code, message) => {
     const before = s.server.requests.length;
