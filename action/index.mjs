@@ -42238,7 +42238,9 @@ function intArg(name) {
   return (value3) => {
     if (!/^-?\d+$/.test(value3.trim()))
       throw new UsageError(`invalid value '${value3}' for ${name}: expected an integer`);
-    return Number.parseInt(value3, 10);
+    const n2 = Number.parseInt(value3, 10);
+    if (!Number.isSafeInteger(n2)) throw new UsageError(`invalid value '${value3}' for ${name}: the number is too large`);
+    return n2;
   };
 }
 var init_runner = __esm({
@@ -53078,8 +53080,13 @@ async function runDeploysNew(opts, ctx) {
   let dateStarted = started ?? null;
   let dateFinished = finished ?? rfc3339(now);
   if (opts.time !== void 0) {
+    const start = new Date(now.getTime() - opts.time * 1e3);
+    const year = start.getUTCFullYear();
+    if (Number.isNaN(year) || year < 1 || year > 9999) {
+      throw new UsageError(`invalid value '${opts.time}' for --time: the start would be outside the years 1 to 9999`);
+    }
     dateFinished = rfc3339(now);
-    dateStarted = rfc3339(new Date(now.getTime() - opts.time * 1e3));
+    dateStarted = rfc3339(start);
   }
   const body = {
     environment,
@@ -53118,6 +53125,7 @@ var init_new2 = __esm({
     "use strict";
     init_esm2();
     init_routes2();
+    init_errors();
     init_checks();
     init_dry_run();
     init_request();

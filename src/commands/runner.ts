@@ -74,6 +74,8 @@ export function intArg(name: string) {
   return (value: string): number => {
     if (!/^-?\d+$/.test(value.trim()))
       throw new UsageError(`invalid value '${value}' for ${name}: expected an integer`);
-    return Number.parseInt(value, 10);
+    const n = Number.parseInt(value, 10);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`invalid value '${value}' for ${name}: the number is too large`);
+    return n;
   };
 }

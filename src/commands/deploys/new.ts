@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { routes } from "../../api/routes.js";
 import type { CommandContext } from "../../context.js";
+import { UsageError } from "../../errors.js";
 import { checkEnvironment, checkVersion } from "../checks.js";
 import { Sender } from "../dry-run.js";
 import { optionAs, requestKeys } from "../request.js";
@@ -55,8 +56,14 @@ export async function runDeploysNew(opts: DeploysNewRequest, ctx: CommandContext
   let dateStarted = started ?? null;
   let dateFinished = finished ?? rfc3339(now);
   if (opts.time !== undefined) {
+    const start = new Date(now.getTime() - opts.time * 1000);
+    // Dates end at ±8.64e15 ms (sentry-cli crashes past them); RFC 3339 has the years 1 to 9999.
+    const year = start.getUTCFullYear();
+    if (Number.isNaN(year) || year < 1 || year > 9999) {
+      throw new UsageError(`invalid value '${opts.time}' for --time: the start would be outside the years 1 to 9999`);
+    }
     dateFinished = rfc3339(now);
-    dateStarted = rfc3339(new Date(now.getTime() - opts.time * 1000));
+    dateStarted = rfc3339(start);
   }
   const body: Record<string, unknown> = {
     environment,

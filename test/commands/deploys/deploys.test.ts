@@ -99,6 +99,17 @@ describe("deploys new", () => {
     expect(s.server.requests.length).toBe(before);
   });
 
+  it.each([
+    ["99999999999999999999", "invalid value '99999999999999999999' for --time: the number is too large"],
+    ["9007199254740991", "invalid value '9007199254740991' for --time: the start would be outside the years 1 to 9999"],
+    ["-999999999999", "invalid value '-999999999999' for --time: the start would be outside the years 1 to 9999"],
+  ])("refuses -t %s as a usage error before any request", async (time, message) => {
+    const before = s.server.requests.length;
+    const r = await runCli(["deploys", "new", "-r", "d-1.0", "-e", "prod", "-t", time], { env: s.env() });
+    expect(r).toMatchObject({ exitCode: 2, stdout: "", stderr: `error: ${message}\n` });
+    expect(s.server.requests.length).toBe(before);
+  });
+
   it("fails in one line when the release does not exist", async () => {
     const r = await runCli(["deploys", "new", "-r", "d-missing", "-e", "prod"], { env: s.env() });
     expect(r.exitCode).toBe(1);
