@@ -4800,7 +4800,7 @@ function sentryUrlProblem(raw) {
     return /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? `its scheme is ${u.protocol.slice(0, -1)}, not http or https` : "it has no http:// or https:// scheme";
   }
   if (u.hostname === "") return "it has no host";
-  if (u.pathname !== "/" && u.pathname !== "") {
+  if (!/^\/*$/.test(u.pathname)) {
     return `it is not the server's root URL (remove the path '${u.pathname}'; try '${u.origin}')`;
   }
   if (u.search !== "" || u.hash !== "") return "it must not have a query string or fragment";

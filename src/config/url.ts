@@ -17,7 +17,8 @@ export function sentryUrlProblem(raw: string): string | undefined {
       : "it has no http:// or https:// scheme";
   }
   if (u.hostname === "") return "it has no host";
-  if (u.pathname !== "/" && u.pathname !== "") {
+  // Trailing slashes are no path: sentry-cli strips them all (`https://sentry.example.com//`).
+  if (!/^\/*$/.test(u.pathname)) {
     return `it is not the server's root URL (remove the path '${u.pathname}'; try '${u.origin}')`;
   }
   if (u.search !== "" || u.hash !== "") return "it must not have a query string or fragment";

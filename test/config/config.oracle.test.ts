@@ -116,6 +116,11 @@ const cases: Case[] = [
     skipOrg: true,
   },
   {
+    name: "env url with several trailing slashes",
+    files: {},
+    env: { SENTRY_AUTH_TOKEN: "sntryu_" + "a".repeat(64), SENTRY_URL: "http://env.example///" },
+  },
+  {
     name: "url-less org token in home + env url",
     files: { "home/.sentryclirc": `[auth]\ntoken=${ORG_TOKEN_NO_URL}\n` },
     env: { SENTRY_URL: "http://env.example" },

@@ -91,6 +91,10 @@ describe("sentryUrlProblem", () => {
   it("accepts root URLs and explains the others", () => {
     expect(sentryUrlProblem("https://sentry.io")).toBeUndefined();
     expect(sentryUrlProblem("http://127.0.0.1:8899/")).toBeUndefined();
+    expect(sentryUrlProblem("http://127.0.0.1:8899//")).toBeUndefined();
+    expect(sentryUrlProblem("http://127.0.0.1:8899//sentry/")).toBe(
+      "it is not the server's root URL (remove the path '//sentry/'; try 'http://127.0.0.1:8899')",
+    );
     expect(sentryUrlProblem("127.0.0.1:8899")).toBe("it has no http:// or https:// scheme");
     expect(sentryUrlProblem("localhost:8899")).toBe("it has no http:// or https:// scheme");
     expect(sentryUrlProblem("https://sentry.example/?x=1")).toBe("it must not have a query string or fragment");
