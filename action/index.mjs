@@ -32396,6 +32396,18 @@ function createApiClient(opts) {
             res.text
           );
         }
+        if (o2.expectJson && res.status < 400 && res.text.trim() !== "") {
+          const type = mediaType(res.headers["content-type"]);
+          if (type !== "application/json") {
+            throw new ApiError(
+              `the server answered with ${type || "no content type"}, not JSON (http status: ${res.status}) \u2014 check that the Sentry URL ${baseUrl} (from ${config.url.source.label}) is Sentry's`,
+              res.status,
+              method,
+              url.pathname,
+              res.text
+            );
+          }
+        }
         return { status: res.status, headers: res.headers, data: res.data };
       }
       if (isRetryableStatus(res.status) && attempt < maxAttempts) {
@@ -32435,6 +32447,7 @@ function createApiClient(opts) {
     const seen = /* @__PURE__ */ new Set();
     for (; ; ) {
       const res = await request("GET", path, {
+        expectJson: true,
         ...reqOpts,
         query: { ...reqOpts.query, ...cursor !== void 0 ? { cursor } : {} }
       });
@@ -42349,7 +42362,7 @@ async function runInfo(opts, ctx) {
   if (cfg?.authToken) {
     try {
       const api = await ctx.api();
-      const res = await api.get("");
+      const res = await api.get("", { expectJson: true });
       const data = res.data ?? { user: null, auth: null };
       const scopes = data.auth?.scopes ?? [];
       report3.auth = {
@@ -42548,7 +42561,7 @@ async function runLogin(opts, ctx) {
       sleep: ctx.sleep
     });
   })();
-  const res = await api.get("");
+  const res = await api.get("", { expectJson: true });
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken ? "Valid org token" : `Valid token for user ${res.data?.user?.email ?? res.data?.user?.username ?? "(unknown)"}`;
   const target = opts.global ? cfg.loginTarget.global : cfg.loginTarget.project ?? cfg.loginTarget.global;
@@ -51553,7 +51566,8 @@ var init_dry_run = __esm({
           return void 0;
         }
         const api = await this.ctx.api();
-        return api.request(method, path, body === void 0 ? opts : { ...opts, json: body });
+        const sent = { expectJson: true, ...opts };
+        return api.request(method, path, body === void 0 ? sent : { ...sent, json: body });
       }
     };
   }
@@ -51867,8 +51881,13 @@ async function fetchHealth(ctx, q3) {
     ...ids.length ? { project: ids } : {},
     ...q3.environments.length ? { environment: q3.environments } : {}
   };
-  const total = await api.get(routes.sessions(org), { query: base, notFound: `organization ${org}` });
+  const total = await api.get(routes.sessions(org), {
+    query: base,
+    notFound: `organization ${org}`,
+    expectJson: true
+  });
   const perEnv = await api.get(routes.sessions(org), {
+    expectJson: true,
     query: { ...base, groupBy: ["environment"] },
     notFound: `organization ${org}`
   });
@@ -52113,7 +52132,7 @@ async function runReleasesInfo(opts, ctx) {
   const version = checkVersion(opts.version);
   const org = await ctx.requireOrg();
   const api = await ctx.api();
-  const res = await api.get(routes.release(org, version), { okStatuses: [404] });
+  const res = await api.get(routes.release(org, version), { okStatuses: [404], expectJson: true });
   if (res.status === 404) {
     ctx.out.result({ ok: false, exists: false, version });
     throw new InputError(`release ${version} does not exist in organization ${org}`);
@@ -52121,7 +52140,10 @@ async function runReleasesInfo(opts, ctx) {
   let commits;
   if (opts.showCommits) {
     try {
-      const c3 = await api.get(routes.releaseCommits(org, version), { okStatuses: [404] });
+      const c3 = await api.get(routes.releaseCommits(org, version), {
+        okStatuses: [404],
+        expectJson: true
+      });
       commits = c3.status === 404 || !Array.isArray(c3.data) ? void 0 : c3.data.map((x3) => x3.id);
     } catch {
       commits = void 0;
@@ -52807,6 +52829,7 @@ async function runSetCommits(opts, ctx) {
     );
   }
   const prev = await api.get(routes.previousWithCommits(org, version), {
+    expectJson: true,
     okStatuses: [404]
   });
   const previousCommit = prev.status === 404 ? "" : prev.data?.lastCommit?.id ?? "";
@@ -53038,6 +53061,7 @@ async function runDeploysList(_req, ctx) {
   const org = await ctx.requireOrg();
   const api = await ctx.api();
   const res = await api.get(routes.deploys(org, version), {
+    expectJson: true,
     notFound: `release ${version} in organization ${org} (check the release, project and organization)`
   });
   const deploys = Array.isArray(res.data) ? res.data : [];

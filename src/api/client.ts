@@ -260,6 +260,18 @@ export function createApiClient(opts: ClientOptions): ApiClient {
             res.text,
           );
         }
+        if (o.expectJson && res.status < 400 && res.text.trim() !== "") {
+          const type = mediaType(res.headers["content-type"]);
+          if (type !== "application/json") {
+            throw new ApiError(
+              `the server answered with ${type || "no content type"}, not JSON (http status: ${res.status}) — check that the Sentry URL ${baseUrl} (from ${config.url.source.label}) is Sentry's`,
+              res.status,
+              method,
+              url.pathname,
+              res.text,
+            );
+          }
+        }
         return { status: res.status, headers: res.headers, data: res.data as T };
       }
 
@@ -302,6 +314,7 @@ export function createApiClient(opts: ClientOptions): ApiClient {
     const seen = new Set<string>();
     for (;;) {
       const res = await request<unknown>("GET", path, {
+        expectJson: true,
         ...reqOpts,
         query: { ...reqOpts.query, ...(cursor !== undefined ? { cursor } : {}) },
       });

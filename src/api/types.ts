@@ -19,6 +19,12 @@ export interface RequestOptions {
    * the message names the org/project/release in the path and where they were configured.
    */
   notFound?: string;
+  /**
+   * The caller reads the answer as Sentry's JSON: a success answer with a body of another media
+   * type (a proxy's or a login page's HTML) is an ApiError naming the Sentry URL, not a success.
+   * Empty bodies (204, DELETE) stay fine.
+   */
+  expectJson?: boolean;
   /** Abort signal. */
   signal?: AbortSignal;
 }

@@ -35,6 +35,7 @@ export class Sender {
       return undefined;
     }
     const api = await this.ctx.api();
-    return api.request<T>(method, path, body === undefined ? opts : { ...opts, json: body });
+    const sent = { expectJson: true, ...opts };
+    return api.request<T>(method, path, body === undefined ? sent : { ...sent, json: body });
   }
 }

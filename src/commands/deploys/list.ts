@@ -24,6 +24,7 @@ export async function runDeploysList(_req: DeploysListRequest, ctx: CommandConte
   const org = await ctx.requireOrg();
   const api = await ctx.api();
   const res = await api.get<DeployLike[]>(routes.deploys(org, version), {
+    expectJson: true,
     notFound: `release ${version} in organization ${org} (check the release, project and organization)`,
   });
   const deploys = Array.isArray(res.data) ? res.data : [];

@@ -47,7 +47,7 @@ export async function runInfo(opts: InfoOptions, ctx: CommandContext): Promise<v
   if (cfg?.authToken) {
     try {
       const api = await ctx.api();
-      const res = await api.get<AuthInfoResponse>("");
+      const res = await api.get<AuthInfoResponse>("", { expectJson: true });
       const data = res.data ?? { user: null, auth: null };
       const scopes = data.auth?.scopes ?? [];
       report.auth = {

@@ -53,7 +53,7 @@ export async function runLogin(opts: LoginOptions, ctx: CommandContext): Promise
       sleep: ctx.sleep,
     });
   })();
-  const res = await api.get<AuthInfoResponse>("");
+  const res = await api.get<AuthInfoResponse>("", { expectJson: true });
   const isOrgToken = token.startsWith("sntrys_");
   const who = isOrgToken
     ? "Valid org token"

@@ -95,8 +95,13 @@ export async function fetchHealth(
     ...(ids.length ? { project: ids } : {}),
     ...(q.environments.length ? { environment: q.environments } : {}),
   };
-  const total = await api.get<SessionsAnswer>(routes.sessions(org), { query: base, notFound: `organization ${org}` });
+  const total = await api.get<SessionsAnswer>(routes.sessions(org), {
+    query: base,
+    notFound: `organization ${org}`,
+    expectJson: true,
+  });
   const perEnv = await api.get<SessionsAnswer>(routes.sessions(org), {
+    expectJson: true,
     query: { ...base, groupBy: ["environment"] },
     notFound: `organization ${org}`,
   });

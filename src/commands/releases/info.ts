@@ -17,7 +17,7 @@ export async function runReleasesInfo(opts: ReleasesInfoOptions, ctx: CommandCon
   const version = checkVersion(opts.version);
   const org = await ctx.requireOrg();
   const api = await ctx.api();
-  const res = await api.get<ReleaseLike>(routes.release(org, version), { okStatuses: [404] });
+  const res = await api.get<ReleaseLike>(routes.release(org, version), { okStatuses: [404], expectJson: true });
   if (res.status === 404) {
     ctx.out.result({ ok: false, exists: false, version });
     throw new InputError(`release ${version} does not exist in organization ${org}`);
@@ -25,7 +25,10 @@ export async function runReleasesInfo(opts: ReleasesInfoOptions, ctx: CommandCon
   let commits: string[] | undefined;
   if (opts.showCommits) {
     try {
-      const c = await api.get<Array<{ id: string }>>(routes.releaseCommits(org, version), { okStatuses: [404] });
+      const c = await api.get<Array<{ id: string }>>(routes.releaseCommits(org, version), {
+        okStatuses: [404],
+        expectJson: true,
+      });
       commits = c.status === 404 || !Array.isArray(c.data) ? undefined : c.data.map((x) => x.id);
     } catch {
       commits = undefined; // sentry-cli shows "-" when the commits cannot be read

@@ -209,6 +209,7 @@ export async function runSetCommits(opts: SetCommitsRequest, ctx: CommandContext
     );
   }
   const prev = await api.get<{ lastCommit?: { id?: string } | null } | null>(routes.previousWithCommits(org, version), {
+    expectJson: true,
     okStatuses: [404],
   });
   const previousCommit = prev.status === 404 ? "" : (prev.data?.lastCommit?.id ?? "");

@@ -119,6 +119,33 @@ describe("releases under server faults", () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: "Deleted release 4.0.0!\n" });
   });
 
+  it.each<[string, string[], string]>([
+    ["releases new", ["releases", "new", "4.1.0"], "/api/0/organizations/acme/releases/"],
+    ["releases finalize", ["releases", "finalize", "4.0.0"], "/api/0/organizations/acme/releases/4.0.0/"],
+    ["releases archive", ["releases", "archive", "4.0.0"], "/api/0/organizations/acme/releases/"],
+    ["releases info", ["releases", "info", "4.0.0"], "/api/0/organizations/acme/releases/4.0.0/"],
+    [
+      "deploys new",
+      ["deploys", "new", "-r", "4.0.0", "-e", "prod"],
+      "/api/0/organizations/acme/releases/4.0.0/deploys/",
+    ],
+    ["deploys list", ["deploys", "list", "-r", "4.0.0"], "/api/0/organizations/acme/releases/4.0.0/deploys/"],
+    ["info", ["info"], "/api/0/"],
+  ])("%s fails when a success answer is a web page, not Sentry's JSON", async (_name, args, path) => {
+    await runCli(["releases", "new", "4.0.0"], { env: s.env() });
+    s.server.faults.failNext(path, 200, 1, {
+      body: "<html><body>Sign in</body></html>",
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+    });
+    const r = await runCli(args, { env: s.env() });
+    s.server.faults.clear();
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(
+      `error: the server answered with text/html, not JSON (http status: 200) — check that the Sentry URL ${s.server.url} (from SENTRY_URL) is Sentry's\n`,
+    );
+    expect(r.stdout).not.toMatch(/Created|Finalized|Archived|Sign in/);
+  });
+
   it("reports a connection that keeps dropping in one line", async () => {
     s.server.faults.dropNext("/api/0/organizations/acme/releases/", 20, "GET");
     const r = await runCli(["releases", "list"], { env: s.env({ SENTRY_PROJECT: undefined }) });
