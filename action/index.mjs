@@ -57210,7 +57210,7 @@ var init_discover = __esm({
 });
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2, statSync as statSync6 } from "node:fs";
 import { sep as sep5 } from "node:path";
 function readStamped(path, slot) {
   const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
@@ -57233,7 +57233,10 @@ function readStamped(path, slot) {
       n2 += r2;
       if (n2 > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
-    return { buf: buf.subarray(0, n2), stamp: { size: n2, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode & 4095 } };
+    return {
+      buf: buf.subarray(0, n2),
+      stamp: { size: n2, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, mode: st.mode & 4095 }
+    };
   } finally {
     closeSync3(fd2);
   }
@@ -57260,7 +57263,13 @@ function analyze(js, roots, invalid, keep) {
   const whole = () => buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? `\uFEFF${text}` : text;
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
-  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (existing) {
+    const done = { kind: "done", js, id: existing, noReference: ref === void 0 };
+    const mapAbs = ref && isDataUrl(ref.url) ? void 0 : ref && !isServerMapUrl(ref.url, exists3) ? mapLocation(js, ref.url)?.abs : `${js.abs}.map`;
+    const st = mapAbs === void 0 ? void 0 : statSync6(mapAbs, { throwIfNoEntry: false });
+    if (mapAbs !== void 0 && st?.isFile()) done.map = { abs: mapAbs, file: `${st.dev}:${st.ino}` };
+    return done;
+  }
   if (ref && isDataUrl(ref.url)) {
     const data = parseDataUrl(ref.url);
     if (!data) {
@@ -57373,10 +57382,10 @@ var init_inject_validate = __esm({
 });
 
 // src/sourcemaps/inject-apply.ts
-import { statSync as statSync6 } from "node:fs";
+import { statSync as statSync7 } from "node:fs";
 function readUnchanged(file, was, slot, text) {
   const now = text === void 0 ? readStamped(file.abs, slot) : void 0;
-  const stamp = now ? now.stamp : statSync6(file.abs);
+  const stamp = now ? now.stamp : statSync7(file.abs);
   if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs || stamp.ino !== was.ino) {
     throw new InputError(`${file.display} changed while inject was running`, {
       hint: "Run inject again when the build has finished writing."
@@ -58092,7 +58101,7 @@ var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
-import { readFileSync as readFileSync13, statSync as statSync7 } from "node:fs";
+import { readFileSync as readFileSync13, statSync as statSync8 } from "node:fs";
 import { relative as relative5, resolve as resolve11 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
@@ -58116,7 +58125,7 @@ var init_local_store = __esm({
           const root = resolve11(opts.cwd, dir);
           let isDir;
           try {
-            isDir = statSync7(root).isDirectory();
+            isDir = statSync8(root).isDirectory();
           } catch {
             continue;
           }
@@ -58353,15 +58362,29 @@ __export(inject_exports, {
   NO_MAP_WARNING: () => NO_MAP_WARNING,
   runInjection: () => runInjection
 });
+import { realpathSync as realpathSync3 } from "node:fs";
 function claimMaps(plans) {
   const owners = /* @__PURE__ */ new Map();
+  for (const p2 of plans) {
+    if (p2.kind === "done" && p2.map && !owners.has(p2.map.file))
+      owners.set(p2.map.file, { js: p2.js.display, abs: p2.map.abs });
+  }
   return plans.map((p2) => {
     if (p2.kind !== "pair") return p2;
-    const owner = owners.get(p2.map.abs);
-    if (owner !== void 0) return { kind: "shared", js: p2.js, map: p2.map.display, owner };
-    owners.set(p2.map.abs, p2.js.display);
+    const file = `${p2.mapStamp.dev}:${p2.mapStamp.ino}`;
+    const owner = owners.get(file);
+    if (owner !== void 0 && (owner.abs === p2.map.abs || sameTarget(owner.abs, p2.map.abs)))
+      return { kind: "shared", js: p2.js, map: p2.map.display, owner: owner.js };
+    if (owner === void 0) owners.set(file, { js: p2.js.display, abs: p2.map.abs });
     return p2;
   });
+}
+function sameTarget(a, b2) {
+  try {
+    return realpathSync3.native(a) === realpathSync3.native(b2);
+  } catch {
+    return false;
+  }
 }
 async function runInjection(opts) {
   const discovery = await discover(opts.paths, {
@@ -58975,7 +58998,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { closeSync as closeSync6, existsSync as existsSync10, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync8 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync10, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync9 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -58999,7 +59022,7 @@ function listUploadFiles(opts) {
     const given = isAbsolute8(p2) ? p2 : resolve13(opts.cwd, p2);
     let st;
     try {
-      st = statSync8(given);
+      st = statSync9(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -59054,7 +59077,7 @@ function bundleListing(bundle, cwd) {
     const abs = resolve13(cwd, p2);
     let st;
     try {
-      st = statSync8(abs);
+      st = statSync9(abs);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -60552,7 +60575,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync7, constants as constants4, existsSync as existsSync12, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync9 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync12, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync10 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -60593,7 +60616,7 @@ async function expandPaths(args, cwd) {
   for (const arg of args) {
     const abs = isAbsolute10(arg) ? arg : resolve15(cwd, arg);
     if (existsSync12(abs)) {
-      if (!statSync9(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync10(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -61462,7 +61485,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync13, statSync as statSync10 } from "node:fs";
+import { existsSync as existsSync13, statSync as statSync11 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -61890,7 +61913,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync13(wd) || !statSync10(wd).isDirectory()) {
+  if (!existsSync13(wd) || !statSync11(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

@@ -701,7 +701,7 @@ function decompressed(bytes) {
 }
 
 // src/sourcemaps/inject-apply.ts
-import { statSync } from "node:fs";
+import { statSync as statSync2 } from "node:fs";
 
 // src/sourcemaps/atomic-write.ts
 import {
@@ -1419,7 +1419,7 @@ function injectInline(jsText, id) {
 }
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync2, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync2, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync2, readSync as readSync2, statSync } from "node:fs";
 import { sep as sep2 } from "node:path";
 
 // src/sourcemaps/discover.ts
@@ -1468,7 +1468,10 @@ function readStamped(path, slot) {
       n += r;
       if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
-    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode & 4095 } };
+    return {
+      buf: buf.subarray(0, n),
+      stamp: { size: n, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, mode: st.mode & 4095 }
+    };
   } finally {
     closeSync3(fd);
   }
@@ -1495,7 +1498,13 @@ function analyze(js, roots, invalid, keep) {
   const whole = () => buf[0] === 239 && buf[1] === 187 && buf[2] === 191 ? `\uFEFF${text}` : text;
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
-  if (existing) return { kind: "done", js, id: existing, noReference: ref === void 0 };
+  if (existing) {
+    const done = { kind: "done", js, id: existing, noReference: ref === void 0 };
+    const mapAbs = ref && isDataUrl(ref.url) ? void 0 : ref && !isServerMapUrl(ref.url, exists) ? mapLocation(js, ref.url)?.abs : `${js.abs}.map`;
+    const st = mapAbs === void 0 ? void 0 : statSync(mapAbs, { throwIfNoEntry: false });
+    if (mapAbs !== void 0 && st?.isFile()) done.map = { abs: mapAbs, file: `${st.dev}:${st.ino}` };
+    return done;
+  }
   if (ref && isDataUrl(ref.url)) {
     const data = parseDataUrl(ref.url);
     if (!data) {
@@ -1595,7 +1604,7 @@ function isInside(abs, root) {
 // src/sourcemaps/inject-apply.ts
 function readUnchanged(file, was, slot, text) {
   const now = text === void 0 ? readStamped(file.abs, slot) : void 0;
-  const stamp = now ? now.stamp : statSync(file.abs);
+  const stamp = now ? now.stamp : statSync2(file.abs);
   if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs || stamp.ino !== was.ino) {
     throw new InputError(`${file.display} changed while inject was running`, {
       hint: "Run inject again when the build has finished writing."

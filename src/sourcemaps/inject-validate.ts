@@ -3,7 +3,7 @@
  * decide what to do with each (a Plan), writing nothing. Reads go through two reused buffers,
  * never wait on a FIFO or device, and refuse files too large to read as text.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import { exists, pendingPath } from "./atomic-write.js";
 import { debugIdFromBytes, debugIdFromMap, findDebugId } from "./debug-id.js";
@@ -12,16 +12,24 @@ import { describeCause, MAX_TEXT_BYTES, NOT_REGULAR, refusal, TOO_LARGE } from "
 import { decodeUtf8, describeJsonError, mapProblem, parseMapJson } from "./inject-plan.js";
 import { isDataUrl, isServerMapUrl, parseDataUrl, readSourceMapReference } from "./map-reference.js";
 
-/** What validation saw of a file: its size, modification time, inode and permission bits. */
+/** What validation saw of a file: its size, modification time, device and inode, and permission bits. */
 export interface Stamp {
   size: number;
   mtimeMs: number;
+  dev: number;
   ino: number;
   mode: number;
 }
 
 export type Plan =
-  | { kind: "done"; js: DiscoveredFile; id: string; noReference: boolean }
+  | {
+      kind: "done";
+      js: DiscoveredFile;
+      id: string;
+      noReference: boolean;
+      /** The map it was injected with, when that is a file here: its path and `dev:ino`. */
+      map?: { abs: string; file: string };
+    }
   | { kind: "nomap"; js: DiscoveredFile; id: string; noReference: boolean; jsStamp: Stamp; jsText?: string }
   | { kind: "inline"; js: DiscoveredFile; id: string; mapHadId: boolean; jsStamp: Stamp; jsText?: string }
   | {
@@ -83,7 +91,10 @@ export function readStamped(path: string, slot: typeof JS | typeof MAP): { buf: 
       n += r;
       if (n > MAX_TEXT_BYTES) throw refusal(TOO_LARGE, path);
     }
-    return { buf: buf.subarray(0, n), stamp: { size: n, mtimeMs: st.mtimeMs, ino: st.ino, mode: st.mode & 0o7777 } };
+    return {
+      buf: buf.subarray(0, n),
+      stamp: { size: n, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino, mode: st.mode & 0o7777 },
+    };
   } finally {
     closeSync(fd);
   }
@@ -126,7 +137,19 @@ function analyze(js: DiscoveredFile, roots: string[], invalid: Invalid[], keep: 
   const whole = () => (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? `\ufeff${text}` : text);
   const ref = readSourceMapReference(text);
   const existing = findDebugId(text);
-  if (existing) return { kind: "done", js, id: existing, noReference: ref === undefined };
+  if (existing) {
+    const done: Plan = { kind: "done", js, id: existing, noReference: ref === undefined };
+    // Its map stays its own on a re-run: another file naming it must not shift it again.
+    const mapAbs =
+      ref && isDataUrl(ref.url)
+        ? undefined
+        : ref && !isServerMapUrl(ref.url, exists)
+          ? mapLocation(js, ref.url)?.abs
+          : `${js.abs}.map`;
+    const st = mapAbs === undefined ? undefined : statSync(mapAbs, { throwIfNoEntry: false });
+    if (mapAbs !== undefined && st?.isFile()) done.map = { abs: mapAbs, file: `${st.dev}:${st.ino}` };
+    return done;
+  }
 
   if (ref && isDataUrl(ref.url)) {
     // Every form browsers accept (sentry-cli 3.8.0 reads only `data:application/json;base64,`

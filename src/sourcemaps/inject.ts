@@ -8,6 +8,7 @@
  * nothing is changed. Applying (./inject-apply.ts) then writes each file crash-safely. What the
  * new bytes are is decided by ./inject-plan.ts (pure); the report is ./inject-render.ts.
  */
+import { realpathSync } from "node:fs";
 import { InputError } from "../errors.js";
 import { type Discovery, discover } from "./discover.js";
 import { applyPlans, type InjectStep, weight } from "./inject-apply.js";
@@ -69,17 +70,36 @@ export interface InjectReport {
 
 /**
  * A map can belong to one file only — a second file naming it would shift it twice — so the
- * first file naming it, in discovery order, gets it; the others are left unchanged.
+ * first file naming it, in discovery order, gets it; the others are left unchanged. A map is
+ * the file a name leads to: `b.js.map`, a symbolic link to `a.js.map`, is a.js's map too
+ * (while two hard links are two names, each replaced by a file of its own). A file that already
+ * has a debug id keeps the map it names, so a second run leaves the others unchanged again.
  */
 function claimMaps(plans: Plan[]): Plan[] {
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { js: string; abs: string }>();
+  // A file injected by an earlier run already has its map: a re-run leaves that map alone.
+  for (const p of plans) {
+    if (p.kind === "done" && p.map && !owners.has(p.map.file))
+      owners.set(p.map.file, { js: p.js.display, abs: p.map.abs });
+  }
   return plans.map((p) => {
     if (p.kind !== "pair") return p;
-    const owner = owners.get(p.map.abs);
-    if (owner !== undefined) return { kind: "shared", js: p.js, map: p.map.display, owner };
-    owners.set(p.map.abs, p.js.display);
+    const file = `${p.mapStamp.dev}:${p.mapStamp.ino}`;
+    const owner = owners.get(file);
+    if (owner !== undefined && (owner.abs === p.map.abs || sameTarget(owner.abs, p.map.abs)))
+      return { kind: "shared", js: p.js, map: p.map.display, owner: owner.js };
+    if (owner === undefined) owners.set(file, { js: p.js.display, abs: p.map.abs });
     return p;
   });
+}
+
+/** Whether two paths to one inode lead to it through the same name (symbolic links resolved). */
+function sameTarget(a: string, b: string): boolean {
+  try {
+    return realpathSync.native(a) === realpathSync.native(b);
+  } catch {
+    return false;
+  }
 }
 
 export const NO_MAP_WARNING = (display: string) =>

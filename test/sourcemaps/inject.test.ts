@@ -6,6 +6,7 @@ import {
   readFileSync,
   renameSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -255,17 +256,56 @@ describe("runInjection", () => {
     ]);
   });
 
-  it("injects a map shared by two files only once", async () => {
+  it("injects a map shared by two files only once, and a second run leaves it as it is", async () => {
     const dir = tempDir("inject-");
     write(join(dir, "dist"), "a.js", "var a=1;\n//# sourceMappingURL=shared.map\n");
     write(join(dir, "dist"), "b.js", "var b=1;\n//# sourceMappingURL=shared.map\n");
     write(join(dir, "dist"), "shared.map", JSON.stringify({ version: 3, sources: ["x"], names: [], mappings: "AAAA" }));
-    const report = await runInjection({ paths: ["dist"], cwd: dir });
-    expect(JSON.parse(readFileSync(join(dir, "dist/shared.map"), "utf8")).mappings).toBe(";;AAAA");
-    expect(readFileSync(join(dir, "dist/b.js"), "utf8")).toBe("var b=1;\n//# sourceMappingURL=shared.map\n");
-    expect(report.untouched).toEqual([
-      { path: "dist/b.js", reason: "its source map dist/shared.map belongs to dist/a.js, which was injected with it" },
-    ]);
+    // A second run finds a.js injected: the map stays a.js's, not shifted again for b.js.
+    for (let run = 1; run <= 2; run++) {
+      const report = await runInjection({ paths: ["dist"], cwd: dir });
+      expect(JSON.parse(readFileSync(join(dir, "dist/shared.map"), "utf8")).mappings, `run ${run}`).toBe(";;AAAA");
+      expect(readFileSync(join(dir, "dist/b.js"), "utf8")).toBe("var b=1;\n//# sourceMappingURL=shared.map\n");
+      expect(report.untouched).toEqual([
+        {
+          path: "dist/b.js",
+          reason: "its source map dist/shared.map belongs to dist/a.js, which was injected with it",
+        },
+      ]);
+    }
+  });
+
+  it("takes a map reached through a symbolic link for the map it links to: injected once, the other file left unchanged", async () => {
+    const dir = tempDir("inject-");
+    const map = JSON.stringify({ version: 3, sources: ["x"], names: [], mappings: "AAAA" });
+    write(join(dir, "dist"), "a.js", "var a=1;\n//# sourceMappingURL=a.js.map\n");
+    write(join(dir, "dist"), "a.js.map", map);
+    write(join(dir, "dist"), "b.js", "var b=1;\n//# sourceMappingURL=b.js.map\n");
+    symlinkSync("a.js.map", join(dir, "dist/b.js.map"));
+    // Two hard links are two maps: each name is replaced by its own injected map.
+    write(join(dir, "dist"), "c.js", "var c=1;\n//# sourceMappingURL=c.js.map\n");
+    write(join(dir, "dist"), "c.js.map", map);
+    write(join(dir, "dist"), "d.js", "var d=1;\n//# sourceMappingURL=d.js.map\n");
+    linkSync(join(dir, "dist/c.js.map"), join(dir, "dist/d.js.map"));
+    for (const threads of [0, 2]) {
+      const report = await runInjection({ paths: ["dist"], cwd: dir, threads });
+      expect(JSON.parse(readFileSync(join(dir, "dist/a.js.map"), "utf8")).mappings).toBe(";;AAAA");
+      expect(readFileSync(join(dir, "dist/b.js"), "utf8")).toBe("var b=1;\n//# sourceMappingURL=b.js.map\n");
+      if (threads === 0) {
+        expect(report.untouched).toEqual([
+          {
+            path: "dist/b.js",
+            reason: "its source map dist/b.js.map belongs to dist/a.js, which was injected with it",
+          },
+        ]);
+        expect(report.modifiedMaps.map((m) => m.path)).toEqual(["dist/a.js.map", "dist/c.js.map", "dist/d.js.map"]);
+      }
+      for (const f of ["c", "d"]) {
+        const js = readFileSync(join(dir, `dist/${f}.js`), "utf8");
+        const m = JSON.parse(readFileSync(join(dir, `dist/${f}.js.map`), "utf8"));
+        expect(m).toMatchObject({ mappings: ";;AAAA", debugId: findDebugId(js) });
+      }
+    }
   });
 
   // Both ways of replacing files (./atomic-write.ts): storage recycled (ext4…) and plain (tmpfs).
