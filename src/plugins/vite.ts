@@ -70,7 +70,8 @@ type BundleLike = Record<string, OutputChunkLike | OutputAssetLike>;
 interface PluginContextLike {
   warn(message: string): void;
   error(message: string): never;
-  meta?: { rolldownVersion?: string };
+  /** Rollup sets rollupVersion and watchMode, Rolldown also rolldownVersion. */
+  meta?: { rolldownVersion?: string; rollupVersion?: string; watchMode?: boolean };
   getModuleInfo?(id: string): { code?: string | null } | null;
 }
 
@@ -81,7 +82,8 @@ export interface SentryShipRollupPlugin {
   enforce: "post";
   buildStart(): void;
   renderStart(this: PluginContextLike): void;
-  outputOptions(this: PluginContextLike, options: OutputOptionsLike): OutputOptionsLike | null;
+  /** Generic, so the options returned are the bundler's own type. */
+  outputOptions<O extends OutputOptionsLike>(this: PluginContextLike, options: O): O | null;
   renderChunk: {
     order: "post";
     handler(
@@ -195,7 +197,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           const id = await idOf(chunk);
           return id === undefined ? "" : (await injection()).debugIdComment(id);
         }),
-      };
+      } as typeof outputOptions;
     },
     renderChunk: {
       order: "post",

@@ -28,7 +28,7 @@ interface SourceLike {
 interface AssetLike {
   name: string;
   source: SourceLike;
-  info: { related?: Record<string, string | string[] | undefined> };
+  info: { related?: Record<string, string | string[] | null | undefined> };
 }
 interface CompilationLike {
   hooks: {
@@ -56,13 +56,20 @@ interface CompilerLike {
   outputPath: string;
 }
 
+/** What the plugin's declared `apply` asks of a compiler (webpack's and rspack's both have it). */
+export interface WebpackCompilerOutline {
+  readonly webpack: object;
+  readonly hooks: object;
+  readonly outputPath: string;
+}
+
 function text(s: SourceLike): string {
   const v = s.source();
   return typeof v === "string" ? v : Buffer.from(v).toString("utf8");
 }
 
-function firstOf(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+function firstOf(v: string | string[] | null | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : (v ?? undefined);
 }
 
 /** The webpack (and rspack) plugin. */
@@ -73,7 +80,13 @@ export class SentryShipWebpackPlugin {
     this.options = options;
   }
 
-  apply(compiler: CompilerLike): void {
+  /**
+   * Takes webpack's or rspack's Compiler. The declared type is only its outline: the write-side
+   * calls (`updateAsset` with webpack's own `Source`) cannot be typed without webpack's types, and
+   * a stricter parameter would make the plugin unassignable to `Configuration["plugins"]`.
+   */
+  apply(compilerOutline: WebpackCompilerOutline): void {
+    const compiler = compilerOutline as CompilerLike;
     const options = this.options;
     const log = pluginLogger(options);
     const releaseOf = releaseResolver(options, log);

@@ -75,6 +75,55 @@ describe("the plugin subpaths", () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/injekt/);
   }, 60_000);
+  it("go into each bundler's own config types (strict, node16 and bundler resolution)", () => {
+    const dir = consumer();
+    const link = (name: string) => {
+      mkdirSync(join(dir, "node_modules", name, ".."), { recursive: true });
+      symlinkSync(join(root, "node_modules", name), join(dir, "node_modules", name), "dir");
+    };
+    for (const name of ["vite", "vite8", "rollup", "webpack", "@rspack/core", "esbuild", "@types/node"]) link(name);
+    writeFileSync(
+      join(dir, "config.ts"),
+      [
+        'import { defineConfig } from "vite";',
+        'import { defineConfig as defineVite8Config } from "vite8";',
+        'import type { RollupOptions } from "rollup";',
+        'import type { Configuration } from "webpack";',
+        'import type { RspackOptions } from "@rspack/core";',
+        'import { build, type BuildOptions } from "esbuild";',
+        'import { sentryShip, sentryRollupPlugin, sentryVitePlugin } from "sentry-ship/vite";',
+        'import { SentryShipWebpackPlugin, sentryWebpackPlugin } from "sentry-ship/webpack";',
+        'import { sentryEsbuildPlugin, sentryShip as sentryShipEsbuild } from "sentry-ship/esbuild";',
+        "",
+        'const options = { release: { name: "shop@1.0.0" }, sourcemaps: { filesToDeleteAfterUpload: "dist/**/*.map" } };',
+        "export const vite = defineConfig({ build: { sourcemap: true }, plugins: [sentryShip(options), sentryVitePlugin()] });",
+        "export const vite8 = defineVite8Config({ build: { sourcemap: true }, plugins: [sentryShip(options)] });",
+        'export const rollup: RollupOptions = { input: "src/index.js", plugins: [sentryShip(options), sentryRollupPlugin()] };',
+        "export const webpack: Configuration = { plugins: [new SentryShipWebpackPlugin(options), sentryWebpackPlugin()] };",
+        "export const rspack: RspackOptions = { plugins: [new SentryShipWebpackPlugin(options), sentryWebpackPlugin()] };",
+        "export const esbuild: BuildOptions = { plugins: [sentryShipEsbuild(options), sentryEsbuildPlugin()] };",
+        'export const run = () => build({ entryPoints: ["src/index.js"], plugins: [sentryShipEsbuild(options)] });',
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    for (const [module, moduleResolution] of [
+      ["Node16", "Node16"],
+      ["ESNext", "Bundler"],
+    ]) {
+      const args = [tsc, "--noEmit", "--strict", "--target", "ES2022", "--types", "node", "--skipLibCheck"];
+      const r = spawnSync(
+        process.execPath,
+        [...args, "--module", module!, "--moduleResolution", moduleResolution!, "config.ts"],
+        {
+          cwd: dir,
+          encoding: "utf8",
+        },
+      );
+      expect(r.stdout + r.stderr, moduleResolution).toBe("");
+      expect(r.status).toBe(0);
+    }
+  }, 120_000);
 });
 
 /** The apparent size (the sum of file sizes, as `du --apparent-size` counts) of everything under `dir`. */
