@@ -8,7 +8,7 @@
  * Failures follow the options' policy: `errorHandler`, else `onError: "warn"` logs, else the build
  * fails. A missing auth token only warns (nothing is sent), as the official plugins do.
  */
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { SentryOptions } from "../library/session.js";
 import type { PluginLogger, SentryShipPluginOptions } from "./options.js";
 
@@ -105,14 +105,17 @@ async function runSteps(job: AfterBuild, base: SentryOptions, steps: string[]): 
   if (steps.includes("upload")) {
     const outDir = isAbsolute(job.outDir) ? job.outDir : resolve(cwd, job.outDir);
     const assets = list(options.sourcemaps?.assets);
-    const paths = assets ? await matchGlobs(assets, cwd) : [outDir];
+    const ignore = list(options.sourcemaps?.ignore);
+    const paths = assets ? await matchGlobs(assets, cwd, ignore) : [outDir];
     if (paths.length === 0) throw new Error(`sourcemaps.assets matched no file: ${assets!.join(", ")}`);
     const doc = await api.uploadSourcemaps({
       ...base,
       paths,
       release: version,
       dist: r.dist,
-      ignore: list(options.sourcemaps?.ignore),
+      // The assets were matched without the ignored files already; the output folder is walked
+      // by the upload, whose patterns are relative to the folder: the globs' matches go in anchored.
+      ignore: assets || !ignore ? undefined : [...ignore, ...(await anchoredPatterns(ignore, cwd, outDir))],
       filesToDeleteAfterUpload: options.sourcemaps?.filesToDeleteAfterUpload,
       dryRun,
     });
@@ -159,7 +162,28 @@ async function runSteps(job: AfterBuild, base: SentryOptions, steps: string[]): 
   }
 }
 
-async function matchGlobs(globs: string[], cwd: string): Promise<string[]> {
+async function matchGlobs(globs: string[], cwd: string, ignore?: string[]): Promise<string[]> {
   const { glob } = await import("tinyglobby");
-  return (await glob(globs, { cwd, absolute: true, onlyFiles: true })).sort();
+  return (await glob(globs, { cwd, absolute: true, onlyFiles: true, ...(ignore ? { ignore } : {}) })).sort();
+}
+
+/**
+ * `sourcemaps.ignore` holds globs relative to `cwd`; the upload's own patterns are gitignore-style
+ * and relative to the folder it walks. Each file the globs match inside `outDir` becomes an
+ * anchored, escaped pattern (`/assets/x.js`); the globs themselves stay too, so a bare name
+ * (`*.test.js`) still matches at any depth of the output folder.
+ */
+async function anchoredPatterns(ignore: string[], cwd: string, outDir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const file of await matchGlobs(ignore, cwd)) {
+    const rel = relative(outDir, file);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) continue;
+    out.push(
+      `/${rel
+        .split(sep)
+        .join("/")
+        .replace(/[\\*?[]/g, "\\$&")}`,
+    );
+  }
+  return out;
 }
