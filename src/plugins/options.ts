@@ -51,15 +51,19 @@ export interface ReleaseOptions {
   /** The distribution, sent with the uploaded files. */
   dist?: string;
   setCommits?: SetCommitsOptions | false;
-  deploy?: DeployOptions;
+  /** Record a deploy after the release is finalized (`false`, as leaving it out: none). */
+  deploy?: DeployOptions | false;
 }
 
 export interface SourcemapsOptions {
-  /** Skip the upload (debug ids are still injected: they cost nothing at run time and let a later upload match). */
-  disable?: boolean;
+  /**
+   * Skip the upload (debug ids are still injected: they cost nothing at run time and let a later
+   * upload match). `"disable-upload"`, the official plugins' value for that, does the same.
+   */
+  disable?: boolean | "disable-upload";
   /** Globs (relative to the working directory) naming what to upload; default: the bundler's output folder. */
   assets?: string | string[];
-  /** Globs left out of the upload. */
+  /** Globs (relative to the working directory) left out of the upload; a bare name (`*.test.js`) also matches anywhere in the output folder. */
   ignore?: string | string[];
   /**
    * Globs (relative to the working directory) of files to delete once the server confirmed the
@@ -71,8 +75,8 @@ export interface SourcemapsOptions {
 export interface SentryShipPluginOptions {
   /** Organization slug (default: SENTRY_ORG, rc files, the org token). */
   org?: string;
-  /** Project slug (default: SENTRY_PROJECT, rc files). */
-  project?: string;
+  /** Project slug, or several: the upload goes to each (default: SENTRY_PROJECT, rc files). */
+  project?: string | string[];
   /** Auth token (default: SENTRY_AUTH_TOKEN, rc files). */
   authToken?: string;
   /** The Sentry server (default: SENTRY_URL, rc files, then https://sentry.io/). */

@@ -62,6 +62,12 @@ describe("the plugin subpaths", () => {
       'import { sentryEsbuildPlugin, type SentryShipPluginOptions } from "sentry-ship/esbuild";',
       'const options: SentryShipPluginOptions = { release: { name: "shop@1.0.0", inject: true }, debug: false };',
       "export const plugins = [sentryVitePlugin(options), new SentryShipWebpackPlugin(options), sentryEsbuildPlugin()];",
+      "// Options as the official plugins take them (the migration table says: the same).",
+      "export const migrated: SentryShipPluginOptions = {",
+      '  project: ["frontend", "backend"],',
+      '  release: { name: "shop@1.0.0", setCommits: false, deploy: false },',
+      '  sourcemaps: { disable: "disable-upload" },',
+      "};",
       "",
     ].join("\n");
     const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
