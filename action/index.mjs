@@ -56981,11 +56981,29 @@ var init_inject_plan = __esm({
 });
 
 // src/sourcemaps/walk.ts
-import { readdirSync as readdirSync4 } from "node:fs";
+import { readdirSync as readdirSync4, realpathSync as realpathSync3, statSync as statSync6 } from "node:fs";
 import { join as join9 } from "node:path";
 function walkFiles(root, opts, onFile) {
   const display = opts.display ?? ((rel) => rel);
+  const open = /* @__PURE__ */ new Set();
   const visit = (absDir, rel) => {
+    let real;
+    if (opts.followLinks) {
+      try {
+        real = realpathSync3.native(absDir);
+      } catch (e) {
+        throw fileError(e, "list", rel ? display(rel) : display(""));
+      }
+      if (open.has(real)) return;
+      open.add(real);
+    }
+    try {
+      list2(absDir, rel);
+    } finally {
+      if (real !== void 0) open.delete(real);
+    }
+  };
+  const list2 = (absDir, rel) => {
     let entries;
     try {
       entries = readdirSync4(absDir, { withFileTypes: true });
@@ -56999,14 +57017,30 @@ function walkFiles(root, opts, onFile) {
     );
     for (const e of entries) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) {
+      let isDir = e.isDirectory();
+      let isFile4 = e.isFile();
+      if (opts.followLinks && e.isSymbolicLink()) {
+        let st;
+        try {
+          st = statSync6(join9(absDir, e.name), { throwIfNoEntry: false });
+        } catch {
+          st = void 0;
+        }
+        if (!st) {
+          opts.onBrokenLink?.(childRel);
+          continue;
+        }
+        isDir = st.isDirectory();
+        isFile4 = st.isFile();
+      }
+      if (isDir) {
         if (opts.skipFolder(e.name)) continue;
         if (opts.ignored?.(childRel, true)) {
           opts.onIgnored?.(`${childRel}/`);
           continue;
         }
         visit(join9(absDir, e.name), childRel);
-      } else if (e.isFile()) {
+      } else if (isFile4) {
         if (opts.ignored?.(childRel, false)) {
           opts.onIgnored?.(childRel);
           continue;
@@ -57210,7 +57244,7 @@ var init_discover = __esm({
 });
 
 // src/sourcemaps/inject-validate.ts
-import { closeSync as closeSync3, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2, statSync as statSync6 } from "node:fs";
+import { closeSync as closeSync3, constants as constants3, existsSync as existsSync7, fstatSync as fstatSync3, openSync as openSync3, readFileSync as readFileSync12, readSync as readSync2, statSync as statSync7 } from "node:fs";
 import { sep as sep5 } from "node:path";
 function readStamped(path, slot) {
   const fd2 = openSync3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
@@ -57266,7 +57300,7 @@ function analyze(js, roots, invalid, keep) {
   if (existing) {
     const done = { kind: "done", js, id: existing, noReference: ref === void 0 };
     const mapAbs = ref && isDataUrl(ref.url) ? void 0 : ref && !isServerMapUrl(ref.url, exists3) ? mapLocation(js, ref.url)?.abs : `${js.abs}.map`;
-    const st = mapAbs === void 0 ? void 0 : statSync6(mapAbs, { throwIfNoEntry: false });
+    const st = mapAbs === void 0 ? void 0 : statSync7(mapAbs, { throwIfNoEntry: false });
     if (mapAbs !== void 0 && st?.isFile()) done.map = { abs: mapAbs, file: `${st.dev}:${st.ino}` };
     return done;
   }
@@ -57382,10 +57416,10 @@ var init_inject_validate = __esm({
 });
 
 // src/sourcemaps/inject-apply.ts
-import { statSync as statSync7 } from "node:fs";
+import { statSync as statSync8 } from "node:fs";
 function readUnchanged(file, was, slot, text) {
   const now = text === void 0 ? readStamped(file.abs, slot) : void 0;
-  const stamp = now ? now.stamp : statSync7(file.abs);
+  const stamp = now ? now.stamp : statSync8(file.abs);
   if (stamp.size !== was.size || stamp.mtimeMs !== was.mtimeMs || stamp.ino !== was.ino) {
     throw new InputError(`${file.display} changed while inject was running`, {
       hint: "Run inject again when the build has finished writing."
@@ -58101,7 +58135,7 @@ var local_store_exports = {};
 __export(local_store_exports, {
   LocalStore: () => LocalStore
 });
-import { readFileSync as readFileSync13, statSync as statSync8 } from "node:fs";
+import { readFileSync as readFileSync13, statSync as statSync9 } from "node:fs";
 import { relative as relative5, resolve as resolve11 } from "node:path";
 var EXT, LocalStore;
 var init_local_store = __esm({
@@ -58125,7 +58159,7 @@ var init_local_store = __esm({
           const root = resolve11(opts.cwd, dir);
           let isDir;
           try {
-            isDir = statSync8(root).isDirectory();
+            isDir = statSync9(root).isDirectory();
           } catch {
             continue;
           }
@@ -58362,7 +58396,7 @@ __export(inject_exports, {
   NO_MAP_WARNING: () => NO_MAP_WARNING,
   runInjection: () => runInjection
 });
-import { realpathSync as realpathSync3 } from "node:fs";
+import { realpathSync as realpathSync4 } from "node:fs";
 function claimMaps(plans) {
   const owners = /* @__PURE__ */ new Map();
   for (const p2 of plans) {
@@ -58381,7 +58415,7 @@ function claimMaps(plans) {
 }
 function sameTarget(a, b2) {
   try {
-    return realpathSync3.native(a) === realpathSync3.native(b2);
+    return realpathSync4.native(a) === realpathSync4.native(b2);
   } catch {
     return false;
   }
@@ -58998,7 +59032,7 @@ var init_delete_after_upload = __esm({
 });
 
 // src/sourcemaps/scan.ts
-import { closeSync as closeSync6, existsSync as existsSync10, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync9 } from "node:fs";
+import { closeSync as closeSync6, existsSync as existsSync10, openSync as openSync6, readFileSync as readFileSync14, readSync as readSync5, statSync as statSync10 } from "node:fs";
 import { basename as basename5, dirname as dirname13, isAbsolute as isAbsolute8, join as join12, resolve as resolve13 } from "node:path";
 function listUploadFiles(opts) {
   const exts = (opts.extensions && opts.extensions.length > 0 ? opts.extensions : DEFAULT_UPLOAD_EXTENSIONS).map(
@@ -59022,7 +59056,7 @@ function listUploadFiles(opts) {
     const given = isAbsolute8(p2) ? p2 : resolve13(opts.cwd, p2);
     let st;
     try {
-      st = statSync9(given);
+      st = statSync10(given);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -59036,7 +59070,10 @@ function listUploadFiles(opts) {
           skipFolder: (name) => name.startsWith("."),
           ignored: ignores.empty ? void 0 : (rel, isDir) => ignores.ignores(rel, isDir),
           onIgnored: (rel) => opts.onSkip?.(rel, "ignored"),
-          wanted: () => true
+          wanted: () => true,
+          // The web server serves what a link leads to: it is uploaded under the link's name.
+          followLinks: true,
+          onBrokenLink: (rel) => opts.onSkip?.(rel, "a symbolic link that leads to no file")
         },
         (_abs, rel) => files.push(rel)
       );
@@ -59077,7 +59114,7 @@ function bundleListing(bundle, cwd) {
     const abs = resolve13(cwd, p2);
     let st;
     try {
-      st = statSync9(abs);
+      st = statSync10(abs);
     } catch (e) {
       throw missingPathError(p2, e);
     }
@@ -60575,7 +60612,7 @@ var init_envelope_file = __esm({
 });
 
 // src/events/files.ts
-import { closeSync as closeSync7, constants as constants4, existsSync as existsSync12, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync10 } from "node:fs";
+import { closeSync as closeSync7, constants as constants4, existsSync as existsSync12, fstatSync as fstatSync4, openSync as openSync7, readSync as readSync6, statSync as statSync11 } from "node:fs";
 import { isAbsolute as isAbsolute10, resolve as resolve15 } from "node:path";
 function cause(e) {
   const code = e.code;
@@ -60616,7 +60653,7 @@ async function expandPaths(args, cwd) {
   for (const arg of args) {
     const abs = isAbsolute10(arg) ? arg : resolve15(cwd, arg);
     if (existsSync12(abs)) {
-      if (!statSync10(abs).isFile()) throw new InputError(`${arg} is not a file`);
+      if (!statSync11(abs).isFile()) throw new InputError(`${arg} is not a file`);
       out.push({ display: arg, path: abs });
       continue;
     }
@@ -61485,7 +61522,7 @@ init_context();
 init_errors();
 
 // src/action/run.ts
-import { existsSync as existsSync13, statSync as statSync11 } from "node:fs";
+import { existsSync as existsSync13, statSync as statSync12 } from "node:fs";
 
 // src/action/inputs.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
@@ -61913,7 +61950,7 @@ async function runAction(io2, opts = {}) {
   const allowFailure = inputs.allowFailure || truthy(io2.env.SENTRY_ALLOW_FAILURE);
   const fail = (message) => log2(annotation(allowFailure ? "warning" : "error", message, ANNOTATION_TITLE));
   const wd = inputs.workingDirectory;
-  if (!existsSync13(wd) || !statSync11(wd).isDirectory()) {
+  if (!existsSync13(wd) || !statSync12(wd).isDirectory()) {
     const msg = `working_directory ${wd} does not exist`;
     log2(annotation("error", msg, ANNOTATION_TITLE));
     return finish(1, void 0, false, msg);

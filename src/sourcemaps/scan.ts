@@ -162,6 +162,9 @@ export function listUploadFiles(opts: ScanOptions): UploadListing {
           ignored: ignores.empty ? undefined : (rel, isDir) => ignores.ignores(rel, isDir),
           onIgnored: (rel) => opts.onSkip?.(rel, "ignored"),
           wanted: () => true,
+          // The web server serves what a link leads to: it is uploaded under the link's name.
+          followLinks: true,
+          onBrokenLink: (rel) => opts.onSkip?.(rel, "a symbolic link that leads to no file"),
         },
         (_abs, rel) => files.push(rel),
       );

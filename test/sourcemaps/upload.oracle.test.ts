@@ -1,3 +1,5 @@
+import { symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resetChunkUploadOptions, setChunkUploadOptions } from "../../src/server/routes/chunks.js";
 import type { Bundle } from "../../src/server/state.js";
@@ -181,6 +183,58 @@ describe("sourcemaps upload against sentry-cli 3.8.0", () => {
     expect(ours.exitCode).toBe(0);
     const [ref, mine] = s.server.state.bundles.slice(before);
     expect(comparable(mine!)).toEqual(comparable(ref!));
+  });
+
+  it("follows symbolic links to files and folders as sentry-cli does, and passes over loops and links to nothing", async () => {
+    const dir = makeDist();
+    writeFiles(dir, {
+      "ln/dist/a.js": "var a=1;\n//# sourceMappingURL=a.js.map\n",
+      "ln/dist/a.js.map": JSON.stringify({ version: 3, sources: ["a.ts"], names: [], mappings: "AAAA" }),
+      "ln/shared/o.js": "var o=1;\n//# sourceMappingURL=o.js.map\n",
+      "ln/shared/o.js.map": JSON.stringify({ version: 3, sources: ["o.ts"], names: [], mappings: "AAAA" }),
+    });
+    symlinkSync("../shared/o.js", join(dir, "ln/dist/link.js"));
+    symlinkSync("../shared/o.js.map", join(dir, "ln/dist/link.js.map"));
+    symlinkSync("../shared", join(dir, "ln/dist/linked"));
+    const before = s.server.state.bundles.length;
+    const theirs = await runSentryCli(["sourcemaps", "upload", "--release", "ln", "ln/dist"], {
+      env: sentryCliEnv(s.server),
+      cwd: dir,
+    });
+    expect(theirs.exitCode).toBe(0);
+    const ours = await runCli(["sourcemaps", "upload", "--release", "ln", "ln/dist"], { env: s.env(), cwd: dir });
+    expect(ours.exitCode).toBe(0);
+    const [ref, mine] = s.server.state.bundles.slice(before);
+    expect(comparable(mine!)).toEqual(comparable(ref!));
+    expect(mine!.files.map((f) => f.path).sort()).toEqual([
+      "files/_/_/a.js",
+      "files/_/_/a.js.map",
+      "files/_/_/link.js",
+      "files/_/_/link.js.map",
+      "files/_/_/linked/o.js",
+      "files/_/_/linked/o.js.map",
+    ]);
+    // sentry-cli fails on these ("File system loop found", "No such file or directory").
+    symlinkSync("..", join(dir, "ln/dist/linked-up"));
+    symlinkSync("gone.js", join(dir, "ln/dist/gone-link.js"));
+    const again = await runCli(["sourcemaps", "upload", "--release", "ln2", "ln/dist"], { env: s.env(), cwd: dir });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain("Not uploaded:\n  gone-link.js: a symbolic link that leads to no file\n");
+    expect(
+      s.server.state.bundles
+        .at(-1)!
+        .files.map((f) => f.path)
+        .sort(),
+    ).toEqual([
+      "files/_/_/a.js",
+      "files/_/_/a.js.map",
+      "files/_/_/link.js",
+      "files/_/_/link.js.map",
+      "files/_/_/linked-up/shared/o.js",
+      "files/_/_/linked-up/shared/o.js.map",
+      "files/_/_/linked/o.js",
+      "files/_/_/linked/o.js.map",
+    ]);
   });
 
   it("takes several paths, single files and -x extensions as sentry-cli does", async () => {
