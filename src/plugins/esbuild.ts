@@ -15,6 +15,7 @@
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
+import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { afterBuild } from "./after-build.js";
@@ -35,7 +36,7 @@ interface OutputFileLike {
 }
 interface BuildResultLike {
   errors: unknown[];
-  outputFiles?: OutputFileLike[];
+  outputFiles?: OutputFileLike[] | undefined;
 }
 interface BuildOptionsLike {
   write?: boolean;
@@ -55,9 +56,14 @@ export interface SentryShipEsbuildPlugin {
   setup(build: PluginBuildLike): Promise<void>;
 }
 
-/** An output file whose contents are replaced; its `text` decodes when asked, as esbuild's own do. */
+/**
+ * An output file whose contents are replaced; its `text` decodes and its `hash` (which watchers
+ * and dev servers compare to tell a changed file) is computed when asked, as esbuild's own are:
+ * 11 characters, here the first 64 bits of the contents' SHA-1 in base64url.
+ */
 function outputFile(path: string, contents: Uint8Array): OutputFileLike {
   let text: string | undefined;
+  let hash: string | undefined;
   return {
     path,
     contents,
@@ -65,7 +71,10 @@ function outputFile(path: string, contents: Uint8Array): OutputFileLike {
       text ??= Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString("utf8");
       return text;
     },
-    hash: "",
+    get hash() {
+      hash ??= createHash("sha1").update(contents).digest().subarray(0, 8).toString("base64url");
+      return hash;
+    },
   } as OutputFileLike;
 }
 

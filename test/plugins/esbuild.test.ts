@@ -42,6 +42,11 @@ describe("the esbuild plugin with write: false", () => {
     for (const f of files) expect(Buffer.from(f.contents).toString("utf8")).toBe(f.text);
     const again = await memory();
     expect(again.map((f) => [f.path, f.text])).toEqual(files.map((f) => [f.path, f.text]));
+    // Each file's hash stands for its injected contents, as esbuild's own hashes do (watchers and
+    // dev servers compare them): one per distinct content, the same for the same bytes.
+    for (const f of files) expect(f.hash).toMatch(/^[\w-]{11}$/);
+    expect(new Set(files.map((f) => f.hash)).size).toBe(new Set(files.map((f) => f.text)).size);
+    expect(again.map((f) => f.hash)).toEqual(files.map((f) => f.hash));
   });
 });
 
