@@ -12,28 +12,28 @@ export interface PluginLogger {
 
 export interface SetCommitsOptions {
   /** Match the git remote against the organization's repositories and send the commits since the previous release. */
-  auto?: boolean;
+  auto?: boolean | undefined;
   /** The repository name as Sentry knows it (with `commit`). */
-  repo?: string;
+  repo?: string | undefined;
   /** The release's head commit (with `repo`). */
-  commit?: string;
+  commit?: string | undefined;
   /** The previous release's head commit (with `repo` and `commit`). */
-  previousCommit?: string;
+  previousCommit?: string | undefined;
   /** Do not fail when the previous release's commit cannot be found. */
-  ignoreMissing?: boolean;
+  ignoreMissing?: boolean | undefined;
 }
 
 export interface DeployOptions {
   /** The environment deployed to (required). */
   env: string;
-  name?: string;
+  name?: string | undefined;
   /** The deploy's own URL. */
-  url?: string;
+  url?: string | undefined;
   /** Start and end (Unix seconds, an ISO 8601 string or a Date; `finished` defaults to now). */
-  started?: number | string | Date;
-  finished?: number | string | Date;
+  started?: number | string | Date | undefined;
+  finished?: number | string | Date | undefined;
   /** Duration in seconds: finished now, started that long ago. */
-  time?: number;
+  time?: number | undefined;
 }
 
 export interface ReleaseOptions {
@@ -41,18 +41,18 @@ export interface ReleaseOptions {
    * The release name (default: as `releases propose-version` proposes it — SENTRY_RELEASE, a CI
    * commit variable, else the git HEAD SHA; no release steps without one).
    */
-  name?: string;
+  name?: string | undefined;
   /** Write `SENTRY_RELEASE = { id }` into every chunk, where the SDKs read it (default: true when a name is known; false turns it off). */
-  inject?: boolean;
+  inject?: boolean | undefined;
   /** Create the release after the build (default: true when a name is known; false turns it off, and finalizing with it). */
-  create?: boolean;
+  create?: boolean | undefined;
   /** Finalize it (default: true). */
-  finalize?: boolean;
+  finalize?: boolean | undefined;
   /** The distribution, sent with the uploaded files. */
-  dist?: string;
-  setCommits?: SetCommitsOptions | false;
+  dist?: string | undefined;
+  setCommits?: SetCommitsOptions | false | undefined;
   /** Record a deploy after the release is finalized (`false`, as leaving it out: none). */
-  deploy?: DeployOptions | false;
+  deploy?: DeployOptions | false | undefined;
 }
 
 export interface SourcemapsOptions {
@@ -60,55 +60,55 @@ export interface SourcemapsOptions {
    * Skip the upload (debug ids are still injected: they cost nothing at run time and let a later
    * upload match). `"disable-upload"`, the official plugins' value for that, does the same.
    */
-  disable?: boolean | "disable-upload";
+  disable?: boolean | "disable-upload" | undefined;
   /** Globs (relative to the working directory) naming what to upload; default: the bundler's output folder. */
-  assets?: string | string[];
+  assets?: string | string[] | undefined;
   /** Globs (relative to the working directory) left out of the upload; a bare name (`*.test.js`) also matches anywhere in the output folder. */
-  ignore?: string | string[];
+  ignore?: string | string[] | undefined;
   /**
    * Globs (relative to the working directory) of files to delete once the server confirmed the
    * upload — typically the maps, so they are not deployed. Nothing is deleted when the upload fails.
    */
-  filesToDeleteAfterUpload?: string | string[];
+  filesToDeleteAfterUpload?: string | string[] | undefined;
 }
 
 export interface SentryShipPluginOptions {
   /** Organization slug (default: SENTRY_ORG, rc files, the org token). */
-  org?: string;
+  org?: string | undefined;
   /** Project slug, or several: the upload goes to each (default: SENTRY_PROJECT, rc files). */
-  project?: string | string[];
+  project?: string | string[] | undefined;
   /** Auth token (default: SENTRY_AUTH_TOKEN, rc files). */
-  authToken?: string;
+  authToken?: string | undefined;
   /** The Sentry server (default: SENTRY_URL, rc files, then https://sentry.io/). */
-  url?: string;
+  url?: string | undefined;
   /** Extra headers on every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Turn the whole plugin off. */
-  disable?: boolean;
+  disable?: boolean | undefined;
   /** Print debug lines. */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /** Print nothing but errors. */
-  silent?: boolean;
+  silent?: boolean | undefined;
   /** Where lines go (default: console). */
-  logger?: PluginLogger;
+  logger?: PluginLogger | undefined;
   /**
    * Inject, but send nothing and delete nothing: the steps the build would take are logged
    * (default: false).
    */
-  dryRun?: boolean;
+  dryRun?: boolean | undefined;
   /**
    * What a failed release step or upload does: "fail" fails the build (the default), "warn" logs
    * and lets it finish. An `errorHandler` takes precedence.
    */
-  onError?: "fail" | "warn";
+  onError?: "fail" | "warn" | undefined;
   /** Called with the error instead of failing the build; throw from it to fail anyway. */
-  errorHandler?: (err: Error) => void;
-  release?: ReleaseOptions;
-  sourcemaps?: SourcemapsOptions;
+  errorHandler?: ((err: Error) => void) | undefined;
+  release?: ReleaseOptions | undefined;
+  sourcemaps?: SourcemapsOptions | undefined;
   /** Working directory for rc files, `.env`, git and relative globs (default: process.cwd()). */
-  cwd?: string;
+  cwd?: string | undefined;
   /** Environment to resolve configuration from (default: process.env). */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
 }
 
 /**

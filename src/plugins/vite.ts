@@ -35,30 +35,30 @@ export type { SentryShipPluginOptions } from "./options.js";
 
 interface RenderedChunkLike {
   fileName: string;
-  isEntry?: boolean;
-  isDynamicEntry?: boolean;
-  facadeModuleId?: string | null;
-  moduleIds?: string[];
+  isEntry?: boolean | undefined;
+  isDynamicEntry?: boolean | undefined;
+  facadeModuleId?: string | null | undefined;
+  moduleIds?: string[] | undefined;
   /** Rolldown's (and Rollup's) rendered modules, in chunk order. */
-  modules?: Record<string, { code: string | null }>;
+  modules?: Record<string, { code: string | null }> | undefined;
 }
 type AddonLike = string | ((chunk: RenderedChunkLike) => string | Promise<string>);
 interface OutputOptionsLike {
-  dir?: string;
-  file?: string;
-  sourcemap?: boolean | "inline" | "hidden";
-  format?: string;
-  strict?: boolean | "auto";
-  preserveModules?: boolean;
-  postBanner?: AddonLike;
-  postFooter?: AddonLike;
+  dir?: string | undefined;
+  file?: string | undefined;
+  sourcemap?: boolean | "inline" | "hidden" | undefined;
+  format?: string | undefined;
+  strict?: boolean | "auto" | undefined;
+  preserveModules?: boolean | undefined;
+  postBanner?: AddonLike | undefined;
+  postFooter?: AddonLike | undefined;
 }
 interface OutputChunkLike {
   type: "chunk";
   fileName: string;
   code: string;
   map: { mappings: string; toString(): string } | null;
-  sourcemapFileName?: string | null;
+  sourcemapFileName?: string | null | undefined;
 }
 interface OutputAssetLike {
   type: "asset";
@@ -71,7 +71,9 @@ interface PluginContextLike {
   warn(message: string): void;
   error(message: string): never;
   /** Rollup sets rollupVersion and watchMode, Rolldown also rolldownVersion. */
-  meta?: { rolldownVersion?: string; rollupVersion?: string; watchMode?: boolean };
+  meta?:
+    | { rolldownVersion?: string | undefined; rollupVersion?: string | undefined; watchMode?: boolean | undefined }
+    | undefined;
   getModuleInfo?(id: string): { code?: string | null } | null;
 }
 

@@ -81,7 +81,7 @@ describe("the plugin subpaths", () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/injekt/);
   }, 60_000);
-  it("go into each bundler's own config types (strict, node16 and bundler resolution)", () => {
+  it("go into each bundler's own config types (strict, node16 and bundler resolution, exactOptionalPropertyTypes)", () => {
     const dir = consumer();
     const link = (name: string) => {
       mkdirSync(join(dir, "node_modules", name, ".."), { recursive: true });
@@ -109,15 +109,17 @@ describe("the plugin subpaths", () => {
         "export const rspack: RspackOptions = { plugins: [new SentryShipWebpackPlugin(options), sentryWebpackPlugin()] };",
         "export const esbuild: BuildOptions = { plugins: [sentryShipEsbuild(options), sentryEsbuildPlugin()] };",
         'export const run = () => build({ entryPoints: ["src/index.js"], plugins: [sentryShipEsbuild(options)] });',
+        "// As the docs write it: an option straight from the environment may be undefined.",
+        "export const fromEnv = defineConfig({ plugins: [sentryShip({ authToken: process.env.SENTRY_AUTH_TOKEN, release: { name: process.env.RELEASE } })] });",
         "",
       ].join("\n"),
     );
     const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-    for (const [module, moduleResolution] of [
+    for (const [module, moduleResolution, ...extra] of [
       ["Node16", "Node16"],
-      ["ESNext", "Bundler"],
+      ["ESNext", "Bundler", "--exactOptionalPropertyTypes"],
     ]) {
-      const args = [tsc, "--noEmit", "--strict", "--target", "ES2022", "--types", "node", "--skipLibCheck"];
+      const args = [tsc, "--noEmit", "--strict", "--target", "ES2022", "--types", "node", "--skipLibCheck", ...extra];
       const r = spawnSync(
         process.execPath,
         [...args, "--module", module!, "--moduleResolution", moduleResolution!, "config.ts"],
