@@ -57,7 +57,7 @@ interface OutputChunkLike {
   type: "chunk";
   fileName: string;
   code: string;
-  map: { mappings: string; toString(): string } | null;
+  map: { mappings: string; debugId?: string | undefined; toString(): string } | null;
   sourcemapFileName?: string | null | undefined;
 }
 interface OutputAssetLike {
@@ -246,8 +246,16 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           if (asset?.type === "asset") {
             const map = finishChunkMap(text(asset.source), id, at);
             asset.source = map;
-            // Under Rolldown the mappings are unchanged, and reading `item.map` would copy it out of Rust.
-            if (at !== undefined && item.map) item.map.mappings = (JSON.parse(map) as { mappings: string }).mappings;
+            // The chunk's own map object gets the id too: Vite rewrites the entry chunk for its
+            // preload helper in its own generateBundle and writes the map file anew from it,
+            // keeping `debugId`. Under Rolldown the mappings are unchanged.
+            const own = item.map;
+            if (own) {
+              if (at !== undefined) own.mappings = (JSON.parse(map) as { mappings: string }).mappings;
+              own.debugId = id;
+              // Rolldown hands out a copy of the map on each read: give the copy back.
+              if (at === undefined) item.map = own;
+            }
           }
         } catch (e) {
           this.error(`sentry-ship: ${item.fileName}: its source map cannot take the debug id: ${(e as Error).message}`);
