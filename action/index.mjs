@@ -43774,7 +43774,7 @@ var init_layout = __esm({
 // src/server/web/assets.ts
 import { readFileSync as readFileSync7 } from "node:fs";
 function asset(name) {
-  const type = ASSETS[name];
+  const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : void 0;
   if (!type) return void 0;
   let body = cache.get(name);
   if (!body) {

@@ -18,7 +18,8 @@ export const ASSETS: Record<string, string> = {
 const cache = new Map<string, Buffer>();
 
 export function asset(name: string): Reply | undefined {
-  const type = ASSETS[name];
+  // Own names only: `__proto__`, `constructor`, … are not files.
+  const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!type) return undefined;
   let body = cache.get(name);
   if (!body) {
