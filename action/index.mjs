@@ -50039,7 +50039,9 @@ function interestingHeaders(req) {
 function recordEvent(core, ev) {
   processIncoming(core, ev);
   const events = core.state.events;
-  events.push(ev);
+  const owner = hasEvent(ev) ? void 0 : events.findLast((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e));
+  if (owner) owner.items.push(...ev.items);
+  else events.push(ev);
   const kept2 = (e) => e.items.reduce((n2, i3) => n2 + (i3.size <= core.limits.recordedPayloadBytes ? i3.size : 0), 0);
   let bytes = (eventBytes.get(core.state) ?? 0) + kept2(ev);
   let drop2 = 0;
@@ -50049,7 +50051,7 @@ function recordEvent(core, ev) {
   }
   if (drop2 > 0) events.splice(0, drop2);
   eventBytes.set(core.state, bytes);
-  core.persist.saveEvent(ev);
+  core.persist.saveEvent(owner ?? ev);
 }
 function register9(router, core) {
   const ingestion = {
@@ -50236,7 +50238,7 @@ function handleStore(core, req) {
   });
   return json(200, { id: eventId });
 }
-var LIMITS, RATE_LIMITED_DETAIL, limitsByState, eventBytes, MAX_JSON_DEPTH;
+var LIMITS, RATE_LIMITED_DETAIL, limitsByState, eventBytes, hasEvent, MAX_JSON_DEPTH;
 var init_ingest = __esm({
   "src/server/routes/ingest.ts"() {
     "use strict";
@@ -50256,6 +50258,7 @@ var init_ingest = __esm({
     RATE_LIMITED_DETAIL = "Sentry dropped data due to a quota or internal rate limit being reached. This will not affect your application. See https://docs.sentry.io/product/accounts/quotas/ for more information.";
     limitsByState = /* @__PURE__ */ new WeakMap();
     eventBytes = /* @__PURE__ */ new WeakMap();
+    hasEvent = (e) => e.items.some((i3) => i3.header.type === "event" || i3.header.type === "transaction");
     MAX_JSON_DEPTH = 128;
   }
 });

@@ -77,7 +77,12 @@ describe("send-envelope", () => {
     const { setRateLimit, clearRateLimits } = await import("../../src/server/routes/ingest.js");
     setRateLimit(fixture.server.core, { categories: ["error"], seconds: 40 });
     try {
-      const { file } = writeEnvelope(storedEnvelope(fixture.server.dsn));
+      // An event id of its own: the attachment would otherwise join the event sent earlier under the same id.
+      const fresh = storedEnvelope(fixture.server.dsn).replace(
+        "9ec79c33ec9942ab8353589fcb2e04dc",
+        "4b1f6d2e8a9c4e0f9d3b7a6c5e4d3c2b",
+      );
+      const { file } = writeEnvelope(fresh);
       const r = await runCli(["send-envelope", file], { env: { SENTRY_DSN: fixture.server.dsn } });
       expect(r.exitCode).toBe(0);
       expect(r.stderr).toContain(

@@ -231,10 +231,19 @@ function interestingHeaders(req: RouteRequest): Record<string, string> {
 
 const eventBytes = new WeakMap<ServerState, number>();
 
+const hasEvent = (e: StoredEvent) => e.items.some((i) => i.header.type === "event" || i.header.type === "transaction");
+
 function recordEvent(core: ServerCore, ev: StoredEvent): void {
   processIncoming(core, ev);
   const events = core.state.events;
-  events.push(ev);
+  // An envelope without an event that names an event already received (its attachments or a user
+  // report, sent on their own) belongs to that event, as on Sentry: its items join the event's
+  // record, which is saved again, rather than a second record under the same id replacing it on disk.
+  const owner = hasEvent(ev)
+    ? undefined
+    : events.findLast((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e));
+  if (owner) owner.items.push(...ev.items);
+  else events.push(ev);
   // Memory keeps the newest events within a count and a byte budget; --data keeps them all on disk.
   const kept = (e: StoredEvent) =>
     e.items.reduce((n, i) => n + (i.size <= core.limits.recordedPayloadBytes ? i.size : 0), 0);
@@ -249,7 +258,7 @@ function recordEvent(core: ServerCore, ev: StoredEvent): void {
   }
   if (drop > 0) events.splice(0, drop);
   eventBytes.set(core.state, bytes);
-  core.persist.saveEvent(ev);
+  core.persist.saveEvent(owner ?? ev);
 }
 
 /** Relay's serde_json stops at this nesting depth; deeper events and headers are invalid JSON to it. */
