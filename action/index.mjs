@@ -42868,6 +42868,9 @@ var init_limits = __esm({
       recordedPayloadBytes: 1 * MiB,
       recordedEvents: 1e4,
       recordedEventBytes: 64 * MiB,
+      recordedCheckIns: 1e4,
+      monitorsPerOrg: 1e4,
+      recordedDrops: 1e3,
       requestLogEntries: 5e3,
       requestLogBodyBytes: 64 * 1024,
       requestLogTotalBytes: 8 * MiB
@@ -49498,7 +49501,9 @@ function hyphenate(hex2) {
   return `${hex2.slice(0, 8)}-${hex2.slice(8, 12)}-${hex2.slice(12, 16)}-${hex2.slice(16, 20)}-${hex2.slice(20)}`;
 }
 function drop(core, type, project, reason) {
-  core.state.dropped.push({ type, projectId: project.id, reason, receivedAt: core.now().toISOString() });
+  const dropped = core.state.dropped;
+  dropped.push({ type, projectId: project.id, reason, receivedAt: core.now().toISOString() });
+  if (dropped.length > core.limits.recordedDrops) dropped.splice(0, dropped.length - core.limits.recordedDrops);
 }
 function ingestCheckIn(core, project, payload) {
   const parsed = parseCheckIn(payload);
@@ -49519,7 +49524,10 @@ function applyCheckIn(core, project, c3) {
   let monitor = state.monitors.find((m) => m.projectId === project.id && m.slug === c3.monitor_slug);
   if (c3.monitor_config) {
     if (monitor) monitor.config = c3.monitor_config;
-    else {
+    else if (state.monitors.filter((m) => m.orgId === project.orgId).length >= core.limits.monitorsPerOrg) {
+      drop(core, "check_in", project, `You may not exceed ${core.limits.monitorsPerOrg} monitors per organization`);
+      return;
+    } else {
       monitor = {
         id: randomUUID4(),
         orgId: project.orgId,
@@ -49570,6 +49578,8 @@ function applyCheckIn(core, project, c3) {
       dateUpdated: now,
       monitorConfig: c3.monitor_config ?? null
     });
+    const max = core.limits.recordedCheckIns;
+    if (state.checkIns.length > max) state.checkIns.splice(0, state.checkIns.length - max);
   }
   env2.lastCheckIn = now;
   if (c3.status !== "in_progress") env2.status = c3.status;

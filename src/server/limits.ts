@@ -35,6 +35,12 @@ export interface ServerLimits {
   recordedEvents: number;
   /** Item payload bytes of the events kept in memory. */
   recordedEventBytes: number;
+  /** Cron check-ins kept, in memory and in monitors.json (the oldest are forgotten first). */
+  recordedCheckIns: number;
+  /** Monitors one organization may have: Sentry's `MAX_MONITORS_PER_ORG`; check-ins creating more are dropped. */
+  monitorsPerOrg: number;
+  /** Items dropped while processing (with their reasons) that are kept for inspection, newest last. */
+  recordedDrops: number;
   /** Request-log entries kept (oldest dropped first). */
   requestLogEntries: number;
   /** Bodies up to this size are kept in the request log; larger ones only as a short excerpt. */
@@ -56,6 +62,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   recordedPayloadBytes: 1 * MiB,
   recordedEvents: 10_000,
   recordedEventBytes: 64 * MiB,
+  recordedCheckIns: 10_000,
+  monitorsPerOrg: 10_000,
+  recordedDrops: 1_000,
   requestLogEntries: 5_000,
   requestLogBodyBytes: 64 * 1024,
   requestLogTotalBytes: 8 * MiB,

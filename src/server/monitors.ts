@@ -18,7 +18,9 @@ function hyphenate(hex: string): string {
 }
 
 export function drop(core: ServerCore, type: string, project: Project, reason: string): void {
-  core.state.dropped.push({ type, projectId: project.id, reason, receivedAt: core.now().toISOString() });
+  const dropped = core.state.dropped;
+  dropped.push({ type, projectId: project.id, reason, receivedAt: core.now().toISOString() });
+  if (dropped.length > core.limits.recordedDrops) dropped.splice(0, dropped.length - core.limits.recordedDrops);
 }
 
 /** Process one `check_in` item for `project`. */
@@ -42,7 +44,10 @@ function applyCheckIn(core: ServerCore, project: Project, c: CheckInPayload): vo
   let monitor = state.monitors.find((m) => m.projectId === project.id && m.slug === c.monitor_slug);
   if (c.monitor_config) {
     if (monitor) monitor.config = c.monitor_config;
-    else {
+    else if (state.monitors.filter((m) => m.orgId === project.orgId).length >= core.limits.monitorsPerOrg) {
+      drop(core, "check_in", project, `You may not exceed ${core.limits.monitorsPerOrg} monitors per organization`);
+      return;
+    } else {
       monitor = {
         id: randomUUID(),
         orgId: project.orgId,
@@ -98,6 +103,8 @@ function applyCheckIn(core: ServerCore, project: Project, c: CheckInPayload): vo
       dateUpdated: now,
       monitorConfig: c.monitor_config ?? null,
     });
+    const max = core.limits.recordedCheckIns;
+    if (state.checkIns.length > max) state.checkIns.splice(0, state.checkIns.length - max);
   }
   env.lastCheckIn = now;
   if (c.status !== "in_progress") env.status = c.status;
