@@ -60011,15 +60011,21 @@ function networkMessage(e) {
   const msg = err4.cause?.message ?? err4.message ?? String(e);
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
+function oneLine2(text, max = 200) {
+  const t2 = text.replace(/\s+/g, " ").trim();
+  return t2.length > max ? `${t2.slice(0, max - 1)}\u2026` : t2;
+}
 function serverDetail2(body) {
   try {
     const j2 = JSON.parse(body);
     if (typeof j2.detail === "string") {
-      return Array.isArray(j2.causes) && j2.causes.length ? `${j2.detail}: ${j2.causes.join("; ")}` : j2.detail;
+      return oneLine2(Array.isArray(j2.causes) && j2.causes.length ? `${j2.detail}: ${j2.causes.join("; ")}` : j2.detail);
     }
   } catch {
   }
-  return body.trim().slice(0, 200) || "(empty body)";
+  const title2 = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
+  const text = oneLine2(title2?.trim() ? title2 : /<[a-z!/]/i.test(body) ? body.replace(/<[^>]*>/g, " ") : body);
+  return text || "(empty body)";
 }
 function rateLimitSeconds(headers, category, now) {
   const limits = parseRateLimits2(headers["x-sentry-rate-limits"]).filter(

@@ -118,16 +118,28 @@ function networkMessage(e: unknown): string {
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 
+/** Whitespace (newlines included) collapsed: the detail goes into a one-line error. */
+function oneLine(text: string, max = 200): string {
+  const t = text.replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/**
+ * What the server said, in one line: Relay's `detail` and `causes`; for an HTML page (a proxy's
+ * error page) its title, else its text without tags; else the body's first characters.
+ */
 function serverDetail(body: string): string {
   try {
     const j = JSON.parse(body) as { detail?: unknown; causes?: unknown };
     if (typeof j.detail === "string") {
-      return Array.isArray(j.causes) && j.causes.length ? `${j.detail}: ${j.causes.join("; ")}` : j.detail;
+      return oneLine(Array.isArray(j.causes) && j.causes.length ? `${j.detail}: ${j.causes.join("; ")}` : j.detail);
     }
   } catch {
     /* not JSON */
   }
-  return body.trim().slice(0, 200) || "(empty body)";
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
+  const text = oneLine(title?.trim() ? title : /<[a-z!/]/i.test(body) ? body.replace(/<[^>]*>/g, " ") : body);
+  return text || "(empty body)";
 }
 
 /** Seconds a 429 asks us to wait for `category`, from X-Sentry-Rate-Limits or Retry-After. */

@@ -456,6 +456,23 @@ describe("send-event", () => {
     expect(readdirSync(spool)).toEqual([]);
   });
 
+  it("says in one line what a proxy's HTML error page answered, rejection or outage", async () => {
+    const page = (code: string) =>
+      `<html>\r\n<head><title>${code}</title></head>\r\n<body>\r\n<center><h1>${code}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+    const spool = tempDir("ship-spool-");
+    fixture.server.faults.failNext(/\/envelope\/$/, 400, 1, { body: page("400 Bad Request") });
+    const rejected = await runCli(["send-event", "-m", "x", "--no-environ", "--spool-dir", spool], { env: envFor() });
+    expect(rejected.exitCode).toBe(1);
+    expect(rejected.stderr).toMatch(/^error: 127\.0\.0\.1:\d+ rejected the envelope \(HTTP 400: 400 Bad Request\)\n$/);
+
+    fixture.server.faults.failNext(/\/envelope\/$/, 502, 3, { body: page("502 Bad Gateway") });
+    const down = await runCli(["send-event", "-m", "x", "--no-environ", "--spool-dir", spool], { env: envFor() });
+    expect(down.exitCode).toBe(1);
+    const lines = down.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: could not deliver to 127\.0\.0\.1:\d+ \(HTTP 502: 502 Bad Gateway\); saved to /);
+  });
+
   it("prints the spool path in the JSON document when delivery fails", async () => {
     const spool = tempDir("ship-spool-");
     const port = await closedPort();
