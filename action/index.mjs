@@ -59912,7 +59912,7 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, realpathSync as realpathSync3, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache2 = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
@@ -59933,9 +59933,19 @@ function writeSpoolFile(dir, body, opts) {
   }
   return file;
 }
+function realPath(path) {
+  try {
+    return realpathSync3(path);
+  } catch {
+    return resolve14(path);
+  }
+}
 function isInSpool(file, dir) {
-  const rel = relative7(resolve14(dir), resolve14(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute9(rel);
+  const inside = (f, d) => {
+    const rel = relative7(d, f);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute9(rel);
+  };
+  return inside(resolve14(file), resolve14(dir)) || inside(realPath(file), realPath(dir));
 }
 function claimSpoolFile(file) {
   const claimed = join15(dirname14(file), `.${basename6(file)}.sending-${process.pid}-${randomBytes5(4).toString("hex")}`);

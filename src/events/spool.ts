@@ -4,7 +4,7 @@
  * half-written file never looks like an envelope.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 
 /** `<XDG_CACHE_HOME or ~/.cache>/sentry-ship/spool`. */
@@ -33,10 +33,26 @@ export function writeSpoolFile(dir: string, body: Buffer, opts: { now: Date; eve
   return file;
 }
 
-/** Is `file` inside the spool directory `dir`? */
+/** The path with symbolic links resolved, or as given when it does not exist (yet). */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Is `file` inside the spool directory `dir`? Compared by real path: a spool folder under a
+ * symlinked `~/.cache` is reached as the link's path or as the real one (the working directory
+ * is always the real one).
+ */
 export function isInSpool(file: string, dir: string): boolean {
-  const rel = relative(resolve(dir), resolve(file));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  const inside = (f: string, d: string) => {
+    const rel = relative(d, f);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+  };
+  return inside(resolve(file), resolve(dir)) || inside(realPath(file), realPath(dir));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnvelope as sentryParseEnvelope } from "@sentry/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -92,6 +92,25 @@ describe("send-envelope", () => {
     } finally {
       clearRateLimits(fixture.server.core);
     }
+  });
+
+  it("recognises a spool file reached through a symlinked folder: sent unchanged, then removed", async () => {
+    // ~/.cache on another disk through a symlink: the working directory is the real path, the
+    // spool folder the linked one.
+    const real = join(tempDir("ship-spool-real-"), "spool");
+    mkdirSync(real);
+    const link = join(tempDir("ship-spool-link-"), "spool");
+    symlinkSync(real, link);
+    const name = "20240101T000000Z-9ec79c33ec9942ab8353589fcb2e04dc.envelope";
+    const content = storedEnvelope(fixture.server.dsn);
+    writeFileSync(join(real, name), content);
+    const r = await runCli(["send-envelope", "--spool-dir", link, name], {
+      env: { SENTRY_DSN: fixture.server.dsn },
+      cwd: realpathSync(real),
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(sent[0]!.toString()).toBe(content);
+    expect(existsSync(join(real, name))).toBe(false);
   });
 
   it("sends the file byte for byte with --raw", async () => {
