@@ -45123,9 +45123,8 @@ function tags(ev) {
 }
 function dateOf(ev, fallback) {
   const ts = ev.timestamp;
-  if (typeof ts === "number") return new Date(ts * 1e3).toISOString();
-  if (typeof ts === "string" && !Number.isNaN(Date.parse(ts))) return new Date(ts).toISOString();
-  return fallback;
+  const d = typeof ts === "number" ? new Date(ts * 1e3) : typeof ts === "string" ? new Date(ts) : void 0;
+  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : fallback;
 }
 function apiEventSummary(stored) {
   const ev = stored.event ?? {};
@@ -46537,7 +46536,7 @@ function breadcrumbs(ev) {
   const rows = list2.slice(-200).map((b2) => {
     const c3 = obj2(b2) ?? {};
     const ts = c3.timestamp;
-    const when = typeof ts === "number" ? time(new Date(ts * 1e3).toISOString()) : typeof ts === "string" ? time(ts) : html`<span class="muted">—</span>`;
+    const when = typeof ts === "number" ? Number.isNaN(new Date(ts * 1e3).getTime()) ? html`${String(ts)}` : time(new Date(ts * 1e3).toISOString()) : typeof ts === "string" ? time(ts) : html`<span class="muted">—</span>`;
     const data = obj2(c3.data);
     return html`<tr><td>${when}</td><td>${str2(c3.category) ?? str2(c3.type) ?? ""}</td><td>${str2(c3.level) ?? "info"}</td><td>${str2(c3.message) ? clip(String(c3.message), 1e3) : ""}${data ? value(data) : ""}</td></tr>`;
   });
@@ -59912,7 +59911,7 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, realpathSync as realpathSync3, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, realpathSync as realpathSync4, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache2 = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
@@ -59935,7 +59934,7 @@ function writeSpoolFile(dir, body, opts) {
 }
 function realPath(path) {
   try {
-    return realpathSync3(path);
+    return realpathSync4(path);
   } catch {
     return resolve14(path);
   }

@@ -87,11 +87,14 @@ function tags(ev: Json): { key: string; value: string }[] {
   return out.sort((a, b) => a.key.localeCompare(b.key));
 }
 
+/**
+ * The event's time, or `fallback` (its arrival) when it has none a date can hold: Relay drops an
+ * invalid timestamp, and a number like 99999999999999 seconds is past any date.
+ */
 function dateOf(ev: Json, fallback: string): string {
   const ts = ev.timestamp;
-  if (typeof ts === "number") return new Date(ts * 1000).toISOString();
-  if (typeof ts === "string" && !Number.isNaN(Date.parse(ts))) return new Date(ts).toISOString();
-  return fallback;
+  const d = typeof ts === "number" ? new Date(ts * 1000) : typeof ts === "string" ? new Date(ts) : undefined;
+  return d && !Number.isNaN(d.getTime()) ? d.toISOString() : fallback;
 }
 
 /** The list entry (`GET /projects/{org}/{project}/events/`). */

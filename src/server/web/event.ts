@@ -220,9 +220,12 @@ function breadcrumbs(ev: Json): SafeHtml {
   const rows = (list as unknown[]).slice(-200).map((b) => {
     const c = obj(b) ?? {};
     const ts = c.timestamp;
+    // A number past any date (99999999999999 seconds) is shown as it came.
     const when =
       typeof ts === "number"
-        ? time(new Date(ts * 1000).toISOString())
+        ? Number.isNaN(new Date(ts * 1000).getTime())
+          ? html`${String(ts)}`
+          : time(new Date(ts * 1000).toISOString())
         : typeof ts === "string"
           ? time(ts)
           : html`<span class="muted">—</span>`;
