@@ -59911,7 +59911,7 @@ var init_sourcemaps = __esm({
 
 // src/events/spool.ts
 import { randomBytes as randomBytes5 } from "node:crypto";
-import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, realpathSync as realpathSync4, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
+import { existsSync as existsSync11, mkdirSync as mkdirSync4, readdirSync as readdirSync5, realpathSync as realpathSync5, renameSync as renameSync5, rmSync as rmSync6, writeFileSync as writeFileSync4 } from "node:fs";
 import { basename as basename6, dirname as dirname14, isAbsolute as isAbsolute9, join as join15, relative as relative7, resolve as resolve14 } from "node:path";
 function defaultSpoolDir(env2, homeDir) {
   const cache2 = env2.XDG_CACHE_HOME && isAbsolute9(env2.XDG_CACHE_HOME) ? env2.XDG_CACHE_HOME : join15(homeDir, ".cache");
@@ -59934,7 +59934,7 @@ function writeSpoolFile(dir, body, opts) {
 }
 function realPath(path) {
   try {
-    return realpathSync4(path);
+    return realpathSync5(path);
   } catch {
     return resolve14(path);
   }
@@ -60369,7 +60369,10 @@ function parseTimestamp2(value3) {
   const bad = () => new EventInputError(
     `invalid timestamp '${value3}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`
   );
-  if (/^\d+$/.test(v)) return Number(v);
+  if (/^\d+$/.test(v)) {
+    if (Number.isNaN(new Date(Number(v) * 1e3).getTime())) throw bad();
+    return Number(v);
+  }
   let m = RFC3339.exec(v);
   if (m) {
     const [, y2, mo, d, h2, mi, s2, frac, tz] = m;

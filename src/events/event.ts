@@ -36,7 +36,11 @@ export function parseTimestamp(value: string): number {
     new EventInputError(
       `invalid timestamp '${value}': use unix seconds (1700000000), RFC 3339 (2023-11-14T22:13:20Z) or RFC 2822 (Tue, 14 Nov 2023 22:13:20 +0000)`,
     );
-  if (/^\d+$/.test(v)) return Number(v);
+  if (/^\d+$/.test(v)) {
+    // Past ±8.64e15 ms a date cannot be formed: Relay would drop the value, sentry-cli panics.
+    if (Number.isNaN(new Date(Number(v) * 1000).getTime())) throw bad();
+    return Number(v);
+  }
   let m = RFC3339.exec(v);
   if (m) {
     const [, y, mo, d, h, mi, s, frac, tz] = m;

@@ -21,6 +21,11 @@ const host: HostInfo = {
 const sdk = { name: "sentry-ship", version: "0.1.0" };
 
 describe("parseTimestamp", () => {
+  it("refuses unix seconds that no date can hold, as an invalid timestamp", () => {
+    expect(() => parseTimestamp("99999999999999")).toThrow(/^invalid timestamp '99999999999999': /);
+    expect(parseTimestamp("8640000000000")).toBe(8640000000000);
+  });
+
   it("reads unix seconds, RFC 3339 and RFC 2822", () => {
     expect(parseTimestamp("1700000000")).toBe(1700000000);
     expect(parseTimestamp("2023-11-14T22:13:20Z")).toBe(1700000000);
