@@ -58287,14 +58287,21 @@ function eventFromApi(api) {
 function eventFromText(text) {
   const trimmed2 = text.trim();
   let whole;
+  let jsonError;
   try {
     whole = JSON.parse(trimmed2);
-  } catch {
-    whole = void 0;
+  } catch (e) {
+    jsonError = e;
   }
   const o2 = obj5(whole);
   if (o2) return Array.isArray(o2.entries) ? eventFromApi(o2) : o2;
-  const env2 = parseEnvelope(Buffer.from(text, "utf8"));
+  let env2;
+  try {
+    env2 = parseEnvelope(Buffer.from(text, "utf8"));
+  } catch (e) {
+    if (jsonError === void 0) throw e;
+    throw new Error(`it is not valid JSON (${jsonErrorText(jsonError)}) nor an envelope (${e.message})`);
+  }
   const item = env2.items.find((i3) => i3.header.type === "event");
   if (!item) throw new Error("the envelope has no event item");
   const ev = obj5(JSON.parse(item.payload.toString("utf8")));
@@ -58305,6 +58312,7 @@ var init_event_file = __esm({
   "src/sourcemaps/symbolicate/event-file.ts"() {
     "use strict";
     init_envelope();
+    init_map_json();
   }
 });
 

@@ -4,6 +4,7 @@
  * frames under `rawStacktrace`) — turned back into the event the SDK sent.
  */
 import { parseEnvelope } from "../../domain/envelope.js";
+import { jsonErrorText } from "../map-json.js";
 
 type Json = Record<string, unknown>;
 
@@ -61,14 +62,23 @@ export function eventFromApi(api: Json): Json {
 export function eventFromText(text: string): Json {
   const trimmed = text.trim();
   let whole: unknown;
+  let jsonError: unknown;
   try {
     whole = JSON.parse(trimmed);
-  } catch {
-    whole = undefined;
+  } catch (e) {
+    jsonError = e;
   }
   const o = obj(whole);
   if (o) return Array.isArray(o.entries) ? eventFromApi(o) : o;
-  const env = parseEnvelope(Buffer.from(text, "utf8"));
+  let env: ReturnType<typeof parseEnvelope>;
+  try {
+    env = parseEnvelope(Buffer.from(text, "utf8"));
+  } catch (e) {
+    // Neither reading applies: say what is wrong with both (an event file with a typo is the
+    // likelier one, not an envelope).
+    if (jsonError === undefined) throw e;
+    throw new Error(`it is not valid JSON (${jsonErrorText(jsonError)}) nor an envelope (${(e as Error).message})`);
+  }
   const item = env.items.find((i) => i.header.type === "event");
   if (!item) throw new Error("the envelope has no event item");
   const ev = obj(JSON.parse(item.payload.toString("utf8")));
