@@ -52849,6 +52849,11 @@ async function runSetCommits(opts, ctx) {
   const { collectLocalCommits: collectLocalCommits2, DEFAULT_DEEPEN_LIMIT: DEFAULT_DEEPEN_LIMIT2 } = await Promise.resolve().then(() => (init_commits(), commits_exports));
   const { repoIdFromRemote: repoIdFromRemote2 } = await Promise.resolve().then(() => (init_remote_url(), remote_url_exports));
   const repo = await GitRepo2.open(ctx.cwd, ctx.env);
+  if (await repo.resolve("HEAD") === void 0) {
+    throw new InputError(
+      `the git repository at '${repo.root}' has no commits yet: commit first, or name the commits with --commit REPO@SHA`
+    );
+  }
   const rootPaths = paths.map((p2) => repoRelativePath(repo.root, ctx.cwd, p2));
   const result = await collectLocalCommits2({
     repo,

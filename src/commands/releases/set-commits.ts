@@ -218,6 +218,11 @@ export async function runSetCommits(opts: SetCommitsRequest, ctx: CommandContext
   const { collectLocalCommits, DEFAULT_DEEPEN_LIMIT } = await import("../../vcs/commits.js");
   const { repoIdFromRemote } = await import("../../vcs/remote-url.js");
   const repo = await GitRepo.open(ctx.cwd, ctx.env);
+  if ((await repo.resolve("HEAD")) === undefined) {
+    throw new InputError(
+      `the git repository at '${repo.root}' has no commits yet: commit first, or name the commits with --commit REPO@SHA`,
+    );
+  }
   const rootPaths = paths.map((p) => repoRelativePath(repo.root, ctx.cwd, p));
   const result = await collectLocalCommits({
     repo,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseCommitSpec } from "../../../src/commands/releases/set-commits.js";
 import { type SentryServer, startServer } from "../../../src/server/index.js";
-import { git, repoWithCommits, shallowClone } from "../../support/git.js";
+import { git, makeRepo, repoWithCommits, shallowClone } from "../../support/git.js";
 import { prepare } from "../../support/release-oracle.js";
 import { runCli } from "../../support/runCli.js";
 import { steppingClock } from "../../support/server.js";
@@ -83,6 +83,26 @@ describe("releases set-commits", () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain("Skipping previous release and creating a new one with 20 commits.");
     expect(r.stderr).toContain("is not within 5 more commits; stopped deepening.");
+  });
+
+  it.each([
+    [
+      "--local --ignore-missing",
+      ["--local", "--ignore-missing"],
+      { releases: [{ version: "sc-2.4", commit: "ab".repeat(20) }] },
+    ],
+    ["--local without a previous release", ["--local"], {}],
+    ["--auto", ["--auto"], {}],
+  ])("in a repository without commits (%s), fails in one line before sending commits", async (_n, flags, setup) => {
+    const repo = makeRepo();
+    await seed(setup);
+    const before = s.server.requests.length;
+    const r = await runCli(["releases", "set-commits", "sc-2.5", ...flags], { env: s.env(), cwd: repo.dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      `error: the git repository at '${git(repo.dir, ["rev-parse", "--show-toplevel"]).trim()}' has no commits yet: commit first, or name the commits with --commit REPO@SHA\n`,
+    );
+    expect(since(before).filter((q) => q.method === "PUT")).toEqual([]);
   });
 
   it("matches an ssh remote against the org's https repository with --auto", async () => {
