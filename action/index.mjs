@@ -61840,12 +61840,18 @@ function describeGate(doc) {
   return { verdict, line: `${word}: ${checks.map(fmt).join(", ")}` };
 }
 var MARK = { ok: "\u2705", failed: "\u274C", "not-run": "\u23ED\uFE0F", off: "\u2796" };
+function codeSpan(s2) {
+  const longest = Math.max(0, ...(s2.match(/`+/g) ?? []).map((r2) => r2.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = s2.startsWith("`") || s2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${s2}${pad}${fence}`;
+}
 function cell(s2) {
   return s2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 function renderSummary(o2) {
   const lines = [];
-  lines.push(o2.version ? `### Sentry release \`${o2.version}\`` : "### Sentry release");
+  lines.push(o2.version ? `### Sentry release ${codeSpan(o2.version)}` : "### Sentry release");
   lines.push("");
   lines.push("| | Step | Result |");
   lines.push("| --- | --- | --- |");

@@ -175,6 +175,14 @@ export function describeGate(doc: unknown): { verdict: string; line: string } {
 
 const MARK: Record<StepStatus, string> = { ok: "✅", failed: "❌", "not-run": "⏭️", off: "➖" };
 
+/** `s` as one Markdown code span: a fence longer than any run of backticks inside, padded when it starts or ends with one. */
+function codeSpan(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
@@ -188,7 +196,7 @@ export function renderSummary(o: {
   notes?: string[];
 }): string {
   const lines: string[] = [];
-  lines.push(o.version ? `### Sentry release \`${o.version}\`` : "### Sentry release");
+  lines.push(o.version ? `### Sentry release ${codeSpan(o.version)}` : "### Sentry release");
   lines.push("");
   lines.push("| | Step | Result |");
   lines.push("| --- | --- | --- |");

@@ -58,6 +58,15 @@ describe("renderSummary", () => {
   });
 });
 
+describe("renderSummary's heading", () => {
+  it("keeps a version with backticks in one code span", () => {
+    const heading = (version: string) =>
+      renderSummary({ version, steps: [], closingLine: "done.", allowFailure: false }).split("\n")[0];
+    expect(heading("v`1<b>")).toBe("### Sentry release ``v`1<b>``");
+    expect(heading("`a``b`")).toBe("### Sentry release ``` `a``b` ```");
+  });
+});
+
 describe("describers", () => {
   it("describe refs-mode commits by repository", () => {
     expect(describeCommits({ mode: "refs", refs: [{ repository: "acme/web", commit: "abc" }] }, "auto", false)).toBe(
