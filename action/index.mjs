@@ -61155,6 +61155,17 @@ __export(run_exports, {
 });
 import { spawn as spawn2 } from "node:child_process";
 import { performance as performance2 } from "node:perf_hooks";
+function isTimeZone(tz) {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+  } catch {
+    return false;
+  }
+  const canonical = Intl.supportedValuesOf("timeZone");
+  if (canonical.includes(tz)) return true;
+  const lower = tz.toLowerCase();
+  return !canonical.some((name) => name.toLowerCase() === lower);
+}
 function monitorConfig(opts) {
   if (opts.schedule === void 0) {
     for (const [k2, flag] of NEEDS_SCHEDULE) {
@@ -61167,7 +61178,14 @@ function monitorConfig(opts) {
   const c3 = { schedule: { type: "crontab", value: opts.schedule } };
   if (opts.checkinMargin !== void 0) c3.checkin_margin = opts.checkinMargin;
   if (opts.maxRuntime !== void 0) c3.max_runtime = opts.maxRuntime;
-  if (opts.timezone !== void 0) c3.timezone = opts.timezone;
+  if (opts.timezone !== void 0) {
+    if (!isTimeZone(opts.timezone)) {
+      throw new UsageError(
+        `invalid value '${opts.timezone}' for '--timezone <timezone>': '${opts.timezone}' is not a valid timezone`
+      );
+    }
+    c3.timezone = opts.timezone;
+  }
   if (opts.failureIssueThreshold !== void 0) c3.failure_issue_threshold = opts.failureIssueThreshold;
   if (opts.recoveryThreshold !== void 0) c3.recovery_threshold = opts.recoveryThreshold;
   return c3;

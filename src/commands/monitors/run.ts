@@ -60,6 +60,23 @@ const NEEDS_SCHEDULE: Array<[keyof MonitorsRunOptions, string]> = [
   ["recoveryThreshold", "--recovery-threshold <recovery_threshold>"],
 ];
 
+/**
+ * Whether `tz` names a zone of the tz database, spelt as the database spells it — sentry-cli
+ * refuses anything else, and Sentry drops a monitor config whose time zone it does not know.
+ * ICU takes any case, so a name that only differs in case from a canonical one is refused.
+ */
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+  } catch {
+    return false;
+  }
+  const canonical = Intl.supportedValuesOf("timeZone");
+  if (canonical.includes(tz)) return true;
+  const lower = tz.toLowerCase();
+  return !canonical.some((name) => name.toLowerCase() === lower);
+}
+
 export function monitorConfig(opts: MonitorsRunOptions): MonitorConfig | undefined {
   if (opts.schedule === undefined) {
     for (const [k, flag] of NEEDS_SCHEDULE) {
@@ -72,7 +89,14 @@ export function monitorConfig(opts: MonitorsRunOptions): MonitorConfig | undefin
   const c: MonitorConfig = { schedule: { type: "crontab", value: opts.schedule } };
   if (opts.checkinMargin !== undefined) c.checkin_margin = opts.checkinMargin;
   if (opts.maxRuntime !== undefined) c.max_runtime = opts.maxRuntime;
-  if (opts.timezone !== undefined) c.timezone = opts.timezone;
+  if (opts.timezone !== undefined) {
+    if (!isTimeZone(opts.timezone)) {
+      throw new UsageError(
+        `invalid value '${opts.timezone}' for '--timezone <timezone>': '${opts.timezone}' is not a valid timezone`,
+      );
+    }
+    c.timezone = opts.timezone;
+  }
   if (opts.failureIssueThreshold !== undefined) c.failure_issue_threshold = opts.failureIssueThreshold;
   if (opts.recoveryThreshold !== undefined) c.recovery_threshold = opts.recoveryThreshold;
   return c;

@@ -163,6 +163,27 @@ describe("monitors run", () => {
     expect(c.exitCode).toBe(2);
   });
 
+  it("refuses a time zone that is not in the tz database before running anything, as sentry-cli does", async () => {
+    const before = s.server.requests.length;
+    const r = await runCli(["monitors", "run", "x", "-s", "0 3 * * *", "--timezone", "Mars/Base", "--", "false"], {
+      env: s.env({ SENTRY_DSN: s.server.dsn }),
+    });
+    expect(r).toMatchObject({
+      exitCode: 2,
+      stdout: "",
+      stderr: "error: invalid value 'Mars/Base' for '--timezone <timezone>': 'Mars/Base' is not a valid timezone\n",
+    });
+    expect(s.server.requests.length).toBe(before);
+    const miscased = await runCli(
+      ["monitors", "run", "x", "-s", "0 3 * * *", "--timezone", "europe/berlin", "--", "true"],
+      {
+        env: s.env({ SENTRY_DSN: s.server.dsn }),
+      },
+    );
+    expect(miscased.exitCode).toBe(2);
+    expect(s.server.requests.length).toBe(before);
+  });
+
   it("passes a command that cannot start on as exit code 127 with an error check-in", async () => {
     const before = s.server.state.events.length;
     const r = await runCli(["monitors", "run", "nightly-report", "--", "no-such-command-here"], {
