@@ -61175,6 +61175,12 @@ function monitorConfig(opts) {
   }
   const problem = crontabProblem(opts.schedule);
   if (problem) throw new UsageError(`invalid value for '--schedule <schedule>': ${problem}`);
+  for (const [k2, flag] of NEEDS_SCHEDULE) {
+    const v = opts[k2];
+    if (typeof v === "number" && !(Number.isSafeInteger(v) && v >= 1)) {
+      throw new UsageError(`invalid value '${v}' for '${flag}': expected a whole number, 1 or more`);
+    }
+  }
   const c3 = { schedule: { type: "crontab", value: opts.schedule } };
   if (opts.checkinMargin !== void 0) c3.checkin_margin = opts.checkinMargin;
   if (opts.maxRuntime !== void 0) c3.max_runtime = opts.maxRuntime;

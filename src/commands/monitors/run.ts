@@ -86,6 +86,13 @@ export function monitorConfig(opts: MonitorsRunOptions): MonitorConfig | undefin
   }
   const problem = crontabProblem(opts.schedule);
   if (problem) throw new UsageError(`invalid value for '--schedule <schedule>': ${problem}`);
+  for (const [k, flag] of NEEDS_SCHEDULE) {
+    const v = opts[k];
+    // Sentry takes only whole numbers from 1 up here, as sentry-cli's parser does.
+    if (typeof v === "number" && !(Number.isSafeInteger(v) && v >= 1)) {
+      throw new UsageError(`invalid value '${v}' for '${flag}': expected a whole number, 1 or more`);
+    }
+  }
   const c: MonitorConfig = { schedule: { type: "crontab", value: opts.schedule } };
   if (opts.checkinMargin !== undefined) c.checkin_margin = opts.checkinMargin;
   if (opts.maxRuntime !== undefined) c.max_runtime = opts.maxRuntime;

@@ -184,6 +184,23 @@ describe("monitors run", () => {
     expect(s.server.requests.length).toBe(before);
   });
 
+  it.each([
+    ["--check-in-margin", "0", "--check-in-margin <checkin_margin>"],
+    ["--max-runtime", "-1", "--max-runtime <max_runtime>"],
+    ["--failure-issue-threshold", "-3", "--failure-issue-threshold <failure_issue_threshold>"],
+    ["--recovery-threshold", "0", "--recovery-threshold <recovery_threshold>"],
+  ])("refuses %s %s (Sentry takes 1 or more) before running anything", async (flag, value, named) => {
+    const before = s.server.requests.length;
+    const r = await runCli(["monitors", "run", "x", "-s", "0 3 * * *", `${flag}=${value}`, "--", "true"], {
+      env: s.env({ SENTRY_DSN: s.server.dsn }),
+    });
+    expect(r).toMatchObject({
+      exitCode: 2,
+      stderr: `error: invalid value '${value}' for '${named}': expected a whole number, 1 or more\n`,
+    });
+    expect(s.server.requests.length).toBe(before);
+  });
+
   it("passes a command that cannot start on as exit code 127 with an error check-in", async () => {
     const before = s.server.state.events.length;
     const r = await runCli(["monitors", "run", "nightly-report", "--", "no-such-command-here"], {
