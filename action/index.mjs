@@ -61529,6 +61529,10 @@ async function main(argv, io2, overrides2 = {}) {
     return env2.ctx?.exitCode ?? EXIT_OK;
   } catch (err4) {
     if (err4 instanceof CommanderError2) {
+      if (err4.code === "commander.help" && err4.exitCode !== 0) {
+        if (wantsJson) report2(env2.ctx?.out ?? fallbackOut(), new errors.UsageError("a subcommand is required"), true);
+        return EXIT_USAGE;
+      }
       if (err4.code === "commander.helpDisplayed" || err4.code === "commander.version" || err4.code === "commander.help") {
         return EXIT_OK;
       }

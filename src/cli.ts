@@ -150,6 +150,12 @@ export async function main(argv: string[], io?: IO, overrides: ContextOverrides 
     return env.ctx?.exitCode ?? EXIT_OK;
   } catch (err) {
     if (err instanceof CommanderError) {
+      if (err.code === "commander.help" && err.exitCode !== 0) {
+        // A group without its subcommand (`sentry-ship releases`): commander printed the group's
+        // help on stderr; like sentry-cli, that is a usage error, so a script's typo fails.
+        if (wantsJson) report(env.ctx?.out ?? fallbackOut(), new errors.UsageError("a subcommand is required"), true);
+        return EXIT_USAGE;
+      }
       if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") {
         return EXIT_OK;
       }

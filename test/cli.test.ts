@@ -23,6 +23,24 @@ describe("cli", () => {
     expect(r.stdout).toBe("");
   });
 
+  it.each(["releases", "deploys", "monitors", "sourcemaps"])(
+    "treats %s without a subcommand as a usage error (exit 2, help on stderr), as sentry-cli does",
+    async (group) => {
+      const r = await runCli([group]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`Usage: sentry-ship ${group} [options] [command]`);
+      const j = await runCli(["--json", group]);
+      expect(j.exitCode).toBe(2);
+      expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { kind: "usage" } });
+    },
+  );
+
+  it("still exits 0 for asked-for help on a group", async () => {
+    expect((await runCli(["releases", "--help"])).exitCode).toBe(0);
+    expect((await runCli(["help", "releases"])).exitCode).toBe(0);
+  });
+
   it("reports a usage error as one JSON document with --json", async () => {
     const r = await runCli(["--json", "no-such-command"]);
     expect(r.exitCode).toBe(2);
