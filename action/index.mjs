@@ -4917,6 +4917,11 @@ function resolveConfig(input2) {
     fromFiles("auth", "token")
   );
   if (token) token = setting(token.value.trim(), token.source);
+  if (token && /[\u0000-\u001f\u007f]/.test(token.value)) {
+    throw new ConfigError(
+      `the auth token from ${token.source.label} has a line break or another control character inside: set it again, copied whole`
+    );
+  }
   let url = first2(fromFlag(flags.url, "--url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
   let tokenInfo = token ? parseAuthToken(token.value) : void 0;
   if (token && tokenInfo?.kind === "unknown" && token.source.kind === "flag") {

@@ -132,6 +132,13 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     fromFiles("auth", "token"),
   );
   if (token) token = setting(token.value.trim(), token.source);
+  // A control character cannot go into the Authorization header: say so, not "could not reach".
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+  if (token && /[\u0000-\u001f\u007f]/.test(token.value)) {
+    throw new ConfigError(
+      `the auth token from ${token.source.label} has a line break or another control character inside: set it again, copied whole`,
+    );
+  }
   let url = first(fromFlag(flags.url, "--url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
 
   let tokenInfo = token ? parseAuthToken(token.value) : undefined;

@@ -278,6 +278,18 @@ describe("resolveConfig: precedence and provenance", () => {
     );
   });
 
+  it("refuses a token with a line break or control character inside, naming its source but not the token", () => {
+    const w = makeWorld({ "home/.sentryclirc": "[auth]\ntoken=sntryu_SECRET1\u0001abc\n" });
+    expect(() => w.resolve({ env: { SENTRY_AUTH_TOKEN: "sntryu_SECRET2\nabc" } })).toThrow(
+      new ConfigError(
+        "the auth token from SENTRY_AUTH_TOKEN has a line break or another control character inside: set it again, copied whole",
+      ),
+    );
+    expect(() => w.resolve()).toThrow(ConfigError);
+    expect(() => w.resolve()).not.toThrow(/SECRET/);
+    expect(w.resolve({ env: { SENTRY_AUTH_TOKEN: "sntryu_abc\r\n" } }).authToken?.value).toBe("sntryu_abc");
+  });
+
   it("warns about an invalid retry count and uses 5", () => {
     const w = makeWorld({ "home/.sentryclirc": "[http]\nmax_retries=lots\n" });
     const fromEnv = w.resolve({ env: { SENTRY_HTTP_MAX_RETRIES: "x" } });
