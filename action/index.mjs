@@ -32013,9 +32013,9 @@ import { STATUS_CODES } from "node:http";
 function genericPhrase(status) {
   return GENERIC[status] ?? "unknown error";
 }
-function oneLine(s2) {
+function oneLine(s2, max = MAX_DETAIL) {
   const t2 = s2.replace(/\s+/g, " ").trim();
-  return t2.length > MAX_DETAIL ? t2.slice(0, MAX_DETAIL - 1) + "\u2026" : t2;
+  return t2.length > max ? t2.slice(0, max - 1) + "\u2026" : t2;
 }
 function isPlainObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -60038,20 +60038,19 @@ function networkMessage(e) {
   const msg = err4.cause?.message ?? err4.message ?? String(e);
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
-function oneLine2(text, max = 200) {
-  const t2 = text.replace(/\s+/g, " ").trim();
-  return t2.length > max ? `${t2.slice(0, max - 1)}\u2026` : t2;
-}
 function serverDetail2(body) {
   try {
     const j2 = JSON.parse(body);
     if (typeof j2.detail === "string") {
-      return oneLine2(Array.isArray(j2.causes) && j2.causes.length ? `${j2.detail}: ${j2.causes.join("; ")}` : j2.detail);
+      return oneLine(
+        Array.isArray(j2.causes) && j2.causes.length ? `${j2.detail}: ${j2.causes.join("; ")}` : j2.detail,
+        200
+      );
     }
   } catch {
   }
   const title2 = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-  const text = oneLine2(title2?.trim() ? title2 : /<[a-z!/]/i.test(body) ? body.replace(/<[^>]*>/g, " ") : body);
+  const text = oneLine(title2?.trim() ? title2 : /<[a-z!/]/i.test(body) ? body.replace(/<[^>]*>/g, " ") : body, 200);
   return text || "(empty body)";
 }
 function rateLimitSeconds(headers, category, now) {
@@ -60172,6 +60171,7 @@ var GZIP_THRESHOLD, DEFAULT_ATTEMPTS, DeliveryFailed, defaultPost;
 var init_transport = __esm({
   "src/events/transport.ts"() {
     "use strict";
+    init_errors2();
     init_retry();
     init_dsn();
     init_envelope();

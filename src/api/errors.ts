@@ -31,9 +31,10 @@ export function genericPhrase(status: number): string {
   return GENERIC[status] ?? "unknown error";
 }
 
-function oneLine(s: string): string {
+/** Whitespace (line breaks included) collapsed and the text cut at `max` characters: for a one-line error. */
+export function oneLine(s: string, max = MAX_DETAIL): string {
   const t = s.replace(/\s+/g, " ").trim();
-  return t.length > MAX_DETAIL ? t.slice(0, MAX_DETAIL - 1) + "…" : t;
+  return t.length > max ? t.slice(0, max - 1) + "…" : t;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -9,6 +9,7 @@
  */
 import { gzipSync } from "node:zlib";
 import type { Dispatcher } from "undici";
+import { oneLine } from "../api/errors.js";
 import { backoffDelay, parseRetryAfter } from "../api/retry.js";
 import { authHeader, type Dsn, describeDsn, dsnHost, envelopeUrl } from "../domain/dsn.js";
 import { limitCovers, parseRateLimits, type RateLimit } from "../domain/envelope.js";
@@ -118,12 +119,6 @@ function networkMessage(e: unknown): string {
   return code && !msg.includes(code) ? `${code}: ${msg}` : msg;
 }
 
-/** Whitespace (newlines included) collapsed: the detail goes into a one-line error. */
-function oneLine(text: string, max = 200): string {
-  const t = text.replace(/\s+/g, " ").trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-}
-
 /**
  * What the server said, in one line: Relay's `detail` and `causes`; for an HTML page (a proxy's
  * error page) its title, else its text without tags; else the body's first characters.
@@ -132,13 +127,16 @@ function serverDetail(body: string): string {
   try {
     const j = JSON.parse(body) as { detail?: unknown; causes?: unknown };
     if (typeof j.detail === "string") {
-      return oneLine(Array.isArray(j.causes) && j.causes.length ? `${j.detail}: ${j.causes.join("; ")}` : j.detail);
+      return oneLine(
+        Array.isArray(j.causes) && j.causes.length ? `${j.detail}: ${j.causes.join("; ")}` : j.detail,
+        200,
+      );
     }
   } catch {
     /* not JSON */
   }
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1];
-  const text = oneLine(title?.trim() ? title : /<[a-z!/]/i.test(body) ? body.replace(/<[^>]*>/g, " ") : body);
+  const text = oneLine(title?.trim() ? title : /<[a-z!/]/i.test(body) ? body.replace(/<[^>]*>/g, " ") : body, 200);
   return text || "(empty body)";
 }
 
