@@ -56118,7 +56118,10 @@ async function runCheck(req, ctx) {
     for (let i3 = 0; i3 < ids.length; i3 += LOOKUP_CONCURRENCY) {
       await Promise.all(
         ids.slice(i3, i3 + LOOKUP_CONCURRENCY).map(async (id) => {
-          const res = await api.get(routes.artifactLookup(org, project), { query: { debug_id: id } });
+          const res = await api.get(routes.artifactLookup(org, project), {
+            query: { debug_id: id },
+            expectJson: true
+          });
           if (!Array.isArray(res.data) || res.data.length === 0) missing.add(id);
         })
       );
@@ -58363,10 +58366,13 @@ async function runExplain(opts, ctx) {
     const org = await ctx.requireOrg();
     const project = await ctx.requireProject();
     const api = await ctx.api();
-    const ev = await api.get(routes.projectEvent(org, project, eventId), { okStatuses: [404] });
+    const ev = await api.get(routes.projectEvent(org, project, eventId), {
+      okStatuses: [404],
+      expectJson: true
+    });
     if (ev.status === 404)
       throw new InputError(`event ${eventId} not found in project ${project} (organization ${org})`);
-    const report3 = await api.get(routes.sourceMapDebug(org, project, eventId));
+    const report3 = await api.get(routes.sourceMapDebug(org, project, eventId), { expectJson: true });
     explanation = ex.explainFromServer(ev.data, report3.data);
     if (opts.dirs.length > 0) {
       const local = await LocalStore2.open({ dirs: opts.dirs, cwd: ctx.cwd, release: null, dist: null });
@@ -58855,10 +58861,11 @@ import { randomBytes as randomBytes4 } from "node:crypto";
 import { closeSync as closeSync5, openSync as openSync5, readSync as readSync4 } from "node:fs";
 import * as zlib3 from "node:zlib";
 async function getChunkOptions(api, org) {
-  const r2 = await api.get(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
+  const path = `organizations/${encodeURIComponent(org)}/chunk-upload/`;
+  const r2 = await api.get(path, { expectJson: true });
   const d = r2.data ?? {};
   return {
-    url: d.url ?? `organizations/${encodeURIComponent(org)}/chunk-upload/`,
+    url: d.url ?? path,
     chunkSize: d.chunkSize && d.chunkSize > 0 ? d.chunkSize : 8 * 1024 * 1024,
     chunksPerRequest: d.chunksPerRequest && d.chunksPerRequest > 0 ? d.chunksPerRequest : 64,
     maxRequestSize: d.maxRequestSize && d.maxRequestSize > 0 ? d.maxRequestSize : 32 * 1024 * 1024,
@@ -58874,7 +58881,8 @@ async function assemble(api, org, req) {
   if (req.projects && req.projects.length > 0) body.projects = req.projects;
   if (req.version) body.version = req.version;
   if (req.dist !== void 0) body.dist = req.dist;
-  const r2 = await api.post(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
+  const path = `organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`;
+  const r2 = await api.post(path, body, { expectJson: true });
   const d = r2.data;
   return {
     state: d.state,
@@ -59009,7 +59017,7 @@ async function uploadChunks(api, opts, chunks, onChunk) {
       );
       if (!reuse || body.buffer !== reuse.buffer) reuse = body;
       wireBytes += dataBytes;
-      await api.request("POST", path, { body, headers: { "content-type": contentType } });
+      await api.request("POST", path, { body, headers: { "content-type": contentType }, expectJson: true });
       for (const c3 of batch) onChunk?.(c3.size);
     }
   };

@@ -49,10 +49,11 @@ const MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 export async function getChunkOptions(api: ApiClient, org: string): Promise<ChunkServerOptions> {
-  const r = await api.get<Partial<ChunkServerOptions>>(`organizations/${encodeURIComponent(org)}/chunk-upload/`);
+  const path = `organizations/${encodeURIComponent(org)}/chunk-upload/`;
+  const r = await api.get<Partial<ChunkServerOptions>>(path, { expectJson: true });
   const d = (r.data ?? {}) as Partial<ChunkServerOptions>;
   return {
-    url: d.url ?? `organizations/${encodeURIComponent(org)}/chunk-upload/`,
+    url: d.url ?? path,
     chunkSize: d.chunkSize && d.chunkSize > 0 ? d.chunkSize : 8 * 1024 * 1024,
     chunksPerRequest: d.chunksPerRequest && d.chunksPerRequest > 0 ? d.chunksPerRequest : 64,
     maxRequestSize: d.maxRequestSize && d.maxRequestSize > 0 ? d.maxRequestSize : 32 * 1024 * 1024,
@@ -69,7 +70,8 @@ export async function assemble(api: ApiClient, org: string, req: AssembleRequest
   if (req.projects && req.projects.length > 0) body.projects = req.projects;
   if (req.version) body.version = req.version;
   if (req.dist !== undefined) body.dist = req.dist;
-  const r = await api.post<AssembleResponse>(`organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`, body);
+  const path = `organizations/${encodeURIComponent(org)}/artifactbundle/assemble/`;
+  const r = await api.post<AssembleResponse>(path, body, { expectJson: true });
   const d = r.data as AssembleResponse;
   return {
     state: d.state,
@@ -266,7 +268,8 @@ export async function uploadChunks(
       );
       if (!reuse || body.buffer !== reuse.buffer) reuse = body;
       wireBytes += dataBytes;
-      await api.request("POST", path, { body, headers: { "content-type": contentType } });
+      // Sentry answers an empty 200; a web page there means the chunks went somewhere else.
+      await api.request("POST", path, { body, headers: { "content-type": contentType }, expectJson: true });
       for (const c of batch) onChunk?.(c.size);
     }
   };

@@ -49,7 +49,10 @@ export async function runCheck(req: CheckRequest, ctx: CommandContext): Promise<
     for (let i = 0; i < ids.length; i += LOOKUP_CONCURRENCY) {
       await Promise.all(
         ids.slice(i, i + LOOKUP_CONCURRENCY).map(async (id) => {
-          const res = await api.get<unknown[]>(routes.artifactLookup(org, project), { query: { debug_id: id } });
+          const res = await api.get<unknown[]>(routes.artifactLookup(org, project), {
+            query: { debug_id: id },
+            expectJson: true,
+          });
           if (!Array.isArray(res.data) || res.data.length === 0) missing.add(id);
         }),
       );

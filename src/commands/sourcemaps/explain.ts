@@ -60,10 +60,13 @@ export async function runExplain(opts: ExplainOptions, ctx: CommandContext): Pro
     const org = await ctx.requireOrg();
     const project = await ctx.requireProject();
     const api = await ctx.api();
-    const ev = await api.get<Json>(routes.projectEvent(org, project, eventId), { okStatuses: [404] });
+    const ev = await api.get<Json>(routes.projectEvent(org, project, eventId), {
+      okStatuses: [404],
+      expectJson: true,
+    });
     if (ev.status === 404)
       throw new InputError(`event ${eventId} not found in project ${project} (organization ${org})`);
-    const report = await api.get<Json>(routes.sourceMapDebug(org, project, eventId));
+    const report = await api.get<Json>(routes.sourceMapDebug(org, project, eventId), { expectJson: true });
     explanation = ex.explainFromServer(ev.data, report.data);
     if (opts.dirs.length > 0) {
       // Name the local file that carries a debug id the server never got.

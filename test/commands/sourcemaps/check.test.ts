@@ -164,6 +164,20 @@ describe("sourcemaps check", () => {
     expect(r.text).toContain("with dist/copy.js, a different file");
   });
 
+  it("--against-server fails in one line naming the Sentry URL when the lookup answers a web page with 200", async () => {
+    const dir = await injected();
+    const rule = s.server.faults.failNext("/api/0/projects/acme/frontend/artifact-lookup/", 200, 1, {
+      body: "<html><body>Sign in</body></html>",
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+    });
+    const r = await ship(["sourcemaps", "check", "dist", "--against-server"], dir);
+    expect(rule.hits).toBe(1);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toEqual([
+      `error: the server answered with text/html, not JSON (http status: 200) — check that the Sentry URL ${s.server.url} (from SENTRY_URL) is Sentry's`,
+    ]);
+  });
+
   it("--against-server: every debug id must be on the server", async () => {
     const dir = await injected();
     const before = await check(dir, "--against-server");

@@ -282,6 +282,28 @@ describe("sourcemaps upload", () => {
     expect(since(n0).map((x) => `${x.method} ${x.path}`)).toEqual([`GET ${CHUNK_PATH}`]);
   });
 
+  const HTML = { body: "<html><body>Sign in</body></html>", headers: { "Content-Type": "text/html; charset=utf-8" } };
+  const notSentry = (url: string) =>
+    `error: the server answered with text/html, not JSON (http status: 200) — check that the Sentry URL ${url} (from SENTRY_URL) is Sentry's\n`;
+
+  it.each<[string, string, string, string]>([
+    ["the chunk-upload options", "GET", CHUNK_PATH, "c1"],
+    ["assemble", "POST", ASSEMBLE_PATH, "c2"],
+    ["a chunk POST", "POST", CHUNK_PATH, "c3"],
+  ])("fails in one line naming the Sentry URL when %s answers a web page with 200", async (_what, method, path, id) => {
+    const dir = await injectedDist();
+    writeFileSync(join(dir, "dist/extra.js"), `var extra=6;\n//# debugId=11111111-2222-5333-8444-cccccccccc${id}\n`);
+    const before = s.server.state.bundles.length;
+    const rule = s.server.faults.failNext(path, 200, 1, { method, ...HTML });
+    const r = await runCli(["sourcemaps", "upload", "dist"], { env: s.env(), cwd: dir });
+    expect(rule.hits).toBe(1);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("error:"))).toHaveLength(1);
+    expect(r.stderr).toContain(notSentry(s.server.url));
+    expect(r.stdout).not.toMatch(/Summary|Upload Report|Sign in/);
+    expect(s.server.state.bundles.length).toBe(before);
+  });
+
   it("uploads with an org auth token that names the organization", async () => {
     const dir = await injectedDist();
     writeFileSync(join(dir, "dist/extra.js"), "var extra=5;\n//# debugId=11111111-2222-5333-8444-bbbbbbbbbbbb\n");
