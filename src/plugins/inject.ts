@@ -138,14 +138,21 @@ export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt 
   return JSON.stringify(map);
 }
 
-/** `finishChunkMap` for a chunk that carries its map inline as a `data:` URL; the code unchanged when it has none. */
-export function finishInlineMap(code: string, debugId: string, at: InsertedAt | undefined): string {
+/**
+ * `finishChunkMap` for a chunk that carries its map inline as a `data:` URL: the code with the
+ * finished map in its URL, and that map; undefined when the chunk has no inline map.
+ */
+export function finishInlineMap(
+  code: string,
+  debugId: string,
+  at: InsertedAt | undefined,
+): { code: string; map: string } | undefined {
   const ref = readSourceMapReference(code);
-  if (!ref || !isDataUrl(ref.url)) return code;
+  if (!ref || !isDataUrl(ref.url)) return undefined;
   const data = parseDataUrl(ref.url);
-  if (!data) return code;
+  if (!data) return undefined;
   const map = finishChunkMap(data.json, debugId, at);
-  return code.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, map) + code.slice(ref.end);
+  return { code: code.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, map) + code.slice(ref.end), map };
 }
 
 /**

@@ -16,6 +16,10 @@
  *   comes before the chunk's directive prologue, so it starts with a copy of it (predicted from the
  *   chunk's entry module and `output.strict`; `renderChunk` checks the prediction against the
  *   rendered chunk and warns when they differ).
+ * - Vite rewrites a client build's entry chunk in its own `generateBundle` (for its preload helper)
+ *   and makes the chunk's map anew from the chunk's map object, which ours corrected first; an
+ *   inline map comes out without `debugId`, so a second plugin that Vite adds through
+ *   `applyToEnvironment` puts it back after Vite's hook (`generateBundle` with `order: "post"`).
  * - `writeBundle`: what the build wrote goes to Sentry through the in-process API (./after-build.ts).
  *
  * The types below are the few fields the plugin uses, so the declarations need neither rollup nor vite.
@@ -77,11 +81,21 @@ interface PluginContextLike {
   getModuleInfo?(id: string): { code?: string | null } | null;
 }
 
-/** A Rollup plugin (and a Vite plugin: `apply` and `enforce` are Vite's). */
+type GenerateBundle = (this: PluginContextLike, options: OutputOptionsLike, bundle: BundleLike) => Promise<void>;
+
+/** What Vite runs after its own generateBundle, next to the plugin (`applyToEnvironment`). */
+export interface SentryShipInlineMapsPlugin {
+  name: string;
+  generateBundle: { order: "post"; handler: GenerateBundle };
+}
+
+/** A Rollup plugin (and a Vite plugin: `apply`, `enforce` and `applyToEnvironment` are Vite's). */
 export interface SentryShipRollupPlugin {
   name: string;
   apply: "build";
   enforce: "post";
+  /** In each Vite environment: this plugin, and one that runs after Vite's own generateBundle. */
+  applyToEnvironment(): [SentryShipRollupPlugin, SentryShipInlineMapsPlugin];
   buildStart(): void;
   renderStart(this: PluginContextLike): void;
   /** Generic, so the options returned are the bundler's own type. */
@@ -146,10 +160,48 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
   /** Under Rolldown: the directives each chunk's snippet line starts with, by the chunk's preliminary file name. */
   const openedWith = new Map<string, string>();
 
-  return {
+  /** With inline maps: each chunk's code as generateBundle left it, and its debug id, by file name. */
+  const finishedInline = new Map<string, { code: string; id: string }>();
+  /**
+   * Runs after Vite's own generateBundle (Vite adds it through `applyToEnvironment`): for a chunk
+   * Vite rewrote there (the entry, for its preload helper), Vite wrote the inline map anew from a
+   * map object of its own, without `debugId` (Vite 7 always, Vite 8 when it cannot just shift the
+   * map), so the map gets the chunk's id back. Its mappings are right already: Vite made them from
+   * the chunk's map object, which this plugin's generateBundle had corrected.
+   */
+  const inlineMapsAfterVite: SentryShipInlineMapsPlugin = {
+    name: "sentry-ship:inline-maps",
+    generateBundle: {
+      order: "post",
+      async handler(_outputOptions, bundle) {
+        if (finishedInline.size === 0) return;
+        const { finishInlineMap } = await injection();
+        for (const [fileName, { code, id }] of finishedInline) {
+          const item = bundle[fileName];
+          if (item?.type !== "chunk" || item.code === code) continue;
+          try {
+            const inline = finishInlineMap(item.code, id, undefined);
+            if (!inline) continue;
+            item.code = inline.code;
+            const own = item.map;
+            if (own) {
+              own.debugId = id;
+              item.map = own;
+            }
+          } catch (e) {
+            this.error(`sentry-ship: ${fileName}: its source map cannot take the debug id: ${(e as Error).message}`);
+          }
+        }
+        finishedInline.clear();
+      },
+    },
+  };
+
+  const plugin: SentryShipRollupPlugin = {
     name: "sentry-ship",
     apply: "build",
     enforce: "post",
+    applyToEnvironment: () => [plugin, inlineMapsAfterVite],
     buildStart() {
       if (inject) prepare().catch(() => {});
       releaseOf().catch(() => {});
@@ -229,6 +281,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
       },
     },
     async generateBundle(outputOptions, bundle) {
+      finishedInline.clear();
       if (inserted.size === 0 && placed.size === 0) return;
       const { finishChunkMap, finishInlineMap, findDebugId } = await injection();
       for (const item of Object.values(bundle)) {
@@ -237,25 +290,31 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
         const at = id === undefined ? undefined : inserted.get(id);
         if (id === undefined || (at === undefined && !placed.has(id))) continue;
         try {
+          let map: string | undefined;
           if (outputOptions.sourcemap === "inline") {
-            item.code = finishInlineMap(item.code, id, at);
-            continue;
-          }
-          const mapName = item.sourcemapFileName ?? `${item.fileName}.map`;
-          const asset = bundle[mapName];
-          if (asset?.type === "asset") {
-            const map = finishChunkMap(text(asset.source), id, at);
-            asset.source = map;
-            // The chunk's own map object gets the id too: Vite rewrites the entry chunk for its
-            // preload helper in its own generateBundle and writes the map file anew from it,
-            // keeping `debugId`. Under Rolldown the mappings are unchanged.
-            const own = item.map;
-            if (own) {
-              if (at !== undefined) own.mappings = (JSON.parse(map) as { mappings: string }).mappings;
-              own.debugId = id;
-              // Rolldown hands out a copy of the map on each read: give the copy back.
-              if (at === undefined) item.map = own;
+            const inline = finishInlineMap(item.code, id, at);
+            if (inline) {
+              item.code = inline.code;
+              map = inline.map;
+              finishedInline.set(item.fileName, { code: inline.code, id });
             }
+          } else {
+            const asset = bundle[item.sourcemapFileName ?? `${item.fileName}.map`];
+            if (asset?.type === "asset") {
+              map = finishChunkMap(text(asset.source), id, at);
+              asset.source = map;
+            }
+          }
+          // The chunk's own map object gets the same mappings and id: Vite rewrites the entry chunk
+          // for its preload helper in its own generateBundle and makes the chunk's map anew from
+          // this object (a map file keeps its `debugId`; an inline map gets it back in
+          // `inlineMapsAfterVite`). Under Rolldown the mappings are unchanged.
+          const own = item.map;
+          if (own && map !== undefined) {
+            if (at !== undefined) own.mappings = (JSON.parse(map) as { mappings: string }).mappings;
+            own.debugId = id;
+            // Rolldown hands out a copy of the map on each read: give the copy back.
+            if (at === undefined) item.map = own;
           }
         } catch (e) {
           this.error(`sentry-ship: ${item.fileName}: its source map cannot take the debug id: ${(e as Error).message}`);
@@ -267,6 +326,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
       await afterBuild({ options, log, outDir, release: await releaseOf() });
     },
   };
+  return plugin;
 }
 
 /** The names the official plugins export, for a one-line migration. */

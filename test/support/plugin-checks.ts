@@ -7,6 +7,7 @@
  */
 import { eachMapping, originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import { expect } from "vitest";
+import { parseDataUrl, readSourceMapReference } from "../../src/sourcemaps/map-reference.js";
 import { readTree } from "./plugin-app.js";
 
 const SNIPPET_START = '!function(){try{var e="undefined"!=typeof window?window:';
@@ -30,6 +31,22 @@ export function readBuild(outDir: string): BuiltFiles {
     else if (/\.m?js\.map$/.test(name)) maps.set(name, JSON.parse(bytes.toString("utf8")));
   }
   return { js, maps };
+}
+
+/**
+ * `readBuild` for a build whose maps are inline: each JS file's map is the one its
+ * `//# sourceMappingURL=data:…` carries, filed under `<name>.map` as a map file would be.
+ */
+export function readInlineBuild(outDir: string): BuiltFiles {
+  const b = readBuild(outDir);
+  expect([...b.maps.keys()], "no map files beside an inline build").toEqual([]);
+  for (const [name, code] of b.js) {
+    const ref = readSourceMapReference(code);
+    const data = ref && parseDataUrl(ref.url);
+    expect(data, `${name} has an inline map`).toBeTruthy();
+    b.maps.set(`${name}.map`, JSON.parse(data!.json));
+  }
+  return b;
 }
 
 /** The name without its content hash: `cart.Ab12Cd34.js` → `cart.js`. */
