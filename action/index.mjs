@@ -60315,6 +60315,7 @@ async function dispatch(deps, dsns, body, opts) {
         target
       );
     }
+    opts.onSpooled?.(file);
     deps.out.print(`Saved the ${opts.what} to ${file}`);
     deps.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== void 0 ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";
@@ -60983,6 +60984,7 @@ __export(send_envelope_exports, {
   sendEnvelopeOptions: () => sendEnvelopeOptions
 });
 import { readFileSync as readFileSync15, rmSync as rmSync7 } from "node:fs";
+import { join as join16 } from "node:path";
 function sendEnvelopeOptions(o2, paths) {
   return {
     paths,
@@ -61041,18 +61043,22 @@ async function runSendEnvelope(opts, ctx) {
     return;
   }
   const results = [];
+  const failures = [];
+  const count2 = { sent: 0, saved: 0, inSpool: 0, failed: 0, skipped: 0 };
   for (const p2 of prepared) {
     let claimed;
     if (p2.spooled) {
       claimed = claimSpoolFile(p2.path);
       if (claimed === void 0) {
         ctx.out.info(`> Skipped ${p2.display}: another run is sending it`);
+        count2.skipped++;
         continue;
       }
     }
     const now = ctx.now().getTime() / 1e3;
     const body = p2.unchanged ? () => p2.bytes : (dsn) => reserializeEnvelope(p2.envelope, { now, target: dsn });
     const eventId = p2.envelope ? normalizeEventId(p2.envelope.header.event_id) : void 0;
+    let savedTo;
     let r2;
     try {
       r2 = await dispatch(ctx, dsns, body, {
@@ -61061,11 +61067,26 @@ async function runSendEnvelope(opts, ctx) {
         ...eventId ? { eventId } : {},
         what: "envelope",
         // A spool file that fails again stays where it is; no second copy.
-        spool: !p2.spooled
+        spool: !p2.spooled,
+        onSpooled: (file) => {
+          savedTo = file;
+        }
       });
     } catch (e) {
       if (claimed) releaseSpoolClaim(claimed, p2.path);
-      throw e;
+      if (prepared.length === 1 || !isShipError(e)) throw e;
+      ctx.out.warn(`${p2.display}: ${e.message}`);
+      failures.push(e);
+      if (savedTo) count2.saved++;
+      else if (p2.spooled) count2.inSpool++;
+      else count2.failed++;
+      results.push({
+        file: p2.display,
+        ...savedTo ? { spooled: savedTo } : {},
+        ...p2.spooled ? { inSpool: true } : {},
+        error: e.toJSON()
+      });
+      continue;
     }
     ctx.out.print(`Envelope from file ${p2.display} dispatched`);
     ctx.out.info(`> Accepted by ${r2.host}${r2.of > 1 ? ` (DSN ${r2.position} of ${r2.of})` : ""}`);
@@ -61073,14 +61094,31 @@ async function runSendEnvelope(opts, ctx) {
       rmSync7(claimed, { force: true });
       ctx.out.info(`> Removed ${p2.display} from the spool`);
     }
+    count2.sent++;
     results.push({
       file: p2.display,
       acceptedBy: r2.host,
       dsnIndex: r2.position,
       ...p2.spooled ? { unspooled: true } : {}
     });
-    ctx.out.result({ ok: true, envelopes: results });
   }
+  ctx.out.result({ ok: failures.length === 0, sent: count2.sent, envelopes: results });
+  if (failures.length > 0) throw summaryError(count2, prepared.length, spool, failures);
+}
+function summaryError(count2, total, spool, failures) {
+  const parts = [
+    count2.saved ? `${count2.saved} saved to ${spool}` : "",
+    count2.inSpool ? `${count2.inSpool} left in the spool` : "",
+    count2.failed ? `${count2.failed} not sent` : "",
+    count2.skipped ? `${count2.skipped} skipped (another run is sending it)` : ""
+  ].filter((x3) => x3 !== "");
+  const resend = count2.saved + count2.inSpool > 0 ? ` \u2014 resend with: sentry-ship send-envelope ${join16(spool, "*.envelope")}` : "";
+  const message = `sent ${count2.sent} of ${total} envelopes; ${parts.join(", ")}${resend}`;
+  const network = failures.find((f) => f instanceof NetworkError);
+  if (network) return new NetworkError(message, network.url);
+  const api = failures.find((f) => f instanceof ApiError);
+  if (api) return new ApiError(message, api.status, api.method, api.path, api.body);
+  return new InputError(message);
 }
 var init_send_envelope = __esm({
   "src/commands/send-envelope/send-envelope.ts"() {

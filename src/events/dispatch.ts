@@ -149,6 +149,8 @@ export async function dispatch(
     eventId?: string;
     what: string;
     spool?: boolean;
+    /** Told the spool file's path when the envelope was saved there (just before the error is thrown). */
+    onSpooled?: (file: string) => void;
     /** Attempts per DSN (default 3); `monitors run` makes one, so an outage never delays the job. */
     attempts?: number;
     /** Abandon each request after this long (default: undici's 30 s header and body timeouts). */
@@ -201,6 +203,7 @@ export async function dispatch(
         target,
       );
     }
+    opts.onSpooled?.(file);
     deps.out.print(`Saved the ${opts.what} to ${file}`);
     deps.out.result({ ok: false, spooled: file, attempts: e.attempts });
     const hint = e.retryAfter !== undefined ? ` (or pass --wait-for-rate-limit ${e.retryAfter})` : "";

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnvelope as sentryParseEnvelope } from "@sentry/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { transportHooks } from "../../src/events/dispatch.js";
 import { defaultPost } from "../../src/events/transport.js";
+import type { FaultAction } from "../../src/server/faults.js";
 import { runCli, tempDir } from "../support/runCli.js";
 import { runSentryCli } from "../support/sentryCli.js";
 import { sentryCliEnv, useServer } from "../support/server.js";
@@ -155,6 +156,115 @@ describe("send-envelope", () => {
     const r = await runCli(["send-envelope", "missing.envelope"], { env: { SENTRY_DSN: fixture.server.dsn } });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe("error: missing.envelope: no such file\n");
+  });
+
+  describe("several files", () => {
+    const IDS = ["a1", "b2", "c3"].map((x) => `${x}${"0".repeat(28)}${x}`);
+    function threeEnvelopes(): string {
+      const dir = tempDir();
+      for (const [i, id] of IDS.entries())
+        writeFileSync(
+          join(dir, `${"abc"[i]}.envelope`),
+          storedEnvelope(fixture.server.dsn).replace("9ec79c33ec9942ab8353589fcb2e04dc", id),
+        );
+      return dir;
+    }
+
+    /** The server answers 503 to the envelope requests numbered `failing` (1-based), from now on. */
+    function failEnvelopeRequests(failing: number[]): () => void {
+      const faults = fixture.server.faults;
+      const take = faults.take.bind(faults);
+      let n = 0;
+      faults.take = (method: string, path: string): FaultAction | undefined => {
+        if (path.endsWith("/envelope/") && failing.includes(++n)) return { kind: "status", status: 503 };
+        return take(method, path);
+      };
+      return () => {
+        faults.take = take;
+      };
+    }
+
+    it("sentry-cli stops at the first file it cannot send", async () => {
+      const dir = threeEnvelopes();
+      const restore = failEnvelopeRequests([2]);
+      try {
+        const r = await runSentryCli(["send-envelope", "*.envelope"], {
+          env: sentryCliEnv(fixture.server, { SENTRY_DSN: fixture.server.dsn }),
+          cwd: dir,
+        });
+        expect(r.exitCode).toBe(1);
+        expect(r.stdout).toBe("Envelope from file a.envelope dispatched\n");
+      } finally {
+        restore();
+      }
+    });
+
+    it("goes on past a file it cannot send, spools it, and ends with exit 1 and a one-line summary", async () => {
+      const dir = threeEnvelopes();
+      const spool = join(tempDir(), "spool");
+      const before = fixture.server.state.events.length;
+      const restore = failEnvelopeRequests([2, 3, 4]); // b.envelope's three attempts
+      let r: Awaited<ReturnType<typeof runCli>>;
+      let json: Awaited<ReturnType<typeof runCli>>;
+      try {
+        r = await runCli(["send-envelope", "--spool-dir", spool, "*.envelope"], {
+          env: { SENTRY_DSN: fixture.server.dsn },
+          cwd: dir,
+        });
+      } finally {
+        restore();
+      }
+      expect(r.exitCode).toBe(1);
+      const saved = readdirSync(spool);
+      expect(saved).toEqual([expect.stringMatching(new RegExp(`-${IDS[1]}\\.envelope$`))]);
+      const file = join(spool, saved[0]!);
+      expect(r.stdout).toBe(
+        "Envelope from file a.envelope dispatched\n" +
+          `Saved the envelope to ${file}\n` +
+          "Envelope from file c.envelope dispatched\n",
+      );
+      const errors = r.stderr.split("\n").filter((l) => l.startsWith("error:"));
+      expect(errors).toEqual([
+        `error: sent 2 of 3 envelopes; 1 saved to ${spool} — resend with: sentry-ship send-envelope ${join(spool, "*.envelope")}`,
+      ]);
+      expect(r.stderr).toContain("warning: b.envelope: ");
+      expect(fixture.server.state.events.slice(before).map((e) => e.id)).toEqual([IDS[0], IDS[2]]);
+
+      // The spooled file, resent with one that fails again: the sent one leaves the spool, the other stays.
+      writeFileSync(
+        join(spool, "20991231T000000Z-d4.envelope"),
+        storedEnvelope(fixture.server.dsn).replace("9ec79c33ec9942ab8353589fcb2e04dc", `d4${"0".repeat(30)}`),
+      );
+      const again = failEnvelopeRequests([2, 3, 4]);
+      try {
+        json = await runCli(["send-envelope", "--spool-dir", spool, join(spool, "*.envelope"), "--json"], {
+          env: { SENTRY_DSN: fixture.server.dsn },
+        });
+      } finally {
+        again();
+      }
+      expect(json.exitCode).toBe(1);
+      expect(readdirSync(spool)).toEqual(["20991231T000000Z-d4.envelope"]);
+      const doc = JSON.parse(json.stdout);
+      expect(doc).toMatchObject({
+        ok: false,
+        sent: 1,
+        envelopes: [
+          { file: file, acceptedBy: expect.any(String), unspooled: true },
+          {
+            file: join(spool, "20991231T000000Z-d4.envelope"),
+            inSpool: true,
+            error: { kind: "network", message: expect.stringContaining("HTTP 503") },
+          },
+        ],
+        error: {
+          kind: "network",
+          message:
+            "sent 1 of 2 envelopes; 1 left in the spool — resend with: sentry-ship send-envelope " +
+            join(spool, "*.envelope"),
+        },
+      });
+    });
   });
 
   it("sends what sentry-cli sends for the same file (event ids and timestamps aside)", async () => {

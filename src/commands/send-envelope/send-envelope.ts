@@ -4,10 +4,11 @@
  * removed once a DSN accepts them.
  */
 import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { CommandContext } from "../../context.js";
 import { type Dsn, dsnHost } from "../../domain/dsn.js";
 import { type Envelope, EnvelopeError, normalizeEventId, parseEnvelope } from "../../domain/envelope.js";
-import { environmentCause, InputError } from "../../errors.js";
+import { ApiError, environmentCause, InputError, isShipError, NetworkError, type ShipError } from "../../errors.js";
 import {
   type DeliveryFlags,
   type DispatchFlags,
@@ -106,7 +107,10 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
     return;
   }
 
+  // Every file is tried, even after one could not be sent: each is an independent envelope.
   const results: Array<Record<string, unknown>> = [];
+  const failures: ShipError[] = [];
+  const count = { sent: 0, saved: 0, inSpool: 0, failed: 0, skipped: 0 };
   for (const p of prepared) {
     // A spool file is claimed (renamed, atomically) before it is sent, so that concurrent runs over
     // one spool folder never send the same envelope twice; a failed send gives it back.
@@ -115,12 +119,14 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
       claimed = claimSpoolFile(p.path);
       if (claimed === undefined) {
         ctx.out.info(`> Skipped ${p.display}: another run is sending it`);
+        count.skipped++;
         continue;
       }
     }
     const now = ctx.now().getTime() / 1000;
     const body = p.unchanged ? () => p.bytes : (dsn: Dsn) => reserializeEnvelope(p.envelope!, { now, target: dsn });
     const eventId = p.envelope ? normalizeEventId(p.envelope.header.event_id) : undefined;
+    let savedTo: string | undefined;
     let r: Awaited<ReturnType<typeof dispatch>>;
     try {
       r = await dispatch(ctx, dsns, body, {
@@ -130,10 +136,26 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
         what: "envelope",
         // A spool file that fails again stays where it is; no second copy.
         spool: !p.spooled,
+        onSpooled: (file) => {
+          savedTo = file;
+        },
       });
     } catch (e) {
       if (claimed) releaseSpoolClaim(claimed, p.path);
-      throw e;
+      // One file: its own error says it all (and where it was saved).
+      if (prepared.length === 1 || !isShipError(e)) throw e;
+      ctx.out.warn(`${p.display}: ${e.message}`);
+      failures.push(e);
+      if (savedTo) count.saved++;
+      else if (p.spooled) count.inSpool++;
+      else count.failed++;
+      results.push({
+        file: p.display,
+        ...(savedTo ? { spooled: savedTo } : {}),
+        ...(p.spooled ? { inSpool: true } : {}),
+        error: e.toJSON(),
+      });
+      continue;
     }
     ctx.out.print(`Envelope from file ${p.display} dispatched`);
     ctx.out.info(`> Accepted by ${r.host}${r.of > 1 ? ` (DSN ${r.position} of ${r.of})` : ""}`);
@@ -141,12 +163,37 @@ export async function runSendEnvelope(opts: SendEnvelopeOptions, ctx: CommandCon
       rmSync(claimed, { force: true });
       ctx.out.info(`> Removed ${p.display} from the spool`);
     }
+    count.sent++;
     results.push({
       file: p.display,
       acceptedBy: r.host,
       dsnIndex: r.position,
       ...(p.spooled ? { unspooled: true } : {}),
     });
-    ctx.out.result({ ok: true, envelopes: results });
   }
+  ctx.out.result({ ok: failures.length === 0, sent: count.sent, envelopes: results });
+  if (failures.length > 0) throw summaryError(count, prepared.length, spool, failures);
+}
+
+/** `sent 2 of 3 envelopes; 1 saved to DIR — resend with: …`, as the kind of error the files met. */
+function summaryError(
+  count: { sent: number; saved: number; inSpool: number; failed: number; skipped: number },
+  total: number,
+  spool: string,
+  failures: ShipError[],
+): ShipError {
+  const parts = [
+    count.saved ? `${count.saved} saved to ${spool}` : "",
+    count.inSpool ? `${count.inSpool} left in the spool` : "",
+    count.failed ? `${count.failed} not sent` : "",
+    count.skipped ? `${count.skipped} skipped (another run is sending it)` : "",
+  ].filter((x) => x !== "");
+  const resend =
+    count.saved + count.inSpool > 0 ? ` — resend with: sentry-ship send-envelope ${join(spool, "*.envelope")}` : "";
+  const message = `sent ${count.sent} of ${total} envelopes; ${parts.join(", ")}${resend}`;
+  const network = failures.find((f) => f instanceof NetworkError);
+  if (network) return new NetworkError(message, network.url);
+  const api = failures.find((f) => f instanceof ApiError);
+  if (api) return new ApiError(message, api.status, api.method, api.path, api.body);
+  return new InputError(message);
 }
