@@ -26,7 +26,7 @@ import {
   insertionPoint,
   snippet,
 } from "../sourcemaps/snippet.js";
-import { editMapBytes, editMapText } from "./map-text.js";
+import { editMap, editMapBytes, editMapText } from "./map-text.js";
 
 export { debugIdComment, debugIdFromBytes, findDebugId };
 
@@ -118,24 +118,34 @@ export function injectRendered(code: string, release?: string): RenderedInjectio
   return { debugId, code: withRelease(out, debugId, release), at: { line: at.line, column: at.column } };
 }
 
+/** A chunk's map once finished: its JSON text, and the `mappings` it holds when they moved. */
+export interface FinishedMap {
+  text: string;
+  /** Undefined when no snippet position was given (the mappings stayed as they were). */
+  mappings: string | undefined;
+}
+
 /**
  * The chunk's map (JSON text) once the bundler made it from the code as it was before injection:
  * mappings shifted as inject shifts them, `debugId` added. The bundler made the map in this same
  * process, so it is not validated first as inject validates a map found on disk (that check was
  * most of the plugin's time); one that cannot be shifted still throws.
  */
-export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt | undefined): string {
+export function finishChunkMap(mapText: string, debugId: string, at: InsertedAt | undefined): FinishedMap {
   // Without `at` the bundler placed the lines itself and shifted its map (Rolldown's postBanner):
   // only the id is added.
-  const edited = editMapText(mapText, debugId, at);
-  if (edited !== undefined) return edited;
-  if (at !== undefined) return rewriteMap(parseMapJson(mapText), debugId, at);
+  const edited = editMap(mapText, debugId, at);
+  if (edited !== undefined) return { text: edited.text, mappings: at === undefined ? undefined : edited.mappings };
   const map = parseMapJson(mapText);
+  if (at !== undefined) {
+    const text = rewriteMap(map, debugId, at);
+    return { text, mappings: typeof map.mappings === "string" ? map.mappings : undefined };
+  }
   if (!isDebugId(map.debugId)) {
     delete map.debug_id;
     map.debugId = debugId;
   }
-  return JSON.stringify(map);
+  return { text: JSON.stringify(map), mappings: undefined };
 }
 
 /**
@@ -146,13 +156,16 @@ export function finishInlineMap(
   code: string,
   debugId: string,
   at: InsertedAt | undefined,
-): { code: string; map: string } | undefined {
+): { code: string; map: FinishedMap } | undefined {
   const ref = readSourceMapReference(code);
   if (!ref || !isDataUrl(ref.url)) return undefined;
   const data = parseDataUrl(ref.url);
   if (!data) return undefined;
   const map = finishChunkMap(data.json, debugId, at);
-  return { code: code.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, map) + code.slice(ref.end), map };
+  return {
+    code: code.slice(0, ref.start) + encodeDataUrl(data.prefix, data.base64, map.text) + code.slice(ref.end),
+    map,
+  };
 }
 
 /**

@@ -83,9 +83,17 @@ function planEdit(text: string, debugId: string, at: At): MapEdit | undefined {
  * column) and `"debugId"` added last; undefined when the map is not one this edit takes.
  */
 export function editMapText(text: string, debugId: string, at: At): string | undefined {
+  return editMap(text, debugId, at)?.text;
+}
+
+/** `editMapText`, with the `mappings` the edited text holds. */
+export function editMap(text: string, debugId: string, at: At): { text: string; mappings: string } | undefined {
   const e = planEdit(text, debugId, at);
   if (e === undefined) return undefined;
-  return text.slice(0, e.start) + e.shifted + text.slice(e.end, e.last) + e.member + text.slice(e.last);
+  return {
+    text: text.slice(0, e.start) + e.shifted + text.slice(e.end, e.last) + e.member + text.slice(e.last),
+    mappings: e.shifted,
+  };
 }
 
 /**

@@ -26,7 +26,7 @@
  */
 import { dirname } from "node:path";
 import { afterBuild } from "./after-build.js";
-import type { InsertedAt } from "./inject.js";
+import type { FinishedMap, InsertedAt } from "./inject.js";
 import {
   injectedRelease,
   injectsDebugIds,
@@ -290,7 +290,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
         const at = id === undefined ? undefined : inserted.get(id);
         if (id === undefined || (at === undefined && !placed.has(id))) continue;
         try {
-          let map: string | undefined;
+          let map: FinishedMap | undefined;
           if (outputOptions.sourcemap === "inline") {
             const inline = finishInlineMap(item.code, id, at);
             if (inline) {
@@ -302,7 +302,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
             const asset = bundle[item.sourcemapFileName ?? `${item.fileName}.map`];
             if (asset?.type === "asset") {
               map = finishChunkMap(text(asset.source), id, at);
-              asset.source = map;
+              asset.source = map.text;
             }
           }
           // The chunk's own map object gets the same mappings and id: Vite rewrites the entry chunk
@@ -311,7 +311,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipRol
           // `inlineMapsAfterVite`). Under Rolldown the mappings are unchanged.
           const own = item.map;
           if (own && map !== undefined) {
-            if (at !== undefined) own.mappings = (JSON.parse(map) as { mappings: string }).mappings;
+            if (map.mappings !== undefined) own.mappings = map.mappings;
             own.debugId = id;
             // Rolldown hands out a copy of the map on each read: give the copy back.
             if (at === undefined) item.map = own;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { injectAsset, injectAssetBytes } from "../../src/plugins/inject.js";
+import { finishChunkMap, injectAsset, injectAssetBytes } from "../../src/plugins/inject.js";
 import { editMapBytes, editMapText } from "../../src/plugins/map-text.js";
 import { parseMapJson, rewriteMap } from "../../src/sourcemaps/inject-plan.js";
 
 const ID = "0f1e2d3c-4b5a-5968-8776-a5b4c3d2e1f0";
 
 /** What the parsing path makes of the same map: the reference the text edit must equal. */
-function parsed(text: string, at: { line: number; column: number }): unknown {
+function parsed(text: string, at: { line: number; column: number }): { mappings?: unknown } {
   return JSON.parse(rewriteMap(parseMapJson(text), ID, at));
 }
 
@@ -126,5 +126,21 @@ describe("injectAssetBytes", () => {
   it("leaves a script that already has a debug id alone", () => {
     const done = injectAsset(code, map)!;
     expect(injectAssetBytes(Buffer.from(done.code), Buffer.from(done.map!))).toBeUndefined();
+  });
+});
+
+describe("finishChunkMap", () => {
+  const at = { line: 0, column: 0 };
+  it("returns the mappings its map text holds, by the text edit and by the parsing way, and none without a position", () => {
+    const plain = '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA;AACA;;"}';
+    // A `debug_id` key sends the map the parsing way.
+    const parsing = '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA;AACA;;","debug_id":"x"}';
+    for (const text of [plain, parsing]) {
+      const out = finishChunkMap(text, ID, at);
+      expect(out.mappings).toBe(JSON.parse(out.text).mappings);
+      expect(out.mappings).toBe(parsed(plain, at).mappings);
+      expect(JSON.parse(out.text).debugId).toBe(ID);
+      expect(finishChunkMap(text, ID, undefined).mappings).toBeUndefined();
+    }
   });
 });
