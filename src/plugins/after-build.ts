@@ -10,7 +10,7 @@
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type { SentryOptions } from "../library/session.js";
-import type { PluginLogger, SentryShipPluginOptions } from "./options.js";
+import { type PluginLogger, plannedSteps, type SentryShipPluginOptions } from "./options.js";
 
 export interface AfterBuild {
   options: SentryShipPluginOptions;
@@ -23,19 +23,6 @@ export interface AfterBuild {
 
 function list(v: string | string[] | undefined): string[] | undefined {
   return v === undefined ? undefined : Array.isArray(v) ? v : [v];
-}
-
-/** The steps the options ask for, in the order they run. */
-export function plannedSteps(options: SentryShipPluginOptions, name: string | undefined): string[] {
-  if (options.disable) return [];
-  const r = options.release ?? {};
-  const steps: string[] = [];
-  if (name !== undefined && r.create !== false) steps.push("create release");
-  if (!options.sourcemaps?.disable) steps.push("upload");
-  if (name !== undefined && r.setCommits) steps.push("set commits");
-  if (name !== undefined && r.create !== false && r.finalize !== false) steps.push("finalize release");
-  if (name !== undefined && r.deploy) steps.push("deploy");
-  return steps;
 }
 
 export async function afterBuild(job: AfterBuild): Promise<void> {

@@ -15,13 +15,12 @@
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
-import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { afterBuild } from "./after-build.js";
 import {
   injectedRelease,
   injectsDebugIds,
+  plannedSteps,
   pluginLogger,
   releaseResolver,
   type SentryShipPluginOptions,
@@ -58,10 +57,10 @@ export interface SentryShipEsbuildPlugin {
 
 /**
  * An output file whose contents are replaced; its `text` decodes and its `hash` (which watchers
- * and dev servers compare to tell a changed file) is computed when asked, as esbuild's own are:
- * 11 characters, here the first 64 bits of the contents' SHA-1 in base64url.
+ * and dev servers compare to tell a changed file) is computed when asked, with `hashOf`
+ * (./inject.ts `outputFileHash`: the module that loads node:crypto while esbuild builds).
  */
-function outputFile(path: string, contents: Uint8Array): OutputFileLike {
+function outputFile(path: string, contents: Uint8Array, hashOf: (contents: Uint8Array) => string): OutputFileLike {
   let text: string | undefined;
   let hash: string | undefined;
   return {
@@ -72,7 +71,7 @@ function outputFile(path: string, contents: Uint8Array): OutputFileLike {
       return text;
     },
     get hash() {
-      hash ??= createHash("sha1").update(contents).digest().subarray(0, 8).toString("base64url");
+      hash ??= hashOf(contents);
       return hash;
     },
   } as OutputFileLike;
@@ -117,6 +116,9 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
         if (result.outputFiles) return;
         const outDir = init.outdir ?? (init.outfile !== undefined ? dirname(init.outfile) : ".");
         const name = await releaseOf();
+        // The after-build steps load only when the options ask for one.
+        if (plannedSteps(options, name).length === 0) return;
+        const { afterBuild } = await import("./after-build.js");
         await afterBuild({ options, log, outDir: isAbsolute(outDir) ? outDir : join(cwd, outDir), release: name });
       });
     },
@@ -148,10 +150,10 @@ function injectInMemory(
         : injection.injectAssetBytes(f.contents, files[mi]!.contents, release),
     );
     if (!out) continue;
-    files[i] = outputFile(f.path, Buffer.from(out.code, "utf8"));
+    files[i] = outputFile(f.path, Buffer.from(out.code, "utf8"), injection.outputFileHash);
     if (mi !== undefined && out.map !== undefined) {
       const map = typeof out.map === "string" ? Buffer.from(out.map, "utf8") : out.map;
-      files[mi] = outputFile(`${f.path}.map`, map);
+      files[mi] = outputFile(`${f.path}.map`, map, injection.outputFileHash);
     }
     log.debug(`${f.path}: debug id ${out.debugId}`);
   }

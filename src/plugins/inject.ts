@@ -9,6 +9,7 @@
  *   is fixed once it exists (`finishChunkMap`), with the same shift inject applies.
  * - webpack and esbuild: code and map together — `injectCode`, exactly as inject does on disk.
  */
+import { createHash } from "node:crypto";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "../sourcemaps/debug-id.js";
 import {
   type InjectedCode,
@@ -234,4 +235,13 @@ function injectParsingMap(code: string, mapText: string, id: string): { debugId:
   const debugId = debugIdFromMap(parsed) ?? id;
   const pair = injectParsedPair(code, parsed, debugId);
   return { debugId, code: pair.js, map: pair.map };
+}
+
+/**
+ * The `hash` esbuild gives an output file (which watchers and dev servers compare to tell a changed
+ * file), for one whose contents the plugin replaced: 11 characters, as esbuild's own, here the first
+ * 64 bits of the contents' SHA-1 in base64url.
+ */
+export function outputFileHash(contents: Uint8Array): string {
+  return createHash("sha1").update(contents).digest().subarray(0, 8).toString("base64url");
 }

@@ -176,3 +176,16 @@ export function pluginLogger(options: SentryShipPluginOptions): Required<PluginL
     },
   };
 }
+
+/** The steps the options ask for, in the order they run. */
+export function plannedSteps(options: SentryShipPluginOptions, name: string | undefined): string[] {
+  if (options.disable) return [];
+  const r = options.release ?? {};
+  const steps: string[] = [];
+  if (name !== undefined && r.create !== false) steps.push("create release");
+  if (!options.sourcemaps?.disable) steps.push("upload");
+  if (name !== undefined && r.setCommits) steps.push("set commits");
+  if (name !== undefined && r.create !== false && r.finalize !== false) steps.push("finalize release");
+  if (name !== undefined && r.deploy) steps.push("deploy");
+  return steps;
+}
