@@ -44563,7 +44563,7 @@ function remapMappings(mappings, source, name) {
   let pos = 0;
   let first2 = true;
   while (pos <= n2) {
-    const lineStart2 = pos;
+    const lineStart = pos;
     let count2 = 0;
     let col = 0;
     let sorted2 = true;
@@ -44645,7 +44645,7 @@ function remapMappings(mappings, source, name) {
     }
     if (out === void 0) {
       out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
-      for (; o2 < lineStart2; o2++) out[o2] = mappings.charCodeAt(o2);
+      for (; o2 < lineStart; o2++) out[o2] = mappings.charCodeAt(o2);
     } else if (!first2) put(
       59
       /* ; */
@@ -56737,32 +56737,34 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
   }
   return void 0;
 }
-function lineStart(mappings, k2) {
-  let pos = 0;
-  for (let i3 = 0; i3 < k2; i3++) {
-    const semi = mappings.indexOf(";", pos);
-    if (semi === -1) return -1;
-    pos = semi + 1;
-  }
-  return pos;
-}
 function shiftMappings(mappings, line, column, lines = 2) {
-  const start = lineStart(mappings, line);
-  if (start === -1) return mappings;
+  const e = shiftEdit(mappings, 0, mappings.length, line, column, lines);
+  return e === void 0 ? mappings : mappings.slice(0, e.from) + e.insert + mappings.slice(e.to);
+}
+function shiftEdit(text, start, end, line, column, lines = 2) {
+  let from = start;
+  for (let i3 = 0; i3 < line; i3++) {
+    const semi = text.indexOf(";", from);
+    if (semi === -1 || semi >= end) return void 0;
+    from = semi + 1;
+  }
   const semis = ";".repeat(lines);
-  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
-  let end = mappings.indexOf(";", start);
-  if (end === -1) end = mappings.length;
+  if (column === 0) return { from, to: from, insert: semis };
+  let to = text.indexOf(";", from);
+  if (to === -1 || to > end) to = end;
+  return { from, to, insert: splitLine2(text.slice(from, to), column, semis) };
+}
+function splitLine2(segments, column, semis) {
   const left = [];
   const right = [];
   let col = 0;
   let lastLeft;
   let movedFirstCol;
-  for (let pos = start; pos < end; ) {
-    let next = mappings.indexOf(",", pos);
-    if (next === -1 || next > end) next = end;
+  for (let pos = 0; pos < segments.length; ) {
+    let next = segments.indexOf(",", pos);
+    if (next === -1) next = segments.length;
     if (next > pos) {
-      const seg = mappings.slice(pos, next);
+      const seg = segments.slice(pos, next);
       const f = segmentFields(seg);
       col += f[0];
       if (col < column) {
@@ -56771,7 +56773,7 @@ function shiftMappings(mappings, line, column, lines = 2) {
       } else {
         movedFirstCol = col - column;
         right.push(encodeVlq(movedFirstCol) + seg.slice(firstFieldLength(seg)));
-        const rest = mappings.slice(next, end);
+        const rest = segments.slice(next);
         if (!rest.includes(",,") && !rest.endsWith(",")) right.push(rest.slice(1));
         else for (const r2 of rest.split(",")) if (r2 !== "") right.push(r2);
         if (right.at(-1) === "") right.pop();
@@ -56781,7 +56783,7 @@ function shiftMappings(mappings, line, column, lines = 2) {
     pos = next + 1;
   }
   if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
-  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+  return left.join(",") + semis + right.join(",");
 }
 function sectionsProblem(sections) {
   if (!Array.isArray(sections)) return "sections is not an array";
@@ -56864,12 +56866,12 @@ function insertionPoint(js) {
 }
 function positionOf(text, offset) {
   let line = 0;
-  let lineStart2 = 0;
+  let lineStart = 0;
   for (let i3 = text.indexOf("\n"); i3 !== -1 && i3 < offset; i3 = text.indexOf("\n", i3 + 1)) {
     line++;
-    lineStart2 = i3 + 1;
+    lineStart = i3 + 1;
   }
-  return { offset, line, column: offset - lineStart2 };
+  return { offset, line, column: offset - lineStart };
 }
 function injectWithMap(js, debugId, at2 = insertionPoint(js)) {
   return js.slice(0, at2.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at2.offset) + "\n" + debugIdComment(debugId) + "\n";

@@ -304,7 +304,7 @@ function remapMappings(mappings, source, name) {
   let pos = 0;
   let first = true;
   while (pos <= n) {
-    const lineStart2 = pos;
+    const lineStart = pos;
     let count = 0;
     let col = 0;
     let sorted = true;
@@ -386,7 +386,7 @@ function remapMappings(mappings, source, name) {
     }
     if (out === void 0) {
       out = new Uint8Array(Math.max(64, mappings.length + (mappings.length >> 3)));
-      for (; o < lineStart2; o++) out[o] = mappings.charCodeAt(o);
+      for (; o < lineStart; o++) out[o] = mappings.charCodeAt(o);
     } else if (!first) put(
       59
       /* ; */
@@ -1177,32 +1177,34 @@ function describeMappingsProblem(mappings, sourcesLength, namesLength) {
   }
   return void 0;
 }
-function lineStart(mappings, k) {
-  let pos = 0;
-  for (let i = 0; i < k; i++) {
-    const semi = mappings.indexOf(";", pos);
-    if (semi === -1) return -1;
-    pos = semi + 1;
-  }
-  return pos;
-}
 function shiftMappings(mappings, line, column, lines = 2) {
-  const start = lineStart(mappings, line);
-  if (start === -1) return mappings;
+  const e = shiftEdit(mappings, 0, mappings.length, line, column, lines);
+  return e === void 0 ? mappings : mappings.slice(0, e.from) + e.insert + mappings.slice(e.to);
+}
+function shiftEdit(text, start, end, line, column, lines = 2) {
+  let from = start;
+  for (let i = 0; i < line; i++) {
+    const semi = text.indexOf(";", from);
+    if (semi === -1 || semi >= end) return void 0;
+    from = semi + 1;
+  }
   const semis = ";".repeat(lines);
-  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
-  let end = mappings.indexOf(";", start);
-  if (end === -1) end = mappings.length;
+  if (column === 0) return { from, to: from, insert: semis };
+  let to = text.indexOf(";", from);
+  if (to === -1 || to > end) to = end;
+  return { from, to, insert: splitLine(text.slice(from, to), column, semis) };
+}
+function splitLine(segments, column, semis) {
   const left = [];
   const right = [];
   let col = 0;
   let lastLeft;
   let movedFirstCol;
-  for (let pos = start; pos < end; ) {
-    let next = mappings.indexOf(",", pos);
-    if (next === -1 || next > end) next = end;
+  for (let pos = 0; pos < segments.length; ) {
+    let next = segments.indexOf(",", pos);
+    if (next === -1) next = segments.length;
     if (next > pos) {
-      const seg = mappings.slice(pos, next);
+      const seg = segments.slice(pos, next);
       const f = segmentFields(seg);
       col += f[0];
       if (col < column) {
@@ -1211,7 +1213,7 @@ function shiftMappings(mappings, line, column, lines = 2) {
       } else {
         movedFirstCol = col - column;
         right.push(encodeVlq(movedFirstCol) + seg.slice(firstFieldLength(seg)));
-        const rest = mappings.slice(next, end);
+        const rest = segments.slice(next);
         if (!rest.includes(",,") && !rest.endsWith(",")) right.push(rest.slice(1));
         else for (const r of rest.split(",")) if (r !== "") right.push(r);
         if (right.at(-1) === "") right.pop();
@@ -1221,7 +1223,7 @@ function shiftMappings(mappings, line, column, lines = 2) {
     pos = next + 1;
   }
   if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
-  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+  return left.join(",") + semis + right.join(",");
 }
 function sectionsProblem(sections) {
   if (!Array.isArray(sections)) return "sections is not an array";
@@ -1300,12 +1302,12 @@ function insertionPoint(js) {
 }
 function positionOf(text, offset) {
   let line = 0;
-  let lineStart2 = 0;
+  let lineStart = 0;
   for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
     line++;
-    lineStart2 = i + 1;
+    lineStart = i + 1;
   }
-  return { offset, line, column: offset - lineStart2 };
+  return { offset, line, column: offset - lineStart };
 }
 function injectWithMap(js, debugId, at = insertionPoint(js)) {
   return js.slice(0, at.offset) + "\n" + snippet(debugId) + "\n" + js.slice(at.offset) + "\n" + debugIdComment(debugId) + "\n";

@@ -9,7 +9,7 @@
  * no `sections` (an index map), `debugId` or `debug_id` key anywhere, and the `mappings` value
  * is a plain string; otherwise the result is undefined and the caller parses the map instead.
  */
-import { shiftMappings } from "../sourcemaps/mappings-shift.js";
+import { shiftEdit } from "../sourcemaps/mappings-shift.js";
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -42,23 +42,26 @@ function mappingsValue(text: string): number | undefined {
   return found;
 }
 
-function trimSemicolons(mappings: string): string {
-  let end = mappings.length;
-  while (end > 0 && mappings.charCodeAt(end - 1) === 59 /* ; */) end--;
-  return mappings.slice(0, end);
-}
-
-/** The edit: the old mappings between `start` and `end` become `shifted`; the id goes in after `last`. */
+/**
+ * The edit, in offsets of the map's text: the mappings value runs from `start` to `end`; its
+ * characters from `from` to `to` become `insert` and those from `keep` to `end` (semicolons a
+ * shifted map does not end with) go; the id goes in after `last`.
+ */
 interface MapEdit {
   start: number;
   end: number;
+  from: number;
+  to: number;
+  insert: string;
+  keep: number;
   last: number;
-  shifted: string;
   member: string;
 }
 
 /** Where a snippet went (0-based line and column); undefined: the mappings stay as they are. */
 type At = { line: number; column: number } | undefined;
+
+const isSemicolon = (text: string, i: number) => text.charCodeAt(i) === 59; /* ; */
 
 function planEdit(text: string, debugId: string, at: At): MapEdit | undefined {
   let first = 0;
@@ -66,16 +69,36 @@ function planEdit(text: string, debugId: string, at: At): MapEdit | undefined {
   let close = text.length - 1;
   while (close > 0 && isWs(text.charCodeAt(close))) close--;
   if (text.charCodeAt(first) !== 0x7b /* { */ || text.charCodeAt(close) !== 0x7d /* } */) return undefined;
-  const start = mappingsValue(text);
-  if (start === undefined || text.charCodeAt(start) !== 0x22 /* " */) return undefined;
-  const end = text.indexOf('"', start + 1);
+  const quote = mappingsValue(text);
+  if (quote === undefined || text.charCodeAt(quote) !== 0x22 /* " */) return undefined;
+  const start = quote + 1;
+  const end = text.indexOf('"', start);
   if (end === -1) return undefined;
-  const mappings = text.slice(start + 1, end);
-  if (mappings.includes("\\")) return undefined;
+  const backslash = text.indexOf("\\", start);
+  if (backslash !== -1 && backslash < end) return undefined;
   let last = close - 1;
   while (last > start && isWs(text.charCodeAt(last))) last--;
-  const shifted = at === undefined ? mappings : trimSemicolons(shiftMappings(mappings, at.line, at.column));
-  return { start: start + 1, end, last: last + 1, shifted, member: `,"debugId":"${debugId}"` };
+  const edit = {
+    start,
+    end,
+    from: end,
+    to: end,
+    insert: "",
+    keep: end,
+    last: last + 1,
+    member: `,"debugId":"${debugId}"`,
+  };
+  if (at === undefined) return edit;
+  const shift = shiftEdit(text, start, end, at.line, at.column);
+  if (shift !== undefined) Object.assign(edit, shift);
+  // Inject's shifted mappings end without semicolons: drop those the map ends with (into the
+  // inserted text, and before it, when nothing else follows).
+  while (edit.keep > edit.to && isSemicolon(text, edit.keep - 1)) edit.keep--;
+  if (edit.keep === edit.to) {
+    edit.insert = edit.insert.replace(/;+$/, "");
+    if (edit.insert === "") while (edit.from > start && isSemicolon(text, edit.from - 1)) edit.from--;
+  }
+  return edit;
 }
 
 /**
@@ -90,9 +113,10 @@ export function editMapText(text: string, debugId: string, at: At): string | und
 export function editMap(text: string, debugId: string, at: At): { text: string; mappings: string } | undefined {
   const e = planEdit(text, debugId, at);
   if (e === undefined) return undefined;
+  const mappings = text.slice(e.start, e.from) + e.insert + text.slice(e.to, e.keep);
   return {
-    text: text.slice(0, e.start) + e.shifted + text.slice(e.end, e.last) + e.member + text.slice(e.last),
-    mappings: e.shifted,
+    text: text.slice(0, e.start) + mappings + text.slice(e.end, e.last) + e.member + text.slice(e.last),
+    mappings,
   };
 }
 
@@ -107,8 +131,9 @@ export function editMapBytes(bytes: Uint8Array, debugId: string, at: At): Uint8A
   const e = planEdit(buf.toString("latin1"), debugId, at);
   if (e === undefined) return undefined;
   return Buffer.concat([
-    buf.subarray(0, e.start),
-    Buffer.from(e.shifted, "latin1"),
+    buf.subarray(0, e.from),
+    Buffer.from(e.insert, "latin1"),
+    buf.subarray(e.to, e.keep),
     buf.subarray(e.end, e.last),
     Buffer.from(e.member, "latin1"),
     buf.subarray(e.last),

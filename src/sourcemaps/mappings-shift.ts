@@ -207,40 +207,64 @@ export function describeMappingsProblem(
   return undefined;
 }
 
-/** Offset where generated line `k` starts in `mappings`, or -1 when the map has fewer lines. */
-function lineStart(mappings: string, k: number): number {
-  let pos = 0;
-  for (let i = 0; i < k; i++) {
-    const semi = mappings.indexOf(";", pos);
-    if (semi === -1) return -1;
-    pos = semi + 1;
-  }
-  return pos;
-}
-
 /**
  * `mappings` for the file with `lines` (≥ 1) lines inserted at generated (line, column): lines
  * before `line` keep their bytes, every later line moves down by `lines`.
  */
 export function shiftMappings(mappings: string, line: number, column: number, lines = 2): string {
-  const start = lineStart(mappings, line);
-  if (start === -1) return mappings; // nothing mapped at or after the insertion point
+  const e = shiftEdit(mappings, 0, mappings.length, line, column, lines);
+  return e === undefined ? mappings : mappings.slice(0, e.from) + e.insert + mappings.slice(e.to);
+}
+
+/** A change to a `mappings` string: the characters from `from` to `to` become `insert`. */
+export interface MappingsEdit {
+  from: number;
+  to: number;
+  insert: string;
+}
+
+/**
+ * `shiftMappings` as an edit of the mappings held in `text` from `start` to `end` (a map's
+ * JSON text, say, so the mappings need not be copied out of it): offsets are in `text`.
+ * Undefined when nothing is mapped at or after the insertion point (the mappings stay).
+ */
+export function shiftEdit(
+  text: string,
+  start: number,
+  end: number,
+  line: number,
+  column: number,
+  lines = 2,
+): MappingsEdit | undefined {
+  let from = start;
+  for (let i = 0; i < line; i++) {
+    const semi = text.indexOf(";", from);
+    if (semi === -1 || semi >= end) return undefined;
+    from = semi + 1;
+  }
   const semis = ";".repeat(lines);
-  if (column === 0) return mappings.slice(0, start) + semis + mappings.slice(start);
-  let end = mappings.indexOf(";", start);
-  if (end === -1) end = mappings.length;
-  // Segments are decoded only up to the split; the rest of the line (on a minified bundle, most of
-  // the map) is copied as it is: its columns are relative to the first moved segment.
+  if (column === 0) return { from, to: from, insert: semis };
+  let to = text.indexOf(";", from);
+  if (to === -1 || to > end) to = end;
+  return { from, to, insert: splitLine(text.slice(from, to), column, semis) };
+}
+
+/**
+ * One generated line's segments, split at `column` by `semis`. Segments are decoded only up to
+ * the split; the rest of the line (on a minified bundle, most of the map) is copied as it is: its
+ * columns are relative to the first moved segment.
+ */
+function splitLine(segments: string, column: number, semis: string): string {
   const left: string[] = [];
   const right: string[] = [];
   let col = 0;
   let lastLeft: number[] | undefined;
   let movedFirstCol: number | undefined;
-  for (let pos = start; pos < end; ) {
-    let next = mappings.indexOf(",", pos);
-    if (next === -1 || next > end) next = end;
+  for (let pos = 0; pos < segments.length; ) {
+    let next = segments.indexOf(",", pos);
+    if (next === -1) next = segments.length;
     if (next > pos) {
-      const seg = mappings.slice(pos, next);
+      const seg = segments.slice(pos, next);
       const f = segmentFields(seg)!;
       col += f[0]!;
       if (col < column) {
@@ -249,7 +273,7 @@ export function shiftMappings(mappings: string, line: number, column: number, li
       } else {
         movedFirstCol = col - column;
         right.push(encodeVlq(movedFirstCol) + seg.slice(firstFieldLength(seg)));
-        const rest = mappings.slice(next, end);
+        const rest = segments.slice(next);
         if (!rest.includes(",,") && !rest.endsWith(",")) right.push(rest.slice(1));
         else for (const r of rest.split(",")) if (r !== "") right.push(r);
         if (right.at(-1) === "") right.pop();
@@ -261,7 +285,7 @@ export function shiftMappings(mappings: string, line: number, column: number, li
   // The segment covering the split point keeps covering the moved text: repeat it at column 0
   // (all its other fields unchanged, i.e. zero deltas).
   if (lastLeft && movedFirstCol !== 0) right.unshift("A".repeat(lastLeft.length));
-  return mappings.slice(0, start) + left.join(",") + semis + right.join(",") + mappings.slice(end);
+  return left.join(",") + semis + right.join(",");
 }
 
 export interface IndexSection {

@@ -37,6 +37,28 @@ describe("editMapText", () => {
     }
   }
 
+  it("ends the shifted mappings as the parsing path does, whatever lines and semicolons they have", () => {
+    const ats = [0, 1, 2, 3, 6].flatMap((line) => [0, 1, 3].map((column) => ({ line, column })));
+    for (const mappings of [
+      "",
+      ";",
+      ";;",
+      "AAAA",
+      "AAAA;",
+      "AAAA;;",
+      ";AAAA;;",
+      "AAAA,EAAE;;AACA;;;",
+      "AAAA;EAAE,CAAC",
+    ]) {
+      const text = `{"version":3,"sources":["a.js"],"names":[],"mappings":"${mappings}"}`;
+      for (const at of ats) {
+        const out = editMapText(text, ID, at);
+        expect(JSON.parse(out!), `${mappings} at ${at.line}:${at.column}`).toEqual(parsed(text, at));
+        expect(Buffer.from(editMapBytes(Buffer.from(text), ID, at)!).toString("utf8")).toBe(out);
+      }
+    }
+  });
+
   it("without a position, keeps the mappings as they are (trailing `;`s too) and only adds the id", () => {
     const text = '{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA;AACA;;"}\n';
     const out = editMapText(text, ID, undefined);
