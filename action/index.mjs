@@ -49,6 +49,32 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/config/settings.ts
+function settingName(key, surface = "cli") {
+  const names = SETTING_NAMES[key];
+  return surface === "cli" ? names.flag : `the \`${names.option ?? key}\` option`;
+}
+var SETTING_NAMES;
+var init_settings = __esm({
+  "src/config/settings.ts"() {
+    "use strict";
+    SETTING_NAMES = {
+      url: { flag: "--url" },
+      authToken: { flag: "--auth-token" },
+      org: { flag: "--org" },
+      project: { flag: "--project" },
+      release: { flag: "--release" },
+      dist: { flag: "--dist" },
+      environment: { flag: "--env" },
+      dsn: { flag: "--dsn" },
+      logLevel: { flag: "--log-level" },
+      header: { flag: "--header", option: "headers" },
+      caFile: { flag: "--ca-file" },
+      allowFailure: { flag: "--allow-failure" }
+    };
+  }
+});
+
 // src/errors.ts
 var errors_exports = {};
 __export(errors_exports, {
@@ -4834,8 +4860,8 @@ __export(resolve_exports, {
   resolveConfig: () => resolveConfig
 });
 import { dirname as dirname3, resolve as resolvePath } from "node:path";
-function flagSource(flag) {
-  return { kind: "flag", label: flag, group: "cli" };
+function flagSource(key, surface) {
+  return { kind: "flag", label: settingName(key, surface), group: "cli" };
 }
 function fileSource(file, section2, key) {
   const where2 = file.kind === "properties" ? section2 ? `${section2}.${key}` : key : section2 ? `[${section2}] ${key}` : key;
@@ -4877,7 +4903,7 @@ function parseHeader(raw, sourceLabel) {
   return [name, value3];
 }
 function resolveConfig(input2) {
-  const { flags, env: env2, cwd, homeDir } = input2;
+  const { flags, env: env2, cwd, homeDir, surface } = input2;
   const hidden2 = dotenvInfo(env2);
   const dotenvKeys = input2.dotenvKeys ?? hidden2?.dotenvKeys;
   const dotenvFiles = input2.dotenvFiles ?? hidden2?.dotenvFiles;
@@ -4901,7 +4927,7 @@ function resolveConfig(input2) {
     const v = env2[name];
     return v === void 0 || v.trim() === "" ? void 0 : setting(v, envSource(name));
   };
-  const fromFlag = (v, flag) => v === void 0 || v.trim() === "" ? void 0 : setting(v, flagSource(flag));
+  const fromFlag = (v, key) => v === void 0 || v.trim() === "" ? void 0 : setting(v, flagSource(key, surface));
   const fromFiles = (section2, key) => {
     for (let i3 = files.length - 1; i3 >= 0; i3--) {
       const f = files[i3];
@@ -4911,18 +4937,14 @@ function resolveConfig(input2) {
     return void 0;
   };
   const first2 = (...c3) => c3.find((s2) => s2 !== void 0);
-  let token = first2(
-    fromFlag(flags.authToken, "--auth-token"),
-    fromEnv("SENTRY_AUTH_TOKEN"),
-    fromFiles("auth", "token")
-  );
+  let token = first2(fromFlag(flags.authToken, "authToken"), fromEnv("SENTRY_AUTH_TOKEN"), fromFiles("auth", "token"));
   if (token) token = setting(token.value.trim(), token.source);
   if (token && /[\u0000-\u001f\u007f]/.test(token.value)) {
     throw new ConfigError(
       `the auth token from ${token.source.label} has a line break or another control character inside: set it again, copied whole`
     );
   }
-  let url = first2(fromFlag(flags.url, "--url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
+  let url = first2(fromFlag(flags.url, "url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
   let tokenInfo = token ? parseAuthToken(token.value) : void 0;
   if (token && tokenInfo?.kind === "unknown" && token.source.kind === "flag") {
     warnings.push("unrecognized auth token format (from --auth-token): make sure you copied the whole token");
@@ -4959,7 +4981,7 @@ function resolveConfig(input2) {
     ...tokenInfo.url ? { url: tokenInfo.url } : {},
     ...tokenInfo.regionUrl ? { regionUrl: tokenInfo.regionUrl } : {}
   } : void 0;
-  let org = first2(fromFlag(flags.org, "--org"), fromEnv("SENTRY_ORG"), fromFiles("defaults", "org"));
+  let org = first2(fromFlag(flags.org, "org"), fromEnv("SENTRY_ORG"), fromFiles("defaults", "org"));
   if (orgToken) {
     if (org && org.source.group === "cli" && org.value !== orgToken.org) {
       warnings.push(
@@ -4970,12 +4992,15 @@ function resolveConfig(input2) {
   }
   const flagProjects = (flags.project ?? []).filter((p2) => p2.trim() !== "");
   const projectOne = first2(fromEnv("SENTRY_PROJECT"), fromFiles("defaults", "project"));
-  const projects = flagProjects.length > 0 ? setting(flagProjects, flagSource("--project")) : projectOne ? setting([projectOne.value], projectOne.source) : void 0;
+  const projects = flagProjects.length > 0 ? setting(flagProjects, flagSource("project", surface)) : projectOne ? setting([projectOne.value], projectOne.source) : void 0;
   let release;
   if (flags.release !== void 0 && flags.release !== "") {
     const problem = releaseArgumentProblem(flags.release);
-    if (problem) throw new UsageError(`invalid value '${flags.release}' for '--release': ${problem}`);
-    release = setting(flags.release, flagSource("--release"));
+    if (problem) {
+      const name = surface === "api" ? settingName("release", surface) : "'--release'";
+      throw new UsageError(`invalid value '${flags.release}' for ${name}: ${problem}`);
+    }
+    release = setting(flags.release, flagSource("release", surface));
   } else {
     const r2 = fromEnv("SENTRY_RELEASE");
     const problem = r2 && releaseArgumentProblem(r2.value);
@@ -4984,7 +5009,7 @@ function resolveConfig(input2) {
     else release = r2;
   }
   const environment = first2(
-    fromFlag(flags.environment, "--env"),
+    fromFlag(flags.environment, "environment"),
     fromEnv("SENTRY_ENVIRONMENT"),
     fromFiles("defaults", "environment")
   );
@@ -4994,8 +5019,8 @@ function resolveConfig(input2) {
   );
   const flagDsns = (flags.dsn ?? []).filter((d) => d.trim() !== "");
   const dsnOne = first2(fromEnv("SENTRY_DSN"), fromFiles("auth", "dsn"));
-  const dsn = flagDsns.length > 0 ? setting(flagDsns, flagSource("--dsn")) : dsnOne ? splitList2(dsnOne) : void 0;
-  const logLevel = first2(fromFlag(flags.logLevel, "--log-level"), fromEnv("SENTRY_LOG_LEVEL"), fromFiles("log", "level")) ?? setting(DEFAULT_LOG_LEVEL, DEFAULT_SOURCE);
+  const dsn = flagDsns.length > 0 ? setting(flagDsns, flagSource("dsn", surface)) : dsnOne ? splitList2(dsnOne) : void 0;
+  const logLevel = first2(fromFlag(flags.logLevel, "logLevel"), fromEnv("SENTRY_LOG_LEVEL"), fromFiles("log", "level")) ?? setting(DEFAULT_LOG_LEVEL, DEFAULT_SOURCE);
   let maxRetries = setting(DEFAULT_MAX_RETRIES, DEFAULT_SOURCE);
   const retries = first2(fromEnv("SENTRY_HTTP_MAX_RETRIES"), fromFiles("http", "max_retries"));
   if (retries) {
@@ -5010,8 +5035,10 @@ function resolveConfig(input2) {
   const flagHeaders = flags.header ?? [];
   if (flagHeaders.length > 0) {
     headers = setting(
-      flagHeaders.map((h2, i3) => parseHeader(h2, flagHeaders.length > 1 ? `--header #${i3 + 1}` : "--header")),
-      flagSource("--header")
+      flagHeaders.map(
+        (h2, i3) => parseHeader(h2, `${settingName("header", surface)}${flagHeaders.length > 1 ? ` #${i3 + 1}` : ""}`)
+      ),
+      flagSource("header", surface)
     );
   } else {
     const h2 = first2(fromEnv("CUSTOM_HEADER"), fromFiles("defaults", "custom_header"));
@@ -5032,7 +5059,7 @@ function resolveConfig(input2) {
   }
   const noProxy = first2(fromEnv("NO_PROXY"), fromEnv("no_proxy"));
   const caList = [];
-  const caFlag = fromFlag(flags.caFile, "--ca-file");
+  const caFlag = fromFlag(flags.caFile, "caFile");
   if (caFlag) caList.push(setting(resolvePath(cwd, caFlag.value), caFlag.source));
   const caIni = fromFiles("http", "ca_file");
   if (caIni) caList.push(setting(resolvePath(dirname3(caIni.source.file), caIni.value), caIni.source));
@@ -5060,12 +5087,13 @@ function resolveConfig(input2) {
   }
   const keepalive = boolFromFile("http", "keepalive");
   let allowFailure = setting(false, DEFAULT_SOURCE);
-  if (flags.allowFailure) allowFailure = setting(true, flagSource("--allow-failure"));
+  if (flags.allowFailure) allowFailure = setting(true, flagSource("allowFailure", surface));
   else {
     const a = fromEnv("SENTRY_ALLOW_FAILURE");
     if (a && ["1", "true"].includes(a.value.trim().toLowerCase())) allowFailure = setting(true, a.source);
   }
   return {
+    ...surface ? { surface } : {},
     url: urlSetting,
     ...token ? { authToken: token } : {},
     ...org ? { org } : {},
@@ -5098,6 +5126,7 @@ var init_resolve = __esm({
     init_dotenv();
     init_files();
     init_release_version();
+    init_settings();
     init_token();
     init_url();
     DEFAULT_MAX_RETRIES = 5;
@@ -32066,7 +32095,7 @@ function describeToken(token) {
 function authHint(status, config, tokenSent) {
   const tok = config?.authToken;
   if (!tok || !tokenSent) {
-    return tok ? "\u2014 the auth token is only sent to the configured Sentry URL; check the URL" : "\u2014 no auth token is configured: pass --auth-token, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`";
+    return tok ? "\u2014 the auth token is only sent to the configured Sentry URL; check the URL" : `\u2014 no auth token is configured: pass ${settingName("authToken", config?.surface)}, set SENTRY_AUTH_TOKEN, or run \`sentry-ship login\``;
   }
   const which = `the auth token from ${tok.source.label} (${describeToken(tok.value)})`;
   return status === 401 ? `\u2014 check ${which}` : `\u2014 check the permissions (scopes) of ${which}`;
@@ -32168,6 +32197,7 @@ var MAX_DETAIL, GENERIC, TLS_CODES;
 var init_errors2 = __esm({
   "src/api/errors.ts"() {
     "use strict";
+    init_settings();
     init_errors();
     init_encoding();
     init_retry();
@@ -32551,6 +32581,7 @@ function createContext(io2, opts, overrides2 = {}) {
   redactor.add(opts.authToken);
   redactor.add(io2.env.SENTRY_AUTH_TOKEN);
   const flags = flagsFromOptions(opts);
+  const surface = overrides2.surface ?? "cli";
   let configPromise;
   let apiPromise;
   const ctx = {
@@ -32560,10 +32591,11 @@ function createContext(io2, opts, overrides2 = {}) {
     homeDir: io2.homeDir,
     out,
     flags,
+    surface,
     config() {
       configPromise ??= (async () => {
         const { resolveConfig: resolveConfig2 } = await Promise.resolve().then(() => (init_resolve(), resolve_exports));
-        const cfg = resolveConfig2({ flags, env: io2.env, cwd: io2.cwd, homeDir: io2.homeDir });
+        const cfg = resolveConfig2({ flags, env: io2.env, cwd: io2.cwd, homeDir: io2.homeDir, surface });
         redactor.add(cfg.authToken?.value);
         for (const d of cfg.dsn?.value ?? []) {
           const m = /^[a-z]+:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(d);
@@ -32585,7 +32617,7 @@ function createContext(io2, opts, overrides2 = {}) {
         const cfg = await ctx.config();
         if ((apiOpts.requireToken ?? true) && !cfg.authToken) {
           throw new ConfigError(
-            "an auth token is required: pass --auth-token, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`"
+            `an auth token is required: pass ${settingName("authToken", surface)}, set SENTRY_AUTH_TOKEN, or run \`sentry-ship login\``
           );
         }
         const { createApiClient: createApiClient2 } = await Promise.resolve().then(() => (init_client(), client_exports));
@@ -32597,7 +32629,7 @@ function createContext(io2, opts, overrides2 = {}) {
       const cfg = await ctx.config();
       if (!cfg.org?.value) {
         throw new ConfigError(
-          "an organization is required: pass --org, set SENTRY_ORG, add `org` under [defaults] in .sentryclirc, or use an org auth token"
+          `an organization is required: pass ${settingName("org", surface)}, set SENTRY_ORG, add \`org\` under [defaults] in .sentryclirc, or use an org auth token`
         );
       }
       return cfg.org.value;
@@ -32607,7 +32639,7 @@ function createContext(io2, opts, overrides2 = {}) {
       const first2 = p2[0];
       if (first2 === void 0) {
         throw new ConfigError(
-          "a project is required: pass --project, set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc"
+          `a project is required: pass ${settingName("project", surface)}, set SENTRY_PROJECT, or add \`project\` under [defaults] in .sentryclirc`
         );
       }
       return first2;
@@ -32639,6 +32671,7 @@ function createContext(io2, opts, overrides2 = {}) {
 var init_context = __esm({
   "src/context.ts"() {
     "use strict";
+    init_settings();
     init_errors();
     init_output();
     init_redact();
@@ -51546,8 +51579,9 @@ function printable(s2) {
 async function requireProjects(ctx) {
   const p2 = await ctx.projects();
   if (p2.length === 0) {
+    const repeatable = ctx.surface === "api" ? "" : " (repeatable)";
     throw new ConfigError(
-      "a project is required: pass --project (repeatable), set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc"
+      `a project is required: pass ${settingName("project", ctx.surface)}${repeatable}, set SENTRY_PROJECT, or add \`project\` under [defaults] in .sentryclirc`
     );
   }
   return p2;
@@ -51556,6 +51590,7 @@ var init_checks = __esm({
   "src/commands/checks.ts"() {
     "use strict";
     init_release_version();
+    init_settings();
     init_release();
     init_errors();
   }
@@ -53045,11 +53080,15 @@ async function requireRelease(ctx) {
   if (flag !== void 0) return checkVersion(flag);
   const v = cfg.release?.value;
   if (v !== void 0 && v !== "") return checkVersion(v);
-  throw new ConfigError("a release is required: pass --release/-r or set SENTRY_RELEASE");
+  const short2 = ctx.surface === "api" ? "" : "/-r";
+  throw new ConfigError(
+    `a release is required: pass ${settingName("release", ctx.surface)}${short2} or set SENTRY_RELEASE`
+  );
 }
 var init_release2 = __esm({
   "src/commands/deploys/release.ts"() {
     "use strict";
+    init_settings();
     init_errors();
     init_checks();
   }
@@ -59847,7 +59886,10 @@ async function runSourcemapsUpload(req, ctx, how = { signals: true }) {
   const opts = uploadOptions(req, (m) => ctx.out.warn(m));
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
-  if (opts.dist !== void 0 && !release) throw new UsageError("--dist requires a release (pass --release)");
+  if (opts.dist !== void 0 && !release) {
+    const name = (key) => settingName(key, ctx.surface);
+    throw new UsageError(`${name("dist")} requires a release (pass ${name("release")})`);
+  }
   const org = await ctx.requireOrg();
   const projects = await ctx.projects();
   if (projects.length === 0) await ctx.requireProject();
@@ -59885,6 +59927,7 @@ var init_upload2 = __esm({
   "src/commands/sourcemaps/upload.ts"() {
     "use strict";
     init_esm2();
+    init_settings();
     init_errors();
     init_request();
     init_runner();
@@ -60235,7 +60278,7 @@ async function resolveDsns(deps, flags) {
   const flagValues = flags.dsn === void 0 ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
   if (splitList(flagValues).length) {
     raw = splitList(flagValues);
-    source = "--dsn";
+    source = settingName("dsn", deps.surface);
   } else {
     const cfg = await tryConfig(deps);
     if (cfg?.dsn && splitList(cfg.dsn.value).length) {
@@ -60248,7 +60291,7 @@ async function resolveDsns(deps, flags) {
   }
   if (raw.length === 0) {
     throw new ConfigError(
-      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc"
+      `DSN missing: pass ${settingName("dsn", deps.surface)}, set the SENTRY_DSN environment variable, or add \`dsn\` under [auth] in .sentryclirc`
     );
   }
   for (const r2 of raw) for (const s2 of dsnSecrets(r2)) deps.out.redactor.add(s2);
@@ -60333,6 +60376,7 @@ var transportHooks;
 var init_dispatch = __esm({
   "src/events/dispatch.ts"() {
     "use strict";
+    init_settings();
     init_dsn();
     init_errors();
     init_version();
@@ -61309,6 +61353,7 @@ async function sendCheckIn(ctx, dsns, c3, spoolDir2) {
       redactor: ctx.out.redactor
     },
     config: () => ctx.config(),
+    surface: ctx.surface,
     now: () => ctx.now(),
     sleep: (ms) => ctx.sleep(ms)
   };

@@ -6,6 +6,7 @@
 import { homedir } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type { ApiClient } from "./api/types.js";
+import { type Surface, settingName } from "./config/settings.js";
 import type { ConfigFlags, ResolvedConfig } from "./config/types.js";
 import { ConfigError } from "./errors.js";
 import { type LogLevel, Output, parseLogLevel } from "./output/output.js";
@@ -60,6 +61,8 @@ export interface CommandContext {
   readonly homeDir: string;
   readonly out: Output;
   readonly flags: ConfigFlags;
+  /** Whom messages address: a command line (they name flags) or a Node API call (they name options). */
+  readonly surface: Surface;
   /** The resolved configuration (cached); warnings are printed the first time. */
   config(): Promise<ResolvedConfig>;
   /** The shared API client (cached). Throws ConfigError when no token is configured. */
@@ -82,6 +85,8 @@ export interface CommandContext {
 }
 
 export interface ContextOverrides {
+  /** Whom messages address: a command line (flags, the default) or a Node API call (options). */
+  surface?: Surface;
   now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -116,6 +121,7 @@ export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOve
   redactor.add(opts.authToken);
   redactor.add(io.env.SENTRY_AUTH_TOKEN);
   const flags = flagsFromOptions(opts);
+  const surface = overrides.surface ?? "cli";
 
   let configPromise: Promise<ResolvedConfig> | undefined;
   let apiPromise: Promise<ApiClient> | undefined;
@@ -127,10 +133,11 @@ export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOve
     homeDir: io.homeDir,
     out,
     flags,
+    surface,
     config() {
       configPromise ??= (async () => {
         const { resolveConfig } = await import("./config/resolve.js");
-        const cfg = resolveConfig({ flags, env: io.env, cwd: io.cwd, homeDir: io.homeDir });
+        const cfg = resolveConfig({ flags, env: io.env, cwd: io.cwd, homeDir: io.homeDir, surface });
         redactor.add(cfg.authToken?.value);
         for (const d of cfg.dsn?.value ?? []) {
           const m = /^[a-z]+:\/\/([^:@/]+)(?::([^@/]*))?@/i.exec(d);
@@ -153,7 +160,7 @@ export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOve
         const cfg = await ctx.config();
         if ((apiOpts.requireToken ?? true) && !cfg.authToken) {
           throw new ConfigError(
-            "an auth token is required: pass --auth-token, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`",
+            `an auth token is required: pass ${settingName("authToken", surface)}, set SENTRY_AUTH_TOKEN, or run \`sentry-ship login\``,
           );
         }
         const { createApiClient } = await import("./api/client.js");
@@ -165,7 +172,7 @@ export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOve
       const cfg = await ctx.config();
       if (!cfg.org?.value) {
         throw new ConfigError(
-          "an organization is required: pass --org, set SENTRY_ORG, add `org` under [defaults] in .sentryclirc, or use an org auth token",
+          `an organization is required: pass ${settingName("org", surface)}, set SENTRY_ORG, add \`org\` under [defaults] in .sentryclirc, or use an org auth token`,
         );
       }
       return cfg.org.value;
@@ -175,7 +182,7 @@ export function createContext(io: IO, opts: GlobalOptions, overrides: ContextOve
       const first = p[0];
       if (first === undefined) {
         throw new ConfigError(
-          "a project is required: pass --project, set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc",
+          `a project is required: pass ${settingName("project", surface)}, set SENTRY_PROJECT, or add \`project\` under [defaults] in .sentryclirc`,
         );
       }
       return first;

@@ -3,6 +3,7 @@
  * what went wrong and which setting, from where, to check (conventions.md "Errors and exit codes").
  */
 import { STATUS_CODES } from "node:http";
+import { settingName } from "../config/settings.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { ApiError, NetworkError, ShipError } from "../errors.js";
 import { decodePathSegment } from "./encoding.js";
@@ -98,7 +99,7 @@ function authHint(status: 401 | 403, config: ResolvedConfig | undefined, tokenSe
   if (!tok || !tokenSent) {
     return tok
       ? "— the auth token is only sent to the configured Sentry URL; check the URL"
-      : "— no auth token is configured: pass --auth-token, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`";
+      : `— no auth token is configured: pass ${settingName("authToken", config?.surface)}, set SENTRY_AUTH_TOKEN, or run \`sentry-ship login\``;
   }
   const which = `the auth token from ${tok.source.label} (${describeToken(tok.value)})`;
   return status === 401 ? `— check ${which}` : `— check the permissions (scopes) of ${which}`;

@@ -4,6 +4,7 @@
  */
 
 import { refusedByArgumentParser, releaseArgumentProblem } from "../config/release-version.js";
+import { settingName } from "../config/settings.js";
 import type { CommandContext } from "../context.js";
 import { environmentProblem } from "../domain/release.js";
 import { ConfigError, InputError, UsageError } from "../errors.js";
@@ -37,8 +38,9 @@ function printable(s: string): string {
 export async function requireProjects(ctx: CommandContext): Promise<string[]> {
   const p = await ctx.projects();
   if (p.length === 0) {
+    const repeatable = ctx.surface === "api" ? "" : " (repeatable)";
     throw new ConfigError(
-      "a project is required: pass --project (repeatable), set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc",
+      `a project is required: pass ${settingName("project", ctx.surface)}${repeatable}, set SENTRY_PROJECT, or add \`project\` under [defaults] in .sentryclirc`,
     );
   }
   return p;

@@ -10,6 +10,7 @@ import { ConfigError, UsageError } from "../errors.js";
 import { dotenvInfo } from "./dotenv.js";
 import { type ConfigFile, loadConfigFiles } from "./files.js";
 import { releaseArgumentProblem } from "./release-version.js";
+import { type SettingKey, type Surface, settingName } from "./settings.js";
 import { parseAuthToken } from "./token.js";
 import type { ProxyConfig, ResolvedConfig, ResolveInput, Setting, Source } from "./types.js";
 import { checkSentryUrl, DEFAULT_URL, normalizeUrl } from "./url.js";
@@ -24,8 +25,8 @@ const SAME_SOURCE_HINT =
 const DEFAULT_SOURCE: Source = { kind: "default", label: "default", group: "default" };
 const TOKEN_SOURCE: Source = { kind: "token", label: "the org auth token", group: "token" };
 
-function flagSource(flag: string): Source {
-  return { kind: "flag", label: flag, group: "cli" };
+function flagSource(key: SettingKey, surface: Surface | undefined): Source {
+  return { kind: "flag", label: settingName(key, surface), group: "cli" };
 }
 
 function fileSource(file: ConfigFile, section: string, key: string): Source {
@@ -85,7 +86,7 @@ export function parseHeader(raw: string, sourceLabel: string): [string, string] 
 }
 
 export function resolveConfig(input: ResolveInput): ResolvedConfig {
-  const { flags, env, cwd, homeDir } = input;
+  const { flags, env, cwd, homeDir, surface } = input;
   const hidden = dotenvInfo(env);
   const dotenvKeys = input.dotenvKeys ?? hidden?.dotenvKeys;
   const dotenvFiles = input.dotenvFiles ?? hidden?.dotenvFiles;
@@ -112,8 +113,8 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     const v = env[name];
     return v === undefined || v.trim() === "" ? undefined : setting(v, envSource(name));
   };
-  const fromFlag = (v: string | undefined, flag: string): Setting<string> | undefined =>
-    v === undefined || v.trim() === "" ? undefined : setting(v, flagSource(flag));
+  const fromFlag = (v: string | undefined, key: SettingKey): Setting<string> | undefined =>
+    v === undefined || v.trim() === "" ? undefined : setting(v, flagSource(key, surface));
   /** Highest-precedence file holding `[section] key`. */
   const fromFiles = (section: string, key: string): Setting<string> | undefined => {
     for (let i = files.length - 1; i >= 0; i--) {
@@ -126,11 +127,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const first = <T>(...c: Array<Setting<T> | undefined>): Setting<T> | undefined => c.find((s) => s !== undefined);
 
   // --- token and URL (§2.2, §2.3) ---------------------------------------------------------------
-  let token = first(
-    fromFlag(flags.authToken, "--auth-token"),
-    fromEnv("SENTRY_AUTH_TOKEN"),
-    fromFiles("auth", "token"),
-  );
+  let token = first(fromFlag(flags.authToken, "authToken"), fromEnv("SENTRY_AUTH_TOKEN"), fromFiles("auth", "token"));
   if (token) token = setting(token.value.trim(), token.source);
   // A control character cannot go into the Authorization header: say so, not "could not reach".
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
@@ -139,7 +136,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       `the auth token from ${token.source.label} has a line break or another control character inside: set it again, copied whole`,
     );
   }
-  let url = first(fromFlag(flags.url, "--url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
+  let url = first(fromFlag(flags.url, "url"), fromEnv("SENTRY_URL"), fromFiles("defaults", "url"));
 
   let tokenInfo = token ? parseAuthToken(token.value) : undefined;
   if (token && tokenInfo?.kind === "unknown" && token.source.kind === "flag") {
@@ -186,7 +183,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
       : undefined;
 
   // --- org, project, release, environment, DSN --------------------------------------------------
-  let org = first(fromFlag(flags.org, "--org"), fromEnv("SENTRY_ORG"), fromFiles("defaults", "org"));
+  let org = first(fromFlag(flags.org, "org"), fromEnv("SENTRY_ORG"), fromFiles("defaults", "org"));
   if (orgToken) {
     if (org && org.source.group === "cli" && org.value !== orgToken.org) {
       warnings.push(
@@ -200,7 +197,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const projectOne = first(fromEnv("SENTRY_PROJECT"), fromFiles("defaults", "project"));
   const projects =
     flagProjects.length > 0
-      ? setting(flagProjects, flagSource("--project"))
+      ? setting(flagProjects, flagSource("project", surface))
       : projectOne
         ? setting([projectOne.value], projectOne.source)
         : undefined;
@@ -208,8 +205,11 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   let release: Setting<string> | undefined;
   if (flags.release !== undefined && flags.release !== "") {
     const problem = releaseArgumentProblem(flags.release);
-    if (problem) throw new UsageError(`invalid value '${flags.release}' for '--release': ${problem}`);
-    release = setting(flags.release, flagSource("--release"));
+    if (problem) {
+      const name = surface === "api" ? settingName("release", surface) : "'--release'";
+      throw new UsageError(`invalid value '${flags.release}' for ${name}: ${problem}`);
+    }
+    release = setting(flags.release, flagSource("release", surface));
   } else {
     const r = fromEnv("SENTRY_RELEASE");
     const problem = r && releaseArgumentProblem(r.value);
@@ -219,7 +219,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   }
 
   const environment = first(
-    fromFlag(flags.environment, "--env"),
+    fromFlag(flags.environment, "environment"),
     fromEnv("SENTRY_ENVIRONMENT"),
     fromFiles("defaults", "environment"),
   );
@@ -234,11 +234,12 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     );
   const flagDsns = (flags.dsn ?? []).filter((d) => d.trim() !== "");
   const dsnOne = first(fromEnv("SENTRY_DSN"), fromFiles("auth", "dsn"));
-  const dsn = flagDsns.length > 0 ? setting(flagDsns, flagSource("--dsn")) : dsnOne ? splitList(dsnOne) : undefined;
+  const dsn =
+    flagDsns.length > 0 ? setting(flagDsns, flagSource("dsn", surface)) : dsnOne ? splitList(dsnOne) : undefined;
 
   // --- logging, HTTP ----------------------------------------------------------------------------
   const logLevel =
-    first(fromFlag(flags.logLevel, "--log-level"), fromEnv("SENTRY_LOG_LEVEL"), fromFiles("log", "level")) ??
+    first(fromFlag(flags.logLevel, "logLevel"), fromEnv("SENTRY_LOG_LEVEL"), fromFiles("log", "level")) ??
     setting(DEFAULT_LOG_LEVEL, DEFAULT_SOURCE);
 
   let maxRetries: Setting<number> = setting(DEFAULT_MAX_RETRIES, DEFAULT_SOURCE);
@@ -256,8 +257,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const flagHeaders = flags.header ?? [];
   if (flagHeaders.length > 0) {
     headers = setting(
-      flagHeaders.map((h, i) => parseHeader(h, flagHeaders.length > 1 ? `--header #${i + 1}` : "--header")),
-      flagSource("--header"),
+      flagHeaders.map((h, i) =>
+        parseHeader(h, `${settingName("header", surface)}${flagHeaders.length > 1 ? ` #${i + 1}` : ""}`),
+      ),
+      flagSource("header", surface),
     );
   } else {
     const h = first(fromEnv("CUSTOM_HEADER"), fromFiles("defaults", "custom_header"));
@@ -283,7 +286,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const noProxy = first(fromEnv("NO_PROXY"), fromEnv("no_proxy"));
 
   const caList: Array<Setting<string>> = [];
-  const caFlag = fromFlag(flags.caFile, "--ca-file");
+  const caFlag = fromFlag(flags.caFile, "caFile");
   if (caFlag) caList.push(setting(resolvePath(cwd, caFlag.value), caFlag.source));
   const caIni = fromFiles("http", "ca_file");
   if (caIni) caList.push(setting(resolvePath(dirname(caIni.source.file!), caIni.value), caIni.source));
@@ -316,13 +319,14 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const keepalive = boolFromFile("http", "keepalive");
 
   let allowFailure: Setting<boolean> = setting(false, DEFAULT_SOURCE);
-  if (flags.allowFailure) allowFailure = setting(true, flagSource("--allow-failure"));
+  if (flags.allowFailure) allowFailure = setting(true, flagSource("allowFailure", surface));
   else {
     const a = fromEnv("SENTRY_ALLOW_FAILURE");
     if (a && ["1", "true"].includes(a.value.trim().toLowerCase())) allowFailure = setting(true, a.source);
   }
 
   return {
+    ...(surface ? { surface } : {}),
     url: urlSetting,
     ...(token ? { authToken: token } : {}),
     ...(org ? { org } : {}),

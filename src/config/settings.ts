@@ -2,7 +2,8 @@
  * Which environment variables and config-file keys stand behind a command-line flag, as data, for
  * the generated command reference (scripts/docs-reference.mjs). resolve.ts is the code that reads
  * them; test/config/settings.unit.test.ts checks every row below against it, so the reference
- * cannot claim a variable or key that resolveConfig does not read.
+ * cannot claim a variable or key that resolveConfig does not read. Also the one place that knows
+ * how messages name a setting: as a flag on the command line, as an option in the Node API.
  */
 
 export interface FlagSetting {
@@ -109,3 +110,33 @@ export const ENV_ONLY_SETTINGS: EnvOnlySetting[] = [
     default: "true",
   },
 ];
+
+/**
+ * Who is told about a setting: a person at a command line (settings are flags) or the code that
+ * called the Node API (settings are options of the call's object).
+ */
+export type Surface = "cli" | "api";
+
+/** Each setting's flag, and its Node API option where that is not the key itself. */
+const SETTING_NAMES = {
+  url: { flag: "--url" },
+  authToken: { flag: "--auth-token" },
+  org: { flag: "--org" },
+  project: { flag: "--project" },
+  release: { flag: "--release" },
+  dist: { flag: "--dist" },
+  environment: { flag: "--env" },
+  dsn: { flag: "--dsn" },
+  logLevel: { flag: "--log-level" },
+  header: { flag: "--header", option: "headers" },
+  caFile: { flag: "--ca-file" },
+  allowFailure: { flag: "--allow-failure" },
+} satisfies Record<string, { flag: string; option?: string }>;
+
+export type SettingKey = keyof typeof SETTING_NAMES;
+
+/** How messages name a setting: `--org` on the command line, "the `org` option" in the Node API. */
+export function settingName(key: SettingKey, surface: Surface = "cli"): string {
+  const names: { flag: string; option?: string } = SETTING_NAMES[key];
+  return surface === "cli" ? names.flag : `the \`${names.option ?? key}\` option`;
+}

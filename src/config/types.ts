@@ -3,6 +3,8 @@
  * `info` can say "the token came from SENTRY_AUTH_TOKEN" or "org from /repo/.sentryclirc".
  */
 
+import type { Surface } from "./settings.js";
+
 export type SourceKind = "flag" | "env" | "dotenv" | "file" | "token" | "default";
 
 export interface Source {
@@ -59,9 +61,13 @@ export interface ResolveInput {
   dotenvFiles?: ReadonlyMap<string, string>;
   cwd: string;
   homeDir: string;
+  /** Who gave the flags: labels name them as flags (default) or as Node API options. */
+  surface?: Surface;
 }
 
 export interface ResolvedConfig {
+  /** Whom messages address: a command line (flags; also when absent) or a Node API call (options). */
+  surface?: Surface;
   /** Base URL without trailing slash, e.g. `https://sentry.io`. Always set (default). */
   url: Setting<string>;
   authToken?: Setting<string>;

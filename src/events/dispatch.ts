@@ -2,6 +2,7 @@
  * What send-event and send-envelope share: finding the DSNs (`--dsn` > SENTRY_DSN > `[auth] dsn`),
  * delivering with failover, and spooling what could not be delivered.
  */
+import { type Surface, settingName } from "../config/settings.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { type Dsn, DsnError, dsnHost, envelopeUrl, parseDsn } from "../domain/dsn.js";
 import { ApiError, ConfigError, InputError, isShipError, NetworkError, UsageError } from "../errors.js";
@@ -18,6 +19,8 @@ import { type Delivered, DeliveryFailed, deliver, type HttpPost, undiciPost } fr
 export interface DispatchDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly homeDir: string;
+  /** Whom messages address (default: a command line, naming flags). */
+  readonly surface?: Surface;
   readonly out: Pick<Output, "print" | "result" | "debug" | "info" | "warn" | "redactor">;
   config(): Promise<ResolvedConfig>;
   now(): Date;
@@ -79,7 +82,7 @@ export async function resolveDsns(deps: DispatchDeps, flags: DispatchFlags): Pro
   const flagValues = flags.dsn === undefined ? [] : Array.isArray(flags.dsn) ? flags.dsn : [flags.dsn];
   if (splitList(flagValues).length) {
     raw = splitList(flagValues);
-    source = "--dsn";
+    source = settingName("dsn", deps.surface);
   } else {
     const cfg = await tryConfig(deps);
     if (cfg?.dsn && splitList(cfg.dsn.value).length) {
@@ -92,7 +95,7 @@ export async function resolveDsns(deps: DispatchDeps, flags: DispatchFlags): Pro
   }
   if (raw.length === 0) {
     throw new ConfigError(
-      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc",
+      `DSN missing: pass ${settingName("dsn", deps.surface)}, set the SENTRY_DSN environment variable, or add \`dsn\` under [auth] in .sentryclirc`,
     );
   }
   for (const r of raw) for (const s of dsnSecrets(r)) deps.out.redactor.add(s);

@@ -153,7 +153,7 @@ export async function runInContext<T>(opts: SentryOptions, fn: (ctx: CommandCont
   try {
     const { loadDotenv } = await import("../config/dotenv.js");
     io.env = loadDotenv(io.env, io.cwd);
-    ctx = createContext(io, globalOptions(opts), opts.now ? { now: opts.now } : {});
+    ctx = createContext(io, globalOptions(opts), { surface: "api", ...(opts.now ? { now: opts.now } : {}) });
     await fn(ctx);
     return (ctx.out.takeJsonDocument() ?? { ok: true }) as T;
   } catch (e) {

@@ -122,11 +122,14 @@ describe("the package's Node API, as a TypeScript project consumes it", () => {
     expect(out.version).toBe("web@from-env@3");
     expect(out.compat).toBe("from-env@3");
     const noConfig = { PATH: process.env.PATH, HOME: work, SENTRY_LOAD_DOTENV: "0" };
+    // The CLI's document, with the API's name for the setting where the CLI names its flag.
+    const cliFailure = await cli(["releases", "new", "pkg@2.0.0"], noConfig, work);
+    expect(JSON.stringify(cliFailure)).toContain("pass --org,");
     expect(out.failure).toEqual({
       isConfigError: true,
       kind: "config",
       exitCode: 1,
-      document: await cli(["releases", "new", "pkg@2.0.0"], noConfig, work),
+      document: JSON.parse(JSON.stringify(cliFailure).replace("pass --org,", "pass the `org` option,")),
     });
   });
 });

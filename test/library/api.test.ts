@@ -112,13 +112,89 @@ describe("Node API releases", () => {
     expect(err).toMatchObject({ kind: "config", exitCode: 1 });
     const cli = await cliJson(["releases", "new", "x@1"], { env: noOrg });
     expect(cli.exitCode).toBe(1);
-    expect(err.document).toEqual(cli.doc);
+    // The same document, but the API names its option where the CLI names its flag.
+    const flagNamed = (d: Record<string, unknown>) =>
+      JSON.parse(JSON.stringify(d).replace("the `org` option", "--org"));
+    expect(flagNamed(err.document)).toEqual(cli.doc);
     // The same call with org given as an option works.
     await expect(newRelease({ version: "x@1", org: "acme", env: noOrg })).resolves.toMatchObject({ created: true });
     // A wrong org named explicitly wins over SENTRY_ORG: the server answers 404.
     const notFound = await thrown(newRelease({ version: "x@2", org: "nope", env: env() }));
     expect(notFound).toBeInstanceOf(ApiError);
     expect(notFound).toMatchObject({ kind: "api", exitCode: 1, status: 404 });
+  });
+
+  it.each<[string, string, (e: Record<string, string | undefined>) => Promise<unknown>, string[], string, string]>([
+    [
+      "no organization",
+      "SENTRY_ORG",
+      (e) => newRelease({ version: "n@1", env: e }),
+      ["releases", "new", "n@1"],
+      "an organization is required: pass the `org` option, set SENTRY_ORG, add `org` under [defaults] in .sentryclirc, or use an org auth token",
+      "an organization is required: pass --org, set SENTRY_ORG, add `org` under [defaults] in .sentryclirc, or use an org auth token",
+    ],
+    [
+      "no project",
+      "SENTRY_PROJECT",
+      (e) => uploadSourcemaps({ paths: ["dist"], cwd: makeDist(), env: e }),
+      ["sourcemaps", "upload", "dist"],
+      "a project is required: pass the `project` option, set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc",
+      "a project is required: pass --project, set SENTRY_PROJECT, or add `project` under [defaults] in .sentryclirc",
+    ],
+    [
+      "no auth token",
+      "SENTRY_AUTH_TOKEN",
+      (e) => newRelease({ version: "n@1", env: e }),
+      ["releases", "new", "n@1"],
+      "an auth token is required: pass the `authToken` option, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`",
+      "an auth token is required: pass --auth-token, set SENTRY_AUTH_TOKEN, or run `sentry-ship login`",
+    ],
+    [
+      "no release for a deploy",
+      "SENTRY_RELEASE",
+      (e) => newDeploy({ environment: "prod", env: e }),
+      ["deploys", "new", "-e", "prod"],
+      "a release is required: pass the `release` option or set SENTRY_RELEASE",
+      "a release is required: pass --release/-r or set SENTRY_RELEASE",
+    ],
+    [
+      "no DSN",
+      "SENTRY_DSN",
+      (e) => sendEvent({ message: "m", env: e }),
+      ["send-event", "-m", "m"],
+      "DSN missing: pass the `dsn` option, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc",
+      "DSN missing: pass --dsn, set the SENTRY_DSN environment variable, or add `dsn` under [auth] in .sentryclirc",
+    ],
+    [
+      "a dist without a release",
+      "SENTRY_RELEASE",
+      (e) => uploadSourcemaps({ paths: ["dist"], dist: "7", cwd: makeDist(), env: e }),
+      ["sourcemaps", "upload", "dist", "--dist", "7"],
+      "the `dist` option requires a release (pass the `release` option)",
+      "--dist requires a release (pass --release)",
+    ],
+  ])(
+    "names the option, not the flag, when %s stops an API call",
+    async (_what, unset, call, argv, apiMessage, cliMessage) => {
+      const e = env();
+      delete e[unset];
+      const err = await thrown(call(e));
+      expect(err.message).toBe(apiMessage);
+      expect(err.document.error).toMatchObject({ message: apiMessage });
+      const cli = await runCli(argv, { env: e, cwd: makeDist() });
+      expect(cli.stderr).toBe(`error: ${cliMessage}\n`);
+    },
+  );
+
+  it("names the option a rejected token or a bad URL came from", async () => {
+    const token = "sntryu_" + "0".repeat(60) + "dead";
+    const err = await thrown(newRelease({ version: "t@1", authToken: token, env: env() }));
+    expect(err.message).toMatch(/— check the auth token from the `authToken` option \(sntryu_…dead\)$/);
+    const cli = await runCli(["releases", "new", "t@1", "--auth-token", token], { env: env() });
+    expect(cli.stderr).toMatch(/— check the auth token from --auth-token \(sntryu_…dead\)\n$/);
+
+    const bad = await thrown(newRelease({ version: "t@1", url: "ftp://x", env: env() }));
+    expect(bad.message).toContain("(from the `url` option)");
   });
 
   it("a bad version is a typed input or usage error, never a process exit", async () => {

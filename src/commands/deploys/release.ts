@@ -1,3 +1,4 @@
+import { settingName } from "../../config/settings.js";
 import type { CommandContext } from "../../context.js";
 import { ConfigError } from "../../errors.js";
 import { checkVersion } from "../checks.js";
@@ -12,5 +13,8 @@ export async function requireRelease(ctx: CommandContext): Promise<string> {
   if (flag !== undefined) return checkVersion(flag);
   const v = cfg.release?.value;
   if (v !== undefined && v !== "") return checkVersion(v);
-  throw new ConfigError("a release is required: pass --release/-r or set SENTRY_RELEASE");
+  const short = ctx.surface === "api" ? "" : "/-r";
+  throw new ConfigError(
+    `a release is required: pass ${settingName("release", ctx.surface)}${short} or set SENTRY_RELEASE`,
+  );
 }

@@ -190,6 +190,7 @@ async function sendCheckIn(
       redactor: ctx.out.redactor,
     },
     config: () => ctx.config(),
+    surface: ctx.surface,
     now: () => ctx.now(),
     sleep: (ms) => ctx.sleep(ms),
   };

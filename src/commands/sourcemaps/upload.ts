@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { type SettingKey, settingName } from "../../config/settings.js";
 import type { CommandContext } from "../../context.js";
 import { UsageError } from "../../errors.js";
 import type { UploadOptions } from "../../sourcemaps/upload.js";
@@ -232,7 +233,10 @@ export async function runSourcemapsUpload(
   const opts = uploadOptions(req, (m) => ctx.out.warn(m));
   const cfg = await ctx.config();
   const release = opts.release ?? cfg.release?.value;
-  if (opts.dist !== undefined && !release) throw new UsageError("--dist requires a release (pass --release)");
+  if (opts.dist !== undefined && !release) {
+    const name = (key: SettingKey) => settingName(key, ctx.surface);
+    throw new UsageError(`${name("dist")} requires a release (pass ${name("release")})`);
+  }
   const org = await ctx.requireOrg();
   const projects = await ctx.projects();
   if (projects.length === 0) await ctx.requireProject();
