@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/runCli.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -146,7 +146,10 @@ function apparentSize(dir: string): number {
 }
 
 describe("the packed package, installed alone", () => {
-  it("stays under 8 MB with its dependencies, brings no bundler, and runs", () => {
+  let app = "";
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+  beforeAll(() => {
     const dir = tempDir("ship-install-");
     const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
       cwd: root,
@@ -157,7 +160,6 @@ describe("the packed package, installed alone", () => {
     // The install is `npm ci --offline` from a lock made of this repository's own production
     // entries (the versions a fresh install resolves today): no registry, the tarballs from npm's cache.
     const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     const packages: Record<string, unknown> = {
       "": { name: "app", dependencies: { "sentry-ship": tarball } },
       "node_modules/sentry-ship": {
@@ -176,7 +178,7 @@ describe("the packed package, installed alone", () => {
       const { peer: _peer, ...rest } = entry;
       packages[path] = rest;
     }
-    const app = join(dir, "app");
+    app = join(dir, "app");
     mkdirSync(app);
     writeFileSync(
       join(app, "package.json"),
@@ -191,7 +193,9 @@ describe("the packed package, installed alone", () => {
       encoding: "utf8",
     });
     expect(ci.status, ci.stderr).toBe(0);
+  }, 120_000);
 
+  it("stays under 8 MB with its dependencies, brings no bundler, and runs", () => {
     const installed = readdirSync(join(app, "node_modules")).flatMap((n) =>
       n.startsWith("@") ? readdirSync(join(app, "node_modules", n)).map((m) => `${n}/${m}`) : [n],
     );
@@ -207,5 +211,33 @@ describe("the packed package, installed alone", () => {
 
     const version = spawnSync(join(app, "node_modules", ".bin", "sentry-ship"), ["--version"], { encoding: "utf8" });
     expect(version.stdout.trim()).toBe(`sentry-ship ${pkg.version}`);
-  }, 120_000);
+  });
+
+  it("loads with require() from CommonJS, every entry (Node's require of ES modules)", () => {
+    writeFileSync(
+      join(app, "require.cjs"),
+      [
+        'const ship = require("sentry-ship");',
+        'const vite = require("sentry-ship/vite");',
+        'const webpack = require("sentry-ship/webpack");',
+        'const esbuild = require("sentry-ship/esbuild");',
+        'ship.proposeVersion({ env: { SENTRY_RELEASE: "cjs@1" } }).then((proposed) => {',
+        "  console.log(JSON.stringify({",
+        "    api: [typeof ship.newRelease, typeof ship.uploadSourcemaps, typeof ship.SentryCli, proposed.version],",
+        "    vite: [vite.sentryShip().name, typeof vite.sentryVitePlugin, typeof vite.sentryRollupPlugin],",
+        "    webpack: [typeof new webpack.SentryShipWebpackPlugin().apply, typeof webpack.sentryWebpackPlugin],",
+        "    esbuild: [esbuild.sentryShip().name, typeof esbuild.sentryEsbuildPlugin],",
+        "  }));",
+        "});",
+      ].join("\n"),
+    );
+    const r = spawnSync(process.execPath, ["require.cjs"], { cwd: app, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({
+      api: ["function", "function", "function", "cjs@1"],
+      vite: ["sentry-ship", "function", "function"],
+      webpack: ["function", "function"],
+      esbuild: ["sentry-ship", "function"],
+    });
+  });
 });
