@@ -42906,6 +42906,7 @@ var init_limits = __esm({
       recordedPayloadBytes: 1 * MiB,
       recordedEvents: 1e4,
       recordedEventBytes: 64 * MiB,
+      recordedEventIds: 1e5,
       recordedCheckIns: 1e4,
       monitorsPerOrg: 1e4,
       recordedDrops: 1e3,
@@ -50083,20 +50084,47 @@ function interestingHeaders(req) {
   }
   return out;
 }
-function recordEvent(core, ev) {
+function seenRecently(core, projectId, eventId, at2) {
+  const seen = core.state.eventIdsSeen;
+  const key = `${projectId}:${eventId}`;
+  const first2 = seen.get(key);
+  if (first2 !== void 0 && at2 - first2 < DUPLICATE_EVENT_WINDOW_MS) return true;
+  seen.delete(key);
+  seen.set(key, at2);
+  for (const [k2, t2] of seen) {
+    if (seen.size <= core.limits.recordedEventIds && at2 - t2 < DUPLICATE_EVENT_WINDOW_MS) break;
+    seen.delete(k2);
+  }
+  return false;
+}
+function rememberLoadedEvents(core) {
+  for (const e of core.state.events) {
+    const at2 = Date.parse(e.receivedAt);
+    if (hasEvent(e) && Number.isFinite(at2)) seenRecently(core, e.projectId, e.id, at2);
+  }
+}
+function recordEvent(core, project, ev) {
+  if (hasEvent(ev) && seenRecently(core, ev.projectId, ev.id, core.now().getTime())) {
+    drop(core, "event", project, `duplicate event id ${ev.id}: an event with this id was received within the hour`);
+    return;
+  }
   processIncoming(core, ev);
   const events = core.state.events;
-  const owner = hasEvent(ev) ? void 0 : events.findLast((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e));
-  if (owner) owner.items.push(...ev.items);
-  else events.push(ev);
   const kept2 = (e) => e.items.reduce((n2, i3) => n2 + (i3.size <= core.limits.recordedPayloadBytes ? i3.size : 0), 0);
   let bytes = (eventBytes.get(core.state) ?? 0) + kept2(ev);
-  let drop2 = 0;
-  while (drop2 < events.length - 1 && (events.length - drop2 > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
-    bytes -= kept2(events[drop2]);
-    drop2++;
+  const owner = hasEvent(ev) ? void 0 : events.findLast((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e));
+  if (owner) owner.items.push(...ev.items);
+  else {
+    const earlier = hasEvent(ev) ? events.findIndex((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e)) : -1;
+    if (earlier >= 0) bytes -= kept2(events.splice(earlier, 1)[0]);
+    events.push(ev);
   }
-  if (drop2 > 0) events.splice(0, drop2);
+  let dropped = 0;
+  while (dropped < events.length - 1 && (events.length - dropped > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
+    bytes -= kept2(events[dropped]);
+    dropped++;
+  }
+  if (dropped > 0) events.splice(0, dropped);
   eventBytes.set(core.state, bytes);
   core.persist.saveEvent(owner ?? ev);
 }
@@ -50225,7 +50253,7 @@ function handleEnvelope(core, req) {
     return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(applicable, now));
   }
   processItems(core, project, accepted);
-  recordEvent(core, {
+  recordEvent(core, project, {
     id: eventId ?? newEventId(),
     projectId: project.id,
     endpoint: "envelope",
@@ -50269,7 +50297,7 @@ function handleStore(core, req) {
   );
   if (limits.length) return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(limits, now));
   const eventId = check.eventId ?? newEventId();
-  recordEvent(core, {
+  recordEvent(core, project, {
     id: eventId,
     projectId: project.id,
     endpoint: "store",
@@ -50285,7 +50313,7 @@ function handleStore(core, req) {
   });
   return json(200, { id: eventId });
 }
-var LIMITS, RATE_LIMITED_DETAIL, limitsByState, eventBytes, hasEvent, MAX_JSON_DEPTH;
+var LIMITS, RATE_LIMITED_DETAIL, limitsByState, eventBytes, hasEvent, DUPLICATE_EVENT_WINDOW_MS, MAX_JSON_DEPTH;
 var init_ingest = __esm({
   "src/server/routes/ingest.ts"() {
     "use strict";
@@ -50294,6 +50322,7 @@ var init_ingest = __esm({
     init_http();
     init_items();
     init_json_depth();
+    init_monitors();
     init_symbolicate();
     init_cors();
     LIMITS = {
@@ -50306,6 +50335,7 @@ var init_ingest = __esm({
     limitsByState = /* @__PURE__ */ new WeakMap();
     eventBytes = /* @__PURE__ */ new WeakMap();
     hasEvent = (e) => e.items.some((i3) => i3.header.type === "event" || i3.header.type === "transaction");
+    DUPLICATE_EVENT_WINDOW_MS = 3600 * 1e3;
     MAX_JSON_DEPTH = 128;
   }
 });
@@ -51198,6 +51228,8 @@ var init_state = __esm({
       assembles = /* @__PURE__ */ new Map();
       bundles = [];
       events = [];
+      /** `project:event id` → when its event was first received, oldest first (see routes/ingest.ts). */
+      eventIdsSeen = /* @__PURE__ */ new Map();
       requests = [];
       /** Cron monitors upserted from check-ins, and their check-ins (oldest first). */
       monitors = [];
@@ -51301,6 +51333,7 @@ async function startServer(options = {}) {
     url: () => baseUrl,
     printed: () => printed
   };
+  rememberLoadedEvents(core);
   const router = new Router();
   registerRoutes(router, core);
   const log2 = new RequestLog(state.requests, core.limits);
@@ -51368,6 +51401,7 @@ var init_server = __esm({
     init_pipeline();
     init_request_log();
     init_routes();
+    init_ingest();
     init_state();
     FULL_SCOPES = [
       "org:read",

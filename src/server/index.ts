@@ -14,6 +14,7 @@ import { Persistence } from "./persist.js";
 import { handleRequest } from "./pipeline.js";
 import { RequestLog } from "./request-log.js";
 import { registerRoutes } from "./routes/index.js";
+import { rememberLoadedEvents } from "./routes/ingest.js";
 import { type Org, type Project, type RecordedRequest, ServerState, type User } from "./state.js";
 
 export interface SentryServer {
@@ -103,6 +104,7 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
     url: () => baseUrl,
     printed: () => printed,
   };
+  rememberLoadedEvents(core);
   const router = new Router();
   registerRoutes(router, core);
 

@@ -35,6 +35,11 @@ export interface ServerLimits {
   recordedEvents: number;
   /** Item payload bytes of the events kept in memory. */
   recordedEventBytes: number;
+  /**
+   * Event ids remembered (per project, for Sentry's hour) to drop an event sent again; the oldest
+   * are forgotten first.
+   */
+  recordedEventIds: number;
   /** Cron check-ins kept, in memory and in monitors.json (the oldest are forgotten first). */
   recordedCheckIns: number;
   /** Monitors one organization may have: Sentry's `MAX_MONITORS_PER_ORG`; check-ins creating more are dropped. */
@@ -62,6 +67,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   recordedPayloadBytes: 1 * MiB,
   recordedEvents: 10_000,
   recordedEventBytes: 64 * MiB,
+  recordedEventIds: 100_000,
   recordedCheckIns: 10_000,
   monitorsPerOrg: 10_000,
   recordedDrops: 1_000,

@@ -249,6 +249,8 @@ export class ServerState {
   assembles = new Map<string, AssembleRecord>();
   bundles: Bundle[] = [];
   events: StoredEvent[] = [];
+  /** `project:event id` → when its event was first received, oldest first (see routes/ingest.ts). */
+  eventIdsSeen = new Map<string, number>();
   requests: RecordedRequest[] = [];
   /** Cron monitors upserted from check-ins, and their check-ins (oldest first). */
   monitors: Monitor[] = [];

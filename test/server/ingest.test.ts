@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -181,10 +182,12 @@ describe("ingest endpoints", () => {
 
   it("accepts a JSON event on the store endpoint", async () => {
     const d = dsn();
-    const r = await post(`/api/${d.projectId}/store/`, JSON.stringify({ event_id: EVENT_ID, message: "s" }), {
+    // A fresh id: the envelope tests sent EVENT_ID already, and a resent event id is dropped.
+    const id = randomUUID().replace(/-/g, "");
+    const r = await post(`/api/${d.projectId}/store/`, JSON.stringify({ event_id: id, message: "s" }), {
       "X-Sentry-Auth": authHeader(d, "test/1", 1),
     });
-    expect(r).toMatchObject({ status: 200, json: { id: EVENT_ID } });
+    expect(r).toMatchObject({ status: 200, json: { id } });
     expect(fixture.server.state.events.at(-1)!.endpoint).toBe("store");
   });
 
@@ -205,7 +208,7 @@ describe("ingest endpoints", () => {
     const file = join(dir, "e.envelope");
     writeFileSync(
       file,
-      envelope({ message: "hello envelope", level: "info" }) +
+      envelope({ message: "hello envelope", level: "info" }, { event_id: randomUUID().replace(/-/g, "") }) +
         `{"type":"attachment","length":10,"filename":"hello.txt","content_type":"text/plain"}\nhelloworld`,
     );
     const b = await runSentryCli(["send-envelope", file], { env });

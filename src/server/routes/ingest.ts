@@ -31,6 +31,7 @@ import type { ServerCore } from "../core.js";
 import { json, parseJsonBody, type Reply, type RouteRequest, type Router } from "../http.js";
 import { processItems } from "../items.js";
 import { jsonTextTooDeep, valueTooDeep } from "../json-depth.js";
+import { drop } from "../monitors.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
 import { processIncoming } from "../symbolicate/index.js";
 import { INGEST_CORS_HEADERS, registerPreflights } from "./cors.js";
@@ -233,9 +234,52 @@ const eventBytes = new WeakMap<ServerState, number>();
 
 const hasEvent = (e: StoredEvent) => e.items.some((i) => i.header.type === "event" || i.header.type === "transaction");
 
-function recordEvent(core: ServerCore, ev: StoredEvent): void {
+/**
+ * How long Sentry remembers an event id to drop the same event sent again: its ingest consumer
+ * keeps `ev:<project>:<event id>` in a cache for an hour (`CACHE_TIMEOUT`); the SDK was still
+ * answered 200 by Relay.
+ */
+export const DUPLICATE_EVENT_WINDOW_MS = 3600 * 1000;
+
+/**
+ * Whether an event id of a project was already received within the window; if not, it is
+ * remembered from now. At most `recordedEventIds` ids are kept, the oldest forgotten first.
+ */
+function seenRecently(core: ServerCore, projectId: number, eventId: string, at: number): boolean {
+  const seen = core.state.eventIdsSeen;
+  const key = `${projectId}:${eventId}`;
+  const first = seen.get(key);
+  if (first !== undefined && at - first < DUPLICATE_EVENT_WINDOW_MS) return true;
+  seen.delete(key);
+  seen.set(key, at);
+  // Insertion order is time order: forget from the oldest end.
+  for (const [k, t] of seen) {
+    if (seen.size <= core.limits.recordedEventIds && at - t < DUPLICATE_EVENT_WINDOW_MS) break;
+    seen.delete(k);
+  }
+  return false;
+}
+
+/** Remember the ids of events an earlier run received within the window (loaded from --data). */
+export function rememberLoadedEvents(core: ServerCore): void {
+  for (const e of core.state.events) {
+    const at = Date.parse(e.receivedAt);
+    if (hasEvent(e) && Number.isFinite(at)) seenRecently(core, e.projectId, e.id, at);
+  }
+}
+
+function recordEvent(core: ServerCore, project: Project, ev: StoredEvent): void {
+  // A second event with an id its project sent within the hour is dropped, as Sentry does; its
+  // first copy stays.
+  if (hasEvent(ev) && seenRecently(core, ev.projectId, ev.id, core.now().getTime())) {
+    drop(core, "event", project, `duplicate event id ${ev.id}: an event with this id was received within the hour`);
+    return;
+  }
   processIncoming(core, ev);
   const events = core.state.events;
+  const kept = (e: StoredEvent) =>
+    e.items.reduce((n, i) => n + (i.size <= core.limits.recordedPayloadBytes ? i.size : 0), 0);
+  let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
   // An envelope without an event that names an event already received (its attachments or a user
   // report, sent on their own) belongs to that event, as on Sentry: its items join the event's
   // record, which is saved again, rather than a second record under the same id replacing it on disk.
@@ -243,20 +287,24 @@ function recordEvent(core: ServerCore, ev: StoredEvent): void {
     ? undefined
     : events.findLast((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e));
   if (owner) owner.items.push(...ev.items);
-  else events.push(ev);
-  // Memory keeps the newest events within a count and a byte budget; --data keeps them all on disk.
-  const kept = (e: StoredEvent) =>
-    e.items.reduce((n, i) => n + (i.size <= core.limits.recordedPayloadBytes ? i.size : 0), 0);
-  let bytes = (eventBytes.get(core.state) ?? 0) + kept(ev);
-  let drop = 0;
-  while (
-    drop < events.length - 1 &&
-    (events.length - drop > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)
-  ) {
-    bytes -= kept(events[drop]!);
-    drop++;
+  else {
+    // The same event sent again after the window replaces the earlier one, as its file does.
+    const earlier = hasEvent(ev)
+      ? events.findIndex((e) => e.projectId === ev.projectId && e.id === ev.id && hasEvent(e))
+      : -1;
+    if (earlier >= 0) bytes -= kept(events.splice(earlier, 1)[0]!);
+    events.push(ev);
   }
-  if (drop > 0) events.splice(0, drop);
+  // Memory keeps the newest events within a count and a byte budget; --data keeps them all on disk.
+  let dropped = 0;
+  while (
+    dropped < events.length - 1 &&
+    (events.length - dropped > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)
+  ) {
+    bytes -= kept(events[dropped]!);
+    dropped++;
+  }
+  if (dropped > 0) events.splice(0, dropped);
   eventBytes.set(core.state, bytes);
   core.persist.saveEvent(owner ?? ev);
 }
@@ -409,7 +457,7 @@ function handleEnvelope(core: ServerCore, req: RouteRequest): Reply {
   }
 
   processItems(core, project, accepted);
-  recordEvent(core, {
+  recordEvent(core, project, {
     id: eventId ?? newEventId(),
     projectId: project.id,
     endpoint: "envelope",
@@ -458,7 +506,7 @@ function handleStore(core: ServerCore, req: RouteRequest): Reply {
   );
   if (limits.length) return relayError(429, RATE_LIMITED_DETAIL, [], rateLimitHeaders(limits, now));
   const eventId = check.eventId ?? newEventId();
-  recordEvent(core, {
+  recordEvent(core, project, {
     id: eventId,
     projectId: project.id,
     endpoint: "store",
