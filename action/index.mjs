@@ -43087,31 +43087,48 @@ var init_persist = __esm({
         state.events = this.loadEvents();
       }
       /**
-       * The newest events/*.json (at most LOADED_EVENTS, each at most EVENT_FILE_BYTES), oldest first,
-       * so the event API lists what an earlier run received. A damaged file is skipped.
+       * The newest events/<project id>/<event id>.json (at most LOADED_EVENTS, each at most
+       * EVENT_FILE_BYTES), oldest first, so the event API lists what an earlier run received. Files
+       * directly under events/ (written by earlier versions, one per event id) are read too; of two
+       * files with the same project and event id the newer is kept. A damaged file is skipped.
        */
       loadEvents() {
         const dir = join3(this.dir, "events");
         if (!existsSync3(dir)) return [];
         const files = [];
-        for (const name of readdirSync(dir)) {
-          if (!name.endsWith(".json")) continue;
+        const collect3 = (folder, depth) => {
+          let names;
           try {
-            const st = statSync3(join3(dir, name));
-            if (st.isFile()) files.push({ path: join3(dir, name), mtime: st.mtimeMs, size: st.size });
+            names = readdirSync(folder);
           } catch {
+            return;
           }
-        }
+          for (const name of names) {
+            const path = join3(folder, name);
+            try {
+              const st = statSync3(path);
+              if (st.isFile() && name.endsWith(".json")) files.push({ path, mtime: st.mtimeMs, size: st.size });
+              else if (st.isDirectory() && depth === 0 && /^\d+$/.test(name)) collect3(path, 1);
+            } catch {
+            }
+          }
+        };
+        collect3(dir, 0);
         files.sort((a, b2) => b2.mtime - a.mtime);
         const out = [];
-        for (const f of files.slice(0, LOADED_EVENTS)) {
+        const seen = /* @__PURE__ */ new Set();
+        for (const f of files.slice(0, 2 * LOADED_EVENTS)) {
+          if (out.length >= LOADED_EVENTS) break;
           if (f.size > EVENT_FILE_BYTES) continue;
           try {
             const text = readFileSync6(f.path, "utf8");
             if (jsonTextTooDeep(text, 256)) continue;
             const ev = JSON.parse(text);
-            if (ev && typeof ev.id === "string" && typeof ev.receivedAt === "string" && Array.isArray(ev.items))
-              out.push(ev);
+            if (!ev || typeof ev.id !== "string" || typeof ev.receivedAt !== "string" || !Array.isArray(ev.items)) continue;
+            const key = `${ev.projectId}:${ev.id}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            out.push(ev);
           } catch {
           }
         }
@@ -43202,8 +43219,13 @@ var init_persist = __esm({
           return void 0;
         }
       }
+      /** events/<project id>/<event id>.json: the same event id in two projects is two events. */
       saveEvent(event) {
-        if (this.dir) writeAtomic(join3(this.dir, "events", `${event.id}.json`), JSON.stringify(event, null, 2) + "\n");
+        if (this.dir)
+          writeAtomic(
+            join3(this.dir, "events", String(event.projectId), `${event.id}.json`),
+            JSON.stringify(event, null, 2) + "\n"
+          );
       }
     };
   }

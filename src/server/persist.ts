@@ -152,32 +152,49 @@ export class Persistence {
   }
 
   /**
-   * The newest events/*.json (at most LOADED_EVENTS, each at most EVENT_FILE_BYTES), oldest first,
-   * so the event API lists what an earlier run received. A damaged file is skipped.
+   * The newest events/<project id>/<event id>.json (at most LOADED_EVENTS, each at most
+   * EVENT_FILE_BYTES), oldest first, so the event API lists what an earlier run received. Files
+   * directly under events/ (written by earlier versions, one per event id) are read too; of two
+   * files with the same project and event id the newer is kept. A damaged file is skipped.
    */
   private loadEvents(): StoredEvent[] {
     const dir = join(this.dir!, "events");
     if (!existsSync(dir)) return [];
     const files: { path: string; mtime: number; size: number }[] = [];
-    for (const name of readdirSync(dir)) {
-      if (!name.endsWith(".json")) continue;
+    const collect = (folder: string, depth: number) => {
+      let names: string[];
       try {
-        const st = statSync(join(dir, name));
-        if (st.isFile()) files.push({ path: join(dir, name), mtime: st.mtimeMs, size: st.size });
+        names = readdirSync(folder);
       } catch {
-        /* gone meanwhile */
+        return;
       }
-    }
+      for (const name of names) {
+        const path = join(folder, name);
+        try {
+          const st = statSync(path);
+          if (st.isFile() && name.endsWith(".json")) files.push({ path, mtime: st.mtimeMs, size: st.size });
+          else if (st.isDirectory() && depth === 0 && /^\d+$/.test(name)) collect(path, 1);
+        } catch {
+          /* gone meanwhile */
+        }
+      }
+    };
+    collect(dir, 0);
     files.sort((a, b) => b.mtime - a.mtime);
     const out: StoredEvent[] = [];
-    for (const f of files.slice(0, LOADED_EVENTS)) {
+    const seen = new Set<string>();
+    for (const f of files.slice(0, 2 * LOADED_EVENTS)) {
+      if (out.length >= LOADED_EVENTS) break;
       if (f.size > EVENT_FILE_BYTES) continue;
       try {
         const text = readFileSync(f.path, "utf8");
         if (jsonTextTooDeep(text, 256)) continue;
         const ev = JSON.parse(text) as StoredEvent;
-        if (ev && typeof ev.id === "string" && typeof ev.receivedAt === "string" && Array.isArray(ev.items))
-          out.push(ev);
+        if (!ev || typeof ev.id !== "string" || typeof ev.receivedAt !== "string" || !Array.isArray(ev.items)) continue;
+        const key = `${ev.projectId}:${ev.id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(ev);
       } catch {
         /* a file a person edited into something else: skip it */
       }
@@ -277,7 +294,12 @@ export class Persistence {
     }
   }
 
+  /** events/<project id>/<event id>.json: the same event id in two projects is two events. */
   saveEvent(event: StoredEvent): void {
-    if (this.dir) writeAtomic(join(this.dir, "events", `${event.id}.json`), JSON.stringify(event, null, 2) + "\n");
+    if (this.dir)
+      writeAtomic(
+        join(this.dir, "events", String(event.projectId), `${event.id}.json`),
+        JSON.stringify(event, null, 2) + "\n",
+      );
   }
 }

@@ -4,6 +4,8 @@
  * keeps the first copy, remembers a bounded number of ids, and still lets an envelope of attachments
  * or a user report join the event it names (test/server/ingest-event-id.test.ts).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { authHeader, parseDsn } from "../../src/domain/dsn.js";
 import { type SentryServer, startServer } from "../../src/server/index.js";
@@ -99,6 +101,63 @@ describe("ingest: an event id sent again", () => {
       // The newest ones are still known.
       await post(server, "envelope", envelope(ids[2]!, "c2"));
       expect(messages(server, ids[2])).toEqual(["c1"]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("ingest: the same event id in two projects", () => {
+  it("is two events, each kept under its project in --data and read back after a restart", async () => {
+    const dataDir = tempDir("ship-two-projects-");
+    const send = async (server: SentryServer, slug: string, message: string) => {
+      const p = server.state.projects.find((x) => x.slug === slug)!;
+      const res = await fetch(`${server.url}/api/${p.id}/envelope/`, {
+        method: "POST",
+        body: envelope(ID, message),
+        headers: { "X-Sentry-Auth": `Sentry sentry_version=7, sentry_key=${p.publicKey}` },
+      });
+      expect(res.status).toBe(200);
+    };
+    const byProject = (server: SentryServer) =>
+      Object.fromEntries(
+        server.state.events
+          .filter((e) => e.id === ID)
+          .map((e) => [e.projectId, (e.items[0]!.payload as { message: string }).message]),
+      );
+    let server = await startServer({ dataDir });
+    try {
+      await send(server, "frontend", "from frontend");
+      await send(server, "backend", "from backend");
+      expect(byProject(server)).toEqual({ 1: "from frontend", 2: "from backend" });
+    } finally {
+      await server.close();
+    }
+    server = await startServer({ dataDir });
+    try {
+      expect(byProject(server)).toEqual({ 1: "from frontend", 2: "from backend" });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("still reads an event file an earlier version wrote directly under events/", async () => {
+    const dataDir = tempDir("ship-legacy-events-");
+    const legacy = {
+      id: ID,
+      projectId: 1,
+      endpoint: "envelope",
+      receivedAt: new Date().toISOString(),
+      envelopeHeader: {},
+      items: [{ header: { type: "event" }, payload: { message: "old layout" }, size: 10 }],
+      auth: { sentryKey: "k" },
+      headers: {},
+    };
+    mkdirSync(join(dataDir, "events"), { recursive: true });
+    writeFileSync(join(dataDir, "events", `${ID}.json`), JSON.stringify(legacy));
+    const server = await startServer({ dataDir });
+    try {
+      expect(messages(server)).toEqual(["old layout"]);
     } finally {
       await server.close();
     }

@@ -235,7 +235,7 @@ describe("ingest persistence", () => {
         headers: { "X-Sentry-Auth": authHeader(d, "test/1", 1) },
       });
       expect(res.status).toBe(200);
-      const file = join(dataDir, "events", `${EVENT_ID}.json`);
+      const file = join(dataDir, "events", d.projectId, `${EVENT_ID}.json`);
       expect(existsSync(file)).toBe(true);
       expect(JSON.parse(readFileSync(file, "utf8")).items[0].payload).toEqual({ message: "persist me" });
     } finally {
