@@ -42909,6 +42909,9 @@ var init_limits = __esm({
       recordedEventIds: 1e5,
       recordedCheckIns: 1e4,
       monitorsPerOrg: 1e4,
+      sessionBuckets: 1e4,
+      sessionIds: 1e5,
+      sessionUsers: 1e5,
       recordedDrops: 1e3,
       requestLogEntries: 5e3,
       requestLogBodyBytes: 64 * 1024,
@@ -49703,6 +49706,7 @@ var init_monitors = __esm({
 });
 
 // src/server/sessions.ts
+import { createHash as createHash5 } from "node:crypto";
 function isObject2(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -49748,8 +49752,10 @@ function bucketFor(core, project, release, environment, started) {
   }
   return b2;
 }
-function addUser(list2, did) {
-  if (typeof did === "string" && did !== "" && !list2.includes(did)) list2.push(did);
+function addUser(core, list2, did) {
+  if (typeof did !== "string" || did === "" || list2.length >= core.limits.sessionUsers) return;
+  const id = did.length > 64 ? createHash5("sha1").update(did).digest("hex") : did;
+  if (!list2.includes(id)) list2.push(id);
 }
 function ingestSession(core, project, payload) {
   const reason = applySession(core, project, payload);
@@ -49787,7 +49793,7 @@ function applySession(core, project, payload) {
   const b2 = bucketFor(core, project, attrs2.release, attrs2.environment, started);
   const st = known ?? { status: "ok", errored: false };
   if (s2.init === true && !known) b2.sessions += 1;
-  addUser(b2.users, s2.did);
+  addUser(core, b2.users, s2.did);
   const erroredNow = errors > 0 || status === "errored" || status === "crashed" || status === "abnormal";
   if (erroredNow && !st.errored) {
     b2.errored += 1;
@@ -49795,12 +49801,21 @@ function applySession(core, project, payload) {
   }
   if (status === "crashed") {
     b2.crashed += 1;
-    addUser(b2.crashedUsers, s2.did);
+    addUser(core, b2.crashedUsers, s2.did);
   }
   if (status === "abnormal") b2.abnormal += 1;
   st.status = status;
-  if (key) core.state.sessionStates.set(key, st);
+  if (key) remember(core, key, st);
   return void 0;
+}
+function remember(core, key, st) {
+  const states = core.state.sessionStates;
+  states.delete(key);
+  states.set(key, st);
+  for (const k2 of states.keys()) {
+    if (states.size <= core.limits.sessionIds) break;
+    states.delete(k2);
+  }
 }
 function ingestSessionAggregates(core, project, payload) {
   let s2;
@@ -49840,13 +49855,22 @@ function ingestSessionAggregates(core, project, payload) {
     b2.errored += errored + abnormal + crashed;
     b2.abnormal += abnormal;
     b2.crashed += crashed;
-    if (total > 0) addUser(b2.users, a.did);
-    if (crashed > 0) addUser(b2.crashedUsers, a.did);
+    if (total > 0) addUser(core, b2.users, a.did);
+    if (crashed > 0) addUser(core, b2.crashedUsers, a.did);
   }
   save(core);
 }
 function save(core) {
-  core.persist.saveJson("sessions.json", core.state.sessionBuckets);
+  const buckets = core.state.sessionBuckets;
+  const usersOf = (b2) => b2.users.length + b2.crashedUsers.length;
+  let users = buckets.reduce((n2, b2) => n2 + usersOf(b2), 0);
+  let forget = 0;
+  while (forget < buckets.length - 1 && (buckets.length - forget > core.limits.sessionBuckets || users > core.limits.sessionUsers)) {
+    users -= usersOf(buckets[forget]);
+    forget++;
+  }
+  if (forget > 0) buckets.splice(0, forget);
+  core.persist.saveJson("sessions.json", buckets);
 }
 function totalsOf(buckets) {
   const users = /* @__PURE__ */ new Set();
@@ -55885,9 +55909,9 @@ var init_dist4 = __esm({
 });
 
 // src/sourcemaps/debug-id.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function debugIdFromBytes(...parts) {
-  const h2 = createHash5("sha1");
+  const h2 = createHash6("sha1");
   for (const p2 of parts) h2.update(p2);
   const b2 = h2.digest().subarray(0, 16);
   b2[6] = b2[6] & 15 | 80;
@@ -57755,7 +57779,7 @@ var init_tuning = __esm({
 });
 
 // src/sourcemaps/work/jobs.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { setFlagsFromString as setFlagsFromString2 } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { isMainThread } from "node:worker_threads";
@@ -57811,7 +57835,7 @@ function prepareEntry(item) {
   }
   const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
   const deflated = isMainThread ? out : new Uint8Array(out);
-  return { deflated, crc: crc322(data), size: data.length, sha1: createHash6("sha1").update(data).digest("hex") };
+  return { deflated, crc: crc322(data), size: data.length, sha1: createHash7("sha1").update(data).digest("hex") };
 }
 function crc322(data) {
   const native = zlib.crc32;
@@ -57971,7 +57995,7 @@ var init_pool = __esm({
 });
 
 // src/sourcemaps/zip.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { writeSync as writeSync2 } from "node:fs";
 var WRITE_BYTES, HashingWriter, DOS_DATE_1980, ZipWriter;
 var init_zip = __esm({
@@ -57987,8 +58011,8 @@ var init_zip = __esm({
       fd;
       chunkSize;
       offset = 0;
-      whole = createHash7("sha1");
-      chunk = createHash7("sha1");
+      whole = createHash8("sha1");
+      chunk = createHash8("sha1");
       chunkStart = 0;
       chunkFill = 0;
       chunks = [];
@@ -58021,7 +58045,7 @@ var init_zip = __esm({
         this.chunks.push({ sha1: this.chunk.digest("hex"), offset: this.chunkStart, size: this.chunkFill });
         this.chunkStart += this.chunkFill;
         this.chunkFill = 0;
-        this.chunk = createHash7("sha1");
+        this.chunk = createHash8("sha1");
       }
       async flush() {
         let done = 0;
@@ -58109,7 +58133,7 @@ var init_zip = __esm({
 });
 
 // src/sourcemaps/bundle.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 import { closeSync as closeSync4, openSync as openSync4, readSync as readSync3 } from "node:fs";
 import * as zlib2 from "node:zlib";
 function urlToBundlePath(url) {
@@ -58135,7 +58159,7 @@ async function writeBundle(file, entries, attrs2, chunkSize, onEntry, pool = new
   const fd2 = openSync4(file, "w");
   try {
     const zip = new ZipWriter(fd2, chunkSize);
-    const idHash = createHash8("sha1");
+    const idHash = createHash9("sha1");
     await zip.prelude(Buffer.from([83, 89, 83, 66, 2, 0, 0, 0]));
     const unique = uniquePaths(entries);
     let count2 = 0;

@@ -44,6 +44,15 @@ export interface ServerLimits {
   recordedCheckIns: number;
   /** Monitors one organization may have: Sentry's `MAX_MONITORS_PER_ORG`; check-ins creating more are dropped. */
   monitorsPerOrg: number;
+  /**
+   * Release-health buckets kept (one per project, release, environment and minute), in memory and
+   * sessions.json; the oldest are forgotten first.
+   */
+  sessionBuckets: number;
+  /** Session ids whose last status is remembered (to count each session once); the oldest forgotten first. */
+  sessionIds: number;
+  /** User ids (`did`) kept across all buckets; past it the oldest buckets are forgotten first. */
+  sessionUsers: number;
   /** Items dropped while processing (with their reasons) that are kept for inspection, newest last. */
   recordedDrops: number;
   /** Request-log entries kept (oldest dropped first). */
@@ -70,6 +79,9 @@ export const DEFAULT_LIMITS: ServerLimits = {
   recordedEventIds: 100_000,
   recordedCheckIns: 10_000,
   monitorsPerOrg: 10_000,
+  sessionBuckets: 10_000,
+  sessionIds: 100_000,
+  sessionUsers: 100_000,
   recordedDrops: 1_000,
   requestLogEntries: 5_000,
   requestLogBodyBytes: 64 * 1024,

@@ -14,6 +14,7 @@
  * status transitions the SDKs follow — so a repeated end is never counted twice. Aggregates
  * (`sessions`) add `exited + errored + abnormal + crashed` sessions per row.
  */
+import { createHash } from "node:crypto";
 import { environmentProblem, versionProblem } from "../domain/release.js";
 import type { ServerCore } from "./core.js";
 import { drop } from "./monitors.js";
@@ -83,8 +84,14 @@ function bucketFor(
   return b;
 }
 
-function addUser(list: string[], did: unknown): void {
-  if (typeof did === "string" && did !== "" && !list.includes(did)) list.push(did);
+/**
+ * Count a user id in a bucket's list. A long id is kept as its SHA-1 (counting needs only
+ * equality), and a list at the user bound takes no more.
+ */
+function addUser(core: ServerCore, list: string[], did: unknown): void {
+  if (typeof did !== "string" || did === "" || list.length >= core.limits.sessionUsers) return;
+  const id = did.length > 64 ? createHash("sha1").update(did).digest("hex") : did;
+  if (!list.includes(id)) list.push(id);
 }
 
 /** One `session` item (a session update). */
@@ -128,7 +135,7 @@ function applySession(core: ServerCore, project: Project, payload: Buffer): stri
   const st = known ?? { status: "ok", errored: false };
   if (s.init === true && !known) b.sessions += 1;
   // A user is a `did` on any update of the session: SDKs may learn the user after the first one.
-  addUser(b.users, s.did);
+  addUser(core, b.users, s.did);
   const erroredNow = errors > 0 || status === "errored" || status === "crashed" || status === "abnormal";
   if (erroredNow && !st.errored) {
     b.errored += 1;
@@ -136,12 +143,23 @@ function applySession(core: ServerCore, project: Project, payload: Buffer): stri
   }
   if (status === "crashed") {
     b.crashed += 1;
-    addUser(b.crashedUsers, s.did);
+    addUser(core, b.crashedUsers, s.did);
   }
   if (status === "abnormal") b.abnormal += 1;
   st.status = status;
-  if (key) core.state.sessionStates.set(key, st);
+  if (key) remember(core, key, st);
   return undefined;
+}
+
+/** The last status of a session, newest last; the oldest are forgotten past the bound. */
+function remember(core: ServerCore, key: string, st: { status: string; errored: boolean }): void {
+  const states = core.state.sessionStates;
+  states.delete(key);
+  states.set(key, st);
+  for (const k of states.keys()) {
+    if (states.size <= core.limits.sessionIds) break;
+    states.delete(k);
+  }
 }
 
 /** One `sessions` item (pre-aggregated counts). */
@@ -183,14 +201,27 @@ export function ingestSessionAggregates(core: ServerCore, project: Project, payl
     b.errored += errored + abnormal + crashed;
     b.abnormal += abnormal;
     b.crashed += crashed;
-    if (total > 0) addUser(b.users, a.did);
-    if (crashed > 0) addUser(b.crashedUsers, a.did);
+    if (total > 0) addUser(core, b.users, a.did);
+    if (crashed > 0) addUser(core, b.crashedUsers, a.did);
   }
   save(core);
 }
 
+/** Keep the newest buckets within the bucket and user-id bounds, then write sessions.json. */
 function save(core: ServerCore): void {
-  core.persist.saveJson("sessions.json", core.state.sessionBuckets);
+  const buckets = core.state.sessionBuckets;
+  const usersOf = (b: SessionBucket) => b.users.length + b.crashedUsers.length;
+  let users = buckets.reduce((n, b) => n + usersOf(b), 0);
+  let forget = 0;
+  while (
+    forget < buckets.length - 1 &&
+    (buckets.length - forget > core.limits.sessionBuckets || users > core.limits.sessionUsers)
+  ) {
+    users -= usersOf(buckets[forget]!);
+    forget++;
+  }
+  if (forget > 0) buckets.splice(0, forget);
+  core.persist.saveJson("sessions.json", buckets);
 }
 
 /** Totals over a set of buckets: the figures every field is computed from. */
