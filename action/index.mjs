@@ -42667,6 +42667,41 @@ var init_login2 = __esm({
   }
 });
 
+// src/server/body-budget.ts
+var BodyBudget;
+var init_body_budget = __esm({
+  "src/server/body-budget.ts"() {
+    "use strict";
+    BodyBudget = class {
+      constructor(limit) {
+        this.limit = limit;
+      }
+      limit;
+      used = 0;
+      /** Bytes held by requests in flight. */
+      get inUse() {
+        return this.used;
+      }
+      /** One request's share: `take` more bytes (false when they do not fit), `release` all at the end. */
+      lease() {
+        let held = 0;
+        return {
+          take: (n2) => {
+            if (this.used + n2 > this.limit && this.used > held) return false;
+            this.used += n2;
+            held += n2;
+            return true;
+          },
+          release: () => {
+            this.used -= held;
+            held = 0;
+          }
+        };
+      }
+    };
+  }
+});
+
 // src/server/faults.ts
 function matches(p2, path) {
   if (p2 instanceof RegExp) return p2.test(path);
@@ -42896,6 +42931,7 @@ var init_limits = __esm({
     DEFAULT_LIMITS = {
       apiBodyBytes: 20 * MiB,
       envelopeBodyBytes: 100 * MiB,
+      inFlightBodyBytes: 320 * MiB,
       chunkUploadOverheadBytes: 1 * MiB,
       chunkStoreBytes: 256 * MiB,
       bundleBytes: 256 * MiB,
@@ -43282,11 +43318,16 @@ var init_auth = __esm({
 // src/server/body.ts
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip, inflate, inflateRaw } from "node:zlib";
-function readBody(req, limit) {
+function declaredLength(req) {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
+  return Number.isFinite(declared) && declared >= 0 ? declared : void 0;
+}
+function readBody(req, limit, take = () => true) {
+  const declared = declaredLength(req);
+  if (declared !== void 0 && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
   return new Promise((resolve16) => {
     const parts = [];
+    let whole = declared ? Buffer.allocUnsafe(declared) : void 0;
     let size = 0;
     let done = false;
     const finish = (o2) => {
@@ -43295,18 +43336,27 @@ function readBody(req, limit) {
       req.off("data", onData);
       resolve16(o2);
     };
+    const stop = (o2) => {
+      parts.length = 0;
+      whole = void 0;
+      req.pause();
+      finish(o2);
+    };
     const onData = (c3) => {
+      if (size + c3.length > (whole?.length ?? limit)) return stop({ ok: false, reason: "too-large", limit });
+      if (!take(c3.length)) return stop({ ok: false, reason: "busy" });
+      if (whole) c3.copy(whole, size);
+      else parts.push(c3);
       size += c3.length;
-      if (size > limit) {
-        parts.length = 0;
-        req.pause();
-        finish({ ok: false, reason: "too-large", limit });
-        return;
-      }
-      parts.push(c3);
     };
     req.on("data", onData);
-    req.once("end", () => finish({ ok: true, body: parts.length === 1 ? parts[0] : Buffer.concat(parts, size) }));
+    req.once(
+      "end",
+      () => finish({
+        ok: true,
+        body: whole ? whole.subarray(0, size) : parts.length === 1 ? parts[0] : Buffer.concat(parts, size)
+      })
+    );
     req.once("error", () => finish({ ok: false, reason: "aborted" }));
     req.once("close", () => finish({ ok: false, reason: "aborted" }));
   });
@@ -43424,6 +43474,9 @@ function refuseStreamingBody(req, res, reply) {
   req.resume();
   return status;
 }
+function overloaded(opts) {
+  return json(503, { detail: opts.overloaded ?? "the service is overloaded" }, { "Retry-After": "1" });
+}
 function webApiPreflight(core, req) {
   if (!req.path.startsWith("/api/0/") || req.method === "GET" || req.method === "HEAD") return void 0;
   const a = authenticate(core.state, req);
@@ -43435,6 +43488,7 @@ async function handleRequest(core, router, log2, req, res) {
   res.on("error", () => {
   });
   let record;
+  const lease = core.bodies.lease();
   try {
     const method = (req.method ?? "GET").toUpperCase();
     const url = parseTarget(req.url);
@@ -43494,10 +43548,19 @@ async function handleRequest(core, router, log2, req, res) {
         return;
       }
       const limit = opts.maxBody ? opts.maxBody(core.limits) : core.limits.apiBodyBytes;
-      const got = await readBody(req, limit);
+      const declared = declaredLength(req);
+      if (declared !== void 0 && declared <= limit && !lease.take(declared)) {
+        rec.status = refuseStreamingBody(req, res, overloaded(opts));
+        return;
+      }
+      const got = await readBody(req, limit, declared === void 0 ? lease.take : void 0);
       if (!got.ok) {
         if (got.reason === "aborted") {
           rec.status = -1;
+          return;
+        }
+        if (got.reason === "busy") {
+          rec.status = refuseStreamingBody(req, res, overloaded(opts));
           return;
         }
         rec.status = refuseStreamingBody(req, res, json(413, { detail: tooLargeMessage(got.limit) }));
@@ -43513,6 +43576,10 @@ async function handleRequest(core, router, log2, req, res) {
             const reply2 = d.reason === "too-large" ? json(413, { detail: tooLargeMessage(d.limit) }) : d.reason === "unsupported" ? json(415, { detail: `unsupported content encoding '${d.encoding.slice(0, 40)}'` }) : json(400, { detail: "failed to decompress request body", causes: [d.message] });
             rec.status = send(res, reply2, d.reason === "too-large");
             rec.response = reply2.json;
+            return;
+          }
+          if (!lease.take(d.body.length)) {
+            rec.status = send(res, overloaded(opts));
             return;
           }
           body = d.body;
@@ -43548,6 +43615,8 @@ async function handleRequest(core, router, log2, req, res) {
     } else {
       res.destroy();
     }
+  } finally {
+    lease.release();
   }
 }
 var MAX_LOGGED_PATH;
@@ -50178,6 +50247,8 @@ function register9(router, core) {
   const ingestion = {
     maxBody: (l) => l.envelopeBodyBytes,
     decode: true,
+    // Relay's answer when it cannot queue an envelope (overloaded), 503.
+    overloaded: "failed to queue envelope",
     preflight: (req) => ingestPreflight(core, req),
     headers: INGEST_CORS_HEADERS
   };
@@ -51375,6 +51446,7 @@ async function startServer(options = {}) {
     faults,
     options,
     limits,
+    bodies: new BodyBudget(limits.inFlightBodyBytes),
     now,
     url: () => baseUrl,
     printed: () => printed
@@ -51440,6 +51512,7 @@ var FULL_SCOPES, USER;
 var init_server = __esm({
   "src/server/index.ts"() {
     "use strict";
+    init_body_budget();
     init_faults();
     init_http();
     init_limits();

@@ -12,14 +12,30 @@ import { formatBytes } from "./limits.js";
 export type BodyOutcome =
   | { ok: true; body: Buffer }
   | { ok: false; reason: "too-large"; limit: number }
+  | { ok: false; reason: "busy" }
   | { ok: false; reason: "aborted" };
 
-/** Read at most `limit` bytes of `req`'s body. */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyOutcome> {
+/** The request's Content-Length, when it declares one. */
+export function declaredLength(req: IncomingMessage): number | undefined {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
+  return Number.isFinite(declared) && declared >= 0 ? declared : undefined;
+}
+
+/**
+ * Read at most `limit` bytes of `req`'s body. `take` is asked for each piece as it arrives; when it
+ * refuses, reading stops ("busy"). A body of declared length is read into one buffer of that size,
+ * never held twice.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  take: (n: number) => boolean = () => true,
+): Promise<BodyOutcome> {
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > limit) return Promise.resolve({ ok: false, reason: "too-large", limit });
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
+    let whole = declared ? Buffer.allocUnsafe(declared) : undefined;
     let size = 0;
     let done = false;
     const finish = (o: BodyOutcome) => {
@@ -28,18 +44,26 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyOutco
       req.off("data", onData);
       resolve(o);
     };
+    const stop = (o: BodyOutcome) => {
+      parts.length = 0;
+      whole = undefined;
+      req.pause();
+      finish(o);
+    };
     const onData = (c: Buffer) => {
+      if (size + c.length > (whole?.length ?? limit)) return stop({ ok: false, reason: "too-large", limit });
+      if (!take(c.length)) return stop({ ok: false, reason: "busy" });
+      if (whole) c.copy(whole, size);
+      else parts.push(c);
       size += c.length;
-      if (size > limit) {
-        parts.length = 0;
-        req.pause();
-        finish({ ok: false, reason: "too-large", limit });
-        return;
-      }
-      parts.push(c);
     };
     req.on("data", onData);
-    req.once("end", () => finish({ ok: true, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size) }));
+    req.once("end", () =>
+      finish({
+        ok: true,
+        body: whole ? whole.subarray(0, size) : parts.length === 1 ? parts[0]! : Buffer.concat(parts, size),
+      }),
+    );
     req.once("error", () => finish({ ok: false, reason: "aborted" }));
     req.once("close", () => finish({ ok: false, reason: "aborted" }));
   });

@@ -3,6 +3,7 @@
  * A module of its own so that index.ts (which starts the server) and the routes (which it
  * registers) both depend on it and not on each other.
  */
+import type { BodyBudget } from "./body-budget.js";
 import type { Faults } from "./faults.js";
 import type { ServerLimits } from "./limits.js";
 import type { Persistence } from "./persist.js";
@@ -33,6 +34,8 @@ export interface ServerCore {
   faults: Faults;
   options: ServerOptions;
   limits: ServerLimits;
+  /** The request-body bytes all requests in flight hold (see body-budget.ts). */
+  bodies: BodyBudget;
   now(): Date;
   /** The server's own base URL (no trailing slash). */
   url(): string;

@@ -46,6 +46,8 @@ export interface RouteOptions {
    * request it gets has an empty body.
    */
   preflight?: (req: RouteRequest) => Reply | undefined;
+  /** The detail of the 503 answered when the body does not fit the in-flight budget (default: Relay's "the service is overloaded"). */
+  overloaded?: string;
   /** Headers every answer of this route carries, its errors included (e.g. CORS). */
   headers?: Record<string, string>;
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { BodyBudget } from "./body-budget.js";
 import type { Printed, ServerCore, ServerOptions } from "./core.js";
 import { Faults } from "./faults.js";
 import { Router } from "./http.js";
@@ -100,6 +101,7 @@ export async function startServer(options: ServerOptions = {}): Promise<SentrySe
     faults,
     options,
     limits,
+    bodies: new BodyBudget(limits.inFlightBodyBytes),
     now,
     url: () => baseUrl,
     printed: () => printed,

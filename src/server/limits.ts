@@ -15,6 +15,13 @@ export interface ServerLimits {
    * `max_envelope_size`, 100 MiB.
    */
   envelopeBodyBytes: number;
+  /**
+   * Request-body bytes all requests in flight may hold at once, as read and as decoded: room for the
+   * eight 32 MiB chunk-upload requests a client sends at once (the announced concurrency) and more.
+   * A body that would pass it beside others is answered 503 with `Retry-After: 1`, as Relay answers
+   * when it is overloaded, and clients retry; a body alone is always taken up to its route's limit.
+   */
+  inFlightBodyBytes: number;
   /** Extra bytes a chunk-upload body may carry over the announced `maxRequestSize` (multipart framing, gzip growth). */
   chunkUploadOverheadBytes: number;
   /** Total bytes of uploaded chunks kept (in memory without `--data`, on disk with it). */
@@ -66,6 +73,7 @@ export interface ServerLimits {
 export const DEFAULT_LIMITS: ServerLimits = {
   apiBodyBytes: 20 * MiB,
   envelopeBodyBytes: 100 * MiB,
+  inFlightBodyBytes: 320 * MiB,
   chunkUploadOverheadBytes: 1 * MiB,
   chunkStoreBytes: 256 * MiB,
   bundleBytes: 256 * MiB,

@@ -8,9 +8,9 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticate } from "./auth.js";
-import { contentEncoding, decodeBody, readBody, tooLargeMessage } from "./body.js";
+import { contentEncoding, declaredLength, decodeBody, readBody, tooLargeMessage } from "./body.js";
 import type { ServerCore } from "./core.js";
-import { json, type Reply, type RouteRequest, type Router, serializeReply } from "./http.js";
+import { json, type Reply, type RouteOptions, type RouteRequest, type Router, serializeReply } from "./http.js";
 import { LINGER_BYTES, LINGER_MS } from "./limits.js";
 import type { RequestLog } from "./request-log.js";
 import type { RecordedRequest } from "./state.js";
@@ -76,6 +76,11 @@ function refuseStreamingBody(req: IncomingMessage, res: ServerResponse, reply: R
   return status;
 }
 
+/** A body that does not fit the in-flight budget: 503, as Relay answers when overloaded; clients retry it. */
+function overloaded(opts: RouteOptions): Reply {
+  return json(503, { detail: opts.overloaded ?? "the service is overloaded" }, { "Retry-After": "1" });
+}
+
 /** Requests with a body that is authenticated by a Bearer token are refused before it is read. */
 function webApiPreflight(core: ServerCore, req: RouteRequest): Reply | undefined {
   if (!req.path.startsWith("/api/0/") || req.method === "GET" || req.method === "HEAD") return undefined;
@@ -94,6 +99,7 @@ export async function handleRequest(
   req.on("error", () => {});
   res.on("error", () => {});
   let record: RecordedRequest | undefined;
+  const lease = core.bodies.lease();
   try {
     const method = (req.method ?? "GET").toUpperCase();
     const url = parseTarget(req.url);
@@ -161,10 +167,21 @@ export async function handleRequest(
         return;
       }
       const limit = opts.maxBody ? opts.maxBody(core.limits) : core.limits.apiBodyBytes;
-      const got = await readBody(req, limit);
+      // The body's bytes come out of the in-flight budget: a declared length before reading, else
+      // as they arrive.
+      const declared = declaredLength(req);
+      if (declared !== undefined && declared <= limit && !lease.take(declared)) {
+        rec.status = refuseStreamingBody(req, res, overloaded(opts));
+        return;
+      }
+      const got = await readBody(req, limit, declared === undefined ? lease.take : undefined);
       if (!got.ok) {
         if (got.reason === "aborted") {
           rec.status = -1;
+          return;
+        }
+        if (got.reason === "busy") {
+          rec.status = refuseStreamingBody(req, res, overloaded(opts));
           return;
         }
         rec.status = refuseStreamingBody(req, res, json(413, { detail: tooLargeMessage(got.limit) }));
@@ -185,6 +202,10 @@ export async function handleRequest(
                   : json(400, { detail: "failed to decompress request body", causes: [d.message] });
             rec.status = send(res, reply, d.reason === "too-large");
             rec.response = reply.json;
+            return;
+          }
+          if (!lease.take(d.body.length)) {
+            rec.status = send(res, overloaded(opts));
             return;
           }
           body = d.body;
@@ -230,5 +251,7 @@ export async function handleRequest(
     } else {
       res.destroy();
     }
+  } finally {
+    lease.release();
   }
 }

@@ -318,6 +318,8 @@ export function register(router: Router, core: ServerCore): void {
   const ingestion = {
     maxBody: (l: ServerCore["limits"]) => l.envelopeBodyBytes,
     decode: true,
+    // Relay's answer when it cannot queue an envelope (overloaded), 503.
+    overloaded: "failed to queue envelope",
     preflight: (req: RouteRequest) => ingestPreflight(core, req),
     headers: INGEST_CORS_HEADERS,
   };

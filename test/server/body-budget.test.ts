@@ -1,0 +1,121 @@
+/**
+ * Request bodies held at once are bounded: each request takes the bytes it reads (or declares) from
+ * one budget and gives them back when answered. A body that would pass the budget while others are
+ * in flight is answered 503, as Relay answers when it is overloaded (and sentry-cli and sentry-ship
+ * retry a 503), instead of the server's memory growing with every concurrent upload.
+ */
+import { connect, type Socket } from "node:net";
+import { describe, expect, it } from "vitest";
+import { type SentryServer, startServer } from "../../src/server/index.js";
+import { DEFAULT_LIMITS } from "../../src/server/limits.js";
+
+const KiB = 1024;
+
+/** An envelope request whose body is `size` bytes of one attachment, as raw HTTP head + body. */
+function envelopeRequest(server: SentryServer, size: number, chunked = false): { head: string; body: Buffer } {
+  const d = new URL(server.dsn);
+  const itemHeader = `{}\n{"type":"attachment","filename":"a.bin","length":`;
+  const fixed = Buffer.byteLength(itemHeader) + 2;
+  const payloadBytes = size - fixed - String(size).length;
+  const body = Buffer.concat([Buffer.from(`${itemHeader}${payloadBytes}}\n`), Buffer.alloc(payloadBytes, 0x61)]);
+  const head =
+    `POST /api${d.pathname}/envelope/ HTTP/1.1\r\nHost: ${d.host}\r\n` +
+    `X-Sentry-Auth: Sentry sentry_version=7, sentry_key=${d.username}\r\n` +
+    (chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${body.length}\r\n`) +
+    "Connection: close\r\n\r\n";
+  return { head, body };
+}
+
+/** Open a connection, send `head` and the first `first` bytes of the body; resolves the socket and its answer. */
+function start(server: SentryServer, head: string, bodyPart: Buffer): { socket: Socket; answer: Promise<string> } {
+  const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+  let text = "";
+  const answer = new Promise<string>((resolve) => {
+    socket.on("data", (c: Buffer) => {
+      text += c.toString("latin1");
+    });
+    socket.on("close", () => resolve(text));
+    socket.on("error", () => {});
+  });
+  socket.write(head);
+  socket.write(bodyPart);
+  return { socket, answer };
+}
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(cond()).toBe(true);
+}
+
+const chunk = (b: Buffer) => Buffer.concat([Buffer.from(`${b.length.toString(16)}\r\n`), b, Buffer.from("\r\n")]);
+
+describe("serve: the in-flight body budget", () => {
+  it("is 320 MiB by default: eight 32 MiB chunk-upload requests at once and room to spare", () => {
+    expect(DEFAULT_LIMITS.inFlightBodyBytes).toBe(320 * 1024 * 1024);
+  });
+
+  it("answers 503 with Retry-After to a body that does not fit beside one in flight, and takes it once that one is done", async () => {
+    const server = await startServer({ limits: { inFlightBodyBytes: 1024 * KiB } });
+    try {
+      const a = envelopeRequest(server, 800 * KiB);
+      const first = start(server, a.head, a.body.subarray(0, 1000));
+      await until(() => server.core.bodies.inUse >= 800 * KiB);
+
+      // Declared too large for what is left: refused before its body is read.
+      const b = envelopeRequest(server, 400 * KiB);
+      const second = start(server, b.head, b.body);
+      const refused = await second.answer;
+      expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+      expect(refused).toMatch(/\r\nretry-after: 1\r\n/i);
+      expect(refused.slice(refused.indexOf("\r\n\r\n") + 4)).toBe('{"detail":"failed to queue envelope"}');
+
+      // Sent in chunks without a length: refused once it grows past what is left.
+      const c = envelopeRequest(server, 400 * KiB, true);
+      const third = start(server, c.head, chunk(c.body.subarray(0, 100 * KiB)));
+      third.socket.write(chunk(c.body.subarray(100 * KiB, 300 * KiB)));
+      expect(await third.answer).toMatch(/^HTTP\/1\.1 503 /);
+
+      first.socket.write(a.body.subarray(1000));
+      expect(await first.answer).toMatch(/^HTTP\/1\.1 200 /);
+      await until(() => server.core.bodies.inUse === 0);
+
+      // The budget is given back: the same request now fits.
+      expect(await start(server, b.head, b.body).answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(server.core.bodies.inUse).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("takes a body larger than the budget when nothing else is in flight", async () => {
+    const server = await startServer({ limits: { inFlightBodyBytes: 64 * KiB } });
+    try {
+      const a = envelopeRequest(server, 300 * KiB);
+      expect(await start(server, a.head, a.body).answer).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers a web-API upload that does not fit with 503 and Relay's overloaded detail", async () => {
+    const server = await startServer({ limits: { inFlightBodyBytes: 1024 * KiB } });
+    try {
+      const a = envelopeRequest(server, 800 * KiB);
+      const first = start(server, a.head, a.body.subarray(0, 1000));
+      await until(() => server.core.bodies.inUse >= 800 * KiB);
+      const json = Buffer.from(
+        JSON.stringify({ version: "1.0.0", projects: ["frontend"], pad: "x".repeat(300 * KiB) }),
+      );
+      const head =
+        `POST /api/0/organizations/acme/releases/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${json.length}\r\nConnection: close\r\n\r\n`;
+      const refused = await start(server, head, json).answer;
+      expect(refused).toMatch(/^HTTP\/1\.1 503 /);
+      expect(refused.slice(refused.indexOf("\r\n\r\n") + 4)).toBe('{"detail":"the service is overloaded"}');
+      first.socket.write(a.body.subarray(1000));
+      expect(await first.answer).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await server.close();
+    }
+  });
+});
