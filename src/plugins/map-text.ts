@@ -9,7 +9,7 @@
  * no `sections` (an index map), `debugId` or `debug_id` key anywhere, and the `mappings` value
  * is a plain string; otherwise the result is undefined and the caller parses the map instead.
  */
-import { shiftEdit } from "../sourcemaps/mappings-shift.js";
+import { type Chars, shiftEdit } from "../sourcemaps/mappings-shift.js";
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -43,6 +43,49 @@ function mappingsValue(text: string): number | undefined {
 }
 
 /**
+ * Where the `mappings` value starts in a map's bytes laid out one member per line, as esbuild
+ * writes its maps (`{`, a `  "key": value` line per member, `}`): the keys are read at the line
+ * starts alone — a line break cannot be inside a JSON string, and there are a handful — so the
+ * values (`sourcesContent`, most of the map) are never scanned. Undefined when the map is laid
+ * out otherwise, or has a key the edit does not take, or not exactly one `mappings`: the caller
+ * then scans the whole text (`mappingsValue`).
+ */
+function mappingsValueByLine(buf: Buffer): number | undefined {
+  if (buf[0] !== 0x7b /* { */ || buf[1] !== 0x0a) return undefined;
+  let found: number | undefined;
+  for (let line = 2; line < buf.length; ) {
+    const next = buf.indexOf(0x0a, line);
+    if (buf[line] === 0x7d /* } */ && (next === -1 || next === buf.length - 1)) return found;
+    // A member: two spaces, the key, `": `.
+    if (buf[line] !== 0x20 || buf[line + 1] !== 0x20 || buf[line + 2] !== 0x22 /* " */) return undefined;
+    const close = buf.indexOf(0x22, line + 3);
+    if (close === -1 || buf[close + 1] !== 0x3a /* : */ || buf[close + 2] !== 0x20) return undefined;
+    const key = buf.toString("latin1", line + 3, close);
+    if (key === "mappings" && found === undefined) found = close + 3;
+    else if (key === "mappings" || key === "sections" || key === "debugId" || key === "debug_id") return undefined;
+    if (next === -1) return undefined;
+    line = next + 1;
+  }
+  return undefined;
+}
+
+/** A map's bytes read as text, a character per byte (one-byte, latin1). */
+function bytesAsText(buf: Buffer): MapChars {
+  return {
+    length: buf.length,
+    charCodeAt: (i) => buf[i] ?? Number.NaN,
+    indexOf: (search, from) => buf.indexOf(search, from, "latin1"),
+    slice: (start, end) => buf.toString("latin1", start, end),
+  };
+}
+
+/** The map as the edit reads it: its text, or its bytes (`bytesAsText`). */
+interface MapChars extends Chars {
+  length: number;
+  charCodeAt(i: number): number;
+}
+
+/**
  * The edit, in offsets of the map's text: the mappings value runs from `start` to `end`; its
  * characters from `from` to `to` become `insert` and those from `keep` to `end` (semicolons a
  * shifted map does not end with) go; the id goes in after `last`.
@@ -61,15 +104,15 @@ interface MapEdit {
 /** Where a snippet went (0-based line and column); undefined: the mappings stay as they are. */
 type At = { line: number; column: number } | undefined;
 
-const isSemicolon = (text: string, i: number) => text.charCodeAt(i) === 59; /* ; */
+const isSemicolon = (text: MapChars, i: number) => text.charCodeAt(i) === 59; /* ; */
 
-function planEdit(text: string, debugId: string, at: At): MapEdit | undefined {
+/** The edit of a map whose `mappings` value starts at `quote` (`mappingsValue`). */
+function planEdit(text: MapChars, quote: number | undefined, debugId: string, at: At): MapEdit | undefined {
   let first = 0;
   while (isWs(text.charCodeAt(first))) first++;
   let close = text.length - 1;
   while (close > 0 && isWs(text.charCodeAt(close))) close--;
   if (text.charCodeAt(first) !== 0x7b /* { */ || text.charCodeAt(close) !== 0x7d /* } */) return undefined;
-  const quote = mappingsValue(text);
   if (quote === undefined || text.charCodeAt(quote) !== 0x22 /* " */) return undefined;
   const start = quote + 1;
   const end = text.indexOf('"', start);
@@ -111,7 +154,7 @@ export function editMapText(text: string, debugId: string, at: At): string | und
 
 /** `editMapText`, with the `mappings` the edited text holds. */
 export function editMap(text: string, debugId: string, at: At): { text: string; mappings: string } | undefined {
-  const e = planEdit(text, debugId, at);
+  const e = planEdit(text, mappingsValue(text), debugId, at);
   if (e === undefined) return undefined;
   const mappings = text.slice(e.start, e.from) + e.insert + text.slice(e.to, e.keep);
   return {
@@ -124,11 +167,19 @@ export function editMap(text: string, debugId: string, at: At): { text: string; 
  * `editMapText` over the map's bytes (UTF-8): the same edit, read from the bytes as one-byte
  * (latin1) text — a character per byte, so every offset is a byte offset, and the keys and
  * mappings the edit reads and writes are ASCII — and made by copying the untouched bytes around
- * it, so the rest of the map (multi-byte UTF-8 included) is neither decoded nor encoded.
+ * it, so the rest of the map (multi-byte UTF-8 included) is neither decoded nor encoded. A map
+ * laid out as esbuild writes it is read where the edit needs it only (`mappingsValueByLine`);
+ * another is made one string to be scanned whole.
  */
 export function editMapBytes(bytes: Uint8Array, debugId: string, at: At): Uint8Array | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const e = planEdit(buf.toString("latin1"), debugId, at);
+  const byLine = mappingsValueByLine(buf);
+  let e: MapEdit | undefined;
+  if (byLine !== undefined) e = planEdit(bytesAsText(buf), byLine, debugId, at);
+  else {
+    const text = buf.toString("latin1");
+    e = planEdit(text, mappingsValue(text), debugId, at);
+  }
   if (e === undefined) return undefined;
   return Buffer.concat([
     buf.subarray(0, e.from),

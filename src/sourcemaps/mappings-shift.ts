@@ -223,13 +223,19 @@ export interface MappingsEdit {
   insert: string;
 }
 
+/** Text the shift reads: a string, or a map's bytes read as one (../plugins/map-text.ts). */
+export interface Chars {
+  indexOf(search: string, from: number): number;
+  slice(start: number, end: number): string;
+}
+
 /**
  * `shiftMappings` as an edit of the mappings held in `text` from `start` to `end` (a map's
  * JSON text, say, so the mappings need not be copied out of it): offsets are in `text`.
  * Undefined when nothing is mapped at or after the insertion point (the mappings stay).
  */
 export function shiftEdit(
-  text: string,
+  text: Chars,
   start: number,
   end: number,
   line: number,

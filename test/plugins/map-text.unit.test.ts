@@ -105,6 +105,38 @@ describe("editMapBytes", () => {
     });
   }
 
+  it("reads a map laid out as esbuild writes it by its lines, with the same result as scanning it whole", () => {
+    const member = (k: string, v: unknown) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+    const layout = (members: string[], eol = "\n") => `{${eol}${members.join(`,${eol}`)}${eol}}${eol}`;
+    const base = [
+      member("version", 3),
+      member("sources", ["../src/é.js", "mappings"]),
+      // A line break inside a string is written escaped: no line starts in the middle of a value.
+      member("sourcesContent", ['const s = "€";\n  "debugId": 1,\n']),
+      member("mappings", "AAAA,IAAM;AACN;;"),
+      member("names", ["debugId", "ß"]),
+    ];
+    const take = [layout(base), layout(base, "\r\n"), JSON.stringify(JSON.parse(layout(base)), null, 2)];
+    for (const text of take) {
+      for (const at of [undefined, { line: 0, column: 0 }, { line: 1, column: 3 }]) {
+        const out = editMapBytes(utf8(text), ID, at);
+        expect(out, text).toBeDefined();
+        expect(Buffer.from(out!).toString("utf8")).toBe(editMapText(text, ID, at));
+      }
+    }
+    const leave = [
+      layout([...base, member("debugId", ID)]),
+      layout([member("version", 3), member("sections", [])]),
+      layout([...base, member("mappings", "AAAA")]),
+    ];
+    for (const text of leave) expect(editMapBytes(utf8(text), ID, { line: 0, column: 0 }), text).toBeUndefined();
+    // A `mappings` key inside another member's value is no top-level key: read by its lines, the
+    // map is edited as the parser would (the whole-text scan leaves it to the parser).
+    const nested = layout([member("version", 3), member("x_ext", { mappings: "AAAA" }), ...base.slice(1)]);
+    const at = { line: 0, column: 0 };
+    expect(JSON.parse(Buffer.from(editMapBytes(utf8(nested), ID, at)!).toString("utf8"))).toEqual(parsed(nested, at));
+  });
+
   it("takes no map editMapText does not take", () => {
     const at = { line: 0, column: 0 };
     for (const text of [
