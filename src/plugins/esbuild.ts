@@ -15,7 +15,7 @@
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, writevSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import {
   injectedRelease,
@@ -55,26 +55,46 @@ export interface SentryShipEsbuildPlugin {
   setup(build: PluginBuildLike): Promise<void>;
 }
 
+/** The pieces a replaced output file is made of (`outputFile`), as the plugin writes them. */
+const piecesOf = new WeakMap<OutputFileLike, Uint8Array[]>();
+
 /**
- * An output file whose contents are replaced; its `text` decodes and its `hash` (which watchers
- * and dev servers compare to tell a changed file) is computed when asked, with `hashOf`
- * (./inject.ts `outputFileHash`: the module that loads node:crypto while esbuild builds).
+ * An output file whose contents are replaced, given in pieces (a map as ./map-text.ts edits it):
+ * its `contents` join them, its `text` decodes and its `hash` (which watchers and dev servers
+ * compare to tell a changed file) is computed when asked — by a `write: false` build of the
+ * user's, as the plugin writes the pieces themselves — with `hashOf` (./inject.ts
+ * `outputFileHash`: the module that loads node:crypto while esbuild builds).
  */
-function outputFile(path: string, contents: Uint8Array, hashOf: (contents: Uint8Array) => string): OutputFileLike {
+function outputFile(path: string, pieces: Uint8Array[], hashOf: (contents: Uint8Array) => string): OutputFileLike {
+  let joined: Uint8Array | undefined;
   let text: string | undefined;
   let hash: string | undefined;
-  return {
+  const file = {
     path,
-    contents,
+    get contents(): Uint8Array {
+      joined ??= pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+      return joined;
+    },
+    // A later plugin may replace the contents, as it may esbuild's own output files'.
+    set contents(contents: Uint8Array) {
+      joined = contents;
+      text = hash = undefined;
+      piecesOf.set(file, [contents]);
+    },
     get text() {
-      text ??= Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString("utf8");
+      if (text === undefined) {
+        const contents = file.contents;
+        text = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString("utf8");
+      }
       return text;
     },
     get hash() {
-      hash ??= hashOf(contents);
+      hash ??= hashOf(file.contents);
       return hash;
     },
   } as OutputFileLike;
+  piecesOf.set(file, pieces);
+  return file;
 }
 
 export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsbuildPlugin {
@@ -150,9 +170,9 @@ function injectInMemory(
         : injection.injectAssetBytes(f.contents, files[mi]!.contents, release),
     );
     if (!out) continue;
-    files[i] = outputFile(f.path, Buffer.from(out.code, "utf8"), injection.outputFileHash);
+    files[i] = outputFile(f.path, [Buffer.from(out.code, "utf8")], injection.outputFileHash);
     if (mi !== undefined && out.map !== undefined) {
-      const map = typeof out.map === "string" ? Buffer.from(out.map, "utf8") : out.map;
+      const map = typeof out.map === "string" ? [Buffer.from(out.map, "utf8")] : out.map;
       files[mi] = outputFile(`${f.path}.map`, map, injection.outputFileHash);
     }
     log.debug(`${f.path}: debug id ${out.debugId}`);
@@ -172,15 +192,35 @@ function writeOutputs(files: OutputFileLike[]) {
       mkdirSync(dir, { recursive: true });
       folders.add(dir);
     }
-    writeFileSync(f.path, f.contents);
-    // esbuild makes a file that starts with a hashbang executable.
-    if (f.contents[0] === 0x23 && f.contents[1] === 0x21) chmodSync(f.path, 0o755);
+    const pieces = piecesOf.get(f) ?? [f.contents];
+    writePieces(f.path, pieces);
+    // esbuild makes a file that starts with a hashbang executable (a script is one piece).
+    const head = pieces[0];
+    if (head?.[0] === 0x23 && head[1] === 0x21) chmodSync(f.path, 0o755);
   };
   try {
     for (const f of files) if (!JS_RE.test(f.path)) write(f);
     for (const f of files) if (JS_RE.test(f.path)) write(f);
   } catch (e) {
     throw new Error(`sentry-ship: could not write the build's output: ${(e as Error).message}`);
+  }
+}
+
+/** Write a file from its pieces, in one call as a rule (`writev`), copying none of them. */
+function writePieces(path: string, pieces: Uint8Array[]) {
+  const fd = openSync(path, "w");
+  try {
+    let rest = pieces;
+    while (rest.length > 0) {
+      let written = writevSync(fd, rest);
+      if (written === 0) throw new Error(`${path}: nothing written`);
+      // A short write: go on after the bytes written.
+      let i = 0;
+      while (i < rest.length && written >= rest[i]!.byteLength) written -= rest[i++]!.byteLength;
+      rest = i < rest.length ? [rest[i]!.subarray(written), ...rest.slice(i + 1)] : [];
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

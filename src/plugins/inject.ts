@@ -27,7 +27,7 @@ import {
   insertionPoint,
   snippet,
 } from "../sourcemaps/snippet.js";
-import { editMap, editMapBytes, editMapText } from "./map-text.js";
+import { editMap, editMapPieces, editMapText } from "./map-text.js";
 
 export { debugIdComment, debugIdFromBytes, findDebugId };
 
@@ -182,11 +182,14 @@ export function injectAsset(code: string, map: string | undefined, release?: str
   return { ...out, code: withRelease(out.code, out.debugId, release) };
 }
 
-/** What `injectAssetBytes` returns: the code as text, the map as the bytes to write. */
+/**
+ * What `injectAssetBytes` returns: the code as text, the map as the bytes to write, in pieces (in
+ * order; most are views of the map handed in), so writing it copies nothing.
+ */
 export interface InjectedBytes {
   debugId: string;
   code: string;
-  map: Uint8Array;
+  map: Uint8Array[];
 }
 
 /**
@@ -205,13 +208,13 @@ export function injectAssetBytes(
   if (findDebugId(code)) return undefined;
   const at = insertionPoint(code);
   const id = debugIdFromBytes(codeBytes, "\0", mapBytes);
-  const map = editMapBytes(mapBytes, id, at);
+  const map = editMapPieces(mapBytes, id, at);
   if (map === undefined) {
     const out = injectParsingMap(code, utf8(mapBytes), id);
     return {
       debugId: out.debugId,
       code: withRelease(out.code, out.debugId, release),
-      map: Buffer.from(out.map, "utf8"),
+      map: [Buffer.from(out.map, "utf8")],
     };
   }
   return { debugId: id, code: withRelease(injectWithMap(code, id, at), id, release), map };

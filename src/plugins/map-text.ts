@@ -172,6 +172,12 @@ export function editMap(text: string, debugId: string, at: At): { text: string; 
  * another is made one string to be scanned whole.
  */
 export function editMapBytes(bytes: Uint8Array, debugId: string, at: At): Uint8Array | undefined {
+  const pieces = editMapPieces(bytes, debugId, at);
+  return pieces && Buffer.concat(pieces);
+}
+
+/** `editMapBytes` in the pieces it is made of, in order: written as they are, no copy of the map. */
+export function editMapPieces(bytes: Uint8Array, debugId: string, at: At): Uint8Array[] | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const byLine = mappingsValueByLine(buf);
   let e: MapEdit | undefined;
@@ -181,12 +187,12 @@ export function editMapBytes(bytes: Uint8Array, debugId: string, at: At): Uint8A
     e = planEdit(text, mappingsValue(text), debugId, at);
   }
   if (e === undefined) return undefined;
-  return Buffer.concat([
+  return [
     buf.subarray(0, e.from),
     Buffer.from(e.insert, "latin1"),
     buf.subarray(e.to, e.keep),
     buf.subarray(e.end, e.last),
     Buffer.from(e.member, "latin1"),
     buf.subarray(e.last),
-  ]);
+  ];
 }

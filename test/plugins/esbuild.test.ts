@@ -47,6 +47,11 @@ describe("the esbuild plugin with write: false", () => {
     for (const f of files) expect(f.hash).toMatch(/^[\w-]{11}$/);
     expect(new Set(files.map((f) => f.hash)).size).toBe(new Set(files.map((f) => f.text)).size);
     expect(again.map((f) => f.hash)).toEqual(files.map((f) => f.hash));
+    // A later plugin may replace a file's contents: its text and hash follow.
+    const map = files.find((f) => f.path.endsWith(".map"))!;
+    const before = map.hash;
+    (map as { contents: Uint8Array }).contents = Buffer.from("{}");
+    expect([map.text, map.hash === before]).toEqual(["{}", false]);
   });
 });
 

@@ -160,7 +160,7 @@ describe("injectAssetBytes", () => {
       const bytes = injectAssetBytes(Buffer.from(code), Buffer.from(map), release)!;
       expect(bytes.debugId).toBe(text.debugId);
       expect(bytes.code).toBe(text.code);
-      expect(Buffer.from(bytes.map).toString("utf8")).toBe(text.map);
+      expect(Buffer.concat(bytes.map).toString("utf8")).toBe(text.map);
     }
   });
 
@@ -173,7 +173,7 @@ describe("injectAssetBytes", () => {
     const bytes = injectAssetBytes(Buffer.from(code), Buffer.from(indexMap))!;
     expect(bytes.debugId).toBe(text.debugId);
     expect(bytes.code).toBe(text.code);
-    expect(Buffer.from(bytes.map).toString("utf8")).toBe(text.map);
+    expect(Buffer.concat(bytes.map).toString("utf8")).toBe(text.map);
     expect(JSON.parse(text.map!).debugId).toBe(text.debugId);
   });
 
