@@ -107,7 +107,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
       // esbuild names outputs relative to its working directory.
       const cwd = init.absWorkingDir ?? process.cwd();
       // The injection code loads while esbuild builds (in its own process), not after.
-      const injecting = injectsDebugIds(options) ? import("./inject.js") : undefined;
+      const injecting = injectsDebugIds(options) ? import("./inject-bytes.js") : undefined;
       injecting?.catch(() => {});
       // A writing build's files are injected in memory and written once, by the plugin.
       const writes = injecting !== undefined && init.write !== false;
@@ -127,7 +127,7 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
           return;
         }
         if (injecting && result.outputFiles) {
-          injectInMemory(await injecting, result.outputFiles, release, log);
+          await injectInMemory(await injecting, result.outputFiles, release, log);
           if (writes) {
             writeOutputs(result.outputFiles);
             delete result.outputFiles;
@@ -152,9 +152,9 @@ function releaseComment(release: string): string {
 
 const JS_RE = /\.[cm]?js$/;
 
-type Injection = typeof import("./inject.js");
+type Injection = typeof import("./inject-bytes.js");
 
-function injectInMemory(
+async function injectInMemory(
   injection: Injection,
   files: OutputFileLike[],
   release: string | undefined,
@@ -164,11 +164,18 @@ function injectInMemory(
   for (const [i, f] of files.entries()) {
     if (!JS_RE.test(f.path)) continue;
     const mi = index.get(`${f.path}.map`);
-    const out = injectOne(f.path, () =>
-      mi === undefined
-        ? injection.injectAsset(f.text, undefined, release)
-        : injection.injectAssetBytes(f.contents, files[mi]!.contents, release),
-    );
+    const mapFile = mi === undefined ? undefined : files[mi]!;
+    let out: { debugId: string; code: string; map?: string | Uint8Array[] | undefined } | null | undefined =
+      mapFile && injectOne(f.path, () => injection.injectBytes(f.contents, mapFile.contents, release));
+    // A script without a map, or a map the edit does not take: the text way (./inject.ts).
+    if (out === null || mapFile === undefined) {
+      const text = await import("./inject.js");
+      out = injectOne(f.path, () =>
+        mapFile
+          ? text.injectAssetBytes(f.contents, mapFile.contents, release)
+          : text.injectAsset(f.text, undefined, release),
+      );
+    }
     if (!out) continue;
     files[i] = outputFile(f.path, [Buffer.from(out.code, "utf8")], injection.outputFileHash);
     if (mi !== undefined && out.map !== undefined) {

@@ -9,7 +9,6 @@
  *   is fixed once it exists (`finishChunkMap`), with the same shift inject applies.
  * - webpack and esbuild: code and map together — `injectCode`, exactly as inject does on disk.
  */
-import { createHash } from "node:crypto";
 import { debugIdFromBytes, debugIdFromMap, findDebugId, isDebugId } from "../sourcemaps/debug-id.js";
 import {
   type InjectedCode,
@@ -27,9 +26,10 @@ import {
   insertionPoint,
   snippet,
 } from "../sourcemaps/snippet.js";
-import { editMap, editMapPieces, editMapText } from "./map-text.js";
+import { type InjectedBytes, injectBytes, releaseSnippet, utf8, withRelease } from "./inject-bytes.js";
+import { editMap, editMapText } from "./map-text.js";
 
-export { debugIdComment, debugIdFromBytes, findDebugId };
+export { debugIdComment, debugIdFromBytes, findDebugId, type InjectedBytes, releaseSnippet };
 
 /** Where the snippet went: the 0-based line and column, in the code before injection. */
 export interface InsertedAt {
@@ -83,27 +83,6 @@ export function chunkDirectives(
 /** The directives a rendered chunk opens with, written as `chunkDirectives` writes them. */
 export function openingDirectives(code: string): string {
   return directiveText(directivePrologue(code).directives);
-}
-
-/**
- * The statement that hands the release to the SDK: `@sentry/browser` and `@sentry/node` read
- * `SENTRY_RELEASE.id` on the global object when `init` is given no release. Guarded like the
- * debug-id snippet, so it never throws.
- */
-export function releaseSnippet(release: string): string {
-  return (
-    '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:' +
-    '"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{};' +
-    `e.SENTRY_RELEASE={id:${JSON.stringify(release).replace(/</g, "\\u003c")}}}catch(e){}}();`
-  );
-}
-
-/** Put the release statement on the snippet's own line (no line moves, so the map shift holds). */
-function withRelease(code: string, debugId: string, release: string | undefined): string {
-  if (release === undefined) return code;
-  const s = snippet(debugId);
-  const i = code.indexOf(s);
-  return i === -1 ? code : code.slice(0, i) + releaseSnippet(release) + code.slice(i);
 }
 
 /**
@@ -183,45 +162,23 @@ export function injectAsset(code: string, map: string | undefined, release?: str
 }
 
 /**
- * What `injectAssetBytes` returns: the code as text, the map as the bytes to write, in pieces (in
- * order; most are views of the map handed in), so writing it copies nothing.
- */
-export interface InjectedBytes {
-  debugId: string;
-  code: string;
-  map: Uint8Array[];
-}
-
-/**
- * `injectAsset` for a script and its map handed over as bytes (esbuild's output files): the same
- * id (the SHA-1 of the same bytes — the UTF-8 the text would encode to), code and map. The map is
- * edited as one-byte (latin1) text, a character per byte: the keys and the mappings the edit
- * touches are ASCII, and every other byte, multi-byte UTF-8 included, passes through unchanged,
- * so most of the map is never decoded or encoded. A map that edit does not take goes the text way.
+ * `injectBytes` (./inject-bytes.ts), with a map its edit does not take parsed as the text way does
+ * (`injectAsset`): the same id, code and map. Undefined when the script already has an id.
  */
 export function injectAssetBytes(
   codeBytes: Uint8Array,
   mapBytes: Uint8Array,
   release?: string,
 ): InjectedBytes | undefined {
-  const code = utf8(codeBytes);
-  if (findDebugId(code)) return undefined;
-  const at = insertionPoint(code);
+  const fast = injectBytes(codeBytes, mapBytes, release);
+  if (fast !== null) return fast;
   const id = debugIdFromBytes(codeBytes, "\0", mapBytes);
-  const map = editMapPieces(mapBytes, id, at);
-  if (map === undefined) {
-    const out = injectParsingMap(code, utf8(mapBytes), id);
-    return {
-      debugId: out.debugId,
-      code: withRelease(out.code, out.debugId, release),
-      map: [Buffer.from(out.map, "utf8")],
-    };
-  }
-  return { debugId: id, code: withRelease(injectWithMap(code, id, at), id, release), map };
-}
-
-function utf8(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  const out = injectParsingMap(utf8(codeBytes), utf8(mapBytes), id);
+  return {
+    debugId: out.debugId,
+    code: withRelease(out.code, out.debugId, release),
+    map: [Buffer.from(out.map, "utf8")],
+  };
 }
 
 function injectWithMapText(code: string, map: string): InjectedCode {
@@ -238,13 +195,4 @@ function injectParsingMap(code: string, mapText: string, id: string): { debugId:
   const debugId = debugIdFromMap(parsed) ?? id;
   const pair = injectParsedPair(code, parsed, debugId);
   return { debugId, code: pair.js, map: pair.map };
-}
-
-/**
- * The `hash` esbuild gives an output file (which watchers and dev servers compare to tell a changed
- * file), for one whose contents the plugin replaced: 11 characters, as esbuild's own, here the first
- * 64 bits of the contents' SHA-1 in base64url.
- */
-export function outputFileHash(contents: Uint8Array): string {
-  return createHash("sha1").update(contents).digest().subarray(0, 8).toString("base64url");
 }

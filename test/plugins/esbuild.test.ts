@@ -91,6 +91,33 @@ describe("the esbuild plugin in a build that writes its files", () => {
     expect(execFileSync(join(out, "cli.js"), { encoding: "utf8" })).toBe("shipped\n");
   });
 
+  it("injects a script whose map is inline, or that has none, the text way", async () => {
+    const dir = tempDir("ship-esbuild-inline-");
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src", "cli.js"), 'console.log("shipped");\n');
+    for (const sourcemap of ["inline", false] as const) {
+      const out = join(dir, `out-${sourcemap}`);
+      await build({
+        entryPoints: [join(dir, "src/cli.js")],
+        bundle: true,
+        platform: "node",
+        sourcemap,
+        outdir: out,
+        logLevel: "silent",
+        plugins: [sentryShip({ release: { name: "cli@1.0.0" } })],
+      });
+      expect(readdirSync(out)).toEqual(["cli.js"]);
+      const code = readFileSync(join(out, "cli.js"), "utf8");
+      const id = /\/\/# debugId=([0-9a-f-]{36})/.exec(code)?.[1];
+      expect(id, String(sourcemap)).toBeDefined();
+      expect(code).toContain("SENTRY_RELEASE");
+      const inline = /sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)/.exec(code)?.[1];
+      if (sourcemap === "inline") expect(JSON.parse(Buffer.from(inline!, "base64").toString("utf8")).debugId).toBe(id);
+      else expect(inline).toBeUndefined();
+      expect(execFileSync(process.execPath, [join(out, "cli.js")], { encoding: "utf8" })).toBe("shipped\n");
+    }
+  });
+
   it("fails the build in one line naming the cause when the output cannot be written", async () => {
     const dir = tempDir("ship-esbuild-unwritable-");
     mkdirSync(join(dir, "src"));
