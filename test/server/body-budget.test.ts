@@ -4,10 +4,16 @@
  * in flight is answered 503, as Relay answers when it is overloaded (and sentry-cli and sentry-ship
  * retry a 503), instead of the server's memory growing with every concurrent upload.
  */
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type SentryServer, startServer } from "../../src/server/index.js";
 import { DEFAULT_LIMITS } from "../../src/server/limits.js";
+import { runCli, tempDir } from "../support/runCli.js";
+import { runSentryCli } from "../support/sentryCli.js";
+import { sentryCliEnv } from "../support/server.js";
 
 const KiB = 1024;
 
@@ -114,6 +120,45 @@ describe("serve: the in-flight body budget", () => {
       expect(refused.slice(refused.indexOf("\r\n\r\n") + 4)).toBe('{"detail":"the service is overloaded"}');
       first.socket.write(a.body.subarray(1000));
       expect(await first.answer).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("lets sentry-cli and sentry-ship through: they retry the 503 and are taken once room is given back", async () => {
+    const server = await startServer({ limits: { inFlightBodyBytes: 256 * KiB } });
+    try {
+      for (const client of ["sentry-cli", "sentry-ship"]) {
+        const held = envelopeRequest(server, 200 * KiB);
+        const first = start(server, held.head, held.body.subarray(0, 1000));
+        await until(() => server.core.bodies.inUse >= 200 * KiB);
+
+        const id = randomBytes(16).toString("hex");
+        const event = JSON.stringify({ event_id: id, message: `from ${client}` });
+        const file = join(tempDir(), "big.envelope");
+        writeFileSync(
+          file,
+          `{"event_id":"${id}"}\n{"type":"event","length":${event.length}}\n${event}\n` +
+            `{"type":"attachment","filename":"a.bin","length":${100 * KiB}}\n${"a".repeat(100 * KiB)}\n`,
+        );
+        const before = server.requests.length;
+        const run =
+          client === "sentry-cli"
+            ? runSentryCli(["send-envelope", file], {
+                env: sentryCliEnv(server, { SENTRY_DSN: server.dsn, SENTRY_HTTP_MAX_RETRIES: "5" }),
+              })
+            : runCli(["send-envelope", file], { env: { SENTRY_DSN: server.dsn } });
+        await until(() => server.requests.slice(before).some((r) => r.status === 503));
+        first.socket.write(held.body.subarray(1000));
+        expect(await first.answer).toMatch(/^HTTP\/1\.1 200 /);
+
+        const r = await run;
+        expect(r.exitCode, r.stderr).toBe(0);
+        const statuses = server.requests.slice(before).map((q) => q.status);
+        expect(statuses[0]).toBe(503);
+        expect(statuses.at(-1)).toBe(200);
+        expect(server.state.events.filter((e) => e.id === id)).toHaveLength(1);
+      }
     } finally {
       await server.close();
     }
