@@ -14,7 +14,9 @@
 // the middle half of those ratios (25th to 75th percentile): how much one round strays.
 //
 // Run after `npm run build` (the plugins load from dist/):
-//   node bench/plugins.mjs [vite,vite8,rollup,webpack,rspack,esbuild] [runs=5]
+//   node bench/plugins.mjs [vite,vite8,rollup,webpack,rspack,esbuild,esbuild-handoff] [runs=5]
+// (`esbuild-handoff` is esbuild with, in place of sentry-ship, a plugin that only takes esbuild's
+// output over and writes it: what injecting before the files are written costs by itself.)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -176,6 +178,24 @@ function timedWebpackPlugins(inner) {
   return [at(true), inner, at(false)];
 }
 
+/**
+ * An esbuild plugin that only sets `write: false` and writes the output files itself, in order.
+ * @param {string} outDir
+ */
+function handoffPlugin(outDir) {
+  return {
+    name: "handoff",
+    setup(/** @type {any} */ build) {
+      build.initialOptions.write = false;
+      build.onEnd((/** @type {any} */ result) => {
+        mkdirSync(outDir, { recursive: true });
+        for (const f of result.outputFiles ?? []) writeFileSync(f.path, f.contents);
+        delete result.outputFiles;
+      });
+    },
+  };
+}
+
 const PLUGIN_OPTIONS = { release: { name: "bench@1.0.0", create: false }, sourcemaps: { disable: true }, silent: true };
 
 /**
@@ -253,7 +273,11 @@ async function buildOnce(bundler, dir, out, withPlugin) {
   }
   const { build } = await import("esbuild");
   const t0 = performance.now();
-  const plugins = withPlugin ? [timedEsbuildPlugin((await plugin("esbuild")).sentryShip(PLUGIN_OPTIONS))] : [];
+  // `esbuild-handoff`: in place of sentry-ship, a plugin that only takes the output over and writes
+  // it (what any plugin that edits esbuild's files before they are written must do): the floor.
+  const inject = async () =>
+    bundler === "esbuild-handoff" ? handoffPlugin(outDir) : (await plugin("esbuild")).sentryShip(PLUGIN_OPTIONS);
+  const plugins = withPlugin ? [timedEsbuildPlugin(await inject())] : [];
   await build({
     entryPoints: [entry],
     bundle: true,
