@@ -42923,6 +42923,16 @@ function formatBytes(n2) {
   if (n2 < MiB) return `${(n2 / 1024).toFixed(n2 % 1024 === 0 ? 0 : 1)} KiB`;
   return `${(n2 / MiB).toFixed(n2 % MiB === 0 ? 0 : 1)} MiB`;
 }
+function keepNewest(items, maxCount, maxTotal, sizeOf, total) {
+  let dropped = 0;
+  let left = total;
+  while (dropped < items.length - 1 && (items.length - dropped > maxCount || left > maxTotal)) {
+    left -= sizeOf(items[dropped]);
+    dropped++;
+  }
+  if (dropped > 0) items.splice(0, dropped);
+  return left;
+}
 var MiB, DEFAULT_LIMITS, LINGER_MS, LINGER_BYTES, DATA_DIR_CHUNK_STORE_BYTES;
 var init_limits = __esm({
   "src/server/limits.ts"() {
@@ -49932,13 +49942,8 @@ function ingestSessionAggregates(core, project, payload) {
 function save(core) {
   const buckets = core.state.sessionBuckets;
   const usersOf = (b2) => b2.users.length + b2.crashedUsers.length;
-  let users = buckets.reduce((n2, b2) => n2 + usersOf(b2), 0);
-  let forget = 0;
-  while (forget < buckets.length - 1 && (buckets.length - forget > core.limits.sessionBuckets || users > core.limits.sessionUsers)) {
-    users -= usersOf(buckets[forget]);
-    forget++;
-  }
-  if (forget > 0) buckets.splice(0, forget);
+  const users = buckets.reduce((n2, b2) => n2 + usersOf(b2), 0);
+  keepNewest(buckets, core.limits.sessionBuckets, core.limits.sessionUsers, usersOf, users);
   core.persist.saveJson("sessions.json", buckets);
 }
 function totalsOf(buckets) {
@@ -49983,6 +49988,7 @@ var init_sessions = __esm({
   "src/server/sessions.ts"() {
     "use strict";
     init_release();
+    init_limits();
     init_monitors();
     MAX_SESSION_SECS_IN_PAST = 5 * 24 * 3600;
     MAX_SECS_IN_FUTURE = 60;
@@ -50234,12 +50240,7 @@ function recordEvent(core, project, ev) {
     if (earlier >= 0) bytes -= kept2(events.splice(earlier, 1)[0]);
     events.push(ev);
   }
-  let dropped = 0;
-  while (dropped < events.length - 1 && (events.length - dropped > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)) {
-    bytes -= kept2(events[dropped]);
-    dropped++;
-  }
-  if (dropped > 0) events.splice(0, dropped);
+  bytes = keepNewest(events, core.limits.recordedEvents, core.limits.recordedEventBytes, kept2, bytes);
   eventBytes.set(core.state, bytes);
   core.persist.saveEvent(owner ?? ev);
 }
@@ -50439,6 +50440,7 @@ var init_ingest = __esm({
     init_http();
     init_items();
     init_json_depth();
+    init_limits();
     init_monitors();
     init_symbolicate();
     init_cors();

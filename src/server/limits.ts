@@ -122,3 +122,25 @@ export function formatBytes(n: number): string {
   if (n < MiB) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
   return `${(n / MiB).toFixed(n % MiB === 0 ? 0 : 1)} MiB`;
 }
+
+/**
+ * Drop the oldest items (the front of `items`) while more than `maxCount` are left or their sizes
+ * (`sizeOf`, adding up to `total` now) add up to more than `maxTotal`; the newest is always kept.
+ * Returns the total of what is left.
+ */
+export function keepNewest<T>(
+  items: T[],
+  maxCount: number,
+  maxTotal: number,
+  sizeOf: (item: T) => number,
+  total: number,
+): number {
+  let dropped = 0;
+  let left = total;
+  while (dropped < items.length - 1 && (items.length - dropped > maxCount || left > maxTotal)) {
+    left -= sizeOf(items[dropped]!);
+    dropped++;
+  }
+  if (dropped > 0) items.splice(0, dropped);
+  return left;
+}

@@ -17,6 +17,7 @@
 import { createHash } from "node:crypto";
 import { environmentProblem, versionProblem } from "../domain/release.js";
 import type { ServerCore } from "./core.js";
+import { keepNewest } from "./limits.js";
 import { drop } from "./monitors.js";
 import type { Project, SessionBucket } from "./state.js";
 
@@ -211,16 +212,8 @@ export function ingestSessionAggregates(core: ServerCore, project: Project, payl
 function save(core: ServerCore): void {
   const buckets = core.state.sessionBuckets;
   const usersOf = (b: SessionBucket) => b.users.length + b.crashedUsers.length;
-  let users = buckets.reduce((n, b) => n + usersOf(b), 0);
-  let forget = 0;
-  while (
-    forget < buckets.length - 1 &&
-    (buckets.length - forget > core.limits.sessionBuckets || users > core.limits.sessionUsers)
-  ) {
-    users -= usersOf(buckets[forget]!);
-    forget++;
-  }
-  if (forget > 0) buckets.splice(0, forget);
+  const users = buckets.reduce((n, b) => n + usersOf(b), 0);
+  keepNewest(buckets, core.limits.sessionBuckets, core.limits.sessionUsers, usersOf, users);
   core.persist.saveJson("sessions.json", buckets);
 }
 

@@ -31,6 +31,7 @@ import type { ServerCore } from "../core.js";
 import { json, parseJsonBody, type Reply, type RouteRequest, type Router } from "../http.js";
 import { processItems } from "../items.js";
 import { jsonTextTooDeep, valueTooDeep } from "../json-depth.js";
+import { keepNewest } from "../limits.js";
 import { drop } from "../monitors.js";
 import type { Project, ServerState, StoredEvent } from "../state.js";
 import { processIncoming } from "../symbolicate/index.js";
@@ -296,15 +297,7 @@ function recordEvent(core: ServerCore, project: Project, ev: StoredEvent): void 
     events.push(ev);
   }
   // Memory keeps the newest events within a count and a byte budget; --data keeps them all on disk.
-  let dropped = 0;
-  while (
-    dropped < events.length - 1 &&
-    (events.length - dropped > core.limits.recordedEvents || bytes > core.limits.recordedEventBytes)
-  ) {
-    bytes -= kept(events[dropped]!);
-    dropped++;
-  }
-  if (dropped > 0) events.splice(0, dropped);
+  bytes = keepNewest(events, core.limits.recordedEvents, core.limits.recordedEventBytes, kept, bytes);
   eventBytes.set(core.state, bytes);
   core.persist.saveEvent(owner ?? ev);
 }
