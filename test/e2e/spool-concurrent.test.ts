@@ -42,9 +42,13 @@ describe("send-envelope over one spool folder from two runs at once", () => {
     const before = s.server.state.events.length;
     const env = { PATH: process.env.PATH ?? "", HOME: tempDir(), SENTRY_LOAD_DOTENV: "0" };
     const args = ["send-envelope", join(spool, "*.envelope"), "--spool-dir", spool, "--dsn", s.server.dsn];
-    const [a, b] = await Promise.all([run(args, env), run(args, env)]);
-    expect(a.stderr + b.stderr).not.toMatch(/error/i);
-    expect([a.code, b.code]).toEqual([0, 0]);
+    const runs = await Promise.all([run(args, env), run(args, env)]);
+    // A run that starts after the other has claimed every file finds none left to match: that
+    // one-line error is the only failure allowed, and at most one run may have it.
+    const late = runs.filter((r) => r.code !== 0);
+    expect(late.length).toBeLessThan(2);
+    for (const r of late) expect(r.stderr.trim()).toMatch(/^error: no files match '[^']+'$/);
+    expect(runs.filter((r) => r.code === 0).map((r) => r.stderr)).not.toContainEqual(expect.stringMatching(/error/i));
     const received = s.server.state.events.slice(before).map((e) => e.id);
     expect(received.length).toBe(40);
     expect(new Set(received)).toEqual(new Set(ids));
