@@ -2,21 +2,24 @@
  * `sentry-ship/esbuild`: the esbuild plugin.
  *
  * esbuild has no hook between writing a chunk and hashing its name, so the plugin injects in
- * `onEnd`, each JS file with its map, exactly as `sourcemaps inject` does on disk, in memory: a
- * build that writes its files runs with `write: false` under the plugin, which injects into the
- * output files and then writes them itself (maps first, then scripts; a script starting with `#!`
- * executable, as esbuild makes it), so nothing is written twice, read back or listed through a
- * metafile; esbuild's result then has no `outputFiles`, as a writing build's has not. The ids
- * derive from the bytes, so two identical builds stay byte-identical and a hashed name still
- * stands for exactly one content; but the `[hash]` esbuild put in the name was computed before
- * the snippet was added. Then what the build wrote goes to Sentry through the in-process API
- * (./after-build.ts); a `write: false` build of the user's own has written nothing, so it uploads
- * nothing. Plugins listed after this one find the files on disk in their own `onEnd`.
+ * `onEnd`, each JS file with its map, exactly as `sourcemaps inject` does on disk. A build that
+ * writes its files lets esbuild write them (from several threads at once, faster than Node can
+ * create files, and without handing the whole output over to Node), and the plugin then rewrites
+ * in place the ones this build wrote: the files under the output folder (or the outfile and its
+ * map) whose inode, time or size changed since the build started (`onStart`) — an injected file
+ * is always larger than what esbuild writes, so a rewrite is seen even within one clock tick.
+ * Maps go first, then scripts; a file keeps the mode esbuild gave it. A `write: false` build of
+ * the user's own is injected in memory: its output files are replaced. The ids derive from the
+ * bytes, so two identical builds stay byte-identical and a hashed name still stands for exactly
+ * one content; but the `[hash]` esbuild put in the name was computed before the snippet was
+ * added. Then what the build wrote goes to Sentry through the in-process API (./after-build.ts);
+ * a `write: false` build has written nothing, so it uploads nothing. Plugins listed after this
+ * one find the files injected on disk in their own `onEnd`.
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
-import { chmodSync, closeSync, mkdirSync, openSync, writevSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { closeSync, openSync, readdirSync, readFileSync, statSync, writevSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import {
   injectedRelease,
   injectsDebugIds,
@@ -46,6 +49,7 @@ interface BuildOptionsLike {
 }
 interface PluginBuildLike {
   initialOptions: BuildOptionsLike;
+  onStart(fn: () => void): void;
   onEnd(fn: (result: BuildResultLike) => Promise<void> | void): void;
 }
 
@@ -55,15 +59,12 @@ export interface SentryShipEsbuildPlugin {
   setup(build: PluginBuildLike): Promise<void>;
 }
 
-/** The pieces a replaced output file is made of (`outputFile`), as the plugin writes them. */
-const piecesOf = new WeakMap<OutputFileLike, Uint8Array[]>();
-
 /**
- * An output file whose contents are replaced, given in pieces (a map as ./map-text.ts edits it):
- * its `contents` join them, its `text` decodes and its `hash` (which watchers and dev servers
- * compare to tell a changed file) is computed when asked — by a `write: false` build of the
- * user's, as the plugin writes the pieces themselves — with `hashOf` (./inject.ts
- * `outputFileHash`: the module that loads node:crypto while esbuild builds).
+ * An output file of a `write: false` build whose contents are replaced, given in pieces (a map as
+ * ./map-text.ts edits it): its `contents` join them when read, its `text` decodes and its `hash`
+ * (which watchers and dev servers compare to tell a changed file) is computed when asked, with
+ * `hashOf` (./inject-bytes.ts `outputFileHash`: the module that loads node:crypto while esbuild
+ * builds).
  */
 function outputFile(path: string, pieces: Uint8Array[], hashOf: (contents: Uint8Array) => string): OutputFileLike {
   let joined: Uint8Array | undefined;
@@ -79,7 +80,6 @@ function outputFile(path: string, pieces: Uint8Array[], hashOf: (contents: Uint8
     set contents(contents: Uint8Array) {
       joined = contents;
       text = hash = undefined;
-      piecesOf.set(file, [contents]);
     },
     get text() {
       if (text === undefined) {
@@ -93,7 +93,6 @@ function outputFile(path: string, pieces: Uint8Array[], hashOf: (contents: Uint8
       return hash;
     },
   } as OutputFileLike;
-  piecesOf.set(file, pieces);
   return file;
 }
 
@@ -109,9 +108,14 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
       // The injection code loads while esbuild builds (in its own process), not after.
       const injecting = injectsDebugIds(options) ? import("./inject-bytes.js") : undefined;
       injecting?.catch(() => {});
-      // A writing build's files are injected in memory and written once, by the plugin.
+      // A writing build's files are written by esbuild, then those it wrote are injected in place.
       const writes = injecting !== undefined && init.write !== false;
-      if (writes) init.write = false;
+      const outputs = () => outputsOf(init, cwd);
+      let before = new Map<string, string>();
+      if (writes)
+        build.onStart(() => {
+          before = outputs();
+        });
       // The release goes into the files after esbuild hashed their names; a comment naming it
       // at the end of every JS file (esbuild's `footer`, which it hashes) makes the names
       // change with the release all the same.
@@ -122,18 +126,16 @@ export function sentryShip(options: SentryShipPluginOptions = {}): SentryShipEsb
       }
 
       build.onEnd(async (result) => {
-        if (result.errors.length > 0) {
-          if (writes) delete result.outputFiles;
-          return;
-        }
+        if (result.errors.length > 0) return;
         if (injecting && result.outputFiles) {
           await injectInMemory(await injecting, result.outputFiles, release, log);
-          if (writes) {
-            writeOutputs(result.outputFiles);
-            delete result.outputFiles;
-          }
+          return;
         }
-        if (result.outputFiles) return;
+        if (writes) {
+          const now = outputs();
+          const written = [...now.keys()].filter((path) => before.get(path) !== now.get(path));
+          await injectOnDisk(await injecting!, written, release, log);
+        }
         const outDir = init.outdir ?? (init.outfile !== undefined ? dirname(init.outfile) : ".");
         const name = await releaseOf();
         // The after-build steps load only when the options ask for one.
@@ -164,18 +166,13 @@ async function injectInMemory(
   for (const [i, f] of files.entries()) {
     if (!JS_RE.test(f.path)) continue;
     const mi = index.get(`${f.path}.map`);
-    const mapFile = mi === undefined ? undefined : files[mi]!;
-    let out: { debugId: string; code: string; map?: string | Uint8Array[] | undefined } | null | undefined =
-      mapFile && injectOne(f.path, () => injection.injectBytes(f.contents, mapFile.contents, release));
-    // A script without a map, or a map the edit does not take: the text way (./inject.ts).
-    if (out === null || mapFile === undefined) {
-      const text = await import("./inject.js");
-      out = injectOne(f.path, () =>
-        mapFile
-          ? text.injectAssetBytes(f.contents, mapFile.contents, release)
-          : text.injectAsset(f.text, undefined, release),
-      );
-    }
+    const out = await injectFile(
+      injection,
+      f.path,
+      f.contents,
+      mi === undefined ? undefined : files[mi]!.contents,
+      release,
+    );
     if (!out) continue;
     files[i] = outputFile(f.path, [Buffer.from(out.code, "utf8")], injection.outputFileHash);
     if (mi !== undefined && out.map !== undefined) {
@@ -186,30 +183,86 @@ async function injectInMemory(
   }
 }
 
+/** What injecting a script gives: its code, and its map's (as text, or as pieces of bytes). */
+interface Injected {
+  debugId: string;
+  code: string;
+  map?: string | Uint8Array[] | undefined;
+}
+
 /**
- * Write the output files as esbuild would have: maps and other files first, then scripts. The
- * writes are synchronous: the build is over and nothing else waits on this thread, and 44 files
- * (2.2 MB) of the bench build took ~5 ms less than through the threadpool (onEnd medians of 15).
+ * Inject one script and its map (if it has one): as bytes (./inject-bytes.ts), or the text way
+ * (./inject.ts, loaded then) for a script without a map file or a map the byte edit does not take.
+ * Undefined when the script already has a debug id.
  */
-function writeOutputs(files: OutputFileLike[]) {
-  const folders = new Set<string>();
-  const write = (f: OutputFileLike) => {
-    const dir = dirname(f.path);
-    if (!folders.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      folders.add(dir);
-    }
-    const pieces = piecesOf.get(f) ?? [f.contents];
-    writePieces(f.path, pieces);
-    // esbuild makes a file that starts with a hashbang executable (a script is one piece).
-    const head = pieces[0];
-    if (head?.[0] === 0x23 && head[1] === 0x21) chmodSync(f.path, 0o755);
+async function injectFile(
+  injection: Injection,
+  path: string,
+  code: Uint8Array,
+  map: Uint8Array | undefined,
+  release: string | undefined,
+): Promise<Injected | undefined> {
+  const out = map && injectOne(path, () => injection.injectBytes(code, map, release));
+  if (out !== null && map !== undefined) return out;
+  const text = await import("./inject.js");
+  return injectOne(path, () =>
+    map ? text.injectAssetBytes(code, map, release) : text.injectAsset(injection.utf8(code), undefined, release),
+  );
+}
+
+/**
+ * The files a writing build may write, each with what tells a rewrite (inode, time, size): the
+ * outfile and its map, or what is under the output folder (symbolic links not followed).
+ */
+function outputsOf(init: BuildOptionsLike, cwd: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const add = (path: string) => {
+    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (st?.isFile()) files.set(path, `${st.ino}:${st.mtimeNs}:${st.size}`);
   };
-  try {
-    for (const f of files) if (!JS_RE.test(f.path)) write(f);
-    for (const f of files) if (JS_RE.test(f.path)) write(f);
-  } catch (e) {
-    throw new Error(`sentry-ship: could not write the build's output: ${(e as Error).message}`);
+  if (init.outfile !== undefined) {
+    const outfile = resolve(cwd, init.outfile);
+    add(outfile);
+    add(`${outfile}.map`);
+  } else if (init.outdir !== undefined) {
+    const dir = resolve(cwd, init.outdir);
+    // No folder yet (or a file in its place, which esbuild then reports): nothing written before.
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return files;
+    for (const d of readdirSync(dir, { withFileTypes: true, recursive: true }))
+      if (d.isFile()) add(join(d.parentPath, d.name));
+  }
+  return files;
+}
+
+/**
+ * Inject in place the scripts a writing build wrote, each with its map if the build wrote one:
+ * the map first, then the script, each rewritten from its pieces.
+ */
+async function injectOnDisk(
+  injection: Injection,
+  written: string[],
+  release: string | undefined,
+  log: ReturnType<typeof pluginLogger>,
+) {
+  const wrote = new Set(written);
+  for (const path of written) {
+    if (!JS_RE.test(path)) continue;
+    const mapPath = wrote.has(`${path}.map`) ? `${path}.map` : undefined;
+    try {
+      const code = readFileSync(path);
+      const map = mapPath === undefined ? undefined : readFileSync(mapPath);
+      const out = await injectFile(injection, path, code, map, release);
+      if (!out) continue;
+      if (mapPath !== undefined && out.map !== undefined)
+        writePieces(mapPath, typeof out.map === "string" ? [Buffer.from(out.map, "utf8")] : out.map);
+      writePieces(path, [Buffer.from(out.code, "utf8")]);
+      log.debug(`${path}: debug id ${out.debugId}`);
+    } catch (e) {
+      const message = (e as Error).message;
+      throw new Error(
+        message.startsWith("sentry-ship:") ? message : `sentry-ship: could not inject the build's output: ${message}`,
+      );
+    }
   }
 }
 
