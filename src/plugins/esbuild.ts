@@ -18,7 +18,16 @@
  *
  * The types below are the few fields the plugin uses, so the declarations need no esbuild.
  */
-import { closeSync, openSync, readdirSync, readFileSync, statSync, writevSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writevSync,
+} from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import {
   injectedRelease,
@@ -266,19 +275,29 @@ async function injectOnDisk(
   }
 }
 
-/** Write a file from its pieces, in one call as a rule (`writev`), copying none of them. */
+/**
+ * Rewrite a file the build wrote from its pieces, in one call as a rule (`writev`), copying none
+ * of them. The file is written over, not truncated first (an injected file is longer than what
+ * esbuild wrote; a shorter one is cut to its length after). Truncating first took the bench
+ * build's 44 rewrites from 2.3 to 5.5 ms on ext4, which starts writing a file truncated and
+ * written again to disk when it is closed.
+ */
 function writePieces(path: string, pieces: Uint8Array[]) {
-  const fd = openSync(path, "w");
+  const fd = openSync(path, "r+");
   try {
+    const before = fstatSync(fd).size;
+    let total = 0;
     let rest = pieces;
     while (rest.length > 0) {
-      let written = writevSync(fd, rest);
+      let written = writevSync(fd, rest, total);
       if (written === 0) throw new Error(`${path}: nothing written`);
+      total += written;
       // A short write: go on after the bytes written.
       let i = 0;
       while (i < rest.length && written >= rest[i]!.byteLength) written -= rest[i++]!.byteLength;
       rest = i < rest.length ? [rest[i]!.subarray(written), ...rest.slice(i + 1)] : [];
     }
+    if (total < before) ftruncateSync(fd, total);
   } finally {
     closeSync(fd);
   }
