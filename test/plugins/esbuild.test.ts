@@ -151,6 +151,30 @@ describe("the esbuild plugin in a build that writes its files", () => {
     expect(JSON.parse(readFileSync(`${outfile}.map`, "utf8")).debugId).toBe(id);
   });
 
+  it("leaves alone the files in the output folder that the build did not write", async () => {
+    const dir = tempDir("ship-esbuild-foreign-");
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src", "app.js"), 'console.log("app");\n');
+    const out = join(dir, "out");
+    mkdirSync(join(out, "vendor"), { recursive: true });
+    // A script and its map another tool put there, without a debug id.
+    const foreign = {
+      "vendor/lib.js": "console.log(1);\n//# sourceMappingURL=lib.js.map\n",
+      "vendor/lib.js.map": '{"version":3,"sources":["lib.ts"],"names":[],"mappings":"AAAA"}',
+    };
+    for (const [f, text] of Object.entries(foreign)) writeFileSync(join(out, f), text);
+    await build({
+      entryPoints: [join(dir, "src/app.js")],
+      bundle: true,
+      sourcemap: true,
+      outdir: out,
+      logLevel: "silent",
+      plugins: [sentryShip({ release: { name: "r@1" } })],
+    });
+    expect(readFileSync(join(out, "app.js"), "utf8")).toMatch(/\/\/# debugId=[0-9a-f-]{36}/);
+    for (const [f, text] of Object.entries(foreign)) expect(readFileSync(join(out, f), "utf8"), f).toBe(text);
+  });
+
   it("injects a script whose map is inline, or that has none, the text way", async () => {
     const dir = tempDir("ship-esbuild-inline-");
     mkdirSync(join(dir, "src"));
