@@ -215,7 +215,7 @@ async function injectFile(
   if (out !== null && map !== undefined) return out;
   const text = await import("./inject.js");
   return injectOne(path, () =>
-    map ? text.injectAssetBytes(code, map, release) : text.injectAsset(injection.utf8(code), undefined, release),
+    map ? text.injectBytesParsingMap(code, map, release) : text.injectAsset(injection.utf8(code), undefined, release),
   );
 }
 

@@ -171,7 +171,11 @@ export function injectAssetBytes(
   release?: string,
 ): InjectedBytes | undefined {
   const fast = injectBytes(codeBytes, mapBytes, release);
-  if (fast !== null) return fast;
+  return fast === null ? injectBytesParsingMap(codeBytes, mapBytes, release) : fast;
+}
+
+/** `injectAssetBytes` for a map `injectBytes` did not take (it returned null): the map parsed. */
+export function injectBytesParsingMap(codeBytes: Uint8Array, mapBytes: Uint8Array, release?: string): InjectedBytes {
   const id = debugIdFromBytes(codeBytes, "\0", mapBytes);
   const out = injectParsingMap(utf8(codeBytes), utf8(mapBytes), id);
   return {

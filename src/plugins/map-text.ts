@@ -169,14 +169,9 @@ export function editMap(text: string, debugId: string, at: At): { text: string; 
  * mappings the edit reads and writes are ASCII — and made by copying the untouched bytes around
  * it, so the rest of the map (multi-byte UTF-8 included) is neither decoded nor encoded. A map
  * laid out as esbuild writes it is read where the edit needs it only (`mappingsValueByLine`);
- * another is made one string to be scanned whole.
+ * another is made one string to be scanned whole. The result is the pieces the edited map is made
+ * of, in order, most of them views of `bytes`: written as they are, the map is never copied.
  */
-export function editMapBytes(bytes: Uint8Array, debugId: string, at: At): Uint8Array | undefined {
-  const pieces = editMapPieces(bytes, debugId, at);
-  return pieces && Buffer.concat(pieces);
-}
-
-/** `editMapBytes` in the pieces it is made of, in order: written as they are, no copy of the map. */
 export function editMapPieces(bytes: Uint8Array, debugId: string, at: At): Uint8Array[] | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const byLine = mappingsValueByLine(buf);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { finishChunkMap, injectAsset, injectAssetBytes } from "../../src/plugins/inject.js";
-import { editMapBytes, editMapText } from "../../src/plugins/map-text.js";
+import { editMapPieces, editMapText } from "../../src/plugins/map-text.js";
+
+/** The edited map's bytes, joined. */
+function editMapBytes(...args: Parameters<typeof editMapPieces>): Uint8Array | undefined {
+  const pieces = editMapPieces(...args);
+  return pieces && Buffer.concat(pieces);
+}
+
 import { parseMapJson, rewriteMap } from "../../src/sourcemaps/inject-plan.js";
 
 const ID = "0f1e2d3c-4b5a-5968-8776-a5b4c3d2e1f0";
